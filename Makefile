@@ -1,0 +1,50 @@
+# Habiter — the two commands: `make run` (set up and serve the demo) and `make test`.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV = $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo python3 -m uv; fi)
+PY = .venv/bin/python
+MANAGE = $(PY) manage.py
+
+.PHONY: run install uv migrate demo serve test lint format pytest bench clean
+
+run: install migrate demo serve
+
+uv:
+	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+	  python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv || \
+	  python3 -m pip install --quiet --break-system-packages uv
+
+install: uv
+	@$(UV) sync --frozen --python "$$(scripts/find-python)" --quiet
+
+migrate: install
+	@$(MANAGE) migrate --noinput -v0
+
+demo: migrate
+	@$(MANAGE) seed_demo
+
+serve:
+	@echo "Habiter : http://$(HOST):$(PORT)  (Ctrl+C pour arrêter)"
+	@$(MANAGE) runserver --noreload "$(HOST):$(PORT)"
+
+lint: install
+	@$(PY) -m ruff format --check .
+	@$(PY) -m ruff check .
+	@$(PY) -m djlint habiter --lint --quiet
+
+format: install
+	@$(PY) -m ruff format .
+	@$(PY) -m ruff check --fix .
+	@$(PY) -m djlint habiter --reformat --quiet || true
+
+test: lint
+	@DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf .venv staticfiles habiter.sqlite3 test-results

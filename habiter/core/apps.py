@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "habiter.core"
+    label = "core"
+    verbose_name = "Socle"
+
+    def ready(self):
+        from . import contributions, permissions  # noqa: F401
+
+        contributions.register()

@@ -1,0 +1,50 @@
+"""What `core` itself puts on the home page, and the names of its audit actions."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import registry
+from .models import AuditEvent, Role
+
+ROLE_SUMMARIES = {
+    Role.DIRECTOR: gettext_lazy("Vous voyez tous les ménages de l'association et le journal des accès."),
+    Role.TEAM_LEAD: gettext_lazy("Vous voyez les ménages de votre équipe, y compris les éléments confidentiels."),
+    Role.SOCIAL_WORKER: gettext_lazy("Vous suivez les ménages de votre équipe."),
+    Role.RECEPTIONIST: gettext_lazy("Vous trouvez un ménage et ses coordonnées pour l'accueil."),
+    Role.VOLUNTEER: gettext_lazy(
+        "Vous trouvez un ménage et ses coordonnées ; un bénévole n'agit jamais seul sur un dossier."
+    ),
+    Role.RENTAL_MANAGER: gettext_lazy(
+        "La gestion locative (logements, baux, loyers) vient avec les prochains modules."
+    ),
+    Role.ACCOUNTANT: gettext_lazy("La comptabilité (loyers, encaissements, relevés) vient avec les prochains modules."),
+    Role.TECHNICIAN: gettext_lazy(
+        "Les interventions techniques et états des lieux viennent avec les prochains modules."
+    ),
+    Role.HOST: gettext_lazy("La pension de famille (résidents, conseils de maison) vient avec les prochains modules."),
+}
+
+
+def role_panel(user):
+    return {"summary": ROLE_SUMMARIES.get(user.role, _("Bienvenue."))}
+
+
+def audit_panel(user):
+    if not user.has_perm("core.view_audit"):
+        return None
+    events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("actor")[:8]
+    return {"events": [{"event": e, "action": registry.audit_action_label(e.action)} for e in events]}
+
+
+def register():
+    registry.register_home_panel(registry.HomePanel("core.role", "core/panel_role.html", 90, role_panel))
+    registry.register_home_panel(registry.HomePanel("core.audit", "core/panel_audit.html", 30, audit_panel))
+    registry.register_audit_actions(
+        {
+            "api_token.create": gettext_lazy("Création d'un jeton d'API"),
+            "api_token.revoke": gettext_lazy("Révocation d'un jeton d'API"),
+            "otp.enrol": gettext_lazy("Activation de la double authentification"),
+            "organisation.create": gettext_lazy("Création de l'association"),
+            "login": gettext_lazy("Connexion"),
+        }
+    )

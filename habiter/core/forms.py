@@ -1,0 +1,54 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Identifiant ou mot de passe incorrect. Après plusieurs erreurs, le compte est bloqué pendant une heure."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Identifiant")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code à 6 chiffres"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Nom du jeton (à quoi il sert)"), max_length=100)
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Utilisateur"), queryset=User.objects.none(), required=False)
+    household = forms.UUIDField(
+        label=_("Ménage (identifiant)"),
+        required=False,
+        error_messages={"invalid": _("Identifiant de ménage invalide.")},
+    )
+    date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if users is not None:
+            self.fields["user"].queryset = users
+        self.fields["user"].empty_label = _("Tous")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
+        return data

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .audit import current_ip
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class HabiterLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a logged-in user, except the API (bearer tokens, JSON 401) and the views
+    marked `login_not_required`. Also remembers the client's IP for the audit log."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        current_ip.set(client_ip(request))
+        match = request.resolver_match
+        if match is not None and match.namespace.startswith("api-"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+SECOND_FACTOR_FREE_URLS = ("core:otp_verify", "core:otp_enrol", "core:logout", "core:login")
+
+
+class SecondFactorMiddleware:
+    """A user with a second factor must verify it after the password; when HABITER_REQUIRE_MFA is on,
+    a user without one must enrol before doing anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        match = request.resolver_match
+        if not user.is_authenticated or match is None or match.namespace.startswith("api-"):
+            return None
+        if match.view_name in SECOND_FACTOR_FREE_URLS or request.path.startswith(settings.STATIC_URL):
+            return None
+        if user.is_verified():
+            return None
+        from django_otp import user_has_device
+
+        if user_has_device(user):
+            return redirect(f"{reverse('core:otp_verify')}?next={request.get_full_path()}")
+        if settings.HABITER_REQUIRE_MFA:
+            return redirect("core:otp_enrol")
+        return None

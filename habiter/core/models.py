@@ -1,0 +1,159 @@
+"""Organisations, teams, users and their roles, the audit log and API tokens."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Direction")
+    TEAM_LEAD = "team_lead", _("Chef·fe de service")
+    SOCIAL_WORKER = "social_worker", _("Travailleur·se social·e")
+    RENTAL_MANAGER = "rental_manager", _("Gestion locative")
+    ACCOUNTANT = "accountant", _("Comptabilité")
+    TECHNICIAN = "technician", _("Agent technique")
+    RECEPTIONIST = "receptionist", _("Accueil")
+    VOLUNTEER = "volunteer", _("Bénévole")
+    HOST = "host", _("Hôte de pension de famille")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(TimeStamped):
+    """A housing-insertion non-profit; every domain row belongs to one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("association")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationScoped(TimeStamped):
+    """Base of every domain row: a UUID and the organisation it belongs to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, verbose_name=_("association"))
+
+    class Meta:
+        abstract = True
+
+
+class Team(OrganisationScoped):
+    name = models.CharField(_("nom"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("équipe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="team_unique_name",
+                violation_error_message=_("Une équipe porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member or volunteer of one organisation, with exactly one role."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("association")
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("équipe"))
+    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("utilisateur")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who read or changed what, and when. Append-only: never updated or deleted by the application;
+    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    id = models.BigAutoField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    household_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="audit_org_time"),
+            models.Index(fields=["household_id", "-created_at"], name="audit_household_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 hash is stored; the owner lists and revokes them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    key_prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,31 @@
+"""Who may do what in `core`, as `rules` predicates shared by views, API and templates."""
+
+import rules
+
+from .models import Role
+
+CASEWORK_ROLES = frozenset({Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER})
+SEARCH_ONLY_ROLES = frozenset({Role.RECEPTIONIST, Role.VOLUNTEER})
+
+
+@rules.predicate
+def has_organisation(user):
+    return bool(getattr(user, "organisation_id", None)) and user.is_active
+
+
+@rules.predicate
+def is_director(user):
+    return getattr(user, "role", None) == Role.DIRECTOR
+
+
+@rules.predicate
+def does_casework(user):
+    return getattr(user, "role", None) in CASEWORK_ROLES
+
+
+@rules.predicate
+def is_search_only(user):
+    return getattr(user, "role", None) in SEARCH_ONLY_ROLES
+
+
+rules.add_perm("core.view_audit", has_organisation & is_director)

@@ -1,0 +1,29 @@
+"""Reads of `core`, scoped to the acting user's organisation."""
+
+from .models import AuditEvent, User
+
+
+def audit_events_for(user, *, actor_id=None, household_id=None, date_from=None, date_to=None):
+    """The audit log of the user's organisation, filtered; empty for anyone but a director."""
+    if not user.has_perm("core.view_audit"):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("actor")
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if household_id:
+        events = events.filter(household_id=household_id)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    return events
+
+
+def organisation_users(user):
+    if not getattr(user, "organisation_id", None):
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id).select_related("team")
+
+
+def api_tokens_of(user):
+    return user.api_tokens.all()

@@ -1,0 +1,143 @@
+"""What each domain app contributes to the household page: timeline sources and page panels.
+
+`core` imports no domain app; each app registers here in its `AppConfig.ready()`, and the household
+page asks the registry. A new app adds its panel and its timeline events without `people` importing it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: datetime
+    kind: str
+    title: str
+    body: str = ""
+    actor: str = ""
+    restricted: bool = False
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    kind: str
+    label: str
+    events: Callable[..., Iterable[TimelineEvent]]  # (household, user) -> events the user may see
+
+
+@dataclass(frozen=True)
+class HouseholdPanel:
+    key: str
+    title: str
+    template: str
+    order: int
+    context: Callable[..., dict | None]  # (household, user) -> context, or None to hide the panel
+    extra: dict = field(default_factory=dict)
+
+
+_timeline_sources: dict[str, TimelineSource] = {}
+_household_panels: dict[str, HouseholdPanel] = {}
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    _timeline_sources[source.kind] = source
+
+
+def register_household_panel(panel: HouseholdPanel) -> None:
+    _household_panels[panel.key] = panel
+
+
+def timeline_kinds() -> list[tuple[str, str]]:
+    return [(s.kind, s.label) for s in _timeline_sources.values()]
+
+
+def household_timeline(household, user, kinds: Iterable[str] | None = None) -> list[TimelineEvent]:
+    """Every registered source's events for this household, newest first."""
+    wanted = set(kinds) if kinds else None
+    events: list[TimelineEvent] = []
+    for source in _timeline_sources.values():
+        if wanted is None or source.kind in wanted:
+            events.extend(source.events(household, user))
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+def household_panels(household, user) -> list[tuple[HouseholdPanel, dict]]:
+    shown = []
+    for panel in sorted(_household_panels.values(), key=lambda p: p.order):
+        context = panel.context(household, user)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    order: int
+    context: Callable[..., dict | None]  # (user) -> context, or None when the panel is not for this user
+
+
+_home_panels: dict[str, HomePanel] = {}
+_organisation_setups: list[Callable] = []
+_audit_action_labels: dict[str, str] = {}
+_household_labellers: list[Callable] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _home_panels[panel.key] = panel
+
+
+def home_panels(user) -> list[tuple[HomePanel, dict]]:
+    shown = []
+    for panel in sorted(_home_panels.values(), key=lambda p: p.order):
+        context = panel.context(user)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
+
+
+def register_organisation_setup(setup: Callable) -> None:
+    """`setup(organisation)` installs an app's defaults (taxonomies, catalogues) for a new organisation."""
+    if setup not in _organisation_setups:
+        _organisation_setups.append(setup)
+
+
+def organisation_setups() -> list[Callable]:
+    return list(_organisation_setups)
+
+
+def register_audit_actions(labels: dict[str, str]) -> None:
+    _audit_action_labels.update(labels)
+
+
+def audit_action_label(action: str) -> str:
+    return str(_audit_action_labels.get(action, action))
+
+
+def register_household_labeller(labeller: Callable) -> None:
+    """`labeller(organisation_id, ids) -> {id: (label, url)}` names households in the audit log."""
+    if labeller not in _household_labellers:
+        _household_labellers.append(labeller)
+
+
+def household_labels(organisation_id, ids) -> dict:
+    labels: dict = {}
+    for labeller in _household_labellers:
+        labels.update(labeller(organisation_id, ids))
+    return labels
+
+
+_demo_seeders: list[tuple[int, Callable]] = []
+
+
+def register_demo_seeder(order: int, seeder: Callable) -> None:
+    """`seeder(organisation, users, count, rng)` adds an app's demo rows; `count` sizes the households."""
+    if all(s is not seeder for _o, s in _demo_seeders):
+        _demo_seeders.append((order, seeder))
+
+
+def demo_seeders() -> list[Callable]:
+    return [s for _o, s in sorted(_demo_seeders, key=lambda pair: pair[0])]

@@ -1,0 +1,160 @@
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from . import queries, registry, services
+from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OtpCodeForm
+
+
+class HabiterLoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+logout_view = auth_views.LogoutView.as_view()
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """A trivial view: the reference for benchmarks and for load balancers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"panels": registry.home_panels(request.user)})
+
+
+@require_GET
+def account(request):
+    return render(
+        request,
+        "core/account.html",
+        {"has_second_factor": user_has_device(request.user), "tokens": queries.api_tokens_of(request.user)},
+    )
+
+
+def _safe_next(request, default="core:home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    if request.user.is_verified() or not user_has_device(request.user):
+        return redirect(_safe_next(request))
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", _("Code incorrect ou expiré."))
+    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request):
+    if user_has_device(request.user):
+        messages.info(request, _("La double authentification est déjà active sur votre compte."))
+        return redirect("core:account")
+    device = services.otp_enrolment_start(actor=request.user)
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.otp_enrolment_confirm(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Double authentification activée."))
+            return redirect("core:account")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    qr_svg = image.to_string(encoding="unicode")
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "core/otp_enrol.html",
+        {"form": form, "qr_svg": mark_safe(qr_svg), "secret": secret},  # noqa: S308 - generated SVG, no user text
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            created = {"token": token, "raw": raw}
+            form = ApiTokenForm()
+    return render(
+        request,
+        "core/api_tokens.html",
+        {"form": form, "created": created, "tokens": queries.api_tokens_of(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, token_id):
+    token = get_object_or_404(queries.api_tokens_of(request.user), pk=token_id)
+    if request.method == "POST":
+        services.api_token_revoke(actor=request.user, token_id=token.pk)
+        messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+        return redirect("core:api_tokens")
+    return render(request, "core/api_token_revoke.html", {"token": token})
+
+
+@require_GET
+def audit_log(request):
+    if not request.user.has_perm("core.view_audit"):
+        raise Http404
+    form = AuditFilterForm(request.GET or None, users=queries.organisation_users(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = queries.audit_events_for(
+        request.user,
+        actor_id=getattr(filters.get("user"), "pk", None),
+        household_id=filters.get("household"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    labels = registry.household_labels(
+        request.user.organisation_id, {e.household_id for e in page.object_list if e.household_id}
+    )
+    rows = [
+        {
+            "event": e,
+            "action": registry.audit_action_label(e.action),
+            "household": labels.get(e.household_id),
+        }
+        for e in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )

@@ -1,0 +1,153 @@
+"""API v1 for households: same search, same scope and same services as the pages."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from . import queries, services
+from .models import Household
+
+router = Router(tags=["ménages"])
+
+RelationCode = Literal["head", "spouse", "child", "relative", "other"]
+
+
+class MemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str
+    last_name: str
+    birth_date: date | None = None
+    relation: RelationCode = "head"
+    phone: str = ""
+    email: str = ""
+
+
+class MemberOut(Schema):
+    id: UUID
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    relation: str
+    phone: str
+    email: str
+    version: int
+
+
+class HouseholdOut(Schema):
+    id: UUID
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    phone: str
+    email: str
+    version: int
+    referent: str | None = None
+    team: str | None = None
+    members: list[MemberOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_referent(obj):
+        return str(obj.referent) if obj.referent_id else None
+
+    @staticmethod
+    def resolve_team(obj):
+        return str(obj.team) if obj.team_id else None
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+
+class HouseholdList(Schema):
+    count: int
+    items: list[HouseholdOut]
+
+
+class HouseholdIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    members: list[MemberIn] = Field(default_factory=list)
+    confirm_duplicate: bool = False
+
+
+class HouseholdPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    name: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Detail(Schema):
+    detail: str
+
+
+@router.get("", response=HouseholdList, summary="Rechercher des ménages")
+def household_list(request, q: str = "", limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)):
+    if not request.user.has_perm("people.search_household"):
+        raise PermissionDenied
+    households = queries.household_list(request.user, q)
+    return {"count": households.count(), "items": list(households[offset : offset + limit])}
+
+
+def _for_api(user, household_id) -> Household:
+    try:
+        return queries.household_for_page(user, household_id)
+    except Household.DoesNotExist:
+        raise Http404 from None
+
+
+@router.post("", response={201: HouseholdOut, 409: Detail}, summary="Créer un ménage et ses membres")
+def household_create(request, payload: HouseholdIn):
+    if not request.user.has_perm("people.add_household"):
+        raise PermissionDenied
+    data = payload.dict(exclude={"members", "confirm_duplicate"})
+    try:
+        household = services.household_create(
+            actor=request.user,
+            data=data,
+            members=[m.dict() for m in payload.members],
+            confirm_duplicate=payload.confirm_duplicate,
+        )
+    except services.DuplicatePerson as duplicate:
+        return 409, {"detail": duplicate.message}
+    return 201, _for_api(request.user, household.pk)
+
+
+@router.get("/{household_id}", response=HouseholdOut, summary="Lire un ménage")
+def household_detail(request, household_id: UUID):
+    household = _for_api(request.user, household_id)
+    services.household_view_record(actor=request.user, household=household)
+    return household
+
+
+@router.patch("/{household_id}", response={200: HouseholdOut, 409: Detail}, summary="Modifier un ménage")
+def household_patch(request, household_id: UUID, payload: HouseholdPatch):
+    get_object_or_404(queries.households_visible_to(request.user), pk=household_id)
+    data = payload.dict(exclude={"version"}, exclude_unset=True)
+    try:
+        services.household_update(
+            actor=request.user, household_id=household_id, expected_version=payload.version, data=data
+        )
+    except services.StaleVersion as stale:
+        return 409, {"detail": stale.message}
+    except Household.DoesNotExist:
+        raise Http404 from None
+    return _for_api(request.user, household_id)

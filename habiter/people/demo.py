@@ -1,0 +1,124 @@
+"""Demo households: realistic French families, generated quickly with bulk inserts."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from habiter.core.models import AuditEvent, Role
+
+from . import rules as people_rules
+from .models import Concern, Household, HouseholdNote, Person, Relation
+
+BATCH = 2000
+# Names that the search must find without their accents ("noel" → "Noël", "lefevre" → "Lefèvre").
+FEATURED = [("Noël", "Lefèvre"), ("Hélène", "Lefèvre"), ("Zoé", "Noël"), ("Chloé", "Bénard")]
+NOTES = [
+    "Entretien au bureau : point sur la recherche de logement et les démarches CAF.",
+    "Visite à domicile : logement propre, chauffage insuffisant signalé au propriétaire.",
+    "Accompagnement à la mairie pour la demande de logement social.",
+    "Appel : rendez-vous fixé avec l'assistante sociale du département.",
+]
+
+
+def _phone(rng) -> str:
+    return "0" + rng.choice("67") + " " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(4))
+
+
+def seed_households(organisation, users, count, rng) -> None:
+    """Bring the organisation up to `count` households (idempotent: never more)."""
+    existing = Household.objects.filter(organisation=organisation).count()
+    missing = count - existing
+    if missing <= 0:
+        return
+    fake = Faker("fr_FR")
+    fake.seed_instance(rng.randint(0, 10**9) + existing)
+    workers = [u for u in users.values() if u.role in (Role.SOCIAL_WORKER, Role.TEAM_LEAD)]
+    concerns = list(Concern.objects.filter(organisation=organisation).select_related("category"))
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        for start in range(0, missing, BATCH):
+            households, people, links, events, notes = [], [], [], [], []
+            for index in range(start, min(start + BATCH, missing)):
+                worker = workers[index % len(workers)]
+                featured = FEATURED[index] if existing == 0 and index < len(FEATURED) else None
+                last_name = featured[1] if featured else fake.last_name()
+                created = now - timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 600))
+                household = Household(
+                    organisation=organisation,
+                    team=worker.team,
+                    referent=worker,
+                    name=last_name,
+                    address=fake.street_address(),
+                    postal_code=f"13{rng.randint(0, 16):03d}",
+                    city=rng.choice(["Marseille", "Aix-en-Provence", "Aubagne", "Martigues", "La Ciotat", "Vitrolles"]),
+                    phone=_phone(rng),
+                    email="",
+                    created_by=worker,
+                    created_at=created,
+                )
+                members = [(featured[0] if featured else fake.first_name(), last_name, Relation.HEAD, 25, 70)]
+                if rng.random() < 0.45:
+                    members.append(
+                        (
+                            fake.first_name(),
+                            rng.choice([last_name, fake.last_name()]),
+                            Relation.SPOUSE,
+                            25,
+                            70,
+                        )
+                    )
+                for _child in range(rng.choice([0, 0, 1, 2, 3])):
+                    members.append((fake.first_name(), last_name, Relation.CHILD, 0, 17))
+                for first, last, relation, min_age, max_age in members:
+                    birth = today - timedelta(days=rng.randint(min_age * 365 + 1, max_age * 365 + 300))
+                    people.append(
+                        Person(
+                            organisation=organisation,
+                            household=household,
+                            first_name=first,
+                            last_name=last,
+                            birth_date=min(birth, today - timedelta(days=1)) if birth < today else date(2010, 1, 1),
+                            relation=relation,
+                            phone=_phone(rng) if relation == Relation.HEAD else "",
+                            identity_key=people_rules.person_identity_key(first, last),
+                            created_at=created,
+                        )
+                    )
+                household.search_text = people_rules.household_search_text(
+                    household.name, [(first, last) for first, last, *_rest in members]
+                )
+                household.search_phones = people_rules.household_phone_text(
+                    [household.phone] + [p.phone for p in people[-len(members) :]]
+                )
+                households.append(household)
+                for concern in rng.sample(concerns, k=min(len(concerns), rng.randint(0, 3))):
+                    links.append(Household.concerns.through(household_id=household.pk, concern_id=concern.pk))
+                events.append(
+                    AuditEvent(
+                        organisation=organisation,
+                        actor=worker,
+                        action="household.create",
+                        object_type="household",
+                        object_id=str(household.pk),
+                        household_id=household.pk,
+                        created_at=created,
+                    )
+                )
+                if rng.random() < 0.5:
+                    notes.append(
+                        HouseholdNote(
+                            organisation=organisation,
+                            household=household,
+                            author=worker,
+                            text=rng.choice(NOTES),
+                            created_at=created + timedelta(days=rng.randint(1, 30)),
+                        )
+                    )
+            Household.objects.bulk_create(households)
+            Person.objects.bulk_create(people)
+            Household.concerns.through.objects.bulk_create(links)
+            HouseholdNote.objects.bulk_create(notes)
+            AuditEvent.objects.bulk_create(events)

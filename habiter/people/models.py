@@ -1,0 +1,172 @@
+"""Households, their members, the concerns panorama and case notes."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped, Team
+
+from . import rules as people_rules
+
+
+def validate_phone(value):
+    if value and not people_rules.is_valid_french_phone(value):
+        raise ValidationError(
+            _("Numéro de téléphone invalide : 10 chiffres commençant par 0 (ex. 06 12 34 56 78) ou +33…"),
+            code="invalid_phone",
+        )
+
+
+def validate_not_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("La date ne peut pas être dans le futur."), code="future_date")
+
+
+validate_postal_code = RegexValidator(
+    r"^\d{5}$", _("Le code postal doit comporter 5 chiffres (ex. 13001)."), code="invalid_postal_code"
+)
+
+
+class ConcernCategory(OrganisationScoped):
+    """A family of social concerns (the seed's "panorama des problématiques sociales"); configurable."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("nom"), max_length=200)
+    restricted = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_("Visible seulement du référent, du chef de service et de la direction (santé)."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("catégorie de problématiques")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="concern_category_unique_code",
+                violation_error_message=_("Une catégorie porte déjà ce code."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Concern(OrganisationScoped):
+    category = models.ForeignKey(
+        ConcernCategory, on_delete=models.PROTECT, related_name="concerns", verbose_name=_("catégorie")
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    active = models.BooleanField(_("en usage"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["category__position", "position", "label"]
+        verbose_name = _("problématique")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "label"],
+                name="concern_unique_label",
+                violation_error_message=_("Cette problématique existe déjà dans la catégorie."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category.name} — {self.label}"
+
+    @property
+    def restricted(self) -> bool:
+        return self.category.restricted
+
+
+class Household(OrganisationScoped):
+    """The unit that is accompanied and housed (ménage)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("équipe"))
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referent_households",
+        verbose_name=_("référent"),
+    )
+    name = models.TextField(_("nom du ménage"))
+    address = models.TextField(_("adresse"), blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True, validators=[validate_postal_code])
+    city = models.TextField(_("commune"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("courriel"), blank=True)
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="households", verbose_name=_("problématiques"))
+    version = models.PositiveIntegerField(default=1)
+    # Derived, for accent- and case-insensitive search on every database; kept by the services.
+    search_text = models.TextField(default="", editable=False)
+    search_phones = models.TextField(default="", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("ménage")
+        indexes = [models.Index(fields=["organisation", "team", "name"], name="household_scope_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Personne de référence")
+    SPOUSE = "spouse", _("Conjoint·e")
+    CHILD = "child", _("Enfant")
+    RELATIVE = "relative", _("Autre parent")
+    OTHER = "other", _("Autre")
+
+
+class Person(OrganisationScoped):
+    """A member of a household (personne accompagnée)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    first_name = models.TextField(_("prénom"))
+    last_name = models.TextField(_("nom"))
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True, validators=[validate_not_future])
+    relation = models.CharField(_("lien avec la personne de référence"), max_length=16, choices=Relation.choices)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("courriel"), blank=True)
+    nationality = models.TextField(_("nationalité"), blank=True)
+    residence_permit_expiry = models.DateField(_("fin du titre de séjour"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    identity_key = models.TextField(default="", editable=False)
+
+    class Meta:
+        ordering = ["birth_date", "last_name", "first_name"]
+        verbose_name = _("personne")
+        indexes = [models.Index(fields=["organisation", "identity_key", "birth_date"], name="person_identity")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class HouseholdNote(OrganisationScoped):
+    """A dated case note. Restricted notes (health…) are for the referent, team lead and director only."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    restricted = models.BooleanField(
+        _("note confidentielle"),
+        default=False,
+        help_text=_("Visible seulement du référent, du chef de service et de la direction."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("note")
+
+    def __str__(self):
+        return f"{self.household} — {self.created_at:%d/%m/%Y}"

@@ -1,0 +1,131 @@
+"""Reads of households shared by pages, API and exports, always scoped to the acting user."""
+
+from django.db.models import Prefetch, Q
+
+from habiter.core.models import AuditEvent, Role, User
+
+from . import rules as people_rules
+from .models import Concern, ConcernCategory, Household, HouseholdNote, Person
+
+WRITE_ACTIONS = ("household.create", "household.update", "person.create", "person.update")
+
+
+def households_visible_to(user):
+    """The households whose file the user may open: the whole organisation for a director, the team's
+    (and their own as referent) for team leads and social workers, none for anyone else."""
+    if not getattr(user, "organisation_id", None) or not user.is_active:
+        return Household.objects.none()
+    households = Household.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.DIRECTOR:
+        return households
+    if user.role in (Role.TEAM_LEAD, Role.SOCIAL_WORKER):
+        scope = Q(referent_id=user.pk)
+        if user.team_id:
+            scope |= Q(team_id=user.team_id)
+        return households.filter(scope)
+    return Household.objects.none()
+
+
+def households_searchable_by(user):
+    """What the search shows: the visible households, or — for reception staff and volunteers — every
+    household of the organisation, of which they see only names and contact."""
+    if user.role in (Role.RECEPTIONIST, Role.VOLUNTEER):
+        if getattr(user, "organisation_id", None) and user.is_active:
+            return Household.objects.filter(organisation_id=user.organisation_id)
+        return Household.objects.none()
+    return households_visible_to(user)
+
+
+def household_search(households, text: str):
+    """Filter by name (accent- and case-insensitive, every word), by phone, or by a member's birth date."""
+    text = (text or "").strip()
+    if not text:
+        return households
+    birth_date = people_rules.parse_search_date(text)
+    if birth_date is not None:
+        return households.filter(id__in=Person.objects.filter(birth_date=birth_date).values("household_id"))
+    if people_rules.looks_like_phone(text):
+        return households.filter(search_phones__contains=people_rules.normalise_phone(text))
+    for term in people_rules.search_terms(text):
+        households = households.filter(search_text__contains=term)
+    return households
+
+
+def household_list(user, text: str = ""):
+    """The household list page and API list: one query for the rows, one for the members."""
+    return (
+        household_search(households_searchable_by(user), text)
+        .select_related("referent", "team")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("birth_date", "last_name")))
+        .order_by("name", "id")
+    )
+
+
+def household_for_page(user, household_id):
+    """One household the user may open, with what its page shows; raises DoesNotExist otherwise."""
+    return (
+        households_visible_to(user)
+        .select_related("referent", "team", "created_by")
+        .prefetch_related(
+            Prefetch("members", queryset=Person.objects.order_by("birth_date", "last_name")),
+            Prefetch("concerns", queryset=Concern.objects.select_related("category")),
+        )
+        .get(pk=household_id)
+    )
+
+
+def visible_concerns(user, household):
+    allowed_restricted = user.has_perm("people.view_restricted", household)
+    return [c for c in household.concerns.all() if allowed_restricted or not c.category.restricted]
+
+
+def notes_visible_to(user, household):
+    notes = HouseholdNote.objects.filter(household=household).select_related("author")
+    if not user.has_perm("people.view_restricted", household):
+        notes = notes.filter(restricted=False)
+    return notes
+
+
+def concern_choices(user, household=None):
+    """The organisation's active concerns, grouped by category; health only for those allowed."""
+    categories = ConcernCategory.objects.filter(organisation_id=user.organisation_id).prefetch_related(
+        Prefetch("concerns", queryset=Concern.objects.filter(active=True))
+    )
+    may_restricted = user.role in (Role.DIRECTOR, Role.TEAM_LEAD) or (
+        household is not None and household.referent_id == user.pk
+    )
+    if household is None and user.role == Role.SOCIAL_WORKER:
+        may_restricted = True  # the creator becomes the referent
+    return [c for c in categories if may_restricted or not c.restricted]
+
+
+def write_events(household):
+    return AuditEvent.objects.filter(household_id=household.pk, action__in=WRITE_ACTIONS).select_related("actor")
+
+
+def last_change(household):
+    return write_events(household).first()
+
+
+def possible_duplicates(user, first_name, last_name, birth_date, exclude_person_id=None):
+    """People visible to the user with the same normalised name and birth date."""
+    if not birth_date:
+        return Person.objects.none()
+    key = people_rules.person_identity_key(first_name, last_name)
+    people = Person.objects.filter(
+        household__in=households_searchable_by(user), identity_key=key, birth_date=birth_date
+    ).select_related("household")
+    if exclude_person_id:
+        people = people.exclude(pk=exclude_person_id)
+    return people
+
+
+def referent_choices(user):
+    users = User.objects.filter(
+        organisation_id=user.organisation_id,
+        is_active=True,
+        role__in=(Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR),
+    ).select_related("team")
+    if user.role != Role.DIRECTOR and user.team_id:
+        users = users.filter(team_id=user.team_id)
+    return users

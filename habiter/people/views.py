@@ -1,0 +1,231 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from habiter.core import registry
+
+from . import queries, services
+from .forms import HouseholdForm, MemberForm, MemberFormSet, NoteForm, SearchForm
+from .models import Household
+
+PAGE_SIZE = 25
+
+
+def _visible_household_or_404(user, household_id) -> Household:
+    try:
+        return queries.household_for_page(user, household_id)
+    except Household.DoesNotExist:
+        raise Http404 from None
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def household_list(request):
+    if not request.user.has_perm("people.search_household"):
+        raise Http404
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(queries.household_list(request.user, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "text": text,
+        "query": urlencode({"q": text}) if text else "",
+        "can_open": request.user.has_perm("people.add_household"),
+    }
+    template = "people/_household_results.html" if request.htmx else "people/household_list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    if not request.user.has_perm("people.add_household"):
+        raise Http404
+    form = HouseholdForm(request.POST or None, user=request.user, creating=True)
+    members = MemberFormSet(request.POST or None, prefix="members")
+    duplicates = None
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user,
+                data={f: form.cleaned_data.get(f) for f in services.HOUSEHOLD_FIELDS},
+                members=[m.member_data() for m in members.forms if m.has_changed()],
+                concern_ids=[c.pk for c in form.cleaned_data.get("concerns", [])],
+                team=form.cleaned_data.get("team"),
+                referent=form.cleaned_data.get("referent"),
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
+            )
+        except services.DuplicatePerson as duplicate:
+            duplicates = duplicate
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Le ménage « %(name)s » est créé.") % {"name": household.name})
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "people/household_form.html",
+        {"form": form, "members": members, "duplicates": duplicates, "creating": True},
+    )
+
+
+@require_GET
+def household_detail(request, household_id):
+    user = request.user
+    household = _visible_household_or_404(user, household_id)
+    if not user.has_perm("people.view_household", household):
+        raise Http404
+    services.household_view_record(actor=user, household=household)
+    kinds = [k for k in request.GET.getlist("type") if k in dict(registry.timeline_kinds())]
+    context = {
+        "household": household,
+        "members": household.members.all(),
+        "concerns": queries.visible_concerns(user, household),
+        "timeline": registry.household_timeline(household, user, kinds=kinds or None),
+        "timeline_kinds": registry.timeline_kinds(),
+        "selected_kinds": kinds,
+        "panels": registry.household_panels(household, user),
+        "note_form": NoteForm(may_restrict=user.has_perm("people.view_restricted", household)),
+        "can_edit": user.has_perm("people.change_household", household),
+        "can_audit": user.has_perm("core.view_audit"),
+    }
+    return render(request, "people/household_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request, household_id):
+    user = request.user
+    household = _visible_household_or_404(user, household_id)
+    if not user.has_perm("people.change_household", household):
+        raise Http404
+    form = HouseholdForm(request.POST or None, instance=household, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data.get(f) for f in services.HOUSEHOLD_FIELDS}
+        try:
+            services.household_update(
+                actor=user,
+                household_id=household.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                data=data,
+                concern_ids=[c.pk for c in form.cleaned_data.get("concerns", [])],
+                **{k: form.cleaned_data.get(k) for k in ("team", "referent") if k in form.fields},
+            )
+        except services.StaleVersion as stale:
+            form = _stale_form(HouseholdForm, request, stale, instance=household, user=user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "household": household, "creating": False})
+
+
+def _stale_form(form_class, request, stale, **kwargs):
+    """The form again with what the user typed, the stale message, and the current version so that a
+    second save (after checking) goes through."""
+    data = request.POST.copy()
+    data["version"] = str(stale.current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, stale.message)
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request, household_id):
+    user = request.user
+    household = _visible_household_or_404(user, household_id)
+    if not user.has_perm("people.change_household", household):
+        raise Http404
+    form = MemberForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_add(
+                actor=user,
+                household_id=household.pk,
+                data=form.member_data(),
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
+            )
+        except services.DuplicatePerson as duplicate:
+            duplicates = duplicate
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Membre ajouté."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/person_form.html", {"form": form, "household": household, "duplicates": duplicates})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, household_id, person_id):
+    user = request.user
+    household = _visible_household_or_404(user, household_id)
+    if not user.has_perm("people.change_household", household):
+        raise Http404
+    person = next((m for m in household.members.all() if m.pk == person_id), None)
+    if person is None:
+        raise Http404
+    form = MemberForm(request.POST or None, instance=person)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=user,
+                person_id=person.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                data=form.member_data(),
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
+            )
+        except services.StaleVersion as stale:
+            person.refresh_from_db()
+            form = _stale_form(MemberForm, request, stale, instance=person)
+        except services.DuplicatePerson as duplicate:
+            duplicates = duplicate
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "household": household, "person": person, "duplicates": duplicates},
+    )
+
+
+@require_POST
+def note_create(request, household_id):
+    user = request.user
+    household = _visible_household_or_404(user, household_id)
+    may_restrict = user.has_perm("people.view_restricted", household)
+    form = NoteForm(request.POST, may_restrict=may_restrict)
+    if form.is_valid():
+        try:
+            services.note_add(
+                actor=user,
+                household_id=household.pk,
+                text=form.cleaned_data["text"],
+                restricted=form.cleaned_data.get("restricted", False),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Note ajoutée."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "people/note_form.html", {"form": form, "household": household})

@@ -1,0 +1,23 @@
+"""Production settings: HTTPS only, second factor required, secret key from the environment."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+SECRET_KEY = os.environ.get("HABITER_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("HABITER_SECRET_KEY must be set to a random value of at least 50 characters.")
+DEBUG = False
+HABITER_DEMO = False
+HABITER_REQUIRE_MFA = env_bool("HABITER_REQUIRE_MFA", True)
+
+SECURE_SSL_REDIRECT = env_bool("HABITER_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("HABITER_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, plain static storage, templates that fail on unknown variables."""
+
+from .base import *  # noqa: F403
+from .base import TEMPLATES
+
+SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789-abcdefghij"  # noqa: S105
+DEBUG = False
+HABITER_DEMO = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_AUTOREFRESH = True

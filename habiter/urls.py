@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from habiter.api import api
+
+urlpatterns = [
+    path("", include("habiter.core.urls")),
+    path("menages/", include("habiter.people.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
