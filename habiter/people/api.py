@@ -7,7 +7,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from . import queries, services
@@ -100,7 +100,7 @@ class Detail(Schema):
 
 
 @router.get("", response=HouseholdList, summary="Rechercher des ménages")
-def household_list(request, q: str = "", limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)):
+def household_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if not request.user.has_perm("people.search_household"):
         raise PermissionDenied
     households = queries.household_list(request.user, q)
@@ -127,8 +127,8 @@ def household_create(request, payload: HouseholdIn):
             confirm_duplicate=payload.confirm_duplicate,
         )
     except services.DuplicatePerson as duplicate:
-        return 409, {"detail": duplicate.message}
-    return 201, _for_api(request.user, household.pk)
+        return Status(409, {"detail": duplicate.message})
+    return Status(201, _for_api(request.user, household.pk))
 
 
 @router.get("/{household_id}", response=HouseholdOut, summary="Lire un ménage")
@@ -147,7 +147,7 @@ def household_patch(request, household_id: UUID, payload: HouseholdPatch):
             actor=request.user, household_id=household_id, expected_version=payload.version, data=data
         )
     except services.StaleVersion as stale:
-        return 409, {"detail": stale.message}
+        return Status(409, {"detail": stale.message})
     except Household.DoesNotExist:
         raise Http404 from None
     return _for_api(request.user, household_id)
