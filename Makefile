@@ -3,6 +3,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+unexport PYTHONDONTWRITEBYTECODE
 UV = $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo python3 -m uv; fi)
 PY = .venv/bin/python
 MANAGE = $(PY) manage.py

@@ -16,6 +16,7 @@ api = NinjaAPI(
     description="API de Habiter : jetons porteurs (Authorization: Bearer …), identifiants UUID, erreurs en français.",
     urls_namespace="api-v1",
     auth=BearerAuth(),
+    docs_url=None,  # the interactive docs page loads scripts from a CDN: integrators read openapi.json
 )
 api.add_router("/auth/", auth_router)
 api.add_router("/households", households_router)

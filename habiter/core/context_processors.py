@@ -15,5 +15,6 @@ def navigation(request):
         items.append((_("Ménages"), reverse("people:household_list")))
     if user.role == Role.DIRECTOR:
         items.append((_("Journal des accès"), reverse("core:audit_log")))
+        items.append((_("Problématiques"), reverse("people:concern_settings")))
     items.append((_("Mon compte"), reverse("core:account")))
     return {"nav_items": items, "nav_current": request.path}

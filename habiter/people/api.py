@@ -56,11 +56,15 @@ class HouseholdOut(Schema):
 
     @staticmethod
     def resolve_referent(obj):
-        return str(obj.referent) if obj.referent_id else None
+        if getattr(obj, "contact_only", False) or not obj.referent_id:
+            return None
+        return str(obj.referent)
 
     @staticmethod
     def resolve_team(obj):
-        return str(obj.team) if obj.team_id else None
+        if getattr(obj, "contact_only", False) or not obj.team_id:
+            return None
+        return str(obj.team)
 
     @staticmethod
     def resolve_members(obj):
@@ -104,7 +108,11 @@ def household_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), o
     if not request.user.has_perm("people.search_household"):
         raise PermissionDenied
     households = queries.household_list(request.user, q)
-    return {"count": households.count(), "items": list(households[offset : offset + limit])}
+    items = list(households[offset : offset + limit])
+    if request.user.has_perm("people.search_household") and not request.user.has_perm("people.add_household"):
+        for household in items:  # reception and volunteers: names and contact, as on the list page
+            household.contact_only = True
+    return {"count": households.count(), "items": items}
 
 
 def _for_api(user, household_id) -> Household:

@@ -117,6 +117,8 @@ def register():
             "person.create": gettext_lazy("Ajout d'un membre"),
             "person.update": gettext_lazy("Modification d'un membre"),
             "note.create": gettext_lazy("Ajout d'une note"),
-            "household.api_view": gettext_lazy("Consultation du dossier par l'API"),
+            "concern.create": gettext_lazy("Ajout d'une problématique au panorama"),
+            "concern.activate": gettext_lazy("Remise en usage d'une problématique"),
+            "concern.deactivate": gettext_lazy("Retrait d'une problématique"),
         }
     )

@@ -132,3 +132,12 @@ class NoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not may_restrict:
             del self.fields["restricted"]
+
+
+class ConcernForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Catégorie"), queryset=None)
+    label = forms.CharField(label=_("Nouvelle problématique"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = queries.concern_taxonomy(user)

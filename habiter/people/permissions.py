@@ -7,7 +7,7 @@ already in their scope.
 import rules
 
 from habiter.core.models import Role
-from habiter.core.permissions import does_casework, has_organisation, is_search_only
+from habiter.core.permissions import does_casework, has_organisation, is_director, is_search_only
 
 
 @rules.predicate
@@ -43,3 +43,4 @@ rules.add_perm("people.view_household", can_open)
 rules.add_perm("people.change_household", can_open)
 rules.add_perm("people.add_note", can_open)
 rules.add_perm("people.view_restricted", can_open & is_referent_lead_or_director)
+rules.add_perm("people.configure_concerns", has_organisation & is_director)

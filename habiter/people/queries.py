@@ -129,3 +129,8 @@ def referent_choices(user):
     if user.role != Role.DIRECTOR and user.team_id:
         users = users.filter(team_id=user.team_id)
     return users
+
+
+def concern_taxonomy(user):
+    """Every category of the user's organisation with all its concerns, retired ones included."""
+    return ConcernCategory.objects.filter(organisation_id=user.organisation_id).prefetch_related("concerns")

@@ -163,10 +163,22 @@ def _check_assignment(actor, team, referent) -> None:
         raise ValidationError({"team": _("Vous ne pouvez rattacher un ménage qu'à votre équipe.")})
 
 
-def _concerns_for(actor, organisation_id, concern_ids, keep_restricted=()):
-    concerns = list(Concern.objects.filter(organisation_id=organisation_id, pk__in=list(concern_ids or [])))
+def _concerns_for(actor, organisation_id, concern_ids, *, may_restricted, keep_restricted=()):
+    concerns = list(
+        Concern.objects.filter(organisation_id=organisation_id, pk__in=list(concern_ids or [])).select_related(
+            "category"
+        )
+    )
     if len(concerns) != len(set(concern_ids or [])):
         raise ValidationError({"concerns": _("Problématique inconnue.")})
+    if not may_restricted and any(c.category.restricted for c in concerns):
+        raise ValidationError(
+            {
+                "concerns": _(
+                    "Seuls le référent, le chef de service et la direction renseignent les problématiques de santé."
+                )
+            }
+        )
     return concerns + [c for c in keep_restricted if c not in concerns]
 
 
@@ -255,7 +267,10 @@ def household_create(
             person.household = household
             person.save()
             audit_record(actor=actor, action="person.create", obj=person, household_id=household.pk)
-        household.concerns.set(_concerns_for(actor, household.organisation_id, concern_ids))
+        may_restricted = actor.role in (Role.DIRECTOR, Role.TEAM_LEAD) or referent == actor
+        household.concerns.set(
+            _concerns_for(actor, household.organisation_id, concern_ids, may_restricted=may_restricted)
+        )
         _refresh_search(household)
         household.save(update_fields=["search_text", "search_phones"])
         audit_record(actor=actor, action="household.create", obj=household, household_id=household.pk)
@@ -310,12 +325,14 @@ def household_update(
                 changed.append("referent")
         if concern_ids is not None:
             current = set(household.concerns.all())
-            keep = (
-                []
-                if actor.has_perm("people.view_restricted", household)
-                else [c for c in current if c.category.restricted]
+            # What the form could not offer stays: restricted concerns hidden from this user, retired ones.
+            may_restricted = actor.has_perm("people.view_restricted", household)
+            keep = [c for c in current if not c.active or (c.category.restricted and not may_restricted)]
+            wanted = set(
+                _concerns_for(
+                    actor, household.organisation_id, concern_ids, may_restricted=may_restricted, keep_restricted=keep
+                )
             )
-            wanted = set(_concerns_for(actor, household.organisation_id, concern_ids, keep_restricted=keep))
             if wanted != current:
                 household.concerns.set(wanted)
                 changed.append("concerns")
@@ -418,3 +435,34 @@ def note_add(*, actor, household_id, text: str, restricted: bool = False) -> Hou
 def household_view_record(*, actor, household) -> None:
     """Every read of a household's file is written to the audit log."""
     audit_record(actor=actor, action="household.view", obj=household, household_id=household.pk)
+
+
+def concern_add(*, actor, category_id, label: str) -> Concern:
+    """Add a concern to one of the organisation's categories (directors)."""
+    if not actor.has_perm("people.configure_concerns"):
+        raise PermissionDenied
+    with transaction.atomic():
+        category = ConcernCategory.objects.get(pk=category_id, organisation_id=actor.organisation_id)
+        concern = Concern(
+            organisation_id=actor.organisation_id,
+            category=category,
+            label=(label or "").strip(),
+            position=category.concerns.count(),
+        )
+        concern.full_clean()
+        concern.save()
+        audit_record(actor=actor, action="concern.create", obj=concern, detail={"label": concern.label})
+    return concern
+
+
+def concern_set_active(*, actor, concern_id, active: bool) -> Concern:
+    """Retire a concern from the choices, or bring it back; households keep the ones they have."""
+    if not actor.has_perm("people.configure_concerns"):
+        raise PermissionDenied
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update().get(pk=concern_id, organisation_id=actor.organisation_id)
+        if concern.active != active:
+            concern.active = active
+            concern.save(update_fields=["active", "updated_at"])
+            audit_record(actor=actor, action="concern.activate" if active else "concern.deactivate", obj=concern)
+    return concern

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<uuid:household_id>/membres/nouveau/", views.person_create, name="person_create"),
     path("<uuid:household_id>/membres/<uuid:person_id>/modifier/", views.person_edit, name="person_edit"),
     path("<uuid:household_id>/notes/", views.note_create, name="note_create"),
+    path("problematiques/", views.concern_settings, name="concern_settings"),
+    path("problematiques/<uuid:concern_id>/", views.concern_toggle, name="concern_toggle"),
 ]

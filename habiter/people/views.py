@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from habiter.core import registry
 
 from . import queries, services
-from .forms import HouseholdForm, MemberForm, MemberFormSet, NoteForm, SearchForm
-from .models import Household
+from .forms import ConcernForm, HouseholdForm, MemberForm, MemberFormSet, NoteForm, SearchForm
+from .models import Concern, Household
 
 PAGE_SIZE = 25
 
@@ -229,3 +229,41 @@ def note_create(request, household_id):
             messages.success(request, _("Note ajoutée."))
             return redirect("people:household_detail", household_id=household.pk)
     return render(request, "people/note_form.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+def concern_settings(request):
+    """The organisation's panorama of concerns: add one, retire one, bring one back (directors)."""
+    user = request.user
+    if not user.has_perm("people.configure_concerns"):
+        raise Http404
+    form = ConcernForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_add(
+                actor=user, category_id=form.cleaned_data["category"].pk, label=form.cleaned_data["label"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Problématique ajoutée."))
+            return redirect("people:concern_settings")
+    return render(request, "people/concern_settings.html", {"form": form, "categories": queries.concern_taxonomy(user)})
+
+
+@require_POST
+def concern_toggle(request, concern_id):
+    user = request.user
+    if not user.has_perm("people.configure_concerns"):
+        raise Http404
+    try:
+        concern = services.concern_set_active(
+            actor=user, concern_id=concern_id, active=request.POST.get("active") == "1"
+        )
+    except Concern.DoesNotExist:
+        raise Http404 from None
+    if concern.active:
+        messages.success(request, _("« %(label)s » est de nouveau proposée.") % {"label": concern.label})
+    else:
+        messages.success(request, _("« %(label)s » n'est plus proposée.") % {"label": concern.label})
+    return redirect("people:concern_settings")

@@ -126,3 +126,16 @@ def test_openapi_schema_is_published(client, db):
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/households" in schema.json()["paths"]
+
+
+def test_reception_gets_names_and_contact_without_the_follow_up(client, world):
+    headers = bearer(world.users["receptionist"])
+    items = client.get("/api/v1/households", {"q": "lefevre"}, **headers).json()["items"]
+    assert [i["name"] for i in items] == ["Lefèvre"]
+    assert items[0]["referent"] is None and items[0]["team"] is None
+    director_items = client.get("/api/v1/households", {"q": "lefevre"}, **bearer(world.users["director"])).json()
+    assert director_items["items"][0]["referent"] is not None
+
+
+def test_interactive_docs_page_is_off(client, db):
+    assert client.get("/api/v1/docs").status_code in (401, 404)
