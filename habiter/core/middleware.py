@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -47,7 +48,9 @@ class SecondFactorMiddleware:
         from django_otp import user_has_device
 
         if user_has_device(user):
-            return redirect(f"{reverse('core:otp_verify')}?next={request.get_full_path()}")
+            query = QueryDict(mutable=True)
+            query["next"] = request.get_full_path()  # encoded: an address with "&" comes back whole
+            return redirect(f"{reverse('core:otp_verify')}?{query.urlencode(safe='/')}")
         if settings.HABITER_REQUIRE_MFA:
             return redirect("core:otp_enrol")
         return None

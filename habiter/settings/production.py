@@ -21,3 +21,17 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("HABITER_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Real email: SMTP (the base settings' console backend is for development, and `check --deploy` refuses it).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("HABITER_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("HABITER_EMAIL_PORT", "25")),
+            "username": os.environ.get("HABITER_EMAIL_USER", ""),
+            "password": os.environ.get("HABITER_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("HABITER_EMAIL_TLS", False),
+        },
+    }
+}

@@ -1,0 +1,528 @@
+"""The authorization matrix of every page, generated from the URLconf.
+
+Every URL pattern (except the admin site, tested apart, and the API, see test_api_authorization.py) is
+requested by an anonymous visitor and by a user of every role, on a household of the user's own team,
+of another team and of another organisation; the outcome must match the EXPECTED table below. A new
+URL that is not in the table makes the suite fail: its authorization has to be decided, not inherited.
+
+Out of scope is 404, exactly like a row that does not exist.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from habiter.core import services as core_services
+from habiter.core.models import ApiToken, Role, User
+from habiter.core.tests.factories import UserFactory
+from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
+from habiter.people.tests.factories import make_household
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_NAMESPACES = {"admin", "api-v1"}
+ANONYMOUS = "anonymous"
+ROLES = [role.value for role in Role]
+ACTORS = [ANONYMOUS, *ROLES]
+SCOPES = ("own_team", "other_team", "other_org")
+
+# Outcomes, as compared: a status code, or where a redirect goes.
+OK = "200"
+NOT_FOUND = "404"
+NOT_ALLOWED = "405"
+LOGIN = "302 → login page"
+HOME = "302 → home page"
+SAVED = "302 → after a successful write"
+
+
+# --- the URLconf -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str
+    params: tuple[str, ...]
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.params)
+
+
+def _walk(resolver, prefix="", namespaces=()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = (entry.namespace,) if entry.namespace else ()
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(entry, prefix + str(entry.pattern), namespaces + namespace)
+        elif isinstance(entry, URLPattern):
+            params = tuple(entry.pattern.converters) if isinstance(entry.pattern, RoutePattern) else ("<regex>",)
+            yield Route(":".join([*namespaces, str(entry.name)]), prefix + str(entry.pattern), params)
+
+
+ROUTES = list(_walk(get_resolver()))
+ROUTES_BY_NAME = {route.name: route for route in ROUTES}
+
+
+# --- what every role may do -------------------------------------------------------------------------
+
+EVERY_ROLE_OK = dict.fromkeys(ROLES, OK)
+
+# A household's file and its forms: the own team for team leads and social workers, the organisation
+# for directors, nothing for anyone else (reception and volunteers only find households in the list).
+CASE_FILE = {
+    ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+    "director": (OK, OK, NOT_FOUND),
+    "team_lead": (OK, NOT_FOUND, NOT_FOUND),
+    "social_worker": (OK, NOT_FOUND, NOT_FOUND),
+    "rental_manager": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "accountant": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "technician": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "receptionist": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "volunteer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+}
+
+# For URLs with parameters, each actor has one outcome per scope (own team, other team, other organisation);
+# for token URLs the scopes are: the user's own token, a token of another user of the organisation, a token
+# of a user of another organisation; for organisation-wide rows (concerns): two rows of the user's
+# organisation, one of another organisation.
+EXPECTED = {
+    "core:home": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:login": {ANONYMOUS: OK, **dict.fromkeys(ROLES, HOME)},
+    "core:logout": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, NOT_ALLOWED)},  # POST only
+    "core:otp_verify": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, HOME)},  # no second factor: nothing to verify
+    "core:account": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:otp_enrol": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:api_tokens": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:api_token_revoke": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (OK, NOT_FOUND, NOT_FOUND))},
+    "core:audit_log": {
+        ANONYMOUS: LOGIN,
+        "director": OK,
+        "team_lead": NOT_FOUND,
+        "social_worker": NOT_FOUND,
+        "rental_manager": NOT_FOUND,
+        "accountant": NOT_FOUND,
+        "technician": NOT_FOUND,
+        "receptionist": NOT_FOUND,
+        "volunteer": NOT_FOUND,
+        "host": NOT_FOUND,
+    },
+    "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "people:household_list": {
+        ANONYMOUS: LOGIN,
+        "director": OK,
+        "team_lead": OK,
+        "social_worker": OK,
+        "rental_manager": NOT_FOUND,
+        "accountant": NOT_FOUND,
+        "technician": NOT_FOUND,
+        "receptionist": OK,
+        "volunteer": OK,
+        "host": NOT_FOUND,
+    },
+    "people:household_create": {
+        ANONYMOUS: LOGIN,
+        "director": OK,
+        "team_lead": OK,
+        "social_worker": OK,
+        "rental_manager": NOT_FOUND,
+        "accountant": NOT_FOUND,
+        "technician": NOT_FOUND,
+        "receptionist": NOT_FOUND,
+        "volunteer": NOT_FOUND,
+        "host": NOT_FOUND,
+    },
+    "people:household_detail": CASE_FILE,
+    "people:household_edit": CASE_FILE,
+    "people:person_create": CASE_FILE,
+    "people:person_edit": CASE_FILE,
+    "people:note_create": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+    "people:concern_settings": {
+        ANONYMOUS: LOGIN,
+        "director": OK,
+        "team_lead": NOT_FOUND,
+        "social_worker": NOT_FOUND,
+        "rental_manager": NOT_FOUND,
+        "accountant": NOT_FOUND,
+        "technician": NOT_FOUND,
+        "receptionist": NOT_FOUND,
+        "volunteer": NOT_FOUND,
+        "host": NOT_FOUND,
+    },
+    "people:concern_toggle": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3),
+    },  # POST only
+}
+
+# The URLs with parameters that accept POST: the same scoping as GET, and nothing written out of scope.
+CASE_FILE_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in CASE_FILE.items()}
+POST_EXPECTED = {
+    "core:api_token_revoke": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (SAVED, NOT_FOUND, NOT_FOUND))},
+    "people:household_edit": CASE_FILE_WRITE,
+    "people:person_create": CASE_FILE_WRITE,
+    "people:person_edit": CASE_FILE_WRITE,
+    "people:note_create": CASE_FILE_WRITE,
+    "people:concern_toggle": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        "director": (SAVED, SAVED, NOT_FOUND),
+        "team_lead": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "social_worker": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "rental_manager": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "accountant": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "technician": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "receptionist": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "volunteer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    },
+}
+# The URLs without parameters that accept POST (their protection is tested in test_security.py).
+POST_UNSCOPED = {
+    "core:login",
+    "core:logout",
+    "core:otp_verify",
+    "core:otp_enrol",
+    "core:api_tokens",
+    "people:household_create",
+    "people:concern_settings",
+}
+
+
+# --- the requests -----------------------------------------------------------------------------------
+
+
+class Scenario:
+    """The world, with what URL parameters need: a member of each household, tokens of several users."""
+
+    def __init__(self, world):
+        self.world = world
+        self.households = {
+            "own_team": world.own_household,
+            "other_team": world.other_team_household,
+            "other_org": world.other_org_household,
+        }
+        self.token_owners = {
+            "other_team": User.objects.get(username="a.colleague"),
+            "other_org": world.outsider,
+        }
+        self._tokens = {}
+
+    def user(self, actor):
+        return None if actor == ANONYMOUS else self.world.users[actor]
+
+    def client(self, actor):
+        client = Client()
+        if actor != ANONYMOUS:
+            client.force_login(self.user(actor))
+        return client
+
+    def household(self, scope):
+        return Household.objects.get(pk=self.households[scope].pk)
+
+    def member(self, scope):
+        return Person.objects.filter(household=self.households[scope]).order_by("created_at").first()
+
+    def concern(self, scope):
+        """Organisation-wide rows: own team and other team get two different rows of the organisation."""
+        organisation = self.world.other_organisation if scope == "other_org" else self.world.organisation
+        concerns = Concern.objects.filter(organisation=organisation).order_by("category__position", "position")
+        return concerns[1] if scope == "other_team" else concerns[0]
+
+    def token(self, actor, scope):
+        owner = self.token_owners.get(scope) or self.user(actor) or self.world.users["director"]
+        if owner.pk not in self._tokens:
+            self._tokens[owner.pk] = core_services.api_token_create(actor=owner, name="Script")[0]
+        return self._tokens[owner.pk]
+
+    def kwargs(self, route, actor, scope):
+        fillers = {
+            "household_id": lambda: self.households[scope].pk,
+            "person_id": lambda: self.member(scope).pk,
+            "token_id": lambda: self.token(actor, scope).pk,
+            "concern_id": lambda: self.concern(scope).pk,
+        }
+        unknown = set(route.params) - set(fillers)
+        assert not unknown, f"{route.name}: no value for the URL parameter(s) {unknown}; add them to Scenario.kwargs"
+        return {param: fillers[param]() for param in route.params}
+
+    def url(self, route, actor, scope=None):
+        return reverse(route.name, kwargs=self.kwargs(route, actor, scope) if route.scoped else None)
+
+
+@pytest.fixture
+def scenario(world):
+    return Scenario(world)
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(resolve_url(settings.LOGIN_URL) + "?next="):
+            return LOGIN
+        if location == resolve_url("core:home"):
+            return HOME
+        return SAVED
+    return str(status)
+
+
+def _cells(route_name):
+    """(actor, scope or None, expected) for every cell of a row of EXPECTED."""
+    route = ROUTES_BY_NAME[route_name]
+    row = EXPECTED[route_name]
+    for actor in ACTORS:
+        if route.scoped:
+            for scope, expected in zip(SCOPES, row[actor], strict=True):
+                yield actor, scope, expected
+        else:
+            yield actor, None, row[actor]
+
+
+# --- the table is complete ----------------------------------------------------------------------------
+
+
+def test_every_url_of_the_urlconf_is_in_the_expected_table():
+    names = [route.name for route in ROUTES]
+    assert all(not name.endswith(":None") for name in names), "every URL pattern needs a name"
+    assert len(names) == len(set(names)), "URL names must be unique"
+    missing = set(names) - set(EXPECTED)
+    stale = set(EXPECTED) - set(names)
+    assert not missing, f"URLs without an expected authorization: {sorted(missing)}"
+    assert not stale, f"entries of EXPECTED that are no longer URLs: {sorted(stale)}"
+
+
+def test_every_row_of_the_table_covers_every_actor_and_scope():
+    for name, row in {**EXPECTED, **POST_EXPECTED}.items():
+        assert set(row) == set(ACTORS), f"{name}: actors {set(ACTORS) ^ set(row)}"
+        for actor, value in row.items():
+            if ROUTES_BY_NAME[name].scoped:
+                assert isinstance(value, tuple) and len(value) == len(SCOPES), f"{name}/{actor}: one per scope"
+            else:
+                assert isinstance(value, str), f"{name}/{actor}: a URL without parameters has one outcome"
+
+
+def test_the_walk_sees_every_app_but_neither_admin_nor_api():
+    names = set(ROUTES_BY_NAME)
+    assert {"core:home", "people:household_detail"} <= names
+    assert not any(name.startswith(("admin:", "api-v1:")) for name in names)
+
+
+# --- GET ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route_name", sorted(ROUTES_BY_NAME))
+def test_get(route_name, scenario):
+    assert route_name in EXPECTED, f"{route_name} is missing from EXPECTED"
+    route = ROUTES_BY_NAME[route_name]
+    mismatches = []
+    clients = {}
+    for actor, scope, expected in _cells(route_name):
+        client = clients.setdefault(actor, scenario.client(actor))
+        url = scenario.url(route, actor, scope)
+        got = outcome(client.get(url))
+        if got != expected:
+            mismatches.append(f"{actor:>14} {scope or '':>10} {url}: expected {expected}, got {got}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- POST -----------------------------------------------------------------------------------------------
+
+
+def _probe_post(scenario, route):
+    """Whether the view accepts POST at all (405 otherwise), asked as a director on the own team."""
+    client = scenario.client("director")
+    return client.post(scenario.url(route, "director", "own_team")).status_code != 405
+
+
+def test_every_url_accepting_post_has_expectations(scenario):
+    accepting = {route.name for route in ROUTES if _probe_post(scenario, route)}
+    assert accepting == set(POST_EXPECTED) | POST_UNSCOPED
+
+
+def _post_data(route_name, scenario, actor, scope):
+    """Valid form data: what the write would save if the actor were allowed."""
+    household = scenario.household(scope)
+    if route_name == "people:household_edit":
+        data = {
+            "name": household.name,
+            "address": f"Adresse posée par {actor}",
+            "postal_code": household.postal_code,
+            "city": household.city,
+            "phone": household.phone,
+            "email": household.email,
+            "version": household.version,
+            "referent": household.referent_id or "",
+        }
+        if actor == "director":
+            data["team"] = household.team_id or ""
+        return data
+    if route_name == "people:person_create":
+        return {"first_name": "Alix", "last_name": f"Ajouté par {actor}", "relation": "child"}
+    if route_name == "people:person_edit":
+        person = scenario.member(scope)
+        return {
+            "first_name": f"Modifié par {actor}",
+            "last_name": person.last_name,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+            "relation": person.relation,
+            "version": person.version,
+        }
+    if route_name == "people:note_create":
+        return {"text": f"Note de {actor}"}
+    if route_name == "people:concern_toggle":
+        return {"active": "0"}
+    return {}
+
+
+def _state(route_name, scenario, actor, scope):
+    """What the POST would change, to check that nothing is written when it is refused."""
+    household = scenario.household(scope)
+    if route_name == "core:api_token_revoke":
+        return ApiToken.objects.get(pk=scenario.token(actor, scope).pk).revoked_at
+    if route_name == "people:household_edit":
+        return household.address, household.version
+    if route_name == "people:person_create":
+        return Person.objects.filter(household=household).count()
+    if route_name == "people:person_edit":
+        member = scenario.member(scope)
+        return member.first_name, member.version
+    if route_name == "people:note_create":
+        return HouseholdNote.objects.filter(household=household).count()
+    if route_name == "people:concern_toggle":
+        return Concern.objects.get(pk=scenario.concern(scope).pk).active
+    raise AssertionError(f"no state for {route_name}")
+
+
+@pytest.mark.parametrize("route_name", sorted(POST_EXPECTED))
+def test_post_is_scoped_like_get(route_name, scenario):
+    route = ROUTES_BY_NAME[route_name]
+    mismatches = []
+    for actor in ACTORS:
+        client = scenario.client(actor)
+        for scope, expected in zip(SCOPES, POST_EXPECTED[route_name][actor], strict=True):
+            url = scenario.url(route, actor, scope)
+            before = _state(route_name, scenario, actor, scope)
+            got = outcome(client.post(url, _post_data(route_name, scenario, actor, scope)))
+            changed = _state(route_name, scenario, actor, scope) != before
+            if got != expected:
+                mismatches.append(f"{actor:>14} {scope:>10} POST {url}: expected {expected}, got {got}")
+            elif changed != (expected == SAVED):
+                mismatches.append(f"{actor:>14} {scope:>10} POST {url}: {'written' if changed else 'not written'}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- details of the scope ------------------------------------------------------------------------------
+
+
+def _without_csrf_token(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def test_out_of_scope_is_exactly_like_a_missing_household(client, world):
+    client.force_login(world.users["social_worker"])
+    missing = client.get(reverse("people:household_detail", args=[uuid.uuid4()]))
+    for household in (world.other_team_household, world.other_org_household):
+        hidden = client.get(reverse("people:household_detail", args=[household.pk]))
+        assert hidden.status_code == missing.status_code == 404
+        assert _without_csrf_token(hidden) == _without_csrf_token(missing)
+
+
+def test_a_member_of_another_household_is_not_found_through_an_open_household(client, world):
+    client.force_login(world.users["director"])
+    stranger = world.other_team_household.members.get()
+    url = reverse("people:person_edit", args=[world.own_household.pk, stranger.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"first_name": "Piraté", "last_name": "X", "relation": "head", "version": 1})
+    assert response.status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.first_name != "Piraté"
+
+
+def test_a_social_worker_opens_the_households_they_are_referent_of_in_another_team(client, world):
+    director = world.users["director"]
+    worker = world.users["social_worker"]
+    followed = make_household(
+        director,
+        name="Garnier",
+        members=[{"first_name": "Inès", "last_name": "Garnier", "birth_date": date(1991, 1, 1), "relation": "head"}],
+    )
+    Household.objects.filter(pk=followed.pk).update(team=world.other_team, referent=worker)
+    client.force_login(worker)
+    assert client.get(reverse("people:household_detail", args=[followed.pk])).status_code == 200
+    client.force_login(world.users["team_lead"])
+    assert client.get(reverse("people:household_detail", args=[followed.pk])).status_code == 404
+
+
+# --- the admin site ---------------------------------------------------------------------------------------
+
+
+def test_admin_requires_a_staff_user(world):
+    admin_login = reverse("admin:login")
+    assert Client().get("/admin/")["Location"].startswith(admin_login)
+    for role in ROLES:
+        client = Client()
+        client.force_login(world.users[role])
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response["Location"].startswith(admin_login), role
+    staff = UserFactory(organisation=world.organisation, role=Role.DIRECTOR, is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+# --- references to rows of another organisation, in forms without a scoped URL --------------------------
+
+
+def test_forms_refuse_references_to_another_organisation(client, world):
+    director = world.users["director"]
+    foreign_team = world.other_organisation.team_set.get()
+    foreign_category = ConcernCategory.objects.filter(organisation=world.other_organisation).first()
+    foreign_concern = Concern.objects.filter(organisation=world.other_organisation).first()
+    client.force_login(director)
+    create = {
+        "name": "Intrus",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "12",
+        "members-0-first_name": "Zoé",
+        "members-0-last_name": "Intrus",
+        "members-0-relation": "head",
+    }
+    for foreign in ({"team": foreign_team.pk}, {"referent": world.outsider.pk}, {"concerns": [foreign_concern.pk]}):
+        response = client.post(reverse("people:household_create"), create | foreign)
+        assert response.status_code == 200, foreign  # the form again, with an error
+        assert not Household.objects.filter(name="Intrus").exists(), foreign
+
+    household = world.own_household
+    edit = {"name": household.name, "version": household.version, "team": household.team_id}
+    for foreign in ({"team": foreign_team.pk}, {"referent": world.outsider.pk}, {"concerns": [foreign_concern.pk]}):
+        response = client.post(reverse("people:household_edit", args=[household.pk]), edit | foreign)
+        assert response.status_code == 200, foreign
+        household.refresh_from_db()
+        assert household.team == world.team and household.referent == world.users["social_worker"], foreign
+        assert not household.concerns.exists(), foreign
+
+    response = client.post(reverse("people:concern_settings"), {"category": foreign_category.pk, "label": "Intrusion"})
+    assert response.status_code == 200
+    assert not Concern.objects.filter(label="Intrusion").exists()
+
+
+def test_reception_finds_households_but_gets_no_link_to_their_file(client, world):
+    for role in ("receptionist", "volunteer"):
+        client.force_login(world.users[role])
+        page = client.get(reverse("people:household_list")).content.decode()
+        assert world.own_household.name in page and world.other_team_household.name in page, role
+        assert world.other_org_household.name not in page, role
+        for household in (world.own_household, world.other_team_household):
+            assert reverse("people:household_detail", args=[household.pk]) not in page, role

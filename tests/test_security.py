@@ -1,0 +1,490 @@
+"""Web security of the pages: CSRF on every unsafe endpoint, hostile text stored exactly and shown
+escaped, and a Content-Security-Policy without inline script or style."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils.html import escape
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from habiter.core import services as core_services
+from habiter.core.models import ApiToken
+from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "un-mot-de-passe-bien-long"  # the factories' password
+SKIPPED_NAMESPACES = {"admin", "api-v1"}
+
+
+def _walk(resolver, prefix="", namespaces=()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            namespace = (entry.namespace,) if entry.namespace else ()
+            yield from _walk(entry, prefix + str(entry.pattern), namespaces + namespace)
+        elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
+            yield ":".join([*namespaces, str(entry.name)]), tuple(entry.pattern.converters)
+
+
+PAGE_ROUTES = dict(_walk(get_resolver()))
+
+
+def csrf_token(response) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert match, f"no CSRF token in the page {response.request['PATH_INFO']}"
+    return match.group(1)
+
+
+def current_code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def confirmed_device(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+
+def household_edit_data(household, **overrides):
+    household = Household.objects.get(pk=household.pk)
+    data = {
+        "name": household.name,
+        "address": household.address,
+        "postal_code": household.postal_code,
+        "city": household.city,
+        "phone": household.phone,
+        "email": household.email,
+        "referent": household.referent_id or "",
+        "version": household.version,
+    }
+    return data | overrides
+
+
+def member_data(**overrides):
+    return {"first_name": "Alix", "last_name": "Martin", "relation": "child", "nationality": "française"} | overrides
+
+
+def household_create_data(name):
+    return {
+        "name": name,
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "12",
+        "members-0-first_name": "Zoé",
+        "members-0-last_name": name,
+        "members-0-relation": "head",
+    }
+
+
+# --- CSRF -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CsrfCase:
+    """A POST endpoint: the page whose form it serves, the client to use, the data, what is saved."""
+
+    client: Client
+    form_page: str
+    url: str
+    data: dict
+    saved: Callable[[], bool]
+
+
+def _logged_in(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def _csrf_case(name, world) -> CsrfCase:
+    worker = world.users["social_worker"]
+    director = world.users["director"]
+    household = world.own_household
+    detail = reverse("people:household_detail", args=[household.pk])
+    if name == "core:login":
+        client = Client(enforce_csrf_checks=True)
+        url = reverse("core:login")
+        data = {"username": worker.username, "password": PASSWORD}
+        return CsrfCase(client, url, url, data, lambda: client.session.get(SESSION_KEY) == str(worker.pk))
+    if name == "core:logout":
+        client = _logged_in(worker)
+        return CsrfCase(
+            client, reverse("core:home"), reverse("core:logout"), {}, lambda: SESSION_KEY not in client.session
+        )
+    if name == "core:otp_verify":
+        device = confirmed_device(worker)
+        client = _logged_in(worker)
+        url = reverse("core:otp_verify")
+        return CsrfCase(
+            client,
+            url,
+            url,
+            {"code": current_code(device)},
+            lambda: client.get(reverse("core:home")).status_code == 200,
+        )
+    if name == "core:otp_enrol":
+        client = _logged_in(worker)
+        url = reverse("core:otp_enrol")
+        device = core_services.otp_enrolment_start(actor=worker)
+        return CsrfCase(
+            client,
+            url,
+            url,
+            {"code": current_code(device)},
+            lambda: TOTPDevice.objects.filter(user=worker, confirmed=True).exists(),
+        )
+    if name == "core:api_tokens":
+        url = reverse("core:api_tokens")
+        return CsrfCase(
+            _logged_in(worker), url, url, {"name": "Tableur"}, lambda: worker.api_tokens.filter(name="Tableur").exists()
+        )
+    if name == "core:api_token_revoke":
+        token, _raw = core_services.api_token_create(actor=worker, name="Script")
+        url = reverse("core:api_token_revoke", args=[token.pk])
+        return CsrfCase(
+            _logged_in(worker), url, url, {}, lambda: ApiToken.objects.get(pk=token.pk).revoked_at is not None
+        )
+    if name == "people:household_create":
+        url = reverse("people:household_create")
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            household_create_data("Nouveau"),
+            lambda: Household.objects.filter(name="Nouveau").exists(),
+        )
+    if name == "people:household_edit":
+        url = reverse("people:household_edit", args=[household.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            household_edit_data(household, address="1 rue Neuve"),
+            lambda: Household.objects.get(pk=household.pk).address == "1 rue Neuve",
+        )
+    if name == "people:person_create":
+        url = reverse("people:person_create", args=[household.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            member_data(first_name="Nouvelle"),
+            lambda: Person.objects.filter(household=household, first_name="Nouvelle").exists(),
+        )
+    if name == "people:person_edit":
+        person = household.members.get()
+        url = reverse("people:person_edit", args=[household.pk, person.pk])
+        data = member_data(
+            first_name="Renommée",
+            last_name=person.last_name,
+            relation=person.relation,
+            birth_date=person.birth_date.isoformat(),
+            version=person.version,
+        )
+        return CsrfCase(
+            _logged_in(worker), url, url, data, lambda: Person.objects.get(pk=person.pk).first_name == "Renommée"
+        )
+    if name == "people:note_create":
+        url = reverse("people:note_create", args=[household.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            detail,
+            url,
+            {"text": "Visite à domicile"},
+            lambda: HouseholdNote.objects.filter(household=household, text="Visite à domicile").exists(),
+        )
+    if name == "people:concern_settings":
+        url = reverse("people:concern_settings")
+        category = ConcernCategory.objects.filter(organisation=world.organisation).first()
+        return CsrfCase(
+            _logged_in(director),
+            url,
+            url,
+            {"category": category.pk, "label": "Surendettement"},
+            lambda: Concern.objects.filter(category=category, label="Surendettement").exists(),
+        )
+    if name == "people:concern_toggle":
+        concern = Concern.objects.filter(organisation=world.organisation, active=True).first()
+        return CsrfCase(
+            _logged_in(director),
+            reverse("people:concern_settings"),
+            reverse("people:concern_toggle", args=[concern.pk]),
+            {"active": "0"},
+            lambda: not Concern.objects.get(pk=concern.pk).active,
+        )
+    raise AssertionError(f"no CSRF case for {name}")
+
+
+CSRF_CASES = {
+    "core:login",
+    "core:logout",
+    "core:otp_verify",
+    "core:otp_enrol",
+    "core:api_tokens",
+    "core:api_token_revoke",
+    "people:household_create",
+    "people:household_edit",
+    "people:person_create",
+    "people:person_edit",
+    "people:note_create",
+    "people:concern_settings",
+    "people:concern_toggle",
+}
+
+
+def _accepts_post(name, params, world) -> bool:
+    """Whether a page accepts POST at all (405 otherwise), asked as a director without CSRF checks."""
+    director = world.users["director"]
+    household = world.own_household
+    values = {
+        "household_id": household.pk,
+        "person_id": household.members.first().pk,
+        "token_id": core_services.api_token_create(actor=director, name="Sonde")[0].pk,
+        "concern_id": Concern.objects.filter(organisation=world.organisation).first().pk,
+    }
+    assert set(params) <= set(values), f"{name}: no value for the URL parameters {set(params) - set(values)}"
+    client = Client()
+    client.force_login(director)
+    return client.post(reverse(name, kwargs={p: values[p] for p in params})).status_code != 405
+
+
+def test_every_page_accepting_post_has_a_csrf_case(world):
+    accepting = {name for name, params in PAGE_ROUTES.items() if _accepts_post(name, params, world)}
+    assert accepting == CSRF_CASES
+
+
+@pytest.mark.parametrize("name", sorted(CSRF_CASES))
+def test_csrf(name, world):
+    case = _csrf_case(name, world)
+    form = case.client.get(case.form_page)
+    assert form.status_code == 200
+    token = csrf_token(form)
+
+    refused = case.client.post(case.url, case.data)
+    assert refused.status_code == 403
+    assert not case.saved(), "saved without a CSRF token"
+    forged = case.client.post(case.url, case.data | {"csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+    assert not case.saved(), "saved with a forged CSRF token"
+
+    accepted = case.client.post(case.url, case.data | {"csrfmiddlewaretoken": token})
+    assert accepted.status_code in (200, 302), accepted.status_code
+    assert case.saved(), "not saved with the CSRF token"
+
+
+def test_the_csrf_failure_page_is_in_french_and_without_inline_style(client, world):
+    client = _logged_in(world.users["social_worker"])
+    response = client.post(reverse("core:api_tokens"), {"name": "Tableur"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert '<html lang="fr">' in body
+    assert "Page expirée" in body
+    assert not inline_code(body)
+
+
+# --- hostile text -------------------------------------------------------------------------------------
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "attribute": "\"'><img src=x onerror=alert(1)>",
+    "sql": "'; DROP TABLE people_household; --",
+    "long": "abcdéfghij" * 1000,
+    "emoji": "🏠👨‍👩‍👧",
+    "rtl": "مرحبا بالعالم",
+}
+RAW_SCRIPT = "<script>alert(1)</script>"
+
+
+def assert_shown_escaped(html, value, where):
+    assert RAW_SCRIPT not in html, f"raw script in {where}"
+    assert escape(value) in html, f"{where} does not show the value (escaped)"
+    if escape(value) != value:
+        assert value not in html, f"{where} shows the value unescaped"
+
+
+@pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_text_is_stored_exactly_and_shown_escaped(payload, world):
+    assert len(HOSTILE["long"]) == 10_000
+    worker = world.users["social_worker"]
+    household = world.own_household
+    client = Client()
+    client.force_login(worker)
+    detail = reverse("people:household_detail", args=[household.pk])
+    listing = reverse("people:household_list")
+
+    for field in ("name", "address", "city"):
+        response = client.post(
+            reverse("people:household_edit", args=[household.pk]), household_edit_data(household, **{field: payload})
+        )
+        assert response.status_code == 302, (field, response.context and response.context["form"].errors)
+        assert getattr(Household.objects.get(pk=household.pk), field) == payload, field
+        assert_shown_escaped(client.get(detail).content.decode(), payload, f"household page ({field})")
+        if field != "address":  # the list shows the name and the city
+            assert_shown_escaped(client.get(listing).content.decode(), payload, f"list ({field})")
+    client.post(reverse("people:household_edit", args=[household.pk]), household_edit_data(household, name="Lefèvre"))
+
+    for field in ("first_name", "last_name", "nationality"):
+        response = client.post(reverse("people:person_create", args=[household.pk]), member_data(**{field: payload}))
+        assert response.status_code == 302, (field, response.context and response.context["form"].errors)
+        person = Person.objects.filter(household=household).latest("created_at")
+        assert getattr(person, field) == payload, field
+        if field == "nationality":  # shown in the member's form only
+            page = client.get(reverse("people:person_edit", args=[household.pk, person.pk])).content.decode()
+            assert_shown_escaped(page, payload, "member form (nationality)")
+        else:
+            assert_shown_escaped(client.get(detail).content.decode(), payload, f"household page ({field})")
+            assert_shown_escaped(client.get(listing).content.decode(), payload, f"list ({field})")
+
+    response = client.post(reverse("people:note_create", args=[household.pk]), {"text": payload})
+    assert response.status_code == 302
+    assert HouseholdNote.objects.filter(household=household).latest("created_at").text == payload
+    assert_shown_escaped(client.get(detail).content.decode(), payload, "household page (note)")
+
+    if len(payload) <= 200:  # the search box takes 200 characters
+        for headers in ({}, {"HX-Request": "true"}):
+            found = client.get(listing, {"q": payload}, headers=headers)
+            assert found.status_code == 200
+            assert_shown_escaped(found.content.decode(), payload, f"search results {headers}")
+            assert "Lefèvre" in found.content.decode(), "the search does not find the household by a member's name"
+
+    assert Household.objects.filter(pk=household.pk).exists()  # the table is still there
+
+
+def test_hostile_text_through_the_creation_form_and_the_api(world):
+    worker = world.users["social_worker"]
+    client = Client()
+    client.force_login(worker)
+    name = HOSTILE["attribute"]
+    response = client.post(reverse("people:household_create"), household_create_data(name))
+    assert response.status_code == 302
+    household = Household.objects.get(name=name)
+    assert household.members.get().last_name == name
+    assert_shown_escaped(client.get(response["Location"]).content.decode(), name, "new household page")
+    _token, raw = core_services.api_token_create(actor=worker, name="Tests")
+    api = client.get(f"/api/v1/households/{household.pk}", headers={"Authorization": f"Bearer {raw}"})
+    assert api.json()["name"] == name  # JSON carries the text as is; escaping is the client's job
+    assert api["Content-Type"].startswith("application/json")
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------------
+
+
+class InlineCode(HTMLParser):
+    """Collects what a CSP without 'unsafe-inline' would block: inline scripts, styles and handlers."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {name for name, _value in attrs}
+        if tag == "script" and "src" not in names:
+            self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style> element")
+        if "style" in names:
+            self.found.append(f"style= on <{tag}>")
+        self.found.extend(f"{name}= on <{tag}>" for name in names if name.startswith("on"))
+        for name, value in attrs:
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"javascript: URL on <{tag}>")
+
+
+def inline_code(html) -> list[str]:
+    parser = InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+def _pages(world):
+    """(who, URL, method, data) of the pages to check: every kind of page and form."""
+    household = world.own_household
+    person = household.members.get()
+    token, _raw = core_services.api_token_create(actor=world.users["social_worker"], name="Script")
+    worker, director = "social_worker", "director"
+    return [
+        (None, reverse("core:login"), "get", None),
+        (worker, reverse("core:home"), "get", None),
+        (director, reverse("core:home"), "get", None),
+        (worker, reverse("people:household_list"), "get", None),
+        ("receptionist", reverse("people:household_list"), "get", {"q": "lef"}),
+        (worker, reverse("people:household_detail", args=[household.pk]), "get", None),
+        (worker, reverse("people:household_create"), "get", None),
+        (worker, reverse("people:household_create"), "post", {"members-TOTAL_FORMS": "0"}),  # form with errors
+        (worker, reverse("people:household_edit", args=[household.pk]), "get", None),
+        (worker, reverse("people:person_create", args=[household.pk]), "get", None),
+        (worker, reverse("people:person_edit", args=[household.pk, person.pk]), "get", None),
+        (worker, reverse("people:note_create", args=[household.pk]), "post", {"text": ""}),  # note form with errors
+        (worker, reverse("core:account"), "get", None),
+        (worker, reverse("core:api_tokens"), "post", {"name": "Tableur"}),  # shows the new token
+        (worker, reverse("core:api_token_revoke", args=[token.pk]), "get", None),
+        (worker, reverse("core:otp_enrol"), "get", None),  # the QR code is inline SVG
+        (director, reverse("core:audit_log"), "get", None),
+        (director, reverse("people:concern_settings"), "get", None),
+        (worker, "/menages/00000000-0000-0000-0000-000000000000/", "get", None),  # 404
+    ]
+
+
+def test_pages_have_a_strict_csp_and_no_inline_script_or_style(world):
+    problems = []
+    for who, url, method, data in _pages(world):
+        client = Client()
+        if who:
+            client.force_login(world.users[who])
+        response = getattr(client, method)(url, data or {})
+        label = f"{method.upper()} {url} as {who or 'anonymous'} ({response.status_code})"
+        if response.status_code not in (200, 404):
+            problems.append(f"{label}: unexpected status")
+            continue
+        policy = response.headers.get("Content-Security-Policy", "")
+        if not policy:
+            problems.append(f"{label}: no Content-Security-Policy header")
+        directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+        for directive in ("default-src", "script-src", "style-src"):
+            if directive not in directives:
+                problems.append(f"{label}: no {directive}")
+        if "'unsafe-inline'" in policy or "'unsafe-eval'" in policy:
+            problems.append(f"{label}: CSP allows unsafe-inline or unsafe-eval: {policy}")
+        problems.extend(f"{label}: {found}" for found in inline_code(response.content.decode()))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_second_factor_page_has_no_inline_script_or_style(world):
+    worker = world.users["social_worker"]
+    confirmed_device(worker)
+    client = Client()
+    client.force_login(worker)
+    response = client.get(reverse("core:otp_verify"))
+    assert response.status_code == 200
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert not inline_code(response.content.decode())
+
+
+def test_security_headers(client, world):
+    client.force_login(world.users["social_worker"])
+    response = client.get(reverse("core:home"))
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_new_token_is_shown_escaped_once(world):
+    """The raw token appears once, on creation; later visits show only its prefix."""
+    worker = world.users["social_worker"]
+    client = Client()
+    client.force_login(worker)
+    created = client.post(reverse("core:api_tokens"), {"name": "<b>Tableur</b>"})
+    raw = re.search(r"hab_[A-Za-z0-9_\-]+", created.content.decode()).group(0)
+    assert "&lt;b&gt;Tableur&lt;/b&gt;" in created.content.decode()
+    assert "<b>Tableur</b>" not in created.content.decode()
+    assert raw not in client.get(reverse("core:api_tokens")).content.decode()
