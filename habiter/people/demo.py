@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -20,6 +20,22 @@ NOTES = [
     "Accompagnement à la mairie pour la demande de logement social.",
     "Appel : rendez-vous fixé avec l'assistante sociale du département.",
 ]
+
+
+def _insert(model, objs) -> None:
+    """Insert new rows: `bulk_create`, or on PostgreSQL a `COPY`, several times faster for tens of thousands
+    of rows. The values are prepared by the model's fields as `bulk_create` would."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.db_returning]  # the database numbers auto ids
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+                obj._state.adding = False
 
 
 def _phone(rng) -> str:
@@ -117,8 +133,8 @@ def seed_households(organisation, users, count, rng) -> None:
                             created_at=created + timedelta(days=rng.randint(1, 30)),
                         )
                     )
-            Household.objects.bulk_create(households)
-            Person.objects.bulk_create(people)
-            Household.concerns.through.objects.bulk_create(links)
-            HouseholdNote.objects.bulk_create(notes)
-            AuditEvent.objects.bulk_create(events)
+            _insert(Household, households)
+            _insert(Person, people)
+            _insert(Household.concerns.through, links)
+            _insert(HouseholdNote, notes)
+            _insert(AuditEvent, events)
