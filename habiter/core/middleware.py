@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import QueryDict
@@ -54,3 +56,21 @@ class SecondFactorMiddleware:
         if settings.HABITER_REQUIRE_MFA:
             return redirect("core:otp_enrol")
         return None
+
+
+class SessionActivityMiddleware:
+    """Expiry after inactivity without a database write on every request: a logged-in user's session is
+    saved (and so its expiry pushed back by SESSION_COOKIE_AGE) at most once a minute. The idle limit is
+    therefore SESSION_COOKIE_AGE, less up to one minute."""
+
+    refresh_seconds = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("_seen", 0) >= self.refresh_seconds:
+                request.session["_seen"] = now
+        return self.get_response(request)

@@ -151,6 +151,13 @@ class Person(OrganisationScoped):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def summary(self) -> str:
+        """Name and birth date, as the search results show them."""
+        if self.birth_date:
+            return f"{self.first_name} {self.last_name} ({self.birth_date:%d/%m/%Y})"
+        return str(self)
+
 
 class HouseholdNote(OrganisationScoped):
     """A dated case note. Restricted notes (health…) are for the referent, team lead and director only."""

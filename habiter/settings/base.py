@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "habiter.core.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "habiter.core.middleware.HabiterLoginRequiredMiddleware",
     "habiter.core.middleware.SecondFactorMiddleware",
@@ -101,9 +102,9 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Session expiry after inactivity: the cookie's age is renewed on each request.
+# Session expiry after inactivity: SessionActivityMiddleware renews the session at most once a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("HABITER_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
