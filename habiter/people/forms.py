@@ -27,6 +27,8 @@ class ConcernField(forms.ModelMultipleChoiceField):
 class HouseholdForm(forms.ModelForm):
     """The household's own fields, its team, referent and concerns."""
 
+    required_css_class = "required"
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     concerns = ConcernField(label=_("Problématiques"), queryset=None, required=False)
 
@@ -73,6 +75,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 class MemberForm(forms.ModelForm):
+    required_css_class = "required"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -101,6 +104,8 @@ class MemberForm(forms.ModelForm):
         for name in ("birth_date", "residence_permit_expiry"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
             self.fields[name].error_messages["invalid"] = _("Date invalide : jj/mm/aaaa attendu.")
+        if self.empty_permitted:
+            self.required_css_class = ""  # an optional member: its fields are required only once it is filled in
         if not self.instance._state.adding:
             self.initial["version"] = self.instance.version
         else:
@@ -119,10 +124,14 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Ajoutez au moins un membre du ménage."))
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=4, max_num=12, validate_max=True)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=3, min_num=1, validate_min=True, max_num=12, validate_max=True
+)
 
 
 class NoteForm(forms.ModelForm):
+    required_css_class = "required"
+
     class Meta:
         model = HouseholdNote
         fields = ["text", "restricted"]
