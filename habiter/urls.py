@@ -6,6 +6,7 @@ from habiter.api import api
 urlpatterns = [
     path("", include("habiter.core.urls")),
     path("menages/", include("habiter.people.urls")),
+    path("accompagnement/", include("habiter.support.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,8 @@ from habiter.core.models import ApiToken, Role, User
 from habiter.core.tests.factories import UserFactory
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
+from habiter.support import services as support_services
+from habiter.support.models import MeasureOutcome, Programme, SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +165,21 @@ EXPECTED = {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
         **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3),
     },  # POST only
+    "support:measure_create": CASE_FILE,
+    "support:measure_status": CASE_FILE,  # a measure of the scope's household
+    "support:catalogue": {
+        ANONYMOUS: LOGIN,
+        "director": OK,
+        "team_lead": NOT_FOUND,
+        "social_worker": NOT_FOUND,
+        "rental_manager": NOT_FOUND,
+        "accountant": NOT_FOUND,
+        "technician": NOT_FOUND,
+        "receptionist": NOT_FOUND,
+        "volunteer": NOT_FOUND,
+        "host": NOT_FOUND,
+    },
+    "support:programme_toggle": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},
 }
 
 # The URLs with parameters that accept POST: the same scoping as GET, and nothing written out of scope.
@@ -185,6 +202,13 @@ POST_EXPECTED = {
         "volunteer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
         "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
     },
+    "support:measure_create": CASE_FILE_WRITE,
+    "support:measure_status": CASE_FILE_WRITE,
+    "support:programme_toggle": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        "director": (SAVED, SAVED, NOT_FOUND),
+        **dict.fromkeys([r for r in ROLES if r != "director"], (NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    },
 }
 # The URLs without parameters that accept POST (their protection is tested in test_security.py).
 POST_UNSCOPED = {
@@ -195,6 +219,7 @@ POST_UNSCOPED = {
     "core:api_tokens",
     "people:household_create",
     "people:concern_settings",
+    "support:catalogue",
 }
 
 
@@ -238,6 +263,30 @@ class Scenario:
         concerns = Concern.objects.filter(organisation=organisation).order_by("category__position", "position")
         return concerns[1] if scope == "other_team" else concerns[0]
 
+    def measure(self, scope):
+        """An active measure of the scope's household (opened once, by a director of its organisation)."""
+        household = self.households[scope]
+        measure = SupportMeasure.objects.filter(household=household).order_by("created_at").first()
+        if measure is None:
+            opener = (
+                UserFactory(organisation=self.world.other_organisation, role=Role.DIRECTOR)
+                if scope == "other_org"
+                else self.world.users["director"]
+            )
+            measure = support_services.measure_open(
+                actor=opener,
+                household_id=household.pk,
+                programme_id=Programme.objects.get(organisation=household.organisation, code="avdl").pk,
+                start_date=date(2026, 1, 5),
+            )
+        return measure
+
+    def programme(self, scope):
+        """Organisation-wide rows, like concerns: two programmes of the organisation, one of another."""
+        organisation = self.world.other_organisation if scope == "other_org" else self.world.organisation
+        programmes = Programme.objects.filter(organisation=organisation).order_by("position")
+        return programmes[1] if scope == "other_team" else programmes[0]
+
     def token(self, actor, scope):
         owner = self.token_owners.get(scope) or self.user(actor) or self.world.users["director"]
         if owner.pk not in self._tokens:
@@ -250,6 +299,8 @@ class Scenario:
             "person_id": lambda: self.member(scope).pk,
             "token_id": lambda: self.token(actor, scope).pk,
             "concern_id": lambda: self.concern(scope).pk,
+            "measure_id": lambda: self.measure(scope).pk,
+            "programme_id": lambda: self.programme(scope).pk,
         }
         unknown = set(route.params) - set(fillers)
         assert not unknown, f"{route.name}: no value for the URL parameter(s) {unknown}; add them to Scenario.kwargs"
@@ -381,6 +432,16 @@ def _post_data(route_name, scenario, actor, scope):
         return {"text": f"Note de {actor}"}
     if route_name == "people:concern_toggle":
         return {"active": "0"}
+    if route_name == "support:measure_create":
+        programme = Programme.objects.get(organisation=household.organisation, code="asll")
+        return {"programme": programme.pk, "start_date": "2026-02-01", "intensity": "medium"}
+    if route_name == "support:measure_status":
+        outcome = MeasureOutcome.objects.filter(organisation=household.organisation).first()
+        measure = scenario.measure(scope)
+        target = "active" if measure.status == "suspended" else "suspended"  # each allowed write flips it
+        return {"to_status": target, "on_date": "2026-02-01", "outcome": outcome.pk}
+    if route_name == "support:programme_toggle":
+        return {"active": "0"}
     return {}
 
 
@@ -400,6 +461,12 @@ def _state(route_name, scenario, actor, scope):
         return HouseholdNote.objects.filter(household=household).count()
     if route_name == "people:concern_toggle":
         return Concern.objects.get(pk=scenario.concern(scope).pk).active
+    if route_name == "support:measure_create":
+        return SupportMeasure.objects.filter(household=household).count()
+    if route_name == "support:measure_status":
+        return SupportMeasure.objects.get(pk=scenario.measure(scope).pk).status
+    if route_name == "support:programme_toggle":
+        return Programme.objects.get(pk=scenario.programme(scope).pk).active
     raise AssertionError(f"no state for {route_name}")
 
 

@@ -4,6 +4,7 @@ escaped, and a Content-Security-Policy without inline script or style."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -18,6 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from habiter.core import services as core_services
 from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
+from habiter.support import services as support_services
+from habiter.support.models import MeasureOutcome, Programme, SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +224,57 @@ def _csrf_case(name, world) -> CsrfCase:
             {"active": "0"},
             lambda: not Concern.objects.get(pk=concern.pk).active,
         )
+    if name == "support:measure_create":
+        url = reverse("support:measure_create", args=[household.pk])
+        programme = Programme.objects.get(organisation=world.organisation, code="avdl")
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"programme": programme.pk, "start_date": "2026-02-01", "intensity": "medium"},
+            lambda: SupportMeasure.objects.filter(household=household).exists(),
+        )
+    if name == "support:measure_status":
+        measure = _a_measure(world)
+        url = reverse("support:measure_status", args=[measure.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"to_status": "suspended", "on_date": "2026-02-02"},
+            lambda: SupportMeasure.objects.get(pk=measure.pk).status == "suspended",
+        )
+    if name == "support:catalogue":
+        url = reverse("support:catalogue")
+        return CsrfCase(
+            _logged_in(director),
+            url,
+            url,
+            {"add_outcome": "1", "label": "Relogement par le bailleur"},
+            lambda: MeasureOutcome.objects.filter(label="Relogement par le bailleur").exists(),
+        )
+    if name == "support:programme_toggle":
+        programme = Programme.objects.filter(organisation=world.organisation, active=True).first()
+        return CsrfCase(
+            _logged_in(director),
+            reverse("support:catalogue"),
+            reverse("support:programme_toggle", args=[programme.pk]),
+            {"active": "0"},
+            lambda: not Programme.objects.get(pk=programme.pk).active,
+        )
     raise AssertionError(f"no CSRF case for {name}")
+
+
+def _a_measure(world):
+    measure = SupportMeasure.objects.filter(household=world.own_household).first()
+    if measure is None:
+        measure = support_services.measure_open(
+            actor=world.users["director"],
+            household_id=world.own_household.pk,
+            programme_id=Programme.objects.get(organisation=world.organisation, code="avdl").pk,
+            start_date=date(2026, 1, 5),
+        )
+    return measure
 
 
 CSRF_CASES = {
@@ -238,6 +291,10 @@ CSRF_CASES = {
     "people:note_create",
     "people:concern_settings",
     "people:concern_toggle",
+    "support:measure_create",
+    "support:measure_status",
+    "support:catalogue",
+    "support:programme_toggle",
 }
 
 
@@ -250,6 +307,8 @@ def _accepts_post(name, params, world) -> bool:
         "person_id": household.members.first().pk,
         "token_id": core_services.api_token_create(actor=director, name="Sonde")[0].pk,
         "concern_id": Concern.objects.filter(organisation=world.organisation).first().pk,
+        "measure_id": _a_measure(world).pk,
+        "programme_id": Programme.objects.filter(organisation=world.organisation).first().pk,
     }
     assert set(params) <= set(values), f"{name}: no value for the URL parameters {set(params) - set(values)}"
     client = Client()

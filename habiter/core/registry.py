@@ -141,3 +141,23 @@ def register_demo_seeder(order: int, seeder: Callable) -> None:
 
 def demo_seeders() -> list[Callable]:
     return [s for _o, s in sorted(_demo_seeders, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    order: int
+    label: str
+    url_name: str
+    shown_to: Callable[..., bool]  # (user) -> bool
+
+
+_nav_items: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    """An entry of the main navigation, shown to the users `shown_to` accepts."""
+    _nav_items[item.url_name] = item
+
+
+def nav_items(user) -> list[NavItem]:
+    return [item for item in sorted(_nav_items.values(), key=lambda i: i.order) if item.shown_to(user)]

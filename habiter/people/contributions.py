@@ -100,6 +100,19 @@ def register():
     from .demo import seed_households
     from .services import concern_taxonomy_install
 
+    registry.register_nav_item(
+        registry.NavItem(
+            10, gettext_lazy("Ménages"), "people:household_list", lambda u: u.has_perm("people.search_household")
+        )
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            85,
+            gettext_lazy("Problématiques"),
+            "people:concern_settings",
+            lambda u: u.has_perm("people.configure_concerns"),
+        )
+    )
     registry.register_timeline_source(registry.TimelineSource("record", gettext_lazy("Dossier"), record_events))
     registry.register_timeline_source(registry.TimelineSource("note", gettext_lazy("Notes"), note_events))
     registry.register_home_panel(registry.HomePanel("people.search", "people/panel_search.html", 10, search_panel))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "habiter.core",
     "habiter.people",
+    "habiter.support",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,67 @@
+"""Demo measures: most demo households are followed under one programme, some measures are closed."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from habiter.core.models import Role
+from habiter.people.models import Household
+
+from .models import MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
+
+
+def seed_measures(organisation, users, count, rng) -> None:
+    """A measure for two households in three (idempotent: a household without one is left so)."""
+    programmes = list(Programme.objects.filter(organisation=organisation, active=True))
+    outcomes = list(MeasureOutcome.objects.filter(organisation=organisation))
+    fallback = next((u for u in users.values() if u.role == Role.DIRECTOR), None) or next(iter(users.values()))
+    households = Household.objects.filter(organisation=organisation, measures__isnull=True).only(
+        "id", "referent_id", "created_at"
+    )
+    today = timezone.localdate()
+    measures, changes = [], []
+    for household in households.iterator(chunk_size=2000):
+        if household.pk.int % 3 == 0 or not programmes:
+            continue  # chosen by id, not by chance, so that a second run adds nothing
+        actor_id = household.referent_id or fallback.pk
+        start = max(timezone.localdate(household.created_at), today - timedelta(days=rng.randint(10, 700)))
+        closed = rng.random() < 0.2 and (today - start).days > 60
+        status = MeasureStatus.CLOSED if closed else MeasureStatus.ACTIVE
+        end = start + timedelta(days=rng.randint(30, (today - start).days)) if closed else None
+        measure = SupportMeasure(
+            organisation=organisation,
+            household_id=household.pk,
+            programme=rng.choice(programmes),
+            start_date=start,
+            planned_end_date=start + timedelta(days=365),
+            intensity=rng.choice(["light", "medium", "medium", "strong"]),
+            status=status,
+            end_date=end,
+            outcome=rng.choice(outcomes) if closed else None,
+            created_by_id=actor_id,
+        )
+        measures.append(measure)
+        changes.append(
+            MeasureStatusChange(
+                organisation=organisation,
+                measure=measure,
+                to_status=MeasureStatus.ACTIVE,
+                on_date=start,
+                actor_id=actor_id,
+            )
+        )
+        if closed:
+            changes.append(
+                MeasureStatusChange(
+                    organisation=organisation,
+                    measure=measure,
+                    from_status=MeasureStatus.ACTIVE,
+                    to_status=MeasureStatus.CLOSED,
+                    on_date=end,
+                    actor_id=actor_id,
+                )
+            )
+    with transaction.atomic():
+        SupportMeasure.objects.bulk_create(measures, batch_size=2000)
+        MeasureStatusChange.objects.bulk_create(changes, batch_size=2000)

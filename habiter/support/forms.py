@@ -1,0 +1,72 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+from . import rules as support_rules
+from .models import Intensity, MeasureStatus
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
+
+
+class MeasureOpenForm(forms.Form):
+    required_css_class = "required"
+    programme = forms.ModelChoiceField(label=_("Dispositif"), queryset=None)
+    start_date = forms.DateField(
+        label=_("Début"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    planned_end_date = forms.DateField(
+        label=_("Fin prévue"),
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERRORS,
+    )
+    intensity = forms.ChoiceField(label=_("Intensité"), choices=Intensity.choices, initial=Intensity.MEDIUM)
+    prescriber = forms.CharField(label=_("Prescripteur"), required=False, max_length=200)
+    requested = forms.BooleanField(label=_("Seulement demandée (pas encore commencée)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = queries.programmes_for(user)
+        self.fields["programme"].empty_label = _("— Choisir —")
+        self.initial.setdefault("start_date", timezone.localdate())
+
+
+class MeasureStatusForm(forms.Form):
+    required_css_class = "required"
+    to_status = forms.ChoiceField(label=_("Nouveau statut"))
+    on_date = forms.DateField(
+        label=_("À la date du"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ModelChoiceField(label=_("Issue (pour une clôture)"), queryset=None, required=False)
+    end_reason = forms.CharField(
+        label=_("Motif de fin (pour une clôture)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(MeasureStatus.choices)
+        allowed = sorted(support_rules.TRANSITIONS[measure.status])
+        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]
+        self.fields["outcome"].queryset = queries.outcomes_for(user)
+        self.fields["outcome"].empty_label = _("— Choisir —")
+        self.initial.setdefault("on_date", timezone.localdate())
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("Nom du dispositif"), max_length=200)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=50,
+        help_text=_("Lettres, chiffres, tirets : sert aux exports (ex. avdl)."),
+        error_messages={"invalid": _("Code invalide : lettres sans accent, chiffres, - ou _.")},
+    )
+    funder = forms.CharField(label=_("Financeur"), max_length=200, required=False)
+
+
+class OutcomeForm(forms.Form):
+    label = forms.CharField(label=_("Nouvelle issue"), max_length=200)

@@ -1,0 +1,126 @@
+"""Programmes (dispositifs), support measures and their status history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+from habiter.people.models import Household
+
+from . import rules as support_rules
+
+
+class Programme(OrganisationScoped):
+    """A funded scheme under which support is given (AVDL, ASLL, IML…); a catalogue per organisation."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("nom"), max_length=200)
+    funder = models.CharField(_("financeur"), max_length=200, blank=True)
+    active = models.BooleanField(_("proposé"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("dispositif")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="programme_unique_code",
+                violation_error_message=_("Un dispositif porte déjà ce code."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureOutcome(OrganisationScoped):
+    """How a measure ended (accessed housing, kept housing…); a configurable list per organisation."""
+
+    label = models.CharField(_("libellé"), max_length=200)
+    active = models.BooleanField(_("proposé"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("issue de mesure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "label"],
+                name="measure_outcome_unique_label",
+                violation_error_message=_("Cette issue existe déjà."),
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class MeasureStatus(models.TextChoices):
+    REQUESTED = support_rules.REQUESTED, _("Demandée")
+    ACTIVE = support_rules.ACTIVE, _("En cours")
+    SUSPENDED = support_rules.SUSPENDED, _("Suspendue")
+    CLOSED = support_rules.CLOSED, _("Clôturée")
+
+
+class Intensity(models.TextChoices):
+    LIGHT = "light", _("Légère")
+    MEDIUM = "medium", _("Moyenne")
+    STRONG = "strong", _("Renforcée")
+
+
+class SupportMeasure(OrganisationScoped):
+    """One household followed under one programme, from its start to its end."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="measures")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("dispositif"))
+    prescriber = models.CharField(_("prescripteur"), max_length=200, blank=True)
+    start_date = models.DateField(_("début"))
+    planned_end_date = models.DateField(_("fin prévue"), null=True, blank=True)
+    intensity = models.CharField(_("intensité"), max_length=16, choices=Intensity.choices, default=Intensity.MEDIUM)
+    status = models.CharField(_("statut"), max_length=16, choices=MeasureStatus.choices)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    end_reason = models.TextField(_("motif de fin"), blank=True)
+    outcome = models.ForeignKey(
+        MeasureOutcome, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("issue")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        verbose_name = _("mesure d'accompagnement")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end_date__isnull=True)
+                | models.Q(planned_end_date__gte=models.F("start_date")),
+                name="measure_planned_end_after_start",
+                violation_error_message=_("La fin prévue ne peut pas précéder le début."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="closed", end_date__isnull=False)
+                | (~models.Q(status="closed") & models.Q(end_date__isnull=True)),
+                name="measure_end_date_iff_closed",
+                violation_error_message=_("Une mesure clôturée a une date de fin, et seulement elle."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.household}"
+
+
+class MeasureStatusChange(OrganisationScoped):
+    """The log of a measure's transitions, one row per change (opening included)."""
+
+    measure = models.ForeignKey(SupportMeasure, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=MeasureStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=MeasureStatus.choices)
+    on_date = models.DateField(_("date"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on_date", "created_at"]
+        verbose_name = _("changement de statut")
+
+    def __str__(self):
+        return f"{self.measure} : {self.from_status or '∅'} → {self.to_status}"

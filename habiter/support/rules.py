@@ -1,0 +1,54 @@
+"""Pure rules of support measures: the allowed status transitions and the dates they need.
+
+No database and no Django imports here.
+"""
+
+from datetime import date
+
+REQUESTED = "requested"
+ACTIVE = "active"
+SUSPENDED = "suspended"
+CLOSED = "closed"
+
+# The one table of allowed transitions (requested → active → suspended ↔ active → closed).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    REQUESTED: frozenset({ACTIVE, CLOSED}),
+    ACTIVE: frozenset({SUSPENDED, CLOSED}),
+    SUSPENDED: frozenset({ACTIVE, CLOSED}),
+    CLOSED: frozenset(),
+}
+
+STATUS_LABELS = {
+    REQUESTED: "demandée",
+    ACTIVE: "en cours",
+    SUSPENDED: "suspendue",
+    CLOSED: "clôturée",
+}
+
+
+def transition_error(current: str, target: str) -> str | None:
+    """None when `current → target` is allowed, else the French reason."""
+    if target not in TRANSITIONS:
+        return f"Statut inconnu : {target}."
+    if target in TRANSITIONS.get(current, frozenset()):
+        return None
+    if current == CLOSED:
+        return "Cette mesure est clôturée : elle ne peut plus changer de statut."
+    return f"Une mesure {STATUS_LABELS.get(current, current)} ne peut pas passer à l'état {STATUS_LABELS[target]}."
+
+
+def dates_error(start: date, planned_end: date | None) -> str | None:
+    if planned_end is not None and planned_end < start:
+        return "La fin prévue ne peut pas précéder le début."
+    return None
+
+
+def transition_date_error(start: date, on: date, last_change: date | None, today: date) -> str | None:
+    """A status change is dated on or after the start and the last change, and never in the future."""
+    if on > today:
+        return "La date ne peut pas être dans le futur."
+    if on < start:
+        return "La date ne peut pas précéder le début de la mesure."
+    if last_change is not None and on < last_change:
+        return "La date ne peut pas précéder le dernier changement de statut."
+    return None

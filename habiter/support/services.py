@@ -1,0 +1,201 @@
+"""Every write on programmes and support measures: permission, one transaction, validation, audit."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.people.queries import households_visible_to
+
+from . import rules as support_rules
+from .models import MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
+
+DEFAULT_PROGRAMMES = [
+    ("avdl", "AVDL — Accompagnement vers et dans le logement", "État (DDETS)"),
+    ("asll", "ASLL — Accompagnement social lié au logement", "Département (FSL)"),
+    ("agls", "AGLS — Aide à la gestion locative sociale", "État (DDETS)"),
+    ("iml", "IML — Intermédiation locative", "État (DDETS)"),
+    ("sliding_lease", "Sous-location et bail glissant", "État (DDETS)"),
+    ("boarding_house", "Pension de famille", "État (DDETS)"),
+    ("pil", "Point Info Logement", "Commune"),
+    ("ais", "Agence immobilière sociale", "Association"),
+]
+DEFAULT_OUTCOMES = [
+    "Accès au logement",
+    "Maintien dans le logement",
+    "Orientation vers un autre dispositif",
+    "Perte de contact",
+    "Fin de prise en charge par le financeur",
+    "Autre",
+]
+
+
+def catalogue_install(organisation) -> None:
+    """The default programmes and outcomes of a new organisation (idempotent)."""
+    with transaction.atomic():
+        for position, (code, name, funder) in enumerate(DEFAULT_PROGRAMMES):
+            Programme.objects.get_or_create(
+                organisation=organisation, code=code, defaults={"name": name, "funder": funder, "position": position}
+            )
+        for position, label in enumerate(DEFAULT_OUTCOMES):
+            MeasureOutcome.objects.get_or_create(
+                organisation=organisation, label=label, defaults={"position": position}
+            )
+
+
+def _visible_household(actor, household_id):
+    household = households_visible_to(actor).select_for_update().filter(pk=household_id).first()
+    if household is None or not actor.has_perm("support.manage_measure", household):
+        raise SupportMeasure.DoesNotExist
+    return household
+
+
+def measure_open(
+    *,
+    actor,
+    household_id,
+    programme_id,
+    start_date: date,
+    planned_end_date: date | None = None,
+    intensity: str = "medium",
+    prescriber: str = "",
+    requested: bool = False,
+) -> SupportMeasure:
+    """Open a measure for a household: active from `start_date`, or only requested."""
+    with transaction.atomic():
+        household = _visible_household(actor, household_id)
+        programme = Programme.objects.filter(
+            pk=programme_id, organisation_id=actor.organisation_id, active=True
+        ).first()
+        if programme is None:
+            raise ValidationError({"programme": _("Dispositif inconnu.")})
+        error = support_rules.dates_error(start_date, planned_end_date)
+        if error:
+            raise ValidationError({"planned_end_date": error})
+        status = MeasureStatus.REQUESTED if requested else MeasureStatus.ACTIVE
+        measure = SupportMeasure(
+            organisation_id=actor.organisation_id,
+            household=household,
+            programme=programme,
+            prescriber=prescriber or "",
+            start_date=start_date,
+            planned_end_date=planned_end_date,
+            intensity=intensity,
+            status=status,
+            created_by=actor,
+        )
+        measure.full_clean()
+        measure.save()
+        MeasureStatusChange.objects.create(
+            organisation_id=actor.organisation_id, measure=measure, to_status=status, on_date=start_date, actor=actor
+        )
+        audit_record(
+            actor=actor, action="measure.open", obj=measure, household_id=household.pk, detail={"status": status}
+        )
+    return measure
+
+
+def measure_transition(
+    *,
+    actor,
+    measure_id,
+    to_status: str,
+    on_date: date,
+    comment: str = "",
+    end_reason: str = "",
+    outcome_id=None,
+) -> SupportMeasure:
+    """Move a measure along the table of allowed transitions; closing needs an outcome."""
+    with transaction.atomic():
+        measure = (
+            SupportMeasure.objects.select_for_update()
+            .filter(pk=measure_id, household__in=households_visible_to(actor))
+            .first()
+        )
+        if measure is None or not actor.has_perm("support.manage_measure", measure.household):
+            raise SupportMeasure.DoesNotExist
+        error = support_rules.transition_error(measure.status, to_status)
+        if error:
+            raise ValidationError(error)
+        last = measure.status_changes.order_by("-on_date").values_list("on_date", flat=True).first()
+        error = support_rules.transition_date_error(measure.start_date, on_date, last, timezone.localdate())
+        if error:
+            raise ValidationError({"on_date": error})
+        if to_status == MeasureStatus.CLOSED:
+            outcome = MeasureOutcome.objects.filter(pk=outcome_id, organisation_id=actor.organisation_id).first()
+            if outcome is None:
+                raise ValidationError({"outcome": _("Indiquez l'issue de la mesure.")})
+            measure.outcome = outcome
+            measure.end_date = on_date
+            measure.end_reason = end_reason or ""
+        from_status = measure.status
+        measure.status = to_status
+        measure.full_clean()
+        measure.save()
+        MeasureStatusChange.objects.create(
+            organisation_id=actor.organisation_id,
+            measure=measure,
+            from_status=from_status,
+            to_status=to_status,
+            on_date=on_date,
+            comment=comment or "",
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="measure.transition",
+            obj=measure,
+            household_id=measure.household_id,
+            detail={"from": from_status, "to": to_status},
+        )
+    return measure
+
+
+def programme_add(*, actor, name: str, code: str, funder: str = "") -> Programme:
+    """Add a programme to the organisation's catalogue (directors)."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        programme = Programme(
+            organisation_id=actor.organisation_id,
+            name=(name or "").strip(),
+            code=(code or "").strip(),
+            funder=(funder or "").strip(),
+            position=Programme.objects.filter(organisation_id=actor.organisation_id).count(),
+        )
+        programme.full_clean()
+        programme.save()
+        audit_record(actor=actor, action="programme.create", obj=programme)
+    return programme
+
+
+def programme_set_active(*, actor, programme_id, active: bool) -> Programme:
+    """Stop offering a programme for new measures, or offer it again; existing measures keep it."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme_id, organisation_id=actor.organisation_id)
+        if programme.active != active:
+            programme.active = active
+            programme.save(update_fields=["active", "updated_at"])
+            audit_record(actor=actor, action="programme.activate" if active else "programme.deactivate", obj=programme)
+    return programme
+
+
+def outcome_add(*, actor, label: str) -> MeasureOutcome:
+    """Add an outcome to the organisation's list (directors)."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        outcome = MeasureOutcome(
+            organisation_id=actor.organisation_id,
+            label=(label or "").strip(),
+            position=MeasureOutcome.objects.filter(organisation_id=actor.organisation_id).count(),
+        )
+        outcome.full_clean()
+        outcome.save()
+        audit_record(actor=actor, action="outcome.create", obj=outcome)
+    return outcome

@@ -1,0 +1,76 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from habiter.support import rules
+
+STATUSES = [rules.REQUESTED, rules.ACTIVE, rules.SUSPENDED, rules.CLOSED]
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "allowed"),
+    [
+        (rules.REQUESTED, rules.ACTIVE, True),
+        (rules.REQUESTED, rules.CLOSED, True),
+        (rules.REQUESTED, rules.SUSPENDED, False),
+        (rules.ACTIVE, rules.SUSPENDED, True),
+        (rules.ACTIVE, rules.CLOSED, True),
+        (rules.ACTIVE, rules.REQUESTED, False),
+        (rules.ACTIVE, rules.ACTIVE, False),
+        (rules.SUSPENDED, rules.ACTIVE, True),
+        (rules.SUSPENDED, rules.CLOSED, True),
+        (rules.CLOSED, rules.ACTIVE, False),
+        (rules.CLOSED, rules.CLOSED, False),
+    ],
+)
+def test_transition_table(current, target, allowed):
+    assert (rules.transition_error(current, target) is None) is allowed
+
+
+def test_refusals_are_in_french():
+    assert rules.transition_error(rules.CLOSED, rules.ACTIVE) == (
+        "Cette mesure est clôturée : elle ne peut plus changer de statut."
+    )
+    assert rules.transition_error(rules.ACTIVE, rules.REQUESTED) == (
+        "Une mesure en cours ne peut pas passer à l'état demandée."
+    )
+    assert rules.transition_error(rules.ACTIVE, "lost") == "Statut inconnu : lost."
+
+
+@given(st.lists(st.sampled_from(STATUSES), max_size=12))
+def test_any_accepted_path_starting_open_never_leaves_closed(path):
+    """Following only accepted transitions, once closed a measure stays closed."""
+    status = rules.ACTIVE
+    for target in path:
+        if rules.transition_error(status, target) is None:
+            assert status != rules.CLOSED
+            status = target
+
+
+@pytest.mark.parametrize(
+    ("start", "planned", "error"),
+    [
+        (date(2026, 1, 1), None, None),
+        (date(2026, 1, 1), date(2026, 1, 1), None),
+        (date(2026, 1, 2), date(2026, 1, 1), "La fin prévue ne peut pas précéder le début."),
+    ],
+)
+def test_dates(start, planned, error):
+    assert rules.dates_error(start, planned) == error
+
+
+def test_transition_dates():
+    today = date(2026, 11, 21)
+    start = date(2026, 1, 1)
+    assert rules.transition_date_error(start, today, None, today) is None
+    assert rules.transition_date_error(start, today + timedelta(days=1), None, today) == (
+        "La date ne peut pas être dans le futur."
+    )
+    assert rules.transition_date_error(start, date(2025, 12, 31), None, today) == (
+        "La date ne peut pas précéder le début de la mesure."
+    )
+    assert rules.transition_date_error(start, date(2026, 3, 1), date(2026, 4, 1), today) == (
+        "La date ne peut pas précéder le dernier changement de statut."
+    )
