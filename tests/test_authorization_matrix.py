@@ -26,7 +26,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
 from habiter.support import services as support_services
-from habiter.support.models import MeasureOutcome, Programme, SupportMeasure
+from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,7 @@ EXPECTED = {
         **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3),
     },  # POST only
     "support:measure_create": CASE_FILE,
+    "support:intervention_create": CASE_FILE,
     "support:measure_status": CASE_FILE,  # a measure of the scope's household
     "support:catalogue": {
         ANONYMOUS: LOGIN,
@@ -203,6 +204,7 @@ POST_EXPECTED = {
         "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
     },
     "support:measure_create": CASE_FILE_WRITE,
+    "support:intervention_create": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
     "support:programme_toggle": {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
@@ -442,6 +444,8 @@ def _post_data(route_name, scenario, actor, scope):
         return {"to_status": target, "on_date": "2026-02-01", "outcome": outcome.pk}
     if route_name == "support:programme_toggle":
         return {"active": "0"}
+    if route_name == "support:intervention_create":
+        return {"kind": "phone", "occurred_on": "2026-02-01", "duration_minutes": "15", "note": f"Appel de {actor}"}
     return {}
 
 
@@ -463,6 +467,8 @@ def _state(route_name, scenario, actor, scope):
         return Concern.objects.get(pk=scenario.concern(scope).pk).active
     if route_name == "support:measure_create":
         return SupportMeasure.objects.filter(household=household).count()
+    if route_name == "support:intervention_create":
+        return Intervention.objects.filter(household=household).count()
     if route_name == "support:measure_status":
         return SupportMeasure.objects.get(pk=scenario.measure(scope).pk).status
     if route_name == "support:programme_toggle":

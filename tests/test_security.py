@@ -20,7 +20,7 @@ from habiter.core import services as core_services
 from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.support import services as support_services
-from habiter.support.models import MeasureOutcome, Programme, SupportMeasure
+from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +234,15 @@ def _csrf_case(name, world) -> CsrfCase:
             {"programme": programme.pk, "start_date": "2026-02-01", "intensity": "medium"},
             lambda: SupportMeasure.objects.filter(household=household).exists(),
         )
+    if name == "support:intervention_create":
+        url = reverse("support:intervention_create", args=[household.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            detail,
+            url,
+            {"kind": "phone", "occurred_on": "2026-02-01", "duration_minutes": "15", "note": "Appel CAF"},
+            lambda: Intervention.objects.filter(household=household, note="Appel CAF").exists(),
+        )
     if name == "support:measure_status":
         measure = _a_measure(world)
         url = reverse("support:measure_status", args=[measure.pk])
@@ -292,6 +301,7 @@ CSRF_CASES = {
     "people:concern_settings",
     "people:concern_toggle",
     "support:measure_create",
+    "support:intervention_create",
     "support:measure_status",
     "support:catalogue",
     "support:programme_toggle",

@@ -1,5 +1,8 @@
 """What `support` adds to the household page (a panel, timeline events), the home page and the audit log."""
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +19,11 @@ STATUS_TITLES = {
 }
 
 
+def _dated(day, recorded_at) -> datetime:
+    """When it happened: its day, at the hour it was recorded (a back-dated entry sorts by its day)."""
+    return timezone.make_aware(datetime.combine(day, timezone.localtime(recorded_at).time()))
+
+
 def _measures(household):
     """The household's measures, read once per page for the panel and the timeline."""
     cached = household.__dict__.get("_support_measures")
@@ -30,6 +38,49 @@ def measures_panel(household, user):
     return {"measures": _measures(household), "household": household}
 
 
+def _interventions(household, user):
+    cached = household.__dict__.get("_support_interventions")
+    if cached is None:
+        cached = household.__dict__["_support_interventions"] = list(queries.interventions_visible_to(user, household))
+    return cached
+
+
+def interventions_panel(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return None
+    from .forms import InterventionForm
+
+    interventions = _interventions(household, user)
+    return {
+        "household": household,
+        "form": InterventionForm(household=household, may_restrict=user.has_perm("people.view_restricted", household)),
+        "count": len(interventions),
+        "minutes": sum(i.duration_minutes for i in interventions),
+    }
+
+
+def intervention_events(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return
+    for intervention in _interventions(household, user):
+        title = _("%(kind)s (%(minutes)s min)") % {
+            "kind": intervention.get_kind_display(),
+            "minutes": intervention.duration_minutes,
+        }
+        if intervention.back_office:
+            title += " · " + _("hors présence")
+        if intervention.measure_id:
+            title += " · " + intervention.measure.programme.name
+        yield registry.TimelineEvent(
+            when=_dated(intervention.occurred_on, intervention.created_at),
+            kind="intervention",
+            title=title,
+            body=intervention.note,
+            actor=str(intervention.author),
+            restricted=intervention.restricted,
+        )
+
+
 def measure_events(household, user):
     if not user.has_perm("support.manage_measure", household):
         return
@@ -39,7 +90,7 @@ def measure_events(household, user):
             if change.to_status == MeasureStatus.CLOSED and measure.outcome:
                 body = _("Issue : %(outcome)s") % {"outcome": measure.outcome} + (f"\n{body}" if body else "")
             yield registry.TimelineEvent(
-                when=change.created_at,
+                when=_dated(change.on_date, change.created_at),
                 kind="measure",
                 title=str(STATUS_TITLES[change.to_status]) % {"programme": measure.programme.name},
                 body=body,
@@ -48,7 +99,7 @@ def measure_events(household, user):
 
 
 def register():
-    from .demo import seed_measures
+    from .demo import seed_interventions, seed_measures
     from .services import catalogue_install
 
     registry.register_nav_item(
@@ -61,12 +112,26 @@ def register():
             "support.measures", gettext_lazy("Mesures"), "support/panel_measures.html", 10, measures_panel
         )
     )
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "support.interventions",
+            gettext_lazy("Interventions"),
+            "support/panel_interventions.html",
+            12,
+            interventions_panel,
+        )
+    )
     registry.register_timeline_source(registry.TimelineSource("measure", gettext_lazy("Mesures"), measure_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("intervention", gettext_lazy("Interventions"), intervention_events)
+    )
     registry.register_organisation_setup(catalogue_install)
     registry.register_demo_seeder(20, seed_measures)
+    registry.register_demo_seeder(21, seed_interventions)
     registry.register_audit_actions(
         {
             "measure.open": gettext_lazy("Ouverture d'une mesure"),
+            "intervention.create": gettext_lazy("Saisie d'une intervention"),
             "measure.transition": gettext_lazy("Changement de statut d'une mesure"),
             "programme.create": gettext_lazy("Ajout d'un dispositif"),
             "programme.activate": gettext_lazy("Remise en service d'un dispositif"),

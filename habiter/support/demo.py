@@ -65,3 +65,46 @@ def seed_measures(organisation, users, count, rng) -> None:
     with transaction.atomic():
         SupportMeasure.objects.bulk_create(measures, batch_size=2000)
         MeasureStatusChange.objects.bulk_create(changes, batch_size=2000)
+
+
+NOTES = {
+    "office_interview": "Point sur la recherche de logement et le budget du mois.",
+    "home_visit": "Visite à domicile : logement entretenu, chauffage à vérifier avec le bailleur.",
+    "phone": "Appel : rendez-vous CAF confirmé pour jeudi.",
+    "accompaniment": "Accompagnement à la mairie pour la demande de logement social.",
+    "administrative": "Dossier FSL complété et envoyé.",
+    "synthesis": "Synthèse avec le CCAS et le bailleur : plan d'apurement envisagé.",
+}
+
+
+def seed_interventions(organisation, users, count, rng) -> None:
+    """One to four interventions for each household that has a measure and no intervention yet."""
+    from .models import Intervention
+
+    today = timezone.localdate()
+    measures = (
+        SupportMeasure.objects.filter(organisation=organisation, household__interventions__isnull=True)
+        .only("id", "household_id", "start_date", "end_date", "created_by_id")
+        .distinct()
+    )
+    rows = []
+    for measure in measures.iterator(chunk_size=2000):
+        last = measure.end_date or today
+        span = max((last - measure.start_date).days, 0)
+        for _index in range(1 + measure.pk.int % 4):
+            kind = rng.choice(list(NOTES))
+            rows.append(
+                Intervention(
+                    organisation=organisation,
+                    household_id=measure.household_id,
+                    measure_id=measure.pk,
+                    kind=kind,
+                    occurred_on=measure.start_date + timedelta(days=rng.randint(0, span)),
+                    duration_minutes=rng.choice([15, 30, 45, 60, 90, 120]),
+                    back_office=kind in ("administrative", "synthesis"),
+                    note=NOTES[kind],
+                    author_id=measure.created_by_id,
+                )
+            )
+    with transaction.atomic():
+        Intervention.objects.bulk_create(rows, batch_size=2000)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from . import rules as support_rules
-from .models import Intensity, MeasureStatus
+from .models import Intensity, InterventionKind, MeasureStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -70,3 +70,32 @@ class ProgrammeForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     label = forms.CharField(label=_("Nouvelle issue"), max_length=200)
+
+
+class InterventionForm(forms.Form):
+    """The quick-add form of the household page: type, note, save — date and duration are prefilled."""
+
+    required_css_class = "required"
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("— Choisir —")), *InterventionKind.choices])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Durée (minutes)"),
+        initial=30,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+        error_messages={"invalid": _("Durée invalide : un nombre de minutes.")},
+    )
+    measure = forms.ModelChoiceField(label=_("Mesure"), queryset=None, required=False)
+    back_office = forms.BooleanField(label=_("Hors présence de la personne (back-office)"), required=False)
+    restricted = forms.BooleanField(label=_("Note confidentielle"), required=False)
+
+    def __init__(self, *args, household, may_restrict, **kwargs):
+        kwargs.setdefault("auto_id", "intervention_%s")  # unique ids beside the note form on the household page
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("occurred_on", timezone.localdate())
+        self.fields["measure"].queryset = household.measures.exclude(status="closed").select_related("programme")
+        self.fields["measure"].empty_label = _("(aucune)")
+        if not may_restrict:
+            del self.fields["restricted"]

@@ -124,3 +124,57 @@ class MeasureStatusChange(OrganisationScoped):
 
     def __str__(self):
         return f"{self.measure} : {self.from_status or '∅'} → {self.to_status}"
+
+
+class InterventionKind(models.TextChoices):
+    OFFICE_INTERVIEW = "office_interview", _("Entretien au bureau")
+    HOME_VISIT = "home_visit", _("Visite à domicile")
+    PHONE = "phone", _("Entretien téléphonique")
+    ACCOMPANIMENT = "accompaniment", _("Accompagnement physique")
+    ADMINISTRATIVE = "administrative", _("Démarche administrative")
+    SYNTHESIS = "synthesis", _("Réunion de synthèse avec les partenaires")
+
+
+class Intervention(OrganisationScoped):
+    """One act of support for a household (entretien, VAD, démarche…), with its duration."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="interventions")
+    measure = models.ForeignKey(
+        SupportMeasure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("mesure"),
+    )
+    kind = models.CharField(_("type"), max_length=32, choices=InterventionKind.choices)
+    occurred_on = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))
+    back_office = models.BooleanField(
+        _("hors présence de la personne"),
+        default=False,
+        help_text=_("Temps de travail sans la personne (back-office)."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    restricted = models.BooleanField(
+        _("note confidentielle"),
+        default=False,
+        help_text=_("Visible seulement du référent, du chef de service et de la direction."),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        verbose_name = _("intervention")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    duration_minutes__gte=1, duration_minutes__lte=support_rules.MAX_INTERVENTION_MINUTES
+                ),
+                name="intervention_duration_range",
+                violation_error_message=_("La durée doit être comprise entre 1 minute et 12 heures."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.occurred_on:%d/%m/%Y}"

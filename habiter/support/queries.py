@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from habiter.people.queries import households_visible_to
 
-from .models import MeasureOutcome, MeasureStatusChange, Programme, SupportMeasure
+from .models import Intervention, MeasureOutcome, MeasureStatusChange, Programme, SupportMeasure
 
 
 def programmes_for(user, *, active_only=True):
@@ -31,3 +31,11 @@ def measure_for(user, measure_id) -> SupportMeasure:
     return SupportMeasure.objects.select_related("household", "programme").get(
         pk=measure_id, household__in=households_visible_to(user)
     )
+
+
+def interventions_visible_to(user, household):
+    """A household's interventions; restricted ones only for the referent, the team lead and the director."""
+    interventions = Intervention.objects.filter(household=household).select_related("author", "measure__programme")
+    if not user.has_perm("people.view_restricted", household):
+        interventions = interventions.filter(restricted=False)
+    return interventions

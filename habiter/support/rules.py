@@ -52,3 +52,18 @@ def transition_date_error(start: date, on: date, last_change: date | None, today
     if last_change is not None and on < last_change:
         return "La date ne peut pas précéder le dernier changement de statut."
     return None
+
+
+MAX_INTERVENTION_MINUTES = 12 * 60
+
+
+def intervention_error(occurred_on: date, duration_minutes: int, today: date) -> dict[str, str]:
+    """The French reasons an intervention is refused, by field (empty when it is acceptable)."""
+    errors = {}
+    if occurred_on > today:
+        errors["occurred_on"] = "Une intervention ne peut pas être datée dans le futur."
+    if duration_minutes <= 0:
+        errors["duration_minutes"] = "La fin ne peut pas précéder le début : indiquez une durée d'au moins une minute."
+    elif duration_minutes > MAX_INTERVENTION_MINUTES:
+        errors["duration_minutes"] = "Une intervention ne peut pas durer plus de 12 heures."
+    return errors

@@ -11,7 +11,7 @@ from habiter.core.audit import audit_record
 from habiter.people.queries import households_visible_to
 
 from . import rules as support_rules
-from .models import MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
+from .models import Intervention, MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
 
 DEFAULT_PROGRAMMES = [
     ("avdl", "AVDL — Accompagnement vers et dans le logement", "État (DDETS)"),
@@ -199,3 +199,52 @@ def outcome_add(*, actor, label: str) -> MeasureOutcome:
         outcome.save()
         audit_record(actor=actor, action="outcome.create", obj=outcome)
     return outcome
+
+
+def intervention_log(
+    *,
+    actor,
+    household_id,
+    kind: str,
+    occurred_on: date,
+    duration_minutes: int,
+    note: str = "",
+    back_office: bool = False,
+    measure_id=None,
+    restricted: bool = False,
+) -> Intervention:
+    """Log an act of support on a household; a restricted note needs the right to read restricted notes."""
+    with transaction.atomic():
+        household = _visible_household(actor, household_id)
+        errors = support_rules.intervention_error(occurred_on, duration_minutes, timezone.localdate())
+        if errors:
+            raise ValidationError(errors)
+        if restricted and not actor.has_perm("people.view_restricted", household):
+            raise ValidationError(
+                {
+                    "restricted": _(
+                        "Seuls le référent, le chef de service et la direction écrivent une note confidentielle."
+                    )
+                }
+            )
+        measure = None
+        if measure_id:
+            measure = SupportMeasure.objects.filter(pk=measure_id, household=household).first()
+            if measure is None:
+                raise ValidationError({"measure": _("Cette mesure n'est pas celle de ce ménage.")})
+        intervention = Intervention(
+            organisation_id=actor.organisation_id,
+            household=household,
+            measure=measure,
+            kind=kind,
+            occurred_on=occurred_on,
+            duration_minutes=duration_minutes,
+            back_office=back_office,
+            note=note or "",
+            restricted=restricted,
+            author=actor,
+        )
+        intervention.full_clean()
+        intervention.save()
+        audit_record(actor=actor, action="intervention.create", obj=intervention, household_id=household.pk)
+    return intervention

@@ -6,6 +6,7 @@ app_name = "support"
 
 urlpatterns = [
     path("menages/<uuid:household_id>/mesures/nouvelle/", views.measure_create, name="measure_create"),
+    path("menages/<uuid:household_id>/interventions/", views.intervention_create, name="intervention_create"),
     path("mesures/<uuid:measure_id>/statut/", views.measure_status, name="measure_status"),
     path("dispositifs/", views.catalogue, name="catalogue"),
     path("dispositifs/<uuid:programme_id>/", views.programme_toggle, name="programme_toggle"),

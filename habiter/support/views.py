@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
-from .forms import MeasureOpenForm, MeasureStatusForm, OutcomeForm, ProgrammeForm
+from .forms import InterventionForm, MeasureOpenForm, MeasureStatusForm, OutcomeForm, ProgrammeForm
 from .models import Programme, SupportMeasure
 
 
@@ -130,3 +130,34 @@ def programme_toggle(request, programme_id):
             request, _("« %(name)s » n'est plus proposé pour de nouvelles mesures.") % {"name": programme.name}
         )
     return redirect("support:catalogue")
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_create(request, household_id):
+    user = request.user
+    household = households_visible_to(user).filter(pk=household_id).first()
+    if household is None or not user.has_perm("support.manage_measure", household):
+        raise Http404
+    form = InterventionForm(
+        request.POST or None, household=household, may_restrict=user.has_perm("people.view_restricted", household)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.intervention_log(
+                actor=user,
+                household_id=household.pk,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                duration_minutes=data["duration_minutes"],
+                note=data["note"],
+                back_office=data["back_office"],
+                measure_id=data["measure"].pk if data["measure"] else None,
+                restricted=data.get("restricted", False),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Intervention enregistrée."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "support/intervention_form.html", {"form": form, "household": household})

@@ -74,3 +74,24 @@ def test_transition_dates():
     assert rules.transition_date_error(start, date(2026, 3, 1), date(2026, 4, 1), today) == (
         "La date ne peut pas précéder le dernier changement de statut."
     )
+
+
+@pytest.mark.parametrize(
+    ("occurred_on", "minutes", "fields"),
+    [
+        (date(2026, 11, 20), 30, set()),
+        (date(2026, 11, 21), 720, set()),
+        (date(2026, 11, 22), 30, {"occurred_on"}),
+        (date(2026, 11, 20), 0, {"duration_minutes"}),
+        (date(2026, 11, 20), -15, {"duration_minutes"}),
+        (date(2026, 11, 20), 721, {"duration_minutes"}),
+        (date(2026, 12, 1), 800, {"occurred_on", "duration_minutes"}),
+    ],
+)
+def test_intervention_rules(occurred_on, minutes, fields):
+    assert set(rules.intervention_error(occurred_on, minutes, date(2026, 11, 21))) == fields
+
+
+@given(st.integers(min_value=1, max_value=720))
+def test_any_duration_up_to_twelve_hours_is_accepted(minutes):
+    assert rules.intervention_error(date(2026, 1, 1), minutes, date(2026, 1, 1)) == {}
