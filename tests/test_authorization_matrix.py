@@ -26,7 +26,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
 from habiter.support import services as support_services
-from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure
+from habiter.support.models import Intervention, MeasureOutcome, PlanGoal, Programme, SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +167,8 @@ EXPECTED = {
     },  # POST only
     "support:measure_create": CASE_FILE,
     "support:intervention_create": CASE_FILE,
+    "support:plan_detail": CASE_FILE,
+    "support:plan_pdf": CASE_FILE,  # each household of the scenario has a plan
     "support:measure_status": CASE_FILE,  # a measure of the scope's household
     "support:catalogue": {
         ANONYMOUS: LOGIN,
@@ -205,6 +207,7 @@ POST_EXPECTED = {
     },
     "support:measure_create": CASE_FILE_WRITE,
     "support:intervention_create": CASE_FILE_WRITE,
+    "support:plan_detail": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
     "support:programme_toggle": {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
@@ -243,6 +246,13 @@ class Scenario:
             "other_org": world.outsider,
         }
         self._tokens = {}
+        for household in self.households.values():  # the plan pages need a plan to print
+            author = (
+                world.outsider
+                if household.organisation_id != world.organisation.pk
+                else User.objects.get(pk=household.referent_id)
+            )
+            support_services.plan_start(actor=author, household_id=household.pk, started_on=date(2026, 1, 5))
 
     def user(self, actor):
         return None if actor == ANONYMOUS else self.world.users[actor]
@@ -446,6 +456,8 @@ def _post_data(route_name, scenario, actor, scope):
         return {"active": "0"}
     if route_name == "support:intervention_create":
         return {"kind": "phone", "occurred_on": "2026-02-01", "duration_minutes": "15", "note": f"Appel de {actor}"}
+    if route_name == "support:plan_detail":
+        return {"action": "goal", "life_area": "housing", "title": f"Objectif posé par {actor}"}
     return {}
 
 
@@ -469,6 +481,8 @@ def _state(route_name, scenario, actor, scope):
         return SupportMeasure.objects.filter(household=household).count()
     if route_name == "support:intervention_create":
         return Intervention.objects.filter(household=household).count()
+    if route_name == "support:plan_detail":
+        return PlanGoal.objects.filter(plan__household=household).count()
     if route_name == "support:measure_status":
         return SupportMeasure.objects.get(pk=scenario.measure(scope).pk).status
     if route_name == "support:programme_toggle":

@@ -20,7 +20,7 @@ from habiter.core import services as core_services
 from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.support import services as support_services
-from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure
+from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure, SupportPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +234,15 @@ def _csrf_case(name, world) -> CsrfCase:
             {"programme": programme.pk, "start_date": "2026-02-01", "intensity": "medium"},
             lambda: SupportMeasure.objects.filter(household=household).exists(),
         )
+    if name == "support:plan_detail":
+        url = reverse("support:plan_detail", args=[household.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"action": "start", "started_on": "2026-01-05", "review_rhythm_months": "3"},
+            lambda: SupportPlan.objects.filter(household=household).exists(),
+        )
     if name == "support:intervention_create":
         url = reverse("support:intervention_create", args=[household.pk])
         return CsrfCase(
@@ -302,6 +311,7 @@ CSRF_CASES = {
     "people:concern_toggle",
     "support:measure_create",
     "support:intervention_create",
+    "support:plan_detail",
     "support:measure_status",
     "support:catalogue",
     "support:programme_toggle",

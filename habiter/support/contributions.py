@@ -2,14 +2,16 @@
 
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
+from habiter.core.models import Role
 
 from . import queries
-from .models import MeasureStatus
+from .models import MeasureStatus, SupportPlan
 
 STATUS_TITLES = {
     MeasureStatus.REQUESTED: gettext_lazy("Mesure demandée : %(programme)s"),
@@ -81,6 +83,19 @@ def intervention_events(household, user):
         )
 
 
+def plan_panel(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return None
+    plan = SupportPlan.objects.filter(household=household).annotate(goal_count=Count("goals")).first()
+    return {"household": household, "plan": plan}
+
+
+def reviews_due_panel(user):
+    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
+        return None
+    return {"plans": list(queries.reviews_due(user)[:20]), "today": timezone.localdate()}
+
+
 def measure_events(household, user):
     if not user.has_perm("support.manage_measure", household):
         return
@@ -99,7 +114,7 @@ def measure_events(household, user):
 
 
 def register():
-    from .demo import seed_interventions, seed_measures
+    from .demo import seed_interventions, seed_measures, seed_plans
     from .services import catalogue_install
 
     registry.register_nav_item(
@@ -121,6 +136,14 @@ def register():
             interventions_panel,
         )
     )
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "support.plan", gettext_lazy("Projet personnalisé"), "support/panel_plan.html", 11, plan_panel
+        )
+    )
+    registry.register_home_panel(
+        registry.HomePanel("support.reviews_due", "support/panel_reviews_due.html", 15, reviews_due_panel)
+    )
     registry.register_timeline_source(registry.TimelineSource("measure", gettext_lazy("Mesures"), measure_events))
     registry.register_timeline_source(
         registry.TimelineSource("intervention", gettext_lazy("Interventions"), intervention_events)
@@ -128,10 +151,19 @@ def register():
     registry.register_organisation_setup(catalogue_install)
     registry.register_demo_seeder(20, seed_measures)
     registry.register_demo_seeder(21, seed_interventions)
+    registry.register_demo_seeder(22, seed_plans)
     registry.register_audit_actions(
         {
             "measure.open": gettext_lazy("Ouverture d'une mesure"),
             "intervention.create": gettext_lazy("Saisie d'une intervention"),
+            "plan.start": gettext_lazy("Début du projet personnalisé"),
+            "plan.goal_add": gettext_lazy("Ajout d'un objectif au projet"),
+            "plan.goal_status": gettext_lazy("Mise à jour d'un objectif"),
+            "plan.step_add": gettext_lazy("Ajout d'une étape au projet"),
+            "plan.step_status": gettext_lazy("Mise à jour d'une étape"),
+            "plan.review": gettext_lazy("Bilan du projet"),
+            "plan.signature": gettext_lazy("Signature du projet"),
+            "plan.print": gettext_lazy("Impression du projet personnalisé"),
             "measure.transition": gettext_lazy("Changement de statut d'une mesure"),
             "programme.create": gettext_lazy("Ajout d'un dispositif"),
             "programme.activate": gettext_lazy("Remise en service d'un dispositif"),

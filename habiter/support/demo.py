@@ -108,3 +108,71 @@ def seed_interventions(organisation, users, count, rng) -> None:
             )
     with transaction.atomic():
         Intervention.objects.bulk_create(rows, batch_size=2000)
+
+
+GOALS = [
+    ("housing", "Trouver un logement adapté à la famille", "Je veux un endroit calme pour mes enfants."),
+    ("budget", "Rembourser la dette de loyer", "Je veux m'en sortir et ne plus avoir peur du courrier."),
+    ("rights", "Ouvrir les droits CAF", "On ne savait pas qu'on y avait droit."),
+    ("employment", "Reprendre une formation", "J'aimerais travailler dans l'aide à domicile."),
+    ("daily_life", "Aménager le logement", ""),
+]
+STEPS = [
+    ("Déposer la demande de logement social", "person", ""),
+    ("Monter le dossier FSL", "worker", ""),
+    ("Rendez-vous avec le conseiller CAF", "partner", "CAF des Bouches-du-Rhône"),
+    ("Rencontrer la mission locale", "partner", "Mission locale"),
+]
+
+
+def seed_plans(organisation, users, count, rng) -> None:
+    """A plan for one household in three among those followed under a measure (idempotent)."""
+    from . import rules as support_rules
+    from .models import PlanGoal, PlanStep, SupportPlan
+
+    today = timezone.localdate()
+    measures = (
+        SupportMeasure.objects.filter(
+            organisation=organisation, status=MeasureStatus.ACTIVE, household__support_plan=None
+        )
+        .only("id", "household_id", "start_date", "created_by_id")
+        .order_by("household_id", "start_date")
+        .distinct()
+    )
+    plans, goals, steps, seen = [], [], [], set()
+    for measure in measures.iterator(chunk_size=2000):
+        if measure.household_id in seen or measure.household_id.int % 3 != 1:
+            continue
+        seen.add(measure.household_id)
+        rhythm = rng.choice([2, 3, 3, 6])
+        next_review = support_rules.next_review(measure.start_date, rhythm)
+        while next_review < today - timedelta(days=20):
+            next_review = support_rules.next_review(next_review, rhythm)
+        plan = SupportPlan(
+            organisation=organisation,
+            household_id=measure.household_id,
+            started_on=measure.start_date,
+            review_rhythm_months=rhythm,
+            next_review_on=next_review,
+            created_by_id=measure.created_by_id,
+        )
+        plans.append(plan)
+        for area, title, words in rng.sample(GOALS, k=rng.randint(1, 3)):
+            goal = PlanGoal(organisation=organisation, plan=plan, life_area=area, title=title, person_words=words)
+            goals.append(goal)
+            for description, owner, partner in rng.sample(STEPS, k=rng.randint(1, 2)):
+                steps.append(
+                    PlanStep(
+                        organisation=organisation,
+                        goal=goal,
+                        description=description,
+                        owner=owner,
+                        partner_name=partner,
+                        due_on=today + timedelta(days=rng.randint(-30, 90)),
+                        status=rng.choice(["todo", "todo", "done"]),
+                    )
+                )
+    with transaction.atomic():
+        SupportPlan.objects.bulk_create(plans, batch_size=2000)
+        PlanGoal.objects.bulk_create(goals, batch_size=2000)
+        PlanStep.objects.bulk_create(steps, batch_size=2000)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from . import rules as support_rules
-from .models import Intensity, InterventionKind, MeasureStatus
+from .models import Intensity, InterventionKind, LifeArea, MeasureStatus, SignatureMethod, StepOwner
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -99,3 +99,73 @@ class InterventionForm(forms.Form):
         self.fields["measure"].empty_label = _("(aucune)")
         if not may_restrict:
             del self.fields["restricted"]
+
+
+class PlanStartForm(forms.Form):
+    required_css_class = "required"
+    started_on = forms.DateField(
+        label=_("Début du projet"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    review_rhythm_months = forms.IntegerField(label=_("Un bilan tous les … mois"), initial=3, min_value=1, max_value=24)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "start_%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("started_on", timezone.localdate())
+
+
+class GoalForm(forms.Form):
+    required_css_class = "required"
+    life_area = forms.ChoiceField(label=_("Domaine de vie"), choices=[("", _("— Choisir —")), *LifeArea.choices])
+    title = forms.CharField(label=_("Objectif"), widget=forms.TextInput)
+    person_words = forms.CharField(
+        label=_("Les mots de la personne"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tels qu'elle les dit. Ils ne seront plus modifiés ensuite."),
+    )
+
+    def __init__(self, *args, may_health, **kwargs):
+        kwargs.setdefault("auto_id", "goal_%s")
+        super().__init__(*args, **kwargs)
+        if not may_health:
+            self.fields["life_area"].choices = [c for c in self.fields["life_area"].choices if c[0] != LifeArea.HEALTH]
+
+
+class StepForm(forms.Form):
+    required_css_class = "required"
+    goal = forms.UUIDField(widget=forms.HiddenInput)
+    description = forms.CharField(label=_("Étape"), widget=forms.TextInput)
+    owner = forms.ChoiceField(label=_("Qui le fait"), choices=StepOwner.choices)
+    partner_name = forms.CharField(label=_("Partenaire"), required=False, max_length=200)
+    due_on = forms.DateField(
+        label=_("Pour le"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+
+class ReviewForm(forms.Form):
+    required_css_class = "required"
+    held_on = forms.DateField(
+        label=_("Date du bilan"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    what_moved = forms.CharField(label=_("Ce qui a bougé"), widget=forms.Textarea(attrs={"rows": 3}))
+    what_next = forms.CharField(label=_("La suite"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "review_%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_on", timezone.localdate())
+
+
+class SignatureForm(forms.Form):
+    required_css_class = "required"
+    signed_on = forms.DateField(
+        label=_("Signé le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    method = forms.ChoiceField(label=_("Comment"), choices=SignatureMethod.choices)
+    signatories = forms.CharField(label=_("Signataires"), widget=forms.TextInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "signature_%s")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("signed_on", timezone.localdate())

@@ -1,6 +1,7 @@
 """Programmes (dispositifs), support measures and their status history."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -178,3 +179,129 @@ class Intervention(OrganisationScoped):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.occurred_on:%d/%m/%Y}"
+
+
+class LifeArea(models.TextChoices):
+    HOUSING = "housing", _("Logement")
+    BUDGET = "budget", _("Budget et dettes")
+    RIGHTS = "rights", _("Accès aux droits")
+    HEALTH = "health", _("Santé")
+    EMPLOYMENT = "employment", _("Emploi et formation")
+    FAMILY = "family", _("Famille")
+    DAILY_LIFE = "daily_life", _("Vie quotidienne")
+
+
+class SupportPlan(OrganisationScoped):
+    """The personalised plan co-written with the household (projet personnalisé), one per household."""
+
+    household = models.OneToOneField(Household, on_delete=models.PROTECT, related_name="support_plan")
+    started_on = models.DateField(_("début du projet"))
+    review_rhythm_months = models.PositiveSmallIntegerField(
+        _("rythme des bilans (mois)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    next_review_on = models.DateField(_("prochain bilan"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("projet personnalisé")
+
+    def __str__(self):
+        return f"Projet personnalisé — {self.household}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    ACHIEVED = "achieved", _("Atteint")
+    DROPPED = "dropped", _("Abandonné")
+
+
+class PlanGoal(OrganisationScoped):
+    """A goal of the plan in one life area; the person's own words stay as they said them."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="goals")
+    life_area = models.CharField(_("domaine de vie"), max_length=16, choices=LifeArea.choices)
+    title = models.TextField(_("objectif"))
+    person_words = models.TextField(
+        _("les mots de la personne"),
+        blank=True,
+        help_text=_("Ce que la personne dit de cet objectif, avec ses mots. Jamais réécrit ensuite."),
+    )
+    status = models.CharField(_("état"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("objectif du projet")
+
+    def __str__(self):
+        return self.title
+
+
+class StepOwner(models.TextChoices):
+    PERSON = "person", _("La personne")
+    WORKER = "worker", _("Le travailleur social")
+    PARTNER = "partner", _("Un partenaire")
+
+
+class StepStatus(models.TextChoices):
+    TODO = "todo", _("À faire")
+    DONE = "done", _("Fait")
+    DROPPED = "dropped", _("Abandonné")
+
+
+class PlanStep(OrganisationScoped):
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="steps")
+    description = models.TextField(_("étape"))
+    owner = models.CharField(_("qui le fait"), max_length=16, choices=StepOwner.choices)
+    partner_name = models.CharField(_("partenaire"), max_length=200, blank=True)
+    due_on = models.DateField(_("pour le"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=16, choices=StepStatus.choices, default=StepStatus.TODO)
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        verbose_name = _("étape")
+
+    def __str__(self):
+        return self.description
+
+
+class PlanReview(OrganisationScoped):
+    """A review (bilan) with the person: what moved, what next; it sets the next review date."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField(_("date du bilan"))
+    what_moved = models.TextField(_("ce qui a bougé"))
+    what_next = models.TextField(_("la suite"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("bilan")
+
+    def __str__(self):
+        return f"Bilan du {self.held_on:%d/%m/%Y}"
+
+
+class SignatureMethod(models.TextChoices):
+    PAPER = "paper", _("Sur papier, en rendez-vous")
+    HOME = "home", _("Sur papier, à domicile")
+    ORAL = "oral", _("Accord oral, noté en présence de la personne")
+
+
+class PlanSignature(OrganisationScoped):
+    """When and how the printed plan was signed, and by whom."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="signatures")
+    signed_on = models.DateField(_("signé le"))
+    method = models.CharField(_("comment"), max_length=16, choices=SignatureMethod.choices)
+    signatories = models.TextField(_("signataires"), help_text=_("Les noms des personnes qui ont signé."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-signed_on", "-created_at"]
+        verbose_name = _("signature du projet")
+
+    def __str__(self):
+        return f"Signé le {self.signed_on:%d/%m/%Y}"

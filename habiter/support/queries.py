@@ -4,7 +4,18 @@ from django.db.models import Prefetch
 
 from habiter.people.queries import households_visible_to
 
-from .models import Intervention, MeasureOutcome, MeasureStatusChange, Programme, SupportMeasure
+from .models import (
+    Intervention,
+    LifeArea,
+    MeasureOutcome,
+    MeasureStatusChange,
+    PlanGoal,
+    PlanReview,
+    PlanSignature,
+    Programme,
+    SupportMeasure,
+    SupportPlan,
+)
 
 
 def programmes_for(user, *, active_only=True):
@@ -39,3 +50,34 @@ def interventions_visible_to(user, household):
     if not user.has_perm("people.view_restricted", household):
         interventions = interventions.filter(restricted=False)
     return interventions
+
+
+def plan_of(user, household):
+    """The household's plan with its goals (health goals only for those allowed), steps, reviews, signatures."""
+    goals = PlanGoal.objects.prefetch_related("steps")
+    if not user.has_perm("people.view_restricted", household):
+        goals = goals.exclude(life_area=LifeArea.HEALTH)
+    return (
+        SupportPlan.objects.filter(household=household)
+        .prefetch_related(
+            Prefetch("goals", queryset=goals),
+            Prefetch("reviews", queryset=PlanReview.objects.select_related("recorded_by")),
+            Prefetch("signatures", queryset=PlanSignature.objects.select_related("recorded_by")),
+        )
+        .first()
+    )
+
+
+def reviews_due(user, *, within_days=30):
+    """Plans of the households the user is referent of whose next review is due within `within_days`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (
+        SupportPlan.objects.filter(household__in=households_visible_to(user), household__referent=user)
+        .filter(next_review_on__lte=limit)
+        .select_related("household")
+        .order_by("next_review_on")
+    )

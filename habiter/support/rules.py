@@ -67,3 +67,26 @@ def intervention_error(occurred_on: date, duration_minutes: int, today: date) ->
     elif duration_minutes > MAX_INTERVENTION_MINUTES:
         errors["duration_minutes"] = "Une intervention ne peut pas durer plus de 12 heures."
     return errors
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has fewer days (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month_first = date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month_first - date.resolution).day
+    return date(year, month, min(day.day, last_day))
+
+
+def next_review(last: date, rhythm_months: int) -> date:
+    """The next review (bilan) of a plan, `rhythm_months` after the last one (or its start)."""
+    if not 1 <= rhythm_months <= 24:
+        raise ValueError("rhythm_months must be between 1 and 24")
+    return add_months(last, rhythm_months)
+
+
+def person_words_error(current: str, new: str) -> str | None:
+    """The person's own words are written once and never rewritten by staff."""
+    if current and new != current:
+        return "Les mots de la personne ne sont jamais réécrits : ajoutez plutôt un objectif ou une revue."
+    return None

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -8,8 +8,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
-from .forms import InterventionForm, MeasureOpenForm, MeasureStatusForm, OutcomeForm, ProgrammeForm
-from .models import Programme, SupportMeasure
+from .forms import (
+    GoalForm,
+    InterventionForm,
+    MeasureOpenForm,
+    MeasureStatusForm,
+    OutcomeForm,
+    PlanStartForm,
+    ProgrammeForm,
+    ReviewForm,
+    SignatureForm,
+    StepForm,
+)
+from .models import GoalStatus, PlanGoal, PlanStep, Programme, StepStatus, SupportMeasure
+from .pdf import pdf_render
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -161,3 +173,119 @@ def intervention_create(request, household_id):
             messages.success(request, _("Intervention enregistrée."))
             return redirect("people:household_detail", household_id=household.pk)
     return render(request, "support/intervention_form.html", {"form": form, "household": household})
+
+
+# --- the personalised plan: one page, its forms post back to it with an `action` ----------------------
+
+PLAN_ACTIONS = ("start", "goal", "goal_status", "step", "step_status", "review", "signature")
+
+
+def _plan_page_household(user, household_id):
+    household = households_visible_to(user).filter(pk=household_id).first()
+    if household is None or not user.has_perm("support.manage_measure", household):
+        raise Http404
+    return household
+
+
+def _plan_forms(request, household, action):
+    data = request.POST if request.method == "POST" else None
+    may_health = request.user.has_perm("people.view_restricted", household)
+
+    def bound(name):
+        return data if action == name else None
+
+    return {
+        "start": PlanStartForm(bound("start")),
+        "goal": GoalForm(bound("goal"), may_health=may_health),
+        "step": StepForm(bound("step")),
+        "review": ReviewForm(bound("review")),
+        "signature": SignatureForm(bound("signature")),
+    }
+
+
+def _plan_write(user, plan, household, action, forms, post):
+    """Run the write an action asks for; returns the form to show errors on, or None when saved."""
+    if action == "start":
+        form = forms["start"]
+        if form.is_valid():
+            services.plan_start(actor=user, household_id=household.pk, **form.cleaned_data)
+            return None
+        return form
+    if plan is None:
+        raise Http404
+    if action in ("goal_status", "step_status"):
+        target = post.get("id")
+        status = post.get("status", "")
+        try:
+            if action == "goal_status":
+                services.goal_set_status(actor=user, goal_id=target, status=status)
+            else:
+                services.step_set_status(actor=user, step_id=target, status=status)
+        except (PlanGoal.DoesNotExist, PlanStep.DoesNotExist, ValidationError) as error:
+            raise Http404 from error
+        return None
+    form = forms[action]
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    if action == "goal":
+        services.goal_add(actor=user, plan_id=plan.pk, **data)
+    elif action == "step":
+        try:
+            services.step_add(actor=user, goal_id=data.pop("goal"), **data)
+        except PlanGoal.DoesNotExist:
+            raise Http404 from None
+    elif action == "review":
+        services.review_record(actor=user, plan_id=plan.pk, **data)
+    elif action == "signature":
+        services.signature_record(actor=user, plan_id=plan.pk, **data)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, household_id):
+    user = request.user
+    household = _plan_page_household(user, household_id)
+    plan = queries.plan_of(user, household)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None and action not in PLAN_ACTIONS:
+        raise Http404
+    forms = _plan_forms(request, household, action)
+    if action is not None:
+        form = None
+        try:
+            form = _plan_write(user, plan, household, action, forms, request.POST)
+        except ValidationError as error:
+            form = forms.get(action)
+            if form is None:
+                raise Http404 from error
+            _apply_errors(form, error)
+        if form is None:
+            messages.success(request, _("Projet personnalisé enregistré."))
+            return redirect("support:plan_detail", household_id=household.pk)
+    context = {
+        "household": household,
+        "plan": plan,
+        "forms": forms,
+        "goal_statuses": GoalStatus.choices,
+        "step_statuses": StepStatus.choices,
+    }
+    return render(request, "support/plan_detail.html", context)
+
+
+@require_http_methods(["GET"])
+def plan_pdf(request, household_id):
+    """The plan as a PDF, in plain French, with places for the signatures."""
+    user = request.user
+    household = _plan_page_household(user, household_id)
+    plan = queries.plan_of(user, household)
+    if plan is None:
+        raise Http404
+    services.plan_print_record(actor=user, plan=plan)
+    pdf = pdf_render(
+        "support/plan_pdf.html",
+        {"plan": plan, "household": household, "members": household.members.all(), "organisation": user.organisation},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="projet-personnalise-{household.pk}.pdf"'
+    return response

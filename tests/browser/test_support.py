@@ -43,3 +43,40 @@ def test_worker_opens_a_measure_then_logs_an_intervention(page, social_worker, d
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_contain_text("Statut de la mesure enregistré.")
     expect(timeline).to_contain_text("Mesure suspendue : AVDL")
+
+
+def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worker, durand_household, tmp_path):
+    import shutil
+    import subprocess
+
+    from .support import SCREENSHOTS
+
+    log_in(page, "c.martin")
+    page.goto(f"/menages/{durand_household.pk}/")
+    page.get_by_role("link", name="Commencer le projet").click()
+    page.get_by_role("button", name="Commencer").click()
+    expect(page.get_by_role("status")).to_contain_text("Projet personnalisé enregistré.")
+
+    page.get_by_label("Domaine de vie").select_option(label="Logement")
+    page.get_by_label("Objectif", exact=False).first.fill("Trouver un logement adapté")
+    page.get_by_label("Les mots de la personne").fill("Je veux un endroit calme pour mes enfants.")
+    page.get_by_role("button", name="Ajouter l'objectif").click()
+    expect(page.get_by_role("heading", level=2, name="Logement Trouver un logement adapté")).to_be_visible()
+    expect(page.locator("blockquote")).to_contain_text("Je veux un endroit calme pour mes enfants.")
+
+    page.get_by_text("Ajouter une étape").click()
+    page.locator("input[name=description]").fill("Déposer la demande de logement social")
+    page.get_by_role("button", name="Ajouter l'étape").click()
+    expect(page.locator("table")).to_contain_text("Déposer la demande de logement social")
+    check_page(page, "plan", phone=True)
+
+    pdf = page.request.get(f"/accompagnement/menages/{durand_household.pk}/projet/pdf/")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    if shutil.which("pdftoppm"):
+        path = tmp_path / "plan.pdf"
+        path.write_bytes(pdf.body())
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(SCREENSHOTS / "plan-pdf")], check=True
+        )
+        assert any(SCREENSHOTS.glob("plan-pdf*.png"))

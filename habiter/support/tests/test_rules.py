@@ -95,3 +95,29 @@ def test_intervention_rules(occurred_on, minutes, fields):
 @given(st.integers(min_value=1, max_value=720))
 def test_any_duration_up_to_twelve_hours_is_accepted(minutes):
     assert rules.intervention_error(date(2026, 1, 1), minutes, date(2026, 1, 1)) == {}
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 15), 3, date(2026, 4, 15)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 12, 31), 12, date(2027, 12, 31)),
+    ],
+)
+def test_next_review(day, months, expected):
+    assert rules.next_review(day, months) == expected
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.integers(min_value=1, max_value=24))
+def test_next_review_is_later_and_within_the_rhythm(day, months):
+    due = rules.next_review(day, months)
+    assert day < due <= day + timedelta(days=31 * months)
+
+
+def test_person_words_are_never_rewritten():
+    assert rules.person_words_error("", "Je veux un logement à moi.") is None
+    assert rules.person_words_error("Je veux un logement.", "Je veux un logement.") is None
+    assert "jamais réécrits" in rules.person_words_error("Je veux un logement.", "Souhaite un T2.")

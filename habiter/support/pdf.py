@@ -1,0 +1,18 @@
+"""PDF documents rendered from Django templates with WeasyPrint (plans, agreements)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+
+def pdf_render(template_name: str, context: dict) -> bytes:
+    """Render `template_name` to PDF bytes. Only the app's own files are reachable from the document."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context)
+    base_url = str(settings.BASE_DIR)
+    return HTML(string=html, base_url=base_url, url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url, *args, **kwargs):
+    """No remote or local file is fetched: the templates carry their styles inline in <style>."""
+    raise ValueError(f"external resource refused: {url}")
