@@ -93,7 +93,11 @@ def plan_panel(household, user):
 def reviews_due_panel(user):
     if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
         return None
-    return {"plans": list(queries.reviews_due(user)[:20]), "today": timezone.localdate()}
+    return {
+        "plans": list(queries.reviews_due(user)[:20]),
+        "measures": list(queries.measures_ending(user)[:20]),
+        "today": timezone.localdate(),
+    }
 
 
 def measure_events(household, user):

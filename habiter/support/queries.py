@@ -81,3 +81,19 @@ def reviews_due(user, *, within_days=30):
         .select_related("household")
         .order_by("next_review_on")
     )
+
+
+def measures_ending(user, *, within_days=30):
+    """Active or suspended measures of the user's households (as referent) whose planned end is near."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (
+        SupportMeasure.objects.filter(household__in=households_visible_to(user), household__referent=user)
+        .exclude(status="closed")
+        .filter(planned_end_date__lte=limit)
+        .select_related("household", "programme")
+        .order_by("planned_end_date")
+    )

@@ -125,7 +125,7 @@ def test_plan_page_flow_and_reviews_due_on_the_home_page(client, world):
     page = client.get(url).content.decode()
     assert "Rembourser la dette de loyer" in page and "« Je veux m&#x27;en sortir. »" in page
     home = client.get(reverse("core:home")).content.decode()
-    assert "bilans à venir" in home and "Lefèvre" in home  # due within 30 days (80 days after a 3-month start)
+    assert "Bilans de projet" in home and "Lefèvre" in home  # due within 30 days (80 days after a 3-month start)
     assert client.post(url, {"action": "nonsense"}).status_code == 404
 
 

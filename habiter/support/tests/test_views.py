@@ -138,3 +138,32 @@ def test_hostile_text_in_measure_fields_is_stored_and_shown_escaped(client, worl
     if hostile.startswith(("<", '"')):
         assert hostile not in page
     assert escape(hostile) in page
+
+
+def test_home_todo_lists_measures_ending_soon(client, world):
+    from habiter.support import services
+
+    worker = world.users["social_worker"]
+    avdl = Programme.objects.get(organisation=world.organisation, code="avdl")
+    services.measure_open(
+        actor=worker,
+        household_id=world.own_household.pk,
+        programme_id=avdl.pk,
+        start_date=timezone.localdate() - timedelta(days=300),
+        planned_end_date=timezone.localdate() + timedelta(days=10),
+    )
+    client.force_login(worker)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Mesures qui arrivent à échéance" in home and "AVDL" in home
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:home"))
+    services.measure_open(
+        actor=worker,
+        household_id=world.own_household.pk,
+        programme_id=avdl.pk,
+        start_date=timezone.localdate() - timedelta(days=300),
+        planned_end_date=timezone.localdate() + timedelta(days=12),
+    )
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("core:home"))
+    assert len(more) == len(few)
