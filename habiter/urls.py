@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("habiter.core.urls")),
     path("menages/", include("habiter.people.urls")),
     path("accompagnement/", include("habiter.support.urls")),
+    path("accueil/", include("habiter.reception.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ Out of scope is 404, exactly like a row that does not exist.
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -19,14 +19,25 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 
 from habiter.core import services as core_services
 from habiter.core.models import ApiToken, Role, User
 from habiter.core.tests.factories import UserFactory
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
+from habiter.reception import services as reception_services
+from habiter.reception.models import Enrolment, Workshop, WorkshopSession
 from habiter.support import services as support_services
-from habiter.support.models import Intervention, MeasureOutcome, PlanGoal, Programme, SupportMeasure
+from habiter.support.models import (
+    Document,
+    Intervention,
+    MeasureOutcome,
+    PlanGoal,
+    Programme,
+    SupportAgreement,
+    SupportMeasure,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +105,63 @@ CASE_FILE = {
     "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
 }
 
+# The reception desk and the workshops (habiter/reception/permissions.py): the desk roles log and list visits,
+# see workshops and take attendance; all of them but volunteers create workshops and sessions and enrol
+# households. Workshop and session URLs are scoped like organisation-wide rows: two rows of the user's
+# organisation, one of another organisation.
+DESK_ROLES = ("director", "team_lead", "social_worker", "receptionist", "volunteer")
+WORKSHOP_ROLES = ("director", "team_lead", "social_worker", "receptionist")
+RECEPTION_EXPECTED = {
+    "reception:desk_visit_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:desk_visit_create": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:workshop_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:workshop_create": {ANONYMOUS: LOGIN, **{r: OK if r in WORKSHOP_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:session_create": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **{r: (OK, OK, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
+    },
+    "reception:session_detail": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **{r: (OK, OK, NOT_FOUND) if r in DESK_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
+    },
+    "reception:enrolment_add": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+    "reception:attendance_take": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+}
+RECEPTION_POST_EXPECTED = {
+    "reception:session_create": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **{r: (SAVED, SAVED, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
+    },
+    "reception:enrolment_add": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **{r: (SAVED, SAVED, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
+    },
+    "reception:attendance_take": {
+        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+        **{r: (SAVED, SAVED, NOT_FOUND) if r in DESK_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
+    },
+}
+
+# The agenda: the staff who book appointments (reception included), not volunteers nor the other roles.
+AGENDA = {
+    ANONYMOUS: LOGIN,
+    "director": OK,
+    "team_lead": OK,
+    "social_worker": OK,
+    "rental_manager": NOT_FOUND,
+    "accountant": NOT_FOUND,
+    "technician": NOT_FOUND,
+    "receptionist": OK,
+    "volunteer": NOT_FOUND,
+    "host": NOT_FOUND,
+}
+
 # For URLs with parameters, each actor has one outcome per scope (own team, other team, other organisation);
 # for token URLs the scopes are: the user's own token, a token of another user of the organisation, a token
 # of a user of another organisation; for organisation-wide rows (concerns): two rows of the user's
 # organisation, one of another organisation.
 EXPECTED = {
+    **RECEPTION_EXPECTED,
     "core:home": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:login": {ANONYMOUS: OK, **dict.fromkeys(ROLES, HOME)},
     "core:logout": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, NOT_ALLOWED)},  # POST only
@@ -168,6 +231,16 @@ EXPECTED = {
     "support:measure_create": CASE_FILE,
     "support:intervention_create": CASE_FILE,
     "support:plan_detail": CASE_FILE,
+    "support:agreement": CASE_FILE,  # the agreement of a measure of the scope's household
+    "support:agreement_pdf": CASE_FILE,  # the scenario's measures have a written agreement
+    "support:calendar": AGENDA,
+    "support:appointment_create": AGENDA,
+    "support:calendar_feed": AGENDA,
+    # The feed needs no login: its secret key is the access; an unknown key is 404 for everyone
+    # (a real key is tested in habiter/support/tests/test_appointments.py).
+    "support:calendar_ics": {ANONYMOUS: (NOT_FOUND,) * 3, **dict.fromkeys(ROLES, (NOT_FOUND,) * 3)},
+    "support:document_upload": CASE_FILE,
+    "support:document_download": CASE_FILE,  # a document of the scope's household
     "support:plan_pdf": CASE_FILE,  # each household of the scenario has a plan
     "support:measure_status": CASE_FILE,  # a measure of the scope's household
     "support:catalogue": {
@@ -188,6 +261,7 @@ EXPECTED = {
 # The URLs with parameters that accept POST: the same scoping as GET, and nothing written out of scope.
 CASE_FILE_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in CASE_FILE.items()}
 POST_EXPECTED = {
+    **RECEPTION_POST_EXPECTED,
     "core:api_token_revoke": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (SAVED, NOT_FOUND, NOT_FOUND))},
     "people:household_edit": CASE_FILE_WRITE,
     "people:person_create": CASE_FILE_WRITE,
@@ -208,6 +282,8 @@ POST_EXPECTED = {
     "support:measure_create": CASE_FILE_WRITE,
     "support:intervention_create": CASE_FILE_WRITE,
     "support:plan_detail": CASE_FILE_WRITE,
+    "support:document_upload": CASE_FILE_WRITE,
+    "support:agreement": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
     "support:programme_toggle": {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
@@ -217,6 +293,8 @@ POST_EXPECTED = {
 }
 # The URLs without parameters that accept POST (their protection is tested in test_security.py).
 POST_UNSCOPED = {
+    "reception:desk_visit_create",
+    "reception:workshop_create",
     "core:login",
     "core:logout",
     "core:otp_verify",
@@ -225,7 +303,22 @@ POST_UNSCOPED = {
     "people:household_create",
     "people:concern_settings",
     "support:catalogue",
+    "support:appointment_create",
+    "support:calendar_feed",
 }
+
+
+def _a_pdf(name="avis.pdf"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 # --- the requests -----------------------------------------------------------------------------------
@@ -291,13 +384,64 @@ class Scenario:
                 programme_id=Programme.objects.get(organisation=household.organisation, code="avdl").pk,
                 start_date=date(2026, 1, 5),
             )
+            support_services.agreement_write(
+                actor=opener, measure_id=measure.pk, household_commitments="Venir.", association_commitments="Aider."
+            )
         return measure
+
+    def document(self, scope):
+        """A document of the scope's household (uploaded once, by someone who may)."""
+        household = self.households[scope]
+        document = Document.objects.filter(household=household).first()
+        if document is None:
+            uploader = self.world.outsider if scope == "other_org" else self.world.users["director"]
+            document = support_services.document_upload(
+                actor=uploader, household_id=household.pk, uploaded=_a_pdf(), kind="tax_notice"
+            )
+        return document
 
     def programme(self, scope):
         """Organisation-wide rows, like concerns: two programmes of the organisation, one of another."""
         organisation = self.world.other_organisation if scope == "other_org" else self.world.organisation
         programmes = Programme.objects.filter(organisation=organisation).order_by("position")
         return programmes[1] if scope == "other_team" else programmes[0]
+
+    def _director_of(self, scope):
+        if scope != "other_org":
+            return self.world.users["director"]
+        if not hasattr(self, "_foreign_director"):
+            self._foreign_director = UserFactory(organisation=self.world.other_organisation, role=Role.DIRECTOR)
+        return self._foreign_director
+
+    def workshop(self, scope):
+        """Organisation-wide rows: two workshops of the organisation, one of another (made once)."""
+        organisation = self.world.other_organisation if scope == "other_org" else self.world.organisation
+        title = "Atelier B" if scope == "other_team" else "Atelier A"
+        workshop = Workshop.objects.filter(organisation=organisation, title=title).first()
+        if workshop is None:
+            workshop = reception_services.workshop_create(
+                actor=self._director_of(scope), title=title, theme="housing_search"
+            )
+        return workshop
+
+    def session(self, scope):
+        """A session of the scope's workshop, begun an hour ago, with the scope's household enrolled (made once)."""
+        workshop = self.workshop(scope)
+        session = WorkshopSession.objects.filter(workshop=workshop).order_by("created_at").first()
+        if session is None:
+            director = self._director_of(scope)
+            session = reception_services.workshop_session_create(
+                actor=director,
+                workshop_id=workshop.pk,
+                starts_at=timezone.now() - timedelta(hours=1),
+                place="Salle collective",
+                facilitator_id=director.pk,
+                capacity=30,
+            )
+            reception_services.enrolment_add(
+                actor=director, session_id=session.pk, household_id=self.households[scope].pk
+            )
+        return session
 
     def token(self, actor, scope):
         owner = self.token_owners.get(scope) or self.user(actor) or self.world.users["director"]
@@ -307,11 +451,15 @@ class Scenario:
 
     def kwargs(self, route, actor, scope):
         fillers = {
+            "workshop_id": lambda: self.workshop(scope).pk,
+            "session_id": lambda: self.session(scope).pk,
             "household_id": lambda: self.households[scope].pk,
             "person_id": lambda: self.member(scope).pk,
             "token_id": lambda: self.token(actor, scope).pk,
             "concern_id": lambda: self.concern(scope).pk,
             "measure_id": lambda: self.measure(scope).pk,
+            "document_id": lambda: self.document(scope).pk,
+            "key": lambda: f"cle-inconnue-{scope}",
             "programme_id": lambda: self.programme(scope).pk,
         }
         unknown = set(route.params) - set(fillers)
@@ -414,6 +562,19 @@ def test_every_url_accepting_post_has_expectations(scenario):
 
 def _post_data(route_name, scenario, actor, scope):
     """Valid form data: what the write would save if the actor were allowed."""
+    if route_name == "reception:session_create":
+        director = scenario.world.users["director"]
+        return {
+            "starts_at": "2026-03-02T14:00",
+            "place": f"Salle de {actor}",
+            "facilitator": director.pk,
+            "capacity": "8",
+        }
+    if route_name == "reception:enrolment_add":  # a new household of the own team, that every staff role can find
+        household = make_household(scenario.world.users["social_worker"], name=f"Inscrit par {actor}")
+        return {"household": household.pk}
+    if route_name == "reception:attendance_take":  # each allowed write flips the presence
+        return {"present": [e.pk for e in scenario.session(scope).enrolments.all() if not e.attended]}
     household = scenario.household(scope)
     if route_name == "people:household_edit":
         data = {
@@ -456,6 +617,14 @@ def _post_data(route_name, scenario, actor, scope):
         return {"active": "0"}
     if route_name == "support:intervention_create":
         return {"kind": "phone", "occurred_on": "2026-02-01", "duration_minutes": "15", "note": f"Appel de {actor}"}
+    if route_name == "support:agreement":
+        return {
+            "action": "write",
+            "household_commitments": f"Engagements écrits par {actor}",
+            "association_commitments": "Aider.",
+        }
+    if route_name == "support:document_upload":
+        return {"kind": "lease", "file": _a_pdf(f"bail-{actor}.pdf")}
     if route_name == "support:plan_detail":
         return {"action": "goal", "life_area": "housing", "title": f"Objectif posé par {actor}"}
     return {}
@@ -463,6 +632,12 @@ def _post_data(route_name, scenario, actor, scope):
 
 def _state(route_name, scenario, actor, scope):
     """What the POST would change, to check that nothing is written when it is refused."""
+    if route_name == "reception:session_create":
+        return WorkshopSession.objects.filter(workshop=scenario.workshop(scope)).count()
+    if route_name == "reception:enrolment_add":
+        return Enrolment.objects.filter(session=scenario.session(scope)).count()
+    if route_name == "reception:attendance_take":
+        return tuple(Enrolment.objects.filter(session=scenario.session(scope)).order_by("pk").values_list("attended"))
     household = scenario.household(scope)
     if route_name == "core:api_token_revoke":
         return ApiToken.objects.get(pk=scenario.token(actor, scope).pk).revoked_at
@@ -481,6 +656,10 @@ def _state(route_name, scenario, actor, scope):
         return SupportMeasure.objects.filter(household=household).count()
     if route_name == "support:intervention_create":
         return Intervention.objects.filter(household=household).count()
+    if route_name == "support:agreement":
+        return SupportAgreement.objects.get(measure=scenario.measure(scope)).household_commitments
+    if route_name == "support:document_upload":
+        return Document.objects.filter(household=household).count()
     if route_name == "support:plan_detail":
         return PlanGoal.objects.filter(plan__household=household).count()
     if route_name == "support:measure_status":

@@ -2,9 +2,10 @@
 escaped, and a Content-Security-Policy without inline script or style."""
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -19,8 +20,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from habiter.core import services as core_services
 from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
+from habiter.reception import services as reception_services
+from habiter.reception.models import DeskVisit, Enrolment, Workshop, WorkshopSession
 from habiter.support import services as support_services
-from habiter.support.models import Intervention, MeasureOutcome, Programme, SupportMeasure, SupportPlan
+from habiter.support.models import (
+    Appointment,
+    CalendarFeed,
+    Document,
+    Intervention,
+    MeasureOutcome,
+    Programme,
+    SupportAgreement,
+    SupportMeasure,
+    SupportPlan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +126,8 @@ def _csrf_case(name, world) -> CsrfCase:
     director = world.users["director"]
     household = world.own_household
     detail = reverse("people:household_detail", args=[household.pk])
+    if name.startswith("reception:"):
+        return _reception_csrf_case(name, world)
     if name == "core:login":
         client = Client(enforce_csrf_checks=True)
         url = reverse("core:login")
@@ -234,6 +249,47 @@ def _csrf_case(name, world) -> CsrfCase:
             {"programme": programme.pk, "start_date": "2026-02-01", "intensity": "medium"},
             lambda: SupportMeasure.objects.filter(household=household).exists(),
         )
+    if name == "support:agreement":
+        measure = _a_measure(world)
+        url = reverse("support:agreement", args=[measure.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"action": "write", "household_commitments": "Venir aux rendez-vous.", "association_commitments": "Aider."},
+            lambda: SupportAgreement.objects.filter(measure=measure).exists(),
+        )
+    if name == "support:appointment_create":
+        url = reverse("support:appointment_create")
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"worker": worker.pk, "title": "Point CAF", "day": "2027-01-04", "start": "10:00", "end": "11:00"},
+            lambda: Appointment.objects.filter(title="Point CAF").exists(),
+        )
+    if name == "support:calendar_feed":
+        url = reverse("support:calendar_feed")
+        return CsrfCase(_logged_in(worker), url, url, {}, lambda: CalendarFeed.objects.filter(user=worker).exists())
+    if name == "support:document_upload":
+        url = reverse("support:document_upload", args=[household.pk])
+        from tests.test_authorization_matrix import _a_pdf
+
+        class RewoundPdf(type(_a_pdf())):
+            """The same file is posted three times (refused, forged, accepted): each read starts over."""
+
+            def read(self, *args):
+                self.seek(0)
+                return super().read(*args)
+
+        pdf = _a_pdf("bail.pdf")
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"kind": "lease", "file": RewoundPdf(pdf.name, pdf.read())},
+            lambda: Document.objects.filter(household=household).exists(),
+        )
     if name == "support:plan_detail":
         url = reverse("support:plan_detail", args=[household.pk])
         return CsrfCase(
@@ -295,7 +351,81 @@ def _a_measure(world):
     return measure
 
 
+def _a_session(world):
+    """A workshop session of the own organisation, begun on 5 January 2026 (made once)."""
+    session = WorkshopSession.objects.filter(workshop__organisation=world.organisation).first()
+    if session is None:
+        director = world.users["director"]
+        workshop = reception_services.workshop_create(actor=director, title="Atelier logement", theme="housing_search")
+        session = reception_services.workshop_session_create(
+            actor=director,
+            workshop_id=workshop.pk,
+            starts_at=datetime(2026, 1, 5, 14, 0, tzinfo=UTC),
+            place="Salle collective",
+            facilitator_id=director.pk,
+            capacity=10,
+        )
+    return session
+
+
+def _reception_csrf_case(name, world) -> CsrfCase:
+    volunteer = world.users["volunteer"]
+    receptionist = world.users["receptionist"]
+    household = world.own_household
+    if name == "reception:desk_visit_create":
+        url = reverse(name)
+        return CsrfCase(
+            _logged_in(volunteer),
+            url,
+            url,
+            {"topics": ["energy"], "information_given": "Chèque énergie", "visited_at": "2026-01-05T10:00"},
+            lambda: DeskVisit.objects.filter(information_given="Chèque énergie").exists(),
+        )
+    if name == "reception:workshop_create":
+        url = reverse(name)
+        return CsrfCase(
+            _logged_in(receptionist),
+            url,
+            url,
+            {"title": "Atelier budget", "theme": "budget_energy"},
+            lambda: Workshop.objects.filter(title="Atelier budget").exists(),
+        )
+    session = _a_session(world)
+    page = reverse("reception:session_detail", args=[session.pk])
+    if name == "reception:session_create":
+        url = reverse(name, args=[session.workshop_id])
+        data = {"starts_at": "2026-02-02T14:00", "place": "Salle B", "facilitator": receptionist.pk, "capacity": "6"}
+        return CsrfCase(
+            _logged_in(receptionist), url, url, data, lambda: WorkshopSession.objects.filter(place="Salle B").exists()
+        )
+    if name == "reception:enrolment_add":
+        return CsrfCase(
+            _logged_in(receptionist),
+            page,
+            reverse(name, args=[session.pk]),
+            {"household": household.pk},
+            lambda: Enrolment.objects.filter(session=session, household=household).exists(),
+        )
+    if name == "reception:attendance_take":
+        enrolment = reception_services.enrolment_add(
+            actor=receptionist, session_id=session.pk, household_id=household.pk
+        )
+        return CsrfCase(
+            _logged_in(volunteer),
+            page,
+            reverse(name, args=[session.pk]),
+            {"present": [enrolment.pk]},
+            lambda: Enrolment.objects.get(pk=enrolment.pk).attended is True,
+        )
+    raise AssertionError(f"no CSRF case for {name}")
+
+
 CSRF_CASES = {
+    "reception:desk_visit_create",
+    "reception:workshop_create",
+    "reception:session_create",
+    "reception:enrolment_add",
+    "reception:attendance_take",
     "core:login",
     "core:logout",
     "core:otp_verify",
@@ -312,6 +442,10 @@ CSRF_CASES = {
     "support:measure_create",
     "support:intervention_create",
     "support:plan_detail",
+    "support:document_upload",
+    "support:appointment_create",
+    "support:agreement",
+    "support:calendar_feed",
     "support:measure_status",
     "support:catalogue",
     "support:programme_toggle",
@@ -323,11 +457,15 @@ def _accepts_post(name, params, world) -> bool:
     director = world.users["director"]
     household = world.own_household
     values = {
+        "workshop_id": _a_session(world).workshop_id,
+        "session_id": _a_session(world).pk,
         "household_id": household.pk,
         "person_id": household.members.first().pk,
         "token_id": core_services.api_token_create(actor=director, name="Sonde")[0].pk,
         "concern_id": Concern.objects.filter(organisation=world.organisation).first().pk,
         "measure_id": _a_measure(world).pk,
+        "document_id": uuid.uuid4(),
+        "key": "cle-inconnue",
         "programme_id": Programme.objects.filter(organisation=world.organisation).first().pk,
     }
     assert set(params) <= set(values), f"{name}: no value for the URL parameters {set(params) - set(values)}"
@@ -454,6 +592,55 @@ def test_hostile_text_through_the_creation_form_and_the_api(world):
     assert api["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_text_at_the_reception_desk_and_in_workshops(payload, world):
+    """Free text of desk visits and workshops: stored exactly, shown escaped on the list, the household
+    timeline and the workshop pages (fields of 200 characters take the payloads that fit)."""
+    receptionist = world.users["receptionist"]
+    household = world.own_household
+    short = payload if len(payload) <= 200 else "Partenaire"
+    client = Client()
+    client.force_login(receptionist)
+    response = client.post(
+        reverse("reception:desk_visit_create"),
+        {
+            "topics": ["other"],
+            "visited_at": "2026-01-05T10:00",
+            "information_given": payload,
+            "referral_partner": short,
+            "household": household.pk,
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    visit = DeskVisit.objects.get()
+    assert visit.information_given == payload and visit.referral_partner == short
+    listing = client.get(reverse("reception:desk_visit_list"), {"date": "2026-01-05"}).content.decode()
+    assert_shown_escaped(listing, payload, "desk visit list (information)")
+    assert_shown_escaped(listing, short, "desk visit list (referral)")
+    worker = Client()
+    worker.force_login(world.users["social_worker"])
+    timeline = worker.get(reverse("people:household_detail", args=[household.pk])).content.decode()
+    assert_shown_escaped(timeline, payload, "household timeline (desk visit)")
+
+    created = client.post(reverse("reception:workshop_create"), {"title": short, "theme": "other"})
+    assert created.status_code == 302
+    workshop = Workshop.objects.get(title=short)
+    created = client.post(
+        reverse("reception:session_create", args=[workshop.pk]),
+        {"starts_at": "2026-01-05T14:00", "place": short, "facilitator": receptionist.pk, "capacity": "5"},
+    )
+    assert created.status_code == 302
+    session = WorkshopSession.objects.get(workshop=workshop)
+    assert session.place == short
+    page = client.get(reverse("reception:session_detail", args=[session.pk]), {"q": payload[:200]})
+    assert page.status_code == 200
+    assert_shown_escaped(page.content.decode(), short, "session page (title, place)")
+    assert_shown_escaped(page.content.decode(), payload[:200], "session page (search box)")
+    assert_shown_escaped(
+        client.get(reverse("reception:workshop_list")).content.decode(), short, "workshop list (title)"
+    )
+
+
 # --- Content-Security-Policy ------------------------------------------------------------------------
 
 
@@ -492,6 +679,12 @@ def _pages(world):
     worker, director = "social_worker", "director"
     return [
         (None, reverse("core:login"), "get", None),
+        ("volunteer", reverse("reception:desk_visit_create"), "get", None),
+        ("volunteer", reverse("reception:desk_visit_create"), "post", {"postcode": "1"}),  # form with errors
+        ("receptionist", reverse("reception:desk_visit_create"), "get", {"household_q": "lef"}),
+        ("volunteer", reverse("reception:desk_visit_list"), "get", None),
+        ("receptionist", reverse("reception:workshop_list"), "get", None),
+        ("receptionist", reverse("reception:session_detail", args=[_a_session(world).pk]), "get", {"q": "lef"}),
         (worker, reverse("core:home"), "get", None),
         (director, reverse("core:home"), "get", None),
         (worker, reverse("people:household_list"), "get", None),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "habiter.core",
     "habiter.people",
     "habiter.support",
+    "habiter.reception",
 ]
 
 MIDDLEWARE = [

@@ -90,12 +90,62 @@ def plan_panel(household, user):
     return {"household": household, "plan": plan}
 
 
+def documents_panel(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return None
+    from datetime import timedelta
+
+    from .forms import DocumentForm
+
+    return {
+        "household": household,
+        "documents": _documents(household),
+        "form": DocumentForm(),
+        "soon": timezone.localdate() + timedelta(days=30),
+    }
+
+
+def _documents(household):
+    cached = household.__dict__.get("_support_documents")
+    if cached is None:
+        cached = household.__dict__["_support_documents"] = list(queries.documents_of(household))
+    return cached
+
+
+def document_events(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return
+    for document in _documents(household):
+        yield registry.TimelineEvent(
+            when=document.created_at,
+            kind="document",
+            title=_("Document ajouté : %(kind)s") % {"kind": document.get_kind_display()},
+            body=document.original_name,
+            actor=str(document.uploaded_by),
+        )
+
+
+def appointment_events(household, user):
+    if not user.has_perm("support.manage_measure", household):
+        return
+    for appointment in queries.household_appointments(household):
+        yield registry.TimelineEvent(
+            when=appointment.starts_at,
+            kind="appointment",
+            title=_("Rendez-vous : %(title)s") % {"title": appointment.title},
+            body=appointment.place,
+            actor=str(appointment.worker),
+        )
+
+
 def reviews_due_panel(user):
     if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
         return None
     return {
+        "appointments": list(queries.today_appointments(user)),
         "plans": list(queries.reviews_due(user)[:20]),
         "measures": list(queries.measures_ending(user)[:20]),
+        "documents": list(queries.documents_expiring(user)[:20]),
         "today": timezone.localdate(),
     }
 
@@ -118,7 +168,7 @@ def measure_events(household, user):
 
 
 def register():
-    from .demo import seed_interventions, seed_measures, seed_plans
+    from .demo import seed_appointments, seed_interventions, seed_measures, seed_plans
     from .services import catalogue_install
 
     registry.register_nav_item(
@@ -145,6 +195,20 @@ def register():
             "support.plan", gettext_lazy("Projet personnalisé"), "support/panel_plan.html", 11, plan_panel
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            20, gettext_lazy("Agenda"), "support:calendar", lambda u: u.has_perm("support.book_appointment")
+        )
+    )
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "support.documents", gettext_lazy("Documents"), "support/panel_documents.html", 14, documents_panel
+        )
+    )
+    registry.register_timeline_source(registry.TimelineSource("document", gettext_lazy("Documents"), document_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("appointment", gettext_lazy("Rendez-vous"), appointment_events)
+    )
     registry.register_home_panel(
         registry.HomePanel("support.reviews_due", "support/panel_reviews_due.html", 15, reviews_due_panel)
     )
@@ -156,6 +220,7 @@ def register():
     registry.register_demo_seeder(20, seed_measures)
     registry.register_demo_seeder(21, seed_interventions)
     registry.register_demo_seeder(22, seed_plans)
+    registry.register_demo_seeder(23, seed_appointments)
     registry.register_audit_actions(
         {
             "measure.open": gettext_lazy("Ouverture d'une mesure"),
@@ -168,6 +233,14 @@ def register():
             "plan.review": gettext_lazy("Bilan du projet"),
             "plan.signature": gettext_lazy("Signature du projet"),
             "plan.print": gettext_lazy("Impression du projet personnalisé"),
+            "document.upload": gettext_lazy("Ajout d'un document"),
+            "document.download": gettext_lazy("Téléchargement d'un document"),
+            "appointment.book": gettext_lazy("Prise de rendez-vous"),
+            "agreement.write": gettext_lazy("Rédaction du contrat d'accompagnement"),
+            "agreement.sign": gettext_lazy("Signature du contrat d'accompagnement"),
+            "agreement.print": gettext_lazy("Impression du contrat d'accompagnement"),
+            "calendar_feed.renew": gettext_lazy("Nouvelle adresse d'agenda"),
+            "calendar_feed.revoke": gettext_lazy("Suppression de l'adresse d'agenda"),
             "measure.transition": gettext_lazy("Changement de statut d'une mesure"),
             "programme.create": gettext_lazy("Ajout d'un dispositif"),
             "programme.activate": gettext_lazy("Remise en service d'un dispositif"),

@@ -176,3 +176,36 @@ def seed_plans(organisation, users, count, rng) -> None:
         SupportPlan.objects.bulk_create(plans, batch_size=2000)
         PlanGoal.objects.bulk_create(goals, batch_size=2000)
         PlanStep.objects.bulk_create(steps, batch_size=2000)
+
+
+def seed_appointments(organisation, users, count, rng) -> None:
+    """A week of appointments for each social worker and team lead with none yet (idempotent)."""
+    from datetime import datetime, time
+
+    from .models import Appointment
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    rows = []
+    for user in users.values():
+        if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD) or Appointment.objects.filter(worker=user).exists():
+            continue
+        households = list(Household.objects.filter(referent=user).only("id", "name")[:12])
+        for offset in range(5):
+            day = monday + timedelta(days=offset)
+            for hour in rng.sample([9, 10, 11, 14, 15, 16], k=2):
+                household = rng.choice(households) if households else None
+                start = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+                rows.append(
+                    Appointment(
+                        organisation=organisation,
+                        worker=user,
+                        household=household,
+                        title=f"Entretien — {household.name}" if household else "Réunion d'équipe",
+                        starts_at=start,
+                        ends_at=start + timedelta(minutes=45),
+                        place=rng.choice(["Bureau 2", "À domicile", "CCAS", "Bureau 1"]),
+                        created_by=user,
+                    )
+                )
+    Appointment.objects.bulk_create(rows)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from . import rules as support_rules
-from .models import Intensity, InterventionKind, LifeArea, MeasureStatus, SignatureMethod, StepOwner
+from .models import DocumentKind, Intensity, InterventionKind, LifeArea, MeasureStatus, SignatureMethod, StepOwner
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -169,3 +169,69 @@ class SignatureForm(forms.Form):
         kwargs.setdefault("auto_id", "signature_%s")
         super().__init__(*args, **kwargs)
         self.initial.setdefault("signed_on", timezone.localdate())
+
+
+class DocumentForm(forms.Form):
+    required_css_class = "required"
+    kind = forms.ChoiceField(label=_("Type de document"), choices=[("", _("— Choisir —")), *DocumentKind.choices])
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("PDF, JPEG ou PNG, 10 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Expire le"),
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERRORS,
+        help_text=_("Pour un titre de séjour, une attestation… : rappel 30 jours avant."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "document_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AppointmentForm(forms.Form):
+    required_css_class = "required"
+    worker = forms.ModelChoiceField(label=_("Avec"), queryset=None)
+    title = forms.CharField(label=_("Objet"), max_length=200)
+    day = forms.DateField(label=_("Jour"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS)
+    start = forms.TimeField(
+        label=_("De"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Heure invalide : hh:mm attendu.")},
+    )
+    end = forms.TimeField(
+        label=_("À"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Heure invalide : hh:mm attendu.")},
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    household = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = queries.appointment_workers(user)
+        self.initial.setdefault("worker", user.pk)
+        self.initial.setdefault("day", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start") and data.get("end"):
+            from datetime import datetime
+
+            data["starts_at"] = timezone.make_aware(datetime.combine(data["day"], data["start"]))
+            data["ends_at"] = timezone.make_aware(datetime.combine(data["day"], data["end"]))
+        return data
+
+
+class AgreementForm(forms.Form):
+    required_css_class = "required"
+    household_commitments = forms.CharField(
+        label=_("Ce que le ménage s'engage à faire"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    association_commitments = forms.CharField(
+        label=_("Ce que l'association s'engage à faire"), widget=forms.Textarea(attrs={"rows": 5})
+    )

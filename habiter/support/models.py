@@ -305,3 +305,111 @@ class PlanSignature(OrganisationScoped):
 
     def __str__(self):
         return f"Signé le {self.signed_on:%d/%m/%Y}"
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Pièce d'identité")
+    RESIDENCE_PERMIT = "residence_permit", _("Titre de séjour")
+    TAX_NOTICE = "tax_notice", _("Avis d'imposition")
+    LEASE = "lease", _("Bail")
+    CAF_CERTIFICATE = "caf_certificate", _("Attestation CAF")
+    PAYSLIP = "payslip", _("Justificatif de ressources")
+    OTHER = "other", _("Autre")
+
+
+def document_path(instance, filename):
+    """A random name under the organisation: never the uploaded name, never a guessable path."""
+    return f"documents/{instance.organisation_id}/{instance.pk}.{instance.extension}"
+
+
+class Document(OrganisationScoped):
+    """A file of a household's record, stored outside the static files, read only through a checked view."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("type de document"), max_length=32, choices=DocumentKind.choices)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    content_type = models.CharField(max_length=64)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    expires_on = models.DateField(_("expire le"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class Appointment(OrganisationScoped):
+    """A meeting of a worker, with a household or not; a worker's appointments never overlap."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("avec")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("ménage"),
+    )
+    title = models.CharField(_("objet"), max_length=200)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("rendez-vous")
+        indexes = [models.Index(fields=["worker", "starts_at"], name="appointment_worker_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_start",
+                violation_error_message=_("La fin du rendez-vous doit suivre son début."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address (ICS); only its hash is kept, and a new one revokes the old."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Agenda de {self.user}"
+
+
+class SupportAgreement(OrganisationScoped):
+    """The support agreement of a measure (contrat d'accompagnement, DIPC): both sides' commitments.
+    Once signed, it is not changed any more: a new measure brings a new agreement."""
+
+    measure = models.OneToOneField(SupportMeasure, on_delete=models.PROTECT, related_name="agreement")
+    household_commitments = models.TextField(_("ce que le ménage s'engage à faire"))
+    association_commitments = models.TextField(_("ce que l'association s'engage à faire"))
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    signature_method = models.CharField(_("comment"), max_length=16, choices=SignatureMethod.choices, blank=True)
+    signatories = models.TextField(_("signataires"), blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contrat d'accompagnement")
+
+    def __str__(self):
+        return f"Contrat — {self.measure}"

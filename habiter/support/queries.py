@@ -5,6 +5,9 @@ from django.db.models import Prefetch
 from habiter.people.queries import households_visible_to
 
 from .models import (
+    Appointment,
+    CalendarFeed,
+    Document,
     Intervention,
     LifeArea,
     MeasureOutcome,
@@ -97,3 +100,102 @@ def measures_ending(user, *, within_days=30):
         .select_related("household", "programme")
         .order_by("planned_end_date")
     )
+
+
+def documents_of(household):
+    return Document.objects.filter(household=household).select_related("uploaded_by")
+
+
+def document_for(user, document_id) -> Document:
+    """A document of a household the user may open; raises DoesNotExist otherwise."""
+    document = Document.objects.select_related("household").get(
+        pk=document_id, household__in=households_visible_to(user)
+    )
+    if not user.has_perm("support.manage_measure", document.household):
+        raise Document.DoesNotExist
+    return document
+
+
+def documents_expiring(user, *, within_days=30):
+    """Documents of the user's households (as referent) expiring within `within_days` (or expired)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (
+        Document.objects.filter(household__in=households_visible_to(user), household__referent=user)
+        .filter(expires_on__lte=limit)
+        .select_related("household")
+        .order_by("expires_on")
+    )
+
+
+def week_appointments(user, monday):
+    """The user's appointments of the week starting on `monday` (Paris time), in one query."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(monday, time.min))
+    return (
+        Appointment.objects.filter(worker=user, starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+        .select_related("household")
+        .order_by("starts_at")
+    )
+
+
+def feed_owner(raw_key: str):
+    """The active user behind a private calendar address, or None."""
+    import hashlib
+
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(key_hash=hashlib.sha256((raw_key or "").encode()).hexdigest())
+        .first()
+    )
+    return feed.user if feed and feed.user.is_active else None
+
+
+def feed_appointments(user):
+    """What the calendar feed publishes: the user's appointments from 30 days ago on."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return Appointment.objects.filter(worker=user, ends_at__gte=timezone.now() - timedelta(days=30)).order_by(
+        "starts_at"
+    )
+
+
+def appointment_workers(user):
+    from habiter.core.models import Role, User
+
+    return User.objects.filter(
+        organisation_id=user.organisation_id,
+        is_active=True,
+        role__in=(Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR, Role.RECEPTIONIST),
+    )
+
+
+def today_appointments(user):
+    from django.utils import timezone
+
+    return day_appointments(user, timezone.localdate())
+
+
+def day_appointments(user, day):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return (
+        Appointment.objects.filter(worker=user, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .select_related("household")
+        .order_by("starts_at")
+    )
+
+
+def household_appointments(household):
+    return Appointment.objects.filter(household=household).select_related("worker").order_by("starts_at")

@@ -90,3 +90,53 @@ def person_words_error(current: str, new: str) -> str | None:
     if current and new != current:
         return "Les mots de la personne ne sont jamais réécrits : ajoutez plutôt un objectif ou une revue."
     return None
+
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+def sniff_document_type(head: bytes) -> tuple[str, str] | None:
+    """The (content type, extension) that the file's first bytes show, whatever its name says; None if refused."""
+    for magic, content_type, extension in DOCUMENT_SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def document_size_error(size: int) -> str | None:
+    if size <= 0:
+        return "Le fichier est vide."
+    if size > MAX_DOCUMENT_BYTES:
+        return "Le fichier dépasse 10 Mo : réduisez-le (scan en 150 dpi, noir et blanc) puis recommencez."
+    return None
+
+
+def appointment_error(starts_at, ends_at) -> dict[str, str]:
+    """An appointment ends after it starts and lasts at most 12 hours."""
+    if ends_at <= starts_at:
+        return {"ends_at": "La fin du rendez-vous doit suivre son début."}
+    if (ends_at - starts_at).total_seconds() > MAX_INTERVENTION_MINUTES * 60:
+        return {"ends_at": "Un rendez-vous ne peut pas durer plus de 12 heures."}
+    return {}
+
+
+def overlaps(start_a, end_a, start_b, end_b) -> bool:
+    """Two half-open periods [start, end) overlap."""
+    return start_a < end_b and start_b < end_a
+
+
+def ics_escape(text: str) -> str:
+    """Escape a text value for an iCalendar (RFC 5545) property."""
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )

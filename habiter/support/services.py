@@ -12,6 +12,9 @@ from habiter.people.queries import households_visible_to
 
 from . import rules as support_rules
 from .models import (
+    Appointment,
+    CalendarFeed,
+    Document,
     Intervention,
     LifeArea,
     MeasureOutcome,
@@ -23,8 +26,10 @@ from .models import (
     PlanStep,
     Programme,
     StepOwner,
+    SupportAgreement,
     SupportMeasure,
     SupportPlan,
+    document_path,
 )
 
 DEFAULT_PROGRAMMES = [
@@ -436,3 +441,270 @@ def signature_record(*, actor, plan_id, signed_on: date, method: str, signatorie
 def plan_print_record(*, actor, plan) -> None:
     """Printing the plan reads the whole file: it is written to the audit log."""
     audit_record(actor=actor, action="plan.print", obj=plan, household_id=plan.household_id)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def _document_check(uploaded) -> tuple[str, str, bytes]:
+    """Refuse what is not a readable PDF, JPEG or PNG of at most 10 MB, judged from the content."""
+    import hashlib
+    import io
+
+    error = support_rules.document_size_error(uploaded.size or 0)
+    if error:
+        raise ValidationError({"file": error})
+    content = uploaded.read()
+    uploaded.seek(0)
+    sniffed = support_rules.sniff_document_type(content[:16])
+    if sniffed is None:
+        raise ValidationError(
+            {"file": _("Seuls les fichiers PDF, JPEG et PNG sont acceptés (le contenu a été vérifié).")}
+        )
+    content_type, extension = sniffed
+    if content_type == "application/pdf":
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            reader = PdfReader(io.BytesIO(content), strict=True)
+            if reader.is_encrypted:
+                raise ValidationError(
+                    {"file": _("Ce PDF est protégé par un mot de passe : enregistrez-le sans protection.")}
+                )
+            if len(reader.pages) == 0:
+                raise PdfReadError("no page")
+        except ValidationError:
+            raise
+        except Exception as broken:  # noqa: BLE001 - pypdf raises many kinds of errors on a broken file
+            raise ValidationError({"file": _("Ce PDF est abîmé ou incomplet : il ne peut pas être lu.")}) from broken
+    else:
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                image.verify()
+        except Exception as broken:  # noqa: BLE001 - Pillow raises many kinds of errors on a broken image
+            raise ValidationError(
+                {"file": _("Cette image est abîmée ou incomplète : elle ne peut pas être lue.")}
+            ) from broken
+    return content_type, extension, hashlib.sha256(content).hexdigest()
+
+
+def document_upload(*, actor, household_id, uploaded, kind: str, expires_on=None) -> Document:
+    """Store a document of a household; nothing is stored when it is refused."""
+    content_type, extension, digest = _document_check(uploaded)
+    with transaction.atomic():
+        household = _visible_household(actor, household_id)
+        document = Document(
+            organisation_id=actor.organisation_id,
+            household=household,
+            kind=kind,
+            original_name=(uploaded.name or "document")[-255:],
+            content_type=content_type,
+            extension=extension,
+            size=uploaded.size,
+            sha256=digest,
+            expires_on=expires_on,
+            uploaded_by=actor,
+        )
+        document.full_clean(exclude=["file"])
+        document.file.save(document_path(document, uploaded.name), uploaded, save=False)
+        try:
+            document.save()
+            audit_record(actor=actor, action="document.upload", obj=document, household_id=household.pk)
+        except Exception:
+            document.file.storage.delete(document.file.name)
+            raise
+    return document
+
+
+def document_download_record(*, actor, document) -> None:
+    """Every download of a document is written to the audit log."""
+    audit_record(actor=actor, action="document.download", obj=document, household_id=document.household_id)
+
+
+# --- appointments ------------------------------------------------------------------------------------
+
+
+def appointment_book(
+    *, actor, worker_id, title: str, starts_at, ends_at, household_id=None, place: str = ""
+) -> Appointment:
+    """Book an appointment for a worker; refused, naming the other one, if it overlaps another of theirs."""
+    from habiter.core.models import Role, User
+    from habiter.people.queries import households_searchable_by
+
+    if not actor.has_perm("support.book_appointment"):
+        raise PermissionDenied
+    errors = support_rules.appointment_error(starts_at, ends_at)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        worker = (
+            User.objects.select_for_update()
+            .filter(
+                pk=worker_id,
+                organisation_id=actor.organisation_id,
+                is_active=True,
+                role__in=(Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR, Role.RECEPTIONIST),
+            )
+            .first()
+        )
+        if worker is None:
+            raise ValidationError({"worker": _("Intervenant inconnu.")})
+        household = None
+        if household_id:
+            household = households_searchable_by(actor).filter(pk=household_id).first()
+            if household is None:
+                raise ValidationError({"household": _("Ménage inconnu.")})
+        clash = (
+            Appointment.objects.filter(worker=worker, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .order_by("starts_at")
+            .first()
+        )
+        if clash is not None:
+            start, end = timezone.localtime(clash.starts_at), timezone.localtime(clash.ends_at)
+            raise ValidationError(
+                {
+                    "starts_at": _("%(worker)s a déjà « %(title)s » le %(day)s de %(start)s à %(end)s.")
+                    % {
+                        "worker": worker,
+                        "title": clash.title,
+                        "day": start.strftime("%d/%m/%Y"),
+                        "start": start.strftime("%H:%M"),
+                        "end": end.strftime("%H:%M"),
+                    }
+                }
+            )
+        appointment = Appointment(
+            organisation_id=actor.organisation_id,
+            worker=worker,
+            household=household,
+            title=(title or "").strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=(place or "").strip(),
+            created_by=actor,
+        )
+        appointment.full_clean()
+        appointment.save()
+        audit_record(
+            actor=actor, action="appointment.book", obj=appointment, household_id=household.pk if household else None
+        )
+    return appointment
+
+
+def calendar_feed_renew(*, actor) -> str:
+    """A new private calendar address for the actor; the previous one stops working. Returns the raw key."""
+    import hashlib
+    import secrets
+
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            user=actor, defaults={"key_hash": hashlib.sha256(raw.encode()).hexdigest()}
+        )
+        audit_record(actor=actor, action="calendar_feed.renew")
+    return raw
+
+
+def calendar_feed_revoke(*, actor) -> None:
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=actor).delete()
+        audit_record(actor=actor, action="calendar_feed.revoke")
+
+
+def appointment_reminders_send(*, day: date) -> int:
+    """E-mail each worker the list of their appointments of `day` (once); returns the number of e-mails."""
+    from datetime import datetime, time, timedelta
+
+    from django.core.mail import send_mail
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = start + timedelta(days=1)
+    pending = (
+        Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end, reminder_sent_at__isnull=True)
+        .select_related("worker", "household")
+        .order_by("worker_id", "starts_at")
+    )
+    by_worker: dict = {}
+    for appointment in pending:
+        by_worker.setdefault(appointment.worker, []).append(appointment)
+    sent = 0
+    for worker, appointments in by_worker.items():
+        if not worker.email:
+            continue
+        lines = [
+            f"- {timezone.localtime(a.starts_at):%H:%M}–{timezone.localtime(a.ends_at):%H:%M} : {a.title}"
+            + (f" ({a.place})" if a.place else "")
+            for a in appointments
+        ]
+        with transaction.atomic():
+            send_mail(
+                subject=_("Vos rendez-vous du %(day)s") % {"day": day.strftime("%d/%m/%Y")},
+                message=_("Bonjour,\n\nVos rendez-vous aujourd'hui :\n%(lines)s\n\nHabiter")
+                % {"lines": "\n".join(lines)},
+                from_email=None,
+                recipient_list=[worker.email],
+            )
+            Appointment.objects.filter(pk__in=[a.pk for a in appointments]).update(reminder_sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+# --- the support agreement -----------------------------------------------------------------------------
+
+
+def _measure_for(actor, measure_id) -> SupportMeasure:
+    measure = (
+        SupportMeasure.objects.select_for_update()
+        .select_related("household")
+        .filter(pk=measure_id, household__in=households_visible_to(actor))
+        .first()
+    )
+    if measure is None or not actor.has_perm("support.manage_measure", measure.household):
+        raise SupportMeasure.DoesNotExist
+    return measure
+
+
+def agreement_write(*, actor, measure_id, household_commitments: str, association_commitments: str) -> SupportAgreement:
+    """Write or rewrite the agreement of a measure, as long as it is not signed."""
+    with transaction.atomic():
+        measure = _measure_for(actor, measure_id)
+        agreement = SupportAgreement.objects.filter(measure=measure).first()
+        if agreement is not None and agreement.signed_on:
+            raise ValidationError(_("Ce contrat est signé : il ne se modifie plus."))
+        if agreement is None:
+            agreement = SupportAgreement(organisation_id=actor.organisation_id, measure=measure, written_by=actor)
+        agreement.household_commitments = (household_commitments or "").strip()
+        agreement.association_commitments = (association_commitments or "").strip()
+        agreement.full_clean()
+        agreement.save()
+        audit_record(actor=actor, action="agreement.write", obj=agreement, household_id=measure.household_id)
+    return agreement
+
+
+def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatories: str) -> SupportAgreement:
+    """Record when and how the printed agreement was signed; it is then fixed."""
+    with transaction.atomic():
+        measure = _measure_for(actor, measure_id)
+        agreement = SupportAgreement.objects.select_for_update().filter(measure=measure).first()
+        if agreement is None:
+            raise ValidationError(_("Écrivez d'abord le contrat."))
+        if agreement.signed_on:
+            raise ValidationError(_("Ce contrat est déjà signé."))
+        if signed_on > timezone.localdate():
+            raise ValidationError({"signed_on": _("La date ne peut pas être dans le futur.")})
+        if not (signatories or "").strip():
+            raise ValidationError({"signatories": _("Indiquez qui a signé.")})
+        agreement.signed_on = signed_on
+        agreement.signature_method = method
+        agreement.signatories = signatories.strip()
+        agreement.full_clean()
+        agreement.save()
+        audit_record(actor=actor, action="agreement.sign", obj=agreement, household_id=measure.household_id)
+    return agreement
+
+
+def agreement_print_record(*, actor, agreement) -> None:
+    audit_record(actor=actor, action="agreement.print", obj=agreement, household_id=agreement.measure.household_id)

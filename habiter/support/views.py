@@ -1,7 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -9,6 +12,9 @@ from habiter.people.queries import households_visible_to
 
 from . import queries, services
 from .forms import (
+    AgreementForm,
+    AppointmentForm,
+    DocumentForm,
     GoalForm,
     InterventionForm,
     MeasureOpenForm,
@@ -20,7 +26,18 @@ from .forms import (
     SignatureForm,
     StepForm,
 )
-from .models import GoalStatus, PlanGoal, PlanStep, Programme, StepStatus, SupportMeasure
+from .ics import ics_render
+from .models import (
+    CalendarFeed,
+    Document,
+    GoalStatus,
+    PlanGoal,
+    PlanStep,
+    Programme,
+    StepStatus,
+    SupportAgreement,
+    SupportMeasure,
+)
 from .pdf import pdf_render
 
 
@@ -288,4 +305,233 @@ def plan_pdf(request, household_id):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="projet-personnalise-{household.pk}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request, household_id):
+    user = request.user
+    household = _plan_page_household(user, household_id)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_upload(
+                actor=user,
+                household_id=household.pk,
+                uploaded=data["file"],
+                kind=data["kind"],
+                expires_on=data["expires_on"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Document ajouté."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return render(request, "support/document_form.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET"])
+def document_download(request, document_id):
+    user = request.user
+    try:
+        document = queries.document_for(user, document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    services.document_download_record(actor=user, document=document)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+# --- appointments ------------------------------------------------------------------------------------
+
+
+def _monday(request):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    try:
+        day = date.fromisoformat(request.GET.get("semaine", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@require_http_methods(["GET"])
+def calendar(request):
+    """The user's week, day by day (a column a day on a wide screen, a list on a phone)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not request.user.has_perm("support.book_appointment"):
+        raise Http404
+    monday = _monday(request)
+    appointments = list(queries.week_appointments(request.user, monday))
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        days.append((day, [a for a in appointments if timezone.localdate(a.starts_at) == day]))
+    return render(
+        request,
+        "support/calendar.html",
+        {
+            "days": days,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appointment_create(request):
+    from habiter.people.queries import households_searchable_by
+
+    user = request.user
+    if not user.has_perm("support.book_appointment"):
+        raise Http404
+    household = None
+    household_id = request.POST.get("household") or request.GET.get("menage")
+    if household_id:
+        try:
+            household = households_searchable_by(user).filter(pk=household_id).first()
+        except ValidationError:
+            household = None
+        if household is None:
+            raise Http404
+    form = AppointmentForm(request.POST or None, user=user, initial={"household": household.pk if household else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_book(
+                actor=user,
+                worker_id=data["worker"].pk,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                household_id=household.pk if household else None,
+                place=data["place"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Rendez-vous enregistré."))
+            target = reverse("support:calendar") + f"?semaine={timezone.localdate(appointment.starts_at).isoformat()}"
+            return redirect(target)
+    return render(request, "support/appointment_form.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_feed(request):
+    """The private address of the user's calendar: create it, renew it (the old one stops), or delete it."""
+    user = request.user
+    if not user.has_perm("support.book_appointment"):
+        raise Http404
+    address = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            services.calendar_feed_revoke(actor=user)
+            messages.success(request, _("L'adresse de votre agenda est supprimée."))
+            return redirect("support:calendar_feed")
+        raw = services.calendar_feed_renew(actor=user)
+        address = request.build_absolute_uri(reverse("support:calendar_ics", args=[raw]))
+    has_feed = CalendarFeed.objects.filter(user=user).exists()
+    return render(request, "support/calendar_feed.html", {"address": address, "has_feed": has_feed})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def calendar_ics(request, key):
+    """The calendar feed itself: no login, the secret address is the key (revocable)."""
+    user = queries.feed_owner(key)
+    if user is None:
+        raise Http404
+    body = ics_render(queries.feed_appointments(user), host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- the support agreement -----------------------------------------------------------------------------
+
+
+def _agreement_measure(user, measure_id):
+    try:
+        measure = queries.measure_for(user, measure_id)
+    except SupportMeasure.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("support.manage_measure", measure.household):
+        raise Http404
+    return measure
+
+
+@require_http_methods(["GET", "POST"])
+def agreement(request, measure_id):
+    user = request.user
+    measure = _agreement_measure(user, measure_id)
+    current = SupportAgreement.objects.filter(measure=measure).first()
+    action = request.POST.get("action") if request.method == "POST" else None
+    initial = (
+        {
+            "household_commitments": current.household_commitments,
+            "association_commitments": current.association_commitments,
+        }
+        if current
+        else {}
+    )
+    form = AgreementForm(request.POST if action == "write" else None, initial=initial)
+    sign_form = SignatureForm(request.POST if action == "sign" else None)
+    bound = {"write": form, "sign": sign_form}.get(action)
+    if bound is not None and bound.is_valid():
+        try:
+            if action == "write":
+                services.agreement_write(actor=user, measure_id=measure.pk, **form.cleaned_data)
+            else:
+                data = sign_form.cleaned_data
+                services.agreement_sign(
+                    actor=user,
+                    measure_id=measure.pk,
+                    signed_on=data["signed_on"],
+                    method=data["method"],
+                    signatories=data["signatories"],
+                )
+        except ValidationError as error:
+            _apply_errors(bound, error)
+        else:
+            messages.success(request, _("Contrat d'accompagnement enregistré."))
+            return redirect("support:agreement", measure_id=measure.pk)
+    return render(
+        request,
+        "support/agreement.html",
+        {"measure": measure, "agreement": current, "form": form, "sign_form": sign_form},
+    )
+
+
+@require_http_methods(["GET"])
+def agreement_pdf(request, measure_id):
+    user = request.user
+    measure = _agreement_measure(user, measure_id)
+    current = SupportAgreement.objects.filter(measure=measure).first()
+    if current is None:
+        raise Http404
+    services.agreement_print_record(actor=user, agreement=current)
+    pdf = pdf_render(
+        "support/agreement_pdf.html",
+        {
+            "agreement": current,
+            "measure": measure,
+            "household": measure.household,
+            "members": measure.household.members.all(),
+            "organisation": user.organisation,
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrat-accompagnement-{measure.pk}.pdf"'
     return response

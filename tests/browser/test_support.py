@@ -26,7 +26,7 @@ def test_worker_opens_a_measure_then_logs_an_intervention(page, social_worker, d
     expect(measures).to_contain_text("En cours")
 
     # The quick add: type, note, save (date and duration are prefilled).
-    page.get_by_label("Type").select_option(label="Visite à domicile")
+    page.locator("#intervention_kind").select_option(label="Visite à domicile")
     page.locator("#intervention_note").fill("Logement humide : courrier au bailleur.")
     page.get_by_role("button", name="Enregistrer l'intervention").click()
     expect(page.get_by_role("status")).to_contain_text("Intervention enregistrée.")
@@ -80,3 +80,24 @@ def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worke
             ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(SCREENSHOTS / "plan-pdf")], check=True
         )
         assert any(SCREENSHOTS.glob("plan-pdf*.png"))
+
+
+def test_worker_books_an_appointment_and_sees_the_week(page, social_worker, durand_household):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    log_in(page, "c.martin")
+    page.goto(f"/menages/{durand_household.pk}/")
+    page.get_by_role("link", name="Prendre rendez-vous").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous avec le ménage Durand")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page.get_by_label("Objet").fill("Point budget")
+    page.get_by_label("Jour").fill(tomorrow.isoformat())
+    page.get_by_label("De").fill("14:00")
+    page.get_by_label("À", exact=False).last.fill("15:00")
+    check_page(page, "appointment-form")
+    page.get_by_role("button", name="Enregistrer le rendez-vous").click()
+    expect(page.get_by_role("status")).to_contain_text("Rendez-vous enregistré.")
+    expect(page.locator(".week")).to_contain_text("Point budget")
+    check_page(page, "calendar", phone=True)

@@ -1,0 +1,106 @@
+"""What `reception` adds to the household timeline, the navigation, the home page and the audit log."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from habiter.core import registry
+from habiter.core.models import Role
+
+from . import queries
+
+
+def _cached(household, key, load):
+    """Rows read once per page, however many times the timeline asks."""
+    cached = household.__dict__.get(key)
+    if cached is None:
+        cached = household.__dict__[key] = list(load(household))
+    return cached
+
+
+def desk_visit_events(household, user):
+    """Visits linked to the household; only users who may open its file see its page anyway."""
+    if not user.has_perm("people.view_household", household):
+        return
+    for visit in _cached(household, "_reception_desk_visits", queries.desk_visits_of):
+        lines = []
+        if visit.information_given:
+            lines.append(visit.information_given)
+        referrals = [r for r in (visit.referral_partner, str(visit.referral_worker or "")) if r]
+        if referrals:
+            lines.append(_("Orientation : %(to)s") % {"to": ", ".join(referrals)})
+        yield registry.TimelineEvent(
+            when=visit.visited_at,
+            kind="desk_visit",
+            title=_("Passage à l'accueil : %(topics)s") % {"topics": ", ".join(visit.topic_labels)},
+            body="\n".join(lines),
+            actor=str(visit.recorded_by),
+        )
+
+
+def workshop_events(household, user):
+    """Enrolments, and once attendance is taken, presence or absence at each session."""
+    if not user.has_perm("people.view_household", household):
+        return
+    for enrolment in _cached(household, "_reception_enrolments", queries.enrolments_of):
+        session = enrolment.session
+        if enrolment.attended is None:
+            yield registry.TimelineEvent(
+                when=enrolment.created_at,
+                kind="workshop",
+                title=_("Inscription à l'atelier « %(title)s » du %(when)s")
+                % {
+                    "title": session.workshop.title,
+                    "when": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M"),
+                },
+            )
+        else:
+            yield registry.TimelineEvent(
+                when=session.starts_at,
+                kind="workshop",
+                title=(
+                    _("Atelier « %(title)s » : présent·e")
+                    if enrolment.attended
+                    else _("Atelier « %(title)s » : absent·e")
+                )
+                % {"title": session.workshop.title},
+            )
+
+
+def reception_panel(user):
+    if user.role not in (Role.RECEPTIONIST, Role.VOLUNTEER) or not user.has_perm("reception.log_visit"):
+        return None
+    return {"today_count": queries.desk_visits_today_count(user)}
+
+
+def register():
+    from .demo import seed_reception
+
+    registry.register_nav_item(
+        registry.NavItem(
+            20,
+            gettext_lazy("Accueil du public"),
+            "reception:desk_visit_list",
+            lambda u: u.has_perm("reception.log_visit"),
+        )
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            21, gettext_lazy("Ateliers"), "reception:workshop_list", lambda u: u.has_perm("reception.view_workshops")
+        )
+    )
+    registry.register_timeline_source(registry.TimelineSource("desk_visit", gettext_lazy("Accueil"), desk_visit_events))
+    registry.register_timeline_source(registry.TimelineSource("workshop", gettext_lazy("Ateliers"), workshop_events))
+    registry.register_home_panel(
+        registry.HomePanel("reception.desk", "reception/panel_reception.html", 5, reception_panel)
+    )
+    registry.register_demo_seeder(30, seed_reception)
+    registry.register_audit_actions(
+        {
+            "desk_visit.record": gettext_lazy("Passage à l'accueil"),
+            "workshop.create": gettext_lazy("Création d'un atelier"),
+            "workshop_session.create": gettext_lazy("Ajout d'une séance d'atelier"),
+            "enrolment.add": gettext_lazy("Inscription à un atelier"),
+            "attendance.take": gettext_lazy("Relevé de présence à un atelier"),
+        }
+    )

@@ -1,0 +1,145 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+from . import rules as reception_rules
+from .models import AgeBracket, Sex, Topic, WorkshopTheme
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+DATETIME_ERRORS = {"invalid": _("Date et heure invalides : jj/mm/aaaa hh:mm attendu.")}
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DeskVisitForm(forms.Form):
+    """The quick form of the reception desk: tick the topics, save; everything else is optional."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Motif de la venue"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un motif de venue.")},
+    )
+    age_bracket = forms.ChoiceField(
+        label=_("Tranche d'âge"),
+        choices=AgeBracket.choices,
+        initial=AgeBracket.UNKNOWN,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    sex = forms.ChoiceField(
+        label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSPECIFIED, required=False, widget=forms.RadioSelect
+    )
+    postcode = forms.CharField(
+        label=_("Code postal"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
+    )
+    information_given = forms.CharField(
+        label=_("Information donnée"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referral_partner = forms.CharField(
+        label=_("Orientation vers un partenaire"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom du partenaire (CCAS, ADIL, CAF…)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    referral_worker = forms.ModelChoiceField(
+        label=_("Orientation vers un·e salarié·e de l'association"), queryset=None, required=False
+    )
+    household_q = forms.CharField(
+        label=_("Rechercher un ménage déjà connu"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, téléphone ou date de naissance (jj/mm/aaaa)."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    household = forms.UUIDField(
+        required=False, error_messages={"invalid": _("Ce ménage est introuvable : choisissez-le dans la liste.")}
+    )
+    visited_at = forms.DateTimeField(
+        label=_("Date et heure du passage"),
+        widget=DateTimeLocalInput(),
+        input_formats=DATETIME_FORMATS,
+        error_messages=DATETIME_ERRORS,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["referral_worker"].queryset = queries.referral_worker_choices(user)
+        self.fields["referral_worker"].empty_label = _("(personne)")
+        self.initial.setdefault("visited_at", _now_minute())
+
+    def clean_postcode(self):
+        postcode = reception_rules.normalise_postcode(self.cleaned_data["postcode"])
+        if error := reception_rules.postcode_error(postcode):
+            raise forms.ValidationError(error)
+        return postcode
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    theme = forms.ChoiceField(label=_("Thème"), choices=[("", _("— Choisir —")), *WorkshopTheme.choices])
+
+
+class WorkshopSessionForm(forms.Form):
+    required_css_class = "required"
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        widget=DateTimeLocalInput(),
+        input_formats=DATETIME_FORMATS,
+        error_messages=DATETIME_ERRORS,
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    facilitator = forms.ModelChoiceField(label=_("Animateur·rice"), queryset=None)
+    capacity = forms.IntegerField(
+        label=_("Nombre de places"),
+        initial=8,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("Nombre de places invalide : un nombre entier.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = queries.facilitator_choices(user)
+        self.fields["facilitator"].empty_label = _("— Choisir —")
+        self.initial.setdefault("facilitator", user.pk)
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if error := reception_rules.capacity_value_error(capacity):
+            raise forms.ValidationError(error)
+        return capacity
+
+
+class EnrolmentForm(forms.Form):
+    household = forms.UUIDField(
+        error_messages={
+            "required": _("Choisissez un ménage."),
+            "invalid": _("Ce ménage est introuvable : choisissez-le parmi les résultats de la recherche."),
+        }
+    )
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(
+        label=_("Jour"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},
+    )

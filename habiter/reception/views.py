@@ -1,0 +1,251 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import queries, services
+from .forms import DayForm, DeskVisitForm, EnrolmentForm, WorkshopForm, WorkshopSessionForm
+from .models import Workshop, WorkshopSession
+
+SESSIONS_SHOWN_SINCE_DAYS = 60
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- the reception desk -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def desk_visit_create(request):
+    """Note a visit, then a blank form again for the next visitor. The household search (optional) answers
+    an htmx request with the list of choices only."""
+    user = request.user
+    if not user.has_perm("reception.log_visit"):
+        raise Http404
+    text = request.GET.get("household_q", "").strip()[:200]
+    candidates = queries.household_candidates(user, text)
+    if request.htmx and request.method == "GET":
+        return render(
+            request, "reception/_household_choices.html", {"candidates": candidates, "searched": text, "selected": None}
+        )
+    form = DeskVisitForm(request.POST or None, user=user, initial={"household_q": text})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.desk_visit_record(
+                actor=user,
+                visited_at=data["visited_at"],
+                topics=data["topics"],
+                age_bracket=data["age_bracket"],
+                sex=data["sex"],
+                postcode=data["postcode"],
+                information_given=data["information_given"],
+                referral_partner=data["referral_partner"],
+                referral_worker_id=data["referral_worker"].pk if data["referral_worker"] else None,
+                household_id=data["household"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            count = queries.desk_visits_today_count(user)
+            messages.success(
+                request,
+                _("Passage enregistré (%(count)s aujourd'hui). Le formulaire est prêt pour la personne suivante.")
+                % {"count": count},
+            )
+            return redirect("reception:desk_visit_create")
+    selected = queries.searchable_household(user, request.POST.get("household")) if request.method == "POST" else None
+    return render(
+        request,
+        "reception/desk_visit_form.html",
+        {"form": form, "candidates": candidates, "searched": text, "selected": selected},
+    )
+
+
+@require_GET
+def desk_visit_list(request):
+    user = request.user
+    if not user.has_perm("reception.log_visit"):
+        raise Http404
+    today = timezone.localdate()
+    form = DayForm(request.GET or None, initial={"date": today})
+    day = (form.cleaned_data["date"] if form.is_valid() else None) or today
+    visits = list(queries.desk_visits_on(user, day))
+    rows = [
+        {
+            "visit": visit,
+            "can_open": visit.household_id is not None and user.has_perm("people.view_household", visit.household),
+        }
+        for visit in visits
+    ]
+    return render(
+        request,
+        "reception/desk_visit_list.html",
+        {
+            "form": form,
+            "day": day,
+            "today": today,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < today else None,
+            "rows": rows,
+            "anonymous_count": sum(1 for v in visits if v.anonymous),
+        },
+    )
+
+
+# --- workshops ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def workshop_list(request):
+    user = request.user
+    if not user.has_perm("reception.view_workshops"):
+        raise Http404
+    since = timezone.localdate() - timedelta(days=SESSIONS_SHOWN_SINCE_DAYS)
+    return render(
+        request,
+        "reception/workshop_list.html",
+        {
+            "workshops": queries.workshops_for(user, since=since),
+            "since": since,
+            "now": timezone.now(),
+            "can_manage": user.has_perm("reception.manage_workshops"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_create(request):
+    user = request.user
+    if not user.has_perm("reception.manage_workshops"):
+        raise Http404
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.workshop_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Atelier « %(title)s » créé : ajoutez sa première séance.") % {"title": workshop.title}
+            )
+            return redirect("reception:session_create", workshop_id=workshop.pk)
+    return render(request, "reception/workshop_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request, workshop_id):
+    user = request.user
+    if not user.has_perm("reception.manage_workshops"):
+        raise Http404
+    try:
+        workshop = queries.workshop_for(user, workshop_id)
+    except Workshop.DoesNotExist:
+        raise Http404 from None
+    form = WorkshopSessionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.workshop_session_create(
+                actor=user,
+                workshop_id=workshop.pk,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                facilitator_id=data["facilitator"].pk,
+                capacity=data["capacity"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Séance enregistrée."))
+            return redirect("reception:session_detail", session_id=session.pk)
+    return render(request, "reception/session_form.html", {"form": form, "workshop": workshop})
+
+
+def _session_or_404(user, session_id) -> WorkshopSession:
+    if not user.has_perm("reception.view_workshops"):
+        raise Http404
+    try:
+        return queries.session_for(user, session_id)
+    except WorkshopSession.DoesNotExist:
+        raise Http404 from None
+
+
+def _session_page(request, session, *, enrolment_form=None, attendance_errors=(), status=200):
+    """The session page: its enrolled households, the attendance form and the household search."""
+    user = request.user
+    enrolments = list(session.enrolments.all())
+    can_enrol = user.has_perm("reception.manage_workshops")
+    text = request.GET.get("q", "").strip()[:200] if can_enrol else ""
+    enrolled = {e.household_id for e in enrolments}
+    candidates = [h for h in queries.household_candidates(user, text) if h.pk not in enrolled] if text else []
+    return render(
+        request,
+        "reception/session_detail.html",
+        {
+            "session": session,
+            "rows": [
+                {"enrolment": e, "can_open": user.has_perm("people.view_household", e.household)} for e in enrolments
+            ],
+            "enrolled_count": len(enrolments),
+            "places_left": max(session.capacity - len(enrolments), 0),
+            "can_enrol": can_enrol,
+            "can_take_attendance": user.has_perm("reception.take_attendance"),
+            "started": timezone.localdate(session.starts_at) <= timezone.localdate(),
+            "searched": text,
+            "candidates": candidates,
+            "enrolment_form": enrolment_form,
+            "attendance_errors": attendance_errors,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def session_detail(request, session_id):
+    return _session_page(request, _session_or_404(request.user, session_id))
+
+
+@require_POST
+def enrolment_add(request, session_id):
+    user = request.user
+    session = _session_or_404(user, session_id)
+    if not user.has_perm("reception.manage_workshops"):
+        raise Http404
+    form = EnrolmentForm(request.POST)
+    if form.is_valid():
+        try:
+            enrolment = services.enrolment_add(
+                actor=user, session_id=session.pk, household_id=form.cleaned_data["household"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ménage %(name)s inscrit.") % {"name": enrolment.household.name})
+            return redirect("reception:session_detail", session_id=session.pk)
+    return _session_page(request, session, enrolment_form=form)
+
+
+@require_POST
+def attendance_take(request, session_id):
+    user = request.user
+    session = _session_or_404(user, session_id)
+    if not user.has_perm("reception.take_attendance"):
+        raise Http404
+    try:
+        services.attendance_take(actor=user, session_id=session.pk, present_ids=request.POST.getlist("present"))
+    except ValidationError as error:
+        return _session_page(request, session, attendance_errors=error.messages)
+    messages.success(request, _("Présences enregistrées."))
+    return redirect("reception:session_detail", session_id=session.pk)

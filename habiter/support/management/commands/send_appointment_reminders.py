@@ -1,0 +1,23 @@
+"""Morning reminders: each worker receives the list of their appointments of the day (run daily, e.g. at 7:00)."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from habiter.support.services import appointment_reminders_send
+
+
+class Command(BaseCommand):
+    help = "Envoie à chaque intervenant la liste de ses rendez-vous du jour (une fois par jour)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--day", help="jour au format AAAA-MM-JJ (par défaut : aujourd'hui)")
+
+    def handle(self, *args, day=None, **options):
+        try:
+            target = date.fromisoformat(day) if day else timezone.localdate()
+        except ValueError as error:
+            raise CommandError("Date invalide : AAAA-MM-JJ attendu.") from error
+        sent = appointment_reminders_send(day=target)
+        self.stdout.write(f"{sent} rappel(s) envoyé(s) pour le {target:%d/%m/%Y}.")
