@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from habiter.core.api import BearerAuth
 from habiter.core.api import router as auth_router
 from habiter.people.api import router as households_router
+from habiter.reception.api import router as reception_router
 from habiter.support.api import router as support_router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/auth/", auth_router)
 api.add_router("/households", households_router)
 api.add_router("/households", support_router)
+api.add_router("/reception", reception_router)
 
 
 def _where(loc) -> str:

@@ -166,6 +166,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("HABITER_FROM_EMAIL", "habiter@localhost")
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# Background tasks (django.tasks): run at once by default; a queue backend can be set here in production.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("HABITER_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

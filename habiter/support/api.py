@@ -134,3 +134,47 @@ def intervention_create(request, household_id: UUID, payload: InterventionIn):
     except (SupportMeasure.DoesNotExist, Intervention.DoesNotExist):
         raise Http404 from None
     return Status(201, intervention)
+
+
+class AppointmentOut(Schema):
+    id: UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    worker_id: UUID
+
+
+class AppointmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str = ""
+    worker_id: UUID | None = None
+
+
+class AppointmentList(Listing):
+    items: list[AppointmentOut]
+
+
+@router.get("/{household_id}/appointments", response=AppointmentList, summary="Rendez-vous d'un ménage")
+def appointment_list(request, household_id: UUID):
+    household = _household(request.user, household_id)
+    appointments = list(queries.household_appointments(household))
+    return {"count": len(appointments), "items": appointments}
+
+
+@router.post("/{household_id}/appointments", response={201: AppointmentOut}, summary="Prendre rendez-vous")
+def appointment_create(request, household_id: UUID, payload: AppointmentIn):
+    household = _household(request.user, household_id)
+    appointment = services.appointment_book(
+        actor=request.user,
+        worker_id=payload.worker_id or request.user.pk,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        household_id=household.pk,
+        place=payload.place,
+    )
+    return Status(201, appointment)

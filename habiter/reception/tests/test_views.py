@@ -281,3 +281,29 @@ def test_the_workshop_list_queries_do_not_grow_with_sessions(client, world):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("reception:workshop_list")).status_code == 200
     assert len(many) == len(few)
+
+
+def test_desk_visits_through_the_api(client, world):
+    import json
+
+    from habiter.core.services import api_token_create
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=world.users['volunteer'], name='t')[1]}"}
+    created = client.post(
+        "/api/v1/reception/visits",
+        data=json.dumps({"topics": ["rent_arrears"], "postcode": "13003", "information_given": "Orienté vers l'ADIL."}),
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201, created.content
+    listing = client.get("/api/v1/reception/visits", **headers).json()
+    assert listing["count"] == 1 and listing["items"][0]["topics"] == ["rent_arrears"]
+    bad = client.post(
+        "/api/v1/reception/visits",
+        data=json.dumps({"topics": ["rent_arrears"], "postcode": "ABC"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 400 and "detail" in bad.json()
+    accountant = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=world.users['accountant'], name='t')[1]}"}
+    assert client.get("/api/v1/reception/visits", **accountant).status_code == 403

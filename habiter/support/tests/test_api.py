@@ -60,3 +60,16 @@ def test_api_errors_are_french_and_scoped(client, world):
     volunteer = bearer(world.users["volunteer"])
     assert client.get(f"{base}/interventions", **volunteer).status_code == 404
     assert client.get(f"{base}/measures").status_code == 401
+
+
+def test_appointments_through_the_api(client, world):
+    headers = bearer(world.users["social_worker"])
+    base = f"/api/v1/households/{world.own_household.pk}/appointments"
+    day = timezone.localdate() + timedelta(days=2)
+    payload = {"title": "Point CAF", "starts_at": f"{day}T10:00:00+01:00", "ends_at": f"{day}T11:00:00+01:00"}
+    assert post(client, base, payload, headers).status_code == 201
+    clash = post(client, base, {**payload, "title": "Doublon"}, headers)
+    assert clash.status_code == 400 and "Point CAF" in clash.json()["detail"]
+    assert client.get(base, **headers).json()["count"] == 1
+    other = f"/api/v1/households/{world.other_org_household.pk}/appointments"
+    assert client.get(other, **headers).status_code == 404

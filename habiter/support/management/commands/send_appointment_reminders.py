@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from habiter.support.services import appointment_reminders_send
+from habiter.support.tasks import send_appointment_reminders
 
 
 class Command(BaseCommand):
@@ -19,5 +19,8 @@ class Command(BaseCommand):
             target = date.fromisoformat(day) if day else timezone.localdate()
         except ValueError as error:
             raise CommandError("Date invalide : AAAA-MM-JJ attendu.") from error
-        sent = appointment_reminders_send(day=target)
-        self.stdout.write(f"{sent} rappel(s) envoyé(s) pour le {target:%d/%m/%Y}.")
+        result = send_appointment_reminders.enqueue(target.isoformat())
+        if result.is_finished:
+            self.stdout.write(f"{result.return_value} rappel(s) envoyé(s) pour le {target:%d/%m/%Y}.")
+        else:
+            self.stdout.write(f"Rappels du {target:%d/%m/%Y} mis en file d'attente (tâche {result.id}).")

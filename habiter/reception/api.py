@@ -1,0 +1,60 @@
+"""API v1: reception desk visits (create, list), with the same permissions as the pages."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict
+
+from . import queries, services
+from .models import AgeBracket, Sex, Topic
+
+router = Router(tags=["accueil"])
+
+
+class DeskVisitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    topics: list[Literal[tuple(Topic.values)]]  # type: ignore[valid-type]
+    visited_at: datetime | None = None
+    age_bracket: Literal[tuple(AgeBracket.values)] = AgeBracket.UNKNOWN  # type: ignore[valid-type]
+    sex: Literal[tuple(Sex.values)] = Sex.UNSPECIFIED  # type: ignore[valid-type]
+    postcode: str = ""
+    information_given: str = ""
+    referral_partner: str = ""
+    referral_worker_id: UUID | None = None
+    household_id: UUID | None = None
+
+
+class DeskVisitOut(Schema):
+    id: UUID
+    visited_at: datetime
+    age_bracket: str
+    sex: str
+    postcode: str
+    topics: list[str]
+    information_given: str
+    referral_partner: str
+    referral_worker_id: UUID | None
+    household_id: UUID | None
+
+
+class DeskVisitList(Schema):
+    count: int
+    items: list[DeskVisitOut]
+
+
+@router.get("/visits", response=DeskVisitList, summary="Passages d'un jour à l'accueil")
+def desk_visit_list(request, day: date | None = None):
+    if not request.user.has_perm("reception.log_visit"):
+        raise PermissionDenied
+    visits = list(queries.desk_visits_on(request.user, day or timezone.localdate()))
+    return {"count": len(visits), "items": visits}
+
+
+@router.post("/visits", response={201: DeskVisitOut}, summary="Noter un passage à l'accueil")
+def desk_visit_create(request, payload: DeskVisitIn):
+    visit = services.desk_visit_record(actor=request.user, **payload.dict())
+    return Status(201, visit)
