@@ -41,7 +41,7 @@ format: install
 	@$(PY) -m djlint habiter --reformat --quiet || true
 
 test: lint
-	@DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
+	@env -u DATABASE_URL DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install

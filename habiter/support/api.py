@@ -61,6 +61,7 @@ class InterventionOut(Schema):
     note: str
     restricted: bool
     measure_id: UUID | None
+    goal_id: UUID | None
     created_at: datetime
 
 
@@ -72,6 +73,7 @@ class InterventionIn(Schema):
     note: str = ""
     back_office: bool = False
     measure_id: UUID | None = None
+    goal_id: UUID | None = None
     restricted: bool = False
 
 

@@ -138,6 +138,15 @@ def appointment_events(household, user):
         )
 
 
+def plan_events(household, user):
+    """The plan's life on the timeline: its start, goals, reviews and signatures (health goals only for those
+    allowed), in three queries."""
+    if not user.has_perm("support.manage_measure", household):
+        return
+    for title, when, actor, body in queries.plan_history(user, household):
+        yield registry.TimelineEvent(when=when, kind="plan", title=title, body=body, actor=actor)
+
+
 def reviews_due_panel(user):
     if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
         return None
@@ -205,6 +214,7 @@ def register():
             "support.documents", gettext_lazy("Documents"), "support/panel_documents.html", 14, documents_panel
         )
     )
+    registry.register_timeline_source(registry.TimelineSource("plan", gettext_lazy("Projet"), plan_events))
     registry.register_timeline_source(registry.TimelineSource("document", gettext_lazy("Documents"), document_events))
     registry.register_timeline_source(
         registry.TimelineSource("appointment", gettext_lazy("Rendez-vous"), appointment_events)

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from . import rules as support_rules
-from .models import DocumentKind, Intensity, InterventionKind, LifeArea, MeasureStatus, SignatureMethod, StepOwner
+from .models import (
+    DocumentKind,
+    Intensity,
+    InterventionKind,
+    LifeArea,
+    MeasureStatus,
+    PlanGoal,
+    SignatureMethod,
+    StepOwner,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -88,6 +97,7 @@ class InterventionForm(forms.Form):
         error_messages={"invalid": _("Durée invalide : un nombre de minutes.")},
     )
     measure = forms.ModelChoiceField(label=_("Mesure"), queryset=None, required=False)
+    goal = forms.ModelChoiceField(label=_("Objectif du projet"), queryset=None, required=False)
     back_office = forms.BooleanField(label=_("Hors présence de la personne (back-office)"), required=False)
     restricted = forms.BooleanField(label=_("Note confidentielle"), required=False)
 
@@ -97,6 +107,11 @@ class InterventionForm(forms.Form):
         self.initial.setdefault("occurred_on", timezone.localdate())
         self.fields["measure"].queryset = household.measures.exclude(status="closed").select_related("programme")
         self.fields["measure"].empty_label = _("(aucune)")
+        goals = PlanGoal.objects.filter(plan__household=household, status="open")
+        if not may_restrict:
+            goals = goals.exclude(life_area=LifeArea.HEALTH)
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].empty_label = _("(aucun)")
         if not may_restrict:
             del self.fields["restricted"]
 

@@ -148,6 +148,14 @@ class Intervention(OrganisationScoped):
         related_name="interventions",
         verbose_name=_("mesure"),
     )
+    goal = models.ForeignKey(
+        "PlanGoal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("objectif du projet"),
+    )
     kind = models.CharField(_("type"), max_length=32, choices=InterventionKind.choices)
     occurred_on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))

@@ -199,3 +199,29 @@ def day_appointments(user, day):
 
 def household_appointments(household):
     return Appointment.objects.filter(household=household).select_related("worker").order_by("starts_at")
+
+
+def plan_history(user, household):
+    """(title, when, actor, body) of the plan's events, for the household's timeline."""
+    from django.utils.translation import gettext as _
+
+    plan = SupportPlan.objects.filter(household=household).select_related("created_by").first()
+    if plan is None:
+        return []
+    events = [(_("Projet personnalisé commencé"), plan.created_at, str(plan.created_by), "")]
+    goals = PlanGoal.objects.filter(plan=plan)
+    if not user.has_perm("people.view_restricted", household):
+        goals = goals.exclude(life_area=LifeArea.HEALTH)
+    for goal in goals:
+        title = _("Objectif : %(title)s (%(area)s)") % {"title": goal.title, "area": goal.get_life_area_display()}
+        events.append((title, goal.created_at, "", goal.person_words))
+    for review in PlanReview.objects.filter(plan=plan).select_related("recorded_by"):
+        body = _("Ce qui a bougé : %(moved)s\nLa suite : %(next)s") % {
+            "moved": review.what_moved,
+            "next": review.what_next,
+        }
+        events.append((_("Bilan du projet"), review.created_at, str(review.recorded_by), body))
+    for signature in PlanSignature.objects.filter(plan=plan):
+        title = _("Projet signé (%(method)s)") % {"method": signature.get_method_display()}
+        events.append((title, signature.created_at, "", signature.signatories))
+    return events

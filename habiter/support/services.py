@@ -230,6 +230,7 @@ def intervention_log(
     note: str = "",
     back_office: bool = False,
     measure_id=None,
+    goal_id=None,
     restricted: bool = False,
 ) -> Intervention:
     """Log an act of support on a household; a restricted note needs the right to read restricted notes."""
@@ -251,10 +252,18 @@ def intervention_log(
             measure = SupportMeasure.objects.filter(pk=measure_id, household=household).first()
             if measure is None:
                 raise ValidationError({"measure": _("Cette mesure n'est pas celle de ce ménage.")})
+        goal = None
+        if goal_id:
+            goal = PlanGoal.objects.filter(pk=goal_id, plan__household=household).first()
+            if goal is None or (
+                goal.life_area == LifeArea.HEALTH and not actor.has_perm("people.view_restricted", household)
+            ):
+                raise ValidationError({"goal": _("Cet objectif n'est pas celui de ce ménage.")})
         intervention = Intervention(
             organisation_id=actor.organisation_id,
             household=household,
             measure=measure,
+            goal=goal,
             kind=kind,
             occurred_on=occurred_on,
             duration_minutes=duration_minutes,

@@ -182,6 +182,7 @@ def intervention_create(request, household_id):
                 note=data["note"],
                 back_office=data["back_office"],
                 measure_id=data["measure"].pk if data["measure"] else None,
+                goal_id=data["goal"].pk if data["goal"] else None,
                 restricted=data.get("restricted", False),
             )
         except ValidationError as error:

@@ -153,3 +153,37 @@ def test_the_plan_prints_as_a_pdf(client, world, tmp_path):
         assert "La personne accompagnée" in text  # the place for the signature
     other = client.get(reverse("support:plan_pdf", args=[world.other_team_household.pk]))
     assert other.status_code == 404
+
+
+def test_plan_events_show_on_the_timeline_and_interventions_link_a_goal(client, world):
+    worker = world.users["social_worker"]
+    plan = start(world)
+    goal = services.goal_add(actor=worker, plan_id=plan.pk, life_area="rights", title="Ouvrir les droits CAF")
+    health = services.goal_add(actor=worker, plan_id=plan.pk, life_area="health", title="Suivi médical")
+    services.review_record(actor=worker, plan_id=plan.pk, held_on=timezone.localdate(), what_moved="A", what_next="B")
+    intervention = services.intervention_log(
+        actor=worker,
+        household_id=world.own_household.pk,
+        kind="administrative",
+        occurred_on=timezone.localdate(),
+        duration_minutes=20,
+        goal_id=goal.pk,
+    )
+    assert intervention.goal == goal
+    colleague = UserFactory(organisation=world.organisation, team=world.team, role="social_worker")
+    with pytest.raises(ValidationError, match="pas celui de ce ménage"):
+        services.intervention_log(
+            actor=colleague,
+            household_id=world.own_household.pk,
+            kind="phone",
+            occurred_on=timezone.localdate(),
+            duration_minutes=5,
+            goal_id=health.pk,
+        )
+    client.force_login(worker)
+    page = client.get(reverse("people:household_detail", args=[world.own_household.pk]) + "?type=plan").content.decode()
+    assert "Projet personnalisé commencé" in page and "Objectif : Ouvrir les droits CAF" in page
+    assert "Bilan du projet" in page and "Suivi médical" in page
+    client.force_login(colleague)
+    page = client.get(reverse("people:household_detail", args=[world.own_household.pk]) + "?type=plan").content.decode()
+    assert "Ouvrir les droits CAF" in page and "Suivi médical" not in page
