@@ -161,3 +161,30 @@ def register_nav_item(item: NavItem) -> None:
 
 def nav_items(user) -> list[NavItem]:
     return [item for item in sorted(_nav_items.values(), key=lambda i: i.order) if item.shown_to(user)]
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    uid: str
+    starts_at: datetime
+    title: str
+    ends_at: datetime | None = None
+    place: str = ""
+    url: str = ""
+    link_label: str = ""
+
+
+_calendar_sources: dict[str, Callable] = {}
+
+
+def register_calendar_source(key: str, entries: Callable) -> None:
+    """`entries(user, start, end)` -> the user's CalendarEntry items starting in [start, end): each app adds its
+    own (appointments, workshop sessions…) to the user's week view and calendar feed."""
+    _calendar_sources[key] = entries
+
+
+def calendar_entries(user, start, end) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    for source in _calendar_sources.values():
+        entries.extend(source(user, start, end))
+    return sorted(entries, key=lambda e: e.starts_at)

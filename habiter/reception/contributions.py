@@ -73,8 +73,28 @@ def reception_panel(user):
     return {"today_count": queries.desk_visits_today_count(user)}
 
 
+def session_entries(user, start, end):
+    """The workshop sessions a user facilitates, in their calendar and calendar feed."""
+    from django.urls import reverse
+
+    from .models import WorkshopSession
+
+    sessions = WorkshopSession.objects.filter(facilitator=user, starts_at__gte=start, starts_at__lt=end)
+    for session in sessions.select_related("workshop").order_by("starts_at"):
+        yield registry.CalendarEntry(
+            uid=f"workshop-session-{session.pk}",
+            starts_at=session.starts_at,
+            title=_("Atelier : %(title)s") % {"title": session.workshop.title},
+            place=session.place,
+            url=reverse("reception:session_detail", args=[session.pk]),
+            link_label=_("la séance"),
+        )
+
+
 def register():
     from .demo import seed_reception
+
+    registry.register_calendar_source("reception.sessions", session_entries)
 
     registry.register_nav_item(
         registry.NavItem(

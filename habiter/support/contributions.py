@@ -11,7 +11,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import MeasureStatus, SupportPlan
+from .models import Appointment, MeasureStatus, SupportPlan
 
 STATUS_TITLES = {
     MeasureStatus.REQUESTED: gettext_lazy("Mesure demandée : %(programme)s"),
@@ -147,6 +147,23 @@ def plan_events(household, user):
         yield registry.TimelineEvent(when=when, kind="plan", title=title, body=body, actor=actor)
 
 
+def appointment_entries(user, start, end):
+    from django.urls import reverse
+
+    appointments = Appointment.objects.filter(worker=user, starts_at__gte=start, starts_at__lt=end)
+    for appointment in appointments.select_related("household").order_by("starts_at"):
+        household = appointment.household
+        yield registry.CalendarEntry(
+            uid=f"appointment-{appointment.pk}",
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            title=appointment.title,
+            place=appointment.place,
+            url=reverse("people:household_detail", args=[household.pk]) if household else "",
+            link_label=household.name if household else "",
+        )
+
+
 def reviews_due_panel(user):
     if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
         return None
@@ -209,6 +226,7 @@ def register():
             20, gettext_lazy("Agenda"), "support:calendar", lambda u: u.has_perm("support.book_appointment")
         )
     )
+    registry.register_calendar_source("support.appointments", appointment_entries)
     registry.register_household_panel(
         registry.HouseholdPanel(
             "support.documents", gettext_lazy("Documents"), "support/panel_documents.html", 14, documents_panel

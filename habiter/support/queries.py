@@ -131,20 +131,6 @@ def documents_expiring(user, *, within_days=30):
     )
 
 
-def week_appointments(user, monday):
-    """The user's appointments of the week starting on `monday` (Paris time), in one query."""
-    from datetime import datetime, time, timedelta
-
-    from django.utils import timezone
-
-    start = timezone.make_aware(datetime.combine(monday, time.min))
-    return (
-        Appointment.objects.filter(worker=user, starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
-        .select_related("household")
-        .order_by("starts_at")
-    )
-
-
 def feed_owner(raw_key: str):
     """The active user behind a private calendar address, or None."""
     import hashlib
@@ -155,17 +141,6 @@ def feed_owner(raw_key: str):
         .first()
     )
     return feed.user if feed and feed.user.is_active else None
-
-
-def feed_appointments(user):
-    """What the calendar feed publishes: the user's appointments from 30 days ago on."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    return Appointment.objects.filter(worker=user, ends_at__gte=timezone.now() - timedelta(days=30)).order_by(
-        "starts_at"
-    )
 
 
 def appointment_workers(user):

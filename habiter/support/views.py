@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from habiter.core import registry
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -366,18 +369,15 @@ def _monday(request):
 @require_http_methods(["GET"])
 def calendar(request):
     """The user's week, day by day (a column a day on a wide screen, a list on a phone)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     if not request.user.has_perm("support.book_appointment"):
         raise Http404
     monday = _monday(request)
-    appointments = list(queries.week_appointments(request.user, monday))
+    start = timezone.make_aware(datetime.combine(monday, time.min))
+    entries = registry.calendar_entries(request.user, start, start + timedelta(days=7))
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        days.append((day, [a for a in appointments if timezone.localdate(a.starts_at) == day]))
+        days.append((day, [e for e in entries if timezone.localdate(e.starts_at) == day]))
     return render(
         request,
         "support/calendar.html",
@@ -454,7 +454,9 @@ def calendar_ics(request, key):
     user = queries.feed_owner(key)
     if user is None:
         raise Http404
-    body = ics_render(queries.feed_appointments(user), host=request.get_host())
+    now = timezone.now()
+    entries = registry.calendar_entries(user, now - timedelta(days=30), now + timedelta(days=366))
+    body = ics_render(entries, host=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -307,3 +307,37 @@ def test_desk_visits_through_the_api(client, world):
     assert bad.status_code == 400 and "detail" in bad.json()
     accountant = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=world.users['accountant'], name='t')[1]}"}
     assert client.get("/api/v1/reception/visits", **accountant).status_code == 403
+
+
+def test_a_facilitated_session_shows_in_the_week_and_the_calendar_feed(client, world):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from habiter.reception import services as reception_services
+
+    worker = world.users["social_worker"]
+    lead = world.users["team_lead"]
+    workshop = reception_services.workshop_create(actor=lead, title="Recherche de logement", theme="housing_search")
+    day = timezone.localdate() + timedelta(days=1)
+    reception_services.workshop_session_create(
+        actor=lead,
+        workshop_id=workshop.pk,
+        starts_at=timezone.make_aware(datetime.combine(day, time(14, 0))),
+        place="Salle 1",
+        facilitator_id=worker.pk,
+        capacity=8,
+    )
+    client.force_login(worker)
+    week = client.get(reverse("support:calendar"), {"semaine": day.isoformat()}).content.decode()
+    assert "Atelier : Recherche de logement" in week and "Salle 1" in week
+    page = client.post(reverse("support:calendar_feed")).content.decode()
+    path = page.split('<code class="secret">')[1].split("</code>")[0].split("testserver", 1)[1]
+    client.logout()
+    feed = client.get(path).content.decode()
+    assert "SUMMARY:Atelier : Recherche de logement" in feed and "LOCATION:Salle 1" in feed
+    client.force_login(lead)
+    assert (
+        "Recherche de logement"
+        not in client.get(reverse("support:calendar"), {"semaine": day.isoformat()}).content.decode()
+    )
