@@ -52,3 +52,12 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
         return data
+
+
+def apply_validation_error(form, error) -> None:
+    """Show a service's ValidationError on the form: on its fields when it names them, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core import registry
+from habiter.core.forms import apply_validation_error
 
 from . import queries, services
 from .forms import ConcernForm, HouseholdForm, MemberForm, MemberFormSet, NoteForm, SearchForm
@@ -22,14 +23,6 @@ def _visible_household_or_404(user, household_id) -> Household:
         return queries.household_for_page(user, household_id)
     except Household.DoesNotExist:
         raise Http404 from None
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -71,7 +64,7 @@ def household_create(request):
         except services.DuplicatePerson as duplicate:
             duplicates = duplicate
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Le ménage « %(name)s » est créé.") % {"name": household.name})
             return redirect("people:household_detail", household_id=household.pk)
@@ -126,7 +119,7 @@ def household_edit(request, household_id):
         except services.StaleVersion as stale:
             form = _stale_form(HouseholdForm, request, stale, instance=household, user=user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -163,7 +156,7 @@ def person_create(request, household_id):
         except services.DuplicatePerson as duplicate:
             duplicates = duplicate
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Membre ajouté."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -196,7 +189,7 @@ def person_edit(request, household_id, person_id):
         except services.DuplicatePerson as duplicate:
             duplicates = duplicate
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -224,7 +217,7 @@ def note_create(request, household_id):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Note ajoutée."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -244,7 +237,7 @@ def concern_settings(request):
                 actor=user, category_id=form.cleaned_data["category"].pk, label=form.cleaned_data["label"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Problématique ajoutée."))
             return redirect("people:concern_settings")

@@ -8,19 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habiter.core.forms import apply_validation_error
+
 from . import queries, services
 from .forms import DayForm, DeskVisitForm, EnrolmentForm, WorkshopForm, WorkshopSessionForm
 from .models import Workshop, WorkshopSession
 
 SESSIONS_SHOWN_SINCE_DAYS = 60
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- the reception desk -------------------------------------------------------------------------------
@@ -56,7 +50,7 @@ def desk_visit_create(request):
                 household_id=data["household"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             count = queries.desk_visits_today_count(user)
             messages.success(
@@ -135,7 +129,7 @@ def workshop_create(request):
         try:
             workshop = services.workshop_create(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("Atelier « %(title)s » créé : ajoutez sa première séance.") % {"title": workshop.title}
@@ -166,7 +160,7 @@ def session_create(request, workshop_id):
                 capacity=data["capacity"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Séance enregistrée."))
             return redirect("reception:session_detail", session_id=session.pk)
@@ -230,7 +224,7 @@ def enrolment_add(request, session_id):
                 actor=user, session_id=session.pk, household_id=form.cleaned_data["household"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Ménage %(name)s inscrit.") % {"name": enrolment.household.name})
             return redirect("reception:session_detail", session_id=session.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from habiter.core import registry
+from habiter.core.forms import apply_validation_error
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -44,14 +45,6 @@ from .models import (
 from .pdf import pdf_render
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def measure_create(request, household_id):
     user = request.user
@@ -73,7 +66,7 @@ def measure_create(request, household_id):
                 requested=data["requested"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Mesure « %(name)s » ouverte.") % {"name": measure.programme.name})
             return redirect("people:household_detail", household_id=household.pk)
@@ -103,7 +96,7 @@ def measure_status(request, measure_id):
                 outcome_id=data["outcome"].pk if data["outcome"] else None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Statut de la mesure enregistré."))
             return redirect("people:household_detail", household_id=measure.household_id)
@@ -128,7 +121,7 @@ def catalogue(request):
             try:
                 add(form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Ajout enregistré."))
                 return redirect("support:catalogue")
@@ -189,7 +182,7 @@ def intervention_create(request, household_id):
                 restricted=data.get("restricted", False),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Intervention enregistrée."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -280,7 +273,7 @@ def plan_detail(request, household_id):
             form = forms.get(action)
             if form is None:
                 raise Http404 from error
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         if form is None:
             messages.success(request, _("Projet personnalisé enregistré."))
             return redirect("support:plan_detail", household_id=household.pk)
@@ -328,7 +321,7 @@ def document_upload(request, household_id):
                 expires_on=data["expires_on"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Document ajouté."))
             return redirect("people:household_detail", household_id=household.pk)
@@ -421,7 +414,7 @@ def appointment_create(request):
                 place=data["place"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Rendez-vous enregistré."))
             target = reverse("support:calendar") + f"?semaine={timezone.localdate(appointment.starts_at).isoformat()}"
@@ -506,7 +499,7 @@ def agreement(request, measure_id):
                     signatories=data["signatories"],
                 )
         except ValidationError as error:
-            _apply_errors(bound, error)
+            apply_validation_error(bound, error)
         else:
             messages.success(request, _("Contrat d'accompagnement enregistré."))
             return redirect("support:agreement", measure_id=measure.pk)
