@@ -25,8 +25,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # Names that never collide with the households' names a test looks for ("Martin", "Dupont"…).
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.SOCIAL_WORKER
     password = factory.django.Password("un-mot-de-passe-bien-long")
