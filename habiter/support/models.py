@@ -254,7 +254,7 @@ class StepOwner(models.TextChoices):
 
 
 class StepStatus(models.TextChoices):
-    TODO = "todo", _("À faire")
+    PENDING = "todo", _("À faire")
     DONE = "done", _("Fait")
     DROPPED = "dropped", _("Abandonné")
 
@@ -265,7 +265,7 @@ class PlanStep(OrganisationScoped):
     owner = models.CharField(_("qui le fait"), max_length=16, choices=StepOwner.choices)
     partner_name = models.CharField(_("partenaire"), max_length=200, blank=True)
     due_on = models.DateField(_("pour le"), null=True, blank=True)
-    status = models.CharField(_("état"), max_length=16, choices=StepStatus.choices, default=StepStatus.TODO)
+    status = models.CharField(_("état"), max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
 
     class Meta:
         ordering = ["due_on", "created_at"]
