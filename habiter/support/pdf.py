@@ -16,3 +16,12 @@ def pdf_render(template_name: str, context: dict) -> bytes:
 def _no_fetch(url, *args, **kwargs):
     """No remote or local file is fetched: the templates carry their styles inline in <style>."""
     raise ValueError(f"external resource refused: {url}")
+
+
+def pdf_response(template_name: str, context: dict, *, filename: str):
+    """The rendered PDF as an inline HTTP response."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(pdf_render(template_name, context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -42,7 +42,7 @@ from .models import (
     SupportAgreement,
     SupportMeasure,
 )
-from .pdf import pdf_render
+from .pdf import pdf_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,13 +296,11 @@ def plan_pdf(request, household_id):
     if plan is None:
         raise Http404
     services.plan_print_record(actor=user, plan=plan)
-    pdf = pdf_render(
+    return pdf_response(
         "support/plan_pdf.html",
         {"plan": plan, "household": household, "members": household.members.all(), "organisation": user.organisation},
+        filename=f"projet-personnalise-{household.pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="projet-personnalise-{household.pk}.pdf"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -518,7 +516,7 @@ def agreement_pdf(request, measure_id):
     if current is None:
         raise Http404
     services.agreement_print_record(actor=user, agreement=current)
-    pdf = pdf_render(
+    return pdf_response(
         "support/agreement_pdf.html",
         {
             "agreement": current,
@@ -527,7 +525,5 @@ def agreement_pdf(request, measure_id):
             "members": measure.household.members.all(),
             "organisation": user.organisation,
         },
+        filename=f"contrat-accompagnement-{measure.pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="contrat-accompagnement-{measure.pk}.pdf"'
-    return response
