@@ -1,6 +1,7 @@
 # Habiter — the two commands: `make run` (set up and serve the demo) and `make test`.
 PORT ?= 8000
 HOST ?= 127.0.0.1
+TEST_WORKERS ?= auto
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 unexport PYTHONDONTWRITEBYTECODE
@@ -42,7 +43,7 @@ format: install
 
 test: lint
 	@env -u DATABASE_URL DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 bench: install
 	@bash scripts/bench.sh

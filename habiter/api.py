@@ -8,6 +8,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from habiter.core.api import BearerAuth
 from habiter.core.api import router as auth_router
+from habiter.housing.api import router as housing_router
+from habiter.leases.api import router as leases_router
+from habiter.ledger.api import router as ledger_router
 from habiter.people.api import router as households_router
 from habiter.reception.api import router as reception_router
 from habiter.support.api import router as support_router
@@ -24,6 +27,9 @@ api.add_router("/auth/", auth_router)
 api.add_router("/households", households_router)
 api.add_router("/households", support_router)
 api.add_router("/reception", reception_router)
+api.add_router("/", housing_router)
+api.add_router("/", leases_router)
+api.add_router("/", ledger_router)
 
 
 def _where(loc) -> str:

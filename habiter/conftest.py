@@ -1,5 +1,6 @@
 """The world most tests need: two organisations, two teams, a user of every role, three households."""
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -51,3 +52,26 @@ def world(db):
         other_org_household=make_household(outsider, name="Martin"),
         outsider=outsider,
     )
+
+
+SEED_MIGRATIONS = ("habiter.core.migrations.0004_seed_legal_parameters", "habiter.leases.migrations.0003_seed_irl")
+
+
+@pytest.fixture(autouse=True)
+def reference_tables(request):
+    """The legal parameters and the IRL table are seeded by data migrations, which the flush after each
+    transactional test empties: a transactional test seeds them again, with the same functions."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
+    )
+    if not transactional and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from habiter.core.models import LegalParameter
+
+    if not LegalParameter.objects.exists():
+        for module in SEED_MIGRATIONS:
+            importlib.import_module(module).seed(apps, None)

@@ -8,6 +8,10 @@ urlpatterns = [
     path("menages/", include("habiter.people.urls")),
     path("accompagnement/", include("habiter.support.urls")),
     path("accueil/", include("habiter.reception.urls")),
+    path("parc/", include("habiter.housing.urls")),
+    path("baux/", include("habiter.leases.urls")),
+    path("comptabilite/", include("habiter.ledger.urls")),
+    path("prevention/", include("habiter.evictions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

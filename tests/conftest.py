@@ -1,3 +1,3 @@
 """Fixtures of the cross-app tests: the shared `world` of habiter/conftest.py, made available here."""
 
-from habiter.conftest import world  # noqa: F401 - re-exported as a fixture for this directory
+from habiter.conftest import reference_tables, world  # noqa: F401 - re-exported as fixtures for this directory

@@ -38,22 +38,24 @@ from habiter.support.models import (
     SupportAgreement,
     SupportMeasure,
 )
+from tests.authz_common import (
+    ACTORS,
+    ANONYMOUS,
+    HOME,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SAVED,
+    SCOPES,
+    extension_for,
+    extensions,
+)
 
 pytestmark = pytest.mark.django_db
 
 SKIPPED_NAMESPACES = {"admin", "api-v1"}
-ANONYMOUS = "anonymous"
-ROLES = [role.value for role in Role]
-ACTORS = [ANONYMOUS, *ROLES]
-SCOPES = ("own_team", "other_team", "other_org")
-
-# Outcomes, as compared: a status code, or where a redirect goes.
-OK = "200"
-NOT_FOUND = "404"
-NOT_ALLOWED = "405"
-LOGIN = "302 → login page"
-HOME = "302 → home page"
-SAVED = "302 → after a successful write"
 
 
 # --- the URLconf -----------------------------------------------------------------------------------
@@ -167,6 +169,7 @@ EXPECTED = {
     "core:logout": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, NOT_ALLOWED)},  # POST only
     "core:otp_verify": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, HOME)},  # no second factor: nothing to verify
     "core:account": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:legal_parameters": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:otp_enrol": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:api_tokens": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:api_token_revoke": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (OK, NOT_FOUND, NOT_FOUND))},
@@ -257,6 +260,8 @@ EXPECTED = {
     },
     "support:programme_toggle": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},
 }
+for _extension in extensions().values():
+    EXPECTED |= _extension.EXPECTED
 
 # The URLs with parameters that accept POST: the same scoping as GET, and nothing written out of scope.
 CASE_FILE_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in CASE_FILE.items()}
@@ -306,6 +311,9 @@ POST_UNSCOPED = {
     "support:appointment_create",
     "support:calendar_feed",
 }
+for _extension in extensions().values():
+    POST_EXPECTED |= _extension.POST_EXPECTED
+    POST_UNSCOPED |= _extension.POST_UNSCOPED
 
 
 def _a_pdf(name="avis.pdf"):
@@ -462,6 +470,8 @@ class Scenario:
             "key": lambda: f"cle-inconnue-{scope}",
             "programme_id": lambda: self.programme(scope).pk,
         }
+        if extension := extension_for(route.name):  # an app's own rows fill its URL parameters
+            fillers |= extension.fillers(self, actor, scope)
         unknown = set(route.params) - set(fillers)
         assert not unknown, f"{route.name}: no value for the URL parameter(s) {unknown}; add them to Scenario.kwargs"
         return {param: fillers[param]() for param in route.params}
@@ -562,6 +572,8 @@ def test_every_url_accepting_post_has_expectations(scenario):
 
 def _post_data(route_name, scenario, actor, scope):
     """Valid form data: what the write would save if the actor were allowed."""
+    if extension := extension_for(route_name):
+        return extension.post_data(route_name, scenario, actor, scope)
     if route_name == "reception:session_create":
         director = scenario.world.users["director"]
         return {
@@ -632,6 +644,8 @@ def _post_data(route_name, scenario, actor, scope):
 
 def _state(route_name, scenario, actor, scope):
     """What the POST would change, to check that nothing is written when it is refused."""
+    if extension := extension_for(route_name):
+        return extension.state(route_name, scenario, actor, scope)
     if route_name == "reception:session_create":
         return WorkshopSession.objects.filter(workshop=scenario.workshop(scope)).count()
     if route_name == "reception:enrolment_add":

@@ -3,8 +3,6 @@ escaped, and a Content-Security-Policy without inline script or style."""
 
 import re
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
@@ -34,6 +32,7 @@ from habiter.support.models import (
     SupportMeasure,
     SupportPlan,
 )
+from tests.authz_common import CsrfCase, extension_for, extensions, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -104,21 +103,7 @@ def household_create_data(name):
 # --- CSRF -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class CsrfCase:
-    """A POST endpoint: the page whose form it serves, the client to use, the data, what is saved."""
-
-    client: Client
-    form_page: str
-    url: str
-    data: dict
-    saved: Callable[[], bool]
-
-
-def _logged_in(user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
+_logged_in = logged_in
 
 
 def _csrf_case(name, world) -> CsrfCase:
@@ -128,6 +113,8 @@ def _csrf_case(name, world) -> CsrfCase:
     detail = reverse("people:household_detail", args=[household.pk])
     if name.startswith("reception:"):
         return _reception_csrf_case(name, world)
+    if extension := extension_for(name):
+        return extension.csrf_case(name, world)
     if name == "core:login":
         client = Client(enforce_csrf_checks=True)
         url = reverse("core:login")
@@ -450,6 +437,8 @@ CSRF_CASES = {
     "support:catalogue",
     "support:programme_toggle",
 }
+for _extension in extensions().values():
+    CSRF_CASES |= _extension.CSRF_CASES
 
 
 def _accepts_post(name, params, world) -> bool:
@@ -468,6 +457,8 @@ def _accepts_post(name, params, world) -> bool:
         "key": "cle-inconnue",
         "programme_id": Programme.objects.filter(organisation=world.organisation).first().pk,
     }
+    for extension in extensions().values():
+        values |= extension.post_probe_values(world)
     assert set(params) <= set(values), f"{name}: no value for the URL parameters {set(params) - set(values)}"
     client = Client()
     client.force_login(director)

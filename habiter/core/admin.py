@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 
-from .models import AuditEvent, Organisation, Team, User
+from . import services
+from .models import AuditEvent, LegalParameter, Organisation, Team, User
 
 
 @admin.register(Organisation)
@@ -47,3 +49,42 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LegalParameter)
+class LegalParameterAdmin(admin.ModelAdmin):
+    """The dated legal parameters (DOMAIN.md §10): operators change an UNCONFIRMED value or add the period of a
+    new rule; a row is never deleted, so past computations stay explainable."""
+
+    list_display = ["key", "territory", "value", "valid_from", "valid_to", "status", "rule"]
+    list_filter = ["status", "territory", "rule"]
+    search_fields = ["key", "label"]
+    readonly_fields = ["changed_by", "created_at", "updated_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.legal_parameter_save(actor=request.user, parameter=obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form):
+            """Refuse, on the form, a row that would overlap another period of the same key."""
+
+            def clean(self):
+                data = super().clean()
+                from .legal import LegalParameters
+
+                candidate = self.instance
+                for field, value in data.items():
+                    setattr(candidate, field, value)
+                others = LegalParameter.objects.exclude(pk=candidate.pk)
+                try:
+                    LegalParameters([*others, candidate])
+                except ValueError as error:
+                    raise ValidationError(str(error)) from None
+                return data
+
+        return CheckedForm

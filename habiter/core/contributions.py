@@ -15,11 +15,15 @@ ROLE_SUMMARIES = {
         "Vous trouvez un ménage et ses coordonnées ; un bénévole n'agit jamais seul sur un dossier."
     ),
     Role.RENTAL_MANAGER: gettext_lazy(
-        "La gestion locative (logements, baux, loyers) vient avec les prochains modules."
+        "Vous gérez les propriétaires, les logements, la captation, les baux et les révisions de loyer."
     ),
-    Role.ACCOUNTANT: gettext_lazy("La comptabilité (loyers, encaissements, relevés) vient avec les prochains modules."),
+    Role.ACCOUNTANT: gettext_lazy(
+        "Vous consultez les logements et les baux ; la comptabilité (loyers, encaissements, relevés) vient avec "
+        "le prochain module."
+    ),
     Role.TECHNICIAN: gettext_lazy(
-        "Les interventions techniques et états des lieux viennent avec les prochains modules."
+        "Vous voyez les interventions techniques et les états des lieux ; les dossiers des ménages ne vous sont pas "
+        "ouverts."
     ),
     Role.HOST: gettext_lazy("La pension de famille (résidents, conseils de maison) vient avec les prochains modules."),
 }
@@ -49,6 +53,8 @@ def register():
     registry.register_audit_actions(
         {
             "api_token.create": gettext_lazy("Création d'un jeton d'API"),
+            "legal_parameter.create": gettext_lazy("Ajout d'un paramètre légal"),
+            "legal_parameter.change": gettext_lazy("Modification d'un paramètre légal"),
             "api_token.revoke": gettext_lazy("Révocation d'un jeton d'API"),
             "otp.enrol": gettext_lazy("Activation de la double authentification"),
             "organisation.create": gettext_lazy("Création de l'association"),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .audit import current_ip
+from .backends import user_has_confirmed_device
 
 
 def client_ip(request) -> str | None:
@@ -47,9 +48,7 @@ class SecondFactorMiddleware:
             return None
         if user.is_verified():
             return None
-        from django_otp import user_has_device
-
-        if user_has_device(user):
+        if user_has_confirmed_device(user):
             query = QueryDict(mutable=True)
             query["next"] = request.get_full_path()  # encoded: an address with "&" comes back whole
             return redirect(f"{reverse('core:otp_verify')}?{query.urlencode(safe='/')}")

@@ -157,3 +157,59 @@ class ApiToken(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class LegalStatus(models.TextChoices):
+    CONFIRMED = "CONFIRMED", _("Confirmé")
+    PARTIAL = "PARTIAL", _("Partiel")
+    UNCONFIRMED = "UNCONFIRMED", _("À confirmer")
+
+
+class LegalParameter(TimeStamped):
+    """A number or date the law sets, valid over a period, with its source (DOMAIN.md §10).
+
+    The rules read these instead of constants: when the law changes, a new row with a new `valid_from` is
+    added and the old one is closed, so past computations stay explainable. Seeded from
+    `habiter/core/legal_parameters.csv`; directors change them on the legal parameters page.
+    """
+
+    key = models.CharField(_("clé"), max_length=80)
+    territory = models.CharField(_("territoire"), max_length=20, default="metropole")
+    value = models.CharField(_("valeur"), max_length=200)
+    valid_from = models.DateField(_("valable à partir du"), null=True, blank=True)
+    valid_to = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=LegalStatus.choices)
+    rule = models.CharField(_("règle"), max_length=40, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    label = models.CharField(_("libellé"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["key", "territory", "valid_from"]
+        verbose_name = _("paramètre légal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "territory", "valid_from"],
+                condition=models.Q(valid_from__isnull=False),
+                name="legal_parameter_unique_start",
+                violation_error_message=_("Ce paramètre a déjà une valeur à partir de cette date."),
+            ),
+            models.UniqueConstraint(
+                fields=["key", "territory"],
+                condition=models.Q(valid_from__isnull=True),
+                name="legal_parameter_unique_open_start",
+                violation_error_message=_("Ce paramètre a déjà une valeur sans date de début."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="legal_parameter_period",
+                violation_error_message=_("La fin de validité ne peut pas précéder son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.territory}) = {self.value}"

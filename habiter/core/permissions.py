@@ -8,6 +8,17 @@ CASEWORK_ROLES = frozenset({Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER})
 SEARCH_ONLY_ROLES = frozenset({Role.RECEPTIONIST, Role.VOLUNTEER})
 
 
+def role_in(roles):
+    """A predicate true for the users whose role is one of `roles`."""
+    roles = frozenset(roles)
+
+    @rules.predicate
+    def predicate(user):
+        return getattr(user, "role", None) in roles
+
+    return predicate
+
+
 @rules.predicate
 def has_organisation(user):
     return bool(getattr(user, "organisation_id", None)) and user.is_active

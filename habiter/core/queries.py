@@ -2,6 +2,28 @@
 
 from .models import AuditEvent, User
 
+# What a page needs of a user it names (`str(user)`: full name, else user name); the rest of the row (password
+# hash, flags, dates…) is left unread.
+USER_UNSHOWN_FIELDS = (
+    "password",
+    "last_login",
+    "is_superuser",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+    "organisation",
+    "team",
+    "role",
+)
+
+
+def named_users_only(queryset, *relations):
+    """`queryset` (with `relations` select_related) reading only the names of the users those relations lead to."""
+    return queryset.select_related(*relations).defer(
+        *(f"{relation}__{name}" for relation in relations for name in USER_UNSHOWN_FIELDS)
+    )
+
 
 def audit_events_for(user, *, actor_id=None, household_id=None, date_from=None, date_to=None):
     """The audit log of the user's organisation, filtered; empty for anyone but a director."""

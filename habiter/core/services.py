@@ -5,14 +5,15 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
-from .models import ApiToken, Organisation, Team
+from .legal import LegalParameters
+from .models import ApiToken, LegalParameter, Organisation, Team
 from .registry import organisation_setups
 
 TOKEN_PREFIX = "hab_"  # noqa: S105 - a public marker, not a secret
@@ -107,3 +108,31 @@ def organisation_create(*, name: str, team_names=()) -> Organisation:
             setup(organisation)
         audit_record(actor=None, action="organisation.create", obj=organisation, organisation=organisation)
     return organisation
+
+
+# --- legal parameters ---------------------------------------------------------------------------------------
+
+
+def legal_parameter_save(*, actor, parameter: LegalParameter) -> LegalParameter:
+    """Save a new or changed legal parameter (platform operators only): the table must still hold together —
+    one value per day for each key and territory — and the change is written to the audit log. Rows are never
+    deleted: a rule that changes gets a new period."""
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    with transaction.atomic():
+        others = LegalParameter.objects.select_for_update().exclude(pk=parameter.pk)
+        try:
+            LegalParameters([*others, parameter])
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        created = parameter._state.adding
+        parameter.changed_by = actor
+        parameter.full_clean()
+        parameter.save()
+        audit_record(
+            actor=actor,
+            action="legal_parameter.create" if created else "legal_parameter.change",
+            obj=parameter,
+            detail={"key": parameter.key, "territory": parameter.territory, "value": parameter.value},
+        )
+    return parameter

@@ -14,5 +14,6 @@ urlpatterns = [
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<uuid:token_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("journal/", views.audit_log, name="audit_log"),
+    path("parametres-legaux/", views.legal_parameter_list, name="legal_parameters"),
     path("sante/", views.health, name="health"),
 ]

@@ -158,3 +158,13 @@ def audit_log(request):
         "core/audit_log.html",
         {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )
+
+
+@require_GET
+def legal_parameter_list(request):
+    """The legal numbers the rules apply, each with its period, status and source (read-only here; the
+    platform's operators change them)."""
+    from .models import LegalParameter
+
+    parameters = LegalParameter.objects.order_by("key", "territory", "valid_from")
+    return render(request, "core/legal_parameters.html", {"parameters": parameters})

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.form_rendering import RenderedOnce
 from habiter.core.models import Role, Team
 
 from . import queries
@@ -129,7 +130,7 @@ MemberFormSet = forms.formset_factory(
 )
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(RenderedOnce, forms.ModelForm):
     required_css_class = "required"
 
     class Meta:

@@ -154,9 +154,14 @@ class Person(OrganisationScoped):
     @property
     def summary(self) -> str:
         """Name and birth date, as the search results show them."""
-        if self.birth_date:
-            return f"{self.first_name} {self.last_name} ({self.birth_date:%d/%m/%Y})"
-        return str(self)
+        return person_summary(self.first_name, self.last_name, self.birth_date)
+
+
+def person_summary(first_name: str, last_name: str, birth_date) -> str:
+    """ "Anna Mercier (12/03/1985)", or the name alone without a birth date."""
+    if birth_date:
+        return f"{first_name} {last_name} ({birth_date:%d/%m/%Y})"
+    return f"{first_name} {last_name}"
 
 
 class HouseholdNote(OrganisationScoped):

@@ -3,9 +3,10 @@
 from django.db.models import Prefetch, Q
 
 from habiter.core.models import AuditEvent, Role, User
+from habiter.core.queries import named_users_only
 
 from . import rules as people_rules
-from .models import Concern, ConcernCategory, Household, HouseholdNote, Person
+from .models import Concern, ConcernCategory, Household, HouseholdNote, Person, person_summary
 
 WRITE_ACTIONS = ("household.create", "household.update", "person.create", "person.update")
 
@@ -61,6 +62,37 @@ def household_list(user, text: str = ""):
     )
 
 
+def household_results(user, text: str = ""):
+    """The search page's rows: only the columns it shows (name, contact, referent); their members come from
+    `with_member_summaries`."""
+    return (
+        household_search(households_searchable_by(user), text)
+        .select_related("referent")
+        .only("name", "phone", "email", "postal_code", "city", *(f"referent__{f}" for f in USER_NAME_FIELDS))
+        .order_by("name", "id")
+    )
+
+
+USER_NAME_FIELDS = ("first_name", "last_name", "username")  # what str(user) shows
+
+
+def with_member_summaries(households) -> list:
+    """The households as a list, each with `member_summaries` (the members' `Person.summary`, oldest first),
+    read in one query of four columns."""
+    households = list(households)
+    summaries = {household.pk: [] for household in households}
+    members = (
+        Person.objects.filter(household_id__in=list(summaries))
+        .order_by("birth_date", "last_name")
+        .values_list("household_id", "first_name", "last_name", "birth_date")
+    )
+    for household_id, first_name, last_name, birth_date in members:
+        summaries[household_id].append(person_summary(first_name, last_name, birth_date))
+    for household in households:
+        household.member_summaries = summaries[household.pk]
+    return households
+
+
 def household_for_page(user, household_id):
     """One household the user may open, with what its page shows; raises DoesNotExist otherwise."""
     return (
@@ -80,7 +112,7 @@ def visible_concerns(user, household):
 
 
 def notes_visible_to(user, household):
-    notes = HouseholdNote.objects.filter(household=household).select_related("author")
+    notes = named_users_only(HouseholdNote.objects.filter(household=household), "author")
     if not user.has_perm("people.view_restricted", household):
         notes = notes.filter(restricted=False)
     return notes
@@ -100,7 +132,7 @@ def concern_choices(user, household=None):
 
 
 def write_events(household):
-    return AuditEvent.objects.filter(household_id=household.pk, action__in=WRITE_ACTIONS).select_related("actor")
+    return named_users_only(AuditEvent.objects.filter(household_id=household.pk, action__in=WRITE_ACTIONS), "actor")
 
 
 def last_change(household):

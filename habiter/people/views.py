@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -5,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,13 +27,28 @@ def _visible_household_or_404(user, household_id) -> Household:
         raise Http404 from None
 
 
+_SAMPLE_ID = uuid.UUID(int=0)
+
+
+def _household_url_maker():
+    """`reverse("people:household_detail", args=[pk])` for many rows: one reverse, then the id put in its
+    place (the path converter writes a UUID as `str(uuid)`)."""
+    sample = reverse("people:household_detail", args=[_SAMPLE_ID])
+    head, tail = sample.split(str(_SAMPLE_ID))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 @require_GET
 def household_list(request):
     if not request.user.has_perm("people.search_household"):
         raise Http404
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(queries.household_list(request.user, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.household_results(request.user, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.with_member_summaries(page.object_list)
+    detail_url = _household_url_maker()
+    for household in page.object_list:
+        household.url = detail_url(household.pk)
     context = {
         "form": form,
         "page": page,

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from habiter.core.models import Role, User
+from habiter.core.queries import named_users_only
 from habiter.people.models import Person
 from habiter.people.queries import household_search, households_searchable_by
 
@@ -36,7 +37,7 @@ def desk_visits_today_count(user) -> int:
 
 
 def desk_visits_of(household):
-    return DeskVisit.objects.filter(household=household).select_related("recorded_by", "referral_worker")
+    return named_users_only(DeskVisit.objects.filter(household=household), "recorded_by", "referral_worker")
 
 
 def referral_worker_choices(user):

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "habiter.people",
     "habiter.support",
     "habiter.reception",
+    "habiter.housing",
+    "habiter.leases",
+    "habiter.ledger",
+    "habiter.evictions",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +93,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose read of the session's user also tells whether it has a second factor.
+    "habiter.core.backends.UserBackend",
 ]
 # ASVS 2.1 / CNIL 2022 recommendation: length over composition, and a list of common passwords.
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +10,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import Appointment, MeasureStatus, SupportPlan
+from .models import Appointment, MeasureStatus
 
 STATUS_TITLES = {
     MeasureStatus.REQUESTED: gettext_lazy("Mesure demandée : %(programme)s"),
@@ -47,15 +46,39 @@ def _interventions(household, user):
     return cached
 
 
+def _plan(household):
+    """The plan (or None) with its author and number of goals, read once per page for the panel and the
+    timeline."""
+    if "_support_plan" not in household.__dict__:
+        household.__dict__["_support_plan"] = queries.plan_summary(household)
+    return household.__dict__["_support_plan"]
+
+
+def _plan_goals(household, user):
+    """The plan's goals this user may see, read once per page for the timeline and the intervention form."""
+    cached = household.__dict__.get("_support_plan_goals")
+    if cached is None:
+        cached = household.__dict__["_support_plan_goals"] = queries.plan_goals(user, household, _plan(household))
+    return cached
+
+
 def interventions_panel(household, user):
     if not user.has_perm("support.manage_measure", household):
         return None
     from .forms import InterventionForm
+    from .models import GoalStatus
 
     interventions = _interventions(household, user)
+    may_restrict = user.has_perm("people.view_restricted", household)
     return {
         "household": household,
-        "form": InterventionForm(household=household, may_restrict=user.has_perm("people.view_restricted", household)),
+        "form": InterventionForm(
+            household=household,
+            may_restrict=may_restrict,
+            # The choices from the rows the page has already read (same filters as the form's own queries).
+            measure_choices=[m for m in _measures(household) if m.status != MeasureStatus.CLOSED],
+            goal_choices=[g for g in _plan_goals(household, user) if g.status == GoalStatus.OPEN],
+        ),
         "count": len(interventions),
         "minutes": sum(i.duration_minutes for i in interventions),
     }
@@ -86,8 +109,7 @@ def intervention_events(household, user):
 def plan_panel(household, user):
     if not user.has_perm("support.manage_measure", household):
         return None
-    plan = SupportPlan.objects.filter(household=household).annotate(goal_count=Count("goals")).first()
-    return {"household": household, "plan": plan}
+    return {"household": household, "plan": _plan(household)}
 
 
 def documents_panel(household, user):
@@ -143,7 +165,9 @@ def plan_events(household, user):
     allowed), in three queries."""
     if not user.has_perm("support.manage_measure", household):
         return
-    for title, when, actor, body in queries.plan_history(user, household):
+    plan = _plan(household)
+    goals = _plan_goals(household, user)
+    for title, when, actor, body in queries.plan_history(user, household, plan=plan, goals=goals):
         yield registry.TimelineEvent(when=when, kind="plan", title=title, body=body, actor=actor)
 
 

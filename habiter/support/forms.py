@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.form_rendering import RenderedOnce
+
 from . import queries
 from . import rules as support_rules
 from .models import (
@@ -81,7 +83,7 @@ class OutcomeForm(forms.Form):
     label = forms.CharField(label=_("Nouvelle issue"), max_length=200)
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(RenderedOnce, forms.Form):
     """The quick-add form of the household page: type, note, save — date and duration are prefilled."""
 
     required_css_class = "required"
@@ -101,7 +103,9 @@ class InterventionForm(forms.Form):
     back_office = forms.BooleanField(label=_("Hors présence de la personne (back-office)"), required=False)
     restricted = forms.BooleanField(label=_("Note confidentielle"), required=False)
 
-    def __init__(self, *args, household, may_restrict, **kwargs):
+    def __init__(self, *args, household, may_restrict, measure_choices=None, goal_choices=None, **kwargs):
+        """`measure_choices` and `goal_choices`: the rows the querysets below would list, when the caller has
+        them already (the household page); the querysets still validate what is posted."""
         kwargs.setdefault("auto_id", "intervention_%s")  # unique ids beside the note form on the household page
         super().__init__(*args, **kwargs)
         self.initial.setdefault("occurred_on", timezone.localdate())
@@ -112,6 +116,12 @@ class InterventionForm(forms.Form):
             goals = goals.exclude(life_area=LifeArea.HEALTH)
         self.fields["goal"].queryset = goals
         self.fields["goal"].empty_label = _("(aucun)")
+        for name, rows in (("measure", measure_choices), ("goal", goal_choices)):
+            if rows is not None:
+                field = self.fields[name]
+                field.choices = [("", field.empty_label)] + [
+                    (field.prepare_value(row), field.label_from_instance(row)) for row in rows
+                ]
         if not may_restrict:
             del self.fields["restricted"]
 
@@ -186,7 +196,7 @@ class SignatureForm(forms.Form):
         self.initial.setdefault("signed_on", timezone.localdate())
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(RenderedOnce, forms.Form):
     required_css_class = "required"
     kind = forms.ChoiceField(label=_("Type de document"), choices=[("", _("— Choisir —")), *DocumentKind.choices])
     file = forms.FileField(

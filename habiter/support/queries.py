@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from habiter.core.queries import named_users_only
 from habiter.people.queries import households_visible_to
 
 from .models import (
@@ -33,10 +34,8 @@ def outcomes_for(user, *, active_only=True):
 
 def measures_of(household):
     """A household's measures with what the panel and the timeline show, in two queries."""
-    return (
-        SupportMeasure.objects.filter(household=household)
-        .select_related("programme", "outcome")
-        .prefetch_related(Prefetch("status_changes", queryset=MeasureStatusChange.objects.select_related("actor")))
+    return household.measures.select_related("programme", "outcome").prefetch_related(
+        Prefetch("status_changes", queryset=named_users_only(MeasureStatusChange.objects, "actor"))
     )
 
 
@@ -49,7 +48,9 @@ def measure_for(user, measure_id) -> SupportMeasure:
 
 def interventions_visible_to(user, household):
     """A household's interventions; restricted ones only for the referent, the team lead and the director."""
-    interventions = Intervention.objects.filter(household=household).select_related("author", "measure__programme")
+    interventions = named_users_only(
+        Intervention.objects.filter(household=household).select_related("measure__programme"), "author"
+    )
     if not user.has_perm("people.view_restricted", household):
         interventions = interventions.filter(restricted=False)
     return interventions
@@ -103,7 +104,7 @@ def measures_ending(user, *, within_days=30):
 
 
 def documents_of(household):
-    return Document.objects.filter(household=household).select_related("uploaded_by")
+    return named_users_only(Document.objects.filter(household=household), "uploaded_by")
 
 
 def document_for(user, document_id) -> Document:
@@ -173,20 +174,45 @@ def day_appointments(user, day):
 
 
 def household_appointments(household):
-    return Appointment.objects.filter(household=household).select_related("worker").order_by("starts_at")
+    return named_users_only(Appointment.objects.filter(household=household), "worker").order_by("starts_at")
 
 
-def plan_history(user, household):
-    """(title, when, actor, body) of the plan's events, for the household's timeline."""
-    from django.utils.translation import gettext as _
+def plan_summary(household):
+    """The household's plan with its author and its number of goals (all of them), or None."""
+    from django.db.models import Count
 
-    plan = SupportPlan.objects.filter(household=household).select_related("created_by").first()
+    return (
+        named_users_only(SupportPlan.objects.filter(household=household), "created_by")
+        .annotate(goal_count=Count("goals"))
+        .first()
+    )
+
+
+def plan_goals(user, household, plan):
+    """The plan's goals the user may see (health goals only for the referent, the team lead and the director)."""
     if plan is None:
         return []
-    events = [(_("Projet personnalisé commencé"), plan.created_at, str(plan.created_by), "")]
     goals = PlanGoal.objects.filter(plan=plan)
     if not user.has_perm("people.view_restricted", household):
         goals = goals.exclude(life_area=LifeArea.HEALTH)
+    return list(goals)
+
+
+_UNREAD = object()
+
+
+def plan_history(user, household, plan=_UNREAD, goals=None):
+    """(title, when, actor, body) of the plan's events, for the household's timeline; `plan` (with its
+    `created_by`, or None) and `goals` (`plan_goals`) when the caller has already read them."""
+    from django.utils.translation import gettext as _
+
+    if plan is _UNREAD:
+        plan = SupportPlan.objects.filter(household=household).select_related("created_by").first()
+    if plan is None:
+        return []
+    events = [(_("Projet personnalisé commencé"), plan.created_at, str(plan.created_by), "")]
+    if goals is None:
+        goals = plan_goals(user, household, plan)
     for goal in goals:
         title = _("Objectif : %(title)s (%(area)s)") % {"title": goal.title, "area": goal.get_life_area_display()}
         events.append((title, goal.created_at, "", goal.person_words))

@@ -5,6 +5,8 @@ No database and no Django imports here.
 
 from datetime import date
 
+from habiter.core.dates import add_months
+
 REQUESTED = "requested"
 ACTIVE = "active"
 SUSPENDED = "suspended"
@@ -67,15 +69,6 @@ def intervention_error(occurred_on: date, duration_minutes: int, today: date) ->
     elif duration_minutes > MAX_INTERVENTION_MINUTES:
         errors["duration_minutes"] = "Une intervention ne peut pas durer plus de 12 heures."
     return errors
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has fewer days (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    next_month_first = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month_first - date.resolution).day
-    return date(year, month, min(day.day, last_day))
 
 
 def next_review(last: date, rhythm_months: int) -> date:

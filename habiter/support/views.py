@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from habiter.core import registry
 from habiter.core.forms import apply_validation_error
+from habiter.core.pdf import pdf_response
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -42,7 +43,6 @@ from .models import (
     SupportAgreement,
     SupportMeasure,
 )
-from .pdf import pdf_response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,4 @@
-"""PDF documents rendered from Django templates with WeasyPrint (plans, agreements)."""
+"""PDF documents rendered from Django templates with WeasyPrint (plans, agreements, letters)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string

@@ -1,0 +1,120 @@
+"""What a logged-in request costs in SQL queries: the floor every page pays before its own work."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+HEALTH = reverse("core:health")
+
+
+def test_a_logged_in_request_reads_the_session_and_the_user_with_its_second_factor_in_two_queries(client, world):
+    client.force_login(world.users["director"])
+    client.get(HEALTH)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HEALTH).status_code == 200
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_a_second_factor_confirmed_during_the_session_is_asked_for_at_the_next_request(client, world):
+    user = world.users["director"]
+    client.force_login(user)
+    assert client.get(reverse("core:home")).status_code == 200
+    device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=False)
+    assert client.get(reverse("core:home")).status_code == 200  # not confirmed: not a second factor yet
+    device.confirmed = True
+    device.save()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:otp_verify"))
+
+
+def test_the_search_reads_its_rows_and_their_members_in_three_queries_however_many_rows(client, world):
+    from datetime import date
+
+    from habiter.people.tests.factories import make_household
+
+    director = world.users["director"]
+    for i in range(6):
+        members = [
+            {"first_name": f"Anna{i}", "last_name": "Mercier", "birth_date": date(1980, 1, 1 + i), "relation": "head"},
+            {"first_name": f"Léo{i}", "last_name": "Mercier", "birth_date": None, "relation": "child"},
+        ]
+        make_household(director, name=f"Mercier {i}", members=members)
+    client.force_login(director)
+    url = reverse("people:household_list") + "?q=mercier"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) == 2 + 3, [q["sql"] for q in queries]  # session and user, then count, rows, members
+    body = response.content.decode()
+    assert "Anna0 Mercier (01/01/1980)" in body
+    assert "Léo5 Mercier" in body
+
+
+def _household_with_plan_and_measures(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from habiter.support import services as support_services
+    from habiter.support.models import Programme
+
+    director, household = world.users["director"], world.own_household
+    today = timezone.localdate()
+    for code in ("avdl", "asll"):
+        support_services.measure_open(
+            actor=director,
+            household_id=household.pk,
+            programme_id=Programme.objects.get(organisation=world.organisation, code=code).pk,
+            start_date=today - timedelta(days=10),
+        )
+    plan = support_services.plan_start(actor=director, household_id=household.pk, started_on=today)
+    support_services.goal_add(actor=director, plan_id=plan.pk, life_area="housing", title="Trouver un logement")
+    support_services.goal_add(actor=director, plan_id=plan.pk, life_area="health", title="Voir un médecin")
+    return household
+
+
+def test_the_intervention_form_shows_the_same_choices_from_the_rows_the_page_read(world):
+    from habiter.people.queries import household_for_page
+    from habiter.support import contributions
+    from habiter.support.forms import InterventionForm
+
+    household = _household_with_plan_and_measures(world)
+    director = world.users["director"]
+    panel = contributions.interventions_panel(household_for_page(director, household.pk), director)
+    alone = str(InterventionForm(household=household, may_restrict=True))
+    assert str(panel["form"]) == alone
+    assert "Voir un médecin" in alone and "Trouver un logement" in alone and "AVDL" in alone.upper()
+    assert "Voir un médecin" not in str(InterventionForm(household=household, may_restrict=False))
+
+
+def test_an_empty_form_rendered_once_changes_with_its_initial_values_and_a_bound_form_shows_its_errors(world):
+    from habiter.people.forms import NoteForm
+
+    empty = str(NoteForm(may_restrict=True))
+    assert str(NoteForm(may_restrict=True)) == empty
+    assert "restricted" not in str(NoteForm(may_restrict=False))
+    assert "Déjà écrit" in str(NoteForm(may_restrict=True, initial={"text": "Déjà écrit"}))
+    bound = str(NoteForm({"text": ""}, may_restrict=True))
+    assert bound != empty and "errorlist" in bound
+
+
+def test_the_household_page_reads_the_plan_and_the_measures_once(client, world):
+    household = _household_with_plan_and_measures(world)
+    client.force_login(world.users["director"])
+    url = reverse("people:household_detail", args=[household.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    plan_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "support_supportplan"')]
+    measure_reads = [q["sql"] for q in queries if 'FROM "support_supportmeasure"' in q["sql"].split(" WHERE ")[0]]
+    assert len(plan_reads) == 1, plan_reads
+    assert len(measure_reads) == 1, measure_reads
+    body = response.content.decode()
+    assert "Trouver un logement" in body and "2 objectifs" in body

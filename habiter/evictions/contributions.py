@@ -1,0 +1,75 @@
+"""What `evictions` adds to the household page and timeline, the home page and the audit log."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from habiter.core import registry
+
+from . import queries
+
+
+def _cases(household, user):
+    cached = household.__dict__.get("_prevention_cases")
+    if cached is None:
+        cached = household.__dict__["_prevention_cases"] = queries.cases_of_household(user, household)
+    return cached
+
+
+def cases_panel(household, user):
+    if not user.has_perm("evictions.manage_case", household):
+        return None
+    return {"household": household, "cases": _cases(household, user), "fsl": queries.fsl_of_household(user, household)}
+
+
+def case_events(household, user):
+    if not user.has_perm("evictions.manage_case", household):
+        return
+    for case in _cases(household, user):
+        for step in case.steps.all():
+            local = timezone.localtime(step.created_at)
+            yield registry.TimelineEvent(
+                when=local.replace(year=step.on_date.year, month=step.on_date.month, day=step.on_date.day),
+                kind="eviction",
+                title=_("Prévention des expulsions : %(step)s") % {"step": step.get_step_display()},
+                body=step.detail,
+            )
+
+
+def deadlines_panel(user):
+    deadlines = queries.upcoming_deadlines(user, timezone.localdate())
+    return {"deadlines": deadlines} if deadlines else None
+
+
+def register():
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "evictions.cases",
+            gettext_lazy("Prévention des expulsions"),
+            "evictions/panel_household.html",
+            13,
+            cases_panel,
+        )
+    )
+    registry.register_timeline_source(
+        registry.TimelineSource("eviction", gettext_lazy("Prévention des expulsions"), case_events)
+    )
+    registry.register_home_panel(
+        registry.HomePanel("evictions.deadlines", "evictions/panel_deadlines.html", 14, deadlines_panel)
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            87, gettext_lazy("Fonds FSL"), "evictions:fsl_funds", lambda u: u.has_perm("evictions.configure_fsl")
+        )
+    )
+    registry.register_audit_actions(
+        {
+            "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
+            "prevention_case.step": gettext_lazy("Étape d'un dossier de prévention des expulsions"),
+            "prevention_case.close": gettext_lazy("Clôture d'un dossier de prévention des expulsions"),
+            "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
+            "fsl_application.submit": gettext_lazy("Demande au FSL"),
+            "fsl_application.decide": gettext_lazy("Décision du FSL"),
+            "fsl_application.paid": gettext_lazy("Versement du FSL"),
+        }
+    )

@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AidForm, CaseOutcome, FslDecision, FslPurpose, LandlordKind, Step
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+class CaseOpenForm(forms.Form):
+    dwelling_address = forms.CharField(label=_("Logement (adresse)"), max_length=300)
+    landlord_name = forms.CharField(label=_("Bailleur"), max_length=200)
+    landlord_kind = forms.ChoiceField(label=_("Type de bailleur"), choices=LandlordKind.choices)
+    lease_signed_on = forms.DateField(label=_("Bail signé le"), widget=DATE)
+    contractual_months = forms.IntegerField(
+        label=_("Délai du commandement prévu au bail, en mois (baux signés avant le 29/07/2023)"),
+        min_value=1,
+        max_value=6,
+        initial=2,
+    )
+    debt = forms.DecimalField(label=_("Dette (€)"), **MONEY)
+    monthly_amount = forms.DecimalField(
+        label=_("Loyer et charges mensuels (€), net de l'aide au logement versée au bailleur"), **MONEY
+    )
+    first_unpaid_on = forms.DateField(label=_("Premier impayé le"), widget=DATE)
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label=_("Étape"), choices=Step.choices)
+    on_date = forms.DateField(label=_("Date"), widget=DATE)
+    hearing_on = forms.DateField(label=_("Date d'audience (pour une assignation)"), widget=DATE, required=False)
+    detail = forms.CharField(
+        label=_("Précisions (qui, quoi, recommandation, décision)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Issue"), choices=CaseOutcome.choices)
+    closed_on = forms.DateField(label=_("Clos le"), widget=DATE)
+
+
+class FslFundForm(forms.Form):
+    department = forms.CharField(label=_("Département (numéro)"), max_length=3)
+    name = forms.CharField(label=_("Nom du fonds"), max_length=200)
+    address = forms.CharField(
+        label=_("Adresse (portée sur les commandements de payer)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FslApplicationForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("Fonds"), queryset=None)
+    purpose = forms.ChoiceField(label=_("Objet"), choices=FslPurpose.choices)
+    aid_form = forms.ChoiceField(label=_("Forme de l'aide"), choices=AidForm.choices)
+    amount_asked = forms.DecimalField(
+        label=_("Montant demandé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    submitted_on = forms.DateField(label=_("Déposée le"), widget=DATE)
+    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds
+
+
+class FslDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"), choices=[(FslDecision.GRANTED, _("Accordée")), (FslDecision.REFUSED, _("Refusée"))]
+    )
+    decided_on = forms.DateField(label=_("Décidée le"), widget=DATE)
+    amount_granted = forms.DecimalField(
+        label=_("Montant accordé (€)"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+
+
+class FslPaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Versée le"), widget=DATE)

@@ -1,0 +1,197 @@
+"""Eviction-prevention cases: a household's unpaid rent followed step by step through the procedure."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+from habiter.people.models import Household
+
+from . import rules as eviction_rules
+
+
+class LandlordKind(models.TextChoices):
+    NATURAL_PERSON = "natural_person", _("Personne physique")
+    FAMILY_COMPANY = "family_company", _("SCI familiale")
+    LEGAL_PERSON = "legal_person", _("Personne morale (bailleur social, société…)")
+    ASSOCIATION = "association", _("L'association elle-même")
+
+
+class CaseOutcome(models.TextChoices):
+    DEBT_SETTLED = "debt_settled", _("Dette réglée")
+    PLAN_RESPECTED = "plan_respected", _("Plan d'apurement respecté")
+    REHOUSED = "rehoused", _("Relogement")
+    LEFT = "left", _("Départ du logement")
+    EVICTED = "evicted", _("Expulsion")
+
+
+class PreventionCase(OrganisationScoped):
+    """One household's unpaid rent on one dwelling, from the first unpaid month to the case's end."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="prevention_cases")
+    dwelling_address = models.CharField(_("logement (adresse)"), max_length=300)
+    landlord_name = models.CharField(_("bailleur"), max_length=200)
+    landlord_kind = models.CharField(_("type de bailleur"), max_length=20, choices=LandlordKind.choices)
+    lease_signed_on = models.DateField(_("bail signé le"))
+    contractual_months = models.PositiveSmallIntegerField(
+        _("délai du commandement prévu au bail (mois)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("Pour un bail signé avant le 29/07/2023 ; depuis, le délai est de six semaines."),
+    )
+    debt = models.DecimalField(_("dette (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    monthly_amount = models.DecimalField(
+        _("loyer et charges mensuels (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Net de l'aide au logement quand elle est versée au bailleur."),
+    )
+    first_unpaid_on = models.DateField(_("premier impayé le"))
+    opened_on = models.DateField(_("ouvert le"))
+    closed_on = models.DateField(_("clos le"), null=True, blank=True)
+    outcome = models.CharField(_("issue"), max_length=20, choices=CaseOutcome.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_on", "-created_at"]
+        verbose_name = _("dossier de prévention des expulsions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True, outcome="")
+                | models.Q(closed_on__isnull=False) & ~models.Q(outcome=""),
+                name="prevention_case_closed_with_outcome",
+                violation_error_message=_("Un dossier clos a une issue, et seulement lui."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} — {self.dwelling_address}"
+
+    @property
+    def landlord_is_legal_person(self) -> bool:
+        return self.landlord_kind in (LandlordKind.LEGAL_PERSON, LandlordKind.ASSOCIATION)
+
+
+class Step(models.TextChoices):
+    UNPAID = eviction_rules.UNPAID, _("Impayé constaté")
+    CAF_TOLD = eviction_rules.CAF_TOLD, _("Signalement à la CAF")
+    PAYMENT_ORDER = eviction_rules.PAYMENT_ORDER, _("Commandement de payer")
+    CCAPEX = eviction_rules.CCAPEX, _("Saisine de la CCAPEX")
+    SUMMONS = eviction_rules.SUMMONS, _("Assignation")
+    DIAGNOSIS = eviction_rules.DIAGNOSIS, _("Diagnostic social et financier")
+    HEARING = eviction_rules.HEARING, _("Audience")
+    JUDGMENT = eviction_rules.JUDGMENT, _("Jugement")
+    ORDER_TO_LEAVE = eviction_rules.ORDER_TO_LEAVE, _("Commandement de quitter les lieux")
+    POLICE_REQUEST = eviction_rules.POLICE_REQUEST, _("Demande de concours de la force publique")
+    PREFECT_ANSWER = eviction_rules.PREFECT_ANSWER, _("Réponse du préfet")
+    EVICTION = eviction_rules.EVICTION, _("Expulsion")
+
+
+class CaseStep(OrganisationScoped):
+    """A step of the procedure as it happened, with what it says (hearing date, judgment, recommendation)."""
+
+    case = models.ForeignKey(PreventionCase, on_delete=models.PROTECT, related_name="steps")
+    step = models.CharField(_("étape"), max_length=20, choices=Step.choices)
+    on_date = models.DateField(_("date"))
+    hearing_on = models.DateField(_("date d'audience"), null=True, blank=True)
+    detail = models.TextField(_("précisions (qui, quoi, recommandation, décision)"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on_date", "created_at"]
+        verbose_name = _("étape de la procédure")
+
+    def __str__(self):
+        return f"{self.get_step_display()} — {self.on_date}"
+
+
+class FslFund(OrganisationScoped):
+    """A département's housing solidarity fund (FSL), with its own rules: configurable data per organisation."""
+
+    department = models.CharField(_("département (numéro)"), max_length=3)
+    name = models.CharField(_("nom"), max_length=200)
+    address = models.TextField(_("adresse"), blank=True)
+    active = models.BooleanField(_("proposé"), default=True)
+
+    class Meta:
+        ordering = ["department", "name"]
+        verbose_name = _("fonds de solidarité pour le logement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "department"],
+                name="fsl_fund_one_per_department",
+                violation_error_message=_("Ce département a déjà son fonds."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.department})"
+
+
+class FslPurpose(models.TextChoices):
+    ACCESS_DEPOSIT = "access_deposit", _("Accès : dépôt de garantie")
+    ACCESS_FIRST_RENT = "access_first_rent", _("Accès : premier loyer")
+    ACCESS_MOVING = "access_moving", _("Accès : déménagement, mobilier")
+    ACCESS_INSURANCE = "access_insurance", _("Accès : assurance habitation")
+    MAINTENANCE_ARREARS = "maintenance_arrears", _("Maintien : dette de loyer")
+    ENERGY = "energy", _("Énergie, eau")
+
+
+class AidForm(models.TextChoices):
+    GRANT = "grant", _("Subvention")
+    LOAN = "loan", _("Prêt")
+
+
+class FslDecision(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    GRANTED = "granted", _("Accordée")
+    REFUSED = "refused", _("Refusée")
+
+
+class FslApplication(OrganisationScoped):
+    """An application to a département's FSL for a household: what is asked, what the fund decided and paid."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="fsl_applications")
+    fund = models.ForeignKey(FslFund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fonds"))
+    purpose = models.CharField(_("objet"), max_length=30, choices=FslPurpose.choices)
+    aid_form = models.CharField(_("forme de l'aide"), max_length=10, choices=AidForm.choices)
+    amount_asked = models.DecimalField(
+        _("montant demandé (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    submitted_on = models.DateField(_("déposée le"))
+    decision = models.CharField(_("décision"), max_length=10, choices=FslDecision.choices, default=FslDecision.PENDING)
+    decided_on = models.DateField(_("décidée le"), null=True, blank=True)
+    amount_granted = models.DecimalField(
+        _("montant accordé (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    paid_on = models.DateField(_("versée le"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_on", "-created_at"]
+        verbose_name = _("demande au FSL")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_granted__isnull=True)
+                | models.Q(amount_granted__lte=models.F("amount_asked")),
+                name="fsl_granted_within_asked",
+                violation_error_message=_("Le montant accordé ne peut pas dépasser le montant demandé."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} — {self.household}"
+
+    @property
+    def kind_label(self) -> str:
+        return _("maintien") if self.purpose == FslPurpose.MAINTENANCE_ARREARS else _("accès")

@@ -1,0 +1,247 @@
+"""Every write on eviction-prevention cases: permission, one transaction, the procedure's order, audit."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.people.queries import households_visible_to
+
+from . import rules as eviction_rules
+from .models import CaseStep, FslApplication, FslDecision, FslFund, PreventionCase
+
+
+def case_open(
+    *,
+    actor,
+    household_id,
+    dwelling_address: str,
+    landlord_name: str,
+    landlord_kind: str,
+    lease_signed_on: date,
+    debt: Decimal,
+    monthly_amount: Decimal,
+    first_unpaid_on: date,
+    contractual_months: int = 2,
+) -> PreventionCase:
+    """Open a prevention case for a household whose file the actor may see in full; the first step, the
+    unpaid rent, is recorded with it."""
+    with transaction.atomic():
+        household = households_visible_to(actor).filter(pk=household_id).first()
+        if household is None or not actor.has_perm("evictions.manage_case", household):
+            raise PreventionCase.DoesNotExist
+        if first_unpaid_on > timezone.localdate():
+            raise ValidationError({"first_unpaid_on": _("Le premier impayé ne peut pas être dans le futur.")})
+        case = PreventionCase(
+            organisation_id=actor.organisation_id,
+            household=household,
+            dwelling_address=dwelling_address,
+            landlord_name=landlord_name,
+            landlord_kind=landlord_kind,
+            lease_signed_on=lease_signed_on,
+            contractual_months=contractual_months,
+            debt=debt,
+            monthly_amount=monthly_amount,
+            first_unpaid_on=first_unpaid_on,
+            opened_on=timezone.localdate(),
+            created_by=actor,
+        )
+        case.full_clean()
+        case.save()
+        CaseStep.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            step=eviction_rules.UNPAID,
+            on_date=first_unpaid_on,
+            actor=actor,
+        )
+        audit_record(actor=actor, action="prevention_case.open", obj=case, household_id=household.pk)
+    return case
+
+
+def _case_for_update(actor, case_id) -> PreventionCase:
+    from .queries import cases_visible_to
+
+    case = cases_visible_to(actor).select_for_update().filter(pk=case_id).first()
+    if case is None:
+        raise PreventionCase.DoesNotExist
+    return case
+
+
+def case_step_add(
+    *, actor, case_id, step: str, on_date: date, hearing_on: date | None = None, detail: str = ""
+) -> CaseStep:
+    """Record a step of the procedure: refused when out of order or dated before the previous one."""
+    with transaction.atomic():
+        case = _case_for_update(actor, case_id)
+        if case.closed_on:
+            raise ValidationError(_("Ce dossier est clos."))
+        if on_date > timezone.localdate():
+            raise ValidationError({"on_date": _("Une étape se note quand elle a eu lieu, pas avant.")})
+        previous = list(case.steps.order_by("on_date", "created_at").values_list("step", "on_date"))
+        error = eviction_rules.step_error(previous, step, on_date)
+        if error:
+            raise ValidationError({"step": error})
+        if step == eviction_rules.SUMMONS and hearing_on is None:
+            raise ValidationError({"hearing_on": _("Indiquez la date d'audience portée sur l'assignation.")})
+        if hearing_on is not None and hearing_on < on_date:
+            raise ValidationError({"hearing_on": _("L'audience suit l'assignation.")})
+        case_step = CaseStep(
+            organisation_id=case.organisation_id,
+            case=case,
+            step=step,
+            on_date=on_date,
+            hearing_on=hearing_on,
+            detail=detail or "",
+            actor=actor,
+        )
+        case_step.full_clean()
+        case_step.save()
+        audit_record(
+            actor=actor, action="prevention_case.step", obj=case, household_id=case.household_id, detail={"step": step}
+        )
+    return case_step
+
+
+def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCase:
+    """Close a case with its outcome (debt settled, plan respected, rehoused, left, evicted)."""
+    with transaction.atomic():
+        case = _case_for_update(actor, case_id)
+        if case.closed_on:
+            raise ValidationError(_("Ce dossier est déjà clos."))
+        last_step = case.steps.order_by("-on_date").values_list("on_date", flat=True).first()
+        if closed_on < (last_step or case.first_unpaid_on):
+            raise ValidationError({"closed_on": _("La clôture ne peut pas précéder la dernière étape du dossier.")})
+        case.closed_on = closed_on
+        case.outcome = outcome
+        case.full_clean()
+        case.save()
+        audit_record(
+            actor=actor,
+            action="prevention_case.close",
+            obj=case,
+            household_id=case.household_id,
+            detail={"outcome": outcome},
+        )
+    return case
+
+
+# --- FSL ---------------------------------------------------------------------------------------------------------
+
+
+def fsl_fund_add(*, actor, department: str, name: str, address: str = "") -> FslFund:
+    """Add a département's fund to the organisation's configuration (directors)."""
+    if not actor.has_perm("evictions.configure_fsl"):
+        raise PermissionDenied
+    with transaction.atomic():
+        department = (department or "").strip().upper()
+        if FslFund.objects.filter(organisation_id=actor.organisation_id, department=department).exists():
+            raise ValidationError({"department": _("Ce département a déjà son fonds.")})
+        fund = FslFund(organisation_id=actor.organisation_id, department=department, name=name, address=address or "")
+        fund.full_clean()
+        fund.save()
+        audit_record(actor=actor, action="fsl_fund.add", obj=fund, detail={"department": department})
+    return fund
+
+
+def fsl_application_submit(
+    *,
+    actor,
+    household_id,
+    fund_id,
+    purpose: str,
+    aid_form: str,
+    amount_asked: Decimal,
+    submitted_on: date,
+    comment: str = "",
+) -> FslApplication:
+    """Record an application made to a département's FSL for a household the actor follows."""
+    with transaction.atomic():
+        household = households_visible_to(actor).filter(pk=household_id).first()
+        if household is None or not actor.has_perm("evictions.manage_case", household):
+            raise FslApplication.DoesNotExist
+        fund = FslFund.objects.filter(organisation_id=actor.organisation_id, pk=fund_id, active=True).first()
+        if fund is None:
+            raise ValidationError({"fund": _("Fonds inconnu.")})
+        if submitted_on > timezone.localdate():
+            raise ValidationError({"submitted_on": _("Une demande se note une fois déposée.")})
+        application = FslApplication(
+            organisation_id=actor.organisation_id,
+            household=household,
+            fund=fund,
+            purpose=purpose,
+            aid_form=aid_form,
+            amount_asked=amount_asked,
+            submitted_on=submitted_on,
+            comment=comment or "",
+            created_by=actor,
+        )
+        application.full_clean()
+        application.save()
+        audit_record(actor=actor, action="fsl_application.submit", obj=application, household_id=household.pk)
+    return application
+
+
+def _application_for_update(actor, application_id) -> FslApplication:
+    from .queries import fsl_applications_visible_to
+
+    application = fsl_applications_visible_to(actor).select_for_update().filter(pk=application_id).first()
+    if application is None:
+        raise FslApplication.DoesNotExist
+    return application
+
+
+def fsl_application_decide(
+    *, actor, application_id, decision: str, decided_on: date, amount_granted: Decimal | None = None
+) -> FslApplication:
+    """The département's decision: granted (an amount no higher than asked) or refused."""
+    with transaction.atomic():
+        application = _application_for_update(actor, application_id)
+        if application.decision != FslDecision.PENDING:
+            raise ValidationError(_("La décision est déjà notée."))
+        if decided_on < application.submitted_on:
+            raise ValidationError({"decided_on": _("La décision ne peut pas précéder la demande.")})
+        if decision == FslDecision.GRANTED:
+            if amount_granted is None or amount_granted <= 0:
+                raise ValidationError({"amount_granted": _("Indiquez le montant accordé.")})
+            if amount_granted > application.amount_asked:
+                raise ValidationError(
+                    {"amount_granted": _("Le montant accordé ne peut pas dépasser le montant demandé.")}
+                )
+        elif decision == FslDecision.REFUSED:
+            amount_granted = None
+        else:
+            raise ValidationError({"decision": _("Décision inconnue.")})
+        application.decision = decision
+        application.decided_on = decided_on
+        application.amount_granted = amount_granted
+        application.full_clean()
+        application.save()
+        audit_record(
+            actor=actor,
+            action="fsl_application.decide",
+            obj=application,
+            household_id=application.household_id,
+            detail={"decision": decision},
+        )
+    return application
+
+
+def fsl_application_paid(*, actor, application_id, paid_on: date) -> FslApplication:
+    """The day the fund paid the aid it granted."""
+    with transaction.atomic():
+        application = _application_for_update(actor, application_id)
+        if application.decision != FslDecision.GRANTED:
+            raise ValidationError(_("Seule une aide accordée est versée."))
+        if application.paid_on:
+            raise ValidationError(_("Le versement est déjà noté."))
+        if paid_on < application.decided_on:
+            raise ValidationError({"paid_on": _("Le versement ne peut pas précéder la décision.")})
+        application.paid_on = paid_on
+        application.save(update_fields=["paid_on", "updated_at"])
+        audit_record(actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id)
+    return application

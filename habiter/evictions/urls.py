@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evictions"
+
+urlpatterns = [
+    path("menage/<uuid:household_id>/nouveau/", views.case_open, name="case_open"),
+    path("<uuid:case_id>/", views.case_detail, name="case_detail"),
+    path("<uuid:case_id>/cloture/", views.case_close, name="case_close"),
+    path("fsl/fonds/", views.fsl_funds, name="fsl_funds"),
+    path("fsl/menage/<uuid:household_id>/nouvelle/", views.fsl_create, name="fsl_create"),
+    path("fsl/<uuid:application_id>/", views.fsl_detail, name="fsl_detail"),
+]

@@ -1,0 +1,178 @@
+"""Pages of `evictions`: thin views over queries.py and services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from habiter.core.forms import apply_validation_error
+from habiter.people.queries import households_visible_to
+
+from . import queries, services
+from .forms import CaseOpenForm, CloseForm, FslApplicationForm, FslDecisionForm, FslFundForm, FslPaidForm, StepForm
+from .models import PreventionCase
+
+
+def _case(user, case_id):
+    try:
+        return queries.case_for_page(user, case_id)
+    except PreventionCase.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def case_open(request, household_id):
+    user = request.user
+    household = households_visible_to(user).filter(pk=household_id).first()
+    if household is None or not user.has_perm("evictions.manage_case", household):
+        raise Http404
+    form = CaseOpenForm(request.POST or None, initial={"contractual_months": 2})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=user, household_id=household.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Dossier de prévention ouvert."))
+            return redirect("evictions:case_detail", case.pk)
+    return render(request, "evictions/case_open.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+def case_detail(request, case_id):
+    """The case, its steps and the deadlines they open; the form of the next step."""
+    user = request.user
+    case = _case(user, case_id)
+    today = timezone.localdate()
+    form = StepForm(request.POST or None, initial={"on_date": today})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.case_step_add(actor=user, case_id=case.pk, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Étape enregistrée."))
+                return redirect("evictions:case_detail", case.pk)
+    deadlines = queries.deadlines_of(case)
+    return render(
+        request,
+        "evictions/case_detail.html",
+        {
+            "case": case,
+            "form": form,
+            "deadlines": deadlines,
+            "today": today,
+            "close_form": CloseForm(initial={"closed_on": today}) if not case.closed_on else None,
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def case_close(request, case_id):
+    user = request.user
+    case = _case(user, case_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(actor=user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Dossier clos."))
+    else:
+        messages.error(request, _("Indiquez l'issue et la date de clôture."))
+    return redirect("evictions:case_detail", case.pk)
+
+
+# --- FSL ---------------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def fsl_funds(request):
+    """The départements' funds the organisation works with (directors add them)."""
+    user = request.user
+    if not user.has_perm("evictions.configure_fsl"):
+        raise Http404
+    form = FslFundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fsl_fund_add(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Fonds ajouté."))
+            return redirect("evictions:fsl_funds")
+    return render(
+        request, "evictions/fsl_funds.html", {"form": form, "funds": queries.fsl_funds(user, active_only=False)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fsl_create(request, household_id):
+    user = request.user
+    household = households_visible_to(user).filter(pk=household_id).first()
+    if household is None or not user.has_perm("evictions.manage_case", household):
+        raise Http404
+    funds = queries.fsl_funds(user)
+    form = FslApplicationForm(request.POST or None, funds=funds, initial={"submitted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.fsl_application_submit(
+                actor=user, household_id=household.pk, fund_id=data.pop("fund").pk, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Demande au FSL enregistrée."))
+            return redirect("evictions:fsl_detail", application.pk)
+    return render(request, "evictions/fsl_create.html", {"form": form, "household": household, "funds": funds})
+
+
+@require_http_methods(["GET", "POST"])
+def fsl_detail(request, application_id):
+    """An application, and the form of what comes next: the decision, then the payment."""
+    user = request.user
+    application = (
+        queries.fsl_applications_visible_to(user).select_related("household", "fund").filter(pk=application_id).first()
+    )
+    if application is None:
+        raise Http404
+    today = timezone.localdate()
+    decision_form = paid_form = None
+    if application.decision == "pending":
+        decision_form = FslDecisionForm(request.POST or None, initial={"decided_on": today})
+        form, perform = (
+            decision_form,
+            lambda data: services.fsl_application_decide(actor=user, application_id=application.pk, **data),
+        )
+    elif application.decision == "granted" and not application.paid_on:
+        paid_form = FslPaidForm(request.POST or None, initial={"paid_on": today})
+        form, perform = (
+            paid_form,
+            lambda data: services.fsl_application_paid(actor=user, application_id=application.pk, **data),
+        )
+    else:
+        form = perform = None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("Cette demande est close."))
+            return redirect("evictions:fsl_detail", application.pk)
+        if form.is_valid():
+            try:
+                perform(form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Demande mise à jour."))
+                return redirect("evictions:fsl_detail", application.pk)
+    return render(
+        request,
+        "evictions/fsl_detail.html",
+        {"application": application, "decision_form": decision_form, "paid_form": paid_form},
+    )

@@ -1,0 +1,162 @@
+"""What `leases` adds to the household page and timeline, the dwelling page, the home page, the navigation
+and the audit log."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from habiter.core import registry
+from habiter.core.models import Role
+
+from . import queries
+
+STATUS_TITLES = {
+    "draft": gettext_lazy("Bail préparé : %(dwelling)s"),
+    "signed": gettext_lazy("Bail signé : %(dwelling)s"),
+    "slid": gettext_lazy("Bail glissé au nom du ménage : %(dwelling)s"),
+    "ended": gettext_lazy("Fin du bail : %(dwelling)s"),
+    "cancelled": gettext_lazy("Bail abandonné : %(dwelling)s"),
+}
+
+
+def _leases(household, user):
+    """The household's leases with their history, read once per page for the panel and the timeline."""
+    cached = household.__dict__.get("_leases")
+    if cached is None:
+        from django.db.models import Prefetch
+
+        from .models import LeaseStatusChange, RentRevision, SlidingReview
+
+        cached = household.__dict__["_leases"] = list(
+            queries.leases_visible_to(user)
+            .filter(household=household)
+            .select_related("dwelling", "landlord")
+            .prefetch_related(
+                Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor")),
+                Prefetch("reviews", queryset=SlidingReview.objects.select_related("author")),
+                Prefetch("revisions", queryset=RentRevision.objects.all()),
+            )
+            .order_by("-start_date")
+        )
+    return cached
+
+
+def _dated(day, created_at):
+    """A dated event placed at the day's time of writing, so that same-day events keep their order."""
+    local = timezone.localtime(created_at)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def leases_panel(household, user):
+    if not user.has_perm("leases.view_lease"):
+        return None
+    leases = _leases(household, user)
+    if not leases and not user.has_perm("leases.manage_lease"):
+        return None
+    return {"leases": leases, "household": household, "can_manage": user.has_perm("leases.manage_lease")}
+
+
+def lease_events(household, user):
+    if not user.has_perm("leases.view_lease"):
+        return
+    for lease in _leases(household, user):
+        label = {"dwelling": f"{lease.dwelling.reference}, {lease.dwelling.city}"}
+        for change in lease.status_changes.all():
+            yield registry.TimelineEvent(
+                when=_dated(change.on_date, change.created_at),
+                kind="lease",
+                title=str(STATUS_TITLES[change.to_status]) % label,
+                body=change.comment,
+                actor=str(change.actor),
+            )
+        for review in lease.reviews.all():
+            yield registry.TimelineEvent(
+                when=_dated(review.held_on, review.created_at),
+                kind="lease",
+                title=_("Bilan du bail glissant : %(decision)s") % {"decision": review.get_decision_display()},
+                body=_("Avis du travailleur social : %(worker)s ; avis du bailleur : %(landlord)s")
+                % {"worker": review.get_worker_opinion_display(), "landlord": review.get_landlord_opinion_display()},
+                actor=str(review.author),
+            )
+        for revision in lease.revisions.all():
+            yield registry.TimelineEvent(
+                when=_dated(revision.effective_date, revision.created_at),
+                kind="lease",
+                title=_("Loyer révisé : %(old)s € → %(new)s €") % {"old": revision.old_rent, "new": revision.new_rent},
+            )
+
+
+def dwelling_leases_panel(dwelling, user):
+    if not user.has_perm("leases.view_lease"):
+        return None
+    return {
+        "dwelling": dwelling,
+        "leases": queries.leases_of_dwelling(user, dwelling),
+        "head_leases": list(queries.head_leases_of(user).filter(dwelling=dwelling)),
+        "mandates": list(queries.mandates_of(user).filter(dwelling=dwelling)),
+        "can_manage": user.has_perm("leases.manage_lease"),
+    }
+
+
+def dwelling_households(dwelling, user):
+    """The households with a lease of the dwelling, offered when an inspection is recorded."""
+    from habiter.people.models import Household
+
+    return list(
+        Household.objects.filter(
+            organisation_id=dwelling.organisation_id,
+            leases__dwelling=dwelling,
+            leases__status__in=("signed", "ended", "slid"),
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def leases_home_panel(user):
+    if user.role not in (Role.DIRECTOR, Role.RENTAL_MANAGER, Role.TEAM_LEAD, Role.SOCIAL_WORKER):
+        return None
+    today = timezone.localdate()
+    sliding = queries.sliding_reminders(user, today)
+    context = {"sliding": sliding, "today": today, "emphyteutic": [], "revisions_due": None}
+    if user.has_perm("leases.revise_rent"):
+        lines = queries.revision_batch(user, today.replace(day=1), today)
+        context["revisions_due"] = sum(1 for line in lines if line.applicable)
+        context["emphyteutic"] = queries.emphyteutic_ending(user, today)
+    if not (sliding or context["emphyteutic"] or context["revisions_due"]):
+        return None
+    return context
+
+
+def register():
+    from habiter.housing import registry as housing_registry
+
+    from .demo import seed_leases
+
+    registry.register_nav_item(
+        registry.NavItem(40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"))
+    )
+    registry.register_household_panel(
+        registry.HouseholdPanel("leases.leases", gettext_lazy("Baux"), "leases/panel_household.html", 16, leases_panel)
+    )
+    registry.register_timeline_source(registry.TimelineSource("lease", gettext_lazy("Bail"), lease_events))
+    registry.register_home_panel(registry.HomePanel("leases.todo", "leases/panel_home.html", 16, leases_home_panel))
+    housing_registry.register_dwelling_panel("leases/panel_dwelling.html", dwelling_leases_panel)
+    housing_registry.register_dwelling_households(dwelling_households)
+    registry.register_demo_seeder(41, seed_leases)
+    registry.register_audit_actions(
+        {
+            "irl.add": gettext_lazy("Ajout d'un indice IRL"),
+            "head_lease.create": gettext_lazy("Enregistrement d'un bail principal"),
+            "head_lease.end": gettext_lazy("Fin d'un bail principal"),
+            "mandate.create": gettext_lazy("Enregistrement d'un mandat de gestion"),
+            "lease.create": gettext_lazy("Préparation d'un bail"),
+            "lease.signed": gettext_lazy("Signature d'un bail"),
+            "lease.ended": gettext_lazy("Fin d'un bail"),
+            "lease.cancelled": gettext_lazy("Abandon d'un bail"),
+            "lease.slid": gettext_lazy("Glissement d'une sous-location"),
+            "lease.slide": gettext_lazy("Bail direct issu d'un glissement"),
+            "sliding_review.record": gettext_lazy("Bilan d'un bail glissant"),
+            "rent_revision.apply": gettext_lazy("Révision d'un loyer"),
+        }
+    )

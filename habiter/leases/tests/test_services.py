@@ -1,0 +1,433 @@
+"""Lease services on the database: the law's checks, the transition table, the slide and the revision batch."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from habiter.core.models import AuditEvent, LegalParameter
+from habiter.housing.models import OwnerKind
+
+from .. import queries, services
+from ..models import (
+    HeadLease,
+    HeadLeaseKind,
+    Lease,
+    LeaseKind,
+    LeaseStatus,
+    Opinion,
+    RentIndex,
+    RentRevision,
+    ReviewDecision,
+    SlidingReview,
+)
+from .factories import make_dwelling, make_lease, make_owner, make_sliding_sublease
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(world):
+    return world.users["rental_manager"]
+
+
+def _errors(excinfo) -> str:
+    error = excinfo.value
+    return " ".join(error.messages)
+
+
+# --- checks of the law when a lease is prepared --------------------------------------------------------------
+
+
+def test_a_direct_lease_is_prepared_signed_and_audited(world, manager):
+    lease = make_lease(manager, world.own_household, rent="520.00", deposit=Decimal("520.00"))
+    assert lease.status == LeaseStatus.DRAFT
+    assert lease.irl_base_year == 2024  # Q4 2024 was the last Q4 published on 1 March 2025
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 2, 20))
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.SIGNED and lease.signed_on == date(2025, 2, 20)
+    assert list(lease.status_changes.values_list("to_status", flat=True)) == ["draft", "signed"]
+    actions = set(AuditEvent.objects.filter(object_id=str(lease.pk)).values_list("action", flat=True))
+    assert actions == {"lease.create", "lease.signed"}
+
+
+@pytest.mark.parametrize(
+    ("energy_class", "start", "refused"),
+    [
+        ("G", date(2025, 3, 1), True),  # G is indecent since 1 January 2025
+        ("G", date(2024, 12, 31), False),
+        ("F", date(2027, 6, 1), False),
+        ("F", date(2028, 1, 1), True),
+        ("E", date(2033, 12, 31), False),
+        ("E", date(2034, 1, 1), True),
+        ("", date(2026, 1, 1), True),  # no DPE, no letting
+    ],
+)
+def test_no_lease_on_a_dwelling_that_is_not_decent_at_its_start(world, manager, energy_class, start, refused):
+    dwelling = make_dwelling(world.organisation, energy_class=energy_class)
+    if refused:
+        with pytest.raises(ValidationError) as excinfo:
+            make_lease(manager, world.own_household, dwelling, start=start)
+        assert "dwelling" in excinfo.value.error_dict
+        assert not Lease.objects.filter(dwelling=dwelling).exists()
+    else:
+        assert make_lease(manager, world.own_household, dwelling, start=start).pk
+
+
+def test_overseas_dwellings_follow_their_own_calendar(world, manager):
+    dwelling = make_dwelling(world.organisation, energy_class="G", territory="dom", postal_code="97400")
+    assert make_lease(manager, world.own_household, dwelling, start=date(2026, 1, 1), end_date=date(2026, 12, 31))
+    with pytest.raises(ValidationError):
+        make_lease(manager, world.other_team_household, dwelling, start=date(2028, 1, 1))
+
+
+def test_two_leases_may_not_overlap_on_one_dwelling(world, manager):
+    dwelling = make_dwelling(world.organisation)
+    make_lease(manager, world.own_household, dwelling, start=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.other_team_household, dwelling, start=date(2025, 12, 31))
+    assert "Lefèvre" in _errors(excinfo)  # the refusal names the other lease
+    assert Lease.objects.filter(dwelling=dwelling).count() == 1
+    assert make_lease(manager, world.other_team_household, dwelling, start=date(2026, 1, 1))
+
+
+def test_a_cancelled_lease_frees_its_dwelling(world, manager):
+    dwelling = make_dwelling(world.organisation)
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2025, 1, 1))
+    services.lease_cancel(actor=manager, lease_id=lease.pk, on_date=date(2025, 1, 2))
+    assert make_lease(manager, world.other_team_household, dwelling, start=date(2025, 2, 1))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraint: PostgreSQL only")
+def test_the_database_refuses_overlapping_leases_even_past_the_service(world, manager):
+    dwelling = make_dwelling(world.organisation)
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2025, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Lease.objects.create(
+            **{
+                f.name: getattr(lease, f.name)
+                for f in Lease._meta.concrete_fields
+                if f.name not in ("id", "household", "created_at", "updated_at")
+            },
+            household=world.other_team_household,
+        )
+
+
+@pytest.mark.parametrize(
+    ("furnished", "deposit", "ok"),
+    [(False, "500.00", True), (False, "500.01", False), (True, "1000.00", True), (True, "1000.01", False)],
+)
+def test_the_deposit_is_capped(world, manager, furnished, deposit, ok):
+    dwelling = make_dwelling(world.organisation, furnished=furnished)
+    if ok:
+        assert make_lease(manager, world.own_household, dwelling, rent="500.00", deposit=Decimal(deposit))
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            make_lease(manager, world.own_household, dwelling, rent="500.00", deposit=Decimal(deposit))
+        assert "deposit" in excinfo.value.error_dict
+        assert ("1\xa0000,00" if furnished else "500,00") in _errors(excinfo)
+
+
+def test_a_sublease_rent_per_m2_may_not_exceed_the_head_lease(world, manager):
+    dwelling = make_dwelling(world.organisation, surface="40.00")
+    head = services.head_lease_create(
+        actor=manager,
+        kind=HeadLeaseKind.ORDINARY,
+        owner_id=dwelling.owner_id,
+        dwelling_id=dwelling.pk,
+        surface=Decimal("40.00"),
+        rent=Decimal("480.00"),
+        start_date=date(2025, 1, 1),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(
+            manager, world.own_household, dwelling, kind=LeaseKind.SUBLEASE, rent="480.40", head_lease_id=head.pk
+        )
+    assert "12,01" in _errors(excinfo) and "12,00" in _errors(excinfo)
+    lease = make_lease(
+        manager, world.own_household, dwelling, kind=LeaseKind.SUBLEASE, rent="480.00", head_lease_id=head.pk
+    )
+    assert lease.head_lease == head
+
+
+def test_a_sublease_needs_the_head_lease_of_its_dwelling(world, manager):
+    dwelling = make_dwelling(world.organisation)
+    other = make_dwelling(world.organisation)
+    head = services.head_lease_create(
+        actor=manager,
+        kind=HeadLeaseKind.ORDINARY,
+        owner_id=other.owner_id,
+        dwelling_id=other.pk,
+        surface=Decimal("50"),
+        rent=Decimal("600"),
+        start_date=date(2025, 1, 1),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.own_household, dwelling, kind=LeaseKind.SUBLEASE, head_lease_id=head.pk)
+    assert "head_lease" in excinfo.value.error_dict
+
+
+def test_a_mandate_needs_a_valid_iban_and_makes_the_owner_the_landlord(world, manager):
+    owner = make_owner(world.organisation)
+    dwelling = make_dwelling(world.organisation, owner)
+    with pytest.raises(ValidationError) as excinfo:
+        services.mandate_create(
+            actor=manager,
+            owner_id=owner.pk,
+            dwelling_id=dwelling.pk,
+            fee_rate=Decimal("7"),
+            start_date=date(2025, 1, 1),
+            payout_iban="FR76 3000 6000 0112 3456 7890 188",
+        )
+    assert "IBAN" in _errors(excinfo)
+    mandate = services.mandate_create(
+        actor=manager,
+        owner_id=owner.pk,
+        dwelling_id=dwelling.pk,
+        fee_rate=Decimal("7"),
+        start_date=date(2025, 1, 1),
+        payout_iban="fr76 3000 6000 0112 3456 7890 189",
+    )
+    assert mandate.payout_iban == "FR7630006000011234567890189"
+    lease = make_lease(manager, world.own_household, dwelling, kind=LeaseKind.MANDATE, mandate_id=mandate.pk)
+    assert lease.landlord == owner
+
+
+def test_an_f_or_g_dwelling_is_not_relet_above_the_previous_rent(world, manager):
+    dwelling = make_dwelling(world.organisation, energy_class="F")
+    first = make_lease(manager, world.own_household, dwelling, start=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    assert first.rent == Decimal("500.00")
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.other_team_household, dwelling, start=date(2026, 1, 1), rent="510.00")
+    assert "rent" in excinfo.value.error_dict
+    assert make_lease(manager, world.other_team_household, dwelling, start=date(2026, 1, 1), rent="500.00")
+
+
+@pytest.mark.parametrize("role", ["social_worker", "accountant", "technician", "volunteer", "team_lead"])
+def test_only_managers_prepare_leases(world, role):
+    with pytest.raises(PermissionDenied):
+        make_lease(world.users[role], world.own_household, make_dwelling(world.organisation))
+
+
+def test_a_dwelling_or_household_of_another_organisation_is_refused(world, manager):
+    foreign = make_dwelling(world.other_organisation)
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.own_household, foreign)
+    assert "dwelling" in excinfo.value.error_dict
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.other_org_household)
+    assert "household" in excinfo.value.error_dict
+
+
+# --- transitions ----------------------------------------------------------------------------------------------
+
+
+def test_the_transition_table_holds(world, manager):
+    lease = make_lease(manager, world.own_household)
+    with pytest.raises(ValidationError):
+        services.lease_end(actor=manager, lease_id=lease.pk, end_date=date(2025, 6, 1))  # draft → ended
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    with pytest.raises(ValidationError):
+        services.lease_cancel(actor=manager, lease_id=lease.pk, on_date=date(2025, 3, 2))  # signed → cancelled
+    services.lease_end(
+        actor=manager,
+        lease_id=lease.pk,
+        end_date=date(2026, 2, 28),
+        notice_given_on=date(2025, 11, 20),
+        moved_out_on=date(2026, 2, 28),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2026, 3, 1))
+    assert "terminé" in _errors(excinfo)
+    lease.refresh_from_db()
+    assert (lease.status, lease.end_date, lease.notice_given_on) == ("ended", date(2026, 2, 28), date(2025, 11, 20))
+
+
+def test_another_organisation_cannot_touch_a_lease(world, manager):
+    lease = make_lease(manager, world.own_household)
+    foreign_manager = type(manager).objects.create(
+        username="b.manager", organisation=world.other_organisation, role="rental_manager"
+    )
+    with pytest.raises(Lease.DoesNotExist):
+        services.lease_sign(actor=foreign_manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    assert Lease.objects.get(pk=lease.pk).status == LeaseStatus.DRAFT
+
+
+# --- sliding lease ----------------------------------------------------------------------------------------------
+
+
+def test_a_signed_sliding_lease_opens_its_first_review_period(world, manager):
+    lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1))
+    lease.refresh_from_db()
+    assert lease.review_period_end == date(2025, 8, 31)  # six months by default
+    reminders = dict(queries.sliding_reminders(manager, date(2025, 6, 1)))
+    assert reminders[lease] == date(2025, 6, 30)  # the landlord is told two months before the period ends
+
+
+def test_a_review_that_extends_opens_a_new_period(world, manager):
+    lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1))
+    worker = world.users["social_worker"]
+    review = services.sliding_review_record(
+        actor=worker,
+        lease_id=lease.pk,
+        held_on=date(2025, 8, 20),
+        worker_opinion=Opinion.RESERVED,
+        landlord_opinion=Opinion.FAVOURABLE,
+        decision=ReviewDecision.EXTEND,
+        worker_comment="Budget encore fragile.",
+    )
+    lease.refresh_from_db()
+    assert review.next_period_end == lease.review_period_end == date(2026, 2, 28)
+
+
+def test_a_social_worker_of_another_team_cannot_review(world, manager):
+    lease = make_sliding_sublease(manager, world.own_household)
+    colleague = type(manager).objects.get(username="a.colleague")
+    with pytest.raises(Lease.DoesNotExist):
+        services.sliding_review_record(
+            actor=colleague,
+            lease_id=lease.pk,
+            held_on=date(2025, 8, 20),
+            worker_opinion=Opinion.FAVOURABLE,
+            landlord_opinion=Opinion.FAVOURABLE,
+            decision=ReviewDecision.SLIDE,
+        )
+    assert not SlidingReview.objects.exists()
+
+
+def test_the_slide_ends_the_sublease_and_the_head_lease_and_opens_a_direct_lease(world, manager):
+    lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1), rent="550.00")
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_slide(actor=manager, lease_id=lease.pk, on_date=date(2026, 3, 1))
+    assert "bilan" in _errors(excinfo)
+    services.sliding_review_record(
+        actor=manager,
+        lease_id=lease.pk,
+        held_on=date(2026, 2, 1),
+        worker_opinion=Opinion.FAVOURABLE,
+        landlord_opinion=Opinion.FAVOURABLE,
+        decision=ReviewDecision.SLIDE,
+    )
+    direct = services.lease_slide(actor=manager, lease_id=lease.pk, on_date=date(2026, 3, 1))
+    lease.refresh_from_db()
+    head = HeadLease.objects.get(pk=lease.head_lease_id)
+    assert (lease.status, lease.end_date) == (LeaseStatus.SLID, date(2026, 2, 28))
+    assert (head.ended_on, head.end_date) == (date(2026, 2, 28), date(2026, 2, 28))
+    assert direct.kind == LeaseKind.DIRECT and direct.status == LeaseStatus.SIGNED
+    assert direct.landlord_id == head.owner_id and direct.slid_from == lease
+    assert (direct.rent, direct.charges, direct.deposit) == (lease.rent, lease.charges, lease.deposit)
+    assert direct.revision_anchor == date(2025, 3, 1) and direct.start_date == date(2026, 3, 1)
+    actions = set(AuditEvent.objects.filter(household_id=world.own_household.pk).values_list("action", flat=True))
+    assert {"lease.slid", "lease.slide", "sliding_review.record"} <= actions
+    with pytest.raises(ValidationError):
+        services.lease_slide(actor=manager, lease_id=lease.pk, on_date=date(2026, 4, 1))
+
+
+# --- yearly revision ------------------------------------------------------------------------------------------
+
+
+def test_the_revision_batch_computes_skips_and_applies(world, manager):
+    # Given three leases with a February anniversary: a C dwelling, a G dwelling (frozen) and one whose
+    # revision date is more than a year old when asked.
+    ok = make_lease(manager, world.own_household, start=date(2025, 2, 1), rent="1000.00", irl_quarter=4)
+    frozen_dwelling = make_dwelling(world.organisation, energy_class="G")
+    frozen = make_lease(manager, world.other_team_household, frozen_dwelling, start=date(2024, 2, 1), irl_quarter=4)
+    for lease in (ok, frozen):
+        services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    # When the manager opens February 2026 on 10 February 2026
+    lines = {line.lease.pk: line for line in queries.revision_batch(manager, date(2026, 2, 1), date(2026, 2, 10))}
+    # Then the C lease is revised with the R11 test vector and the G lease is skipped with its reason
+    assert lines[ok.pk].new_rent == Decimal("1007.88")
+    assert lines[ok.pk].base.value == Decimal("144.64") and lines[ok.pk].new.value == Decimal("145.78")
+    assert not lines[frozen.pk].applicable and "gelé" in lines[frozen.pk].skip_reason
+    with pytest.raises(ValidationError):
+        services.rent_revisions_apply(
+            actor=manager, month=date(2026, 2, 1), lease_ids=[frozen.pk], today=date(2026, 2, 10)
+        )
+    assert not RentRevision.objects.exists()
+    [revision] = services.rent_revisions_apply(
+        actor=manager, month=date(2026, 2, 1), lease_ids=[ok.pk], today=date(2026, 2, 10)
+    )
+    ok.refresh_from_db()
+    assert (ok.rent, ok.irl_base_year) == (Decimal("1007.88"), 2025)
+    assert revision.effective_date == date(2026, 2, 10)  # asked after the revision date: no retroactivity
+    assert revision.old_rent == Decimal("1000.00")
+    # And it is not offered again for that month
+    assert ok.pk not in {line.lease.pk for line in queries.revision_batch(manager, date(2026, 2, 1), date(2026, 2, 10))}
+
+
+def test_a_revision_asked_more_than_a_year_late_is_skipped(world, manager):
+    lease = make_lease(manager, world.own_household, start=date(2024, 2, 1), irl_quarter=4)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    [line] = queries.revision_batch(manager, date(2025, 2, 1), date(2026, 2, 10))
+    assert not line.applicable and "renoncé" in line.skip_reason
+
+
+def test_a_missing_index_is_named(world, manager):
+    lease = make_lease(manager, world.own_household, start=date(2025, 5, 1), irl_quarter=1)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    [line] = queries.revision_batch(manager, date(2026, 5, 1), date(2026, 5, 2))
+    assert "T1 2026" in line.skip_reason  # Q1 2026 is not in the table yet
+    services.irl_add(actor=manager, year=2026, quarter=1, zone="metropole", value=Decimal("146.10"))
+    [line] = queries.revision_batch(manager, date(2026, 5, 1), date(2026, 5, 2))
+    assert line.applicable and line.new_rent == Decimal("502.17")  # 500 × 146.10 / 145.47 = 502.165
+
+
+def test_an_irl_quarter_is_added_once(world, manager):
+    with pytest.raises(ValidationError):
+        services.irl_add(actor=manager, year=2025, quarter=4, zone="metropole", value=Decimal("145.78"))
+    with pytest.raises(PermissionDenied):
+        services.irl_add(actor=world.users["social_worker"], year=2026, quarter=1, zone="metropole", value=1)
+    assert RentIndex.objects.filter(year=2026).count() == 0
+
+
+def test_the_rules_read_the_legal_parameters_an_administrator_changed(world, manager):
+    # Given the deposit cap of unfurnished dwellings raised to two months in the table
+    LegalParameter.objects.filter(key="deposit_max_months_unfurnished", territory="metropole").update(value="2")
+    dwelling = make_dwelling(world.organisation)
+    # Then a deposit of two months is accepted
+    assert make_lease(manager, world.own_household, dwelling, rent="500.00", deposit=Decimal("1000.00"))
+
+
+def test_an_emphyteutic_lease_has_an_end_and_is_warned_a_year_ahead(world, manager):
+    town = make_owner(world.organisation, kind=OwnerKind.TOWN, name="Ville")
+    from habiter.housing.models import Building
+
+    building = Building.objects.create(
+        organisation=world.organisation, name="Résidence", address="1 place", postal_code="13001", city="Marseille"
+    )
+    with pytest.raises(ValidationError):
+        services.head_lease_create(
+            actor=manager,
+            kind=HeadLeaseKind.LONG_LEASE,
+            owner_id=town.pk,
+            building_id=building.pk,
+            surface=Decimal("500"),
+            rent=Decimal("1"),
+            start_date=date(2000, 1, 1),
+        )
+    head = services.head_lease_create(
+        actor=manager,
+        kind=HeadLeaseKind.LONG_LEASE,
+        owner_id=town.pk,
+        building_id=building.pk,
+        surface=Decimal("500"),
+        rent=Decimal("1"),
+        start_date=date(2000, 1, 1),
+        end_date=date(2027, 6, 30),
+    )
+    assert queries.emphyteutic_ending(manager, date(2026, 6, 30)) == [head]
+    assert queries.emphyteutic_ending(manager, date(2026, 6, 29)) == []
+
+
+def test_a_revision_skipped_one_year_is_not_caught_up_the_next(world, manager):
+    # Given a lease of November 2024 (reference Q4, base Q4 2023) never revised in November 2025
+    lease = make_lease(manager, world.own_household, start=date(2024, 11, 3), rent="378.00", irl_quarter=4)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    # When the November 2026 revision is computed
+    [line] = queries.revision_batch(manager, date(2026, 11, 1), date(2026, 11, 22))
+    # Then it uses the last published Q4 (2025) against the one a year before (2024), not 2024 against 2023
+    assert (line.base.year, line.new.year) == (2024, 2025)
+    assert line.new_rent == Decimal("380.98")  # 378 × 145.78 / 144.64 = 380.979…

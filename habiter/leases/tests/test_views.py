@@ -1,0 +1,209 @@
+"""Lease pages: forms that keep what was typed and explain refusals in French, the revision batch and its letter,
+the household and home panels, and list pages whose query count does not grow with the rows."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from pypdf import PdfReader
+
+from habiter.people.tests.factories import make_household
+
+from .. import services
+from ..models import Lease, LeaseStatus, RentRevision
+from .factories import make_dwelling, make_lease, make_sliding_sublease
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(world):
+    return world.users["rental_manager"]
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def test_a_refused_lease_keeps_what_was_typed_and_says_why(manager_client, world):
+    dwelling = make_dwelling(world.organisation, energy_class="G")
+    data = {
+        "kind": "direct",
+        "dwelling": dwelling.pk,
+        "household": world.own_household.pk,
+        "start_date": "2026-03-01",
+        "rent": "512.34",
+        "charges": "40",
+        "payment_day": "5",
+        "deposit": "512.34",
+        "irl_quarter": "4",
+    }
+    response = manager_client.post(reverse("leases:lease_create"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "n&#x27;est pas décent" in body or "n'est pas décent" in body
+    assert 'value="512.34"' in body
+    assert not Lease.objects.exists()
+
+
+def test_a_lease_is_prepared_then_signed_through_the_pages(manager_client, world):
+    dwelling = make_dwelling(world.organisation, energy_class="C")
+    response = manager_client.post(
+        reverse("leases:lease_create"),
+        {
+            "kind": "direct",
+            "dwelling": dwelling.pk,
+            "household": world.own_household.pk,
+            "start_date": "2026-03-01",
+            "rent": "500",
+            "charges": "40",
+            "payment_day": "5",
+            "deposit": "600",
+            "irl_quarter": "4",
+        },
+    )
+    assert response.status_code == 200
+    assert "500,00 €" in response.content.decode()  # the deposit cap, named in the message
+    response = manager_client.post(
+        reverse("leases:lease_create"),
+        {
+            "kind": "direct",
+            "dwelling": dwelling.pk,
+            "household": world.own_household.pk,
+            "start_date": "2026-03-01",
+            "rent": "500",
+            "charges": "40",
+            "payment_day": "5",
+            "deposit": "500",
+            "irl_quarter": "4",
+        },
+    )
+    lease = Lease.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("leases:lease_detail", args=[lease.pk])
+    response = manager_client.post(reverse("leases:lease_sign", args=[lease.pk]), {"signed_on": "2026-02-20"})
+    assert response.status_code == 302
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.SIGNED
+    page = manager_client.get(reverse("leases:lease_detail", args=[lease.pk])).content.decode()
+    assert "Signé" in page and "Lefèvre" in page
+
+
+def test_the_household_page_shows_its_leases_and_their_history(client, world, manager):
+    lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1))
+    client.force_login(world.users["social_worker"])
+    page = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
+    assert reverse("leases:lease_detail", args=[lease.pk]) in page
+    assert "Bail signé" in page  # the lease's history is on the household's one timeline
+
+
+def test_a_social_worker_records_a_review_and_sees_the_landlord_deadline(client, world, manager):
+    lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1))
+    client.force_login(world.users["social_worker"])
+    page = client.get(reverse("leases:lease_detail", args=[lease.pk])).content.decode()
+    assert "30/06/2025" in page  # two months before the end of the first period (31/08/2025)
+    response = client.post(
+        reverse("leases:review_create", args=[lease.pk]),
+        {
+            "held_on": "2025-08-20",
+            "worker_opinion": "reserved",
+            "landlord_opinion": "favourable",
+            "decision": "extend",
+            "worker_comment": "<script>alert(1)</script>",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("leases:lease_detail", args=[lease.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "28/02/2026" in page  # the new period
+
+
+@time_machine.travel(date(2026, 2, 10), tick=False)
+def test_the_month_revisions_are_applied_and_the_letter_is_printed(manager_client, world, manager):
+    lease = make_lease(manager, world.own_household, start=date(2025, 2, 1), rent="1000.00", irl_quarter=4)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    frozen = make_lease(
+        manager,
+        world.other_team_household,
+        make_dwelling(world.organisation, energy_class="F"),
+        start=date(2025, 2, 3),
+        irl_quarter=4,
+    )
+    services.lease_sign(actor=manager, lease_id=frozen.pk, signed_on=frozen.start_date)
+    page = manager_client.get(reverse("leases:revision_batch") + "?month=2026-02").content.decode()
+    assert "1007,88 €" in page and "Classe F" in page  # amounts shown the French way
+    response = manager_client.post(reverse("leases:revision_batch") + "?month=2026-02", {"lease": [lease.pk]})
+    assert response.status_code == 302
+    revision = RentRevision.objects.get()
+    assert revision.new_rent == Decimal("1007.88") and revision.effective_date == date(2026, 2, 10)
+    response = manager_client.get(reverse("leases:revision_letter", args=[revision.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "1007,88 €" in text and "145,78" in text and "144,64" in text
+    assert "10 février 2026" in text
+
+
+def test_the_irl_page_adds_a_quarter_and_refuses_a_duplicate(manager_client):
+    data = {"year": "2025", "quarter": "4", "zone": "metropole", "value": "145.78"}
+    response = manager_client.post(reverse("leases:irl"), data)
+    assert response.status_code == 200 and "déjà saisi" in response.content.decode()
+    response = manager_client.post(reverse("leases:irl"), data | {"year": "2026", "quarter": "1", "value": "146.10"})
+    assert response.status_code == 302
+
+
+def test_an_accountant_reads_the_irl_table_without_the_form(client, world):
+    client.force_login(world.users["accountant"])
+    page = client.get(reverse("leases:irl")).content.decode()
+    assert "145,78" in page and "Enregistrer l&#x27;indice" not in page
+    assert client.post(reverse("leases:irl"), {"year": "2026"}).status_code == 404
+
+
+def test_the_lease_list_runs_a_constant_number_of_queries(
+    manager_client, world, manager, django_assert_max_num_queries
+):
+    make_lease(manager, world.own_household)
+    with django_assert_max_num_queries(12) as few:
+        manager_client.get(reverse("leases:lease_list"))
+    for index in range(6):
+        household = make_household(world.users["social_worker"], name=f"Locataire {index}")
+        make_lease(manager, household)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = manager_client.get(reverse("leases:lease_list")).content.decode()
+    assert page.count("Locataire ") >= 6
+
+
+def test_the_rental_manager_home_shows_the_sliding_reminder(client, world, manager):
+    with time_machine.travel(date(2025, 6, 15), tick=False):
+        lease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1))
+        client.force_login(manager)
+        page = client.get(reverse("core:home")).content.decode()
+    assert reverse("leases:lease_detail", args=[lease.pk]) in page and "30/06/2025" in page
+
+
+def test_the_home_page_warns_of_a_long_lease_ending_within_a_year(client, world, manager):
+    from habiter.housing.models import Building, OwnerKind
+
+    from .factories import make_owner
+
+    town = make_owner(world.organisation, kind=OwnerKind.TOWN, name="Ville d'Aix")
+    building = Building.objects.create(
+        organisation=world.organisation, name="Îlot Cardinale", address="2 rue", postal_code="13100", city="Aix"
+    )
+    with time_machine.travel(date(2026, 11, 22), tick=False):
+        services.head_lease_create(
+            actor=manager,
+            kind="long_lease",
+            owner_id=town.pk,
+            building_id=building.pk,
+            surface=Decimal("640"),
+            rent=Decimal("1"),
+            start_date=date(1997, 2, 1),
+            end_date=date(2027, 6, 30),
+        )
+        client.force_login(manager)
+        page = client.get(reverse("core:home")).content.decode()
+    assert "Îlot Cardinale — Ville d&#x27;Aix" in page and "30/06/2027" in page

@@ -1,0 +1,406 @@
+"""Pages of `leases`: thin views over queries.py and services.py."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+from habiter.core.legal_queries import legal_parameters
+from habiter.core.pdf import pdf_response
+
+from . import queries, services
+from . import registry as lease_registry
+from . import rules as lease_rules
+from .forms import (
+    CancelForm,
+    EndForm,
+    HeadLeaseForm,
+    IrlForm,
+    LeaseFilterForm,
+    LeaseForm,
+    MandateForm,
+    MonthForm,
+    ReviewForm,
+    SignForm,
+    SlideForm,
+)
+from .models import Lease, LeaseStatus, RentRevision
+
+PAGE_SIZE = 50
+
+
+def _require(user, perm):
+    """A page the user's role may not use is answered like a missing one."""
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _lease(user, lease_id):
+    try:
+        return queries.lease_for_page(user, lease_id)
+    except Lease.DoesNotExist:
+        raise Http404 from None
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _today():
+    return timezone.localdate()
+
+
+@require_GET
+def lease_list(request):
+    user = request.user
+    _require(user, "leases.view_lease")
+    form = LeaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    leases = queries.lease_list(
+        user, status=filters.get("status", ""), kind=filters.get("kind", ""), text=filters.get("q", "")
+    )
+    page = Paginator(leases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "leases/lease_list.html",
+        {"form": form, "page": page, "can_manage": user.has_perm("leases.manage_lease")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lease_create(request):
+    user = request.user
+    _require(user, "leases.manage_lease")
+    initial = {"start_date": _today(), "payment_day": 5, "irl_quarter": 4, "charges": 0, "deposit": 0}
+    for key in ("dwelling", "household", "head_lease", "mandate", "kind"):
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    form = LeaseForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lease = services.lease_create(
+                actor=user,
+                kind=data["kind"],
+                dwelling_id=data["dwelling"].pk,
+                household_id=data["household"].pk,
+                head_lease_id=data["head_lease"].pk if data["head_lease"] else None,
+                mandate_id=data["mandate"].pk if data["mandate"] else None,
+                sliding=data["sliding"],
+                review_every_months=data["review_every_months"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                rent=data["rent"],
+                charges=data["charges"],
+                payment_day=data["payment_day"],
+                deposit=data["deposit"],
+                irl_quarter=data["irl_quarter"],
+                irl_base_year=data["irl_base_year"],
+                guarantee=data["guarantee"],
+                visale_number=data["visale_number"],
+                fsl_guarantee_reference=data["fsl_guarantee_reference"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Bail préparé. Il reste à le signer."))
+            return redirect("leases:lease_detail", lease.pk)
+    return render(request, "leases/lease_form.html", {"form": form})
+
+
+@require_GET
+def lease_detail(request, lease_id):
+    user = request.user
+    lease = _lease(user, lease_id)
+    params = legal_parameters()
+    notice_date = None
+    if lease.sliding and lease.review_period_end:
+        notice_date = lease_rules.landlord_notice_date(lease.review_period_end, params=params)
+    can_manage = user.has_perm("leases.manage_lease")
+    return render(
+        request,
+        "leases/lease_detail.html",
+        {
+            "lease": lease,
+            "slid_to": queries.slid_to(lease) if lease.status == LeaseStatus.SLID else None,
+            "notice_date": notice_date,
+            "can_manage": can_manage,
+            "can_review": user.has_perm("leases.review_sliding")
+            and lease.sliding
+            and lease.status == LeaseStatus.SIGNED,
+            "can_open_household": user.has_perm("people.view_household", lease.household),
+            "can_see_dwelling": user.has_perm("housing.view_stock"),
+            "transitions": lease_rules.LEASE_TRANSITIONS[lease.status] if can_manage else (),
+            "lease_panels": lease_registry.lease_panels(lease, user),
+            "today": _today(),
+        },
+    )
+
+
+def _lease_action(request, lease_id, *, perm, form_class, initial, perform, template, success, title):
+    user = request.user
+    _require(user, perm)
+    lease = _lease(user, lease_id)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(user, lease, form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except (Lease.DoesNotExist, PermissionDenied):
+            raise Http404 from None
+        else:
+            messages.success(request, success)
+            target = result if isinstance(result, Lease) else lease
+            return redirect("leases:lease_detail", target.pk)
+    return render(request, template, {"form": form, "lease": lease, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def lease_sign(request, lease_id):
+    return _lease_action(
+        request,
+        lease_id,
+        perm="leases.manage_lease",
+        form_class=SignForm,
+        initial={"signed_on": _today()},
+        perform=lambda user, lease, data: services.lease_sign(
+            actor=user, lease_id=lease.pk, signed_on=data["signed_on"], comment=data["comment"]
+        ),
+        template="leases/lease_action.html",
+        success=_("Bail signé."),
+        title=_("Signer le bail"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lease_end(request, lease_id):
+    return _lease_action(
+        request,
+        lease_id,
+        perm="leases.manage_lease",
+        form_class=EndForm,
+        initial={"end_date": _today()},
+        perform=lambda user, lease, data: services.lease_end(
+            actor=user,
+            lease_id=lease.pk,
+            end_date=data["end_date"],
+            notice_given_on=data["notice_given_on"],
+            moved_out_on=data["moved_out_on"],
+            comment=data["comment"],
+        ),
+        template="leases/lease_action.html",
+        success=_("Bail terminé."),
+        title=_("Mettre fin au bail"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lease_cancel(request, lease_id):
+    return _lease_action(
+        request,
+        lease_id,
+        perm="leases.manage_lease",
+        form_class=CancelForm,
+        initial={"on_date": _today()},
+        perform=lambda user, lease, data: services.lease_cancel(
+            actor=user, lease_id=lease.pk, on_date=data["on_date"], comment=data["comment"]
+        ),
+        template="leases/lease_action.html",
+        success=_("Bail abandonné."),
+        title=_("Abandonner ce bail (jamais signé)"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request, lease_id):
+    return _lease_action(
+        request,
+        lease_id,
+        perm="leases.review_sliding",
+        form_class=ReviewForm,
+        initial={"held_on": _today()},
+        perform=lambda user, lease, data: services.sliding_review_record(actor=user, lease_id=lease.pk, **data),
+        template="leases/lease_action.html",
+        success=_("Bilan enregistré."),
+        title=_("Bilan du bail glissant"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lease_slide(request, lease_id):
+    return _lease_action(
+        request,
+        lease_id,
+        perm="leases.manage_lease",
+        form_class=SlideForm,
+        initial={"on_date": _today()},
+        perform=lambda user, lease, data: services.lease_slide(actor=user, lease_id=lease.pk, on_date=data["on_date"]),
+        template="leases/lease_action.html",
+        success=_("Le bail a glissé : le ménage est désormais locataire en titre."),
+        title=_("Faire glisser le bail"),
+    )
+
+
+@require_GET
+def head_lease_list(request):
+    user = request.user
+    _require(user, "leases.view_lease")
+    today = _today()
+    return render(
+        request,
+        "leases/head_lease_list.html",
+        {
+            "head_leases": queries.head_leases_of(user).order_by("ended_on", "-start_date")[:200],
+            "mandates": queries.mandates_of(user).order_by("-start_date")[:200],
+            "ending": {h.pk for h in queries.emphyteutic_ending(user, today)},
+            "can_manage": user.has_perm("leases.manage_lease"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def head_lease_create(request):
+    user = request.user
+    _require(user, "leases.manage_lease")
+    initial = {"start_date": _today(), "charges": 0, "kind": "ordinary"}
+    dwelling = queries.dwellings_for_leasing(user).filter(pk=_uuid_or_none(request.GET.get("dwelling"))).first()
+    if dwelling is not None:  # taking a captured dwelling: its owner and surface are the lease's
+        initial |= {"dwelling": dwelling.pk, "owner": dwelling.owner_id, "surface": dwelling.surface}
+    form = HeadLeaseForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.head_lease_create(
+                actor=user,
+                kind=data["kind"],
+                owner_id=data["owner"].pk,
+                dwelling_id=data["dwelling"].pk if data["dwelling"] else None,
+                building_id=data["building"].pk if data["building"] else None,
+                surface=data["surface"],
+                rent=data["rent"],
+                charges=data["charges"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Bail principal enregistré."))
+            return redirect("leases:head_lease_list")
+    return render(request, "leases/simple_form.html", {"form": form, "title": _("Nouveau bail principal")})
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_create(request):
+    user = request.user
+    _require(user, "leases.manage_lease")
+    form = MandateForm(request.POST or None, user=user, initial={"start_date": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mandate_create(
+                actor=user,
+                owner_id=data["owner"].pk,
+                dwelling_id=data["dwelling"].pk,
+                fee_rate=data["fee_rate"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                payout_iban=data["payout_iban"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Mandat de gestion enregistré."))
+            return redirect("leases:head_lease_list")
+    return render(request, "leases/simple_form.html", {"form": form, "title": _("Nouveau mandat de gestion")})
+
+
+@require_http_methods(["GET", "POST"])
+def revision_batch(request):
+    """The month's revisions: each lease due with its new rent or why it is skipped; the manager ticks the
+    ones to apply."""
+    user = request.user
+    _require(user, "leases.revise_rent")
+    today = _today()
+    month_form = MonthForm(request.GET or None, initial={"month": today.replace(day=1)})
+    month = month_form.cleaned_data["month"] if month_form.is_valid() else today.replace(day=1)
+    lines = queries.revision_batch(user, month, today)
+    if request.method == "POST":
+        try:
+            revisions = services.rent_revisions_apply(
+                actor=user, month=month, lease_ids=request.POST.getlist("lease"), today=today
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s révision(s) appliquée(s). Les lettres aux locataires sont prêtes.")
+                % {"count": len(revisions)},
+            )
+            url = reverse("leases:revision_batch") + f"?month={month:%Y-%m}"
+            return redirect(url)
+    applied = RentRevision.objects.filter(
+        lease__in=queries.leases_visible_to(user), revision_date__year=month.year, revision_date__month=month.month
+    ).select_related("lease", "lease__dwelling", "lease__household")
+    return render(
+        request,
+        "leases/revision_batch.html",
+        {"month_form": month_form, "month": month, "lines": lines, "applied": applied},
+    )
+
+
+@require_GET
+def revision_letter(request, revision_id):
+    user = request.user
+    _require(user, "leases.view_lease")
+    try:
+        revision = queries.revision_for_letter(user, revision_id)
+    except RentRevision.DoesNotExist:
+        raise Http404 from None
+    lease = revision.lease
+    return pdf_response(
+        "leases/revision_letter.html",
+        {
+            "revision": revision,
+            "lease": lease,
+            "organisation": user.organisation,
+            "landlord": lease.landlord.name if lease.landlord else user.organisation.name,
+            "members": lease.household.members.order_by("birth_date", "last_name"),
+            "today": _today(),
+        },
+        filename=f"revision-loyer-{revision.pk}.pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def irl(request):
+    user = request.user
+    _require(user, "leases.view_lease")
+    can_manage = user.has_perm("leases.manage_irl")
+    form = IrlForm(request.POST or None, initial={"zone": "metropole"}) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.irl_add(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Indice enregistré."))
+                return redirect("leases:irl")
+    return render(request, "leases/irl.html", {"form": form, "indices": queries.irl_table()[:120]})

@@ -1,0 +1,71 @@
+"""What `ledger` adds to the household page, the dwelling page, the navigation and the audit log."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from habiter.core import registry
+
+from . import queries
+
+
+def balances_panel(household, user):
+    """The balance of each lease of the household: ledger users get a link to the account, the household's
+    social worker and team lead only the amounts."""
+    if not user.has_perm("ledger.view_balance"):
+        return None
+    leases = queries.household_balances(user, household, timezone.localdate())
+    if not leases:
+        return None
+    return {"leases": leases, "can_open": user.has_perm("ledger.view_ledger")}
+
+
+def dwelling_balances_panel(dwelling, user):
+    if not user.has_perm("ledger.view_ledger"):
+        return None
+    leases = list(
+        queries.ledger_leases(user).filter(dwelling=dwelling).select_related("household").order_by("-start_date")
+    )
+    return {"leases": leases} if leases else None
+
+
+def lease_balance_panel(lease, user):
+    """On the lease page: its balance today, and for ledger users a link to the tenant's account."""
+    if not user.has_perm("ledger.view_balance"):
+        return None
+    found = queries.household_balances(user, lease.household, timezone.localdate(), lease=lease)
+    if not found:
+        return None
+    return {"lease": found[0], "can_open": user.has_perm("ledger.view_ledger")}
+
+
+def register():
+    from habiter.housing import registry as housing_registry
+    from habiter.leases import registry as lease_registry
+
+    from .demo import seed_ledger
+
+    lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
+    registry.register_demo_seeder(42, seed_ledger)
+    registry.register_nav_item(
+        registry.NavItem(
+            45, gettext_lazy("Comptabilité"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger")
+        )
+    )
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "ledger.balances", gettext_lazy("Loyers et impayés"), "ledger/panel_household.html", 17, balances_panel
+        )
+    )
+    housing_registry.register_dwelling_panel("ledger/panel_dwelling.html", dwelling_balances_panel)
+    registry.register_audit_actions(
+        {
+            "ledger.transaction_post": gettext_lazy("Écriture comptable"),
+            "ledger.transaction_reverse": gettext_lazy("Contre-passation d'une écriture"),
+            "ledger.period_close": gettext_lazy("Clôture d'un mois"),
+            "ledger.rent_call_issue": gettext_lazy("Appel de loyer"),
+            "ledger.rent_call_run": gettext_lazy("Émission des appels de loyer du mois"),
+            "ledger.payment_record": gettext_lazy("Encaissement"),
+            "ledger.quittance_issue": gettext_lazy("Quittance de loyer"),
+            "ledger.recu_issue": gettext_lazy("Reçu de paiement partiel"),
+        }
+    )

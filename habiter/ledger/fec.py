@@ -1,0 +1,102 @@
+"""The ledger as a French FEC file (fichier des écritures comptables, art. A47 A-1 du livre des procédures
+fiscales): 18 columns in a fixed order, one line per posted line, separated by tabs, dates as AAAAMMJJ, amounts
+with a decimal comma, debit and credit in two columns. Pure Python: the service feeds it the posted lines."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+COLUMNS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+
+
+@dataclass(frozen=True)
+class FecLine:
+    journal_code: str
+    journal_label: str
+    entry_number: str
+    entry_date: date
+    account_number: str
+    account_label: str
+    piece_ref: str
+    piece_date: date
+    label: str
+    amount: Decimal  # positive: debit; negative: credit
+    validated_on: date
+    auxiliary_number: str = ""
+    auxiliary_label: str = ""
+
+
+def _date(day: date | None) -> str:
+    return day.strftime("%Y%m%d") if day else ""
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _clean(text: str) -> str:
+    """No tab or line break may break a field."""
+    return " ".join((text or "").split())
+
+
+def fec_text(lines: Iterable[FecLine]) -> str:
+    """The FEC file's content: a header line and one line per posted line, each entry balanced."""
+    rows = ["\t".join(COLUMNS)]
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.entry_number] = totals.get(line.entry_number, Decimal(0)) + line.amount
+        debit = line.amount if line.amount > 0 else Decimal(0)
+        credit = -line.amount if line.amount < 0 else Decimal(0)
+        fields = (
+            line.journal_code,
+            line.journal_label,
+            line.entry_number,
+            _date(line.entry_date),
+            line.account_number,
+            line.account_label,
+            line.auxiliary_number,
+            line.auxiliary_label,
+            line.piece_ref,
+            _date(line.piece_date),
+            line.label,
+            _amount(debit),
+            _amount(credit),
+            "",
+            "",
+            _date(line.validated_on),
+            "",
+            "",
+        )
+        rows.append("\t".join(_clean(str(field)) for field in fields))
+    unbalanced = sorted(number for number, total in totals.items() if total != 0)
+    if unbalanced:
+        raise ValueError(f"Écriture(s) déséquilibrée(s) : {', '.join(unbalanced)}.")
+    return "\r\n".join(rows) + "\r\n"
+
+
+def fec_filename(siren: str, closing_on: date) -> str:
+    """`<SIREN>FEC<AAAAMMJJ>.txt`, the closing date of the fiscal year."""
+    digits = "".join(ch for ch in siren if ch.isdigit())
+    if len(digits) != 9:
+        raise ValueError("Le SIREN compte 9 chiffres.")
+    return f"{digits}FEC{_date(closing_on)}.txt"

@@ -1,0 +1,48 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PaymentSource
+
+
+class MonthField(forms.DateField):
+    """A month typed as AAAA-MM (an <input type="month">), cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": _("Indiquez un mois (AAAA-MM).")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if isinstance(day, date) else day
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Mois à appeler"))
+
+
+class CloseForm(forms.Form):
+    month = MonthField(label=_("Mois à clôturer"))
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices)
+    reference = forms.CharField(label=_("Référence"), max_length=80, required=False)
+
+
+class ReverseForm(forms.Form):
+    on = forms.DateField(
+        label=_("Date de la contre-passation"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class ArrearsForm(forms.Form):
+    on = forms.DateField(
+        label=_("Situation au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -1,0 +1,421 @@
+"""The double-entry ledger of an organisation and the rent documents written into it.
+
+An `Account` belongs to the organisation (bank, CAF, rent income…) or to one lease (the tenant's account). A
+`Transaction` is a dated entry made of `Line`s whose amounts sum to zero (debit positive, credit negative).
+Transactions and lines are append-only: a mistake is corrected by a reversing transaction linked to the
+original (`reversal_of`). On PostgreSQL, triggers refuse UPDATE and DELETE and check at commit that every
+transaction balances (migration 0002).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped, TimeStamped
+from habiter.housing.models import Owner
+from habiter.leases.models import Lease
+
+MONEY = models.DecimalField(max_digits=12, decimal_places=2)
+ZERO = models.Value(0, output_field=MONEY)
+
+
+def money_sum(expression, **extra):
+    """A sum of amounts rounded to the cent by the database: exact on PostgreSQL; on SQLite, which keeps decimals
+    as approximate binary numbers, the rounding removes their error before the sum is compared or returned."""
+    return Round(Coalesce(Sum(expression, **extra), ZERO), 2, output_field=MONEY)
+
+
+class AppendOnly(PermissionError):
+    """A ledger row was about to be changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Les écritures comptables ne se modifient pas : passez une contre-passation.")
+
+    def delete(self):
+        raise AppendOnly("Les écritures comptables ne se suppriment pas : passez une contre-passation.")
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Les écritures comptables ne se modifient pas : passez une contre-passation.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Les écritures comptables ne se suppriment pas : passez une contre-passation.")
+
+
+class AccountKind(models.TextChoices):
+    TENANT = "tenant", _("Locataire")
+    OWNER = "owner", _("Propriétaire (mandant)")
+    BANK = "bank", _("Banque")
+    CAF = "caf", _("CAF (tiers payant)")
+    FSL = "fsl", _("FSL")
+    VISALE = "visale", _("VISALE")
+    ASSOCIATION_ADVANCE = "association_advance", _("Avances de l'association")
+    RENT_INCOME = "rent_income", _("Loyers")
+    CHARGES_INCOME = "charges_income", _("Provisions pour charges")
+    FEES = "fees", _("Honoraires de gestion")
+    DEPOSITS_HELD = "deposits_held", _("Dépôts de garantie reçus")
+
+
+# Accounts every organisation has once, created on first use, with their code in the French chart of accounts.
+ORGANISATION_ACCOUNTS = {
+    AccountKind.BANK: ("512000", _("Banque")),
+    AccountKind.CAF: ("441100", _("CAF — aides au logement en tiers payant")),
+    AccountKind.FSL: ("441200", _("FSL — aides à recevoir")),
+    AccountKind.VISALE: ("441300", _("VISALE — garanties à recevoir")),
+    AccountKind.ASSOCIATION_ADVANCE: ("658000", _("Avances de loyer de l'association")),
+    AccountKind.RENT_INCOME: ("706100", _("Loyers appelés")),
+    AccountKind.CHARGES_INCOME: ("708300", _("Provisions pour charges appelées")),
+    AccountKind.FEES: ("706200", _("Honoraires de gestion")),
+    AccountKind.DEPOSITS_HELD: ("165000", _("Dépôts de garantie reçus")),
+}
+
+
+class AccountQuerySet(models.QuerySet):
+    def with_balance(self, on=None):
+        """Each account with `balance`: the sum of its lines (booked on or before `on`), in one query."""
+        condition = Q(lines__transaction__booked_on__lte=on) if on else Q()
+        return self.annotate(balance=money_sum("lines__amount", filter=condition))
+
+
+class Account(OrganisationScoped):
+    """An account of the ledger: the organisation's own (bank, CAF…) or a tenant's (one per lease)."""
+
+    code = models.CharField(_("numéro de compte"), max_length=20)
+    name = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=32, choices=AccountKind.choices)
+    lease = models.OneToOneField(
+        Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_account", verbose_name=_("bail")
+    )
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_accounts",
+        verbose_name=_("propriétaire"),
+    )
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "name"]
+        verbose_name = _("compte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="ledger_account_unique_code",
+                violation_error_message=_("Ce numéro de compte existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="tenant") | Q(lease__isnull=False),
+                name="ledger_tenant_account_has_lease",
+                violation_error_message=_("Un compte locataire se rattache à un bail."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Transaction(AppendOnlyModel):
+    """One dated entry of the ledger with its source document; its lines sum to zero."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, verbose_name=_("association"))
+    booked_on = models.DateField(_("date d'écriture"))
+    label = models.CharField(_("libellé"), max_length=200)
+    source_type = models.CharField(_("pièce"), max_length=32, blank=True)
+    source_id = models.CharField(_("numéro de pièce"), max_length=64, blank=True)
+    reversal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("contre-passation de"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("saisie le"), default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["booked_on", "created_at"]
+        verbose_name = _("écriture")
+        indexes = [models.Index(fields=["organisation", "booked_on"], name="ledger_tx_org_day")]
+
+    def __str__(self):
+        return f"{self.booked_on:%d/%m/%Y} {self.label}"
+
+
+class Line(AppendOnlyModel):
+    """One side of a transaction on one account: positive is a debit, negative a credit."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ligne d'écriture")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="ledger_line_not_zero",
+                violation_error_message=_("Une ligne d'écriture n'est jamais nulle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account.code} {self.amount}"
+
+
+class PeriodClose(OrganisationScoped):
+    """A closed month: no entry may be booked in it any more."""
+
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois clôturé."))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("clôture mensuelle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"],
+                name="ledger_period_closed_once",
+                violation_error_message=_("Ce mois est déjà clôturé."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="ledger_period_first_day",
+                violation_error_message=_("Un mois commence le 1er."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+
+class RentCall(OrganisationScoped):
+    """The rent and charges called for one month of a lease (avis d'échéance), prorated in the first and last
+    months. At most one call in force per lease and month; a cancelled call keeps its row."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="rent_calls", verbose_name=_("bail"))
+    period = models.DateField(_("période"), help_text=_("Le premier jour du mois appelé."))
+    rent = models.DecimalField(_("loyer"), max_digits=12, decimal_places=2)
+    service_charges = models.DecimalField(_("provision pour charges"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    due_date = models.DateField(_("échéance"))
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="rent_call")
+    cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
+    run = models.ForeignKey("RentCallRun", on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
+
+    class Meta:
+        ordering = ["period", "created_at"]
+        verbose_name = _("appel de loyer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease", "period"],
+                condition=Q(cancelled_on__isnull=True),
+                name="ledger_one_rent_call_per_month",
+                violation_error_message=_("Le loyer de ce mois est déjà appelé pour ce bail."),
+            ),
+            models.CheckConstraint(
+                # rounded so that SQLite, whose decimals are approximate, compares like PostgreSQL does exactly
+                condition=Q(total=Round(models.F("rent") + models.F("service_charges"), 2)),
+                name="ledger_rent_call_total",
+                violation_error_message=_("Le total est la somme du loyer et des charges."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="ledger_rent_call_period_first_day",
+                violation_error_message=_("Une période commence le 1er."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lease_id} {self.period:%m/%Y} {self.total}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+class RentCallRun(OrganisationScoped):
+    """One month-end run of the rent calls, as a background task whose progress the page follows."""
+
+    month = models.DateField(_("mois"))
+    status = models.CharField(_("état"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField(_("baux à traiter"), default=0)
+    done = models.PositiveIntegerField(_("baux traités"), default=0)
+    issued = models.PositiveIntegerField(_("appels émis"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("émission des appels de loyer")
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.status} {self.done}/{self.total}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class PaymentSource(models.TextChoices):
+    TENANT = "tenant", _("Locataire")
+    CAF = "caf", _("CAF (tiers payant)")
+    FSL = "fsl", _("FSL")
+    VISALE = "visale", _("VISALE")
+    ASSOCIATION = "association", _("Avance de l'association")
+
+
+class Payment(OrganisationScoped):
+    """Money received for a lease, from the tenant or a third party, posted to the ledger and allocated to the
+    oldest unpaid rent calls first."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="payments", verbose_name=_("bail"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    received_on = models.DateField(_("reçu le"))
+    source = models.CharField(_("provenance"), max_length=20, choices=PaymentSource.choices)
+    reference = models.CharField(_("référence"), max_length=80, blank=True)
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="payment")
+    reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["received_on", "created_at"]
+        verbose_name = _("encaissement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease", "reference"],
+                condition=~Q(reference="") & Q(reversed_on__isnull=True),
+                name="ledger_payment_reference_once_per_lease",
+                violation_error_message=_("Un encaissement de ce bail porte déjà cette référence."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="ledger_payment_positive",
+                violation_error_message=_("Le montant d'un encaissement est positif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.received_on:%d/%m/%Y} {self.amount}"
+
+
+class PaymentAllocation(TimeStamped):
+    """The part of a payment that settles a rent call."""
+
+    id = models.BigAutoField(primary_key=True)
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    rent_call = models.ForeignKey(RentCall, on_delete=models.CASCADE, related_name="allocations")
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("imputation")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_allocation_positive"),
+            models.UniqueConstraint(fields=["payment", "rent_call"], name="ledger_allocation_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount}"
+
+
+class ReceiptKind(models.TextChoices):
+    QUITTANCE = "quittance", _("Quittance de loyer")
+    RECU = "recu", _("Reçu (paiement partiel)")
+
+
+class ReceiptCounter(models.Model):
+    """The last number given to a kind of receipt in an organisation; locked while a number is taken, so
+    numbers have no gaps and no duplicates."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=ReceiptKind.choices)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation", "kind"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="ledger_receipt_counter_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.last_number}"
+
+
+class RentReceipt(OrganisationScoped):
+    """An issued quittance (fully paid period) or reçu (partial payment, not a quittance: loi 89 art. 21).
+    The names, address, period and amounts are copied at issue, so the document never changes afterwards."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="receipts")
+    rent_call = models.ForeignKey(RentCall, on_delete=models.PROTECT, related_name="receipts")
+    kind = models.CharField(_("document"), max_length=10, choices=ReceiptKind.choices)
+    number = models.PositiveIntegerField(_("numéro"))
+    issued_on = models.DateField(_("émis le"))
+    tenant_names = models.TextField(_("locataires"))
+    landlord_name = models.CharField(_("bailleur"), max_length=200)
+    agent_name = models.CharField(_("mandataire"), max_length=200, blank=True)
+    dwelling_address = models.TextField(_("adresse du logement"))
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    rent = models.DecimalField(_("loyer"), max_digits=12, decimal_places=2)
+    service_charges = models.DecimalField(_("charges"), max_digits=12, decimal_places=2)
+    total_due = models.DecimalField(_("total dû"), max_digits=12, decimal_places=2)
+    paid = models.DecimalField(_("total reçu"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("dernier paiement le"))
+    payment_means = models.CharField(_("modes de paiement"), max_length=200)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = _("quittance ou reçu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "number"],
+                name="ledger_receipt_number_once",
+                violation_error_message=_("Ce numéro de document est déjà attribué."),
+            ),
+            models.UniqueConstraint(
+                fields=["rent_call"],
+                condition=Q(kind="quittance"),
+                name="ledger_one_quittance_per_call",
+                violation_error_message=_("La quittance de ce mois est déjà émise."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="quittance") | Q(paid__gte=models.F("total_due")),
+                name="ledger_quittance_only_when_paid",
+                violation_error_message=_("Une quittance n'est émise que pour une période entièrement payée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} n° {self.number}"
+
+    @property
+    def left(self):
+        return self.total_due - self.paid

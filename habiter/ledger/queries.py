@@ -1,0 +1,295 @@
+"""Reads of the ledger shared by pages, API and panels, always scoped to the acting user.
+
+Balances are sums of ledger lines computed by the database in one aggregate query per page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+
+from habiter.core.legal_queries import legal_parameters
+from habiter.leases.models import Lease
+from habiter.leases.queries import leases_visible_to
+
+from . import rules
+from .models import (
+    Account,
+    Line,
+    Payment,
+    PaymentAllocation,
+    PaymentSource,
+    PeriodClose,
+    RentCall,
+    RentCallRun,
+    RentReceipt,
+    Transaction,
+    money_sum,
+)
+
+# A CAF payment received within this many days marks the lease as in tiers payant (the benefit is paid to the
+# landlord), so the CAF threshold is computed on the rent net of that benefit (R40). A management choice.
+TIERS_PAYANT_WINDOW_DAYS = 62
+
+
+def ledger_leases(user):
+    """The leases whose account the user may open: every lease of the organisation for ledger users."""
+    if not user.has_perm("ledger.view_ledger"):
+        return Lease.objects.none()
+    return leases_visible_to(user)
+
+
+def balance_leases(user):
+    """The leases whose balance the user may see: ledger users all, team roles their households'."""
+    if not user.has_perm("ledger.view_balance"):
+        return Lease.objects.none()
+    return leases_visible_to(user)
+
+
+def lease_for_ledger(user, lease_id) -> Lease:
+    return ledger_leases(user).select_related("household", "dwelling", "landlord", "organisation").get(pk=lease_id)
+
+
+def lease_for_balance(user, lease_id) -> Lease:
+    return balance_leases(user).select_related("household", "dwelling").get(pk=lease_id)
+
+
+def accounts_with_balance(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return Account.objects.none()
+    return Account.objects.filter(organisation_id=user.organisation_id).with_balance().order_by("code")
+
+
+def account_for_page(user, account_id) -> Account:
+    return accounts_with_balance(user).select_related("lease").get(pk=account_id)
+
+
+def account_lines(account):
+    return (
+        Line.objects.filter(account=account)
+        .annotate(credit=-F("amount"))
+        .select_related("transaction")
+        .order_by("-transaction__booked_on", "-transaction__created_at", "-id")
+    )
+
+
+def ledger_sum(organisation_id) -> Decimal:
+    """The sum of every line of the organisation: zero when every transaction balances."""
+    total = Line.objects.filter(transaction__organisation_id=organisation_id).aggregate(total=money_sum("amount"))
+    return rules.cents(total["total"])
+
+
+def rent_calls_of(lease, *, year: int | None = None):
+    """The lease's calls in force, each with `paid` (what is allocated to it), and its documents."""
+    calls = RentCall.objects.filter(lease=lease, cancelled_on__isnull=True)
+    if year:
+        calls = calls.filter(period__year=year)
+    return (
+        calls.annotate(paid=money_sum("allocations__amount"))
+        .prefetch_related(Prefetch("receipts", queryset=RentReceipt.objects.order_by("-issued_on", "-number")))
+        .order_by("period")
+    )
+
+
+def payments_of(lease):
+    return (
+        Payment.objects.filter(lease=lease)
+        .select_related("transaction", "recorded_by")
+        .prefetch_related(Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("rent_call")))
+        .annotate(reversed=Exists(Transaction.objects.filter(reversal_of=OuterRef("transaction_id"))))
+        .order_by("-received_on", "-created_at")
+    )
+
+
+def receipts_of(lease):
+    return (
+        RentReceipt.objects.filter(lease=lease)
+        .select_related("rent_call")
+        .defer("pdf")
+        .order_by("-issued_on", "-number")
+    )
+
+
+def receipt_for(user, receipt_id) -> RentReceipt:
+    return RentReceipt.objects.filter(lease__in=ledger_leases(user)).get(pk=receipt_id)
+
+
+def rent_call_for(user, rent_call_id) -> RentCall:
+    return (
+        RentCall.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+        .get(pk=rent_call_id)
+    )
+
+
+def transaction_for(user, transaction_id) -> Transaction:
+    if not user.has_perm("ledger.view_ledger"):
+        raise Transaction.DoesNotExist
+    return Transaction.objects.get(organisation_id=user.organisation_id, pk=transaction_id)
+
+
+def lease_of_transaction(entry):
+    """The lease whose rent call or payment `entry` records, if any."""
+    lease_id = RentCall.objects.filter(transaction=entry).values_list("lease_id", flat=True).first()
+    return lease_id or Payment.objects.filter(transaction=entry).values_list("lease_id", flat=True).first()
+
+
+def runs_of(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return RentCallRun.objects.none()
+    return RentCallRun.objects.filter(organisation_id=user.organisation_id).select_related("started_by")
+
+
+def closed_months(user):
+    return PeriodClose.objects.filter(organisation_id=user.organisation_id).select_related("closed_by")
+
+
+# --- balances ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Balance:
+    due: Decimal
+    paid: Decimal
+    balance: Decimal
+    oldest_unpaid_period: date | None
+    caf: rules.CafStatus
+    aged: dict = field(default_factory=dict)
+
+
+def _territory(dwelling) -> str:
+    return "dom" if getattr(dwelling, "territory", "") == "dom" else "metropole"
+
+
+def lease_balance(lease, on: date) -> Balance:
+    """What the lease's tenant owes on `on`: calls minus payments booked until then (reversals included), the
+    oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42)."""
+    sums = Line.objects.filter(account__lease=lease, transaction__booked_on__lte=on).aggregate(
+        due=money_sum("amount", filter=Q(transaction__source_type="rent_call")),
+        paid=money_sum("amount", filter=Q(transaction__source_type="payment")),
+        balance=money_sum("amount"),
+    )
+    unpaid = [
+        (call.due_date, rules.cents(call.total - call.paid), call.period)
+        for call in RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, period__lte=on)
+        .annotate(paid=money_sum("allocations__amount"))
+        .order_by("period")
+        if call.paid < call.total
+    ]
+    aid = _tiers_payant_aid({lease.pk}, on).get(lease.pk, rules.ZERO)
+    caf = rules.caf_unpaid_status(
+        [(due, left) for due, left, _p in unpaid],
+        lease.rent + lease.charges,
+        on,
+        aid=aid,
+        territory=_territory(lease.dwelling),
+        params=legal_parameters(),
+    )
+    return Balance(
+        due=rules.cents(sums["due"]),
+        paid=rules.cents(-sums["paid"]),
+        balance=rules.cents(sums["balance"]),
+        oldest_unpaid_period=unpaid[0][2] if unpaid else None,
+        caf=caf,
+        aged=rules.aged([(due, left) for due, left, _p in unpaid], on),
+    )
+
+
+def _tiers_payant_aid(lease_ids, on: date) -> dict:
+    """The latest CAF payment of each lease received in the window before `on`: the benefit paid to the landlord."""
+    aid = {}
+    for lease_id, amount in (
+        Payment.objects.filter(
+            lease_id__in=lease_ids,
+            source=PaymentSource.CAF,
+            reversed_on__isnull=True,
+            received_on__lte=on,
+            received_on__gte=on - timedelta(days=TIERS_PAYANT_WINDOW_DAYS),
+        )
+        .order_by("received_on", "created_at")
+        .values_list("lease_id", "amount")
+    ):
+        aid[lease_id] = amount
+    return aid
+
+
+def period_rows(lease, year: int):
+    """Per month of `year`: what was due and paid, the status and the latest document."""
+    rows = []
+    for call in rent_calls_of(lease, year=year):
+        receipts = list(call.receipts.all())
+        quittance = next((r for r in receipts if r.kind == "quittance"), None)
+        rows.append(
+            {
+                "call": call,
+                "period": call.period,
+                "due": call.total,
+                "paid": rules.cents(call.paid),
+                "status": rules.period_status(call.total, rules.cents(call.paid)),
+                "document": quittance or (receipts[0] if receipts else None),
+            }
+        )
+    return rows
+
+
+@dataclass
+class ArrearsRow:
+    lease: Lease
+    unpaid: list
+    aged: dict
+    total: Decimal
+    caf: rules.CafStatus
+
+
+def arrears(user, on: date) -> list[ArrearsRow]:
+    """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status: three queries
+    whatever the number of leases."""
+    calls = (
+        RentCall.objects.filter(lease__in=balance_leases(user), cancelled_on__isnull=True, due_date__lte=on)
+        .annotate(paid=money_sum("allocations__amount"))
+        .select_related("lease", "lease__household", "lease__dwelling")
+        .order_by("lease__dwelling__reference", "lease_id", "period")
+    )
+    by_lease: dict = {}
+    for call in calls:
+        if call.paid < call.total:
+            left = rules.cents(call.total - call.paid)
+            by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
+    aid = _tiers_payant_aid(set(by_lease), on)
+    params = legal_parameters()
+    rows = []
+    for lease_id, (lease, unpaid) in by_lease.items():
+        rows.append(
+            ArrearsRow(
+                lease=lease,
+                unpaid=unpaid,
+                aged=rules.aged(unpaid, on),
+                total=sum((left for _due, left in unpaid), rules.ZERO),
+                caf=rules.caf_unpaid_status(
+                    unpaid,
+                    lease.rent + lease.charges,
+                    on,
+                    aid=aid.get(lease_id, rules.ZERO),
+                    territory=_territory(lease.dwelling),
+                    params=params,
+                ),
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.caf.reached, -r.total))
+
+
+def household_balances(user, household, on: date, *, lease=None):
+    """The household's leases (or only `lease`) with their balance, for the household and lease pages (one query)."""
+    leases = balance_leases(user).filter(household=household)
+    if lease is not None:
+        leases = leases.filter(pk=lease.pk)
+    return list(
+        leases.select_related("dwelling")
+        .annotate(
+            balance=money_sum(
+                "ledger_account__lines__amount", filter=Q(ledger_account__lines__transaction__booked_on__lte=on)
+            )
+        )
+        .order_by("-start_date")
+    )

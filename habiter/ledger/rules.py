@@ -1,0 +1,218 @@
+"""Pure rules of the ledger: balanced entries, rent-call amounts, allocation to the oldest periods, receipts,
+ageing of arrears and the CAF unpaid-rent threshold (CCH R824-1, R824-4; décret n° 2026-84).
+
+No Django here: amounts are `Decimal`, dates `datetime.date`, legal numbers come from `LegalParameters`.
+"""
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from habiter.core.legal import LegalParameters, MissingLegalParameter, default_parameters
+from habiter.leases.rules import add_months, money, monthly_prorata
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+AGE_BUCKETS = ((0, 30, "d0_30"), (31, 60, "d31_60"), (61, 90, "d61_90"), (91, None, "d90_plus"))
+
+
+def _params(params: LegalParameters | None) -> LegalParameters:
+    return default_parameters() if params is None else params
+
+
+def cents(value) -> Decimal:
+    """An amount read from the database as an exact Decimal to the cent (SQLite returns sums inexactly)."""
+    return Decimal(str(value)).quantize(CENT)
+
+
+def lines_error(amounts: Sequence[Decimal]) -> str | None:
+    """Why these line amounts cannot make a transaction, in French, or None when they can."""
+    if len(amounts) < 2:
+        return "Une écriture compte au moins deux lignes."
+    for amount in amounts:
+        if not isinstance(amount, Decimal) or not amount.is_finite():
+            return "Chaque montant est un nombre décimal."
+        if amount == 0:
+            return "Une ligne d'écriture n'est jamais nulle."
+        if amount != amount.quantize(Decimal("0.01")):
+            return "Les montants s'expriment au centime près."
+    total = sum(amounts, ZERO)
+    if total != 0:
+        return f"L'écriture n'est pas équilibrée : les lignes totalisent {total} € au lieu de 0."
+    return None
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def parse_period(text: str) -> date:
+    """`AAAA-MM` as the first day of that month; a French ValueError otherwise."""
+    try:
+        year, month = text.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise ValueError(f"Période invalide : « {text} » (AAAA-MM attendu).") from None
+
+
+@dataclass(frozen=True)
+class CallAmounts:
+    rent: Decimal
+    service_charges: Decimal
+    due_date: date
+
+    @property
+    def total(self) -> Decimal:
+        return self.rent + self.service_charges
+
+
+def lease_occupancy_end(end_date: date | None, moved_out_on: date | None) -> date | None:
+    """The last day the lease runs: the earlier of its end and the move-out, if any."""
+    ends = [d for d in (end_date, moved_out_on) if d is not None]
+    return min(ends) if ends else None
+
+
+def rent_call_amounts(
+    rent: Decimal,
+    charges: Decimal,
+    payment_day: int,
+    month: date,
+    start: date,
+    end: date | None,
+    *,
+    params: LegalParameters | None = None,
+) -> CallAmounts | None:
+    """Rent and charges called for `month`, prorated by days in the first and last months of the lease, and the
+    due date (the lease's payment day, not before the lease starts); None when the lease does not run then."""
+    first, last = month_start(month), month_end(month)
+    if start > last or (end is not None and end < first):
+        return None
+    rent_part = monthly_prorata(rent, first, start, end, params=params)
+    charges_part = monthly_prorata(charges, first, start, end, params=params)
+    due = first.replace(day=min(payment_day, last.day))
+    if start > due:
+        due = start
+    return CallAmounts(rent_part, charges_part, due)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A rent call still owed, or a payment not fully allocated: its key and the amount left."""
+
+    key: object
+    left: Decimal
+
+
+def allocate(payments: Iterable[OpenItem], calls: Iterable[OpenItem]) -> list[tuple[object, object, Decimal]]:
+    """Allocate what is left of each payment (in the order given: oldest first) to what is left of each call
+    (oldest period first). Returns (payment key, call key, amount) triples."""
+    calls = [OpenItem(c.key, c.left) for c in calls if c.left > 0]
+    result = []
+    index = 0
+    for payment in payments:
+        left = payment.left
+        while left > 0 and index < len(calls):
+            call = calls[index]
+            part = min(left, call.left)
+            result.append((payment.key, call.key, part))
+            left -= part
+            calls[index] = OpenItem(call.key, call.left - part)
+            if calls[index].left == 0:
+                index += 1
+    return result
+
+
+def period_status(due: Decimal, paid: Decimal) -> str:
+    """paid, partial or unpaid."""
+    if paid >= due:
+        return "paid"
+    return "partial" if paid > 0 else "unpaid"
+
+
+def receipt_kind(due: Decimal, paid: Decimal) -> str:
+    """A quittance only for a fully paid period; a reçu for a partial payment (loi 89 art. 21, R3)."""
+    if paid <= 0:
+        raise ValueError("Aucun paiement reçu pour cette période : ni quittance ni reçu.")
+    return "quittance" if paid >= due else "recu"
+
+
+def age_bucket(due_date: date, on: date) -> str:
+    days = max((on - due_date).days, 0)
+    for low, high, label in AGE_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return label
+    raise AssertionError(days)
+
+
+def aged(items: Iterable[tuple[date, Decimal]], on: date) -> dict[str, Decimal]:
+    """Unpaid amounts by age since their due date (0–30, 31–60, 61–90, more than 90 days)."""
+    buckets = {label: ZERO for _low, _high, label in AGE_BUCKETS}
+    for due_date, left in items:
+        if due_date <= on:
+            buckets[age_bucket(due_date, on)] += left
+    return buckets
+
+
+@dataclass(frozen=True)
+class CafStatus:
+    reached: bool
+    threshold: Decimal | None
+    constituted_on: date | None
+    report_by: date | None
+
+
+def caf_unpaid_status(
+    unpaid: Sequence[tuple[date, Decimal]],
+    monthly_due: Decimal,
+    on: date,
+    *,
+    aid: Decimal = ZERO,
+    territory: str = "metropole",
+    params: LegalParameters | None = None,
+) -> CafStatus:
+    """Whether the household is in an unpaid-rent situation for housing benefits on `on`, since when, and the date
+    by which the landlord must tell the CAF (2 months, R41).
+
+    Until 31/12/2026 (R40): the debt reaches `caf_impaye_rent_multiple` × the monthly rent and charges, less the
+    benefit when it is paid to the landlord (`aid`). From 1/1/2027 (R42): the debt exceeds
+    `caf_impaye_debt_threshold_eur`, or a default is still unpaid `caf_impaye_months_after_default` months later.
+    `unpaid` lists the calls still owed as (due date, amount left), oldest first.
+    """
+    params = _params(params)
+    owed = [(due, left) for due, left in sorted(unpaid) if due <= on and left > 0]
+    deadline = params.integer("caf_report_deadline_months", on, territory)
+    try:
+        multiple = params.decimal("caf_impaye_rent_multiple", on, territory)
+    except MissingLegalParameter:
+        multiple = None
+    if multiple is not None:
+        threshold = money(multiple * max(monthly_due - aid, ZERO), on=on, params=params)
+        running = ZERO
+        for due, left in owed:
+            running += left
+            if threshold > 0 and running >= threshold:
+                return CafStatus(True, threshold, due, add_months(due, deadline))
+        return CafStatus(False, threshold, None, None)
+    limit = params.decimal("caf_impaye_debt_threshold_eur", on, territory)
+    months = params.integer("caf_impaye_months_after_default", on, territory)
+    candidates = []
+    running = ZERO
+    for due, left in owed:
+        running += left
+        if running > limit:
+            candidates.append(due)
+            break
+    if owed and add_months(owed[0][0], months) <= on:
+        candidates.append(add_months(owed[0][0], months))
+    if not candidates:
+        return CafStatus(False, limit, None, None)
+    constituted = min(candidates)
+    return CafStatus(True, limit, constituted, add_months(constituted, deadline))

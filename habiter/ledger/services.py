@@ -1,0 +1,588 @@
+"""Every write of the ledger: permission, one database transaction, the balance and closed-month checks, audit.
+
+Lock order, so that concurrent writers never deadlock: a lease's tenant account first, then a receipt counter.
+Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.core.legal_queries import legal_parameters
+from habiter.leases.models import Lease, LeaseStatus
+from habiter.people.models import Relation
+
+from . import rules
+from .models import (
+    ORGANISATION_ACCOUNTS,
+    Account,
+    AccountKind,
+    Line,
+    Payment,
+    PaymentAllocation,
+    PaymentSource,
+    PeriodClose,
+    ReceiptCounter,
+    ReceiptKind,
+    RentCall,
+    RentCallRun,
+    RentReceipt,
+    RunStatus,
+    Transaction,
+    money_sum,
+)
+
+CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+SOURCE_ACCOUNTS = {
+    PaymentSource.TENANT: AccountKind.BANK,
+    PaymentSource.CAF: AccountKind.CAF,
+    PaymentSource.FSL: AccountKind.FSL,
+    PaymentSource.VISALE: AccountKind.VISALE,
+    PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
+}
+PROGRESS_EVERY = 10
+
+
+class DuplicatePaymentReference(ValidationError):
+    """The lease already has a payment with this reference (the API answers 409)."""
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- accounts ------------------------------------------------------------------------------------------------
+
+
+def organisation_account(organisation_id, kind: str) -> Account:
+    """The organisation's account of `kind` (bank, CAF, rent income…), created on first use."""
+    code, name = ORGANISATION_ACCOUNTS[kind]
+    account, _created = Account.objects.get_or_create(
+        organisation_id=organisation_id, code=code, defaults={"name": str(name), "kind": kind}
+    )
+    return account
+
+
+def tenant_account(lease, *, lock: bool = False) -> Account:
+    """The tenant's account of `lease` (411…), created on first use; locked FOR UPDATE when `lock`."""
+    account = Account.objects.filter(lease=lease).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(
+                    organisation_id=lease.organisation_id,
+                    code=f"411{lease.pk.hex[:10].upper()}",
+                    name=f"{lease.household.name} — {lease.dwelling.reference}",
+                    kind=AccountKind.TENANT,
+                    lease=lease,
+                )
+        except IntegrityError:
+            account = Account.objects.get(lease=lease)
+    if lock:
+        account = Account.objects.select_for_update().get(pk=account.pk)
+    return account
+
+
+# --- transactions --------------------------------------------------------------------------------------------
+
+
+def month_closed(organisation_id, day: date) -> bool:
+    return PeriodClose.objects.filter(organisation_id=organisation_id, month=rules.month_start(day)).exists()
+
+
+def _check_open(organisation_id, day: date, field: str = "booked_on") -> None:
+    if month_closed(organisation_id, day):
+        raise ValidationError(
+            {
+                field: _("Le mois de %(month)s est clôturé : aucune écriture ne peut y être datée.")
+                % {"month": f"{day:%m/%Y}"}
+            }
+        )
+
+
+def _post(
+    *, actor, organisation_id, booked_on: date, label: str, lines, source_type="", source_id="", reversal_of=None
+):
+    """Write one balanced transaction (no permission check: the calling service made it)."""
+    amounts = [amount for _account, amount in lines]
+    error = rules.lines_error(amounts)
+    if error:
+        raise ValidationError(error)
+    _check_open(organisation_id, booked_on)
+    entry = Transaction(
+        organisation_id=organisation_id,
+        booked_on=booked_on,
+        label=label[:200],
+        source_type=source_type,
+        source_id=str(source_id or ""),
+        reversal_of=reversal_of,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    Line.objects.bulk_create([Line(transaction=entry, account=account, amount=amount) for account, amount in lines])
+    return entry
+
+
+def transaction_post(*, actor, booked_on: date, label: str, lines, source: tuple[str, str] = ("", "")) -> Transaction:
+    """Post a manual entry: `lines` are (account id, signed amount) pairs, debit positive, summing to zero."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        ids = [account_id for account_id, _amount in lines]
+        accounts = Account.objects.filter(organisation_id=actor.organisation_id).in_bulk(ids)
+        if len(accounts) != len(set(ids)):
+            raise ValidationError(_("Compte inconnu."))
+        resolved = [(accounts[account_id], Decimal(amount)) for account_id, amount in lines]
+        entry = _post(
+            actor=actor,
+            organisation_id=actor.organisation_id,
+            booked_on=booked_on,
+            label=label,
+            lines=resolved,
+            source_type=source[0],
+            source_id=source[1],
+        )
+        audit_record(actor=actor, action="ledger.transaction_post", obj=entry, detail={"label": label})
+    return entry
+
+
+def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
+    """Reverse an entry: a new transaction with the lines negated, linked to the original. A reversed rent call is
+    cancelled and a reversed payment set aside; the lease's payments are then allocated again."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        original = Transaction.objects.filter(organisation_id=actor.organisation_id, pk=transaction_id).first()
+        if original is None:
+            raise Transaction.DoesNotExist
+        call = RentCall.objects.filter(transaction=original).select_related("lease").first()
+        payment = Payment.objects.filter(transaction=original).select_related("lease").first()
+        lease = (call or payment).lease if (call or payment) else None
+        if lease is not None:
+            tenant_account(lease, lock=True)
+        if original.reversal_of_id:
+            raise ValidationError(_("Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."))
+        if Transaction.objects.filter(reversal_of=original).exists():
+            raise ValidationError(_("Cette écriture est déjà contre-passée."))
+        if on < original.booked_on:
+            raise ValidationError({"on": _("La contre-passation ne peut pas précéder l'écriture d'origine.")})
+        lines = [(line.account, -line.amount) for line in original.lines.select_related("account")]
+        reversal = _post(
+            actor=actor,
+            organisation_id=original.organisation_id,
+            booked_on=on,
+            label=_("Contre-passation : %(label)s") % {"label": original.label},
+            lines=lines,
+            source_type=original.source_type,
+            source_id=original.source_id,
+            reversal_of=original,
+        )
+        if call is not None:
+            RentCall.objects.filter(pk=call.pk).update(cancelled_on=on)
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk).update(reversed_on=on)
+        if lease is not None:
+            _reallocate_all(lease)
+        audit_record(
+            actor=actor,
+            action="ledger.transaction_reverse",
+            obj=reversal,
+            household_id=lease.household_id if lease else None,
+            detail={"original": str(original.pk)},
+        )
+    return reversal
+
+
+def period_close(*, actor, month: date) -> PeriodClose:
+    """Close a month: from now on no entry may be dated in it."""
+    _require(actor, "ledger.close_period")
+    month = rules.month_start(month)
+    if month >= rules.month_start(timezone.localdate()):
+        raise ValidationError({"month": _("Seul un mois terminé peut être clôturé.")})
+    with transaction.atomic():
+        if month_closed(actor.organisation_id, month):
+            raise ValidationError({"month": _("Ce mois est déjà clôturé.")})
+        closing = PeriodClose(organisation_id=actor.organisation_id, month=month, closed_by=actor)
+        closing.full_clean()
+        closing.save()
+        audit_record(actor=actor, action="ledger.period_close", obj=closing, detail={"month": f"{month:%Y-%m}"})
+    return closing
+
+
+# --- allocation ----------------------------------------------------------------------------------------------
+
+
+def _open_calls(lease):
+    return (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("total"))
+        .order_by("period", "created_at")
+    )
+
+
+def _open_payments(lease):
+    return (
+        Payment.objects.filter(lease=lease, reversed_on__isnull=True)
+        .annotate(allocated=money_sum("allocations__amount"))
+        .filter(allocated__lt=F("amount"))
+        .order_by("received_on", "created_at")
+    )
+
+
+def _allocate(lease) -> None:
+    """Allocate what is left of the lease's payments to its unpaid calls, oldest period first."""
+    payments = [rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated)) for p in _open_payments(lease)]
+    if not payments:
+        return
+    calls = [rules.OpenItem(c.pk, rules.cents(c.total - c.paid)) for c in _open_calls(lease)]
+    PaymentAllocation.objects.bulk_create(
+        [
+            PaymentAllocation(payment_id=payment_id, rent_call_id=call_id, amount=amount)
+            for payment_id, call_id, amount in rules.allocate(payments, calls)
+        ]
+    )
+
+
+def _reallocate_all(lease) -> None:
+    PaymentAllocation.objects.filter(payment__lease=lease).delete()
+    _allocate(lease)
+
+
+# --- rent calls ----------------------------------------------------------------------------------------------
+
+
+def leases_to_call(organisation_id, month: date):
+    """The leases of the organisation that run during `month` and whose rent the association calls."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    return (
+        Lease.objects.filter(organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=first))
+        .select_related("household", "dwelling")
+        .order_by("start_date", "id")
+    )
+
+
+def _issue(actor, lease, period: date, params, run=None) -> tuple[RentCall | None, bool]:
+    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created)."""
+    account = tenant_account(lease, lock=True)
+    existing = RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first()
+    if existing is not None:
+        return existing, False
+    amounts = rules.rent_call_amounts(
+        lease.rent,
+        lease.charges,
+        lease.payment_day,
+        period,
+        lease.start_date,
+        rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
+        params=params,
+    )
+    if amounts is None or amounts.total <= 0:
+        return None, False
+    lines = [(account, amounts.total)]
+    if amounts.rent:
+        lines.append((organisation_account(lease.organisation_id, AccountKind.RENT_INCOME), -amounts.rent))
+    if amounts.service_charges:
+        lines.append(
+            (organisation_account(lease.organisation_id, AccountKind.CHARGES_INCOME), -amounts.service_charges)
+        )
+    entry = _post(
+        actor=actor,
+        organisation_id=lease.organisation_id,
+        booked_on=period,
+        label=_("Appel de loyer %(period)s — %(tenant)s")
+        % {"period": f"{period:%m/%Y}", "tenant": lease.household.name},
+        lines=lines,
+        source_type="rent_call",
+    )
+    call = RentCall(
+        organisation_id=lease.organisation_id,
+        lease=lease,
+        period=period,
+        rent=amounts.rent,
+        service_charges=amounts.service_charges,
+        total=amounts.total,
+        due_date=amounts.due_date,
+        transaction=entry,
+        run=run,
+    )
+    call.full_clean()
+    call.save()
+    _allocate(lease)
+    audit_record(
+        actor=actor,
+        action="ledger.rent_call_issue",
+        obj=call,
+        household_id=lease.household_id,
+        detail={"period": f"{period:%Y-%m}", "total": str(amounts.total)},
+    )
+    return call, True
+
+
+def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
+    """Issue one month's rent call for a lease; an already issued month returns the existing call."""
+    _require(actor, "ledger.post")
+    period = rules.month_start(period)
+    with transaction.atomic():
+        lease = (
+            Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+            .select_related("household", "dwelling")
+            .first()
+        )
+        if lease is None:
+            raise Lease.DoesNotExist
+        if lease.status not in CALLABLE_STATUSES:
+            raise ValidationError(_("Seul un bail signé donne lieu à un appel de loyer."))
+        call, created = _issue(actor, lease, period, legal_parameters())
+        if call is None:
+            raise ValidationError({"period": _("Le bail ne court pas pendant ce mois : rien à appeler.")})
+    return call, created
+
+
+def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None) -> int:
+    """Issue the calls of `month` for every lease running then, each lease in its own database transaction so
+    that the run's progress is visible; leases already called are skipped. Returns the number issued."""
+    _require(actor, "ledger.post")
+    month = rules.month_start(month)
+    params = legal_parameters()
+    leases = list(leases_to_call(actor.organisation_id, month))
+    issued = done = 0
+    if run is not None:
+        RentCallRun.objects.filter(pk=run.pk).update(total=len(leases), status=RunStatus.RUNNING)
+    for lease in leases:
+        with transaction.atomic():
+            _call, created = _issue(actor, lease, month, params, run=run)
+        issued += created
+        done += 1
+        if run is not None and (done % PROGRESS_EVERY == 0 or done == len(leases)):
+            RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=issued)
+    return issued
+
+
+def rent_call_run_start(*, actor, month: date) -> RentCallRun:
+    """Start the month-end rent calls as a background task; the page follows its progress."""
+    _require(actor, "ledger.post")
+    month = rules.month_start(month)
+    with transaction.atomic():
+        _check_open(actor.organisation_id, month, "month")
+        if RentCallRun.objects.filter(
+            organisation_id=actor.organisation_id, month=month, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        ).exists():
+            raise ValidationError({"month": _("Les appels de ce mois sont déjà en cours d'émission.")})
+        run = RentCallRun.objects.create(
+            organisation_id=actor.organisation_id,
+            month=month,
+            total=leases_to_call(actor.organisation_id, month).count(),
+            started_by=actor,
+        )
+        audit_record(actor=actor, action="ledger.rent_call_run", obj=run, detail={"month": f"{month:%Y-%m}"})
+
+        def enqueue():
+            from .tasks import issue_rent_calls
+
+            issue_rent_calls.enqueue(str(run.pk))
+
+        transaction.on_commit(enqueue)
+    return run
+
+
+def rent_call_run_execute(run_id) -> RentCallRun:
+    """The body of the background task: issue the calls and record how the run ended."""
+    run = RentCallRun.objects.select_related("started_by").get(pk=run_id)
+    try:
+        rent_calls_issue(actor=run.started_by, month=run.month, run=run)
+    except (ValidationError, PermissionDenied) as error:
+        message = " ".join(getattr(error, "messages", [])) or _("Action non autorisée.")
+        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+    else:
+        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+# --- payments ------------------------------------------------------------------------------------------------
+
+
+def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, source: str, reference: str = "") -> Payment:
+    """Record money received for a lease: posted to the ledger (debit bank or the paying body, credit the tenant)
+    and allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
+    _require(actor, "ledger.post")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise ValidationError({"amount": _("Le montant doit être positif.")})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": _("Le montant s'exprime au centime près.")})
+    if source not in SOURCE_ACCOUNTS:
+        raise ValidationError({"source": _("Provenance inconnue.")})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Un encaissement ne peut pas être daté dans le futur.")})
+    reference = (reference or "").strip()
+    duplicate = DuplicatePaymentReference(
+        {"reference": _("Un encaissement de ce bail porte déjà la référence « %(ref)s ».") % {"ref": reference}}
+    )
+    try:
+        with transaction.atomic():
+            lease = (
+                Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+                .select_related("household", "dwelling")
+                .first()
+            )
+            if lease is None:
+                raise Lease.DoesNotExist
+            if lease.status not in CALLABLE_STATUSES:
+                raise ValidationError(_("Seul un bail signé reçoit des encaissements."))
+            account = tenant_account(lease, lock=True)
+            if (
+                reference
+                and Payment.objects.filter(lease=lease, reference=reference, reversed_on__isnull=True).exists()
+            ):
+                raise duplicate
+            _check_open(lease.organisation_id, received_on, "received_on")
+            entry = _post(
+                actor=actor,
+                organisation_id=lease.organisation_id,
+                booked_on=received_on,
+                label=_("Encaissement %(source)s — %(tenant)s")
+                % {"source": PaymentSource(source).label, "tenant": lease.household.name},
+                lines=[
+                    (organisation_account(lease.organisation_id, SOURCE_ACCOUNTS[source]), amount),
+                    (account, -amount),
+                ],
+                source_type="payment",
+                source_id=reference,
+            )
+            payment = Payment(
+                organisation_id=lease.organisation_id,
+                lease=lease,
+                amount=amount,
+                received_on=received_on,
+                source=source,
+                reference=reference,
+                transaction=entry,
+                recorded_by=actor,
+            )
+            payment.full_clean(validate_constraints=False)
+            payment.save()
+            _allocate(lease)
+            audit_record(
+                actor=actor,
+                action="ledger.payment_record",
+                obj=payment,
+                household_id=lease.household_id,
+                detail={"amount": str(amount), "source": source},
+            )
+    except IntegrityError as error:
+        if "ledger_payment_reference_once_per_lease" in str(error):
+            raise duplicate from None
+        raise
+    return payment
+
+
+# --- receipts ------------------------------------------------------------------------------------------------
+
+
+def _next_number(organisation_id, kind: str) -> int:
+    """The next number of `kind`, taken under a row lock on the counter: no gap, no duplicate."""
+    counter, _created = ReceiptCounter.objects.get_or_create(organisation_id=organisation_id, kind=kind)
+    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def tenant_names(household) -> str:
+    adults = [
+        f"{p.first_name} {p.last_name}"
+        for p in household.members.all()
+        if p.relation in (Relation.HEAD, Relation.SPOUSE)
+    ]
+    return ", ".join(adults) or household.name
+
+
+def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt:
+    """Issue the document of a paid period, free of charge (loi 89 art. 21): a quittance when the period is fully
+    paid, else a reçu that says it is not a quittance. Names, address, period and amounts are copied onto it; its
+    PDF is rendered after commit. A period's quittance is issued once; asking again returns it."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        call = (
+            RentCall.objects.filter(organisation_id=actor.organisation_id, pk=rent_call_id)
+            .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+            .first()
+        )
+        if call is None:
+            raise RentCall.DoesNotExist
+        lease = call.lease
+        tenant_account(lease, lock=True)
+        if call.cancelled_on:
+            raise ValidationError(_("Cet appel de loyer est annulé."))
+        existing = RentReceipt.objects.filter(rent_call=call, kind=ReceiptKind.QUITTANCE).first()
+        if existing is not None:
+            return existing
+        allocations = list(
+            PaymentAllocation.objects.filter(rent_call=call, payment__reversed_on__isnull=True).select_related(
+                "payment"
+            )
+        )
+        paid = sum((a.amount for a in allocations), rules.ZERO)
+        try:
+            kind = rules.receipt_kind(call.total, paid)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        dwelling = lease.dwelling
+        means = sorted({str(PaymentSource(a.payment.source).label) for a in allocations})
+        receipt = RentReceipt(
+            organisation_id=call.organisation_id,
+            lease=lease,
+            rent_call=call,
+            kind=kind,
+            number=_next_number(call.organisation_id, kind),
+            issued_on=on,
+            tenant_names=tenant_names(lease.household),
+            landlord_name=lease.landlord.name if lease.landlord else call.organisation.name,
+            agent_name=call.organisation.name if lease.landlord else "",
+            dwelling_address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
+            period_start=max(call.period, lease.start_date),
+            period_end=min(
+                [rules.month_end(call.period)]
+                + [d for d in (rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),) if d]
+            ),
+            rent=call.rent,
+            service_charges=call.service_charges,
+            total_due=call.total,
+            paid=paid,
+            paid_on=max(a.payment.received_on for a in allocations),
+            payment_means=", ".join(means),
+            issued_by=actor,
+        )
+        receipt.full_clean()
+        receipt.save()
+        audit_record(
+            actor=actor,
+            action=f"ledger.{kind}_issue",
+            obj=receipt,
+            household_id=lease.household_id,
+            detail={"number": receipt.number, "period": f"{call.period:%Y-%m}"},
+        )
+        transaction.on_commit(lambda: receipt_pdf(receipt.pk))
+    return receipt
+
+
+def receipt_pdf(receipt_id) -> bytes:
+    """The document's PDF, rendered once from the copied fields and kept."""
+    from habiter.core.pdf import pdf_render
+
+    receipt = RentReceipt.objects.get(pk=receipt_id)
+    if receipt.pdf:
+        return bytes(receipt.pdf)
+    content = pdf_render("ledger/receipt_pdf.html", {"receipt": receipt})
+    RentReceipt.objects.filter(pk=receipt.pk, pdf__isnull=True).update(pdf=content)
+    return content

@@ -1,0 +1,11 @@
+"""Background tasks of `ledger` (Django's tasks framework; the backend is chosen in settings.TASKS)."""
+
+from django.tasks import task
+
+from . import services
+
+
+@task
+def issue_rent_calls(run_id: str) -> int:
+    """The month-end rent calls of one `RentCallRun`; returns the number of calls issued."""
+    return services.rent_call_run_execute(run_id).issued

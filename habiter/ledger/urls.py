@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.account_list, name="account_list"),
+    path("comptes/<uuid:account_id>/", views.account_detail, name="account_detail"),
+    path("baux/<uuid:lease_id>/", views.lease_account, name="lease_account"),
+    path("baux/<uuid:lease_id>/encaissement/", views.payment_create, name="payment_create"),
+    path("appels/<uuid:rent_call_id>/avis.pdf", views.rent_call_notice, name="rent_call_notice"),
+    path("appels/<uuid:rent_call_id>/quittance/", views.receipt_issue, name="receipt_issue"),
+    path("documents/<uuid:receipt_id>.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("ecritures/<uuid:transaction_id>/contre-passation/", views.transaction_reverse, name="transaction_reverse"),
+    path("fin-de-mois/", views.month_end, name="month_end"),
+    path("fin-de-mois/<uuid:run_id>/", views.run_detail, name="run_detail"),
+    path("cloture/", views.period_close, name="period_close"),
+    path("impayes/", views.arrears, name="arrears"),
+]

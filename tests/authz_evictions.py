@@ -1,0 +1,211 @@
+"""Authorization rows of the `evictions` pages (see tests/authz_common.py). A prevention case is restricted
+data: the household's referent, the team lead and the director; out of scope is 404."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from habiter.core.models import AuditEvent, Role, User
+from habiter.core.tests.factories import UserFactory
+from habiter.evictions import services
+from habiter.evictions.models import CaseStep, FslApplication, FslFund, PreventionCase
+from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in
+
+
+def _restricted_row(ok=OK):
+    return {
+        ANONYMOUS: (LOGIN,) * 3,
+        **{role: (NOT_FOUND,) * 3 for role in ROLES},
+        "director": (ok, ok, NOT_FOUND),
+        "team_lead": (ok, NOT_FOUND, NOT_FOUND),
+        "social_worker": (ok, NOT_FOUND, NOT_FOUND),  # referent of the own team's household
+    }
+
+
+EXPECTED = {
+    "evictions:case_open": _restricted_row(),
+    "evictions:case_detail": _restricted_row(),
+    "evictions:case_close": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},  # POST only
+    "evictions:fsl_funds": {ANONYMOUS: LOGIN, **{role: OK if role == "director" else NOT_FOUND for role in ROLES}},
+    "evictions:fsl_create": _restricted_row(),
+    "evictions:fsl_detail": _restricted_row(),
+}
+POST_EXPECTED = {
+    "evictions:case_open": _restricted_row(SAVED),
+    "evictions:case_detail": _restricted_row(SAVED),
+    "evictions:case_close": _restricted_row(SAVED),
+    "evictions:fsl_create": _restricted_row(SAVED),
+    "evictions:fsl_detail": _restricted_row(SAVED),
+}
+POST_UNSCOPED = {"evictions:fsl_funds"}
+CSRF_CASES = {
+    "evictions:case_open",
+    "evictions:case_detail",
+    "evictions:case_close",
+    "evictions:fsl_funds",
+    "evictions:fsl_create",
+    "evictions:fsl_detail",
+}
+
+OPEN_DATA = {
+    "dwelling_address": "3 rue des Lilas, Marseille",
+    "landlord_name": "M. Bailleur",
+    "landlord_kind": "natural_person",
+    "lease_signed_on": "2024-01-10",
+    "contractual_months": "2",
+    "debt": "900.00",
+    "monthly_amount": "450.00",
+    "first_unpaid_on": "2026-01-05",
+}
+
+
+def _households(world):
+    return {
+        "own_team": world.own_household,
+        "other_team": world.other_team_household,
+        "other_org": world.other_org_household,
+    }
+
+
+def _opener(world, scope):
+    if scope == "other_org":
+        return world.outsider
+    if scope == "other_team":
+        return User.objects.get(username="a.colleague")
+    return world.users["social_worker"]
+
+
+def case_of(world, scope) -> PreventionCase:
+    cases = world.__dict__.setdefault("_prevention_cases", {})
+    if scope not in cases:
+        household = _households(world)[scope]
+        opener = _opener(world, scope)
+        if household.referent_id != opener.pk:
+            opener = UserFactory(organisation_id=household.organisation_id, role=Role.DIRECTOR)
+        cases[scope] = services.case_open(
+            actor=opener,
+            household_id=household.pk,
+            dwelling_address="3 rue des Lilas, Marseille",
+            landlord_name="M. Bailleur",
+            landlord_kind="natural_person",
+            lease_signed_on=date(2024, 1, 10),
+            debt=Decimal("900.00"),
+            monthly_amount=Decimal("450.00"),
+            first_unpaid_on=date(2026, 1, 5),
+        )
+    return cases[scope]
+
+
+def fund_of(organisation) -> FslFund:
+    return FslFund.objects.get_or_create(organisation=organisation, department="13", defaults={"name": "FSL 13"})[0]
+
+
+def application_of(world, scope) -> FslApplication:
+    applications = world.__dict__.setdefault("_fsl_applications", {})
+    if scope not in applications:
+        case = case_of(world, scope)
+        applications[scope] = FslApplication.objects.create(
+            organisation_id=case.organisation_id,
+            household=case.household,
+            fund=fund_of(case.organisation),
+            purpose="maintenance_arrears",
+            aid_form="grant",
+            amount_asked=Decimal("900.00"),
+            submitted_on=date(2026, 1, 20),
+            created_by=case.created_by,
+        )
+    return applications[scope]
+
+
+def fillers(scenario, actor, scope):
+    return {
+        "case_id": lambda: case_of(scenario.world, scope).pk,
+        "application_id": lambda: application_of(scenario.world, scope).pk,
+    }
+
+
+def post_data(route_name, scenario, actor, scope):
+    if route_name == "evictions:case_open":
+        return OPEN_DATA
+    if route_name == "evictions:case_detail":
+        return {"step": "caf_told", "on_date": "2026-02-01", "detail": f"Signalé par {actor}"}
+    if route_name == "evictions:fsl_create":
+        fund = fund_of(scenario.world.organisation)
+        return {
+            "fund": fund.pk,
+            "purpose": "access_deposit",
+            "aid_form": "loan",
+            "amount_asked": "600.00",
+            "submitted_on": "2026-02-01",
+        }
+    if route_name == "evictions:fsl_detail":
+        FslApplication.objects.filter(pk=application_of(scenario.world, scope).pk).update(
+            decision="pending", decided_on=None, amount_granted=None
+        )
+        return {"decision": "granted", "decided_on": "2026-02-15", "amount_granted": "800.00"}
+    if route_name == "evictions:case_close":
+        PreventionCase.objects.filter(pk=case_of(scenario.world, scope).pk).update(closed_on=None, outcome="")
+        return {"outcome": "debt_settled", "closed_on": "2026-03-01"}
+    raise AssertionError(f"no POST data for {route_name}")
+
+
+def state(route_name, scenario, actor, scope):
+    if route_name == "evictions:fsl_create":
+        return FslApplication.objects.filter(household=_households(scenario.world)[scope]).count()
+    if route_name == "evictions:fsl_detail":
+        application = application_of(scenario.world, scope)
+        return AuditEvent.objects.filter(action="fsl_application.decide", object_id=str(application.pk)).count()
+    if route_name == "evictions:case_open":
+        return PreventionCase.objects.filter(household=_households(scenario.world)[scope]).count()
+    case = case_of(scenario.world, scope)
+    if route_name == "evictions:case_detail":
+        return CaseStep.objects.filter(case=case).count()
+    return AuditEvent.objects.filter(action="prevention_case.close", object_id=str(case.pk)).count()
+
+
+def csrf_case(name, world) -> CsrfCase:
+    worker = world.users["social_worker"]
+    client = logged_in(worker)
+    household = world.own_household
+    if name == "evictions:case_open":
+        url = reverse(name, args=[household.pk])
+        return CsrfCase(
+            client, url, url, OPEN_DATA, lambda: PreventionCase.objects.filter(household=household).exists()
+        )
+    if name == "evictions:fsl_funds":
+        director_client = logged_in(world.users["director"])
+        url = reverse(name)
+        data = {"department": "84", "name": "FSL de Vaucluse"}
+        return CsrfCase(director_client, url, url, data, lambda: FslFund.objects.filter(department="84").exists())
+    if name == "evictions:fsl_create":
+        fund = fund_of(world.organisation)
+        url = reverse(name, args=[household.pk])
+        data = {
+            "fund": fund.pk,
+            "purpose": "energy",
+            "aid_form": "grant",
+            "amount_asked": "150",
+            "submitted_on": "2026-02-01",
+        }
+        return CsrfCase(client, url, url, data, lambda: FslApplication.objects.filter(purpose="energy").exists())
+    if name == "evictions:fsl_detail":
+        application = application_of(world, "own_team")
+        url = reverse(name, args=[application.pk])
+        data = {"decision": "refused", "decided_on": "2026-02-15"}
+        return CsrfCase(
+            client, url, url, data, lambda: FslApplication.objects.get(pk=application.pk).decision == "refused"
+        )
+    case = case_of(world, "own_team")
+    page = reverse("evictions:case_detail", args=[case.pk])
+    if name == "evictions:case_detail":
+        data = {"step": "payment_order", "on_date": "2026-02-10"}
+        return CsrfCase(client, page, page, data, lambda: case.steps.filter(step="payment_order").exists())
+    url = reverse(name, args=[case.pk])
+    data = {"outcome": "plan_respected", "closed_on": "2026-03-01"}
+    return CsrfCase(client, page, url, data, lambda: PreventionCase.objects.get(pk=case.pk).closed_on is not None)
+
+
+def post_probe_values(world):
+    return {"case_id": uuid.uuid4(), "application_id": uuid.uuid4()}

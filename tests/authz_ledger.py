@@ -1,0 +1,213 @@
+"""Authorization rows of the `ledger` pages for the matrix and the CSRF suite (see tests/authz_common.py).
+
+Scopes of a ledger URL: the lease (and its calls, payments, documents) of the own team's household, of the other
+team's household, and of a household of another organisation. Accountants, rental managers and directors see
+and write every account of their organisation; accountants and directors close a month. Team leads and social
+workers see only the arrears list of their households (and balances on the household page), never an account.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from habiter.core.models import Role
+from habiter.core.tests.factories import UserFactory
+from habiter.ledger import services
+from habiter.ledger.models import Payment, PeriodClose, RentCallRun, RentReceipt, RunStatus, Transaction
+from habiter.ledger.tests.factories import make_signed_lease
+from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
+
+LEDGER = ("director", "rental_manager", "accountant")
+CLOSERS = ("director", "accountant")
+BALANCE = (*LEDGER, "team_lead", "social_worker")
+
+
+def _scoped(allowed, ok=OK):
+    """Organisation-wide: both teams' leases of the own organisation, never another organisation's."""
+    cells = {ANONYMOUS: (LOGIN,) * 3}
+    for role in ROLES:
+        cells[role] = (ok, ok, NOT_FOUND) if role in allowed else (NOT_FOUND,) * 3
+    return cells
+
+
+def _post_only_scoped():
+    return {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}}
+
+
+EXPECTED = {
+    "ledger:account_list": row(LEDGER, OK, NOT_FOUND),
+    "ledger:account_detail": _scoped(LEDGER),
+    "ledger:lease_account": _scoped(LEDGER),
+    "ledger:payment_create": _scoped(LEDGER),
+    "ledger:rent_call_notice": _scoped(LEDGER),
+    "ledger:receipt_issue": _post_only_scoped(),
+    "ledger:receipt_pdf": _scoped(LEDGER),
+    "ledger:transaction_reverse": _scoped(LEDGER),
+    "ledger:month_end": row(LEDGER, OK, NOT_FOUND),
+    "ledger:run_detail": _scoped(LEDGER),
+    "ledger:period_close": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
+    "ledger:arrears": row(BALANCE, OK, NOT_FOUND),
+}
+POST_EXPECTED = {
+    "ledger:payment_create": _scoped(LEDGER, SAVED),
+    "ledger:receipt_issue": _scoped(LEDGER, SAVED),
+    "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
+}
+POST_UNSCOPED = {"ledger:month_end", "ledger:period_close"}
+CSRF_CASES = {
+    "ledger:payment_create",
+    "ledger:receipt_issue",
+    "ledger:transaction_reverse",
+    "ledger:month_end",
+    "ledger:period_close",
+}
+
+
+# --- the rows behind the URLs --------------------------------------------------------------------------------
+
+
+def _cache(world, key):
+    return world.__dict__.setdefault(f"_ledger_{key}", {})
+
+
+def _manager_of(world, scope):
+    if scope != "other_org":
+        return world.users["rental_manager"]
+    managers = _cache(world, "managers")
+    if "foreign" not in managers:
+        managers["foreign"] = UserFactory(organisation=world.other_organisation, role=Role.RENTAL_MANAGER)
+    return managers["foreign"]
+
+
+def _households(world):
+    return {
+        "own_team": world.own_household,
+        "other_team": world.other_team_household,
+        "other_org": world.other_org_household,
+    }
+
+
+def lease_of(world, scope):
+    """A signed lease of the scope's household with the January 2026 rent called and partly paid (made once)."""
+    leases = _cache(world, "leases")
+    if scope not in leases:
+        manager = _manager_of(world, scope)
+        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1))
+        call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+        services.payment_record(
+            actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
+        )
+        lease.authz_call = call
+        lease.authz_receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
+        leases[scope] = lease
+    return leases[scope]
+
+
+def run_of(world, scope):
+    runs = _cache(world, "runs")
+    organisation = world.other_organisation if scope == "other_org" else world.organisation
+    if organisation.pk not in runs:
+        runs[organisation.pk] = RentCallRun.objects.create(
+            organisation=organisation,
+            month=date(2026, 1, 1),
+            status=RunStatus.DONE,
+            total=1,
+            done=1,
+            issued=1,
+            started_by=_manager_of(world, scope),
+        )
+    return runs[organisation.pk]
+
+
+def fresh_payment_transaction(world, scope):
+    """A new payment on the scope's lease (each reversal needs its own); remembered for `state`."""
+    lease = lease_of(world, scope)
+    payment = services.payment_record(
+        actor=_manager_of(world, scope),
+        lease_id=lease.pk,
+        amount=Decimal("10.00"),
+        received_on=date(2026, 1, 12),
+        source="tenant",
+    )
+    _cache(world, "last_transaction")[scope] = payment.transaction_id
+    return payment.transaction_id
+
+
+def fillers(scenario, actor, scope):
+    world = scenario.world
+    return {
+        "lease_id": lambda: lease_of(world, scope).pk,
+        "account_id": lambda: services.tenant_account(lease_of(world, scope)).pk,
+        "rent_call_id": lambda: lease_of(world, scope).authz_call.pk,
+        "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
+        "transaction_id": lambda: fresh_payment_transaction(world, scope),
+        "run_id": lambda: run_of(world, scope).pk,
+    }
+
+
+def post_data(route_name, scenario, actor, scope):
+    if route_name == "ledger:payment_create":
+        return {"amount": "12.34", "received_on": "2026-01-15", "source": "caf", "reference": f"CAF-{actor}-{scope}"}
+    if route_name == "ledger:receipt_issue":
+        return {}
+    if route_name == "ledger:transaction_reverse":
+        return {"on": "2026-01-20"}
+    raise AssertionError(f"no POST data for {route_name}")
+
+
+def state(route_name, scenario, actor, scope):
+    lease = lease_of(scenario.world, scope)
+    if route_name == "ledger:payment_create":
+        return Payment.objects.filter(lease=lease).count()
+    if route_name == "ledger:receipt_issue":
+        return RentReceipt.objects.filter(rent_call=lease.authz_call).count()
+    if route_name == "ledger:transaction_reverse":
+        last = _cache(scenario.world, "last_transaction")[scope]
+        return Transaction.objects.filter(reversal_of_id=last).exists()
+    raise AssertionError(f"no state for {route_name}")
+
+
+# --- CSRF -------------------------------------------------------------------------------------------------------
+
+
+def csrf_case(name, world) -> CsrfCase:
+    accountant = world.users["accountant"]
+    client = logged_in(accountant)
+    lease = lease_of(world, "own_team")
+    account_page = reverse("ledger:lease_account", args=[lease.pk])
+    if name == "ledger:payment_create":
+        url = reverse(name, args=[lease.pk])
+        data = {"amount": "20.00", "received_on": "2026-01-16", "source": "tenant", "reference": "CSRF-1"}
+        return CsrfCase(client, url, url, data, lambda: lease.payments.filter(reference="CSRF-1").exists())
+    if name == "ledger:receipt_issue":
+        count = RentReceipt.objects.filter(rent_call=lease.authz_call).count()
+        url = reverse(name, args=[lease.authz_call.pk])
+        saved = lambda: RentReceipt.objects.filter(rent_call=lease.authz_call).count() > count  # noqa: E731
+        return CsrfCase(client, account_page, url, {}, saved)
+    if name == "ledger:transaction_reverse":
+        transaction_id = fresh_payment_transaction(world, "own_team")
+        url = reverse(name, args=[transaction_id])
+        saved = lambda: Transaction.objects.filter(reversal_of_id=transaction_id).exists()  # noqa: E731
+        return CsrfCase(client, url, url, {"on": "2026-01-20"}, saved)
+    if name == "ledger:month_end":
+        url = reverse(name)
+        saved = lambda: RentCallRun.objects.filter(month=date(2026, 2, 1)).exists()  # noqa: E731
+        return CsrfCase(client, url, url, {"month": "2026-02"}, saved)
+    if name == "ledger:period_close":
+        url = reverse(name)
+        saved = lambda: PeriodClose.objects.filter(month=date(2025, 12, 1)).exists()  # noqa: E731
+        return CsrfCase(client, reverse("ledger:month_end"), url, {"close-month": "2025-12"}, saved)
+    raise AssertionError(f"no CSRF case for {name}")
+
+
+def post_probe_values(world):
+    return {
+        "lease_id": uuid.uuid4(),
+        "account_id": uuid.uuid4(),
+        "rent_call_id": uuid.uuid4(),
+        "receipt_id": uuid.uuid4(),
+        "transaction_id": uuid.uuid4(),
+        "run_id": uuid.uuid4(),
+    }
