@@ -49,6 +49,7 @@ EXPECTED = {
     "ledger:run_detail": _scoped(LEDGER),
     "ledger:period_close": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
     "ledger:arrears": row(BALANCE, OK, NOT_FOUND),
+    "ledger:export": row(CLOSERS, OK, NOT_FOUND),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),

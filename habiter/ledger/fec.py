@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
 
 COLUMNS = (
     "JournalCode",
@@ -100,3 +103,62 @@ def fec_filename(siren: str, closing_on: date) -> str:
     if len(digits) != 9:
         raise ValueError("Le SIREN compte 9 chiffres.")
     return f"{digits}FEC{_date(closing_on)}.txt"
+
+
+# Journals by the kind of document an entry records; a reversal keeps its original's journal.
+JOURNALS = {
+    "rent_call": ("LOY", "Appels de loyers"),
+    "payment": ("BQ", "Banque"),
+}
+OTHER_JOURNAL = ("OD", "Opérations diverses")
+# Accounts followed per third party (tenants 411…, owners 467…): the FEC names the collective account and puts the
+# individual account in CompAuxNum.
+AUXILIARY_PREFIXES = ("411", "467", "401")
+
+
+def journal_of(source_type: str) -> tuple[str, str]:
+    return JOURNALS.get(source_type, OTHER_JOURNAL)
+
+
+def split_account(code: str, label: str) -> tuple[str, str, str, str]:
+    """(CompteNum, CompteLib, CompAuxNum, CompAuxLib) for an account of the ledger."""
+    prefix = code[:3]
+    if prefix in AUXILIARY_PREFIXES and len(code) > 6:
+        collective = {"411": "Locataires", "467": "Propriétaires mandants", "401": "Fournisseurs"}[prefix]
+        return f"{prefix}000", collective, code, label
+    return code, label, "", ""
+
+
+def xlsx_bytes(lines: Iterable[FecLine]) -> bytes:
+    """The same lines as a workbook (one sheet, the FEC's columns, amounts as numbers, dates as dates)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Écritures")
+    sheet.append(COLUMNS)
+    for line in lines:
+        debit = line.amount if line.amount > 0 else Decimal(0)
+        credit = -line.amount if line.amount < 0 else Decimal(0)
+        sheet.append(
+            [
+                line.journal_code,
+                line.journal_label,
+                line.entry_number,
+                line.entry_date,
+                line.account_number,
+                line.account_label,
+                line.auxiliary_number,
+                line.auxiliary_label,
+                line.piece_ref,
+                line.piece_date,
+                _clean(line.label),
+                debit,
+                credit,
+                "",
+                None,
+                line.validated_on,
+                None,
+                "",
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -46,3 +46,18 @@ class ArrearsForm(forms.Form):
     on = forms.DateField(
         label=_("Situation au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(
+        label=_("Au (date de clôture de l'exercice pour le FEC)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    fmt = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("fec", _("FEC — fichier des écritures comptables")), ("xlsx", _("Classeur XLSX"))],
+        widget=forms.RadioSelect,
+        initial="fec",
+    )
+    siren = forms.CharField(label=_("SIREN de l'association (pour le FEC)"), max_length=11, required=False, strip=True)

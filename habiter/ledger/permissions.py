@@ -1,9 +1,9 @@
 """Who may see and write the ledger, as `rules` predicates.
 
 Accountants, rental managers and directors see every account of the organisation and post entries, payments
-and rent calls; accountants and directors close a month. Team leads and social workers see only the balance and
-arrears of the households they follow (the scope comes from `habiter.leases.queries.leases_visible_to`), never
-the accounts.
+and rent calls; accountants and directors close a month and export the books (FEC, XLSX). Team leads and social
+workers see only the balance and arrears of the households they follow (the scope comes from
+`habiter.leases.queries.leases_visible_to`), never the accounts.
 """
 
 import rules
@@ -19,4 +19,5 @@ BALANCE_READERS = LEDGER_USERS | {Role.TEAM_LEAD, Role.SOCIAL_WORKER}
 rules.add_perm("ledger.view_ledger", has_organisation & role_in(LEDGER_USERS))
 rules.add_perm("ledger.post", has_organisation & role_in(LEDGER_USERS))
 rules.add_perm("ledger.close_period", has_organisation & role_in(CLOSERS))
+rules.add_perm("ledger.export", has_organisation & role_in(CLOSERS))
 rules.add_perm("ledger.view_balance", has_organisation & role_in(BALANCE_READERS))

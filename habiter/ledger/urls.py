@@ -17,4 +17,5 @@ urlpatterns = [
     path("fin-de-mois/<uuid:run_id>/", views.run_detail, name="run_detail"),
     path("cloture/", views.period_close, name="period_close"),
     path("impayes/", views.arrears, name="arrears"),
+    path("export/", views.export, name="export"),
 ]

@@ -14,7 +14,7 @@ from habiter.core.pdf import pdf_response
 from habiter.leases.models import Lease
 
 from . import queries, rules, services
-from .forms import ArrearsForm, CloseForm, MonthForm, PaymentForm, ReverseForm
+from .forms import ArrearsForm, CloseForm, ExportForm, MonthForm, PaymentForm, ReverseForm
 from .models import Account, RentCall, RentCallRun, RentReceipt, Transaction
 
 PAGE_SIZE = 50
@@ -259,3 +259,24 @@ def arrears(request):
         "ledger/arrears.html",
         {"form": form, "rows": rows, "on": on, "can_open": user.has_perm("ledger.view_ledger")},
     )
+
+
+@require_GET
+def export(request):
+    """The books of a period as a FEC file or an XLSX workbook: the form, then the download (same URL, GET)."""
+    user = request.user
+    _require(user, "ledger.export")
+    today = _today()
+    form = ExportForm(
+        request.GET or None, initial={"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            name, content_type, content = services.ledger_export(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(request, "ledger/export.html", {"form": form})
