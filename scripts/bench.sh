@@ -5,7 +5,8 @@
 # interface with production-like settings, then wrk against the trivial view, the household search and a
 # household page (and the trivial view with the session cookie, the floor of any logged-in page). Only
 # 127.0.0.1 is ever loaded. Tunable: BENCH_SCALE, BENCH_DURATION, BENCH_CONNECTIONS,
-# BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_DB.
+# BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_DB, and for the ledger part (manage.py bench_ledger)
+# BENCH_LEASES, BENCH_YEARS.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -124,3 +125,13 @@ load household "$PATH_HOUSEHOLD" -H "Cookie: $COOKIE"
 
 step "Rapport : $REPORT"
 $PY scripts/bench_report.py report "$WORKDIR/meta.json" "$WORKDIR" "$REPORT"
+
+# --- the ledger at scale ---------------------------------------------------------------------------
+kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+wait "$GUNICORN_PID" 2>/dev/null || true
+GUNICORN_PID=""
+export BENCH_LEASES="${BENCH_LEASES:-5000}"
+export BENCH_YEARS="${BENCH_YEARS:-10}"
+step "Comptabilité : $BENCH_LEASES baux, $BENCH_YEARS ans d'historique"
+DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_ledger \
+    --leases "$BENCH_LEASES" --years "$BENCH_YEARS" --report "$REPORT"

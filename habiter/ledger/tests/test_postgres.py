@@ -2,6 +2,7 @@
 every transaction balances at commit, closed months refuse entries, and concurrent payments or receipts keep
 the balance right and the numbers without gaps."""
 
+import io
 import threading
 from datetime import date
 from decimal import Decimal
@@ -173,3 +174,19 @@ def test_receipt_numbers_have_no_gaps_under_concurrency(manager, world):
     errors = _in_threads(*[lambda c=call: services.receipt_issue(actor=manager, rent_call_id=c.pk) for call in calls])
     assert not errors
     assert sorted(RentReceipt.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
+
+
+def test_the_ledger_benchmark_loads_balanced_history_and_reports(world, tmp_path):
+    """`make bench`'s ledger part on a tiny scale: the generated history passes the database's balance check at
+    commit, the month-end run issues one call per lease, the ORM and hand-written balances agree."""
+    from django.core.management import call_command
+
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text("# Mesures\n", encoding="utf-8")
+    call_command("bench_ledger", leases=4, years=1, report=str(report), stdout=io.StringIO())
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# Mesures") and "4 baux actifs, 1 an d'historique" in text
+    assert "Appels de loyer du mois (4 baux, service réel)" in text
+    assert queries.ledger_sum(Transaction.objects.values_list("organisation_id", flat=True).first()) == 0
+    # 12 months × (3 call lines + 2 payment lines) per lease, one month in ten left unpaid at most
+    assert Line.objects.count() >= 4 * 12 * 3
