@@ -7,9 +7,8 @@ from .models import AuditEvent
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
-def audit_record(*, actor, action: str, obj=None, household_id=None, detail=None, organisation=None) -> AuditEvent:
-    """Append one audit event for `actor`; the IP comes from the request being served, if any."""
-    return AuditEvent.objects.create(
+def _event(*, actor, action: str, obj=None, household_id=None, detail=None, organisation=None) -> AuditEvent:
+    return AuditEvent(
         organisation_id=organisation.pk if organisation else getattr(actor, "organisation_id", None),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -18,4 +17,24 @@ def audit_record(*, actor, action: str, obj=None, household_id=None, detail=None
         household_id=household_id,
         ip=current_ip.get(),
         detail=detail or {},
+    )
+
+
+def audit_record(*, actor, action: str, obj=None, household_id=None, detail=None, organisation=None) -> AuditEvent:
+    """Append one audit event for `actor`; the IP comes from the request being served, if any."""
+    event = _event(
+        actor=actor, action=action, obj=obj, household_id=household_id, detail=detail, organisation=organisation
+    )
+    event.save()
+    return event
+
+
+def audit_record_many(*, actor, action: str, items) -> None:
+    """Append one event per `(obj, household_id, detail)` of `items` in one insert: for batch services that write
+    hundreds of rows at once (the month-end rent calls)."""
+    AuditEvent.objects.bulk_create(
+        [
+            _event(actor=actor, action=action, obj=obj, household_id=household_id, detail=detail)
+            for obj, household_id, detail in items
+        ]
     )

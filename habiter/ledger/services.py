@@ -4,6 +4,7 @@ Lock order, so that concurrent writers never deadlock: a lease's tenant account 
 Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as stdnum_siren
 
-from habiter.core.audit import audit_record
+from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.legal_queries import legal_parameters
 from habiter.leases.models import Lease, LeaseStatus
 from habiter.people.models import Relation
@@ -48,7 +49,7 @@ SOURCE_ACCOUNTS = {
     PaymentSource.VISALE: AccountKind.VISALE,
     PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
 }
-PROGRESS_EVERY = 10
+BATCH_SIZE = 100  # leases per database transaction of the month-end run (and per step of its progress bar)
 
 
 class DuplicatePaymentReference(ValidationError):
@@ -316,61 +317,125 @@ def leases_to_call(organisation_id, month: date):
     )
 
 
-def _issue(actor, lease, period: date, params, run=None) -> tuple[RentCall | None, bool]:
-    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created)."""
-    account = tenant_account(lease, lock=True)
-    existing = RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first()
-    if existing is not None:
-        return existing, False
-    amounts = rules.rent_call_amounts(
-        lease.rent,
-        lease.charges,
-        lease.payment_day,
-        period,
-        lease.start_date,
-        rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
-        params=params,
-    )
-    if amounts is None or amounts.total <= 0:
-        return None, False
-    lines = [(account, amounts.total)]
-    if amounts.rent:
-        lines.append((organisation_account(lease.organisation_id, AccountKind.RENT_INCOME), -amounts.rent))
-    if amounts.service_charges:
-        lines.append(
-            (organisation_account(lease.organisation_id, AccountKind.CHARGES_INCOME), -amounts.service_charges)
+def _tenant_accounts(leases) -> dict:
+    """The tenant accounts of `leases` (created when missing), locked FOR UPDATE in one query, by lease id."""
+    ids = [lease.pk for lease in leases]
+    existing = set(Account.objects.filter(lease_id__in=ids).values_list("lease_id", flat=True))
+    missing = [lease for lease in leases if lease.pk not in existing]
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    organisation_id=lease.organisation_id,
+                    code=f"411{lease.pk.hex[:10].upper()}",
+                    name=f"{lease.household.name} — {lease.dwelling.reference}",
+                    kind=AccountKind.TENANT,
+                    lease=lease,
+                )
+                for lease in missing
+            ],
+            ignore_conflicts=True,
         )
-    entry = _post(
-        actor=actor,
-        organisation_id=lease.organisation_id,
-        booked_on=period,
-        label=_("Appel de loyer %(period)s — %(tenant)s")
-        % {"period": f"{period:%m/%Y}", "tenant": lease.household.name},
-        lines=lines,
-        source_type="rent_call",
+    locked = Account.objects.select_for_update().filter(lease_id__in=ids).order_by("pk")
+    return {account.lease_id: account for account in locked}
+
+
+def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
+    """Issue the calls of `period` for `leases` inside the caller's transaction, in a few queries whatever their
+    number: the tenants' accounts locked in one query, the transactions, lines, calls and audit events inserted in
+    bulk. Leases already called, or not running during `period`, are skipped. Returns the calls issued."""
+    if not leases:
+        return []
+    organisation_id = leases[0].organisation_id
+    _check_open(organisation_id, period)
+    accounts = _tenant_accounts(leases)
+    called = set(
+        RentCall.objects.filter(lease__in=leases, period=period, cancelled_on__isnull=True).values_list(
+            "lease_id", flat=True
+        )
     )
-    call = RentCall(
-        organisation_id=lease.organisation_id,
-        lease=lease,
-        period=period,
-        rent=amounts.rent,
-        service_charges=amounts.service_charges,
-        total=amounts.total,
-        due_date=amounts.due_date,
-        transaction=entry,
-        run=run,
+    rent_income = organisation_account(organisation_id, AccountKind.RENT_INCOME)
+    charges_income = organisation_account(organisation_id, AccountKind.CHARGES_INCOME)
+    entries, lines, calls = [], [], []
+    for lease in leases:
+        if lease.pk in called:
+            continue
+        amounts = rules.rent_call_amounts(
+            lease.rent,
+            lease.charges,
+            lease.payment_day,
+            period,
+            lease.start_date,
+            rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
+            params=params,
+        )
+        if amounts is None or amounts.total <= 0:
+            continue
+        entry = Transaction(
+            id=uuid.uuid4(),
+            organisation_id=organisation_id,
+            booked_on=period,
+            label=(
+                _("Appel de loyer %(period)s — %(tenant)s")
+                % {"period": f"{period:%m/%Y}", "tenant": lease.household.name}
+            )[:200],
+            source_type="rent_call",
+            created_by=actor,
+        )
+        call_lines = [(accounts[lease.pk], amounts.total)]
+        if amounts.rent:
+            call_lines.append((rent_income, -amounts.rent))
+        if amounts.service_charges:
+            call_lines.append((charges_income, -amounts.service_charges))
+        error = rules.lines_error([amount for _account, amount in call_lines])
+        if error:
+            raise ValidationError(error)
+        entries.append(entry)
+        lines.extend(Line(transaction=entry, account=account, amount=amount) for account, amount in call_lines)
+        calls.append(
+            RentCall(
+                organisation_id=organisation_id,
+                lease=lease,
+                period=period,
+                rent=amounts.rent,
+                service_charges=amounts.service_charges,
+                total=amounts.total,
+                due_date=amounts.due_date,
+                transaction=entry,
+                run=run,
+            )
+        )
+    if not calls:
+        return []
+    Transaction.objects.bulk_create(entries)
+    Line.objects.bulk_create(lines)
+    RentCall.objects.bulk_create(calls)
+    # money already received and not yet allocated (an advance payment) settles the new calls, oldest first
+    waiting = set(
+        Payment.objects.filter(lease__in=[call.lease_id for call in calls], reversed_on__isnull=True)
+        .annotate(allocated=money_sum("allocations__amount"))
+        .filter(allocated__lt=F("amount"))
+        .values_list("lease_id", flat=True)
     )
-    call.full_clean()
-    call.save()
-    _allocate(lease)
-    audit_record(
+    for call in calls:
+        if call.lease_id in waiting:
+            _allocate(call.lease)
+    audit_record_many(
         actor=actor,
         action="ledger.rent_call_issue",
-        obj=call,
-        household_id=lease.household_id,
-        detail={"period": f"{period:%Y-%m}", "total": str(amounts.total)},
+        items=[
+            (call, call.lease.household_id, {"period": f"{period:%Y-%m}", "total": str(call.total)}) for call in calls
+        ],
     )
-    return call, True
+    return calls
+
+
+def _issue(actor, lease, period: date, params, run=None) -> tuple[RentCall | None, bool]:
+    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created)."""
+    issued = _issue_batch(actor, [lease], period, params, run=run)
+    if issued:
+        return issued[0], True
+    return RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first(), False
 
 
 def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
@@ -394,8 +459,9 @@ def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
 
 
 def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None) -> int:
-    """Issue the calls of `month` for every lease running then, each lease in its own database transaction so
-    that the run's progress is visible; leases already called are skipped. Returns the number issued."""
+    """Issue the calls of `month` for every lease running then, by batches of `BATCH_SIZE` leases, each batch in
+    its own database transaction so that the run's progress is visible; leases already called are skipped.
+    Returns the number issued."""
     _require(actor, "ledger.post")
     month = rules.month_start(month)
     params = legal_parameters()
@@ -403,12 +469,12 @@ def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None) -> i
     issued = done = 0
     if run is not None:
         RentCallRun.objects.filter(pk=run.pk).update(total=len(leases), status=RunStatus.RUNNING)
-    for lease in leases:
+    for first in range(0, len(leases), BATCH_SIZE):
+        batch = leases[first : first + BATCH_SIZE]
         with transaction.atomic():
-            _call, created = _issue(actor, lease, month, params, run=run)
-        issued += created
-        done += 1
-        if run is not None and (done % PROGRESS_EVERY == 0 or done == len(leases)):
+            issued += len(_issue_batch(actor, batch, month, params, run=run))
+        done += len(batch)
+        if run is not None:
             RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=issued)
     return issued
 
