@@ -249,14 +249,14 @@ def arrears(user, on: date) -> list[ArrearsRow]:
     calls = (
         RentCall.objects.filter(lease__in=balance_leases(user), cancelled_on__isnull=True, due_date__lte=on)
         .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("total"))  # only the calls still open come back from the database
         .select_related("lease", "lease__household", "lease__dwelling")
         .order_by("lease__dwelling__reference", "lease_id", "period")
     )
     by_lease: dict = {}
     for call in calls:
-        if call.paid < call.total:
-            left = rules.cents(call.total - call.paid)
-            by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
+        left = rules.cents(call.total - call.paid)
+        by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
     aid = _tiers_payant_aid(set(by_lease), on)
     params = legal_parameters()
     rows = []
