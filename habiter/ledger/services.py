@@ -757,13 +757,17 @@ def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TEN
 
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:
-    """Set a line aside with a reason (bank fees, an operation that is not rent…), or put it back in the queue."""
+    """Set a line aside with a reason (bank fees, an operation that is not rent…), or put it back in the queue
+    (also a matched line whose payment was reversed)."""
     _require(actor, "ledger.post")
     reason = " ".join((reason or "").split())
     with transaction.atomic():
         line = _queued_line(actor, line_id)
         if line.state == BankLineState.MATCHED:
-            raise ValidationError(_("Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."))
+            reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
+            if ignore or not reversed_payment:
+                raise ValidationError(_("Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."))
+            line.payment = None  # its payment was reversed: the line waits to be matched again
         if ignore:
             if not reason:
                 raise ValidationError({"reason": _("Indiquez pourquoi cette opération est mise de côté.")})
@@ -772,7 +776,7 @@ def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -
             line.state, line.ignored_reason = BankLineState.UNMATCHED, ""
         line.handled_by = actor
         line.handled_at = timezone.now()
-        line.save(update_fields=["state", "ignored_reason", "handled_by", "handled_at", "updated_at"])
+        line.save(update_fields=["state", "ignored_reason", "payment", "handled_by", "handled_at", "updated_at"])
         audit_record(
             actor=actor,
             action="ledger.bank_line_ignore" if ignore else "ledger.bank_line_unignore",

@@ -355,3 +355,29 @@ def test_the_queue_costs_the_same_whatever_the_number_of_lines_and_leases(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("ledger:bank_queue"))
     assert response.content.decode().count("<small>référence du logement dans le libellé") == 6
+
+
+def test_the_demo_leaves_a_statement_in_the_queue(accountant, lease):
+    from habiter.ledger.demo import seed_bank_statement
+
+    seed_bank_statement(accountant, [lease], date(2026, 1, 20))
+    lines = list(queries_queue(accountant))
+    assert len(lines) == 3 and lines[0].suggestions[0].lease_id == lease.pk
+
+
+def queries_queue(user):
+    from habiter.ledger import queries
+
+    return queries.queue_with_suggestions(list(queries.bank_queue(user)), queries.match_candidates(user))
+
+
+def test_a_line_whose_payment_is_reversed_can_be_matched_again(accountant, mapping, lease):
+    _import(accountant, CSV, mapping)
+    line = BankLine.objects.get(bank_reference="BQ-2026-0001")
+    payment = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    services.transaction_reverse(actor=accountant, transaction_id=payment.transaction_id, on=date(2026, 1, 6))
+    services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
+    line.refresh_from_db()
+    assert (line.state, line.payment) == (BankLineState.UNMATCHED, None)
+    again = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    assert again.reference == "BQ-2026-0001" and Payment.objects.filter(reversed_on__isnull=True).get() == again
