@@ -1,6 +1,7 @@
 """Every write of the ledger: permission, one database transaction, the balance and closed-month checks, audit.
 
-Lock order, so that concurrent writers never deadlock: a lease's tenant account first, then a receipt counter.
+Lock order, so that concurrent writers never deadlock: a bank line first, then a lease's tenant account, then a
+receipt counter.
 Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
 """
 
@@ -728,10 +729,9 @@ def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TEN
     _require(actor, "ledger.post")
     with transaction.atomic():
         line = _queued_line(actor, line_id)
-        if line.state != BankLineState.UNMATCHED:
-            raise ValidationError(_("Cette opération n'est plus à rapprocher (déjà rapprochée ou mise de côté)."))
-        if line.amount <= 0:
-            raise ValidationError(_("Une sortie d'argent ne se rapproche pas d'un bail : mettez-la de côté."))
+        error = rules.bank_line_move_error(line.state, BankLineState.MATCHED, amount=line.amount)
+        if error:
+            raise ValidationError(error)
         payment = payment_record(
             actor=actor,
             lease_id=lease_id,
@@ -763,17 +763,15 @@ def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -
     reason = " ".join((reason or "").split())
     with transaction.atomic():
         line = _queued_line(actor, line_id)
-        if line.state == BankLineState.MATCHED:
-            reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
-            if ignore or not reversed_payment:
-                raise ValidationError(_("Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."))
-            line.payment = None  # its payment was reversed: the line waits to be matched again
-        if ignore:
-            if not reason:
-                raise ValidationError({"reason": _("Indiquez pourquoi cette opération est mise de côté.")})
-            line.state, line.ignored_reason = BankLineState.IGNORED, reason[:200]
-        else:
-            line.state, line.ignored_reason = BankLineState.UNMATCHED, ""
+        target = BankLineState.IGNORED if ignore else BankLineState.UNMATCHED
+        reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
+        error = rules.bank_line_move_error(
+            line.state, target, amount=line.amount, reason=reason, reversed_payment=reversed_payment
+        )
+        if error:
+            raise ValidationError({"reason": error} if ignore and not reason else error)
+        line.state, line.ignored_reason = target, reason[:200] if ignore else ""
+        line.payment = None  # when matched before: its payment was reversed, the line waits to be matched again
         line.handled_by = actor
         line.handled_at = timezone.now()
         line.save(update_fields=["state", "ignored_reason", "payment", "handled_by", "handled_at", "updated_at"])

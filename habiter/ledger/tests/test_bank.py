@@ -182,7 +182,7 @@ def test_matching_records_exactly_one_payment_and_cannot_be_done_twice(accountan
     assert (line.state, line.payment, line.handled_by) == (BankLineState.MATCHED, payment, accountant)
     assert (payment.amount, payment.received_on, payment.reference) == (D("565.50"), date(2026, 1, 5), "BQ-2026-0001")
     assert payment.allocations.get().amount == D("565.50")
-    with pytest.raises(ValidationError, match="n'est plus à rapprocher"):
+    with pytest.raises(ValidationError, match="déjà rapprochée"):
         services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     assert Payment.objects.count() == 1
     assert AuditEvent.objects.filter(action="ledger.bank_line_match", object_id=str(line.pk)).exists()

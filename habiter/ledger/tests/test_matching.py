@@ -1,7 +1,13 @@
-"""Ranking the leases a bank line may pay: reference, amount still due, tenant's name (pure)."""
+"""Ranking the leases a bank line may pay: reference, amount still due, tenant's name; the moves of a bank line
+(pure)."""
 
 from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from habiter.ledger import rules
 from habiter.ledger.matching import Candidate, suggest
 
 D = Decimal
@@ -36,3 +42,37 @@ def test_the_payer_name_counts_but_only_as_a_whole_word():
 
 def test_money_going_out_matches_no_lease():
     assert suggest("MRS-B-07 DURAND", "", D("-565.50"), [DURAND]) == []
+
+
+@given(
+    amount=st.decimals(min_value=-10000, max_value=10000, places=2),
+    label=st.text(max_size=60),
+    limit=st.integers(min_value=0, max_value=4),
+)
+def test_suggestions_are_few_ranked_and_never_for_money_going_out(amount, label, limit):
+    found = suggest(label, "", amount, [DURAND, LEFEVRE, NOEL], limit=limit)
+    assert len(found) <= limit
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    assert all(s.score > 0 and s.reasons for s in found)
+    if amount <= 0:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "kwargs", "error"),
+    [
+        ("unmatched", "matched", {"amount": D("1")}, None),
+        ("unmatched", "matched", {"amount": D("-1")}, "sortie d'argent"),
+        ("unmatched", "ignored", {"amount": D("1"), "reason": "Frais"}, None),
+        ("unmatched", "ignored", {"amount": D("1")}, "Indiquez pourquoi"),
+        ("matched", "matched", {"amount": D("1")}, "déjà rapprochée"),
+        ("matched", "ignored", {"amount": D("1"), "reason": "x"}, "contre-passez"),
+        ("matched", "unmatched", {"amount": D("1")}, "contre-passez"),
+        ("matched", "unmatched", {"amount": D("1"), "reversed_payment": True}, None),
+        ("ignored", "matched", {"amount": D("1")}, "n'est plus à rapprocher"),
+        ("ignored", "unmatched", {"amount": D("1")}, None),
+    ],
+)
+def test_the_moves_of_a_bank_line(current, target, kwargs, error):
+    found = rules.bank_line_move_error(current, target, **kwargs)
+    assert (found is None) if error is None else (error in found)
