@@ -381,3 +381,24 @@ def test_a_line_whose_payment_is_reversed_can_be_matched_again(accountant, mappi
     assert (line.state, line.payment) == (BankLineState.UNMATCHED, None)
     again = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     assert again.reference == "BQ-2026-0001" and Payment.objects.filter(reversed_on__isnull=True).get() == again
+
+
+def test_the_statement_page_costs_the_same_whatever_the_number_of_lines(
+    client, accountant, mapping, lease, django_assert_max_num_queries
+):
+    def statement_of(count):
+        rows = [f"0{n + 1}/01/2026;VIR {count}-{n};{10 + n},00;;" for n in range(count)]
+        statement = _import(accountant, (HEADER + "\n".join(rows) + "\n").encode(), mapping)
+        line = statement.lines.order_by("booked_on").first()
+        services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+        services.bank_line_ignore(actor=accountant, line_id=statement.lines.order_by("booked_on")[1].pk, reason="x")
+        return reverse("ledger:bank_statement", args=[statement.pk])
+
+    client.force_login(accountant)
+    small = statement_of(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(small)
+    large = statement_of(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(large)
+    assert response.content.decode().count("<tr>") == 7
