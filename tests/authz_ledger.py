@@ -10,12 +10,23 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.ledger import services
-from habiter.ledger.models import Payment, PeriodClose, RentCallRun, RentReceipt, RunStatus, Transaction
+from habiter.ledger.models import (
+    BankCsvMapping,
+    BankLine,
+    BankStatement,
+    Payment,
+    PeriodClose,
+    RentCallRun,
+    RentReceipt,
+    RunStatus,
+    Transaction,
+)
 from habiter.ledger.tests.factories import make_signed_lease
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
 
@@ -50,19 +61,32 @@ EXPECTED = {
     "ledger:period_close": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
     "ledger:arrears": row(BALANCE, OK, NOT_FOUND),
     "ledger:export": row(CLOSERS, OK, NOT_FOUND),
+    "ledger:bank_queue": row(LEDGER, OK, NOT_FOUND),
+    "ledger:bank_import": row(LEDGER, OK, NOT_FOUND),
+    "ledger:bank_mapping_create": row(LEDGER, OK, NOT_FOUND),
+    "ledger:bank_statement": _scoped(LEDGER),
+    "ledger:bank_line": _scoped(LEDGER),
+    "ledger:bank_line_match": _post_only_scoped(),
+    "ledger:bank_line_ignore": _post_only_scoped(),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
     "ledger:receipt_issue": _scoped(LEDGER, SAVED),
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_match": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
 }
-POST_UNSCOPED = {"ledger:month_end", "ledger:period_close"}
+POST_UNSCOPED = {"ledger:month_end", "ledger:period_close", "ledger:bank_import", "ledger:bank_mapping_create"}
 CSRF_CASES = {
     "ledger:payment_create",
     "ledger:receipt_issue",
     "ledger:transaction_reverse",
     "ledger:month_end",
     "ledger:period_close",
+    "ledger:bank_import",
+    "ledger:bank_mapping_create",
+    "ledger:bank_line_match",
+    "ledger:bank_line_ignore",
 }
 
 
@@ -136,6 +160,41 @@ def fresh_payment_transaction(world, scope):
     return payment.transaction_id
 
 
+def statement_of(world, scope):
+    """An imported statement of the scope's organisation, with one line (made once per organisation)."""
+    statements = _cache(world, "statements")
+    organisation = world.other_organisation if scope == "other_org" else world.organisation
+    if organisation.pk not in statements:
+        statements[organisation.pk] = BankStatement.objects.create(
+            organisation=organisation,
+            file_name="releve.csv",
+            file_format="csv",
+            first_day=date(2026, 1, 5),
+            last_day=date(2026, 1, 5),
+            line_count=0,
+            new_count=0,
+            imported_by=_manager_of(world, scope),
+        )
+    return statements[organisation.pk]
+
+
+def fresh_bank_line(world, scope):
+    """A new unmatched bank line of the scope's organisation (each match or setting aside needs its own);
+    remembered for `state`."""
+    statement = statement_of(world, scope)
+    lines = _cache(world, "bank_lines")
+    line = BankLine.objects.create(
+        organisation_id=statement.organisation_id,
+        booked_on=date(2026, 1, 14),
+        amount=Decimal("25.00"),
+        label="VIR LOYER",
+        bank_reference=f"AUTHZ-{uuid.uuid4().hex[:12]}",
+    )
+    line.statements.add(statement)
+    lines[scope] = line
+    return line.pk
+
+
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -145,6 +204,8 @@ def fillers(scenario, actor, scope):
         "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
         "transaction_id": lambda: fresh_payment_transaction(world, scope),
         "run_id": lambda: run_of(world, scope).pk,
+        "statement_id": lambda: statement_of(world, scope).pk,
+        "line_id": lambda: fresh_bank_line(world, scope),
     }
 
 
@@ -155,6 +216,10 @@ def post_data(route_name, scenario, actor, scope):
         return {}
     if route_name == "ledger:transaction_reverse":
         return {"on": "2026-01-20"}
+    if route_name == "ledger:bank_line_match":
+        return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
+    if route_name == "ledger:bank_line_ignore":
+        return {"ignore": "1", "reason": f"Frais vus par {actor}"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -167,6 +232,8 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:transaction_reverse":
         last = _cache(scenario.world, "last_transaction")[scope]
         return Transaction.objects.filter(reversal_of_id=last).exists()
+    if route_name in ("ledger:bank_line_match", "ledger:bank_line_ignore"):
+        return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -200,7 +267,42 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name)
         saved = lambda: PeriodClose.objects.filter(month=date(2025, 12, 1)).exists()  # noqa: E731
         return CsrfCase(client, reverse("ledger:month_end"), url, {"close-month": "2025-12"}, saved)
+    if name == "ledger:bank_import":
+        url = reverse(name)
+        mapping = BankCsvMapping.objects.get_or_create(
+            organisation=world.organisation,
+            name="Banque CSRF",
+            defaults={"date_column": "Date", "label_column": "Libellé", "amount_column": "Montant"},
+        )[0]
+        content = "Date;Libellé;Montant\n15/01/2026;VIR CSRF;42,00\n".encode()
+        data = {"file": SimpleUploadedFile("csrf.csv", content), "file_format": "csv", "mapping": mapping.pk}
+        saved = lambda: BankStatement.objects.filter(file_name="csrf.csv").exists()  # noqa: E731
+        return _FileCsrfCase(client, url, url, data, saved)
+    if name == "ledger:bank_mapping_create":
+        url = reverse(name)
+        data = {"name": "Banque CSRF 2", "date_column": "D", "label_column": "L", "amount_column": "M"}
+        data |= {"delimiter": ";", "date_format": "%d/%m/%Y", "encoding": "utf-8"}
+        saved = lambda: BankCsvMapping.objects.filter(name="Banque CSRF 2").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    if name in ("ledger:bank_line_match", "ledger:bank_line_ignore"):
+        line_id = fresh_bank_line(world, "own_team")
+        url = reverse(name, args=[line_id])
+        data = {"lease": lease.pk, "source": "tenant"} if name.endswith("match") else {"ignore": "1", "reason": "x"}
+        saved = lambda: BankLine.objects.get(pk=line_id).state != "unmatched"  # noqa: E731
+        return CsrfCase(client, reverse("ledger:bank_line", args=[line_id]), url, data, saved)
     raise AssertionError(f"no CSRF case for {name}")
+
+
+class _FileCsrfCase(CsrfCase):
+    """An upload: the file is read by each POST, so each POST gets it again from the start."""
+
+    def __getattribute__(self, name):
+        value = super().__getattribute__(name)
+        if name == "data":
+            for item in value.values():
+                if hasattr(item, "seek"):
+                    item.seek(0)
+        return value
 
 
 def post_probe_values(world):
@@ -211,4 +313,6 @@ def post_probe_values(world):
         "receipt_id": uuid.uuid4(),
         "transaction_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
+        "statement_id": uuid.uuid4(),
+        "line_id": uuid.uuid4(),
     }

@@ -67,5 +67,10 @@ def register():
             "ledger.payment_record": gettext_lazy("Encaissement"),
             "ledger.quittance_issue": gettext_lazy("Quittance de loyer"),
             "ledger.recu_issue": gettext_lazy("Reçu de paiement partiel"),
+            "ledger.bank_mapping_create": gettext_lazy("Format de relevé bancaire"),
+            "ledger.bank_import": gettext_lazy("Import d'un relevé bancaire"),
+            "ledger.bank_line_match": gettext_lazy("Rapprochement d'une opération bancaire"),
+            "ledger.bank_line_ignore": gettext_lazy("Opération bancaire mise de côté"),
+            "ledger.bank_line_unignore": gettext_lazy("Opération bancaire remise à rapprocher"),
         }
     )

@@ -63,3 +63,33 @@ def seed_ledger(organisation, users, count, rng) -> None:
         for call in calls[-2:]:
             if call.lease.status == LeaseStatus.SIGNED and behaviour in ("tenant", "caf", "partial"):
                 services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
+    seed_bank_statement(actor, leases, today)
+
+
+def seed_bank_statement(actor, leases, today) -> None:
+    """A bank statement of the last days, imported and left in the queue: the late tenant's transfer with the
+    dwelling's reference, a CAF transfer naming a tenant, and bank fees."""
+    mapping = services.bank_mapping_create(
+        actor=actor,
+        name="Banque de démonstration",
+        date_column="Date",
+        label_column="Libellé",
+        amount_column="Montant",
+        reference_column="Référence",
+    )
+    late = leases[1] if len(leases) > 1 else leases[0]
+    named = leases[-1]
+    due = _french(late.rent + late.charges)
+    rows = [
+        f"{today:%d/%m/%Y};VIR SEPA LOYER {late.dwelling.reference};{due};DEMO-{today:%Y%m}-1",
+        f"{today:%d/%m/%Y};VIR CAF ALLOCATION LOGEMENT {named.household.name.upper()};180,00;DEMO-{today:%Y%m}-2",
+        f"{today:%d/%m/%Y};FRAIS TENUE DE COMPTE;-12,30;DEMO-{today:%Y%m}-3",
+    ]
+    content = ("Date;Libellé;Montant;Référence\n" + "\n".join(rows) + "\n").encode()
+    services.bank_statement_import(
+        actor=actor, file_name=f"releve-{today:%Y-%m}.csv", content=content, file_format="csv", mapping_id=mapping.pk
+    )
+
+
+def _french(amount) -> str:
+    return f"{amount:.2f}".replace(".", ",")

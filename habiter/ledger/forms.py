@@ -4,7 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PaymentSource
+from .models import BankCsvMapping, BankFileFormat, PaymentSource
+
+MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
 
 
 class MonthField(forms.DateField):
@@ -61,3 +63,84 @@ class ExportForm(forms.Form):
         initial="fec",
     )
     siren = forms.CharField(label=_("SIREN de l'association (pour le FEC)"), max_length=11, required=False, strip=True)
+
+
+class BankMappingForm(forms.ModelForm):
+    class Meta:
+        model = BankCsvMapping
+        fields = [
+            "name",
+            "date_column",
+            "label_column",
+            "amount_column",
+            "credit_column",
+            "debit_column",
+            "reference_column",
+            "counterparty_column",
+            "delimiter",
+            "date_format",
+            "encoding",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("amount_column") or (data.get("credit_column") and data.get("debit_column"))):
+            raise forms.ValidationError(_("Indiquez la colonne du montant, ou celles du crédit et du débit."))
+        return data
+
+    def validate_unique(self):
+        """The name is checked by the service, which knows the organisation."""
+
+
+class BankImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier du relevé"), help_text=_("CSV ou XML (CAMT.053), 5 Mo au plus."))
+    file_format = forms.ChoiceField(label=_("Format"), choices=BankFileFormat.choices, initial=BankFileFormat.CSV)
+    mapping = forms.ModelChoiceField(
+        label=_("Format CSV de la banque"),
+        queryset=BankCsvMapping.objects.none(),
+        required=False,
+        empty_label=_("— choisir —"),
+        help_text=_("Pour un fichier CSV seulement."),
+    )
+
+    def __init__(self, *args, mappings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mappings is not None:
+            self.fields["mapping"].queryset = mappings
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BANK_FILE_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 5 Mo : importez un relevé plus court."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file_format") == BankFileFormat.CSV and not data.get("mapping"):
+            self.add_error("mapping", _("Choisissez le format CSV de votre banque (ou créez-le ci-dessous)."))
+        return data
+
+
+class BankMatchForm(forms.Form):
+    lease = forms.UUIDField(label=_("Bail"), error_messages={"invalid": _("Choisissez un bail.")})
+    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices, initial=PaymentSource.TENANT)
+
+
+class BankManualMatchForm(forms.Form):
+    """The lease chosen by hand on the line's page, among those the accountant may record a payment for."""
+
+    lease = forms.ChoiceField(label=_("Bail"))
+    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices, initial=PaymentSource.TENANT)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lease"].choices = [("", _("— choisir —"))] + [(str(c.lease_id), c.title) for c in candidates]
+
+
+class BankIgnoreForm(forms.Form):
+    ignore = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput, initial="1"
+    )
+    reason = forms.CharField(
+        label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, remboursement.")
+    )

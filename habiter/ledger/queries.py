@@ -13,10 +13,16 @@ from django.utils import timezone
 from habiter.core.legal_queries import legal_parameters
 from habiter.leases.models import Lease
 from habiter.leases.queries import leases_visible_to
+from habiter.people.models import Relation
 
-from . import fec, rules
+from . import fec, matching, rules
 from .models import (
     Account,
+    AccountKind,
+    BankCsvMapping,
+    BankLine,
+    BankLineState,
+    BankStatement,
     Line,
     Payment,
     PaymentAllocation,
@@ -32,6 +38,7 @@ from .models import (
 # A CAF payment received within this many days marks the lease as in tiers payant (the benefit is paid to the
 # landlord), so the CAF threshold is computed on the rent net of that benefit (R40). A management choice.
 TIERS_PAYANT_WINDOW_DAYS = 62
+ADULTS = (Relation.HEAD, Relation.SPOUSE)
 
 
 def ledger_leases(user):
@@ -336,3 +343,90 @@ def export_lines(user, start: date, end: date):
             amount=line.amount,
             validated_on=timezone.localdate(entry.created_at),
         )
+
+
+# --- bank statements -----------------------------------------------------------------------------------------
+
+
+def bank_mappings(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankCsvMapping.objects.none()
+    return BankCsvMapping.objects.filter(organisation_id=user.organisation_id)
+
+
+def bank_statements(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankStatement.objects.none()
+    return BankStatement.objects.filter(organisation_id=user.organisation_id).select_related("imported_by")
+
+
+def bank_lines(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankLine.objects.none()
+    return BankLine.objects.filter(organisation_id=user.organisation_id)
+
+
+def bank_queue(user):
+    """The lines waiting to be matched, oldest first."""
+    return bank_lines(user).filter(state=BankLineState.UNMATCHED).order_by("booked_on", "created_at", "id")
+
+
+def bank_line_for(user, line_id) -> BankLine:
+    return (
+        bank_lines(user)
+        .select_related("payment", "payment__lease", "payment__lease__household", "payment__lease__dwelling")
+        .select_related("handled_by")
+        .get(pk=line_id)
+    )
+
+
+def statement_lines(statement):
+    return statement.lines.select_related("payment__lease__household", "payment__lease__dwelling").order_by(
+        "booked_on", "created_at", "id"
+    )
+
+
+def bank_balance_on(organisation_id, on: date) -> Decimal:
+    """The ledger's bank account (512) balance at the end of `on`."""
+    account = Account.objects.filter(organisation_id=organisation_id, kind=AccountKind.BANK).with_balance(on).first()
+    return rules.cents(account.balance) if account else rules.ZERO
+
+
+def match_candidates(user) -> list[matching.Candidate]:
+    """Every lease the user may record a payment for, with what is left to pay on its open calls: three queries
+    whatever the number of leases, so the whole queue is ranked at a constant cost."""
+    from .services import CALLABLE_STATUSES
+
+    leases = list(
+        ledger_leases(user)
+        .filter(status__in=CALLABLE_STATUSES)
+        .select_related("household", "dwelling")
+        .prefetch_related("household__members")
+        .order_by("dwelling__reference", "start_date")
+    )
+    left: dict = {}
+    for lease_id, total, paid in (
+        RentCall.objects.filter(lease__in=[lease.pk for lease in leases], cancelled_on__isnull=True)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("total"))
+        .order_by("period")
+        .values_list("lease_id", "total", "paid")
+    ):
+        left.setdefault(lease_id, []).append(rules.cents(total - paid))
+    return [
+        matching.Candidate(
+            lease_id=lease.pk,
+            title=f"{lease.dwelling.reference} — {lease.household.name}",
+            references=(lease.dwelling.reference,),
+            names=(lease.household.name, *(p.last_name for p in lease.household.members.all() if p.relation in ADULTS)),
+            open_amounts=tuple(left.get(lease.pk, ())),
+        )
+        for lease in leases
+    ]
+
+
+def queue_with_suggestions(lines, candidates) -> list:
+    """Each line with `suggestions`: the best candidate leases, best first (no query)."""
+    for line in lines:
+        line.suggestions = matching.suggest(line.label, line.counterparty, line.amount, candidates)
+    return lines

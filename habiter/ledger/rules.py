@@ -216,3 +216,32 @@ def caf_unpaid_status(
         return CafStatus(False, limit, None, None)
     constituted = min(candidates)
     return CafStatus(True, limit, constituted, add_months(constituted, deadline))
+
+
+# --- bank lines ----------------------------------------------------------------------------------------------
+
+BANK_UNMATCHED, BANK_MATCHED, BANK_IGNORED = "unmatched", "matched", "ignored"
+# The one table of allowed moves of a bank line: matched to a lease or set aside from the queue; back to the queue
+# when set aside by mistake, or when the payment it recorded was reversed.
+BANK_LINE_TRANSITIONS: dict[str, frozenset[str]] = {
+    BANK_UNMATCHED: frozenset({BANK_MATCHED, BANK_IGNORED}),
+    BANK_IGNORED: frozenset({BANK_UNMATCHED, BANK_IGNORED}),
+    BANK_MATCHED: frozenset({BANK_UNMATCHED}),
+}
+
+
+def bank_line_move_error(current: str, target: str, *, amount: Decimal, reason: str = "", reversed_payment=False):
+    """None when a bank line may move from `current` to `target`, else the French reason."""
+    if target not in BANK_LINE_TRANSITIONS.get(current, frozenset()):
+        if current == target == BANK_MATCHED:
+            return "Cette opération est déjà rapprochée : un encaissement ne s'enregistre qu'une fois."
+        if current == BANK_MATCHED:
+            return "Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."
+        return "Cette opération n'est plus à rapprocher (déjà rapprochée ou mise de côté)."
+    if target == BANK_MATCHED and amount <= 0:
+        return "Une sortie d'argent ne se rapproche pas d'un bail : mettez-la de côté."
+    if target == BANK_IGNORED and not reason:
+        return "Indiquez pourquoi cette opération est mise de côté."
+    if current == BANK_MATCHED and not reversed_payment:
+        return "Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."
+    return None

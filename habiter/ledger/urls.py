@@ -18,4 +18,11 @@ urlpatterns = [
     path("cloture/", views.period_close, name="period_close"),
     path("impayes/", views.arrears, name="arrears"),
     path("export/", views.export, name="export"),
+    path("banque/", views.bank_queue, name="bank_queue"),
+    path("banque/import/", views.bank_import, name="bank_import"),
+    path("banque/formats/nouveau/", views.bank_mapping_create, name="bank_mapping_create"),
+    path("banque/releves/<uuid:statement_id>/", views.bank_statement, name="bank_statement"),
+    path("banque/operations/<uuid:line_id>/", views.bank_line, name="bank_line"),
+    path("banque/operations/<uuid:line_id>/rapprocher/", views.bank_line_match, name="bank_line_match"),
+    path("banque/operations/<uuid:line_id>/mise-de-cote/", views.bank_line_ignore, name="bank_line_ignore"),
 ]
