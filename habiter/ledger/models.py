@@ -225,10 +225,14 @@ class RentCall(OrganisationScoped):
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="rent_call")
     cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
     run = models.ForeignKey("RentCallRun", on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
+    # Kept by the allocation (services._allocate): True once payments cover the whole total. Open calls are found
+    # through a partial index without summing the allocations of every call ever issued.
+    settled = models.BooleanField(_("soldé"), default=False, editable=False)
 
     class Meta:
         ordering = ["period", "created_at"]
         verbose_name = _("appel de loyer")
+        indexes = [models.Index(fields=["lease", "period"], condition=Q(settled=False), name="ledger_call_open")]
         constraints = [
             models.UniqueConstraint(
                 fields=["lease", "period"],
@@ -303,11 +307,20 @@ class Payment(OrganisationScoped):
     reference = models.CharField(_("référence"), max_length=80, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="payment")
     reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
+    # Kept by the allocation, like RentCall.settled: True once the whole amount is allocated to calls.
+    fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["received_on", "created_at"]
         verbose_name = _("encaissement")
+        indexes = [
+            models.Index(
+                fields=["lease"],
+                condition=Q(fully_allocated=False, reversed_on__isnull=True),
+                name="ledger_payment_open",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["lease", "reference"],

@@ -254,7 +254,9 @@ def arrears(user, on: date) -> list[ArrearsRow]:
     """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status: three queries
     whatever the number of leases."""
     calls = (
-        RentCall.objects.filter(lease__in=balance_leases(user), cancelled_on__isnull=True, due_date__lte=on)
+        RentCall.objects.filter(
+            lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
+        )
         .annotate(paid=money_sum("allocations__amount"))
         .filter(paid__lt=F("total"))  # only the calls still open come back from the database
         .select_related("lease", "lease__household", "lease__dwelling")

@@ -275,7 +275,7 @@ def ledger_export(*, actor, start: date, end: date, fmt: str, siren: str = "") -
 
 def _open_calls(lease):
     return (
-        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True)
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False)
         .annotate(paid=money_sum("allocations__amount"))
         .filter(paid__lt=F("total"))
         .order_by("period", "created_at")
@@ -284,7 +284,7 @@ def _open_calls(lease):
 
 def _open_payments(lease):
     return (
-        Payment.objects.filter(lease=lease, reversed_on__isnull=True)
+        Payment.objects.filter(lease=lease, reversed_on__isnull=True, fully_allocated=False)
         .annotate(allocated=money_sum("allocations__amount"))
         .filter(allocated__lt=F("amount"))
         .order_by("received_on", "created_at")
@@ -297,16 +297,30 @@ def _allocate(lease) -> None:
     if not payments:
         return
     calls = [rules.OpenItem(c.pk, rules.cents(c.total - c.paid)) for c in _open_calls(lease)]
+    allocations = rules.allocate(payments, calls)
     PaymentAllocation.objects.bulk_create(
         [
             PaymentAllocation(payment_id=payment_id, rent_call_id=call_id, amount=amount)
-            for payment_id, call_id, amount in rules.allocate(payments, calls)
+            for payment_id, call_id, amount in allocations
         ]
     )
+    # the open-item flags: what this allocation used up entirely
+    used: dict = {}
+    for payment_id, call_id, amount in allocations:
+        used[payment_id] = used.get(payment_id, rules.ZERO) + amount
+        used[call_id] = used.get(call_id, rules.ZERO) + amount
+    settled = [item.key for item in calls if used.get(item.key, rules.ZERO) >= item.left]
+    spent = [item.key for item in payments if used.get(item.key, rules.ZERO) >= item.left]
+    if settled:
+        RentCall.objects.filter(pk__in=settled).update(settled=True)
+    if spent:
+        Payment.objects.filter(pk__in=spent).update(fully_allocated=True)
 
 
 def _reallocate_all(lease) -> None:
     PaymentAllocation.objects.filter(payment__lease=lease).delete()
+    RentCall.objects.filter(lease=lease, settled=True).update(settled=False)
+    Payment.objects.filter(lease=lease, fully_allocated=True).update(fully_allocated=False)
     _allocate(lease)
 
 
@@ -420,10 +434,9 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
     RentCall.objects.bulk_create(calls)
     # money already received and not yet allocated (an advance payment) settles the new calls, oldest first
     waiting = set(
-        Payment.objects.filter(lease__in=[call.lease_id for call in calls], reversed_on__isnull=True)
-        .annotate(allocated=money_sum("allocations__amount"))
-        .filter(allocated__lt=F("amount"))
-        .values_list("lease_id", flat=True)
+        Payment.objects.filter(
+            lease__in=[call.lease_id for call in calls], reversed_on__isnull=True, fully_allocated=False
+        ).values_list("lease_id", flat=True)
     )
     for call in calls:
         if call.lease_id in waiting:

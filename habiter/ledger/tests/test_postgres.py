@@ -190,3 +190,9 @@ def test_the_ledger_benchmark_loads_balanced_history_and_reports(world, tmp_path
     assert queries.ledger_sum(Transaction.objects.values_list("organisation_id", flat=True).first()) == 0
     # 12 months × (3 call lines + 2 payment lines) per lease, one month in ten left unpaid at most
     assert Line.objects.count() >= 4 * 12 * 3
+    with connection.cursor() as cursor:  # the balance triggers suspended during the load are back on
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE tgname IN ('ledger_line_balanced', 'ledger_transaction_balanced')"
+        )
+        assert dict(cursor.fetchall()) == {"ledger_line_balanced": "O", "ledger_transaction_balanced": "O"}

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from habiter.ledger import queries, services
-from habiter.ledger.models import PaymentAllocation
+from habiter.ledger.models import Payment, PaymentAllocation, RentCall
 
 from .factories import make_signed_lease
 
@@ -109,6 +110,17 @@ def _machine(manager, accountant, household):
             assert all(per_payment[k] <= payments[k] for k in per_payment)
             calls, payments = sum(calls.values(), Decimal(0)), sum(payments.values(), Decimal(0))
             assert sum(per_call.values(), Decimal(0)) == min(calls, payments)
+
+        @invariant()
+        def open_item_flags_agree_with_the_allocations(self):
+            for call in RentCall.objects.filter(lease=self.lease, cancelled_on__isnull=True).annotate(
+                paid=Sum("allocations__amount")
+            ):
+                assert call.settled == ((call.paid or 0) >= call.total)
+            for payment in Payment.objects.filter(lease=self.lease, reversed_on__isnull=True).annotate(
+                allocated=Sum("allocations__amount")
+            ):
+                assert payment.fully_allocated == ((payment.allocated or 0) >= payment.amount)
 
     return Ledger
 
