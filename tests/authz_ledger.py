@@ -11,12 +11,24 @@ from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.leases.tests.factories import make_owner
 from habiter.ledger import services
-from habiter.ledger.models import Payment, PeriodClose, RentCallRun, RentReceipt, RunStatus, Transaction
-from habiter.ledger.tests.factories import make_signed_lease
+from habiter.ledger.models import (
+    BankDetails,
+    OwnerStatement,
+    OwnerWork,
+    Payment,
+    PeriodClose,
+    RentCallRun,
+    RentReceipt,
+    RunStatus,
+    Transaction,
+)
+from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
 
 LEDGER = ("director", "rental_manager", "accountant")
@@ -49,19 +61,35 @@ EXPECTED = {
     "ledger:run_detail": _scoped(LEDGER),
     "ledger:period_close": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
     "ledger:arrears": row(BALANCE, OK, NOT_FOUND),
+    "ledger:owner_statements": row(LEDGER, OK, NOT_FOUND),
+    "ledger:owner_statement_detail": _scoped(LEDGER),
+    "ledger:owner_statement_pdf": _scoped(LEDGER),
+    "ledger:owner_ledger": _scoped(LEDGER),
+    "ledger:owner_statement_issue": _post_only_scoped(),
+    "ledger:owner_work_create": _scoped(LEDGER),
+    "ledger:payouts": row(LEDGER, OK, NOT_FOUND),
+    "ledger:payout_detail": _scoped(LEDGER),
+    "ledger:payout_file": _scoped(LEDGER),
+    "ledger:bank_details": row(CLOSERS, OK, NOT_FOUND),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
     "ledger:receipt_issue": _scoped(LEDGER, SAVED),
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
+    "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
+    "ledger:owner_work_create": _scoped(LEDGER, SAVED),
 }
-POST_UNSCOPED = {"ledger:month_end", "ledger:period_close"}
+POST_UNSCOPED = {"ledger:month_end", "ledger:period_close", "ledger:payouts", "ledger:bank_details"}
 CSRF_CASES = {
     "ledger:payment_create",
     "ledger:receipt_issue",
     "ledger:transaction_reverse",
     "ledger:month_end",
     "ledger:period_close",
+    "ledger:owner_statement_issue",
+    "ledger:owner_work_create",
+    "ledger:payouts",
+    "ledger:bank_details",
 }
 
 
@@ -135,6 +163,47 @@ def fresh_payment_transaction(world, scope):
     return payment.transaction_id
 
 
+STATEMENT_ON = date(2026, 3, 10)
+
+
+def owner_of(world, scope):
+    """An owner with a mandate lease of the scope's household, May 2025 collected, reported and paid out (made
+    once); its organisation has bank details."""
+    owners = _cache(world, "owners")
+    if scope not in owners:
+        manager = _manager_of(world, scope)
+        organisation = manager.organisation
+        BankDetails.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "holder_name": organisation.name,
+                "iban": "FR1420041010050500013M02606",
+                "bic": "PSSTFRPPMAR",
+                "updated_by": manager,
+            },
+        )
+        owner = make_owner(organisation, name=f"Mandant {scope}")
+        lease = make_mandate_lease(manager, _households(world)[scope], owner=owner, start=date(2025, 1, 1))
+        services.payment_record(
+            actor=manager, lease_id=lease.pk, amount=Decimal("400.00"), received_on=date(2025, 5, 8), source="tenant"
+        )
+        statement, _created = services.owner_statement_issue(
+            actor=manager, owner_id=owner.pk, month=date(2025, 5, 1), on=STATEMENT_ON
+        )
+        owner.authz_statement = statement
+        owner.authz_batch = services.payout_batch_create(
+            actor=manager, statement_ids=[statement.pk], execution_date=timezone.localdate(), on=timezone.localdate()
+        )
+        owners[scope] = owner
+    return owners[scope]
+
+
+def next_statement_month(owner) -> date:
+    """The month after the owner's latest statement: the next one that can be issued."""
+    latest = OwnerStatement.objects.filter(owner=owner).order_by("-month").first().month
+    return date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
+
+
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -144,6 +213,9 @@ def fillers(scenario, actor, scope):
         "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
         "transaction_id": lambda: fresh_payment_transaction(world, scope),
         "run_id": lambda: run_of(world, scope).pk,
+        "owner_id": lambda: owner_of(world, scope).pk,
+        "statement_id": lambda: owner_of(world, scope).authz_statement.pk,
+        "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
     }
 
 
@@ -154,6 +226,10 @@ def post_data(route_name, scenario, actor, scope):
         return {}
     if route_name == "ledger:transaction_reverse":
         return {"on": "2026-01-20"}
+    if route_name == "ledger:owner_statement_issue":
+        return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
+    if route_name == "ledger:owner_work_create":
+        return {"invoice_date": "2026-01-15", "supplier": "Plomberie Martin", "label": "Fuite", "amount": "80.00"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -166,6 +242,10 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:transaction_reverse":
         last = _cache(scenario.world, "last_transaction")[scope]
         return Transaction.objects.filter(reversal_of_id=last).exists()
+    if route_name == "ledger:owner_statement_issue":
+        return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
+    if route_name == "ledger:owner_work_create":
+        return OwnerWork.objects.filter(owner=owner_of(scenario.world, scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -199,6 +279,36 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name)
         saved = lambda: PeriodClose.objects.filter(month=date(2025, 12, 1)).exists()  # noqa: E731
         return CsrfCase(client, reverse("ledger:month_end"), url, {"close-month": "2025-12"}, saved)
+    if name == "ledger:owner_statement_issue":
+        owner = owner_of(world, "own_team")
+        month = next_statement_month(owner)
+        url = reverse(name, args=[owner.pk])
+        saved = lambda: OwnerStatement.objects.filter(owner=owner, month=month).exists()  # noqa: E731
+        return CsrfCase(client, reverse("ledger:owner_statements"), url, {"month": f"{month:%Y-%m}"}, saved)
+    if name == "ledger:owner_work_create":
+        owner = owner_of(world, "own_team")
+        url = reverse(name, args=[owner.pk])
+        data = {"invoice_date": "2026-01-15", "supplier": "Menuiserie CSRF", "label": "Porte", "amount": "90.00"}
+        saved = lambda: OwnerWork.objects.filter(owner=owner, supplier="Menuiserie CSRF").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:payouts":
+        owner = owner_of(world, "own_team")
+        lease = owner.mandates.get().leases.get()
+        services.payment_record(
+            actor=accountant, lease_id=lease.pk, amount=Decimal("200.00"), received_on=date(2025, 6, 8), source="tenant"
+        )
+        statement, _created = services.owner_statement_issue(
+            actor=accountant, owner_id=owner.pk, month=date(2025, 6, 1), on=STATEMENT_ON
+        )
+        url = reverse(name)
+        data = {"statements": [str(statement.pk)], "execution_date": timezone.localdate().isoformat()}
+        saved = lambda: OwnerStatement.objects.filter(pk=statement.pk, payout__isnull=False).exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:bank_details":
+        url = reverse(name)
+        data = {"holder_name": "Association CSRF", "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP"}
+        saved = lambda: BankDetails.objects.filter(holder_name="Association CSRF").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -210,4 +320,7 @@ def post_probe_values(world):
         "receipt_id": uuid.uuid4(),
         "transaction_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
+        "owner_id": uuid.uuid4(),
+        "statement_id": uuid.uuid4(),
+        "batch_id": uuid.uuid4(),
     }
