@@ -65,7 +65,7 @@ def test_a_statement_is_issued_from_the_month_list_and_shown_with_its_pdf(client
     pdf = client.get(reverse("ledger:owner_statement_pdf", args=[statement.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
-    for expected in ("Compte rendu de gestion", "Association A", "Odile Vidal", "1 janvier 2026 au 31 janvier 2026"):
+    for expected in ("Compte rendu de gestion", "Association A", "Odile Vidal", "1er janvier 2026 au 31 janvier 2026"):
         assert expected in text
     assert "500,50 €" in text and "Solde en votre faveur" in text
 
