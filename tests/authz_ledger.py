@@ -12,14 +12,19 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.leases.tests.factories import make_owner
 from habiter.ledger import services
 from habiter.ledger.models import (
     BankCsvMapping,
+    BankDetails,
     BankLine,
     BankStatement,
+    OwnerStatement,
+    OwnerWork,
     Payment,
     PeriodClose,
     RentCallRun,
@@ -27,7 +32,7 @@ from habiter.ledger.models import (
     RunStatus,
     Transaction,
 )
-from habiter.ledger.tests.factories import make_signed_lease
+from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
 
 LEDGER = ("director", "rental_manager", "accountant")
@@ -68,6 +73,16 @@ EXPECTED = {
     "ledger:bank_line": _scoped(LEDGER),
     "ledger:bank_line_match": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
+    "ledger:owner_statements": row(LEDGER, OK, NOT_FOUND),
+    "ledger:owner_statement_detail": _scoped(LEDGER),
+    "ledger:owner_statement_pdf": _scoped(LEDGER),
+    "ledger:owner_ledger": _scoped(LEDGER),
+    "ledger:owner_statement_issue": _post_only_scoped(),
+    "ledger:owner_work_create": _scoped(LEDGER),
+    "ledger:payouts": row(LEDGER, OK, NOT_FOUND),
+    "ledger:payout_detail": _scoped(LEDGER),
+    "ledger:payout_file": _scoped(LEDGER),
+    "ledger:bank_details": row(CLOSERS, OK, NOT_FOUND),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -75,8 +90,17 @@ POST_EXPECTED = {
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
     "ledger:bank_line_match": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
+    "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
+    "ledger:owner_work_create": _scoped(LEDGER, SAVED),
 }
-POST_UNSCOPED = {"ledger:month_end", "ledger:period_close", "ledger:bank_import", "ledger:bank_mapping_create"}
+POST_UNSCOPED = {
+    "ledger:month_end",
+    "ledger:period_close",
+    "ledger:bank_import",
+    "ledger:bank_mapping_create",
+    "ledger:payouts",
+    "ledger:bank_details",
+}
 CSRF_CASES = {
     "ledger:payment_create",
     "ledger:receipt_issue",
@@ -87,6 +111,10 @@ CSRF_CASES = {
     "ledger:bank_mapping_create",
     "ledger:bank_line_match",
     "ledger:bank_line_ignore",
+    "ledger:owner_statement_issue",
+    "ledger:owner_work_create",
+    "ledger:payouts",
+    "ledger:bank_details",
 }
 
 
@@ -195,6 +223,47 @@ def fresh_bank_line(world, scope):
     return line.pk
 
 
+STATEMENT_ON = date(2026, 3, 10)
+
+
+def owner_of(world, scope):
+    """An owner with a mandate lease of the scope's household, May 2025 collected, reported and paid out (made
+    once); its organisation has bank details."""
+    owners = _cache(world, "owners")
+    if scope not in owners:
+        manager = _manager_of(world, scope)
+        organisation = manager.organisation
+        BankDetails.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "holder_name": organisation.name,
+                "iban": "FR1420041010050500013M02606",
+                "bic": "PSSTFRPPMAR",
+                "updated_by": manager,
+            },
+        )
+        owner = make_owner(organisation, name=f"Mandant {scope}")
+        lease = make_mandate_lease(manager, _households(world)[scope], owner=owner, start=date(2025, 1, 1))
+        services.payment_record(
+            actor=manager, lease_id=lease.pk, amount=Decimal("400.00"), received_on=date(2025, 5, 8), source="tenant"
+        )
+        statement, _created = services.owner_statement_issue(
+            actor=manager, owner_id=owner.pk, month=date(2025, 5, 1), on=STATEMENT_ON
+        )
+        owner.authz_statement = statement
+        owner.authz_batch = services.payout_batch_create(
+            actor=manager, statement_ids=[statement.pk], execution_date=timezone.localdate(), on=timezone.localdate()
+        )
+        owners[scope] = owner
+    return owners[scope]
+
+
+def next_statement_month(owner) -> date:
+    """The month after the owner's latest statement: the next one that can be issued."""
+    latest = OwnerStatement.objects.filter(owner=owner).order_by("-month").first().month
+    return date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
+
+
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -204,8 +273,11 @@ def fillers(scenario, actor, scope):
         "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
         "transaction_id": lambda: fresh_payment_transaction(world, scope),
         "run_id": lambda: run_of(world, scope).pk,
-        "statement_id": lambda: statement_of(world, scope).pk,
+        "bank_statement_id": lambda: statement_of(world, scope).pk,
         "line_id": lambda: fresh_bank_line(world, scope),
+        "owner_id": lambda: owner_of(world, scope).pk,
+        "statement_id": lambda: owner_of(world, scope).authz_statement.pk,
+        "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
     }
 
 
@@ -220,6 +292,10 @@ def post_data(route_name, scenario, actor, scope):
         return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
     if route_name == "ledger:bank_line_ignore":
         return {"ignore": "1", "reason": f"Frais vus par {actor}"}
+    if route_name == "ledger:owner_statement_issue":
+        return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
+    if route_name == "ledger:owner_work_create":
+        return {"invoice_date": "2026-01-15", "supplier": "Plomberie Martin", "label": "Fuite", "amount": "80.00"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -234,6 +310,10 @@ def state(route_name, scenario, actor, scope):
         return Transaction.objects.filter(reversal_of_id=last).exists()
     if route_name in ("ledger:bank_line_match", "ledger:bank_line_ignore"):
         return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
+    if route_name == "ledger:owner_statement_issue":
+        return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
+    if route_name == "ledger:owner_work_create":
+        return OwnerWork.objects.filter(owner=owner_of(scenario.world, scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -290,6 +370,36 @@ def csrf_case(name, world) -> CsrfCase:
         data = {"lease": lease.pk, "source": "tenant"} if name.endswith("match") else {"ignore": "1", "reason": "x"}
         saved = lambda: BankLine.objects.get(pk=line_id).state != "unmatched"  # noqa: E731
         return CsrfCase(client, reverse("ledger:bank_line", args=[line_id]), url, data, saved)
+    if name == "ledger:owner_statement_issue":
+        owner = owner_of(world, "own_team")
+        month = next_statement_month(owner)
+        url = reverse(name, args=[owner.pk])
+        saved = lambda: OwnerStatement.objects.filter(owner=owner, month=month).exists()  # noqa: E731
+        return CsrfCase(client, reverse("ledger:owner_statements"), url, {"month": f"{month:%Y-%m}"}, saved)
+    if name == "ledger:owner_work_create":
+        owner = owner_of(world, "own_team")
+        url = reverse(name, args=[owner.pk])
+        data = {"invoice_date": "2026-01-15", "supplier": "Menuiserie CSRF", "label": "Porte", "amount": "90.00"}
+        saved = lambda: OwnerWork.objects.filter(owner=owner, supplier="Menuiserie CSRF").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:payouts":
+        owner = owner_of(world, "own_team")
+        lease = owner.mandates.get().leases.get()
+        services.payment_record(
+            actor=accountant, lease_id=lease.pk, amount=Decimal("200.00"), received_on=date(2025, 6, 8), source="tenant"
+        )
+        statement, _created = services.owner_statement_issue(
+            actor=accountant, owner_id=owner.pk, month=date(2025, 6, 1), on=STATEMENT_ON
+        )
+        url = reverse(name)
+        data = {"statements": [str(statement.pk)], "execution_date": timezone.localdate().isoformat()}
+        saved = lambda: OwnerStatement.objects.filter(pk=statement.pk, payout__isnull=False).exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:bank_details":
+        url = reverse(name)
+        data = {"holder_name": "Association CSRF", "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP"}
+        saved = lambda: BankDetails.objects.filter(holder_name="Association CSRF").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -313,6 +423,9 @@ def post_probe_values(world):
         "receipt_id": uuid.uuid4(),
         "transaction_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
-        "statement_id": uuid.uuid4(),
+        "bank_statement_id": uuid.uuid4(),
         "line_id": uuid.uuid4(),
+        "owner_id": uuid.uuid4(),
+        "statement_id": uuid.uuid4(),
+        "batch_id": uuid.uuid4(),
     }

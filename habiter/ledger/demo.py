@@ -1,16 +1,23 @@
 """Demo rent history: the calls of the last six months for every demo lease, payments by tenants and CAF, a
-partial payer, a household past the CAF unpaid-rent threshold, and a few quittances. Made through the services."""
+partial payer, a household past the CAF unpaid-rent threshold, and a few quittances; for the owners under a
+management mandate, a works invoice, the statements of the last three ended months and one payout. Made through
+the services."""
+
+from decimal import Decimal
 
 from django.utils import timezone
 
 from habiter.core.dates import add_months
 from habiter.core.models import Role
+from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseStatus
 
 from . import services
 from .models import RentCall
 
 MONTHS = 6
+STATEMENT_MONTHS = 3
+DEMO_BANK = {"holder_name": "", "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPMAR"}
 
 
 def seed_ledger(organisation, users, count, rng) -> None:
@@ -63,6 +70,7 @@ def seed_ledger(organisation, users, count, rng) -> None:
         for call in calls[-2:]:
             if call.lease.status == LeaseStatus.SIGNED and behaviour in ("tenant", "caf", "partial"):
                 services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
+    seed_owner_statements(organisation, actor, today)
     seed_bank_statement(actor, leases, today)
 
 
@@ -93,3 +101,30 @@ def seed_bank_statement(actor, leases, today) -> None:
 
 def _french(amount) -> str:
     return f"{amount:.2f}".replace(".", ",")
+
+
+def seed_owner_statements(organisation, actor, today) -> None:
+    """The mandate owners' statements of the last ended months, a works invoice and a payout of the oldest."""
+    owners = list(Owner.objects.filter(organisation=organisation, mandates__isnull=False).distinct().order_by("name"))
+    if not owners:
+        return
+    services.bank_details_save(actor=actor, **(DEMO_BANK | {"holder_name": organisation.name[:70]}))
+    last_month = add_months(today.replace(day=1), -1)
+    services.owner_work_record(
+        actor=actor,
+        owner_id=owners[0].pk,
+        invoice_date=add_months(last_month, -1).replace(day=12),
+        supplier="Plomberie du Vieux-Port",
+        label="Remplacement du mitigeur de la cuisine",
+        amount=Decimal("186.40"),
+    )
+    first_statements = []
+    for owner in owners:
+        for back in range(STATEMENT_MONTHS, 0, -1):
+            statement, _created = services.owner_statement_issue(
+                actor=actor, owner_id=owner.pk, month=add_months(today.replace(day=1), -back), on=today
+            )
+            if back == STATEMENT_MONTHS and statement.amount_due > 0 and owner.iban:
+                first_statements.append(statement.pk)
+    if first_statements:  # an owner without IBAN stays unpaid: the payout page says whose IBAN is missing
+        services.payout_batch_create(actor=actor, statement_ids=first_statements, execution_date=today, on=today)

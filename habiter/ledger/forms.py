@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import BankCsvMapping, BankFileFormat, PaymentSource
+from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
 
@@ -144,3 +145,41 @@ class BankIgnoreForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, remboursement.")
     )
+
+
+class StatementMonthForm(forms.Form):
+    month = MonthField(label=_("Mois du compte rendu"))
+
+
+class OwnerWorkForm(forms.Form):
+    invoice_date = forms.DateField(
+        label=_("Date de la facture"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    supplier = forms.CharField(label=_("Fournisseur"), max_length=200)
+    label = forms.CharField(label=_("Objet des travaux"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Montant TTC (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+
+
+class PayoutForm(forms.Form):
+    statements = forms.MultipleChoiceField(
+        label=_("Comptes rendus à reverser"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un compte rendu à reverser.")},
+    )
+    execution_date = forms.DateField(
+        label=_("Date d'exécution des virements"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, payable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statements"].choices = [
+            (str(s.pk), f"{s.owner_name} — {s.month:%m/%Y} — {euros(s.amount_due)} €") for s in payable
+        ]
+
+
+class BankDetailsForm(forms.Form):
+    holder_name = forms.CharField(label=_("Titulaire du compte"), max_length=70)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    bic = forms.CharField(label=_("BIC"), max_length=15)

@@ -245,3 +245,41 @@ def bank_line_move_error(current: str, target: str, *, amount: Decimal, reason: 
     if current == BANK_MATCHED and not reversed_payment:
         return "Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."
     return None
+
+
+# --- owner statements (compte rendu de gestion, R55) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementAmounts:
+    collected: Decimal
+    fee: Decimal
+    vat: Decimal
+    works: Decimal
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.collected - self.fee - self.vat - self.works
+
+
+def half_up(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding="ROUND_HALF_UP")
+
+
+def mandate_fee(collected: Decimal, rate_percent: Decimal) -> Decimal:
+    """The management fee (before VAT) on the rents collected for one lease: collected × the mandate's rate, to
+    the cent half up. Nothing is charged on a month whose reversals exceed what was collected."""
+    if collected <= 0:
+        return ZERO
+    return half_up(collected * rate_percent / 100)
+
+
+def statement_amounts(
+    collected_by_lease: Iterable[tuple[Decimal, Decimal]], works: Decimal, vat_rate: Decimal
+) -> StatementAmounts:
+    """The figures of an owner's statement from (collected, fee rate %) per lease, the works paid on the owner's
+    behalf and the VAT rate (a fraction, e.g. 0.20): the fee is rounded per lease, the VAT on the total fee."""
+    rows = list(collected_by_lease)
+    collected = sum((amount for amount, _rate in rows), ZERO)
+    fee = sum((mandate_fee(amount, rate) for amount, rate in rows), ZERO)
+    return StatementAmounts(collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works)

@@ -14,3 +14,32 @@ def make_signed_lease(actor, household, *, start=date(2025, 1, 1), rent="500.00"
     lease_services.lease_sign(actor=actor, lease_id=lease.pk, signed_on=start)
     lease.refresh_from_db()
     return lease
+
+
+def make_mandate_lease(
+    actor, household, *, owner=None, fee_rate="8.00", start=date(2025, 1, 1), rent="500.00", charges="50.00"
+):
+    """A signed lease under a management mandate of `owner` (a new one with a valid IBAN by default)."""
+    from habiter.leases.models import LeaseKind
+    from habiter.leases.tests.factories import make_owner
+
+    owner = owner or make_owner(actor.organisation)
+    dwelling = make_dwelling(actor.organisation, owner)
+    mandate = lease_services.mandate_create(
+        actor=actor,
+        owner_id=owner.pk,
+        dwelling_id=dwelling.pk,
+        fee_rate=Decimal(fee_rate),
+        start_date=start,
+        payout_iban=owner.iban or "FR7630006000011234567890189",
+    )
+    return make_signed_lease(
+        actor,
+        household,
+        dwelling=dwelling,
+        start=start,
+        rent=rent,
+        charges=charges,
+        kind=LeaseKind.MANDATE,
+        mandate_id=mandate.pk,
+    )

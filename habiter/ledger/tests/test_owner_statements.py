@@ -1,0 +1,265 @@
+"""Owners under a management mandate: works paid on their behalf, monthly statements (comptes rendus de gestion)
+with the fee and its VAT, and payouts by SEPA credit transfer."""
+
+import xml.etree.ElementTree as ElementTree
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from sepaxml import validation
+
+from habiter.core.models import AuditEvent
+from habiter.housing.models import Owner
+from habiter.leases.tests.factories import make_owner
+from habiter.ledger import queries, rules, services
+from habiter.ledger.models import AccountKind, OwnerStatement, PayoutBatch, StatementLineKind, Transaction
+
+from .factories import make_mandate_lease
+
+D = Decimal
+ON = date(2026, 3, 10)
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+
+
+@pytest.fixture
+def manager(world):
+    return world.users["rental_manager"]
+
+
+@pytest.fixture
+def owner(world):
+    return make_owner(world.organisation, name="Odile Vidal")
+
+
+@pytest.fixture
+def lease(manager, world, owner):
+    return make_mandate_lease(manager, world.own_household, owner=owner, fee_rate="8.00", start=date(2025, 12, 1))
+
+
+def _pay(manager, lease, amount, day, source="tenant"):
+    return services.payment_record(actor=manager, lease_id=lease.pk, amount=D(amount), received_on=day, source=source)
+
+
+def _balance(account):
+    return rules.cents(sum((line.amount for line in account.lines.all()), D(0)))
+
+
+def _bank(world, manager):
+    return services.bank_details_save(
+        actor=world.users["accountant"],
+        holder_name="Association A",
+        iban="FR14 2004 1010 0505 0001 3M02 606",
+        bic="PSSTFRPPMAR",
+    )
+
+
+# --- pure rules ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("collected", "rate", "fee"),
+    [("650.01", "8.00", "52.00"), ("333.33", "7.50", "25.00"), ("100.00", "0", "0.00"), ("-40.00", "8", "0.00")],
+)
+def test_the_fee_is_the_mandate_rate_of_the_rents_collected_to_the_cent(collected, rate, fee):
+    assert rules.mandate_fee(D(collected), D(rate)) == D(fee)
+
+
+def test_the_vat_is_on_the_total_fee_and_the_amount_due_what_is_left():
+    amounts = rules.statement_amounts([(D("333.33"), D("7.50")), (D("200.00"), D("6.25"))], D("40.00"), D("0.20"))
+    assert (amounts.collected, amounts.fee, amounts.vat, amounts.works) == (D("533.33"), D("37.50"), D("7.50"), D(40))
+    assert amounts.amount_due == D("448.33")
+
+
+# --- works -----------------------------------------------------------------------------------------------------
+
+
+def test_works_are_charged_to_the_owner_and_paid_from_the_bank(manager, owner):
+    work = services.owner_work_record(
+        actor=manager,
+        owner_id=owner.pk,
+        invoice_date=date(2026, 1, 15),
+        supplier="Plomberie Martin",
+        label="Remplacement du chauffe-eau",
+        amount=D("120.00"),
+    )
+    account = services.owner_account(owner)
+    assert account.kind == AccountKind.OWNER and _balance(account) == D("120.00")
+    assert [line.amount for line in work.transaction.lines.order_by("amount")] == [D("-120.00"), D("120.00")]
+    assert AuditEvent.objects.filter(action="ledger.owner_work_record").exists()
+    services.transaction_reverse(actor=manager, transaction_id=work.transaction_id, on=date(2026, 1, 20))
+    assert _balance(account) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "data", "message"),
+    [
+        ("amount", {"amount": D("0")}, "positif"),
+        ("amount", {"amount": D("1.005")}, "centime"),
+        ("supplier", {"supplier": " "}, "fournisseur"),
+        ("invoice_date", {"invoice_date": date(2099, 1, 1)}, "futur"),
+    ],
+)
+def test_a_works_invoice_is_refused_in_french_on_bad_input(manager, owner, field, data, message):
+    values = {"invoice_date": date(2026, 1, 15), "supplier": "X", "label": "Y", "amount": D("10.00")} | data
+    with pytest.raises(ValidationError) as error:
+        services.owner_work_record(actor=manager, owner_id=owner.pk, **values)
+    assert message in " ".join(error.value.message_dict[field])
+    assert not Transaction.objects.filter(source_type=services.OWNER_WORKS).exists()
+
+
+def test_a_social_worker_records_no_works_and_another_organisations_owner_is_not_found(world, manager):
+    foreign = make_owner(world.other_organisation)
+    values = {"invoice_date": date(2026, 1, 15), "supplier": "X", "label": "Y", "amount": D("10.00")}
+    with pytest.raises(PermissionDenied):
+        services.owner_work_record(actor=world.users["social_worker"], owner_id=foreign.pk, **values)
+    with pytest.raises(Owner.DoesNotExist):
+        services.owner_work_record(actor=manager, owner_id=foreign.pk, **values)
+    with pytest.raises(Owner.DoesNotExist):
+        services.owner_statement_issue(actor=manager, owner_id=foreign.pk, month=date(2026, 1, 1), on=ON)
+
+
+# --- statements ------------------------------------------------------------------------------------------------
+
+
+def test_a_statement_accounts_for_rents_collected_fee_vat_and_works(world, manager, owner, lease):
+    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+    _pay(manager, lease, "450.01", date(2026, 1, 8))
+    _pay(manager, lease, "200.00", date(2026, 1, 20), source="caf")
+    _pay(manager, lease, "99.00", date(2026, 2, 2))  # next month's
+    services.owner_work_record(
+        actor=manager,
+        owner_id=owner.pk,
+        invoice_date=date(2026, 1, 15),
+        supplier="Plomberie Martin",
+        label="Fuite",
+        amount=D("120.00"),
+    )
+    statement, created = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 9), on=ON)
+    assert created and statement.month == date(2026, 1, 1)
+    assert (statement.collected, statement.fee, statement.vat_rate, statement.vat, statement.works) == (
+        D("650.01"),
+        D("52.00"),
+        D("0.2000"),
+        D("10.40"),
+        D("120.00"),
+    )
+    assert statement.amount_due == D("467.61")
+    assert sorted(line.kind for line in statement.lines.all()) == [StatementLineKind.COLLECTED] * 2 + [
+        StatementLineKind.WORKS
+    ]
+    assert _balance(services.owner_account(owner)) == -D("467.61")
+    assert _balance(services.organisation_account(world.organisation.pk, AccountKind.FEES)) == -D("52.00")
+    assert _balance(services.organisation_account(world.organisation.pk, AccountKind.VAT_COLLECTED)) == -D("10.40")
+    assert statement.fee_transaction.booked_on == date(2026, 1, 31)
+    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert AuditEvent.objects.filter(action="ledger.owner_statement_issue").count() == 1
+
+    entries = Transaction.objects.count()
+    again, created = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    assert again == statement and not created and Transaction.objects.count() == entries
+
+
+def test_late_entries_and_reversals_go_into_the_next_statement(world, manager, owner, lease):
+    first = _pay(manager, lease, "300.00", date(2026, 1, 8))
+    january, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    _pay(manager, lease, "50.00", date(2026, 1, 28))  # back-dated into the month already reported
+    services.transaction_reverse(actor=manager, transaction_id=first.transaction_id, on=date(2026, 2, 3))
+    february, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 2, 1), on=ON)
+    assert january.collected == D("300.00")
+    assert february.collected == D("-250.00") and february.fee == 0 and february.amount_due == D("-250.00")
+    assert _balance(services.owner_account(owner)) == -(january.amount_due + february.amount_due)
+    with pytest.raises(ValidationError, match="déjà émis"):
+        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2025, 12, 1), on=ON)
+    assert queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_a_statement_is_refused_for_a_month_not_ended_a_closed_month_or_an_owner_without_mandate(
+    world, manager, owner, lease
+):
+    with pytest.raises(ValidationError, match="une fois ce mois terminé"):
+        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=ON)
+    services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="01/2026 est clôturé"):
+        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    with pytest.raises(ValidationError, match="pas confié de mandat"):
+        services.owner_statement_issue(
+            actor=manager, owner_id=make_owner(world.organisation).pk, month=date(2026, 2, 1), on=ON
+        )
+    assert not OwnerStatement.objects.exists()
+
+
+def test_a_statement_entry_cannot_be_reversed(manager, owner, lease):
+    _pay(manager, lease, "300.00", date(2026, 1, 8))
+    statement, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    with pytest.raises(ValidationError, match="ne se contre-passe pas"):
+        services.transaction_reverse(actor=manager, transaction_id=statement.fee_transaction_id, on=ON)
+
+
+# --- payouts ---------------------------------------------------------------------------------------------------
+
+
+def _issued(manager, owner, lease, amount="550.00", month=date(2026, 1, 1)):
+    _pay(manager, lease, amount, month.replace(day=8))
+    return services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=month, on=ON)[0]
+
+
+def test_a_payout_posts_once_and_gives_a_valid_sepa_file(world, manager, owner, lease):
+    _bank(world, manager)
+    statement = _issued(manager, owner, lease)
+    batch = services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+    statement.refresh_from_db()
+    assert statement.payout == batch and batch.total == statement.amount_due == D("497.20")
+    assert _balance(services.owner_account(owner)) == 0
+    assert queries.ledger_sum(world.organisation.pk) == 0
+
+    document = ElementTree.fromstring(bytes(batch.xml))  # noqa: S314 (our own file)
+    validation.try_valid_xml(bytes(batch.xml), "pain.001.001.03")
+    assert document.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=NS) == "497.20"
+    assert document.findtext(".//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:IBAN", namespaces=NS) == "FR7630006000011234567890189"
+    assert document.findtext(".//p:Dbtr/p:Nm", namespaces=NS) == "Association A"
+    assert document.findtext(".//p:CdtTrfTxInf/p:Cdtr/p:Nm", namespaces=NS) == "Odile Vidal"
+
+    entries = Transaction.objects.count()
+    with pytest.raises(ValidationError, match="déjà reversé"):
+        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+    assert Transaction.objects.count() == entries and PayoutBatch.objects.count() == 1
+
+
+def test_a_payout_is_refused_without_bank_details_or_a_valid_owner_iban(world, manager, owner, lease):
+    statement = _issued(manager, owner, lease)
+    with pytest.raises(ValidationError, match="coordonnées bancaires de l'association manquent"):
+        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+    _bank(world, manager)
+    Owner.objects.filter(pk=owner.pk).update(iban="")
+    with pytest.raises(ValidationError, match="Odile Vidal n'a pas d'IBAN valide"):
+        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+    assert not PayoutBatch.objects.exists()
+    with pytest.raises(OwnerStatement.DoesNotExist):
+        services.payout_batch_create(
+            actor=manager, statement_ids=[statement.pk, OwnerStatement().pk], execution_date=ON, on=ON
+        )
+
+
+def test_a_statement_with_nothing_due_is_not_paid(world, manager, owner, lease):
+    _bank(world, manager)
+    services.owner_work_record(
+        actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Y", amount=D("900.00")
+    )
+    statement = _issued(manager, owner, lease)
+    assert statement.amount_due < 0
+    with pytest.raises(ValidationError, match="pas de solde à reverser"):
+        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"iban": "FR76 0000"}, "iban"), ({"bic": "12"}, "bic"), ({"holder_name": ""}, "holder_name")],
+)
+def test_bank_details_are_checked_and_kept_by_accountants(world, data, field):
+    values = {"holder_name": "Association A", "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPMAR"} | data
+    with pytest.raises(ValidationError) as error:
+        services.bank_details_save(actor=world.users["accountant"], **values)
+    assert field in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.bank_details_save(actor=world.users["rental_manager"], **values)
