@@ -12,6 +12,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.evictions import services
 from habiter.evictions.models import CaseStep, FslApplication, FslFund, PreventionCase
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in
+from tests.authz_ledger import lease_of
 
 
 def _restricted_row(ok=OK):
@@ -28,6 +29,7 @@ EXPECTED = {
     "evictions:case_open": _restricted_row(),
     "evictions:case_detail": _restricted_row(),
     "evictions:case_close": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},  # POST only
+    "evictions:case_open_from_lease": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},
     "evictions:fsl_funds": {ANONYMOUS: LOGIN, **{role: OK if role == "director" else NOT_FOUND for role in ROLES}},
     "evictions:fsl_create": _restricted_row(),
     "evictions:fsl_detail": _restricted_row(),
@@ -36,6 +38,7 @@ POST_EXPECTED = {
     "evictions:case_open": _restricted_row(SAVED),
     "evictions:case_detail": _restricted_row(SAVED),
     "evictions:case_close": _restricted_row(SAVED),
+    "evictions:case_open_from_lease": _restricted_row(SAVED),
     "evictions:fsl_create": _restricted_row(SAVED),
     "evictions:fsl_detail": _restricted_row(SAVED),
 }
@@ -44,6 +47,7 @@ CSRF_CASES = {
     "evictions:case_open",
     "evictions:case_detail",
     "evictions:case_close",
+    "evictions:case_open_from_lease",
     "evictions:fsl_funds",
     "evictions:fsl_create",
     "evictions:fsl_detail",
@@ -123,10 +127,20 @@ def fillers(scenario, actor, scope):
     return {
         "case_id": lambda: case_of(scenario.world, scope).pk,
         "application_id": lambda: application_of(scenario.world, scope).pk,
+        "lease_id": lambda: lease_of(scenario.world, scope).pk,
     }
 
 
+def _no_open_case(household):
+    PreventionCase.objects.filter(household=household, closed_on__isnull=True).update(
+        closed_on=date(2026, 3, 1), outcome="debt_settled"
+    )
+
+
 def post_data(route_name, scenario, actor, scope):
+    if route_name == "evictions:case_open_from_lease":
+        _no_open_case(_households(scenario.world)[scope])
+        return {}
     if route_name == "evictions:case_open":
         return OPEN_DATA
     if route_name == "evictions:case_detail":
@@ -157,7 +171,7 @@ def state(route_name, scenario, actor, scope):
     if route_name == "evictions:fsl_detail":
         application = application_of(scenario.world, scope)
         return AuditEvent.objects.filter(action="fsl_application.decide", object_id=str(application.pk)).count()
-    if route_name == "evictions:case_open":
+    if route_name in ("evictions:case_open", "evictions:case_open_from_lease"):
         return PreventionCase.objects.filter(household=_households(scenario.world)[scope]).count()
     case = case_of(scenario.world, scope)
     if route_name == "evictions:case_detail":
@@ -174,6 +188,11 @@ def csrf_case(name, world) -> CsrfCase:
         return CsrfCase(
             client, url, url, OPEN_DATA, lambda: PreventionCase.objects.filter(household=household).exists()
         )
+    if name == "evictions:case_open_from_lease":
+        _no_open_case(household)
+        url = reverse(name, args=[lease_of(world, "own_team").pk])
+        opened = PreventionCase.objects.filter(household=household, closed_on__isnull=True)
+        return CsrfCase(client, reverse("core:home"), url, {}, opened.exists)
     if name == "evictions:fsl_funds":
         director_client = logged_in(world.users["director"])
         url = reverse(name)
@@ -208,4 +227,4 @@ def csrf_case(name, world) -> CsrfCase:
 
 
 def post_probe_values(world):
-    return {"case_id": uuid.uuid4(), "application_id": uuid.uuid4()}
+    return {"case_id": uuid.uuid4(), "application_id": uuid.uuid4(), "lease_id": uuid.uuid4()}

@@ -41,6 +41,11 @@ def deadlines_panel(user):
     return {"deadlines": deadlines} if deadlines else None
 
 
+def early_warning_panel(user):
+    warnings = queries.early_warnings(user, timezone.localdate())
+    return {"warnings": warnings, "today": timezone.localdate()} if warnings else None
+
+
 def register():
     registry.register_household_panel(
         registry.HouseholdPanel(
@@ -53,6 +58,9 @@ def register():
     )
     registry.register_timeline_source(
         registry.TimelineSource("eviction", gettext_lazy("Prévention des expulsions"), case_events)
+    )
+    registry.register_home_panel(
+        registry.HomePanel("evictions.early_warning", "evictions/panel_early_warning.html", 13, early_warning_panel)
     )
     registry.register_home_panel(
         registry.HomePanel("evictions.deadlines", "evictions/panel_deadlines.html", 14, deadlines_panel)

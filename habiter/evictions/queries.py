@@ -1,5 +1,9 @@
 """Reads of eviction-prevention cases, scoped to those who may see restricted data of the household."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Prefetch
 
 from habiter.core.legal_queries import legal_parameters
@@ -64,23 +68,63 @@ def upcoming_deadlines(user, today, days=60):
         for deadline in deadlines_of(case, params):
             if today <= deadline.on <= horizon:
                 found.append((deadline, case))
-        if (
-            case.debt
-            and eviction_rules.caf_threshold_reached(
-                case.debt, case.monthly_amount, today, case.first_unpaid_on, params=params
-            )
-            and not any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all())
-        ):
-            found.append(
-                (
-                    eviction_rules.Deadline(
-                        eviction_rules.caf_report_deadline(case.first_unpaid_on, params=params),
-                        "Signaler l'impayé à la CAF au plus tard",
-                    ),
-                    case,
-                )
-            )
     return sorted(found, key=lambda pair: pair[0].on)
+
+
+# The issue's own alert rule, a management choice next to the CAF threshold: warn as soon as the arrears reach
+# this many months of rent and charges, even where the CAF threshold (R40–R42) is not reached yet.
+EARLY_WARNING_MONTHS = 2
+EARLY_WARNING_ROLES = (Role.TEAM_LEAD, Role.SOCIAL_WORKER)
+
+
+@dataclass
+class EarlyWarning:
+    """A household whose unpaid rent calls for a prevention case: from the ledger (no case yet, `lease` set) or
+    typed in on an open case for a tenant housed by someone else (`case` set, CAF not told yet)."""
+
+    household: object
+    debt: Decimal
+    monthly: Decimal
+    caf_reached: bool
+    report_by: date | None
+    lease: object = None
+    case: object = None
+
+
+def early_warnings(user, today) -> list[EarlyWarning]:
+    """The referent's and the team lead's early warnings (issue: "early warning"), most urgent CAF report first:
+    the ledger's arrears reaching the CAF threshold or two months of rent for a household without an open case,
+    and the open cases whose typed-in debt reaches the CAF threshold while the CAF is not told yet. A constant
+    number of queries."""
+    from habiter.ledger import queries as ledger_queries
+
+    role = getattr(user, "role", None)
+    if role not in EARLY_WARNING_ROLES:
+        return []
+    params = legal_parameters()
+    open_cases = list(
+        cases_visible_to(user).filter(closed_on__isnull=True).select_related("household").prefetch_related("steps")
+    )
+    with_case = {case.household_id for case in open_cases}
+    found = []
+    for row in ledger_queries.arrears(user, today):
+        household = row.lease.household
+        if household.pk in with_case or (role == Role.SOCIAL_WORKER and household.referent_id != user.pk):
+            continue
+        monthly = row.lease.rent + row.lease.charges
+        if row.caf.reached or (monthly > 0 and row.total >= EARLY_WARNING_MONTHS * monthly):
+            found.append(
+                EarlyWarning(household, row.total, monthly, row.caf.reached, row.caf.report_by, lease=row.lease)
+            )
+    for case in open_cases:
+        if not case.debt or any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all()):
+            continue
+        if eviction_rules.caf_threshold_reached(
+            case.debt, case.monthly_amount, today, case.first_unpaid_on, params=params
+        ):
+            report_by = eviction_rules.caf_report_deadline(case.first_unpaid_on, params=params)
+            found.append(EarlyWarning(case.household, case.debt, case.monthly_amount, True, report_by, case=case))
+    return sorted(found, key=lambda w: (w.report_by is None, w.report_by or today, -w.debt))
 
 
 def fsl_applications_visible_to(user):

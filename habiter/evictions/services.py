@@ -12,7 +12,7 @@ from habiter.core.audit import audit_record
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, FslApplication, FslDecision, FslFund, PreventionCase
+from .models import CaseStep, FslApplication, FslDecision, FslFund, LandlordKind, PreventionCase
 
 
 def case_open(
@@ -61,6 +61,58 @@ def case_open(
         )
         audit_record(actor=actor, action="prevention_case.open", obj=case, household_id=household.pk)
     return case
+
+
+# How the lease's landlord reads as the case's landlord kind (the association when the lease names none).
+LANDLORD_KIND_OF_OWNER = {
+    "private": LandlordKind.NATURAL_PERSON,
+    "company": LandlordKind.LEGAL_PERSON,
+    "social_landlord": LandlordKind.LEGAL_PERSON,
+    "town": LandlordKind.LEGAL_PERSON,
+    "association": LandlordKind.ASSOCIATION,
+}
+
+
+def case_open_from_lease(*, actor, lease_id) -> PreventionCase:
+    """The early warning's one action: open a case prefilled from the lease and its ledger balance (dwelling,
+    landlord, debt, rent and charges, first unpaid month). Refused when the household already has an open case
+    or owes nothing."""
+    from habiter.ledger import queries as ledger_queries
+    from habiter.people.models import Household
+
+    with transaction.atomic():
+        lease = (
+            ledger_queries.balance_leases(actor)
+            .select_related("household", "dwelling", "landlord", "organisation")
+            .filter(pk=lease_id)
+            .first()
+        )
+        if lease is None or not actor.has_perm("evictions.manage_case", lease.household):
+            raise PreventionCase.DoesNotExist
+        Household.objects.select_for_update().filter(pk=lease.household_id).first()  # one click at a time
+        if PreventionCase.objects.filter(household_id=lease.household_id, closed_on__isnull=True).exists():
+            raise ValidationError(_("Un dossier de prévention est déjà ouvert pour ce ménage."))
+        today = timezone.localdate()
+        balance = ledger_queries.lease_balance(lease, today)
+        if balance.balance <= 0 or balance.oldest_unpaid_period is None:
+            raise ValidationError(_("Ce ménage ne doit rien sur ce bail : pas de dossier à ouvrir."))
+        dwelling = lease.dwelling
+        if lease.landlord is None:
+            landlord_name, landlord_kind = lease.organisation.name, LandlordKind.ASSOCIATION
+        else:
+            landlord_name = lease.landlord.name
+            landlord_kind = LANDLORD_KIND_OF_OWNER.get(lease.landlord.kind, LandlordKind.LEGAL_PERSON)
+        return case_open(
+            actor=actor,
+            household_id=lease.household_id,
+            dwelling_address=f"{dwelling.address}, {dwelling.postal_code} {dwelling.city}",
+            landlord_name=landlord_name,
+            landlord_kind=landlord_kind,
+            lease_signed_on=lease.signed_on or lease.start_date,
+            debt=balance.balance,
+            monthly_amount=lease.rent + lease.charges,
+            first_unpaid_on=min(balance.oldest_unpaid_period, today),
+        )
 
 
 def _case_for_update(actor, case_id) -> PreventionCase:

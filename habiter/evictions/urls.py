@@ -6,6 +6,7 @@ app_name = "evictions"
 
 urlpatterns = [
     path("menage/<uuid:household_id>/nouveau/", views.case_open, name="case_open"),
+    path("alerte/bail/<uuid:lease_id>/ouvrir/", views.case_open_from_lease, name="case_open_from_lease"),
     path("<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("<uuid:case_id>/cloture/", views.case_close, name="case_close"),
     path("fsl/fonds/", views.fsl_funds, name="fsl_funds"),

@@ -41,6 +41,21 @@ def case_open(request, household_id):
     return render(request, "evictions/case_open.html", {"form": form, "household": household})
 
 
+@require_http_methods(["POST"])
+def case_open_from_lease(request, lease_id):
+    """The early warning's one click: a case prefilled from the lease and its balance."""
+    try:
+        case = services.case_open_from_lease(actor=request.user, lease_id=lease_id)
+    except PreventionCase.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("core:home")
+    messages.success(request, _("Dossier de prévention ouvert, prérempli depuis le compte du locataire."))
+    return redirect("evictions:case_detail", case.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def case_detail(request, case_id):
     """The case, its steps and the deadlines they open; the form of the next step."""
