@@ -10,7 +10,7 @@ from django.urls import reverse
 from habiter.core.models import AuditEvent, Role, User
 from habiter.core.tests.factories import UserFactory
 from habiter.evictions import services
-from habiter.evictions.models import CaseStep, FslApplication, FslFund, PreventionCase
+from habiter.evictions.models import CaseStep, Diagnosis, FslApplication, FslFund, PreventionCase
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in
 from tests.authz_ledger import lease_of
 
@@ -30,6 +30,8 @@ EXPECTED = {
     "evictions:case_detail": _restricted_row(),
     "evictions:case_close": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},  # POST only
     "evictions:case_open_from_lease": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},
+    "evictions:diagnosis_edit": _restricted_row(),
+    "evictions:diagnosis_pdf": _restricted_row(),
     "evictions:fsl_funds": {ANONYMOUS: LOGIN, **{role: OK if role == "director" else NOT_FOUND for role in ROLES}},
     "evictions:fsl_create": _restricted_row(),
     "evictions:fsl_detail": _restricted_row(),
@@ -39,6 +41,7 @@ POST_EXPECTED = {
     "evictions:case_detail": _restricted_row(SAVED),
     "evictions:case_close": _restricted_row(SAVED),
     "evictions:case_open_from_lease": _restricted_row(SAVED),
+    "evictions:diagnosis_edit": _restricted_row(SAVED),
     "evictions:fsl_create": _restricted_row(SAVED),
     "evictions:fsl_detail": _restricted_row(SAVED),
 }
@@ -48,6 +51,7 @@ CSRF_CASES = {
     "evictions:case_detail",
     "evictions:case_close",
     "evictions:case_open_from_lease",
+    "evictions:diagnosis_edit",
     "evictions:fsl_funds",
     "evictions:fsl_create",
     "evictions:fsl_detail",
@@ -99,6 +103,7 @@ def case_of(world, scope) -> PreventionCase:
             monthly_amount=Decimal("450.00"),
             first_unpaid_on=date(2026, 1, 5),
         )
+        services.diagnosis_save(actor=opener, case_id=cases[scope].pk, referred_on=date(2026, 3, 2), writer="A. Diallo")
     return cases[scope]
 
 
@@ -141,6 +146,9 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "evictions:case_open_from_lease":
         _no_open_case(_households(scenario.world)[scope])
         return {}
+    if route_name == "evictions:diagnosis_edit":
+        PreventionCase.objects.filter(pk=case_of(scenario.world, scope).pk).update(closed_on=None, outcome="")
+        return {"referred_on": "2026-03-02", "writer": f"Rédigé par {actor}", "tenant_presence": "present"}
     if route_name == "evictions:case_open":
         return OPEN_DATA
     if route_name == "evictions:case_detail":
@@ -174,6 +182,8 @@ def state(route_name, scenario, actor, scope):
     if route_name in ("evictions:case_open", "evictions:case_open_from_lease"):
         return PreventionCase.objects.filter(household=_households(scenario.world)[scope]).count()
     case = case_of(scenario.world, scope)
+    if route_name == "evictions:diagnosis_edit":
+        return AuditEvent.objects.filter(action="prevention_case.diagnosis", object_id=str(case.pk)).count()
     if route_name == "evictions:case_detail":
         return CaseStep.objects.filter(case=case).count()
     return AuditEvent.objects.filter(action="prevention_case.close", object_id=str(case.pk)).count()
@@ -218,6 +228,12 @@ def csrf_case(name, world) -> CsrfCase:
         )
     case = case_of(world, "own_team")
     page = reverse("evictions:case_detail", args=[case.pk])
+    if name == "evictions:diagnosis_edit":
+        url = reverse(name, args=[case.pk])
+        data = {"referred_on": "2026-03-02", "writer": "Écrit sous CSRF", "tenant_presence": "absent"}
+        return CsrfCase(
+            client, url, url, data, lambda: Diagnosis.objects.filter(case=case, writer="Écrit sous CSRF").exists()
+        )
     if name == "evictions:case_detail":
         data = {"step": "payment_order", "on_date": "2026-02-10"}
         return CsrfCase(client, page, page, data, lambda: case.steps.filter(step="payment_order").exists())

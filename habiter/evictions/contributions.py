@@ -74,6 +74,7 @@ def register():
         {
             "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
             "prevention_case.step": gettext_lazy("Étape d'un dossier de prévention des expulsions"),
+            "prevention_case.diagnosis": gettext_lazy("Diagnostic social et financier"),
             "prevention_case.close": gettext_lazy("Clôture d'un dossier de prévention des expulsions"),
             "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
             "fsl_application.submit": gettext_lazy("Demande au FSL"),

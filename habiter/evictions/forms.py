@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AidForm, CaseOutcome, FslDecision, FslPurpose, LandlordKind, Step
+from .models import AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -80,3 +80,18 @@ class FslDecisionForm(forms.Form):
 
 class FslPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Versée le"), widget=DATE)
+
+
+class DiagnosisForm(forms.ModelForm):
+    class Meta:
+        model = Diagnosis
+        fields = ("referred_on", "interview_on", *Diagnosis.RUBRICS)
+        widgets = {
+            "referred_on": DATE,
+            "interview_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in Diagnosis.RUBRICS
+                if name not in ("writer", "tenant_presence", "transmission_told")
+            },
+        }

@@ -195,3 +195,63 @@ class FslApplication(OrganisationScoped):
     @property
     def kind_label(self) -> str:
         return _("maintien") if self.purpose == FslPurpose.MAINTENANCE_ARREARS else _("accès")
+
+
+class TenantPresence(models.TextChoices):
+    PRESENT = "present", _("Présent·e à l'entretien")
+    ABSENT = "absent", _("Absent·e, entretien proposé")
+    NO_REPLY = "no_reply", _("Sans réponse à la proposition d'entretien")
+
+
+class Diagnosis(OrganisationScoped):
+    """The social and financial diagnosis of a case (diagnostic social et financier, R28): the fifteen rubrics of
+    décret n° 2021-8 art. 2, sent to the judge and the CCAPEX before the hearing."""
+
+    case = models.OneToOneField(PreventionCase, on_delete=models.PROTECT, related_name="diagnosis")
+    referred_on = models.DateField(_("saisine par le préfet le"))
+    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
+    # The fifteen rubrics, in the decree's order.
+    writer = models.CharField(_("1. Identité du rédacteur et de son organisme"), max_length=300)
+    tenant_presence = models.CharField(
+        _("2. Présence du locataire"), max_length=10, choices=TenantPresence.choices, default=TenantPresence.PRESENT
+    )
+    transmission_told = models.BooleanField(
+        _("3. Le locataire est informé de la transmission obligatoire au juge et à la CCAPEX"), default=False
+    )
+    tenant_identity = models.TextField(_("4. Identité du locataire"), blank=True)
+    family_situation = models.TextField(_("5. Situation familiale"), blank=True)
+    support = models.TextField(_("6. Accompagnement social ou juridique"), blank=True)
+    rental_situation = models.TextField(_("7. Situation locative (logement, bail, bailleur)"), blank=True)
+    arrears = models.TextField(_("8. Dette locative (montant, origine)"), blank=True)
+    debt_schemes = models.TextField(_("9. Dispositifs de traitement de la dette (FSL, surendettement…)"), blank=True)
+    rent_resumed = models.TextField(_("10. Reprise du paiement du loyer courant"), blank=True)
+    repayment_capacity = models.TextField(_("11. Capacité de remboursement"), blank=True)
+    recommendations = models.TextField(_("12. Préconisations"), blank=True)
+    observations = models.TextField(_("13. Observations écrites du locataire et du bailleur"), blank=True)
+    rehousing = models.TextField(_("14. Besoin de relogement et démarches engagées"), blank=True)
+    ccapex = models.TextField(_("15. Saisine de la CCAPEX et ses préconisations"), blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    RUBRICS = (
+        "writer",
+        "tenant_presence",
+        "transmission_told",
+        "tenant_identity",
+        "family_situation",
+        "support",
+        "rental_situation",
+        "arrears",
+        "debt_schemes",
+        "rent_resumed",
+        "repayment_capacity",
+        "recommendations",
+        "observations",
+        "rehousing",
+        "ccapex",
+    )
+
+    class Meta:
+        verbose_name = _("diagnostic social et financier")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.case}"

@@ -11,7 +11,7 @@ from habiter.core.models import Role
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, FslApplication, FslFund, PreventionCase
+from .models import CaseStep, Diagnosis, FslApplication, FslFund, PreventionCase
 
 
 def restricted_households(user):
@@ -39,6 +39,36 @@ def case_for_page(user, case_id):
         .prefetch_related(Prefetch("steps", queryset=CaseStep.objects.select_related("actor")))
         .get(pk=case_id)
     )
+
+
+def diagnosis_of(case) -> Diagnosis | None:
+    """The case's diagnosis, if written (the case comes from `case_for_page`, already scoped)."""
+    return Diagnosis.objects.filter(case=case).select_related("written_by").first()
+
+
+def diagnosis_deadlines(case, diagnosis, params=None) -> list:
+    """The interview offer's last day after the referral, and from when a new one may be offered before the
+    hearing (R28)."""
+    params = params or legal_parameters()
+    found = []
+    if diagnosis is not None:
+        found.append(
+            eviction_rules.Deadline(
+                eviction_rules.dsf_interview_deadline(diagnosis.referred_on, params=params),
+                "Proposer l'entretien au locataire au plus tard",
+                "15 jours ouvrés après la saisine par le préfet, jours fériés exclus.",
+            )
+        )
+    hearings = [s.hearing_on for s in case.steps.all() if s.hearing_on]
+    if hearings:
+        found.append(
+            eviction_rules.Deadline(
+                eviction_rules.dsf_new_interview_from(hearings[-1], params=params),
+                "Sans réponse, nouvel entretien proposable à partir du",
+                "15 jours ouvrés avant l'audience.",
+            )
+        )
+    return found
 
 
 def cases_of_household(user, household):

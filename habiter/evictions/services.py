@@ -12,7 +12,7 @@ from habiter.core.audit import audit_record
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, FslApplication, FslDecision, FslFund, LandlordKind, PreventionCase
+from .models import CaseStep, Diagnosis, FslApplication, FslDecision, FslFund, LandlordKind, PreventionCase
 
 
 def case_open(
@@ -180,6 +180,43 @@ def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCa
             detail={"outcome": outcome},
         )
     return case
+
+
+# --- social and financial diagnosis ------------------------------------------------------------------------------
+
+DIAGNOSIS_FIELDS = ("referred_on", "interview_on", *Diagnosis.RUBRICS)
+
+
+def diagnosis_save(*, actor, case_id, **data) -> Diagnosis:
+    """Write the case's social and financial diagnosis (its fifteen rubrics, R28), first time or again."""
+    unknown = set(data) - set(DIAGNOSIS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown diagnosis fields: {sorted(unknown)}")
+    with transaction.atomic():
+        case = _case_for_update(actor, case_id)
+        if case.closed_on:
+            raise ValidationError(_("Ce dossier est clos."))
+        referred_on, interview_on = data.get("referred_on"), data.get("interview_on")
+        if referred_on and referred_on > timezone.localdate():
+            raise ValidationError({"referred_on": _("La saisine se note une fois reçue.")})
+        if referred_on and interview_on and interview_on < referred_on:
+            raise ValidationError({"interview_on": _("L'entretien ne peut pas précéder la saisine.")})
+        diagnosis = Diagnosis.objects.filter(case=case).first()
+        created = diagnosis is None
+        if created:
+            diagnosis = Diagnosis(organisation_id=case.organisation_id, case=case, written_by=actor)
+        for name, value in data.items():
+            setattr(diagnosis, name, value if value is not None or name == "interview_on" else "")
+        diagnosis.full_clean()
+        diagnosis.save()
+        audit_record(
+            actor=actor,
+            action="prevention_case.diagnosis",
+            obj=case,
+            household_id=case.household_id,
+            detail={"created": created},
+        )
+    return diagnosis
 
 
 # --- FSL ---------------------------------------------------------------------------------------------------------

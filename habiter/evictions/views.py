@@ -9,10 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.pdf import pdf_response
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
-from .forms import CaseOpenForm, CloseForm, FslApplicationForm, FslDecisionForm, FslFundForm, FslPaidForm, StepForm
+from .forms import (
+    CaseOpenForm,
+    CloseForm,
+    DiagnosisForm,
+    FslApplicationForm,
+    FslDecisionForm,
+    FslFundForm,
+    FslPaidForm,
+    StepForm,
+)
 from .models import PreventionCase
 
 
@@ -82,6 +92,7 @@ def case_detail(request, case_id):
             "deadlines": deadlines,
             "today": today,
             "close_form": CloseForm(initial={"closed_on": today}) if not case.closed_on else None,
+            "has_diagnosis": queries.diagnosis_of(case) is not None,
         },
     )
 
@@ -102,6 +113,67 @@ def case_close(request, case_id):
     else:
         messages.error(request, _("Indiquez l'issue et la date de clôture."))
     return redirect("evictions:case_detail", case.pk)
+
+
+# --- social and financial diagnosis ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def diagnosis_edit(request, case_id):
+    """The fifteen rubrics of the diagnosis, with the interview-offer deadline."""
+    user = request.user
+    case = _case(user, case_id)
+    diagnosis = queries.diagnosis_of(case)
+    initial = {"writer": f"{user.get_full_name()} — {user.organisation.name}"} if diagnosis is None else None
+    form = DiagnosisForm(request.POST or None, instance=diagnosis, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_save(actor=user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Diagnostic enregistré."))
+            return redirect("evictions:diagnosis_edit", case.pk)
+    return render(
+        request,
+        "evictions/diagnosis_form.html",
+        {
+            "case": case,
+            "form": form,
+            "diagnosis": diagnosis,
+            "deadlines": queries.diagnosis_deadlines(case, diagnosis),
+            "closed": bool(case.closed_on),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def diagnosis_pdf(request, case_id):
+    user = request.user
+    case = _case(user, case_id)
+    diagnosis = queries.diagnosis_of(case)
+    if diagnosis is None:
+        raise Http404
+    rubrics = [(diagnosis._meta.get_field(name).verbose_name, name) for name in diagnosis.RUBRICS]
+    return pdf_response(
+        "evictions/diagnosis_pdf.html",
+        {
+            "case": case,
+            "diagnosis": diagnosis,
+            "rubrics": [(label, _rubric_value(diagnosis, name)) for label, name in rubrics],
+            "deadlines": queries.diagnosis_deadlines(case, diagnosis),
+            "organisation": user.organisation,
+        },
+        filename=f"diagnostic-social-et-financier-{case.pk}.pdf",
+    )
+
+
+def _rubric_value(diagnosis, name):
+    if name == "tenant_presence":
+        return diagnosis.get_tenant_presence_display()
+    if name == "transmission_told":
+        return _("Oui") if diagnosis.transmission_told else _("Non")
+    return getattr(diagnosis, name) or "—"
 
 
 # --- FSL ---------------------------------------------------------------------------------------------------------
