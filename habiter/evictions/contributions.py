@@ -70,12 +70,23 @@ def register():
             87, gettext_lazy("Fonds FSL"), "evictions:fsl_funds", lambda u: u.has_perm("evictions.configure_fsl")
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            85,
+            gettext_lazy("Permanence juridique"),
+            "evictions:legal_desk",
+            lambda u: u.has_perm("evictions.legal_desk"),
+        )
+    )
     registry.register_audit_actions(
         {
             "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
             "prevention_case.step": gettext_lazy("Étape d'un dossier de prévention des expulsions"),
             "prevention_case.diagnosis": gettext_lazy("Diagnostic social et financier"),
             "prevention_case.close": gettext_lazy("Clôture d'un dossier de prévention des expulsions"),
+            "legal_desk.session": gettext_lazy("Séance de permanence juridique"),
+            "legal_desk.visit": gettext_lazy("Ménage reçu à la permanence juridique"),
+            "legal_desk.advice": gettext_lazy("Conseil de la permanence juridique"),
             "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
             "fsl_application.submit": gettext_lazy("Demande au FSL"),
             "fsl_application.decide": gettext_lazy("Décision du FSL"),

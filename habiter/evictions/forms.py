@@ -95,3 +95,29 @@ class DiagnosisForm(forms.ModelForm):
                 if name not in ("writer", "tenant_presence", "transmission_told")
             },
         }
+
+
+class LegalSessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    place = forms.CharField(label=_("Lieu"), max_length=200)
+    social_worker = forms.ModelChoiceField(label=_("Travailleur·se social·e"), queryset=None)
+    lawyer = forms.ModelChoiceField(label=_("Avocat·e"), queryset=None)
+
+    def __init__(self, *args, staff, lawyers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = staff
+        self.fields["lawyer"].queryset = lawyers
+
+
+class LegalVisitForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Ménage reçu"), queryset=None)
+    subject = forms.CharField(label=_("Objet de la venue"), max_length=200)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+
+
+class LegalAdviceForm(forms.Form):
+    advice = forms.CharField(label=_("Conseil donné"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(label=_("Suites à donner"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -255,3 +255,49 @@ class Diagnosis(OrganisationScoped):
 
     def __str__(self):
         return f"{self._meta.verbose_name} — {self.case}"
+
+
+class LegalDeskSession(OrganisationScoped):
+    """A session of the legal desk (permanence juridique), co-run by a social worker and a lawyer."""
+
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=200)
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("travailleur·se social·e")
+    )
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("avocat·e")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("séance de permanence juridique")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.held_on:%d/%m/%Y}, {self.place}"
+
+
+class LegalDeskVisit(OrganisationScoped):
+    """A household seen at a legal-desk session: the advice given and the follow-up actions."""
+
+    session = models.ForeignKey(LegalDeskSession, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("ménage"))
+    subject = models.CharField(_("objet de la venue"), max_length=200)
+    advice = models.TextField(_("conseil donné"), blank=True)
+    follow_up = models.TextField(_("suites à donner"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("ménage reçu à la permanence juridique")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "household"],
+                name="legal_desk_household_once_per_session",
+                violation_error_message=_("Ce ménage est déjà noté pour cette séance."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} — {self.session}"

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, Diagnosis, FslApplication, FslFund, PreventionCase
+from .models import CaseStep, Diagnosis, FslApplication, FslFund, LegalDeskSession, LegalDeskVisit, PreventionCase
 
 
 def restricted_households(user):
@@ -172,3 +172,54 @@ def fsl_of_household(user, household):
 def fsl_funds(user, *, active_only=True):
     funds = FslFund.objects.filter(organisation_id=user.organisation_id)
     return funds.filter(active=True) if active_only else funds
+
+
+# --- legal desk --------------------------------------------------------------------------------------------------
+
+
+def legal_sessions_visible_to(user):
+    """The legal-desk sessions the user sees: the director every session of the organisation; the team lead those
+    of the team's social workers and their own; a social worker or a lawyer the sessions they are on."""
+    if not user.has_perm("evictions.legal_desk"):
+        return LegalDeskSession.objects.none()
+    sessions = LegalDeskSession.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.DIRECTOR:
+        return sessions
+    if user.role == Role.LAWYER:
+        return sessions.filter(lawyer=user)
+    if user.role == Role.TEAM_LEAD and user.team_id:
+        return sessions.filter(Q(social_worker__team_id=user.team_id) | Q(social_worker=user))
+    return sessions.filter(social_worker=user)
+
+
+def legal_sessions(user):
+    """The list page: sessions with their people and the number of households seen (one query)."""
+    return legal_sessions_visible_to(user).select_related("social_worker", "lawyer").annotate(seen=Count("visits"))
+
+
+def legal_session_for_page(user, session_id) -> LegalDeskSession:
+    return (
+        legal_sessions_visible_to(user)
+        .select_related("social_worker", "lawyer")
+        .prefetch_related(Prefetch("visits", queryset=LegalDeskVisit.objects.select_related("household", "created_by")))
+        .get(pk=session_id)
+    )
+
+
+def legal_visit_for_page(user, visit_id) -> LegalDeskVisit:
+    return (
+        LegalDeskVisit.objects.filter(session__in=legal_sessions_visible_to(user))
+        .select_related("household", "session")
+        .get(pk=visit_id)
+    )
+
+
+def legal_desk_people(organisation_id):
+    """Who can run a session: the casework staff and the lawyers of the organisation."""
+    from habiter.core.models import User
+
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("last_name", "first_name")
+    return (
+        users.filter(role__in=[Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER]),
+        users.filter(role=Role.LAWYER),
+    )

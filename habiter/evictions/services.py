@@ -12,7 +12,17 @@ from habiter.core.audit import audit_record
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, Diagnosis, FslApplication, FslDecision, FslFund, LandlordKind, PreventionCase
+from .models import (
+    CaseStep,
+    Diagnosis,
+    FslApplication,
+    FslDecision,
+    FslFund,
+    LandlordKind,
+    LegalDeskSession,
+    LegalDeskVisit,
+    PreventionCase,
+)
 
 
 def case_open(
@@ -334,3 +344,91 @@ def fsl_application_paid(*, actor, application_id, paid_on: date) -> FslApplicat
         application.save(update_fields=["paid_on", "updated_at"])
         audit_record(actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id)
     return application
+
+
+# --- legal desk --------------------------------------------------------------------------------------------------
+
+
+def legal_session_create(*, actor, held_on: date, place: str, social_worker_id, lawyer_id) -> LegalDeskSession:
+    """Plan or record a legal-desk session, co-run by a social worker of the organisation and a lawyer; the actor
+    must be able to see it afterwards (a social worker runs their own sessions)."""
+    from .queries import legal_desk_people, legal_sessions_visible_to
+
+    if not actor.has_perm("evictions.run_legal_desk"):
+        raise PermissionDenied
+    with transaction.atomic():
+        staff, lawyers = legal_desk_people(actor.organisation_id)
+        social_worker = staff.filter(pk=social_worker_id).first()
+        lawyer = lawyers.filter(pk=lawyer_id).first()
+        if social_worker is None:
+            raise ValidationError({"social_worker": _("Choisissez un·e travailleur·se social·e de l'association.")})
+        if lawyer is None:
+            raise ValidationError({"lawyer": _("Choisissez un·e avocat·e de l'association.")})
+        session = LegalDeskSession(
+            organisation_id=actor.organisation_id,
+            held_on=held_on,
+            place=(place or "").strip(),
+            social_worker=social_worker,
+            lawyer=lawyer,
+            created_by=actor,
+        )
+        session.full_clean()
+        session.save()
+        if not legal_sessions_visible_to(actor).filter(pk=session.pk).exists():
+            raise ValidationError({"social_worker": _("Vous ne pouvez créer que les séances que vous suivez.")})
+        audit_record(actor=actor, action="legal_desk.session", obj=session, detail={"held_on": str(held_on)})
+    return session
+
+
+def _session_visible(actor, session_id, *, lock=False) -> LegalDeskSession:
+    from .queries import legal_sessions_visible_to
+
+    sessions = legal_sessions_visible_to(actor)
+    session = (sessions.select_for_update() if lock else sessions).filter(pk=session_id).first()
+    if session is None:
+        raise LegalDeskSession.DoesNotExist
+    return session
+
+
+def legal_visit_add(*, actor, session_id, household_id, subject: str) -> LegalDeskVisit:
+    """Note a household seen at a session (the social worker or their lead, among the households they follow)."""
+    with transaction.atomic():
+        session = _session_visible(actor, session_id, lock=True)
+        if not actor.has_perm("evictions.run_legal_desk"):
+            raise LegalDeskSession.DoesNotExist
+        household = households_visible_to(actor).filter(pk=household_id).first()
+        if household is None:
+            raise ValidationError({"household": _("Ménage inconnu.")})
+        if LegalDeskVisit.objects.filter(session=session, household=household).exists():
+            raise ValidationError({"household": _("Ce ménage est déjà noté pour cette séance.")})
+        visit = LegalDeskVisit(
+            organisation_id=session.organisation_id,
+            session=session,
+            household=household,
+            subject=(subject or "").strip(),
+            created_by=actor,
+        )
+        visit.full_clean()
+        visit.save()
+        audit_record(actor=actor, action="legal_desk.visit", obj=visit, household_id=household.pk)
+    return visit
+
+
+def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> LegalDeskVisit:
+    """Write the advice given and the follow-up actions (the lawyer or the social worker of the session)."""
+    from .queries import legal_sessions_visible_to
+
+    with transaction.atomic():
+        visit = (
+            LegalDeskVisit.objects.select_for_update()
+            .filter(pk=visit_id, session__in=legal_sessions_visible_to(actor))
+            .first()
+        )
+        if visit is None:
+            raise LegalDeskVisit.DoesNotExist
+        visit.advice = advice or ""
+        visit.follow_up = follow_up or ""
+        visit.full_clean()
+        visit.save(update_fields=["advice", "follow_up", "updated_at"])
+        audit_record(actor=actor, action="legal_desk.advice", obj=visit, household_id=visit.household_id)
+    return visit

@@ -21,9 +21,12 @@ from .forms import (
     FslDecisionForm,
     FslFundForm,
     FslPaidForm,
+    LegalAdviceForm,
+    LegalSessionForm,
+    LegalVisitForm,
     StepForm,
 )
-from .models import PreventionCase
+from .models import LegalDeskSession, LegalDeskVisit, PreventionCase
 
 
 def _case(user, case_id):
@@ -263,3 +266,92 @@ def fsl_detail(request, application_id):
         "evictions/fsl_detail.html",
         {"application": application, "decision_form": decision_form, "paid_form": paid_form},
     )
+
+
+# --- legal desk --------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def legal_desk(request):
+    """The legal-desk sessions the user sees; the casework staff plan a new one."""
+    user = request.user
+    if not user.has_perm("evictions.legal_desk"):
+        raise Http404
+    form = None
+    if user.has_perm("evictions.run_legal_desk"):
+        staff, lawyers = queries.legal_desk_people(user.organisation_id)
+        form = LegalSessionForm(
+            request.POST or None,
+            staff=staff,
+            lawyers=lawyers,
+            initial={"held_on": timezone.localdate(), "social_worker": user.pk},
+        )
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.legal_session_create(
+                    actor=user,
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    social_worker_id=data["social_worker"].pk,
+                    lawyer_id=data["lawyer"].pk,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Séance de permanence juridique enregistrée."))
+                return redirect("evictions:legal_session", session.pk)
+    return render(request, "evictions/legal_desk.html", {"sessions": queries.legal_sessions(user), "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def legal_session(request, session_id):
+    """A session: the households seen, the advice and follow-up; the staff note a household seen."""
+    user = request.user
+    try:
+        session = queries.legal_session_for_page(user, session_id)
+    except LegalDeskSession.DoesNotExist:
+        raise Http404 from None
+    form = None
+    if user.has_perm("evictions.run_legal_desk"):
+        form = LegalVisitForm(request.POST or None, households=households_visible_to(user).order_by("name"))
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.legal_visit_add(
+                    actor=user,
+                    session_id=session.pk,
+                    household_id=form.cleaned_data["household"].pk,
+                    subject=form.cleaned_data["subject"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Ménage noté pour cette séance."))
+                return redirect("evictions:legal_session", session.pk)
+    return render(request, "evictions/legal_session.html", {"session": session, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def legal_visit(request, visit_id):
+    """The advice given to a household and the follow-up actions."""
+    user = request.user
+    try:
+        visit = queries.legal_visit_for_page(user, visit_id)
+    except LegalDeskVisit.DoesNotExist:
+        raise Http404 from None
+    form = LegalAdviceForm(request.POST or None, initial={"advice": visit.advice, "follow_up": visit.follow_up})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_visit_update(actor=user, visit_id=visit.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Conseil et suites enregistrés."))
+            return redirect("evictions:legal_session", visit.session_id)
+    return render(request, "evictions/legal_visit.html", {"visit": visit, "form": form})
