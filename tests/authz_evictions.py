@@ -11,6 +11,7 @@ from habiter.core.models import AuditEvent, Role, User
 from habiter.core.tests.factories import UserFactory
 from habiter.evictions import services
 from habiter.evictions.models import (
+    Advance,
     CaseStep,
     Diagnosis,
     FslApplication,
@@ -47,6 +48,16 @@ def _legal_desk_row(ok=OK):
     }
 
 
+LEDGER = ("director", "rental_manager", "accountant")  # who posts to the ledger records and clears advances
+
+
+def _ledger_row(ok=OK):
+    return {
+        ANONYMOUS: (LOGIN,) * 3,
+        **{role: (ok, ok, NOT_FOUND) if role in LEDGER else (NOT_FOUND,) * 3 for role in ROLES},
+    }
+
+
 EXPECTED = {
     "evictions:case_open": _restricted_row(),
     "evictions:case_detail": _restricted_row(),
@@ -57,6 +68,9 @@ EXPECTED = {
     "evictions:legal_desk": {ANONYMOUS: LOGIN, **{role: OK if role in LEGAL_DESK else NOT_FOUND for role in ROLES}},
     "evictions:legal_session": _legal_desk_row(),
     "evictions:legal_visit": _legal_desk_row(),
+    "evictions:advances": {ANONYMOUS: LOGIN, **{role: OK if role in LEDGER else NOT_FOUND for role in ROLES}},
+    "evictions:advance_create": _ledger_row(),
+    "evictions:advance_detail": _ledger_row(),
     "evictions:fsl_funds": {ANONYMOUS: LOGIN, **{role: OK if role == "director" else NOT_FOUND for role in ROLES}},
     "evictions:fsl_create": _restricted_row(),
     "evictions:fsl_detail": _restricted_row(),
@@ -69,6 +83,8 @@ POST_EXPECTED = {
     "evictions:diagnosis_edit": _restricted_row(SAVED),
     "evictions:legal_session": {**_legal_desk_row(SAVED), "lawyer": (NOT_FOUND,) * 3},  # the staff note households
     "evictions:legal_visit": _legal_desk_row(SAVED),
+    "evictions:advance_create": _ledger_row(SAVED),
+    "evictions:advance_detail": _ledger_row(SAVED),
     "evictions:fsl_create": _restricted_row(SAVED),
     "evictions:fsl_detail": _restricted_row(SAVED),
 }
@@ -82,6 +98,8 @@ CSRF_CASES = {
     "evictions:legal_desk",
     "evictions:legal_session",
     "evictions:legal_visit",
+    "evictions:advance_create",
+    "evictions:advance_detail",
     "evictions:fsl_funds",
     "evictions:fsl_create",
     "evictions:fsl_detail",
@@ -193,6 +211,17 @@ def visit_of(world, scope) -> LegalDeskVisit:
     return visits[scope]
 
 
+def advance_of(world, scope) -> Advance:
+    advances = world.__dict__.setdefault("_advances", {})
+    if scope not in advances:
+        lease = lease_of(world, scope)
+        director = UserFactory(organisation_id=lease.organisation_id, role=Role.DIRECTOR)
+        advances[scope] = services.advance_record(
+            actor=director, lease_id=lease.pk, amount=Decimal("200.00"), advanced_on=date(2026, 1, 10)
+        )
+    return advances[scope]
+
+
 def fillers(scenario, actor, scope):
     return {
         "case_id": lambda: case_of(scenario.world, scope).pk,
@@ -200,6 +229,7 @@ def fillers(scenario, actor, scope):
         "lease_id": lambda: lease_of(scenario.world, scope).pk,
         "session_id": lambda: session_of(scenario.world, scope).pk,
         "visit_id": lambda: visit_of(scenario.world, scope).pk,
+        "advance_id": lambda: advance_of(scenario.world, scope).pk,
     }
 
 
@@ -220,6 +250,13 @@ def post_data(route_name, scenario, actor, scope):
             "household": make_household(_opener(scenario.world, scope), name=f"Reçu par {actor}").pk,
             "subject": "Commandement de payer",
         }
+    if route_name == "evictions:advance_create":
+        return {"amount": "10,00", "advanced_on": "2026-01-12"}
+    if route_name == "evictions:advance_detail":
+        Advance.objects.filter(pk=advance_of(scenario.world, scope).pk).update(
+            settled_on=None, settled_by="", settlement_transaction=None
+        )
+        return {"settled_by": "household", "settled_on": "2026-01-20"}
     if route_name == "evictions:legal_visit":
         return {"advice": f"Conseil de {actor}", "follow_up": "Demande de délais au juge"}
     if route_name == "evictions:legal_desk":
@@ -265,6 +302,11 @@ def state(route_name, scenario, actor, scope):
         return AuditEvent.objects.filter(action="fsl_application.decide", object_id=str(application.pk)).count()
     if route_name in ("evictions:case_open", "evictions:case_open_from_lease"):
         return PreventionCase.objects.filter(household=_households(scenario.world)[scope]).count()
+    if route_name == "evictions:advance_create":
+        return Advance.objects.filter(lease=lease_of(scenario.world, scope)).count()
+    if route_name == "evictions:advance_detail":
+        advance = advance_of(scenario.world, scope)
+        return AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).count()
     if route_name == "evictions:legal_session":
         return LegalDeskVisit.objects.filter(session=session_of(scenario.world, scope)).count()
     if route_name == "evictions:legal_visit":
@@ -293,6 +335,24 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[lease_of(world, "own_team").pk])
         opened = PreventionCase.objects.filter(household=household, closed_on__isnull=True)
         return CsrfCase(client, reverse("core:home"), url, {}, opened.exists)
+    if name == "evictions:advance_create":
+        lease = lease_of(world, "own_team")
+        url = reverse(name, args=[lease.pk])
+        data = {"amount": "12,34", "advanced_on": "2026-01-12"}
+        return CsrfCase(
+            logged_in(world.users["director"]), url, url, data, Advance.objects.filter(amount=Decimal("12.34")).exists
+        )
+    if name == "evictions:advance_detail":
+        advance = advance_of(world, "own_team")
+        url = reverse(name, args=[advance.pk])
+        data = {"settled_by": "household", "settled_on": "2026-01-20"}
+        return CsrfCase(
+            logged_in(world.users["accountant"]),
+            url,
+            url,
+            data,
+            lambda: Advance.objects.get(pk=advance.pk).settled_on is not None,
+        )
     if name == "evictions:legal_desk":
         url = reverse(name)
         data = {
@@ -366,4 +426,5 @@ def post_probe_values(world):
         "lease_id": uuid.uuid4(),
         "session_id": uuid.uuid4(),
         "visit_id": uuid.uuid4(),
+        "advance_id": uuid.uuid4(),
     }

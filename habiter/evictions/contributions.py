@@ -78,6 +78,9 @@ def register():
             lambda u: u.has_perm("evictions.legal_desk"),
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"))
+    )
     registry.register_audit_actions(
         {
             "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
@@ -87,6 +90,8 @@ def register():
             "legal_desk.session": gettext_lazy("Séance de permanence juridique"),
             "legal_desk.visit": gettext_lazy("Ménage reçu à la permanence juridique"),
             "legal_desk.advice": gettext_lazy("Conseil de la permanence juridique"),
+            "fsl_advance.record": gettext_lazy("Avance de loyer de l'association"),
+            "fsl_advance.settle": gettext_lazy("Solde d'une avance de l'association"),
             "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
             "fsl_application.submit": gettext_lazy("Demande au FSL"),
             "fsl_application.decide": gettext_lazy("Décision du FSL"),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
+from .models import AdvanceSettlement, AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -121,3 +121,32 @@ class LegalVisitForm(forms.Form):
 class LegalAdviceForm(forms.Form):
     advice = forms.CharField(label=_("Conseil donné"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     follow_up = forms.CharField(label=_("Suites à donner"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AdvanceForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Montant avancé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    advanced_on = forms.DateField(label=_("Avancé le"), widget=DATE)
+    fsl_application = forms.ModelChoiceField(
+        label=_("Demande au FSL attendue"), queryset=None, required=False, empty_label=_("— aucune —")
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fsl_application"].queryset = applications
+
+
+class AdvanceSettleForm(forms.Form):
+    settled_by = forms.ChoiceField(label=_("Remboursée par"), choices=AdvanceSettlement.choices)
+    settled_on = forms.DateField(label=_("Le"), widget=DATE)
+    fsl_application = forms.ModelChoiceField(
+        label=_("Demande au FSL accordée (si le FSL rembourse)"),
+        queryset=None,
+        required=False,
+        empty_label=_("— celle de l'avance —"),
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fsl_application"].queryset = applications

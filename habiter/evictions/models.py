@@ -301,3 +301,60 @@ class LegalDeskVisit(OrganisationScoped):
 
     def __str__(self):
         return f"{self.household} — {self.session}"
+
+
+class AdvanceSettlement(models.TextChoices):
+    FSL = "fsl", _("Versement du FSL")
+    HOUSEHOLD = "household", _("Remboursement par le ménage")
+
+
+class Advance(OrganisationScoped):
+    """Rent the association advances to a tenant's account while the FSL decides: posted to the ledger (debit the
+    advances receivable, credit the tenant), then cleared when the FSL pays or the household repays (debit the
+    bank, credit the advances receivable)."""
+
+    lease = models.ForeignKey(
+        "leases.Lease", on_delete=models.PROTECT, related_name="fsl_advances", verbose_name=_("bail")
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="fsl_advances")
+    fsl_application = models.ForeignKey(
+        FslApplication,
+        on_delete=models.PROTECT,
+        related_name="advances",
+        null=True,
+        blank=True,
+        verbose_name=_("demande au FSL attendue"),
+    )
+    amount = models.DecimalField(
+        _("montant (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    advanced_on = models.DateField(_("avancé le"))
+    transaction = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="fsl_advance", verbose_name=_("écriture")
+    )
+    settled_on = models.DateField(_("soldée le"), null=True, blank=True)
+    settled_by = models.CharField(_("soldée par"), max_length=10, choices=AdvanceSettlement.choices, blank=True)
+    settlement_transaction = models.OneToOneField(
+        "ledger.Transaction",
+        on_delete=models.PROTECT,
+        related_name="fsl_advance_settlement",
+        null=True,
+        blank=True,
+        verbose_name=_("écriture de solde"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["advanced_on", "created_at"]
+        verbose_name = _("avance de l'association")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(settled_on__isnull=True, settled_by="")
+                | models.Q(settled_on__isnull=False) & ~models.Q(settled_by=""),
+                name="advance_settled_with_how",
+                violation_error_message=_("Une avance soldée dit comment, et seulement elle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.household}, {self.amount} €"

@@ -11,7 +11,16 @@ from habiter.core.models import Role
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, Diagnosis, FslApplication, FslFund, LegalDeskSession, LegalDeskVisit, PreventionCase
+from .models import (
+    Advance,
+    CaseStep,
+    Diagnosis,
+    FslApplication,
+    FslFund,
+    LegalDeskSession,
+    LegalDeskVisit,
+    PreventionCase,
+)
 
 
 def restricted_households(user):
@@ -223,3 +232,45 @@ def legal_desk_people(organisation_id):
         users.filter(role__in=[Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER]),
         users.filter(role=Role.LAWYER),
     )
+
+
+# --- advances ----------------------------------------------------------------------------------------------------
+
+
+def advances_visible_to(user):
+    """The association's advances: seen by who posts to the ledger (directors, rental managers, accountants)."""
+    if not user.has_perm("ledger.post"):
+        return Advance.objects.none()
+    return Advance.objects.filter(organisation_id=user.organisation_id)
+
+
+def outstanding_advances(user, today):
+    """The advances not yet cleared, oldest first, each with `age` in days (one query)."""
+    advances = list(
+        advances_visible_to(user)
+        .filter(settled_on__isnull=True)
+        .select_related("household", "lease__dwelling", "fsl_application")
+        .order_by("advanced_on", "created_at")
+    )
+    for advance in advances:
+        advance.age = (today - advance.advanced_on).days
+    return advances
+
+
+def advance_for_page(user, advance_id) -> Advance:
+    return (
+        advances_visible_to(user)
+        .select_related("household", "lease__dwelling", "fsl_application", "transaction", "settlement_transaction")
+        .get(pk=advance_id)
+    )
+
+
+def fsl_applications_awaited(organisation_id, household_id):
+    """The household's FSL applications an advance may wait for: not refused, not paid yet."""
+    return FslApplication.objects.filter(
+        organisation_id=organisation_id, household_id=household_id, paid_on__isnull=True
+    ).exclude(decision="refused")
+
+
+def fsl_applications_granted(organisation_id, household_id):
+    return FslApplication.objects.filter(organisation_id=organisation_id, household_id=household_id, decision="granted")

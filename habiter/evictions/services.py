@@ -13,6 +13,8 @@ from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
 from .models import (
+    Advance,
+    AdvanceSettlement,
     CaseStep,
     Diagnosis,
     FslApplication,
@@ -432,3 +434,169 @@ def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> Legal
         visit.save(update_fields=["advice", "follow_up", "updated_at"])
         audit_record(actor=actor, action="legal_desk.advice", obj=visit, household_id=visit.household_id)
     return visit
+
+
+# --- the association's advances while the FSL decides ------------------------------------------------------------
+
+# The receivable the advances are booked to (French chart of accounts, 467 "autres comptes débiteurs").
+ADVANCES_ACCOUNT = ("467100", "Avances de loyer en attente du FSL")
+OPEN_LEASE_STATUSES = ("signed", "slid")
+
+
+def advances_account(organisation_id):
+    """The organisation's receivable of rent advanced while the FSL decides, created on first use."""
+    from habiter.ledger.models import Account, AccountKind
+
+    code, name = ADVANCES_ACCOUNT
+    account, _created = Account.objects.get_or_create(
+        organisation_id=organisation_id,
+        code=code,
+        defaults={"name": name, "kind": AccountKind.ASSOCIATION_ADVANCE},
+    )
+    return account
+
+
+def _money(value, field: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise ValidationError({field: _("Le montant doit être positif.")})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Le montant s'exprime au centime près.")})
+    return value
+
+
+def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_application_id=None) -> Advance:
+    """Advance rent to a tenant's account while the FSL decides: a ledger entry through `transaction_post` (debit
+    the advances receivable, credit the tenant, whose balance drops like after a payment). Refused without an
+    open rent account (a signed or slid lease)."""
+    from habiter.ledger import queries as ledger_queries
+    from habiter.ledger import services as ledger_services
+
+    if not actor.has_perm("ledger.post"):
+        raise PermissionDenied
+    amount = _money(amount, "amount")
+    if advanced_on > timezone.localdate():
+        raise ValidationError({"advanced_on": _("Une avance se note une fois versée.")})
+    with transaction.atomic():
+        lease = ledger_queries.ledger_leases(actor).select_related("household").filter(pk=lease_id).first()
+        if lease is None:
+            raise Advance.DoesNotExist
+        if lease.status not in OPEN_LEASE_STATUSES:
+            raise ValidationError(_("Ce ménage n'a pas de compte de loyer ouvert : pas d'avance possible."))
+        application = None
+        if fsl_application_id:
+            application = FslApplication.objects.filter(
+                organisation_id=actor.organisation_id, household_id=lease.household_id, pk=fsl_application_id
+            ).first()
+            if application is None or application.decision == FslDecision.REFUSED or application.paid_on:
+                raise ValidationError({"fsl_application": _("Choisissez une demande au FSL de ce ménage en cours.")})
+        tenant = ledger_services.tenant_account(lease, lock=True)
+        advance = Advance(
+            organisation_id=actor.organisation_id,
+            lease=lease,
+            household_id=lease.household_id,
+            fsl_application=application,
+            amount=amount,
+            advanced_on=advanced_on,
+            created_by=actor,
+        )
+        advance.transaction = ledger_services.transaction_post(
+            actor=actor,
+            booked_on=advanced_on,
+            label=_("Avance de loyer de l'association en attente du FSL — %(name)s") % {"name": lease.household.name},
+            lines=[(advances_account(actor.organisation_id).pk, amount), (tenant.pk, -amount)],
+            source=("fsl_advance", str(advance.pk)),
+        )
+        advance.full_clean()
+        advance.save()
+        audit_record(
+            actor=actor,
+            action="fsl_advance.record",
+            obj=advance,
+            household_id=lease.household_id,
+            detail={"amount": str(amount)},
+        )
+    return advance
+
+
+def _advance_for_update(actor, advance_id) -> Advance:
+    from .queries import advances_visible_to
+
+    advance = advances_visible_to(actor).select_for_update().filter(pk=advance_id).first()
+    if advance is None:
+        raise Advance.DoesNotExist
+    return advance
+
+
+def advance_settle(*, actor, advance_id, settled_by: str, settled_on: date, fsl_application_id=None) -> Advance:
+    """Clear an advance: the FSL's payment (the application it waited for, granted at least the advance, is
+    marked paid that day if it was not yet) or the household's repayment; either way the money reaches the bank
+    and the advances receivable is cleared (debit the bank, credit the receivable)."""
+    from habiter.ledger import services as ledger_services
+    from habiter.ledger.models import AccountKind
+
+    if not actor.has_perm("ledger.post"):
+        raise PermissionDenied
+    if settled_on > timezone.localdate():
+        raise ValidationError({"settled_on": _("Un remboursement se note une fois reçu.")})
+    with transaction.atomic():
+        advance = _advance_for_update(actor, advance_id)
+        if advance.settled_on:
+            raise ValidationError(_("Cette avance est déjà soldée."))
+        if settled_on < advance.advanced_on:
+            raise ValidationError({"settled_on": _("Le remboursement ne peut pas précéder l'avance.")})
+        if settled_by == AdvanceSettlement.FSL:
+            application_id = fsl_application_id or advance.fsl_application_id
+            application = (
+                FslApplication.objects.select_for_update()
+                .filter(organisation_id=advance.organisation_id, household_id=advance.household_id, pk=application_id)
+                .first()
+                if application_id
+                else None
+            )
+            if application is None or application.decision != FslDecision.GRANTED:
+                raise ValidationError(
+                    {"fsl_application": _("Choisissez la demande au FSL accordée qui rembourse cette avance.")}
+                )
+            if application.amount_granted < advance.amount:
+                raise ValidationError(
+                    {
+                        "fsl_application": _(
+                            "Le FSL a accordé %(granted)s €, moins que l'avance : notez le remboursement par le ménage."
+                        )
+                        % {"granted": application.amount_granted}
+                    }
+                )
+            if application.paid_on is None:
+                if settled_on < application.decided_on:
+                    raise ValidationError({"settled_on": _("Le versement ne peut pas précéder la décision.")})
+                application.paid_on = settled_on
+                application.save(update_fields=["paid_on", "updated_at"])
+                audit_record(
+                    actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id
+                )
+            advance.fsl_application = application
+            label = _("Versement du FSL, solde de l'avance — %(name)s")
+        elif settled_by == AdvanceSettlement.HOUSEHOLD:
+            label = _("Remboursement de l'avance par le ménage — %(name)s")
+        else:
+            raise ValidationError({"settled_by": _("Choisissez qui rembourse l'avance.")})
+        bank = ledger_services.organisation_account(advance.organisation_id, AccountKind.BANK)
+        advance.settlement_transaction = ledger_services.transaction_post(
+            actor=actor,
+            booked_on=settled_on,
+            label=label % {"name": advance.household.name},
+            lines=[(bank.pk, advance.amount), (advances_account(advance.organisation_id).pk, -advance.amount)],
+            source=("fsl_advance_settlement", str(advance.pk)),
+        )
+        advance.settled_on = settled_on
+        advance.settled_by = settled_by
+        advance.full_clean()
+        advance.save()
+        audit_record(
+            actor=actor,
+            action="fsl_advance.settle",
+            obj=advance,
+            household_id=advance.household_id,
+            detail={"settled_by": settled_by},
+        )
+    return advance

@@ -1,5 +1,7 @@
 """Pages of `evictions`: thin views over queries.py and services.py."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,6 +16,8 @@ from habiter.people.queries import households_visible_to
 
 from . import queries, services
 from .forms import (
+    AdvanceForm,
+    AdvanceSettleForm,
     CaseOpenForm,
     CloseForm,
     DiagnosisForm,
@@ -26,7 +30,7 @@ from .forms import (
     LegalVisitForm,
     StepForm,
 )
-from .models import LegalDeskSession, LegalDeskVisit, PreventionCase
+from .models import Advance, LegalDeskSession, LegalDeskVisit, PreventionCase
 
 
 def _case(user, case_id):
@@ -261,10 +265,25 @@ def fsl_detail(request, application_id):
             else:
                 messages.success(request, _("Demande mise à jour."))
                 return redirect("evictions:fsl_detail", application.pk)
+    advance_leases = []
+    if user.has_perm("ledger.post") and application.decision != "refused" and not application.paid_on:
+        from habiter.ledger import queries as ledger_queries
+
+        advance_leases = list(
+            ledger_queries.ledger_leases(user)
+            .filter(household_id=application.household_id, status__in=services.OPEN_LEASE_STATUSES)
+            .select_related("dwelling")
+        )
     return render(
         request,
         "evictions/fsl_detail.html",
-        {"application": application, "decision_form": decision_form, "paid_form": paid_form},
+        {
+            "application": application,
+            "decision_form": decision_form,
+            "paid_form": paid_form,
+            "advances": list(queries.advances_visible_to(user).filter(fsl_application=application)),
+            "advance_leases": advance_leases,
+        },
     )
 
 
@@ -355,3 +374,94 @@ def legal_visit(request, visit_id):
             messages.success(request, _("Conseil et suites enregistrés."))
             return redirect("evictions:legal_session", visit.session_id)
     return render(request, "evictions/legal_visit.html", {"visit": visit, "form": form})
+
+
+# --- the association's advances ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def advances(request):
+    """The advances not yet cleared, with their age."""
+    user = request.user
+    if not user.has_perm("ledger.post"):
+        raise Http404
+    today = timezone.localdate()
+    outstanding = queries.outstanding_advances(user, today)
+    total = sum((a.amount for a in outstanding), Decimal("0.00"))
+    return render(request, "evictions/advances.html", {"advances": outstanding, "total": total})
+
+
+@require_http_methods(["GET", "POST"])
+def advance_create(request, lease_id):
+    """Advance rent to the tenant's account while the FSL decides."""
+    from habiter.ledger import queries as ledger_queries
+
+    user = request.user
+    if not user.has_perm("ledger.post"):
+        raise Http404
+    lease = ledger_queries.ledger_leases(user).select_related("household", "dwelling").filter(pk=lease_id).first()
+    if lease is None:
+        raise Http404
+    applications = queries.fsl_applications_awaited(user.organisation_id, lease.household_id)
+    initial = {"advanced_on": timezone.localdate()}
+    chosen = applications.filter(pk=request.GET.get("application")).first() if request.GET.get("application") else None
+    if chosen:
+        initial |= {"fsl_application": chosen.pk, "amount": chosen.amount_granted or chosen.amount_asked}
+    form = AdvanceForm(request.POST or None, applications=applications, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            advance = services.advance_record(
+                actor=user,
+                lease_id=lease.pk,
+                amount=data["amount"],
+                advanced_on=data["advanced_on"],
+                fsl_application_id=data["fsl_application"].pk if data["fsl_application"] else None,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Avance enregistrée au compte du locataire."))
+            return redirect("evictions:advance_detail", advance.pk)
+    return render(request, "evictions/advance_create.html", {"form": form, "lease": lease})
+
+
+@require_http_methods(["GET", "POST"])
+def advance_detail(request, advance_id):
+    """An advance, its ledger entries, and the form that clears it."""
+    user = request.user
+    try:
+        advance = queries.advance_for_page(user, advance_id)
+    except Advance.DoesNotExist:
+        raise Http404 from None
+    form = None
+    if not advance.settled_on:
+        form = AdvanceSettleForm(
+            request.POST or None,
+            applications=queries.fsl_applications_granted(user.organisation_id, advance.household_id),
+            initial={"settled_on": timezone.localdate(), "settled_by": "fsl" if advance.fsl_application_id else ""},
+        )
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("Cette avance est déjà soldée."))
+            return redirect("evictions:advance_detail", advance.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.advance_settle(
+                    actor=user,
+                    advance_id=advance.pk,
+                    settled_by=data["settled_by"],
+                    settled_on=data["settled_on"],
+                    fsl_application_id=data["fsl_application"].pk if data["fsl_application"] else None,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Avance soldée."))
+                return redirect("evictions:advance_detail", advance.pk)
+    return render(
+        request,
+        "evictions/advance_detail.html",
+        {"advance": advance, "form": form, "age": (timezone.localdate() - advance.advanced_on).days},
+    )
