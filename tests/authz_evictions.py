@@ -68,6 +68,7 @@ EXPECTED = {
     "evictions:legal_desk": {ANONYMOUS: LOGIN, **{role: OK if role in LEGAL_DESK else NOT_FOUND for role in ROLES}},
     "evictions:legal_session": _legal_desk_row(),
     "evictions:legal_visit": _legal_desk_row(),
+    "evictions:statistics": {ANONYMOUS: LOGIN, **{role: OK if role == "director" else NOT_FOUND for role in ROLES}},
     "evictions:advances": {ANONYMOUS: LOGIN, **{role: OK if role in LEDGER else NOT_FOUND for role in ROLES}},
     "evictions:advance_create": _ledger_row(),
     "evictions:advance_detail": _ledger_row(),

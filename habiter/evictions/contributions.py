@@ -81,6 +81,14 @@ def register():
     registry.register_nav_item(
         registry.NavItem(46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"))
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            84,
+            gettext_lazy("Expulsions : statistiques"),
+            "evictions:statistics",
+            lambda u: u.has_perm("evictions.view_statistics"),
+        )
+    )
     registry.register_audit_actions(
         {
             "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),

@@ -150,3 +150,14 @@ class AdvanceSettleForm(forms.Form):
     def __init__(self, *args, applications, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fsl_application"].queryset = applications
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE)
+    end = forms.DateField(label=_("Au"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période suit son début."))
+        return data

@@ -9,6 +9,7 @@ from habiter.people.permissions import can_open, is_referent_lead_or_director
 
 rules.add_perm("evictions.manage_case", can_open & is_referent_lead_or_director)
 rules.add_perm("evictions.configure_fsl", has_organisation & is_director)
+rules.add_perm("evictions.view_statistics", has_organisation & is_director)
 
 # The legal desk (permanence juridique): run by the casework staff with a lawyer, who sees only its sessions.
 LEGAL_DESK_STAFF = frozenset({Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER})

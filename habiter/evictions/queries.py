@@ -274,3 +274,50 @@ def fsl_applications_awaited(organisation_id, household_id):
 
 def fsl_applications_granted(organisation_id, household_id):
     return FslApplication.objects.filter(organisation_id=organisation_id, household_id=household_id, decision="granted")
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseStatistics:
+    start: date
+    end: date
+    opened: int
+    closed: int
+    by_outcome: list  # (label, count), every outcome listed
+    avoided: int
+    average_case_days: Decimal | None  # from the first unpaid rent to the closing
+    step_delays: list  # (label, average days, count), in the procedure's order
+
+
+def case_statistics(user, start: date, end: date) -> CaseStatistics | None:
+    """The director's figures over a period: cases opened and closed (by outcome), evictions avoided, average
+    days per step and per case. Four queries whatever the number of cases."""
+    from .models import CaseOutcome, Step
+
+    if not user.has_perm("evictions.view_statistics"):
+        return None
+    cases = PreventionCase.objects.filter(organisation_id=user.organisation_id)
+    opened = cases.filter(opened_on__range=(start, end)).count()
+    closed_rows = list(cases.filter(closed_on__range=(start, end)).values_list("outcome", "first_unpaid_on", "closed_on"))
+    counts = {outcome: 0 for outcome in CaseOutcome.values}
+    for outcome, _first_unpaid_on, _closed_on in closed_rows:
+        counts[outcome] += 1
+    durations = [(closed_on - first_unpaid_on).days for _outcome, first_unpaid_on, closed_on in closed_rows]
+    steps = (
+        CaseStep.objects.filter(organisation_id=user.organisation_id, case__in=cases)
+        .order_by("case_id", "on_date", "created_at")
+        .values_list("case_id", "step", "on_date")
+    )
+    delays = eviction_rules.average_step_delays(steps, start, end)
+    return CaseStatistics(
+        start=start,
+        end=end,
+        opened=opened,
+        closed=len(closed_rows),
+        by_outcome=[(CaseOutcome(outcome).label, count) for outcome, count in counts.items()],
+        avoided=sum(counts[outcome] for outcome in eviction_rules.AVOIDED_OUTCOMES),
+        average_case_days=(Decimal(sum(durations)) / len(durations)).quantize(Decimal("0.1")) if durations else None,
+        step_delays=[(Step(step).label, *delays[step]) for step in eviction_rules.STEP_ORDER if step in delays],
+    )

@@ -12,7 +12,9 @@ from habiter.core.dates import add_months
 from habiter.core.legal import LegalParameters, MissingLegalParameter, default_parameters
 
 __all__ = [
+    "AVOIDED_OUTCOMES",
     "add_working_days",
+    "average_step_delays",
     "caf_report_deadline",
     "dsf_interview_deadline",
     "easter_sunday",
@@ -351,3 +353,24 @@ def dsf_new_interview_from(
     (R28)."""
     days = _params(params).integer("dsf_interview_offer_working_days", hearing_on, territory)
     return add_working_days(hearing_on, -days)
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+# The outcomes that count as an eviction avoided: the household stays (debt settled, plan respected) or is rehoused.
+AVOIDED_OUTCOMES = ("debt_settled", "plan_respected", "rehoused")
+
+
+def average_step_delays(steps, start: date, end: date) -> dict[str, tuple[Decimal, int]]:
+    """Per step, the average number of days since the case's previous step, over the steps dated from `start` to
+    `end` (inclusive), and how many there were: {step: (average days to one decimal, count)}. `steps` are
+    (case id, step, date) in each case's order (the first step of a case has no delay)."""
+    totals: dict[str, list[int]] = {}
+    previous_case, previous_day = None, None
+    for case_id, step, on in steps:
+        if case_id == previous_case and start <= on <= end:
+            totals.setdefault(step, []).append((on - previous_day).days)
+        previous_case, previous_day = case_id, on
+    return {
+        step: ((Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")), len(days)) for step, days in totals.items()
+    }

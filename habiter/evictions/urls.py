@@ -14,6 +14,7 @@ urlpatterns = [
     path("permanence-juridique/", views.legal_desk, name="legal_desk"),
     path("permanence-juridique/<uuid:session_id>/", views.legal_session, name="legal_session"),
     path("permanence-juridique/menage-recu/<uuid:visit_id>/", views.legal_visit, name="legal_visit"),
+    path("statistiques/", views.statistics, name="statistics"),
     path("avances/", views.advances, name="advances"),
     path("avances/bail/<uuid:lease_id>/nouvelle/", views.advance_create, name="advance_create"),
     path("avances/<uuid:advance_id>/", views.advance_detail, name="advance_detail"),

@@ -28,6 +28,7 @@ from .forms import (
     LegalAdviceForm,
     LegalSessionForm,
     LegalVisitForm,
+    PeriodForm,
     StepForm,
 )
 from .models import Advance, LegalDeskSession, LegalDeskVisit, PreventionCase
@@ -465,3 +466,20 @@ def advance_detail(request, advance_id):
         "evictions/advance_detail.html",
         {"advance": advance, "form": form, "age": (timezone.localdate() - advance.advanced_on).days},
     )
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def statistics(request):
+    """The director's figures over a period (by default, the current year)."""
+    user = request.user
+    if not user.has_perm("evictions.view_statistics"):
+        raise Http404
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
+    stats = None
+    if form.is_valid():
+        stats = queries.case_statistics(user, form.cleaned_data["start"], form.cleaned_data["end"])
+    return render(request, "evictions/statistics.html", {"form": form, "stats": stats})

@@ -229,3 +229,20 @@ def test_add_working_days_lands_on_a_working_day_after_exactly_n_of_them(start, 
 def test_add_working_days_refuses_a_non_integer():
     with pytest.raises(ValueError, match="jours ouvrés"):
         rules.add_working_days(date(2026, 1, 5), 1.5)
+
+
+def test_average_step_delays_per_step_within_the_period():
+    steps = [
+        ("a", rules.UNPAID, date(2026, 1, 5)),
+        ("a", rules.CAF_TOLD, date(2026, 2, 4)),  # 30 days
+        ("a", rules.PAYMENT_ORDER, date(2026, 2, 14)),  # 10 days
+        ("b", rules.UNPAID, date(2026, 1, 20)),  # a new case: no delay
+        ("b", rules.CAF_TOLD, date(2026, 2, 9)),  # 20 days
+        ("c", rules.UNPAID, date(2025, 10, 1)),
+        ("c", rules.CAF_TOLD, date(2025, 12, 1)),  # before the period: not counted
+    ]
+    assert rules.average_step_delays(steps, date(2026, 1, 1), date(2026, 12, 31)) == {
+        rules.CAF_TOLD: (Decimal("25.0"), 2),
+        rules.PAYMENT_ORDER: (Decimal("10.0"), 1),
+    }
+    assert rules.average_step_delays([], date(2026, 1, 1), date(2026, 12, 31)) == {}
