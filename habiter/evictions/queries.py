@@ -300,7 +300,9 @@ def case_statistics(user, start: date, end: date) -> CaseStatistics | None:
         return None
     cases = PreventionCase.objects.filter(organisation_id=user.organisation_id)
     opened = cases.filter(opened_on__range=(start, end)).count()
-    closed_rows = list(cases.filter(closed_on__range=(start, end)).values_list("outcome", "first_unpaid_on", "closed_on"))
+    closed_rows = list(
+        cases.filter(closed_on__range=(start, end)).values_list("outcome", "first_unpaid_on", "closed_on")
+    )
     counts = {outcome: 0 for outcome in CaseOutcome.values}
     for outcome, _first_unpaid_on, _closed_on in closed_rows:
         counts[outcome] += 1
