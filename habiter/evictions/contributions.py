@@ -47,6 +47,9 @@ def early_warning_panel(user):
 
 
 def register():
+    from .demo import seed_evictions
+
+    registry.register_demo_seeder(44, seed_evictions)
     registry.register_household_panel(
         registry.HouseholdPanel(
             "evictions.cases",
