@@ -70,6 +70,6 @@ def test_the_page_is_the_directors_and_costs_the_same(client, world, django_asse
         _walk(world, _case(world, f"Cas {n}"), date(2026, 3, 1), "rehoused", date(2026, 6, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url, {"start": "2026-01-01", "end": "2026-12-31"}).content.decode()
-    assert "<strong>5</strong>" in page
+    assert "Expulsions évitées : <strong>5</strong>" in page
     bad = client.get(url, {"start": "2026-12-31", "end": "2026-01-01"}).content.decode()
     assert "La fin de la période suit son début." in bad
