@@ -34,6 +34,7 @@ CASE_FILE = {
     "receptionist": (404, 404, 404),
     "volunteer": (404, 404, 404),
     "host": (404, 404, 404),
+    "lawyer": (404, 404, 404),
 }
 EXPECTED = {
     "GET list": {
@@ -47,6 +48,7 @@ EXPECTED = {
         "receptionist": 200,  # the search, names and contact only
         "volunteer": 200,
         "host": 403,
+        "lawyer": 403,
     },
     "POST list": {
         ANONYMOUS: 401,
@@ -59,6 +61,7 @@ EXPECTED = {
         "receptionist": 403,
         "volunteer": 403,
         "host": 403,
+        "lawyer": 403,
     },
     "GET detail": CASE_FILE,
     "PATCH detail": CASE_FILE,

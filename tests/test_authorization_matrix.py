@@ -105,6 +105,7 @@ CASE_FILE = {
     "receptionist": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "volunteer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "lawyer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
 }
 
 # The reception desk and the workshops (habiter/reception/permissions.py): the desk roles log and list visits,
@@ -156,6 +157,7 @@ AGENDA = {
     "receptionist": OK,
     "volunteer": NOT_FOUND,
     "host": NOT_FOUND,
+    "lawyer": NOT_FOUND,
 }
 
 # For URLs with parameters, each actor has one outcome per scope (own team, other team, other organisation);
@@ -184,6 +186,7 @@ EXPECTED = {
         "receptionist": NOT_FOUND,
         "volunteer": NOT_FOUND,
         "host": NOT_FOUND,
+        "lawyer": NOT_FOUND,
     },
     "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
     "people:household_list": {
@@ -197,6 +200,7 @@ EXPECTED = {
         "receptionist": OK,
         "volunteer": OK,
         "host": NOT_FOUND,
+        "lawyer": NOT_FOUND,
     },
     "people:household_create": {
         ANONYMOUS: LOGIN,
@@ -209,6 +213,7 @@ EXPECTED = {
         "receptionist": NOT_FOUND,
         "volunteer": NOT_FOUND,
         "host": NOT_FOUND,
+        "lawyer": NOT_FOUND,
     },
     "people:household_detail": CASE_FILE,
     "people:household_edit": CASE_FILE,
@@ -226,6 +231,7 @@ EXPECTED = {
         "receptionist": NOT_FOUND,
         "volunteer": NOT_FOUND,
         "host": NOT_FOUND,
+        "lawyer": NOT_FOUND,
     },
     "people:concern_toggle": {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
@@ -257,6 +263,7 @@ EXPECTED = {
         "receptionist": NOT_FOUND,
         "volunteer": NOT_FOUND,
         "host": NOT_FOUND,
+        "lawyer": NOT_FOUND,
     },
     "support:programme_toggle": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},
 }
@@ -283,6 +290,7 @@ POST_EXPECTED = {
         "receptionist": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
         "volunteer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
         "host": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        "lawyer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
     },
     "support:measure_create": CASE_FILE_WRITE,
     "support:intervention_create": CASE_FILE_WRITE,

@@ -26,6 +26,10 @@ ROLE_SUMMARIES = {
         "ouverts."
     ),
     Role.HOST: gettext_lazy("La pension de famille (résidents, conseils de maison) vient avec les prochains modules."),
+    Role.LAWYER: gettext_lazy(
+        "Vous voyez les séances de permanence juridique auxquelles vous participez : les ménages reçus, le conseil "
+        "donné et les suites à donner ; rien d'autre du système."
+    ),
 }
 
 

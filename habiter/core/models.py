@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     RECEPTIONIST = "receptionist", _("Accueil")
     VOLUNTEER = "volunteer", _("Bénévole")
     HOST = "host", _("Hôte de pension de famille")
+    LAWYER = "lawyer", _("Avocat·e (permanence juridique)")
 
 
 class TimeStamped(models.Model):

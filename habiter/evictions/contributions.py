@@ -41,7 +41,15 @@ def deadlines_panel(user):
     return {"deadlines": deadlines} if deadlines else None
 
 
+def early_warning_panel(user):
+    warnings = queries.early_warnings(user, timezone.localdate())
+    return {"warnings": warnings, "today": timezone.localdate()} if warnings else None
+
+
 def register():
+    from .demo import seed_evictions
+
+    registry.register_demo_seeder(44, seed_evictions)
     registry.register_household_panel(
         registry.HouseholdPanel(
             "evictions.cases",
@@ -55,6 +63,9 @@ def register():
         registry.TimelineSource("eviction", gettext_lazy("Prévention des expulsions"), case_events)
     )
     registry.register_home_panel(
+        registry.HomePanel("evictions.early_warning", "evictions/panel_early_warning.html", 13, early_warning_panel)
+    )
+    registry.register_home_panel(
         registry.HomePanel("evictions.deadlines", "evictions/panel_deadlines.html", 14, deadlines_panel)
     )
     registry.register_nav_item(
@@ -62,11 +73,36 @@ def register():
             87, gettext_lazy("Fonds FSL"), "evictions:fsl_funds", lambda u: u.has_perm("evictions.configure_fsl")
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            85,
+            gettext_lazy("Permanence juridique"),
+            "evictions:legal_desk",
+            lambda u: u.has_perm("evictions.legal_desk"),
+        )
+    )
+    registry.register_nav_item(
+        registry.NavItem(46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"))
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            84,
+            gettext_lazy("Expulsions : statistiques"),
+            "evictions:statistics",
+            lambda u: u.has_perm("evictions.view_statistics"),
+        )
+    )
     registry.register_audit_actions(
         {
             "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
             "prevention_case.step": gettext_lazy("Étape d'un dossier de prévention des expulsions"),
+            "prevention_case.diagnosis": gettext_lazy("Diagnostic social et financier"),
             "prevention_case.close": gettext_lazy("Clôture d'un dossier de prévention des expulsions"),
+            "legal_desk.session": gettext_lazy("Séance de permanence juridique"),
+            "legal_desk.visit": gettext_lazy("Ménage reçu à la permanence juridique"),
+            "legal_desk.advice": gettext_lazy("Conseil de la permanence juridique"),
+            "fsl_advance.record": gettext_lazy("Avance de loyer de l'association"),
+            "fsl_advance.settle": gettext_lazy("Solde d'une avance de l'association"),
             "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
             "fsl_application.submit": gettext_lazy("Demande au FSL"),
             "fsl_application.decide": gettext_lazy("Décision du FSL"),

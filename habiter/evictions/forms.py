@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AidForm, CaseOutcome, FslDecision, FslPurpose, LandlordKind, Step
+from .models import AdvanceSettlement, AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -80,3 +80,84 @@ class FslDecisionForm(forms.Form):
 
 class FslPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Versée le"), widget=DATE)
+
+
+class DiagnosisForm(forms.ModelForm):
+    class Meta:
+        model = Diagnosis
+        fields = ("referred_on", "interview_on", *Diagnosis.RUBRICS)
+        widgets = {
+            "referred_on": DATE,
+            "interview_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in Diagnosis.RUBRICS
+                if name not in ("writer", "tenant_presence", "transmission_told")
+            },
+        }
+
+
+class LegalSessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    place = forms.CharField(label=_("Lieu"), max_length=200)
+    social_worker = forms.ModelChoiceField(label=_("Travailleur·se social·e"), queryset=None)
+    lawyer = forms.ModelChoiceField(label=_("Avocat·e"), queryset=None)
+
+    def __init__(self, *args, staff, lawyers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = staff
+        self.fields["lawyer"].queryset = lawyers
+
+
+class LegalVisitForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Ménage reçu"), queryset=None)
+    subject = forms.CharField(label=_("Objet de la venue"), max_length=200)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+
+
+class LegalAdviceForm(forms.Form):
+    advice = forms.CharField(label=_("Conseil donné"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(label=_("Suites à donner"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AdvanceForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Montant avancé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    advanced_on = forms.DateField(label=_("Avancé le"), widget=DATE)
+    fsl_application = forms.ModelChoiceField(
+        label=_("Demande au FSL attendue"), queryset=None, required=False, empty_label=_("— aucune —")
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fsl_application"].queryset = applications
+
+
+class AdvanceSettleForm(forms.Form):
+    settled_by = forms.ChoiceField(label=_("Remboursée par"), choices=AdvanceSettlement.choices)
+    settled_on = forms.DateField(label=_("Le"), widget=DATE)
+    fsl_application = forms.ModelChoiceField(
+        label=_("Demande au FSL accordée (si le FSL rembourse)"),
+        queryset=None,
+        required=False,
+        empty_label=_("— celle de l'avance —"),
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fsl_application"].queryset = applications
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE)
+    end = forms.DateField(label=_("Au"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période suit son début."))
+        return data

@@ -195,3 +195,166 @@ class FslApplication(OrganisationScoped):
     @property
     def kind_label(self) -> str:
         return _("maintien") if self.purpose == FslPurpose.MAINTENANCE_ARREARS else _("accès")
+
+
+class TenantPresence(models.TextChoices):
+    PRESENT = "present", _("Présent·e à l'entretien")
+    ABSENT = "absent", _("Absent·e, entretien proposé")
+    NO_REPLY = "no_reply", _("Sans réponse à la proposition d'entretien")
+
+
+class Diagnosis(OrganisationScoped):
+    """The social and financial diagnosis of a case (diagnostic social et financier, R28): the fifteen rubrics of
+    décret n° 2021-8 art. 2, sent to the judge and the CCAPEX before the hearing."""
+
+    case = models.OneToOneField(PreventionCase, on_delete=models.PROTECT, related_name="diagnosis")
+    referred_on = models.DateField(_("saisine par le préfet le"))
+    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
+    # The fifteen rubrics, in the decree's order.
+    writer = models.CharField(_("1. Identité du rédacteur et de son organisme"), max_length=300)
+    tenant_presence = models.CharField(
+        _("2. Présence du locataire"), max_length=10, choices=TenantPresence.choices, default=TenantPresence.PRESENT
+    )
+    transmission_told = models.BooleanField(
+        _("3. Le locataire est informé de la transmission obligatoire au juge et à la CCAPEX"), default=False
+    )
+    tenant_identity = models.TextField(_("4. Identité du locataire"), blank=True)
+    family_situation = models.TextField(_("5. Situation familiale"), blank=True)
+    support = models.TextField(_("6. Accompagnement social ou juridique"), blank=True)
+    rental_situation = models.TextField(_("7. Situation locative (logement, bail, bailleur)"), blank=True)
+    arrears = models.TextField(_("8. Dette locative (montant, origine)"), blank=True)
+    debt_schemes = models.TextField(_("9. Dispositifs de traitement de la dette (FSL, surendettement…)"), blank=True)
+    rent_resumed = models.TextField(_("10. Reprise du paiement du loyer courant"), blank=True)
+    repayment_capacity = models.TextField(_("11. Capacité de remboursement"), blank=True)
+    recommendations = models.TextField(_("12. Préconisations"), blank=True)
+    observations = models.TextField(_("13. Observations écrites du locataire et du bailleur"), blank=True)
+    rehousing = models.TextField(_("14. Besoin de relogement et démarches engagées"), blank=True)
+    ccapex = models.TextField(_("15. Saisine de la CCAPEX et ses préconisations"), blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    RUBRICS = (
+        "writer",
+        "tenant_presence",
+        "transmission_told",
+        "tenant_identity",
+        "family_situation",
+        "support",
+        "rental_situation",
+        "arrears",
+        "debt_schemes",
+        "rent_resumed",
+        "repayment_capacity",
+        "recommendations",
+        "observations",
+        "rehousing",
+        "ccapex",
+    )
+
+    class Meta:
+        verbose_name = _("diagnostic social et financier")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.case}"
+
+
+class LegalDeskSession(OrganisationScoped):
+    """A session of the legal desk (permanence juridique), co-run by a social worker and a lawyer."""
+
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=200)
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("travailleur·se social·e")
+    )
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("avocat·e")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("séance de permanence juridique")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.held_on:%d/%m/%Y}, {self.place}"
+
+
+class LegalDeskVisit(OrganisationScoped):
+    """A household seen at a legal-desk session: the advice given and the follow-up actions."""
+
+    session = models.ForeignKey(LegalDeskSession, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("ménage"))
+    subject = models.CharField(_("objet de la venue"), max_length=200)
+    advice = models.TextField(_("conseil donné"), blank=True)
+    follow_up = models.TextField(_("suites à donner"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("ménage reçu à la permanence juridique")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "household"],
+                name="legal_desk_household_once_per_session",
+                violation_error_message=_("Ce ménage est déjà noté pour cette séance."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} — {self.session}"
+
+
+class AdvanceSettlement(models.TextChoices):
+    FSL = "fsl", _("Versement du FSL")
+    HOUSEHOLD = "household", _("Remboursement par le ménage")
+
+
+class Advance(OrganisationScoped):
+    """Rent the association advances to a tenant's account while the FSL decides: posted to the ledger (debit the
+    advances receivable, credit the tenant), then cleared when the FSL pays or the household repays (debit the
+    bank, credit the advances receivable)."""
+
+    lease = models.ForeignKey(
+        "leases.Lease", on_delete=models.PROTECT, related_name="fsl_advances", verbose_name=_("bail")
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="fsl_advances")
+    fsl_application = models.ForeignKey(
+        FslApplication,
+        on_delete=models.PROTECT,
+        related_name="advances",
+        null=True,
+        blank=True,
+        verbose_name=_("demande au FSL attendue"),
+    )
+    amount = models.DecimalField(
+        _("montant (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    advanced_on = models.DateField(_("avancé le"))
+    transaction = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="fsl_advance", verbose_name=_("écriture")
+    )
+    settled_on = models.DateField(_("soldée le"), null=True, blank=True)
+    settled_by = models.CharField(_("soldée par"), max_length=10, choices=AdvanceSettlement.choices, blank=True)
+    settlement_transaction = models.OneToOneField(
+        "ledger.Transaction",
+        on_delete=models.PROTECT,
+        related_name="fsl_advance_settlement",
+        null=True,
+        blank=True,
+        verbose_name=_("écriture de solde"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["advanced_on", "created_at"]
+        verbose_name = _("avance de l'association")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(settled_on__isnull=True, settled_by="")
+                | models.Q(settled_on__isnull=False) & ~models.Q(settled_by=""),
+                name="advance_settled_with_how",
+                violation_error_message=_("Une avance soldée dit comment, et seulement elle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.household}, {self.amount} €"

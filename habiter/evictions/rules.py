@@ -12,7 +12,13 @@ from habiter.core.dates import add_months
 from habiter.core.legal import LegalParameters, MissingLegalParameter, default_parameters
 
 __all__ = [
+    "AVOIDED_OUTCOMES",
+    "add_working_days",
+    "average_step_delays",
     "caf_report_deadline",
+    "dsf_interview_deadline",
+    "easter_sunday",
+    "french_public_holidays",
     "caf_threshold_reached",
     "earliest_forced_eviction",
     "in_winter_truce",
@@ -283,3 +289,88 @@ def case_deadlines(
             months = table.integer("prefect_cfp_answer_months", on, territory)
             deadlines.append(Deadline(add_months(on, months), "Réponse du préfet attendue (silence = refus)", ""))
     return deadlines
+
+
+# --- working days and the social and financial diagnosis (R28) ---------------------------------------------------
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of `year` in the Gregorian calendar (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def french_public_holidays(year: int) -> frozenset[date]:
+    """The eleven public holidays of the Code du travail (art. L3133-1) in `year`: 1 January, Easter Monday,
+    1 May, 8 May, Ascension, Whit Monday, 14 July, 15 August, 1 November, 11 November, 25 December. The days
+    proper to Alsace-Moselle and to each overseas département are not counted (the safe reading: a shorter
+    delay)."""
+    easter = easter_sunday(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    movable = [easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50)]
+    return frozenset([date(year, month, day) for month, day in fixed] + movable)
+
+
+def is_working_day(day: date) -> bool:
+    """A jour ouvré: Monday to Friday, not a public holiday."""
+    return day.weekday() < 5 and day not in french_public_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (negative: before it); `start` itself is not counted."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ValueError("Nombre de jours ouvrés attendu (entier).")
+    step = 1 if days >= 0 else -1
+    day, left = start, abs(days)
+    while left:
+        day += timedelta(days=step)
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
+def dsf_interview_deadline(
+    referred_on: date, *, territory: str = "metropole", params: LegalParameters | None = None
+) -> date:
+    """The last day for offering the tenant an interview for the social and financial diagnosis: 15 working days
+    (jours ouvrés, French public holidays excluded) after the prefect's referral (R28, décret 2021-8)."""
+    days = _params(params).integer("dsf_interview_offer_working_days", referred_on, territory)
+    return add_working_days(referred_on, days)
+
+
+def dsf_new_interview_from(
+    hearing_on: date, *, territory: str = "metropole", params: LegalParameters | None = None
+) -> date:
+    """Without an answer from the tenant, a new interview may be offered from 15 working days before the hearing
+    (R28)."""
+    days = _params(params).integer("dsf_interview_offer_working_days", hearing_on, territory)
+    return add_working_days(hearing_on, -days)
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+# The outcomes that count as an eviction avoided: the household stays (debt settled, plan respected) or is rehoused.
+AVOIDED_OUTCOMES = ("debt_settled", "plan_respected", "rehoused")
+
+
+def average_step_delays(steps, start: date, end: date) -> dict[str, tuple[Decimal, int]]:
+    """Per step, the average number of days since the case's previous step, over the steps dated from `start` to
+    `end` (inclusive), and how many there were: {step: (average days to one decimal, count)}. `steps` are
+    (case id, step, date) in each case's order (the first step of a case has no delay)."""
+    totals: dict[str, list[int]] = {}
+    previous_case, previous_day = None, None
+    for case_id, step, on in steps:
+        if case_id == previous_case and start <= on <= end:
+            totals.setdefault(step, []).append((on - previous_day).days)
+        previous_case, previous_day = case_id, on
+    return {
+        step: ((Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")), len(days)) for step, days in totals.items()
+    }

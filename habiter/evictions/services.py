@@ -12,7 +12,19 @@ from habiter.core.audit import audit_record
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
-from .models import CaseStep, FslApplication, FslDecision, FslFund, PreventionCase
+from .models import (
+    Advance,
+    AdvanceSettlement,
+    CaseStep,
+    Diagnosis,
+    FslApplication,
+    FslDecision,
+    FslFund,
+    LandlordKind,
+    LegalDeskSession,
+    LegalDeskVisit,
+    PreventionCase,
+)
 
 
 def case_open(
@@ -61,6 +73,58 @@ def case_open(
         )
         audit_record(actor=actor, action="prevention_case.open", obj=case, household_id=household.pk)
     return case
+
+
+# How the lease's landlord reads as the case's landlord kind (the association when the lease names none).
+LANDLORD_KIND_OF_OWNER = {
+    "private": LandlordKind.NATURAL_PERSON,
+    "company": LandlordKind.LEGAL_PERSON,
+    "social_landlord": LandlordKind.LEGAL_PERSON,
+    "town": LandlordKind.LEGAL_PERSON,
+    "association": LandlordKind.ASSOCIATION,
+}
+
+
+def case_open_from_lease(*, actor, lease_id) -> PreventionCase:
+    """The early warning's one action: open a case prefilled from the lease and its ledger balance (dwelling,
+    landlord, debt, rent and charges, first unpaid month). Refused when the household already has an open case
+    or owes nothing."""
+    from habiter.ledger import queries as ledger_queries
+    from habiter.people.models import Household
+
+    with transaction.atomic():
+        lease = (
+            ledger_queries.balance_leases(actor)
+            .select_related("household", "dwelling", "landlord", "organisation")
+            .filter(pk=lease_id)
+            .first()
+        )
+        if lease is None or not actor.has_perm("evictions.manage_case", lease.household):
+            raise PreventionCase.DoesNotExist
+        Household.objects.select_for_update().filter(pk=lease.household_id).first()  # one click at a time
+        if PreventionCase.objects.filter(household_id=lease.household_id, closed_on__isnull=True).exists():
+            raise ValidationError(_("Un dossier de prévention est déjà ouvert pour ce ménage."))
+        today = timezone.localdate()
+        balance = ledger_queries.lease_balance(lease, today)
+        if balance.balance <= 0 or balance.oldest_unpaid_period is None:
+            raise ValidationError(_("Ce ménage ne doit rien sur ce bail : pas de dossier à ouvrir."))
+        dwelling = lease.dwelling
+        if lease.landlord is None:
+            landlord_name, landlord_kind = lease.organisation.name, LandlordKind.ASSOCIATION
+        else:
+            landlord_name = lease.landlord.name
+            landlord_kind = LANDLORD_KIND_OF_OWNER.get(lease.landlord.kind, LandlordKind.LEGAL_PERSON)
+        return case_open(
+            actor=actor,
+            household_id=lease.household_id,
+            dwelling_address=f"{dwelling.address}, {dwelling.postal_code} {dwelling.city}",
+            landlord_name=landlord_name,
+            landlord_kind=landlord_kind,
+            lease_signed_on=lease.signed_on or lease.start_date,
+            debt=balance.balance,
+            monthly_amount=lease.rent + lease.charges,
+            first_unpaid_on=min(balance.oldest_unpaid_period, today),
+        )
 
 
 def _case_for_update(actor, case_id) -> PreventionCase:
@@ -128,6 +192,43 @@ def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCa
             detail={"outcome": outcome},
         )
     return case
+
+
+# --- social and financial diagnosis ------------------------------------------------------------------------------
+
+DIAGNOSIS_FIELDS = ("referred_on", "interview_on", *Diagnosis.RUBRICS)
+
+
+def diagnosis_save(*, actor, case_id, **data) -> Diagnosis:
+    """Write the case's social and financial diagnosis (its fifteen rubrics, R28), first time or again."""
+    unknown = set(data) - set(DIAGNOSIS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown diagnosis fields: {sorted(unknown)}")
+    with transaction.atomic():
+        case = _case_for_update(actor, case_id)
+        if case.closed_on:
+            raise ValidationError(_("Ce dossier est clos."))
+        referred_on, interview_on = data.get("referred_on"), data.get("interview_on")
+        if referred_on and referred_on > timezone.localdate():
+            raise ValidationError({"referred_on": _("La saisine se note une fois reçue.")})
+        if referred_on and interview_on and interview_on < referred_on:
+            raise ValidationError({"interview_on": _("L'entretien ne peut pas précéder la saisine.")})
+        diagnosis = Diagnosis.objects.filter(case=case).first()
+        created = diagnosis is None
+        if created:
+            diagnosis = Diagnosis(organisation_id=case.organisation_id, case=case, written_by=actor)
+        for name, value in data.items():
+            setattr(diagnosis, name, value if value is not None or name == "interview_on" else "")
+        diagnosis.full_clean()
+        diagnosis.save()
+        audit_record(
+            actor=actor,
+            action="prevention_case.diagnosis",
+            obj=case,
+            household_id=case.household_id,
+            detail={"created": created},
+        )
+    return diagnosis
 
 
 # --- FSL ---------------------------------------------------------------------------------------------------------
@@ -245,3 +346,257 @@ def fsl_application_paid(*, actor, application_id, paid_on: date) -> FslApplicat
         application.save(update_fields=["paid_on", "updated_at"])
         audit_record(actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id)
     return application
+
+
+# --- legal desk --------------------------------------------------------------------------------------------------
+
+
+def legal_session_create(*, actor, held_on: date, place: str, social_worker_id, lawyer_id) -> LegalDeskSession:
+    """Plan or record a legal-desk session, co-run by a social worker of the organisation and a lawyer; the actor
+    must be able to see it afterwards (a social worker runs their own sessions)."""
+    from .queries import legal_desk_people, legal_sessions_visible_to
+
+    if not actor.has_perm("evictions.run_legal_desk"):
+        raise PermissionDenied
+    with transaction.atomic():
+        staff, lawyers = legal_desk_people(actor.organisation_id)
+        social_worker = staff.filter(pk=social_worker_id).first()
+        lawyer = lawyers.filter(pk=lawyer_id).first()
+        if social_worker is None:
+            raise ValidationError({"social_worker": _("Choisissez un·e travailleur·se social·e de l'association.")})
+        if lawyer is None:
+            raise ValidationError({"lawyer": _("Choisissez un·e avocat·e de l'association.")})
+        session = LegalDeskSession(
+            organisation_id=actor.organisation_id,
+            held_on=held_on,
+            place=(place or "").strip(),
+            social_worker=social_worker,
+            lawyer=lawyer,
+            created_by=actor,
+        )
+        session.full_clean()
+        session.save()
+        if not legal_sessions_visible_to(actor).filter(pk=session.pk).exists():
+            raise ValidationError({"social_worker": _("Vous ne pouvez créer que les séances que vous suivez.")})
+        audit_record(actor=actor, action="legal_desk.session", obj=session, detail={"held_on": str(held_on)})
+    return session
+
+
+def _session_visible(actor, session_id, *, lock=False) -> LegalDeskSession:
+    from .queries import legal_sessions_visible_to
+
+    sessions = legal_sessions_visible_to(actor)
+    session = (sessions.select_for_update() if lock else sessions).filter(pk=session_id).first()
+    if session is None:
+        raise LegalDeskSession.DoesNotExist
+    return session
+
+
+def legal_visit_add(*, actor, session_id, household_id, subject: str) -> LegalDeskVisit:
+    """Note a household seen at a session (the social worker or their lead, among the households they follow)."""
+    with transaction.atomic():
+        session = _session_visible(actor, session_id, lock=True)
+        if not actor.has_perm("evictions.run_legal_desk"):
+            raise LegalDeskSession.DoesNotExist
+        household = households_visible_to(actor).filter(pk=household_id).first()
+        if household is None:
+            raise ValidationError({"household": _("Ménage inconnu.")})
+        if LegalDeskVisit.objects.filter(session=session, household=household).exists():
+            raise ValidationError({"household": _("Ce ménage est déjà noté pour cette séance.")})
+        visit = LegalDeskVisit(
+            organisation_id=session.organisation_id,
+            session=session,
+            household=household,
+            subject=(subject or "").strip(),
+            created_by=actor,
+        )
+        visit.full_clean()
+        visit.save()
+        audit_record(actor=actor, action="legal_desk.visit", obj=visit, household_id=household.pk)
+    return visit
+
+
+def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> LegalDeskVisit:
+    """Write the advice given and the follow-up actions (the lawyer or the social worker of the session)."""
+    from .queries import legal_sessions_visible_to
+
+    with transaction.atomic():
+        visit = (
+            LegalDeskVisit.objects.select_for_update()
+            .filter(pk=visit_id, session__in=legal_sessions_visible_to(actor))
+            .first()
+        )
+        if visit is None:
+            raise LegalDeskVisit.DoesNotExist
+        visit.advice = advice or ""
+        visit.follow_up = follow_up or ""
+        visit.full_clean()
+        visit.save(update_fields=["advice", "follow_up", "updated_at"])
+        audit_record(actor=actor, action="legal_desk.advice", obj=visit, household_id=visit.household_id)
+    return visit
+
+
+# --- the association's advances while the FSL decides ------------------------------------------------------------
+
+# The receivable the advances are booked to (French chart of accounts, 467 "autres comptes débiteurs").
+ADVANCES_ACCOUNT = ("467100", "Avances de loyer en attente du FSL")
+OPEN_LEASE_STATUSES = ("signed", "slid")
+
+
+def advances_account(organisation_id):
+    """The organisation's receivable of rent advanced while the FSL decides, created on first use."""
+    from habiter.ledger.models import Account, AccountKind
+
+    code, name = ADVANCES_ACCOUNT
+    account, _created = Account.objects.get_or_create(
+        organisation_id=organisation_id,
+        code=code,
+        defaults={"name": name, "kind": AccountKind.ASSOCIATION_ADVANCE},
+    )
+    return account
+
+
+def _money(value, field: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise ValidationError({field: _("Le montant doit être positif.")})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("Le montant s'exprime au centime près.")})
+    return value
+
+
+def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_application_id=None) -> Advance:
+    """Advance rent to a tenant's account while the FSL decides: a ledger entry through `transaction_post` (debit
+    the advances receivable, credit the tenant, whose balance drops like after a payment). Refused without an
+    open rent account (a signed or slid lease)."""
+    from habiter.ledger import queries as ledger_queries
+    from habiter.ledger import services as ledger_services
+
+    if not actor.has_perm("ledger.post"):
+        raise PermissionDenied
+    amount = _money(amount, "amount")
+    if advanced_on > timezone.localdate():
+        raise ValidationError({"advanced_on": _("Une avance se note une fois versée.")})
+    with transaction.atomic():
+        lease = ledger_queries.ledger_leases(actor).select_related("household").filter(pk=lease_id).first()
+        if lease is None:
+            raise Advance.DoesNotExist
+        if lease.status not in OPEN_LEASE_STATUSES:
+            raise ValidationError(_("Ce ménage n'a pas de compte de loyer ouvert : pas d'avance possible."))
+        application = None
+        if fsl_application_id:
+            application = FslApplication.objects.filter(
+                organisation_id=actor.organisation_id, household_id=lease.household_id, pk=fsl_application_id
+            ).first()
+            if application is None or application.decision == FslDecision.REFUSED or application.paid_on:
+                raise ValidationError({"fsl_application": _("Choisissez une demande au FSL de ce ménage en cours.")})
+        tenant = ledger_services.tenant_account(lease, lock=True)
+        advance = Advance(
+            organisation_id=actor.organisation_id,
+            lease=lease,
+            household_id=lease.household_id,
+            fsl_application=application,
+            amount=amount,
+            advanced_on=advanced_on,
+            created_by=actor,
+        )
+        advance.transaction = ledger_services.transaction_post(
+            actor=actor,
+            booked_on=advanced_on,
+            label=_("Avance de loyer de l'association en attente du FSL — %(name)s") % {"name": lease.household.name},
+            lines=[(advances_account(actor.organisation_id).pk, amount), (tenant.pk, -amount)],
+            source=("fsl_advance", str(advance.pk)),
+        )
+        advance.full_clean()
+        advance.save()
+        audit_record(
+            actor=actor,
+            action="fsl_advance.record",
+            obj=advance,
+            household_id=lease.household_id,
+            detail={"amount": str(amount)},
+        )
+    return advance
+
+
+def _advance_for_update(actor, advance_id) -> Advance:
+    from .queries import advances_visible_to
+
+    advance = advances_visible_to(actor).select_for_update().filter(pk=advance_id).first()
+    if advance is None:
+        raise Advance.DoesNotExist
+    return advance
+
+
+def advance_settle(*, actor, advance_id, settled_by: str, settled_on: date, fsl_application_id=None) -> Advance:
+    """Clear an advance: the FSL's payment (the application it waited for, granted at least the advance, is
+    marked paid that day if it was not yet) or the household's repayment; either way the money reaches the bank
+    and the advances receivable is cleared (debit the bank, credit the receivable)."""
+    from habiter.ledger import services as ledger_services
+    from habiter.ledger.models import AccountKind
+
+    if not actor.has_perm("ledger.post"):
+        raise PermissionDenied
+    if settled_on > timezone.localdate():
+        raise ValidationError({"settled_on": _("Un remboursement se note une fois reçu.")})
+    with transaction.atomic():
+        advance = _advance_for_update(actor, advance_id)
+        if advance.settled_on:
+            raise ValidationError(_("Cette avance est déjà soldée."))
+        if settled_on < advance.advanced_on:
+            raise ValidationError({"settled_on": _("Le remboursement ne peut pas précéder l'avance.")})
+        if settled_by == AdvanceSettlement.FSL:
+            application_id = fsl_application_id or advance.fsl_application_id
+            application = (
+                FslApplication.objects.select_for_update()
+                .filter(organisation_id=advance.organisation_id, household_id=advance.household_id, pk=application_id)
+                .first()
+                if application_id
+                else None
+            )
+            if application is None or application.decision != FslDecision.GRANTED:
+                raise ValidationError(
+                    {"fsl_application": _("Choisissez la demande au FSL accordée qui rembourse cette avance.")}
+                )
+            if application.amount_granted < advance.amount:
+                raise ValidationError(
+                    {
+                        "fsl_application": _(
+                            "Le FSL a accordé %(granted)s €, moins que l'avance : notez le remboursement par le ménage."
+                        )
+                        % {"granted": application.amount_granted}
+                    }
+                )
+            if application.paid_on is None:
+                if settled_on < application.decided_on:
+                    raise ValidationError({"settled_on": _("Le versement ne peut pas précéder la décision.")})
+                application.paid_on = settled_on
+                application.save(update_fields=["paid_on", "updated_at"])
+                audit_record(
+                    actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id
+                )
+            advance.fsl_application = application
+            label = _("Versement du FSL, solde de l'avance — %(name)s")
+        elif settled_by == AdvanceSettlement.HOUSEHOLD:
+            label = _("Remboursement de l'avance par le ménage — %(name)s")
+        else:
+            raise ValidationError({"settled_by": _("Choisissez qui rembourse l'avance.")})
+        bank = ledger_services.organisation_account(advance.organisation_id, AccountKind.BANK)
+        advance.settlement_transaction = ledger_services.transaction_post(
+            actor=actor,
+            booked_on=settled_on,
+            label=label % {"name": advance.household.name},
+            lines=[(bank.pk, advance.amount), (advances_account(advance.organisation_id).pk, -advance.amount)],
+            source=("fsl_advance_settlement", str(advance.pk)),
+        )
+        advance.settled_on = settled_on
+        advance.settled_by = settled_by
+        advance.full_clean()
+        advance.save()
+        audit_record(
+            actor=actor,
+            action="fsl_advance.settle",
+            obj=advance,
+            household_id=advance.household_id,
+            detail={"settled_by": settled_by},
+        )
+    return advance

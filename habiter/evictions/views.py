@@ -1,5 +1,7 @@
 """Pages of `evictions`: thin views over queries.py and services.py."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,11 +11,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.pdf import pdf_response
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
-from .forms import CaseOpenForm, CloseForm, FslApplicationForm, FslDecisionForm, FslFundForm, FslPaidForm, StepForm
-from .models import PreventionCase
+from .forms import (
+    AdvanceForm,
+    AdvanceSettleForm,
+    CaseOpenForm,
+    CloseForm,
+    DiagnosisForm,
+    FslApplicationForm,
+    FslDecisionForm,
+    FslFundForm,
+    FslPaidForm,
+    LegalAdviceForm,
+    LegalSessionForm,
+    LegalVisitForm,
+    PeriodForm,
+    StepForm,
+)
+from .models import Advance, LegalDeskSession, LegalDeskVisit, PreventionCase
 
 
 def _case(user, case_id):
@@ -39,6 +57,21 @@ def case_open(request, household_id):
             messages.success(request, _("Dossier de prévention ouvert."))
             return redirect("evictions:case_detail", case.pk)
     return render(request, "evictions/case_open.html", {"form": form, "household": household})
+
+
+@require_http_methods(["POST"])
+def case_open_from_lease(request, lease_id):
+    """The early warning's one click: a case prefilled from the lease and its balance."""
+    try:
+        case = services.case_open_from_lease(actor=request.user, lease_id=lease_id)
+    except PreventionCase.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("core:home")
+    messages.success(request, _("Dossier de prévention ouvert, prérempli depuis le compte du locataire."))
+    return redirect("evictions:case_detail", case.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +100,7 @@ def case_detail(request, case_id):
             "deadlines": deadlines,
             "today": today,
             "close_form": CloseForm(initial={"closed_on": today}) if not case.closed_on else None,
+            "has_diagnosis": queries.diagnosis_of(case) is not None,
         },
     )
 
@@ -87,6 +121,67 @@ def case_close(request, case_id):
     else:
         messages.error(request, _("Indiquez l'issue et la date de clôture."))
     return redirect("evictions:case_detail", case.pk)
+
+
+# --- social and financial diagnosis ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def diagnosis_edit(request, case_id):
+    """The fifteen rubrics of the diagnosis, with the interview-offer deadline."""
+    user = request.user
+    case = _case(user, case_id)
+    diagnosis = queries.diagnosis_of(case)
+    initial = {"writer": f"{user.get_full_name()} — {user.organisation.name}"} if diagnosis is None else None
+    form = DiagnosisForm(request.POST or None, instance=diagnosis, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_save(actor=user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Diagnostic enregistré."))
+            return redirect("evictions:diagnosis_edit", case.pk)
+    return render(
+        request,
+        "evictions/diagnosis_form.html",
+        {
+            "case": case,
+            "form": form,
+            "diagnosis": diagnosis,
+            "deadlines": queries.diagnosis_deadlines(case, diagnosis),
+            "closed": bool(case.closed_on),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def diagnosis_pdf(request, case_id):
+    user = request.user
+    case = _case(user, case_id)
+    diagnosis = queries.diagnosis_of(case)
+    if diagnosis is None:
+        raise Http404
+    rubrics = [(diagnosis._meta.get_field(name).verbose_name, name) for name in diagnosis.RUBRICS]
+    return pdf_response(
+        "evictions/diagnosis_pdf.html",
+        {
+            "case": case,
+            "diagnosis": diagnosis,
+            "rubrics": [(label, _rubric_value(diagnosis, name)) for label, name in rubrics],
+            "deadlines": queries.diagnosis_deadlines(case, diagnosis),
+            "organisation": user.organisation,
+        },
+        filename=f"diagnostic-social-et-financier-{case.pk}.pdf",
+    )
+
+
+def _rubric_value(diagnosis, name):
+    if name == "tenant_presence":
+        return diagnosis.get_tenant_presence_display()
+    if name == "transmission_told":
+        return _("Oui") if diagnosis.transmission_told else _("Non")
+    return getattr(diagnosis, name) or "—"
 
 
 # --- FSL ---------------------------------------------------------------------------------------------------------
@@ -171,8 +266,220 @@ def fsl_detail(request, application_id):
             else:
                 messages.success(request, _("Demande mise à jour."))
                 return redirect("evictions:fsl_detail", application.pk)
+    advance_leases = []
+    if user.has_perm("ledger.post") and application.decision != "refused" and not application.paid_on:
+        from habiter.ledger import queries as ledger_queries
+
+        advance_leases = list(
+            ledger_queries.ledger_leases(user)
+            .filter(household_id=application.household_id, status__in=services.OPEN_LEASE_STATUSES)
+            .select_related("dwelling")
+        )
     return render(
         request,
         "evictions/fsl_detail.html",
-        {"application": application, "decision_form": decision_form, "paid_form": paid_form},
+        {
+            "application": application,
+            "decision_form": decision_form,
+            "paid_form": paid_form,
+            "advances": list(queries.advances_visible_to(user).filter(fsl_application=application)),
+            "advance_leases": advance_leases,
+        },
     )
+
+
+# --- legal desk --------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def legal_desk(request):
+    """The legal-desk sessions the user sees; the casework staff plan a new one."""
+    user = request.user
+    if not user.has_perm("evictions.legal_desk"):
+        raise Http404
+    form = None
+    if user.has_perm("evictions.run_legal_desk"):
+        staff, lawyers = queries.legal_desk_people(user.organisation_id)
+        form = LegalSessionForm(
+            request.POST or None,
+            staff=staff,
+            lawyers=lawyers,
+            initial={"held_on": timezone.localdate(), "social_worker": user.pk},
+        )
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.legal_session_create(
+                    actor=user,
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    social_worker_id=data["social_worker"].pk,
+                    lawyer_id=data["lawyer"].pk,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Séance de permanence juridique enregistrée."))
+                return redirect("evictions:legal_session", session.pk)
+    return render(request, "evictions/legal_desk.html", {"sessions": queries.legal_sessions(user), "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def legal_session(request, session_id):
+    """A session: the households seen, the advice and follow-up; the staff note a household seen."""
+    user = request.user
+    try:
+        session = queries.legal_session_for_page(user, session_id)
+    except LegalDeskSession.DoesNotExist:
+        raise Http404 from None
+    form = None
+    if user.has_perm("evictions.run_legal_desk"):
+        form = LegalVisitForm(request.POST or None, households=households_visible_to(user).order_by("name"))
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.legal_visit_add(
+                    actor=user,
+                    session_id=session.pk,
+                    household_id=form.cleaned_data["household"].pk,
+                    subject=form.cleaned_data["subject"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Ménage noté pour cette séance."))
+                return redirect("evictions:legal_session", session.pk)
+    return render(request, "evictions/legal_session.html", {"session": session, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def legal_visit(request, visit_id):
+    """The advice given to a household and the follow-up actions."""
+    user = request.user
+    try:
+        visit = queries.legal_visit_for_page(user, visit_id)
+    except LegalDeskVisit.DoesNotExist:
+        raise Http404 from None
+    form = LegalAdviceForm(request.POST or None, initial={"advice": visit.advice, "follow_up": visit.follow_up})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_visit_update(actor=user, visit_id=visit.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Conseil et suites enregistrés."))
+            return redirect("evictions:legal_session", visit.session_id)
+    return render(request, "evictions/legal_visit.html", {"visit": visit, "form": form})
+
+
+# --- the association's advances ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def advances(request):
+    """The advances not yet cleared, with their age."""
+    user = request.user
+    if not user.has_perm("ledger.post"):
+        raise Http404
+    today = timezone.localdate()
+    outstanding = queries.outstanding_advances(user, today)
+    total = sum((a.amount for a in outstanding), Decimal("0.00"))
+    return render(request, "evictions/advances.html", {"advances": outstanding, "total": total})
+
+
+@require_http_methods(["GET", "POST"])
+def advance_create(request, lease_id):
+    """Advance rent to the tenant's account while the FSL decides."""
+    from habiter.ledger import queries as ledger_queries
+
+    user = request.user
+    if not user.has_perm("ledger.post"):
+        raise Http404
+    lease = ledger_queries.ledger_leases(user).select_related("household", "dwelling").filter(pk=lease_id).first()
+    if lease is None:
+        raise Http404
+    applications = queries.fsl_applications_awaited(user.organisation_id, lease.household_id)
+    initial = {"advanced_on": timezone.localdate()}
+    chosen = applications.filter(pk=request.GET.get("application")).first() if request.GET.get("application") else None
+    if chosen:
+        initial |= {"fsl_application": chosen.pk, "amount": chosen.amount_granted or chosen.amount_asked}
+    form = AdvanceForm(request.POST or None, applications=applications, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            advance = services.advance_record(
+                actor=user,
+                lease_id=lease.pk,
+                amount=data["amount"],
+                advanced_on=data["advanced_on"],
+                fsl_application_id=data["fsl_application"].pk if data["fsl_application"] else None,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Avance enregistrée au compte du locataire."))
+            return redirect("evictions:advance_detail", advance.pk)
+    return render(request, "evictions/advance_create.html", {"form": form, "lease": lease})
+
+
+@require_http_methods(["GET", "POST"])
+def advance_detail(request, advance_id):
+    """An advance, its ledger entries, and the form that clears it."""
+    user = request.user
+    try:
+        advance = queries.advance_for_page(user, advance_id)
+    except Advance.DoesNotExist:
+        raise Http404 from None
+    form = None
+    if not advance.settled_on:
+        form = AdvanceSettleForm(
+            request.POST or None,
+            applications=queries.fsl_applications_granted(user.organisation_id, advance.household_id),
+            initial={"settled_on": timezone.localdate(), "settled_by": "fsl" if advance.fsl_application_id else ""},
+        )
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("Cette avance est déjà soldée."))
+            return redirect("evictions:advance_detail", advance.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.advance_settle(
+                    actor=user,
+                    advance_id=advance.pk,
+                    settled_by=data["settled_by"],
+                    settled_on=data["settled_on"],
+                    fsl_application_id=data["fsl_application"].pk if data["fsl_application"] else None,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Avance soldée."))
+                return redirect("evictions:advance_detail", advance.pk)
+    return render(
+        request,
+        "evictions/advance_detail.html",
+        {"advance": advance, "form": form, "age": (timezone.localdate() - advance.advanced_on).days},
+    )
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def statistics(request):
+    """The director's figures over a period (by default, the current year)."""
+    user = request.user
+    if not user.has_perm("evictions.view_statistics"):
+        raise Http404
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
+    stats = None
+    if form.is_valid():
+        stats = queries.case_statistics(user, form.cleaned_data["start"], form.cleaned_data["end"])
+    return render(request, "evictions/statistics.html", {"form": form, "stats": stats})

@@ -169,3 +169,80 @@ def test_the_deadlines_of_a_case():
         ("Expulsion", date(2026, 4, 1)),
     ]
     assert all(d.advice for d in deadlines)
+
+
+# --- working days and the diagnosis's interview offer (R28) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "easter"),
+    [(2008, date(2008, 3, 23)), (2011, date(2011, 4, 24)), (2019, date(2019, 4, 21)), (2024, date(2024, 3, 31)),
+     (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28)), (2038, date(2038, 4, 25))],
+)  # fmt: skip
+def test_easter_sunday(year, easter):
+    assert rules.easter_sunday(year) == easter
+
+
+def test_the_eleven_french_public_holidays_of_2026():
+    assert sorted(rules.french_public_holidays(2026)) == [
+        date(2026, 1, 1),
+        date(2026, 4, 6),  # Easter Monday
+        date(2026, 5, 1),
+        date(2026, 5, 8),
+        date(2026, 5, 14),  # Ascension
+        date(2026, 5, 25),  # Whit Monday
+        date(2026, 7, 14),
+        date(2026, 8, 15),
+        date(2026, 11, 1),
+        date(2026, 11, 11),
+        date(2026, 12, 25),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("referred", "deadline"),
+    [
+        (date(2026, 3, 2), date(2026, 3, 23)),  # three plain weeks
+        (date(2026, 4, 23), date(2026, 5, 19)),  # 1 May, 8 May and Ascension skipped
+        (date(2026, 12, 11), date(2027, 1, 5)),  # Christmas and New Year's Day skipped
+        (date(2026, 3, 28), date(2026, 4, 20)),  # referred on a Saturday; Easter Monday skipped
+    ],
+)
+def test_dsf_interview_deadline_counts_working_days_without_public_holidays(referred, deadline):
+    assert rules.dsf_interview_deadline(referred) == deadline
+
+
+def test_a_new_interview_may_be_offered_fifteen_working_days_before_the_hearing():
+    assert rules.dsf_new_interview_from(date(2026, 5, 19)) == date(2026, 4, 23)
+
+
+@given(DAYS, st.integers(min_value=1, max_value=40))
+@settings(max_examples=200)
+def test_add_working_days_lands_on_a_working_day_after_exactly_n_of_them(start, days):
+    end = rules.add_working_days(start, days)
+    assert rules.is_working_day(end) and end > start
+    between = [start + timedelta(days=n) for n in range(1, (end - start).days + 1)]
+    assert sum(rules.is_working_day(day) for day in between) == days
+    assert rules.add_working_days(start, 0) == start
+
+
+def test_add_working_days_refuses_a_non_integer():
+    with pytest.raises(ValueError, match="jours ouvrés"):
+        rules.add_working_days(date(2026, 1, 5), 1.5)
+
+
+def test_average_step_delays_per_step_within_the_period():
+    steps = [
+        ("a", rules.UNPAID, date(2026, 1, 5)),
+        ("a", rules.CAF_TOLD, date(2026, 2, 4)),  # 30 days
+        ("a", rules.PAYMENT_ORDER, date(2026, 2, 14)),  # 10 days
+        ("b", rules.UNPAID, date(2026, 1, 20)),  # a new case: no delay
+        ("b", rules.CAF_TOLD, date(2026, 2, 9)),  # 20 days
+        ("c", rules.UNPAID, date(2025, 10, 1)),
+        ("c", rules.CAF_TOLD, date(2025, 12, 1)),  # before the period: not counted
+    ]
+    assert rules.average_step_delays(steps, date(2026, 1, 1), date(2026, 12, 31)) == {
+        rules.CAF_TOLD: (Decimal("25.0"), 2),
+        rules.PAYMENT_ORDER: (Decimal("10.0"), 1),
+    }
+    assert rules.average_step_delays([], date(2026, 1, 1), date(2026, 12, 31)) == {}

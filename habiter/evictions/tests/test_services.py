@@ -75,7 +75,7 @@ def test_the_deadlines_show_on_the_case_and_on_the_to_do_list(client, world):
     assert "Fin du délai du commandement de payer : 03/04/2026" in page  # 20/02 + 42 days
     home = client.get(reverse("core:home")).content.decode()
     assert "03/04/2026" in home
-    assert "Signaler l&#x27;impayé à la CAF au plus tard" in home and "05/03/2026" in home  # 2 × 450 reached
+    assert "impayé à la CAF au plus tard" in home and "05/03/2026" in home  # 2 × 450 reached, early warning
 
 
 def test_a_case_is_closed_once_with_its_outcome(world):

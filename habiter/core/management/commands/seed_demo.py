@@ -27,6 +27,7 @@ DEMO_USERS = [
     ("accueil", "Inès", "Moreau", Role.RECEPTIONIST, None),
     ("benevole", "Jacqueline", "Faure", Role.VOLUNTEER, None),
     ("hote", "Thomas", "Garcia", Role.HOST, None),
+    ("avocate", "Léa", "Bernard", Role.LAWYER, None),
 ]
 OTHER_USERS = [("autre.asso", "Élise", "Perrin", Role.SOCIAL_WORKER, 0)]
 

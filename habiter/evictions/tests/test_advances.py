@@ -1,0 +1,183 @@
+"""The association's advances while the FSL decides: a ledger entry to the tenant's account, cleared by the FSL's
+payment or the household's repayment; the ledger stays balanced; refused without an open rent account."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from habiter.core.models import AuditEvent, Role
+from habiter.core.tests.factories import UserFactory
+from habiter.leases.tests.factories import make_dwelling, make_lease
+from habiter.ledger import queries as ledger_queries
+from habiter.ledger import services as ledger_services
+from habiter.ledger.models import Account, Line
+from habiter.ledger.tests.factories import make_signed_lease
+from habiter.people.tests.factories import make_household
+
+from .. import queries, services
+from ..models import Advance, FslApplication, FslFund
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 4, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def lease(world):
+    manager = world.users["rental_manager"]
+    lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))  # 500 + 50 a month
+    for month in (1, 2, 3):
+        ledger_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
+    return lease
+
+
+@pytest.fixture
+def application(world):
+    fund = FslFund.objects.create(organisation=world.organisation, department="13", name="FSL 13")
+    return services.fsl_application_submit(
+        actor=world.users["social_worker"],
+        household_id=world.own_household.pk,
+        fund_id=fund.pk,
+        purpose="maintenance_arrears",
+        aid_form="grant",
+        amount_asked=D("1100.00"),
+        submitted_on=date(2026, 3, 20),
+    )
+
+
+def _balance(account):
+    return sum(Line.objects.filter(account=account).values_list("amount", flat=True), D("0"))
+
+
+def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, application):
+    director = world.users["director"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("1100.00"), advanced_on=date(2026, 4, 1),
+        fsl_application_id=application.pk,
+    )  # fmt: skip
+    tenant = ledger_services.tenant_account(lease)
+    receivable = services.advances_account(world.organisation.pk)
+    assert ledger_queries.lease_balance(lease, date(2026, 4, 20)).balance == D("550.00")  # 1 650 − 1 100
+    assert _balance(receivable) == D("1100.00")
+    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    services.fsl_application_decide(
+        actor=world.users["social_worker"], application_id=application.pk, decision="granted",
+        decided_on=date(2026, 4, 10), amount_granted=D("1100.00"),
+    )  # fmt: skip
+    services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 15))
+    advance.refresh_from_db()
+    application.refresh_from_db()
+    assert advance.settled_on == date(2026, 4, 15) and advance.settled_by == "fsl"
+    assert application.paid_on == date(2026, 4, 15)  # the FSL's payment is the advance's settlement
+    assert _balance(receivable) == 0
+    assert _balance(tenant) == D("550.00")  # the tenant's balance is not touched twice
+    bank = Account.objects.get(organisation=world.organisation, code="512000")
+    assert _balance(bank) == D("1100.00")
+    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).exists()
+    with pytest.raises(ValidationError, match="déjà soldée"):
+        services.advance_settle(
+            actor=director, advance_id=advance.pk, settled_by="household", settled_on=date(2026, 4, 16)
+        )
+
+
+def test_an_advance_repaid_by_the_household(world, lease):
+    director = world.users["director"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("300.00"), advanced_on=date(2026, 4, 1)
+    )
+    services.advance_settle(actor=director, advance_id=advance.pk, settled_by="household", settled_on=date(2026, 4, 18))
+    assert _balance(services.advances_account(world.organisation.pk)) == 0
+    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_an_fsl_that_granted_less_than_the_advance_does_not_clear_it(world, lease, application):
+    director = world.users["director"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("1100.00"), advanced_on=date(2026, 4, 1),
+        fsl_application_id=application.pk,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="accordée"):  # not decided yet
+        services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 15))
+    FslApplication.objects.filter(pk=application.pk).update(
+        decision="granted", decided_on=date(2026, 4, 10), amount_granted=D("800.00")
+    )
+    with pytest.raises(ValidationError, match="moins que l'avance"):
+        services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 15))
+    assert Advance.objects.get(pk=advance.pk).settled_on is None
+
+
+def test_an_advance_to_a_household_with_no_open_rent_account_is_refused(world):
+    manager = world.users["rental_manager"]
+    household = make_household(world.users["social_worker"], name="Sans bail")
+    draft = make_lease(manager, household, make_dwelling(world.organisation), start=date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="pas de compte de loyer ouvert"):
+        services.advance_record(
+            actor=world.users["director"], lease_id=draft.pk, amount=D("100.00"), advanced_on=date(2026, 4, 1)
+        )
+    assert not Advance.objects.exists() and ledger_queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_who_records_advances(world, lease):
+    for role in ("social_worker", "team_lead", "receptionist", "lawyer"):
+        with pytest.raises(PermissionDenied):
+            services.advance_record(
+                actor=world.users[role], lease_id=lease.pk, amount=D("100.00"), advanced_on=date(2026, 4, 1)
+            )
+    outside_director = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+    with pytest.raises(Advance.DoesNotExist):
+        services.advance_record(
+            actor=outside_director, lease_id=lease.pk, amount=D("100.00"), advanced_on=date(2026, 4, 1)
+        )
+    with pytest.raises(ValidationError):
+        services.advance_record(
+            actor=world.users["accountant"], lease_id=lease.pk, amount=D("0.001"), advanced_on=date(2026, 4, 1)
+        )
+
+
+def test_the_outstanding_list_shows_ages_and_costs_the_same(client, world, lease, django_assert_max_num_queries):
+    director = world.users["director"]
+    services.advance_record(actor=director, lease_id=lease.pk, amount=D("200.00"), advanced_on=date(2026, 3, 1))
+    client.force_login(world.users["accountant"])
+    url = reverse("evictions:advances")
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(3):
+        other = make_signed_lease(
+            world.users["rental_manager"], make_household(world.users["social_worker"], name=f"M{n}")
+        )
+        services.advance_record(actor=director, lease_id=other.pk, amount=D("50.00"), advanced_on=date(2026, 4, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "50 jours" in page and "350,00" in page  # 1 March → 20 April; the total outstanding
+    assert [a.age for a in queries.outstanding_advances(director, date(2026, 4, 20))] == [50, 19, 19, 19]
+
+
+def test_the_advance_pages(client, world, lease, application):
+    client.force_login(world.users["director"])
+    url = reverse("evictions:advance_create", args=[lease.pk])
+    page = client.get(url + f"?application={application.pk}").content.decode()
+    assert "Avancer le loyer" in page
+    response = client.post(url, {"amount": "1100,00", "advanced_on": "2026-04-01", "fsl_application": application.pk})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    advance = Advance.objects.get()
+    assert response.url == reverse("evictions:advance_detail", args=[advance.pk])
+    bad = client.post(url, {"amount": "-3", "advanced_on": "2026-04-01"})
+    assert bad.status_code == 200 and Advance.objects.count() == 1
+    FslApplication.objects.filter(pk=application.pk).update(
+        decision="granted", decided_on=date(2026, 4, 10), amount_granted=D("1100.00")
+    )
+    detail = reverse("evictions:advance_detail", args=[advance.pk])
+    response = client.post(detail, {"settled_by": "fsl", "settled_on": "2026-04-15"})
+    assert response.status_code == 302
+    assert Advance.objects.get().settled_by == "fsl"
+    assert "Soldée le 15/04/2026" in client.get(detail).content.decode()
