@@ -439,21 +439,16 @@ def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> Legal
 # --- the association's advances while the FSL decides ------------------------------------------------------------
 
 # The receivable the advances are booked to (French chart of accounts, 467 "autres comptes débiteurs").
-ADVANCES_ACCOUNT = ("467100", "Avances de loyer en attente du FSL")
 OPEN_LEASE_STATUSES = ("signed", "slid")
 
 
 def advances_account(organisation_id):
-    """The organisation's receivable of rent advanced while the FSL decides, created on first use."""
-    from habiter.ledger.models import Account, AccountKind
+    """The organisation's receivable of rent advanced while the FSL decides (the ledger's account of payments
+    from the association), created on first use."""
+    from habiter.ledger.models import AccountKind
+    from habiter.ledger.services import organisation_account
 
-    code, name = ADVANCES_ACCOUNT
-    account, _created = Account.objects.get_or_create(
-        organisation_id=organisation_id,
-        code=code,
-        defaults={"name": name, "kind": AccountKind.ASSOCIATION_ADVANCE},
-    )
-    return account
+    return organisation_account(organisation_id, AccountKind.ASSOCIATION_ADVANCE)
 
 
 def _money(value, field: str) -> Decimal:
@@ -465,9 +460,9 @@ def _money(value, field: str) -> Decimal:
 
 
 def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_application_id=None) -> Advance:
-    """Advance rent to a tenant's account while the FSL decides: a ledger entry through `transaction_post` (debit
-    the advances receivable, credit the tenant, whose balance drops like after a payment). Refused without an
-    open rent account (a signed or slid lease)."""
+    """Advance rent to a tenant's account while the FSL decides: recorded by the ledger as a payment from the
+    association (debit the advances receivable, credit the tenant), so it settles the oldest unpaid rent like any
+    payment. Refused without an open rent account (a signed or slid lease)."""
     from habiter.ledger import queries as ledger_queries
     from habiter.ledger import services as ledger_services
 
@@ -489,7 +484,6 @@ def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_a
             ).first()
             if application is None or application.decision == FslDecision.REFUSED or application.paid_on:
                 raise ValidationError({"fsl_application": _("Choisissez une demande au FSL de ce ménage en cours.")})
-        tenant = ledger_services.tenant_account(lease, lock=True)
         advance = Advance(
             organisation_id=actor.organisation_id,
             lease=lease,
@@ -499,13 +493,15 @@ def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_a
             advanced_on=advanced_on,
             created_by=actor,
         )
-        advance.transaction = ledger_services.transaction_post(
+        payment = ledger_services.payment_record(
             actor=actor,
-            booked_on=advanced_on,
-            label=_("Avance de loyer de l'association en attente du FSL — %(name)s") % {"name": lease.household.name},
-            lines=[(advances_account(actor.organisation_id).pk, amount), (tenant.pk, -amount)],
-            source=("fsl_advance", str(advance.pk)),
+            lease_id=lease.pk,
+            amount=amount,
+            received_on=advanced_on,
+            source="association",
+            reference=f"AVANCE-{str(advance.pk)[:8].upper()}",
         )
+        advance.transaction_id = payment.transaction_id
         advance.full_clean()
         advance.save()
         audit_record(

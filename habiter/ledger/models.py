@@ -77,7 +77,8 @@ ORGANISATION_ACCOUNTS = {
     AccountKind.CAF: ("441100", _("CAF — aides au logement en tiers payant")),
     AccountKind.FSL: ("441200", _("FSL — aides à recevoir")),
     AccountKind.VISALE: ("441300", _("VISALE — garanties à recevoir")),
-    AccountKind.ASSOCIATION_ADVANCE: ("658000", _("Avances de loyer de l'association")),
+    # rent the association advances (while the FSL decides): a receivable, cleared by the FSL or the household
+    AccountKind.ASSOCIATION_ADVANCE: ("467100", _("Avances de loyer de l'association à recouvrer")),
     AccountKind.RENT_INCOME: ("706100", _("Loyers appelés")),
     AccountKind.CHARGES_INCOME: ("708300", _("Provisions pour charges appelées")),
     AccountKind.FEES: ("706200", _("Honoraires de gestion")),

@@ -68,6 +68,10 @@ def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, applica
     receivable = services.advances_account(world.organisation.pk)
     assert ledger_queries.lease_balance(lease, date(2026, 4, 20)).balance == D("550.00")  # 1 650 − 1 100
     assert _balance(receivable) == D("1100.00")
+    # the advance pays the oldest rent like any payment: only the last month stays unpaid in the arrears
+    assert [row.total for row in ledger_queries.arrears(director, date(2026, 4, 20)) if row.lease.pk == lease.pk] == [
+        D("550.00")
+    ]
     assert ledger_queries.ledger_sum(world.organisation.pk) == 0
     services.fsl_application_decide(
         actor=world.users["social_worker"], application_id=application.pk, decision="granted",
