@@ -1,5 +1,7 @@
 """What `evictions` adds to the household page and timeline, the home page and the audit log."""
 
+from datetime import datetime, time
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +36,20 @@ def case_events(household, user):
                 title=_("Prévention des expulsions : %(step)s") % {"step": step.get_step_display()},
                 body=step.detail,
             )
+        if case.closed_on is None:
+            yield from _deadline_events(case)
+
+
+def _deadline_events(case):
+    """An open case's deadlines, on the day each falls (at noon, local time): the ones to come head the timeline."""
+    for deadline in queries.deadlines_of(case):
+        noon = timezone.make_aware(datetime.combine(deadline.on, time(12)))
+        yield registry.TimelineEvent(
+            when=noon,
+            kind="eviction",
+            title=_("Échéance : %(label)s") % {"label": deadline.label},
+            body=deadline.advice,
+        )
 
 
 def deadlines_panel(user):

@@ -76,6 +76,11 @@ def test_the_deadlines_show_on_the_case_and_on_the_to_do_list(client, world):
     home = client.get(reverse("core:home")).content.decode()
     assert "03/04/2026" in home
     assert "impayé à la CAF au plus tard" in home and "05/03/2026" in home  # 2 × 450 reached, early warning
+    timeline = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
+    assert "Échéance : Fin du délai du commandement de payer" in timeline
+    services.case_close(actor=worker, case_id=case.pk, outcome="debt_settled", closed_on=date(2026, 3, 1))
+    timeline = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
+    assert "Échéance :" not in timeline  # a closed case opens no deadline any more
 
 
 def test_a_case_is_closed_once_with_its_outcome(world):
