@@ -253,11 +253,8 @@ def post_data(route_name, scenario, actor, scope):
         }
     if route_name == "evictions:advance_create":
         return {"amount": "10,00", "advanced_on": "2026-01-12"}
-    if route_name == "evictions:advance_detail":
-        Advance.objects.filter(pk=advance_of(scenario.world, scope).pk).update(
-            settled_on=None, settled_by="", settlement_transaction=None
-        )
-        return {"settled_by": "household", "settled_on": "2026-01-20"}
+    if route_name == "evictions:advance_detail":  # each allowed write repays one euro of the 200 advanced
+        return {"settled_by": "household", "settled_on": "2026-01-20", "amount": "1,00"}
     if route_name == "evictions:legal_visit":
         return {"advice": f"Conseil de {actor}", "follow_up": "Demande de délais au juge"}
     if route_name == "evictions:legal_desk":
@@ -307,7 +304,7 @@ def state(route_name, scenario, actor, scope):
         return Advance.objects.filter(lease=lease_of(scenario.world, scope)).count()
     if route_name == "evictions:advance_detail":
         advance = advance_of(scenario.world, scope)
-        return AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).count()
+        return AuditEvent.objects.filter(action="fsl_advance.repay", object_id=str(advance.pk)).count()
     if route_name == "evictions:legal_session":
         return LegalDeskVisit.objects.filter(session=session_of(scenario.world, scope)).count()
     if route_name == "evictions:legal_visit":

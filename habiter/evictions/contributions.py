@@ -118,6 +118,7 @@ def register():
             "legal_desk.visit": gettext_lazy("Ménage reçu à la permanence juridique"),
             "legal_desk.advice": gettext_lazy("Conseil de la permanence juridique"),
             "fsl_advance.record": gettext_lazy("Avance de loyer de l'association"),
+            "fsl_advance.repay": gettext_lazy("Remboursement d'une avance de l'association"),
             "fsl_advance.settle": gettext_lazy("Solde d'une avance de l'association"),
             "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
             "fsl_application.submit": gettext_lazy("Demande au FSL"),

@@ -140,6 +140,15 @@ class AdvanceForm(forms.Form):
 class AdvanceSettleForm(forms.Form):
     settled_by = forms.ChoiceField(label=_("Remboursée par"), choices=AdvanceSettlement.choices)
     settled_on = forms.DateField(label=_("Le"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("Montant reçu (€)"),
+        help_text=_("Laissez vide pour le reste dû (ou, du FSL, le reste de ce qu'il a accordé s'il est moindre)."),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+    )
     fsl_application = forms.ModelChoiceField(
         label=_("Demande au FSL accordée (si le FSL rembourse)"),
         queryset=None,

@@ -358,3 +358,38 @@ class Advance(OrganisationScoped):
 
     def __str__(self):
         return f"{self._meta.verbose_name} — {self.household}, {self.amount} €"
+
+
+class AdvanceRepayment(OrganisationScoped):
+    """Money received against an advance — the FSL's payment or the household's — posted to the ledger (debit the
+    bank, credit the advances receivable). An advance is cleared when its repayments reach its amount: an FSL grant
+    below the advance leaves the rest for the household, who may repay it in several times."""
+
+    advance = models.ForeignKey(Advance, on_delete=models.PROTECT, related_name="repayments")
+    source = models.CharField(_("remboursé par"), max_length=10, choices=AdvanceSettlement.choices)
+    amount = models.DecimalField(
+        _("montant (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    received_on = models.DateField(_("reçu le"))
+    fsl_application = models.ForeignKey(
+        FslApplication, on_delete=models.PROTECT, related_name="advance_repayments", null=True, blank=True
+    )
+    transaction = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="fsl_advance_repayment"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["received_on", "created_at"]
+        verbose_name = _("remboursement d'une avance")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="advance_repayment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(source="fsl", fsl_application__isnull=False)
+                | models.Q(source="household", fsl_application__isnull=True),
+                name="advance_repayment_fsl_names_its_application",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} — {self.amount} €"

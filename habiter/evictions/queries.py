@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role
@@ -13,6 +14,7 @@ from habiter.people.queries import households_visible_to
 from . import rules as eviction_rules
 from .models import (
     Advance,
+    AdvanceRepayment,
     CaseStep,
     Diagnosis,
     FslApplication,
@@ -245,24 +247,33 @@ def advances_visible_to(user):
 
 
 def outstanding_advances(user, today):
-    """The advances not yet cleared, oldest first, each with `age` in days (one query)."""
+    """The advances not yet cleared, oldest first, each with `age` in days and `left` to repay (one query)."""
     advances = list(
         advances_visible_to(user)
         .filter(settled_on__isnull=True)
+        .annotate(repaid=Coalesce(Sum("repayments__amount"), Value(Decimal("0.00")), output_field=DecimalField()))
         .select_related("household", "lease__dwelling", "fsl_application")
         .order_by("advanced_on", "created_at")
     )
     for advance in advances:
         advance.age = (today - advance.advanced_on).days
+        advance.left = advance.amount - advance.repaid
     return advances
 
 
 def advance_for_page(user, advance_id) -> Advance:
-    return (
+    """The advance with its repayments (`repayments_list`) and what is `left` to repay."""
+    advance = (
         advances_visible_to(user)
-        .select_related("household", "lease__dwelling", "fsl_application", "transaction", "settlement_transaction")
+        .select_related("household", "lease__dwelling", "fsl_application", "transaction")
+        .prefetch_related(
+            Prefetch("repayments", queryset=AdvanceRepayment.objects.select_related("transaction", "fsl_application"))
+        )
         .get(pk=advance_id)
     )
+    advance.repayments_list = list(advance.repayments.all())
+    advance.left = advance.amount - sum((r.amount for r in advance.repayments_list), Decimal("0.00"))
+    return advance
 
 
 def fsl_applications_awaited(organisation_id, household_id):

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.ledger.templatetags.ledger_money import euros
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
 from .models import (
     Advance,
+    AdvanceRepayment,
     AdvanceSettlement,
     CaseStep,
     Diagnosis,
@@ -524,75 +526,134 @@ def _advance_for_update(actor, advance_id) -> Advance:
 
 
 def advance_settle(*, actor, advance_id, settled_by: str, settled_on: date, fsl_application_id=None) -> Advance:
-    """Clear an advance: the FSL's payment (the application it waited for, granted at least the advance, is
-    marked paid that day if it was not yet) or the household's repayment; either way the money reaches the bank
-    and the advances receivable is cleared (debit the bank, credit the receivable)."""
+    """Record what the FSL or the household pays back of an advance, up to what is left (see `advance_repay`)."""
+    return advance_repay(
+        actor=actor,
+        advance_id=advance_id,
+        source=settled_by,
+        received_on=settled_on,
+        fsl_application_id=fsl_application_id,
+    )
+
+
+def _repaid(advance) -> Decimal:
+    return sum(advance.repayments.values_list("amount", flat=True), Decimal("0.00"))
+
+
+def _granted_application_for_update(advance, application_id) -> FslApplication:
+    application = (
+        FslApplication.objects.select_for_update()
+        .filter(organisation_id=advance.organisation_id, household_id=advance.household_id, pk=application_id)
+        .first()
+        if application_id
+        else None
+    )
+    if application is None or application.decision != FslDecision.GRANTED:
+        raise ValidationError(
+            {"fsl_application": _("Choisissez la demande au FSL accordée qui rembourse cette avance.")}
+        )
+    return application
+
+
+def advance_repay(
+    *, actor, advance_id, source: str, received_on: date, amount: Decimal | None = None, fsl_application_id=None
+) -> Advance:
+    """Money received against an advance: the FSL's payment (from a granted application, never more than it granted
+    across the advances it repays; the application is marked paid that day if it was not yet) or the household's
+    repayment, in one or several times. Each repayment posts debit the bank, credit the advances receivable; the
+    advance is cleared (`settled_on`, `settled_by`: the last payer) when its repayments reach its amount. Without
+    an `amount`, what is left — or, from the FSL, what is left of its grant if that is less."""
     from habiter.ledger import services as ledger_services
     from habiter.ledger.models import AccountKind
 
     if not actor.has_perm("ledger.post"):
         raise PermissionDenied
-    if settled_on > timezone.localdate():
+    if received_on > timezone.localdate():
         raise ValidationError({"settled_on": _("Un remboursement se note une fois reçu.")})
+    if amount is not None:
+        amount = _money(amount, "amount")
     with transaction.atomic():
         advance = _advance_for_update(actor, advance_id)
         if advance.settled_on:
             raise ValidationError(_("Cette avance est déjà soldée."))
-        if settled_on < advance.advanced_on:
+        if received_on < advance.advanced_on:
             raise ValidationError({"settled_on": _("Le remboursement ne peut pas précéder l'avance.")})
-        if settled_by == AdvanceSettlement.FSL:
-            application_id = fsl_application_id or advance.fsl_application_id
-            application = (
-                FslApplication.objects.select_for_update()
-                .filter(organisation_id=advance.organisation_id, household_id=advance.household_id, pk=application_id)
-                .first()
-                if application_id
-                else None
-            )
-            if application is None or application.decision != FslDecision.GRANTED:
+        left = advance.amount - _repaid(advance)
+        application = None
+        if source == AdvanceSettlement.FSL:
+            application = _granted_application_for_update(advance, fsl_application_id or advance.fsl_application_id)
+            already = sum(application.advance_repayments.values_list("amount", flat=True), Decimal("0.00"))
+            available = application.amount_granted - already
+            if available <= 0:
                 raise ValidationError(
-                    {"fsl_application": _("Choisissez la demande au FSL accordée qui rembourse cette avance.")}
+                    {"fsl_application": _("Le montant accordé par le FSL a déjà servi à rembourser des avances.")}
                 )
-            if application.amount_granted < advance.amount:
+            amount = amount if amount is not None else min(left, available)
+            if amount > available:
                 raise ValidationError(
                     {
-                        "fsl_application": _(
-                            "Le FSL a accordé %(granted)s €, moins que l'avance : notez le remboursement par le ménage."
-                        )
-                        % {"granted": application.amount_granted}
+                        "amount": _("Le FSL n'a accordé que %(available)s € de plus : notez le reste au ménage.")
+                        % {"available": euros(available)}
                     }
                 )
             if application.paid_on is None:
-                if settled_on < application.decided_on:
+                if received_on < application.decided_on:
                     raise ValidationError({"settled_on": _("Le versement ne peut pas précéder la décision.")})
-                application.paid_on = settled_on
+                application.paid_on = received_on
                 application.save(update_fields=["paid_on", "updated_at"])
                 audit_record(
                     actor=actor, action="fsl_application.paid", obj=application, household_id=application.household_id
                 )
-            advance.fsl_application = application
-            label = _("Versement du FSL, solde de l'avance — %(name)s")
-        elif settled_by == AdvanceSettlement.HOUSEHOLD:
+            label = _("Versement du FSL sur l'avance — %(name)s")
+        elif source == AdvanceSettlement.HOUSEHOLD:
+            amount = amount if amount is not None else left
             label = _("Remboursement de l'avance par le ménage — %(name)s")
         else:
             raise ValidationError({"settled_by": _("Choisissez qui rembourse l'avance.")})
+        if amount > left:
+            raise ValidationError(
+                {"amount": _("Il ne reste que %(left)s € à rembourser sur cette avance.") % {"left": euros(left)}}
+            )
         bank = ledger_services.organisation_account(advance.organisation_id, AccountKind.BANK)
-        advance.settlement_transaction = ledger_services.transaction_post(
+        posted = ledger_services.transaction_post(
             actor=actor,
-            booked_on=settled_on,
+            booked_on=received_on,
             label=label % {"name": advance.household.name},
-            lines=[(bank.pk, advance.amount), (advances_account(advance.organisation_id).pk, -advance.amount)],
-            source=("fsl_advance_settlement", str(advance.pk)),
+            lines=[(bank.pk, amount), (advances_account(advance.organisation_id).pk, -amount)],
+            source=("fsl_advance_repayment", str(advance.pk)),
         )
-        advance.settled_on = settled_on
-        advance.settled_by = settled_by
-        advance.full_clean()
-        advance.save()
+        repayment = AdvanceRepayment(
+            organisation_id=advance.organisation_id,
+            advance=advance,
+            source=source,
+            amount=amount,
+            received_on=received_on,
+            fsl_application=application,
+            transaction=posted,
+            created_by=actor,
+        )
+        repayment.full_clean()
+        repayment.save()
         audit_record(
             actor=actor,
-            action="fsl_advance.settle",
+            action="fsl_advance.repay",
             obj=advance,
             household_id=advance.household_id,
-            detail={"settled_by": settled_by},
+            detail={"source": source, "amount": str(amount)},
         )
+        if amount == left:
+            if application is not None:
+                advance.fsl_application = application
+            advance.settlement_transaction = posted
+            advance.settled_on = received_on
+            advance.settled_by = source
+            advance.full_clean()
+            advance.save()
+            audit_record(
+                actor=actor,
+                action="fsl_advance.settle",
+                obj=advance,
+                household_id=advance.household_id,
+                detail={"settled_by": source},
+            )
     return advance

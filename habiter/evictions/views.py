@@ -388,7 +388,7 @@ def advances(request):
         raise Http404
     today = timezone.localdate()
     outstanding = queries.outstanding_advances(user, today)
-    total = sum((a.amount for a in outstanding), Decimal("0.00"))
+    total = sum((a.left for a in outstanding), Decimal("0.00"))
     return render(request, "evictions/advances.html", {"advances": outstanding, "total": total})
 
 
@@ -449,17 +449,18 @@ def advance_detail(request, advance_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.advance_settle(
+                repaid = services.advance_repay(
                     actor=user,
                     advance_id=advance.pk,
-                    settled_by=data["settled_by"],
-                    settled_on=data["settled_on"],
+                    source=data["settled_by"],
+                    received_on=data["settled_on"],
+                    amount=data["amount"],
                     fsl_application_id=data["fsl_application"].pk if data["fsl_application"] else None,
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("Avance soldée."))
+                messages.success(request, _("Avance soldée.") if repaid.settled_on else _("Remboursement enregistré."))
                 return redirect("evictions:advance_detail", advance.pk)
     return render(
         request,

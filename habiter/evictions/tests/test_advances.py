@@ -104,7 +104,7 @@ def test_an_advance_repaid_by_the_household(world, lease):
     assert ledger_queries.ledger_sum(world.organisation.pk) == 0
 
 
-def test_an_fsl_that_granted_less_than_the_advance_does_not_clear_it(world, lease, application):
+def test_an_fsl_grant_below_the_advance_leaves_the_rest_to_the_household(world, lease, application):
     director = world.users["director"]
     advance = services.advance_record(
         actor=director, lease_id=lease.pk, amount=D("1100.00"), advanced_on=date(2026, 4, 1),
@@ -115,9 +115,61 @@ def test_an_fsl_that_granted_less_than_the_advance_does_not_clear_it(world, leas
     FslApplication.objects.filter(pk=application.pk).update(
         decision="granted", decided_on=date(2026, 4, 10), amount_granted=D("800.00")
     )
-    with pytest.raises(ValidationError, match="moins que l'avance"):
-        services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 15))
-    assert Advance.objects.get(pk=advance.pk).settled_on is None
+    with pytest.raises(ValidationError, match="que 800,00 €"):
+        services.advance_repay(
+            actor=director, advance_id=advance.pk, source="fsl", amount=D("900.00"), received_on=date(2026, 4, 15)
+        )
+    services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 15))
+    advance.refresh_from_db()
+    assert advance.settled_on is None  # the FSL paid what it granted, 300 € are left
+    assert queries.advance_for_page(director, advance.pk).left == D("300.00")
+    assert [a.left for a in queries.outstanding_advances(director, date(2026, 4, 20))] == [D("300.00")]
+    with pytest.raises(ValidationError, match="déjà servi"):  # the grant is used up
+        services.advance_settle(actor=director, advance_id=advance.pk, settled_by="fsl", settled_on=date(2026, 4, 16))
+    with pytest.raises(ValidationError, match="ne reste que 300,00 €"):
+        services.advance_repay(
+            actor=director, advance_id=advance.pk, source="household", amount=D("300.01"),
+            received_on=date(2026, 4, 16),
+        )  # fmt: skip
+    services.advance_repay(
+        actor=director, advance_id=advance.pk, source="household", amount=D("100.00"), received_on=date(2026, 4, 16)
+    )
+    services.advance_repay(actor=director, advance_id=advance.pk, source="household", received_on=date(2026, 4, 18))
+    advance.refresh_from_db()
+    assert advance.settled_on == date(2026, 4, 18) and advance.settled_by == "household"
+    assert [(r.source, r.amount) for r in advance.repayments.all()] == [
+        ("fsl", D("800.00")),
+        ("household", D("100.00")),
+        ("household", D("200.00")),
+    ]
+    assert _balance(services.advances_account(world.organisation.pk)) == 0
+    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert AuditEvent.objects.filter(action="fsl_advance.repay", object_id=str(advance.pk)).count() == 3
+
+
+def test_a_refused_repayment_writes_nothing(world, lease):
+    director = world.users["director"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("300.00"), advanced_on=date(2026, 4, 1)
+    )
+    lines = Line.objects.count()
+    for bad in ({"amount": D("0")}, {"amount": D("1.001")}, {"received_on": date(2026, 3, 31)}, {"source": "x"}):
+        with pytest.raises(ValidationError):
+            services.advance_repay(
+                actor=director,
+                advance_id=advance.pk,
+                **({"source": "household", "received_on": date(2026, 4, 2)} | bad),
+            )
+    assert Line.objects.count() == lines and not advance.repayments.exists()
+    with pytest.raises(PermissionDenied):
+        services.advance_repay(
+            actor=world.users["social_worker"], advance_id=advance.pk, source="household", received_on=date(2026, 4, 2)
+        )
+    outside_director = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+    with pytest.raises(Advance.DoesNotExist):
+        services.advance_repay(
+            actor=outside_director, advance_id=advance.pk, source="household", received_on=date(2026, 4, 2)
+        )
 
 
 def test_an_advance_to_a_household_with_no_open_rent_account_is_refused(world):
@@ -181,7 +233,13 @@ def test_the_advance_pages(client, world, lease, application):
         decision="granted", decided_on=date(2026, 4, 10), amount_granted=D("1100.00")
     )
     detail = reverse("evictions:advance_detail", args=[advance.pk])
-    response = client.post(detail, {"settled_by": "fsl", "settled_on": "2026-04-15"})
+    too_much = client.post(detail, {"settled_by": "household", "settled_on": "2026-04-12", "amount": "1200,00"})
+    assert too_much.status_code == 200 and "ne reste que 1\xa0100,00 €" in too_much.content.decode()
+    response = client.post(detail, {"settled_by": "household", "settled_on": "2026-04-12", "amount": "400,00"})
+    assert response.status_code == 302
+    page = client.get(detail).content.decode()
+    assert "Remboursement enregistré." in page and "700,00 €" in page and "Remboursement par le ménage" in page
+    response = client.post(detail, {"settled_by": "fsl", "settled_on": "2026-04-15"})  # the rest, from the grant
     assert response.status_code == 302
     assert Advance.objects.get().settled_by == "fsl"
     assert "Soldée le 15/04/2026" in client.get(detail).content.decode()
