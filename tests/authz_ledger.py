@@ -23,6 +23,9 @@ from habiter.ledger.models import (
     BankDetails,
     BankLine,
     BankStatement,
+    DocumentEmail,
+    EmailConsent,
+    NoticeMailing,
     OwnerStatement,
     OwnerWork,
     Payment,
@@ -83,6 +86,12 @@ EXPECTED = {
     "ledger:payout_detail": _scoped(LEDGER),
     "ledger:payout_file": _scoped(LEDGER),
     "ledger:bank_details": row(CLOSERS, OK, NOT_FOUND),
+    "ledger:lease_mail": _scoped(LEDGER),
+    "ledger:notice_send": _post_only_scoped(),
+    "ledger:receipt_send": _post_only_scoped(),
+    "ledger:run_notices_pdf": _scoped(LEDGER),
+    "ledger:run_notices_mail": _post_only_scoped(),
+    "ledger:mailing_detail": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -92,6 +101,10 @@ POST_EXPECTED = {
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
+    "ledger:lease_mail": _scoped(LEDGER, SAVED),
+    "ledger:notice_send": _scoped(LEDGER, SAVED),
+    "ledger:receipt_send": _scoped(LEDGER, SAVED),
+    "ledger:run_notices_mail": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -115,6 +128,10 @@ CSRF_CASES = {
     "ledger:owner_work_create",
     "ledger:payouts",
     "ledger:bank_details",
+    "ledger:lease_mail",
+    "ledger:notice_send",
+    "ledger:receipt_send",
+    "ledger:run_notices_mail",
 }
 
 
@@ -159,6 +176,8 @@ def lease_of(world, scope):
 
 
 def run_of(world, scope):
+    """A finished run of January 2026 in the scope's organisation, whose month has the scope's lease called."""
+    lease_of(world, scope)
     runs = _cache(world, "runs")
     organisation = world.other_organisation if scope == "other_org" else world.organisation
     if organisation.pk not in runs:
@@ -264,6 +283,41 @@ def next_statement_month(owner) -> date:
     return date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
 
 
+def consent_of(world, scope):
+    """The scope's tenant agreed to e-mail (made once)."""
+    consents = _cache(world, "consents")
+    if scope not in consents:
+        lease = lease_of(world, scope)
+        consents[scope] = EmailConsent.objects.create(
+            organisation_id=lease.organisation_id,
+            lease=lease,
+            given=True,
+            on=date(2026, 1, 2),
+            email="locataire@example.org",
+            recorded_by=_manager_of(world, scope),
+        )
+    return consents[scope]
+
+
+def mailing_of(world, scope):
+    """A finished mailing of the scope's organisation's January run (made once per organisation)."""
+    run = run_of(world, scope)
+    mailings = _cache(world, "mailings")
+    if run.pk not in mailings:
+        mailings[run.pk] = NoticeMailing.objects.create(
+            organisation_id=run.organisation_id, run=run, status=RunStatus.DONE, started_by=run.started_by
+        )
+    return mailings[run.pk]
+
+
+def fresh_month_mailing(world, scope):
+    """The month's notices of the scope's consenting tenant are to send again, nothing is being sent."""
+    consent_of(world, scope)
+    run = run_of(world, scope)
+    DocumentEmail.objects.filter(organisation_id=run.organisation_id, kind="notice").delete()
+    NoticeMailing.objects.filter(run=run).update(status=RunStatus.DONE)
+
+
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -278,6 +332,7 @@ def fillers(scenario, actor, scope):
         "owner_id": lambda: owner_of(world, scope).pk,
         "statement_id": lambda: owner_of(world, scope).authz_statement.pk,
         "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
+        "mailing_id": lambda: mailing_of(world, scope).pk,
     }
 
 
@@ -296,6 +351,14 @@ def post_data(route_name, scenario, actor, scope):
         return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
     if route_name == "ledger:owner_work_create":
         return {"invoice_date": "2026-01-15", "supplier": "Plomberie Martin", "label": "Fuite", "amount": "80.00"}
+    if route_name == "ledger:lease_mail":
+        return {"given": "1", "on": "2026-01-03", "email": f"{actor}@example.org"}
+    if route_name in ("ledger:notice_send", "ledger:receipt_send"):
+        consent_of(scenario.world, scope)
+        return {}
+    if route_name == "ledger:run_notices_mail":
+        fresh_month_mailing(scenario.world, scope)
+        return {}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -314,6 +377,12 @@ def state(route_name, scenario, actor, scope):
         return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
     if route_name == "ledger:owner_work_create":
         return OwnerWork.objects.filter(owner=owner_of(scenario.world, scope)).count()
+    if route_name == "ledger:lease_mail":
+        return EmailConsent.objects.filter(lease=lease).count()
+    if route_name in ("ledger:notice_send", "ledger:receipt_send"):
+        return DocumentEmail.objects.filter(lease=lease).count()
+    if route_name == "ledger:run_notices_mail":
+        return NoticeMailing.objects.filter(run=run_of(scenario.world, scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -400,6 +469,22 @@ def csrf_case(name, world) -> CsrfCase:
         data = {"holder_name": "Association CSRF", "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP"}
         saved = lambda: BankDetails.objects.filter(holder_name="Association CSRF").exists()  # noqa: E731
         return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:lease_mail":
+        url = reverse(name, args=[lease.pk])
+        data = {"given": "1", "on": "2026-01-03", "email": "csrf@example.org"}
+        return CsrfCase(client, url, url, data, EmailConsent.objects.filter(email="csrf@example.org").exists)
+    if name in ("ledger:notice_send", "ledger:receipt_send"):
+        consent_of(world, "own_team")
+        target = lease.authz_call.pk if name == "ledger:notice_send" else lease.authz_receipt.pk
+        url = reverse(name, args=[target])
+        sent = DocumentEmail.objects.filter(lease=lease).exists
+        return CsrfCase(client, reverse("ledger:lease_mail", args=[lease.pk]), url, {}, sent)
+    if name == "ledger:run_notices_mail":
+        run = run_of(world, "own_team")
+        fresh_month_mailing(world, "own_team")
+        url = reverse(name, args=[run.pk])
+        saved = NoticeMailing.objects.filter(run=run, status=RunStatus.QUEUED).exists
+        return CsrfCase(client, reverse("ledger:run_detail", args=[run.pk]), url, {}, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -428,4 +513,5 @@ def post_probe_values(world):
         "owner_id": uuid.uuid4(),
         "statement_id": uuid.uuid4(),
         "batch_id": uuid.uuid4(),
+        "mailing_id": uuid.uuid4(),
     }

@@ -13,6 +13,21 @@ def pdf_render(template_name: str, context: dict) -> bytes:
     return HTML(string=html, base_url=base_url, url_fetcher=_no_fetch).write_pdf()
 
 
+def pdf_render_many(template_name: str, contexts) -> bytes:
+    """One PDF of several documents from the same template, each starting on a new page (to print in one go)."""
+    from weasyprint import HTML
+
+    base_url = str(settings.BASE_DIR)
+    documents = [
+        HTML(string=render_to_string(template_name, context), base_url=base_url, url_fetcher=_no_fetch).render()
+        for context in contexts
+    ]
+    if not documents:
+        raise ValueError("no document to render")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
 def _no_fetch(url, *args, **kwargs):
     """No remote or local file is fetched: the templates carry their styles inline in <style>."""
     raise ValueError(f"external resource refused: {url}")

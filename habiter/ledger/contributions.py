@@ -72,5 +72,8 @@ def register():
             "ledger.bank_line_match": gettext_lazy("Rapprochement d'une opération bancaire"),
             "ledger.bank_line_ignore": gettext_lazy("Opération bancaire mise de côté"),
             "ledger.bank_line_unignore": gettext_lazy("Opération bancaire remise à rapprocher"),
+            "ledger.email_consent": gettext_lazy("Accord ou retrait pour les documents par courriel"),
+            "ledger.document_email": gettext_lazy("Document de loyer envoyé par courriel"),
+            "ledger.notice_mailing": gettext_lazy("Envoi des avis d'échéance du mois par courriel"),
         }
     )

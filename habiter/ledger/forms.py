@@ -183,3 +183,14 @@ class BankDetailsForm(forms.Form):
     holder_name = forms.CharField(label=_("Titulaire du compte"), max_length=70)
     iban = forms.CharField(label=_("IBAN"), max_length=42)
     bic = forms.CharField(label=_("BIC"), max_length=15)
+
+
+class EmailConsentForm(forms.Form):
+    given = forms.TypedChoiceField(
+        label=_("Le locataire"),
+        choices=[("1", _("accepte de recevoir ses documents par courriel")), ("0", _("retire son accord"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    email = forms.EmailField(label=_("À l'adresse"), required=False, max_length=254)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_mail
 
 app_name = "ledger"
 
@@ -35,4 +35,10 @@ urlpatterns = [
     path("reversements/<uuid:batch_id>/", views.payout_detail, name="payout_detail"),
     path("reversements/<uuid:batch_id>/virements.xml", views.payout_file, name="payout_file"),
     path("coordonnees-bancaires/", views.bank_details, name="bank_details"),
+    path("baux/<uuid:lease_id>/courriel/", views_mail.lease_mail, name="lease_mail"),
+    path("appels/<uuid:rent_call_id>/envoyer/", views_mail.notice_send, name="notice_send"),
+    path("documents/<uuid:receipt_id>/envoyer/", views_mail.receipt_send, name="receipt_send"),
+    path("fin-de-mois/<uuid:run_id>/avis.pdf", views_mail.run_notices_pdf, name="run_notices_pdf"),
+    path("fin-de-mois/<uuid:run_id>/envoi/", views_mail.run_notices_mail, name="run_notices_mail"),
+    path("envois/<uuid:mailing_id>/", views_mail.mailing_detail, name="mailing_detail"),
 ]

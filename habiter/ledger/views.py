@@ -18,7 +18,7 @@ from habiter.housing.models import Owner
 from habiter.housing.rules import format_iban
 from habiter.leases.models import Lease
 
-from . import queries, rules, services
+from . import queries, rules, services, views_mail
 from .bankfiles import BankFileError
 from .forms import (
     ArrearsForm,
@@ -261,8 +261,13 @@ def run_detail(request, run_id):
         run = queries.runs_of(user).get(pk=run_id)
     except RentCallRun.DoesNotExist:
         raise Http404 from None
-    template = "ledger/run_progress.html" if request.htmx else "ledger/run_detail.html"
-    return render(request, template, {"run": run})
+    if request.htmx:
+        return render(request, "ledger/run_progress.html", {"run": run})
+    return render(
+        request,
+        "ledger/run_detail.html",
+        {"run": run, "can_post": user.has_perm("ledger.post"), **views_mail.run_documents_context(run)},
+    )
 
 
 @require_POST

@@ -1,0 +1,318 @@
+"""Rent documents by e-mail: only to a tenant who gave their express agreement, stored with its date (R5).
+
+The consent is a row per agreement or withdrawal (`EmailConsent`, the latest is in force). A quittance, a reçu or
+an avis d'échéance is sent one at a time from the tenant's account, or the month's notices all at once after the
+month-end rent calls, as a background task whose progress the page follows; the notices of the tenants who did
+not agree are printed (`notices_pdf`). Each sending is recorded (`DocumentEmail`) and audited; a sending that the
+mail server refuses records nothing.
+"""
+
+import smtplib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from habiter.core.audit import audit_record
+
+from . import queries
+from .models import (
+    DocumentEmail,
+    EmailConsent,
+    MailedDocumentKind,
+    NoticeMailing,
+    ReceiptKind,
+    RentCall,
+    RentCallRun,
+    RunStatus,
+)
+
+NO_CONSENT = gettext_lazy(
+    "Le locataire n'a pas donné son accord exprès pour recevoir ses documents par courriel : imprimez le document."
+)
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+def consent_in_force(lease) -> EmailConsent | None:
+    """The lease's latest consent row if it is an agreement, else None."""
+    latest = EmailConsent.objects.filter(lease=lease).order_by("-on", "-created_at").first()
+    return latest if latest is not None and latest.given else None
+
+
+def consenting_leases(organisation_id):
+    """The organisation's leases whose latest consent row is an agreement, annotated with `consent_email`."""
+    from habiter.leases.models import Lease
+
+    latest = EmailConsent.objects.filter(lease=OuterRef("pk")).order_by("-on", "-created_at")
+    return (
+        Lease.objects.filter(organisation_id=organisation_id)
+        .annotate(
+            consent_given=Subquery(latest.values("given")[:1]), consent_email=Subquery(latest.values("email")[:1])
+        )
+        .filter(consent_given=True)
+    )
+
+
+def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str = "") -> EmailConsent:
+    """Record the tenant's agreement (with the address it is for) or its withdrawal, dated; audited."""
+    _require(actor, "ledger.post")
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("Un accord se note une fois donné.")})
+    email = (email or "").strip()
+    if given:
+        if not email:
+            raise ValidationError(
+                {"email": _("Indiquez l'adresse à laquelle le locataire accepte de recevoir ses documents.")}
+            )
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Cette adresse de courriel n'est pas valide.")}) from None
+    with transaction.atomic():
+        lease = queries.ledger_leases(actor).select_for_update().filter(pk=lease_id).first()
+        if lease is None:
+            from habiter.leases.models import Lease
+
+            raise Lease.DoesNotExist
+        consent = EmailConsent(
+            organisation_id=lease.organisation_id,
+            lease=lease,
+            given=given,
+            on=on,
+            email=email if given else "",
+            recorded_by=actor,
+        )
+        consent.full_clean()
+        consent.save()
+        audit_record(
+            actor=actor,
+            action="ledger.email_consent",
+            obj=consent,
+            household_id=lease.household_id,
+            detail={"given": given},
+        )
+    return consent
+
+
+def notice_context(call) -> dict:
+    lease = call.lease
+    from .services import tenant_names
+
+    return {
+        "call": call,
+        "lease": lease,
+        "organisation": call.organisation,
+        "landlord": lease.landlord.name if lease.landlord else call.organisation.name,
+        "tenants": tenant_names(lease.household),
+        "today": timezone.localdate(),
+    }
+
+
+def notice_pdf(call) -> bytes:
+    from habiter.core.pdf import pdf_render
+
+    return pdf_render("ledger/notice_pdf.html", notice_context(call))
+
+
+def _send(*, actor, lease, consent, kind, call, receipt, subject, body_template, context, attachment):
+    """Record the sending, then send; a refusal of the mail server undoes the record."""
+    with transaction.atomic():
+        sent = DocumentEmail.objects.create(
+            organisation_id=lease.organisation_id,
+            lease=lease,
+            kind=kind,
+            rent_call=call,
+            receipt=receipt,
+            to=consent.email,
+            sent_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="ledger.document_email",
+            obj=sent,
+            household_id=lease.household_id,
+            detail={"kind": kind, "period": f"{call.period:%Y-%m}"},
+        )
+        message = EmailMessage(
+            subject=subject,
+            body=render_to_string(body_template, context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[consent.email],
+        )
+        message.attach(*attachment)
+        try:
+            message.send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as error:
+            raise ValidationError(_("Le serveur de courriel a refusé l'envoi : %(error)s") % {"error": error}) from None
+    return sent
+
+
+def receipt_send(*, actor, receipt_id) -> DocumentEmail:
+    """E-mail a quittance or a reçu, with its PDF, to a tenant who agreed (R5)."""
+    from .models import RentReceipt
+    from .services import receipt_pdf
+
+    _require(actor, "ledger.post")
+    receipt = (
+        RentReceipt.objects.filter(lease__in=queries.ledger_leases(actor))
+        .select_related("lease", "lease__household", "rent_call", "organisation")
+        .defer("pdf")
+        .filter(pk=receipt_id)
+        .first()
+    )
+    if receipt is None:
+        raise RentReceipt.DoesNotExist
+    consent = consent_in_force(receipt.lease)
+    if consent is None:
+        raise ValidationError(NO_CONSENT)
+    quittance = receipt.kind == ReceiptKind.QUITTANCE
+    subject = (_("Quittance de loyer — %(period)s") if quittance else _("Reçu de paiement partiel — %(period)s")) % {
+        "period": f"{receipt.period_start:%m/%Y}"
+    }
+    return _send(
+        actor=actor,
+        lease=receipt.lease,
+        consent=consent,
+        kind=MailedDocumentKind.QUITTANCE if quittance else MailedDocumentKind.RECU,
+        call=receipt.rent_call,
+        receipt=receipt,
+        subject=subject,
+        body_template="ledger/email_receipt.txt",
+        context={"receipt": receipt, "organisation": receipt.organisation},
+        attachment=(f"{receipt.kind}-{receipt.number}.pdf", receipt_pdf(receipt.pk), "application/pdf"),
+    )
+
+
+def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
+    """E-mail a call's avis d'échéance, with its PDF, to a tenant who agreed (R5)."""
+    _require(actor, "ledger.post")
+    if call is None:
+        call = (
+            RentCall.objects.filter(lease__in=queries.ledger_leases(actor), cancelled_on__isnull=True)
+            .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+            .filter(pk=rent_call_id)
+            .first()
+        )
+        if call is None:
+            raise RentCall.DoesNotExist
+    consent = consent_in_force(call.lease)
+    if consent is None:
+        raise ValidationError(NO_CONSENT)
+    return _send(
+        actor=actor,
+        lease=call.lease,
+        consent=consent,
+        kind=MailedDocumentKind.NOTICE,
+        call=call,
+        receipt=None,
+        subject=_("Avis d'échéance — loyer de %(period)s") % {"period": f"{call.period:%m/%Y}"},
+        body_template="ledger/email_notice.txt",
+        context={"call": call, "organisation": call.organisation},
+        attachment=(f"avis-echeance-{call.period:%Y-%m}.pdf", notice_pdf(call), "application/pdf"),
+    )
+
+
+# --- the month's notices ------------------------------------------------------------------------------------------
+
+
+def _month_calls(organisation_id, month):
+    return RentCall.objects.filter(organisation_id=organisation_id, period=month, cancelled_on__isnull=True)
+
+
+def notices_to_mail(organisation_id, month):
+    """The month's calls of consenting tenants whose notice has not been e-mailed yet."""
+    already = DocumentEmail.objects.filter(rent_call=OuterRef("pk"), kind=MailedDocumentKind.NOTICE)
+    return (
+        _month_calls(organisation_id, month)
+        .filter(lease__in=consenting_leases(organisation_id).values("pk"))
+        .exclude(Exists(already))
+    )
+
+
+def notices_to_print(organisation_id, month):
+    """The month's calls of tenants who did not agree to e-mail: their notices are printed, in lease order."""
+    return (
+        _month_calls(organisation_id, month)
+        .exclude(lease__in=consenting_leases(organisation_id).values("pk"))
+        .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+        .prefetch_related("lease__household__members")
+        .order_by("lease__dwelling__reference", "lease_id")
+    )
+
+
+def notices_pdf(calls) -> bytes:
+    """Several notices in one PDF, each on its own page(s), to print and post."""
+    from habiter.core.pdf import pdf_render_many
+
+    return pdf_render_many("ledger/notice_pdf.html", [notice_context(call) for call in calls])
+
+
+def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
+    """Start e-mailing the run's month notices to the consenting tenants, as a background task."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        run = queries.runs_of(actor).select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise RentCallRun.DoesNotExist
+        if run.status != RunStatus.DONE:
+            raise ValidationError(_("Les avis s'envoient une fois les appels du mois émis."))
+        if run.mailings.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
+            raise ValidationError(_("Les avis de ce mois sont déjà en cours d'envoi."))
+        total = notices_to_mail(run.organisation_id, run.month).count()
+        if not total:
+            raise ValidationError(
+                _("Aucun avis à envoyer : tous sont partis, ou aucun locataire n'a donné son accord.")
+            )
+        mailing = NoticeMailing.objects.create(
+            organisation_id=run.organisation_id, run=run, total=total, started_by=actor
+        )
+        audit_record(actor=actor, action="ledger.notice_mailing", obj=mailing, detail={"month": f"{run.month:%Y-%m}"})
+
+        def enqueue():
+            from .tasks import send_notices
+
+            send_notices.enqueue(str(mailing.pk))
+
+        transaction.on_commit(enqueue)
+    return mailing
+
+
+def notice_mailing_execute(mailing_id) -> NoticeMailing:
+    """The body of the background task: each notice is sent on its own, a refusal is noted and the rest go on."""
+    mailing = NoticeMailing.objects.select_related("run", "started_by").get(pk=mailing_id)
+    NoticeMailing.objects.filter(pk=mailing.pk).update(status=RunStatus.RUNNING)
+    calls = list(
+        notices_to_mail(mailing.organisation_id, mailing.run.month).select_related(
+            "lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation"
+        )
+    )
+    done = sent = 0
+    errors = []
+    for call in calls:
+        try:
+            notice_send(actor=mailing.started_by, rent_call_id=call.pk, call=call)
+        except (ValidationError, PermissionDenied) as error:
+            errors.append(f"{call.lease.household.name} : {' '.join(getattr(error, 'messages', []))}")
+        else:
+            sent += 1
+        done += 1
+        NoticeMailing.objects.filter(pk=mailing.pk).update(done=done, sent=sent)
+    NoticeMailing.objects.filter(pk=mailing.pk).update(
+        status=RunStatus.FAILED if errors and not sent else RunStatus.DONE,
+        error="\n".join(errors),
+        finished_at=timezone.now(),
+    )
+    mailing.refresh_from_db()
+    return mailing

@@ -1,0 +1,174 @@
+"""Pages of the rent documents by e-mail (R5): the tenant's consent, sending a document, the month's notices."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from habiter.core.forms import apply_validation_error
+from habiter.leases.models import Lease
+
+from . import mailing, queries
+from .forms import EmailConsentForm
+from .models import DocumentEmail, EmailConsent, NoticeMailing, RentCall, RentCallRun, RentReceipt
+
+# Notices printed in one PDF: a chunk stays quick to render and to print.
+NOTICES_PER_PDF = 100
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _lease(user, lease_id) -> Lease:
+    try:
+        return queries.lease_for_ledger(user, lease_id)
+    except Lease.DoesNotExist:
+        raise Http404 from None
+
+
+def _run(user, run_id) -> RentCallRun:
+    try:
+        return queries.runs_of(user).get(pk=run_id)
+    except RentCallRun.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def lease_mail(request, lease_id):
+    """The tenant's agreement to e-mail, its history, and the lease's documents to send."""
+    user = request.user
+    lease = _lease(user, lease_id)
+    consent = mailing.consent_in_force(lease)
+    form = EmailConsentForm(
+        request.POST or None,
+        initial={
+            "given": "0" if consent else "1",
+            "on": timezone.localdate(),
+            "email": consent.email if consent else lease.household.email,
+        },
+    )
+    if request.method == "POST":
+        _require(user, "ledger.post")
+        if form.is_valid():
+            try:
+                mailing.email_consent_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request, _("Accord enregistré.") if form.cleaned_data["given"] else _("Retrait enregistré.")
+                )
+                return redirect("ledger:lease_mail", lease.pk)
+    calls = list(RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period")[:12])
+    return render(
+        request,
+        "ledger/lease_mail.html",
+        {
+            "lease": lease,
+            "consent": consent,
+            "form": form,
+            "history": list(EmailConsent.objects.filter(lease=lease).select_related("recorded_by")),
+            "calls": calls,
+            "receipts": list(queries.receipts_of(lease)[:12]),
+            "sent": list(
+                DocumentEmail.objects.filter(lease=lease).select_related("rent_call", "receipt", "sent_by")[:50]
+            ),
+            "can_post": user.has_perm("ledger.post"),
+        },
+    )
+
+
+def _sent_or_error(request, send, lease_id):
+    try:
+        sent = send()
+    except (RentCall.DoesNotExist, RentReceipt.DoesNotExist, PermissionDenied):
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Document envoyé à %(to)s.") % {"to": sent.to})
+    return redirect("ledger:lease_mail", lease_id)
+
+
+@require_POST
+def notice_send(request, rent_call_id):
+    user = request.user
+    _require(user, "ledger.post")
+    try:
+        call = queries.rent_call_for(user, rent_call_id)
+    except RentCall.DoesNotExist:
+        raise Http404 from None
+    return _sent_or_error(request, lambda: mailing.notice_send(actor=user, rent_call_id=call.pk), call.lease_id)
+
+
+@require_POST
+def receipt_send(request, receipt_id):
+    user = request.user
+    _require(user, "ledger.post")
+    try:
+        receipt = queries.receipt_for(user, receipt_id)
+    except RentReceipt.DoesNotExist:
+        raise Http404 from None
+    return _sent_or_error(request, lambda: mailing.receipt_send(actor=user, receipt_id=receipt.pk), receipt.lease_id)
+
+
+@require_GET
+def run_notices_pdf(request, run_id):
+    """The month's notices of the tenants who did not agree to e-mail, to print: part `partie` of the chunks."""
+    user = request.user
+    run = _run(user, run_id)
+    calls = mailing.notices_to_print(run.organisation_id, run.month)
+    try:
+        part = max(1, int(request.GET.get("partie", "1")))
+    except ValueError:
+        raise Http404 from None
+    chunk = list(calls[(part - 1) * NOTICES_PER_PDF : part * NOTICES_PER_PDF])
+    if not chunk:
+        raise Http404
+    response = HttpResponse(mailing.notices_pdf(chunk), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="avis-echeance-{run.month:%Y-%m}-{part}.pdf"'
+    return response
+
+
+@require_POST
+def run_notices_mail(request, run_id):
+    user = request.user
+    _require(user, "ledger.post")
+    run = _run(user, run_id)
+    try:
+        mailing.notice_mailing_start(actor=user, run_id=run.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("ledger:run_detail", run.pk)
+
+
+@require_GET
+def mailing_detail(request, mailing_id):
+    """A mailing's progress fragment; htmx asks for it again every second while it runs."""
+    user = request.user
+    _require(user, "ledger.view_ledger")
+    try:
+        sending = NoticeMailing.objects.get(organisation_id=user.organisation_id, pk=mailing_id)
+    except NoticeMailing.DoesNotExist:
+        raise Http404 from None
+    return render(request, "ledger/mailing_progress.html", {"mailing": sending})
+
+
+def run_documents_context(run) -> dict:
+    """What the run page shows of the month's notices: how many to print (in chunks), to e-mail, and the latest
+    mailing."""
+    if run.status != "done":
+        return {}
+    to_print = mailing.notices_to_print(run.organisation_id, run.month).count()
+    return {
+        "print_parts": range(1, (to_print + NOTICES_PER_PDF - 1) // NOTICES_PER_PDF + 1),
+        "to_print": to_print,
+        "to_mail": mailing.notices_to_mail(run.organisation_id, run.month).count(),
+        "mailing": run.mailings.order_by("-created_at").first(),
+        "per_pdf": NOTICES_PER_PDF,
+    }
