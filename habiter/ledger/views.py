@@ -104,7 +104,7 @@ def lease_account(request, lease_id):
     calls = list(queries.rent_calls_of(lease))
     for call in calls:
         call.paid = rules.cents(call.paid)
-        call.status = rules.period_status(call.total, call.paid)
+        call.status = rules.period_status(call.due, call.paid)
         call.quittance = next((r for r in call.receipts.all() if r.kind == "quittance"), None)
     return render(
         request,
