@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BankCsvMapping, BankFileFormat, PaymentSource
+from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, PaymentSource
 from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
@@ -183,3 +183,42 @@ class BankDetailsForm(forms.Form):
     holder_name = forms.CharField(label=_("Titulaire du compte"), max_length=70)
     iban = forms.CharField(label=_("IBAN"), max_length=42)
     bic = forms.CharField(label=_("BIC"), max_length=15)
+
+
+class RepaymentPlanForm(forms.Form):
+    debt = forms.DecimalField(
+        label=_("Dette couverte (€)"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Par défaut, tout l'impayé du bail ; jamais plus."),
+    )
+    start_month = MonthField(label=_("Mois de la première échéance"))
+    count = forms.IntegerField(label=_("Nombre d'échéances mensuelles"), required=False, min_value=1, max_value=999)
+    monthly = forms.DecimalField(
+        label=_("ou montant de chaque échéance (€)"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        required=False,
+        help_text=_("Remplissez l'un ou l'autre : la dernière échéance reçoit le reste."),
+    )
+    note = forms.CharField(
+        label=_("Observations"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanMoveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Nouvel état"),
+        choices=[
+            ("completed", _("Soldé (dette remboursée)")),
+            ("broken", _("Rompu (échéances non tenues)")),
+            ("cancelled", _("Annulé")),
+        ],
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=300)
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(choices=ArrearsLetterKind.choices)

@@ -137,6 +137,7 @@ def rent_call_for(user, rent_call_id) -> RentCall:
     return (
         RentCall.objects.filter(lease__in=ledger_leases(user))
         .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+        .select_related("plan_instalment__plan")
         .get(pk=rent_call_id)
     )
 

@@ -1330,6 +1330,9 @@ def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date 
 # --- arrears: repayment plans (plans d'apurement) and letters ------------------------------------------------
 
 PLAN_LEASE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID)
+# The time a mise en demeure gives the household to pay or get in touch, before the association's next steps
+# (commandement de payer): a management choice, printed on the letter.
+FORMAL_NOTICE_DAYS = 15
 
 
 def _lease_for_arrears(actor, lease_id) -> Lease:
