@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
@@ -649,6 +649,7 @@ def household_arrears_history(user, household):
     leases = balance_leases(user).filter(household=household)
     plans = (
         RepaymentPlan.objects.filter(lease__in=leases)
+        .annotate(instalment_count=Count("instalments"))
         .select_related("lease__dwelling", "created_by")
         .prefetch_related(Prefetch("changes", queryset=RepaymentPlanChange.objects.select_related("changed_by")))
     )

@@ -221,3 +221,42 @@ def test_plan_and_arrears_pages_cost_the_same_whatever_the_rows(client, manager,
     assert (
         many[0] <= few[0] + 1
     )  # the page of a plan with a change in its history: one more query for the changes' authors at most
+
+
+# --- the household's timeline and the demo -------------------------------------------------------------------
+
+
+def test_the_households_worker_sees_plans_and_letters_on_its_timeline(manager, world, lease):
+    from habiter.core import registry
+
+    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=3)
+    services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="broken", reason="Aucun versement")
+    titles = [e.title for e in registry.household_timeline(world.own_household, world.users["social_worker"])]
+    assert any(t.startswith("Plan d'apurement établi : ") and t.endswith("650,00 € en 3 échéances") for t in titles)
+    assert "Plan d'apurement : rompu" in titles
+    assert any(t.startswith("Lettre de relance envoyée") for t in titles)
+    for role in ("volunteer", "receptionist", "technician"):
+        assert registry.household_timeline(world.own_household, world.users[role], kinds=["arrears"]) == []
+    # a worker of another organisation sees nothing of it
+    assert registry.household_timeline(world.own_household, world.outsider, kinds=["arrears"]) == []
+
+
+def test_the_household_page_shows_the_arrears_events_to_its_worker(client, manager, world, lease):
+    services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    page = _client(client, world.users["social_worker"]).get(
+        reverse("people:household_detail", args=[world.own_household.pk])
+    )
+    assert page.status_code == 200 and "Lettre de relance envoyée" in page.content.decode()
+
+
+def test_the_demo_plan_and_letter_are_made_once(manager, lease):
+    from habiter.ledger.demo import seed_arrears_follow_up
+
+    today = timezone.localdate()
+    seed_arrears_follow_up(manager, lease, today)
+    seed_arrears_follow_up(manager, lease, today)
+    assert RepaymentPlan.objects.filter(lease=lease).count() == 1
+    assert ArrearsLetter.objects.filter(lease=lease).count() == 1
+    plan = RepaymentPlan.objects.get()
+    assert plan.debt == D("1650.00") and sum(i.amount for i in plan.instalments.all()) == plan.debt
