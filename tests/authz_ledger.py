@@ -19,6 +19,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger import services
 from habiter.ledger.models import (
+    ArrearsLetter,
     BankCsvMapping,
     BankDetails,
     BankLine,
@@ -32,6 +33,8 @@ from habiter.ledger.models import (
     PeriodClose,
     RentCallRun,
     RentReceipt,
+    RepaymentPlan,
+    RepaymentPlanChange,
     RunStatus,
     Transaction,
 )
@@ -60,6 +63,11 @@ EXPECTED = {
     "ledger:account_detail": _scoped(LEDGER),
     "ledger:lease_account": _scoped(LEDGER),
     "ledger:payment_create": _scoped(LEDGER),
+    "ledger:repayment_plan_create": _scoped(LEDGER),
+    "ledger:repayment_plan_detail": _scoped(LEDGER),
+    "ledger:repayment_plan_move": _post_only_scoped(),
+    "ledger:arrears_letter_create": _post_only_scoped(),
+    "ledger:arrears_letter_pdf": _scoped(LEDGER),
     "ledger:rent_call_notice": _scoped(LEDGER),
     "ledger:receipt_issue": _post_only_scoped(),
     "ledger:receipt_pdf": _scoped(LEDGER),
@@ -95,6 +103,9 @@ EXPECTED = {
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
+    "ledger:repayment_plan_create": _scoped(LEDGER, SAVED),
+    "ledger:repayment_plan_move": _scoped(LEDGER, SAVED),
+    "ledger:arrears_letter_create": _scoped(LEDGER, SAVED),
     "ledger:receipt_issue": _scoped(LEDGER, SAVED),
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
     "ledger:bank_line_match": _scoped(LEDGER, SAVED),
@@ -116,6 +127,9 @@ POST_UNSCOPED = {
 }
 CSRF_CASES = {
     "ledger:payment_create",
+    "ledger:repayment_plan_create",
+    "ledger:repayment_plan_move",
+    "ledger:arrears_letter_create",
     "ledger:receipt_issue",
     "ledger:transaction_reverse",
     "ledger:month_end",
@@ -173,6 +187,40 @@ def lease_of(world, scope):
         lease.authz_receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
         leases[scope] = lease
     return leases[scope]
+
+
+def _next_month():
+    today = timezone.localdate()
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def _cancel_active_plans(world, scope):
+    lease = lease_of(world, scope)
+    for plan in RepaymentPlan.objects.filter(lease=lease, status="active"):
+        services.repayment_plan_move(
+            actor=_manager_of(world, scope), plan_id=plan.pk, status="cancelled", reason="Nouveau plan"
+        )
+
+
+def active_plan_of(world, scope):
+    """The plan in progress on the scope's lease (its January 2026 rent is partly unpaid), made when none is."""
+    lease = lease_of(world, scope)
+    plan = RepaymentPlan.objects.filter(lease=lease, status="active").first()
+    if plan is None:
+        plan = services.repayment_plan_create(
+            actor=_manager_of(world, scope), lease_id=lease.pk, start_month=_next_month(), count=3
+        )
+    return plan
+
+
+def letter_of(world, scope):
+    letters = _cache(world, "letters")
+    if scope not in letters:
+        lease = lease_of(world, scope)
+        letters[scope] = services.arrears_letter_send(
+            actor=_manager_of(world, scope), lease_id=lease.pk, kind="reminder"
+        )
+    return letters[scope]
 
 
 def run_of(world, scope):
@@ -325,6 +373,8 @@ def fillers(scenario, actor, scope):
         "account_id": lambda: services.tenant_account(lease_of(world, scope)).pk,
         "rent_call_id": lambda: lease_of(world, scope).authz_call.pk,
         "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
+        "plan_id": lambda: active_plan_of(world, scope).pk,
+        "letter_id": lambda: letter_of(world, scope).pk,
         "transaction_id": lambda: fresh_payment_transaction(world, scope),
         "run_id": lambda: run_of(world, scope).pk,
         "bank_statement_id": lambda: statement_of(world, scope).pk,
@@ -341,6 +391,13 @@ def post_data(route_name, scenario, actor, scope):
         return {"amount": "12.34", "received_on": "2026-01-15", "source": "caf", "reference": f"CAF-{actor}-{scope}"}
     if route_name == "ledger:receipt_issue":
         return {}
+    if route_name == "ledger:repayment_plan_create":  # one plan in progress per lease: the previous one is cancelled
+        _cancel_active_plans(scenario.world, scope)
+        return {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": f"Par {actor}"}
+    if route_name == "ledger:repayment_plan_move":
+        return {"status": "cancelled", "reason": f"Annulé par {actor}"}
+    if route_name == "ledger:arrears_letter_create":
+        return {"kind": "reminder"}
     if route_name == "ledger:transaction_reverse":
         return {"on": "2026-01-20"}
     if route_name == "ledger:bank_line_match":
@@ -368,6 +425,12 @@ def state(route_name, scenario, actor, scope):
         return Payment.objects.filter(lease=lease).count()
     if route_name == "ledger:receipt_issue":
         return RentReceipt.objects.filter(rent_call=lease.authz_call).count()
+    if route_name == "ledger:repayment_plan_create":
+        return RepaymentPlan.objects.filter(lease=lease).count()
+    if route_name == "ledger:repayment_plan_move":
+        return RepaymentPlanChange.objects.filter(plan__lease=lease).count()
+    if route_name == "ledger:arrears_letter_create":
+        return ArrearsLetter.objects.filter(lease=lease).count()
     if route_name == "ledger:transaction_reverse":
         last = _cache(scenario.world, "last_transaction")[scope]
         return Transaction.objects.filter(reversal_of_id=last).exists()
@@ -398,6 +461,21 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[lease.pk])
         data = {"amount": "20.00", "received_on": "2026-01-16", "source": "tenant", "reference": "CSRF-1"}
         return CsrfCase(client, url, url, data, lambda: lease.payments.filter(reference="CSRF-1").exists())
+    if name == "ledger:repayment_plan_create":
+        url = reverse(name, args=[lease.pk])
+        data = {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": "CSRF"}
+        return CsrfCase(client, url, url, data, lambda: RepaymentPlan.objects.filter(note="CSRF").exists())
+    if name == "ledger:repayment_plan_move":
+        plan = active_plan_of(world, "own_team")
+        url = reverse(name, args=[plan.pk])
+        saved = lambda: RepaymentPlanChange.objects.filter(plan=plan).exists()  # noqa: E731
+        page = reverse("ledger:repayment_plan_detail", args=[plan.pk])
+        return CsrfCase(client, page, url, {"status": "cancelled", "reason": "CSRF"}, saved)
+    if name == "ledger:arrears_letter_create":
+        count = ArrearsLetter.objects.filter(lease=lease).count()
+        url = reverse(name, args=[lease.pk])
+        saved = lambda: ArrearsLetter.objects.filter(lease=lease).count() > count  # noqa: E731
+        return CsrfCase(client, account_page, url, {"kind": "reminder"}, saved)
     if name == "ledger:receipt_issue":
         count = RentReceipt.objects.filter(rent_call=lease.authz_call).count()
         url = reverse(name, args=[lease.authz_call.pk])
@@ -506,6 +584,8 @@ def post_probe_values(world):
         "account_id": uuid.uuid4(),
         "rent_call_id": uuid.uuid4(),
         "receipt_id": uuid.uuid4(),
+        "plan_id": uuid.uuid4(),
+        "letter_id": uuid.uuid4(),
         "transaction_id": uuid.uuid4(),
         "run_id": uuid.uuid4(),
         "bank_statement_id": uuid.uuid4(),

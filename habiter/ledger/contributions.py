@@ -1,11 +1,13 @@
 """What `ledger` adds to the household page, the dwelling page, the navigation and the audit log."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
 
 from . import queries
+from .templatetags.ledger_money import euros
 
 
 def balances_panel(household, user):
@@ -38,6 +40,41 @@ def lease_balance_panel(lease, user):
     return {"lease": found[0], "can_open": user.has_perm("ledger.view_ledger")}
 
 
+def arrears_events(household, user):
+    """Repayment plans (agreed, then each status change) and arrears letters of the household's leases, for who may
+    see its balance (its social worker, team lead, ledger users); never the accounts."""
+    if not user.has_perm("ledger.view_balance"):
+        return
+    plans, letters = queries.household_arrears_history(user, household)
+    for plan in plans:
+        yield registry.TimelineEvent(
+            when=plan.created_at,
+            kind="arrears",
+            title=_("Plan d'apurement établi : %(debt)s € en %(count)s échéances")
+            % {"debt": euros(plan.debt), "count": plan.instalment_count},
+            body=_("Logement %(dwelling)s, première échéance en %(month)s.")
+            % {"dwelling": plan.lease.dwelling.reference, "month": f"{plan.start_month:%m/%Y}"},
+            actor=str(plan.created_by),
+        )
+        for change in plan.changes.all():
+            yield registry.TimelineEvent(
+                when=change.changed_at,
+                kind="arrears",
+                title=_("Plan d'apurement : %(status)s") % {"status": change.get_to_status_display().lower()},
+                body=change.reason,
+                actor=str(change.changed_by),
+            )
+    for letter in letters:
+        yield registry.TimelineEvent(
+            when=letter.created_at,
+            kind="arrears",
+            title=_("%(letter)s envoyée : %(amount)s € d'impayé")
+            % {"letter": letter.get_kind_display(), "amount": euros(letter.amount)},
+            body=_("Logement %(dwelling)s.") % {"dwelling": letter.lease.dwelling.reference},
+            actor=str(letter.sent_by),
+        )
+
+
 def register():
     from habiter.housing import registry as housing_registry
     from habiter.leases import registry as lease_registry
@@ -46,6 +83,7 @@ def register():
 
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     registry.register_demo_seeder(42, seed_ledger)
+    registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
     registry.register_nav_item(
         registry.NavItem(
             45, gettext_lazy("Comptabilité"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger")
@@ -75,5 +113,9 @@ def register():
             "ledger.email_consent": gettext_lazy("Accord ou retrait pour les documents par courriel"),
             "ledger.document_email": gettext_lazy("Document de loyer envoyé par courriel"),
             "ledger.notice_mailing": gettext_lazy("Envoi des avis d'échéance du mois par courriel"),
+            "ledger.repayment_plan_create": gettext_lazy("Plan d'apurement établi"),
+            "ledger.repayment_plan_move": gettext_lazy("Changement d'état d'un plan d'apurement"),
+            "ledger.reminder_send": gettext_lazy("Lettre de relance"),
+            "ledger.formal_notice_send": gettext_lazy("Mise en demeure"),
         }
     )

@@ -1,7 +1,7 @@
 """Demo rent history: the calls of the last six months for every demo lease, payments by tenants and CAF, a
-partial payer, a household past the CAF unpaid-rent threshold, and a few quittances; for the owners under a
-management mandate, a works invoice, the statements of the last three ended months and one payout. Made through
-the services."""
+partial payer, a household past the CAF unpaid-rent threshold with a lettre de relance and a plan d'apurement, and a
+few quittances; for the owners under a management mandate, a works invoice, the statements of the last three ended
+months and one payout. Made through the services."""
 
 from decimal import Decimal
 
@@ -12,8 +12,8 @@ from habiter.core.models import Role
 from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseStatus
 
-from . import services
-from .models import RentCall
+from . import queries, services
+from .models import RentCall, RepaymentPlan
 
 MONTHS = 6
 STATEMENT_MONTHS = 3
@@ -72,6 +72,23 @@ def seed_ledger(organisation, users, count, rng) -> None:
                 services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
     seed_owner_statements(organisation, actor, today)
     seed_bank_statement(actor, leases, today)
+    seed_arrears_follow_up(actor, leases[1] if len(leases) > 1 else leases[0], today)
+
+
+def seed_arrears_follow_up(actor, lease, today) -> None:
+    """The late tenant got a lettre de relance, then agreed a plan d'apurement of its arrears in twelve monthly
+    instalments from next month (made once)."""
+    if RepaymentPlan.objects.filter(lease=lease).exists() or queries.lease_arrears_total(lease, today) <= 0:
+        return
+    services.arrears_letter_send(actor=actor, lease_id=lease.pk, kind="reminder", on=today)
+    services.repayment_plan_create(
+        actor=actor,
+        lease_id=lease.pk,
+        start_month=add_months(today.replace(day=1), 1),
+        count=12,
+        note="Accord trouvé avec le ménage après la relance ; point avec la référente sociale dans trois mois.",
+        on=today,
+    )
 
 
 def seed_bank_statement(actor, leases, today) -> None:

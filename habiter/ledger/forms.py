@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BankCsvMapping, BankFileFormat, PaymentSource
+from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, PaymentSource
 from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
@@ -194,3 +194,42 @@ class EmailConsentForm(forms.Form):
     )
     on = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     email = forms.EmailField(label=_("À l'adresse"), required=False, max_length=254)
+
+
+class RepaymentPlanForm(forms.Form):
+    debt = forms.DecimalField(
+        label=_("Dette couverte (€)"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Par défaut, tout l'impayé du bail ; jamais plus."),
+    )
+    start_month = MonthField(label=_("Mois de la première échéance"))
+    count = forms.IntegerField(label=_("Nombre d'échéances mensuelles"), required=False, min_value=1, max_value=999)
+    monthly = forms.DecimalField(
+        label=_("ou montant de chaque échéance (€)"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        required=False,
+        help_text=_("Remplissez l'un ou l'autre : la dernière échéance reçoit le reste."),
+    )
+    note = forms.CharField(
+        label=_("Observations"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanMoveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Nouvel état"),
+        choices=[
+            ("completed", _("Soldé (dette remboursée)")),
+            ("broken", _("Rompu (échéances non tenues)")),
+            ("cancelled", _("Annulé")),
+        ],
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=300)
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(choices=ArrearsLetterKind.choices)

@@ -224,6 +224,19 @@ class RentCall(OrganisationScoped):
     period = models.DateField(_("période"), help_text=_("Le premier jour du mois appelé."))
     rent = models.DecimalField(_("loyer"), max_digits=12, decimal_places=2)
     service_charges = models.DecimalField(_("provision pour charges"), max_digits=12, decimal_places=2)
+    # What the call posts to the tenant's account and what payments settle: rent and charges, never the instalment.
+    due = models.GeneratedField(
+        expression=Round(models.F("rent") + models.F("service_charges"), 2),
+        output_field=models.DecimalField(max_digits=12, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("loyer et charges"),
+    )
+    # The instalment of a repayment plan asked with this month's rent: a demand for the old debt, already on the
+    # tenant's account, so it is not posted again and payments do not settle it on this call (see DESIGN.md).
+    instalment = models.DecimalField(_("échéance du plan d'apurement"), max_digits=12, decimal_places=2, default=0)
+    plan_instalment = models.ForeignKey(
+        "Instalment", on_delete=models.PROTECT, null=True, blank=True, related_name="rent_calls"
+    )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     due_date = models.DateField(_("échéance"))
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="rent_call")
@@ -246,9 +259,16 @@ class RentCall(OrganisationScoped):
             ),
             models.CheckConstraint(
                 # rounded so that SQLite, whose decimals are approximate, compares like PostgreSQL does exactly
-                condition=Q(total=Round(models.F("rent") + models.F("service_charges"), 2)),
+                condition=Q(total=Round(models.F("rent") + models.F("service_charges") + models.F("instalment"), 2)),
                 name="ledger_rent_call_total",
-                violation_error_message=_("Le total est la somme du loyer et des charges."),
+                violation_error_message=_(
+                    "Le total est la somme du loyer, des charges et de l'échéance du plan d'apurement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(instalment__gte=0) & (Q(instalment=0) | Q(plan_instalment__isnull=False)),
+                name="ledger_rent_call_instalment_of_a_plan",
+                violation_error_message=_("Une échéance appelée appartient à un plan d'apurement."),
             ),
             models.CheckConstraint(
                 condition=Q(period__day=1),
@@ -436,6 +456,134 @@ class RentReceipt(OrganisationScoped):
     @property
     def left(self):
         return self.total_due - self.paid
+
+
+# --- repayment plans and arrears letters -----------------------------------------------------------------------
+
+
+class RepaymentPlanStatus(models.TextChoices):
+    ACTIVE = "active", _("En cours")
+    COMPLETED = "completed", _("Soldé")
+    BROKEN = "broken", _("Rompu")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class RepaymentPlan(OrganisationScoped):
+    """A plan d'apurement: the household repays `debt` (part or all of the lease's arrears when the plan was made)
+    by monthly instalments asked with the rent calls. The debt stays on the tenant's account as the old calls still
+    unpaid; the plan only says how it is paid back. Its follow-up compares the arrears of the lease with
+    `arrears_at_start` (rules.plan_repaid)."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="repayment_plans", verbose_name=_("bail"))
+    debt = models.DecimalField(_("dette couverte"), max_digits=12, decimal_places=2)
+    arrears_at_start = models.DecimalField(_("impayé à l'établissement du plan"), max_digits=12, decimal_places=2)
+    agreed_on = models.DateField(_("établi le"))
+    start_month = models.DateField(_("première échéance"), help_text=_("Le premier jour du mois."))
+    status = models.CharField(
+        _("état"), max_length=10, choices=RepaymentPlanStatus.choices, default=RepaymentPlanStatus.ACTIVE
+    )
+    note = models.TextField(_("observations"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-agreed_on", "-created_at"]
+        verbose_name = _("plan d'apurement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease"],
+                condition=Q(status="active"),
+                name="ledger_one_active_plan_per_lease",
+                violation_error_message=_("Ce bail a déjà un plan d'apurement en cours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(debt__gt=0) & Q(debt__lte=models.F("arrears_at_start")),
+                name="ledger_plan_debt_within_arrears",
+                violation_error_message=_("La dette couverte est positive et ne dépasse pas l'impayé du bail."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__day=1),
+                name="ledger_plan_start_first_day",
+                violation_error_message=_("Un mois commence le 1er."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lease_id} {self.debt} {self.status}"
+
+
+class Instalment(models.Model):
+    """One monthly instalment of a repayment plan, asked with the rent call of its month."""
+
+    id = models.BigAutoField(primary_key=True)
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    period = models.DateField(_("mois"))
+    due_date = models.DateField(_("échéance"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("échéance du plan d'apurement")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="ledger_instalment_number_once"),
+            models.UniqueConstraint(fields=["plan", "period"], name="ledger_instalment_month_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_instalment_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.period:%m/%Y} {self.amount}"
+
+
+class RepaymentPlanChange(models.Model):
+    """A status change of a plan, kept for its history and the household's timeline."""
+
+    id = models.BigAutoField(primary_key=True)
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="changes")
+    from_status = models.CharField(max_length=10, choices=RepaymentPlanStatus.choices)
+    to_status = models.CharField(max_length=10, choices=RepaymentPlanStatus.choices)
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("changement d'état d'un plan d'apurement")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class ArrearsLetterKind(models.TextChoices):
+    REMINDER = "reminder", _("Lettre de relance")
+    FORMAL_NOTICE = "formal_notice", _("Mise en demeure")
+
+
+class ArrearsLetter(OrganisationScoped):
+    """A lettre de relance or a mise en demeure sent for a lease's arrears. The addressee, address and the unpaid
+    periods are copied when it is made, so the letter prints the same afterwards."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="arrears_letters", verbose_name=_("bail"))
+    kind = models.CharField(_("courrier"), max_length=20, choices=ArrearsLetterKind.choices)
+    sent_on = models.DateField(_("envoyé le"))
+    amount = models.DecimalField(_("montant réclamé"), max_digits=12, decimal_places=2)
+    tenant_names = models.TextField(_("destinataires"))
+    address = models.TextField(_("adresse"))
+    unpaid = models.JSONField(_("périodes impayées"), default=list)  # [{"period", "due_date", "left"}], ISO and "0.00"
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_on", "-created_at"]
+        verbose_name = _("courrier d'impayé")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="ledger_arrears_letter_positive",
+                violation_error_message=_("Un courrier d'impayé réclame un montant positif."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.sent_on:%d/%m/%Y}"
 
 
 # --- bank statements -----------------------------------------------------------------------------------------

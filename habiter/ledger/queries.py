@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
@@ -20,6 +21,7 @@ from . import fec, matching, rules
 from .models import (
     Account,
     AccountKind,
+    ArrearsLetter,
     BankCsvMapping,
     BankDetails,
     BankLine,
@@ -36,6 +38,9 @@ from .models import (
     RentCall,
     RentCallRun,
     RentReceipt,
+    RepaymentPlan,
+    RepaymentPlanChange,
+    RepaymentPlanStatus,
     Transaction,
     money_sum,
 )
@@ -132,6 +137,7 @@ def rent_call_for(user, rent_call_id) -> RentCall:
     return (
         RentCall.objects.filter(lease__in=ledger_leases(user))
         .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+        .select_related("plan_instalment__plan")
         .get(pk=rent_call_id)
     )
 
@@ -184,11 +190,11 @@ def lease_balance(lease, on: date) -> Balance:
         balance=money_sum("amount"),
     )
     unpaid = [
-        (call.due_date, rules.cents(call.total - call.paid), call.period)
+        (call.due_date, rules.cents(call.due - call.paid), call.period)
         for call in RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, period__lte=on)
         .annotate(paid=money_sum("allocations__amount"))
         .order_by("period")
-        if call.paid < call.total
+        if call.paid < call.due
     ]
     aid = _tiers_payant_aid({lease.pk}, on).get(lease.pk, rules.ZERO)
     caf = rules.caf_unpaid_status(
@@ -237,9 +243,9 @@ def period_rows(lease, year: int):
             {
                 "call": call,
                 "period": call.period,
-                "due": call.total,
+                "due": call.due,
                 "paid": rules.cents(call.paid),
-                "status": rules.period_status(call.total, rules.cents(call.paid)),
+                "status": rules.period_status(call.due, rules.cents(call.paid)),
                 "document": quittance or (receipts[0] if receipts else None),
             }
         )
@@ -253,6 +259,7 @@ class ArrearsRow:
     aged: dict
     total: Decimal
     caf: rules.CafStatus
+    plan: "PlanFollowUp | None" = None
 
 
 def arrears(user, on: date) -> list[ArrearsRow]:
@@ -263,15 +270,16 @@ def arrears(user, on: date) -> list[ArrearsRow]:
             lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
         )
         .annotate(paid=money_sum("allocations__amount"))
-        .filter(paid__lt=F("total"))  # only the calls still open come back from the database
+        .filter(paid__lt=F("due"))  # only the calls still open come back from the database
         .select_related("lease", "lease__household", "lease__dwelling")
         .order_by("lease__dwelling__reference", "lease_id", "period")
     )
     by_lease: dict = {}
     for call in calls:
-        left = rules.cents(call.total - call.paid)
+        left = rules.cents(call.due - call.paid)
         by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
     aid = _tiers_payant_aid(set(by_lease), on)
+    plans = active_plans(set(by_lease))
     params = legal_parameters()
     rows = []
     for lease_id, (lease, unpaid) in by_lease.items():
@@ -291,6 +299,7 @@ def arrears(user, on: date) -> list[ArrearsRow]:
                 ),
             )
         )
+        rows[-1].plan = plan_follow_up(plans[lease_id], rows[-1].total, on) if lease_id in plans else None
     return sorted(rows, key=lambda r: (not r.caf.reached, -r.total))
 
 
@@ -415,9 +424,9 @@ def match_candidates(user) -> list[matching.Candidate]:
     for lease_id, total, paid in (
         RentCall.objects.filter(lease__in=[lease.pk for lease in leases], cancelled_on__isnull=True)
         .annotate(paid=money_sum("allocations__amount"))
-        .filter(paid__lt=F("total"))
+        .filter(paid__lt=F("due"))
         .order_by("period")
-        .values_list("lease_id", "total", "paid")
+        .values_list("lease_id", "due", "paid")
     ):
         left.setdefault(lease_id, []).append(rules.cents(total - paid))
     return [
@@ -542,3 +551,107 @@ def bank_details(user) -> BankDetails | None:
 def owner_of_work_transaction(entry):
     """The owner whose works invoice `entry` records, if it records one."""
     return OwnerWork.objects.filter(transaction=entry).values_list("owner_id", flat=True).first()
+
+
+# --- arrears of one lease, repayment plans and letters ---------------------------------------------------------
+
+
+def lease_unpaid_calls(lease, on: date) -> list[tuple[date, date, Decimal]]:
+    """The lease's calls due on or before `on` and not fully paid, oldest first, as (period, due date, left):
+    rent and charges only, a plan's instalment being part of the older calls' debt. One query."""
+    calls = (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False, due_date__lte=on)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period", "created_at")
+        .values_list("period", "due_date", "due", "paid")
+    )
+    return [(period, due_date, rules.cents(due - paid)) for period, due_date, due, paid in calls]
+
+
+def lease_arrears_total(lease, on: date) -> Decimal:
+    return sum((left for _period, _due, left in lease_unpaid_calls(lease, on)), rules.ZERO)
+
+
+@dataclass
+class PlanFollowUp:
+    plan: RepaymentPlan
+    repaid: Decimal
+    left: Decimal
+    instalments: list  # rules.InstalmentState, in order
+    respected: bool
+    grace_days: int
+
+
+def plan_follow_up(plan, arrears_now: Decimal, on: date) -> PlanFollowUp:
+    """Where the plan stands on `on`, from its prefetched instalments and the lease's arrears (no query)."""
+    grace = settings.REPAYMENT_PLAN_GRACE_DAYS
+    repaid = rules.plan_repaid(plan.debt, plan.arrears_at_start, arrears_now)
+    states = rules.plan_follow_up([(i.due_date, i.amount) for i in plan.instalments.all()], repaid, on, grace)
+    respected = plan.status != RepaymentPlanStatus.ACTIVE or not any(state.late for state in states)
+    return PlanFollowUp(plan, repaid, plan.debt - repaid, states, respected, grace)
+
+
+def active_plans(lease_ids) -> dict:
+    """The plan in progress of each lease, with its instalments: two queries."""
+    plans = RepaymentPlan.objects.filter(lease_id__in=lease_ids, status=RepaymentPlanStatus.ACTIVE).prefetch_related(
+        "instalments"
+    )
+    return {plan.lease_id: plan for plan in plans}
+
+
+def plans_of(lease):
+    return (
+        RepaymentPlan.objects.filter(lease=lease)
+        .select_related("created_by")
+        .prefetch_related("instalments")
+        .order_by("-agreed_on", "-created_at")
+    )
+
+
+def plan_for(user, plan_id) -> RepaymentPlan:
+    """A plan of a lease whose account the user may open."""
+    return (
+        RepaymentPlan.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__household", "lease__dwelling", "created_by")
+        .prefetch_related("instalments", "changes__changed_by")
+        .get(pk=plan_id)
+    )
+
+
+def letters_of(lease):
+    return ArrearsLetter.objects.filter(lease=lease).select_related("sent_by").order_by("-sent_on", "-created_at")
+
+
+def letter_for(user, letter_id) -> ArrearsLetter:
+    return (
+        ArrearsLetter.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__dwelling", "lease__landlord", "organisation", "sent_by")
+        .get(pk=letter_id)
+    )
+
+
+def letter_unpaid_rows(letter) -> list[dict]:
+    """The unpaid periods copied onto a letter, as dates and Decimals."""
+    return [
+        {
+            "period": date.fromisoformat(row["period"]),
+            "due_date": date.fromisoformat(row["due_date"]),
+            "left": Decimal(row["left"]),
+        }
+        for row in letter.unpaid
+    ]
+
+
+def household_arrears_history(user, household):
+    """The household's repayment plans (with their status changes) and arrears letters, for the timeline of users
+    who may see its balance: two queries for the plans, one for the letters."""
+    leases = balance_leases(user).filter(household=household)
+    plans = (
+        RepaymentPlan.objects.filter(lease__in=leases)
+        .annotate(instalment_count=Count("instalments"))
+        .select_related("lease__dwelling", "created_by")
+        .prefetch_related(Prefetch("changes", queryset=RepaymentPlanChange.objects.select_related("changed_by")))
+    )
+    letters = ArrearsLetter.objects.filter(lease__in=leases).select_related("lease__dwelling", "sent_by")
+    return list(plans), list(letters)

@@ -283,3 +283,87 @@ def statement_amounts(
     collected = sum((amount for amount, _rate in rows), ZERO)
     fee = sum((mandate_fee(amount, rate) for amount, rate in rows), ZERO)
     return StatementAmounts(collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works)
+
+
+# --- repayment plans (plan d'apurement, R41) -------------------------------------------------------------------
+
+PLAN_ACTIVE, PLAN_COMPLETED, PLAN_BROKEN, PLAN_CANCELLED = "active", "completed", "broken", "cancelled"
+# The one table of a plan's status changes: once completed, broken or cancelled a plan stays so (a new plan is made).
+PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
+    PLAN_ACTIVE: frozenset({PLAN_COMPLETED, PLAN_BROKEN, PLAN_CANCELLED}),
+    PLAN_COMPLETED: frozenset(),
+    PLAN_BROKEN: frozenset(),
+    PLAN_CANCELLED: frozenset(),
+}
+
+
+def plan_move_error(current: str, target: str) -> str | None:
+    """None when a plan may move from `current` to `target`, else the French reason."""
+    if target not in PLAN_TRANSITIONS.get(current, frozenset()):
+        return "Ce plan d'apurement n'est plus en cours : son état ne change plus."
+    return None
+
+
+def instalment_amounts(debt: Decimal, *, count: int | None = None, monthly: Decimal | None = None) -> list[Decimal]:
+    """The instalments repaying `debt`, to the cent, summing to it exactly. Given a number of instalments, each is
+    the debt divided by that number rounded down to the cent and the last takes the remainder; given a monthly
+    amount, every instalment is that amount but the last, which is what is left. A French ValueError otherwise."""
+    if not isinstance(debt, Decimal) or not debt.is_finite() or debt <= 0 or debt != debt.quantize(CENT):
+        raise ValueError("La dette couverte doit être un montant positif au centime près.")
+    if (count is None) == (monthly is None):
+        raise ValueError("Indiquez soit le nombre d'échéances, soit le montant mensuel.")
+    if count is not None:
+        if count < 1:
+            raise ValueError("Le plan compte au moins une échéance.")
+        base = (debt / count).quantize(CENT, rounding="ROUND_DOWN")
+        if base <= 0:
+            raise ValueError("Trop d'échéances : chacune serait inférieure à un centime.")
+        return [base] * (count - 1) + [debt - base * (count - 1)]
+    if not isinstance(monthly, Decimal) or not monthly.is_finite() or monthly <= 0 or monthly != monthly.quantize(CENT):
+        raise ValueError("Le montant mensuel doit être positif, au centime près.")
+    if monthly > debt:
+        raise ValueError("Le montant mensuel dépasse la dette couverte : une seule échéance suffit.")
+    full, rest = divmod(debt, monthly)
+    amounts = [monthly] * int(full)
+    if rest:
+        amounts.append(rest)
+    return amounts
+
+
+def plan_repaid(debt: Decimal, arrears_at_start: Decimal, arrears_now: Decimal) -> Decimal:
+    """How much of a plan's debt is repaid: by how much the lease's arrears went down since the plan was made, at
+    most the debt. Measured on the whole arrears rather than on payments, so that a month's rent left unpaid while
+    the instalment is paid does not count as repaid (the debt did not go down)."""
+    return min(max(arrears_at_start - arrears_now, ZERO), debt)
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    number: int
+    due_date: date
+    amount: Decimal
+    paid: Decimal
+    status: str  # paid, partial, unpaid, upcoming
+    late: bool  # still not fully paid `grace_days` after it fell due
+
+
+def plan_follow_up(
+    instalments: Sequence[tuple[date, Decimal]], repaid: Decimal, on: date, grace_days: int
+) -> list[InstalmentState]:
+    """Each instalment's state on `on`: what was repaid settles the instalments in their order. An instalment not
+    yet due is upcoming unless already covered; one still not fully paid `grace_days` days after its due date is late
+    (the plan is then not respected)."""
+    states = []
+    left = repaid
+    for number, (due_date, amount) in enumerate(instalments, start=1):
+        paid = min(max(left, ZERO), amount)
+        left -= paid
+        if paid >= amount:
+            status = "paid"
+        elif due_date > on:
+            status = "upcoming"
+        else:
+            status = "partial" if paid > 0 else "unpaid"
+        late = paid < amount and (on - due_date).days >= grace_days
+        states.append(InstalmentState(number, due_date, amount, paid, status, late))
+    return states

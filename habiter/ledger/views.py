@@ -30,15 +30,19 @@ from .forms import (
     BankMatchForm,
     CloseForm,
     ExportForm,
+    LetterForm,
     MonthForm,
     OwnerWorkForm,
     PaymentForm,
     PayoutForm,
+    PlanMoveForm,
+    RepaymentPlanForm,
     ReverseForm,
     StatementMonthForm,
 )
 from .models import (
     Account,
+    ArrearsLetter,
     BankLine,
     BankLineState,
     BankStatement,
@@ -47,6 +51,7 @@ from .models import (
     RentCall,
     RentCallRun,
     RentReceipt,
+    RepaymentPlan,
     Transaction,
 )
 from .templatetags.ledger_money import euros
@@ -104,7 +109,7 @@ def lease_account(request, lease_id):
     calls = list(queries.rent_calls_of(lease))
     for call in calls:
         call.paid = rules.cents(call.paid)
-        call.status = rules.period_status(call.total, call.paid)
+        call.status = rules.period_status(call.due, call.paid)
         call.quittance = next((r for r in call.receipts.all() if r.kind == "quittance"), None)
     return render(
         request,
@@ -115,9 +120,136 @@ def lease_account(request, lease_id):
             "calls": calls,
             "payments": list(queries.payments_of(lease)),
             "receipts": list(queries.receipts_of(lease)),
+            "plans": list(queries.plans_of(lease)),
+            "letters": list(queries.letters_of(lease)),
             "can_post": user.has_perm("ledger.post"),
             "today": today,
         },
+    )
+
+
+# --- arrears: repayment plans and letters ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def repayment_plan_create(request, lease_id):
+    """Agree a plan d'apurement on the lease: the debt covered (its arrears by default), the first month and the
+    number or amount of the instalments."""
+    user = request.user
+    _require(user, "ledger.post")
+    lease = _lease(user, lease_id)
+    today = _today()
+    arrears = queries.lease_arrears_total(lease, today)
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    form = RepaymentPlanForm(request.POST or None, initial={"debt": arrears, "start_month": next_month})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.repayment_plan_create(actor=user, lease_id=lease.pk, on=today, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Plan d'apurement établi : %(count)s échéances à partir de %(month)s.")
+                % {"count": plan.instalments.count(), "month": f"{plan.start_month:%m/%Y}"},
+            )
+            return redirect("ledger:repayment_plan_detail", plan.pk)
+    return render(request, "ledger/plan_form.html", {"form": form, "lease": lease, "arrears": arrears})
+
+
+def _plan(user, plan_id) -> RepaymentPlan:
+    _require(user, "ledger.view_ledger")
+    try:
+        return queries.plan_for(user, plan_id)
+    except RepaymentPlan.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def repayment_plan_detail(request, plan_id):
+    """A plan and each of its instalments paid, partly paid, unpaid or upcoming; flagged when not respected."""
+    user = request.user
+    plan = _plan(user, plan_id)
+    today = _today()
+    follow = queries.plan_follow_up(plan, queries.lease_arrears_total(plan.lease, today), today)
+    return render(
+        request,
+        "ledger/plan_detail.html",
+        {
+            "plan": plan,
+            "follow": follow,
+            "today": today,
+            "move_form": PlanMoveForm(),
+            "can_post": user.has_perm("ledger.post") and plan.status == "active",
+        },
+    )
+
+
+@require_POST
+def repayment_plan_move(request, plan_id):
+    user = request.user
+    _require(user, "ledger.post")
+    plan = _plan(user, plan_id)
+    form = PlanMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.repayment_plan_move(actor=user, plan_id=plan.pk, on=_today(), **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("État du plan d'apurement enregistré."))
+    else:
+        messages.error(request, _("Choisissez le nouvel état du plan."))
+    return redirect("ledger:repayment_plan_detail", plan.pk)
+
+
+@require_POST
+def arrears_letter_create(request, lease_id):
+    """Record a lettre de relance or a mise en demeure for the lease's arrears; its PDF is then on the account."""
+    user = request.user
+    _require(user, "ledger.post")
+    lease = _lease(user, lease_id)
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type de courrier inconnu."))
+        return redirect("ledger:lease_account", lease.pk)
+    try:
+        letter = services.arrears_letter_send(
+            actor=user, lease_id=lease.pk, kind=form.cleaned_data["kind"], on=_today()
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(letter)s enregistrée : téléchargez-la ci-dessous pour l'envoyer.")
+            % {"letter": letter.get_kind_display()},
+        )
+    return redirect("ledger:lease_account", lease.pk)
+
+
+@require_GET
+def arrears_letter_pdf(request, letter_id):
+    user = request.user
+    _require(user, "ledger.view_ledger")
+    try:
+        letter = queries.letter_for(user, letter_id)
+    except ArrearsLetter.DoesNotExist:
+        raise Http404 from None
+    lease = letter.lease
+    return pdf_response(
+        "ledger/letter_pdf.html",
+        {
+            "letter": letter,
+            "lease": lease,
+            "organisation": letter.organisation,
+            "landlord": lease.landlord.name if lease.landlord else "",
+            "rows": queries.letter_unpaid_rows(letter),
+            "answer_days": services.FORMAL_NOTICE_DAYS,
+        },
+        filename=f"{'mise-en-demeure' if letter.kind == 'formal_notice' else 'relance'}-{letter.sent_on:%Y-%m-%d}.pdf",
     )
 
 
@@ -299,7 +431,13 @@ def arrears(request):
     return render(
         request,
         "ledger/arrears.html",
-        {"form": form, "rows": rows, "on": on, "can_open": user.has_perm("ledger.view_ledger")},
+        {
+            "form": form,
+            "rows": rows,
+            "on": on,
+            "can_open": user.has_perm("ledger.view_ledger"),
+            "can_post": user.has_perm("ledger.post"),
+        },
     )
 
 

@@ -171,6 +171,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("HABITER_FROM_EMAIL", "habiter@localhost")
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# A repayment plan (plan d'apurement) whose instalment is still unpaid this many days after it fell due is shown
+# as not respected (a management choice of the association, not a legal delay).
+REPAYMENT_PLAN_GRACE_DAYS = int(os.environ.get("HABITER_REPAYMENT_PLAN_GRACE_DAYS", "30"))
+
 # Background tasks (django.tasks): run at once by default; a queue backend can be set here in production.
 TASKS = {
     "default": {"BACKEND": os.environ.get("HABITER_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}

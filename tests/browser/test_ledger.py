@@ -3,7 +3,7 @@ bar), records the tenant's payment and issues the quittance, whose PDF is checke
 screenshots at desktop and phone widths."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -88,3 +88,56 @@ def test_accountant_issues_the_calls_records_a_payment_and_prints_the_quittance(
     assert "Quittance de loyer" in text and "520,00" in text and "45,50" in text and "565,50" in text
     receipt = RentReceipt.objects.get()
     assert (receipt.kind, receipt.number, receipt.paid) == ("quittance", 1, Decimal("565.50"))
+
+
+def test_accountant_agrees_a_repayment_plan_issues_its_instalment_and_prints_a_reminder(
+    page, accountant, organisation, durand_household
+):
+    from habiter.ledger import services
+
+    manager = UserFactory(organisation=organisation, role=Role.RENTAL_MANAGER)
+    today = timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=40)).replace(day=1)  # two months called and left unpaid
+    dwelling = make_dwelling(organisation, reference="MRS-B-08", address="6 boulevard National", postal_code="13003")
+    lease = make_signed_lease(manager, durand_household, dwelling=dwelling, start=first, rent="500.00", charges="50.00")
+    for period in (first, (first + timedelta(days=32)).replace(day=1)):
+        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=period)
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+    log_in(page, "c.morel")
+    page.goto("/comptabilite/impayes/")
+    row = page.locator("table tbody tr").filter(has_text="MRS-B-08")
+    expect(row).to_contain_text("1 100,00 €")
+    row.get_by_role("link", name="Établir un plan").click()
+    expect(page.get_by_label("Dette couverte (€)")).to_have_value("1100,00")
+    page.get_by_label("Nombre d'échéances mensuelles").fill("3")
+    page.get_by_label("Observations").fill("Accord par téléphone <b>le ménage</b> paiera le 10")
+    check_page(page, "ledger-plan-form", phone=True)
+    page.get_by_role("button", name="Établir le plan").click()
+    expect(page.get_by_role("status")).to_contain_text("Plan d'apurement établi : 3 échéances")
+    expect(page.locator("table tbody tr")).to_have_count(3)
+    expect(page.locator("table tbody tr").last).to_contain_text("366,68 €")
+    expect(page.locator("table tbody tr").first).to_contain_text("à venir")
+    expect(page.get_by_text("Accord par téléphone <b>le ménage</b> paiera le 10")).to_be_visible()
+    check_page(page, "ledger-plan", phone=True)
+
+    page.get_by_role("link", name="Comptabilité", exact=True).first.click()
+    page.get_by_role("link", name="Fin de mois").click()
+    page.get_by_label("Mois à appeler").fill(f"{next_month:%Y-%m}")
+    page.get_by_role("button", name="Émettre les appels").click()
+    expect(page.get_by_role("status")).to_contain_text("1 appel émis.")
+
+    page.goto(f"/comptabilite/baux/{lease.pk}/")
+    expect(page.locator("table tbody tr").last).to_contain_text("dont échéance du plan d'apurement : 366,66 €")
+    expect(page.locator("table tbody tr").last).to_contain_text("916,66 €")
+    page.get_by_role("button", name="Envoyer une mise en demeure").click()
+    expect(page.get_by_role("status")).to_contain_text("Envoyez d'abord une lettre de relance")
+    page.get_by_role("button", name="Envoyer une lettre de relance").click()
+    expect(page.get_by_role("status")).to_contain_text("Lettre de relance enregistrée")
+    check_page(page, "ledger-lease-account-arrears", phone=True)
+    link = page.get_by_role("link", name="Lettre de relance (PDF)")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    (SCREENSHOTS / "ledger-reminder.pdf").write_bytes(response.body())
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert "Madame, Monsieur" in text and "MRS-B-08" in text and "100,00 €" in text and "Objet" in text
