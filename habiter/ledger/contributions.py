@@ -72,5 +72,7 @@ def register():
             "ledger.bank_line_match": gettext_lazy("Rapprochement d'une opération bancaire"),
             "ledger.bank_line_ignore": gettext_lazy("Opération bancaire mise de côté"),
             "ledger.bank_line_unignore": gettext_lazy("Opération bancaire remise à rapprocher"),
+            "ledger.deposit_receive": gettext_lazy("Dépôt de garantie reçu"),
+            "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
         }
     )

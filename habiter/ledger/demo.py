@@ -1,8 +1,9 @@
 """Demo rent history: the calls of the last six months for every demo lease, payments by tenants and CAF, a
 partial payer, a household past the CAF unpaid-rent threshold, and a few quittances; for the owners under a
-management mandate, a works invoice, the statements of the last three ended months and one payout. Made through
-the services."""
+management mandate, a works invoice, the statements of the last three ended months and one payout; the deposits
+received. Made through the services."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,7 +13,7 @@ from habiter.core.models import Role
 from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseStatus
 
-from . import services
+from . import deposits, services
 from .models import RentCall
 
 MONTHS = 6
@@ -72,6 +73,34 @@ def seed_ledger(organisation, users, count, rng) -> None:
                 services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
     seed_owner_statements(organisation, actor, today)
     seed_bank_statement(actor, leases, today)
+    seed_deposits(organisation, actor, today)
+
+
+def seed_deposits(organisation, actor, today) -> None:
+    """The deposit of every demo lease that has one, received on its first day; the deposit of the first ended
+    lease with a move-out returned on time, when the demo has such a lease. Leases whose deposit is already
+    recorded are left alone."""
+    leases = Lease.objects.filter(
+        organisation=organisation,
+        status__in=(LeaseStatus.SIGNED, LeaseStatus.ENDED),
+        deposit__gt=0,
+        security_deposit__isnull=True,
+    ).order_by("start_date", "id")
+    returned = False
+    for lease in leases:
+        received_on = min(lease.start_date, today)
+        if services.month_closed(organisation.pk, received_on):
+            continue
+        deposits.deposit_receive(actor=actor, lease_id=lease.pk, received_on=received_on)
+        if not returned and lease.status == LeaseStatus.ENDED and lease.moved_out_on:
+            deposits.deposit_return(
+                actor=actor,
+                deposit_id=lease.security_deposit.pk,
+                returned_on=min(lease.moved_out_on + timedelta(days=20), today),
+                keys_returned_on=lease.moved_out_on,
+                inventory_matches=True,
+            )
+            returned = True
 
 
 def seed_bank_statement(actor, leases, today) -> None:
