@@ -16,13 +16,16 @@ from django.utils import timezone
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import services
+from habiter.ledger import deposits, services
 from habiter.ledger.models import (
     BankCsvMapping,
     BankDetails,
     BankLine,
     BankStatement,
+    Deposit,
+    DepositMovement,
     OwnerStatement,
     OwnerWork,
     Payment,
@@ -83,6 +86,9 @@ EXPECTED = {
     "ledger:payout_detail": _scoped(LEDGER),
     "ledger:payout_file": _scoped(LEDGER),
     "ledger:bank_details": row(CLOSERS, OK, NOT_FOUND),
+    "ledger:deposit_list": row(LEDGER, OK, NOT_FOUND),
+    "ledger:deposit_receive": _scoped(LEDGER),
+    "ledger:deposit_return": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -92,6 +98,8 @@ POST_EXPECTED = {
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
+    "ledger:deposit_receive": _scoped(LEDGER, SAVED),
+    "ledger:deposit_return": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -115,6 +123,8 @@ CSRF_CASES = {
     "ledger:owner_work_create",
     "ledger:payouts",
     "ledger:bank_details",
+    "ledger:deposit_receive",
+    "ledger:deposit_return",
 }
 
 
@@ -147,7 +157,7 @@ def lease_of(world, scope):
     leases = _cache(world, "leases")
     if scope not in leases:
         manager = _manager_of(world, scope)
-        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1))
+        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
         call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
         services.payment_record(
             actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
@@ -156,6 +166,20 @@ def lease_of(world, scope):
         lease.authz_receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
         leases[scope] = lease
     return leases[scope]
+
+
+def fresh_deposit(world, scope):
+    """A new ended lease of the scope's household with its deposit received (each return needs its own);
+    remembered for `state`."""
+    manager = _manager_of(world, scope)
+    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    lease_services.lease_end(
+        actor=manager, lease_id=lease.pk, end_date=date(2026, 1, 10), moved_out_on=date(2026, 1, 10)
+    )
+    deposit = Deposit.objects.get(lease=lease)
+    _cache(world, "deposits")[scope] = deposit.pk
+    return deposit.pk
 
 
 def run_of(world, scope):
@@ -278,6 +302,7 @@ def fillers(scenario, actor, scope):
         "owner_id": lambda: owner_of(world, scope).pk,
         "statement_id": lambda: owner_of(world, scope).authz_statement.pk,
         "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
+        "deposit_id": lambda: fresh_deposit(world, scope),
     }
 
 
@@ -296,7 +321,21 @@ def post_data(route_name, scenario, actor, scope):
         return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
     if route_name == "ledger:owner_work_create":
         return {"invoice_date": "2026-01-15", "supplier": "Plomberie Martin", "label": "Fuite", "amount": "80.00"}
+    if route_name == "ledger:deposit_receive":
+        return {"amount": "1,00", "received_on": "2026-01-15"}
+    if route_name == "ledger:deposit_return":
+        return DEPOSIT_RETURN_DATA
     raise AssertionError(f"no POST data for {route_name}")
+
+
+DEPOSIT_RETURN_DATA = {
+    "returned_on": "2026-01-20",
+    "keys_returned_on": "2026-01-10",
+    "inventory_matches": "yes",
+    "retenues-TOTAL_FORMS": "0",
+    "retenues-INITIAL_FORMS": "0",
+    "confirm": "1",
+}
 
 
 def state(route_name, scenario, actor, scope):
@@ -314,6 +353,10 @@ def state(route_name, scenario, actor, scope):
         return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
     if route_name == "ledger:owner_work_create":
         return OwnerWork.objects.filter(owner=owner_of(scenario.world, scope)).count()
+    if route_name == "ledger:deposit_receive":
+        return DepositMovement.objects.filter(deposit__lease=lease).count()
+    if route_name == "ledger:deposit_return":
+        return Deposit.objects.get(pk=_cache(scenario.world, "deposits")[scope]).returned_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -400,6 +443,16 @@ def csrf_case(name, world) -> CsrfCase:
         data = {"holder_name": "Association CSRF", "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP"}
         saved = lambda: BankDetails.objects.filter(holder_name="Association CSRF").exists()  # noqa: E731
         return CsrfCase(client, url, url, data, saved)
+    if name == "ledger:deposit_receive":
+        url = reverse(name, args=[lease.pk])
+        count = DepositMovement.objects.filter(deposit__lease=lease).count()
+        saved = lambda: DepositMovement.objects.filter(deposit__lease=lease).count() > count  # noqa: E731
+        return CsrfCase(client, url, url, {"amount": "2,00", "received_on": "2026-01-16"}, saved)
+    if name == "ledger:deposit_return":
+        deposit_id = fresh_deposit(world, "own_team")
+        url = reverse(name, args=[deposit_id])
+        saved = lambda: Deposit.objects.get(pk=deposit_id).returned_on is not None  # noqa: E731
+        return CsrfCase(client, url, url, DEPOSIT_RETURN_DATA, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -428,4 +481,5 @@ def post_probe_values(world):
         "owner_id": uuid.uuid4(),
         "statement_id": uuid.uuid4(),
         "batch_id": uuid.uuid4(),
+        "deposit_id": uuid.uuid4(),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_deposits
 
 app_name = "ledger"
 
@@ -35,4 +35,7 @@ urlpatterns = [
     path("reversements/<uuid:batch_id>/", views.payout_detail, name="payout_detail"),
     path("reversements/<uuid:batch_id>/virements.xml", views.payout_file, name="payout_file"),
     path("coordonnees-bancaires/", views.bank_details, name="bank_details"),
+    path("depots/", views_deposits.deposit_list, name="deposit_list"),
+    path("baux/<uuid:lease_id>/depot-de-garantie/", views_deposits.deposit_receive, name="deposit_receive"),
+    path("depots/<uuid:deposit_id>/restitution/", views_deposits.deposit_return, name="deposit_return"),
 ]
