@@ -16,14 +16,17 @@ from django.utils import timezone
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import services
+from habiter.ledger import deposits, services
 from habiter.ledger.models import (
     ArrearsLetter,
     BankCsvMapping,
     BankDetails,
     BankLine,
     BankStatement,
+    Deposit,
+    DepositMovement,
     DocumentEmail,
     EmailConsent,
     NoticeMailing,
@@ -100,6 +103,9 @@ EXPECTED = {
     "ledger:run_notices_pdf": _scoped(LEDGER),
     "ledger:run_notices_mail": _post_only_scoped(),
     "ledger:mailing_detail": _scoped(LEDGER),
+    "ledger:deposit_list": row(LEDGER, OK, NOT_FOUND),
+    "ledger:deposit_receive": _scoped(LEDGER),
+    "ledger:deposit_return": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -116,6 +122,8 @@ POST_EXPECTED = {
     "ledger:notice_send": _scoped(LEDGER, SAVED),
     "ledger:receipt_send": _scoped(LEDGER, SAVED),
     "ledger:run_notices_mail": _scoped(LEDGER, SAVED),
+    "ledger:deposit_receive": _scoped(LEDGER, SAVED),
+    "ledger:deposit_return": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -146,6 +154,8 @@ CSRF_CASES = {
     "ledger:notice_send",
     "ledger:receipt_send",
     "ledger:run_notices_mail",
+    "ledger:deposit_receive",
+    "ledger:deposit_return",
 }
 
 
@@ -178,7 +188,7 @@ def lease_of(world, scope):
     leases = _cache(world, "leases")
     if scope not in leases:
         manager = _manager_of(world, scope)
-        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1))
+        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
         call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
         services.payment_record(
             actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
@@ -221,6 +231,20 @@ def letter_of(world, scope):
             actor=_manager_of(world, scope), lease_id=lease.pk, kind="reminder"
         )
     return letters[scope]
+
+
+def fresh_deposit(world, scope):
+    """A new ended lease of the scope's household with its deposit received (each return needs its own);
+    remembered for `state`."""
+    manager = _manager_of(world, scope)
+    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    lease_services.lease_end(
+        actor=manager, lease_id=lease.pk, end_date=date(2026, 1, 10), moved_out_on=date(2026, 1, 10)
+    )
+    deposit = Deposit.objects.get(lease=lease)
+    _cache(world, "deposits")[scope] = deposit.pk
+    return deposit.pk
 
 
 def run_of(world, scope):
@@ -383,6 +407,7 @@ def fillers(scenario, actor, scope):
         "statement_id": lambda: owner_of(world, scope).authz_statement.pk,
         "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
         "mailing_id": lambda: mailing_of(world, scope).pk,
+        "deposit_id": lambda: fresh_deposit(world, scope),
     }
 
 
@@ -416,7 +441,21 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:run_notices_mail":
         fresh_month_mailing(scenario.world, scope)
         return {}
+    if route_name == "ledger:deposit_receive":
+        return {"amount": "1,00", "received_on": "2026-01-15"}
+    if route_name == "ledger:deposit_return":
+        return DEPOSIT_RETURN_DATA
     raise AssertionError(f"no POST data for {route_name}")
+
+
+DEPOSIT_RETURN_DATA = {
+    "returned_on": "2026-01-20",
+    "keys_returned_on": "2026-01-10",
+    "inventory_matches": "yes",
+    "retenues-TOTAL_FORMS": "0",
+    "retenues-INITIAL_FORMS": "0",
+    "confirm": "1",
+}
 
 
 def state(route_name, scenario, actor, scope):
@@ -446,6 +485,10 @@ def state(route_name, scenario, actor, scope):
         return DocumentEmail.objects.filter(lease=lease).count()
     if route_name == "ledger:run_notices_mail":
         return NoticeMailing.objects.filter(run=run_of(scenario.world, scope)).count()
+    if route_name == "ledger:deposit_receive":
+        return DepositMovement.objects.filter(deposit__lease=lease).count()
+    if route_name == "ledger:deposit_return":
+        return Deposit.objects.get(pk=_cache(scenario.world, "deposits")[scope]).returned_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -563,6 +606,16 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[run.pk])
         saved = NoticeMailing.objects.filter(run=run, status=RunStatus.QUEUED).exists
         return CsrfCase(client, reverse("ledger:run_detail", args=[run.pk]), url, {}, saved)
+    if name == "ledger:deposit_receive":
+        url = reverse(name, args=[lease.pk])
+        count = DepositMovement.objects.filter(deposit__lease=lease).count()
+        saved = lambda: DepositMovement.objects.filter(deposit__lease=lease).count() > count  # noqa: E731
+        return CsrfCase(client, url, url, {"amount": "2,00", "received_on": "2026-01-16"}, saved)
+    if name == "ledger:deposit_return":
+        deposit_id = fresh_deposit(world, "own_team")
+        url = reverse(name, args=[deposit_id])
+        saved = lambda: Deposit.objects.get(pk=deposit_id).returned_on is not None  # noqa: E731
+        return CsrfCase(client, url, url, DEPOSIT_RETURN_DATA, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -594,4 +647,5 @@ def post_probe_values(world):
         "statement_id": uuid.uuid4(),
         "batch_id": uuid.uuid4(),
         "mailing_id": uuid.uuid4(),
+        "deposit_id": uuid.uuid4(),
     }

@@ -117,5 +117,7 @@ def register():
             "ledger.repayment_plan_move": gettext_lazy("Changement d'état d'un plan d'apurement"),
             "ledger.reminder_send": gettext_lazy("Lettre de relance"),
             "ledger.formal_notice_send": gettext_lazy("Mise en demeure"),
+            "ledger.deposit_receive": gettext_lazy("Dépôt de garantie reçu"),
+            "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
         }
     )

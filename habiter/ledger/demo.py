@@ -1,8 +1,9 @@
 """Demo rent history: the calls of the last six months for every demo lease, payments by tenants and CAF, a
 partial payer, a household past the CAF unpaid-rent threshold with a lettre de relance and a plan d'apurement, and a
 few quittances; for the owners under a management mandate, a works invoice, the statements of the last three ended
-months and one payout. Made through the services."""
+months and one payout; the deposits received; one tenant's agreement to e-mail. Made through the services."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,7 +13,7 @@ from habiter.core.models import Role
 from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseStatus
 
-from . import queries, services
+from . import deposits, queries, services
 from .models import RentCall, RepaymentPlan
 
 MONTHS = 6
@@ -73,6 +74,8 @@ def seed_ledger(organisation, users, count, rng) -> None:
     seed_owner_statements(organisation, actor, today)
     seed_bank_statement(actor, leases, today)
     seed_arrears_follow_up(actor, leases[1] if len(leases) > 1 else leases[0], today)
+    seed_deposits(organisation, actor, today)
+    seed_email_consent(actor, leases[0], today)
 
 
 def seed_arrears_follow_up(actor, lease, today) -> None:
@@ -89,6 +92,43 @@ def seed_arrears_follow_up(actor, lease, today) -> None:
         note="Accord trouvé avec le ménage après la relance ; point avec la référente sociale dans trois mois.",
         on=today,
     )
+
+
+def seed_email_consent(actor, lease, today) -> None:
+    """The first tenant agreed to receive the rent documents by e-mail (R5)."""
+    from django.utils.text import slugify
+
+    from .mailing import email_consent_record
+
+    email = lease.household.email or f"{slugify(lease.household.name) or 'locataire'}@exemple.fr"
+    email_consent_record(actor=actor, lease_id=lease.pk, given=True, on=today, email=email)
+
+
+def seed_deposits(organisation, actor, today) -> None:
+    """The deposit of every demo lease that has one, received on its first day; the deposit of the first ended
+    lease with a move-out returned on time, when the demo has such a lease. Leases whose deposit is already
+    recorded are left alone."""
+    leases = Lease.objects.filter(
+        organisation=organisation,
+        status__in=(LeaseStatus.SIGNED, LeaseStatus.ENDED),
+        deposit__gt=0,
+        security_deposit__isnull=True,
+    ).order_by("start_date", "id")
+    returned = False
+    for lease in leases:
+        received_on = min(lease.start_date, today)
+        if services.month_closed(organisation.pk, received_on):
+            continue
+        deposits.deposit_receive(actor=actor, lease_id=lease.pk, received_on=received_on)
+        if not returned and lease.status == LeaseStatus.ENDED and lease.moved_out_on:
+            deposits.deposit_return(
+                actor=actor,
+                deposit_id=lease.security_deposit.pk,
+                returned_on=min(lease.moved_out_on + timedelta(days=20), today),
+                keys_returned_on=lease.moved_out_on,
+                inventory_matches=True,
+            )
+            returned = True
 
 
 def seed_bank_statement(actor, leases, today) -> None:

@@ -109,6 +109,8 @@ def fec_filename(siren: str, closing_on: date) -> str:
 JOURNALS = {
     "rent_call": ("LOY", "Appels de loyers"),
     "payment": ("BQ", "Banque"),
+    "deposit_receipt": ("BQ", "Banque"),
+    "deposit_return": ("BQ", "Banque"),
 }
 OTHER_JOURNAL = ("OD", "Opérations diverses")
 # Accounts followed per third party (tenants 411…, owners 467…): the FEC names the collective account and puts the

@@ -4,10 +4,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, PaymentSource
+from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, DeductionReason, PaymentSource
 from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
+
+
+# what a user may record a payment from: a retention on the deposit is written by the deposit return only
+RECORDABLE_SOURCES = [(value, label) for value, label in PaymentSource.choices if value != PaymentSource.DEPOSIT]
 
 
 class MonthField(forms.DateField):
@@ -35,7 +39,7 @@ class PaymentForm(forms.Form):
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices)
+    source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES)
     reference = forms.CharField(label=_("Référence"), max_length=80, required=False)
 
 
@@ -124,14 +128,14 @@ class BankImportForm(forms.Form):
 
 class BankMatchForm(forms.Form):
     lease = forms.UUIDField(label=_("Bail"), error_messages={"invalid": _("Choisissez un bail.")})
-    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices, initial=PaymentSource.TENANT)
+    source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES, initial=PaymentSource.TENANT)
 
 
 class BankManualMatchForm(forms.Form):
     """The lease chosen by hand on the line's page, among those the accountant may record a payment for."""
 
     lease = forms.ChoiceField(label=_("Bail"))
-    source = forms.ChoiceField(label=_("Provenance"), choices=PaymentSource.choices, initial=PaymentSource.TENANT)
+    source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES, initial=PaymentSource.TENANT)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,3 +237,71 @@ class PlanMoveForm(forms.Form):
 
 class LetterForm(forms.Form):
     kind = forms.ChoiceField(choices=ArrearsLetterKind.choices)
+
+
+# --- security deposits ----------------------------------------------------------------------------------------
+
+
+class DepositReceiveForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Montant reçu (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class DepositReturnForm(forms.Form):
+    returned_on = forms.DateField(
+        label=_("Date de la restitution"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    keys_returned_on = forms.DateField(
+        label=_("Clés rendues le"),
+        help_text=_("Le délai de restitution court à partir de la remise des clés."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    inventory_matches = forms.TypedChoiceField(
+        label=_("L'état des lieux de sortie est-il conforme à celui d'entrée ?"),
+        choices=[("yes", _("Oui : délai d'un mois")), ("no", _("Non : délai de deux mois"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class DepositDeductionForm(forms.Form):
+    """One justified amount kept from the deposit; a row left empty is ignored."""
+
+    reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *DeductionReason.choices])
+    description = forms.CharField(label=_("Justification"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+    def clean(self):
+        data = super().clean()
+        reason, description, amount = data.get("reason"), data.get("description", "").strip(), data.get("amount")
+        if not (reason or description or amount):
+            return data
+        if not reason:
+            self.add_error("reason", _("Choisissez le motif de la retenue."))
+        if not description:
+            self.add_error("description", _("Justifiez la retenue."))
+        if amount is None:
+            self.add_error("amount", _("Indiquez le montant retenu."))
+        return data
+
+    def deduction(self):
+        data = self.cleaned_data
+        if not data.get("reason"):
+            return None
+        return data["reason"], data["description"].strip(), data["amount"]
+
+
+DepositDeductionFormSet = forms.formset_factory(DepositDeductionForm, extra=3, max_num=10, absolute_max=10)

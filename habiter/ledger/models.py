@@ -69,6 +69,8 @@ class AccountKind(models.TextChoices):
     FEES = "fees", _("Honoraires de gestion")
     DEPOSITS_HELD = "deposits_held", _("Dépôts de garantie reçus")
     VAT_COLLECTED = "vat_collected", _("TVA collectée")
+    DEPOSIT_RETENTIONS = "deposit_retentions", _("Retenues sur dépôts de garantie")
+    DEPOSIT_PENALTIES = "deposit_penalties", _("Majorations de retard de restitution")
 
 
 # Accounts every organisation has once, created on first use, with their code in the French chart of accounts.
@@ -84,6 +86,10 @@ ORGANISATION_ACCOUNTS = {
     AccountKind.FEES: ("706200", _("Honoraires de gestion")),
     AccountKind.DEPOSITS_HELD: ("165000", _("Dépôts de garantie reçus")),
     AccountKind.VAT_COLLECTED: ("445710", _("TVA collectée")),
+    # what is kept from a deposit for repairs or other justified costs (not rent: that goes to the tenant's account)
+    AccountKind.DEPOSIT_RETENTIONS: ("758800", _("Retenues sur dépôts de garantie")),
+    # the 10 % per started month owed to the tenant for a late return (loi 89 art. 22): a penalty, an expense
+    AccountKind.DEPOSIT_PENALTIES: ("671200", _("Majorations pour restitution tardive des dépôts de garantie")),
 }
 
 
@@ -318,6 +324,8 @@ class PaymentSource(models.TextChoices):
     FSL = "fsl", _("FSL")
     VISALE = "visale", _("VISALE")
     ASSOCIATION = "association", _("Avance de l'association")
+    # only written by the deposit return (deposits.deposit_return), never recorded by hand
+    DEPOSIT = "deposit", _("Retenue sur le dépôt de garantie")
 
 
 class Payment(OrganisationScoped):
@@ -1007,3 +1015,94 @@ class NoticeMailing(OrganisationScoped):
     @property
     def running(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+# --- security deposits (dépôt de garantie, loi 89 art. 22) --------------------------------------------------------
+
+
+class Deposit(OrganisationScoped):
+    """The security deposit (dépôt de garantie) of one lease, held by the association from its first receipt until
+    its return. What is held is the sum of its movements (receipts minus the return), each one posted to the
+    organisation's deposits-held account (165000)."""
+
+    lease = models.OneToOneField(
+        Lease, on_delete=models.PROTECT, related_name="security_deposit", verbose_name=_("bail")
+    )
+    returned_on = models.DateField(_("restitué le"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dépôt de garantie")
+
+    def __str__(self):
+        return f"{self.lease_id}"
+
+
+class DepositMovementKind(models.TextChoices):
+    RECEIVED = "received", _("Reçu")
+    RETURNED = "returned", _("Restitué")
+
+
+class DepositMovement(OrganisationScoped):
+    """A receipt of the deposit (debit the bank, credit deposits held) or its return after the move-out (debit
+    deposits held by all that was held; credit the tenant's account for unpaid rent, the retentions account for
+    repairs, the bank for the refund and the late penalty, which is debited to an expense). `amount` is what the
+    movement adds to (receipt) or takes from (return) the deposit held."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_("nature"), max_length=10, choices=DepositMovementKind.choices)
+    booked_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    refunded = models.DecimalField(_("remboursé au locataire"), max_digits=12, decimal_places=2, default=0)
+    penalty = models.DecimalField(_("majoration de retard"), max_digits=12, decimal_places=2, default=0)
+    keys_returned_on = models.DateField(_("clés rendues le"), null=True, blank=True)
+    inventory_matches = models.BooleanField(_("état des lieux de sortie conforme"), null=True, blank=True)
+    deadline = models.DateField(_("date limite de restitution"), null=True, blank=True)
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="deposit_movement")
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit_movement"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["booked_on", "created_at"]
+        verbose_name = _("mouvement de dépôt de garantie")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit"],
+                condition=Q(kind="returned"),
+                name="ledger_deposit_returned_once",
+                violation_error_message=_("Ce dépôt de garantie est déjà restitué."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_deposit_movement_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0, penalty__gte=0), name="ledger_deposit_refund_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.booked_on} {self.amount}"
+
+
+class DeductionReason(models.TextChoices):
+    REPAIRS = "repairs", _("Réparations locatives")
+    UNPAID_RENT = "unpaid_rent", _("Loyers et charges impayés")
+    OTHER = "other", _("Autre somme justifiée")
+
+
+class DepositDeduction(models.Model):
+    """A justified amount kept from the deposit at its return (loi 89 art. 22: deductions must be justified)."""
+
+    id = models.BigAutoField(primary_key=True)
+    movement = models.ForeignKey(DepositMovement, on_delete=models.PROTECT, related_name="deductions")
+    reason = models.CharField(_("motif"), max_length=20, choices=DeductionReason.choices)
+    description = models.CharField(_("justification"), max_length=200)
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("retenue sur dépôt de garantie")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_deposit_deduction_positive")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.amount}"

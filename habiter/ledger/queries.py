@@ -27,6 +27,8 @@ from .models import (
     BankLine,
     BankLineState,
     BankStatement,
+    Deposit,
+    DepositMovementKind,
     Line,
     OwnerStatement,
     OwnerWork,
@@ -186,7 +188,8 @@ def lease_balance(lease, on: date) -> Balance:
     oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42)."""
     sums = Line.objects.filter(account__lease=lease, transaction__booked_on__lte=on).aggregate(
         due=money_sum("amount", filter=Q(transaction__source_type="rent_call")),
-        paid=money_sum("amount", filter=Q(transaction__source_type="payment")),
+        # a deposit return settles unpaid rent like a payment (deposits.deposit_return)
+        paid=money_sum("amount", filter=Q(transaction__source_type__in=("payment", "deposit_return"))),
         balance=money_sum("amount"),
     )
     unpaid = [
@@ -655,3 +658,93 @@ def household_arrears_history(user, household):
     )
     letters = ArrearsLetter.objects.filter(lease__in=leases).select_related("lease__dwelling", "sent_by")
     return list(plans), list(letters)
+
+
+# --- security deposits ----------------------------------------------------------------------------------------
+
+DEPOSIT_DUE_SOON_DAYS = 15  # a return whose deadline is this close shows as due soon on the deposits list
+
+
+def deposits_of(user):
+    """The deposits the user may see (ledger users: the organisation's), each with `held`: receipts minus return."""
+    return _with_held(Deposit.objects.filter(lease__in=ledger_leases(user)))
+
+
+def deposits_of_lease(lease):
+    """The deposit of a lease the caller already may open, with `held` (none before its first receipt)."""
+    return _with_held(Deposit.objects.filter(lease=lease))
+
+
+def _with_held(deposits):
+    return (
+        deposits.annotate(
+            received=money_sum("movements__amount", filter=Q(movements__kind=DepositMovementKind.RECEIVED)),
+            released=money_sum("movements__amount", filter=Q(movements__kind=DepositMovementKind.RETURNED)),
+        )
+        .annotate(held=F("received") - F("released"))
+        .select_related("lease__household", "lease__dwelling")
+    )
+
+
+def deposit_for(user, deposit_id):
+    return deposits_of(user).get(pk=deposit_id)
+
+
+@dataclass
+class DepositRow:
+    """A deposit on the list or a lease's account: what is held and, after the move-out and until its return,
+    the legal deadline and the days left (negative: late)."""
+
+    deposit: object
+    lease: Lease
+    held: Decimal
+    keys_returned_on: date | None = None
+    inventory_matches: bool | None = None
+    deadline: date | None = None
+    days_left: int | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.late else 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.days_left is not None and 0 <= self.days_left <= DEPOSIT_DUE_SOON_DAYS
+
+
+def deposit_rows(deposits, on: date) -> list[DepositRow]:
+    """`DepositRow`s of deposits annotated with `held` (from `deposits_of`), in three more queries whatever their
+    number (the inspections, their rooms, the legal parameters): late returns first, then due soonest, then the
+    deposits held, then those returned."""
+    from .deposits import return_facts
+
+    deposits = list(deposits)
+    waiting = [d.lease for d in deposits if d.returned_on is None and d.lease.moved_out_on]
+    facts = return_facts(waiting) if waiting else {}
+    params = legal_parameters() if waiting else None
+    rows = []
+    for deposit in deposits:
+        row = DepositRow(deposit, deposit.lease, rules.cents(deposit.held))
+        found = facts.get(deposit.lease_id)
+        if found is not None:
+            row.keys_returned_on, row.inventory_matches = found.keys_returned_on, found.inventory_matches
+            row.deadline = found.deadline(deposit.lease, params)
+            row.days_left = (row.deadline - on).days if row.deadline else None
+        rows.append(row)
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.deposit.returned_on is not None,
+            r.days_left is None,
+            r.days_left if r.days_left is not None else 0,
+            r.lease.household.name,
+        ),
+    )
+
+
+def deposit_movements(deposit):
+    return deposit.movements.select_related("recorded_by").prefetch_related("deductions").order_by("booked_on")

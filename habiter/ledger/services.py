@@ -82,6 +82,8 @@ OWNER_PAYOUT = "owner_payout"
 # Entries of an issued statement or payout stay as issued: their figures are frozen on the statement and in the
 # bank file, so reversing them would make the ledger and the documents disagree.
 FROZEN_SOURCES = (OWNER_STATEMENT, OWNER_PAYOUT)
+# Written by habiter/ledger/deposits.py (which imports this module, hence the names repeated here).
+DEPOSIT_SOURCES = ("deposit_receipt", "deposit_return")
 
 
 class DuplicatePaymentReference(ValidationError):
@@ -210,6 +212,9 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
                     "elle ne se contre-passe pas."
                 )
             )
+        if original.source_type in DEPOSIT_SOURCES:
+            # a deposit's movements and what they settled stay as recorded: held amounts are their sum
+            raise ValidationError(_("Un mouvement de dépôt de garantie ne se contre-passe pas."))
         if Transaction.objects.filter(reversal_of=original).exists():
             raise ValidationError(_("Cette écriture est déjà contre-passée."))
         if on < original.booked_on:

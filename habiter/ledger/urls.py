@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_mail
+from . import views, views_deposits, views_mail
 
 app_name = "ledger"
 
@@ -46,4 +46,7 @@ urlpatterns = [
     path("fin-de-mois/<uuid:run_id>/avis.pdf", views_mail.run_notices_pdf, name="run_notices_pdf"),
     path("fin-de-mois/<uuid:run_id>/envoi/", views_mail.run_notices_mail, name="run_notices_mail"),
     path("envois/<uuid:mailing_id>/", views_mail.mailing_detail, name="mailing_detail"),
+    path("depots/", views_deposits.deposit_list, name="deposit_list"),
+    path("baux/<uuid:lease_id>/depot-de-garantie/", views_deposits.deposit_receive, name="deposit_receive"),
+    path("depots/<uuid:deposit_id>/restitution/", views_deposits.deposit_return, name="deposit_return"),
 ]

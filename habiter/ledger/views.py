@@ -124,6 +124,7 @@ def lease_account(request, lease_id):
             "letters": list(queries.letters_of(lease)),
             "can_post": user.has_perm("ledger.post"),
             "today": today,
+            **_deposit_context(lease, today),
         },
     )
 
@@ -251,6 +252,20 @@ def arrears_letter_pdf(request, letter_id):
         },
         filename=f"{'mise-en-demeure' if letter.kind == 'formal_notice' else 'relance'}-{letter.sent_on:%Y-%m-%d}.pdf",
     )
+
+
+def _deposit_context(lease, today) -> dict:
+    """The lease's deposit for its account page: held, movements, and after the move-out the return deadline."""
+    deposit = queries.deposits_of_lease(lease).first()
+    if deposit is None:
+        return {"deposit_row": None, "deposit_held": rules.ZERO, "deposit_returned": False, "deposit_movements": []}
+    row = queries.deposit_rows([deposit], today)[0]
+    return {
+        "deposit_row": row,
+        "deposit_held": row.held,
+        "deposit_returned": deposit.returned_on is not None,
+        "deposit_movements": list(queries.deposit_movements(deposit)),
+    }
 
 
 @require_http_methods(["GET", "POST"])

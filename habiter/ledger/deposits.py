@@ -1,0 +1,410 @@
+"""Security deposits (dépôt de garantie, loi 89 art. 22): received, held, returned after the move-out.
+
+The organisation's account 165000 "Dépôts de garantie reçus" holds every deposit; what one lease's tenant has
+there is the sum of its `DepositMovement`s (a lease's own account, 411…, is its rent account: a deposit is never
+rent and is never allocated to rent calls). At the return, unpaid rent kept from the deposit is a payment of
+source "deposit" allocated like any other to the oldest open calls; repairs and other justified amounts go to
+758800; the late penalty (10 % of the monthly rent per started month, `leases.rules.late_deposit_penalty`) is an
+expense, 671200, paid to the tenant with the refund.
+
+Writes lock the lease's `Deposit` row (created on the first receipt), then the tenant's account: the order of
+`services`, a lease's tenant account before any other lock.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.core.legal_queries import legal_parameters
+from habiter.housing import rules as housing_rules
+from habiter.housing.models import Inspection, InspectionKind
+from habiter.leases import rules as lease_rules
+from habiter.leases.models import Lease, LeaseStatus
+
+from . import rules
+from .models import (
+    AccountKind,
+    DeductionReason,
+    Deposit,
+    DepositDeduction,
+    DepositMovement,
+    DepositMovementKind,
+    Payment,
+    PaymentSource,
+)
+from .services import DEPOSIT_SOURCES, _allocate, _check_open, _post, organisation_account, tenant_account
+
+DEPOSIT_RECEIPT, DEPOSIT_RETURN = DEPOSIT_SOURCES
+RECEIVABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+
+
+def _require(actor):
+    if not actor.has_perm("ledger.post"):
+        raise PermissionDenied
+
+
+def _money(value, field: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise ValidationError({field: _("Le montant doit être positif.")})
+    if value != value.quantize(rules.CENT):
+        raise ValidationError({field: _("Le montant s'exprime au centime près.")})
+    return value
+
+
+def _not_future(day: date, field: str, what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("%(what)s ne peut pas être daté dans le futur.") % {"what": what}})
+
+
+def held_amount(deposit: Deposit | None) -> Decimal:
+    """What the association holds of a lease's deposit: receipts minus the return."""
+    if deposit is None:
+        return rules.ZERO
+    total = rules.ZERO
+    for movement in deposit.movements.all():
+        total += movement.amount if movement.kind == DepositMovementKind.RECEIVED else -movement.amount
+    return rules.cents(total)
+
+
+# --- what the inspections say ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReturnFacts:
+    """What the return deadline stands on: the day the keys were handed back and whether the check-out matches
+    the check-in, from the check-out inspection when there is one (else the move-out day, and "not matching",
+    the longer deadline, until the manager says otherwise)."""
+
+    keys_returned_on: date | None
+    inventory_matches: bool
+    check_out: Inspection | None
+
+    def deadline(self, lease, params) -> date | None:
+        if self.keys_returned_on is None:
+            return None
+        return lease_rules.deposit_return_deadline(
+            self.keys_returned_on, self.inventory_matches, territory=lease.dwelling.territory, params=params
+        )
+
+
+def return_facts(leases) -> dict:
+    """`ReturnFacts` of each lease, by lease id, in two queries whatever their number: the dwellings' inspections
+    and their rooms. A lease's check-out is the latest one of its dwelling since the lease began, of its
+    household or of none; it is compared with the check-in it names, else the latest one before it (as on the
+    inspection's page)."""
+    leases = list(leases)
+    inspections = list(
+        Inspection.objects.filter(dwelling_id__in={lease.dwelling_id for lease in leases})
+        .prefetch_related("rooms")
+        .order_by("-done_on", "-created_at")
+    )
+    facts = {}
+    for lease in leases:
+        check_out = next(
+            (
+                i
+                for i in inspections
+                if i.dwelling_id == lease.dwelling_id
+                and i.kind == InspectionKind.CHECK_OUT
+                and i.done_on >= lease.start_date
+                and i.household_id in (None, lease.household_id)
+            ),
+            None,
+        )
+        matches = False
+        if check_out is not None:
+            check_in = next((i for i in inspections if i.pk == check_out.check_in_id), None) or next(
+                (
+                    i
+                    for i in inspections
+                    if i.dwelling_id == lease.dwelling_id
+                    and i.kind == InspectionKind.CHECK_IN
+                    and i.done_on <= check_out.done_on
+                ),
+                None,
+            )
+            if check_in is not None:
+                matches = housing_rules.inventory_matches(
+                    {room.name: room.condition for room in check_in.rooms.all()},
+                    {room.name: room.condition for room in check_out.rooms.all()},
+                )
+        keys = (check_out.keys_returned_on if check_out else None) or lease.moved_out_on
+        facts[lease.pk] = ReturnFacts(keys, matches, check_out)
+    return facts
+
+
+# --- receipt -------------------------------------------------------------------------------------------------------
+
+
+def _lease(actor, lease_id) -> Lease:
+    lease = (
+        Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+        .select_related("household", "dwelling")
+        .first()
+    )
+    if lease is None:
+        raise Lease.DoesNotExist
+    return lease
+
+
+def _locked_deposit(lease, *, create: bool) -> Deposit | None:
+    if create:
+        Deposit.objects.get_or_create(organisation_id=lease.organisation_id, lease=lease)
+    return Deposit.objects.select_for_update().filter(lease=lease).first()
+
+
+def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | None = None) -> DepositMovement:
+    """Record that the tenant's deposit was received (the whole deposit of the lease by default, or a part):
+    debit the bank, credit deposits held (165000). Refused above the lease's deposit — itself within the legal
+    cap (R19: 1 month of rent excluding charges unfurnished, 2 furnished) — and once the deposit is returned."""
+    _require(actor)
+    _not_future(received_on, "received_on", _("Un dépôt de garantie reçu"))
+    with transaction.atomic():
+        lease = _lease(actor, lease_id)
+        if lease.status not in RECEIVABLE_STATUSES:
+            raise ValidationError(_("Seul un bail signé donne lieu à un dépôt de garantie."))
+        amount = _money(lease.deposit if amount is None else amount, "amount")
+        cap = lease_rules.max_deposit(
+            lease.rent, lease.dwelling.furnished, on=lease.start_date, params=legal_parameters()
+        )
+        deposit = _locked_deposit(lease, create=True)
+        if deposit.returned_on is not None:
+            raise ValidationError(_("Ce dépôt de garantie est déjà restitué."))
+        held = held_amount(deposit)
+        limit = min(lease.deposit, cap)
+        if held + amount > limit:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Le dépôt de garantie de ce bail est de %(limit)s € (plafond légal : %(cap)s €) ; "
+                        "%(held)s € sont déjà reçus."
+                    )
+                    % {"limit": lease.deposit, "cap": cap, "held": held}
+                }
+            )
+        _check_open(lease.organisation_id, received_on, "received_on")
+        entry = _post(
+            actor=actor,
+            organisation_id=lease.organisation_id,
+            booked_on=received_on,
+            label=_("Dépôt de garantie reçu — %(tenant)s") % {"tenant": lease.household.name},
+            lines=[
+                (organisation_account(lease.organisation_id, AccountKind.BANK), amount),
+                (organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD), -amount),
+            ],
+            source_type=DEPOSIT_RECEIPT,
+            source_id=str(lease.pk),
+        )
+        movement = DepositMovement(
+            organisation_id=lease.organisation_id,
+            deposit=deposit,
+            kind=DepositMovementKind.RECEIVED,
+            booked_on=received_on,
+            amount=amount,
+            transaction=entry,
+            recorded_by=actor,
+        )
+        movement.full_clean()
+        movement.save()
+        audit_record(
+            actor=actor,
+            action="ledger.deposit_receive",
+            obj=movement,
+            household_id=lease.household_id,
+            detail={"amount": str(amount)},
+        )
+    return movement
+
+
+# --- return --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReturnFigures:
+    """What a return pays and keeps: pure arithmetic on the amounts held and deducted (shown before confirming)."""
+
+    held: Decimal
+    unpaid_rent: Decimal
+    retained: Decimal
+    refund: Decimal
+    deadline: date
+    penalty: Decimal
+
+    @property
+    def paid_to_tenant(self) -> Decimal:
+        return self.refund + self.penalty
+
+
+def return_figures(
+    lease, *, held: Decimal, deductions, returned_on: date, keys_returned_on: date, inventory_matches: bool, params
+) -> ReturnFigures:
+    """The figures of returning `held` on `returned_on` with `deductions` ((reason, description, amount)…).
+    The penalty applies to what is still owed to the tenant (loi 89 art. 22 al. 7: "le dépôt de garantie restant
+    dû au locataire est majoré…"): none when the deductions take the whole deposit."""
+    deadline = lease_rules.deposit_return_deadline(
+        keys_returned_on, inventory_matches, territory=lease.dwelling.territory, params=params
+    )
+    unpaid = sum((a for reason, _d, a in deductions if reason == DeductionReason.UNPAID_RENT), rules.ZERO)
+    retained = sum((a for reason, _d, a in deductions if reason != DeductionReason.UNPAID_RENT), rules.ZERO)
+    refund = held - unpaid - retained
+    penalty = rules.ZERO
+    if refund > 0:
+        penalty = lease_rules.late_deposit_penalty(lease.rent, deadline, returned_on, params=params)
+    return ReturnFigures(held, unpaid, retained, refund, deadline, penalty)
+
+
+def _clean_deductions(deductions) -> list[tuple[str, str, Decimal]]:
+    cleaned = []
+    for reason, description, amount in deductions:
+        if reason not in DeductionReason.values:
+            raise ValidationError(_("Motif de retenue inconnu."))
+        description = (description or "").strip()
+        if not description:
+            raise ValidationError(_("Chaque retenue se justifie : décrivez-la."))
+        cleaned.append((reason, description[:200], _money(amount, "deductions")))
+    return cleaned
+
+
+def deposit_return(
+    *,
+    actor,
+    deposit_id,
+    returned_on: date,
+    keys_returned_on: date,
+    inventory_matches: bool,
+    deductions=(),
+) -> DepositMovement:
+    """Return the deposit after the move-out, once: all that is held leaves 165000; unpaid rent kept from it
+    settles the tenant's oldest open calls (a payment of source "deposit"), repairs and other justified amounts go
+    to the retentions account, the rest is refunded with, when returned after the legal deadline (R20: 1 month
+    after the keys if the check-out matches the check-in, else 2), the penalty of R21, an expense paid to the
+    tenant. Refused before the move-out, for more than is held, or for more unpaid rent than the tenant owes."""
+    _require(actor)
+    _not_future(returned_on, "returned_on", _("Une restitution"))
+    _not_future(keys_returned_on, "keys_returned_on", _("La remise des clés"))
+    deductions = _clean_deductions(deductions)
+    with transaction.atomic():
+        found = (
+            Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
+            .select_related("lease__household", "lease__dwelling")
+            .first()
+        )
+        if found is None:
+            raise Deposit.DoesNotExist
+        lease = found.lease
+        deposit = _locked_deposit(lease, create=False)
+        account = tenant_account(lease, lock=True)
+        if deposit.returned_on is not None:
+            raise ValidationError(_("Ce dépôt de garantie est déjà restitué."))
+        if lease.moved_out_on is None:
+            raise ValidationError(_("Le locataire n'est pas parti : le dépôt se restitue après son départ."))
+        if returned_on < lease.moved_out_on:
+            raise ValidationError({"returned_on": _("La restitution ne peut pas précéder le départ du locataire.")})
+        if keys_returned_on < lease.start_date or keys_returned_on > returned_on:
+            raise ValidationError(
+                {"keys_returned_on": _("Les clés se rendent après le début du bail et avant la restitution.")}
+            )
+        held = held_amount(deposit)
+        if held <= 0:
+            raise ValidationError(_("Aucun dépôt de garantie n'est détenu pour ce bail."))
+        params = legal_parameters()
+        figures = return_figures(
+            lease,
+            held=held,
+            deductions=deductions,
+            returned_on=returned_on,
+            keys_returned_on=keys_returned_on,
+            inventory_matches=inventory_matches,
+            params=params,
+        )
+        if figures.refund < 0:
+            raise ValidationError(
+                _("Les retenues (%(total)s €) dépassent le dépôt détenu (%(held)s €).")
+                % {"total": figures.unpaid_rent + figures.retained, "held": held}
+            )
+        owed = rules.cents(sum((line.amount for line in account.lines.all()), rules.ZERO))
+        if figures.unpaid_rent > max(owed, rules.ZERO):
+            raise ValidationError(
+                _("La retenue pour loyers impayés (%(unpaid)s €) dépasse ce que doit le locataire (%(owed)s €).")
+                % {"unpaid": figures.unpaid_rent, "owed": max(owed, rules.ZERO)}
+            )
+        _check_open(lease.organisation_id, returned_on, "returned_on")
+        org = lease.organisation_id
+        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), held)]
+        if figures.unpaid_rent:
+            lines.append((account, -figures.unpaid_rent))
+        if figures.retained:
+            lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -figures.retained))
+        if figures.penalty:
+            lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), figures.penalty))
+        if figures.paid_to_tenant:
+            lines.append((organisation_account(org, AccountKind.BANK), -figures.paid_to_tenant))
+        entry = _post(
+            actor=actor,
+            organisation_id=org,
+            booked_on=returned_on,
+            label=_("Restitution du dépôt de garantie — %(tenant)s") % {"tenant": lease.household.name},
+            lines=lines,
+            source_type=DEPOSIT_RETURN,
+            source_id=str(lease.pk),
+        )
+        payment = None
+        if figures.unpaid_rent:
+            payment = Payment(
+                organisation_id=org,
+                lease=lease,
+                amount=figures.unpaid_rent,
+                received_on=returned_on,
+                source=PaymentSource.DEPOSIT,
+                transaction=entry,
+                recorded_by=actor,
+            )
+            payment.full_clean(validate_constraints=False)
+            payment.save()
+        movement = DepositMovement(
+            organisation_id=org,
+            deposit=deposit,
+            kind=DepositMovementKind.RETURNED,
+            booked_on=returned_on,
+            amount=held,
+            refunded=figures.refund,
+            penalty=figures.penalty,
+            keys_returned_on=keys_returned_on,
+            inventory_matches=inventory_matches,
+            deadline=figures.deadline,
+            transaction=entry,
+            payment=payment,
+            recorded_by=actor,
+        )
+        movement.full_clean()
+        movement.save()
+        DepositDeduction.objects.bulk_create(
+            [
+                DepositDeduction(movement=movement, reason=reason, description=description, amount=amount)
+                for reason, description, amount in deductions
+            ]
+        )
+        deposit.returned_on = returned_on
+        deposit.save(update_fields=["returned_on", "updated_at"])
+        if payment is not None:
+            _allocate(lease)
+        audit_record(
+            actor=actor,
+            action="ledger.deposit_return",
+            obj=movement,
+            household_id=lease.household_id,
+            detail={
+                "held": str(held),
+                "refunded": str(figures.refund),
+                "penalty": str(figures.penalty),
+                "unpaid_rent": str(figures.unpaid_rent),
+                "retained": str(figures.retained),
+            },
+        )
+    return movement

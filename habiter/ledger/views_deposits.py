@@ -1,0 +1,108 @@
+"""Pages of the security deposits: the organisation's list, the receipt and the return (thin views over
+`queries` and `deposits`)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+from habiter.core.legal_queries import legal_parameters
+
+from . import deposits, queries, rules
+from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReturnForm
+from .models import Deposit
+from .views import _lease, _require, _today
+
+
+@require_GET
+def deposit_list(request):
+    """Every deposit of the organisation: held per lease, and the returns due soon or late first."""
+    user = request.user
+    _require(user, "ledger.view_ledger")
+    today = _today()
+    rows = queries.deposit_rows(queries.deposits_of(user), today)
+    return render(
+        request,
+        "ledger/deposit_list.html",
+        {
+            "rows": rows,
+            "total_held": sum((row.held for row in rows), rules.ZERO),
+            "late": sum(1 for row in rows if row.late and row.deposit.returned_on is None),
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deposit_receive(request, lease_id):
+    user = request.user
+    _require(user, "ledger.post")
+    lease = _lease(user, lease_id)
+    deposit = Deposit.objects.filter(lease=lease).first()
+    held = deposits.held_amount(deposit)
+    initial = {"received_on": _today(), "amount": max(lease.deposit - held, rules.ZERO)}
+    form = DepositReceiveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deposits.deposit_receive(actor=user, lease_id=lease.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Dépôt de garantie enregistré."))
+            return redirect("ledger:lease_account", lease.pk)
+    return render(request, "ledger/deposit_receive.html", {"form": form, "lease": lease, "held": held})
+
+
+@require_http_methods(["GET", "POST"])
+def deposit_return(request, deposit_id):
+    """The return after the move-out in two steps: the form (deadline, deductions), then the figures to confirm —
+    refund, penalty if late — before anything is posted."""
+    user = request.user
+    _require(user, "ledger.post")
+    try:
+        deposit = queries.deposit_for(user, deposit_id)
+    except Deposit.DoesNotExist:
+        raise Http404 from None
+    lease = deposit.lease
+    row = queries.deposit_rows([deposit], _today())[0]
+    initial = {
+        "returned_on": _today(),
+        "keys_returned_on": row.keys_returned_on,
+        "inventory_matches": "yes" if row.inventory_matches else "no",
+    }
+    form = DepositReturnForm(request.POST or None, initial=initial)
+    deductions = DepositDeductionFormSet(request.POST or None, prefix="retenues")
+    figures = None
+    if request.method == "POST" and form.is_valid() and deductions.is_valid():
+        chosen = [d for d in (f.deduction() for f in deductions.forms) if d]
+        data = form.cleaned_data
+        if request.POST.get("confirm") == "1":
+            try:
+                deposits.deposit_return(actor=user, deposit_id=deposit.pk, deductions=chosen, **data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Restitution du dépôt de garantie enregistrée."))
+                return redirect("ledger:lease_account", lease.pk)
+        else:
+            figures = deposits.return_figures(
+                lease, held=row.held, deductions=chosen, params=legal_parameters(), **data
+            )
+            if figures.refund < 0:
+                form.add_error(None, _("Les retenues dépassent le dépôt détenu (%(held)s €).") % {"held": row.held})
+                figures = None
+    return render(
+        request,
+        "ledger/deposit_return.html",
+        {
+            "form": form,
+            "deductions": deductions,
+            "lease": lease,
+            "row": row,
+            "figures": figures,
+            "deduction_lines": [f for f in deductions.forms if f.is_bound and f.is_valid() and f.deduction()],
+        },
+    )
