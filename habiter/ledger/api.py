@@ -37,6 +37,7 @@ class RentCallOut(Schema):
     period: str
     rent: str
     service_charges: str
+    instalment: str = Field(description="échéance d'un plan d'apurement demandée avec le loyer, comprise dans total")
     total: str
     due_date: date
 
@@ -47,6 +48,7 @@ def _call_out(call) -> dict:
         "period": f"{call.period:%Y-%m}",
         "rent": _amount(call.rent),
         "service_charges": _amount(call.service_charges),
+        "instalment": _amount(call.instalment),
         "total": _amount(call.total),
         "due_date": call.due_date,
     }

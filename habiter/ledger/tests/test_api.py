@@ -78,6 +78,7 @@ def test_a_rent_call_has_the_issue_shape_and_is_not_duplicated(api, leases):
         "period": "2025-03",
         "rent": "500.00",
         "service_charges": "50.00",
+        "instalment": "0.00",
         "total": "550.00",
         "due_date": "2025-03-05",
     }
