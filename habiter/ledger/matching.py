@@ -1,5 +1,6 @@
 """Which lease a bank line may pay: candidates ranked by the lease's reference in the label, the amount equal to
-what is still due on an open rent call (or on all of them), and the tenant's name in the label or the payer's
+what is still due on an open rent call (or on all of them, or on a call with the repayment-plan instalment its
+notice asked), and the tenant's name in the label or the payer's
 name (accents and case ignored). Pure Python: the caller loads the candidates once for the whole queue."""
 
 import re
@@ -25,6 +26,7 @@ class Candidate:
     references: tuple[str, ...]  # as written on the notice (the dwelling's reference)
     names: tuple[str, ...]  # the household's name and its adults' last names
     open_amounts: tuple[Decimal, ...]  # what is left of each unpaid call
+    with_instalment: tuple[Decimal, ...] = ()  # the same plus the repayment-plan instalment its notice asked
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ def score(label: str, counterparty: str, amount: Decimal, candidate: Candidate) 
     if amount in left or (len(left) > 1 and amount == sum(left, Decimal(0))):
         points += AMOUNT_WEIGHT
         reasons.append("montant égal au reste dû")
+    elif amount in candidate.with_instalment:
+        points += AMOUNT_WEIGHT
+        reasons.append("montant de l'avis : loyer et échéance du plan d'apurement")
     if any(f" {word} " in words for word in _name_words(candidate.names)):
         points += NAME_WEIGHT
         reasons.append("nom du locataire")

@@ -424,14 +424,17 @@ def match_candidates(user) -> list[matching.Candidate]:
         .order_by("dwelling__reference", "start_date")
     )
     left: dict = {}
-    for lease_id, total, paid in (
+    with_instalment: dict = {}
+    for lease_id, total, paid, instalment in (
         RentCall.objects.filter(lease__in=[lease.pk for lease in leases], cancelled_on__isnull=True)
         .annotate(paid=money_sum("allocations__amount"))
         .filter(paid__lt=F("due"))
         .order_by("period")
-        .values_list("lease_id", "due", "paid")
+        .values_list("lease_id", "due", "paid", "instalment")
     ):
         left.setdefault(lease_id, []).append(rules.cents(total - paid))
+        if instalment:  # the notice asked the month's rent and a repayment-plan instalment together
+            with_instalment.setdefault(lease_id, []).append(rules.cents(total - paid + instalment))
     return [
         matching.Candidate(
             lease_id=lease.pk,
@@ -439,6 +442,7 @@ def match_candidates(user) -> list[matching.Candidate]:
             references=(lease.dwelling.reference,),
             names=(lease.household.name, *(p.last_name for p in lease.household.members.all() if p.relation in ADULTS)),
             open_amounts=tuple(left.get(lease.pk, ())),
+            with_instalment=tuple(with_instalment.get(lease.pk, ())),
         )
         for lease in leases
     ]

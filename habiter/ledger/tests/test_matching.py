@@ -34,6 +34,14 @@ def test_the_sum_of_every_unpaid_call_counts_as_the_amount_due():
     assert [s.lease_id for s in suggest("VIR", "", D("665.50"), [NOEL, DURAND])] == ["noel"]
 
 
+def test_the_rent_with_the_plans_instalment_counts_as_the_amount_due():
+    planned = Candidate("martin", "MRS-C-02 — Martin", ("MRS-C-02",), ("Martin",), (D("565.50"),), (D("665.50"),))
+    found = suggest("VIR", "", D("665.50"), [planned, DURAND])
+    assert [s.lease_id for s in found] == ["martin"]
+    assert found[0].reasons == ("montant de l'avis : loyer et échéance du plan d'apurement",)
+    assert suggest("VIR", "", D("665.50"), [DURAND]) == []
+
+
 def test_the_payer_name_counts_but_only_as_a_whole_word():
     assert [s.lease_id for s in suggest("VIREMENT", "Mme Zoé NOËL", D("1.00"), [NOEL])] == ["noel"]
     assert suggest("NOELLE SARL", "", D("1.00"), [NOEL]) == []

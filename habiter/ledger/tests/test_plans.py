@@ -213,6 +213,9 @@ def test_month_end_asks_the_instalment_once_without_posting_it(manager, lease):
     assert services.rent_calls_issue(actor=manager, month=date(2025, 4, 1)) == 0
     assert RentCall.objects.filter(lease=lease, period=date(2025, 4, 1)).count() == 1
     assert queries.lease_balance(lease, date(2025, 4, 30)).balance == D("1650.00")
+    # a transfer of what the notice asked (rent, charges and instalment) is suggested for this lease
+    candidate = next(c for c in queries.match_candidates(manager) if c.lease_id == lease.pk)
+    assert candidate.with_instalment == (D("916.66"),)
 
 
 def test_month_end_batch_query_count_does_not_grow_with_plans(manager, world, django_assert_num_queries):
