@@ -18,7 +18,7 @@ from habiter.housing.models import Owner
 from habiter.housing.rules import format_iban
 from habiter.leases.models import Lease
 
-from . import queries, rules, services, views_mail
+from . import queries, rules, services
 from .bankfiles import BankFileError
 from .forms import (
     ArrearsForm,
@@ -410,10 +410,12 @@ def run_detail(request, run_id):
         raise Http404 from None
     if request.htmx:
         return render(request, "ledger/run_progress.html", {"run": run})
+    from .views_mail import run_documents_context
+
     return render(
         request,
         "ledger/run_detail.html",
-        {"run": run, "can_post": user.has_perm("ledger.post"), **views_mail.run_documents_context(run)},
+        {"run": run, "can_post": user.has_perm("ledger.post"), **run_documents_context(run)},
     )
 
 

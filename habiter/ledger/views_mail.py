@@ -9,26 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
-from habiter.leases.models import Lease
 
 from . import mailing, queries
 from .forms import EmailConsentForm
 from .models import DocumentEmail, EmailConsent, NoticeMailing, RentCall, RentCallRun, RentReceipt
+from .views import _lease, _require
 
 # Notices printed in one PDF: a chunk stays quick to render and to print.
 NOTICES_PER_PDF = 100
-
-
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise Http404
-
-
-def _lease(user, lease_id) -> Lease:
-    try:
-        return queries.lease_for_ledger(user, lease_id)
-    except Lease.DoesNotExist:
-        raise Http404 from None
 
 
 def _run(user, run_id) -> RentCallRun:
