@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.housing.models import Building
 from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger import deposits, services
@@ -106,6 +107,7 @@ EXPECTED = {
     "ledger:deposit_list": row(LEDGER, OK, NOT_FOUND),
     "ledger:deposit_receive": _scoped(LEDGER),
     "ledger:deposit_return": _scoped(LEDGER),
+    "ledger:deposit_release": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -124,6 +126,7 @@ POST_EXPECTED = {
     "ledger:run_notices_mail": _scoped(LEDGER, SAVED),
     "ledger:deposit_receive": _scoped(LEDGER, SAVED),
     "ledger:deposit_return": _scoped(LEDGER, SAVED),
+    "ledger:deposit_release": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -156,6 +159,7 @@ CSRF_CASES = {
     "ledger:run_notices_mail",
     "ledger:deposit_receive",
     "ledger:deposit_return",
+    "ledger:deposit_release",
 }
 
 
@@ -445,7 +449,36 @@ def post_data(route_name, scenario, actor, scope):
         return {"amount": "1,00", "received_on": "2026-01-15"}
     if route_name == "ledger:deposit_return":
         return DEPOSIT_RETURN_DATA
+    if route_name == "ledger:deposit_release":
+        returned_with_provision(scenario.world, scope)
+        return DEPOSIT_RELEASE_DATA
     raise AssertionError(f"no POST data for {route_name}")
+
+
+DEPOSIT_RELEASE_DATA = {"accounts_approved_on": "2026-01-25", "released_on": "2026-01-26"}
+
+
+def returned_with_provision(world, scope):
+    """The scope's fresh deposit, of a dwelling in a building, returned with 100 € kept until the accounts."""
+    deposit = Deposit.objects.select_related("lease__dwelling").get(pk=_cache(world, "deposits")[scope])
+    dwelling = deposit.lease.dwelling
+    dwelling.building = Building.objects.create(
+        organisation_id=dwelling.organisation_id,
+        name="Immeuble",
+        address="1 rue",
+        postal_code="13001",
+        city="Marseille",
+    )
+    dwelling.save(update_fields=["building"])
+    deposits.deposit_return(
+        actor=_manager_of(world, scope),
+        deposit_id=deposit.pk,
+        returned_on=date(2026, 1, 20),
+        keys_returned_on=date(2026, 1, 10),
+        inventory_matches=True,
+        provision=Decimal("100.00"),
+    )
+    return deposit.pk
 
 
 DEPOSIT_RETURN_DATA = {
@@ -489,6 +522,9 @@ def state(route_name, scenario, actor, scope):
         return DepositMovement.objects.filter(deposit__lease=lease).count()
     if route_name == "ledger:deposit_return":
         return Deposit.objects.get(pk=_cache(scenario.world, "deposits")[scope]).returned_on
+    if route_name == "ledger:deposit_release":
+        deposit_id = _cache(scenario.world, "deposits")[scope]
+        return DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -616,6 +652,11 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[deposit_id])
         saved = lambda: Deposit.objects.get(pk=deposit_id).returned_on is not None  # noqa: E731
         return CsrfCase(client, url, url, DEPOSIT_RETURN_DATA, saved)
+    if name == "ledger:deposit_release":
+        deposit_id = returned_with_provision(world, "own_team") if fresh_deposit(world, "own_team") else None
+        url = reverse(name, args=[deposit_id])
+        released = DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").exists
+        return CsrfCase(client, url, url, DEPOSIT_RELEASE_DATA, released)
     raise AssertionError(f"no CSRF case for {name}")
 
 

@@ -119,5 +119,6 @@ def register():
             "ledger.formal_notice_send": gettext_lazy("Mise en demeure"),
             "ledger.deposit_receive": gettext_lazy("Dépôt de garantie reçu"),
             "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
+            "ledger.deposit_provision_release": gettext_lazy("Restitution de la provision d'un dépôt de garantie"),
         }
     )

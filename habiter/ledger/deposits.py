@@ -13,7 +13,7 @@ Writes lock the lease's `Deposit` row (created on the first receipt), then the t
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.dates import add_months
 from habiter.core.legal_queries import legal_parameters
 from habiter.housing import rules as housing_rules
 from habiter.housing.models import Inspection, InspectionKind
@@ -235,6 +236,7 @@ class ReturnFigures:
     refund: Decimal
     deadline: date
     penalty: Decimal
+    provision: Decimal = Decimal("0.00")
 
     @property
     def paid_to_tenant(self) -> Decimal:
@@ -242,21 +244,42 @@ class ReturnFigures:
 
 
 def return_figures(
-    lease, *, held: Decimal, deductions, returned_on: date, keys_returned_on: date, inventory_matches: bool, params
+    lease,
+    *,
+    held: Decimal,
+    deductions,
+    returned_on: date,
+    keys_returned_on: date,
+    inventory_matches: bool,
+    params,
+    provision: Decimal | None = None,
+    no_new_address: bool = False,
 ) -> ReturnFigures:
-    """The figures of returning `held` on `returned_on` with `deductions` ((reason, description, amount)…).
-    The penalty applies to what is still owed to the tenant (loi 89 art. 22 al. 7: "le dépôt de garantie restant
-    dû au locataire est majoré…"): none when the deductions take the whole deposit."""
+    """The figures of returning `held` on `returned_on` with `deductions` ((reason, description, amount)…), less
+    the `provision` kept until the building's accounts are approved (R20). The penalty applies to what is still
+    owed to the tenant (loi 89 art. 22 al. 7: "le dépôt de garantie restant dû au locataire est majoré…"): none
+    when the deductions take the whole deposit, nor when the delay comes from the tenant not giving a new address
+    (R21)."""
     deadline = lease_rules.deposit_return_deadline(
         keys_returned_on, inventory_matches, territory=lease.dwelling.territory, params=params
     )
+    provision = provision or rules.ZERO
     unpaid = sum((a for reason, _d, a in deductions if reason == DeductionReason.UNPAID_RENT), rules.ZERO)
     retained = sum((a for reason, _d, a in deductions if reason != DeductionReason.UNPAID_RENT), rules.ZERO)
-    refund = held - unpaid - retained
+    refund = held - provision - unpaid - retained
     penalty = rules.ZERO
-    if refund > 0:
+    if refund > 0 and not no_new_address:
         penalty = lease_rules.late_deposit_penalty(lease.rent, deadline, returned_on, params=params)
-    return ReturnFigures(held, unpaid, retained, refund, deadline, penalty)
+    return ReturnFigures(held, unpaid, retained, refund, deadline, penalty, provision)
+
+
+def max_provision(lease, held: Decimal, on: date, params) -> Decimal:
+    """The most that may be kept of `held` until the building's accounts are approved (R20): a share of the
+    deposit for a dwelling in a building of several dwellings, none otherwise; rounded down to the cent."""
+    if lease.dwelling.building_id is None:
+        return rules.ZERO
+    rate = params.decimal("deposit_building_provision_rate", on, territory=lease.dwelling.territory)
+    return (held * rate).quantize(rules.CENT, rounding=ROUND_DOWN)
 
 
 def _clean_deductions(deductions) -> list[tuple[str, str, Decimal]]:
@@ -279,6 +302,8 @@ def deposit_return(
     keys_returned_on: date,
     inventory_matches: bool,
     deductions=(),
+    provision: Decimal | None = None,
+    no_new_address: bool = False,
 ) -> DepositMovement:
     """Return the deposit after the move-out, once: all that is held leaves 165000; unpaid rent kept from it
     settles the tenant's oldest open calls (a payment of source "deposit"), repairs and other justified amounts go
@@ -314,6 +339,20 @@ def deposit_return(
         if held <= 0:
             raise ValidationError(_("Aucun dépôt de garantie n'est détenu pour ce bail."))
         params = legal_parameters()
+        if provision:
+            provision = _money(provision, "provision")
+            allowed = max_provision(lease, held, returned_on, params)
+            if not allowed:
+                raise ValidationError(
+                    {"provision": _("Une provision ne se garde que pour un logement situé dans un immeuble collectif.")}
+                )
+            if provision > allowed:
+                raise ValidationError(
+                    {
+                        "provision": _("La provision ne peut dépasser %(max)s € : la part légale du dépôt.")
+                        % {"max": allowed}
+                    }
+                )
         figures = return_figures(
             lease,
             held=held,
@@ -322,6 +361,8 @@ def deposit_return(
             keys_returned_on=keys_returned_on,
             inventory_matches=inventory_matches,
             params=params,
+            provision=provision,
+            no_new_address=no_new_address,
         )
         if figures.refund < 0:
             raise ValidationError(
@@ -336,7 +377,7 @@ def deposit_return(
             )
         _check_open(lease.organisation_id, returned_on, "returned_on")
         org = lease.organisation_id
-        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), held)]
+        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), held - figures.provision)]
         if figures.unpaid_rent:
             lines.append((account, -figures.unpaid_rent))
         if figures.retained:
@@ -372,7 +413,9 @@ def deposit_return(
             deposit=deposit,
             kind=DepositMovementKind.RETURNED,
             booked_on=returned_on,
-            amount=held,
+            amount=held - figures.provision,
+            provision=figures.provision,
+            no_new_address=no_new_address,
             refunded=figures.refund,
             penalty=figures.penalty,
             keys_returned_on=keys_returned_on,
@@ -405,6 +448,108 @@ def deposit_return(
                 "penalty": str(figures.penalty),
                 "unpaid_rent": str(figures.unpaid_rent),
                 "retained": str(figures.retained),
+                "provision": str(figures.provision),
             },
+        )
+    return movement
+
+
+def deposit_provision_release(
+    *,
+    actor,
+    deposit_id,
+    released_on: date,
+    accounts_approved_on: date,
+    charges: Decimal | None = None,
+    description: str = "",
+    no_new_address: bool = False,
+) -> DepositMovement:
+    """Return the provision kept until the building's accounts were approved (R20), once: the tenant's share of the
+    charges the accounts settle is kept (to 758800, justified), the rest is refunded, within a month of the
+    approval — later, with the penalty of R21 on what is refunded, unless the tenant gave no new address."""
+    _require(actor)
+    _not_future(released_on, "released_on", _("Une restitution"))
+    _not_future(accounts_approved_on, "accounts_approved_on", _("L'arrêté des comptes"))
+    charges = _money(charges, "charges") if charges else rules.ZERO
+    description = (description or "").strip()[:200]
+    if charges and not description:
+        raise ValidationError({"description": _("Chaque retenue se justifie : décrivez-la.")})
+    with transaction.atomic():
+        found = (
+            Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
+            .select_related("lease__household", "lease__dwelling")
+            .first()
+        )
+        if found is None:
+            raise Deposit.DoesNotExist
+        lease = found.lease
+        deposit = _locked_deposit(lease, create=False)
+        if deposit.returned_on is None:
+            raise ValidationError(_("Le dépôt n'est pas encore restitué : la provision se rend après."))
+        provision = held_amount(deposit)
+        if provision <= 0:
+            raise ValidationError(_("Aucune provision n'est gardée sur ce dépôt."))
+        if accounts_approved_on < deposit.returned_on or released_on < accounts_approved_on:
+            raise ValidationError(
+                {
+                    "accounts_approved_on": _(
+                        "Les comptes s'arrêtent après la restitution du dépôt, et avant que la provision soit rendue."
+                    )
+                }
+            )
+        if charges > provision:
+            raise ValidationError(
+                {"charges": _("La retenue dépasse la provision gardée (%(held)s €).") % {"held": provision}}
+            )
+        _check_open(lease.organisation_id, released_on, "released_on")
+        params = legal_parameters()
+        deadline = add_months(accounts_approved_on, 1)
+        refund = provision - charges
+        penalty = rules.ZERO
+        if refund > 0 and not no_new_address:
+            penalty = lease_rules.late_deposit_penalty(lease.rent, deadline, released_on, params=params)
+        org = lease.organisation_id
+        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), provision)]
+        if charges:
+            lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -charges))
+        if penalty:
+            lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), penalty))
+        if refund + penalty:
+            lines.append((organisation_account(org, AccountKind.BANK), -(refund + penalty)))
+        entry = _post(
+            actor=actor,
+            organisation_id=org,
+            booked_on=released_on,
+            label=_("Restitution de la provision du dépôt de garantie — %(tenant)s") % {"tenant": lease.household.name},
+            lines=lines,
+            source_type=DEPOSIT_RETURN,
+            source_id=str(lease.pk),
+        )
+        movement = DepositMovement(
+            organisation_id=org,
+            deposit=deposit,
+            kind=DepositMovementKind.RELEASED,
+            booked_on=released_on,
+            amount=provision,
+            refunded=refund,
+            penalty=penalty,
+            deadline=deadline,
+            accounts_approved_on=accounts_approved_on,
+            no_new_address=no_new_address,
+            transaction=entry,
+            recorded_by=actor,
+        )
+        movement.full_clean()
+        movement.save()
+        if charges:
+            DepositDeduction.objects.create(
+                movement=movement, reason=DeductionReason.OTHER, description=description, amount=charges
+            )
+        audit_record(
+            actor=actor,
+            action="ledger.deposit_provision_release",
+            obj=movement,
+            household_id=lease.household_id,
+            detail={"provision": str(provision), "refunded": str(refund), "penalty": str(penalty)},
         )
     return movement

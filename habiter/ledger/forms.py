@@ -264,6 +264,39 @@ class DepositReturnForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+    provision = forms.DecimalField(
+        label=_("Provision gardée jusqu'à l'arrêté des comptes de l'immeuble (€)"),
+        help_text=_("Immeuble collectif seulement : au plus 20 % du dépôt, rendue dans le mois qui suit l'arrêté."),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.00"),
+        localize=True,
+        required=False,
+    )
+    no_new_address = forms.BooleanField(
+        label=_("Le locataire n'a pas donné sa nouvelle adresse (pas de majoration de retard)"), required=False
+    )
+
+
+class DepositReleaseForm(forms.Form):
+    accounts_approved_on = forms.DateField(
+        label=_("Comptes de l'immeuble arrêtés le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    released_on = forms.DateField(
+        label=_("Date de la restitution"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    charges = forms.DecimalField(
+        label=_("Charges dues par le locataire selon les comptes (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        required=False,
+    )
+    description = forms.CharField(label=_("Justification"), max_length=200, required=False)
+    no_new_address = forms.BooleanField(
+        label=_("Le locataire n'a pas donné sa nouvelle adresse (pas de majoration de retard)"), required=False
+    )
 
 
 class DepositDeductionForm(forms.Form):

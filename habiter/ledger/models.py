@@ -1041,6 +1041,7 @@ class Deposit(OrganisationScoped):
 class DepositMovementKind(models.TextChoices):
     RECEIVED = "received", _("Reçu")
     RETURNED = "returned", _("Restitué")
+    RELEASED = "released", _("Provision restituée après l'arrêté des comptes")
 
 
 class DepositMovement(OrganisationScoped):
@@ -1058,6 +1059,11 @@ class DepositMovement(OrganisationScoped):
     keys_returned_on = models.DateField(_("clés rendues le"), null=True, blank=True)
     inventory_matches = models.BooleanField(_("état des lieux de sortie conforme"), null=True, blank=True)
     deadline = models.DateField(_("date limite de restitution"), null=True, blank=True)
+    provision = models.DecimalField(
+        _("provision gardée jusqu'à l'arrêté des comptes de l'immeuble"), max_digits=12, decimal_places=2, default=0
+    )
+    no_new_address = models.BooleanField(_("le locataire n'a pas donné sa nouvelle adresse"), default=False)
+    accounts_approved_on = models.DateField(_("comptes de l'immeuble arrêtés le"), null=True, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="deposit_movement")
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit_movement"
@@ -1074,6 +1080,13 @@ class DepositMovement(OrganisationScoped):
                 name="ledger_deposit_returned_once",
                 violation_error_message=_("Ce dépôt de garantie est déjà restitué."),
             ),
+            models.UniqueConstraint(
+                fields=["deposit"],
+                condition=Q(kind="released"),
+                name="ledger_deposit_provision_released_once",
+                violation_error_message=_("La provision de ce dépôt est déjà restituée."),
+            ),
+            models.CheckConstraint(condition=Q(provision__gte=0), name="ledger_deposit_provision_not_negative"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_deposit_movement_positive"),
             models.CheckConstraint(
                 condition=Q(refunded__gte=0, penalty__gte=0), name="ledger_deposit_refund_not_negative"

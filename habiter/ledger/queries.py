@@ -670,7 +670,8 @@ DEPOSIT_DUE_SOON_DAYS = 15  # a return whose deadline is this close shows as due
 
 
 def deposits_of(user):
-    """The deposits the user may see (ledger users: the organisation's), each with `held`: receipts minus return."""
+    """The deposits the user may see (ledger users: the organisation's), each with `held`: receipts minus the return
+    and the release of a building's provision."""
     return _with_held(Deposit.objects.filter(lease__in=ledger_leases(user)))
 
 
@@ -683,7 +684,10 @@ def _with_held(deposits):
     return (
         deposits.annotate(
             received=money_sum("movements__amount", filter=Q(movements__kind=DepositMovementKind.RECEIVED)),
-            released=money_sum("movements__amount", filter=Q(movements__kind=DepositMovementKind.RETURNED)),
+            released=money_sum(
+                "movements__amount",
+                filter=Q(movements__kind__in=(DepositMovementKind.RETURNED, DepositMovementKind.RELEASED)),
+            ),
         )
         .annotate(held=F("received") - F("released"))
         .select_related("lease__household", "lease__dwelling")

@@ -49,4 +49,5 @@ urlpatterns = [
     path("depots/", views_deposits.deposit_list, name="deposit_list"),
     path("baux/<uuid:lease_id>/depot-de-garantie/", views_deposits.deposit_receive, name="deposit_receive"),
     path("depots/<uuid:deposit_id>/restitution/", views_deposits.deposit_return, name="deposit_return"),
+    path("depots/<uuid:deposit_id>/provision/", views_deposits.deposit_release, name="deposit_release"),
 ]

@@ -12,7 +12,7 @@ from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 
 from . import deposits, queries, rules
-from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReturnForm
+from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReleaseForm, DepositReturnForm
 from .models import Deposit
 from .views import _lease, _require, _today
 
@@ -105,4 +105,32 @@ def deposit_return(request, deposit_id):
             "figures": figures,
             "deduction_lines": [f for f in deductions.forms if f.is_bound and f.is_valid() and f.deduction()],
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deposit_release(request, deposit_id):
+    """The provision kept until the building's accounts were approved (R20), returned once with the tenant's share
+    of the charges kept."""
+    user = request.user
+    _require(user, "ledger.post")
+    try:
+        deposit = queries.deposit_for(user, deposit_id)
+    except Deposit.DoesNotExist:
+        raise Http404 from None
+    lease = deposit.lease
+    held = deposits.held_amount(deposit)
+    form = DepositReleaseForm(request.POST or None, initial={"released_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            deposits.deposit_provision_release(actor=user, deposit_id=deposit.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Provision du dépôt de garantie restituée."))
+            return redirect("ledger:lease_account", lease.pk)
+    return render(
+        request,
+        "ledger/deposit_release.html",
+        {"form": form, "lease": lease, "deposit": deposit, "held": held},
     )

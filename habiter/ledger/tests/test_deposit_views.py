@@ -149,3 +149,41 @@ def test_the_deposit_list_costs_the_same_whatever_the_number_of_deposits(client,
     assert [row.late for row in response.context["rows"]][:2] == [True, False]
     assert [row.due_soon for row in response.context["rows"]][1:4] == [True, True, True]
     assert "1 restitution en retard." in " ".join(response.content.decode().split())
+
+
+def test_a_buildings_provision_through_the_pages(client, manager, world):
+    from habiter.housing.models import Building
+
+    lease = _ended(manager, world.own_household)
+    building = Building.objects.create(
+        organisation=world.organisation,
+        name="Résidence",
+        address="9 rue Consolat",
+        postal_code="13001",
+        city="Marseille",
+    )
+    lease.dwelling.building = building
+    lease.dwelling.save(update_fields=["building"])
+    deposit = Deposit.objects.get(lease=lease)
+    client.force_login(manager)
+    url = reverse("ledger:deposit_return", args=[deposit.pk])
+    data = _return_data(provision="120,00", no_new_address="on") | {"retenues-0-reason": "", "retenues-0-amount": ""}
+    data["retenues-0-description"] = ""
+    figures = client.post(url, data).content.decode()
+    assert "Provision gardée jusqu&#x27;à l&#x27;arrêté des comptes" in figures or "Provision gardée" in figures
+    assert "480,00 €" in figures  # 600 − 120, no penalty: the tenant gave no new address
+    assert client.post(url, data | {"confirm": "1"}).status_code == 302
+    account = client.get(reverse("ledger:lease_account", args=[lease.pk])).content.decode()
+    assert "Restituer la provision" in account
+    release = reverse("ledger:deposit_release", args=[deposit.pk])
+    refused = client.post(release, {"accounts_approved_on": "2026-05-02", "released_on": "2026-05-10", "charges": "30"})
+    assert refused.status_code == 200 and "justifie" in refused.content.decode()
+    response = client.post(
+        release,
+        {"accounts_approved_on": "2026-05-02", "released_on": "2026-05-10", "charges": "30", "description": HOSTILE},
+    )
+    assert response.status_code == 302
+    movement = DepositMovement.objects.get(deposit=deposit, kind="released")
+    assert (movement.refunded, movement.penalty) == (D("90.00"), D("0.00"))
+    account = client.get(reverse("ledger:lease_account", args=[lease.pk])).content.decode()
+    assert "Restituer la provision" not in account and "<script>alert" not in account

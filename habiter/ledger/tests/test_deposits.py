@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from habiter.core.models import AuditEvent
-from habiter.housing.models import Condition, Inspection, InspectionKind, InspectionRoom
+from habiter.housing.models import Building, Condition, Inspection, InspectionKind, InspectionRoom
 from habiter.leases import services as lease_services
 from habiter.leases.models import Lease
+from habiter.leases.tests.factories import make_dwelling
 from habiter.ledger import deposits, queries, services
 from habiter.ledger.models import (
     Account,
@@ -381,3 +382,90 @@ def test_the_demo_receives_deposits_returns_an_ended_leases_and_runs_once(manage
     assert returned.deposit.lease_id == ended.pk and returned.booked_on == date(2026, 1, 30)
     assert DepositMovement.objects.count() == 3 and Deposit.objects.count() == 2
     assert queries.ledger_sum(world.organisation.pk) == 0
+
+
+# --- R21: no penalty when the tenant gave no new address; R20: the provision of a building --------------------------
+
+
+def test_no_penalty_when_the_delay_comes_from_a_missing_new_address(manager, world):
+    lease = _lease(manager, world.own_household, start=date(2025, 6, 1))
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    lease = _end(manager, lease, date(2026, 1, 10))
+    movement = deposits.deposit_return(
+        actor=manager,
+        deposit_id=lease.security_deposit.pk,
+        returned_on=date(2026, 4, 15),
+        keys_returned_on=date(2026, 1, 10),
+        inventory_matches=False,
+        no_new_address=True,
+    )
+    assert (movement.penalty, movement.refunded, movement.no_new_address) == (D("0.00"), D("600.00"), True)
+
+
+def _building_lease(manager, world):
+    building = Building.objects.create(
+        organisation=world.organisation, name="Résidence Consolat", address="9 rue Consolat", postal_code="13001",
+        city="Marseille",
+    )  # fmt: skip
+    dwelling = make_dwelling(world.organisation, building=building)
+    lease = _lease(manager, world.own_household, start=date(2025, 6, 1), dwelling=dwelling)
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    return _end(manager, lease, date(2026, 1, 10))
+
+
+def test_a_buildings_provision_is_kept_then_returned_after_the_accounts(manager, world):
+    lease = _building_lease(manager, world)
+    deposit = lease.security_deposit
+    held = services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
+    with pytest.raises(ValidationError, match="120.00 €"):  # 20 % of 600 €
+        deposits.deposit_return(
+            actor=manager, deposit_id=deposit.pk, returned_on=date(2026, 2, 1), keys_returned_on=date(2026, 1, 10),
+            inventory_matches=True, provision=D("120.01"),
+        )  # fmt: skip
+    movement = deposits.deposit_return(
+        actor=manager, deposit_id=deposit.pk, returned_on=date(2026, 2, 1), keys_returned_on=date(2026, 1, 10),
+        inventory_matches=True, provision=D("120.00"),
+    )  # fmt: skip
+    assert (movement.amount, movement.refunded, movement.provision) == (D("480.00"), D("480.00"), D("120.00"))
+    assert _balance(held) == D("-120.00")  # still held for the tenant
+    assert deposits.held_amount(Deposit.objects.get(pk=deposit.pk)) == D("120.00")
+    with pytest.raises(ValidationError, match="Justification|justifie"):
+        deposits.deposit_provision_release(
+            actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1),
+            accounts_approved_on=date(2026, 4, 20), charges=D("35.00"),
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="dépasse la provision"):
+        deposits.deposit_provision_release(
+            actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1),
+            accounts_approved_on=date(2026, 4, 20), charges=D("120.01"), description="Régularisation 2025",
+        )  # fmt: skip
+    released = deposits.deposit_provision_release(
+        actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1), accounts_approved_on=date(2026, 4, 20),
+        charges=D("35.00"), description="Régularisation des charges 2025",
+    )  # fmt: skip
+    # due within a month of the approval (20 May): returned 1 June, one started month late → 10 % of 600 €
+    assert (released.deadline, released.refunded, released.penalty) == (date(2026, 5, 20), D("85.00"), D("60.00"))
+    assert _balance(held) == 0 and queries.ledger_sum(lease.organisation_id) == 0
+    assert AuditEvent.objects.filter(action="ledger.deposit_provision_release").count() == 1
+    with pytest.raises(ValidationError, match="Aucune provision"):
+        deposits.deposit_provision_release(
+            actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 2), accounts_approved_on=date(2026, 4, 20)
+        )
+
+
+def test_no_provision_outside_a_building(manager, world):
+    lease = _lease(manager, world.own_household, start=date(2025, 6, 1))
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    lease = _end(manager, lease, date(2026, 1, 10))
+    before = _written()
+    with pytest.raises(ValidationError, match="immeuble collectif"):
+        deposits.deposit_return(
+            actor=manager, deposit_id=lease.security_deposit.pk, returned_on=date(2026, 2, 1),
+            keys_returned_on=date(2026, 1, 10), inventory_matches=True, provision=D("50.00"),
+        )  # fmt: skip
+    assert _written() == before
+    with pytest.raises(ValidationError, match="pas encore restitué"):
+        deposits.deposit_provision_release(
+            actor=manager, deposit_id=lease.security_deposit.pk, released_on=date(2026, 2, 2),
+            accounts_approved_on=date(2026, 2, 1),
+        )  # fmt: skip
