@@ -108,6 +108,7 @@ EXPECTED = {
     "ledger:deposit_receive": _scoped(LEDGER),
     "ledger:deposit_return": _scoped(LEDGER),
     "ledger:deposit_release": _scoped(LEDGER),
+    "ledger:deposit_receipt_cancel": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -127,6 +128,7 @@ POST_EXPECTED = {
     "ledger:deposit_receive": _scoped(LEDGER, SAVED),
     "ledger:deposit_return": _scoped(LEDGER, SAVED),
     "ledger:deposit_release": _scoped(LEDGER, SAVED),
+    "ledger:deposit_receipt_cancel": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -160,6 +162,7 @@ CSRF_CASES = {
     "ledger:deposit_receive",
     "ledger:deposit_return",
     "ledger:deposit_release",
+    "ledger:deposit_receipt_cancel",
 }
 
 
@@ -235,6 +238,15 @@ def letter_of(world, scope):
             actor=_manager_of(world, scope), lease_id=lease.pk, kind="reminder"
         )
     return letters[scope]
+
+
+def fresh_deposit_receipt(world, scope):
+    """A deposit receipt of a new lease of the scope's household (each cancellation needs its own)."""
+    manager = _manager_of(world, scope)
+    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
+    receipt = deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    _cache(world, "deposit_receipts")[scope] = receipt.pk
+    return receipt.pk
 
 
 def fresh_deposit(world, scope):
@@ -412,6 +424,7 @@ def fillers(scenario, actor, scope):
         "batch_id": lambda: owner_of(world, scope).authz_batch.pk,
         "mailing_id": lambda: mailing_of(world, scope).pk,
         "deposit_id": lambda: fresh_deposit(world, scope),
+        "movement_id": lambda: fresh_deposit_receipt(world, scope),
     }
 
 
@@ -452,6 +465,8 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:deposit_release":
         returned_with_provision(scenario.world, scope)
         return DEPOSIT_RELEASE_DATA
+    if route_name == "ledger:deposit_receipt_cancel":
+        return {"on": "2026-01-05"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -525,6 +540,9 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:deposit_release":
         deposit_id = _cache(scenario.world, "deposits")[scope]
         return DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").count()
+    if route_name == "ledger:deposit_receipt_cancel":
+        receipt = DepositMovement.objects.get(pk=_cache(scenario.world, "deposit_receipts")[scope])
+        return DepositMovement.objects.filter(deposit_id=receipt.deposit_id, kind="cancelled").count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -657,6 +675,12 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[deposit_id])
         released = DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").exists
         return CsrfCase(client, url, url, DEPOSIT_RELEASE_DATA, released)
+    if name == "ledger:deposit_receipt_cancel":
+        receipt_id = fresh_deposit_receipt(world, "own_team")
+        url = reverse(name, args=[receipt_id])
+        receipt = DepositMovement.objects.get(pk=receipt_id)
+        cancelled = DepositMovement.objects.filter(deposit_id=receipt.deposit_id, kind="cancelled").exists
+        return CsrfCase(client, url, url, {"on": "2026-01-05"}, cancelled)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -689,4 +713,5 @@ def post_probe_values(world):
         "batch_id": uuid.uuid4(),
         "mailing_id": uuid.uuid4(),
         "deposit_id": uuid.uuid4(),
+        "movement_id": uuid.uuid4(),
     }

@@ -120,5 +120,6 @@ def register():
             "ledger.deposit_receive": gettext_lazy("Dépôt de garantie reçu"),
             "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
             "ledger.deposit_provision_release": gettext_lazy("Restitution de la provision d'un dépôt de garantie"),
+            "ledger.deposit_receipt_cancel": gettext_lazy("Annulation d'un reçu de dépôt de garantie"),
         }
     )

@@ -38,6 +38,7 @@ from .models import (
     DepositMovementKind,
     Payment,
     PaymentSource,
+    Transaction,
 )
 from .services import DEPOSIT_SOURCES, _allocate, _check_open, _post, organisation_account, tenant_account
 
@@ -551,5 +552,61 @@ def deposit_provision_release(
             obj=movement,
             household_id=lease.household_id,
             detail={"provision": str(provision), "refunded": str(refund), "penalty": str(penalty)},
+        )
+    return movement
+
+
+def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
+    """Cancel a deposit receipt recorded by mistake, before the return: its entry is reversed (a new entry, linked
+    to the original; nothing is changed or deleted) and a movement of kind "cancelled" takes its amount off what is
+    held. A receipt is cancelled once; a wrong amount is then recorded again."""
+    _require(actor)
+    _not_future(on, "on", _("Une annulation"))
+    with transaction.atomic():
+        receipt = (
+            DepositMovement.objects.filter(
+                organisation_id=actor.organisation_id, pk=movement_id, kind=DepositMovementKind.RECEIVED
+            )
+            .select_related("deposit__lease__household", "transaction")
+            .first()
+        )
+        if receipt is None:
+            raise DepositMovement.DoesNotExist
+        lease = receipt.deposit.lease
+        deposit = _locked_deposit(lease, create=False)
+        if deposit.returned_on is not None:
+            raise ValidationError(_("Le dépôt est restitué : ses reçus ne s'annulent plus."))
+        original = receipt.transaction
+        if Transaction.objects.filter(reversal_of=original).exists():
+            raise ValidationError(_("Ce reçu est déjà annulé."))
+        if on < original.booked_on:
+            raise ValidationError({"on": _("L'annulation ne peut pas précéder le reçu.")})
+        reversal = _post(
+            actor=actor,
+            organisation_id=lease.organisation_id,
+            booked_on=on,
+            label=_("Annulation : %(label)s") % {"label": original.label},
+            lines=[(line.account, -line.amount) for line in original.lines.select_related("account")],
+            source_type=DEPOSIT_RECEIPT,
+            source_id=str(lease.pk),
+            reversal_of=original,
+        )
+        movement = DepositMovement(
+            organisation_id=lease.organisation_id,
+            deposit=deposit,
+            kind=DepositMovementKind.CANCELLED,
+            booked_on=on,
+            amount=receipt.amount,
+            transaction=reversal,
+            recorded_by=actor,
+        )
+        movement.full_clean()
+        movement.save()
+        audit_record(
+            actor=actor,
+            action="ledger.deposit_receipt_cancel",
+            obj=movement,
+            household_id=lease.household_id,
+            detail={"amount": str(receipt.amount), "receipt": str(receipt.pk)},
         )
     return movement

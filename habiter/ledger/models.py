@@ -1042,6 +1042,7 @@ class DepositMovementKind(models.TextChoices):
     RECEIVED = "received", _("Reçu")
     RETURNED = "returned", _("Restitué")
     RELEASED = "released", _("Provision restituée après l'arrêté des comptes")
+    CANCELLED = "cancelled", _("Reçu annulé (saisi par erreur)")
 
 
 class DepositMovement(OrganisationScoped):

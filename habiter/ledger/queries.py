@@ -686,7 +686,13 @@ def _with_held(deposits):
             received=money_sum("movements__amount", filter=Q(movements__kind=DepositMovementKind.RECEIVED)),
             released=money_sum(
                 "movements__amount",
-                filter=Q(movements__kind__in=(DepositMovementKind.RETURNED, DepositMovementKind.RELEASED)),
+                filter=Q(
+                    movements__kind__in=(
+                        DepositMovementKind.RETURNED,
+                        DepositMovementKind.RELEASED,
+                        DepositMovementKind.CANCELLED,
+                    )
+                ),
             ),
         )
         .annotate(held=F("received") - F("released"))

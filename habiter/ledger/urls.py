@@ -50,4 +50,9 @@ urlpatterns = [
     path("baux/<uuid:lease_id>/depot-de-garantie/", views_deposits.deposit_receive, name="deposit_receive"),
     path("depots/<uuid:deposit_id>/restitution/", views_deposits.deposit_return, name="deposit_return"),
     path("depots/<uuid:deposit_id>/provision/", views_deposits.deposit_release, name="deposit_release"),
+    path(
+        "depots/mouvements/<uuid:movement_id>/annulation/",
+        views_deposits.deposit_receipt_cancel,
+        name="deposit_receipt_cancel",
+    ),
 ]

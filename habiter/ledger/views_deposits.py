@@ -12,8 +12,8 @@ from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 
 from . import deposits, queries, rules
-from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReleaseForm, DepositReturnForm
-from .models import Deposit
+from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReleaseForm, DepositReturnForm, ReverseForm
+from .models import Deposit, DepositMovement
 from .views import _lease, _require, _today
 
 
@@ -134,3 +134,29 @@ def deposit_release(request, deposit_id):
         "ledger/deposit_release.html",
         {"form": form, "lease": lease, "deposit": deposit, "held": held},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def deposit_receipt_cancel(request, movement_id):
+    """Confirm, then cancel a deposit receipt recorded by mistake (its entry is reversed, never deleted)."""
+    user = request.user
+    _require(user, "ledger.post")
+    receipt = (
+        DepositMovement.objects.filter(deposit__in=queries.deposits_of(user), kind="received", pk=movement_id)
+        .select_related("deposit__lease__household", "transaction")
+        .first()
+    )
+    if receipt is None:
+        raise Http404
+    lease = receipt.deposit.lease
+    form = ReverseForm(request.POST or None, initial={"on": _today()})
+    form.fields["on"].label = _("Date de l'annulation")
+    if request.method == "POST" and form.is_valid():
+        try:
+            deposits.deposit_receipt_cancel(actor=user, movement_id=receipt.pk, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Reçu du dépôt de garantie annulé : l'écriture est contre-passée."))
+            return redirect("ledger:lease_account", lease.pk)
+    return render(request, "ledger/deposit_cancel.html", {"form": form, "lease": lease, "receipt": receipt})

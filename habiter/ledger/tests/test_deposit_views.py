@@ -187,3 +187,23 @@ def test_a_buildings_provision_through_the_pages(client, manager, world):
     assert (movement.refunded, movement.penalty) == (D("90.00"), D("0.00"))
     account = client.get(reverse("ledger:lease_account", args=[lease.pk])).content.decode()
     assert "Restituer la provision" not in account and "<script>alert" not in account
+
+
+def test_a_wrong_receipt_is_cancelled_after_a_confirmation_page(client, manager, world):
+    lease = make_signed_lease(manager, world.own_household, start=date(2025, 9, 1), deposit=D("500.00"))
+    receipt = deposits.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("50.00")
+    )
+    client.force_login(manager)
+    account = reverse("ledger:lease_account", args=[lease.pk])
+    url = reverse("ledger:deposit_receipt_cancel", args=[receipt.pk])
+    assert url in client.get(account).content.decode()
+    page = client.get(url).content.decode()
+    assert "Annuler ce reçu" in page and not DepositMovement.objects.filter(kind="cancelled").exists()
+    assert client.post(url, {"on": "2025-09-03"}).status_code == 302
+    assert DepositMovement.objects.filter(deposit__lease=lease, kind="cancelled").count() == 1
+    assert client.get(url).status_code == 200  # the form again; posting twice is refused in French
+    again = client.post(url, {"on": "2025-09-04"})
+    assert again.status_code == 200 and "déjà annulé" in again.content.decode()
+    client.force_login(world.users["social_worker"])
+    assert client.get(url).status_code == 404

@@ -469,3 +469,31 @@ def test_no_provision_outside_a_building(manager, world):
             actor=manager, deposit_id=lease.security_deposit.pk, released_on=date(2026, 2, 2),
             accounts_approved_on=date(2026, 2, 1),
         )  # fmt: skip
+
+
+def test_a_receipt_recorded_by_mistake_is_cancelled_by_a_reversal_before_the_return(manager, world):
+    lease = _lease(manager, world.own_household)
+    wrong = deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("60.00"))
+    held = services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
+    cancel = deposits.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 3))
+    assert cancel.transaction.reversal_of_id == wrong.transaction_id and _balance(held) == 0
+    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == 0
+    assert Transaction.objects.filter(pk=wrong.transaction_id).exists()  # the original stays, reversed
+    with pytest.raises(ValidationError, match="déjà annulé"):
+        deposits.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 4))
+    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 4))  # the right amount
+    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
+    assert queries.ledger_sum(lease.organisation_id) == 0
+    assert AuditEvent.objects.filter(action="ledger.deposit_receipt_cancel").count() == 1
+    with pytest.raises(PermissionDenied):
+        deposits.deposit_receipt_cancel(actor=world.users["social_worker"], movement_id=wrong.pk, on=date(2025, 9, 4))
+
+
+def test_a_receipt_is_no_longer_cancelled_once_the_deposit_is_returned(manager, ended):
+    receipt = DepositMovement.objects.get(deposit__lease=ended, kind="received")
+    deposits.deposit_return(
+        actor=manager, deposit_id=receipt.deposit_id, returned_on=date(2025, 11, 5),
+        keys_returned_on=date(2025, 10, 31), inventory_matches=True,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="ne s'annulent plus"):
+        deposits.deposit_receipt_cancel(actor=manager, movement_id=receipt.pk, on=date(2025, 11, 6))
