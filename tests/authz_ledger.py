@@ -671,7 +671,8 @@ def csrf_case(name, world) -> CsrfCase:
         saved = lambda: Deposit.objects.get(pk=deposit_id).returned_on is not None  # noqa: E731
         return CsrfCase(client, url, url, DEPOSIT_RETURN_DATA, saved)
     if name == "ledger:deposit_release":
-        deposit_id = returned_with_provision(world, "own_team") if fresh_deposit(world, "own_team") else None
+        fresh_deposit(world, "own_team")
+        deposit_id = returned_with_provision(world, "own_team")
         url = reverse(name, args=[deposit_id])
         released = DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").exists
         return CsrfCase(client, url, url, DEPOSIT_RELEASE_DATA, released)

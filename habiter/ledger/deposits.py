@@ -155,6 +155,18 @@ def _lease(actor, lease_id) -> Lease:
     return lease
 
 
+def _deposit_for_update(actor, deposit_id) -> tuple[Lease, Deposit]:
+    """The lease and the locked deposit of the actor's organisation; DoesNotExist otherwise."""
+    found = (
+        Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
+        .select_related("lease__household", "lease__dwelling")
+        .first()
+    )
+    if found is None:
+        raise Deposit.DoesNotExist
+    return found.lease, _locked_deposit(found.lease, create=False)
+
+
 def _locked_deposit(lease, *, create: bool) -> Deposit | None:
     if create:
         Deposit.objects.get_or_create(organisation_id=lease.organisation_id, lease=lease)
@@ -316,15 +328,7 @@ def deposit_return(
     _not_future(keys_returned_on, "keys_returned_on", _("La remise des clés"))
     deductions = _clean_deductions(deductions)
     with transaction.atomic():
-        found = (
-            Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
-            .select_related("lease__household", "lease__dwelling")
-            .first()
-        )
-        if found is None:
-            raise Deposit.DoesNotExist
-        lease = found.lease
-        deposit = _locked_deposit(lease, create=False)
+        lease, deposit = _deposit_for_update(actor, deposit_id)
         account = tenant_account(lease, lock=True)
         if deposit.returned_on is not None:
             raise ValidationError(_("Ce dépôt de garantie est déjà restitué."))
@@ -476,15 +480,7 @@ def deposit_provision_release(
     if charges and not description:
         raise ValidationError({"description": _("Chaque retenue se justifie : décrivez-la.")})
     with transaction.atomic():
-        found = (
-            Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
-            .select_related("lease__household", "lease__dwelling")
-            .first()
-        )
-        if found is None:
-            raise Deposit.DoesNotExist
-        lease = found.lease
-        deposit = _locked_deposit(lease, create=False)
+        lease, deposit = _deposit_for_update(actor, deposit_id)
         if deposit.returned_on is None:
             raise ValidationError(_("Le dépôt n'est pas encore restitué : la provision se rend après."))
         provision = held_amount(deposit)

@@ -65,6 +65,19 @@ def consenting_leases(organisation_id):
     )
 
 
+def consent_history(lease) -> list[EmailConsent]:
+    return list(EmailConsent.objects.filter(lease=lease).select_related("recorded_by"))
+
+
+def calls_to_send(lease, last: int = 12) -> list[RentCall]:
+    """The lease's latest calls not cancelled, whose notices may be sent."""
+    return list(RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period")[:last])
+
+
+def sent_documents(lease, last: int = 50) -> list[DocumentEmail]:
+    return list(DocumentEmail.objects.filter(lease=lease).select_related("rent_call", "receipt", "sent_by")[:last])
+
+
 def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str = "") -> EmailConsent:
     """Record the tenant's agreement (with the address it is for) or its withdrawal, dated; audited."""
     _require(actor, "ledger.post")

@@ -56,16 +56,21 @@ def deposit_receive(request, lease_id):
     return render(request, "ledger/deposit_receive.html", {"form": form, "lease": lease, "held": held})
 
 
+def _deposit(user, deposit_id) -> Deposit:
+    """A deposit the user may handle, with what is `held`; out of reach is a 404."""
+    try:
+        return queries.deposit_for(user, deposit_id)
+    except Deposit.DoesNotExist:
+        raise Http404 from None
+
+
 @require_http_methods(["GET", "POST"])
 def deposit_return(request, deposit_id):
     """The return after the move-out in two steps: the form (deadline, deductions), then the figures to confirm —
     refund, penalty if late — before anything is posted."""
     user = request.user
     _require(user, "ledger.post")
-    try:
-        deposit = queries.deposit_for(user, deposit_id)
-    except Deposit.DoesNotExist:
-        raise Http404 from None
+    deposit = _deposit(user, deposit_id)
     lease = deposit.lease
     row = queries.deposit_rows([deposit], _today())[0]
     initial = {
@@ -114,12 +119,9 @@ def deposit_release(request, deposit_id):
     of the charges kept."""
     user = request.user
     _require(user, "ledger.post")
-    try:
-        deposit = queries.deposit_for(user, deposit_id)
-    except Deposit.DoesNotExist:
-        raise Http404 from None
+    deposit = _deposit(user, deposit_id)
     lease = deposit.lease
-    held = deposits.held_amount(deposit)
+    held = rules.cents(deposit.held)
     form = DepositReleaseForm(request.POST or None, initial={"released_on": _today()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from habiter.core.forms import apply_validation_error
 
 from . import mailing, queries
 from .forms import EmailConsentForm
-from .models import DocumentEmail, EmailConsent, NoticeMailing, RentCall, RentCallRun, RentReceipt
+from .models import NoticeMailing, RentCall, RentCallRun, RentReceipt
 from .views import _lease, _require
 
 # Notices printed in one PDF: a chunk stays quick to render and to print.
@@ -52,7 +52,6 @@ def lease_mail(request, lease_id):
                     request, _("Accord enregistré.") if form.cleaned_data["given"] else _("Retrait enregistré.")
                 )
                 return redirect("ledger:lease_mail", lease.pk)
-    calls = list(RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period")[:12])
     return render(
         request,
         "ledger/lease_mail.html",
@@ -60,12 +59,10 @@ def lease_mail(request, lease_id):
             "lease": lease,
             "consent": consent,
             "form": form,
-            "history": list(EmailConsent.objects.filter(lease=lease).select_related("recorded_by")),
-            "calls": calls,
+            "history": mailing.consent_history(lease),
+            "calls": mailing.calls_to_send(lease),
             "receipts": list(queries.receipts_of(lease)[:12]),
-            "sent": list(
-                DocumentEmail.objects.filter(lease=lease).select_related("rent_call", "receipt", "sent_by")[:50]
-            ),
+            "sent": mailing.sent_documents(lease),
             "can_post": user.has_perm("ledger.post"),
         },
     )

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.housing.models import Building
 from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_dwelling
 from habiter.ledger.models import Deposit, DepositMovement
@@ -31,7 +32,13 @@ def manager(organisation):
 
 @pytest.fixture
 def lease(manager, organisation, durand_household):
-    dwelling = make_dwelling(organisation, reference="MRS-D-03", address="9 rue Consolat", postal_code="13001")
+    building = Building.objects.create(
+        organisation=organisation, name="Résidence Consolat", address="9 rue Consolat", postal_code="13001",
+        city="Marseille",
+    )  # fmt: skip
+    dwelling = make_dwelling(
+        organisation, reference="MRS-D-03", address="9 rue Consolat", postal_code="13001", building=building
+    )
     return make_signed_lease(
         manager, durand_household, dwelling=dwelling, start=date(2025, 1, 1), rent="500.00", deposit=Decimal("500.00")
     )
@@ -59,15 +66,26 @@ def test_a_deposit_is_received_then_returned_with_a_deduction_after_the_move_out
     page.locator("select[name='retenues-0-reason']").select_option("repairs")
     page.locator("input[name='retenues-0-description']").fill("Porte de placard cassée (devis joint)")
     page.locator("input[name='retenues-0-amount']").fill("80,00")
+    page.get_by_label("Provision gardée jusqu'à l'arrêté des comptes de l'immeuble (€)").fill("100,00")
     page.get_by_role("button", name="Calculer la restitution").click()
     figures = page.locator("section").filter(has_text="À confirmer")
-    expect(figures).to_contain_text("420,00 €")
+    expect(figures).to_contain_text("320,00 €")  # 500 − 80 of repairs − 100 kept until the building's accounts
     assert not DepositMovement.objects.filter(kind="returned").exists()  # nothing posted before confirming
     check_page(page, "deposit-return", phone=True)
     page.get_by_role("button", name="Confirmer la restitution").click()
     expect(page.get_by_role("status")).to_be_visible()
     deposit = Deposit.objects.get(lease=lease)
     assert deposit.returned_on == today
+
+    page.get_by_role("link", name="Restituer la provision").click()
+    page.get_by_label("Comptes de l'immeuble arrêtés le").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("Date de la restitution").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("Charges dues par le locataire selon les comptes (€)").fill("25,00")
+    page.get_by_label("Justification").fill("Régularisation des charges de l'année")
+    check_page(page, "deposit-release", phone=True)
+    page.get_by_role("button", name="Restituer la provision").click()
+    expect(page.get_by_role("status")).to_contain_text("Provision du dépôt de garantie restituée.")
+    assert DepositMovement.objects.get(deposit=deposit, kind="released").refunded == Decimal("75.00")
 
     page.goto("/comptabilite/depots/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dépôts de garantie")
