@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import presence
+
 
 @dataclass(frozen=True)
 class TimelineEvent:
@@ -47,6 +49,17 @@ def register_timeline_source(source: TimelineSource) -> None:
 
 def register_household_panel(panel: HouseholdPanel) -> None:
     _household_panels[panel.key] = panel
+
+
+def register_household_rows(key: str, rows: Callable) -> None:
+    """`rows(household_id)` -> the queryset an app's panel or timeline reads about a household: when it is empty,
+    `household_has` tells the app to skip its query (see `presence`)."""
+    presence.register(key, rows)
+
+
+def household_has(household, key: str) -> bool:
+    """False when the household certainly has no row of `key`: one query answers for every app on a page."""
+    return presence.household_has(household, key)
 
 
 def timeline_kinds() -> list[tuple[str, str]]:

@@ -9,19 +9,22 @@ from django.utils.translation import gettext_lazy
 from habiter.core import registry
 
 from . import queries
+from .models import FslApplication, PreventionCase
 
 
 def _cases(household, user):
     cached = household.__dict__.get("_prevention_cases")
     if cached is None:
-        cached = household.__dict__["_prevention_cases"] = queries.cases_of_household(user, household)
+        found = registry.household_has(household, "evictions.cases")
+        cached = household.__dict__["_prevention_cases"] = queries.cases_of_household(user, household) if found else []
     return cached
 
 
 def cases_panel(household, user):
     if not user.has_perm("evictions.manage_case", household):
         return None
-    return {"household": household, "cases": _cases(household, user), "fsl": queries.fsl_of_household(user, household)}
+    fsl = queries.fsl_of_household(user, household) if registry.household_has(household, "evictions.fsl") else []
+    return {"household": household, "cases": _cases(household, user), "fsl": fsl}
 
 
 def case_events(household, user):
@@ -66,6 +69,8 @@ def register():
     from .demo import seed_evictions
 
     registry.register_demo_seeder(44, seed_evictions)
+    registry.register_household_rows("evictions.cases", lambda pk: PreventionCase.objects.filter(household_id=pk))
+    registry.register_household_rows("evictions.fsl", lambda pk: FslApplication.objects.filter(household_id=pk))
     registry.register_household_panel(
         registry.HouseholdPanel(
             "evictions.cases",

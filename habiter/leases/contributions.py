@@ -27,16 +27,26 @@ def _leases(household, user):
 
         from .models import LeaseStatusChange, RentRevision, SlidingReview
 
-        cached = household.__dict__["_leases"] = list(
-            queries.leases_visible_to(user)
-            .filter(household=household)
-            .select_related("dwelling", "landlord")
-            .prefetch_related(
-                Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor")),
-                Prefetch("reviews", queryset=SlidingReview.objects.select_related("author")),
-                Prefetch("revisions", queryset=RentRevision.objects.all()),
+        def unless_none(key, rows):  # rows the presence query found none of are not asked for
+            return rows if registry.household_has(household, key) else rows.none()
+
+        cached = household.__dict__["_leases"] = (
+            list(
+                queries.leases_visible_to(user)
+                .filter(household=household)
+                .select_related("dwelling", "landlord")
+                .prefetch_related(
+                    Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor")),
+                    Prefetch(
+                        "reviews",
+                        queryset=unless_none("leases.reviews", SlidingReview.objects.select_related("author")),
+                    ),
+                    Prefetch("revisions", queryset=unless_none("leases.revisions", RentRevision.objects.all())),
+                )
+                .order_by("-start_date")
             )
-            .order_by("-start_date")
+            if registry.household_has(household, "leases.leases")
+            else []
         )
     return cached
 
@@ -132,6 +142,7 @@ def register():
     from habiter.housing import registry as housing_registry
 
     from .demo import seed_leases
+    from .models import Lease, RentRevision, SlidingReview
 
     registry.register_nav_item(
         registry.NavItem(40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"))
@@ -140,6 +151,9 @@ def register():
         registry.HouseholdPanel("leases.leases", gettext_lazy("Baux"), "leases/panel_household.html", 16, leases_panel)
     )
     registry.register_timeline_source(registry.TimelineSource("lease", gettext_lazy("Bail"), lease_events))
+    registry.register_household_rows("leases.leases", lambda pk: Lease.objects.filter(household_id=pk))
+    registry.register_household_rows("leases.reviews", lambda pk: SlidingReview.objects.filter(lease__household_id=pk))
+    registry.register_household_rows("leases.revisions", lambda pk: RentRevision.objects.filter(lease__household_id=pk))
     registry.register_home_panel(registry.HomePanel("leases.todo", "leases/panel_home.html", 16, leases_home_panel))
     housing_registry.register_dwelling_panel("leases/panel_dwelling.html", dwelling_leases_panel)
     housing_registry.register_dwelling_households(dwelling_households)

@@ -13,7 +13,7 @@ from .templatetags.ledger_money import euros
 def balances_panel(household, user):
     """The balance of each lease of the household: ledger users get a link to the account, the household's
     social worker and team lead only the amounts."""
-    if not user.has_perm("ledger.view_balance"):
+    if not user.has_perm("ledger.view_balance") or not registry.household_has(household, "leases.leases"):
         return None
     leases = queries.household_balances(user, household, timezone.localdate())
     if not leases:
@@ -44,6 +44,11 @@ def arrears_events(household, user):
     """Repayment plans (agreed, then each status change) and arrears letters of the household's leases, for who may
     see its balance (its social worker, team lead, ledger users); never the accounts."""
     if not user.has_perm("ledger.view_balance"):
+        return
+    if not (
+        registry.household_has(household, "ledger.repayment_plans")
+        or registry.household_has(household, "ledger.arrears_letters")
+    ):
         return
     plans, letters = queries.household_arrears_history(user, household)
     for plan in plans:
@@ -80,10 +85,17 @@ def register():
     from habiter.leases import registry as lease_registry
 
     from .demo import seed_ledger
+    from .models import ArrearsLetter, RepaymentPlan
 
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
+    registry.register_household_rows(
+        "ledger.repayment_plans", lambda pk: RepaymentPlan.objects.filter(lease__household_id=pk)
+    )
+    registry.register_household_rows(
+        "ledger.arrears_letters", lambda pk: ArrearsLetter.objects.filter(lease__household_id=pk)
+    )
     registry.register_nav_item(
         registry.NavItem(
             45, gettext_lazy("Comptabilité"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger")

@@ -8,7 +8,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import Household, Person
+from .models import Household, HouseholdNote, Person
 
 FIELD_LABELS = {
     "team": gettext_lazy("équipe"),
@@ -53,6 +53,8 @@ def record_events(household, user):
 
 
 def note_events(household, user):
+    if not registry.household_has(household, "people.notes"):
+        return
     for note in queries.notes_visible_to(user, household):
         yield registry.TimelineEvent(
             when=note.created_at,
@@ -115,6 +117,7 @@ def register():
     )
     registry.register_timeline_source(registry.TimelineSource("record", gettext_lazy("Dossier"), record_events))
     registry.register_timeline_source(registry.TimelineSource("note", gettext_lazy("Notes"), note_events))
+    registry.register_household_rows("people.notes", lambda pk: HouseholdNote.objects.filter(household_id=pk))
     registry.register_home_panel(registry.HomePanel("people.search", "people/panel_search.html", 10, search_panel))
     registry.register_home_panel(
         registry.HomePanel("people.mine", "people/panel_my_households.html", 20, my_households_panel)

@@ -8,13 +8,16 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
+from .models import DeskVisit, Enrolment
 
 
 def _cached(household, key, load):
-    """Rows read once per page, however many times the timeline asks."""
+    """Rows read once per page, however many times the timeline asks (none read when the page's presence query
+    found none)."""
     cached = household.__dict__.get(key)
     if cached is None:
-        cached = household.__dict__[key] = list(load(household))
+        found = registry.household_has(household, key)
+        cached = household.__dict__[key] = list(load(household)) if found else []
     return cached
 
 
@@ -22,7 +25,7 @@ def desk_visit_events(household, user):
     """Visits linked to the household; only users who may open its file see its page anyway."""
     if not user.has_perm("people.view_household", household):
         return
-    for visit in _cached(household, "_reception_desk_visits", queries.desk_visits_of):
+    for visit in _cached(household, "reception.desk_visits", queries.desk_visits_of):
         lines = []
         if visit.information_given:
             lines.append(visit.information_given)
@@ -42,7 +45,7 @@ def workshop_events(household, user):
     """Enrolments, and once attendance is taken, presence or absence at each session."""
     if not user.has_perm("people.view_household", household):
         return
-    for enrolment in _cached(household, "_reception_enrolments", queries.enrolments_of):
+    for enrolment in _cached(household, "reception.enrolments", queries.enrolments_of):
         session = enrolment.session
         if enrolment.attended is None:
             yield registry.TimelineEvent(
@@ -95,6 +98,8 @@ def register():
     from .demo import seed_reception
 
     registry.register_calendar_source("reception.sessions", session_entries)
+    registry.register_household_rows("reception.desk_visits", lambda pk: DeskVisit.objects.filter(household_id=pk))
+    registry.register_household_rows("reception.enrolments", lambda pk: Enrolment.objects.filter(household_id=pk))
 
     registry.register_nav_item(
         registry.NavItem(

@@ -10,7 +10,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import Appointment, MeasureStatus
+from .models import Appointment, Document, Intervention, MeasureStatus, SupportMeasure, SupportPlan
 
 STATUS_TITLES = {
     MeasureStatus.REQUESTED: gettext_lazy("Mesure demandée : %(programme)s"),
@@ -29,7 +29,8 @@ def _measures(household):
     """The household's measures, read once per page for the panel and the timeline."""
     cached = household.__dict__.get("_support_measures")
     if cached is None:
-        cached = household.__dict__["_support_measures"] = list(queries.measures_of(household))
+        found = registry.household_has(household, "support.measures")
+        cached = household.__dict__["_support_measures"] = list(queries.measures_of(household)) if found else []
     return cached
 
 
@@ -42,7 +43,9 @@ def measures_panel(household, user):
 def _interventions(household, user):
     cached = household.__dict__.get("_support_interventions")
     if cached is None:
-        cached = household.__dict__["_support_interventions"] = list(queries.interventions_visible_to(user, household))
+        found = registry.household_has(household, "support.interventions")
+        interventions = list(queries.interventions_visible_to(user, household)) if found else []
+        cached = household.__dict__["_support_interventions"] = interventions
     return cached
 
 
@@ -50,7 +53,8 @@ def _plan(household):
     """The plan (or None) with its author and number of goals, read once per page for the panel and the
     timeline."""
     if "_support_plan" not in household.__dict__:
-        household.__dict__["_support_plan"] = queries.plan_summary(household)
+        found = registry.household_has(household, "support.plan")
+        household.__dict__["_support_plan"] = queries.plan_summary(household) if found else None
     return household.__dict__["_support_plan"]
 
 
@@ -130,7 +134,8 @@ def documents_panel(household, user):
 def _documents(household):
     cached = household.__dict__.get("_support_documents")
     if cached is None:
-        cached = household.__dict__["_support_documents"] = list(queries.documents_of(household))
+        found = registry.household_has(household, "support.documents")
+        cached = household.__dict__["_support_documents"] = list(queries.documents_of(household)) if found else []
     return cached
 
 
@@ -149,6 +154,8 @@ def document_events(household, user):
 
 def appointment_events(household, user):
     if not user.has_perm("support.manage_measure", household):
+        return
+    if not registry.household_has(household, "support.appointments"):
         return
     for appointment in queries.household_appointments(household):
         yield registry.TimelineEvent(
@@ -268,6 +275,11 @@ def register():
     registry.register_timeline_source(
         registry.TimelineSource("intervention", gettext_lazy("Interventions"), intervention_events)
     )
+    registry.register_household_rows("support.measures", lambda pk: SupportMeasure.objects.filter(household_id=pk))
+    registry.register_household_rows("support.interventions", lambda pk: Intervention.objects.filter(household_id=pk))
+    registry.register_household_rows("support.plan", lambda pk: SupportPlan.objects.filter(household_id=pk))
+    registry.register_household_rows("support.documents", lambda pk: Document.objects.filter(household_id=pk))
+    registry.register_household_rows("support.appointments", lambda pk: Appointment.objects.filter(household_id=pk))
     registry.register_organisation_setup(catalogue_install)
     registry.register_demo_seeder(20, seed_measures)
     registry.register_demo_seeder(21, seed_interventions)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from habiter.core.dates import add_months
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling
@@ -57,6 +58,9 @@ def test_accountant_issues_the_calls_records_a_payment_and_prints_the_quittance(
     check_page(page, "ledger-run", phone=True)
 
     page.get_by_role("link", name="Voir les impayés").click()
+    # The call falls due on the lease's payment day: the situation at the month's end has it unpaid, whatever today.
+    page.get_by_label("Situation au").fill(f"{add_months(month, 1) - timedelta(days=1):%Y-%m-%d}")
+    page.get_by_role("button", name="Voir", exact=True).click()
     expect(page.locator("table tbody tr").filter(has_text="MRS-B-07")).to_contain_text("565,50 €")
     check_page(page, "ledger-arrears", phone=True)
     page.get_by_role("link", name="MRS-B-07").click()

@@ -118,3 +118,44 @@ def test_the_household_page_reads_the_plan_and_the_measures_once(client, world):
     assert len(measure_reads) == 1, measure_reads
     body = response.content.decode()
     assert "Trouver un logement" in body and "2 objectifs" in body
+
+
+def test_one_query_tells_which_apps_have_rows_for_a_household(world):
+    from habiter.core import registry
+    from habiter.people import services as people_services
+    from habiter.people.models import Household
+
+    household_id = world.own_household.pk
+    with CaptureQueriesContext(connection) as queries:
+        household = Household.objects.get(pk=household_id)
+        answers = {key: registry.household_has(household, key) for key in ("people.notes", "support.documents")}
+        assert registry.household_has(household, "an.unregistered.key")  # unknown: always asked
+    assert answers == {"people.notes": False, "support.documents": False}
+    assert len(queries) == 2, [q["sql"] for q in queries]  # the household, then every app's answer at once
+
+    people_services.note_add(actor=world.users["director"], household_id=household_id, text="Appel de la CAF")
+    assert registry.household_has(household, "people.notes") is False  # answered once per page (per object)
+    fresh = Household.objects.get(pk=household_id)
+    assert registry.household_has(fresh, "people.notes") is True
+    assert registry.household_has(fresh, "support.documents") is False
+    assert registry.household_has(world.other_team_household, "people.notes") is False
+
+
+def test_the_household_page_does_not_ask_the_apps_that_have_nothing_for_it(client, world):
+    from habiter.people import services as people_services
+
+    household = world.own_household
+    client.force_login(world.users["director"])
+    url = reverse("people:household_detail", args=[household.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # Session and user; the household, its members and concerns; the audit row of the read; the record's history;
+    # the presence of every app's rows. Nothing else for a household with nothing else.
+    assert len(queries) == 8, [q["sql"] for q in queries]
+
+    people_services.note_add(actor=world.users["director"], household_id=household.pk, text="Visite à domicile")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert len(queries) == 9, [q["sql"] for q in queries]
+    assert "Visite à domicile" in response.content.decode()
