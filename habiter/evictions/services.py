@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
-from habiter.ledger.templatetags.ledger_money import euros
+from habiter.core.formats import euros
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules

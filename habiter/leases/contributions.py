@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
+from habiter.core.formats import euros
 from habiter.core.models import Role
 
 from . import queries
@@ -20,35 +21,35 @@ STATUS_TITLES = {
 
 
 def _leases(household, user):
-    """The household's leases with their history, read once per page for the panel and the timeline."""
+    """The household's leases with their history, read once per page for the panel and the timeline; their sliding
+    reviews and rent revisions only when the page's presence query found some (`_history`)."""
     cached = household.__dict__.get("_leases")
     if cached is None:
         from django.db.models import Prefetch
 
         from .models import LeaseStatusChange, RentRevision, SlidingReview
 
-        def unless_none(key, rows):  # rows the presence query found none of are not asked for
-            return rows if registry.household_has(household, key) else rows.none()
-
-        cached = household.__dict__["_leases"] = (
-            list(
+        cached = []
+        if registry.household_has(household, "leases.leases"):
+            history = [Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor"))]
+            if registry.household_has(household, "leases.reviews"):
+                history.append(Prefetch("reviews", queryset=SlidingReview.objects.select_related("author")))
+            if registry.household_has(household, "leases.revisions"):
+                history.append(Prefetch("revisions", queryset=RentRevision.objects.all()))
+            cached = list(
                 queries.leases_visible_to(user)
                 .filter(household=household)
                 .select_related("dwelling", "landlord")
-                .prefetch_related(
-                    Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor")),
-                    Prefetch(
-                        "reviews",
-                        queryset=unless_none("leases.reviews", SlidingReview.objects.select_related("author")),
-                    ),
-                    Prefetch("revisions", queryset=unless_none("leases.revisions", RentRevision.objects.all())),
-                )
+                .prefetch_related(*history)
                 .order_by("-start_date")
             )
-            if registry.household_has(household, "leases.leases")
-            else []
-        )
+        household.__dict__["_leases"] = cached
     return cached
+
+
+def _history(household, lease, key, related):
+    """A lease's prefetched reviews or revisions; none (and no query) when the household has none."""
+    return getattr(lease, related).all() if registry.household_has(household, key) else ()
 
 
 def _dated(day, created_at):
@@ -79,7 +80,7 @@ def lease_events(household, user):
                 body=change.comment,
                 actor=str(change.actor),
             )
-        for review in lease.reviews.all():
+        for review in _history(household, lease, "leases.reviews", "reviews"):
             yield registry.TimelineEvent(
                 when=_dated(review.held_on, review.created_at),
                 kind="lease",
@@ -88,11 +89,12 @@ def lease_events(household, user):
                 % {"worker": review.get_worker_opinion_display(), "landlord": review.get_landlord_opinion_display()},
                 actor=str(review.author),
             )
-        for revision in lease.revisions.all():
+        for revision in _history(household, lease, "leases.revisions", "revisions"):
             yield registry.TimelineEvent(
                 when=_dated(revision.effective_date, revision.created_at),
                 kind="lease",
-                title=_("Loyer révisé : %(old)s € → %(new)s €") % {"old": revision.old_rent, "new": revision.new_rent},
+                title=_("Loyer révisé : %(old)s € → %(new)s €")
+                % {"old": euros(revision.old_rent), "new": euros(revision.new_rent)},
             )
 
 

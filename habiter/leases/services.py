@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.formats import euros
 from habiter.core.legal import MissingLegalParameter
 from habiter.core.legal_queries import legal_parameters
 from habiter.housing import rules as housing_rules
@@ -31,11 +31,6 @@ from .models import (
     ReviewDecision,
     SlidingReview,
 )
-
-
-def _euros(value) -> str:
-    """An amount as the pages show it (French: 1 007,88)."""
-    return number_format(value, 2, force_grouping=True)
 
 
 def _require(actor, perm):
@@ -232,7 +227,7 @@ def _check_letting(dwelling, start: date, rent: Decimal, params) -> None:
                         "Logement de classe %(cls)s : le loyer ne peut pas dépasser celui du précédent locataire "
                         "(%(previous)s €) (loi du 6 juillet 1989, art. 17-1 III)."
                     )
-                    % {"cls": dwelling.energy_class, "previous": _euros(previous.rent)}
+                    % {"cls": dwelling.energy_class, "previous": euros(previous.rent)}
                 }
             )
 
@@ -285,7 +280,7 @@ def lease_create(
                         "logement %(furnished)s ; loi du 6 juillet 1989, art. 22)."
                     )
                     % {
-                        "cap": _euros(cap),
+                        "cap": euros(cap),
                         "months": _("deux mois") if dwelling.furnished else _("un mois"),
                         "furnished": _("meublé") if dwelling.furnished else _("vide"),
                     }
@@ -306,8 +301,8 @@ def lease_create(
                             "(%(head)s €/m²) (loi du 6 juillet 1989, art. 8)."
                         )
                         % {
-                            "sub": _euros(rent / dwelling.surface),
-                            "head": _euros(head_lease.rent / head_lease.surface),
+                            "sub": euros(rent / dwelling.surface),
+                            "head": euros(head_lease.rent / head_lease.surface),
                         }
                     }
                 )

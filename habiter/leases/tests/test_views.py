@@ -120,10 +120,12 @@ def test_a_social_worker_records_a_review_and_sees_the_landlord_deadline(client,
     page = client.get(reverse("leases:lease_detail", args=[lease.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "28/02/2026" in page  # the new period
+    household_page = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
+    assert "Bilan du bail glissant : " in household_page  # on the household's one timeline too
 
 
 @time_machine.travel(date(2026, 2, 10), tick=False)
-def test_the_month_revisions_are_applied_and_the_letter_is_printed(manager_client, world, manager):
+def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manager_client, world, manager):
     lease = make_lease(manager, world.own_household, start=date(2025, 2, 1), rent="1000.00", irl_quarter=4)
     services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
     frozen = make_lease(
@@ -145,6 +147,9 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(manager_clien
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "1007,88 €" in text and "145,78" in text and "144,64" in text
     assert "10 février 2026" in text
+    client.force_login(world.users["social_worker"])
+    household_page = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
+    assert "Loyer révisé : 1\xa0000,00 € → 1\xa0007,88 €" in household_page  # on the household's timeline, in French
 
 
 def test_the_irl_page_adds_a_quarter_and_refuses_a_duplicate(manager_client):
