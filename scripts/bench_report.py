@@ -273,8 +273,8 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
         "- Client: one login as `direction` (director: sees every household) through the login form; its session",
         "  cookie goes with the requests marked so. The trivial view is the reference: without a cookie, as a",
         "  load balancer's health check; with the cookie, it shows what any logged-in request costs before its",
-        "  view runs (session and user reads, the second-factor device check, the session write of",
-        "  `SESSION_SAVE_EVERY_REQUEST`).",
+        "  view runs (session and user reads with the second-factor device check; the session's activity stamp is",
+        "  written at most once a minute).",
         f"- Load: wrk, {env.get('BENCH_CONNECTIONS', '8')} connections, 2 threads,"
         f" {env.get('BENCH_DURATION', '10s')} per page after a 2 s warm-up; requests/s and latency percentiles",
         "  from wrk's histogram (p95 through the `done()` hook of `scripts/bench.lua`).",
@@ -283,6 +283,8 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
         "  the `LIKE '%…%'` of the search is served by the trigram indexes of migration `people.0002`.",
         f"- Household page: a household of {meta['household_members']} members with"
         f" {meta['household_notes']} note(s); every read of it writes one audit event, by design.",
+        "  One presence query tells which apps have rows for the household; only those are asked for their panel",
+        "  and timeline.",
         "- SQL queries and CPU per request: the same pages through Django's test client in one process (no HTTP,",
         f"  no concurrency), median of {CPU_SAMPLES} requests; the CPU of PostgreSQL is not included.",
         "",
@@ -317,7 +319,7 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
             f"p95 ≤ {P95_TARGET_MS:.0f} ms needs pages of about a dozen milliseconds end to end.",
             f"The trivial view with the session cookie reaches {rows['session']['ratio']:.1%} of the trivial view"
             " alone: that is the",
-            "ceiling of any logged-in page before its own queries and template (session read and write, user,",
+            "ceiling of any logged-in page before its own queries and template (session and user reads with the",
             "second-factor device check). The CPU column shows where the rest goes.",
         ]
     lines.append("")
