@@ -286,6 +286,16 @@ def return_figures(
     return ReturnFigures(held, unpaid, retained, refund, deadline, penalty, provision)
 
 
+def return_terms(on: date, params, territory: str = "metropole") -> dict:
+    """The return deadlines and the late penalty in force on `on` (R20, R21), for the pages that explain them: months
+    after the keys are handed back, and the penalty as a percentage of the monthly rent without charges."""
+    return {
+        "conforming_months": params.decimal("deposit_return_months_conforming", on, territory=territory),
+        "non_conforming_months": params.decimal("deposit_return_months_non_conforming", on, territory=territory),
+        "penalty_percent": (params.decimal("deposit_late_penalty_rate", on, territory=territory) * 100).normalize(),
+    }
+
+
 def max_provision(lease, held: Decimal, on: date, params) -> Decimal:
     """The most that may be kept of `held` until the building's accounts are approved (R20): a share of the
     deposit for a dwelling in a building of several dwellings, none otherwise; rounded down to the cent."""

@@ -265,9 +265,9 @@ class ArrearsRow:
     plan: "PlanFollowUp | None" = None
 
 
-def arrears(user, on: date) -> list[ArrearsRow]:
+def arrears(user, on: date, params=None) -> list[ArrearsRow]:
     """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status: three queries
-    whatever the number of leases."""
+    whatever the number of leases (four without the legal parameters `params`)."""
     calls = (
         RentCall.objects.filter(
             lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
@@ -283,7 +283,7 @@ def arrears(user, on: date) -> list[ArrearsRow]:
         by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
     aid = _tiers_payant_aid(set(by_lease), on)
     plans = active_plans(set(by_lease))
-    params = legal_parameters()
+    params = params or legal_parameters()
     rows = []
     for lease_id, (lease, unpaid) in by_lease.items():
         rows.append(

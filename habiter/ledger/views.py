@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
 from habiter.housing.models import Owner
 from habiter.housing.rules import format_iban
@@ -444,7 +445,8 @@ def arrears(request):
     _require(user, "ledger.view_balance")
     form = ArrearsForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or _today()
-    rows = queries.arrears(user, on)
+    params = legal_parameters()
+    rows = queries.arrears(user, on, params)
     return render(
         request,
         "ledger/arrears.html",
@@ -452,6 +454,7 @@ def arrears(request):
             "form": form,
             "rows": rows,
             "on": on,
+            "caf_report_months": params.decimal("caf_report_deadline_months", on),
             "can_open": user.has_perm("ledger.view_ledger"),
             "can_post": user.has_perm("ledger.post"),
         },

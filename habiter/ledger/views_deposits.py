@@ -32,6 +32,7 @@ def deposit_list(request):
             "total_held": sum((row.held for row in rows), rules.ZERO),
             "late": sum(1 for row in rows if row.late and row.deposit.returned_on is None),
             "today": today,
+            "terms": deposits.return_terms(today, legal_parameters()),
         },
     )
 
@@ -81,6 +82,7 @@ def deposit_return(request, deposit_id):
     form = DepositReturnForm(request.POST or None, initial=initial)
     deductions = DepositDeductionFormSet(request.POST or None, prefix="retenues")
     figures = None
+    params = legal_parameters()
     if request.method == "POST" and form.is_valid() and deductions.is_valid():
         chosen = [d for d in (f.deduction() for f in deductions.forms) if d]
         data = form.cleaned_data
@@ -93,9 +95,7 @@ def deposit_return(request, deposit_id):
                 messages.success(request, _("Restitution du dépôt de garantie enregistrée."))
                 return redirect("ledger:lease_account", lease.pk)
         else:
-            figures = deposits.return_figures(
-                lease, held=row.held, deductions=chosen, params=legal_parameters(), **data
-            )
+            figures = deposits.return_figures(lease, held=row.held, deductions=chosen, params=params, **data)
             if figures.refund < 0:
                 form.add_error(None, _("Les retenues dépassent le dépôt détenu (%(held)s €).") % {"held": row.held})
                 figures = None
@@ -109,6 +109,7 @@ def deposit_return(request, deposit_id):
             "row": row,
             "figures": figures,
             "deduction_lines": [f for f in deductions.forms if f.is_bound and f.is_valid() and f.deduction()],
+            "terms": deposits.return_terms(_today(), params, territory=lease.dwelling.territory),
         },
     )
 

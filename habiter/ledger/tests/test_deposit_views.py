@@ -211,3 +211,20 @@ def test_a_wrong_receipt_is_cancelled_after_a_confirmation_page(client, manager,
     assert again.status_code == 200 and "déjà annulé" in again.content.decode()
     client.force_login(world.users["social_worker"])
     assert client.get(url).status_code == 404
+
+
+def test_the_deposit_list_explains_the_deadlines_and_the_penalty_from_the_legal_parameters(client, manager, world):
+    from habiter.core.models import LegalParameter
+
+    client.force_login(manager)
+    url = reverse("ledger:deposit_list")
+    page = " ".join(client.get(url).content.decode().split())
+    assert "dans un délai de 1 mois après la remise des clés" in page and "de 2 mois sinon" in page
+    assert "majoré de 10 % du loyer mensuel" in page
+    # The law changes: the table changes, and so does the page (no figure is written in the template).
+    LegalParameter.objects.filter(key="deposit_late_penalty_rate", territory="metropole").update(value="0.15")
+    page = " ".join(client.get(url).content.decode().split())
+    assert "majoré de 15 % du loyer mensuel" in page
+    lease = _ended(manager, world.own_household)
+    page = client.get(reverse("ledger:deposit_return", args=[lease.security_deposit.pk])).content.decode()
+    assert "1 mois si l'état des lieux de sortie est conforme" in page and "2 mois sinon" in page

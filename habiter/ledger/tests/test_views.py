@@ -118,6 +118,7 @@ def test_the_arrears_list_ages_and_flags_the_caf_threshold(client, manager, leas
     assert response.status_code == 200
     assert "seuil atteint" not in content and "950,00 €" in content
     assert reverse("ledger:lease_account", args=[lease.pk]) not in content  # the worker sees amounts, not accounts
+    assert "prévenir la CAF dans un délai de 2 mois" in content  # the delay from the legal parameters (R41)
 
 
 def test_the_arrears_page_costs_the_same_whatever_the_number_of_leases(
