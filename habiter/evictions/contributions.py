@@ -65,9 +65,31 @@ def early_warning_panel(user):
     return {"warnings": warnings, "today": timezone.localdate()} if warnings else None
 
 
+def advance_reversal_guard(entry):
+    """An FSL advance's entry, its repayments' and its old settlement's are not reversed from the ledger: the
+    advance would go on showing what the books no longer say. It is corrected from the advance's page (a
+    repayment)."""
+    from django.db.models import Q
+
+    from .models import Advance, AdvanceRepayment
+
+    if (
+        Advance.objects.filter(Q(transaction=entry) | Q(settlement_transaction=entry)).exists()
+        or AdvanceRepayment.objects.filter(transaction=entry).exists()
+    ):
+        return _(
+            "Cette écriture est celle d'une avance FSL ou de son remboursement : elle ne se contre-passe pas ici. "
+            "Corrigez l'avance depuis sa page (un remboursement)."
+        )
+    return None
+
+
 def register():
+    from habiter.ledger import registry as ledger_registry
+
     from .demo import seed_evictions
 
+    ledger_registry.register_reversal_guard(advance_reversal_guard)
     registry.register_demo_seeder(44, seed_evictions)
     registry.register_household_rows("evictions.cases", lambda pk: PreventionCase.objects.filter(household_id=pk))
     registry.register_household_rows("evictions.fsl", lambda pk: FslApplication.objects.filter(household_id=pk))

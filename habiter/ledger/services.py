@@ -27,7 +27,7 @@ from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseKind, LeaseStatus, ManagementMandate
 from habiter.people.models import Relation
 
-from . import bankfiles, fec, queries, rules, sepa
+from . import bankfiles, fec, queries, registry, rules, sepa
 from .models import (
     ORGANISATION_ACCOUNTS,
     Account,
@@ -215,6 +215,9 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
         if original.source_type in DEPOSIT_SOURCES:
             # a deposit's movements and what they settled stay as recorded: held amounts are their sum
             raise ValidationError(_("Un mouvement de dépôt de garantie ne se contre-passe pas."))
+        refusal = registry.reversal_refusal(original)
+        if refusal:
+            raise ValidationError(refusal)
         if Transaction.objects.filter(reversal_of=original).exists():
             raise ValidationError(_("Cette écriture est déjà contre-passée."))
         if on < original.booked_on:

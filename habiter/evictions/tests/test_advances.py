@@ -14,7 +14,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling, make_lease
 from habiter.ledger import queries as ledger_queries
 from habiter.ledger import services as ledger_services
-from habiter.ledger.models import Account, Line
+from habiter.ledger.models import Account, Line, Transaction
 from habiter.ledger.tests.factories import make_signed_lease
 from habiter.people.tests.factories import make_household
 
@@ -102,6 +102,40 @@ def test_an_advance_repaid_by_the_household(world, lease):
     services.advance_settle(actor=director, advance_id=advance.pk, settled_by="household", settled_on=date(2026, 4, 18))
     assert _balance(services.advances_account(world.organisation.pk)) == 0
     assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_an_advance_and_its_repayments_are_not_reversed_from_the_ledger(world, lease):
+    """The advance would go on showing what the books no longer say: the ledger refuses, in French, and the
+    entry stays as it was; other entries of the same lease are still reversed."""
+    director, accountant = world.users["director"], world.users["accountant"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("300.00"), advanced_on=date(2026, 4, 1)
+    )
+    repayment = services.advance_repay(
+        actor=director, advance_id=advance.pk, source="household", amount=D("100.00"), received_on=date(2026, 4, 10)
+    )
+    for entry_id in (advance.transaction_id, repayment.transaction_id):
+        with pytest.raises(ValidationError) as refused:
+            ledger_services.transaction_reverse(actor=accountant, transaction_id=entry_id, on=date(2026, 4, 20))
+        assert "avance FSL" in refused.value.messages[0]
+    assert not Transaction.objects.filter(reversal_of_id__in=[advance.transaction_id, repayment.transaction_id])
+    assert advance.amount - sum(advance.repayments.values_list("amount", flat=True)) == D("200.00")
+    call = lease.rent_calls.order_by("period").last()
+    assert ledger_services.transaction_reverse(
+        actor=accountant, transaction_id=call.transaction_id, on=date(2026, 4, 20)
+    )
+
+
+def test_the_reversal_form_says_why_an_advance_is_not_reversed(client, world, lease):
+    advance = services.advance_record(
+        actor=world.users["director"], lease_id=lease.pk, amount=D("300.00"), advanced_on=date(2026, 4, 1)
+    )
+    client.force_login(world.users["accountant"])
+    url = reverse("ledger:transaction_reverse", args=[advance.transaction_id])
+    response = client.post(url, {"on": "2026-04-20"})
+    assert response.status_code == 200
+    assert "Corrigez l&#x27;avance depuis sa page" in response.content.decode()
+    assert not Transaction.objects.filter(reversal_of_id=advance.transaction_id).exists()
 
 
 def test_an_fsl_grant_below_the_advance_leaves_the_rest_to_the_household(world, lease, application):
