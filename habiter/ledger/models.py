@@ -8,6 +8,7 @@ transaction balances (migration 0002).
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -850,9 +851,9 @@ class PayoutBatch(OrganisationScoped):
 
 
 class OwnerStatement(OrganisationScoped):
-    """An owner's compte rendu de gestion for one month, its figures frozen at issue: the rents collected on
-    the owner's mandate leases, the management fee and its VAT, the works paid on the owner's behalf and the
-    amount due (collected − fee − VAT − works)."""
+    """An owner's compte rendu de gestion for one month, its figures frozen at issue: the balance brought forward
+    from the earlier statements, the rents collected on the owner's mandate leases, the management fee and its
+    VAT, the works paid on the owner's behalf and the amount due (carried + collected − fee − VAT − works)."""
 
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="statements", verbose_name=_("propriétaire")
@@ -865,6 +866,15 @@ class OwnerStatement(OrganisationScoped):
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=6, decimal_places=4)
     vat = models.DecimalField(_("TVA sur honoraires"), max_digits=12, decimal_places=2)
     works = models.DecimalField(_("travaux"), max_digits=12, decimal_places=2)
+    carried = models.DecimalField(
+        _("solde reporté"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_(
+            "Ce que les comptes rendus précédents ont laissé : négatif quand le propriétaire restait débiteur."
+        ),
+    )
     amount_due = models.DecimalField(_("solde à reverser"), max_digits=12, decimal_places=2)
     issued_on = models.DateField(_("émis le"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -893,11 +903,19 @@ class OwnerStatement(OrganisationScoped):
             models.CheckConstraint(
                 # rounded so that SQLite, whose decimals are approximate, compares like PostgreSQL does exactly
                 condition=Q(
-                    amount_due=Round(models.F("collected") - models.F("fee") - models.F("vat") - models.F("works"), 2)
+                    amount_due=Round(
+                        models.F("carried")
+                        + models.F("collected")
+                        - models.F("fee")
+                        - models.F("vat")
+                        - models.F("works"),
+                        2,
+                    )
                 ),
                 name="ledger_owner_statement_amount_due",
                 violation_error_message=_(
-                    "Le solde est les loyers encaissés moins les honoraires, la TVA et les travaux."
+                    "Le solde est le solde reporté plus les loyers encaissés, "
+                    "moins les honoraires, la TVA et les travaux."
                 ),
             ),
         ]

@@ -256,10 +256,20 @@ class StatementAmounts:
     fee: Decimal
     vat: Decimal
     works: Decimal
+    carried: Decimal = ZERO  # the balance brought forward: negative when the owner still owed the association
 
     @property
     def amount_due(self) -> Decimal:
-        return self.collected - self.fee - self.vat - self.works
+        return self.carried + self.collected - self.fee - self.vat - self.works
+
+
+def statement_carried(owner_balance: Decimal, unreported_works: Decimal, awaiting_payout: Decimal) -> Decimal:
+    """The balance an owner's new statement brings forward, from the owner's account (debit positive): what earlier
+    statements, their payouts and any other entry left on it — without the works invoices no statement has reported
+    yet (the new statement deducts its own) and without the earlier amounts due still awaiting their payout (their
+    own payout settles them). Negative when the owner owes the association (a statement whose works exceeded the
+    rents, not yet made good), positive when the association owes more than the statements awaiting payout."""
+    return -(owner_balance - unreported_works) - awaiting_payout
 
 
 def half_up(amount: Decimal) -> Decimal:
@@ -275,14 +285,15 @@ def mandate_fee(collected: Decimal, rate_percent: Decimal) -> Decimal:
 
 
 def statement_amounts(
-    collected_by_lease: Iterable[tuple[Decimal, Decimal]], works: Decimal, vat_rate: Decimal
+    collected_by_lease: Iterable[tuple[Decimal, Decimal]], works: Decimal, vat_rate: Decimal, carried: Decimal = ZERO
 ) -> StatementAmounts:
     """The figures of an owner's statement from (collected, fee rate %) per lease, the works paid on the owner's
-    behalf and the VAT rate (a fraction, e.g. 0.20): the fee is rounded per lease, the VAT on the total fee."""
+    behalf, the VAT rate (a fraction, e.g. 0.20) and the balance brought forward (`statement_carried`): the fee is
+    rounded per lease, the VAT on the total fee."""
     rows = list(collected_by_lease)
     collected = sum((amount for amount, _rate in rows), ZERO)
     fee = sum((mandate_fee(amount, rate) for amount, rate in rows), ZERO)
-    return StatementAmounts(collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works)
+    return StatementAmounts(collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works, carried=carried)
 
 
 # --- repayment plans (plan d'apurement, R41) -------------------------------------------------------------------

@@ -1074,11 +1074,26 @@ def statement_movements(owner, month: date, floor: date):
     return list(payments), list(works)
 
 
+def statement_carried(owner, account) -> Decimal:
+    """The balance the owner's next statement brings forward (`rules.statement_carried`), read from the owner's
+    account before the statement posts anything: two queries."""
+    unreported = Q(transaction__source_type=OWNER_WORKS, transaction__owner_statement_line__isnull=True)
+    sums = Line.objects.filter(account=account).aggregate(
+        balance=money_sum("amount"), unreported=money_sum("amount", filter=unreported)
+    )
+    awaiting = OwnerStatement.objects.filter(owner=owner, payout__isnull=True, amount_due__gt=0).aggregate(
+        total=money_sum("amount_due")
+    )["total"]
+    return rules.cents(rules.statement_carried(sums["balance"], sums["unreported"], awaiting))
+
+
 def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = None) -> tuple[OwnerStatement, bool]:
     """Issue an owner's compte rendu de gestion for an ended month: the rents collected on the owner's mandate
     leases move from rent income to the owner's account; the management fee (collected × the mandate's rate)
     and its VAT (dated legal parameter `vat_rate_standard`) are charged to the owner; the works recorded are
-    deducted; the figures are frozen. Issuing the same month again returns the statement already issued."""
+    deducted; the balance earlier statements left (`statement_carried`: what the owner still owed after works
+    that exceeded the rents) is brought forward into the amount due; the figures are frozen. Issuing the same
+    month again returns the statement already issued."""
     _require(actor, "ledger.post")
     on = on or timezone.localdate()
     month = rules.month_start(month)
@@ -1121,7 +1136,10 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
             per_lease[lease.pk] = (collected - line.amount, rate)
         vat_rate = legal_parameters().decimal("vat_rate_standard", rules.month_end(month))
         amounts = rules.statement_amounts(
-            per_lease.values(), sum((line.amount for line in works), rules.ZERO), vat_rate
+            per_lease.values(),
+            sum((line.amount for line in works), rules.ZERO),
+            vat_rate,
+            carried=statement_carried(owner, account),
         )
         booked_on = rules.month_end(month)
         period = f"{month:%m/%Y}"
@@ -1164,6 +1182,7 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
             vat_rate=vat_rate,
             vat=amounts.vat,
             works=amounts.works,
+            carried=amounts.carried,
             amount_due=amounts.amount_due,
             issued_on=on,
             issued_by=actor,

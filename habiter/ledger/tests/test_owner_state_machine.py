@@ -55,6 +55,8 @@ def _machine(world):
             self.statements = []  # (month, statement id), in the order issued
             self.floor = None  # the first statement's month: nothing before it is ever reported
             self.paid_out = Decimal(0)
+            # what the statements' own figures (collected − fee − VAT − works) owe the owner, less what was paid out
+            self.position = Decimal(0)
 
         def teardown(self):
             transaction.set_rollback(True)
@@ -128,10 +130,18 @@ def _machine(world):
                 if not done and self.floor <= day <= rules.month_end(period):
                     expected[kind] += amount
                     movement[3] = True
+            awaiting = sum(
+                OwnerStatement.objects.filter(owner=self.owner, payout__isnull=True, amount_due__gt=0).values_list(
+                    "amount_due", flat=True
+                ),
+                Decimal(0),
+            )
             statement, created = services.owner_statement_issue(
                 actor=accountant, owner_id=self.owner.pk, month=period, on=ON
             )
             assert created
+            # brought forward: what the earlier statements left, less what their own payouts will settle
+            assert statement.carried == self.position - awaiting
             fee = rules.mandate_fee(expected["collected"], RATE)
             vat = rules.half_up(fee * VAT)
             assert (statement.collected, statement.works, statement.fee, statement.vat) == (
@@ -140,7 +150,9 @@ def _machine(world):
                 fee,
                 vat,
             )
-            assert statement.amount_due == statement.collected - statement.fee - statement.vat - statement.works
+            net = statement.collected - statement.fee - statement.vat - statement.works
+            assert statement.amount_due == statement.carried + net
+            self.position += net
             again, created = services.owner_statement_issue(
                 actor=accountant, owner_id=self.owner.pk, month=period, on=ON
             )
@@ -161,6 +173,7 @@ def _machine(world):
             assert batch.total == sum((s.amount_due for s in payable), Decimal(0))
             assert bytes(batch.xml).count(b"<CdtTrfTxInf>") == len(payable)
             self.paid_out += batch.total
+            self.position -= batch.total
 
         @invariant()
         def ledger_sums_to_zero(self):
@@ -179,7 +192,16 @@ def _machine(world):
             charged = sum((s.fee + s.vat for s in issued), Decimal(0))
             works = sum((amount for kind, _day, amount, _done in self.movements if kind == "works"), Decimal(0))
             assert queries.owner_balance(self.owner) == -collected + charged + works + self.paid_out
-            assert all(s.amount_due == s.collected - s.fee - s.vat - s.works for s in issued)
+            assert all(s.amount_due == s.carried + s.collected - s.fee - s.vat - s.works for s in issued)
+
+        @invariant()
+        def the_statements_say_what_the_owner_is_owed(self):
+            """Nothing is lost or counted twice: what the owner is owed is the amounts due awaiting their payout,
+            or, when the last statement left the owner owing, that amount (the next statement brings it forward)."""
+            latest = OwnerStatement.objects.filter(owner=self.owner).order_by("-month").first()
+            awaiting = OwnerStatement.objects.filter(owner=self.owner, payout__isnull=True, amount_due__gt=0)
+            owed = sum(awaiting.values_list("amount_due", flat=True), Decimal(0))
+            assert self.position == owed + (min(latest.amount_due, Decimal(0)) if latest else Decimal(0))
 
     return Owners
 

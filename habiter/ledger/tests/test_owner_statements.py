@@ -241,6 +241,51 @@ def test_a_payout_is_refused_without_bank_details_or_a_valid_owner_iban(world, m
         )
 
 
+@pytest.mark.parametrize(
+    ("balance", "unreported", "awaiting", "carried"),
+    [
+        ("0", "0", "0", "0"),  # everything paid out
+        ("200.00", "0", "0", "-200.00"),  # works exceeded the rents: the owner still owes 200
+        ("-500.00", "0", "500.00", "0.00"),  # a statement awaits its payout, which settles it
+        ("320.00", "120.00", "0", "-200.00"),  # this month's works are the new statement's own, not brought forward
+        ("0.00", "0", "0", "0.00"),  # the owner paid back what was owed (an entry on the account)
+        ("-30.00", "0", "0", "30.00"),  # the association owes more than any statement says
+    ],
+)
+def test_the_balance_brought_forward_is_the_accounts_without_what_other_steps_settle(
+    balance, unreported, awaiting, carried
+):
+    assert rules.statement_carried(D(balance), D(unreported), D(awaiting)) == D(carried)
+
+
+def test_what_an_owner_still_owes_is_brought_forward_and_taken_from_the_next_payout(world, manager, owner, lease):
+    """January's works exceed its rents: the owner owes the difference; February brings it forward, so that its
+    payout pays only what is left, and the owner's account ends at zero; March brings nothing forward."""
+    _bank(world, manager)
+    services.owner_work_record(
+        actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Toiture", amount=D("700")
+    )
+    january = _issued(manager, owner, lease, amount="500.00")
+    assert january.carried == 0 and january.amount_due == D("-248.00")  # 500 − 40 fee − 8 VAT − 700 works
+    february = _issued(manager, owner, lease, amount="500.00", month=date(2026, 2, 1))
+    assert february.carried == D("-248.00")
+    assert february.amount_due == D("204.00")  # −248 + 500 − 40 − 8
+    services.payout_batch_create(actor=manager, statement_ids=[february.pk], execution_date=ON, on=ON)
+    assert _balance(services.owner_account(owner)) == 0
+    march = services.owner_statement_issue(
+        actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=date(2026, 4, 2)
+    )[0]
+    assert (march.carried, march.amount_due) == (0, 0)
+    assert queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_a_statement_awaiting_its_payout_is_not_brought_forward_again(world, manager, owner, lease):
+    january = _issued(manager, owner, lease)
+    february = _issued(manager, owner, lease, month=date(2026, 2, 1))
+    assert february.carried == 0 and february.amount_due == january.amount_due  # each paid by its own payout
+    assert _balance(services.owner_account(owner)) == -(january.amount_due + february.amount_due)
+
+
 def test_a_statement_with_nothing_due_is_not_paid(world, manager, owner, lease):
     _bank(world, manager)
     services.owner_work_record(

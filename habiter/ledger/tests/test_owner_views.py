@@ -70,6 +70,26 @@ def test_a_statement_is_issued_from_the_month_list_and_shown_with_its_pdf(client
     assert "500,50 €" in text and "Solde en votre faveur" in text
 
 
+def test_the_balance_brought_forward_shows_on_the_page_and_the_pdf(client, manager, owner, lease):
+    services.owner_work_record(
+        actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Toiture", amount=D("800")
+    )
+    client = _client(client, manager)
+    _issue(client, owner)  # January: 550 − 41,25 − 8,25 − 800 = −299,50, owed by the owner
+    services.payment_record(
+        actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2026, 2, 8), source="tenant"
+    )
+    response = _issue(client, owner, month="2026-02")
+    detail = " ".join(client.get(response.url).content.decode().split())
+    assert "Solde reporté des comptes rendus précédents" in detail and "-299,50 €" in detail
+    assert "201,00 €" in detail  # −299,50 + 550 − 41,25 − 8,25
+    statement = OwnerStatement.objects.get(owner=owner, month=date(2026, 2, 1))
+    pdf = client.get(reverse("ledger:owner_statement_pdf", args=[statement.pk]))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "Solde reporté en notre faveur (comptes rendus précédents) − 299,50 €" in text
+    assert "201,00 €" in text and "Solde en votre faveur" in text
+
+
 def test_a_closed_month_is_refused_with_a_french_message(client, world, manager, owner, lease):
     services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
     response = _issue(_client(client, manager), owner)
