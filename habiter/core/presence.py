@@ -4,7 +4,8 @@ The page asks every app for its panel and its timeline events, and most househol
 (no eviction case, no workshop, no document yet). Each app registers the rows its panel and timeline read, as a
 queryset of the household id (`registry.register_household_rows`); the first time a page asks
 `household_has(household, key)`, one query answers for every key at once (`SELECT EXISTS(…), EXISTS(…)…`), and
-the apps skip their own queries where the answer is no.
+the apps skip their own queries where the answer is no. `page_rows(household, key, load)` does both for an app:
+it reads its rows once per page, and not at all when there are none.
 
 The answer only ever saves work: a key no app registered is always present, and a source reads its own rows
 with its own rights when the answer is yes. The SQL of the combined query is built by the ORM once per process
@@ -70,6 +71,15 @@ def household_has(household, key: str) -> bool:
     if found is None:
         found = household.__dict__["_presence"] = _read(household)
     return found.get(key, True)
+
+
+def page_rows(household, key: str, load, empty=()):
+    """What an app reads about the household once per page: `load()` the first time it is asked, and only when
+    the household has rows of `key`, `empty` otherwise; later calls (the panel, then the timeline) get the same."""
+    read = household.__dict__.setdefault("_page_rows", {})
+    if key not in read:
+        read[key] = load() if household_has(household, key) else empty
+    return read[key]
 
 
 def _read(household) -> dict[str, bool]:

@@ -62,6 +62,11 @@ def household_has(household, key: str) -> bool:
     return presence.household_has(household, key)
 
 
+def household_rows(household, key: str, load, empty=()):
+    """`load()` once per page, and only when the household has rows of `key` (`presence.page_rows`)."""
+    return presence.page_rows(household, key, load, empty)
+
+
 def timeline_kinds() -> list[tuple[str, str]]:
     return [(s.kind, s.label) for s in _timeline_sources.values()]
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,21 +10,17 @@ from django.utils.translation import gettext_lazy
 from habiter.core import registry
 
 from . import queries
-from .models import FslApplication, PreventionCase
+from .models import Advance, AdvanceRepayment, FslApplication, PreventionCase
 
 
 def _cases(household, user):
-    cached = household.__dict__.get("_prevention_cases")
-    if cached is None:
-        found = registry.household_has(household, "evictions.cases")
-        cached = household.__dict__["_prevention_cases"] = queries.cases_of_household(user, household) if found else []
-    return cached
+    return registry.household_rows(household, "evictions.cases", lambda: queries.cases_of_household(user, household))
 
 
 def cases_panel(household, user):
     if not user.has_perm("evictions.manage_case", household):
         return None
-    fsl = queries.fsl_of_household(user, household) if registry.household_has(household, "evictions.fsl") else []
+    fsl = registry.household_rows(household, "evictions.fsl", lambda: queries.fsl_of_household(user, household))
     return {"household": household, "cases": _cases(household, user), "fsl": fsl}
 
 
@@ -69,10 +66,6 @@ def advance_reversal_guard(entry):
     """An FSL advance's entry, its repayments' and its old settlement's are not reversed from the ledger: the
     advance would go on showing what the books no longer say. It is corrected from the advance's page (a
     repayment)."""
-    from django.db.models import Q
-
-    from .models import Advance, AdvanceRepayment
-
     if (
         Advance.objects.filter(Q(transaction=entry) | Q(settlement_transaction=entry)).exists()
         or AdvanceRepayment.objects.filter(transaction=entry).exists()

@@ -23,28 +23,26 @@ STATUS_TITLES = {
 def _leases(household, user):
     """The household's leases with their history, read once per page for the panel and the timeline; their sliding
     reviews and rent revisions only when the page's presence query found some (`_history`)."""
-    cached = household.__dict__.get("_leases")
-    if cached is None:
-        from django.db.models import Prefetch
+    return registry.household_rows(household, "leases.leases", lambda: _read_leases(household, user))
 
-        from .models import LeaseStatusChange, RentRevision, SlidingReview
 
-        cached = []
-        if registry.household_has(household, "leases.leases"):
-            history = [Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor"))]
-            if registry.household_has(household, "leases.reviews"):
-                history.append(Prefetch("reviews", queryset=SlidingReview.objects.select_related("author")))
-            if registry.household_has(household, "leases.revisions"):
-                history.append(Prefetch("revisions", queryset=RentRevision.objects.all()))
-            cached = list(
-                queries.leases_visible_to(user)
-                .filter(household=household)
-                .select_related("dwelling", "landlord")
-                .prefetch_related(*history)
-                .order_by("-start_date")
-            )
-        household.__dict__["_leases"] = cached
-    return cached
+def _read_leases(household, user):
+    from django.db.models import Prefetch
+
+    from .models import LeaseStatusChange, RentRevision, SlidingReview
+
+    history = [Prefetch("status_changes", queryset=LeaseStatusChange.objects.select_related("actor"))]
+    if registry.household_has(household, "leases.reviews"):
+        history.append(Prefetch("reviews", queryset=SlidingReview.objects.select_related("author")))
+    if registry.household_has(household, "leases.revisions"):
+        history.append(Prefetch("revisions", queryset=RentRevision.objects.all()))
+    return list(
+        queries.leases_visible_to(user)
+        .filter(household=household)
+        .select_related("dwelling", "landlord")
+        .prefetch_related(*history)
+        .order_by("-start_date")
+    )
 
 
 def _history(household, lease, key, related):

@@ -283,7 +283,7 @@ def arrears(user, on: date, params=None) -> list[ArrearsRow]:
         by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
     aid = _tiers_payant_aid(set(by_lease), on)
     plans = active_plans(set(by_lease))
-    params = params or legal_parameters()
+    params = legal_parameters() if params is None else params
     rows = []
     for lease_id, (lease, unpaid) in by_lease.items():
         rows.append(

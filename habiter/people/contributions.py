@@ -53,9 +53,9 @@ def record_events(household, user):
 
 
 def note_events(household, user):
-    if not registry.household_has(household, "people.notes"):
-        return
-    for note in queries.notes_visible_to(user, household):
+    for note in registry.household_rows(
+        household, "people.notes", lambda: list(queries.notes_visible_to(user, household))
+    ):
         yield registry.TimelineEvent(
             when=note.created_at,
             kind="note",

@@ -11,21 +11,13 @@ from . import queries
 from .models import DeskVisit, Enrolment
 
 
-def _cached(household, key, load):
-    """Rows read once per page, however many times the timeline asks (none read when the page's presence query
-    found none)."""
-    cached = household.__dict__.get(key)
-    if cached is None:
-        found = registry.household_has(household, key)
-        cached = household.__dict__[key] = list(load(household)) if found else []
-    return cached
-
-
 def desk_visit_events(household, user):
     """Visits linked to the household; only users who may open its file see its page anyway."""
     if not user.has_perm("people.view_household", household):
         return
-    for visit in _cached(household, "reception.desk_visits", queries.desk_visits_of):
+    for visit in registry.household_rows(
+        household, "reception.desk_visits", lambda: list(queries.desk_visits_of(household))
+    ):
         lines = []
         if visit.information_given:
             lines.append(visit.information_given)
@@ -45,7 +37,9 @@ def workshop_events(household, user):
     """Enrolments, and once attendance is taken, presence or absence at each session."""
     if not user.has_perm("people.view_household", household):
         return
-    for enrolment in _cached(household, "reception.enrolments", queries.enrolments_of):
+    for enrolment in registry.household_rows(
+        household, "reception.enrolments", lambda: list(queries.enrolments_of(household))
+    ):
         session = enrolment.session
         if enrolment.attended is None:
             yield registry.TimelineEvent(

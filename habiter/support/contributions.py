@@ -27,11 +27,7 @@ def _dated(day, recorded_at) -> datetime:
 
 def _measures(household):
     """The household's measures, read once per page for the panel and the timeline."""
-    cached = household.__dict__.get("_support_measures")
-    if cached is None:
-        found = registry.household_has(household, "support.measures")
-        cached = household.__dict__["_support_measures"] = list(queries.measures_of(household)) if found else []
-    return cached
+    return registry.household_rows(household, "support.measures", lambda: list(queries.measures_of(household)))
 
 
 def measures_panel(household, user):
@@ -41,21 +37,15 @@ def measures_panel(household, user):
 
 
 def _interventions(household, user):
-    cached = household.__dict__.get("_support_interventions")
-    if cached is None:
-        found = registry.household_has(household, "support.interventions")
-        interventions = list(queries.interventions_visible_to(user, household)) if found else []
-        cached = household.__dict__["_support_interventions"] = interventions
-    return cached
+    return registry.household_rows(
+        household, "support.interventions", lambda: list(queries.interventions_visible_to(user, household))
+    )
 
 
 def _plan(household):
     """The plan (or None) with its author and number of goals, read once per page for the panel and the
     timeline."""
-    if "_support_plan" not in household.__dict__:
-        found = registry.household_has(household, "support.plan")
-        household.__dict__["_support_plan"] = queries.plan_summary(household) if found else None
-    return household.__dict__["_support_plan"]
+    return registry.household_rows(household, "support.plan", lambda: queries.plan_summary(household), empty=None)
 
 
 def _plan_goals(household, user):
@@ -132,11 +122,7 @@ def documents_panel(household, user):
 
 
 def _documents(household):
-    cached = household.__dict__.get("_support_documents")
-    if cached is None:
-        found = registry.household_has(household, "support.documents")
-        cached = household.__dict__["_support_documents"] = list(queries.documents_of(household)) if found else []
-    return cached
+    return registry.household_rows(household, "support.documents", lambda: list(queries.documents_of(household)))
 
 
 def document_events(household, user):
@@ -155,9 +141,10 @@ def document_events(household, user):
 def appointment_events(household, user):
     if not user.has_perm("support.manage_measure", household):
         return
-    if not registry.household_has(household, "support.appointments"):
-        return
-    for appointment in queries.household_appointments(household):
+    appointments = registry.household_rows(
+        household, "support.appointments", lambda: list(queries.household_appointments(household))
+    )
+    for appointment in appointments:
         yield registry.TimelineEvent(
             when=appointment.starts_at,
             kind="appointment",

@@ -159,3 +159,24 @@ def test_the_household_page_does_not_ask_the_apps_that_have_nothing_for_it(clien
         response = client.get(url)
     assert len(queries) == 9, [q["sql"] for q in queries]
     assert "Visite à domicile" in response.content.decode()
+
+
+def test_an_apps_rows_are_read_once_per_page_and_not_at_all_when_there_are_none(world):
+    from habiter.core import registry
+    from habiter.people import services as people_services
+    from habiter.people.models import Household
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        return ["une note"]
+
+    household = Household.objects.get(pk=world.own_household.pk)
+    assert registry.household_rows(household, "people.notes", load) == ()  # none: never loaded
+    people_services.note_add(actor=world.users["director"], household_id=household.pk, text="Appel")
+    household = Household.objects.get(pk=world.own_household.pk)
+    first = registry.household_rows(household, "people.notes", load)
+    assert first == ["une note"] and registry.household_rows(household, "people.notes", load) is first
+    assert loads == [1]
+    assert registry.household_rows(household, "support.plan", load, empty=None) is None
