@@ -2,6 +2,7 @@
 fiscales): 18 columns in a fixed order, one line per posted line, separated by tabs, dates as AAAAMMJJ, amounts
 with a decimal comma, debit and credit in two columns. Pure Python: the service feeds it the posted lines."""
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -95,6 +96,88 @@ def fec_text(lines: Iterable[FecLine]) -> str:
     if unbalanced:
         raise ValueError(f"Écriture(s) déséquilibrée(s) : {', '.join(unbalanced)}.")
     return "\r\n".join(rows) + "\r\n"
+
+
+# ISO 8859-15 (the norm's character set) has the French letters, « », œ and €, but not the typographic dashes,
+# quotes and spaces that labels copied from letters carry: these become their plain equivalents, never "?".
+PLAIN_EQUIVALENTS = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200b": "",
+    }
+)
+ENCODING = "iso-8859-15"
+
+
+def _fits(char: str) -> bool:
+    try:
+        char.encode(ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _latin9(char: str) -> str:
+    """One character the charset lacks: its decomposition without the accents it cannot carry (ō → o), else "?"."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    try:
+        plain.encode(ENCODING)
+    except UnicodeEncodeError:
+        return "?"
+    return plain or "?"
+
+
+def fec_encode(text: str) -> bytes:
+    """The FEC's text in ISO 8859-15, every character kept or written with its plain equivalent."""
+    text = text.translate(PLAIN_EQUIVALENTS)
+    try:
+        return text.encode(ENCODING)
+    except UnicodeEncodeError:
+        return "".join(char if _fits(char) else _latin9(char) for char in text).encode(ENCODING)
+
+
+# The opening entry ("à nouveaux") of an export that starts after the first entry: the balance of every balance
+# sheet account (classes 1 to 5) on the eve of the period, and the net of the income and expense accounts
+# (classes 6 and 7) on the result account, profit (120) or loss (129), as the accounts stand before the general
+# meeting allocates the result.
+OPENING_JOURNAL = ("AN", "A nouveaux")
+RESULT_PROFIT = ("120000", "Résultat de l'exercice (excédent)")
+RESULT_LOSS = ("129000", "Résultat de l'exercice (déficit)")
+
+
+def opening_balances(balances: Iterable[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
+    """(code, label, balance) of the accounts to carry forward, from every account's (code, label, balance) on the
+    eve of the period: balance sheet accounts as they are, income and expense accounts netted on the result."""
+    carried, result = [], Decimal(0)
+    for code, label, balance in balances:
+        if not balance:
+            continue
+        if code[:1] in ("6", "7"):
+            result += balance
+        else:
+            carried.append((code, label, balance))
+    if result:
+        code, label = RESULT_LOSS if result > 0 else RESULT_PROFIT
+        carried.append((code, label, result))
+    return sorted(carried)
 
 
 def fec_filename(siren: str, closing_on: date) -> str:

@@ -47,3 +47,32 @@ def test_the_file_name():
     assert fec.fec_filename("123 456 789", date(2026, 12, 31)) == "123456789FEC20261231.txt"
     with pytest.raises(ValueError, match="9 chiffres"):
         fec.fec_filename("12345", date(2026, 12, 31))
+
+
+def test_labels_keep_their_characters_in_iso_8859_15():
+    label = "Loyer 01/2026 — M. N’Diaye « Œuvre » 12,5 € … Ștefănescu"
+    assert fec.fec_encode(label).decode("iso-8859-15") == "Loyer 01/2026 - M. N'Diaye « Œuvre » 12,5 € ... Stefanescu"
+
+
+def test_the_opening_entry_carries_the_balance_sheet_and_nets_the_result():
+    # On the eve of the period: bank 3 150.00 debit, a tenant owes 150.00, the owner is owed 900.00, the deposits
+    # held 450.00; rents 2 000.00 credited and penalties 50.00 debited make an excess of 1 950.00.
+    balances = [
+        ("512000", "Banque", Decimal("3150.00")),
+        ("411ABC", "Locataire", Decimal("150.00")),
+        ("467DEF", "Mandant", Decimal("-900.00")),
+        ("165000", "Dépôts", Decimal("-450.00")),
+        ("706100", "Loyers", Decimal("-2000.00")),
+        ("671200", "Majorations", Decimal("50.00")),
+        ("708300", "Charges", Decimal("0.00")),
+    ]
+    assert fec.opening_balances(balances) == [
+        ("120000", "Résultat de l'exercice (excédent)", Decimal("-1950.00")),
+        ("165000", "Dépôts", Decimal("-450.00")),
+        ("411ABC", "Locataire", Decimal("150.00")),
+        ("467DEF", "Mandant", Decimal("-900.00")),
+        ("512000", "Banque", Decimal("3150.00")),
+    ]
+    assert sum(balance for _code, _label, balance in fec.opening_balances(balances)) == 0
+    loss = fec.opening_balances([("512000", "Banque", Decimal("-30.00")), ("671200", "Majorations", Decimal("30.00"))])
+    assert loss[0] == ("129000", "Résultat de l'exercice (déficit)", Decimal("30.00"))
