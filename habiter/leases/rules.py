@@ -164,6 +164,42 @@ def monthly_prorata(
     return money(value * days / last.day, on=first, params=params)
 
 
+def rent_in_force(rent_now: Amount, revisions) -> list[tuple[date | None, Decimal]]:
+    """The rent's history as (from, monthly amount) steps, oldest first, the first from None (since the start):
+    `rent_now` is the rent today and `revisions` the (effective date, old rent, new rent) of the revisions
+    applied, in any order. A revision takes effect on its date (loi 89 art. 17-1), not on the month's first day."""
+    steps = sorted(revisions, key=lambda revision: revision[0])
+    if not steps:
+        return [(None, _amount(rent_now, "Loyer"))]
+    history = [(None, _amount(steps[0][1], "Loyer"))]
+    history += [(effective, _amount(new, "Loyer")) for effective, _old, new in steps]
+    return history
+
+
+def prorata_in_force(
+    history,
+    month: date,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    params: LegalParameters | None = None,
+) -> Decimal:
+    """What `month` costs when the monthly amount changes inside it: each day of the month occupied from `start` to
+    `end` (both inclusive) at the amount in force that day (`history` from `rent_in_force`), over the actual
+    length of the month, rounded once."""
+    first, last = _month_bounds(month)
+    occupied_from = max(first, start) if start is not None else first
+    occupied_to = min(last, end) if end is not None else last
+    total = Decimal(0)
+    for index, (since, amount) in enumerate(history):
+        until = history[index + 1][0] - timedelta(days=1) if index + 1 < len(history) else None
+        day_from = max(occupied_from, since) if since is not None else occupied_from
+        day_to = min(occupied_to, until) if until is not None else occupied_to
+        if day_to >= day_from:
+            total += amount * ((day_to - day_from).days + 1)
+    return money(total / last.day, on=first, params=params)
+
+
 # Security deposit (loi 89 art. 22) --------------------------------------------------------------------------------
 
 
