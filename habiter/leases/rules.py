@@ -200,6 +200,27 @@ def prorata_in_force(
     return money(total / last.day, on=first, params=params)
 
 
+# Notice (loi 89 art. 15) ---------------------------------------------------------------------------------------
+
+
+def tenant_notice_end(
+    received_on: date, *, reduced: bool = False, territory: str = "metropole", params: LegalParameters | None = None
+) -> date:
+    """Last day of a tenant's notice: it runs from the day the landlord receives it, 3 months or 1 month when
+    reduced (tight zone, first or lost job, health, RSA or AAH, social housing allotted: loi 89 art. 15 I), and a
+    period in months ends on the same day of the last month (CPC art. 641). The tenant owes the rent until then."""
+    key = "tenant_notice_reduced_months" if reduced else "tenant_notice_months"
+    return add_months(received_on, _params(params).integer(key, received_on, territory))
+
+
+def rent_runs_until(notice_end: date, relet_on: date | None = None) -> date:
+    """Last day a tenant who gave notice owes the rent: the end of the notice, or the eve of the day a new tenant
+    takes the dwelling with the landlord's agreement when that comes first (loi 89 art. 15 I)."""
+    if relet_on is not None and relet_on <= notice_end:
+        return relet_on - timedelta(days=1)
+    return notice_end
+
+
 # Security deposit (loi 89 art. 22) --------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import re
+from pathlib import Path
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -53,10 +54,17 @@ def test_every_csv_row_is_sourced_and_labelled():
     for r in rows:
         assert r.territory in TERRITORIES, r
         assert r.status in STATUSES, r
-        assert re.fullmatch(r"R\d+", r.rule), r
+        assert re.fullmatch(r"[RP]\d+", r.rule), r
         assert r.source_url.startswith(("https://", "http://")), r
         assert r.label.strip(), r
         assert r.valid_from is None or r.valid_to is None or r.valid_from <= r.valid_to, r
+
+
+def test_the_project_numbered_rules_are_explained_in_the_decision_record():
+    """DOMAIN.md numbers R1…; the numbers it lacks (P1…) are explained with their source in ADR 0007."""
+    adr = (Path(__file__).resolve().parents[3] / "docs" / "adr" / "0007-legal-parameters.md").read_text()
+    for rule in {r.rule for r in read_rows() if r.rule.startswith("P")}:
+        assert f"  - {rule} — " in adr, rule
 
 
 def test_the_kernel_finds_its_rows_in_both_territories():
