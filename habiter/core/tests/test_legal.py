@@ -2,9 +2,9 @@
 
 import csv
 import re
-from pathlib import Path
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
