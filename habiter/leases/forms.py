@@ -107,9 +107,33 @@ class SignForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    end_date = forms.DateField(label=_("Dernier jour du bail"), widget=DATE)
-    notice_given_on = forms.DateField(label=_("Congé donné le"), widget=DATE, required=False)
+    notice_given_on = forms.DateField(
+        label=_("Congé du locataire reçu le"),
+        widget=DATE,
+        required=False,
+        help_text=_("Le préavis court à partir de ce jour ; le loyer est dû jusqu'à son terme."),
+    )
+    notice_reduced = forms.BooleanField(
+        label=_("Préavis réduit à un mois"),
+        required=False,
+        help_text=_(
+            "Zone tendue, premier emploi, perte ou nouvel emploi, mutation, état de santé, RSA ou AAH, "
+            "logement social attribué (loi du 6 juillet 1989, art. 15)."
+        ),
+    )
+    end_date = forms.DateField(
+        label=_("Dernier jour du bail"),
+        widget=DATE,
+        required=False,
+        help_text=_("Laissé vide après un congé : la fin du préavis."),
+    )
     moved_out_on = forms.DateField(label=_("Départ (remise des clés) le"), widget=DATE, required=False)
+    relet_on = forms.DateField(
+        label=_("Nouveau locataire entré le"),
+        widget=DATE,
+        required=False,
+        help_text=_("Si le logement est reloué avant la fin du préavis, le loyer cesse la veille."),
+    )
     comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -247,6 +247,10 @@ class Lease(OrganisationScoped):
     end_date = models.DateField(_("fin"), null=True, blank=True)
     signed_on = models.DateField(_("signé le"), null=True, blank=True)
     notice_given_on = models.DateField(_("congé donné le"), null=True, blank=True)
+    # loi 89 art. 15 I: the tenant who gave notice owes the rent to its end (1 month instead of 3 when reduced),
+    # unless a new tenant takes the dwelling earlier (`relet_on`)
+    notice_reduced = models.BooleanField(_("préavis réduit à un mois"), default=False)
+    relet_on = models.DateField(_("reloué à partir du"), null=True, blank=True)
     moved_out_on = models.DateField(_("départ le"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -422,22 +422,64 @@ def lease_end(
     *,
     actor,
     lease_id,
-    end_date: date,
+    end_date: date | None = None,
     notice_given_on: date | None = None,
+    notice_reduced: bool = False,
     moved_out_on: date | None = None,
+    relet_on: date | None = None,
     comment: str = "",
 ) -> Lease:
-    """End a signed lease: notice given, the last day, the move-out."""
+    """End a signed lease: the tenant's notice, the last day, the move-out. A tenant who gave notice owes the rent
+    to the end of the notice whatever the day the keys are handed back (loi 89 art. 15 I), unless a new tenant
+    takes the dwelling earlier: the last day is then the end of the notice or the eve of the reletting, and a last
+    day given earlier than that is refused. Without notice the last day is required."""
     _require(actor, "leases.manage_lease")
     with transaction.atomic():
         lease = _lease_for_update(actor, lease_id)
+        rent_until = None
+        if notice_given_on is not None:
+            if notice_given_on < lease.start_date:
+                raise ValidationError({"notice_given_on": _("Le congé ne peut pas précéder le début du bail.")})
+            try:
+                notice_end = lease_rules.tenant_notice_end(
+                    notice_given_on,
+                    reduced=notice_reduced,
+                    territory=lease.dwelling.territory,
+                    params=legal_parameters(),
+                )
+            except MissingLegalParameter as error:
+                raise ValidationError({"notice_given_on": str(error)}) from None
+            if relet_on is not None and relet_on <= notice_given_on:
+                raise ValidationError({"relet_on": _("La relocation suit le congé.")})
+            rent_until = lease_rules.rent_runs_until(notice_end, relet_on)
+            if end_date is None:
+                end_date = rent_until
+            elif end_date < rent_until:
+                raise ValidationError(
+                    {
+                        "end_date": _(
+                            "Le congé reçu le %(notice)s court jusqu'au %(until)s : le loyer est dû jusque-là, "
+                            "même si les clés sont rendues avant. Si un nouveau locataire entre plus tôt, indiquez "
+                            "la date de relocation."
+                        )
+                        % {"notice": f"{notice_given_on:%d/%m/%Y}", "until": f"{rent_until:%d/%m/%Y}"}
+                    }
+                )
+        elif relet_on is not None:
+            raise ValidationError({"relet_on": _("La relocation avant la fin du préavis suppose un congé.")})
+        if end_date is None:
+            raise ValidationError({"end_date": _("Indiquez le dernier jour du bail ou la date du congé.")})
         if end_date < lease.start_date:
             raise ValidationError({"end_date": _("La fin du bail ne peut pas précéder son début.")})
         if notice_given_on and notice_given_on > end_date:
             raise ValidationError({"notice_given_on": _("Le congé se donne avant la fin du bail.")})
+        if moved_out_on is not None and moved_out_on < lease.start_date:
+            raise ValidationError({"moved_out_on": _("Le départ ne peut pas précéder le début du bail.")})
         lease.end_date = end_date
         lease.notice_given_on = notice_given_on
+        lease.notice_reduced = bool(notice_given_on and notice_reduced)
         lease.moved_out_on = moved_out_on
+        lease.relet_on = relet_on
         _move(actor, lease, LeaseStatus.ENDED, end_date, comment)
     return lease
 

@@ -431,3 +431,51 @@ def test_a_revision_skipped_one_year_is_not_caught_up_the_next(world, manager):
     # Then it uses the last published Q4 (2025) against the one a year before (2024), not 2024 against 2023
     assert (line.base.year, line.new.year) == (2024, 2025)
     assert line.new_rent == Decimal("380.98")  # 378 × 145.78 / 144.64 = 380.979…
+
+
+def test_the_rent_runs_to_the_end_of_the_tenants_notice(world, manager):
+    # Notice received on 15/03/2027, not reduced: 3 months, the rent is owed to 15/06/2027 even though the keys
+    # were handed back on 30/04/2027.
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_end(
+            actor=manager,
+            lease_id=lease.pk,
+            end_date=date(2027, 4, 30),
+            notice_given_on=date(2027, 3, 15),
+            moved_out_on=date(2027, 4, 30),
+        )
+    assert "court jusqu'au 15/06/2027" in _errors(excinfo)
+    services.lease_end(
+        actor=manager, lease_id=lease.pk, notice_given_on=date(2027, 3, 15), moved_out_on=date(2027, 4, 30)
+    )
+    lease.refresh_from_db()
+    assert (lease.end_date, lease.moved_out_on, lease.notice_reduced) == (date(2027, 6, 15), date(2027, 4, 30), False)
+
+
+def test_a_reduced_notice_ends_after_a_month_and_a_reletting_ends_it_earlier(world, manager):
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    services.lease_end(
+        actor=manager,
+        lease_id=lease.pk,
+        notice_given_on=date(2027, 3, 15),
+        notice_reduced=True,
+        moved_out_on=date(2027, 3, 31),
+        relet_on=date(2027, 4, 10),
+    )
+    lease.refresh_from_db()
+    # 1 month: to 15/04/2027; the new tenant came in on 10/04/2027, so the rent stops on 09/04/2027
+    assert (lease.end_date, lease.notice_reduced, lease.relet_on) == (date(2027, 4, 9), True, date(2027, 4, 10))
+
+
+def test_without_notice_the_last_day_is_required(world, manager):
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_end(actor=manager, lease_id=lease.pk, moved_out_on=date(2027, 3, 31))
+    assert "dernier jour du bail" in _errors(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_end(actor=manager, lease_id=lease.pk, end_date=date(2027, 3, 31), relet_on=date(2027, 3, 1))
+    assert "suppose un congé" in _errors(excinfo)

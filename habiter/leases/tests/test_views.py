@@ -212,3 +212,21 @@ def test_the_home_page_warns_of_a_long_lease_ending_within_a_year(client, world,
         client.force_login(manager)
         page = client.get(reverse("core:home")).content.decode()
     assert "Îlot Cardinale — Ville d&#x27;Aix" in page and "30/06/2027" in page
+
+
+def test_the_end_form_refuses_a_last_day_before_the_end_of_notice_then_computes_it(manager_client, world, manager):
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    url = reverse("leases:lease_end", args=[lease.pk])
+    form = manager_client.get(url).content.decode()
+    assert "Préavis réduit à un mois" in form and "Nouveau locataire entré le" in form
+    refused = manager_client.post(
+        url, {"notice_given_on": "2027-03-15", "end_date": "2027-04-30", "moved_out_on": "2027-04-30"}
+    )
+    assert refused.status_code == 200 and "15/06/2027" in refused.content.decode()
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.SIGNED
+    done = manager_client.post(url, {"notice_given_on": "2027-03-15", "notice_reduced": "on", "moved_out_on": ""})
+    assert done.status_code == 302
+    lease.refresh_from_db()
+    assert (lease.status, lease.end_date) == (LeaseStatus.ENDED, date(2027, 4, 15))
