@@ -47,6 +47,15 @@ class LeaseForm(forms.Form):
         min_value=1998,
         max_value=2200,
     )
+    revision_anchor = forms.DateField(
+        label=_("Date de révision prévue au bail (facultatif)"),
+        widget=DATE,
+        required=False,
+        help_text=_(
+            "Le loyer se révise chaque année à cette date (par exemple le 1er janvier) ; à défaut, à la date "
+            "anniversaire du bail."
+        ),
+    )
     guarantee = forms.ChoiceField(label=_("Garantie"), choices=Guarantee.choices, required=False)
     visale_number = forms.CharField(label=_("Numéro de visa VISALE"), max_length=40, required=False)
     fsl_guarantee_reference = forms.CharField(label=_("Référence de la garantie FSL"), max_length=60, required=False)

@@ -253,6 +253,7 @@ def lease_create(
     fsl_guarantee_reference: str = "",
     sliding: bool = False,
     review_every_months: int | None = None,
+    revision_anchor: date | None = None,
 ) -> Lease:
     """Prepare a lease (status draft) after checking what the law requires: a decent dwelling at the start,
     no other lease on the same days, a deposit within its cap, and for a sublease a rent per m² not above the
@@ -343,7 +344,8 @@ def lease_create(
             deposit=deposit,
             irl_quarter=irl_quarter,
             irl_base_year=irl_base_year or lease_rules.reference_index_year(irl_quarter, start_date),
-            revision_anchor=start_date,
+            # R10: the revision falls each year on the date the lease states, else on its anniversary
+            revision_anchor=revision_anchor or start_date,
             guarantee=guarantee or "",
             visale_number=visale_number or "",
             fsl_guarantee_reference=fsl_guarantee_reference or "",

@@ -107,6 +107,7 @@ def lease_create(request):
                 deposit=data["deposit"],
                 irl_quarter=data["irl_quarter"],
                 irl_base_year=data["irl_base_year"],
+                revision_anchor=data["revision_anchor"],
                 guarantee=data["guarantee"],
                 visale_number=data["visale_number"],
                 fsl_guarantee_reference=data["fsl_guarantee_reference"],

@@ -479,3 +479,16 @@ def test_without_notice_the_last_day_is_required(world, manager):
     with pytest.raises(ValidationError) as excinfo:
         services.lease_end(actor=manager, lease_id=lease.pk, end_date=date(2027, 3, 31), relet_on=date(2027, 3, 1))
     assert "suppose un congé" in _errors(excinfo)
+
+
+def test_a_contractual_revision_date_replaces_the_anniversary(world, manager):
+    # A lease from 01/03/2025 whose clause revises the rent every 1 January: the revision falls in January 2026,
+    # not in March. On 01/01/2026 the last Q4 index published is 2024's (2025's comes mid-January):
+    # 500.00 × 144.64 / 142.06 = 509.0807… → 509.08
+    lease = make_lease(
+        manager, world.own_household, start=date(2025, 3, 1), rent="500.00", revision_anchor=date(2025, 1, 1)
+    )
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    assert queries.revision_batch(manager, date(2026, 3, 1), date(2026, 3, 2)) == []
+    [line] = queries.revision_batch(manager, date(2026, 1, 1), date(2026, 1, 20))
+    assert (line.revision_date, line.new_rent) == (date(2026, 1, 1), Decimal("509.08"))
