@@ -52,8 +52,16 @@ def _rule_error(field, function, *args, **kwargs):
 def irl_add(
     *, actor, year: int, quarter: int, zone: str, value: Decimal, published_on=None, source_url: str = ""
 ) -> RentIndex:
-    """Add the quarter INSEE has just published (the table is shared by every organisation)."""
+    """Add the quarter INSEE has just published (the table is shared by every organisation): once per quarter and
+    zone, and only for a quarter that has ended. The revisions waiting for it can then be applied."""
     _require(actor, "leases.manage_irl")
+    if not _rule_error("quarter", lease_rules.irl_quarter_over, year, quarter, timezone.localdate()):
+        raise ValidationError(
+            {
+                "quarter": _("Le %(quarter)s %(year)s n'est pas terminé : son indice n'est pas encore publié.")
+                % {"quarter": queries.QUARTER_NAMES[quarter], "year": year}
+            }
+        )
     with transaction.atomic():
         if RentIndex.objects.filter(year=year, quarter=quarter, zone=zone).exists():
             raise ValidationError({"quarter": _("Cet indice est déjà saisi pour ce trimestre et cette zone.")})
