@@ -508,8 +508,10 @@ def sliding_review_record(
 def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
     """The slide: the sublease and the head lease of the dwelling end the day before, and a direct lease
     between the owner and the household starts on `on_date`, with the same rent, charges, deposit, reference
-    quarter and revision anniversary. The old leases stay, marked slid and ended: the history is kept."""
+    quarter and revision anniversary. The old leases stay, marked slid and ended: the history is kept.
+    The direct lease is a new lease: the dwelling must be decent on `on_date`, as at any letting (R61)."""
     _require(actor, "leases.manage_lease")
+    params = legal_parameters()
     with transaction.atomic():
         lease = _lease_for_update(actor, lease_id)
         if lease.kind != LeaseKind.SUBLEASE or not lease.sliding:
@@ -520,6 +522,7 @@ def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
             raise ValidationError({"on_date": _("Le glissement suit le début de la sous-location.")})
         if not lease.reviews.filter(decision=ReviewDecision.SLIDE).exists():
             raise ValidationError(_("Un bilan concluant au glissement est nécessaire avant de faire glisser le bail."))
+        _check_letting(_dwelling(actor, lease.dwelling_id, lock=True), on_date, lease.rent, params)
         head_lease = HeadLease.objects.select_for_update().get(pk=lease.head_lease_id)
         last_day = on_date - timedelta(days=1)
         lease.end_date = last_day

@@ -326,6 +326,71 @@ def test_the_slide_ends_the_sublease_and_the_head_lease_and_opens_a_direct_lease
         services.lease_slide(actor=manager, lease_id=lease.pk, on_date=date(2026, 4, 1))
 
 
+def _ready_to_slide(world, manager, *, energy_class, start):
+    lease = make_sliding_sublease(manager, world.own_household, start=start, energy_class=energy_class)
+    services.sliding_review_record(
+        actor=manager,
+        lease_id=lease.pk,
+        held_on=start,
+        worker_opinion=Opinion.FAVOURABLE,
+        landlord_opinion=Opinion.FAVOURABLE,
+        decision=ReviewDecision.SLIDE,
+    )
+    return lease
+
+
+def _refused_slide(manager, lease, on_date) -> str:
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_slide(actor=manager, lease_id=lease.pk, on_date=on_date)
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.SIGNED and lease.end_date is None  # nothing changed
+    assert HeadLease.objects.get(pk=lease.head_lease_id).ended_on is None
+    assert not Lease.objects.filter(slid_from=lease).exists()
+    return _errors(excinfo)
+
+
+@pytest.mark.parametrize(
+    ("on_date", "refused"),
+    [
+        (date(2027, 12, 31), False),
+        # F is indecent from 1 January 2028 in the legal-parameter table (R61), so also on 1 February 2028
+        (date(2028, 1, 1), True),
+        (date(2028, 1, 31), True),
+        (date(2028, 2, 1), True),
+    ],
+)
+def test_an_f_dwelling_slides_only_while_it_is_decent(world, manager, on_date, refused):
+    lease = _ready_to_slide(world, manager, energy_class="F", start=date(2025, 6, 1))
+    if not refused:
+        direct = services.lease_slide(actor=manager, lease_id=lease.pk, on_date=on_date)
+        assert direct.start_date == on_date and direct.kind == LeaseKind.DIRECT
+        return
+    message = _refused_slide(manager, lease, on_date)
+    assert message == (
+        f"Un logement de classe F n'est pas décent au {on_date:%d/%m/%Y} : il ne peut pas être loué "
+        "(loi du 6 juillet 1989, art. 6)."
+    )
+
+
+@pytest.mark.parametrize("on_date", [date(2025, 1, 1), date(2025, 3, 1), date(2026, 3, 1)])
+def test_a_g_dwelling_never_slides_from_2025(world, manager, on_date):
+    lease = _ready_to_slide(world, manager, energy_class="G", start=date(2024, 3, 1))
+    message = _refused_slide(manager, lease, on_date)
+    assert message == (
+        f"Un logement de classe G n'est pas décent au {on_date:%d/%m/%Y} : il ne peut pas être loué "
+        "(loi du 6 juillet 1989, art. 6)."
+    )
+
+
+def test_the_slide_refusal_is_the_letting_refusal(world, manager):
+    # The same words as when a lease of the dwelling is prepared on that date
+    lease = _ready_to_slide(world, manager, energy_class="G", start=date(2024, 3, 1))
+    slide_message = _refused_slide(manager, lease, date(2025, 1, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.other_team_household, lease.dwelling, start=date(2025, 1, 1))
+    assert _errors(excinfo) == slide_message
+
+
 # --- yearly revision ------------------------------------------------------------------------------------------
 
 
