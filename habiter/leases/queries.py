@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from .models import (
     HeadLeaseKind,
     IrlZone,
     Lease,
+    LeaseKind,
     LeaseStatus,
     ManagementMandate,
     RentIndex,
@@ -44,6 +46,25 @@ def leases_visible_to(user):
     if user.role in (Role.TEAM_LEAD, Role.SOCIAL_WORKER):
         return leases.filter(household__in=households_visible_to(user))
     return Lease.objects.none()
+
+
+def leases_billed_by_association(leases=None, *, on: date | None = None):
+    """The leases the association bills on `on` (today by default): it issues their rent calls, notices and
+    receipts. Every signed lease — its own direct leases, its subleases, the leases it manages under a mandate —
+    except a direct lease whose landlord is an owner (after a slide the household rents from the owner) unless a
+    management mandate of that owner on that dwelling is in force on `on`. `leases` narrows the set (for example
+    `leases_visible_to(user)`); the result is a queryset."""
+    on = on or timezone.localdate()
+    leases = Lease.objects.all() if leases is None else leases
+    mandate_in_force = ManagementMandate.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        dwelling_id=OuterRef("dwelling_id"),
+        owner_id=OuterRef("landlord_id"),
+        start_date__lte=on,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    return leases.filter(status=LeaseStatus.SIGNED).filter(
+        ~Q(kind=LeaseKind.DIRECT) | Q(landlord__isnull=True) | Exists(mandate_in_force)
+    )
 
 
 def lease_list(user, *, status: str = "", kind: str = "", text: str = ""):

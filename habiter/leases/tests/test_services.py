@@ -391,6 +391,63 @@ def test_the_slide_refusal_is_the_letting_refusal(world, manager):
     assert _errors(excinfo) == slide_message
 
 
+# --- which leases the association bills ------------------------------------------------------------------------
+
+
+def test_the_association_bills_its_leases_but_not_a_slid_lease_unless_a_mandate_covers_it(world, manager):
+    # Given a signed direct lease (the association is the landlord), a draft one, a signed mandate lease and a
+    # sliding sublease that slides on 1 March 2026 into a direct lease between the owner and the household
+    own = make_lease(manager, world.other_team_household, start=date(2025, 3, 1))
+    services.lease_sign(actor=manager, lease_id=own.pk, signed_on=own.start_date)
+    draft = make_lease(manager, world.other_team_household, start=date(2025, 3, 1))
+    mandated_dwelling = make_dwelling(world.organisation)
+    mandate = services.mandate_create(
+        actor=manager,
+        owner_id=mandated_dwelling.owner_id,
+        dwelling_id=mandated_dwelling.pk,
+        fee_rate=Decimal("7.00"),
+        start_date=date(2025, 1, 1),
+        payout_iban="FR7630006000011234567890189",
+    )
+    managed = make_lease(
+        manager, world.other_team_household, mandated_dwelling, kind=LeaseKind.MANDATE, mandate_id=mandate.pk
+    )
+    services.lease_sign(actor=manager, lease_id=managed.pk, signed_on=managed.start_date)
+    sublease = _ready_to_slide(world, manager, energy_class="C", start=date(2025, 3, 1))
+    billed = set(queries.leases_billed_by_association(on=date(2026, 2, 1)).values_list("pk", flat=True))
+    assert billed == {own.pk, managed.pk, sublease.pk}
+    assert draft.pk not in billed
+    # When it slides: the owner bills the household, not the association
+    direct = services.lease_slide(actor=manager, lease_id=sublease.pk, on_date=date(2026, 3, 1))
+    billed = set(queries.leases_billed_by_association(on=date(2026, 3, 1)).values_list("pk", flat=True))
+    assert billed == {own.pk, managed.pk}
+    # Unless the owner gives the association a management mandate on the dwelling, from its start to its end
+    services.mandate_create(
+        actor=manager,
+        owner_id=direct.landlord_id,
+        dwelling_id=direct.dwelling_id,
+        fee_rate=Decimal("6.00"),
+        start_date=date(2026, 4, 1),
+        end_date=date(2027, 3, 31),
+        payout_iban="FR7630006000011234567890189",
+    )
+    assert direct.pk not in set(queries.leases_billed_by_association(on=date(2026, 3, 31)).values_list("pk", flat=True))
+    assert direct.pk in set(queries.leases_billed_by_association(on=date(2026, 4, 1)).values_list("pk", flat=True))
+    assert direct.pk in set(queries.leases_billed_by_association(on=date(2027, 3, 31)).values_list("pk", flat=True))
+    assert direct.pk not in set(queries.leases_billed_by_association(on=date(2027, 4, 1)).values_list("pk", flat=True))
+
+
+def test_the_billed_leases_can_be_narrowed_to_what_a_user_sees(world, manager):
+    mine = make_lease(manager, world.own_household)
+    theirs = make_lease(manager, world.other_team_household)
+    for lease in (mine, theirs):
+        services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    assert set(queries.leases_billed_by_association(on=date(2026, 1, 1))) == {mine, theirs}
+    worker = world.users["social_worker"]  # sees the households of their team only
+    assert list(queries.leases_billed_by_association(queries.leases_visible_to(worker), on=date(2026, 1, 1))) == [mine]
+    assert not queries.leases_billed_by_association(queries.leases_visible_to(world.outsider), on=date(2026, 1, 1))
+
+
 # --- yearly revision ------------------------------------------------------------------------------------------
 
 
