@@ -15,7 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
-TERRITORIES = ("metropole", "dom")
+TERRITORIES = ("metropole", "dom", "corse")
+# Corsica is metropolitan France: every rule of the mainland applies there (decency, deposit, rent freeze…) except
+# where the law sets its own number (the IRL's 2022–2024 cap at 2 %). A territory listed here reads the rows of
+# the other one for any key it has no row of its own.
+FALLBACK_TERRITORY = {"corse": "metropole"}
 STATUSES = ("CONFIRMED", "PARTIAL", "UNCONFIRMED")
 CSV_COLUMNS = ("key", "territory", "value", "valid_from", "valid_to", "status", "rule", "source_url", "label")
 CSV_PATH = Path(__file__).with_name("legal_parameters.csv")
@@ -82,9 +86,16 @@ class LegalParameters:
     def __len__(self) -> int:
         return sum(len(group) for group in self._rows.values())
 
+    def _group(self, key: str, territory: str) -> list[LegalParameterRow]:
+        group = self._rows.get((key, territory))
+        if group is None and territory in FALLBACK_TERRITORY:
+            group = self._rows.get((key, FALLBACK_TERRITORY[territory]))
+        return group or []
+
     def rows(self, *, key: str, territory: str = "metropole") -> list[LegalParameterRow]:
-        """Every row of `key` in `territory`, oldest first: the calendar of a rule."""
-        return list(self._rows.get((key, territory), []))
+        """Every row of `key` in `territory` (or in the territory it falls back on), oldest first: the calendar
+        of a rule."""
+        return list(self._group(key, territory))
 
     def keys(self) -> set[str]:
         return {key for key, _territory in self._rows}
@@ -93,7 +104,7 @@ class LegalParameters:
         """The row of `key` in force on `on`; `on=None` means the latest row (the one starting last)."""
         if territory not in TERRITORIES:
             raise ValueError(f"Territoire inconnu : « {territory} » (attendu : {', '.join(TERRITORIES)}).")
-        group = self._rows.get((key, territory), [])
+        group = self._group(key, territory)
         if on is None:
             if group:
                 return group[-1]

@@ -97,7 +97,11 @@ class EnergyClass(models.TextChoices):
 
 
 class Territory(models.TextChoices):
-    METROPOLE = "metropole", _("France métropolitaine")
+    """Where the dwelling is, as the law distinguishes it: Corsica follows the mainland's rules but has its own
+    IRL series; the overseas departments (art. 73 of the Constitution) have their own series and calendars."""
+
+    METROPOLE = "metropole", _("France métropolitaine (hors Corse)")
+    CORSE = "corse", _("Corse")
     DOM = "dom", _("Outre-mer (départements)")
 
 

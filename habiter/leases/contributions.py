@@ -128,12 +128,17 @@ def leases_home_panel(user):
         return None
     today = timezone.localdate()
     sliding = queries.sliding_reminders(user, today)
-    context = {"sliding": sliding, "today": today, "emphyteutic": [], "revisions_due": None}
+    context = {"sliding": sliding, "today": today, "emphyteutic": [], "revisions_due": None, "index_missing": None}
     if user.has_perm("leases.revise_rent"):
-        lines = queries.revision_batch(user, today.replace(day=1), today)
-        context["revisions_due"] = sum(1 for line in lines if line.applicable)
+        lines = queries.revisions_open_to_claim(user, today)
+        this_month = (today.year, today.month)
+        context["revisions_due"] = sum(
+            1 for line in lines if line.applicable and (line.revision_date.year, line.revision_date.month) == this_month
+        )
+        # A revision that waits for an IRL value is a to-do of its own, until the claim window closes (R12).
+        context["index_missing"] = len(queries.revisions_waiting_for_index(user, today, lines))
         context["emphyteutic"] = queries.emphyteutic_ending(user, today)
-    if not (sliding or context["emphyteutic"] or context["revisions_due"]):
+    if not (sliding or context["emphyteutic"] or context["revisions_due"] or context["index_missing"]):
         return None
     return context
 

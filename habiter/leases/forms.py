@@ -183,11 +183,63 @@ class MonthForm(forms.Form):
 
 
 class IrlForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=1998, max_value=2200)
-    quarter = forms.TypedChoiceField(
-        label=_("Trimestre"), choices=[(q, _("T%(q)s") % {"q": q}) for q in range(1, 5)], coerce=int
+    year = forms.IntegerField(
+        label=_("Année"),
+        min_value=1998,
+        max_value=2200,
+        error_messages={
+            "invalid": _("Année invalide : quatre chiffres, par exemple 2026."),
+            "min_value": _("L'IRL existe depuis 1998."),
+            "max_value": _("Année invalide : quatre chiffres, par exemple 2026."),
+        },
     )
-    zone = forms.ChoiceField(label=_("Zone"), choices=IrlZone.choices)
-    value = forms.DecimalField(label=_("Valeur"), max_digits=7, decimal_places=2, min_value=1)
-    published_on = forms.DateField(label=_("Publié le"), widget=DATE, required=False)
-    source_url = forms.URLField(label=_("Source (adresse de la publication INSEE)"), required=False, max_length=500)
+    quarter = forms.TypedChoiceField(
+        label=_("Trimestre"),
+        choices=[(q, _("T%(q)s") % {"q": q}) for q in range(1, 5)],
+        coerce=int,
+        error_messages={"invalid_choice": _("Choisissez un trimestre de 1 à 4.")},
+    )
+    zone = forms.ChoiceField(
+        label=_("Zone"), choices=IrlZone.choices, error_messages={"invalid_choice": _("Choisissez une zone.")}
+    )
+    value = forms.DecimalField(
+        label=_("Valeur"),
+        max_digits=7,
+        decimal_places=2,
+        min_value=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Valeur invalide : l'indice publié, avec deux décimales, par exemple 145,78."),
+            "max_decimal_places": _("L'INSEE publie l'indice avec deux décimales au plus."),
+            "max_digits": _("Valeur invalide : l'indice publié, avec deux décimales, par exemple 145,78."),
+            "min_value": _("Valeur invalide : l'indice publié, avec deux décimales, par exemple 145,78."),
+        },
+    )
+    published_on = forms.DateField(
+        label=_("Publié le"),
+        widget=DATE,
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},
+    )
+    source_url = forms.URLField(
+        label=_("Source (adresse de la publication INSEE)"),
+        required=False,
+        max_length=500,
+        error_messages={"invalid": _("Adresse invalide : collez l'adresse complète de la publication (https://…).")},
+    )
+
+
+def irl_form_initial(query) -> dict:
+    """The quarter and zone a link of the to-do asks for (`?year=2026&quarter=3&zone=corse`), when they are
+    valid; nothing otherwise."""
+    initial = {"zone": IrlZone.METROPOLE}
+    year, quarter, zone = query.get("year", ""), query.get("quarter", ""), query.get("zone", "")
+    if year.isdigit() and 1998 <= int(year) <= 2200:
+        initial["year"] = int(year)
+    if quarter in ("1", "2", "3", "4"):
+        initial["quarter"] = int(quarter)
+    if zone in IrlZone.values:
+        initial["zone"] = zone
+    return initial

@@ -1,8 +1,13 @@
 """Reads of leases shared by pages, API and the home panels, always scoped to the acting user."""
 
+from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role
@@ -14,7 +19,9 @@ from . import rules as lease_rules
 from .models import (
     HeadLease,
     HeadLeaseKind,
+    IrlZone,
     Lease,
+    LeaseKind,
     LeaseStatus,
     ManagementMandate,
     RentIndex,
@@ -39,6 +46,25 @@ def leases_visible_to(user):
     if user.role in (Role.TEAM_LEAD, Role.SOCIAL_WORKER):
         return leases.filter(household__in=households_visible_to(user))
     return Lease.objects.none()
+
+
+def leases_billed_by_association(leases=None, *, on: date | None = None):
+    """The leases the association bills on `on` (today by default): it issues their rent calls, notices and
+    receipts. Every signed lease — its own direct leases, its subleases, the leases it manages under a mandate —
+    except a direct lease whose landlord is an owner (after a slide the household rents from the owner) unless a
+    management mandate of that owner on that dwelling is in force on `on`. `leases` narrows the set (for example
+    `leases_visible_to(user)`); the result is a queryset."""
+    on = on or timezone.localdate()
+    leases = Lease.objects.all() if leases is None else leases
+    mandate_in_force = ManagementMandate.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        dwelling_id=OuterRef("dwelling_id"),
+        owner_id=OuterRef("landlord_id"),
+        start_date__lte=on,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    return leases.filter(status=LeaseStatus.SIGNED).filter(
+        ~Q(kind=LeaseKind.DIRECT) | Q(landlord__isnull=True) | Exists(mandate_in_force)
+    )
 
 
 def lease_list(user, *, status: str = "", kind: str = "", text: str = ""):
@@ -138,98 +164,172 @@ def irl_value(year: int, quarter: int, zone: str = "metropole"):
 
 
 def zone_of(dwelling) -> str:
-    return "dom" if dwelling.territory == "dom" else "metropole"
+    """The IRL series of the dwelling (R15): the territory's own (metropole, DOM, Corse)."""
+    return dwelling.territory if dwelling.territory in IrlZone.values else IrlZone.METROPOLE
 
 
 # --- the yearly revision -------------------------------------------------------------------------------------
 
 
-class RevisionLine:
-    """One lease of the month's revision batch: the computed rent, or why it is skipped."""
+# Why a revision of the batch is not applied: the batch gives a code, the pages say the words.
+SKIP_NO_DPE = "no_dpe"
+SKIP_RENT_FREEZE = "rent_freeze"
+SKIP_TIME_BARRED = "time_barred"
+SKIP_INDEX_MISSING = "index_missing"
 
-    def __init__(self, lease, revision_date, *, base=None, new=None, new_rent=None, skip_reason=""):
+QUARTER_NAMES = {
+    1: gettext_lazy("1er trimestre"),
+    2: gettext_lazy("2e trimestre"),
+    3: gettext_lazy("3e trimestre"),
+    4: gettext_lazy("4e trimestre"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class MissingIndex:
+    """An IRL value a revision needs and the table does not hold yet."""
+
+    year: int
+    quarter: int
+    zone: str
+
+    @property
+    def label(self) -> str:
+        return _("Indice IRL du %(quarter)s %(year)s (%(zone)s)") % {
+            "quarter": QUARTER_NAMES[self.quarter],
+            "year": self.year,
+            "zone": IrlZone(self.zone).label,
+        }
+
+    @property
+    def entry_query(self) -> str:
+        """The query string that opens the IRL form on this quarter and zone."""
+        return urlencode({"year": self.year, "quarter": self.quarter, "zone": self.zone})
+
+
+class RevisionLine:
+    """One lease of the month's revision batch: the computed rent, or the code of why it is not applied."""
+
+    def __init__(self, lease, revision_date, *, base=None, new=None, new_rent=None, skip_code="", missing: tuple = ()):
         self.lease = lease
         self.revision_date = revision_date
         self.base = base
         self.new = new
         self.new_rent = new_rent
-        self.skip_reason = skip_reason
+        self.skip_code = skip_code
+        self.missing = missing
 
     @property
     def applicable(self) -> bool:
-        return not self.skip_reason
+        return not self.skip_code
+
+    @property
+    def waits_for_index(self) -> bool:
+        return self.skip_code == SKIP_INDEX_MISSING
 
     @property
     def increase(self):
         return None if self.new_rent is None else self.new_rent - self.lease.rent
 
+    @property
+    def skip_reason(self) -> str:
+        """Why the revision is not applied, in French; empty when it is."""
+        if self.skip_code == SKIP_NO_DPE:
+            return _("DPE non renseigné : révision impossible.")
+        if self.skip_code == SKIP_RENT_FREEZE:
+            return _("Classe %(cls)s : loyer gelé, pas de révision (loi du 6 juillet 1989, art. 17-1 III).") % {
+                "cls": self.lease.dwelling.energy_class
+            }
+        if self.skip_code == SKIP_TIME_BARRED:
+            return _("Plus d'un an après la date de révision : le bailleur y a renoncé (art. 17-1 I).")
+        if self.skip_code == SKIP_INDEX_MISSING:
+            names = " ; ".join(_("%(index)s non saisi") % {"index": index.label} for index in self.missing)
+            return _("%(names)s : la révision attend l'indice.") % {"names": names}
+        return ""
+
 
 def revision_batch(user, month: date, today: date) -> list[RevisionLine]:
     """The signed leases whose revision date falls in `month`, each with its new rent or the reason it is
-    skipped: F/G dwelling (loi 89 art. 17-1 III), claim time-barred (R12), index not yet published."""
+    skipped: F/G dwelling (loi 89 art. 17-1 III), claim time-barred (R12), index not yet entered."""
+    return _revision_lines(user, [month], today)
+
+
+def revisions_open_to_claim(user, today: date) -> list[RevisionLine]:
+    """The revision lines of the months a revision may still be claimed in (the claim window up to this month,
+    R12), oldest month first."""
+    window = legal_parameters().integer("revision_claim_window_months", today)
+    first = lease_rules.add_months(today.replace(day=1), -window)
+    return _revision_lines(user, [lease_rules.add_months(first, n) for n in range(window + 1)], today)
+
+
+def revisions_waiting_for_index(user, today: date, lines: list[RevisionLine] | None = None) -> list[RevisionLine]:
+    """The revisions still open to a claim that cannot be computed because an IRL value is not in the table: the
+    rental manager's to-do, never a silent skip."""
+    lines = revisions_open_to_claim(user, today) if lines is None else lines
+    return [line for line in lines if line.waits_for_index]
+
+
+def indices_awaited(user, today: date) -> list[tuple[MissingIndex, list[RevisionLine]]]:
+    """Each missing IRL value with the revisions waiting for it, oldest quarter first."""
+    awaited: dict[MissingIndex, list[RevisionLine]] = {}
+    for line in revisions_waiting_for_index(user, today):
+        for index in line.missing:
+            awaited.setdefault(index, []).append(line)
+    return sorted(awaited.items())
+
+
+def _revision_lines(user, months: list[date], today: date) -> list[RevisionLine]:
     params = legal_parameters()
-    leases = (
+    leases = list(
         leases_visible_to(user)
         .filter(status=LeaseStatus.SIGNED)
         .select_related("dwelling", "household")
         .order_by("dwelling__reference", "id")
     )
     last_revisions = {}
-    for lease_id, revision_date in RentRevision.objects.filter(lease__in=leases).values_list(
+    for lease_id, revision_date in RentRevision.objects.filter(lease__in=[lease.pk for lease in leases]).values_list(
         "lease_id", "revision_date"
     ):
         if lease_id not in last_revisions or revision_date > last_revisions[lease_id]:
             last_revisions[lease_id] = revision_date
-    indices = {(i.year, i.quarter, i.zone): i for i in RentIndex.objects.all()}
+    indices = {(i.year, i.quarter, i.zone): i for i in RentIndex.objects.all()} if leases else {}
     lines = []
-    for lease in leases:
-        revision_date = lease_rules.revision_due(
-            lease.revision_anchor, month, last_revisions.get(lease.pk), lease.start_date, lease.end_date
-        )
-        if revision_date is None:
-            continue
-        dwelling = lease.dwelling
-        zone = zone_of(dwelling)
-        if not dwelling.energy_class:
-            lines.append(RevisionLine(lease, revision_date, skip_reason="DPE non renseigné : révision impossible."))
-            continue
-        if not lease_rules.rent_increase_allowed(dwelling.energy_class, revision_date, territory=zone, params=params):
-            lines.append(
-                RevisionLine(
-                    lease,
-                    revision_date,
-                    skip_reason=f"Classe {dwelling.energy_class} : loyer gelé, pas de révision (loi du 6 juillet 1989, "
-                    "art. 17-1 III).",
-                )
-            )
-            continue
-        if lease_rules.revision_claim_expired(revision_date, today, params=params):
-            lines.append(
-                RevisionLine(
-                    lease,
-                    revision_date,
-                    skip_reason="Plus d'un an après la date de révision : le bailleur y a renoncé (art. 17-1 I).",
-                )
-            )
-            continue
-        # The latest index of the reference quarter published on the revision date, against the one a year
-        # before (R11): a revision that was not asked for in time is lost, not caught up.
-        new_year = lease_rules.reference_index_year(lease.irl_quarter, revision_date)
-        missing = [year for year in (new_year - 1, new_year) if (year, lease.irl_quarter, zone) not in indices]
-        if missing:
-            lines.append(
-                RevisionLine(
-                    lease,
-                    revision_date,
-                    skip_reason=f"Indice IRL T{lease.irl_quarter} {missing[-1]} ({zone}) non saisi.",
-                )
-            )
-            continue
-        base = indices[(new_year - 1, lease.irl_quarter, zone)]
-        new = indices[(new_year, lease.irl_quarter, zone)]
-        new_rent = lease_rules.revised_rent(lease.rent, base.value, new.value, on=revision_date, params=params)
-        lines.append(RevisionLine(lease, revision_date, base=base, new=new, new_rent=new_rent))
+    for month in months:
+        for lease in leases:
+            line = _revision_line(lease, month, last_revisions.get(lease.pk), indices, today, params)
+            if line is not None:
+                lines.append(line)
     return lines
+
+
+def _revision_line(lease, month, last_revision, indices, today, params) -> RevisionLine | None:
+    revision_date = lease_rules.revision_due(
+        lease.revision_anchor, month, last_revision, lease.start_date, lease.end_date
+    )
+    if revision_date is None:
+        return None
+    dwelling = lease.dwelling
+    zone = zone_of(dwelling)
+    if not dwelling.energy_class:
+        return RevisionLine(lease, revision_date, skip_code=SKIP_NO_DPE)
+    if not lease_rules.rent_increase_allowed(dwelling.energy_class, revision_date, territory=zone, params=params):
+        return RevisionLine(lease, revision_date, skip_code=SKIP_RENT_FREEZE)
+    if lease_rules.revision_claim_expired(revision_date, today, params=params):
+        return RevisionLine(lease, revision_date, skip_code=SKIP_TIME_BARRED)
+    # The latest index of the reference quarter published on the revision date, against the one a year
+    # before (R11): a revision that was not asked for in time is lost, not caught up.
+    new_year = lease_rules.reference_index_year(lease.irl_quarter, revision_date)
+    missing = tuple(
+        MissingIndex(year, lease.irl_quarter, zone)
+        for year in (new_year - 1, new_year)
+        if (year, lease.irl_quarter, zone) not in indices
+    )
+    if missing:
+        return RevisionLine(lease, revision_date, skip_code=SKIP_INDEX_MISSING, missing=missing)
+    base = indices[(new_year - 1, lease.irl_quarter, zone)]
+    new = indices[(new_year, lease.irl_quarter, zone)]
+    new_rent = lease_rules.revised_rent(lease.rent, base.value, new.value, on=revision_date, params=params)
+    return RevisionLine(lease, revision_date, base=base, new=new, new_rent=new_rent)
 
 
 def revision_for_letter(user, revision_id):

@@ -379,6 +379,15 @@ def revision_due(anchor: date, month: date, last_revision: date | None, start: d
     return revision
 
 
+def irl_quarter_over(year: int, quarter: int, today: date) -> bool:
+    """Whether the quarter has ended by `today`: INSEE publishes an IRL only after its quarter, so a value of a
+    quarter still running (or to come) is a typing mistake."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("Le trimestre de référence va de 1 à 4.")
+    first_day_after = date(year + 1, 1, 1) if quarter == 4 else date(year, quarter * 3 + 1, 1)
+    return today >= first_day_after
+
+
 def reference_index_year(quarter: int, signed_on: date) -> int:
     """The year of the reference quarter's index last published when the lease was signed (R10). INSEE
     publishes a quarter about mid-way through the month after it ends (Q4 in mid-January of the next year);

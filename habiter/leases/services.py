@@ -52,8 +52,16 @@ def _rule_error(field, function, *args, **kwargs):
 def irl_add(
     *, actor, year: int, quarter: int, zone: str, value: Decimal, published_on=None, source_url: str = ""
 ) -> RentIndex:
-    """Add the quarter INSEE has just published (the table is shared by every organisation)."""
+    """Add the quarter INSEE has just published (the table is shared by every organisation): once per quarter and
+    zone, and only for a quarter that has ended. The revisions waiting for it can then be applied."""
     _require(actor, "leases.manage_irl")
+    if not _rule_error("quarter", lease_rules.irl_quarter_over, year, quarter, timezone.localdate()):
+        raise ValidationError(
+            {
+                "quarter": _("Le %(quarter)s %(year)s n'est pas terminé : son indice n'est pas encore publié.")
+                % {"quarter": queries.QUARTER_NAMES[quarter], "year": year}
+            }
+        )
     with transaction.atomic():
         if RentIndex.objects.filter(year=year, quarter=quarter, zone=zone).exists():
             raise ValidationError({"quarter": _("Cet indice est déjà saisi pour ce trimestre et cette zone.")})
@@ -544,8 +552,10 @@ def sliding_review_record(
 def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
     """The slide: the sublease and the head lease of the dwelling end the day before, and a direct lease
     between the owner and the household starts on `on_date`, with the same rent, charges, deposit, reference
-    quarter and revision anniversary. The old leases stay, marked slid and ended: the history is kept."""
+    quarter and revision anniversary. The old leases stay, marked slid and ended: the history is kept.
+    The direct lease is a new lease: the dwelling must be decent on `on_date`, as at any letting (R61)."""
     _require(actor, "leases.manage_lease")
+    params = legal_parameters()
     with transaction.atomic():
         lease = _lease_for_update(actor, lease_id)
         if lease.kind != LeaseKind.SUBLEASE or not lease.sliding:
@@ -556,6 +566,7 @@ def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
             raise ValidationError({"on_date": _("Le glissement suit le début de la sous-location.")})
         if not lease.reviews.filter(decision=ReviewDecision.SLIDE).exists():
             raise ValidationError(_("Un bilan concluant au glissement est nécessaire avant de faire glisser le bail."))
+        _check_letting(_dwelling(actor, lease.dwelling_id, lock=True), on_date, lease.rent, params)
         head_lease = HeadLease.objects.select_for_update().get(pk=lease.head_lease_id)
         last_day = on_date - timedelta(days=1)
         lease.end_date = last_day

@@ -31,6 +31,7 @@ from .forms import (
     ReviewForm,
     SignForm,
     SlideForm,
+    irl_form_initial,
 )
 from .models import Lease, LeaseStatus, RentRevision
 
@@ -394,7 +395,7 @@ def irl(request):
     user = request.user
     _require(user, "leases.view_lease")
     can_manage = user.has_perm("leases.manage_irl")
-    form = IrlForm(request.POST or None, initial={"zone": "metropole"}) if can_manage else None
+    form = IrlForm(request.POST or None, initial=irl_form_initial(request.GET)) if can_manage else None
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -406,4 +407,5 @@ def irl(request):
             else:
                 messages.success(request, _("Indice enregistré."))
                 return redirect("leases:irl")
-    return render(request, "leases/irl.html", {"form": form, "indices": queries.irl_table()[:120]})
+    awaited = queries.indices_awaited(user, _today()) if user.has_perm("leases.revise_rent") else []
+    return render(request, "leases/irl.html", {"form": form, "indices": queries.irl_table()[:120], "awaited": awaited})

@@ -165,7 +165,29 @@ def test_decimal_and_integer():
 
 def test_unknown_territory_is_refused():
     with pytest.raises(ValueError, match="Territoire inconnu"):
-        default_parameters().value("deposit_max_months_furnished", date(2026, 1, 1), "corse")
+        default_parameters().value("deposit_max_months_furnished", date(2026, 1, 1), "guyane")
+
+
+def test_corsica_follows_the_mainland_where_it_has_no_row_of_its_own():
+    params = default_parameters()
+    assert params.value("decency_worst_class", date(2027, 12, 31), "corse") == "F"
+    assert params.value("decency_worst_class", date(2028, 1, 1), "corse") == "E"
+    assert params.rows(key="decency_worst_class", territory="corse") == params.rows(key="decency_worst_class")
+    assert params.value("deposit_max_months_unfurnished", date(2026, 1, 1), "corse") == "1"
+
+
+def test_corsica_keeps_its_own_irl_cap():
+    params = default_parameters()
+    assert params.decimal("irl_cap_percent", date(2023, 10, 1), "corse") == Decimal("2.0")
+    assert params.decimal("irl_cap_percent", date(2023, 10, 1), "metropole") == Decimal("3.5")
+    assert params.decimal("irl_cap_percent", date(2023, 10, 1), "dom") == Decimal("2.5")
+
+
+def test_the_overseas_departments_never_fall_back_on_the_mainland():
+    table = LegalParameters([row(key="only_here", value="7", territory="metropole")])
+    assert table.value("only_here", date(2026, 1, 1), "corse") == "7"
+    with pytest.raises(MissingLegalParameter):
+        table.value("only_here", date(2026, 1, 1), "dom")
 
 
 # Building from rows ------------------------------------------------------------------------------------------------
@@ -210,7 +232,7 @@ def test_successive_periods_and_other_territories_do_not_overlap():
     ("bad", "message"),
     [
         (row(valid_from=date(2020, 1, 2), valid_to=date(2020, 1, 1)), "finit avant de commencer"),
-        (row(territory="corse"), "territoire inconnu"),
+        (row(territory="guyane"), "territoire inconnu"),
         (row(key=""), "sans clé"),
         (row(value=""), "sans valeur"),
         (LegalParameterRow(key="k", territory="dom", value="1", status="SURE"), "statut inconnu"),

@@ -49,6 +49,11 @@ def test_format_iban_groups_by_four():
         (date(2028, 1, 1), "G", "dom", False),
         (date(2030, 12, 31), "F", "dom", True),
         (date(2031, 1, 1), "F", "dom", False),
+        # Corsica is metropolitan France: the mainland's calendar (R61)
+        (date(2024, 12, 31), "G", "corse", True),
+        (date(2025, 1, 1), "G", "corse", False),
+        (date(2027, 12, 31), "F", "corse", True),
+        (date(2028, 1, 1), "F", "corse", False),
     ],
 )
 def test_decent_for_letting(on, energy_class, territory, decent):
@@ -64,6 +69,7 @@ def test_decent_for_letting(on, energy_class, territory, decent):
         (date(2024, 6, 1), "G", "metropole", date(2024, 12, 31)),
         (date(2026, 1, 1), "G", "dom", date(2027, 12, 31)),
         (date(2026, 1, 1), "F", "dom", date(2030, 12, 31)),
+        (date(2026, 1, 1), "F", "corse", date(2027, 12, 31)),
     ],
 )
 def test_letting_allowed_until(on, energy_class, territory, until):
@@ -79,6 +85,7 @@ def test_letting_allowed_until(on, energy_class, territory, until):
         ("F", date(2022, 8, 23), "metropole", True),  # before the freeze came into force
         ("F", date(2024, 6, 30), "dom", True),
         ("F", date(2024, 7, 1), "dom", False),
+        ("F", date(2022, 8, 24), "corse", False),
     ],
 )
 def test_rent_increase_allowed(energy_class, on, territory, allowed):
@@ -88,7 +95,7 @@ def test_rent_increase_allowed(energy_class, on, territory, allowed):
 @given(
     energy_class=st.sampled_from(rules.ENERGY_CLASSES),
     on=st.dates(min_value=date(2020, 1, 1), max_value=date(2045, 12, 31)),
-    territory=st.sampled_from(["metropole", "dom"]),
+    territory=st.sampled_from(["metropole", "corse", "dom"]),
 )
 def test_a_dwelling_decent_today_stays_decent_until_its_last_day_and_not_after(energy_class, on, territory):
     if not rules.decent_for_letting(energy_class, on, territory=territory):

@@ -143,6 +143,32 @@ def test_an_e_dwelling_is_let_until_the_end_of_2033(client, manager):
     assert "Oui, jusqu'au 31/12/2033." in page
 
 
+def test_a_dwelling_in_corsica_is_recorded_and_follows_the_mainland_decency_calendar(client, manager, stock):
+    client.force_login(manager)
+    form = page_of(client, reverse("housing:dwelling_create"))
+    assert '<option value="corse">Corse</option>' in form
+    response = client.post(
+        reverse("housing:dwelling_create"),
+        {
+            "reference": "AJA-001",
+            "owner": stock["owner"].pk,
+            "address": "2 cours Napoléon",
+            "postal_code": "20000",
+            "city": "Ajaccio",
+            "territory": "corse",
+            "surface": "41",
+            "rooms": "2",
+            "energy_class": "E",
+        },
+    )
+    assert response.status_code == 302
+    dwelling = Dwelling.objects.get(reference="AJA-001")
+    assert dwelling.territory == "corse"
+    page = page_of(client, reverse("housing:dwelling_detail", args=[dwelling.pk]))
+    assert "Corse" in page
+    assert "Oui, jusqu'au 31/12/2033." in page
+
+
 def test_dwelling_panels_of_other_apps_are_shown(client, manager, stock):
     def context(dwelling, user):
         return {"reference": dwelling.reference} if dwelling.energy_class == "D" else None

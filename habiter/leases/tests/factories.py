@@ -49,9 +49,11 @@ def make_lease(actor, household, dwelling=None, *, kind=LeaseKind.DIRECT, start=
     )
 
 
-def make_sliding_sublease(actor, household, *, start=date(2025, 3, 1), head_rent="600.00", rent="550.00", sign=True):
+def make_sliding_sublease(
+    actor, household, *, start=date(2025, 3, 1), head_rent="600.00", rent="550.00", sign=True, energy_class="C"
+):
     """A dwelling taken on an ordinary head lease and sublet to `household` as a sliding lease."""
-    dwelling = make_dwelling(actor.organisation, surface="50.00")
+    dwelling = make_dwelling(actor.organisation, surface="50.00", energy_class=energy_class)
     head = services.head_lease_create(
         actor=actor,
         kind=HeadLeaseKind.ORDINARY,

@@ -116,7 +116,7 @@ def test_r14_capped_quarters_stay_within_the_cap():
     for (y, q, zone), value in irl.items():
         quarter_start = date(y, 3 * q - 2, 1)
         previous = irl.get((y - 1, q, zone))
-        if zone == "corse" or previous is None:
+        if previous is None:
             continue
         try:
             cap = default_parameters().decimal("irl_cap_percent", quarter_start, zone)
@@ -124,7 +124,47 @@ def test_r14_capped_quarters_stay_within_the_cap():
             continue
         assert irl_yoy_percent(value, previous) <= cap, (y, q, zone)
         checked += 1
-    assert checked == 7  # metropole 2023 Q1 – 2024 Q1, DOM 2023 Q3 – Q4
+    assert checked == 11  # metropole 2023 Q1 – 2024 Q1, DOM and Corse 2023 Q3 – 2024 Q1
+
+
+@pytest.mark.parametrize(
+    ("year", "quarter", "zone", "published"),
+    [
+        # the capped quarter: the DOM at 2.5 %, Corsica at 2.0 % (R14)
+        (2024, 1, "dom", "2.50"),
+        (2024, 1, "corse", "2.00"),
+        # since the cap ended, INSEE publishes the same change for the three series
+        (2024, 2, "dom", "3.26"),
+        (2024, 2, "corse", "3.26"),
+        (2024, 3, "dom", "2.47"),
+        (2024, 3, "corse", "2.47"),
+        (2024, 4, "corse", "1.82"),
+        (2025, 1, "dom", "1.40"),
+        (2025, 1, "corse", "1.40"),
+        (2025, 3, "dom", "0.87"),
+        (2025, 3, "corse", "0.87"),
+        (2025, 4, "corse", "0.79"),
+    ],
+)
+def test_r15_dom_and_corse_changes_match_the_published_ones(year, quarter, zone, published):
+    irl = read_irl()
+    assert irl_yoy_percent(irl[(year, quarter, zone)], irl[(year - 1, quarter, zone)]) == D(published)
+
+
+def test_r15_every_dom_and_corse_pair_in_the_table_is_checked():
+    irl = read_irl()
+    pairs = {(y, q, zone) for (y, q, zone) in irl if zone != "metropole" and (y - 1, q, zone) in irl}
+    checked = {(2024, 1, "dom"), (2024, 1, "corse"), (2024, 2, "dom"), (2024, 2, "corse"), (2024, 3, "dom")}
+    checked |= {(2024, 3, "corse"), (2024, 4, "corse"), (2025, 1, "dom"), (2025, 1, "corse"), (2025, 3, "dom")}
+    checked |= {(2025, 3, "corse"), (2025, 4, "corse")}
+    capped = {(2023, 3, "dom"), (2023, 4, "dom"), (2023, 3, "corse"), (2023, 4, "corse")}
+    assert pairs == checked | capped
+
+
+def test_r11_corse_revision_with_two_corse_values_of_the_table():
+    irl = read_irl()
+    # 620.00 × 140.48 / 137.97 = 631.2792… → 631.28 (Q4 2023 → Q4 2024, Corse series)
+    assert revised_rent(D("620.00"), irl[(2023, 4, "corse")], irl[(2024, 4, "corse")]) == D("631.28")
 
 
 def test_r15_irl_table_holds_only_the_three_zones_and_positive_values():
@@ -394,7 +434,7 @@ def test_irl_yoy_percent_rounds_half_up():
         (lambda: decent_for_letting("H", date(2026, 1, 1)), "Classe énergétique inconnue"),
         (lambda: decent_for_letting("", date(2026, 1, 1)), "Classe énergétique inconnue"),
         (lambda: rent_increase_allowed("FG", date(2026, 1, 1)), "Classe énergétique inconnue"),
-        (lambda: decent_for_letting("F", date(2026, 1, 1), territory="corse"), "Territoire inconnu"),
+        (lambda: decent_for_letting("F", date(2026, 1, 1), territory="guyane"), "Territoire inconnu"),
         (lambda: sublease_rent_allowed(D("1"), D("0"), D("1"), D("1")), "strictement positif"),
     ],
 )

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
@@ -325,6 +326,128 @@ def test_the_slide_ends_the_sublease_and_the_head_lease_and_opens_a_direct_lease
         services.lease_slide(actor=manager, lease_id=lease.pk, on_date=date(2026, 4, 1))
 
 
+def _ready_to_slide(world, manager, *, energy_class, start):
+    lease = make_sliding_sublease(manager, world.own_household, start=start, energy_class=energy_class)
+    services.sliding_review_record(
+        actor=manager,
+        lease_id=lease.pk,
+        held_on=start,
+        worker_opinion=Opinion.FAVOURABLE,
+        landlord_opinion=Opinion.FAVOURABLE,
+        decision=ReviewDecision.SLIDE,
+    )
+    return lease
+
+
+def _refused_slide(manager, lease, on_date) -> str:
+    with pytest.raises(ValidationError) as excinfo:
+        services.lease_slide(actor=manager, lease_id=lease.pk, on_date=on_date)
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.SIGNED and lease.end_date is None  # nothing changed
+    assert HeadLease.objects.get(pk=lease.head_lease_id).ended_on is None
+    assert not Lease.objects.filter(slid_from=lease).exists()
+    return _errors(excinfo)
+
+
+@pytest.mark.parametrize(
+    ("on_date", "refused"),
+    [
+        (date(2027, 12, 31), False),
+        # F is indecent from 1 January 2028 in the legal-parameter table (R61), so also on 1 February 2028
+        (date(2028, 1, 1), True),
+        (date(2028, 1, 31), True),
+        (date(2028, 2, 1), True),
+    ],
+)
+def test_an_f_dwelling_slides_only_while_it_is_decent(world, manager, on_date, refused):
+    lease = _ready_to_slide(world, manager, energy_class="F", start=date(2025, 6, 1))
+    if not refused:
+        direct = services.lease_slide(actor=manager, lease_id=lease.pk, on_date=on_date)
+        assert direct.start_date == on_date and direct.kind == LeaseKind.DIRECT
+        return
+    message = _refused_slide(manager, lease, on_date)
+    assert message == (
+        f"Un logement de classe F n'est pas décent au {on_date:%d/%m/%Y} : il ne peut pas être loué "
+        "(loi du 6 juillet 1989, art. 6)."
+    )
+
+
+@pytest.mark.parametrize("on_date", [date(2025, 1, 1), date(2025, 3, 1), date(2026, 3, 1)])
+def test_a_g_dwelling_never_slides_from_2025(world, manager, on_date):
+    lease = _ready_to_slide(world, manager, energy_class="G", start=date(2024, 3, 1))
+    message = _refused_slide(manager, lease, on_date)
+    assert message == (
+        f"Un logement de classe G n'est pas décent au {on_date:%d/%m/%Y} : il ne peut pas être loué "
+        "(loi du 6 juillet 1989, art. 6)."
+    )
+
+
+def test_the_slide_refusal_is_the_letting_refusal(world, manager):
+    # The same words as when a lease of the dwelling is prepared on that date
+    lease = _ready_to_slide(world, manager, energy_class="G", start=date(2024, 3, 1))
+    slide_message = _refused_slide(manager, lease, date(2025, 1, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        make_lease(manager, world.other_team_household, lease.dwelling, start=date(2025, 1, 1))
+    assert _errors(excinfo) == slide_message
+
+
+# --- which leases the association bills ------------------------------------------------------------------------
+
+
+def test_the_association_bills_its_leases_but_not_a_slid_lease_unless_a_mandate_covers_it(world, manager):
+    # Given a signed direct lease (the association is the landlord), a draft one, a signed mandate lease and a
+    # sliding sublease that slides on 1 March 2026 into a direct lease between the owner and the household
+    own = make_lease(manager, world.other_team_household, start=date(2025, 3, 1))
+    services.lease_sign(actor=manager, lease_id=own.pk, signed_on=own.start_date)
+    draft = make_lease(manager, world.other_team_household, start=date(2025, 3, 1))
+    mandated_dwelling = make_dwelling(world.organisation)
+    mandate = services.mandate_create(
+        actor=manager,
+        owner_id=mandated_dwelling.owner_id,
+        dwelling_id=mandated_dwelling.pk,
+        fee_rate=Decimal("7.00"),
+        start_date=date(2025, 1, 1),
+        payout_iban="FR7630006000011234567890189",
+    )
+    managed = make_lease(
+        manager, world.other_team_household, mandated_dwelling, kind=LeaseKind.MANDATE, mandate_id=mandate.pk
+    )
+    services.lease_sign(actor=manager, lease_id=managed.pk, signed_on=managed.start_date)
+    sublease = _ready_to_slide(world, manager, energy_class="C", start=date(2025, 3, 1))
+    billed = set(queries.leases_billed_by_association(on=date(2026, 2, 1)).values_list("pk", flat=True))
+    assert billed == {own.pk, managed.pk, sublease.pk}
+    assert draft.pk not in billed
+    # When it slides: the owner bills the household, not the association
+    direct = services.lease_slide(actor=manager, lease_id=sublease.pk, on_date=date(2026, 3, 1))
+    billed = set(queries.leases_billed_by_association(on=date(2026, 3, 1)).values_list("pk", flat=True))
+    assert billed == {own.pk, managed.pk}
+    # Unless the owner gives the association a management mandate on the dwelling, from its start to its end
+    services.mandate_create(
+        actor=manager,
+        owner_id=direct.landlord_id,
+        dwelling_id=direct.dwelling_id,
+        fee_rate=Decimal("6.00"),
+        start_date=date(2026, 4, 1),
+        end_date=date(2027, 3, 31),
+        payout_iban="FR7630006000011234567890189",
+    )
+    assert direct.pk not in set(queries.leases_billed_by_association(on=date(2026, 3, 31)).values_list("pk", flat=True))
+    assert direct.pk in set(queries.leases_billed_by_association(on=date(2026, 4, 1)).values_list("pk", flat=True))
+    assert direct.pk in set(queries.leases_billed_by_association(on=date(2027, 3, 31)).values_list("pk", flat=True))
+    assert direct.pk not in set(queries.leases_billed_by_association(on=date(2027, 4, 1)).values_list("pk", flat=True))
+
+
+def test_the_billed_leases_can_be_narrowed_to_what_a_user_sees(world, manager):
+    mine = make_lease(manager, world.own_household)
+    theirs = make_lease(manager, world.other_team_household)
+    for lease in (mine, theirs):
+        services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    assert set(queries.leases_billed_by_association(on=date(2026, 1, 1))) == {mine, theirs}
+    worker = world.users["social_worker"]  # sees the households of their team only
+    assert list(queries.leases_billed_by_association(queries.leases_visible_to(worker), on=date(2026, 1, 1))) == [mine]
+    assert not queries.leases_billed_by_association(queries.leases_visible_to(world.outsider), on=date(2026, 1, 1))
+
+
 # --- yearly revision ------------------------------------------------------------------------------------------
 
 
@@ -369,10 +492,67 @@ def test_a_missing_index_is_named(world, manager):
     lease = make_lease(manager, world.own_household, start=date(2025, 5, 1), irl_quarter=1)
     services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
     [line] = queries.revision_batch(manager, date(2026, 5, 1), date(2026, 5, 2))
-    assert "T1 2026" in line.skip_reason  # Q1 2026 is not in the table yet
+    assert line.skip_code == queries.SKIP_INDEX_MISSING  # Q1 2026 is not in the table yet
+    assert line.missing == (queries.MissingIndex(2026, 1, "metropole"),)
+    assert line.skip_reason == "Indice IRL du 1er trimestre 2026 (Métropole) non saisi : la révision attend l'indice."
     services.irl_add(actor=manager, year=2026, quarter=1, zone="metropole", value=Decimal("146.10"))
     [line] = queries.revision_batch(manager, date(2026, 5, 1), date(2026, 5, 2))
     assert line.applicable and line.new_rent == Decimal("502.17")  # 500 × 146.10 / 145.47 = 502.165
+
+
+def test_a_corsican_lease_is_revised_with_the_corsican_series(world, manager):
+    # Given a C dwelling in Corsica let from 1 March 2024 at 620.00, reference Q4 (base Q4 2023)
+    dwelling = make_dwelling(world.organisation, territory="corse", postal_code="20000", city="Ajaccio")
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2024, 3, 1), rent="620.00", irl_quarter=4)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    # When the March 2025 revision is computed on 10 March 2025
+    [line] = queries.revision_batch(manager, date(2025, 3, 1), date(2025, 3, 10))
+    # Then the Corse indices are used: 620.00 × 140.48 / 137.97 = 631.2792… → 631.28
+    assert (line.base.zone, line.base.year, line.base.value) == ("corse", 2023, Decimal("137.97"))
+    assert (line.new.zone, line.new.year, line.new.value) == ("corse", 2024, Decimal("140.48"))
+    assert line.new_rent == Decimal("631.28")  # the mainland series would give 631.26
+    [revision] = services.rent_revisions_apply(
+        actor=manager, month=date(2025, 3, 1), lease_ids=[lease.pk], today=date(2025, 3, 10)
+    )
+    assert (revision.old_rent, revision.new_rent) == (Decimal("620.00"), Decimal("631.28"))
+
+
+def test_a_revision_waiting_for_an_index_stays_a_to_do_until_it_is_entered(world, manager):
+    # Given a Corsican lease of 1 December 2025, reference Q3: its first revision, on 1 December 2026, needs
+    # Q3 2025 (in the table) and Q3 2026 (published mid-October 2026, not entered)
+    dwelling = make_dwelling(world.organisation, territory="corse", postal_code="20200", city="Bastia")
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2025, 12, 1), rent="500.00", irl_quarter=3)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    today = date(2026, 12, 4)
+    # Then the batch of December 2026 names the missing index, and the to-do lists it
+    [line] = queries.revision_batch(manager, date(2026, 12, 1), today)
+    assert line.skip_reason == "Indice IRL du 3e trimestre 2026 (Corse) non saisi : la révision attend l'indice."
+    assert [w.lease for w in queries.revisions_waiting_for_index(manager, today)] == [lease]
+    [(index, lines)] = queries.indices_awaited(manager, today)
+    assert index == queries.MissingIndex(2026, 3, "corse") and [w.lease for w in lines] == [lease]
+    with pytest.raises(ValidationError) as excinfo:
+        services.rent_revisions_apply(actor=manager, month=date(2026, 12, 1), lease_ids=[lease.pk], today=today)
+    assert "3e trimestre 2026 (Corse) non saisi" in _errors(excinfo)
+    # And it stays on the to-do while the revision can still be claimed (a year), not after: on 2 December 2027
+    # only the 2027 revision waits (for Q3 2026 and Q3 2027)
+    [waiting] = queries.revisions_waiting_for_index(manager, date(2027, 11, 30))
+    assert waiting.revision_date == date(2026, 12, 1)
+    [waiting] = queries.revisions_waiting_for_index(manager, date(2027, 12, 2))
+    assert waiting.revision_date == date(2027, 12, 1)
+    # When the index is entered (a test value, not the published one), the revision can be applied
+    with time_machine.travel(today, tick=False):
+        services.irl_add(actor=manager, year=2026, quarter=3, zone="corse", value=Decimal("142.00"))
+    [line] = queries.revision_batch(manager, date(2026, 12, 1), today)
+    assert line.applicable and line.new_rent == Decimal("501.48")  # 500 × 142.00 / 141.58 = 501.483…
+    assert queries.revisions_waiting_for_index(manager, today) == []
+
+
+@time_machine.travel(date(2026, 12, 4), tick=False)
+def test_an_irl_quarter_still_running_is_refused(world, manager):
+    with pytest.raises(ValidationError) as excinfo:
+        services.irl_add(actor=manager, year=2026, quarter=4, zone="corse", value=Decimal("142.10"))
+    assert _errors(excinfo) == "Le 4e trimestre 2026 n'est pas terminé : son indice n'est pas encore publié."
+    assert not RentIndex.objects.filter(year=2026, quarter=4).exists()
 
 
 def test_an_irl_quarter_is_added_once(world, manager):

@@ -160,6 +160,60 @@ def test_the_irl_page_adds_a_quarter_and_refuses_a_duplicate(manager_client):
     assert response.status_code == 302
 
 
+@time_machine.travel(date(2026, 12, 4), tick=False)
+def test_a_missing_index_is_a_to_do_the_manager_follows_to_the_irl_form(manager_client, world, manager):
+    # Given a Corsican lease whose revision of 1 December 2026 needs the Q3 2026 Corse index, not entered
+    dwelling = make_dwelling(world.organisation, territory="corse", postal_code="20000", city="Ajaccio")
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2025, 12, 1), rent="500.00", irl_quarter=3)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    entry = reverse("leases:irl") + "?year=2026&amp;quarter=3&amp;zone=corse#saisie"
+    # Then the home page counts it
+    home = manager_client.get(reverse("core:home")).content.decode()
+    assert "1 révision de loyer attend un indice IRL à saisir" in home
+    # And the revision page says why and links to the form
+    batch = manager_client.get(reverse("leases:revision_batch") + "?month=2026-12").content.decode()
+    assert "Indice IRL du 3e trimestre 2026 (Corse) non saisi : la révision attend l&#x27;indice." in batch
+    assert entry in batch
+    # And the IRL page lists it and opens the form on that quarter and zone
+    page = manager_client.get(reverse("leases:irl") + "?year=2026&quarter=3&zone=corse").content.decode()
+    assert "Indices attendus par des révisions de loyer" in page and "révision du 01/12/2026" in page
+    assert 'value="2026"' in page and '<option value="corse" selected>' in page
+    # When the manager enters it the French way (a test value, not the published one)
+    response = manager_client.post(
+        reverse("leases:irl"), {"year": "2026", "quarter": "3", "zone": "corse", "value": "142,00"}
+    )
+    assert response.status_code == 302
+    # Then the revision is computed and the to-do is gone
+    batch = manager_client.get(reverse("leases:revision_batch") + "?month=2026-12").content.decode()
+    assert "501,48 €" in batch
+    home = manager_client.get(reverse("core:home")).content.decode()
+    assert "attend un indice IRL" not in home
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("value", "cent quarante", "Valeur invalide : l&#x27;indice publié, avec deux décimales, par exemple 145,78."),
+        ("value", "145,781", "L&#x27;INSEE publie l&#x27;indice avec deux décimales au plus."),
+        ("year", "20x6", "Année invalide : quatre chiffres, par exemple 2026."),
+        ("quarter", "5", "Choisissez un trimestre de 1 à 4."),
+        ("source_url", "insee", "Adresse invalide : collez l&#x27;adresse complète de la publication (https://…)."),
+    ],
+)
+def test_the_irl_form_explains_in_french(manager_client, field, typed, message):
+    data = {"year": "2026", "quarter": "1", "zone": "dom", "value": "143,10"} | {field: typed}
+    response = manager_client.post(reverse("leases:irl"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@time_machine.travel(date(2026, 12, 4), tick=False)
+def test_the_irl_form_refuses_a_quarter_still_running(manager_client):
+    data = {"year": "2026", "quarter": "4", "zone": "metropole", "value": "146,00"}
+    page = manager_client.post(reverse("leases:irl"), data).content.decode()
+    assert "Le 4e trimestre 2026 n&#x27;est pas terminé : son indice n&#x27;est pas encore publié." in page
+
+
 def test_an_accountant_reads_the_irl_table_without_the_form(client, world):
     client.force_login(world.users["accountant"])
     page = client.get(reverse("leases:irl")).content.decode()
