@@ -4,14 +4,7 @@ from django.db.models import F
 
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import (
-    BankCsvMapping,
-    BankLine,
-    BankLineState,
-    BankStatement,
-    RentCall,
-    money_sum,
-)
+from habiter.ledger.models import BankCsvMapping, BankLine, BankLineState, BankStatement, RentCall, money_sum
 from habiter.ledger.rent.services import CALLABLE_STATUSES
 from habiter.people.models import Relation
 

@@ -12,18 +12,8 @@ from habiter.core.forms import apply_validation_error
 from habiter.leases.models import Lease
 from habiter.ledger import pages
 from habiter.ledger.entries.queries import bank_balance_on
-from habiter.ledger.forms import (
-    BankIgnoreForm,
-    BankImportForm,
-    BankManualMatchForm,
-    BankMappingForm,
-    BankMatchForm,
-)
-from habiter.ledger.models import (
-    BankLine,
-    BankLineState,
-    BankStatement,
-)
+from habiter.ledger.forms import BankIgnoreForm, BankImportForm, BankManualMatchForm, BankMappingForm, BankMatchForm
+from habiter.ledger.models import BankLine, BankLineState, BankStatement
 from habiter.ledger.templatetags.ledger_money import euros
 
 from . import queries, services

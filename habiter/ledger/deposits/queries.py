@@ -13,11 +13,7 @@ from habiter.leases import rules as lease_rules
 from habiter.leases.models import Lease
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import (
-    Deposit,
-    DepositMovementKind,
-    money_sum,
-)
+from habiter.ledger.models import Deposit, DepositMovementKind, money_sum
 
 
 @dataclass

@@ -26,13 +26,7 @@ from habiter.core.legal_queries import legal_parameters
 from habiter.leases import rules as lease_rules
 from habiter.leases.models import Lease, LeaseStatus
 from habiter.ledger import rules
-from habiter.ledger.entries.services import (
-    check_open,
-    organisation_account,
-    post_entry,
-    reverse_entry,
-    tenant_account,
-)
+from habiter.ledger.entries.services import check_open, organisation_account, post_entry, reverse_entry, tenant_account
 from habiter.ledger.models import (
     AccountKind,
     DeductionReason,

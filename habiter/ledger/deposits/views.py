@@ -18,10 +18,7 @@ from habiter.ledger.forms import (
     DepositReturnForm,
     ReverseForm,
 )
-from habiter.ledger.models import (
-    Deposit,
-    DepositMovement,
-)
+from habiter.ledger.models import Deposit, DepositMovement
 
 from . import queries, services
 

@@ -10,14 +10,7 @@ from django.db.models import F
 from habiter.leases.models import Lease
 from habiter.leases.queries import leases_visible_to
 from habiter.ledger import rules
-from habiter.ledger.models import (
-    Account,
-    AccountKind,
-    Line,
-    PeriodClose,
-    Transaction,
-    money_sum,
-)
+from habiter.ledger.models import Account, AccountKind, Line, PeriodClose, Transaction, money_sum
 
 
 def ledger_leases(user):

@@ -24,14 +24,7 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.ledger import registry, rules
-from habiter.ledger.models import (
-    ORGANISATION_ACCOUNTS,
-    Account,
-    AccountKind,
-    Line,
-    PeriodClose,
-    Transaction,
-)
+from habiter.ledger.models import ORGANISATION_ACCOUNTS, Account, AccountKind, Line, PeriodClose, Transaction
 
 
 def _require(actor, perm):

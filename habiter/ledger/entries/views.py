@@ -11,14 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from habiter.core.forms import apply_validation_error
 from habiter.ledger import pages
-from habiter.ledger.forms import (
-    CloseForm,
-    ReverseForm,
-)
-from habiter.ledger.models import (
-    Account,
-    Transaction,
-)
+from habiter.ledger.forms import CloseForm, ReverseForm
+from habiter.ledger.models import Account, Transaction
 from habiter.ledger.owners.queries import owner_of_work_transaction
 from habiter.ledger.rent.queries import lease_of_transaction
 

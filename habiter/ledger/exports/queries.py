@@ -4,9 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from habiter.ledger.models import (
-    Line,
-)
+from habiter.ledger.models import Line
 
 from . import fec
 

@@ -9,9 +9,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as stdnum_siren
 
 from habiter.core.audit import audit_record
-from habiter.ledger.models import (
-    Line,
-)
+from habiter.ledger.models import Line
 
 from . import fec, queries
 

@@ -7,9 +7,7 @@ from django.views.decorators.http import require_GET
 
 from habiter.core.forms import apply_validation_error
 from habiter.ledger import pages
-from habiter.ledger.forms import (
-    ExportForm,
-)
+from habiter.ledger.forms import ExportForm
 
 from . import services
 

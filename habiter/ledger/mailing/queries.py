@@ -3,12 +3,7 @@
 from django.db.models import Exists, OuterRef, Subquery
 
 from habiter.leases.models import Lease
-from habiter.ledger.models import (
-    DocumentEmail,
-    EmailConsent,
-    MailedDocumentKind,
-    RentCall,
-)
+from habiter.ledger.models import DocumentEmail, EmailConsent, MailedDocumentKind, RentCall
 
 
 def consent_in_force(lease) -> EmailConsent | None:

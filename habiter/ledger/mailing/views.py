@@ -10,15 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from habiter.core.forms import apply_validation_error
 from habiter.ledger import pages
-from habiter.ledger.forms import (
-    EmailConsentForm,
-)
-from habiter.ledger.models import (
-    NoticeMailing,
-    RentCall,
-    RentCallRun,
-    RentReceipt,
-)
+from habiter.ledger.forms import EmailConsentForm
+from habiter.ledger.models import NoticeMailing, RentCall, RentCallRun, RentReceipt
 from habiter.ledger.rent import queries as rent_queries
 
 from . import queries, services

@@ -18,13 +18,7 @@ from habiter.housing import rules as housing_rules
 from habiter.housing.models import Owner
 from habiter.leases.models import LeaseKind, ManagementMandate
 from habiter.ledger import rules
-from habiter.ledger.entries.services import (
-    check_open,
-    month_closed,
-    organisation_account,
-    owner_account,
-    post_entry,
-)
+from habiter.ledger.entries.services import check_open, month_closed, organisation_account, owner_account, post_entry
 from habiter.ledger.models import (
     AccountKind,
     BankDetails,

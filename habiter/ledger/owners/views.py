@@ -15,16 +15,8 @@ from habiter.core.pdf import pdf_response
 from habiter.housing.models import Owner
 from habiter.housing.rules import format_iban
 from habiter.ledger import pages, rules
-from habiter.ledger.forms import (
-    BankDetailsForm,
-    OwnerWorkForm,
-    PayoutForm,
-    StatementMonthForm,
-)
-from habiter.ledger.models import (
-    OwnerStatement,
-    PayoutBatch,
-)
+from habiter.ledger.forms import BankDetailsForm, OwnerWorkForm, PayoutForm, StatementMonthForm
+from habiter.ledger.models import OwnerStatement, PayoutBatch
 
 from . import queries, services
 

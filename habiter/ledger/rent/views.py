@@ -26,13 +26,7 @@ from habiter.ledger.forms import (
     RepaymentPlanForm,
 )
 from habiter.ledger.mailing.queries import run_documents_context
-from habiter.ledger.models import (
-    ArrearsLetter,
-    RentCall,
-    RentCallRun,
-    RentReceipt,
-    RepaymentPlan,
-)
+from habiter.ledger.models import ArrearsLetter, RentCall, RentCallRun, RentReceipt, RepaymentPlan
 
 from . import queries, services
 
