@@ -19,7 +19,8 @@ from habiter.core.tests.factories import UserFactory
 from habiter.housing.models import Building
 from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import deposits, services
+from habiter.ledger.deposits import services as deposits_services
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
     ArrearsLetter,
     BankCsvMapping,
@@ -42,6 +43,8 @@ from habiter.ledger.models import (
     RunStatus,
     Transaction,
 )
+from habiter.ledger.owners import services as owners_services
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
 
@@ -196,12 +199,12 @@ def lease_of(world, scope):
     if scope not in leases:
         manager = _manager_of(world, scope)
         lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-        call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
-        services.payment_record(
+        call, _created = rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+        rent_services.payment_record(
             actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
         )
         lease.authz_call = call
-        lease.authz_receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
+        lease.authz_receipt = rent_services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
         leases[scope] = lease
     return leases[scope]
 
@@ -214,7 +217,7 @@ def _next_month():
 def _cancel_active_plans(world, scope):
     lease = lease_of(world, scope)
     for plan in RepaymentPlan.objects.filter(lease=lease, status="active"):
-        services.repayment_plan_move(
+        rent_services.repayment_plan_move(
             actor=_manager_of(world, scope), plan_id=plan.pk, status="cancelled", reason="Nouveau plan"
         )
 
@@ -224,7 +227,7 @@ def active_plan_of(world, scope):
     lease = lease_of(world, scope)
     plan = RepaymentPlan.objects.filter(lease=lease, status="active").first()
     if plan is None:
-        plan = services.repayment_plan_create(
+        plan = rent_services.repayment_plan_create(
             actor=_manager_of(world, scope), lease_id=lease.pk, start_month=_next_month(), count=3
         )
     return plan
@@ -234,7 +237,7 @@ def letter_of(world, scope):
     letters = _cache(world, "letters")
     if scope not in letters:
         lease = lease_of(world, scope)
-        letters[scope] = services.arrears_letter_send(
+        letters[scope] = rent_services.arrears_letter_send(
             actor=_manager_of(world, scope), lease_id=lease.pk, kind="reminder"
         )
     return letters[scope]
@@ -244,7 +247,7 @@ def fresh_deposit_receipt(world, scope):
     """A deposit receipt of a new lease of the scope's household (each cancellation needs its own)."""
     manager = _manager_of(world, scope)
     lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-    receipt = deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    receipt = deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     _cache(world, "deposit_receipts")[scope] = receipt.pk
     return receipt.pk
 
@@ -254,7 +257,7 @@ def fresh_deposit(world, scope):
     remembered for `state`."""
     manager = _manager_of(world, scope)
     lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     lease_services.lease_end(
         actor=manager, lease_id=lease.pk, end_date=date(2026, 1, 10), moved_out_on=date(2026, 1, 10)
     )
@@ -284,7 +287,7 @@ def run_of(world, scope):
 def fresh_payment_transaction(world, scope):
     """A new payment on the scope's lease (each reversal needs its own); remembered for `state`."""
     lease = lease_of(world, scope)
-    payment = services.payment_record(
+    payment = rent_services.payment_record(
         actor=_manager_of(world, scope),
         lease_id=lease.pk,
         amount=Decimal("10.00"),
@@ -351,14 +354,14 @@ def owner_of(world, scope):
         )
         owner = make_owner(organisation, name=f"Mandant {scope}")
         lease = make_mandate_lease(manager, _households(world)[scope], owner=owner, start=date(2025, 1, 1))
-        services.payment_record(
+        rent_services.payment_record(
             actor=manager, lease_id=lease.pk, amount=Decimal("400.00"), received_on=date(2025, 5, 8), source="tenant"
         )
-        statement, _created = services.owner_statement_issue(
+        statement, _created = owners_services.owner_statement_issue(
             actor=manager, owner_id=owner.pk, month=date(2025, 5, 1), on=STATEMENT_ON
         )
         owner.authz_statement = statement
-        owner.authz_batch = services.payout_batch_create(
+        owner.authz_batch = owners_services.payout_batch_create(
             actor=manager, statement_ids=[statement.pk], execution_date=timezone.localdate(), on=timezone.localdate()
         )
         owners[scope] = owner
@@ -410,7 +413,7 @@ def fillers(scenario, actor, scope):
     world = scenario.world
     return {
         "lease_id": lambda: lease_of(world, scope).pk,
-        "account_id": lambda: services.tenant_account(lease_of(world, scope)).pk,
+        "account_id": lambda: entries_services.tenant_account(lease_of(world, scope)).pk,
         "rent_call_id": lambda: lease_of(world, scope).authz_call.pk,
         "receipt_id": lambda: lease_of(world, scope).authz_receipt.pk,
         "plan_id": lambda: active_plan_of(world, scope).pk,
@@ -485,7 +488,7 @@ def returned_with_provision(world, scope):
         city="Marseille",
     )
     dwelling.save(update_fields=["building"])
-    deposits.deposit_return(
+    deposits_services.deposit_return(
         actor=_manager_of(world, scope),
         deposit_id=deposit.pk,
         returned_on=date(2026, 1, 20),
@@ -629,10 +632,10 @@ def csrf_case(name, world) -> CsrfCase:
     if name == "ledger:payouts":
         owner = owner_of(world, "own_team")
         lease = owner.mandates.get().leases.get()
-        services.payment_record(
+        rent_services.payment_record(
             actor=accountant, lease_id=lease.pk, amount=Decimal("200.00"), received_on=date(2025, 6, 8), source="tenant"
         )
-        statement, _created = services.owner_statement_issue(
+        statement, _created = owners_services.owner_statement_issue(
             actor=accountant, owner_id=owner.pk, month=date(2025, 6, 1), on=STATEMENT_ON
         )
         url = reverse(name)

@@ -137,7 +137,7 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     the ledger's arrears reaching the CAF threshold or two months of rent for a household without an open case,
     and the open cases whose typed-in debt reaches the CAF threshold while the CAF is not told yet. A constant
     number of queries."""
-    from habiter.ledger import queries as ledger_queries
+    from habiter.ledger.rent import queries as ledger_queries
 
     role = getattr(user, "role", None)
     if role not in EARLY_WARNING_ROLES:

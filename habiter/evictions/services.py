@@ -91,12 +91,13 @@ def case_open_from_lease(*, actor, lease_id) -> PreventionCase:
     """The early warning's one action: open a case prefilled from the lease and its ledger balance (dwelling,
     landlord, debt, rent and charges, first unpaid month). Refused when the household already has an open case
     or owes nothing."""
-    from habiter.ledger import queries as ledger_queries
+    from habiter.ledger.entries.queries import balance_leases
+    from habiter.ledger.rent.queries import lease_balance
     from habiter.people.models import Household
 
     with transaction.atomic():
         lease = (
-            ledger_queries.balance_leases(actor)
+            balance_leases(actor)
             .select_related("household", "dwelling", "landlord", "organisation")
             .filter(pk=lease_id)
             .first()
@@ -107,7 +108,7 @@ def case_open_from_lease(*, actor, lease_id) -> PreventionCase:
         if PreventionCase.objects.filter(household_id=lease.household_id, closed_on__isnull=True).exists():
             raise ValidationError(_("Un dossier de prévention est déjà ouvert pour ce ménage."))
         today = timezone.localdate()
-        balance = ledger_queries.lease_balance(lease, today)
+        balance = lease_balance(lease, today)
         if balance.balance <= 0 or balance.oldest_unpaid_period is None:
             raise ValidationError(_("Ce ménage ne doit rien sur ce bail : pas de dossier à ouvrir."))
         dwelling = lease.dwelling
@@ -447,8 +448,8 @@ OPEN_LEASE_STATUSES = ("signed", "slid")
 def advances_account(organisation_id):
     """The organisation's receivable of rent advanced while the FSL decides (the ledger's account of payments
     from the association), created on first use."""
+    from habiter.ledger.entries.services import organisation_account
     from habiter.ledger.models import AccountKind
-    from habiter.ledger.services import organisation_account
 
     return organisation_account(organisation_id, AccountKind.ASSOCIATION_ADVANCE)
 
@@ -465,8 +466,8 @@ def advance_record(*, actor, lease_id, amount: Decimal, advanced_on: date, fsl_a
     """Advance rent to a tenant's account while the FSL decides: recorded by the ledger as a payment from the
     association (debit the advances receivable, credit the tenant), so it settles the oldest unpaid rent like any
     payment. Refused without an open rent account (a signed or slid lease)."""
-    from habiter.ledger import queries as ledger_queries
-    from habiter.ledger import services as ledger_services
+    from habiter.ledger.entries import queries as ledger_queries
+    from habiter.ledger.rent import services as ledger_services
 
     if not actor.has_perm("ledger.post"):
         raise PermissionDenied
@@ -563,7 +564,7 @@ def advance_repay(
     repayment, in one or several times. Each repayment posts debit the bank, credit the advances receivable; the
     advance is cleared (`settled_on`, `settled_by`: the last payer) when its repayments reach its amount. Without
     an `amount`, what is left — or, from the FSL, what is left of its grant if that is less."""
-    from habiter.ledger import services as ledger_services
+    from habiter.ledger.entries import services as ledger_services
     from habiter.ledger.models import AccountKind
 
     if not actor.has_perm("ledger.post"):

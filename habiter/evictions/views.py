@@ -268,7 +268,7 @@ def fsl_detail(request, application_id):
                 return redirect("evictions:fsl_detail", application.pk)
     advance_leases = []
     if user.has_perm("ledger.post") and application.decision != "refused" and not application.paid_on:
-        from habiter.ledger import queries as ledger_queries
+        from habiter.ledger.entries import queries as ledger_queries
 
         advance_leases = list(
             ledger_queries.ledger_leases(user)
@@ -395,7 +395,7 @@ def advances(request):
 @require_http_methods(["GET", "POST"])
 def advance_create(request, lease_id):
     """Advance rent to the tenant's account while the FSL decides."""
-    from habiter.ledger import queries as ledger_queries
+    from habiter.ledger.entries import queries as ledger_queries
 
     user = request.user
     if not user.has_perm("ledger.post"):

@@ -15,8 +15,9 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from habiter.leases.models import Lease
-
-from . import queries, rules, services
+from habiter.ledger import rules
+from habiter.ledger.entries.queries import lease_for_balance, lease_for_ledger
+from habiter.ledger.rent import queries, services
 
 router = Router(tags=["comptabilité"])
 
@@ -104,8 +105,8 @@ class PeriodList(Schema):
 def _lease(user, lease_id, *, balance_only=False) -> Lease:
     try:
         if balance_only:
-            return queries.lease_for_balance(user, lease_id)
-        return queries.lease_for_ledger(user, lease_id)
+            return lease_for_balance(user, lease_id)
+        return lease_for_ledger(user, lease_id)
     except Lease.DoesNotExist:
         raise Http404 from None
 

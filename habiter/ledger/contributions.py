@@ -1,13 +1,22 @@
-"""What `ledger` adds to the household page, the dwelling page, the navigation and the audit log."""
+"""What `ledger` adds to the household page, the dwelling page, the navigation and the audit log, and what its
+sub-domains tell `entries` about reversing their entries. Imported by `LedgerConfig.ready()` only."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
-
-from . import queries
-from .templatetags.ledger_money import euros
+from habiter.housing import registry as housing_registry
+from habiter.leases import registry as lease_registry
+from habiter.ledger import registry as ledger_registry
+from habiter.ledger.demo import seed_ledger
+from habiter.ledger.deposits.services import deposit_entry_refusal
+from habiter.ledger.entries.queries import ledger_leases
+from habiter.ledger.models import ArrearsLetter, RepaymentPlan
+from habiter.ledger.owners.services import frozen_entry_refusal
+from habiter.ledger.rent.queries import household_arrears_history, household_balances
+from habiter.ledger.rent.services import rent_document_reversal
+from habiter.ledger.templatetags.ledger_money import euros
 
 
 def balances_panel(household, user):
@@ -15,7 +24,7 @@ def balances_panel(household, user):
     social worker and team lead only the amounts."""
     if not user.has_perm("ledger.view_balance") or not registry.household_has(household, "leases.leases"):
         return None
-    leases = queries.household_balances(user, household, timezone.localdate())
+    leases = household_balances(user, household, timezone.localdate())
     if not leases:
         return None
     return {"leases": leases, "can_open": user.has_perm("ledger.view_ledger")}
@@ -24,9 +33,7 @@ def balances_panel(household, user):
 def dwelling_balances_panel(dwelling, user):
     if not user.has_perm("ledger.view_ledger"):
         return None
-    leases = list(
-        queries.ledger_leases(user).filter(dwelling=dwelling).select_related("household").order_by("-start_date")
-    )
+    leases = list(ledger_leases(user).filter(dwelling=dwelling).select_related("household").order_by("-start_date"))
     return {"leases": leases} if leases else None
 
 
@@ -34,7 +41,7 @@ def lease_balance_panel(lease, user):
     """On the lease page: its balance today, and for ledger users a link to the tenant's account."""
     if not user.has_perm("ledger.view_balance"):
         return None
-    found = queries.household_balances(user, lease.household, timezone.localdate(), lease=lease)
+    found = household_balances(user, lease.household, timezone.localdate(), lease=lease)
     if not found:
         return None
     return {"lease": found[0], "can_open": user.has_perm("ledger.view_ledger")}
@@ -50,7 +57,7 @@ def arrears_events(household, user):
         or registry.household_has(household, "ledger.arrears_letters")
     ):
         return
-    plans, letters = queries.household_arrears_history(user, household)
+    plans, letters = household_arrears_history(user, household)
     for plan in plans:
         yield registry.TimelineEvent(
             when=plan.created_at,
@@ -81,12 +88,10 @@ def arrears_events(household, user):
 
 
 def register():
-    from habiter.housing import registry as housing_registry
-    from habiter.leases import registry as lease_registry
-
-    from .demo import seed_ledger
-    from .models import ArrearsLetter, RepaymentPlan
-
+    # what follows the generic reversal of an entry, and which entries it refuses, sub-domain by sub-domain
+    ledger_registry.register_reversal_follow_up(rent_document_reversal)
+    ledger_registry.register_reversal_guard(frozen_entry_refusal)
+    ledger_registry.register_reversal_guard(deposit_entry_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))

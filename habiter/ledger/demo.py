@@ -7,14 +7,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from habiter.core.dates import add_months
 from habiter.core.models import Role
 from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseStatus
-
-from . import deposits, queries, services
-from .models import RentCall, RepaymentPlan
+from habiter.ledger.bank import services as bank_services
+from habiter.ledger.deposits import services as deposit_services
+from habiter.ledger.entries.services import month_closed
+from habiter.ledger.mailing.services import email_consent_record
+from habiter.ledger.models import RentCall, RepaymentPlan
+from habiter.ledger.owners import services as owner_services
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 MONTHS = 6
 STATEMENT_MONTHS = 3
@@ -36,7 +42,7 @@ def seed_ledger(organisation, users, count, rng) -> None:
     today = timezone.localdate()
     first = add_months(today.replace(day=1), -MONTHS)
     for month_index in range(MONTHS + 1):
-        services.rent_calls_issue(actor=actor, month=add_months(first, month_index))
+        rent_services.rent_calls_issue(actor=actor, month=add_months(first, month_index))
     for index, lease in enumerate(leases):
         calls = list(RentCall.objects.filter(lease=lease).order_by("period"))
         behaviour = "late" if index == 1 else "partial" if index == 2 else "caf" if index % 3 == 0 else "tenant"
@@ -46,7 +52,7 @@ def seed_ledger(organisation, users, count, rng) -> None:
                 continue  # four months unpaid: past the CAF threshold
             if behaviour == "caf":
                 benefit = min(call.total, (call.total * 40 / 100).quantize(call.total))
-                services.payment_record(
+                rent_services.payment_record(
                     actor=actor,
                     lease_id=lease.pk,
                     amount=benefit,
@@ -60,7 +66,7 @@ def seed_ledger(organisation, users, count, rng) -> None:
             if behaviour == "partial" and position == len(calls) - 1:
                 rest = (rest / 2).quantize(call.total)
             if rest > 0:
-                services.payment_record(
+                rent_services.payment_record(
                     actor=actor,
                     lease_id=lease.pk,
                     amount=rest,
@@ -70,7 +76,7 @@ def seed_ledger(organisation, users, count, rng) -> None:
                 )
         for call in calls[-2:]:
             if call.lease.status == LeaseStatus.SIGNED and behaviour in ("tenant", "caf", "partial"):
-                services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
+                rent_services.receipt_issue(actor=actor, rent_call_id=call.pk, on=today)
     seed_owner_statements(organisation, actor, today)
     seed_bank_statement(actor, leases, today)
     seed_arrears_follow_up(actor, leases[1] if len(leases) > 1 else leases[0], today)
@@ -81,10 +87,10 @@ def seed_ledger(organisation, users, count, rng) -> None:
 def seed_arrears_follow_up(actor, lease, today) -> None:
     """The late tenant got a lettre de relance, then agreed a plan d'apurement of its arrears in twelve monthly
     instalments from next month (made once)."""
-    if RepaymentPlan.objects.filter(lease=lease).exists() or queries.lease_arrears_total(lease, today) <= 0:
+    if RepaymentPlan.objects.filter(lease=lease).exists() or rent_queries.lease_arrears_total(lease, today) <= 0:
         return
-    services.arrears_letter_send(actor=actor, lease_id=lease.pk, kind="reminder", on=today)
-    services.repayment_plan_create(
+    rent_services.arrears_letter_send(actor=actor, lease_id=lease.pk, kind="reminder", on=today)
+    rent_services.repayment_plan_create(
         actor=actor,
         lease_id=lease.pk,
         start_month=add_months(today.replace(day=1), 1),
@@ -96,10 +102,6 @@ def seed_arrears_follow_up(actor, lease, today) -> None:
 
 def seed_email_consent(actor, lease, today) -> None:
     """The first tenant agreed to receive the rent documents by e-mail (R5)."""
-    from django.utils.text import slugify
-
-    from .mailing import email_consent_record
-
     email = lease.household.email or f"{slugify(lease.household.name) or 'locataire'}@exemple.fr"
     email_consent_record(actor=actor, lease_id=lease.pk, given=True, on=today, email=email)
 
@@ -117,11 +119,11 @@ def seed_deposits(organisation, actor, today) -> None:
     returned = False
     for lease in leases:
         received_on = min(lease.start_date, today)
-        if services.month_closed(organisation.pk, received_on):
+        if month_closed(organisation.pk, received_on):
             continue
-        deposits.deposit_receive(actor=actor, lease_id=lease.pk, received_on=received_on)
+        deposit_services.deposit_receive(actor=actor, lease_id=lease.pk, received_on=received_on)
         if not returned and lease.status == LeaseStatus.ENDED and lease.moved_out_on:
-            deposits.deposit_return(
+            deposit_services.deposit_return(
                 actor=actor,
                 deposit_id=lease.security_deposit.pk,
                 returned_on=min(lease.moved_out_on + timedelta(days=20), today),
@@ -134,7 +136,7 @@ def seed_deposits(organisation, actor, today) -> None:
 def seed_bank_statement(actor, leases, today) -> None:
     """A bank statement of the last days, imported and left in the queue: the late tenant's transfer with the
     dwelling's reference, a CAF transfer naming a tenant, and bank fees."""
-    mapping = services.bank_mapping_create(
+    mapping = bank_services.bank_mapping_create(
         actor=actor,
         name="Banque de démonstration",
         date_column="Date",
@@ -151,7 +153,7 @@ def seed_bank_statement(actor, leases, today) -> None:
         f"{today:%d/%m/%Y};FRAIS TENUE DE COMPTE;-12,30;DEMO-{today:%Y%m}-3",
     ]
     content = ("Date;Libellé;Montant;Référence\n" + "\n".join(rows) + "\n").encode()
-    services.bank_statement_import(
+    bank_services.bank_statement_import(
         actor=actor, file_name=f"releve-{today:%Y-%m}.csv", content=content, file_format="csv", mapping_id=mapping.pk
     )
 
@@ -165,9 +167,9 @@ def seed_owner_statements(organisation, actor, today) -> None:
     owners = list(Owner.objects.filter(organisation=organisation, mandates__isnull=False).distinct().order_by("name"))
     if not owners:
         return
-    services.bank_details_save(actor=actor, **(DEMO_BANK | {"holder_name": organisation.name[:70]}))
+    owner_services.bank_details_save(actor=actor, **(DEMO_BANK | {"holder_name": organisation.name[:70]}))
     last_month = add_months(today.replace(day=1), -1)
-    services.owner_work_record(
+    owner_services.owner_work_record(
         actor=actor,
         owner_id=owners[0].pk,
         invoice_date=add_months(last_month, -1).replace(day=12),
@@ -178,10 +180,10 @@ def seed_owner_statements(organisation, actor, today) -> None:
     first_statements = []
     for owner in owners:
         for back in range(STATEMENT_MONTHS, 0, -1):
-            statement, _created = services.owner_statement_issue(
+            statement, _created = owner_services.owner_statement_issue(
                 actor=actor, owner_id=owner.pk, month=add_months(today.replace(day=1), -back), on=today
             )
             if back == STATEMENT_MONTHS and statement.amount_due > 0 and owner.iban:
                 first_statements.append(statement.pk)
     if first_statements:  # an owner without IBAN stays unpaid: the payout page says whose IBAN is missing
-        services.payout_batch_create(actor=actor, statement_ids=first_statements, execution_date=today, on=today)
+        owner_services.payout_batch_create(actor=actor, statement_ids=first_statements, execution_date=today, on=today)

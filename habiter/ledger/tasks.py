@@ -1,19 +1,11 @@
-"""Background tasks of `ledger` (Django's tasks framework; the backend is chosen in settings.TASKS)."""
+"""Background tasks of `ledger` (Django's tasks framework; the backend is chosen in settings.TASKS).
 
-from django.tasks import task
+Each task is defined beside the service that enqueues it, so that the service and the task's body need no import
+of each other; they are named here too, so that the paths `habiter.ledger.tasks.issue_rent_calls` and
+`habiter.ledger.tasks.send_notices` of tasks queued before the ledger was split by sub-domain still resolve.
+"""
 
-from . import services
+from habiter.ledger.mailing.services import send_notices
+from habiter.ledger.rent.services import issue_rent_calls
 
-
-@task
-def issue_rent_calls(run_id: str) -> int:
-    """The month-end rent calls of one `RentCallRun`; returns the number of calls issued."""
-    return services.rent_call_run_execute(run_id).issued
-
-
-@task
-def send_notices(mailing_id: str) -> int:
-    """E-mail the month's notices of one `NoticeMailing`; returns the number sent."""
-    from . import mailing
-
-    return mailing.notice_mailing_execute(mailing_id).sent
+__all__ = ["issue_rent_calls", "send_notices"]

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling
-from habiter.ledger import services
 from habiter.ledger.models import BankLine, Payment
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_signed_lease
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
@@ -41,7 +41,7 @@ def lease(organisation, durand_household):
     lease = make_signed_lease(
         manager, durand_household, dwelling=dwelling, start=date(2025, 1, 1), rent="520.00", charges="45.50"
     )
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=timezone.localdate().replace(day=1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=timezone.localdate().replace(day=1))
     return lease
 
 

@@ -97,7 +97,7 @@ def test_accountant_issues_the_calls_records_a_payment_and_prints_the_quittance(
 def test_accountant_agrees_a_repayment_plan_issues_its_instalment_and_prints_a_reminder(
     page, accountant, organisation, durand_household
 ):
-    from habiter.ledger import services
+    from habiter.ledger.rent import services as rent_services
 
     manager = UserFactory(organisation=organisation, role=Role.RENTAL_MANAGER)
     today = timezone.localdate()
@@ -105,7 +105,7 @@ def test_accountant_agrees_a_repayment_plan_issues_its_instalment_and_prints_a_r
     dwelling = make_dwelling(organisation, reference="MRS-B-08", address="6 boulevard National", postal_code="13003")
     lease = make_signed_lease(manager, durand_household, dwelling=dwelling, start=first, rent="500.00", charges="50.00")
     for period in (first, (first + timedelta(days=32)).replace(day=1)):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=period)
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=period)
     next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
 
     log_in(page, "c.morel")

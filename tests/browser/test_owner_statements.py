@@ -17,8 +17,8 @@ from habiter.core.dates import add_months
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import services
 from habiter.ledger.models import OwnerStatement, PayoutBatch
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_mandate_lease
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
@@ -58,7 +58,7 @@ def owner(organisation, durand_household, last_month):
         rent="600.00",
         charges="50.00",
     )
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager,
         lease_id=lease.pk,
         amount=Decimal("650.00"),

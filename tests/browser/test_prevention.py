@@ -18,8 +18,9 @@ from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.evictions.models import Advance, FslFund, PreventionCase
 from habiter.leases.tests.factories import make_dwelling
-from habiter.ledger import queries as ledger_queries
-from habiter.ledger import services as ledger_services
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_signed_lease
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
@@ -61,7 +62,7 @@ def lease_in_arrears(organisation, durand_household):
         manager, durand_household, dwelling=dwelling, start=add_months(first, -12), rent="520.00", charges="45.50"
     )
     for month in range(3):
-        ledger_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=add_months(first, month))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=add_months(first, month))
     FslFund.objects.create(organisation=organisation, department="13", name="FSL des Bouches-du-Rhône")
     return lease
 
@@ -124,7 +125,7 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
     check_page(page, "prevention-advance-form", phone=True)
     page.get_by_role("button", name="Enregistrer l'avance").click()
     expect(page.get_by_role("status")).to_contain_text("Avance enregistrée")
-    assert ledger_queries.lease_balance(lease_in_arrears, today).balance == Decimal("565.50")
+    assert rent_queries.lease_balance(lease_in_arrears, today).balance == Decimal("565.50")
     page.get_by_role("link", name="Avances FSL").first.click()
     expect(page.locator("table tbody tr").filter(has_text="Durand")).to_contain_text("1 131,00 €")
     check_page(page, "prevention-advances", phone=True)
@@ -142,7 +143,7 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
     check_page(page, "prevention-advance", phone=True)
     advance = Advance.objects.get()
     assert advance.settled_by == "fsl" and advance.fsl_application.paid_on == today
-    assert ledger_queries.ledger_sum(lease_in_arrears.organisation_id) == 0
+    assert entries_queries.ledger_sum(lease_in_arrears.organisation_id) == 0
 
     case = PreventionCase.objects.get()
     page.goto(f"/prevention/{case.pk}/")

@@ -12,9 +12,11 @@ from django.urls import reverse
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling, make_lease
-from habiter.ledger import queries as ledger_queries
-from habiter.ledger import services as ledger_services
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import Account, Line, Transaction
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_signed_lease
 from habiter.people.tests.factories import make_household
 
@@ -36,7 +38,7 @@ def lease(world):
     manager = world.users["rental_manager"]
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))  # 500 + 50 a month
     for month in (1, 2, 3):
-        ledger_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
     return lease
 
 
@@ -64,15 +66,15 @@ def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, applica
         actor=director, lease_id=lease.pk, amount=D("1100.00"), advanced_on=date(2026, 4, 1),
         fsl_application_id=application.pk,
     )  # fmt: skip
-    tenant = ledger_services.tenant_account(lease)
+    tenant = entries_services.tenant_account(lease)
     receivable = services.advances_account(world.organisation.pk)
-    assert ledger_queries.lease_balance(lease, date(2026, 4, 20)).balance == D("550.00")  # 1 650 − 1 100
+    assert rent_queries.lease_balance(lease, date(2026, 4, 20)).balance == D("550.00")  # 1 650 − 1 100
     assert _balance(receivable) == D("1100.00")
     # the advance pays the oldest rent like any payment: only the last month stays unpaid in the arrears
-    assert [row.total for row in ledger_queries.arrears(director, date(2026, 4, 20)) if row.lease.pk == lease.pk] == [
+    assert [row.total for row in rent_queries.arrears(director, date(2026, 4, 20)) if row.lease.pk == lease.pk] == [
         D("550.00")
     ]
-    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
     services.fsl_application_decide(
         actor=world.users["social_worker"], application_id=application.pk, decision="granted",
         decided_on=date(2026, 4, 10), amount_granted=D("1100.00"),
@@ -86,7 +88,7 @@ def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, applica
     assert _balance(tenant) == D("550.00")  # the tenant's balance is not touched twice
     bank = Account.objects.get(organisation=world.organisation, code="512000")
     assert _balance(bank) == D("1100.00")
-    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
     assert AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).exists()
     with pytest.raises(ValidationError, match="déjà soldée"):
         services.advance_settle(
@@ -101,7 +103,7 @@ def test_an_advance_repaid_by_the_household(world, lease):
     )
     services.advance_settle(actor=director, advance_id=advance.pk, settled_by="household", settled_on=date(2026, 4, 18))
     assert _balance(services.advances_account(world.organisation.pk)) == 0
-    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 def test_an_advance_and_its_repayments_are_not_reversed_from_the_ledger(world, lease):
@@ -116,12 +118,12 @@ def test_an_advance_and_its_repayments_are_not_reversed_from_the_ledger(world, l
     )
     for entry_id in (advance.transaction_id, repayment.transaction_id):
         with pytest.raises(ValidationError) as refused:
-            ledger_services.transaction_reverse(actor=accountant, transaction_id=entry_id, on=date(2026, 4, 20))
+            entries_services.transaction_reverse(actor=accountant, transaction_id=entry_id, on=date(2026, 4, 20))
         assert "avance FSL" in refused.value.messages[0]
     assert not Transaction.objects.filter(reversal_of_id__in=[advance.transaction_id, repayment.transaction_id])
     assert advance.amount - sum(advance.repayments.values_list("amount", flat=True)) == D("200.00")
     call = lease.rent_calls.order_by("period").last()
-    assert ledger_services.transaction_reverse(
+    assert entries_services.transaction_reverse(
         actor=accountant, transaction_id=call.transaction_id, on=date(2026, 4, 20)
     )
 
@@ -177,7 +179,7 @@ def test_an_fsl_grant_below_the_advance_leaves_the_rest_to_the_household(world, 
         ("household", D("200.00")),
     ]
     assert _balance(services.advances_account(world.organisation.pk)) == 0
-    assert ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
     assert AuditEvent.objects.filter(action="fsl_advance.repay", object_id=str(advance.pk)).count() == 3
 
 
@@ -214,7 +216,7 @@ def test_an_advance_to_a_household_with_no_open_rent_account_is_refused(world):
         services.advance_record(
             actor=world.users["director"], lease_id=draft.pk, amount=D("100.00"), advanced_on=date(2026, 4, 1)
         )
-    assert not Advance.objects.exists() and ledger_queries.ledger_sum(world.organisation.pk) == 0
+    assert not Advance.objects.exists() and entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 def test_who_records_advances(world, lease):

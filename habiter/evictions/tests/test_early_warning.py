@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from habiter.core.models import AuditEvent, User
-from habiter.ledger import services as ledger_services
+from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_signed_lease
 from habiter.people.tests.factories import make_household
 
@@ -29,9 +29,9 @@ def _lease_in_arrears(world, household=None, months=(1, 2, 3), paid=Decimal("0")
     manager = world.users["rental_manager"]
     lease = make_signed_lease(manager, household or world.own_household, start=date(2025, 1, 1))
     for month in months:
-        ledger_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
     if paid:
-        ledger_services.payment_record(
+        rent_services.payment_record(
             actor=manager, lease_id=lease.pk, amount=paid, received_on=date(2026, 1, 10), source="tenant"
         )
     return lease

@@ -10,8 +10,8 @@ import pytest
 from habiter.core.models import Role
 from habiter.core.tests.api_client import ANONYMOUS, RoleApi
 
-from .. import services
 from ..models import Payment, RentCall
+from ..rent import services
 from .factories import make_signed_lease
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,13 @@ from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.models import Lease
 from habiter.leases.tests.factories import make_dwelling
-from habiter.ledger import services
-from habiter.ledger.bankfiles import BankFileError
+from habiter.ledger.bank import queries as bank_queries
+from habiter.ledger.bank import services as bank_services
+from habiter.ledger.bank.bankfiles import BankFileError
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import BankLine, BankLineState, BankStatement, Payment, PeriodClose
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -34,7 +38,7 @@ def accountant(world):
 
 @pytest.fixture
 def mapping(accountant):
-    return services.bank_mapping_create(
+    return bank_services.bank_mapping_create(
         actor=accountant,
         name="Banque Postale",
         date_column="Date",
@@ -50,7 +54,7 @@ def lease(world):
     manager = world.users["rental_manager"]
     dwelling = make_dwelling(world.organisation, reference="MRS-B-07")
     lease = make_signed_lease(manager, world.own_household, dwelling=dwelling, start=date(2025, 12, 1), rent="520.00")
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
     return lease
 
 
@@ -59,7 +63,7 @@ def _foreign_accountant(world, role=Role.ACCOUNTANT):
 
 
 def _import(actor, content, mapping=None, name="releve.csv"):
-    return services.bank_statement_import(
+    return bank_services.bank_statement_import(
         actor=actor,
         file_name=name,
         content=content,
@@ -138,8 +142,8 @@ def test_a_camt053_is_imported_and_its_closing_balance_checked(accountant, lease
     assert (statement.ledger_balance, statement.balance_agrees) == (D("0.00"), False)
     line = BankLine.objects.get(bank_reference="CAMT-0001")
     assert (line.counterparty, line.label) == ("PAUL DURAND", "LOYER JANVIER MRS-B-07")
-    services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
-    assert services.bank_balance_on(accountant.organisation_id, date(2026, 1, 31)) == D("565.50")
+    bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    assert entries_queries.bank_balance_on(accountant.organisation_id, date(2026, 1, 31)) == D("565.50")
 
 
 def test_an_inconsistent_camt053_is_refused(accountant):
@@ -149,19 +153,19 @@ def test_an_inconsistent_camt053_is_refused(accountant):
 
 
 def test_a_csv_needs_a_mapping_of_the_organisation(accountant, mapping, world):
-    other = services.bank_mapping_create(
+    other = bank_services.bank_mapping_create(
         actor=world.users["director"], name="Autre", date_column="D", label_column="L", amount_column="M"
     )
     with pytest.raises(ValidationError):
-        services.bank_statement_import(actor=accountant, file_name="x.csv", content=CSV, file_format="csv")
+        bank_services.bank_statement_import(actor=accountant, file_name="x.csv", content=CSV, file_format="csv")
     assert other.organisation_id == accountant.organisation_id
 
 
 def test_a_mapping_needs_an_amount_and_a_unique_name(accountant, mapping):
     with pytest.raises(ValidationError, match="colonne du montant"):
-        services.bank_mapping_create(actor=accountant, name="Sans montant", date_column="D", label_column="L")
+        bank_services.bank_mapping_create(actor=accountant, name="Sans montant", date_column="D", label_column="L")
     with pytest.raises(ValidationError, match="porte déjà ce nom"):
-        services.bank_mapping_create(
+        bank_services.bank_mapping_create(
             actor=accountant, name="Banque Postale", date_column="D", label_column="L", amount_column="M"
         )
 
@@ -177,13 +181,13 @@ def test_roles_outside_the_ledger_cannot_import(world, mapping):
 def test_matching_records_exactly_one_payment_and_cannot_be_done_twice(accountant, mapping, lease):
     _import(accountant, CSV, mapping)
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
-    payment = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk, source="tenant")
+    payment = bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk, source="tenant")
     line.refresh_from_db()
     assert (line.state, line.payment, line.handled_by) == (BankLineState.MATCHED, payment, accountant)
     assert (payment.amount, payment.received_on, payment.reference) == (D("565.50"), date(2026, 1, 5), "BQ-2026-0001")
     assert payment.allocations.get().amount == D("565.50")
     with pytest.raises(ValidationError, match="déjà rapprochée"):
-        services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+        bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     assert Payment.objects.count() == 1
     assert AuditEvent.objects.filter(action="ledger.bank_line_match", object_id=str(line.pk)).exists()
 
@@ -193,7 +197,7 @@ def test_another_organisations_lease_is_refused_and_nothing_is_saved(accountant,
     _import(accountant, CSV, mapping)
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
     with pytest.raises(Lease.DoesNotExist):
-        services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=outsider_lease.pk)
+        bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=outsider_lease.pk)
     line.refresh_from_db()
     assert line.state == BankLineState.UNMATCHED and not Payment.objects.exists()
 
@@ -202,18 +206,18 @@ def test_another_organisations_line_is_unknown(accountant, mapping, lease, world
     _import(accountant, CSV, mapping)
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
     with pytest.raises(BankLine.DoesNotExist):
-        services.bank_line_ignore(actor=_foreign_accountant(world), line_id=line.pk, reason="x")
+        bank_services.bank_line_ignore(actor=_foreign_accountant(world), line_id=line.pk, reason="x")
 
 
 def test_money_going_out_and_closed_months_are_not_matched(accountant, mapping, lease):
     _import(accountant, CSV, mapping)
     fees = BankLine.objects.get(bank_reference="BQ-2026-0003")
     with pytest.raises(ValidationError, match="sortie d'argent"):
-        services.bank_line_match(actor=accountant, line_id=fees.pk, lease_id=lease.pk)
+        bank_services.bank_line_match(actor=accountant, line_id=fees.pk, lease_id=lease.pk)
     PeriodClose.objects.create(organisation=accountant.organisation, month=date(2026, 1, 1), closed_by=accountant)
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
     with pytest.raises(ValidationError, match="clôturé"):
-        services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+        bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     line.refresh_from_db()
     assert line.state == BankLineState.UNMATCHED and not Payment.objects.exists()
 
@@ -222,19 +226,19 @@ def test_a_line_set_aside_with_a_reason_and_put_back(accountant, mapping, lease)
     _import(accountant, CSV, mapping)
     fees = BankLine.objects.get(bank_reference="BQ-2026-0003")
     with pytest.raises(ValidationError, match="Indiquez pourquoi"):
-        services.bank_line_ignore(actor=accountant, line_id=fees.pk, reason="  ")
-    services.bank_line_ignore(actor=accountant, line_id=fees.pk, reason="Frais bancaires")
+        bank_services.bank_line_ignore(actor=accountant, line_id=fees.pk, reason="  ")
+    bank_services.bank_line_ignore(actor=accountant, line_id=fees.pk, reason="Frais bancaires")
     fees.refresh_from_db()
     assert (fees.state, fees.ignored_reason) == (BankLineState.IGNORED, "Frais bancaires")
     with pytest.raises(ValidationError):
-        services.bank_line_match(actor=accountant, line_id=fees.pk, lease_id=lease.pk)
-    services.bank_line_ignore(actor=accountant, line_id=fees.pk, ignore=False)
+        bank_services.bank_line_match(actor=accountant, line_id=fees.pk, lease_id=lease.pk)
+    bank_services.bank_line_ignore(actor=accountant, line_id=fees.pk, ignore=False)
     fees.refresh_from_db()
     assert (fees.state, fees.ignored_reason) == (BankLineState.UNMATCHED, "")
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
-    services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     with pytest.raises(ValidationError, match="contre-passez"):
-        services.bank_line_ignore(actor=accountant, line_id=line.pk, reason="erreur")
+        bank_services.bank_line_ignore(actor=accountant, line_id=line.pk, reason="erreur")
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -329,7 +333,7 @@ def test_the_statement_page_shows_the_balance_gap(client, accountant, lease):
     page = client.get(reverse("ledger:bank_statement", args=[statement.pk])).content.decode()
     assert "écart de 553,20 €" in page
     line = BankLine.objects.get(bank_reference="CAMT-0001")
-    services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     page = client.get(reverse("ledger:bank_statement", args=[statement.pk])).content.decode()
     assert "écart de -12,30 €" in page
 
@@ -343,7 +347,7 @@ def test_the_queue_costs_the_same_whatever_the_number_of_lines_and_leases(
         rows = []
         for n in range(count):
             lease = make_signed_lease(manager, world.own_household, start=date(2025, 12, 1))
-            services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+            rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
             rows.append(f"0{n + 1}/01/2026;VIR {lease.dwelling.reference};{550 + start + n},00;;")
         _import(accountant, (HEADER + "\n".join(rows) + "\n").encode(), mapping)
 
@@ -366,20 +370,18 @@ def test_the_demo_leaves_a_statement_in_the_queue(accountant, lease):
 
 
 def queries_queue(user):
-    from habiter.ledger import queries
-
-    return queries.queue_with_suggestions(list(queries.bank_queue(user)), queries.match_candidates(user))
+    return bank_queries.queue_with_suggestions(list(bank_queries.bank_queue(user)), bank_queries.match_candidates(user))
 
 
 def test_a_line_whose_payment_is_reversed_can_be_matched_again(accountant, mapping, lease):
     _import(accountant, CSV, mapping)
     line = BankLine.objects.get(bank_reference="BQ-2026-0001")
-    payment = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
-    services.transaction_reverse(actor=accountant, transaction_id=payment.transaction_id, on=date(2026, 1, 6))
-    services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
+    payment = bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    entries_services.transaction_reverse(actor=accountant, transaction_id=payment.transaction_id, on=date(2026, 1, 6))
+    bank_services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
     line.refresh_from_db()
     assert (line.state, line.payment) == (BankLineState.UNMATCHED, None)
-    again = services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+    again = bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
     assert again.reference == "BQ-2026-0001" and Payment.objects.filter(reversed_on__isnull=True).get() == again
 
 
@@ -390,8 +392,10 @@ def test_the_statement_page_costs_the_same_whatever_the_number_of_lines(
         rows = [f"0{n + 1}/01/2026;VIR {count}-{n};{10 + n},00;;" for n in range(count)]
         statement = _import(accountant, (HEADER + "\n".join(rows) + "\n").encode(), mapping)
         line = statement.lines.order_by("booked_on").first()
-        services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
-        services.bank_line_ignore(actor=accountant, line_id=statement.lines.order_by("booked_on")[1].pk, reason="x")
+        bank_services.bank_line_match(actor=accountant, line_id=line.pk, lease_id=lease.pk)
+        bank_services.bank_line_ignore(
+            actor=accountant, line_id=statement.lines.order_by("booked_on")[1].pk, reason="x"
+        )
         return reverse("ledger:bank_statement", args=[statement.pk])
 
     client.force_login(accountant)

@@ -8,8 +8,9 @@ from defusedxml import ElementTree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from habiter.ledger import bankfiles, sepa
-from habiter.ledger.bankfiles import BankFileError, CsvMapping
+from habiter.ledger.bank import bankfiles
+from habiter.ledger.bank.bankfiles import BankFileError, CsvMapping
+from habiter.ledger.owners import sepa
 
 MAPPING = CsvMapping(date="Date", label="Libellé", amount="Montant", reference="Référence")
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from habiter.core.dates import add_months
 from habiter.leases import services as lease_services
-from habiter.ledger import deposits
+from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.models import Deposit, DepositMovement, Payment
 
 from .factories import make_signed_lease
@@ -28,7 +28,7 @@ def manager(world):
 
 def _ended(manager, household, *, out=date(2026, 1, 10)):
     lease = make_signed_lease(manager, household, start=date(2025, 9, 1), rent="600.00", deposit=D("600.00"))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     lease_services.lease_end(actor=manager, lease_id=lease.pk, end_date=out, moved_out_on=out)
     return lease
 
@@ -145,7 +145,7 @@ def test_the_deposit_list_costs_the_same_whatever_the_number_of_deposits(client,
         household = world.other_team_household if index % 2 else world.own_household
         _ended(manager, household, out=two_months_ago + timedelta(days=2 + index))
         running = make_signed_lease(manager, household, start=date(2025, 9, 1), deposit=D("300.00"))
-        deposits.deposit_receive(actor=manager, lease_id=running.pk, received_on=date(2025, 9, 2))
+        deposits_services.deposit_receive(actor=manager, lease_id=running.pk, received_on=date(2025, 9, 2))
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert len(many) == len(one)
@@ -195,7 +195,7 @@ def test_a_buildings_provision_through_the_pages(client, manager, world):
 
 def test_a_wrong_receipt_is_cancelled_after_a_confirmation_page(client, manager, world):
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 9, 1), deposit=D("500.00"))
-    receipt = deposits.deposit_receive(
+    receipt = deposits_services.deposit_receive(
         actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("50.00")
     )
     client.force_login(manager)

@@ -13,7 +13,10 @@ from habiter.housing.models import Building, Condition, Inspection, InspectionKi
 from habiter.leases import services as lease_services
 from habiter.leases.models import Lease
 from habiter.leases.tests.factories import make_dwelling
-from habiter.ledger import deposits, queries, services
+from habiter.ledger.deposits import queries as deposits_queries
+from habiter.ledger.deposits import services as deposits_services
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
     Account,
     AccountKind,
@@ -26,6 +29,8 @@ from habiter.ledger.models import (
     RentCall,
     Transaction,
 )
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -65,39 +70,45 @@ def _written():
 
 def test_the_deposit_received_defaults_to_the_leases_and_is_held_not_rent(manager, world):
     lease = _lease(manager, world.own_household)
-    call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 9, 1))
-    movement = deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    call, _created = rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 9, 1))
+    movement = deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     assert movement.amount == D("600.00")
     lines = {line.account.kind: line.amount for line in movement.transaction.lines.select_related("account")}
     assert lines == {AccountKind.BANK: D("600.00"), AccountKind.DEPOSITS_HELD: D("-600.00")}
-    assert services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD).code == "165000"
+    assert entries_services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD).code == "165000"
     # never allocated to rent: the call stays open and the tenant's account untouched by the deposit
     call.refresh_from_db()
     assert not call.settled and not Payment.objects.filter(lease=lease).exists()
-    assert queries.lease_balance(lease, date(2025, 9, 30)).balance == D("640.00")
-    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
+    assert rent_queries.lease_balance(lease, date(2025, 9, 30)).balance == D("640.00")
+    assert deposits_services.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
     assert AuditEvent.objects.filter(action="ledger.deposit_receive", object_id=str(movement.pk)).exists()
-    assert queries.ledger_sum(lease.organisation_id) == 0
+    assert entries_queries.ledger_sum(lease.organisation_id) == 0
 
 
 def test_a_deposit_paid_in_two_parts_never_exceeds_the_leases(manager, world):
     lease = _lease(manager, world.own_household)
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("400.00"))
+    deposits_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("400.00")
+    )
     before = _written()
     with pytest.raises(ValidationError) as error:
-        deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 3), amount=D("200.01"))
+        deposits_services.deposit_receive(
+            actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 3), amount=D("200.01")
+        )
     assert "Le dépôt de garantie de ce bail est de 600.00 €" in str(error.value)
     assert "400.00 € sont déjà reçus" in str(error.value)
     assert _written() == before
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 3), amount=D("200.00"))
-    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
+    deposits_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 3), amount=D("200.00")
+    )
+    assert deposits_services.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
 
 
 def test_a_deposit_above_the_legal_cap_is_refused_even_if_the_lease_says_more(manager, world):
     lease = _lease(manager, world.own_household)
     Lease.objects.filter(pk=lease.pk).update(deposit=D("1200.00"))  # a lease written before the cap was checked
     with pytest.raises(ValidationError) as error:
-        deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+        deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     assert "plafond légal : 600.00 €" in str(error.value)
     assert not DepositMovement.objects.exists() and not Transaction.objects.filter(source_type="deposit_receipt")
 
@@ -113,7 +124,7 @@ def test_a_deposit_above_the_legal_cap_is_refused_even_if_the_lease_says_more(ma
 def test_a_wrong_receipt_is_refused_in_french(manager, world, kwargs, message):
     lease = _lease(manager, world.own_household)
     with pytest.raises(ValidationError) as error:
-        deposits.deposit_receive(actor=manager, lease_id=lease.pk, **kwargs)
+        deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, **kwargs)
     assert message in str(error.value)
     assert not DepositMovement.objects.exists()
 
@@ -123,17 +134,17 @@ def test_a_draft_lease_receives_no_deposit(manager, world):
 
     lease = make_lease(manager, world.own_household, deposit=D("500.00"))
     with pytest.raises(ValidationError, match="Seul un bail signé"):
-        deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+        deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
 
 
 def test_only_ledger_users_record_deposits(world):
     lease = _lease(world.users["rental_manager"], world.own_household)
     for role in ("social_worker", "volunteer", "team_lead"):
         with pytest.raises(PermissionDenied):
-            deposits.deposit_receive(actor=world.users[role], lease_id=lease.pk, received_on=date(2025, 9, 2))
+            deposits_services.deposit_receive(actor=world.users[role], lease_id=lease.pk, received_on=date(2025, 9, 2))
     other = world.other_org_household
     with pytest.raises(Lease.DoesNotExist):
-        deposits.deposit_receive(
+        deposits_services.deposit_receive(
             actor=world.users["accountant"], lease_id=_lease_of_other_org(world, other).pk, received_on=date(2025, 9, 2)
         )
 
@@ -166,10 +177,10 @@ def _lease_of_other_org(world, household):
 )
 def test_the_return_deadline_and_late_penalty(manager, world, matches, returned_on, deadline, penalty):
     lease = _lease(manager, world.own_household, start=date(2025, 6, 1))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
     lease = _end(manager, lease, date(2026, 1, 10))
     deposit = Deposit.objects.get(lease=lease)
-    movement = deposits.deposit_return(
+    movement = deposits_services.deposit_return(
         actor=manager,
         deposit_id=deposit.pk,
         returned_on=returned_on,
@@ -182,23 +193,23 @@ def test_the_return_deadline_and_late_penalty(manager, world, matches, returned_
     if penalty:
         expected[AccountKind.DEPOSIT_PENALTIES] = penalty
     assert lines == expected
-    assert _balance(services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)) == 0
-    assert queries.ledger_sum(lease.organisation_id) == 0
+    assert _balance(entries_services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)) == 0
+    assert entries_queries.ledger_sum(lease.organisation_id) == 0
     assert AuditEvent.objects.filter(action="ledger.deposit_return", object_id=str(movement.pk)).exists()
 
 
 def test_unpaid_rent_kept_from_the_deposit_settles_the_oldest_calls(manager, world):
     lease = _lease(manager, world.own_household)
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     calls = [
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))[0]
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))[0]
         for month in (9, 10, 11)
     ]
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("640.00"), received_on=date(2025, 9, 5), source="tenant"
     )
     lease = _end(manager, lease, date(2025, 11, 30))
-    movement = deposits.deposit_return(
+    movement = deposits_services.deposit_return(
         actor=manager,
         deposit_id=lease.security_deposit.pk,
         returned_on=date(2025, 12, 20),
@@ -224,17 +235,17 @@ def test_unpaid_rent_kept_from_the_deposit_settles_the_oldest_calls(manager, wor
         AccountKind.DEPOSIT_RETENTIONS: D("-80.00"),
         AccountKind.BANK: D("-120.00"),
     }
-    assert queries.lease_balance(lease, date(2025, 12, 31)).balance == D("880.00")
-    assert queries.lease_balance(lease, date(2025, 12, 31)).paid == D("1040.00")
+    assert rent_queries.lease_balance(lease, date(2025, 12, 31)).balance == D("880.00")
+    assert rent_queries.lease_balance(lease, date(2025, 12, 31)).paid == D("1040.00")
     assert [d.description for d in movement.deductions.all()] == ["Loyer d'octobre", "Porte de placard cassée"]
-    assert queries.ledger_sum(lease.organisation_id) == 0
+    assert entries_queries.ledger_sum(lease.organisation_id) == 0
 
 
 def test_no_penalty_when_nothing_is_left_to_return(manager, world):
     lease = _lease(manager, world.own_household)
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     lease = _end(manager, lease, date(2025, 10, 31))
-    movement = deposits.deposit_return(
+    movement = deposits_services.deposit_return(
         actor=manager,
         deposit_id=lease.security_deposit.pk,
         returned_on=date(2026, 6, 1),
@@ -243,15 +254,15 @@ def test_no_penalty_when_nothing_is_left_to_return(manager, world):
         deductions=[(REPAIRS, "Remise en peinture", D("600.00"))],
     )
     assert (movement.refunded, movement.penalty) == (D("0.00"), D("0.00"))
-    assert queries.ledger_sum(lease.organisation_id) == 0
+    assert entries_queries.ledger_sum(lease.organisation_id) == 0
 
 
 @pytest.fixture
 def ended(manager, world):
     lease = _lease(manager, world.own_household)
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 9, 1))
-    services.payment_record(
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 9, 1))
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("300.00"), received_on=date(2025, 9, 5), source="tenant"
     )
     return _end(manager, lease, date(2025, 10, 31))
@@ -278,7 +289,7 @@ def test_a_wrong_return_is_refused_in_french_and_nothing_is_saved(manager, ended
         "inventory_matches": True,
     } | kwargs
     with pytest.raises(ValidationError) as error:
-        deposits.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
+        deposits_services.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
     assert message in str(error.value)
     assert _written() == before
     assert Deposit.objects.get(lease=ended).returned_on is None
@@ -287,28 +298,30 @@ def test_a_wrong_return_is_refused_in_french_and_nothing_is_saved(manager, ended
 
 def test_a_deposit_is_returned_once_and_only_after_the_move_out(manager, world, ended):
     arguments = {"returned_on": date(2025, 11, 20), "keys_returned_on": date(2025, 10, 31), "inventory_matches": True}
-    deposits.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
+    deposits_services.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
     with pytest.raises(ValidationError, match="déjà restitué"):
-        deposits.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
+        deposits_services.deposit_return(actor=manager, deposit_id=ended.security_deposit.pk, **arguments)
     with pytest.raises(ValidationError, match="déjà restitué"):
-        deposits.deposit_receive(actor=manager, lease_id=ended.pk, received_on=date(2025, 11, 21), amount=D("1"))
+        deposits_services.deposit_receive(
+            actor=manager, lease_id=ended.pk, received_on=date(2025, 11, 21), amount=D("1")
+        )
     running = _lease(manager, world.other_team_household)
-    deposits.deposit_receive(actor=manager, lease_id=running.pk, received_on=date(2025, 9, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=running.pk, received_on=date(2025, 9, 2))
     with pytest.raises(ValidationError, match="n'est pas parti"):
-        deposits.deposit_return(actor=manager, deposit_id=running.security_deposit.pk, **arguments)
+        deposits_services.deposit_return(actor=manager, deposit_id=running.security_deposit.pk, **arguments)
     assert DepositMovement.objects.filter(kind="returned").count() == 1
 
 
 def test_deposit_entries_are_not_reversed_by_hand(manager, ended):
     receipt = DepositMovement.objects.get(deposit__lease=ended)
     with pytest.raises(ValidationError, match="ne se contre-passe pas"):
-        services.transaction_reverse(actor=manager, transaction_id=receipt.transaction_id, on=date(2025, 11, 1))
+        entries_services.transaction_reverse(actor=manager, transaction_id=receipt.transaction_id, on=date(2025, 11, 1))
     assert not Transaction.objects.filter(reversal_of=receipt.transaction).exists()
 
 
 def test_a_social_worker_cannot_return_a_deposit(world, ended):
     with pytest.raises(PermissionDenied):
-        deposits.deposit_return(
+        deposits_services.deposit_return(
             actor=world.users["social_worker"],
             deposit_id=ended.security_deposit.pk,
             returned_on=date(2025, 11, 20),
@@ -354,14 +367,14 @@ def test_the_facts_come_from_the_check_out_compared_with_the_check_in(manager, w
     _inspection(manager, lease, InspectionKind.CHECK_IN, date(2025, 9, 1), {"Séjour": "good", "Cuisine": "fair"})
     _inspection(manager, lease, InspectionKind.CHECK_OUT, date(2025, 11, 2), after, keys_returned_on=date(2025, 11, 3))
     lease = _end(manager, lease, date(2025, 11, 2))
-    facts = deposits.return_facts([lease])[lease.pk]
+    facts = deposits_queries.return_facts([lease])[lease.pk]
     assert (facts.keys_returned_on, facts.inventory_matches) == (date(2025, 11, 3), matches)
     assert facts.deadline(lease, None) == deadline
 
 
 def test_without_inspection_the_move_out_and_the_longer_deadline(manager, world):
     lease = _end(manager, _lease(manager, world.own_household), date(2025, 11, 2))
-    facts = deposits.return_facts([lease])[lease.pk]
+    facts = deposits_queries.return_facts([lease])[lease.pk]
     assert (facts.keys_returned_on, facts.inventory_matches, facts.check_out) == (date(2025, 11, 2), False, None)
     assert facts.deadline(lease, None) == date(2026, 1, 2)
 
@@ -377,11 +390,11 @@ def test_the_demo_receives_deposits_returns_an_ended_leases_and_runs_once(manage
     _lease(manager, world.own_household, deposit="0.00")
     seed_deposits(world.organisation, manager, date(2026, 11, 20))
     seed_deposits(world.organisation, manager, date(2026, 11, 20))
-    assert deposits.held_amount(Deposit.objects.get(lease=running)) == D("600.00")
+    assert deposits_services.held_amount(Deposit.objects.get(lease=running)) == D("600.00")
     returned = DepositMovement.objects.get(kind="returned")
     assert returned.deposit.lease_id == ended.pk and returned.booked_on == date(2026, 1, 30)
     assert DepositMovement.objects.count() == 3 and Deposit.objects.count() == 2
-    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 # --- R21: no penalty when the tenant gave no new address; R20: the provision of a building --------------------------
@@ -389,9 +402,9 @@ def test_the_demo_receives_deposits_returns_an_ended_leases_and_runs_once(manage
 
 def test_no_penalty_when_the_delay_comes_from_a_missing_new_address(manager, world):
     lease = _lease(manager, world.own_household, start=date(2025, 6, 1))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
     lease = _end(manager, lease, date(2026, 1, 10))
-    movement = deposits.deposit_return(
+    movement = deposits_services.deposit_return(
         actor=manager,
         deposit_id=lease.security_deposit.pk,
         returned_on=date(2026, 4, 15),
@@ -409,63 +422,63 @@ def _building_lease(manager, world):
     )  # fmt: skip
     dwelling = make_dwelling(world.organisation, building=building)
     lease = _lease(manager, world.own_household, start=date(2025, 6, 1), dwelling=dwelling)
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
     return _end(manager, lease, date(2026, 1, 10))
 
 
 def test_a_buildings_provision_is_kept_then_returned_after_the_accounts(manager, world):
     lease = _building_lease(manager, world)
     deposit = lease.security_deposit
-    held = services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
+    held = entries_services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
     with pytest.raises(ValidationError, match="120.00 €"):  # 20 % of 600 €
-        deposits.deposit_return(
+        deposits_services.deposit_return(
             actor=manager, deposit_id=deposit.pk, returned_on=date(2026, 2, 1), keys_returned_on=date(2026, 1, 10),
             inventory_matches=True, provision=D("120.01"),
         )  # fmt: skip
-    movement = deposits.deposit_return(
+    movement = deposits_services.deposit_return(
         actor=manager, deposit_id=deposit.pk, returned_on=date(2026, 2, 1), keys_returned_on=date(2026, 1, 10),
         inventory_matches=True, provision=D("120.00"),
     )  # fmt: skip
     assert (movement.amount, movement.refunded, movement.provision) == (D("480.00"), D("480.00"), D("120.00"))
     assert _balance(held) == D("-120.00")  # still held for the tenant
-    assert deposits.held_amount(Deposit.objects.get(pk=deposit.pk)) == D("120.00")
+    assert deposits_services.held_amount(Deposit.objects.get(pk=deposit.pk)) == D("120.00")
     with pytest.raises(ValidationError, match="Justification|justifie"):
-        deposits.deposit_provision_release(
+        deposits_services.deposit_provision_release(
             actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1),
             accounts_approved_on=date(2026, 4, 20), charges=D("35.00"),
         )  # fmt: skip
     with pytest.raises(ValidationError, match="dépasse la provision"):
-        deposits.deposit_provision_release(
+        deposits_services.deposit_provision_release(
             actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1),
             accounts_approved_on=date(2026, 4, 20), charges=D("120.01"), description="Régularisation 2025",
         )  # fmt: skip
-    released = deposits.deposit_provision_release(
+    released = deposits_services.deposit_provision_release(
         actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 1), accounts_approved_on=date(2026, 4, 20),
         charges=D("35.00"), description="Régularisation des charges 2025",
     )  # fmt: skip
     # due within a month of the approval (20 May): returned 1 June, one started month late → 10 % of 600 €
     assert (released.deadline, released.refunded, released.penalty) == (date(2026, 5, 20), D("85.00"), D("60.00"))
-    assert _balance(held) == 0 and queries.ledger_sum(lease.organisation_id) == 0
+    assert _balance(held) == 0 and entries_queries.ledger_sum(lease.organisation_id) == 0
     assert AuditEvent.objects.filter(action="ledger.deposit_provision_release").count() == 1
     with pytest.raises(ValidationError, match="Aucune provision"):
-        deposits.deposit_provision_release(
+        deposits_services.deposit_provision_release(
             actor=manager, deposit_id=deposit.pk, released_on=date(2026, 6, 2), accounts_approved_on=date(2026, 4, 20)
         )
 
 
 def test_no_provision_outside_a_building(manager, world):
     lease = _lease(manager, world.own_household, start=date(2025, 6, 1))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 6, 2))
     lease = _end(manager, lease, date(2026, 1, 10))
     before = _written()
     with pytest.raises(ValidationError, match="immeuble collectif"):
-        deposits.deposit_return(
+        deposits_services.deposit_return(
             actor=manager, deposit_id=lease.security_deposit.pk, returned_on=date(2026, 2, 1),
             keys_returned_on=date(2026, 1, 10), inventory_matches=True, provision=D("50.00"),
         )  # fmt: skip
     assert _written() == before
     with pytest.raises(ValidationError, match="pas encore restitué"):
-        deposits.deposit_provision_release(
+        deposits_services.deposit_provision_release(
             actor=manager, deposit_id=lease.security_deposit.pk, released_on=date(2026, 2, 2),
             accounts_approved_on=date(2026, 2, 1),
         )  # fmt: skip
@@ -473,27 +486,33 @@ def test_no_provision_outside_a_building(manager, world):
 
 def test_a_receipt_recorded_by_mistake_is_cancelled_by_a_reversal_before_the_return(manager, world):
     lease = _lease(manager, world.own_household)
-    wrong = deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("60.00"))
-    held = services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
-    cancel = deposits.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 3))
+    wrong = deposits_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2), amount=D("60.00")
+    )
+    held = entries_services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD)
+    cancel = deposits_services.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 3))
     assert cancel.transaction.reversal_of_id == wrong.transaction_id and _balance(held) == 0
-    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == 0
+    assert deposits_services.held_amount(Deposit.objects.get(lease=lease)) == 0
     assert Transaction.objects.filter(pk=wrong.transaction_id).exists()  # the original stays, reversed
     with pytest.raises(ValidationError, match="déjà annulé"):
-        deposits.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 4))
-    deposits.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 4))  # the right amount
-    assert deposits.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
-    assert queries.ledger_sum(lease.organisation_id) == 0
+        deposits_services.deposit_receipt_cancel(actor=manager, movement_id=wrong.pk, on=date(2025, 9, 4))
+    deposits_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 4)
+    )  # the right amount
+    assert deposits_services.held_amount(Deposit.objects.get(lease=lease)) == D("600.00")
+    assert entries_queries.ledger_sum(lease.organisation_id) == 0
     assert AuditEvent.objects.filter(action="ledger.deposit_receipt_cancel").count() == 1
     with pytest.raises(PermissionDenied):
-        deposits.deposit_receipt_cancel(actor=world.users["social_worker"], movement_id=wrong.pk, on=date(2025, 9, 4))
+        deposits_services.deposit_receipt_cancel(
+            actor=world.users["social_worker"], movement_id=wrong.pk, on=date(2025, 9, 4)
+        )
 
 
 def test_a_receipt_is_no_longer_cancelled_once_the_deposit_is_returned(manager, ended):
     receipt = DepositMovement.objects.get(deposit__lease=ended, kind="received")
-    deposits.deposit_return(
+    deposits_services.deposit_return(
         actor=manager, deposit_id=receipt.deposit_id, returned_on=date(2025, 11, 5),
         keys_returned_on=date(2025, 10, 31), inventory_matches=True,
     )  # fmt: skip
     with pytest.raises(ValidationError, match="ne s'annulent plus"):
-        deposits.deposit_receipt_cancel(actor=manager, movement_id=receipt.pk, on=date(2025, 11, 6))
+        deposits_services.deposit_receipt_cancel(actor=manager, movement_id=receipt.pk, on=date(2025, 11, 6))

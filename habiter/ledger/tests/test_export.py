@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import UserFactory
-from habiter.ledger import services
-from habiter.ledger.fec import COLUMNS, split_account
+from habiter.ledger.exports import services as exports_services
+from habiter.ledger.exports.fec import COLUMNS, split_account
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -26,13 +27,13 @@ def books(world):
     manager = world.users["rental_manager"]
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1), rent="480.00", charges="35.50")
     for month in (1, 2):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
-    services.payment_record(
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=Decimal("515.50"), received_on=date(2025, 1, 7), source="caf"
     )
     stranger = UserFactory(organisation=world.other_organisation, role=Role.RENTAL_MANAGER)
     foreign = make_signed_lease(stranger, world.other_org_household, start=date(2025, 1, 1), rent="999.00")
-    services.rent_call_issue(actor=stranger, lease_id=foreign.pk, period=date(2025, 1, 1))
+    rent_services.rent_call_issue(actor=stranger, lease_id=foreign.pk, period=date(2025, 1, 1))
     return lease
 
 
@@ -44,7 +45,7 @@ def _rows(content: bytes):
 
 def test_the_fec_has_the_18_columns_and_balanced_entries_numbered_in_order(world, books):
     accountant = world.users["accountant"]
-    name, content_type, content = services.ledger_export(
+    name, content_type, content = exports_services.ledger_export(
         actor=accountant, start=date(2025, 1, 1), end=date(2025, 12, 31), fmt="fec", siren="732 829 320"
     )
     assert name == "732829320FEC20251231.txt" and "iso-8859-15" in content_type
@@ -68,7 +69,7 @@ def test_the_fec_has_the_18_columns_and_balanced_entries_numbered_in_order(world
 
 
 def test_the_xlsx_holds_the_same_lines_as_numbers_and_dates(world, books):
-    name, _type, content = services.ledger_export(
+    name, _type, content = exports_services.ledger_export(
         actor=world.users["director"], start=date(2025, 1, 1), end=date(2025, 1, 31), fmt="xlsx"
     )
     assert name == "grand-livre-20250101-20250131.xlsx"
@@ -94,7 +95,7 @@ def test_the_xlsx_holds_the_same_lines_as_numbers_and_dates(world, books):
 def test_bad_requests_are_refused_in_french(world, books, data, field):
     data = {"start": date(2025, 1, 1), "end": date(2025, 12, 31), **data}
     with pytest.raises(ValidationError) as error:
-        services.ledger_export(actor=world.users["accountant"], **data)
+        exports_services.ledger_export(actor=world.users["accountant"], **data)
     assert field in error.value.message_dict
     assert not AuditEvent.objects.filter(action="ledger.export").exists()
 
@@ -102,7 +103,9 @@ def test_bad_requests_are_refused_in_french(world, books, data, field):
 @pytest.mark.parametrize("role", ["rental_manager", "social_worker", "volunteer"])
 def test_only_accountants_and_directors_export(world, books, role):
     with pytest.raises(PermissionDenied):
-        services.ledger_export(actor=world.users[role], start=date(2025, 1, 1), end=date(2025, 12, 31), fmt="xlsx")
+        exports_services.ledger_export(
+            actor=world.users[role], start=date(2025, 1, 1), end=date(2025, 12, 31), fmt="xlsx"
+        )
 
 
 def test_the_page_downloads_the_file_or_shows_the_error(client, world, books):

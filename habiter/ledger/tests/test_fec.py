@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from habiter.ledger import fec
+from habiter.ledger.exports import fec
 
 
 def _line(number, account, amount, label="Loyer janvier — Noël\tZoé"):

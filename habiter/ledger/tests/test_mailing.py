@@ -15,8 +15,10 @@ from django.urls import reverse
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.models import Lease
-from habiter.ledger import mailing, services
+from habiter.ledger.mailing import queries as mailing_queries
+from habiter.ledger.mailing import services as mailing_services
 from habiter.ledger.models import DocumentEmail, EmailConsent, NoticeMailing, RentCallRun, RunStatus
+from habiter.ledger.rent import services as rent_services
 from habiter.people.tests.factories import make_household
 
 from .factories import make_signed_lease
@@ -33,40 +35,40 @@ def manager(world):
 @pytest.fixture
 def lease(manager, world):
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
     return lease
 
 
 def _agree(manager, lease, email="locataire@example.org", on=date(2025, 1, 2)):
-    return mailing.email_consent_record(actor=manager, lease_id=lease.pk, given=True, on=on, email=email)
+    return mailing_services.email_consent_record(actor=manager, lease_id=lease.pk, given=True, on=on, email=email)
 
 
 def test_nothing_is_mailed_without_the_tenants_agreement(manager, lease):
     call = lease.rent_calls.get()
     with pytest.raises(ValidationError, match="accord exprès"):
-        mailing.notice_send(actor=manager, rent_call_id=call.pk)
+        mailing_services.notice_send(actor=manager, rent_call_id=call.pk)
     _agree(manager, lease)
-    mailing.email_consent_record(actor=manager, lease_id=lease.pk, given=False, on=date(2025, 1, 3))
+    mailing_services.email_consent_record(actor=manager, lease_id=lease.pk, given=False, on=date(2025, 1, 3))
     with pytest.raises(ValidationError, match="accord exprès"):  # withdrawn: the latest row is in force
-        mailing.notice_send(actor=manager, rent_call_id=call.pk)
+        mailing_services.notice_send(actor=manager, rent_call_id=call.pk)
     assert not mail.outbox and not DocumentEmail.objects.exists()
 
 
 def test_a_notice_and_a_quittance_go_with_their_pdf_and_are_recorded(manager, lease):
     _agree(manager, lease)
     call = lease.rent_calls.get()
-    sent = mailing.notice_send(actor=manager, rent_call_id=call.pk)
+    sent = mailing_services.notice_send(actor=manager, rent_call_id=call.pk)
     message = mail.outbox[-1]
     assert message.to == ["locataire@example.org"] and "Avis d'échéance" in message.subject
     assert "n'est pas une quittance" in message.body
     name, content, mimetype = message.attachments[0]
     assert name == "avis-echeance-2025-01.pdf" and content.startswith(b"%PDF") and mimetype == "application/pdf"
     assert sent.kind == "notice" and sent.rent_call == call
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2025, 1, 6), source="tenant"
     )
-    receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2025, 1, 7))
-    mailing.receipt_send(actor=manager, receipt_id=receipt.pk)
+    receipt = rent_services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2025, 1, 7))
+    mailing_services.receipt_send(actor=manager, receipt_id=receipt.pk)
     message = mail.outbox[-1]
     assert message.subject == "Quittance de loyer — 01/2025" and f"n° {receipt.number}" in message.body
     assert message.attachments[0][0] == f"quittance-{receipt.number}.pdf"
@@ -80,7 +82,7 @@ def test_a_refused_sending_records_nothing(manager, lease):
     call = lease.rent_calls.get()
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPRecipientsRefused({})):
         with pytest.raises(ValidationError, match="a refusé l'envoi"):
-            mailing.notice_send(actor=manager, rent_call_id=call.pk)
+            mailing_services.notice_send(actor=manager, rent_call_id=call.pk)
     assert not DocumentEmail.objects.exists()
     assert not AuditEvent.objects.filter(action="ledger.document_email").exists()
 
@@ -95,7 +97,7 @@ def test_a_refused_sending_records_nothing(manager, lease):
 )
 def test_bad_consents_are_refused_in_french(manager, lease, given, email, on, message):
     with pytest.raises(ValidationError, match=message):
-        mailing.email_consent_record(actor=manager, lease_id=lease.pk, given=given, on=on, email=email)
+        mailing_services.email_consent_record(actor=manager, lease_id=lease.pk, given=given, on=on, email=email)
     assert not EmailConsent.objects.exists()
 
 
@@ -108,7 +110,7 @@ def test_only_ledger_users_of_the_organisation_record_or_send(world, manager, le
         _agree(outsider, lease)
     _agree(manager, lease)
     with pytest.raises(lease.rent_calls.model.DoesNotExist):
-        mailing.notice_send(actor=outsider, rent_call_id=lease.rent_calls.get().pk)
+        mailing_services.notice_send(actor=outsider, rent_call_id=lease.rent_calls.get().pk)
 
 
 def test_the_page_records_the_agreement_and_sends_a_notice(client, manager, lease):
@@ -132,7 +134,7 @@ def test_the_page_records_the_agreement_and_sends_a_notice(client, manager, leas
 
 
 def _run(manager, month):
-    services.rent_calls_issue(actor=manager, month=month)
+    rent_services.rent_calls_issue(actor=manager, month=month)
     return RentCallRun.objects.create(
         organisation=manager.organisation, month=month, status=RunStatus.DONE, started_by=manager
     )
@@ -144,7 +146,7 @@ def test_the_months_notices_are_printed_for_some_and_mailed_to_the_others(
     other = make_signed_lease(manager, make_household(world.users["social_worker"], name="Papier"))
     _agree(manager, lease)
     run = _run(manager, date(2025, 2, 1))
-    assert {c.lease_id for c in mailing.notices_to_print(manager.organisation_id, run.month)} == {other.pk}
+    assert {c.lease_id for c in mailing_queries.notices_to_print(manager.organisation_id, run.month)} == {other.pk}
     client.force_login(manager)
     page = client.get(reverse("ledger:run_detail", args=[run.pk])).content.decode()
     assert "1 avis à imprimer" in page and "Envoyer les avis par courriel" in page
@@ -181,8 +183,8 @@ def test_one_refused_address_does_not_stop_the_months_mailing(
         mock.patch("django.core.mail.EmailMessage.send", refuse_first),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        sending = mailing.notice_mailing_start(actor=manager, run_id=run.pk)
+        sending = mailing_services.notice_mailing_start(actor=manager, run_id=run.pk)
     sending.refresh_from_db()
     assert (sending.status, sending.done, sending.sent) == (RunStatus.DONE, 2, 1)
     assert "a refusé l'envoi" in sending.error
-    assert mailing.notices_to_mail(manager.organisation_id, run.month).count() == 1  # the refused one, to retry
+    assert mailing_queries.notices_to_mail(manager.organisation_id, run.month).count() == 1  # the refused one, to retry

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from habiter.ledger import rules
-from habiter.ledger.matching import Candidate, suggest
+from habiter.ledger.bank.matching import Candidate, suggest
 
 D = Decimal
 DURAND = Candidate("durand", "MRS-B-07 — Durand", ("MRS-B-07",), ("Durand", "Durand"), (D("565.50"),))

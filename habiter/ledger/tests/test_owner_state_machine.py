@@ -13,8 +13,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import queries, rules, services
+from habiter.ledger import rules
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import OwnerStatement
+from habiter.ledger.owners import queries as owners_queries
+from habiter.ledger.owners import services as owners_services
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_mandate_lease
 
@@ -38,7 +44,7 @@ def _machine(world):
             # each example in its own savepoint, rolled back at teardown: examples do not see each other's rows
             self.savepoint = transaction.atomic()
             self.savepoint.__enter__()
-            services.bank_details_save(
+            owners_services.bank_details_save(
                 actor=accountant, holder_name="Association A", iban="FR1420041010050500013M02606", bic="PSSTFRPPMAR"
             )
             self.owner = make_owner(world.organisation, name="Odile Vidal")
@@ -64,7 +70,7 @@ def _machine(world):
 
         @rule(month=st.integers(1, 12))
         def issue_call(self, month):
-            call, created = services.rent_call_issue(
+            call, created = rent_services.rent_call_issue(
                 actor=accountant, lease_id=self.lease.pk, period=date(2025, month, 1)
             )
             if created:
@@ -74,7 +80,7 @@ def _machine(world):
         def pay(self, cents, offset, source):
             self.count += 1
             amount, day = Decimal(cents) / 100, _day(offset)
-            payment = services.payment_record(
+            payment = rent_services.payment_record(
                 actor=accountant, lease_id=self.lease.pk, amount=amount, received_on=day, source=source
             )
             self.payments[self.count] = (payment.amount, payment.transaction_id, day)
@@ -84,7 +90,7 @@ def _machine(world):
         def record_works(self, cents, offset):
             self.count += 1
             amount, day = Decimal(cents) / 100, _day(offset)
-            work = services.owner_work_record(
+            work = owners_services.owner_work_record(
                 actor=manager,
                 owner_id=self.owner.pk,
                 invoice_date=day,
@@ -101,9 +107,9 @@ def _machine(world):
             key = data.draw(st.sampled_from(sorted(self.payments)))
             amount, transaction_id, day = self.payments.pop(key)
             on = min(day + timedelta(days=later), END)
-            before = queries.lease_balance(self.lease, END).balance
-            services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=on)
-            assert queries.lease_balance(self.lease, END).balance == before + amount
+            before = rent_queries.lease_balance(self.lease, END).balance
+            entries_services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=on)
+            assert rent_queries.lease_balance(self.lease, END).balance == before + amount
             self.movements.append(["collected", on, -amount, False])
 
         @precondition(lambda self: self.works)
@@ -112,9 +118,9 @@ def _machine(world):
             key = data.draw(st.sampled_from(sorted(self.works)))
             amount, transaction_id, day = self.works.pop(key)
             on = min(day + timedelta(days=later), END)
-            before = queries.owner_balance(self.owner)
-            services.transaction_reverse(actor=manager, transaction_id=transaction_id, on=on)
-            assert queries.owner_balance(self.owner) == before - amount
+            before = owners_queries.owner_balance(self.owner)
+            entries_services.transaction_reverse(actor=manager, transaction_id=transaction_id, on=on)
+            assert owners_queries.owner_balance(self.owner) == before - amount
             self.movements.append(["works", on, -amount, False])
 
         @precondition(lambda self: not self.statements or self.statements[-1][0] < 12)
@@ -136,7 +142,7 @@ def _machine(world):
                 ),
                 Decimal(0),
             )
-            statement, created = services.owner_statement_issue(
+            statement, created = owners_services.owner_statement_issue(
                 actor=accountant, owner_id=self.owner.pk, month=period, on=ON
             )
             assert created
@@ -153,7 +159,7 @@ def _machine(world):
             net = statement.collected - statement.fee - statement.vat - statement.works
             assert statement.amount_due == statement.carried + net
             self.position += net
-            again, created = services.owner_statement_issue(
+            again, created = owners_services.owner_statement_issue(
                 actor=accountant, owner_id=self.owner.pk, month=period, on=ON
             )
             assert again.pk == statement.pk and not created
@@ -167,7 +173,7 @@ def _machine(world):
             )
             if not payable:
                 return
-            batch = services.payout_batch_create(
+            batch = owners_services.payout_batch_create(
                 actor=accountant, statement_ids=[s.pk for s in payable], execution_date=ON, on=ON
             )
             assert batch.total == sum((s.amount_due for s in payable), Decimal(0))
@@ -177,13 +183,13 @@ def _machine(world):
 
         @invariant()
         def ledger_sums_to_zero(self):
-            assert queries.ledger_sum(world.organisation.pk) == 0
+            assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
         @invariant()
         def tenant_balance_is_calls_minus_payments(self):
             calls = sum((total for total, _tx in self.calls.values()), Decimal(0))
             payments = sum((amount for amount, _tx, _day in self.payments.values()), Decimal(0))
-            assert queries.lease_balance(self.lease, END).balance == calls - payments
+            assert rent_queries.lease_balance(self.lease, END).balance == calls - payments
 
         @invariant()
         def owner_account_is_statements_works_and_payouts(self):
@@ -191,7 +197,7 @@ def _machine(world):
             collected = sum((s.collected for s in issued), Decimal(0))
             charged = sum((s.fee + s.vat for s in issued), Decimal(0))
             works = sum((amount for kind, _day, amount, _done in self.movements if kind == "works"), Decimal(0))
-            assert queries.owner_balance(self.owner) == -collected + charged + works + self.paid_out
+            assert owners_queries.owner_balance(self.owner) == -collected + charged + works + self.paid_out
             assert all(s.amount_due == s.carried + s.collected - s.fee - s.vat - s.works for s in issued)
 
         @invariant()

@@ -12,8 +12,12 @@ from sepaxml import validation
 from habiter.core.models import AuditEvent
 from habiter.housing.models import Owner
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import queries, rules, services
+from habiter.ledger import rules
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import AccountKind, OwnerStatement, PayoutBatch, StatementLineKind, Transaction
+from habiter.ledger.owners import services as owners_services
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_mandate_lease
 
@@ -38,7 +42,9 @@ def lease(manager, world, owner):
 
 
 def _pay(manager, lease, amount, day, source="tenant"):
-    return services.payment_record(actor=manager, lease_id=lease.pk, amount=D(amount), received_on=day, source=source)
+    return rent_services.payment_record(
+        actor=manager, lease_id=lease.pk, amount=D(amount), received_on=day, source=source
+    )
 
 
 def _balance(account):
@@ -46,7 +52,7 @@ def _balance(account):
 
 
 def _bank(world, manager):
-    return services.bank_details_save(
+    return owners_services.bank_details_save(
         actor=world.users["accountant"],
         holder_name="Association A",
         iban="FR14 2004 1010 0505 0001 3M02 606",
@@ -75,7 +81,7 @@ def test_the_vat_is_on_the_total_fee_and_the_amount_due_what_is_left():
 
 
 def test_works_are_charged_to_the_owner_and_paid_from_the_bank(manager, owner):
-    work = services.owner_work_record(
+    work = owners_services.owner_work_record(
         actor=manager,
         owner_id=owner.pk,
         invoice_date=date(2026, 1, 15),
@@ -83,11 +89,11 @@ def test_works_are_charged_to_the_owner_and_paid_from_the_bank(manager, owner):
         label="Remplacement du chauffe-eau",
         amount=D("120.00"),
     )
-    account = services.owner_account(owner)
+    account = entries_services.owner_account(owner)
     assert account.kind == AccountKind.OWNER and _balance(account) == D("120.00")
     assert [line.amount for line in work.transaction.lines.order_by("amount")] == [D("-120.00"), D("120.00")]
     assert AuditEvent.objects.filter(action="ledger.owner_work_record").exists()
-    services.transaction_reverse(actor=manager, transaction_id=work.transaction_id, on=date(2026, 1, 20))
+    entries_services.transaction_reverse(actor=manager, transaction_id=work.transaction_id, on=date(2026, 1, 20))
     assert _balance(account) == 0
 
 
@@ -103,31 +109,31 @@ def test_works_are_charged_to_the_owner_and_paid_from_the_bank(manager, owner):
 def test_a_works_invoice_is_refused_in_french_on_bad_input(manager, owner, field, data, message):
     values = {"invoice_date": date(2026, 1, 15), "supplier": "X", "label": "Y", "amount": D("10.00")} | data
     with pytest.raises(ValidationError) as error:
-        services.owner_work_record(actor=manager, owner_id=owner.pk, **values)
+        owners_services.owner_work_record(actor=manager, owner_id=owner.pk, **values)
     assert message in " ".join(error.value.message_dict[field])
-    assert not Transaction.objects.filter(source_type=services.OWNER_WORKS).exists()
+    assert not Transaction.objects.filter(source_type=owners_services.OWNER_WORKS).exists()
 
 
 def test_a_social_worker_records_no_works_and_another_organisations_owner_is_not_found(world, manager):
     foreign = make_owner(world.other_organisation)
     values = {"invoice_date": date(2026, 1, 15), "supplier": "X", "label": "Y", "amount": D("10.00")}
     with pytest.raises(PermissionDenied):
-        services.owner_work_record(actor=world.users["social_worker"], owner_id=foreign.pk, **values)
+        owners_services.owner_work_record(actor=world.users["social_worker"], owner_id=foreign.pk, **values)
     with pytest.raises(Owner.DoesNotExist):
-        services.owner_work_record(actor=manager, owner_id=foreign.pk, **values)
+        owners_services.owner_work_record(actor=manager, owner_id=foreign.pk, **values)
     with pytest.raises(Owner.DoesNotExist):
-        services.owner_statement_issue(actor=manager, owner_id=foreign.pk, month=date(2026, 1, 1), on=ON)
+        owners_services.owner_statement_issue(actor=manager, owner_id=foreign.pk, month=date(2026, 1, 1), on=ON)
 
 
 # --- statements ------------------------------------------------------------------------------------------------
 
 
 def test_a_statement_accounts_for_rents_collected_fee_vat_and_works(world, manager, owner, lease):
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
     _pay(manager, lease, "450.01", date(2026, 1, 8))
     _pay(manager, lease, "200.00", date(2026, 1, 20), source="caf")
     _pay(manager, lease, "99.00", date(2026, 2, 2))  # next month's
-    services.owner_work_record(
+    owners_services.owner_work_record(
         actor=manager,
         owner_id=owner.pk,
         invoice_date=date(2026, 1, 15),
@@ -135,7 +141,9 @@ def test_a_statement_accounts_for_rents_collected_fee_vat_and_works(world, manag
         label="Fuite",
         amount=D("120.00"),
     )
-    statement, created = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 9), on=ON)
+    statement, created = owners_services.owner_statement_issue(
+        actor=manager, owner_id=owner.pk, month=date(2026, 1, 9), on=ON
+    )
     assert created and statement.month == date(2026, 1, 1)
     assert (statement.collected, statement.fee, statement.vat_rate, statement.vat, statement.works) == (
         D("650.01"),
@@ -148,42 +156,46 @@ def test_a_statement_accounts_for_rents_collected_fee_vat_and_works(world, manag
     assert sorted(line.kind for line in statement.lines.all()) == [StatementLineKind.COLLECTED] * 2 + [
         StatementLineKind.WORKS
     ]
-    assert _balance(services.owner_account(owner)) == -D("467.61")
-    assert _balance(services.organisation_account(world.organisation.pk, AccountKind.FEES)) == -D("52.00")
-    assert _balance(services.organisation_account(world.organisation.pk, AccountKind.VAT_COLLECTED)) == -D("10.40")
+    assert _balance(entries_services.owner_account(owner)) == -D("467.61")
+    assert _balance(entries_services.organisation_account(world.organisation.pk, AccountKind.FEES)) == -D("52.00")
+    assert _balance(entries_services.organisation_account(world.organisation.pk, AccountKind.VAT_COLLECTED)) == -D(
+        "10.40"
+    )
     assert statement.fee_transaction.booked_on == date(2026, 1, 31)
-    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
     assert AuditEvent.objects.filter(action="ledger.owner_statement_issue").count() == 1
 
     entries = Transaction.objects.count()
-    again, created = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    again, created = owners_services.owner_statement_issue(
+        actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON
+    )
     assert again == statement and not created and Transaction.objects.count() == entries
 
 
 def test_late_entries_and_reversals_go_into_the_next_statement(world, manager, owner, lease):
     first = _pay(manager, lease, "300.00", date(2026, 1, 8))
-    january, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    january, _ = owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
     _pay(manager, lease, "50.00", date(2026, 1, 28))  # back-dated into the month already reported
-    services.transaction_reverse(actor=manager, transaction_id=first.transaction_id, on=date(2026, 2, 3))
-    february, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 2, 1), on=ON)
+    entries_services.transaction_reverse(actor=manager, transaction_id=first.transaction_id, on=date(2026, 2, 3))
+    february, _ = owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 2, 1), on=ON)
     assert january.collected == D("300.00")
     assert february.collected == D("-250.00") and february.fee == 0 and february.amount_due == D("-250.00")
-    assert _balance(services.owner_account(owner)) == -(january.amount_due + february.amount_due)
+    assert _balance(entries_services.owner_account(owner)) == -(january.amount_due + february.amount_due)
     with pytest.raises(ValidationError, match="déjà émis"):
-        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2025, 12, 1), on=ON)
-    assert queries.ledger_sum(world.organisation.pk) == 0
+        owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2025, 12, 1), on=ON)
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 def test_a_statement_is_refused_for_a_month_not_ended_a_closed_month_or_an_owner_without_mandate(
     world, manager, owner, lease
 ):
     with pytest.raises(ValidationError, match="une fois ce mois terminé"):
-        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=ON)
-    services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
+        owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=ON)
+    entries_services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
     with pytest.raises(ValidationError, match="01/2026 est clôturé"):
-        services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+        owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
     with pytest.raises(ValidationError, match="pas confié de mandat"):
-        services.owner_statement_issue(
+        owners_services.owner_statement_issue(
             actor=manager, owner_id=make_owner(world.organisation).pk, month=date(2026, 2, 1), on=ON
         )
     assert not OwnerStatement.objects.exists()
@@ -191,9 +203,11 @@ def test_a_statement_is_refused_for_a_month_not_ended_a_closed_month_or_an_owner
 
 def test_a_statement_entry_cannot_be_reversed(manager, owner, lease):
     _pay(manager, lease, "300.00", date(2026, 1, 8))
-    statement, _ = services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON)
+    statement, _ = owners_services.owner_statement_issue(
+        actor=manager, owner_id=owner.pk, month=date(2026, 1, 1), on=ON
+    )
     with pytest.raises(ValidationError, match="ne se contre-passe pas"):
-        services.transaction_reverse(actor=manager, transaction_id=statement.fee_transaction_id, on=ON)
+        entries_services.transaction_reverse(actor=manager, transaction_id=statement.fee_transaction_id, on=ON)
 
 
 # --- payouts ---------------------------------------------------------------------------------------------------
@@ -201,17 +215,17 @@ def test_a_statement_entry_cannot_be_reversed(manager, owner, lease):
 
 def _issued(manager, owner, lease, amount="550.00", month=date(2026, 1, 1)):
     _pay(manager, lease, amount, month.replace(day=8))
-    return services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=month, on=ON)[0]
+    return owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=month, on=ON)[0]
 
 
 def test_a_payout_posts_once_and_gives_a_valid_sepa_file(world, manager, owner, lease):
     _bank(world, manager)
     statement = _issued(manager, owner, lease)
-    batch = services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+    batch = owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     statement.refresh_from_db()
     assert statement.payout == batch and batch.total == statement.amount_due == D("497.20")
-    assert _balance(services.owner_account(owner)) == 0
-    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert _balance(entries_services.owner_account(owner)) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
     document = ElementTree.fromstring(bytes(batch.xml))  # noqa: S314 (our own file)
     validation.try_valid_xml(bytes(batch.xml), "pain.001.001.03")
@@ -222,21 +236,21 @@ def test_a_payout_posts_once_and_gives_a_valid_sepa_file(world, manager, owner, 
 
     entries = Transaction.objects.count()
     with pytest.raises(ValidationError, match="déjà reversé"):
-        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+        owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     assert Transaction.objects.count() == entries and PayoutBatch.objects.count() == 1
 
 
 def test_a_payout_is_refused_without_bank_details_or_a_valid_owner_iban(world, manager, owner, lease):
     statement = _issued(manager, owner, lease)
     with pytest.raises(ValidationError, match="coordonnées bancaires de l'association manquent"):
-        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+        owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     _bank(world, manager)
     Owner.objects.filter(pk=owner.pk).update(iban="")
     with pytest.raises(ValidationError, match="Odile Vidal n'a pas d'IBAN valide"):
-        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+        owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     assert not PayoutBatch.objects.exists()
     with pytest.raises(OwnerStatement.DoesNotExist):
-        services.payout_batch_create(
+        owners_services.payout_batch_create(
             actor=manager, statement_ids=[statement.pk, OwnerStatement().pk], execution_date=ON, on=ON
         )
 
@@ -262,7 +276,7 @@ def test_what_an_owner_still_owes_is_brought_forward_and_taken_from_the_next_pay
     """January's works exceed its rents: the owner owes the difference; February brings it forward, so that its
     payout pays only what is left, and the owner's account ends at zero; March brings nothing forward."""
     _bank(world, manager)
-    services.owner_work_record(
+    owners_services.owner_work_record(
         actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Toiture", amount=D("700")
     )
     january = _issued(manager, owner, lease, amount="500.00")
@@ -270,31 +284,31 @@ def test_what_an_owner_still_owes_is_brought_forward_and_taken_from_the_next_pay
     february = _issued(manager, owner, lease, amount="500.00", month=date(2026, 2, 1))
     assert february.carried == D("-248.00")
     assert february.amount_due == D("204.00")  # −248 + 500 − 40 − 8
-    services.payout_batch_create(actor=manager, statement_ids=[february.pk], execution_date=ON, on=ON)
-    assert _balance(services.owner_account(owner)) == 0
-    march = services.owner_statement_issue(
+    owners_services.payout_batch_create(actor=manager, statement_ids=[february.pk], execution_date=ON, on=ON)
+    assert _balance(entries_services.owner_account(owner)) == 0
+    march = owners_services.owner_statement_issue(
         actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=date(2026, 4, 2)
     )[0]
     assert (march.carried, march.amount_due) == (0, 0)
-    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 def test_a_statement_awaiting_its_payout_is_not_brought_forward_again(world, manager, owner, lease):
     january = _issued(manager, owner, lease)
     february = _issued(manager, owner, lease, month=date(2026, 2, 1))
     assert february.carried == 0 and february.amount_due == january.amount_due  # each paid by its own payout
-    assert _balance(services.owner_account(owner)) == -(january.amount_due + february.amount_due)
+    assert _balance(entries_services.owner_account(owner)) == -(january.amount_due + february.amount_due)
 
 
 def test_a_statement_with_nothing_due_is_not_paid(world, manager, owner, lease):
     _bank(world, manager)
-    services.owner_work_record(
+    owners_services.owner_work_record(
         actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Y", amount=D("900.00")
     )
     statement = _issued(manager, owner, lease)
     assert statement.amount_due < 0
     with pytest.raises(ValidationError, match="pas de solde à reverser"):
-        services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
+        owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
 
 
 @pytest.mark.parametrize(
@@ -304,7 +318,7 @@ def test_a_statement_with_nothing_due_is_not_paid(world, manager, owner, lease):
 def test_bank_details_are_checked_and_kept_by_accountants(world, data, field):
     values = {"holder_name": "Association A", "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPMAR"} | data
     with pytest.raises(ValidationError) as error:
-        services.bank_details_save(actor=world.users["accountant"], **values)
+        owners_services.bank_details_save(actor=world.users["accountant"], **values)
     assert field in error.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.bank_details_save(actor=world.users["rental_manager"], **values)
+        owners_services.bank_details_save(actor=world.users["rental_manager"], **values)

@@ -12,8 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from habiter.leases.tests.factories import make_owner
-from habiter.ledger import services
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import BankDetails, OwnerStatement, OwnerWork, PayoutBatch
+from habiter.ledger.owners import services as owners_services
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_mandate_lease
 
@@ -34,7 +36,7 @@ def owner(world):
 @pytest.fixture
 def lease(manager, world, owner):
     lease = make_mandate_lease(manager, world.own_household, owner=owner, fee_rate="7.50", start=date(2025, 12, 1))
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2026, 1, 6), source="tenant"
     )
     return lease
@@ -71,12 +73,12 @@ def test_a_statement_is_issued_from_the_month_list_and_shown_with_its_pdf(client
 
 
 def test_the_balance_brought_forward_shows_on_the_page_and_the_pdf(client, manager, owner, lease):
-    services.owner_work_record(
+    owners_services.owner_work_record(
         actor=manager, owner_id=owner.pk, invoice_date=date(2026, 1, 15), supplier="X", label="Toiture", amount=D("800")
     )
     client = _client(client, manager)
     _issue(client, owner)  # January: 550 − 41,25 − 8,25 − 800 = −299,50, owed by the owner
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2026, 2, 8), source="tenant"
     )
     response = _issue(client, owner, month="2026-02")
@@ -91,7 +93,7 @@ def test_the_balance_brought_forward_shows_on_the_page_and_the_pdf(client, manag
 
 
 def test_a_closed_month_is_refused_with_a_french_message(client, world, manager, owner, lease):
-    services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
+    entries_services.period_close(actor=world.users["accountant"], month=date(2026, 1, 1))
     response = _issue(_client(client, manager), owner)
     page = client.get(response.url).content.decode()
     assert "Le mois de 01/2026 est clôturé" in page
@@ -146,7 +148,7 @@ def test_the_statements_list_costs_the_same_whatever_the_number_of_owners(
         for _n in range(count):
             owner = make_owner(world.organisation)
             make_mandate_lease(manager, world.own_household, owner=owner, start=date(2025, 12, 1))
-            services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1))
+            owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1))
 
     add(1)
     with django_assert_max_num_queries(12) as few:
@@ -167,10 +169,10 @@ def test_the_payouts_page_costs_the_same_whatever_the_number_of_statements(
         for _n in range(count):
             owner = make_owner(world.organisation)
             lease = make_mandate_lease(manager, world.own_household, owner=owner, start=date(2025, 12, 1))
-            services.payment_record(
+            rent_services.payment_record(
                 actor=manager, lease_id=lease.pk, amount=D("100.00"), received_on=date(2026, 1, 6), source="caf"
             )
-            services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1))
+            owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1))
 
     add(1)
     with django_assert_max_num_queries(12) as few:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from habiter.core.tests.factories import UserFactory
-from habiter.ledger import services
 from habiter.ledger.models import ArrearsLetter, RepaymentPlan
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -36,7 +36,7 @@ def _lease_in_arrears(manager, household, months=3):
     start = _months_ago(months)
     lease = make_signed_lease(manager, household, start=start, rent="500.00", charges="50.00")
     for back in range(months, 0, -1):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
     return lease
 
 
@@ -99,8 +99,8 @@ def test_only_ledger_writers_make_plans_and_letters(client, world, lease, role):
 
 
 def test_another_organisation_gets_404(client, world, manager, lease):
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
-    letter = services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
+    letter = rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
     foreign = UserFactory(organisation=world.other_organisation, role="accountant")
     c = _client(client, foreign)
     for url in (
@@ -116,7 +116,7 @@ def test_another_organisation_gets_404(client, world, manager, lease):
 
 
 def test_moving_a_plan_with_a_hostile_reason(client, manager, lease):
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
     url = reverse("ledger:repayment_plan_move", args=[plan.pk])
     c = _client(client, manager)
     response = c.post(url, {"status": "completed", "reason": ""}, follow=True)
@@ -156,8 +156,8 @@ def test_letters_from_the_lease_account_and_their_pdf(client, manager, lease, wo
 
 
 def test_the_notice_of_a_month_shows_the_instalment(client, manager, lease):
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=3)
-    call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_next_month())
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=3)
+    call, _created = rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_next_month())
     assert call.instalment == D("550.00") and call.total == D("1100.00")
     c = _client(client, manager)
     pdf = c.get(reverse("ledger:rent_call_notice", args=[call.pk]))
@@ -171,9 +171,9 @@ def test_the_notice_of_a_month_shows_the_instalment(client, manager, lease):
 def test_the_arrears_page_flags_a_plan_not_respected(client, manager, world):
     lease = make_signed_lease(manager, world.own_household, start=_months_ago(4), rent="500.00", charges="50.00")
     for back in (4, 3):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
     # a plan agreed three months ago whose instalments, asked with the next calls, were never paid
-    plan = services.repayment_plan_create(
+    plan = rent_services.repayment_plan_create(
         actor=manager,
         lease_id=lease.pk,
         start_month=_months_ago(2),
@@ -182,7 +182,7 @@ def test_the_arrears_page_flags_a_plan_not_respected(client, manager, world):
         on=_months_ago(3) + timedelta(days=10),
     )
     for back in (2, 1):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=_months_ago(back))
     page = _client(client, manager).get(reverse("ledger:arrears")).content.decode()
     assert "non respecté" in page and reverse("ledger:repayment_plan_detail", args=[plan.pk]) in page
     detail = client.get(reverse("ledger:repayment_plan_detail", args=[plan.pk])).content.decode()
@@ -203,16 +203,16 @@ def _queries(django_assert_max_num_queries, client, url):
 def test_plan_and_arrears_pages_cost_the_same_whatever_the_rows(client, manager, world, django_assert_max_num_queries):
     c = _client(client, manager)
     lease = _lease_in_arrears(manager, world.own_household)
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
-    services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=2)
+    rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
     plan_url = reverse("ledger:repayment_plan_detail", args=[plan.pk])
     few = (_queries(None, c, plan_url), _queries(None, c, reverse("ledger:arrears")))
     for _ in range(3):
         other = _lease_in_arrears(manager, world.other_team_household)
-        services.repayment_plan_create(actor=manager, lease_id=other.pk, start_month=_next_month(), count=2)
-        services.arrears_letter_send(actor=manager, lease_id=other.pk, kind="reminder")
-    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="a")
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=30)
+        rent_services.repayment_plan_create(actor=manager, lease_id=other.pk, start_month=_next_month(), count=2)
+        rent_services.arrears_letter_send(actor=manager, lease_id=other.pk, kind="reminder")
+    rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="a")
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=30)
     many = (
         _queries(None, c, reverse("ledger:repayment_plan_detail", args=[plan.pk])),
         _queries(None, c, reverse("ledger:arrears")),
@@ -229,9 +229,9 @@ def test_plan_and_arrears_pages_cost_the_same_whatever_the_rows(client, manager,
 def test_the_households_worker_sees_plans_and_letters_on_its_timeline(manager, world, lease):
     from habiter.core import registry
 
-    plan = services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=3)
-    services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
-    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="broken", reason="Aucun versement")
+    plan = rent_services.repayment_plan_create(actor=manager, lease_id=lease.pk, start_month=_next_month(), count=3)
+    rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="broken", reason="Aucun versement")
     titles = [e.title for e in registry.household_timeline(world.own_household, world.users["social_worker"])]
     assert any(t.startswith("Plan d'apurement établi : ") and t.endswith("650,00 € en 3 échéances") for t in titles)
     assert "Plan d'apurement : rompu" in titles
@@ -243,7 +243,7 @@ def test_the_households_worker_sees_plans_and_letters_on_its_timeline(manager, w
 
 
 def test_the_household_page_shows_the_arrears_events_to_its_worker(client, manager, world, lease):
-    services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
+    rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder")
     page = _client(client, world.users["social_worker"]).get(
         reverse("people:household_detail", args=[world.own_household.pk])
     )

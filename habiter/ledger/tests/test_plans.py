@@ -12,7 +12,8 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from habiter.core.models import AuditEvent
-from habiter.ledger import queries, rules, services
+from habiter.ledger import rules
+from habiter.ledger.bank import queries as bank_queries
 from habiter.ledger.models import (
     ArrearsLetter,
     Instalment,
@@ -22,6 +23,8 @@ from habiter.ledger.models import (
     RepaymentPlan,
     RepaymentPlanChange,
 )
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -39,15 +42,15 @@ def lease(manager, world):
     """500 € + 50 € due on the 5th; January paid, February and March unpaid."""
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1), rent="500.00", charges="50.00")
     for month in (1, 2, 3):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
-    services.payment_record(
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2025, 1, 5), source="tenant"
     )
     return lease
 
 
 def _plan(manager, lease, **kw):
-    return services.repayment_plan_create(
+    return rent_services.repayment_plan_create(
         actor=manager, lease_id=lease.pk, **({"start_month": date(2025, 4, 1), "count": 3, "on": ON} | kw)
     )
 
@@ -195,7 +198,7 @@ def test_another_organisations_lease_is_unknown(world, lease):
 
 def test_month_end_asks_the_instalment_once_without_posting_it(manager, lease):
     plan = _plan(manager, lease)
-    assert services.rent_calls_issue(actor=manager, month=date(2025, 4, 1)) == 1
+    assert rent_services.rent_calls_issue(actor=manager, month=date(2025, 4, 1)) == 1
     call = RentCall.objects.get(lease=lease, period=date(2025, 4, 1))
     assert (call.rent, call.service_charges, call.instalment, call.total) == (
         D("500.00"),
@@ -210,11 +213,11 @@ def test_month_end_asks_the_instalment_once_without_posting_it(manager, lease):
         D("-50.00"),
         D("550.00"),
     ]
-    assert services.rent_calls_issue(actor=manager, month=date(2025, 4, 1)) == 0
+    assert rent_services.rent_calls_issue(actor=manager, month=date(2025, 4, 1)) == 0
     assert RentCall.objects.filter(lease=lease, period=date(2025, 4, 1)).count() == 1
-    assert queries.lease_balance(lease, date(2025, 4, 30)).balance == D("1650.00")
+    assert rent_queries.lease_balance(lease, date(2025, 4, 30)).balance == D("1650.00")
     # a transfer of what the notice asked (rent, charges and instalment) is suggested for this lease
-    candidate = next(c for c in queries.match_candidates(manager) if c.lease_id == lease.pk)
+    candidate = next(c for c in bank_queries.match_candidates(manager) if c.lease_id == lease.pk)
     assert candidate.with_instalment == (D("916.66"),)
 
 
@@ -225,10 +228,10 @@ def test_month_end_batch_query_count_does_not_grow_with_plans(manager, world, dj
     def run(leases_count, month):
         for _ in range(leases_count):
             lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
-            services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
+            rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
             _plan(manager, lease, start_month=month, count=2, on=date(2025, 1, 20))
         with CaptureQueriesContext(connection) as queries_run:
-            services.rent_calls_issue(actor=manager, month=month)
+            rent_services.rent_calls_issue(actor=manager, month=month)
         return len(queries_run)
 
     assert run(1, date(2025, 2, 1)) == run(3, date(2025, 3, 1))
@@ -236,34 +239,34 @@ def test_month_end_batch_query_count_does_not_grow_with_plans(manager, world, dj
 
 def test_a_settled_or_cancelled_plan_is_no_longer_asked(manager, lease):
     plan = _plan(manager, lease)
-    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="Relogement", on=ON)
-    services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
+    rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="Relogement", on=ON)
+    rent_services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
     call = RentCall.objects.get(lease=lease, period=date(2025, 4, 1))
     assert (call.instalment, call.total, call.plan_instalment) == (D("0.00"), D("550.00"), None)
 
 
 def test_the_instalment_is_never_receipted_as_rent(manager, lease):
     _plan(manager, lease)
-    services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
+    rent_services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
     call = RentCall.objects.get(lease=lease, period=date(2025, 4, 1))
     # the tenant pays the month's rent and the instalment; payments go to the oldest unpaid rent first
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("916.66"), received_on=date(2025, 4, 5), source="tenant"
     )
     february = RentCall.objects.get(lease=lease, period=date(2025, 2, 1))
-    receipt = services.receipt_issue(actor=manager, rent_call_id=february.pk, on=date(2025, 4, 6))
+    receipt = rent_services.receipt_issue(actor=manager, rent_call_id=february.pk, on=date(2025, 4, 6))
     assert (receipt.kind, receipt.total_due, receipt.paid) == ("quittance", D("550.00"), D("550.00"))
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("1100.00"), received_on=date(2025, 4, 7), source="tenant"
     )
-    receipt = services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2025, 4, 8))
+    receipt = rent_services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2025, 4, 8))
     assert (receipt.kind, receipt.rent, receipt.service_charges, receipt.total_due) == (
         "quittance",
         D("500.00"),
         D("50.00"),
         D("550.00"),
     )
-    text = _pdf_text(services.receipt_pdf(receipt.pk))
+    text = _pdf_text(rent_services.receipt_pdf(receipt.pk))
     assert "550,00" in text and "916,66" not in text and "366,66" not in text
     assert RentReceipt.objects.filter(kind="quittance").count() == 2
 
@@ -272,19 +275,19 @@ def test_the_instalment_is_never_receipted_as_rent(manager, lease):
 
 
 def _follow(plan, on):
-    plan = queries.plans_of(plan.lease).get(pk=plan.pk)
-    return queries.plan_follow_up(plan, queries.lease_arrears_total(plan.lease, on), on)
+    plan = rent_queries.plans_of(plan.lease).get(pk=plan.pk)
+    return rent_queries.plan_follow_up(plan, rent_queries.lease_arrears_total(plan.lease, on), on)
 
 
 def test_a_plan_followed_then_not_respected(manager, lease):
     plan = _plan(manager, lease)
     for month in (4, 5):
-        services.rent_calls_issue(actor=manager, month=date(2025, month, 1))
+        rent_services.rent_calls_issue(actor=manager, month=date(2025, month, 1))
     # April: rent and instalment paid; May: only the rent
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("916.66"), received_on=date(2025, 4, 5), source="tenant"
     )
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2025, 5, 5), source="tenant"
     )
     follow = _follow(plan, date(2025, 5, 20))
@@ -298,9 +301,9 @@ def test_a_plan_followed_then_not_respected(manager, lease):
 
 def test_unpaid_rent_is_not_counted_as_repaid(manager, lease):
     plan = _plan(manager, lease)
-    services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
+    rent_services.rent_calls_issue(actor=manager, month=date(2025, 4, 1))
     # only the instalment is paid: the debt did not go down, the month's rent is unpaid instead
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("366.66"), received_on=date(2025, 4, 5), source="tenant"
     )
     follow = _follow(plan, date(2025, 4, 10))
@@ -320,16 +323,16 @@ def test_unpaid_rent_is_not_counted_as_repaid(manager, lease):
 def test_status_changes_refused_in_french(manager, lease, status, reason, message):
     plan = _plan(manager, lease)
     with pytest.raises(ValidationError, match=message):
-        services.repayment_plan_move(actor=manager, plan_id=plan.pk, status=status, reason=reason, on=ON)
+        rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status=status, reason=reason, on=ON)
     plan.refresh_from_db()
     assert plan.status == "active" and not RepaymentPlanChange.objects.exists()
 
 
 def test_the_transition_table_is_followed_and_logged(manager, lease):
     plan = _plan(manager, lease)
-    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="broken", reason="Aucun versement", on=ON)
+    rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="broken", reason="Aucun versement", on=ON)
     with pytest.raises(ValidationError, match="n'est plus en cours"):
-        services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="x", on=ON)
+        rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="cancelled", reason="x", on=ON)
     change = RepaymentPlanChange.objects.get()
     assert (change.from_status, change.to_status, change.reason) == ("active", "broken", "Aucun versement")
     assert AuditEvent.objects.filter(action="ledger.repayment_plan_move", object_id=str(plan.pk)).count() == 1
@@ -339,10 +342,10 @@ def test_the_transition_table_is_followed_and_logged(manager, lease):
 
 def test_a_repaid_plan_is_settled(manager, lease):
     plan = _plan(manager, lease)
-    services.payment_record(
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("1100.00"), received_on=date(2025, 3, 21), source="fsl"
     )
-    services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="completed", on=date(2025, 3, 22))
+    rent_services.repayment_plan_move(actor=manager, plan_id=plan.pk, status="completed", on=date(2025, 3, 22))
     plan.refresh_from_db()
     assert plan.status == "completed"
 
@@ -352,12 +355,14 @@ def test_a_repaid_plan_is_settled(manager, lease):
 
 def test_a_formal_notice_only_after_a_reminder(manager, lease):
     with pytest.raises(ValidationError, match="Envoyez d'abord une lettre de relance"):
-        services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="formal_notice", on=ON)
+        rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="formal_notice", on=ON)
     assert not ArrearsLetter.objects.exists()
-    reminder = services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder", on=ON)
+    reminder = rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="reminder", on=ON)
     assert reminder.amount == D("1100.00")
-    assert [row["left"] for row in queries.letter_unpaid_rows(reminder)] == [D("550.00"), D("550.00")]
-    notice = services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind="formal_notice", on=date(2025, 4, 2))
+    assert [row["left"] for row in rent_queries.letter_unpaid_rows(reminder)] == [D("550.00"), D("550.00")]
+    notice = rent_services.arrears_letter_send(
+        actor=manager, lease_id=lease.pk, kind="formal_notice", on=date(2025, 4, 2)
+    )
     assert notice.kind == "formal_notice"
     assert AuditEvent.objects.filter(action="ledger.reminder_send").count() == 1
     assert AuditEvent.objects.filter(action="ledger.formal_notice_send").count() == 1
@@ -369,11 +374,11 @@ def test_a_formal_notice_only_after_a_reminder(manager, lease):
 )
 def test_letters_refused_in_french(manager, lease, kind, on, message):
     with pytest.raises(ValidationError, match=message):
-        services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind=kind, on=on)
+        rent_services.arrears_letter_send(actor=manager, lease_id=lease.pk, kind=kind, on=on)
     assert not ArrearsLetter.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["social_worker", "team_lead", "volunteer"])
 def test_only_who_records_payments_sends_letters(world, lease, role):
     with pytest.raises(PermissionDenied):
-        services.arrears_letter_send(actor=world.users[role], lease_id=lease.pk, kind="reminder", on=ON)
+        rent_services.arrears_letter_send(actor=world.users[role], lease_id=lease.pk, kind="reminder", on=ON)

@@ -10,8 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
-from habiter.ledger import queries, services
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import AccountKind, Line, PaymentAllocation, PeriodClose, RentReceipt, Transaction
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -30,9 +33,9 @@ def manager(world):
 
 
 def _entry(manager):
-    bank = services.organisation_account(manager.organisation_id, AccountKind.BANK)
-    income = services.organisation_account(manager.organisation_id, AccountKind.RENT_INCOME)
-    return services.transaction_post(
+    bank = entries_services.organisation_account(manager.organisation_id, AccountKind.BANK)
+    income = entries_services.organisation_account(manager.organisation_id, AccountKind.RENT_INCOME)
+    return entries_services.transaction_post(
         actor=manager, booked_on=date(2026, 1, 5), label="Don", lines=[(bank.pk, "10.00"), (income.pk, "-10.00")]
     )
 
@@ -55,7 +58,7 @@ def test_ledger_rows_refuse_update_and_delete(manager, sql):
 
 
 def test_an_unbalanced_transaction_is_refused_at_commit(manager):
-    bank = services.organisation_account(manager.organisation_id, AccountKind.BANK)
+    bank = entries_services.organisation_account(manager.organisation_id, AccountKind.BANK)
     with pytest.raises(IntegrityError, match="déséquilibrée"):
         with transaction.atomic():
             entry = Transaction.objects.create(
@@ -111,11 +114,11 @@ def _in_threads(*jobs):
 def test_two_payments_at_the_same_moment_leave_the_right_balance(manager, world):
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
     for month in (1, 2, 3):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
     accountant = world.users["accountant"]
 
     def pay(amount, reference):
-        return lambda: services.payment_record(
+        return lambda: rent_services.payment_record(
             actor=accountant,
             lease_id=lease.pk,
             amount=Decimal(amount),
@@ -126,7 +129,7 @@ def test_two_payments_at_the_same_moment_leave_the_right_balance(manager, world)
 
     errors = _in_threads(pay("400.00", "A"), pay("450.00", "B"), pay("300.00", "C"))
     assert not errors
-    assert queries.lease_balance(lease, date(2025, 3, 31)).balance == Decimal("1650.00") - Decimal("1150.00")
+    assert rent_queries.lease_balance(lease, date(2025, 3, 31)).balance == Decimal("1650.00") - Decimal("1150.00")
     allocations = PaymentAllocation.objects.filter(rent_call__lease=lease)
     per_call = {}
     for allocation in allocations:
@@ -136,14 +139,14 @@ def test_two_payments_at_the_same_moment_leave_the_right_balance(manager, world)
         date(2025, 2, 1): Decimal("550.00"),
         date(2025, 3, 1): Decimal("50.00"),
     }
-    assert queries.ledger_sum(world.organisation.pk) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 
 def test_the_same_reference_at_the_same_moment_is_recorded_once(manager, world):
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
 
     def pay():
-        services.payment_record(
+        rent_services.payment_record(
             actor=manager,
             lease_id=lease.pk,
             amount=Decimal("10.00"),
@@ -153,7 +156,7 @@ def test_the_same_reference_at_the_same_moment_is_recorded_once(manager, world):
         )
 
     errors = _in_threads(pay, pay)
-    assert len(errors) == 1 and isinstance(errors[0], services.DuplicatePaymentReference)
+    assert len(errors) == 1 and isinstance(errors[0], rent_services.DuplicatePaymentReference)
     assert lease.payments.count() == 1
 
 
@@ -162,8 +165,8 @@ def test_receipt_numbers_have_no_gaps_under_concurrency(manager, world):
     for household in (world.own_household, world.other_team_household):
         for _n in range(2):
             lease = make_signed_lease(manager, household, start=date(2025, 1, 1))
-            call, _created = services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
-            services.payment_record(
+            call, _created = rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
+            rent_services.payment_record(
                 actor=manager,
                 lease_id=lease.pk,
                 amount=Decimal("550.00"),
@@ -171,7 +174,9 @@ def test_receipt_numbers_have_no_gaps_under_concurrency(manager, world):
                 source="tenant",
             )
             calls.append(call)
-    errors = _in_threads(*[lambda c=call: services.receipt_issue(actor=manager, rent_call_id=c.pk) for call in calls])
+    errors = _in_threads(
+        *[lambda c=call: rent_services.receipt_issue(actor=manager, rent_call_id=c.pk) for call in calls]
+    )
     assert not errors
     assert sorted(RentReceipt.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
 
@@ -187,7 +192,7 @@ def test_the_ledger_benchmark_loads_balanced_history_and_reports(world, tmp_path
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Mesures") and "4 baux actifs, 1 an d'historique" in text
     assert "Appels de loyer du mois (4 baux, service réel)" in text
-    assert queries.ledger_sum(Transaction.objects.values_list("organisation_id", flat=True).first()) == 0
+    assert entries_queries.ledger_sum(Transaction.objects.values_list("organisation_id", flat=True).first()) == 0
     # 12 months × (3 call lines + 2 payment lines) per lease, one month in ten left unpaid at most
     assert Line.objects.count() >= 4 * 12 * 3
     with connection.cursor() as cursor:  # the balance triggers suspended during the load are back on

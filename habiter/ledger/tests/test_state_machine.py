@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from habiter.ledger import queries, services
+from habiter.ledger.entries import queries as entries_queries
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import Payment, PaymentAllocation, RentCall
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -40,11 +43,11 @@ def _machine(manager, accountant, household):
             self.savepoint.__exit__(None, None, None)
 
         def balance(self):
-            return queries.lease_balance(self.lease, END).balance
+            return rent_queries.lease_balance(self.lease, END).balance
 
         @rule(month=st.integers(1, 12))
         def issue_call(self, month):
-            call, created = services.rent_call_issue(
+            call, created = rent_services.rent_call_issue(
                 actor=accountant, lease_id=self.lease.pk, period=date(2025, month, 1)
             )
             if created:
@@ -59,7 +62,7 @@ def _machine(manager, accountant, household):
         )
         def pay(self, cents, day, source):
             self.references += 1
-            payment = services.payment_record(
+            payment = rent_services.payment_record(
                 actor=accountant,
                 lease_id=self.lease.pk,
                 amount=Decimal(cents) / 100,
@@ -75,7 +78,7 @@ def _machine(manager, accountant, household):
             key = data.draw(st.sampled_from(sorted(self.payments)))
             _pk, amount, transaction_id = self.payments.pop(key)
             before = self.balance()
-            services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=END)
+            entries_services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=END)
             assert self.balance() == before + amount
 
         @precondition(lambda self: self.calls)
@@ -84,12 +87,12 @@ def _machine(manager, accountant, household):
             key = data.draw(st.sampled_from(sorted(self.calls)))
             _pk, total, transaction_id = self.calls.pop(key)
             before = self.balance()
-            services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=END)
+            entries_services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=END)
             assert self.balance() == before - total
 
         @invariant()
         def ledger_sums_to_zero(self):
-            assert queries.ledger_sum(manager.organisation_id) == 0
+            assert entries_queries.ledger_sum(manager.organisation_id) == 0
 
         @invariant()
         def balance_is_calls_minus_payments(self):

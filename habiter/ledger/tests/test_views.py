@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from habiter.ledger import services
 from habiter.ledger.models import Payment, PeriodClose, RentCall, RentCallRun, RunStatus
+from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
 
@@ -24,8 +24,8 @@ def manager(world):
 def lease(manager, world):
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
     for month in (1, 2, 3):
-        services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
-    services.payment_record(
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, month, 1))
+    rent_services.payment_record(
         actor=manager, lease_id=lease.pk, amount=D("700.00"), received_on=date(2025, 2, 6), source="tenant"
     )
     return lease
@@ -130,8 +130,8 @@ def test_the_arrears_page_costs_the_same_whatever_the_number_of_leases(
     def add(count):
         for _n in range(count):
             lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
-            services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
-            services.payment_record(
+            rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
+            rent_services.payment_record(
                 actor=manager, lease_id=lease.pk, amount=D("100.00"), received_on=date(2025, 1, 9), source="caf"
             )
 
@@ -150,12 +150,12 @@ def test_the_account_list_costs_the_same_whatever_the_number_of_accounts(
     client = _client(client, world.users["accountant"])
     make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
-    services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2025, 1, 1))
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("ledger:account_list"))
     for _n in range(4):
         other = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
-        services.rent_call_issue(actor=manager, lease_id=other.pk, period=date(2025, 1, 1))
+        rent_services.rent_call_issue(actor=manager, lease_id=other.pk, period=date(2025, 1, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("ledger:account_list"))
 

@@ -32,9 +32,10 @@ from habiter.core.dates import add_months
 from habiter.core.models import Organisation, Role, User
 from habiter.housing.models import Dwelling, Owner, OwnerKind
 from habiter.leases.models import Lease, LeaseKind, LeaseStatus
-from habiter.ledger import queries as ledger_queries
-from habiter.ledger import services
+from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import Account, AccountKind, Line, RentCall
+from habiter.ledger.rent import queries as rent_queries
+from habiter.ledger.rent import services as rent_services
 from habiter.people.models import Household
 
 ORGANISATION = "Banc d'essai — comptabilité"
@@ -134,7 +135,7 @@ class Command(BaseCommand):
 
         next_month = add_months(this_month, 1)
         started = time.perf_counter()
-        issued = services.rent_calls_issue(actor=actor, month=next_month)
+        issued = rent_services.rent_calls_issue(actor=actor, month=next_month)
         month_end = time.perf_counter() - started
         self.stdout.write(f"fin de mois : {issued} appels en {month_end:.1f} s")
 
@@ -248,7 +249,7 @@ class Command(BaseCommand):
                 batch_size=2000,
             )
             accounts = {
-                kind: services.organisation_account(organisation.pk, kind).pk
+                kind: entries_services.organisation_account(organisation.pk, kind).pk
                 for kind in (AccountKind.BANK, AccountKind.RENT_INCOME, AccountKind.CHARGES_INCOME)
             }
             params = {
@@ -299,7 +300,7 @@ class Command(BaseCommand):
             .first()
         )
         started = time.perf_counter()
-        receipt = services.receipt_issue(actor=actor, rent_call_id=call.pk)
+        receipt = rent_services.receipt_issue(actor=actor, rent_call_id=call.pk)
         issue_seconds = time.perf_counter() - started
         client = self._client(actor)
         url = reverse("ledger:receipt_pdf", args=[receipt.pk])
@@ -322,7 +323,7 @@ class Command(BaseCommand):
             seconds = time.perf_counter() - started
         if response.status_code != 200:
             raise CommandError(f"page des impayés : réponse {response.status_code}")
-        return len(queries), seconds, len(ledger_queries.arrears(actor, on))
+        return len(queries), seconds, len(rent_queries.arrears(actor, on))
 
     def _client(self, actor):
         host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")

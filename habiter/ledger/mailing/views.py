@@ -9,19 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.ledger import pages
+from habiter.ledger.forms import EmailConsentForm
+from habiter.ledger.models import NoticeMailing, RentCall, RentCallRun, RentReceipt
+from habiter.ledger.rent import queries as rent_queries
 
-from . import mailing, queries
-from .forms import EmailConsentForm
-from .models import NoticeMailing, RentCall, RentCallRun, RentReceipt
-from .views import _lease, _require
-
-# Notices printed in one PDF: a chunk stays quick to render and to print.
-NOTICES_PER_PDF = 100
+from . import queries, services
+from .queries import NOTICES_PER_PDF
 
 
 def _run(user, run_id) -> RentCallRun:
     try:
-        return queries.runs_of(user).get(pk=run_id)
+        return rent_queries.runs_of(user).get(pk=run_id)
     except RentCallRun.DoesNotExist:
         raise Http404 from None
 
@@ -30,8 +29,8 @@ def _run(user, run_id) -> RentCallRun:
 def lease_mail(request, lease_id):
     """The tenant's agreement to e-mail, its history, and the lease's documents to send."""
     user = request.user
-    lease = _lease(user, lease_id)
-    consent = mailing.consent_in_force(lease)
+    lease = pages.lease_or_404(user, lease_id)
+    consent = queries.consent_in_force(lease)
     form = EmailConsentForm(
         request.POST or None,
         initial={
@@ -41,10 +40,10 @@ def lease_mail(request, lease_id):
         },
     )
     if request.method == "POST":
-        _require(user, "ledger.post")
+        pages.require_perm(user, "ledger.post")
         if form.is_valid():
             try:
-                mailing.email_consent_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
+                services.email_consent_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -59,10 +58,10 @@ def lease_mail(request, lease_id):
             "lease": lease,
             "consent": consent,
             "form": form,
-            "history": mailing.consent_history(lease),
-            "calls": mailing.calls_to_send(lease),
-            "receipts": list(queries.receipts_of(lease)[:12]),
-            "sent": mailing.sent_documents(lease),
+            "history": queries.consent_history(lease),
+            "calls": queries.calls_to_send(lease),
+            "receipts": list(rent_queries.receipts_of(lease)[:12]),
+            "sent": queries.sent_documents(lease),
             "can_post": user.has_perm("ledger.post"),
         },
     )
@@ -83,23 +82,23 @@ def _sent_or_error(request, send, lease_id):
 @require_POST
 def notice_send(request, rent_call_id):
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     try:
-        call = queries.rent_call_for(user, rent_call_id)
+        call = rent_queries.rent_call_for(user, rent_call_id)
     except RentCall.DoesNotExist:
         raise Http404 from None
-    return _sent_or_error(request, lambda: mailing.notice_send(actor=user, rent_call_id=call.pk), call.lease_id)
+    return _sent_or_error(request, lambda: services.notice_send(actor=user, rent_call_id=call.pk), call.lease_id)
 
 
 @require_POST
 def receipt_send(request, receipt_id):
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     try:
-        receipt = queries.receipt_for(user, receipt_id)
+        receipt = rent_queries.receipt_for(user, receipt_id)
     except RentReceipt.DoesNotExist:
         raise Http404 from None
-    return _sent_or_error(request, lambda: mailing.receipt_send(actor=user, receipt_id=receipt.pk), receipt.lease_id)
+    return _sent_or_error(request, lambda: services.receipt_send(actor=user, receipt_id=receipt.pk), receipt.lease_id)
 
 
 @require_GET
@@ -107,7 +106,7 @@ def run_notices_pdf(request, run_id):
     """The month's notices of the tenants who did not agree to e-mail, to print: part `partie` of the chunks."""
     user = request.user
     run = _run(user, run_id)
-    calls = mailing.notices_to_print(run.organisation_id, run.month)
+    calls = queries.notices_to_print(run.organisation_id, run.month)
     try:
         part = max(1, int(request.GET.get("partie", "1")))
     except ValueError:
@@ -115,7 +114,7 @@ def run_notices_pdf(request, run_id):
     chunk = list(calls[(part - 1) * NOTICES_PER_PDF : part * NOTICES_PER_PDF])
     if not chunk:
         raise Http404
-    response = HttpResponse(mailing.notices_pdf(chunk), content_type="application/pdf")
+    response = HttpResponse(services.notices_pdf(chunk), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="avis-echeance-{run.month:%Y-%m}-{part}.pdf"'
     return response
 
@@ -123,10 +122,10 @@ def run_notices_pdf(request, run_id):
 @require_POST
 def run_notices_mail(request, run_id):
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     run = _run(user, run_id)
     try:
-        mailing.notice_mailing_start(actor=user, run_id=run.pk)
+        services.notice_mailing_start(actor=user, run_id=run.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("ledger:run_detail", run.pk)
@@ -136,24 +135,9 @@ def run_notices_mail(request, run_id):
 def mailing_detail(request, mailing_id):
     """A mailing's progress fragment; htmx asks for it again every second while it runs."""
     user = request.user
-    _require(user, "ledger.view_ledger")
+    pages.require_perm(user, "ledger.view_ledger")
     try:
         sending = NoticeMailing.objects.get(organisation_id=user.organisation_id, pk=mailing_id)
     except NoticeMailing.DoesNotExist:
         raise Http404 from None
     return render(request, "ledger/mailing_progress.html", {"mailing": sending})
-
-
-def run_documents_context(run) -> dict:
-    """What the run page shows of the month's notices: how many to print (in chunks), to e-mail, and the latest
-    mailing."""
-    if run.status != "done":
-        return {}
-    to_print = mailing.notices_to_print(run.organisation_id, run.month).count()
-    return {
-        "print_parts": range(1, (to_print + NOTICES_PER_PDF - 1) // NOTICES_PER_PDF + 1),
-        "to_print": to_print,
-        "to_mail": mailing.notices_to_mail(run.organisation_id, run.month).count(),
-        "mailing": run.mailings.order_by("-created_at").first(),
-        "per_pdf": NOTICES_PER_PDF,
-    }

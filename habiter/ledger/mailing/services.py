@@ -15,16 +15,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core.audit import audit_record
-
-from . import queries
-from .models import (
+from habiter.core.pdf import pdf_render, pdf_render_many
+from habiter.leases.models import Lease
+from habiter.ledger.entries.queries import ledger_leases
+from habiter.ledger.models import (
     DocumentEmail,
     EmailConsent,
     MailedDocumentKind,
@@ -32,8 +33,13 @@ from .models import (
     ReceiptKind,
     RentCall,
     RentCallRun,
+    RentReceipt,
     RunStatus,
 )
+from habiter.ledger.rent.queries import runs_of
+from habiter.ledger.rent.services import receipt_pdf, tenant_names
+
+from .queries import consent_in_force, notices_to_mail
 
 NO_CONSENT = gettext_lazy(
     "Le locataire n'a pas donné son accord exprès pour recevoir ses documents par courriel : imprimez le document."
@@ -43,39 +49,6 @@ NO_CONSENT = gettext_lazy(
 def _require(actor, perm):
     if not actor.has_perm(perm):
         raise PermissionDenied
-
-
-def consent_in_force(lease) -> EmailConsent | None:
-    """The lease's latest consent row if it is an agreement, else None."""
-    latest = EmailConsent.objects.filter(lease=lease).order_by("-on", "-created_at").first()
-    return latest if latest is not None and latest.given else None
-
-
-def consenting_leases(organisation_id):
-    """The organisation's leases whose latest consent row is an agreement, annotated with `consent_email`."""
-    from habiter.leases.models import Lease
-
-    latest = EmailConsent.objects.filter(lease=OuterRef("pk")).order_by("-on", "-created_at")
-    return (
-        Lease.objects.filter(organisation_id=organisation_id)
-        .annotate(
-            consent_given=Subquery(latest.values("given")[:1]), consent_email=Subquery(latest.values("email")[:1])
-        )
-        .filter(consent_given=True)
-    )
-
-
-def consent_history(lease) -> list[EmailConsent]:
-    return list(EmailConsent.objects.filter(lease=lease).select_related("recorded_by"))
-
-
-def calls_to_send(lease, last: int = 12) -> list[RentCall]:
-    """The lease's latest calls not cancelled, whose notices may be sent."""
-    return list(RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period")[:last])
-
-
-def sent_documents(lease, last: int = 50) -> list[DocumentEmail]:
-    return list(DocumentEmail.objects.filter(lease=lease).select_related("rent_call", "receipt", "sent_by")[:last])
 
 
 def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str = "") -> EmailConsent:
@@ -94,10 +67,8 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
         except ValidationError:
             raise ValidationError({"email": _("Cette adresse de courriel n'est pas valide.")}) from None
     with transaction.atomic():
-        lease = queries.ledger_leases(actor).select_for_update().filter(pk=lease_id).first()
+        lease = ledger_leases(actor).select_for_update().filter(pk=lease_id).first()
         if lease is None:
-            from habiter.leases.models import Lease
-
             raise Lease.DoesNotExist
         consent = EmailConsent(
             organisation_id=lease.organisation_id,
@@ -121,8 +92,6 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
 
 def notice_context(call) -> dict:
     lease = call.lease
-    from .services import tenant_names
-
     return {
         "call": call,
         "lease": lease,
@@ -134,8 +103,6 @@ def notice_context(call) -> dict:
 
 
 def notice_pdf(call) -> bytes:
-    from habiter.core.pdf import pdf_render
-
     return pdf_render("ledger/notice_pdf.html", notice_context(call))
 
 
@@ -174,12 +141,9 @@ def _send(*, actor, lease, consent, kind, call, receipt, subject, body_template,
 
 def receipt_send(*, actor, receipt_id) -> DocumentEmail:
     """E-mail a quittance or a reçu, with its PDF, to a tenant who agreed (R5)."""
-    from .models import RentReceipt
-    from .services import receipt_pdf
-
     _require(actor, "ledger.post")
     receipt = (
-        RentReceipt.objects.filter(lease__in=queries.ledger_leases(actor))
+        RentReceipt.objects.filter(lease__in=ledger_leases(actor))
         .select_related("lease", "lease__household", "rent_call", "organisation")
         .defer("pdf")
         .filter(pk=receipt_id)
@@ -213,7 +177,7 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
     _require(actor, "ledger.post")
     if call is None:
         call = (
-            RentCall.objects.filter(lease__in=queries.ledger_leases(actor), cancelled_on__isnull=True)
+            RentCall.objects.filter(lease__in=ledger_leases(actor), cancelled_on__isnull=True)
             .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
             .filter(pk=rent_call_id)
             .first()
@@ -237,38 +201,8 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
     )
 
 
-# --- the month's notices ------------------------------------------------------------------------------------------
-
-
-def _month_calls(organisation_id, month):
-    return RentCall.objects.filter(organisation_id=organisation_id, period=month, cancelled_on__isnull=True)
-
-
-def notices_to_mail(organisation_id, month):
-    """The month's calls of consenting tenants whose notice has not been e-mailed yet."""
-    already = DocumentEmail.objects.filter(rent_call=OuterRef("pk"), kind=MailedDocumentKind.NOTICE)
-    return (
-        _month_calls(organisation_id, month)
-        .filter(lease__in=consenting_leases(organisation_id).values("pk"))
-        .exclude(Exists(already))
-    )
-
-
-def notices_to_print(organisation_id, month):
-    """The month's calls of tenants who did not agree to e-mail: their notices are printed, in lease order."""
-    return (
-        _month_calls(organisation_id, month)
-        .exclude(lease__in=consenting_leases(organisation_id).values("pk"))
-        .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
-        .prefetch_related("lease__household__members")
-        .order_by("lease__dwelling__reference", "lease_id")
-    )
-
-
 def notices_pdf(calls) -> bytes:
     """Several notices in one PDF, each on its own page(s), to print and post."""
-    from habiter.core.pdf import pdf_render_many
-
     return pdf_render_many("ledger/notice_pdf.html", [notice_context(call) for call in calls])
 
 
@@ -276,7 +210,7 @@ def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
     """Start e-mailing the run's month notices to the consenting tenants, as a background task."""
     _require(actor, "ledger.post")
     with transaction.atomic():
-        run = queries.runs_of(actor).select_for_update().filter(pk=run_id).first()
+        run = runs_of(actor).select_for_update().filter(pk=run_id).first()
         if run is None:
             raise RentCallRun.DoesNotExist
         if run.status != RunStatus.DONE:
@@ -292,13 +226,7 @@ def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
             organisation_id=run.organisation_id, run=run, total=total, started_by=actor
         )
         audit_record(actor=actor, action="ledger.notice_mailing", obj=mailing, detail={"month": f"{run.month:%Y-%m}"})
-
-        def enqueue():
-            from .tasks import send_notices
-
-            send_notices.enqueue(str(mailing.pk))
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: send_notices.enqueue(str(mailing.pk)))
     return mailing
 
 
@@ -329,3 +257,10 @@ def notice_mailing_execute(mailing_id) -> NoticeMailing:
     )
     mailing.refresh_from_db()
     return mailing
+
+
+@task
+def send_notices(mailing_id: str) -> int:
+    """The background task of a `NoticeMailing` (defined here, beside the service that enqueues it, so that neither
+    module imports the other; `habiter.ledger.tasks` names it too); returns the number sent."""
+    return notice_mailing_execute(mailing_id).sent

@@ -10,19 +10,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
+from habiter.ledger import pages, rules
+from habiter.ledger.forms import (
+    DepositDeductionFormSet,
+    DepositReceiveForm,
+    DepositReleaseForm,
+    DepositReturnForm,
+    ReverseForm,
+)
+from habiter.ledger.models import Deposit, DepositMovement
 
-from . import deposits, queries, rules
-from .forms import DepositDeductionFormSet, DepositReceiveForm, DepositReleaseForm, DepositReturnForm, ReverseForm
-from .models import Deposit, DepositMovement
-from .views import _lease, _require, _today
+from . import queries, services
 
 
 @require_GET
 def deposit_list(request):
     """Every deposit of the organisation: held per lease, and the returns due soon or late first."""
     user = request.user
-    _require(user, "ledger.view_ledger")
-    today = _today()
+    pages.require_perm(user, "ledger.view_ledger")
+    today = pages.today()
     rows = queries.deposit_rows(queries.deposits_of(user), today)
     return render(
         request,
@@ -32,7 +38,7 @@ def deposit_list(request):
             "total_held": sum((row.held for row in rows), rules.ZERO),
             "late": sum(1 for row in rows if row.late and row.deposit.returned_on is None),
             "today": today,
-            "terms": deposits.return_terms(today, legal_parameters()),
+            "terms": services.return_terms(today, legal_parameters()),
         },
     )
 
@@ -40,15 +46,15 @@ def deposit_list(request):
 @require_http_methods(["GET", "POST"])
 def deposit_receive(request, lease_id):
     user = request.user
-    _require(user, "ledger.post")
-    lease = _lease(user, lease_id)
+    pages.require_perm(user, "ledger.post")
+    lease = pages.lease_or_404(user, lease_id)
     deposit = Deposit.objects.filter(lease=lease).first()
-    held = deposits.held_amount(deposit)
-    initial = {"received_on": _today(), "amount": max(lease.deposit - held, rules.ZERO)}
+    held = services.held_amount(deposit)
+    initial = {"received_on": pages.today(), "amount": max(lease.deposit - held, rules.ZERO)}
     form = DepositReceiveForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            deposits.deposit_receive(actor=user, lease_id=lease.pk, **form.cleaned_data)
+            services.deposit_receive(actor=user, lease_id=lease.pk, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -70,12 +76,12 @@ def deposit_return(request, deposit_id):
     """The return after the move-out in two steps: the form (deadline, deductions), then the figures to confirm —
     refund, penalty if late — before anything is posted."""
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     deposit = _deposit(user, deposit_id)
     lease = deposit.lease
-    row = queries.deposit_rows([deposit], _today())[0]
+    row = queries.deposit_rows([deposit], pages.today())[0]
     initial = {
-        "returned_on": _today(),
+        "returned_on": pages.today(),
         "keys_returned_on": row.keys_returned_on,
         "inventory_matches": "yes" if row.inventory_matches else "no",
     }
@@ -88,14 +94,14 @@ def deposit_return(request, deposit_id):
         data = form.cleaned_data
         if request.POST.get("confirm") == "1":
             try:
-                deposits.deposit_return(actor=user, deposit_id=deposit.pk, deductions=chosen, **data)
+                services.deposit_return(actor=user, deposit_id=deposit.pk, deductions=chosen, **data)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, _("Restitution du dépôt de garantie enregistrée."))
                 return redirect("ledger:lease_account", lease.pk)
         else:
-            figures = deposits.return_figures(lease, held=row.held, deductions=chosen, params=params, **data)
+            figures = services.return_figures(lease, held=row.held, deductions=chosen, params=params, **data)
             if figures.refund < 0:
                 form.add_error(None, _("Les retenues dépassent le dépôt détenu (%(held)s €).") % {"held": row.held})
                 figures = None
@@ -109,7 +115,7 @@ def deposit_return(request, deposit_id):
             "row": row,
             "figures": figures,
             "deduction_lines": [f for f in deductions.forms if f.is_bound and f.is_valid() and f.deduction()],
-            "terms": deposits.return_terms(_today(), params, territory=lease.dwelling.territory),
+            "terms": services.return_terms(pages.today(), params, territory=lease.dwelling.territory),
         },
     )
 
@@ -119,14 +125,14 @@ def deposit_release(request, deposit_id):
     """The provision kept until the building's accounts were approved (R20), returned once with the tenant's share
     of the charges kept."""
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     deposit = _deposit(user, deposit_id)
     lease = deposit.lease
     held = rules.cents(deposit.held)
-    form = DepositReleaseForm(request.POST or None, initial={"released_on": _today()})
+    form = DepositReleaseForm(request.POST or None, initial={"released_on": pages.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            deposits.deposit_provision_release(actor=user, deposit_id=deposit.pk, **form.cleaned_data)
+            services.deposit_provision_release(actor=user, deposit_id=deposit.pk, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -143,7 +149,7 @@ def deposit_release(request, deposit_id):
 def deposit_receipt_cancel(request, movement_id):
     """Confirm, then cancel a deposit receipt recorded by mistake (its entry is reversed, never deleted)."""
     user = request.user
-    _require(user, "ledger.post")
+    pages.require_perm(user, "ledger.post")
     receipt = (
         DepositMovement.objects.filter(deposit__in=queries.deposits_of(user), kind="received", pk=movement_id)
         .select_related("deposit__lease__household", "transaction")
@@ -152,11 +158,11 @@ def deposit_receipt_cancel(request, movement_id):
     if receipt is None:
         raise Http404
     lease = receipt.deposit.lease
-    form = ReverseForm(request.POST or None, initial={"on": _today()})
+    form = ReverseForm(request.POST or None, initial={"on": pages.today()})
     form.fields["on"].label = _("Date de l'annulation")
     if request.method == "POST" and form.is_valid():
         try:
-            deposits.deposit_receipt_cancel(actor=user, movement_id=receipt.pk, on=form.cleaned_data["on"])
+            services.deposit_receipt_cancel(actor=user, movement_id=receipt.pk, on=form.cleaned_data["on"])
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

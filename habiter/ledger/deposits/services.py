@@ -23,13 +23,11 @@ from django.utils.translation import gettext as _
 from habiter.core.audit import audit_record
 from habiter.core.dates import add_months
 from habiter.core.legal_queries import legal_parameters
-from habiter.housing import rules as housing_rules
-from habiter.housing.models import Inspection, InspectionKind
 from habiter.leases import rules as lease_rules
 from habiter.leases.models import Lease, LeaseStatus
-
-from . import rules
-from .models import (
+from habiter.ledger import rules
+from habiter.ledger.entries.services import check_open, organisation_account, post_entry, reverse_entry, tenant_account
+from habiter.ledger.models import (
     AccountKind,
     DeductionReason,
     Deposit,
@@ -40,10 +38,19 @@ from .models import (
     PaymentSource,
     Transaction,
 )
-from .services import DEPOSIT_SOURCES, _allocate, _check_open, _post, organisation_account, tenant_account
+from habiter.ledger.rent.services import allocate_payments
 
-DEPOSIT_RECEIPT, DEPOSIT_RETURN = DEPOSIT_SOURCES
+DEPOSIT_RECEIPT, DEPOSIT_RETURN = "deposit_receipt", "deposit_return"
 RECEIVABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+
+
+def deposit_entry_refusal(entry) -> str | None:
+    """Refuse the generic reversal of a deposit's entry (registered with `registry.register_reversal_guard`): a
+    deposit's movements and what they settled stay as recorded, held amounts are their sum; a receipt recorded by
+    mistake is cancelled by `deposit_receipt_cancel`."""
+    if entry.source_type in (DEPOSIT_RECEIPT, DEPOSIT_RETURN):
+        return _("Un mouvement de dépôt de garantie ne se contre-passe pas.")
+    return None
 
 
 def _require(actor):
@@ -72,73 +79,6 @@ def held_amount(deposit: Deposit | None) -> Decimal:
     for movement in deposit.movements.all():
         total += movement.amount if movement.kind == DepositMovementKind.RECEIVED else -movement.amount
     return rules.cents(total)
-
-
-# --- what the inspections say ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ReturnFacts:
-    """What the return deadline stands on: the day the keys were handed back and whether the check-out matches
-    the check-in, from the check-out inspection when there is one (else the move-out day, and "not matching",
-    the longer deadline, until the manager says otherwise)."""
-
-    keys_returned_on: date | None
-    inventory_matches: bool
-    check_out: Inspection | None
-
-    def deadline(self, lease, params) -> date | None:
-        if self.keys_returned_on is None:
-            return None
-        return lease_rules.deposit_return_deadline(
-            self.keys_returned_on, self.inventory_matches, territory=lease.dwelling.territory, params=params
-        )
-
-
-def return_facts(leases) -> dict:
-    """`ReturnFacts` of each lease, by lease id, in two queries whatever their number: the dwellings' inspections
-    and their rooms. A lease's check-out is the latest one of its dwelling since the lease began, of its
-    household or of none; it is compared with the check-in it names, else the latest one before it (as on the
-    inspection's page)."""
-    leases = list(leases)
-    inspections = list(
-        Inspection.objects.filter(dwelling_id__in={lease.dwelling_id for lease in leases})
-        .prefetch_related("rooms")
-        .order_by("-done_on", "-created_at")
-    )
-    facts = {}
-    for lease in leases:
-        check_out = next(
-            (
-                i
-                for i in inspections
-                if i.dwelling_id == lease.dwelling_id
-                and i.kind == InspectionKind.CHECK_OUT
-                and i.done_on >= lease.start_date
-                and i.household_id in (None, lease.household_id)
-            ),
-            None,
-        )
-        matches = False
-        if check_out is not None:
-            check_in = next((i for i in inspections if i.pk == check_out.check_in_id), None) or next(
-                (
-                    i
-                    for i in inspections
-                    if i.dwelling_id == lease.dwelling_id
-                    and i.kind == InspectionKind.CHECK_IN
-                    and i.done_on <= check_out.done_on
-                ),
-                None,
-            )
-            if check_in is not None:
-                matches = housing_rules.inventory_matches(
-                    {room.name: room.condition for room in check_in.rooms.all()},
-                    {room.name: room.condition for room in check_out.rooms.all()},
-                )
-        keys = (check_out.keys_returned_on if check_out else None) or lease.moved_out_on
-        facts[lease.pk] = ReturnFacts(keys, matches, check_out)
-    return facts
 
 
 # --- receipt -------------------------------------------------------------------------------------------------------
@@ -202,8 +142,8 @@ def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | Non
                     % {"limit": lease.deposit, "cap": cap, "held": held}
                 }
             )
-        _check_open(lease.organisation_id, received_on, "received_on")
-        entry = _post(
+        check_open(lease.organisation_id, received_on, "received_on")
+        entry = post_entry(
             actor=actor,
             organisation_id=lease.organisation_id,
             booked_on=received_on,
@@ -390,7 +330,7 @@ def deposit_return(
                 _("La retenue pour loyers impayés (%(unpaid)s €) dépasse ce que doit le locataire (%(owed)s €).")
                 % {"unpaid": figures.unpaid_rent, "owed": max(owed, rules.ZERO)}
             )
-        _check_open(lease.organisation_id, returned_on, "returned_on")
+        check_open(lease.organisation_id, returned_on, "returned_on")
         org = lease.organisation_id
         lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), held - figures.provision)]
         if figures.unpaid_rent:
@@ -401,7 +341,7 @@ def deposit_return(
             lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), figures.penalty))
         if figures.paid_to_tenant:
             lines.append((organisation_account(org, AccountKind.BANK), -figures.paid_to_tenant))
-        entry = _post(
+        entry = post_entry(
             actor=actor,
             organisation_id=org,
             booked_on=returned_on,
@@ -451,7 +391,7 @@ def deposit_return(
         deposit.returned_on = returned_on
         deposit.save(update_fields=["returned_on", "updated_at"])
         if payment is not None:
-            _allocate(lease)
+            allocate_payments(lease)
         audit_record(
             actor=actor,
             action="ledger.deposit_return",
@@ -508,7 +448,7 @@ def deposit_provision_release(
             raise ValidationError(
                 {"charges": _("La retenue dépasse la provision gardée (%(held)s €).") % {"held": provision}}
             )
-        _check_open(lease.organisation_id, released_on, "released_on")
+        check_open(lease.organisation_id, released_on, "released_on")
         params = legal_parameters()
         deadline = add_months(accounts_approved_on, 1)
         refund = provision - charges
@@ -523,7 +463,7 @@ def deposit_provision_release(
             lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), penalty))
         if refund + penalty:
             lines.append((organisation_account(org, AccountKind.BANK), -(refund + penalty)))
-        entry = _post(
+        entry = post_entry(
             actor=actor,
             organisation_id=org,
             booked_on=released_on,
@@ -587,15 +527,8 @@ def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
             raise ValidationError(_("Ce reçu est déjà annulé."))
         if on < original.booked_on:
             raise ValidationError({"on": _("L'annulation ne peut pas précéder le reçu.")})
-        reversal = _post(
-            actor=actor,
-            organisation_id=lease.organisation_id,
-            booked_on=on,
-            label=_("Annulation : %(label)s") % {"label": original.label},
-            lines=[(line.account, -line.amount) for line in original.lines.select_related("account")],
-            source_type=DEPOSIT_RECEIPT,
-            source_id=str(lease.pk),
-            reversal_of=original,
+        reversal = reverse_entry(
+            actor=actor, original=original, on=on, label=_("Annulation : %(label)s") % {"label": original.label}
         )
         movement = DepositMovement(
             organisation_id=lease.organisation_id,

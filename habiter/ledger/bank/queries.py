@@ -1,0 +1,94 @@
+"""Reads of the bank statements and the queue of operations to match, with the leases each most likely pays."""
+
+from django.db.models import F
+
+from habiter.ledger import rules
+from habiter.ledger.entries.queries import ledger_leases
+from habiter.ledger.models import BankCsvMapping, BankLine, BankLineState, BankStatement, RentCall, money_sum
+from habiter.ledger.rent.services import CALLABLE_STATUSES
+from habiter.people.models import Relation
+
+from . import matching
+
+ADULTS = (Relation.HEAD, Relation.SPOUSE)
+
+
+def bank_mappings(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankCsvMapping.objects.none()
+    return BankCsvMapping.objects.filter(organisation_id=user.organisation_id)
+
+
+def bank_statements(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankStatement.objects.none()
+    return BankStatement.objects.filter(organisation_id=user.organisation_id).select_related("imported_by")
+
+
+def bank_lines(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return BankLine.objects.none()
+    return BankLine.objects.filter(organisation_id=user.organisation_id)
+
+
+def bank_queue(user):
+    """The lines waiting to be matched, oldest first."""
+    return bank_lines(user).filter(state=BankLineState.UNMATCHED).order_by("booked_on", "created_at", "id")
+
+
+def bank_line_for(user, line_id) -> BankLine:
+    return (
+        bank_lines(user)
+        .select_related("payment", "payment__lease", "payment__lease__household", "payment__lease__dwelling")
+        .select_related("handled_by")
+        .get(pk=line_id)
+    )
+
+
+def bank_statement_lines(statement):
+    return statement.lines.select_related("payment__lease__household", "payment__lease__dwelling").order_by(
+        "booked_on", "created_at", "id"
+    )
+
+
+def match_candidates(user) -> list[matching.Candidate]:
+    """Every lease the user may record a payment for, with what is left to pay on its open calls: three queries
+    whatever the number of leases, so the whole queue is ranked at a constant cost."""
+
+    leases = list(
+        ledger_leases(user)
+        .filter(status__in=CALLABLE_STATUSES)
+        .select_related("household", "dwelling")
+        .prefetch_related("household__members")
+        .order_by("dwelling__reference", "start_date")
+    )
+    left: dict = {}
+    with_instalment: dict = {}
+    for lease_id, total, paid, instalment in (
+        RentCall.objects.filter(lease__in=[lease.pk for lease in leases], cancelled_on__isnull=True)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period")
+        .values_list("lease_id", "due", "paid", "instalment")
+    ):
+        left.setdefault(lease_id, []).append(rules.cents(total - paid))
+        if instalment:  # the notice asked the month's rent and a repayment-plan instalment together
+            with_instalment.setdefault(lease_id, []).append(rules.cents(total - paid + instalment))
+    return [
+        matching.Candidate(
+            lease_id=lease.pk,
+            title=f"{lease.dwelling.reference} — {lease.household.name}",
+            references=(lease.dwelling.reference,),
+            names=(lease.household.name, *(p.last_name for p in lease.household.members.all() if p.relation in ADULTS)),
+            open_amounts=tuple(left.get(lease.pk, ())),
+            with_instalment=tuple(with_instalment.get(lease.pk, ())),
+        )
+        for lease in leases
+    ]
+
+
+def queue_with_suggestions(lines, candidates) -> list:
+    """Each line with `suggestions`: the best candidate leases, best first (no query)."""
+    for line in lines:
+        line.suggestions = matching.suggest(line.label, line.counterparty, line.amount, candidates)
+    return lines

@@ -1,0 +1,217 @@
+"""Bank statements: the saved CSV mappings, the import of a file (whole or not at all), and each operation matched to
+a lease (a payment recorded through `rent.services.payment_record`) or set aside.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.ledger import rules
+from habiter.ledger.entries.queries import bank_balance_on
+from habiter.ledger.models import (
+    BankCsvMapping,
+    BankFileFormat,
+    BankLine,
+    BankLineState,
+    BankStatement,
+    Payment,
+    PaymentSource,
+)
+from habiter.ledger.rent.services import payment_record
+
+from . import bankfiles
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+MAX_BANK_REFERENCE = 80
+
+
+def bank_mapping_create(*, actor, **fields) -> BankCsvMapping:
+    """Save a bank's CSV column mapping under a name, for the next imports."""
+    _require(actor, "ledger.post")
+    mapping = BankCsvMapping(organisation_id=actor.organisation_id, **fields)
+    try:
+        mapping.as_mapping()
+    except ValueError as error:
+        raise ValidationError({"amount_column": str(error)}) from None
+    with transaction.atomic():
+        mapping.full_clean()
+        mapping.save()
+        audit_record(actor=actor, action="ledger.bank_mapping_create", obj=mapping, detail={"name": mapping.name})
+    return mapping
+
+
+def _bank_reference(reference: str) -> str:
+    reference = reference.strip()
+    if len(reference) <= MAX_BANK_REFERENCE:
+        return reference
+    return "h:" + hashlib.sha256(reference.encode()).hexdigest()[:32]
+
+
+def _unique_references(lines) -> list[str]:
+    """The line's identity; a second identical line of the same file (same date, amount, label, no bank id)
+    gets a rank, so that it is neither merged with the first nor imported again next time."""
+    seen: dict[str, int] = {}
+    references = []
+    for line in lines:
+        reference = _bank_reference(line.reference)
+        seen[reference] = seen.get(reference, 0) + 1
+        references.append(
+            reference if seen[reference] == 1 else f"{reference[: MAX_BANK_REFERENCE - 4]}#{seen[reference]}"
+        )
+    return references
+
+
+def bank_statement_import(*, actor, file_name: str, content: bytes, file_format: str, mapping_id=None) -> BankStatement:
+    """Import a bank file whole or not at all: a BankFileError lists every bad line in French and nothing is
+    saved. Lines already known (same bank id, or same date, amount and label) are linked to the new statement and
+    not added again. A closing balance given by the file is compared with the ledger's bank account on its last
+    day."""
+    _require(actor, "ledger.post")
+    mapping = None
+    if file_format == BankFileFormat.CSV:
+        mapping = BankCsvMapping.objects.filter(organisation_id=actor.organisation_id, pk=mapping_id).first()
+        if mapping is None:
+            raise ValidationError({"mapping": _("Choisissez le format CSV de votre banque.")})
+        statement = bankfiles.parse_csv(content, mapping.as_mapping())
+    elif file_format == BankFileFormat.CAMT053:
+        statement = bankfiles.parse_camt053(content)
+        if not statement.lines:
+            raise bankfiles.BankFileError([_("Le relevé ne contient aucune opération.")])
+    else:
+        raise ValidationError({"file_format": _("Format de fichier inconnu.")})
+    if not bankfiles.balance_matches(statement):
+        raise bankfiles.BankFileError(
+            [_("Le relevé est incohérent : le solde d'ouverture plus les opérations ne donne pas le solde de clôture.")]
+        )
+    references = _unique_references(statement.lines)
+    last_day = max(line.booked_on for line in statement.lines)
+    with transaction.atomic():
+        known = set(
+            BankLine.objects.filter(organisation_id=actor.organisation_id, bank_reference__in=references).values_list(
+                "bank_reference", flat=True
+            )
+        )
+        ledger = bank_balance_on(actor.organisation_id, last_day) if statement.closing_balance is not None else None
+        record = BankStatement(
+            organisation_id=actor.organisation_id,
+            file_name=(file_name or "")[:200],
+            file_format=file_format,
+            mapping=mapping,
+            statement_ref=statement.statement_id[:100],
+            account_iban=statement.account_iban[:40],
+            first_day=min(line.booked_on for line in statement.lines),
+            last_day=last_day,
+            opening_balance=statement.opening_balance,
+            closing_balance=statement.closing_balance,
+            ledger_balance=ledger,
+            balance_agrees=None if ledger is None else ledger == statement.closing_balance,
+            line_count=len(references),
+            new_count=len(set(references) - known),
+            imported_by=actor,
+        )
+        record.full_clean()
+        record.save()
+        BankLine.objects.bulk_create(
+            [
+                BankLine(
+                    organisation_id=actor.organisation_id,
+                    booked_on=line.booked_on,
+                    amount=line.amount,
+                    label=line.label[:500],
+                    counterparty=line.counterparty[:200],
+                    bank_reference=reference,
+                )
+                for line, reference in zip(statement.lines, references, strict=True)
+                if reference not in known
+            ]
+        )
+        ids = BankLine.objects.filter(organisation_id=actor.organisation_id, bank_reference__in=references).values_list(
+            "pk", flat=True
+        )
+        BankLine.statements.through.objects.bulk_create(
+            [BankLine.statements.through(bankline_id=pk, bankstatement_id=record.pk) for pk in ids]
+        )
+        audit_record(
+            actor=actor,
+            action="ledger.bank_import",
+            obj=record,
+            detail={"file": record.file_name, "lines": record.line_count, "new": record.new_count},
+        )
+    return record
+
+
+def _queued_line(actor, line_id) -> BankLine:
+    line = BankLine.objects.select_for_update().filter(organisation_id=actor.organisation_id, pk=line_id).first()
+    if line is None:
+        raise BankLine.DoesNotExist
+    return line
+
+
+def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TENANT) -> Payment:
+    """Match a bank line to a lease: the payment is recorded (dated on the line's day, the bank id as its
+    reference) and the line leaves the queue. A line is matched once; another organisation's lease is unknown."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        line = _queued_line(actor, line_id)
+        error = rules.bank_line_move_error(line.state, BankLineState.MATCHED, amount=line.amount)
+        if error:
+            raise ValidationError(error)
+        payment = payment_record(
+            actor=actor,
+            lease_id=lease_id,
+            amount=line.amount,
+            received_on=line.booked_on,
+            source=source,
+            reference=line.bank_reference,
+        )
+        line.state = BankLineState.MATCHED
+        line.payment = payment
+        line.handled_by = actor
+        line.handled_at = timezone.now()
+        line.full_clean()
+        line.save(update_fields=["state", "payment", "handled_by", "handled_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="ledger.bank_line_match",
+            obj=line,
+            household_id=payment.lease.household_id,
+            detail={"payment": str(payment.pk), "amount": str(line.amount)},
+        )
+    return payment
+
+
+def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:
+    """Set a line aside with a reason (bank fees, an operation that is not rent…), or put it back in the queue
+    (also a matched line whose payment was reversed)."""
+    _require(actor, "ledger.post")
+    reason = " ".join((reason or "").split())
+    with transaction.atomic():
+        line = _queued_line(actor, line_id)
+        target = BankLineState.IGNORED if ignore else BankLineState.UNMATCHED
+        reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
+        error = rules.bank_line_move_error(
+            line.state, target, amount=line.amount, reason=reason, reversed_payment=reversed_payment
+        )
+        if error:
+            raise ValidationError({"reason": error} if ignore and not reason else error)
+        line.state, line.ignored_reason = target, reason[:200] if ignore else ""
+        line.payment = None  # when matched before: its payment was reversed, the line waits to be matched again
+        line.handled_by = actor
+        line.handled_at = timezone.now()
+        line.save(update_fields=["state", "ignored_reason", "payment", "handled_by", "handled_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="ledger.bank_line_ignore" if ignore else "ledger.bank_line_unignore",
+            obj=line,
+            detail={"reason": line.ignored_reason},
+        )
+    return line

@@ -1,0 +1,199 @@
+"""Pages of the bank statements: import, the queue to match with its suggestions, one operation."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from habiter.core.forms import apply_validation_error
+from habiter.leases.models import Lease
+from habiter.ledger import pages
+from habiter.ledger.entries.queries import bank_balance_on
+from habiter.ledger.forms import BankIgnoreForm, BankImportForm, BankManualMatchForm, BankMappingForm, BankMatchForm
+from habiter.ledger.models import BankLine, BankLineState, BankStatement
+from habiter.ledger.templatetags.ledger_money import euros
+
+from . import queries, services
+from .bankfiles import BankFileError
+
+
+@require_GET
+def bank_queue(request):
+    """The bank lines waiting to be matched, each with the leases it most likely pays."""
+    user = request.user
+    pages.require_perm(user, "ledger.view_ledger")
+    page = Paginator(queries.bank_queue(user), pages.PAGE_SIZE).get_page(request.GET.get("page"))
+    lines = queries.queue_with_suggestions(list(page), queries.match_candidates(user))
+    return render(
+        request,
+        "ledger/bank_queue.html",
+        {
+            "page": page,
+            "lines": lines,
+            "statements": queries.bank_statements(user)[:5],
+            "can_post": user.has_perm("ledger.post"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bank_import(request):
+    user = request.user
+    pages.require_perm(user, "ledger.view_ledger")
+    mappings = queries.bank_mappings(user)
+    form = BankImportForm(request.POST or None, request.FILES or None, mappings=mappings)
+    file_errors = []
+    if request.method == "POST":
+        pages.require_perm(user, "ledger.post")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                statement = services.bank_statement_import(
+                    actor=user,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    file_format=form.cleaned_data["file_format"],
+                    mapping_id=form.cleaned_data["mapping"].pk if form.cleaned_data["mapping"] else None,
+                )
+            except BankFileError as error:
+                file_errors = error.errors
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Relevé importé : %(new)s opération(s) nouvelle(s), %(known)s déjà connue(s).")
+                    % {"new": statement.new_count, "known": statement.known_count},
+                )
+                return redirect("ledger:bank_statement", statement.pk)
+    return render(
+        request,
+        "ledger/bank_import.html",
+        {
+            "form": form,
+            "file_errors": file_errors[:50],
+            "more_errors": max(len(file_errors) - 50, 0),
+            "mappings": mappings,
+            "mapping_form": BankMappingForm(),
+            "can_post": user.has_perm("ledger.post"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bank_mapping_create(request):
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    form = BankMappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = services.bank_mapping_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Format « %(name)s » enregistré.") % {"name": mapping.name})
+            return redirect("ledger:bank_import")
+    return render(request, "ledger/bank_mapping_form.html", {"form": form})
+
+
+@require_GET
+def bank_statement(request, bank_statement_id):
+    """An imported statement: its lines, and its closing balance against the ledger's bank account."""
+    user = request.user
+    try:
+        statement = queries.bank_statements(user).get(pk=bank_statement_id)
+    except BankStatement.DoesNotExist:
+        raise Http404 from None
+    ledger_now = None
+    if statement.closing_balance is not None:
+        ledger_now = bank_balance_on(user.organisation_id, statement.last_day)
+    return render(
+        request,
+        "ledger/bank_statement.html",
+        {
+            "statement": statement,
+            "lines": queries.bank_statement_lines(statement),
+            "ledger_now": ledger_now,
+            "difference": None if ledger_now is None else statement.closing_balance - ledger_now,
+        },
+    )
+
+
+def _bank_line(user, line_id) -> BankLine:
+    try:
+        return queries.bank_line_for(user, line_id)
+    except BankLine.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def bank_line(request, line_id):
+    """One bank line: its suggestions, a lease chosen by hand, or setting it aside."""
+    user = request.user
+    line = _bank_line(user, line_id)
+    candidates = queries.match_candidates(user) if line.state == BankLineState.UNMATCHED else []
+    queries.queue_with_suggestions([line], candidates)
+    return render(
+        request,
+        "ledger/bank_line.html",
+        {
+            "line": line,
+            "match_form": BankManualMatchForm(candidates=candidates),
+            "ignore_form": BankIgnoreForm(),
+            "can_post": user.has_perm("ledger.post"),
+        },
+    )
+
+
+@require_POST
+def bank_line_match(request, line_id):
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    form = BankMatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le bail et la provenance du paiement."))
+        return redirect("ledger:bank_line", line.pk)
+    try:
+        payment = services.bank_line_match(
+            actor=user, line_id=line.pk, lease_id=form.cleaned_data["lease"], source=form.cleaned_data["source"]
+        )
+    except Lease.DoesNotExist:
+        messages.error(request, _("Ce bail n'existe pas ou ne reçoit pas d'encaissement."))
+        return redirect("ledger:bank_line", line.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("ledger:bank_line", line.pk)
+    messages.success(
+        request,
+        _("Opération rapprochée : encaissement de %(amount)s € enregistré pour %(tenant)s.")
+        % {"amount": euros(payment.amount), "tenant": payment.lease.household.name},
+    )
+    return redirect("ledger:bank_queue")
+
+
+@require_POST
+def bank_line_ignore(request, line_id):
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    form = BankIgnoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Demande incomplète."))
+        return redirect("ledger:bank_line", line.pk)
+    ignore = form.cleaned_data["ignore"]
+    try:
+        services.bank_line_ignore(actor=user, line_id=line.pk, ignore=ignore, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("ledger:bank_line", line.pk)
+    if ignore:
+        messages.success(request, _("Opération mise de côté."))
+        return redirect("ledger:bank_queue")
+    messages.success(request, _("Opération remise dans la file à rapprocher."))
+    return redirect("ledger:bank_line", line.pk)

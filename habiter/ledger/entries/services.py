@@ -1,0 +1,272 @@
+"""Every write of ledger lines: accounts, posting, reversal, month closing. The only code that creates `Transaction`s
+and `Line`s; the other sub-domains post through the public functions below, and never write lines themselves.
+
+- accounts, created on first use: `organisation_account`, `tenant_account`, `tenant_accounts`, `owner_account`;
+- closed months: `month_closed`, `check_open`;
+- posting, without a permission check (the calling service made it): `post_entry`, `post_entries` (in bulk),
+  `reverse_entry`;
+- services: `transaction_post` (a manual entry), `transaction_reverse` (the generic reversal, which asks the
+  sub-domains through `habiter.ledger.registry` whether they refuse it and what follows from it), `period_close`.
+
+Lock order, so that concurrent writers never deadlock: a bank line first, then a lease's tenant account, then a
+receipt counter. Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.ledger import registry, rules
+from habiter.ledger.models import ORGANISATION_ACCOUNTS, Account, AccountKind, Line, PeriodClose, Transaction
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- accounts ------------------------------------------------------------------------------------------------
+
+
+def organisation_account(organisation_id, kind: str) -> Account:
+    """The organisation's account of `kind` (bank, CAF, rent income…), created on first use."""
+    code, name = ORGANISATION_ACCOUNTS[kind]
+    account, _created = Account.objects.get_or_create(
+        organisation_id=organisation_id, code=code, defaults={"name": str(name), "kind": kind}
+    )
+    return account
+
+
+def tenant_account(lease, *, lock: bool = False) -> Account:
+    """The tenant's account of `lease` (411…), created on first use; locked FOR UPDATE when `lock`."""
+    account = Account.objects.filter(lease=lease).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(
+                    organisation_id=lease.organisation_id,
+                    code=f"411{lease.pk.hex[:10].upper()}",
+                    name=f"{lease.household.name} — {lease.dwelling.reference}",
+                    kind=AccountKind.TENANT,
+                    lease=lease,
+                )
+        except IntegrityError:
+            account = Account.objects.get(lease=lease)
+    if lock:
+        account = Account.objects.select_for_update().get(pk=account.pk)
+    return account
+
+
+def tenant_accounts(leases) -> dict:
+    """The tenant accounts of `leases` (created when missing), locked FOR UPDATE in one query, by lease id."""
+    ids = [lease.pk for lease in leases]
+    existing = set(Account.objects.filter(lease_id__in=ids).values_list("lease_id", flat=True))
+    missing = [lease for lease in leases if lease.pk not in existing]
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    organisation_id=lease.organisation_id,
+                    code=f"411{lease.pk.hex[:10].upper()}",
+                    name=f"{lease.household.name} — {lease.dwelling.reference}",
+                    kind=AccountKind.TENANT,
+                    lease=lease,
+                )
+                for lease in missing
+            ],
+            ignore_conflicts=True,
+        )
+    locked = Account.objects.select_for_update().filter(lease_id__in=ids).order_by("pk")
+    return {account.lease_id: account for account in locked}
+
+
+def owner_account(owner, *, lock: bool = False) -> Account:
+    """The owner's account (467…, the mandant's current account), created on first use; locked when `lock`."""
+    account = Account.objects.filter(owner=owner, kind=AccountKind.OWNER).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(
+                    organisation_id=owner.organisation_id,
+                    code=f"467{owner.pk.hex[:10].upper()}",
+                    name=f"Mandant — {owner.name}"[:200],
+                    kind=AccountKind.OWNER,
+                    owner=owner,
+                )
+        except IntegrityError:
+            account = Account.objects.get(owner=owner, kind=AccountKind.OWNER)
+    if lock:
+        account = Account.objects.select_for_update().get(pk=account.pk)
+    return account
+
+
+# --- transactions --------------------------------------------------------------------------------------------
+
+
+def month_closed(organisation_id, day: date) -> bool:
+    return PeriodClose.objects.filter(organisation_id=organisation_id, month=rules.month_start(day)).exists()
+
+
+def check_open(organisation_id, day: date, field: str = "booked_on") -> None:
+    """Refuse `day` when its month is closed: a ValidationError on `field`, in French."""
+    if month_closed(organisation_id, day):
+        raise ValidationError(
+            {
+                field: _("Le mois de %(month)s est clôturé : aucune écriture ne peut y être datée.")
+                % {"month": f"{day:%m/%Y}"}
+            }
+        )
+
+
+def post_entry(
+    *, actor, organisation_id, booked_on: date, label: str, lines, source_type="", source_id="", reversal_of=None
+):
+    """Write one balanced transaction (no permission check: the calling service made it)."""
+    amounts = [amount for _account, amount in lines]
+    error = rules.lines_error(amounts)
+    if error:
+        raise ValidationError(error)
+    check_open(organisation_id, booked_on)
+    entry = Transaction(
+        organisation_id=organisation_id,
+        booked_on=booked_on,
+        label=label[:200],
+        source_type=source_type,
+        source_id=str(source_id or ""),
+        reversal_of=reversal_of,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    Line.objects.bulk_create([Line(transaction=entry, account=account, amount=amount) for account, amount in lines])
+    return entry
+
+
+@dataclass
+class NewEntry:
+    """A transaction to post with `post_entries`: `lines` are (account, signed amount) pairs summing to zero."""
+
+    booked_on: date
+    label: str
+    lines: list
+    source_type: str = ""
+    source_id: str = ""
+
+
+def post_entries(*, actor, organisation_id, entries: list[NewEntry]) -> list[Transaction]:
+    """Write many balanced transactions in two queries whatever their number (the month-end run), in the order
+    given. No permission check, and the caller has checked once with `check_open` that their month is open."""
+    transactions, lines = [], []
+    for new in entries:
+        error = rules.lines_error([amount for _account, amount in new.lines])
+        if error:
+            raise ValidationError(error)
+        entry = Transaction(
+            id=uuid.uuid4(),
+            organisation_id=organisation_id,
+            booked_on=new.booked_on,
+            label=new.label[:200],
+            source_type=new.source_type,
+            source_id=str(new.source_id or ""),
+            created_by=actor,
+        )
+        transactions.append(entry)
+        lines.extend(Line(transaction=entry, account=account, amount=amount) for account, amount in new.lines)
+    Transaction.objects.bulk_create(transactions)
+    Line.objects.bulk_create(lines)
+    return transactions
+
+
+def transaction_post(*, actor, booked_on: date, label: str, lines, source: tuple[str, str] = ("", "")) -> Transaction:
+    """Post a manual entry: `lines` are (account id, signed amount) pairs, debit positive, summing to zero."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        ids = [account_id for account_id, _amount in lines]
+        accounts = Account.objects.filter(organisation_id=actor.organisation_id).in_bulk(ids)
+        if len(accounts) != len(set(ids)):
+            raise ValidationError(_("Compte inconnu."))
+        resolved = [(accounts[account_id], Decimal(amount)) for account_id, amount in lines]
+        entry = post_entry(
+            actor=actor,
+            organisation_id=actor.organisation_id,
+            booked_on=booked_on,
+            label=label,
+            lines=resolved,
+            source_type=source[0],
+            source_id=source[1],
+        )
+        audit_record(actor=actor, action="ledger.transaction_post", obj=entry, detail={"label": label})
+    return entry
+
+
+def reverse_entry(*, actor, original: Transaction, on: date, label: str = "") -> Transaction:
+    """Post the reversal of `original`: its lines negated, dated `on`, with its source, linked to it by
+    `reversal_of` (no permission check and no refusal: the calling service made them)."""
+    return post_entry(
+        actor=actor,
+        organisation_id=original.organisation_id,
+        booked_on=on,
+        label=label or _("Contre-passation : %(label)s") % {"label": original.label},
+        lines=[(line.account, -line.amount) for line in original.lines.select_related("account")],
+        source_type=original.source_type,
+        source_id=original.source_id,
+        reversal_of=original,
+    )
+
+
+def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
+    """Reverse an entry: a new transaction with the lines negated, linked to the original. The sub-domains say,
+    through `habiter.ledger.registry`, what follows for the document the entry records (a reversed rent call is
+    cancelled and a reversed payment set aside, the lease's payments then allocated again) and which entries they
+    refuse to see reversed here."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        original = Transaction.objects.filter(organisation_id=actor.organisation_id, pk=transaction_id).first()
+        if original is None:
+            raise Transaction.DoesNotExist
+        # the sub-domain of the entry's document takes its locks before anything is checked
+        follow_ups = registry.reversal_follow_ups(original)
+        if original.reversal_of_id:
+            raise ValidationError(_("Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."))
+        refusal = registry.reversal_refusal(original)
+        if refusal:
+            raise ValidationError(refusal)
+        if Transaction.objects.filter(reversal_of=original).exists():
+            raise ValidationError(_("Cette écriture est déjà contre-passée."))
+        if on < original.booked_on:
+            raise ValidationError({"on": _("La contre-passation ne peut pas précéder l'écriture d'origine.")})
+        reversal = reverse_entry(actor=actor, original=original, on=on)
+        for follow_up in follow_ups:
+            follow_up.apply(on)
+        household_id = next((f.household_id for f in follow_ups if f.household_id), None)
+        audit_record(
+            actor=actor,
+            action="ledger.transaction_reverse",
+            obj=reversal,
+            household_id=household_id,
+            detail={"original": str(original.pk)},
+        )
+    return reversal
+
+
+def period_close(*, actor, month: date) -> PeriodClose:
+    """Close a month: from now on no entry may be dated in it."""
+    _require(actor, "ledger.close_period")
+    month = rules.month_start(month)
+    if month >= rules.month_start(timezone.localdate()):
+        raise ValidationError({"month": _("Seul un mois terminé peut être clôturé.")})
+    with transaction.atomic():
+        if month_closed(actor.organisation_id, month):
+            raise ValidationError({"month": _("Ce mois est déjà clôturé.")})
+        closing = PeriodClose(organisation_id=actor.organisation_id, month=month, closed_by=actor)
+        closing.full_clean()
+        closing.save()
+        audit_record(actor=actor, action="ledger.period_close", obj=closing, detail={"month": f"{month:%Y-%m}"})
+    return closing

@@ -1,0 +1,89 @@
+"""Pages of the ledger's accounts and entries: the chart with balances, an account's lines, a reversal, closing a
+month."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from habiter.core.forms import apply_validation_error
+from habiter.ledger import pages
+from habiter.ledger.forms import CloseForm, ReverseForm
+from habiter.ledger.models import Account, Transaction
+from habiter.ledger.owners.queries import owner_of_work_transaction
+from habiter.ledger.rent.queries import lease_of_transaction
+
+from . import queries, services
+
+
+@require_GET
+def account_list(request):
+    user = request.user
+    pages.require_perm(user, "ledger.view_ledger")
+    page = Paginator(queries.accounts_with_balance(user), pages.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/account_list.html",
+        {"page": page, "ledger_sum": queries.ledger_sum(user.organisation_id)},
+    )
+
+
+@require_GET
+def account_detail(request, account_id):
+    user = request.user
+    pages.require_perm(user, "ledger.view_ledger")
+    try:
+        account = queries.account_for_page(user, account_id)
+    except Account.DoesNotExist:
+        raise Http404 from None
+    page = Paginator(queries.account_lines(account), pages.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ledger/account_detail.html", {"account": account, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_reverse(request, transaction_id):
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    try:
+        entry = queries.transaction_for(user, transaction_id)
+    except Transaction.DoesNotExist:
+        raise Http404 from None
+    form = ReverseForm(request.POST or None, initial={"on": pages.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transaction_reverse(actor=user, transaction_id=entry.pk, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Écriture contre-passée."))
+            lease_id = lease_of_transaction(entry)
+            if lease_id:
+                return redirect("ledger:lease_account", lease_id)
+            owner_id = owner_of_work_transaction(entry)
+            return redirect("ledger:owner_ledger", owner_id) if owner_id else redirect("ledger:account_list")
+    return render(
+        request,
+        "ledger/reverse_form.html",
+        {"form": form, "entry": entry, "lines": entry.lines.select_related("account")},
+    )
+
+
+@require_POST
+def period_close(request):
+    user = request.user
+    pages.require_perm(user, "ledger.close_period")
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.period_close(actor=user, month=form.cleaned_data["month"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Mois clôturé : plus aucune écriture ne peut y être datée."))
+    else:
+        messages.error(request, _("Indiquez le mois à clôturer (AAAA-MM)."))
+    return redirect("ledger:month_end")

@@ -1,0 +1,114 @@
+"""Security deposits (dépôt de garantie, loi 89 art. 22): held per lease as the sum of their movements."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+from habiter.leases.models import Lease
+
+from .entries import Transaction
+from .rent import Payment
+
+
+class Deposit(OrganisationScoped):
+    """The security deposit (dépôt de garantie) of one lease, held by the association from its first receipt until
+    its return. What is held is the sum of its movements (receipts minus the return), each one posted to the
+    organisation's deposits-held account (165000)."""
+
+    lease = models.OneToOneField(
+        Lease, on_delete=models.PROTECT, related_name="security_deposit", verbose_name=_("bail")
+    )
+    returned_on = models.DateField(_("restitué le"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dépôt de garantie")
+
+    def __str__(self):
+        return f"{self.lease_id}"
+
+
+class DepositMovementKind(models.TextChoices):
+    RECEIVED = "received", _("Reçu")
+    RETURNED = "returned", _("Restitué")
+    RELEASED = "released", _("Provision restituée après l'arrêté des comptes")
+    CANCELLED = "cancelled", _("Reçu annulé (saisi par erreur)")
+
+
+class DepositMovement(OrganisationScoped):
+    """A receipt of the deposit (debit the bank, credit deposits held) or its return after the move-out (debit
+    deposits held by all that was held; credit the tenant's account for unpaid rent, the retentions account for
+    repairs, the bank for the refund and the late penalty, which is debited to an expense). `amount` is what the
+    movement adds to (receipt) or takes from (return) the deposit held."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_("nature"), max_length=10, choices=DepositMovementKind.choices)
+    booked_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    refunded = models.DecimalField(_("remboursé au locataire"), max_digits=12, decimal_places=2, default=0)
+    penalty = models.DecimalField(_("majoration de retard"), max_digits=12, decimal_places=2, default=0)
+    keys_returned_on = models.DateField(_("clés rendues le"), null=True, blank=True)
+    inventory_matches = models.BooleanField(_("état des lieux de sortie conforme"), null=True, blank=True)
+    deadline = models.DateField(_("date limite de restitution"), null=True, blank=True)
+    provision = models.DecimalField(
+        _("provision gardée jusqu'à l'arrêté des comptes de l'immeuble"), max_digits=12, decimal_places=2, default=0
+    )
+    no_new_address = models.BooleanField(_("le locataire n'a pas donné sa nouvelle adresse"), default=False)
+    accounts_approved_on = models.DateField(_("comptes de l'immeuble arrêtés le"), null=True, blank=True)
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="deposit_movement")
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit_movement"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["booked_on", "created_at"]
+        verbose_name = _("mouvement de dépôt de garantie")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit"],
+                condition=Q(kind="returned"),
+                name="ledger_deposit_returned_once",
+                violation_error_message=_("Ce dépôt de garantie est déjà restitué."),
+            ),
+            models.UniqueConstraint(
+                fields=["deposit"],
+                condition=Q(kind="released"),
+                name="ledger_deposit_provision_released_once",
+                violation_error_message=_("La provision de ce dépôt est déjà restituée."),
+            ),
+            models.CheckConstraint(condition=Q(provision__gte=0), name="ledger_deposit_provision_not_negative"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_deposit_movement_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0, penalty__gte=0), name="ledger_deposit_refund_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.booked_on} {self.amount}"
+
+
+class DeductionReason(models.TextChoices):
+    REPAIRS = "repairs", _("Réparations locatives")
+    UNPAID_RENT = "unpaid_rent", _("Loyers et charges impayés")
+    OTHER = "other", _("Autre somme justifiée")
+
+
+class DepositDeduction(models.Model):
+    """A justified amount kept from the deposit at its return (loi 89 art. 22: deductions must be justified)."""
+
+    id = models.BigAutoField(primary_key=True)
+    movement = models.ForeignKey(DepositMovement, on_delete=models.PROTECT, related_name="deductions")
+    reason = models.CharField(_("motif"), max_length=20, choices=DeductionReason.choices)
+    description = models.CharField(_("justification"), max_length=200)
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("retenue sur dépôt de garantie")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_deposit_deduction_positive")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.amount}"

@@ -1,0 +1,221 @@
+"""The double-entry ledger itself: accounts, transactions and their lines, closed months.
+
+An `Account` belongs to the organisation (bank, CAF, rent income…), to one lease (the tenant's account) or to an
+owner under a management mandate. A `Transaction` is a dated entry made of `Line`s whose amounts sum to zero (debit
+positive, credit negative). Transactions and lines are append-only: a mistake is corrected by a reversing
+transaction linked to the original (`reversal_of`). On PostgreSQL, triggers refuse UPDATE and DELETE and check at
+commit that every transaction balances (migration 0002). Only `habiter.ledger.entries` writes them.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+from habiter.housing.models import Owner
+from habiter.leases.models import Lease
+
+MONEY = models.DecimalField(max_digits=12, decimal_places=2)
+ZERO = models.Value(0, output_field=MONEY)
+
+
+def money_sum(expression, **extra):
+    """A sum of amounts rounded to the cent by the database: exact on PostgreSQL; on SQLite, which keeps decimals
+    as approximate binary numbers, the rounding removes their error before the sum is compared or returned."""
+    return Round(Coalesce(Sum(expression, **extra), ZERO), 2, output_field=MONEY)
+
+
+class AppendOnly(PermissionError):
+    """A ledger row was about to be changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Les écritures comptables ne se modifient pas : passez une contre-passation.")
+
+    def delete(self):
+        raise AppendOnly("Les écritures comptables ne se suppriment pas : passez une contre-passation.")
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Les écritures comptables ne se modifient pas : passez une contre-passation.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Les écritures comptables ne se suppriment pas : passez une contre-passation.")
+
+
+class AccountKind(models.TextChoices):
+    TENANT = "tenant", _("Locataire")
+    OWNER = "owner", _("Propriétaire (mandant)")
+    BANK = "bank", _("Banque")
+    CAF = "caf", _("CAF (tiers payant)")
+    FSL = "fsl", _("FSL")
+    VISALE = "visale", _("VISALE")
+    ASSOCIATION_ADVANCE = "association_advance", _("Avances de l'association")
+    RENT_INCOME = "rent_income", _("Loyers")
+    CHARGES_INCOME = "charges_income", _("Provisions pour charges")
+    FEES = "fees", _("Honoraires de gestion")
+    DEPOSITS_HELD = "deposits_held", _("Dépôts de garantie reçus")
+    VAT_COLLECTED = "vat_collected", _("TVA collectée")
+    DEPOSIT_RETENTIONS = "deposit_retentions", _("Retenues sur dépôts de garantie")
+    DEPOSIT_PENALTIES = "deposit_penalties", _("Majorations de retard de restitution")
+
+
+# Accounts every organisation has once, created on first use, with their code in the French chart of accounts.
+ORGANISATION_ACCOUNTS = {
+    AccountKind.BANK: ("512000", _("Banque")),
+    AccountKind.CAF: ("441100", _("CAF — aides au logement en tiers payant")),
+    AccountKind.FSL: ("441200", _("FSL — aides à recevoir")),
+    AccountKind.VISALE: ("441300", _("VISALE — garanties à recevoir")),
+    # rent the association advances (while the FSL decides): a receivable, cleared by the FSL or the household
+    AccountKind.ASSOCIATION_ADVANCE: ("467100", _("Avances de loyer de l'association à recouvrer")),
+    AccountKind.RENT_INCOME: ("706100", _("Loyers appelés")),
+    AccountKind.CHARGES_INCOME: ("708300", _("Provisions pour charges appelées")),
+    AccountKind.FEES: ("706200", _("Honoraires de gestion")),
+    AccountKind.DEPOSITS_HELD: ("165000", _("Dépôts de garantie reçus")),
+    AccountKind.VAT_COLLECTED: ("445710", _("TVA collectée")),
+    # what is kept from a deposit for repairs or other justified costs (not rent: that goes to the tenant's account)
+    AccountKind.DEPOSIT_RETENTIONS: ("758800", _("Retenues sur dépôts de garantie")),
+    # the 10 % per started month owed to the tenant for a late return (loi 89 art. 22): a penalty, an expense
+    AccountKind.DEPOSIT_PENALTIES: ("671200", _("Majorations pour restitution tardive des dépôts de garantie")),
+}
+
+
+class AccountQuerySet(models.QuerySet):
+    def with_balance(self, on=None):
+        """Each account with `balance`: the sum of its lines (booked on or before `on`), in one query."""
+        condition = Q(lines__transaction__booked_on__lte=on) if on else Q()
+        return self.annotate(balance=money_sum("lines__amount", filter=condition))
+
+
+class Account(OrganisationScoped):
+    """An account of the ledger: the organisation's own (bank, CAF…) or a tenant's (one per lease)."""
+
+    code = models.CharField(_("numéro de compte"), max_length=20)
+    name = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=32, choices=AccountKind.choices)
+    lease = models.OneToOneField(
+        Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_account", verbose_name=_("bail")
+    )
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_accounts",
+        verbose_name=_("propriétaire"),
+    )
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "name"]
+        verbose_name = _("compte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="ledger_account_unique_code",
+                violation_error_message=_("Ce numéro de compte existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="tenant") | Q(lease__isnull=False),
+                name="ledger_tenant_account_has_lease",
+                violation_error_message=_("Un compte locataire se rattache à un bail."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Transaction(AppendOnlyModel):
+    """One dated entry of the ledger with its source document; its lines sum to zero."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, verbose_name=_("association"))
+    booked_on = models.DateField(_("date d'écriture"))
+    label = models.CharField(_("libellé"), max_length=200)
+    source_type = models.CharField(_("pièce"), max_length=32, blank=True)
+    source_id = models.CharField(_("numéro de pièce"), max_length=64, blank=True)
+    reversal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("contre-passation de"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("saisie le"), default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["booked_on", "created_at"]
+        verbose_name = _("écriture")
+        indexes = [models.Index(fields=["organisation", "booked_on"], name="ledger_tx_org_day")]
+
+    def __str__(self):
+        return f"{self.booked_on:%d/%m/%Y} {self.label}"
+
+
+class Line(AppendOnlyModel):
+    """One side of a transaction on one account: positive is a debit, negative a credit."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ligne d'écriture")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="ledger_line_not_zero",
+                violation_error_message=_("Une ligne d'écriture n'est jamais nulle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account.code} {self.amount}"
+
+
+class PeriodClose(OrganisationScoped):
+    """A closed month: no entry may be booked in it any more."""
+
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois clôturé."))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("clôture mensuelle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"],
+                name="ledger_period_closed_once",
+                violation_error_message=_("Ce mois est déjà clôturé."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="ledger_period_first_day",
+                violation_error_message=_("Un mois commence le 1er."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"

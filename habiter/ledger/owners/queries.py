@@ -1,0 +1,121 @@
+"""Reads of the owners under a management mandate: statements, works, payouts, balances."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+
+from habiter.housing.models import Owner
+from habiter.ledger import rules
+from habiter.ledger.models import (
+    AccountKind,
+    BankDetails,
+    Line,
+    OwnerStatement,
+    OwnerWork,
+    PayoutBatch,
+    Transaction,
+    money_sum,
+)
+
+
+def mandate_owners(user):
+    """The owners who gave the organisation a management mandate, for ledger users."""
+    if not user.has_perm("ledger.view_ledger"):
+        return Owner.objects.none()
+    return Owner.objects.filter(organisation_id=user.organisation_id, mandates__isnull=False).distinct()
+
+
+def owner_for_ledger(user, owner_id) -> Owner:
+    """An owner of the organisation (with or without a mandate: works may come first), for ledger users."""
+    if not user.has_perm("ledger.view_ledger"):
+        raise Owner.DoesNotExist
+    return Owner.objects.get(organisation_id=user.organisation_id, pk=owner_id)
+
+
+def statements_of_month(user, month: date):
+    """Each mandate owner with `statement`: the month's statement when issued, else None; two queries."""
+    owners = list(mandate_owners(user).order_by("name", "id"))
+    issued = {
+        s.owner_id: s
+        for s in OwnerStatement.objects.filter(
+            organisation_id=user.organisation_id, month=month, owner__in=owners
+        ).select_related("payout")
+    }
+    for owner in owners:
+        owner.statement = issued.get(owner.pk)
+    return owners
+
+
+def statements(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return OwnerStatement.objects.none()
+    return OwnerStatement.objects.filter(organisation_id=user.organisation_id).select_related("owner", "payout")
+
+
+def statement_for(user, statement_id) -> OwnerStatement:
+    return statements(user).select_related("organisation", "issued_by").get(pk=statement_id)
+
+
+def statement_lines(statement):
+    return statement.lines.select_related("lease__dwelling", "lease__household").order_by("kind", "booked_on", "id")
+
+
+def fee_by_lease(lines):
+    """The collected lines of a statement grouped by lease: (lease, collected, rate, fee), as the fee was
+    computed at issue."""
+    groups: dict = {}
+    for line in lines:
+        if line.lease_id is None:
+            continue
+        lease, collected, rate = groups.get(line.lease_id, (line.lease, rules.ZERO, line.fee_rate))
+        groups[line.lease_id] = (lease, collected + line.amount, rate)
+    return [(lease, collected, rate, rules.mandate_fee(collected, rate)) for lease, collected, rate in groups.values()]
+
+
+def payable_statements(user):
+    """Issued statements with an amount due that no payout has paid yet."""
+    return statements(user).filter(payout__isnull=True, amount_due__gt=0).order_by("owner_name", "month")
+
+
+def payout_batches(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return PayoutBatch.objects.none()
+    return (
+        PayoutBatch.objects.filter(organisation_id=user.organisation_id)
+        .select_related("created_by")
+        .defer("xml")
+        .order_by("-created_at")
+    )
+
+
+def payout_batch_for(user, batch_id) -> PayoutBatch:
+    if not user.has_perm("ledger.view_ledger"):
+        raise PayoutBatch.DoesNotExist
+    return PayoutBatch.objects.filter(organisation_id=user.organisation_id).get(pk=batch_id)
+
+
+def works_of(owner):
+    return (
+        OwnerWork.objects.filter(owner=owner)
+        .select_related("transaction")
+        .annotate(reversed=Exists(Transaction.objects.filter(reversal_of=OuterRef("transaction_id"))))
+        .order_by("-invoice_date", "-created_at")
+    )
+
+
+def owner_balance(owner) -> Decimal:
+    """The owner's account balance: negative when the association holds money due to the owner."""
+    total = Line.objects.filter(account__owner=owner, account__kind=AccountKind.OWNER).aggregate(
+        total=money_sum("amount")
+    )
+    return rules.cents(total["total"])
+
+
+def bank_details(user) -> BankDetails | None:
+    return BankDetails.objects.filter(organisation_id=user.organisation_id).first()
+
+
+def owner_of_work_transaction(entry):
+    """The owner whose works invoice `entry` records, if it records one."""
+    return OwnerWork.objects.filter(transaction=entry).values_list("owner_id", flat=True).first()

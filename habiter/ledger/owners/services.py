@@ -1,0 +1,429 @@
+"""Owners under a management mandate: works paid on their behalf, their monthly statements (comptes rendus de
+gestion), the association's bank details and the payouts (SEPA credit transfers) of what is due to them.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.core.legal_queries import legal_parameters
+from habiter.housing import rules as housing_rules
+from habiter.housing.models import Owner
+from habiter.leases.models import LeaseKind, ManagementMandate
+from habiter.ledger import rules
+from habiter.ledger.entries.services import check_open, month_closed, organisation_account, owner_account, post_entry
+from habiter.ledger.models import (
+    AccountKind,
+    BankDetails,
+    Line,
+    OwnerStatement,
+    OwnerStatementLine,
+    OwnerWork,
+    PayoutBatch,
+    StatementLineKind,
+    money_sum,
+)
+
+from . import sepa
+
+OWNER_WORKS = "owner_works"
+OWNER_STATEMENT = "owner_statement"
+OWNER_PAYOUT = "owner_payout"
+# Entries of an issued statement or payout stay as issued: their figures are frozen on the statement and in the
+# bank file, so reversing them would make the ledger and the documents disagree.
+FROZEN_SOURCES = (OWNER_STATEMENT, OWNER_PAYOUT)
+
+
+def frozen_entry_refusal(entry) -> str | None:
+    """Refuse the generic reversal of a statement's or payout's entry (registered with
+    `registry.register_reversal_guard`)."""
+    if entry.source_type in FROZEN_SOURCES:
+        return _(
+            "Cette écriture fait partie d'un compte rendu de gestion ou d'un reversement émis : "
+            "elle ne se contre-passe pas."
+        )
+    return None
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+def _owner(actor, owner_id) -> Owner:
+    owner = Owner.objects.filter(organisation_id=actor.organisation_id, pk=owner_id).first()
+    if owner is None:
+        raise Owner.DoesNotExist
+    return owner
+
+
+def _positive_cents(amount, field="amount") -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: _("Le montant doit être positif.")})
+    if amount != amount.quantize(rules.CENT):
+        raise ValidationError({field: _("Le montant s'exprime au centime près.")})
+
+
+def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, label: str, amount: Decimal) -> OwnerWork:
+    """Record works paid by the association on an owner's behalf: debit the owner's account, credit the bank.
+    The next statement of the owner deducts them; a mistake is corrected by reversing the entry."""
+    _require(actor, "ledger.post")
+    _positive_cents(amount)
+    supplier, label = (supplier or "").strip(), (label or "").strip()
+    if not supplier:
+        raise ValidationError({"supplier": _("Indiquez le fournisseur.")})
+    if not label:
+        raise ValidationError({"label": _("Indiquez l'objet des travaux.")})
+    if invoice_date > timezone.localdate():
+        raise ValidationError({"invoice_date": _("Une facture ne peut pas être datée dans le futur.")})
+    with transaction.atomic():
+        owner = _owner(actor, owner_id)
+        account = owner_account(owner, lock=True)
+        check_open(owner.organisation_id, invoice_date, "invoice_date")
+        entry = post_entry(
+            actor=actor,
+            organisation_id=owner.organisation_id,
+            booked_on=invoice_date,
+            label=_("Travaux %(supplier)s — %(label)s — pour %(owner)s")
+            % {"supplier": supplier, "label": label, "owner": owner.name},
+            lines=[(account, amount), (organisation_account(owner.organisation_id, AccountKind.BANK), -amount)],
+            source_type=OWNER_WORKS,
+        )
+        work = OwnerWork(
+            organisation_id=owner.organisation_id,
+            owner=owner,
+            invoice_date=invoice_date,
+            supplier=supplier,
+            label=label,
+            amount=amount,
+            transaction=entry,
+            recorded_by=actor,
+        )
+        work.full_clean()
+        work.save()
+        audit_record(
+            actor=actor,
+            action="ledger.owner_work_record",
+            obj=work,
+            detail={"amount": str(amount), "owner": owner.name},
+        )
+    return work
+
+
+def _unaccounted_lines(organisation_id, start: date, end: date):
+    """Ledger lines booked in [start, end] that no statement accounts for yet."""
+    return Line.objects.filter(
+        transaction__organisation_id=organisation_id,
+        transaction__booked_on__gte=start,
+        transaction__booked_on__lte=end,
+        transaction__owner_statement_line__isnull=True,
+    ).select_related("transaction")
+
+
+def statement_movements(owner, month: date, floor: date):
+    """What the owner's statement of `month` accounts for: (payment lines, works lines). Payments and their
+    reversals on the owner's mandate leases and works invoices and their reversals, booked from `floor` to the
+    end of `month` and not yet in an earlier statement — so an entry back-dated into a month already reported
+    goes into the next statement instead of being lost."""
+    lines = _unaccounted_lines(owner.organisation_id, floor, rules.month_end(month))
+    payments = (
+        lines.filter(
+            account__kind=AccountKind.TENANT,
+            account__lease__kind=LeaseKind.MANDATE,
+            account__lease__mandate__owner=owner,
+            transaction__source_type="payment",
+        )
+        .select_related("account__lease__household", "account__lease__dwelling", "account__lease__mandate")
+        .order_by("transaction__booked_on", "id")
+    )
+    works = lines.filter(
+        account__kind=AccountKind.OWNER, account__owner=owner, transaction__source_type=OWNER_WORKS
+    ).order_by("transaction__booked_on", "id")
+    return list(payments), list(works)
+
+
+def statement_carried(owner, account) -> Decimal:
+    """The balance the owner's next statement brings forward (`rules.statement_carried`), read from the owner's
+    account before the statement posts anything: two queries."""
+    unreported = Q(transaction__source_type=OWNER_WORKS, transaction__owner_statement_line__isnull=True)
+    sums = Line.objects.filter(account=account).aggregate(
+        balance=money_sum("amount"), unreported=money_sum("amount", filter=unreported)
+    )
+    awaiting = OwnerStatement.objects.filter(owner=owner, payout__isnull=True, amount_due__gt=0).aggregate(
+        total=money_sum("amount_due")
+    )["total"]
+    return rules.cents(rules.statement_carried(sums["balance"], sums["unreported"], awaiting))
+
+
+def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = None) -> tuple[OwnerStatement, bool]:
+    """Issue an owner's compte rendu de gestion for an ended month: the rents collected on the owner's mandate
+    leases move from rent income to the owner's account; the management fee (collected × the mandate's rate)
+    and its VAT (dated legal parameter `vat_rate_standard`) are charged to the owner; the works recorded are
+    deducted; the balance earlier statements left (`statement_carried`: what the owner still owed after works
+    that exceeded the rents) is brought forward into the amount due; the figures are frozen. Issuing the same
+    month again returns the statement already issued."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    month = rules.month_start(month)
+    if month >= rules.month_start(on):
+        raise ValidationError({"month": _("Le compte rendu d'un mois s'émet une fois ce mois terminé.")})
+    with transaction.atomic():
+        owner = _owner(actor, owner_id)
+        account = owner_account(owner, lock=True)
+        existing = OwnerStatement.objects.filter(owner=owner, month=month).first()
+        if existing is not None:
+            return existing, False
+        if not ManagementMandate.objects.filter(owner=owner).exists():
+            raise ValidationError(
+                _("%(owner)s n'a pas confié de mandat de gestion à l'association.") % {"owner": owner.name}
+            )
+        later = OwnerStatement.objects.filter(owner=owner, month__gt=month).order_by("-month").first()
+        if later is not None:
+            raise ValidationError(
+                {
+                    "month": _(
+                        "Le compte rendu de %(later)s est déjà émis pour %(owner)s : "
+                        "un mois antérieur ne peut plus l'être."
+                    )
+                    % {"later": f"{later.month:%m/%Y}", "owner": owner.name}
+                }
+            )
+        if month_closed(owner.organisation_id, month):
+            raise ValidationError(
+                {
+                    "month": _("Le mois de %(month)s est clôturé : son compte rendu de gestion ne peut plus être émis.")
+                    % {"month": f"{month:%m/%Y}"}
+                }
+            )
+        first = OwnerStatement.objects.filter(owner=owner).order_by("month").first()
+        payments, works = statement_movements(owner, month, first.month if first else month)
+        per_lease: dict = {}
+        for line in payments:
+            lease = line.account.lease
+            collected, rate = per_lease.get(lease.pk, (rules.ZERO, lease.mandate.fee_rate))
+            per_lease[lease.pk] = (collected - line.amount, rate)
+        vat_rate = legal_parameters().decimal("vat_rate_standard", rules.month_end(month))
+        amounts = rules.statement_amounts(
+            per_lease.values(),
+            sum((line.amount for line in works), rules.ZERO),
+            vat_rate,
+            carried=statement_carried(owner, account),
+        )
+        booked_on = rules.month_end(month)
+        period = f"{month:%m/%Y}"
+        transfer = fee_entry = None
+        if amounts.collected:
+            transfer = post_entry(
+                actor=actor,
+                organisation_id=owner.organisation_id,
+                booked_on=booked_on,
+                label=_("Loyers encaissés pour %(owner)s — %(period)s") % {"owner": owner.name, "period": period},
+                lines=[
+                    (organisation_account(owner.organisation_id, AccountKind.RENT_INCOME), amounts.collected),
+                    (account, -amounts.collected),
+                ],
+                source_type=OWNER_STATEMENT,
+            )
+        if amounts.fee:
+            fee_lines = [
+                (account, amounts.fee + amounts.vat),
+                (organisation_account(owner.organisation_id, AccountKind.FEES), -amounts.fee),
+            ]
+            if amounts.vat:
+                fee_lines.append((organisation_account(owner.organisation_id, AccountKind.VAT_COLLECTED), -amounts.vat))
+            fee_entry = post_entry(
+                actor=actor,
+                organisation_id=owner.organisation_id,
+                booked_on=booked_on,
+                label=_("Honoraires de gestion %(period)s — %(owner)s") % {"owner": owner.name, "period": period},
+                lines=fee_lines,
+                source_type=OWNER_STATEMENT,
+            )
+        statement = OwnerStatement(
+            organisation_id=owner.organisation_id,
+            owner=owner,
+            month=month,
+            owner_name=owner.name,
+            owner_address=owner.address,
+            collected=amounts.collected,
+            fee=amounts.fee,
+            vat_rate=vat_rate,
+            vat=amounts.vat,
+            works=amounts.works,
+            carried=amounts.carried,
+            amount_due=amounts.amount_due,
+            issued_on=on,
+            issued_by=actor,
+            transfer_transaction=transfer,
+            fee_transaction=fee_entry,
+        )
+        statement.full_clean()
+        statement.save()
+        rows = [
+            OwnerStatementLine(
+                statement=statement,
+                kind=StatementLineKind.COLLECTED,
+                transaction=line.transaction,
+                lease=line.account.lease,
+                fee_rate=line.account.lease.mandate.fee_rate,
+                booked_on=line.transaction.booked_on,
+                label=f"{line.account.lease.dwelling.reference} — {line.account.lease.household.name}"
+                + (f" ({_('contre-passation')})" if line.transaction.reversal_of_id else ""),
+                amount=-line.amount,
+            )
+            for line in payments
+        ]
+        rows += [
+            OwnerStatementLine(
+                statement=statement,
+                kind=StatementLineKind.WORKS,
+                transaction=line.transaction,
+                booked_on=line.transaction.booked_on,
+                label=line.transaction.label,
+                amount=line.amount,
+            )
+            for line in works
+        ]
+        OwnerStatementLine.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action="ledger.owner_statement_issue",
+            obj=statement,
+            detail={"month": f"{month:%Y-%m}", "owner": owner.name, "amount_due": str(statement.amount_due)},
+        )
+    return statement, True
+
+
+BIC_FORMAT = r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$"
+
+
+def bank_details_save(*, actor, holder_name: str, iban: str, bic: str) -> BankDetails:
+    """Record the association's bank account, the one owners are paid from."""
+    _require(actor, "ledger.manage_bank_details")
+    holder_name = (holder_name or "").strip()
+    iban = housing_rules.normalise_iban(iban)
+    bic = "".join((bic or "").split()).upper()
+    errors = {}
+    if not holder_name:
+        errors["holder_name"] = _("Indiquez le titulaire du compte.")
+    if not iban:
+        errors["iban"] = _("Indiquez l'IBAN du compte de l'association.")
+    elif housing_rules.iban_error(iban):
+        errors["iban"] = housing_rules.iban_error(iban)
+    if not re.fullmatch(BIC_FORMAT, bic):
+        errors["bic"] = _("Le BIC compte 8 ou 11 caractères (ex. : BNPAFRPPXXX).")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        details = BankDetails.objects.select_for_update().filter(organisation_id=actor.organisation_id).first()
+        if details is None:
+            details = BankDetails(organisation_id=actor.organisation_id)
+        details.holder_name, details.iban, details.bic, details.updated_by = holder_name, iban, bic, actor
+        details.full_clean(validate_constraints=False)
+        details.save()
+        audit_record(actor=actor, action="ledger.bank_details_save", obj=details, detail={"holder": holder_name})
+    return details
+
+
+def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date | None = None) -> PayoutBatch:
+    """Pay the amounts due of issued statements: one entry (debit each owner's account, credit the bank) and one
+    SEPA credit-transfer file (pain.001) from the association's account to the owners' IBANs. A statement is
+    paid once; the file is kept and can be downloaded again."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    statement_ids = list(dict.fromkeys(statement_ids))
+    if not statement_ids:
+        raise ValidationError({"statements": _("Choisissez au moins un compte rendu à reverser.")})
+    if execution_date < on:
+        raise ValidationError({"execution_date": _("La date d'exécution ne peut pas être passée.")})
+    with transaction.atomic():
+        bank = BankDetails.objects.filter(organisation_id=actor.organisation_id).first()
+        if bank is None:
+            raise ValidationError(
+                _(
+                    "Les coordonnées bancaires de l'association manquent : renseignez le titulaire, l'IBAN et le BIC "
+                    "du compte qui paie les propriétaires (Comptabilité → Coordonnées bancaires)."
+                )
+            )
+        statements = list(
+            OwnerStatement.objects.select_for_update()
+            .filter(organisation_id=actor.organisation_id, pk__in=statement_ids)
+            .select_related("owner")
+            .order_by("owner_name", "month")
+        )
+        if len(statements) != len(statement_ids):
+            raise OwnerStatement.DoesNotExist
+        errors = []
+        for statement in statements:
+            what = f"{statement.owner_name} ({statement.month:%m/%Y})"
+            if statement.payout_id:
+                errors.append(_("Le compte rendu de %(what)s est déjà reversé.") % {"what": what})
+            elif statement.amount_due <= 0:
+                errors.append(_("Le compte rendu de %(what)s n'a pas de solde à reverser.") % {"what": what})
+            iban = statement.owner.iban
+            if not iban or housing_rules.iban_error(iban):
+                errors.append(
+                    _("%(owner)s n'a pas d'IBAN valide : complétez sa fiche propriétaire.")
+                    % {"owner": statement.owner.name}
+                )
+        if errors:
+            raise ValidationError(list(dict.fromkeys(errors)))
+        prefix = f"REV-{on:%Y%m%d}-"
+        count = PayoutBatch.objects.filter(organisation_id=actor.organisation_id, reference__startswith=prefix).count()
+        reference = f"{prefix}{count + 1:03d}"
+        try:
+            xml = sepa.payout_file(
+                debtor_name=bank.holder_name,
+                debtor_iban=bank.iban,
+                debtor_bic=bank.bic,
+                payouts=[
+                    sepa.Payout(
+                        name=s.owner.name[:70],
+                        iban=s.owner.iban,
+                        amount=s.amount_due,
+                        description=f"Compte rendu de gestion {s.month:%m/%Y}",
+                    )
+                    for s in statements
+                ],
+                execution_date=execution_date,
+                batch_id=reference,
+            )
+        except sepa.PayoutError as error:
+            raise ValidationError(str(error)) from None
+        total = sum((s.amount_due for s in statements), rules.ZERO)
+        lines = [(owner_account(s.owner, lock=True), s.amount_due) for s in statements]
+        entry = post_entry(
+            actor=actor,
+            organisation_id=actor.organisation_id,
+            booked_on=on,
+            label=_("Reversement aux propriétaires %(reference)s") % {"reference": reference},
+            lines=[*lines, (organisation_account(actor.organisation_id, AccountKind.BANK), -total)],
+            source_type=OWNER_PAYOUT,
+            source_id=reference,
+        )
+        batch = PayoutBatch(
+            organisation_id=actor.organisation_id,
+            reference=reference,
+            execution_date=execution_date,
+            total=total,
+            transaction=entry,
+            xml=xml,
+            created_by=actor,
+        )
+        batch.full_clean(exclude=["xml"])
+        batch.save()
+        OwnerStatement.objects.filter(pk__in=[s.pk for s in statements]).update(payout=batch)
+        audit_record(
+            actor=actor,
+            action="ledger.payout_batch_create",
+            obj=batch,
+            detail={"reference": reference, "total": str(total), "statements": len(statements)},
+        )
+    return batch

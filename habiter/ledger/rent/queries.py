@@ -1,0 +1,350 @@
+"""Reads of rent shared by pages, API and panels: calls, payments, documents, balances and arrears, repayment plans
+and letters, always scoped to the acting user.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+
+from habiter.core.legal_queries import legal_parameters
+from habiter.leases.models import Lease
+from habiter.ledger import rules
+from habiter.ledger.entries.queries import balance_leases, ledger_leases
+from habiter.ledger.models import (
+    ArrearsLetter,
+    Line,
+    Payment,
+    PaymentAllocation,
+    PaymentSource,
+    RentCall,
+    RentCallRun,
+    RentReceipt,
+    RepaymentPlan,
+    RepaymentPlanChange,
+    RepaymentPlanStatus,
+    Transaction,
+    money_sum,
+)
+
+# A CAF payment received within this many days marks the lease as in tiers payant (the benefit is paid to the
+# landlord), so the CAF threshold is computed on the rent net of that benefit (R40). A management choice.
+TIERS_PAYANT_WINDOW_DAYS = 62
+
+
+def rent_calls_of(lease, *, year: int | None = None):
+    """The lease's calls in force, each with `paid` (what is allocated to it), and its documents."""
+    calls = RentCall.objects.filter(lease=lease, cancelled_on__isnull=True)
+    if year:
+        calls = calls.filter(period__year=year)
+    return (
+        calls.annotate(paid=money_sum("allocations__amount"))
+        .prefetch_related(Prefetch("receipts", queryset=RentReceipt.objects.order_by("-issued_on", "-number")))
+        .order_by("period")
+    )
+
+
+def payments_of(lease):
+    return (
+        Payment.objects.filter(lease=lease)
+        .select_related("transaction", "recorded_by")
+        .prefetch_related(Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("rent_call")))
+        .annotate(reversed=Exists(Transaction.objects.filter(reversal_of=OuterRef("transaction_id"))))
+        .order_by("-received_on", "-created_at")
+    )
+
+
+def receipts_of(lease):
+    return (
+        RentReceipt.objects.filter(lease=lease)
+        .select_related("rent_call")
+        .defer("pdf")
+        .order_by("-issued_on", "-number")
+    )
+
+
+def receipt_for(user, receipt_id) -> RentReceipt:
+    return RentReceipt.objects.filter(lease__in=ledger_leases(user)).get(pk=receipt_id)
+
+
+def rent_call_for(user, rent_call_id) -> RentCall:
+    return (
+        RentCall.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+        .select_related("plan_instalment__plan")
+        .get(pk=rent_call_id)
+    )
+
+
+def lease_of_transaction(entry):
+    """The lease whose rent call or payment `entry` records, if any."""
+    lease_id = RentCall.objects.filter(transaction=entry).values_list("lease_id", flat=True).first()
+    return lease_id or Payment.objects.filter(transaction=entry).values_list("lease_id", flat=True).first()
+
+
+def runs_of(user):
+    if not user.has_perm("ledger.view_ledger"):
+        return RentCallRun.objects.none()
+    return RentCallRun.objects.filter(organisation_id=user.organisation_id).select_related("started_by")
+
+
+# --- balances ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Balance:
+    due: Decimal
+    paid: Decimal
+    balance: Decimal
+    oldest_unpaid_period: date | None
+    caf: rules.CafStatus
+    aged: dict = field(default_factory=dict)
+
+
+def _territory(dwelling) -> str:
+    return "dom" if getattr(dwelling, "territory", "") == "dom" else "metropole"
+
+
+def lease_balance(lease, on: date) -> Balance:
+    """What the lease's tenant owes on `on`: calls minus payments booked until then (reversals included), the
+    oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42)."""
+    sums = Line.objects.filter(account__lease=lease, transaction__booked_on__lte=on).aggregate(
+        due=money_sum("amount", filter=Q(transaction__source_type="rent_call")),
+        # a deposit return settles unpaid rent like a payment (deposits.services.deposit_return)
+        paid=money_sum("amount", filter=Q(transaction__source_type__in=("payment", "deposit_return"))),
+        balance=money_sum("amount"),
+    )
+    unpaid = [
+        (call.due_date, rules.cents(call.due - call.paid), call.period)
+        for call in RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, period__lte=on)
+        .annotate(paid=money_sum("allocations__amount"))
+        .order_by("period")
+        if call.paid < call.due
+    ]
+    aid = _tiers_payant_aid({lease.pk}, on).get(lease.pk, rules.ZERO)
+    caf = rules.caf_unpaid_status(
+        [(due, left) for due, left, _p in unpaid],
+        lease.rent + lease.charges,
+        on,
+        aid=aid,
+        territory=_territory(lease.dwelling),
+        params=legal_parameters(),
+    )
+    return Balance(
+        due=rules.cents(sums["due"]),
+        paid=rules.cents(-sums["paid"]),
+        balance=rules.cents(sums["balance"]),
+        oldest_unpaid_period=unpaid[0][2] if unpaid else None,
+        caf=caf,
+        aged=rules.aged([(due, left) for due, left, _p in unpaid], on),
+    )
+
+
+def _tiers_payant_aid(lease_ids, on: date) -> dict:
+    """The latest CAF payment of each lease received in the window before `on`: the benefit paid to the landlord."""
+    aid = {}
+    for lease_id, amount in (
+        Payment.objects.filter(
+            lease_id__in=lease_ids,
+            source=PaymentSource.CAF,
+            reversed_on__isnull=True,
+            received_on__lte=on,
+            received_on__gte=on - timedelta(days=TIERS_PAYANT_WINDOW_DAYS),
+        )
+        .order_by("received_on", "created_at")
+        .values_list("lease_id", "amount")
+    ):
+        aid[lease_id] = amount
+    return aid
+
+
+def period_rows(lease, year: int):
+    """Per month of `year`: what was due and paid, the status and the latest document."""
+    rows = []
+    for call in rent_calls_of(lease, year=year):
+        receipts = list(call.receipts.all())
+        quittance = next((r for r in receipts if r.kind == "quittance"), None)
+        rows.append(
+            {
+                "call": call,
+                "period": call.period,
+                "due": call.due,
+                "paid": rules.cents(call.paid),
+                "status": rules.period_status(call.due, rules.cents(call.paid)),
+                "document": quittance or (receipts[0] if receipts else None),
+            }
+        )
+    return rows
+
+
+@dataclass
+class ArrearsRow:
+    lease: Lease
+    unpaid: list
+    aged: dict
+    total: Decimal
+    caf: rules.CafStatus
+    plan: "PlanFollowUp | None" = None
+
+
+def arrears(user, on: date, params=None) -> list[ArrearsRow]:
+    """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status: three queries
+    whatever the number of leases (four without the legal parameters `params`)."""
+    calls = (
+        RentCall.objects.filter(
+            lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
+        )
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))  # only the calls still open come back from the database
+        .select_related("lease", "lease__household", "lease__dwelling")
+        .order_by("lease__dwelling__reference", "lease_id", "period")
+    )
+    by_lease: dict = {}
+    for call in calls:
+        left = rules.cents(call.due - call.paid)
+        by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
+    aid = _tiers_payant_aid(set(by_lease), on)
+    plans = active_plans(set(by_lease))
+    params = legal_parameters() if params is None else params
+    rows = []
+    for lease_id, (lease, unpaid) in by_lease.items():
+        rows.append(
+            ArrearsRow(
+                lease=lease,
+                unpaid=unpaid,
+                aged=rules.aged(unpaid, on),
+                total=sum((left for _due, left in unpaid), rules.ZERO),
+                caf=rules.caf_unpaid_status(
+                    unpaid,
+                    lease.rent + lease.charges,
+                    on,
+                    aid=aid.get(lease_id, rules.ZERO),
+                    territory=_territory(lease.dwelling),
+                    params=params,
+                ),
+            )
+        )
+        rows[-1].plan = plan_follow_up(plans[lease_id], rows[-1].total, on) if lease_id in plans else None
+    return sorted(rows, key=lambda r: (not r.caf.reached, -r.total))
+
+
+def household_balances(user, household, on: date, *, lease=None):
+    """The household's leases (or only `lease`) with their balance, for the household and lease pages (one query)."""
+    leases = balance_leases(user).filter(household=household)
+    if lease is not None:
+        leases = leases.filter(pk=lease.pk)
+    return list(
+        leases.select_related("dwelling")
+        .annotate(
+            balance=money_sum(
+                "ledger_account__lines__amount", filter=Q(ledger_account__lines__transaction__booked_on__lte=on)
+            )
+        )
+        .order_by("-start_date")
+    )
+
+
+# --- arrears of one lease, repayment plans and letters ---------------------------------------------------------
+
+
+def lease_unpaid_calls(lease, on: date) -> list[tuple[date, date, Decimal]]:
+    """The lease's calls due on or before `on` and not fully paid, oldest first, as (period, due date, left):
+    rent and charges only, a plan's instalment being part of the older calls' debt. One query."""
+    calls = (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False, due_date__lte=on)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period", "created_at")
+        .values_list("period", "due_date", "due", "paid")
+    )
+    return [(period, due_date, rules.cents(due - paid)) for period, due_date, due, paid in calls]
+
+
+def lease_arrears_total(lease, on: date) -> Decimal:
+    return sum((left for _period, _due, left in lease_unpaid_calls(lease, on)), rules.ZERO)
+
+
+@dataclass
+class PlanFollowUp:
+    plan: RepaymentPlan
+    repaid: Decimal
+    left: Decimal
+    instalments: list  # rules.InstalmentState, in order
+    respected: bool
+    grace_days: int
+
+
+def plan_follow_up(plan, arrears_now: Decimal, on: date) -> PlanFollowUp:
+    """Where the plan stands on `on`, from its prefetched instalments and the lease's arrears (no query)."""
+    grace = settings.REPAYMENT_PLAN_GRACE_DAYS
+    repaid = rules.plan_repaid(plan.debt, plan.arrears_at_start, arrears_now)
+    states = rules.plan_follow_up([(i.due_date, i.amount) for i in plan.instalments.all()], repaid, on, grace)
+    respected = plan.status != RepaymentPlanStatus.ACTIVE or not any(state.late for state in states)
+    return PlanFollowUp(plan, repaid, plan.debt - repaid, states, respected, grace)
+
+
+def active_plans(lease_ids) -> dict:
+    """The plan in progress of each lease, with its instalments: two queries."""
+    plans = RepaymentPlan.objects.filter(lease_id__in=lease_ids, status=RepaymentPlanStatus.ACTIVE).prefetch_related(
+        "instalments"
+    )
+    return {plan.lease_id: plan for plan in plans}
+
+
+def plans_of(lease):
+    return (
+        RepaymentPlan.objects.filter(lease=lease)
+        .select_related("created_by")
+        .prefetch_related("instalments")
+        .order_by("-agreed_on", "-created_at")
+    )
+
+
+def plan_for(user, plan_id) -> RepaymentPlan:
+    """A plan of a lease whose account the user may open."""
+    return (
+        RepaymentPlan.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__household", "lease__dwelling", "created_by")
+        .prefetch_related("instalments", "changes__changed_by")
+        .get(pk=plan_id)
+    )
+
+
+def letters_of(lease):
+    return ArrearsLetter.objects.filter(lease=lease).select_related("sent_by").order_by("-sent_on", "-created_at")
+
+
+def letter_for(user, letter_id) -> ArrearsLetter:
+    return (
+        ArrearsLetter.objects.filter(lease__in=ledger_leases(user))
+        .select_related("lease", "lease__dwelling", "lease__landlord", "organisation", "sent_by")
+        .get(pk=letter_id)
+    )
+
+
+def letter_unpaid_rows(letter) -> list[dict]:
+    """The unpaid periods copied onto a letter, as dates and Decimals."""
+    return [
+        {
+            "period": date.fromisoformat(row["period"]),
+            "due_date": date.fromisoformat(row["due_date"]),
+            "left": Decimal(row["left"]),
+        }
+        for row in letter.unpaid
+    ]
+
+
+def household_arrears_history(user, household):
+    """The household's repayment plans (with their status changes) and arrears letters, for the timeline of users
+    who may see its balance: two queries for the plans, one for the letters."""
+    leases = balance_leases(user).filter(household=household)
+    plans = (
+        RepaymentPlan.objects.filter(lease__in=leases)
+        .annotate(instalment_count=Count("instalments"))
+        .select_related("lease__dwelling", "created_by")
+        .prefetch_related(Prefetch("changes", queryset=RepaymentPlanChange.objects.select_related("changed_by")))
+    )
+    letters = ArrearsLetter.objects.filter(lease__in=leases).select_related("lease__dwelling", "sent_by")
+    return list(plans), list(letters)

@@ -1,0 +1,738 @@
+"""Every write of rent: the month's calls (one lease's, or the month-end run as a background task), payments and
+their allocation to the oldest unpaid calls, quittances and reçus, repayment plans and arrears letters. Entries go
+through `habiter.ledger.entries.services`; the lock order is its own (a lease's tenant account, then a receipt
+counter).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record, audit_record_many
+from habiter.core.dates import add_months
+from habiter.core.legal_queries import legal_parameters
+from habiter.core.pdf import pdf_render
+from habiter.leases.models import Lease, LeaseStatus
+from habiter.ledger import registry, rules
+from habiter.ledger.entries.services import (
+    NewEntry,
+    check_open,
+    organisation_account,
+    post_entries,
+    post_entry,
+    tenant_account,
+    tenant_accounts,
+)
+from habiter.ledger.models import (
+    AccountKind,
+    ArrearsLetter,
+    ArrearsLetterKind,
+    Instalment,
+    Payment,
+    PaymentAllocation,
+    PaymentSource,
+    ReceiptCounter,
+    ReceiptKind,
+    RentCall,
+    RentCallRun,
+    RentReceipt,
+    RepaymentPlan,
+    RepaymentPlanChange,
+    RepaymentPlanStatus,
+    RunStatus,
+    money_sum,
+)
+from habiter.people.models import Relation
+
+from . import queries
+
+CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+SOURCE_ACCOUNTS = {
+    PaymentSource.TENANT: AccountKind.BANK,
+    PaymentSource.CAF: AccountKind.CAF,
+    PaymentSource.FSL: AccountKind.FSL,
+    PaymentSource.VISALE: AccountKind.VISALE,
+    PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
+}
+BATCH_SIZE = 100  # leases per database transaction of the month-end run (and per step of its progress bar)
+
+
+class DuplicatePaymentReference(ValidationError):
+    """The lease already has a payment with this reference (the API answers 409)."""
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- allocation ----------------------------------------------------------------------------------------------
+
+
+def _open_calls(lease):
+    return (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period", "created_at")
+    )
+
+
+def _open_payments(lease):
+    return (
+        Payment.objects.filter(lease=lease, reversed_on__isnull=True, fully_allocated=False)
+        .annotate(allocated=money_sum("allocations__amount"))
+        .filter(allocated__lt=F("amount"))
+        .order_by("received_on", "created_at")
+    )
+
+
+def allocate_payments(lease) -> None:
+    """Allocate what is left of the lease's payments to its unpaid calls, oldest period first."""
+    payments = [rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated)) for p in _open_payments(lease)]
+    if not payments:
+        return
+    calls = [rules.OpenItem(c.pk, rules.cents(c.due - c.paid)) for c in _open_calls(lease)]
+    allocations = rules.allocate(payments, calls)
+    PaymentAllocation.objects.bulk_create(
+        [
+            PaymentAllocation(payment_id=payment_id, rent_call_id=call_id, amount=amount)
+            for payment_id, call_id, amount in allocations
+        ]
+    )
+    # the open-item flags: what this allocation used up entirely
+    used: dict = {}
+    for payment_id, call_id, amount in allocations:
+        used[payment_id] = used.get(payment_id, rules.ZERO) + amount
+        used[call_id] = used.get(call_id, rules.ZERO) + amount
+    settled = [item.key for item in calls if used.get(item.key, rules.ZERO) >= item.left]
+    spent = [item.key for item in payments if used.get(item.key, rules.ZERO) >= item.left]
+    if settled:
+        RentCall.objects.filter(pk__in=settled).update(settled=True)
+    if spent:
+        Payment.objects.filter(pk__in=spent).update(fully_allocated=True)
+
+
+def _reallocate_all(lease) -> None:
+    PaymentAllocation.objects.filter(payment__lease=lease).delete()
+    RentCall.objects.filter(lease=lease, settled=True).update(settled=False)
+    Payment.objects.filter(lease=lease, fully_allocated=True).update(fully_allocated=False)
+    allocate_payments(lease)
+
+
+def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
+    """When `entry` records a rent call or a payment, what its reversal means (registered with
+    `registry.register_reversal_follow_up`): the lease's tenant account is locked now, and once the reversal is
+    posted the call is cancelled or the payment set aside, then the lease's payments are allocated again."""
+    call = RentCall.objects.filter(transaction=entry).select_related("lease").first()
+    payment = Payment.objects.filter(transaction=entry).select_related("lease").first()
+    lease = (call or payment).lease if (call or payment) else None
+    if lease is None:
+        return None
+    tenant_account(lease, lock=True)
+
+    def apply(on: date) -> None:
+        if call is not None:
+            RentCall.objects.filter(pk=call.pk).update(cancelled_on=on)
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk).update(reversed_on=on)
+        _reallocate_all(lease)
+
+    return registry.ReversalFollowUp(apply=apply, household_id=lease.household_id)
+
+
+# --- rent calls ----------------------------------------------------------------------------------------------
+
+
+def leases_to_call(organisation_id, month: date):
+    """The leases of the organisation that run during `month` and whose rent the association calls."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    return (
+        Lease.objects.filter(organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=first))
+        .select_related("household", "dwelling")
+        .order_by("start_date", "id")
+    )
+
+
+def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
+    """Issue the calls of `period` for `leases` inside the caller's transaction, in a few queries whatever their
+    number: the tenants' accounts locked in one query, the transactions, lines, calls and audit events inserted in
+    bulk. Leases already called, or not running during `period`, are skipped. Returns the calls issued."""
+    if not leases:
+        return []
+    organisation_id = leases[0].organisation_id
+    check_open(organisation_id, period)
+    accounts = tenant_accounts(leases)
+    called = set(
+        RentCall.objects.filter(lease__in=leases, period=period, cancelled_on__isnull=True).values_list(
+            "lease_id", flat=True
+        )
+    )
+    rent_income = organisation_account(organisation_id, AccountKind.RENT_INCOME)
+    charges_income = organisation_account(organisation_id, AccountKind.CHARGES_INCOME)
+    # the month's instalment of each lease's plan in progress, asked with the rent (one query for the batch)
+    instalments = {
+        lease_id: (pk, amount)
+        for lease_id, pk, amount in Instalment.objects.filter(
+            plan__lease__in=leases, plan__status=RepaymentPlanStatus.ACTIVE, period=period
+        ).values_list("plan__lease_id", "pk", "amount")
+    }
+    issuing, entries = [], []
+    for lease in leases:
+        if lease.pk in called:
+            continue
+        amounts = rules.rent_call_amounts(
+            lease.rent,
+            lease.charges,
+            lease.payment_day,
+            period,
+            lease.start_date,
+            rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
+            params=params,
+        )
+        if amounts is None or amounts.total <= 0:
+            continue
+        call_lines = [(accounts[lease.pk], amounts.total)]
+        if amounts.rent:
+            call_lines.append((rent_income, -amounts.rent))
+        if amounts.service_charges:
+            call_lines.append((charges_income, -amounts.service_charges))
+        issuing.append((lease, amounts))
+        entries.append(
+            NewEntry(
+                booked_on=period,
+                label=_("Appel de loyer %(period)s — %(tenant)s")
+                % {"period": f"{period:%m/%Y}", "tenant": lease.household.name},
+                lines=call_lines,
+                source_type="rent_call",
+            )
+        )
+    if not issuing:
+        return []
+    posted = post_entries(actor=actor, organisation_id=organisation_id, entries=entries)
+    calls = []
+    for (lease, amounts), entry in zip(issuing, posted, strict=True):
+        # the instalment is asked, not posted: the old debt it repays is already on the tenant's account
+        instalment_id, instalment = instalments.get(lease.pk, (None, rules.ZERO))
+        calls.append(
+            RentCall(
+                organisation_id=organisation_id,
+                lease=lease,
+                period=period,
+                rent=amounts.rent,
+                service_charges=amounts.service_charges,
+                instalment=instalment,
+                plan_instalment_id=instalment_id,
+                total=amounts.total + instalment,
+                due_date=amounts.due_date,
+                transaction=entry,
+                run=run,
+            )
+        )
+    RentCall.objects.bulk_create(calls)
+    # money already received and not yet allocated (an advance payment) settles the new calls, oldest first
+    waiting = set(
+        Payment.objects.filter(
+            lease__in=[call.lease_id for call in calls], reversed_on__isnull=True, fully_allocated=False
+        ).values_list("lease_id", flat=True)
+    )
+    for call in calls:
+        if call.lease_id in waiting:
+            allocate_payments(call.lease)
+    audit_record_many(
+        actor=actor,
+        action="ledger.rent_call_issue",
+        items=[
+            (call, call.lease.household_id, {"period": f"{period:%Y-%m}", "total": str(call.total)}) for call in calls
+        ],
+    )
+    return calls
+
+
+def _issue(actor, lease, period: date, params, run=None) -> tuple[RentCall | None, bool]:
+    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created)."""
+    issued = _issue_batch(actor, [lease], period, params, run=run)
+    if issued:
+        return issued[0], True
+    return RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first(), False
+
+
+def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
+    """Issue one month's rent call for a lease; an already issued month returns the existing call."""
+    _require(actor, "ledger.post")
+    period = rules.month_start(period)
+    with transaction.atomic():
+        lease = (
+            Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+            .select_related("household", "dwelling")
+            .first()
+        )
+        if lease is None:
+            raise Lease.DoesNotExist
+        if lease.status not in CALLABLE_STATUSES:
+            raise ValidationError(_("Seul un bail signé donne lieu à un appel de loyer."))
+        call, created = _issue(actor, lease, period, legal_parameters())
+        if call is None:
+            raise ValidationError({"period": _("Le bail ne court pas pendant ce mois : rien à appeler.")})
+    return call, created
+
+
+def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None) -> int:
+    """Issue the calls of `month` for every lease running then, by batches of `BATCH_SIZE` leases, each batch in
+    its own database transaction so that the run's progress is visible; leases already called are skipped.
+    Returns the number issued."""
+    _require(actor, "ledger.post")
+    month = rules.month_start(month)
+    params = legal_parameters()
+    leases = list(leases_to_call(actor.organisation_id, month))
+    issued = done = 0
+    if run is not None:
+        RentCallRun.objects.filter(pk=run.pk).update(total=len(leases), status=RunStatus.RUNNING)
+    for first in range(0, len(leases), BATCH_SIZE):
+        batch = leases[first : first + BATCH_SIZE]
+        with transaction.atomic():
+            issued += len(_issue_batch(actor, batch, month, params, run=run))
+        done += len(batch)
+        if run is not None:
+            RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=issued)
+    return issued
+
+
+def rent_call_run_start(*, actor, month: date) -> RentCallRun:
+    """Start the month-end rent calls as a background task; the page follows its progress."""
+    _require(actor, "ledger.post")
+    month = rules.month_start(month)
+    with transaction.atomic():
+        check_open(actor.organisation_id, month, "month")
+        if RentCallRun.objects.filter(
+            organisation_id=actor.organisation_id, month=month, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        ).exists():
+            raise ValidationError({"month": _("Les appels de ce mois sont déjà en cours d'émission.")})
+        run = RentCallRun.objects.create(
+            organisation_id=actor.organisation_id,
+            month=month,
+            total=leases_to_call(actor.organisation_id, month).count(),
+            started_by=actor,
+        )
+        audit_record(actor=actor, action="ledger.rent_call_run", obj=run, detail={"month": f"{month:%Y-%m}"})
+        transaction.on_commit(lambda: issue_rent_calls.enqueue(str(run.pk)))
+    return run
+
+
+def rent_call_run_execute(run_id) -> RentCallRun:
+    """The body of the background task: issue the calls and record how the run ended."""
+    run = RentCallRun.objects.select_related("started_by").get(pk=run_id)
+    try:
+        rent_calls_issue(actor=run.started_by, month=run.month, run=run)
+    except (ValidationError, PermissionDenied) as error:
+        message = " ".join(getattr(error, "messages", [])) or _("Action non autorisée.")
+        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+    else:
+        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+@task
+def issue_rent_calls(run_id: str) -> int:
+    """The background task of a `RentCallRun` (defined here, beside the service that enqueues it, so that neither
+    module imports the other; `habiter.ledger.tasks` names it too); returns the number of calls issued."""
+    return rent_call_run_execute(run_id).issued
+
+
+# --- payments ------------------------------------------------------------------------------------------------
+
+
+def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, source: str, reference: str = "") -> Payment:
+    """Record money received for a lease: posted to the ledger (debit bank or the paying body, credit the tenant)
+    and allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
+    _require(actor, "ledger.post")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise ValidationError({"amount": _("Le montant doit être positif.")})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": _("Le montant s'exprime au centime près.")})
+    if source not in SOURCE_ACCOUNTS:
+        raise ValidationError({"source": _("Provenance inconnue.")})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Un encaissement ne peut pas être daté dans le futur.")})
+    reference = (reference or "").strip()
+    duplicate = DuplicatePaymentReference(
+        {"reference": _("Un encaissement de ce bail porte déjà la référence « %(ref)s ».") % {"ref": reference}}
+    )
+    try:
+        with transaction.atomic():
+            lease = (
+                Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+                .select_related("household", "dwelling")
+                .first()
+            )
+            if lease is None:
+                raise Lease.DoesNotExist
+            if lease.status not in CALLABLE_STATUSES:
+                raise ValidationError(_("Seul un bail signé reçoit des encaissements."))
+            account = tenant_account(lease, lock=True)
+            if (
+                reference
+                and Payment.objects.filter(lease=lease, reference=reference, reversed_on__isnull=True).exists()
+            ):
+                raise duplicate
+            check_open(lease.organisation_id, received_on, "received_on")
+            entry = post_entry(
+                actor=actor,
+                organisation_id=lease.organisation_id,
+                booked_on=received_on,
+                label=_("Encaissement %(source)s — %(tenant)s")
+                % {"source": PaymentSource(source).label, "tenant": lease.household.name},
+                lines=[
+                    (organisation_account(lease.organisation_id, SOURCE_ACCOUNTS[source]), amount),
+                    (account, -amount),
+                ],
+                source_type="payment",
+                source_id=reference,
+            )
+            payment = Payment(
+                organisation_id=lease.organisation_id,
+                lease=lease,
+                amount=amount,
+                received_on=received_on,
+                source=source,
+                reference=reference,
+                transaction=entry,
+                recorded_by=actor,
+            )
+            payment.full_clean(validate_constraints=False)
+            payment.save()
+            allocate_payments(lease)
+            audit_record(
+                actor=actor,
+                action="ledger.payment_record",
+                obj=payment,
+                household_id=lease.household_id,
+                detail={"amount": str(amount), "source": source},
+            )
+    except IntegrityError as error:
+        if "ledger_payment_reference_once_per_lease" in str(error):
+            raise duplicate from None
+        raise
+    return payment
+
+
+# --- receipts ------------------------------------------------------------------------------------------------
+
+
+def _next_number(organisation_id, kind: str) -> int:
+    """The next number of `kind`, taken under a row lock on the counter: no gap, no duplicate."""
+    counter, _created = ReceiptCounter.objects.get_or_create(organisation_id=organisation_id, kind=kind)
+    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def tenant_names(household) -> str:
+    adults = [
+        f"{p.first_name} {p.last_name}"
+        for p in household.members.all()
+        if p.relation in (Relation.HEAD, Relation.SPOUSE)
+    ]
+    return ", ".join(adults) or household.name
+
+
+def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt:
+    """Issue the document of a paid period, free of charge (loi 89 art. 21): a quittance when the period is fully
+    paid, else a reçu that says it is not a quittance. Names, address, period and amounts are copied onto it; its
+    PDF is rendered after commit. A period's quittance is issued once; asking again returns it."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        call = (
+            RentCall.objects.filter(organisation_id=actor.organisation_id, pk=rent_call_id)
+            .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
+            .first()
+        )
+        if call is None:
+            raise RentCall.DoesNotExist
+        lease = call.lease
+        tenant_account(lease, lock=True)
+        if call.cancelled_on:
+            raise ValidationError(_("Cet appel de loyer est annulé."))
+        existing = RentReceipt.objects.filter(rent_call=call, kind=ReceiptKind.QUITTANCE).first()
+        if existing is not None:
+            return existing
+        allocations = list(
+            PaymentAllocation.objects.filter(rent_call=call, payment__reversed_on__isnull=True).select_related(
+                "payment"
+            )
+        )
+        paid = sum((a.amount for a in allocations), rules.ZERO)
+        try:
+            kind = rules.receipt_kind(call.due, paid)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        dwelling = lease.dwelling
+        means = sorted({str(PaymentSource(a.payment.source).label) for a in allocations})
+        receipt = RentReceipt(
+            organisation_id=call.organisation_id,
+            lease=lease,
+            rent_call=call,
+            kind=kind,
+            number=_next_number(call.organisation_id, kind),
+            issued_on=on,
+            tenant_names=tenant_names(lease.household),
+            landlord_name=lease.landlord.name if lease.landlord else call.organisation.name,
+            agent_name=call.organisation.name if lease.landlord else "",
+            dwelling_address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
+            period_start=max(call.period, lease.start_date),
+            period_end=min(
+                [rules.month_end(call.period)]
+                + [d for d in (rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),) if d]
+            ),
+            rent=call.rent,
+            service_charges=call.service_charges,
+            total_due=call.due,  # rent and charges only: a plan's instalment is never receipted as rent
+            paid=paid,
+            paid_on=max(a.payment.received_on for a in allocations),
+            payment_means=", ".join(means),
+            issued_by=actor,
+        )
+        receipt.full_clean()
+        receipt.save()
+        audit_record(
+            actor=actor,
+            action=f"ledger.{kind}_issue",
+            obj=receipt,
+            household_id=lease.household_id,
+            detail={"number": receipt.number, "period": f"{call.period:%Y-%m}"},
+        )
+        transaction.on_commit(lambda: receipt_pdf(receipt.pk))
+    return receipt
+
+
+def receipt_pdf(receipt_id) -> bytes:
+    """The document's PDF, rendered once from the copied fields and kept."""
+    receipt = RentReceipt.objects.get(pk=receipt_id)
+    if receipt.pdf:
+        return bytes(receipt.pdf)
+    content = pdf_render("ledger/receipt_pdf.html", {"receipt": receipt})
+    RentReceipt.objects.filter(pk=receipt.pk, pdf__isnull=True).update(pdf=content)
+    return content
+
+
+# --- arrears: repayment plans (plans d'apurement) and letters ------------------------------------------------
+
+PLAN_LEASE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID)
+# The time a mise en demeure gives the household to pay or get in touch, before the association's next steps
+# (commandement de payer): a management choice, printed on the letter.
+FORMAL_NOTICE_DAYS = 15
+
+
+def _lease_for_arrears(actor, lease_id) -> Lease:
+    lease = (
+        Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
+        .select_related("household", "dwelling", "organisation")
+        .first()
+    )
+    if lease is None:
+        raise Lease.DoesNotExist
+    return lease
+
+
+def repayment_plan_create(
+    *,
+    actor,
+    lease_id,
+    start_month: date,
+    count: int | None = None,
+    monthly: Decimal | None = None,
+    debt: Decimal | None = None,
+    note: str = "",
+    on: date | None = None,
+) -> RepaymentPlan:
+    """Agree a plan d'apurement on a lease in arrears: `debt` (by default the whole arrears on `on`, never more,
+    never zero) repaid by `count` monthly instalments or by instalments of `monthly`, the first asked with the rent
+    call of `start_month` (a month not yet called). The instalments are computed to the cent and sum to the debt
+    (rules.instalment_amounts); their number is at most the legal maximum length of a plan (R41)."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    start_month = rules.month_start(start_month)
+    note = (note or "").strip()
+    with transaction.atomic():
+        lease = _lease_for_arrears(actor, lease_id)
+        tenant_account(lease, lock=True)
+        if lease.status not in PLAN_LEASE_STATUSES:
+            raise ValidationError(_("Un plan d'apurement s'établit sur un bail en cours."))
+        if RepaymentPlan.objects.filter(lease=lease, status=RepaymentPlanStatus.ACTIVE).exists():
+            raise ValidationError(
+                _("Ce bail a déjà un plan d'apurement en cours : soldez-le, rompez-le ou annulez-le.")
+            )
+        arrears = queries.lease_arrears_total(lease, on)
+        if arrears <= 0:
+            raise ValidationError(_("Ce bail n'a pas d'impayé : aucun plan d'apurement à établir."))
+        debt = arrears if debt is None else debt
+        if not isinstance(debt, Decimal) or not debt.is_finite() or debt <= 0 or debt != debt.quantize(rules.CENT):
+            raise ValidationError({"debt": _("La dette couverte doit être un montant positif au centime près.")})
+        if debt > arrears:
+            raise ValidationError(
+                {
+                    "debt": _("Le plan ne peut couvrir plus que l'impayé du bail (%(arrears)s €).")
+                    % {"arrears": f"{arrears:.2f}".replace(".", ",")}
+                }
+            )
+        if start_month < rules.month_start(on):
+            raise ValidationError({"start_month": _("La première échéance ne peut pas être dans un mois passé.")})
+        if RentCall.objects.filter(lease=lease, period=start_month, cancelled_on__isnull=True).exists():
+            raise ValidationError(
+                {
+                    "start_month": _(
+                        "Le loyer de %(month)s est déjà appelé : faites commencer le plan au mois suivant."
+                    )
+                    % {"month": f"{start_month:%m/%Y}"}
+                }
+            )
+        try:
+            amounts = rules.instalment_amounts(debt, count=count, monthly=monthly)
+        except ValueError as error:
+            raise ValidationError({"monthly" if monthly is not None else "count": str(error)}) from None
+        longest = legal_parameters().integer("caf_plan_max_months", on, "metropole")
+        if len(amounts) > longest:
+            raise ValidationError(
+                {
+                    "monthly" if monthly is not None else "count": _(
+                        "Un plan d'apurement dure au plus %(months)s mois : ici %(count)s échéances."
+                    )
+                    % {"months": longest, "count": len(amounts)}
+                }
+            )
+        plan = RepaymentPlan(
+            organisation_id=lease.organisation_id,
+            lease=lease,
+            debt=debt,
+            arrears_at_start=arrears,
+            agreed_on=on,
+            start_month=start_month,
+            note=note,
+            created_by=actor,
+        )
+        plan.full_clean()
+        plan.save()
+        instalments = []
+        for number, amount in enumerate(amounts, start=1):
+            period = add_months(start_month, number - 1)
+            due_date = period.replace(day=min(lease.payment_day, rules.month_end(period).day))
+            instalments.append(Instalment(plan=plan, number=number, period=period, due_date=due_date, amount=amount))
+        Instalment.objects.bulk_create(instalments)
+        audit_record(
+            actor=actor,
+            action="ledger.repayment_plan_create",
+            obj=plan,
+            household_id=lease.household_id,
+            detail={"debt": str(debt), "instalments": len(amounts), "start": f"{start_month:%Y-%m}"},
+        )
+    return plan
+
+
+def repayment_plan_move(*, actor, plan_id, status: str, reason: str = "", on: date | None = None) -> RepaymentPlan:
+    """Move a plan along its one table of transitions (rules.PLAN_TRANSITIONS): in progress → settled, broken or
+    cancelled. A plan is settled only once its debt is repaid; breaking or cancelling it needs a reason. Later
+    month-end calls no longer ask its instalments. Logged and audited."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    reason = " ".join((reason or "").split())
+    with transaction.atomic():
+        plan = (
+            RepaymentPlan.objects.select_for_update()
+            .filter(organisation_id=actor.organisation_id, pk=plan_id)
+            .select_related("lease")
+            .first()
+        )
+        if plan is None:
+            raise RepaymentPlan.DoesNotExist
+        if status not in RepaymentPlanStatus.values:
+            raise ValidationError({"status": _("État inconnu.")})
+        error = rules.plan_move_error(plan.status, status)
+        if error:
+            raise ValidationError(error)
+        if status == RepaymentPlanStatus.COMPLETED:
+            repaid = rules.plan_repaid(plan.debt, plan.arrears_at_start, queries.lease_arrears_total(plan.lease, on))
+            if repaid < plan.debt:
+                raise ValidationError(
+                    _("Le plan n'est pas soldé : %(left)s € restent à rembourser.")
+                    % {"left": f"{plan.debt - repaid:.2f}".replace(".", ",")}
+                )
+        elif not reason:
+            raise ValidationError({"reason": _("Indiquez le motif.")})
+        change = RepaymentPlanChange(
+            plan=plan, from_status=plan.status, to_status=status, reason=reason[:300], changed_by=actor
+        )
+        change.full_clean()
+        plan.status = status
+        plan.save(update_fields=["status", "updated_at"])
+        change.save()
+        audit_record(
+            actor=actor,
+            action="ledger.repayment_plan_move",
+            obj=plan,
+            household_id=plan.lease.household_id,
+            detail={"from": change.from_status, "to": status, "reason": change.reason},
+        )
+    return plan
+
+
+def arrears_letter_send(*, actor, lease_id, kind: str, on: date | None = None) -> ArrearsLetter:
+    """Record a letter about the lease's arrears on `on`: a lettre de relance, or a mise en demeure — only once a
+    reminder was sent. The unpaid periods, the amount, the addressees and their address are copied onto it; its
+    PDF is printed from that copy."""
+    _require(actor, "ledger.post")
+    on = on or timezone.localdate()
+    if kind not in ArrearsLetterKind.values:
+        raise ValidationError({"kind": _("Type de courrier inconnu.")})
+    with transaction.atomic():
+        lease = _lease_for_arrears(actor, lease_id)
+        tenant_account(lease, lock=True)
+        unpaid = queries.lease_unpaid_calls(lease, on)
+        amount = sum((left for _period, _due, left in unpaid), rules.ZERO)
+        if amount <= 0:
+            raise ValidationError(_("Ce bail n'a pas d'impayé : aucun courrier à envoyer."))
+        if (
+            kind == ArrearsLetterKind.FORMAL_NOTICE
+            and not ArrearsLetter.objects.filter(lease=lease, kind=ArrearsLetterKind.REMINDER, sent_on__lte=on).exists()
+        ):
+            raise ValidationError(
+                _(
+                    "Envoyez d'abord une lettre de relance : la mise en demeure ne vient qu'après une relance "
+                    "restée sans effet."
+                )
+            )
+        dwelling = lease.dwelling
+        letter = ArrearsLetter(
+            organisation_id=lease.organisation_id,
+            lease=lease,
+            kind=kind,
+            sent_on=on,
+            amount=amount,
+            tenant_names=tenant_names(lease.household),
+            address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
+            unpaid=[
+                {"period": period.isoformat(), "due_date": due.isoformat(), "left": f"{left:.2f}"}
+                for period, due, left in unpaid
+            ],
+            sent_by=actor,
+        )
+        letter.full_clean()
+        letter.save()
+        audit_record(
+            actor=actor,
+            action=f"ledger.{kind}_send",
+            obj=letter,
+            household_id=lease.household_id,
+            detail={"amount": str(amount), "periods": len(unpaid)},
+        )
+    return letter
