@@ -21,7 +21,7 @@ from habiter.evictions.models import (
     PreventionCase,
 )
 from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in
-from tests.authz_ledger import lease_of
+from tests.authz_ledger import lease_of, mandate_lease_of
 
 
 def _restricted_row(ok=OK):
@@ -215,7 +215,7 @@ def visit_of(world, scope) -> LegalDeskVisit:
 def advance_of(world, scope) -> Advance:
     advances = world.__dict__.setdefault("_advances", {})
     if scope not in advances:
-        lease = lease_of(world, scope)
+        lease = mandate_lease_of(world, scope)
         director = UserFactory(organisation_id=lease.organisation_id, role=Role.DIRECTOR)
         advances[scope] = services.advance_record(
             actor=director, lease_id=lease.pk, amount=Decimal("200.00"), advanced_on=date(2026, 1, 10)
@@ -227,7 +227,7 @@ def fillers(scenario, actor, scope):
     return {
         "case_id": lambda: case_of(scenario.world, scope).pk,
         "application_id": lambda: application_of(scenario.world, scope).pk,
-        "lease_id": lambda: lease_of(scenario.world, scope).pk,
+        "lease_id": lambda: mandate_lease_of(scenario.world, scope).pk,
         "session_id": lambda: session_of(scenario.world, scope).pk,
         "visit_id": lambda: visit_of(scenario.world, scope).pk,
         "advance_id": lambda: advance_of(scenario.world, scope).pk,
@@ -301,7 +301,7 @@ def state(route_name, scenario, actor, scope):
     if route_name in ("evictions:case_open", "evictions:case_open_from_lease"):
         return PreventionCase.objects.filter(household=_households(scenario.world)[scope]).count()
     if route_name == "evictions:advance_create":
-        return Advance.objects.filter(lease=lease_of(scenario.world, scope)).count()
+        return Advance.objects.filter(lease=mandate_lease_of(scenario.world, scope)).count()
     if route_name == "evictions:advance_detail":
         advance = advance_of(scenario.world, scope)
         return AuditEvent.objects.filter(action="fsl_advance.repay", object_id=str(advance.pk)).count()
@@ -334,7 +334,7 @@ def csrf_case(name, world) -> CsrfCase:
         opened = PreventionCase.objects.filter(household=household, closed_on__isnull=True)
         return CsrfCase(client, reverse("core:home"), url, {}, opened.exists)
     if name == "evictions:advance_create":
-        lease = lease_of(world, "own_team")
+        lease = mandate_lease_of(world, "own_team")
         url = reverse(name, args=[lease.pk])
         data = {"amount": "12,34", "advanced_on": "2026-01-12"}
         return CsrfCase(

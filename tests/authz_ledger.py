@@ -209,6 +209,21 @@ def lease_of(world, scope):
     return leases[scope]
 
 
+def mandate_lease_of(world, scope):
+    """A signed lease of the scope's household under an owner's management mandate, on which the association may
+    advance rent (made once)."""
+    leases = _cache(world, "mandate_leases")
+    if scope not in leases:
+        manager = _manager_of(world, scope)
+        lease = make_mandate_lease(manager, _households(world)[scope], start=date(2025, 9, 1))
+        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+        rent_services.payment_record(
+            actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
+        )
+        leases[scope] = lease
+    return leases[scope]
+
+
 def _next_month():
     today = timezone.localdate()
     return date(today.year + today.month // 12, today.month % 12 + 1, 1)

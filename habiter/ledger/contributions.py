@@ -9,6 +9,7 @@ from habiter.core import registry
 from habiter.housing import registry as housing_registry
 from habiter.leases import registry as lease_registry
 from habiter.ledger import registry as ledger_registry
+from habiter.ledger.bank.services import bank_entry_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import ledger_leases
@@ -92,6 +93,7 @@ def register():
     ledger_registry.register_reversal_follow_up(rent_document_reversal)
     ledger_registry.register_reversal_guard(frozen_entry_refusal)
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
+    ledger_registry.register_reversal_guard(bank_entry_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))

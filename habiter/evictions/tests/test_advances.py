@@ -17,7 +17,7 @@ from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import Account, Line, Transaction
 from habiter.ledger.rent import queries as rent_queries
 from habiter.ledger.rent import services as rent_services
-from habiter.ledger.tests.factories import make_signed_lease
+from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
 from habiter.people.tests.factories import make_household
 
 from .. import queries, services
@@ -36,7 +36,8 @@ def _today():
 @pytest.fixture
 def lease(world):
     manager = world.users["rental_manager"]
-    lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))  # 500 + 50 a month
+    # under a management mandate: the owner is the landlord, the association may advance the rent
+    lease = make_mandate_lease(manager, world.own_household, start=date(2025, 1, 1))  # 500 + 50 a month
     for month in (1, 2, 3):
         rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, month, 1))
     return lease
@@ -244,7 +245,7 @@ def test_the_outstanding_list_shows_ages_and_costs_the_same(client, world, lease
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for n in range(3):
-        other = make_signed_lease(
+        other = make_mandate_lease(
             world.users["rental_manager"], make_household(world.users["social_worker"], name=f"M{n}")
         )
         services.advance_record(actor=director, lease_id=other.pk, amount=D("50.00"), advanced_on=date(2026, 4, 1))
@@ -279,3 +280,15 @@ def test_the_advance_pages(client, world, lease, application):
     assert response.status_code == 302
     assert Advance.objects.get().settled_by == "fsl"
     assert "Soldée le 15/04/2026" in client.get(detail).content.decode()
+
+
+def test_no_advance_where_the_association_is_the_landlord(world):
+    # it would receipt a month the household did not pay: the association lets the dwelling itself
+    manager = world.users["rental_manager"]
+    lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1))
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="elle-même le bailleur"):
+        services.advance_record(
+            actor=world.users["director"], lease_id=lease.pk, amount=D("100.00"), advanced_on=date(2026, 4, 1)
+        )
+    assert not Advance.objects.exists() and entries_queries.ledger_sum(world.organisation.pk) == 0

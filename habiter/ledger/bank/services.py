@@ -3,6 +3,7 @@ a lease (a payment recorded through `rent.services.payment_record`) or set aside
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.formats import euros
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import bank_balance_on
+from habiter.ledger.entries.services import check_open, organisation_account, post_entry
 from habiter.ledger.models import (
+    AccountKind,
     BankCsvMapping,
     BankFileFormat,
     BankLine,
@@ -21,7 +25,7 @@ from habiter.ledger.models import (
     Payment,
     PaymentSource,
 )
-from habiter.ledger.rent.services import payment_record
+from habiter.ledger.rent.services import SOURCE_ACCOUNTS, payment_record
 
 from . import bankfiles
 
@@ -32,6 +36,7 @@ def _require(actor, perm):
 
 
 MAX_BANK_REFERENCE = 80
+BANK_LINE = "bank_line"  # source type of the entry that brings a matched line's money into the bank account
 
 
 def bank_mapping_create(*, actor, **fields) -> BankCsvMapping:
@@ -156,37 +161,168 @@ def _queued_line(actor, line_id) -> BankLine:
     return line
 
 
-def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TENANT) -> Payment:
-    """Match a bank line to a lease: the payment is recorded (dated on the line's day, the bank id as its
-    reference) and the line leaves the queue. A line is matched once; another organisation's lease is unknown."""
-    _require(actor, "ledger.post")
-    with transaction.atomic():
-        line = _queued_line(actor, line_id)
-        error = rules.bank_line_move_error(line.state, BankLineState.MATCHED, amount=line.amount)
-        if error:
-            raise ValidationError(error)
-        payment = payment_record(
-            actor=actor,
-            lease_id=lease_id,
-            amount=line.amount,
-            received_on=line.booked_on,
-            source=source,
-            reference=line.bank_reference,
+def _bring_to_bank(actor, line, source: str) -> None:
+    """Post, once, the entry that brings the line's money into the bank account: debit 512, credit the account the
+    money waited on (hand-entered payments', or the paying third party's clearing account). A line matched again
+    after its payment was reversed keeps its entry and its provenance."""
+    if line.transaction_id is not None:
+        if line.source and line.source != source:
+            raise ValidationError(
+                {
+                    "source": _("Cette opération a déjà été rapprochée comme versement « %(source)s ».")
+                    % {"source": PaymentSource(line.source).label}
+                }
+            )
+        return
+    check_open(line.organisation_id, line.booked_on, "booked_on")
+    line.transaction = post_entry(
+        actor=actor,
+        organisation_id=line.organisation_id,
+        booked_on=line.booked_on,
+        label=(_("Relevé bancaire — %(label)s") % {"label": line.label or line.counterparty})[:200],
+        lines=[
+            (organisation_account(line.organisation_id, AccountKind.BANK), line.amount),
+            (organisation_account(line.organisation_id, SOURCE_ACCOUNTS[source]), -line.amount),
+        ],
+        source_type=BANK_LINE,
+        source_id=line.bank_reference,
+    )
+    line.source = source
+
+
+def bank_entry_refusal(entry) -> str | None:
+    """Refuse the generic reversal of a matched line's bank entry (registered with
+    `registry.register_reversal_guard`): the money did reach the bank; a wrong match is corrected by reversing the
+    payment it recorded, and the line goes back to the queue."""
+    if entry.source_type == BANK_LINE:
+        return _(
+            "Cette écriture constate une opération du relevé bancaire : contre-passez l'encaissement rapproché, "
+            "pas l'opération de la banque."
         )
-        line.state = BankLineState.MATCHED
-        line.payment = payment
-        line.handled_by = actor
-        line.handled_at = timezone.now()
-        line.full_clean()
-        line.save(update_fields=["state", "payment", "handled_by", "handled_at", "updated_at"])
+    return None
+
+
+def _close_line(actor, line, payment=None) -> None:
+    line.state = BankLineState.MATCHED
+    line.payment = payment
+    line.handled_by = actor
+    line.handled_at = timezone.now()
+    line.full_clean()
+    line.save(update_fields=["state", "payment", "transaction", "source", "handled_by", "handled_at", "updated_at"])
+
+
+def _matchable(actor, line_id) -> BankLine:
+    line = _queued_line(actor, line_id)
+    error = rules.bank_line_move_error(line.state, BankLineState.MATCHED, amount=line.amount)
+    if error:
+        raise ValidationError(error)
+    return line
+
+
+def bank_line_split(*, actor, line_id, source: str, parts) -> list[Payment]:
+    """Match one bank line to one or several leases in one step — a CAF, FSL or VISALE transfer pays for several
+    tenants: `parts` are (lease id, amount) pairs whose sum must be the line's amount. The line's money enters the
+    bank account, through the source's clearing account, and each lease gets its payment (dated on the line's day,
+    the bank id as its reference), or nothing is saved."""
+    _require(actor, "ledger.post")
+    if source not in SOURCE_ACCOUNTS:
+        raise ValidationError({"source": _("Provenance inconnue.")})
+    parts = [(lease_id, amount) for lease_id, amount in parts if lease_id or amount]
+    if not parts:
+        raise ValidationError(_("Indiquez au moins un bail et son montant."))
+    if any(not lease_id for lease_id, _amount in parts):
+        raise ValidationError(_("Chaque montant se rapporte à un bail."))
+    if len({str(lease_id) for lease_id, _amount in parts}) != len(parts):
+        raise ValidationError(_("Un bail figure deux fois : additionnez ses montants sur une seule ligne."))
+    with transaction.atomic():
+        line = _matchable(actor, line_id)
+        total = sum((amount for _lease, amount in parts), Decimal("0.00"))
+        if total != line.amount:
+            raise ValidationError(
+                _("La répartition fait %(total)s € : elle doit égaler les %(amount)s € de l'opération.")
+                % {"total": euros(total), "amount": euros(line.amount)}
+            )
+        _bring_to_bank(actor, line, source)
+        payments = [
+            payment_record(
+                actor=actor,
+                lease_id=lease_id,
+                amount=amount,
+                received_on=line.booked_on,
+                source=source,
+                reference=line.bank_reference,
+                confirmed=True,  # the bank says it was paid
+                bank_line=line,
+            )
+            for lease_id, amount in parts
+        ]
+        _close_line(actor, line, payments[0] if len(payments) == 1 else None)
         audit_record(
             actor=actor,
             action="ledger.bank_line_match",
             obj=line,
-            household_id=payment.lease.household_id,
-            detail={"payment": str(payment.pk), "amount": str(line.amount)},
+            household_id=payments[0].lease.household_id if len(payments) == 1 else None,
+            detail={"payments": [str(p.pk) for p in payments], "amount": str(line.amount), "source": source},
         )
+    return payments
+
+
+def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TENANT) -> Payment:
+    """Match a bank line to a lease: the payment is recorded (dated on the line's day, the bank id as its
+    reference) and the line leaves the queue. A line is matched once; another organisation's lease is unknown."""
+    line = BankLine.objects.filter(organisation_id=actor.organisation_id, pk=line_id).first()
+    if line is None:
+        raise BankLine.DoesNotExist
+    [payment] = bank_line_split(actor=actor, line_id=line_id, source=source, parts=[(lease_id, line.amount)])
     return payment
+
+
+def bank_line_link(*, actor, line_id, payment_ids) -> list[Payment]:
+    """Match a bank line to payments already recorded by hand (a cheque, a transfer seen before the statement), so
+    the same money is not counted twice: the payments keep their allocation, the line's money enters the bank
+    account from the account they waited on. They must be of one provenance, not yet matched nor reversed, and add
+    up to the line's amount."""
+    _require(actor, "ledger.post")
+    wanted = {str(pk) for pk in payment_ids}
+    if not wanted:
+        raise ValidationError(_("Cochez au moins un encaissement."))
+    with transaction.atomic():
+        line = _matchable(actor, line_id)
+        payments = list(
+            Payment.objects.select_for_update()
+            .filter(
+                organisation_id=actor.organisation_id,
+                pk__in=wanted,
+                bank_line__isnull=True,
+                matched_line__isnull=True,
+                reversed_on__isnull=True,
+            )
+            .select_related("lease__household")
+        )
+        if len(payments) != len(wanted):
+            raise ValidationError(_("Un de ces encaissements est déjà rapproché, contre-passé ou inconnu."))
+        sources = {payment.source for payment in payments}
+        if len(sources) != 1 or not sources <= set(SOURCE_ACCOUNTS):
+            raise ValidationError(_("Rapprochez en une fois des encaissements d'une seule provenance."))
+        total = sum((payment.amount for payment in payments), Decimal("0.00"))
+        if total != line.amount:
+            raise ValidationError(
+                _("Ces encaissements font %(total)s € : ils doivent égaler les %(amount)s € de l'opération.")
+                % {"total": euros(total), "amount": euros(line.amount)}
+            )
+        _bring_to_bank(actor, line, sources.pop())
+        for payment in payments:
+            payment.bank_line = line
+            payment.save(update_fields=["bank_line", "updated_at"])
+        _close_line(actor, line, payments[0] if len(payments) == 1 else None)
+        audit_record(
+            actor=actor,
+            action="ledger.bank_line_link",
+            obj=line,
+            household_id=payments[0].lease.household_id if len(payments) == 1 else None,
+            detail={"payments": [str(p.pk) for p in payments], "amount": str(line.amount)},
+        )
+    return payments
 
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:

@@ -5,7 +5,7 @@ may open or see the balance of. Balances are sums of lines computed by the datab
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from habiter.leases.models import Lease
 from habiter.leases.queries import leases_visible_to
@@ -74,3 +74,27 @@ def bank_balance_on(organisation_id, on: date) -> Decimal:
     """The ledger's bank account (512) balance at the end of `on`."""
     account = Account.objects.filter(organisation_id=organisation_id, kind=AccountKind.BANK).with_balance(on).first()
     return rules.cents(account.balance) if account else rules.ZERO
+
+
+def trial_balance(user, on: date) -> list[dict]:
+    """The balance of every account of the organisation on `on` (balance générale): per account its code, label,
+    total debits, total credits and balance (debits − credits), for the accounts with a line booked on or before
+    `on`, in one aggregate query; empty for a user who may not export the books."""
+    if not user.has_perm("ledger.export"):
+        return []
+    rows = (
+        Line.objects.filter(transaction__organisation_id=user.organisation_id, transaction__booked_on__lte=on)
+        .values("account__code", "account__name")
+        .annotate(debit=money_sum("amount", filter=Q(amount__gt=0)), credit=money_sum("amount", filter=Q(amount__lt=0)))
+        .order_by("account__code")
+    )
+    return [
+        {
+            "account": row["account__code"],
+            "label": row["account__name"],
+            "debit": rules.cents(row["debit"]),
+            "credit": rules.cents(-row["credit"]),
+            "balance": rules.cents(row["debit"] + row["credit"]),
+        }
+        for row in rows
+    ]

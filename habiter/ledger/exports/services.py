@@ -46,7 +46,7 @@ def ledger_export(*, actor, start: date, end: date, fmt: str, siren: str = "") -
     lines = queries.export_lines(actor, start, end)
     if fmt == "fec":
         name = fec.fec_filename(siren, end)
-        content = fec.fec_text(lines).encode("iso-8859-15", errors="replace")
+        content = fec.fec_encode(fec.fec_text(lines))
         content_type = "text/plain; charset=iso-8859-15"
     else:
         name = f"grand-livre-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.models import OrganisationScoped
 from habiter.ledger.bank.bankfiles import CsvMapping
 
-from .rent import Payment
+from .entries import Transaction
+from .rent import Payment, PaymentSource
 
 
 class CsvDelimiter(models.TextChoices):
@@ -151,9 +152,15 @@ class BankLine(OrganisationScoped):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="bank_line",
+        related_name="matched_line",
         verbose_name=_("encaissement"),
     )
+    # the entry that brought the line's money into the bank account (debit 512, credit the account that waited
+    # for it: hand-entered payments or a third party's), posted once at the first match
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_line"
+    )
+    source = models.CharField(_("provenance"), max_length=20, choices=PaymentSource.choices, blank=True)
     ignored_reason = models.CharField(_("motif"), max_length=200, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -171,7 +178,7 @@ class BankLine(OrganisationScoped):
                 violation_error_message=_("Cette opération bancaire est déjà importée."),
             ),
             models.CheckConstraint(
-                condition=~Q(state="matched") | Q(payment__isnull=False),
+                condition=~Q(state="matched") | Q(payment__isnull=False) | Q(transaction__isnull=False),
                 name="ledger_bank_line_matched_has_payment",
                 violation_error_message=_("Une opération rapprochée mène à un encaissement."),
             ),

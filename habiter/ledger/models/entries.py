@@ -59,6 +59,7 @@ class AccountKind(models.TextChoices):
     TENANT = "tenant", _("Locataire")
     OWNER = "owner", _("Propriétaire (mandant)")
     BANK = "bank", _("Banque")
+    TO_BANK = "to_bank", _("Encaissements à rapprocher du relevé")
     CAF = "caf", _("CAF (tiers payant)")
     FSL = "fsl", _("FSL")
     VISALE = "visale", _("VISALE")
@@ -70,14 +71,22 @@ class AccountKind(models.TextChoices):
     VAT_COLLECTED = "vat_collected", _("TVA collectée")
     DEPOSIT_RETENTIONS = "deposit_retentions", _("Retenues sur dépôts de garantie")
     DEPOSIT_PENALTIES = "deposit_penalties", _("Majorations de retard de restitution")
+    SUPPLIERS = "suppliers", _("Fournisseurs")
 
 
-# Accounts every organisation has once, created on first use, with their code in the French chart of accounts.
+# Accounts every organisation has once, created on first use, with their code in the French chart of accounts
+# (plan comptable général as amended by règlement ANC 2022-06, in force from 2025). docs/GLOSSARY.md lists each
+# account with its use.
 ORGANISATION_ACCOUNTS = {
+    # moves only with the bank's own lines (a bank line matched): its balance is the bank's
     AccountKind.BANK: ("512000", _("Banque")),
-    AccountKind.CAF: ("441100", _("CAF — aides au logement en tiers payant")),
-    AccountKind.FSL: ("441200", _("FSL — aides à recevoir")),
-    AccountKind.VISALE: ("441300", _("VISALE — garanties à recevoir")),
+    # money recorded by hand (a cheque, a transfer seen before the statement) waits here for its bank line
+    AccountKind.TO_BANK: ("511200", _("Encaissements à rapprocher du relevé bancaire")),
+    # third parties that pay rent for tenants: 467 (other debtors and creditors), never 441 (State subsidies):
+    # each is a clearing account between the bank line of its transfer and the tenants it pays for
+    AccountKind.CAF: ("467200", _("CAF — aides au logement en tiers payant")),
+    AccountKind.FSL: ("467300", _("FSL — aides à recevoir")),
+    AccountKind.VISALE: ("467400", _("VISALE (Action Logement) — garanties à recevoir")),
     # rent the association advances (while the FSL decides): a receivable, cleared by the FSL or the household
     AccountKind.ASSOCIATION_ADVANCE: ("467100", _("Avances de loyer de l'association à recouvrer")),
     AccountKind.RENT_INCOME: ("706100", _("Loyers appelés")),
@@ -87,8 +96,14 @@ ORGANISATION_ACCOUNTS = {
     AccountKind.VAT_COLLECTED: ("445710", _("TVA collectée")),
     # what is kept from a deposit for repairs or other justified costs (not rent: that goes to the tenant's account)
     AccountKind.DEPOSIT_RETENTIONS: ("758800", _("Retenues sur dépôts de garantie")),
-    # the 10 % per started month owed to the tenant for a late return (loi 89 art. 22): a penalty, an expense
-    AccountKind.DEPOSIT_PENALTIES: ("671200", _("Majorations pour restitution tardive des dépôts de garantie")),
+    # the 10 % per started month owed to the tenant for a late return (loi 89 art. 22): a penalty of ordinary
+    # operations, 658 since the 2025 chart (671 before)
+    AccountKind.DEPOSIT_PENALTIES: (
+        "658100",
+        _("Pénalités sur contrats : majorations pour restitution tardive des dépôts de garantie"),
+    ),
+    # the firms whose works the association pays for an owner: the invoice credits them, the payment debits them
+    AccountKind.SUPPLIERS: ("401000", _("Fournisseurs — travaux pour le compte des propriétaires")),
 }
 
 

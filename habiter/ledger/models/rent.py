@@ -130,6 +130,15 @@ class Payment(OrganisationScoped):
     source = models.CharField(_("provenance"), max_length=20, choices=PaymentSource.choices)
     reference = models.CharField(_("référence"), max_length=80, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="payment")
+    # the bank line that brought the money, once matched: one line may pay several leases (a CAF transfer)
+    bank_line = models.ForeignKey(
+        "ledger.BankLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="split_payments",
+        verbose_name=_("opération bancaire"),
+    )
     reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
     # Kept by the allocation, like RentCall.settled: True once the whole amount is allocated to calls.
     fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.dates import add_months
+from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_render
 from habiter.leases.models import Lease, LeaseStatus
@@ -53,8 +54,10 @@ from habiter.people.models import Relation
 from . import queries
 
 CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+# The account a payment is debited to: what waits for the bank line (a hand-entered payment), or the third party's
+# clearing account; the bank account itself moves only when a bank line is matched (`bank.services`).
 SOURCE_ACCOUNTS = {
-    PaymentSource.TENANT: AccountKind.BANK,
+    PaymentSource.TENANT: AccountKind.TO_BANK,
     PaymentSource.CAF: AccountKind.CAF,
     PaymentSource.FSL: AccountKind.FSL,
     PaymentSource.VISALE: AccountKind.VISALE,
@@ -65,6 +68,14 @@ BATCH_SIZE = 100  # leases per database transaction of the month-end run (and pe
 
 class DuplicatePaymentReference(ValidationError):
     """The lease already has a payment with this reference (the API answers 409)."""
+
+
+class LargePaymentNeedsConfirmation(ValidationError):
+    """The amount is more than `LARGE_PAYMENT_MONTHS` months of the lease's rent and charges: a typing slip is more
+    likely than such a payment, so the user confirms it first."""
+
+
+LARGE_PAYMENT_MONTHS = 12
 
 
 def _require(actor, perm):
@@ -351,9 +362,22 @@ def issue_rent_calls(run_id: str) -> int:
 # --- payments ------------------------------------------------------------------------------------------------
 
 
-def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, source: str, reference: str = "") -> Payment:
-    """Record money received for a lease: posted to the ledger (debit bank or the paying body, credit the tenant)
-    and allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
+def payment_record(
+    *,
+    actor,
+    lease_id,
+    amount: Decimal,
+    received_on: date,
+    source: str,
+    reference: str = "",
+    confirmed: bool = False,
+    bank_line=None,
+) -> Payment:
+    """Record money received for a lease: posted to the ledger (debit the account it waits on — the hand-entered
+    payments' until its bank line is matched, or the paying third party's —, credit the tenant) and allocated to
+    the oldest unpaid calls. Back-dated payments are allowed in open months only. The association cannot advance
+    rent on a lease it lets itself: the payment would receipt a month the household did not pay. An amount over
+    twelve months of rent and charges is refused until `confirmed`. `bank_line`: the matched line it comes from."""
     _require(actor, "ledger.post")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
@@ -378,6 +402,27 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 raise Lease.DoesNotExist
             if lease.status not in CALLABLE_STATUSES:
                 raise ValidationError(_("Seul un bail signé reçoit des encaissements."))
+            if source == PaymentSource.ASSOCIATION and lease.landlord_id is None:
+                raise ValidationError(
+                    {
+                        "source": _(
+                            "L'association est elle-même le bailleur de ce logement : une avance de l'association "
+                            "donnerait une quittance pour un loyer que le ménage n'a pas payé. Proposez plutôt un "
+                            "plan d'apurement ou une aide du FSL."
+                        )
+                    }
+                )
+            if not confirmed and amount > LARGE_PAYMENT_MONTHS * lease.total_due:
+                raise LargePaymentNeedsConfirmation(
+                    {
+                        "amount": _(
+                            "%(amount)s € : c'est plus de douze mois de loyer et de charges de ce bail "
+                            "(%(monthly)s € par mois). Vérifiez le montant, puis confirmez-le."
+                        )
+                        % {"amount": euros(amount), "monthly": euros(lease.total_due)}
+                    },
+                    code="large_payment",
+                )
             account = tenant_account(lease, lock=True)
             if (
                 reference
@@ -406,6 +451,7 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 source=source,
                 reference=reference,
                 transaction=entry,
+                bank_line=bank_line,
                 recorded_by=actor,
             )
             payment.full_clean(validate_constraints=False)
