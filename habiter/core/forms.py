@@ -33,10 +33,11 @@ class ApiTokenForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Utilisateur"), queryset=User.objects.none(), required=False)
-    household = forms.UUIDField(
-        label=_("Ménage (identifiant)"),
+    person = forms.CharField(
+        label=_("Personne ou ménage"),
+        help_text=_("Un nom, avec ou sans accents."),
+        max_length=100,
         required=False,
-        error_messages={"invalid": _("Identifiant de ménage invalide.")},
     )
     date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

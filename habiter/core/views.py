@@ -135,7 +135,7 @@ def audit_log(request):
     events = queries.audit_events_for(
         request.user,
         actor_id=getattr(filters.get("user"), "pk", None),
-        household_id=filters.get("household"),
+        person=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
