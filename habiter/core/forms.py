@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,20 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Identifiant")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form (current password checked, new one validated), with the browsers' autocomplete hints."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Mot de passe actuel")
+        self.fields["new_password1"].label = _("Nouveau mot de passe")
+        self.fields["new_password2"].label = _("Nouveau mot de passe (confirmation)")
+        self.fields["new_password1"].help_text = _(
+            "Au moins 15 caractères : une phrase de plusieurs mots est facile à retenir et difficile à deviner."
+        )
+        self.fields["new_password2"].help_text = ""
 
 
 class OtpCodeForm(forms.Form):

@@ -81,6 +81,9 @@ class User(AbstractUser):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("équipe"))
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    # When the user's current second factor was confirmed; API tokens issued before it are refused until
+    # re-issued (`services.api_token_authenticate`). Empty when the user has no second factor.
+    mfa_confirmed_at = models.DateTimeField(_("double authentification activée le"), null=True, blank=True)
 
     objects = UserManager()
 
