@@ -104,8 +104,9 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Who read or changed what, and when. Append-only: never updated or deleted by the application;
-    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
+    """Who read or changed what, and when. Append-only: never updated or deleted by the application, except the
+    rows past their retention, deleted by `services.audit_purge`; on PostgreSQL a trigger refuses UPDATE and any
+    other DELETE (migrations 0002, 0009)."""
 
     id = models.BigAutoField(primary_key=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .legal import LegalParameters
-from .models import ApiToken, LegalParameter, Organisation, Role, Team, User
+from .models import ApiToken, AuditEvent, LegalParameter, Organisation, Role, Team, User
 from .registry import organisation_setups
 
 TOKEN_PREFIX = "hab_"  # noqa: S105 - a public marker, not a secret
@@ -233,3 +233,48 @@ def legal_parameter_save(*, actor, parameter: LegalParameter) -> LegalParameter:
             detail={"key": parameter.key, "territory": parameter.territory, "value": parameter.value},
         )
     return parameter
+
+
+# --- journal retention ------------------------------------------------------------------------------------------
+
+AUDIT_RETENTION_MIN_DAYS = 180  # CNIL: 6 months at least; the PostgreSQL trigger holds the same floor
+AUDIT_RETENTION_MAX_DAYS = 3 * 365  # CNIL: 3 years at most, and only with documented internal-control procedures
+
+
+def audit_purge(*, now=None, dry_run: bool = False) -> tuple[int, object]:
+    """Delete the journal rows older than HABITER_AUDIT_RETENTION_DAYS (DOMAIN-2 W41) and journal the purge: one
+    `audit.purge` event per organisation that lost rows (its directors see it), with the count and the cut-off.
+    Returns (rows deleted, cut-off). The journal is append-only: on PostgreSQL its trigger lets a DELETE through
+    only for rows older than the cut-off this transaction declares (`habiter.audit_purge_before`) and than 180
+    days; the model's own guards are bypassed here and nowhere else."""
+    days = settings.HABITER_AUDIT_RETENTION_DAYS
+    if not AUDIT_RETENTION_MIN_DAYS <= days <= AUDIT_RETENTION_MAX_DAYS:
+        raise ValidationError(
+            _("La durée de conservation du journal doit être comprise entre %(min)d et %(max)d jours.")
+            % {"min": AUDIT_RETENTION_MIN_DAYS, "max": AUDIT_RETENTION_MAX_DAYS}
+        )
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        old = AuditEvent.objects.filter(created_at__lt=cutoff)
+        per_organisation = dict(
+            old.order_by()
+            .values_list("organisation_id")
+            .annotate(count=models.Count("id"))
+            .values_list("organisation_id", "count")
+        )
+        total = sum(per_organisation.values())
+        if dry_run or not total:
+            return total, cutoff
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('habiter.audit_purge_before', %s, true)", [cutoff.isoformat()])
+        deleted, _by_model = models.QuerySet.delete(old)  # past AuditEventQuerySet.delete, which refuses
+        organisations = Organisation.objects.in_bulk([pk for pk in per_organisation if pk])
+        for organisation_id, count in per_organisation.items():
+            audit_record(
+                actor=None,
+                action="audit.purge",
+                organisation=organisations.get(organisation_id),
+                detail={"count": count, "cutoff": cutoff.isoformat(), "retention_days": days},
+            )
+    return deleted, cutoff

@@ -139,6 +139,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
 
+# How long the journal (AuditEvent) is kept, in days: CNIL recommends 6 months to 1 year for application logs, up to
+# 3 years only with documented internal-control procedures (DOMAIN-2 W41). `manage.py audit_purge` deletes older
+# rows; a system check refuses a value outside 180..1095, and on PostgreSQL the trigger never lets a row younger
+# than 180 days go. A setting, not a legal parameter: it is each deployment's choice within that range.
+HABITER_AUDIT_RETENTION_DAYS = int(os.environ.get("HABITER_AUDIT_RETENTION_DAYS", "365"))
+
 # API tokens.
 HABITER_API_TOKEN_DAYS = int(os.environ.get("HABITER_API_TOKEN_DAYS", "30"))
 
