@@ -171,6 +171,7 @@ EXPECTED = {
     "core:logout": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, NOT_ALLOWED)},  # POST only
     "core:otp_verify": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, HOME)},  # no second factor: nothing to verify
     "core:account": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:password_change": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:legal_parameters": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:otp_enrol": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:api_tokens": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
@@ -313,6 +314,7 @@ POST_UNSCOPED = {
     "core:otp_verify",
     "core:otp_enrol",
     "core:api_tokens",
+    "core:password_change",
     "people:household_create",
     "people:concern_settings",
     "support:catalogue",

@@ -152,6 +152,13 @@ def _csrf_case(name, world) -> CsrfCase:
         return CsrfCase(
             _logged_in(worker), url, url, {"name": "Tableur"}, lambda: worker.api_tokens.filter(name="Tableur").exists()
         )
+    if name == "core:password_change":
+        url = reverse("core:password_change")
+        new = "une-autre-phrase-de-passe-longue"
+        data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        return CsrfCase(
+            _logged_in(worker), url, url, data, lambda: type(worker).objects.get(pk=worker.pk).check_password(new)
+        )
     if name == "core:api_token_revoke":
         token, _raw = core_services.api_token_create(actor=worker, name="Script")
         url = reverse("core:api_token_revoke", args=[token.pk])
@@ -419,6 +426,7 @@ CSRF_CASES = {
     "core:otp_enrol",
     "core:api_tokens",
     "core:api_token_revoke",
+    "core:password_change",
     "people:household_create",
     "people:household_edit",
     "people:person_create",

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from . import services
 from .models import AuditEvent, LegalParameter, Organisation, Team, User
@@ -22,16 +23,26 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class HabiterUserAdmin(UserAdmin):
+    actions = ["reset_second_factor"]
+    readonly_fields = ["mfa_confirmed_at"]
     list_display = ["username", "first_name", "last_name", "organisation", "team", "role", "is_active"]
     list_filter = ["organisation", "role", "is_active"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("Habiter", {"fields": ["organisation", "team", "role"]}),
+        ("Habiter", {"fields": ["organisation", "team", "role", "mfa_confirmed_at"]}),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
         ("Habiter", {"fields": ["organisation", "team", "role"]}),
     ]
+
+    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.otp_reset(actor=request.user, user_id=user.pk)
+        self.message_user(
+            request, _("Double authentification réinitialisée pour %(count)d compte(s).") % {"count": len(queryset)}
+        )
 
 
 @admin.register(AuditEvent)

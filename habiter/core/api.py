@@ -15,7 +15,10 @@ from . import services
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = services.api_token_authenticate(token)
+        try:
+            user = services.api_token_authenticate(token)
+        except services.TokenNeedsReissue as refusal:
+            raise HttpError(401, str(refusal)) from None
         if user is not None:
             request.user = user
         return user

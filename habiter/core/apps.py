@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self):
-        from . import contributions, permissions  # noqa: F401
+        from . import checks, contributions, permissions, security_events  # noqa: F401
 
         contributions.register()
+        security_events.connect()

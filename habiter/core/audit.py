@@ -2,16 +2,28 @@
 
 from contextvars import ContextVar
 
+from .audit_actions import AuditAction
 from .models import AuditEvent
 
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+def known_action(action: str) -> str:
+    """`action` if `AuditAction` labels it; a ValueError otherwise, so an unlabelled action fails its first test."""
+    try:
+        return AuditAction(action).value
+    except ValueError:
+        raise ValueError(
+            f"Unknown audit action {action!r}: add it, with its French label, to AuditAction "
+            "(habiter/core/audit_actions.py)."
+        ) from None
 
 
 def _event(*, actor, action: str, obj=None, household_id=None, detail=None, organisation=None) -> AuditEvent:
     return AuditEvent(
         organisation_id=organisation.pk if organisation else getattr(actor, "organisation_id", None),
         actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
+        action=known_action(action),
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         household_id=household_id,

@@ -54,14 +54,3 @@ def register():
     registry.register_nav_item(registry.NavItem(99, gettext_lazy("Mon compte"), "core:account", lambda user: True))
     registry.register_home_panel(registry.HomePanel("core.role", "core/panel_role.html", 90, role_panel))
     registry.register_home_panel(registry.HomePanel("core.audit", "core/panel_audit.html", 30, audit_panel))
-    registry.register_audit_actions(
-        {
-            "api_token.create": gettext_lazy("Création d'un jeton d'API"),
-            "legal_parameter.create": gettext_lazy("Ajout d'un paramètre légal"),
-            "legal_parameter.change": gettext_lazy("Modification d'un paramètre légal"),
-            "api_token.revoke": gettext_lazy("Révocation d'un jeton d'API"),
-            "otp.enrol": gettext_lazy("Activation de la double authentification"),
-            "organisation.create": gettext_lazy("Création de l'association"),
-            "login": gettext_lazy("Connexion"),
-        }
-    )

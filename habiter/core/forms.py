@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,20 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form (current password checked, new one validated), with the browsers' autocomplete hints."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Mot de passe actuel")
+        self.fields["new_password1"].label = _("Nouveau mot de passe")
+        self.fields["new_password2"].label = _("Nouveau mot de passe (confirmation)")
+        self.fields["new_password1"].help_text = _(
+            "Au moins 15 caractères : une phrase de plusieurs mots est facile à retenir et difficile à deviner."
+        )
+        self.fields["new_password2"].help_text = ""
+
+
 class OtpCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code à 6 chiffres"),
@@ -33,10 +48,11 @@ class ApiTokenForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Utilisateur"), queryset=User.objects.none(), required=False)
-    household = forms.UUIDField(
-        label=_("Ménage (identifiant)"),
+    person = forms.CharField(
+        label=_("Personne ou ménage"),
+        help_text=_("Un nom, avec ou sans accents."),
+        max_length=100,
         required=False,
-        error_messages={"invalid": _("Identifiant de ménage invalide.")},
     )
     date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -81,6 +81,9 @@ class User(AbstractUser):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("équipe"))
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    # When the user's current second factor was confirmed; API tokens issued before it are refused until
+    # re-issued (`services.api_token_authenticate`). Empty when the user has no second factor.
+    mfa_confirmed_at = models.DateTimeField(_("double authentification activée le"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -101,8 +104,9 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Who read or changed what, and when. Append-only: never updated or deleted by the application;
-    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
+    """Who read or changed what, and when. Append-only: never updated or deleted by the application, except the
+    rows past their retention, deleted by `services.audit_purge`; on PostgreSQL a trigger refuses UPDATE and any
+    other DELETE (migrations 0002, 0009)."""
 
     id = models.BigAutoField(primary_key=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")

@@ -8,7 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ImproperlyConfigured
+
 from . import presence
+from .audit_actions import AuditAction
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,8 @@ class HomePanel:
 
 _home_panels: dict[str, HomePanel] = {}
 _organisation_setups: list[Callable] = []
-_audit_action_labels: dict[str, str] = {}
 _household_labellers: list[Callable] = []
+_household_finders: list[Callable] = []
 
 
 def register_home_panel(panel: HomePanel) -> None:
@@ -128,11 +131,19 @@ def organisation_setups() -> list[Callable]:
 
 
 def register_audit_actions(labels: dict[str, str]) -> None:
-    _audit_action_labels.update(labels)
+    """Kept for the apps that still call it: the labels now live in `core.audit_actions.AuditAction`, which
+    wins. An app naming an action the enumeration does not know fails at start-up, not on the journal page."""
+    unknown = sorted(set(labels) - set(AuditAction.values))
+    if unknown:
+        raise ImproperlyConfigured(f"Audit actions without a label in AuditAction: {', '.join(unknown)}.")
 
 
 def audit_action_label(action: str) -> str:
-    return str(_audit_action_labels.get(action, action))
+    """The French label of an action; the raw code only for a row written by code that no longer exists."""
+    try:
+        return str(AuditAction(action).label)
+    except ValueError:
+        return action
 
 
 def register_household_labeller(labeller: Callable) -> None:
@@ -146,6 +157,17 @@ def household_labels(organisation_id, ids) -> dict:
     for labeller in _household_labellers:
         labels.update(labeller(organisation_id, ids))
     return labels
+
+
+def register_household_finder(finder: Callable) -> None:
+    """`finder(organisation_id, text) -> queryset of household ids` whose household or member names match `text`
+    (the journal page filters by a person's name without `core` knowing households)."""
+    if finder not in _household_finders:
+        _household_finders.append(finder)
+
+
+def household_finders() -> list[Callable]:
+    return list(_household_finders)
 
 
 _demo_seeders: list[tuple[int, Callable]] = []

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .legal import LegalParameters
-from .models import ApiToken, LegalParameter, Organisation, Team
+from .models import ApiToken, AuditEvent, LegalParameter, Organisation, Role, Team, User
 from .registry import organisation_setups
 
 TOKEN_PREFIX = "hab_"  # noqa: S105 - a public marker, not a secret
@@ -39,7 +39,7 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
         )
         token.full_clean()
         token.save()
-        audit_record(actor=actor, action="api_token.create", obj=token)
+        audit_record(actor=actor, action="api_token.create", obj=token, detail={"name": token.name})
     return token, raw
 
 
@@ -54,8 +54,21 @@ def api_token_revoke(*, actor, token_id) -> ApiToken:
     return token
 
 
+class TokenNeedsReissue(Exception):  # noqa: N818 - a refusal, with the French reason as its message
+    """A valid token that the user's second factor makes stale: the API answers 401 with this message."""
+
+
+def api_token_predates_mfa(token: ApiToken, user) -> bool:
+    """A token issued before its user's second factor was confirmed, or — when the second factor is mandatory — of
+    a user who has none, was obtained with the password alone: it stops working until a new one is issued."""
+    if user.mfa_confirmed_at is not None:
+        return token.created_at < user.mfa_confirmed_at
+    return bool(settings.HABITER_REQUIRE_MFA)
+
+
 def api_token_authenticate(raw: str):
-    """The active user behind a raw bearer token, or None."""
+    """The active user behind a raw bearer token, or None; raises TokenNeedsReissue for a token issued before the
+    user's second factor (`api_token_predates_mfa`)."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
@@ -66,6 +79,13 @@ def api_token_authenticate(raw: str):
     )
     if token is None or not token.user.is_active:
         return None
+    if api_token_predates_mfa(token, token.user):
+        raise TokenNeedsReissue(
+            _(
+                "Ce jeton a été émis avant l'activation de la double authentification de votre compte : "
+                "il ne fonctionne plus. Activez-la si ce n'est fait, puis émettez un nouveau jeton (Mon compte)."
+            )
+        )
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -92,8 +112,85 @@ def otp_enrolment_confirm(*, actor, code: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+        actor.mfa_confirmed_at = timezone.now()
+        actor.save(update_fields=["mfa_confirmed_at"])
         audit_record(actor=actor, action="otp.enrol", obj=device)
     return device
+
+
+def otp_reset(*, actor, user_id) -> User:
+    """Remove a user's second factor (a lost phone): a director of the same organisation or an operator does it;
+    the user enrols again at the next login when it is mandatory. Their API tokens stay refused until re-issued
+    after the new enrolment."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        same_organisation = actor.role == Role.DIRECTOR and actor.organisation_id == user.organisation_id
+        if not (actor.is_active and (actor.is_superuser or (same_organisation and actor.organisation_id))):
+            raise PermissionDenied
+        removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+        user.mfa_confirmed_at = None
+        user.save(update_fields=["mfa_confirmed_at"])
+        audit_record(
+            actor=actor, action="otp.reset", obj=user, organisation=user.organisation, detail={"devices": removed}
+        )
+    return user
+
+
+def password_change(*, actor, form) -> User:
+    """Save the actor's new password from Django's PasswordChangeForm (already valid: the old password checked,
+    the new one through AUTH_PASSWORD_VALIDATORS) and journal it. The other sessions of the user end, since their
+    hash no longer matches; the view keeps the current one."""
+    if not actor.is_authenticated or form.user.pk != actor.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        user = form.save()
+        audit_record(actor=actor, action="auth.password_change", obj=user)
+    return user
+
+
+# --- security events -------------------------------------------------------------------------------------------
+
+
+def _account_of(username):
+    """The account a login attempt named, if any (its organisation's journal shows the attempt)."""
+    if not username:
+        return None
+    return User.objects.filter(username=str(username)[:150]).only("id", "organisation_id", "username").first()
+
+
+def login_failure_record(*, username, locked: bool = False) -> None:
+    """Journal a failed login. The name typed is kept only when it is an account's: an unknown one may be a
+    password typed in the wrong field, and the journal keeps minimal personal data (CNIL, W41)."""
+    account = _account_of(username)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="auth.login_failed",
+            obj=account,
+            organisation=account.organisation if account and account.organisation_id else None,
+            detail={"username": account.username if account else None, "locked": locked},
+        )
+
+
+def lockout_record(*, username) -> None:
+    """Journal a lockout (django-axes): too many failures for the account or from the address."""
+    account = _account_of(username)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="auth.lockout",
+            obj=account,
+            organisation=account.organisation if account and account.organisation_id else None,
+            detail={"username": account.username if account else None},
+        )
+
+
+def access_refused_record(*, actor, view_name: str, path: str, status: int) -> None:
+    """Journal a page or API answer that refused a logged-in user (403, or 404: out of reach or missing)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="access.refused", detail={"view": view_name, "path": path[:300], "status": status}
+        )
 
 
 def organisation_create(*, name: str, team_names=()) -> Organisation:
@@ -136,3 +233,48 @@ def legal_parameter_save(*, actor, parameter: LegalParameter) -> LegalParameter:
             detail={"key": parameter.key, "territory": parameter.territory, "value": parameter.value},
         )
     return parameter
+
+
+# --- journal retention ------------------------------------------------------------------------------------------
+
+AUDIT_RETENTION_MIN_DAYS = 180  # CNIL: 6 months at least; the PostgreSQL trigger holds the same floor
+AUDIT_RETENTION_MAX_DAYS = 3 * 365  # CNIL: 3 years at most, and only with documented internal-control procedures
+
+
+def audit_purge(*, now=None, dry_run: bool = False) -> tuple[int, object]:
+    """Delete the journal rows older than HABITER_AUDIT_RETENTION_DAYS (DOMAIN-2 W41) and journal the purge: one
+    `audit.purge` event per organisation that lost rows (its directors see it), with the count and the cut-off.
+    Returns (rows deleted, cut-off). The journal is append-only: on PostgreSQL its trigger lets a DELETE through
+    only for rows older than the cut-off this transaction declares (`habiter.audit_purge_before`) and than 180
+    days; the model's own guards are bypassed here and nowhere else."""
+    days = settings.HABITER_AUDIT_RETENTION_DAYS
+    if not AUDIT_RETENTION_MIN_DAYS <= days <= AUDIT_RETENTION_MAX_DAYS:
+        raise ValidationError(
+            _("La durée de conservation du journal doit être comprise entre %(min)d et %(max)d jours.")
+            % {"min": AUDIT_RETENTION_MIN_DAYS, "max": AUDIT_RETENTION_MAX_DAYS}
+        )
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        old = AuditEvent.objects.filter(created_at__lt=cutoff)
+        per_organisation = dict(
+            old.order_by()
+            .values_list("organisation_id")
+            .annotate(count=models.Count("id"))
+            .values_list("organisation_id", "count")
+        )
+        total = sum(per_organisation.values())
+        if dry_run or not total:
+            return total, cutoff
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('habiter.audit_purge_before', %s, true)", [cutoff.isoformat()])
+        deleted, _by_model = models.QuerySet.delete(old)  # past AuditEventQuerySet.delete, which refuses
+        organisations = Organisation.objects.in_bulk([pk for pk in per_organisation if pk])
+        for organisation_id, count in per_organisation.items():
+            audit_record(
+                actor=None,
+                action="audit.purge",
+                organisation=organisations.get(organisation_id),
+                detail={"count": count, "cutoff": cutoff.isoformat(), "retention_days": days},
+            )
+    return deleted, cutoff

@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path("connexion/verification/", views.otp_verify, name="otp_verify"),
     path("compte/", views.account, name="account"),
+    path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("compte/double-authentification/", views.otp_enrol, name="otp_enrol"),
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<uuid:token_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"),

@@ -2,13 +2,16 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,13 +20,35 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from . import queries, registry, services
-from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OtpCodeForm
+from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OtpCodeForm, PasswordChangeForm
 
 
 class HabiterLoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Set by SessionActivityMiddleware when it ended a session past its absolute lifetime.
+        return super().get_context_data(**kwargs) | {
+            "session_ended": self.request.session.pop("_ended", False),
+            "session_max_hours": settings.HABITER_SESSION_MAX_HOURS,
+        }
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user changes their own password: the current one, then the new one twice (the password rules of the
+    settings apply). Saved and journaled by `services.password_change`; this session stays open, the others end."""
+
+    template_name = "core/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("core:account")
+
+    def form_valid(self, form):
+        user = services.password_change(actor=self.request.user, form=form)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Votre mot de passe est changé."))
+        return redirect(self.get_success_url())
 
 
 logout_view = auth_views.LogoutView.as_view()
@@ -135,7 +160,7 @@ def audit_log(request):
     events = queries.audit_events_for(
         request.user,
         actor_id=getattr(filters.get("user"), "pk", None),
-        household_id=filters.get("household"),
+        person=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )

@@ -128,21 +128,3 @@ def register():
             lambda u: u.has_perm("evictions.view_statistics"),
         )
     )
-    registry.register_audit_actions(
-        {
-            "prevention_case.open": gettext_lazy("Ouverture d'un dossier de prévention des expulsions"),
-            "prevention_case.step": gettext_lazy("Étape d'un dossier de prévention des expulsions"),
-            "prevention_case.diagnosis": gettext_lazy("Diagnostic social et financier"),
-            "prevention_case.close": gettext_lazy("Clôture d'un dossier de prévention des expulsions"),
-            "legal_desk.session": gettext_lazy("Séance de permanence juridique"),
-            "legal_desk.visit": gettext_lazy("Ménage reçu à la permanence juridique"),
-            "legal_desk.advice": gettext_lazy("Conseil de la permanence juridique"),
-            "fsl_advance.record": gettext_lazy("Avance de loyer de l'association"),
-            "fsl_advance.repay": gettext_lazy("Remboursement d'une avance de l'association"),
-            "fsl_advance.settle": gettext_lazy("Solde d'une avance de l'association"),
-            "fsl_fund.add": gettext_lazy("Ajout d'un fonds FSL"),
-            "fsl_application.submit": gettext_lazy("Demande au FSL"),
-            "fsl_application.decide": gettext_lazy("Décision du FSL"),
-            "fsl_application.paid": gettext_lazy("Versement du FSL"),
-        }
-    )

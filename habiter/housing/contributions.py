@@ -48,21 +48,3 @@ def register():
         registry.HomePanel("housing.my_tickets", "housing/panel_my_tickets.html", 3, my_tickets_panel)
     )
     registry.register_demo_seeder(40, seed_housing)
-    registry.register_audit_actions(
-        {
-            "owner.create": gettext_lazy("Création d'un propriétaire"),
-            "owner.update": gettext_lazy("Modification d'un propriétaire"),
-            "owner_contact.add": gettext_lazy("Contact avec un propriétaire"),
-            "building.create": gettext_lazy("Création d'un immeuble"),
-            "building.update": gettext_lazy("Modification d'un immeuble"),
-            "dwelling.create": gettext_lazy("Création d'un logement"),
-            "dwelling.update": gettext_lazy("Modification d'un logement"),
-            "prospect.create": gettext_lazy("Nouveau prospect de captation"),
-            "prospect.move": gettext_lazy("Étape de captation"),
-            "ticket.create": gettext_lazy("Demande d'intervention technique"),
-            "ticket.update": gettext_lazy("Suivi d'une intervention technique"),
-            "photo.add": gettext_lazy("Ajout d'une photo"),
-            "inspection.record": gettext_lazy("État des lieux"),
-            "inspection.keys_returned": gettext_lazy("Remise des clés"),
-        }
-    )

@@ -163,19 +163,3 @@ def register():
     housing_registry.register_dwelling_panel("leases/panel_dwelling.html", dwelling_leases_panel)
     housing_registry.register_dwelling_households(dwelling_households)
     registry.register_demo_seeder(41, seed_leases)
-    registry.register_audit_actions(
-        {
-            "irl.add": gettext_lazy("Ajout d'un indice IRL"),
-            "head_lease.create": gettext_lazy("Enregistrement d'un bail principal"),
-            "head_lease.end": gettext_lazy("Fin d'un bail principal"),
-            "mandate.create": gettext_lazy("Enregistrement d'un mandat de gestion"),
-            "lease.create": gettext_lazy("Préparation d'un bail"),
-            "lease.signed": gettext_lazy("Signature d'un bail"),
-            "lease.ended": gettext_lazy("Fin d'un bail"),
-            "lease.cancelled": gettext_lazy("Abandon d'un bail"),
-            "lease.slid": gettext_lazy("Glissement d'une sous-location"),
-            "lease.slide": gettext_lazy("Bail direct issu d'un glissement"),
-            "sliding_review.record": gettext_lazy("Bilan d'un bail glissant"),
-            "rent_revision.apply": gettext_lazy("Révision d'un loyer"),
-        }
-    )

@@ -98,6 +98,12 @@ def household_labeller(organisation_id, ids):
     return {h.pk: (h.name, reverse("people:household_detail", args=[h.pk])) for h in households}
 
 
+def household_finder(organisation_id, text):
+    """The households of the organisation whose name or a member's name matches `text`, accents and case aside
+    (the household search's rule): the journal page's filter by person."""
+    return queries.household_search(Household.objects.filter(organisation_id=organisation_id), text).values("pk")
+
+
 def register():
     from .demo import seed_households
     from .services import concern_taxonomy_install
@@ -125,16 +131,4 @@ def register():
     registry.register_organisation_setup(concern_taxonomy_install)
     registry.register_demo_seeder(10, seed_households)
     registry.register_household_labeller(household_labeller)
-    registry.register_audit_actions(
-        {
-            "household.view": gettext_lazy("Consultation du dossier"),
-            "household.create": gettext_lazy("Création du ménage"),
-            "household.update": gettext_lazy("Modification du ménage"),
-            "person.create": gettext_lazy("Ajout d'un membre"),
-            "person.update": gettext_lazy("Modification d'un membre"),
-            "note.create": gettext_lazy("Ajout d'une note"),
-            "concern.create": gettext_lazy("Ajout d'une problématique au panorama"),
-            "concern.activate": gettext_lazy("Remise en usage d'une problématique"),
-            "concern.deactivate": gettext_lazy("Retrait d'une problématique"),
-        }
-    )
+    registry.register_household_finder(household_finder)

@@ -114,12 +114,3 @@ def register():
         registry.HomePanel("reception.desk", "reception/panel_reception.html", 5, reception_panel)
     )
     registry.register_demo_seeder(30, seed_reception)
-    registry.register_audit_actions(
-        {
-            "desk_visit.record": gettext_lazy("Passage à l'accueil"),
-            "workshop.create": gettext_lazy("Création d'un atelier"),
-            "workshop_session.create": gettext_lazy("Ajout d'une séance d'atelier"),
-            "enrolment.add": gettext_lazy("Inscription à un atelier"),
-            "attendance.take": gettext_lazy("Relevé de présence à un atelier"),
-        }
-    )

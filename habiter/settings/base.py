@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "habiter.core.middleware.NoStoreMiddleware",
+    "habiter.core.middleware.RefusedAccessJournalMiddleware",
     "habiter.core.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "habiter.core.middleware.HabiterLoginRequiredMiddleware",
@@ -115,18 +117,33 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute lifetime of a logged-in session, whatever its activity: past it the user logs in again (and so types the
+# second factor again). A working day, so that a session left open on a shared computer does not last for days.
+HABITER_SESSION_MAX_HOURS = int(os.environ.get("HABITER_SESSION_MAX_HOURS", "12"))
 
 # Second factor (TOTP) for every staff member when set.
 HABITER_REQUIRE_MFA = env_bool("HABITER_REQUIRE_MFA", False)
 OTP_TOTP_ISSUER = "Habiter"
 
-# Lockout after repeated failures (django-axes), by user name and by IP address together.
+# Lockout after repeated failures (django-axes), counted per account and per address separately: guessing one
+# account's password from many addresses, or many accounts' from one address, both stop at the limit. A successful
+# login resets both counts, so an office behind one address is locked only by failures with no success between.
 AXES_FAILURE_LIMIT = int(os.environ.get("HABITER_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("HABITER_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "habiter.core.middleware.client_ip"
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so that a client
+# cannot choose the address the lockout and the journal record by sending the header itself.
+HABITER_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("HABITER_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+
+# How long the journal (AuditEvent) is kept, in days: CNIL recommends 6 months to 1 year for application logs, up to
+# 3 years only with documented internal-control procedures (DOMAIN-2 W41). `manage.py audit_purge` deletes older
+# rows; a system check refuses a value outside 180..1095, and on PostgreSQL the trigger never lets a row younger
+# than 180 days go. A setting, not a legal parameter: it is each deployment's choice within that range.
+HABITER_AUDIT_RETENTION_DAYS = int(os.environ.get("HABITER_AUDIT_RETENTION_DAYS", "365"))
 
 # API tokens.
 HABITER_API_TOKEN_DAYS = int(os.environ.get("HABITER_API_TOKEN_DAYS", "30"))

@@ -272,30 +272,3 @@ def register():
     registry.register_demo_seeder(21, seed_interventions)
     registry.register_demo_seeder(22, seed_plans)
     registry.register_demo_seeder(23, seed_appointments)
-    registry.register_audit_actions(
-        {
-            "measure.open": gettext_lazy("Ouverture d'une mesure"),
-            "intervention.create": gettext_lazy("Saisie d'une intervention"),
-            "plan.start": gettext_lazy("Début du projet personnalisé"),
-            "plan.goal_add": gettext_lazy("Ajout d'un objectif au projet"),
-            "plan.goal_status": gettext_lazy("Mise à jour d'un objectif"),
-            "plan.step_add": gettext_lazy("Ajout d'une étape au projet"),
-            "plan.step_status": gettext_lazy("Mise à jour d'une étape"),
-            "plan.review": gettext_lazy("Bilan du projet"),
-            "plan.signature": gettext_lazy("Signature du projet"),
-            "plan.print": gettext_lazy("Impression du projet personnalisé"),
-            "document.upload": gettext_lazy("Ajout d'un document"),
-            "document.download": gettext_lazy("Téléchargement d'un document"),
-            "appointment.book": gettext_lazy("Prise de rendez-vous"),
-            "agreement.write": gettext_lazy("Rédaction du contrat d'accompagnement"),
-            "agreement.sign": gettext_lazy("Signature du contrat d'accompagnement"),
-            "agreement.print": gettext_lazy("Impression du contrat d'accompagnement"),
-            "calendar_feed.renew": gettext_lazy("Nouvelle adresse d'agenda"),
-            "calendar_feed.revoke": gettext_lazy("Suppression de l'adresse d'agenda"),
-            "measure.transition": gettext_lazy("Changement de statut d'une mesure"),
-            "programme.create": gettext_lazy("Ajout d'un dispositif"),
-            "programme.activate": gettext_lazy("Remise en service d'un dispositif"),
-            "programme.deactivate": gettext_lazy("Retrait d'un dispositif"),
-            "outcome.create": gettext_lazy("Ajout d'une issue de mesure"),
-        }
-    )

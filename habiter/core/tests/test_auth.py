@@ -87,8 +87,10 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(client, wo
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Compte bloqué")
 
-    # By user name and address together: a colleague at the same desk still logs in.
-    assert log_in(Client(), world.users["team_lead"].username, PASSWORD).status_code == 302
+    # Per account and per address: the address is locked too, a colleague elsewhere still logs in.
+    assert log_in(Client(), world.users["team_lead"].username, PASSWORD).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="192.0.2.44")
+    assert log_in(elsewhere, world.users["team_lead"].username, PASSWORD).status_code == 302
 
     # After the cool-off the account opens again.
     time_machine.shift(timedelta(hours=settings.AXES_COOLOFF_TIME, minutes=1))
