@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_reseed_tenant_notice'),
+        ('core', '0011_reseed_tenant_notice'),
         ('ledger', '0011_owner_statement_carried'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -15,6 +15,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_reseed_legal_parameters")]
+    dependencies = [("core", "0009_audit_purge_trigger")]
 
     operations = [migrations.RunPython(seeding.seed, unseed)]

@@ -9,6 +9,6 @@ seeding = importlib.import_module("habiter.core.migrations.0004_seed_legal_param
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0007_reseed_legal_parameters_corse")]
+    dependencies = [("core", "0010_reseed_legal_parameters_corse")]
 
     operations = [migrations.RunPython(seeding.seed, migrations.RunPython.noop)]
