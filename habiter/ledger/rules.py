@@ -74,12 +74,6 @@ class CallAmounts:
         return self.rent + self.service_charges
 
 
-def lease_occupancy_end(end_date: date | None, moved_out_on: date | None) -> date | None:
-    """The last day the lease runs: the earlier of its end and the move-out, if any."""
-    ends = [d for d in (end_date, moved_out_on) if d is not None]
-    return min(ends) if ends else None
-
-
 def rent_call_amounts(
     rent: Decimal,
     charges: Decimal,

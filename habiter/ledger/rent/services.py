@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.dates import add_months
@@ -52,7 +53,7 @@ from habiter.people.models import Relation
 
 from . import queries
 
-CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+CALLABLE_STATUSES = queries.CALLABLE_STATUSES
 SOURCE_ACCOUNTS = {
     PaymentSource.TENANT: AccountKind.BANK,
     PaymentSource.CAF: AccountKind.CAF,
@@ -61,6 +62,12 @@ SOURCE_ACCOUNTS = {
     PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
 }
 BATCH_SIZE = 100  # leases per database transaction of the month-end run (and per step of its progress bar)
+
+
+OWNER_LEASE_MESSAGE = _lazy(
+    "Ce bail direct lie le ménage au propriétaire depuis le glissement : c'est au propriétaire d'appeler le "
+    "loyer, l'association n'émet pour lui ni appel, ni avis d'échéance, ni quittance, ni encaissement."
+)
 
 
 class DuplicatePaymentReference(ValidationError):
@@ -151,15 +158,15 @@ def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
 
 
 def leases_to_call(organisation_id, month: date):
-    """The leases of the organisation that run during `month` and whose rent the association calls."""
+    """The leases of the organisation that run during `month` and whose rent the association calls
+    (`queries.billed_in_month`: not an owner's direct lease after a slide). A lease runs to its `end_date` — the
+    end of the tenant's notice, or the eve of a reletting —, not to the day the keys were handed back: the rent is
+    owed to the end of the notice (loi 89 art. 15 I), so an ended lease still gets the calls of its last months."""
     first, last = rules.month_start(month), rules.month_end(month)
-    return (
-        Lease.objects.filter(organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=first))
-        .select_related("household", "dwelling")
-        .order_by("start_date", "id")
-    )
+    leases = Lease.objects.filter(
+        organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    return queries.billed_in_month(leases, month).select_related("household", "dwelling").order_by("start_date", "id")
 
 
 def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
@@ -195,7 +202,7 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             lease.payment_day,
             period,
             lease.start_date,
-            rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
+            lease.end_date,  # the end of notice: a move-out before it does not cut the rent (loi 89 art. 15)
             params=params,
         )
         if amounts is None or amounts.total <= 0:
@@ -279,6 +286,8 @@ def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
             raise Lease.DoesNotExist
         if lease.status not in CALLABLE_STATUSES:
             raise ValidationError(_("Seul un bail signé donne lieu à un appel de loyer."))
+        if not queries.lease_billed_in_month(lease, period):
+            raise ValidationError(OWNER_LEASE_MESSAGE)
         call, created = _issue(actor, lease, period, legal_parameters())
         if call is None:
             raise ValidationError({"period": _("Le bail ne court pas pendant ce mois : rien à appeler.")})
@@ -378,6 +387,13 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 raise Lease.DoesNotExist
             if lease.status not in CALLABLE_STATUSES:
                 raise ValidationError(_("Seul un bail signé reçoit des encaissements."))
+            # an owner's direct lease after a slide: the owner collects its rent, unless the association called some
+            # of it (a mandate then in force), whose payments it still records
+            if (
+                not queries.lease_billed_in_month(lease, received_on)
+                and not RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).exists()
+            ):
+                raise ValidationError(OWNER_LEASE_MESSAGE)
             account = tenant_account(lease, lock=True)
             if (
                 reference
@@ -464,6 +480,8 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
         tenant_account(lease, lock=True)
         if call.cancelled_on:
             raise ValidationError(_("Cet appel de loyer est annulé."))
+        if not queries.lease_billed_in_month(lease, call.period):
+            raise ValidationError(OWNER_LEASE_MESSAGE)
         existing = RentReceipt.objects.filter(rent_call=call, kind=ReceiptKind.QUITTANCE).first()
         if existing is not None:
             return existing
@@ -491,10 +509,7 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
             agent_name=call.organisation.name if lease.landlord else "",
             dwelling_address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
             period_start=max(call.period, lease.start_date),
-            period_end=min(
-                [rules.month_end(call.period)]
-                + [d for d in (rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),) if d]
-            ),
+            period_end=min([rules.month_end(call.period)] + [d for d in (lease.end_date,) if d]),
             rent=call.rent,
             service_charges=call.service_charges,
             total_due=call.due,  # rent and charges only: a plan's instalment is never receipted as rent

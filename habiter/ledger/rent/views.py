@@ -215,6 +215,9 @@ def rent_call_notice(request, rent_call_id):
     user = request.user
     call = _rent_call(user, rent_call_id)
     lease = call.lease
+    if not queries.lease_billed_in_month(lease, call.period):
+        messages.error(request, services.OWNER_LEASE_MESSAGE)
+        return redirect("ledger:lease_account", lease.pk)
     return pdf_response(
         "ledger/notice_pdf.html",
         {
