@@ -15,7 +15,7 @@ from habiter.ledger.entries.queries import ledger_leases
 from habiter.ledger.models import ArrearsLetter, RepaymentPlan
 from habiter.ledger.owners.services import frozen_entry_refusal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
-from habiter.ledger.rent.services import rent_document_reversal
+from habiter.ledger.rent.services import rent_document_reversal, revision_catch_up_record
 from habiter.ledger.templatetags.ledger_money import euros
 
 
@@ -93,6 +93,7 @@ def register():
     ledger_registry.register_reversal_guard(frozen_entry_refusal)
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
+    lease_registry.register_revision_follow_up(revision_catch_up_record)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
     registry.register_household_rows(
@@ -118,6 +119,7 @@ def register():
             "ledger.transaction_reverse": gettext_lazy("Contre-passation d'une écriture"),
             "ledger.period_close": gettext_lazy("Clôture d'un mois"),
             "ledger.rent_call_issue": gettext_lazy("Appel de loyer"),
+            "ledger.revision_catch_up_record": gettext_lazy("Rappel de révision du loyer à appeler"),
             "ledger.rent_call_run": gettext_lazy("Émission des appels de loyer du mois"),
             "ledger.payment_record": gettext_lazy("Encaissement"),
             "ledger.quittance_issue": gettext_lazy("Quittance de loyer"),

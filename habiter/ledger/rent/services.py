@@ -19,7 +19,8 @@ from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.dates import add_months
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_render
-from habiter.leases.models import Lease, LeaseStatus
+from habiter.leases.models import Lease, LeaseStatus, RentRevision
+from habiter.leases.rules import rent_in_force
 from habiter.ledger import registry, rules
 from habiter.ledger.entries.services import (
     NewEntry,
@@ -46,6 +47,7 @@ from habiter.ledger.models import (
     RepaymentPlan,
     RepaymentPlanChange,
     RepaymentPlanStatus,
+    RevisionCatchUp,
     RunStatus,
     money_sum,
 )
@@ -147,6 +149,7 @@ def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
     def apply(on: date) -> None:
         if call is not None:
             RentCall.objects.filter(pk=call.pk).update(cancelled_on=on)
+            RevisionCatchUp.objects.filter(rent_call=call).update(rent_call=None)  # asked again on the next call
         if payment is not None:
             Payment.objects.filter(pk=payment.pk).update(reversed_on=on)
         _reallocate_all(lease)
@@ -167,6 +170,62 @@ def leases_to_call(organisation_id, month: date):
         organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
     return queries.billed_in_month(leases, month).select_related("household", "dwelling").order_by("start_date", "id")
+
+
+def _rent_histories(leases) -> dict:
+    """Each lease's rent in force day by day (`leases.rules.rent_in_force`), from its applied revisions: one query
+    for the batch."""
+    revisions: dict = {}
+    for lease_id, effective, old, new in RentRevision.objects.filter(lease__in=leases).values_list(
+        "lease_id", "effective_date", "old_rent", "new_rent"
+    ):
+        revisions.setdefault(lease_id, []).append((effective, old, new))
+    return {lease.pk: rent_in_force(lease.rent, revisions.get(lease.pk, ())) for lease in leases}
+
+
+def revision_catch_up_record(revision, actor) -> list[RevisionCatchUp]:
+    """Registered with `leases.registry.register_revision_follow_up`: once `revision` is applied (inside its
+    transaction), record the rappel de révision of each month of the lease already called that the revision touches
+    — the days from its effective date were called at the old rent (loi 89 art. 17-1). Each rappel is asked once on
+    the lease's next call (`_issue_batch`). Decision (DESIGN.md): a rappel on the next call rather than a second
+    call for the month, since a month has one call in force and its notice and quittance stay as issued."""
+    lease = revision.lease
+    calls = list(
+        RentCall.objects.filter(
+            lease=lease, cancelled_on__isnull=True, period__gte=rules.month_start(revision.effective_date)
+        ).order_by("period")
+    )
+    if not calls:
+        return []
+    history = _rent_histories([lease])[lease.pk]
+    params = legal_parameters()
+    rows = []
+    for call in calls:
+        amount = rules.revision_catch_up(
+            history, call.period, lease.start_date, lease.end_date, call.rent - call.rent_catch_up, params=params
+        )
+        if amount:
+            rows.append(
+                RevisionCatchUp(
+                    organisation_id=lease.organisation_id,
+                    lease=lease,
+                    revision=revision,
+                    period=call.period,
+                    amount=amount,
+                )
+            )
+    for row in rows:
+        row.full_clean(validate_constraints=False)
+    RevisionCatchUp.objects.bulk_create(rows)
+    if rows:
+        audit_record_many(
+            actor=actor,
+            action="ledger.revision_catch_up_record",
+            items=[
+                (row, lease.household_id, {"period": f"{row.period:%Y-%m}", "amount": str(row.amount)}) for row in rows
+            ],
+        )
+    return rows
 
 
 def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
@@ -192,6 +251,12 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             plan__lease__in=leases, plan__status=RepaymentPlanStatus.ACTIVE, period=period
         ).values_list("plan__lease_id", "pk", "amount")
     }
+    # the rent in force on each day (revisions take effect on their date) and the rappels de révision not yet asked:
+    # one query each for the batch
+    histories = _rent_histories(leases)
+    catch_ups: dict = {}
+    for row in RevisionCatchUp.objects.filter(lease__in=leases, rent_call__isnull=True, period__lt=period):
+        catch_ups.setdefault(row.lease_id, []).append(row)
     issuing, entries = [], []
     for lease in leases:
         if lease.pk in called:
@@ -204,6 +269,8 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             lease.start_date,
             lease.end_date,  # the end of notice: a move-out before it does not cut the rent (loi 89 art. 15)
             params=params,
+            rent_history=histories[lease.pk],
+            catch_up=sum((row.amount for row in catch_ups.get(lease.pk, ())), rules.ZERO),
         )
         if amounts is None or amounts.total <= 0:
             continue
@@ -235,6 +302,7 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
                 lease=lease,
                 period=period,
                 rent=amounts.rent,
+                rent_catch_up=amounts.catch_up,
                 service_charges=amounts.service_charges,
                 instalment=instalment,
                 plan_instalment_id=instalment_id,
@@ -245,6 +313,13 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             )
         )
     RentCall.objects.bulk_create(calls)
+    asked = []
+    for call in calls:
+        for row in catch_ups.get(call.lease_id, ()):
+            row.rent_call = call
+            asked.append(row)
+    if asked:
+        RevisionCatchUp.objects.bulk_update(asked, ["rent_call"])
     # money already received and not yet allocated (an advance payment) settles the new calls, oldest first
     waiting = set(
         Payment.objects.filter(
