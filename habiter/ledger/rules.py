@@ -118,28 +118,33 @@ def revision_catch_up(history, month: date, start: date, end: date | None, calle
 
 @dataclass(frozen=True)
 class OpenItem:
-    """A rent call still owed, or a payment not fully allocated: its key and the amount left."""
+    """A rent call still owed, or a payment not fully allocated: its key and the amount left; for a payment, the
+    call the tenant chose to pay (`chosen`, Code civil art. 1342-10), if any."""
 
     key: object
     left: Decimal
+    chosen: object = None
 
 
 def allocate(payments: Iterable[OpenItem], calls: Iterable[OpenItem]) -> list[tuple[object, object, Decimal]]:
-    """Allocate what is left of each payment (in the order given: oldest first) to what is left of each call
-    (oldest period first). Returns (payment key, call key, amount) triples."""
-    calls = [OpenItem(c.key, c.left) for c in calls if c.left > 0]
+    """Allocate what is left of each payment (in the order given: oldest first) to what is left of each call: first
+    the call the tenant chose to pay when it is still open (Code civil art. 1342-10), then the oldest period first.
+    Returns (payment key, call key, amount) triples."""
+    calls = [c for c in calls if c.left > 0]
+    left_of = {c.key: c.left for c in calls}
     result = []
-    index = 0
     for payment in payments:
         left = payment.left
-        while left > 0 and index < len(calls):
-            call = calls[index]
-            part = min(left, call.left)
-            result.append((payment.key, call.key, part))
+        order = ([payment.chosen] if payment.chosen in left_of else []) + [c.key for c in calls]
+        for call_key in order:
+            if left <= 0:
+                break
+            part = min(left, left_of[call_key])
+            if part <= 0:
+                continue
+            result.append((payment.key, call_key, part))
             left -= part
-            calls[index] = OpenItem(call.key, call.left - part)
-            if calls[index].left == 0:
-                index += 1
+            left_of[call_key] -= part
     return result
 
 

@@ -182,6 +182,16 @@ class Payment(OrganisationScoped):
     reference = models.CharField(_("référence"), max_length=80, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="payment")
     reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
+    # The month the tenant chose to pay (Code civil art. 1342-10): settled first by this payment, also when payments
+    # are allocated again after a reversal; the oldest unpaid months otherwise, and with what is left.
+    chosen_call = models.ForeignKey(
+        "RentCall",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chosen_by",
+        verbose_name=_("mois réglé"),
+    )
     # Kept by the allocation, like RentCall.settled: True once the whole amount is allocated to calls.
     fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

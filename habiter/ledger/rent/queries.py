@@ -65,6 +65,16 @@ def rent_calls_of(lease, *, year: int | None = None):
     )
 
 
+def open_calls_of(lease):
+    """The lease's calls still to pay, oldest first, each with `paid`: the months a payment may be assigned to."""
+    return (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period", "created_at")
+    )
+
+
 def payments_of(lease):
     return (
         Payment.objects.filter(lease=lease)

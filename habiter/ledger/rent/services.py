@@ -103,8 +103,11 @@ def _open_payments(lease):
 
 
 def allocate_payments(lease) -> None:
-    """Allocate what is left of the lease's payments to its unpaid calls, oldest period first."""
-    payments = [rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated)) for p in _open_payments(lease)]
+    """Allocate what is left of the lease's payments to its unpaid calls: the month a payment's tenant chose first
+    (Code civil art. 1342-10), then the oldest period first."""
+    payments = [
+        rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated), p.chosen_call_id) for p in _open_payments(lease)
+    ]
     if not payments:
         return
     calls = [rules.OpenItem(c.pk, rules.cents(c.due - c.paid)) for c in _open_calls(lease)]
@@ -435,9 +438,19 @@ def issue_rent_calls(run_id: str) -> int:
 # --- payments ------------------------------------------------------------------------------------------------
 
 
-def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, source: str, reference: str = "") -> Payment:
+def payment_record(
+    *,
+    actor,
+    lease_id,
+    amount: Decimal,
+    received_on: date,
+    source: str,
+    reference: str = "",
+    chosen_call_id=None,
+) -> Payment:
     """Record money received for a lease: posted to the ledger (debit bank or the paying body, credit the tenant)
-    and allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
+    and allocated to the month the payer chose (`chosen_call_id`, one of the lease's open calls: Code civil art.
+    1342-10), then to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
     _require(actor, "ledger.post")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
@@ -475,6 +488,13 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 and Payment.objects.filter(lease=lease, reference=reference, reversed_on__isnull=True).exists()
             ):
                 raise duplicate
+            chosen = None
+            if chosen_call_id:
+                chosen = _open_calls(lease).filter(pk=chosen_call_id).first()
+                if chosen is None:
+                    raise ValidationError(
+                        {"chosen_call_id": _("Le mois choisi n'est pas un loyer de ce bail restant à payer.")}
+                    )
             check_open(lease.organisation_id, received_on, "received_on")
             entry = post_entry(
                 actor=actor,
@@ -496,6 +516,7 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 received_on=received_on,
                 source=source,
                 reference=reference,
+                chosen_call=chosen,
                 transaction=entry,
                 recorded_by=actor,
             )
@@ -507,7 +528,8 @@ def payment_record(*, actor, lease_id, amount: Decimal, received_on: date, sourc
                 action="ledger.payment_record",
                 obj=payment,
                 household_id=lease.household_id,
-                detail={"amount": str(amount), "source": source},
+                detail={"amount": str(amount), "source": source}
+                | ({"chosen_period": f"{chosen.period:%Y-%m}"} if chosen else {}),
             )
     except IntegrityError as error:
         if "ledger_payment_reference_once_per_lease" in str(error):
