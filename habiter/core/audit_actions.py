@@ -98,6 +98,7 @@ class AuditAction(models.TextChoices):
     LEDGER_BANK_MAPPING_CREATE = "ledger.bank_mapping_create", _("Format de relevé bancaire")
     LEDGER_BANK_IMPORT = "ledger.bank_import", _("Import d'un relevé bancaire")
     LEDGER_BANK_LINE_MATCH = "ledger.bank_line_match", _("Rapprochement d'une opération bancaire")
+    LEDGER_REVISION_CATCH_UP_RECORD = "ledger.revision_catch_up_record", _("Rappel de révision du loyer à appeler")
     LEDGER_BANK_LINE_LINK = "ledger.bank_line_link", _("Opération bancaire rapprochée d'encaissements saisis")
     LEDGER_BANK_LINE_IGNORE = "ledger.bank_line_ignore", _("Opération bancaire mise de côté")
     LEDGER_BANK_LINE_UNIGNORE = "ledger.bank_line_unignore", _("Opération bancaire remise à rapprocher")

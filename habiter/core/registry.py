@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import ImproperlyConfigured
-
 from . import presence
 from .audit_actions import AuditAction
 
@@ -128,14 +126,6 @@ def register_organisation_setup(setup: Callable) -> None:
 
 def organisation_setups() -> list[Callable]:
     return list(_organisation_setups)
-
-
-def register_audit_actions(labels: dict[str, str]) -> None:
-    """Kept for the apps that still call it: the labels now live in `core.audit_actions.AuditAction`, which
-    wins. An app naming an action the enumeration does not know fails at start-up, not on the journal page."""
-    unknown = sorted(set(labels) - set(AuditAction.values))
-    if unknown:
-        raise ImproperlyConfigured(f"Audit actions without a label in AuditAction: {', '.join(unknown)}.")
 
 
 def audit_action_label(action: str) -> str:

@@ -48,12 +48,13 @@ def leases_visible_to(user):
     return Lease.objects.none()
 
 
-def leases_billed_by_association(leases=None, *, on: date | None = None):
+def leases_billed_by_association(leases=None, *, on: date | None = None, statuses=(LeaseStatus.SIGNED,)):
     """The leases the association bills on `on` (today by default): it issues their rent calls, notices and
     receipts. Every signed lease — its own direct leases, its subleases, the leases it manages under a mandate —
     except a direct lease whose landlord is an owner (after a slide the household rents from the owner) unless a
     management mandate of that owner on that dwelling is in force on `on`. `leases` narrows the set (for example
-    `leases_visible_to(user)`); the result is a queryset."""
+    `leases_visible_to(user)`); `statuses` widens it (the ledger still calls the last months of an ended or slid
+    lease); the result is a queryset."""
     on = on or timezone.localdate()
     leases = Lease.objects.all() if leases is None else leases
     mandate_in_force = ManagementMandate.objects.filter(
@@ -62,7 +63,7 @@ def leases_billed_by_association(leases=None, *, on: date | None = None):
         owner_id=OuterRef("landlord_id"),
         start_date__lte=on,
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-    return leases.filter(status=LeaseStatus.SIGNED).filter(
+    return leases.filter(status__in=statuses).filter(
         ~Q(kind=LeaseKind.DIRECT) | Q(landlord__isnull=True) | Exists(mandate_in_force)
     )
 

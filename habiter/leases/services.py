@@ -16,7 +16,7 @@ from habiter.housing import rules as housing_rules
 from habiter.housing.models import Building, Dwelling, Owner
 from habiter.people.models import Household
 
-from . import queries
+from . import queries, registry
 from . import rules as lease_rules
 from .models import (
     HeadLease,
@@ -667,6 +667,7 @@ def rent_revisions_apply(*, actor, month: date, lease_ids, today: date) -> list[
             lease.rent = line.new_rent
             lease.irl_base_year = line.new.year
             lease.save(update_fields=["rent", "irl_base_year", "updated_at"])
+            registry.revision_applied(revision, actor)
             audit_record(
                 actor=actor,
                 action="rent_revision.apply",

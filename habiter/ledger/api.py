@@ -62,6 +62,10 @@ class PaymentIn(Schema):
     received_on: date
     source: SourceCode
     reference: str = Field(default="", max_length=80)
+    rent_call_id: UUID | None = Field(
+        default=None,
+        description="Le mois que le payeur choisit de régler (Code civil, art. 1342-10) ; sinon le plus ancien.",
+    )
 
 
 class AllocationOut(Schema):
@@ -141,6 +145,7 @@ def payment_create(request, payload: PaymentIn):
             received_on=payload.received_on,
             source=payload.source,
             reference=payload.reference,
+            chosen_call_id=payload.rent_call_id,
         )
     except services.DuplicatePaymentReference as error:
         raise HttpError(409, " ".join(error.messages)) from None

@@ -16,7 +16,7 @@ from habiter.ledger.entries.queries import ledger_leases
 from habiter.ledger.models import ArrearsLetter, RepaymentPlan
 from habiter.ledger.owners.services import frozen_entry_refusal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
-from habiter.ledger.rent.services import rent_document_reversal
+from habiter.ledger.rent.services import rent_document_reversal, revision_catch_up_record
 from habiter.ledger.templatetags.ledger_money import euros
 
 
@@ -95,6 +95,7 @@ def register():
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
     ledger_registry.register_reversal_guard(bank_entry_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
+    lease_registry.register_revision_follow_up(revision_catch_up_record)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
     registry.register_household_rows(
@@ -114,31 +115,3 @@ def register():
         )
     )
     housing_registry.register_dwelling_panel("ledger/panel_dwelling.html", dwelling_balances_panel)
-    registry.register_audit_actions(
-        {
-            "ledger.transaction_post": gettext_lazy("Écriture comptable"),
-            "ledger.transaction_reverse": gettext_lazy("Contre-passation d'une écriture"),
-            "ledger.period_close": gettext_lazy("Clôture d'un mois"),
-            "ledger.rent_call_issue": gettext_lazy("Appel de loyer"),
-            "ledger.rent_call_run": gettext_lazy("Émission des appels de loyer du mois"),
-            "ledger.payment_record": gettext_lazy("Encaissement"),
-            "ledger.quittance_issue": gettext_lazy("Quittance de loyer"),
-            "ledger.recu_issue": gettext_lazy("Reçu de paiement partiel"),
-            "ledger.bank_mapping_create": gettext_lazy("Format de relevé bancaire"),
-            "ledger.bank_import": gettext_lazy("Import d'un relevé bancaire"),
-            "ledger.bank_line_match": gettext_lazy("Rapprochement d'une opération bancaire"),
-            "ledger.bank_line_ignore": gettext_lazy("Opération bancaire mise de côté"),
-            "ledger.bank_line_unignore": gettext_lazy("Opération bancaire remise à rapprocher"),
-            "ledger.email_consent": gettext_lazy("Accord ou retrait pour les documents par courriel"),
-            "ledger.document_email": gettext_lazy("Document de loyer envoyé par courriel"),
-            "ledger.notice_mailing": gettext_lazy("Envoi des avis d'échéance du mois par courriel"),
-            "ledger.repayment_plan_create": gettext_lazy("Plan d'apurement établi"),
-            "ledger.repayment_plan_move": gettext_lazy("Changement d'état d'un plan d'apurement"),
-            "ledger.reminder_send": gettext_lazy("Lettre de relance"),
-            "ledger.formal_notice_send": gettext_lazy("Mise en demeure"),
-            "ledger.deposit_receive": gettext_lazy("Dépôt de garantie reçu"),
-            "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
-            "ledger.deposit_provision_release": gettext_lazy("Restitution de la provision d'un dépôt de garantie"),
-            "ledger.deposit_receipt_cancel": gettext_lazy("Annulation d'un reçu de dépôt de garantie"),
-        }
-    )

@@ -41,6 +41,25 @@ class PaymentForm(forms.Form):
     received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES)
     reference = forms.CharField(label=_("Référence"), max_length=80, required=False)
+    chosen_call_id = forms.ChoiceField(
+        label=_("Mois réglé"),
+        required=False,
+        help_text=_(
+            "Le locataire peut choisir la dette qu'il paie (Code civil, art. 1342-10) ; par défaut, le loyer impayé "
+            "le plus ancien. Le reste éventuel va aux loyers impayés les plus anciens."
+        ),
+    )
+
+    def __init__(self, *args, open_calls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen_call_id"].choices = [("", _("Le plus ancien loyer impayé"))] + [
+            (
+                str(call.pk),
+                _("%(period)s — reste %(left)s €")
+                % {"period": f"{call.period:%m/%Y}", "left": euros(call.due - call.paid)},
+            )
+            for call in open_calls
+        ]
 
 
 class ReverseForm(forms.Form):

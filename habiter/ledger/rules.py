@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from habiter.core.legal import LegalParameters, MissingLegalParameter, default_parameters
-from habiter.leases.rules import add_months, money, monthly_prorata
+from habiter.leases.rules import add_months, money, monthly_prorata, prorata_in_force
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -65,19 +65,14 @@ def parse_period(text: str) -> date:
 
 @dataclass(frozen=True)
 class CallAmounts:
-    rent: Decimal
+    rent: Decimal  # the month's rent, with the rappel de révision `catch_up` when there is one
     service_charges: Decimal
     due_date: date
+    catch_up: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
         return self.rent + self.service_charges
-
-
-def lease_occupancy_end(end_date: date | None, moved_out_on: date | None) -> date | None:
-    """The last day the lease runs: the earlier of its end and the move-out, if any."""
-    ends = [d for d in (end_date, moved_out_on) if d is not None]
-    return min(ends) if ends else None
 
 
 def rent_call_amounts(
@@ -89,44 +84,67 @@ def rent_call_amounts(
     end: date | None,
     *,
     params: LegalParameters | None = None,
+    rent_history: Sequence[tuple[date | None, Decimal]] | None = None,
+    catch_up: Decimal = ZERO,
 ) -> CallAmounts | None:
     """Rent and charges called for `month`, prorated by days in the first and last months of the lease, and the
-    due date (the lease's payment day, not before the lease starts); None when the lease does not run then."""
+    due date (the lease's payment day, not before the lease starts); None when the lease does not run then.
+
+    `rent_history` (`leases.rules.rent_in_force`) gives the rent in force on each day: a revision takes effect on
+    its date, prorated inside its month (loi 89 art. 17-1); charges are never revised by the IRL. `catch_up` is the
+    rappel de révision of months called before a revision was applied, asked on top of the month's rent."""
     first, last = month_start(month), month_end(month)
     if start > last or (end is not None and end < first):
         return None
-    rent_part = monthly_prorata(rent, first, start, end, params=params)
+    if rent_history:
+        rent_part = prorata_in_force(rent_history, first, start, end, params=params) + catch_up
+    else:
+        rent_part = monthly_prorata(rent, first, start, end, params=params) + catch_up
     charges_part = monthly_prorata(charges, first, start, end, params=params)
     due = first.replace(day=min(payment_day, last.day))
     if start > due:
         due = start
-    return CallAmounts(rent_part, charges_part, due)
+    return CallAmounts(rent_part, charges_part, due, catch_up)
+
+
+def revision_catch_up(history, month: date, start: date, end: date | None, called_rent: Decimal, *, params=None):
+    """What a call of `month` issued at `called_rent` (the month's own rent, without an earlier rappel) left out of
+    the rent in force on each day (`history` now knowing the revision): the rappel de révision, negative when the
+    rent went down; zero when the lease did not run that month."""
+    if start > month_end(month) or (end is not None and end < month_start(month)):
+        return ZERO
+    return prorata_in_force(history, month_start(month), start, end, params=params) - called_rent
 
 
 @dataclass(frozen=True)
 class OpenItem:
-    """A rent call still owed, or a payment not fully allocated: its key and the amount left."""
+    """A rent call still owed, or a payment not fully allocated: its key and the amount left; for a payment, the
+    call the tenant chose to pay (`chosen`, Code civil art. 1342-10), if any."""
 
     key: object
     left: Decimal
+    chosen: object = None
 
 
 def allocate(payments: Iterable[OpenItem], calls: Iterable[OpenItem]) -> list[tuple[object, object, Decimal]]:
-    """Allocate what is left of each payment (in the order given: oldest first) to what is left of each call
-    (oldest period first). Returns (payment key, call key, amount) triples."""
-    calls = [OpenItem(c.key, c.left) for c in calls if c.left > 0]
+    """Allocate what is left of each payment (in the order given: oldest first) to what is left of each call: first
+    the call the tenant chose to pay when it is still open (Code civil art. 1342-10), then the oldest period first.
+    Returns (payment key, call key, amount) triples."""
+    calls = [c for c in calls if c.left > 0]
+    left_of = {c.key: c.left for c in calls}
     result = []
-    index = 0
     for payment in payments:
         left = payment.left
-        while left > 0 and index < len(calls):
-            call = calls[index]
-            part = min(left, call.left)
-            result.append((payment.key, call.key, part))
+        order = ([payment.chosen] if payment.chosen in left_of else []) + [c.key for c in calls]
+        for call_key in order:
+            if left <= 0:
+                break
+            part = min(left, left_of[call_key])
+            if part <= 0:
+                continue
+            result.append((payment.key, call_key, part))
             left -= part
-            calls[index] = OpenItem(call.key, call.left - part)
-            if calls[index].left == 0:
-                index += 1
+            left_of[call_key] -= part
     return result
 
 

@@ -36,8 +36,8 @@ from habiter.ledger.models import (
     RentReceipt,
     RunStatus,
 )
-from habiter.ledger.rent.queries import runs_of
-from habiter.ledger.rent.services import receipt_pdf, tenant_names
+from habiter.ledger.rent.queries import lease_billed_in_month, runs_of
+from habiter.ledger.rent.services import OWNER_LEASE_MESSAGE, receipt_pdf, tenant_names
 
 from .queries import consent_in_force, notices_to_mail
 
@@ -184,6 +184,8 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
         )
         if call is None:
             raise RentCall.DoesNotExist
+    if not lease_billed_in_month(call.lease, call.period):
+        raise ValidationError(OWNER_LEASE_MESSAGE)
     consent = consent_in_force(call.lease)
     if consent is None:
         raise ValidationError(NO_CONSENT)

@@ -62,6 +62,7 @@ from .rent import (
     RepaymentPlan,
     RepaymentPlanChange,
     RepaymentPlanStatus,
+    RevisionCatchUp,
     RunStatus,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "ReceiptKind",
     "ReceiptCounter",
     "RentReceipt",
+    "RevisionCatchUp",
     "RepaymentPlanStatus",
     "RepaymentPlan",
     "Instalment",

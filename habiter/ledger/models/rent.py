@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped, TimeStamped
-from habiter.leases.models import Lease
+from habiter.leases.models import Lease, RentRevision
 
 from .entries import Transaction
 
@@ -34,6 +34,11 @@ class RentCall(OrganisationScoped):
     instalment = models.DecimalField(_("échéance du plan d'apurement"), max_digits=12, decimal_places=2, default=0)
     plan_instalment = models.ForeignKey(
         "Instalment", on_delete=models.PROTECT, null=True, blank=True, related_name="rent_calls"
+    )
+    # The rappel de révision included in `rent`: what earlier calls issued before a rent revision was applied left
+    # out (RevisionCatchUp rows asked by this call). Printed as its own line on the notice.
+    rent_catch_up = models.DecimalField(
+        _("dont rappel de révision du loyer"), max_digits=12, decimal_places=2, default=0
     )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     due_date = models.DateField(_("échéance"))
@@ -77,6 +82,52 @@ class RentCall(OrganisationScoped):
 
     def __str__(self):
         return f"{self.lease_id} {self.period:%m/%Y} {self.total}"
+
+    @property
+    def rent_of_month(self):
+        """The month's own rent, without the rappel de révision of earlier months."""
+        return self.rent - self.rent_catch_up
+
+
+class RevisionCatchUp(OrganisationScoped):
+    """The rappel de révision of one month (loi 89 art. 17-1: the revised rent is owed from the revision's
+    effective date): when a revision is applied after the call of a month it touches was issued, the days from the
+    effective date at the new rent were not called. The difference is recorded here at the revision and asked once,
+    on the lease's next call (`rent_call`, included in its rent); it is asked again if that call is cancelled."""
+
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, related_name="revision_catch_ups", verbose_name=_("bail")
+    )
+    revision = models.ForeignKey(RentRevision, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("mois rappelé"), help_text=_("Le premier jour du mois."))
+    amount = models.DecimalField(_("rappel"), max_digits=12, decimal_places=2)
+    rent_call = models.ForeignKey(
+        RentCall,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catch_ups",
+        verbose_name=_("appelé avec"),
+    )
+
+    class Meta:
+        ordering = ["period", "created_at"]
+        verbose_name = _("rappel de révision du loyer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "period"],
+                name="ledger_catch_up_once_per_revision_and_month",
+                violation_error_message=_("Le rappel de ce mois est déjà calculé pour cette révision."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="ledger_catch_up_period_first_day",
+                violation_error_message=_("Une période commence le 1er."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lease_id} {self.period:%m/%Y} {self.amount}"
 
 
 class RunStatus(models.TextChoices):
@@ -140,6 +191,16 @@ class Payment(OrganisationScoped):
         verbose_name=_("opération bancaire"),
     )
     reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
+    # The month the tenant chose to pay (Code civil art. 1342-10): settled first by this payment, also when payments
+    # are allocated again after a reversal; the oldest unpaid months otherwise, and with what is left.
+    chosen_call = models.ForeignKey(
+        "RentCall",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chosen_by",
+        verbose_name=_("mois réglé"),
+    )
     # Kept by the allocation, like RentCall.settled: True once the whole amount is allocated to calls.
     fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

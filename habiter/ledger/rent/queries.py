@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from habiter.core.legal_queries import legal_parameters
-from habiter.leases.models import Lease
+from habiter.leases.models import Lease, LeaseStatus
+from habiter.leases.queries import leases_billed_by_association
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import balance_leases, ledger_leases
 from habiter.ledger.models import (
@@ -29,9 +30,27 @@ from habiter.ledger.models import (
     money_sum,
 )
 
+# The leases whose rent the ledger may call: signed ones, and the last months of an ended or slid one.
+CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
 # A CAF payment received within this many days marks the lease as in tiers payant (the benefit is paid to the
 # landlord), so the CAF threshold is computed on the rent net of that benefit (R40). A management choice.
 TIERS_PAYANT_WINDOW_DAYS = 62
+
+
+def billed_in_month(leases, month: date):
+    """`leases` narrowed to those whose rent the association bills during `month`: not the direct lease between an
+    owner and the household after a slide, which is the owner's (no call, notice or receipt from the association),
+    unless that owner's management mandate on the dwelling is in force on the month's first or last day (a mandate
+    starting or ending within the month)."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    billed_first = leases_billed_by_association(on=first, statuses=CALLABLE_STATUSES).values("pk")
+    billed_last = leases_billed_by_association(on=last, statuses=CALLABLE_STATUSES).values("pk")
+    return leases.filter(Q(pk__in=billed_first) | Q(pk__in=billed_last))
+
+
+def lease_billed_in_month(lease, month: date) -> bool:
+    """Whether the association bills `lease`'s rent of `month` (see `billed_in_month`). One query."""
+    return billed_in_month(Lease.objects.filter(pk=lease.pk), month).exists()
 
 
 def rent_calls_of(lease, *, year: int | None = None):
@@ -43,6 +62,16 @@ def rent_calls_of(lease, *, year: int | None = None):
         calls.annotate(paid=money_sum("allocations__amount"))
         .prefetch_related(Prefetch("receipts", queryset=RentReceipt.objects.order_by("-issued_on", "-number")))
         .order_by("period")
+    )
+
+
+def open_calls_of(lease):
+    """The lease's calls still to pay, oldest first, each with `paid`: the months a payment may be assigned to."""
+    return (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True, settled=False)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("due"))
+        .order_by("period", "created_at")
     )
 
 

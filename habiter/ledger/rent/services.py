@@ -13,13 +13,15 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.dates import add_months
 from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_render
-from habiter.leases.models import Lease, LeaseStatus
+from habiter.leases.models import Lease, LeaseStatus, RentRevision
+from habiter.leases.rules import rent_in_force
 from habiter.ledger import registry, rules
 from habiter.ledger.entries.services import (
     NewEntry,
@@ -46,6 +48,7 @@ from habiter.ledger.models import (
     RepaymentPlan,
     RepaymentPlanChange,
     RepaymentPlanStatus,
+    RevisionCatchUp,
     RunStatus,
     money_sum,
 )
@@ -53,7 +56,7 @@ from habiter.people.models import Relation
 
 from . import queries
 
-CALLABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+CALLABLE_STATUSES = queries.CALLABLE_STATUSES
 # The account a payment is debited to: what waits for the bank line (a hand-entered payment), or the third party's
 # clearing account; the bank account itself moves only when a bank line is matched (`bank.services`).
 SOURCE_ACCOUNTS = {
@@ -64,6 +67,12 @@ SOURCE_ACCOUNTS = {
     PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
 }
 BATCH_SIZE = 100  # leases per database transaction of the month-end run (and per step of its progress bar)
+
+
+OWNER_LEASE_MESSAGE = _lazy(
+    "Ce bail direct lie le ménage au propriétaire depuis le glissement : c'est au propriétaire d'appeler le "
+    "loyer, l'association n'émet pour lui ni appel, ni avis d'échéance, ni quittance, ni encaissement."
+)
 
 
 class DuplicatePaymentReference(ValidationError):
@@ -105,8 +114,11 @@ def _open_payments(lease):
 
 
 def allocate_payments(lease) -> None:
-    """Allocate what is left of the lease's payments to its unpaid calls, oldest period first."""
-    payments = [rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated)) for p in _open_payments(lease)]
+    """Allocate what is left of the lease's payments to its unpaid calls: the month a payment's tenant chose first
+    (Code civil art. 1342-10), then the oldest period first."""
+    payments = [
+        rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated), p.chosen_call_id) for p in _open_payments(lease)
+    ]
     if not payments:
         return
     calls = [rules.OpenItem(c.pk, rules.cents(c.due - c.paid)) for c in _open_calls(lease)]
@@ -151,6 +163,7 @@ def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
     def apply(on: date) -> None:
         if call is not None:
             RentCall.objects.filter(pk=call.pk).update(cancelled_on=on)
+            RevisionCatchUp.objects.filter(rent_call=call).update(rent_call=None)  # asked again on the next call
         if payment is not None:
             Payment.objects.filter(pk=payment.pk).update(reversed_on=on)
         _reallocate_all(lease)
@@ -162,15 +175,71 @@ def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
 
 
 def leases_to_call(organisation_id, month: date):
-    """The leases of the organisation that run during `month` and whose rent the association calls."""
+    """The leases of the organisation that run during `month` and whose rent the association calls
+    (`queries.billed_in_month`: not an owner's direct lease after a slide). A lease runs to its `end_date` — the
+    end of the tenant's notice, or the eve of a reletting —, not to the day the keys were handed back: the rent is
+    owed to the end of the notice (loi 89 art. 15 I), so an ended lease still gets the calls of its last months."""
     first, last = rules.month_start(month), rules.month_end(month)
-    return (
-        Lease.objects.filter(organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=first))
-        .select_related("household", "dwelling")
-        .order_by("start_date", "id")
+    leases = Lease.objects.filter(
+        organisation_id=organisation_id, status__in=CALLABLE_STATUSES, start_date__lte=last
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    return queries.billed_in_month(leases, month).select_related("household", "dwelling").order_by("start_date", "id")
+
+
+def _rent_histories(leases) -> dict:
+    """Each lease's rent in force day by day (`leases.rules.rent_in_force`), from its applied revisions: one query
+    for the batch."""
+    revisions: dict = {}
+    for lease_id, effective, old, new in RentRevision.objects.filter(lease__in=leases).values_list(
+        "lease_id", "effective_date", "old_rent", "new_rent"
+    ):
+        revisions.setdefault(lease_id, []).append((effective, old, new))
+    return {lease.pk: rent_in_force(lease.rent, revisions.get(lease.pk, ())) for lease in leases}
+
+
+def revision_catch_up_record(revision, actor) -> list[RevisionCatchUp]:
+    """Registered with `leases.registry.register_revision_follow_up`: once `revision` is applied (inside its
+    transaction), record the rappel de révision of each month of the lease already called that the revision touches
+    — the days from its effective date were called at the old rent (loi 89 art. 17-1). Each rappel is asked once on
+    the lease's next call (`_issue_batch`). Decision (DESIGN.md): a rappel on the next call rather than a second
+    call for the month, since a month has one call in force and its notice and quittance stay as issued."""
+    lease = revision.lease
+    calls = list(
+        RentCall.objects.filter(
+            lease=lease, cancelled_on__isnull=True, period__gte=rules.month_start(revision.effective_date)
+        ).order_by("period")
     )
+    if not calls:
+        return []
+    history = _rent_histories([lease])[lease.pk]
+    params = legal_parameters()
+    rows = []
+    for call in calls:
+        amount = rules.revision_catch_up(
+            history, call.period, lease.start_date, lease.end_date, call.rent - call.rent_catch_up, params=params
+        )
+        if amount:
+            rows.append(
+                RevisionCatchUp(
+                    organisation_id=lease.organisation_id,
+                    lease=lease,
+                    revision=revision,
+                    period=call.period,
+                    amount=amount,
+                )
+            )
+    for row in rows:
+        row.full_clean(validate_constraints=False)
+    RevisionCatchUp.objects.bulk_create(rows)
+    if rows:
+        audit_record_many(
+            actor=actor,
+            action="ledger.revision_catch_up_record",
+            items=[
+                (row, lease.household_id, {"period": f"{row.period:%Y-%m}", "amount": str(row.amount)}) for row in rows
+            ],
+        )
+    return rows
 
 
 def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
@@ -196,6 +265,12 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             plan__lease__in=leases, plan__status=RepaymentPlanStatus.ACTIVE, period=period
         ).values_list("plan__lease_id", "pk", "amount")
     }
+    # the rent in force on each day (revisions take effect on their date) and the rappels de révision not yet asked:
+    # one query each for the batch
+    histories = _rent_histories(leases)
+    catch_ups: dict = {}
+    for row in RevisionCatchUp.objects.filter(lease__in=leases, rent_call__isnull=True, period__lt=period):
+        catch_ups.setdefault(row.lease_id, []).append(row)
     issuing, entries = [], []
     for lease in leases:
         if lease.pk in called:
@@ -206,8 +281,10 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             lease.payment_day,
             period,
             lease.start_date,
-            rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),
+            lease.end_date,  # the end of notice: a move-out before it does not cut the rent (loi 89 art. 15)
             params=params,
+            rent_history=histories[lease.pk],
+            catch_up=sum((row.amount for row in catch_ups.get(lease.pk, ())), rules.ZERO),
         )
         if amounts is None or amounts.total <= 0:
             continue
@@ -239,6 +316,7 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
                 lease=lease,
                 period=period,
                 rent=amounts.rent,
+                rent_catch_up=amounts.catch_up,
                 service_charges=amounts.service_charges,
                 instalment=instalment,
                 plan_instalment_id=instalment_id,
@@ -249,6 +327,13 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             )
         )
     RentCall.objects.bulk_create(calls)
+    asked = []
+    for call in calls:
+        for row in catch_ups.get(call.lease_id, ()):
+            row.rent_call = call
+            asked.append(row)
+    if asked:
+        RevisionCatchUp.objects.bulk_update(asked, ["rent_call"])
     # money already received and not yet allocated (an advance payment) settles the new calls, oldest first
     waiting = set(
         Payment.objects.filter(
@@ -290,6 +375,8 @@ def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
             raise Lease.DoesNotExist
         if lease.status not in CALLABLE_STATUSES:
             raise ValidationError(_("Seul un bail signé donne lieu à un appel de loyer."))
+        if not queries.lease_billed_in_month(lease, period):
+            raise ValidationError(OWNER_LEASE_MESSAGE)
         call, created = _issue(actor, lease, period, legal_parameters())
         if call is None:
             raise ValidationError({"period": _("Le bail ne court pas pendant ce mois : rien à appeler.")})
@@ -370,11 +457,13 @@ def payment_record(
     received_on: date,
     source: str,
     reference: str = "",
+    chosen_call_id=None,
     confirmed: bool = False,
     bank_line=None,
 ) -> Payment:
     """Record money received for a lease: posted to the ledger (debit the account it waits on — the hand-entered
     payments' until its bank line is matched, or the paying third party's —, credit the tenant) and allocated to
+    the month the payer chose (`chosen_call_id`, one of the lease's open calls: Code civil art. 1342-10), then to
     the oldest unpaid calls. Back-dated payments are allowed in open months only. The association cannot advance
     rent on a lease it lets itself: the payment would receipt a month the household did not pay. An amount over
     twelve months of rent and charges is refused until `confirmed`. `bank_line`: the matched line it comes from."""
@@ -402,6 +491,13 @@ def payment_record(
                 raise Lease.DoesNotExist
             if lease.status not in CALLABLE_STATUSES:
                 raise ValidationError(_("Seul un bail signé reçoit des encaissements."))
+            # an owner's direct lease after a slide: the owner collects its rent, unless the association called some
+            # of it (a mandate then in force), whose payments it still records
+            if (
+                not queries.lease_billed_in_month(lease, received_on)
+                and not RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).exists()
+            ):
+                raise ValidationError(OWNER_LEASE_MESSAGE)
             if source == PaymentSource.ASSOCIATION and lease.landlord_id is None:
                 raise ValidationError(
                     {
@@ -429,6 +525,13 @@ def payment_record(
                 and Payment.objects.filter(lease=lease, reference=reference, reversed_on__isnull=True).exists()
             ):
                 raise duplicate
+            chosen = None
+            if chosen_call_id:
+                chosen = _open_calls(lease).filter(pk=chosen_call_id).first()
+                if chosen is None:
+                    raise ValidationError(
+                        {"chosen_call_id": _("Le mois choisi n'est pas un loyer de ce bail restant à payer.")}
+                    )
             check_open(lease.organisation_id, received_on, "received_on")
             entry = post_entry(
                 actor=actor,
@@ -450,6 +553,7 @@ def payment_record(
                 received_on=received_on,
                 source=source,
                 reference=reference,
+                chosen_call=chosen,
                 transaction=entry,
                 bank_line=bank_line,
                 recorded_by=actor,
@@ -462,7 +566,8 @@ def payment_record(
                 action="ledger.payment_record",
                 obj=payment,
                 household_id=lease.household_id,
-                detail={"amount": str(amount), "source": source},
+                detail={"amount": str(amount), "source": source}
+                | ({"chosen_period": f"{chosen.period:%Y-%m}"} if chosen else {}),
             )
     except IntegrityError as error:
         if "ledger_payment_reference_once_per_lease" in str(error):
@@ -510,6 +615,8 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
         tenant_account(lease, lock=True)
         if call.cancelled_on:
             raise ValidationError(_("Cet appel de loyer est annulé."))
+        if not queries.lease_billed_in_month(lease, call.period):
+            raise ValidationError(OWNER_LEASE_MESSAGE)
         existing = RentReceipt.objects.filter(rent_call=call, kind=ReceiptKind.QUITTANCE).first()
         if existing is not None:
             return existing
@@ -537,10 +644,7 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
             agent_name=call.organisation.name if lease.landlord else "",
             dwelling_address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
             period_start=max(call.period, lease.start_date),
-            period_end=min(
-                [rules.month_end(call.period)]
-                + [d for d in (rules.lease_occupancy_end(lease.end_date, lease.moved_out_on),) if d]
-            ),
+            period_end=min([rules.month_end(call.period)] + [d for d in (lease.end_date,) if d]),
             rent=call.rent,
             service_charges=call.service_charges,
             total_due=call.due,  # rent and charges only: a plan's instalment is never receipted as rent

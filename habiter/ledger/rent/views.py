@@ -190,14 +190,18 @@ def payment_create(request, lease_id):
     user = request.user
     pages.require_perm(user, "ledger.post")
     lease = pages.lease_or_404(user, lease_id)
-    form = PaymentForm(request.POST or None, initial={"received_on": pages.today(), "source": "tenant"})
+    form = PaymentForm(
+        request.POST or None,
+        initial={"received_on": pages.today(), "source": "tenant"},
+        open_calls=queries.open_calls_of(lease),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Encaissement enregistré et imputé sur les loyers les plus anciens."))
+            messages.success(request, _("Encaissement enregistré et imputé."))
             return redirect("ledger:lease_account", lease.pk)
     return render(request, "ledger/payment_form.html", {"form": form, "lease": lease})
 
@@ -215,6 +219,9 @@ def rent_call_notice(request, rent_call_id):
     user = request.user
     call = _rent_call(user, rent_call_id)
     lease = call.lease
+    if not queries.lease_billed_in_month(lease, call.period):
+        messages.error(request, services.OWNER_LEASE_MESSAGE)
+        return redirect("ledger:lease_account", lease.pk)
     return pdf_response(
         "ledger/notice_pdf.html",
         {

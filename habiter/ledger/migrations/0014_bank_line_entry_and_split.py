@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0011_reseed_tenant_notice'),
-        ('ledger', '0011_owner_statement_carried'),
+        ('ledger', '0013_payment_chosen_call'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

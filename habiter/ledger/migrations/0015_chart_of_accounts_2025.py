@@ -29,6 +29,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0012_bank_line_entry_and_split")]
+    dependencies = [("ledger", "0014_bank_line_entry_and_split")]
 
     operations = [migrations.RunPython(forward, backward)]
