@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 
 from habiter.leases.models import Lease
 from habiter.ledger import rules
+from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries.queries import lease_for_balance, lease_for_ledger
 from habiter.ledger.rent import queries, services
 
@@ -203,4 +204,38 @@ def lease_periods(request, lease_id: UUID, year: int = Query(..., ge=1990, le=22
                 else None,
             }
         )
+    return {"count": len(items), "items": items}
+
+
+class TrialBalanceItem(Schema):
+    account: str = Field(description="numéro de compte du plan comptable (propriétaires : 467…, produits : 70…)")
+    label: str
+    debit: str
+    credit: str
+    balance: str = Field(description="débit − crédit")
+
+
+class TrialBalance(Schema):
+    count: int
+    items: list[TrialBalanceItem]
+
+
+@router.get(
+    "ledger/trial-balance",
+    response=TrialBalance,
+    summary="Balance générale à une date : débit, crédit et solde de chaque compte",
+)
+def trial_balance(request, on: date):
+    if not request.user.has_perm("ledger.export"):
+        raise PermissionDenied
+    items = [
+        {
+            "account": row["account"],
+            "label": row["label"],
+            "debit": _amount(row["debit"]),
+            "credit": _amount(row["credit"]),
+            "balance": _amount(row["balance"]),
+        }
+        for row in entries_queries.trial_balance(request.user, on)
+    ]
     return {"count": len(items), "items": items}
