@@ -90,6 +90,8 @@ EXPECTED = {
     "ledger:bank_statement": _scoped(LEDGER),
     "ledger:bank_line": _scoped(LEDGER),
     "ledger:bank_line_match": _post_only_scoped(),
+    "ledger:bank_line_split": _post_only_scoped(),
+    "ledger:bank_line_link": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
     "ledger:owner_statements": row(LEDGER, OK, NOT_FOUND),
     "ledger:owner_statement_detail": _scoped(LEDGER),
@@ -121,6 +123,8 @@ POST_EXPECTED = {
     "ledger:receipt_issue": _scoped(LEDGER, SAVED),
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
     "ledger:bank_line_match": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_split": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_link": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
@@ -153,6 +157,8 @@ CSRF_CASES = {
     "ledger:bank_import",
     "ledger:bank_mapping_create",
     "ledger:bank_line_match",
+    "ledger:bank_line_split",
+    "ledger:bank_line_link",
     "ledger:bank_line_ignore",
     "ledger:owner_statement_issue",
     "ledger:owner_work_create",
@@ -348,6 +354,32 @@ def fresh_bank_line(world, scope):
     return line.pk
 
 
+def _split_data(lease):
+    """The split form: the whole line (25.00) paid by the CAF for one lease."""
+    return {
+        "source": "caf",
+        "part-TOTAL_FORMS": "2",
+        "part-INITIAL_FORMS": "0",
+        "part-0-lease": str(lease.pk),
+        "part-0-amount": "25,00",
+        "part-1-lease": "",
+        "part-1-amount": "",
+    }
+
+
+def hand_payment_of(world, scope):
+    """A payment of the amount of `fresh_bank_line` (25.00) recorded by hand for the scope's lease, not yet linked to
+    a bank line (a new one each time)."""
+    lease = lease_of(world, scope)
+    return rent_services.payment_record(
+        actor=_manager_of(world, scope),
+        lease_id=lease.pk,
+        amount=Decimal("25.00"),
+        received_on=date(2026, 1, 13),
+        source="tenant",
+    )
+
+
 STATEMENT_ON = date(2026, 3, 10)
 
 
@@ -462,6 +494,10 @@ def post_data(route_name, scenario, actor, scope):
         return {"on": "2026-01-20"}
     if route_name == "ledger:bank_line_match":
         return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
+    if route_name == "ledger:bank_line_split":
+        return _split_data(lease_of(scenario.world, scope))
+    if route_name == "ledger:bank_line_link":
+        return {"payment": hand_payment_of(scenario.world, scope).pk}
     if route_name == "ledger:bank_line_ignore":
         return {"ignore": "1", "reason": f"Frais vus par {actor}"}
     if route_name == "ledger:owner_statement_issue":
@@ -539,7 +575,12 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:transaction_reverse":
         last = _cache(scenario.world, "last_transaction")[scope]
         return Transaction.objects.filter(reversal_of_id=last).exists()
-    if route_name in ("ledger:bank_line_match", "ledger:bank_line_ignore"):
+    if route_name in (
+        "ledger:bank_line_match",
+        "ledger:bank_line_split",
+        "ledger:bank_line_link",
+        "ledger:bank_line_ignore",
+    ):
         return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
     if route_name == "ledger:owner_statement_issue":
         return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
@@ -626,10 +667,15 @@ def csrf_case(name, world) -> CsrfCase:
         data |= {"delimiter": ";", "date_format": "%d/%m/%Y", "encoding": "utf-8"}
         saved = lambda: BankCsvMapping.objects.filter(name="Banque CSRF 2").exists()  # noqa: E731
         return CsrfCase(client, url, url, data, saved)
-    if name in ("ledger:bank_line_match", "ledger:bank_line_ignore"):
+    if name in ("ledger:bank_line_match", "ledger:bank_line_split", "ledger:bank_line_link", "ledger:bank_line_ignore"):
         line_id = fresh_bank_line(world, "own_team")
         url = reverse(name, args=[line_id])
-        data = {"lease": lease.pk, "source": "tenant"} if name.endswith("match") else {"ignore": "1", "reason": "x"}
+        data = {
+            "ledger:bank_line_match": lambda: {"lease": lease.pk, "source": "tenant"},
+            "ledger:bank_line_split": lambda: _split_data(lease),
+            "ledger:bank_line_link": lambda: {"payment": hand_payment_of(world, "own_team").pk},
+            "ledger:bank_line_ignore": lambda: {"ignore": "1", "reason": "x"},
+        }[name]()
         saved = lambda: BankLine.objects.get(pk=line_id).state != "unmatched"  # noqa: E731
         return CsrfCase(client, reverse("ledger:bank_line", args=[line_id]), url, data, saved)
     if name == "ledger:owner_statement_issue":

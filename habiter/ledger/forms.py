@@ -161,6 +161,47 @@ class BankManualMatchForm(forms.Form):
         self.fields["lease"].choices = [("", _("— choisir —"))] + [(str(c.lease_id), c.title) for c in candidates]
 
 
+THIRD_PARTY_SOURCES = [
+    (value, label) for value, label in PaymentSource.choices if value in ("caf", "fsl", "visale", "tenant")
+]
+
+
+class BankSplitSourceForm(forms.Form):
+    source = forms.ChoiceField(label=_("Qui a versé"), choices=THIRD_PARTY_SOURCES, initial=PaymentSource.CAF)
+
+
+class BankSplitRowForm(forms.Form):
+    """One lease and its share of a transfer that pays for several tenants."""
+
+    lease = forms.ChoiceField(label=_("Bail"), required=False)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lease"].choices = [("", _("— choisir —"))] + [(str(c.lease_id), c.title) for c in candidates]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("lease")) != bool(data.get("amount")):
+            raise forms.ValidationError(_("Indiquez le bail et son montant, ou laissez la ligne vide."))
+        return data
+
+
+BankSplitFormSet = forms.formset_factory(BankSplitRowForm, extra=6, max_num=30)
+
+
+class BankLinkForm(forms.Form):
+    payment = forms.UUIDField(error_messages={"invalid": _("Choisissez un encaissement.")})
+
+
 class BankIgnoreForm(forms.Form):
     ignore = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput, initial="1"

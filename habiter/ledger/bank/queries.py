@@ -1,10 +1,21 @@
 """Reads of the bank statements and the queue of operations to match, with the leases each most likely pays."""
 
+from datetime import timedelta
+
 from django.db.models import F
 
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import BankCsvMapping, BankLine, BankLineState, BankStatement, RentCall, money_sum
+from habiter.ledger.models import (
+    BankCsvMapping,
+    BankLine,
+    BankLineState,
+    BankStatement,
+    Payment,
+    PaymentSource,
+    RentCall,
+    money_sum,
+)
 from habiter.ledger.rent.services import CALLABLE_STATUSES
 from habiter.people.models import Relation
 
@@ -42,6 +53,30 @@ def bank_line_for(user, line_id) -> BankLine:
         .select_related("payment", "payment__lease", "payment__lease__household", "payment__lease__dwelling")
         .select_related("handled_by")
         .get(pk=line_id)
+    )
+
+
+LINK_DAYS = 5  # a payment recorded by hand is offered for a bank line of the same amount up to 5 days apart
+
+
+def hand_payments_for(user, line) -> list[Payment]:
+    """The payments recorded by hand that this bank line may be: same amount, within `LINK_DAYS` days, not yet
+    matched to a line nor reversed, from the tenant or a third party (one query)."""
+    if not user.has_perm("ledger.view_ledger") or line.amount <= 0:
+        return []
+    return list(
+        Payment.objects.filter(
+            organisation_id=user.organisation_id,
+            amount=line.amount,
+            received_on__gte=line.booked_on - timedelta(days=LINK_DAYS),
+            received_on__lte=line.booked_on + timedelta(days=LINK_DAYS),
+            bank_line__isnull=True,
+            matched_line__isnull=True,
+            reversed_on__isnull=True,
+        )
+        .exclude(source__in=(PaymentSource.DEPOSIT, PaymentSource.ASSOCIATION))
+        .select_related("lease__household", "lease__dwelling")
+        .order_by("received_on", "created_at")
     )
 
 

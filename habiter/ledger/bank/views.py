@@ -12,7 +12,16 @@ from habiter.core.forms import apply_validation_error
 from habiter.leases.models import Lease
 from habiter.ledger import pages
 from habiter.ledger.entries.queries import bank_balance_on
-from habiter.ledger.forms import BankIgnoreForm, BankImportForm, BankManualMatchForm, BankMappingForm, BankMatchForm
+from habiter.ledger.forms import (
+    BankIgnoreForm,
+    BankImportForm,
+    BankLinkForm,
+    BankManualMatchForm,
+    BankMappingForm,
+    BankMatchForm,
+    BankSplitFormSet,
+    BankSplitSourceForm,
+)
 from habiter.ledger.models import BankLine, BankLineState, BankStatement
 from habiter.ledger.templatetags.ledger_money import euros
 
@@ -129,12 +138,10 @@ def _bank_line(user, line_id) -> BankLine:
         raise Http404 from None
 
 
-@require_GET
-def bank_line(request, line_id):
-    """One bank line: its suggestions, a lease chosen by hand, or setting it aside."""
+def _line_page(request, line, *, split_source=None, split_rows=None, status=200):
     user = request.user
-    line = _bank_line(user, line_id)
-    candidates = queries.match_candidates(user) if line.state == BankLineState.UNMATCHED else []
+    unmatched = line.state == BankLineState.UNMATCHED
+    candidates = queries.match_candidates(user) if unmatched else []
     queries.queue_with_suggestions([line], candidates)
     return render(
         request,
@@ -142,10 +149,81 @@ def bank_line(request, line_id):
         {
             "line": line,
             "match_form": BankManualMatchForm(candidates=candidates),
+            "hand_payments": queries.hand_payments_for(user, line) if unmatched else [],
+            "split_source": split_source or BankSplitSourceForm(),
+            "split_rows": split_rows or BankSplitFormSet(prefix="part", form_kwargs={"candidates": candidates}),
+            "split_payments": line.split_payments.select_related("lease__household", "lease__dwelling")
+            if line.state == BankLineState.MATCHED and line.payment_id is None
+            else [],
             "ignore_form": BankIgnoreForm(),
             "can_post": user.has_perm("ledger.post"),
         },
+        status=status,
     )
+
+
+@require_GET
+def bank_line(request, line_id):
+    """One bank line: its suggestions, the payments recorded by hand it may be, a lease chosen by hand, a
+    transfer split across several tenants, or setting it aside."""
+    return _line_page(request, _bank_line(request.user, line_id))
+
+
+@require_POST
+def bank_line_split(request, line_id):
+    """A third party's transfer (CAF, FSL, VISALE) split across the tenants it pays for, in one step."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    candidates = queries.match_candidates(user)
+    source_form = BankSplitSourceForm(request.POST)
+    rows = BankSplitFormSet(request.POST, prefix="part", form_kwargs={"candidates": candidates})
+    if source_form.is_valid() and rows.is_valid():
+        parts = [(row["lease"], row["amount"]) for row in rows.cleaned_data if row.get("lease")]
+        try:
+            payments = services.bank_line_split(
+                actor=user, line_id=line.pk, source=source_form.cleaned_data["source"], parts=parts
+            )
+        except Lease.DoesNotExist:
+            messages.error(request, _("Un de ces baux n'existe pas ou ne reçoit pas d'encaissement."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Opération répartie : %(count)s encaissements enregistrés pour %(amount)s €.")
+                % {"count": len(payments), "amount": euros(line.amount)},
+            )
+            return redirect("ledger:bank_queue")
+    else:
+        messages.error(request, _("Vérifiez la répartition : chaque ligne remplie indique un bail et son montant."))
+    line.refresh_from_db()
+    return _line_page(request, line, split_source=source_form, split_rows=rows, status=400)
+
+
+@require_POST
+def bank_line_link(request, line_id):
+    """The bank line is a payment already recorded by hand: linked to it, never counted twice."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    form = BankLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un encaissement."))
+        return redirect("ledger:bank_line", line.pk)
+    try:
+        [payment] = services.bank_line_link(actor=user, line_id=line.pk, payment_ids=[form.cleaned_data["payment"]])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("ledger:bank_line", line.pk)
+    messages.success(
+        request,
+        _("Opération rapprochée de l'encaissement de %(amount)s € déjà saisi pour %(tenant)s.")
+        % {"amount": euros(payment.amount), "tenant": payment.lease.household.name},
+    )
+    return redirect("ledger:bank_queue")
 
 
 @require_POST
