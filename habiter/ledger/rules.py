@@ -263,13 +263,22 @@ class StatementAmounts:
         return self.carried + self.collected - self.fee - self.vat - self.works
 
 
-def statement_carried(owner_balance: Decimal, unreported_works: Decimal, awaiting_payout: Decimal) -> Decimal:
-    """The balance an owner's new statement brings forward, from the owner's account (debit positive): what earlier
-    statements, their payouts and any other entry left on it — without the works invoices no statement has reported
-    yet (the new statement deducts its own) and without the earlier amounts due still awaiting their payout (their
-    own payout settles them). Negative when the owner owes the association (a statement whose works exceeded the
-    rents, not yet made good), positive when the association owes more than the statements awaiting payout."""
-    return -(owner_balance - unreported_works) - awaiting_payout
+def owner_due(owner_balance: Decimal, tenants_owe: Decimal, awaiting_payout: Decimal) -> Decimal:
+    """What the association holds for a mandant and has not yet put on a statement awaiting payout. The owner's
+    account (debit positive) is credited by every rent call of the owner's mandate leases and debited by the fees,
+    the works and the payouts: its credit balance counts the rents called, paid or not. What the tenants of those
+    leases still owe (their accounts' balance, debit positive) is not in the association's hands, and the amounts
+    due of the statements awaiting their payout are settled by that payout."""
+    return -owner_balance - tenants_owe - awaiting_payout
+
+
+def statement_carried(due: Decimal, unreported_collected: Decimal, unreported_works: Decimal) -> Decimal:
+    """The balance an owner's new statement brings forward: what is due to the owner (`owner_due`) without the
+    payments (net of reversals) and the works invoices no statement has reported yet — the new statement reports
+    its own, and later ones the rest. Negative when the owner owes the association (works that exceeded the rents,
+    or a fee taken on a payment reversed since), positive when the association holds more than any statement
+    says (money credited to a tenant outside a payment, e.g. a deposit kept for unpaid rent)."""
+    return due - unreported_collected + unreported_works
 
 
 def half_up(amount: Decimal) -> Decimal:
@@ -278,9 +287,8 @@ def half_up(amount: Decimal) -> Decimal:
 
 def mandate_fee(collected: Decimal, rate_percent: Decimal) -> Decimal:
     """The management fee (before VAT) on the rents collected for one lease: collected × the mandate's rate, to
-    the cent half up. Nothing is charged on a month whose reversals exceed what was collected."""
-    if collected <= 0:
-        return ZERO
+    the cent half up (away from zero). The fee is taken on what was collected only; when the reversals of payments
+    already reported exceed what was collected, the amount is negative and so is the fee: it is given back."""
     return half_up(collected * rate_percent / 100)
 
 
