@@ -185,7 +185,7 @@ def _call_credit_accounts(organisation_id, leases) -> dict:
                 owners[lease.pk] = existing[mandate.owner_id]
     return {
         AccountKind.RENT_INCOME: organisation_account(organisation_id, AccountKind.RENT_INCOME),
-        AccountKind.CHARGES_INCOME: organisation_account(organisation_id, AccountKind.CHARGES_INCOME),
+        AccountKind.CHARGE_PROVISIONS: organisation_account(organisation_id, AccountKind.CHARGE_PROVISIONS),
         "owners": owners,
     }
 
@@ -194,7 +194,8 @@ def _call_credits(lease, amounts, credits) -> list:
     """The credit lines of a lease's call. Under a management mandate the rent and the charges are the owner's
     money, never the association's income (loi Hoguet: the mandatary keeps its mandants' funds apart): the whole
     call credits the owner's account (467), and only the management fee, taken on the owner's statement, is the
-    association's. Otherwise the rent credits rent income and the charges the charges account."""
+    association's. Otherwise the rent credits rent income and the charges the provisions for charges (419100), an
+    advance until the annual regularisation (R16) says what part of it is income."""
     owner = credits["owners"].get(lease.pk)
     if owner is not None:
         return [(owner, -amounts.total)]
@@ -202,7 +203,7 @@ def _call_credits(lease, amounts, credits) -> list:
     if amounts.rent:
         lines.append((credits[AccountKind.RENT_INCOME], -amounts.rent))
     if amounts.service_charges:
-        lines.append((credits[AccountKind.CHARGES_INCOME], -amounts.service_charges))
+        lines.append((credits[AccountKind.CHARGE_PROVISIONS], -amounts.service_charges))
     return lines
 
 
