@@ -177,5 +177,6 @@ def register():
             "lease.slide": gettext_lazy("Bail direct issu d'un glissement"),
             "sliding_review.record": gettext_lazy("Bilan d'un bail glissant"),
             "rent_revision.apply": gettext_lazy("Révision d'un loyer"),
+            "lease.charges_adjust": gettext_lazy("Ajustement de la provision pour charges d'un bail"),
         }
     )

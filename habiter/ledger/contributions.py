@@ -1,6 +1,8 @@
 """What `ledger` adds to the household page, the dwelling page, the navigation and the audit log, and what its
 sub-domains tell `entries` about reversing their entries. Imported by `LedgerConfig.ready()` only."""
 
+from datetime import datetime, time
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,6 +11,8 @@ from habiter.core import registry
 from habiter.housing import registry as housing_registry
 from habiter.leases import registry as lease_registry
 from habiter.ledger import registry as ledger_registry
+from habiter.ledger.charges.queries import household_regularisations
+from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import ledger_leases
@@ -87,14 +91,40 @@ def arrears_events(household, user):
         )
 
 
+def regularisation_events(household, user):
+    """The charge regularisation statements sent to the household, and their balance, for who may see its balance."""
+    if not user.has_perm("ledger.view_balance"):
+        return
+    for line in household_regularisations(household):
+        regularisation = line.regularisation
+        balance = line.balance
+        if balance > 0:
+            body = _("Reste à payer : %(amount)s €.") % {"amount": euros(balance)}
+        elif balance < 0:
+            body = _("À rembourser au locataire : %(amount)s €.") % {"amount": euros(-balance)}
+        else:
+            body = _("Provisions égales aux charges réelles.")
+        yield registry.TimelineEvent(
+            when=timezone.make_aware(datetime.combine(regularisation.statements_sent_on, time(12))),
+            kind="charges",
+            title=_("Décompte de régularisation des charges %(start)s – %(end)s")
+            % {"start": f"{regularisation.period_start:%d/%m/%Y}", "end": f"{regularisation.period_end:%d/%m/%Y}"},
+            body=f"{line.dwelling_reference}. {body}",
+        )
+
+
 def register():
     # what follows the generic reversal of an entry, and which entries it refuses, sub-domain by sub-domain
     ledger_registry.register_reversal_follow_up(rent_document_reversal)
     ledger_registry.register_reversal_guard(frozen_entry_refusal)
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
+    ledger_registry.register_reversal_guard(charge_regularisation_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("charges", gettext_lazy("Régularisation des charges"), regularisation_events)
+    )
     registry.register_household_rows(
         "ledger.repayment_plans", lambda pk: RepaymentPlan.objects.filter(lease__household_id=pk)
     )
@@ -138,5 +168,8 @@ def register():
             "ledger.deposit_return": gettext_lazy("Restitution d'un dépôt de garantie"),
             "ledger.deposit_provision_release": gettext_lazy("Restitution de la provision d'un dépôt de garantie"),
             "ledger.deposit_receipt_cancel": gettext_lazy("Annulation d'un reçu de dépôt de garantie"),
+            "ledger.charge_regularisation_create": gettext_lazy("Préparation d'une régularisation des charges"),
+            "ledger.charge_regularisation_send": gettext_lazy("Envoi des décomptes de régularisation des charges"),
+            "ledger.charge_regularisation_post": gettext_lazy("Soldes d'une régularisation des charges passés"),
         }
     )

@@ -386,3 +386,80 @@ def plan_follow_up(
         late = paid < amount and (on - due_date).days >= grace_days
         states.append(InstalmentState(number, due_date, amount, paid, status, late))
     return states
+
+
+# --- charge regularisation (régularisation des charges, R16–R18) ------------------------------------------------
+
+REG_DRAFT, REG_SENT, REG_POSTED = "draft", "sent", "posted"
+# The one table of a regularisation's status changes: prepared, then the statements sent to the tenants, then — at
+# least a month later (R16) — the balances posted. Once posted it stays so: a mistake is corrected by a new entry.
+REGULARISATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    REG_DRAFT: frozenset({REG_SENT}),
+    REG_SENT: frozenset({REG_POSTED}),
+    REG_POSTED: frozenset(),
+}
+LIMITATION_YEARS = 3  # loi 89 art. 7-1 (R18)
+SPREAD_MONTHS = 12  # loi 89 art. 23 (R17): the balance paid par douzième on the tenant's request
+
+
+def regularisation_move_error(current: str, target: str) -> str | None:
+    """None when a regularisation may move from `current` to `target`, else the French reason."""
+    if target not in REGULARISATION_TRANSITIONS.get(current, frozenset()):
+        if current == REG_POSTED:
+            return "Les soldes de cette régularisation sont déjà passés en comptabilité."
+        if target == REG_POSTED:
+            return "Envoyez d'abord les décomptes aux locataires : les soldes se passent un mois après."
+        return "Les décomptes de cette régularisation sont déjà envoyés."
+    return None
+
+
+def occupancy_days(period_start: date, period_end: date, lease_start: date, lease_end: date | None) -> int:
+    """The days of [period_start, period_end] the lease ran (both ends included); 0 when it did not."""
+    first = max(period_start, lease_start)
+    last = min(period_end, lease_end) if lease_end else period_end
+    return max((last - first).days + 1, 0)
+
+
+def charge_shares(
+    total: Decimal, occupancies: Sequence[tuple[object, Decimal, int]], all_surface: Decimal, period_days: int
+) -> dict[object, Decimal]:
+    """Each lease's share of the actual recoverable charges `total`, by (key, dwelling surface, days occupied): the
+    charges are spread over every square metre of the dwellings concerned (`all_surface`, occupied or not) and every
+    day of the period, so a lease bears total × surface × days / (all_surface × period_days), half up to the cent;
+    what falls on vacant dwellings or days stays with the landlord, never with the other tenants."""
+    if all_surface <= 0 or period_days <= 0:
+        raise ValueError("La surface et la durée de la période doivent être positives.")
+    return {key: half_up(total * surface * days / (all_surface * period_days)) for key, surface, days in occupancies}
+
+
+def regularisation_balance(provisions: Decimal, share: Decimal) -> Decimal:
+    """What the regularisation leaves to the tenant: positive to pay (the actual share exceeds the provisions
+    called), negative to refund."""
+    return share - provisions
+
+
+def regularisation_post_error(statement_sent_on: date, on: date) -> str | None:
+    """The balances are called or refunded at least one month after the statement was sent to the tenant (loi 89
+    art. 23: the décompte par nature de charges is sent one month before the regularisation, R16)."""
+    earliest = add_months(statement_sent_on, 1)
+    if on < earliest:
+        return (
+            f"Les soldes ne peuvent être passés qu'un mois après l'envoi des décomptes "
+            f"(envoyés le {statement_sent_on:%d/%m/%Y}) : à partir du {earliest:%d/%m/%Y}."
+        )
+    return None
+
+
+def regularisation_time_barred(period_end: date, on: date) -> bool:
+    """Whether a claim for the charges of the year ending `period_end` is time-barred on `on`: more than three years
+    after the end of the charges' calendar year (loi 89 art. 7-1, R18; conservative start, unconfirmed)."""
+    year_end = date(period_end.year, 12, 31)
+    return on > add_months(year_end, 12 * LIMITATION_YEARS)
+
+
+def adjusted_provision(share: Decimal, days: int, period_days: int) -> Decimal:
+    """The monthly provision that would have paid the lease's actual share over a whole period: the share brought to
+    the period's length, divided by 12, half up to the cent."""
+    if days <= 0:
+        return ZERO
+    return half_up(share * period_days / days / 12)
