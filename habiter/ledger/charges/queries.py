@@ -39,7 +39,7 @@ def line_for(user, line_id) -> ChargeRegularisationLine:
         raise ChargeRegularisationLine.DoesNotExist
     return (
         ChargeRegularisationLine.objects.filter(regularisation__organisation_id=user.organisation_id)
-        .select_related("regularisation", "regularisation__organisation", "lease")
+        .select_related("regularisation", "regularisation__organisation", "lease", "lease__mandate__owner")
         .prefetch_related("instalments", "regularisation__expenses")
         .get(pk=line_id)
     )
@@ -73,3 +73,31 @@ def household_regularisations(household):
 
 def expense_total(regularisation) -> Decimal:
     return sum((expense.amount for expense in regularisation.expenses.all()), rules.ZERO)
+
+
+def statement_context(line) -> dict:
+    """What a tenant's statement (décompte) prints: the actual charges by nature with the tenant's part of each
+    (the line's share spread over the natures in proportion, the last taking the rounding), the allocation method,
+    the provisions, the balance and, once posted, its instalments and the new provision."""
+    regularisation = line.regularisation
+    expenses = list(regularisation.expenses.all())
+    total = expense_total(regularisation)
+    natures, given = [], rules.ZERO
+    for number, expense in enumerate(expenses, start=1):
+        part = line.share - given if number == len(expenses) else rules.half_up(line.share * expense.amount / total)
+        given += part
+        natures.append((expense.get_nature_display(), expense.amount, part))
+    lease = line.lease
+    mandate = lease.mandate if lease.mandate_id else None
+    return {
+        "line": line,
+        "regularisation": regularisation,
+        "organisation": regularisation.organisation,
+        "natures": natures,
+        "total": total,
+        "period_days": (regularisation.period_end - regularisation.period_start).days + 1,
+        "instalments": list(line.instalments.all()),
+        "mandate": mandate,
+        "landlord": mandate.owner.name if mandate else "",
+        "today": regularisation.updated_at,
+    }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.dates import add_months
+from habiter.core.pdf import pdf_render
 from habiter.housing.models import Building, Dwelling
 from habiter.leases import services as lease_services
 from habiter.leases.models import Lease, LeaseKind, LeaseStatus, ManagementMandate
@@ -318,6 +319,12 @@ def charge_regularisation_post(
             },
         )
     return regularisation
+
+
+def statement_pdf(line) -> bytes:
+    """A tenant's statement (décompte de régularisation des charges) as PDF, printed from the line's copied names,
+    address and figures."""
+    return pdf_render("ledger/charge_statement_pdf.html", queries.statement_context(line))
 
 
 def charge_regularisation_refusal(entry) -> str | None:

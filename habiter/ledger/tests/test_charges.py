@@ -1,17 +1,20 @@
 """The annual regularisation of recoverable charges (R16–R18): the pure rules with hand-computed tables, then a
 worked year on a building with a lease of the association and a lease under mandate."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from pypdf import PdfReader
 
 from habiter.core.models import AuditEvent
 from habiter.housing.models import Building, Dwelling
 from habiter.leases.tests.factories import make_dwelling, make_owner
 from habiter.ledger import rules
+from habiter.ledger.charges import queries as charges_queries
 from habiter.ledger.charges import services as charges_services
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
@@ -256,3 +259,39 @@ def test_a_regularisation_is_refused_in_french_and_kept_to_its_organisation(worl
             )
         charges_services.charge_regularisation_post(actor=accountant, regularisation_id=regularisation.pk)
     assert ChargeRegularisation.objects.get(pk=regularisation.pk).status == RegularisationStatus.POSTED
+
+
+def test_the_tenants_statement_prints_the_charges_by_nature_the_method_and_the_balance(world, year, settings):
+    building, a, b, _owner = year
+    manager = world.users["rental_manager"]
+    with time_machine.travel(date(2026, 1, 15), tick=False):
+        regularisation = charges_services.charge_regularisation_create(
+            actor=manager,
+            building_id=building.pk,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+            expenses=_expenses(),
+        )
+        charges_services.charge_regularisation_send(actor=manager, regularisation_id=regularisation.pk)
+    line = charges_queries.line_for(manager, regularisation.lines.get(lease=b).pk)
+    # B's 423.45 over the natures: 1 200 / 2 100 → 241.97, 600 / 2 100 → 120.99, the last 60.49
+    assert [part for _nature, _amount, part in charges_queries.statement_context(line)["natures"]] == [
+        D("241.97"),
+        D("120.99"),
+        D("60.49"),
+    ]
+    content = charges_services.statement_pdf(line)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+    for expected in (
+        "Décompte de régularisation des charges",
+        "Ascenseur",
+        "423,45 €",
+        "540,00 €",
+        "Trop-perçu qui vous sera remboursé 116,55 €",
+        "184 jours sur 365",
+        "six mois",
+        "Mandataire de Odile Vidal",
+    ):
+        assert expected in text
+    (settings.BASE_DIR / "test-results").mkdir(exist_ok=True)
+    (settings.BASE_DIR / "test-results" / "charge-statement.pdf").write_bytes(content)
