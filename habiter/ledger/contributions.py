@@ -16,7 +16,7 @@ from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import ArrearsLetter, RepaymentPlan
+from habiter.ledger.models import ArrearsLetter, ChargeRegularisationLine, RepaymentPlan
 from habiter.ledger.owners.services import frozen_entry_refusal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
 from habiter.ledger.rent.services import rent_document_reversal
@@ -93,7 +93,9 @@ def arrears_events(household, user):
 
 def regularisation_events(household, user):
     """The charge regularisation statements sent to the household, and their balance, for who may see its balance."""
-    if not user.has_perm("ledger.view_balance"):
+    if not user.has_perm("ledger.view_balance") or not registry.household_has(
+        household, "ledger.charge_regularisations"
+    ):
         return
     for line in household_regularisations(household):
         regularisation = line.regularisation
@@ -130,6 +132,12 @@ def register():
     )
     registry.register_household_rows(
         "ledger.arrears_letters", lambda pk: ArrearsLetter.objects.filter(lease__household_id=pk)
+    )
+    registry.register_household_rows(
+        "ledger.charge_regularisations",
+        lambda pk: ChargeRegularisationLine.objects.filter(
+            lease__household_id=pk, regularisation__status__in=("sent", "posted")
+        ),
     )
     registry.register_nav_item(
         registry.NavItem(

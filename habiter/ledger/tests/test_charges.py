@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
+from habiter.core import registry
 from habiter.core.models import AuditEvent
 from habiter.housing.models import Building, Dwelling
 from habiter.leases.tests.factories import make_dwelling, make_owner
@@ -21,6 +22,7 @@ from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import AccountKind, ChargeRegularisation, RegularisationStatus
 from habiter.ledger.rent import queries as rent_queries
 from habiter.ledger.rent import services as rent_services
+from habiter.people.models import Household
 
 from .factories import make_mandate_lease, make_signed_lease
 
@@ -295,3 +297,22 @@ def test_the_tenants_statement_prints_the_charges_by_nature_the_method_and_the_b
         assert expected in text
     (settings.BASE_DIR / "test-results").mkdir(exist_ok=True)
     (settings.BASE_DIR / "test-results" / "charge-statement.pdf").write_bytes(content)
+
+
+def test_a_sent_statement_is_on_the_households_timeline(world, year):
+    building, _a, b, _owner = year
+    manager = world.users["rental_manager"]
+    with time_machine.travel(date(2026, 1, 15), tick=False):
+        regularisation = charges_services.charge_regularisation_create(
+            actor=manager,
+            building_id=building.pk,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+            expenses=_expenses(),
+        )
+        household = Household.objects.get(pk=b.household_id)
+        assert registry.household_timeline(household, manager, kinds=["charges"]) == []  # not sent yet
+        charges_services.charge_regularisation_send(actor=manager, regularisation_id=regularisation.pk)
+    household = Household.objects.get(pk=b.household_id)
+    events = registry.household_timeline(household, world.users["director"], kinds=["charges"])
+    assert [e.body for e in events] == [f"{b.dwelling.reference}. À rembourser au locataire : 116,55 €."]
