@@ -86,6 +86,7 @@ class AuditAction(models.TextChoices):
     LEASE_SLIDE = "lease.slide", _("Bail direct issu d'un glissement")
     SLIDING_REVIEW_RECORD = "sliding_review.record", _("Bilan d'un bail glissant")
     RENT_REVISION_APPLY = "rent_revision.apply", _("Révision d'un loyer")
+    LEASE_CHARGES_ADJUST = "lease.charges_adjust", _("Ajustement de la provision pour charges d'un bail")
     # ledger
     LEDGER_TRANSACTION_POST = "ledger.transaction_post", _("Écriture comptable")
     LEDGER_TRANSACTION_REVERSE = "ledger.transaction_reverse", _("Contre-passation d'une écriture")
@@ -99,6 +100,18 @@ class AuditAction(models.TextChoices):
     LEDGER_BANK_IMPORT = "ledger.bank_import", _("Import d'un relevé bancaire")
     LEDGER_BANK_LINE_MATCH = "ledger.bank_line_match", _("Rapprochement d'une opération bancaire")
     LEDGER_REVISION_CATCH_UP_RECORD = "ledger.revision_catch_up_record", _("Rappel de révision du loyer à appeler")
+    LEDGER_CHARGE_REGULARISATION_CREATE = (
+        "ledger.charge_regularisation_create",
+        _("Préparation d'une régularisation des charges"),
+    )
+    LEDGER_CHARGE_REGULARISATION_SEND = (
+        "ledger.charge_regularisation_send",
+        _("Envoi des décomptes de régularisation des charges"),
+    )
+    LEDGER_CHARGE_REGULARISATION_POST = (
+        "ledger.charge_regularisation_post",
+        _("Soldes d'une régularisation des charges passés"),
+    )
     LEDGER_BANK_LINE_LINK = "ledger.bank_line_link", _("Opération bancaire rapprochée d'encaissements saisis")
     LEDGER_BANK_LINE_IGNORE = "ledger.bank_line_ignore", _("Opération bancaire mise de côté")
     LEDGER_BANK_LINE_UNIGNORE = "ledger.bank_line_unignore", _("Opération bancaire remise à rapprocher")

@@ -677,3 +677,33 @@ def rent_revisions_apply(*, actor, month: date, lease_ids, today: date) -> list[
             )
             revisions.append(revision)
     return revisions
+
+
+def lease_charges_adjust(*, actor, lease_id, charges: Decimal, reason: str = "") -> Lease:
+    """Set the lease's monthly provision for charges (the next rent calls ask it), e.g. to a twelfth of the actual
+    charges after the annual regularisation (R16). The tenant must have been told; the previous amount is kept in
+    the audit log."""
+    _require(actor, "leases.manage_lease")
+    if (
+        not isinstance(charges, Decimal)
+        or not charges.is_finite()
+        or charges < 0
+        or charges != charges.quantize(Decimal("0.01"))
+    ):
+        raise ValidationError({"charges": _("La provision pour charges est un montant positif au centime près.")})
+    with transaction.atomic():
+        lease = _lease_for_update(actor, lease_id)
+        if lease.status not in (LeaseStatus.SIGNED, LeaseStatus.SLID):
+            raise ValidationError(_("Seule la provision d'un bail en cours s'ajuste."))
+        before = lease.charges
+        lease.charges = charges
+        lease.full_clean()
+        lease.save(update_fields=["charges", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="lease.charges_adjust",
+            obj=lease,
+            household_id=lease.household_id,
+            detail={"from": str(before), "to": str(charges), "reason": reason[:200]},
+        )
+    return lease

@@ -1,6 +1,8 @@
 """What `ledger` adds to the household page, the dwelling page, the navigation and the audit log, and what its
 sub-domains tell `entries` about reversing their entries. Imported by `LedgerConfig.ready()` only."""
 
+from datetime import datetime, time
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,10 +12,12 @@ from habiter.housing import registry as housing_registry
 from habiter.leases import registry as lease_registry
 from habiter.ledger import registry as ledger_registry
 from habiter.ledger.bank.services import bank_entry_refusal
+from habiter.ledger.charges.queries import household_regularisations
+from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import ArrearsLetter, RepaymentPlan
+from habiter.ledger.models import ArrearsLetter, ChargeRegularisationLine, RepaymentPlan
 from habiter.ledger.owners.services import frozen_entry_refusal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
 from habiter.ledger.rent.services import rent_document_reversal, revision_catch_up_record
@@ -88,21 +92,55 @@ def arrears_events(household, user):
         )
 
 
+def regularisation_events(household, user):
+    """The charge regularisation statements sent to the household, and their balance, for who may see its balance."""
+    if not user.has_perm("ledger.view_balance") or not registry.household_has(
+        household, "ledger.charge_regularisations"
+    ):
+        return
+    for line in household_regularisations(household):
+        regularisation = line.regularisation
+        balance = line.balance
+        if balance > 0:
+            body = _("Reste à payer : %(amount)s €.") % {"amount": euros(balance)}
+        elif balance < 0:
+            body = _("À rembourser au locataire : %(amount)s €.") % {"amount": euros(-balance)}
+        else:
+            body = _("Provisions égales aux charges réelles.")
+        yield registry.TimelineEvent(
+            when=timezone.make_aware(datetime.combine(regularisation.statements_sent_on, time(12))),
+            kind="charges",
+            title=_("Décompte de régularisation des charges %(start)s – %(end)s")
+            % {"start": f"{regularisation.period_start:%d/%m/%Y}", "end": f"{regularisation.period_end:%d/%m/%Y}"},
+            body=f"{line.dwelling_reference}. {body}",
+        )
+
+
 def register():
     # what follows the generic reversal of an entry, and which entries it refuses, sub-domain by sub-domain
     ledger_registry.register_reversal_follow_up(rent_document_reversal)
     ledger_registry.register_reversal_guard(frozen_entry_refusal)
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
     ledger_registry.register_reversal_guard(bank_entry_refusal)
+    ledger_registry.register_reversal_guard(charge_regularisation_refusal)
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     lease_registry.register_revision_follow_up(revision_catch_up_record)
     registry.register_demo_seeder(42, seed_ledger)
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("charges", gettext_lazy("Régularisation des charges"), regularisation_events)
+    )
     registry.register_household_rows(
         "ledger.repayment_plans", lambda pk: RepaymentPlan.objects.filter(lease__household_id=pk)
     )
     registry.register_household_rows(
         "ledger.arrears_letters", lambda pk: ArrearsLetter.objects.filter(lease__household_id=pk)
+    )
+    registry.register_household_rows(
+        "ledger.charge_regularisations",
+        lambda pk: ChargeRegularisationLine.objects.filter(
+            lease__household_id=pk, regularisation__status__in=("sent", "posted")
+        ),
     )
     registry.register_nav_item(
         registry.NavItem(

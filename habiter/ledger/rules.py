@@ -281,13 +281,22 @@ class StatementAmounts:
         return self.carried + self.collected - self.fee - self.vat - self.works
 
 
-def statement_carried(owner_balance: Decimal, unreported_works: Decimal, awaiting_payout: Decimal) -> Decimal:
-    """The balance an owner's new statement brings forward, from the owner's account (debit positive): what earlier
-    statements, their payouts and any other entry left on it — without the works invoices no statement has reported
-    yet (the new statement deducts its own) and without the earlier amounts due still awaiting their payout (their
-    own payout settles them). Negative when the owner owes the association (a statement whose works exceeded the
-    rents, not yet made good), positive when the association owes more than the statements awaiting payout."""
-    return -(owner_balance - unreported_works) - awaiting_payout
+def owner_due(owner_balance: Decimal, tenants_owe: Decimal, awaiting_payout: Decimal) -> Decimal:
+    """What the association holds for a mandant and has not yet put on a statement awaiting payout. The owner's
+    account (debit positive) is credited by every rent call of the owner's mandate leases and debited by the fees,
+    the works and the payouts: its credit balance counts the rents called, paid or not. What the tenants of those
+    leases still owe (their accounts' balance, debit positive) is not in the association's hands, and the amounts
+    due of the statements awaiting their payout are settled by that payout."""
+    return -owner_balance - tenants_owe - awaiting_payout
+
+
+def statement_carried(due: Decimal, unreported_collected: Decimal, unreported_works: Decimal) -> Decimal:
+    """The balance an owner's new statement brings forward: what is due to the owner (`owner_due`) without the
+    payments (net of reversals) and the works invoices no statement has reported yet — the new statement reports
+    its own, and later ones the rest. Negative when the owner owes the association (works that exceeded the rents,
+    or a fee taken on a payment reversed since), positive when the association holds more than any statement
+    says (money credited to a tenant outside a payment, e.g. a deposit kept for unpaid rent)."""
+    return due - unreported_collected + unreported_works
 
 
 def half_up(amount: Decimal) -> Decimal:
@@ -296,9 +305,8 @@ def half_up(amount: Decimal) -> Decimal:
 
 def mandate_fee(collected: Decimal, rate_percent: Decimal) -> Decimal:
     """The management fee (before VAT) on the rents collected for one lease: collected × the mandate's rate, to
-    the cent half up. Nothing is charged on a month whose reversals exceed what was collected."""
-    if collected <= 0:
-        return ZERO
+    the cent half up (away from zero). The fee is taken on what was collected only; when the reversals of payments
+    already reported exceed what was collected, the amount is negative and so is the fee: it is given back."""
     return half_up(collected * rate_percent / 100)
 
 
@@ -396,3 +404,80 @@ def plan_follow_up(
         late = paid < amount and (on - due_date).days >= grace_days
         states.append(InstalmentState(number, due_date, amount, paid, status, late))
     return states
+
+
+# --- charge regularisation (régularisation des charges, R16–R18) ------------------------------------------------
+
+REG_DRAFT, REG_SENT, REG_POSTED = "draft", "sent", "posted"
+# The one table of a regularisation's status changes: prepared, then the statements sent to the tenants, then — at
+# least a month later (R16) — the balances posted. Once posted it stays so: a mistake is corrected by a new entry.
+REGULARISATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    REG_DRAFT: frozenset({REG_SENT}),
+    REG_SENT: frozenset({REG_POSTED}),
+    REG_POSTED: frozenset(),
+}
+LIMITATION_YEARS = 3  # loi 89 art. 7-1 (R18)
+SPREAD_MONTHS = 12  # loi 89 art. 23 (R17): the balance paid par douzième on the tenant's request
+
+
+def regularisation_move_error(current: str, target: str) -> str | None:
+    """None when a regularisation may move from `current` to `target`, else the French reason."""
+    if target not in REGULARISATION_TRANSITIONS.get(current, frozenset()):
+        if current == REG_POSTED:
+            return "Les soldes de cette régularisation sont déjà passés en comptabilité."
+        if target == REG_POSTED:
+            return "Envoyez d'abord les décomptes aux locataires : les soldes se passent un mois après."
+        return "Les décomptes de cette régularisation sont déjà envoyés."
+    return None
+
+
+def occupancy_days(period_start: date, period_end: date, lease_start: date, lease_end: date | None) -> int:
+    """The days of [period_start, period_end] the lease ran (both ends included); 0 when it did not."""
+    first = max(period_start, lease_start)
+    last = min(period_end, lease_end) if lease_end else period_end
+    return max((last - first).days + 1, 0)
+
+
+def charge_shares(
+    total: Decimal, occupancies: Sequence[tuple[object, Decimal, int]], all_surface: Decimal, period_days: int
+) -> dict[object, Decimal]:
+    """Each lease's share of the actual recoverable charges `total`, by (key, dwelling surface, days occupied): the
+    charges are spread over every square metre of the dwellings concerned (`all_surface`, occupied or not) and every
+    day of the period, so a lease bears total × surface × days / (all_surface × period_days), half up to the cent;
+    what falls on vacant dwellings or days stays with the landlord, never with the other tenants."""
+    if all_surface <= 0 or period_days <= 0:
+        raise ValueError("La surface et la durée de la période doivent être positives.")
+    return {key: half_up(total * surface * days / (all_surface * period_days)) for key, surface, days in occupancies}
+
+
+def regularisation_balance(provisions: Decimal, share: Decimal) -> Decimal:
+    """What the regularisation leaves to the tenant: positive to pay (the actual share exceeds the provisions
+    called), negative to refund."""
+    return share - provisions
+
+
+def regularisation_post_error(statement_sent_on: date, on: date) -> str | None:
+    """The balances are called or refunded at least one month after the statement was sent to the tenant (loi 89
+    art. 23: the décompte par nature de charges is sent one month before the regularisation, R16)."""
+    earliest = add_months(statement_sent_on, 1)
+    if on < earliest:
+        return (
+            f"Les soldes ne peuvent être passés qu'un mois après l'envoi des décomptes "
+            f"(envoyés le {statement_sent_on:%d/%m/%Y}) : à partir du {earliest:%d/%m/%Y}."
+        )
+    return None
+
+
+def regularisation_time_barred(period_end: date, on: date) -> bool:
+    """Whether a claim for the charges of the year ending `period_end` is time-barred on `on`: more than three years
+    after the end of the charges' calendar year (loi 89 art. 7-1, R18; conservative start, unconfirmed)."""
+    year_end = date(period_end.year, 12, 31)
+    return on > add_months(year_end, 12 * LIMITATION_YEARS)
+
+
+def adjusted_provision(share: Decimal, days: int, period_days: int) -> Decimal:
+    """The monthly provision that would have paid the lease's actual share over a whole period: the share brought to
+    the period's length, divided by 12, half up to the cent."""
+    if days <= 0:
+        return ZERO
+    return half_up(share * period_days / days / 12)

@@ -11,6 +11,14 @@ from .bank import (
     CsvDelimiter,
     CsvEncoding,
 )
+from .charges import (
+    ChargeExpense,
+    ChargeInstalment,
+    ChargeNature,
+    ChargeRegularisation,
+    ChargeRegularisationLine,
+    RegularisationStatus,
+)
 from .deposits import (
     DeductionReason,
     Deposit,
@@ -119,4 +127,10 @@ __all__ = [
     "DepositMovement",
     "DeductionReason",
     "DepositDeduction",
+    "ChargeNature",
+    "RegularisationStatus",
+    "ChargeRegularisation",
+    "ChargeExpense",
+    "ChargeRegularisationLine",
+    "ChargeInstalment",
 ]

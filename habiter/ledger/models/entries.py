@@ -65,7 +65,8 @@ class AccountKind(models.TextChoices):
     VISALE = "visale", _("VISALE")
     ASSOCIATION_ADVANCE = "association_advance", _("Avances de l'association")
     RENT_INCOME = "rent_income", _("Loyers")
-    CHARGES_INCOME = "charges_income", _("Provisions pour charges")
+    CHARGES_INCOME = "charges_income", _("Charges récupérées")
+    CHARGE_PROVISIONS = "charge_provisions", _("Provisions pour charges appelées")
     FEES = "fees", _("Honoraires de gestion")
     DEPOSITS_HELD = "deposits_held", _("Dépôts de garantie reçus")
     VAT_COLLECTED = "vat_collected", _("TVA collectée")
@@ -90,7 +91,12 @@ ORGANISATION_ACCOUNTS = {
     # rent the association advances (while the FSL decides): a receivable, cleared by the FSL or the household
     AccountKind.ASSOCIATION_ADVANCE: ("467100", _("Avances de loyer de l'association à recouvrer")),
     AccountKind.RENT_INCOME: ("706100", _("Loyers appelés")),
-    AccountKind.CHARGES_INCOME: ("708300", _("Provisions pour charges appelées")),
+    # the recoverable charges the tenants bear, as regularised once a year against the actual expenses (R16)
+    AccountKind.CHARGES_INCOME: ("708300", _("Charges locatives récupérées")),
+    # the monthly provisions for charges called: class 4 (419, advances received from customers), not income,
+    # because until the annual regularisation they are an advance on charges not yet known, part of which may be
+    # owed back to the tenant
+    AccountKind.CHARGE_PROVISIONS: ("419100", _("Provisions pour charges appelées")),
     AccountKind.FEES: ("706200", _("Honoraires de gestion")),
     AccountKind.DEPOSITS_HELD: ("165000", _("Dépôts de garantie reçus")),
     AccountKind.VAT_COLLECTED: ("445710", _("TVA collectée")),

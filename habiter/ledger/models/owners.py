@@ -122,6 +122,8 @@ class OwnerStatement(OrganisationScoped):
     amount_due = models.DecimalField(_("solde à reverser"), max_digits=12, decimal_places=2)
     issued_on = models.DateField(_("émis le"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # the move of the rents collected from rent income to the owner's account, posted by the statements issued
+    # before mandate calls credited the owner's account directly (decision record 0013); none since
     transfer_transaction = models.OneToOneField(
         Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="owner_statement_transfer"
     )

@@ -1,11 +1,13 @@
 """Reads of the owners under a management mandate: statements, works, payouts, balances."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
 from habiter.housing.models import Owner
+from habiter.leases.models import LeaseKind
 from habiter.ledger import rules
 from habiter.ledger.models import (
     AccountKind,
@@ -110,6 +112,32 @@ def owner_balance(owner) -> Decimal:
         total=money_sum("amount")
     )
     return rules.cents(total["total"])
+
+
+@dataclass(frozen=True)
+class OwnerPosition:
+    """Where an owner stands: the owner's account (debit positive; its credit counts every rent called on the
+    owner's mandate leases), what their tenants still owe, the statements awaiting payout, and what is due to the
+    owner beyond them (`rules.owner_due`)."""
+
+    balance: Decimal
+    tenants_owe: Decimal
+    awaiting: Decimal
+
+    @property
+    def due(self) -> Decimal:
+        return rules.owner_due(self.balance, self.tenants_owe, self.awaiting)
+
+
+def owner_position(owner) -> OwnerPosition:
+    """The owner's position in three aggregate queries."""
+    owe = Line.objects.filter(
+        account__kind=AccountKind.TENANT, account__lease__kind=LeaseKind.MANDATE, account__lease__mandate__owner=owner
+    ).aggregate(total=money_sum("amount"))["total"]
+    awaiting = OwnerStatement.objects.filter(owner=owner, payout__isnull=True, amount_due__gt=0).aggregate(
+        total=money_sum("amount_due")
+    )["total"]
+    return OwnerPosition(owner_balance(owner), rules.cents(owe), rules.cents(awaiting))
 
 
 def bank_details(user) -> BankDetails | None:

@@ -31,7 +31,7 @@ from habiter.ledger.models import (
     money_sum,
 )
 
-from . import sepa
+from . import queries, sepa
 
 OWNER_WORKS = "owner_works"
 OWNER_STATEMENT = "owner_statement"
@@ -150,25 +150,33 @@ def statement_movements(owner, month: date, floor: date):
 
 
 def statement_carried(owner, account) -> Decimal:
-    """The balance the owner's next statement brings forward (`rules.statement_carried`), read from the owner's
-    account before the statement posts anything: two queries."""
-    unreported = Q(transaction__source_type=OWNER_WORKS, transaction__owner_statement_line__isnull=True)
-    sums = Line.objects.filter(account=account).aggregate(
-        balance=money_sum("amount"), unreported=money_sum("amount", filter=unreported)
-    )
-    awaiting = OwnerStatement.objects.filter(owner=owner, payout__isnull=True, amount_due__gt=0).aggregate(
-        total=money_sum("amount_due")
+    """The balance the owner's next statement brings forward, read before the statement posts anything: what is
+    due to the owner (`queries.owner_position`: the owner's account, whose credit counts every rent called on the
+    owner's mandate leases, less what their tenants still owe and the statements awaiting payout), without the
+    payments and works invoices no statement has reported yet (`rules.statement_carried`). Five queries."""
+    unreported = Q(transaction__owner_statement_line__isnull=True)
+    works = Line.objects.filter(account=account, transaction__source_type=OWNER_WORKS).aggregate(
+        total=money_sum("amount", filter=unreported)
     )["total"]
-    return rules.cents(rules.statement_carried(sums["balance"], sums["unreported"], awaiting))
+    paid = Line.objects.filter(
+        account__kind=AccountKind.TENANT,
+        account__lease__kind=LeaseKind.MANDATE,
+        account__lease__mandate__owner=owner,
+        transaction__source_type="payment",
+    ).aggregate(total=money_sum("amount", filter=unreported))["total"]
+    # a payment credits the tenant's account: what was collected is the opposite of its lines
+    return rules.statement_carried(queries.owner_position(owner).due, -rules.cents(paid), rules.cents(works))
 
 
 def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = None) -> tuple[OwnerStatement, bool]:
-    """Issue an owner's compte rendu de gestion for an ended month: the rents collected on the owner's mandate
-    leases move from rent income to the owner's account; the management fee (collected × the mandate's rate)
-    and its VAT (dated legal parameter `vat_rate_standard`) are charged to the owner; the works recorded are
-    deducted; the balance earlier statements left (`statement_carried`: what the owner still owed after works
-    that exceeded the rents) is brought forward into the amount due; the figures are frozen. Issuing the same
-    month again returns the statement already issued."""
+    """Issue an owner's compte rendu de gestion for an ended month: it reports the rents collected on the owner's
+    mandate leases (payments net of reversals; the calls already credited the owner's account, so nothing moves for
+    them); the management fee (collected × the mandate's rate) and its VAT (dated legal parameter
+    `vat_rate_standard`) are charged to the owner — the one entry of the statement, the association's income —, or
+    given back when reversals exceed what was collected; the works recorded are deducted; the balance earlier
+    statements left (`statement_carried`: what the owner still owed after works that exceeded the rents) is
+    brought forward into the amount due; the figures are frozen. Issuing the same month again returns the
+    statement already issued."""
     _require(actor, "ledger.post")
     on = on or timezone.localdate()
     month = rules.month_start(month)
@@ -218,19 +226,7 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
         )
         booked_on = rules.month_end(month)
         period = f"{month:%m/%Y}"
-        transfer = fee_entry = None
-        if amounts.collected:
-            transfer = post_entry(
-                actor=actor,
-                organisation_id=owner.organisation_id,
-                booked_on=booked_on,
-                label=_("Loyers encaissés pour %(owner)s — %(period)s") % {"owner": owner.name, "period": period},
-                lines=[
-                    (organisation_account(owner.organisation_id, AccountKind.RENT_INCOME), amounts.collected),
-                    (account, -amounts.collected),
-                ],
-                source_type=OWNER_STATEMENT,
-            )
+        fee_entry = None
         if amounts.fee:
             fee_lines = [
                 (account, amounts.fee + amounts.vat),
@@ -261,7 +257,6 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
             amount_due=amounts.amount_due,
             issued_on=on,
             issued_by=actor,
-            transfer_transaction=transfer,
             fee_transaction=fee_entry,
         )
         statement.full_clean()

@@ -127,7 +127,7 @@ def owner_ledger(request, owner_id):
         "ledger/owner_ledger.html",
         {
             "owner": owner,
-            "balance": queries.owner_balance(owner),
+            "position": queries.owner_position(owner),
             "statements": queries.statements(user).filter(owner=owner).order_by("-month")[:24],
             "works": queries.works_of(owner)[:50],
             "can_post": user.has_perm("ledger.post"),

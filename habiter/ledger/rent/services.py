@@ -20,19 +20,21 @@ from habiter.core.dates import add_months
 from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_render
-from habiter.leases.models import Lease, LeaseStatus, RentRevision
+from habiter.leases.models import Lease, LeaseKind, LeaseStatus, ManagementMandate, RentRevision
 from habiter.leases.rules import rent_in_force
 from habiter.ledger import registry, rules
 from habiter.ledger.entries.services import (
     NewEntry,
     check_open,
     organisation_account,
+    owner_account,
     post_entries,
     post_entry,
     tenant_account,
     tenant_accounts,
 )
 from habiter.ledger.models import (
+    Account,
     AccountKind,
     ArrearsLetter,
     ArrearsLetterKind,
@@ -242,6 +244,49 @@ def revision_catch_up_record(revision, actor) -> list[RevisionCatchUp]:
     return rows
 
 
+def _call_credit_accounts(organisation_id, leases) -> dict:
+    """The accounts a batch's calls credit: the organisation's rent income, and each mandate lease's owner account
+    (by lease id), the owners read in one query."""
+    mandates = {lease.mandate_id for lease in leases if lease.kind == LeaseKind.MANDATE}
+    owners = {}
+    if mandates:
+        mandate_owners = ManagementMandate.objects.filter(pk__in=mandates).select_related("owner").in_bulk()
+        existing = {
+            account.owner_id: account
+            for account in Account.objects.filter(
+                kind=AccountKind.OWNER, owner__in=[m.owner_id for m in mandate_owners.values()]
+            )
+        }
+        for lease in leases:
+            mandate = mandate_owners.get(lease.mandate_id)
+            if mandate is not None:
+                if mandate.owner_id not in existing:
+                    existing[mandate.owner_id] = owner_account(mandate.owner)
+                owners[lease.pk] = existing[mandate.owner_id]
+    return {
+        AccountKind.RENT_INCOME: organisation_account(organisation_id, AccountKind.RENT_INCOME),
+        AccountKind.CHARGE_PROVISIONS: organisation_account(organisation_id, AccountKind.CHARGE_PROVISIONS),
+        "owners": owners,
+    }
+
+
+def _call_credits(lease, amounts, credits) -> list:
+    """The credit lines of a lease's call. Under a management mandate the rent and the charges are the owner's
+    money, never the association's income (loi Hoguet: the mandatary keeps its mandants' funds apart): the whole
+    call credits the owner's account (467), and only the management fee, taken on the owner's statement, is the
+    association's. Otherwise the rent credits rent income and the charges the provisions for charges (419100), an
+    advance until the annual regularisation (R16) says what part of it is income."""
+    owner = credits["owners"].get(lease.pk)
+    if owner is not None:
+        return [(owner, -amounts.total)]
+    lines = []
+    if amounts.rent:
+        lines.append((credits[AccountKind.RENT_INCOME], -amounts.rent))
+    if amounts.service_charges:
+        lines.append((credits[AccountKind.CHARGE_PROVISIONS], -amounts.service_charges))
+    return lines
+
+
 def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall]:
     """Issue the calls of `period` for `leases` inside the caller's transaction, in a few queries whatever their
     number: the tenants' accounts locked in one query, the transactions, lines, calls and audit events inserted in
@@ -256,8 +301,7 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
             "lease_id", flat=True
         )
     )
-    rent_income = organisation_account(organisation_id, AccountKind.RENT_INCOME)
-    charges_income = organisation_account(organisation_id, AccountKind.CHARGES_INCOME)
+    credits = _call_credit_accounts(organisation_id, leases)
     # the month's instalment of each lease's plan in progress, asked with the rent (one query for the batch)
     instalments = {
         lease_id: (pk, amount)
@@ -288,11 +332,7 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
         )
         if amounts is None or amounts.total <= 0:
             continue
-        call_lines = [(accounts[lease.pk], amounts.total)]
-        if amounts.rent:
-            call_lines.append((rent_income, -amounts.rent))
-        if amounts.service_charges:
-            call_lines.append((charges_income, -amounts.service_charges))
+        call_lines = [(accounts[lease.pk], amounts.total), *_call_credits(lease, amounts, credits)]
         issuing.append((lease, amounts))
         entries.append(
             NewEntry(

@@ -132,15 +132,16 @@ def test_accounts_followed_per_third_party_go_to_the_auxiliary_columns():
 
 
 def test_a_period_after_the_first_entry_opens_with_the_balances_brought_forward(world, books):
-    # On 31/01/2025: January's call (480.00 + 35.50) paid by the CAF's 515.50 recorded by hand, which waits on the
-    # CAF's account; the rent and charges make an excess of 515.50. February's FEC opens with them.
+    # On 31/01/2025: January's call (480.00 + 35.50 of charges, a provision on 419100 until regularised) paid by the
+    # CAF's 515.50 recorded by hand, which waits on the CAF's account; the rent makes an excess of 480.00.
     _name, _type, content = exports_services.ledger_export(
         actor=world.users["accountant"], start=date(2025, 2, 1), end=date(2025, 2, 28), fmt="fec", siren=SIREN
     )
     _header, *rows = _rows(content)
     opening = [row for row in rows if row[0] == "AN"]
     assert [(row[2], row[3], row[4], row[11], row[12]) for row in opening] == [
-        ("000001", "20250201", "120000", "0,00", "515,50"),
+        ("000001", "20250201", "120000", "0,00", "480,00"),
+        ("000001", "20250201", "419100", "0,00", "35,50"),
         ("000001", "20250201", "467200", "515,50", "0,00"),
     ]
     assert opening[0][10] == "A nouveaux au 01/02/2025"

@@ -1,7 +1,8 @@
 """A Hypothesis state machine of random rent calls, payments, works, reversals, owner statements and payouts on
 one mandate lease, on the database. After every step: the ledger sums to zero, the tenant's balance is calls −
 payments, every statement is collected − fee − VAT − works with each payment, works invoice and reversal counted
-in exactly one statement, and the owner's account is what the statements, works and payouts put on it."""
+in exactly one statement, the owner's account is what the calls, statements' fees, works and payouts put on it,
+and the association's income accounts (7…) hold the fees only, never the mandant's rent."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from habiter.leases.tests.factories import make_owner
 from habiter.ledger import rules
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
-from habiter.ledger.models import OwnerStatement
+from habiter.ledger.models import Line, OwnerStatement
 from habiter.ledger.owners import queries as owners_queries
 from habiter.ledger.owners import services as owners_services
 from habiter.ledger.rent import queries as rent_queries
@@ -61,12 +62,19 @@ def _machine(world):
             self.statements = []  # (month, statement id), in the order issued
             self.floor = None  # the first statement's month: nothing before it is ever reported
             self.paid_out = Decimal(0)
+            self.income_before = self.income()
             # what the statements' own figures (collected − fee − VAT − works) owe the owner, less what was paid out
             self.position = Decimal(0)
 
         def teardown(self):
             transaction.set_rollback(True)
             self.savepoint.__exit__(None, None, None)
+
+        def income(self):
+            lines = Line.objects.filter(
+                transaction__organisation_id=world.organisation.pk, account__code__startswith="7"
+            ).values_list("amount", flat=True)
+            return sum(lines, Decimal(0))
 
         @rule(month=st.integers(1, 12))
         def issue_call(self, month):
@@ -111,6 +119,16 @@ def _machine(world):
             entries_services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=on)
             assert rent_queries.lease_balance(self.lease, END).balance == before + amount
             self.movements.append(["collected", on, -amount, False])
+
+        @precondition(lambda self: self.calls)
+        @rule(data=st.data())
+        def reverse_call(self, data):
+            month = data.draw(st.sampled_from(sorted(self.calls)))
+            total, transaction_id = self.calls.pop(month)
+            before = owners_queries.owner_balance(self.owner)
+            entries_services.transaction_reverse(actor=accountant, transaction_id=transaction_id, on=END)
+            # the owner's credit for the call is reversed with it
+            assert owners_queries.owner_balance(self.owner) == before + total
 
         @precondition(lambda self: self.works)
         @rule(data=st.data(), later=st.integers(0, 60))
@@ -192,13 +210,18 @@ def _machine(world):
             assert rent_queries.lease_balance(self.lease, END).balance == calls - payments
 
         @invariant()
-        def owner_account_is_statements_works_and_payouts(self):
+        def owner_account_is_calls_fees_works_and_payouts(self):
             issued = list(OwnerStatement.objects.filter(owner=self.owner))
-            collected = sum((s.collected for s in issued), Decimal(0))
+            called = sum((total for total, _tx in self.calls.values()), Decimal(0))
             charged = sum((s.fee + s.vat for s in issued), Decimal(0))
             works = sum((amount for kind, _day, amount, _done in self.movements if kind == "works"), Decimal(0))
-            assert owners_queries.owner_balance(self.owner) == -collected + charged + works + self.paid_out
+            assert owners_queries.owner_balance(self.owner) == -called + charged + works + self.paid_out
             assert all(s.amount_due == s.carried + s.collected - s.fee - s.vat - s.works for s in issued)
+
+        @invariant()
+        def income_is_the_fees_never_the_mandants_rent(self):
+            fees = sum(OwnerStatement.objects.filter(owner=self.owner).values_list("fee", flat=True), Decimal(0))
+            assert self.income() - self.income_before == -fees
 
         @invariant()
         def the_statements_say_what_the_owner_is_owed(self):

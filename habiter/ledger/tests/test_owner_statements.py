@@ -65,7 +65,13 @@ def _bank(world, manager):
 
 @pytest.mark.parametrize(
     ("collected", "rate", "fee"),
-    [("650.01", "8.00", "52.00"), ("333.33", "7.50", "25.00"), ("100.00", "0", "0.00"), ("-40.00", "8", "0.00")],
+    [
+        ("650.01", "8.00", "52.00"),
+        ("333.33", "7.50", "25.00"),
+        ("100.00", "0", "0.00"),
+        ("-40.00", "8", "-3.20"),
+        ("-333.33", "7.50", "-25.00"),
+    ],
 )
 def test_the_fee_is_the_mandate_rate_of_the_rents_collected_to_the_cent(collected, rate, fee):
     assert rules.mandate_fee(D(collected), D(rate)) == D(fee)
@@ -156,7 +162,9 @@ def test_a_statement_accounts_for_rents_collected_fee_vat_and_works(world, manag
     assert sorted(line.kind for line in statement.lines.all()) == [StatementLineKind.COLLECTED] * 2 + [
         StatementLineKind.WORKS
     ]
-    assert _balance(entries_services.owner_account(owner)) == -D("467.61")
+    # the owner's account: credited 550.00 by the January call, debited the fee and its VAT (62.40) and the works
+    # (120.00); the tenant paid 199.01 more than called (99.00 of it in February, for the next statement)
+    assert _balance(entries_services.owner_account(owner)) == -D("367.60")
     assert _balance(entries_services.organisation_account(world.organisation.pk, AccountKind.FEES)) == -D("52.00")
     assert _balance(entries_services.organisation_account(world.organisation.pk, AccountKind.VAT_COLLECTED)) == -D(
         "10.40"
@@ -179,8 +187,13 @@ def test_late_entries_and_reversals_go_into_the_next_statement(world, manager, o
     entries_services.transaction_reverse(actor=manager, transaction_id=first.transaction_id, on=date(2026, 2, 3))
     february, _ = owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 2, 1), on=ON)
     assert january.collected == D("300.00")
-    assert february.collected == D("-250.00") and february.fee == 0 and february.amount_due == D("-250.00")
-    assert _balance(entries_services.owner_account(owner)) == -(january.amount_due + february.amount_due)
+    # January: 300.00 − 24.00 fee − 4.80 VAT = 271.20; February: the 300.00 reversed and 50.00 collected give the
+    # fee back on 250.00 (20.00 and its VAT 4.00), and the owner owes 250.00 − 24.00 = 226.00
+    assert (january.fee, january.vat, january.amount_due) == (D("24.00"), D("4.80"), D("271.20"))
+    assert (february.collected, february.fee, february.vat) == (D("-250.00"), D("-20.00"), D("-4.00"))
+    assert (february.carried, february.amount_due) == (D("0.00"), D("-226.00"))
+    # no call was issued: the owner's account holds the fees taken (28.80) less the fees given back (24.00)
+    assert _balance(entries_services.owner_account(owner)) == D("4.80")
     with pytest.raises(ValidationError, match="déjà émis"):
         owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2025, 12, 1), on=ON)
     assert entries_queries.ledger_sum(world.organisation.pk) == 0
@@ -214,6 +227,7 @@ def test_a_statement_entry_cannot_be_reversed(manager, owner, lease):
 
 
 def _issued(manager, owner, lease, amount="550.00", month=date(2026, 1, 1)):
+    rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=month)  # 500.00 rent + 50.00 charges
     _pay(manager, lease, amount, month.replace(day=8))
     return owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=month, on=ON)[0]
 
@@ -256,20 +270,35 @@ def test_a_payout_is_refused_without_bank_details_or_a_valid_owner_iban(world, m
 
 
 @pytest.mark.parametrize(
-    ("balance", "unreported", "awaiting", "carried"),
+    ("balance", "tenants_owe", "awaiting", "due"),
     [
         ("0", "0", "0", "0"),  # everything paid out
-        ("200.00", "0", "0", "-200.00"),  # works exceeded the rents: the owner still owes 200
-        ("-500.00", "0", "500.00", "0.00"),  # a statement awaits its payout, which settles it
-        ("320.00", "120.00", "0", "-200.00"),  # this month's works are the new statement's own, not brought forward
-        ("0.00", "0", "0", "0.00"),  # the owner paid back what was owed (an entry on the account)
-        ("-30.00", "0", "0", "30.00"),  # the association owes more than any statement says
+        ("-650.00", "650.00", "0", "0.00"),  # a month called, nothing paid: nothing is in the association's hands
+        ("-650.00", "250.00", "0", "400.00"),  # 400.00 paid of it
+        ("-616.40", "250.00", "366.40", "0.00"),  # its statement took the fee and VAT (33.60) and awaits payout
+        ("-250.00", "250.00", "0", "0.00"),  # paid out: the credit left is what the tenant still owes
+        ("-283.60", "650.00", "0", "-366.40"),  # the 400.00 reversed, the fee given back: the owner owes 366.40
+        ("200.00", "-30.00", "0", "-170.00"),  # works exceeded the rents, the tenant paid 30.00 in advance
     ],
 )
-def test_the_balance_brought_forward_is_the_accounts_without_what_other_steps_settle(
-    balance, unreported, awaiting, carried
+def test_what_is_due_to_the_owner_is_the_accounts_credit_less_what_tenants_owe_and_payouts_settle(
+    balance, tenants_owe, awaiting, due
 ):
-    assert rules.statement_carried(D(balance), D(unreported), D(awaiting)) == D(carried)
+    assert rules.owner_due(D(balance), D(tenants_owe), D(awaiting)) == D(due)
+
+
+@pytest.mark.parametrize(
+    ("due", "collected", "works", "carried"),
+    [
+        ("400.00", "400.00", "0", "0.00"),  # all due is this statement's collection
+        ("-400.00", "-400.00", "0", "0.00"),  # a reversal not yet reported
+        ("-366.40", "0", "0", "-366.40"),  # what the last statement left the owner owing
+        ("-120.00", "0", "120.00", "0.00"),  # this month's works are the new statement's own
+        ("30.00", "0", "0", "30.00"),  # the association holds more than any statement says
+    ],
+)
+def test_the_balance_brought_forward_is_what_is_due_without_what_the_statement_reports(due, collected, works, carried):
+    assert rules.statement_carried(D(due), D(collected), D(works)) == D(carried)
 
 
 def test_what_an_owner_still_owes_is_brought_forward_and_taken_from_the_next_payout(world, manager, owner, lease):
@@ -285,7 +314,9 @@ def test_what_an_owner_still_owes_is_brought_forward_and_taken_from_the_next_pay
     assert february.carried == D("-248.00")
     assert february.amount_due == D("204.00")  # −248 + 500 − 40 − 8
     owners_services.payout_batch_create(actor=manager, statement_ids=[february.pk], execution_date=ON, on=ON)
-    assert _balance(entries_services.owner_account(owner)) == 0
+    # 2 × 550.00 called, 2 × 48.00 fees, 700.00 works, 204.00 paid out: the owner's account keeps the 100.00 the
+    # tenant still owes for January and February, which no statement has collected
+    assert _balance(entries_services.owner_account(owner)) == -D("100.00")
     march = owners_services.owner_statement_issue(
         actor=manager, owner_id=owner.pk, month=date(2026, 3, 1), on=date(2026, 4, 2)
     )[0]

@@ -200,7 +200,7 @@ def test_the_first_month_is_prorated_and_split(manager, lease):
     assert (call.rent, call.service_charges, call.total) == (D("274.19"), D("34.00"), D("308.19"))
     assert call.due_date == date(2025, 1, 15)  # the 5th precedes the start: due on the first day
     lines = {line.account.kind: line.amount for line in call.transaction.lines.select_related("account")}
-    assert lines == {"tenant": D("308.19"), "rent_income": D("-274.19"), "charges_income": D("-34.00")}
+    assert lines == {"tenant": D("308.19"), "rent_income": D("-274.19"), "charge_provisions": D("-34.00")}
 
 
 def test_a_prorated_call_whose_parts_do_not_add_up_in_binary_is_accepted(manager, world):

@@ -250,7 +250,7 @@ class Command(BaseCommand):
             )
             accounts = {
                 kind: entries_services.organisation_account(organisation.pk, kind).pk
-                for kind in (AccountKind.BANK, AccountKind.RENT_INCOME, AccountKind.CHARGES_INCOME)
+                for kind in (AccountKind.BANK, AccountKind.RENT_INCOME, AccountKind.CHARGE_PROVISIONS)
             }
             params = {
                 "org": organisation.pk,
@@ -259,7 +259,7 @@ class Command(BaseCommand):
                 "last": last,
                 "bank": accounts[AccountKind.BANK],
                 "rent_income": accounts[AccountKind.RENT_INCOME],
-                "charges_income": accounts[AccountKind.CHARGES_INCOME],
+                "charges_income": accounts[AccountKind.CHARGE_PROVISIONS],
             }
             with connection.cursor() as cursor:
                 for statement in SUSPEND_TRIGGERS:
