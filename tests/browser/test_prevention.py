@@ -17,11 +17,10 @@ from habiter.core.dates import add_months
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.evictions.models import Advance, FslFund, PreventionCase
-from habiter.leases.tests.factories import make_dwelling
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.rent import queries as rent_queries
 from habiter.ledger.rent import services as rent_services
-from habiter.ledger.tests.factories import make_signed_lease
+from habiter.ledger.tests.factories import make_mandate_lease
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
 
@@ -56,10 +55,17 @@ def lawyer(organisation):
 def lease_in_arrears(organisation, durand_household):
     """Three months of rent called and unpaid: past the CAF threshold (2 × 565,50 €)."""
     manager = UserFactory(organisation=organisation, role=Role.RENTAL_MANAGER)
-    dwelling = make_dwelling(organisation, reference="MRS-C-12", address="9 rue Longue", postal_code="13001")
     first = add_months(timezone.localdate().replace(day=1), -2)
-    lease = make_signed_lease(
-        manager, durand_household, dwelling=dwelling, start=add_months(first, -12), rent="520.00", charges="45.50"
+    # under an owner's management mandate: the association may advance the rent (never on a lease it lets itself)
+    lease = make_mandate_lease(
+        manager,
+        durand_household,
+        start=add_months(first, -12),
+        rent="520.00",
+        charges="45.50",
+        reference="MRS-C-12",
+        address="9 rue Longue",
+        postal_code="13001",
     )
     for month in range(3):
         rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=add_months(first, month))

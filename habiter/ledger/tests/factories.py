@@ -17,14 +17,23 @@ def make_signed_lease(actor, household, *, start=date(2025, 1, 1), rent="500.00"
 
 
 def make_mandate_lease(
-    actor, household, *, owner=None, fee_rate="8.00", start=date(2025, 1, 1), rent="500.00", charges="50.00"
+    actor,
+    household,
+    *,
+    owner=None,
+    fee_rate="8.00",
+    start=date(2025, 1, 1),
+    rent="500.00",
+    charges="50.00",
+    **dwelling_fields,
 ):
-    """A signed lease under a management mandate of `owner` (a new one with a valid IBAN by default)."""
+    """A signed lease under a management mandate of `owner` (a new one with a valid IBAN by default), of a new
+    dwelling (`dwelling_fields`: its reference, address…)."""
     from habiter.leases.models import LeaseKind
     from habiter.leases.tests.factories import make_owner
 
     owner = owner or make_owner(actor.organisation)
-    dwelling = make_dwelling(actor.organisation, owner)
+    dwelling = make_dwelling(actor.organisation, owner, **dwelling_fields)
     mandate = lease_services.mandate_create(
         actor=actor,
         owner_id=owner.pk,
