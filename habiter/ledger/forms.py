@@ -34,6 +34,15 @@ class CloseForm(forms.Form):
     month = MonthField(label=_("Mois à clôturer"))
 
 
+class OpeningForm(forms.Form):
+    opened_on = forms.DateField(
+        label=_("Date d'ouverture de la comptabilité"),
+        required=False,
+        help_text=_("Aucune écriture ne peut être datée avant. Laissez vide pour n'en fixer aucune."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True

@@ -147,11 +147,6 @@ def date_error(day: date, today: date) -> str | None:
     return None
 
 
-def opening_date(organisation_id) -> date | None:
-    """The organisation's ledger opening date (date d'ouverture de la comptabilité), None when not set."""
-    return LedgerSettings.objects.filter(organisation_id=organisation_id).values_list("opened_on", flat=True).first()
-
-
 def check_open(organisation_id, day: date, field: str = "booked_on") -> None:
     """The one check of a day an entry or a ledger document is dated on (every service that posts, dates or
     reverses calls it, or `post_entry` for it): a ValidationError on `field`, in French, when `day` is before 2000
