@@ -201,6 +201,8 @@ def payment_create(request, lease_id):
             services.payment_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
+            if isinstance(error, services.LargePaymentNeedsConfirmation):
+                form.ask_confirmation()
         else:
             messages.success(request, _("Encaissement enregistré et imputé."))
             return redirect("ledger:lease_account", lease.pk)

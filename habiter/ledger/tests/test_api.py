@@ -245,3 +245,13 @@ def test_the_openapi_document_lists_the_ledger(api):
         "/api/v1/leases/{lease_id}/periods",
     ):
         assert path in paths
+
+
+def test_a_payment_over_twelve_months_of_rent_is_a_400_until_confirmed(api, leases):
+    lease = leases["own_team"]  # 500 € + 50 € a month: twelve months are 6,600 €
+    refused = api.post("accountant", "/api/v1/payments", _payment(lease, amount="6600.01"))
+    assert refused.status_code == 400
+    assert "plus de douze mois de loyer" in refused.json()["detail"]
+    assert not Payment.objects.exists()
+    confirmed = api.post("accountant", "/api/v1/payments", _payment(lease, amount="6600.01", confirm=True))
+    assert confirmed.status_code == 201 and confirmed.json()["amount"] == "6600.01"
