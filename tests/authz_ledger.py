@@ -31,6 +31,7 @@ from habiter.ledger.models import (
     DepositMovement,
     DocumentEmail,
     EmailConsent,
+    LedgerSettings,
     NoticeMailing,
     OwnerStatement,
     OwnerWork,
@@ -82,6 +83,7 @@ EXPECTED = {
     "ledger:month_end": row(LEDGER, OK, NOT_FOUND),
     "ledger:run_detail": _scoped(LEDGER),
     "ledger:period_close": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
+    "ledger:ledger_opening": row(ROLES, NOT_ALLOWED, NOT_ALLOWED),
     "ledger:arrears": row(BALANCE, OK, NOT_FOUND),
     "ledger:export": row(CLOSERS, OK, NOT_FOUND),
     "ledger:bank_queue": row(LEDGER, OK, NOT_FOUND),
@@ -140,6 +142,7 @@ POST_EXPECTED = {
 POST_UNSCOPED = {
     "ledger:month_end",
     "ledger:period_close",
+    "ledger:ledger_opening",
     "ledger:bank_import",
     "ledger:bank_mapping_create",
     "ledger:payouts",
@@ -154,6 +157,7 @@ CSRF_CASES = {
     "ledger:transaction_reverse",
     "ledger:month_end",
     "ledger:period_close",
+    "ledger:ledger_opening",
     "ledger:bank_import",
     "ledger:bank_mapping_create",
     "ledger:bank_line_match",
@@ -646,6 +650,10 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name)
         saved = lambda: RentCallRun.objects.filter(month=date(2026, 2, 1)).exists()  # noqa: E731
         return CsrfCase(client, url, url, {"month": "2026-02"}, saved)
+    if name == "ledger:ledger_opening":
+        url = reverse(name)
+        saved = lambda: LedgerSettings.objects.filter(opened_on=date(2000, 1, 3)).exists()  # noqa: E731
+        return CsrfCase(client, reverse("ledger:month_end"), url, {"opening-opened_on": "2000-01-03"}, saved)
     if name == "ledger:period_close":
         url = reverse(name)
         saved = lambda: PeriodClose.objects.filter(month=date(2025, 12, 1)).exists()  # noqa: E731

@@ -91,6 +91,7 @@ class AuditAction(models.TextChoices):
     LEDGER_TRANSACTION_POST = "ledger.transaction_post", _("Écriture comptable")
     LEDGER_TRANSACTION_REVERSE = "ledger.transaction_reverse", _("Contre-passation d'une écriture")
     LEDGER_PERIOD_CLOSE = "ledger.period_close", _("Clôture d'un mois")
+    LEDGER_OPENING_SET = "ledger.opening_set", _("Date d'ouverture de la comptabilité")
     LEDGER_RENT_CALL_ISSUE = "ledger.rent_call_issue", _("Appel de loyer")
     LEDGER_RENT_CALL_RUN = "ledger.rent_call_run", _("Émission des appels de loyer du mois")
     LEDGER_PAYMENT_RECORD = "ledger.payment_record", _("Encaissement")

@@ -67,6 +67,10 @@ class PaymentIn(Schema):
         default=None,
         description="Le mois que le payeur choisit de régler (Code civil, art. 1342-10) ; sinon le plus ancien.",
     )
+    confirm: bool = Field(
+        default=False,
+        description="Confirme un montant de plus de douze mois de loyer et de charges du bail (sinon : 400).",
+    )
 
 
 class AllocationOut(Schema):
@@ -147,6 +151,7 @@ def payment_create(request, payload: PaymentIn):
             source=payload.source,
             reference=payload.reference,
             chosen_call_id=payload.rent_call_id,
+            confirmed=payload.confirm,
         )
     except services.DuplicatePaymentReference as error:
         raise HttpError(409, " ".join(error.messages)) from None

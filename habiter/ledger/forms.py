@@ -34,6 +34,15 @@ class CloseForm(forms.Form):
     month = MonthField(label=_("Mois à clôturer"))
 
 
+class OpeningForm(forms.Form):
+    opened_on = forms.DateField(
+        label=_("Date d'ouverture de la comptabilité"),
+        required=False,
+        help_text=_("Aucune écriture ne peut être datée avant. Laissez vide pour n'en fixer aucune."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
@@ -50,8 +59,14 @@ class PaymentForm(forms.Form):
         ),
     )
 
+    # shown only once the service asked to confirm a large amount (`ask_confirmation`); ticked, the form resubmits
+    # the same payment with confirmed=True
+    confirmed = forms.BooleanField(label=_("Je confirme ce montant"), required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, open_calls=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.data.get(self.add_prefix("confirmed")) in ("on", "true", "True", "1"):
+            self.ask_confirmation()
         self.fields["chosen_call_id"].choices = [("", _("Le plus ancien loyer impayé"))] + [
             (
                 str(call.pk),
@@ -60,6 +75,10 @@ class PaymentForm(forms.Form):
             )
             for call in open_calls
         ]
+
+    def ask_confirmation(self) -> None:
+        """Show the « Je confirme ce montant » checkbox."""
+        self.fields["confirmed"].widget = forms.CheckboxInput()
 
 
 class ReverseForm(forms.Form):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("fin-de-mois/", rent.month_end, name="month_end"),
     path("fin-de-mois/<uuid:run_id>/", rent.run_detail, name="run_detail"),
     path("cloture/", entries.period_close, name="period_close"),
+    path("ouverture/", entries.ledger_opening, name="ledger_opening"),
     path("impayes/", rent.arrears, name="arrears"),
     path("export/", exports.export, name="export"),
     path("banque/", bank.bank_queue, name="bank_queue"),

@@ -527,6 +527,8 @@ def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
             raise ValidationError(_("Ce reçu est déjà annulé."))
         if on < original.booked_on:
             raise ValidationError({"on": _("L'annulation ne peut pas précéder le reçu.")})
+        # the cancellation's own day must be open; the receipt's month may be closed
+        check_open(lease.organisation_id, on, "on")
         reversal = reverse_entry(
             actor=actor, original=original, on=on, label=_("Annulation : %(label)s") % {"label": original.label}
         )

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from habiter.leases.models import Lease
 from habiter.leases.queries import leases_visible_to
 from habiter.ledger import rules
-from habiter.ledger.models import Account, AccountKind, Line, PeriodClose, Transaction, money_sum
+from habiter.ledger.models import Account, AccountKind, LedgerSettings, Line, PeriodClose, Transaction, money_sum
 
 
 def ledger_leases(user):
@@ -98,3 +98,8 @@ def trial_balance(user, on: date) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def opening_date(organisation_id) -> date | None:
+    """The organisation's ledger opening date (date d'ouverture de la comptabilité), None when not set."""
+    return LedgerSettings.objects.filter(organisation_id=organisation_id).values_list("opened_on", flat=True).first()

@@ -2,11 +2,13 @@
 and `Line`s; the other sub-domains post through the public functions below, and never write lines themselves.
 
 - accounts, created on first use: `organisation_account`, `tenant_account`, `tenant_accounts`, `owner_account`;
-- closed months: `month_closed`, `check_open`;
+- dates: `month_closed`, `check_open` (the one check of every day an entry or a ledger document is dated on: not
+  absurd, not before the ledger's opening date, not in a closed month);
 - posting, without a permission check (the calling service made it): `post_entry`, `post_entries` (in bulk),
   `reverse_entry`;
 - services: `transaction_post` (a manual entry), `transaction_reverse` (the generic reversal, which asks the
-  sub-domains through `habiter.ledger.registry` whether they refuse it and what follows from it), `period_close`.
+  sub-domains through `habiter.ledger.registry` whether they refuse it and what follows from it), `period_close`,
+  `ledger_opening_set` (the date d'ouverture de la comptabilité).
 
 Lock order, so that concurrent writers never deadlock: a bank line first, then a lease's tenant account, then a
 receipt counter. Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
@@ -19,12 +21,27 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.dates import add_months
+from habiter.core.models import Organisation
 from habiter.ledger import registry, rules
-from habiter.ledger.models import ORGANISATION_ACCOUNTS, Account, AccountKind, Line, PeriodClose, Transaction
+from habiter.ledger.models import (
+    ORGANISATION_ACCOUNTS,
+    Account,
+    AccountKind,
+    LedgerSettings,
+    Line,
+    PeriodClose,
+    Transaction,
+)
+
+# Bounds of a plausible ledger date: before 2000 (francs) or more than two years ahead is a typing slip.
+FIRST_YEAR = 2000
+MONTHS_AHEAD = 24
 
 
 def _require(actor, perm):
@@ -114,9 +131,49 @@ def month_closed(organisation_id, day: date) -> bool:
     return PeriodClose.objects.filter(organisation_id=organisation_id, month=rules.month_start(day)).exists()
 
 
+def date_error(day: date, today: date) -> str | None:
+    """Why `day` cannot date an entry whatever the organisation (a year before 2000, or more than two years after
+    `today`), in French; None when it is plausible."""
+    if day.year < FIRST_YEAR:
+        return _("Le %(day)s n'est pas une date plausible : la comptabilité ne remonte pas avant l'an 2000.") % {
+            "day": f"{day:%d/%m/%Y}"
+        }
+    latest = add_months(today, MONTHS_AHEAD)
+    if day > latest:
+        return _("Le %(day)s est trop loin : une écriture se date au plus tard le %(latest)s (deux ans).") % {
+            "day": f"{day:%d/%m/%Y}",
+            "latest": f"{latest:%d/%m/%Y}",
+        }
+    return None
+
+
 def check_open(organisation_id, day: date, field: str = "booked_on") -> None:
-    """Refuse `day` when its month is closed: a ValidationError on `field`, in French."""
-    if month_closed(organisation_id, day):
+    """The one check of a day an entry or a ledger document is dated on (every service that posts, dates or
+    reverses calls it, or `post_entry` for it): a ValidationError on `field`, in French, when `day` is before 2000
+    or more than two years ahead, before the organisation's ledger opening date, or in a closed month. One query."""
+    error = date_error(day, timezone.localdate())
+    if error:
+        raise ValidationError({field: error})
+    closed, opened_on = (
+        Organisation.objects.filter(pk=organisation_id)
+        .annotate(
+            closed=Exists(PeriodClose.objects.filter(organisation_id=OuterRef("pk"), month=rules.month_start(day))),
+            opened_on=Subquery(LedgerSettings.objects.filter(organisation_id=OuterRef("pk")).values("opened_on")[:1]),
+        )
+        .values_list("closed", "opened_on")
+        .get()
+    )
+    if opened_on and day < opened_on:
+        raise ValidationError(
+            {
+                field: _(
+                    "La comptabilité de l'association est ouverte depuis le %(opened)s : aucune écriture ne peut "
+                    "être datée avant."
+                )
+                % {"opened": f"{opened_on:%d/%m/%Y}"}
+            }
+        )
+    if closed:
         raise ValidationError(
             {
                 field: _("Le mois de %(month)s est clôturé : aucune écriture ne peut y être datée.")
@@ -242,6 +299,8 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
             raise ValidationError(_("Cette écriture est déjà contre-passée."))
         if on < original.booked_on:
             raise ValidationError({"on": _("La contre-passation ne peut pas précéder l'écriture d'origine.")})
+        # the reversal's own day must be open; the original's month may be closed: that is how it is corrected
+        check_open(original.organisation_id, on, "on")
         reversal = reverse_entry(actor=actor, original=original, on=on)
         for follow_up in follow_ups:
             follow_up.apply(on)
@@ -270,3 +329,51 @@ def period_close(*, actor, month: date) -> PeriodClose:
         closing.save()
         audit_record(actor=actor, action="ledger.period_close", obj=closing, detail={"month": f"{month:%Y-%m}"})
     return closing
+
+
+def ledger_opening_set(*, actor, opened_on: date | None) -> LedgerSettings:
+    """Set, move or remove the organisation's ledger opening date (date d'ouverture de la comptabilité): from then
+    on no entry may be dated before it. Refused when entries are already dated before the new date — they would
+    lie outside the ledger — and for an implausible date. Directors and accountants (`ledger.close_period`)."""
+    _require(actor, "ledger.close_period")
+    if opened_on is not None:
+        error = date_error(opened_on, timezone.localdate())
+        if error:
+            raise ValidationError({"opened_on": error})
+    with transaction.atomic():
+        ledger_settings = (
+            LedgerSettings.objects.select_for_update().filter(organisation_id=actor.organisation_id).first()
+        )
+        if ledger_settings is None:
+            ledger_settings = LedgerSettings(organisation_id=actor.organisation_id)
+        previous = ledger_settings.opened_on
+        if opened_on is not None:
+            earliest = (
+                Transaction.objects.filter(organisation_id=actor.organisation_id, booked_on__lt=opened_on)
+                .order_by("booked_on")
+                .values_list("booked_on", flat=True)
+                .first()
+            )
+            if earliest is not None:
+                raise ValidationError(
+                    {
+                        "opened_on": _(
+                            "Des écritures sont déjà datées avant le %(day)s (la première le %(earliest)s) : la "
+                            "comptabilité ne peut pas s'ouvrir après elles."
+                        )
+                        % {"day": f"{opened_on:%d/%m/%Y}", "earliest": f"{earliest:%d/%m/%Y}"}
+                    }
+                )
+        ledger_settings.opened_on, ledger_settings.updated_by = opened_on, actor
+        ledger_settings.full_clean(validate_constraints=False)
+        ledger_settings.save()
+        audit_record(
+            actor=actor,
+            action="ledger.opening_set",
+            obj=ledger_settings,
+            detail={
+                "from": previous.isoformat() if previous else "",
+                "to": opened_on.isoformat() if opened_on else "",
+            },
+        )
+    return ledger_settings

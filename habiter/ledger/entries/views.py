@@ -1,5 +1,5 @@
 """Pages of the ledger's accounts and entries: the chart with balances, an account's lines, a reversal, closing a
-month."""
+month, the ledger's opening date."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from habiter.core.forms import apply_validation_error
 from habiter.ledger import pages
-from habiter.ledger.forms import CloseForm, ReverseForm
+from habiter.ledger.forms import CloseForm, OpeningForm, ReverseForm
 from habiter.ledger.models import Account, Transaction
 from habiter.ledger.owners.queries import owner_of_work_transaction
 from habiter.ledger.rent.queries import lease_of_transaction
@@ -86,4 +86,31 @@ def period_close(request):
             messages.success(request, _("Mois clôturé : plus aucune écriture ne peut y être datée."))
     else:
         messages.error(request, _("Indiquez le mois à clôturer (AAAA-MM)."))
+    return redirect("ledger:month_end")
+
+
+@require_POST
+def ledger_opening(request):
+    """Set, move or remove the ledger's opening date (form on the month-end page)."""
+    user = request.user
+    pages.require_perm(user, "ledger.close_period")
+    form = OpeningForm(request.POST, prefix="opening")
+    if form.is_valid():
+        opened_on = form.cleaned_data["opened_on"]
+        try:
+            services.ledger_opening_set(actor=user, opened_on=opened_on)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if opened_on:
+                messages.success(
+                    request,
+                    _("Comptabilité ouverte le %(day)s : aucune écriture ne peut être datée avant.")
+                    % {"day": f"{opened_on:%d/%m/%Y}"},
+                )
+            else:
+                messages.success(request, _("Date d'ouverture de la comptabilité retirée."))
+    else:
+        messages.error(request, _("Indiquez une date valide (JJ/MM/AAAA)."))
     return redirect("ledger:month_end")

@@ -240,3 +240,25 @@ class PeriodClose(OrganisationScoped):
 
     def __str__(self):
         return f"{self.month:%m/%Y}"
+
+
+class LedgerSettings(OrganisationScoped):
+    """The organisation's ledger settings: `opened_on`, the day its accounts start in Habiter (date d'ouverture de
+    la comptabilité). No entry may be dated before it; without it, only the year 2000 bounds the past."""
+
+    opened_on = models.DateField(_("date d'ouverture de la comptabilité"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organisation"]
+        verbose_name = _("paramètres de la comptabilité")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                name="ledger_settings_once",
+                violation_error_message=_("L'association a déjà ses paramètres de comptabilité."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.opened_on:%d/%m/%Y}" if self.opened_on else "—"

@@ -210,6 +210,9 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
                     % {"month": f"{month:%m/%Y}"}
                 }
             )
+        # posted on the month's last day (even when nothing is posted) and issued on `on`
+        check_open(owner.organisation_id, rules.month_end(month), "month")
+        check_open(owner.organisation_id, on, "on")
         first = OwnerStatement.objects.filter(owner=owner).order_by("month").first()
         payments, works = statement_movements(owner, month, first.month if first else month)
         per_lease: dict = {}
@@ -339,6 +342,9 @@ def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date 
     if execution_date < on:
         raise ValidationError({"execution_date": _("La date d'exécution ne peut pas être passée.")})
     with transaction.atomic():
+        # the payout is posted on `on`; its execution date must be plausible too
+        check_open(actor.organisation_id, on, "on")
+        check_open(actor.organisation_id, execution_date, "execution_date")
         bank = BankDetails.objects.filter(organisation_id=actor.organisation_id).first()
         if bank is None:
             raise ValidationError(

@@ -294,7 +294,8 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
     if not leases:
         return []
     organisation_id = leases[0].organisation_id
-    check_open(organisation_id, period)
+    # once for the batch: `post_entries` does not check the day itself
+    check_open(organisation_id, period, "period")
     accounts = tenant_accounts(leases)
     called = set(
         RentCall.objects.filter(lease__in=leases, period=period, cancelled_on__isnull=True).values_list(
@@ -653,6 +654,7 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
             raise RentCall.DoesNotExist
         lease = call.lease
         tenant_account(lease, lock=True)
+        check_open(call.organisation_id, on, "on")  # a dated ledger document, as an entry
         if call.cancelled_on:
             raise ValidationError(_("Cet appel de loyer est annulé."))
         if not queries.lease_billed_in_month(lease, call.period):

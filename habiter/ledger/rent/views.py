@@ -15,12 +15,13 @@ from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
 from habiter.ledger import pages, rules
 from habiter.ledger.deposits.queries import lease_deposit_summary
-from habiter.ledger.entries.queries import closed_months
+from habiter.ledger.entries.queries import closed_months, opening_date
 from habiter.ledger.forms import (
     ArrearsForm,
     CloseForm,
     LetterForm,
     MonthForm,
+    OpeningForm,
     PaymentForm,
     PlanMoveForm,
     RepaymentPlanForm,
@@ -200,6 +201,8 @@ def payment_create(request, lease_id):
             services.payment_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
+            if isinstance(error, services.LargePaymentNeedsConfirmation):
+                form.ask_confirmation()
         else:
             messages.success(request, _("Encaissement enregistré et imputé."))
             return redirect("ledger:lease_account", lease.pk)
@@ -282,12 +285,15 @@ def month_end(request):
                 apply_validation_error(form, error)
             else:
                 return redirect("ledger:run_detail", run.pk)
+    opened_on = opening_date(user.organisation_id)
     return render(
         request,
         "ledger/month_end.html",
         {
             "form": form,
             "close_form": CloseForm(prefix="close"),
+            "opened_on": opened_on,
+            "opening_form": OpeningForm(prefix="opening", initial={"opened_on": opened_on}),
             "runs": queries.runs_of(user)[:12],
             "closed": closed_months(user)[:12],
             "can_post": user.has_perm("ledger.post"),

@@ -275,3 +275,13 @@ def test_the_trial_balance_on_a_day(api, world, leases):
         status = api.get(actor, "/api/v1/ledger/trial-balance?on=2025-03-31").status_code
         assert status == (401 if actor == ANONYMOUS else 200 if actor in {"director", "accountant"} else 403), actor
     assert api.get("accountant", "/api/v1/ledger/trial-balance?on=31/03/2025").status_code in (400, 422)
+
+
+def test_a_payment_over_twelve_months_of_rent_is_a_400_until_confirmed(api, leases):
+    lease = leases["own_team"]  # 500 € + 50 € a month: twelve months are 6,600 €
+    refused = api.post("accountant", "/api/v1/payments", _payment(lease, amount="6600.01"))
+    assert refused.status_code == 400
+    assert "plus de douze mois de loyer" in refused.json()["detail"]
+    assert not Payment.objects.exists()
+    confirmed = api.post("accountant", "/api/v1/payments", _payment(lease, amount="6600.01", confirm=True))
+    assert confirmed.status_code == 201 and confirmed.json()["amount"] == "6600.01"

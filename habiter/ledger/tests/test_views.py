@@ -57,6 +57,21 @@ def test_a_payment_through_the_form_is_recorded_and_allocated(client, manager, l
     assert again.status_code == 200 and "porte déjà la référence" in again.content.decode()
 
 
+def test_a_large_payment_asks_to_tick_je_confirme_ce_montant_then_is_recorded(client, manager, lease):
+    url = reverse("ledger:payment_create", args=[lease.pk])
+    data = {"amount": "9000,00", "received_on": "2025-03-06", "source": "tenant", "reference": "GROS"}
+    asked = _client(client, manager).post(url, data)
+    content = asked.content.decode()
+    assert asked.status_code == 200 and "plus de douze mois de loyer" in content
+    assert 'type="checkbox" name="confirmed"' in content and "Je confirme ce montant" in content
+    assert not Payment.objects.filter(reference="GROS").exists()
+    unticked = client.post(url, data | {"confirmed": "False"})
+    assert unticked.status_code == 200 and not Payment.objects.filter(reference="GROS").exists()
+    confirmed = client.post(url, data | {"confirmed": "on"})
+    assert confirmed.status_code == 302
+    assert Payment.objects.get(reference="GROS").amount == D("9000.00")
+
+
 def test_issuing_the_quittance_from_the_page(client, manager, lease, django_capture_on_commit_callbacks):
     january = RentCall.objects.get(lease=lease, period=date(2025, 1, 1))
     with django_capture_on_commit_callbacks(execute=True):
