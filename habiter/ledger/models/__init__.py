@@ -50,6 +50,7 @@ from .owners import (
 from .rent import (
     ArrearsLetter,
     ArrearsLetterKind,
+    CafUnpaidEpisode,
     Instalment,
     Payment,
     PaymentAllocation,
@@ -95,6 +96,7 @@ __all__ = [
     "Instalment",
     "RepaymentPlanChange",
     "ArrearsLetterKind",
+    "CafUnpaidEpisode",
     "ArrearsLetter",
     "CsvDelimiter",
     "CsvDateFormat",
