@@ -123,6 +123,8 @@ class AuditAction(models.TextChoices):
     LEDGER_REPAYMENT_PLAN_MOVE = "ledger.repayment_plan_move", _("Changement d'état d'un plan d'apurement")
     LEDGER_REMINDER_SEND = "ledger.reminder_send", _("Lettre de relance")
     LEDGER_FORMAL_NOTICE_SEND = "ledger.formal_notice_send", _("Mise en demeure")
+    LEDGER_CAF_UNPAID_REACHED = "ledger.caf_unpaid_reached", _("Seuil d'impayé CAF atteint")
+    LEDGER_CAF_UNPAID_CLEARED = "ledger.caf_unpaid_cleared", _("Impayé CAF résorbé")
     LEDGER_DEPOSIT_RECEIVE = "ledger.deposit_receive", _("Dépôt de garantie reçu")
     LEDGER_DEPOSIT_RETURN = "ledger.deposit_return", _("Restitution d'un dépôt de garantie")
     LEDGER_DEPOSIT_PROVISION_RELEASE = (

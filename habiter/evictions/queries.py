@@ -134,9 +134,10 @@ class EarlyWarning:
 
 def early_warnings(user, today) -> list[EarlyWarning]:
     """The referent's and the team lead's early warnings (issue: "early warning"), most urgent CAF report first:
-    the ledger's arrears reaching the CAF threshold or two months of rent for a household without an open case,
-    and the open cases whose typed-in debt reaches the CAF threshold while the CAF is not told yet. A constant
-    number of queries."""
+    the ledger's arrears reaching the CAF threshold or two months of rent for a household without an open case; for
+    a household with an open case whose CAF is not told yet, the impayé au sens de la CAF the ledger recorded on its
+    lease (its date and report-by date), and the debt typed on the case only when the household has no lease in the
+    ledger (a tenant housed by someone else). A constant number of queries."""
     from habiter.ledger.rent import queries as ledger_queries
 
     role = getattr(user, "role", None)
@@ -146,19 +147,30 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     open_cases = list(
         cases_visible_to(user).filter(closed_on__isnull=True).select_related("household").prefetch_related("steps")
     )
-    with_case = {case.household_id for case in open_cases}
+    case_of = {case.household_id: case for case in open_cases}
+    told = {
+        case.household_id for case in open_cases if any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all())
+    }
+    in_ledger, _episodes = ledger_queries.caf_episodes_of_households(set(case_of), today)
     found = []
     for row in ledger_queries.arrears(user, today):
         household = row.lease.household
-        if household.pk in with_case or (role == Role.SOCIAL_WORKER and household.referent_id != user.pk):
+        if role == Role.SOCIAL_WORKER and household.referent_id != user.pk:
             continue
         monthly = row.lease.rent + row.lease.charges
+        case = case_of.get(household.pk)
+        if case is not None:
+            if row.caf.reached and household.pk not in told:
+                found.append(
+                    EarlyWarning(household, row.total, monthly, True, row.caf.report_by, lease=row.lease, case=case)
+                )
+            continue
         if row.caf.reached or (monthly > 0 and row.total >= EARLY_WARNING_MONTHS * monthly):
             found.append(
                 EarlyWarning(household, row.total, monthly, row.caf.reached, row.caf.report_by, lease=row.lease)
             )
     for case in open_cases:
-        if not case.debt or any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all()):
+        if not case.debt or case.household_id in told or case.household_id in in_ledger:
             continue
         if eviction_rules.caf_threshold_reached(
             case.debt, case.monthly_amount, today, case.first_unpaid_on, params=params
@@ -166,6 +178,15 @@ def early_warnings(user, today) -> list[EarlyWarning]:
             report_by = eviction_rules.caf_report_deadline(case.first_unpaid_on, params=params)
             found.append(EarlyWarning(case.household, case.debt, case.monthly_amount, True, report_by, case=case))
     return sorted(found, key=lambda w: (w.report_by is None, w.report_by or today, -w.debt))
+
+
+def case_caf_unpaid(case, today):
+    """The impayé au sens de la CAF of the case's household as the ledger recorded it on its leases: (in the ledger,
+    the open episodes). Out of the ledger, the case page shows only the debt typed on the case."""
+    from habiter.ledger.rent import queries as ledger_queries
+
+    in_ledger, episodes = ledger_queries.caf_episodes_of_households({case.household_id}, today)
+    return case.household_id in in_ledger, episodes.get(case.household_id, [])
 
 
 def fsl_applications_visible_to(user):

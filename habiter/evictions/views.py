@@ -91,11 +91,14 @@ def case_detail(request, case_id):
                 messages.success(request, _("Étape enregistrée."))
                 return redirect("evictions:case_detail", case.pk)
     deadlines = queries.deadlines_of(case)
+    in_ledger, caf_episodes = queries.case_caf_unpaid(case, today)
     return render(
         request,
         "evictions/case_detail.html",
         {
             "case": case,
+            "in_ledger": in_ledger,
+            "caf_episodes": caf_episodes,
             "form": form,
             "deadlines": deadlines,
             "today": today,

@@ -181,59 +181,110 @@ def aged(items: Iterable[tuple[date, Decimal]], on: date) -> dict[str, Decimal]:
 
 @dataclass(frozen=True)
 class CafStatus:
+    """What pages and the API show of a lease's impayé au sens de la CAF on a day: read from the recorded episode
+    (`CafUnpaidEpisode`), never rebuilt from the calls still unpaid."""
+
     reached: bool
     threshold: Decimal | None
     constituted_on: date | None
     report_by: date | None
 
 
-def caf_unpaid_status(
-    unpaid: Sequence[tuple[date, Decimal]],
+def caf_rent_multiple(on: date, territory: str, params: LegalParameters) -> Decimal | None:
+    """The number of months of rent and charges that make an impayé until 31/12/2026 (R40); None from 1/1/2027,
+    when the debt is measured in euros and by time (R42): the legal-parameter table says which regime is in force."""
+    try:
+        return params.decimal("caf_impaye_rent_multiple", on, territory)
+    except MissingLegalParameter:
+        return None
+
+
+def caf_threshold(
     monthly_due: Decimal,
     on: date,
     *,
     aid: Decimal = ZERO,
     territory: str = "metropole",
     params: LegalParameters | None = None,
-) -> CafStatus:
-    """Whether the household is in an unpaid-rent situation for housing benefits on `on`, since when, and the date
-    by which the landlord must tell the CAF (2 months, R41).
-
-    Until 31/12/2026 (R40): the debt reaches `caf_impaye_rent_multiple` × the monthly rent and charges, less the
-    benefit when it is paid to the landlord (`aid`). From 1/1/2027 (R42): the debt exceeds
-    `caf_impaye_debt_threshold_eur`, or a default is still unpaid `caf_impaye_months_after_default` months later.
-    `unpaid` lists the calls still owed as (due date, amount left), oldest first.
-    """
+) -> Decimal:
+    """The debt that makes an impayé on `on`: until 31/12/2026 `caf_impaye_rent_multiple` × the monthly rent and
+    charges less the benefit when it is paid to the landlord (`aid`, R40); from 1/1/2027 the euro amount the debt
+    must exceed (`caf_impaye_debt_threshold_eur`, R42)."""
     params = _params(params)
-    owed = [(due, left) for due, left in sorted(unpaid) if due <= on and left > 0]
-    deadline = params.integer("caf_report_deadline_months", on, territory)
-    try:
-        multiple = params.decimal("caf_impaye_rent_multiple", on, territory)
-    except MissingLegalParameter:
-        multiple = None
-    if multiple is not None:
-        threshold = money(multiple * max(monthly_due - aid, ZERO), on=on, params=params)
-        running = ZERO
-        for due, left in owed:
-            running += left
-            if threshold > 0 and running >= threshold:
-                return CafStatus(True, threshold, due, add_months(due, deadline))
-        return CafStatus(False, threshold, None, None)
-    limit = params.decimal("caf_impaye_debt_threshold_eur", on, territory)
+    multiple = caf_rent_multiple(on, territory, params)
+    if multiple is None:
+        return params.decimal("caf_impaye_debt_threshold_eur", on, territory)
+    return money(multiple * max(monthly_due - aid, ZERO), on=on, params=params)
+
+
+def caf_report_by(reached_on: date, *, territory: str = "metropole", params: LegalParameters | None = None) -> date:
+    """The day by which the landlord must tell the CAF: `caf_report_deadline_months` after the impayé is
+    constituted (R41, CCH R824-4)."""
+    params = _params(params)
+    return add_months(reached_on, params.integer("caf_report_deadline_months", reached_on, territory))
+
+
+@dataclass(frozen=True)
+class CafCrossing:
+    """What an event does to a lease's impayé au sens de la CAF: `reached_on` when it makes the debt cross the
+    threshold (with `report_by`), `cleared` when it brings an open impayé back under it; neither otherwise."""
+
+    threshold: Decimal
+    reached_on: date | None = None
+    report_by: date | None = None
+    cleared: bool = False
+
+
+def _over(owed: Sequence[tuple[date, Decimal]], on: date, threshold: Decimal, territory, params) -> date | None:
+    """The day the debt of `owed` (due dates and amounts left, all counted) is an impayé, at the latest `on`, or
+    None. Until 2026 the day is `on`; from 2027 the earlier of `on` (debt above the euro amount) and the day a default
+    has stayed unpaid `caf_impaye_months_after_default` months."""
+    debt = sum((left for _due, left in owed), ZERO)
+    if debt <= 0:
+        return None
+    if caf_rent_multiple(on, territory, params) is not None:
+        return on if threshold > 0 and debt >= threshold else None
+    candidates = [on] if debt > threshold else []
     months = params.integer("caf_impaye_months_after_default", on, territory)
-    candidates = []
-    running = ZERO
-    for due, left in owed:
-        running += left
-        if running > limit:
-            candidates.append(due)
-            break
-    if owed and add_months(owed[0][0], months) <= on:
-        candidates.append(add_months(owed[0][0], months))
-    if not candidates:
-        return CafStatus(False, limit, None, None)
-    constituted = min(candidates)
-    return CafStatus(True, limit, constituted, add_months(constituted, deadline))
+    late = add_months(min(due for due, _left in owed), months)
+    if late <= on:
+        candidates.append(late)
+    return min(candidates) if candidates else None
+
+
+def caf_unpaid_crossing(
+    open_items: Iterable[tuple[date, Decimal]],
+    monthly_due: Decimal,
+    on: date,
+    *,
+    episode_open: bool,
+    call_due: date | None = None,
+    aid: Decimal = ZERO,
+    territory: str = "metropole",
+    params: LegalParameters | None = None,
+) -> CafCrossing:
+    """Whether the event of `on` makes the lease's debt cross the CAF threshold, or clears an open impayé.
+
+    `open_items`: the lease's calls still owed after the event, as (due date, amount left); `episode_open`: whether
+    an impayé was open before it (the recorded episode); `call_due`: for a rent call issued, its due date — the call
+    makes the debt on the day it falls due, so the impayé is reached on that date (R40: "dette égale à deux
+    mensualités"), not on the day it was issued. A payment, a reversal or the month-end check count from `on`.
+
+    Reached: the calls due by then reach the threshold (`caf_threshold`; from 2027 also a default still unpaid
+    `caf_impaye_months_after_default` months later, dated that day). Cleared: every call still owed, due or not,
+    stays under the threshold — a call issued ahead of its due date keeps the impayé open. An open impayé never
+    moves its date: the caller records it once."""
+    params = _params(params)
+    effective = call_due or on
+    items = sorted((due, left) for due, left in open_items if left > 0)
+    threshold = caf_threshold(monthly_due, effective, aid=aid, territory=territory, params=params)
+    if episode_open:
+        still = _over(items, effective, threshold, territory, params)
+        return CafCrossing(threshold, cleared=still is None)
+    reached = _over([(due, left) for due, left in items if due <= effective], effective, threshold, territory, params)
+    if reached is None:
+        return CafCrossing(threshold)
+    return CafCrossing(threshold, reached, caf_report_by(reached, territory=territory, params=params))
 
 
 # --- bank lines ----------------------------------------------------------------------------------------------

@@ -115,3 +115,42 @@ def test_the_to_do_list_costs_the_same_whatever_the_number_of_warnings(client, w
     with django_assert_max_num_queries(len(few.captured_queries)):
         home = client.get(reverse("core:home")).content.decode()
     assert home.count("Ouvrir un dossier de prévention") == 5
+
+
+def _case_with_typed_debt(world):
+    return services.case_open(
+        actor=world.users["social_worker"],
+        household_id=world.own_household.pk,
+        dwelling_address="8 rue Longue, Marseille",
+        landlord_name="M. Martin",
+        landlord_kind="natural_person",
+        lease_signed_on=date(2024, 1, 10),
+        debt=Decimal("900.00"),
+        monthly_amount=Decimal("450.00"),
+        first_unpaid_on=date(2025, 11, 5),  # typed: would say report by 05/01/2026
+    )
+
+
+def test_an_open_case_reads_the_caf_date_the_ledger_recorded(world):
+    # rent 500 + charges 50: January to March 2026 unpaid, 2 × 550 = 1 100 € reached on February's due date 05/02,
+    # to report by 05/04; the debt and dates typed on the case are not used once the household has a lease here
+    lease = _lease_in_arrears(world)
+    case = _case_with_typed_debt(world)
+    (warning,) = queries.early_warnings(world.users["social_worker"], date(2026, 3, 20))
+    assert warning.case == case and warning.lease == lease
+    assert (warning.debt, warning.report_by) == (Decimal("1650.00"), date(2026, 4, 5))
+
+
+def test_an_open_case_under_the_ledger_threshold_has_no_caf_warning(world):
+    _lease_in_arrears(world, months=(1, 2), paid=Decimal("100.00"))  # 1 000 € < 1 100 €: the typed 900 € ignored
+    _case_with_typed_debt(world)
+    assert queries.early_warnings(world.users["social_worker"], date(2026, 3, 20)) == []
+
+
+def test_the_case_page_shows_the_ledger_date(client, world):
+    _lease_in_arrears(world)
+    case = _case_with_typed_debt(world)
+    client.force_login(world.users["social_worker"])
+    page = client.get(reverse("evictions:case_detail", args=[case.pk])).content.decode()
+    assert "Impayé au sens de la CAF (comptabilité)" in page
+    assert "seuil atteint le 05/02/2026 : à signaler à la CAF avant le 05/04/2026" in page

@@ -38,7 +38,7 @@ from habiter.ledger.models import (
     PaymentSource,
     Transaction,
 )
-from habiter.ledger.rent.services import allocate_payments
+from habiter.ledger.rent.services import allocate_payments, caf_unpaid_follow
 
 DEPOSIT_RECEIPT, DEPOSIT_RETURN = "deposit_receipt", "deposit_return"
 RECEIVABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
@@ -392,6 +392,7 @@ def deposit_return(
         deposit.save(update_fields=["returned_on", "updated_at"])
         if payment is not None:
             allocate_payments(lease)
+            caf_unpaid_follow(actor=actor, leases=[lease], on=returned_on)
         audit_record(
             actor=actor,
             action="ledger.deposit_return",

@@ -59,6 +59,7 @@ from .owners import (
 from .rent import (
     ArrearsLetter,
     ArrearsLetterKind,
+    CafUnpaidEpisode,
     Instalment,
     Payment,
     PaymentAllocation,
@@ -105,6 +106,7 @@ __all__ = [
     "Instalment",
     "RepaymentPlanChange",
     "ArrearsLetterKind",
+    "CafUnpaidEpisode",
     "ArrearsLetter",
     "CsvDelimiter",
     "CsvDateFormat",

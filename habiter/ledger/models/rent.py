@@ -454,3 +454,39 @@ class ArrearsLetter(OrganisationScoped):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.sent_on:%d/%m/%Y}"
+
+
+class CafUnpaidEpisode(OrganisationScoped):
+    """An impayé au sens des aides au logement (CCH R824-1, décret n° 2026-84: DOMAIN.md R40–R42) on a lease, as
+    recorded when it happened: `reached_on` is the day the debt crossed the threshold — the date of the payment or
+    reversal that made it cross, or the due date of the call that did —, never rebuilt later from the calls still
+    unpaid; `report_by` the day the landlord must have told the CAF (R41). `cleared_on` is set once the debt falls
+    back under the threshold. At most one open episode per lease; a later crossing opens a new one."""
+
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, related_name="caf_unpaid_episodes", verbose_name=_("bail")
+    )
+    reached_on = models.DateField(_("seuil atteint le"))
+    threshold = models.DecimalField(_("seuil"), max_digits=12, decimal_places=2)
+    report_by = models.DateField(_("à signaler à la CAF avant le"))
+    cleared_on = models.DateField(_("résorbé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lease", "-reached_on", "-created_at"]
+        verbose_name = _("impayé au sens de la CAF")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lease"],
+                condition=Q(cleared_on__isnull=True),
+                name="ledger_one_open_caf_unpaid_per_lease",
+                violation_error_message=_("Ce bail a déjà un impayé au sens de la CAF en cours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(report_by__gte=models.F("reached_on")),
+                name="ledger_caf_report_after_reached",
+                violation_error_message=_("La date de signalement suit la date où le seuil a été atteint."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lease_id} {self.reached_on} → {self.cleared_on or '…'}"

@@ -16,6 +16,7 @@ from habiter.ledger import rules
 from habiter.ledger.entries.queries import balance_leases, ledger_leases
 from habiter.ledger.models import (
     ArrearsLetter,
+    CafUnpaidEpisode,
     Line,
     Payment,
     PaymentAllocation,
@@ -132,13 +133,51 @@ class Balance:
     aged: dict = field(default_factory=dict)
 
 
-def _territory(dwelling) -> str:
+def territory_of(dwelling) -> str:
     return "dom" if getattr(dwelling, "territory", "") == "dom" else "metropole"
+
+
+def caf_episodes_on(lease_ids, on: date) -> dict:
+    """The impayé au sens de la CAF of each lease that is open on `on` — reached by then and not yet cleared —, as
+    recorded by the rent services when it happened (`services.caf_unpaid_follow`): one query."""
+    episodes = (
+        CafUnpaidEpisode.objects.filter(lease_id__in=lease_ids, reached_on__lte=on)
+        .filter(Q(cleared_on__isnull=True) | Q(cleared_on__gt=on))
+        .order_by("lease_id", "reached_on", "created_at")
+    )
+    return {episode.lease_id: episode for episode in episodes}
+
+
+def caf_episodes_of_households(household_ids, on: date) -> tuple[set, dict]:
+    """For the apps built on the ledger (a prevention case): which of the households have a lease in the ledger (a
+    rent call issued), and the impayé au sens de la CAF open on `on` on their leases, as recorded — the household's
+    earliest report-by date first. Two queries."""
+    in_ledger = set(
+        RentCall.objects.filter(lease__household_id__in=household_ids).values_list("lease__household_id", flat=True)
+    )
+    episodes: dict = {}
+    for episode in (
+        CafUnpaidEpisode.objects.filter(lease__household_id__in=household_ids, reached_on__lte=on)
+        .filter(Q(cleared_on__isnull=True) | Q(cleared_on__gt=on))
+        .select_related("lease", "lease__dwelling")
+        .order_by("report_by", "created_at")
+    ):
+        episodes.setdefault(episode.lease.household_id, []).append(episode)
+    return in_ledger, episodes
+
+
+def caf_status(episode, monthly_due, on: date, *, aid, territory: str, params) -> rules.CafStatus:
+    """What pages and the API show of the CAF threshold: the recorded episode's dates and threshold when one is open
+    on `on`; otherwise the threshold in force, not reached (no query)."""
+    if episode is not None:
+        return rules.CafStatus(True, episode.threshold, episode.reached_on, episode.report_by)
+    threshold = rules.caf_threshold(monthly_due, on, aid=aid, territory=territory, params=params)
+    return rules.CafStatus(False, threshold, None, None)
 
 
 def lease_balance(lease, on: date) -> Balance:
     """What the lease's tenant owes on `on`: calls minus payments booked until then (reversals included), the
-    oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42)."""
+    oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42) as recorded."""
     sums = Line.objects.filter(account__lease=lease, transaction__booked_on__lte=on).aggregate(
         due=money_sum("amount", filter=Q(transaction__source_type="rent_call")),
         # a deposit return settles unpaid rent like a payment (deposits.services.deposit_return)
@@ -152,13 +191,13 @@ def lease_balance(lease, on: date) -> Balance:
         .order_by("period")
         if call.paid < call.due
     ]
-    aid = _tiers_payant_aid({lease.pk}, on).get(lease.pk, rules.ZERO)
-    caf = rules.caf_unpaid_status(
-        [(due, left) for due, left, _p in unpaid],
+    aid = tiers_payant_aid({lease.pk}, on).get(lease.pk, rules.ZERO)
+    caf = caf_status(
+        caf_episodes_on({lease.pk}, on).get(lease.pk),
         lease.rent + lease.charges,
         on,
         aid=aid,
-        territory=_territory(lease.dwelling),
+        territory=territory_of(lease.dwelling),
         params=legal_parameters(),
     )
     return Balance(
@@ -171,7 +210,7 @@ def lease_balance(lease, on: date) -> Balance:
     )
 
 
-def _tiers_payant_aid(lease_ids, on: date) -> dict:
+def tiers_payant_aid(lease_ids, on: date) -> dict:
     """The latest CAF payment of each lease received in the window before `on`: the benefit paid to the landlord."""
     aid = {}
     for lease_id, amount in (
@@ -219,8 +258,8 @@ class ArrearsRow:
 
 
 def arrears(user, on: date, params=None) -> list[ArrearsRow]:
-    """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status: three queries
-    whatever the number of leases (four without the legal parameters `params`)."""
+    """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status as recorded: four
+    queries whatever the number of leases (five without the legal parameters `params`)."""
     calls = (
         RentCall.objects.filter(
             lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
@@ -234,8 +273,9 @@ def arrears(user, on: date, params=None) -> list[ArrearsRow]:
     for call in calls:
         left = rules.cents(call.due - call.paid)
         by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
-    aid = _tiers_payant_aid(set(by_lease), on)
+    aid = tiers_payant_aid(set(by_lease), on)
     plans = active_plans(set(by_lease))
+    episodes = caf_episodes_on(set(by_lease), on)
     params = legal_parameters() if params is None else params
     rows = []
     for lease_id, (lease, unpaid) in by_lease.items():
@@ -245,12 +285,12 @@ def arrears(user, on: date, params=None) -> list[ArrearsRow]:
                 unpaid=unpaid,
                 aged=rules.aged(unpaid, on),
                 total=sum((left for _due, left in unpaid), rules.ZERO),
-                caf=rules.caf_unpaid_status(
-                    unpaid,
+                caf=caf_status(
+                    episodes.get(lease_id),
                     lease.rent + lease.charges,
                     on,
                     aid=aid.get(lease_id, rules.ZERO),
-                    territory=_territory(lease.dwelling),
+                    territory=territory_of(lease.dwelling),
                     params=params,
                 ),
             )

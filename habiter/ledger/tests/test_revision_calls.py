@@ -112,4 +112,7 @@ def test_the_month_end_run_reads_the_revisions_in_one_query_per_batch(manager, w
 
     with time_machine.travel(date(2025, 6, 1), tick=False):
         run(1, date(2025, 1, 1))  # the organisation's accounts are made on the first run
-        assert run(1, date(2025, 2, 1)) == run(3, date(2025, 3, 1))
+        run(1, date(2025, 2, 1))
+        # from March on, each run's new calls make some debts cross the CAF threshold: the episodes and their audit
+        # events are inserted in bulk, two queries whatever their number
+        assert run(1, date(2025, 3, 1)) == run(3, date(2025, 4, 1))

@@ -101,63 +101,18 @@ def test_aged_ignores_what_is_not_yet_due():
 
 
 @pytest.mark.parametrize(
-    ("aid", "unpaid", "on", "reached", "threshold", "constituted"),
+    ("aid", "on", "threshold"),
     [
-        # R40 test vectors: rent 280 + charges 20; benefit paid to the tenant → 600 €, to the landlord (50) → 500 €
-        (
-            D("0"),
-            [(date(2025, 1, 5), D("300.00")), (date(2025, 2, 5), D("300.00"))],
-            date(2025, 2, 10),
-            True,
-            "600.00",
-            date(2025, 2, 5),
-        ),
-        (
-            D("0"),
-            [(date(2025, 1, 5), D("300.00")), (date(2025, 2, 5), D("299.99"))],
-            date(2025, 2, 10),
-            False,
-            "600.00",
-            None,
-        ),
-        (
-            D("50"),
-            [(date(2025, 1, 5), D("250.00")), (date(2025, 2, 5), D("250.00"))],
-            date(2025, 2, 10),
-            True,
-            "500.00",
-            date(2025, 2, 5),
-        ),
-        (
-            D("50"),
-            [(date(2025, 1, 5), D("250.00")), (date(2025, 2, 5), D("249.00"))],
-            date(2025, 2, 10),
-            False,
-            "500.00",
-            None,
-        ),
+        # R40 test vectors: rent 280 + charges 20; benefit paid to the tenant 2 × 300, to the landlord 2 × (300 − 50)
+        (D("0"), date(2025, 2, 10), "600.00"),
+        (D("50"), date(2025, 2, 10), "500.00"),
+        # R42 from 1 January 2027: a debt above 450 €, whatever the rent
+        (D("50"), date(2027, 1, 10), "450"),
     ],
 )
-def test_caf_threshold_until_2026(aid, unpaid, on, reached, threshold, constituted):
-    status = rules.caf_unpaid_status(unpaid, D("300.00"), on, aid=aid)
-    assert (status.reached, status.threshold, status.constituted_on) == (reached, D(threshold), constituted)
-    if reached:
-        assert status.report_by == date(2025, 4, 5)  # R41: two months to tell the CAF
-
-
-@pytest.mark.parametrize(
-    ("unpaid", "on", "reached", "constituted"),
-    [
-        # R42 from 1 January 2027: more than 450 €, or still unpaid 3 months after a first default
-        ([(date(2027, 1, 5), D("451.00"))], date(2027, 1, 10), True, date(2027, 1, 5)),
-        ([(date(2027, 1, 5), D("450.00"))], date(2027, 1, 10), False, None),
-        ([(date(2027, 1, 5), D("20.00"))], date(2027, 4, 4), False, None),
-        ([(date(2027, 1, 5), D("20.00"))], date(2027, 4, 5), True, date(2027, 4, 5)),
-    ],
-)
-def test_caf_threshold_from_2027(unpaid, on, reached, constituted):
-    status = rules.caf_unpaid_status(unpaid, D("300.00"), on)
-    assert (status.reached, status.constituted_on) == (reached, constituted)
+def test_caf_threshold(aid, on, threshold):
+    assert rules.caf_threshold(D("300.00"), on, aid=aid) == D(threshold)
+    assert rules.caf_report_by(date(2025, 2, 5)) == date(2025, 4, 5)  # R41: two months to tell the CAF
 
 
 # --- properties ----------------------------------------------------------------------------------------------
