@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0011_reseed_tenant_notice"),
         ("leases", "0005_lease_notice"),
-        ("ledger", "0015_chart_of_accounts_2025"),
+        ("ledger", "0018_ledger_opening_date"),
     ]
 
     operations = [
