@@ -34,6 +34,7 @@ from habiter.ledger.models import (
 from . import queries, sepa
 
 OWNER_WORKS = "owner_works"
+OWNER_WORKS_PAYMENT = "owner_works_payment"
 OWNER_STATEMENT = "owner_statement"
 OWNER_PAYOUT = "owner_payout"
 # Entries of an issued statement or payout stay as issued: their figures are frozen on the statement and in the
@@ -72,8 +73,9 @@ def _positive_cents(amount, field="amount") -> None:
 
 
 def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, label: str, amount: Decimal) -> OwnerWork:
-    """Record works paid by the association on an owner's behalf: debit the owner's account, credit the bank.
-    The next statement of the owner deducts them; a mistake is corrected by reversing the entry."""
+    """Record works paid by the association on an owner's behalf: the invoice debits the owner's account and credits
+    the supplier (401), the payment the same day debits the supplier and credits the bank. The next statement of the
+    owner deducts them; a wrong invoice is corrected by reversing its entry (the supplier then owes it back)."""
     _require(actor, "ledger.post")
     _positive_cents(amount)
     supplier, label = (supplier or "").strip(), (label or "").strip()
@@ -93,8 +95,20 @@ def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, lab
             booked_on=invoice_date,
             label=_("Travaux %(supplier)s — %(label)s — pour %(owner)s")
             % {"supplier": supplier, "label": label, "owner": owner.name},
-            lines=[(account, amount), (organisation_account(owner.organisation_id, AccountKind.BANK), -amount)],
+            lines=[(account, amount), (organisation_account(owner.organisation_id, AccountKind.SUPPLIERS), -amount)],
             source_type=OWNER_WORKS,
+        )
+        # the association pays the firm the same day: the supplier's account (401) is settled from the bank
+        post_entry(
+            actor=actor,
+            organisation_id=owner.organisation_id,
+            booked_on=invoice_date,
+            label=_("Règlement %(supplier)s — %(label)s") % {"supplier": supplier, "label": label},
+            lines=[
+                (organisation_account(owner.organisation_id, AccountKind.SUPPLIERS), amount),
+                (organisation_account(owner.organisation_id, AccountKind.BANK), -amount),
+            ],
+            source_type=OWNER_WORKS_PAYMENT,
         )
         work = OwnerWork(
             organisation_id=owner.organisation_id,
