@@ -289,7 +289,7 @@ def bank_line_link(*, actor, line_id, payment_ids) -> list[Payment]:
     with transaction.atomic():
         line = _matchable(actor, line_id)
         payments = list(
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .filter(
                 organisation_id=actor.organisation_id,
                 pk__in=wanted,

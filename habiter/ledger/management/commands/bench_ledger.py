@@ -62,9 +62,9 @@ INSERT INTO ledger_line (transaction_id, account_id, amount)
 SELECT call_tx, account_id, total FROM bench_month
 UNION ALL SELECT call_tx, %(rent_income)s, -rent FROM bench_month
 UNION ALL SELECT call_tx, %(charges_income)s, -charges FROM bench_month;
-INSERT INTO ledger_rentcall (id, organisation_id, lease_id, period, rent, service_charges, instalment, total,
-                             due_date, transaction_id, settled, created_at, updated_at)
-SELECT call_id, %(org)s, lease_id, period, rent, charges, 0, total, period + 4, call_tx, NOT unpaid, now(), now()
+INSERT INTO ledger_rentcall (id, organisation_id, lease_id, period, rent, service_charges, instalment, rent_catch_up,
+                             total, due_date, transaction_id, settled, created_at, updated_at)
+SELECT call_id, %(org)s, lease_id, period, rent, charges, 0, 0, total, period + 4, call_tx, NOT unpaid, now(), now()
 FROM bench_month;
 
 INSERT INTO ledger_transaction
