@@ -215,15 +215,20 @@ def bank_line_link(request, line_id):
     try:
         [payment] = services.bank_line_link(actor=user, line_id=line.pk, payment_ids=[form.cleaned_data["payment"]])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("ledger:bank_line", line.pk)
+        return _refused(request, line, error)
     messages.success(
         request,
         _("Opération rapprochée de l'encaissement de %(amount)s € déjà saisi pour %(tenant)s.")
         % {"amount": euros(payment.amount), "tenant": payment.lease.household.name},
     )
     return redirect("ledger:bank_queue")
+
+
+def _refused(request, line, error: ValidationError):
+    """Back to the line's page with the service's French reasons."""
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect("ledger:bank_line", line.pk)
 
 
 @require_POST
@@ -243,9 +248,7 @@ def bank_line_match(request, line_id):
         messages.error(request, _("Ce bail n'existe pas ou ne reçoit pas d'encaissement."))
         return redirect("ledger:bank_line", line.pk)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("ledger:bank_line", line.pk)
+        return _refused(request, line, error)
     messages.success(
         request,
         _("Opération rapprochée : encaissement de %(amount)s € enregistré pour %(tenant)s.")
@@ -267,9 +270,7 @@ def bank_line_ignore(request, line_id):
     try:
         services.bank_line_ignore(actor=user, line_id=line.pk, ignore=ignore, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("ledger:bank_line", line.pk)
+        return _refused(request, line, error)
     if ignore:
         messages.success(request, _("Opération mise de côté."))
         return redirect("ledger:bank_queue")
