@@ -94,7 +94,8 @@ def fec_text(lines: Iterable[FecLine]) -> str:
         rows.append("\t".join(_clean(str(field)) for field in fields))
     unbalanced = sorted(number for number, total in totals.items() if total != 0)
     if unbalanced:
-        raise ValueError(f"Écriture(s) déséquilibrée(s) : {', '.join(unbalanced)}.")
+        label = "Écriture déséquilibrée" if len(unbalanced) == 1 else "Écritures déséquilibrées"
+        raise ValueError(f"{label} : {', '.join(unbalanced)}.")
     return "\r\n".join(rows) + "\r\n"
 
 

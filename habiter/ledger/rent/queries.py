@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.leases.models import Lease, LeaseStatus
@@ -417,3 +418,9 @@ def household_arrears_history(user, household):
     )
     letters = ArrearsLetter.objects.filter(lease__in=leases).select_related("lease__dwelling", "sent_by")
     return list(plans), list(letters)
+
+
+OWNER_LEASE_MESSAGE = _lazy(
+    "Ce bail direct lie le ménage au propriétaire depuis le glissement : c'est au propriétaire d'appeler le "
+    "loyer, l'association n'émet pour lui ni appel, ni avis d'échéance, ni quittance, ni encaissement."
+)

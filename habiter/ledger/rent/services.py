@@ -13,14 +13,11 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.audit import audit_record, audit_record_many
-from habiter.core.dates import add_months
 from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
-from habiter.core.pdf import pdf_render
-from habiter.leases.models import Lease, LeaseKind, LeaseStatus, ManagementMandate, RentRevision
+from habiter.leases.models import Lease, LeaseKind, ManagementMandate, RentRevision
 from habiter.leases.rules import rent_in_force
 from habiter.ledger import registry, rules
 from habiter.ledger.entries.services import (
@@ -36,29 +33,24 @@ from habiter.ledger.entries.services import (
 from habiter.ledger.models import (
     Account,
     AccountKind,
-    ArrearsLetter,
-    ArrearsLetterKind,
-    CafUnpaidEpisode,
     Instalment,
     Payment,
     PaymentAllocation,
     PaymentSource,
-    ReceiptCounter,
-    ReceiptKind,
     RentCall,
     RentCallRun,
-    RentReceipt,
-    RepaymentPlan,
-    RepaymentPlanChange,
     RepaymentPlanStatus,
     RevisionCatchUp,
     RunStatus,
     Transaction,
     money_sum,
 )
-from habiter.people.models import Relation
 
 from . import queries
+from .arrears import arrears_letter_send, repayment_plan_create, repayment_plan_move  # noqa: F401 (re-exported)
+from .caf import BATCH_SIZE, caf_unpaid_follow
+from .queries import OWNER_LEASE_MESSAGE
+from .receipts import receipt_issue, receipt_pdf, tenant_names  # noqa: F401 (re-exported)
 
 CALLABLE_STATUSES = queries.CALLABLE_STATUSES
 # The account a payment is debited to: what waits for the bank line (a hand-entered payment), or the third party's
@@ -70,13 +62,6 @@ SOURCE_ACCOUNTS = {
     PaymentSource.VISALE: AccountKind.VISALE,
     PaymentSource.ASSOCIATION: AccountKind.ASSOCIATION_ADVANCE,
 }
-BATCH_SIZE = 100  # leases per database transaction of the month-end run (and per step of its progress bar)
-
-
-OWNER_LEASE_MESSAGE = _lazy(
-    "Ce bail direct lie le ménage au propriétaire depuis le glissement : c'est au propriétaire d'appeler le "
-    "loyer, l'association n'émet pour lui ni appel, ni avis d'échéance, ni quittance, ni encaissement."
-)
 
 
 class DuplicatePaymentReference(ValidationError):
@@ -177,123 +162,6 @@ def rent_document_reversal(entry) -> registry.ReversalFollowUp | None:
         caf_unpaid_follow(actor=author.created_by if author else None, leases=[lease], on=on)
 
     return registry.ReversalFollowUp(apply=apply, household_id=lease.household_id)
-
-
-# --- impayé au sens de la CAF (R40–R42) ------------------------------------------------------------------------
-
-
-def caf_unpaid_follow(*, actor, leases, on: date, call_due: dict | None = None, params=None) -> None:
-    """Record, inside the caller's transaction, what an event of `on` did to each lease's impayé au sens de la CAF
-    (`rules.caf_unpaid_crossing`): an episode opened on the day the debt crossed the threshold (for a call issued, the
-    call's due date, `call_due` by lease), or the open one cleared once the debt is back under it. Called by the
-    services that move a debt — calls issued, a payment recorded or reversed, a call cancelled — and by the month-end
-    run and `caf_unpaid_check` for the time criterion from 2027. Never on a page read. A constant number of queries
-    whatever the number of leases: the open calls, the open episodes and the benefit paid to the landlord read in
-    one query each, the episodes and their audit events written in bulk. `actor` None (a scheduled command): the
-    audit events carry the lease's organisation."""
-    leases = list(leases)
-    if not leases:
-        return
-    call_due = call_due or {}
-    params = legal_parameters() if params is None else params
-    ids = [lease.pk for lease in leases]
-    items: dict = {}
-    for lease_id, due_date, due, paid in (
-        RentCall.objects.filter(lease_id__in=ids, cancelled_on__isnull=True, settled=False)
-        .annotate(paid=money_sum("allocations__amount"))
-        .filter(paid__lt=F("due"))
-        .values_list("lease_id", "due_date", "due", "paid")
-    ):
-        items.setdefault(lease_id, []).append((due_date, rules.cents(due - paid)))
-    episodes = {e.lease_id: e for e in CafUnpaidEpisode.objects.filter(lease_id__in=ids, cleared_on__isnull=True)}
-    # the benefit paid to the landlord in the weeks before the event (for calls, before their due dates)
-    aid = queries.tiers_payant_aid(set(ids), max(call_due.values(), default=on))
-    reached, cleared = [], []
-    for lease in leases:
-        episode = episodes.get(lease.pk)
-        effective = call_due.get(lease.pk)
-        crossing = rules.caf_unpaid_crossing(
-            items.get(lease.pk, ()),
-            lease.rent + lease.charges,
-            on,
-            episode_open=episode is not None,
-            call_due=effective,
-            aid=aid.get(lease.pk, rules.ZERO),
-            territory=queries.territory_of(lease.dwelling),
-            params=params,
-        )
-        if effective is not None and effective < on and episode is None and crossing.reached_on is None:
-            # a call issued after its due date: the run's day may also find a default left unpaid too long (R42)
-            crossing = rules.caf_unpaid_crossing(
-                items.get(lease.pk, ()),
-                lease.rent + lease.charges,
-                on,
-                episode_open=False,
-                aid=aid.get(lease.pk, rules.ZERO),
-                territory=queries.territory_of(lease.dwelling),
-                params=params,
-            )
-        if crossing.cleared:
-            episode.cleared_on = max(effective or on, episode.reached_on)
-            cleared.append((lease, episode))
-        elif crossing.reached_on is not None:
-            episode = CafUnpaidEpisode(
-                organisation_id=lease.organisation_id,
-                lease=lease,
-                reached_on=crossing.reached_on,
-                threshold=crossing.threshold,
-                report_by=crossing.report_by,
-            )
-            episode.clean_fields(exclude=["lease", "organisation"])  # both known: no query per lease
-            reached.append((lease, episode))
-    if reached:
-        CafUnpaidEpisode.objects.bulk_create([episode for _lease, episode in reached])
-    if cleared:
-        CafUnpaidEpisode.objects.bulk_update([episode for _lease, episode in cleared], ["cleared_on", "updated_at"])
-    for action, rows in (("ledger.caf_unpaid_reached", reached), ("ledger.caf_unpaid_cleared", cleared)):
-        events = [
-            (
-                episode,
-                lease.household_id,
-                {"reached_on": episode.reached_on.isoformat(), "threshold": str(episode.threshold)}
-                | ({"report_by": episode.report_by.isoformat()} if episode.cleared_on is None else {})
-                | ({"cleared_on": episode.cleared_on.isoformat()} if episode.cleared_on else {}),
-            )
-            for lease, episode in rows
-        ]
-        if events and actor is not None:
-            audit_record_many(actor=actor, action=action, items=events)
-        elif events:
-            for (lease, _episode), (obj, household_id, detail) in zip(rows, events, strict=True):
-                audit_record(
-                    actor=None,
-                    action=action,
-                    obj=obj,
-                    household_id=household_id,
-                    detail=detail,
-                    organisation=lease.organisation,
-                )
-
-
-def caf_unpaid_check(*, on: date, organisation_id=None) -> int:
-    """The time criterion of the impayé from 1/1/2027 (R42: a default still unpaid
-    `caf_impaye_months_after_default` months later), which no payment or call marks: record, for every lease with
-    calls still owed (of `organisation_id`, or of every organisation), what is due on `on`. Run by the month-end
-    calls for their batch and by the daily `caf_unpaid_check` command. Returns the number of leases looked at."""
-    leases = Lease.objects.filter(
-        pk__in=RentCall.objects.filter(cancelled_on__isnull=True, settled=False).values("lease_id")
-    ).select_related("dwelling", "organisation")
-    if organisation_id is not None:
-        leases = leases.filter(organisation_id=organisation_id)
-    leases = list(leases.order_by("organisation_id", "start_date", "id"))
-    params = legal_parameters()
-    for first in range(0, len(leases), BATCH_SIZE):
-        with transaction.atomic():
-            batch = leases[first : first + BATCH_SIZE]
-            for lease in batch:
-                tenant_account(lease, lock=True)
-            caf_unpaid_follow(actor=None, leases=batch, on=on, params=params)
-    return len(leases)
 
 
 # --- rent calls ----------------------------------------------------------------------------------------------
@@ -753,316 +621,3 @@ def payment_record(
             raise duplicate from None
         raise
     return payment
-
-
-# --- receipts ------------------------------------------------------------------------------------------------
-
-
-def _next_number(organisation_id, kind: str) -> int:
-    """The next number of `kind`, taken under a row lock on the counter: no gap, no duplicate."""
-    counter, _created = ReceiptCounter.objects.get_or_create(organisation_id=organisation_id, kind=kind)
-    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
-def tenant_names(household) -> str:
-    adults = [
-        f"{p.first_name} {p.last_name}"
-        for p in household.members.all()
-        if p.relation in (Relation.HEAD, Relation.SPOUSE)
-    ]
-    return ", ".join(adults) or household.name
-
-
-def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt:
-    """Issue the document of a paid period, free of charge (loi 89 art. 21): a quittance when the period is fully
-    paid, else a reçu that says it is not a quittance. Names, address, period and amounts are copied onto it; its
-    PDF is rendered after commit. A period's quittance is issued once; asking again returns it."""
-    _require(actor, "ledger.post")
-    on = on or timezone.localdate()
-    with transaction.atomic():
-        call = (
-            RentCall.objects.filter(organisation_id=actor.organisation_id, pk=rent_call_id)
-            .select_related("lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation")
-            .first()
-        )
-        if call is None:
-            raise RentCall.DoesNotExist
-        lease = call.lease
-        tenant_account(lease, lock=True)
-        check_open(call.organisation_id, on, "on")  # a dated ledger document, as an entry
-        if call.cancelled_on:
-            raise ValidationError(_("Cet appel de loyer est annulé."))
-        if not queries.lease_billed_in_month(lease, call.period):
-            raise ValidationError(OWNER_LEASE_MESSAGE)
-        existing = RentReceipt.objects.filter(rent_call=call, kind=ReceiptKind.QUITTANCE).first()
-        if existing is not None:
-            return existing
-        allocations = list(
-            PaymentAllocation.objects.filter(rent_call=call, payment__reversed_on__isnull=True).select_related(
-                "payment"
-            )
-        )
-        paid = sum((a.amount for a in allocations), rules.ZERO)
-        try:
-            kind = rules.receipt_kind(call.due, paid)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-        dwelling = lease.dwelling
-        means = sorted({str(PaymentSource(a.payment.source).label) for a in allocations})
-        receipt = RentReceipt(
-            organisation_id=call.organisation_id,
-            lease=lease,
-            rent_call=call,
-            kind=kind,
-            number=_next_number(call.organisation_id, kind),
-            issued_on=on,
-            tenant_names=tenant_names(lease.household),
-            landlord_name=lease.landlord.name if lease.landlord else call.organisation.name,
-            agent_name=call.organisation.name if lease.landlord else "",
-            dwelling_address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
-            period_start=max(call.period, lease.start_date),
-            period_end=min([rules.month_end(call.period)] + [d for d in (lease.end_date,) if d]),
-            rent=call.rent,
-            service_charges=call.service_charges,
-            total_due=call.due,  # rent and charges only: a plan's instalment is never receipted as rent
-            paid=paid,
-            paid_on=max(a.payment.received_on for a in allocations),
-            payment_means=", ".join(means),
-            issued_by=actor,
-        )
-        receipt.full_clean()
-        receipt.save()
-        audit_record(
-            actor=actor,
-            action=f"ledger.{kind}_issue",
-            obj=receipt,
-            household_id=lease.household_id,
-            detail={"number": receipt.number, "period": f"{call.period:%Y-%m}"},
-        )
-        transaction.on_commit(lambda: receipt_pdf(receipt.pk))
-    return receipt
-
-
-def receipt_pdf(receipt_id) -> bytes:
-    """The document's PDF, rendered once from the copied fields and kept."""
-    receipt = RentReceipt.objects.get(pk=receipt_id)
-    if receipt.pdf:
-        return bytes(receipt.pdf)
-    content = pdf_render("ledger/receipt_pdf.html", {"receipt": receipt})
-    RentReceipt.objects.filter(pk=receipt.pk, pdf__isnull=True).update(pdf=content)
-    return content
-
-
-# --- arrears: repayment plans (plans d'apurement) and letters ------------------------------------------------
-
-PLAN_LEASE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID)
-# The time a mise en demeure gives the household to pay or get in touch, before the association's next steps
-# (commandement de payer): a management choice, printed on the letter.
-FORMAL_NOTICE_DAYS = 15
-
-
-def _lease_for_arrears(actor, lease_id) -> Lease:
-    lease = (
-        Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
-        .select_related("household", "dwelling", "organisation")
-        .first()
-    )
-    if lease is None:
-        raise Lease.DoesNotExist
-    return lease
-
-
-def repayment_plan_create(
-    *,
-    actor,
-    lease_id,
-    start_month: date,
-    count: int | None = None,
-    monthly: Decimal | None = None,
-    debt: Decimal | None = None,
-    note: str = "",
-    on: date | None = None,
-) -> RepaymentPlan:
-    """Agree a plan d'apurement on a lease in arrears: `debt` (by default the whole arrears on `on`, never more,
-    never zero) repaid by `count` monthly instalments or by instalments of `monthly`, the first asked with the rent
-    call of `start_month` (a month not yet called). The instalments are computed to the cent and sum to the debt
-    (rules.instalment_amounts); their number is at most the legal maximum length of a plan (R41)."""
-    _require(actor, "ledger.post")
-    on = on or timezone.localdate()
-    start_month = rules.month_start(start_month)
-    note = (note or "").strip()
-    with transaction.atomic():
-        lease = _lease_for_arrears(actor, lease_id)
-        tenant_account(lease, lock=True)
-        if lease.status not in PLAN_LEASE_STATUSES:
-            raise ValidationError(_("Un plan d'apurement s'établit sur un bail en cours."))
-        if RepaymentPlan.objects.filter(lease=lease, status=RepaymentPlanStatus.ACTIVE).exists():
-            raise ValidationError(
-                _("Ce bail a déjà un plan d'apurement en cours : soldez-le, rompez-le ou annulez-le.")
-            )
-        arrears = queries.lease_arrears_total(lease, on)
-        if arrears <= 0:
-            raise ValidationError(_("Ce bail n'a pas d'impayé : aucun plan d'apurement à établir."))
-        debt = arrears if debt is None else debt
-        if not isinstance(debt, Decimal) or not debt.is_finite() or debt <= 0 or debt != debt.quantize(rules.CENT):
-            raise ValidationError({"debt": _("La dette couverte doit être un montant positif au centime près.")})
-        if debt > arrears:
-            raise ValidationError(
-                {
-                    "debt": _("Le plan ne peut couvrir plus que l'impayé du bail (%(arrears)s €).")
-                    % {"arrears": f"{arrears:.2f}".replace(".", ",")}
-                }
-            )
-        if start_month < rules.month_start(on):
-            raise ValidationError({"start_month": _("La première échéance ne peut pas être dans un mois passé.")})
-        if RentCall.objects.filter(lease=lease, period=start_month, cancelled_on__isnull=True).exists():
-            raise ValidationError(
-                {
-                    "start_month": _(
-                        "Le loyer de %(month)s est déjà appelé : faites commencer le plan au mois suivant."
-                    )
-                    % {"month": f"{start_month:%m/%Y}"}
-                }
-            )
-        try:
-            amounts = rules.instalment_amounts(debt, count=count, monthly=monthly)
-        except ValueError as error:
-            raise ValidationError({"monthly" if monthly is not None else "count": str(error)}) from None
-        longest = legal_parameters().integer("caf_plan_max_months", on, "metropole")
-        if len(amounts) > longest:
-            raise ValidationError(
-                {
-                    "monthly" if monthly is not None else "count": _(
-                        "Un plan d'apurement dure au plus %(months)s mois : ici %(count)s échéances."
-                    )
-                    % {"months": longest, "count": len(amounts)}
-                }
-            )
-        plan = RepaymentPlan(
-            organisation_id=lease.organisation_id,
-            lease=lease,
-            debt=debt,
-            arrears_at_start=arrears,
-            agreed_on=on,
-            start_month=start_month,
-            note=note,
-            created_by=actor,
-        )
-        plan.full_clean()
-        plan.save()
-        instalments = []
-        for number, amount in enumerate(amounts, start=1):
-            period = add_months(start_month, number - 1)
-            due_date = period.replace(day=min(lease.payment_day, rules.month_end(period).day))
-            instalments.append(Instalment(plan=plan, number=number, period=period, due_date=due_date, amount=amount))
-        Instalment.objects.bulk_create(instalments)
-        audit_record(
-            actor=actor,
-            action="ledger.repayment_plan_create",
-            obj=plan,
-            household_id=lease.household_id,
-            detail={"debt": str(debt), "instalments": len(amounts), "start": f"{start_month:%Y-%m}"},
-        )
-    return plan
-
-
-def repayment_plan_move(*, actor, plan_id, status: str, reason: str = "", on: date | None = None) -> RepaymentPlan:
-    """Move a plan along its one table of transitions (rules.PLAN_TRANSITIONS): in progress → settled, broken or
-    cancelled. A plan is settled only once its debt is repaid; breaking or cancelling it needs a reason. Later
-    month-end calls no longer ask its instalments. Logged and audited."""
-    _require(actor, "ledger.post")
-    on = on or timezone.localdate()
-    reason = " ".join((reason or "").split())
-    with transaction.atomic():
-        plan = (
-            RepaymentPlan.objects.select_for_update()
-            .filter(organisation_id=actor.organisation_id, pk=plan_id)
-            .select_related("lease")
-            .first()
-        )
-        if plan is None:
-            raise RepaymentPlan.DoesNotExist
-        if status not in RepaymentPlanStatus.values:
-            raise ValidationError({"status": _("État inconnu.")})
-        error = rules.plan_move_error(plan.status, status)
-        if error:
-            raise ValidationError(error)
-        if status == RepaymentPlanStatus.COMPLETED:
-            repaid = rules.plan_repaid(plan.debt, plan.arrears_at_start, queries.lease_arrears_total(plan.lease, on))
-            if repaid < plan.debt:
-                raise ValidationError(
-                    _("Le plan n'est pas soldé : %(left)s € restent à rembourser.")
-                    % {"left": f"{plan.debt - repaid:.2f}".replace(".", ",")}
-                )
-        elif not reason:
-            raise ValidationError({"reason": _("Indiquez le motif.")})
-        change = RepaymentPlanChange(
-            plan=plan, from_status=plan.status, to_status=status, reason=reason[:300], changed_by=actor
-        )
-        change.full_clean()
-        plan.status = status
-        plan.save(update_fields=["status", "updated_at"])
-        change.save()
-        audit_record(
-            actor=actor,
-            action="ledger.repayment_plan_move",
-            obj=plan,
-            household_id=plan.lease.household_id,
-            detail={"from": change.from_status, "to": status, "reason": change.reason},
-        )
-    return plan
-
-
-def arrears_letter_send(*, actor, lease_id, kind: str, on: date | None = None) -> ArrearsLetter:
-    """Record a letter about the lease's arrears on `on`: a lettre de relance, or a mise en demeure — only once a
-    reminder was sent. The unpaid periods, the amount, the addressees and their address are copied onto it; its
-    PDF is printed from that copy."""
-    _require(actor, "ledger.post")
-    on = on or timezone.localdate()
-    if kind not in ArrearsLetterKind.values:
-        raise ValidationError({"kind": _("Type de courrier inconnu.")})
-    with transaction.atomic():
-        lease = _lease_for_arrears(actor, lease_id)
-        tenant_account(lease, lock=True)
-        unpaid = queries.lease_unpaid_calls(lease, on)
-        amount = sum((left for _period, _due, left in unpaid), rules.ZERO)
-        if amount <= 0:
-            raise ValidationError(_("Ce bail n'a pas d'impayé : aucun courrier à envoyer."))
-        if (
-            kind == ArrearsLetterKind.FORMAL_NOTICE
-            and not ArrearsLetter.objects.filter(lease=lease, kind=ArrearsLetterKind.REMINDER, sent_on__lte=on).exists()
-        ):
-            raise ValidationError(
-                _(
-                    "Envoyez d'abord une lettre de relance : la mise en demeure ne vient qu'après une relance "
-                    "restée sans effet."
-                )
-            )
-        dwelling = lease.dwelling
-        letter = ArrearsLetter(
-            organisation_id=lease.organisation_id,
-            lease=lease,
-            kind=kind,
-            sent_on=on,
-            amount=amount,
-            tenant_names=tenant_names(lease.household),
-            address=f"{dwelling.address}\n{dwelling.postal_code} {dwelling.city}",
-            unpaid=[
-                {"period": period.isoformat(), "due_date": due.isoformat(), "left": f"{left:.2f}"}
-                for period, due, left in unpaid
-            ],
-            sent_by=actor,
-        )
-        letter.full_clean()
-        letter.save()
-        audit_record(
-            actor=actor,
-            action=f"ledger.{kind}_send",
-            obj=letter,
-            household_id=lease.household_id,
-            detail={"amount": str(amount), "periods": len(unpaid)},
-        )
-    return letter

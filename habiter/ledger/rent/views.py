@@ -30,6 +30,7 @@ from habiter.ledger.mailing.queries import run_documents_context
 from habiter.ledger.models import ArrearsLetter, RentCall, RentCallRun, RentReceipt, RepaymentPlan
 
 from . import queries, services
+from .arrears import FORMAL_NOTICE_DAYS
 
 
 @require_GET
@@ -180,7 +181,7 @@ def arrears_letter_pdf(request, letter_id):
             "organisation": letter.organisation,
             "landlord": lease.landlord.name if lease.landlord else "",
             "rows": queries.letter_unpaid_rows(letter),
-            "answer_days": services.FORMAL_NOTICE_DAYS,
+            "answer_days": FORMAL_NOTICE_DAYS,
         },
         filename=f"{'mise-en-demeure' if letter.kind == 'formal_notice' else 'relance'}-{letter.sent_on:%Y-%m-%d}.pdf",
     )
@@ -223,7 +224,7 @@ def rent_call_notice(request, rent_call_id):
     call = _rent_call(user, rent_call_id)
     lease = call.lease
     if not queries.lease_billed_in_month(lease, call.period):
-        messages.error(request, services.OWNER_LEASE_MESSAGE)
+        messages.error(request, queries.OWNER_LEASE_MESSAGE)
         return redirect("ledger:lease_account", lease.pk)
     return pdf_response(
         "ledger/notice_pdf.html",

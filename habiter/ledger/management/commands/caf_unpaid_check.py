@@ -5,8 +5,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
-from habiter.ledger.rent.services import caf_unpaid_check
+from habiter.ledger.rent.caf import caf_unpaid_check
 
 
 class Command(BaseCommand):
@@ -17,4 +18,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, on=None, **options):
         looked_at = caf_unpaid_check(on=on or timezone.localdate())
-        self.stdout.write(f"{looked_at} bail(s) avec des loyers impayés contrôlé(s).")
+        self.stdout.write(
+            ngettext(
+                "%(count)s bail avec des loyers impayés contrôlé.",
+                "%(count)s baux avec des loyers impayés contrôlés.",
+                looked_at,
+            )
+            % {"count": looked_at}
+        )
