@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import AuditEvent, LegalParameter, Organisation, Team, User
@@ -41,7 +42,13 @@ class HabiterUserAdmin(UserAdmin):
         for user in queryset:
             services.otp_reset(actor=request.user, user_id=user.pk)
         self.message_user(
-            request, _("Double authentification réinitialisée pour %(count)d compte(s).") % {"count": len(queryset)}
+            request,
+            ngettext(
+                "Double authentification réinitialisée pour %(count)d compte.",
+                "Double authentification réinitialisée pour %(count)d comptes.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
         )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
@@ -352,7 +353,11 @@ def revision_batch(request):
         else:
             messages.success(
                 request,
-                _("%(count)s révision(s) appliquée(s). Les lettres aux locataires sont prêtes.")
+                ngettext(
+                    "%(count)d révision appliquée. La lettre au locataire est prête.",
+                    "%(count)d révisions appliquées. Les lettres aux locataires sont prêtes.",
+                    len(revisions),
+                )
                 % {"count": len(revisions)},
             )
             url = reverse("leases:revision_batch") + f"?month={month:%Y-%m}"

@@ -78,7 +78,7 @@ def test_accountant_imports_a_bank_csv_matches_the_rent_and_prints_the_quittance
     page.get_by_label("Format CSV de la banque").select_option(label="Banque Provençale")
     check_page(page, "bank-import", phone=True)
     page.get_by_role("button", name="Importer").click()
-    expect(page.get_by_role("status")).to_contain_text("3 opération(s) nouvelle(s), 0 déjà connue(s)")
+    expect(page.get_by_role("status")).to_contain_text("3 opérations nouvelles, 0 déjà connue")
     expect(page.get_by_role("table")).to_contain_text("1 234,56 €")
     check_page(page, "bank-statement", phone=True)
 

@@ -72,7 +72,7 @@ def test_manager_applies_the_month_revisions_and_prints_a_letter(
     check_page(page, "revision-batch", phone=True)
 
     page.get_by_role("button", name="Appliquer les révisions cochées").click()
-    expect(page.get_by_role("status")).to_contain_text("1 révision(s) appliquée(s)")
+    expect(page.get_by_role("status")).to_contain_text("1 révision appliquée")
     letter = page.get_by_role("link", name="lettre (PDF)")
     response = page.request.get(letter.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"

@@ -35,13 +35,13 @@ def test_the_purge_deletes_rows_past_the_retention_and_journals_it_per_organisat
 
     out = StringIO()
     call_command("audit_purge", "--dry-run", stdout=out)
-    assert out.getvalue().startswith("3 événement(s) du journal antérieurs au ")
+    assert out.getvalue().startswith("3 événements du journal antérieurs au ")
     assert "seraient supprimés" in out.getvalue()
     assert AuditEvent.objects.count() == before
 
     out = StringIO()
     call_command("audit_purge", stdout=out)
-    assert out.getvalue().startswith("3 événement(s) du journal antérieurs au ")
+    assert out.getvalue().startswith("3 événements du journal antérieurs au ")
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in [*expired, other_expired]]).exists()
     assert AuditEvent.objects.filter(pk__in=[e.pk for e in kept]).count() == 2
     purges = {e.organisation_id: e for e in AuditEvent.objects.filter(action="audit.purge")}

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from defusedxml import ElementTree
+from django.utils.translation import ngettext
 
 MAX_ERRORS_SHOWN = 50
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -29,7 +30,8 @@ class BankFileError(ValueError):
         self.errors = errors
         shown = errors[:MAX_ERRORS_SHOWN]
         more = len(errors) - len(shown)
-        super().__init__("\n".join(shown) + (f"\n… et {more} autre(s) erreur(s)." if more > 0 else ""))
+        rest = ngettext("… et %(count)d autre erreur.", "… et %(count)d autres erreurs.", more) % {"count": more}
+        super().__init__("\n".join(shown) + (f"\n{rest}" if more > 0 else ""))
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,10 @@ def parse_csv(content: bytes, mapping: CsvMapping) -> Statement:
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [column for column in mapping.columns if column not in header]
     if missing:
-        raise BankFileError([f"Colonne(s) absente(s) du fichier : {', '.join(missing)}."])
+        message = ngettext(
+            "Colonne absente du fichier : %(columns)s.", "Colonnes absentes du fichier : %(columns)s.", len(missing)
+        )
+        raise BankFileError([message % {"columns": ", ".join(missing)}])
     reader.fieldnames = header
     lines, errors = [], []
     for number, row in enumerate(reader, start=2):

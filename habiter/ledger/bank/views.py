@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
@@ -74,8 +75,15 @@ def bank_import(request):
             else:
                 messages.success(
                     request,
-                    _("Relevé importé : %(new)s opération(s) nouvelle(s), %(known)s déjà connue(s).")
-                    % {"new": statement.new_count, "known": statement.known_count},
+                    _("Relevé importé : %(new)s, %(known)s.")
+                    % {
+                        "new": ngettext(
+                            "%(count)d opération nouvelle", "%(count)d opérations nouvelles", statement.new_count
+                        )
+                        % {"count": statement.new_count},
+                        "known": ngettext("%(count)d déjà connue", "%(count)d déjà connues", statement.known_count)
+                        % {"count": statement.known_count},
+                    },
                 )
                 return redirect("ledger:bank_statement", statement.pk)
     return render(

@@ -124,7 +124,7 @@ BAD_LINES = (HEADER + GOOD + "05/01/2026;A;12.3.4;R1;\n31/02/2025;B;10,00;R2;\n"
     [
         (BAD_LINES, "Ligne 3 : montant illisible « 12.3.4 »"),
         (BAD_LINES, "Ligne 4 : date invalide « 31/02/2025 »"),
-        ("Date;Libellé\n05/01/2026;A\n".encode(), "Colonne(s) absente(s) du fichier : Montant"),
+        ("Date;Libellé\n05/01/2026;A\n".encode(), "Colonnes absentes du fichier : Montant"),
         ((HEADER + GOOD + "05/01/2026;Loyer réglé;10,00;R1;\n").encode("cp1252"), "n'est pas encodé en utf-8"),
     ],
 )
@@ -254,7 +254,7 @@ def test_the_import_page_imports_and_reports_new_and_known_lines(client, account
     statement = BankStatement.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("ledger:bank_statement", args=[statement.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "3 nouvelle(s), 0 déjà connue(s)" in page, page[page.find("Opérations") :][:400]
+    assert "3 nouvelles, 0 déjà connue" in page, page[page.find("Opérations") :][:400]
     assert "1\xa0234,56 €" in page
 
 

@@ -73,7 +73,7 @@ def test_a_bad_csv_is_refused_whole_with_every_line_named():
 
 
 def test_missing_columns_and_wrong_encoding_are_refused():
-    with pytest.raises(BankFileError, match="Colonne\\(s\\) absente\\(s\\) du fichier : Montant"):
+    with pytest.raises(BankFileError, match="Colonnes absentes du fichier : Montant"):
         bankfiles.parse_csv(b"Date;Libell\xc3\xa9;Somme\n", MAPPING)
     with pytest.raises(BankFileError, match="pas encodé en utf-8"):
         bankfiles.parse_csv("Date;Libellé;Montant\n01/01/2025;é;1,00\n".encode("cp1252"), MAPPING)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from habiter.core import services
 
@@ -21,7 +21,15 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         day = formats.date_format(timezone.localtime(cutoff), "d/m/Y H:i")
         if dry_run:
-            message = _("%(count)d événement(s) du journal antérieurs au %(day)s seraient supprimés.")
+            message = ngettext(
+                "%(count)d événement du journal antérieur au %(day)s serait supprimé.",
+                "%(count)d événements du journal antérieurs au %(day)s seraient supprimés.",
+                count,
+            )
         else:
-            message = _("%(count)d événement(s) du journal antérieurs au %(day)s supprimés.")
+            message = ngettext(
+                "%(count)d événement du journal antérieur au %(day)s supprimé.",
+                "%(count)d événements du journal antérieurs au %(day)s supprimés.",
+                count,
+            )
         self.stdout.write(message % {"count": count, "day": day})

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from habiter.support.tasks import send_appointment_reminders
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
             raise CommandError("Date invalide : AAAA-MM-JJ attendu.") from error
         result = send_appointment_reminders.enqueue(target.isoformat())
         if result.is_finished:
-            self.stdout.write(f"{result.return_value} rappel(s) envoyé(s) pour le {target:%d/%m/%Y}.")
+            count = result.return_value
+            message = ngettext(
+                "%(count)d rappel envoyé pour le %(day)s.", "%(count)d rappels envoyés pour le %(day)s.", count
+            )
+            self.stdout.write(message % {"count": count, "day": f"{target:%d/%m/%Y}"})
         else:
             self.stdout.write(f"Rappels du {target:%d/%m/%Y} mis en file d'attente (tâche {result.id}).")
