@@ -19,6 +19,7 @@ uv:
 	  python3 -m pip install --quiet --break-system-packages uv
 
 install: uv
+	@sh scripts/check-system run
 	@$(UV) sync --frozen --python "$$(scripts/find-python)" --quiet
 
 migrate: install
@@ -42,6 +43,7 @@ format: install
 	@$(PY) -m djlint habiter --reformat --quiet || true
 
 test: lint
+	@sh scripts/check-system test
 	@env -u DATABASE_URL DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
 	@$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
