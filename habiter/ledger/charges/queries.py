@@ -4,6 +4,7 @@ household page shows."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import zip_longest
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
@@ -240,6 +241,8 @@ def statement_context(line) -> dict:
         natures.append((expense.get_nature_display(), expense.amount, part))
     lease = line.lease
     mandate = lease.mandate if lease.mandate_id else None
+    instalments = list(line.instalments.all())
+    rows = -(-len(instalments) // 3) or 1  # in three columns
     return {
         "line": line,
         "regularisation": regularisation,
@@ -247,7 +250,9 @@ def statement_context(line) -> dict:
         "natures": natures,
         "total": total,
         "period_days": (regularisation.period_end - regularisation.period_start).days + 1,
-        "instalments": list(line.instalments.all()),
+        "instalments": instalments,
+        # printed in three columns, to keep the twelve instalments on the first page
+        "instalment_rows": list(zip_longest(*(instalments[i : i + rows] for i in range(0, len(instalments), rows)))),
         "mandate": mandate,
         "landlord": mandate.owner.name if mandate else "",
         "today": regularisation.updated_at,
