@@ -19,6 +19,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.housing.models import Building
 from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
+from habiter.ledger.charges import services as charges_services
 from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
@@ -27,6 +28,8 @@ from habiter.ledger.models import (
     BankDetails,
     BankLine,
     BankStatement,
+    ChargeRegularisation,
+    ChargeRegularisationLine,
     Deposit,
     DepositMovement,
     DocumentEmail,
@@ -116,6 +119,12 @@ EXPECTED = {
     "ledger:deposit_return": _scoped(LEDGER),
     "ledger:deposit_release": _scoped(LEDGER),
     "ledger:deposit_receipt_cancel": _scoped(LEDGER),
+    "ledger:charge_regularisation_list": row(LEDGER, OK, NOT_FOUND),
+    "ledger:charge_regularisation_create": row(LEDGER, OK, NOT_FOUND),
+    "ledger:charge_regularisation_detail": _scoped(LEDGER),
+    "ledger:charge_regularisation_send": _scoped(LEDGER),
+    "ledger:charge_regularisation_post": _scoped(LEDGER),
+    "ledger:charge_statement_pdf": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -138,6 +147,8 @@ POST_EXPECTED = {
     "ledger:deposit_return": _scoped(LEDGER, SAVED),
     "ledger:deposit_release": _scoped(LEDGER, SAVED),
     "ledger:deposit_receipt_cancel": _scoped(LEDGER, SAVED),
+    "ledger:charge_regularisation_send": _scoped(LEDGER, SAVED),
+    "ledger:charge_regularisation_post": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -147,6 +158,7 @@ POST_UNSCOPED = {
     "ledger:bank_mapping_create",
     "ledger:payouts",
     "ledger:bank_details",
+    "ledger:charge_regularisation_create",
 }
 CSRF_CASES = {
     "ledger:payment_create",
@@ -176,6 +188,9 @@ CSRF_CASES = {
     "ledger:deposit_return",
     "ledger:deposit_release",
     "ledger:deposit_receipt_cancel",
+    "ledger:charge_regularisation_create",
+    "ledger:charge_regularisation_send",
+    "ledger:charge_regularisation_post",
 }
 
 
@@ -460,6 +475,41 @@ def fresh_month_mailing(world, scope):
     NoticeMailing.objects.filter(run=run).update(status=RunStatus.DONE)
 
 
+REGULARISATION_SENT_ON = date(2026, 1, 15)
+
+
+def fresh_regularisation(world, scope):
+    """A new regularisation, in preparation, of the dwelling of the scope's lease over its last four months of 2025
+    (each sending or posting needs its own); remembered for `state` and `post_data`."""
+    lease = lease_of(world, scope)
+    regularisation = charges_services.charge_regularisation_create(
+        actor=_manager_of(world, scope),
+        dwelling_id=lease.dwelling_id,
+        period_start=date(2025, 9, 1),
+        period_end=date(2025, 12, 31),
+        expenses={"water": Decimal("120.00")},
+    )
+    _cache(world, "regularisations")[scope] = regularisation.pk
+    return regularisation.pk
+
+
+def regularisation_line_of(world, scope):
+    """The line of a regularisation of the scope's lease (made once)."""
+    lines = _cache(world, "regularisation_lines")
+    if scope not in lines:
+        lines[scope] = ChargeRegularisationLine.objects.get(regularisation_id=fresh_regularisation(world, scope)).pk
+    return lines[scope]
+
+
+def sent_regularisation(world, scope):
+    """The scope's latest fresh regularisation with its statements sent: ready to post a month later."""
+    regularisation_id = _cache(world, "regularisations")[scope]
+    charges_services.charge_regularisation_send(
+        actor=_manager_of(world, scope), regularisation_id=regularisation_id, on=REGULARISATION_SENT_ON
+    )
+    return regularisation_id
+
+
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -479,6 +529,8 @@ def fillers(scenario, actor, scope):
         "mailing_id": lambda: mailing_of(world, scope).pk,
         "deposit_id": lambda: fresh_deposit(world, scope),
         "movement_id": lambda: fresh_deposit_receipt(world, scope),
+        "regularisation_id": lambda: fresh_regularisation(world, scope),
+        "regularisation_line_id": lambda: regularisation_line_of(world, scope),
     }
 
 
@@ -525,6 +577,11 @@ def post_data(route_name, scenario, actor, scope):
         return DEPOSIT_RELEASE_DATA
     if route_name == "ledger:deposit_receipt_cancel":
         return {"on": "2026-01-05"}
+    if route_name == "ledger:charge_regularisation_send":
+        return {"on": REGULARISATION_SENT_ON.isoformat()}
+    if route_name == "ledger:charge_regularisation_post":
+        sent_regularisation(scenario.world, scope)
+        return {"on": "2026-03-02"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -606,6 +663,10 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:deposit_receipt_cancel":
         receipt = DepositMovement.objects.get(pk=_cache(scenario.world, "deposit_receipts")[scope])
         return DepositMovement.objects.filter(deposit_id=receipt.deposit_id, kind="cancelled").count()
+    if route_name == "ledger:charge_regularisation_send":
+        return ChargeRegularisation.objects.get(pk=_cache(scenario.world, "regularisations")[scope]).statements_sent_on
+    if route_name == "ledger:charge_regularisation_post":
+        return ChargeRegularisation.objects.get(pk=_cache(scenario.world, "regularisations")[scope]).posted_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -754,6 +815,20 @@ def csrf_case(name, world) -> CsrfCase:
         receipt = DepositMovement.objects.get(pk=receipt_id)
         cancelled = DepositMovement.objects.filter(deposit_id=receipt.deposit_id, kind="cancelled").exists
         return CsrfCase(client, url, url, {"on": "2026-01-05"}, cancelled)
+    if name == "ledger:charge_regularisation_create":
+        url = reverse(name)
+        data = {"dwelling": lease.dwelling_id, "period_start": "2025-10-01", "period_end": "2025-10-31"}
+        saved = ChargeRegularisation.objects.filter(period_start=date(2025, 10, 1)).exists
+        return CsrfCase(client, url, url, data | {"waste_tax": "31,00"}, saved)
+    if name in ("ledger:charge_regularisation_send", "ledger:charge_regularisation_post"):
+        regularisation_id = fresh_regularisation(world, "own_team")
+        url = reverse(name, args=[regularisation_id])
+        if name == "ledger:charge_regularisation_send":
+            saved = ChargeRegularisation.objects.filter(pk=regularisation_id, statements_sent_on__isnull=False).exists
+            return CsrfCase(client, url, url, {"on": REGULARISATION_SENT_ON.isoformat()}, saved)
+        sent_regularisation(world, "own_team")
+        saved = ChargeRegularisation.objects.filter(pk=regularisation_id, posted_on__isnull=False).exists
+        return CsrfCase(client, url, url, {"on": "2026-03-02"}, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -787,4 +862,6 @@ def post_probe_values(world):
         "mailing_id": uuid.uuid4(),
         "deposit_id": uuid.uuid4(),
         "movement_id": uuid.uuid4(),
+        "regularisation_id": uuid.uuid4(),
+        "regularisation_line_id": uuid.uuid4(),
     }

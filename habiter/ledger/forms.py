@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, DeductionReason, PaymentSource
+from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, ChargeNature, DeductionReason, PaymentSource
 from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
@@ -417,3 +417,93 @@ class DepositDeductionForm(forms.Form):
 
 
 DepositDeductionFormSet = forms.formset_factory(DepositDeductionForm, extra=3, max_num=10, absolute_max=10)
+
+
+# --- charge regularisation ----------------------------------------------------------------------------------
+
+
+class DwellingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} — {obj.address}, {obj.postal_code} {obj.city}"
+
+
+class ChargeRegularisationForm(forms.Form):
+    """A building or one dwelling, the period, and the actual recoverable charges of each nature (décret n° 87-713);
+    the natures left empty had no charge."""
+
+    building = forms.ModelChoiceField(
+        label=_("Immeuble"), queryset=None, required=False, empty_label=_("— choisir un immeuble —")
+    )
+    dwelling = DwellingChoiceField(
+        label=_("ou un logement seul"),
+        queryset=None,
+        required=False,
+        empty_label=_("— choisir un logement —"),
+    )
+    period_start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, buildings, dwellings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+        self.fields["dwelling"].queryset = dwellings
+        for nature, label in ChargeNature.choices:
+            self.fields[nature] = forms.DecimalField(
+                label=_("%(nature)s (€)") % {"nature": label},
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("0.00"),
+                localize=True,
+                required=False,
+            )
+
+    @property
+    def nature_fields(self):
+        return [self[nature] for nature in ChargeNature.values]
+
+    @property
+    def place_fields(self):
+        return [self[name] for name in ("building", "dwelling", "period_start", "period_end")]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("building")) == bool(data.get("dwelling")):
+            raise forms.ValidationError(_("Choisissez un immeuble ou un logement seul, pas les deux."))
+        return data
+
+    def expenses(self) -> dict:
+        return {nature: self.cleaned_data[nature] for nature in ChargeNature.values if self.cleaned_data.get(nature)}
+
+
+class RegularisationSendForm(forms.Form):
+    on = forms.DateField(
+        label=_("Décomptes envoyés le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class RegularisationPostForm(forms.Form):
+    """The date of the entries and, per line, the tenant's request to pay par douzième (R17) and the provision to
+    adjust; the choices offered are the lines that allow them."""
+
+    on = forms.DateField(
+        label=_("Date des écritures"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    spread = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    adjust = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, rows=(), can_adjust=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spread"].choices = [(str(row.line.pk), str(row.line)) for row in rows if row.may_spread]
+        self.fields["adjust"].choices = (
+            [(str(row.line.pk), str(row.line)) for row in rows if row.may_adjust] if can_adjust else []
+        )
+        self.fields["spread"].error_messages["invalid_choice"] = _("Seul un solde à payer s'étale sur douze mois.")
+        self.fields["adjust"].error_messages["invalid_choice"] = _(
+            "Seule la provision d'un bail en cours s'ajuste, par la direction ou un gestionnaire locatif."
+        )
+
+    def chosen(self, name) -> set:
+        """The line ids ticked for `name`, as the page shows them again."""
+        if self.is_bound:
+            return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set(self.data.get(name, ()))
+        return set()

@@ -507,10 +507,30 @@ def regularisation_balance(provisions: Decimal, share: Decimal) -> Decimal:
     return share - provisions
 
 
+def regularisation_earliest_post(statement_sent_on: date) -> date:
+    """The first day the balances may be posted: one month after the statements were sent (R16)."""
+    return add_months(statement_sent_on, 1)
+
+
+def regularisation_entry(provisions: Decimal, share: Decimal, *, under_mandate: bool) -> list[tuple[str, Decimal]]:
+    """The lines of a lease's regularisation entry as (account role, amount), debit positive, zero lines left out.
+    Let by the association: the provisions called leave the provisions account (debit), the actual share is charges
+    recovered (credit), the difference goes to the tenant (debit: to pay; credit: refunded). Under a management
+    mandate the provisions and the charges are the owner's: only the balance moves, between tenant and owner."""
+    balance = regularisation_balance(provisions, share)
+    if under_mandate:
+        return [("tenant", balance), ("owner", -balance)] if balance else []
+    return [
+        (role, amount)
+        for role, amount in (("provisions", provisions), ("income", -share), ("tenant", balance))
+        if amount
+    ]
+
+
 def regularisation_post_error(statement_sent_on: date, on: date) -> str | None:
     """The balances are called or refunded at least one month after the statement was sent to the tenant (loi 89
     art. 23: the décompte par nature de charges is sent one month before the regularisation, R16)."""
-    earliest = add_months(statement_sent_on, 1)
+    earliest = regularisation_earliest_post(statement_sent_on)
     if on < earliest:
         return (
             f"Les soldes ne peuvent être passés qu'un mois après l'envoi des décomptes "

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from habiter.ledger.bank import views as bank
+from habiter.ledger.charges import views as charges
 from habiter.ledger.deposits import views as deposits
 from habiter.ledger.entries import views as entries
 from habiter.ledger.exports import views as exports
@@ -63,5 +64,27 @@ urlpatterns = [
         "depots/mouvements/<uuid:movement_id>/annulation/",
         deposits.deposit_receipt_cancel,
         name="deposit_receipt_cancel",
+    ),
+    path("regularisations/", charges.charge_regularisation_list, name="charge_regularisation_list"),
+    path("regularisations/nouvelle/", charges.charge_regularisation_create, name="charge_regularisation_create"),
+    path(
+        "regularisations/<uuid:regularisation_id>/",
+        charges.charge_regularisation_detail,
+        name="charge_regularisation_detail",
+    ),
+    path(
+        "regularisations/<uuid:regularisation_id>/envoi/",
+        charges.charge_regularisation_send,
+        name="charge_regularisation_send",
+    ),
+    path(
+        "regularisations/<uuid:regularisation_id>/comptabilisation/",
+        charges.charge_regularisation_post,
+        name="charge_regularisation_post",
+    ),
+    path(
+        "regularisations/decomptes/<uuid:regularisation_line_id>.pdf",
+        charges.charge_statement_pdf,
+        name="charge_statement_pdf",
     ),
 ]

@@ -1,19 +1,29 @@
 """Reads of the charge regularisations: lists, one regularisation with its lines, a tenant's statement, what the
 household page shows."""
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from itertools import zip_longest
 
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
+from habiter.leases.models import LeaseKind, LeaseStatus
 from habiter.ledger import rules
 from habiter.ledger.models import (
+    ORGANISATION_ACCOUNTS,
+    AccountKind,
     ChargeExpense,
+    ChargeInstalment,
     ChargeRegularisation,
     ChargeRegularisationLine,
     RegularisationStatus,
     RentCall,
     money_sum,
 )
+from habiter.ledger.models.entries import MONEY
+
+RUNNING = (LeaseStatus.SIGNED, LeaseStatus.SLID)
 
 
 def regularisations(user):
@@ -23,15 +33,157 @@ def regularisations(user):
     return ChargeRegularisation.objects.filter(organisation_id=user.organisation_id)
 
 
-def regularisation_for(user, regularisation_id) -> ChargeRegularisation:
+def regularisation_rows(user):
+    """The list page's rows: each regularisation with its actual charges (`expense_total`) and its number of leases
+    (`lease_count`), computed by the database in the same query whatever the number of rows."""
+    totals = (
+        ChargeExpense.objects.filter(regularisation=OuterRef("pk"))
+        .values("regularisation")
+        .annotate(total=money_sum("amount"))
+        .values("total")
+    )
+    counts = (
+        ChargeRegularisationLine.objects.filter(regularisation=OuterRef("pk"))
+        .values("regularisation")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     return (
         regularisations(user)
+        .annotate(
+            expense_total=Subquery(totals, output_field=MONEY),
+            lease_count=Subquery(counts, output_field=IntegerField()),
+        )
+        .order_by("-period_end", "label", "id")
+    )
+
+
+def regularisation_for(user, regularisation_id) -> ChargeRegularisation:
+    """One regularisation with its expenses and its lines (their lease, mandate owner and instalments): the detail
+    and confirmation pages read it without a query per line."""
+    return (
+        regularisations(user)
+        .select_related("created_by")
         .prefetch_related(
             Prefetch("expenses", queryset=ChargeExpense.objects.order_by("id")),
-            Prefetch("lines", queryset=ChargeRegularisationLine.objects.prefetch_related("instalments")),
+            Prefetch(
+                "lines",
+                queryset=ChargeRegularisationLine.objects.select_related(
+                    "lease", "lease__mandate__owner", "transaction"
+                ).prefetch_related("instalments"),
+            ),
         )
         .get(pk=regularisation_id)
     )
+
+
+@dataclass
+class LineTotals:
+    provisions: Decimal
+    shares: Decimal
+    landlord: Decimal  # the part of vacant dwellings or days, which stays with the landlord
+
+
+def line_totals(regularisation, lines) -> LineTotals:
+    shares = sum((line.share for line in lines), rules.ZERO)
+    return LineTotals(
+        provisions=sum((line.provisions for line in lines), rules.ZERO),
+        shares=shares,
+        landlord=expense_total(regularisation) - shares,
+    )
+
+
+@dataclass
+class PostingRow:
+    """One line of a regularisation as the posting confirmation shows it: the entry that will be posted (account
+    label, debit, credit) and which choices the line allows."""
+
+    line: ChargeRegularisationLine
+    entry: list
+    may_spread: bool
+    may_adjust: bool
+
+
+def posting_rows(regularisation) -> list[PostingRow]:
+    """What posting the regularisation will write, line by line (`rules.regularisation_entry`): a balance due may be
+    spread over twelve months (R17), the provision of a lease still running may be adjusted."""
+    provisions = ORGANISATION_ACCOUNTS[AccountKind.CHARGE_PROVISIONS]
+    income = ORGANISATION_ACCOUNTS[AccountKind.CHARGES_INCOME]
+    rows = []
+    for line in regularisation.lines.all():
+        lease = line.lease
+        mandate = lease.mandate if lease.kind == LeaseKind.MANDATE and lease.mandate_id else None
+        labels = {
+            "provisions": f"{provisions[0]} — {provisions[1]}",
+            "income": f"{income[0]} — {income[1]}",
+            "tenant": str(AccountKind.TENANT.label) + f" — {line.tenant_names}",
+            "owner": str(AccountKind.OWNER.label) + (f" — {mandate.owner.name}" if mandate else ""),
+        }
+        entry = [
+            (labels[role], amount if amount > 0 else None, -amount if amount < 0 else None)
+            for role, amount in rules.regularisation_entry(line.provisions, line.share, under_mandate=bool(mandate))
+        ]
+        rows.append(PostingRow(line, entry, may_spread=line.balance > 0, may_adjust=lease.status in RUNNING))
+    return rows
+
+
+def lease_regularisation_lines(lease):
+    """The lease's part of each regularisation, newest first, with the instalments of a spread balance."""
+    return (
+        ChargeRegularisationLine.objects.filter(lease=lease)
+        .select_related("regularisation")
+        .prefetch_related("instalments")
+        .order_by("-regularisation__period_end", "-regularisation__created_at")
+    )
+
+
+def instalments_for_calls(calls) -> dict:
+    """The instalments of spread regularisation balances due in the month of each rent call (asked on its notice),
+    by call id, each with `count`, the number of instalments of its line: one query for all the calls."""
+    calls = list(calls)
+    if not calls:
+        return {}
+    months = {call.period for call in calls}
+    of_line = (
+        ChargeInstalment.objects.filter(line=OuterRef("line"))
+        .values("line")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    instalments = (
+        ChargeInstalment.objects.filter(
+            line__lease_id__in={call.lease_id for call in calls},
+            due_date__gte=min(months),
+            due_date__lte=rules.month_end(max(months)),
+        )
+        .select_related("line__regularisation")
+        .annotate(count=Subquery(of_line, output_field=IntegerField()))
+        .order_by("due_date", "number")
+    )
+    by_call = {call.pk: [] for call in calls}
+    keys = {(call.lease_id, call.period): call.pk for call in calls}
+    for instalment in instalments:
+        call_id = keys.get((instalment.line.lease_id, rules.month_start(instalment.due_date)))
+        if call_id is not None:
+            by_call[call_id].append(instalment)
+    return by_call
+
+
+def notice_charge_lines(call, instalments=None) -> dict:
+    """What a call's notice adds for the charge regularisation: the instalments of the month (`instalments`, when
+    the caller fetched them for several calls) and the total to pay with them. The instalments are asked, never
+    posted again: the balance they repay was posted once, on the regularisation."""
+    if instalments is None:
+        instalments = instalments_for_calls([call])[call.pk]
+    return {
+        "charge_instalments": instalments,
+        "to_pay": call.total + sum((instalment.amount for instalment in instalments), rules.ZERO),
+    }
+
+
+def remaining_instalments(line, on: date) -> list:
+    """The instalments of a spread balance not yet due on `on` (the schedule the lease account shows)."""
+    return [instalment for instalment in line.instalments.all() if instalment.due_date >= on]
 
 
 def line_for(user, line_id) -> ChargeRegularisationLine:
@@ -89,6 +241,8 @@ def statement_context(line) -> dict:
         natures.append((expense.get_nature_display(), expense.amount, part))
     lease = line.lease
     mandate = lease.mandate if lease.mandate_id else None
+    instalments = list(line.instalments.all())
+    rows = -(-len(instalments) // 3) or 1  # in three columns
     return {
         "line": line,
         "regularisation": regularisation,
@@ -96,7 +250,9 @@ def statement_context(line) -> dict:
         "natures": natures,
         "total": total,
         "period_days": (regularisation.period_end - regularisation.period_start).days + 1,
-        "instalments": list(line.instalments.all()),
+        "instalments": instalments,
+        # printed in three columns, to keep the twelve instalments on the first page
+        "instalment_rows": list(zip_longest(*(instalments[i : i + rows] for i in range(0, len(instalments), rows)))),
         "mandate": mandate,
         "landlord": mandate.owner.name if mandate else "",
         "today": regularisation.updated_at,

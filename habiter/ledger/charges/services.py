@@ -250,21 +250,11 @@ def charge_regularisation_post(
             tenant = tenant_account(lease, lock=True)
             balance = line.balance
             mandate = mandates.get(lease.mandate_id) if lease.kind == LeaseKind.MANDATE else None
-            if mandate is not None:
-                # the provisions and the actual charges are the owner's: only the balance moves
-                entry_lines = (
-                    [(tenant, balance), (owner_account(mandate.owner, lock=True), -balance)] if balance else []
-                )
-            else:
-                entry_lines = [
-                    (account, amount)
-                    for account, amount in (
-                        (provisions_account, line.provisions),
-                        (income, -line.share),
-                        (tenant, balance),
-                    )
-                    if amount
-                ]
+            parts = rules.regularisation_entry(line.provisions, line.share, under_mandate=mandate is not None)
+            accounts = {"provisions": provisions_account, "income": income, "tenant": tenant}
+            if mandate is not None and parts:
+                accounts["owner"] = owner_account(mandate.owner, lock=True)
+            entry_lines = [(accounts[role], amount) for role, amount in parts]
             if entry_lines:
                 line.transaction = post_entry(
                     actor=actor,
@@ -319,6 +309,18 @@ def charge_regularisation_post(
             },
         )
     return regularisation
+
+
+def charge_statement_download_record(*, actor, line) -> None:
+    """Journal a download of a tenant's statement: it carries the household's names and what it owes."""
+    _require(actor, "ledger.view_ledger")
+    audit_record(
+        actor=actor,
+        action="document.download",
+        obj=line,
+        household_id=line.lease.household_id,
+        detail={"document": "charge_statement", "regularisation": str(line.regularisation_id)},
+    )
 
 
 def statement_pdf(line) -> bytes:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from habiter.core.audit import audit_record
 from habiter.core.pdf import pdf_render, pdf_render_many
 from habiter.leases.models import Lease
+from habiter.ledger.charges.queries import instalments_for_calls, notice_charge_lines
 from habiter.ledger.entries.queries import ledger_leases
 from habiter.ledger.models import (
     DocumentEmail,
@@ -90,7 +91,8 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
     return consent
 
 
-def notice_context(call) -> dict:
+def notice_context(call, instalments=None) -> dict:
+    """What a notice prints; `instalments`: the call's charge regularisation instalments, when already fetched."""
     lease = call.lease
     return {
         "call": call,
@@ -99,6 +101,7 @@ def notice_context(call) -> dict:
         "landlord": lease.landlord.name if lease.landlord else call.organisation.name,
         "tenants": tenant_names(lease.household),
         "today": timezone.localdate(),
+        **notice_charge_lines(call, instalments),
     }
 
 
@@ -198,14 +201,16 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
         receipt=None,
         subject=_("Avis d'échéance — loyer de %(period)s") % {"period": f"{call.period:%m/%Y}"},
         body_template="ledger/email_notice.txt",
-        context={"call": call, "organisation": call.organisation},
+        context={"call": call, "organisation": call.organisation, **notice_charge_lines(call)},
         attachment=(f"avis-echeance-{call.period:%Y-%m}.pdf", notice_pdf(call), "application/pdf"),
     )
 
 
 def notices_pdf(calls) -> bytes:
     """Several notices in one PDF, each on its own page(s), to print and post."""
-    return pdf_render_many("ledger/notice_pdf.html", [notice_context(call) for call in calls])
+    calls = list(calls)
+    instalments = instalments_for_calls(calls)
+    return pdf_render_many("ledger/notice_pdf.html", [notice_context(call, instalments[call.pk]) for call in calls])
 
 
 def notice_mailing_start(*, actor, run_id) -> NoticeMailing:

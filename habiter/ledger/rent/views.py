@@ -14,6 +14,7 @@ from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
 from habiter.ledger import pages, rules
+from habiter.ledger.charges import queries as charges_queries
 from habiter.ledger.deposits.queries import lease_deposit_summary
 from habiter.ledger.entries.queries import closed_months, opening_date
 from habiter.ledger.forms import (
@@ -44,6 +45,9 @@ def lease_account(request, lease_id):
         call.paid = rules.cents(call.paid)
         call.status = rules.period_status(call.due, call.paid)
         call.quittance = next((r for r in call.receipts.all() if r.kind == "quittance"), None)
+    charge_lines = list(charges_queries.lease_regularisation_lines(lease))
+    for line in charge_lines:
+        line.remaining = charges_queries.remaining_instalments(line, today)
     return render(
         request,
         "ledger/lease_account.html",
@@ -55,6 +59,7 @@ def lease_account(request, lease_id):
             "receipts": list(queries.receipts_of(lease)),
             "plans": list(queries.plans_of(lease)),
             "letters": list(queries.letters_of(lease)),
+            "charge_lines": charge_lines,
             "can_post": user.has_perm("ledger.post"),
             "today": today,
             **lease_deposit_summary(lease, today),
@@ -235,6 +240,7 @@ def rent_call_notice(request, rent_call_id):
             "landlord": lease.landlord.name if lease.landlord else call.organisation.name,
             "tenants": services.tenant_names(lease.household),
             "today": pages.today(),
+            **charges_queries.notice_charge_lines(call),
         },
         filename=f"avis-echeance-{call.period:%Y-%m}.pdf",
     )
