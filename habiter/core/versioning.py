@@ -89,9 +89,9 @@ def stale_version(obj, *, audit_object_id=None) -> StaleVersion:
     )
 
 
-def version_check(obj: "Versioned", *, expected_version: int, audit_object_id=None) -> None:
-    """Refuse early, before any work, a save from a form that showed an older version."""
-    if obj.version != expected_version:
+def version_check(obj: "Versioned", *, expected_version: int | None, audit_object_id=None) -> None:
+    """Refuse early, before any work, a save from a form that showed an older version (None: no form, no check)."""
+    if expected_version is not None and obj.version != expected_version:
         raise stale_version(obj, audit_object_id=audit_object_id)
 
 
