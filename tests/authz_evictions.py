@@ -266,8 +266,15 @@ def post_data(route_name, scenario, actor, scope):
             "lawyer": world.users["lawyer"].pk,
         }
     if route_name == "evictions:diagnosis_edit":
-        PreventionCase.objects.filter(pk=case_of(scenario.world, scope).pk).update(closed_on=None, outcome="")
-        return {"referred_on": "2026-03-02", "writer": f"Rédigé par {actor}", "tenant_presence": "present"}
+        case = case_of(scenario.world, scope)
+        PreventionCase.objects.filter(pk=case.pk).update(closed_on=None, outcome="")
+        version = Diagnosis.objects.filter(case=case).values_list("version", flat=True).first() or 0
+        return {
+            "referred_on": "2026-03-02",
+            "writer": f"Rédigé par {actor}",
+            "tenant_presence": "present",
+            "version": version,
+        }
     if route_name == "evictions:case_open":
         return OPEN_DATA
     if route_name == "evictions:case_detail":
@@ -405,7 +412,13 @@ def csrf_case(name, world) -> CsrfCase:
     page = reverse("evictions:case_detail", args=[case.pk])
     if name == "evictions:diagnosis_edit":
         url = reverse(name, args=[case.pk])
-        data = {"referred_on": "2026-03-02", "writer": "Écrit sous CSRF", "tenant_presence": "absent"}
+        version = Diagnosis.objects.filter(case=case).values_list("version", flat=True).first() or 0
+        data = {
+            "referred_on": "2026-03-02",
+            "writer": "Écrit sous CSRF",
+            "tenant_presence": "absent",
+            "version": version,
+        }
         return CsrfCase(
             client, url, url, data, lambda: Diagnosis.objects.filter(case=case, writer="Écrit sous CSRF").exists()
         )

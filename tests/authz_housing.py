@@ -223,14 +223,23 @@ def post_data(route_name, scenario, actor, scope):
     """Valid form data: each allowed write changes the row again (a new name, the next stage, another cost)."""
     stock = _stock(scenario)
     if route_name == "housing:owner_edit":
-        return {"kind": "private", "name": f"Modifié par {actor}"}
+        owner = Owner.objects.get(pk=stock.owner(scope).pk)
+        return {"kind": "private", "name": f"Modifié par {actor}", "version": owner.version}
     if route_name == "housing:owner_contact_add":
         return {"occurred_on": "2026-01-05", "channel": "phone", "summary": f"Appel de {actor}"}
     if route_name == "housing:building_edit":
-        return {"name": f"Immeuble de {actor}", "address": "8 rue", "postal_code": "13002", "city": "Marseille"}
-    if route_name == "housing:dwelling_edit":
-        dwelling = stock.dwelling(scope)
+        building = Building.objects.get(pk=stock.building(scope).pk)
         return {
+            "name": f"Immeuble de {actor}",
+            "address": "8 rue",
+            "postal_code": "13002",
+            "city": "Marseille",
+            "version": building.version,
+        }
+    if route_name == "housing:dwelling_edit":
+        dwelling = type(stock.dwelling(scope)).objects.get(pk=stock.dwelling(scope).pk)
+        return {
+            "version": dwelling.version,
             "reference": dwelling.reference,
             "owner": dwelling.owner_id,
             "address": f"Adresse posée par {actor}",
@@ -246,7 +255,7 @@ def post_data(route_name, scenario, actor, scope):
         return {"to_stage": _next_stage(prospect.stage), "on_date": timezone.localdate().isoformat()}
     if route_name == "housing:ticket_update":
         ticket = MaintenanceTicket.objects.get(pk=stock.ticket(scope).pk)
-        return {"status": ticket.status, "cost": f"{ACTORS.index(actor) + 10},00"}
+        return {"status": ticket.status, "cost": f"{ACTORS.index(actor) + 10},00", "version": ticket.version}
     if route_name == "housing:ticket_photo_add":
         return {"photo": SimpleUploadedFile(f"{actor}.png", image_bytes())}
     if route_name == "housing:inspection_keys":
@@ -378,7 +387,7 @@ def csrf_case(name, world):
             logged_in(manager),
             url,
             url,
-            {"kind": "company", "name": "SCI Renommée"},
+            {"kind": "company", "name": "SCI Renommée", "version": owner.version},
             lambda: Owner.objects.get(pk=owner.pk).name == "SCI Renommée",
         )
     if name == "housing:owner_contact_add":
@@ -394,7 +403,13 @@ def csrf_case(name, world):
     if name == "housing:building_edit":
         building = stock.building("own_team")
         url = reverse(name, args=[building.pk])
-        data = {"name": "Renommé", "address": "8 rue", "postal_code": "13002", "city": "Marseille"}
+        data = {
+            "name": "Renommé",
+            "address": "8 rue",
+            "postal_code": "13002",
+            "city": "Marseille",
+            "version": building.version,
+        }
         return CsrfCase(
             logged_in(manager), url, url, data, lambda: Building.objects.get(pk=building.pk).name == "Renommé"
         )
@@ -402,6 +417,7 @@ def csrf_case(name, world):
         dwelling = stock.dwelling("own_team")
         url = reverse(name, args=[dwelling.pk])
         data = {
+            "version": dwelling.version,
             "reference": dwelling.reference,
             "owner": dwelling.owner_id,
             "address": "Nouvelle adresse",
@@ -433,7 +449,7 @@ def csrf_case(name, world):
             logged_in(technician),
             reverse("housing:ticket_detail", args=[ticket.pk]),
             reverse(name, args=[ticket.pk]),
-            {"status": "done", "technician": technician.pk, "cost": "80"},
+            {"status": "done", "technician": technician.pk, "cost": "80", "version": ticket.version},
             lambda: MaintenanceTicket.objects.get(pk=ticket.pk).status == "done",
         )
     if name == "housing:ticket_photo_add":

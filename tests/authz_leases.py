@@ -176,7 +176,16 @@ def _reset(lease, status):
     HeadLease.objects.filter(pk=lease.head_lease_id).update(ended_on=None, end_date=None)
 
 
+def _version(lease) -> dict:
+    """The version the form shows (core.versioning), as the browser posts it back."""
+    return {"version": Lease.objects.get(pk=lease.pk).version}
+
+
 def post_data(route_name, scenario, actor, scope):
+    return _post_data(route_name, scenario, actor, scope) | _version(lease_of(scenario.world, scope))
+
+
+def _post_data(route_name, scenario, actor, scope):
     lease = lease_of(scenario.world, scope)
     if route_name == "leases:lease_sign":
         _reset(lease, LeaseStatus.DRAFT)
@@ -277,19 +286,19 @@ def csrf_case(name, world) -> CsrfCase:
     if name == "leases:review_create":
         data = {"held_on": "2026-02-01", "worker_opinion": "favourable", "landlord_opinion": "favourable"}
         data["decision"] = "extend"
-        return CsrfCase(client, url, url, data, lambda: lease.reviews.count() > 1)
+        return CsrfCase(client, url, url, data | _version(lease), lambda: lease.reviews.count() > 1)
     changes = LeaseStatusChange.objects.filter(lease=lease).count()
     saved = lambda: LeaseStatusChange.objects.filter(lease=lease).count() > changes  # noqa: E731
     if name == "leases:lease_sign":
         _reset(lease, LeaseStatus.DRAFT)
-        return CsrfCase(client, url, url, {"signed_on": "2025-03-01"}, saved)
+        return CsrfCase(client, url, url, {"signed_on": "2025-03-01"} | _version(lease), saved)
     if name == "leases:lease_end":
-        return CsrfCase(client, url, url, {"end_date": "2026-02-28"}, saved)
+        return CsrfCase(client, url, url, {"end_date": "2026-02-28"} | _version(lease), saved)
     if name == "leases:lease_cancel":
         _reset(lease, LeaseStatus.DRAFT)
-        return CsrfCase(client, url, url, {"on_date": "2025-03-02"}, saved)
+        return CsrfCase(client, url, url, {"on_date": "2025-03-02"} | _version(lease), saved)
     if name == "leases:lease_slide":
-        return CsrfCase(client, url, url, {"on_date": "2026-03-01", "confirm": "on"}, saved)
+        return CsrfCase(client, url, url, {"on_date": "2026-03-01", "confirm": "on"} | _version(lease), saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 

@@ -126,6 +126,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="audit_org_time"),
             models.Index(fields=["household_id", "-created_at"], name="audit_household_time"),
+            # who changed a row last, for the message of a refused stale save (core.versioning)
+            models.Index(fields=["object_id", "-created_at"], name="audit_object_time"),
         ]
 
     def __str__(self):

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.versioning import VersionedForm
+
 from .models import AdvanceSettlement, AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -82,7 +84,7 @@ class FslPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Versée le"), widget=DATE)
 
 
-class DiagnosisForm(forms.ModelForm):
+class DiagnosisForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Diagnosis
         fields = ("referred_on", "interview_on", *Diagnosis.RUBRICS)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
+from habiter.core.versioning import Versioned
 from habiter.people.models import Household
 
 from . import rules as eviction_rules
@@ -203,9 +204,11 @@ class TenantPresence(models.TextChoices):
     NO_REPLY = "no_reply", _("Sans réponse à la proposition d'entretien")
 
 
-class Diagnosis(OrganisationScoped):
+class Diagnosis(Versioned, OrganisationScoped):
     """The social and financial diagnosis of a case (diagnostic social et financier, R28): the fifteen rubrics of
     décret n° 2021-8 art. 2, sent to the judge and the CCAPEX before the hearing."""
+
+    version_audit_actions = ("prevention_case.diagnosis",)  # audited on its case
 
     case = models.OneToOneField(PreventionCase, on_delete=models.PROTECT, related_name="diagnosis")
     referred_on = models.DateField(_("saisine par le préfet le"))

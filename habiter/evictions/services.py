@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.formats import euros
+from habiter.core.versioning import StaleVersion, version_check, version_claim
 from habiter.people.queries import households_visible_to
 
 from . import rules as eviction_rules
@@ -202,8 +203,10 @@ def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCa
 DIAGNOSIS_FIELDS = ("referred_on", "interview_on", *Diagnosis.RUBRICS)
 
 
-def diagnosis_save(*, actor, case_id, **data) -> Diagnosis:
-    """Write the case's social and financial diagnosis (its fifteen rubrics, R28), first time or again."""
+def diagnosis_save(*, actor, case_id, expected_version: int | None = None, **data) -> Diagnosis:
+    """Write the case's social and financial diagnosis (its fifteen rubrics, R28), first time or again.
+    `expected_version`: the one the form showed (0: no diagnosis yet); if someone saved the diagnosis in between,
+    StaleVersion and nothing is saved."""
     unknown = set(data) - set(DIAGNOSIS_FIELDS)
     if unknown:
         raise TypeError(f"unknown diagnosis fields: {sorted(unknown)}")
@@ -219,10 +222,16 @@ def diagnosis_save(*, actor, case_id, **data) -> Diagnosis:
         diagnosis = Diagnosis.objects.filter(case=case).first()
         created = diagnosis is None
         if created:
+            if expected_version:  # the form showed a diagnosis that is no more: cannot happen, refused all the same
+                raise StaleVersion(current_version=0)
             diagnosis = Diagnosis(organisation_id=case.organisation_id, case=case, written_by=actor)
+        else:
+            version_check(diagnosis, expected_version=expected_version, audit_object_id=case.pk)
         for name, value in data.items():
             setattr(diagnosis, name, value if value is not None or name == "interview_on" else "")
         diagnosis.full_clean()
+        if not created:
+            version_claim(diagnosis, expected_version=expected_version, audit_object_id=case.pk)
         diagnosis.save()
         audit_record(
             actor=actor,

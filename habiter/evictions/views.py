@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
+from habiter.core.versioning import StaleVersion, show_stale
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -138,8 +139,13 @@ def diagnosis_edit(request, case_id):
     initial = {"writer": f"{user.get_full_name()} — {user.organisation.name}"} if diagnosis is None else None
     form = DiagnosisForm(request.POST or None, instance=diagnosis, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
         try:
-            services.diagnosis_save(actor=user, case_id=case.pk, **form.cleaned_data)
+            services.diagnosis_save(actor=user, case_id=case.pk, expected_version=version, **data)
+        except StaleVersion as stale:
+            diagnosis = queries.diagnosis_of(case)
+            show_stale(form, stale, DiagnosisForm(instance=diagnosis))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.versioning import VersionField
 from habiter.people.models import Household
 
 from . import queries
@@ -81,6 +82,7 @@ class HousingForm(forms.Form):
 
 
 class OwnerForm(HousingForm):
+    version = VersionField()
     kind = forms.ChoiceField(label=_("Type de propriétaire"), choices=OwnerKind.choices)
     name = forms.CharField(label=_("Nom ou raison sociale"), max_length=200)
     email = forms.EmailField(
@@ -124,6 +126,7 @@ class OwnerFilterForm(forms.Form):
 
 
 class BuildingForm(HousingForm):
+    version = VersionField()
     name = forms.CharField(label=_("Nom"), max_length=200)
     address = forms.CharField(label=_("Adresse"), max_length=300)
     postal_code = forms.CharField(label=_("Code postal"), max_length=10)
@@ -195,6 +198,7 @@ class DwellingFieldsMixin(forms.Form):
 
 
 class DwellingForm(DwellingFieldsMixin, HousingForm):
+    version = VersionField()
     owner = forms.ModelChoiceField(label=_("Propriétaire"), queryset=None)
     building = forms.ModelChoiceField(label=_("Immeuble"), queryset=None, required=False)
 
@@ -336,6 +340,7 @@ class TicketForm(HousingForm):
 
 
 class TicketUpdateForm(HousingForm):
+    version = VersionField()
     status = forms.ChoiceField(label=_("Statut"), choices=TicketStatus.choices)
     technician = forms.ModelChoiceField(label=_("Agent technique"), queryset=None, required=False)
     contractor = forms.CharField(label=_("Entreprise"), max_length=200, required=False)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
+from habiter.core.versioning import Versioned
 from habiter.people.models import Household
 
 from . import rules as housing_rules
@@ -19,8 +20,10 @@ class OwnerKind(models.TextChoices):
     ASSOCIATION = "association", _("L'association elle-même")
 
 
-class Owner(OrganisationScoped):
+class Owner(Versioned, OrganisationScoped):
     """Who owns a dwelling: a private person, a company, a social landlord, a town — or the association."""
+
+    version_audit_actions = ("owner.update",)
 
     kind = models.CharField(_("type"), max_length=20, choices=OwnerKind.choices, default=OwnerKind.PRIVATE)
     name = models.CharField(_("nom"), max_length=200)
@@ -67,8 +70,10 @@ class OwnerContact(OrganisationScoped):
         return f"{self.owner} — {self.occurred_on}"
 
 
-class Building(OrganisationScoped):
+class Building(Versioned, OrganisationScoped):
     """A building holding several dwellings (a town-owned building on a long lease, a boarding house…)."""
+
+    version_audit_actions = ("building.update",)
 
     name = models.CharField(_("nom"), max_length=200)
     address = models.CharField(_("adresse"), max_length=300)
@@ -113,8 +118,10 @@ class RentCapScheme(models.TextChoices):
     ANAH_OTHER = "anah", _("Autre convention Anah")
 
 
-class Dwelling(OrganisationScoped):
+class Dwelling(Versioned, OrganisationScoped):
     """A dwelling of the stock, with its energy class: the decency calendar and the rent freeze follow it."""
+
+    version_audit_actions = ("dwelling.update",)
 
     reference = models.CharField(_("référence"), max_length=60)
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="dwellings", verbose_name=_("propriétaire"))
@@ -279,8 +286,10 @@ class Reporter(models.TextChoices):
     MANAGER = "manager", _("Gestion locative")
 
 
-class MaintenanceTicket(OrganisationScoped):
+class MaintenanceTicket(Versioned, OrganisationScoped):
     """A repair to be made in a dwelling, from the report to its closing, with its cost."""
+
+    version_audit_actions = ("ticket.update",)
 
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("logement"))
     title = models.CharField(_("objet"), max_length=200)

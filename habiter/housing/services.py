@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.versioning import version_check, version_claim
 
 from . import queries
 from . import rules as housing_rules
@@ -84,13 +85,16 @@ def owner_create(*, actor, data: dict) -> Owner:
     return owner
 
 
-def owner_update(*, actor, owner_id, data: dict) -> Owner:
-    """Change an owner's details (the IBAN is checked like at creation)."""
+def owner_update(*, actor, owner_id, data: dict, expected_version: int | None = None) -> Owner:
+    """Change an owner's details (the IBAN is checked like at creation). `expected_version`: the one the form
+    showed; if someone saved in between, StaleVersion and nothing is saved."""
     _require(actor, "housing.manage_stock")
     with transaction.atomic():
-        owner = Owner.objects.select_for_update().get(pk=owner_id, organisation_id=actor.organisation_id)
+        owner = Owner.objects.get(pk=owner_id, organisation_id=actor.organisation_id)
+        version_check(owner, expected_version=expected_version)
         _owner_apply(owner, data)
         owner.full_clean()
+        version_claim(owner, expected_version=expected_version)
         owner.save()
         audit_record(actor=actor, action="owner.update", obj=owner, detail={"fields": sorted(data)})
     return owner
@@ -148,12 +152,15 @@ def building_create(*, actor, data: dict, owner_id=None) -> Building:
     return building
 
 
-def building_update(*, actor, building_id, data: dict, owner_id=None) -> Building:
+def building_update(*, actor, building_id, data: dict, owner_id=None, expected_version: int | None = None) -> Building:
+    """Change a building; a stale `expected_version` (someone saved since the form was shown) saves nothing."""
     _require(actor, "housing.manage_stock")
     with transaction.atomic():
-        building = Building.objects.select_for_update().get(pk=building_id, organisation_id=actor.organisation_id)
+        building = Building.objects.get(pk=building_id, organisation_id=actor.organisation_id)
+        version_check(building, expected_version=expected_version)
         _building_apply(actor, building, data, owner_id)
         building.full_clean()
+        version_claim(building, expected_version=expected_version)
         building.save()
         audit_record(actor=actor, action="building.update", obj=building)
     return building
@@ -205,12 +212,17 @@ def dwelling_create(*, actor, data: dict, owner_id, building_id=None) -> Dwellin
     return dwelling
 
 
-def dwelling_update(*, actor, dwelling_id, data: dict, owner_id, building_id=None) -> Dwelling:
+def dwelling_update(
+    *, actor, dwelling_id, data: dict, owner_id, building_id=None, expected_version: int | None = None
+) -> Dwelling:
+    """Change a dwelling; a stale `expected_version` (someone saved since the form was shown) saves nothing."""
     _require(actor, "housing.manage_stock")
     with transaction.atomic():
-        dwelling = Dwelling.objects.select_for_update().get(pk=dwelling_id, organisation_id=actor.organisation_id)
+        dwelling = Dwelling.objects.get(pk=dwelling_id, organisation_id=actor.organisation_id)
+        version_check(dwelling, expected_version=expected_version)
         _dwelling_apply(actor, dwelling, data, owner_id, building_id)
         dwelling.full_clean()
+        version_claim(dwelling, expected_version=expected_version)
         dwelling.save()
         audit_record(actor=actor, action="dwelling.update", obj=dwelling, detail={"reference": dwelling.reference})
     return dwelling
@@ -460,11 +472,14 @@ def ticket_update(
     technician_id=None,
     contractor: str = "",
     cost: Decimal | None = None,
+    expected_version: int | None = None,
 ) -> MaintenanceTicket:
-    """Assign, follow and close a ticket: the status moves along rules.TICKET_TRANSITIONS; closing dates it."""
+    """Assign, follow and close a ticket: the status moves along rules.TICKET_TRANSITIONS; closing dates it.
+    A stale `expected_version` (someone followed the ticket since the form was shown) saves nothing."""
     _require(actor, "housing.handle_ticket")
     with transaction.atomic():
         ticket = MaintenanceTicket.objects.select_for_update().get(pk=ticket_id, organisation_id=actor.organisation_id)
+        version_check(ticket, expected_version=expected_version)
         errors = {}
         from_status = ticket.status
         if status != ticket.status:
@@ -488,6 +503,7 @@ def ticket_update(
         if status == TicketStatus.DONE and from_status != TicketStatus.DONE:
             ticket.closed_on = timezone.localdate()
         ticket.full_clean()
+        version_claim(ticket, expected_version=expected_version)
         ticket.save()
         audit_record(
             actor=actor,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.versioning import StaleVersion, show_stale
 
 from . import queries, registry, services
 from . import rules as housing_rules
@@ -125,18 +126,26 @@ def owner_edit(request, owner_id):
     user = request.user
     owner = _get_or_404(queries.owner_for_page, user, owner_id)
     _require(user, "housing.manage_stock")
-    initial = {f: getattr(owner, f) for f in services.OWNER_FIELDS}
-    initial["iban"] = owner.iban_display
-    form = OwnerForm(request.POST or None, initial=initial)
+    form = OwnerForm(request.POST or None, initial=_owner_initial(owner))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
         try:
-            services.owner_update(actor=user, owner_id=owner.pk, data=form.cleaned_data)
+            services.owner_update(actor=user, owner_id=owner.pk, data=data, expected_version=version)
+        except StaleVersion as stale:
+            current = _get_or_404(queries.owner_for_page, user, owner_id)
+            show_stale(form, stale, OwnerForm(initial=_owner_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("housing:owner_detail", owner_id=owner.pk)
     return render(request, "housing/owner_form.html", {"form": form, "owner": owner})
+
+
+def _owner_initial(owner) -> dict:
+    initial = {f: getattr(owner, f) for f in services.OWNER_FIELDS}
+    return initial | {"iban": owner.iban_display, "version": owner.version}
 
 
 @require_POST
@@ -175,26 +184,36 @@ def building_list(request):
 def _building_form_page(request, building=None):
     user = request.user
     _require(user, "housing.manage_stock")
-    initial = {}
-    if building is not None:
-        initial = {f: getattr(building, f) for f in services.BUILDING_FIELDS} | {"owner": building.owner_id}
+    initial = _building_initial(building) if building is not None else {}
     form = BuildingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        owner = data.pop("owner")
+        owner, version = data.pop("owner"), data.pop("version") or 0
         try:
             if building is None:
                 building = services.building_create(actor=user, data=data, owner_id=owner.pk if owner else None)
             else:
                 services.building_update(
-                    actor=user, building_id=building.pk, data=data, owner_id=owner.pk if owner else None
+                    actor=user,
+                    building_id=building.pk,
+                    data=data,
+                    owner_id=owner.pk if owner else None,
+                    expected_version=version,
                 )
+        except StaleVersion as stale:
+            current = _get_or_404(queries.building_for_page, user, building.pk)
+            show_stale(form, stale, BuildingForm(user=user, initial=_building_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Immeuble « %(name)s » enregistré.") % {"name": building.name})
             return redirect("housing:building_detail", building_id=building.pk)
     return render(request, "housing/building_form.html", {"form": form, "building": building})
+
+
+def _building_initial(building) -> dict:
+    initial = {f: getattr(building, f) for f in services.BUILDING_FIELDS}
+    return initial | {"owner": building.owner_id, "version": building.version}
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,14 +274,13 @@ def _dwelling_form_page(request, dwelling=None):
     _require(user, "housing.manage_stock")
     initial = {}
     if dwelling is not None:
-        initial = {f: getattr(dwelling, f) for f in services.DWELLING_FIELDS}
-        initial |= {"owner": dwelling.owner_id, "building": dwelling.building_id}
+        initial = _dwelling_initial(dwelling)
     elif owner_id := request.GET.get("proprietaire"):
         initial["owner"] = owner_id
     form = DwellingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        owner, building = data.pop("owner"), data.pop("building")
+        owner, building, version = data.pop("owner"), data.pop("building"), data.pop("version") or 0
         try:
             if dwelling is None:
                 dwelling = services.dwelling_create(
@@ -275,13 +293,22 @@ def _dwelling_form_page(request, dwelling=None):
                     data=data,
                     owner_id=owner.pk,
                     building_id=building.pk if building else None,
+                    expected_version=version,
                 )
+        except StaleVersion as stale:
+            current = _get_or_404(queries.dwelling_for_page, user, dwelling.pk)
+            show_stale(form, stale, DwellingForm(user=user, initial=_dwelling_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Logement « %(ref)s » enregistré.") % {"ref": dwelling.reference})
             return redirect("housing:dwelling_detail", dwelling_id=dwelling.pk)
     return render(request, "housing/dwelling_form.html", {"form": form, "dwelling": dwelling})
+
+
+def _dwelling_initial(dwelling) -> dict:
+    initial = {f: getattr(dwelling, f) for f in services.DWELLING_FIELDS}
+    return initial | {"owner": dwelling.owner_id, "building": dwelling.building_id, "version": dwelling.version}
 
 
 @require_http_methods(["GET", "POST"])
@@ -500,6 +527,16 @@ def ticket_create(request):
     return render(request, "housing/ticket_form.html", {"form": form})
 
 
+def _ticket_initial(ticket) -> dict:
+    return {
+        "status": ticket.status,
+        "technician": ticket.technician_id,
+        "contractor": ticket.contractor,
+        "cost": ticket.cost,
+        "version": ticket.version,
+    }
+
+
 def _ticket_page(request, ticket, *, update_form=None, photo_form=None, status=200):
     user = request.user
     can_handle = user.has_perm("housing.handle_ticket")
@@ -508,16 +545,7 @@ def _ticket_page(request, ticket, *, update_form=None, photo_form=None, status=2
         TicketStatus.CANCELLED,
     )
     if can_handle and update_form is None:
-        update_form = TicketUpdateForm(
-            user=user,
-            ticket=ticket,
-            initial={
-                "status": ticket.status,
-                "technician": ticket.technician_id,
-                "contractor": ticket.contractor,
-                "cost": ticket.cost,
-            },
-        )
+        update_form = TicketUpdateForm(user=user, ticket=ticket, initial=_ticket_initial(ticket))
     return render(
         request,
         "housing/ticket_detail.html",
@@ -545,11 +573,18 @@ def ticket_update(request, ticket_id):
     form = TicketUpdateForm(request.POST, user=user, ticket=ticket)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        technician = data.pop("technician")
+        technician, version = data.pop("technician"), data.pop("version") or 0
         try:
             services.ticket_update(
-                actor=user, ticket_id=ticket.pk, technician_id=technician.pk if technician else None, **data
+                actor=user,
+                ticket_id=ticket.pk,
+                technician_id=technician.pk if technician else None,
+                expected_version=version,
+                **data,
             )
+        except StaleVersion as stale:
+            ticket = _get_or_404(queries.ticket_for_page, user, ticket_id)
+            show_stale(form, stale, TicketUpdateForm(user=user, ticket=ticket, initial=_ticket_initial(ticket)))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped, TimeStamped
+from habiter.core.versioning import Versioned
 from habiter.housing.models import Building, Dwelling, Owner
 from habiter.people.models import Household
 
@@ -172,9 +173,18 @@ class Guarantee(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class Lease(OrganisationScoped):
+class Lease(Versioned, OrganisationScoped):
     """A household's lease of a dwelling: direct (the association or, after a slide, the owner is the landlord),
     a sublease of a head lease, or a lease under a management mandate."""
+
+    version_audit_actions = (
+        "lease.signed",
+        "lease.ended",
+        "lease.cancelled",
+        "lease.slid",
+        "sliding_review.record",
+        "lease.charges_adjust",
+    )
 
     kind = models.CharField(_("type de bail"), max_length=20, choices=LeaseKind.choices)
     status = models.CharField(_("statut"), max_length=20, choices=LeaseStatus.choices, default=LeaseStatus.DRAFT)

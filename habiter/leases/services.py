@@ -12,6 +12,7 @@ from habiter.core.audit import audit_record
 from habiter.core.formats import euros
 from habiter.core.legal import MissingLegalParameter
 from habiter.core.legal_queries import legal_parameters
+from habiter.core.versioning import version_claim
 from habiter.housing import rules as housing_rules
 from habiter.housing.models import Building, Dwelling, Owner
 from habiter.people.models import Household
@@ -374,10 +375,13 @@ def lease_create(
     return lease
 
 
-def _lease_for_update(actor, lease_id) -> Lease:
+def _lease_for_update(actor, lease_id, expected_version: int | None = None) -> Lease:
+    """The lease, locked and claimed for a write: a form that showed an older version than `expected_version`
+    raises StaleVersion (core.versioning), and the caller's transaction saves nothing."""
     lease = queries.leases_visible_to(actor).select_for_update().filter(pk=lease_id).first()
     if lease is None:
         raise Lease.DoesNotExist
+    version_claim(lease, expected_version=expected_version)
     return lease
 
 
@@ -407,11 +411,11 @@ def _move(actor, lease, to_status, on_date, comment="") -> None:
     )
 
 
-def lease_sign(*, actor, lease_id, signed_on: date, comment: str = "") -> Lease:
+def lease_sign(*, actor, lease_id, signed_on: date, comment: str = "", expected_version: int | None = None) -> Lease:
     """Sign a prepared lease; a sliding lease's first review period starts with it."""
     _require(actor, "leases.manage_lease")
     with transaction.atomic():
-        lease = _lease_for_update(actor, lease_id)
+        lease = _lease_for_update(actor, lease_id, expected_version)
         lease.signed_on = signed_on
         if lease.sliding and lease.review_period_end is None:
             lease.review_period_end = lease_rules.review_period_end(lease.start_date, lease.review_every_months)
@@ -419,11 +423,11 @@ def lease_sign(*, actor, lease_id, signed_on: date, comment: str = "") -> Lease:
     return lease
 
 
-def lease_cancel(*, actor, lease_id, on_date: date, comment: str = "") -> Lease:
+def lease_cancel(*, actor, lease_id, on_date: date, comment: str = "", expected_version: int | None = None) -> Lease:
     """Give up a lease that was never signed."""
     _require(actor, "leases.manage_lease")
     with transaction.atomic():
-        lease = _lease_for_update(actor, lease_id)
+        lease = _lease_for_update(actor, lease_id, expected_version)
         _move(actor, lease, LeaseStatus.CANCELLED, on_date, comment)
     return lease
 
@@ -438,6 +442,7 @@ def lease_end(
     moved_out_on: date | None = None,
     relet_on: date | None = None,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Lease:
     """End a signed lease: the tenant's notice, the last day, the move-out. A tenant who gave notice owes the rent
     to the end of the notice whatever the day the keys are handed back (loi 89 art. 15 I), unless a new tenant
@@ -445,7 +450,7 @@ def lease_end(
     day given earlier than that is refused. Without notice the last day is required."""
     _require(actor, "leases.manage_lease")
     with transaction.atomic():
-        lease = _lease_for_update(actor, lease_id)
+        lease = _lease_for_update(actor, lease_id, expected_version)
         rent_until = None
         if notice_given_on is not None:
             if notice_given_on < lease.start_date:
@@ -507,12 +512,13 @@ def sliding_review_record(
     decision: str,
     worker_comment: str = "",
     landlord_comment: str = "",
+    expected_version: int | None = None,
 ) -> SlidingReview:
     """Record the periodic review of a sliding lease: the worker's and the landlord's opinions and the
     decision. Extending opens a new review period of the lease's rhythm."""
     _require(actor, "leases.review_sliding")
     with transaction.atomic():
-        lease = _lease_for_update(actor, lease_id)
+        lease = _lease_for_update(actor, lease_id, expected_version)
         if not lease.sliding or lease.status != LeaseStatus.SIGNED:
             raise ValidationError(_("Seul un bail glissant signé fait l'objet de bilans."))
         if held_on < lease.start_date:
@@ -549,7 +555,7 @@ def sliding_review_record(
     return review
 
 
-def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
+def lease_slide(*, actor, lease_id, on_date: date, expected_version: int | None = None) -> Lease:
     """The slide: the sublease and the head lease of the dwelling end the day before, and a direct lease
     between the owner and the household starts on `on_date`, with the same rent, charges, deposit, reference
     quarter and revision anniversary. The old leases stay, marked slid and ended: the history is kept.
@@ -557,7 +563,7 @@ def lease_slide(*, actor, lease_id, on_date: date) -> Lease:
     _require(actor, "leases.manage_lease")
     params = legal_parameters()
     with transaction.atomic():
-        lease = _lease_for_update(actor, lease_id)
+        lease = _lease_for_update(actor, lease_id, expected_version)
         if lease.kind != LeaseKind.SUBLEASE or not lease.sliding:
             raise ValidationError(_("Seul un bail glissant peut glisser."))
         if lease.status != LeaseStatus.SIGNED:

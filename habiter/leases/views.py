@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
+from habiter.core.versioning import StaleVersion, VersionField, show_stale
 
 from . import queries, services
 from . import registry as lease_registry
@@ -155,10 +156,15 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     user = request.user
     _require(user, perm)
     lease = _lease(user, lease_id)
-    form = form_class(request.POST or None, initial=initial)
+    form = _versioned(form_class(request.POST or None, initial=initial | {"version": lease.version}))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
         try:
-            result = perform(user, lease, form.cleaned_data)
+            result = perform(user, lease, data, version)
+        except StaleVersion as stale:
+            lease = _lease(user, lease_id)
+            show_stale(form, stale, _versioned(form_class(initial=initial | {"version": lease.version})))
         except ValidationError as error:
             apply_validation_error(form, error)
         except (Lease.DoesNotExist, PermissionDenied):
@@ -170,6 +176,12 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     return render(request, template, {"form": form, "lease": lease, "title": title})
 
 
+def _versioned(form):
+    """A lease action's form, with the version of the lease it showed (core.versioning)."""
+    form.fields["version"] = VersionField()
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 def lease_sign(request, lease_id):
     return _lease_action(
@@ -178,8 +190,12 @@ def lease_sign(request, lease_id):
         perm="leases.manage_lease",
         form_class=SignForm,
         initial={"signed_on": _today()},
-        perform=lambda user, lease, data: services.lease_sign(
-            actor=user, lease_id=lease.pk, signed_on=data["signed_on"], comment=data["comment"]
+        perform=lambda user, lease, data, version: services.lease_sign(
+            actor=user,
+            lease_id=lease.pk,
+            signed_on=data["signed_on"],
+            comment=data["comment"],
+            expected_version=version,
         ),
         template="leases/lease_action.html",
         success=_("Bail signé."),
@@ -195,8 +211,9 @@ def lease_end(request, lease_id):
         perm="leases.manage_lease",
         form_class=EndForm,
         initial={},
-        perform=lambda user, lease, data: services.lease_end(
+        perform=lambda user, lease, data, version: services.lease_end(
             actor=user,
+            expected_version=version,
             lease_id=lease.pk,
             end_date=data["end_date"],
             notice_given_on=data["notice_given_on"],
@@ -219,8 +236,8 @@ def lease_cancel(request, lease_id):
         perm="leases.manage_lease",
         form_class=CancelForm,
         initial={"on_date": _today()},
-        perform=lambda user, lease, data: services.lease_cancel(
-            actor=user, lease_id=lease.pk, on_date=data["on_date"], comment=data["comment"]
+        perform=lambda user, lease, data, version: services.lease_cancel(
+            actor=user, lease_id=lease.pk, on_date=data["on_date"], comment=data["comment"], expected_version=version
         ),
         template="leases/lease_action.html",
         success=_("Bail abandonné."),
@@ -236,7 +253,9 @@ def review_create(request, lease_id):
         perm="leases.review_sliding",
         form_class=ReviewForm,
         initial={"held_on": _today()},
-        perform=lambda user, lease, data: services.sliding_review_record(actor=user, lease_id=lease.pk, **data),
+        perform=lambda user, lease, data, version: services.sliding_review_record(
+            actor=user, lease_id=lease.pk, expected_version=version, **data
+        ),
         template="leases/lease_action.html",
         success=_("Bilan enregistré."),
         title=_("Bilan du bail glissant"),
@@ -251,7 +270,9 @@ def lease_slide(request, lease_id):
         perm="leases.manage_lease",
         form_class=SlideForm,
         initial={"on_date": _today()},
-        perform=lambda user, lease, data: services.lease_slide(actor=user, lease_id=lease.pk, on_date=data["on_date"]),
+        perform=lambda user, lease, data, version: services.lease_slide(
+            actor=user, lease_id=lease.pk, on_date=data["on_date"], expected_version=version
+        ),
         template="leases/lease_action.html",
         success=_("Le bail a glissé : le ménage est désormais locataire en titre."),
         title=_("Faire glisser le bail"),

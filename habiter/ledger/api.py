@@ -137,7 +137,16 @@ def rent_call_create(request, lease_id: UUID, payload: RentCallIn):
     return Status(201 if created else 200, _call_out(call))
 
 
-@router.post("payments", response={201: PaymentOut}, summary="Enregistrer un encaissement")
+@router.post(
+    "payments",
+    response={200: PaymentOut, 201: PaymentOut},
+    summary="Enregistrer un encaissement",
+    description=(
+        "Un en-tête `Idempotency-Key` (une valeur unique par encaissement, un UUID par exemple) rend la requête "
+        "rejouable sans risque : la même clé une seconde fois n'enregistre rien et renvoie (200) l'encaissement déjà "
+        "enregistré."
+    ),
+)
 def payment_create(request, payload: PaymentIn):
     if not request.user.has_perm("ledger.post"):
         raise PermissionDenied
@@ -152,25 +161,29 @@ def payment_create(request, payload: PaymentIn):
             reference=payload.reference,
             chosen_call_id=payload.rent_call_id,
             confirmed=payload.confirm,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
+    except services.PaymentAlreadyRecorded as already:
+        return Status(200, _payment_out(already.payment))
     except services.DuplicatePaymentReference as error:
         raise HttpError(409, " ".join(error.messages)) from None
+    return Status(201, _payment_out(payment))
+
+
+def _payment_out(payment) -> dict:
     allocations = payment.allocations.select_related("rent_call").order_by("rent_call__period")
-    return Status(
-        201,
-        {
-            "id": payment.pk,
-            "lease_id": lease.pk,
-            "amount": _amount(payment.amount),
-            "received_on": payment.received_on,
-            "source": payment.source,
-            "reference": payment.reference,
-            "allocations": [
-                {"rent_call_id": a.rent_call_id, "period": f"{a.rent_call.period:%Y-%m}", "amount": _amount(a.amount)}
-                for a in allocations
-            ],
-        },
-    )
+    return {
+        "id": payment.pk,
+        "lease_id": payment.lease_id,
+        "amount": _amount(payment.amount),
+        "received_on": payment.received_on,
+        "source": payment.source,
+        "reference": payment.reference,
+        "allocations": [
+            {"rent_call_id": a.rent_call_id, "period": f"{a.rent_call.period:%Y-%m}", "amount": _amount(a.amount)}
+            for a in allocations
+        ],
+    }
 
 
 @router.get("leases/{lease_id}/balance", response=BalanceOut, summary="Solde d'un bail à une date")

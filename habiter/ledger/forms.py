@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -62,9 +63,13 @@ class PaymentForm(forms.Form):
     # shown only once the service asked to confirm a large amount (`ask_confirmation`); ticked, the form resubmits
     # the same payment with confirmed=True
     confirmed = forms.BooleanField(label=_("Je confirme ce montant"), required=False, widget=forms.HiddenInput)
+    # one key per form shown: posting the same form twice (a double click) records one payment
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, open_calls=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
         if self.data.get(self.add_prefix("confirmed")) in ("on", "true", "True", "1"):
             self.ask_confirmation()
         self.fields["chosen_call_id"].choices = [("", _("Le plus ancien loyer impayé"))] + [

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.versioning import StaleVersion
+
 from . import queries, services
 from .models import Household
 
@@ -154,8 +156,8 @@ def household_patch(request, household_id: UUID, payload: HouseholdPatch):
         services.household_update(
             actor=request.user, household_id=household_id, expected_version=payload.version, data=data
         )
-    except services.StaleVersion as stale:
-        return Status(409, {"detail": stale.message})
+    except StaleVersion as stale:
+        return Status(409, {"detail": stale.detail})
     except Household.DoesNotExist:
         raise Http404 from None
     return _for_api(request.user, household_id)

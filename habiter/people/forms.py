@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habiter.core.form_rendering import RenderedOnce
 from habiter.core.models import Role, Team
+from habiter.core.versioning import VersionField
 
 from . import queries
 from .models import Concern, Household, HouseholdNote, Person
@@ -30,7 +31,7 @@ class HouseholdForm(forms.ModelForm):
 
     required_css_class = "required"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     concerns = ConcernField(label=_("Problématiques"), queryset=None, required=False)
 
     class Meta:
@@ -77,7 +78,7 @@ class HouseholdForm(forms.ModelForm):
 
 class MemberForm(forms.ModelForm):
     required_css_class = "required"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Person

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped, Team
+from habiter.core.versioning import Versioned
 
 from . import rules as people_rules
 
@@ -84,8 +85,10 @@ class Concern(OrganisationScoped):
         return self.category.restricted
 
 
-class Household(OrganisationScoped):
+class Household(Versioned, OrganisationScoped):
     """The unit that is accompanied and housed (ménage)."""
+
+    version_audit_actions = ("household.update",)
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("équipe"))
     referent = models.ForeignKey(
@@ -103,7 +106,6 @@ class Household(OrganisationScoped):
     phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)
     concerns = models.ManyToManyField(Concern, blank=True, related_name="households", verbose_name=_("problématiques"))
-    version = models.PositiveIntegerField(default=1)
     # Derived, for accent- and case-insensitive search on every database; kept by the services.
     search_text = models.TextField(default="", editable=False)
     search_phones = models.TextField(default="", editable=False)
@@ -128,8 +130,10 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class Person(OrganisationScoped):
+class Person(Versioned, OrganisationScoped):
     """A member of a household (personne accompagnée)."""
+
+    version_audit_actions = ("person.update",)
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     first_name = models.TextField(_("prénom"))
@@ -140,7 +144,6 @@ class Person(OrganisationScoped):
     email = models.EmailField(_("courriel"), blank=True)
     nationality = models.TextField(_("nationalité"), blank=True)
     residence_permit_expiry = models.DateField(_("fin du titre de séjour"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     identity_key = models.TextField(default="", editable=False)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.models import Role
+from habiter.core.versioning import version_check, version_claim
 
 from . import queries
 from . import rules as people_rules
@@ -25,31 +26,6 @@ PERSON_FIELDS = (
     "nationality",
     "residence_permit_expiry",
 )
-
-
-class StaleVersion(Exception):
-    """Someone saved the row after the form was opened: nothing is saved, the form is shown again."""
-
-    def __init__(self, *, current_version, changed_by=None, changed_at=None):
-        self.current_version = current_version
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        if self.changed_by and self.changed_at:
-            from django.utils import formats, timezone
-
-            when = formats.date_format(timezone.localtime(self.changed_at), "DATETIME_FORMAT")
-            return _(
-                "%(who)s a modifié ce dossier le %(when)s, pendant que vous le modifiiez. Rien n'a été "
-                "enregistré : vos saisies sont conservées ci-dessous ; vérifiez-les puis enregistrez à nouveau."
-            ) % {"who": self.changed_by, "when": when}
-        return _(
-            "Ce dossier a été modifié entre-temps. Rien n'a été enregistré : vos saisies sont conservées "
-            "ci-dessous ; vérifiez-les puis enregistrez à nouveau."
-        )
 
 
 @dataclass
@@ -287,23 +263,14 @@ def _locked_household(actor, household_id) -> Household:
     return household
 
 
-def _stale(household) -> StaleVersion:
-    last = queries.last_change(household)
-    return StaleVersion(
-        current_version=household.version,
-        changed_by=last.actor if last else None,
-        changed_at=last.created_at if last else None,
-    )
-
-
 def household_update(
     *, actor, household_id, expected_version: int, data: dict, concern_ids=None, team=..., referent=...
 ) -> Household:
-    """Change a household's fields (only those given). A stale `expected_version` raises StaleVersion."""
+    """Change a household's fields (only those given). `expected_version` is the one the user saw: if someone
+    saved in between, StaleVersion and nothing is saved (core.versioning)."""
     with transaction.atomic():
         household = _locked_household(actor, household_id)
-        if household.version != expected_version:
-            raise _stale(household)
+        version_check(household, expected_version=expected_version)
         changed = []
         for field in HOUSEHOLD_FIELDS:
             if field in data:
@@ -339,7 +306,7 @@ def household_update(
         if not changed:
             return household
         household.full_clean(exclude=["search_text", "search_phones"])
-        household.version += 1
+        version_claim(household, expected_version=expected_version)
         _refresh_search(household)
         household.save()
         audit_record(
@@ -360,7 +327,7 @@ def person_add(*, actor, household_id, data: dict, confirm_duplicate=False) -> P
         person.full_clean(exclude=["identity_key"])
         _check_duplicates(actor, [person], confirm_duplicate=confirm_duplicate)
         person.save()
-        household.version += 1
+        version_claim(household, expected_version=None)  # a form of the household opened before is refused
         _refresh_search(household)
         household.save(update_fields=["version", "search_text", "search_phones", "updated_at"])
         audit_record(actor=actor, action="person.create", obj=person, household_id=household.pk)
@@ -375,13 +342,7 @@ def person_update(*, actor, person_id, expected_version: int, data: dict, confir
         )
         household = _locked_household(actor, person.household_id)
         person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.version != expected_version:
-            last = queries.write_events(household).filter(object_id=str(person.pk)).first()
-            raise StaleVersion(
-                current_version=person.version,
-                changed_by=last.actor if last else None,
-                changed_at=last.created_at if last else None,
-            )
+        version_check(person, expected_version=expected_version)
         changed = [f for f in PERSON_FIELDS if f in data and getattr(person, f) != data[f]]
         if not changed:
             return person
@@ -391,7 +352,7 @@ def person_update(*, actor, person_id, expected_version: int, data: dict, confir
         person.full_clean(exclude=["identity_key"])
         if {"first_name", "last_name", "birth_date"} & set(changed):
             _check_duplicates(actor, [person], confirm_duplicate=confirm_duplicate, exclude_person_id=person.pk)
-        person.version += 1
+        version_claim(person, expected_version=expected_version)
         person.save()
         _refresh_search(household)
         household.save(update_fields=["search_text", "search_phones", "updated_at"])

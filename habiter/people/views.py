@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from habiter.core import registry
 from habiter.core.forms import apply_validation_error
+from habiter.core.versioning import StaleVersion, posted_version, show_stale
 
 from . import queries, services
 from .forms import ConcernForm, HouseholdForm, MemberForm, MemberFormSet, NoteForm, SearchForm
@@ -128,30 +129,20 @@ def household_edit(request, household_id):
             services.household_update(
                 actor=user,
                 household_id=household.pk,
-                expected_version=form.cleaned_data.get("version") or 0,
+                expected_version=posted_version(form),
                 data=data,
                 concern_ids=[c.pk for c in form.cleaned_data.get("concerns", [])],
                 **{k: form.cleaned_data.get(k) for k in ("team", "referent") if k in form.fields},
             )
-        except services.StaleVersion as stale:
-            form = _stale_form(HouseholdForm, request, stale, instance=household, user=user)
+        except StaleVersion as stale:
+            current = _visible_household_or_404(user, household_id)
+            show_stale(form, stale, HouseholdForm(instance=current, user=user))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("people:household_detail", household_id=household.pk)
     return render(request, "people/household_form.html", {"form": form, "household": household, "creating": False})
-
-
-def _stale_form(form_class, request, stale, **kwargs):
-    """The form again with what the user typed, the stale message, and the current version so that a
-    second save (after checking) goes through."""
-    data = request.POST.copy()
-    data["version"] = str(stale.current_version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, stale.message)
-    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,13 +187,12 @@ def person_edit(request, household_id, person_id):
             services.person_update(
                 actor=user,
                 person_id=person.pk,
-                expected_version=form.cleaned_data.get("version") or 0,
+                expected_version=posted_version(form),
                 data=form.member_data(),
                 confirm_duplicate=request.POST.get("confirm_duplicate") == "on",
             )
-        except services.StaleVersion as stale:
-            person.refresh_from_db()
-            form = _stale_form(MemberForm, request, stale, instance=person)
+        except StaleVersion as stale:
+            show_stale(form, stale, MemberForm(instance=type(person).objects.get(pk=person.pk)))
         except services.DuplicatePerson as duplicate:
             duplicates = duplicate
         except ValidationError as error:

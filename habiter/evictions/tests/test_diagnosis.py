@@ -73,7 +73,7 @@ def test_the_referent_writes_the_diagnosis_and_sees_the_interview_deadline(clien
     page = client.get(url).content.decode()
     assert "Proposer l&#x27;entretien au locataire au plus tard : 19/05/2026" in page  # 1 May, 8 May, Ascension
     assert AuditEvent.objects.filter(action="prevention_case.diagnosis", object_id=str(case.pk)).exists()
-    client.post(url, RUBRICS | {"recommendations": "Plan sur 36 mois"})
+    client.post(url, RUBRICS | {"recommendations": "Plan sur 36 mois", "version": diagnosis.version})
     assert Diagnosis.objects.get(case=case).recommendations == "Plan sur 36 mois"
     assert Diagnosis.objects.count() == 1
 
@@ -119,3 +119,47 @@ def test_a_closed_case_keeps_its_diagnosis(world, case):
     )
     with pytest.raises(ValidationError):
         services.diagnosis_save(actor=world.users["social_worker"], case_id=case.pk, writer="A. Diallo")
+
+
+def test_a_diagnosis_form_opened_before_a_colleague_saved_is_refused(client, world, case):
+    from django.test import Client
+
+    from habiter.core.tests.form_values import form_values
+
+    worker, lead = world.users["social_worker"], world.users["team_lead"]
+    services.diagnosis_save(actor=worker, case_id=case.pk, referred_on=date(2026, 3, 2), writer="A. Diallo")
+    url = reverse("evictions:diagnosis_edit", args=[case.pk])
+    client.force_login(worker)
+    shown = form_values(client.get(url).content.decode())
+    assert shown["version"] == "1"
+    colleague = Client()
+    colleague.force_login(lead)
+    saved = colleague.post(url, form_values(colleague.get(url).content.decode(), observations="Vu par la cheffe"))
+    assert saved.status_code == 302
+    refused = client.post(url, shown | {"observations": "Vu par le référent"})
+    body = refused.content.decode()
+    assert refused.status_code == 200 and f"modifié par {lead}" in body
+    assert "Valeur actuelle : Vu par la cheffe" in body and "Vu par le référent</textarea>" in body
+    diagnosis = Diagnosis.objects.get(case=case)
+    assert diagnosis.observations == "Vu par la cheffe" and diagnosis.version == 2
+
+
+def test_two_first_diagnoses_written_at_once_keep_the_first(world, case):
+    from habiter.core.versioning import StaleVersion
+
+    services.diagnosis_save(
+        actor=world.users["social_worker"],
+        case_id=case.pk,
+        expected_version=0,
+        referred_on=date(2026, 3, 2),
+        writer="A",
+    )
+    with pytest.raises(StaleVersion):
+        services.diagnosis_save(
+            actor=world.users["team_lead"],
+            case_id=case.pk,
+            expected_version=0,
+            referred_on=date(2026, 3, 1),
+            writer="B",
+        )
+    assert Diagnosis.objects.get(case=case).referred_on == date(2026, 3, 2)

@@ -347,9 +347,10 @@ def test_a_technician_sees_their_ticket_at_home_sets_the_cost_and_closes_it(clie
     detail = page_of(client, reverse("housing:ticket_detail", args=[ticket.pk]))
     assert reverse("housing:dwelling_detail", args=[ticket.dwelling_id]) not in detail
     url = reverse("housing:ticket_update", args=[ticket.pk])
-    bad = client.post(url, {"status": "done", "technician": technician.pk, "cost": "abc"})
+    version = MaintenanceTicket.objects.get(pk=ticket.pk).version
+    bad = client.post(url, {"status": "done", "technician": technician.pk, "cost": "abc", "version": version})
     assert bad.status_code == 200 and "Montant invalide" in bad.content.decode()
-    response = client.post(url, {"status": "done", "technician": technician.pk, "cost": "125,50"})
+    response = client.post(url, {"status": "done", "technician": technician.pk, "cost": "125,50", "version": version})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "done" and ticket.cost == Decimal("125.50") and ticket.closed_on == timezone.localdate()

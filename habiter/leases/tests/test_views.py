@@ -85,7 +85,9 @@ def test_a_lease_is_prepared_then_signed_through_the_pages(manager_client, world
     )
     lease = Lease.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("leases:lease_detail", args=[lease.pk])
-    response = manager_client.post(reverse("leases:lease_sign", args=[lease.pk]), {"signed_on": "2026-02-20"})
+    response = manager_client.post(
+        reverse("leases:lease_sign", args=[lease.pk]), {"signed_on": "2026-02-20", "version": lease.version}
+    )
     assert response.status_code == 302
     lease.refresh_from_db()
     assert lease.status == LeaseStatus.SIGNED
@@ -114,6 +116,7 @@ def test_a_social_worker_records_a_review_and_sees_the_landlord_deadline(client,
             "landlord_opinion": "favourable",
             "decision": "extend",
             "worker_comment": "<script>alert(1)</script>",
+            "version": Lease.objects.get(pk=lease.pk).version,
         },
     )
     assert response.status_code == 302
@@ -275,12 +278,37 @@ def test_the_end_form_refuses_a_last_day_before_the_end_of_notice_then_computes_
     form = manager_client.get(url).content.decode()
     assert "Préavis réduit à un mois" in form and "Nouveau locataire entré le" in form
     refused = manager_client.post(
-        url, {"notice_given_on": "2027-03-15", "end_date": "2027-04-30", "moved_out_on": "2027-04-30"}
+        url,
+        {"notice_given_on": "2027-03-15", "end_date": "2027-04-30", "moved_out_on": "2027-04-30", "version": 2},
     )
     assert refused.status_code == 200 and "15/06/2027" in refused.content.decode()
     lease.refresh_from_db()
-    assert lease.status == LeaseStatus.SIGNED
-    done = manager_client.post(url, {"notice_given_on": "2027-03-15", "notice_reduced": "on", "moved_out_on": ""})
+    assert lease.status == LeaseStatus.SIGNED and lease.version == 2
+    done = manager_client.post(
+        url, {"notice_given_on": "2027-03-15", "notice_reduced": "on", "moved_out_on": "", "version": 2}
+    )
     assert done.status_code == 302
     lease.refresh_from_db()
     assert (lease.status, lease.end_date) == (LeaseStatus.ENDED, date(2027, 4, 15))
+
+
+def test_an_end_form_opened_before_a_colleague_ended_the_lease_is_refused(manager_client, world, manager):
+    from django.test import Client
+
+    from habiter.core.tests.form_values import form_values
+
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    url = reverse("leases:lease_end", args=[lease.pk])
+    shown = form_values(manager_client.get(url).content.decode())
+    assert shown["version"] == "2"
+    director = Client()
+    director.force_login(world.users["director"])
+    first = director.post(url, form_values(director.get(url).content.decode(), end_date="2027-05-31"))
+    assert first.status_code == 302
+    refused = manager_client.post(url, shown | {"end_date": "2027-06-30"})
+    body = refused.content.decode()
+    assert refused.status_code == 200 and f"modifié par {world.users['director']}" in body
+    assert "pas été enregistrés" in body
+    lease.refresh_from_db()
+    assert (lease.status, lease.end_date, lease.version) == (LeaseStatus.ENDED, date(2027, 5, 31), 3)

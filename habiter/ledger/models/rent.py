@@ -204,6 +204,9 @@ class Payment(OrganisationScoped):
     # Kept by the allocation, like RentCall.settled: True once the whole amount is allocated to calls.
     fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The one-time key of the form or API request that recorded it: the same key again (a double click, a client
+    # retrying after a lost answer) records nothing and answers with this payment.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["received_on", "created_at"]
@@ -221,6 +224,12 @@ class Payment(OrganisationScoped):
                 condition=~Q(reference="") & Q(reversed_on__isnull=True),
                 name="ledger_payment_reference_once_per_lease",
                 violation_error_message=_("Un encaissement de ce bail porte déjà cette référence."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="ledger_payment_idempotency_key_once",
+                violation_error_message=_("Cet encaissement est déjà enregistré."),
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0),

@@ -73,6 +73,18 @@ class LargePaymentNeedsConfirmation(ValidationError):
     likely than such a payment, so the user confirms it first."""
 
 
+class PaymentAlreadyRecorded(Exception):
+    """The form or request with this one-time key has already recorded `payment`: nothing more is recorded."""
+
+    def __init__(self, payment):
+        self.payment = payment
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _("Cet encaissement est déjà enregistré.")
+
+
 LARGE_PAYMENT_MONTHS = 12
 
 
@@ -506,14 +518,19 @@ def payment_record(
     chosen_call_id=None,
     confirmed: bool = False,
     bank_line=None,
+    idempotency_key: str = "",
 ) -> Payment:
     """Record money received for a lease: posted to the ledger (debit the account it waits on — the hand-entered
     payments' until its bank line is matched, or the paying third party's —, credit the tenant) and allocated to
     the month the payer chose (`chosen_call_id`, one of the lease's open calls: Code civil art. 1342-10), then to
     the oldest unpaid calls. Back-dated payments are allowed in open months only. The association cannot advance
     rent on a lease it lets itself: the payment would receipt a month the household did not pay. An amount over
-    twelve months of rent and charges is refused until `confirmed`. `bank_line`: the matched line it comes from."""
+    twelve months of rent and charges is refused until `confirmed`. `bank_line`: the matched line it comes from.
+    `idempotency_key`: the one-time key of the form or API request; if a payment already carries it,
+    PaymentAlreadyRecorded and nothing is recorded (a double click, a retried request)."""
     _require(actor, "ledger.post")
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    _already_recorded(actor, idempotency_key)
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if amount != amount.quantize(Decimal("0.01")):
@@ -603,6 +620,7 @@ def payment_record(
                 transaction=entry,
                 bank_line=bank_line,
                 recorded_by=actor,
+                idempotency_key=idempotency_key,
             )
             payment.full_clean(validate_constraints=False)
             payment.save()
@@ -619,5 +637,16 @@ def payment_record(
     except IntegrityError as error:
         if "ledger_payment_reference_once_per_lease" in str(error):
             raise duplicate from None
+        if "ledger_payment_idempotency_key_once" in str(error) or "idempotency_key" in str(error):
+            # the same key recorded by a request that committed while this one was running
+            _already_recorded(actor, idempotency_key)
         raise
     return payment
+
+
+def _already_recorded(actor, idempotency_key: str) -> None:
+    if not idempotency_key:
+        return
+    payment = Payment.objects.filter(organisation_id=actor.organisation_id, idempotency_key=idempotency_key).first()
+    if payment is not None:
+        raise PaymentAlreadyRecorded(payment)

@@ -203,8 +203,13 @@ def payment_create(request, lease_id):
         open_calls=queries.open_calls_of(lease),
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
         try:
-            services.payment_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
+            services.payment_record(actor=user, lease_id=lease.pk, idempotency_key=str(key or ""), **data)
+        except services.PaymentAlreadyRecorded as already:
+            messages.info(request, already.message)
+            return redirect("ledger:lease_account", already.payment.lease_id)
         except ValidationError as error:
             apply_validation_error(form, error)
             if isinstance(error, services.LargePaymentNeedsConfirmation):

@@ -1,6 +1,7 @@
 """API v1 of the ledger: rent calls, payments, balance and periods of a lease; every role, the scope, the
 conventions (amounts as strings with two decimals, French errors, 404 out of scope, 409 on a duplicate)."""
 
+import json
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,7 @@ import pytest
 from habiter.core.models import Role
 from habiter.core.tests.api_client import ANONYMOUS, RoleApi
 
-from ..models import Payment, RentCall
+from ..models import Payment, RentCall, Transaction
 from ..rent import services
 from .factories import make_signed_lease
 
@@ -126,6 +127,23 @@ def test_payments_every_role_and_scope(api, leases):
             if response.status_code != expected:
                 mismatches.append(f"{actor} {scope}: expected {expected}, got {response.status_code}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_payment_retried_with_its_idempotency_key_is_recorded_once(api, leases):
+    lease = leases["own_team"]
+    services.rent_call_issue(actor=api_user(lease), lease_id=lease.pk, period=date(2025, 2, 1))
+    headers = api.headers("accountant") | {"Idempotency-Key": "5b0c6a0e-cle-unique"}
+
+    def send():
+        return api.client.post(
+            "/api/v1/payments", json.dumps(_payment(lease)), content_type="application/json", headers=headers
+        )
+
+    created, retried = send(), send()
+    assert created.status_code == 201 and retried.status_code == 200
+    assert retried.json()["id"] == created.json()["id"]
+    assert Payment.objects.filter(lease=lease).count() == 1
+    assert Transaction.objects.filter(payment__lease=lease).count() == 1
 
 
 def test_a_payment_is_allocated_and_a_duplicate_reference_is_a_409(api, leases):

@@ -201,3 +201,26 @@ def test_the_lease_page_shows_its_balance_and_links_to_the_account_for_ledger_us
     worker_page = _client(client, world.users["social_worker"]).get(reverse("leases:lease_detail", args=[lease.pk]))
     content = worker_page.content.decode()
     assert "Reste dû : 950,00 €" in content and reverse("ledger:lease_account", args=[lease.pk]) not in content
+
+
+def test_the_same_payment_form_posted_twice_records_one_payment(client, manager, lease):
+    from habiter.core.tests.form_values import form_values
+    from habiter.ledger.models import Transaction
+
+    url = reverse("ledger:payment_create", args=[lease.pk])
+    shown = form_values(_client(client, manager).get(url).content.decode())
+    assert shown["submission_key"]
+    data = shown | {"amount": "120,00", "received_on": "2025-03-06", "source": "tenant", "reference": ""}
+    payments, entries = Payment.objects.count(), Transaction.objects.count()
+    first = client.post(url, data)
+    assert first.status_code == 302
+    second = client.post(url, data)  # the double click
+    assert second.status_code == 302 and second.url == reverse("ledger:lease_account", args=[lease.pk])
+    assert Payment.objects.count() == payments + 1 and Transaction.objects.count() == entries + 1
+    page = client.get(second.url).content.decode()
+    assert "Cet encaissement est déjà enregistré." in page and "120,00" in page
+    # A new form is a new payment.
+    other = form_values(client.get(url).content.decode())
+    assert other["submission_key"] != shown["submission_key"]
+    assert client.post(url, other | {k: data[k] for k in ("amount", "received_on", "source")}).status_code == 302
+    assert Payment.objects.count() == payments + 2

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from habiter.core.models import AuditEvent
+from habiter.core.versioning import StaleVersion
 from habiter.people import queries, services
 from habiter.people.models import Concern, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
@@ -81,7 +82,7 @@ def test_stale_version_is_refused_with_who_changed_it(world):
     lead = world.users["team_lead"]
     household = world.own_household
     services.household_update(actor=lead, household_id=household.pk, expected_version=1, data={"city": "Aubagne"})
-    with pytest.raises(services.StaleVersion) as error:
+    with pytest.raises(StaleVersion) as error:
         services.household_update(actor=worker, household_id=household.pk, expected_version=1, data={"city": "Arles"})
     assert str(lead) in error.value.message
     assert error.value.current_version == 2
@@ -161,7 +162,7 @@ def test_person_add_and_update_keep_search_in_step(world):
     services.person_update(actor=worker, person_id=person.pk, expected_version=1, data={"first_name": "Élodie"})
     household.refresh_from_db()
     assert "elodie celik" in household.search_text and "helene" not in household.search_text
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.person_update(actor=worker, person_id=person.pk, expected_version=1, data={"first_name": "X"})
 
 

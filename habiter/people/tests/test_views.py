@@ -99,8 +99,10 @@ def test_stale_edit_shows_who_changed_it_and_keeps_the_typed_values(client, worl
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert str(lead) in body and "pendant que vous le modifiiez" in body
+    assert str(lead) in body and "pendant votre saisie" in body and "pas été enregistrés" in body
     assert 'value="Arles"' in body  # what the worker typed is kept
+    assert "Valeur actuelle : Aubagne" in body  # and the current value beside it
+    assert 'name="version" value="2"' in body
     household.refresh_from_db()
     assert household.city == "Aubagne"
     # Saving again (after checking) goes through with the current version carried by the form.
