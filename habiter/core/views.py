@@ -171,7 +171,7 @@ def audit_log(request):
     rows = [
         {
             "event": e,
-            "action": registry.audit_action_label(e.action),
+            "action": registry.audit_action_label(e.action, e.detail),
             "household": labels.get(e.household_id),
         }
         for e in page.object_list
