@@ -122,7 +122,7 @@ def read_of(request, *, household_id, obj=None) -> None:
 def listed(request, household_ids) -> None:
     """Name the households a list shows (none: nothing is journaled)."""
     read = _current(request)
-    read.household_ids, read.noted = [str(pk) for pk in household_ids], True
+    read.household_ids, read.noted = list(dict.fromkeys(str(pk) for pk in household_ids)), True
 
 
 def _record(request, read: _Read) -> None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
+from habiter.core.reads import journaled_read, read_of
 
 from . import queries, services
 from . import registry as lease_registry
@@ -122,9 +123,11 @@ def lease_create(request):
 
 
 @require_GET
+@journaled_read("leases.lease")
 def lease_detail(request, lease_id):
     user = request.user
     lease = _lease(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     params = legal_parameters()
     notice_date = None
     if lease.sliding and lease.review_period_end:
@@ -154,6 +157,7 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     user = request.user
     _require(user, perm)
     lease = _lease(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,6 +174,7 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_sign(request, lease_id):
     return _lease_action(
         request,
@@ -187,6 +192,7 @@ def lease_sign(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_end(request, lease_id):
     return _lease_action(
         request,
@@ -211,6 +217,7 @@ def lease_end(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_cancel(request, lease_id):
     return _lease_action(
         request,
@@ -228,6 +235,7 @@ def lease_cancel(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def review_create(request, lease_id):
     return _lease_action(
         request,
@@ -243,6 +251,7 @@ def review_create(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_slide(request, lease_id):
     return _lease_action(
         request,
@@ -368,6 +377,7 @@ def revision_batch(request):
 
 
 @require_GET
+@journaled_read("leases.revision_letter")
 def revision_letter(request, revision_id):
     user = request.user
     _require(user, "leases.view_lease")
@@ -376,6 +386,7 @@ def revision_letter(request, revision_id):
     except RentRevision.DoesNotExist:
         raise Http404 from None
     lease = revision.lease
+    read_of(request, household_id=lease.household_id, obj=revision)
     return pdf_response(
         "leases/revision_letter.html",
         {
