@@ -703,4 +703,3 @@ def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatori
         agreement.save()
         audit_record(actor=actor, action="agreement.sign", obj=agreement, household_id=measure.household_id)
     return agreement
-

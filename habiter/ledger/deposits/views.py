@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
-from habiter.core.reads import journaled_read, read_of
 from habiter.core.legal_queries import legal_parameters
+from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages, rules
 from habiter.ledger.forms import (
     DepositDeductionFormSet,
