@@ -163,6 +163,7 @@ def audit_log(request):
         person=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        household_id=filters.get("household"),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     labels = registry.household_labels(
