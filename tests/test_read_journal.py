@@ -220,6 +220,8 @@ def test_every_mark_names_a_labelled_kind():
         if mark is not None:
             how, kind = mark
             assert how in ("read", "list") and kind in ReadKind.values, name
+    labels = [str(label) for label in ReadKind.labels]
+    assert len(set(labels)) == len(labels), "two kinds of read with the same words"
 
 
 def test_the_files_named_by_the_issue_are_journaled():

@@ -21,7 +21,7 @@ class AuditAction(models.TextChoices):
     # people
     HOUSEHOLD_READ = "household.read", _("Consultation du dossier")
     HOUSEHOLD_LIST = "household.list", _("Consultation d'une liste de ménages")
-    HOUSEHOLD_VIEW = "household.view", _("Consultation du dossier")  # before household.read; kept for old rows
+    HOUSEHOLD_VIEW = "household.view", _("Consultation de la page du ménage")  # before household.read (old rows)
     HOUSEHOLD_CREATE = "household.create", _("Création du ménage")
     HOUSEHOLD_UPDATE = "household.update", _("Modification du ménage")
     PERSON_CREATE = "person.create", _("Ajout d'un membre")

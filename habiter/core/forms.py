@@ -56,8 +56,6 @@ class AuditFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    # « Qui a consulté ce dossier » on the household page: its events only (reads and writes).
-    household = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
