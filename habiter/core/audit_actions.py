@@ -19,7 +19,9 @@ class AuditAction(models.TextChoices):
     OTP_ENROL = "otp.enrol", _("Activation de la double authentification")
     ORGANISATION_CREATE = "organisation.create", _("Création de l'association")
     # people
-    HOUSEHOLD_VIEW = "household.view", _("Consultation du dossier")
+    HOUSEHOLD_READ = "household.read", _("Consultation du dossier")
+    HOUSEHOLD_LIST = "household.list", _("Consultation d'une liste de ménages")
+    HOUSEHOLD_VIEW = "household.view", _("Consultation de la page du ménage")  # before household.read (old rows)
     HOUSEHOLD_CREATE = "household.create", _("Création du ménage")
     HOUSEHOLD_UPDATE = "household.update", _("Modification du ménage")
     PERSON_CREATE = "person.create", _("Ajout d'un membre")
@@ -38,13 +40,13 @@ class AuditAction(models.TextChoices):
     PLAN_STEP_STATUS = "plan.step_status", _("Mise à jour d'une étape")
     PLAN_REVIEW = "plan.review", _("Bilan du projet")
     PLAN_SIGNATURE = "plan.signature", _("Signature du projet")
-    PLAN_PRINT = "plan.print", _("Impression du projet personnalisé")
+    PLAN_PRINT = "plan.print", _("Impression du projet personnalisé")  # now a household.read; kept for old rows
     DOCUMENT_UPLOAD = "document.upload", _("Ajout d'un document")
-    DOCUMENT_DOWNLOAD = "document.download", _("Téléchargement d'un document")
+    DOCUMENT_DOWNLOAD = "document.download", _("Téléchargement d'un document")  # now a household.read (old rows)
     APPOINTMENT_BOOK = "appointment.book", _("Prise de rendez-vous")
     AGREEMENT_WRITE = "agreement.write", _("Rédaction du contrat d'accompagnement")
     AGREEMENT_SIGN = "agreement.sign", _("Signature du contrat d'accompagnement")
-    AGREEMENT_PRINT = "agreement.print", _("Impression du contrat d'accompagnement")
+    AGREEMENT_PRINT = "agreement.print", _("Impression du contrat d'accompagnement")  # now a household.read
     CALENDAR_FEED_RENEW = "calendar_feed.renew", _("Nouvelle adresse d'agenda")
     CALENDAR_FEED_REVOKE = "calendar_feed.revoke", _("Suppression de l'adresse d'agenda")
     MEASURE_TRANSITION = "measure.transition", _("Changement de statut d'une mesure")
@@ -161,3 +163,71 @@ class AuditAction(models.TextChoices):
     ACCESS_REFUSED = "access.refused", _("Accès refusé (élément introuvable ou hors de portée)")
     OTP_RESET = "otp.reset", _("Réinitialisation de la double authentification")
     AUDIT_PURGE = "audit.purge", _("Purge du journal (durée de conservation)")
+
+
+class ReadKind(models.TextChoices):
+    """What a journaled read (`household.read`, `household.list`: `habiter.core.reads`) showed, in words: the
+    « Journal des accès » writes « Consultation du dossier : <label> ». One code a page or API operation; `core`
+    names them as plain strings, like the actions."""
+
+    # people
+    PEOPLE_SEARCH = "people.search", _("la recherche de ménages")
+    PEOPLE_HOUSEHOLD = "people.household", _("la page du ménage")
+    PEOPLE_HOUSEHOLD_EDIT = "people.household_edit", _("le formulaire de modification du ménage")
+    PEOPLE_PERSON_FORM = "people.person_form", _("le formulaire d'un membre du ménage")
+    PEOPLE_NOTE_FORM = "people.note_form", _("le formulaire de note")
+    # support
+    SUPPORT_MEASURE_FORM = "support.measure_form", _("le formulaire d'ouverture d'une mesure")
+    SUPPORT_MEASURE = "support.measure", _("le statut d'une mesure")
+    SUPPORT_INTERVENTION_FORM = "support.intervention_form", _("le formulaire d'intervention")
+    SUPPORT_PLAN = "support.plan", _("le projet personnalisé")
+    SUPPORT_PLAN_PDF = "support.plan_pdf", _("le projet personnalisé (PDF)")
+    SUPPORT_DOCUMENT_FORM = "support.document_form", _("le formulaire d'ajout d'un document")
+    SUPPORT_DOCUMENT = "support.document", _("un document (téléchargement)")
+    SUPPORT_AGREEMENT = "support.agreement", _("le contrat d'accompagnement")
+    SUPPORT_AGREEMENT_PDF = "support.agreement_pdf", _("le contrat d'accompagnement (PDF)")
+    SUPPORT_APPOINTMENT_FORM = "support.appointment_form", _("le formulaire de rendez-vous")
+    # reception
+    RECEPTION_HOUSEHOLD_SEARCH = "reception.household_search", _("la recherche d'un ménage à l'accueil")
+    RECEPTION_SESSION_SEARCH = "reception.session_search", _("la recherche d'un ménage à inscrire à un atelier")
+    # housing
+    HOUSING_INSPECTION = "housing.inspection", _("un état des lieux")
+    # leases
+    LEASES_LEASE = "leases.lease", _("un bail")
+    LEASES_LEASE_FORM = "leases.lease_form", _("un formulaire sur un bail (signature, fin, bilan, glissement)")
+    LEASES_REVISION_LETTER = "leases.revision_letter", _("la lettre de révision du loyer (PDF)")
+    # ledger
+    LEDGER_LEASE_ACCOUNT = "ledger.lease_account", _("le compte du locataire")
+    LEDGER_ACCOUNT = "ledger.account", _("les écritures du compte d'un locataire")
+    LEDGER_PAYMENT_FORM = "ledger.payment_form", _("le formulaire d'encaissement")
+    LEDGER_REPAYMENT_PLAN_FORM = "ledger.repayment_plan_form", _("le formulaire de plan d'apurement")
+    LEDGER_REPAYMENT_PLAN = "ledger.repayment_plan", _("un plan d'apurement")
+    LEDGER_ARREARS_LETTER = "ledger.arrears_letter", _("une lettre de relance ou de mise en demeure (PDF)")
+    LEDGER_RENT_NOTICE = "ledger.rent_notice", _("un avis d'échéance (PDF)")
+    LEDGER_RECEIPT = "ledger.receipt", _("une quittance ou un reçu (PDF)")
+    LEDGER_RUN_NOTICES = "ledger.run_notices", _("les avis d'échéance du mois à imprimer (PDF)")
+    LEDGER_EMAIL_CONSENT = "ledger.email_consent", _("l'accord du locataire pour les envois par courriel")
+    LEDGER_DEPOSIT_FORM = "ledger.deposit_form", _("le formulaire de dépôt de garantie")
+    LEDGER_DEPOSIT = "ledger.deposit", _("un dépôt de garantie")
+    # evictions
+    EVICTIONS_CASE_FORM = "evictions.case_form", _("le formulaire d'ouverture d'un dossier de prévention")
+    EVICTIONS_CASE = "evictions.case", _("le dossier de prévention des expulsions")
+    EVICTIONS_DIAGNOSIS = "evictions.diagnosis", _("le diagnostic social et financier")
+    EVICTIONS_DIAGNOSIS_PDF = "evictions.diagnosis_pdf", _("le diagnostic social et financier (PDF)")
+    EVICTIONS_LEGAL_SESSION = "evictions.legal_session", _("une séance de permanence juridique (ménages reçus)")
+    EVICTIONS_LEGAL_ADVICE = "evictions.legal_advice", _("le conseil de la permanence juridique")
+    EVICTIONS_ADVANCE_FORM = "evictions.advance_form", _("le formulaire d'avance de loyer")
+    EVICTIONS_ADVANCE = "evictions.advance", _("une avance de loyer de l'association")
+    EVICTIONS_FSL_FORM = "evictions.fsl_form", _("le formulaire de demande au FSL")
+    EVICTIONS_FSL = "evictions.fsl", _("une demande au FSL")
+    # API
+    API_HOUSEHOLDS = "api.households", _("la liste des ménages (API)")
+    API_HOUSEHOLD = "api.household", _("le ménage (API)")
+    API_MEASURES = "api.measures", _("les mesures du ménage (API)")
+    API_INTERVENTIONS = "api.interventions", _("les interventions du ménage (API)")
+    API_APPOINTMENTS = "api.appointments", _("les rendez-vous du ménage (API)")
+    API_DESK_VISITS = "api.desk_visits", _("les passages à l'accueil (API)")
+    API_LEASES = "api.leases", _("la liste des baux (API)")
+    API_LEASE = "api.lease", _("un bail (API)")
+    API_LEASE_BALANCE = "api.lease_balance", _("le solde d'un bail (API)")
+    API_LEASE_PERIODS = "api.lease_periods", _("les échéances d'un bail (API)")

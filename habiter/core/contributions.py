@@ -41,7 +41,7 @@ def audit_panel(user):
     if not user.has_perm("core.view_audit"):
         return None
     events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("actor")[:8]
-    return {"events": [{"event": e, "action": registry.audit_action_label(e.action)} for e in events]}
+    return {"events": [{"event": e, "action": registry.audit_action_label(e.action, e.detail)} for e in events]}
 
 
 def register():

@@ -28,14 +28,17 @@ def named_users_only(queryset, *relations):
     )
 
 
-def audit_events_for(user, *, actor_id=None, person=None, date_from=None, date_to=None):
+def audit_events_for(user, *, actor_id=None, person=None, date_from=None, date_to=None, household_id=None):
     """The audit log of the user's organisation, filtered; empty for anyone but a director. `person` is a name:
-    the events about the households whose name or a member's name matches it (accents and case aside)."""
+    the events about the households whose name or a member's name matches it (accents and case aside);
+    `household_id` one household's events (its reads included)."""
     if not user.has_perm("core.view_audit"):
         return AuditEvent.objects.none()
     events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("actor")
     if actor_id:
         events = events.filter(actor_id=actor_id)
+    if household_id:
+        events = events.filter(household_id=household_id)
     if person and person.strip():
         about = Q(pk__in=[])
         for finder in registry.household_finders():

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from . import presence
-from .audit_actions import AuditAction
+from .audit_actions import AuditAction, ReadKind
 
 
 @dataclass(frozen=True)
@@ -128,12 +131,29 @@ def organisation_setups() -> list[Callable]:
     return list(_organisation_setups)
 
 
-def audit_action_label(action: str) -> str:
-    """The French label of an action; the raw code only for a row written by code that no longer exists."""
+def audit_action_label(action: str, detail=None) -> str:
+    """The French label of an action; the raw code only for a row written by code that no longer exists. A journaled
+    read (`core.reads`) says what was read: « Consultation du dossier : le projet personnalisé (PDF) », and a list
+    how many households it showed."""
     try:
-        return str(AuditAction(action).label)
+        label = str(AuditAction(action).label)
     except ValueError:
         return action
+    kind = detail.get("read") if isinstance(detail, dict) else None
+    if kind is None:
+        return label
+    try:
+        what = str(ReadKind(kind).label)
+    except ValueError:
+        what = str(kind)
+    households = detail.get("households")
+    if isinstance(households, list):
+        return ngettext(
+            "%(action)s : %(what)s, %(count)d ménage",
+            "%(action)s : %(what)s, %(count)d ménages",
+            len(households),
+        ) % {"action": label, "what": what, "count": len(households)}
+    return _("%(action)s : %(what)s") % {"action": label, "what": what}
 
 
 def register_household_labeller(labeller: Callable) -> None:

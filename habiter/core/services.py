@@ -193,6 +193,19 @@ def access_refused_record(*, actor, view_name: str, path: str, status: int) -> N
         )
 
 
+def household_read_record(*, actor, kind: str, household_id, obj=None) -> None:
+    """Journal a read of a household's file (`reads.journaled_read`): one row, no transaction of its own (the read
+    changed nothing, and a savepoint would cost two more queries on every page)."""
+    audit_record(actor=actor, action="household.read", obj=obj, household_id=household_id, detail={"read": kind})
+
+
+def household_list_record(*, actor, kind: str, household_ids) -> None:
+    """Journal a list of households found by a typed name (`reads.journaled_list`): one row with the ids shown."""
+    audit_record(
+        actor=actor, action="household.list", detail={"read": kind, "households": [str(pk) for pk in household_ids]}
+    )
+
+
 def organisation_create(*, name: str, team_names=()) -> Organisation:
     """Create an organisation and its teams; the apps' defaults (taxonomies) are installed by them."""
     with transaction.atomic():

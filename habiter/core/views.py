@@ -1,3 +1,4 @@
+import uuid
 from base64 import b32encode
 
 import qrcode
@@ -151,6 +152,13 @@ def api_token_revoke(request, token_id):
     return render(request, "core/api_token_revoke.html", {"token": token})
 
 
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 @require_GET
 def audit_log(request):
     if not request.user.has_perm("core.view_audit"):
@@ -163,6 +171,7 @@ def audit_log(request):
         person=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        household_id=_uuid_or_none(request.GET.get("household")),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     labels = registry.household_labels(
@@ -171,7 +180,7 @@ def audit_log(request):
     rows = [
         {
             "event": e,
-            "action": registry.audit_action_label(e.action),
+            "action": registry.audit_action_label(e.action, e.detail),
             "household": labels.get(e.household_id),
         }
         for e in page.object_list

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 from habiter.core.versioning import StaleVersion, show_stale
 from habiter.people.queries import households_visible_to
 
@@ -43,6 +44,7 @@ def _case(user, case_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.case_form", household="household_id")
 def case_open(request, household_id):
     user = request.user
     household = households_visible_to(user).filter(pk=household_id).first()
@@ -76,10 +78,12 @@ def case_open_from_lease(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.case")
 def case_detail(request, case_id):
     """The case, its steps and the deadlines they open; the form of the next step."""
     user = request.user
     case = _case(user, case_id)
+    read_of(request, household_id=case.household_id, obj=case)
     today = timezone.localdate()
     form = StepForm(request.POST or None, initial={"on_date": today})
     if request.method == "POST":
@@ -131,11 +135,13 @@ def case_close(request, case_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.diagnosis")
 def diagnosis_edit(request, case_id):
     """The fifteen rubrics of the diagnosis, with the interview-offer deadline."""
     user = request.user
     case = _case(user, case_id)
     diagnosis = queries.diagnosis_of(case)
+    read_of(request, household_id=case.household_id, obj=diagnosis or case)
     initial = {"writer": f"{user.get_full_name()} — {user.organisation.name}"} if diagnosis is None else None
     form = DiagnosisForm(request.POST or None, instance=diagnosis, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -165,12 +171,14 @@ def diagnosis_edit(request, case_id):
 
 
 @require_http_methods(["GET"])
+@journaled_read("evictions.diagnosis_pdf")
 def diagnosis_pdf(request, case_id):
     user = request.user
     case = _case(user, case_id)
     diagnosis = queries.diagnosis_of(case)
     if diagnosis is None:
         raise Http404
+    read_of(request, household_id=case.household_id, obj=diagnosis)
     rubrics = [(diagnosis._meta.get_field(name).verbose_name, name) for name in diagnosis.RUBRICS]
     return pdf_response(
         "evictions/diagnosis_pdf.html",
@@ -217,6 +225,7 @@ def fsl_funds(request):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.fsl_form", household="household_id")
 def fsl_create(request, household_id):
     user = request.user
     household = households_visible_to(user).filter(pk=household_id).first()
@@ -239,6 +248,7 @@ def fsl_create(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.fsl")
 def fsl_detail(request, application_id):
     """An application, and the form of what comes next: the decision, then the payment."""
     user = request.user
@@ -247,6 +257,7 @@ def fsl_detail(request, application_id):
     )
     if application is None:
         raise Http404
+    read_of(request, household_id=application.household_id, obj=application)
     today = timezone.localdate()
     decision_form = paid_form = None
     if application.decision == "pending":
@@ -337,6 +348,7 @@ def legal_desk(request):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_list("evictions.legal_session")
 def legal_session(request, session_id):
     """A session: the households seen, the advice and follow-up; the staff note a household seen."""
     user = request.user
@@ -344,6 +356,7 @@ def legal_session(request, session_id):
         session = queries.legal_session_for_page(user, session_id)
     except LegalDeskSession.DoesNotExist:
         raise Http404 from None
+    listed(request, [visit.household_id for visit in session.visits.all()])  # prefetched: their advice is shown
     form = None
     if user.has_perm("evictions.run_legal_desk"):
         form = LegalVisitForm(request.POST or None, households=households_visible_to(user).order_by("name"))
@@ -367,6 +380,7 @@ def legal_session(request, session_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.legal_advice")
 def legal_visit(request, visit_id):
     """The advice given to a household and the follow-up actions."""
     user = request.user
@@ -374,6 +388,7 @@ def legal_visit(request, visit_id):
         visit = queries.legal_visit_for_page(user, visit_id)
     except LegalDeskVisit.DoesNotExist:
         raise Http404 from None
+    read_of(request, household_id=visit.household_id, obj=visit)
     form = LegalAdviceForm(request.POST or None, initial={"advice": visit.advice, "follow_up": visit.follow_up})
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,6 +417,7 @@ def advances(request):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.advance_form")
 def advance_create(request, lease_id):
     """Advance rent to the tenant's account while the FSL decides."""
     from habiter.ledger.entries import queries as ledger_queries
@@ -412,6 +428,7 @@ def advance_create(request, lease_id):
     lease = ledger_queries.ledger_leases(user).select_related("household", "dwelling").filter(pk=lease_id).first()
     if lease is None:
         raise Http404
+    read_of(request, household_id=lease.household_id, obj=lease)
     applications = queries.fsl_applications_awaited(user.organisation_id, lease.household_id)
     initial = {"advanced_on": timezone.localdate()}
     chosen = applications.filter(pk=request.GET.get("application")).first() if request.GET.get("application") else None
@@ -437,6 +454,7 @@ def advance_create(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("evictions.advance")
 def advance_detail(request, advance_id):
     """An advance, its ledger entries, and the form that clears it."""
     user = request.user
@@ -444,6 +462,7 @@ def advance_detail(request, advance_id):
         advance = queries.advance_for_page(user, advance_id)
     except Advance.DoesNotExist:
         raise Http404 from None
+    read_of(request, household_id=advance.household_id, obj=advance)
     form = None
     if not advance.settled_on:
         form = AdvanceSettleForm(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, show_stale
 
 from . import queries, registry, services
@@ -700,6 +701,7 @@ def _is_uuid(value) -> bool:
 
 def _inspection_page(request, inspection, *, keys_form=None, status=200):
     user = request.user
+    read_of(request, household_id=inspection.household_id, obj=inspection)  # none for an empty dwelling
     labels = dict(Condition.choices)
     comparison, matches, deadline, months = None, None, None, None
     check_in = None
@@ -744,11 +746,13 @@ def _inspection_page(request, inspection, *, keys_form=None, status=200):
 
 
 @require_GET
+@journaled_read("housing.inspection")
 def inspection_detail(request, inspection_id):
     return _inspection_page(request, _get_or_404(queries.inspection_for_page, request.user, inspection_id))
 
 
 @require_POST
+@journaled_read("housing.inspection")
 def inspection_keys(request, inspection_id):
     user = request.user
     inspection = _get_or_404(queries.inspection_for_page, user, inspection_id)

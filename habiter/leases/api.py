@@ -10,6 +10,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
+
 from . import queries, services
 from .models import Lease
 
@@ -112,6 +114,7 @@ def _for_api(user, lease_id) -> Lease:
 
 
 @router.get("leases", response=LeaseList, summary="Lister les baux")
+@journaled_list("api.leases")
 def lease_list(
     request,
     status: StatusCode | None = None,
@@ -122,7 +125,9 @@ def lease_list(
     if not request.user.has_perm("leases.view_lease"):
         raise PermissionDenied
     leases = queries.lease_list(request.user, status=status or "", kind=kind or "")
-    return {"count": leases.count(), "items": list(leases[offset : offset + limit])}
+    items = list(leases[offset : offset + limit])
+    listed(request, [lease.household_id for lease in items])
+    return {"count": leases.count(), "items": items}
 
 
 @router.post("leases", response={201: LeaseOut}, summary="Préparer un bail (statut « en préparation »)")
@@ -134,7 +139,10 @@ def lease_create(request, payload: LeaseIn):
 
 
 @router.get("leases/{lease_id}", response=LeaseOut, summary="Lire un bail")
+@journaled_read("api.lease")
 def lease_read(request, lease_id: UUID):
     if not request.user.has_perm("leases.view_lease"):
         raise PermissionDenied
-    return _for_api(request.user, lease_id)
+    lease = _for_api(request.user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
+    return lease

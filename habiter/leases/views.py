@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
+from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, VersionField, show_stale
 
 from . import queries, services
@@ -124,9 +125,11 @@ def lease_create(request):
 
 
 @require_GET
+@journaled_read("leases.lease")
 def lease_detail(request, lease_id):
     user = request.user
     lease = _lease(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     params = legal_parameters()
     notice_date = None
     if lease.sliding and lease.review_period_end:
@@ -156,6 +159,7 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     user = request.user
     _require(user, perm)
     lease = _lease(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     form = _versioned(form_class(request.POST or None, initial=initial | {"version": lease.version}))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -183,6 +187,7 @@ def _versioned(form):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_sign(request, lease_id):
     return _lease_action(
         request,
@@ -204,6 +209,7 @@ def lease_sign(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_end(request, lease_id):
     return _lease_action(
         request,
@@ -229,6 +235,7 @@ def lease_end(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_cancel(request, lease_id):
     return _lease_action(
         request,
@@ -246,6 +253,7 @@ def lease_cancel(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def review_create(request, lease_id):
     return _lease_action(
         request,
@@ -263,6 +271,7 @@ def review_create(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("leases.lease_form")
 def lease_slide(request, lease_id):
     return _lease_action(
         request,
@@ -394,6 +403,7 @@ def revision_batch(request):
 
 
 @require_GET
+@journaled_read("leases.revision_letter")
 def revision_letter(request, revision_id):
     user = request.user
     _require(user, "leases.view_lease")
@@ -402,6 +412,7 @@ def revision_letter(request, revision_id):
     except RentRevision.DoesNotExist:
         raise Http404 from None
     lease = revision.lease
+    read_of(request, household_id=lease.household_id, obj=revision)
     return pdf_response(
         "leases/revision_letter.html",
         {

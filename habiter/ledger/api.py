@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from habiter.core.reads import journaled_read, read_of
 from habiter.leases.models import Lease
 from habiter.ledger import rules
 from habiter.ledger.entries import queries as entries_queries
@@ -187,10 +188,12 @@ def _payment_out(payment) -> dict:
 
 
 @router.get("leases/{lease_id}/balance", response=BalanceOut, summary="Solde d'un bail à une date")
+@journaled_read("api.lease_balance")
 def lease_balance(request, lease_id: UUID, on: date | None = None):
     if not request.user.has_perm("ledger.view_balance"):
         raise PermissionDenied
     lease = _lease(request.user, lease_id, balance_only=True)
+    read_of(request, household_id=lease.household_id, obj=lease)
     balance = queries.lease_balance(lease, on or timezone.localdate())
     return {
         "due": _amount(balance.due),
@@ -202,10 +205,12 @@ def lease_balance(request, lease_id: UUID, on: date | None = None):
 
 
 @router.get("leases/{lease_id}/periods", response=PeriodList, summary="Périodes d'une année : dû, payé, document")
+@journaled_read("api.lease_periods")
 def lease_periods(request, lease_id: UUID, year: int = Query(..., ge=1990, le=2200)):
     if not request.user.has_perm("ledger.view_balance"):
         raise PermissionDenied
     lease = _lease(request.user, lease_id, balance_only=True)
+    read_of(request, household_id=lease.household_id, obj=lease)
     can_download = request.user.has_perm("ledger.view_ledger")
     items = []
     for row in queries.period_rows(lease, year):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.reads import journaled_list, journaled_read, listed
 from habiter.core.versioning import StaleVersion
 
 from . import queries, services
@@ -106,6 +107,7 @@ class Detail(Schema):
 
 
 @router.get("", response=HouseholdList, summary="Rechercher des ménages")
+@journaled_list("api.households")
 def household_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     if not request.user.has_perm("people.search_household"):
         raise PermissionDenied
@@ -114,6 +116,7 @@ def household_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), o
     if request.user.has_perm("people.search_household") and not request.user.has_perm("people.add_household"):
         for household in items:  # reception and volunteers: names and contact, as on the list page
             household.contact_only = True
+    listed(request, [household.pk for household in items])
     return {"count": households.count(), "items": items}
 
 
@@ -142,10 +145,9 @@ def household_create(request, payload: HouseholdIn):
 
 
 @router.get("/{household_id}", response=HouseholdOut, summary="Lire un ménage")
+@journaled_read("api.household", household="household_id")
 def household_detail(request, household_id: UUID):
-    household = _for_api(request.user, household_id)
-    services.household_view_record(actor=request.user, household=household)
-    return household
+    return _for_api(request.user, household_id)
 
 
 @router.patch("/{household_id}", response={200: HouseholdOut, 409: Detail}, summary="Modifier un ménage")

@@ -393,11 +393,6 @@ def note_add(*, actor, household_id, text: str, restricted: bool = False) -> Hou
     return note
 
 
-def household_view_record(*, actor, household) -> None:
-    """Every read of a household's file is written to the audit log."""
-    audit_record(actor=actor, action="household.view", obj=household, household_id=household.pk)
-
-
 def concern_add(*, actor, category_id, label: str) -> Concern:
     """Add a concern to one of the organisation's categories (directors)."""
     if not actor.has_perm("people.configure_concerns"):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from habiter.core import registry
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, journaled_read, listed
 from habiter.core.versioning import StaleVersion, posted_version, show_stale
 
 from . import queries, services
@@ -40,6 +41,7 @@ def _household_url_maker():
 
 
 @require_GET
+@journaled_list("people.search")
 def household_list(request):
     if not request.user.has_perm("people.search_household"):
         raise Http404
@@ -50,6 +52,7 @@ def household_list(request):
     detail_url = _household_url_maker()
     for household in page.object_list:
         household.url = detail_url(household.pk)
+    listed(request, [household.pk for household in page.object_list])
     context = {
         "form": form,
         "page": page,
@@ -94,12 +97,12 @@ def household_create(request):
 
 
 @require_GET
+@journaled_read("people.household", household="household_id")
 def household_detail(request, household_id):
     user = request.user
     household = _visible_household_or_404(user, household_id)
     if not user.has_perm("people.view_household", household):
         raise Http404
-    services.household_view_record(actor=user, household=household)
     kinds = [k for k in request.GET.getlist("type") if k in dict(registry.timeline_kinds())]
     context = {
         "household": household,
@@ -117,6 +120,7 @@ def household_detail(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("people.household_edit", household="household_id")
 def household_edit(request, household_id):
     user = request.user
     household = _visible_household_or_404(user, household_id)
@@ -146,6 +150,7 @@ def household_edit(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("people.person_form", household="household_id")
 def person_create(request, household_id):
     user = request.user
     household = _visible_household_or_404(user, household_id)
@@ -172,6 +177,7 @@ def person_create(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("people.person_form", household="household_id")
 def person_edit(request, household_id, person_id):
     user = request.user
     household = _visible_household_or_404(user, household_id)
@@ -208,6 +214,7 @@ def person_edit(request, household_id, person_id):
 
 
 @require_POST
+@journaled_read("people.note_form", household="household_id")
 def note_create(request, household_id):
     user = request.user
     household = _visible_household_or_404(user, household_id)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.reads import journaled_list, listed
+
 from . import queries, services
 from .models import AgeBracket, Sex, Topic
 
@@ -47,10 +49,12 @@ class DeskVisitList(Schema):
 
 
 @router.get("/visits", response=DeskVisitList, summary="Passages d'un jour à l'accueil")
+@journaled_list("api.desk_visits")
 def desk_visit_list(request, day: date | None = None):
     if not request.user.has_perm("reception.log_visit"):
         raise PermissionDenied
     visits = list(queries.desk_visits_on(request.user, day or timezone.localdate()))
+    listed(request, [visit.household_id for visit in visits if visit.household_id])
     return {"count": len(visits), "items": visits}
 
 

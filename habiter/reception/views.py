@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, listed
 
 from . import queries, services
 from .forms import DayForm, DeskVisitForm, EnrolmentForm, WorkshopForm, WorkshopSessionForm
@@ -21,6 +22,7 @@ SESSIONS_SHOWN_SINCE_DAYS = 60
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_list("reception.household_search")
 def desk_visit_create(request):
     """Note a visit, then a blank form again for the next visitor. The household search (optional) answers
     an htmx request with the list of choices only."""
@@ -29,6 +31,7 @@ def desk_visit_create(request):
         raise Http404
     text = request.GET.get("household_q", "").strip()[:200]
     candidates = queries.household_candidates(user, text)
+    listed(request, [household.pk for household in candidates])
     if request.htmx and request.method == "GET":
         return render(
             request, "reception/_household_choices.html", {"candidates": candidates, "searched": text, "selected": None}
@@ -60,6 +63,7 @@ def desk_visit_create(request):
             )
             return redirect("reception:desk_visit_create")
     selected = queries.searchable_household(user, request.POST.get("household")) if request.method == "POST" else None
+    listed(request, [household.pk for household in candidates] + ([selected.pk] if selected else []))
     return render(
         request,
         "reception/desk_visit_form.html",
@@ -184,6 +188,7 @@ def _session_page(request, session, *, enrolment_form=None, attendance_errors=()
     text = request.GET.get("q", "").strip()[:200] if can_enrol else ""
     enrolled = {e.household_id for e in enrolments}
     candidates = [h for h in queries.household_candidates(user, text) if h.pk not in enrolled] if text else []
+    listed(request, [household.pk for household in candidates])  # the enrolled: the session's list, not a search
     return render(
         request,
         "reception/session_detail.html",
@@ -207,11 +212,13 @@ def _session_page(request, session, *, enrolment_form=None, attendance_errors=()
 
 
 @require_GET
+@journaled_list("reception.session_search")
 def session_detail(request, session_id):
     return _session_page(request, _session_or_404(request.user, session_id))
 
 
 @require_POST
+@journaled_list("reception.session_search")
 def enrolment_add(request, session_id):
     user = request.user
     session = _session_or_404(user, session_id)
@@ -232,6 +239,7 @@ def enrolment_add(request, session_id):
 
 
 @require_POST
+@journaled_list("reception.session_search")
 def attendance_take(request, session_id):
     user = request.user
     session = _session_or_404(user, session_id)

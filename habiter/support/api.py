@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from habiter.core.reads import journaled_read
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -97,6 +98,7 @@ def _household(user, household_id):
 
 
 @router.get("/{household_id}/measures", response=MeasureList, summary="Mesures d'un ménage")
+@journaled_read("api.measures", household="household_id")
 def measure_list(request, household_id: UUID):
     household = _household(request.user, household_id)
     measures = list(queries.measures_of(household))
@@ -122,6 +124,7 @@ def measure_create(request, household_id: UUID, payload: MeasureIn):
 
 
 @router.get("/{household_id}/interventions", response=InterventionList, summary="Interventions d'un ménage")
+@journaled_read("api.interventions", household="household_id")
 def intervention_list(request, household_id: UUID, limit: int = 50, offset: int = 0):
     household = _household(request.user, household_id)
     interventions = queries.interventions_visible_to(request.user, household)
@@ -161,6 +164,7 @@ class AppointmentList(Listing):
 
 
 @router.get("/{household_id}/appointments", response=AppointmentList, summary="Rendez-vous d'un ménage")
+@journaled_read("api.appointments", household="household_id")
 def appointment_list(request, household_id: UUID):
     household = _household(request.user, household_id)
     appointments = list(queries.household_appointments(household))

@@ -447,11 +447,6 @@ def signature_record(*, actor, plan_id, signed_on: date, method: str, signatorie
     return signature
 
 
-def plan_print_record(*, actor, plan) -> None:
-    """Printing the plan reads the whole file: it is written to the audit log."""
-    audit_record(actor=actor, action="plan.print", obj=plan, household_id=plan.household_id)
-
-
 # --- documents ------------------------------------------------------------------------------------
 
 
@@ -526,11 +521,6 @@ def document_upload(*, actor, household_id, uploaded, kind: str, expires_on=None
             document.file.storage.delete(document.file.name)
             raise
     return document
-
-
-def document_download_record(*, actor, document) -> None:
-    """Every download of a document is written to the audit log."""
-    audit_record(actor=actor, action="document.download", obj=document, household_id=document.household_id)
 
 
 # --- appointments ------------------------------------------------------------------------------------
@@ -713,7 +703,3 @@ def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatori
         agreement.save()
         audit_record(actor=actor, action="agreement.sign", obj=agreement, household_id=measure.household_id)
     return agreement
-
-
-def agreement_print_record(*, actor, agreement) -> None:
-    audit_record(actor=actor, action="agreement.print", obj=agreement, household_id=agreement.measure.household_id)

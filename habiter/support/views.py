@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from habiter.core import registry
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
+from habiter.core.reads import journaled_read, read_of
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
@@ -46,6 +47,7 @@ from .models import (
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.measure_form", household="household_id")
 def measure_create(request, household_id):
     user = request.user
     household = households_visible_to(user).filter(pk=household_id).first()
@@ -74,6 +76,7 @@ def measure_create(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.measure")
 def measure_status(request, measure_id):
     user = request.user
     try:
@@ -82,6 +85,7 @@ def measure_status(request, measure_id):
         raise Http404 from None
     if not user.has_perm("support.manage_measure", measure.household):
         raise Http404
+    read_of(request, household_id=measure.household_id, obj=measure)
     form = MeasureStatusForm(request.POST or None, user=user, measure=measure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,6 +162,7 @@ def programme_toggle(request, programme_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.intervention_form", household="household_id")
 def intervention_create(request, household_id):
     user = request.user
     household = households_visible_to(user).filter(pk=household_id).first()
@@ -257,6 +262,7 @@ def _plan_write(user, plan, household, action, forms, post):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.plan", household="household_id")
 def plan_detail(request, household_id):
     user = request.user
     household = _plan_page_household(user, household_id)
@@ -288,6 +294,7 @@ def plan_detail(request, household_id):
 
 
 @require_http_methods(["GET"])
+@journaled_read("support.plan_pdf", household="household_id")
 def plan_pdf(request, household_id):
     """The plan as a PDF, in plain French, with places for the signatures."""
     user = request.user
@@ -295,7 +302,7 @@ def plan_pdf(request, household_id):
     plan = queries.plan_of(user, household)
     if plan is None:
         raise Http404
-    services.plan_print_record(actor=user, plan=plan)
+    read_of(request, household_id=household.pk, obj=plan)
     return pdf_response(
         "support/plan_pdf.html",
         {"plan": plan, "household": household, "members": household.members.all(), "organisation": user.organisation},
@@ -304,6 +311,7 @@ def plan_pdf(request, household_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.document_form", household="household_id")
 def document_upload(request, household_id):
     user = request.user
     household = _plan_page_household(user, household_id)
@@ -327,13 +335,14 @@ def document_upload(request, household_id):
 
 
 @require_http_methods(["GET"])
+@journaled_read("support.document")
 def document_download(request, document_id):
     user = request.user
     try:
         document = queries.document_for(user, document_id)
     except Document.DoesNotExist:
         raise Http404 from None
-    services.document_download_record(actor=user, document=document)
+    read_of(request, household_id=document.household_id, obj=document)
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -383,6 +392,7 @@ def calendar(request):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.appointment_form")
 def appointment_create(request):
     from habiter.people.queries import households_searchable_by
 
@@ -398,6 +408,7 @@ def appointment_create(request):
             household = None
         if household is None:
             raise Http404
+    read_of(request, household_id=household.pk if household else None)
     form = AppointmentForm(request.POST or None, user=user, initial={"household": household.pk if household else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -456,20 +467,23 @@ def calendar_ics(request, key):
 # --- the support agreement -----------------------------------------------------------------------------
 
 
-def _agreement_measure(user, measure_id):
+def _agreement_measure(request, measure_id):
+    user = request.user
     try:
         measure = queries.measure_for(user, measure_id)
     except SupportMeasure.DoesNotExist:
         raise Http404 from None
     if not user.has_perm("support.manage_measure", measure.household):
         raise Http404
+    read_of(request, household_id=measure.household_id, obj=measure)
     return measure
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("support.agreement")
 def agreement(request, measure_id):
     user = request.user
-    measure = _agreement_measure(user, measure_id)
+    measure = _agreement_measure(request, measure_id)
     current = SupportAgreement.objects.filter(measure=measure).first()
     action = request.POST.get("action") if request.method == "POST" else None
     initial = (
@@ -509,13 +523,14 @@ def agreement(request, measure_id):
 
 
 @require_http_methods(["GET"])
+@journaled_read("support.agreement_pdf")
 def agreement_pdf(request, measure_id):
     user = request.user
-    measure = _agreement_measure(user, measure_id)
+    measure = _agreement_measure(request, measure_id)
     current = SupportAgreement.objects.filter(measure=measure).first()
     if current is None:
         raise Http404
-    services.agreement_print_record(actor=user, agreement=current)
+    read_of(request, household_id=measure.household_id, obj=current)
     return pdf_response(
         "support/agreement_pdf.html",
         {

@@ -59,7 +59,7 @@ def test_director_filters_the_audit_log_by_user_person_name_and_date(client, wor
     assert page.status_code == 200
     rows = page.context["rows"]
     assert rows and all(r["event"].actor == worker and r["event"].household_id == world.own_household.pk for r in rows)
-    assert {r["action"] for r in rows} >= {"Consultation du dossier", "Création du ménage"}
+    assert {r["action"] for r in rows} >= {"Consultation du dossier : la page du ménage", "Création du ménage"}
     assert "Lefèvre" in page.content.decode()
     assert 'name="household"' not in page.content.decode()  # no internal id to type
     assert client.get(reverse("core:audit_log"), {"person": "Dupont"}).context["page"].paginator.count >= 1

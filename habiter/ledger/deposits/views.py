@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
+from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages, rules
 from habiter.ledger.forms import (
     DepositDeductionFormSet,
@@ -44,10 +45,12 @@ def deposit_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.deposit_form")
 def deposit_receive(request, lease_id):
     user = request.user
     pages.require_perm(user, "ledger.post")
     lease = pages.lease_or_404(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     deposit = Deposit.objects.filter(lease=lease).first()
     held = services.held_amount(deposit)
     initial = {"received_on": pages.today(), "amount": max(lease.deposit - held, rules.ZERO)}
@@ -72,6 +75,7 @@ def _deposit(user, deposit_id) -> Deposit:
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.deposit")
 def deposit_return(request, deposit_id):
     """The return after the move-out in two steps: the form (deadline, deductions), then the figures to confirm —
     refund, penalty if late — before anything is posted."""
@@ -79,6 +83,7 @@ def deposit_return(request, deposit_id):
     pages.require_perm(user, "ledger.post")
     deposit = _deposit(user, deposit_id)
     lease = deposit.lease
+    read_of(request, household_id=lease.household_id, obj=deposit)
     row = queries.deposit_rows([deposit], pages.today())[0]
     initial = {
         "returned_on": pages.today(),
@@ -121,6 +126,7 @@ def deposit_return(request, deposit_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.deposit")
 def deposit_release(request, deposit_id):
     """The provision kept until the building's accounts were approved (R20), returned once with the tenant's share
     of the charges kept."""
@@ -128,6 +134,7 @@ def deposit_release(request, deposit_id):
     pages.require_perm(user, "ledger.post")
     deposit = _deposit(user, deposit_id)
     lease = deposit.lease
+    read_of(request, household_id=lease.household_id, obj=deposit)
     held = rules.cents(deposit.held)
     form = DepositReleaseForm(request.POST or None, initial={"released_on": pages.today()})
     if request.method == "POST" and form.is_valid():
@@ -146,6 +153,7 @@ def deposit_release(request, deposit_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.deposit")
 def deposit_receipt_cancel(request, movement_id):
     """Confirm, then cancel a deposit receipt recorded by mistake (its entry is reversed, never deleted)."""
     user = request.user
@@ -158,6 +166,7 @@ def deposit_receipt_cancel(request, movement_id):
     if receipt is None:
         raise Http404
     lease = receipt.deposit.lease
+    read_of(request, household_id=lease.household_id, obj=receipt)
     form = ReverseForm(request.POST or None, initial={"on": pages.today()})
     form.fields["on"].label = _("Date de l'annulation")
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages
 from habiter.ledger.forms import CloseForm, OpeningForm, ReverseForm
 from habiter.ledger.models import Account, Transaction
@@ -32,6 +33,7 @@ def account_list(request):
 
 
 @require_GET
+@journaled_read("ledger.account")
 def account_detail(request, account_id):
     user = request.user
     pages.require_perm(user, "ledger.view_ledger")
@@ -39,6 +41,7 @@ def account_detail(request, account_id):
         account = queries.account_for_page(user, account_id)
     except Account.DoesNotExist:
         raise Http404 from None
+    read_of(request, household_id=account.lease.household_id if account.lease_id else None, obj=account)
     page = Paginator(queries.account_lines(account), pages.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ledger/account_detail.html", {"account": account, "page": page})
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 from habiter.ledger import pages
 from habiter.ledger.forms import EmailConsentForm
 from habiter.ledger.models import NoticeMailing, RentCall, RentCallRun, RentReceipt
@@ -26,10 +27,12 @@ def _run(user, run_id) -> RentCallRun:
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.email_consent")
 def lease_mail(request, lease_id):
     """The tenant's agreement to e-mail, its history, and the lease's documents to send."""
     user = request.user
     lease = pages.lease_or_404(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     consent = queries.consent_in_force(lease)
     form = EmailConsentForm(
         request.POST or None,
@@ -102,6 +105,7 @@ def receipt_send(request, receipt_id):
 
 
 @require_GET
+@journaled_list("ledger.run_notices")
 def run_notices_pdf(request, run_id):
     """The month's notices of the tenants who did not agree to e-mail, to print: part `partie` of the chunks."""
     user = request.user
@@ -114,6 +118,7 @@ def run_notices_pdf(request, run_id):
     chunk = list(calls[(part - 1) * NOTICES_PER_PDF : part * NOTICES_PER_PDF])
     if not chunk:
         raise Http404
+    listed(request, [call.lease.household_id for call in chunk])
     response = HttpResponse(services.notices_pdf(chunk), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="avis-echeance-{run.month:%Y-%m}-{part}.pdf"'
     return response

@@ -97,7 +97,7 @@ def receipts_of(lease):
 
 
 def receipt_for(user, receipt_id) -> RentReceipt:
-    return RentReceipt.objects.filter(lease__in=ledger_leases(user)).get(pk=receipt_id)
+    return RentReceipt.objects.filter(lease__in=ledger_leases(user)).select_related("lease").get(pk=receipt_id)
 
 
 def rent_call_for(user, rent_call_id) -> RentCall:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
+from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages, rules
 from habiter.ledger.charges import queries as charges_queries
 from habiter.ledger.deposits.queries import lease_deposit_summary
@@ -35,10 +36,12 @@ from .arrears import FORMAL_NOTICE_DAYS
 
 
 @require_GET
+@journaled_read("ledger.lease_account")
 def lease_account(request, lease_id):
     """The lease's account: calls, payments and their allocation, balance and documents."""
     user = request.user
     lease = pages.lease_or_404(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     today = pages.today()
     calls = list(queries.rent_calls_of(lease))
     for call in calls:
@@ -71,12 +74,14 @@ def lease_account(request, lease_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.repayment_plan_form")
 def repayment_plan_create(request, lease_id):
     """Agree a plan d'apurement on the lease: the debt covered (its arrears by default), the first month and the
     number or amount of the instalments."""
     user = request.user
     pages.require_perm(user, "ledger.post")
     lease = pages.lease_or_404(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     today = pages.today()
     arrears = queries.lease_arrears_total(lease, today)
     next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -105,10 +110,12 @@ def _plan(user, plan_id) -> RepaymentPlan:
 
 
 @require_GET
+@journaled_read("ledger.repayment_plan")
 def repayment_plan_detail(request, plan_id):
     """A plan and each of its instalments paid, partly paid, unpaid or upcoming; flagged when not respected."""
     user = request.user
     plan = _plan(user, plan_id)
+    read_of(request, household_id=plan.lease.household_id, obj=plan)
     today = pages.today()
     follow = queries.plan_follow_up(plan, queries.lease_arrears_total(plan.lease, today), today)
     return render(
@@ -170,6 +177,7 @@ def arrears_letter_create(request, lease_id):
 
 
 @require_GET
+@journaled_read("ledger.arrears_letter")
 def arrears_letter_pdf(request, letter_id):
     user = request.user
     pages.require_perm(user, "ledger.view_ledger")
@@ -178,6 +186,7 @@ def arrears_letter_pdf(request, letter_id):
     except ArrearsLetter.DoesNotExist:
         raise Http404 from None
     lease = letter.lease
+    read_of(request, household_id=lease.household_id, obj=letter)
     return pdf_response(
         "ledger/letter_pdf.html",
         {
@@ -193,10 +202,12 @@ def arrears_letter_pdf(request, letter_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_read("ledger.payment_form")
 def payment_create(request, lease_id):
     user = request.user
     pages.require_perm(user, "ledger.post")
     lease = pages.lease_or_404(user, lease_id)
+    read_of(request, household_id=lease.household_id, obj=lease)
     form = PaymentForm(
         request.POST or None,
         initial={"received_on": pages.today(), "source": "tenant"},
@@ -228,6 +239,7 @@ def _rent_call(user, rent_call_id) -> RentCall:
 
 
 @require_GET
+@journaled_read("ledger.rent_notice")
 def rent_call_notice(request, rent_call_id):
     """The avis d'échéance of a call: a notice of what is due, never a receipt (R7)."""
     user = request.user
@@ -236,6 +248,7 @@ def rent_call_notice(request, rent_call_id):
     if not queries.lease_billed_in_month(lease, call.period):
         messages.error(request, queries.OWNER_LEASE_MESSAGE)
         return redirect("ledger:lease_account", lease.pk)
+    read_of(request, household_id=lease.household_id, obj=call)
     return pdf_response(
         "ledger/notice_pdf.html",
         {
@@ -271,12 +284,14 @@ def receipt_issue(request, rent_call_id):
 
 
 @require_GET
+@journaled_read("ledger.receipt")
 def receipt_pdf(request, receipt_id):
     user = request.user
     try:
         receipt = queries.receipt_for(user, receipt_id)
     except RentReceipt.DoesNotExist:
         raise Http404 from None
+    read_of(request, household_id=receipt.lease.household_id, obj=receipt)
     response = HttpResponse(services.receipt_pdf(receipt.pk), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{receipt.kind}-{receipt.number}.pdf"'
     return response

@@ -56,10 +56,10 @@ def test_token_then_search_create_read_patch(client, world):
     assert body["name"] == "Noël" and body["version"] == 1 and len(body["members"]) == 2
     household_id = body["id"]
 
-    views_before = AuditEvent.objects.filter(household_id=household_id, action="household.view").count()
+    views_before = AuditEvent.objects.filter(household_id=household_id, action="household.read").count()
     detail = client.get(f"/api/v1/households/{household_id}", **headers)
     assert detail.status_code == 200
-    assert AuditEvent.objects.filter(household_id=household_id, action="household.view").count() == views_before + 1
+    assert AuditEvent.objects.filter(household_id=household_id, action="household.read").count() == views_before + 1
 
     changed = patch(client, f"/api/v1/households/{household_id}", {"version": 1, "city": "Aubagne"}, headers)
     assert changed.status_code == 200 and changed.json()["city"] == "Aubagne" and changed.json()["version"] == 2

@@ -63,9 +63,9 @@ def test_create_household_with_two_members_through_the_form(client, world):
 def test_household_page_read_writes_exactly_one_audit_row(client, world):
     director = world.users["director"]
     client.force_login(director)
-    before = AuditEvent.objects.filter(household_id=world.own_household.pk, action="household.view").count()
+    before = AuditEvent.objects.filter(household_id=world.own_household.pk, action="household.read").count()
     assert client.get(reverse("people:household_detail", args=[world.own_household.pk])).status_code == 200
-    after = AuditEvent.objects.filter(household_id=world.own_household.pk, action="household.view").count()
+    after = AuditEvent.objects.filter(household_id=world.own_household.pk, action="household.read").count()
     assert after - before == 1
 
 
