@@ -41,6 +41,8 @@ OWNER = "about an owner (statement, ledger, transfers): tenants appear as the ow
 LEDGER = "the organisation's books (accounts, bank lines, entries): amounts, and payers as the bank names them"
 
 EXEMPT = {
+    "ledger:charge_regularisation_list": FIGURES,
+    "ledger:charge_regularisation_create": FIGURES,
     # core
     "core:home": WORK_LIST,
     "core:login": ACCOUNT,

@@ -205,6 +205,8 @@ class ReadKind(models.TextChoices):
     LEDGER_ARREARS_LETTER = "ledger.arrears_letter", _("une lettre de relance ou de mise en demeure (PDF)")
     LEDGER_RENT_NOTICE = "ledger.rent_notice", _("un avis d'échéance (PDF)")
     LEDGER_RECEIPT = "ledger.receipt", _("une quittance ou un reçu (PDF)")
+    LEDGER_CHARGE_REGULARISATION = "ledger.charge_regularisation", _("une régularisation des charges")
+    LEDGER_CHARGE_STATEMENT = "ledger.charge_statement", _("un décompte de régularisation des charges (PDF)")
     LEDGER_RUN_NOTICES = "ledger.run_notices", _("les avis d'échéance du mois à imprimer (PDF)")
     LEDGER_EMAIL_CONSENT = "ledger.email_consent", _("l'accord du locataire pour les envois par courriel")
     LEDGER_DEPOSIT_FORM = "ledger.deposit_form", _("le formulaire de dépôt de garantie")

@@ -311,18 +311,6 @@ def charge_regularisation_post(
     return regularisation
 
 
-def charge_statement_download_record(*, actor, line) -> None:
-    """Journal a download of a tenant's statement: it carries the household's names and what it owes."""
-    _require(actor, "ledger.view_ledger")
-    audit_record(
-        actor=actor,
-        action="document.download",
-        obj=line,
-        household_id=line.lease.household_id,
-        detail={"document": "charge_statement", "regularisation": str(line.regularisation_id)},
-    )
-
-
 def statement_pdf(line) -> bytes:
     """A tenant's statement (décompte de régularisation des charges) as PDF, printed from the line's copied names,
     address and figures."""

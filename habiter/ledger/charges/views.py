@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 from habiter.housing.models import Building, Dwelling
 from habiter.housing.queries import building_choices, dwelling_choices
 from habiter.ledger import pages, rules
@@ -79,10 +80,12 @@ def charge_regularisation_create(request):
 
 
 @require_GET
+@journaled_list("ledger.charge_regularisation")
 def charge_regularisation_detail(request, regularisation_id):
     user = request.user
     regularisation = _regularisation(user, regularisation_id)
-    lines = list(regularisation.lines.all())
+    lines = list(regularisation.lines.select_related("lease"))
+    listed(request, [line.lease.household_id for line in lines])
     return render(
         request,
         "ledger/charge_regularisation_detail.html",
@@ -101,11 +104,13 @@ def charge_regularisation_detail(request, regularisation_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_list("ledger.charge_regularisation")
 def charge_regularisation_send(request, regularisation_id):
     """Confirm, then record that the statements were sent: the figures are frozen from then."""
     user = request.user
     pages.require_perm(user, "ledger.post")
     regularisation = _regularisation(user, regularisation_id)
+    listed(request, list(regularisation.lines.values_list("lease__household_id", flat=True)))
     today = pages.today()
     form = RegularisationSendForm(request.POST or None, initial={"on": today})
     if request.method == "POST" and form.is_valid():
@@ -133,6 +138,7 @@ def charge_regularisation_send(request, regularisation_id):
 
 
 @require_http_methods(["GET", "POST"])
+@journaled_list("ledger.charge_regularisation")
 def charge_regularisation_post(request, regularisation_id):
     """Show the entries that posting will write, line by line, with the spread and adjustment choices; post on
     confirmation. The service's refusals (too early, closed month, time-barred) come back on the page."""
@@ -140,6 +146,7 @@ def charge_regularisation_post(request, regularisation_id):
     pages.require_perm(user, "ledger.post")
     regularisation = _regularisation(user, regularisation_id)
     rows = queries.posting_rows(regularisation)
+    listed(request, list(regularisation.lines.values_list("lease__household_id", flat=True)))
     can_adjust = user.has_perm("leases.manage_lease")
     form = RegularisationPostForm(request.POST or None, rows=rows, can_adjust=can_adjust, initial={"on": pages.today()})
     if request.method == "POST" and form.is_valid():
@@ -178,6 +185,7 @@ def charge_regularisation_post(request, regularisation_id):
 
 
 @require_GET
+@journaled_read("ledger.charge_statement")
 def charge_statement_pdf(request, regularisation_line_id):
     """A tenant's statement, rendered from the figures copied on the line; each download is journaled."""
     user = request.user
@@ -185,7 +193,7 @@ def charge_statement_pdf(request, regularisation_line_id):
         line = queries.line_for(user, regularisation_line_id)
     except ChargeRegularisationLine.DoesNotExist:
         raise Http404 from None
-    services.charge_statement_download_record(actor=user, line=line)
+    read_of(request, household_id=line.lease.household_id, obj=line)
     response = HttpResponse(services.statement_pdf(line), content_type="application/pdf")
     name = f"decompte-charges-{line.regularisation.period_end:%Y}-{line.dwelling_reference}"
     response["Content-Disposition"] = f'inline; filename="{_safe_filename(name)}.pdf"'

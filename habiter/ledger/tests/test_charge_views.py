@@ -213,7 +213,7 @@ def test_an_accountant_prepares_sends_and_posts_with_a_balance_spread(client, ac
     assert f"<td>3/12</td> <td>{date(2026, 5, a.payment_day):%d/%m/%Y}</td> <td>25,00 €</td>" in account
 
     # each statement download is journaled, for the tenant's household
-    downloads = AuditEvent.objects.filter(action="document.download")
+    downloads = AuditEvent.objects.filter(action="household.read", detail__read="ledger.charge_statement")
     before = downloads.count()
     with on(date(2026, 4, 20), client, accountant):
         pdf = client.get(reverse("ledger:charge_statement_pdf", args=[lines[a.pk].pk]))
