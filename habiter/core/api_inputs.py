@@ -16,10 +16,11 @@ from ninja.parser import Parser
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
+from .dates import FIRST_YEAR, LAST_YEAR, year_in_range
+
 LIMIT_MAX = 200  # items per page of a list
 OFFSET_MAX = 1_000_000  # beyond, the database's integer types and the user's patience both give out
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "LIMIT_MAX", "OFFSET_MAX", "ApiDate", "ApiDateTime", "HabiterParser"]
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -60,7 +61,7 @@ class HabiterParser(Parser):
 
 
 def _in_range(value):
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if not year_in_range(value):
         raise PydanticCustomError("date_out_of_range", "date out of range")
     return value
 
