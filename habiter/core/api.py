@@ -7,13 +7,28 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django_otp import match_token, user_has_device
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
 
 from . import services
+from .throttling import AuthFailureThrottle, TokenRequestThrottle
 
 
 class BearerAuth(HttpBearer):
+    def __call__(self, request):
+        """Refuses an address over its limit of failed authentications (429), then counts this one if it fails."""
+        failures = AuthFailureThrottle()
+        if failures.exceeded(request):
+            raise Throttled(wait=failures.wait())
+        try:
+            user = super().__call__(request)
+        except HttpError:
+            failures.allow_request(request)
+            raise
+        if not user:
+            failures.allow_request(request)
+        return user
+
     def authenticate(self, request, token):
         try:
             user = services.api_token_authenticate(token)
@@ -38,7 +53,13 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
-@router.post("/token", auth=None, response={200: TokenOut}, summary="Obtenir un jeton porteur")
+@router.post(
+    "/token",
+    auth=None,
+    throttle=[TokenRequestThrottle()],
+    response={200: TokenOut},
+    summary="Obtenir un jeton porteur",
+)
 def token_obtain(request, payload: TokenIn):
     credentials = {"username": payload.username}
     if AxesProxyHandler.is_locked(request, credentials):

@@ -3,6 +3,15 @@
 import calendar
 from datetime import date
 
+# The years a date typed or imported into Habiter may have: beyond, it is a typing mistake, and date arithmetic
+# (a due date a month later, a local time converted to UTC) overflows near the ends of Python's calendar.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def year_in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by `months` calendar months (negative to go back); a day missing in the target month becomes

@@ -14,6 +14,8 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
+
 from . import queries, services
 from .models import Dwelling, EnergyClass, Owner, OwnerKind, RentCapScheme, Territory
 
@@ -76,7 +78,7 @@ class DwellingIn(Schema):
     energy_kwh: int | None = Field(default=None, ge=0, le=5000)
     rent_cap_scheme: Literal[tuple(RentCapScheme.values)] = RentCapScheme.NONE  # type: ignore[valid-type]
     rent_cap_ceiling: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    decency_checked_on: date | None = None
+    decency_checked_on: ApiDate | None = None
 
 
 class DwellingOut(Schema):
@@ -129,7 +131,12 @@ def _one(load, user, pk):
 
 
 @router.get("/owners", response=OwnerList, summary="Propriétaires")
-def owner_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def owner_list(
+    request,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+):
     _require_list(request.user)
     owners = queries.owner_list(request.user, text=q.strip()[:200])
     return {"count": owners.count(), "items": list(owners[offset : offset + limit])}
@@ -154,8 +161,8 @@ def dwelling_list(
     q: str = "",
     city: str = "",
     energy_class: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ):
     _require_list(request.user)
     dwellings = queries.dwelling_list(request.user, text=q.strip()[:200], city=city.strip(), energy_class=energy_class)

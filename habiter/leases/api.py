@@ -10,6 +10,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
@@ -93,8 +94,8 @@ class LeaseIn(Schema):
     charges: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
     deposit: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
     payment_day: int = Field(default=5, ge=1, le=28)
-    start_date: date
-    end_date: date | None = None
+    start_date: ApiDate
+    end_date: ApiDate | None = None
     irl_quarter: int = Field(ge=1, le=4)
     irl_base_year: int | None = Field(default=None, ge=1998, le=2200)
     head_lease_id: UUID | None = None
@@ -119,8 +120,8 @@ def lease_list(
     request,
     status: StatusCode | None = None,
     kind: KindCode | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ):
     if not request.user.has_perm("leases.view_lease"):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from habiter.core.api_inputs import ApiDate
 from habiter.core.reads import journaled_read, read_of
 from habiter.leases.models import Lease
 from habiter.ledger import rules
@@ -61,7 +62,7 @@ class PaymentIn(Schema):
     model_config = ConfigDict(extra="forbid")
     lease_id: UUID
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
-    received_on: date
+    received_on: ApiDate
     source: SourceCode
     reference: str = Field(default="", max_length=80)
     rent_call_id: UUID | None = Field(
@@ -189,7 +190,7 @@ def _payment_out(payment) -> dict:
 
 @router.get("leases/{lease_id}/balance", response=BalanceOut, summary="Solde d'un bail à une date")
 @journaled_read("api.lease_balance")
-def lease_balance(request, lease_id: UUID, on: date | None = None):
+def lease_balance(request, lease_id: UUID, on: ApiDate | None = None):
     if not request.user.has_perm("ledger.view_balance"):
         raise PermissionDenied
     lease = _lease(request.user, lease_id, balance_only=True)
@@ -248,7 +249,7 @@ class TrialBalance(Schema):
     response=TrialBalance,
     summary="Balance générale à une date : débit, crédit et solde de chaque compte",
 )
-def trial_balance(request, on: date):
+def trial_balance(request, on: ApiDate):
     if not request.user.has_perm("ledger.export"):
         raise PermissionDenied
     items = [

@@ -15,6 +15,8 @@ from habiter.leases.rules import add_months, money, monthly_prorata, prorata_in_
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# The largest amount a ledger column holds (12 digits, 2 of them decimals): beyond, the database refuses the row.
+MAX_AMOUNT = Decimal("9999999999.99")
 AGE_BUCKETS = ((0, 30, "d0_30"), (31, 60, "d31_60"), (61, 90, "d61_90"), (91, None, "d90_plus"))
 
 
@@ -27,17 +29,27 @@ def cents(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+def amount_error(amount) -> str | None:
+    """Why `amount` cannot be stored as an amount of the ledger, in French, or None when it can: a finite Decimal,
+    to the cent, of at most MAX_AMOUNT either way."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        return "Chaque montant est un nombre décimal."
+    if abs(amount) > MAX_AMOUNT:  # before quantize, which cannot hold more than 28 digits
+        return "Montant trop grand : 9 999 999 999,99 € au plus."
+    if amount != amount.quantize(CENT):
+        return "Les montants s'expriment au centime près."
+    return None
+
+
 def lines_error(amounts: Sequence[Decimal]) -> str | None:
     """Why these line amounts cannot make a transaction, in French, or None when they can."""
     if len(amounts) < 2:
         return "Une écriture compte au moins deux lignes."
     for amount in amounts:
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            return "Chaque montant est un nombre décimal."
+        if error := amount_error(amount):
+            return error
         if amount == 0:
             return "Une ligne d'écriture n'est jamais nulle."
-        if amount != amount.quantize(Decimal("0.01")):
-            return "Les montants s'expriment au centime près."
     total = sum(amounts, ZERO)
     if total != 0:
         return f"L'écriture n'est pas équilibrée : les lignes totalisent {total} € au lieu de 0."

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
 from habiter.core.reads import journaled_list, journaled_read, listed
 from habiter.core.versioning import StaleVersion
 
@@ -25,7 +26,7 @@ class MemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
     first_name: str
     last_name: str
-    birth_date: date | None = None
+    birth_date: ApiDate | None = None
     relation: RelationCode = "head"
     phone: str = ""
     email: str = ""
@@ -108,7 +109,9 @@ class Detail(Schema):
 
 @router.get("", response=HouseholdList, summary="Rechercher des ménages")
 @journaled_list("api.households")
-def household_list(request, q: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def household_list(
+    request, q: str = "", limit: int = Query(50, ge=1, le=LIMIT_MAX), offset: int = Query(0, ge=0, le=OFFSET_MAX)
+):
     if not request.user.has_perm("people.search_household"):
         raise PermissionDenied
     households = queries.household_list(request.user, q)

@@ -1,6 +1,6 @@
 """API v1: reception desk visits (create, list), with the same permissions as the pages."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
+from habiter.core.api_inputs import ApiDate, ApiDateTime
 from habiter.core.reads import journaled_list, listed
 
 from . import queries, services
@@ -20,7 +21,7 @@ router = Router(tags=["accueil"])
 class DeskVisitIn(Schema):
     model_config = ConfigDict(extra="forbid")
     topics: list[Literal[tuple(Topic.values)]]  # type: ignore[valid-type]
-    visited_at: datetime | None = None
+    visited_at: ApiDateTime | None = None
     age_bracket: Literal[tuple(AgeBracket.values)] = AgeBracket.UNKNOWN  # type: ignore[valid-type]
     sex: Literal[tuple(Sex.values)] = Sex.UNSPECIFIED  # type: ignore[valid-type]
     postcode: str = ""
@@ -50,7 +51,7 @@ class DeskVisitList(Schema):
 
 @router.get("/visits", response=DeskVisitList, summary="Passages d'un jour à l'accueil")
 @journaled_list("api.desk_visits")
-def desk_visit_list(request, day: date | None = None):
+def desk_visit_list(request, day: ApiDate | None = None):
     if not request.user.has_perm("reception.log_visit"):
         raise PermissionDenied
     visits = list(queries.desk_visits_on(request.user, day or timezone.localdate()))

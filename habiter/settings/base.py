@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "habiter.core.api_errors.ApiErrorMiddleware",  # outermost but one: it sees every other's answer
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +148,22 @@ HABITER_AUDIT_RETENTION_DAYS = int(os.environ.get("HABITER_AUDIT_RETENTION_DAYS"
 
 # API tokens.
 HABITER_API_TOKEN_DAYS = int(os.environ.get("HABITER_API_TOKEN_DAYS", "30"))
+
+
+def env_rate(name: str, default: str) -> str | None:
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "none", "off"} else value
+
+
+# API rate limits (habiter/core/throttling.py), "<number>/<s|min|h|day>" or "off": token requests per address,
+# failed bearer authentications per address, requests per user. Counted in Django's cache.
+HABITER_API_THROTTLE_RATES = {
+    "token": env_rate("HABITER_API_TOKEN_RATE", "10/min"),
+    "auth_failure": env_rate("HABITER_API_AUTH_FAILURE_RATE", "30/min"),
+    "user": env_rate("HABITER_API_USER_RATE", "1200/min"),
+}
+# The largest request body (outside uploaded files) Django reads: the API answers 413 past it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("HABITER_MAX_BODY_BYTES", str(2_621_440)))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

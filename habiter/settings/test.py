@@ -15,3 +15,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
+# No API rate limit by default: every test would share the counts of the worker's cache. The throttling tests set
+# their own rates.
+HABITER_API_THROTTLE_RATES = {"token": None, "auth_failure": None, "user": None}

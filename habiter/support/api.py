@@ -6,9 +6,10 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate, ApiDateTime
 from habiter.core.reads import journaled_read
 from habiter.people.queries import households_visible_to
 
@@ -46,8 +47,8 @@ class MeasureOut(Schema):
 class MeasureIn(Schema):
     model_config = ConfigDict(extra="forbid")
     programme_code: str
-    start_date: date
-    planned_end_date: date | None = None
+    start_date: ApiDate
+    planned_end_date: ApiDate | None = None
     intensity: Literal["light", "medium", "strong"] = "medium"
     prescriber: str = ""
     requested: bool = False
@@ -69,7 +70,7 @@ class InterventionOut(Schema):
 class InterventionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     kind: Literal[tuple(InterventionKind.values)]  # type: ignore[valid-type]
-    occurred_on: date
+    occurred_on: ApiDate
     duration_minutes: int = Field(ge=1, le=720)
     note: str = ""
     back_office: bool = False
@@ -125,10 +126,15 @@ def measure_create(request, household_id: UUID, payload: MeasureIn):
 
 @router.get("/{household_id}/interventions", response=InterventionList, summary="Interventions d'un ménage")
 @journaled_read("api.interventions", household="household_id")
-def intervention_list(request, household_id: UUID, limit: int = 50, offset: int = 0):
+def intervention_list(
+    request,
+    household_id: UUID,
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+):
     household = _household(request.user, household_id)
     interventions = queries.interventions_visible_to(request.user, household)
-    return {"count": interventions.count(), "items": list(interventions[offset : offset + max(1, min(limit, 200))])}
+    return {"count": interventions.count(), "items": list(interventions[offset : offset + limit])}
 
 
 @router.post("/{household_id}/interventions", response={201: InterventionOut}, summary="Noter une intervention")
@@ -153,8 +159,8 @@ class AppointmentOut(Schema):
 class AppointmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
     place: str = ""
     worker_id: UUID | None = None
 

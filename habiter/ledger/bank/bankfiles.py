@@ -17,6 +17,9 @@ from decimal import Decimal
 from defusedxml import ElementTree
 from django.utils.translation import ngettext
 
+from habiter.core.dates import FIRST_YEAR, LAST_YEAR, year_in_range
+from habiter.ledger.rules import amount_error
+
 MAX_ERRORS_SHOWN = 50
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _AMOUNT_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d{1,2}$")  # 1.234,56 or 1234,56
@@ -77,20 +80,35 @@ class CsvMapping:
 
 
 def parse_amount(text: str) -> Decimal:
-    """A French amount as banks write it: `1 234,56`, `-12,30`, `1.234,56`, or `1234.56`; never `12.3.4`."""
+    """A French amount as banks write it: `1 234,56`, `-12,30`, `1.234,56`, or `1234.56`; never `12.3.4`, nor more
+    than the ledger holds."""
     compact = _SPACES.sub("", text or "")
     if _AMOUNT_COMMA.match(compact):
-        return Decimal(compact.replace(".", "").replace(",", "."))
+        return _storable(Decimal(compact.replace(".", "").replace(",", ".")), text)
     if _AMOUNT_DOT.match(compact):
-        return Decimal(compact)
+        return _storable(Decimal(compact), text)
     raise ValueError(f"montant illisible « {text} »")
+
+
+def _storable(amount: Decimal, text: str) -> Decimal:
+    """`amount`, if the ledger can store it (finite, to the cent, not too large); a ValueError in French if not."""
+    if error := amount_error(amount):
+        raise ValueError(f"montant refusé « {text} » ({error[0].lower()}{error[1:].rstrip('.')})")
+    return amount
 
 
 def parse_date(text: str, date_format: str = "%d/%m/%Y") -> date:
     try:
-        return datetime.strptime((text or "").strip(), date_format).date()  # noqa: DTZ007 - a calendar date
+        day = datetime.strptime((text or "").strip(), date_format).date()  # noqa: DTZ007 - a calendar date
     except ValueError:
         raise ValueError(f"date invalide « {text} » (attendu : {_format_hint(date_format)})") from None
+    return _dated(day, text)
+
+
+def _dated(day: date, text: str) -> date:
+    if not year_in_range(day):
+        raise ValueError(f"date hors de la plage admise « {text} » ({FIRST_YEAR}–{LAST_YEAR})")
+    return day
 
 
 def _format_hint(date_format: str) -> str:
@@ -111,6 +129,10 @@ def _decode(content: bytes, encoding: str) -> str:
         raise BankFileError(
             [f"Le fichier n'est pas encodé en {encoding} : choisissez le bon encodage (souvent UTF-8 ou Windows-1252)."]
         ) from None
+    if "\x00" in text:  # no text column stores it; a UTF-16 file read as UTF-8 is full of them
+        raise BankFileError(
+            ["Le fichier contient des caractères nuls : enregistrez-le en UTF-8 ou en Windows-1252 (pas en UTF-16)."]
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -143,6 +165,7 @@ def parse_csv(content: bytes, mapping: CsvMapping) -> Statement:
                 amount = (parse_amount(credit) if credit else Decimal(0)) - (
                     abs(parse_amount(debit)) if debit else Decimal(0)
                 )
+                amount = _storable(amount, f"{credit} − {debit}")
         except ValueError as error:
             problems.append(str(error))
         if problems:
@@ -187,7 +210,8 @@ def _text(node, *names) -> str:
 
 
 def _signed(node) -> Decimal:
-    amount = Decimal(_text(node, "Amt"))
+    text = _text(node, "Amt")
+    amount = _storable(Decimal(text), text)  # Decimal() also reads "NaN", "1E+12" and "0.00001"
     return -amount if _text(node, "CdtDbtInd") == "DBIT" else amount
 
 
@@ -212,7 +236,8 @@ def parse_camt053(content: bytes) -> Statement:
     for number, entry in enumerate((c for c in statement if _local(c.tag) == "Ntry"), start=1):
         try:
             amount = _signed(entry)
-            booked_on = date.fromisoformat(_text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")[:10])
+            text = _text(entry, "BookgDt", "Dt") or _text(entry, "BookgDt", "DtTm")[:10]
+            booked_on = _dated(date.fromisoformat(text), text)
         except (ArithmeticError, ValueError):
             errors.append(f"Opération {number} : montant ou date illisible.")
             continue

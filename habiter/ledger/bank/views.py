@@ -97,6 +97,7 @@ def bank_import(request):
             "mapping_form": BankMappingForm(),
             "can_post": user.has_perm("ledger.post"),
         },
+        status=400 if request.method == "POST" else 200,  # a refused file or form: nothing was imported
     )
 
 

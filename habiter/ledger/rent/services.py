@@ -533,6 +533,8 @@ def payment_record(
     _already_recorded(actor, idempotency_key)
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
+    if amount > rules.MAX_AMOUNT:
+        raise ValidationError({"amount": _("Montant trop grand : 9 999 999 999,99 € au plus.")})
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"amount": _("Le montant s'exprime au centime près.")})
     if source not in SOURCE_ACCOUNTS:

@@ -265,7 +265,7 @@ def test_the_import_page_lists_every_error_and_saves_nothing(client, accountant,
         {"file": SimpleUploadedFile("releve.csv", BAD_LINES), "file_format": "csv", "mapping": mapping.pk},
     )
     content = response.content.decode()
-    assert response.status_code == 200 and "rien n'a été importé" in content.replace("&#x27;", "'"), content[
+    assert response.status_code == 400 and "rien n'a été importé" in content.replace("&#x27;", "'"), content[
         content.find("<main") :
     ][:1500]
     assert "Ligne 3 : montant illisible « 12.3.4 »" in content.replace("&#x27;", "'")
@@ -278,7 +278,7 @@ def test_a_csv_without_a_mapping_is_refused_on_the_form(client, accountant, mapp
     response = client.post(
         reverse("ledger:bank_import"), {"file": SimpleUploadedFile("releve.csv", CSV), "file_format": "csv"}
     )
-    assert response.status_code == 200 and "Choisissez le format CSV" in response.content.decode()
+    assert response.status_code == 400 and "Choisissez le format CSV" in response.content.decode()
 
 
 def test_a_mapping_is_created_from_its_page(client, accountant):
