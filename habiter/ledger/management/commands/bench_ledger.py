@@ -75,9 +75,9 @@ INSERT INTO ledger_line (transaction_id, account_id, amount)
 SELECT pay_tx, %(bank)s, total FROM bench_month WHERE NOT unpaid
 UNION ALL SELECT pay_tx, account_id, -total FROM bench_month WHERE NOT unpaid;
 INSERT INTO ledger_payment (id, organisation_id, lease_id, amount, received_on, source, reference, transaction_id,
-                            fully_allocated, recorded_by_id, created_at, updated_at)
+                            fully_allocated, recorded_by_id, idempotency_key, created_at, updated_at)
 SELECT pay_id, %(org)s, lease_id, total, period + 5, 'tenant', 'VIR-' || to_char(period, 'YYYYMM'), pay_tx,
-       true, %(actor)s, now(), now() FROM bench_month WHERE NOT unpaid;
+       true, %(actor)s, '', now(), now() FROM bench_month WHERE NOT unpaid;
 INSERT INTO ledger_paymentallocation (payment_id, rent_call_id, amount, created_at, updated_at)
 SELECT pay_id, call_id, total, now(), now() FROM bench_month WHERE NOT unpaid;
 """
