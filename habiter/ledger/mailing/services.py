@@ -207,7 +207,7 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
 
 
 def notices_pdf(calls) -> bytes:
-    """Several notices in one PDF, each on its own page(s), to print and post."""
+    """Several notices in one PDF, each starting on a new page, to print and post."""
     calls = list(calls)
     instalments = instalments_for_calls(calls)
     return pdf_render_many("ledger/notice_pdf.html", [notice_context(call, instalments[call.pk]) for call in calls])

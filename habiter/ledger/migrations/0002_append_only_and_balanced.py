@@ -46,7 +46,7 @@ BEGIN
     END IF;
     SELECT coalesce(sum(amount), 0), count(*) INTO total, lines FROM ledger_line WHERE transaction_id = tx;
     IF lines < 2 OR total <> 0 THEN
-        RAISE EXCEPTION 'Écriture % déséquilibrée : % ligne(s) totalisant % au lieu de 0.', tx, lines, total
+        RAISE EXCEPTION 'Écriture % déséquilibrée (nombre de lignes : %) : total de % au lieu de 0.', tx, lines, total
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NULL;
