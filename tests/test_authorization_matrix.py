@@ -634,7 +634,8 @@ def _post_data(route_name, scenario, actor, scope):
         outcome = MeasureOutcome.objects.filter(organisation=household.organisation).first()
         measure = scenario.measure(scope)
         target = "active" if measure.status == "suspended" else "suspended"  # each allowed write flips it
-        return {"to_status": target, "on_date": "2026-02-01", "outcome": outcome.pk}
+        version = SupportMeasure.objects.get(pk=measure.pk).version  # the version a fresh page would show
+        return {"to_status": target, "on_date": "2026-02-01", "outcome": outcome.pk, "version": version}
     if route_name == "support:programme_toggle":
         return {"active": "0"}
     if route_name == "support:intervention_create":
@@ -644,6 +645,7 @@ def _post_data(route_name, scenario, actor, scope):
             "action": "write",
             "household_commitments": f"Engagements écrits par {actor}",
             "association_commitments": "Aider.",
+            "version": SupportAgreement.objects.get(measure=scenario.measure(scope)).version,  # as a fresh page
         }
     if route_name == "support:document_upload":
         return {"kind": "lease", "file": _a_pdf(f"bail-{actor}.pdf")}

@@ -309,7 +309,7 @@ def _csrf_case(name, world) -> CsrfCase:
             _logged_in(worker),
             url,
             url,
-            {"to_status": "suspended", "on_date": "2026-02-02"},
+            {"to_status": "suspended", "on_date": "2026-02-02", "version": measure.version},
             lambda: SupportMeasure.objects.get(pk=measure.pk).status == "suspended",
         )
     if name == "support:catalogue":

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.form_rendering import RenderedOnce
+from habiter.core.versioning import VersionField
 
 from . import queries
 from . import rules as support_rules
@@ -57,9 +58,11 @@ class MeasureStatusForm(forms.Form):
     end_reason = forms.CharField(
         label=_("Motif de fin (pour une clôture)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = VersionField()
 
     def __init__(self, *args, user, measure, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", measure.version)
         labels = dict(MeasureStatus.choices)
         allowed = sorted(support_rules.TRANSITIONS[measure.status])
         self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]
@@ -196,6 +199,12 @@ class SignatureForm(forms.Form):
         self.initial.setdefault("signed_on", timezone.localdate())
 
 
+class AgreementSignatureForm(SignatureForm):
+    """The signature of an agreement: it carries the version of the text the page showed."""
+
+    version = VersionField()
+
+
 class DocumentForm(RenderedOnce, forms.Form):
     required_css_class = "required"
     kind = forms.ChoiceField(label=_("Type de document"), choices=[("", _("— Choisir —")), *DocumentKind.choices])
@@ -260,3 +269,4 @@ class AgreementForm(forms.Form):
     association_commitments = forms.CharField(
         label=_("Ce que l'association s'engage à faire"), widget=forms.Textarea(attrs={"rows": 5})
     )
+    version = VersionField()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
+from habiter.core.versioning import Versioned
 from habiter.people.models import Household
 
 from . import rules as support_rules
@@ -70,8 +71,10 @@ class Intensity(models.TextChoices):
     STRONG = "strong", _("Renforcée")
 
 
-class SupportMeasure(OrganisationScoped):
+class SupportMeasure(Versioned, OrganisationScoped):
     """One household followed under one programme, from its start to its end."""
+
+    version_audit_actions = ("measure.open", "measure.transition")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="measures")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("dispositif"))
@@ -403,9 +406,11 @@ class CalendarFeed(models.Model):
         return f"Agenda de {self.user}"
 
 
-class SupportAgreement(OrganisationScoped):
+class SupportAgreement(Versioned, OrganisationScoped):
     """The support agreement of a measure (contrat d'accompagnement, DIPC): both sides' commitments.
     Once signed, it is not changed any more: a new measure brings a new agreement."""
+
+    version_audit_actions = ("agreement.write", "agreement.sign")
 
     measure = models.OneToOneField(SupportMeasure, on_delete=models.PROTECT, related_name="agreement")
     household_commitments = models.TextField(_("ce que le ménage s'engage à faire"))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.versioning import stale_version, version_check, version_claim
 from habiter.people.queries import households_visible_to
 
 from . import rules as support_rules
@@ -126,8 +127,11 @@ def measure_transition(
     comment: str = "",
     end_reason: str = "",
     outcome_id=None,
+    expected_version: int | None = None,
 ) -> SupportMeasure:
-    """Move a measure along the table of allowed transitions; closing needs an outcome."""
+    """Move a measure along the table of allowed transitions; closing needs an outcome.
+
+    `expected_version` is the version the form showed: a measure moved by someone else since is refused."""
     with transaction.atomic():
         measure = (
             SupportMeasure.objects.select_for_update()
@@ -136,6 +140,7 @@ def measure_transition(
         )
         if measure is None or not actor.has_perm("support.manage_measure", measure.household):
             raise SupportMeasure.DoesNotExist
+        version_check(measure, expected_version=expected_version)
         error = support_rules.transition_error(measure.status, to_status)
         if error:
             raise ValidationError(error)
@@ -153,6 +158,7 @@ def measure_transition(
         from_status = measure.status
         measure.status = to_status
         measure.full_clean()
+        version_claim(measure, expected_version=expected_version)
         measure.save()
         MeasureStatusChange.objects.create(
             organisation_id=actor.organisation_id,
@@ -666,25 +672,45 @@ def _measure_for(actor, measure_id) -> SupportMeasure:
     return measure
 
 
-def agreement_write(*, actor, measure_id, household_commitments: str, association_commitments: str) -> SupportAgreement:
-    """Write or rewrite the agreement of a measure, as long as it is not signed."""
+def agreement_write(
+    *,
+    actor,
+    measure_id,
+    household_commitments: str,
+    association_commitments: str,
+    expected_version: int | None = None,
+) -> SupportAgreement:
+    """Write or rewrite the agreement of a measure, as long as it is not signed.
+
+    `expected_version` is the version of the agreement the form showed (0: the form showed none): an agreement
+    written or rewritten by someone else since is refused, nothing is saved."""
     with transaction.atomic():
         measure = _measure_for(actor, measure_id)
         agreement = SupportAgreement.objects.filter(measure=measure).first()
         if agreement is not None and agreement.signed_on:
             raise ValidationError(_("Ce contrat est signé : il ne se modifie plus."))
         if agreement is None:
+            if expected_version:  # the form showed an agreement that no longer exists: cannot happen, refuse
+                raise SupportAgreement.DoesNotExist
             agreement = SupportAgreement(organisation_id=actor.organisation_id, measure=measure, written_by=actor)
+        elif expected_version == 0:  # the form showed no agreement: someone wrote one in between
+            raise stale_version(agreement)
         agreement.household_commitments = (household_commitments or "").strip()
         agreement.association_commitments = (association_commitments or "").strip()
         agreement.full_clean()
+        if not agreement._state.adding:
+            version_claim(agreement, expected_version=expected_version)
         agreement.save()
         audit_record(actor=actor, action="agreement.write", obj=agreement, household_id=measure.household_id)
     return agreement
 
 
-def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatories: str) -> SupportAgreement:
-    """Record when and how the printed agreement was signed; it is then fixed."""
+def agreement_sign(
+    *, actor, measure_id, signed_on: date, method: str, signatories: str, expected_version: int | None = None
+) -> SupportAgreement:
+    """Record when and how the printed agreement was signed; it is then fixed.
+
+    `expected_version` is the version of the text the page showed: a text rewritten since is not the one signed."""
     with transaction.atomic():
         measure = _measure_for(actor, measure_id)
         agreement = SupportAgreement.objects.select_for_update().filter(measure=measure).first()
@@ -692,6 +718,7 @@ def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatori
             raise ValidationError(_("Écrivez d'abord le contrat."))
         if agreement.signed_on:
             raise ValidationError(_("Ce contrat est déjà signé."))
+        version_check(agreement, expected_version=expected_version)
         if signed_on > timezone.localdate():
             raise ValidationError({"signed_on": _("La date ne peut pas être dans le futur.")})
         if not (signatories or "").strip():
@@ -700,6 +727,7 @@ def agreement_sign(*, actor, measure_id, signed_on: date, method: str, signatori
         agreement.signature_method = method
         agreement.signatories = signatories.strip()
         agreement.full_clean()
+        version_claim(agreement, expected_version=expected_version)
         agreement.save()
         audit_record(actor=actor, action="agreement.sign", obj=agreement, household_id=measure.household_id)
     return agreement

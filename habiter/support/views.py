@@ -14,11 +14,13 @@ from habiter.core import registry
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_read, read_of
+from habiter.core.versioning import StaleVersion, posted_version, show_stale
 from habiter.people.queries import households_visible_to
 
 from . import queries, services
 from .forms import (
     AgreementForm,
+    AgreementSignatureForm,
     AppointmentForm,
     DocumentForm,
     GoalForm,
@@ -98,7 +100,15 @@ def measure_status(request, measure_id):
                 comment=data["comment"],
                 end_reason=data["end_reason"],
                 outcome_id=data["outcome"].pk if data["outcome"] else None,
+                expected_version=posted_version(form),
             )
+        except StaleVersion as stale:
+            # the measure moved since the page was shown: show its current status and its allowed moves
+            measure = queries.measure_for(user, measure_id)
+            form = MeasureStatusForm(request.POST, user=user, measure=measure)
+            form.is_valid()
+            form.add_error(None, stale.detail)
+            form.data = form.data.copy() | {"version": str(stale.current_version)}
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -486,21 +496,21 @@ def agreement(request, measure_id):
     measure = _agreement_measure(request, measure_id)
     current = SupportAgreement.objects.filter(measure=measure).first()
     action = request.POST.get("action") if request.method == "POST" else None
-    initial = (
-        {
-            "household_commitments": current.household_commitments,
-            "association_commitments": current.association_commitments,
-        }
-        if current
-        else {}
+    form = AgreementForm(request.POST if action == "write" else None, initial=_agreement_initial(current))
+    sign_form = AgreementSignatureForm(
+        request.POST if action == "sign" else None, initial={"version": current.version if current else 0}
     )
-    form = AgreementForm(request.POST if action == "write" else None, initial=initial)
-    sign_form = SignatureForm(request.POST if action == "sign" else None)
     bound = {"write": form, "sign": sign_form}.get(action)
     if bound is not None and bound.is_valid():
         try:
             if action == "write":
-                services.agreement_write(actor=user, measure_id=measure.pk, **form.cleaned_data)
+                services.agreement_write(
+                    actor=user,
+                    measure_id=measure.pk,
+                    household_commitments=form.cleaned_data["household_commitments"],
+                    association_commitments=form.cleaned_data["association_commitments"],
+                    expected_version=posted_version(form),
+                )
             else:
                 data = sign_form.cleaned_data
                 services.agreement_sign(
@@ -509,7 +519,15 @@ def agreement(request, measure_id):
                     signed_on=data["signed_on"],
                     method=data["method"],
                     signatories=data["signatories"],
+                    expected_version=posted_version(sign_form),
                 )
+        except StaleVersion as stale:
+            current = SupportAgreement.objects.filter(measure=measure).first()
+            if action == "write":
+                show_stale(form, stale, AgreementForm(initial=_agreement_initial(current)))
+            else:
+                sign_form.add_error(None, stale.detail)
+                sign_form.data = sign_form.data.copy() | {"version": str(stale.current_version)}
         except ValidationError as error:
             apply_validation_error(bound, error)
         else:
@@ -520,6 +538,16 @@ def agreement(request, measure_id):
         "support/agreement.html",
         {"measure": measure, "agreement": current, "form": form, "sign_form": sign_form},
     )
+
+
+def _agreement_initial(current) -> dict:
+    if current is None:
+        return {"version": 0}
+    return {
+        "household_commitments": current.household_commitments,
+        "association_commitments": current.association_commitments,
+        "version": current.version,
+    }
 
 
 @require_http_methods(["GET"])

@@ -79,11 +79,19 @@ def test_agreement_page_and_pdf(client, world, measure, tmp_path):
     )
     assert saved.status_code == 302
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
-    refused = client.post(url, {"action": "sign", "signed_on": future, "method": "paper", "signatories": "Mme L."})
+    refused = client.post(
+        url, {"action": "sign", "signed_on": future, "method": "paper", "signatories": "Mme L.", "version": "1"}
+    )
     assert "futur" in refused.content.decode()
     client.post(
         url,
-        {"action": "sign", "signed_on": timezone.localdate().isoformat(), "method": "home", "signatories": "Mme L."},
+        {
+            "action": "sign",
+            "signed_on": timezone.localdate().isoformat(),
+            "method": "home",
+            "signatories": "Mme L.",
+            "version": "1",
+        },
     )
     page = client.get(url).content.decode()
     assert "Signé le" in page and 'name="household_commitments"' not in page
@@ -100,3 +108,51 @@ def test_other_scopes_are_not_found(client, world, measure):
     for user in (world.outsider, world.users["volunteer"]):
         client.force_login(user)
         assert client.get(reverse("support:agreement", args=[measure.pk])).status_code == 404
+
+
+def test_two_writers_of_one_agreement_lose_nothing(client, world, measure):
+    """Two social workers open the blank agreement; the first saves; the second is told, her text kept."""
+    url = reverse("support:agreement", args=[measure.pk])
+    first, second = world.users["social_worker"], world.users["team_lead"]
+    client.force_login(first)
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    client.post(
+        url,
+        {"action": "write", "household_commitments": "A1", "association_commitments": "A2", "version": "0"},
+    )
+    client.force_login(second)
+    page = client.post(
+        url,
+        {"action": "write", "household_commitments": "B1", "association_commitments": "B2", "version": "0"},
+    ).content.decode()
+    agreement = SupportAgreement.objects.get(measure=measure)
+    assert (agreement.household_commitments, agreement.version) == ("A1", 1)
+    assert "a été modifié par" in page and "B1" in page  # what she typed stays in the form
+    assert "Valeur actuelle : A1" in page
+    assert 'name="version" value="1"' in page  # saving again is a deliberate choice
+    client.post(
+        url,
+        {"action": "write", "household_commitments": "B1", "association_commitments": "B2", "version": "1"},
+    )
+    agreement.refresh_from_db()
+    assert (agreement.household_commitments, agreement.version) == ("B1", 2)
+
+
+def test_a_text_rewritten_since_the_page_was_shown_is_not_signed(client, world, measure):
+    worker = world.users["social_worker"]
+    services.agreement_write(
+        actor=worker, measure_id=measure.pk, household_commitments="v1", association_commitments="v1"
+    )
+    shown = SupportAgreement.objects.get(measure=measure).version
+    services.agreement_write(
+        actor=world.users["team_lead"], measure_id=measure.pk, household_commitments="v2", association_commitments="v2"
+    )
+    client.force_login(worker)
+    url = reverse("support:agreement", args=[measure.pk])
+    today = timezone.localdate().isoformat()
+    page = client.post(
+        url,
+        {"action": "sign", "signed_on": today, "method": "paper", "signatories": "Mme L.", "version": str(shown)},
+    ).content.decode()
+    assert "a été modifié par" in page
+    assert SupportAgreement.objects.get(measure=measure).signed_on is None

@@ -37,13 +37,13 @@ def test_worker_opens_a_measure_then_closes_it_from_the_household_page(client, w
     assert 'value="suspended"' in form and 'value="requested"' not in form
     missing_outcome = client.post(
         reverse("support:measure_status", args=[measure.pk]),
-        {"to_status": "closed", "on_date": timezone.localdate().isoformat()},
+        {"to_status": "closed", "on_date": timezone.localdate().isoformat(), "version": 1},
     )
     assert "Indiquez l&#x27;issue de la mesure." in missing_outcome.content.decode()
     outcome = MeasureOutcome.objects.get(organisation=world.organisation, label="Accès au logement")
     closed = client.post(
         reverse("support:measure_status", args=[measure.pk]),
-        {"to_status": "closed", "on_date": timezone.localdate().isoformat(), "outcome": outcome.pk},
+        {"to_status": "closed", "on_date": timezone.localdate().isoformat(), "outcome": outcome.pk, "version": 1},
     )
     assert closed.status_code == 302
     page = client.get(reverse("people:household_detail", args=[household.pk])).content.decode()
@@ -131,7 +131,7 @@ def test_hostile_text_in_measure_fields_is_stored_and_shown_escaped(client, worl
     assert measure.prescriber == hostile
     client.post(
         reverse("support:measure_status", args=[measure.pk]),
-        {"to_status": "suspended", "on_date": timezone.localdate().isoformat(), "comment": hostile * 3},
+        {"to_status": "suspended", "on_date": timezone.localdate().isoformat(), "comment": hostile * 3, "version": 1},
     )
     assert measure.status_changes.last().comment == hostile * 3
     page = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
@@ -167,3 +167,40 @@ def test_home_todo_lists_measures_ending_soon(client, world):
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("core:home"))
     assert len(more) == len(few)
+
+
+def test_a_measure_moved_since_the_page_was_shown_is_refused(client, world):
+    """Two workers open the status page of an active measure: the first suspends it, the second's closing is
+    refused with who moved it, and the page then offers the moves allowed from « Suspendue »."""
+    from habiter.support import services
+
+    start = timezone.localdate() - timedelta(days=10)
+    measure = services.measure_open(
+        actor=world.users["social_worker"],
+        household_id=world.own_household.pk,
+        programme_id=Programme.objects.get(organisation=world.organisation, code="avdl").pk,
+        start_date=start,
+    )
+    url = reverse("support:measure_status", args=[measure.pk])
+    client.force_login(world.users["team_lead"])
+    assert f'name="version" value="{measure.version}"' in client.get(url).content.decode()
+    services.measure_transition(
+        actor=world.users["social_worker"],
+        measure_id=measure.pk,
+        to_status="suspended",
+        on_date=timezone.localdate(),
+        expected_version=measure.version,
+    )
+    outcome = MeasureOutcome.objects.get(organisation=world.organisation, label="Accès au logement")
+    page = client.post(
+        url,
+        {
+            "to_status": "closed",
+            "on_date": timezone.localdate().isoformat(),
+            "outcome": outcome.pk,
+            "version": measure.version,
+        },
+    ).content.decode()
+    measure.refresh_from_db()
+    assert measure.status == "suspended" and measure.version == 2
+    assert "a été modifié par" in page and 'name="version" value="2"' in page
