@@ -76,8 +76,10 @@ class PaymentIn(Schema):
 
 
 class AllocationOut(Schema):
-    rent_call_id: UUID
-    period: str
+    kind: str  # "rent_call", or "charge_instalment": an instalment of a charge regularisation balance
+    rent_call_id: UUID | None
+    charge_instalment_id: int | None
+    period: str  # the called month, or the month the instalment is due
     amount: str
 
 
@@ -173,7 +175,10 @@ def payment_create(request, payload: PaymentIn):
 
 
 def _payment_out(payment) -> dict:
-    allocations = payment.allocations.select_related("rent_call").order_by("rent_call__period")
+    allocations = sorted(
+        payment.allocations.select_related("rent_call", "charge_instalment"),
+        key=lambda a: a.rent_call.period if a.rent_call_id else a.charge_instalment.due_date,
+    )
     return {
         "id": payment.pk,
         "lease_id": payment.lease_id,
@@ -182,7 +187,13 @@ def _payment_out(payment) -> dict:
         "source": payment.source,
         "reference": payment.reference,
         "allocations": [
-            {"rent_call_id": a.rent_call_id, "period": f"{a.rent_call.period:%Y-%m}", "amount": _amount(a.amount)}
+            {
+                "kind": "rent_call" if a.rent_call_id else "charge_instalment",
+                "rent_call_id": a.rent_call_id,
+                "charge_instalment_id": a.charge_instalment_id,
+                "period": f"{a.rent_call.period if a.rent_call_id else a.charge_instalment.due_date:%Y-%m}",
+                "amount": _amount(a.amount),
+            }
             for a in allocations
         ],
     }

@@ -35,7 +35,7 @@ from habiter.ledger.models import (
     ChargeRegularisationLine,
     RegularisationStatus,
 )
-from habiter.ledger.rent.services import CALLABLE_STATUSES, tenant_names
+from habiter.ledger.rent.services import CALLABLE_STATUSES, allocate_payments, tenant_names
 
 from . import queries
 
@@ -266,8 +266,9 @@ def charge_regularisation_post(
                     source_type=CHARGE_REGULARISATION,
                     source_id=str(regularisation.pk),
                 )
-            if str(line.pk) in spread and balance > 0:
-                line.spread = True
+            if balance > 0:
+                # asked with the next rents: in twelve instalments when the tenant asked for it, else at once
+                line.spread = str(line.pk) in spread
                 first = rules.month_start(add_months(on, 1))
                 ChargeInstalment.objects.bulk_create(
                     [
@@ -280,10 +281,12 @@ def charge_regularisation_post(
                             amount=amount,
                         )
                         for number, amount in enumerate(
-                            rules.instalment_amounts(balance, count=rules.SPREAD_MONTHS), start=1
+                            rules.instalment_amounts(balance, count=rules.SPREAD_MONTHS) if line.spread else [balance],
+                            start=1,
                         )
                     ]
                 )
+                allocate_payments(lease)  # money received and not yet allocated settles what is already due
             if str(line.pk) in adjust and lease.status in RUNNING:
                 line.new_provision = rules.adjusted_provision(
                     line.share, line.days, (regularisation.period_end - regularisation.period_start).days + 1

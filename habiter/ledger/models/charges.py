@@ -142,7 +142,9 @@ class ChargeRegularisationLine(models.Model):
 
 
 class ChargeInstalment(models.Model):
-    """One of the twelve monthly instalments of a balance due the tenant asked to pay par douzième (R17)."""
+    """What a tenant is asked to pay of a balance due: the whole balance with the next rent (one instalment), or
+    one of twelve monthly instalments when the tenant asked to pay it par douzième (R17). Payments settle them
+    with the rent calls, by due date (`rent.services.allocate_payments`)."""
 
     id = models.BigAutoField(primary_key=True)
     line = models.ForeignKey(ChargeRegularisationLine, on_delete=models.CASCADE, related_name="instalments")

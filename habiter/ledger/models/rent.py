@@ -243,11 +243,14 @@ class Payment(OrganisationScoped):
 
 
 class PaymentAllocation(TimeStamped):
-    """The part of a payment that settles a rent call."""
+    """The part of a payment that settles a rent call, or an instalment of a charge regularisation balance."""
 
     id = models.BigAutoField(primary_key=True)
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
-    rent_call = models.ForeignKey(RentCall, on_delete=models.CASCADE, related_name="allocations")
+    rent_call = models.ForeignKey(RentCall, on_delete=models.CASCADE, null=True, related_name="allocations")
+    charge_instalment = models.ForeignKey(
+        "ChargeInstalment", on_delete=models.CASCADE, null=True, related_name="allocations"
+    )
     amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
 
     class Meta:
@@ -255,7 +258,13 @@ class PaymentAllocation(TimeStamped):
         verbose_name = _("imputation")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_allocation_positive"),
+            models.CheckConstraint(
+                condition=Q(rent_call__isnull=False, charge_instalment__isnull=True)
+                | Q(rent_call__isnull=True, charge_instalment__isnull=False),
+                name="ledger_allocation_one_target",
+            ),
             models.UniqueConstraint(fields=["payment", "rent_call"], name="ledger_allocation_once"),
+            models.UniqueConstraint(fields=["payment", "charge_instalment"], name="ledger_allocation_instalment_once"),
         ]
 
     def __str__(self):

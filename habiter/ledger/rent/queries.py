@@ -81,7 +81,9 @@ def payments_of(lease):
     return (
         Payment.objects.filter(lease=lease)
         .select_related("transaction", "recorded_by")
-        .prefetch_related(Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("rent_call")))
+        .prefetch_related(
+            Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("rent_call", "charge_instalment"))
+        )
         .annotate(reversed=Exists(Transaction.objects.filter(reversal_of=OuterRef("transaction_id"))))
         .order_by("-received_on", "-created_at")
     )

@@ -33,6 +33,7 @@ from habiter.ledger.entries.services import (
 from habiter.ledger.models import (
     Account,
     AccountKind,
+    ChargeInstalment,
     Instalment,
     Payment,
     PaymentAllocation,
@@ -114,28 +115,61 @@ def _open_payments(lease):
     )
 
 
+def _open_charge_instalments(lease):
+    """The instalments of the lease's charge regularisation balances still to pay that are asked by now: due on or
+    before today or in a month already called (they are asked on that month's notice)."""
+    horizon = timezone.localdate()
+    last_called = (
+        RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period").values("period").first()
+    )
+    if last_called:
+        horizon = max(horizon, rules.month_end(last_called["period"]))
+    return (
+        ChargeInstalment.objects.filter(line__lease=lease, due_date__lte=horizon)
+        .annotate(paid=money_sum("allocations__amount"))
+        .filter(paid__lt=F("amount"))
+        .order_by("due_date", "number")
+    )
+
+
 def allocate_payments(lease) -> None:
-    """Allocate what is left of the lease's payments to its unpaid calls: the month a payment's tenant chose first
-    (Code civil art. 1342-10), then the oldest period first."""
+    """Allocate what is left of the lease's payments to what the tenant is asked to pay, by due date: the month a
+    payment's tenant chose first (Code civil art. 1342-10), then the unpaid rent calls and the instalments of a
+    charge regularisation balance, the oldest due first (a call before an instalment due the same day)."""
     payments = [
-        rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated), p.chosen_call_id) for p in _open_payments(lease)
+        rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated), ("call", p.chosen_call_id))
+        for p in _open_payments(lease)
     ]
     if not payments:
         return
-    calls = [rules.OpenItem(c.pk, rules.cents(c.due - c.paid)) for c in _open_calls(lease)]
-    allocations = rules.allocate(payments, calls)
+    calls = list(_open_calls(lease))
+    owed = sorted(
+        [((c.due_date, 0, n), rules.OpenItem(("call", c.pk), rules.cents(c.due - c.paid))) for n, c in enumerate(calls)]
+        + [
+            ((i.due_date, 1, n), rules.OpenItem(("instalment", i.pk), rules.cents(i.amount - i.paid)))
+            for n, i in enumerate(_open_charge_instalments(lease))
+        ],
+        key=lambda pair: pair[0],
+    )
+    items = [item for _order, item in owed]
+    allocations = rules.allocate(payments, items)
     PaymentAllocation.objects.bulk_create(
         [
-            PaymentAllocation(payment_id=payment_id, rent_call_id=call_id, amount=amount)
-            for payment_id, call_id, amount in allocations
+            PaymentAllocation(
+                payment_id=payment_id,
+                rent_call_id=target if kind == "call" else None,
+                charge_instalment_id=target if kind == "instalment" else None,
+                amount=amount,
+            )
+            for payment_id, (kind, target), amount in allocations
         ]
     )
     # the open-item flags: what this allocation used up entirely
     used: dict = {}
-    for payment_id, call_id, amount in allocations:
+    for payment_id, key, amount in allocations:
         used[payment_id] = used.get(payment_id, rules.ZERO) + amount
-        used[call_id] = used.get(call_id, rules.ZERO) + amount
-    settled = [item.key for item in calls if used.get(item.key, rules.ZERO) >= item.left]
+        used[key] = used.get(key, rules.ZERO) + amount
+    settled = [item.key[1] for item in items if item.key[0] == "call" and used.get(item.key, rules.ZERO) >= item.left]
     spent = [item.key for item in payments if used.get(item.key, rules.ZERO) >= item.left]
     if settled:
         RentCall.objects.filter(pk__in=settled).update(settled=True)
