@@ -12,7 +12,11 @@ MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
 
 
 # what a user may record a payment from: a retention on the deposit is written by the deposit return only
-RECORDABLE_SOURCES = [(value, label) for value, label in PaymentSource.choices if value != PaymentSource.DEPOSIT]
+RECORDABLE_SOURCES = [
+    (value, label)
+    for value, label in PaymentSource.choices
+    if value not in (PaymentSource.DEPOSIT, PaymentSource.REGULARISATION)
+]
 
 
 class MonthField(forms.DateField):

@@ -74,7 +74,7 @@ def hand_payments_for(user, line) -> list[Payment]:
             matched_line__isnull=True,
             reversed_on__isnull=True,
         )
-        .exclude(source__in=(PaymentSource.DEPOSIT, PaymentSource.ASSOCIATION))
+        .exclude(source__in=(PaymentSource.DEPOSIT, PaymentSource.REGULARISATION, PaymentSource.ASSOCIATION))
         .select_related("lease__household", "lease__dwelling")
         .order_by("received_on", "created_at")
     )

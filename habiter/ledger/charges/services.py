@@ -5,8 +5,10 @@ the statements (décomptes) are sent; a month later at the earliest the balances
 
 Posting, for a lease where the association is the landlord: debit the provisions account (419100) by the provisions
 called, credit charges recovered (708300) by the actual share, the difference to the tenant's account (debit: to
-pay; credit: refunded). For a lease under a management mandate the provisions were credited to the owner with the
-rent (the charges are the owner's, as are the expenses): only the balance moves, between the tenant and the owner.
+pay; credit: refunded — a credit is also a payment of source « regularisation » on that entry, allocated to the
+open calls like money received). For a lease under a management mandate the provisions were credited to the owner
+with the rent (the charges are the owner's, as are the expenses): only the balance moves, between the tenant and the
+owner.
 """
 
 from datetime import date
@@ -33,6 +35,8 @@ from habiter.ledger.models import (
     ChargeNature,
     ChargeRegularisation,
     ChargeRegularisationLine,
+    Payment,
+    PaymentSource,
     RegularisationStatus,
 )
 from habiter.ledger.rent.services import CALLABLE_STATUSES, allocate_payments, tenant_names
@@ -287,6 +291,19 @@ def charge_regularisation_post(
                     ]
                 )
                 allocate_payments(lease)  # money received and not yet allocated settles what is already due
+            elif balance < 0 and line.transaction_id:
+                # the provisions paid beyond the charges: a credit of the tenant, settling the open calls like
+                # money received (an advance on the next calls when none is open)
+                Payment.objects.create(
+                    organisation_id=organisation_id,
+                    lease=lease,
+                    amount=-balance,
+                    received_on=on,
+                    source=PaymentSource.REGULARISATION,
+                    transaction=line.transaction,
+                    recorded_by=actor,
+                )
+                allocate_payments(lease)
             if str(line.pk) in adjust and lease.status in RUNNING:
                 line.new_provision = rules.adjusted_provision(
                     line.share, line.days, (regularisation.period_end - regularisation.period_start).days + 1

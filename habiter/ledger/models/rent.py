@@ -169,6 +169,9 @@ class PaymentSource(models.TextChoices):
     ASSOCIATION = "association", _("Avance de l'association")
     # only written by the deposit return (deposits.services.deposit_return), never recorded by hand
     DEPOSIT = "deposit", _("Retenue sur le dépôt de garantie")
+    # only written by the charge regularisation (charges.services.charge_regularisation_post): the provisions paid
+    # beyond the actual charges, credited to the tenant and settling the open calls like money received
+    REGULARISATION = "regularisation", _("Trop-perçu de charges (régularisation)")
 
 
 class Payment(OrganisationScoped):

@@ -11,7 +11,7 @@ import time_machine
 
 from habiter.ledger.charges import queries as charges_queries
 from habiter.ledger.charges import services as charges_services
-from habiter.ledger.models import ChargeInstalment, RentCall
+from habiter.ledger.models import ChargeInstalment, Payment, RentCall
 from habiter.ledger.rent import services as rent_services
 
 from .factories import make_signed_lease
@@ -37,7 +37,7 @@ def _call(world, month):
         rent_services.rent_calls_issue(actor=world.users["accountant"], month=month)
 
 
-def _posted(world, *, spread: bool):
+def _posted(world, *, spread: bool, charges: str = "1260.00", call_january: bool = False):
     manager = world.users["rental_manager"]
     lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1), rent="500.00", charges="80.00")
     assert lease.payment_day == 5
@@ -46,16 +46,18 @@ def _posted(world, *, spread: bool):
             rent_services.rent_calls_issue(actor=world.users["accountant"], month=date(2025, month, 1))
     _pay(world, lease, "6960.00", date(2026, 1, 3))  # 12 × 580.00: all of 2025
     assert not RentCall.objects.filter(lease=lease, settled=False).exists()
+    if call_january:
+        _call(world, date(2026, 1, 1))
     with time_machine.travel(date(2026, 1, 15), tick=False):
         regularisation = charges_services.charge_regularisation_create(
             actor=manager,
             dwelling_id=lease.dwelling_id,
             period_start=date(2025, 1, 1),
             period_end=date(2025, 12, 31),
-            expenses={"water": D("1260.00")},
+            expenses={"water": D(charges)},
         )
     line = regularisation.lines.get()
-    assert (line.provisions, line.share, line.balance) == (D("960.00"), D("1260.00"), D("300.00"))
+    assert (line.provisions, line.share) == (D("960.00"), D(charges))
     with time_machine.travel(date(2026, 1, 20), tick=False):
         charges_services.charge_regularisation_send(actor=manager, regularisation_id=regularisation.pk)
     with time_machine.travel(date(2026, 2, 20), tick=False):
@@ -129,3 +131,30 @@ def test_money_received_in_advance_settles_the_balance_once_it_is_asked(world):
     _call(world, date(2026, 3, 1))  # the March run allocates the waiting money: the rent, then the balance
     assert _call_paid(lease, date(2026, 3, 1)) == (D("580.00"), True)
     assert _paid(instalment) == D("300.00")
+
+
+def test_a_refund_settles_the_calls_still_open_then_waits_for_the_next(world):
+    # actual charges 720.00 against 960.00 of provisions: 240.00 refunded to the tenant, who has not paid January
+    lease, line = _posted(world, spread=False, charges="720.00", call_january=True)
+    line.refresh_from_db()
+    assert line.balance == D("-240.00")
+    assert not ChargeInstalment.objects.filter(line=line).exists()
+    credit = Payment.objects.get(lease=lease, source="regularisation")
+    assert (credit.amount, credit.received_on, credit.transaction_id) == (
+        D("240.00"),
+        date(2026, 2, 20),
+        line.transaction_id,
+    )
+    # January (580.00) gets the 240.00: 340.00 still owed, as the tenant's account says
+    assert _call_paid(lease, date(2026, 1, 1)) == (D("240.00"), False)
+    assert sum(lease.ledger_account.lines.values_list("amount", flat=True), D("0.00")) == D("340.00")
+    _pay(world, lease, "340.00", date(2026, 2, 25))
+    assert _call_paid(lease, date(2026, 1, 1)) == (D("580.00"), True)
+
+
+def test_a_refund_with_nothing_open_is_an_advance_on_the_next_call(world):
+    lease, line = _posted(world, spread=False, charges="720.00")
+    credit = Payment.objects.get(lease=lease, source="regularisation")
+    assert not credit.allocations.exists()
+    _call(world, date(2026, 3, 1))
+    assert _call_paid(lease, date(2026, 3, 1)) == (D("240.00"), False)
