@@ -2,11 +2,11 @@
 # `make bench`: load test of Habiter on PostgreSQL, written to docs/BENCHMARKS.md.
 #
 # A fresh database `habiter_bench` with the demo data at scale, gunicorn (2 sync workers) on the loopback
-# interface with production-like settings, then wrk against the trivial view, the household search and a
-# household page (and the trivial view with the session cookie, the floor of any logged-in page). Only
-# 127.0.0.1 is ever loaded. Tunable: BENCH_SCALE, BENCH_DURATION, BENCH_CONNECTIONS,
+# interface with production-like settings, then wrk against the trivial view, the same view behind the login
+# (the floor of any logged-in page, the reference of the ratios), the household search, a household page and
+# the social worker's home page. Only 127.0.0.1 is ever loaded. Tunable: BENCH_SCALE, BENCH_DURATION, BENCH_CONNECTIONS,
 # BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_DB, and for the ledger part (manage.py bench_ledger)
-# BENCH_LEASES, BENCH_YEARS.
+# BENCH_LEASES (0: the pages only), BENCH_YEARS.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ PGPORT_="${BENCH_PGPORT:-5432}"
 PGUSER_="${BENCH_PGUSER:-postgres}"
 DB="${BENCH_DB:-habiter_bench}"
 USERNAME=direction
+WORKER_USERNAME=travailleur.social
 PASSWORD=demo-habiter-2026 # the documented demo password (seed_demo)
 REPORT=docs/BENCHMARKS.md
 
@@ -87,7 +88,7 @@ $PY manage.py collectstatic --noinput -v0
 step "Pages chargées et requêtes SQL par page"
 TARGETS=$($PY scripts/bench_report.py targets "$WORKDIR/meta.json")
 eval "$TARGETS"
-printf '  %s\n' "$PATH_TRIVIAL" "$PATH_SEARCH" "$PATH_HOUSEHOLD"
+printf '  %s\n' "$PATH_TRIVIAL" "$PATH_SESSION" "$PATH_SEARCH" "$PATH_HOUSEHOLD" "$PATH_HOME"
 
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
@@ -105,7 +106,8 @@ for _ in $(seq 100); do
 done
 curl -fsS -o /dev/null "$BASE$PATH_TRIVIAL" || { cat "$WORKDIR/gunicorn.log" >&2; fail "gunicorn ne répond pas."; }
 
-COOKIE=$($PY scripts/bench_report.py login "$BASE" "$USERNAME" "$PASSWORD" "$PATH_SEARCH" "$PATH_HOUSEHOLD")
+COOKIE=$($PY scripts/bench_report.py login "$BASE" "$USERNAME" "$PASSWORD" "$PATH_SESSION" "$PATH_SEARCH" "$PATH_HOUSEHOLD")
+WORKER_COOKIE=$($PY scripts/bench_report.py login "$BASE" "$WORKER_USERNAME" "$PASSWORD" "$PATH_HOME")
 
 # --- the load --------------------------------------------------------------------------------------
 load() { # key path [wrk options…]
@@ -119,9 +121,10 @@ load() { # key path [wrk options…]
     curl -fsS -o /dev/null "$BASE$PATH_TRIVIAL" 2>/dev/null || fail "gunicorn ne répond plus : arrêt."
 }
 load trivial "$PATH_TRIVIAL"
-load session "$PATH_TRIVIAL" -H "Cookie: $COOKIE"
+load session "$PATH_SESSION" -H "Cookie: $COOKIE"
 load search "$PATH_SEARCH" -H "Cookie: $COOKIE"
 load household "$PATH_HOUSEHOLD" -H "Cookie: $COOKIE"
+load home "$PATH_HOME" -H "Cookie: $WORKER_COOKIE"
 
 step "Rapport : $REPORT"
 $PY scripts/bench_report.py report "$WORKDIR/meta.json" "$WORKDIR" "$REPORT"
@@ -132,6 +135,9 @@ wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
 export BENCH_LEASES="${BENCH_LEASES:-5000}"
 export BENCH_YEARS="${BENCH_YEARS:-10}"
+if [ "$BENCH_LEASES" = 0 ]; then
+    exit 0 # the pages only
+fi
 step "Comptabilité : $BENCH_LEASES baux, $BENCH_YEARS ans d'historique"
 DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_ledger \
     --leases "$BENCH_LEASES" --years "$BENCH_YEARS" --report "$REPORT"

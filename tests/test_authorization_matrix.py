@@ -190,6 +190,7 @@ EXPECTED = {
         "lawyer": NOT_FOUND,
     },
     "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "core:health_session": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "people:household_list": {
         ANONYMOUS: LOGIN,
         "director": OK,

@@ -56,6 +56,7 @@ EXEMPT = {
     "core:audit_log": "the journal itself (directors): reading it is not reading a file",
     "core:legal_parameters": SETTINGS,
     "core:health": "a health check",
+    "core:health_session": "a health check behind the login",
     # people
     "people:household_create": "an empty creation form; a possible duplicate is named to avoid a second file",
     "people:concern_settings": SETTINGS,

@@ -1,11 +1,44 @@
-"""The legal parameters in force, read from the `LegalParameter` table that directors maintain."""
+"""The legal parameters in force, read from the `LegalParameter` table that directors maintain.
+
+A page may ask for them several times (the home page's panels each compute deadlines): during a request, the
+table is read once and the same rules are handed out; a write to the table forgets them. Outside a request (a
+command, a task, a test calling a service) every call reads the table."""
+
+from asgiref.local import Local
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_delete, post_save
 
 from .legal import LegalParameters
 from .models import LegalParameter
 
 FIELDS = ("key", "territory", "value", "valid_from", "valid_to", "status", "rule", "source_url", "label")
 
+_request = Local()
+
 
 def legal_parameters() -> LegalParameters:
-    """The whole table (about a hundred rows, one query), as the pure rules expect it."""
-    return LegalParameters(LegalParameter.objects.only(*FIELDS))
+    """The whole table (about a hundred rows, one query per request), as the pure rules expect it."""
+    if not getattr(_request, "active", False):
+        return LegalParameters(LegalParameter.objects.only(*FIELDS))
+    params = getattr(_request, "params", None)
+    if params is None:
+        params = _request.params = LegalParameters(LegalParameter.objects.only(*FIELDS))
+    return params
+
+
+def _request_starts(**kwargs):
+    _request.active, _request.params = True, None
+
+
+def _request_ends(**kwargs):
+    _request.active, _request.params = False, None
+
+
+def _table_written(**kwargs):
+    _request.params = None
+
+
+request_started.connect(_request_starts, dispatch_uid="legal_parameters_request_starts")
+request_finished.connect(_request_ends, dispatch_uid="legal_parameters_request_ends")
+post_save.connect(_table_written, sender=LegalParameter, dispatch_uid="legal_parameters_saved")
+post_delete.connect(_table_written, sender=LegalParameter, dispatch_uid="legal_parameters_deleted")

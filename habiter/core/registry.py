@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import presence
 from .audit_actions import AuditAction, ReadKind
 
 
@@ -55,20 +55,39 @@ def register_household_panel(panel: HouseholdPanel) -> None:
     _household_panels[panel.key] = panel
 
 
+_household_rows: dict[str, Callable] = {}
+
+
 def register_household_rows(key: str, rows: Callable) -> None:
-    """`rows(household_id)` -> the queryset an app's panel or timeline reads about a household: when it is empty,
-    `household_has` tells the app to skip its query (see `presence`)."""
-    presence.register(key, rows)
+    """`rows(household_id)` -> the queryset an app's panel or timeline reads about a household: the household page's
+    own query says by an `EXISTS` whether it is empty (`presence_annotations`), and `household_has` then tells the
+    app to skip its query."""
+    _household_rows[key] = rows
+
+
+def _presence_name(key: str) -> str:
+    return "has_" + key.replace(".", "_")
+
+
+def presence_annotations() -> dict:
+    """`Exists(…)` of every app's rows, to annotate the household query of a page with: most households have nothing
+    in most apps, and the answers come with the household itself, without a query of their own."""
+    return {_presence_name(key): Exists(rows(OuterRef("pk"))) for key, rows in _household_rows.items()}
 
 
 def household_has(household, key: str) -> bool:
-    """False when the household certainly has no row of `key`: one query answers for every app on a page."""
-    return presence.household_has(household, key)
+    """False when the household, read with `presence_annotations()`, certainly has no row of `key`. True for a key no
+    app registered or a household read without the annotations: the answer only ever saves a query."""
+    return household.__dict__.get(_presence_name(key)) is not False
 
 
 def household_rows(household, key: str, load, empty=()):
-    """`load()` once per page, and only when the household has rows of `key` (`presence.page_rows`)."""
-    return presence.page_rows(household, key, load, empty)
+    """What an app reads about the household once per page: `load()` the first time it is asked, and only when the
+    household has rows of `key`, `empty` otherwise; later calls (the panel, then the timeline) get the same."""
+    read = household.__dict__.setdefault("_page_rows", {})
+    if key not in read:
+        read[key] = load() if household_has(household, key) else empty
+    return read[key]
 
 
 def timeline_kinds() -> list[tuple[str, str]]:

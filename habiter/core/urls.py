@@ -17,4 +17,5 @@ urlpatterns = [
     path("journal/", views.audit_log, name="audit_log"),
     path("parametres-legaux/", views.legal_parameter_list, name="legal_parameters"),
     path("sante/", views.health, name="health"),
+    path("sante/session/", views.health_session, name="health_session"),
 ]

@@ -63,6 +63,14 @@ def health(request):
 
 
 @require_GET
+def health_session(request):
+    """The same trivial view behind the login: what any logged-in page costs before its own work (session, user,
+    second factor, every middleware). The reference of the benchmarks' page ratios; a monitoring probe that logs
+    in can also use it to check the whole login path."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
 def home(request):
     return render(request, "core/home.html", {"panels": registry.home_panels(request.user)})
 

@@ -22,7 +22,7 @@ STATUS_TITLES = {
 
 def _leases(household, user):
     """The household's leases with their history, read once per page for the panel and the timeline; their sliding
-    reviews and rent revisions only when the page's presence query found some (`_history`)."""
+    reviews and rent revisions only when the household page's EXISTS annotations found some (`_history`)."""
     return registry.household_rows(household, "leases.leases", lambda: _read_leases(household, user))
 
 

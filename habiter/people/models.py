@@ -116,7 +116,11 @@ class Household(Versioned, OrganisationScoped):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("ménage")
-        indexes = [models.Index(fields=["organisation", "team", "name"], name="household_scope_name")]
+        indexes = [
+            models.Index(fields=["organisation", "team", "name"], name="household_scope_name"),
+            # A worker's households, latest first (home page).
+            models.Index(fields=["referent", "-updated_at"], name="household_referent_recent"),
+        ]
 
     def __str__(self):
         return self.name

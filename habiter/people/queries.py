@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
+from habiter.core import registry
 from habiter.core.models import AuditEvent, Role, User
 from habiter.core.queries import named_users_only
 
@@ -94,9 +95,11 @@ def with_member_summaries(households) -> list:
 
 
 def household_for_page(user, household_id):
-    """One household the user may open, with what its page shows; raises DoesNotExist otherwise."""
+    """One household the user may open, with what its page shows and whether each app has rows for it
+    (`registry.presence_annotations`); raises DoesNotExist otherwise."""
     return (
         households_visible_to(user)
+        .annotate(**registry.presence_annotations())
         .select_related("referent", "team", "created_by")
         .prefetch_related(
             Prefetch("members", queryset=Person.objects.order_by("birth_date", "last_name")),

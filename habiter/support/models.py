@@ -93,6 +93,7 @@ class SupportMeasure(Versioned, OrganisationScoped):
     class Meta:
         ordering = ["-start_date", "-created_at"]
         verbose_name = _("mesure d'accompagnement")
+        indexes = [models.Index(fields=["planned_end_date"], name="measure_planned_end")]  # measures ending soon
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned_end_date__isnull=True)
@@ -218,6 +219,7 @@ class SupportPlan(OrganisationScoped):
     class Meta:
         ordering = ["-started_on"]
         verbose_name = _("projet personnalisé")
+        indexes = [models.Index(fields=["next_review_on"], name="plan_next_review")]  # reviews due soon
 
     def __str__(self):
         return f"Projet personnalisé — {self.household}"

@@ -121,25 +121,29 @@ def test_the_household_page_reads_the_plan_and_the_measures_once(client, world):
     assert "Trouver un logement" in body and "2 objectifs" in body
 
 
-def test_one_query_tells_which_apps_have_rows_for_a_household(world):
+def test_the_household_query_tells_which_apps_have_rows_for_it(world):
     from habiter.core import registry
     from habiter.people import services as people_services
     from habiter.people.models import Household
+    from habiter.people.queries import household_for_page
 
+    director = world.users["director"]
     household_id = world.own_household.pk
     with CaptureQueriesContext(connection) as queries:
-        household = Household.objects.get(pk=household_id)
+        household = household_for_page(director, household_id)
         answers = {key: registry.household_has(household, key) for key in ("people.notes", "support.documents")}
         assert registry.household_has(household, "an.unregistered.key")  # unknown: always asked
     assert answers == {"people.notes": False, "support.documents": False}
-    assert len(queries) == 2, [q["sql"] for q in queries]  # the household, then every app's answer at once
+    # The household with every app's answer, then its members and concerns (prefetched): no query of its own.
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
-    people_services.note_add(actor=world.users["director"], household_id=household_id, text="Appel de la CAF")
+    people_services.note_add(actor=director, household_id=household_id, text="Appel de la CAF")
     assert registry.household_has(household, "people.notes") is False  # answered once per page (per object)
-    fresh = Household.objects.get(pk=household_id)
+    fresh = household_for_page(director, household_id)
     assert registry.household_has(fresh, "people.notes") is True
     assert registry.household_has(fresh, "support.documents") is False
-    assert registry.household_has(world.other_team_household, "people.notes") is False
+    # A household read without the annotations is never said empty: the app reads its rows.
+    assert registry.household_has(Household.objects.get(pk=household_id), "support.documents") is True
 
 
 def test_the_household_page_does_not_ask_the_apps_that_have_nothing_for_it(client, world):
@@ -151,21 +155,21 @@ def test_the_household_page_does_not_ask_the_apps_that_have_nothing_for_it(clien
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    # Session and user; the household, its members and concerns; the audit row of the read; the record's history;
-    # the presence of every app's rows. Nothing else for a household with nothing else.
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # Session and user; the household (with whether each app has rows for it), its members and concerns; the audit
+    # row of the read; the record's history. Nothing else for a household with nothing else.
+    assert len(queries) == 7, [q["sql"] for q in queries]
 
     people_services.note_add(actor=world.users["director"], household_id=household.pk, text="Visite à domicile")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert len(queries) == 9, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
     assert "Visite à domicile" in response.content.decode()
 
 
 def test_an_apps_rows_are_read_once_per_page_and_not_at_all_when_there_are_none(world):
     from habiter.core import registry
     from habiter.people import services as people_services
-    from habiter.people.models import Household
+    from habiter.people.queries import household_for_page
 
     loads = []
 
@@ -173,11 +177,54 @@ def test_an_apps_rows_are_read_once_per_page_and_not_at_all_when_there_are_none(
         loads.append(1)
         return ["une note"]
 
-    household = Household.objects.get(pk=world.own_household.pk)
+    director = world.users["director"]
+    household = household_for_page(director, world.own_household.pk)
     assert registry.household_rows(household, "people.notes", load) == ()  # none: never loaded
-    people_services.note_add(actor=world.users["director"], household_id=household.pk, text="Appel")
-    household = Household.objects.get(pk=world.own_household.pk)
+    people_services.note_add(actor=director, household_id=household.pk, text="Appel")
+    household = household_for_page(director, world.own_household.pk)
     first = registry.household_rows(household, "people.notes", load)
     assert first == ["une note"] and registry.household_rows(household, "people.notes", load) is first
     assert loads == [1]
     assert registry.household_rows(household, "support.plan", load, empty=None) is None
+
+
+def _home_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    return [q["sql"] for q in queries], response.content.decode()
+
+
+def test_the_social_workers_home_page_runs_a_constant_number_of_queries(client, world):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from habiter.people.tests.factories import make_household
+    from habiter.support import services as support_services
+    from habiter.support.models import Programme
+
+    worker = world.users["social_worker"]
+    client.force_login(worker)
+    client.get(reverse("core:home"))  # the session's activity stamp is saved at most once a minute
+    few, _body = _home_queries(client)
+
+    today = timezone.localdate()
+    programme = Programme.objects.get(organisation=world.organisation, code="avdl")
+    for index in range(12):
+        household = make_household(worker, name=f"Famille Blanc {index}")
+        support_services.plan_start(
+            actor=worker, household_id=household.pk, started_on=today - timedelta(days=80), review_rhythm_months=3
+        )
+        support_services.measure_open(
+            actor=worker,
+            household_id=household.pk,
+            programme_id=programme.pk,
+            start_date=date(today.year - 1, 1, 1),
+            planned_end_date=today + timedelta(days=10),
+        )
+    many, body = _home_queries(client)
+    assert "Famille Blanc 11" in body and "Aucun bilan à prévoir" not in body  # the panels list the new items
+    assert len(many) == len(few), many
+    # The legal parameters (deadlines of several panels) are read once per request.
+    assert sum('FROM "core_legalparameter"' in sql for sql in many) <= 1

@@ -41,7 +41,7 @@ def test_household_page_runs_a_constant_number_of_queries(client, world):
     url = reverse("people:household_detail", args=[world.own_household.pk])
     from habiter.people import services
 
-    # One note first: a household without any is not asked for its notes (see core.presence).
+    # One note first: a household without any is not asked for its notes (see registry.presence_annotations).
     services.note_add(actor=director, household_id=world.own_household.pk, text="première note")
     client.get(url)  # the session's activity stamp is saved at most once a minute
     with CaptureQueriesContext(connection) as before:
