@@ -49,7 +49,9 @@ def household_list(request):
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(queries.household_results(request.user, text), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_member_summaries(page.object_list)
+    page.object_list = queries.with_member_summaries(
+        page.object_list, birth_dates=request.user.has_perm("people.view_private_details")
+    )
     detail_url = _household_url_maker()
     for household in page.object_list:
         household.url = detail_url(household.pk)
