@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .audit_actions import AuditAction, ReadKind
 
@@ -41,6 +41,20 @@ class HouseholdPanel:
     order: int
     context: Callable[..., dict | None]  # (household, user) -> context, or None to hide the panel
     extra: dict = field(default_factory=dict)
+    section: str = (
+        "accompagnement"  # a key of HOUSEHOLD_SECTIONS (its anchor too): the tab of the household page it shows in
+    )
+    alerts: Callable[[dict], Iterable[str]] | None = None  # (its context) -> alerts for the page's header, no query
+
+
+# The household page's tabs after the timeline, in order: what a social worker looks for, one click away.
+HOUSEHOLD_SECTIONS = (
+    ("accompagnement", gettext_lazy("Accompagnement")),
+    ("logement", gettext_lazy("Logement & bail")),
+    ("argent", gettext_lazy("Argent")),
+    ("prevention", gettext_lazy("Prévention")),
+    ("documents", gettext_lazy("Documents")),
+)
 
 
 _timeline_sources: dict[str, TimelineSource] = {}
@@ -102,6 +116,11 @@ def household_timeline(household, user, kinds: Iterable[str] | None = None) -> l
         if wanted is None or source.kind in wanted:
             events.extend(source.events(household, user))
     return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+def household_panel_alerts(panels: list[tuple[HouseholdPanel, dict]]) -> list[str]:
+    """What the shown panels flag for the page's header (a debt, an expiring document…), from their context."""
+    return [str(alert) for panel, context in panels if panel.alerts for alert in panel.alerts(context)]
 
 
 def household_panels(household, user) -> list[tuple[HouseholdPanel, dict]]:

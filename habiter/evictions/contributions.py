@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from habiter.core import registry
 
@@ -22,6 +22,17 @@ def cases_panel(household, user):
         return None
     fsl = registry.household_rows(household, "evictions.fsl", lambda: queries.fsl_of_household(user, household))
     return {"household": household, "cases": _cases(household, user), "fsl": fsl}
+
+
+def cases_alerts(context):
+    """An open prevention case, for the household page's header (its deadlines head the timeline)."""
+    open_cases = sum(1 for case in context["cases"] if case.closed_on is None)
+    if open_cases:
+        yield ngettext(
+            "%(count)d dossier de prévention des expulsions en cours",
+            "%(count)d dossiers de prévention des expulsions en cours",
+            open_cases,
+        ) % {"count": open_cases}
 
 
 def case_events(household, user):
@@ -93,6 +104,8 @@ def register():
             "evictions/panel_household.html",
             13,
             cases_panel,
+            section="prevention",
+            alerts=cases_alerts,
         )
     )
     registry.register_timeline_source(

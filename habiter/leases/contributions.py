@@ -153,7 +153,9 @@ def register():
         registry.NavItem(40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"))
     )
     registry.register_household_panel(
-        registry.HouseholdPanel("leases.leases", gettext_lazy("Baux"), "leases/panel_household.html", 16, leases_panel)
+        registry.HouseholdPanel(
+            "leases.leases", gettext_lazy("Baux"), "leases/panel_household.html", 16, leases_panel, section="logement"
+        )
     )
     registry.register_timeline_source(registry.TimelineSource("lease", gettext_lazy("Bail"), lease_events))
     registry.register_household_rows("leases.leases", lambda pk: Lease.objects.filter(household_id=pk))

@@ -35,6 +35,13 @@ def balances_panel(household, user):
     return {"leases": leases, "can_open": user.has_perm("ledger.view_ledger")}
 
 
+def balances_alerts(context):
+    """The debt of the household, for the household page's header: the sum of what its leases owe today."""
+    owed = sum(lease.balance for lease in context["leases"] if lease.balance > 0)
+    if owed > 0:
+        yield _("Reste dû : %(amount)s €") % {"amount": euros(owed)}
+
+
 def dwelling_balances_panel(dwelling, user):
     if not user.has_perm("ledger.view_ledger"):
         return None
@@ -149,7 +156,13 @@ def register():
     )
     registry.register_household_panel(
         registry.HouseholdPanel(
-            "ledger.balances", gettext_lazy("Loyers et impayés"), "ledger/panel_household.html", 17, balances_panel
+            "ledger.balances",
+            gettext_lazy("Loyers et impayés"),
+            "ledger/panel_household.html",
+            17,
+            balances_panel,
+            section="argent",
+            alerts=balances_alerts,
         )
     )
     housing_registry.register_dwelling_panel("ledger/panel_dwelling.html", dwelling_balances_panel)

@@ -39,6 +39,9 @@ can_open = has_organisation & does_casework & same_organisation & in_team_scope
 
 rules.add_perm("people.search_household", has_organisation & (does_casework | is_search_only))
 rules.add_perm("people.add_household", has_organisation & does_casework)
+# Members' birth dates (children's among them) and the reasons of visits are casework: reception staff and
+# volunteers find a household by its name and contact, and see who its referent is, nothing more.
+rules.add_perm("people.view_private_details", has_organisation & does_casework)
 rules.add_perm("people.view_household", can_open)
 rules.add_perm("people.change_household", can_open)
 rules.add_perm("people.add_note", can_open)

@@ -77,7 +77,7 @@ def household_results(user, text: str = ""):
 USER_NAME_FIELDS = ("first_name", "last_name", "username")  # what str(user) shows
 
 
-def with_member_summaries(households) -> list:
+def with_member_summaries(households, *, birth_dates: bool = True) -> list:
     """The households as a list, each with `member_summaries` (the members' `Person.summary`, oldest first),
     read in one query of four columns."""
     households = list(households)
@@ -88,7 +88,7 @@ def with_member_summaries(households) -> list:
         .values_list("household_id", "first_name", "last_name", "birth_date")
     )
     for household_id, first_name, last_name, birth_date in members:
-        summaries[household_id].append(person_summary(first_name, last_name, birth_date))
+        summaries[household_id].append(person_summary(first_name, last_name, birth_date if birth_dates else None))
     for household in households:
         household.member_summaries = summaries[household.pk]
     return households

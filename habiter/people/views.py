@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,7 +49,9 @@ def household_list(request):
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(queries.household_results(request.user, text), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_member_summaries(page.object_list)
+    page.object_list = queries.with_member_summaries(
+        page.object_list, birth_dates=request.user.has_perm("people.view_private_details")
+    )
     detail_url = _household_url_maker()
     for household in page.object_list:
         household.url = detail_url(household.pk)
@@ -96,6 +99,21 @@ def household_create(request):
     )
 
 
+def _household_sections(panels):
+    """The household page's tabs after the timeline: (key, label, its panels), the empty ones left out."""
+    known = {key for key, _label in registry.HOUSEHOLD_SECTIONS}
+    sections = []
+    for key, label in registry.HOUSEHOLD_SECTIONS:
+        shown = [
+            (panel, ctx)
+            for panel, ctx in panels
+            if (panel.section if panel.section in known else "accompagnement") == key
+        ]
+        if shown:
+            sections.append((key, label, shown))
+    return sections
+
+
 @require_GET
 @journaled_read("people.household", household="household_id")
 def household_detail(request, household_id):
@@ -104,14 +122,21 @@ def household_detail(request, household_id):
     if not user.has_perm("people.view_household", household):
         raise Http404
     kinds = [k for k in request.GET.getlist("type") if k in dict(registry.timeline_kinds())]
+    panels = registry.household_panels(household, user)
+    # The whole timeline, whatever the filter: the header's coming events do not depend on it, nor the queries.
+    timeline = registry.household_timeline(household, user)
+    now = timezone.now()
+    coming = sorted((event for event in timeline if event.when >= now), key=lambda event: event.when)
     context = {
         "household": household,
         "members": household.members.all(),
         "concerns": queries.visible_concerns(user, household),
-        "timeline": registry.household_timeline(household, user, kinds=kinds or None),
+        "timeline": [event for event in timeline if event.kind in kinds] if kinds else timeline,
         "timeline_kinds": registry.timeline_kinds(),
         "selected_kinds": kinds,
-        "panels": registry.household_panels(household, user),
+        "sections": _household_sections(panels),
+        "alerts": registry.household_panel_alerts(panels),
+        "coming": coming[:3],
         "note_form": NoteForm(may_restrict=user.has_perm("people.view_restricted", household)),
         "can_edit": user.has_perm("people.change_household", household),
         "can_audit": user.has_perm("core.view_audit"),

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from habiter.core import registry
 from habiter.core.models import Role
@@ -119,6 +119,15 @@ def documents_panel(household, user):
         "form": DocumentForm(),
         "soon": timezone.localdate() + timedelta(days=30),
     }
+
+
+def documents_alerts(context):
+    """The documents expiring within a month (or expired), for the household page's header."""
+    expiring = sum(1 for d in context["documents"] if d.expires_on and d.expires_on <= context["soon"])
+    if expiring:
+        yield ngettext("%(count)d document à renouveler", "%(count)d documents à renouveler", expiring) % {
+            "count": expiring
+        }
 
 
 def _documents(household):
@@ -247,7 +256,13 @@ def register():
     registry.register_calendar_source("support.appointments", appointment_entries)
     registry.register_household_panel(
         registry.HouseholdPanel(
-            "support.documents", gettext_lazy("Documents"), "support/panel_documents.html", 14, documents_panel
+            "support.documents",
+            gettext_lazy("Documents"),
+            "support/panel_documents.html",
+            14,
+            documents_panel,
+            section="documents",
+            alerts=documents_alerts,
         )
     )
     registry.register_timeline_source(registry.TimelineSource("plan", gettext_lazy("Projet"), plan_events))

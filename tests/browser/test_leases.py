@@ -147,7 +147,7 @@ def test_a_dwelling_is_captured_sublet_reviewed_and_slid(page, rental_manager, s
     # The social worker records the review: the household is ready.
     page.context.clear_cookies()
     log_in(page, "c.martin")
-    page.goto(f"/menages/{durand_household.pk}/")
+    page.goto(f"/menages/{durand_household.pk}/#logement")
     page.get_by_role("link", name="Sous-location — AIX-014, Aix-en-Provence").click()
     page.get_by_role("link", name="Bilan du bail glissant").click()
     page.get_by_label("Avis du travailleur social").select_option(label="Favorable")

@@ -25,7 +25,9 @@ def test_worker_opens_a_measure_then_logs_an_intervention(page, social_worker, d
     measures = page.locator("#h-measures").locator("xpath=..").locator("..")
     expect(measures).to_contain_text("En cours")
 
-    # The quick add: type, note, save (date and duration are prefilled).
+    # The quick add, in the support tab, opened on demand: type, note, save (date and duration are prefilled).
+    page.get_by_role("link", name="Accompagnement").click()
+    page.get_by_text("Noter une intervention", exact=True).click()
     page.locator("#intervention_kind").select_option(label="Visite à domicile")
     page.locator("#intervention_note").fill("Logement humide : courrier au bailleur.")
     page.get_by_role("button", name="Enregistrer l'intervention").click()
@@ -37,6 +39,7 @@ def test_worker_opens_a_measure_then_logs_an_intervention(page, social_worker, d
     check_page(page, "household-with-measure", phone=True)
 
     # Suspend the measure.
+    page.get_by_role("link", name="Accompagnement").click()
     page.get_by_role("link", name="Changer le statut").click()
     check_page(page, "measure-status")
     page.get_by_label("Nouveau statut").select_option(label="Suspendue")
@@ -52,7 +55,7 @@ def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worke
     from .support import SCREENSHOTS
 
     log_in(page, "c.martin")
-    page.goto(f"/menages/{durand_household.pk}/")
+    page.goto(f"/menages/{durand_household.pk}/#accompagnement")
     page.get_by_role("link", name="Commencer le projet").click()
     page.get_by_role("button", name="Commencer").click()
     expect(page.get_by_role("status")).to_contain_text("Projet personnalisé enregistré.")

@@ -4,3 +4,32 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector("[aria-invalid='true']");
   if (invalid) invalid.focus();
 });
+
+// On a phone the main menu folds behind a « Menu » button; without this file it stays unfolded.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  if (!toggle) return;
+  const header = toggle.closest(".site-header");
+  header.classList.add("site-header--foldable");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    header.classList.toggle("site-header--open", open);
+  });
+});
+
+// The household page's tabs are anchors (#chronologie, #argent…): the shown one is marked for assistive technology.
+function markCurrentTab() {
+  const tabs = document.querySelectorAll(".tabs a[href^='#']");
+  if (!tabs.length) return;
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const wanted = target && target.parentElement.classList.contains("tab-panels");
+  tabs.forEach((tab, index) => {
+    const current = wanted ? tab.getAttribute("href") === location.hash : index === 0;
+    if (current) tab.setAttribute("aria-current", "true");
+    else tab.removeAttribute("aria-current");
+  });
+}
+document.addEventListener("DOMContentLoaded", markCurrentTab);
+window.addEventListener("hashchange", markCurrentTab);
