@@ -39,7 +39,7 @@ def servers(s3_storages, tmp_path):
     s3 = s3_storages["default"]["OPTIONS"]
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "habiter.settings.bench",
+        "DJANGO_SETTINGS_MODULE": "tests.two_servers_settings",
         "DATABASE_URL": (
             f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
