@@ -53,9 +53,10 @@ def s3_endpoint():
     """A local S3 emulator (moto's server, in this process) for the tests of the object storage."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{server._port}"
+    yield f"http://127.0.0.1:{port}"
     server.stop()
 
 

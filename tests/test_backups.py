@@ -51,18 +51,18 @@ def _make_data(client, world):
     return lease, Document.objects.get(), content
 
 
-def _restore_and_compare(client, world, tmp_path):
+def _restore_and_compare(client, world, target):
     lease, document, content = _make_data(client, world)
     balance = rent_queries.lease_balance(lease, date(2025, 3, 1))
     assert balance.balance != 0
     counts = _counts()
 
-    call_command("backup", str(tmp_path / "backup"))
+    call_command("backup", str(target))
     assert AuditEvent.objects.filter(action="backup.create").count() == Organisation.objects.count()
 
     _empty_database()
     document.file.storage.delete(document.file.name)
-    call_command("restore", str(tmp_path / "backup"), "--yes")
+    call_command("restore", str(target), "--yes")
 
     restored = _counts()
     organisations = Organisation.objects.count()
@@ -75,12 +75,12 @@ def _restore_and_compare(client, world, tmp_path):
 
 
 def test_a_backup_restored_into_an_empty_database_gives_back_rows_balances_and_documents(client, world, tmp_path):
-    _restore_and_compare(client, world, tmp_path)
+    _restore_and_compare(client, world, tmp_path / "backup")
 
 
-def test_backup_and_restore_go_through_the_object_storage_too(client, world, tmp_path, s3_storages):
+def test_backup_and_restore_go_through_the_object_storage_too_and_into_a_tar_file(client, world, tmp_path, s3_storages):
     with override_settings(STORAGES=s3_storages):
-        _restore_and_compare(client, world, tmp_path)
+        _restore_and_compare(client, world, tmp_path / "habiter.tar")
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_replaced(client, world, tmp_path):

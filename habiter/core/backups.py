@@ -1,11 +1,12 @@
 """Backup and restore of a deployment: the database and every file of the documents' storage, into one folder.
 
-The folder holds `manifest.json` (what was saved, with each file's size and SHA-256), the database — PostgreSQL:
-`database.dump`, made by `pg_dump` in its custom format and read back by `pg_restore`; SQLite: `database.sqlite3`,
-a consistent copy made by SQLite's own online backup — and `documents/`, every file of the default storage read
-through Django's storage API (file system, memory or S3 alike). Run by an operator (`manage.py backup`,
-`manage.py restore`): each is journaled (`backup.create`, `backup.restore`) for every organisation, so that its
-directors see it in the « Journal des accès ».
+A target whose name ends in `.tar` is that folder packed into one tar file. The folder holds `manifest.json` (what
+was saved, with each file's size and SHA-256), the database — PostgreSQL: `database.dump`, made by `pg_dump` in its
+custom format and read back by `pg_restore`; SQLite: `database.sqlite3`, a consistent copy made by SQLite's own
+online backup — and `documents/`, every file of the default storage read through Django's storage API (file system,
+memory or S3 alike). Run by an operator (`manage.py backup`, `manage.py restore`): each is journaled
+(`backup.create`, `backup.restore`) for every organisation, so that its directors see it in the « Journal des
+accès ».
 """
 
 import hashlib
@@ -14,6 +15,8 @@ import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump and pg_restore, called with a list of arguments, never a shell
+import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +46,10 @@ class BackupSummary:
 
 def _storage_files(storage, folder: str = ""):
     """Every file name of `storage`, whatever its backend, through `listdir`."""
-    directories, files = storage.listdir(folder)
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # a file-system storage to which nothing was ever uploaded has no folder yet
+        return
     for name in sorted(files):
         yield f"{folder}/{name}" if folder else name
     for directory in sorted(directories):
@@ -152,8 +158,17 @@ def _journal(action: str, detail: dict) -> None:
 
 
 def backup_create(target) -> BackupSummary:
-    """Save the database and every document into the folder `target` (created; it must be empty or new)."""
+    """Save the database and every document into the folder `target` (created; it must be empty or new), or into
+    the tar file `target` when its name ends in `.tar` (it must not exist)."""
     target = Path(target)
+    if target.suffix == ".tar":
+        if target.exists():
+            raise ValidationError(_("Le fichier de sauvegarde %(path)s existe déjà.") % {"path": target})
+        with tempfile.TemporaryDirectory(dir=target.parent) as work:
+            summary = backup_create(Path(work) / "backup")
+            with tarfile.open(target, "w") as archive:
+                archive.add(summary.path, arcname=".")
+        return BackupSummary(target, summary.vendor, summary.documents, summary.size)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ValidationError(_("Le dossier de sauvegarde %(path)s existe déjà et n'est pas vide.") % {"path": target})
     (target / DOCUMENTS).mkdir(parents=True)
@@ -210,6 +225,11 @@ def backup_restore(source) -> BackupSummary:
     fingerprint), then the database (its tables replaced) and the documents (each written under its own name, an
     existing file of that name replaced; files that the backup does not name are left alone)."""
     source = Path(source)
+    if source.is_file():
+        with tempfile.TemporaryDirectory() as work, tarfile.open(source) as archive:
+            archive.extractall(work, filter="data")  # refuses absolute paths, links out of the folder, devices
+            summary = backup_restore(Path(work))
+        return BackupSummary(source, summary.vendor, summary.documents, summary.size)
     manifest = _manifest(source)
     _database_load(source, manifest["database"])
     total = 0

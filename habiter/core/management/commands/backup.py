@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Sauvegarde la base de données et tous les documents dans un nouveau dossier, et journalise la sauvegarde."
 
     def add_arguments(self, parser):
-        parser.add_argument("target", help="Dossier de la sauvegarde (nouveau ou vide).")
+        parser.add_argument("target", help="Dossier de la sauvegarde (nouveau ou vide), ou fichier .tar (nouveau).")
 
     def handle(self, *args, target, **options):
         try:

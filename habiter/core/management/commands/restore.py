@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", help="Dossier d'une sauvegarde faite par « manage.py backup ».")
+        parser.add_argument("source", help="Dossier ou fichier .tar d'une sauvegarde faite par « manage.py backup ».")
         parser.add_argument("--yes", action="store_true", help="Ne pas demander de confirmation.")
 
     def handle(self, *args, source, yes=False, **options):
