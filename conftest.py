@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import socket
+import uuid
 
 import pytest
 
@@ -38,3 +40,44 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3 emulator (moto's server, in this process) for the tests of the object storage."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storages(s3_endpoint):
+    """The STORAGES setting of a deployment on S3, in a new private bucket of the emulator."""
+    import boto3
+
+    from habiter.settings.base import s3_storage
+
+    bucket = f"habiter-{uuid.uuid4().hex[:12]}"
+    credentials = {"access_key": "test", "secret_key": "test", "region_name": "us-east-1"}
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",  # noqa: S106 - the local emulator's
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=bucket)
+    return {
+        "default": s3_storage(bucket, endpoint_url=s3_endpoint, **credentials),
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

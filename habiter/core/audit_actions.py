@@ -163,6 +163,8 @@ class AuditAction(models.TextChoices):
     ACCESS_REFUSED = "access.refused", _("Accès refusé (élément introuvable ou hors de portée)")
     OTP_RESET = "otp.reset", _("Réinitialisation de la double authentification")
     AUDIT_PURGE = "audit.purge", _("Purge du journal (durée de conservation)")
+    BACKUP_CREATE = "backup.create", _("Sauvegarde de la base et des documents")
+    BACKUP_RESTORE = "backup.restore", _("Restauration d'une sauvegarde")
 
 
 class ReadKind(models.TextChoices):

@@ -175,9 +175,46 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HABITER_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("HABITER_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def s3_storage(bucket: str, **overrides) -> dict:
+    """The households' documents in an S3-compatible object storage (django-storages): private objects, never a
+    public address; the files are always streamed through the application's checked views, never linked to."""
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("HABITER_S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("HABITER_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("HABITER_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("HABITER_S3_REGION") or None,
+        "location": os.environ.get("HABITER_S3_PREFIX", ""),
+        "addressing_style": os.environ.get("HABITER_S3_ADDRESSING_STYLE") or None,
+        "default_acl": "private",
+        "querystring_auth": True,  # an address made by `url()` is signed and short-lived, never a public one
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+    options.update(overrides)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# The households' documents and the photos: the file system (MEDIA_ROOT) by default, an S3-compatible bucket when
+# HABITER_S3_BUCKET is set — needed as soon as more than one application server runs.
+HABITER_S3_BUCKET = os.environ.get("HABITER_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(HABITER_S3_BUCKET)
+    if HABITER_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Django's cache holds the API rate-limit counts (habiter/core/throttling.py). One process's memory by default;
+# HABITER_CACHE=database (the production default) keeps them in a table of the database (created by the migration
+# core 0014), shared by every application server.
+CACHE_TABLE = "habiter_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if os.environ.get("HABITER_CACHE", "memory") == "database"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # Content Security Policy: only the app's own files, no inline script or style.

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import CACHE_TABLE, env_bool
 
 SECRET_KEY = os.environ.get("HABITER_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
@@ -35,3 +35,8 @@ MAILERS = {
         },
     }
 }
+
+# The rate-limit counts shared by every application server: a table of the database (created by the migrations).
+# HABITER_CACHE=memory keeps them in each process (one server only).
+if os.environ.get("HABITER_CACHE", "database") == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
