@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_worker_opens_a_measure_then_logs_an_intervention(page, social_worker, durand_household):
     log_in(page, "c.martin")
-    page.goto(f"/menages/{durand_household.pk}/")
+    page.goto(f"/menages/{durand_household.pk}/#accompagnement")
     expect(page.get_by_text("Aucune mesure pour ce ménage.")).to_be_visible()
 
     page.get_by_role("link", name="Ouvrir une mesure").click()
@@ -91,7 +91,7 @@ def test_worker_books_an_appointment_and_sees_the_week(page, social_worker, dura
     from django.utils import timezone
 
     log_in(page, "c.martin")
-    page.goto(f"/menages/{durand_household.pk}/")
+    page.goto(f"/menages/{durand_household.pk}/#accompagnement")
     page.get_by_role("link", name="Prendre rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous avec le ménage Durand")
     tomorrow = timezone.localdate() + timedelta(days=1)
