@@ -17,8 +17,10 @@ CREDENTIALS = ("USER", "PASSWORD")
 
 def enabled(alias: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether `alias` is a PostgreSQL connection with an owner role configured."""
-    return bool(settings.HABITER_DATABASE_OWNER) and alias == DEFAULT_DB_ALIAS and connections[alias].vendor == (
-        "postgresql"
+    return (
+        bool(settings.HABITER_DATABASE_OWNER)
+        and alias == DEFAULT_DB_ALIAS
+        and connections[alias].vendor == ("postgresql")
     )
 
 

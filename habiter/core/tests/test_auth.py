@@ -358,10 +358,19 @@ def test_password_rules(world):
 # --- deployment -----------------------------------------------------------------------------------------
 
 
-def _manage_with_production_settings(*args, secret_key):
-    """`manage.py` in a subprocess with the production settings, none of this shell's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HABITER_", "DJANGO_")) and k != "DATABASE_URL"}
-    env |= {"DJANGO_SETTINGS_MODULE": "habiter.settings.production", "HABITER_SECRET_KEY": secret_key}
+def _manage_with_production_settings(*args, secret_key, database_url="postgres://habiter@127.0.0.1:5432/habiter"):
+    """`manage.py` in a subprocess with the production settings, none of this shell's settings (`check` does not
+    connect to the database)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HABITER_", "DJANGO_")) and k not in ("DATABASE_URL", "DATABASE_OWNER_URL")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "habiter.settings.production",
+        "HABITER_SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+    }
     return subprocess.run(  # noqa: S603 - the project's own manage.py, arguments from the tests
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -386,6 +395,14 @@ def test_production_settings_refuse_a_short_secret_key():
     result = _manage_with_production_settings("check", secret_key="court")
     assert result.returncode != 0
     assert "HABITER_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_sqlite():
+    secret_key = "".join(secrets.choice(string.ascii_letters) for _ in range(60))
+    result = _manage_with_production_settings("check", secret_key=secret_key, database_url="sqlite:///habiter.sqlite3")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Production runs on PostgreSQL only" in result.stderr
 
 
 def test_the_code_page_brings_back_the_whole_address_asked_for(client, world, no_otp_throttle):
