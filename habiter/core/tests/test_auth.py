@@ -358,9 +358,14 @@ def test_password_rules(world):
 # --- deployment -----------------------------------------------------------------------------------------
 
 
-def _manage_with_production_settings(*args, secret_key, database_url="postgres://habiter@127.0.0.1:5432/habiter"):
-    """`manage.py` in a subprocess with the production settings, none of this shell's settings (`check` does not
-    connect to the database)."""
+# `check` reads the server's version: the test run's PostgreSQL server, on its maintenance database
+SERVER_URL = re.sub(r"/[^/?]*(\?|$)", r"/postgres\1", os.environ.get("DATABASE_URL", ""), count=1)
+if not SERVER_URL.startswith("postgres"):
+    SERVER_URL = ""
+
+
+def _manage_with_production_settings(*args, secret_key, database_url=SERVER_URL):
+    """`manage.py` in a subprocess with the production settings, none of this shell's settings."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -382,6 +387,7 @@ def _manage_with_production_settings(*args, secret_key, database_url="postgres:/
     )
 
 
+@pytest.mark.skipif(not SERVER_URL, reason="Les réglages de production exigent PostgreSQL (DATABASE_URL=postgres://…).")
 def test_check_deploy_with_the_production_settings_reports_no_issue():
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     secret_key = "".join(secrets.choice(alphabet) for _ in range(60))
