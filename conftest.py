@@ -1,4 +1,5 @@
-"""Shared test fixtures: Chromium for browser tests (Debian's package, never a downloaded one)."""
+"""Shared test fixtures: Chromium for browser tests (Debian's package, never a downloaded one); with two database
+roles (DATABASE_OWNER_URL), test databases created and migrated by the owner, tests run as the application's role."""
 
 import os
 import shutil
@@ -6,6 +7,8 @@ import socket
 import uuid
 
 import pytest
+
+from habiter.core import dbroles
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop vs Django's ORM, tests only
 
@@ -81,3 +84,21 @@ def s3_storages(s3_endpoint):
         "default": s3_storage(bucket, endpoint_url=s3_endpoint, **credentials),
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The owner role creates, migrates and at the end drops the test databases (names suffixed per xdist worker by
+    the fixture this one extends)."""
+    dbroles.use_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Tests run as the application's role, which owns nothing: what the database refuses it, it refuses the
+    tests."""
+    with django_db_blocker.unblock():
+        dbroles.use_app()
+    yield
+    with django_db_blocker.unblock():
+        dbroles.use_owner()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from habiter.core import dbroles
 from habiter.core.models import AuditEvent, Organisation
 from habiter.leases.models import Lease
 from habiter.ledger.rent import queries as rent_queries
@@ -27,7 +28,8 @@ def _counts() -> dict:
 
 
 def _empty_database() -> None:
-    with connection.cursor() as cursor:
+    # dropping the schema is the owner's right when the database has two roles (decision record 0016)
+    with dbroles.as_owner(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         else:

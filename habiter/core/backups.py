@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import dbroles
 from .audit import audit_record
 from .models import Organisation
 
@@ -125,23 +126,27 @@ def _database_load(source: Path, name: str) -> None:
     if connection.vendor == "postgresql":
         if not shutil.which("pg_restore"):
             raise ValidationError(_("pg_restore est introuvable : installez les outils clients de PostgreSQL."))
-        arguments, environment = _pg_environment()
-        connection.close()  # no open transaction or lock of ours while the tables are replaced
-        _run(
-            [
-                "pg_restore",
-                *arguments,
-                "--dbname",
-                environment["PGDATABASE"],
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                str(source / name),
-            ],
-            environment,
-        )
+        # the tables are dropped and created again: a right of the schema's owner role (decision record 0016),
+        # which then grants the application's role its rights on them
+        with dbroles.as_owner():
+            arguments, environment = _pg_environment()
+            connection.close()  # no open transaction or lock of ours while the tables are replaced
+            _run(
+                [
+                    "pg_restore",
+                    *arguments,
+                    "--dbname",
+                    environment["PGDATABASE"],
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    str(source / name),
+                ],
+                environment,
+            )
+            dbroles.grant_app_privileges()
         return
     connection.ensure_connection()
     saved = sqlite3.connect(source / name)

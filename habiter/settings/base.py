@@ -90,6 +90,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("HABITER_DB_CONN_MAX_AGE", "60")),
     )
 }
+# Optional owner role of the schema (same server and database, another role): `migrate`, `flush` and
+# `createcachetable` run as it, the application as DATABASE_URL's role, which owns nothing (habiter/core/dbroles.py).
+HABITER_DATABASE_OWNER = None
+if os.environ.get("DATABASE_OWNER_URL"):
+    _owner = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+    HABITER_DATABASE_OWNER = {
+        "USER": _owner["USER"],
+        "PASSWORD": _owner["PASSWORD"],
+        "APP_USER": DATABASES["default"].get("USER", ""),
+        "APP_PASSWORD": DATABASES["default"].get("PASSWORD", ""),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -1,4 +1,4 @@
-"""Production settings: HTTPS only, second factor required, secret key from the environment."""
+"""Production settings: HTTPS only, second factor required, secret key from the environment, PostgreSQL only."""
 
 import os
 
@@ -10,6 +10,11 @@ from .base import CACHE_TABLE, env_bool
 SECRET_KEY = os.environ.get("HABITER_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("HABITER_SECRET_KEY must be set to a random value of at least 50 characters.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production runs on PostgreSQL only: set DATABASE_URL to postgres://… (SQLite has none of the triggers that "
+        "keep the ledger and the journal append-only)."
+    )
 DEBUG = False
 HABITER_DEMO = False
 HABITER_REQUIRE_MFA = env_bool("HABITER_REQUIRE_MFA", True)

@@ -358,10 +358,24 @@ def test_password_rules(world):
 # --- deployment -----------------------------------------------------------------------------------------
 
 
-def _manage_with_production_settings(*args, secret_key):
+# `check` reads the server's version: the test run's PostgreSQL server, on its maintenance database
+SERVER_URL = re.sub(r"/[^/?]*(\?|$)", r"/postgres\1", os.environ.get("DATABASE_URL", ""), count=1)
+if not SERVER_URL.startswith("postgres"):
+    SERVER_URL = ""
+
+
+def _manage_with_production_settings(*args, secret_key, database_url=SERVER_URL):
     """`manage.py` in a subprocess with the production settings, none of this shell's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HABITER_", "DJANGO_")) and k != "DATABASE_URL"}
-    env |= {"DJANGO_SETTINGS_MODULE": "habiter.settings.production", "HABITER_SECRET_KEY": secret_key}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HABITER_", "DJANGO_")) and k not in ("DATABASE_URL", "DATABASE_OWNER_URL")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "habiter.settings.production",
+        "HABITER_SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+    }
     return subprocess.run(  # noqa: S603 - the project's own manage.py, arguments from the tests
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -373,6 +387,7 @@ def _manage_with_production_settings(*args, secret_key):
     )
 
 
+@pytest.mark.skipif(not SERVER_URL, reason="Les réglages de production exigent PostgreSQL (DATABASE_URL=postgres://…).")
 def test_check_deploy_with_the_production_settings_reports_no_issue():
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     secret_key = "".join(secrets.choice(alphabet) for _ in range(60))
@@ -386,6 +401,14 @@ def test_production_settings_refuse_a_short_secret_key():
     result = _manage_with_production_settings("check", secret_key="court")
     assert result.returncode != 0
     assert "HABITER_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_sqlite():
+    secret_key = "".join(secrets.choice(string.ascii_letters) for _ in range(60))
+    result = _manage_with_production_settings("check", secret_key=secret_key, database_url="sqlite:///habiter.sqlite3")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Production runs on PostgreSQL only" in result.stderr
 
 
 def test_the_code_page_brings_back_the_whole_address_asked_for(client, world, no_otp_throttle):

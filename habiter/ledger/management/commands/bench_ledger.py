@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from habiter.core import dbroles
 from habiter.core import services as core_services
 from habiter.core.dates import add_months
 from habiter.core.models import Organisation, Role, User
@@ -125,6 +126,11 @@ class Command(BaseCommand):
     def handle(self, *args, leases, years, report, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_ledger mesure PostgreSQL : définissez DATABASE_URL.")
+        # suspending the balance triggers takes the tables' owner: with two roles (DATABASE_OWNER_URL), the owner's
+        with dbroles.as_owner():
+            self._measure(leases, years, report)
+
+    def _measure(self, leases, years, report):
         today = timezone.localdate()
         this_month = today.replace(day=1)
         organisation, actor = self._organisation()
