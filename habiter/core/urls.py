@@ -17,4 +17,6 @@ urlpatterns = [
     path("journal/", views.audit_log, name="audit_log"),
     path("parametres-legaux/", views.legal_parameter_list, name="legal_parameters"),
     path("sante/", views.health, name="health"),
+    path("sante/pret/", views.readiness, name="readiness"),
+    path("metriques/", views.metrics, name="metrics"),
 ]
