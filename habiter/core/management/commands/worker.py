@@ -37,18 +37,20 @@ class Command(db_worker.Command):
             super().handle(*args, **options)
         finally:
             stop.set()
+            beating.join(timeout=settings.HABITER_WORKER_HEARTBEAT_SECONDS + 5)
 
     def _beat(self, worker_id, started_at, stop):
         """Every `HABITER_WORKER_HEARTBEAT_SECONDS`, in its own database connection: the heartbeat, the leases this
         worker holds renewed, and the runs of dead workers enqueued again."""
         try:
-            while not stop.is_set():
+            while True:
                 close_old_connections()
                 try:
                     background.heartbeat(worker_id, started_at)
                     background.resume_stale_runs()
                 except Exception:
                     logger.exception("Worker heartbeat failed")
-                stop.wait(settings.HABITER_WORKER_HEARTBEAT_SECONDS)
+                if stop.wait(settings.HABITER_WORKER_HEARTBEAT_SECONDS):
+                    break
         finally:
             connection.close()
