@@ -190,6 +190,8 @@ EXPECTED = {
         "lawyer": NOT_FOUND,
     },
     "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "core:readiness": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "core:metrics": {ANONYMOUS: NOT_FOUND, **dict.fromkeys(ROLES, NOT_FOUND)},  # staff or the scraper's token only
     "people:household_list": {
         ANONYMOUS: LOGIN,
         "director": OK,

@@ -56,6 +56,8 @@ EXEMPT = {
     "core:audit_log": "the journal itself (directors): reading it is not reading a file",
     "core:legal_parameters": SETTINGS,
     "core:health": "a health check",
+    "core:readiness": "a readiness check: ok or an error code per part, nobody's data",
+    "core:metrics": "request and database counters for the operators, nobody's data",
     # people
     "people:household_create": "an empty creation form; a possible duplicate is named to avoid a second file",
     "people:concern_settings": SETTINGS,
