@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.tasks import TaskResultStatus
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from habiter.core.models import TaskLease, WorkerHeartbeat
 from habiter.housing.models import Dwelling, Owner, OwnerKind
@@ -77,18 +79,20 @@ def worker_env(tmp_path):
 
 
 class Workers:
-    def __init__(self, env):
+    def __init__(self, env, log):
         self.env = env
+        self.log = log  # a file, not a pipe: a pipe nobody reads would block a talkative worker
         self.processes = []
 
     def start(self):
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--interval", "0.1", "--no-startup-delay", "-v", "0"],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with self.log.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "worker", "--interval", "0.1", "--no-startup-delay", "-v", "0"],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         self.processes.append(process)
         return process
 
@@ -100,8 +104,8 @@ class Workers:
 
 
 @pytest.fixture
-def workers(worker_env):
-    workers = Workers(worker_env)
+def workers(worker_env, tmp_path):
+    workers = Workers(worker_env, tmp_path / "worker.log")
     yield workers
     workers.stop_all()
 
@@ -178,7 +182,7 @@ def _kill_mid_run(workers, progress, total):
     """Start a worker, SIGKILL it once `progress()` shows part of the run done, start another one."""
     first = workers.start()
     _wait_for(lambda: progress() > 0 or first.poll() is not None, 30, "le début de l'exécution")
-    assert first.poll() is None, first.stderr.read().decode()
+    assert first.poll() is None, workers.log.read_text()
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     done_at_kill = progress()
@@ -206,6 +210,16 @@ def test_a_month_end_run_killed_mid_way_finishes_on_a_new_worker_with_each_call_
     assert done_at_kill < len(leases)
     assert not TaskLease.objects.exists()  # the finished run released its lease
     assert WorkerHeartbeat.objects.count() == 2
+
+    # the task the killed worker left running is marked failed by the living one; the resumed one succeeded
+    def outcomes():
+        return sorted(DBTaskResult.objects.values_list("status", "exception_class_path"))
+
+    _wait_for(lambda: TaskResultStatus.RUNNING not in dict(outcomes()), 10, "la tâche abandonnée marquée en échec")
+    assert outcomes() == [
+        (TaskResultStatus.FAILED, "habiter.core.background.WorkerLost"),
+        (TaskResultStatus.SUCCESSFUL, ""),
+    ]
 
 
 def test_a_mailing_killed_mid_way_sends_each_notice_once(manager, workers, tmp_path):
