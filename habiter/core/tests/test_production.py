@@ -70,6 +70,20 @@ def test_a_stale_run_is_enqueued_again_once_and_its_dead_task_result_marked_fail
     assert list(TaskLease.objects.values_list("pk", flat=True)) == ["essai:3"]
 
 
+def test_the_reminders_run_holds_a_lease_and_a_duplicate_does_nothing(as_worker, world):
+    from habiter.support.tasks import send_appointment_reminders
+
+    background.set_current_worker_id("travailleur-vivant")
+    background.lease_acquire("support.reminders:2026-03-02", send_appointment_reminders, ["2026-03-02"])
+    background.set_current_worker_id(as_worker)
+    with mock.patch("habiter.support.services.appointment_reminders_send") as send:
+        assert send_appointment_reminders.call("2026-03-02") == 0  # going on in a living worker
+        assert not send.called
+        send.return_value = 3
+        assert send_appointment_reminders.call("2026-03-03") == 3
+    assert list(TaskLease.objects.values_list("pk", flat=True)) == ["support.reminders:2026-03-02"]
+
+
 def test_the_heartbeat_renews_the_workers_leases(as_worker):
     background.lease_acquire("essai:4", probe_task, ["d"])
     TaskLease.objects.update(heartbeat_at=timezone.now() - timedelta(minutes=5))

@@ -181,7 +181,7 @@ def _leases(manager, count, first):
 def _kill_mid_run(workers, progress, total):
     """Start a worker, SIGKILL it once `progress()` shows part of the run done, start another one."""
     first = workers.start()
-    _wait_for(lambda: progress() > 0 or first.poll() is not None, 30, "le début de l'exécution")
+    _wait_for(lambda: progress() > 0 or first.poll() is not None, 60, "le début de l'exécution")
     assert first.poll() is None, workers.log.read_text()
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
@@ -193,7 +193,7 @@ def _kill_mid_run(workers, progress, total):
 
 def test_a_month_end_run_killed_mid_way_finishes_on_a_new_worker_with_each_call_issued_once(manager, workers):
     month = timezone.localdate().replace(day=1)
-    leases = _leases(manager, 300, first=date(month.year - 1, month.month, 1))
+    leases = _leases(manager, 400, first=date(month.year - 1, month.month, 1))
     with override_settings(TASKS=DATABASE_TASKS):
         run = rent_services.rent_call_run_start(actor=manager, month=month)
     assert run.status == RunStatus.QUEUED  # queued for the worker, not run in this process
@@ -202,7 +202,7 @@ def test_a_month_end_run_killed_mid_way_finishes_on_a_new_worker_with_each_call_
         return RentCall.objects.filter(run=run).count()
 
     done_at_kill = _kill_mid_run(workers, issued, len(leases))
-    _wait_for(lambda: RentCallRun.objects.get(pk=run.pk).status == RunStatus.DONE, 20, "la fin de l'exécution reprise")
+    _wait_for(lambda: RentCallRun.objects.get(pk=run.pk).status == RunStatus.DONE, 60, "la fin de l'exécution reprise")
     run.refresh_from_db()
     assert run.issued == run.total == run.done == len(leases)
     per_lease = RentCall.objects.filter(period=month, cancelled_on__isnull=True).values_list("lease_id", flat=True)
@@ -247,7 +247,7 @@ def test_a_mailing_killed_mid_way_sends_each_notice_once(manager, workers, tmp_p
         return DocumentEmail.objects.filter(rent_call__run=run).count()
 
     _kill_mid_run(workers, recorded, len(leases))
-    _wait_for(lambda: NoticeMailing.objects.get(pk=mailing.pk).status == RunStatus.DONE, 30, "la fin de l'envoi repris")
+    _wait_for(lambda: NoticeMailing.objects.get(pk=mailing.pk).status == RunStatus.DONE, 60, "la fin de l'envoi repris")
     mailing.refresh_from_db()
     assert mailing.sent == mailing.total == len(leases) and not mailing.error
     assert recorded() == len(leases)
