@@ -9,7 +9,7 @@ UV = $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo python3 -m
 PY = .venv/bin/python
 MANAGE = $(PY) manage.py
 
-.PHONY: run install uv migrate demo serve test lint format pytest bench clean
+.PHONY: run install uv migrate demo serve worker test lint format pytest bench clean
 
 run: install migrate demo serve
 
@@ -52,3 +52,8 @@ bench: install
 
 clean:
 	rm -rf .venv staticfiles habiter.sqlite3 test-results
+
+# The background worker of production: runs the queued tasks (month-end rent calls, notices, reminders). The web
+# processes must enqueue to the same backend: HABITER_TASKS_BACKEND=django_tasks_db.DatabaseBackend for both.
+worker: migrate
+	@HABITER_TASKS_BACKEND="$${HABITER_TASKS_BACKEND:-django_tasks_db.DatabaseBackend}" $(MANAGE) worker

@@ -191,6 +191,8 @@ EXPECTED = {
     },
     "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
     "core:health_session": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
+    "core:readiness": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "core:metrics": {ANONYMOUS: NOT_FOUND, **dict.fromkeys(ROLES, NOT_FOUND)},  # staff or the scraper's token only
     "people:household_list": {
         ANONYMOUS: LOGIN,
         "director": OK,

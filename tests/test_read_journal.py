@@ -57,6 +57,8 @@ EXEMPT = {
     "core:legal_parameters": SETTINGS,
     "core:health": "a health check",
     "core:health_session": "a health check behind the login",
+    "core:readiness": "a readiness check: ok or an error code per part, nobody's data",
+    "core:metrics": "request and database counters for the operators, nobody's data",
     # people
     "people:household_create": "an empty creation form; a possible duplicate is named to avoid a second file",
     "people:concern_settings": SETTINGS,

@@ -220,3 +220,41 @@ class LegalParameter(TimeStamped):
 
     def __str__(self):
         return f"{self.key} ({self.territory}) = {self.value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of a background worker process (`manage.py worker`), written every few seconds by
+    the worker itself; the readiness check and the resumption of abandoned runs read it. A technical row, like a
+    session: neither a user's action nor journaled."""
+
+    worker_id = models.CharField(_("travailleur"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("machine"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("processus"), default=0)
+    started_at = models.DateTimeField(_("démarré le"), default=timezone.now)
+    seen_at = models.DateTimeField(_("vu le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("signe de vie d'un travailleur de fond")
+
+    def __str__(self):
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskLease(models.Model):
+    """A background run held by the process doing it (`habiter.core.background`): the task to enqueue again and
+    its arguments, which worker holds it and when it last showed progress. A run whose lease is not renewed for
+    `HABITER_TASK_STALE_SECONDS` (its worker died) is enqueued again by a living worker; a finished run deletes
+    its lease."""
+
+    key = models.CharField(_("clé"), max_length=120, primary_key=True)
+    task_path = models.CharField(_("tâche"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    worker_id = models.CharField(_("travailleur"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+
+    class Meta:
+        verbose_name = _("exécution de fond en cours")
+
+    def __str__(self):
+        return f"{self.key} ({self.worker_id or '-'}, {self.attempts})"

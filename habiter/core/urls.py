@@ -18,4 +18,6 @@ urlpatterns = [
     path("parametres-legaux/", views.legal_parameter_list, name="legal_parameters"),
     path("sante/", views.health, name="health"),
     path("sante/session/", views.health_session, name="health_session"),
+    path("sante/pret/", views.readiness, name="readiness"),
+    path("metriques/", views.metrics, name="metrics"),
 ]

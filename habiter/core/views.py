@@ -1,3 +1,5 @@
+import logging
+import secrets
 import uuid
 from base64 import b32encode
 
@@ -9,19 +11,28 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks import task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.urls import reverse_lazy
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_prometheus.exports import ExportToDjangoView
 
-from . import queries, registry, services
+from . import background, queries, registry, services
 from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OtpCodeForm, PasswordChangeForm
+
+logger = logging.getLogger(__name__)
 
 
 class HabiterLoginView(auth_views.LoginView):
@@ -60,6 +71,77 @@ logout_view = auth_views.LogoutView.as_view()
 def health(request):
     """A trivial view: the reference for benchmarks and for load balancers."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_GET
+def readiness(request):
+    """Ready to serve (`/sante/pret/`): the database answers, the file storage writes, reads and deletes, and the
+    background tasks run (at once with the immediate backend, else a worker's recent heartbeat). 200 when all are
+    "ok", 503 naming the failing part by an error code; nothing else is told, nothing is journaled."""
+    checks = {"database": _check_database(), "storage": _check_storage(), "tasks": _check_tasks()}
+    ready = all(value == "ok" for value in checks.values())
+    response = JsonResponse(checks, status=200 if ready else 503)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        logger.warning("Readiness: database unavailable (%s)", type(error).__name__)
+        return "unavailable"
+    return "ok"
+
+
+def _check_storage() -> str:
+    """A small probe file written, read back and deleted through the default storage (a folder or S3)."""
+    content = secrets.token_hex(8).encode()
+    name = None
+    try:
+        name = default_storage.save(f"sante/sonde-{secrets.token_hex(8)}.txt", ContentFile(content))
+        with default_storage.open(name, "rb") as probe:
+            read = probe.read()
+        default_storage.delete(name)
+        name = None
+    except Exception as error:
+        logger.warning("Readiness: storage unavailable (%s)", type(error).__name__)
+        return "unavailable"
+    finally:
+        if name is not None:
+            try:
+                default_storage.delete(name)
+            except Exception:
+                logger.warning("Readiness: storage probe %s left behind", name)
+    return "ok" if read == content else "read_mismatch"
+
+
+def _check_tasks() -> str:
+    if isinstance(task_backends["default"], ImmediateBackend):
+        return "ok"
+    try:
+        alive = background.worker_seen_recently()
+    except Exception as error:
+        logger.warning("Readiness: worker heartbeat unreadable (%s)", type(error).__name__)
+        return "unavailable"
+    return "ok" if alive else "no_worker"
+
+
+@login_not_required
+@require_GET
+def metrics(request):
+    """The Prometheus metrics (`/metriques/`): for a staff user (whose second factor the middleware asked), or a
+    scraper sending `Authorization: Bearer <HABITER_METRICS_TOKEN>`; anyone else gets a 404, as if it did not
+    exist."""
+    token = settings.HABITER_METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    by_token = bool(token) and constant_time_compare(header, f"Bearer {token}")
+    if not (by_token or (request.user.is_authenticated and request.user.is_staff)):
+        raise Http404
+    return ExportToDjangoView(request)
 
 
 @require_GET

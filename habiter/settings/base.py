@@ -41,9 +41,12 @@ INSTALLED_APPS = [
     "habiter.leases",
     "habiter.ledger",
     "habiter.evictions",
+    "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: it times the whole request
     "django.middleware.security.SecurityMiddleware",
     "habiter.core.api_errors.ApiErrorMiddleware",  # outermost but one: it sees every other's answer
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "habiter.urls"
@@ -257,10 +261,19 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # as not respected (a management choice of the association, not a legal delay).
 REPAYMENT_PLAN_GRACE_DAYS = int(os.environ.get("HABITER_REPAYMENT_PLAN_GRACE_DAYS", "30"))
 
-# Background tasks (django.tasks): run at once by default; a queue backend can be set here in production.
+# Background tasks (django.tasks): run at once by default (`make run`, the tests); in production the database
+# backend `django_tasks_db.DatabaseBackend`, whose queue `manage.py worker` (`make worker`) runs.
 TASKS = {
     "default": {"BACKEND": os.environ.get("HABITER_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}
 }
+# The worker writes its heartbeat and renews its runs' leases this often; a run whose lease is not renewed for
+# HABITER_TASK_STALE_SECONDS is resumed by another worker, and the readiness check wants a heartbeat that recent.
+HABITER_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HABITER_WORKER_HEARTBEAT_SECONDS", "10"))
+HABITER_TASK_STALE_SECONDS = float(os.environ.get("HABITER_TASK_STALE_SECONDS", "60"))
+
+# Prometheus metrics at /metriques/: for staff users, or with `Authorization: Bearer <HABITER_METRICS_TOKEN>`.
+HABITER_METRICS_TOKEN = os.environ.get("HABITER_METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LOGGING = {
     "version": 1,

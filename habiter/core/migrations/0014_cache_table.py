@@ -18,6 +18,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0012_audit_object_index")]
+    dependencies = [("core", "0013_worker_heartbeat_task_lease")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from habiter.core import background
 from habiter.core.audit import audit_record
 from habiter.core.pdf import pdf_render, pdf_render_many
 from habiter.leases.models import Lease
@@ -238,16 +239,31 @@ def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
 
 
 def notice_mailing_execute(mailing_id) -> NoticeMailing:
-    """The body of the background task: each notice is sent on its own, a refusal is noted and the rest go on."""
+    """The body of the background task: each notice is sent on its own, a refusal is noted and the rest go on.
+
+    Each sending is recorded (`DocumentEmail`) in the transaction that sends it, and only the notices not recorded
+    are sent: a mailing started again after its worker died (it holds a lease, `habiter.core.background`) sends
+    what is left. A worker killed between the mail server's acceptance and the commit leaves that one notice
+    unrecorded: it is sent a second time on resumption (docs/adr/0017)."""
     mailing = NoticeMailing.objects.select_related("run", "started_by").get(pk=mailing_id)
+    key = f"ledger.notice_mailing:{mailing.pk}"
+    if mailing.status in (RunStatus.DONE, RunStatus.FAILED):
+        background.lease_release(key)
+        return mailing
+    if not background.lease_acquire(key, send_notices, [str(mailing.pk)]):
+        return mailing
     NoticeMailing.objects.filter(pk=mailing.pk).update(status=RunStatus.RUNNING)
     calls = list(
         notices_to_mail(mailing.organisation_id, mailing.run.month).select_related(
             "lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation"
         )
     )
-    done = sent = 0
-    errors = []
+    # a resumed mailing counts what its first attempts did
+    sent = DocumentEmail.objects.filter(
+        rent_call__run=mailing.run, kind=MailedDocumentKind.NOTICE, created_at__gte=mailing.created_at
+    ).count()
+    done = max(mailing.total - len(calls), 0)
+    errors = [line for line in mailing.error.split("\n") if line]
     for call in calls:
         try:
             notice_send(actor=mailing.started_by, rent_call_id=call.pk, call=call)
@@ -256,12 +272,15 @@ def notice_mailing_execute(mailing_id) -> NoticeMailing:
         else:
             sent += 1
         done += 1
-        NoticeMailing.objects.filter(pk=mailing.pk).update(done=done, sent=sent)
-    NoticeMailing.objects.filter(pk=mailing.pk).update(
-        status=RunStatus.FAILED if errors and not sent else RunStatus.DONE,
-        error="\n".join(errors),
-        finished_at=timezone.now(),
-    )
+        NoticeMailing.objects.filter(pk=mailing.pk).update(done=done, sent=sent, error="\n".join(errors))
+        background.lease_renew(key)
+    with transaction.atomic():
+        NoticeMailing.objects.filter(pk=mailing.pk).update(
+            status=RunStatus.FAILED if errors and not sent else RunStatus.DONE,
+            error="\n".join(errors),
+            finished_at=timezone.now(),
+        )
+        background.lease_release(key)
     mailing.refresh_from_db()
     return mailing
 

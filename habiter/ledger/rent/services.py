@@ -14,6 +14,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from habiter.core import background
 from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
@@ -475,24 +476,29 @@ def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
     return call, created
 
 
-def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None) -> int:
+def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None, on_batch=None) -> int:
     """Issue the calls of `month` for every lease running then, by batches of `BATCH_SIZE` leases, each batch in
-    its own database transaction so that the run's progress is visible; leases already called are skipped.
-    Returns the number issued."""
+    its own database transaction with the run's progress, so that the progress is visible and a run started again
+    (its worker died) skips what is done: leases already called are skipped. `on_batch`: called after each batch.
+    Returns the number issued by this call."""
     _require(actor, "ledger.post")
     month = rules.month_start(month)
     params = legal_parameters()
     leases = list(leases_to_call(actor.organisation_id, month))
     issued = done = 0
+    # a resumed run counts the calls its first attempts issued
+    before = run.calls.filter(cancelled_on__isnull=True).count() if run is not None else 0
     if run is not None:
         RentCallRun.objects.filter(pk=run.pk).update(total=len(leases), status=RunStatus.RUNNING)
     for first in range(0, len(leases), BATCH_SIZE):
         batch = leases[first : first + BATCH_SIZE]
         with transaction.atomic():
             issued += len(_issue_batch(actor, batch, month, params, run=run))
-        done += len(batch)
-        if run is not None:
-            RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=issued)
+            done += len(batch)
+            if run is not None:
+                RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=before + issued)
+        if on_batch is not None:
+            on_batch()
     return issued
 
 
@@ -518,15 +524,29 @@ def rent_call_run_start(*, actor, month: date) -> RentCallRun:
 
 
 def rent_call_run_execute(run_id) -> RentCallRun:
-    """The body of the background task: issue the calls and record how the run ended."""
+    """The body of the background task: issue the calls and record how the run ended. The run holds a lease
+    (`habiter.core.background`) while it works: if its worker dies, another worker starts it again and it issues
+    only the calls still missing; a duplicate of the task while the run goes on elsewhere does nothing."""
     run = RentCallRun.objects.select_related("started_by").get(pk=run_id)
+    key = f"ledger.rent_calls:{run.pk}"
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        background.lease_release(key)
+        return run
+    if not background.lease_acquire(key, issue_rent_calls, [str(run.pk)]):
+        return run
     try:
-        rent_calls_issue(actor=run.started_by, month=run.month, run=run)
+        rent_calls_issue(actor=run.started_by, month=run.month, run=run, on_batch=lambda: background.lease_renew(key))
     except (ValidationError, PermissionDenied) as error:
         message = " ".join(getattr(error, "messages", [])) or _("Action non autorisée.")
-        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+        with transaction.atomic():
+            RentCallRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=message, finished_at=timezone.now()
+            )
+            background.lease_release(key)
     else:
-        RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+        with transaction.atomic():
+            RentCallRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+            background.lease_release(key)
     run.refresh_from_db()
     return run
 
