@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKE = "api_token.revoke", _("Révocation d'un jeton d'API")
     OTP_ENROL = "otp.enrol", _("Activation de la double authentification")
     ORGANISATION_CREATE = "organisation.create", _("Création de l'association")
+    ORGANISATION_SETTINGS = "organisation.settings", _("Modification des coordonnées et signataires de l'association")
     # people
     HOUSEHOLD_READ = "household.read", _("Consultation du dossier")
     HOUSEHOLD_LIST = "household.list", _("Consultation d'une liste de ménages")
@@ -42,6 +43,8 @@ class AuditAction(models.TextChoices):
     PLAN_SIGNATURE = "plan.signature", _("Signature du projet")
     PLAN_PRINT = "plan.print", _("Impression du projet personnalisé")  # now a household.read; kept for old rows
     DOCUMENT_UPLOAD = "document.upload", _("Ajout d'un document")
+    DOCUMENT_ARCHIVE = "document.archive", _("Archivage d'un document")
+    DOCUMENT_DELETE = "document.delete", _("Suppression d'un document")
     DOCUMENT_DOWNLOAD = "document.download", _("Téléchargement d'un document")  # now a household.read (old rows)
     APPOINTMENT_BOOK = "appointment.book", _("Prise de rendez-vous")
     AGREEMENT_WRITE = "agreement.write", _("Rédaction du contrat d'accompagnement")
@@ -186,6 +189,11 @@ class ReadKind(models.TextChoices):
     SUPPORT_PLAN_PDF = "support.plan_pdf", _("le projet personnalisé (PDF)")
     SUPPORT_DOCUMENT_FORM = "support.document_form", _("le formulaire d'ajout d'un document")
     SUPPORT_DOCUMENT = "support.document", _("un document (téléchargement)")
+    SUPPORT_DOCUMENTS = "support.documents", _("la liste des documents du ménage")
+    SUPPORT_DOCUMENT_CONFIRM = (
+        "support.document_confirm",
+        _("la confirmation d'archivage ou de suppression d'un document"),
+    )
     SUPPORT_AGREEMENT = "support.agreement", _("le contrat d'accompagnement")
     SUPPORT_AGREEMENT_PDF = "support.agreement_pdf", _("le contrat d'accompagnement (PDF)")
     SUPPORT_APPOINTMENT_FORM = "support.appointment_form", _("le formulaire de rendez-vous")

@@ -77,3 +77,66 @@ def apply_validation_error(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class OrganisationSettingsForm(forms.Form):
+    """The letterhead of the organisation's PDFs and letters, and who signs each kind of letter."""
+
+    legal_name = forms.CharField(label=_("Raison sociale"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Adresse"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    phone = forms.CharField(
+        label=_("Téléphone"),
+        help_text=_("Le numéro à appeler que donnent les lettres de relance."),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Courriel"),
+        required=False,
+        error_messages={"invalid": _("Saisissez une adresse de courriel valide, par exemple contact@asso.fr.")},
+    )
+    siret = forms.CharField(
+        label=_("SIRET"),
+        help_text=_("14 chiffres ; les espaces sont acceptés."),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_("Image PNG ou JPEG, 1 Mo au plus. Il remplace le logo actuel."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)
+    arrears_signatory_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    arrears_signatory_title = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    rent_signatory_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    rent_signatory_title = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    support_signatory_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    support_signatory_title = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    owner_signatory_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    owner_signatory_title = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+
+    def clean_siret(self):
+        from .models import validate_siret
+
+        value = self.cleaned_data["siret"].replace(" ", "")
+        if value:
+            validate_siret(value)
+        return value
+
+    def letterhead_fields(self):
+        return [self[name] for name in ("legal_name", "address", "phone", "email", "siret", "logo", "remove_logo")]
+
+    def signatory_groups(self):
+        """(kind label, name field, title field) for each kind of letter."""
+        from .models import LetterKind
+
+        return [
+            (kind.label, self[f"{kind.value}_signatory_name"], self[f"{kind.value}_signatory_title"])
+            for kind in LetterKind
+        ]

@@ -30,11 +30,63 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+def validate_siret(value: str) -> None:
+    """A SIRET is 14 digits whose Luhn checksum holds (INSEE); spaces are removed before (the form does it)."""
+    from django.core.exceptions import ValidationError
+
+    if not (len(value) == 14 and value.isdigit()):
+        raise ValidationError(_("Le SIRET compte 14 chiffres, sans lettre."), code="siret_format")
+    if not luhn_valid(value):
+        raise ValidationError(
+            _("Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas) : vérifiez chaque chiffre."),
+            code="siret_checksum",
+        )
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum: from the right, every second digit doubled (minus 9 above 9); the sum ends in 0."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def organisation_logo_path(instance, filename):
+    """A fixed name under the organisation: never the uploaded name."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"logos/{instance.pk}/logo-{uuid.uuid4().hex[:8]}.{extension}"
+
+
 class Organisation(TimeStamped):
     """A housing-insertion non-profit; every domain row belongs to one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("nom"), max_length=200, unique=True)
+    # The letterhead of every PDF and letter (core/pdf_letterhead.html); the director fills it in (settings page).
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    address = models.TextField(_("adresse"), max_length=500, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    logo = models.FileField(_("logo"), upload_to=organisation_logo_path, max_length=255, blank=True)
+    # The signatory of each kind of letter (LetterKind): a name and a title.
+    arrears_signatory_name = models.CharField(_("signataire des relances d'impayés"), max_length=150, blank=True)
+    arrears_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    rent_signatory_name = models.CharField(
+        _("signataire des avis d'échéance et quittances"), max_length=150, blank=True
+    )
+    rent_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    support_signatory_name = models.CharField(
+        _("signataire des documents d'accompagnement"), max_length=150, blank=True
+    )
+    support_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    owner_signatory_name = models.CharField(_("signataire des relevés aux propriétaires"), max_length=150, blank=True)
+    owner_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +94,22 @@ class Organisation(TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def signatory(self, kind: str) -> dict:
+        """The name and title that sign the letters of `kind` (a LetterKind value); empty strings when unset."""
+        return {
+            "name": getattr(self, f"{kind}_signatory_name", ""),
+            "title": getattr(self, f"{kind}_signatory_title", ""),
+        }
+
+
+class LetterKind(models.TextChoices):
+    """The kinds of letters and PDFs, each signed by the signatory the director names for it."""
+
+    ARREARS = "arrears", _("Relances d'impayés et mises en demeure")
+    RENT = "rent", _("Avis d'échéance, quittances, décomptes de charges, lettres de révision")
+    SUPPORT = "support", _("Documents d'accompagnement (projet, contrat, diagnostic)")
+    OWNER = "owner", _("Relevés aux propriétaires")
 
 
 class OrganisationScoped(TimeStamped):

@@ -34,7 +34,7 @@ def pdf_render(template_name: str, context: dict) -> bytes:
     HTML = _html_class()  # noqa: N806 - WeasyPrint's class
     html = render_to_string(template_name, context)
     base_url = str(settings.BASE_DIR)
-    return HTML(string=html, base_url=base_url, url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf()
 
 
 def pdf_render_many(template_name: str, contexts) -> bytes:
@@ -43,7 +43,7 @@ def pdf_render_many(template_name: str, contexts) -> bytes:
 
     base_url = str(settings.BASE_DIR)
     documents = [
-        HTML(string=render_to_string(template_name, context), base_url=base_url, url_fetcher=_no_fetch).render()
+        HTML(string=render_to_string(template_name, context), base_url=base_url, url_fetcher=_fetcher()).render()
         for context in contexts
     ]
     if not documents:
@@ -52,9 +52,12 @@ def pdf_render_many(template_name: str, contexts) -> bytes:
     return documents[0].copy(pages).write_pdf()
 
 
-def _no_fetch(url, *args, **kwargs):
-    """No remote or local file is fetched: the templates carry their styles inline in <style>."""
-    raise ValueError(f"external resource refused: {url}")
+def _fetcher():
+    """No remote or local file is fetched: the templates carry their styles inline in <style>, and the logo of the
+    letterhead is inlined as a data: URI (core/templatetags/letterhead.py), the only scheme let through."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def pdf_response(template_name: str, context: dict, *, filename: str):

@@ -40,3 +40,4 @@ def is_search_only(user):
 
 
 rules.add_perm("core.view_audit", has_organisation & is_director)
+rules.add_perm("core.change_organisation_settings", has_organisation & is_director)

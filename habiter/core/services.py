@@ -220,6 +220,94 @@ def organisation_create(*, name: str, team_names=()) -> Organisation:
     return organisation
 
 
+# --- letterhead and signatories --------------------------------------------------------------------------------
+
+LETTERHEAD_FIELDS = (
+    "legal_name",
+    "address",
+    "phone",
+    "email",
+    "siret",
+    "arrears_signatory_name",
+    "arrears_signatory_title",
+    "rent_signatory_name",
+    "rent_signatory_title",
+    "support_signatory_name",
+    "support_signatory_title",
+    "owner_signatory_name",
+    "owner_signatory_title",
+)
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = {"PNG": "png", "JPEG": "jpg"}
+
+
+def _logo_check(uploaded) -> str:
+    """The logo's extension, judged from its content: a readable PNG or JPEG of at most 1 MB."""
+    import io
+
+    from PIL import Image
+
+    if not uploaded.size:
+        raise ValidationError({"logo": _("Le fichier du logo est vide.")})
+    if uploaded.size > LOGO_MAX_BYTES:
+        raise ValidationError({"logo": _("Le logo dépasse 1 Mo : enregistrez-le en plus petit puis recommencez.")})
+    content = uploaded.read()
+    uploaded.seek(0)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image_format = image.format
+            image.verify()
+    except Exception as broken:  # noqa: BLE001 - Pillow raises many kinds of errors on a broken or foreign file
+        raise ValidationError(
+            {"logo": _("Le logo doit être une image PNG ou JPEG lisible (le contenu a été vérifié).")}
+        ) from broken
+    if image_format not in LOGO_TYPES:
+        raise ValidationError({"logo": _("Le logo doit être une image PNG ou JPEG (le contenu a été vérifié).")})
+    return LOGO_TYPES[image_format]
+
+
+def organisation_settings_update(*, actor, values: dict, logo=None, remove_logo: bool = False) -> Organisation:
+    """Change the actor's organisation's letterhead (legal name, address, phone, e-mail, SIRET, logo) and the
+    signatory of each kind of letter: its director only. A new logo replaces the old file in storage."""
+    if not (actor.is_active and actor.organisation_id and actor.role == Role.DIRECTOR):
+        raise PermissionDenied
+    extension = _logo_check(logo) if logo is not None else None
+    old_logo_name = ""
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+        changed = []
+        for field in LETTERHEAD_FIELDS:
+            if field in values:
+                value = (values[field] or "").strip()
+                if field == "siret":
+                    value = value.replace(" ", "")
+                if getattr(organisation, field) != value:
+                    setattr(organisation, field, value)
+                    changed.append(field)
+        organisation.full_clean(exclude=["logo"])
+        if (logo is not None or remove_logo) and organisation.logo:
+            old_logo_name = organisation.logo.name
+            organisation.logo = ""
+            changed.append("logo")
+        if logo is not None:
+            organisation.logo.save(f"logo.{extension}", logo, save=False)
+            if "logo" not in changed:
+                changed.append("logo")
+        try:
+            organisation.save()
+            audit_record(
+                actor=actor, action="organisation.settings", obj=organisation, detail={"changed": sorted(changed)}
+            )
+        except Exception:
+            if logo is not None and organisation.logo:
+                organisation.logo.storage.delete(organisation.logo.name)
+            raise
+        if old_logo_name:
+            storage = Organisation._meta.get_field("logo").storage
+            transaction.on_commit(lambda: storage.delete(old_logo_name))
+    return organisation
+
+
 # --- legal parameters ---------------------------------------------------------------------------------------
 
 

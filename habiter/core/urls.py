@@ -14,6 +14,7 @@ urlpatterns = [
     path("compte/double-authentification/", views.otp_enrol, name="otp_enrol"),
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<uuid:token_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
+    path("association/", views.organisation_settings, name="organisation_settings"),
     path("journal/", views.audit_log, name="audit_log"),
     path("parametres-legaux/", views.legal_parameter_list, name="legal_parameters"),
     path("sante/", views.health, name="health"),

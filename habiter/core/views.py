@@ -284,6 +284,34 @@ def audit_log(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request):
+    """The organisation's letterhead and signatories: its director only (others: not found)."""
+    from .forms import OrganisationSettingsForm, apply_validation_error
+    from .services import LETTERHEAD_FIELDS
+
+    if not request.user.has_perm("core.change_organisation_settings"):
+        raise Http404
+    organisation = request.user.organisation
+    initial = {field: getattr(organisation, field) for field in LETTERHEAD_FIELDS}
+    form = OrganisationSettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.organisation_settings_update(
+                actor=request.user,
+                values={field: data[field] for field in LETTERHEAD_FIELDS},
+                logo=data["logo"] or None,
+                remove_logo=data["remove_logo"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Les coordonnées et les signataires de l'association sont enregistrés."))
+            return redirect("core:organisation_settings")
+    return render(request, "core/organisation_settings.html", {"form": form, "organisation": organisation})
+
+
 @require_GET
 def legal_parameter_list(request):
     """The legal numbers the rules apply, each with its period, status and source (read-only here; the

@@ -113,9 +113,11 @@ def documents_panel(household, user):
 
     from .forms import DocumentForm
 
+    documents = _documents(household)
     return {
         "household": household,
-        "documents": _documents(household),
+        "documents": [document for document in documents if document.archived_at is None],
+        "archived_count": sum(1 for document in documents if document.archived_at is not None),
         "form": DocumentForm(),
         "soon": timezone.localdate() + timedelta(days=30),
     }

@@ -348,6 +348,11 @@ class Document(OrganisationScoped):
     sha256 = models.CharField(max_length=64)
     expires_on = models.DateField(_("expire le"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # An archived document leaves the household's list but is kept, readable from the archived documents page.
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -104,7 +104,12 @@ def measures_ending(user, *, within_days=30):
 
 
 def documents_of(household):
+    """All the household's documents, archived ones included (the panel shows the others)."""
     return named_users_only(Document.objects.filter(household=household), "uploaded_by")
+
+
+def archived_documents_of(household):
+    return documents_of(household).filter(archived_at__isnull=False).order_by("-archived_at")
 
 
 def document_for(user, document_id) -> Document:
@@ -126,7 +131,7 @@ def documents_expiring(user, *, within_days=30):
     limit = timezone.localdate() + timedelta(days=within_days)
     return (
         Document.objects.filter(household__in=households_visible_to(user), household__referent=user)
-        .filter(expires_on__lte=limit)
+        .filter(expires_on__lte=limit, archived_at__isnull=True)
         .select_related("household")
         .order_by("expires_on")
     )

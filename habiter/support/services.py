@@ -501,6 +501,65 @@ def _document_check(uploaded) -> tuple[str, str, bytes]:
     return content_type, extension, hashlib.sha256(content).hexdigest()
 
 
+def document_may_remove(user, document) -> bool:
+    """Who may archive or delete a document: the person who added it, or the household's referent."""
+    return bool(
+        user.is_active
+        and user.organisation_id == document.organisation_id
+        and (document.uploaded_by_id == user.pk or document.household.referent_id == user.pk)
+    )
+
+
+def _removable_document(actor, document_id) -> Document:
+    """The document, locked, if the actor sees its household and may remove it; PermissionDenied if they see it
+    but did not add it and are not the referent; DoesNotExist if they do not see it."""
+    document = (
+        Document.objects.select_for_update()
+        .select_related("household")
+        .filter(pk=document_id, household__in=households_visible_to(actor))
+        .first()
+    )
+    if document is None:
+        raise Document.DoesNotExist
+    if not document_may_remove(actor, document):
+        raise PermissionDenied
+    return document
+
+
+def document_archive(*, actor, document_id) -> Document:
+    """Archive a document: gone from the household's list, kept and readable from the archived documents."""
+    with transaction.atomic():
+        document = _removable_document(actor, document_id)
+        if document.archived_at is None:
+            document.archived_at = timezone.now()
+            document.archived_by = actor
+            document.save(update_fields=["archived_at", "archived_by", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="document.archive",
+                obj=document,
+                household_id=document.household_id,
+                detail={"kind": document.kind},
+            )
+    return document
+
+
+def document_delete(*, actor, document_id) -> None:
+    """Delete a document and its file from storage (once the deletion is committed); the journal keeps the row."""
+    with transaction.atomic():
+        document = _removable_document(actor, document_id)
+        audit_record(
+            actor=actor,
+            action="document.delete",
+            obj=document,
+            household_id=document.household_id,
+            detail={"kind": document.kind, "size": document.size},
+        )
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def document_upload(*, actor, household_id, uploaded, kind: str, expires_on=None) -> Document:
     """Store a document of a household; nothing is stored when it is refused."""
     content_type, extension, digest = _document_check(uploaded)

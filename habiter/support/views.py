@@ -2,13 +2,13 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core import registry
 from habiter.core.forms import apply_validation_error
@@ -359,6 +359,50 @@ def document_download(request, document_id):
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+def _document_to_remove(request, document_id):
+    """The document the user may archive or delete: not found when they may not open it, refused (403) when they
+    may open it but neither added it nor are the household's referent."""
+    try:
+        document = queries.document_for(request.user, document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    if not services.document_may_remove(request.user, document):
+        raise PermissionDenied
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("support.document_confirm")
+def document_archive(request, document_id):
+    document = _document_to_remove(request, document_id)
+    read_of(request, household_id=document.household_id, obj=document)
+    if request.method == "POST":
+        services.document_archive(actor=request.user, document_id=document.pk)
+        messages.success(request, _("Document archivé : il reste consultable parmi les documents archivés."))
+        return redirect("people:household_detail", household_id=document.household_id)
+    return render(request, "support/document_confirm.html", {"document": document, "action": "archive"})
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("support.document_confirm")
+def document_delete(request, document_id):
+    document = _document_to_remove(request, document_id)
+    read_of(request, household_id=document.household_id, obj=document)
+    if request.method == "POST":
+        services.document_delete(actor=request.user, document_id=document.pk)
+        messages.success(request, _("Document supprimé."))
+        return redirect("people:household_detail", household_id=document.household_id)
+    return render(request, "support/document_confirm.html", {"document": document, "action": "delete"})
+
+
+@require_GET
+@journaled_read("support.documents", household="household_id")
+def documents_archived(request, household_id):
+    household = _plan_page_household(request.user, household_id)
+    documents = list(queries.archived_documents_of(household).select_related("archived_by"))
+    return render(request, "support/documents_archived.html", {"household": household, "documents": documents})
 
 
 # --- appointments ------------------------------------------------------------------------------------

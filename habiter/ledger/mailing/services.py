@@ -38,8 +38,15 @@ from habiter.ledger.models import (
     RentReceipt,
     RunStatus,
 )
-from habiter.ledger.rent.queries import lease_billed_in_month, runs_of
+from habiter.ledger.rent.queries import (
+    balance_before_call,
+    lease_billed_in_month,
+    month_is_prorated,
+    runs_of,
+    tiers_payant_aid,
+)
 from habiter.ledger.rent.services import OWNER_LEASE_MESSAGE, receipt_pdf, tenant_names
+from habiter.ledger.rules import ZERO
 
 from .queries import consent_in_force, notices_to_mail
 
@@ -95,6 +102,9 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
 def notice_context(call, instalments=None) -> dict:
     """What a notice prints; `instalments`: the call's charge regularisation instalments, when already fetched."""
     lease = call.lease
+    charge_lines = notice_charge_lines(call, instalments)
+    previous = balance_before_call(call)
+    aid = tiers_payant_aid({lease.pk}, call.transaction.booked_on).get(lease.pk, ZERO)
     return {
         "call": call,
         "lease": lease,
@@ -102,7 +112,15 @@ def notice_context(call, instalments=None) -> dict:
         "landlord": lease.landlord.name if lease.landlord else call.organisation.name,
         "tenants": tenant_names(lease.household),
         "today": timezone.localdate(),
-        **notice_charge_lines(call, instalments),
+        **charge_lines,
+        # The balance is shown, not added to the total: the part a repayment plan or a spread regularisation
+        # repays is already asked by its instalments on this notice.
+        "previous_balance": previous,
+        "previous_credit": -previous if previous < 0 else ZERO,
+        "month_total": charge_lines["to_pay"],
+        "housing_aid": aid,
+        "to_pay": charge_lines["to_pay"] - aid,
+        "prorated": month_is_prorated(lease, call.period),
     }
 
 

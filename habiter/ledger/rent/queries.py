@@ -213,6 +213,30 @@ def lease_balance(lease, on: date) -> Balance:
     )
 
 
+def balance_before_call(call) -> Decimal:
+    """What the tenant owed (positive) or had in credit (negative) just before `call` was posted: every line of the
+    lease's account booked before it, or the same day by another transaction written earlier."""
+    booked = call.transaction
+    sums = (
+        Line.objects.filter(account__lease_id=call.lease_id)
+        .filter(
+            Q(transaction__booked_on__lt=booked.booked_on)
+            | Q(transaction__booked_on=booked.booked_on, transaction__created_at__lt=booked.created_at)
+        )
+        .exclude(transaction_id=booked.pk)
+        .aggregate(balance=money_sum("amount"))
+    )
+    return rules.cents(sums["balance"])
+
+
+def month_is_prorated(lease, period: date) -> bool:
+    """The lease starts after the 1st of the month or ends before its last day: the month is called pro rata."""
+    next_month = (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+    starts_within = period < lease.start_date < next_month
+    ends_within = lease.end_date is not None and period <= lease.end_date < next_month - timedelta(days=1)
+    return starts_within or ends_within
+
+
 def tiers_payant_aid(lease_ids, on: date) -> dict:
     """The latest CAF payment of each lease received in the window before `on`: the benefit paid to the landlord."""
     aid = {}

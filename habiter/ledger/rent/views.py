@@ -249,17 +249,11 @@ def rent_call_notice(request, rent_call_id):
         messages.error(request, queries.OWNER_LEASE_MESSAGE)
         return redirect("ledger:lease_account", lease.pk)
     read_of(request, household_id=lease.household_id, obj=call)
+    from habiter.ledger.mailing.services import notice_context
+
     return pdf_response(
         "ledger/notice_pdf.html",
-        {
-            "call": call,
-            "lease": lease,
-            "organisation": call.organisation,
-            "landlord": lease.landlord.name if lease.landlord else call.organisation.name,
-            "tenants": services.tenant_names(lease.household),
-            "today": pages.today(),
-            **charges_queries.notice_charge_lines(call),
-        },
+        {**notice_context(call), "today": pages.today()},
         filename=f"avis-echeance-{call.period:%Y-%m}.pdf",
     )
 
