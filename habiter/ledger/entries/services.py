@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,8 +316,23 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
     return reversal
 
 
+def earliest_open_month_before(organisation_id, month: date) -> date | None:
+    """The earliest month before `month` that holds entries and is not closed yet (None when there is none)."""
+    closed = PeriodClose.objects.filter(organisation_id=organisation_id).values_list("month", flat=True)
+    months = (
+        Transaction.objects.filter(organisation_id=organisation_id, booked_on__lt=month)
+        .annotate(month=TruncMonth("booked_on"))
+        .exclude(month__in=closed)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+    first = months.first()
+    return rules.month_start(first) if first is not None else None
+
+
 def period_close(*, actor, month: date) -> PeriodClose:
-    """Close a month: from now on no entry may be dated in it."""
+    """Close a month: from now on no entry may be dated in it. Months close in order: refused while an earlier
+    month holding entries is still open."""
     _require(actor, "ledger.close_period")
     month = rules.month_start(month)
     if month >= rules.month_start(timezone.localdate()):
@@ -324,6 +340,14 @@ def period_close(*, actor, month: date) -> PeriodClose:
     with transaction.atomic():
         if month_closed(actor.organisation_id, month):
             raise ValidationError({"month": _("Ce mois est déjà clôturé.")})
+        earlier = earliest_open_month_before(actor.organisation_id, month)
+        if earlier is not None:
+            raise ValidationError(
+                {
+                    "month": _("Le mois %(earlier)s n'est pas clôturé : les mois se clôturent dans l'ordre.")
+                    % {"earlier": f"{earlier:%m/%Y}"}
+                }
+            )
         closing = PeriodClose(organisation_id=actor.organisation_id, month=month, closed_by=actor)
         closing.full_clean()
         closing.save()
