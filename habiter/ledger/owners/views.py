@@ -166,7 +166,8 @@ def payouts(request):
     form = PayoutForm(request.POST or None, payable=ready, initial={"execution_date": pages.today()})
     if request.method == "POST":
         pages.require_perm(user, "ledger.post")
-        if form.is_valid() and not is_confirmed(request):
+        # without the association's bank details the service refuses at once: nothing to confirm
+        if form.is_valid() and queries.bank_details(user) is not None and not is_confirmed(request):
             chosen = set(form.cleaned_data["statements"])
             picked = [s for s in ready if str(s.pk) in chosen]
             total = sum((s.amount_due for s in picked), Decimal(0))
