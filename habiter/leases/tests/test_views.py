@@ -143,7 +143,7 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manag
     assert "1007,88 €" in page and "Classe F" in page  # amounts shown the French way
     url = reverse("leases:revision_batch") + "?month=2026-02"
     asked = manager_client.post(url, {"lease": [lease.pk]})
-    assert asked.status_code == 200 and "1007,88 €" in asked.content.decode() and not RentRevision.objects.exists()
+    assert "Confirmer les révisions" in asked.content.decode() and not RentRevision.objects.exists()
     response = manager_client.post(url, {"lease": [lease.pk], "confirmed": "1"})
     assert response.status_code == 302
     revision = RentRevision.objects.get()
@@ -282,7 +282,13 @@ def test_the_end_form_refuses_a_last_day_before_the_end_of_notice_then_computes_
     assert "Préavis réduit à un mois" in form and "Nouveau locataire entré le" in form
     refused = manager_client.post(
         url,
-        {"notice_given_on": "2027-03-15", "end_date": "2027-04-30", "moved_out_on": "2027-04-30", "version": 2},
+        {
+            "notice_given_on": "2027-03-15",
+            "end_date": "2027-04-30",
+            "moved_out_on": "2027-04-30",
+            "version": 2,
+            "confirmed": "1",
+        },
     )
     assert refused.status_code == 200 and "15/06/2027" in refused.content.decode()
     lease.refresh_from_db()

@@ -16,7 +16,7 @@ receipt counter. Organisation accounts (bank, CAF…) carry no stored balance an
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -318,16 +318,15 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
 
 def earliest_open_month_before(organisation_id, month: date) -> date | None:
     """The earliest month before `month` that holds entries and is not closed yet (None when there is none)."""
-    closed = PeriodClose.objects.filter(organisation_id=organisation_id).values_list("month", flat=True)
+    closed = set(PeriodClose.objects.filter(organisation_id=organisation_id).values_list("month", flat=True))
     months = (
-        Transaction.objects.filter(organisation_id=organisation_id, booked_on__lt=month)
-        .annotate(month=TruncMonth("booked_on"))
-        .exclude(month__in=closed)
-        .order_by("month")
-        .values_list("month", flat=True)
+        Transaction.objects.filter(organisation_id=organisation_id, booked_on__lt=rules.month_start(month))
+        .annotate(booked_month=TruncMonth("booked_on"))
+        .values_list("booked_month", flat=True)
+        .distinct()
     )
-    first = months.first()
-    return rules.month_start(first) if first is not None else None
+    starts = {rules.month_start(m.date() if isinstance(m, datetime) else m) for m in months}
+    return min(starts - closed, default=None)
 
 
 def period_close(*, actor, month: date) -> PeriodClose:
