@@ -18,6 +18,10 @@ ROLES = [role.value for role in Role]
 ACTORS = [ANONYMOUS, *ROLES]
 SCOPES = ("own_team", "other_team", "other_org")
 
+# The data a POST adds to pass the confirmation page of an irreversible action (habiter.core.confirm): the
+# authorization suites test who may write; tests/test_confirmations.py tests that nothing is written without it.
+CONFIRMED = {"confirmed": "1"}
+
 # Outcomes, as compared: a status code, or where a redirect goes.
 OK = "200"
 NOT_FOUND = "404"

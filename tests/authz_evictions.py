@@ -20,7 +20,18 @@ from habiter.evictions.models import (
     LegalDeskVisit,
     PreventionCase,
 )
-from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in
+from tests.authz_common import (
+    ANONYMOUS,
+    CONFIRMED,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SAVED,
+    CsrfCase,
+    logged_in,
+)
 from tests.authz_ledger import lease_of, mandate_lease_of
 
 
@@ -62,6 +73,7 @@ EXPECTED = {
     "evictions:case_open": _restricted_row(),
     "evictions:case_detail": _restricted_row(),
     "evictions:case_close": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},  # POST only
+    "evictions:case_reopen": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},  # POST only
     "evictions:case_open_from_lease": {ANONYMOUS: (LOGIN,) * 3, **{role: (NOT_ALLOWED,) * 3 for role in ROLES}},
     "evictions:diagnosis_edit": _restricted_row(),
     "evictions:diagnosis_pdf": _restricted_row(),
@@ -80,6 +92,7 @@ POST_EXPECTED = {
     "evictions:case_open": _restricted_row(SAVED),
     "evictions:case_detail": _restricted_row(SAVED),
     "evictions:case_close": _restricted_row(SAVED),
+    "evictions:case_reopen": _restricted_row(SAVED),
     "evictions:case_open_from_lease": _restricted_row(SAVED),
     "evictions:diagnosis_edit": _restricted_row(SAVED),
     "evictions:legal_session": {**_legal_desk_row(SAVED), "lawyer": (NOT_FOUND,) * 3},  # the staff note households
@@ -94,6 +107,7 @@ CSRF_CASES = {
     "evictions:case_open",
     "evictions:case_detail",
     "evictions:case_close",
+    "evictions:case_reopen",
     "evictions:case_open_from_lease",
     "evictions:diagnosis_edit",
     "evictions:legal_desk",
@@ -295,7 +309,12 @@ def post_data(route_name, scenario, actor, scope):
         return {"decision": "granted", "decided_on": "2026-02-15", "amount_granted": "800.00"}
     if route_name == "evictions:case_close":
         PreventionCase.objects.filter(pk=case_of(scenario.world, scope).pk).update(closed_on=None, outcome="")
-        return {"outcome": "debt_settled", "closed_on": "2026-03-01"}
+        return {"outcome": "debt_settled", "closed_on": "2026-03-01", "reason": "Réglée hors comptabilité"} | CONFIRMED
+    if route_name == "evictions:case_reopen":
+        PreventionCase.objects.filter(pk=case_of(scenario.world, scope).pk).update(
+            closed_on=date(2026, 3, 1), outcome="left"
+        )
+        return {"reason": f"Rouvert par {actor}"} | CONFIRMED
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -323,6 +342,8 @@ def state(route_name, scenario, actor, scope):
         return AuditEvent.objects.filter(action="prevention_case.diagnosis", object_id=str(case.pk)).count()
     if route_name == "evictions:case_detail":
         return CaseStep.objects.filter(case=case).count()
+    if route_name == "evictions:case_reopen":
+        return AuditEvent.objects.filter(action="prevention_case.reopen", object_id=str(case.pk)).count()
     return AuditEvent.objects.filter(action="prevention_case.close", object_id=str(case.pk)).count()
 
 
@@ -426,7 +447,11 @@ def csrf_case(name, world) -> CsrfCase:
         data = {"step": "payment_order", "on_date": "2026-02-10"}
         return CsrfCase(client, page, page, data, lambda: case.steps.filter(step="payment_order").exists())
     url = reverse(name, args=[case.pk])
-    data = {"outcome": "plan_respected", "closed_on": "2026-03-01"}
+    if name == "evictions:case_reopen":
+        PreventionCase.objects.filter(pk=case.pk).update(closed_on=date(2026, 3, 1), outcome="left")
+        data = {"reason": "Rouvert sous CSRF"} | CONFIRMED
+        return CsrfCase(client, page, url, data, lambda: PreventionCase.objects.get(pk=case.pk).closed_on is None)
+    data = {"outcome": "plan_respected", "closed_on": "2026-03-01"} | CONFIRMED
     return CsrfCase(client, page, url, data, lambda: PreventionCase.objects.get(pk=case.pk).closed_on is not None)
 
 

@@ -30,6 +30,7 @@ from habiter.leases.models import (
 from habiter.leases.tests.factories import make_dwelling, make_owner, make_sliding_sublease
 from tests.authz_common import (
     ANONYMOUS,
+    CONFIRMED,
     LOGIN,
     NOT_FOUND,
     OK,
@@ -192,13 +193,13 @@ def _post_data(route_name, scenario, actor, scope):
         return {"signed_on": "2025-03-01"}
     if route_name == "leases:lease_end":
         _reset(lease, LeaseStatus.SIGNED)
-        return {"end_date": "2026-02-28", "notice_given_on": "2025-11-30", "moved_out_on": "2026-02-28"}
+        return {"end_date": "2026-02-28", "notice_given_on": "2025-11-30", "moved_out_on": "2026-02-28"} | CONFIRMED
     if route_name == "leases:lease_cancel":
         _reset(lease, LeaseStatus.DRAFT)
         return {"on_date": "2025-03-02", "comment": f"Abandon par {actor}"}
     if route_name == "leases:lease_slide":
         _reset(lease, LeaseStatus.SIGNED)
-        return {"on_date": "2026-03-01", "confirm": "on"}
+        return {"on_date": "2026-03-01"} | CONFIRMED
     if route_name == "leases:review_create":
         return {
             "held_on": "2026-02-01",
@@ -280,7 +281,7 @@ def csrf_case(name, world) -> CsrfCase:
         )
         services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
         url = reverse(name) + "?month=2026-02"
-        return CsrfCase(client, url, url, {"lease": [lease.pk]}, lambda: lease.revisions.exists())
+        return CsrfCase(client, url, url, {"lease": [lease.pk]} | CONFIRMED, lambda: lease.revisions.exists())
     lease = lease_of(world, "own_team")
     url = reverse(name, args=[lease.pk])
     if name == "leases:review_create":
@@ -293,12 +294,12 @@ def csrf_case(name, world) -> CsrfCase:
         _reset(lease, LeaseStatus.DRAFT)
         return CsrfCase(client, url, url, {"signed_on": "2025-03-01"} | _version(lease), saved)
     if name == "leases:lease_end":
-        return CsrfCase(client, url, url, {"end_date": "2026-02-28"} | _version(lease), saved)
+        return CsrfCase(client, url, url, {"end_date": "2026-02-28"} | _version(lease) | CONFIRMED, saved)
     if name == "leases:lease_cancel":
         _reset(lease, LeaseStatus.DRAFT)
         return CsrfCase(client, url, url, {"on_date": "2025-03-02"} | _version(lease), saved)
     if name == "leases:lease_slide":
-        return CsrfCase(client, url, url, {"on_date": "2026-03-01", "confirm": "on"} | _version(lease), saved)
+        return CsrfCase(client, url, url, {"on_date": "2026-03-01"} | _version(lease) | CONFIRMED, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 

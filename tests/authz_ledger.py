@@ -50,7 +50,19 @@ from habiter.ledger.models import (
 from habiter.ledger.owners import services as owners_services
 from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
-from tests.authz_common import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row
+from tests.authz_common import (
+    ANONYMOUS,
+    CONFIRMED,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SAVED,
+    CsrfCase,
+    logged_in,
+    row,
+)
 
 LEDGER = ("director", "rental_manager", "accountant")
 CLOSERS = ("director", "accountant")
@@ -547,7 +559,7 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:arrears_letter_create":
         return {"kind": "reminder"}
     if route_name == "ledger:transaction_reverse":
-        return {"on": "2026-01-20"}
+        return {"on": "2026-01-20"} | CONFIRMED
     if route_name == "ledger:bank_line_match":
         return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
     if route_name == "ledger:bank_line_split":
@@ -706,7 +718,7 @@ def csrf_case(name, world) -> CsrfCase:
         transaction_id = fresh_payment_transaction(world, "own_team")
         url = reverse(name, args=[transaction_id])
         saved = lambda: Transaction.objects.filter(reversal_of_id=transaction_id).exists()  # noqa: E731
-        return CsrfCase(client, url, url, {"on": "2026-01-20"}, saved)
+        return CsrfCase(client, url, url, {"on": "2026-01-20"} | CONFIRMED, saved)
     if name == "ledger:month_end":
         url = reverse(name)
         saved = lambda: RentCallRun.objects.filter(month=date(2026, 2, 1)).exists()  # noqa: E731
@@ -718,7 +730,7 @@ def csrf_case(name, world) -> CsrfCase:
     if name == "ledger:period_close":
         url = reverse(name)
         saved = lambda: PeriodClose.objects.filter(month=date(2025, 12, 1)).exists()  # noqa: E731
-        return CsrfCase(client, reverse("ledger:month_end"), url, {"close-month": "2025-12"}, saved)
+        return CsrfCase(client, reverse("ledger:month_end"), url, {"close-month": "2025-12"} | CONFIRMED, saved)
     if name == "ledger:bank_import":
         url = reverse(name)
         mapping = BankCsvMapping.objects.get_or_create(
@@ -769,7 +781,7 @@ def csrf_case(name, world) -> CsrfCase:
             actor=accountant, owner_id=owner.pk, month=date(2025, 6, 1), on=STATEMENT_ON
         )
         url = reverse(name)
-        data = {"statements": [str(statement.pk)], "execution_date": timezone.localdate().isoformat()}
+        data = {"statements": [str(statement.pk)], "execution_date": timezone.localdate().isoformat()} | CONFIRMED
         saved = lambda: OwnerStatement.objects.filter(pk=statement.pk, payout__isnull=False).exists()  # noqa: E731
         return CsrfCase(client, url, url, data, saved)
     if name == "ledger:bank_details":

@@ -147,6 +147,7 @@ EXEMPT = {
     # evictions
     "evictions:case_open_from_lease": WRITE,
     "evictions:case_close": WRITE,
+    "evictions:case_reopen": WRITE,
     "evictions:legal_desk": WORK_LIST,
     "evictions:statistics": FIGURES,
     "evictions:advances": WORK_LIST,

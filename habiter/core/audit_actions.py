@@ -147,6 +147,7 @@ class AuditAction(models.TextChoices):
     PREVENTION_CASE_STEP = "prevention_case.step", _("Étape d'un dossier de prévention des expulsions")
     PREVENTION_CASE_DIAGNOSIS = "prevention_case.diagnosis", _("Diagnostic social et financier")
     PREVENTION_CASE_CLOSE = "prevention_case.close", _("Clôture d'un dossier de prévention des expulsions")
+    PREVENTION_CASE_REOPEN = "prevention_case.reopen", _("Réouverture d'un dossier de prévention des expulsions")
     LEGAL_DESK_SESSION = "legal_desk.session", _("Séance de permanence juridique")
     LEGAL_DESK_VISIT = "legal_desk.visit", _("Ménage reçu à la permanence juridique")
     LEGAL_DESK_ADVICE = "legal_desk.advice", _("Conseil de la permanence juridique")

@@ -41,8 +41,22 @@ class StepForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Issue"), choices=CaseOutcome.choices)
+    # no outcome preselected: the one who closes chooses it
+    outcome = forms.ChoiceField(label=_("Issue"), choices=[("", _("— choisir l'issue —")), *CaseOutcome.choices])
     closed_on = forms.DateField(label=_("Clos le"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        max_length=500,
+        help_text=_("Obligatoire pour « Dette réglée » quand la comptabilité montre encore une dette."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FslFundForm(forms.Form):

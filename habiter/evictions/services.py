@@ -18,6 +18,7 @@ from .models import (
     Advance,
     AdvanceRepayment,
     AdvanceSettlement,
+    CaseOutcome,
     CaseStep,
     Diagnosis,
     FslApplication,
@@ -175,8 +176,17 @@ def case_step_add(
     return case_step
 
 
-def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCase:
-    """Close a case with its outcome (debt settled, plan respected, rehoused, left, evicted)."""
+def household_ledger_debt(household_id, on: date) -> Decimal:
+    """What the household still owes on its leases as the ledger records them on `on` (0 out of the ledger)."""
+    from habiter.ledger.rent.queries import household_debt
+
+    return household_debt(household_id, on)
+
+
+def case_close(*, actor, case_id, outcome: str, closed_on: date, reason: str = "") -> PreventionCase:
+    """Close a case with its outcome (debt settled, plan respected, rehoused, left, evicted). « Dette réglée »
+    while the ledger still shows a debt on the household's leases needs a reason, kept in the journal."""
+    reason = reason.strip()
     with transaction.atomic():
         case = _case_for_update(actor, case_id)
         if case.closed_on:
@@ -184,6 +194,23 @@ def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCa
         last_step = case.steps.order_by("-on_date").values_list("on_date", flat=True).first()
         if closed_on < (last_step or case.first_unpaid_on):
             raise ValidationError({"closed_on": _("La clôture ne peut pas précéder la dernière étape du dossier.")})
+        detail = {"outcome": outcome}
+        if outcome == CaseOutcome.DEBT_SETTLED:
+            debt = household_ledger_debt(case.household_id, timezone.localdate())
+            if debt > 0 and not reason:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "La comptabilité montre encore une dette de %(debt)s € sur le bail du ménage : "
+                            "indiquez pourquoi la dette est tout de même réglée, ou choisissez une autre issue."
+                        )
+                        % {"debt": euros(debt)}
+                    }
+                )
+            if debt > 0:
+                detail["ledger_debt"] = str(debt)
+        if reason:
+            detail["reason"] = reason
         case.closed_on = closed_on
         case.outcome = outcome
         case.full_clean()
@@ -193,7 +220,33 @@ def case_close(*, actor, case_id, outcome: str, closed_on: date) -> PreventionCa
             action="prevention_case.close",
             obj=case,
             household_id=case.household_id,
-            detail={"outcome": outcome},
+            detail=detail,
+        )
+    return case
+
+
+def case_reopen(*, actor, case_id, reason: str) -> PreventionCase:
+    """Reopen a closed case: the household's referent, the team lead or the director, with a reason kept in the
+    journal along with the outcome it had. Refused while another case of the household is open."""
+    reason = reason.strip()
+    with transaction.atomic():
+        case = _case_for_update(actor, case_id)
+        if not actor.has_perm("evictions.manage_case", case.household):
+            raise PermissionDenied
+        if not case.closed_on:
+            raise ValidationError(_("Ce dossier n'est pas clos."))
+        if not reason:
+            raise ValidationError({"reason": _("Indiquez pourquoi le dossier est rouvert.")})
+        others = PreventionCase.objects.filter(household_id=case.household_id, closed_on__isnull=True)
+        if others.exclude(pk=case.pk).exists():
+            raise ValidationError(_("Un autre dossier de prévention est ouvert pour ce ménage."))
+        detail = {"reason": reason, "outcome": case.outcome, "closed_on": case.closed_on.isoformat()}
+        case.closed_on = None
+        case.outcome = ""
+        case.full_clean()
+        case.save()
+        audit_record(
+            actor=actor, action="prevention_case.reopen", obj=case, household_id=case.household_id, detail=detail
         )
     return case
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("alerte/bail/<uuid:lease_id>/ouvrir/", views.case_open_from_lease, name="case_open_from_lease"),
     path("<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("<uuid:case_id>/cloture/", views.case_close, name="case_close"),
+    path("<uuid:case_id>/reouverture/", views.case_reopen, name="case_reopen"),
     path("<uuid:case_id>/diagnostic/", views.diagnosis_edit, name="diagnosis_edit"),
     path("<uuid:case_id>/diagnostic/pdf/", views.diagnosis_pdf, name="diagnosis_pdf"),
     path("permanence-juridique/", views.legal_desk, name="legal_desk"),

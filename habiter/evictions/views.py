@@ -3,13 +3,16 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
@@ -31,9 +34,10 @@ from .forms import (
     LegalSessionForm,
     LegalVisitForm,
     PeriodForm,
+    ReopenForm,
     StepForm,
 )
-from .models import Advance, LegalDeskSession, LegalDeskVisit, PreventionCase
+from .models import Advance, CaseOutcome, LegalDeskSession, LegalDeskVisit, PreventionCase
 
 
 def _case(user, case_id):
@@ -108,6 +112,9 @@ def case_detail(request, case_id):
             "deadlines": deadlines,
             "today": today,
             "close_form": CloseForm(initial={"closed_on": today}) if not case.closed_on else None,
+            "reopen_form": ReopenForm()
+            if case.closed_on and user.has_perm("evictions.manage_case", case.household)
+            else None,
             "has_diagnosis": queries.diagnosis_of(case) is not None,
         },
     )
@@ -115,19 +122,90 @@ def case_detail(request, case_id):
 
 @require_http_methods(["POST"])
 def case_close(request, case_id):
+    """Close the case, after a confirmation page that says what closing means."""
     user = request.user
     case = _case(user, case_id)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_close(actor=user, case_id=case.pk, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Dossier clos."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Indiquez l'issue et la date de clôture."))
+        return redirect("evictions:case_detail", case.pk)
+    data = form.cleaned_data
+    if not is_confirmed(request):
+        consequences = [
+            _("Le dossier est clos : on ne peut plus y noter d'étape ni modifier son diagnostic."),
+            _("Les échéances du dossier ne sont plus suivies sur l'accueil."),
+            _("Seul le référent, le responsable d'équipe ou la direction pourra le rouvrir, avec un motif."),
+        ]
+        debt = services.household_ledger_debt(case.household_id, timezone.localdate())
+        if data["outcome"] == CaseOutcome.DEBT_SETTLED and debt > 0:
+            consequences.append(
+                _("Attention : la comptabilité montre encore une dette de %(debt)s € sur le bail du ménage.")
+                % {"debt": euros(debt)}
+            )
+        facts = [
+            (_("Ménage"), case.household.name),
+            (_("Issue"), CaseOutcome(data["outcome"]).label),
+            (_("Clos le"), f"{data['closed_on']:%d/%m/%Y}"),
+        ]
+        if data["reason"]:
+            facts.append((_("Motif"), data["reason"]))
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Clore le dossier de prévention"),
+                facts=facts,
+                consequences=consequences,
+                action=_("Confirmer la clôture"),
+                cancel_url=reverse("evictions:case_detail", args=[case.pk]),
+            ),
+        )
+    try:
+        services.case_close(actor=user, case_id=case.pk, **data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Dossier clos."))
+    return redirect("evictions:case_detail", case.pk)
+
+
+@require_http_methods(["POST"])
+def case_reopen(request, case_id):
+    """Reopen a closed case with a reason, after a confirmation page."""
+    user = request.user
+    case = _case(user, case_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez pourquoi le dossier est rouvert."))
+        return redirect("evictions:case_detail", case.pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Rouvrir le dossier de prévention"),
+                facts=[
+                    (_("Ménage"), case.household.name),
+                    (_("Issue notée"), case.get_outcome_display()),
+                    (_("Motif"), form.cleaned_data["reason"]),
+                ],
+                consequences=[
+                    _("Le dossier redevient ouvert : son issue et sa date de clôture sont retirées."),
+                    _("La réouverture et son motif sont inscrits au journal."),
+                ],
+                action=_("Confirmer la réouverture"),
+                cancel_url=reverse("evictions:case_detail", args=[case.pk]),
+                danger=False,
+            ),
+        )
+    try:
+        services.case_reopen(actor=user, case_id=case.pk, reason=form.cleaned_data["reason"])
+    except (PreventionCase.DoesNotExist, PermissionDenied):
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Dossier rouvert."))
     return redirect("evictions:case_detail", case.pk)
 
 

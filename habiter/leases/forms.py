@@ -166,12 +166,6 @@ class ReviewForm(forms.Form):
 
 class SlideForm(forms.Form):
     on_date = forms.DateField(label=_("Date du glissement (début du bail direct)"), widget=DATE)
-    confirm = forms.BooleanField(
-        label=_(
-            "Je confirme : la sous-location et le bail principal prennent fin la veille, et un bail direct entre "
-            "le propriétaire et le ménage commence à cette date."
-        )
-    )
 
 
 class MonthForm(forms.Form):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.pdf import pdf_response
@@ -155,7 +157,9 @@ def lease_detail(request, lease_id):
     )
 
 
-def _lease_action(request, lease_id, *, perm, form_class, initial, perform, template, success, title):
+def _lease_action(request, lease_id, *, perm, form_class, initial, perform, template, success, title, confirm=None):
+    """A lease's action page. `confirm(lease, data)`: for an action that cannot be undone, the Confirmation shown
+    before it is performed (core.confirm)."""
     user = request.user
     _require(user, perm)
     lease = _lease(user, lease_id)
@@ -163,6 +167,8 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     form = _versioned(form_class(request.POST or None, initial=initial | {"version": lease.version}))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        if confirm is not None and not is_confirmed(request):
+            return confirmation_page(request, confirm(lease, data))
         version = data.pop("version") or 0
         try:
             result = perform(user, lease, data, version)
@@ -231,6 +237,45 @@ def lease_end(request, lease_id):
         template="leases/lease_action.html",
         success=_("Bail terminé."),
         title=_("Mettre fin au bail"),
+        confirm=_end_confirmation,
+    )
+
+
+def _lease_facts(lease) -> list:
+    return [
+        (_("Ménage"), lease.household.name),
+        (_("Logement"), f"{lease.dwelling.reference}, {lease.dwelling.city}"),
+        (_("Bail"), lease.get_kind_display()),
+    ]
+
+
+def _end_confirmation(lease, data) -> Confirmation:
+    return Confirmation(
+        title=_("Mettre fin au bail"),
+        facts=[*_lease_facts(lease), (_("Fin du bail le"), f"{data['end_date']:%d/%m/%Y}")],
+        consequences=[
+            _("Le bail passe à l'état « terminé » : il ne se rouvre pas."),
+            _("Plus aucun loyer n'est appelé après la fin du bail ; le dernier mois est calculé au prorata."),
+            _("Le dépôt de garantie devra être restitué dans le délai légal après la remise des clés."),
+        ],
+        action=_("Confirmer la fin du bail"),
+        cancel_url=reverse("leases:lease_detail", args=[lease.pk]),
+    )
+
+
+def _slide_confirmation(lease, data) -> Confirmation:
+    return Confirmation(
+        title=_("Faire glisser le bail"),
+        facts=[*_lease_facts(lease), (_("Glissement le"), f"{data['on_date']:%d/%m/%Y}")],
+        consequences=[
+            _(
+                "La sous-location et le bail principal prennent fin la veille, et un bail direct entre le "
+                "propriétaire et le ménage commence à cette date : le ménage devient locataire en titre."
+            ),
+            _("Le glissement ne se défait pas."),
+        ],
+        action=_("Confirmer le glissement"),
+        cancel_url=reverse("leases:lease_detail", args=[lease.pk]),
     )
 
 
@@ -285,6 +330,7 @@ def lease_slide(request, lease_id):
         template="leases/lease_action.html",
         success=_("Le bail a glissé : le ménage est désormais locataire en titre."),
         title=_("Faire glisser le bail"),
+        confirm=_slide_confirmation,
     )
 
 
@@ -372,6 +418,37 @@ def revision_batch(request):
     month_form = MonthForm(request.GET or None, initial={"month": today.replace(day=1)})
     month = month_form.cleaned_data["month"] if month_form.is_valid() else today.replace(day=1)
     lines = queries.revision_batch(user, month, today)
+    if request.method == "POST" and not is_confirmed(request):
+        chosen = set(request.POST.getlist("lease"))
+        picked = [line for line in lines if str(line.lease.pk) in chosen]
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Appliquer les révisions de loyer"),
+                facts=[
+                    (
+                        f"{line.lease.household.name} — {line.lease.dwelling.reference}",
+                        _("%(old)s € → %(new)s €") % {"old": euros(line.lease.rent), "new": euros(line.new_rent)}
+                        if line.new_rent is not None
+                        else _("non révisable"),
+                    )
+                    for line in picked
+                ],
+                consequences=[
+                    ngettext(
+                        "%(count)d bail voit son loyer révisé : "
+                        "les prochains appels de loyer portent le nouveau montant.",
+                        "%(count)d baux voient leur loyer révisé : "
+                        "les prochains appels de loyer portent le nouveau montant.",
+                        len(picked),
+                    )
+                    % {"count": len(picked)},
+                    _("Une révision appliquée ne s'annule pas ; la lettre au locataire est produite."),
+                ],
+                action=_("Confirmer les révisions"),
+                cancel_url=reverse("leases:revision_batch") + f"?month={month:%Y-%m}",
+            ),
+        )
     if request.method == "POST":
         try:
             revisions = services.rent_revisions_apply(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core import registry
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_read, read_of
@@ -42,6 +43,7 @@ from .models import (
     PlanGoal,
     PlanStep,
     Programme,
+    SignatureMethod,
     StepStatus,
     SupportAgreement,
     SupportMeasure,
@@ -271,6 +273,42 @@ def _plan_write(user, plan, household, action, forms, post):
     return None
 
 
+def _signature_confirmation(household, data, *, plan: bool, measure=None) -> Confirmation:
+    """The confirmation before signing the personalised plan (`plan`) or the measure's support agreement."""
+    facts = [
+        (_("Ménage"), household.name),
+        (_("Signé le"), f"{data['signed_on']:%d/%m/%Y}"),
+        (_("Comment"), SignatureMethod(data["method"]).label),
+        (_("Signataires"), data["signatories"]),
+    ]
+    if plan:
+        return Confirmation(
+            title=_("Signer le projet personnalisé"),
+            facts=facts,
+            consequences=[
+                _("La signature est inscrite au projet et au journal : elle engage le ménage et l'association."),
+                _(
+                    "Une signature enregistrée ne se retire pas ; "
+                    "une modification du projet appelle une nouvelle signature."
+                ),
+            ],
+            action=_("Confirmer la signature"),
+            cancel_url=reverse("support:plan_detail", kwargs={"household_id": household.pk}),
+            danger=False,
+        )
+    return Confirmation(
+        title=_("Signer le contrat d'accompagnement"),
+        facts=facts,
+        consequences=[
+            _("La signature porte sur le texte du contrat tel qu'il est affiché : elle en nomme la version."),
+            _("Une signature enregistrée ne se retire pas ; un texte réécrit appelle une nouvelle signature."),
+        ],
+        action=_("Confirmer la signature"),
+        cancel_url=reverse("support:agreement", kwargs={"measure_id": measure.pk}),
+        danger=False,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @journaled_read("support.plan", household="household_id")
 def plan_detail(request, household_id):
@@ -281,6 +319,10 @@ def plan_detail(request, household_id):
     if action is not None and action not in PLAN_ACTIONS:
         raise Http404
     forms = _plan_forms(request, household, action)
+    if action == "signature" and plan is not None and forms["signature"].is_valid() and not is_confirmed(request):
+        return confirmation_page(
+            request, _signature_confirmation(household, forms["signature"].cleaned_data, plan=True)
+        )
     if action is not None:
         form = None
         try:
@@ -545,6 +587,10 @@ def agreement(request, measure_id):
         request.POST if action == "sign" else None, initial={"version": current.version if current else 0}
     )
     bound = {"write": form, "sign": sign_form}.get(action)
+    if action == "sign" and current is not None and sign_form.is_valid() and not is_confirmed(request):
+        return confirmation_page(
+            request, _signature_confirmation(measure.household, sign_form.cleaned_data, plan=False, measure=measure)
+        )
     if bound is not None and bound.is_valid():
         try:
             if action == "write":

@@ -72,6 +72,7 @@ def test_manager_applies_the_month_revisions_and_prints_a_letter(
     check_page(page, "revision-batch", phone=True)
 
     page.get_by_role("button", name="Appliquer les révisions cochées").click()
+    page.get_by_role("button", name="Confirmer les révisions").click()
     expect(page.get_by_role("status")).to_contain_text("1 révision appliquée")
     letter = page.get_by_role("link", name="lettre (PDF)")
     response = page.request.get(letter.get_attribute("href"))
@@ -165,9 +166,8 @@ def test_a_dwelling_is_captured_sublet_reviewed_and_slid(page, rental_manager, s
     page.get_by_role("link", name="Faire glisser le bail").click()
     page.get_by_label("Date du glissement (début du bail direct)").fill(today.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".errorlist")).to_contain_text("obligatoire")  # the confirmation box
-    page.get_by_label("Je confirme").check()
-    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("main")).to_contain_text("un bail direct entre le propriétaire et le ménage commence")
+    page.get_by_role("button", name="Confirmer le glissement").click()
     expect(page.get_by_role("status")).to_contain_text("Le bail a glissé")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bail direct")
     expect(page.locator("main")).to_contain_text("Jeanne Castel")

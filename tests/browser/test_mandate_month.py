@@ -123,6 +123,7 @@ def test_accountant_calls_a_mandate_rent_records_a_partial_payment_issues_the_st
     page.get_by_role("link", name="Reverser").click()
     page.get_by_label("Odile Vidal").check()
     page.get_by_role("button", name="Passer les reversements et produire le fichier").click()
+    page.get_by_role("button", name="Confirmer les reversements").click()
     expect(page.get_by_role("status")).to_contain_text("Reversements passés en comptabilité")
     check_page(page, "mandate-payout-batch")
     statement = OwnerStatement.objects.get()

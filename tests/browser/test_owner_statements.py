@@ -120,6 +120,7 @@ def test_accountant_issues_an_owner_statement_and_pays_the_owner_out(page, accou
     check_page(page, "owners-payouts", phone=True)
     page.get_by_label("Odile Vidal").check()
     page.get_by_role("button", name="Passer les reversements et produire le fichier").click()
+    page.get_by_role("button", name="Confirmer les reversements").click()
     expect(page.get_by_role("status")).to_contain_text("Reversements passés en comptabilité")
     check_page(page, "owners-payout-batch", phone=True)
 

@@ -155,6 +155,12 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
     page.goto(f"/prevention/{case.pk}/")
     page.get_by_label("Issue").select_option("plan_respected")
     page.get_by_role("button", name="Clore").click()
+    # nothing irreversible in one click: the consequences first, nothing written yet
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clore le dossier de prévention")
+    expect(page.locator("main")).to_contain_text("on ne peut plus y noter d'étape")
+    check_page(page, "prevention-close-confirm", phone=True)
+    assert PreventionCase.objects.get().closed_on is None
+    page.get_by_role("button", name="Confirmer la clôture").click()
     expect(page.get_by_role("status")).to_contain_text("Dossier clos")
     expect(page.locator(".lead")).to_contain_text("Plan d'apurement respecté")
 

@@ -135,7 +135,7 @@ def test_the_reversal_form_says_why_an_advance_is_not_reversed(client, world, le
     )
     client.force_login(world.users["accountant"])
     url = reverse("ledger:transaction_reverse", args=[advance.transaction_id])
-    response = client.post(url, {"on": "2026-04-20"})
+    response = client.post(url, {"on": "2026-04-20", "confirmed": "1"})
     assert response.status_code == 200
     assert "Corrigez l&#x27;avance depuis sa page" in response.content.decode()
     assert not Transaction.objects.filter(reversal_of_id=advance.transaction_id).exists()

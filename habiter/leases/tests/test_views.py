@@ -141,7 +141,10 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manag
     services.lease_sign(actor=manager, lease_id=frozen.pk, signed_on=frozen.start_date)
     page = manager_client.get(reverse("leases:revision_batch") + "?month=2026-02").content.decode()
     assert "1007,88 €" in page and "Classe F" in page  # amounts shown the French way
-    response = manager_client.post(reverse("leases:revision_batch") + "?month=2026-02", {"lease": [lease.pk]})
+    url = reverse("leases:revision_batch") + "?month=2026-02"
+    asked = manager_client.post(url, {"lease": [lease.pk]})
+    assert "Confirmer les révisions" in asked.content.decode() and not RentRevision.objects.exists()
+    response = manager_client.post(url, {"lease": [lease.pk], "confirmed": "1"})
     assert response.status_code == 302
     revision = RentRevision.objects.get()
     assert revision.new_rent == Decimal("1007.88") and revision.effective_date == date(2026, 2, 10)
@@ -279,13 +282,20 @@ def test_the_end_form_refuses_a_last_day_before_the_end_of_notice_then_computes_
     assert "Préavis réduit à un mois" in form and "Nouveau locataire entré le" in form
     refused = manager_client.post(
         url,
-        {"notice_given_on": "2027-03-15", "end_date": "2027-04-30", "moved_out_on": "2027-04-30", "version": 2},
+        {
+            "notice_given_on": "2027-03-15",
+            "end_date": "2027-04-30",
+            "moved_out_on": "2027-04-30",
+            "version": 2,
+            "confirmed": "1",
+        },
     )
     assert refused.status_code == 200 and "15/06/2027" in refused.content.decode()
     lease.refresh_from_db()
     assert lease.status == LeaseStatus.SIGNED and lease.version == 2
     done = manager_client.post(
-        url, {"notice_given_on": "2027-03-15", "notice_reduced": "on", "moved_out_on": "", "version": 2}
+        url,
+        {"notice_given_on": "2027-03-15", "notice_reduced": "on", "moved_out_on": "", "version": 2, "confirmed": "1"},
     )
     assert done.status_code == 302
     lease.refresh_from_db()
@@ -304,9 +314,11 @@ def test_an_end_form_opened_before_a_colleague_ended_the_lease_is_refused(manage
     assert shown["version"] == "2"
     director = Client()
     director.force_login(world.users["director"])
-    first = director.post(url, form_values(director.get(url).content.decode(), end_date="2027-05-31"))
+    first = director.post(
+        url, form_values(director.get(url).content.decode(), end_date="2027-05-31") | {"confirmed": "1"}
+    )
     assert first.status_code == 302
-    refused = manager_client.post(url, shown | {"end_date": "2027-06-30"})
+    refused = manager_client.post(url, shown | {"end_date": "2027-06-30", "confirmed": "1"})
     body = refused.content.decode()
     assert refused.status_code == 200 and f"modifié par {world.users['director']}" in body
     assert "pas été enregistrés" in body

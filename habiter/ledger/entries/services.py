@@ -16,12 +16,13 @@ receipt counter. Organisation accounts (bank, CAF…) carry no stored balance an
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,8 +316,22 @@ def transaction_reverse(*, actor, transaction_id, on: date) -> Transaction:
     return reversal
 
 
+def earliest_open_month_before(organisation_id, month: date) -> date | None:
+    """The earliest month before `month` that holds entries and is not closed yet (None when there is none)."""
+    closed = set(PeriodClose.objects.filter(organisation_id=organisation_id).values_list("month", flat=True))
+    months = (
+        Transaction.objects.filter(organisation_id=organisation_id, booked_on__lt=rules.month_start(month))
+        .annotate(booked_month=TruncMonth("booked_on"))
+        .values_list("booked_month", flat=True)
+        .distinct()
+    )
+    starts = {rules.month_start(m.date() if isinstance(m, datetime) else m) for m in months}
+    return min(starts - closed, default=None)
+
+
 def period_close(*, actor, month: date) -> PeriodClose:
-    """Close a month: from now on no entry may be dated in it."""
+    """Close a month: from now on no entry may be dated in it. Months close in order: refused while an earlier
+    month holding entries is still open."""
     _require(actor, "ledger.close_period")
     month = rules.month_start(month)
     if month >= rules.month_start(timezone.localdate()):
@@ -324,6 +339,14 @@ def period_close(*, actor, month: date) -> PeriodClose:
     with transaction.atomic():
         if month_closed(actor.organisation_id, month):
             raise ValidationError({"month": _("Ce mois est déjà clôturé.")})
+        earlier = earliest_open_month_before(actor.organisation_id, month)
+        if earlier is not None:
+            raise ValidationError(
+                {
+                    "month": _("Le mois %(earlier)s n'est pas clôturé : les mois se clôturent dans l'ordre.")
+                    % {"earlier": f"{earlier:%m/%Y}"}
+                }
+            )
         closing = PeriodClose(organisation_id=actor.organisation_id, month=month, closed_by=actor)
         closing.full_clean()
         closing.save()

@@ -6,9 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages
@@ -55,6 +58,30 @@ def transaction_reverse(request, transaction_id):
     except Transaction.DoesNotExist:
         raise Http404 from None
     form = ReverseForm(request.POST or None, initial={"on": pages.today()})
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Contre-passer une écriture"),
+                facts=[
+                    (_("Écriture"), f"{entry.booked_on:%d/%m/%Y} — {entry.label}"),
+                    *[
+                        (f"{line.account.code} {line.account.name}", f"{euros(-line.amount)} €")
+                        for line in entry.lines.select_related("account")
+                    ],
+                    (_("Contre-passée le"), f"{form.cleaned_data['on']:%d/%m/%Y}"),
+                ],
+                consequences=[
+                    _(
+                        "Une écriture inverse est passée ce jour-là : "
+                        "elle annule l'effet de l'originale sur les comptes."
+                    ),
+                    _("Les deux écritures restent au journal ; une contre-passation ne se supprime pas."),
+                ],
+                action=_("Confirmer la contre-passation"),
+                cancel_url=reverse("ledger:transaction_reverse", args=[entry.pk]),
+            ),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.transaction_reverse(actor=user, transaction_id=entry.pk, on=form.cleaned_data["on"])
@@ -79,6 +106,21 @@ def period_close(request):
     user = request.user
     pages.require_perm(user, "ledger.close_period")
     form = CloseForm(request.POST, prefix="close")
+    if form.is_valid() and not is_confirmed(request):
+        month = form.cleaned_data["month"]
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Clôturer un mois"),
+                facts=[(_("Mois"), f"{month:%m/%Y}")],
+                consequences=[
+                    _("Plus aucune écriture ne pourra être datée dans ce mois : ni encaissement, ni contre-passation."),
+                    _("Une clôture ne se défait pas ; une erreur se corrige par une écriture datée d'un mois ouvert."),
+                ],
+                action=_("Confirmer la clôture du mois"),
+                cancel_url=reverse("ledger:month_end"),
+            ),
+        )
     if form.is_valid():
         try:
             services.period_close(actor=user, month=form.cleaned_data["month"])

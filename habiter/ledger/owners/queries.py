@@ -5,7 +5,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
+from habiter.housing import rules as housing_rules
 from habiter.housing.models import Owner
 from habiter.leases.models import LeaseKind
 from habiter.ledger import rules
@@ -73,6 +75,33 @@ def fee_by_lease(lines):
         lease, collected, rate = groups.get(line.lease_id, (line.lease, rules.ZERO, line.fee_rate))
         groups[line.lease_id] = (lease, collected + line.amount, rate)
     return [(lease, collected, rate, rules.mandate_fee(collected, rate)) for lease, collected, rate in groups.values()]
+
+
+def payout_iban_problem(owner_iban: str, association_iban: str | None) -> str | None:
+    """Why an owner cannot be paid by transfer to `owner_iban`, in French (missing, invalid, or the association's
+    own account — a transfer to oneself); None when it can."""
+    owner = housing_rules.normalise_iban(owner_iban or "")
+    if not owner:
+        return _("IBAN manquant")
+    if housing_rules.iban_error(owner):
+        return _("IBAN invalide")
+    if association_iban and owner == housing_rules.normalise_iban(association_iban):
+        return _("IBAN identique à celui de l'association")
+    return None
+
+
+def payout_split(user, payable) -> tuple[list, list]:
+    """The payable statements split in two: those that can go in a batch, and those whose owner's IBAN is to fix
+    first, as (statement, why) pairs."""
+    bank = bank_details(user)
+    ready, to_fix = [], []
+    for statement in payable:
+        problem = payout_iban_problem(statement.owner.iban, bank.iban if bank else None)
+        if problem:
+            to_fix.append((statement, problem))
+        else:
+            ready.append(statement)
+    return ready, to_fix
 
 
 def payable_statements(user):

@@ -382,11 +382,11 @@ def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date 
                 errors.append(_("Le compte rendu de %(what)s est déjà reversé.") % {"what": what})
             elif statement.amount_due <= 0:
                 errors.append(_("Le compte rendu de %(what)s n'a pas de solde à reverser.") % {"what": what})
-            iban = statement.owner.iban
-            if not iban or housing_rules.iban_error(iban):
+            problem = queries.payout_iban_problem(statement.owner.iban, bank.iban)
+            if problem:
                 errors.append(
-                    _("%(owner)s n'a pas d'IBAN valide : complétez sa fiche propriétaire.")
-                    % {"owner": statement.owner.name}
+                    _("%(owner)s ne peut pas être payé (%(problem)s) : corrigez sa fiche propriétaire.")
+                    % {"owner": statement.owner.name, "problem": problem}
                 )
         if errors:
             raise ValidationError(list(dict.fromkeys(errors)))

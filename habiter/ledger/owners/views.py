@@ -1,6 +1,7 @@
 """Pages of the owners under a management mandate: statements, works, payouts and the association's bank details."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
 from habiter.housing.models import Owner
@@ -157,10 +160,38 @@ def payouts(request):
     """Choose issued statements with an amount due, pay them by one SEPA file; the batches made so far."""
     user = request.user
     pages.require_perm(user, "ledger.view_ledger")
-    payable = list(queries.payable_statements(user))
-    form = PayoutForm(request.POST or None, payable=payable, initial={"execution_date": pages.today()})
+    payable = list(queries.payable_statements(user).select_related("owner"))
+    # an owner whose IBAN is missing, invalid or the association's own stays out of the batch until corrected
+    ready, to_fix = queries.payout_split(user, payable)
+    form = PayoutForm(request.POST or None, payable=ready, initial={"execution_date": pages.today()})
     if request.method == "POST":
         pages.require_perm(user, "ledger.post")
+        # without the association's bank details the service refuses at once: nothing to confirm
+        if form.is_valid() and queries.bank_details(user) is not None and not is_confirmed(request):
+            chosen = set(form.cleaned_data["statements"])
+            picked = [s for s in ready if str(s.pk) in chosen]
+            total = sum((s.amount_due for s in picked), Decimal(0))
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Créer le lot de virements"),
+                    facts=[
+                        *[(f"{s.owner_name} — {s.month:%m/%Y}", f"{euros(s.amount_due)} €") for s in picked],
+                        (_("Total"), f"{euros(total)} €"),
+                        (_("Exécution le"), f"{form.cleaned_data['execution_date']:%d/%m/%Y}"),
+                    ],
+                    consequences=[
+                        _(
+                            "Les reversements sont passés en comptabilité : "
+                            "le compte de chaque propriétaire est débité."
+                        ),
+                        _("Chaque compte rendu choisi est marqué reversé et ne pourra plus l'être une seconde fois."),
+                        _("Le fichier SEPA produit est à déposer à la banque ; un lot ne se supprime pas."),
+                    ],
+                    action=_("Confirmer les reversements"),
+                    cancel_url=reverse("ledger:payouts"),
+                ),
+            )
         if form.is_valid():
             try:
                 batch = services.payout_batch_create(
@@ -183,7 +214,8 @@ def payouts(request):
         "ledger/payouts.html",
         {
             "form": form,
-            "payable": payable,
+            "payable": ready,
+            "to_fix": to_fix,
             "batches": queries.payout_batches(user)[:24],
             "bank": queries.bank_details(user),
             "can_post": user.has_perm("ledger.post"),

@@ -178,6 +178,13 @@ def caf_status(episode, monthly_due, on: date, *, aid, territory: str, params) -
     return rules.CafStatus(False, threshold, None, None)
 
 
+def household_debt(household_id, on: date) -> Decimal:
+    """For the apps built on the ledger (closing a prevention case): what the household owes on `on` on its leases
+    in the ledger, each lease's balance counted when positive. Decimal 0 out of the ledger."""
+    leases = Lease.objects.filter(household_id=household_id, rent_calls__isnull=False).distinct()
+    return sum((max(lease_balance(lease, on).balance, Decimal(0)) for lease in leases), Decimal(0))
+
+
 def lease_balance(lease, on: date) -> Balance:
     """What the lease's tenant owes on `on`: calls minus payments booked until then (reversals included), the
     oldest period still unpaid, arrears by age and the CAF unpaid-rent status (R40–R42) as recorded."""

@@ -64,8 +64,15 @@ def lease(manager, world):
     return make_signed_lease(manager, world.own_household, start=date(2025, 9, 1), rent="600.00", charges="40.00")
 
 
+def _close_up_to(accountant, month):
+    """Close `month`, and first every earlier month holding entries: months close in order."""
+    while earlier := entries_services.earliest_open_month_before(accountant.organisation_id, month):
+        entries_services.period_close(actor=accountant, month=earlier)
+    entries_services.period_close(actor=accountant, month=month)
+
+
 def _close_february(accountant):
-    entries_services.period_close(actor=accountant, month=CLOSED)
+    _close_up_to(accountant, CLOSED)
 
 
 def _written():
@@ -221,7 +228,7 @@ def test_deposit_receipt_return_release_and_cancel_are_refused_in_a_closed_month
         actor=accountant, deposit_id=deposit.pk, returned_on=date(2026, 3, 2), keys_returned_on=date(2026, 1, 10),
         inventory_matches=True, provision=D("60.00"),
     )  # fmt: skip
-    entries_services.period_close(actor=accountant, month=date(2026, 3, 1))
+    _close_up_to(accountant, date(2026, 3, 1))
     _refused(
         "Le mois de 03/2026 est clôturé",
         lambda: deposits_services.deposit_provision_release(

@@ -260,7 +260,7 @@ def test_a_payout_is_refused_without_bank_details_or_a_valid_owner_iban(world, m
         owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     _bank(world, manager)
     Owner.objects.filter(pk=owner.pk).update(iban="")
-    with pytest.raises(ValidationError, match="Odile Vidal n'a pas d'IBAN valide"):
+    with pytest.raises(ValidationError, match=r"Odile Vidal ne peut pas être payé \(IBAN manquant\)"):
         owners_services.payout_batch_create(actor=manager, statement_ids=[statement.pk], execution_date=ON, on=ON)
     assert not PayoutBatch.objects.exists()
     with pytest.raises(OwnerStatement.DoesNotExist):

@@ -7,10 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from habiter.housing.models import Owner
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import BankDetails, OwnerStatement, OwnerWork, PayoutBatch
@@ -126,7 +128,9 @@ def test_a_payout_through_the_form_gives_the_file_again_and_again(client, world,
     )
     assert saved.url == reverse("ledger:payouts")
     assert BankDetails.objects.get().bic == "PSSTFRPPMAR"
-    response = client.post(reverse("ledger:payouts"), data)
+    asked = client.post(reverse("ledger:payouts"), data)
+    assert "Confirmer les reversements" in asked.content.decode() and not PayoutBatch.objects.exists()
+    response = client.post(reverse("ledger:payouts"), data | {"confirmed": "1"})
     batch = PayoutBatch.objects.get()
     assert response.url == reverse("ledger:payout_detail", args=[batch.pk])
     assert "Télécharger le fichier SEPA" in client.get(response.url).content.decode()
@@ -181,3 +185,50 @@ def test_the_payouts_page_costs_the_same_whatever_the_number_of_statements(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('type="checkbox"') == 5
+
+
+ASSOCIATION_IBAN = "FR1420041010050500013M02606"
+
+
+@pytest.mark.parametrize(("iban", "why"), [("", "IBAN manquant"), (ASSOCIATION_IBAN, "IBAN identique")])
+def test_an_owner_without_a_payable_iban_is_to_fix_and_kept_out_of_the_batch(client, world, manager, iban, why):
+    BankDetails.objects.create(
+        organisation=world.organisation,
+        holder_name="Association A",
+        iban=ASSOCIATION_IBAN,
+        bic="PSSTFRPPMAR",
+        updated_by=world.users["director"],
+    )
+    good, bad = make_owner(world.organisation, name="Odile Vidal"), make_owner(world.organisation, name="Paul Roux")
+    Owner.objects.filter(pk=bad.pk).update(iban=iban)
+    for owner in (good, bad):
+        lease = make_mandate_lease(manager, world.own_household, owner=owner, start=date(2025, 12, 1))
+        rent_services.payment_record(
+            actor=manager, lease_id=lease.pk, amount=D("550.00"), received_on=date(2026, 1, 6), source="tenant"
+        )
+        owners_services.owner_statement_issue(actor=manager, owner_id=owner.pk, month=date(2026, 1, 1))
+    good_statement, bad_statement = (OwnerStatement.objects.get(owner=o) for o in (good, bad))
+    client = _client(client, world.users["accountant"])
+    page = client.get(reverse("ledger:payouts")).content.decode()
+    to_fix = page.split('id="h-to-fix"')[1].split("</section>")[0]
+    assert "À corriger" in page and "exclus du lot" in page
+    assert reverse("housing:owner_detail", args=[bad.pk]) in to_fix and why in to_fix and "Odile Vidal" not in to_fix
+    assert f'value="{bad_statement.pk}"' not in page and f'value="{good_statement.pk}"' in page
+    execution = timezone.localdate().isoformat()
+    refused = client.post(
+        reverse("ledger:payouts"),
+        {"statements": [str(bad_statement.pk)], "execution_date": execution, "confirmed": "1"},
+    )
+    assert refused.status_code == 200 and not PayoutBatch.objects.exists()
+    with pytest.raises(ValidationError) as excinfo:  # the service refuses it too
+        owners_services.payout_batch_create(
+            actor=world.users["accountant"], statement_ids=[bad_statement.pk], execution_date=timezone.localdate()
+        )
+    assert "Paul Roux ne peut pas être payé" in " ".join(excinfo.value.messages)
+    done = client.post(
+        reverse("ledger:payouts"),
+        {"statements": [str(good_statement.pk)], "execution_date": execution, "confirmed": "1"},
+    )
+    assert done.status_code == 302
+    assert OwnerStatement.objects.get(pk=good_statement.pk).payout_id is not None
+    assert OwnerStatement.objects.get(pk=bad_statement.pk).payout_id is None

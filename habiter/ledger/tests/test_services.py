@@ -17,6 +17,7 @@ from habiter.ledger.models import (
     AppendOnly,
     Line,
     PaymentAllocation,
+    PeriodClose,
     RentCall,
     RentCallRun,
     RentReceipt,
@@ -176,6 +177,21 @@ def test_a_closed_month_refuses_entries_dated_in_it(world, lease):
     )
     with pytest.raises(ValidationError, match="déjà clôturé"):
         entries_services.period_close(actor=accountant, month=date(2026, 2, 14))
+
+
+def test_months_close_in_order(world, lease):
+    accountant = world.users["accountant"]
+    rent_services.rent_call_issue(actor=accountant, lease_id=lease.pk, period=date(2026, 1, 1))
+    rent_services.rent_call_issue(actor=accountant, lease_id=lease.pk, period=date(2026, 2, 1))
+    with pytest.raises(ValidationError, match=r"Le mois 01/2026 n'est pas clôturé"):
+        entries_services.period_close(actor=accountant, month=date(2026, 3, 1))
+    assert not PeriodClose.objects.exists()
+    entries_services.period_close(actor=accountant, month=date(2026, 1, 1))
+    with pytest.raises(ValidationError, match=r"Le mois 02/2026 n'est pas clôturé"):
+        entries_services.period_close(actor=accountant, month=date(2026, 3, 1))
+    entries_services.period_close(actor=accountant, month=date(2026, 2, 1))
+    entries_services.period_close(actor=accountant, month=date(2026, 4, 1))  # March holds no entry: nothing to wait for
+    assert PeriodClose.objects.filter(month=date(2026, 4, 1)).exists()
 
 
 def test_only_accountants_and_directors_close_a_month(world):

@@ -112,7 +112,9 @@ def test_a_running_run_polls_with_htmx_and_the_fragment_comes_alone(client, mana
 
 def test_closing_a_month(client, world):
     client = _client(client, world.users["accountant"])
-    response = client.post(reverse("ledger:period_close"), {"close-month": "2025-01"})
+    asked = client.post(reverse("ledger:period_close"), {"close-month": "2025-01"})
+    assert asked.status_code == 200 and not PeriodClose.objects.exists()
+    response = client.post(reverse("ledger:period_close"), {"close-month": "2025-01", "confirmed": "1"})
     assert response.status_code == 302 and PeriodClose.objects.filter(month=date(2025, 1, 1)).exists()
     page = client.get(reverse("ledger:month_end")).content.decode()
     assert "janvier 2025" in page
@@ -121,7 +123,8 @@ def test_closing_a_month(client, world):
 def test_reversing_a_payment_from_its_page(client, manager, lease):
     payment = Payment.objects.get(lease=lease)
     client = _client(client, manager)
-    response = client.post(reverse("ledger:transaction_reverse", args=[payment.transaction_id]), {"on": "2025-03-01"})
+    url = reverse("ledger:transaction_reverse", args=[payment.transaction_id])
+    response = client.post(url, {"on": "2025-03-01", "confirmed": "1"})
     assert response["Location"] == reverse("ledger:lease_account", args=[lease.pk])
     payment.refresh_from_db()
     assert payment.reversed_on == date(2025, 3, 1)

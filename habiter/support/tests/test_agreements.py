@@ -80,7 +80,15 @@ def test_agreement_page_and_pdf(client, world, measure, tmp_path):
     assert saved.status_code == 302
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     refused = client.post(
-        url, {"action": "sign", "signed_on": future, "method": "paper", "signatories": "Mme L.", "version": "1"}
+        url,
+        {
+            "action": "sign",
+            "signed_on": future,
+            "method": "paper",
+            "signatories": "Mme L.",
+            "version": "1",
+            "confirmed": "1",
+        },
     )
     assert "futur" in refused.content.decode()
     client.post(
@@ -91,6 +99,7 @@ def test_agreement_page_and_pdf(client, world, measure, tmp_path):
             "method": "home",
             "signatories": "Mme L.",
             "version": "1",
+            "confirmed": "1",
         },
     )
     page = client.get(url).content.decode()
@@ -152,7 +161,8 @@ def test_a_text_rewritten_since_the_page_was_shown_is_not_signed(client, world, 
     today = timezone.localdate().isoformat()
     page = client.post(
         url,
-        {"action": "sign", "signed_on": today, "method": "paper", "signatories": "Mme L.", "version": str(shown)},
+        {"action": "sign", "signed_on": today, "method": "paper", "signatories": "Mme L.", "version": str(shown)}
+        | {"confirmed": "1"},
     ).content.decode()
     assert "a été modifié par" in page
     assert SupportAgreement.objects.get(measure=measure).signed_on is None
