@@ -45,12 +45,15 @@ def audit_panel(user):
 
 
 def register():
-    registry.register_nav_item(registry.NavItem(0, gettext_lazy("Accueil"), "core:home", lambda user: True))
+    registry.register_nav_item(registry.NavItem(0, gettext_lazy("Tableau de bord"), "core:home", lambda user: True))
     registry.register_nav_item(
         registry.NavItem(
-            80, gettext_lazy("Journal des accès"), "core:audit_log", lambda user: user.has_perm("core.view_audit")
+            80,
+            gettext_lazy("Journal des accès"),
+            "core:audit_log",
+            lambda user: user.has_perm("core.view_audit"),
+            "steering",
         )
     )
-    registry.register_nav_item(registry.NavItem(99, gettext_lazy("Mon compte"), "core:account", lambda user: True))
     registry.register_home_panel(registry.HomePanel("core.role", "core/panel_role.html", 90, role_panel))
     registry.register_home_panel(registry.HomePanel("core.audit", "core/panel_audit.html", 30, audit_panel))

@@ -106,7 +106,11 @@ def register():
     )
     registry.register_nav_item(
         registry.NavItem(
-            87, gettext_lazy("Fonds FSL"), "evictions:fsl_funds", lambda u: u.has_perm("evictions.configure_fsl")
+            87,
+            gettext_lazy("Fonds FSL"),
+            "evictions:fsl_funds",
+            lambda u: u.has_perm("evictions.configure_fsl"),
+            "steering",
         )
     )
     registry.register_nav_item(
@@ -115,16 +119,20 @@ def register():
             gettext_lazy("Permanence juridique"),
             "evictions:legal_desk",
             lambda u: u.has_perm("evictions.legal_desk"),
+            "prevention",
         )
     )
     registry.register_nav_item(
-        registry.NavItem(46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"))
+        registry.NavItem(
+            46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"), "ledger"
+        )
     )
     registry.register_nav_item(
         registry.NavItem(
             84,
-            gettext_lazy("Expulsions : statistiques"),
+            gettext_lazy("Statistiques de la prévention"),
             "evictions:statistics",
             lambda u: u.has_perm("evictions.view_statistics"),
+            "prevention",
         )
     )

@@ -150,7 +150,9 @@ def register():
     from .models import Lease, RentRevision, SlidingReview
 
     registry.register_nav_item(
-        registry.NavItem(40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"))
+        registry.NavItem(
+            40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"), "housing"
+        )
     )
     registry.register_household_panel(
         registry.HouseholdPanel("leases.leases", gettext_lazy("Baux"), "leases/panel_household.html", 16, leases_panel)

@@ -144,7 +144,7 @@ def register():
     )
     registry.register_nav_item(
         registry.NavItem(
-            45, gettext_lazy("Comptabilité"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger")
+            45, gettext_lazy("Comptes"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger"), "ledger"
         )
     )
     registry.register_household_panel(

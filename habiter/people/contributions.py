@@ -110,7 +110,11 @@ def register():
 
     registry.register_nav_item(
         registry.NavItem(
-            10, gettext_lazy("Ménages"), "people:household_list", lambda u: u.has_perm("people.search_household")
+            10,
+            gettext_lazy("Ménages"),
+            "people:household_list",
+            lambda u: u.has_perm("people.search_household"),
+            "households",
         )
     )
     registry.register_nav_item(
@@ -119,6 +123,7 @@ def register():
             gettext_lazy("Problématiques"),
             "people:concern_settings",
             lambda u: u.has_perm("people.configure_concerns"),
+            "steering",
         )
     )
     registry.register_timeline_source(registry.TimelineSource("record", gettext_lazy("Dossier"), record_events))

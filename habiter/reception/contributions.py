@@ -101,14 +101,21 @@ def register():
             gettext_lazy("Accueil du public"),
             "reception:desk_visit_list",
             lambda u: u.has_perm("reception.log_visit"),
+            "reception",
         )
     )
     registry.register_nav_item(
         registry.NavItem(
-            21, gettext_lazy("Ateliers"), "reception:workshop_list", lambda u: u.has_perm("reception.view_workshops")
+            21,
+            gettext_lazy("Ateliers"),
+            "reception:workshop_list",
+            lambda u: u.has_perm("reception.view_workshops"),
+            "reception",
         )
     )
-    registry.register_timeline_source(registry.TimelineSource("desk_visit", gettext_lazy("Accueil"), desk_visit_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("desk_visit", gettext_lazy("Accueil du public"), desk_visit_events)
+    )
     registry.register_timeline_source(registry.TimelineSource("workshop", gettext_lazy("Ateliers"), workshop_events))
     registry.register_home_panel(
         registry.HomePanel("reception.desk", "reception/panel_reception.html", 5, reception_panel)

@@ -63,7 +63,7 @@ def assigned_ticket(rental_manager, technician):
 
 def test_a_technician_closes_their_ticket_with_its_cost(page, technician, assigned_ticket):
     log_in(page, "m.blanc")
-    panel = page.get_by_role("region", name="Mes interventions à faire")
+    panel = page.get_by_role("region", name="Mes interventions techniques à faire")
     expect(panel).to_contain_text("Fuite sous l'évier de la cuisine")
     expect(panel).not_to_contain_text("Volet roulant bloqué")
     expect(page.get_by_role("link", name="Logements", exact=True)).to_have_count(0)  # no stock, no owners
@@ -91,7 +91,7 @@ def test_a_technician_closes_their_ticket_with_its_cost(page, technician, assign
     assert ticket.status == "done" and str(ticket.cost) == "125.50" and ticket.closed_on == timezone.localdate()
 
     page.goto("/")
-    expect(page.get_by_role("region", name="Mes interventions à faire")).to_contain_text(
+    expect(page.get_by_role("region", name="Mes interventions techniques à faire")).to_contain_text(
         "Aucune intervention ouverte ne vous est attribuée."
     )
 
