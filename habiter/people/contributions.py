@@ -76,16 +76,14 @@ def search_panel(user):
 
 
 def my_households_panel(user):
-    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
+    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD):
         return None
     households = queries.households_visible_to(user)
     if user.role == Role.SOCIAL_WORKER:
         households = households.filter(referent=user)
         title = _("Mes ménages (référent)")
-    elif user.role == Role.TEAM_LEAD:
-        title = _("Ménages de l'équipe")
     else:
-        title = _("Ménages de l'association")
+        title = _("Ménages de l'équipe")
     return {
         "title": title,
         "households": list(households.order_by("-updated_at")[:8]),

@@ -67,7 +67,15 @@ def workshop_events(household, user):
 def reception_panel(user):
     if user.role not in (Role.RECEPTIONIST, Role.VOLUNTEER) or not user.has_perm("reception.log_visit"):
         return None
-    return {"today_count": queries.desk_visits_today_count(user)}
+    from .models import WorkshopSession
+
+    start, end = queries.day_bounds(timezone.localdate())
+    sessions = (
+        WorkshopSession.objects.filter(organisation_id=user.organisation_id, starts_at__gte=start, starts_at__lt=end)
+        .select_related("workshop")
+        .order_by("starts_at")
+    )
+    return {"today_count": queries.desk_visits_today_count(user), "sessions": list(sessions)}
 
 
 def session_entries(user, start, end):
