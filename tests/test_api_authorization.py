@@ -24,9 +24,8 @@ from django.test import Client
 from django.utils import timezone
 
 from habiter.api import api as habiter_api
-from habiter.core import services as core_services
 from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
+from habiter.core.tests.factories import UserFactory, api_token_for
 from habiter.housing.models import Dwelling, Owner
 from habiter.leases.models import Lease
 from habiter.leases.tests.factories import make_dwelling, make_owner
@@ -214,9 +213,7 @@ class Scenario:
             "other_org": self.leases["other_org"].dwelling.owner,
         }
         self.dwellings = {scope: lease.dwelling for scope, lease in self.leases.items()}
-        self.tokens = {
-            role: core_services.api_token_create(actor=user, name="Tests")[1] for role, user in world.users.items()
-        }
+        self.tokens = {role: api_token_for(user, "Tests")[1] for role, user in world.users.items()}
         self.password = "mot-de-passe-de-test-assez-long"
         for user in world.users.values():
             user.set_password(self.password)

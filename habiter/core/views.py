@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,7 +134,7 @@ def api_tokens(request):
     can_use_api = request.user.has_perm("core.use_api")
     tokens = queries.api_tokens_of(request.user)
     if not can_use_api and (request.method == "POST" or not tokens.exists()):
-        raise PermissionDenied
+        raise Http404
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():

@@ -65,7 +65,7 @@ def test_api_tokens_are_offered_to_the_roles_the_api_serves_only(world, client, 
     client.force_login(user)
     account = client.get(reverse("core:account")).content.decode()
     assert ("Gérer mes jetons" in account) == serves
-    assert client.get(reverse("core:api_tokens")).status_code == (200 if serves else 403)
+    assert client.get(reverse("core:api_tokens")).status_code == (200 if serves else 404)
     if not serves:
         with pytest.raises(PermissionDenied):
             services.api_token_create(actor=user, name="script")
@@ -81,7 +81,7 @@ def test_a_token_held_before_a_change_of_role_can_still_be_revoked(world, client
     assert "Gérer mes jetons" in client.get(reverse("core:account")).content.decode()
     page = client.get(reverse("core:api_tokens")).content.decode()
     assert "Créer le jeton" not in page and "Révoquer" in page
-    assert client.post(reverse("core:api_tokens"), {"name": "autre"}).status_code == 403
+    assert client.post(reverse("core:api_tokens"), {"name": "autre"}).status_code == 404
     client.post(reverse("core:api_token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -89,3 +89,23 @@ def test_a_token_held_before_a_change_of_role_can_still_be_revoked(world, client
 
 def test_every_registered_entry_belongs_to_a_known_activity():
     assert all(item.group in ("", *navigation.GROUPS) for item in registry._nav_items.values())
+
+
+def test_detail_pages_say_where_they_sit(world, client):
+    from habiter.leases.tests.factories import make_dwelling
+
+    dwelling = make_dwelling(world.organisation, reference="MRS-42")
+    client.force_login(world.users["director"])
+    pages = {
+        reverse("people:household_detail", args=[world.own_household.pk]): (
+            reverse("people:household_list"),
+            "Lefèvre",
+        ),
+        reverse("housing:dwelling_detail", args=[dwelling.pk]): (reverse("housing:dwelling_list"), "MRS-42"),
+        reverse("housing:owner_detail", args=[dwelling.owner_id]): (reverse("housing:owner_list"), dwelling.owner.name),
+    }
+    for url, (parent_url, current) in pages.items():
+        page = client.get(url).content.decode()
+        crumbs = page[page.index('class="breadcrumbs"') : page.index("</nav>", page.index('class="breadcrumbs"'))]
+        assert f'href="{reverse("core:home")}"' in crumbs and f'href="{parent_url}"' in crumbs
+        assert f'<li aria-current="page">{current}</li>' in crumbs
