@@ -34,8 +34,8 @@ ROLE_GROUPS = {
     Role.DIRECTOR: (STEERING, HOUSEHOLDS, PREVENTION, HOUSING, LEDGER, RECEPTION),
     Role.TEAM_LEAD: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
     Role.SOCIAL_WORKER: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
-    Role.RENTAL_MANAGER: (HOUSING, LEDGER),
-    Role.ACCOUNTANT: (LEDGER, HOUSING),
+    Role.RENTAL_MANAGER: (HOUSING, LEDGER, PREVENTION),
+    Role.ACCOUNTANT: (LEDGER, PREVENTION, HOUSING),
     Role.TECHNICIAN: (HOUSING,),
     Role.RECEPTIONIST: (RECEPTION, HOUSEHOLDS),
     Role.VOLUNTEER: (RECEPTION, HOUSEHOLDS),
@@ -65,7 +65,7 @@ class MenuLink:
 @dataclass(frozen=True)
 class Menu:
     entries: list  # MenuLink, the menu bar
-    section: str = ""  # the label of the current activity, when it has several pages
+    section: str = ""  # the label of the current activity
     section_links: tuple = ()  # MenuLink, the pages of the current activity
 
 
@@ -97,7 +97,7 @@ def menu_for(user, path: str = "", resolver_match=None) -> Menu:
         if not links:
             continue
         entries.append(MenuLink(str(GROUPS[group]), links[0].url, group == current_group))
-        if group == current_group and len(links) > 1:
+        if group == current_group:
             section, section_links = str(GROUPS[group]), tuple(links)
     return Menu(entries=entries, section=section, section_links=section_links)
 

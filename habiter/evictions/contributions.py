@@ -137,7 +137,7 @@ def register():
     )
     registry.register_nav_item(
         registry.NavItem(
-            46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"), "ledger"
+            46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"), "prevention"
         )
     )
     registry.register_nav_item(
