@@ -1,12 +1,9 @@
-from django.urls import reverse
-
-from . import registry
+from . import navigation
 
 
-def navigation(request):
-    """The main navigation, by role: each app registers its entries (core.registry.register_nav_item)."""
+def navigation_menu(request):
+    """The main menu, by role and activity (`core.navigation`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = [(str(item.label), reverse(item.url_name)) for item in registry.nav_items(user)]
-    return {"nav_items": items, "nav_current": request.path}
+        return {"menu": None}
+    return {"menu": navigation.menu_for(user, request.path, getattr(request, "resolver_match", None))}

@@ -18,14 +18,18 @@ ROLE_SUMMARIES = {
         "Vous gérez les propriétaires, les logements, la captation, les baux et les révisions de loyer."
     ),
     Role.ACCOUNTANT: gettext_lazy(
-        "Vous consultez les logements et les baux ; la comptabilité (loyers, encaissements, relevés) vient avec "
-        "le prochain module."
+        "Vous tenez la comptabilité : loyers, encaissements, rapprochement bancaire, comptes rendus aux "
+        "propriétaires et clôtures."
     ),
     Role.TECHNICIAN: gettext_lazy(
         "Vous voyez les interventions techniques et les états des lieux ; les dossiers des ménages ne vous sont pas "
         "ouverts."
     ),
-    Role.HOST: gettext_lazy("La pension de famille (résidents, conseils de maison) vient avec les prochains modules."),
+    Role.HOST: gettext_lazy(
+        "Le suivi de la pension de famille (résidents, conseils de maison) n'est pas encore dans Habiter : "
+        "notez vos observations dans vos outils habituels et transmettez-les au travailleur social référent. "
+        "Ici, protégez votre compte dès aujourd'hui."
+    ),
     Role.LAWYER: gettext_lazy(
         "Vous voyez les séances de permanence juridique auxquelles vous participez : les ménages reçus, le conseil "
         "donné et les suites à donner ; rien d'autre du système."
@@ -34,7 +38,21 @@ ROLE_SUMMARIES = {
 
 
 def role_panel(user):
-    return {"summary": ROLE_SUMMARIES.get(user.role, _("Bienvenue."))}
+    return {
+        "summary": ROLE_SUMMARIES.get(user.role, _("Bienvenue.")),
+        "can_use_api": user.has_perm("core.use_api"),
+        "is_host": user.role == Role.HOST,
+    }
+
+
+def steering_panel(user):
+    """The director's pages that sum up the organisation, instead of a few households picked by date."""
+    if user.role != Role.DIRECTOR:
+        return None
+    return {
+        "statistics": user.has_perm("evictions.view_statistics"),
+        "audit": user.has_perm("core.view_audit"),
+    }
 
 
 def audit_panel(user):
@@ -45,12 +63,16 @@ def audit_panel(user):
 
 
 def register():
-    registry.register_nav_item(registry.NavItem(0, gettext_lazy("Accueil"), "core:home", lambda user: True))
+    registry.register_nav_item(registry.NavItem(0, gettext_lazy("Tableau de bord"), "core:home", lambda user: True))
     registry.register_nav_item(
         registry.NavItem(
-            80, gettext_lazy("Journal des accès"), "core:audit_log", lambda user: user.has_perm("core.view_audit")
+            80,
+            gettext_lazy("Journal des accès"),
+            "core:audit_log",
+            lambda user: user.has_perm("core.view_audit"),
+            "steering",
         )
     )
-    registry.register_nav_item(registry.NavItem(99, gettext_lazy("Mon compte"), "core:account", lambda user: True))
     registry.register_home_panel(registry.HomePanel("core.role", "core/panel_role.html", 90, role_panel))
     registry.register_home_panel(registry.HomePanel("core.audit", "core/panel_audit.html", 30, audit_panel))
+    registry.register_home_panel(registry.HomePanel("core.steering", "core/panel_steering.html", 1, steering_panel))

@@ -237,6 +237,7 @@ class NavItem:
     label: str
     url_name: str
     shown_to: Callable[..., bool]  # (user) -> bool
+    group: str = ""  # the activity it belongs to (`core.navigation.GROUPS`); "" for the dashboard itself
 
 
 _nav_items: dict[str, NavItem] = {}

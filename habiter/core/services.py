@@ -24,7 +24,10 @@ def hash_token(raw: str) -> str:
 
 
 def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Create a bearer token for `actor`; returns the row and the raw token, shown once."""
+    """Create a bearer token for `actor`; returns the row and the raw token, shown once. Only for the roles the
+    API serves (`core.use_api`)."""
+    if not actor.has_perm("core.use_api"):
+        raise PermissionDenied
     name = (name or "").strip() or _("Jeton sans nom")
     if len(name) > 100:
         raise ValidationError({"name": _("Le nom du jeton ne peut dépasser 100 caractères.")})

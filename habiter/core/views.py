@@ -162,7 +162,11 @@ def account(request):
     return render(
         request,
         "core/account.html",
-        {"has_second_factor": user_has_device(request.user), "tokens": queries.api_tokens_of(request.user)},
+        {
+            "has_second_factor": user_has_device(request.user),
+            "tokens": queries.api_tokens_of(request.user),
+            "can_use_api": request.user.has_perm("core.use_api"),
+        },
     )
 
 
@@ -215,6 +219,12 @@ def otp_enrol(request):
 
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
+    """A role the API does not serve has no token to manage; one it held before a change of role can still be
+    revoked from this page."""
+    can_use_api = request.user.has_perm("core.use_api")
+    tokens = queries.api_tokens_of(request.user)
+    if not can_use_api and (request.method == "POST" or not tokens.exists()):
+        raise Http404
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -228,7 +238,7 @@ def api_tokens(request):
     return render(
         request,
         "core/api_tokens.html",
-        {"form": form, "created": created, "tokens": queries.api_tokens_of(request.user)},
+        {"form": form, "created": created, "tokens": tokens, "can_use_api": can_use_api},
     )
 
 

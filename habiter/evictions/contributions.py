@@ -73,6 +73,16 @@ def early_warning_panel(user):
     return {"warnings": warnings, "today": timezone.localdate()} if warnings else None
 
 
+def legal_desk_home_panel(user):
+    """The lawyer's next legal-desk sessions (the ones she is on, as the legal-desk page lists them). One query."""
+    from habiter.core.models import Role
+
+    if user.role != Role.LAWYER:
+        return None
+    upcoming = queries.legal_sessions(user).filter(held_on__gte=timezone.localdate()).order_by("held_on")
+    return {"sessions": list(upcoming[:5])}
+
+
 def advance_reversal_guard(entry):
     """An FSL advance's entry, its repayments' and its old settlement's are not reversed from the ledger: the
     advance would go on showing what the books no longer say. It is corrected from the advance's page (a
@@ -115,11 +125,18 @@ def register():
         registry.HomePanel("evictions.early_warning", "evictions/panel_early_warning.html", 13, early_warning_panel)
     )
     registry.register_home_panel(
+        registry.HomePanel("evictions.legal_desk", "evictions/panel_legal_desk_home.html", 1, legal_desk_home_panel)
+    )
+    registry.register_home_panel(
         registry.HomePanel("evictions.deadlines", "evictions/panel_deadlines.html", 14, deadlines_panel)
     )
     registry.register_nav_item(
         registry.NavItem(
-            87, gettext_lazy("Fonds FSL"), "evictions:fsl_funds", lambda u: u.has_perm("evictions.configure_fsl")
+            87,
+            gettext_lazy("Fonds FSL"),
+            "evictions:fsl_funds",
+            lambda u: u.has_perm("evictions.configure_fsl"),
+            "steering",
         )
     )
     registry.register_nav_item(
@@ -128,16 +145,20 @@ def register():
             gettext_lazy("Permanence juridique"),
             "evictions:legal_desk",
             lambda u: u.has_perm("evictions.legal_desk"),
+            "prevention",
         )
     )
     registry.register_nav_item(
-        registry.NavItem(46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"))
+        registry.NavItem(
+            46, gettext_lazy("Avances FSL"), "evictions:advances", lambda u: u.has_perm("ledger.post"), "prevention"
+        )
     )
     registry.register_nav_item(
         registry.NavItem(
             84,
-            gettext_lazy("Expulsions : statistiques"),
+            gettext_lazy("Statistiques de la prévention"),
             "evictions:statistics",
             lambda u: u.has_perm("evictions.view_statistics"),
+            "prevention",
         )
     )

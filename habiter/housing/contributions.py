@@ -20,12 +20,20 @@ def register():
 
     registry.register_nav_item(
         registry.NavItem(
-            40, gettext_lazy("Logements"), "housing:dwelling_list", lambda u: u.has_perm("housing.view_stock")
+            40,
+            gettext_lazy("Logements"),
+            "housing:dwelling_list",
+            lambda u: u.has_perm("housing.view_stock"),
+            "housing",
         )
     )
     registry.register_nav_item(
         registry.NavItem(
-            41, gettext_lazy("Captation"), "housing:prospect_board", lambda u: u.has_perm("housing.view_stock")
+            41,
+            gettext_lazy("Captation"),
+            "housing:prospect_board",
+            lambda u: u.has_perm("housing.view_stock"),
+            "housing",
         )
     )
     registry.register_nav_item(
@@ -34,6 +42,7 @@ def register():
             gettext_lazy("Interventions techniques"),
             "housing:ticket_list",
             lambda u: u.has_perm("housing.view_maintenance"),
+            "housing",
         )
     )
     registry.register_nav_item(
@@ -42,6 +51,7 @@ def register():
             gettext_lazy("États des lieux"),
             "housing:inspection_list",
             lambda u: u.has_perm("housing.view_inspections"),
+            "housing",
         )
     )
     registry.register_home_panel(

@@ -1,6 +1,8 @@
 """What `leases` adds to the household page and timeline, the dwelling page, the home page, the navigation
 and the audit log."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,6 +145,44 @@ def leases_home_panel(user):
     return context
 
 
+PROSPECT_STEP_DAYS = 30  # a captation step left longer is shown to the rental manager as overdue
+
+
+def stock_home_panel(user):
+    """The rental manager's stock: the dwellings without a tenant (since the last lease ended, or never let), the
+    captation steps left too long, the open technical tickets. Three queries."""
+    from django.db.models import Max, Q
+
+    from habiter.housing import queries as housing_queries
+    from habiter.housing.models import ProspectStage
+
+    from .models import LeaseStatus
+
+    if user.role != Role.RENTAL_MANAGER or not user.has_perm("housing.view_stock"):
+        return None
+    today = timezone.localdate()
+    vacant = list(
+        housing_queries.dwellings_for(user)
+        .exclude(leases__status__in=(LeaseStatus.SIGNED, LeaseStatus.DRAFT, LeaseStatus.SLID))
+        .annotate(
+            vacant_since=Max(
+                "leases__status_changes__on_date", filter=Q(leases__status_changes__to_status=LeaseStatus.ENDED)
+            )
+        )
+        .order_by("vacant_since", "reference")
+    )
+    stale = housing_queries.prospects_for(user).exclude(stage__in=(ProspectStage.SIGNED, ProspectStage.DROPPED))
+    return {
+        "vacant": vacant[:5],
+        "vacant_count": len(vacant),
+        "prospects_overdue": stale.filter(stage_since__lt=today - timedelta(days=PROSPECT_STEP_DAYS)).count(),
+        "prospect_step_days": PROSPECT_STEP_DAYS,
+        "tickets_open": housing_queries.tickets_for(user)
+        .filter(status__in=housing_queries.OPEN_TICKET_STATUSES)
+        .count(),
+    }
+
+
 def register():
     from habiter.housing import registry as housing_registry
 
@@ -150,7 +190,9 @@ def register():
     from .models import Lease, RentRevision, SlidingReview
 
     registry.register_nav_item(
-        registry.NavItem(40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"))
+        registry.NavItem(
+            40, gettext_lazy("Baux"), "leases:lease_list", lambda u: u.has_perm("leases.view_lease"), "housing"
+        )
     )
     registry.register_household_panel(
         registry.HouseholdPanel(
@@ -162,6 +204,7 @@ def register():
     registry.register_household_rows("leases.reviews", lambda pk: SlidingReview.objects.filter(lease__household_id=pk))
     registry.register_household_rows("leases.revisions", lambda pk: RentRevision.objects.filter(lease__household_id=pk))
     registry.register_home_panel(registry.HomePanel("leases.todo", "leases/panel_home.html", 16, leases_home_panel))
+    registry.register_home_panel(registry.HomePanel("leases.stock", "leases/panel_stock.html", 2, stock_home_panel))
     housing_registry.register_dwelling_panel("leases/panel_dwelling.html", dwelling_leases_panel)
     housing_registry.register_dwelling_households(dwelling_households)
     registry.register_demo_seeder(41, seed_leases)

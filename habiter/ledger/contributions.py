@@ -1,7 +1,7 @@
 """What `ledger` adds to the household page, the dwelling page, the navigation and the audit log, and what its
 sub-domains tell `entries` about reversing their entries. Imported by `LedgerConfig.ready()` only."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,6 +123,35 @@ def regularisation_events(household, user):
         )
 
 
+def accounting_home_panel(user):
+    """The accountant's work of the day, each a count linking to its page: bank lines to match, impayés to report
+    to the CAF, last month's owner statements still to issue, payouts to send, the month to close. Six queries."""
+    from habiter.core.models import Role
+    from habiter.ledger.bank.queries import bank_queue
+    from habiter.ledger.entries.queries import closed_months
+    from habiter.ledger.models import CafUnpaidEpisode
+    from habiter.ledger.owners.queries import mandate_owners, payable_statements, statements
+    from habiter.ledger.rules import month_start
+
+    if user.role != Role.ACCOUNTANT or not user.has_perm("ledger.view_ledger"):
+        return None
+    today = timezone.localdate()
+    last_month = month_start(month_start(today) - timedelta(days=1))
+    last_closed = closed_months(user).order_by("-month").values_list("month", flat=True).first()
+    to_close = month_start(last_closed + timedelta(days=32)) if last_closed else last_month
+    return {
+        "bank_lines": bank_queue(user).count(),
+        "caf_reports": CafUnpaidEpisode.objects.filter(
+            organisation_id=user.organisation_id, cleared_on__isnull=True, lease__in=ledger_leases(user)
+        ).count(),
+        "statements_to_issue": mandate_owners(user).count()
+        - statements(user).filter(month=last_month, owner__mandates__isnull=False).values("owner").distinct().count(),
+        "last_month": last_month,
+        "payouts": payable_statements(user).count(),
+        "to_close": to_close if to_close <= last_month else None,
+    }
+
+
 def register():
     # what follows the generic reversal of an entry, and which entries it refuses, sub-domain by sub-domain
     ledger_registry.register_reversal_follow_up(rent_document_reversal)
@@ -151,8 +180,11 @@ def register():
     )
     registry.register_nav_item(
         registry.NavItem(
-            45, gettext_lazy("Comptabilité"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger")
+            45, gettext_lazy("Comptes"), "ledger:account_list", lambda u: u.has_perm("ledger.view_ledger"), "ledger"
         )
+    )
+    registry.register_home_panel(
+        registry.HomePanel("ledger.accounting", "ledger/panel_home.html", 2, accounting_home_panel)
     )
     registry.register_household_panel(
         registry.HouseholdPanel(

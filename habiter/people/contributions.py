@@ -76,16 +76,14 @@ def search_panel(user):
 
 
 def my_households_panel(user):
-    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
+    if user.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD):
         return None
     households = queries.households_visible_to(user)
     if user.role == Role.SOCIAL_WORKER:
         households = households.filter(referent=user)
         title = _("Mes ménages (référent)")
-    elif user.role == Role.TEAM_LEAD:
-        title = _("Ménages de l'équipe")
     else:
-        title = _("Ménages de l'association")
+        title = _("Ménages de l'équipe")
     return {
         "title": title,
         "households": list(households.order_by("-updated_at")[:8]),
@@ -110,7 +108,11 @@ def register():
 
     registry.register_nav_item(
         registry.NavItem(
-            10, gettext_lazy("Ménages"), "people:household_list", lambda u: u.has_perm("people.search_household")
+            10,
+            gettext_lazy("Ménages"),
+            "people:household_list",
+            lambda u: u.has_perm("people.search_household"),
+            "households",
         )
     )
     registry.register_nav_item(
@@ -119,6 +121,7 @@ def register():
             gettext_lazy("Problématiques"),
             "people:concern_settings",
             lambda u: u.has_perm("people.configure_concerns"),
+            "steering",
         )
     )
     registry.register_timeline_source(registry.TimelineSource("record", gettext_lazy("Dossier"), record_events))

@@ -67,7 +67,15 @@ def workshop_events(household, user):
 def reception_panel(user):
     if user.role not in (Role.RECEPTIONIST, Role.VOLUNTEER) or not user.has_perm("reception.log_visit"):
         return None
-    return {"today_count": queries.desk_visits_today_count(user)}
+    from .models import WorkshopSession
+
+    start, end = queries.day_bounds(timezone.localdate())
+    sessions = (
+        WorkshopSession.objects.filter(organisation_id=user.organisation_id, starts_at__gte=start, starts_at__lt=end)
+        .select_related("workshop")
+        .order_by("starts_at")
+    )
+    return {"today_count": queries.desk_visits_today_count(user), "sessions": list(sessions)}
 
 
 def session_entries(user, start, end):
@@ -101,14 +109,21 @@ def register():
             gettext_lazy("Accueil du public"),
             "reception:desk_visit_list",
             lambda u: u.has_perm("reception.log_visit"),
+            "reception",
         )
     )
     registry.register_nav_item(
         registry.NavItem(
-            21, gettext_lazy("Ateliers"), "reception:workshop_list", lambda u: u.has_perm("reception.view_workshops")
+            21,
+            gettext_lazy("Ateliers"),
+            "reception:workshop_list",
+            lambda u: u.has_perm("reception.view_workshops"),
+            "reception",
         )
     )
-    registry.register_timeline_source(registry.TimelineSource("desk_visit", gettext_lazy("Accueil"), desk_visit_events))
+    registry.register_timeline_source(
+        registry.TimelineSource("desk_visit", gettext_lazy("Accueil du public"), desk_visit_events)
+    )
     registry.register_timeline_source(registry.TimelineSource("workshop", gettext_lazy("Ateliers"), workshop_events))
     registry.register_home_panel(
         registry.HomePanel("reception.desk", "reception/panel_reception.html", 5, reception_panel)

@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "habiter.core.context_processors.navigation",
+                "habiter.core.context_processors.navigation_menu",
             ],
         },
     },

@@ -228,7 +228,11 @@ def register():
 
     registry.register_nav_item(
         registry.NavItem(
-            86, gettext_lazy("Dispositifs"), "support:catalogue", lambda u: u.has_perm("support.configure_catalogue")
+            86,
+            gettext_lazy("Dispositifs"),
+            "support:catalogue",
+            lambda u: u.has_perm("support.configure_catalogue"),
+            "steering",
         )
     )
     registry.register_household_panel(
@@ -239,7 +243,7 @@ def register():
     registry.register_household_panel(
         registry.HouseholdPanel(
             "support.interventions",
-            gettext_lazy("Interventions"),
+            gettext_lazy("Interventions sociales"),
             "support/panel_interventions.html",
             12,
             interventions_panel,
@@ -252,7 +256,11 @@ def register():
     )
     registry.register_nav_item(
         registry.NavItem(
-            20, gettext_lazy("Agenda"), "support:calendar", lambda u: u.has_perm("support.book_appointment")
+            20,
+            gettext_lazy("Agenda"),
+            "support:calendar",
+            lambda u: u.has_perm("support.book_appointment"),
+            "households",
         )
     )
     registry.register_calendar_source("support.appointments", appointment_entries)
@@ -277,7 +285,7 @@ def register():
     )
     registry.register_timeline_source(registry.TimelineSource("measure", gettext_lazy("Mesures"), measure_events))
     registry.register_timeline_source(
-        registry.TimelineSource("intervention", gettext_lazy("Interventions"), intervention_events)
+        registry.TimelineSource("intervention", gettext_lazy("Interventions sociales"), intervention_events)
     )
     registry.register_household_rows("support.measures", lambda pk: SupportMeasure.objects.filter(household_id=pk))
     registry.register_household_rows("support.interventions", lambda pk: Intervention.objects.filter(household_id=pk))

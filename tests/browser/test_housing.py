@@ -63,7 +63,7 @@ def assigned_ticket(rental_manager, technician):
 
 def test_a_technician_closes_their_ticket_with_its_cost(page, technician, assigned_ticket):
     log_in(page, "m.blanc")
-    panel = page.get_by_role("region", name="Mes interventions à faire")
+    panel = page.get_by_role("region", name="Mes interventions techniques à faire")
     expect(panel).to_contain_text("Fuite sous l'évier de la cuisine")
     expect(panel).not_to_contain_text("Volet roulant bloqué")
     expect(page.get_by_role("link", name="Logements", exact=True)).to_have_count(0)  # no stock, no owners
@@ -91,7 +91,7 @@ def test_a_technician_closes_their_ticket_with_its_cost(page, technician, assign
     assert ticket.status == "done" and str(ticket.cost) == "125.50" and ticket.closed_on == timezone.localdate()
 
     page.goto("/")
-    expect(page.get_by_role("region", name="Mes interventions à faire")).to_contain_text(
+    expect(page.get_by_role("region", name="Mes interventions techniques à faire")).to_contain_text(
         "Aucune intervention ouverte ne vous est attribuée."
     )
 
@@ -105,7 +105,7 @@ def test_a_rental_manager_reads_the_dwelling_and_the_board(page, rental_manager)
         actor=rental_manager, prospect_id=prospect.pk, to_stage="contacted", on_date=timezone.localdate()
     )
     log_in(page, "n.haddad")
-    page.get_by_role("link", name="Logements", exact=True).click()
+    page.get_by_role("link", name="Logement", exact=True).click()
     check_page(page, "dwelling-list", phone=True)
     page.get_by_role("link", name="AIX-001").click()
     expect(page.get_by_role("region", name="Peut-il être loué ?")).to_contain_text("Oui, jusqu'au 31/12/2027.")

@@ -61,6 +61,7 @@ def test_manager_applies_the_month_revisions_and_prints_a_letter(
             lease_services.lease_sign(actor=rental_manager, lease_id=lease.pk, signed_on=lease.start_date)
 
     log_in(page, "n.haddad")
+    page.get_by_role("link", name="Logement", exact=True).click()
     page.get_by_role("link", name="Baux", exact=True).first.click()
     check_page(page, "lease-list", phone=True)
     page.get_by_role("link", name="Révisions de loyer").click()
@@ -89,6 +90,7 @@ def test_a_dwelling_is_captured_sublet_reviewed_and_slid(page, rental_manager, s
 
     # The rental manager captures the dwelling: identified, contacted, visited, offer made, signed.
     log_in(page, "n.haddad")
+    page.get_by_role("link", name="Logement", exact=True).click()
     page.get_by_role("link", name="Captation", exact=True).first.click()
     page.get_by_role("link", name="Nouveau prospect").click()
     page.get_by_label("Propriétaire existant").select_option(label="Jeanne Castel")

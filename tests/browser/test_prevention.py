@@ -164,7 +164,7 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
     expect(page.get_by_role("status")).to_contain_text("Dossier clos")
     expect(page.locator(".lead")).to_contain_text("Plan d'apurement respecté")
 
-    page.get_by_role("link", name="Expulsions : statistiques").click()
+    page.get_by_role("link", name="Statistiques de la prévention").click()
     expect(page.locator("section").filter(has_text="Dossiers du")).to_contain_text("Expulsions évitées")
     check_page(page, "prevention-statistics", phone=True)
 

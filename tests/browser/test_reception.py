@@ -55,6 +55,7 @@ def test_a_volunteer_notes_an_anonymous_visit_in_under_30_seconds(page, voluntee
 
 def test_workshop_session_attendance_then_the_household_timeline(page, social_worker, volunteer, noel_household):
     log_in(page, "c.martin")
+    page.get_by_role("link", name="Accueil", exact=True).click()
     page.get_by_role("link", name="Ateliers", exact=True).click()
     page.get_by_role("link", name="Nouvel atelier").click()
     check_page(page, "workshop-form")
@@ -83,6 +84,7 @@ def test_workshop_session_attendance_then_the_household_timeline(page, social_wo
 
     # The volunteer takes attendance (and never sees a link to the household's file).
     log_in(page, "j.benard")
+    page.get_by_role("link", name="Accueil", exact=True).click()
     page.get_by_role("link", name="Ateliers", exact=True).click()
     check_page(page, "workshop-list", phone=True)
     page.locator("table a").first.click()

@@ -4,16 +4,14 @@ import json
 
 from django.test import Client
 
-from habiter.core import services as core_services
+from habiter.core.tests.factories import api_token_for
 
 ANONYMOUS = "anonymous"
 
 
 class RoleApi:
     def __init__(self, world):
-        self.tokens = {
-            role: core_services.api_token_create(actor=user, name="Tests")[1] for role, user in world.users.items()
-        }
+        self.tokens = {role: api_token_for(user, "Tests")[1] for role, user in world.users.items()}
         self.client = Client()
 
     def headers(self, actor):

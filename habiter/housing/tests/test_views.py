@@ -342,8 +342,8 @@ def test_a_technician_sees_their_ticket_at_home_sets_the_cost_and_closes_it(clie
     )
     client.force_login(technician)
     home = page_of(client, reverse("core:home"))
-    assert "Mes interventions à faire" in home and "Fuite sous l&#x27;évier" in home
-    assert "Interventions techniques" in home and "Logements" not in home
+    assert "Mes interventions techniques à faire" in home and "Fuite sous l&#x27;évier" in home
+    assert "Toutes les interventions techniques" in home and reverse("housing:dwelling_list") not in home
     detail = page_of(client, reverse("housing:ticket_detail", args=[ticket.pk]))
     assert reverse("housing:dwelling_detail", args=[ticket.dwelling_id]) not in detail
     url = reverse("housing:ticket_update", args=[ticket.pk])

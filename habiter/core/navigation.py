@@ -1,0 +1,108 @@
+"""The main menu, grouped by activity: each app registers its entries with their group
+(`registry.register_nav_item`), and the small table below says which activities each role sees and in which
+order — a role's own work first. At most seven entries on the menu bar: the dashboard, then one per activity;
+the entries of the activity of the page shown are listed under it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .models import Role
+
+MAX_ENTRIES = 7
+
+HOUSEHOLDS = "households"
+RECEPTION = "reception"
+HOUSING = "housing"
+LEDGER = "ledger"
+PREVENTION = "prevention"
+STEERING = "steering"
+
+GROUPS = {
+    HOUSEHOLDS: _("Ménages"),
+    RECEPTION: _("Accueil"),
+    HOUSING: _("Logement"),
+    LEDGER: _("Comptabilité"),
+    PREVENTION: _("Prévention"),
+    STEERING: _("Pilotage"),
+}
+
+# The activities each role sees, its own first; an activity without any entry the user may open is left out.
+ROLE_GROUPS = {
+    Role.DIRECTOR: (STEERING, HOUSEHOLDS, PREVENTION, HOUSING, LEDGER, RECEPTION),
+    Role.TEAM_LEAD: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
+    Role.SOCIAL_WORKER: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
+    Role.RENTAL_MANAGER: (HOUSING, LEDGER, PREVENTION),
+    Role.ACCOUNTANT: (LEDGER, PREVENTION, HOUSING),
+    Role.TECHNICIAN: (HOUSING,),
+    Role.RECEPTIONIST: (RECEPTION, HOUSEHOLDS),
+    Role.VOLUNTEER: (RECEPTION, HOUSEHOLDS),
+    Role.HOST: (RECEPTION, HOUSEHOLDS),
+    Role.LAWYER: (PREVENTION,),
+}
+
+# The activity of a page that is not itself a menu entry (a detail page), by URL namespace.
+NAMESPACE_GROUPS = {
+    "people": HOUSEHOLDS,
+    "support": HOUSEHOLDS,
+    "reception": RECEPTION,
+    "housing": HOUSING,
+    "leases": HOUSING,
+    "ledger": LEDGER,
+    "evictions": PREVENTION,
+}
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Menu:
+    entries: list  # MenuLink, the menu bar
+    section: str = ""  # the label of the current activity
+    section_links: tuple = ()  # MenuLink, the pages of the current activity
+
+
+def _group_of_page(resolver_match, by_url_name: dict) -> str:
+    if resolver_match is None:
+        return ""
+    item = by_url_name.get(resolver_match.view_name)
+    if item is not None:
+        return item.group
+    return NAMESPACE_GROUPS.get(resolver_match.namespace, "")
+
+
+def menu_for(user, path: str = "", resolver_match=None) -> Menu:
+    items = registry.nav_items(user)
+    by_url_name = {item.url_name: item for item in items}
+    current_group = _group_of_page(resolver_match, by_url_name)
+    entries = [
+        MenuLink(str(item.label), reverse(item.url_name), reverse(item.url_name) == path)
+        for item in items
+        if not item.group
+    ]
+    section, section_links = "", ()
+    for group in ROLE_GROUPS.get(user.role, ()):
+        links = [
+            MenuLink(str(item.label), reverse(item.url_name), reverse(item.url_name) == path)
+            for item in items
+            if item.group == group
+        ]
+        if not links:
+            continue
+        entries.append(MenuLink(str(GROUPS[group]), links[0].url, group == current_group))
+        if group == current_group:
+            section, section_links = str(GROUPS[group]), tuple(links)
+    return Menu(entries=entries, section=section, section_links=section_links)
+
+
+def unreachable_entries(user) -> list[str]:
+    """The menu entries the user may open that no activity of their role shows (a test keeps it empty)."""
+    groups = set(ROLE_GROUPS.get(user.role, ()))
+    return [item.url_name for item in registry.nav_items(user) if item.group and item.group not in groups]
