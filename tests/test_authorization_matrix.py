@@ -107,6 +107,14 @@ CASE_FILE = {
     "lawyer": (NOT_FOUND, NOT_FOUND, NOT_FOUND),
 }
 
+# Archiving or deleting a document: its uploader (the director, in this world) or the household's referent.
+DOCUMENT_REMOVAL = {
+    **{actor: (NOT_FOUND, NOT_FOUND, NOT_FOUND) for actor in CASE_FILE},
+    ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+    "director": (OK, OK, NOT_FOUND),
+    "social_worker": (OK, NOT_FOUND, NOT_FOUND),
+}
+
 # The reception desk and the workshops (habiter/reception/permissions.py): the desk roles log and list visits,
 # see workshops and take attendance; all of them but volunteers create workshops and sessions and enrol
 # households. Workshop and session URLs are scoped like organisation-wide rows: two rows of the user's
@@ -194,6 +202,7 @@ EXPECTED = {
         "lawyer": NOT_FOUND,
     },
     "core:health": {ANONYMOUS: OK, **EVERY_ROLE_OK},
+    "core:organisation_settings": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, NOT_FOUND), "director": OK},
     "core:health_session": {ANONYMOUS: LOGIN, **EVERY_ROLE_OK},
     "core:readiness": {ANONYMOUS: OK, **EVERY_ROLE_OK},
     "core:metrics": {ANONYMOUS: NOT_FOUND, **dict.fromkeys(ROLES, NOT_FOUND)},  # staff or the scraper's token only
@@ -258,6 +267,10 @@ EXPECTED = {
     "support:calendar_ics": {ANONYMOUS: (NOT_FOUND,) * 3, **dict.fromkeys(ROLES, (NOT_FOUND,) * 3)},
     "support:document_upload": CASE_FILE,
     "support:document_download": CASE_FILE,  # a document of the scope's household
+    "support:documents_archived": CASE_FILE,
+    # archiving or deleting: the uploader (the director, in this world) or the household's referent only
+    "support:document_archive": DOCUMENT_REMOVAL,
+    "support:document_delete": DOCUMENT_REMOVAL,
     "support:plan_pdf": CASE_FILE,  # each household of the scenario has a plan
     "support:measure_status": CASE_FILE,  # a measure of the scope's household
     "support:catalogue": {
@@ -279,6 +292,9 @@ for _extension in extensions().values():
     EXPECTED |= _extension.EXPECTED
 
 # The URLs with parameters that accept POST: the same scoping as GET, and nothing written out of scope.
+DOCUMENT_REMOVAL_WRITE = {
+    actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in DOCUMENT_REMOVAL.items()
+}
 CASE_FILE_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in CASE_FILE.items()}
 POST_EXPECTED = {
     **RECEPTION_POST_EXPECTED,
@@ -304,6 +320,8 @@ POST_EXPECTED = {
     "support:intervention_create": CASE_FILE_WRITE,
     "support:plan_detail": CASE_FILE_WRITE,
     "support:document_upload": CASE_FILE_WRITE,
+    "support:document_archive": DOCUMENT_REMOVAL_WRITE,
+    "support:document_delete": DOCUMENT_REMOVAL_WRITE,
     "support:agreement": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
     "support:programme_toggle": {
@@ -322,6 +340,7 @@ POST_UNSCOPED = {
     "core:otp_enrol",
     "core:api_tokens",
     "core:password_change",
+    "core:organisation_settings",
     "people:household_create",
     "people:concern_settings",
     "support:catalogue",
@@ -417,7 +436,7 @@ class Scenario:
     def document(self, scope):
         """A document of the scope's household (uploaded once, by someone who may)."""
         household = self.households[scope]
-        document = Document.objects.filter(household=household).first()
+        document = Document.objects.filter(household=household, archived_at__isnull=True).first()
         if document is None:
             uploader = self.world.outsider if scope == "other_org" else self.world.users["director"]
             document = support_services.document_upload(
@@ -692,6 +711,10 @@ def _state(route_name, scenario, actor, scope):
     if route_name == "support:agreement":
         return SupportAgreement.objects.get(measure=scenario.measure(scope)).household_commitments
     if route_name == "support:document_upload":
+        return Document.objects.filter(household=household).count()
+    if route_name == "support:document_archive":
+        return Document.objects.filter(household=household, archived_at__isnull=False).count()
+    if route_name == "support:document_delete":
         return Document.objects.filter(household=household).count()
     if route_name == "support:plan_detail":
         return PlanGoal.objects.filter(plan__household=household).count()

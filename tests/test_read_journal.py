@@ -58,6 +58,7 @@ EXEMPT = {
     "core:health": "a health check",
     "core:health_session": "a health check behind the login",
     "core:readiness": "a readiness check: ok or an error code per part, nobody's data",
+    "core:organisation_settings": "the association's own letterhead and signatories, no household's data",
     "core:metrics": "request and database counters for the operators, nobody's data",
     # people
     "people:household_create": "an empty creation form; a possible duplicate is named to avoid a second file",

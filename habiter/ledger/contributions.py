@@ -8,19 +8,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
+from habiter.core.models import Role
 from habiter.housing import registry as housing_registry
 from habiter.leases import registry as lease_registry
 from habiter.ledger import registry as ledger_registry
+from habiter.ledger.bank.queries import bank_queue
 from habiter.ledger.bank.services import bank_entry_refusal
 from habiter.ledger.charges.queries import household_regularisations
 from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
-from habiter.ledger.entries.queries import ledger_leases
-from habiter.ledger.models import ArrearsLetter, ChargeRegularisationLine, RepaymentPlan
+from habiter.ledger.entries.queries import closed_months, ledger_leases
+from habiter.ledger.models import ArrearsLetter, CafUnpaidEpisode, ChargeRegularisationLine, RepaymentPlan
+from habiter.ledger.owners.queries import mandate_owners, payable_statements, statements
 from habiter.ledger.owners.services import frozen_entry_refusal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
 from habiter.ledger.rent.services import rent_document_reversal, revision_catch_up_record
+from habiter.ledger.rules import month_start
 from habiter.ledger.templatetags.ledger_money import euros
 
 
@@ -126,13 +130,6 @@ def regularisation_events(household, user):
 def accounting_home_panel(user):
     """The accountant's work of the day, each a count linking to its page: bank lines to match, impayés to report
     to the CAF, last month's owner statements still to issue, payouts to send, the month to close. Six queries."""
-    from habiter.core.models import Role
-    from habiter.ledger.bank.queries import bank_queue
-    from habiter.ledger.entries.queries import closed_months
-    from habiter.ledger.models import CafUnpaidEpisode
-    from habiter.ledger.owners.queries import mandate_owners, payable_statements, statements
-    from habiter.ledger.rules import month_start
-
     if user.role != Role.ACCOUNTANT or not user.has_perm("ledger.view_ledger"):
         return None
     today = timezone.localdate()

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -404,14 +404,14 @@ def document_download(request, document_id):
 
 
 def _document_to_remove(request, document_id):
-    """The document the user may archive or delete: not found when they may not open it, refused (403) when they
-    may open it but neither added it nor are the household's referent."""
+    """The document the user may archive or delete: not found when they neither added it nor are the household's
+    referent (like any page out of the user's reach)."""
     try:
         document = queries.document_for(request.user, document_id)
     except Document.DoesNotExist:
         raise Http404 from None
     if not services.document_may_remove(request.user, document):
-        raise PermissionDenied
+        raise Http404
     return document
 
 

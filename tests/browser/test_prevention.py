@@ -114,6 +114,7 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
 
     page.get_by_role("link", name="Retour au dossier").click()
     page.get_by_role("link", name="Dossier du ménage").click()
+    page.get_by_role("navigation", name="Sections du dossier").get_by_role("link", name="Prévention").click()
     page.get_by_role("link", name="Nouvelle demande au FSL").click()
     page.get_by_label("Fonds").select_option(label="FSL des Bouches-du-Rhône (13)")
     page.get_by_label("Objet").select_option("maintenance_arrears")

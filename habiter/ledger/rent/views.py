@@ -29,6 +29,7 @@ from habiter.ledger.forms import (
     RepaymentPlanForm,
 )
 from habiter.ledger.mailing.queries import run_documents_context
+from habiter.ledger.mailing.services import notice_context
 from habiter.ledger.models import ArrearsLetter, RentCall, RentCallRun, RentReceipt, RepaymentPlan
 
 from . import queries, services
@@ -249,8 +250,6 @@ def rent_call_notice(request, rent_call_id):
         messages.error(request, queries.OWNER_LEASE_MESSAGE)
         return redirect("ledger:lease_account", lease.pk)
     read_of(request, household_id=lease.household_id, obj=call)
-    from habiter.ledger.mailing.services import notice_context
-
     return pdf_response(
         "ledger/notice_pdf.html",
         {**notice_context(call), "today": pages.today()},

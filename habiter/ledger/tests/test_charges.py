@@ -292,7 +292,7 @@ def test_the_tenants_statement_prints_the_charges_by_nature_the_method_and_the_b
         "Trop-perçu qui vous sera remboursé 116,55 €",
         "184 jours sur 365",
         "six mois",
-        "Mandataire de Odile Vidal",
+        "mandataire de Odile Vidal",
     ):
         assert expected in text
     (settings.BASE_DIR / "test-results").mkdir(exist_ok=True)
