@@ -6,9 +6,8 @@ import uuid
 import pytest
 from django.test import Client
 
-from habiter.core import services as core_services
 from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
+from habiter.core.tests.factories import UserFactory, api_token_for
 from habiter.housing.models import Dwelling, Owner
 
 from .factories import make_dwelling, make_owner
@@ -30,7 +29,7 @@ class Api:
         client = Client()
         if user is not None:
             if user.pk not in self.tokens:
-                self.tokens[user.pk] = core_services.api_token_create(actor=user, name="Script")[1]
+                self.tokens[user.pk] = api_token_for(user, name="Script")[1]
             client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[user.pk]}"
         return client
 
