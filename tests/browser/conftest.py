@@ -1,6 +1,8 @@
 """Fixtures of the browser tests: one organisation, its users, and a page that fails on script errors."""
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,18 @@ from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 
 from .support import DESKTOP, PASSWORD
+
+
+def pytest_collection_modifyitems(config, items):
+    """The pages are the same on both databases: the browser tests run on the SQLite pass of `make test` only, to
+    keep the two passes of the CI within their time (HABITER_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too)."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("HABITER_BROWSER_ON_POSTGRES"):
+        return
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(reason="browser tests run on the SQLite pass")
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
