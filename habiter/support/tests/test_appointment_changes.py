@@ -242,3 +242,25 @@ def test_household_reminders_the_day_before_once_and_sms_only_with_consent(world
     assert sms.outbox == [("06 12 34 56 78", sms.outbox[0][1])] and "10:00" in sms.outbox[0][1]
     other.refresh_from_db()
     assert other.household_reminder_sent_at is not None
+
+
+def test_the_sms_consent_is_recorded_on_the_household_form(client, world):
+    household = world.own_household
+    client.force_login(world.users["social_worker"])
+    url = reverse("people:household_edit", args=[household.pk])
+    assert "Accepte les rappels par SMS" in client.get(url).content.decode()
+    data = {
+        "name": household.name,
+        "address": household.address,
+        "postal_code": household.postal_code,
+        "city": household.city,
+        "phone": "06 12 34 56 78",
+        "email": household.email,
+        "sms_consent": "on",
+        "version": household.version,
+        "referent": household.referent_id,
+    }
+    assert client.post(url, data).status_code == 302
+    household.refresh_from_db()
+    assert household.sms_consent is True
+    assert AuditEvent.objects.filter(action="household.update", object_id=str(household.pk)).exists()
