@@ -181,6 +181,10 @@ def test_cancelling_needs_a_reason_confirms_frees_the_slot_and_tells_the_others(
     assert "<del>" in week and "Visite CAF" in week and "Autre rendez-vous" in week
     page = client.get(reverse("people:household_detail", args=[household.pk])).content.decode()
     assert "Rendez-vous annulé : Visite CAF" in page and "Motif : Maladie" in page
+    with time_machine.travel(at(DAY, 8), tick=False):  # the home page's appointments of the day
+        client.force_login(worker)
+        home = client.get(reverse("core:home")).content.decode()
+    assert "<del>10:00 — Visite CAF</del>" in home
     with pytest.raises(ValidationError, match="ne peut plus être annulé"):
         services.appointment_cancel(actor=worker, appointment_id=appointment.pk, reason="encore")
 
