@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from habiter.core.models import ApiToken, Role, User
+from habiter.core.models import ApiToken, AuditEvent, Role, User
 from habiter.core.tests.factories import UserFactory, api_token_for
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.people.tests.factories import make_household
@@ -29,6 +29,8 @@ from habiter.reception import services as reception_services
 from habiter.reception.models import Enrolment, Workshop, WorkshopSession
 from habiter.support import services as support_services
 from habiter.support.models import (
+    Appointment,
+    AppointmentStatus,
     Document,
     Intervention,
     MeasureOutcome,
@@ -167,6 +169,16 @@ AGENDA = {
     "lawyer": NOT_FOUND,
 }
 
+# An appointment of the scope's household, booked by its worker: its worker, the team lead of the worker's or the
+# household's team and the director change it (and whoever booked it, or the household's referent: here the worker).
+APPOINTMENT = {
+    **{actor: (NOT_FOUND, NOT_FOUND, NOT_FOUND) for actor in ROLES},
+    ANONYMOUS: (LOGIN, LOGIN, LOGIN),
+    "director": (OK, OK, NOT_FOUND),
+    "team_lead": (OK, NOT_FOUND, NOT_FOUND),
+    "social_worker": (OK, NOT_FOUND, NOT_FOUND),
+}
+
 # For URLs with parameters, each actor has one outcome per scope (own team, other team, other organisation);
 # for token URLs the scopes are: the user's own token, a token of another user of the organisation, a token
 # of a user of another organisation; for organisation-wide rows (concerns): two rows of the user's
@@ -262,6 +274,9 @@ EXPECTED = {
     "support:calendar": AGENDA,
     "support:appointment_create": AGENDA,
     "support:calendar_feed": AGENDA,
+    "support:appointment_edit": APPOINTMENT,
+    "support:appointment_cancel": APPOINTMENT,
+    "support:appointment_attendance": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},
     # The feed needs no login: its secret key is the access; an unknown key is 404 for everyone
     # (a real key is tested in habiter/support/tests/test_appointments.py).
     "support:calendar_ics": {ANONYMOUS: (NOT_FOUND,) * 3, **dict.fromkeys(ROLES, (NOT_FOUND,) * 3)},
@@ -296,6 +311,7 @@ DOCUMENT_REMOVAL_WRITE = {
     actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in DOCUMENT_REMOVAL.items()
 }
 CASE_FILE_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in CASE_FILE.items()}
+APPOINTMENT_WRITE = {actor: tuple(SAVED if o == OK else o for o in outcomes) for actor, outcomes in APPOINTMENT.items()}
 POST_EXPECTED = {
     **RECEPTION_POST_EXPECTED,
     "core:api_token_revoke": {ANONYMOUS: (LOGIN, LOGIN, LOGIN), **dict.fromkeys(ROLES, (SAVED, NOT_FOUND, NOT_FOUND))},
@@ -324,6 +340,9 @@ POST_EXPECTED = {
     "support:document_delete": DOCUMENT_REMOVAL_WRITE,
     "support:agreement": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
+    "support:appointment_edit": APPOINTMENT_WRITE,
+    "support:appointment_cancel": APPOINTMENT_WRITE,
+    "support:appointment_attendance": APPOINTMENT_WRITE,
     "support:programme_toggle": {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
         "director": (SAVED, SAVED, NOT_FOUND),
@@ -444,6 +463,24 @@ class Scenario:
             )
         return document
 
+    def appointment(self, scope):
+        """A planned appointment of the scope's household, yesterday (so that attendance may be taken), booked by
+        the household's worker."""
+        household = self.households[scope]
+        appointment = Appointment.objects.filter(household=household).first()
+        if appointment is None:
+            worker = self.world.outsider if scope == "other_org" else User.objects.get(pk=household.referent_id)
+            start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+            appointment = support_services.appointment_book(
+                actor=worker,
+                worker_id=worker.pk,
+                title="Entretien",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                household_id=household.pk,
+            )
+        return appointment
+
     def programme(self, scope):
         """Organisation-wide rows, like concerns: two programmes of the organisation, one of another."""
         organisation = self.world.other_organisation if scope == "other_org" else self.world.organisation
@@ -505,6 +542,7 @@ class Scenario:
             "document_id": lambda: self.document(scope).pk,
             "key": lambda: f"cle-inconnue-{scope}",
             "programme_id": lambda: self.programme(scope).pk,
+            "appointment_id": lambda: self.appointment(scope).pk,
         }
         if extension := extension_for(route.name):  # an app's own rows fill its URL parameters
             fillers |= extension.fillers(self, actor, scope)
@@ -677,6 +715,24 @@ def _post_data(route_name, scenario, actor, scope):
         return {"kind": "lease", "file": _a_pdf(f"bail-{actor}.pdf")}
     if route_name == "support:plan_detail":
         return {"action": "goal", "life_area": "housing", "title": f"Objectif posé par {actor}"}
+    if route_name.startswith("support:appointment_"):
+        # each allowed write is counted in the audit log; the appointment is planned again before each request
+        appointment = scenario.appointment(scope)
+        Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.PLANNED)
+        appointment.refresh_from_db()
+        if route_name == "support:appointment_cancel":
+            return {"reason": f"Annulé par {actor}", "version": appointment.version, "confirmed": "1"}
+        if route_name == "support:appointment_attendance":
+            return {"attended": "1", "version": appointment.version}
+        start, end = timezone.localtime(appointment.starts_at), timezone.localtime(appointment.ends_at)
+        return {
+            "worker": appointment.worker_id,
+            "title": f"Modifié par {actor}",
+            "day": start.date().isoformat(),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+            "version": appointment.version,
+        }
     return {}
 
 
@@ -722,6 +778,12 @@ def _state(route_name, scenario, actor, scope):
         return SupportMeasure.objects.get(pk=scenario.measure(scope).pk).status
     if route_name == "support:programme_toggle":
         return Programme.objects.get(pk=scenario.programme(scope).pk).active
+    if route_name.startswith("support:appointment_"):
+        action = {"edit": "appointment.update", "cancel": "appointment.cancel", "attendance": "appointment.attendance"}
+        return AuditEvent.objects.filter(
+            action=action[route_name.removeprefix("support:appointment_")],
+            object_id=str(scenario.appointment(scope).pk),
+        ).count()
     raise AssertionError(f"no state for {route_name}")
 
 

@@ -70,6 +70,7 @@ EXEMPT = {
     "support:calendar_ics": "the user's own agenda for a calendar app (a work list, by its secret address)",
     "support:catalogue": SETTINGS,
     "support:programme_toggle": SETTINGS,
+    "support:appointment_attendance": WRITE,
     # reception
     "reception:desk_visit_list": WORK_LIST,
     "reception:workshop_list": NO_HOUSEHOLD,

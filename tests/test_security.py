@@ -290,6 +290,33 @@ def _csrf_case(name, world) -> CsrfCase:
             {"worker": worker.pk, "title": "Point CAF", "day": "2027-01-04", "start": "10:00", "end": "11:00"},
             lambda: Appointment.objects.filter(title="Point CAF").exists(),
         )
+    if name in ("support:appointment_edit", "support:appointment_cancel", "support:appointment_attendance"):
+        from django.utils import timezone
+
+        appointment = _an_appointment(world)
+        edit = reverse("support:appointment_edit", args=[appointment.pk])
+        if name == "support:appointment_cancel":
+            url = reverse(name, args=[appointment.pk])
+            data = {"reason": "Empêchement", "version": appointment.version, "confirmed": "1"}
+            saved = lambda: Appointment.objects.filter(pk=appointment.pk, status="cancelled").exists()  # noqa: E731
+            return CsrfCase(_logged_in(worker), url, url, data, saved)
+        if name == "support:appointment_attendance":
+            url = reverse(name, args=[appointment.pk])
+            data = {"attended": "1", "version": appointment.version}
+            saved = lambda: Appointment.objects.filter(pk=appointment.pk, status="attended").exists()  # noqa: E731
+            return CsrfCase(_logged_in(worker), edit, url, data, saved)
+        start, end = timezone.localtime(appointment.starts_at), timezone.localtime(appointment.ends_at)
+        data = {
+            "worker": worker.pk,
+            "title": "Point CAF déplacé",
+            "day": start.date().isoformat(),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+            "version": appointment.version,
+        }
+        return CsrfCase(
+            _logged_in(worker), edit, edit, data, lambda: Appointment.objects.filter(title="Point CAF déplacé").exists()
+        )
     if name == "support:calendar_feed":
         url = reverse("support:calendar_feed")
         return CsrfCase(_logged_in(worker), url, url, {}, lambda: CalendarFeed.objects.filter(user=worker).exists())
@@ -359,6 +386,27 @@ def _csrf_case(name, world) -> CsrfCase:
             lambda: not Programme.objects.get(pk=programme.pk).active,
         )
     raise AssertionError(f"no CSRF case for {name}")
+
+
+def _an_appointment(world):
+    """The social worker's appointment with their household, yesterday (attendance may be taken)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    existing = Appointment.objects.filter(household=world.own_household).first()
+    if existing is not None:
+        return existing
+    worker = world.users["social_worker"]
+    start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    return support_services.appointment_book(
+        actor=worker,
+        worker_id=worker.pk,
+        title="Entretien",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        household_id=world.own_household.pk,
+    )
 
 
 def _a_measure(world):
@@ -470,6 +518,9 @@ CSRF_CASES = {
     "support:document_archive",
     "support:document_delete",
     "support:appointment_create",
+    "support:appointment_edit",
+    "support:appointment_cancel",
+    "support:appointment_attendance",
     "support:agreement",
     "support:calendar_feed",
     "support:measure_status",
@@ -495,6 +546,7 @@ def _accepts_post(name, params, world) -> bool:
         "document_id": uuid.uuid4(),
         "key": "cle-inconnue",
         "programme_id": Programme.objects.filter(organisation=world.organisation).first().pk,
+        "appointment_id": _an_appointment(world).pk,
     }
     for extension in extensions().values():
         values |= extension.post_probe_values(world)

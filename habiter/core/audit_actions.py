@@ -47,6 +47,9 @@ class AuditAction(models.TextChoices):
     DOCUMENT_DELETE = "document.delete", _("Suppression d'un document")
     DOCUMENT_DOWNLOAD = "document.download", _("Téléchargement d'un document")  # now a household.read (old rows)
     APPOINTMENT_BOOK = "appointment.book", _("Prise de rendez-vous")
+    APPOINTMENT_UPDATE = "appointment.update", _("Modification ou déplacement d'un rendez-vous")
+    APPOINTMENT_CANCEL = "appointment.cancel", _("Annulation d'un rendez-vous")
+    APPOINTMENT_ATTENDANCE = "appointment.attendance", _("Présence à un rendez-vous (venu ou pas venu)")
     AGREEMENT_WRITE = "agreement.write", _("Rédaction du contrat d'accompagnement")
     AGREEMENT_SIGN = "agreement.sign", _("Signature du contrat d'accompagnement")
     AGREEMENT_PRINT = "agreement.print", _("Impression du contrat d'accompagnement")  # now a household.read
@@ -198,6 +201,7 @@ class ReadKind(models.TextChoices):
     SUPPORT_AGREEMENT = "support.agreement", _("le contrat d'accompagnement")
     SUPPORT_AGREEMENT_PDF = "support.agreement_pdf", _("le contrat d'accompagnement (PDF)")
     SUPPORT_APPOINTMENT_FORM = "support.appointment_form", _("le formulaire de rendez-vous")
+    SUPPORT_APPOINTMENT_CANCEL = "support.appointment_cancel", _("le formulaire d'annulation d'un rendez-vous")
     # reception
     RECEPTION_HOUSEHOLD_SEARCH = "reception.household_search", _("la recherche d'un ménage à l'accueil")
     RECEPTION_SESSION_SEARCH = "reception.session_search", _("la recherche d'un ménage à inscrire à un atelier")

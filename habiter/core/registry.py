@@ -24,6 +24,7 @@ class TimelineEvent:
     actor: str = ""
     restricted: bool = False
     url: str = ""
+    struck: bool = False  # shown struck through (a cancelled appointment)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ class CalendarEntry:
     place: str = ""
     url: str = ""
     link_label: str = ""
+    cancelled: bool = False  # shown struck through; a calendar app marks it cancelled
+    status_label: str = ""  # e.g. « venu », « pas venu »
+    manage_url: str = ""  # the page to edit, move, cancel it or say whether the household came
 
 
 _calendar_sources: dict[str, Callable] = {}

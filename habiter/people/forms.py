@@ -36,7 +36,7 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["name", "address", "postal_code", "city", "phone", "email", "team", "referent"]
+        fields = ["name", "address", "postal_code", "city", "phone", "email", "sms_consent", "team", "referent"]
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
             "address": forms.TextInput(attrs={"autocomplete": "off"}),

@@ -105,6 +105,11 @@ class Household(Versioned, OrganisationScoped):
     city = models.TextField(_("commune"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)
+    sms_consent = models.BooleanField(
+        _("accepte les rappels par SMS"),
+        default=False,
+        help_text=_("Le ménage a donné son accord pour recevoir les rappels de rendez-vous par SMS."),
+    )
     concerns = models.ManyToManyField(Concern, blank=True, related_name="households", verbose_name=_("problématiques"))
     # Derived, for accent- and case-insensitive search on every database; kept by the services.
     search_text = models.TextField(default="", editable=False)

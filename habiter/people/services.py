@@ -16,6 +16,7 @@ from . import rules as people_rules
 from .models import Concern, ConcernCategory, Household, HouseholdNote, Person, Relation
 
 HOUSEHOLD_FIELDS = ("name", "address", "postal_code", "city", "phone", "email")
+HOUSEHOLD_FLAGS = ("sms_consent",)  # yes/no fields of the household's form
 PERSON_FIELDS = (
     "first_name",
     "last_name",
@@ -229,6 +230,8 @@ def household_create(
         household = Household(organisation_id=actor.organisation_id, team=team, referent=referent, created_by=actor)
         for field in HOUSEHOLD_FIELDS:
             setattr(household, field, data.get(field) or "")
+        for field in HOUSEHOLD_FLAGS:
+            setattr(household, field, bool(data.get(field)))
         household.name = name
         household.full_clean(exclude=["search_text", "search_phones"])
         people = [_new_person(actor, household, member) for member in members]
@@ -280,6 +283,10 @@ def household_update(
                 if getattr(household, field) != value:
                     setattr(household, field, value)
                     changed.append(field)
+        for field in HOUSEHOLD_FLAGS:
+            if field in data and getattr(household, field) != bool(data[field]):
+                setattr(household, field, bool(data[field]))
+                changed.append(field)
         new_team = household.team if team is ... else team
         new_referent = household.referent if referent is ... else referent
         if new_team != household.team or new_referent != household.referent:

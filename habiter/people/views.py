@@ -78,7 +78,7 @@ def household_create(request):
         try:
             household = services.household_create(
                 actor=request.user,
-                data={f: form.cleaned_data.get(f) for f in services.HOUSEHOLD_FIELDS},
+                data={f: form.cleaned_data.get(f) for f in (*services.HOUSEHOLD_FIELDS, *services.HOUSEHOLD_FLAGS)},
                 members=[m.member_data() for m in members.forms if m.has_changed()],
                 concern_ids=[c.pk for c in form.cleaned_data.get("concerns", [])],
                 team=form.cleaned_data.get("team"),
@@ -153,7 +153,7 @@ def household_edit(request, household_id):
         raise Http404
     form = HouseholdForm(request.POST or None, instance=household, user=user)
     if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data.get(f) for f in services.HOUSEHOLD_FIELDS}
+        data = {f: form.cleaned_data.get(f) for f in (*services.HOUSEHOLD_FIELDS, *services.HOUSEHOLD_FLAGS)}
         try:
             services.household_update(
                 actor=user,

@@ -254,6 +254,8 @@ MAILERS = {
     "default": {"BACKEND": os.environ.get("HABITER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("HABITER_FROM_EMAIL", "habiter@localhost")
+# Appointment reminders by SMS (habiter.core.sms): the dotted path of the backend; the default only logs.
+HABITER_SMS_BACKEND = os.environ.get("HABITER_SMS_BACKEND", "habiter.core.sms.ConsoleBackend")
 
 NINJA_PAGINATION_MAX_LIMIT = 200
 

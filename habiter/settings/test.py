@@ -12,6 +12,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+HABITER_SMS_BACKEND = "habiter.core.sms.LocmemBackend"
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True

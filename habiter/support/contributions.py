@@ -10,7 +10,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import Appointment, Document, Intervention, MeasureStatus, SupportMeasure, SupportPlan
+from .models import Appointment, AppointmentStatus, Document, Intervention, MeasureStatus, SupportMeasure, SupportPlan
 
 STATUS_TITLES = {
     MeasureStatus.REQUESTED: gettext_lazy("Mesure demandée : %(programme)s"),
@@ -156,12 +156,24 @@ def appointment_events(household, user):
         household, "support.appointments", lambda: list(queries.household_appointments(household))
     )
     for appointment in appointments:
+        if appointment.is_cancelled:
+            title = _("Rendez-vous annulé : %(title)s") % {"title": appointment.title}
+            body = _("Motif : %(reason)s") % {"reason": appointment.cancel_reason}
+        elif appointment.status == AppointmentStatus.PLANNED:
+            title, body = _("Rendez-vous : %(title)s") % {"title": appointment.title}, appointment.place
+        else:
+            title = _("Rendez-vous (%(status)s) : %(title)s") % {
+                "status": appointment.get_status_display(),
+                "title": appointment.title,
+            }
+            body = appointment.place
         yield registry.TimelineEvent(
             when=appointment.starts_at,
             kind="appointment",
-            title=_("Rendez-vous : %(title)s") % {"title": appointment.title},
-            body=appointment.place,
+            title=title,
+            body=body,
             actor=str(appointment.worker),
+            struck=appointment.is_cancelled,
         )
 
 
@@ -190,6 +202,9 @@ def appointment_entries(user, start, end):
             place=appointment.place,
             url=reverse("people:household_detail", args=[household.pk]) if household else "",
             link_label=household.name if household else "",
+            cancelled=appointment.is_cancelled,
+            status_label="" if appointment.status == AppointmentStatus.PLANNED else appointment.get_status_display(),
+            manage_url=reverse("support:appointment_edit", args=[appointment.pk]),
         )
 
 

@@ -245,9 +245,22 @@ class AppointmentForm(forms.Form):
     place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
     household = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, appointment=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = queries.appointment_workers(user)
+        if appointment is not None:  # editing: prefilled, and the version the page showed
+            start, end = timezone.localtime(appointment.starts_at), timezone.localtime(appointment.ends_at)
+            self.initial.update(
+                worker=appointment.worker_id,
+                title=appointment.title,
+                day=start.date(),
+                start=start.time().replace(second=0, microsecond=0),
+                end=end.time().replace(second=0, microsecond=0),
+                place=appointment.place,
+                version=appointment.version,
+            )
+            self.fields["version"] = VersionField()
+            del self.fields["household"]
         self.initial.setdefault("worker", user.pk)
         self.initial.setdefault("day", timezone.localdate())
 
@@ -259,6 +272,25 @@ class AppointmentForm(forms.Form):
             data["starts_at"] = timezone.make_aware(datetime.combine(data["day"], data["start"]))
             data["ends_at"] = timezone.make_aware(datetime.combine(data["day"], data["end"]))
         return data
+
+
+class AppointmentCancelForm(forms.Form):
+    required_css_class = "required"
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif de l'annulation.")},
+    )
+    version = VersionField()
+
+
+class AppointmentAttendanceForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        label=_("Présence"),
+        choices=[("1", _("venu")), ("0", _("pas venu"))],
+        coerce=lambda value: value == "1",
+    )
+    version = VersionField()
 
 
 class AgreementForm(forms.Form):

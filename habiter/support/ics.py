@@ -19,6 +19,8 @@ def ics_render(entries, *, host: str) -> str:
         if entry.ends_at:
             lines.append(f"DTEND:{_stamp(entry.ends_at)}")
         lines.append(f"SUMMARY:{ics_escape(entry.title)}")
+        if getattr(entry, "cancelled", False):
+            lines.append("STATUS:CANCELLED")
         if entry.place:
             lines.append(f"LOCATION:{ics_escape(entry.place)}")
         lines.append("END:VEVENT")

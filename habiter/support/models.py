@@ -362,8 +362,18 @@ class Document(OrganisationScoped):
         return f"{self.get_kind_display()} — {self.original_name}"
 
 
-class Appointment(OrganisationScoped):
-    """A meeting of a worker, with a household or not; a worker's appointments never overlap."""
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("prévu")
+    CANCELLED = "cancelled", _("annulé")
+    ATTENDED = "attended", _("venu")
+    MISSED = "missed", _("pas venu")
+
+
+class Appointment(Versioned, OrganisationScoped):
+    """A meeting of a worker, with a household or not; a worker's appointments never overlap (a cancelled one
+    frees its slot and stays visible, struck through)."""
+
+    version_audit_actions = ("appointment.update", "appointment.cancel", "appointment.attendance")
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("avec")
@@ -381,6 +391,16 @@ class Appointment(OrganisationScoped):
     ends_at = models.DateTimeField(_("fin"))
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The household's reminder of the day before (e-mail and/or SMS), sent once.
+    household_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -397,6 +417,10 @@ class Appointment(OrganisationScoped):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AppointmentStatus.CANCELLED
 
 
 class CalendarFeed(models.Model):

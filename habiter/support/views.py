@@ -22,6 +22,8 @@ from . import queries, services
 from .forms import (
     AgreementForm,
     AgreementSignatureForm,
+    AppointmentAttendanceForm,
+    AppointmentCancelForm,
     AppointmentForm,
     DocumentForm,
     GoalForm,
@@ -37,6 +39,8 @@ from .forms import (
 )
 from .ics import ics_render
 from .models import (
+    Appointment,
+    AppointmentStatus,
     CalendarFeed,
     Document,
     GoalStatus,
@@ -525,6 +529,126 @@ def appointment_create(request):
             target = reverse("support:calendar") + f"?semaine={timezone.localdate(appointment.starts_at).isoformat()}"
             return redirect(target)
     return render(request, "support/appointment_form.html", {"form": form, "household": household})
+
+
+def _appointment_page(request, appointment_id):
+    """The appointment the user may change, with its household's read journaled; else 404."""
+    try:
+        appointment = services.appointment_for(request.user, appointment_id)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
+    read_of(request, household_id=appointment.household_id, obj=appointment)
+    return appointment
+
+
+def _week_of(appointment) -> str:
+    return reverse("support:calendar") + f"?semaine={timezone.localdate(appointment.starts_at).isoformat()}"
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("support.appointment_form")
+def appointment_edit(request, appointment_id):
+    """Edit or move an appointment; the page also cancels it and says whether the household came."""
+    user = request.user
+    appointment = _appointment_page(request, appointment_id)
+    planned = appointment.status == AppointmentStatus.PLANNED
+    form = AppointmentForm(request.POST if request.method == "POST" else None, user=user, appointment=appointment)
+    if request.method == "POST" and planned and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_update(
+                actor=user,
+                appointment_id=appointment.pk,
+                worker_id=data["worker"].pk,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                expected_version=posted_version(form),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Rendez-vous modifié."))
+            return redirect(_week_of(appointment))
+    attendance = AppointmentAttendanceForm(initial={"version": appointment.version})
+    return render(
+        request,
+        "support/appointment_edit.html",
+        {
+            "appointment": appointment,
+            "form": form,
+            "planned": planned,
+            "attendance": attendance,
+            "started": timezone.now() >= appointment.starts_at,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("support.appointment_cancel")
+def appointment_cancel(request, appointment_id):
+    """Cancel an appointment with its reason, after a confirmation page."""
+    appointment = _appointment_page(request, appointment_id)
+    form = AppointmentCancelForm(request.POST or None, initial={"version": appointment.version})
+    if request.method == "POST" and form.is_valid():
+        if not is_confirmed(request):
+            facts = [(_("Rendez-vous"), appointment.title), (_("Motif"), form.cleaned_data["reason"])]
+            if appointment.household:
+                facts.insert(1, (_("Ménage"), appointment.household.name))
+            consequences = [_("Le créneau est libéré ; le rendez-vous reste visible, barré, dans l'agenda.")]
+            if appointment.worker_id != request.user.pk:
+                consequences.append(_("%(worker)s est prévenu·e par courriel.") % {"worker": appointment.worker})
+            if appointment.household and appointment.household.email:
+                consequences.append(_("Le ménage est prévenu par courriel."))
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Annuler le rendez-vous « %(title)s » ?") % {"title": appointment.title},
+                    consequences=consequences,
+                    action=_("Annuler le rendez-vous"),
+                    cancel_url=reverse("support:appointment_edit", args=[appointment.pk]),
+                    facts=facts,
+                ),
+            )
+        try:
+            services.appointment_cancel(
+                actor=request.user,
+                appointment_id=appointment.pk,
+                reason=form.cleaned_data["reason"],
+                expected_version=posted_version(form),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Rendez-vous annulé."))
+            return redirect(_week_of(appointment))
+    return render(request, "support/appointment_cancel.html", {"appointment": appointment, "form": form})
+
+
+@require_POST
+def appointment_attendance(request, appointment_id):
+    """« Venu » / « pas venu », once the appointment has started."""
+    try:
+        appointment = services.appointment_for(request.user, appointment_id)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
+    form = AppointmentAttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez si le ménage est venu."))
+        return redirect("support:appointment_edit", appointment_id=appointment.pk)
+    try:
+        appointment = services.appointment_mark(
+            actor=request.user,
+            appointment_id=appointment.pk,
+            attended=form.cleaned_data["attended"],
+            expected_version=posted_version(form),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("support:appointment_edit", appointment_id=appointment.pk)
+    messages.success(request, _("Présence enregistrée : %(status)s.") % {"status": appointment.get_status_display()})
+    return redirect(_week_of(appointment))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,5 @@
-"""Morning reminders: each worker receives the list of their appointments of the day (run daily, e.g. at 7:00)."""
+"""Morning reminders: each worker receives the list of their appointments of the day, and each household a reminder
+of its appointment of the next day (e-mail; SMS with its consent). Run daily, e.g. at 7:00."""
 
 from datetime import date
 
@@ -10,7 +11,10 @@ from habiter.support.tasks import send_appointment_reminders
 
 
 class Command(BaseCommand):
-    help = "Envoie à chaque intervenant la liste de ses rendez-vous du jour (une fois par jour)."
+    help = (
+        "Envoie à chaque intervenant la liste de ses rendez-vous du jour et à chaque ménage le rappel de son "
+        "rendez-vous du lendemain (une fois par jour)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--day", help="jour au format AAAA-MM-JJ (par défaut : aujourd'hui)")
