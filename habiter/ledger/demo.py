@@ -24,7 +24,7 @@ from habiter.ledger.rent import services as rent_services
 
 MONTHS = 6
 STATEMENT_MONTHS = 3
-DEMO_BANK = {"holder_name": "", "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPMAR"}
+DEMO_BANK = {"holder_name": "", "iban": "FR7630003012340002001234514", "bic": "SOGEFRPPMAR"}
 
 
 def seed_ledger(organisation, users, count, rng) -> None:
