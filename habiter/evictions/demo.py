@@ -96,6 +96,8 @@ def _advance(organisation, worker, director, today) -> None:
             organisation=organisation,
             lease__status__in=services.OPEN_LEASE_STATUSES,
             lease__household__referent=worker,
+            # an advance is refused where the association is itself the landlord (it would receipt an unpaid month)
+            lease__landlord__isnull=False,
         )
         .select_related("lease")
         .order_by("period")
