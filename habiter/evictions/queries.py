@@ -153,10 +153,8 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     }
     in_ledger, _episodes = ledger_queries.caf_episodes_of_households(set(case_of), today)
     found = []
-    for row in ledger_queries.arrears(user, today):
+    for row in ledger_queries.arrears(user, today, params, referent_only=role == Role.SOCIAL_WORKER):
         household = row.lease.household
-        if role == Role.SOCIAL_WORKER and household.referent_id != user.pk:
-            continue
         monthly = row.lease.rent + row.lease.charges
         case = case_of.get(household.pk)
         if case is not None:

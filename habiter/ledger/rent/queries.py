@@ -156,7 +156,10 @@ def caf_episodes_of_households(household_ids, on: date) -> tuple[set, dict]:
     rent call issued), and the impayé au sens de la CAF open on `on` on their leases, as recorded — the household's
     earliest report-by date first. Two queries."""
     in_ledger = set(
-        RentCall.objects.filter(lease__household_id__in=household_ids).values_list("lease__household_id", flat=True)
+        RentCall.objects.filter(lease__household_id__in=household_ids)
+        .order_by()
+        .values_list("lease__household_id", flat=True)
+        .distinct()
     )
     episodes: dict = {}
     for episode in (
@@ -291,13 +294,15 @@ class ArrearsRow:
     plan: "PlanFollowUp | None" = None
 
 
-def arrears(user, on: date, params=None) -> list[ArrearsRow]:
-    """Every lease in the user's scope with calls still unpaid on `on`, aged, with the CAF status as recorded: four
-    queries whatever the number of leases (five without the legal parameters `params`)."""
+def arrears(user, on: date, params=None, *, referent_only=False) -> list[ArrearsRow]:
+    """Every lease in the user's scope with calls still unpaid on `on` (only their own households' with
+    `referent_only`), aged, with the CAF status as recorded: four queries whatever the number of leases (five
+    without the legal parameters `params`), one when nothing is unpaid."""
+    leases = balance_leases(user)
+    if referent_only:
+        leases = leases.filter(household__referent_id=user.pk)
     calls = (
-        RentCall.objects.filter(
-            lease__in=balance_leases(user), cancelled_on__isnull=True, settled=False, due_date__lte=on
-        )
+        RentCall.objects.filter(lease__in=leases, cancelled_on__isnull=True, settled=False, due_date__lte=on)
         .annotate(paid=money_sum("allocations__amount"))
         .filter(paid__lt=F("due"))  # only the calls still open come back from the database
         .select_related("lease", "lease__household", "lease__dwelling")
@@ -307,6 +312,8 @@ def arrears(user, on: date, params=None) -> list[ArrearsRow]:
     for call in calls:
         left = rules.cents(call.due - call.paid)
         by_lease.setdefault(call.lease_id, (call.lease, []))[1].append((call.due_date, left))
+    if not by_lease:
+        return []
     aid = tiers_payant_aid(set(by_lease), on)
     plans = active_plans(set(by_lease))
     episodes = caf_episodes_on(set(by_lease), on)
