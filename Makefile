@@ -9,7 +9,7 @@ UV = $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo python3 -m
 PY = .venv/bin/python
 MANAGE = $(PY) manage.py
 
-.PHONY: run install uv migrate demo serve worker test lint format pytest bench clean
+.PHONY: run install uv migrate demo serve worker test lint format pytest bench clean messages
 
 run: install migrate demo serve
 
@@ -49,6 +49,10 @@ test: lint
 
 bench: install
 	@bash scripts/bench.sh
+
+# The French catalog (locale/fr): run after adding or changing a text; the compiled catalog is committed.
+messages: install
+	@bash scripts/messages.sh
 
 clean:
 	rm -rf .venv staticfiles habiter.sqlite3 test-results
