@@ -73,14 +73,23 @@ def early_warning_panel(user):
     return {"warnings": warnings, "today": timezone.localdate()} if warnings else None
 
 
+LEGAL_FOLLOW_UPS_SHOWN = 8
+
+
 def legal_desk_home_panel(user):
-    """The lawyer's next legal-desk sessions (the ones she is on, as the legal-desk page lists them). One query."""
+    """The lawyer's next legal-desk sessions (the ones she is on, as the legal-desk page lists them) and the
+    follow-ups of her earlier sessions not done yet, oldest first. Three queries."""
     from habiter.core.models import Role
 
     if user.role != Role.LAWYER:
         return None
     upcoming = queries.legal_sessions(user).filter(held_on__gte=timezone.localdate()).order_by("held_on")
-    return {"sessions": list(upcoming[:5])}
+    owed = queries.legal_follow_ups_owed(user)
+    return {
+        "sessions": list(upcoming[:5]),
+        "follow_ups": list(owed[:LEGAL_FOLLOW_UPS_SHOWN]),
+        "follow_up_count": owed.count(),
+    }
 
 
 def advance_reversal_guard(entry):

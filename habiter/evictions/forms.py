@@ -137,6 +137,11 @@ class LegalVisitForm(forms.Form):
 class LegalAdviceForm(forms.Form):
     advice = forms.CharField(label=_("Conseil donné"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     follow_up = forms.CharField(label=_("Suites à donner"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_done = forms.BooleanField(
+        label=_("Suites données"),
+        required=False,
+        help_text=_("Cochez quand les suites sont faites : elles quittent alors la page d'accueil de l'avocat·e."),
+    )
 
 
 class AdvanceForm(forms.Form):

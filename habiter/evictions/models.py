@@ -289,6 +289,10 @@ class LegalDeskVisit(OrganisationScoped):
     subject = models.CharField(_("objet de la venue"), max_length=200)
     advice = models.TextField(_("conseil donné"), blank=True)
     follow_up = models.TextField(_("suites à donner"), blank=True)
+    follow_up_done_on = models.DateField(_("suites données le"), null=True, blank=True)
+    follow_up_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -222,6 +222,16 @@ def legal_sessions_visible_to(user):
     return sessions.filter(social_worker=user)
 
 
+def legal_follow_ups_owed(user):
+    """The households seen at the user's sessions whose follow-up is written and not done yet, oldest first."""
+    return (
+        LegalDeskVisit.objects.filter(session__in=legal_sessions_visible_to(user), follow_up_done_on__isnull=True)
+        .exclude(follow_up="")
+        .select_related("session", "household")
+        .order_by("session__held_on", "created_at")
+    )
+
+
 def legal_sessions(user):
     """The list page: sessions with their people and the number of households seen (one query)."""
     return legal_sessions_visible_to(user).select_related("social_worker", "lawyer").annotate(seen=Count("visits"))

@@ -481,8 +481,11 @@ def legal_visit_add(*, actor, session_id, household_id, subject: str) -> LegalDe
     return visit
 
 
-def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> LegalDeskVisit:
-    """Write the advice given and the follow-up actions (the lawyer or the social worker of the session)."""
+def legal_visit_update(
+    *, actor, visit_id, advice: str, follow_up: str, follow_up_done: bool | None = None
+) -> LegalDeskVisit:
+    """Write the advice given and the follow-up actions (the lawyer or the social worker of the session), and say
+    when the follow-up is done (`follow_up_done`; None leaves it as it was): the day and who are kept."""
     from .queries import legal_sessions_visible_to
 
     with transaction.atomic():
@@ -495,9 +498,22 @@ def legal_visit_update(*, actor, visit_id, advice: str, follow_up: str) -> Legal
             raise LegalDeskVisit.DoesNotExist
         visit.advice = advice or ""
         visit.follow_up = follow_up or ""
+        if follow_up_done and not visit.follow_up.strip():
+            raise ValidationError({"follow_up_done": _("Notez d'abord les suites à donner.")})
+        was_done = visit.follow_up_done_on is not None
+        if follow_up_done and not was_done:
+            visit.follow_up_done_on, visit.follow_up_done_by = timezone.localdate(), actor
+        elif follow_up_done is False and was_done:
+            visit.follow_up_done_on, visit.follow_up_done_by = None, None
         visit.full_clean()
-        visit.save(update_fields=["advice", "follow_up", "updated_at"])
-        audit_record(actor=actor, action="legal_desk.advice", obj=visit, household_id=visit.household_id)
+        visit.save(update_fields=["advice", "follow_up", "follow_up_done_on", "follow_up_done_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="legal_desk.advice",
+            obj=visit,
+            household_id=visit.household_id,
+            detail={"follow_up_done": visit.follow_up_done_on is not None},
+        )
     return visit
 
 

@@ -467,7 +467,14 @@ def legal_visit(request, visit_id):
     except LegalDeskVisit.DoesNotExist:
         raise Http404 from None
     read_of(request, household_id=visit.household_id, obj=visit)
-    form = LegalAdviceForm(request.POST or None, initial={"advice": visit.advice, "follow_up": visit.follow_up})
+    form = LegalAdviceForm(
+        request.POST or None,
+        initial={
+            "advice": visit.advice,
+            "follow_up": visit.follow_up,
+            "follow_up_done": visit.follow_up_done_on is not None,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.legal_visit_update(actor=user, visit_id=visit.pk, **form.cleaned_data)

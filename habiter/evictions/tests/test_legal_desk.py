@@ -121,3 +121,47 @@ def test_the_lawyer_sees_nothing_else_of_the_system(client, world, session):
         assert client.get(url).status_code == 404, url
     home = client.get(reverse("core:home")).content.decode()
     assert "Permanence juridique" in home and "Ménages" not in home.split("<main")[0]
+
+
+def test_the_lawyer_home_lists_the_follow_ups_she_owes_until_they_are_done(client, world, session):
+    worker, lawyer = world.users["social_worker"], world.users["lawyer"]
+    visit = services.legal_visit_add(
+        actor=worker, session_id=session.pk, household_id=world.own_household.pk, subject="Assignation reçue"
+    )
+    client.force_login(lawyer)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "0 suite à donner" in home and "Toutes les suites sont données." in home, home[home.find("<main") :][:3000]
+    services.legal_visit_update(
+        actor=lawyer, visit_id=visit.pk, advice="Délais de paiement", follow_up="Écrire <b>au</b> bailleur"
+    )
+    home = client.get(reverse("core:home")).content.decode()
+    assert "1 suite à donner" in home and world.own_household.name in home
+    assert "Écrire &lt;b&gt;au&lt;/b&gt; bailleur" in home and "séance du 3 mars 2026" in home
+    # done through the advice form, by the lawyer: the day and who are kept, and it leaves the home page
+    response = client.post(
+        reverse("evictions:legal_visit", args=[visit.pk]),
+        {"advice": "Délais de paiement", "follow_up": "Écrire au bailleur", "follow_up_done": "on"},
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.follow_up_done_on is not None and visit.follow_up_done_by == lawyer
+    assert AuditEvent.objects.filter(action="legal_desk.advice", detail__follow_up_done=True).exists()
+    home = client.get(reverse("core:home")).content.decode()
+    assert "0 suite à donner" in home
+    session_page = client.get(reverse("evictions:legal_session", args=[session.pk])).content.decode()
+    assert "données le" in session_page
+
+
+def test_a_follow_up_is_done_only_once_written_and_by_someone_of_the_session(world, session):
+    worker, lawyer = world.users["social_worker"], world.users["lawyer"]
+    visit = services.legal_visit_add(
+        actor=worker, session_id=session.pk, household_id=world.own_household.pk, subject="Assignation reçue"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.legal_visit_update(actor=lawyer, visit_id=visit.pk, advice="", follow_up=" ", follow_up_done=True)
+    assert "follow_up_done" in error.value.message_dict
+    outsider = UserFactory(organisation=world.other_organisation, role=Role.LAWYER)
+    with pytest.raises(LegalDeskVisit.DoesNotExist):
+        services.legal_visit_update(actor=outsider, visit_id=visit.pk, advice="", follow_up="x", follow_up_done=True)
+    visit.refresh_from_db()
+    assert visit.follow_up_done_on is None
