@@ -125,6 +125,9 @@ def dwelling_households(dwelling, user):
     )
 
 
+LEASES_ENDING_SHOWN = 8
+
+
 def leases_home_panel(user):
     if user.role not in (Role.DIRECTOR, Role.RENTAL_MANAGER, Role.TEAM_LEAD, Role.SOCIAL_WORKER):
         return None
@@ -140,7 +143,12 @@ def leases_home_panel(user):
         # A revision that waits for an IRL value is a to-do of its own, until the claim window closes (R12).
         context["index_missing"] = len(queries.revisions_waiting_for_index(user, today, lines))
         context["emphyteutic"] = queries.emphyteutic_ending(user, today)
-    if not (sliding or context["emphyteutic"] or context["revisions_due"] or context["index_missing"]):
+    context["ending"] = []
+    if user.has_perm("leases.manage_lease"):
+        context["ending"] = list(queries.leases_ending(user, today)[:LEASES_ENDING_SHOWN])
+    if not (
+        sliding or context["emphyteutic"] or context["revisions_due"] or context["index_missing"] or context["ending"]
+    ):
         return None
     return context
 

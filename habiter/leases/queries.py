@@ -1,7 +1,7 @@
 """Reads of leases shared by pages, API and the home panels, always scoped to the acting user."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -352,6 +352,24 @@ def sliding_reminders(user, today: date):
         if notice <= lease_rules.add_months(today, 1):
             reminders.append((lease, notice))
     return reminders
+
+
+LEASES_ENDING_DAYS = 60  # a lease whose last day is this close shows on the rental manager's home page
+
+
+def leases_ending(user, today: date):
+    """The leases whose last day is between today and `LEASES_ENDING_DAYS` ahead: a notice running or a fixed term
+    ending, when the move-out inspection, the deposit and the reletting are prepared. Soonest first."""
+    return (
+        leases_visible_to(user)
+        .filter(
+            status__in=(LeaseStatus.SIGNED, LeaseStatus.ENDED),
+            end_date__gte=today,
+            end_date__lte=today + timedelta(days=LEASES_ENDING_DAYS),
+        )
+        .select_related("dwelling", "household")
+        .order_by("end_date", "dwelling__reference")
+    )
 
 
 def emphyteutic_ending(user, today: date):

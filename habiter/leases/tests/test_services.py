@@ -672,3 +672,22 @@ def test_a_contractual_revision_date_replaces_the_anniversary(world, manager):
     assert queries.revision_batch(manager, date(2026, 3, 1), date(2026, 3, 2)) == []
     [line] = queries.revision_batch(manager, date(2026, 1, 1), date(2026, 1, 20))
     assert (line.revision_date, line.new_rent) == (date(2026, 1, 1), Decimal("509.08"))
+
+
+@time_machine.travel(date(2026, 1, 10), tick=False)
+def test_a_lease_in_its_notice_shows_on_the_rental_manager_home_until_its_last_day(client, world, manager):
+    # Given a lease whose tenant gave notice on 20/11/2025: three months, the last day is 20/02/2026
+    lease = make_lease(manager, world.own_household)
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    services.lease_end(actor=manager, lease_id=lease.pk, notice_given_on=date(2025, 11, 20))
+    lease.refresh_from_db()
+    assert lease.end_date == date(2026, 2, 20)
+    # Then it is among the leases ending within two months, and on the home page
+    assert list(queries.leases_ending(manager, date(2026, 1, 10))) == [lease]
+    client.force_login(manager)
+    home = client.get("/").content.decode()
+    assert "Baux qui se terminent dans les deux mois" in home and "dernier jour le 20 février 2026" in home
+    assert "congé reçu" in home
+    # Not before the two months, nor after its last day
+    assert list(queries.leases_ending(manager, date(2025, 12, 21))) == []
+    assert list(queries.leases_ending(manager, date(2026, 2, 21))) == []
