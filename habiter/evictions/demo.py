@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from habiter.core.dates import nearest_open_day
 from habiter.core.models import Role
 from habiter.leases.models import Lease
 from habiter.ledger.models import RentCall
@@ -70,9 +71,17 @@ def seed_evictions(organisation, users, count, rng) -> None:
     if director is not None:
         _advance(organisation, worker, director, today)
     if lawyer is not None:
+        # the session of a fortnight ago (its follow-up still owed) and the next one, on open days
+        services.legal_session_create(
+            actor=worker,
+            held_on=nearest_open_day(today + timedelta(days=14), 1),
+            place="Maison de la justice et du droit, Marseille",
+            social_worker_id=worker.pk,
+            lawyer_id=lawyer.pk,
+        )
         session = services.legal_session_create(
             actor=worker,
-            held_on=today - timedelta(days=3),
+            held_on=nearest_open_day(today - timedelta(days=14), -1),
             place="Maison de la justice et du droit, Marseille",
             social_worker_id=worker.pk,
             lawyer_id=lawyer.pk,

@@ -56,6 +56,7 @@ def seed_leases(organisation, users, count, rng) -> None:
 
     with transaction.atomic():
         # Direct leases of the association's own stock, one started in each of the last three years.
+        direct = []
         for years_ago, day in ((1, 3), (2, 12), (3, 20)):
             dwelling = pick({OwnerKind.ASSOCIATION, OwnerKind.TOWN})
             if dwelling is None:
@@ -75,6 +76,9 @@ def seed_leases(organisation, users, count, rng) -> None:
                 fsl_guarantee_reference=f"FSL-{today.year - years_ago}-{rng.randint(100, 999)}",
             )
             services.lease_sign(actor=actor, lease_id=lease.pk, signed_on=lease.start_date)
+            direct.append(lease)
+        if direct:  # the oldest tenant gave notice six weeks ago: the lease ends within two months
+            services.lease_end(actor=actor, lease_id=direct[-1].pk, notice_given_on=today - timedelta(days=45))
 
         # A management mandate per private owner, with a lease under it.
         for owner in Owner.objects.filter(organisation=organisation, kind=OwnerKind.PRIVATE).order_by("name"):

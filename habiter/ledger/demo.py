@@ -179,7 +179,8 @@ def seed_owner_statements(organisation, actor, today) -> None:
     )
     first_statements = []
     for owner in owners:
-        for back in range(STATEMENT_MONTHS, 0, -1):
+        # the last owner's statement of last month is left to issue: a to-do of the accountant's home page
+        for back in range(STATEMENT_MONTHS, 1 if owner == owners[-1] else 0, -1):
             statement, _created = owner_services.owner_statement_issue(
                 actor=actor, owner_id=owner.pk, month=add_months(today.replace(day=1), -back), on=today
             )

@@ -13,6 +13,16 @@ from .models import Concern, Household, HouseholdNote, Person, Relation
 
 BATCH = 2000
 # Names that the search must find without their accents ("noel" → "Noël", "lefevre" → "Lefèvre").
+# Towns of the Bouches-du-Rhône with their postcodes (La Poste): an address's postcode matches its town.
+TOWNS = [
+    *((f"130{district:02d}", "Marseille") for district in range(1, 17)),
+    ("13090", "Aix-en-Provence"),
+    ("13100", "Aix-en-Provence"),
+    ("13400", "Aubagne"),
+    ("13500", "Martigues"),
+    ("13600", "La Ciotat"),
+    ("13127", "Vitrolles"),
+]
 FEATURED = [("Noël", "Lefèvre"), ("Hélène", "Lefèvre"), ("Zoé", "Noël"), ("Chloé", "Bénard")]
 NOTES = [
     "Entretien au bureau : point sur la recherche de logement et les démarches CAF.",
@@ -62,14 +72,15 @@ def seed_households(organisation, users, count, rng) -> None:
                 featured = FEATURED[index] if existing == 0 and index < len(FEATURED) else None
                 last_name = featured[1] if featured else fake.last_name()
                 created = now - timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 600))
+                postcode, town = rng.choice(TOWNS)
                 household = Household(
                     organisation=organisation,
                     team=worker.team,
                     referent=worker,
                     name=last_name,
                     address=fake.street_address(),
-                    postal_code=f"13{rng.randint(0, 16):03d}",
-                    city=rng.choice(["Marseille", "Aix-en-Provence", "Aubagne", "Martigues", "La Ciotat", "Vitrolles"]),
+                    postal_code=postcode,
+                    city=town,
                     phone=_phone(rng),
                     email="",
                     created_by=worker,

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from habiter.core.dates import is_open_day, nearest_open_day
 from habiter.core.models import Role
 from habiter.people.models import Household
 
@@ -41,14 +42,19 @@ def seed_reception(organisation, users, count, rng) -> None:
     with transaction.atomic():
         if not DeskVisit.objects.filter(organisation=organisation).exists():
             visits = []
+            now = timezone.now()
+            open_now = is_open_day(today) and now >= _at(today, 9, 30)
             for index in range(40 if count >= 100 else 10):
-                day = today - timedelta(days=rng.randint(0, 35))
+                day = nearest_open_day(today - timedelta(days=rng.randint(1, 35)), -1)
+                visited_at = _at(day, rng.randint(9, 16), rng.choice([0, 10, 20, 30, 40, 50]))
+                if index < 3 and open_now:  # the first visits are this morning's: the desk's home page counts them
+                    visited_at = now - timedelta(minutes=20 * (index + 1))
                 linked = households and index % 4 == 0
                 topics = rng.sample(reception_rules.TOPICS, rng.choice([1, 1, 2, 3]))
                 visits.append(
                     DeskVisit(
                         organisation=organisation,
-                        visited_at=_at(day, rng.randint(9, 16), rng.choice([0, 10, 20, 30, 40, 50])),
+                        visited_at=visited_at,
                         age_bracket=rng.choice(AgeBracket.values),
                         sex=rng.choice(Sex.values),
                         postcode=rng.choice(["", f"13{rng.randint(1, 16):03d}"]),
@@ -62,14 +68,15 @@ def seed_reception(organisation, users, count, rng) -> None:
                 )
             DeskVisit.objects.bulk_create(visits)
         facilitator = next((u for u in staff if u.role == Role.SOCIAL_WORKER), staff[0])
-        for title, theme, place in WORKSHOPS:
+        for rank, (title, theme, place) in enumerate(WORKSHOPS):
             workshop, created = Workshop.objects.get_or_create(
                 organisation=organisation, title=title, defaults={"theme": theme, "created_by": facilitator}
             )
             if not created:
                 continue
-            for weeks in (-4, -2, 1, 3):
-                day = today + timedelta(weeks=weeks)
+            # the first workshop meets today (or on the next open day): the desk's home page shows it
+            for weeks in (-4, -2, 0, 3) if rank == 0 else (-4, -2, 1, 3):
+                day = nearest_open_day(today + timedelta(weeks=weeks), -1 if weeks < 0 else 1)
                 session = WorkshopSession.objects.create(
                     organisation=organisation,
                     workshop=workshop,

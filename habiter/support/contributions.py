@@ -238,7 +238,7 @@ def measure_events(household, user):
 
 
 def register():
-    from .demo import seed_appointments, seed_interventions, seed_measures, seed_plans
+    from .demo import seed_appointments, seed_documents, seed_interventions, seed_measures, seed_plans
     from .services import catalogue_install
 
     registry.register_nav_item(
@@ -312,3 +312,4 @@ def register():
     registry.register_demo_seeder(21, seed_interventions)
     registry.register_demo_seeder(22, seed_plans)
     registry.register_demo_seeder(23, seed_appointments)
+    registry.register_demo_seeder(24, seed_documents)

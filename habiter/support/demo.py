@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from habiter.core.dates import is_open_day
 from habiter.core.models import Role
 from habiter.people.models import Household
 
@@ -193,6 +194,8 @@ def seed_appointments(organisation, users, count, rng) -> None:
         households = list(Household.objects.filter(referent=user).only("id", "name")[:12])
         for offset in range(5):
             day = monday + timedelta(days=offset)
+            if not is_open_day(day):
+                continue
             for hour in rng.sample([9, 10, 11, 14, 15, 16], k=2):
                 household = rng.choice(households) if households else None
                 start = timezone.make_aware(datetime.combine(day, time(hour, 0)))
@@ -209,3 +212,43 @@ def seed_appointments(organisation, users, count, rng) -> None:
                     )
                 )
     Appointment.objects.bulk_create(rows)
+
+
+def _demo_scan(text: str) -> bytes:
+    """A small PNG standing for a scanned paper (the demo stores no real person's document)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (420, 160), "white")
+    ImageDraw.Draw(image).text((16, 60), text, fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seed_documents(organisation, users, count, rng) -> None:
+    """Two papers in a referent's households: a CAF certificate to renew within the month (a to-do of the home
+    page and an alert of the household page) and an identity card valid for years."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import Document, DocumentKind
+    from .services import document_upload
+
+    today = timezone.localdate()
+    for user in users.values():
+        if user.role != Role.SOCIAL_WORKER or Document.objects.filter(uploaded_by=user).exists():
+            continue
+        households = list(Household.objects.filter(referent=user).order_by("name", "id")[:2])
+        papers = [
+            (DocumentKind.CAF_CERTIFICATE, "attestation-caf.png", today + timedelta(days=rng.randint(10, 25))),
+            (DocumentKind.IDENTITY, "carte-identite.png", today + timedelta(days=rng.randint(800, 2000))),
+        ]
+        for household, (kind, name, expires_on) in zip(households, papers, strict=False):
+            document_upload(
+                actor=user,
+                household_id=household.pk,
+                uploaded=SimpleUploadedFile(name, _demo_scan(f"{household.name} - {name}"), "image/png"),
+                kind=kind,
+                expires_on=expires_on,
+            )
