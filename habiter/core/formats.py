@@ -1,5 +1,5 @@
 """Amounts written the French way in text built in Python (messages, timeline titles); templates use the
-`euros` filter of `ledger_money`, which calls this."""
+`euros` filter (builtin library `core.templatetags.french`), which calls this."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "habiter.core.context_processors.navigation_menu",
             ],
+            "builtins": ["habiter.core.templatetags.french"],
         },
     },
 ]

@@ -68,7 +68,7 @@ def test_manager_applies_the_month_revisions_and_prints_a_letter(
     page.get_by_label("Mois des révisions").fill("2026-02")
     page.get_by_role("button", name="Voir ce mois").click()
     rows = page.locator("table tbody tr")
-    expect(rows.filter(has_text="MRS-C-12")).to_contain_text("1007,88 €")
+    expect(rows.filter(has_text="MRS-C-12")).to_contain_text("1\xa0007,88 €")
     expect(rows.filter(has_text="MRS-G-03")).to_contain_text("loyer gelé")
     check_page(page, "revision-batch", phone=True)
 

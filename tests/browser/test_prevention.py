@@ -84,7 +84,7 @@ def test_a_case_from_the_early_warning_to_a_respected_plan(page, social_worker, 
     warning.get_by_role("button", name="Ouvrir un dossier de prévention").click()
     expect(page.get_by_role("status")).to_contain_text("Dossier de prévention ouvert")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Prévention des expulsions — ménage Durand")
-    expect(page.locator("dl.facts")).to_contain_text("1696,50 €")
+    expect(page.locator("dl.facts")).to_contain_text("1\xa0696,50 €")
 
     for step, extra in (("caf_told", None), ("payment_order", None), ("summons", today + timedelta(days=60))):
         page.get_by_role("combobox", name="Étape").select_option(step)

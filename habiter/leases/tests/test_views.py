@@ -140,7 +140,7 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manag
     )
     services.lease_sign(actor=manager, lease_id=frozen.pk, signed_on=frozen.start_date)
     page = manager_client.get(reverse("leases:revision_batch") + "?month=2026-02").content.decode()
-    assert "1007,88 €" in page and "Classe F" in page  # amounts shown the French way
+    assert "1\xa0007,88 €" in page and "Classe F" in page  # amounts shown the French way
     url = reverse("leases:revision_batch") + "?month=2026-02"
     asked = manager_client.post(url, {"lease": [lease.pk]})
     assert "Confirmer les révisions" in asked.content.decode() and not RentRevision.objects.exists()
@@ -151,7 +151,7 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manag
     response = manager_client.get(reverse("leases:revision_letter", args=[revision.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "1007,88 €" in text and "145,78" in text and "144,64" in text
+    assert "1\xa0007,88 €" in text and "145,78" in text and "144,64" in text
     assert "10 février 2026" in text
     client.force_login(world.users["social_worker"])
     household_page = client.get(reverse("people:household_detail", args=[world.own_household.pk])).content.decode()
