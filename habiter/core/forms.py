@@ -140,3 +140,14 @@ class OrganisationSettingsForm(forms.Form):
             (kind.label, self[f"{kind.value}_signatory_name"], self[f"{kind.value}_signatory_title"])
             for kind in LetterKind
         ]
+
+
+class PlainFormSet(forms.BaseFormSet):
+    """A formset whose own errors say what to do in plain French, not Django's « Veuillez soumettre au moins 1
+    formulaire »: the lines of a list the user fills in (members, rooms, the parts of a bank transfer…)."""
+
+    default_error_messages = {
+        "missing_management_form": _("Le formulaire est incomplet : rechargez la page puis saisissez à nouveau."),
+        "too_many_forms": _("Trop de lignes : %(num)d au plus."),
+        "too_few_forms": _("Lignes à remplir : au moins %(num)d."),
+    }

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import PlainFormSet
 from habiter.core.versioning import VersionField
 from habiter.people.models import Household
 
@@ -403,7 +404,7 @@ class RoomForm(forms.Form):
     photo = _photo_field()
 
 
-class BaseRoomFormSet(forms.BaseFormSet):
+class BaseRoomFormSet(PlainFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):

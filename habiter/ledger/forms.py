@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import PlainFormSet
+
 from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, ChargeNature, DeductionReason, PaymentSource
 from .templatetags.ledger_money import euros
 
@@ -223,7 +225,7 @@ class BankSplitRowForm(forms.Form):
         return data
 
 
-BankSplitFormSet = forms.formset_factory(BankSplitRowForm, extra=6, max_num=30)
+BankSplitFormSet = forms.formset_factory(BankSplitRowForm, formset=PlainFormSet, extra=6, max_num=30)
 
 
 class BankLinkForm(forms.Form):
@@ -425,7 +427,9 @@ class DepositDeductionForm(forms.Form):
         return data["reason"], data["description"].strip(), data["amount"]
 
 
-DepositDeductionFormSet = forms.formset_factory(DepositDeductionForm, extra=3, max_num=10, absolute_max=10)
+DepositDeductionFormSet = forms.formset_factory(
+    DepositDeductionForm, formset=PlainFormSet, extra=3, max_num=10, absolute_max=10
+)
 
 
 # --- charge regularisation ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.form_rendering import RenderedOnce
+from habiter.core.forms import PlainFormSet
 from habiter.core.models import Role, Team
 from habiter.core.versioning import VersionField
 
@@ -117,7 +118,7 @@ class MemberForm(forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in self.Meta.fields}
 
 
-class BaseMemberFormSet(forms.BaseFormSet):
+class BaseMemberFormSet(PlainFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -127,7 +128,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
 
 
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=3, min_num=1, validate_min=True, max_num=12, validate_max=True
+    MemberForm, formset=BaseMemberFormSet, extra=3, min_num=1, max_num=12, validate_max=True
 )
 
 

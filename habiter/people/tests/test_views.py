@@ -60,6 +60,27 @@ def test_create_household_with_two_members_through_the_form(client, world):
     assert household.members.get(first_name="Léo").birth_date == date(2015, 6, 7)
 
 
+def test_a_household_without_members_or_a_forged_formset_is_told_what_to_do_in_plain_french(client, world):
+    client.force_login(world.users["social_worker"])
+    data = {
+        "name": "Sans membre",
+        "address": "3 rue des Lilas",
+        "postal_code": "13001",
+        "city": "Marseille",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "12",
+    }
+    response = client.post(reverse("people:household_create"), data)
+    page = response.content.decode()
+    assert response.context["members"].errors[0], page  # the first member's fields say what is missing
+    assert "Veuillez soumettre" not in page and "au moins 1 formulaire" not in page
+    forged = client.post(reverse("people:household_create"), {"name": "Sans formulaire"}).content.decode()
+    assert "Ajoutez au moins un membre du ménage." in forged and "ManagementForm" not in forged
+    assert not Household.objects.filter(name__in=["Sans membre", "Sans formulaire"]).exists()
+
+
 def test_household_page_read_writes_exactly_one_audit_row(client, world):
     director = world.users["director"]
     client.force_login(director)
