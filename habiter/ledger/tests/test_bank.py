@@ -247,7 +247,11 @@ def test_a_line_set_aside_with_a_reason_and_put_back(accountant, mapping, lease)
 def test_the_import_page_imports_and_reports_new_and_known_lines(client, accountant, mapping):
     client.force_login(accountant)
     url = reverse("ledger:bank_import")
-    assert client.get(url).status_code == 200
+    form_page = client.get(url).content.decode()
+    # every column a CSV needs is listed, and the saved format says which column is which
+    for column in ("Date", "Libellé", "Montant", "Référence", "Contrepartie"):
+        assert f"<strong>{column}</strong>" in form_page
+    assert "montant « Montant »" in form_page and "contrepartie « Émetteur »" in form_page
     response = client.post(
         url, {"file": SimpleUploadedFile("releve.csv", CSV), "file_format": "csv", "mapping": mapping.pk}
     )
