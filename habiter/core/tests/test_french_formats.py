@@ -64,3 +64,30 @@ def test_a_formset_sent_without_its_management_form_says_so_in_plain_french():
             {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0", **{f"form-{i}-label": "x" for i in range(3)}}
         )
         assert not too_many.is_valid() and too_many.non_form_errors() == ["Trop de lignes : 2 au plus."]
+
+
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+HEAD_CELLS = re.compile(r"<th\b([^>]*)>")
+FIRST_ROW = re.compile(r"<tbody>\s*(?:\{%[^%]*%\}\s*)*<tr\b.*?</tr>", re.S)
+ROW_CELLS = re.compile(r"<t[dh]\b([^>]*)>")
+
+
+def test_a_column_of_amounts_has_its_header_aligned_with_it():
+    """Where the first row of a table puts an amount in a column (`td.amount`), the column's header is aligned to
+    the right with it; tables whose first row spans columns are not read."""
+    found = []
+    for path in TEMPLATES:
+        for table in TABLE.findall(path.read_text(encoding="utf-8")):
+            head, _, body = table.partition("</thead>")
+            row = FIRST_ROW.search(body)
+            if "<thead>" not in head or not row or "colspan" in row.group(0):
+                continue
+            headers, cells = HEAD_CELLS.findall(head), ROW_CELLS.findall(row.group(0))
+            if len(headers) != len(cells):
+                continue
+            found += [
+                f"{path.name}: column {i + 1}"
+                for i, (header, cell) in enumerate(zip(headers, cells, strict=True))
+                if 'class="amount"' in cell and "amount" not in header
+            ]
+    assert not found, found
