@@ -10,6 +10,9 @@ for tool in xgettext msgen msgfmt; do
     command -v "$tool" >/dev/null || { echo "make messages : l'outil « $tool » manque (paquet Debian gettext)." >&2; exit 1; }
 done
 mkdir -p locale
+# written afresh each time: merged into the old catalog, a new msgid would be paired with a near old translation
+# (marked fuzzy, then skipped by gettext, or wrong once the mark goes)
+rm -f "$PO"
 .venv/bin/python manage.py makemessages -l fr --no-location --no-obsolete \
     --ignore=.venv --ignore=tests --ignore='*/tests/*' -v0
 msgen --no-wrap -o "$PO.tmp" "$PO"

@@ -50,3 +50,25 @@ def test_every_plural_of_the_code_is_in_the_compiled_catalog():
     assert len(plurals) >= 60  # the scan finds the code's plurals
     missing = sorted(plurals - known)
     assert not missing, f"Lancez `make messages` : {len(missing)} pluriels absents du catalogue, dont {missing[:5]}"
+
+
+def test_every_translation_is_its_own_text():
+    """The code's strings are French: the catalog only carries the plural rule, so each translation is its msgid
+    (the singular for a plural, its plural form for n > 1); a guessed translation would put another sentence on
+    the page."""
+    with CATALOG.open("rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    wrong = []
+    for key, text in catalog._catalog.items():
+        if not key:
+            continue  # the header
+        if isinstance(key, tuple):  # (singular, form index): the forms are read back from the code below
+            continue
+        if "\x04" in key:  # a context: "context\x04text"
+            key = key.split("\x04", 1)[1]
+        if text != key:
+            wrong.append((key, text))
+    assert not wrong, f"Lancez `make messages` : {len(wrong)} traductions différentes du texte, dont {wrong[:3]}"
+    # a fuzzy entry is left out of the compiled catalog: its plural would fall back to the English rule
+    fuzzy = (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8").count("#, fuzzy")
+    assert fuzzy == 0, f"Lancez `make messages` : {fuzzy} entrées marquées « fuzzy » dans le catalogue"
