@@ -87,8 +87,10 @@ def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, applica
     assert application.paid_on == date(2026, 4, 15)  # the FSL's payment is the advance's settlement
     assert _balance(receivable) == 0
     assert _balance(tenant) == D("550.00")  # the tenant's balance is not touched twice
-    bank = Account.objects.get(organisation=world.organisation, code="512000")
-    assert _balance(bank) == D("1100.00")
+    # the FSL's money waits on 511200 for the bank line that shows it; the bank account (512) has not moved
+    waiting = Account.objects.get(organisation=world.organisation, code="511200")
+    assert _balance(waiting) == D("1100.00")
+    assert not Account.objects.filter(organisation=world.organisation, code="512000").exists()
     assert entries_queries.ledger_sum(world.organisation.pk) == 0
     assert AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).exists()
     with pytest.raises(ValidationError, match="déjà soldée"):

@@ -210,7 +210,7 @@ def test_an_accountant_prepares_sends_and_posts_with_a_balance_spread(client, ac
     # March's and April's instalments (due on the payment day) are past: 10 remain, the next in May
     assert "Restent 10 mensualités à appeler avec le loyer" in account
     assert "<td>2/12</td>" not in account and "<td>12/12</td>" in account
-    assert f"<td>3/12</td> <td>{date(2026, 5, a.payment_day):%d/%m/%Y}</td> <td class=\"amount\">25,00 €</td>" in account
+    assert f'<td>3/12</td> <td>{date(2026, 5, a.payment_day):%d/%m/%Y}</td> <td class="amount">25,00 €</td>' in account
 
     # each statement download is journaled, for the tenant's household
     downloads = AuditEvent.objects.filter(action="household.read", detail__read="ledger.charge_statement")
