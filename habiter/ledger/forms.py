@@ -253,7 +253,7 @@ class BankIgnoreForm(forms.Form):
         choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput, initial="1"
     )
     reason = forms.CharField(
-        label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, remboursement.")
+        label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, agios.")
     )
 
 
