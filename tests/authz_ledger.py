@@ -110,6 +110,7 @@ EXPECTED = {
     "ledger:bank_line_split": _post_only_scoped(),
     "ledger:bank_line_link": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
+    "ledger:bank_line_clear": _post_only_scoped(),
     "ledger:owner_statements": row(LEDGER, OK, NOT_FOUND),
     "ledger:owner_statement_detail": _scoped(LEDGER),
     "ledger:owner_statement_pdf": _scoped(LEDGER),
@@ -149,6 +150,7 @@ POST_EXPECTED = {
     "ledger:bank_line_split": _scoped(LEDGER, SAVED),
     "ledger:bank_line_link": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_clear": _scoped(LEDGER, SAVED),
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
     "ledger:lease_mail": _scoped(LEDGER, SAVED),
@@ -188,6 +190,7 @@ CSRF_CASES = {
     "ledger:bank_line_split",
     "ledger:bank_line_link",
     "ledger:bank_line_ignore",
+    "ledger:bank_line_clear",
     "ledger:owner_statement_issue",
     "ledger:owner_work_create",
     "ledger:payouts",
@@ -385,6 +388,17 @@ def fresh_bank_line(world, scope):
     return line.pk
 
 
+def waiting_receipt_of(world, scope):
+    """A deposit receipt of 25.00 (the amount of `fresh_bank_line`) of a new lease of the scope's household, waiting
+    on 511200 for its bank line (a new one each time): the entry a clearing takes."""
+    manager = _manager_of(world, scope)
+    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
+    receipt = deposits_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2026, 1, 14), amount=Decimal("25.00")
+    )
+    return receipt.transaction_id
+
+
 def _split_data(lease):
     """The split form: the whole line (25.00) paid by the CAF for one lease."""
     return {
@@ -568,6 +582,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"payment": hand_payment_of(scenario.world, scope).pk}
     if route_name == "ledger:bank_line_ignore":
         return {"ignore": "1", "reason": f"Frais vus par {actor}"}
+    if route_name == "ledger:bank_line_clear":
+        return {"entries": [str(waiting_receipt_of(scenario.world, scope))]} | CONFIRMED
     if route_name == "ledger:owner_statement_issue":
         return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
     if route_name == "ledger:owner_work_create":
@@ -653,6 +669,7 @@ def state(route_name, scenario, actor, scope):
         "ledger:bank_line_split",
         "ledger:bank_line_link",
         "ledger:bank_line_ignore",
+        "ledger:bank_line_clear",
     ):
         return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
     if route_name == "ledger:owner_statement_issue":
@@ -748,7 +765,13 @@ def csrf_case(name, world) -> CsrfCase:
         data |= {"delimiter": ";", "date_format": "%d/%m/%Y", "encoding": "utf-8"}
         saved = lambda: BankCsvMapping.objects.filter(name="Banque CSRF 2").exists()  # noqa: E731
         return CsrfCase(client, url, url, data, saved)
-    if name in ("ledger:bank_line_match", "ledger:bank_line_split", "ledger:bank_line_link", "ledger:bank_line_ignore"):
+    if name in (
+        "ledger:bank_line_match",
+        "ledger:bank_line_split",
+        "ledger:bank_line_link",
+        "ledger:bank_line_ignore",
+        "ledger:bank_line_clear",
+    ):
         line_id = fresh_bank_line(world, "own_team")
         url = reverse(name, args=[line_id])
         data = {
@@ -756,6 +779,7 @@ def csrf_case(name, world) -> CsrfCase:
             "ledger:bank_line_split": lambda: _split_data(lease),
             "ledger:bank_line_link": lambda: {"payment": hand_payment_of(world, "own_team").pk},
             "ledger:bank_line_ignore": lambda: {"ignore": "1", "reason": "x"},
+            "ledger:bank_line_clear": lambda: {"entries": [str(waiting_receipt_of(world, "own_team"))]} | CONFIRMED,
         }[name]()
         saved = lambda: BankLine.objects.get(pk=line_id).state != "unmatched"  # noqa: E731
         return CsrfCase(client, reverse("ledger:bank_line", args=[line_id]), url, data, saved)

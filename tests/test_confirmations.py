@@ -56,6 +56,7 @@ CONFIRMED_PAGES = {
     "ledger:period_close": _from_extension,
     "ledger:transaction_reverse": _from_extension,
     "ledger:payouts": _from_extension,
+    "ledger:bank_line_clear": _from_extension,
     "leases:revision_batch": _from_extension,
     "leases:lease_end": _from_extension,
     "leases:lease_slide": _from_extension,

@@ -122,6 +122,10 @@ class AuditAction(models.TextChoices):
         _("Soldes d'une régularisation des charges passés"),
     )
     LEDGER_BANK_LINE_LINK = "ledger.bank_line_link", _("Opération bancaire rapprochée d'encaissements saisis")
+    LEDGER_BANK_LINE_CLEAR = (
+        "ledger.bank_line_clear",
+        _("Opération bancaire rapprochée d'écritures en attente du relevé (dépôt, restitution, reversement, travaux)"),
+    )
     LEDGER_BANK_LINE_IGNORE = "ledger.bank_line_ignore", _("Opération bancaire mise de côté")
     LEDGER_BANK_LINE_UNIGNORE = "ledger.bank_line_unignore", _("Opération bancaire remise à rapprocher")
     LEDGER_EMAIL_CONSENT = "ledger.email_consent", _("Accord ou retrait pour les documents par courriel")

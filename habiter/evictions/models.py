@@ -368,9 +368,10 @@ class Advance(OrganisationScoped):
 
 
 class AdvanceRepayment(OrganisationScoped):
-    """Money received against an advance — the FSL's payment or the household's — posted to the ledger (debit the
-    bank, credit the advances receivable). An advance is cleared when its repayments reach its amount: an FSL grant
-    below the advance leaves the rest for the household, who may repay it in several times."""
+    """Money received against an advance — the FSL's payment or the household's — posted to the ledger (debit
+    511200 until the bank line that shows it clears it, credit the advances receivable). An advance is cleared when
+    its repayments reach its amount: an FSL grant below the advance leaves the rest for the household, who may repay
+    it in several times."""
 
     advance = models.ForeignKey(Advance, on_delete=models.PROTECT, related_name="repayments")
     source = models.CharField(_("remboursé par"), max_length=10, choices=AdvanceSettlement.choices)

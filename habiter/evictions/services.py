@@ -639,9 +639,10 @@ def advance_repay(
 ) -> Advance:
     """Money received against an advance: the FSL's payment (from a granted application, never more than it granted
     across the advances it repays; the application is marked paid that day if it was not yet) or the household's
-    repayment, in one or several times. Each repayment posts debit the bank, credit the advances receivable; the
-    advance is cleared (`settled_on`, `settled_by`: the last payer) when its repayments reach its amount. Without
-    an `amount`, what is left — or, from the FSL, what is left of its grant if that is less."""
+    repayment, in one or several times. Each repayment posts debit 511200 (money waiting for its bank line), credit
+    the advances receivable; the advance is cleared (`settled_on`, `settled_by`: the last payer) when its
+    repayments reach its amount. Without an `amount`, what is left — or, from the FSL, what is left of its grant if
+    that is less."""
     from habiter.ledger.entries import services as ledger_services
     from habiter.ledger.models import AccountKind
 
@@ -693,7 +694,8 @@ def advance_repay(
             raise ValidationError(
                 {"amount": _("Il ne reste que %(left)s € à rembourser sur cette avance.") % {"left": euros(left)}}
             )
-        bank = ledger_services.organisation_account(advance.organisation_id, AccountKind.BANK)
+        # money received: it waits on 511200 until the bank line that shows it clears it
+        bank = ledger_services.organisation_account(advance.organisation_id, AccountKind.TO_BANK)
         posted = ledger_services.transaction_post(
             actor=actor,
             booked_on=received_on,

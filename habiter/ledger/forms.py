@@ -232,12 +232,28 @@ class BankLinkForm(forms.Form):
     payment = forms.UUIDField(error_messages={"invalid": _("Choisissez un encaissement.")})
 
 
+class BankClearForm(forms.Form):
+    """The entries waiting for the bank that a bank line clears: the boxes ticked on the line's page."""
+
+    entries = forms.TypedMultipleChoiceField(
+        coerce=str,
+        error_messages={
+            "required": _("Cochez au moins une écriture en attente du relevé."),
+            "invalid_choice": _("Une de ces écritures n'attend plus cette opération : rechargez la page."),
+        },
+    )
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].choices = [(str(entry.pk), entry.label) for entry in entries]
+
+
 class BankIgnoreForm(forms.Form):
     ignore = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput, initial="1"
     )
     reason = forms.CharField(
-        label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, remboursement.")
+        label=_("Motif"), max_length=200, required=False, help_text=_("Par exemple : frais bancaires, agios.")
     )
 
 

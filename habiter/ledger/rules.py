@@ -320,7 +320,10 @@ def bank_line_move_error(current: str, target: str, *, amount: Decimal, reason: 
             return "Cette opération est rapprochée d'un encaissement : contre-passez-le d'abord."
         return "Cette opération n'est plus à rapprocher (déjà rapprochée ou mise de côté)."
     if target == BANK_MATCHED and amount <= 0:
-        return "Une sortie d'argent ne se rapproche pas d'un bail : mettez-la de côté."
+        return (
+            "Une sortie d'argent ne se rapproche pas d'un bail : rapprochez-la d'un décaissement en attente du relevé "
+            "ou mettez-la de côté."
+        )
     if target == BANK_IGNORED and not reason:
         return "Indiquez pourquoi cette opération est mise de côté."
     if current == BANK_MATCHED and not reversed_payment:

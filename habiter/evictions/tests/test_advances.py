@@ -12,9 +12,10 @@ from django.urls import reverse
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling, make_lease
+from habiter.ledger.bank import services as bank_services
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
-from habiter.ledger.models import Account, Line, Transaction
+from habiter.ledger.models import Account, BankLine, Line, Transaction
 from habiter.ledger.rent import queries as rent_queries
 from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
@@ -87,8 +88,10 @@ def test_an_advance_repaid_by_an_fsl_payment_in_the_ledger(world, lease, applica
     assert application.paid_on == date(2026, 4, 15)  # the FSL's payment is the advance's settlement
     assert _balance(receivable) == 0
     assert _balance(tenant) == D("550.00")  # the tenant's balance is not touched twice
-    bank = Account.objects.get(organisation=world.organisation, code="512000")
-    assert _balance(bank) == D("1100.00")
+    # the FSL's money waits on 511200 for the bank line that shows it; the bank account (512) has not moved
+    waiting = Account.objects.get(organisation=world.organisation, code="511200")
+    assert _balance(waiting) == D("1100.00")
+    assert not Account.objects.filter(organisation=world.organisation, code="512000").exists()
     assert entries_queries.ledger_sum(world.organisation.pk) == 0
     assert AuditEvent.objects.filter(action="fsl_advance.settle", object_id=str(advance.pk)).exists()
     with pytest.raises(ValidationError, match="déjà soldée"):
@@ -104,6 +107,34 @@ def test_an_advance_repaid_by_the_household(world, lease):
     )
     services.advance_settle(actor=director, advance_id=advance.pk, settled_by="household", settled_on=date(2026, 4, 18))
     assert _balance(services.advances_account(world.organisation.pk)) == 0
+    assert entries_queries.ledger_sum(world.organisation.pk) == 0
+
+
+def test_two_household_repayments_are_cleared_by_the_bank_line_of_their_cheques(world, lease):
+    """Each repayment waits on 511200; the bank line of the two cheques paid in together (120.00 + 180.00) clears
+    both, and only then does the bank account (512) show 300.00."""
+    director, accountant = world.users["director"], world.users["accountant"]
+    advance = services.advance_record(
+        actor=director, lease_id=lease.pk, amount=D("300.00"), advanced_on=date(2026, 4, 1)
+    )
+    for amount, day in (("120.00", 8), ("180.00", 10)):
+        services.advance_repay(
+            actor=director, advance_id=advance.pk, source="household", amount=D(amount), received_on=date(2026, 4, day)
+        )
+    entries = list(advance.repayments.values_list("transaction_id", flat=True))
+    assert len(entries) == 2
+    waiting = Account.objects.get(organisation=world.organisation, code="511200")
+    assert _balance(waiting) == D("300.00")
+    line = BankLine.objects.create(
+        organisation=world.organisation,
+        booked_on=date(2026, 4, 13),
+        amount=D("300.00"),
+        label="REMISE DE CHEQUES",
+        bank_reference="BQ-0413",
+    )
+    bank_services.bank_line_clear(actor=accountant, line_id=line.pk, entry_ids=entries)
+    bank = Account.objects.get(organisation=world.organisation, code="512000")
+    assert (_balance(waiting), _balance(bank)) == (D("0.00"), D("300.00"))
     assert entries_queries.ledger_sum(world.organisation.pk) == 0
 
 

@@ -1,22 +1,26 @@
-"""Reads of the bank statements and the queue of operations to match, with the leases each most likely pays."""
+"""Reads of the bank statements and the queue of operations to match, with the leases each most likely pays, and
+the entries that wait on 511200 or 580000 for the bank line that clears them."""
 
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
 from habiter.ledger.models import (
+    AccountKind,
     BankCsvMapping,
     BankLine,
     BankLineState,
     BankStatement,
+    Line,
     Payment,
     PaymentSource,
     RentCall,
+    Transaction,
     money_sum,
 )
-from habiter.ledger.rent.services import CALLABLE_STATUSES
+from habiter.ledger.rent.services import CALLABLE_STATUSES, PAYMENT
 from habiter.people.models import Relation
 
 from . import matching
@@ -78,6 +82,57 @@ def hand_payments_for(user, line) -> list[Payment]:
         .select_related("lease__household", "lease__dwelling")
         .order_by("received_on", "created_at")
     )
+
+
+BANK_LINE = "bank_line"  # source type of the entry that brings a matched or cleared line's money into the bank
+# the accounts where money waits for its bank line: received (511200) and paid out (580000)
+WAITING_KINDS = (AccountKind.TO_BANK, AccountKind.FROM_BANK)
+# entries on a waiting account that are not cleared by `bank_line_clear`: a payment's (its bank line is linked to
+# it, `bank_line_link`) and the bank lines' own entries
+NOT_CLEARED_HERE = (PAYMENT, BANK_LINE)
+CLEARING_DAYS = 10  # an entry waiting for the bank is offered for a line up to 10 days apart
+
+
+def pending_clearings(organisation_id):
+    """The entries of the organisation that wait on 511200 or 580000 for a bank line, each with `waiting`: its
+    amount on those accounts (positive for money received, negative for money paid out). Not a payment's, not yet
+    cleared, and not an entry cancelled by its reversal before either was cleared: the two net out, no money moved
+    (a reversal of an entry already cleared waits for the bank line that brings the money back)."""
+    on_waiting = Line.objects.filter(account__organisation_id=organisation_id, account__kind__in=WAITING_KINDS).values(
+        "transaction_id"
+    )
+    return (
+        Transaction.objects.filter(organisation_id=organisation_id, pk__in=on_waiting, bank_clearing__isnull=True)
+        .exclude(source_type__in=NOT_CLEARED_HERE)
+        .exclude(reversed_by__isnull=False, reversed_by__bank_clearing__isnull=True)
+        .exclude(reversal_of__isnull=False, reversal_of__bank_clearing__isnull=True)
+        .annotate(waiting=money_sum("lines__amount", filter=Q(lines__account__kind__in=WAITING_KINDS)))
+        .exclude(waiting=0)
+    )
+
+
+def clearings_for(user, line) -> list[Transaction]:
+    """The entries waiting for the bank that this line may clear: of its sign (money in or out), no larger than it,
+    dated within `CLEARING_DAYS` days of it; those of exactly its amount first, then the closest in time."""
+    if not user.has_perm("ledger.view_ledger") or not line.amount:
+        return []
+    entries = pending_clearings(user.organisation_id).filter(
+        booked_on__gte=line.booked_on - timedelta(days=CLEARING_DAYS),
+        booked_on__lte=line.booked_on + timedelta(days=CLEARING_DAYS),
+    )
+    if line.amount > 0:
+        entries = entries.filter(waiting__gt=0, waiting__lte=line.amount)
+    else:
+        entries = entries.filter(waiting__lt=0, waiting__gte=line.amount)
+    entries = list(entries.order_by("booked_on", "created_at"))
+    for entry in entries:
+        entry.waiting = rules.cents(entry.waiting)
+    return sorted(entries, key=lambda entry: (entry.waiting != line.amount, abs(entry.booked_on - line.booked_on)))
+
+
+def cleared_entries(line) -> list:
+    """The entries a cleared bank line brought to the bank, oldest first."""
+    return list(line.clearings.select_related("entry").order_by("entry__booked_on", "created_at"))
 
 
 def bank_statement_lines(statement):

@@ -1,8 +1,10 @@
 """Bank statements: the saved CSV mappings, the import of a file (whole or not at all), and each operation matched to
-a lease (a payment recorded through `rent.services.payment_record`) or set aside.
+a lease (a payment recorded through `rent.services.payment_record`), to payments recorded by hand, to the entries
+that waited for it on 511200 or 580000 (`bank_line_clear`), or set aside.
 """
 
 import hashlib
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,17 +19,20 @@ from habiter.ledger.entries.queries import bank_balance_on
 from habiter.ledger.entries.services import check_open, organisation_account, post_entry
 from habiter.ledger.models import (
     AccountKind,
+    BankClearing,
     BankCsvMapping,
     BankFileFormat,
     BankLine,
     BankLineState,
     BankStatement,
+    Line,
     Payment,
     PaymentSource,
+    Transaction,
 )
 from habiter.ledger.rent.services import SOURCE_ACCOUNTS, payment_record
 
-from . import bankfiles
+from . import bankfiles, queries
 
 
 def _require(actor, perm):
@@ -36,7 +41,7 @@ def _require(actor, perm):
 
 
 MAX_BANK_REFERENCE = 80
-BANK_LINE = "bank_line"  # source type of the entry that brings a matched line's money into the bank account
+BANK_LINE = queries.BANK_LINE  # source type of the entry that brings a matched line's money into the bank account
 
 
 def bank_mapping_create(*, actor, **fields) -> BankCsvMapping:
@@ -323,6 +328,81 @@ def bank_line_link(*, actor, line_id, payment_ids) -> list[Payment]:
             detail={"payments": [str(p.pk) for p in payments], "amount": str(line.amount)},
         )
     return payments
+
+
+def bank_line_clear(*, actor, line_id, entry_ids) -> list[BankClearing]:
+    """Clear entries that waited for the bank (a deposit received or refunded, an owner's payout, works paid, an FSL
+    advance repaid) with the bank line that shows their money: one entry dated on the line's day moves the line's
+    amount between the bank (512) and the accounts they waited on (511200 for money received, 580000 for money
+    paid out), and each entry is recorded as cleared by the line (`BankClearing`), once. The entries must be of the
+    line's sign and add up to its amount; the line's month must be open. Another organisation's line is unknown."""
+    _require(actor, "ledger.post")
+    wanted = {str(pk) for pk in entry_ids}
+    if not wanted:
+        raise ValidationError(_("Cochez au moins une écriture en attente du relevé."))
+    with transaction.atomic():
+        line = _queued_line(actor, line_id)
+        if line.state != BankLineState.UNMATCHED or line.transaction_id is not None:
+            raise ValidationError(_("Cette opération n'est plus à rapprocher (déjà rapprochée ou mise de côté)."))
+        # locked so that two lines cannot clear the same entry at once; checked again once the locks are held
+        locked = Transaction.objects.select_for_update().filter(organisation_id=actor.organisation_id, pk__in=wanted)
+        if len(list(locked)) != len(wanted):
+            raise ValidationError(_("Une de ces écritures est inconnue."))
+        if BankClearing.objects.filter(entry_id__in=wanted).exists():
+            raise ValidationError(_("Une de ces écritures est déjà rapprochée d'une opération bancaire."))
+        entries = list(queries.pending_clearings(actor.organisation_id).filter(pk__in=wanted))
+        for entry in entries:
+            entry.waiting = rules.cents(entry.waiting)
+        if len(entries) != len(wanted):
+            raise ValidationError(_("Une de ces écritures n'attend pas d'opération bancaire."))
+        if any((entry.waiting > 0) != (line.amount > 0) for entry in entries):
+            raise ValidationError(
+                _("Une entrée d'argent se rapproche d'encaissements, une sortie de décaissements : pas des deux.")
+            )
+        total = sum((entry.waiting for entry in entries), Decimal("0.00"))
+        if total != line.amount:
+            raise ValidationError(
+                _("Ces écritures font %(total)s € : elles doivent égaler les %(amount)s € de l'opération.")
+                % {"total": euros(total), "amount": euros(line.amount)}
+            )
+        check_open(line.organisation_id, line.booked_on, "booked_on")
+        waiting: dict = defaultdict(Decimal)
+        for waiting_line in Line.objects.filter(
+            transaction_id__in=wanted, account__kind__in=queries.WAITING_KINDS
+        ).select_related("account"):
+            waiting[waiting_line.account] -= waiting_line.amount
+        line.transaction = post_entry(
+            actor=actor,
+            organisation_id=line.organisation_id,
+            booked_on=line.booked_on,
+            label=(_("Relevé bancaire — %(label)s") % {"label": line.label or line.counterparty})[:200],
+            lines=[
+                (organisation_account(line.organisation_id, AccountKind.BANK), line.amount),
+                *((account, amount) for account, amount in waiting.items() if amount),
+            ],
+            source_type=BANK_LINE,
+            source_id=line.bank_reference,
+        )
+        _close_line(actor, line)
+        clearings = []
+        for entry in entries:
+            clearing = BankClearing(
+                organisation_id=line.organisation_id,
+                bank_line=line,
+                entry=entry,
+                amount=entry.waiting,
+                cleared_by=actor,
+            )
+            clearing.full_clean()
+            clearings.append(clearing)
+        BankClearing.objects.bulk_create(clearings)
+        audit_record(
+            actor=actor,
+            action="ledger.bank_line_clear",
+            obj=line,
+            detail={"entries": sorted(wanted), "amount": str(line.amount)},
+        )
+    return clearings
 
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:

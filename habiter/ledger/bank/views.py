@@ -1,19 +1,24 @@
 """Pages of the bank statements: import, the queue to match with its suggestions, one operation."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
 from habiter.leases.models import Lease
 from habiter.ledger import pages
 from habiter.ledger.entries.queries import bank_balance_on
 from habiter.ledger.forms import (
+    BankClearForm,
     BankIgnoreForm,
     BankImportForm,
     BankLinkForm,
@@ -159,6 +164,8 @@ def _line_page(request, line, *, split_source=None, split_rows=None, status=200)
             "line": line,
             "match_form": BankManualMatchForm(candidates=candidates),
             "hand_payments": queries.hand_payments_for(user, line) if unmatched else [],
+            "waiting_entries": queries.clearings_for(user, line) if unmatched and not line.transaction_id else [],
+            "cleared": queries.cleared_entries(line) if line.state == BankLineState.MATCHED else [],
             "split_source": split_source or BankSplitSourceForm(),
             "split_rows": split_rows or BankSplitFormSet(prefix="part", form_kwargs={"candidates": candidates}),
             "split_payments": line.split_payments.select_related("lease__household", "lease__dwelling")
@@ -238,6 +245,56 @@ def _refused(request, line, error: ValidationError):
     for message in error.messages:
         messages.error(request, message)
     return redirect("ledger:bank_line", line.pk)
+
+
+@require_POST
+def bank_line_clear(request, line_id):
+    """The bank line is the money of entries that waited for it (a deposit refunded, an owner's payout…): after a
+    confirmation, they are cleared and the bank account moves by the line's amount."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    offered = queries.clearings_for(user, line)
+    form = BankClearForm(request.POST, entries=offered)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("ledger:bank_line", line.pk)
+    chosen = [entry for entry in offered if str(entry.pk) in form.cleaned_data["entries"]]
+    if not is_confirmed(request):
+        total = sum((entry.waiting for entry in chosen), Decimal("0.00"))
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Rapprocher l'opération des écritures en attente"),
+                facts=[
+                    (_("Opération bancaire"), f"{line.booked_on:%d/%m/%Y} · {euros(line.amount)} €"),
+                    *((f"{entry.booked_on:%d/%m/%Y} {entry.label}", f"{euros(entry.waiting)} €") for entry in chosen),
+                    (_("Total des écritures"), f"{euros(total)} €"),
+                ],
+                consequences=[
+                    _("Le compte banque (512) bouge du montant de l'opération ; les écritures quittent l'attente."),
+                    _("Un rapprochement ne se défait pas : vérifiez que l'opération est bien celle de ces écritures."),
+                ],
+                action=_("Confirmer le rapprochement"),
+                cancel_url=reverse("ledger:bank_line", args=[line.pk]),
+            ),
+        )
+    try:
+        clearings = services.bank_line_clear(actor=user, line_id=line.pk, entry_ids=[entry.pk for entry in chosen])
+    except ValidationError as error:
+        return _refused(request, line, error)
+    messages.success(
+        request,
+        ngettext(
+            "Opération rapprochée de %(count)d écriture en attente, %(amount)s €.",
+            "Opération rapprochée de %(count)d écritures en attente, %(amount)s €.",
+            len(clearings),
+        )
+        % {"count": len(clearings), "amount": euros(line.amount)},
+    )
+    return redirect("ledger:bank_queue")
 
 
 @require_POST

@@ -115,8 +115,9 @@ def _locked_deposit(lease, *, create: bool) -> Deposit | None:
 
 def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | None = None) -> DepositMovement:
     """Record that the tenant's deposit was received (the whole deposit of the lease by default, or a part):
-    debit the bank, credit deposits held (165000). Refused above the lease's deposit — itself within the legal
-    cap (R19: 1 month of rent excluding charges unfurnished, 2 furnished) — and once the deposit is returned."""
+    debit the receipts waiting for the bank (511200, cleared by the bank line), credit deposits held (165000).
+    Refused above the lease's deposit — itself within the legal cap (R19: 1 month of rent excluding charges
+    unfurnished, 2 furnished) — and once the deposit is returned."""
     _require(actor)
     _not_future(received_on, "received_on", _("Un dépôt de garantie reçu"))
     with transaction.atomic():
@@ -149,7 +150,8 @@ def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | Non
             booked_on=received_on,
             label=_("Dépôt de garantie reçu — %(tenant)s") % {"tenant": lease.household.name},
             lines=[
-                (organisation_account(lease.organisation_id, AccountKind.BANK), amount),
+                # waits on 511200 for the bank line that shows it (bank.services.bank_line_clear)
+                (organisation_account(lease.organisation_id, AccountKind.TO_BANK), amount),
                 (organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD), -amount),
             ],
             source_type=DEPOSIT_RECEIPT,
@@ -272,7 +274,8 @@ def deposit_return(
     settles the tenant's oldest open calls (a payment of source "deposit"), repairs and other justified amounts go
     to the retentions account, the rest is refunded with, when returned after the legal deadline (R20: 1 month
     after the keys if the check-out matches the check-in, else 2), the penalty of R21, an expense paid to the
-    tenant. Refused before the move-out, for more than is held, or for more unpaid rent than the tenant owes."""
+    tenant; what is paid to the tenant waits on 580000 for its bank line. Refused before the move-out, for more
+    than is held, or for more unpaid rent than the tenant owes."""
     _require(actor)
     _not_future(returned_on, "returned_on", _("Une restitution"))
     _not_future(keys_returned_on, "keys_returned_on", _("La remise des clés"))
@@ -340,7 +343,8 @@ def deposit_return(
         if figures.penalty:
             lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), figures.penalty))
         if figures.paid_to_tenant:
-            lines.append((organisation_account(org, AccountKind.BANK), -figures.paid_to_tenant))
+            # waits on 580000 for the bank line of the transfer or cheque (bank.services.bank_line_clear)
+            lines.append((organisation_account(org, AccountKind.FROM_BANK), -figures.paid_to_tenant))
         entry = post_entry(
             actor=actor,
             organisation_id=org,
@@ -463,7 +467,7 @@ def deposit_provision_release(
         if penalty:
             lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), penalty))
         if refund + penalty:
-            lines.append((organisation_account(org, AccountKind.BANK), -(refund + penalty)))
+            lines.append((organisation_account(org, AccountKind.FROM_BANK), -(refund + penalty)))
         entry = post_entry(
             actor=actor,
             organisation_id=org,

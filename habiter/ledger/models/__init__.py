@@ -2,6 +2,7 @@
 keeps working for the app's code, its migrations and the other apps."""
 
 from .bank import (
+    BankClearing,
     BankCsvMapping,
     BankFileFormat,
     BankLine,
@@ -111,6 +112,7 @@ __all__ = [
     "CsvDelimiter",
     "CsvDateFormat",
     "CsvEncoding",
+    "BankClearing",
     "BankCsvMapping",
     "BankFileFormat",
     "BankStatement",

@@ -186,3 +186,34 @@ class BankLine(OrganisationScoped):
 
     def __str__(self):
         return f"{self.booked_on:%d/%m/%Y} {self.amount} {self.label[:40]}"
+
+
+class BankClearing(OrganisationScoped):
+    """One entry that waited for the bank on 511200 or 580000 (a deposit received or refunded, an owner's payout,
+    works paid, an FSL advance repaid), cleared by the bank line that shows its money: the line's own entry (debit or
+    credit 512, the other side on the waiting account) is `bank_line.transaction`. An entry is cleared once
+    (`entry` is unique); the rows are never changed nor deleted (append-only trigger on PostgreSQL, migration 0025)."""
+
+    bank_line = models.ForeignKey(
+        BankLine, on_delete=models.PROTECT, related_name="clearings", verbose_name=_("opération bancaire")
+    )
+    entry = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, related_name="bank_clearing", verbose_name=_("écriture rapprochée")
+    )
+    # the entry's amount on the waiting account: positive for money received, negative for money paid out
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("écriture rapprochée du relevé")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="ledger_bank_clearing_not_zero",
+                violation_error_message=_("Une écriture rapprochée n'est jamais nulle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bank_line_id} {self.amount}"

@@ -38,9 +38,10 @@ class DepositMovementKind(models.TextChoices):
 
 
 class DepositMovement(OrganisationScoped):
-    """A receipt of the deposit (debit the bank, credit deposits held) or its return after the move-out (debit
-    deposits held by all that was held; credit the tenant's account for unpaid rent, the retentions account for
-    repairs, the bank for the refund and the late penalty, which is debited to an expense). `amount` is what the
+    """A receipt of the deposit (debit 511200, the receipts waiting for their bank line; credit deposits held) or its
+    return after the move-out (debit deposits held by all that was held; credit the tenant's account for unpaid rent,
+    the retentions account for repairs, 580000 — payments waiting for their bank line — for the refund and the late
+    penalty, which is debited to an expense). `amount` is what the
     movement adds to (receipt) or takes from (return) the deposit held."""
 
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="movements")

@@ -60,6 +60,7 @@ class AccountKind(models.TextChoices):
     OWNER = "owner", _("Propriétaire (mandant)")
     BANK = "bank", _("Banque")
     TO_BANK = "to_bank", _("Encaissements à rapprocher du relevé")
+    FROM_BANK = "from_bank", _("Décaissements à rapprocher du relevé")
     CAF = "caf", _("CAF (tiers payant)")
     FSL = "fsl", _("FSL")
     VISALE = "visale", _("VISALE")
@@ -79,10 +80,15 @@ class AccountKind(models.TextChoices):
 # (plan comptable général as amended by règlement ANC 2022-06, in force from 2025). docs/GLOSSARY.md lists each
 # account with its use.
 ORGANISATION_ACCOUNTS = {
-    # moves only with the bank's own lines (a bank line matched): its balance is the bank's
+    # moves only with the bank's own lines (a bank line matched or cleared): its balance is the bank's
     AccountKind.BANK: ("512000", _("Banque")),
     # money recorded by hand (a cheque, a transfer seen before the statement) waits here for its bank line
     AccountKind.TO_BANK: ("511200", _("Encaissements à rapprocher du relevé bancaire")),
+    # money the association pays out (a deposit refunded, an owner's payout, a supplier paid, a late penalty) waits
+    # here for its bank line, the mirror of 511 for receipts: 58 "virements internes" is the class-5 transit account
+    # of the chart, nil once each operation is through; not a third party's account (401, 467, 165 are settled the
+    # day the association orders the payment), and kept with the cash accounts in the balance sheet
+    AccountKind.FROM_BANK: ("580000", _("Virements internes — décaissements à rapprocher du relevé bancaire")),
     # third parties that pay rent for tenants: 467 (other debtors and creditors), never 441 (State subsidies):
     # each is a clearing account between the bank line of its transfer and the tenants it pays for
     AccountKind.CAF: ("467200", _("CAF — aides au logement en tiers payant")),

@@ -74,7 +74,8 @@ def _positive_cents(amount, field="amount") -> None:
 
 def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, label: str, amount: Decimal) -> OwnerWork:
     """Record works paid by the association on an owner's behalf: the invoice debits the owner's account and credits
-    the supplier (401), the payment the same day debits the supplier and credits the bank. The next statement of the
+    the supplier (401), the payment the same day debits the supplier and credits 580000, where it waits for its bank
+    line. The next statement of the
     owner deducts them; a wrong invoice is corrected by reversing its entry (the supplier then owes it back)."""
     _require(actor, "ledger.post")
     _positive_cents(amount)
@@ -98,7 +99,8 @@ def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, lab
             lines=[(account, amount), (organisation_account(owner.organisation_id, AccountKind.SUPPLIERS), -amount)],
             source_type=OWNER_WORKS,
         )
-        # the association pays the firm the same day: the supplier's account (401) is settled from the bank
+        # the association pays the firm the same day: the supplier's account (401) is settled, the money waits on
+        # 580000 until the bank line of the transfer clears it (bank.services.bank_line_clear)
         post_entry(
             actor=actor,
             organisation_id=owner.organisation_id,
@@ -106,7 +108,7 @@ def owner_work_record(*, actor, owner_id, invoice_date: date, supplier: str, lab
             label=_("Règlement %(supplier)s — %(label)s") % {"supplier": supplier, "label": label},
             lines=[
                 (organisation_account(owner.organisation_id, AccountKind.SUPPLIERS), amount),
-                (organisation_account(owner.organisation_id, AccountKind.BANK), -amount),
+                (organisation_account(owner.organisation_id, AccountKind.FROM_BANK), -amount),
             ],
             source_type=OWNER_WORKS_PAYMENT,
         )
@@ -345,9 +347,9 @@ def bank_details_save(*, actor, holder_name: str, iban: str, bic: str) -> BankDe
 
 
 def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date | None = None) -> PayoutBatch:
-    """Pay the amounts due of issued statements: one entry (debit each owner's account, credit the bank) and one
-    SEPA credit-transfer file (pain.001) from the association's account to the owners' IBANs. A statement is
-    paid once; the file is kept and can be downloaded again."""
+    """Pay the amounts due of issued statements: one entry (debit each owner's account, credit 580000 until the
+    bank line of the batch clears it) and one SEPA credit-transfer file (pain.001) from the association's account to
+    the owners' IBANs. A statement is paid once; the file is kept and can be downloaded again."""
     _require(actor, "ledger.post")
     on = on or timezone.localdate()
     statement_ids = list(dict.fromkeys(statement_ids))
@@ -419,7 +421,8 @@ def payout_batch_create(*, actor, statement_ids, execution_date: date, on: date 
             organisation_id=actor.organisation_id,
             booked_on=on,
             label=_("Reversement aux propriétaires %(reference)s") % {"reference": reference},
-            lines=[*lines, (organisation_account(actor.organisation_id, AccountKind.BANK), -total)],
+            # the SEPA file's total waits on 580000 for the bank line of the batch
+            lines=[*lines, (organisation_account(actor.organisation_id, AccountKind.FROM_BANK), -total)],
             source_type=OWNER_PAYOUT,
             source_id=reference,
         )

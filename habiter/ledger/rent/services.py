@@ -55,6 +55,7 @@ from .queries import OWNER_LEASE_MESSAGE
 from .receipts import receipt_issue, receipt_pdf, tenant_names  # noqa: F401 (re-exported)
 
 CALLABLE_STATUSES = queries.CALLABLE_STATUSES
+PAYMENT = "payment"  # source type of a payment's entry
 # The account a payment is debited to: what waits for the bank line (a hand-entered payment), or the third party's
 # clearing account; the bank account itself moves only when a bank line is matched (`bank.services`).
 SOURCE_ACCOUNTS = {
@@ -662,7 +663,7 @@ def payment_record(
                     (organisation_account(lease.organisation_id, SOURCE_ACCOUNTS[source]), amount),
                     (account, -amount),
                 ],
-                source_type="payment",
+                source_type=PAYMENT,
                 source_id=reference,
             )
             payment = Payment(

@@ -1,8 +1,10 @@
 """A Hypothesis state machine of money through the bank, on the database: rent calls on three leases, bank lines
 matched to one lease or split across several (a CAF transfer), payments recorded by hand then linked to their bank
-line, reversals of payments, and months closed. After every step: every transaction balances; the bank account
-(512) is exactly the sum of the bank lines brought into it; the third parties' clearing accounts and the waiting
-account hold only what is not yet matched; nothing is ever posted inside a closed month."""
+line, reversals of payments, deposits received and refunded, works paid for an owner, the bank lines that clear
+those (one line for one or several entries), and months closed. After every step: every transaction balances; the
+bank account (512) is exactly the sum of the bank lines brought into it; the third parties' clearing accounts and
+the waiting accounts (511200 for money received, 580000 for money paid out) hold only what is not yet matched;
+nothing is ever posted inside a closed month."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,11 +17,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from habiter.leases.tests.factories import make_dwelling
+from habiter.leases import services as lease_services
+from habiter.leases.tests.factories import make_dwelling, make_owner
 from habiter.ledger.bank import services as bank_services
+from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
-from habiter.ledger.models import BankLine, Line, Payment, PeriodClose, RentCall, Transaction
+from habiter.ledger.models import BankClearing, BankLine, Deposit, Line, Payment, PeriodClose, RentCall, Transaction
+from habiter.ledger.owners import services as owners_services
 from habiter.ledger.rent import services as rent_services
 from habiter.people.tests.factories import make_household
 
@@ -57,6 +62,10 @@ def _machine(world):
             self.hand = []  # (payment id, amount, day) recorded by hand, not yet linked nor reversed
             self.active = []  # payment ids in force
             self.closed = set()  # first days of the months closed
+            self.owner = make_owner(world.organisation)
+            self.waiting = []  # (entry id, amount on 511200 or 580000, day) waiting for a bank line to clear them
+            self.deposits = 0
+            self.works = 0
 
         def teardown(self):
             transaction.set_rollback(True)
@@ -138,6 +147,72 @@ def _machine(world):
             self.active.remove(payment_id)
             self.hand = [item for item in self.hand if item[0] != payment_id]
 
+        @rule(cents=st.integers(1, 90_000), day=st.integers(0, 300))
+        def works_paid(self, cents, day):
+            self.works += 1
+            invoice_date = self._open_day(day)
+            supplier = f"Entreprise {self.works}"
+            owners_services.owner_work_record(
+                actor=accountant,
+                owner_id=self.owner.pk,
+                invoice_date=invoice_date,
+                supplier=supplier,
+                label="Fuite",
+                amount=D(cents) / 100,
+            )
+            paid = Transaction.objects.get(
+                organisation_id=org, source_type="owner_works_payment", label__startswith=f"Règlement {supplier} "
+            )
+            self.waiting.append((paid.pk, -D(cents) / 100, invoice_date))
+
+        @rule(cents=st.integers(100, 60_000), received=st.integers(0, 150), later=st.integers(0, 150))
+        def deposit_received_then_refunded(self, cents, received, later):
+            self.deposits += 1
+            amount = D(cents) / 100
+            lease = make_signed_lease(
+                manager,
+                make_household(world.users["social_worker"], name=f"Sortant {self.deposits}"),
+                dwelling=make_dwelling(world.organisation),
+                start=START,
+                rent=amount,
+                deposit=amount,
+            )
+            received_on = self._open_day(received)
+            receipt = deposits_services.deposit_receive(actor=accountant, lease_id=lease.pk, received_on=received_on)
+            self.waiting.append((receipt.transaction_id, amount, received_on))
+            moved_out = self._open_day((received_on - START).days + later)
+            lease_services.lease_end(actor=manager, lease_id=lease.pk, end_date=moved_out, moved_out_on=moved_out)
+            refund = deposits_services.deposit_return(
+                actor=accountant,
+                deposit_id=Deposit.objects.get(lease=lease).pk,
+                returned_on=moved_out,
+                keys_returned_on=moved_out,
+                inventory_matches=True,
+            )
+            assert refund.refunded == amount and refund.penalty == 0
+            self.waiting.append((refund.transaction_id, -amount, moved_out))
+
+        @precondition(lambda self: self.waiting)
+        @rule(data=st.data(), shift=st.integers(0, 5))
+        def bank_line_clears_waiting_entries(self, data, shift):
+            first = data.draw(st.sampled_from(self.waiting))
+            same_sign = [item for item in self.waiting if (item[1] > 0) == (first[1] > 0) and item != first]
+            others = data.draw(st.lists(st.sampled_from(same_sign), unique=True, max_size=2)) if same_sign else []
+            items = [first, *others]
+            day = max(item[2] for item in items) + timedelta(days=shift)
+            line = self._line(sum(item[1] for item in items), day, label="VIR SEPA")
+            if self._is_closed(day):
+                with pytest.raises(ValidationError):
+                    bank_services.bank_line_clear(actor=accountant, line_id=line.pk, entry_ids=[i[0] for i in items])
+                return
+            bank_services.bank_line_clear(actor=accountant, line_id=line.pk, entry_ids=[item[0] for item in items])
+            for item in items:
+                self.waiting.remove(item)
+            # a cleared entry is never cleared a second time
+            again = self._line(first[1], day, label="VIR SEPA")
+            with pytest.raises(ValidationError):
+                bank_services.bank_line_clear(actor=accountant, line_id=again.pk, entry_ids=[first[0]])
+
         @rule(month=st.integers(1, 6))
         def close_month(self, month):
             first = date(2025, month, 1)
@@ -182,16 +257,29 @@ def _machine(world):
             # each payment in force debits its waiting account (511200 for the tenant's, 467200 for the CAF's), each
             # bank line brought into the bank credits it once: what is left is paid but not yet on the statement
             # (a debit) or on the statement but no longer given to a tenant, its payment reversed (a credit)
-            for source, code in (("tenant", "511200"), ("caf", "467200")):
+            # the deposits received and not yet cleared by their bank line wait on 511200 too
+            received = sum((amount for _pk, amount, _day in self.waiting if amount > 0), D("0.00"))
+            for source, code, others in (("tenant", "511200", received), ("caf", "467200", D("0.00"))):
                 lines = _sum(BankLine.objects.filter(organisation_id=org, source=source, transaction__isnull=False))
                 paid = _sum(Payment.objects.filter(organisation_id=org, source=source, reversed_on__isnull=True))
-                assert _sum(Line.objects.filter(account__organisation_id=org, account__code=code)) == paid - lines
+                balance = _sum(Line.objects.filter(account__organisation_id=org, account__code=code))
+                assert balance == paid - lines + others
             unlinked = sum((amount for _pk, amount, _day in self.hand), D("0.00"))
             assert unlinked == _sum(
                 Payment.objects.filter(
                     organisation_id=org, source="tenant", reversed_on__isnull=True, bank_line__isnull=True
                 )
             )
+
+        @invariant()
+        def what_is_paid_out_waits_on_580_until_its_bank_line(self):
+            paid_out = sum((amount for _pk, amount, _day in self.waiting if amount < 0), D("0.00"))
+            assert _sum(Line.objects.filter(account__organisation_id=org, account__code="580000")) == paid_out
+
+        @invariant()
+        def each_clearing_line_is_the_total_of_its_entries(self):
+            for line in BankLine.objects.filter(organisation_id=org, clearings__isnull=False).distinct():
+                assert _sum(BankClearing.objects.filter(bank_line=line)) == line.amount
 
         @invariant()
         def no_entry_is_dated_in_a_closed_month_after_it_closed(self):

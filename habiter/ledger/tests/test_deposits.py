@@ -74,7 +74,8 @@ def test_the_deposit_received_defaults_to_the_leases_and_is_held_not_rent(manage
     movement = deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
     assert movement.amount == D("600.00")
     lines = {line.account.kind: line.amount for line in movement.transaction.lines.select_related("account")}
-    assert lines == {AccountKind.BANK: D("600.00"), AccountKind.DEPOSITS_HELD: D("-600.00")}
+    # the money waits on 511200 for its bank line: the bank account (512) moves only with the bank's lines
+    assert lines == {AccountKind.TO_BANK: D("600.00"), AccountKind.DEPOSITS_HELD: D("-600.00")}
     assert entries_services.organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD).code == "165000"
     # never allocated to rent: the call stays open and the tenant's account untouched by the deposit
     call.refresh_from_db()
@@ -189,7 +190,7 @@ def test_the_return_deadline_and_late_penalty(manager, world, matches, returned_
     )
     assert (movement.deadline, movement.penalty, movement.refunded) == (deadline, penalty, D("600.00"))
     lines = {line.account.kind: line.amount for line in movement.transaction.lines.select_related("account")}
-    expected = {AccountKind.DEPOSITS_HELD: D("600.00"), AccountKind.BANK: -(D("600.00") + penalty)}
+    expected = {AccountKind.DEPOSITS_HELD: D("600.00"), AccountKind.FROM_BANK: -(D("600.00") + penalty)}
     if penalty:
         expected[AccountKind.DEPOSIT_PENALTIES] = penalty
     assert lines == expected
@@ -233,7 +234,7 @@ def test_unpaid_rent_kept_from_the_deposit_settles_the_oldest_calls(manager, wor
         AccountKind.DEPOSITS_HELD: D("600.00"),
         AccountKind.TENANT: D("-400.00"),
         AccountKind.DEPOSIT_RETENTIONS: D("-80.00"),
-        AccountKind.BANK: D("-120.00"),
+        AccountKind.FROM_BANK: D("-120.00"),  # the refund waits on 580000 for its bank line
     }
     assert rent_queries.lease_balance(lease, date(2025, 12, 31)).balance == D("880.00")
     assert rent_queries.lease_balance(lease, date(2025, 12, 31)).paid == D("1040.00")

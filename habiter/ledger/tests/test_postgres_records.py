@@ -1,4 +1,4 @@
-"""What PostgreSQL itself refuses on the records kept beside the ledger's entries (migrations 0022 and 0023): no
+"""What PostgreSQL itself refuses on the records kept beside the ledger's entries (migrations 0023 and 0025): no
 DELETE, no UPDATE of a column outside each table's short list of columns the application keeps up to date, and no
 ledger line on another organisation's account."""
 
@@ -13,6 +13,7 @@ from habiter.ledger.deposits import services as deposit_services
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
     AccountKind,
+    BankClearing,
     BankLine,
     Line,
     OwnerStatement,
@@ -60,6 +61,17 @@ def records(world):
     bank_line = BankLine.objects.create(
         organisation=organisation, booked_on=date(2025, 1, 3), amount=Decimal("550.00"), label="VIR", bank_reference="1"
     )
+    # the deposit received waits on 511200: a bank line of its amount clears it
+    cleared_by = BankLine.objects.create(
+        organisation=organisation, booked_on=date(2025, 1, 2), amount=Decimal("500.00"), label="DG", bank_reference="2"
+    )
+    clearing = BankClearing.objects.create(
+        organisation=organisation,
+        bank_line=cleared_by,
+        entry=movement.transaction,
+        amount=Decimal("500.00"),
+        cleared_by=accountant,
+    )
     closing = PeriodClose.objects.create(organisation=organisation, month=date(2024, 12, 1), closed_by=manager)
     owner = make_owner(organisation)
     statement = OwnerStatement.objects.create(
@@ -92,6 +104,7 @@ def records(world):
         "ledger_periodclose": closing.pk,
         "ledger_ownerstatement": statement.pk,
         "ledger_ownerstatementline": statement_line.pk,
+        "ledger_bankclearing": clearing.pk,
     }
 
 
@@ -115,6 +128,7 @@ TABLES = [
     "ledger_periodclose",
     "ledger_ownerstatement",
     "ledger_ownerstatementline",
+    "ledger_bankclearing",
 ]
 
 # table -> an assignment of a column frozen once the row is written
@@ -126,6 +140,7 @@ FROZEN = {
     "ledger_periodclose": "updated_at = updated_at + interval '1 second'",
     "ledger_ownerstatement": "owner_name = 'changé'",
     "ledger_ownerstatementline": "amount = amount + 1",
+    "ledger_bankclearing": "amount = amount + 1",
 }
 
 
