@@ -25,6 +25,7 @@ from .forms import (
     WorkshopSessionForm,
 )
 from .models import DeskVisit, Referral, Workshop, WorkshopSession
+from .permissions import REFERRAL_RECIPIENT_ROLES
 
 SESSIONS_SHOWN_SINCE_DAYS = 60
 
@@ -298,7 +299,8 @@ def referral_list(request):
                 f"rows_{key}": [_referral_row(user, referral) for referral in page[key]]
                 for key in ("to_take_up", "taken_up_recently", "sent", "overseen")
             },
-            "reopen_form": ReferralReopenForm(),
+            # the desk (reception, volunteers) sends referrals and receives none: no empty « to take up » section
+            "receives": user.role in REFERRAL_RECIPIENT_ROLES,
         },
     )
 
