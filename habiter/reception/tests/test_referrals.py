@@ -281,6 +281,9 @@ def test_the_list_shows_each_user_what_they_may_see(client, world):
             assert referral.visitor_name in page, role
         for referral in hidden:
             assert referral.visitor_name not in page, role
+        assert ("à prendre en charge</h2>" in page.replace("\n", "").replace("  ", "")) is (
+            role in ("social_worker", "team_lead", "director")
+        ), role
     client.force_login(world.users["accountant"])
     assert client.get(LIST).status_code == 404
 
