@@ -39,6 +39,7 @@ from habiter.support.models import (
     SupportAgreement,
     SupportMeasure,
 )
+from tests import authz_referrals
 from tests.authz_common import (
     ACTORS,
     ANONYMOUS,
@@ -138,6 +139,12 @@ RECEPTION_EXPECTED = {
     },
     "reception:enrolment_add": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
     "reception:attendance_take": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+    # Referrals (tests/authz_referrals.py): every desk role refers and lists the referrals it may see.
+    "reception:referral_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:referral_create": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
+    "reception:referral_take_up": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+    "reception:referral_reopen": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
+    "reception:referral_redirect": authz_referrals.manage_row(),
 }
 RECEPTION_POST_EXPECTED = {
     "reception:session_create": {
@@ -152,6 +159,9 @@ RECEPTION_POST_EXPECTED = {
         ANONYMOUS: (LOGIN, LOGIN, LOGIN),
         **{r: (SAVED, SAVED, NOT_FOUND) if r in DESK_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
     },
+    "reception:referral_take_up": authz_referrals.TAKE_UP_WRITE,
+    "reception:referral_reopen": authz_referrals.manage_row(SAVED),
+    "reception:referral_redirect": authz_referrals.manage_row(SAVED),
 }
 
 # The agenda: the staff who book appointments (reception included), not volunteers nor the other roles.
@@ -352,6 +362,7 @@ POST_EXPECTED = {
 # The URLs without parameters that accept POST (their protection is tested in test_security.py).
 POST_UNSCOPED = {
     "reception:desk_visit_create",
+    "reception:referral_create",
     "reception:workshop_create",
     "core:login",
     "core:logout",
@@ -543,6 +554,7 @@ class Scenario:
             "key": lambda: f"cle-inconnue-{scope}",
             "programme_id": lambda: self.programme(scope).pk,
             "appointment_id": lambda: self.appointment(scope).pk,
+            "referral_id": lambda: authz_referrals.referral_of(self.world, scope).pk,
         }
         if extension := extension_for(route.name):  # an app's own rows fill its URL parameters
             fillers |= extension.fillers(self, actor, scope)
@@ -659,6 +671,8 @@ def _post_data(route_name, scenario, actor, scope):
     if route_name == "reception:enrolment_add":  # a new household of the own team, that every staff role can find
         household = make_household(scenario.world.users["social_worker"], name=f"Inscrit par {actor}")
         return {"household": household.pk}
+    if route_name in authz_referrals.ACTIONS:
+        return authz_referrals.prepare(route_name, scenario.world, scope)
     if route_name == "reception:attendance_take":  # each allowed write flips the presence
         return {"present": [e.pk for e in scenario.session(scope).enrolments.all() if not e.attended]}
     household = scenario.household(scope)
@@ -744,6 +758,8 @@ def _state(route_name, scenario, actor, scope):
         return WorkshopSession.objects.filter(workshop=scenario.workshop(scope)).count()
     if route_name == "reception:enrolment_add":
         return Enrolment.objects.filter(session=scenario.session(scope)).count()
+    if route_name in authz_referrals.ACTIONS:
+        return authz_referrals.state(route_name, scenario.world, scope)
     if route_name == "reception:attendance_take":
         return tuple(Enrolment.objects.filter(session=scenario.session(scope)).order_by("pk").values_list("attended"))
     household = scenario.household(scope)

@@ -76,6 +76,9 @@ EXEMPT = {
     "reception:workshop_list": NO_HOUSEHOLD,
     "reception:workshop_create": NO_HOUSEHOLD,
     "reception:session_create": NO_HOUSEHOLD,
+    "reception:referral_list": WORK_LIST,
+    "reception:referral_take_up": WRITE,
+    "reception:referral_reopen": WRITE,
     # housing: no page shows an occupant but the inspection (journaled)
     "housing:owner_list": NO_HOUSEHOLD,
     "housing:owner_create": NO_HOUSEHOLD,

@@ -19,7 +19,7 @@ from habiter.core import services as core_services
 from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.reception import services as reception_services
-from habiter.reception.models import DeskVisit, Enrolment, Workshop, WorkshopSession
+from habiter.reception.models import DeskVisit, Enrolment, Referral, Workshop, WorkshopSession
 from habiter.support import services as support_services
 from habiter.support.models import (
     Appointment,
@@ -32,6 +32,7 @@ from habiter.support.models import (
     SupportMeasure,
     SupportPlan,
 )
+from tests import authz_referrals
 from tests.authz_common import CsrfCase, extension_for, extensions, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -487,10 +488,37 @@ def _reception_csrf_case(name, world) -> CsrfCase:
             {"present": [enrolment.pk]},
             lambda: Enrolment.objects.get(pk=enrolment.pk).attended is True,
         )
+    if name.startswith("reception:referral_"):
+        return _referral_csrf_case(name, world)
     raise AssertionError(f"no CSRF case for {name}")
 
 
+def _referral_csrf_case(name, world) -> CsrfCase:
+    worker = world.users["social_worker"]
+    listing = reverse("reception:referral_list")
+    if name == "reception:referral_create":
+        url = reverse(name)
+        data = {"to_user": worker.pk, "reason": "Sous CSRF", "visitor_name": "Paul", "visitor_phone": "0612345678"}
+        return CsrfCase(
+            _logged_in(world.users["volunteer"]), url, url, data, Referral.objects.filter(reason="Sous CSRF").exists
+        )
+    referral = authz_referrals.referral_of(world, "own_team")
+    data = authz_referrals.prepare(name, world, "own_team")
+    url = reverse(name, args=[referral.pk])
+    return CsrfCase(
+        _logged_in(worker),
+        url if name == "reception:referral_redirect" else listing,
+        url,
+        data,
+        lambda: authz_referrals.state(name, world, "own_team") > 0,
+    )
+
+
 CSRF_CASES = {
+    "reception:referral_create",
+    "reception:referral_take_up",
+    "reception:referral_reopen",
+    "reception:referral_redirect",
     "reception:desk_visit_create",
     "reception:workshop_create",
     "reception:session_create",
@@ -547,6 +575,7 @@ def _accepts_post(name, params, world) -> bool:
         "key": "cle-inconnue",
         "programme_id": Programme.objects.filter(organisation=world.organisation).first().pk,
         "appointment_id": _an_appointment(world).pk,
+        "referral_id": authz_referrals.referral_of(world, "own_team").pk,
     }
     for extension in extensions().values():
         values |= extension.post_probe_values(world)

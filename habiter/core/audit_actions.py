@@ -66,6 +66,10 @@ class AuditAction(models.TextChoices):
     WORKSHOP_SESSION_CREATE = "workshop_session.create", _("Ajout d'une séance d'atelier")
     ENROLMENT_ADD = "enrolment.add", _("Inscription à un atelier")
     ATTENDANCE_TAKE = "attendance.take", _("Relevé de présence à un atelier")
+    REFERRAL_CREATE = "referral.create", _("Orientation vers un·e collègue")
+    REFERRAL_TAKE_UP = "referral.take_up", _("Prise en charge d'une orientation")
+    REFERRAL_REOPEN = "referral.reopen", _("Réouverture d'une orientation")
+    REFERRAL_REDIRECT = "referral.redirect", _("Réorientation vers un·e autre collègue")
     # housing
     OWNER_CREATE = "owner.create", _("Création d'un propriétaire")
     OWNER_UPDATE = "owner.update", _("Modification d'un propriétaire")
@@ -209,6 +213,7 @@ class ReadKind(models.TextChoices):
     # reception
     RECEPTION_HOUSEHOLD_SEARCH = "reception.household_search", _("la recherche d'un ménage à l'accueil")
     RECEPTION_SESSION_SEARCH = "reception.session_search", _("la recherche d'un ménage à inscrire à un atelier")
+    RECEPTION_REFERRAL = "reception.referral", _("une orientation (formulaire de réorientation)")
     # housing
     HOUSING_INSPECTION = "housing.inspection", _("un état des lieux")
     # leases

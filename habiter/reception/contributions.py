@@ -8,7 +8,10 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
-from .models import DeskVisit, Enrolment
+from .models import DeskVisit, Enrolment, Referral, ReferralStatus
+from .permissions import REFERRAL_RECIPIENT_ROLES
+
+HOME_REFERRALS_SHOWN = 10
 
 
 def desk_visit_events(household, user):
@@ -64,6 +67,50 @@ def workshop_events(household, user):
             )
 
 
+def referral_events(household, user):
+    """Referrals of the household: who sent it to whom and why, then its taking up — for who may open its file."""
+    if not user.has_perm("people.view_household", household):
+        return
+    for referral in registry.household_rows(
+        household, "reception.referrals", lambda: list(queries.referrals_of(household))
+    ):
+        yield registry.TimelineEvent(
+            when=referral.created_at,
+            kind="referral",
+            title=_("Orientation vers %(to)s") % {"to": referral.to_user},
+            body=referral.reason,
+            actor=str(referral.from_user),
+        )
+        if referral.status == ReferralStatus.TAKEN_UP and referral.taken_up_at:
+            yield registry.TimelineEvent(
+                when=referral.taken_up_at,
+                kind="referral",
+                title=_("Orientation prise en charge par %(who)s") % {"who": referral.to_user},
+                body=referral.note,
+                actor=str(referral.to_user),
+            )
+
+
+def referrals_panel(user):
+    """The recipient's referrals to take up, the longest waiting first, with the person's contact: two queries."""
+    if user.role not in REFERRAL_RECIPIENT_ROLES or not user.has_perm("reception.refer"):
+        return None
+    referrals = queries.referrals_to_take_up(user)
+    shown = list(referrals[:HOME_REFERRALS_SHOWN])
+    count = len(shown) if len(shown) < HOME_REFERRALS_SHOWN else referrals.count()
+    rows = [
+        {
+            "referral": referral,
+            "can_open": referral.household_id is not None
+            and user.has_perm("people.view_household", referral.household),
+            "can_take_up": True,
+            "can_manage": True,
+        }
+        for referral in shown
+    ]
+    return {"count": count, "rows": rows, "referrals": shown}
+
+
 def reception_panel(user):
     if user.role not in (Role.RECEPTIONIST, Role.VOLUNTEER) or not user.has_perm("reception.log_visit"):
         return None
@@ -97,7 +144,7 @@ def session_entries(user, start, end):
 
 
 def register():
-    from .demo import seed_reception
+    from .demo import seed_reception, seed_referrals
 
     registry.register_calendar_source("reception.sessions", session_entries)
     registry.register_household_rows("reception.desk_visits", lambda pk: DeskVisit.objects.filter(household_id=pk))
@@ -125,7 +172,24 @@ def register():
         registry.TimelineSource("desk_visit", gettext_lazy("Accueil du public"), desk_visit_events)
     )
     registry.register_timeline_source(registry.TimelineSource("workshop", gettext_lazy("Ateliers"), workshop_events))
+    registry.register_household_rows("reception.referrals", lambda pk: Referral.objects.filter(household_id=pk))
+    registry.register_timeline_source(
+        registry.TimelineSource("referral", gettext_lazy("Orientations"), referral_events)
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            22,
+            gettext_lazy("Orientations"),
+            "reception:referral_list",
+            lambda u: u.has_perm("reception.refer"),
+            "reception",
+        )
+    )
+    registry.register_home_panel(
+        registry.HomePanel("reception.referrals", "reception/panel_referrals.html", 4, referrals_panel)
+    )
     registry.register_home_panel(
         registry.HomePanel("reception.desk", "reception/panel_reception.html", 5, reception_panel)
     )
     registry.register_demo_seeder(30, seed_reception)
+    registry.register_demo_seeder(31, seed_referrals)

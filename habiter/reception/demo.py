@@ -10,7 +10,17 @@ from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import rules as reception_rules
-from .models import AgeBracket, DeskVisit, Enrolment, Sex, Workshop, WorkshopSession, WorkshopTheme
+from .models import (
+    AgeBracket,
+    DeskVisit,
+    Enrolment,
+    Referral,
+    ReferralStatus,
+    Sex,
+    Workshop,
+    WorkshopSession,
+    WorkshopTheme,
+)
 
 INFORMATION = [
     "Explication de la demande de logement social et du numéro unique.",
@@ -95,3 +105,75 @@ def seed_reception(organisation, users, count, rng) -> None:
                         attended=(rng.random() < 0.75) if weeks < 0 else None,
                         enrolled_by=facilitator,
                     )
+
+
+def _open_day_before(today, days):
+    return nearest_open_day(today - timedelta(days=days), -1)
+
+
+def seed_referrals(organisation, users, count, rng) -> None:
+    """Referrals to the demo social worker from the desk: three open (a walk-in not yet known, one of her households,
+    a visitor reached by e-mail) and one she took up. Once (none added if the organisation has some), on open days."""
+    staff = list(users.values())
+    desk = [u for u in staff if u.role == Role.RECEPTIONIST]
+    volunteers = [u for u in staff if u.role == Role.VOLUNTEER]
+    workers = [u for u in staff if u.role == Role.SOCIAL_WORKER]
+    if not desk or not workers or Referral.objects.filter(organisation=organisation).exists():
+        return
+    receptionist, worker = desk[0], workers[0]
+    followed = list(Household.objects.filter(organisation=organisation, referent=worker).order_by("name", "id")[:2])
+    if len(followed) < 2:
+        return
+    today = timezone.localdate()
+    visit = (
+        DeskVisit.objects.filter(organisation=organisation, household__isnull=True, visited_at__lt=_at(today, 0))
+        .order_by("-visited_at")
+        .first()
+    )
+    first_day = timezone.localdate(visit.visited_at) if visit else _open_day_before(today, 1)
+    referrals = [
+        Referral(
+            organisation=organisation,
+            from_user=receptionist,
+            to_user=worker,
+            desk_visit=visit,
+            visitor_name="Yasmina Khelifi",
+            visitor_phone="06 12 34 56 78",
+            reason="A reçu un commandement de payer la semaine dernière ; souhaite être aidée pour y répondre. "
+            "Disponible le matin.",
+            created_at=visit.visited_at + timedelta(minutes=5) if visit else _at(first_day, 10, 20),
+        ),
+        Referral(
+            organisation=organisation,
+            from_user=receptionist,
+            to_user=worker,
+            household=followed[0],
+            reason="Demande un rendez-vous pour préparer un dossier FSL (facture d'énergie impayée).",
+            created_at=_at(_open_day_before(today, 2), 14, 30),
+        ),
+        Referral(
+            organisation=organisation,
+            from_user=volunteers[0] if volunteers else receptionist,
+            to_user=worker,
+            visitor_name="Olivier Durand",
+            visitor_email="olivier.durand@example.org",
+            reason="Cherche un logement après une séparation ; pas de téléphone pour l'instant, écrire par courriel.",
+            created_at=_at(_open_day_before(today, 3), 11, 0),
+        ),
+    ]
+    taken_day = _open_day_before(today, 4)
+    referrals.append(
+        Referral(
+            organisation=organisation,
+            from_user=receptionist,
+            to_user=worker,
+            household=followed[1],
+            reason="Question sur la révision du loyer, souhaite en parler à sa référente.",
+            created_at=_at(_open_day_before(today, 6), 9, 40),
+            status=ReferralStatus.TAKEN_UP,
+            taken_up_at=_at(taken_day, 16, 0),
+            taken_up_by=worker,
+            note="Rappelée, rendez-vous fixé.",
+        )
+    )
+    Referral.objects.bulk_create(referrals)

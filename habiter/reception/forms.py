@@ -143,3 +143,96 @@ class DayForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},
     )
+
+
+class ReferralForm(forms.Form):
+    """Refer a person to a colleague: whom, why, and who — a household already known or a visitor's contact."""
+
+    to_user = forms.ModelChoiceField(
+        label=_("Orienter vers"),
+        queryset=None,
+        error_messages={
+            "required": _("Choisissez la personne vers qui orienter."),
+            "invalid_choice": _("Cette personne ne fait pas partie des salariés de l'association."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motif de l'orientation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Ce que la personne demande, ce qui a déjà été dit ou remis."),
+        error_messages={"required": _("Dites en quelques mots pourquoi la personne est orientée.")},
+    )
+    household_q = forms.CharField(
+        label=_("Rechercher un ménage déjà connu"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom, téléphone ou date de naissance (jj/mm/aaaa)."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    household = forms.UUIDField(
+        required=False, error_messages={"invalid": _("Ce ménage est introuvable : choisissez-le dans la liste.")}
+    )
+    visitor_name = forms.CharField(
+        label=_("Nom de la personne"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    visitor_phone = forms.CharField(
+        label=_("Téléphone"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+    visitor_email = forms.EmailField(
+        label=_("Courriel"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid": _("Adresse de courriel invalide.")},
+    )
+    desk_visit = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = queries.referral_worker_choices(user).exclude(pk=user.pk)
+        self.fields["to_user"].empty_label = _("— Choisir —")
+
+
+class ReferralTakeUpForm(forms.Form):
+    note = forms.CharField(label=_("Note (facultatif)"), required=False, max_length=2000)
+
+
+class ReferralReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi la rouvrir ?"),
+        max_length=2000,
+        error_messages={"required": _("Dites pourquoi l'orientation est rouverte.")},
+    )
+
+
+class ReferralRedirectForm(forms.Form):
+    to_user = forms.ModelChoiceField(
+        label=_("Réorienter vers"),
+        queryset=None,
+        error_messages={
+            "required": _("Choisissez la personne vers qui réorienter."),
+            "invalid_choice": _("Cette personne ne fait pas partie des salariés de l'association."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi la réorienter ?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Dites pourquoi la personne est réorientée.")},
+    )
+
+    def __init__(self, *args, user, exclude_id=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        choices = queries.referral_worker_choices(user)
+        if exclude_id:
+            choices = choices.exclude(pk=exclude_id)
+        self.fields["to_user"].queryset = choices
+        self.fields["to_user"].empty_label = _("— Choisir —")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
-from habiter.people.models import Household
+from habiter.people.models import Household, validate_phone
 
 from . import rules as reception_rules
 
@@ -171,3 +171,100 @@ class Enrolment(OrganisationScoped):
 
     def __str__(self):
         return f"{self.household} — {self.session}"
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = reception_rules.REFERRAL_OPEN, _("À prendre en charge")
+    TAKEN_UP = reception_rules.REFERRAL_TAKEN_UP, _("Prise en charge")
+    REDIRECTED = reception_rules.REFERRAL_REDIRECTED, _("Réorientée")
+
+
+class Referral(OrganisationScoped):
+    """An orientation: the reception desk or a colleague sends a person to a colleague who follows households. It is
+    a to-do on the recipient's home page until taken up. The person is a known household or a visitor not yet known,
+    reached through the contact noted here. Its status moves along `rules.REFERRAL_TRANSITIONS`."""
+
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("orienté·e par")
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("orienté·e vers"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("ménage"),
+    )
+    desk_visit = models.ForeignKey(
+        DeskVisit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("passage à l'accueil"),
+    )
+    visitor_name = models.CharField(_("nom de la personne"), max_length=150, blank=True)
+    visitor_phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
+    visitor_email = models.EmailField(_("courriel"), blank=True)
+    reason = models.TextField(_("motif de l'orientation"))
+    status = models.CharField(_("état"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.OPEN)
+    taken_up_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    taken_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prise en charge par"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    redirected_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("réorientée vers"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("orientation")
+        indexes = [models.Index(fields=["to_user", "status", "-created_at"], name="referral_to_user_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False) | ~models.Q(visitor_name=""),
+                name="referral_household_or_visitor_name",
+                violation_error_message=_("Indiquez le ménage ou le nom de la personne orientée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False) | ~models.Q(visitor_phone="") | ~models.Q(visitor_email=""),
+                name="referral_household_or_contact",
+                violation_error_message=_("Indiquez un téléphone ou un courriel pour joindre la personne orientée."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.household or self.visitor_name)
+
+    @property
+    def person_name(self) -> str:
+        return self.household.name if self.household_id else self.visitor_name
+
+    @property
+    def contact_phone(self) -> str:
+        return self.household.phone if self.household_id else self.visitor_phone
+
+    @property
+    def contact_email(self) -> str:
+        return self.household.email if self.household_id else self.visitor_email
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReferralStatus.OPEN

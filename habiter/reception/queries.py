@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from habiter.core.models import Role, User
@@ -11,7 +11,7 @@ from habiter.core.queries import named_users_only
 from habiter.people.models import Person
 from habiter.people.queries import household_search, households_searchable_by
 
-from .models import DeskVisit, Enrolment, Workshop, WorkshopSession
+from .models import DeskVisit, Enrolment, Referral, ReferralStatus, Workshop, WorkshopSession
 
 CANDIDATES = 10
 
@@ -60,6 +60,7 @@ def household_candidates(user, text: str):
         return []
     households = (
         household_search(households_searchable_by(user), text)
+        .select_related("referent")
         .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("birth_date", "last_name")))
         .order_by("name", "id")
     )
@@ -106,4 +107,84 @@ def searchable_household(user, household_id):
         household_id = uuid.UUID(str(household_id))
     except ValueError:
         return None
-    return households_searchable_by(user).filter(pk=household_id).prefetch_related("members").first()
+    return (
+        households_searchable_by(user)
+        .filter(pk=household_id)
+        .select_related("referent")
+        .prefetch_related("members")
+        .first()
+    )
+
+
+# --- referrals (orientations) -------------------------------------------------------------------------------------
+
+REFERRAL_RELATED = ("from_user", "to_user", "household", "taken_up_by")
+
+
+def referrals_visible_to(user):
+    """The referrals the user may see: those they sent or received; a team lead's, those received by the team's
+    members; a director's, the organisation's. Nothing for a user without an organisation."""
+    if not getattr(user, "organisation_id", None) or not user.is_active:
+        return Referral.objects.none()
+    referrals = Referral.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.DIRECTOR:
+        return referrals
+    scope = Q(from_user_id=user.pk) | Q(to_user_id=user.pk)
+    if user.role == Role.TEAM_LEAD and user.team_id:
+        scope |= Q(to_user__team_id=user.team_id)
+    return referrals.filter(scope)
+
+
+def referral_for(user, referral_id) -> Referral:
+    """A referral the user may see, with who and whom; raises Referral.DoesNotExist otherwise (a 404 for pages)."""
+    return referrals_visible_to(user).select_related(*REFERRAL_RELATED).get(pk=referral_id)
+
+
+def referrals_to_take_up(user):
+    """The open referrals sent to the user, oldest first (the longest waiting on top), in one query."""
+    return (
+        Referral.objects.filter(organisation_id=user.organisation_id, to_user_id=user.pk, status=ReferralStatus.OPEN)
+        .select_related(*REFERRAL_RELATED)
+        .order_by("created_at", "id")
+    )
+
+
+def referrals_page(user, *, limit: int = 50, recent_days: int = 30) -> dict:
+    """What the referrals page lists, in four queries: the user's to take up, those they took up lately (to reopen
+    one by mistake), those they sent, and — for a team lead or a director — the others they oversee, open or lately
+    taken up."""
+    visible = referrals_visible_to(user).select_related(*REFERRAL_RELATED)
+    since = timezone.now() - timedelta(days=recent_days)
+    recent = Q(status=ReferralStatus.TAKEN_UP, taken_up_at__gte=since)
+    oversees = user.role in (Role.DIRECTOR, Role.TEAM_LEAD)
+    return {
+        "to_take_up": list(referrals_to_take_up(user)),
+        "taken_up_recently": list(visible.filter(recent, to_user_id=user.pk).order_by("-taken_up_at", "id")[:limit]),
+        "sent": list(visible.filter(from_user_id=user.pk).order_by("-created_at", "id")[:limit]),
+        "overseen": (
+            list(
+                visible.filter(Q(status=ReferralStatus.OPEN) | recent)
+                .exclude(to_user_id=user.pk)
+                .exclude(from_user_id=user.pk)
+                .order_by("status", "created_at", "id")[:limit]
+            )
+            if oversees
+            else []
+        ),
+    }
+
+
+def referrals_of(household):
+    return named_users_only(Referral.objects.filter(household=household), "from_user", "to_user")
+
+
+def desk_visit_for(user, visit_id) -> DeskVisit:
+    """A desk visit of the user's organisation (a referral starts from it); raises DoesNotExist otherwise, also for
+    a malformed id."""
+    try:
+        visit_id = uuid.UUID(str(visit_id))
+    except ValueError:
+        raise DeskVisit.DoesNotExist from None
+    return DeskVisit.objects.select_related("household__referent").get(
+        pk=visit_id, organisation_id=user.organisation_id
+    )

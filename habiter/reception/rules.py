@@ -75,3 +75,44 @@ def attendance_error(session_day: date, today: date) -> str | None:
     if session_day > today:
         return "La présence se relève le jour de la séance ou après, pas avant."
     return None
+
+
+# --- referrals (orientations) -------------------------------------------------------------------------------------
+
+REFERRAL_OPEN = "open"
+REFERRAL_TAKEN_UP = "taken_up"
+REFERRAL_REDIRECTED = "redirected"
+
+# The allowed changes of a referral's status. Taken up by mistake: reopened. Redirected: closed, and a new referral
+# to the other colleague is open in its place (a redirection is not undone: the new one is redirected back).
+REFERRAL_TRANSITIONS = {
+    REFERRAL_OPEN: frozenset({REFERRAL_TAKEN_UP, REFERRAL_REDIRECTED}),
+    REFERRAL_TAKEN_UP: frozenset({REFERRAL_OPEN}),
+    REFERRAL_REDIRECTED: frozenset(),
+}
+
+REFERRAL_TRANSITION_ERRORS = {
+    REFERRAL_TAKEN_UP: "Cette orientation n'est plus à prendre en charge.",
+    REFERRAL_OPEN: "Seule une orientation prise en charge peut être rouverte.",
+    REFERRAL_REDIRECTED: "Cette orientation n'est plus à prendre en charge : elle ne peut plus être réorientée.",
+}
+
+
+def referral_transition_error(current: str, target: str) -> str | None:
+    """None when a referral may go from `current` to `target`, else the French reason."""
+    if target in REFERRAL_TRANSITIONS.get(current, frozenset()):
+        return None
+    return REFERRAL_TRANSITION_ERRORS.get(target, "Changement d'état impossible.")
+
+
+def referral_contact_errors(*, has_household: bool, name: str, phone: str, email: str) -> dict[str, str]:
+    """A known household is reached through its file; a visitor not yet known needs a name and a phone or an
+    e-mail, else nobody can call them back. The French reason per field, empty when all is well."""
+    if has_household:
+        return {}
+    errors = {}
+    if not (name or "").strip():
+        errors["visitor_name"] = "Indiquez le nom de la personne orientée (ou choisissez un ménage déjà connu)."
+    if not (phone or "").strip() and not (email or "").strip():
+        errors["visitor_phone"] = "Indiquez un téléphone ou un courriel pour que la personne soit rappelée."
+    return errors

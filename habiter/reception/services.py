@@ -12,7 +12,7 @@ from habiter.people.queries import households_searchable_by
 
 from . import queries
 from . import rules as reception_rules
-from .models import AgeBracket, DeskVisit, Enrolment, Sex, Workshop, WorkshopSession
+from .models import AgeBracket, DeskVisit, Enrolment, Referral, ReferralStatus, Sex, Workshop, WorkshopSession
 
 
 def _searchable_household(actor, household_id):
@@ -197,3 +197,208 @@ def attendance_take(*, actor, session_id, present_ids) -> WorkshopSession:
         session.attendance_taken_at = timezone.now()
         session.save(update_fields=["attendance_taken_at", "updated_at"])
     return session
+
+
+# --- referrals (orientations) -------------------------------------------------------------------------------------
+
+
+def _recipient(actor, to_user_id, field="to_user"):
+    """An active colleague of the actor's organisation who follows households, else a French error on `field`."""
+    if not to_user_id:
+        raise ValidationError({field: _("Choisissez la personne vers qui orienter.")})
+    from habiter.core.models import User
+
+    user = User.objects.filter(pk=to_user_id).first()
+    if user is None or user.organisation_id != actor.organisation_id:
+        raise ValidationError({field: _("Cette personne ne fait pas partie des salariés de l'association.")})
+    if not user.is_active:
+        raise ValidationError({field: _("Ce compte est désactivé : orientez vers un·e collègue en poste.")})
+    if not queries.referral_worker_choices(actor).filter(pk=user.pk).exists():
+        raise ValidationError(
+            {field: _("Orientez vers un·e travailleur·se social·e, un·e chef·fe de service ou la direction.")}
+        )
+    return user
+
+
+def _transition(referral, target):
+    if error := reception_rules.referral_transition_error(referral.status, target):
+        raise ValidationError(error)
+
+
+def _locked_referral(actor, referral_id) -> Referral:
+    """The referral under a row lock, if the actor may see it (Referral.DoesNotExist otherwise: a 404)."""
+    pk = (
+        queries.referrals_visible_to(actor)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+        .get(pk=referral_id)
+    )
+    return Referral.objects.select_related(*queries.REFERRAL_RELATED).get(pk=pk)
+
+
+def referral_create(
+    *,
+    actor,
+    to_user_id,
+    reason: str,
+    household_id=None,
+    desk_visit_id=None,
+    visitor_name: str = "",
+    visitor_phone: str = "",
+    visitor_email: str = "",
+) -> Referral:
+    """Refer a person to a colleague who follows households: a known household the actor can find by search, or a
+    visitor not yet known with a name and a phone or an e-mail; optionally from a desk visit of the organisation
+    (its household, if any, is the referral's). The referral is a to-do on the recipient's home page."""
+    if not actor.has_perm("reception.refer"):
+        raise PermissionDenied
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Dites en quelques mots pourquoi la personne est orientée.")
+    with transaction.atomic():
+        visit = None
+        if desk_visit_id:
+            visit = DeskVisit.objects.filter(pk=desk_visit_id, organisation_id=actor.organisation_id).first()
+            if visit is None:
+                raise ValidationError({"desk_visit": _("Ce passage à l'accueil est introuvable.")})
+        if visit is not None and visit.household_id and not household_id:
+            household_id = visit.household_id
+        household = None
+        if household_id:
+            try:
+                household = _searchable_household(actor, household_id)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        try:
+            recipient = _recipient(actor, to_user_id)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            if recipient.pk == actor.pk:
+                errors["to_user"] = _("Orientez vers un·e collègue, pas vers vous-même.")
+        if household is None and "household" not in errors:
+            errors.update(
+                reception_rules.referral_contact_errors(
+                    has_household=False, name=visitor_name, phone=visitor_phone, email=visitor_email
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        referral = Referral(
+            organisation_id=actor.organisation_id,
+            from_user=actor,
+            to_user=recipient,
+            household=household,
+            desk_visit=visit,
+            visitor_name="" if household else (visitor_name or "").strip(),
+            visitor_phone="" if household else (visitor_phone or "").strip(),
+            visitor_email="" if household else (visitor_email or "").strip(),
+            reason=reason,
+        )
+        referral.full_clean()
+        referral.save()
+        audit_record(
+            actor=actor,
+            action="referral.create",
+            obj=referral,
+            household_id=household.pk if household else None,
+            detail={"to": str(recipient.pk), "from_desk_visit": visit is not None},
+        )
+    return referral
+
+
+def referral_take_up(*, actor, referral_id, note: str = "") -> Referral:
+    """The recipient takes the referral up: it leaves their to-do list, dated and signed."""
+    with transaction.atomic():
+        referral = _locked_referral(actor, referral_id)
+        if not actor.has_perm("reception.take_up_referral", referral):
+            raise PermissionDenied
+        _transition(referral, ReferralStatus.TAKEN_UP)
+        referral.status = ReferralStatus.TAKEN_UP
+        referral.taken_up_at = timezone.now()
+        referral.taken_up_by = actor
+        referral.note = (note or "").strip()
+        referral.full_clean()
+        referral.save(update_fields=["status", "taken_up_at", "taken_up_by", "note", "updated_at"])
+        audit_record(actor=actor, action="referral.take_up", obj=referral, household_id=referral.household_id)
+    return referral
+
+
+def referral_reopen(*, actor, referral_id, reason: str) -> Referral:
+    """Put a referral taken up (by mistake, or the person did not come) back on the recipient's to-do list; the
+    recipient, their team lead or the director, with a reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        referral = _locked_referral(actor, referral_id)
+        if not actor.has_perm("reception.manage_referral", referral):
+            raise PermissionDenied
+        _transition(referral, ReferralStatus.OPEN)
+        if not reason:
+            raise ValidationError({"reason": _("Dites pourquoi l'orientation est rouverte.")})
+        referral.status = ReferralStatus.OPEN
+        referral.taken_up_at = None
+        referral.taken_up_by = None
+        referral.note = reason
+        referral.full_clean()
+        referral.save(update_fields=["status", "taken_up_at", "taken_up_by", "note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="referral.reopen",
+            obj=referral,
+            household_id=referral.household_id,
+            detail={"reason": reason},
+        )
+    return referral
+
+
+def referral_redirect(*, actor, referral_id, to_user_id, reason: str) -> Referral:
+    """Send an open referral on to another colleague, with the reason: it is closed as redirected and a new open
+    referral, with the same person and contact, is the other colleague's to-do. The recipient, their team lead or
+    the director. Returns the new referral."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        referral = _locked_referral(actor, referral_id)
+        if not actor.has_perm("reception.manage_referral", referral):
+            raise PermissionDenied
+        _transition(referral, ReferralStatus.REDIRECTED)
+        errors = {}
+        if not reason:
+            errors["reason"] = _("Dites pourquoi la personne est réorientée.")
+        try:
+            recipient = _recipient(actor, to_user_id)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            if recipient.pk == referral.to_user_id:
+                errors["to_user"] = _(
+                    "L'orientation est déjà adressée à cette personne : choisissez un·e autre collègue."
+                )
+        if errors:
+            raise ValidationError(errors)
+        successor = Referral(
+            organisation_id=referral.organisation_id,
+            from_user=actor,
+            to_user=recipient,
+            household=referral.household,
+            desk_visit=referral.desk_visit,
+            visitor_name=referral.visitor_name,
+            visitor_phone=referral.visitor_phone,
+            visitor_email=referral.visitor_email,
+            reason=f"{reason}\n\n{referral.reason}",
+        )
+        successor.full_clean()
+        successor.save()
+        referral.status = ReferralStatus.REDIRECTED
+        referral.note = reason
+        referral.redirected_to = successor
+        referral.full_clean()
+        referral.save(update_fields=["status", "note", "redirected_to", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="referral.redirect",
+            obj=referral,
+            household_id=referral.household_id,
+            detail={"to": str(recipient.pk), "new_referral": str(successor.pk), "reason": reason},
+        )
+    return successor

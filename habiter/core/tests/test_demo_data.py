@@ -20,7 +20,7 @@ from habiter.housing.models import Building, Dwelling
 from habiter.leases.models import Lease, LeaseStatus, RentIndex
 from habiter.people.demo import TOWNS
 from habiter.people.models import Household
-from habiter.reception.models import DeskVisit, WorkshopSession
+from habiter.reception.models import DeskVisit, Referral, WorkshopSession
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,11 @@ def test_postcodes_match_their_towns(demo):
         assert pairs and all(TOWN_OF.get(postcode) == town for postcode, town in pairs), (model, pairs)
 
 
-def test_no_visit_nor_workshop_on_a_closed_day(demo):
+def test_no_visit_nor_workshop_nor_referral_on_a_closed_day(demo):
     days = [timezone.localdate(visit) for visit in DeskVisit.objects.values_list("visited_at", flat=True)]
     days += [timezone.localdate(start) for start in WorkshopSession.objects.values_list("starts_at", flat=True)]
+    for created_at, taken_up_at in Referral.objects.values_list("created_at", "taken_up_at"):
+        days += [timezone.localdate(moment) for moment in (created_at, taken_up_at) if moment]
     assert days and all(is_open_day(day) for day in days)
 
 
@@ -81,6 +83,7 @@ TODOS = [
     ("travailleur.social", "evictions.early_warning", ["warnings"]),
     ("travailleur.social", "evictions.deadlines", ["deadlines"]),
     ("travailleur.social", "people.mine", ["households"]),
+    ("travailleur.social", "reception.referrals", ["count", "rows"]),
     ("chef.service", "evictions.early_warning", ["warnings"]),
     ("technicien", "housing.my_tickets", ["tickets"]),
     ("accueil", "reception.desk", ["today_count", "sessions"]),
