@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 ACCOUNT = "login, logout, the user's own account and second factor"
 SETTINGS = "the organisation's settings or catalogues: no household"
-NO_HOUSEHOLD = "owners, buildings, dwellings, tickets or workshops: no household data"
+NO_HOUSEHOLD = "owners, buildings, dwellings, tickets, workshops, residences or places: no household data"
 WRITE = "a write (POST answered by a redirect): the service journals it"
 WORK_LIST = (
     "a work list of the user's job (a day, a week, a month, the arrears): one index line per household, "
@@ -102,6 +102,15 @@ EXEMPT = {
     "housing:photo_view": NO_HOUSEHOLD,
     "housing:inspection_list": WORK_LIST,
     "housing:inspection_create": "a creation form: households offered by name to choose from",
+    # residences: this slice shows no resident (residences, places, house rules); the pages that will show one
+    # (occupancy, admissions) journal their read when they come
+    "residences:residence_list": NO_HOUSEHOLD,
+    "residences:residence_create": NO_HOUSEHOLD,
+    "residences:residence_detail": NO_HOUSEHOLD,
+    "residences:residence_edit": NO_HOUSEHOLD,
+    "residences:place_create": NO_HOUSEHOLD,
+    "residences:place_edit": NO_HOUSEHOLD,
+    "residences:house_rules_add": NO_HOUSEHOLD,
     # leases
     "leases:lease_list": WORK_LIST,
     "leases:lease_create": "a creation form: households offered by name to choose from",

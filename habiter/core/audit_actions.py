@@ -81,6 +81,13 @@ class AuditAction(models.TextChoices):
     PHOTO_ADD = "photo.add", _("Ajout d'une photo")
     INSPECTION_RECORD = "inspection.record", _("État des lieux")
     INSPECTION_KEYS_RETURNED = "inspection.keys_returned", _("Remise des clés")
+    # residences
+    RESIDENCE_CREATE = "residence.create", _("Création d'une résidence")
+    RESIDENCE_UPDATE = "residence.update", _("Modification d'une résidence")
+    PLACE_CREATE = "place.create", _("Ajout d'une place en résidence")
+    PLACE_UPDATE = "place.update", _("Modification d'une place en résidence")
+    HOUSE_RULES_ADD = "house_rules.add", _("Nouvelle version du règlement intérieur")
+    HOUSE_RULES_UPDATE = "house_rules.update", _("Correction d'un règlement intérieur pas encore en vigueur")
     # leases
     IRL_ADD = "irl.add", _("Ajout d'un indice IRL")
     HEAD_LEASE_CREATE = "head_lease.create", _("Enregistrement d'un bail principal")

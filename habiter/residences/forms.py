@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+from .models import PlaceKind, ResidenceKind, Typology
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
+
+
+class ResidenceBaseForm(forms.Form):
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ResidenceForm(ResidenceBaseForm):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=ResidenceKind.choices)
+    address = forms.CharField(label=_("Adresse"), max_length=300)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=10)
+    city = forms.CharField(label=_("Commune"), max_length=100)
+    opened_on = forms.DateField(
+        label=_("Ouverte le"),
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERRORS,
+    )
+    apl_convention_reference = forms.CharField(
+        label=_("Référence de la convention APL"), max_length=100, required=False
+    )
+    agrement_reference = forms.CharField(
+        label=_("Référence de l'agrément du gestionnaire"), max_length=100, required=False
+    )
+    is_essms = forms.BooleanField(
+        label=_("Établissement social ou médico-social (ESSMS)"),
+        required=False,
+        help_text=_("Une pension de famille n'en est pas un, sauf autorisation au titre du CASF."),
+    )
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("Hôtes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hosts"].queryset = queries.host_choices(user)
+
+
+class PlaceForm(ResidenceBaseForm):
+    label = forms.CharField(label=_("Nom ou numéro"), max_length=60)
+    kind = forms.ChoiceField(label=_("Type"), choices=PlaceKind.choices)
+    typology = forms.ChoiceField(label=_("Typologie"), choices=Typology.choices)
+    surface = forms.DecimalField(
+        label=_("Surface (m²)"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=1,
+        max_value=500,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": _("Surface invalide : un nombre de m², par exemple 18,5.")},
+    )
+    furnished = forms.BooleanField(label=_("Meublé"), required=False)
+    accessible = forms.BooleanField(label=_("Accessible (personne à mobilité réduite)"), required=False)
+
+
+class HouseRulesForm(ResidenceBaseForm):
+    valid_from = forms.DateField(
+        label=_("En vigueur à partir du"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    text = forms.CharField(label=_("Texte du règlement intérieur"), max_length=100_000, widget=forms.Textarea)

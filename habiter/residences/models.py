@@ -1,0 +1,120 @@
+"""Boarding houses (pensions de famille, résidences accueil, résidences sociales), their places and their
+house rules (règlement intérieur) as dated versions. See docs/adr/0021-residences.md."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+
+
+class ResidenceKind(models.TextChoices):
+    # R70: a pension de famille is a résidence sociale; a résidence accueil is a pension de famille for persons
+    # with a psychic disability (R77).
+    PENSION_DE_FAMILLE = "pension_de_famille", _("Pension de famille (maison relais)")
+    RESIDENCE_ACCUEIL = "residence_accueil", _("Résidence accueil")
+    RESIDENCE_SOCIALE = "residence_sociale", _("Résidence sociale")
+
+
+class Residence(OrganisationScoped):
+    """A boarding house run by the organisation: a logement-foyer (CCH L633-1) with its legal frame (W1–W2).
+
+    `is_essms` is false by default (R78): a pension de famille is not an ESSMS unless the organisation's
+    authorisation says so; later slices switch the L633 checks off and the CASF ones on when it is true."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=30, choices=ResidenceKind.choices, default=ResidenceKind.PENSION_DE_FAMILLE
+    )
+    address = models.CharField(_("adresse"), max_length=300)
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("commune"), max_length=100)
+    apl_convention_reference = models.CharField(_("référence de la convention APL"), max_length=100, blank=True)
+    agrement_reference = models.CharField(_("référence de l'agrément du gestionnaire"), max_length=100, blank=True)
+    is_essms = models.BooleanField(_("établissement social ou médico-social (ESSMS)"), default=False)
+    opened_on = models.DateField(_("ouverte le"), null=True, blank=True)
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="hosted_residences", blank=True, verbose_name=_("hôtes")
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("résidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="residence_unique_name",
+                violation_error_message=_("Une résidence porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class HouseRules(OrganisationScoped):
+    """One dated version of a residence's règlement intérieur (R74: annexed to every occupancy contract).
+
+    A version in force since a past day may have been signed by a resident: it is frozen, and a change is a new
+    version (services.house_rules_update refuses it)."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="house_rules")
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    text = models.TextField(_("texte du règlement intérieur"), max_length=100_000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("version du règlement intérieur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "valid_from"],
+                name="house_rules_unique_start",
+                violation_error_message=_("Une version du règlement intérieur commence déjà ce jour-là."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.valid_from}"
+
+
+class PlaceKind(models.TextChoices):
+    ROOM = "room", _("Chambre")
+    STUDIO = "studio", _("Studio")
+
+
+class Typology(models.TextChoices):
+    T1 = "T1", "T1"
+    T1_PRIME = "T1'", "T1'"
+    T1_BIS = "T1 bis", "T1 bis"
+    T2 = "T2", "T2"
+    T3 = "T3", "T3"
+
+
+class Place(OrganisationScoped):
+    """A private unit of a residence (R71: self-contained units around collective spaces)."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="places")
+    label = models.CharField(_("nom ou numéro"), max_length=60)
+    kind = models.CharField(_("type"), max_length=10, choices=PlaceKind.choices, default=PlaceKind.STUDIO)
+    typology = models.CharField(_("typologie"), max_length=10, choices=Typology.choices, default=Typology.T1)
+    surface = models.DecimalField(
+        _("surface (m²)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    furnished = models.BooleanField(_("meublé"), default=False)
+    accessible = models.BooleanField(_("accessible (personne à mobilité réduite)"), default=False)
+
+    class Meta:
+        ordering = ["label", "id"]
+        verbose_name = _("place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "label"],
+                name="place_unique_label",
+                violation_error_message=_("Une place de cette résidence porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.label}"

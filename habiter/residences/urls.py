@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "residences"
+
+urlpatterns = [
+    path("", views.residence_list, name="residence_list"),
+    path("nouvelle/", views.residence_create, name="residence_create"),
+    path("<uuid:residence_id>/", views.residence_detail, name="residence_detail"),
+    path("<uuid:residence_id>/modifier/", views.residence_edit, name="residence_edit"),
+    path("<uuid:residence_id>/places/nouvelle/", views.place_create, name="place_create"),
+    path("<uuid:residence_id>/reglement/nouveau/", views.house_rules_add, name="house_rules_add"),
+    path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
+]

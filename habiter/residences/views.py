@@ -1,0 +1,162 @@
+"""Pages of `residences`: thin views over queries.py and services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+
+from . import queries, services
+from . import rules as residence_rules
+from .forms import HouseRulesForm, PlaceForm, ResidenceForm
+
+PAGE_SIZE = 25
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _get_or_404(load, *args):
+    try:
+        return load(*args)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def residence_list(request):
+    user = request.user
+    _require(user, "residences.view_residence")
+    text = request.GET.get("q", "").strip()[:200]
+    page = Paginator(queries.residence_list(user, text=text), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residences/residence_list.html",
+        {"page": page, "text": text, "can_manage": user.has_perm("residences.manage_residence")},
+    )
+
+
+@require_GET
+def residence_detail(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    places = list(residence.places.all())
+    today = timezone.localdate()
+    return render(
+        request,
+        "residences/residence_detail.html",
+        {
+            "residence": residence,
+            "places": places,
+            "hosts": list(residence.hosts.all()),
+            "house_rules": list(residence.house_rules.all()),
+            "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
+            "can_manage": user.has_perm("residences.manage_residence"),
+        },
+    )
+
+
+def _residence_form_page(request, residence=None):
+    user = request.user
+    _require(user, "residences.manage_residence")
+    initial = {}
+    if residence is not None:
+        initial = {f: getattr(residence, f) for f in services.RESIDENCE_FIELDS} | {
+            "hosts": [h.pk for h in residence.hosts.all()]
+        }
+    form = ResidenceForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        host_ids = [h.pk for h in data.pop("hosts")]
+        try:
+            if residence is None:
+                residence = services.residence_create(actor=user, data=data, host_ids=host_ids)
+            else:
+                residence = services.residence_update(
+                    actor=user, residence_id=residence.pk, data=data, host_ids=host_ids
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Résidence « %(name)s » enregistrée.") % {"name": residence.name})
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/residence_form.html", {"form": form, "residence": residence})
+
+
+@require_http_methods(["GET", "POST"])
+def residence_create(request):
+    return _residence_form_page(request)
+
+
+@require_http_methods(["GET", "POST"])
+def residence_edit(request, residence_id):
+    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    return _residence_form_page(request, residence)
+
+
+def _place_form_page(request, residence, place=None):
+    user = request.user
+    _require(user, "residences.manage_residence")
+    initial = {f: getattr(place, f) for f in services.PLACE_FIELDS} if place is not None else {}
+    form = PlaceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if place is None:
+                place, soft_max = services.place_create(actor=user, residence_id=residence.pk, data=form.cleaned_data)
+            else:
+                place, soft_max = services.place_update(actor=user, place_id=place.pk, data=form.cleaned_data), None
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Place « %(label)s » enregistrée.") % {"label": place.label})
+            if soft_max is not None:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "La résidence dépasse %(max)d place : une pension de famille en compte au plus une "
+                        "vingtaine (repère, pas une interdiction).",
+                        "La résidence dépasse %(max)d places : une pension de famille en compte au plus une "
+                        "vingtaine (repère, pas une interdiction).",
+                        soft_max,
+                    )
+                    % {"max": soft_max},
+                )
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/place_form.html", {"form": form, "residence": residence, "place": place})
+
+
+@require_http_methods(["GET", "POST"])
+def place_create(request, residence_id):
+    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    return _place_form_page(request, residence)
+
+
+@require_http_methods(["GET", "POST"])
+def place_edit(request, place_id):
+    place = _get_or_404(queries.place_for_page, request.user, place_id)
+    return _place_form_page(request, place.residence, place)
+
+
+@require_http_methods(["GET", "POST"])
+def house_rules_add(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    _require(user, "residences.manage_residence")
+    form = HouseRulesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.house_rules_add(actor=user, residence_id=residence.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Nouvelle version du règlement intérieur enregistrée."))
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/house_rules_form.html", {"form": form, "residence": residence})
