@@ -3,7 +3,8 @@
 Who (habiter/residences/permissions.py): directors and team leads read every residence of the organisation; a
 host reads only the residences they are host of; only a director creates or changes a residence, its places
 and its house rules. Scopes: own team is a residence the host of the organisation hosts, other team a residence
-of the organisation with no host, other organisation a residence of another one.
+of the organisation with no host, other organisation a residence of another one. Stays: only a director records
+an entry or an exit in this slice (the host will, from an admitted candidate, with the admissions).
 """
 
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from habiter.residences import services
-from habiter.residences.models import HouseRules, Place, Residence
+from habiter.residences.models import HouseRules, Place, Residence, ResidenceStay
 from tests.authz_common import ACTORS, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "host")
@@ -28,12 +29,16 @@ EXPECTED = {
     "residences:place_create": scoped_row(MANAGERS),
     "residences:place_edit": scoped_row(MANAGERS),
     "residences:house_rules_add": scoped_row(MANAGERS),
+    "residences:place_entry": scoped_row(MANAGERS),
+    "residences:stay_exit": scoped_row(MANAGERS),
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
     "residences:place_create": scoped_row(MANAGERS, yes=WRITE),
     "residences:place_edit": scoped_row(MANAGERS, yes=WRITE),
     "residences:house_rules_add": scoped_row(MANAGERS, yes=WRITE),
+    "residences:place_entry": scoped_row(MANAGERS, yes=WRITE),
+    "residences:stay_exit": scoped_row(MANAGERS, yes=WRITE),
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -42,9 +47,10 @@ CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 class Houses:
     """One residence per scope, with one place, made by a director of its organisation, once per test."""
 
-    def __init__(self, director_of, host):
+    def __init__(self, director_of, host, member):
         self.director_of = director_of
         self.host = host
+        self.member = member
         self.rows = {}
 
     def residence(self, scope):
@@ -72,16 +78,34 @@ class Houses:
             )
         return self.rows[("place", scope)]
 
+    def stay(self, scope):
+        """A resident of the scope's household in a second place of the scope's residence."""
+        if ("stay", scope) not in self.rows:
+            director = self.director_of(scope)
+            place, _warning = services.place_create(
+                actor=director,
+                residence_id=self.residence(scope).pk,
+                data={"label": "2", "kind": "room", "typology": "T1", "surface": Decimal("16")},
+            )
+            self.rows[("stay", scope)] = services.stay_enter(
+                actor=director, place_id=place.pk, resident_id=self.member(scope).pk, entered_on=date(2026, 1, 5)
+            )
+        return self.rows[("stay", scope)]
+
 
 def _houses(scenario) -> Houses:
     if not hasattr(scenario, "_residences"):
-        scenario._residences = Houses(scenario._director_of, scenario.world.users["host"])
+        scenario._residences = Houses(scenario._director_of, scenario.world.users["host"], scenario.member)
     return scenario._residences
 
 
 def fillers(scenario, actor, scope):
     houses = _houses(scenario)
-    return {"residence_id": lambda: houses.residence(scope).pk, "place_id": lambda: houses.place(scope).pk}
+    return {
+        "residence_id": lambda: houses.residence(scope).pk,
+        "place_id": lambda: houses.place(scope).pk,
+        "stay_id": lambda: houses.stay(scope).pk,
+    }
 
 
 def post_data(route_name, scenario, actor, scope):
@@ -101,6 +125,10 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "residences:house_rules_add":
         day = date(2026, 1, 5) + timedelta(days=index)
         return {"valid_from": day.isoformat(), "text": f"Règlement posé par {actor}"}
+    if route_name == "residences:place_entry":
+        return {"resident": scenario.member("own_team").pk, "entered_on": "2026-02-02"}
+    if route_name == "residences:stay_exit":
+        return {"left_on": "2026-03-02", "exit_destination": "unknown"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -114,6 +142,10 @@ def state(route_name, scenario, actor, scope):
         return Place.objects.get(pk=houses.place(scope).pk).surface
     if route_name == "residences:house_rules_add":
         return HouseRules.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:place_entry":
+        return ResidenceStay.objects.filter(place=houses.place(scope)).count()
+    if route_name == "residences:stay_exit":
+        return ResidenceStay.objects.get(pk=houses.stay(scope).pk).left_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -122,7 +154,11 @@ def state(route_name, scenario, actor, scope):
 
 def _world_houses(world) -> Houses:
     if not hasattr(world, "_residences"):
-        world._residences = Houses(lambda scope: world.users["director"], world.users["host"])
+        world._residences = Houses(
+            lambda scope: world.users["director"],
+            world.users["host"],
+            lambda scope: world.own_household.members.first(),
+        )
     return world._residences
 
 
@@ -161,9 +197,25 @@ def csrf_case(name, world):
         return CsrfCase(
             logged_in(director), url, url, data, lambda: HouseRules.objects.filter(residence=residence).exists()
         )
+    if name == "residences:place_entry":
+        place = houses.place("own_team")
+        url = reverse(name, args=[place.pk])
+        data = {"resident": world.own_household.members.first().pk, "entered_on": "2026-02-02"}
+        return CsrfCase(logged_in(director), url, url, data, lambda: ResidenceStay.objects.filter(place=place).exists())
+    if name == "residences:stay_exit":
+        stay = houses.stay("own_team")
+        url = reverse(name, args=[stay.pk])
+        data = {"left_on": "2026-03-02", "exit_destination": "unknown"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: ResidenceStay.objects.get(pk=stay.pk).left_on is not None
+        )
     raise AssertionError(f"no CSRF case for {name}")
 
 
 def post_probe_values(world):
     houses = _world_houses(world)
-    return {"residence_id": houses.residence("own_team").pk, "place_id": houses.place("own_team").pk}
+    return {
+        "residence_id": houses.residence("own_team").pk,
+        "place_id": houses.place("own_team").pk,
+        "stay_id": houses.stay("own_team").pk,
+    }

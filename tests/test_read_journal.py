@@ -102,11 +102,10 @@ EXEMPT = {
     "housing:photo_view": NO_HOUSEHOLD,
     "housing:inspection_list": WORK_LIST,
     "housing:inspection_create": "a creation form: households offered by name to choose from",
-    # residences: this slice shows no resident (residences, places, house rules); the pages that will show one
-    # (occupancy, admissions) journal their read when they come
+    # residences: the residence page lists its residents (journaled), the exit form reads a stay (journaled)
     "residences:residence_list": NO_HOUSEHOLD,
     "residences:residence_create": NO_HOUSEHOLD,
-    "residences:residence_detail": NO_HOUSEHOLD,
+    "residences:place_entry": "a creation form: residents offered by name to choose from",
     "residences:residence_edit": NO_HOUSEHOLD,
     "residences:place_create": NO_HOUSEHOLD,
     "residences:place_edit": NO_HOUSEHOLD,

@@ -88,6 +88,8 @@ class AuditAction(models.TextChoices):
     PLACE_UPDATE = "place.update", _("Modification d'une place en résidence")
     HOUSE_RULES_ADD = "house_rules.add", _("Nouvelle version du règlement intérieur")
     HOUSE_RULES_UPDATE = "house_rules.update", _("Correction d'un règlement intérieur pas encore en vigueur")
+    STAY_ENTER = "stay.enter", _("Entrée d'un résident en résidence")
+    STAY_EXIT = "stay.exit", _("Sortie d'un résident de résidence")
     # leases
     IRL_ADD = "irl.add", _("Ajout d'un indice IRL")
     HEAD_LEASE_CREATE = "head_lease.create", _("Enregistrement d'un bail principal")
@@ -214,6 +216,10 @@ class ReadKind(models.TextChoices):
     RECEPTION_SESSION_SEARCH = "reception.session_search", _("la recherche d'un ménage à inscrire à un atelier")
     # housing
     HOUSING_INSPECTION = "housing.inspection", _("un état des lieux")
+    # residences
+    RESIDENCES_OCCUPANCY = "residences.occupancy", _("les résidents d'une résidence")
+    RESIDENCES_STAY = "residences.stay", _("le séjour d'un résident (formulaire de sortie)")
+    RESIDENCES_ENTRY_FORM = "residences.entry_form", _("le formulaire d'entrée en résidence (choix du résident)")
     # leases
     LEASES_LEASE = "leases.lease", _("un bail")
     LEASES_LEASE_FORM = "leases.lease_form", _("un formulaire sur un bail (signature, fin, bilan, glissement)")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import queries
-from .models import PlaceKind, ResidenceKind, Typology
+from .models import ExitDestination, PlaceKind, ResidenceKind, Typology
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -73,3 +73,22 @@ class HouseRulesForm(ResidenceBaseForm):
         label=_("En vigueur à partir du"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
     )
     text = forms.CharField(label=_("Texte du règlement intérieur"), max_length=100_000, widget=forms.Textarea)
+
+
+class EntryForm(ResidenceBaseForm):
+    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
+    entered_on = forms.DateField(
+        label=_("Entrée le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = queries.resident_choices(user)
+        self.fields["resident"].label_from_instance = lambda p: f"{p.last_name} {p.first_name} ({p.household})"
+
+
+class ExitForm(ResidenceBaseForm):
+    left_on = forms.DateField(
+        label=_("Sortie le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    exit_destination = forms.ChoiceField(label=_("Destination"), choices=ExitDestination.choices)

@@ -118,3 +118,62 @@ class Place(OrganisationScoped):
 
     def __str__(self):
         return f"{self.residence} — {self.label}"
+
+
+class ExitDestination(models.TextChoices):
+    ORDINARY_HOUSING = "ordinary_housing", _("Logement ordinaire")
+    SOCIAL_HOUSING = "social_housing", _("Logement social")
+    OTHER_STRUCTURE = "other_structure", _("Autre structure d'hébergement ou de logement")
+    MEDICAL_STRUCTURE = "medical_structure", _("Structure médico-sociale (EHPAD, foyer…)")
+    HOSPITAL = "hospital", _("Hôpital")
+    FAMILY = "family", _("Famille ou proches")
+    STREET = "street", _("Rue, sans solution")
+    DEATH = "death", _("Décès")
+    UNKNOWN = "unknown", _("Inconnue")
+
+
+class ResidenceStay(OrganisationScoped):
+    """A resident's stay in a place, from entry to exit (empty while they live there): what makes a place occupied.
+
+    Minimal in this slice: the occupancy contract with the RI annexed, redevances and APL-foyer come later (ADR
+    0021). One household member is the resident; a place has at most one stay open (constraint) and stays of one
+    place never overlap (checked under a row lock in `services.stay_enter`)."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="stays", verbose_name=_("place"))
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.PROTECT, related_name="residence_stays", verbose_name=_("ménage")
+    )
+    resident = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="residence_stays", verbose_name=_("résident")
+    )
+    entered_on = models.DateField(_("entrée le"))
+    left_on = models.DateField(_("sortie le"), null=True, blank=True)
+    exit_destination = models.CharField(
+        _("destination à la sortie"), max_length=30, choices=ExitDestination.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-entered_on", "id"]
+        verbose_name = _("séjour en résidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(left_on__isnull=True),
+                name="stay_one_open_per_place",
+                violation_error_message=_("Cette place est déjà occupée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("entered_on")),
+                name="stay_exit_after_entry",
+                violation_error_message=_("La sortie ne peut pas précéder l'entrée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True, exit_destination="")
+                | (models.Q(left_on__isnull=False) & ~models.Q(exit_destination="")),
+                name="stay_exit_has_destination",
+                violation_error_message=_("Une sortie dit la destination du résident (« Inconnue » au besoin)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place} — {self.entered_on}"

@@ -3,12 +3,18 @@
 A host reads only the residences they are host of; a user without the right reads nothing, so a page or the
 API answers 404, exactly like a missing row."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Count, Prefetch, Q
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role, User
+from habiter.people.models import Person
+from habiter.people.queries import households_visible_to
 
-from .models import HouseRules, Place, Residence
+from . import rules as residence_rules
+from .models import HouseRules, Place, Residence, ResidenceStay
 
 
 def residences_for(user):
@@ -53,3 +59,44 @@ def host_choices(user):
 
 def legal_params():
     return legal_parameters()
+
+
+@dataclass(frozen=True)
+class PlaceStatus:
+    place: Place
+    status: str  # rules.FREE, RESERVED or OCCUPIED
+    stay: ResidenceStay | None = None
+
+
+def occupancy(residence, *, on: date) -> list[PlaceStatus]:
+    """Each place of `residence` with its status on `on`: occupied by a stay covering the day, else free. Two queries
+    whatever the number of places. (Reserved — an admitted candidate not yet entered — comes with the admissions.)
+    `residence` must have been read through `residences_for`: this function does not scope."""
+    places = list(Place.objects.filter(residence=residence).order_by("label", "id"))
+    stays = (
+        ResidenceStay.objects.filter(place__residence=residence, entered_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        .select_related("household", "resident")
+    )
+    by_place = {stay.place_id: stay for stay in stays}
+    return [
+        PlaceStatus(place, residence_rules.OCCUPIED, by_place[place.pk])
+        if place.pk in by_place
+        else PlaceStatus(place, residence_rules.FREE)
+        for place in places
+    ]
+
+
+def stay_for_page(user, stay_id) -> ResidenceStay:
+    return ResidenceStay.objects.select_related("place__residence", "household", "resident").get(
+        pk=stay_id, place__residence__in=residences_for(user).values("pk")
+    )
+
+
+def resident_choices(user):
+    """The members of the households the user may open, for the entry form (a director: the organisation's)."""
+    return (
+        Person.objects.filter(household__in=households_visible_to(user).values("pk"))
+        .select_related("household")
+        .order_by("last_name", "first_name")
+    )

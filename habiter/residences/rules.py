@@ -23,3 +23,16 @@ def places_above_soft_max(place_count: int, on: date, params: LegalParameters | 
 def house_rules_frozen(valid_from: date, today: date) -> bool:
     """A version of the règlement intérieur in force since today or before may have been signed: frozen."""
     return valid_from <= today
+
+
+FREE, RESERVED, OCCUPIED = "free", "reserved", "occupied"
+
+
+def stay_covers(entered_on: date, left_on: date | None, on: date) -> bool:
+    """A stay occupies its place from the day of entry to the day of exit, both included."""
+    return entered_on <= on and (left_on is None or on <= left_on)
+
+
+def periods_overlap(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Whether two periods (inclusive; an empty end is open) share a day."""
+    return (end is None or other_start <= end) and (other_end is None or start <= other_end)

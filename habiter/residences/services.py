@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.models import Role, User
+from habiter.people.models import Person
+from habiter.people.queries import households_visible_to
 
 from . import queries
 from . import rules as residence_rules
-from .models import HouseRules, Place, Residence
+from .models import HouseRules, Place, Residence, ResidenceStay
 
 RESIDENCE_FIELDS = (
     "name",
@@ -152,3 +154,52 @@ def house_rules_update(*, actor, house_rules_id, text: str) -> HouseRules:
         version.save()
         audit_record(actor=actor, action="house_rules.update", obj=version)
     return version
+
+
+def stay_enter(*, actor, place_id, resident_id, entered_on: date) -> ResidenceStay:
+    """A resident enters a place: the place is occupied from that day. Refused when a stay of the place covers the
+    day or starts after it (stays of one place never overlap)."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        place = Place.objects.select_for_update().get(pk=place_id, organisation_id=actor.organisation_id)
+        try:
+            resident = Person.objects.select_related("household").get(
+                pk=resident_id, household__in=households_visible_to(actor).values("pk")
+            )
+        except Person.DoesNotExist:
+            raise ValidationError({"resident": _("Choisissez un membre d'un ménage que vous suivez.")}) from None
+        for other in place.stays.all():
+            if residence_rules.periods_overlap(entered_on, None, other.entered_on, other.left_on):
+                raise ValidationError(
+                    {
+                        "entered_on": _("La place est occupée à cette date (entrée le %(date)s).")
+                        % {"date": other.entered_on.strftime("%d/%m/%Y")}
+                    }
+                )
+        stay = ResidenceStay(
+            organisation_id=actor.organisation_id,
+            place=place,
+            household=resident.household,
+            resident=resident,
+            entered_on=entered_on,
+        )
+        stay.full_clean()
+        stay.save()
+        audit_record(actor=actor, action="stay.enter", obj=stay, household_id=resident.household_id)
+    return stay
+
+
+def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> ResidenceStay:
+    """A resident leaves: the place is free from the next day; the destination is recorded (« Inconnue » at worst)."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        stay = ResidenceStay.objects.select_for_update().get(pk=stay_id, organisation_id=actor.organisation_id)
+        if stay.left_on is not None:
+            raise ValidationError(_("Ce résident est déjà sorti."))
+        if not exit_destination:
+            raise ValidationError({"exit_destination": _("Dites où va le résident (« Inconnue » au besoin).")})
+        stay.left_on, stay.exit_destination = left_on, exit_destination
+        stay.full_clean()
+        stay.save()
+        audit_record(actor=actor, action="stay.exit", obj=stay, household_id=stay.household_id)
+    return stay

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<uuid:residence_id>/places/nouvelle/", views.place_create, name="place_create"),
     path("<uuid:residence_id>/reglement/nouveau/", views.house_rules_add, name="house_rules_add"),
     path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
+    path("places/<uuid:place_id>/entree/", views.place_entry, name="place_entry"),
+    path("sejours/<uuid:stay_id>/sortie/", views.stay_exit, name="stay_exit"),
 ]

@@ -11,10 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
 from . import rules as residence_rules
-from .forms import HouseRulesForm, PlaceForm, ResidenceForm
+from .forms import EntryForm, ExitForm, HouseRulesForm, PlaceForm, ResidenceForm
 
 PAGE_SIZE = 25
 
@@ -45,17 +46,22 @@ def residence_list(request):
 
 
 @require_GET
+@journaled_list("residences.occupancy")
 def residence_detail(request, residence_id):
     user = request.user
     residence = _get_or_404(queries.residence_for_page, user, residence_id)
     places = list(residence.places.all())
     today = timezone.localdate()
+    statuses = queries.occupancy(residence, on=today)
+    listed(request, [s.stay.household_id for s in statuses if s.stay is not None])
     return render(
         request,
         "residences/residence_detail.html",
         {
             "residence": residence,
             "places": places,
+            "statuses": statuses,
+            "today": today,
             "hosts": list(residence.hosts.all()),
             "house_rules": list(residence.house_rules.all()),
             "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
@@ -160,3 +166,49 @@ def house_rules_add(request, residence_id):
             messages.success(request, _("Nouvelle version du règlement intérieur enregistrée."))
             return redirect("residences:residence_detail", residence_id=residence.pk)
     return render(request, "residences/house_rules_form.html", {"form": form, "residence": residence})
+
+
+@require_http_methods(["GET", "POST"])
+def place_entry(request, place_id):
+    """A resident enters a free place. The form offers the members of the households the user may open."""
+    user = request.user
+    place = _get_or_404(queries.place_for_page, user, place_id)
+    _require(user, "residences.manage_residence")
+    form = EntryForm(request.POST or None, user=user, initial={"entered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.stay_enter(
+                actor=user,
+                place_id=place.pk,
+                resident_id=form.cleaned_data["resident"].pk,
+                entered_on=form.cleaned_data["entered_on"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Entrée de %(name)s enregistrée à la place %(label)s.")
+                % {"name": stay.resident, "label": place.label},
+            )
+            return redirect("residences:residence_detail", residence_id=place.residence_id)
+    return render(request, "residences/entry_form.html", {"form": form, "place": place})
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.stay")
+def stay_exit(request, stay_id):
+    user = request.user
+    stay = _get_or_404(queries.stay_for_page, user, stay_id)
+    _require(user, "residences.manage_residence")
+    form = ExitForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_exit(actor=user, stay_id=stay.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Sortie de %(name)s enregistrée.") % {"name": stay.resident})
+            return redirect("residences:residence_detail", residence_id=stay.place.residence_id)
+    read_of(request, household_id=stay.household_id, obj=stay)
+    return render(request, "residences/exit_form.html", {"form": form, "stay": stay})

@@ -20,3 +20,9 @@ def make_place(actor, residence, label="1", **data):
     fields = {"label": label, "kind": "studio", "typology": "T1", "surface": Decimal("21.50")}
     place, _soft_max = services.place_create(actor=actor, residence_id=residence.pk, data=fields | data)
     return place
+
+
+def make_stay(actor, place, household, entered_on):
+    return services.stay_enter(
+        actor=actor, place_id=place.pk, resident_id=household.members.first().pk, entered_on=entered_on
+    )

@@ -159,3 +159,43 @@ def test_the_residence_list_costs_a_constant_number_of_queries(client, world, ho
     client.force_login(director)
     with django_assert_max_num_queries(12):
         page_of(client, reverse("residences:residence_list"))
+
+
+def test_an_entry_then_an_exit_from_the_residence_page(client, world, houses):
+    from django.utils import timezone
+
+    from habiter.core.models import AuditEvent
+    from habiter.residences.models import ResidenceStay
+
+    director = world.users["director"]
+    place = Place.objects.get(residence=houses["pleiades"], label="1")
+    resident = world.own_household.members.first()
+    client.force_login(director)
+    html = page_of(client, reverse("residences:place_entry", args=[place.pk]))
+    assert "Lefèvre" in html
+    today = timezone.localdate()
+    response = client.post(
+        reverse("residences:place_entry", args=[place.pk]),
+        {"resident": resident.pk, "entered_on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    stay = ResidenceStay.objects.get(place=place)
+    detail = reverse("residences:residence_detail", args=[houses["pleiades"].pk])
+    client.force_login(world.users["host"])  # the host sees who lives there
+    before = AuditEvent.objects.filter(action="household.list").count()
+    html = page_of(client, detail)
+    assert "Occupée" in html and str(resident) in html and "Sortie" not in html
+    assert AuditEvent.objects.filter(action="household.list").count() == before + 1
+    page_of(client, reverse("residences:stay_exit", args=[stay.pk]), status=404)
+    client.force_login(director)
+    html = page_of(client, reverse("residences:stay_exit", args=[stay.pk]))
+    response = client.post(
+        reverse("residences:stay_exit", args=[stay.pk]), {"left_on": today.isoformat(), "exit_destination": ""}
+    )
+    assert "Ce champ est obligatoire" in response.content.decode()
+    response = client.post(
+        reverse("residences:stay_exit", args=[stay.pk]),
+        {"left_on": today.isoformat(), "exit_destination": "ordinary_housing"},
+    )
+    assert response.status_code == 302
+    assert ResidenceStay.objects.get(pk=stay.pk).exit_destination == "ordinary_housing"
