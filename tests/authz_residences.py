@@ -13,13 +13,16 @@ from decimal import Decimal
 from django.urls import reverse
 
 from habiter.residences import services
-from habiter.residences.models import HouseRules, Place, Residence, ResidenceStay
+from habiter.residences.models import HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
 from tests.authz_common import ACTORS, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "host")
 MANAGERS = ("director",)
 WRITE = (SAVED, SAVED, NOT_FOUND)
 READ_ROW = scoped_row(READERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+# Admissions: the director, and the host of the residence only.
+ADMIT_ROW = scoped_row(("director", "host")) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+ADMIT_WRITE = scoped_row(("director",), yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
 
 EXPECTED = {
     "residences:residence_list": row(READERS, OK, NOT_FOUND),
@@ -31,6 +34,10 @@ EXPECTED = {
     "residences:house_rules_add": scoped_row(MANAGERS),
     "residences:place_entry": scoped_row(MANAGERS),
     "residences:stay_exit": scoped_row(MANAGERS),
+    "residences:vacancy_declare": ADMIT_ROW,
+    "residences:vacancy_detail": ADMIT_ROW,
+    "residences:orientation_add": ADMIT_ROW,
+    "residences:orientation_detail": ADMIT_ROW,
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
@@ -39,6 +46,9 @@ POST_EXPECTED = {
     "residences:house_rules_add": scoped_row(MANAGERS, yes=WRITE),
     "residences:place_entry": scoped_row(MANAGERS, yes=WRITE),
     "residences:stay_exit": scoped_row(MANAGERS, yes=WRITE),
+    "residences:vacancy_declare": ADMIT_WRITE,
+    "residences:orientation_add": ADMIT_WRITE,
+    "residences:orientation_detail": ADMIT_WRITE,
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -69,14 +79,36 @@ class Houses:
             )
         return self.rows[("residence", scope)]
 
-    def place(self, scope):
-        if ("place", scope) not in self.rows:
-            self.rows[("place", scope)], _warning = services.place_create(
+    def place(self, scope, actor=""):
+        """A free place of the scope's residence, one per actor (each may declare it vacant or enter someone)."""
+        if ("place", scope, actor) not in self.rows:
+            self.rows[("place", scope, actor)], _warning = services.place_create(
                 actor=self.director_of(scope),
                 residence_id=self.residence(scope).pk,
-                data={"label": "1", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+                data={"label": f"1{actor}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
             )
-        return self.rows[("place", scope)]
+        return self.rows[("place", scope, actor)]
+
+    def vacancy(self, scope):
+        if ("vacancy", scope) not in self.rows:
+            place = self.place(scope, "vacante")
+            self.rows[("vacancy", scope)] = services.vacancy_declare(
+                actor=self.director_of(scope), place_id=place.pk, declared_on=date(2026, 1, 5)
+            )
+        return self.rows[("vacancy", scope)]
+
+    def orientation(self, scope):
+        """A candidate of the scope's household oriented to the scope's vacancy, received by its director."""
+        if ("orientation", scope) not in self.rows:
+            self.rows[("orientation", scope)] = services.orientation_receive(
+                actor=self.director_of(scope),
+                vacancy_id=self.vacancy(scope).pk,
+                siao_reference=f"SIAO-{scope}",
+                candidate_name="Candidat",
+                received_on=date(2026, 1, 12),
+                household_id=self.member(scope).household_id,
+            )
+        return self.rows[("orientation", scope)]
 
     def stay(self, scope):
         """A resident of the scope's household in a second place of the scope's residence."""
@@ -103,8 +135,10 @@ def fillers(scenario, actor, scope):
     houses = _houses(scenario)
     return {
         "residence_id": lambda: houses.residence(scope).pk,
-        "place_id": lambda: houses.place(scope).pk,
+        "place_id": lambda: houses.place(scope, actor).pk,
         "stay_id": lambda: houses.stay(scope).pk,
+        "vacancy_id": lambda: houses.vacancy(scope).pk,
+        "orientation_id": lambda: houses.orientation(scope).pk,
     }
 
 
@@ -129,6 +163,17 @@ def post_data(route_name, scenario, actor, scope):
         return {"resident": scenario.member("own_team").pk, "entered_on": "2026-02-02"}
     if route_name == "residences:stay_exit":
         return {"left_on": "2026-03-02", "exit_destination": "unknown"}
+    if route_name == "residences:vacancy_declare":
+        return {"declared_on": "2026-01-05"}
+    if route_name == "residences:orientation_add":
+        return {
+            "siao_reference": f"SIAO-{actor}",
+            "candidate_name": f"Candidat de {actor}",
+            "received_on": "2026-01-12",
+        }
+    if route_name == "residences:orientation_detail":
+        day = date(2026, 1, 20) + timedelta(days=index)
+        return {"step": "interview", "interview-interview_on": day.isoformat()}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -139,13 +184,19 @@ def state(route_name, scenario, actor, scope):
     if route_name == "residences:place_create":
         return Place.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:place_edit":
-        return Place.objects.get(pk=houses.place(scope).pk).surface
+        return Place.objects.get(pk=houses.place(scope, actor).pk).surface
     if route_name == "residences:house_rules_add":
         return HouseRules.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:place_entry":
-        return ResidenceStay.objects.filter(place=houses.place(scope)).count()
+        return ResidenceStay.objects.filter(place=houses.place(scope, actor)).count()
     if route_name == "residences:stay_exit":
         return ResidenceStay.objects.get(pk=houses.stay(scope).pk).left_on
+    if route_name == "residences:vacancy_declare":
+        return Vacancy.objects.filter(place=houses.place(scope, actor)).count()
+    if route_name == "residences:orientation_add":
+        return Orientation.objects.filter(vacancy=houses.vacancy(scope)).count()
+    if route_name == "residences:orientation_detail":
+        return Orientation.objects.get(pk=houses.orientation(scope).pk).interview_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -209,6 +260,34 @@ def csrf_case(name, world):
         return CsrfCase(
             logged_in(director), url, url, data, lambda: ResidenceStay.objects.get(pk=stay.pk).left_on is not None
         )
+    if name == "residences:vacancy_declare":
+        place = houses.place("own_team", "csrf")
+        url = reverse(name, args=[place.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"declared_on": "2026-01-05"},
+            lambda: Vacancy.objects.filter(place=place).exists(),
+        )
+    if name == "residences:orientation_add":
+        vacancy = houses.vacancy("own_team")
+        url = reverse(name, args=[vacancy.pk])
+        data = {"siao_reference": "SIAO-CSRF", "candidate_name": "Candidat", "received_on": "2026-01-12"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: Orientation.objects.filter(siao_reference="SIAO-CSRF").exists()
+        )
+    if name == "residences:orientation_detail":
+        orientation = houses.orientation("own_team")
+        url = reverse(name, args=[orientation.pk])
+        data = {"step": "interview", "interview-interview_on": "2026-01-20"}
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: Orientation.objects.get(pk=orientation.pk).interview_on is not None,
+        )
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -218,4 +297,6 @@ def post_probe_values(world):
         "residence_id": houses.residence("own_team").pk,
         "place_id": houses.place("own_team").pk,
         "stay_id": houses.stay("own_team").pk,
+        "vacancy_id": houses.vacancy("own_team").pk,
+        "orientation_id": houses.orientation("own_team").pk,
     }

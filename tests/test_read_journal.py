@@ -106,6 +106,8 @@ EXEMPT = {
     "residences:residence_list": NO_HOUSEHOLD,
     "residences:residence_create": NO_HOUSEHOLD,
     "residences:place_entry": "a creation form: residents offered by name to choose from",
+    "residences:vacancy_declare": NO_HOUSEHOLD,
+    "residences:orientation_add": "a creation form: households offered by name to choose from",
     "residences:residence_edit": NO_HOUSEHOLD,
     "residences:place_create": NO_HOUSEHOLD,
     "residences:place_edit": NO_HOUSEHOLD,

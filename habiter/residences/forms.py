@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.models import Role
+
 from . import queries
-from .models import ExitDestination, PlaceKind, ResidenceKind, Typology
+from .models import Decision, ExitDestination, PlaceKind, RefusalReason, ResidenceKind, Typology
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -92,3 +94,64 @@ class ExitForm(ResidenceBaseForm):
         label=_("Sortie le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
     )
     exit_destination = forms.ChoiceField(label=_("Destination"), choices=ExitDestination.choices)
+
+
+class VacancyForm(ResidenceBaseForm):
+    declared_on = forms.DateField(
+        label=_("Déclarée au SIAO le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+
+class OrientationForm(ResidenceBaseForm):
+    siao_reference = forms.CharField(label=_("Référence SIAO"), max_length=60)
+    candidate_name = forms.CharField(label=_("Nom du candidat"), max_length=200)
+    received_on = forms.DateField(
+        label=_("Orientation reçue le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    household = forms.ModelChoiceField(label=_("Ménage déjà connu de l'association"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = queries.orientation_household_choices(user)
+        self.fields["household"].queryset = choices
+        self.fields["household"].empty_label = _("(pas encore de dossier)")
+        if user.role == Role.HOST:  # a host opens no household's file: the director attaches it
+            del self.fields["household"]
+
+
+class InterviewForm(ResidenceBaseForm):
+    interview_on = forms.DateField(
+        label=_("Entretien le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+
+class DecisionForm(ResidenceBaseForm):
+    decision = forms.ChoiceField(
+        label=_("Décision de la commission"),
+        choices=[(Decision.ADMITTED, _("Admis")), (Decision.REFUSED, _("Refusé"))],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(
+        label=_("Décidée le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    refusal_reason = forms.ChoiceField(
+        label=_("Motif du refus"), choices=[("", "—"), *RefusalReason.choices], required=False
+    )
+    minutes = forms.CharField(label=_("Compte rendu"), max_length=20_000, required=False, widget=forms.Textarea)
+
+
+class NotifyForm(ResidenceBaseForm):
+    notified_on = forms.DateField(
+        label=_("Notifiée au SIAO le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+
+class OrientationEntryForm(ResidenceBaseForm):
+    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
+    entered_on = forms.DateField(
+        label=_("Entrée le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = household.members.order_by("last_name", "first_name")

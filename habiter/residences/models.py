@@ -177,3 +177,93 @@ class ResidenceStay(OrganisationScoped):
 
     def __str__(self):
         return f"{self.place} — {self.entered_on}"
+
+
+class Vacancy(OrganisationScoped):
+    """A free place declared to the SIAO (W3): the SIAO then sends candidates (orientations). Closed by an entry."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("place"))
+    declared_on = models.DateField(_("déclarée au SIAO le"))
+    filled_by = models.OneToOneField(
+        ResidenceStay, on_delete=models.PROTECT, null=True, blank=True, related_name="vacancy", editable=False
+    )
+
+    class Meta:
+        ordering = ["-declared_on", "id"]
+        verbose_name = _("vacance déclarée au SIAO")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(filled_by__isnull=True),
+                name="vacancy_one_open_per_place",
+                violation_error_message=_("Une vacance de cette place est déjà déclarée au SIAO."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.place} — {self.declared_on}"
+
+
+class RefusalReason(models.TextChoices):
+    NEEDS_MORE_SUPPORT = "needs_more_support", _("Besoin d'un accompagnement plus soutenu que la pension de famille")
+    AUTONOMOUS = "autonomous", _("Autonomie suffisante pour un logement ordinaire")
+    HEALTH = "health", _("Santé incompatible avec la vie en collectivité, sans soins en place")
+    GROUP_BALANCE = "group_balance", _("Équilibre du groupe de résidents")
+    CANDIDATE_WITHDREW = "candidate_withdrew", _("Le candidat a renoncé")
+    NO_SHOW = "no_show", _("Le candidat n'est pas venu à l'entretien")
+    RESOURCES = "resources", _("Ressources ne permettant pas la redevance, même avec l'APL")
+    OTHER = "other", _("Autre motif (dit au compte rendu)")
+
+
+class Decision(models.TextChoices):
+    PENDING = "", _("En attente de la commission")
+    ADMITTED = "admitted", _("Admis")
+    REFUSED = "refused", _("Refusé")
+
+
+class Orientation(OrganisationScoped):
+    """A candidate the SIAO orients to a vacancy, through the interview and the commission's decision to the entry
+    (W3–W4). Its steps: received → interview → decision (admitted, or refused with a reason) → decision notified to
+    the SIAO → entry (admitted only), each a service that checks the previous one (`rules.orientation_next_step`)."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="orientations")
+    siao_reference = models.CharField(_("référence SIAO"), max_length=60)
+    candidate_name = models.CharField(_("nom du candidat"), max_length=200)
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residence_orientations",
+        verbose_name=_("ménage déjà connu"),
+    )
+    received_on = models.DateField(_("reçue le"))
+    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
+    decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("décidée le"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=30, choices=RefusalReason.choices, blank=True)
+    minutes = models.TextField(_("compte rendu de la commission"), max_length=20_000, blank=True)
+    notified_on = models.DateField(_("notifiée au SIAO le"), null=True, blank=True)
+    stay = models.OneToOneField(
+        ResidenceStay, on_delete=models.PROTECT, null=True, blank=True, related_name="orientation", editable=False
+    )
+
+    class Meta:
+        ordering = ["-received_on", "id"]
+        verbose_name = _("orientation SIAO")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused") | ~models.Q(refusal_reason=""),
+                name="orientation_refusal_has_reason",
+                violation_error_message=_("Un refus dit son motif."),
+            ),
+            models.UniqueConstraint(
+                fields=["vacancy"],
+                condition=models.Q(decision="admitted"),
+                name="orientation_one_admitted_per_vacancy",
+                violation_error_message=_("Un candidat est déjà admis sur cette vacance."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate_name} ({self.siao_reference})"

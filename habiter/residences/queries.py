@@ -14,7 +14,7 @@ from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 
 from . import rules as residence_rules
-from .models import HouseRules, Place, Residence, ResidenceStay
+from .models import Decision, HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
 
 
 def residences_for(user):
@@ -66,12 +66,13 @@ class PlaceStatus:
     place: Place
     status: str  # rules.FREE, RESERVED or OCCUPIED
     stay: ResidenceStay | None = None
+    reserved_household_id: object = None  # the admitted candidate's household, when known
 
 
 def occupancy(residence, *, on: date) -> list[PlaceStatus]:
-    """Each place of `residence` with its status on `on`: occupied by a stay covering the day, else free. Two queries
-    whatever the number of places. (Reserved — an admitted candidate not yet entered — comes with the admissions.)
-    `residence` must have been read through `residences_for`: this function does not scope."""
+    """Each place of `residence` with its status on `on`: occupied by a stay covering the day, else reserved for a
+    candidate the commission admitted by that day who has not entered, else free. Three queries whatever the number
+    of places. `residence` must have been read through `residences_for`: this function does not scope."""
     places = list(Place.objects.filter(residence=residence).order_by("label", "id"))
     stays = (
         ResidenceStay.objects.filter(place__residence=residence, entered_on__lte=on)
@@ -79,12 +80,20 @@ def occupancy(residence, *, on: date) -> list[PlaceStatus]:
         .select_related("household", "resident")
     )
     by_place = {stay.place_id: stay for stay in stays}
-    return [
-        PlaceStatus(place, residence_rules.OCCUPIED, by_place[place.pk])
-        if place.pk in by_place
-        else PlaceStatus(place, residence_rules.FREE)
-        for place in places
-    ]
+    reserved = dict(
+        Orientation.objects.filter(
+            vacancy__place__residence=residence, decision=Decision.ADMITTED, stay__isnull=True, decided_on__lte=on
+        ).values_list("vacancy__place_id", "household_id")
+    )
+    rows = []
+    for place in places:
+        if place.pk in by_place:
+            rows.append(PlaceStatus(place, residence_rules.OCCUPIED, by_place[place.pk]))
+        elif place.pk in reserved:
+            rows.append(PlaceStatus(place, residence_rules.RESERVED, reserved_household_id=reserved[place.pk]))
+        else:
+            rows.append(PlaceStatus(place, residence_rules.FREE))
+    return rows
 
 
 def stay_for_page(user, stay_id) -> ResidenceStay:
@@ -100,3 +109,37 @@ def resident_choices(user):
         .select_related("household")
         .order_by("last_name", "first_name")
     )
+
+
+def vacancies_of(residence):
+    """The residence's vacancies, newest first, with their orientations and, once filled, the entry: three queries."""
+    return (
+        Vacancy.objects.filter(place__residence=residence)
+        .select_related("place", "filled_by")
+        .prefetch_related(Prefetch("orientations", queryset=Orientation.objects.order_by("received_on", "id")))
+        .order_by("-declared_on", "id")
+    )
+
+
+def vacancy_for_page(user, vacancy_id) -> Vacancy:
+    return (
+        Vacancy.objects.select_related("place__residence", "filled_by")
+        .prefetch_related(
+            Prefetch(
+                "orientations",
+                queryset=Orientation.objects.select_related("household", "stay").order_by("received_on", "id"),
+            )
+        )
+        .get(pk=vacancy_id, place__residence__in=residences_for(user).values("pk"))
+    )
+
+
+def orientation_for_page(user, orientation_id) -> Orientation:
+    return Orientation.objects.select_related("vacancy__place__residence", "household", "stay").get(
+        pk=orientation_id, vacancy__place__residence__in=residences_for(user).values("pk")
+    )
+
+
+def orientation_household_choices(user):
+    """Households the user may open, to say the candidate is already known (a director; a host sees none)."""
+    return households_visible_to(user).order_by("name")

@@ -36,3 +36,25 @@ def stay_covers(entered_on: date, left_on: date | None, on: date) -> bool:
 def periods_overlap(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
     """Whether two periods (inclusive; an empty end is open) share a day."""
     return (end is None or other_start <= end) and (other_end is None or start <= other_end)
+
+
+# The steps of an orientation (W3), in order; each may be done only when the ones before it are.
+INTERVIEW, DECISION, NOTIFICATION, ENTRY = "interview", "decision", "notification", "entry"
+
+
+def orientation_next_steps(*, interview_on, decision: str, notified_on, entered: bool) -> tuple[str, ...]:
+    """The steps an orientation may take now: an interview (set or moved) and the decision while the commission has
+    not decided (the decision after an interview date only), the notification to the SIAO once decided, the
+    entry once an admission is notified."""
+    if not decision:
+        return (INTERVIEW, DECISION) if interview_on is not None else (INTERVIEW,)
+    if notified_on is None:
+        return (NOTIFICATION,)
+    if decision == "admitted" and not entered:
+        return (ENTRY,)
+    return ()
+
+
+def days_from_vacancy_to_entry(declared_on: date, entered_on: date) -> int:
+    """The « délai vacance → entrée » of W3, in calendar days."""
+    return (entered_on - declared_on).days

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habiter.core.audit import audit_record
 from habiter.core.models import Role, User
@@ -14,7 +15,7 @@ from habiter.people.queries import households_visible_to
 
 from . import queries
 from . import rules as residence_rules
-from .models import HouseRules, Place, Residence, ResidenceStay
+from .models import Decision, HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
 
 RESIDENCE_FIELDS = (
     "name",
@@ -168,24 +169,29 @@ def stay_enter(*, actor, place_id, resident_id, entered_on: date) -> ResidenceSt
             )
         except Person.DoesNotExist:
             raise ValidationError({"resident": _("Choisissez un membre d'un ménage que vous suivez.")}) from None
-        for other in place.stays.all():
-            if residence_rules.periods_overlap(entered_on, None, other.entered_on, other.left_on):
-                raise ValidationError(
-                    {
-                        "entered_on": _("La place est occupée à cette date (entrée le %(date)s).")
-                        % {"date": other.entered_on.strftime("%d/%m/%Y")}
-                    }
-                )
-        stay = ResidenceStay(
-            organisation_id=actor.organisation_id,
-            place=place,
-            household=resident.household,
-            resident=resident,
-            entered_on=entered_on,
-        )
-        stay.full_clean()
-        stay.save()
-        audit_record(actor=actor, action="stay.enter", obj=stay, household_id=resident.household_id)
+        return _stay_create(actor, place, resident, entered_on)
+
+
+def _stay_create(actor, place, resident, entered_on) -> ResidenceStay:
+    """The stay of `resident` in `place` (locked by the caller) from `entered_on`, if no stay of the place overlaps."""
+    for other in place.stays.all():
+        if residence_rules.periods_overlap(entered_on, None, other.entered_on, other.left_on):
+            raise ValidationError(
+                {
+                    "entered_on": _("La place est occupée à cette date (entrée le %(date)s).")
+                    % {"date": other.entered_on.strftime("%d/%m/%Y")}
+                }
+            )
+    stay = ResidenceStay(
+        organisation_id=actor.organisation_id,
+        place=place,
+        household=resident.household,
+        resident=resident,
+        entered_on=entered_on,
+    )
+    stay.full_clean()
+    stay.save()
+    audit_record(actor=actor, action="stay.enter", obj=stay, household_id=resident.household_id)
     return stay
 
 
@@ -202,4 +208,176 @@ def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> Reside
         stay.full_clean()
         stay.save()
         audit_record(actor=actor, action="stay.exit", obj=stay, household_id=stay.household_id)
+    return stay
+
+
+# --- admissions through the SIAO (W3) ----------------------------------------------------------------------
+
+
+def _admission_place(actor, place_id) -> Place:
+    _require(actor, "residences.run_admissions")
+    return Place.objects.select_for_update().get(pk=place_id, residence__in=queries.residences_for(actor).values("pk"))
+
+
+def _orientation(actor, orientation_id, step) -> Orientation:
+    _require(actor, "residences.run_admissions")
+    orientation = (
+        Orientation.objects.select_for_update()
+        .select_related("vacancy__place")
+        .get(pk=orientation_id, vacancy__place__residence__in=queries.residences_for(actor).values("pk"))
+    )
+    allowed = residence_rules.orientation_next_steps(
+        interview_on=orientation.interview_on,
+        decision=orientation.decision,
+        notified_on=orientation.notified_on,
+        entered=orientation.stay_id is not None,
+    )
+    if step not in allowed:
+        raise ValidationError(STEP_REFUSALS[step])
+    return orientation
+
+
+STEP_REFUSALS = {
+    residence_rules.INTERVIEW: gettext_lazy("La commission a déjà décidé : l'entretien ne se déplace plus."),
+    residence_rules.DECISION: gettext_lazy(
+        "Fixez d'abord la date de l'entretien ; une décision déjà prise ne se refait pas."
+    ),
+    residence_rules.NOTIFICATION: gettext_lazy("Seule une décision prise et pas encore notifiée se notifie au SIAO."),
+    residence_rules.ENTRY: gettext_lazy(
+        "Seul un candidat admis, dont l'admission est notifiée au SIAO, entre dans la place."
+    ),
+}
+
+
+def vacancy_declare(*, actor, place_id, declared_on: date) -> Vacancy:
+    """Declare a place vacant to the SIAO (W3); refused while a resident lives in it or a vacancy is open."""
+    with transaction.atomic():
+        place = _admission_place(actor, place_id)
+        if place.stays.filter(left_on__isnull=True).exists():
+            raise ValidationError(_("Un résident occupe cette place : déclarez la vacance après sa sortie."))
+        vacancy = Vacancy(organisation_id=actor.organisation_id, place=place, declared_on=declared_on)
+        vacancy.full_clean()
+        vacancy.save()
+        audit_record(actor=actor, action="vacancy.declare", obj=vacancy)
+    return vacancy
+
+
+def orientation_receive(
+    *, actor, vacancy_id, siao_reference: str, candidate_name: str, received_on: date, household_id=None
+) -> Orientation:
+    """Record a candidate the SIAO orients to an open vacancy, with the household if it is already known."""
+    _require(actor, "residences.run_admissions")
+    with transaction.atomic():
+        vacancy = Vacancy.objects.select_for_update().get(
+            pk=vacancy_id, place__residence__in=queries.residences_for(actor).values("pk")
+        )
+        if vacancy.filled_by_id is not None:
+            raise ValidationError(_("Cette vacance est pourvue : le candidat est déjà entré."))
+        household = None
+        if household_id:
+            household = households_visible_to(actor).filter(pk=household_id).first()
+            if household is None:
+                raise ValidationError({"household": _("Choisissez un ménage que vous suivez.")})
+        if received_on < vacancy.declared_on:
+            raise ValidationError({"received_on": _("L'orientation ne peut pas précéder la déclaration de vacance.")})
+        orientation = Orientation(
+            organisation_id=actor.organisation_id,
+            vacancy=vacancy,
+            siao_reference=_strip(siao_reference) or "",
+            candidate_name=_strip(candidate_name) or "",
+            household=household,
+            received_on=received_on,
+        )
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor, action="orientation.receive", obj=orientation, household_id=household and household.pk
+        )
+    return orientation
+
+
+def orientation_interview(*, actor, orientation_id, interview_on: date) -> Orientation:
+    """Set or move the date of the candidate's interview, until the commission decides."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.INTERVIEW)
+        if interview_on < orientation.received_on:
+            raise ValidationError({"interview_on": _("L'entretien ne peut pas précéder l'orientation.")})
+        orientation.interview_on = interview_on
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor, action="orientation.interview", obj=orientation, household_id=orientation.household_id
+        )
+    return orientation
+
+
+def orientation_decide(
+    *, actor, orientation_id, decision: str, decided_on: date, refusal_reason: str = "", minutes: str = ""
+) -> Orientation:
+    """Record the admission commission's decision: admitted, or refused with a reason code (W3); the minutes say
+    the rest. An admission reserves the place until the entry."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.DECISION)
+        if decision not in (Decision.ADMITTED, Decision.REFUSED):
+            raise ValidationError({"decision": _("Choisissez : admis ou refusé.")})
+        if decision == Decision.REFUSED and not refusal_reason:
+            raise ValidationError({"refusal_reason": _("Un refus dit son motif : choisissez-le dans la liste.")})
+        if decided_on < orientation.interview_on:
+            raise ValidationError({"decided_on": _("La décision ne peut pas précéder l'entretien.")})
+        orientation.decision, orientation.decided_on = decision, decided_on
+        orientation.refusal_reason = refusal_reason if decision == Decision.REFUSED else ""
+        orientation.minutes = _strip(minutes) or ""
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor,
+            action="orientation.decide",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"decision": decision, "refusal_reason": orientation.refusal_reason},
+        )
+    return orientation
+
+
+def orientation_notify(*, actor, orientation_id, notified_on: date) -> Orientation:
+    """Record the day the decision was notified to the SIAO."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.NOTIFICATION)
+        if notified_on < orientation.decided_on:
+            raise ValidationError({"notified_on": _("La notification ne peut pas précéder la décision.")})
+        orientation.notified_on = notified_on
+        orientation.full_clean()
+        orientation.save()
+        audit_record(actor=actor, action="orientation.notify", obj=orientation, household_id=orientation.household_id)
+    return orientation
+
+
+def orientation_enter(*, actor, orientation_id, resident_id, entered_on: date) -> ResidenceStay:
+    """The admitted candidate enters the place: the stay begins and the vacancy is filled. The candidate's household
+    must be known (the occupancy contract, RI annexed, comes with a later slice: ADR 0021)."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.ENTRY)
+        if orientation.household_id is None:
+            raise ValidationError(
+                _("Le ménage du candidat n'est pas rattaché : la direction crée son dossier puis l'orientation.")
+            )
+        resident = Person.objects.filter(pk=resident_id, household_id=orientation.household_id).first()
+        if resident is None:
+            raise ValidationError({"resident": _("Choisissez un membre du ménage admis.")})
+        if entered_on < orientation.decided_on:
+            raise ValidationError({"entered_on": _("L'entrée ne peut pas précéder la décision d'admission.")})
+        place = Place.objects.select_for_update().get(pk=orientation.vacancy.place_id)
+        stay = _stay_create(actor, place, resident, entered_on)
+        orientation.stay = stay
+        orientation.save(update_fields=["stay", "updated_at"])
+        vacancy = orientation.vacancy
+        vacancy.filled_by = stay
+        vacancy.save(update_fields=["filled_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="orientation.enter",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"days_from_vacancy": residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, entered_on)},
+        )
     return stay

@@ -14,4 +14,8 @@ urlpatterns = [
     path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
     path("places/<uuid:place_id>/entree/", views.place_entry, name="place_entry"),
     path("sejours/<uuid:stay_id>/sortie/", views.stay_exit, name="stay_exit"),
+    path("places/<uuid:place_id>/vacance/", views.vacancy_declare, name="vacancy_declare"),
+    path("vacances/<uuid:vacancy_id>/", views.vacancy_detail, name="vacancy_detail"),
+    path("vacances/<uuid:vacancy_id>/orientations/nouvelle/", views.orientation_add, name="orientation_add"),
+    path("orientations/<uuid:orientation_id>/", views.orientation_detail, name="orientation_detail"),
 ]

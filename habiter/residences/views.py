@@ -15,7 +15,19 @@ from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
 from . import rules as residence_rules
-from .forms import EntryForm, ExitForm, HouseRulesForm, PlaceForm, ResidenceForm
+from .forms import (
+    DecisionForm,
+    EntryForm,
+    ExitForm,
+    HouseRulesForm,
+    InterviewForm,
+    NotifyForm,
+    OrientationEntryForm,
+    OrientationForm,
+    PlaceForm,
+    ResidenceForm,
+    VacancyForm,
+)
 
 PAGE_SIZE = 25
 
@@ -62,6 +74,8 @@ def residence_detail(request, residence_id):
             "places": places,
             "statuses": statuses,
             "today": today,
+            "vacancies": _vacancy_rows(residence),
+            "can_admit": user.has_perm("residences.run_admissions"),
             "hosts": list(residence.hosts.all()),
             "house_rules": list(residence.house_rules.all()),
             "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
@@ -212,3 +226,141 @@ def stay_exit(request, stay_id):
             return redirect("residences:residence_detail", residence_id=stay.place.residence_id)
     read_of(request, household_id=stay.household_id, obj=stay)
     return render(request, "residences/exit_form.html", {"form": form, "stay": stay})
+
+
+# --- admissions through the SIAO ---------------------------------------------------------------------------
+
+
+def _vacancy_rows(residence) -> list[dict]:
+    rows = []
+    for vacancy in queries.vacancies_of(residence):
+        orientations = list(vacancy.orientations.all())
+        delay = None
+        if vacancy.filled_by is not None:
+            delay = residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, vacancy.filled_by.entered_on)
+        rows.append({"vacancy": vacancy, "orientations": len(orientations), "delay": delay})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_declare(request, place_id):
+    user = request.user
+    place = _get_or_404(queries.place_for_page, user, place_id)
+    _require(user, "residences.run_admissions")
+    form = VacancyForm(request.POST or None, initial={"declared_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = services.vacancy_declare(actor=user, place_id=place.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Vacance de la place %(label)s déclarée au SIAO.") % {"label": place.label})
+            return redirect("residences:vacancy_detail", vacancy_id=vacancy.pk)
+    return render(request, "residences/vacancy_form.html", {"form": form, "place": place})
+
+
+@require_GET
+@journaled_list("residences.orientation")
+def vacancy_detail(request, vacancy_id):
+    user = request.user
+    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    _require(user, "residences.run_admissions")
+    orientations = list(vacancy.orientations.all())
+    listed(request, [o.household_id for o in orientations if o.household_id])
+    delay = None
+    if vacancy.filled_by is not None:
+        delay = residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, vacancy.filled_by.entered_on)
+    return render(
+        request,
+        "residences/vacancy_detail.html",
+        {"vacancy": vacancy, "orientations": orientations, "delay": delay},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def orientation_add(request, vacancy_id):
+    user = request.user
+    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    _require(user, "residences.run_admissions")
+    form = OrientationForm(request.POST or None, user=user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        household = data.pop("household", None)
+        try:
+            orientation = services.orientation_receive(
+                actor=user, vacancy_id=vacancy.pk, household_id=household and household.pk, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Orientation de %(name)s enregistrée.") % {"name": orientation.candidate_name})
+            return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    return render(request, "residences/orientation_form.html", {"form": form, "vacancy": vacancy})
+
+
+STEP_FORMS = {
+    residence_rules.INTERVIEW: InterviewForm,
+    residence_rules.DECISION: DecisionForm,
+    residence_rules.NOTIFICATION: NotifyForm,
+}
+
+
+def _step_form(step, orientation, data=None):
+    today = timezone.localdate()
+    if step == residence_rules.ENTRY:
+        if orientation.household_id is None:
+            return None
+        return OrientationEntryForm(data, household=orientation.household, initial={"entered_on": today}, prefix=step)
+    initial = {
+        residence_rules.INTERVIEW: {"interview_on": orientation.interview_on or today},
+        residence_rules.DECISION: {"decided_on": today},
+        residence_rules.NOTIFICATION: {"notified_on": today},
+    }[step]
+    return STEP_FORMS[step](data, initial=initial, prefix=step)
+
+
+def _save_step(user, step, orientation, data):
+    if step == residence_rules.INTERVIEW:
+        services.orientation_interview(actor=user, orientation_id=orientation.pk, **data)
+    elif step == residence_rules.DECISION:
+        services.orientation_decide(actor=user, orientation_id=orientation.pk, **data)
+    elif step == residence_rules.NOTIFICATION:
+        services.orientation_notify(actor=user, orientation_id=orientation.pk, **data)
+    else:
+        services.orientation_enter(
+            actor=user, orientation_id=orientation.pk, resident_id=data["resident"].pk, entered_on=data["entered_on"]
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.orientation")
+def orientation_detail(request, orientation_id):
+    """An orientation and the form of each step it may take now; a POST names its step (`step`)."""
+    user = request.user
+    orientation = _get_or_404(queries.orientation_for_page, user, orientation_id)
+    _require(user, "residences.run_admissions")
+    steps = residence_rules.orientation_next_steps(
+        interview_on=orientation.interview_on,
+        decision=orientation.decision,
+        notified_on=orientation.notified_on,
+        entered=orientation.stay_id is not None,
+    )
+    posted = request.POST.get("step") if request.method == "POST" else None
+    if posted is not None and posted not in steps:
+        messages.error(request, services.STEP_REFUSALS.get(posted, _("Cette étape n'existe pas.")))
+        return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    forms = {step: _step_form(step, orientation, request.POST if step == posted else None) for step in steps}
+    if posted is not None and forms[posted] is not None and forms[posted].is_valid():
+        try:
+            _save_step(user, posted, orientation, forms[posted].cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(forms[posted], error)
+        else:
+            messages.success(request, _("Étape enregistrée."))
+            return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    read_of(request, household_id=orientation.household_id, obj=orientation)
+    return render(
+        request,
+        "residences/orientation_detail.html",
+        {"orientation": orientation, "vacancy": orientation.vacancy, "forms": forms},
+    )
