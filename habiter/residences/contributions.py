@@ -1,8 +1,20 @@
-"""What `residences` adds to the navigation."""
+"""What `residences` adds to the navigation and the host's home page."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
+from habiter.core.models import Role
+
+from . import queries
+
+
+def host_home_panel(user):
+    """The host's admission work of the day, in the residences they host."""
+    if user.role != Role.HOST or not user.has_perm("residences.run_admissions"):
+        return None
+    todo = queries.admissions_todo(user, timezone.localdate())
+    return todo | {"total": sum(len(rows) for rows in todo.values())}
 
 
 def register():
@@ -14,4 +26,7 @@ def register():
             lambda u: u.has_perm("residences.view_residence"),
             "housing",
         )
+    )
+    registry.register_home_panel(
+        registry.HomePanel("residences.admissions", "residences/panel_home.html", 2, host_home_panel)
     )

@@ -143,3 +143,39 @@ def orientation_for_page(user, orientation_id) -> Orientation:
 def orientation_household_choices(user):
     """Households the user may open, to say the candidate is already known (a director; a host sees none)."""
     return households_visible_to(user).order_by("name")
+
+
+def admissions_todo(user, today: date) -> dict:
+    """The admission work of the residences the user may run admissions in, for the host's home page: open
+    vacancies awaiting a candidate, interviews to fix or to come, decisions to take, decisions to notify to the
+    SIAO, entries to come. One query per list, whatever the number of residences."""
+    residences = residences_for(user).values("pk")
+    orientations = Orientation.objects.filter(
+        vacancy__place__residence__in=residences, vacancy__filled_by__isnull=True
+    ).select_related("vacancy__place__residence")
+    waiting = Q(orientations__decision="") | Q(orientations__decision=Decision.ADMITTED)
+    return {
+        "vacancies": list(
+            Vacancy.objects.filter(place__residence__in=residences, filled_by__isnull=True)
+            .exclude(waiting)
+            .select_related("place__residence")
+            .order_by("declared_on", "id")
+        ),
+        "interviews": list(
+            orientations.filter(decision="")
+            .filter(Q(interview_on__isnull=True) | Q(interview_on__gte=today))
+            .order_by("interview_on", "received_on", "id")
+        ),
+        "decisions": list(orientations.filter(decision="", interview_on__lt=today).order_by("interview_on", "id")),
+        "notifications": list(
+            Orientation.objects.filter(vacancy__place__residence__in=residences, notified_on__isnull=True)
+            .exclude(decision="")
+            .select_related("vacancy__place__residence")
+            .order_by("decided_on", "id")
+        ),
+        "entries": list(
+            orientations.filter(decision=Decision.ADMITTED, notified_on__isnull=False, stay__isnull=True).order_by(
+                "decided_on", "id"
+            )
+        ),
+    }
