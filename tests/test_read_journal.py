@@ -176,6 +176,7 @@ EXEMPT = {
     "POST /owners": WRITE,
     "GET /owners/{owner_id}": NO_HOUSEHOLD,
     "GET /dwellings": NO_HOUSEHOLD,
+    "GET /residences": NO_HOUSEHOLD,
     "POST /dwellings": WRITE,
     "GET /dwellings/{dwelling_id}": NO_HOUSEHOLD,
     "POST /leases": WRITE,
