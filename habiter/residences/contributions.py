@@ -18,6 +18,8 @@ def host_home_panel(user):
 
 
 def register():
+    from .demo import seed_residences
+
     registry.register_nav_item(
         registry.NavItem(
             45,
@@ -30,3 +32,4 @@ def register():
     registry.register_home_panel(
         registry.HomePanel("residences.admissions", "residences/panel_home.html", 2, host_home_panel)
     )
+    registry.register_demo_seeder(50, seed_residences)
