@@ -7,6 +7,7 @@ from habiter.core import registry
 from habiter.core.models import Role
 
 from . import queries
+from .models import ResidenceStay
 
 
 def host_home_panel(user):
@@ -15,6 +16,23 @@ def host_home_panel(user):
         return None
     todo = queries.admissions_todo(user, timezone.localdate())
     return todo | {"total": sum(len(rows) for rows in todo.values())}
+
+
+def stays_panel(household, user):
+    """The household's stays in a residence, on its page: whoever may open the household's file (its referent, its
+    team, the director) sees where they live or lived; the link to the residence only for those who may open it."""
+    stays = registry.household_rows(
+        household,
+        "residences.stays",
+        lambda: list(
+            ResidenceStay.objects.filter(household_id=household.pk)
+            .select_related("place__residence", "resident")
+            .order_by("-entered_on")
+        ),
+    )
+    if not stays:
+        return None
+    return {"stays": stays, "can_open": user.has_perm("residences.view_residence")}
 
 
 def register():
@@ -33,3 +51,14 @@ def register():
         registry.HomePanel("residences.admissions", "residences/panel_home.html", 2, host_home_panel)
     )
     registry.register_demo_seeder(50, seed_residences)
+    registry.register_household_panel(
+        registry.HouseholdPanel(
+            "residences.stays",
+            gettext_lazy("Pension de famille"),
+            "residences/panel_household.html",
+            17,
+            stays_panel,
+            section="logement",
+        )
+    )
+    registry.register_household_rows("residences.stays", lambda pk: ResidenceStay.objects.filter(household_id=pk))

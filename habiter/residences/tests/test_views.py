@@ -199,3 +199,20 @@ def test_an_entry_then_an_exit_from_the_residence_page(client, world, houses):
     )
     assert response.status_code == 302
     assert ResidenceStay.objects.get(pk=stay.pk).exit_destination == "ordinary_housing"
+
+
+def test_the_household_page_shows_the_stay_to_those_who_follow_the_household(client, world, houses):
+    from .factories import make_stay
+
+    place = Place.objects.get(residence=houses["pleiades"], label="1")
+    make_stay(world.users["director"], place, world.own_household, date(2026, 1, 5))
+    url = reverse("people:household_detail", args=[world.own_household.pk])
+    client.force_login(world.users["social_worker"])  # the household's referent: no access to the residences
+    html = page_of(client, url)
+    assert "Pension de famille" in html and "Les Pléiades" in html and "5 janvier 2026" in html
+    assert reverse("residences:residence_detail", args=[houses["pleiades"].pk]) not in html
+    client.force_login(world.users["director"])
+    assert reverse("residences:residence_detail", args=[houses["pleiades"].pk]) in page_of(client, url)
+    client.force_login(world.users["social_worker"])
+    other = page_of(client, reverse("people:household_detail", args=[world.other_team_household.pk]), status=404)
+    assert "Les Pléiades" not in other
