@@ -9,6 +9,7 @@ urlpatterns = [
     path("accompagnement/", include("habiter.support.urls")),
     path("accueil/", include("habiter.reception.urls")),
     path("parc/", include("habiter.housing.urls")),
+    path("residences/", include("habiter.residences.urls")),
     path("baux/", include("habiter.leases.urls")),
     path("comptabilite/", include("habiter.ledger.urls")),
     path("prevention/", include("habiter.evictions.urls")),

@@ -156,6 +156,11 @@ EXPECTED = {
         default=(FB, FB, FB),
     ),
     "GET /ledger/trial-balance": row(("director", "accountant"), A),
+    # residences: directors and team leads read every residence, a host those they host; admissions are read by
+    # those who run them (director, host)
+    "GET /residences": row(("director", "team_lead", "host"), A),
+    "GET /residences/{residence_id}/occupancy": scoped({"director": ok(A), "team_lead": ok(A), "host": ok(A, TEAM)}),
+    "GET /residences/{residence_id}/admissions": scoped({"director": ok(A), "host": ok(A, TEAM)}),
 }
 
 
@@ -225,6 +230,21 @@ class Scenario:
             user.save(update_fields=["password"])
         self.client = Client()
 
+    def residence(self, scope):
+        """A residence per scope, made once: the own team's is hosted by the host, the other team's has no host."""
+        if not hasattr(self, "_residences"):
+            from habiter.residences.tests.factories import make_place, make_residence, make_stay
+
+            director = self.world.users["director"]
+            foreign = UserFactory(organisation=self.world.other_organisation, role=Role.DIRECTOR)
+            self._residences = {}
+            for scope, owner in (("own_team", director), ("other_team", director), ("other_org", foreign)):
+                hosts = [self.world.users["host"]] if scope == "own_team" else []
+                residence = make_residence(owner, f"Pension {scope}", hosts=hosts)
+                make_stay(owner, make_place(owner, residence, "1"), self.households[scope], date(2026, 1, 5))
+                self._residences[scope] = residence
+        return self._residences[scope]
+
     def headers(self, actor):
         return {} if actor == ANONYMOUS else {"Authorization": f"Bearer {self.tokens[actor]}"}
 
@@ -235,6 +255,7 @@ class Scenario:
             "lease_id": lambda: self.leases[scope].pk,
             "owner_id": lambda: self.owners[scope].pk,
             "dwelling_id": lambda: self.dwellings[scope].pk,
+            "residence_id": lambda: self.residence(scope).pk,
         }
         unknown = set(_params(operation)) - set(values)
         assert not unknown, f"{operation}: no value for {unknown}; add it to Scenario.url"

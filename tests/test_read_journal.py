@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 ACCOUNT = "login, logout, the user's own account and second factor"
 SETTINGS = "the organisation's settings or catalogues: no household"
-NO_HOUSEHOLD = "owners, buildings, dwellings, tickets or workshops: no household data"
+NO_HOUSEHOLD = "owners, buildings, dwellings, tickets, workshops, residences or places: no household data"
 WRITE = "a write (POST answered by a redirect): the service journals it"
 WORK_LIST = (
     "a work list of the user's job (a day, a week, a month, the arrears): one index line per household, "
@@ -105,6 +105,16 @@ EXEMPT = {
     "housing:photo_view": NO_HOUSEHOLD,
     "housing:inspection_list": WORK_LIST,
     "housing:inspection_create": "a creation form: households offered by name to choose from",
+    # residences: the residence page lists its residents (journaled), the exit form reads a stay (journaled)
+    "residences:residence_list": NO_HOUSEHOLD,
+    "residences:residence_create": NO_HOUSEHOLD,
+    "residences:place_entry": "a creation form: residents offered by name to choose from",
+    "residences:vacancy_declare": NO_HOUSEHOLD,
+    "residences:orientation_add": "a creation form: households offered by name to choose from",
+    "residences:residence_edit": NO_HOUSEHOLD,
+    "residences:place_create": NO_HOUSEHOLD,
+    "residences:place_edit": NO_HOUSEHOLD,
+    "residences:house_rules_add": NO_HOUSEHOLD,
     # leases
     "leases:lease_list": WORK_LIST,
     "leases:lease_create": "a creation form: households offered by name to choose from",
@@ -170,6 +180,7 @@ EXEMPT = {
     "POST /owners": WRITE,
     "GET /owners/{owner_id}": NO_HOUSEHOLD,
     "GET /dwellings": NO_HOUSEHOLD,
+    "GET /residences": NO_HOUSEHOLD,
     "POST /dwellings": WRITE,
     "GET /dwellings/{dwelling_id}": NO_HOUSEHOLD,
     "POST /leases": WRITE,

@@ -85,6 +85,21 @@ class AuditAction(models.TextChoices):
     PHOTO_ADD = "photo.add", _("Ajout d'une photo")
     INSPECTION_RECORD = "inspection.record", _("État des lieux")
     INSPECTION_KEYS_RETURNED = "inspection.keys_returned", _("Remise des clés")
+    # residences
+    RESIDENCE_CREATE = "residence.create", _("Création d'une résidence")
+    RESIDENCE_UPDATE = "residence.update", _("Modification d'une résidence")
+    PLACE_CREATE = "place.create", _("Ajout d'une place en résidence")
+    PLACE_UPDATE = "place.update", _("Modification d'une place en résidence")
+    HOUSE_RULES_ADD = "house_rules.add", _("Nouvelle version du règlement intérieur")
+    HOUSE_RULES_UPDATE = "house_rules.update", _("Correction d'un règlement intérieur pas encore en vigueur")
+    STAY_ENTER = "stay.enter", _("Entrée d'un résident en résidence")
+    STAY_EXIT = "stay.exit", _("Sortie d'un résident de résidence")
+    VACANCY_DECLARE = "vacancy.declare", _("Vacance d'une place déclarée au SIAO")
+    ORIENTATION_RECEIVE = "orientation.receive", _("Orientation SIAO reçue")
+    ORIENTATION_INTERVIEW = "orientation.interview", _("Date d'entretien d'un candidat orienté par le SIAO")
+    ORIENTATION_DECIDE = "orientation.decide", _("Décision de la commission d'admission")
+    ORIENTATION_NOTIFY = "orientation.notify", _("Décision d'admission notifiée au SIAO")
+    ORIENTATION_ENTER = "orientation.enter", _("Entrée d'un candidat admis")
     # leases
     IRL_ADD = "irl.add", _("Ajout d'un indice IRL")
     HEAD_LEASE_CREATE = "head_lease.create", _("Enregistrement d'un bail principal")
@@ -216,6 +231,11 @@ class ReadKind(models.TextChoices):
     RECEPTION_REFERRAL = "reception.referral", _("une orientation (formulaire de réorientation)")
     # housing
     HOUSING_INSPECTION = "housing.inspection", _("un état des lieux")
+    # residences
+    RESIDENCES_OCCUPANCY = "residences.occupancy", _("les résidents d'une résidence")
+    RESIDENCES_STAY = "residences.stay", _("le séjour d'un résident (formulaire de sortie)")
+    RESIDENCES_ENTRY_FORM = "residences.entry_form", _("le formulaire d'entrée en résidence (choix du résident)")
+    RESIDENCES_ORIENTATION = "residences.orientation", _("une orientation SIAO vers une résidence")
     # leases
     LEASES_LEASE = "leases.lease", _("un bail")
     LEASES_LEASE_FORM = "leases.lease_form", _("un formulaire sur un bail (signature, fin, bilan, glissement)")

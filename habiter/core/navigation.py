@@ -39,7 +39,7 @@ ROLE_GROUPS = {
     Role.TECHNICIAN: (HOUSING,),
     Role.RECEPTIONIST: (RECEPTION, HOUSEHOLDS),
     Role.VOLUNTEER: (RECEPTION, HOUSEHOLDS),
-    Role.HOST: (RECEPTION, HOUSEHOLDS),
+    Role.HOST: (HOUSING, RECEPTION, HOUSEHOLDS),
     Role.LAWYER: (PREVENTION,),
 }
 
@@ -52,6 +52,7 @@ NAMESPACE_GROUPS = {
     "leases": HOUSING,
     "ledger": LEDGER,
     "evictions": PREVENTION,
+    "residences": HOUSING,
 }
 
 

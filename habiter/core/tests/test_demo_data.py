@@ -89,6 +89,7 @@ TODOS = [
     ("accueil", "reception.desk", ["today_count", "sessions"]),
     ("benevole", "reception.desk", ["today_count", "sessions"]),
     ("direction", "core.steering", ["statistics", "audit"]),
+    ("hote", "residences.admissions", ["vacancies", "interviews", "decisions", "notifications", "entries"]),
 ]
 
 
@@ -98,3 +99,26 @@ def test_the_demo_shows_every_to_do_of_every_home_page(demo, username, panel, ke
     assert panel in panels, f"{username} : panneau {panel} absent"
     empty = [key for key in keys if not panels[panel][key]]
     assert not empty, f"{username} / {panel} : rien à montrer pour {empty}"
+
+
+def test_the_pensions_de_famille_have_their_places_residents_and_admissions_on_open_days(demo):
+    from habiter.residences import queries
+    from habiter.residences.models import Orientation, Residence, ResidenceStay, Vacancy
+
+    host = User.objects.get(username="hote")
+    residences = {r.name: r for r in queries.residences_for(host)}
+    assert set(residences) == {"Les Pléiades", "Soleil"}
+    pleiades = residences["Les Pléiades"]
+    assert pleiades.opened_on.year == 2014 and pleiades.opened_on.month == 12
+    assert pleiades.places.count() == 20
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        statuses = Counter(row.status for row in queries.occupancy(pleiades, on=timezone.localdate()))
+        assert statuses["occupied"] >= 10 and statuses["free"] >= 1
+        assert "reserved" in {row.status for row in queries.occupancy(residences["Soleil"], on=timezone.localdate())}
+    assert Orientation.objects.filter(decision="refused").exclude(refusal_reason="").exists()
+    days = [s.entered_on for s in ResidenceStay.objects.all()] + [s.left_on for s in ResidenceStay.objects.all()]
+    days += [v.declared_on for v in Vacancy.objects.all()]
+    for o in Orientation.objects.all():
+        days += [o.received_on, o.interview_on, o.decided_on, o.notified_on]
+    assert all(is_open_day(day) for day in days if day is not None)
+    assert Residence.objects.filter(organisation__name="Autre association").count() == 0

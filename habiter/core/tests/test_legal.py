@@ -54,7 +54,7 @@ def test_every_csv_row_is_sourced_and_labelled():
     for r in rows:
         assert r.territory in TERRITORIES, r
         assert r.status in STATUSES, r
-        assert re.fullmatch(r"[RP]\d+", r.rule), r
+        assert re.fullmatch(r"[RPW]\d+", r.rule), r  # DOMAIN.md R…, P…; DOMAIN-2.md W…
         assert r.source_url.startswith(("https://", "http://")), r
         assert r.label.strip(), r
         assert r.valid_from is None or r.valid_to is None or r.valid_from <= r.valid_to, r

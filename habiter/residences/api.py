@@ -1,0 +1,160 @@
+"""API v1 of `residences`: the residences, each place's status on a date, the admissions through the SIAO — with
+the same permissions and scopes as the pages (a host reads only the residences they host; admissions are read by
+the roles that run them). A role that may not read residences gets 403 on the collection and 404 on a row."""
+
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
+from habiter.core.reads import journaled_list, listed
+
+from . import queries
+from .models import Orientation, Residence
+
+router = Router(tags=["résidences"])
+
+
+class ResidenceOut(Schema):
+    id: UUID
+    name: str
+    kind: str
+    address: str
+    postal_code: str
+    city: str
+    opened_on: date | None
+    is_essms: bool
+    apl_convention_reference: str
+    agrement_reference: str
+    place_count: int
+
+
+class ResidenceList(Schema):
+    count: int
+    items: list[ResidenceOut]
+
+
+class PlaceStatusOut(Schema):
+    place_id: UUID
+    label: str
+    kind: str
+    typology: str
+    surface: str
+    status: str  # free, reserved or occupied
+    household_id: UUID | None
+
+
+class Occupancy(Schema):
+    on: date
+    count: int
+    items: list[PlaceStatusOut]
+
+
+class AdmissionOut(Schema):
+    id: UUID
+    vacancy_id: UUID
+    place_id: UUID
+    vacancy_declared_on: date
+    siao_reference: str
+    candidate_name: str
+    household_id: UUID | None
+    received_on: date
+    interview_on: date | None
+    decision: str | None  # admitted, refused, or null while the commission has not decided
+    refusal_reason: str | None
+    decided_on: date | None
+    notified_on: date | None
+    entered_on: date | None
+
+
+class AdmissionList(Schema):
+    count: int
+    items: list[AdmissionOut]
+
+
+def _residence(user, residence_id) -> Residence:
+    try:
+        return queries.residences_for(user).get(pk=residence_id)
+    except Residence.DoesNotExist:
+        raise Http404 from None
+
+
+@router.get("/residences", response=ResidenceList, summary="Résidences")
+def residence_list(
+    request,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+):
+    if not request.user.has_perm("residences.view_residence"):
+        raise PermissionDenied
+    residences = queries.residence_list(request.user, text=q.strip()[:200])
+    return {"count": residences.count(), "items": list(residences[offset : offset + limit])}
+
+
+@router.get("/residences/{residence_id}/occupancy", response=Occupancy, summary="Occupation des places à une date")
+@journaled_list("residences.occupancy")
+def residence_occupancy(request, residence_id: UUID, on: ApiDate | None = None):
+    residence = _residence(request.user, residence_id)
+    day = on or timezone.localdate()
+    rows = queries.occupancy(residence, on=day)
+    items = []
+    for row in rows:
+        household_id = row.stay.household_id if row.stay is not None else row.reserved_household_id
+        items.append(
+            {
+                "place_id": row.place.pk,
+                "label": row.place.label,
+                "kind": row.place.kind,
+                "typology": row.place.typology,
+                "surface": f"{row.place.surface:.2f}",
+                "status": row.status,
+                "household_id": household_id,
+            }
+        )
+    listed(request, [item["household_id"] for item in items if item["household_id"]])
+    return {"on": day, "count": len(items), "items": items}
+
+
+@router.get("/residences/{residence_id}/admissions", response=AdmissionList, summary="Admissions par le SIAO")
+@journaled_list("residences.orientation")
+def residence_admissions(
+    request,
+    residence_id: UUID,
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+):
+    residence = _residence(request.user, residence_id)
+    if not request.user.has_perm("residences.run_admissions"):
+        raise Http404
+    orientations = (
+        Orientation.objects.filter(vacancy__place__residence=residence)
+        .select_related("vacancy", "stay")
+        .order_by("-received_on", "id")
+    )
+    page = list(orientations[offset : offset + limit])
+    listed(request, [o.household_id for o in page if o.household_id])
+    items = [
+        {
+            "id": o.pk,
+            "vacancy_id": o.vacancy_id,
+            "place_id": o.vacancy.place_id,
+            "vacancy_declared_on": o.vacancy.declared_on,
+            "siao_reference": o.siao_reference,
+            "candidate_name": o.candidate_name,
+            "household_id": o.household_id,
+            "received_on": o.received_on,
+            "interview_on": o.interview_on,
+            "decision": o.decision or None,
+            "refusal_reason": o.refusal_reason or None,
+            "decided_on": o.decided_on,
+            "notified_on": o.notified_on,
+            "entered_on": o.stay.entered_on if o.stay is not None else None,
+        }
+        for o in page
+    ]
+    return {"count": orientations.count(), "items": items}

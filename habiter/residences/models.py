@@ -1,0 +1,269 @@
+"""Boarding houses (pensions de famille, résidences accueil, résidences sociales), their places and their
+house rules (règlement intérieur) as dated versions. See docs/adr/0021-residences.md."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import OrganisationScoped
+
+
+class ResidenceKind(models.TextChoices):
+    # R70: a pension de famille is a résidence sociale; a résidence accueil is a pension de famille for persons
+    # with a psychic disability (R77).
+    PENSION_DE_FAMILLE = "pension_de_famille", _("Pension de famille (maison relais)")
+    RESIDENCE_ACCUEIL = "residence_accueil", _("Résidence accueil")
+    RESIDENCE_SOCIALE = "residence_sociale", _("Résidence sociale")
+
+
+class Residence(OrganisationScoped):
+    """A boarding house run by the organisation: a logement-foyer (CCH L633-1) with its legal frame (W1–W2).
+
+    `is_essms` is false by default (R78): a pension de famille is not an ESSMS unless the organisation's
+    authorisation says so; later slices switch the L633 checks off and the CASF ones on when it is true."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=30, choices=ResidenceKind.choices, default=ResidenceKind.PENSION_DE_FAMILLE
+    )
+    address = models.CharField(_("adresse"), max_length=300)
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("commune"), max_length=100)
+    apl_convention_reference = models.CharField(_("référence de la convention APL"), max_length=100, blank=True)
+    agrement_reference = models.CharField(_("référence de l'agrément du gestionnaire"), max_length=100, blank=True)
+    is_essms = models.BooleanField(_("établissement social ou médico-social (ESSMS)"), default=False)
+    opened_on = models.DateField(_("ouverte le"), null=True, blank=True)
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="hosted_residences", blank=True, verbose_name=_("hôtes")
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("résidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="residence_unique_name",
+                violation_error_message=_("Une résidence porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class HouseRules(OrganisationScoped):
+    """One dated version of a residence's règlement intérieur (R74: annexed to every occupancy contract).
+
+    A version in force since a past day may have been signed by a resident: it is frozen, and a change is a new
+    version (services.house_rules_update refuses it)."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="house_rules")
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    text = models.TextField(_("texte du règlement intérieur"), max_length=100_000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("version du règlement intérieur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "valid_from"],
+                name="house_rules_unique_start",
+                violation_error_message=_("Une version du règlement intérieur commence déjà ce jour-là."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.valid_from}"
+
+
+class PlaceKind(models.TextChoices):
+    ROOM = "room", _("Chambre")
+    STUDIO = "studio", _("Studio")
+
+
+class Typology(models.TextChoices):
+    T1 = "T1", "T1"
+    T1_PRIME = "T1'", "T1'"
+    T1_BIS = "T1 bis", "T1 bis"
+    T2 = "T2", "T2"
+    T3 = "T3", "T3"
+
+
+class Place(OrganisationScoped):
+    """A private unit of a residence (R71: self-contained units around collective spaces)."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="places")
+    label = models.CharField(_("nom ou numéro"), max_length=60)
+    kind = models.CharField(_("type"), max_length=10, choices=PlaceKind.choices, default=PlaceKind.STUDIO)
+    typology = models.CharField(_("typologie"), max_length=10, choices=Typology.choices, default=Typology.T1)
+    surface = models.DecimalField(
+        _("surface (m²)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    furnished = models.BooleanField(_("meublé"), default=False)
+    accessible = models.BooleanField(_("accessible (personne à mobilité réduite)"), default=False)
+
+    class Meta:
+        ordering = ["label", "id"]
+        verbose_name = _("place")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "label"],
+                name="place_unique_label",
+                violation_error_message=_("Une place de cette résidence porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.label}"
+
+
+class ExitDestination(models.TextChoices):
+    ORDINARY_HOUSING = "ordinary_housing", _("Logement ordinaire")
+    SOCIAL_HOUSING = "social_housing", _("Logement social")
+    OTHER_STRUCTURE = "other_structure", _("Autre structure d'hébergement ou de logement")
+    MEDICAL_STRUCTURE = "medical_structure", _("Structure médico-sociale (EHPAD, foyer…)")
+    HOSPITAL = "hospital", _("Hôpital")
+    FAMILY = "family", _("Famille ou proches")
+    STREET = "street", _("Rue, sans solution")
+    DEATH = "death", _("Décès")
+    UNKNOWN = "unknown", _("Inconnue")
+
+
+class ResidenceStay(OrganisationScoped):
+    """A resident's stay in a place, from entry to exit (empty while they live there): what makes a place occupied.
+
+    Minimal in this slice: the occupancy contract with the RI annexed, redevances and APL-foyer come later (ADR
+    0021). One household member is the resident; a place has at most one stay open (constraint) and stays of one
+    place never overlap (checked under a row lock in `services.stay_enter`)."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="stays", verbose_name=_("place"))
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.PROTECT, related_name="residence_stays", verbose_name=_("ménage")
+    )
+    resident = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="residence_stays", verbose_name=_("résident")
+    )
+    entered_on = models.DateField(_("entrée le"))
+    left_on = models.DateField(_("sortie le"), null=True, blank=True)
+    exit_destination = models.CharField(
+        _("destination à la sortie"), max_length=30, choices=ExitDestination.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-entered_on", "id"]
+        verbose_name = _("séjour en résidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(left_on__isnull=True),
+                name="stay_one_open_per_place",
+                violation_error_message=_("Cette place est déjà occupée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("entered_on")),
+                name="stay_exit_after_entry",
+                violation_error_message=_("La sortie ne peut pas précéder l'entrée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True, exit_destination="")
+                | (models.Q(left_on__isnull=False) & ~models.Q(exit_destination="")),
+                name="stay_exit_has_destination",
+                violation_error_message=_("Une sortie dit la destination du résident (« Inconnue » au besoin)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place} — {self.entered_on}"
+
+
+class Vacancy(OrganisationScoped):
+    """A free place declared to the SIAO (W3): the SIAO then sends candidates (orientations). Closed by an entry."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="vacancies", verbose_name=_("place"))
+    declared_on = models.DateField(_("déclarée au SIAO le"))
+    filled_by = models.OneToOneField(
+        ResidenceStay, on_delete=models.PROTECT, null=True, blank=True, related_name="vacancy", editable=False
+    )
+
+    class Meta:
+        ordering = ["-declared_on", "id"]
+        verbose_name = _("vacance déclarée au SIAO")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(filled_by__isnull=True),
+                name="vacancy_one_open_per_place",
+                violation_error_message=_("Une vacance de cette place est déjà déclarée au SIAO."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.place} — {self.declared_on}"
+
+
+class RefusalReason(models.TextChoices):
+    NEEDS_MORE_SUPPORT = "needs_more_support", _("Besoin d'un accompagnement plus soutenu que la pension de famille")
+    AUTONOMOUS = "autonomous", _("Autonomie suffisante pour un logement ordinaire")
+    HEALTH = "health", _("Santé incompatible avec la vie en collectivité, sans soins en place")
+    GROUP_BALANCE = "group_balance", _("Équilibre du groupe de résidents")
+    CANDIDATE_WITHDREW = "candidate_withdrew", _("Le candidat a renoncé")
+    NO_SHOW = "no_show", _("Le candidat n'est pas venu à l'entretien")
+    RESOURCES = "resources", _("Ressources ne permettant pas la redevance, même avec l'APL")
+    OTHER = "other", _("Autre motif (dit au compte rendu)")
+
+
+class Decision(models.TextChoices):
+    PENDING = "", _("En attente de la commission")
+    ADMITTED = "admitted", _("Admis")
+    REFUSED = "refused", _("Refusé")
+
+
+class Orientation(OrganisationScoped):
+    """A candidate the SIAO orients to a vacancy, through the interview and the commission's decision to the entry
+    (W3–W4). Its steps: received → interview → decision (admitted, or refused with a reason) → decision notified to
+    the SIAO → entry (admitted only), each a service that checks the previous one (`rules.orientation_next_step`)."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="orientations")
+    siao_reference = models.CharField(_("référence SIAO"), max_length=60)
+    candidate_name = models.CharField(_("nom du candidat"), max_length=200)
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residence_orientations",
+        verbose_name=_("ménage déjà connu"),
+    )
+    received_on = models.DateField(_("reçue le"))
+    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
+    decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("décidée le"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=30, choices=RefusalReason.choices, blank=True)
+    minutes = models.TextField(_("compte rendu de la commission"), max_length=20_000, blank=True)
+    notified_on = models.DateField(_("notifiée au SIAO le"), null=True, blank=True)
+    stay = models.OneToOneField(
+        ResidenceStay, on_delete=models.PROTECT, null=True, blank=True, related_name="orientation", editable=False
+    )
+
+    class Meta:
+        ordering = ["-received_on", "id"]
+        verbose_name = _("orientation SIAO")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused") | ~models.Q(refusal_reason=""),
+                name="orientation_refusal_has_reason",
+                violation_error_message=_("Un refus dit son motif."),
+            ),
+            models.UniqueConstraint(
+                fields=["vacancy"],
+                condition=models.Q(decision="admitted"),
+                name="orientation_one_admitted_per_vacancy",
+                violation_error_message=_("Un candidat est déjà admis sur cette vacance."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate_name} ({self.siao_reference})"

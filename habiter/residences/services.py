@@ -1,0 +1,383 @@
+"""Every write of the residences: permission, one transaction, validation, audit."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from habiter.core.audit import audit_record
+from habiter.core.models import Role, User
+from habiter.people.models import Person
+from habiter.people.queries import households_visible_to
+
+from . import queries
+from . import rules as residence_rules
+from .models import Decision, HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
+
+RESIDENCE_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "postal_code",
+    "city",
+    "apl_convention_reference",
+    "agrement_reference",
+    "is_essms",
+    "opened_on",
+)
+PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible")
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _hosts_of_organisation(actor, host_ids) -> list:
+    ids = list(dict.fromkeys(host_ids or ()))
+    hosts = list(User.objects.filter(pk__in=ids, organisation_id=actor.organisation_id, role=Role.HOST))
+    if len(hosts) != len(ids):
+        raise ValidationError({"hosts": _("Choisissez des hôtes de votre association.")})
+    return hosts
+
+
+def _residence_apply(residence: Residence, data: dict) -> None:
+    for field in RESIDENCE_FIELDS:
+        if field in data:
+            value = _strip(data[field])
+            setattr(residence, field, "" if value is None and field not in ("opened_on", "is_essms") else value)
+
+
+def residence_create(*, actor, data: dict, host_ids=()) -> Residence:
+    """Add a residence with its legal frame and its hosts."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        hosts = _hosts_of_organisation(actor, host_ids)
+        residence = Residence(organisation_id=actor.organisation_id)
+        _residence_apply(residence, data)
+        residence.full_clean()
+        residence.save()
+        residence.hosts.set(hosts)
+        audit_record(actor=actor, action="residence.create", obj=residence)
+    return residence
+
+
+def residence_update(*, actor, residence_id, data: dict, host_ids=()) -> Residence:
+    """Change a residence's name, address, legal frame or hosts."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        residence = Residence.objects.select_for_update().get(pk=residence_id, organisation_id=actor.organisation_id)
+        hosts = _hosts_of_organisation(actor, host_ids)
+        _residence_apply(residence, data)
+        residence.full_clean()
+        residence.save()
+        residence.hosts.set(hosts)
+        audit_record(actor=actor, action="residence.update", obj=residence)
+    return residence
+
+
+def _place_apply(place: Place, data: dict) -> None:
+    for field in PLACE_FIELDS:
+        if field in data:
+            value = _strip(data[field])
+            setattr(place, field, "" if value is None and field == "label" else value)
+
+
+def place_create(*, actor, residence_id, data: dict) -> tuple[Place, int | None]:
+    """Add a place to a residence; returns it with the soft maximum of places (W11) when the residence is now
+    above it (a warning to show, never a refusal: R72)."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        residence = Residence.objects.select_for_update().get(pk=residence_id, organisation_id=actor.organisation_id)
+        place = Place(organisation_id=actor.organisation_id, residence=residence)
+        _place_apply(place, data)
+        place.full_clean()
+        place.save()
+        audit_record(actor=actor, action="place.create", obj=place)
+        count = residence.places.count()
+        above = residence_rules.places_above_soft_max(count, timezone.localdate(), queries.legal_params())
+    return place, above
+
+
+def place_update(*, actor, place_id, data: dict) -> Place:
+    """Change a place's name, kind, typology, surface or equipment."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        place = Place.objects.select_for_update().get(pk=place_id, organisation_id=actor.organisation_id)
+        _place_apply(place, data)
+        place.full_clean()
+        place.save()
+        audit_record(actor=actor, action="place.update", obj=place)
+    return place
+
+
+def house_rules_add(*, actor, residence_id, valid_from: date, text: str) -> HouseRules:
+    """Add a version of the residence's règlement intérieur, in force from `valid_from`."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        residence = Residence.objects.get(pk=residence_id, organisation_id=actor.organisation_id)
+        version = HouseRules(
+            organisation_id=actor.organisation_id,
+            residence=residence,
+            valid_from=valid_from,
+            text=_strip(text) or "",
+            created_by=actor,
+        )
+        version.full_clean()
+        version.save()
+        audit_record(actor=actor, action="house_rules.add", obj=version)
+    return version
+
+
+def house_rules_update(*, actor, house_rules_id, text: str) -> HouseRules:
+    """Correct the text of a version not yet in force; a version in force is frozen (a resident may have signed
+    it): the change is a new version."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        version = HouseRules.objects.select_for_update().get(pk=house_rules_id, organisation_id=actor.organisation_id)
+        if residence_rules.house_rules_frozen(version.valid_from, timezone.localdate()):
+            raise ValidationError(
+                _(
+                    "Cette version du règlement intérieur est en vigueur depuis le %(date)s : elle ne se modifie "
+                    "plus. Ajoutez une nouvelle version."
+                )
+                % {"date": version.valid_from.strftime("%d/%m/%Y")}
+            )
+        version.text = _strip(text) or ""
+        version.full_clean()
+        version.save()
+        audit_record(actor=actor, action="house_rules.update", obj=version)
+    return version
+
+
+def stay_enter(*, actor, place_id, resident_id, entered_on: date) -> ResidenceStay:
+    """A resident enters a place: the place is occupied from that day. Refused when a stay of the place covers the
+    day or starts after it (stays of one place never overlap)."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        place = Place.objects.select_for_update().get(pk=place_id, organisation_id=actor.organisation_id)
+        try:
+            resident = Person.objects.select_related("household").get(
+                pk=resident_id, household__in=households_visible_to(actor).values("pk")
+            )
+        except Person.DoesNotExist:
+            raise ValidationError({"resident": _("Choisissez un membre d'un ménage que vous suivez.")}) from None
+        return _stay_create(actor, place, resident, entered_on)
+
+
+def _stay_create(actor, place, resident, entered_on) -> ResidenceStay:
+    """The stay of `resident` in `place` (locked by the caller) from `entered_on`, if no stay of the place overlaps."""
+    for other in place.stays.all():
+        if residence_rules.periods_overlap(entered_on, None, other.entered_on, other.left_on):
+            raise ValidationError(
+                {
+                    "entered_on": _("La place est occupée à cette date (entrée le %(date)s).")
+                    % {"date": other.entered_on.strftime("%d/%m/%Y")}
+                }
+            )
+    stay = ResidenceStay(
+        organisation_id=actor.organisation_id,
+        place=place,
+        household=resident.household,
+        resident=resident,
+        entered_on=entered_on,
+    )
+    stay.full_clean()
+    stay.save()
+    audit_record(actor=actor, action="stay.enter", obj=stay, household_id=resident.household_id)
+    return stay
+
+
+def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> ResidenceStay:
+    """A resident leaves: the place is free from the next day; the destination is recorded (« Inconnue » at worst)."""
+    _require(actor, "residences.manage_residence")
+    with transaction.atomic():
+        stay = ResidenceStay.objects.select_for_update().get(pk=stay_id, organisation_id=actor.organisation_id)
+        if stay.left_on is not None:
+            raise ValidationError(_("Ce résident est déjà sorti."))
+        if not exit_destination:
+            raise ValidationError({"exit_destination": _("Dites où va le résident (« Inconnue » au besoin).")})
+        stay.left_on, stay.exit_destination = left_on, exit_destination
+        stay.full_clean()
+        stay.save()
+        audit_record(actor=actor, action="stay.exit", obj=stay, household_id=stay.household_id)
+    return stay
+
+
+# --- admissions through the SIAO (W3) ----------------------------------------------------------------------
+
+
+def _admission_place(actor, place_id) -> Place:
+    _require(actor, "residences.run_admissions")
+    return Place.objects.select_for_update().get(pk=place_id, residence__in=queries.residences_for(actor).values("pk"))
+
+
+def _orientation(actor, orientation_id, step) -> Orientation:
+    _require(actor, "residences.run_admissions")
+    orientation = (
+        Orientation.objects.select_for_update()
+        .select_related("vacancy__place")
+        .get(pk=orientation_id, vacancy__place__residence__in=queries.residences_for(actor).values("pk"))
+    )
+    allowed = residence_rules.orientation_next_steps(
+        interview_on=orientation.interview_on,
+        decision=orientation.decision,
+        notified_on=orientation.notified_on,
+        entered=orientation.stay_id is not None,
+    )
+    if step not in allowed:
+        raise ValidationError(STEP_REFUSALS[step])
+    return orientation
+
+
+STEP_REFUSALS = {
+    residence_rules.INTERVIEW: gettext_lazy("La commission a déjà décidé : l'entretien ne se déplace plus."),
+    residence_rules.DECISION: gettext_lazy(
+        "Fixez d'abord la date de l'entretien ; une décision déjà prise ne se refait pas."
+    ),
+    residence_rules.NOTIFICATION: gettext_lazy("Seule une décision prise et pas encore notifiée se notifie au SIAO."),
+    residence_rules.ENTRY: gettext_lazy(
+        "Seul un candidat admis, dont l'admission est notifiée au SIAO, entre dans la place."
+    ),
+}
+
+
+def vacancy_declare(*, actor, place_id, declared_on: date) -> Vacancy:
+    """Declare a place vacant to the SIAO (W3); refused while a resident lives in it or a vacancy is open."""
+    with transaction.atomic():
+        place = _admission_place(actor, place_id)
+        if place.stays.filter(left_on__isnull=True).exists():
+            raise ValidationError(_("Un résident occupe cette place : déclarez la vacance après sa sortie."))
+        vacancy = Vacancy(organisation_id=actor.organisation_id, place=place, declared_on=declared_on)
+        vacancy.full_clean()
+        vacancy.save()
+        audit_record(actor=actor, action="vacancy.declare", obj=vacancy)
+    return vacancy
+
+
+def orientation_receive(
+    *, actor, vacancy_id, siao_reference: str, candidate_name: str, received_on: date, household_id=None
+) -> Orientation:
+    """Record a candidate the SIAO orients to an open vacancy, with the household if it is already known."""
+    _require(actor, "residences.run_admissions")
+    with transaction.atomic():
+        vacancy = Vacancy.objects.select_for_update().get(
+            pk=vacancy_id, place__residence__in=queries.residences_for(actor).values("pk")
+        )
+        if vacancy.filled_by_id is not None:
+            raise ValidationError(_("Cette vacance est pourvue : le candidat est déjà entré."))
+        household = None
+        if household_id:
+            household = households_visible_to(actor).filter(pk=household_id).first()
+            if household is None:
+                raise ValidationError({"household": _("Choisissez un ménage que vous suivez.")})
+        if received_on < vacancy.declared_on:
+            raise ValidationError({"received_on": _("L'orientation ne peut pas précéder la déclaration de vacance.")})
+        orientation = Orientation(
+            organisation_id=actor.organisation_id,
+            vacancy=vacancy,
+            siao_reference=_strip(siao_reference) or "",
+            candidate_name=_strip(candidate_name) or "",
+            household=household,
+            received_on=received_on,
+        )
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor, action="orientation.receive", obj=orientation, household_id=household and household.pk
+        )
+    return orientation
+
+
+def orientation_interview(*, actor, orientation_id, interview_on: date) -> Orientation:
+    """Set or move the date of the candidate's interview, until the commission decides."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.INTERVIEW)
+        if interview_on < orientation.received_on:
+            raise ValidationError({"interview_on": _("L'entretien ne peut pas précéder l'orientation.")})
+        orientation.interview_on = interview_on
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor, action="orientation.interview", obj=orientation, household_id=orientation.household_id
+        )
+    return orientation
+
+
+def orientation_decide(
+    *, actor, orientation_id, decision: str, decided_on: date, refusal_reason: str = "", minutes: str = ""
+) -> Orientation:
+    """Record the admission commission's decision: admitted, or refused with a reason code (W3); the minutes say
+    the rest. An admission reserves the place until the entry."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.DECISION)
+        if decision not in (Decision.ADMITTED, Decision.REFUSED):
+            raise ValidationError({"decision": _("Choisissez : admis ou refusé.")})
+        if decision == Decision.REFUSED and not refusal_reason:
+            raise ValidationError({"refusal_reason": _("Un refus dit son motif : choisissez-le dans la liste.")})
+        if decided_on < orientation.interview_on:
+            raise ValidationError({"decided_on": _("La décision ne peut pas précéder l'entretien.")})
+        orientation.decision, orientation.decided_on = decision, decided_on
+        orientation.refusal_reason = refusal_reason if decision == Decision.REFUSED else ""
+        orientation.minutes = _strip(minutes) or ""
+        orientation.full_clean()
+        orientation.save()
+        audit_record(
+            actor=actor,
+            action="orientation.decide",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"decision": decision, "refusal_reason": orientation.refusal_reason},
+        )
+    return orientation
+
+
+def orientation_notify(*, actor, orientation_id, notified_on: date) -> Orientation:
+    """Record the day the decision was notified to the SIAO."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.NOTIFICATION)
+        if notified_on < orientation.decided_on:
+            raise ValidationError({"notified_on": _("La notification ne peut pas précéder la décision.")})
+        orientation.notified_on = notified_on
+        orientation.full_clean()
+        orientation.save()
+        audit_record(actor=actor, action="orientation.notify", obj=orientation, household_id=orientation.household_id)
+    return orientation
+
+
+def orientation_enter(*, actor, orientation_id, resident_id, entered_on: date) -> ResidenceStay:
+    """The admitted candidate enters the place: the stay begins and the vacancy is filled. The candidate's household
+    must be known (the occupancy contract, RI annexed, comes with a later slice: ADR 0021)."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.ENTRY)
+        if orientation.household_id is None:
+            raise ValidationError(
+                _("Le ménage du candidat n'est pas rattaché : la direction crée son dossier puis l'orientation.")
+            )
+        resident = Person.objects.filter(pk=resident_id, household_id=orientation.household_id).first()
+        if resident is None:
+            raise ValidationError({"resident": _("Choisissez un membre du ménage admis.")})
+        if entered_on < orientation.decided_on:
+            raise ValidationError({"entered_on": _("L'entrée ne peut pas précéder la décision d'admission.")})
+        place = Place.objects.select_for_update().get(pk=orientation.vacancy.place_id)
+        stay = _stay_create(actor, place, resident, entered_on)
+        orientation.stay = stay
+        orientation.save(update_fields=["stay", "updated_at"])
+        vacancy = orientation.vacancy
+        vacancy.filled_by = stay
+        vacancy.save(update_fields=["filled_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="orientation.enter",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"days_from_vacancy": residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, entered_on)},
+        )
+    return stay

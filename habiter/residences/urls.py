@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "residences"
+
+urlpatterns = [
+    path("", views.residence_list, name="residence_list"),
+    path("nouvelle/", views.residence_create, name="residence_create"),
+    path("<uuid:residence_id>/", views.residence_detail, name="residence_detail"),
+    path("<uuid:residence_id>/modifier/", views.residence_edit, name="residence_edit"),
+    path("<uuid:residence_id>/places/nouvelle/", views.place_create, name="place_create"),
+    path("<uuid:residence_id>/reglement/nouveau/", views.house_rules_add, name="house_rules_add"),
+    path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
+    path("places/<uuid:place_id>/entree/", views.place_entry, name="place_entry"),
+    path("sejours/<uuid:stay_id>/sortie/", views.stay_exit, name="stay_exit"),
+    path("places/<uuid:place_id>/vacance/", views.vacancy_declare, name="vacancy_declare"),
+    path("vacances/<uuid:vacancy_id>/", views.vacancy_detail, name="vacancy_detail"),
+    path("vacances/<uuid:vacancy_id>/orientations/nouvelle/", views.orientation_add, name="orientation_add"),
+    path("orientations/<uuid:orientation_id>/", views.orientation_detail, name="orientation_detail"),
+]

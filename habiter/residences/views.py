@@ -1,0 +1,366 @@
+"""Pages of `residences`: thin views over queries.py and services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+from habiter.core.reads import journaled_list, journaled_read, listed, read_of
+
+from . import queries, services
+from . import rules as residence_rules
+from .forms import (
+    DecisionForm,
+    EntryForm,
+    ExitForm,
+    HouseRulesForm,
+    InterviewForm,
+    NotifyForm,
+    OrientationEntryForm,
+    OrientationForm,
+    PlaceForm,
+    ResidenceForm,
+    VacancyForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _get_or_404(load, *args):
+    try:
+        return load(*args)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def residence_list(request):
+    user = request.user
+    _require(user, "residences.view_residence")
+    text = request.GET.get("q", "").strip()[:200]
+    page = Paginator(queries.residence_list(user, text=text), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residences/residence_list.html",
+        {"page": page, "text": text, "can_manage": user.has_perm("residences.manage_residence")},
+    )
+
+
+@require_GET
+@journaled_list("residences.occupancy")
+def residence_detail(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    places = list(residence.places.all())
+    today = timezone.localdate()
+    statuses = queries.occupancy(residence, on=today)
+    listed(request, [s.stay.household_id for s in statuses if s.stay is not None])
+    return render(
+        request,
+        "residences/residence_detail.html",
+        {
+            "residence": residence,
+            "places": places,
+            "statuses": statuses,
+            "today": today,
+            "vacancies": _vacancy_rows(residence),
+            "can_admit": user.has_perm("residences.run_admissions"),
+            "hosts": list(residence.hosts.all()),
+            "house_rules": list(residence.house_rules.all()),
+            "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
+            "can_manage": user.has_perm("residences.manage_residence"),
+        },
+    )
+
+
+def _residence_form_page(request, residence=None):
+    user = request.user
+    _require(user, "residences.manage_residence")
+    initial = {}
+    if residence is not None:
+        initial = {f: getattr(residence, f) for f in services.RESIDENCE_FIELDS} | {
+            "hosts": [h.pk for h in residence.hosts.all()]
+        }
+    form = ResidenceForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        host_ids = [h.pk for h in data.pop("hosts")]
+        try:
+            if residence is None:
+                residence = services.residence_create(actor=user, data=data, host_ids=host_ids)
+            else:
+                residence = services.residence_update(
+                    actor=user, residence_id=residence.pk, data=data, host_ids=host_ids
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Résidence « %(name)s » enregistrée.") % {"name": residence.name})
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/residence_form.html", {"form": form, "residence": residence})
+
+
+@require_http_methods(["GET", "POST"])
+def residence_create(request):
+    return _residence_form_page(request)
+
+
+@require_http_methods(["GET", "POST"])
+def residence_edit(request, residence_id):
+    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    return _residence_form_page(request, residence)
+
+
+def _place_form_page(request, residence, place=None):
+    user = request.user
+    _require(user, "residences.manage_residence")
+    initial = {f: getattr(place, f) for f in services.PLACE_FIELDS} if place is not None else {}
+    form = PlaceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if place is None:
+                place, soft_max = services.place_create(actor=user, residence_id=residence.pk, data=form.cleaned_data)
+            else:
+                place, soft_max = services.place_update(actor=user, place_id=place.pk, data=form.cleaned_data), None
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Place « %(label)s » enregistrée.") % {"label": place.label})
+            if soft_max is not None:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "La résidence dépasse %(max)d place : une pension de famille en compte au plus une "
+                        "vingtaine (repère, pas une interdiction).",
+                        "La résidence dépasse %(max)d places : une pension de famille en compte au plus une "
+                        "vingtaine (repère, pas une interdiction).",
+                        soft_max,
+                    )
+                    % {"max": soft_max},
+                )
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/place_form.html", {"form": form, "residence": residence, "place": place})
+
+
+@require_http_methods(["GET", "POST"])
+def place_create(request, residence_id):
+    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    return _place_form_page(request, residence)
+
+
+@require_http_methods(["GET", "POST"])
+def place_edit(request, place_id):
+    place = _get_or_404(queries.place_for_page, request.user, place_id)
+    return _place_form_page(request, place.residence, place)
+
+
+@require_http_methods(["GET", "POST"])
+def house_rules_add(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    _require(user, "residences.manage_residence")
+    form = HouseRulesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.house_rules_add(actor=user, residence_id=residence.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Nouvelle version du règlement intérieur enregistrée."))
+            return redirect("residences:residence_detail", residence_id=residence.pk)
+    return render(request, "residences/house_rules_form.html", {"form": form, "residence": residence})
+
+
+@require_http_methods(["GET", "POST"])
+def place_entry(request, place_id):
+    """A resident enters a free place. The form offers the members of the households the user may open."""
+    user = request.user
+    place = _get_or_404(queries.place_for_page, user, place_id)
+    _require(user, "residences.manage_residence")
+    form = EntryForm(request.POST or None, user=user, initial={"entered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.stay_enter(
+                actor=user,
+                place_id=place.pk,
+                resident_id=form.cleaned_data["resident"].pk,
+                entered_on=form.cleaned_data["entered_on"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Entrée de %(name)s enregistrée à la place %(label)s.")
+                % {"name": stay.resident, "label": place.label},
+            )
+            return redirect("residences:residence_detail", residence_id=place.residence_id)
+    return render(request, "residences/entry_form.html", {"form": form, "place": place})
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.stay")
+def stay_exit(request, stay_id):
+    user = request.user
+    stay = _get_or_404(queries.stay_for_page, user, stay_id)
+    _require(user, "residences.manage_residence")
+    form = ExitForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_exit(actor=user, stay_id=stay.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Sortie de %(name)s enregistrée.") % {"name": stay.resident})
+            return redirect("residences:residence_detail", residence_id=stay.place.residence_id)
+    read_of(request, household_id=stay.household_id, obj=stay)
+    return render(request, "residences/exit_form.html", {"form": form, "stay": stay})
+
+
+# --- admissions through the SIAO ---------------------------------------------------------------------------
+
+
+def _vacancy_rows(residence) -> list[dict]:
+    rows = []
+    for vacancy in queries.vacancies_of(residence):
+        orientations = list(vacancy.orientations.all())
+        delay = None
+        if vacancy.filled_by is not None:
+            delay = residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, vacancy.filled_by.entered_on)
+        rows.append({"vacancy": vacancy, "orientations": len(orientations), "delay": delay})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def vacancy_declare(request, place_id):
+    user = request.user
+    place = _get_or_404(queries.place_for_page, user, place_id)
+    _require(user, "residences.run_admissions")
+    form = VacancyForm(request.POST or None, initial={"declared_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = services.vacancy_declare(actor=user, place_id=place.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Vacance de la place %(label)s déclarée au SIAO.") % {"label": place.label})
+            return redirect("residences:vacancy_detail", vacancy_id=vacancy.pk)
+    return render(request, "residences/vacancy_form.html", {"form": form, "place": place})
+
+
+@require_GET
+@journaled_list("residences.orientation")
+def vacancy_detail(request, vacancy_id):
+    user = request.user
+    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    _require(user, "residences.run_admissions")
+    orientations = list(vacancy.orientations.all())
+    listed(request, [o.household_id for o in orientations if o.household_id])
+    delay = None
+    if vacancy.filled_by is not None:
+        delay = residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, vacancy.filled_by.entered_on)
+    return render(
+        request,
+        "residences/vacancy_detail.html",
+        {"vacancy": vacancy, "orientations": orientations, "delay": delay},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def orientation_add(request, vacancy_id):
+    user = request.user
+    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    _require(user, "residences.run_admissions")
+    form = OrientationForm(request.POST or None, user=user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        household = data.pop("household", None)
+        try:
+            orientation = services.orientation_receive(
+                actor=user, vacancy_id=vacancy.pk, household_id=household and household.pk, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Orientation de %(name)s enregistrée.") % {"name": orientation.candidate_name})
+            return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    return render(request, "residences/orientation_form.html", {"form": form, "vacancy": vacancy})
+
+
+STEP_FORMS = {
+    residence_rules.INTERVIEW: InterviewForm,
+    residence_rules.DECISION: DecisionForm,
+    residence_rules.NOTIFICATION: NotifyForm,
+}
+
+
+def _step_form(step, orientation, data=None):
+    today = timezone.localdate()
+    if step == residence_rules.ENTRY:
+        if orientation.household_id is None:
+            return None
+        return OrientationEntryForm(data, household=orientation.household, initial={"entered_on": today}, prefix=step)
+    initial = {
+        residence_rules.INTERVIEW: {"interview_on": orientation.interview_on or today},
+        residence_rules.DECISION: {"decided_on": today},
+        residence_rules.NOTIFICATION: {"notified_on": today},
+    }[step]
+    return STEP_FORMS[step](data, initial=initial, prefix=step)
+
+
+def _save_step(user, step, orientation, data):
+    if step == residence_rules.INTERVIEW:
+        services.orientation_interview(actor=user, orientation_id=orientation.pk, **data)
+    elif step == residence_rules.DECISION:
+        services.orientation_decide(actor=user, orientation_id=orientation.pk, **data)
+    elif step == residence_rules.NOTIFICATION:
+        services.orientation_notify(actor=user, orientation_id=orientation.pk, **data)
+    else:
+        services.orientation_enter(
+            actor=user, orientation_id=orientation.pk, resident_id=data["resident"].pk, entered_on=data["entered_on"]
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.orientation")
+def orientation_detail(request, orientation_id):
+    """An orientation and the form of each step it may take now; a POST names its step (`step`)."""
+    user = request.user
+    orientation = _get_or_404(queries.orientation_for_page, user, orientation_id)
+    _require(user, "residences.run_admissions")
+    steps = residence_rules.orientation_next_steps(
+        interview_on=orientation.interview_on,
+        decision=orientation.decision,
+        notified_on=orientation.notified_on,
+        entered=orientation.stay_id is not None,
+    )
+    posted = request.POST.get("step") if request.method == "POST" else None
+    if posted is not None and posted not in steps:
+        messages.error(request, services.STEP_REFUSALS.get(posted, _("Cette étape n'existe pas.")))
+        return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    forms = {step: _step_form(step, orientation, request.POST if step == posted else None) for step in steps}
+    if posted is not None and forms[posted] is not None and forms[posted].is_valid():
+        try:
+            _save_step(user, posted, orientation, forms[posted].cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(forms[posted], error)
+        else:
+            messages.success(request, _("Étape enregistrée."))
+            return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    read_of(request, household_id=orientation.household_id, obj=orientation)
+    return render(
+        request,
+        "residences/orientation_detail.html",
+        {"orientation": orientation, "vacancy": orientation.vacancy, "forms": forms},
+    )

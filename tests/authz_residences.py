@@ -1,0 +1,302 @@
+"""Authorization rows of the `residences` pages for the matrix and the CSRF suite (see tests/authz_common.py).
+
+Who (habiter/residences/permissions.py): directors and team leads read every residence of the organisation; a
+host reads only the residences they are host of; only a director creates or changes a residence, its places
+and its house rules. Scopes: own team is a residence the host of the organisation hosts, other team a residence
+of the organisation with no host, other organisation a residence of another one. Stays: only a director records
+an entry or an exit in this slice (the host will, from an admitted candidate, with the admissions).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+
+from habiter.residences import services
+from habiter.residences.models import HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
+from tests.authz_common import ACTORS, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
+
+READERS = ("director", "team_lead", "host")
+MANAGERS = ("director",)
+WRITE = (SAVED, SAVED, NOT_FOUND)
+READ_ROW = scoped_row(READERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+# Admissions: the director, and the host of the residence only.
+ADMIT_ROW = scoped_row(("director", "host")) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+ADMIT_WRITE = scoped_row(("director",), yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
+
+EXPECTED = {
+    "residences:residence_list": row(READERS, OK, NOT_FOUND),
+    "residences:residence_create": row(MANAGERS, OK, NOT_FOUND),
+    "residences:residence_detail": READ_ROW,
+    "residences:residence_edit": scoped_row(MANAGERS),
+    "residences:place_create": scoped_row(MANAGERS),
+    "residences:place_edit": scoped_row(MANAGERS),
+    "residences:house_rules_add": scoped_row(MANAGERS),
+    "residences:place_entry": scoped_row(MANAGERS),
+    "residences:stay_exit": scoped_row(MANAGERS),
+    "residences:vacancy_declare": ADMIT_ROW,
+    "residences:vacancy_detail": ADMIT_ROW,
+    "residences:orientation_add": ADMIT_ROW,
+    "residences:orientation_detail": ADMIT_ROW,
+}
+POST_EXPECTED = {
+    "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
+    "residences:place_create": scoped_row(MANAGERS, yes=WRITE),
+    "residences:place_edit": scoped_row(MANAGERS, yes=WRITE),
+    "residences:house_rules_add": scoped_row(MANAGERS, yes=WRITE),
+    "residences:place_entry": scoped_row(MANAGERS, yes=WRITE),
+    "residences:stay_exit": scoped_row(MANAGERS, yes=WRITE),
+    "residences:vacancy_declare": ADMIT_WRITE,
+    "residences:orientation_add": ADMIT_WRITE,
+    "residences:orientation_detail": ADMIT_WRITE,
+}
+POST_UNSCOPED = {"residences:residence_create"}
+CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
+
+
+class Houses:
+    """One residence per scope, with one place, made by a director of its organisation, once per test."""
+
+    def __init__(self, director_of, host, member):
+        self.director_of = director_of
+        self.host = host
+        self.member = member
+        self.rows = {}
+
+    def residence(self, scope):
+        if ("residence", scope) not in self.rows:
+            hosts = [self.host.pk] if scope == "own_team" else []
+            self.rows[("residence", scope)] = services.residence_create(
+                actor=self.director_of(scope),
+                data={
+                    "name": f"Pension {scope}",
+                    "kind": "pension_de_famille",
+                    "address": "12 rue des Pléiades",
+                    "postal_code": "13003",
+                    "city": "Marseille",
+                },
+                host_ids=hosts,
+            )
+        return self.rows[("residence", scope)]
+
+    def place(self, scope, actor=""):
+        """A free place of the scope's residence, one per actor (each may declare it vacant or enter someone)."""
+        if ("place", scope, actor) not in self.rows:
+            self.rows[("place", scope, actor)], _warning = services.place_create(
+                actor=self.director_of(scope),
+                residence_id=self.residence(scope).pk,
+                data={"label": f"1{actor}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+            )
+        return self.rows[("place", scope, actor)]
+
+    def vacancy(self, scope):
+        if ("vacancy", scope) not in self.rows:
+            place = self.place(scope, "vacante")
+            self.rows[("vacancy", scope)] = services.vacancy_declare(
+                actor=self.director_of(scope), place_id=place.pk, declared_on=date(2026, 1, 5)
+            )
+        return self.rows[("vacancy", scope)]
+
+    def orientation(self, scope):
+        """A candidate of the scope's household oriented to the scope's vacancy, received by its director."""
+        if ("orientation", scope) not in self.rows:
+            self.rows[("orientation", scope)] = services.orientation_receive(
+                actor=self.director_of(scope),
+                vacancy_id=self.vacancy(scope).pk,
+                siao_reference=f"SIAO-{scope}",
+                candidate_name="Candidat",
+                received_on=date(2026, 1, 12),
+                household_id=self.member(scope).household_id,
+            )
+        return self.rows[("orientation", scope)]
+
+    def stay(self, scope):
+        """A resident of the scope's household in a second place of the scope's residence."""
+        if ("stay", scope) not in self.rows:
+            director = self.director_of(scope)
+            place, _warning = services.place_create(
+                actor=director,
+                residence_id=self.residence(scope).pk,
+                data={"label": "2", "kind": "room", "typology": "T1", "surface": Decimal("16")},
+            )
+            self.rows[("stay", scope)] = services.stay_enter(
+                actor=director, place_id=place.pk, resident_id=self.member(scope).pk, entered_on=date(2026, 1, 5)
+            )
+        return self.rows[("stay", scope)]
+
+
+def _houses(scenario) -> Houses:
+    if not hasattr(scenario, "_residences"):
+        scenario._residences = Houses(scenario._director_of, scenario.world.users["host"], scenario.member)
+    return scenario._residences
+
+
+def fillers(scenario, actor, scope):
+    houses = _houses(scenario)
+    return {
+        "residence_id": lambda: houses.residence(scope).pk,
+        "place_id": lambda: houses.place(scope, actor).pk,
+        "stay_id": lambda: houses.stay(scope).pk,
+        "vacancy_id": lambda: houses.vacancy(scope).pk,
+        "orientation_id": lambda: houses.orientation(scope).pk,
+    }
+
+
+def post_data(route_name, scenario, actor, scope):
+    index = ACTORS.index(actor)
+    if route_name == "residences:residence_edit":
+        return {
+            "name": f"Pension {scope} par {actor}",
+            "kind": "pension_de_famille",
+            "address": "12 rue",
+            "postal_code": "13003",
+            "city": "Marseille",
+        }
+    if route_name == "residences:place_create":
+        return {"label": f"{actor}", "kind": "room", "typology": "T1", "surface": "15"}
+    if route_name == "residences:place_edit":
+        return {"label": "1", "kind": "studio", "typology": "T1", "surface": f"{20 + index}"}
+    if route_name == "residences:house_rules_add":
+        day = date(2026, 1, 5) + timedelta(days=index)
+        return {"valid_from": day.isoformat(), "text": f"Règlement posé par {actor}"}
+    if route_name == "residences:place_entry":
+        return {"resident": scenario.member("own_team").pk, "entered_on": "2026-02-02"}
+    if route_name == "residences:stay_exit":
+        return {"left_on": "2026-03-02", "exit_destination": "unknown"}
+    if route_name == "residences:vacancy_declare":
+        return {"declared_on": "2026-01-05"}
+    if route_name == "residences:orientation_add":
+        return {
+            "siao_reference": f"SIAO-{actor}",
+            "candidate_name": f"Candidat de {actor}",
+            "received_on": "2026-01-12",
+        }
+    if route_name == "residences:orientation_detail":
+        day = date(2026, 1, 20) + timedelta(days=index)
+        return {"step": "interview", "interview-interview_on": day.isoformat()}
+    raise AssertionError(f"no POST data for {route_name}")
+
+
+def state(route_name, scenario, actor, scope):
+    houses = _houses(scenario)
+    if route_name == "residences:residence_edit":
+        return Residence.objects.get(pk=houses.residence(scope).pk).name
+    if route_name == "residences:place_create":
+        return Place.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:place_edit":
+        return Place.objects.get(pk=houses.place(scope, actor).pk).surface
+    if route_name == "residences:house_rules_add":
+        return HouseRules.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:place_entry":
+        return ResidenceStay.objects.filter(place=houses.place(scope, actor)).count()
+    if route_name == "residences:stay_exit":
+        return ResidenceStay.objects.get(pk=houses.stay(scope).pk).left_on
+    if route_name == "residences:vacancy_declare":
+        return Vacancy.objects.filter(place=houses.place(scope, actor)).count()
+    if route_name == "residences:orientation_add":
+        return Orientation.objects.filter(vacancy=houses.vacancy(scope)).count()
+    if route_name == "residences:orientation_detail":
+        return Orientation.objects.get(pk=houses.orientation(scope).pk).interview_on
+    raise AssertionError(f"no state for {route_name}")
+
+
+# --- CSRF --------------------------------------------------------------------------------------------------
+
+
+def _world_houses(world) -> Houses:
+    if not hasattr(world, "_residences"):
+        world._residences = Houses(
+            lambda scope: world.users["director"],
+            world.users["host"],
+            lambda scope: world.own_household.members.first(),
+        )
+    return world._residences
+
+
+def csrf_case(name, world):
+    director = world.users["director"]
+    houses = _world_houses(world)
+    if name == "residences:residence_create":
+        url = reverse(name)
+        data = {"name": "Soleil", "kind": "residence_accueil", "address": "1 rue", "postal_code": "13001", "city": "M"}
+        return CsrfCase(logged_in(director), url, url, data, lambda: Residence.objects.filter(name="Soleil").exists())
+    residence = houses.residence("own_team")
+    if name == "residences:residence_edit":
+        url = reverse(name, args=[residence.pk])
+        data = {
+            "name": "Renommée",
+            "kind": "pension_de_famille",
+            "address": "1 rue",
+            "postal_code": "13001",
+            "city": "M",
+        }
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: Residence.objects.get(pk=residence.pk).name == "Renommée"
+        )
+    if name == "residences:place_create":
+        url = reverse(name, args=[residence.pk])
+        data = {"label": "CSRF", "kind": "room", "typology": "T1", "surface": "15"}
+        return CsrfCase(logged_in(director), url, url, data, lambda: Place.objects.filter(label="CSRF").exists())
+    if name == "residences:place_edit":
+        place = houses.place("own_team")
+        url = reverse(name, args=[place.pk])
+        data = {"label": "1", "kind": "studio", "typology": "T2", "surface": "20"}
+        return CsrfCase(logged_in(director), url, url, data, lambda: Place.objects.get(pk=place.pk).typology == "T2")
+    if name == "residences:house_rules_add":
+        url = reverse(name, args=[residence.pk])
+        data = {"valid_from": "2026-01-05", "text": "Article 1"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: HouseRules.objects.filter(residence=residence).exists()
+        )
+    if name == "residences:place_entry":
+        place = houses.place("own_team")
+        url = reverse(name, args=[place.pk])
+        data = {"resident": world.own_household.members.first().pk, "entered_on": "2026-02-02"}
+        return CsrfCase(logged_in(director), url, url, data, lambda: ResidenceStay.objects.filter(place=place).exists())
+    if name == "residences:stay_exit":
+        stay = houses.stay("own_team")
+        url = reverse(name, args=[stay.pk])
+        data = {"left_on": "2026-03-02", "exit_destination": "unknown"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: ResidenceStay.objects.get(pk=stay.pk).left_on is not None
+        )
+    if name == "residences:vacancy_declare":
+        place = houses.place("own_team", "csrf")
+        url = reverse(name, args=[place.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"declared_on": "2026-01-05"},
+            lambda: Vacancy.objects.filter(place=place).exists(),
+        )
+    if name == "residences:orientation_add":
+        vacancy = houses.vacancy("own_team")
+        url = reverse(name, args=[vacancy.pk])
+        data = {"siao_reference": "SIAO-CSRF", "candidate_name": "Candidat", "received_on": "2026-01-12"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: Orientation.objects.filter(siao_reference="SIAO-CSRF").exists()
+        )
+    if name == "residences:orientation_detail":
+        orientation = houses.orientation("own_team")
+        url = reverse(name, args=[orientation.pk])
+        data = {"step": "interview", "interview-interview_on": "2026-01-20"}
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: Orientation.objects.get(pk=orientation.pk).interview_on is not None,
+        )
+    raise AssertionError(f"no CSRF case for {name}")
+
+
+def post_probe_values(world):
+    houses = _world_houses(world)
+    return {
+        "residence_id": houses.residence("own_team").pk,
+        "place_id": houses.place("own_team").pk,
+        "stay_id": houses.stay("own_team").pk,
+        "vacancy_id": houses.vacancy("own_team").pk,
+        "orientation_id": houses.orientation("own_team").pk,
+    }
