@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "habiter.leases",
     "habiter.ledger",
     "habiter.evictions",
+    "habiter.reporting",
     "django_tasks_db",
     "django_prometheus",
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "habiter.reporting"
+    label = "reporting"
+    verbose_name = "Indicateurs et rapports"
+
+    def ready(self):
+        from . import permissions  # noqa: F401
