@@ -42,3 +42,21 @@ def report_runs_visible_to(user):
     if scope.whole_organisation:
         return runs.filter(team__isnull=True)
     return runs.filter(team_id=scope.team_id, team__isnull=False) if scope.team_id else runs.none()
+
+
+def report_run_for(user, run_id) -> ReportRun:
+    """A stored run the user may read; raises DoesNotExist otherwise (a 404 for pages)."""
+    return report_runs_visible_to(user).get(pk=run_id)
+
+
+def report_run_changes(user, run: ReportRun):
+    """What a re-run today would change in `run`: the fresh tables, whether the definitions changed, and every
+    differing figure. Nothing is written; the stored run stays as it was."""
+    from . import indicators, rules
+
+    fresh = indicators.compute(run.code, reporting_scope(user), indicators.Period(run.start, run.end))
+    return {
+        "fresh": fresh,
+        "definitions_changed": indicators.code_version(run.code) != run.code_version,
+        "differences": rules.differences(run.result, fresh),
+    }

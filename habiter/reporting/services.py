@@ -1,0 +1,48 @@
+"""Every write of the reporting app: running a report stores its frozen figures, with permission, one
+transaction and an audit event."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+
+from . import indicators
+from .models import ReportRun
+from .queries import reporting_scope
+
+
+def report_run(*, actor, code: str, start, end) -> ReportRun:
+    """Count report (or indicator) `code` over `start`–`end` within the actor's scope and keep the result, the
+    time and the version of the definitions: a later reading shows these figures, whatever was edited since."""
+    scope = reporting_scope(actor)  # PermissionDenied for anyone but a director or a team lead
+    try:
+        indicators.indicator_codes(code)
+    except KeyError:
+        raise ValidationError({"code": _("Ce rapport n'existe pas.")}) from None
+    try:
+        period = indicators.Period(start, end)
+    except ValueError:
+        raise ValidationError({"end": _("La fin de la période ne peut pas précéder son début.")}) from None
+    with transaction.atomic():
+        run = ReportRun(
+            organisation_id=scope.organisation_id,
+            code=code,
+            start=period.start,
+            end=period.end,
+            team_id=scope.team_id,
+            generated_at=timezone.now(),
+            generated_by=actor,
+            code_version=indicators.code_version(code),
+            result=indicators.compute(code, scope, period),
+        )
+        run.full_clean()
+        run.save()
+        audit_record(
+            actor=actor,
+            action="report.run",
+            obj=run,
+            detail={"code": code, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        )
+    return run
