@@ -40,7 +40,13 @@ FIGURES = "figures only, no household named"
 OWNER = "about an owner (statement, ledger, transfers): tenants appear as the owner's copy shows them"
 LEDGER = "the organisation's books (accounts, bank lines, entries): amounts, and payers as the bank names them"
 
+REPORT = "aggregated figures of the organisation or a team (a report, its stored run, its export): no household named"
+
 EXEMPT = {
+    # reporting
+    "reporting:activity_report": REPORT,
+    "reporting:run_detail": REPORT,
+    "reporting:run_xlsx": REPORT,
     "ledger:charge_regularisation_list": FIGURES,
     "ledger:charge_regularisation_create": FIGURES,
     # core

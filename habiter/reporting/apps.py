@@ -7,4 +7,6 @@ class ReportingConfig(AppConfig):
     verbose_name = "Indicateurs et rapports"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import contributions, permissions  # noqa: F401
+
+        contributions.register()

@@ -36,11 +36,12 @@ def reporting_scope(user) -> ReportScope:
 
 
 def report_runs_visible_to(user):
-    """The stored runs the user may read: the organisation's for a director, a team lead's own team's."""
+    """The stored runs the user may read: every run of the organisation for a director (the team leads' too),
+    their own team's for a team lead."""
     scope = reporting_scope(user)
-    runs = ReportRun.objects.filter(organisation_id=scope.organisation_id).select_related("generated_by")
+    runs = ReportRun.objects.filter(organisation_id=scope.organisation_id).select_related("generated_by", "team")
     if scope.whole_organisation:
-        return runs.filter(team__isnull=True)
+        return runs
     return runs.filter(team_id=scope.team_id, team__isnull=False) if scope.team_id else runs.none()
 
 

@@ -46,3 +46,27 @@ def report_run(*, actor, code: str, start, end) -> ReportRun:
             detail={"code": code, "start": period.start.isoformat(), "end": period.end.isoformat()},
         )
     return run
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_run_export(*, actor, run_id) -> tuple[str, str, bytes]:
+    """The stored tables of a run as an XLSX workbook (file name, content type, bytes), audited: the export holds
+    the frozen figures, the same the page shows."""
+    from django.utils.formats import date_format
+
+    from . import exports
+    from .queries import report_run_for
+
+    run = report_run_for(actor, run_id)  # DoesNotExist out of scope: a 404 for pages
+    heading = _("Du %(start)s au %(end)s — produit le %(at)s par %(by)s") % {
+        "start": date_format(run.start, "d/m/Y"),
+        "end": date_format(run.end, "d/m/Y"),
+        "at": date_format(timezone.localtime(run.generated_at), "d/m/Y H:i"),
+        "by": run.generated_by,
+    }
+    content = exports.xlsx_bytes(run.result, heading=heading)
+    with transaction.atomic():
+        audit_record(actor=actor, action="report.export", obj=run, detail={"code": run.code, "format": "xlsx"})
+    return f"rapport-{run.code}-{run.start:%Y%m%d}-{run.end:%Y%m%d}.xlsx", XLSX, content

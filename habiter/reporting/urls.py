@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("activite/", views.activity_report, name="activity_report"),
+    path("<uuid:run_id>/", views.run_detail, name="run_detail"),
+    path("<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
+]
