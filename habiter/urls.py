@@ -12,7 +12,7 @@ urlpatterns = [
     path("baux/", include("habiter.leases.urls")),
     path("comptabilite/", include("habiter.ledger.urls")),
     path("prevention/", include("habiter.evictions.urls")),
-    path("rapports/", include("habiter.reporting.urls")),
+    path("pilotage/", include("habiter.reporting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

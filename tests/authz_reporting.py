@@ -28,6 +28,7 @@ def _run_row():
 
 
 EXPECTED = {
+    "reporting:dashboard": row(READERS, OK, NOT_FOUND),
     "reporting:activity_report": row(READERS, OK, NOT_FOUND),
     "reporting:run_detail": _run_row(),
     "reporting:run_xlsx": _run_row(),

@@ -44,6 +44,7 @@ REPORT = "aggregated figures of the organisation or a team (a report, its stored
 
 EXEMPT = {
     # reporting
+    "reporting:dashboard": REPORT,
     "reporting:activity_report": REPORT,
     "reporting:run_detail": REPORT,
     "reporting:run_xlsx": REPORT,

@@ -1,4 +1,4 @@
-"""What reporting registers with `core`: its navigation entry under « Pilotage »."""
+"""What reporting registers with `core`: its navigation entries under « Pilotage »."""
 
 from django.utils.translation import gettext_lazy
 
@@ -6,6 +6,15 @@ from habiter.core import registry
 
 
 def register():
+    registry.register_nav_item(
+        registry.NavItem(
+            5,
+            gettext_lazy("Tableau de pilotage"),
+            "reporting:dashboard",
+            lambda user: user.has_perm("reporting.view_reports"),
+            "steering",
+        )
+    )
     registry.register_nav_item(
         registry.NavItem(
             10,

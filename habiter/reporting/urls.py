@@ -5,7 +5,8 @@ from . import views
 app_name = "reporting"
 
 urlpatterns = [
-    path("activite/", views.activity_report, name="activity_report"),
-    path("<uuid:run_id>/", views.run_detail, name="run_detail"),
-    path("<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
+    path("", views.dashboard, name="dashboard"),
+    path("rapport-activite/", views.activity_report, name="activity_report"),
+    path("rapports/<uuid:run_id>/", views.run_detail, name="run_detail"),
+    path("rapports/<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
 ]

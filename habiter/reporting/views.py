@@ -105,3 +105,19 @@ def run_xlsx(request, run_id):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+def dashboard(request):
+    """The director's (or team lead's) dashboard: a few series drawn as SVG, each with its table."""
+    user = request.user
+    if not user.has_perm("reporting.view_reports"):
+        raise Http404
+    from .dashboard import dashboard as dashboard_of
+
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {"today": today, "team": None if user.role == "director" else user.team, **dashboard_of(user, today)},
+    )
