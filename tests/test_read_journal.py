@@ -179,6 +179,8 @@ EXEMPT = {
     "POST /leases/{lease_id}/rent-calls": WRITE,
     "POST /payments": WRITE,
     "GET /ledger/trial-balance": FIGURES,
+    "GET /reports": "the definitions of the reports and indicators: no figure, no household",
+    "GET /reports/{code}": REPORT,
 }
 
 
