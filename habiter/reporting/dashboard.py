@@ -2,6 +2,7 @@
 the number of households, drawn as server-side SVG (`rules.bar_chart`) with its data table beside it."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
@@ -144,18 +145,23 @@ def arrears_summary(user, today: date) -> dict | None:
         return None
     rows = arrears(user, today)
     return {
-        "total": sum((row.total for row in rows), start=0),
+        "total": sum((row.total for row in rows), start=Decimal("0.00")),
         "households": len({row.lease.household_id for row in rows}),
         "over_caf_threshold": len({row.lease.household_id for row in rows if row.caf.reached}),
     }
 
 
+def _labelled(series: dict) -> dict:
+    """The series with each table cell paired with its column's name (a table stacked on a phone shows it)."""
+    return series | {"cells": [list(zip(series["columns"], row, strict=False)) for row in series["rows"]]}
+
+
 def dashboard(user, today: date) -> dict:
     scope = reporting_scope(user)
     return {
-        "activity": activity_series(scope, today),
-        "time": time_series(scope, today),
-        "visits": visit_series(scope, today),
-        "prevention": prevention_series(scope),
+        "activity": _labelled(activity_series(scope, today)),
+        "time": _labelled(time_series(scope, today)),
+        "visits": _labelled(visit_series(scope, today)),
+        "prevention": _labelled(prevention_series(scope)),
         "arrears": arrears_summary(user, today),
     }

@@ -108,6 +108,7 @@ class Chart:
 
 CHART_WIDTH, CHART_HEIGHT = 640, 240
 LEFT, BOTTOM, TOP = 44, 28, 8
+MAX_BAR_WIDTH = 48
 
 
 def _nice_maximum(value: float) -> float:
@@ -127,14 +128,15 @@ def bar_chart(labels: list[str], series: list[list[float]], *, names: list[str],
     maximum = _nice_maximum(max((v for values in series for v in values), default=0))
     plot_width, plot_height = CHART_WIDTH - LEFT - 4, CHART_HEIGHT - BOTTOM - TOP
     group = plot_width / max(len(labels), 1)
-    bar_width = group * 0.8 / max(len(series), 1)
+    bar_width = min(group * 0.8 / max(len(series), 1), MAX_BAR_WIDTH)
+    margin = (group - bar_width * len(series)) / 2  # the bars of a group, centred in it
     bars = []
     for s, values in enumerate(series):
         for i, value in enumerate(values):
             height = plot_height * value / maximum
             bars.append(
                 Bar(
-                    x=round(LEFT + i * group + group * 0.1 + s * bar_width, 1),
+                    x=round(LEFT + i * group + margin + s * bar_width, 1),
                     y=round(TOP + plot_height - height, 1),
                     width=round(bar_width, 1),
                     height=round(height, 1),

@@ -27,8 +27,20 @@ def _with_definitions(tables: list[dict]) -> list[dict]:
     shown = []
     for table in tables:
         indicator = indicators.INDICATORS.get(table["code"])
-        shown.append(table | {"rule": indicator.rule if indicator else "", "unit": indicator.unit if indicator else ""})
+        shown.append(
+            table
+            | {
+                "rule": indicator.rule if indicator else "",
+                "unit": indicator.unit if indicator else "",
+                "cells": labelled(table["columns"], table["rows"]),
+            }
+        )
     return shown
+
+
+def labelled(columns, rows) -> list[list[tuple]]:
+    """Each cell with its column's name, which a table stacked on a phone writes before the value."""
+    return [list(zip(columns, row, strict=False)) for row in rows]
 
 
 def _year_period(year: int) -> indicators.Period:

@@ -1,6 +1,8 @@
 """The dashboard: its series on the hand-built data set, its SVG, and a number of queries that does not grow."""
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -50,10 +52,13 @@ def test_the_director_sees_the_series_and_their_tables(data):
     assert len(visits["rows"]) == 12 and visits["rows"][-1] == ["12 janvier 2026", 0]
     assert row_of(visits, "29 décembre 2025") == ["29 décembre 2025", 2]  # 31/12 at 23:30 and 1/1 at 00:30
     assert page.context["prevention"]["rows"] == [["Aucune étape notée", 1]]
-    assert page.context["arrears"] == {"total": 0, "households": 0, "over_caf_threshold": 0}
+    assert page.context["arrears"] == {"total": Decimal("0.00"), "households": 0, "over_caf_threshold": 0}
+    assert "0,00 €" in page.content.decode()
     body = page.content.decode()
     assert body.count("<svg") == 4 and body.count("<table") == 4
     assert "style=" not in body and "<script>" not in body
+    # SVG lengths are written with a dot whatever the language of the page
+    assert 'class="tick" x="40" y="212.0"' in body and not re.search(r' (x|y|y1|y2|width|height)="\d+,\d', body)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -120,10 +125,10 @@ def test_chart_geometry():
     chart = rules.bar_chart(["a", "b"], [[1, 4], [2, 0]], names=["x", "y"])
     assert chart.maximum == 5
     assert [(bar.x, bar.y, bar.width, bar.height, bar.series) for bar in chart.bars] == [
-        (73.6, 171.2, 118.4, 40.8, 0),
-        (369.6, 48.8, 118.4, 163.2, 0),
-        (192.0, 130.4, 118.4, 81.6, 1),
-        (488.0, 212.0, 118.4, 0.0, 1),
+        (144.0, 171.2, 48, 40.8, 0),
+        (440.0, 48.8, 48, 163.2, 0),
+        (192.0, 130.4, 48, 81.6, 1),
+        (488.0, 212.0, 48, 0.0, 1),
     ]
     assert chart.bars[1].title == "b — x : 4"
     assert [text for _y, text in chart.ticks] == ["0", "1,25", "2,5", "3,75", "5"]
