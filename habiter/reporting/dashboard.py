@@ -103,7 +103,9 @@ def visit_series(scope: ReportScope, today: date) -> dict:
     """Desk visits per week (Monday to Sunday, Paris time) over the last 12 weeks: one query."""
     weeks = rules.week_starts(today, VISIT_WEEKS)
     counts = dict.fromkeys(weeks, 0)
-    visits = indicators._desk_visits(scope, indicators.Period(weeks[0], today)).values_list("visited_at", flat=True)
+    visits = indicators.desk_visits_in_scope(scope, indicators.Period(weeks[0], today)).values_list(
+        "visited_at", flat=True
+    )
     for visited_at in visits:
         day = timezone.localtime(visited_at).date()
         counts[rules.week_starts(day, 1)[0]] += 1

@@ -248,7 +248,7 @@ register(
 # --- reception desk and workshops -------------------------------------------------------------------------
 
 
-def _desk_visits(scope: ReportScope, period: Period):
+def desk_visits_in_scope(scope: ReportScope, period: Period):
     visits = DeskVisit.objects.filter(
         organisation_id=scope.organisation_id,
         visited_at__date__gte=period.start,
@@ -262,7 +262,7 @@ def desk_visits(scope: ReportScope, period: Period):
     """Desk visits by topic (a visit with two topics counts in both rows), then all visits and anonymous ones."""
     topics = Counter()
     total = anonymous = 0
-    for visit_topics, household_id in _desk_visits(scope, period).values_list("topics", "household_id"):
+    for visit_topics, household_id in desk_visits_in_scope(scope, period).values_list("topics", "household_id"):
         total += 1
         anonymous += household_id is None
         topics.update(set(visit_topics))

@@ -1,7 +1,7 @@
 """Every write of the reporting app: running a report stores its frozen figures, with permission, one
 transaction and an audit event."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,9 @@ from .queries import reporting_scope
 def report_run(*, actor, code: str, start, end) -> ReportRun:
     """Count report (or indicator) `code` over `start`–`end` within the actor's scope and keep the result, the
     time and the version of the definitions: a later reading shows these figures, whatever was edited since."""
-    scope = reporting_scope(actor)  # PermissionDenied for anyone but a director or a team lead
+    if not actor.has_perm("reporting.run_report"):
+        raise PermissionDenied
+    scope = reporting_scope(actor)
     try:
         indicators.indicator_codes(code)
     except KeyError:

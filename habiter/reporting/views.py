@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.models import Role
 
 from . import indicators, queries, services
 from .forms import YearForm
@@ -78,7 +79,7 @@ def activity_report(request):
             "report": indicators.REPORTS[ACTIVITY],
             "year": form.cleaned_data["annee"] if form.is_valid() else None,
             "tables": tables,
-            "team": None if user.role == "director" else user.team,
+            "team": None if user.role == Role.DIRECTOR else user.team,
             "runs": queries.report_runs_visible_to(user).filter(code=ACTIVITY)[:RUNS_SHOWN],
         },
     )
@@ -131,5 +132,5 @@ def dashboard(request):
     return render(
         request,
         "reporting/dashboard.html",
-        {"today": today, "team": None if user.role == "director" else user.team, **dashboard_of(user, today)},
+        {"today": today, "team": None if user.role == Role.DIRECTOR else user.team, **dashboard_of(user, today)},
     )
