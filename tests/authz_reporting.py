@@ -32,6 +32,7 @@ EXPECTED = {
     "reporting:activity_report": row(READERS, OK, NOT_FOUND),
     "reporting:run_detail": _run_row(),
     "reporting:run_xlsx": _run_row(),
+    "reporting:run_pdf": _run_row(),
 }
 assert set(EXPECTED["reporting:run_detail"]) == set(ACTORS)
 POST_EXPECTED = {}

@@ -48,6 +48,7 @@ EXEMPT = {
     "reporting:activity_report": REPORT,
     "reporting:run_detail": REPORT,
     "reporting:run_xlsx": REPORT,
+    "reporting:run_pdf": REPORT,
     "ledger:charge_regularisation_list": FIGURES,
     "ledger:charge_regularisation_create": FIGURES,
     # core

@@ -53,14 +53,22 @@ def report_run(*, actor, code: str, start, end) -> ReportRun:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def report_run_export(*, actor, run_id) -> tuple[str, str, bytes]:
-    """The stored tables of a run as an XLSX workbook (file name, content type, bytes), audited: the export holds
-    the frozen figures, the same the page shows."""
+PDF = "application/pdf"
+FORMATS = ("xlsx", "pdf")
+
+
+def report_run_export(*, actor, run_id, fmt: str = "xlsx") -> tuple[str, str, bytes]:
+    """The stored tables of a run as an XLSX workbook or a PDF on the letterhead (file name, content type,
+    bytes), audited: an export holds the frozen figures, the same the page shows."""
     from django.utils.formats import date_format
 
-    from . import exports
+    from habiter.core.pdf import pdf_render
+
+    from . import exports, indicators
     from .queries import report_run_for
 
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("Format d'export inconnu.")})
     run = report_run_for(actor, run_id)  # DoesNotExist out of scope: a 404 for pages
     heading = _("Du %(start)s au %(end)s — produit le %(at)s par %(by)s") % {
         "start": date_format(run.start, "d/m/Y"),
@@ -68,7 +76,13 @@ def report_run_export(*, actor, run_id) -> tuple[str, str, bytes]:
         "at": date_format(timezone.localtime(run.generated_at), "d/m/Y H:i"),
         "by": run.generated_by,
     }
-    content = exports.xlsx_bytes(run.result, heading=heading)
+    name = f"rapport-{run.code}-{run.start:%Y%m%d}-{run.end:%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        content, content_type = exports.xlsx_bytes(run.result, heading=heading), XLSX
+    else:
+        title = (indicators.REPORTS.get(run.code) or indicators.INDICATORS[run.code]).title
+        context = {"organisation": run.organisation, "run": run, "title": title, "heading": heading}
+        content, content_type = pdf_render("reporting/run_pdf.html", context), PDF
     with transaction.atomic():
-        audit_record(actor=actor, action="report.export", obj=run, detail={"code": run.code, "format": "xlsx"})
-    return f"rapport-{run.code}-{run.start:%Y%m%d}-{run.end:%Y%m%d}.xlsx", XLSX, content
+        audit_record(actor=actor, action="report.export", obj=run, detail={"code": run.code, "format": fmt})
+    return name, content_type, content

@@ -110,14 +110,24 @@ def run_detail(request, run_id):
     )
 
 
-@require_GET
-def run_xlsx(request, run_id):
+def _export(request, run_id, fmt):
     user = request.user
     _run_or_404(user, run_id)
-    name, content_type, content = services.report_run_export(actor=user, run_id=run_id)
+    name, content_type, content = services.report_run_export(actor=user, run_id=run_id, fmt=fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    disposition = "attachment" if fmt == "xlsx" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response
+
+
+@require_GET
+def run_xlsx(request, run_id):
+    return _export(request, run_id, "xlsx")
+
+
+@require_GET
+def run_pdf(request, run_id):
+    return _export(request, run_id, "pdf")
 
 
 @require_GET

@@ -102,3 +102,20 @@ def test_out_of_reach_is_404(data, who):
     if who != "other_director":
         assert client.get(PAGE).status_code == 404
     assert not AuditEvent.objects.filter(action="report.export").exists()
+
+
+def test_the_stored_run_prints_as_a_pdf_on_the_letterhead(data):
+    from pypdf import PdfReader
+
+    from habiter.reporting import services
+
+    run = services.report_run(
+        actor=data.director, code="activity", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1]
+    )
+    response = client_of(data.director).get(reverse("reporting:run_pdf", args=[run.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="rapport-activity-20250101-20251231.pdf"'
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Habitat Solidaire" in text and "Rapport d'activité de l'association" in text
+    assert "Expulsions évitées 2" in text
+    assert AuditEvent.objects.get(action="report.export").detail == {"code": "activity", "format": "pdf"}
