@@ -21,6 +21,7 @@ from habiter.leases.api import router as leases_router
 from habiter.ledger.api import router as ledger_router
 from habiter.people.api import router as households_router
 from habiter.reception.api import router as reception_router
+from habiter.reporting.api import router as reporting_router
 from habiter.residences.api import router as residences_router
 from habiter.support.api import router as support_router
 
@@ -73,6 +74,7 @@ api.add_router("/", housing_router)
 api.add_router("/", leases_router)
 api.add_router("/", ledger_router)
 api.add_router("/", residences_router)
+api.add_router("/", reporting_router)
 
 
 def _where(loc) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("baux/", include("habiter.leases.urls")),
     path("comptabilite/", include("habiter.ledger.urls")),
     path("prevention/", include("habiter.evictions.urls")),
+    path("pilotage/", include("habiter.reporting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

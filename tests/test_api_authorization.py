@@ -161,7 +161,12 @@ EXPECTED = {
     "GET /residences": row(("director", "team_lead", "host"), A),
     "GET /residences/{residence_id}/occupancy": scoped({"director": ok(A), "team_lead": ok(A), "host": ok(A, TEAM)}),
     "GET /residences/{residence_id}/admissions": scoped({"director": ok(A), "host": ok(A, TEAM)}),
+    "GET /reports": row(("director", "team_lead"), A),
+    # A report has no organisation of its own: own team and other team ask two reports (each counted within the
+    # caller's scope), the third scope an unknown code, a 404 like a row out of reach.
+    "GET /reports/{code}": scoped({"director": ok(A), "team_lead": ok(A)}, default=(FB, FB, FB)),
 }
+REPORT_CODES = {"own_team": "activity", "other_team": "desk_visits", "other_org": "code-inconnu"}
 
 
 # --- the table is complete ----------------------------------------------------------------------------------------
@@ -256,6 +261,7 @@ class Scenario:
             "owner_id": lambda: self.owners[scope].pk,
             "dwelling_id": lambda: self.dwellings[scope].pk,
             "residence_id": lambda: self.residence(scope).pk,
+            "code": lambda: REPORT_CODES[scope],
         }
         unknown = set(_params(operation)) - set(values)
         assert not unknown, f"{operation}: no value for {unknown}; add it to Scenario.url"
@@ -329,6 +335,8 @@ class Scenario:
             params = {"on": "2025-12-31"} if operation == "GET /ledger/trial-balance" else {}
             if operation == "GET /leases/{lease_id}/periods":
                 params = {"year": "2025"}
+            if operation == "GET /reports/{code}":
+                params = {"start": "2025-01-01", "end": "2025-12-31"}
             return lambda: self.client.get(url, params, headers=headers)
         body = json.dumps(self.payload(operation, actor, scope))
         return lambda: self.client.generic(method, url, body, content_type="application/json", headers=headers)

@@ -40,7 +40,15 @@ FIGURES = "figures only, no household named"
 OWNER = "about an owner (statement, ledger, transfers): tenants appear as the owner's copy shows them"
 LEDGER = "the organisation's books (accounts, bank lines, entries): amounts, and payers as the bank names them"
 
+REPORT = "aggregated figures of the organisation or a team (a report, its stored run, its export): no household named"
+
 EXEMPT = {
+    # reporting
+    "reporting:dashboard": REPORT,
+    "reporting:activity_report": REPORT,
+    "reporting:run_detail": REPORT,
+    "reporting:run_xlsx": REPORT,
+    "reporting:run_pdf": REPORT,
     "ledger:charge_regularisation_list": FIGURES,
     "ledger:charge_regularisation_create": FIGURES,
     # core
@@ -187,6 +195,8 @@ EXEMPT = {
     "POST /leases/{lease_id}/rent-calls": WRITE,
     "POST /payments": WRITE,
     "GET /ledger/trial-balance": FIGURES,
+    "GET /reports": "the definitions of the reports and indicators: no figure, no household",
+    "GET /reports/{code}": REPORT,
 }
 
 

@@ -184,6 +184,9 @@ class AuditAction(models.TextChoices):
     FSL_APPLICATION_SUBMIT = "fsl_application.submit", _("Demande au FSL")
     FSL_APPLICATION_DECIDE = "fsl_application.decide", _("Décision du FSL")
     FSL_APPLICATION_PAID = "fsl_application.paid", _("Versement du FSL")
+    # reporting
+    REPORT_RUN = "report.run", _("Production d'un rapport (chiffres enregistrés)")
+    REPORT_EXPORT = "report.export", _("Export d'un rapport enregistré")
 
     # security events (written by core)
     LOGIN = "login", _("Connexion")  # written by earlier versions; kept so that their rows stay readable

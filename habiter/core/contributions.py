@@ -50,6 +50,7 @@ def steering_panel(user):
     if user.role != Role.DIRECTOR:
         return None
     return {
+        "reports": user.has_perm("reporting.view_reports"),
         "statistics": user.has_perm("evictions.view_statistics"),
         "audit": user.has_perm("core.view_audit"),
     }

@@ -32,7 +32,7 @@ GROUPS = {
 # The activities each role sees, its own first; an activity without any entry the user may open is left out.
 ROLE_GROUPS = {
     Role.DIRECTOR: (STEERING, HOUSEHOLDS, PREVENTION, HOUSING, LEDGER, RECEPTION),
-    Role.TEAM_LEAD: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
+    Role.TEAM_LEAD: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING, STEERING),
     Role.SOCIAL_WORKER: (HOUSEHOLDS, PREVENTION, RECEPTION, HOUSING),
     Role.RENTAL_MANAGER: (HOUSING, LEDGER, PREVENTION),
     Role.ACCOUNTANT: (LEDGER, PREVENTION, HOUSING),
@@ -53,6 +53,7 @@ NAMESPACE_GROUPS = {
     "ledger": LEDGER,
     "evictions": PREVENTION,
     "residences": HOUSING,
+    "reporting": STEERING,
 }
 
 

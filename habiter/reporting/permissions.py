@@ -1,0 +1,17 @@
+"""Who may read the association's figures.
+
+- Directors: the whole organisation's indicators and reports.
+- Team leads: the same indicators over their team's households only (`queries.reporting_scope`).
+- Everyone else: nothing. Aggregates are still drawn from household files, so they stay with those who
+  steer the work (DESIGN.md, "director, team lead: funder reports in one click").
+"""
+
+import rules
+
+from habiter.core.models import Role
+from habiter.core.permissions import has_organisation, role_in
+
+REPORTING_ROLES = frozenset({Role.DIRECTOR, Role.TEAM_LEAD})
+
+rules.add_perm("reporting.view_reports", has_organisation & role_in(REPORTING_ROLES))
+rules.add_perm("reporting.run_report", has_organisation & role_in(REPORTING_ROLES))

@@ -1,0 +1,154 @@
+"""Pure rules of reporting: what changed between a stored run and a fresh one. No database, no Django."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str  # the indicator's title
+    row: str  # the row's label (its first cell)
+    column: str
+    before: object  # None when the row did not exist
+    after: object  # None when the row no longer exists
+
+
+def _cells(table: dict) -> dict:
+    """{(row label, column): value} for every figure of a table (the first column labels the rows)."""
+    columns = table["columns"]
+    cells = {}
+    for row in table["rows"]:
+        label = " — ".join(str(cell) for cell in row if isinstance(cell, str)) or str(row[0])
+        for column, value in zip(columns[1:], row[1:], strict=False):
+            if not isinstance(value, str):
+                cells[(label, column)] = value
+    return cells
+
+
+def differences(stored: list[dict], fresh: list[dict]) -> list[Difference]:
+    """Every figure that differs between two results of the same report, in the fresh result's order (then the
+    rows that disappeared). Tables are matched by indicator code."""
+    stored_by_code = {table["code"]: table for table in stored}
+    changes = []
+    for table in fresh:
+        before = _cells(stored_by_code.get(table["code"], {"columns": table["columns"], "rows": []}))
+        after = _cells(table)
+        for key, value in after.items():
+            if before.get(key) != value:
+                changes.append(Difference(table["title"], key[0], key[1], before.get(key), value))
+        for key, value in before.items():
+            if key not in after:
+                changes.append(Difference(table["title"], key[0], key[1], value, None))
+    return changes
+
+
+# --- dashboard series and chart geometry ----------------------------------------------------------------------
+
+
+def month_starts(last: date, count: int) -> list[date]:
+    """The first days of the `count` months ending with `last`'s month, oldest first."""
+    months = []
+    year, month = last.year, last.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def month_end(first: date) -> date:
+    following = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+    return following - timedelta(days=1)
+
+
+def week_starts(last: date, count: int) -> list[date]:
+    """The Mondays of the `count` weeks ending with `last`'s week, oldest first."""
+    monday = last - timedelta(days=last.weekday())
+    return [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def active_by_month(measures, months: list[date]) -> list[dict]:
+    """For each month, the measures under way on its last day (or today for the current month, `months` carry
+    it): `measures` are (programme, household id, start, end or None). Households are counted once per month."""
+    rows = []
+    for first, at in months:
+        under_way = [m for m in measures if m[2] <= at and (m[3] is None or m[3] >= at)]
+        by_programme = {}
+        for programme, *_rest in under_way:
+            by_programme[programme] = by_programme.get(programme, 0) + 1
+        rows.append(
+            {
+                "month": first,
+                "households": len({m[1] for m in under_way}),
+                "measures": len(under_way),
+                "by_programme": by_programme,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int  # the index of its series: a CSS class colours it
+    title: str  # what a pointer shows: label and value
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list
+    labels: list  # (x, text) under the bars
+    ticks: list  # (y, text) of the value axis
+    maximum: float
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 240
+LEFT, BOTTOM, TOP = 44, 28, 8
+MAX_BAR_WIDTH = 48
+
+
+def _nice_maximum(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value` (the axis top), 1 for an empty chart."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def bar_chart(labels: list[str], series: list[list[float]], *, names: list[str], label_every: int = 1) -> Chart:
+    """Grouped vertical bars, one group per label and one bar per series, in a CHART_WIDTH × CHART_HEIGHT box,
+    with four value ticks; the geometry only (the template draws it)."""
+    maximum = _nice_maximum(max((v for values in series for v in values), default=0))
+    plot_width, plot_height = CHART_WIDTH - LEFT - 4, CHART_HEIGHT - BOTTOM - TOP
+    group = plot_width / max(len(labels), 1)
+    bar_width = min(group * 0.8 / max(len(series), 1), MAX_BAR_WIDTH)
+    margin = (group - bar_width * len(series)) / 2  # the bars of a group, centred in it
+    bars = []
+    for s, values in enumerate(series):
+        for i, value in enumerate(values):
+            height = plot_height * value / maximum
+            bars.append(
+                Bar(
+                    x=round(LEFT + i * group + margin + s * bar_width, 1),
+                    y=round(TOP + plot_height - height, 1),
+                    width=round(bar_width, 1),
+                    height=round(height, 1),
+                    series=s,
+                    title=f"{labels[i]} — {names[s]} : {plain(value)}",
+                )
+            )
+    shown = [(round(LEFT + i * group + group / 2, 1), label) for i, label in enumerate(labels) if i % label_every == 0]
+    ticks = [(round(TOP + plot_height * (1 - k / 4), 1), plain(maximum * k / 4)) for k in range(5)]
+    return Chart(CHART_WIDTH, CHART_HEIGHT, bars, shown, ticks, maximum)
+
+
+def plain(value: float) -> str:
+    """A figure as the French write it: no useless decimals, a comma otherwise."""
+    return f"{value:g}".replace(".", ",")

@@ -1,0 +1,65 @@
+"""API v1 of the reports: the catalogue with definitions, and a report's tables over a period."""
+
+import pytest
+import time_machine
+from django.test import Client
+
+from habiter.core.tests.factories import api_token_for
+from habiter.reporting import indicators
+
+from . import dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    return dataset.build()
+
+
+def get(user, url, params=None):
+    token = api_token_for(user)[1]
+    return Client().get(f"/api/v1{url}", params or {}, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_catalogue_lists_reports_and_indicators_with_their_rules(data):
+    body = get(data.director, "/reports").json()
+    assert [r["code"] for r in body["reports"]] == ["activity"]
+    assert [i["code"] for i in body["indicators"]] == list(indicators.INDICATORS)
+    desk = next(i for i in body["indicators"] if i["code"] == "desk_visits")
+    assert desk["unit"] == "passage" and "heure de Paris" in desk["rule"]
+
+
+@time_machine.travel("2026-03-01 10:00 +01:00", tick=False)
+def test_a_report_over_a_period(data):
+    response = get(data.director, "/reports/households_accompanied", {"start": "2025-01-01", "end": "2025-12-31"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["code"], body["start"], body["end"]) == ("households_accompanied", "2025-01-01", "2025-12-31")
+    assert body["generated_at"].startswith("2026-03-01T09:00:00")
+    assert body["tables"] == [
+        {
+            "code": "households_accompanied",
+            "title": "Ménages et personnes accompagnés, par dispositif",
+            "columns": ["Dispositif", "Ménages", "Personnes"],
+            "rows": [["AVDL", 3, 6], ["ASLL", 1, 2], ["Total (chaque ménage une fois)", 3, 6]],
+        }
+    ]
+    team = get(data.team_lead, "/reports/households_accompanied").json()  # last year by default
+    assert (team["start"], team["end"]) == ("2025-01-01", "2025-12-31")
+    assert team["tables"][0]["rows"][-1] == ["Total (chaque ménage une fois)", 2, 3]
+    activity = get(data.director, "/reports/activity", {"start": "2025-01-01", "end": "2025-12-31"}).json()
+    assert len(activity["tables"]) == 10
+
+
+def test_errors_are_french_json(data):
+    unknown = get(data.director, "/reports/inconnu")
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Introuvable."})
+    reversed_period = get(data.director, "/reports/activity", {"start": "2025-02-01", "end": "2025-01-01"})
+    assert reversed_period.status_code == 400
+    assert reversed_period.json() == {"detail": "end : La fin de la période ne peut pas précéder son début."}
+    bad_date = get(data.director, "/reports/activity", {"start": "2025-13-01"})
+    assert bad_date.status_code == 400 and "date invalide" in bad_date.json()["detail"]
+    for who in (data.social_worker, data.volunteer):
+        refused = get(who, "/reports/activity")
+        assert (refused.status_code, refused.json()) == (403, {"detail": "Action non autorisée."})

@@ -1,0 +1,139 @@
+"""A report run keeps its figures: re-read years later it says the same, and a re-run shows what changed."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from habiter.core.models import AuditEvent, Role, User
+from habiter.people.models import Concern, Person
+from habiter.reporting import indicators, rules, services
+from habiter.reporting.models import ReportRun
+from habiter.reporting.queries import report_run_changes, report_run_for, report_runs_visible_to
+
+from . import dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    return dataset.build()
+
+
+def rows_of(result, code):
+    return next(table["rows"] for table in result if table["code"] == code)
+
+
+def test_a_2025_report_read_in_2027_gives_the_first_figures_and_the_rerun_shows_the_change(data):
+    with time_machine.travel("2026-01-10 09:00 +01:00", tick=False):
+        run = services.report_run(actor=data.director, code="activity", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert rows_of(run.result, "households_accompanied")[-1] == ["Total (chaque ménage une fois)", 3, 6]
+    event = AuditEvent.objects.get(action="report.run")
+    assert event.actor == data.director and event.object_id == str(run.pk)
+    assert event.detail == {"code": "activity", "start": "2025-01-01", "end": "2025-12-31"}
+
+    # In 2027, a baby is added to the Martin household and its file gets a concern it did not have in 2025.
+    with time_machine.travel("2027-03-01 10:00 +01:00", tick=False):
+        Person.objects.create(
+            organisation=data.organisation,
+            household=data.martin,
+            first_name="Léa",
+            last_name="Martin",
+            relation="child",
+        )
+        data.martin.concerns.add(Concern.objects.get(label="Surpeuplement"))
+        stored = report_run_for(data.director, run.pk)
+        changes = report_run_changes(data.director, stored)
+
+    assert stored.result == run.result
+    assert rows_of(stored.result, "households_accompanied")[-1] == ["Total (chaque ménage une fois)", 3, 6]
+    assert stored.generated_at.isoformat() == "2026-01-10T08:00:00+00:00"
+    assert changes["definitions_changed"] is False
+    assert [(d.table, d.row, d.column, d.before, d.after) for d in changes["differences"]] == [
+        ("Ménages et personnes accompagnés, par dispositif", "AVDL", "Personnes", 6, 7),
+        ("Ménages et personnes accompagnés, par dispositif", "ASLL", "Personnes", 2, 3),
+        ("Ménages et personnes accompagnés, par dispositif", "Total (chaque ménage une fois)", "Personnes", 6, 7),
+        ("Ménages et personnes entrés en accompagnement, par dispositif", "ASLL", "Personnes", 2, 3),
+        (
+            "Ménages et personnes entrés en accompagnement, par dispositif",
+            "Total (chaque ménage une fois)",
+            "Personnes",
+            6,
+            7,
+        ),
+        ("Panorama des problématiques des ménages accompagnés", "Logement — Surpeuplement", "Ménages", 1, 2),
+    ]
+    assert ReportRun.objects.count() == 1  # comparing writes nothing
+
+
+def test_a_rerun_is_a_new_run_and_the_first_stays(data):
+    first = services.report_run(actor=data.director, code="desk_visits", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    data.martin.desk_visits.update(topics=["energy"])
+    second = services.report_run(
+        actor=data.director, code="desk_visits", start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    assert rows_of(ReportRun.objects.get(pk=first.pk).result, "desk_visits")[0] == ["Recherche de logement", 2]
+    assert rows_of(second.result, "desk_visits")[0] == ["Recherche de logement", 1]
+    assert second.code_version == first.code_version == indicators.code_version("desk_visits")
+    assert list(report_runs_visible_to(data.director)) == [second, first]
+
+
+def test_a_team_leads_run_counts_and_stays_with_their_team(data):
+    run = services.report_run(
+        actor=data.team_lead, code="concerns_panorama", start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    assert run.team == data.team_lead.team
+    assert rows_of(run.result, "concerns_panorama") == [["Budget", "Dettes", 2], ["Logement", "Insalubrité", 1]]
+    assert list(report_runs_visible_to(data.team_lead)) == [run]
+    other_lead = User.objects.create_user(
+        username="chef-b", organisation=data.organisation, role=Role.TEAM_LEAD, team=data.petit.team
+    )
+    assert not report_runs_visible_to(other_lead).exists()
+    assert list(report_runs_visible_to(data.director)) == [run]  # a director reads every run of the organisation
+    with pytest.raises(ReportRun.DoesNotExist):
+        report_run_for(data.other_director, run.pk)
+
+
+@pytest.mark.parametrize("who", ["social_worker", "volunteer"])
+def test_only_directors_and_team_leads_run_reports(data, who):
+    with pytest.raises(PermissionDenied):
+        services.report_run(actor=getattr(data, who), code="activity", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert not ReportRun.objects.exists() and not AuditEvent.objects.filter(action="report.run").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end", "field", "message"),
+    [
+        ("nothing", date(2025, 1, 1), date(2025, 12, 31), "code", "Ce rapport n'existe pas."),
+        (
+            "activity",
+            date(2025, 2, 1),
+            date(2025, 1, 31),
+            "end",
+            "La fin de la période ne peut pas précéder son début.",
+        ),
+    ],
+)
+def test_a_run_refuses_in_french(data, code, start, end, field, message):
+    with pytest.raises(ValidationError) as refused:
+        services.report_run(actor=data.director, code=code, start=start, end=end)
+    assert refused.value.message_dict == {field: [message]}
+    assert not ReportRun.objects.exists()
+
+
+def test_code_version_follows_the_definitions():
+    assert indicators.code_version("households_accompanied") != indicators.code_version("households_entered")
+    assert indicators.code_version("activity") == indicators.code_version("activity")
+    assert len(indicators.code_version("activity")) == 16
+
+
+def test_differences_name_rows_that_appear_or_disappear():
+    before = [{"code": "x", "title": "T", "columns": ["Motif", "Passages"], "rows": [["A", 1], ["B", 2]]}]
+    after = [{"code": "x", "title": "T", "columns": ["Motif", "Passages"], "rows": [["A", 1], ["C", 4]]}]
+    assert rules.differences(before, after) == [
+        rules.Difference("T", "C", "Passages", None, 4),
+        rules.Difference("T", "B", "Passages", 2, None),
+    ]
+    assert rules.differences(after, after) == []

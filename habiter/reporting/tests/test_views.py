@@ -1,0 +1,121 @@
+"""The activity report page, its stored runs and the XLSX export."""
+
+import io
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from habiter.core.models import AuditEvent
+from habiter.people.models import Person
+from habiter.reporting.models import ReportRun
+
+from . import dataset
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("reporting:activity_report")
+
+
+@pytest.fixture
+def data():
+    return dataset.build()
+
+
+def client_of(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@time_machine.travel("2026-02-02 10:00 +01:00", tick=False)
+def test_the_director_previews_last_year_stores_it_and_downloads_it(data):
+    client = client_of(data.director)
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert page.context["year"] == 2025
+    tables = {table["code"]: table for table in page.context["tables"]}
+    assert tables["households_accompanied"]["rows"][-1] == ["Total (chaque ménage une fois)", 3, 6]
+    body = page.content.decode()
+    assert "Expulsions évitées" in body and "Dettes" in body
+    assert "back-office" in body  # the counting rule is written beside the figures
+    assert not ReportRun.objects.exists()  # a preview stores nothing
+
+    saved = client.post(PAGE, {"annee": "2025"})
+    run = ReportRun.objects.get()
+    assert saved.url == reverse("reporting:run_detail", args=[run.pk])
+    assert (run.start.isoformat(), run.end.isoformat(), run.team) == ("2025-01-01", "2025-12-31", None)
+
+    Person.objects.create(
+        organisation=data.organisation, household=data.petit, first_name="Noé", last_name="Petit", relation="child"
+    )
+    detail = client.get(saved.url)
+    assert detail.status_code == 200
+    assert detail.context["tables"][0]["rows"][-1] == ["Total (chaque ménage une fois)", 3, 6]
+    assert "Compté aujourd'hui, 4 chiffres seraient différents" in detail.content.decode()
+
+    download = client.get(reverse("reporting:run_xlsx", args=[run.pk]))
+    assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert download["Content-Disposition"] == 'attachment; filename="rapport-activity-20250101-20251231.xlsx"'
+    workbook = load_workbook(io.BytesIO(download.content))
+    assert len(workbook.sheetnames) == 10
+    sheet = workbook[workbook.sheetnames[0]]
+    assert sheet["A1"].value == "Ménages et personnes accompagnés, par dispositif"
+    assert [cell.value for cell in sheet[4]] == ["Dispositif", "Ménages", "Personnes"]
+    assert [cell.value for cell in sheet[5]] == ["AVDL", 3, 6]
+    assert [cell.value for cell in sheet[7]] == ["Total (chaque ménage une fois)", 3, 6]
+    assert AuditEvent.objects.filter(action="report.export", object_id=str(run.pk)).count() == 1
+
+
+def test_a_team_lead_sees_their_team_and_their_runs_only(data):
+    client = client_of(data.team_lead)
+    page = client.get(PAGE, {"annee": "2025"})
+    tables = {table["code"]: table for table in page.context["tables"]}
+    assert tables["households_accompanied"]["rows"][-1] == ["Total (chaque ménage une fois)", 2, 3]
+    client.post(PAGE, {"annee": "2025"})
+    run = ReportRun.objects.get()
+    assert run.team == data.team_lead.team
+    assert client_of(data.director).get(reverse("reporting:run_detail", args=[run.pk])).status_code == 200
+    assert client_of(data.other_director).get(reverse("reporting:run_detail", args=[run.pk])).status_code == 404
+
+
+def test_a_year_to_come_is_refused_in_french(data):
+    with time_machine.travel("2026-02-02 10:00 +01:00", tick=False):
+        response = client_of(data.director).post(PAGE, {"annee": "2027"})
+    assert response.status_code == 200
+    assert "L&#x27;année ne peut pas être à venir." in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["social_worker", "volunteer", "other_director"])
+def test_out_of_reach_is_404(data, who):
+    from habiter.reporting import services
+
+    run = services.report_run(
+        actor=data.director, code="activity", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1]
+    )
+    client = client_of(getattr(data, who))
+    for url in (reverse("reporting:run_detail", args=[run.pk]), reverse("reporting:run_xlsx", args=[run.pk])):
+        assert client.get(url).status_code == 404
+    if who != "other_director":
+        assert client.get(PAGE).status_code == 404
+    assert not AuditEvent.objects.filter(action="report.export").exists()
+
+
+def test_the_stored_run_prints_as_a_pdf_on_the_letterhead(data):
+    from pypdf import PdfReader
+
+    from habiter.reporting import services
+
+    run = services.report_run(
+        actor=data.director, code="activity", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1]
+    )
+    response = client_of(data.director).get(reverse("reporting:run_pdf", args=[run.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="rapport-activity-20250101-20251231.pdf"'
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Habitat Solidaire" in text and "Rapport d'activité de l'association" in text
+    assert "Expulsions évitées 2" in text
+    assert AuditEvent.objects.get(action="report.export").detail == {"code": "activity", "format": "pdf"}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("rapport-activite/", views.activity_report, name="activity_report"),
+    path("rapports/<uuid:run_id>/", views.run_detail, name="run_detail"),
+    path("rapports/<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
+    path("rapports/<uuid:run_id>/pdf/", views.run_pdf, name="run_pdf"),
+]

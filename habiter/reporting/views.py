@@ -1,0 +1,146 @@
+"""Pages of the reporting app: the association's activity report, its stored runs and their XLSX export.
+
+The pages show aggregated figures, never a household: they are not reads of a file (tests/test_read_journal.py)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+from habiter.core.models import Role
+
+from . import indicators, queries, services
+from .forms import YearForm
+from .models import ReportRun
+
+ACTIVITY = "activity"
+RUNS_SHOWN = 20
+
+
+def _with_definitions(tables: list[dict]) -> list[dict]:
+    """Each table with its indicator's counting rule and unit, as the page shows them beside the figures."""
+    shown = []
+    for table in tables:
+        indicator = indicators.INDICATORS.get(table["code"])
+        shown.append(
+            table
+            | {
+                "rule": indicator.rule if indicator else "",
+                "unit": indicator.unit if indicator else "",
+                "cells": labelled(table["columns"], table["rows"]),
+            }
+        )
+    return shown
+
+
+def labelled(columns, rows) -> list[list[tuple]]:
+    """Each cell with its column's name, which a table stacked on a phone writes before the value."""
+    return [list(zip(columns, row, strict=False)) for row in rows]
+
+
+def _year_period(year: int) -> indicators.Period:
+    return indicators.Period(date(year, 1, 1), date(year, 12, 31))
+
+
+@require_http_methods(["GET", "POST"])
+def activity_report(request):
+    """Choose a year, preview the tables counted now; « Enregistrer » stores them as a run (ADR 0022)."""
+    user = request.user
+    if not user.has_perm("reporting.view_reports"):
+        raise Http404
+    if request.method == "POST":
+        form = YearForm(request.POST)
+        if form.is_valid():
+            period = _year_period(form.cleaned_data["annee"])
+            try:
+                run = services.report_run(actor=user, code=ACTIVITY, start=period.start, end=period.end)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Le rapport est enregistré : ses chiffres ne changeront plus."))
+                return redirect("reporting:run_detail", run_id=run.pk)
+    else:
+        form = YearForm(request.GET or {"annee": timezone.localdate().year - 1})
+    tables = []
+    if request.method == "GET" and form.is_valid():
+        period = _year_period(form.cleaned_data["annee"])
+        tables = _with_definitions(indicators.compute(ACTIVITY, queries.reporting_scope(user), period))
+    return render(
+        request,
+        "reporting/activity_report.html",
+        {
+            "form": form,
+            "report": indicators.REPORTS[ACTIVITY],
+            "year": form.cleaned_data["annee"] if form.is_valid() else None,
+            "tables": tables,
+            "team": None if user.role == Role.DIRECTOR else user.team,
+            "runs": queries.report_runs_visible_to(user).filter(code=ACTIVITY)[:RUNS_SHOWN],
+        },
+    )
+
+
+def _run_or_404(user, run_id) -> ReportRun:
+    if not user.has_perm("reporting.view_reports"):
+        raise Http404
+    try:
+        return queries.report_run_for(user, run_id)
+    except ReportRun.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def run_detail(request, run_id):
+    """A stored run as it was produced, and what a count today would change."""
+    user = request.user
+    run = _run_or_404(user, run_id)
+    changes = queries.report_run_changes(user, run)
+    title = (
+        indicators.REPORTS[run.code].title if run.code in indicators.REPORTS else indicators.INDICATORS[run.code].title
+    )
+    return render(
+        request,
+        "reporting/run_detail.html",
+        {"run": run, "title": title, "tables": _with_definitions(run.result), "changes": changes},
+    )
+
+
+def _export(request, run_id, fmt):
+    user = request.user
+    _run_or_404(user, run_id)
+    name, content_type, content = services.report_run_export(actor=user, run_id=run_id, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "attachment" if fmt == "xlsx" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@require_GET
+def run_xlsx(request, run_id):
+    return _export(request, run_id, "xlsx")
+
+
+@require_GET
+def run_pdf(request, run_id):
+    return _export(request, run_id, "pdf")
+
+
+@require_GET
+def dashboard(request):
+    """The director's (or team lead's) dashboard: a few series drawn as SVG, each with its table."""
+    user = request.user
+    if not user.has_perm("reporting.view_reports"):
+        raise Http404
+    from .dashboard import dashboard as dashboard_of
+
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {"today": today, "team": None if user.role == Role.DIRECTOR else user.team, **dashboard_of(user, today)},
+    )
