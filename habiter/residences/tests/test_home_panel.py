@@ -58,6 +58,8 @@ def test_the_host_home_lists_the_admission_work_of_their_residences_only(client,
     with django_assert_max_num_queries(40):
         html = client.get(reverse("core:home")).content.decode()
     assert "Admissions dans mes résidences" in html
+    # the host's own panel points to the residences, no longer to « outside Habiter » for everything
+    assert "Vos résidences, leurs places et les admissions orientées par le SIAO" in html
     assert "1 vacance en attente d'une orientation du SIAO" in html
     assert reverse("residences:vacancy_detail", args=[waiting.pk]) in html
     assert "Soleil" not in html  # not their residence
