@@ -240,6 +240,15 @@ class LegalStatus(models.TextChoices):
     UNCONFIRMED = "UNCONFIRMED", _("À confirmer")
 
 
+class Territory(models.TextChoices):
+    """Where the dwelling is, as the law distinguishes it: Corsica follows the mainland's rules but has its own
+    IRL series; the overseas departments (art. 73 of the Constitution) have their own series and calendars."""
+
+    METROPOLE = "metropole", _("France métropolitaine (hors Corse)")
+    CORSE = "corse", _("Corse")
+    DOM = "dom", _("Outre-mer (départements)")
+
+
 class LegalParameter(TimeStamped):
     """A number or date the law sets, valid over a period, with its source (DOMAIN.md §10).
 
@@ -249,7 +258,7 @@ class LegalParameter(TimeStamped):
     """
 
     key = models.CharField(_("clé"), max_length=80)
-    territory = models.CharField(_("territoire"), max_length=20, default="metropole")
+    territory = models.CharField(_("territoire"), max_length=20, choices=Territory.choices, default=Territory.METROPOLE)
     value = models.CharField(_("valeur"), max_length=200)
     valid_from = models.DateField(_("valable à partir du"), null=True, blank=True)
     valid_to = models.DateField(_("valable jusqu'au"), null=True, blank=True)

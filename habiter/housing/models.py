@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.models import OrganisationScoped
+from habiter.core.models import OrganisationScoped, Territory
 from habiter.core.versioning import Versioned
 from habiter.people.models import Household
 
@@ -99,15 +99,6 @@ class EnergyClass(models.TextChoices):
     E = "E", "E"
     F = "F", "F"
     G = "G", "G"
-
-
-class Territory(models.TextChoices):
-    """Where the dwelling is, as the law distinguishes it: Corsica follows the mainland's rules but has its own
-    IRL series; the overseas departments (art. 73 of the Constitution) have their own series and calendars."""
-
-    METROPOLE = "metropole", _("France métropolitaine (hors Corse)")
-    CORSE = "corse", _("Corse")
-    DOM = "dom", _("Outre-mer (départements)")
 
 
 class RentCapScheme(models.TextChoices):

@@ -237,6 +237,13 @@ def measure_events(household, user):
             )
 
 
+def desk_appointments_panel(user):
+    """The reception desk's and the volunteers' home: who is expected today, and with whom (one query)."""
+    if user.role not in (Role.RECEPTIONIST, Role.VOLUNTEER):
+        return None
+    return {"appointments": list(queries.desk_appointments_on(user, timezone.localdate()))}
+
+
 def register():
     from .demo import seed_appointments, seed_documents, seed_interventions, seed_measures, seed_plans
     from .services import catalogue_install
@@ -294,6 +301,11 @@ def register():
     registry.register_timeline_source(registry.TimelineSource("document", gettext_lazy("Documents"), document_events))
     registry.register_timeline_source(
         registry.TimelineSource("appointment", gettext_lazy("Rendez-vous"), appointment_events)
+    )
+    registry.register_home_panel(
+        registry.HomePanel(
+            "support.desk_appointments", "support/panel_desk_appointments.html", 6, desk_appointments_panel
+        )
     )
     registry.register_home_panel(
         registry.HomePanel("support.reviews_due", "support/panel_reviews_due.html", 15, reviews_due_panel)

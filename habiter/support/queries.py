@@ -7,6 +7,7 @@ from habiter.people.queries import households_visible_to
 
 from .models import (
     Appointment,
+    AppointmentStatus,
     CalendarFeed,
     Document,
     Intervention,
@@ -174,6 +175,25 @@ def day_appointments(user, day):
     return (
         Appointment.objects.filter(worker=user, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
         .select_related("household")
+        .order_by("starts_at")
+    )
+
+
+def desk_appointments_on(user, day):
+    """What the reception desk expects on `day`, in one query: the user's organisation's appointments not
+    cancelled, with only what the desk may see (time, place, household name, the worker), never their object."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return (
+        Appointment.objects.filter(
+            organisation_id=user.organisation_id, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("household", "worker")
+        .only("starts_at", "place", "status", "household__name", "worker__first_name", "worker__last_name")
         .order_by("starts_at")
     )
 

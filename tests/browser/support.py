@@ -9,7 +9,6 @@ from playwright.sync_api import Page, expect
 ROOT = Path(__file__).resolve().parents[2]
 # pytest-playwright empties test-results/ when any pytest session starts; the screenshots can be sent elsewhere.
 SCREENSHOTS = Path(os.environ.get("HABITER_SCREENSHOTS_DIR") or ROOT / "test-results" / "screenshots")
-DOCS_SCREENSHOT = ROOT / "docs" / "screenshot-household.png"
 PASSWORD = "un-mot-de-passe-bien-long"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 800}

@@ -48,7 +48,6 @@ def test_every_role_lands_on_a_home_page_with_its_work(page, organisation, team)
         menu = page.get_by_role("navigation", name="Navigation principale").get_by_role("link")
         assert 1 <= menu.count() <= 7, role
         expect(menu.first).to_have_text("Tableau de bord")
-        if role in (Role.DIRECTOR, Role.RENTAL_MANAGER, Role.HOST):
-            assert_accessible(page, f"home {role.value}")
+        assert_accessible(page, f"home {role.value}")
         screenshot(page, f"home-{role.value}")
     expect(page.get_by_role("region", name="Logements : à faire")).to_have_count(0)  # the lawyer, last

@@ -1,7 +1,6 @@
 """End to end, in Chromium: log in, create a household, find it, open it; what a volunteer may not see;
 keyboard use; axe-core on every page; screenshots at desktop and phone widths."""
 
-import os
 import re
 from datetime import date
 
@@ -12,7 +11,7 @@ from habiter.people import services as people_services
 from habiter.people.models import Concern
 from habiter.people.tests.factories import make_household
 
-from .support import DESKTOP, DOCS_SCREENSHOT, SCREENSHOTS, assert_accessible, check_page, log_in
+from .support import DESKTOP, SCREENSHOTS, assert_accessible, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,8 +119,8 @@ def test_keyboard_skip_link_is_the_first_tab_stop(page, social_worker, noel_hous
 
 
 def test_household_page_with_demo_like_data(page, social_worker):
-    """A full household page, for the README; set HABITER_UPDATE_DOCS_SCREENSHOT=1 to update the
-    committed image, otherwise it is written with the other screenshots."""
+    """A household page with members, concerns and notes, checked with axe-core and photographed (the README's
+    image is written by test_household_page.py)."""
     concerns = [
         Concern.objects.get(organisation=social_worker.organisation, category__code=code, label=label)
         for code, label in [
@@ -163,10 +162,7 @@ def test_household_page_with_demo_like_data(page, social_worker):
     expect(page.get_by_text("démarches CAF")).to_be_visible()
     assert_accessible(page, "household (demo data)")
     page.set_viewport_size(DESKTOP)
-    if os.environ.get("HABITER_UPDATE_DOCS_SCREENSHOT") == "1":
-        path = DOCS_SCREENSHOT
-    else:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / "household-demo.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "household-demo.png"
     page.screenshot(path=path)
     assert path.stat().st_size < 300_000

@@ -88,6 +88,8 @@ TODOS = [
     ("technicien", "housing.my_tickets", ["tickets"]),
     ("accueil", "reception.desk", ["today_count", "sessions"]),
     ("benevole", "reception.desk", ["today_count", "sessions"]),
+    ("accueil", "support.desk_appointments", ["appointments"]),
+    ("benevole", "support.desk_appointments", ["appointments"]),
     ("direction", "core.steering", ["statistics", "audit"]),
     ("hote", "residences.admissions", ["vacancies", "interviews", "decisions", "notifications", "entries"]),
 ]

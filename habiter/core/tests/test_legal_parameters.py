@@ -60,4 +60,5 @@ def test_a_director_of_an_association_cannot_change_the_law_for_everyone(world):
 def test_the_page_lists_the_parameters_with_their_status_and_source(client, world):
     client.force_login(world.users["rental_manager"])
     page = client.get(reverse("core:legal_parameters")).content.decode()
-    assert "decency_worst_class" in page and "À confirmer" in page and "legifrance" in page
+    assert "Décence : pire classe DPE louable (G interdit)" in page and "À confirmer" in page and "legifrance" in page
+    assert "decency_worst_class" not in page and "France métropolitaine (hors Corse)" in page

@@ -268,3 +268,36 @@ def test_the_sms_consent_is_recorded_on_the_household_form(client, world):
     household.refresh_from_db()
     assert household.sms_consent is True
     assert AuditEvent.objects.filter(action="household.update", object_id=str(household.pk)).exists()
+
+
+def test_the_desk_sees_who_is_expected_today_but_never_why(client, world, django_assert_max_num_queries):
+    """Issue 15: the receptionist's and the volunteers' home list today's visits — time, household, worker —
+    without the object of the appointment; cancelled ones and other organisations' are not listed."""
+    expected = book(world, title="Dossier FSL et dettes", start=(9, 30), end=(10, 0), place="Bureau 2")
+    book(world, title="Annulé", start=(14, 0), end=(15, 0))
+    services.appointment_cancel(
+        actor=world.users["social_worker"],
+        appointment_id=Appointment.objects.get(title="Annulé").pk,
+        reason="Empêchement",
+    )
+    book(world, title="Autre jour", day=DAY + timedelta(days=1))
+    book(world, title="Ailleurs", actor=world.outsider, household_id=world.other_org_household.pk)
+    with time_machine.travel(at(DAY, 8), tick=False):
+        for role in ("receptionist", "volunteer"):
+            client.force_login(world.users[role])
+            page = client.get(reverse("core:home")).content.decode()
+            assert "Rendez-vous attendus aujourd'hui" in page
+            assert "09:30" in page and "Lefèvre" in page and "Bureau 2" in page
+            assert world.users["social_worker"].get_full_name() in page
+            for hidden in ("Dossier FSL", "Annulé", "Autre jour", "Ailleurs", "Martin"):
+                assert hidden not in page, (role, hidden)
+        client.force_login(world.users["social_worker"])
+        assert "Rendez-vous attendus aujourd" not in client.get(reverse("core:home")).content.decode()
+        client.force_login(world.users["receptionist"])
+        with django_assert_max_num_queries(40) as first:
+            client.get(reverse("core:home"))
+        for hour in (11, 12, 13):
+            book(world, title=f"Suivi {hour}", start=(hour, 0), end=(hour, 30))
+        with django_assert_max_num_queries(len(first.captured_queries)):
+            client.get(reverse("core:home"))
+    assert expected.status == AppointmentStatus.PLANNED

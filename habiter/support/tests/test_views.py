@@ -204,3 +204,14 @@ def test_a_measure_moved_since_the_page_was_shown_is_refused(client, world):
     measure.refresh_from_db()
     assert measure.status == "suspended" and measure.version == 2
     assert "a été modifié par" in page and 'name="version" value="2"' in page
+
+
+def test_the_catalogue_and_the_legal_parameters_say_words_not_codes(client, world):
+    """« No raw codes in pages »: a programme is shown by its name, a territory by its French label."""
+    client.force_login(world.users["director"])
+    catalogue = client.get(reverse("support:catalogue")).content.decode()
+    assert "Sous-location et bail glissant" in catalogue
+    assert "sliding_lease" not in catalogue and "boarding_house" not in catalogue
+    parameters = client.get(reverse("core:legal_parameters")).content.decode()
+    assert "France métropolitaine (hors Corse)" in parameters
+    assert ">metropole<" not in parameters and "deposit_max_months" not in parameters
