@@ -68,6 +68,40 @@ def leases_billed_by_association(leases=None, *, on: date | None = None, statuse
     )
 
 
+def owners_money(owner, prefix: str = "") -> Q:
+    """The leases whose rent is `owner`'s money, never the association's (loi Hoguet): the leases under the owner's
+    management mandate, and the owner's direct lease after a slide, which the association bills only while the
+    owner's mandate on the dwelling is in force (`leases_billed_by_association`). `prefix` reaches the lease
+    through a relation, e.g. "account__lease__"."""
+    return Q(**{f"{prefix}kind": LeaseKind.MANDATE, f"{prefix}mandate__owner": owner}) | Q(
+        **{f"{prefix}kind": LeaseKind.DIRECT, f"{prefix}landlord": owner}
+    )
+
+
+def rent_owner_id(lease):
+    """The owner whose money `lease`'s rent is (see `owners_money`), or None for the association's own leases."""
+    if lease.kind == LeaseKind.MANDATE:
+        return lease.mandate.owner_id
+    if lease.kind == LeaseKind.DIRECT:
+        return lease.landlord_id
+    return None
+
+
+def managing_mandate(lease, on: date, mandates=None):
+    """The management mandate under which the association handles `lease`'s rent of `on`: the lease's own for a
+    mandate lease; for an owner's direct lease after a slide, the owner's mandate on the dwelling in force on `on`,
+    else the last one that started before (a payment booked after the mandate ended still pays a month it
+    covered), else the first. `mandates` (the owner's, any order) saves the query."""
+    if lease.kind == LeaseKind.MANDATE:
+        return lease.mandate
+    if mandates is None:
+        mandates = ManagementMandate.objects.filter(owner_id=lease.landlord_id)
+    mine = sorted((m for m in mandates if m.dwelling_id == lease.dwelling_id), key=lambda m: m.start_date)
+    in_force = [m for m in mine if m.start_date <= on and (m.end_date is None or m.end_date >= on)]
+    started = [m for m in mine if m.start_date <= on]
+    return (in_force or started or mine or [None])[-1 if (in_force or started) else 0]
+
+
 def lease_list(user, *, status: str = "", kind: str = "", text: str = ""):
     leases = leases_visible_to(user).select_related("dwelling", "household", "landlord")
     if status:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from habiter.housing import rules as housing_rules
 from habiter.housing.models import Owner
-from habiter.leases.models import LeaseKind
+from habiter.leases.queries import owners_money
 from habiter.ledger import rules
 from habiter.ledger.models import (
     AccountKind,
@@ -160,9 +160,11 @@ class OwnerPosition:
 
 def owner_position(owner) -> OwnerPosition:
     """The owner's position in three aggregate queries."""
-    owe = Line.objects.filter(
-        account__kind=AccountKind.TENANT, account__lease__kind=LeaseKind.MANDATE, account__lease__mandate__owner=owner
-    ).aggregate(total=money_sum("amount"))["total"]
+    owe = (
+        Line.objects.filter(owners_money(owner, "account__lease__"))
+        .filter(account__kind=AccountKind.TENANT)
+        .aggregate(total=money_sum("amount"))["total"]
+    )
     awaiting = OwnerStatement.objects.filter(owner=owner, payout__isnull=True, amount_due__gt=0).aggregate(
         total=money_sum("amount_due")
     )["total"]

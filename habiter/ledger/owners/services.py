@@ -16,7 +16,8 @@ from habiter.core.audit import audit_record
 from habiter.core.legal_queries import legal_parameters
 from habiter.housing import rules as housing_rules
 from habiter.housing.models import Owner
-from habiter.leases.models import LeaseKind, ManagementMandate
+from habiter.leases.models import ManagementMandate
+from habiter.leases.queries import managing_mandate, owners_money
 from habiter.ledger import rules
 from habiter.ledger.entries.services import check_open, month_closed, organisation_account, owner_account, post_entry
 from habiter.ledger.models import (
@@ -150,12 +151,8 @@ def statement_movements(owner, month: date, floor: date):
     goes into the next statement instead of being lost."""
     lines = _unaccounted_lines(owner.organisation_id, floor, rules.month_end(month))
     payments = (
-        lines.filter(
-            account__kind=AccountKind.TENANT,
-            account__lease__kind=LeaseKind.MANDATE,
-            account__lease__mandate__owner=owner,
-            transaction__source_type="payment",
-        )
+        lines.filter(owners_money(owner, "account__lease__"))
+        .filter(account__kind=AccountKind.TENANT, transaction__source_type="payment")
         .select_related("account__lease__household", "account__lease__dwelling", "account__lease__mandate")
         .order_by("transaction__booked_on", "id")
     )
@@ -174,11 +171,10 @@ def statement_carried(owner, account) -> Decimal:
     works = Line.objects.filter(account=account, transaction__source_type=OWNER_WORKS).aggregate(
         total=money_sum("amount", filter=unreported)
     )["total"]
-    paid = Line.objects.filter(
-        account__kind=AccountKind.TENANT,
-        account__lease__kind=LeaseKind.MANDATE,
-        account__lease__mandate__owner=owner,
-        transaction__source_type="payment",
+    paid = (
+        Line.objects.filter(owners_money(owner, "account__lease__")).filter(
+            account__kind=AccountKind.TENANT, transaction__source_type="payment"
+        )
     ).aggregate(total=money_sum("amount", filter=unreported))["total"]
     # a payment credits the tenant's account: what was collected is the opposite of its lines
     return rules.statement_carried(queries.owner_position(owner).due, -rules.cents(paid), rules.cents(works))
@@ -231,10 +227,15 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
         check_open(owner.organisation_id, on, "on")
         first = OwnerStatement.objects.filter(owner=owner).order_by("month").first()
         payments, works = statement_movements(owner, month, first.month if first else month)
+        mandates = list(ManagementMandate.objects.filter(owner=owner))
+        fee_rate = {}
+        for line in payments:
+            mandate = managing_mandate(line.account.lease, line.transaction.booked_on, mandates)
+            fee_rate[line.pk] = mandate.fee_rate if mandate is not None else rules.ZERO
         per_lease: dict = {}
         for line in payments:
             lease = line.account.lease
-            collected, rate = per_lease.get(lease.pk, (rules.ZERO, lease.mandate.fee_rate))
+            collected, rate = per_lease.get(lease.pk, (rules.ZERO, fee_rate[line.pk]))
             per_lease[lease.pk] = (collected - line.amount, rate)
         vat_rate = legal_parameters().decimal("vat_rate_standard", rules.month_end(month))
         amounts = rules.statement_amounts(
@@ -286,7 +287,7 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
                 kind=StatementLineKind.COLLECTED,
                 transaction=line.transaction,
                 lease=line.account.lease,
-                fee_rate=line.account.lease.mandate.fee_rate,
+                fee_rate=fee_rate[line.pk],
                 booked_on=line.transaction.booked_on,
                 label=f"{line.account.lease.dwelling.reference} — {line.account.lease.household.name}"
                 + (f" ({_('contre-passation')})" if line.transaction.reversal_of_id else ""),

@@ -18,6 +18,7 @@ from habiter.core import background
 from habiter.core.audit import audit_record, audit_record_many
 from habiter.core.formats import euros
 from habiter.core.legal_queries import legal_parameters
+from habiter.housing.models import Owner
 from habiter.leases.models import Lease, LeaseKind, ManagementMandate, RentRevision
 from habiter.leases.rules import rent_in_force
 from habiter.ledger import registry, rules
@@ -284,24 +285,29 @@ def revision_catch_up_record(revision, actor) -> list[RevisionCatchUp]:
 
 
 def _call_credit_accounts(organisation_id, leases) -> dict:
-    """The accounts a batch's calls credit: the organisation's rent income, and each mandate lease's owner account
-    (by lease id), the owners read in one query."""
-    mandates = {lease.mandate_id for lease in leases if lease.kind == LeaseKind.MANDATE}
+    """The accounts a batch's calls credit: the organisation's rent income, and the owner's account (by lease id)
+    for each lease whose rent is an owner's money (`leases.queries.owners_money`: a mandate lease, or an owner's
+    direct lease after a slide billed under the owner's mandate), the owners read in one query."""
+    mandate_owner = dict(
+        ManagementMandate.objects.filter(
+            pk__in={lease.mandate_id for lease in leases if lease.kind == LeaseKind.MANDATE}
+        ).values_list("pk", "owner_id")
+    )
+    owner_of = {}
+    for lease in leases:
+        if lease.kind == LeaseKind.MANDATE:
+            owner_of[lease.pk] = mandate_owner[lease.mandate_id]
+        elif lease.kind == LeaseKind.DIRECT and lease.landlord_id:
+            owner_of[lease.pk] = lease.landlord_id
     owners = {}
-    if mandates:
-        mandate_owners = ManagementMandate.objects.filter(pk__in=mandates).select_related("owner").in_bulk()
+    if owner_of:
         existing = {
             account.owner_id: account
-            for account in Account.objects.filter(
-                kind=AccountKind.OWNER, owner__in=[m.owner_id for m in mandate_owners.values()]
-            )
+            for account in Account.objects.filter(kind=AccountKind.OWNER, owner__in=set(owner_of.values()))
         }
-        for lease in leases:
-            mandate = mandate_owners.get(lease.mandate_id)
-            if mandate is not None:
-                if mandate.owner_id not in existing:
-                    existing[mandate.owner_id] = owner_account(mandate.owner)
-                owners[lease.pk] = existing[mandate.owner_id]
+        for owner in Owner.objects.filter(pk__in=set(owner_of.values()) - set(existing)):
+            existing[owner.pk] = owner_account(owner)
+        owners = {lease_pk: existing[owner_id] for lease_pk, owner_id in owner_of.items()}
     return {
         AccountKind.RENT_INCOME: organisation_account(organisation_id, AccountKind.RENT_INCOME),
         AccountKind.CHARGE_PROVISIONS: organisation_account(organisation_id, AccountKind.CHARGE_PROVISIONS),

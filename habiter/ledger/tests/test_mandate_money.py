@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from habiter.leases.tests.factories import make_owner
+from habiter.leases import services as lease_services
+from habiter.leases.models import ReviewDecision
+from habiter.leases.tests.factories import make_owner, make_sliding_sublease
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import AccountKind, Line
@@ -143,3 +145,58 @@ def test_a_reversed_mandate_call_takes_its_credit_back_from_the_owner(world, acc
     assert call.cancelled_on == date(2026, 2, 2)
     assert _balance(entries_services.owner_account(owner)) == 0
     assert rent_queries.lease_balance(lease, date(2026, 2, 28)).balance == 0
+
+
+def test_after_a_slide_the_owners_lease_billed_under_a_mandate_is_the_owners_money(world, accountant):
+    """A sublease of 550.00 slides on 1 March 2026: the household now rents from the owner, who signs an 8 % management
+    mandate on the dwelling from the same day. March is called by the association (550.00) but credits the owner's
+    account, never rent income; the tenant pays 550.00 on 9 March; the March statement reports 550.00 collected,
+    a fee of 550.00 × 8 % = 44.00, VAT 44.00 × 20 % = 8.80, and owes the owner 550.00 − 52.80 = 497.20."""
+    manager = world.users["rental_manager"]
+    sublease = make_sliding_sublease(manager, world.own_household, start=date(2025, 3, 1), rent="550.00")
+    lease_services.sliding_review_record(
+        actor=manager,
+        lease_id=sublease.pk,
+        held_on=date(2026, 2, 1),
+        worker_opinion="favourable",
+        landlord_opinion="favourable",
+        decision=ReviewDecision.SLIDE,
+    )
+    direct = lease_services.lease_slide(actor=manager, lease_id=sublease.pk, on_date=date(2026, 3, 1))
+    lease_services.mandate_create(
+        actor=manager,
+        owner_id=direct.landlord_id,
+        dwelling_id=direct.dwelling_id,
+        fee_rate=D("8.00"),
+        start_date=date(2026, 3, 1),
+        payout_iban="FR7630006000011234567890189",
+    )
+    owner_account = entries_services.owner_account(direct.landlord)
+    tenant_account = entries_services.tenant_account(direct)
+    income_before = _income(world.organisation.pk)  # the sublease's months, the association's own
+
+    with time_machine.travel(date(2026, 3, 9), tick=False):
+        call, created = rent_services.rent_call_issue(actor=accountant, lease_id=direct.pk, period=date(2026, 3, 1))
+        rent_services.payment_record(
+            actor=accountant, lease_id=direct.pk, amount=D("550.00"), received_on=date(2026, 3, 9), source="tenant"
+        )
+    assert created
+    assert sorted((line.account.code, line.amount) for line in call.transaction.lines.all()) == sorted(
+        [(tenant_account.code, D("550.00")), (owner_account.code, D("-550.00"))]
+    )
+    assert _income(world.organisation.pk) == income_before
+
+    with time_machine.travel(date(2026, 4, 3), tick=False):
+        march, _created = owners_services.owner_statement_issue(
+            actor=accountant, owner_id=direct.landlord_id, month=date(2026, 3, 1)
+        )
+    assert (march.collected, march.fee, march.vat, march.amount_due) == (
+        D("550.00"),
+        D("44.00"),
+        D("8.80"),
+        D("497.20"),
+    )
+    assert [line.fee_rate for line in march.lines.filter(kind="collected")] == [D("8.00")]
+    # only the fee is the association's income: 44.00 on the fees account, the VAT owed to the State
+    assert _income(world.organisation.pk) - income_before == D("-44.00")
+    assert _balance(owner_account) == D("-497.20")
