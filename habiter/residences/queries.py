@@ -242,6 +242,12 @@ def contract_for_page(user, contract_id) -> ResidenceContract:
     )
 
 
+def may_open_household(user, household_id) -> bool:
+    """Whether the user may open the household's file (its referent, its team, the director): a host may not, and
+    so does not read the social worker's notes (W10)."""
+    return households_visible_to(user).filter(pk=household_id).exists()
+
+
 def contract_practical_file(contract) -> dict:
     """What the host needs of a resident, besides the contract: their guests, the activities they attended and
     the individual supports given (three queries). The social worker's notes are not here: they stay in the
@@ -316,6 +322,10 @@ def admitted_orientation_for_contract(user, orientation_id) -> Orientation:
         contract__isnull=True,
         stay__isnull=True,
     )
+
+
+def contract_of_orientation(orientation) -> ResidenceContract | None:
+    return ResidenceContract.objects.filter(orientation=orientation).first()
 
 
 def contract_resident_choices(user, place):
