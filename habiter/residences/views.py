@@ -435,9 +435,10 @@ def contract_create(request, place_id):
 
 
 @require_http_methods(["GET", "POST"])
-def contract_from_orientation(request, orientation_id):
-    """The contract of a candidate the commission admitted: the place of the vacancy, a member of the household."""
-    orientation = _get_or_404(queries.admitted_orientation_for_contract, request.user, orientation_id)
+def contract_from_orientation(request, admission_id):
+    """The contract of a candidate the commission admitted (`admission_id`: the orientation): the place of the
+    vacancy, a member of the household."""
+    orientation = _get_or_404(queries.admitted_orientation_for_contract, request.user, admission_id)
     return _contract_form_page(request, orientation.vacancy.place, orientation)
 
 
