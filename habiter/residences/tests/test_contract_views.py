@@ -188,3 +188,26 @@ def test_the_house_journal_pages(client, world, house):
     client.force_login(world.users["team_lead"])  # reads the journal, keeps none
     page_of(client, reverse("residences:journal", args=[residence.pk]) + "?annee=abc")
     page_of(client, url, status=404)
+
+
+def test_the_household_page_shows_the_contract_and_the_activities(client, world, house):
+    residence, place, _second = house
+    director = world.users["director"]
+    contract = make_active_contract(director, place, _resident(world), starts_on=date(2026, 1, 5))
+    services.house_activity_record(
+        actor=world.users["host"],
+        residence_id=residence.pk,
+        held_on=date(2026, 2, 12),
+        kind="outing",
+        title="Sortie aux calanques",
+        participant_ids=[_resident(world).pk],
+    )
+    services.contract_notice(actor=director, contract_id=contract.pk, notice_on=date(2026, 3, 2))
+    client.force_login(world.users["social_worker"])
+    html = page_of(client, reverse("people:household_detail", args=[world.own_household.pk]))
+    assert "contrat à partir du 5 janvier 2026" in html and "fin du préavis le 10 mars 2026" in html
+    assert "Contrat de résidence de" in html and "Sortie aux calanques" in html
+    assert reverse("residences:contract_detail", args=[contract.pk]) in html
+    client.force_login(world.users["social_worker"])
+    other = page_of(client, reverse("people:household_detail", args=[world.other_team_household.pk]), status=404)
+    assert "Sortie aux calanques" not in other
