@@ -111,7 +111,7 @@ def residence_events(household, user):
 
 
 def register():
-    from .demo import seed_residences
+    from .demo import seed_residence_life, seed_residences
 
     registry.register_nav_item(
         registry.NavItem(
@@ -126,6 +126,7 @@ def register():
         registry.HomePanel("residences.admissions", "residences/panel_home.html", 2, host_home_panel)
     )
     registry.register_demo_seeder(50, seed_residences)
+    registry.register_demo_seeder(51, seed_residence_life)
     registry.register_household_panel(
         registry.HouseholdPanel(
             "residences.stays",
