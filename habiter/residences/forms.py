@@ -222,7 +222,7 @@ class TerminateForm(ResidenceBaseForm):
 
 class ContractExitForm(ResidenceBaseForm):
     left_on = _date_field(_("Sortie le"))
-    exit_destination = forms.ChoiceField(label=_("Destination"), choices=ExitDestination.choices)
+    exit_destination = forms.ChoiceField(label=_("Destination"), choices=[("", "—"), *ExitDestination.choices])
 
 
 class GuestStayForm(ResidenceBaseForm):
