@@ -211,3 +211,33 @@ def test_the_household_page_shows_the_contract_and_the_activities(client, world,
     client.force_login(world.users["social_worker"])
     other = page_of(client, reverse("people:household_detail", args=[world.other_team_household.pk]), status=404)
     assert "Sortie aux calanques" not in other
+
+
+def test_the_director_sets_the_deposit_and_the_guest_limit_that_new_contracts_take(client, world, house):
+    residence, place, _second = house
+    client.force_login(world.users["director"])
+    response = client.post(
+        reverse("residences:residence_edit", args=[residence.pk]),
+        {
+            "name": residence.name,
+            "kind": "pension_de_famille",
+            "address": "12 rue des Pléiades",
+            "postal_code": "13003",
+            "city": "Marseille",
+            "deposit_amount": "350,00",
+            "hosts": [world.users["host"].pk],
+        },
+    )
+    assert response.status_code == 302
+    client.post(
+        reverse("residences:house_rules_add", args=[residence.pk]),
+        {"valid_from": "2026-02-01", "text": "Article 1", "guest_nights_per_month": "10"},
+    )
+    html = page_of(client, reverse("residences:residence_detail", args=[residence.pk]))
+    assert "350,00 €" in html and "hébergement d'un tiers : 10 nuits par mois" in html
+    client.post(
+        reverse("residences:contract_create", args=[place.pk]),
+        {"resident": _resident(world).pk, "starts_on": "2026-02-02"},
+    )
+    contract = ResidenceContract.objects.get(place=place)
+    assert str(contract.deposit_amount) == "350.00" and contract.house_rules.guest_nights_per_month == 10

@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from habiter.core.legal import LegalParameterRow, LegalParameters
 from habiter.residences import rules
@@ -109,3 +111,17 @@ def test_nights_per_guest_across_a_month_boundary_and_the_alert_at_the_limit():
     assert rules.guests_at_limit(stays, *february, limit=5) == {"Paul Martin": 5}
     assert rules.guests_at_limit(stays, *february, limit=6) == {}
     assert rules.guests_at_limit(stays, *february, limit=None) == {}
+
+
+@given(
+    arrived=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    nights=st.integers(min_value=1, max_value=200),
+)
+def test_the_nights_of_a_stay_split_over_its_months_add_up_to_its_length(arrived, nights):
+    left = arrived + timedelta(days=nights)
+    total, day = 0, arrived.replace(day=1)
+    while day < left:
+        start, end = rules.month_bounds(day)
+        total += rules.nights_between(arrived, left, start, end)
+        day = end + timedelta(days=1)
+    assert total == nights
