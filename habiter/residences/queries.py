@@ -312,6 +312,12 @@ def contract_guest_alerts(contract, on: date) -> dict[str, int]:
     return residence_rules.guests_at_limit(stays, start, end, contract.house_rules.guest_nights_per_month)
 
 
+def contract_guest_legal_alerts(contract) -> dict[str, int]:
+    """The resident's guests hosted three months in all (R76), with their nights."""
+    stays = [(s.guest_name, s.arrived_on, s.left_on) for s in contract.guest_stays.order_by("arrived_on", "id")]
+    return residence_rules.guests_at_legal_cap(stays, legal_params())
+
+
 def admitted_orientation_for_contract(user, orientation_id) -> Orientation:
     """An admitted candidate, notified to the SIAO, whose household is known and who has no contract yet."""
     return Orientation.objects.select_related("vacancy__place__residence", "household").get(

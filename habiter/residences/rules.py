@@ -126,6 +126,10 @@ def month_bounds(day: date) -> tuple[date, date]:
     return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _guest_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def guest_nights(stays, start: date, end: date) -> dict[str, int]:
     """Nights per guest in the period, from `(guest_name, arrived_on, left_on)` tuples; a guest is known by their
     name, compared without case or surrounding spaces."""
@@ -134,7 +138,7 @@ def guest_nights(stays, start: date, end: date) -> dict[str, int]:
     for name, arrived_on, left_on in stays:
         nights = nights_between(arrived_on, left_on, start, end)
         if nights:
-            key = " ".join(name.split()).casefold()
+            key = _guest_key(name)
             shown.setdefault(key, " ".join(name.split()))
             totals[key] = totals.get(key, 0) + nights
     return {shown[key]: nights for key, nights in totals.items()}
@@ -145,3 +149,22 @@ def guests_at_limit(stays, start: date, end: date, limit: int | None) -> dict[st
     if limit is None:
         return {}
     return {name: nights for name, nights in guest_nights(stays, start, end).items() if nights >= limit}
+
+
+GUEST_LEGAL_MAX_KEY = "foyer_third_party_max_months"
+
+
+def guests_at_legal_cap(stays, params: LegalParameters | None = None) -> dict[str, int]:
+    """R76 (CCH R633-9): the same person may be hosted three months at most. The guests whose nights in all reach the
+    nights of that many months from their first arrival, with their nights."""
+    firsts: dict[str, date] = {}
+    for name, arrived_on, _left_on in stays:
+        key = _guest_key(name)
+        firsts[key] = min(firsts.get(key, arrived_on), arrived_on)
+    reached = {}
+    for name, nights in guest_nights(stays, date.min, date.max).items():
+        first = firsts[_guest_key(name)]
+        months = _params(params).integer(GUEST_LEGAL_MAX_KEY, first)
+        if nights >= (add_months(first, months) - first).days:
+            reached[name] = nights
+    return reached

@@ -593,6 +593,7 @@ def contract_detail(request, contract_id):
             "forms": forms,
             "file": queries.contract_practical_file(contract),
             "guest_alerts": queries.contract_guest_alerts(contract, today),
+            "guest_legal_alerts": queries.contract_guest_legal_alerts(contract),
             "can_open_household": queries.may_open_household(user, contract.household_id),
             "can_open_residence": user.has_perm("residences.view_residence"),
         },

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from habiter.core.tests.factories import UserFactory
@@ -84,6 +85,18 @@ def test_guest_stays_on_the_page_alert_at_the_limit_and_escape_hostile_text(clie
     html = response.content.decode()
     assert "la limite du règlement intérieur est atteinte" in html and HOSTILE not in html
     assert "&lt;script&gt;" in html
+    services.guest_stay_record(
+        actor=world.users["host"],
+        contract_id=contract.pk,
+        guest_name="Léa Roux",
+        arrived_on=date(2026, 3, 10),
+        left_on=date(2026, 6, 10),
+    )
+    html = page_of(client, detail)
+    assert "Léa Roux a été hébergé·e 92 nuits en tout : la loi limite" in html
+    with time_machine.travel(date(2026, 3, 20)):
+        html = page_of(client, reverse("residences:residence_detail", args=[residence.pk]))
+    assert "Léa Roux, hébergé·e par" in html and "a passé 22 nuits ce mois-ci" in html
 
 
 def test_the_host_creates_the_contract_from_the_admission(client, world, house):

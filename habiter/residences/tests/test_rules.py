@@ -125,3 +125,14 @@ def test_the_nights_of_a_stay_split_over_its_months_add_up_to_its_length(arrived
         total += rules.nights_between(arrived, left, start, end)
         day = end + timedelta(days=1)
     assert total == nights
+
+
+def test_the_same_guest_reaches_the_three_months_of_the_law_across_stays():
+    stays = [
+        ("Paul Martin", date(2026, 1, 10), date(2026, 2, 10)),  # 31 nights
+        ("paul martin", date(2026, 3, 1), date(2026, 4, 29)),  # 59 nights: 90 in all
+        ("Léa Roux", date(2026, 1, 10), date(2026, 4, 9)),  # 89 nights
+    ]
+    # three months from 10 January 2026 is 10 April 2026: 90 nights
+    assert rules.guests_at_legal_cap(stays) == {"Paul Martin": 90}
+    assert rules.guests_at_legal_cap(stays[:1]) == {}
