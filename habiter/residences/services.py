@@ -225,6 +225,8 @@ def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> Reside
         stay = ResidenceStay.objects.select_for_update().get(pk=stay_id, organisation_id=actor.organisation_id)
         if stay.left_on is not None:
             raise ValidationError(_("Ce résident est déjà sorti."))
+        if ResidenceContract.objects.filter(stay=stay).exclude(status=ContractStatus.ENDED).exists():
+            raise ValidationError(_("Ce résident a un contrat : sa sortie s'enregistre sur le contrat."))
         if not exit_destination:
             raise ValidationError({"exit_destination": _("Dites où va le résident (« Inconnue » au besoin).")})
         stay.left_on, stay.exit_destination = left_on, exit_destination
@@ -278,6 +280,8 @@ def vacancy_declare(*, actor, place_id, declared_on: date) -> Vacancy:
         place = _admission_place(actor, place_id)
         if place.stays.filter(left_on__isnull=True).exists():
             raise ValidationError(_("Un résident occupe cette place : déclarez la vacance après sa sortie."))
+        if place.contracts.exclude(status=ContractStatus.ENDED).exists():
+            raise ValidationError(_("Un contrat est en cours ou à signer pour cette place."))
         vacancy = Vacancy(organisation_id=actor.organisation_id, place=place, declared_on=declared_on)
         vacancy.full_clean()
         vacancy.save()

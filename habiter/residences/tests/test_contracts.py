@@ -225,3 +225,21 @@ def test_guest_nights_alert_at_the_limit_of_the_frozen_rules(world, house):
             actor=host, contract_id=contract.pk, guest_name="Léa", arrived_on=date(2026, 3, 5), left_on=date(2026, 3, 5)
         )
     assert GuestStay.objects.count() == 2 and AuditEvent.objects.filter(action="guest_stay.record").count() == 2
+
+
+def test_a_resident_under_contract_leaves_through_the_contract_and_the_place_is_not_declared_vacant(world, house):
+    director = world.users["director"]
+    contract = services.contract_create(
+        actor=director, place_id=house["place"].pk, resident_id=_resident(world).pk, starts_on=date(2026, 2, 2)
+    )
+    with pytest.raises(ValidationError) as refused:  # a contract to sign holds the place
+        services.vacancy_declare(actor=director, place_id=house["place"].pk, declared_on=date(2026, 2, 3))
+    assert "Un contrat est en cours ou à signer" in str(refused.value)
+    services.contract_initial(actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 2, 2))
+    contract = services.contract_activate(actor=director, contract_id=contract.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.stay_exit(
+            actor=director, stay_id=contract.stay_id, left_on=date(2026, 3, 2), exit_destination="unknown"
+        )
+    assert "sa sortie s'enregistre sur le contrat" in str(refused.value)
+    assert ResidenceStay.objects.get(pk=contract.stay_id).left_on is None
