@@ -4,7 +4,9 @@ Who (habiter/residences/permissions.py): directors and team leads read every res
 host reads only the residences they are host of; only a director creates or changes a residence, its places
 and its house rules. Scopes: own team is a residence the host of the organisation hosts, other team a residence
 of the organisation with no host, other organisation a residence of another one. Stays: only a director records
-an entry or an exit in this slice (the host will, from an admitted candidate, with the admissions).
+an entry or an exit directly. Contracts: the director and the host of the residence prepare and follow them; a
+social worker reads those of the households they follow; team leads read them all. The house journal: read like
+the residence, kept by the director and the host of the residence.
 """
 
 from datetime import date, timedelta
@@ -13,8 +15,19 @@ from decimal import Decimal
 from django.urls import reverse
 
 from habiter.residences import services
-from habiter.residences.models import HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
-from tests.authz_common import ACTORS, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
+from habiter.residences.models import (
+    GuestStay,
+    HouseActivity,
+    HouseRules,
+    IndividualSupport,
+    Orientation,
+    Place,
+    Residence,
+    ResidenceContract,
+    ResidenceStay,
+    Vacancy,
+)
+from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "host")
 MANAGERS = ("director",)
@@ -38,6 +51,12 @@ EXPECTED = {
     "residences:vacancy_detail": ADMIT_ROW,
     "residences:orientation_add": ADMIT_ROW,
     "residences:orientation_detail": ADMIT_ROW,
+    "residences:contract_create": ADMIT_ROW,
+    "residences:contract_from_orientation": ADMIT_ROW,
+    "residences:contract_detail": READ_ROW | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
+    "residences:journal": READ_ROW,
+    "residences:activity_add": ADMIT_ROW,
+    "residences:support_add": ADMIT_ROW,
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
@@ -49,6 +68,11 @@ POST_EXPECTED = {
     "residences:vacancy_declare": ADMIT_WRITE,
     "residences:orientation_add": ADMIT_WRITE,
     "residences:orientation_detail": ADMIT_WRITE,
+    "residences:contract_create": ADMIT_WRITE,
+    "residences:contract_from_orientation": ADMIT_WRITE,
+    "residences:contract_detail": ADMIT_WRITE,
+    "residences:activity_add": ADMIT_WRITE,
+    "residences:support_add": ADMIT_WRITE,
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -76,6 +100,13 @@ class Houses:
                     "city": "Marseille",
                 },
                 host_ids=hosts,
+            )
+            services.house_rules_add(
+                actor=self.director_of(scope),
+                residence_id=self.rows[("residence", scope)].pk,
+                valid_from=date(2025, 1, 6),
+                text="Article 1",
+                guest_nights_per_month=20,
             )
         return self.rows[("residence", scope)]
 
@@ -124,6 +155,67 @@ class Houses:
             )
         return self.rows[("stay", scope)]
 
+    def resident_in(self, scope, actor):
+        """The scope's member living in the actor's place without a contract: whom a host may make a contract for."""
+        if ("resident_in", scope, actor) not in self.rows:
+            self.rows[("resident_in", scope, actor)] = services.stay_enter(
+                actor=self.director_of(scope),
+                place_id=self.place(scope, actor).pk,
+                resident_id=self.member(scope).pk,
+                entered_on=date(2026, 1, 5),
+            )
+        return self.rows[("resident_in", scope, actor)].resident
+
+    def admission(self, scope, actor=""):
+        """A candidate of the scope's household admitted on a place of its own and notified to the SIAO, per actor
+        (each may make the one contract of the admission)."""
+        if ("admission", scope, actor) not in self.rows:
+            director = self.director_of(scope)
+            place, _warning = services.place_create(
+                actor=director,
+                residence_id=self.residence(scope).pk,
+                data={"label": f"A{actor}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+            )
+            vacancy = services.vacancy_declare(actor=director, place_id=place.pk, declared_on=date(2026, 1, 5))
+            orientation = services.orientation_receive(
+                actor=director,
+                vacancy_id=vacancy.pk,
+                siao_reference=f"SIAO-A-{scope}",
+                candidate_name="Candidat admis",
+                received_on=date(2026, 1, 12),
+                household_id=self.member(scope).household_id,
+            )
+            services.orientation_interview(
+                actor=director, orientation_id=orientation.pk, interview_on=date(2026, 1, 20)
+            )
+            services.orientation_decide(
+                actor=director, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22)
+            )
+            self.rows[("admission", scope, actor)] = services.orientation_notify(
+                actor=director, orientation_id=orientation.pk, notified_on=date(2026, 1, 23)
+            )
+        return self.rows[("admission", scope, actor)]
+
+    def contract(self, scope, active=True):
+        """A contract of the scope's member on a place of its own: active, or to sign with its RI initialled."""
+        if ("contract", scope, active) not in self.rows:
+            director = self.director_of(scope)
+            place, _warning = services.place_create(
+                actor=director,
+                residence_id=self.residence(scope).pk,
+                data={"label": f"C{active}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+            )
+            contract = services.contract_create(
+                actor=director, place_id=place.pk, resident_id=self.member(scope).pk, starts_on=date(2026, 2, 2)
+            )
+            contract = services.contract_initial(
+                actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 2, 2)
+            )
+            if active:
+                contract = services.contract_activate(actor=director, contract_id=contract.pk)
+            self.rows[("contract", scope, active)] = contract
+        return self.rows[("contract", scope, active)]
+
 
 def _houses(scenario) -> Houses:
     if not hasattr(scenario, "_residences"):
@@ -139,6 +231,8 @@ def fillers(scenario, actor, scope):
         "stay_id": lambda: houses.stay(scope).pk,
         "vacancy_id": lambda: houses.vacancy(scope).pk,
         "orientation_id": lambda: houses.orientation(scope).pk,
+        "admission_id": lambda: houses.admission(scope, actor).pk,
+        "contract_id": lambda: houses.contract(scope).pk,
     }
 
 
@@ -174,6 +268,23 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "residences:orientation_detail":
         day = date(2026, 1, 20) + timedelta(days=index)
         return {"step": "interview", "interview-interview_on": day.isoformat()}
+    houses = _houses(scenario)
+    if route_name == "residences:contract_create":
+        return {"resident": houses.resident_in(scope, actor).pk, "starts_on": "2026-01-05"}
+    if route_name == "residences:contract_from_orientation":
+        return {"resident": scenario.member(scope).pk, "starts_on": "2026-02-02"}
+    if route_name == "residences:contract_detail":
+        return {
+            "step": "guest",
+            "guest-guest_name": f"Invité de {actor}",
+            "guest-arrived_on": "2026-03-02",
+            "guest-left_on": "2026-03-03",
+        }
+    if route_name == "residences:activity_add":
+        return {"held_on": "2026-03-02", "kind": "meal", "title": f"Repas de {actor}"}
+    if route_name == "residences:support_add":
+        resident = houses.stay(scope).resident_id
+        return {"resident": resident, "given_on": "2026-03-02", "note": f"Soutien de {actor}"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -197,6 +308,16 @@ def state(route_name, scenario, actor, scope):
         return Orientation.objects.filter(vacancy=houses.vacancy(scope)).count()
     if route_name == "residences:orientation_detail":
         return Orientation.objects.get(pk=houses.orientation(scope).pk).interview_on
+    if route_name == "residences:contract_create":
+        return ResidenceContract.objects.filter(place=houses.place(scope, actor)).count()
+    if route_name == "residences:contract_from_orientation":
+        return ResidenceContract.objects.filter(orientation=houses.admission(scope, actor)).count()
+    if route_name == "residences:contract_detail":
+        return GuestStay.objects.filter(contract=houses.contract(scope)).count()
+    if route_name == "residences:activity_add":
+        return HouseActivity.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:support_add":
+        return IndividualSupport.objects.filter(residence=houses.residence(scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -244,9 +365,13 @@ def csrf_case(name, world):
         return CsrfCase(logged_in(director), url, url, data, lambda: Place.objects.get(pk=place.pk).typology == "T2")
     if name == "residences:house_rules_add":
         url = reverse(name, args=[residence.pk])
-        data = {"valid_from": "2026-01-05", "text": "Article 1"}
+        data = {"valid_from": "2026-01-05", "text": "Article CSRF"}
         return CsrfCase(
-            logged_in(director), url, url, data, lambda: HouseRules.objects.filter(residence=residence).exists()
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: HouseRules.objects.filter(residence=residence, text="Article CSRF").exists(),
         )
     if name == "residences:place_entry":
         place = houses.place("own_team")
@@ -288,6 +413,46 @@ def csrf_case(name, world):
             data,
             lambda: Orientation.objects.get(pk=orientation.pk).interview_on is not None,
         )
+    if name == "residences:contract_create":
+        place = houses.place("own_team", "csrf")
+        url = reverse(name, args=[place.pk])
+        data = {"resident": world.own_household.members.first().pk, "starts_on": "2026-02-02"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: ResidenceContract.objects.filter(place=place).exists()
+        )
+    if name == "residences:contract_from_orientation":
+        admission = houses.admission("own_team")
+        url = reverse(name, args=[admission.pk])
+        data = {"resident": world.own_household.members.first().pk, "starts_on": "2026-02-02"}
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: ResidenceContract.objects.filter(orientation=admission).exists(),
+        )
+    if name == "residences:contract_detail":  # the activation, irreversible: confirmed
+        contract = houses.contract("own_team", active=False)
+        url = reverse(name, args=[contract.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"step": "activate"} | CONFIRMED,
+            lambda: ResidenceContract.objects.get(pk=contract.pk).status == "active",
+        )
+    if name == "residences:activity_add":
+        url = reverse(name, args=[residence.pk])
+        data = {"held_on": "2026-03-02", "kind": "garden", "title": "Jardin"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: HouseActivity.objects.filter(residence=residence).exists()
+        )
+    if name == "residences:support_add":
+        url = reverse(name, args=[residence.pk])
+        data = {"resident": houses.stay("own_team").resident_id, "given_on": "2026-03-02", "note": "CAF"}
+        return CsrfCase(
+            logged_in(director), url, url, data, lambda: IndividualSupport.objects.filter(residence=residence).exists()
+        )
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -299,4 +464,6 @@ def post_probe_values(world):
         "stay_id": houses.stay("own_team").pk,
         "vacancy_id": houses.vacancy("own_team").pk,
         "orientation_id": houses.orientation("own_team").pk,
+        "admission_id": houses.admission("own_team", "probe").pk,
+        "contract_id": houses.contract("own_team").pk,
     }

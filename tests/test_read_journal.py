@@ -123,6 +123,10 @@ EXEMPT = {
     "residences:place_create": NO_HOUSEHOLD,
     "residences:place_edit": NO_HOUSEHOLD,
     "residences:house_rules_add": NO_HOUSEHOLD,
+    "residences:contract_create": "a creation form: residents offered by name to choose from",
+    "residences:contract_from_orientation": "a creation form: the admitted household's members to choose from",
+    "residences:activity_add": "a creation form: residents offered by name to choose from",
+    "residences:support_add": "a creation form: residents offered by name to choose from",
     # leases
     "leases:lease_list": WORK_LIST,
     "leases:lease_create": "a creation form: households offered by name to choose from",

@@ -2,7 +2,10 @@
 places) and « Soleil » (8 places), both hosted by the demo host; people living there (single-person households of
 the people demo), one who left, and admissions under way — a vacancy under SIAO orientation with an interview to
 come, a refused candidate whose refusal is still to notify, an admitted candidate about to enter, a vacancy
-awaiting a candidate. Every date on an open day; written through the services, like real use."""
+awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded before it too): the
+residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest stay at the RI's
+limit, and a few activities of the house journal. Every date on an open day; written through the services, like
+real use."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +19,7 @@ from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import services
-from .models import Residence
+from .models import Orientation, Residence, ResidenceContract, ResidenceStay
 
 HOUSE_RULES = (
     "Article 1 — La pension de famille est un lieu de vie : chacun respecte le calme et l'intimité des autres.\n"
@@ -71,7 +74,11 @@ def seed_residences(organisation, users, count, rng) -> None:
         )
         for residence in (pleiades, soleil):
             services.house_rules_add(
-                actor=director, residence_id=residence.pk, valid_from=date(2022, 1, 3), text=HOUSE_RULES
+                actor=director,
+                residence_id=residence.pk,
+                valid_from=date(2022, 1, 3),
+                text=HOUSE_RULES,
+                guest_nights_per_month=14,
             )
         places = {}
         for residence, prefix, number in ((pleiades, "", 20), (soleil, "S", 8)):
@@ -155,3 +162,86 @@ def seed_residences(organisation, users, count, rng) -> None:
         )
         services.orientation_notify(actor=host, orientation_id=admitted.pk, notified_on=_open_day(today, -22))
         services.vacancy_declare(actor=host, place_id=places["S7"].pk, declared_on=_open_day(today, -5))
+
+
+ACTIVITIES = (
+    (-40, "meal", "Repas partagé du jeudi", "Couscous préparé par trois résidents."),
+    (-26, "garden", "Jardin : plantation des tomates", ""),
+    (-19, "newspaper", "Comité de rédaction du journal des résidents", "Numéro de printemps en préparation."),
+    (-12, "outing", "Sortie au marché de la place Richelme", ""),
+    (-5, "house_meeting", "Conseil de Maison", "Ordre du jour : fête de l'été, ménage des parties communes."),
+)
+
+
+def seed_residence_life(organisation, users, count, rng) -> None:
+    """Contracts, a guest stay and the house journal, once (nothing is added if the organisation already has a
+    contract, or has no residence)."""
+    host = next((u for u in users.values() if u.role == Role.HOST), None)
+    volunteer = next((u for u in users.values() if u.role == Role.VOLUNTEER), None)
+    residences = list(Residence.objects.filter(organisation=organisation, hosts=host)) if host else []
+    if not residences or ResidenceContract.objects.filter(organisation=organisation).exists():
+        return
+    today = timezone.localdate()
+    with transaction.atomic():
+        contracts = []
+        stays = ResidenceStay.objects.filter(place__residence__in=residences, left_on__isnull=True).select_related(
+            "place"
+        )
+        for stay in stays.order_by("place__residence__name", "place__label"):
+            rules = stay.place.residence.house_rules.order_by("valid_from").first()
+            if rules is None:
+                continue
+            # a resident who came before the RI signed the contract it is annexed to when it came into force
+            starts_on = max(stay.entered_on, rules.valid_from)
+            contract = services.contract_create(
+                actor=host, place_id=stay.place_id, resident_id=stay.resident_id, starts_on=starts_on
+            )
+            services.contract_initial(actor=host, contract_id=contract.pk, ri_initialled_on=starts_on)
+            contracts.append(services.contract_activate(actor=host, contract_id=contract.pk))
+        admitted = Orientation.objects.filter(
+            vacancy__place__residence__in=residences,
+            decision="admitted",
+            notified_on__isnull=False,
+            household__isnull=False,
+            stay__isnull=True,
+        ).first()
+        if admitted is not None:
+            services.contract_create(
+                actor=host,
+                place_id=admitted.vacancy.place_id,
+                resident_id=admitted.household.members.order_by("last_name", "first_name").first().pk,
+                starts_on=_open_day(today, 3),
+                orientation_id=admitted.pk,
+            )
+        if not contracts:
+            return
+        month_start = today.replace(day=1)
+        services.guest_stay_record(
+            actor=host,
+            contract_id=contracts[0].pk,
+            guest_name="Sylvie (sœur du résident)",
+            arrived_on=month_start,
+            left_on=month_start + timedelta(days=14),
+        )
+        pleiades = [c for c in contracts if c.place.residence_id == residences[0].pk] or contracts
+        residents = [c.resident_id for c in pleiades]
+        for days, kind, title, note in ACTIVITIES:
+            held_on = _open_day(today, days)
+            present = [r for r in residents if rng.random() < 0.6] or residents[:1]
+            services.house_activity_record(
+                actor=host,
+                residence_id=pleiades[0].place.residence_id,
+                held_on=held_on,
+                kind=kind,
+                title=title,
+                note=note,
+                participant_ids=present,
+                helper_ids=[volunteer.pk] if volunteer and kind in ("meal", "outing") else [],
+            )
+        services.individual_support_record(
+            actor=host,
+            residence_id=pleiades[0].place.residence_id,
+            resident_id=residents[0],
+            given_on=_open_day(today, -8),
+            note="Accompagné à la CAF pour mettre à jour le dossier d'APL.",
+        )

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.models import Role
 
 from . import queries
-from .models import Decision, ExitDestination, PlaceKind, RefusalReason, ResidenceKind, Typology
+from .models import (
+    ActivityKind,
+    Decision,
+    ExitDestination,
+    PlaceKind,
+    RefusalReason,
+    ResidenceKind,
+    TerminationGround,
+    Typology,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -43,6 +52,17 @@ class ResidenceForm(ResidenceBaseForm):
         required=False,
         help_text=_("Une pension de famille n'en est pas un, sauf autorisation au titre du CASF."),
     )
+    deposit_amount = forms.DecimalField(
+        label=_("Dépôt de garantie demandé (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Selon la convention APL de la résidence ; copié sur chaque nouveau contrat."),
+        error_messages={"invalid": _("Montant invalide : par exemple 350 ou 350,00.")},
+    )
     hosts = forms.ModelMultipleChoiceField(
         label=_("Hôtes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -75,6 +95,13 @@ class HouseRulesForm(ResidenceBaseForm):
         label=_("En vigueur à partir du"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
     )
     text = forms.CharField(label=_("Texte du règlement intérieur"), max_length=100_000, widget=forms.Textarea)
+    guest_nights_per_month = forms.IntegerField(
+        label=_("Nuitées d'hébergement d'un tiers autorisées par mois et par personne hébergée"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("Vide : pas de limite propre au règlement (la loi limite à trois mois par personne hébergée)."),
+    )
 
 
 class EntryForm(ResidenceBaseForm):
@@ -155,3 +182,86 @@ class OrientationEntryForm(ResidenceBaseForm):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = household.members.order_by("last_name", "first_name")
+
+
+def _date_field(label, **kwargs):
+    return forms.DateField(
+        label=label, widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **kwargs
+    )
+
+
+class ContractForm(ResidenceBaseForm):
+    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
+    starts_on = _date_field(_("Prend effet le"))
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents
+        self.fields["resident"].label_from_instance = lambda p: f"{p.last_name} {p.first_name}"
+
+
+class InitialForm(ResidenceBaseForm):
+    ri_initialled_on = _date_field(_("Règlement intérieur annexé et paraphé le"))
+
+
+class ActivateForm(ResidenceBaseForm):
+    pass
+
+
+class NoticeForm(ResidenceBaseForm):
+    notice_on = _date_field(_("Congé reçu le"))
+
+
+class TerminateForm(ResidenceBaseForm):
+    termination_ground = forms.ChoiceField(label=_("Motif de la résiliation"), choices=TerminationGround.choices)
+    notice_on = _date_field(
+        _("Notifiée au résident le"),
+        help_text=_("Par commissaire de justice, lettre remise contre décharge ou lettre recommandée avec AR."),
+    )
+
+
+class ContractExitForm(ResidenceBaseForm):
+    left_on = _date_field(_("Sortie le"))
+    exit_destination = forms.ChoiceField(label=_("Destination"), choices=[("", "—"), *ExitDestination.choices])
+
+
+class GuestStayForm(ResidenceBaseForm):
+    guest_name = forms.CharField(label=_("Personne hébergée"), max_length=200)
+    arrived_on = _date_field(_("Arrivée le"))
+    left_on = _date_field(_("Départ le"))
+
+
+class ActivityForm(ResidenceBaseForm):
+    held_on = _date_field(_("Date"))
+    kind = forms.ChoiceField(label=_("Type d'activité"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Résidents présents"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    helpers = forms.ModelMultipleChoiceField(
+        label=_("Bénévoles venus aider"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Remarques"), max_length=5_000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, residents, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = residents
+        self.fields["participants"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"
+        self.fields["helpers"].queryset = volunteers
+        self.fields["helpers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class SupportForm(ResidenceBaseForm):
+    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
+    given_on = _date_field(_("Date"))
+    note = forms.CharField(
+        label=_("Soutien apporté"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Une note pratique et courte ; le suivi social reste dans le dossier du ménage."),
+    )
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents
+        self.fields["resident"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"

@@ -1,6 +1,8 @@
 """Boarding houses (pensions de famille, résidences accueil, résidences sociales), their places and their
 house rules (règlement intérieur) as dated versions. See docs/adr/0021-residences.md."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,6 +36,15 @@ class Residence(OrganisationScoped):
     agrement_reference = models.CharField(_("référence de l'agrément du gestionnaire"), max_length=100, blank=True)
     is_essms = models.BooleanField(_("établissement social ou médico-social (ESSMS)"), default=False)
     opened_on = models.DateField(_("ouverte le"), null=True, blank=True)
+    # W6: the deposit of a logement-foyer is not loi 89's (a foyer contract is not a lease, CE 28 Nov 2014
+    # n° 365285): each residence states its own, from its APL convention; it is copied onto each contract.
+    deposit_amount = models.DecimalField(
+        _("dépôt de garantie demandé (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
     hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="hosted_residences", blank=True, verbose_name=_("hôtes")
     )
@@ -62,6 +73,14 @@ class HouseRules(OrganisationScoped):
     residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="house_rules")
     valid_from = models.DateField(_("en vigueur à partir du"))
     text = models.TextField(_("texte du règlement intérieur"), max_length=100_000)
+    # W14 / R76: the RI may limit the hosting of third parties; empty = no limit of its own (the 3-month legal
+    # maximum per hosted person still holds).
+    guest_nights_per_month = models.PositiveSmallIntegerField(
+        _("nuitées d'hébergement d'un tiers autorisées par mois et par personne hébergée"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -267,3 +286,181 @@ class Orientation(OrganisationScoped):
 
     def __str__(self):
         return f"{self.candidate_name} ({self.siao_reference})"
+
+
+class ContractStatus(models.TextChoices):
+    TO_SIGN = "to_sign", _("À signer")
+    ACTIVE = "active", _("En cours")
+    NOTICE = "notice", _("En préavis")
+    ENDED = "ended", _("Terminé")
+
+
+OPEN_CONTRACT_STATUSES = (ContractStatus.TO_SIGN, ContractStatus.ACTIVE, ContractStatus.NOTICE)
+
+
+class NoticeBy(models.TextChoices):
+    RESIDENT = "resident", _("Congé donné par le résident")
+    MANAGER = "manager", _("Résiliation par le gestionnaire")
+
+
+class TerminationGround(models.TextChoices):
+    # R74 / R75 (CCH L633-2, R633-3): the only grounds on which the manager may terminate.
+    BREACH = "breach", _("Manquement grave ou répété au règlement intérieur, ou inexécution d'une obligation")
+    UNPAID = "unpaid", _("Impayés (trois mensualités consécutives, ou dette d'au moins deux mois)")
+    ADMISSION_CONDITIONS = "admission_conditions", _("Le résident ne remplit plus les conditions d'admission")
+    CLOSURE = "closure", _("Fermeture totale de l'établissement")
+
+
+class ResidenceContract(OrganisationScoped):
+    """The titre d'occupation of a resident (R74, W4–W6): monthly, tacitly renewed at the resident's sole will.
+
+    The RI version in force on its first day is frozen on it and must be annexed and initialled before it becomes
+    active; until then it is « à signer ». Its activation makes the stay (the place is occupied from its first day),
+    its exit ends it (the place is free again). Status changes follow `rules.CONTRACT_TRANSITIONS`."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("place"))
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.PROTECT, related_name="residence_contracts", verbose_name=_("ménage")
+    )
+    resident = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="residence_contracts", verbose_name=_("résident")
+    )
+    orientation = models.OneToOneField(
+        Orientation, on_delete=models.PROTECT, null=True, blank=True, related_name="contract", editable=False
+    )
+    stay = models.OneToOneField(
+        ResidenceStay, on_delete=models.PROTECT, null=True, blank=True, related_name="contract", editable=False
+    )
+    house_rules = models.ForeignKey(
+        HouseRules, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("règlement intérieur annexé")
+    )
+    starts_on = models.DateField(_("prend effet le"))
+    deposit_amount = models.DecimalField(
+        _("dépôt de garantie (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    ri_initialled_on = models.DateField(_("règlement intérieur annexé et paraphé le"), null=True, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=ContractStatus.choices, default=ContractStatus.TO_SIGN, editable=False
+    )
+    notice_by = models.CharField(_("fin à l'initiative"), max_length=10, choices=NoticeBy.choices, blank=True)
+    notice_on = models.DateField(_("congé ou résiliation notifié le"), null=True, blank=True)
+    termination_ground = models.CharField(
+        _("motif de la résiliation"), max_length=30, choices=TerminationGround.choices, blank=True
+    )
+    ends_on = models.DateField(_("fin du préavis le"), null=True, blank=True)
+    left_on = models.DateField(_("sortie le"), null=True, blank=True)
+    exit_destination = models.CharField(
+        _("destination à la sortie"), max_length=30, choices=ExitDestination.choices, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        verbose_name = _("contrat de résidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(status__in=["to_sign", "active", "notice"]),
+                name="contract_one_open_per_place",
+                violation_error_message=_("Un contrat en cours ou à signer existe déjà pour cette place."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="to_sign") | models.Q(ri_initialled_on__isnull=False),
+                name="contract_active_has_initialled_rules",
+                violation_error_message=_("Le règlement intérieur doit être annexé et paraphé avant l'entrée."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(notice_by="manager") | ~models.Q(termination_ground=""),
+                name="contract_termination_has_ground",
+                violation_error_message=_("Une résiliation par le gestionnaire dit son motif."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ended")
+                | (models.Q(left_on__isnull=False) & ~models.Q(exit_destination="")),
+                name="contract_end_has_exit",
+                violation_error_message=_("Un contrat terminé dit la date de sortie et la destination."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resident} — {self.place}"
+
+
+class GuestStay(OrganisationScoped):
+    """A third party a resident hosts (W14, R76), from arrival to departure: one night per day from the arrival,
+    the departure day excluded."""
+
+    contract = models.ForeignKey(ResidenceContract, on_delete=models.PROTECT, related_name="guest_stays")
+    guest_name = models.CharField(_("personne hébergée"), max_length=200)
+    arrived_on = models.DateField(_("arrivée le"))
+    left_on = models.DateField(_("départ le"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-arrived_on", "id"]
+        verbose_name = _("hébergement d'un tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_on__gt=models.F("arrived_on")),
+                name="guest_stay_at_least_one_night",
+                violation_error_message=_("Le départ suit l'arrivée d'au moins une nuit."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.guest_name} — {self.arrived_on}"
+
+
+class ActivityKind(models.TextChoices):
+    MEAL = "meal", _("Repas partagé")
+    OUTING = "outing", _("Sortie")
+    GARDEN = "garden", _("Jardin")
+    NEWSPAPER = "newspaper", _("Journal des résidents")
+    WORKSHOP = "workshop", _("Atelier")
+    HOUSE_MEETING = "house_meeting", _("Conseil de Maison")
+    CELEBRATION = "celebration", _("Fête")
+    OTHER = "other", _("Autre")
+
+
+class HouseActivity(OrganisationScoped):
+    """A collective activity of the house journal (W10): what the hosts organised, who took part."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="activities")
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("type d'activité"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    note = models.TextField(_("remarques"), max_length=5_000, blank=True)
+    participants = models.ManyToManyField(
+        "people.Person", related_name="house_activities", blank=True, verbose_name=_("résidents présents")
+    )
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="house_activities_helped", blank=True, verbose_name=_("bénévoles")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "id"]
+        verbose_name = _("activité collective")
+
+    def __str__(self):
+        return f"{self.title} — {self.held_on}"
+
+
+class IndividualSupport(OrganisationScoped):
+    """A host's short practical note about one resident (W10): a step taken together, a help given. Not the social
+    worker's notes, which stay in the household's file."""
+
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="individual_supports")
+    resident = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="house_supports", verbose_name=_("résident")
+    )
+    given_on = models.DateField(_("date"))
+    note = models.CharField(_("soutien apporté"), max_length=500)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-given_on", "id"]
+        verbose_name = _("soutien individuel")
+
+    def __str__(self):
+        return f"{self.resident} — {self.given_on}"

@@ -17,6 +17,13 @@ RESIDENCE_MANAGERS = frozenset({Role.DIRECTOR})
 # and the host of the residence, who meets the candidates (W10).
 ADMISSION_RUNNERS = frozenset({Role.DIRECTOR, Role.HOST})
 
+# Contracts (W4–W6): the director and the host of the residence prepare and follow them; the social worker who
+# follows the household reads them (scoped in `queries.contracts_for`).
+CONTRACT_RUNNERS = frozenset({Role.DIRECTOR, Role.HOST})
+CONTRACT_READERS = RESIDENCE_READERS | {Role.SOCIAL_WORKER}
+# The house journal (W10): the hosts keep it, the director too; team leads read it.
+JOURNAL_KEEPERS = frozenset({Role.DIRECTOR, Role.HOST})
+
 reads_residences = role_in(RESIDENCE_READERS)
 manages_residences = role_in(RESIDENCE_MANAGERS)
 runs_admissions = role_in(ADMISSION_RUNNERS)
@@ -24,3 +31,6 @@ runs_admissions = role_in(ADMISSION_RUNNERS)
 rules.add_perm("residences.view_residence", has_organisation & reads_residences)
 rules.add_perm("residences.manage_residence", has_organisation & manages_residences)
 rules.add_perm("residences.run_admissions", has_organisation & runs_admissions)
+rules.add_perm("residences.run_contracts", has_organisation & role_in(CONTRACT_RUNNERS))
+rules.add_perm("residences.view_contract", has_organisation & role_in(CONTRACT_READERS))
+rules.add_perm("residences.keep_journal", has_organisation & role_in(JOURNAL_KEEPERS))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractMonth
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role, User
@@ -14,7 +15,21 @@ from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 
 from . import rules as residence_rules
-from .models import Decision, HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
+from .models import (
+    OPEN_CONTRACT_STATUSES,
+    ContractStatus,
+    Decision,
+    GuestStay,
+    HouseActivity,
+    HouseRules,
+    IndividualSupport,
+    Orientation,
+    Place,
+    Residence,
+    ResidenceContract,
+    ResidenceStay,
+    Vacancy,
+)
 
 
 def residences_for(user):
@@ -67,12 +82,15 @@ class PlaceStatus:
     status: str  # rules.FREE, RESERVED or OCCUPIED
     stay: ResidenceStay | None = None
     reserved_household_id: object = None  # the admitted candidate's household, when known
+    contract: ResidenceContract | None = None  # the contract in force on the day, or the one to sign
 
 
 def occupancy(residence, *, on: date) -> list[PlaceStatus]:
-    """Each place of `residence` with its status on `on`: occupied by a stay covering the day, else reserved for a
-    candidate the commission admitted by that day who has not entered, else free. Three queries whatever the number
-    of places. `residence` must have been read through `residences_for`: this function does not scope."""
+    """Each place of `residence` with its status on `on`: occupied by a contract in force on the day (from its
+    first day to the exit) or, for a resident without a contract yet, by a stay covering the day; else reserved for
+    a contract to sign or a candidate the commission admitted by that day who has not entered; else free. Four
+    queries whatever the number of places. `residence` must have been read through `residences_for`: this
+    function does not scope."""
     places = list(Place.objects.filter(residence=residence).order_by("label", "id"))
     stays = (
         ResidenceStay.objects.filter(place__residence=residence, entered_on__lte=on)
@@ -80,6 +98,18 @@ def occupancy(residence, *, on: date) -> list[PlaceStatus]:
         .select_related("household", "resident")
     )
     by_place = {stay.place_id: stay for stay in stays}
+    contracts = {}
+    for contract in (
+        ResidenceContract.objects.filter(place__residence=residence)
+        .filter(
+            Q(status=ContractStatus.TO_SIGN)
+            | Q(status__in=[ContractStatus.ACTIVE, ContractStatus.NOTICE], starts_on__lte=on)
+            | Q(status=ContractStatus.ENDED, starts_on__lte=on, left_on__gte=on)
+        )
+        .select_related("household", "resident")
+        .order_by("created_at")
+    ):
+        contracts[contract.place_id] = contract
     reserved = dict(
         Orientation.objects.filter(
             vacancy__place__residence=residence, decision=Decision.ADMITTED, stay__isnull=True, decided_on__lte=on
@@ -87,8 +117,17 @@ def occupancy(residence, *, on: date) -> list[PlaceStatus]:
     )
     rows = []
     for place in places:
-        if place.pk in by_place:
-            rows.append(PlaceStatus(place, residence_rules.OCCUPIED, by_place[place.pk]))
+        contract = contracts.get(place.pk)
+        if contract is not None and contract.status != ContractStatus.TO_SIGN:
+            rows.append(PlaceStatus(place, residence_rules.OCCUPIED, by_place.get(place.pk), contract=contract))
+        elif place.pk in by_place:
+            rows.append(PlaceStatus(place, residence_rules.OCCUPIED, by_place[place.pk], contract=contract))
+        elif contract is not None:
+            rows.append(
+                PlaceStatus(
+                    place, residence_rules.RESERVED, reserved_household_id=contract.household_id, contract=contract
+                )
+            )
         elif place.pk in reserved:
             rows.append(PlaceStatus(place, residence_rules.RESERVED, reserved_household_id=reserved[place.pk]))
         else:
@@ -179,3 +218,203 @@ def admissions_todo(user, today: date) -> dict:
             )
         ),
     }
+
+
+# --- contracts (W4–W6) -------------------------------------------------------------------------------------
+
+
+def contracts_for(user):
+    """The contracts the user may read: those of the residences they may open (a host: the residences they host),
+    and for a social worker those of the households they follow. Anyone else: none."""
+    if not user.has_perm("residences.view_contract"):
+        return ResidenceContract.objects.none()
+    scope = Q(place__residence__in=residences_for(user).values("pk"))
+    if user.role == Role.SOCIAL_WORKER:
+        scope = Q(household__in=households_visible_to(user).values("pk"))
+    return ResidenceContract.objects.filter(scope, organisation_id=user.organisation_id)
+
+
+def contract_for_page(user, contract_id) -> ResidenceContract:
+    return (
+        contracts_for(user)
+        .select_related("place__residence", "household", "resident", "house_rules")
+        .get(pk=contract_id)
+    )
+
+
+def may_open_household(user, household_id) -> bool:
+    """Whether the user may open the household's file (its referent, its team, the director): a host may not, and
+    so does not read the social worker's notes (W10)."""
+    return households_visible_to(user).filter(pk=household_id).exists()
+
+
+def contract_practical_file(contract) -> dict:
+    """What the host needs of a resident, besides the contract: their guests, the activities they attended and
+    the individual supports given (three queries). The social worker's notes are not here: they stay in the
+    household's file, which only those who follow the household open."""
+    return {
+        "guest_stays": list(contract.guest_stays.order_by("-arrived_on", "id")),
+        "activities": list(
+            HouseActivity.objects.filter(
+                residence_id=contract.place.residence_id, participants=contract.resident_id
+            ).order_by("-held_on", "id")[:50]
+        ),
+        "supports": list(
+            IndividualSupport.objects.filter(
+                residence_id=contract.place.residence_id, resident_id=contract.resident_id
+            ).order_by("-given_on", "id")[:50]
+        ),
+    }
+
+
+def residence_contracts(residence):
+    """The residence's contracts, open ones first, then ended, newest first: one query."""
+    return (
+        ResidenceContract.objects.filter(place__residence=residence)
+        .select_related("place", "resident")
+        .order_by("status", "-starts_on", "id")
+    )
+
+
+def house_rules_in_force(residence_id, on: date) -> HouseRules | None:
+    return HouseRules.objects.filter(residence_id=residence_id, valid_from__lte=on).order_by("-valid_from").first()
+
+
+def guest_alerts(residence, on: date) -> list[dict]:
+    """The guests whose nights in the month of `on` reach the limit of the RI frozen on the resident's contract
+    (W14): two queries whatever the number of contracts."""
+    start, end = residence_rules.month_bounds(on)
+    contracts = {
+        c.pk: c
+        for c in ResidenceContract.objects.filter(
+            place__residence=residence,
+            status__in=OPEN_CONTRACT_STATUSES,
+            house_rules__guest_nights_per_month__isnull=False,
+        ).select_related("resident", "place", "house_rules")
+    }
+    by_contract: dict = {}
+    for stay in GuestStay.objects.filter(
+        contract_id__in=list(contracts), arrived_on__lte=end, left_on__gt=start
+    ).order_by("arrived_on", "id"):
+        by_contract.setdefault(stay.contract_id, []).append((stay.guest_name, stay.arrived_on, stay.left_on))
+    alerts = []
+    for contract_id, stays in by_contract.items():
+        contract = contracts[contract_id]
+        limit = contract.house_rules.guest_nights_per_month
+        for guest, nights in residence_rules.guests_at_limit(stays, start, end, limit).items():
+            alerts.append({"contract": contract, "guest": guest, "nights": nights, "limit": limit})
+    return sorted(alerts, key=lambda a: (a["contract"].place.label, a["guest"]))
+
+
+def contract_guest_alerts(contract, on: date) -> dict[str, int]:
+    start, end = residence_rules.month_bounds(on)
+    stays = [(s.guest_name, s.arrived_on, s.left_on) for s in contract.guest_stays.order_by("arrived_on", "id")]
+    return residence_rules.guests_at_limit(stays, start, end, contract.house_rules.guest_nights_per_month)
+
+
+def contract_guest_legal_alerts(contract) -> dict[str, int]:
+    """The resident's guests hosted three months in all (R76), with their nights."""
+    stays = [(s.guest_name, s.arrived_on, s.left_on) for s in contract.guest_stays.order_by("arrived_on", "id")]
+    return residence_rules.guests_at_legal_cap(stays, legal_params())
+
+
+def admitted_orientation_for_contract(user, orientation_id) -> Orientation:
+    """An admitted candidate, notified to the SIAO, whose household is known and who has no contract yet."""
+    return Orientation.objects.select_related("vacancy__place__residence", "household").get(
+        pk=orientation_id,
+        vacancy__place__residence__in=residences_for(user).values("pk"),
+        decision=Decision.ADMITTED,
+        household__isnull=False,
+        contract__isnull=True,
+        stay__isnull=True,
+    )
+
+
+def contract_of_orientation(orientation) -> ResidenceContract | None:
+    return ResidenceContract.objects.filter(orientation=orientation).first()
+
+
+def contract_resident_choices(user, place):
+    """Whom a contract may be made for from a place: a director, any member of a household they may open; a host
+    (who opens no household's file), the residents already living in the place without a contract."""
+    stays = place.stays.filter(left_on__isnull=True, contract__isnull=True).values("resident_id")
+    if user.role == Role.HOST:
+        persons = Person.objects.filter(pk__in=stays)
+    else:
+        persons = Person.objects.filter(household__in=households_visible_to(user).values("pk"))
+    return persons.select_related("household").order_by("last_name", "first_name")
+
+
+# --- the house journal (W10) -------------------------------------------------------------------------------
+
+
+def journal_of(residence, *, year: int):
+    """The residence's activities and individual supports of the year, newest first: four queries."""
+    activities = (
+        HouseActivity.objects.filter(residence=residence, held_on__year=year)
+        .prefetch_related(
+            Prefetch("participants", queryset=Person.objects.order_by("last_name", "first_name")),
+            Prefetch("helpers", queryset=User.objects.order_by("last_name", "first_name")),
+        )
+        .order_by("-held_on", "id")
+    )
+    supports = (
+        IndividualSupport.objects.filter(residence=residence, given_on__year=year)
+        .select_related("resident", "created_by")
+        .order_by("-given_on", "id")
+    )
+    return list(activities), list(supports)
+
+
+def participation_table(residence, *, year: int) -> dict:
+    """Residents' participation in the collective activities of the residence, per month of `year`: the number of
+    activities each resident took part in, each month, and the number of activities per month. Three queries,
+    whatever the number of residents and activities."""
+    activities = HouseActivity.objects.filter(residence=residence, held_on__year=year)
+    per_month = dict(
+        activities.annotate(month=ExtractMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    through = HouseActivity.participants.through
+    counts = (
+        through.objects.filter(houseactivity__in=activities)
+        .annotate(month=ExtractMonth("houseactivity__held_on"))
+        .values("person_id", "month")
+        .annotate(n=Count("id"))
+    )
+    cells: dict = {}
+    for row in counts:
+        cells.setdefault(row["person_id"], {})[row["month"]] = row["n"]
+    persons = Person.objects.filter(pk__in=list(cells)).order_by("last_name", "first_name")
+    rows = [
+        {
+            "person": person,
+            "months": [cells[person.pk].get(m, 0) for m in range(1, 13)],
+            "total": sum(cells[person.pk].values()),
+        }
+        for person in persons
+    ]
+    return {"rows": rows, "activities": [per_month.get(m, 0) for m in range(1, 13)], "total": sum(per_month.values())}
+
+
+def journal_resident_choices(residence, on: date):
+    """The residents of the residence on `on` (a contract in force or a stay covering the day): whom an activity or
+    a support is about."""
+    with_contract = ResidenceContract.objects.filter(
+        place__residence=residence, status__in=[ContractStatus.ACTIVE, ContractStatus.NOTICE]
+    ).values("resident_id")
+    staying = (
+        ResidenceStay.objects.filter(place__residence=residence, entered_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        .values("resident_id")
+    )
+    return Person.objects.filter(Q(pk__in=with_contract) | Q(pk__in=staying)).order_by("last_name", "first_name")
+
+
+def volunteer_choices(user):
+    """The volunteers of the user's organisation, who may help at an activity."""
+    return User.objects.filter(organisation_id=user.organisation_id, role=Role.VOLUNTEER, is_active=True).order_by(
+        "last_name", "first_name"
+    )

@@ -1,6 +1,7 @@
 """Every write of the residences: permission, one transaction, validation, audit."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +16,23 @@ from habiter.people.queries import households_visible_to
 
 from . import queries
 from . import rules as residence_rules
-from .models import Decision, HouseRules, Orientation, Place, Residence, ResidenceStay, Vacancy
+from .models import (
+    ContractStatus,
+    Decision,
+    ExitDestination,
+    GuestStay,
+    HouseActivity,
+    HouseRules,
+    IndividualSupport,
+    NoticeBy,
+    Orientation,
+    Place,
+    Residence,
+    ResidenceContract,
+    ResidenceStay,
+    TerminationGround,
+    Vacancy,
+)
 
 RESIDENCE_FIELDS = (
     "name",
@@ -27,6 +44,7 @@ RESIDENCE_FIELDS = (
     "agrement_reference",
     "is_essms",
     "opened_on",
+    "deposit_amount",
 )
 PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible")
 
@@ -52,6 +70,8 @@ def _residence_apply(residence: Residence, data: dict) -> None:
     for field in RESIDENCE_FIELDS:
         if field in data:
             value = _strip(data[field])
+            if field == "deposit_amount" and value is None:
+                value = Decimal("0.00")
             setattr(residence, field, "" if value is None and field not in ("opened_on", "is_essms") else value)
 
 
@@ -118,7 +138,9 @@ def place_update(*, actor, place_id, data: dict) -> Place:
     return place
 
 
-def house_rules_add(*, actor, residence_id, valid_from: date, text: str) -> HouseRules:
+def house_rules_add(
+    *, actor, residence_id, valid_from: date, text: str, guest_nights_per_month: int | None = None
+) -> HouseRules:
     """Add a version of the residence's règlement intérieur, in force from `valid_from`."""
     _require(actor, "residences.manage_residence")
     with transaction.atomic():
@@ -128,6 +150,7 @@ def house_rules_add(*, actor, residence_id, valid_from: date, text: str) -> Hous
             residence=residence,
             valid_from=valid_from,
             text=_strip(text) or "",
+            guest_nights_per_month=guest_nights_per_month,
             created_by=actor,
         )
         version.full_clean()
@@ -202,6 +225,8 @@ def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> Reside
         stay = ResidenceStay.objects.select_for_update().get(pk=stay_id, organisation_id=actor.organisation_id)
         if stay.left_on is not None:
             raise ValidationError(_("Ce résident est déjà sorti."))
+        if ResidenceContract.objects.filter(stay=stay).exclude(status=ContractStatus.ENDED).exists():
+            raise ValidationError(_("Ce résident a un contrat : sa sortie s'enregistre sur le contrat."))
         if not exit_destination:
             raise ValidationError({"exit_destination": _("Dites où va le résident (« Inconnue » au besoin).")})
         stay.left_on, stay.exit_destination = left_on, exit_destination
@@ -255,6 +280,8 @@ def vacancy_declare(*, actor, place_id, declared_on: date) -> Vacancy:
         place = _admission_place(actor, place_id)
         if place.stays.filter(left_on__isnull=True).exists():
             raise ValidationError(_("Un résident occupe cette place : déclarez la vacance après sa sortie."))
+        if place.contracts.exclude(status=ContractStatus.ENDED).exists():
+            raise ValidationError(_("Un contrat est en cours ou à signer pour cette place."))
         vacancy = Vacancy(organisation_id=actor.organisation_id, place=place, declared_on=declared_on)
         vacancy.full_clean()
         vacancy.save()
@@ -352,6 +379,16 @@ def orientation_notify(*, actor, orientation_id, notified_on: date) -> Orientati
     return orientation
 
 
+def _orientation_filled(orientation, stay) -> Vacancy:
+    """The admitted candidate has entered: the orientation leads to the stay, the vacancy is filled by it."""
+    orientation.stay = stay
+    orientation.save(update_fields=["stay", "updated_at"])
+    vacancy = orientation.vacancy
+    vacancy.filled_by = stay
+    vacancy.save(update_fields=["filled_by", "updated_at"])
+    return vacancy
+
+
 def orientation_enter(*, actor, orientation_id, resident_id, entered_on: date) -> ResidenceStay:
     """The admitted candidate enters the place: the stay begins and the vacancy is filled. The candidate's household
     must be known (the occupancy contract, RI annexed, comes with a later slice: ADR 0021)."""
@@ -366,13 +403,11 @@ def orientation_enter(*, actor, orientation_id, resident_id, entered_on: date) -
             raise ValidationError({"resident": _("Choisissez un membre du ménage admis.")})
         if entered_on < orientation.decided_on:
             raise ValidationError({"entered_on": _("L'entrée ne peut pas précéder la décision d'admission.")})
+        if ResidenceContract.objects.filter(orientation=orientation).exists():
+            raise ValidationError(_("Un contrat est préparé pour ce candidat : il entre par la signature du contrat."))
         place = Place.objects.select_for_update().get(pk=orientation.vacancy.place_id)
         stay = _stay_create(actor, place, resident, entered_on)
-        orientation.stay = stay
-        orientation.save(update_fields=["stay", "updated_at"])
-        vacancy = orientation.vacancy
-        vacancy.filled_by = stay
-        vacancy.save(update_fields=["filled_by", "updated_at"])
+        vacancy = _orientation_filled(orientation, stay)
         audit_record(
             actor=actor,
             action="orientation.enter",
@@ -381,3 +416,289 @@ def orientation_enter(*, actor, orientation_id, resident_id, entered_on: date) -
             detail={"days_from_vacancy": residence_rules.days_from_vacancy_to_entry(vacancy.declared_on, entered_on)},
         )
     return stay
+
+
+# --- residence contracts (R74–R75, W4–W6) ------------------------------------------------------------------
+
+
+def _contract(actor, contract_id) -> ResidenceContract:
+    _require(actor, "residences.run_contracts")
+    return (
+        ResidenceContract.objects.select_for_update()
+        .select_related("place", "house_rules")
+        .get(pk=contract_id, place__residence__in=queries.residences_for(actor).values("pk"))
+    )
+
+
+def _move(contract, target: str) -> None:
+    if not residence_rules.contract_may_become(contract.status, target):
+        raise ValidationError(
+            _("Un contrat « %(status)s » ne peut pas passer à « %(target)s ».")
+            % {"status": contract.get_status_display(), "target": ContractStatus(target).label}
+        )
+    contract.status = target
+
+
+def contract_create(*, actor, place_id, resident_id, starts_on: date, orientation_id=None) -> ResidenceContract:
+    """Prepare a resident's contract for a place, from its first day (R74, W4): the residence's RI version in force
+    that day is frozen on it, and the residence's deposit copied. The contract is « à signer » until the RI is
+    initialled and the contract activated. From an admission, the resident is a member of the admitted household;
+    otherwise a director may choose any member of a household they follow, and a host the resident already living
+    in the place without a contract (the contract then covers that stay)."""
+    _require(actor, "residences.run_contracts")
+    with transaction.atomic():
+        place = (
+            Place.objects.select_for_update()
+            .select_related("residence")
+            .get(pk=place_id, residence__in=queries.residences_for(actor).values("pk"))
+        )
+        orientation = None
+        if orientation_id is not None:
+            orientation = queries.admitted_orientation_for_contract(actor, orientation_id)
+            if orientation.vacancy.place_id != place.pk:
+                raise ValidationError(_("Ce candidat est admis sur une autre place."))
+            if orientation.notified_on is None:
+                raise ValidationError(_("Notifiez d'abord l'admission au SIAO, puis préparez le contrat."))
+            resident = Person.objects.filter(pk=resident_id, household_id=orientation.household_id).first()
+            if resident is None:
+                raise ValidationError({"resident": _("Choisissez un membre du ménage admis.")})
+            if starts_on < orientation.decided_on:
+                raise ValidationError({"starts_on": _("Le contrat ne peut pas précéder la décision d'admission.")})
+        else:
+            resident = queries.contract_resident_choices(actor, place).filter(pk=resident_id).first()
+            if resident is None:
+                raise ValidationError({"resident": _("Choisissez un résident de la liste.")})
+        stay = place.stays.filter(left_on__isnull=True).first()
+        if stay is not None and (stay.resident_id != resident.pk or hasattr(stay, "contract")):
+            raise ValidationError(_("Un résident occupe cette place : son contrat ou sa sortie d'abord."))
+        if stay is not None and starts_on < stay.entered_on:
+            raise ValidationError({"starts_on": _("Le contrat ne peut pas précéder l'entrée du résident.")})
+        house_rules = queries.house_rules_in_force(place.residence_id, starts_on)
+        if house_rules is None:
+            raise ValidationError(
+                _("La résidence n'a pas de règlement intérieur en vigueur à cette date : ajoutez-le d'abord.")
+            )
+        contract = ResidenceContract(
+            organisation_id=actor.organisation_id,
+            place=place,
+            household=resident.household,
+            resident=resident,
+            orientation=orientation,
+            stay=stay,
+            house_rules=house_rules,
+            starts_on=starts_on,
+            deposit_amount=place.residence.deposit_amount,
+            created_by=actor,
+        )
+        contract.full_clean()
+        contract.save()
+        audit_record(actor=actor, action="contract.create", obj=contract, household_id=contract.household_id)
+    return contract
+
+
+def contract_initial(*, actor, contract_id, ri_initialled_on: date) -> ResidenceContract:
+    """Record the day the resident initialled the RI annexed to the contract (W4, CCH R633-3 I)."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        if contract.status != ContractStatus.TO_SIGN:
+            raise ValidationError(_("Le contrat est déjà en vigueur : le règlement paraphé ne se change plus."))
+        contract.ri_initialled_on = ri_initialled_on
+        contract.full_clean()
+        contract.save()
+        audit_record(
+            actor=actor,
+            action="contract.initial",
+            obj=contract,
+            household_id=contract.household_id,
+            detail={"house_rules_valid_from": contract.house_rules.valid_from.isoformat()},
+        )
+    return contract
+
+
+def contract_activate(*, actor, contract_id) -> ResidenceContract:
+    """The contract is signed, its RI initialled: it is in force from its first day and the place is occupied from
+    then (the stay begins; from an admission, the vacancy is filled). Irreversible: the page asks to confirm."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        if not residence_rules.contract_may_activate(contract.ri_initialled_on):
+            raise ValidationError(
+                _("Le règlement intérieur n'est pas paraphé : le contrat reste « à signer ». Notez d'abord la date.")
+            )
+        _move(contract, ContractStatus.ACTIVE)
+        if contract.stay_id is None:
+            place = Place.objects.select_for_update().get(pk=contract.place_id)
+            contract.stay = _stay_create(actor, place, contract.resident, contract.starts_on)
+            if contract.orientation_id is not None:
+                _orientation_filled(
+                    Orientation.objects.select_related("vacancy").get(pk=contract.orientation_id), contract.stay
+                )
+        contract.full_clean()
+        contract.save()
+        audit_record(actor=actor, action="contract.activate", obj=contract, household_id=contract.household_id)
+    return contract
+
+
+def contract_notice(*, actor, contract_id, notice_on: date) -> ResidenceContract:
+    """The resident gives notice (W5): they leave at the end of the notice (`foyer_resident_notice_days` days)."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        _move(contract, ContractStatus.NOTICE)
+        if notice_on < contract.starts_on:
+            raise ValidationError({"notice_on": _("Le congé ne peut pas précéder le début du contrat.")})
+        contract.notice_by, contract.notice_on = NoticeBy.RESIDENT, notice_on
+        contract.ends_on = residence_rules.resident_notice_end(notice_on, queries.legal_params())
+        contract.full_clean()
+        contract.save()
+        audit_record(
+            actor=actor,
+            action="contract.notice",
+            obj=contract,
+            household_id=contract.household_id,
+            detail={"ends_on": contract.ends_on.isoformat()},
+        )
+    return contract
+
+
+def contract_terminate(*, actor, contract_id, termination_ground: str, notice_on: date) -> ResidenceContract:
+    """The manager terminates the contract on one of the grounds of the law (R74–R75), notified on `notice_on` (by
+    commissaire de justice, letter against discharge or registered letter): the notice runs from that day, one
+    month for a breach, three when the admission conditions are no longer met or the house closes. Irreversible:
+    the page asks to confirm."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        if termination_ground not in TerminationGround.values:
+            raise ValidationError({"termination_ground": _("Choisissez le motif dans la liste.")})
+        _move(contract, ContractStatus.NOTICE)
+        if notice_on < contract.starts_on:
+            raise ValidationError({"notice_on": _("La résiliation ne peut pas précéder le début du contrat.")})
+        contract.notice_by, contract.notice_on = NoticeBy.MANAGER, notice_on
+        contract.termination_ground = termination_ground
+        contract.ends_on = residence_rules.termination_notice_end(notice_on, termination_ground, queries.legal_params())
+        contract.full_clean()
+        contract.save()
+        audit_record(
+            actor=actor,
+            action="contract.terminate",
+            obj=contract,
+            household_id=contract.household_id,
+            detail={"ground": termination_ground, "ends_on": contract.ends_on.isoformat()},
+        )
+    return contract
+
+
+def contract_exit(*, actor, contract_id, left_on: date, exit_destination: str) -> ResidenceContract:
+    """The resident leaves: the contract ends, the stay too, and the place is free from the next day; where the
+    resident goes is recorded (« Inconnue » at worst). Irreversible: the page asks to confirm."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        _move(contract, ContractStatus.ENDED)
+        if exit_destination not in ExitDestination.values:
+            raise ValidationError({"exit_destination": _("Dites où va le résident (« Inconnue » au besoin).")})
+        if left_on < contract.starts_on:
+            raise ValidationError({"left_on": _("La sortie ne peut pas précéder le début du contrat.")})
+        contract.left_on, contract.exit_destination = left_on, exit_destination
+        contract.full_clean()
+        contract.save()
+        stay = ResidenceStay.objects.select_for_update().get(pk=contract.stay_id)
+        stay.left_on, stay.exit_destination = left_on, exit_destination
+        stay.full_clean()
+        stay.save()
+        audit_record(
+            actor=actor,
+            action="contract.exit",
+            obj=contract,
+            household_id=contract.household_id,
+            detail={"destination": exit_destination},
+        )
+    return contract
+
+
+def guest_stay_record(*, actor, contract_id, guest_name: str, arrived_on: date, left_on: date):
+    """Record a third party the resident hosts (W14, R76); returns the stay and the guests of the resident who reach
+    the RI's limit of nights in the month of the arrival (an alert to show, not a refusal: a breach is for the
+    manager to deal with, after a delivered mise en demeure)."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        if contract.status not in (ContractStatus.ACTIVE, ContractStatus.NOTICE):
+            raise ValidationError(_("Seul un résident dont le contrat est en vigueur héberge un tiers."))
+        if arrived_on < contract.starts_on:
+            raise ValidationError({"arrived_on": _("L'arrivée ne peut pas précéder le début du contrat.")})
+        stay = GuestStay(
+            organisation_id=actor.organisation_id,
+            contract=contract,
+            guest_name=_strip(guest_name) or "",
+            arrived_on=arrived_on,
+            left_on=left_on,
+            created_by=actor,
+        )
+        stay.full_clean()
+        stay.save()
+        audit_record(actor=actor, action="guest_stay.record", obj=stay, household_id=contract.household_id)
+        alerts = queries.contract_guest_alerts(contract, arrived_on)
+    return stay, alerts
+
+
+# --- the house journal (W10) -------------------------------------------------------------------------------
+
+
+def _journal_residence(actor, residence_id) -> Residence:
+    _require(actor, "residences.keep_journal")
+    return Residence.objects.get(pk=residence_id, pk__in=queries.residences_for(actor).values("pk"))
+
+
+def _residents_of(residence, on, person_ids, field) -> list:
+    ids = list(dict.fromkeys(person_ids or ()))
+    persons = list(queries.journal_resident_choices(residence, on).filter(pk__in=ids))
+    if len(persons) != len(ids):
+        raise ValidationError({field: _("Choisissez des résidents de la maison.")})
+    return persons
+
+
+def house_activity_record(
+    *, actor, residence_id, held_on: date, kind: str, title: str, note: str = "", participant_ids=(), helper_ids=()
+) -> HouseActivity:
+    """Log a collective activity of the house (W10), with the residents who took part and the volunteers who
+    helped (volunteers of the organisation only)."""
+    with transaction.atomic():
+        residence = _journal_residence(actor, residence_id)
+        participants = _residents_of(residence, held_on, participant_ids, "participants")
+        ids = list(dict.fromkeys(helper_ids or ()))
+        helpers = list(queries.volunteer_choices(actor).filter(pk__in=ids))
+        if len(helpers) != len(ids):
+            raise ValidationError({"helpers": _("Choisissez des bénévoles de votre association.")})
+        activity = HouseActivity(
+            organisation_id=actor.organisation_id,
+            residence=residence,
+            held_on=held_on,
+            kind=kind,
+            title=_strip(title) or "",
+            note=_strip(note) or "",
+            created_by=actor,
+        )
+        activity.full_clean()
+        activity.save()
+        activity.participants.set(participants)
+        activity.helpers.set(helpers)
+        audit_record(
+            actor=actor, action="house_activity.record", obj=activity, detail={"participants": len(participants)}
+        )
+    return activity
+
+
+def individual_support_record(*, actor, residence_id, resident_id, given_on: date, note: str) -> IndividualSupport:
+    """Log a short practical note about the help given to one resident (W10)."""
+    with transaction.atomic():
+        residence = _journal_residence(actor, residence_id)
+        (resident,) = _residents_of(residence, given_on, [resident_id], "resident")
+        support = IndividualSupport(
+            organisation_id=actor.organisation_id,
+            residence=residence,
+            resident=resident,
+            given_on=given_on,
+            note=_strip(note) or "",
+            created_by=actor,
+        )
+        support.full_clean()
+        support.save()
+        audit_record(actor=actor, action="individual_support.record", obj=support, household_id=resident.household_id)
+    return support

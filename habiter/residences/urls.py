@@ -18,4 +18,10 @@ urlpatterns = [
     path("vacances/<uuid:vacancy_id>/", views.vacancy_detail, name="vacancy_detail"),
     path("vacances/<uuid:vacancy_id>/orientations/nouvelle/", views.orientation_add, name="orientation_add"),
     path("orientations/<uuid:orientation_id>/", views.orientation_detail, name="orientation_detail"),
+    path("places/<uuid:place_id>/contrat/", views.contract_create, name="contract_create"),
+    path("admissions/<uuid:admission_id>/contrat/", views.contract_from_orientation, name="contract_from_orientation"),
+    path("contrats/<uuid:contract_id>/", views.contract_detail, name="contract_detail"),
+    path("<uuid:residence_id>/journal/", views.journal, name="journal"),
+    path("<uuid:residence_id>/journal/activite/", views.activity_add, name="activity_add"),
+    path("<uuid:residence_id>/journal/soutien/", views.support_add, name="support_add"),
 ]

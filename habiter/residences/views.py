@@ -5,29 +5,41 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
 from . import rules as residence_rules
 from .forms import (
+    ActivateForm,
+    ActivityForm,
+    ContractExitForm,
+    ContractForm,
     DecisionForm,
     EntryForm,
     ExitForm,
+    GuestStayForm,
     HouseRulesForm,
+    InitialForm,
     InterviewForm,
+    NoticeForm,
     NotifyForm,
     OrientationEntryForm,
     OrientationForm,
     PlaceForm,
     ResidenceForm,
+    SupportForm,
+    TerminateForm,
     VacancyForm,
 )
+from .models import ContractStatus, TerminationGround
 
 PAGE_SIZE = 25
 
@@ -65,7 +77,12 @@ def residence_detail(request, residence_id):
     places = list(residence.places.all())
     today = timezone.localdate()
     statuses = queries.occupancy(residence, on=today)
-    listed(request, [s.stay.household_id for s in statuses if s.stay is not None])
+    contracts = list(queries.residence_contracts(residence))
+    guest_alerts = queries.guest_alerts(residence, today)
+    listed(
+        request,
+        [s.stay.household_id for s in statuses if s.stay is not None] + [c.household_id for c in contracts],
+    )
     return render(
         request,
         "residences/residence_detail.html",
@@ -75,6 +92,9 @@ def residence_detail(request, residence_id):
             "statuses": statuses,
             "today": today,
             "vacancies": _vacancy_rows(residence),
+            "contracts": contracts,
+            "guest_alerts": guest_alerts,
+            "can_contract": user.has_perm("residences.run_contracts"),
             "can_admit": user.has_perm("residences.run_admissions"),
             "hosts": list(residence.hosts.all()),
             "house_rules": list(residence.house_rules.all()),
@@ -362,5 +382,310 @@ def orientation_detail(request, orientation_id):
     return render(
         request,
         "residences/orientation_detail.html",
-        {"orientation": orientation, "vacancy": orientation.vacancy, "forms": forms},
+        {
+            "orientation": orientation,
+            "vacancy": orientation.vacancy,
+            "forms": forms,
+            "contract": queries.contract_of_orientation(orientation),
+            "can_contract": user.has_perm("residences.run_contracts"),
+        },
     )
+
+
+# --- residence contracts -----------------------------------------------------------------------------------
+
+
+def _contract_form_page(request, place, orientation=None):
+    user = request.user
+    _require(user, "residences.run_contracts")
+    if orientation is not None:
+        residents = orientation.household.members.order_by("last_name", "first_name")
+        start = max(timezone.localdate(), orientation.decided_on)
+    else:
+        residents = queries.contract_resident_choices(user, place)
+        start = timezone.localdate()
+    form = ContractForm(request.POST or None, residents=residents, initial={"starts_on": start})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(
+                actor=user,
+                place_id=place.pk,
+                resident_id=form.cleaned_data["resident"].pk,
+                starts_on=form.cleaned_data["starts_on"],
+                orientation_id=orientation and orientation.pk,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Contrat de %(name)s préparé : il est à signer.") % {"name": contract.resident})
+            return redirect("residences:contract_detail", contract_id=contract.pk)
+    return render(
+        request,
+        "residences/contract_form.html",
+        {"form": form, "place": place, "residence": place.residence, "orientation": orientation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contract_create(request, place_id):
+    """A contract for a place: a director chooses among the households they follow, a host among the residents
+    already living in the place without a contract."""
+    place = _get_or_404(queries.place_for_page, request.user, place_id)
+    return _contract_form_page(request, place)
+
+
+@require_http_methods(["GET", "POST"])
+def contract_from_orientation(request, admission_id):
+    """The contract of a candidate the commission admitted (`admission_id`: the orientation): the place of the
+    vacancy, a member of the household."""
+    orientation = _get_or_404(queries.admitted_orientation_for_contract, request.user, admission_id)
+    return _contract_form_page(request, orientation.vacancy.place, orientation)
+
+
+CONTRACT_STEPS = {
+    ContractStatus.TO_SIGN: ("initial", "activate"),
+    ContractStatus.ACTIVE: ("guest", "notice", "terminate", "exit"),
+    ContractStatus.NOTICE: ("guest", "exit"),
+    ContractStatus.ENDED: (),
+}
+CONTRACT_STEP_FORMS = {
+    "initial": InitialForm,
+    "activate": ActivateForm,
+    "guest": GuestStayForm,
+    "notice": NoticeForm,
+    "terminate": TerminateForm,
+    "exit": ContractExitForm,
+}
+
+
+def _contract_steps(user, contract) -> tuple:
+    if not user.has_perm("residences.run_contracts"):
+        return ()
+    if not queries.residences_for(user).filter(pk=contract.place.residence_id).exists():
+        return ()
+    steps = CONTRACT_STEPS[contract.status]
+    if contract.status == ContractStatus.TO_SIGN and contract.ri_initialled_on is None:
+        steps = ("initial",)
+    return steps
+
+
+def _contract_step_form(step, data=None):
+    today = timezone.localdate()
+    initial = {
+        "initial": {"ri_initialled_on": today},
+        "guest": {"arrived_on": today},
+        "notice": {"notice_on": today},
+        "terminate": {"notice_on": today},
+        "exit": {"left_on": today},
+    }.get(step, {})
+    return CONTRACT_STEP_FORMS[step](data, initial=initial, prefix=step)
+
+
+def _contract_confirmation(step, contract, data) -> Confirmation | None:
+    facts = [
+        (_("Résident"), str(contract.resident)),
+        (_("Place"), f"{contract.place.residence.name}, {contract.place.label}"),
+    ]
+    cancel = reverse("residences:contract_detail", args=[contract.pk])
+    if step == "activate":
+        return Confirmation(
+            title=_("Mettre le contrat en vigueur"),
+            facts=[*facts, (_("Prend effet le"), f"{contract.starts_on:%d/%m/%Y}")],
+            consequences=[
+                _("Le contrat est en vigueur : il ne revient pas à « à signer »."),
+                _("La place est occupée à partir du premier jour du contrat."),
+                _("Le règlement intérieur annexé, paraphé, ne se change plus pour ce contrat."),
+            ],
+            action=_("Confirmer l'entrée en vigueur"),
+            cancel_url=cancel,
+        )
+    if step == "terminate":
+        return Confirmation(
+            title=_("Résilier le contrat"),
+            facts=[
+                *facts,
+                (_("Motif"), str(TerminationGround(data["termination_ground"]).label)),
+                (_("Notifiée le"), f"{data['notice_on']:%d/%m/%Y}"),
+            ],
+            consequences=[
+                _("Le préavis court à partir de la notification : il ne s'annule pas ici."),
+                _("Une mise en demeure doit avoir été effectivement remise au résident avant la résiliation."),
+                _("Pendant le préavis, le résident ne doit que l'occupation effective."),
+            ],
+            action=_("Confirmer la résiliation"),
+            cancel_url=cancel,
+        )
+    if step == "exit":
+        return Confirmation(
+            title=_("Enregistrer la sortie"),
+            facts=[*facts, (_("Sortie le"), f"{data['left_on']:%d/%m/%Y}")],
+            consequences=[
+                _("Le contrat est terminé : il ne se rouvre pas."),
+                _("La place est libre dès le lendemain de la sortie."),
+            ],
+            action=_("Confirmer la sortie"),
+            cancel_url=cancel,
+        )
+    return None
+
+
+def _contract_save(request, step, contract, data) -> None:
+    user = request.user
+    if step == "initial":
+        services.contract_initial(actor=user, contract_id=contract.pk, **data)
+    elif step == "activate":
+        services.contract_activate(actor=user, contract_id=contract.pk)
+    elif step == "notice":
+        contract = services.contract_notice(actor=user, contract_id=contract.pk, **data)
+        messages.info(request, _("Fin du préavis le %(day)s.") % {"day": f"{contract.ends_on:%d/%m/%Y}"})
+    elif step == "terminate":
+        contract = services.contract_terminate(actor=user, contract_id=contract.pk, **data)
+        messages.info(request, _("Fin du préavis le %(day)s.") % {"day": f"{contract.ends_on:%d/%m/%Y}"})
+    elif step == "exit":
+        services.contract_exit(actor=user, contract_id=contract.pk, **data)
+    else:
+        _stay, alerts = services.guest_stay_record(actor=user, contract_id=contract.pk, **data)
+        for guest, nights in alerts.items():
+            messages.warning(
+                request,
+                ngettext(
+                    "%(guest)s a passé %(nights)d nuit ce mois-ci : la limite du règlement intérieur est atteinte.",
+                    "%(guest)s a passé %(nights)d nuits ce mois-ci : la limite du règlement intérieur est atteinte.",
+                    nights,
+                )
+                % {"guest": guest, "nights": nights},
+            )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.contract")
+def contract_detail(request, contract_id):
+    """A resident's contract and practical file (guests, activities attended, supports), with the form of each step
+    the contract may take now; a POST names its step (`step`). Activating, terminating and the exit ask to
+    confirm first."""
+    user = request.user
+    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    steps = _contract_steps(user, contract)
+    posted = request.POST.get("step") if request.method == "POST" else None
+    if posted is not None and posted not in steps:
+        raise Http404
+    forms = {step: _contract_step_form(step, request.POST if step == posted else None) for step in steps}
+    if posted is not None and forms[posted].is_valid():
+        data = forms[posted].cleaned_data
+        confirmation = _contract_confirmation(posted, contract, data)
+        if confirmation is not None and not is_confirmed(request):
+            read_of(request, household_id=contract.household_id, obj=contract)
+            return confirmation_page(request, confirmation)
+        try:
+            _contract_save(request, posted, contract, data)
+        except ValidationError as error:
+            apply_validation_error(forms[posted], error)
+        else:
+            messages.success(request, _("Étape enregistrée."))
+            return redirect("residences:contract_detail", contract_id=contract.pk)
+    read_of(request, household_id=contract.household_id, obj=contract)
+    today = timezone.localdate()
+    return render(
+        request,
+        "residences/contract_detail.html",
+        {
+            "contract": contract,
+            "forms": forms,
+            "file": queries.contract_practical_file(contract),
+            "guest_alerts": queries.contract_guest_alerts(contract, today),
+            "guest_legal_alerts": queries.contract_guest_legal_alerts(contract),
+            "can_open_household": queries.may_open_household(user, contract.household_id),
+            "can_open_residence": user.has_perm("residences.view_residence"),
+        },
+    )
+
+
+# --- the house journal -------------------------------------------------------------------------------------
+
+
+@require_GET
+@journaled_list("residences.journal")
+def journal(request, residence_id):
+    """The residence's house journal of a year: the monthly participation table, the activities, the supports."""
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("annee", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    activities, supports = queries.journal_of(residence, year=year)
+    table = queries.participation_table(residence, year=year)
+    listed(request, [r["person"].household_id for r in table["rows"]] + [s.resident.household_id for s in supports])
+    return render(
+        request,
+        "residences/journal.html",
+        {
+            "residence": residence,
+            "year": year,
+            "activities": activities,
+            "supports": supports,
+            "table": table,
+            "months": range(1, 13),
+            "can_keep": user.has_perm("residences.keep_journal"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_add(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    _require(user, "residences.keep_journal")
+    today = timezone.localdate()
+    form = ActivityForm(
+        request.POST or None,
+        residents=queries.journal_resident_choices(residence, today),
+        volunteers=queries.volunteer_choices(user),
+        initial={"held_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        participants, helpers = data.pop("participants"), data.pop("helpers")
+        try:
+            services.house_activity_record(
+                actor=user,
+                residence_id=residence.pk,
+                participant_ids=[p.pk for p in participants],
+                helper_ids=[h.pk for h in helpers],
+                **data,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Activité « %(title)s » ajoutée au journal.") % {"title": data["title"]})
+            return redirect("residences:journal", residence_id=residence.pk)
+    return render(request, "residences/activity_form.html", {"form": form, "residence": residence})
+
+
+@require_http_methods(["GET", "POST"])
+def support_add(request, residence_id):
+    user = request.user
+    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    _require(user, "residences.keep_journal")
+    today = timezone.localdate()
+    form = SupportForm(
+        request.POST or None, residents=queries.journal_resident_choices(residence, today), initial={"given_on": today}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.individual_support_record(
+                actor=user,
+                residence_id=residence.pk,
+                resident_id=form.cleaned_data["resident"].pk,
+                given_on=form.cleaned_data["given_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Soutien ajouté au journal."))
+            return redirect("residences:journal", residence_id=residence.pk)
+    return render(request, "residences/support_form.html", {"form": form, "residence": residence})

@@ -124,3 +124,20 @@ def test_the_pensions_de_famille_have_their_places_residents_and_admissions_on_o
         days += [o.received_on, o.interview_on, o.decided_on, o.notified_on]
     assert all(is_open_day(day) for day in days if day is not None)
     assert Residence.objects.filter(organisation__name="Autre association").count() == 0
+
+
+def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house_journal(demo):
+    from habiter.residences import queries
+    from habiter.residences.models import HouseActivity, ResidenceContract, ResidenceStay
+
+    host = User.objects.get(username="hote")
+    residences = {r.name: r for r in queries.residences_for(host)}
+    open_stays = ResidenceStay.objects.filter(place__residence__in=residences.values(), left_on__isnull=True)
+    assert not open_stays.filter(contract__isnull=True).exists()  # every resident has their contract
+    assert ResidenceContract.objects.filter(status="to_sign", orientation__isnull=False).count() == 1
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        assert queries.guest_alerts(residences["Les Pléiades"], timezone.localdate())
+        table = queries.participation_table(residences["Les Pléiades"], year=timezone.localdate().year)
+    assert table["total"] >= 3 and table["rows"]
+    assert HouseActivity.objects.filter(helpers__role="volunteer").exists()
+    assert all(is_open_day(a.held_on) for a in HouseActivity.objects.all())

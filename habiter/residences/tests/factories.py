@@ -1,5 +1,6 @@
 """Residence rows made through the services, so that checks and audit are exactly as in real use."""
 
+from datetime import date
 from decimal import Decimal
 
 from habiter.residences import services
@@ -26,3 +27,19 @@ def make_stay(actor, place, household, entered_on):
     return services.stay_enter(
         actor=actor, place_id=place.pk, resident_id=household.members.first().pk, entered_on=entered_on
     )
+
+
+def make_house_rules(actor, residence, valid_from=date(2025, 1, 6), guest_nights_per_month=None):
+    return services.house_rules_add(
+        actor=actor,
+        residence_id=residence.pk,
+        valid_from=valid_from,
+        text="Article 1 — Chacun respecte le calme des autres.",
+        guest_nights_per_month=guest_nights_per_month,
+    )
+
+
+def make_active_contract(actor, place, person, starts_on=date(2026, 2, 2), initialled_on=date(2026, 2, 2)):
+    contract = services.contract_create(actor=actor, place_id=place.pk, resident_id=person.pk, starts_on=starts_on)
+    services.contract_initial(actor=actor, contract_id=contract.pk, ri_initialled_on=initialled_on)
+    return services.contract_activate(actor=actor, contract_id=contract.pk)
