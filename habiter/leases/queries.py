@@ -48,20 +48,23 @@ def leases_visible_to(user):
     return Lease.objects.none()
 
 
-def leases_billed_by_association(leases=None, *, on: date | None = None, statuses=(LeaseStatus.SIGNED,)):
+def leases_billed_by_association(
+    leases=None, *, on: date | None = None, until: date | None = None, statuses=(LeaseStatus.SIGNED,)
+):
     """The leases the association bills on `on` (today by default): it issues their rent calls, notices and
     receipts. Every signed lease — its own direct leases, its subleases, the leases it manages under a mandate —
     except a direct lease whose landlord is an owner (after a slide the household rents from the owner) unless a
     management mandate of that owner on that dwelling is in force on `on`. `leases` narrows the set (for example
     `leases_visible_to(user)`); `statuses` widens it (the ledger still calls the last months of an ended or slid
-    lease); the result is a queryset."""
+    lease); with `until`, a mandate in force on any day from `on` to `until` is enough (a period's leases); the
+    result is a queryset."""
     on = on or timezone.localdate()
     leases = Lease.objects.all() if leases is None else leases
     mandate_in_force = ManagementMandate.objects.filter(
         organisation_id=OuterRef("organisation_id"),
         dwelling_id=OuterRef("dwelling_id"),
         owner_id=OuterRef("landlord_id"),
-        start_date__lte=on,
+        start_date__lte=until or on,
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
     return leases.filter(status__in=statuses).filter(
         ~Q(kind=LeaseKind.DIRECT) | Q(landlord__isnull=True) | Exists(mandate_in_force)

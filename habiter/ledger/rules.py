@@ -504,6 +504,24 @@ def occupancy_days(period_start: date, period_end: date, lease_start: date, leas
     return max((last - first).days + 1, 0)
 
 
+def provision_in_period(
+    amount: Decimal, month: date, period_start: date, period_end: date, lease_start: date, lease_end: date | None
+) -> Decimal:
+    """The part of a month's provision for charges (`amount`, called for the days the lease ran in `month`) that
+    falls in the regularised period: all of it when the month lies inside the period, else the provision × the
+    lease's days of the month inside the period / the lease's days of the month, half up to the cent. A period
+    from 15 January to 14 January counts 17/31 of the first January, the eleven months between, and 14/31 of
+    the second January — never thirteen whole months."""
+    first, last = month_start(month), month_end(month)
+    ran = occupancy_days(first, last, lease_start, lease_end)
+    inside = occupancy_days(max(first, period_start), min(last, period_end), lease_start, lease_end)
+    if ran <= 0 or inside <= 0:
+        return ZERO
+    if inside == ran:
+        return amount
+    return money(amount * inside / ran)
+
+
 def charge_shares(
     total: Decimal, occupancies: Sequence[tuple[object, Decimal, int]], all_surface: Decimal, period_days: int
 ) -> dict[object, Decimal]:

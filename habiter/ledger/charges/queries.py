@@ -8,7 +8,8 @@ from itertools import zip_longest
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 
-from habiter.leases.models import LeaseKind, LeaseStatus
+from habiter.leases.models import LeaseKind, LeaseStatus, ManagementMandate
+from habiter.leases.queries import managing_mandate, rent_owner_id
 from habiter.ledger import rules
 from habiter.ledger.models import (
     ORGANISATION_ACCOUNTS,
@@ -104,15 +105,31 @@ class PostingRow:
     may_adjust: bool
 
 
+def owner_mandates_of(leases) -> list:
+    """The management mandates of the owners whose direct leases (after a slide) are among `leases`, in one query."""
+    owners = {lease.landlord_id for lease in leases if lease.kind == LeaseKind.DIRECT and lease.landlord_id}
+    return list(ManagementMandate.objects.filter(owner_id__in=owners).select_related("owner")) if owners else []
+
+
+def charges_mandate(lease, on, owner_mandates):
+    """The mandate under which `lease`'s charges are the owner's (`leases.queries.owners_money`), or None when
+    they are the association's: the balance of a regularisation then moves between the tenant and that owner."""
+    if rent_owner_id(lease) is None:
+        return None
+    return managing_mandate(lease, on, owner_mandates)
+
+
 def posting_rows(regularisation) -> list[PostingRow]:
     """What posting the regularisation will write, line by line (`rules.regularisation_entry`): a balance due may be
     spread over twelve months (R17), the provision of a lease still running may be adjusted."""
     provisions = ORGANISATION_ACCOUNTS[AccountKind.CHARGE_PROVISIONS]
     income = ORGANISATION_ACCOUNTS[AccountKind.CHARGES_INCOME]
     rows = []
-    for line in regularisation.lines.all():
+    lines = list(regularisation.lines.select_related("lease", "lease__mandate__owner"))
+    owner_mandates = owner_mandates_of([line.lease for line in lines])
+    for line in lines:
         lease = line.lease
-        mandate = lease.mandate if lease.kind == LeaseKind.MANDATE and lease.mandate_id else None
+        mandate = charges_mandate(lease, regularisation.period_end, owner_mandates)
         labels = {
             "provisions": f"{provisions[0]} — {provisions[1]}",
             "income": f"{income[0]} — {income[1]}",
@@ -197,20 +214,38 @@ def line_for(user, line_id) -> ChargeRegularisationLine:
     )
 
 
-def provisions_called(lease_ids, period_start, period_end) -> dict:
-    """The provisions for charges called on each lease for the months of the period (calls not cancelled), by
-    lease id, in one query."""
-    rows = (
-        RentCall.objects.filter(
-            lease_id__in=lease_ids,
-            cancelled_on__isnull=True,
-            period__gte=rules.month_start(period_start),
-            period__lte=period_end,
+def provisions_called(leases, period_start, period_end) -> dict:
+    """The provisions for charges called on each lease for the days of the period (calls not cancelled; a month
+    only partly in the period counts for its days in it, `rules.provision_in_period`), by lease id, in one query."""
+    leases = {lease.pk: lease for lease in leases}
+    calls = RentCall.objects.filter(
+        lease_id__in=leases,
+        cancelled_on__isnull=True,
+        period__gte=rules.month_start(period_start),
+        period__lte=period_end,
+    ).values_list("lease_id", "period", "service_charges")
+    totals: dict = {}
+    for lease_id, period, amount in calls:
+        lease = leases[lease_id]
+        part = rules.provision_in_period(
+            rules.cents(amount), period, period_start, period_end, lease.start_date, lease.end_date
         )
-        .values("lease_id")
-        .annotate(total=money_sum("service_charges"))
-    )
-    return {row["lease_id"]: rules.cents(row["total"]) for row in rows}
+        totals[lease_id] = totals.get(lease_id, rules.ZERO) + part
+    return totals
+
+
+def already_regularised(lease_ids, period_start, period_end, *, exclude=None):
+    """The lines of regularisations sent or posted (their figures given to the tenants) whose period overlaps
+    [period_start, period_end] on one of the leases: a lease's charges are regularised once for each day."""
+    lines = ChargeRegularisationLine.objects.filter(
+        lease_id__in=lease_ids,
+        regularisation__status__in=(RegularisationStatus.SENT, RegularisationStatus.POSTED),
+        regularisation__period_start__lte=period_end,
+        regularisation__period_end__gte=period_start,
+    ).select_related("regularisation")
+    if exclude is not None:
+        lines = lines.exclude(regularisation=exclude)
+    return lines.order_by("regularisation__period_start", "id")
 
 
 def household_regularisations(household):

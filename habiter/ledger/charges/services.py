@@ -25,7 +25,8 @@ from habiter.core.dates import add_months
 from habiter.core.pdf import pdf_render
 from habiter.housing.models import Building, Dwelling
 from habiter.leases import services as lease_services
-from habiter.leases.models import Lease, LeaseKind, LeaseStatus, ManagementMandate
+from habiter.leases.models import Lease, LeaseStatus
+from habiter.leases.queries import leases_billed_by_association
 from habiter.ledger import rules
 from habiter.ledger.entries.services import check_open, organisation_account, owner_account, post_entry, tenant_account
 from habiter.ledger.models import (
@@ -101,7 +102,12 @@ def charge_regularisation_create(
             label = f"{dwelling.reference} — {dwelling.address}, {dwelling.postal_code} {dwelling.city}"
         surface = sum((d.surface for d in dwellings), rules.ZERO)
         leases = list(
-            Lease.objects.filter(dwelling__in=dwellings, status__in=CALLABLE_STATUSES, start_date__lte=period_end)
+            leases_billed_by_association(
+                Lease.objects.filter(dwelling__in=dwellings, start_date__lte=period_end),
+                on=period_start,
+                until=period_end,
+                statuses=CALLABLE_STATUSES,
+            )
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=period_start))
             .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=period_start))
             .select_related("dwelling", "household")
@@ -125,7 +131,8 @@ def charge_regularisation_create(
         shares = rules.charge_shares(
             total, [(lease.pk, lease.dwelling.surface, days[lease.pk]) for lease in leases], surface, period_days
         )
-        provisions = queries.provisions_called([lease.pk for lease in leases], period_start, period_end)
+        _refuse_twice(leases, period_start, period_end)
+        provisions = queries.provisions_called(leases, period_start, period_end)
         regularisation = ChargeRegularisation(
             organisation_id=actor.organisation_id,
             building=building,
@@ -184,6 +191,26 @@ def _move(regularisation, target) -> None:
     regularisation.status = target
 
 
+def _refuse_twice(leases, period_start, period_end, *, exclude=None) -> None:
+    """Refuse to regularise a lease's charges a second time for days an earlier regularisation, sent or posted,
+    already covered (say once by building, then by dwelling): its provisions would leave 419100 twice."""
+    done = queries.already_regularised([lease.pk for lease in leases], period_start, period_end, exclude=exclude)
+    first = done.first()
+    if first is not None:
+        raise ValidationError(
+            _(
+                "Les charges de %(tenant)s sont déjà régularisées du %(start)s au %(end)s (« %(label)s ») : "
+                "une même période ne se régularise qu'une fois."
+            )
+            % {
+                "tenant": first.tenant_names,
+                "start": f"{first.regularisation.period_start:%d/%m/%Y}",
+                "end": f"{first.regularisation.period_end:%d/%m/%Y}",
+                "label": first.regularisation.label,
+            }
+        )
+
+
 def charge_regularisation_send(*, actor, regularisation_id, on: date | None = None) -> ChargeRegularisation:
     """Record that the statements (décomptes par nature de charges, with the allocation method) were sent to the
     tenants on `on`: from then the figures are frozen, and the balances can be posted one month later (R16)."""
@@ -194,6 +221,12 @@ def charge_regularisation_send(*, actor, regularisation_id, on: date | None = No
     with transaction.atomic():
         regularisation = _locked(actor, regularisation_id)
         _move(regularisation, RegularisationStatus.SENT)
+        _refuse_twice(
+            [line.lease for line in regularisation.lines.select_related("lease", "lease__household")],
+            regularisation.period_start,
+            regularisation.period_end,
+            exclude=regularisation,
+        )
         if on <= regularisation.period_end:
             raise ValidationError({"on": _("Les décomptes s'envoient une fois la période terminée.")})
         regularisation.statements_sent_on = on
@@ -229,7 +262,11 @@ def charge_regularisation_post(
         if error:
             raise ValidationError({"on": error})
         check_open(regularisation.organisation_id, on, "on")
-        lines = list(regularisation.lines.select_related("lease", "lease__household", "lease__dwelling").order_by("id"))
+        lines = list(
+            regularisation.lines.select_related(
+                "lease", "lease__household", "lease__dwelling", "lease__mandate__owner"
+            ).order_by("id")
+        )
         if rules.regularisation_time_barred(regularisation.period_end, on) and any(item.balance > 0 for item in lines):
             raise ValidationError(
                 _(
@@ -241,19 +278,13 @@ def charge_regularisation_post(
         organisation_id = regularisation.organisation_id
         provisions_account = organisation_account(organisation_id, AccountKind.CHARGE_PROVISIONS)
         income = organisation_account(organisation_id, AccountKind.CHARGES_INCOME)
-        mandates = (
-            ManagementMandate.objects.filter(
-                pk__in=[item.lease.mandate_id for item in lines if item.lease.kind == LeaseKind.MANDATE]
-            )
-            .select_related("owner")
-            .in_bulk()
-        )
+        owner_mandates = queries.owner_mandates_of([item.lease for item in lines])
         period = f"{regularisation.period_start:%d/%m/%Y}–{regularisation.period_end:%d/%m/%Y}"
         for line in lines:
             lease = line.lease
             tenant = tenant_account(lease, lock=True)
             balance = line.balance
-            mandate = mandates.get(lease.mandate_id) if lease.kind == LeaseKind.MANDATE else None
+            mandate = queries.charges_mandate(lease, regularisation.period_end, owner_mandates)
             parts = rules.regularisation_entry(line.provisions, line.share, under_mandate=mandate is not None)
             accounts = {"provisions": provisions_account, "income": income, "tenant": tenant}
             if mandate is not None and parts:

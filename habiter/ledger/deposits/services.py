@@ -5,7 +5,7 @@ there is the sum of its `DepositMovement`s (a lease's own account, 411…, is it
 rent and is never allocated to rent calls). At the return, unpaid rent kept from the deposit is a payment of
 source "deposit" allocated like any other to the oldest open calls; repairs and other justified amounts go to
 758800; the late penalty (10 % of the monthly rent per started month, `leases.rules.late_deposit_penalty`) is an
-expense, 671200, paid to the tenant with the refund.
+expense, 658100, paid to the tenant with the refund.
 
 Writes lock the lease's `Deposit` row (created on the first receipt), then the tenant's account: the order of
 `services`, a lease's tenant account before any other lock.

@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from habiter.core import registry
 from habiter.core.models import AuditEvent
 from habiter.housing.models import Building, Dwelling
-from habiter.leases.tests.factories import make_dwelling, make_owner
+from habiter.leases import services as lease_services
+from habiter.leases.models import ReviewDecision
+from habiter.leases.tests.factories import make_dwelling, make_owner, make_sliding_sublease
 from habiter.ledger import rules
 from habiter.ledger.charges import queries as charges_queries
 from habiter.ledger.charges import services as charges_services
@@ -316,3 +318,143 @@ def test_a_sent_statement_is_on_the_households_timeline(world, year):
     household = Household.objects.get(pk=b.household_id)
     events = registry.household_timeline(household, world.users["director"], kinds=["charges"])
     assert [e.body for e in events] == [f"{b.dwelling.reference}. À rembourser au locataire : 116,55 €."]
+
+
+# --- a period that does not follow the months, a second regularisation, an owner's lease after a slide ------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "month", "lease_start", "expected"),
+    [
+        ("50.00", date(2025, 1, 1), date(2024, 1, 1), "27.42"),  # 15–31 January: 50.00 × 17 / 31 = 27.419…
+        ("50.00", date(2026, 1, 1), date(2024, 1, 1), "22.58"),  # 1–14 January: 50.00 × 14 / 31 = 22.580…
+        ("50.00", date(2025, 6, 1), date(2024, 1, 1), "50.00"),  # a month inside the period
+        ("19.35", date(2025, 1, 1), date(2025, 1, 20), "19.35"),  # called for 12 days, all inside the period
+        ("50.00", date(2024, 12, 1), date(2024, 1, 1), "0.00"),  # before the period
+    ],
+)
+def test_a_month_partly_in_the_period_counts_its_provision_for_its_days_in_it(amount, month, lease_start, expected):
+    assert rules.provision_in_period(D(amount), month, date(2025, 1, 15), date(2026, 1, 14), lease_start, None) == D(
+        expected
+    )
+
+
+def test_a_period_from_mid_january_counts_twelve_months_of_provisions_not_thirteen(world):
+    """50.00 of provisions a month, every month from January 2025 to January 2026 called (13 calls, 650.00); the
+    period 15/01/2025–14/01/2026 counts 27.42 + 11 × 50.00 + 22.58 = 600.00."""
+    lease = make_signed_lease(
+        world.users["rental_manager"], world.own_household, start=date(2024, 1, 1), rent="400.00", charges="50.00"
+    )
+    with time_machine.travel(date(2026, 1, 20), tick=False):
+        for period in [date(2025, m, 1) for m in range(1, 13)] + [date(2026, 1, 1)]:
+            rent_services.rent_call_issue(actor=world.users["accountant"], lease_id=lease.pk, period=period)
+        regularisation = charges_services.charge_regularisation_create(
+            actor=world.users["rental_manager"],
+            dwelling_id=lease.dwelling_id,
+            period_start=date(2025, 1, 15),
+            period_end=date(2026, 1, 14),
+            expenses={"water": D("365.00")},
+        )
+    line = regularisation.lines.get()
+    assert (line.days, line.provisions) == (365, D("600.00"))
+
+
+def test_a_lease_is_regularised_once_for_a_period(world, year):
+    """The building's 2025, sent to the tenants, then the same year for dwelling A alone: refused, at preparation
+    and again when a draft prepared before would be sent."""
+    building, a, _b, _owner = year
+    manager = world.users["rental_manager"]
+    with time_machine.travel(date(2026, 1, 15), tick=False):
+        by_dwelling = charges_services.charge_regularisation_create(
+            actor=manager,
+            dwelling_id=a.dwelling_id,
+            period_start=date(2025, 7, 1),
+            period_end=date(2025, 12, 31),
+            expenses={"water": D("600.00")},
+        )
+        by_building = charges_services.charge_regularisation_create(
+            actor=manager,
+            building_id=building.pk,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+            expenses=_expenses(),
+        )
+        charges_services.charge_regularisation_send(actor=manager, regularisation_id=by_building.pk)
+        with pytest.raises(ValidationError, match="déjà régularisées du 01/01/2025 au 31/12/2025"):
+            charges_services.charge_regularisation_send(actor=manager, regularisation_id=by_dwelling.pk)
+        with pytest.raises(ValidationError, match="qu'une fois"):
+            charges_services.charge_regularisation_create(
+                actor=manager,
+                dwelling_id=a.dwelling_id,
+                period_start=date(2025, 12, 1),
+                period_end=date(2025, 12, 31),
+                expenses={"water": D("50.00")},
+            )
+    by_dwelling.refresh_from_db()
+    assert by_dwelling.status == RegularisationStatus.DRAFT
+    assert ChargeRegularisation.objects.filter(status=RegularisationStatus.SENT).get() == by_building
+
+
+def test_an_owners_direct_lease_is_regularised_only_under_the_owners_mandate_and_its_balance_is_the_owners(world):
+    """A sublease with 60.00 of provisions slides on 1 July 2025. Without a mandate, the owner's direct lease is
+    not the association's to regularise: a period after the slide finds no lease. Once the owner signs a mandate
+    from 1 July, the second half of 2025 is (184 days of the 184), its 6 × 60.00 = 360.00 of provisions went to
+    the owner with the rent, and the 300.00 of actual charges leave the tenant 60.00 to get back from the owner."""
+    manager = world.users["rental_manager"]
+    sublease = make_sliding_sublease(manager, world.own_household, start=date(2024, 7, 1), rent="500.00")
+    lease_services.lease_charges_adjust(actor=manager, lease_id=sublease.pk, charges=D("60.00"), reason="Provision")
+    lease_services.sliding_review_record(
+        actor=manager,
+        lease_id=sublease.pk,
+        held_on=date(2025, 6, 1),
+        worker_opinion="favourable",
+        landlord_opinion="favourable",
+        decision=ReviewDecision.SLIDE,
+    )
+    direct = lease_services.lease_slide(actor=manager, lease_id=sublease.pk, on_date=date(2025, 7, 1))
+    with time_machine.travel(date(2026, 1, 15), tick=False), pytest.raises(ValidationError, match="Aucun bail"):
+        charges_services.charge_regularisation_create(
+            actor=manager,
+            dwelling_id=direct.dwelling_id,
+            period_start=date(2025, 7, 1),
+            period_end=date(2025, 12, 31),
+            expenses={"water": D("300.00")},
+        )
+    lease_services.mandate_create(
+        actor=manager,
+        owner_id=direct.landlord_id,
+        dwelling_id=direct.dwelling_id,
+        fee_rate=D("7.00"),
+        start_date=date(2025, 7, 1),
+        payout_iban="FR7630006000011234567890189",
+    )
+    with time_machine.travel(date(2026, 1, 15), tick=False):
+        for month in range(7, 13):
+            rent_services.rent_call_issue(
+                actor=world.users["accountant"], lease_id=direct.pk, period=date(2025, month, 1)
+            )
+        regularisation = charges_services.charge_regularisation_create(
+            actor=manager,
+            dwelling_id=direct.dwelling_id,
+            period_start=date(2025, 7, 1),
+            period_end=date(2025, 12, 31),
+            expenses={"water": D("300.00")},
+        )
+        line = regularisation.lines.get()
+        assert (line.lease_id, line.days, line.provisions, line.share, line.balance) == (
+            direct.pk,
+            184,
+            D("360.00"),
+            D("300.00"),
+            D("-60.00"),
+        )
+        charges_services.charge_regularisation_send(actor=manager, regularisation_id=regularisation.pk)
+    owner_account = entries_services.owner_account(direct.landlord)
+    owner_before = _balance(owner_account)
+    with time_machine.travel(date(2026, 2, 16), tick=False):
+        charges_services.charge_regularisation_post(actor=manager, regularisation_id=regularisation.pk)
+    line.refresh_from_db()
+    assert sorted(
+        (entry_line.account.code, entry_line.amount) for entry_line in line.transaction.lines.all()
+    ) == sorted([(owner_account.code, D("60.00")), (entries_services.tenant_account(direct).code, D("-60.00"))])
+    assert _balance(owner_account) == owner_before + D("60.00")
