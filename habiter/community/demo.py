@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from habiter.core.dates import nearest_open_day
 from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
@@ -78,7 +79,7 @@ def _seed_cvs(director, worker, persons, today):
         actor=director, council_id=cvs.pk, role=MemberRole.MEMBER, name="Mme Claire Vidal (bénévole)", term_start=start
     )
     # last month's meeting, held and closed
-    held = today - timedelta(days=27)
+    held = nearest_open_day(today - timedelta(days=27), step=-1)
     past = services.meeting_schedule(
         actor=director,
         council_id=cvs.pk,
@@ -136,7 +137,7 @@ def _seed_cvs(director, worker, persons, today):
         "Pour la fête, il faut une salle. Les représentants cherchent.",
     )
     # next month's meeting: the agenda is being built
-    coming = today + timedelta(days=14)
+    coming = nearest_open_day(today + timedelta(days=14))
     nxt = services.meeting_schedule(
         actor=director,
         council_id=cvs.pk,
@@ -202,7 +203,7 @@ def _seed_house_council(director, host, pleiades, today):
         services.election_results_record(
             actor=host, election_id=election.pk, voters=sum(counts) + blank, blank=blank, null=0, votes=votes
         )
-    coming = today + timedelta(days=9)
+    coming = nearest_open_day(today + timedelta(days=9))
     meeting = services.meeting_schedule(
         actor=host,
         council_id=council.pk,
