@@ -80,7 +80,9 @@ class MeetingForm(CommunityForm):
 
 class ProposalForm(CommunityForm):
     title = forms.CharField(label=_("Sujet proposé"), max_length=200)
-    detail = forms.CharField(label=_("Précisions"), max_length=5000, required=False, widget=forms.Textarea)
+    detail = forms.CharField(
+        label=_("Précisions"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     member = forms.ModelChoiceField(label=_("Proposé par un membre"), queryset=None, required=False)
     person = forms.ModelChoiceField(label=_("Ou par une personne accompagnée"), queryset=None, required=False)
     proposer_name = forms.CharField(
