@@ -416,12 +416,13 @@ def _vote_count_checked(election, *, voters, blank, null, votes, candidacies):
 
 
 def election_results_record(
-    *, actor, election_id, voters: int, blank: int, null: int, votes: dict, drawn_id=None
+    *, actor, election_id, voters: int, blank: int, null: int, votes: dict, drawn_id=None, check_only: bool = False
 ) -> Election:
     """Record the count of a secret ballot (W21 steps 4–6): the number of voters, blank and null ballots and the
     votes of each candidate — never who voted for whom. Seats go to the most votes; a tie across the last seat is
     settled by the election's tie rule (the oldest, or lots drawn by the bureau: `drawn_id` names the candidacy the
-    lot designated). The elected get a seat in the council for the election's term."""
+    lot designated). The elected get a seat in the council for the election's term. With `check_only`, every check
+    runs and nothing is written (the page asks for its confirmation only for a count that will be accepted)."""
     with transaction.atomic():
         election = _election(actor, election_id)
         if election.roll_frozen_at is None:
@@ -456,6 +457,8 @@ def election_results_record(
                     % {"names": names}
                 }
             )
+        if check_only:
+            return election
         term_end = rules.term_end_for(election.vote_on, election.term_months)
         for candidacy in candidacies:
             key = str(candidacy.pk)

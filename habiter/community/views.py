@@ -443,6 +443,24 @@ def election_results(request, election_id):
     form = ResultsForm(request.POST or None, candidacies=candidacies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        count = {
+            "voters": data["voters"],
+            "blank": data["blank"],
+            "null": data["null"],
+            "votes": form.votes(),
+            "drawn_id": data["drawn"] or None,
+        }
+        try:
+            services.election_results_record(
+                actor=user, election_id=election.pk, check_only=not is_confirmed(request), **count
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return render(
+                request,
+                "community/election_results.html",
+                {"form": form, "election": election, "registered": election.electors.count()},
+            )
         if not is_confirmed(request):
             facts = [
                 (_("Votants"), str(data["voters"])),
@@ -463,21 +481,8 @@ def election_results(request, election_id):
                     cancel_url=reverse("community:election_results", args=[election.pk]),
                 ),
             )
-        try:
-            services.election_results_record(
-                actor=user,
-                election_id=election.pk,
-                voters=data["voters"],
-                blank=data["blank"],
-                null=data["null"],
-                votes=form.votes(),
-                drawn_id=data["drawn"] or None,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Résultats proclamés."))
-            return redirect("community:election_detail", election_id=election.pk)
+        messages.success(request, _("Résultats proclamés."))
+        return redirect("community:election_detail", election_id=election.pk)
     return render(
         request,
         "community/election_results.html",

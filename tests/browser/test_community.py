@@ -17,12 +17,15 @@ from habiter.community import services
 from habiter.community.models import Meeting
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
+from habiter.people.tests.factories import make_household
+from habiter.residences.tests.factories import make_place, make_residence, make_stay
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PARIS = ZoneInfo("Europe/Paris")
+VOTE_DAY = datetime(2026, 3, 12, 18, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
@@ -96,6 +99,9 @@ def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_m
         expect(page.get_by_role("status")).to_contain_text("Compte rendu clos.")
         expect(page.get_by_text("Proposer ce sujet")).to_have_count(0)
         check_page(page, "community-meeting-closed", phone=True)
+        page.get_by_role("link", name="Conseil de Vie Sociale").click()
+        expect(page.get_by_role("region", name="Réunions")).to_contain_text("compte rendu clos")
+        check_page(page, "community-council", phone=True)
 
         response = page.request.get(f"/instances/reunions/{cvs_meeting.pk}/compte-rendu.pdf")
         assert response.ok and response.headers["content-type"] == "application/pdf"
@@ -107,3 +113,81 @@ def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_m
     pdf.write_bytes(response.body())
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", pdf, SCREENSHOTS / "community-minutes-pdf"])
     assert Meeting.objects.get(pk=cvs_meeting.pk).minutes_closed_at is not None
+
+
+@pytest.fixture
+def house_election(organisation, social_worker):
+    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
+    host = UserFactory(
+        username="t.garcia",
+        first_name="Thomas",
+        last_name="Garcia",
+        organisation=organisation,
+        role=Role.HOST,
+        password=PASSWORD,
+    )
+    residence = make_residence(director, "Les Pléiades", hosts=[host])
+    for n, (first, last) in enumerate((("Agnès", "Auger"), ("Bruno", "Berger"), ("Chantal", "Colin")), start=1):
+        household = make_household(
+            social_worker,
+            name=last,
+            members=[{"first_name": first, "last_name": last, "birth_date": date(1960 + n, 1, 1), "relation": "head"}],
+        )
+        make_stay(director, make_place(director, residence, str(n)), household, date(2025, 6, 2))
+    council = services.council_create(
+        actor=director,
+        data={"name": "Conseil de Maison des Pléiades", "kind": "conseil_de_maison", "legal_basis": "voluntary"},
+        residence_id=residence.pk,
+    )
+    with time_machine.travel(VOTE_DAY, tick=False):
+        return services.election_create(
+            actor=host,
+            council_id=council.pk,
+            data={
+                "title": "Élection des représentants des résidents",
+                "seats": 1,
+                "substitute_seats": 1,
+                "term_months": 12,
+                "roll_date": date(2026, 3, 1),
+                "candidacy_deadline": date(2026, 3, 12),
+                "vote_on": date(2026, 3, 12),
+                "place": "Salon des Pléiades",
+                "tie_rule": "lots",
+            },
+        )
+
+
+def test_a_host_runs_the_election_of_the_residents_representatives_to_its_minutes(page, house_election):
+    with time_machine.travel(VOTE_DAY):
+        log_in(page, "t.garcia")
+        page.goto("/instances/")
+        page.get_by_role("link", name="Conseil de Maison des Pléiades").click()
+        page.get_by_role("link", name="Élection des représentants des résidents").click()
+        page.get_by_role("button", name="Figer la liste électorale").click()
+        expect(page.get_by_role("status")).to_contain_text("Liste électorale figée : 3 électeurs.")
+        for name in ("Auger Agnès", "Berger Bruno"):
+            page.get_by_label("Électeur candidat").select_option(label=name)
+            page.get_by_role("button", name="Enregistrer la candidature").click()
+            expect(page.get_by_role("status")).to_contain_text("Candidature enregistrée.")
+        check_page(page, "community-election-candidates", phone=True)
+        page.get_by_role("link", name="Saisir les résultats du vote").click()
+        page.get_by_label("Votants").fill("3")
+        page.get_by_label("Voix de Auger Agnès").fill("1")
+        page.get_by_label("Voix de Berger Bruno").fill("1")
+        page.get_by_label("Bulletins blancs").fill("1")
+        page.get_by_role("button", name="Enregistrer").click()  # a tie for the seat: no confirmation yet
+        expect(page.get_by_text("tirez au sort devant le bureau de vote")).to_be_visible()
+        check_page(page, "community-election-tie")
+        page.get_by_label("Désigné par le tirage au sort").select_option(label="Berger Bruno")
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_role("heading", name="À confirmer")).to_be_visible()
+        page.get_by_role("button", name="Proclamer les résultats").click()
+        expect(page.get_by_role("status")).to_contain_text("Résultats proclamés.")
+        row = page.get_by_role("row").filter(has_text="Berger Bruno")
+        expect(row).to_contain_text("Élu·e titulaire")
+        expect(page.get_by_text("Égalité départagée par tirage au sort")).to_be_visible()
+        check_page(page, "community-election-results", phone=True)
+        response = page.request.get(f"/instances/elections/{house_election.pk}/proces-verbal.pdf")
+        assert response.ok and response.body().startswith(b"%PDF")
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+        assert "Berger Bruno" in text and "Inscrits" in text

@@ -180,6 +180,8 @@ def test_the_results_are_confirmed_then_shown_with_the_pv(client, world, cvs):
     a, b = election.candidacies.order_by("elector__name")
     url = reverse("community:election_results", args=[election.pk])
     data = {"voters": "3", "blank": "0", "null": "0", f"c_{a.pk}": "2", f"c_{b.pk}": "1", "drawn": ""}
+    wrong = client.post(url, data | {"voters": "2"}).content.decode()  # refused before any confirmation
+    assert "À confirmer" not in wrong and "ne font pas le compte" in wrong
     assert "À confirmer" in client.post(url, data).content.decode()
     assert client.post(url, data | {"confirmed": "1"}).status_code == 302
     html = page_of(client, detail)
