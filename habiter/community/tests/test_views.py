@@ -194,3 +194,45 @@ def test_the_results_are_confirmed_then_shown_with_the_pv(client, world, cvs):
 def test_a_volunteer_client_without_login_is_sent_to_the_login_page(world, cvs):
     response = Client().get(reverse("community:council_detail", args=[cvs.pk]))
     assert response.status_code == 302 and "connexion" in response["Location"]
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page_of(client, url)
+    return len(captured)
+
+
+def test_list_and_detail_pages_cost_the_same_queries_whatever_the_rows(client, world, cvs):
+    director = world.users["director"]
+    client.force_login(director)
+    meeting = make_meeting(director, cvs)
+    today = timezone.localdate()
+
+    def costs():
+        return [
+            _queries_of(client, reverse(name, args=args))
+            for name, args in (
+                ("community:council_list", []),
+                ("community:council_detail", [cvs.pk]),
+                ("community:meeting_detail", [meeting.pk]),
+            )
+        ]
+
+    costs()  # the first page of a session reads it once
+    before = costs()
+    for number in range(4):
+        make_council(director, f"Instance {number}")
+        member = services.member_add(
+            actor=director, council_id=cvs.pk, role="member", name=f"Membre {number}", term_start=today
+        )
+        services.agenda_item_propose(
+            actor=director, meeting_id=meeting.pk, title=f"Sujet {number}", member_id=member.pk
+        )
+        services.action_add(
+            actor=director, meeting_id=meeting.pk, title=f"Action {number}", owner_name="Accueil", due_on=today
+        )
+        make_meeting(director, cvs, days=20 + number)
+    assert costs() == before
