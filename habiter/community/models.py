@@ -3,6 +3,7 @@ of representatives (DOMAIN-2 W12–W21). See docs/adr/0023-community-councils.md
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
@@ -137,7 +138,7 @@ class Meeting(OrganisationScoped):
         verbose_name = _("réunion")
 
     def __str__(self):
-        return f"{self.council} — {self.starts_at:%d/%m/%Y}"
+        return f"{self.council} — {timezone.localtime(self.starts_at):%d/%m/%Y}"
 
 
 class AgendaItem(OrganisationScoped):
