@@ -1,5 +1,7 @@
 """Pages of `community`: thin views over queries.py and services.py."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
@@ -195,11 +197,14 @@ def _save_meeting_step(user, step, meeting, form, request):
     if step == "action":
         services.action_add(actor=user, meeting_id=meeting.pk, **data)
         return _("Action à suivre notée.")
-    action_id = request.POST.get("action_id", "")
+    try:
+        action_id = uuid.UUID(request.POST.get("action_id", ""))
+    except ValueError:
+        raise Http404 from None
+    if not meeting.actions.filter(pk=action_id).exists():  # an action of this meeting only
+        raise Http404
     try:
         services.action_done(actor=user, action_id=action_id, done_on=timezone.localdate())
-    except (ObjectDoesNotExist, ValueError):
-        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return None

@@ -85,6 +85,16 @@ def test_forged_ids_are_refused(client, world, cvs):
     assert not Attendance.objects.exists()
     assert client.post(url, {"step": "decision", "decision-text": "Pas à moi"}).status_code == 404  # not a manager
     assert not AgendaItem.objects.exists()
+    other_meeting = make_meeting(director, other)
+    elsewhere = services.action_add(
+        actor=director, meeting_id=other_meeting.pk, title="Ailleurs", owner_name="X", due_on=timezone.localdate()
+    )
+    client.force_login(director)
+    for forged in ("pas-un-identifiant", str(elsewhere.pk)):
+        response = client.post(url, {"step": "action_done", "action_id": forged})
+        assert response.status_code == 404, forged
+    elsewhere.refresh_from_db()
+    assert elsewhere.done_on is None
 
 
 def test_a_late_proposal_is_refused_in_french(client, world, cvs):
@@ -236,3 +246,26 @@ def test_list_and_detail_pages_cost_the_same_queries_whatever_the_rows(client, w
         )
         make_meeting(director, cvs, days=20 + number)
     assert costs() == before
+
+
+def test_an_overdue_action_is_shown_until_it_is_marked_done(client, world, cvs):
+    director = world.users["director"]
+    meeting = make_meeting(director, cvs, days=-20, proposals_days=-22)
+    action = services.action_add(
+        actor=director,
+        meeting_id=meeting.pk,
+        title="Afficher les horaires",
+        owner_name="L'accueil",
+        due_on=timezone.localdate() - timedelta(days=3),
+    )
+    services.minutes_close(actor=director, meeting_id=meeting.pk, minutes="Court.")
+    client.force_login(director)
+    council_url = reverse("community:council_detail", args=[cvs.pk])
+    html = page_of(client, council_url)
+    assert "1 action à suivre" in html and "en retard" in html
+    response = client.post(
+        reverse("community:meeting_detail", args=[meeting.pk]), {"step": "action_done", "action_id": action.pk}
+    )
+    assert response.status_code == 302  # the follow-up goes on after the minutes are closed
+    html = page_of(client, council_url)
+    assert "0 action à suivre" in html and "en retard" not in html
