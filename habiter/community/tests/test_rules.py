@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from habiter.community import rules
 from habiter.community.rules import Candidate, allocate_seats
@@ -120,3 +122,24 @@ def test_deadlines_include_their_day_and_actions_are_overdue_the_day_after():
     assert not rules.action_overdue(date(2026, 6, 1), None, date(2026, 6, 1))
     assert rules.action_overdue(date(2026, 6, 1), None, date(2026, 6, 2))
     assert not rules.action_overdue(date(2026, 6, 1), date(2026, 6, 5), date(2026, 6, 9))
+
+
+@given(
+    votes=st.lists(st.integers(min_value=0, max_value=30), min_size=0, max_size=8),
+    seats=st.integers(min_value=1, max_value=4),
+    substitute_seats=st.integers(min_value=0, max_value=3),
+)
+def test_seats_go_to_the_most_votes_and_a_tie_never_decides_itself(votes, seats, substitute_seats):
+    candidates = [Candidate(n, v) for n, v in enumerate(votes)]
+    result = allocate_seats(candidates, seats=seats, substitute_seats=substitute_seats)
+    by_key = dict(enumerate(votes))
+    if result.tied:
+        assert result.elected == result.substitutes == ()
+        assert len({by_key[k] for k in result.tied}) == 1  # the tied share their votes
+        return
+    chosen = result.elected + result.substitutes
+    assert len(result.elected) <= seats and len(result.substitutes) <= substitute_seats
+    assert len(set(chosen)) == len(chosen) and all(by_key[k] > 0 for k in chosen)
+    others = [v for k, v in by_key.items() if k not in chosen]
+    assert all(by_key[k] >= max(others, default=0) for k in chosen)
+    assert [by_key[k] for k in chosen] == sorted((by_key[k] for k in chosen), reverse=True)
