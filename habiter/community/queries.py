@@ -53,7 +53,7 @@ def council_list(user):
         .select_related("residence")
         .annotate(
             member_count=Count("members", distinct=True),
-            next_meeting=Count("meetings", filter=Q(meetings__starts_at__gte=timezone.now()), distinct=True),
+            upcoming_meetings=Count("meetings", filter=Q(meetings__starts_at__gte=timezone.now()), distinct=True),
         )
         .order_by("name", "id")
     )
