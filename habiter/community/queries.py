@@ -15,7 +15,17 @@ from habiter.residences import rules as residence_rules
 from habiter.residences.models import ResidenceStay
 
 from . import rules
-from .models import AgendaItem, Attendance, Candidacy, Council, CouncilMember, Election, Meeting, MeetingAction
+from .models import (
+    AgendaItem,
+    Attendance,
+    Candidacy,
+    Council,
+    CouncilMember,
+    Election,
+    ElectionStatus,
+    Meeting,
+    MeetingAction,
+)
 
 
 def councils_for(user):
@@ -157,12 +167,14 @@ def roll_on(election, on: date) -> list[RollLine]:
 
 def council_alerts(council, today: date) -> dict:
     """What the council's page flags: the year's meetings below the statutory minimum of its basis (W15, W18, W12),
-    the members whose term ends soon, the actions not done (overdue ones marked)."""
+    the members whose term ends soon, the last election when it ended in a carence (a new one is due, W13)."""
     params = legal_params()
     meetings = [m for m in council.meetings.all() if timezone.localtime(m.starts_at).year == today.year]
     minimum = rules.meetings_short_of_minimum(council.legal_basis, len(meetings), today.year, params)
     ending = [m for m in council.members.all() if rules.term_ends_soon(m.term_end, today, params)]
-    return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending}
+    elections = list(council.elections.all())  # newest vote first
+    carence = elections[0] if elections and elections[0].status == ElectionStatus.CARENCE else None
+    return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending, "carence": carence}
 
 
 def open_actions(council, today: date) -> list[dict]:

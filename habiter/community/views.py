@@ -388,6 +388,7 @@ def election_detail(request, election_id):
         raise Http404
     candidacy_form = CandidacyForm(request.POST if posted == "candidacy" else None, election=election)
     if posted == "carence" and not is_confirmed(request):
+        listed(request, [])  # the confirmation page names nobody
         return confirmation_page(
             request,
             Confirmation(

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -269,3 +270,20 @@ def test_an_overdue_action_is_shown_until_it_is_marked_done(client, world, cvs):
     assert response.status_code == 302  # the follow-up goes on after the minutes are closed
     html = page_of(client, council_url)
     assert "0 action à suivre" in html and "en retard" not in html
+
+
+def test_a_carence_is_confirmed_then_the_council_page_says_when_the_new_election_is_due(client, world, cvs):
+    director = world.users["director"]
+    with time_machine.travel(date(2026, 8, 20), tick=False):
+        election = make_election(
+            director, cvs, roll_date=date(2026, 8, 20), candidacy_deadline=date(2026, 8, 28), vote_on=date(2026, 8, 31)
+        )
+    client.force_login(director)
+    url = reverse("community:election_detail", args=[election.pk])
+    with time_machine.travel(date(2026, 8, 31), tick=False):
+        services.election_roll_freeze(actor=director, election_id=election.pk)
+        assert "Constater la carence" in page_of(client, url)
+        assert "À confirmer" in client.post(url, {"step": "carence"}).content.decode()
+        assert client.post(url, {"step": "carence", "confirmed": "1"}).status_code == 302
+        html = page_of(client, reverse("community:council_detail", args=[cvs.pk]))
+    assert "une nouvelle élection doit avoir lieu avant le 28 février 2027" in html
