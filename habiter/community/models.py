@@ -1,5 +1,5 @@
 """Councils (instances de participation), their members, meetings with an agenda built together, and elections
-of representatives (DOMAIN-2 W12–W21). See docs/adr/0023-community-councils.md."""
+of representatives (DOMAIN-2 W12–W21). See docs/adr/0024-community-councils.md."""
 
 from django.conf import settings
 from django.db import models

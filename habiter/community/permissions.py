@@ -1,4 +1,4 @@
-"""Who may see and run the councils, as `rules` predicates (docs/adr/0023-community-councils.md).
+"""Who may see and run the councils, as `rules` predicates (docs/adr/0024-community-councils.md).
 
 The staff who meet the persons accompanied read the councils of the organisation, propose agenda items (theirs or
 on behalf of an accompanied person) and take attendance; a host reads only the councils of the residences they are
