@@ -10,6 +10,7 @@ urlpatterns = [
     path("accueil/", include("habiter.reception.urls")),
     path("parc/", include("habiter.housing.urls")),
     path("residences/", include("habiter.residences.urls")),
+    path("instances/", include("habiter.community.urls")),
     path("baux/", include("habiter.leases.urls")),
     path("comptabilite/", include("habiter.ledger.urls")),
     path("prevention/", include("habiter.evictions.urls")),

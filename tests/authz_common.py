@@ -30,7 +30,7 @@ LOGIN = "302 → login page"
 HOME = "302 → home page"
 SAVED = "302 → after a successful write"
 
-EXTENSION_NAMES = ("housing", "leases", "ledger", "evictions", "residences", "reporting")
+EXTENSION_NAMES = ("housing", "leases", "ledger", "evictions", "residences", "community", "reporting")
 
 
 def extensions():

@@ -51,6 +51,8 @@ def _agreement_signature(name, world) -> CsrfCase:
 
 # url name → how to make the case (its URL arguments, client and data)
 CONFIRMED_PAGES = {
+    "community:meeting_minutes": _from_extension,
+    "community:election_results": _from_extension,
     "evictions:case_close": _from_extension,
     "evictions:case_reopen": _from_extension,
     "ledger:period_close": _from_extension,

@@ -127,6 +127,15 @@ EXEMPT = {
     "residences:contract_from_orientation": "a creation form: the admitted household's members to choose from",
     "residences:activity_add": "a creation form: residents offered by name to choose from",
     "residences:support_add": "a creation form: residents offered by name to choose from",
+    # community: the pages naming persons (members, proposers, electors, candidates) are journaled as lists
+    "community:council_list": "the councils of the organisation: names of bodies, no household",
+    "community:council_create": NO_HOUSEHOLD,
+    "community:member_add": "a creation form: persons offered by name to choose from",
+    "community:meeting_create": NO_HOUSEHOLD,
+    "community:election_create": NO_HOUSEHOLD,
+    "community:meeting_minutes": "the minutes' form of a council's meeting: collective life, no household's file",
+    "community:meeting_poster_pdf": "the invitation poster: the council, the day, the place and the subjects",
+    "community:election_results": "a count form: the candidates' names to enter their votes",
     # leases
     "leases:lease_list": WORK_LIST,
     "leases:lease_create": "a creation form: households offered by name to choose from",

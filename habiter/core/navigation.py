@@ -53,6 +53,7 @@ NAMESPACE_GROUPS = {
     "ledger": LEDGER,
     "evictions": PREVENTION,
     "residences": HOUSING,
+    "community": HOUSEHOLDS,
     "reporting": STEERING,
 }
 

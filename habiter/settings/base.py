@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "habiter.ledger",
     "habiter.evictions",
     "habiter.residences",
+    "habiter.community",
     "habiter.reporting",
     "django_tasks_db",
     "django_prometheus",

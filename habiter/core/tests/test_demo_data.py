@@ -92,6 +92,8 @@ TODOS = [
     ("benevole", "support.desk_appointments", ["appointments"]),
     ("direction", "core.steering", ["statistics", "audit"]),
     ("hote", "residences.admissions", ["vacancies", "interviews", "decisions", "notifications", "entries"]),
+    ("direction", "community.councils", ["meetings", "ending"]),
+    ("hote", "community.councils", ["meetings"]),
 ]
 
 
@@ -141,3 +143,25 @@ def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house
     assert table["total"] >= 3 and table["rows"]
     assert HouseActivity.objects.filter(helpers__role="volunteer").exists()
     assert all(is_open_day(a.held_on) for a in HouseActivity.objects.all())
+
+
+def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_election_with_results(demo):
+    from habiter.community.demo import seed_community
+    from habiter.community.models import AgendaItem, Council, CouncilMember, Election, Meeting
+
+    director = User.objects.get(username="direction")
+    councils = {c.name: c for c in Council.objects.filter(organisation=director.organisation)}
+    assert set(councils) == {"Conseil de Vie Sociale d'Alpa", "Conseil de Maison des Pléiades"}
+    cvs = councils["Conseil de Vie Sociale d'Alpa"]
+    closed = Meeting.objects.get(council=cvs, minutes_closed_at__isnull=False)
+    assert closed.decisions.count() == 2 and closed.actions.count() == 2 and closed.attendances.exists()
+    assert AgendaItem.objects.filter(meeting__council=cvs, meeting__minutes_closed_at__isnull=True).count() == 2
+    election = Election.objects.get(council=councils["Conseil de Maison des Pléiades"])
+    assert election.status == "counted" and election.voters == 11
+    assert CouncilMember.objects.filter(election=election).count() == 3  # two titulaires and a substitute
+    days = [m.starts_at.date() for m in Meeting.objects.all()]
+    assert all(is_open_day(day) for day in days)
+    before = (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count())
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        seed_community(director.organisation, {"d": director}, 120, None)  # a second run adds nothing
+    assert (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count()) == before

@@ -1,0 +1,35 @@
+"""What `community` adds to the navigation, the home page of directors and hosts, and the demo."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from habiter.core import registry
+from habiter.core.models import Role
+
+from . import queries
+
+
+def home_panel(user):
+    """The next meetings of the councils a director or a host manages, and the terms ending soon."""
+    if user.role not in (Role.DIRECTOR, Role.HOST) or not user.has_perm("community.manage_council"):
+        return None
+    panel = queries.home_panel(user, timezone.localdate())
+    if not panel["meetings"] and not panel["ending"]:
+        return None
+    return panel
+
+
+def register():
+    from .demo import seed_community
+
+    registry.register_nav_item(
+        registry.NavItem(
+            48,
+            gettext_lazy("Instances"),
+            "community:council_list",
+            lambda u: u.has_perm("community.view_council"),
+            "households",
+        )
+    )
+    registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))
+    registry.register_demo_seeder(60, seed_community)

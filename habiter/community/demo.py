@@ -1,0 +1,214 @@
+"""Demo councils of Alpa: its monthly voluntary « CVS » open to all accompanied households (seed 000: Alpa is not
+an ESSMS, so the CVS has no statutory rule, W15), with last month's meeting — agenda, attendance, decisions,
+actions, closed minutes — and next month's, whose agenda is being built; and the Conseil de Maison of « Les
+Pléiades », with its election of residents' representatives held today and its results. Written through the
+services, except the agenda of the past meeting (its proposals deadline has passed, so the service would refuse
+it: it is history, entered as rows)."""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from habiter.core.dates import nearest_open_day
+from habiter.core.models import Role
+from habiter.people.models import Person
+from habiter.residences.models import Residence
+
+from . import services
+from .models import AgendaItem, Council, CouncilKind, LegalBasis, MemberRole
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _first(users, role):
+    return next((u for u in users.values() if u.role == role), None)
+
+
+def seed_community(organisation, users, count, rng) -> None:
+    """The two councils once (nothing is added if the organisation already has a council, or has no director)."""
+    director = _first(users, Role.DIRECTOR)
+    worker = _first(users, Role.SOCIAL_WORKER) or director
+    host = _first(users, Role.HOST)
+    if director is None or Council.objects.filter(organisation=organisation).exists():
+        return
+    today = timezone.localdate()
+    persons = list(Person.objects.filter(organisation=organisation).order_by("created_at", "id")[:60])
+    with transaction.atomic():
+        _seed_cvs(director, worker, persons, today)
+        pleiades = Residence.objects.filter(organisation=organisation, name="Les Pléiades").first()
+        if pleiades is not None and host is not None:
+            _seed_house_council(director, host, pleiades, today)
+
+
+def _seed_cvs(director, worker, persons, today):
+    cvs = services.council_create(
+        actor=director,
+        data={
+            "name": "Conseil de Vie Sociale d'Alpa",
+            "kind": CouncilKind.VOLUNTARY,
+            "legal_basis": LegalBasis.VOLUNTARY,
+            "purpose": "Chaque mois, les ménages accompagnés et l'équipe parlent de la vie de l'association : "
+            "accueil, ateliers, projets. Ouvert à tous les ménages accompagnés.",
+        },
+    )
+    start = today - timedelta(days=300)
+    services.member_add(
+        actor=director, council_id=cvs.pk, role=MemberRole.PRESIDENT, user_id=director.pk, term_start=start
+    )
+    if worker != director:
+        services.member_add(
+            actor=director, council_id=cvs.pk, role=MemberRole.STAFF_REP, user_id=worker.pk, term_start=start
+        )
+    members = []
+    for index, person in enumerate(persons[:4]):
+        end = today + timedelta(days=25) if index == 0 else today + timedelta(days=300)
+        members.append(
+            services.member_add(
+                actor=director,
+                council_id=cvs.pk,
+                role=MemberRole.RESIDENT_REP,
+                person_id=person.pk,
+                term_start=start,
+                term_end=end,
+            )
+        )
+    services.member_add(
+        actor=director, council_id=cvs.pk, role=MemberRole.MEMBER, name="Mme Claire Vidal (bénévole)", term_start=start
+    )
+    # last month's meeting, held and closed
+    held = nearest_open_day(today - timedelta(days=27), step=-1)
+    past = services.meeting_schedule(
+        actor=director,
+        council_id=cvs.pk,
+        starts_at=_at(held, 14),
+        place="Salle commune, siège d'Alpa",
+        proposals_until=held - timedelta(days=3),
+    )
+    subjects = [
+        ("Horaires de l'accueil le samedi", "L'accueil est fermé le samedi : difficile pour ceux qui travaillent.", 0),
+        ("Atelier « budget et énergie »", "Refaire l'atelier avant l'hiver.", 1),
+        ("Fête de fin d'année", "", None),
+    ]
+    for title, detail, who in subjects:
+        AgendaItem.objects.create(
+            organisation_id=director.organisation_id,
+            meeting=past,
+            title=title,
+            detail=detail,
+            entered_by=worker,
+            person=persons[who] if who is not None and who < len(persons) else None,
+        )
+    presences = {str(m.pk): "present" for m in past.council.members.all()}
+    if members:
+        presences[str(members[-1].pk)] = "excused"
+    services.attendance_record(actor=director, meeting_id=past.pk, presences=presences)
+    services.decision_record(
+        actor=director,
+        meeting_id=past.pk,
+        text="L'accueil ouvrira un samedi matin par mois, à partir du mois prochain.",
+    )
+    services.decision_record(
+        actor=director, meeting_id=past.pk, text="L'atelier « budget et énergie » aura lieu en novembre."
+    )
+    services.action_add(
+        actor=director,
+        meeting_id=past.pk,
+        title="Afficher les nouveaux horaires à l'accueil",
+        owner_name="L'équipe d'accueil",
+        due_on=today - timedelta(days=10),
+    )
+    services.action_add(
+        actor=director,
+        meeting_id=past.pk,
+        title="Trouver une salle pour la fête",
+        owner_name="Les représentants des ménages",
+        due_on=today + timedelta(days=20),
+    )
+    services.minutes_close(
+        actor=director,
+        meeting_id=past.pk,
+        minutes="Nous étions nombreux.\n"
+        "Plusieurs personnes travaillent en semaine : elles ne peuvent pas venir à l'accueil.\n"
+        "L'équipe propose d'ouvrir un samedi matin par mois. Tout le monde est d'accord.\n"
+        "On a aussi parlé des factures d'énergie : l'atelier sera refait avant l'hiver.\n"
+        "Pour la fête, il faut une salle. Les représentants cherchent.",
+    )
+    # next month's meeting: the agenda is being built
+    coming = nearest_open_day(today + timedelta(days=14))
+    nxt = services.meeting_schedule(
+        actor=director,
+        council_id=cvs.pk,
+        starts_at=_at(coming, 14),
+        place="Salle commune, siège d'Alpa",
+        proposals_until=coming - timedelta(days=2),
+    )
+    services.agenda_item_propose(
+        actor=worker,
+        meeting_id=nxt.pk,
+        title="Le bruit dans la salle d'attente",
+        detail="Proposé à l'accueil par une personne accompagnée.",
+        proposer_name="M. Karim Bensaïd",
+    )
+    if members:
+        services.agenda_item_propose(
+            actor=director, meeting_id=nxt.pk, title="Bilan du samedi matin", member_id=members[0].pk
+        )
+
+
+def _seed_house_council(director, host, pleiades, today):
+    council = services.council_create(
+        actor=director,
+        data={
+            "name": "Conseil de Maison des Pléiades",
+            "kind": CouncilKind.CONSEIL_DE_MAISON,
+            "legal_basis": LegalBasis.VOLUNTARY,
+            "purpose": "Chaque mois, les résidents et les hôtes parlent de la vie de la maison. L'ordre du jour se "
+            "construit ensemble. Les représentants élus accueillent les nouveaux résidents.",
+        },
+        residence_id=pleiades.pk,
+    )
+    services.member_add(
+        actor=director,
+        council_id=council.pk,
+        role=MemberRole.HOST,
+        user_id=host.pk,
+        term_start=today - timedelta(days=400),
+    )
+    election = services.election_create(
+        actor=host,
+        council_id=council.pk,
+        data={
+            "title": "Élection des représentants des résidents",
+            "seats": 2,
+            "substitute_seats": 1,
+            "term_months": 12,
+            "roll_date": today - timedelta(days=20),
+            "candidacy_deadline": today,
+            "vote_on": today,
+            "place": "Salon des Pléiades",
+            "tie_rule": "lots",
+        },
+    )
+    electors = services.election_roll_freeze(actor=host, election_id=election.pk)
+    roll = list(election.electors.order_by("name", "id")[:3])
+    if electors < 3:
+        return
+    candidacies = [services.candidacy_add(actor=host, election_id=election.pk, elector_id=e.pk) for e in roll]
+    counts, blank = ((5, 3, 2), 1) if electors >= 11 else ((3, 2, 1), 0)
+    if sum(counts) + blank <= electors:
+        votes = dict(zip((str(c.pk) for c in candidacies), counts, strict=True))
+        services.election_results_record(
+            actor=host, election_id=election.pk, voters=sum(counts) + blank, blank=blank, null=0, votes=votes
+        )
+    coming = nearest_open_day(today + timedelta(days=9))
+    meeting = services.meeting_schedule(
+        actor=host,
+        council_id=council.pk,
+        starts_at=_at(coming, 17, 30),
+        place="Salon des Pléiades",
+        proposals_until=coming - timedelta(days=1),
+    )
+    services.agenda_item_propose(actor=host, meeting_id=meeting.pk, title="Le planning du ménage de la cuisine")

@@ -1,0 +1,181 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from habiter.core.models import User
+
+from . import queries
+from .models import CouncilKind, LegalBasis, MemberRole, Presence, TieRule
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
+
+
+def date_field(label, **kwargs):
+    return forms.DateField(
+        label=label, widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **kwargs
+    )
+
+
+class CommunityForm(forms.Form):
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CouncilForm(CommunityForm):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type d'instance"), choices=CouncilKind.choices)
+    legal_basis = forms.ChoiceField(
+        label=_("Base légale"),
+        choices=LegalBasis.choices,
+        help_text=_("Seules les règles de cette base s'appliquent (par exemple 3 réunions par an pour un CVS)."),
+    )
+    residence = forms.ModelChoiceField(label=_("Résidence"), queryset=None, required=False)
+    purpose = forms.CharField(label=_("Rôle de l'instance"), max_length=2000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from habiter.residences.queries import residences_for
+
+        self.fields["residence"].queryset = residences_for(user).order_by("name")
+        self.fields["residence"].empty_label = _("(aucune : instance de l'association)")
+
+
+class MemberForm(CommunityForm):
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
+    user = forms.ModelChoiceField(label=_("Un salarié"), queryset=None, required=False)
+    person = forms.ModelChoiceField(label=_("Ou une personne accompagnée"), queryset=None, required=False)
+    name = forms.CharField(
+        label=_("Ou un nom"),
+        max_length=200,
+        required=False,
+        help_text=_("Un partenaire, un bénévole, une personne sans dossier."),
+    )
+    term_start = date_field(_("Début du mandat"))
+    term_end = date_field(_("Fin du mandat"), required=False)
+
+    def __init__(self, *args, user, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["person"].queryset = queries.person_choices(user, council)
+        self.fields["person"].label_from_instance = lambda p: f"{p.last_name} {p.first_name}"
+
+
+class MeetingForm(CommunityForm):
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": _("Date et heure invalides : jj/mm/aaaa hh:mm attendu.")},
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=200)
+    proposals_until = date_field(_("Propositions de sujets jusqu'au"))
+
+
+class ProposalForm(CommunityForm):
+    title = forms.CharField(label=_("Sujet proposé"), max_length=200)
+    detail = forms.CharField(
+        label=_("Précisions"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    member = forms.ModelChoiceField(label=_("Proposé par un membre"), queryset=None, required=False)
+    person = forms.ModelChoiceField(label=_("Ou par une personne accompagnée"), queryset=None, required=False)
+    proposer_name = forms.CharField(
+        label=_("Ou par (nom)"),
+        max_length=200,
+        required=False,
+        help_text=_("Laissez vide si c'est votre proposition."),
+    )
+
+    def __init__(self, *args, user, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = meeting.council.members.select_related("user", "person")
+        self.fields["member"].label_from_instance = lambda m: m.display_name
+        self.fields["person"].queryset = queries.person_choices(user, meeting.council)
+        self.fields["person"].label_from_instance = lambda p: f"{p.last_name} {p.first_name}"
+
+
+class AttendanceForm(CommunityForm):
+    """One choice per member of the council, named by the member's id."""
+
+    def __init__(self, *args, members, initial_presences, **kwargs):
+        super().__init__(*args, **kwargs)
+        for member in members:
+            self.fields[f"m_{member.pk}"] = forms.ChoiceField(
+                label=member.display_name,
+                choices=Presence.choices,
+                initial=initial_presences.get(member.pk, Presence.PRESENT),
+                widget=forms.RadioSelect,
+            )
+
+    def presences(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items()}
+
+
+class DecisionForm(CommunityForm):
+    text = forms.CharField(label=_("Décision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(CommunityForm):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner_name = forms.CharField(label=_("Qui s'en charge"), max_length=200)
+    due_on = date_field(_("Pour le"))
+
+
+class MinutesForm(CommunityForm):
+    minutes = forms.CharField(
+        label=_("Compte rendu"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Des phrases courtes, des mots simples : le compte rendu est affiché pour tous."),
+    )
+
+
+class ElectionForm(CommunityForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    seats = forms.IntegerField(label=_("Sièges de titulaires"), min_value=1, max_value=50, initial=2)
+    substitute_seats = forms.IntegerField(label=_("Sièges de suppléants"), min_value=0, max_value=50, initial=0)
+    term_months = forms.IntegerField(label=_("Durée du mandat (mois)"), min_value=1, max_value=72, initial=12)
+    roll_date = date_field(_("Liste électorale arrêtée au"))
+    candidacy_deadline = date_field(_("Candidatures jusqu'au"))
+    vote_on = date_field(_("Date du vote"))
+    place = forms.CharField(label=_("Lieu du vote"), max_length=200)
+    tie_rule = forms.ChoiceField(
+        label=_("En cas d'égalité de voix"),
+        choices=TieRule.choices,
+        help_text=_("Sauf texte applicable, le règlement intérieur de l'instance décide."),
+    )
+
+
+class CandidacyForm(CommunityForm):
+    elector = forms.ModelChoiceField(label=_("Électeur candidat"), queryset=None)
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elector"].queryset = election.electors.exclude(candidacies__election=election).order_by("name")
+
+
+class ResultsForm(CommunityForm):
+    voters = forms.IntegerField(label=_("Votants"), min_value=0)
+    blank = forms.IntegerField(label=_("Bulletins blancs"), min_value=0, initial=0)
+    null = forms.IntegerField(label=_("Bulletins nuls"), min_value=0, initial=0)
+
+    def __init__(self, *args, candidacies, **kwargs):
+        super().__init__(*args, **kwargs)
+        for candidacy in candidacies:
+            self.fields[f"c_{candidacy.pk}"] = forms.IntegerField(
+                label=_("Voix de %(name)s") % {"name": candidacy.elector.name}, min_value=0
+            )
+        self.fields["drawn"] = forms.ChoiceField(
+            label=_("Désigné par le tirage au sort (en cas d'égalité seulement)"),
+            choices=[("", "—")] + [(str(c.pk), c.elector.name) for c in candidacies],
+            required=False,
+        )
+
+    def votes(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")}

@@ -1,0 +1,21 @@
+"""Who may see and run the councils, as `rules` predicates (docs/adr/0024-community-councils.md).
+
+The staff who meet the persons accompanied read the councils of the organisation, propose agenda items (theirs or
+on behalf of an accompanied person) and take attendance; a host reads only the councils of the residences they are
+host of (the scoping is in `queries.councils_for`). Directors create councils and manage all of them; a host
+manages the councils of their residences (members, meetings, minutes, elections). Volunteers and the other roles see
+nothing: their invitations to meetings come with a later slice.
+"""
+
+import rules
+
+from habiter.core.models import Role
+from habiter.core.permissions import has_organisation, role_in
+
+COUNCIL_READERS = frozenset({Role.DIRECTOR, Role.TEAM_LEAD, Role.SOCIAL_WORKER, Role.RECEPTIONIST, Role.HOST})
+COUNCIL_CREATORS = frozenset({Role.DIRECTOR})
+COUNCIL_MANAGERS = frozenset({Role.DIRECTOR, Role.HOST})  # a host: the councils of their residences only
+
+rules.add_perm("community.view_council", has_organisation & role_in(COUNCIL_READERS))
+rules.add_perm("community.create_council", has_organisation & role_in(COUNCIL_CREATORS))
+rules.add_perm("community.manage_council", has_organisation & role_in(COUNCIL_MANAGERS))

@@ -1,0 +1,203 @@
+"""Reads of the councils shared by pages, scoped to the acting user's organisation and rights: a row out of reach
+is not found (404), exactly like a missing one."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from habiter.core.legal_queries import legal_parameters
+from habiter.core.models import Role
+from habiter.people.models import Person
+from habiter.people.queries import households_visible_to
+from habiter.residences import rules as residence_rules
+from habiter.residences.models import ResidenceStay
+
+from . import rules
+from .models import (
+    AgendaItem,
+    Attendance,
+    Candidacy,
+    Council,
+    CouncilMember,
+    Election,
+    ElectionStatus,
+    Meeting,
+    MeetingAction,
+)
+
+
+def councils_for(user):
+    """The councils the user may read: the organisation's, a host's own residences' only."""
+    if not user.has_perm("community.view_council"):
+        return Council.objects.none()
+    councils = Council.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.HOST:
+        councils = councils.filter(residence__hosts=user)
+    return councils
+
+
+def councils_managed_by(user):
+    """The councils the user manages: a director every council of the organisation, a host those of the residences
+    they are host of."""
+    if not user.has_perm("community.manage_council"):
+        return Council.objects.none()
+    councils = Council.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.HOST:
+        councils = councils.filter(residence__hosts=user)
+    return councils
+
+
+def can_manage(user, council) -> bool:
+    return councils_managed_by(user).filter(pk=council.pk).exists()
+
+
+def legal_params():
+    return legal_parameters()
+
+
+def council_list(user):
+    return (
+        councils_for(user)
+        .select_related("residence")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            upcoming_meetings=Count("meetings", filter=Q(meetings__starts_at__gte=timezone.now()), distinct=True),
+        )
+        .order_by("name", "id")
+    )
+
+
+def council_for_page(user, council_id) -> Council:
+    return (
+        councils_for(user)
+        .select_related("residence")
+        .prefetch_related(
+            Prefetch("members", queryset=CouncilMember.objects.select_related("user", "person").order_by("role", "id")),
+            Prefetch("meetings", queryset=Meeting.objects.order_by("-starts_at")),
+            Prefetch("elections", queryset=Election.objects.order_by("-vote_on")),
+        )
+        .get(pk=council_id)
+    )
+
+
+def meeting_for_page(user, meeting_id) -> Meeting:
+    return (
+        Meeting.objects.select_related("council__residence")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("member__user", "member__person", "person", "entered_by"),
+            ),
+            Prefetch("attendances", queryset=Attendance.objects.select_related("member__user", "member__person")),
+            "decisions",
+            "actions",
+        )
+        .get(pk=meeting_id, council__in=councils_for(user).values("pk"))
+    )
+
+
+def action_for_page(user, action_id) -> MeetingAction:
+    return MeetingAction.objects.select_related("meeting__council").get(
+        pk=action_id, meeting__council__in=councils_for(user).values("pk")
+    )
+
+
+def election_for_page(user, election_id) -> Election:
+    return (
+        Election.objects.select_related("council__residence")
+        .prefetch_related(
+            "electors",
+            Prefetch("candidacies", queryset=Candidacy.objects.select_related("elector").order_by("created_at")),
+        )
+        .get(pk=election_id, council__in=councils_for(user).values("pk"))
+    )
+
+
+def members_on(council, on: date) -> list[CouncilMember]:
+    """The council's members whose term covers `on` (prefetched members if the council was read for its page)."""
+    return [m for m in council.members.all() if rules.term_active(m.term_start, m.term_end, on)]
+
+
+def person_choices(user, council):
+    """The persons the user may name in a council: members of the households they follow and, for a council of a
+    residence, its residents of today."""
+    persons = Q(household__in=households_visible_to(user).values("pk"))
+    if council.residence_id is not None:
+        residents = ResidenceStay.objects.filter(place__residence_id=council.residence_id, left_on__isnull=True)
+        persons |= Q(pk__in=residents.values("resident_id"))
+    return Person.objects.filter(persons, organisation_id=user.organisation_id).order_by("last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class RollLine:
+    person: object
+    name: str
+    birth_date: date | None
+
+
+def roll_on(election, on: date) -> list[RollLine]:
+    """The electoral roll as of `on` (W21 step 2): for a council of a residence, the residents whose stay covers the
+    day; otherwise the council's members who are not staff (persons and names entered) with a term covering it."""
+    council = election.council
+    if council.residence_id is not None:
+        stays = ResidenceStay.objects.filter(
+            place__residence_id=council.residence_id, entered_on__lte=on
+        ).select_related("resident")
+        lines = {
+            stay.resident_id: RollLine(
+                stay.resident, f"{stay.resident.last_name} {stay.resident.first_name}", stay.resident.birth_date
+            )
+            for stay in stays
+            if residence_rules.stay_covers(stay.entered_on, stay.left_on, on)
+        }
+        return sorted(lines.values(), key=lambda line: line.name)
+    members = CouncilMember.objects.filter(council=council, user__isnull=True).select_related("person")
+    lines = []
+    for member in members:
+        if rules.term_active(member.term_start, member.term_end, on):
+            if member.person_id:
+                person = member.person
+                lines.append(RollLine(person, f"{person.last_name} {person.first_name}", person.birth_date))
+            else:
+                lines.append(RollLine(None, member.name, None))
+    return sorted(lines, key=lambda line: line.name)
+
+
+def council_alerts(council, today: date) -> dict:
+    """What the council's page flags: the year's meetings below the statutory minimum of its basis (W15, W18, W12),
+    the members whose term ends soon, the last election when it ended in a carence (a new one is due, W13)."""
+    params = legal_params()
+    meetings = [m for m in council.meetings.all() if timezone.localtime(m.starts_at).year == today.year]
+    minimum = rules.meetings_short_of_minimum(council.legal_basis, len(meetings), today.year, params)
+    ending = [m for m in council.members.all() if rules.term_ends_soon(m.term_end, today, params)]
+    elections = list(council.elections.all())  # newest vote first
+    carence = elections[0] if elections and elections[0].status == ElectionStatus.CARENCE else None
+    return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending, "carence": carence}
+
+
+def open_actions(council, today: date) -> list[dict]:
+    actions = MeetingAction.objects.filter(meeting__council=council, done_on__isnull=True).select_related("meeting")
+    return [
+        {"action": a, "overdue": rules.action_overdue(a.due_on, a.done_on, today)}
+        for a in actions.order_by("due_on", "id")
+    ]
+
+
+def home_panel(user, today: date) -> dict:
+    """For a director or a host: the next meetings of the councils they manage (four weeks ahead) and the terms that
+    end soon. Two queries."""
+    councils = councils_managed_by(user).values("pk")
+    start = timezone.now()
+    meetings = list(
+        Meeting.objects.filter(council__in=councils, starts_at__gte=start, starts_at__lt=start + timedelta(days=28))
+        .select_related("council")
+        .order_by("starts_at")[:10]
+    )
+    params = legal_params()
+    notice = params.integer(rules.RENEWAL_NOTICE_KEY, today)
+    members = CouncilMember.objects.filter(
+        council__in=councils, term_end__gte=today, term_end__lte=today + timedelta(days=notice)
+    ).select_related("council", "user", "person")
+    return {"meetings": meetings, "ending": list(members.order_by("term_end", "id"))}

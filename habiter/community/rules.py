@@ -1,0 +1,157 @@
+"""Pure rules of the councils and elections: no database, no Django; dates and counts in, answers out."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+
+from habiter.core.dates import add_months
+from habiter.core.legal import LegalParameters, default_parameters
+
+# The numbers are rows of the legal-parameter table (DOMAIN-2 §I), never literals here.
+RENEWAL_NOTICE_KEY = "council_term_renewal_notice_days"
+CARENCE_KEY = "election_carence_new_vote_months"
+# W15: the statutory checks of a council run only for its legal basis (the values of models.LegalBasis).
+MIN_MEETINGS_KEYS = {
+    "casf_cvs": "cvs_min_meetings_per_year",  # W18, D311-16: at least 3 a year (PARTIAL)
+    "cch_conseil_concertation": "conseil_concertation_min_meetings_per_year",  # W12, L633-4: once a year (PARTIAL)
+}
+TERM_MAX_KEYS = {"cch_comite_residents": "comite_residents_term_max_months"}  # W13: 3 years at most
+
+LOTS, OLDEST = "lots", "oldest"  # models.TieRule
+ELECTED, SUBSTITUTE, NOT_ELECTED = "elected", "substitute", "not_elected"
+
+
+def _params(params: LegalParameters | None) -> LegalParameters:
+    return default_parameters() if params is None else params
+
+
+def term_ends_soon(term_end: date | None, today: date, params: LegalParameters | None = None) -> bool:
+    """Whether a term ends between today and the renewal notice (days) from today: time to prepare its renewal."""
+    if term_end is None:
+        return False
+    notice = _params(params).integer(RENEWAL_NOTICE_KEY, today)
+    return today <= term_end <= today + timedelta(days=notice)
+
+
+def term_active(term_start: date, term_end: date | None, on: date) -> bool:
+    return term_start <= on and (term_end is None or on <= term_end)
+
+
+def term_end_for(start: date, months: int) -> date:
+    """The last day of a term of `months` months begun on `start` (a 3-year term from 15/03/2026 ends 14/03/2029)."""
+    return add_months(start, months) - timedelta(days=1)
+
+
+def meetings_short_of_minimum(
+    legal_basis: str, meetings_in_year: int, year: int, params: LegalParameters | None = None
+) -> int | None:
+    """The yearly minimum of meetings when the council's basis sets one and fewer are planned in `year`, else None."""
+    key = MIN_MEETINGS_KEYS.get(legal_basis)
+    if key is None:
+        return None
+    minimum = _params(params).integer(key, date(year, 12, 31))
+    return minimum if meetings_in_year < minimum else None
+
+
+def term_above_maximum(legal_basis: str, term_months: int, on: date, params: LegalParameters | None = None):
+    """The maximum term (months) when the basis sets one and `term_months` exceeds it, else None."""
+    key = TERM_MAX_KEYS.get(legal_basis)
+    if key is None:
+        return None
+    maximum = _params(params).integer(key, on)
+    return maximum if term_months > maximum else None
+
+
+def proposals_open(proposals_until: date, today: date) -> bool:
+    """Subjects may be proposed until the deadline, that day included."""
+    return today <= proposals_until
+
+
+def action_overdue(due_on: date, done_on: date | None, today: date) -> bool:
+    return done_on is None and due_on < today
+
+
+def candidacies_open(deadline: date, today: date) -> bool:
+    return today <= deadline
+
+
+def carence_new_election_due(noted_on: date, params: LegalParameters | None = None) -> date:
+    """W13 (≥ 30 residents) and W21 step 7: when nobody stands, a new election within 6 months of the carence."""
+    return add_months(noted_on, _params(params).integer(CARENCE_KEY, noted_on))
+
+
+# --- the count (W21 steps 5–6) ------------------------------------------------------------------------------
+
+
+VOTERS_ABOVE_ROLL = "voters_above_roll"
+BALLOTS_MISMATCH = "ballots_mismatch"
+
+
+def count_errors(*, registered: int, voters: int, blank: int, null: int, votes: Sequence[int]) -> tuple[str, ...]:
+    """What is wrong with a count: more voters than electors on the roll; ballots (votes + blank + null) that do not
+    add up to the voters (one vote per elector, uninominal ballot: W13)."""
+    errors = []
+    if voters > registered:
+        errors.append(VOTERS_ABOVE_ROLL)
+    if sum(votes) + blank + null != voters:
+        errors.append(BALLOTS_MISMATCH)
+    return tuple(errors)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: object
+    votes: int
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    elected: tuple = ()
+    substitutes: tuple = ()
+    tied: tuple = ()  # the keys among which lots must be drawn before the result can be proclaimed
+    tie_broken_by: str = ""  # "", OLDEST or LOTS
+
+
+def _break_tie(group: list[Candidate], places: int, tie_rule: str, drawn: Sequence) -> tuple[list, str] | None:
+    """`group` (equal votes) ordered so that its first `places` are decided, or None while lots are to be drawn.
+    The oldest rule falls back on lots when a birth date is missing or shared."""
+    if tie_rule == OLDEST:
+        births = [c.birth_date for c in group]
+        if None not in births and len(set(births)) == len(births):
+            return sorted(group, key=lambda c: c.birth_date), OLDEST
+    winners = [key for key in drawn if any(c.key == key for c in group)]
+    if len(winners) >= places:
+        first = [next(c for c in group if c.key == key) for key in winners]
+        return first + [c for c in group if c.key not in winners], LOTS
+    return None
+
+
+def allocate_seats(
+    candidates: Sequence[Candidate], *, seats: int, substitute_seats: int = 0, tie_rule: str = LOTS, drawn=()
+) -> Allocation:
+    """Seats to the most votes (W21 step 5): the first `seats` are elected, the next `substitute_seats` substitutes.
+    A candidate without a vote is not elected. Equal votes matter only across a boundary (the last seat, the last
+    substitute seat): there `tie_rule` decides — the oldest, or lots drawn by the bureau, whose winners the caller
+    passes in `drawn` (best first). W21's vectors: A 8, B 6 for one seat and one substitute → A elected, B
+    substitute; A 7, B 7 → lots to draw before the minutes can be closed."""
+    ranked = sorted((c for c in candidates if c.votes > 0), key=lambda c: -c.votes)
+    boundaries = (seats, seats + substitute_seats)
+    order: list[Candidate] = []
+    broken_by = ""
+    for _votes, members in groupby(ranked, key=lambda c: c.votes):
+        group = list(members)
+        start, end = len(order), len(order) + len(group)
+        inner = [b for b in boundaries if start < b < end]
+        if len(group) > 1 and inner:
+            resolved = _break_tie(group, max(inner) - start, tie_rule, drawn)
+            if resolved is None:
+                return Allocation(tied=tuple(c.key for c in group))
+            group, broken_by = resolved
+        order.extend(group)
+    return Allocation(
+        elected=tuple(c.key for c in order[:seats]),
+        substitutes=tuple(c.key for c in order[seats : seats + substitute_seats]),
+        tie_broken_by=broken_by,
+    )

@@ -1,0 +1,521 @@
+"""Every write of the councils and elections: permission, one transaction, validation, audit."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.core.models import User
+from habiter.residences.queries import residences_for
+
+from . import queries, rules
+from .models import (
+    AgendaItem,
+    Attendance,
+    Candidacy,
+    Council,
+    CouncilMember,
+    Election,
+    ElectionStatus,
+    Elector,
+    MeetingAction,
+    MeetingDecision,
+    MemberRole,
+    Presence,
+)
+from .models import Meeting as MeetingModel
+
+COUNCIL_FIELDS = ("name", "kind", "legal_basis", "purpose")
+ELECTION_FIELDS = (
+    "title",
+    "seats",
+    "substitute_seats",
+    "term_months",
+    "roll_date",
+    "candidacy_deadline",
+    "vote_on",
+    "place",
+    "tie_rule",
+)
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _managed_council(actor, council_id, *, lock=False) -> Council:
+    _require(actor, "community.manage_council")
+    councils = Council.objects.select_for_update() if lock else Council.objects
+    return councils.get(pk=council_id, pk__in=queries.councils_managed_by(actor).values("pk"))
+
+
+def _meeting(actor, meeting_id, *, manage: bool, open_only: bool = True) -> MeetingModel:
+    """The meeting, locked, if the actor may read (or, with `manage`, manage) its council; with `open_only`,
+    refused once its minutes are closed."""
+    _require(actor, "community.manage_council" if manage else "community.view_council")
+    scope = queries.councils_managed_by(actor) if manage else queries.councils_for(actor)
+    meeting = (
+        MeetingModel.objects.select_for_update()
+        .select_related("council")
+        .get(pk=meeting_id, council__in=scope.values("pk"))
+    )
+    if open_only and meeting.minutes_closed_at is not None:
+        raise ValidationError(_("Le compte rendu de cette réunion est clos : elle ne se modifie plus."))
+    return meeting
+
+
+def _person(actor, council, person_id):
+    if not person_id:
+        return None
+    person = queries.person_choices(actor, council).filter(pk=person_id).first()
+    if person is None:
+        raise ValidationError({"person": _("Choisissez une personne que vous suivez ou un résident de la maison.")})
+    return person
+
+
+# --- councils and members -----------------------------------------------------------------------------------
+
+
+def council_create(*, actor, data: dict, residence_id=None) -> Council:
+    """Create a council with its kind, its legal basis (W15) and, for a boarding house's council, its residence."""
+    _require(actor, "community.create_council")
+    with transaction.atomic():
+        residence = None
+        if residence_id:
+            residence = residences_for(actor).filter(pk=residence_id).first()
+            if residence is None:
+                raise ValidationError({"residence": _("Choisissez une résidence de votre association.")})
+        council = Council(organisation_id=actor.organisation_id, residence=residence)
+        for field in COUNCIL_FIELDS:
+            if field in data:
+                setattr(council, field, _strip(data[field]) or "")
+        council.full_clean()
+        council.save()
+        audit_record(actor=actor, action="council.create", obj=council)
+    return council
+
+
+def member_add(
+    *, actor, council_id, role: str, term_start: date, term_end=None, user_id=None, person_id=None, name: str = ""
+) -> CouncilMember:
+    """Give a seat in the council to a staff user, a person (of a household the actor follows, or a resident of the
+    council's residence) or a name typed, for a term."""
+    with transaction.atomic():
+        council = _managed_council(actor, council_id, lock=True)
+        name = _strip(name) or ""
+        if sum(bool(x) for x in (user_id, person_id, name)) != 1:
+            raise ValidationError(_("Choisissez un salarié, une personne accompagnée ou saisissez un nom (un seul)."))
+        user = None
+        if user_id:
+            user = User.objects.filter(pk=user_id, organisation_id=actor.organisation_id, is_active=True).first()
+            if user is None:
+                raise ValidationError({"user": _("Choisissez un salarié de votre association.")})
+        person = _person(actor, council, person_id)
+        member = CouncilMember(
+            organisation_id=actor.organisation_id,
+            council=council,
+            role=role,
+            user=user,
+            person=person,
+            name=name,
+            term_start=term_start,
+            term_end=term_end,
+        )
+        member.full_clean()
+        member.save()
+        audit_record(
+            actor=actor, action="council_member.add", obj=member, household_id=person.household_id if person else None
+        )
+    return member
+
+
+# --- meetings -----------------------------------------------------------------------------------------------
+
+
+def meeting_schedule(*, actor, council_id, starts_at, place: str, proposals_until: date) -> MeetingModel:
+    """Plan a meeting; subjects may be proposed until `proposals_until`, at the latest the day of the meeting."""
+    with transaction.atomic():
+        council = _managed_council(actor, council_id)
+        if proposals_until > timezone.localtime(starts_at).date():
+            raise ValidationError(
+                {"proposals_until": _("Les propositions de sujets se ferment au plus tard le jour de la réunion.")}
+            )
+        meeting = MeetingModel(
+            organisation_id=actor.organisation_id,
+            council=council,
+            starts_at=starts_at,
+            place=_strip(place) or "",
+            proposals_until=proposals_until,
+        )
+        meeting.full_clean()
+        meeting.save()
+        audit_record(actor=actor, action="meeting.schedule", obj=meeting)
+    return meeting
+
+
+def agenda_item_propose(
+    *, actor, meeting_id, title: str, detail: str = "", member_id=None, person_id=None, proposer_name: str = ""
+) -> AgendaItem:
+    """Add a subject to a meeting's agenda, until the proposals deadline: the actor's own, a member's, or an
+    accompanied person's entered on their behalf (their file, or just their name)."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=False)
+        today = timezone.localdate()
+        if not rules.proposals_open(meeting.proposals_until, today):
+            raise ValidationError(
+                _(
+                    "Les propositions de sujets pour cette réunion étaient ouvertes jusqu'au %(date)s : "
+                    "proposez ce sujet pour la réunion suivante."
+                )
+                % {"date": _day(meeting.proposals_until)}
+            )
+        proposer_name = _strip(proposer_name) or ""
+        if sum(bool(x) for x in (member_id, person_id, proposer_name)) > 1:
+            raise ValidationError(_("Dites qui propose le sujet : un membre, une personne accompagnée ou un nom."))
+        member = None
+        if member_id:
+            member = CouncilMember.objects.filter(pk=member_id, council_id=meeting.council_id).first()
+            if member is None:
+                raise ValidationError({"member": _("Choisissez un membre de cette instance.")})
+        person = _person(actor, meeting.council, person_id)
+        item = AgendaItem(
+            organisation_id=actor.organisation_id,
+            meeting=meeting,
+            title=_strip(title) or "",
+            detail=_strip(detail) or "",
+            entered_by=actor,
+            member=member,
+            person=person,
+            proposer_name=proposer_name,
+        )
+        item.full_clean()
+        item.save()
+        audit_record(
+            actor=actor, action="agenda_item.propose", obj=item, household_id=person.household_id if person else None
+        )
+    return item
+
+
+def attendance_record(*, actor, meeting_id, presences: dict) -> int:
+    """Note who of the council's members was present, excused or absent (`presences`: member id → Presence value);
+    a member already noted is updated. Returns the number of members noted."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=False)
+        members = {str(m.pk): m for m in CouncilMember.objects.filter(council_id=meeting.council_id)}
+        unknown = [key for key in presences if str(key) not in members]
+        if unknown:
+            raise ValidationError(_("Seuls les membres de cette instance ont une présence à noter."))
+        for key, presence in presences.items():
+            if presence not in Presence.values:
+                raise ValidationError(_("Présence inconnue : présent, excusé ou absent."))
+            Attendance.objects.update_or_create(
+                meeting=meeting,
+                member=members[str(key)],
+                defaults={"presence": presence, "organisation_id": actor.organisation_id},
+            )
+        audit_record(actor=actor, action="meeting.attendance", obj=meeting, detail={"members": len(presences)})
+    return len(presences)
+
+
+def decision_record(*, actor, meeting_id, text: str) -> MeetingDecision:
+    """Write down a decision of the meeting (its relevé de conclusions, W18)."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=True)
+        decision = MeetingDecision(organisation_id=actor.organisation_id, meeting=meeting, text=_strip(text) or "")
+        decision.full_clean()
+        decision.save()
+        audit_record(actor=actor, action="meeting.decision", obj=decision)
+    return decision
+
+
+def action_add(*, actor, meeting_id, title: str, owner_name: str, due_on: date) -> MeetingAction:
+    """An action decided at the meeting, with who does it and by when; followed until done ("suites données")."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=True)
+        action = MeetingAction(
+            organisation_id=actor.organisation_id,
+            meeting=meeting,
+            title=_strip(title) or "",
+            owner_name=_strip(owner_name) or "",
+            due_on=due_on,
+        )
+        action.full_clean()
+        action.save()
+        audit_record(actor=actor, action="meeting_action.add", obj=action)
+    return action
+
+
+def action_done(*, actor, action_id, done_on: date) -> MeetingAction:
+    """An action is done: it leaves the list to follow (also after the minutes are closed)."""
+    _require(actor, "community.manage_council")
+    with transaction.atomic():
+        action = MeetingAction.objects.select_for_update().get(
+            pk=action_id, meeting__council__in=queries.councils_managed_by(actor).values("pk")
+        )
+        if action.done_on is not None:
+            raise ValidationError(_("Cette action est déjà faite."))
+        action.done_on = done_on
+        action.full_clean()
+        action.save()
+        audit_record(actor=actor, action="meeting_action.done", obj=action)
+    return action
+
+
+def minutes_save(*, actor, meeting_id, minutes: str) -> MeetingModel:
+    """Write or correct the minutes while they are open."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=True)
+        meeting.minutes = _strip(minutes) or ""
+        meeting.full_clean()
+        meeting.save()
+        audit_record(actor=actor, action="meeting.minutes_save", obj=meeting)
+    return meeting
+
+
+def minutes_close(*, actor, meeting_id, minutes: str | None = None) -> MeetingModel:
+    """Close the minutes of a meeting that took place (with their last wording, if given): its agenda, attendance,
+    decisions and minutes no longer change (the printed copy is the one displayed and kept, W18)."""
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id, manage=True)
+        if minutes is not None:
+            meeting.minutes = _strip(minutes) or ""
+            meeting.full_clean()
+        if meeting.starts_at > timezone.now():
+            raise ValidationError(_("La réunion n'a pas encore eu lieu : son compte rendu se clôt après."))
+        if not meeting.minutes:
+            raise ValidationError(_("Écrivez le compte rendu avant de le clore."))
+        meeting.minutes_closed_at = timezone.now()
+        meeting.save(update_fields=["minutes", "minutes_closed_at", "updated_at"])
+        audit_record(actor=actor, action="meeting.minutes_close", obj=meeting)
+    return meeting
+
+
+# --- elections (W21) ----------------------------------------------------------------------------------------
+
+
+def _election(actor, election_id) -> Election:
+    _require(actor, "community.manage_council")
+    election = (
+        Election.objects.select_for_update()
+        .select_related("council")
+        .get(pk=election_id, council__in=queries.councils_managed_by(actor).values("pk"))
+    )
+    if election.status != ElectionStatus.OPEN:
+        raise ValidationError(_("Les résultats de cette élection sont proclamés : elle ne se modifie plus."))
+    return election
+
+
+def election_create(*, actor, council_id, data: dict) -> Election:
+    """Decide an election (W21 step 1): seats, term, the day the roll is drawn up, the candidacy deadline, the day
+    and place of the vote, the tie rule. Where a text bounds the term (comité de résidents: W13) it is checked."""
+    with transaction.atomic():
+        council = _managed_council(actor, council_id)
+        election = Election(organisation_id=actor.organisation_id, council=council)
+        for field in ELECTION_FIELDS:
+            if field in data:
+                setattr(election, field, _strip(data[field]))
+        election.full_clean()
+        maximum = rules.term_above_maximum(
+            council.legal_basis, election.term_months, election.vote_on, queries.legal_params()
+        )
+        if maximum is not None:
+            raise ValidationError(
+                {
+                    "term_months": _("Le mandat d'un comité de résidents dure au plus %(months)d mois.")
+                    % {"months": maximum}
+                }
+            )
+        election.save()
+        audit_record(actor=actor, action="election.create", obj=election)
+    return election
+
+
+def election_roll_freeze(*, actor, election_id) -> int:
+    """Freeze the electoral roll as it stood on the roll date (W21 step 2), once that day has come; it is displayed
+    ahead of the vote and never changes after. Returns the number of electors."""
+    with transaction.atomic():
+        election = _election(actor, election_id)
+        if election.roll_frozen_at is not None:
+            raise ValidationError(_("La liste électorale est déjà figée."))
+        if timezone.localdate() < election.roll_date:
+            raise ValidationError(
+                _("La liste électorale s'arrête au %(date)s : figez-la à partir de ce jour.")
+                % {"date": _day(election.roll_date)}
+            )
+        lines = queries.roll_on(election, election.roll_date)
+        Elector.objects.bulk_create(
+            [
+                Elector(
+                    organisation_id=actor.organisation_id,
+                    election=election,
+                    person=line.person,
+                    name=line.name,
+                    birth_date=line.birth_date,
+                )
+                for line in lines
+            ]
+        )
+        election.roll_frozen_at = timezone.now()
+        election.save(update_fields=["roll_frozen_at", "updated_at"])
+        audit_record(actor=actor, action="election.roll_freeze", obj=election, detail={"electors": len(lines)})
+    return len(lines)
+
+
+def candidacy_add(*, actor, election_id, elector_id) -> Candidacy:
+    """Record a candidacy until the deadline (W21 step 3): only an elector on the frozen roll may stand."""
+    with transaction.atomic():
+        election = _election(actor, election_id)
+        if election.roll_frozen_at is None:
+            raise ValidationError(_("Figez d'abord la liste électorale : seuls ses électeurs peuvent être candidats."))
+        if not rules.candidacies_open(election.candidacy_deadline, timezone.localdate()):
+            raise ValidationError(
+                _("Les candidatures étaient ouvertes jusqu'au %(date)s.") % {"date": _day(election.candidacy_deadline)}
+            )
+        elector = election.electors.filter(pk=elector_id).first()
+        if elector is None:
+            raise ValidationError({"elector": _("Choisissez un électeur inscrit sur la liste.")})
+        candidacy = Candidacy(organisation_id=actor.organisation_id, election=election, elector=elector)
+        candidacy.full_clean()
+        candidacy.save()
+        audit_record(actor=actor, action="candidacy.add", obj=candidacy)
+    return candidacy
+
+
+def _vote_count_checked(election, *, voters, blank, null, votes, candidacies):
+    registered = election.electors.count()
+    errors = rules.count_errors(
+        registered=registered, voters=voters, blank=blank, null=null, votes=[votes[str(c.pk)] for c in candidacies]
+    )
+    if rules.VOTERS_ABOVE_ROLL in errors:
+        raise ValidationError(
+            {
+                "voters": _("Il y a plus de votants (%(voters)d) que d'inscrits (%(registered)d).")
+                % {"voters": voters, "registered": registered}
+            }
+        )
+    if rules.BALLOTS_MISMATCH in errors:
+        raise ValidationError(
+            _(
+                "Les bulletins ne font pas le compte : %(votes)d voix, %(blank)d blancs et %(null)d nuls pour "
+                "%(voters)d votants."
+            )
+            % {"votes": sum(votes.values()), "blank": blank, "null": null, "voters": voters}
+        )
+
+
+def election_results_record(
+    *, actor, election_id, voters: int, blank: int, null: int, votes: dict, drawn_id=None, check_only: bool = False
+) -> Election:
+    """Record the count of a secret ballot (W21 steps 4–6): the number of voters, blank and null ballots and the
+    votes of each candidate — never who voted for whom. Seats go to the most votes; a tie across the last seat is
+    settled by the election's tie rule (the oldest, or lots drawn by the bureau: `drawn_id` names the candidacy the
+    lot designated). The elected get a seat in the council for the election's term. With `check_only`, every check
+    runs and nothing is written (the page asks for its confirmation only for a count that will be accepted)."""
+    with transaction.atomic():
+        election = _election(actor, election_id)
+        if election.roll_frozen_at is None:
+            raise ValidationError(_("La liste électorale n'est pas figée."))
+        if timezone.localdate() < election.vote_on:
+            raise ValidationError(
+                _("Le vote a lieu le %(date)s : ses résultats s'enregistrent ce jour-là ou après.")
+                % {"date": _day(election.vote_on)}
+            )
+        candidacies = list(election.candidacies.select_related("elector"))
+        if not candidacies:
+            raise ValidationError(_("Aucun candidat : enregistrez un constat de carence."))
+        votes = {str(key): int(value) for key, value in votes.items()}
+        if set(votes) != {str(c.pk) for c in candidacies} or any(v < 0 for v in votes.values()):
+            raise ValidationError(_("Indiquez les voix de chaque candidat, et d'eux seuls."))
+        _vote_count_checked(election, voters=voters, blank=blank, null=null, votes=votes, candidacies=candidacies)
+        allocation = rules.allocate_seats(
+            [rules.Candidate(str(c.pk), votes[str(c.pk)], c.elector.birth_date) for c in candidacies],
+            seats=election.seats,
+            substitute_seats=election.substitute_seats,
+            tie_rule=election.tie_rule,
+            drawn=[str(drawn_id)] if drawn_id else (),
+        )
+        if allocation.tied:
+            names = ", ".join(c.elector.name for c in candidacies if str(c.pk) in allocation.tied)
+            raise ValidationError(
+                {
+                    "drawn": _(
+                        "Égalité de voix pour le dernier siège entre %(names)s : tirez au sort devant le bureau de "
+                        "vote, puis indiquez le candidat désigné."
+                    )
+                    % {"names": names}
+                }
+            )
+        if check_only:
+            return election
+        term_end = rules.term_end_for(election.vote_on, election.term_months)
+        for candidacy in candidacies:
+            key = str(candidacy.pk)
+            candidacy.votes = votes[key]
+            if key in allocation.elected:
+                candidacy.outcome, role = rules.ELECTED, MemberRole.RESIDENT_REP
+            elif key in allocation.substitutes:
+                candidacy.outcome, role = rules.SUBSTITUTE, MemberRole.SUBSTITUTE
+            else:
+                candidacy.outcome, role = rules.NOT_ELECTED, None
+            candidacy.save(update_fields=["votes", "outcome", "updated_at"])
+            if role is not None:
+                elector = candidacy.elector
+                member = CouncilMember(
+                    organisation_id=actor.organisation_id,
+                    council=election.council,
+                    role=role,
+                    person=elector.person,
+                    name="" if elector.person_id else elector.name,
+                    term_start=election.vote_on,
+                    term_end=term_end,
+                    election=election,
+                )
+                member.full_clean()
+                member.save()
+        election.voters, election.blank_ballots, election.null_ballots = voters, blank, null
+        election.tie_note = {
+            rules.OLDEST: _("Égalité départagée au bénéfice du candidat le plus âgé."),
+            rules.LOTS: _("Égalité départagée par tirage au sort devant le bureau de vote."),
+        }.get(allocation.tie_broken_by, "")
+        election.status = ElectionStatus.COUNTED
+        election.counted_at = timezone.now()
+        election.save()
+        audit_record(
+            actor=actor,
+            action="election.results",
+            obj=election,
+            detail={"voters": voters, "blank": blank, "null": null, "elected": len(allocation.elected)},
+        )
+    return election
+
+
+def election_carence_record(*, actor, election_id) -> Election:
+    """Nobody stood (W21 step 7): a constat de carence, and a new election due within the parameter's months."""
+    with transaction.atomic():
+        election = _election(actor, election_id)
+        today = timezone.localdate()
+        if today <= election.candidacy_deadline:
+            raise ValidationError(
+                _("Les candidatures sont ouvertes jusqu'au %(date)s : la carence se constate après.")
+                % {"date": _day(election.candidacy_deadline)}
+            )
+        if election.candidacies.exists():
+            raise ValidationError(_("Des candidats se sont présentés : enregistrez les résultats du vote."))
+        election.status = ElectionStatus.CARENCE
+        election.new_election_due = rules.carence_new_election_due(today, queries.legal_params())
+        election.counted_at = timezone.now()
+        election.save()
+        audit_record(actor=actor, action="election.carence", obj=election)
+    return election

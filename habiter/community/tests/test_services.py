@@ -1,0 +1,300 @@
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from habiter.community import services
+from habiter.community.models import AgendaItem, Attendance, Candidacy, Council, CouncilMember, Election
+from habiter.core.models import AuditEvent
+from habiter.core.tests.factories import UserFactory
+from habiter.people.tests.factories import make_household
+from habiter.residences.tests.factories import make_place, make_residence, make_stay
+
+from .factories import make_council, make_election, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def director(world):
+    return world.users["director"]
+
+
+@pytest.fixture
+def pleiades(world, director):
+    return make_residence(director, "Les Pléiades", hosts=[world.users["host"]])
+
+
+def test_a_director_creates_a_council_and_it_is_audited(director, pleiades):
+    council = make_council(director, "Conseil de Maison", residence=pleiades, kind="conseil_de_maison")
+    assert council.residence == pleiades
+    assert AuditEvent.objects.filter(action="council.create", object_id=str(council.pk)).exists()
+
+
+@pytest.mark.parametrize("role", ["host", "team_lead", "social_worker", "volunteer", "accountant"])
+def test_only_a_director_creates_a_council(world, role):
+    with pytest.raises(PermissionDenied):
+        make_council(world.users[role])
+    assert not Council.objects.exists()
+
+
+def test_a_host_manages_the_councils_of_their_residence_only(world, director, pleiades):
+    host = world.users["host"]
+    house = make_council(director, "Conseil de Maison", residence=pleiades)
+    association = make_council(director, "CVS")
+    make_meeting(host, house)
+    with pytest.raises(Council.DoesNotExist):
+        make_meeting(host, association)
+    with pytest.raises(PermissionDenied):
+        make_meeting(world.users["social_worker"], house)
+
+
+def test_another_organisation_cannot_touch_the_council(world, director):
+    council = make_council(director)
+    foreign = UserFactory(organisation=world.other_organisation, role="director")
+    with pytest.raises(Council.DoesNotExist):
+        make_meeting(foreign, council)
+    meeting = make_meeting(director, council)
+    with pytest.raises(Exception) as refused:
+        services.agenda_item_propose(actor=foreign, meeting_id=meeting.pk, title="Intrusion")
+    assert refused.type.__name__ == "DoesNotExist"
+    assert not AgendaItem.objects.exists()
+
+
+def test_a_member_is_a_user_a_person_or_a_name_never_two(world, director):
+    council = make_council(director)
+    person = world.own_household.members.first()
+    today = timezone.localdate()
+    services.member_add(actor=director, council_id=council.pk, role="member", person_id=person.pk, term_start=today)
+    services.member_add(actor=director, council_id=council.pk, role="member", name="Mme Vidal", term_start=today)
+    with pytest.raises(ValidationError):
+        services.member_add(
+            actor=director, council_id=council.pk, role="member", user_id=director.pk, name="X", term_start=today
+        )
+    foreign_person = world.other_org_household.members.first()
+    with pytest.raises(ValidationError) as refused:
+        services.member_add(
+            actor=director, council_id=council.pk, role="member", person_id=foreign_person.pk, term_start=today
+        )
+    assert "Choisissez une personne" in str(refused.value)
+    assert CouncilMember.objects.count() == 2
+    assert AuditEvent.objects.filter(action="council_member.add", household_id=person.household_id).exists()
+
+
+def test_staff_propose_for_an_accompanied_person_until_the_deadline_then_a_french_refusal(world, director):
+    council = make_council(director)
+    worker = world.users["social_worker"]
+    person = world.own_household.members.first()
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        meeting = make_meeting(director, council, days=10, proposals_days=5)  # proposals until 7 March
+        item = services.agenda_item_propose(
+            actor=worker, meeting_id=meeting.pk, title="Le bruit le soir", person_id=person.pk
+        )
+        assert item.proposer == f"{person.first_name} {person.last_name}" and item.entered_by == worker
+    with time_machine.travel(date(2026, 3, 7), tick=False):
+        services.agenda_item_propose(actor=worker, meeting_id=meeting.pk, title="Dernier jour")
+    with time_machine.travel(date(2026, 3, 8), tick=False), pytest.raises(ValidationError) as refused:
+        services.agenda_item_propose(actor=worker, meeting_id=meeting.pk, title="Trop tard")
+    assert "ouvertes jusqu'au 07/03/2026" in str(refused.value)
+    assert AgendaItem.objects.count() == 2
+    assert AuditEvent.objects.filter(action="agenda_item.propose", household_id=person.household_id).count() == 1
+
+
+def test_volunteers_propose_nothing(world, director):
+    meeting = make_meeting(director, make_council(director))
+    with pytest.raises(PermissionDenied):
+        services.agenda_item_propose(actor=world.users["volunteer"], meeting_id=meeting.pk, title="Sujet")
+
+
+def test_attendance_of_a_member_of_another_council_is_refused_and_nothing_is_written(world, director):
+    council, other = make_council(director), make_council(director, "Bureau")
+    today = timezone.localdate()
+    mine = services.member_add(actor=director, council_id=council.pk, role="member", name="A", term_start=today)
+    stranger = services.member_add(actor=director, council_id=other.pk, role="member", name="B", term_start=today)
+    meeting = make_meeting(director, council)
+    with pytest.raises(ValidationError):
+        services.attendance_record(
+            actor=world.users["social_worker"],
+            meeting_id=meeting.pk,
+            presences={str(mine.pk): "present", str(stranger.pk): "present"},
+        )
+    assert not Attendance.objects.exists()  # atomic: the valid line was not kept either
+
+
+def test_closed_minutes_freeze_the_meeting_but_not_the_follow_up_of_its_actions(world, director):
+    council = make_council(director)
+    meeting = make_meeting(director, council, days=-1, proposals_days=-3)
+    action = services.action_add(
+        actor=director, meeting_id=meeting.pk, title="Afficher", owner_name="Accueil", due_on=date(2026, 1, 5)
+    )
+    with pytest.raises(ValidationError):
+        services.minutes_close(actor=director, meeting_id=meeting.pk)  # nothing written yet
+    services.minutes_close(actor=director, meeting_id=meeting.pk, minutes="Tout le monde était là.")
+    with pytest.raises(ValidationError):
+        services.decision_record(actor=director, meeting_id=meeting.pk, text="Trop tard")
+    services.action_done(actor=director, action_id=action.pk, done_on=timezone.localdate())
+    assert AuditEvent.objects.filter(action="meeting.minutes_close").count() == 1
+
+
+def test_the_minutes_of_a_meeting_to_come_cannot_be_closed(director):
+    meeting = make_meeting(director, make_council(director), days=3)
+    with pytest.raises(ValidationError) as refused:
+        services.minutes_close(actor=director, meeting_id=meeting.pk, minutes="Texte")
+    assert "pas encore eu lieu" in str(refused.value)
+
+
+# --- elections -------------------------------------------------------------------------------------------------
+
+
+def _residents(director, residence, count, entered_on):
+    households = [make_household(director, name=f"Résident {n}") for n in range(count)]
+    for n, household in enumerate(households):
+        make_stay(director, make_place(director, residence, str(n + 1)), household, entered_on)
+    return households
+
+
+def test_the_roll_of_a_residence_council_is_its_residents_on_the_roll_date(world, director, pleiades):
+    host = world.users["host"]
+    council = make_council(director, "Conseil de Maison", residence=pleiades)
+    households = _residents(director, pleiades, 3, date(2025, 1, 6))
+    late = make_household(director, name="Arrivé après")
+    make_stay(director, make_place(director, pleiades, "9"), late, date(2026, 2, 2))
+    with time_machine.travel(date(2026, 1, 10), tick=False):
+        election = make_election(
+            host, council, roll_date=date(2026, 1, 15), candidacy_deadline=date(2026, 1, 25), vote_on=date(2026, 2, 5)
+        )
+        with pytest.raises(ValidationError) as refused:
+            services.election_roll_freeze(actor=host, election_id=election.pk)
+        assert "à partir de ce jour" in str(refused.value)
+    with time_machine.travel(date(2026, 2, 3), tick=False):  # after the late arrival: the roll is still the 15th's
+        assert services.election_roll_freeze(actor=host, election_id=election.pk) == 3
+        with pytest.raises(ValidationError):
+            services.election_roll_freeze(actor=host, election_id=election.pk)
+    names = set(election.electors.values_list("person__household__name", flat=True))
+    assert names == {h.name for h in households}
+
+
+def _an_election_with_candidates(director, council, votes_count=2):
+    today = timezone.localdate()
+    for n in range(4):
+        services.member_add(
+            actor=director, council_id=council.pk, role="member", name=f"Électeur {n}", term_start=today
+        )
+    election = make_election(
+        director, council, roll_date=today, candidacy_deadline=today, vote_on=today, seats=1, substitute_seats=1
+    )
+    services.election_roll_freeze(actor=director, election_id=election.pk)
+    electors = list(election.electors.order_by("name"))
+    candidacies = [
+        services.candidacy_add(actor=director, election_id=election.pk, elector_id=e.pk) for e in electors[:votes_count]
+    ]
+    return election, candidacies
+
+
+def test_results_elect_the_most_voted_and_give_them_terms(director):
+    council = make_council(director)
+    election, (a, b) = _an_election_with_candidates(director, council)
+    services.election_results_record(
+        actor=director, election_id=election.pk, voters=4, blank=1, null=0, votes={a.pk: 2, b.pk: 1}
+    )
+    election.refresh_from_db()
+    assert election.status == "counted"
+    elected = CouncilMember.objects.get(election=election, role="resident_rep")
+    substitute = CouncilMember.objects.get(election=election, role="substitute")
+    assert (elected.name, substitute.name) == ("Électeur 0", "Électeur 1")
+    today = timezone.localdate()
+    assert elected.term_start == today and elected.term_end == rules_term_end(today, 12)
+    assert AuditEvent.objects.get(action="election.results").detail == {
+        "voters": 4,
+        "blank": 1,
+        "null": 0,
+        "elected": 1,
+    }
+
+
+def rules_term_end(start, months):
+    from habiter.community.rules import term_end_for
+
+    return term_end_for(start, months)
+
+
+def test_wrong_counts_or_an_undrawn_tie_write_nothing(director):
+    council = make_council(director)
+    election, (a, b) = _an_election_with_candidates(director, council)
+    with pytest.raises(ValidationError) as refused:
+        services.election_results_record(
+            actor=director, election_id=election.pk, voters=4, blank=0, null=0, votes={a.pk: 2, b.pk: 1}
+        )
+    assert "ne font pas le compte" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        services.election_results_record(
+            actor=director, election_id=election.pk, voters=5, blank=0, null=0, votes={a.pk: 3, b.pk: 2}
+        )
+    assert "plus de votants (5) que d'inscrits (4)" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        services.election_results_record(
+            actor=director, election_id=election.pk, voters=4, blank=0, null=0, votes={a.pk: 2, b.pk: 2}
+        )
+    assert "tirez au sort" in str(refused.value)
+    assert Election.objects.get(pk=election.pk).status == "open"
+    assert not CouncilMember.objects.filter(election=election).exists()
+    assert set(Candidacy.objects.values_list("votes", flat=True)) == {None}
+    services.election_results_record(
+        actor=director, election_id=election.pk, voters=4, blank=0, null=0, votes={a.pk: 2, b.pk: 2}, drawn_id=b.pk
+    )
+    assert CouncilMember.objects.get(election=election, role="resident_rep").name == "Électeur 1"
+    assert "tirage au sort" in Election.objects.get(pk=election.pk).tie_note
+
+
+def test_candidacies_close_at_their_deadline(director):
+    council = make_council(director)
+    services.member_add(actor=director, council_id=council.pk, role="member", name="A", term_start=date(2026, 1, 1))
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        election = make_election(
+            director,
+            council,
+            roll_date=date(2026, 3, 2),
+            candidacy_deadline=date(2026, 3, 9),
+            vote_on=date(2026, 3, 16),
+        )
+        services.election_roll_freeze(actor=director, election_id=election.pk)
+    elector = election.electors.get()
+    with time_machine.travel(date(2026, 3, 10), tick=False), pytest.raises(ValidationError) as refused:
+        services.candidacy_add(actor=director, election_id=election.pk, elector_id=elector.pk)
+    assert "ouvertes jusqu'au 09/03/2026" in str(refused.value)
+
+
+def test_a_carence_sets_a_new_election_six_months_later(director):
+    council = make_council(director)
+    with time_machine.travel(date(2026, 8, 20), tick=False):
+        election = make_election(
+            director,
+            council,
+            roll_date=date(2026, 8, 20),
+            candidacy_deadline=date(2026, 8, 28),
+            vote_on=date(2026, 8, 31),
+        )
+        with pytest.raises(ValidationError):
+            services.election_carence_record(actor=director, election_id=election.pk)  # candidacies still open
+    with time_machine.travel(date(2026, 8, 31), tick=False):
+        services.election_carence_record(actor=director, election_id=election.pk)
+    election.refresh_from_db()
+    assert election.status == "carence" and election.new_election_due == date(2027, 2, 28)
+    assert AuditEvent.objects.filter(action="election.carence").count() == 1
+
+
+def test_a_comite_de_residents_term_above_three_years_is_refused(director):
+    council = make_council(director, legal_basis="cch_comite_residents", kind="comite_residents")
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        make_election(
+            director,
+            council,
+            roll_date=today,
+            candidacy_deadline=today,
+            vote_on=today + timedelta(days=1),
+            term_months=48,
+        )
+    assert "au plus 36 mois" in str(refused.value)

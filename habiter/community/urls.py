@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("", views.council_list, name="council_list"),
+    path("nouvelle/", views.council_create, name="council_create"),
+    path("<uuid:council_id>/", views.council_detail, name="council_detail"),
+    path("<uuid:council_id>/membres/nouveau/", views.member_add, name="member_add"),
+    path("<uuid:council_id>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
+    path("<uuid:council_id>/elections/nouvelle/", views.election_create, name="election_create"),
+    path("reunions/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("reunions/<uuid:meeting_id>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
+    path("reunions/<uuid:meeting_id>/compte-rendu.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("reunions/<uuid:meeting_id>/affiche.pdf", views.meeting_poster_pdf, name="meeting_poster_pdf"),
+    path("elections/<uuid:election_id>/", views.election_detail, name="election_detail"),
+    path("elections/<uuid:election_id>/resultats/", views.election_results, name="election_results"),
+    path("elections/<uuid:election_id>/proces-verbal.pdf", views.election_pdf, name="election_pdf"),
+]

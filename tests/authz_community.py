@@ -1,0 +1,290 @@
+"""Authorization rows of the `community` pages for the matrix and the CSRF suite (see tests/authz_common.py).
+
+Who (habiter/community/permissions.py): directors, team leads, social workers and receptionists read the councils of
+the organisation, propose agenda items and take attendance; a host reads and manages only the councils of the
+residences they are host of; directors manage every council and alone create one; volunteers and the other roles
+get 404. Scopes: own team is the council of a residence the host of the organisation hosts, other team a council of
+the organisation without residence, other organisation a council of another one.
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from habiter.community import services
+from habiter.community.models import AgendaItem, Council, CouncilMember, Election, Meeting
+from habiter.people.tests.factories import make_household
+from habiter.residences import services as residence_services
+from tests.authz_common import CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
+
+READERS = ("director", "team_lead", "social_worker", "receptionist", "host")
+MANAGERS = ("director", "host")
+READ_ROW = scoped_row(READERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+MANAGE_ROW = scoped_row(MANAGERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
+WRITE = (SAVED, SAVED, NOT_FOUND)
+READ_WRITE = scoped_row(READERS, yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
+MANAGE_WRITE = scoped_row(MANAGERS, yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
+
+EXPECTED = {
+    "community:council_list": row(READERS, OK, NOT_FOUND),
+    "community:council_create": row(("director",), OK, NOT_FOUND),
+    "community:council_detail": READ_ROW,
+    "community:member_add": MANAGE_ROW,
+    "community:meeting_create": MANAGE_ROW,
+    "community:election_create": MANAGE_ROW,
+    "community:meeting_detail": READ_ROW,
+    "community:meeting_minutes": MANAGE_ROW,
+    "community:meeting_minutes_pdf": READ_ROW,
+    "community:meeting_poster_pdf": READ_ROW,
+    "community:election_detail": READ_ROW,
+    "community:election_results": MANAGE_ROW,
+    "community:election_pdf": READ_ROW,
+}
+POST_EXPECTED = {
+    "community:member_add": MANAGE_WRITE,
+    "community:meeting_create": MANAGE_WRITE,
+    "community:election_create": MANAGE_WRITE,
+    "community:meeting_detail": READ_WRITE,  # a subject proposed
+    "community:meeting_minutes": MANAGE_WRITE,
+    "community:election_detail": MANAGE_WRITE,  # a candidacy recorded
+    "community:election_results": MANAGE_WRITE,
+}
+POST_UNSCOPED = {"community:council_create"}
+CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
+
+
+class Councils:
+    """One council per scope, made by a director of its organisation, once per test; a meeting to come in each,
+    and an election per actor, of today, roll frozen, one candidate (its results are proclaimed once)."""
+
+    def __init__(self, director_of, host, member):
+        self.director_of = director_of
+        self.host = host
+        self.member = member
+        self.rows = {}
+
+    def council(self, scope):
+        if ("council", scope) not in self.rows:
+            director = self.director_of(scope)
+            residence = None
+            if scope == "own_team":  # its roll: two residents
+                residence = residence_services.residence_create(
+                    actor=director,
+                    data={
+                        "name": "Les Pléiades",
+                        "kind": "pension_de_famille",
+                        "address": "1 rue",
+                        "postal_code": "13090",
+                        "city": "Aix",
+                    },
+                    host_ids=[self.host.pk],
+                )
+                second = make_household(director, name="Résidente").members.first()
+                for label, person in (("1", self.member(scope)), ("2", second)):
+                    place, _warning = residence_services.place_create(
+                        actor=director,
+                        residence_id=residence.pk,
+                        data={"label": label, "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+                    )
+                    residence_services.stay_enter(
+                        actor=director,
+                        place_id=place.pk,
+                        resident_id=person.pk,
+                        entered_on=timezone.localdate() - timedelta(days=30),
+                    )
+            council = services.council_create(
+                actor=director,
+                data={"name": f"Instance {scope}", "kind": "voluntary", "legal_basis": "voluntary"},
+                residence_id=residence.pk if residence else None,
+            )
+            if residence is None:  # the roll of a council without residence: its members who are not staff
+                for name in ("Mme Vidal", "M. Roux"):
+                    services.member_add(
+                        actor=director,
+                        council_id=council.pk,
+                        role="member",
+                        name=name,
+                        term_start=timezone.localdate() - timedelta(days=30),
+                    )
+            self.rows[("council", scope)] = council
+        return self.rows[("council", scope)]
+
+    def meeting(self, scope, past=False):
+        if ("meeting", scope, past) not in self.rows:
+            day = timezone.localdate() + timedelta(days=-2 if past else 10)
+            self.rows[("meeting", scope, past)] = services.meeting_schedule(
+                actor=self.director_of(scope),
+                council_id=self.council(scope).pk,
+                starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+                place="Salle commune",
+                proposals_until=day,
+            )
+        return self.rows[("meeting", scope, past)]
+
+    def election(self, scope, actor=""):
+        """An election of today whose roll is frozen, with one candidate: results may be recorded."""
+        if ("election", scope, actor) not in self.rows:
+            director = self.director_of(scope)
+            today = timezone.localdate()
+            election = services.election_create(
+                actor=director,
+                council_id=self.council(scope).pk,
+                data={
+                    "title": f"Élection {actor}",
+                    "seats": 1,
+                    "term_months": 12,
+                    "roll_date": today,
+                    "candidacy_deadline": today,
+                    "vote_on": today,
+                    "place": "Salon",
+                    "tie_rule": "lots",
+                },
+            )
+            services.election_roll_freeze(actor=director, election_id=election.pk)
+            first = election.electors.order_by("name", "id").first()
+            services.candidacy_add(actor=director, election_id=election.pk, elector_id=first.pk)
+            self.rows[("election", scope, actor)] = election
+        return self.rows[("election", scope, actor)]
+
+
+def _second_elector(election):
+    return election.electors.order_by("name", "id")[1]
+
+
+def _councils(scenario) -> Councils:
+    if not hasattr(scenario, "_community"):
+        scenario._community = Councils(scenario._director_of, scenario.world.users["host"], scenario.member)
+    return scenario._community
+
+
+def fillers(scenario, actor, scope):
+    councils = _councils(scenario)
+    return {
+        "council_id": lambda: councils.council(scope).pk,
+        "meeting_id": lambda: councils.meeting(scope).pk,
+        "election_id": lambda: councils.election(scope, actor).pk,
+    }
+
+
+def post_data(route_name, scenario, actor, scope):
+    if route_name == "community:member_add":
+        return {"role": "member", "name": f"Nommé par {actor}", "term_start": "2026-01-05"}
+    if route_name == "community:meeting_create":
+        return {"starts_at": "2030-03-02T14:00", "place": f"Salle de {actor}", "proposals_until": "2030-02-28"}
+    if route_name == "community:election_create":
+        return {
+            "title": f"Élection de {actor}",
+            "seats": "2",
+            "substitute_seats": "0",
+            "term_months": "12",
+            "roll_date": "2030-01-05",
+            "candidacy_deadline": "2030-01-20",
+            "vote_on": "2030-02-01",
+            "place": "Salon",
+            "tie_rule": "lots",
+        }
+    if route_name == "community:meeting_detail":
+        return {"step": "propose", "propose-title": f"Sujet de {actor}"}
+    if route_name == "community:meeting_minutes":
+        return {"minutes": f"Compte rendu de {actor}", "action": "save"}
+    if route_name == "community:election_detail":
+        return {"step": "candidacy", "elector": _second_elector(_councils(scenario).election(scope, actor)).pk}
+    if route_name == "community:election_results":
+        candidacy = _councils(scenario).election(scope, actor).candidacies.get()
+        return {"voters": "1", "blank": "0", "null": "0", f"c_{candidacy.pk}": "1", "drawn": ""} | CONFIRMED
+    raise AssertionError(f"no POST data for {route_name}")
+
+
+def state(route_name, scenario, actor, scope):
+    councils = _councils(scenario)
+    if route_name == "community:member_add":
+        return CouncilMember.objects.filter(council=councils.council(scope)).count()
+    if route_name == "community:meeting_create":
+        return Meeting.objects.filter(council=councils.council(scope)).count()
+    if route_name == "community:election_create":
+        return Election.objects.filter(council=councils.council(scope)).count()
+    if route_name == "community:meeting_detail":
+        return AgendaItem.objects.filter(meeting=councils.meeting(scope)).count()
+    if route_name == "community:meeting_minutes":
+        return Meeting.objects.get(pk=councils.meeting(scope).pk).minutes
+    if route_name == "community:election_detail":
+        return councils.election(scope, actor).candidacies.count()
+    if route_name == "community:election_results":
+        return Election.objects.get(pk=councils.election(scope, actor).pk).status
+    raise AssertionError(f"no state for {route_name}")
+
+
+# --- CSRF --------------------------------------------------------------------------------------------------
+
+
+def _world_councils(world) -> Councils:
+    if not hasattr(world, "_community"):
+        world._community = Councils(
+            lambda scope: world.users["director"],
+            world.users["host"],
+            lambda scope: world.own_household.members.first(),
+        )
+    return world._community
+
+
+def csrf_case(name, world):
+    director = world.users["director"]
+    councils = _world_councils(world)
+    client = logged_in(director)
+    if name == "community:council_create":
+        url = reverse(name)
+        data = {"name": "Bureau", "kind": "bureau", "legal_basis": "statutes"}
+        return CsrfCase(client, url, url, data, lambda: Council.objects.filter(name="Bureau").exists())
+    council = councils.council("own_team")
+    if name == "community:member_add":
+        url = reverse(name, args=[council.pk])
+        data = {"role": "member", "name": "Membre CSRF", "term_start": "2026-01-05"}
+        return CsrfCase(client, url, url, data, lambda: CouncilMember.objects.filter(name="Membre CSRF").exists())
+    if name == "community:meeting_create":
+        url = reverse(name, args=[council.pk])
+        data = {"starts_at": "2030-03-02T14:00", "place": "Salle CSRF", "proposals_until": "2030-02-28"}
+        return CsrfCase(client, url, url, data, lambda: Meeting.objects.filter(place="Salle CSRF").exists())
+    if name == "community:election_create":
+        url = reverse(name, args=[council.pk])
+        data = post_data(name, None, "csrf", "own_team")
+        return CsrfCase(client, url, url, data, lambda: Election.objects.filter(title="Élection de csrf").exists())
+    if name == "community:meeting_detail":
+        meeting = councils.meeting("own_team")
+        url = reverse(name, args=[meeting.pk])
+        data = {"step": "propose", "propose-title": "Sujet CSRF"}
+        return CsrfCase(client, url, url, data, lambda: AgendaItem.objects.filter(title="Sujet CSRF").exists())
+    if name == "community:meeting_minutes":
+        meeting = councils.meeting("own_team", past=True)
+        url = reverse(name, args=[meeting.pk])
+        data = {"minutes": "Compte rendu.", "action": "close"} | CONFIRMED
+        return CsrfCase(
+            client, url, url, data, lambda: Meeting.objects.get(pk=meeting.pk).minutes_closed_at is not None
+        )
+    if name == "community:election_detail":
+        election = councils.election("own_team", "csrf")
+        url = reverse(name, args=[election.pk])
+        return CsrfCase(
+            client,
+            url,
+            url,
+            {"step": "candidacy", "elector": _second_elector(election).pk},
+            lambda: election.candidacies.count() == 2,
+        )
+    if name == "community:election_results":
+        election = councils.election("own_team")
+        candidacy = election.candidacies.get()
+        url = reverse(name, args=[election.pk])
+        data = {"voters": "1", "blank": "0", "null": "0", f"c_{candidacy.pk}": "1", "drawn": ""} | CONFIRMED
+        return CsrfCase(client, url, url, data, lambda: Election.objects.get(pk=election.pk).status == "counted")
+    raise AssertionError(f"no CSRF case for {name}")
+
+
+def post_probe_values(world):
+    councils = _world_councils(world)
+    return {
+        "council_id": councils.council("own_team").pk,
+        "meeting_id": councils.meeting("own_team").pk,
+        "election_id": councils.election("own_team", "probe").pk,
+    }
