@@ -7,7 +7,7 @@ workers see only the arrears list of their households (and balances on the house
 """
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -505,14 +505,18 @@ REGULARISATION_SENT_ON = date(2026, 1, 15)
 
 
 def fresh_regularisation(world, scope):
-    """A new regularisation, in preparation, of the dwelling of the scope's lease over its last four months of 2025
-    (each sending or posting needs its own); remembered for `state` and `post_data`."""
+    """A new regularisation, in preparation, of the dwelling of the scope's lease over three days of autumn 2025, each
+    after the previous one's (each sending or posting needs its own, and a lease's days are regularised once);
+    remembered for `state` and `post_data`."""
     lease = lease_of(world, scope)
+    made = _cache(world, "regularisations_made")
+    made["count"] = made.get("count", 0) + 1
+    start = date(2025, 9, 1) + timedelta(days=3 * (made["count"] - 1))
     regularisation = charges_services.charge_regularisation_create(
         actor=_manager_of(world, scope),
         dwelling_id=lease.dwelling_id,
-        period_start=date(2025, 9, 1),
-        period_end=date(2025, 12, 31),
+        period_start=start,
+        period_end=start + timedelta(days=2),
         expenses={"water": Decimal("120.00")},
     )
     _cache(world, "regularisations")[scope] = regularisation.pk
