@@ -750,6 +750,23 @@ def compute(code: str, scope: ReportScope, period: Period) -> list[dict]:
     return [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
 
 
+def described(table: dict) -> dict:
+    """A stored table with its definition id, unit and counting rule: those stored with it, or, for a run stored
+    before they were, its indicator's current ones."""
+    indicator = INDICATORS.get(table["code"])
+    return table | {
+        "definition": table.get("definition") or table["code"],
+        "unit": table.get("unit") or (str(indicator.unit) if indicator else ""),
+        "rule": table.get("rule") or (str(indicator.rule) if indicator else ""),
+    }
+
+
+def definition_line(table: dict) -> str:
+    """What an export writes under a table's title: the definition id, the unit and the counting rule."""
+    table = described(table)
+    return _("Définition %(definition)s — unité : %(unit)s. %(rule)s") % table
+
+
 def _stable(params: dict) -> str:
     """Parameters as text that does not depend on memory addresses (lazy labels are written out)."""
     return json.dumps(params, sort_keys=True, default=str)

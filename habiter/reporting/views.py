@@ -25,18 +25,7 @@ RUNS_SHOWN = 20
 
 def _with_definitions(tables: list[dict]) -> list[dict]:
     """Each table with its indicator's counting rule and unit, as the page shows them beside the figures."""
-    shown = []
-    for table in tables:
-        indicator = indicators.INDICATORS.get(table["code"])
-        shown.append(
-            table
-            | {
-                "rule": indicator.rule if indicator else "",
-                "unit": indicator.unit if indicator else "",
-                "cells": labelled(table["columns"], table["rows"]),
-            }
-        )
-    return shown
+    return [indicators.described(table) | {"cells": labelled(table["columns"], table["rows"])} for table in tables]
 
 
 def labelled(columns, rows) -> list[list[tuple]]:

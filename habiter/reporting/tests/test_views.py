@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from habiter.core.models import AuditEvent
 from habiter.people.models import Person
+from habiter.reporting import indicators
 from habiter.reporting.models import ReportRun
 
 from . import dataset
@@ -119,3 +120,51 @@ def test_the_stored_run_prints_as_a_pdf_on_the_letterhead(data):
     assert "Habitat Solidaire" in text and "Rapport d'activité de l'association" in text
     assert "Expulsions évitées 2" in text
     assert AuditEvent.objects.get(action="report.export").detail == {"code": "activity", "format": "pdf"}
+
+
+def test_every_exported_table_carries_its_definition_id_and_counting_rule(data):
+    from pypdf import PdfReader
+
+    from habiter.reporting import services
+
+    run = services.report_run(actor=data.director, code="avdl", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1])
+    client = client_of(data.director)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:run_xlsx", args=[run.pk])).content))
+    assert len(workbook.sheetnames) == 6
+    first = workbook[workbook.sheetnames[0]]
+    assert first["A1"].value == "Ménages et personnes entrés en accompagnement, par dispositif"
+    assert first["A2"].value.startswith(
+        "Définition households_entered/avdl — unité : ménage ; personne (membres actuels du ménage). "
+        "Un ménage est compté si une de ses mesures a commencé pendant la période"
+    )
+    assert first["A2"].value.endswith(
+        "Seuls comptent les dispositifs de type : AVDL — accompagnement vers et dans le logement."
+    )
+    assert [cell.value for cell in first[5]] == ["AVDL", 2, 4]  # Petit (3 persons) and Bernard (1)
+    durations = workbook[workbook.sheetnames[4]]
+    assert durations["A2"].value.startswith("Définition measure_durations/avdl — unité : mesure ; jour. ")
+    assert [cell.value for cell in durations[5]] == ["AVDL", 3, 1, 242, 302]
+
+    pdf = client.get(reverse("reporting:run_pdf", args=[run.pk])).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
+    for definition in indicators.indicator_codes("avdl"):
+        assert f"Définition {definition} — unité" in text
+    assert "Fin après le diagnostic 0" in text
+
+
+def test_a_run_stored_before_definitions_were_kept_exports_its_indicators_rule(data):
+    run = services_run(data)
+    ReportRun.objects.filter(pk=run.pk).update(
+        result=[{"code": "desk_visits", "title": "Passages", "columns": ["Motif", "Passages"], "rows": [["A", 1]]}]
+    )
+    content = client_of(data.director).get(reverse("reporting:run_xlsx", args=[run.pk])).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value.startswith("Définition desk_visits — unité : passage. Passages dont la date")
+
+
+def services_run(data):
+    from habiter.reporting import services
+
+    return services.report_run(
+        actor=data.director, code="desk_visits", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1]
+    )
