@@ -1,4 +1,4 @@
-"""The activity report page, its stored runs and the XLSX export."""
+"""The list of reports, a report's page, its stored runs and the XLSX and PDF exports."""
 
 import io
 
@@ -17,7 +17,8 @@ from . import dataset
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("reporting:activity_report")
+PAGE = reverse("reporting:report", args=["activity"])
+LIST = reverse("reporting:report_list")
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_the_director_previews_last_year_stores_it_and_downloads_it(data):
     assert "back-office" in body  # the counting rule is written beside the figures
     assert not ReportRun.objects.exists()  # a preview stores nothing
 
-    saved = client.post(PAGE, {"annee": "2025"})
+    saved = client.post(LIST, {"code": "activity", "annee": "2025"})
     run = ReportRun.objects.get()
     assert saved.url == reverse("reporting:run_detail", args=[run.pk])
     assert (run.start.isoformat(), run.end.isoformat(), run.team) == ("2025-01-01", "2025-12-31", None)
@@ -75,7 +76,7 @@ def test_a_team_lead_sees_their_team_and_their_runs_only(data):
     page = client.get(PAGE, {"annee": "2025"})
     tables = {table["code"]: table for table in page.context["tables"]}
     assert tables["households_accompanied"]["rows"][-1] == ["Total (chaque ménage une fois)", 2, 3]
-    client.post(PAGE, {"annee": "2025"})
+    client.post(LIST, {"code": "activity", "annee": "2025"})
     run = ReportRun.objects.get()
     assert run.team == data.team_lead.team
     assert client_of(data.director).get(reverse("reporting:run_detail", args=[run.pk])).status_code == 200
@@ -84,7 +85,7 @@ def test_a_team_lead_sees_their_team_and_their_runs_only(data):
 
 def test_a_year_to_come_is_refused_in_french(data):
     with time_machine.travel("2026-02-02 10:00 +01:00", tick=False):
-        response = client_of(data.director).post(PAGE, {"annee": "2027"})
+        response = client_of(data.director).post(LIST, {"code": "activity", "annee": "2027"})
     assert response.status_code == 200
     assert "L&#x27;année ne peut pas être à venir." in response.content.decode()
     assert not ReportRun.objects.exists()
@@ -168,3 +169,26 @@ def services_run(data):
     return services.report_run(
         actor=data.director, code="desk_visits", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1]
     )
+
+
+@time_machine.travel("2026-02-02 10:00 +01:00", tick=False)
+def test_the_list_leads_to_every_report_and_the_same_flow_stores_a_funder_report(data):
+    client = client_of(data.director)
+    listing = client.get(LIST).content.decode()
+    for code in ("activity", "avdl", "asll", "iml"):
+        assert reverse("reporting:report", args=[code]) in listing
+    assert "Département (FSL)" in listing
+    avdl = client.get(reverse("reporting:report", args=["avdl"]))
+    assert avdl.status_code == 200 and avdl.context["year"] == 2025
+    body = avdl.content.decode()
+    assert "Issues à la sortie : relogement, maintien dans le logement, orientation" in body
+    assert "Définition outcomes_by_category/avdl" in body
+    saved = client.post(LIST, {"code": "avdl", "annee": "2025"})
+    run = ReportRun.objects.get()
+    assert (saved.url, run.code) == (reverse("reporting:run_detail", args=[run.pk]), "avdl")
+    detail = client.get(saved.url).content.decode()
+    assert "Compté aujourd'hui, le rapport donnerait les mêmes chiffres." in detail
+    assert client.get(LIST).context["reports"][1] == (indicators.REPORTS["avdl"], run)
+    assert client.get(reverse("reporting:report", args=["inconnu"])).status_code == 404
+    assert client.post(LIST, {"code": "inconnu", "annee": "2025"}).status_code == 404
+    assert ReportRun.objects.count() == 1
