@@ -6,6 +6,7 @@ page; screenshots at desktop and phone widths."""
 import subprocess
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -57,6 +58,16 @@ def test_the_director_opens_the_dashboard_and_downloads_the_activity_report(page
 def test_the_director_stores_the_avdl_report_and_downloads_it_as_a_spreadsheet_and_a_pdf(page, tmp_path):
     data = dataset.build()
     log_in(page, data.director.username)
+
+    # The director says how funders count an outcome: a rehousing whose kind of dwelling is not said.
+    page.goto(reverse("support:catalogue"))
+    page.get_by_label("Catégorie de « Accès au logement »").select_option(label="Accès au logement, type non précisé")
+    page.get_by_role("button", name="Enregistrer Accès au logement").click()
+    expect(
+        page.get_by_text("Catégorie de « Accès au logement » : Accès au logement, type non précisé.")
+    ).to_be_visible()
+    check_page(page, "support-catalogue-categories", phone=True)
+    page.goto("/")
 
     page.get_by_role("link", name="Rapports des financeurs (AVDL, ASLL, IML)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapports")
