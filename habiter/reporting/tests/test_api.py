@@ -68,3 +68,18 @@ def test_errors_are_french_json(data):
     for who in (data.social_worker, data.volunteer):
         refused = get(who, "/reports/activity")
         assert (refused.status_code, refused.json()) == (403, {"detail": "Action non autorisée."})
+
+
+def test_a_funder_report_gives_each_table_its_definition_id(data):
+    body = get(data.director, "/reports/asll", {"start": "2025-01-01", "end": "2025-12-31"}).json()
+    assert [table["definition"] for table in body["tables"]] == [
+        "households_entered/asll",
+        "households_accompanied/asll",
+        "households_exited/asll",
+        "measures_flow/asll",
+        "measure_durations/asll",
+        "outcomes_by_category/asll",
+    ]
+    durations = body["tables"][4]
+    assert durations["unit"] == "mesure ; jour"
+    assert durations["rows"] == [["ASLL", 1, 1, 274, 274], ["Toutes les mesures", 1, 1, 274, 274]]  # 1 April → 31 Dec
