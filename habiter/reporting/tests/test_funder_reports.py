@@ -165,3 +165,9 @@ def test_each_funder_profile_states_its_funder_and_categories():
         assert str(report.funder) and str(report.categories)
         assert {use.indicator for use in report.uses()} <= set(indicators.INDICATORS)
         assert all(use.params["schemes"] == (code,) for use in report.uses())
+
+
+def test_a_reports_definition_ids_are_unique():
+    for report in indicators.REPORTS.values():
+        definitions = [use.definition for use in report.uses()]
+        assert len(definitions) == len(set(definitions)), report.code
