@@ -101,6 +101,13 @@ class OutcomeForm(forms.Form):
     )
 
 
+class ProgrammeSchemeForm(forms.Form):
+    """The scheme of one programme of the catalogue, set from its row."""
+
+    programme = forms.UUIDField(widget=forms.HiddenInput)
+    scheme = forms.ChoiceField(label=_("Type de dispositif"), choices=Scheme.choices)
+
+
 class OutcomeCategoryForm(forms.Form):
     """The funder category of one outcome of the catalogue, set from its row."""
 

@@ -217,6 +217,22 @@ def programme_set_active(*, actor, programme_id, active: bool) -> Programme:
     return programme
 
 
+def programme_set_scheme(*, actor, programme_id, scheme: str) -> Programme:
+    """Say which national scheme a programme is (directors): funder reports count its measures by it. Reports
+    stored before keep the figures they had; a re-run shows the difference (ADR 0022)."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme_id, organisation_id=actor.organisation_id)
+        if programme.scheme != scheme:
+            before = programme.scheme
+            programme.scheme = scheme
+            programme.full_clean()
+            programme.save(update_fields=["scheme", "updated_at"])
+            audit_record(actor=actor, action="programme.scheme", obj=programme, detail={"from": before, "to": scheme})
+    return programme
+
+
 def outcome_add(*, actor, label: str, category: str = "") -> MeasureOutcome:
     """Add an outcome to the organisation's list (directors), with the funder category it counts as."""
     if not actor.has_perm("support.configure_catalogue"):

@@ -34,6 +34,7 @@ from .forms import (
     OutcomeForm,
     PlanStartForm,
     ProgrammeForm,
+    ProgrammeSchemeForm,
     ReviewForm,
     SignatureForm,
     StepForm,
@@ -134,6 +135,24 @@ def catalogue(request):
         raise Http404
     programme_form = ProgrammeForm(request.POST if "add_programme" in request.POST else None)
     outcome_form = OutcomeForm(request.POST if "add_outcome" in request.POST else None)
+    if request.method == "POST" and "set_scheme" in request.POST:
+        scheme_form = ProgrammeSchemeForm(request.POST)
+        if not scheme_form.is_valid():
+            raise Http404
+        try:
+            programme = services.programme_set_scheme(
+                actor=user,
+                programme_id=scheme_form.cleaned_data["programme"],
+                scheme=scheme_form.cleaned_data["scheme"],
+            )
+        except Programme.DoesNotExist:
+            raise Http404 from None
+        messages.success(
+            request,
+            _("Type de « %(name)s » : %(scheme)s.")
+            % {"name": programme.name, "scheme": programme.get_scheme_display()},
+        )
+        return redirect("support:catalogue")
     if request.method == "POST" and "set_category" in request.POST:
         category_form = OutcomeCategoryForm(request.POST)
         if not category_form.is_valid():
@@ -174,6 +193,7 @@ def catalogue(request):
             "programme_form": programme_form,
             "outcome_form": outcome_form,
             "programmes": queries.programmes_for(user, active_only=False),
+            "schemes": ProgrammeSchemeForm.base_fields["scheme"].choices,
             "outcomes": [
                 (
                     outcome,

@@ -92,3 +92,23 @@ def test_the_catalogue_page_sets_schemes_and_categories(client, world):
     assert refused.status_code == 404
     foreign.refresh_from_db()
     assert foreign.category != "refused"
+
+
+def test_a_director_changes_a_programmes_scheme_from_the_catalogue_audited(client, world):
+    director = world.users["director"]
+    client.force_login(director)
+    url = reverse("support:catalogue")
+    added = services.programme_add(actor=director, name="AVDL hors DALO", code="avdl-hors-dalo")
+    assert added.scheme == "other"
+    assert client.post(url, {"set_scheme": "1", "programme": str(added.pk), "scheme": "avdl"}).status_code == 302
+    added.refresh_from_db()
+    assert added.scheme == "avdl"
+    event = AuditEvent.objects.get(action="programme.scheme")
+    assert (event.detail, event.actor) == ({"from": "other", "to": "avdl"}, director)
+    with pytest.raises(PermissionDenied):
+        services.programme_set_scheme(actor=world.users["team_lead"], programme_id=added.pk, scheme="asll")
+    foreign = Programme.objects.filter(organisation=world.other_organisation).first()
+    before = foreign.scheme
+    assert client.post(url, {"set_scheme": "1", "programme": str(foreign.pk), "scheme": "agls"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.scheme == before
