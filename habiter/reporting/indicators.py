@@ -4,7 +4,7 @@ written beside it (DOMAIN-2 W39: "one entry, many reports").
 An indicator is a function of a `ReportScope` (organisation, and the team lead's households) and a `Period`,
 returning one table. A variant is the same function with other parameters (`params`), never a copy of the
 query. A report is a list of indicators, each possibly a `Use` with a funder's parameters (the programmes of one
-scheme, the outcome categories grouped as the funder counts them: ADR 0023); each table carries its definition id
+scheme, the outcome categories grouped as the funder counts them: ADR 0025); each table carries its definition id
 (`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
