@@ -29,15 +29,20 @@ def _run_row():
 
 EXPECTED = {
     "reporting:dashboard": row(READERS, OK, NOT_FOUND),
-    "reporting:activity_report": row(READERS, OK, NOT_FOUND),
+    "reporting:report_list": row(READERS, OK, NOT_FOUND),
+    # A report is a code, not a row: own team and other team open a funder report, an unknown code is 404.
+    "reporting:report": {
+        "anonymous": (LOGIN,) * 3,
+        **{actor: (OK, OK, NOT_FOUND) if actor in READERS else (NOT_FOUND,) * 3 for actor in ROLES},
+    },
     "reporting:run_detail": _run_row(),
     "reporting:run_xlsx": _run_row(),
     "reporting:run_pdf": _run_row(),
 }
 assert set(EXPECTED["reporting:run_detail"]) == set(ACTORS)
 POST_EXPECTED = {}
-POST_UNSCOPED = {"reporting:activity_report"}
-CSRF_CASES = {"reporting:activity_report"}
+POST_UNSCOPED = {"reporting:report_list"}
+CSRF_CASES = {"reporting:report_list"}
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 
@@ -67,8 +72,11 @@ def run_of(world, actor, scope) -> ReportRun:
     return _run(world, "director" if scope == "own_team" else "team_lead")
 
 
+REPORT_CODES = {"own_team": "avdl", "other_team": "asll", "other_org": "inconnu"}
+
+
 def fillers(scenario, actor, scope):
-    return {"run_id": lambda: run_of(scenario.world, actor, scope).pk}
+    return {"run_id": lambda: run_of(scenario.world, actor, scope).pk, "code": lambda: REPORT_CODES[scope]}
 
 
 def post_data(route_name, scenario, actor, scope):
@@ -80,17 +88,16 @@ def state(route_name, scenario, actor, scope):
 
 
 def csrf_case(name, world) -> CsrfCase:
-    if name == "reporting:activity_report":
-        url = reverse(name)
+    if name == "reporting:report_list":
         return CsrfCase(
             logged_in(world.users["director"]),
-            url,
-            url,
-            {"annee": "2025"},
+            reverse("reporting:report", args=["activity"]),
+            reverse(name),
+            {"code": "activity", "annee": "2025"},
             lambda: ReportRun.objects.filter(organisation=world.organisation, code="activity").exists(),
         )
     raise AssertionError(f"no CSRF case for {name}")
 
 
 def post_probe_values(world):
-    return {"run_id": uuid.uuid4()}
+    return {"run_id": uuid.uuid4(), "code": "activity"}

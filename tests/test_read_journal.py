@@ -45,7 +45,8 @@ REPORT = "aggregated figures of the organisation or a team (a report, its stored
 EXEMPT = {
     # reporting
     "reporting:dashboard": REPORT,
-    "reporting:activity_report": REPORT,
+    "reporting:report_list": REPORT,
+    "reporting:report": REPORT,
     "reporting:run_detail": REPORT,
     "reporting:run_xlsx": REPORT,
     "reporting:run_pdf": REPORT,

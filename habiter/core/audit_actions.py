@@ -59,7 +59,9 @@ class AuditAction(models.TextChoices):
     PROGRAMME_CREATE = "programme.create", _("Ajout d'un dispositif")
     PROGRAMME_ACTIVATE = "programme.activate", _("Remise en service d'un dispositif")
     PROGRAMME_DEACTIVATE = "programme.deactivate", _("Retrait d'un dispositif")
+    PROGRAMME_SCHEME = "programme.scheme", _("Type d'un dispositif pour les rapports des financeurs")
     OUTCOME_CREATE = "outcome.create", _("Ajout d'une issue de mesure")
+    OUTCOME_CATEGORISE = "outcome.categorise", _("Catégorie d'une issue de mesure pour les financeurs")
     # reception
     DESK_VISIT_RECORD = "desk_visit.record", _("Passage à l'accueil")
     WORKSHOP_CREATE = "workshop.create", _("Création d'un atelier")

@@ -29,7 +29,9 @@ class ReportOut(Schema):
     code: str
     title: str
     description: str
-    indicators: list[str]
+    funder: str
+    categories: str
+    indicators: list[str]  # definition ids: an indicator's code, with its variant after a slash
 
 
 class Catalogue(Schema):
@@ -39,7 +41,10 @@ class Catalogue(Schema):
 
 class TableOut(Schema):
     code: str
+    definition: str = ""  # the indicator's code and variant: what counted the figures
     title: str
+    unit: str = ""
+    rule: str = ""
     columns: list[str]
     rows: list[list[int | str]]
 
@@ -58,7 +63,14 @@ def report_catalogue(request):
         raise PermissionDenied
     return {
         "reports": [
-            {"code": r.code, "title": str(r.title), "description": str(r.description), "indicators": list(r.indicators)}
+            {
+                "code": r.code,
+                "title": str(r.title),
+                "description": str(r.description),
+                "funder": str(r.funder),
+                "categories": str(r.categories),
+                "indicators": [use.definition for use in r.uses()],
+            }
             for r in indicators.REPORTS.values()
         ],
         "indicators": [

@@ -18,8 +18,8 @@ def register():
     registry.register_nav_item(
         registry.NavItem(
             10,
-            gettext_lazy("Rapport d'activité"),
-            "reporting:activity_report",
+            gettext_lazy("Rapports"),
+            "reporting:report_list",
             lambda user: user.has_perm("reporting.view_reports"),
             "steering",
         )

@@ -21,15 +21,18 @@ def _sheet_title(title: str, taken: set) -> str:
 
 
 def xlsx_bytes(tables: list[dict], *, heading: str) -> bytes:
-    """One sheet per table: the heading (report, period, production) on the first line, then the table."""
+    """One sheet per table: its title, its definition (id, unit, counting rule: W39, every exported figure carries
+    its definition), the heading (period, production), then the table from the fourth line."""
+    from .indicators import definition_line
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     taken = set()
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table["title"], taken))
         sheet.append([table["title"]])
+        sheet.append([definition_line(table)])
         sheet.append([heading])
-        sheet.append([])
         sheet.append(table["columns"])
         for cell in sheet[4]:
             cell.font = Font(bold=True)

@@ -3,7 +3,9 @@ written beside it (DOMAIN-2 W39: "one entry, many reports").
 
 An indicator is a function of a `ReportScope` (organisation, and the team lead's households) and a `Period`,
 returning one table. A variant is the same function with other parameters (`params`), never a copy of the
-query. A report is a list of indicators. Figures are counted from the rows, never stored as totals (R84); what
+query. A report is a list of indicators, each possibly a `Use` with a funder's parameters (the programmes of one
+scheme, the outcome categories grouped as the funder counts them: ADR 0025); each table carries its definition id
+(`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
 Shared counting rules:
@@ -16,6 +18,7 @@ Shared counting rules:
 
 import hashlib
 import inspect
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +32,16 @@ from habiter.evictions.models import CaseOutcome, PreventionCase
 from habiter.leases.models import Lease, LeaseKind, LeaseStatus
 from habiter.people.models import Concern, Person
 from habiter.reception.models import DeskVisit, Enrolment, Topic, WorkshopTheme
-from habiter.support.models import Intervention, InterventionKind, MeasureStatus, SupportMeasure
+from habiter.support.models import (
+    Intervention,
+    InterventionKind,
+    MeasureStatus,
+    OutcomeCategory,
+    Scheme,
+    SupportMeasure,
+)
 
+from . import rules
 from .queries import ReportScope
 
 
@@ -54,9 +65,35 @@ class Indicator:
     params: dict = field(default_factory=dict)
     revision: int = 1  # bump when the counting rule changes without the code changing
 
-    def table(self, scope: ReportScope, period: Period) -> dict:
-        columns, rows = self.compute(scope, period, **self.params)
-        return {"code": self.code, "title": str(self.title), "columns": [str(c) for c in columns], "rows": rows}
+    def table(self, scope: ReportScope, period: Period, use: "Use | None" = None) -> dict:
+        """One table: its figures, and what defines them (the definition id, unit and counting rule, stored with
+        the figures so that a run and its exports say how they were counted)."""
+        use = use or Use(self.code)
+        params = self.params | use.params
+        columns, rows = self.compute(scope, period, **params)
+        return {
+            "code": self.code,
+            "definition": use.definition,
+            "title": str(self.title),
+            "unit": str(self.unit),
+            "rule": " ".join([str(self.rule), *variant_notes(params)]),
+            "columns": [str(c) for c in columns],
+            "rows": rows,
+        }
+
+
+@dataclass(frozen=True)
+class Use:
+    """An indicator as a report uses it: `params` are added to the indicator's own (a variant, W39), never a copy
+    of its query; `variant` names them in the definition id ("outcomes_by_category/avdl")."""
+
+    indicator: str
+    variant: str = ""
+    params: dict = field(default_factory=dict)
+
+    @property
+    def definition(self) -> str:
+        return f"{self.indicator}/{self.variant}" if self.variant else self.indicator
 
 
 @dataclass(frozen=True)
@@ -64,7 +101,35 @@ class Report:
     code: str
     title: str
     description: str
-    indicators: tuple[str, ...]
+    indicators: tuple  # indicator codes, or `Use`s for variants
+    funder: str = ""  # lazy, French: who the report is for
+    categories: str = ""  # lazy, French: the funder's categories, as the domain sources state them
+
+    def uses(self) -> tuple["Use", ...]:
+        return tuple(use if isinstance(use, Use) else Use(use) for use in self.indicators)
+
+
+def variant_notes(params: dict) -> list[str]:
+    """What a variant's parameters change, in words, added to the counting rule."""
+    notes = []
+    if params.get("schemes"):
+        labels = dict(Scheme.choices)
+        notes.append(
+            _("Seuls comptent les dispositifs de type : %(schemes)s.")
+            % {"schemes": ", ".join(str(labels[scheme]) for scheme in params["schemes"])}
+        )
+    if params.get("groups"):
+        labels = dict(OutcomeCategory.choices)
+        notes.append(
+            _("Catégories du financeur : %(groups)s.")
+            % {
+                "groups": " ; ".join(
+                    f"{label} = {', '.join(str(labels[c]) for c in categories)}"
+                    for label, categories in params["groups"]
+                )
+            }
+        )
+    return notes
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -81,11 +146,20 @@ def register(indicator: Indicator) -> Indicator:
 # --- households and measures -------------------------------------------------------------------------------
 
 
-def _measures(scope: ReportScope):
-    """The scope's measures that were ever under way (a measure still « demandée » has not begun)."""
-    return SupportMeasure.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households).exclude(
-        status=MeasureStatus.REQUESTED
-    )
+def _measures(scope: ReportScope, schemes=None):
+    """The scope's measures that were ever under way (a measure still « demandée » has not begun), of programmes
+    of the given schemes if any."""
+    measures = SupportMeasure.objects.filter(
+        organisation_id=scope.organisation_id, household__in=scope.households
+    ).exclude(status=MeasureStatus.REQUESTED)
+    return measures.filter(programme__scheme__in=schemes) if schemes else measures
+
+
+def _exited(period: Period) -> Q:
+    return Q(status=MeasureStatus.CLOSED) & _in_period(period, "end_date")
+
+
+COUNTINGS = {"presence", "entry", "exit"}
 
 
 def _during(period: Period, start="start_date", end="end_date") -> Q:
@@ -96,10 +170,14 @@ def _in_period(period: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
 
 
-def households_by_programme(scope: ReportScope, period: Period, *, counting: str):
+def households_by_programme(scope: ReportScope, period: Period, *, counting: str, schemes=None):
     """Households and their persons by programme; `counting` is "presence" (a measure under way during the
-    period) or "entry" (a measure started in the period)."""
-    measures = _measures(scope).filter(_during(period) if counting == "presence" else _in_period(period, "start_date"))
+    period), "entry" (a measure started in the period) or "exit" (a measure closed in the period)."""
+    if counting not in COUNTINGS:
+        raise ValueError(f"Unknown counting {counting!r}.")
+    measures = _measures(scope, schemes).filter(
+        {"presence": _during(period), "entry": _in_period(period, "start_date"), "exit": _exited(period)}[counting]
+    )
     by_programme = (
         measures.values("programme__name", "programme__position")
         .annotate(households=Count("household", distinct=True), persons=Count("household__members", distinct=True))
@@ -141,17 +219,30 @@ register(
         params={"counting": "entry"},
     )
 )
+register(
+    Indicator(
+        code="households_exited",
+        title=gettext_lazy("Ménages et personnes sortis d'accompagnement, par dispositif"),
+        unit=gettext_lazy("ménage ; personne (membres actuels du ménage)"),
+        rule=gettext_lazy(
+            "Un ménage est compté si une de ses mesures a été clôturée pendant la période (date de fin). "
+            "Un ménage compte une fois par dispositif et une fois dans le total."
+        ),
+        compute=households_by_programme,
+        params={"counting": "exit"},
+    )
+)
 
 
-def measures_by_programme(scope: ReportScope, period: Period):
+def measures_by_programme(scope: ReportScope, period: Period, *, schemes=None):
     """Measures started, ended and under way on the last day, by programme."""
     rows = [
         [row["programme__name"], row["opened"], row["closed"], row["active_at_end"]]
-        for row in _measures(scope)
+        for row in _measures(scope, schemes)
         .values("programme__name", "programme__position")
         .annotate(
             opened=Count("pk", filter=_in_period(period, "start_date")),
-            closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED) & _in_period(period, "end_date")),
+            closed=Count("pk", filter=_exited(period)),
             active_at_end=Count(
                 "pk", filter=Q(start_date__lte=period.end) & (Q(end_date__isnull=True) | Q(end_date__gt=period.end))
             ),
@@ -202,6 +293,86 @@ register(
             "comptée « Issue non renseignée », jamais écartée."
         ),
         compute=measure_outcomes,
+    )
+)
+
+
+def outcomes_by_category(scope: ReportScope, period: Period, *, schemes=None, groups=None):
+    """Measures closed in the period by the funder category of their outcome (R84); with `groups` ((label,
+    categories), …), by the funder's own categories, the others in « Autre issue ». Unknown stays a row."""
+    counts = Counter(
+        category or ""
+        for category in _measures(scope, schemes).filter(_exited(period)).values_list("outcome__category", flat=True)
+    )
+    if groups:
+        grouped = {category for _label, categories in groups for category in categories}
+        rows = [[str(label), sum(counts[c] for c in categories)] for label, categories in groups]
+        rows.append([_("Autre issue"), sum(n for c, n in counts.items() if c and c not in grouped)])
+    else:
+        rows = [[str(label), counts[value]] for value, label in OutcomeCategory.choices]
+    rows.append([_("Issue non renseignée"), counts[""]])
+    rows.append([_("Total des mesures clôturées"), sum(counts.values())])
+    return [_("Issue à la sortie"), _("Mesures clôturées")], rows
+
+
+register(
+    Indicator(
+        code="outcomes_by_category",
+        title=gettext_lazy("Issue à la sortie, par catégorie"),
+        unit=gettext_lazy("mesure"),
+        rule=gettext_lazy(
+            "Mesures dont la date de fin est dans la période, par catégorie de leur issue (la catégorie que la "
+            "direction donne à chaque issue du catalogue). Une mesure sans issue, ou dont l'issue n'a pas de "
+            "catégorie, est comptée « Issue non renseignée », jamais écartée."
+        ),
+        compute=outcomes_by_category,
+    )
+)
+
+
+def measure_durations(scope: ReportScope, period: Period, *, schemes=None):
+    """By programme: measures under way during the period, those still open on its last day, and the mean and
+    median duration in days (`rules.measure_duration_days`: an open measure counts up to the period's end)."""
+    by_programme: dict[str, dict] = {}
+    for name, start, end in (
+        _measures(scope, schemes)
+        .filter(_during(period))
+        .order_by("programme__position", "programme__name", "start_date")
+        .values_list("programme__name", "start_date", "end_date")
+    ):
+        row = by_programme.setdefault(name, {"days": [], "open": 0})
+        row["days"].append(rules.measure_duration_days(start, end, period.end))
+        row["open"] += end is None or end > period.end
+    rows = [
+        [name, len(row["days"]), row["open"], *rules.mean_and_median(row["days"])] for name, row in by_programme.items()
+    ]
+    if rows:
+        every = [days for row in by_programme.values() for days in row["days"]]
+        rows.append(
+            [_("Toutes les mesures"), len(every), sum(r["open"] for r in by_programme.values())]
+            + list(rules.mean_and_median(every))
+        )
+    columns = [
+        _("Dispositif"),
+        _("Mesures"),
+        _("dont en cours le dernier jour"),
+        _("Durée moyenne (jours)"),
+        _("Durée médiane (jours)"),
+    ]
+    return columns, rows
+
+
+register(
+    Indicator(
+        code="measure_durations",
+        title=gettext_lazy("Durée des mesures, par dispositif"),
+        unit=gettext_lazy("mesure ; jour"),
+        rule=gettext_lazy(
+            "Mesures en cours pendant la période. Durée = date de fin − date de début, en jours ; pour une "
+            "mesure encore en cours le dernier jour de la période, jusqu'à ce jour-là. Moyenne et médiane "
+            "arrondies au jour le plus proche (une demi-journée compte pour un jour)."
+        ),
+        compute=measure_durations,
     )
 )
 
@@ -469,26 +640,152 @@ REPORTS["activity"] = Report(
 )
 
 
-def indicator_codes(code: str) -> tuple[str, ...]:
-    """The indicators a report or an indicator code stands for; KeyError for an unknown code."""
+# --- funder reports: profiles that choose variants of the same indicators (W39) ------------------------------
+
+C = OutcomeCategory
+HOUSED = (C.HOUSED_SOCIAL, C.HOUSED_PRIVATE, C.HOUSED_SUPPORTED, C.HOUSED)
+
+
+def funder_uses(scheme: str, groups: tuple) -> tuple[Use, ...]:
+    """The tables of a funder's report on one scheme: households at entry, present and at exit, measures,
+    durations and outcomes at exit in the funder's categories; the same indicators as the activity report."""
+    only = {"schemes": (scheme,)}
+    return (
+        Use("households_entered", scheme, only),
+        Use("households_accompanied", scheme, only),
+        Use("households_exited", scheme, only),
+        Use("measures_flow", scheme, only),
+        Use("measure_durations", scheme, only),
+        Use("outcomes_by_category", scheme, only | {"groups": groups}),
+    )
+
+
+# AVDL (R81, W35): outcome at exit « relogement, maintien, orientation »; the diagnostic may end the measure.
+AVDL_GROUPS = (
+    (gettext_lazy("Relogement (accès au logement, glissement du bail)"), (*HOUSED, C.LEASE_SLID)),
+    (gettext_lazy("Maintien dans le logement"), (C.MAINTAINED,)),
+    (gettext_lazy("Orientation"), (C.ORIENTED,)),
+    (gettext_lazy("Fin après le diagnostic"), (C.AFTER_DIAGNOSIS,)),
+)
+# ASLL (R80): measures « nécessaires à l'installation ou au maintien dans un logement ».
+ASLL_GROUPS = (
+    (gettext_lazy("Installation dans un logement"), (*HOUSED, C.LEASE_SLID)),
+    (gettext_lazy("Maintien dans le logement"), (C.MAINTAINED,)),
+    (gettext_lazy("Orientation vers un autre accompagnement"), (C.ORIENTED,)),
+    (gettext_lazy("Interruption (refus, perte de contact)"), (C.REFUSED, C.LOST_CONTACT)),
+)
+# IML (W36): glissements and exit destinations.
+IML_GROUPS = (
+    (gettext_lazy("Glissement du bail"), (C.LEASE_SLID,)),
+    (gettext_lazy("Relogement dans le parc social"), (C.HOUSED_SOCIAL,)),
+    (gettext_lazy("Relogement dans le parc privé"), (C.HOUSED_PRIVATE,)),
+    (gettext_lazy("Résidence sociale ou pension de famille"), (C.HOUSED_SUPPORTED,)),
+    (gettext_lazy("Logement, type non précisé"), (C.HOUSED,)),
+    (gettext_lazy("Orientation"), (C.ORIENTED,)),
+    (
+        gettext_lazy("Rupture (expulsion, rue ou hébergement, perte de contact)"),
+        (C.EVICTED, C.STREET_OR_HOSTED, C.LOST_CONTACT),
+    ),
+)
+
+REPORTS["avdl"] = Report(
+    code="avdl",
+    title=gettext_lazy("Rapport AVDL — accompagnement vers et dans le logement"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type AVDL : ménages entrés, accompagnés et sortis, mesures, durées et "
+        "issue à la sortie. La situation à 12 mois après la fin de la mesure n'est pas encore suivie."
+    ),
+    indicators=funder_uses(Scheme.AVDL, AVDL_GROUPS),
+    funder=gettext_lazy("État (DDETS) et bailleurs sociaux, par le FNAVDL"),
+    categories=gettext_lazy(
+        "Issues à la sortie : relogement, maintien dans le logement, orientation ; fin après le diagnostic."
+    ),
+)
+REPORTS["asll"] = Report(
+    code="asll",
+    title=gettext_lazy("Rapport ASLL — accompagnement social lié au logement (FSL)"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type ASLL financées par le fonds de solidarité pour le logement : "
+        "ménages entrés, accompagnés et sortis, mesures, durées et issue à la sortie."
+    ),
+    indicators=funder_uses(Scheme.ASLL, ASLL_GROUPS),
+    funder=gettext_lazy("Département (FSL)"),
+    categories=gettext_lazy(
+        "Issues à la sortie : installation dans un logement, maintien dans le logement, orientation, interruption."
+    ),
+)
+REPORTS["iml"] = Report(
+    code="iml",
+    title=gettext_lazy("Rapport IML — intermédiation locative"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type IML, chaque dispositif étant une modalité (sous-location, bail "
+        "glissant, mandat de gestion) : ménages entrés, accompagnés et sortis, durées des mesures, glissements "
+        "et destinations à la sortie. Les jours de vacance et le coût de chacune des trois activités ne sont "
+        "pas encore comptés ici."
+    ),
+    indicators=funder_uses(Scheme.IML, IML_GROUPS),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Destinations à la sortie : glissement du bail, relogement (parc social, parc privé, résidence sociale "
+        "ou pension de famille), orientation, rupture."
+    ),
+)
+
+
+def uses_of(code: str) -> tuple[Use, ...]:
+    """The indicators (with their variants) a report or an indicator code stands for; KeyError for an unknown
+    code."""
     if code in REPORTS:
-        return REPORTS[code].indicators
+        return REPORTS[code].uses()
     if code in INDICATORS:
-        return (code,)
+        return (Use(code),)
     raise KeyError(code)
+
+
+def indicator_codes(code: str) -> tuple[str, ...]:
+    """The definition ids of a report's tables (or of one indicator); KeyError for an unknown code."""
+    return tuple(use.definition for use in uses_of(code))
 
 
 def compute(code: str, scope: ReportScope, period: Period) -> list[dict]:
     """The tables of a report (or of one indicator) over `period`, within `scope`."""
-    return [INDICATORS[indicator].table(scope, period) for indicator in indicator_codes(code)]
+    return [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
+
+
+def described(table: dict) -> dict:
+    """A stored table with its definition id, unit and counting rule: those stored with it, or, for a run stored
+    before they were, its indicator's current ones."""
+    indicator = INDICATORS.get(table["code"])
+    return table | {
+        "definition": table.get("definition") or table["code"],
+        "unit": table.get("unit") or (str(indicator.unit) if indicator else ""),
+        "rule": table.get("rule") or (str(indicator.rule) if indicator else ""),
+    }
+
+
+def definition_line(table: dict) -> str:
+    """What an export writes under a table's title: the definition id, the unit and the counting rule."""
+    table = described(table)
+    return _("Définition %(definition)s — unité : %(unit)s. %(rule)s") % table
+
+
+def _stable(params: dict) -> str:
+    """Parameters as text that does not depend on memory addresses (lazy labels are written out)."""
+    return json.dumps(params, sort_keys=True, default=str)
 
 
 def code_version(code: str) -> str:
-    """A fingerprint of what counts `code`'s figures: each indicator's code, revision, parameters and the source
-    of its query. It changes whenever a counting rule does, so a stored run says which definitions made it."""
+    """A fingerprint of what counts `code`'s figures: each table's definition id, revision and parameters, and
+    the whole source of the modules that count them (the compute function's module and the pure rules), so a
+    change in a helper a query uses changes it too. A stored run says which definitions made it."""
     digest = hashlib.sha256()
-    for indicator_code in indicator_codes(code):
-        indicator = INDICATORS[indicator_code]
-        digest.update(f"{indicator.code}:{indicator.revision}:{sorted(indicator.params.items())}".encode())
-        digest.update(inspect.getsource(indicator.compute).encode())
+    modules = {}
+    for use in uses_of(code):
+        indicator = INDICATORS[use.indicator]
+        params = indicator.params | use.params
+        digest.update(f"{use.definition}:{indicator.revision}:{_stable(params)}".encode())
+        for module in (inspect.getmodule(indicator.compute), rules):
+            modules.setdefault(module.__name__, module)
+    for name in sorted(modules):
+        digest.update(inspect.getsource(modules[name]).encode())
     return digest.hexdigest()[:16]

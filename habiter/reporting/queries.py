@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from habiter.core.models import Role
+from habiter.people.models import Household
 from habiter.people.queries import households_visible_to
 
 from .models import ReportRun
@@ -50,12 +51,28 @@ def report_run_for(user, run_id) -> ReportRun:
     return report_runs_visible_to(user).get(pk=run_id)
 
 
+def run_scope(run: ReportRun) -> ReportScope:
+    """The scope `run` counted, rebuilt from the run itself, whoever reads it: the whole organisation for a run
+    without a team, else its team's households and those its author is referent of (a team lead's reach)."""
+    households = Household.objects.filter(organisation_id=run.organisation_id)
+    if run.team_id is None:
+        return ReportScope(organisation_id=run.organisation_id, households=households, whole_organisation=True)
+    return ReportScope(
+        organisation_id=run.organisation_id,
+        households=households.filter(Q(team_id=run.team_id) | Q(referent_id=run.generated_by_id)),
+        whole_organisation=False,
+        team_id=run.team_id,
+    )
+
+
 def report_run_changes(user, run: ReportRun):
     """What a re-run today would change in `run`: the fresh tables, whether the definitions changed, and every
-    differing figure. Nothing is written; the stored run stays as it was."""
+    differing figure. The recount uses the run's own scope (`run_scope`), not the reader's: a director opening a
+    team lead's run compares the team's figures with the team's. Nothing is written; the stored run stays."""
     from . import indicators, rules
 
-    fresh = indicators.compute(run.code, reporting_scope(user), indicators.Period(run.start, run.end))
+    reporting_scope(user)  # only those who may read reports compare
+    fresh = indicators.compute(run.code, run_scope(run), indicators.Period(run.start, run.end))
     return {
         "fresh": fresh,
         "definitions_changed": indicators.code_version(run.code) != run.code_version,

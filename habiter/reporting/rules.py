@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,12 @@ def _cells(table: dict) -> dict:
 
 def differences(stored: list[dict], fresh: list[dict]) -> list[Difference]:
     """Every figure that differs between two results of the same report, in the fresh result's order (then the
-    rows that disappeared). Tables are matched by indicator code."""
-    stored_by_code = {table["code"]: table for table in stored}
+    rows that disappeared). Tables are matched by definition id (the indicator code in runs stored before ids)."""
+    stored_by_code = {table.get("definition", table["code"]): table for table in stored}
     changes = []
     for table in fresh:
-        before = _cells(stored_by_code.get(table["code"], {"columns": table["columns"], "rows": []}))
+        key = table.get("definition", table["code"])
+        before = _cells(stored_by_code.get(key, {"columns": table["columns"], "rows": []}))
         after = _cells(table)
         for key, value in after.items():
             if before.get(key) != value:
@@ -152,3 +154,28 @@ def bar_chart(labels: list[str], series: list[list[float]], *, names: list[str],
 def plain(value: float) -> str:
     """A figure as the French write it: no useless decimals, a comma otherwise."""
     return f"{value:g}".replace(".", ",")
+
+
+# --- measure durations (DOMAIN-2 W39) ---------------------------------------------------------------------
+
+
+def measure_duration_days(start: date, end: date | None, period_end: date) -> int:
+    """Days from a measure's start to its end, or to the period's last day for a measure still open on it (no end,
+    or an end after the period): `end − start`, so a measure begun and ended the same day lasts 0 days."""
+    last = period_end if end is None or end > period_end else end
+    return (last - start).days
+
+
+def _whole_days(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def mean_and_median(days: list[int]) -> tuple[int, int] | None:
+    """The mean and the median of durations in days, each rounded to the nearest whole day (half up); None for no
+    duration. The median of an even count is the mean of the two middle values."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    median = Decimal(ordered[middle]) if len(ordered) % 2 else Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    return _whole_days(Decimal(sum(ordered)) / len(ordered)), _whole_days(median)

@@ -81,7 +81,13 @@ def report_run_export(*, actor, run_id, fmt: str = "xlsx") -> tuple[str, str, by
         content, content_type = exports.xlsx_bytes(run.result, heading=heading), XLSX
     else:
         title = (indicators.REPORTS.get(run.code) or indicators.INDICATORS[run.code]).title
-        context = {"organisation": run.organisation, "run": run, "title": title, "heading": heading}
+        context = {
+            "organisation": run.organisation,
+            "run": run,
+            "title": title,
+            "heading": heading,
+            "tables": [indicators.described(table) for table in run.result],
+        }
         content, content_type = pdf_render("reporting/run_pdf.html", context), PDF
     with transaction.atomic():
         audit_record(actor=actor, action="report.export", obj=run, detail={"code": run.code, "format": fmt})

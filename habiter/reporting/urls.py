@@ -6,8 +6,10 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("rapport-activite/", views.activity_report, name="activity_report"),
+    path("rapports/", views.report_list, name="report_list"),
+    # A stored run's id is a UUID: tried before the report codes.
     path("rapports/<uuid:run_id>/", views.run_detail, name="run_detail"),
     path("rapports/<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
     path("rapports/<uuid:run_id>/pdf/", views.run_pdf, name="run_pdf"),
+    path("rapports/<slug:code>/", views.report, name="report"),
 ]

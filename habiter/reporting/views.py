@@ -1,4 +1,5 @@
-"""Pages of the reporting app: the association's activity report, its stored runs and their XLSX export.
+"""Pages of the reporting app: the list of reports (the activity report and each funder's), a report's preview,
+its stored runs and their XLSX and PDF exports.
 
 The pages show aggregated figures, never a household: they are not reads of a file (tests/test_read_journal.py)."""
 
@@ -19,24 +20,12 @@ from . import indicators, queries, services
 from .forms import YearForm
 from .models import ReportRun
 
-ACTIVITY = "activity"
 RUNS_SHOWN = 20
 
 
 def _with_definitions(tables: list[dict]) -> list[dict]:
     """Each table with its indicator's counting rule and unit, as the page shows them beside the figures."""
-    shown = []
-    for table in tables:
-        indicator = indicators.INDICATORS.get(table["code"])
-        shown.append(
-            table
-            | {
-                "rule": indicator.rule if indicator else "",
-                "unit": indicator.unit if indicator else "",
-                "cells": labelled(table["columns"], table["rows"]),
-            }
-        )
-    return shown
+    return [indicators.described(table) | {"cells": labelled(table["columns"], table["rows"])} for table in tables]
 
 
 def labelled(columns, rows) -> list[list[tuple]]:
@@ -48,41 +37,70 @@ def _year_period(year: int) -> indicators.Period:
     return indicators.Period(date(year, 1, 1), date(year, 12, 31))
 
 
+def _report_or_404(user, code) -> indicators.Report:
+    if not user.has_perm("reporting.view_reports") or code not in indicators.REPORTS:
+        raise Http404
+    return indicators.REPORTS[code]
+
+
+def _report_page(request, report: indicators.Report, form: YearForm, *, preview: bool):
+    """A report's page: the year chosen, the tables counted now (`preview`), the runs stored."""
+    user = request.user
+    year = form.cleaned_data["annee"] if preview and form.is_valid() else None
+    tables = []
+    if year:
+        tables = _with_definitions(indicators.compute(report.code, queries.reporting_scope(user), _year_period(year)))
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "form": form,
+            "report": report,
+            "year": year,
+            "tables": tables,
+            "team": None if user.role == Role.DIRECTOR else user.team,
+            "runs": queries.report_runs_visible_to(user).filter(code=report.code)[:RUNS_SHOWN],
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
-def activity_report(request):
-    """Choose a year, preview the tables counted now; « Enregistrer » stores them as a run (ADR 0022)."""
+def report_list(request):
+    """The reports a director or team lead may produce: the activity report and each funder's. A POST stores a
+    report over a year as a run (ADR 0022) and opens it."""
     user = request.user
     if not user.has_perm("reporting.view_reports"):
         raise Http404
     if request.method == "POST":
+        report = _report_or_404(user, request.POST.get("code", ""))
         form = YearForm(request.POST)
         if form.is_valid():
             period = _year_period(form.cleaned_data["annee"])
             try:
-                run = services.report_run(actor=user, code=ACTIVITY, start=period.start, end=period.end)
+                run = services.report_run(actor=user, code=report.code, start=period.start, end=period.end)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, _("Le rapport est enregistré : ses chiffres ne changeront plus."))
                 return redirect("reporting:run_detail", run_id=run.pk)
-    else:
-        form = YearForm(request.GET or {"annee": timezone.localdate().year - 1})
-    tables = []
-    if request.method == "GET" and form.is_valid():
-        period = _year_period(form.cleaned_data["annee"])
-        tables = _with_definitions(indicators.compute(ACTIVITY, queries.reporting_scope(user), period))
+        return _report_page(request, report, form, preview=False)
+    runs = queries.report_runs_visible_to(user)
     return render(
         request,
-        "reporting/activity_report.html",
+        "reporting/report_list.html",
         {
-            "form": form,
-            "report": indicators.REPORTS[ACTIVITY],
-            "year": form.cleaned_data["annee"] if form.is_valid() else None,
-            "tables": tables,
+            "reports": [(report, runs.filter(code=report.code).first()) for report in indicators.REPORTS.values()],
             "team": None if user.role == Role.DIRECTOR else user.team,
-            "runs": queries.report_runs_visible_to(user).filter(code=ACTIVITY)[:RUNS_SHOWN],
         },
     )
+
+
+@require_GET
+def report(request, code):
+    """Choose a year and preview a report's tables counted now; « Enregistrer » posts to the list (a new run)."""
+    report = _report_or_404(request.user, code)
+    form = YearForm(request.GET or {"annee": timezone.localdate().year - 1})
+    return _report_page(request, report, form, preview=True)
 
 
 def _run_or_404(user, run_id) -> ReportRun:
@@ -106,7 +124,13 @@ def run_detail(request, run_id):
     return render(
         request,
         "reporting/run_detail.html",
-        {"run": run, "title": title, "tables": _with_definitions(run.result), "changes": changes},
+        {
+            "run": run,
+            "title": title,
+            "report": indicators.REPORTS.get(run.code),
+            "tables": _with_definitions(run.result),
+            "changes": changes,
+        },
     )
 
 

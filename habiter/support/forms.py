@@ -13,7 +13,9 @@ from .models import (
     InterventionKind,
     LifeArea,
     MeasureStatus,
+    OutcomeCategory,
     PlanGoal,
+    Scheme,
     SignatureMethod,
     StepOwner,
 )
@@ -80,10 +82,37 @@ class ProgrammeForm(forms.Form):
         error_messages={"invalid": _("Code invalide : lettres sans accent, chiffres, - ou _.")},
     )
     funder = forms.CharField(label=_("Financeur"), max_length=200, required=False)
+    scheme = forms.ChoiceField(
+        label=_("Type de dispositif"),
+        choices=Scheme.choices,
+        initial=Scheme.OTHER,
+        required=False,
+        help_text=_("Les rapports des financeurs comptent les mesures par type de dispositif."),
+    )
+
+
+OUTCOME_CATEGORY_CHOICES = [("", _("Non renseignée")), *OutcomeCategory.choices]
 
 
 class OutcomeForm(forms.Form):
     label = forms.CharField(label=_("Nouvelle issue"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("Catégorie pour les financeurs"), choices=OUTCOME_CATEGORY_CHOICES, required=False
+    )
+
+
+class ProgrammeSchemeForm(forms.Form):
+    """The scheme of one programme of the catalogue, set from its row."""
+
+    programme = forms.UUIDField(widget=forms.HiddenInput)
+    scheme = forms.ChoiceField(label=_("Type de dispositif"), choices=Scheme.choices)
+
+
+class OutcomeCategoryForm(forms.Form):
+    """The funder category of one outcome of the catalogue, set from its row."""
+
+    outcome = forms.UUIDField(widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("Catégorie"), choices=OUTCOME_CATEGORY_CHOICES, required=False)
 
 
 class InterventionForm(RenderedOnce, forms.Form):

@@ -12,11 +12,25 @@ from habiter.people.models import Household
 from . import rules as support_rules
 
 
+class Scheme(models.TextChoices):
+    """The national scheme a programme belongs to (DOMAIN R80–R83): what a funder's report selects."""
+
+    AVDL = "avdl", _("AVDL — accompagnement vers et dans le logement")
+    ASLL = "asll", _("ASLL — accompagnement social lié au logement (FSL)")
+    IML = "iml", _("IML — intermédiation locative")
+    PENSION_FAMILLE = "pension_famille", _("Pension de famille, résidence accueil")
+    AGLS = "agls", _("AGLS — aide à la gestion locative sociale")
+    LOGEMENT_DABORD = "logement_dabord", _("Logement d'abord")
+    OTHER = "other", _("Autre dispositif")
+
+
 class Programme(OrganisationScoped):
-    """A funded scheme under which support is given (AVDL, ASLL, IML…); a catalogue per organisation."""
+    """A funded scheme under which support is given (AVDL, ASLL, IML…); a catalogue per organisation. Its
+    `scheme` says which national scheme it is, whatever the organisation calls it: funder reports count by it."""
 
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=200)
+    scheme = models.CharField(_("type de dispositif"), max_length=20, choices=Scheme.choices, default=Scheme.OTHER)
     funder = models.CharField(_("financeur"), max_length=200, blank=True)
     active = models.BooleanField(_("proposé"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -36,10 +50,31 @@ class Programme(OrganisationScoped):
         return self.name
 
 
+class OutcomeCategory(models.TextChoices):
+    """The outcome at the end of a measure as funders count it (DOMAIN R84); an outcome without one is unknown."""
+
+    HOUSED_SOCIAL = "housed_social", _("Accès à un logement social")
+    HOUSED_PRIVATE = "housed_private", _("Accès à un logement privé")
+    HOUSED_SUPPORTED = "housed_supported", _("Accès à une résidence sociale ou une pension de famille")
+    HOUSED = "housed", _("Accès au logement, type non précisé")
+    MAINTAINED = "maintained", _("Maintien dans le logement")
+    LEASE_SLID = "lease_slid", _("Glissement du bail")
+    ORIENTED = "oriented", _("Orientation vers un autre dispositif")
+    EVICTED = "evicted", _("Expulsion")
+    STREET_OR_HOSTED = "street_or_hosted", _("Retour à la rue ou en hébergement")
+    LOST_CONTACT = "lost_contact", _("Perte de contact")
+    REFUSED = "refused", _("Refus de la personne")
+    AFTER_DIAGNOSIS = "after_diagnosis", _("Fin après le diagnostic")
+
+
 class MeasureOutcome(OrganisationScoped):
-    """How a measure ended (accessed housing, kept housing…); a configurable list per organisation."""
+    """How a measure ended (accessed housing, kept housing…); a configurable list per organisation. Its
+    `category` is how funders count it (empty: unknown, counted as such, never dropped)."""
 
     label = models.CharField(_("libellé"), max_length=200)
+    category = models.CharField(
+        _("catégorie pour les financeurs"), max_length=20, choices=OutcomeCategory.choices, blank=True
+    )
     active = models.BooleanField(_("proposé"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 

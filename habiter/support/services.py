@@ -22,11 +22,13 @@ from .models import (
     MeasureOutcome,
     MeasureStatus,
     MeasureStatusChange,
+    OutcomeCategory,
     PlanGoal,
     PlanReview,
     PlanSignature,
     PlanStep,
     Programme,
+    Scheme,
     StepOwner,
     SupportAgreement,
     SupportMeasure,
@@ -35,35 +37,38 @@ from .models import (
 )
 
 DEFAULT_PROGRAMMES = [
-    ("avdl", "AVDL — Accompagnement vers et dans le logement", "État (DDETS)"),
-    ("asll", "ASLL — Accompagnement social lié au logement", "Département (FSL)"),
-    ("agls", "AGLS — Aide à la gestion locative sociale", "État (DDETS)"),
-    ("iml", "IML — Intermédiation locative", "État (DDETS)"),
-    ("sliding_lease", "Sous-location et bail glissant", "État (DDETS)"),
-    ("boarding_house", "Pension de famille", "État (DDETS)"),
-    ("pil", "Point Info Logement", "Commune"),
-    ("ais", "Agence immobilière sociale", "Association"),
+    ("avdl", "AVDL — Accompagnement vers et dans le logement", "État (DDETS)", Scheme.AVDL),
+    ("asll", "ASLL — Accompagnement social lié au logement", "Département (FSL)", Scheme.ASLL),
+    ("agls", "AGLS — Aide à la gestion locative sociale", "État (DDETS)", Scheme.AGLS),
+    ("iml", "IML — Intermédiation locative", "État (DDETS)", Scheme.IML),
+    # A sublease that may slide is an IML modality (instruction of 4 June 2018: location/sous-location).
+    ("sliding_lease", "Sous-location et bail glissant", "État (DDETS)", Scheme.IML),
+    ("boarding_house", "Pension de famille", "État (DDETS)", Scheme.PENSION_FAMILLE),
+    ("pil", "Point Info Logement", "Commune", Scheme.OTHER),
+    ("ais", "Agence immobilière sociale", "Association", Scheme.OTHER),
 ]
 DEFAULT_OUTCOMES = [
-    "Accès au logement",
-    "Maintien dans le logement",
-    "Orientation vers un autre dispositif",
-    "Perte de contact",
-    "Fin de prise en charge par le financeur",
-    "Autre",
+    ("Accès au logement", OutcomeCategory.HOUSED),
+    ("Maintien dans le logement", OutcomeCategory.MAINTAINED),
+    ("Orientation vers un autre dispositif", OutcomeCategory.ORIENTED),
+    ("Perte de contact", OutcomeCategory.LOST_CONTACT),
+    ("Fin de prise en charge par le financeur", ""),
+    ("Autre", ""),
 ]
 
 
 def catalogue_install(organisation) -> None:
     """The default programmes and outcomes of a new organisation (idempotent)."""
     with transaction.atomic():
-        for position, (code, name, funder) in enumerate(DEFAULT_PROGRAMMES):
+        for position, (code, name, funder, scheme) in enumerate(DEFAULT_PROGRAMMES):
             Programme.objects.get_or_create(
-                organisation=organisation, code=code, defaults={"name": name, "funder": funder, "position": position}
+                organisation=organisation,
+                code=code,
+                defaults={"name": name, "funder": funder, "scheme": scheme, "position": position},
             )
-        for position, label in enumerate(DEFAULT_OUTCOMES):
+        for position, (label, category) in enumerate(DEFAULT_OUTCOMES):
             MeasureOutcome.objects.get_or_create(
-                organisation=organisation, label=label, defaults={"position": position}
+                organisation=organisation, label=label, defaults={"category": category, "position": position}
             )
 
 
@@ -180,8 +185,8 @@ def measure_transition(
     return measure
 
 
-def programme_add(*, actor, name: str, code: str, funder: str = "") -> Programme:
-    """Add a programme to the organisation's catalogue (directors)."""
+def programme_add(*, actor, name: str, code: str, funder: str = "", scheme: str = Scheme.OTHER) -> Programme:
+    """Add a programme to the organisation's catalogue (directors); `scheme` says which national scheme it is."""
     if not actor.has_perm("support.configure_catalogue"):
         raise PermissionDenied
     with transaction.atomic():
@@ -190,6 +195,7 @@ def programme_add(*, actor, name: str, code: str, funder: str = "") -> Programme
             name=(name or "").strip(),
             code=(code or "").strip(),
             funder=(funder or "").strip(),
+            scheme=scheme or Scheme.OTHER,
             position=Programme.objects.filter(organisation_id=actor.organisation_id).count(),
         )
         programme.full_clean()
@@ -211,19 +217,52 @@ def programme_set_active(*, actor, programme_id, active: bool) -> Programme:
     return programme
 
 
-def outcome_add(*, actor, label: str) -> MeasureOutcome:
-    """Add an outcome to the organisation's list (directors)."""
+def programme_set_scheme(*, actor, programme_id, scheme: str) -> Programme:
+    """Say which national scheme a programme is (directors): funder reports count its measures by it. Reports
+    stored before keep the figures they had; a re-run shows the difference (ADR 0022)."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme_id, organisation_id=actor.organisation_id)
+        if programme.scheme != scheme:
+            before = programme.scheme
+            programme.scheme = scheme
+            programme.full_clean()
+            programme.save(update_fields=["scheme", "updated_at"])
+            audit_record(actor=actor, action="programme.scheme", obj=programme, detail={"from": before, "to": scheme})
+    return programme
+
+
+def outcome_add(*, actor, label: str, category: str = "") -> MeasureOutcome:
+    """Add an outcome to the organisation's list (directors), with the funder category it counts as."""
     if not actor.has_perm("support.configure_catalogue"):
         raise PermissionDenied
     with transaction.atomic():
         outcome = MeasureOutcome(
             organisation_id=actor.organisation_id,
             label=(label or "").strip(),
+            category=category or "",
             position=MeasureOutcome.objects.filter(organisation_id=actor.organisation_id).count(),
         )
         outcome.full_clean()
         outcome.save()
         audit_record(actor=actor, action="outcome.create", obj=outcome)
+    return outcome
+
+
+def outcome_set_category(*, actor, outcome_id, category: str) -> MeasureOutcome:
+    """Say how funders count an outcome (DOMAIN R84), or "" for unknown (directors). Reports stored before keep
+    the figures they had; a re-run shows the difference (ADR 0022)."""
+    if not actor.has_perm("support.configure_catalogue"):
+        raise PermissionDenied
+    with transaction.atomic():
+        outcome = MeasureOutcome.objects.select_for_update().get(pk=outcome_id, organisation_id=actor.organisation_id)
+        if outcome.category != category:
+            before = outcome.category
+            outcome.category = category
+            outcome.full_clean()
+            outcome.save(update_fields=["category", "updated_at"])
+            audit_record(actor=actor, action="outcome.categorise", obj=outcome, detail={"from": before, "to": category})
     return outcome
 
 

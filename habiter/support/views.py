@@ -30,9 +30,11 @@ from .forms import (
     InterventionForm,
     MeasureOpenForm,
     MeasureStatusForm,
+    OutcomeCategoryForm,
     OutcomeForm,
     PlanStartForm,
     ProgrammeForm,
+    ProgrammeSchemeForm,
     ReviewForm,
     SignatureForm,
     StepForm,
@@ -44,6 +46,7 @@ from .models import (
     CalendarFeed,
     Document,
     GoalStatus,
+    MeasureOutcome,
     PlanGoal,
     PlanStep,
     Programme,
@@ -125,12 +128,49 @@ def measure_status(request, measure_id):
 
 @require_http_methods(["GET", "POST"])
 def catalogue(request):
-    """The organisation's programmes and measure outcomes (directors)."""
+    """The organisation's programmes and measure outcomes, with the scheme and the funder category each counts
+    as (directors)."""
     user = request.user
     if not user.has_perm("support.configure_catalogue"):
         raise Http404
     programme_form = ProgrammeForm(request.POST if "add_programme" in request.POST else None)
     outcome_form = OutcomeForm(request.POST if "add_outcome" in request.POST else None)
+    if request.method == "POST" and "set_scheme" in request.POST:
+        scheme_form = ProgrammeSchemeForm(request.POST)
+        if not scheme_form.is_valid():
+            raise Http404
+        try:
+            programme = services.programme_set_scheme(
+                actor=user,
+                programme_id=scheme_form.cleaned_data["programme"],
+                scheme=scheme_form.cleaned_data["scheme"],
+            )
+        except Programme.DoesNotExist:
+            raise Http404 from None
+        messages.success(
+            request,
+            _("Type de « %(name)s » : %(scheme)s.")
+            % {"name": programme.name, "scheme": programme.get_scheme_display()},
+        )
+        return redirect("support:catalogue")
+    if request.method == "POST" and "set_category" in request.POST:
+        category_form = OutcomeCategoryForm(request.POST)
+        if not category_form.is_valid():
+            raise Http404
+        try:
+            outcome = services.outcome_set_category(
+                actor=user,
+                outcome_id=category_form.cleaned_data["outcome"],
+                category=category_form.cleaned_data["category"],
+            )
+        except MeasureOutcome.DoesNotExist:
+            raise Http404 from None
+        messages.success(
+            request,
+            _("Catégorie de « %(label)s » : %(category)s.")
+            % {"label": outcome.label, "category": outcome.get_category_display() or _("non renseignée")},
+        )
+        return redirect("support:catalogue")
     if request.method == "POST":
         form, add = (
             (programme_form, lambda d: services.programme_add(actor=user, **d))
@@ -145,6 +185,7 @@ def catalogue(request):
             else:
                 messages.success(request, _("Ajout enregistré."))
                 return redirect("support:catalogue")
+    outcomes = queries.outcomes_for(user, active_only=False)
     return render(
         request,
         "support/catalogue.html",
@@ -152,7 +193,16 @@ def catalogue(request):
             "programme_form": programme_form,
             "outcome_form": outcome_form,
             "programmes": queries.programmes_for(user, active_only=False),
-            "outcomes": queries.outcomes_for(user, active_only=False),
+            "schemes": ProgrammeSchemeForm.base_fields["scheme"].choices,
+            "outcomes": [
+                (
+                    outcome,
+                    OutcomeCategoryForm(
+                        initial={"outcome": outcome.pk, "category": outcome.category}, prefix=None, auto_id=False
+                    ),
+                )
+                for outcome in outcomes
+            ],
         },
     )
 

@@ -1,15 +1,19 @@
 """End to end, in Chromium: the director opens the dashboard from the home page, runs the activity report for
-2025, stores it and downloads its spreadsheet, whose figures are the page's. axe-core on every page; screenshots at
-desktop and phone widths."""
+2025, stores it and downloads its spreadsheet, whose figures are the page's; then the AVDL report from the list of
+reports, stored and downloaded as a spreadsheet and a PDF (its first page rendered to an image). axe-core on every
+page; screenshots at desktop and phone widths."""
+
+import subprocess
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from habiter.reporting.models import ReportRun
 from habiter.reporting.tests import dataset
 
-from .support import check_page, log_in
+from .support import SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,3 +53,74 @@ def test_the_director_opens_the_dashboard_and_downloads_the_activity_report(page
     prevention = next(workbook[name] for name in workbook.sheetnames if name.startswith("Prévention"))
     assert [cell.value for cell in prevention[11]] == ["Expulsions évitées", 2]
     assert ReportRun.objects.get().generated_by == data.director
+
+
+def test_the_director_stores_the_avdl_report_and_downloads_it_as_a_spreadsheet_and_a_pdf(page, tmp_path):
+    data = dataset.build()
+    log_in(page, data.director.username)
+
+    # The director says how funders count an outcome: a rehousing whose kind of dwelling is not said.
+    page.goto(reverse("support:catalogue"))
+    page.get_by_label("Catégorie de « Accès au logement »").select_option(label="Accès au logement, type non précisé")
+    page.get_by_role("button", name="Enregistrer Accès au logement").click()
+    expect(
+        page.get_by_text("Catégorie de « Accès au logement » : Accès au logement, type non précisé.")
+    ).to_be_visible()
+    check_page(page, "support-catalogue-categories", phone=True)
+    page.goto("/")
+
+    page.get_by_role("link", name="Rapports des financeurs (AVDL, ASLL, IML)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapports")
+    check_page(page, "reporting-report-list", phone=True)
+    page.get_by_role("link", name="Rapport AVDL — accompagnement vers et dans le logement").click()
+    page.get_by_label("Année").fill("2025")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_text("Issues à la sortie : relogement, maintien dans le logement, orientation")).to_be_visible()
+    durations = page.get_by_role("region", name="Durée des mesures, par dispositif")
+    expect(durations.get_by_role("row").nth(1)).to_have_text("AVDL31242302")
+    expect(durations.get_by_text("Définition measure_durations/avdl")).to_be_visible()
+    check_page(page, "reporting-avdl-preview", phone=True)
+
+    page.get_by_role("button", name="Enregistrer le rapport 2025").click()
+    expect(page.get_by_text("Le rapport est enregistré")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rapport AVDL")
+    check_page(page, "reporting-avdl-run")
+    run = ReportRun.objects.get()
+    assert (run.code, run.generated_by) == ("avdl", data.director)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger en tableur (XLSX)").click()
+    download = download_info.value
+    assert download.suggested_filename == "rapport-avdl-20250101-20251231.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(path)
+    outcomes = workbook[workbook.sheetnames[-1]]
+    assert outcomes["A1"].value == "Issue à la sortie, par catégorie"
+    assert outcomes["A2"].value.startswith("Définition outcomes_by_category/avdl — unité : mesure.")
+    assert [cell.value for cell in outcomes[5]] == ["Relogement (accès au logement, glissement du bail)", 1]
+
+    href = page.get_by_role("link", name="Imprimer (PDF)").get_attribute("href")
+    pdf = page.context.request.get(href)
+    assert pdf.headers["content-type"] == "application/pdf"
+    pdf_path = tmp_path / "rapport-avdl.pdf"
+    pdf_path.write_bytes(pdf.body())
+    # The first page as an image, to look at: the letterhead, the title and the first tables with their definition.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(  # noqa: S603 - a fixed command on a file the test wrote
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf_path),
+            str(SCREENSHOTS / "reporting-avdl-pdf"),
+        ],  # noqa: S607
+        check=True,
+    )
+    assert (SCREENSHOTS / "reporting-avdl-pdf.png").stat().st_size > 10_000

@@ -91,9 +91,11 @@ def build() -> Dataset:
     petit = _household(organisation, team_b, "Petit", 3, director)
 
     # Measures: AVDL is listed before ASLL.
-    avdl = Programme.objects.create(organisation=organisation, code="avdl", name="AVDL", position=1)
-    asll = Programme.objects.create(organisation=organisation, code="asll", name="ASLL", position=2)
-    housed = MeasureOutcome.objects.create(organisation=organisation, label="Accès au logement", position=1)
+    avdl = Programme.objects.create(organisation=organisation, code="avdl", name="AVDL", scheme="avdl", position=1)
+    asll = Programme.objects.create(organisation=organisation, code="asll", name="ASLL", scheme="asll", position=2)
+    housed = MeasureOutcome.objects.create(
+        organisation=organisation, label="Accès au logement", category="housed_social", position=1
+    )
     _measure(martin, avdl, date(2024, 6, 1), end=date(2025, 3, 31), outcome=housed, by=director)
     _measure(martin, asll, date(2025, 4, 1), by=director)
     _measure(bernard, avdl, date(2025, 9, 1), by=director)
@@ -238,7 +240,7 @@ def build() -> Dataset:
     other = Organisation.objects.create(name="Autre association")
     other_director = _user(other, "autre-directeur", Role.DIRECTOR)
     stranger = _household(other, None, "Durand", 4, other_director)
-    other_avdl = Programme.objects.create(organisation=other, code="avdl", name="AVDL", position=1)
+    other_avdl = Programme.objects.create(organisation=other, code="avdl", name="AVDL", scheme="avdl", position=1)
     _measure(stranger, other_avdl, date(2025, 1, 1), by=other_director)
     DeskVisit.objects.create(
         organisation=other, visited_at=_at(2025, 3, 3), topics=[Topic.HOUSING_SEARCH], recorded_by=other_director

@@ -24,7 +24,9 @@ def get(user, url, params=None):
 
 def test_the_catalogue_lists_reports_and_indicators_with_their_rules(data):
     body = get(data.director, "/reports").json()
-    assert [r["code"] for r in body["reports"]] == ["activity"]
+    assert [r["code"] for r in body["reports"]] == ["activity", "avdl", "asll", "iml"]
+    avdl = body["reports"][1]
+    assert avdl["indicators"][0] == "households_entered/avdl" and "relogement" in avdl["categories"]
     assert [i["code"] for i in body["indicators"]] == list(indicators.INDICATORS)
     desk = next(i for i in body["indicators"] if i["code"] == "desk_visits")
     assert desk["unit"] == "passage" and "heure de Paris" in desk["rule"]
@@ -37,9 +39,12 @@ def test_a_report_over_a_period(data):
     body = response.json()
     assert (body["code"], body["start"], body["end"]) == ("households_accompanied", "2025-01-01", "2025-12-31")
     assert body["generated_at"].startswith("2026-03-01T09:00:00")
+    assert body["tables"][0].pop("rule").startswith("Un ménage est compté s'il a au moins une mesure en cours")
     assert body["tables"] == [
         {
             "code": "households_accompanied",
+            "definition": "households_accompanied",
+            "unit": "ménage ; personne (membres actuels du ménage)",
             "title": "Ménages et personnes accompagnés, par dispositif",
             "columns": ["Dispositif", "Ménages", "Personnes"],
             "rows": [["AVDL", 3, 6], ["ASLL", 1, 2], ["Total (chaque ménage une fois)", 3, 6]],
@@ -63,3 +68,18 @@ def test_errors_are_french_json(data):
     for who in (data.social_worker, data.volunteer):
         refused = get(who, "/reports/activity")
         assert (refused.status_code, refused.json()) == (403, {"detail": "Action non autorisée."})
+
+
+def test_a_funder_report_gives_each_table_its_definition_id(data):
+    body = get(data.director, "/reports/asll", {"start": "2025-01-01", "end": "2025-12-31"}).json()
+    assert [table["definition"] for table in body["tables"]] == [
+        "households_entered/asll",
+        "households_accompanied/asll",
+        "households_exited/asll",
+        "measures_flow/asll",
+        "measure_durations/asll",
+        "outcomes_by_category/asll",
+    ]
+    durations = body["tables"][4]
+    assert durations["unit"] == "mesure ; jour"
+    assert durations["rows"] == [["ASLL", 1, 1, 274, 274], ["Toutes les mesures", 1, 1, 274, 274]]  # 1 April → 31 Dec

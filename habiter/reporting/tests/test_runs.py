@@ -137,3 +137,62 @@ def test_differences_name_rows_that_appear_or_disappear():
         rules.Difference("T", "B", "Passages", 2, None),
     ]
     assert rules.differences(after, after) == []
+
+
+def test_a_director_opening_a_team_leads_run_compares_it_with_the_teams_figures(data):
+    run = services.report_run(actor=data.team_lead, code="activity", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert rows_of(run.result, "households_accompanied")[-1] == ["Total (chaque ménage une fois)", 2, 3]
+    # Counted with the director's own scope, Petit's household (team B) would show as a change everywhere.
+    assert report_run_changes(data.director, run)["differences"] == []
+    assert report_run_changes(data.team_lead, run)["differences"] == []
+    Person.objects.create(
+        organisation=data.organisation, household=data.petit, first_name="Noé", last_name="Petit", relation="child"
+    )
+    assert report_run_changes(data.director, run)["differences"] == []  # team B is not the run's
+    Person.objects.create(
+        organisation=data.organisation, household=data.bernard, first_name="Lou", last_name="Bernard", relation="child"
+    )
+    changed = {
+        (d.table, d.row, d.column, d.before, d.after) for d in report_run_changes(data.director, run)["differences"]
+    }
+    # Martin (2 persons) and Bernard (1, now 2) of team A: 3 persons become 4.
+    assert ("Ménages et personnes accompagnés, par dispositif", "AVDL", "Personnes", 3, 4) in changed
+
+
+def test_a_directors_run_is_recounted_over_the_whole_organisation_whoever_reads_it(data):
+    run = services.report_run(
+        actor=data.director, code="households_accompanied", start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    assert report_run_changes(data.director, run)["differences"] == []
+
+
+def test_code_version_changes_when_a_helper_of_the_query_changes(tmp_path, monkeypatch):
+    """A helper the compute function calls, not the function itself, changes: the version must change too."""
+    import importlib
+    import linecache
+    import sys
+
+    source = (
+        "def _helper():\n    return {helper}\n\n\n"
+        "def compute(scope, period):\n    return ['Ligne', 'Nombre'], [['Total', _helper()]]\n"
+    )
+    module_file = tmp_path / "helper_indicator.py"
+    module_file.write_text(source.format(helper=1))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("helper_indicator")
+    indicator = indicators.Indicator(code="helper_probe", title="T", unit="u", rule="r", compute=module.compute)
+    monkeypatch.setitem(indicators.INDICATORS, "helper_probe", indicator)
+    before = indicators.code_version("helper_probe")
+
+    module_file.write_text(source.format(helper=2))
+    linecache.checkcache(str(module_file))
+    importlib.reload(module)
+    try:
+        assert indicators.code_version("helper_probe") != before
+    finally:
+        sys.modules.pop("helper_indicator", None)
+
+
+def test_code_version_changes_with_a_variants_parameters():
+    assert indicators.code_version("avdl") != indicators.code_version("asll")
+    assert indicators.code_version("households_accompanied") != indicators.code_version("households_exited")

@@ -1,0 +1,173 @@
+"""The funder reports (AVDL, ASLL/FSL, IML) and the indicators they add, on the hand-built data set of
+`dataset.py`; every figure worked out by hand for 2025 in the comments.
+
+The AVDL measures of 2025: Martin 1 June 2024 → 31 March 2025 (outcome « Accès au logement », a social dwelling),
+Petit 1 February → 30 November 2025 (no outcome), Bernard from 1 September 2025 (open). ASLL: Martin from 1 April
+2025 (open); Petit's ended on 31 December 2024; Bernard's was only requested."""
+
+from datetime import date
+
+import pytest
+
+from habiter.reporting import indicators
+from habiter.reporting.queries import reporting_scope
+from habiter.support.models import MeasureOutcome, MeasureStatus, Programme, SupportMeasure
+
+from . import dataset
+
+pytestmark = pytest.mark.django_db
+
+YEAR = indicators.Period(*dataset.YEAR_2025)
+CATEGORIES = [
+    "Accès à un logement social",
+    "Accès à un logement privé",
+    "Accès à une résidence sociale ou une pension de famille",
+    "Accès au logement, type non précisé",
+    "Maintien dans le logement",
+    "Glissement du bail",
+    "Orientation vers un autre dispositif",
+    "Expulsion",
+    "Retour à la rue ou en hébergement",
+    "Perte de contact",
+    "Refus de la personne",
+    "Fin après le diagnostic",
+]
+
+
+@pytest.fixture
+def data():
+    return dataset.build()
+
+
+def tables(user, code, period=YEAR):
+    return {table["definition"]: table["rows"] for table in indicators.compute(code, reporting_scope(user), period)}
+
+
+def rows(user, code, period=YEAR):
+    (only,) = tables(user, code, period).values()
+    return only
+
+
+def test_households_at_exit(data):
+    # Closed in 2025: Martin's AVDL (2 persons) and Petit's AVDL (3 persons).
+    assert rows(data.director, "households_exited") == [["AVDL", 2, 5], ["Total (chaque ménage une fois)", 2, 5]]
+    assert rows(data.team_lead, "households_exited") == [["AVDL", 1, 2], ["Total (chaque ménage une fois)", 1, 2]]
+
+
+def test_outcomes_by_category_keep_every_category_and_the_unknown(data):
+    expected = [[label, 1 if label == "Accès à un logement social" else 0] for label in CATEGORIES]
+    assert rows(data.director, "outcomes_by_category") == [
+        *expected,
+        ["Issue non renseignée", 1],  # Petit's AVDL, closed without an outcome
+        ["Total des mesures clôturées", 2],
+    ]
+
+
+def test_measure_durations_count_an_open_measure_to_the_period_end(data):
+    # AVDL: Martin 303 days (1 June 2024 → 31 March 2025), Petit 302 (1 February → 30 November), Bernard 121
+    # (1 September → 31 December, still open): mean 726 / 3 = 242, median 302. ASLL: Martin 274 (1 April → 31
+    # December, open). All four: 1000 / 4 = 250, median (274 + 302) / 2 = 288.
+    assert rows(data.director, "measure_durations") == [
+        ["AVDL", 3, 1, 242, 302],
+        ["ASLL", 1, 1, 274, 274],
+        ["Toutes les mesures", 4, 2, 250, 288],
+    ]
+    first_quarter = indicators.Period(date(2025, 1, 1), date(2025, 3, 31))
+    # Martin's AVDL 303 days; Petit's AVDL 1 February → 31 March = 58 days, open on 31 March: mean 180.5 → 181.
+    assert rows(data.director, "measure_durations", first_quarter) == [
+        ["AVDL", 2, 1, 181, 181],
+        ["Toutes les mesures", 2, 1, 181, 181],
+    ]
+
+
+def test_the_avdl_report_counts_avdl_programmes_in_the_funders_categories(data):
+    assert tables(data.director, "avdl") == {
+        "households_entered/avdl": [["AVDL", 2, 4], ["Total (chaque ménage une fois)", 2, 4]],  # Petit, Bernard
+        "households_accompanied/avdl": [["AVDL", 3, 6], ["Total (chaque ménage une fois)", 3, 6]],
+        "households_exited/avdl": [["AVDL", 2, 5], ["Total (chaque ménage une fois)", 2, 5]],
+        "measures_flow/avdl": [["AVDL", 2, 2, 1]],
+        "measure_durations/avdl": [["AVDL", 3, 1, 242, 302], ["Toutes les mesures", 3, 1, 242, 302]],
+        "outcomes_by_category/avdl": [
+            ["Relogement (accès au logement, glissement du bail)", 1],
+            ["Maintien dans le logement", 0],
+            ["Orientation", 0],
+            ["Fin après le diagnostic", 0],
+            ["Autre issue", 0],
+            ["Issue non renseignée", 1],
+            ["Total des mesures clôturées", 2],
+        ],
+    }
+
+
+def test_an_outcome_outside_the_funders_categories_is_another_outcome(data):
+    refused = MeasureOutcome.objects.create(organisation=data.organisation, label="Refus", category="refused")
+    SupportMeasure.objects.create(
+        organisation=data.organisation,
+        household=data.petit,
+        programme=Programme.objects.get(organisation=data.organisation, code="avdl"),
+        start_date=date(2025, 1, 10),
+        end_date=date(2025, 1, 20),
+        status=MeasureStatus.CLOSED,
+        outcome=refused,
+        created_by=data.director,
+    )
+    outcomes = tables(data.director, "avdl")["outcomes_by_category/avdl"]
+    assert outcomes[-3:] == [["Autre issue", 1], ["Issue non renseignée", 1], ["Total des mesures clôturées", 3]]
+
+
+def test_the_asll_report_and_a_programme_of_another_name_with_the_same_scheme(data):
+    assert tables(data.director, "asll") == {
+        "households_entered/asll": [["ASLL", 1, 2], ["Total (chaque ménage une fois)", 1, 2]],  # Martin
+        "households_accompanied/asll": [["ASLL", 1, 2], ["Total (chaque ménage une fois)", 1, 2]],
+        "households_exited/asll": [["Total (chaque ménage une fois)", 0, 0]],
+        "measures_flow/asll": [["ASLL", 1, 0, 1]],
+        "measure_durations/asll": [["ASLL", 1, 1, 274, 274], ["Toutes les mesures", 1, 1, 274, 274]],
+        "outcomes_by_category/asll": [
+            ["Installation dans un logement", 0],
+            ["Maintien dans le logement", 0],
+            ["Orientation vers un autre accompagnement", 0],
+            ["Interruption (refus, perte de contact)", 0],
+            ["Autre issue", 0],
+            ["Issue non renseignée", 0],
+            ["Total des mesures clôturées", 0],
+        ],
+    }
+    # A programme the association calls otherwise counts by its scheme: Petit's 2023–2024 measure now FSL.
+    Programme.objects.filter(organisation=data.organisation, code="asll").update(name="FSL accompagnement")
+    assert tables(data.director, "asll")["households_accompanied/asll"][0] == ["FSL accompagnement", 1, 2]
+
+
+def test_the_iml_report_is_empty_without_iml_programmes_and_the_team_lead_gets_their_share(data):
+    iml = tables(data.director, "iml")
+    assert iml["households_accompanied/iml"] == [["Total (chaque ménage une fois)", 0, 0]]
+    assert iml["measure_durations/iml"] == []
+    assert tables(data.team_lead, "avdl")["households_accompanied/avdl"] == [
+        ["AVDL", 2, 3],  # Martin and Bernard
+        ["Total (chaque ménage une fois)", 2, 3],
+    ]
+
+
+def test_every_table_carries_its_definition_id_unit_and_rule(data):
+    (durations,) = indicators.compute("measure_durations", reporting_scope(data.director), YEAR)
+    assert durations["definition"] == "measure_durations"
+    outcomes = indicators.compute("avdl", reporting_scope(data.director), YEAR)[-1]
+    assert outcomes["code"] == "outcomes_by_category" and outcomes["definition"] == "outcomes_by_category/avdl"
+    assert outcomes["unit"] == "mesure"
+    assert (
+        "Seuls comptent les dispositifs de type : AVDL — accompagnement vers et dans le logement." in outcomes["rule"]
+    )
+    assert "Orientation = Orientation vers un autre dispositif" in outcomes["rule"]
+
+
+def test_each_funder_profile_states_its_funder_and_categories():
+    for code in ("avdl", "asll", "iml"):
+        report = indicators.REPORTS[code]
+        assert str(report.funder) and str(report.categories)
+        assert {use.indicator for use in report.uses()} <= set(indicators.INDICATORS)
+        assert all(use.params["schemes"] == (code,) for use in report.uses())
+
+
+def test_a_reports_definition_ids_are_unique():
+    for report in indicators.REPORTS.values():
+        definitions = [use.definition for use in report.uses()]
+        assert len(definitions) == len(set(definitions)), report.code
