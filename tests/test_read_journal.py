@@ -116,6 +116,8 @@ EXEMPT = {
     # residences: the residence page lists its residents (journaled), the exit form reads a stay (journaled)
     "residences:residence_list": NO_HOUSEHOLD,
     "residences:residence_create": NO_HOUSEHOLD,
+    "residences:occupancy_summary": FIGURES,
+    "residences:occupancy_figures": FIGURES,
     "residences:place_entry": "a creation form: residents offered by name to choose from",
     "residences:vacancy_declare": NO_HOUSEHOLD,
     "residences:orientation_add": "a creation form: households offered by name to choose from",

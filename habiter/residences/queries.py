@@ -5,6 +5,7 @@ API answers 404, exactly like a missing row."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
@@ -28,6 +29,7 @@ from .models import (
     Residence,
     ResidenceContract,
     ResidenceStay,
+    TerminationGround,
     Vacancy,
 )
 
@@ -242,6 +244,24 @@ def contract_for_page(user, contract_id) -> ResidenceContract:
     )
 
 
+def contract_print_context(contract) -> dict:
+    """What the printed contract states besides its own fields (R74, W4–W5): the resident's notice, the length of
+    the contract renewed tacitly, the manager's termination grounds with their notice, from the dated table on the
+    contract's first day."""
+    params = legal_params()
+    day = contract.starts_on
+    return {
+        "contract": contract,
+        "house_rules": contract.house_rules,
+        "contract_months": params.integer("foyer_contract_months", day),
+        "resident_notice_days": params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
+        "grounds": [
+            (label, params.integer(residence_rules.TERMINATION_NOTICE_KEYS[value], day))
+            for value, label in TerminationGround.choices
+        ],
+    }
+
+
 def may_open_household(user, household_id) -> bool:
     """Whether the user may open the household's file (its referent, its team, the director): a host may not, and
     so does not read the social worker's notes (W10)."""
@@ -418,3 +438,58 @@ def volunteer_choices(user):
     return User.objects.filter(organisation_id=user.organisation_id, role=Role.VOLUNTEER, is_active=True).order_by(
         "last_name", "first_name"
     )
+
+
+# --- occupancy and funding figures (W3, W9) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidenceFigures:
+    residence: Residence
+    months: list  # twelve rules.OccupancyFigures
+    year: object  # rules.OccupancyFigures of the whole year
+
+
+def occupancy_figures(residences, *, year: int) -> tuple[list[ResidenceFigures], object, list]:
+    """The occupancy and funding figures of each residence of `residences` (already scoped: read through
+    `residences_for`) for each month of `year` and the whole year; the year of all of them together; the State's
+    daily rates in force during the year (rows of the legal-parameter table, with their status). Four queries
+    whatever the number of residences, places and years of stays: the residences, their places, the stays that
+    touch the year, the legal parameters."""
+    residences = list(residences)
+    ids = [r.pk for r in residences]
+    opened = {r.pk: r.opened_on for r in residences}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    openings: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, opened_on in Place.objects.filter(residence_id__in=ids).values_list(
+        "pk", "residence_id", "opened_on"
+    ):
+        openings[residence_id].append(residence_rules.PlaceOpening(place_id, opened_on or opened[residence_id]))
+    stays: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, entered_on, left_on, destination in (
+        ResidenceStay.objects.filter(place__residence_id__in=ids, entered_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .values_list("place_id", "place__residence_id", "entered_on", "left_on", "exit_destination")
+    ):
+        stays[residence_id].append(residence_rules.StaySpan(place_id, entered_on, left_on, destination))
+    params = legal_params()
+    rates = residence_rules.rate_periods(params)
+    rows = []
+    for residence in residences:
+        months, whole = residence_rules.year_figures(openings[residence.pk], stays[residence.pk], year, rates)
+        rows.append(ResidenceFigures(residence, months, whole))
+    everything = residence_rules.period_figures(
+        [o for pk in ids for o in openings[pk]], [s for pk in ids for s in stays[pk]], start, end, rates
+    )
+    in_force = [
+        {
+            "start": row.valid_from,
+            "end": row.valid_to,
+            "rate": Decimal(row.value),
+            "confirmed": row.status == "CONFIRMED",
+            "source_url": row.source_url,
+        }
+        for row in params.rows(key=residence_rules.STATE_DAILY_RATE_KEY)
+        if (row.valid_from is None or row.valid_from <= end) and (row.valid_to is None or row.valid_to >= start)
+    ]
+    return rows, everything, in_force
