@@ -195,6 +195,7 @@ EXEMPT = {
     "GET /owners/{owner_id}": NO_HOUSEHOLD,
     "GET /dwellings": NO_HOUSEHOLD,
     "GET /residences": NO_HOUSEHOLD,
+    "GET /residences/{residence_id}/occupancy-figures": FIGURES,
     "POST /dwellings": WRITE,
     "GET /dwellings/{dwelling_id}": NO_HOUSEHOLD,
     "POST /leases": WRITE,
