@@ -4,7 +4,7 @@ A host reads only the residences they are host of; a user without the right read
 API answers 404, exactly like a missing row."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
@@ -303,14 +303,18 @@ def house_rules_in_force(residence_id, on: date) -> HouseRules | None:
 def guest_alerts(residence, on: date) -> list[dict]:
     """The guests whose nights in the month of `on` reach the limit of the RI frozen on the resident's contract
     (W14): two queries whatever the number of contracts."""
+    return _guest_alerts(Q(place__residence=residence), on)
+
+
+def _guest_alerts(scope: Q, on: date) -> list[dict]:
     start, end = residence_rules.month_bounds(on)
     contracts = {
         c.pk: c
         for c in ResidenceContract.objects.filter(
-            place__residence=residence,
+            scope,
             status__in=OPEN_CONTRACT_STATUSES,
             house_rules__guest_nights_per_month__isnull=False,
-        ).select_related("resident", "place", "house_rules")
+        ).select_related("resident", "place__residence", "house_rules")
     }
     by_contract: dict = {}
     for stay in GuestStay.objects.filter(
@@ -323,7 +327,34 @@ def guest_alerts(residence, on: date) -> list[dict]:
         limit = contract.house_rules.guest_nights_per_month
         for guest, nights in residence_rules.guests_at_limit(stays, start, end, limit).items():
             alerts.append({"contract": contract, "guest": guest, "nights": nights, "limit": limit})
-    return sorted(alerts, key=lambda a: (a["contract"].place.label, a["guest"]))
+    return sorted(alerts, key=lambda a: (a["contract"].place.residence.name, a["contract"].place.label, a["guest"]))
+
+
+# How far ahead the host's home page shows the residents whose notice ends: a working habit, not a legal number.
+NOTICE_ENDING_WITHIN_DAYS = 15
+
+
+def house_todo(user, today: date) -> dict:
+    """The contracts' work of the day in the residences the user may run contracts in, for the host's home page:
+    contracts to sign (the RI to initial, or the contract to activate), guests at the RI's limit this month, residents
+    whose notice ends within 15 days. Four queries whatever the number of residences."""
+    if not user.has_perm("residences.run_contracts"):
+        return {"to_sign": [], "guest_alerts": [], "notices_ending": []}
+    residences = residences_for(user).values("pk")
+    contracts = ResidenceContract.objects.filter(place__residence__in=residences).select_related(
+        "place__residence", "resident"
+    )
+    return {
+        "to_sign": list(contracts.filter(status=ContractStatus.TO_SIGN).order_by("starts_on", "id")),
+        "guest_alerts": _guest_alerts(Q(place__residence__in=residences), today),
+        "notices_ending": list(
+            contracts.filter(
+                status=ContractStatus.NOTICE,
+                ends_on__gte=today,
+                ends_on__lte=today + timedelta(days=NOTICE_ENDING_WITHIN_DAYS),
+            ).order_by("ends_on", "id")
+        ),
+    }
 
 
 def contract_guest_alerts(contract, on: date) -> dict[str, int]:
