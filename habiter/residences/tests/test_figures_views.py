@@ -59,6 +59,20 @@ def test_the_residence_page_shows_september_with_three_vacancies_and_the_grant(c
     html = page_of(client, reverse("residences:occupancy_figures", args=[residence.pk]) + "?annee=2025")
     # places, place-days, occupied, vacant, rate, entries, exits, average stay (1 March → 25 September), grant
     assert _cells(html, "septembre") == ["20", "600", "570", "30", "95,0 %", "2", "1", "209", "11\xa0700,00 €"]
+    # the year: 20 × 365 = 7 300 place-days; occupied: places 4–20 17 × 365 = 6 205, place 1 243 + 112 = 355,
+    # place 2 209, place 3 107: 6 876 (94,2 %); entries 1 March, 11 and 16 September; exits 31 August (943 days)
+    # and 25 September (209 days): 576 days on average; 7 300 × 19,50 = 142 350 €
+    assert _cells(html, "Année 2025") == [
+        "20",
+        "7\xa0300",
+        "6\xa0876",
+        "424",
+        "94,2 %",
+        "3",
+        "2",
+        "576",
+        "142\xa0350,00 €",
+    ]
     assert "Logement social" in html and "Logement ordinaire" in html
     assert "montant à confirmer" in html  # 19.50 € from 2023: UNCONFIRMED in the table
 
