@@ -6,7 +6,8 @@
 # (the floor of any logged-in page, the reference of the ratios), the household search, a household page and
 # the social worker's home page. Only 127.0.0.1 is ever loaded. Tunable: BENCH_SCALE, BENCH_DURATION, BENCH_CONNECTIONS,
 # BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_DB, and for the ledger part (manage.py bench_ledger)
-# BENCH_LEASES (0: the pages only), BENCH_YEARS.
+# BENCH_LEASES (0: the pages only), BENCH_YEARS, and for the residences' figures (manage.py bench_residences)
+# BENCH_RESIDENCES, BENCH_RESIDENCE_YEARS.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -129,10 +130,19 @@ load home "$PATH_HOME" -H "Cookie: $WORKER_COOKIE"
 step "Rapport : $REPORT"
 $PY scripts/bench_report.py report "$WORKDIR/meta.json" "$WORKDIR" "$REPORT"
 
-# --- the ledger at scale ---------------------------------------------------------------------------
+# --- the server stops: the next parts measure in-process ------------------------------------------
 kill -TERM "$GUNICORN_PID" 2>/dev/null || true
 wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
+
+# --- the residences' figures at scale --------------------------------------------------------------
+export BENCH_RESIDENCES="${BENCH_RESIDENCES:-9}"
+export BENCH_RESIDENCE_YEARS="${BENCH_RESIDENCE_YEARS:-10}"
+step "Résidences : $BENCH_RESIDENCES résidences, $BENCH_RESIDENCE_YEARS ans de séjours"
+DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_residences \
+    --residences "$BENCH_RESIDENCES" --years "$BENCH_RESIDENCE_YEARS" --report "$REPORT"
+
+# --- the ledger at scale ---------------------------------------------------------------------------
 export BENCH_LEASES="${BENCH_LEASES:-5000}"
 export BENCH_YEARS="${BENCH_YEARS:-10}"
 if [ "$BENCH_LEASES" = 0 ]; then

@@ -45,6 +45,8 @@ P95_TARGET_MS = 50.0
 TARGET_PAGES = ("session", "search", "household", "home")
 CPU_SAMPLES = 30
 LEDGER_START, LEDGER_END = "<!-- bench_ledger:start -->", "<!-- bench_ledger:end -->"
+# The sections written by the in-process parts of `make bench` (manage.py bench_ledger, bench_residences).
+KEPT_SECTIONS = ((LEDGER_START, LEDGER_END), ("<!-- bench_residences:start -->", "<!-- bench_residences:end -->"))
 
 
 # --- targets ----------------------------------------------------------------------------------------
@@ -331,11 +333,13 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
             "with the second-factor device check). The CPU column shows where the rest goes.",
         ]
     lines.append("")
-    # The ledger's section (manage.py bench_ledger) stays until that command rewrites it: BENCH_LEASES=0 skips it.
+    # The sections of the ledger (manage.py bench_ledger) and of the residences (manage.py bench_residences) stay
+    # until those commands rewrite them: BENCH_LEASES=0 skips the ledger.
     previous = Path(output).read_text() if Path(output).exists() else ""
-    start, end = previous.find(LEDGER_START), previous.find(LEDGER_END)
-    if 0 <= start < end:
-        lines += [previous[start : end + len(LEDGER_END)], ""]
+    for section_start, section_end in KEPT_SECTIONS:
+        start, end = previous.find(section_start), previous.find(section_end)
+        if 0 <= start < end:
+            lines += [previous[start : end + len(section_end)], ""]
     Path(output).write_text("\n".join(lines))
     for key, label, _user in PAGES:
         row = rows[key]

@@ -6,7 +6,8 @@ and its house rules. Scopes: own team is a residence the host of the organisatio
 of the organisation with no host, other organisation a residence of another one. Stays: only a director records
 an entry or an exit directly. Contracts: the director and the host of the residence prepare and follow them; a
 social worker reads those of the households they follow; team leads read them all. The house journal: read like
-the residence, kept by the director and the host of the residence.
+the residence, kept by the director and the host of the residence. The occupancy and funding figures: read like the
+residence. The printed contract: read like the contract.
 """
 
 from datetime import date, timedelta
@@ -40,6 +41,8 @@ ADMIT_WRITE = scoped_row(("director",), yes=WRITE) | {"host": (SAVED, NOT_FOUND,
 EXPECTED = {
     "residences:residence_list": row(READERS, OK, NOT_FOUND),
     "residences:residence_create": row(MANAGERS, OK, NOT_FOUND),
+    "residences:occupancy_summary": row(READERS, OK, NOT_FOUND),
+    "residences:occupancy_figures": READ_ROW,
     "residences:residence_detail": READ_ROW,
     "residences:residence_edit": scoped_row(MANAGERS),
     "residences:place_create": scoped_row(MANAGERS),
@@ -54,6 +57,7 @@ EXPECTED = {
     "residences:contract_create": ADMIT_ROW,
     "residences:contract_from_orientation": ADMIT_ROW,
     "residences:contract_detail": READ_ROW | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
+    "residences:contract_pdf": READ_ROW | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
     "residences:journal": READ_ROW,
     "residences:activity_add": ADMIT_ROW,
     "residences:support_add": ADMIT_ROW,

@@ -161,6 +161,10 @@ EXPECTED = {
     "GET /residences": row(("director", "team_lead", "host"), A),
     "GET /residences/{residence_id}/occupancy": scoped({"director": ok(A), "team_lead": ok(A), "host": ok(A, TEAM)}),
     "GET /residences/{residence_id}/admissions": scoped({"director": ok(A), "host": ok(A, TEAM)}),
+    "GET /residences/{residence_id}/contracts": scoped({"director": ok(A), "team_lead": ok(A), "host": ok(A, TEAM)}),
+    "GET /residences/{residence_id}/occupancy-figures": scoped(
+        {"director": ok(A), "team_lead": ok(A), "host": ok(A, TEAM)}
+    ),
     "GET /reports": row(("director", "team_lead"), A),
     # A report has no organisation of its own: own team and other team ask two reports (each counted within the
     # caller's scope), the third scope an unknown code, a 404 like a row out of reach.

@@ -117,6 +117,8 @@ EXEMPT = {
     # residences: the residence page lists its residents (journaled), the exit form reads a stay (journaled)
     "residences:residence_list": NO_HOUSEHOLD,
     "residences:residence_create": NO_HOUSEHOLD,
+    "residences:occupancy_summary": FIGURES,
+    "residences:occupancy_figures": FIGURES,
     "residences:place_entry": "a creation form: residents offered by name to choose from",
     "residences:vacancy_declare": NO_HOUSEHOLD,
     "residences:orientation_add": "a creation form: households offered by name to choose from",
@@ -203,6 +205,7 @@ EXEMPT = {
     "GET /owners/{owner_id}": NO_HOUSEHOLD,
     "GET /dwellings": NO_HOUSEHOLD,
     "GET /residences": NO_HOUSEHOLD,
+    "GET /residences/{residence_id}/occupancy-figures": FIGURES,
     "POST /dwellings": WRITE,
     "GET /dwellings/{dwelling_id}": NO_HOUSEHOLD,
     "POST /leases": WRITE,

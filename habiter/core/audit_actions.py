@@ -267,6 +267,7 @@ class ReadKind(models.TextChoices):
     RESIDENCES_ENTRY_FORM = "residences.entry_form", _("le formulaire d'entrée en résidence (choix du résident)")
     RESIDENCES_ORIENTATION = "residences.orientation", _("une orientation SIAO vers une résidence")
     RESIDENCES_CONTRACT = "residences.contract", _("le contrat et la fiche pratique d'un résident")
+    RESIDENCES_CONTRACT_PDF = "residences.contract_pdf", _("le contrat de résidence imprimé (PDF)")
     RESIDENCES_JOURNAL = "residences.journal", _("le journal de maison d'une résidence")
     # community
     COMMUNITY_COUNCIL = "community.council", _("les membres d'une instance de participation")

@@ -26,9 +26,9 @@ ROLE_SUMMARIES = {
         "ouverts."
     ),
     Role.HOST: gettext_lazy(
-        "Vos résidences, leurs places et les admissions orientées par le SIAO sont dans « Résidences ». "
-        "Le journal de la maison et le conseil de maison ne sont pas encore dans Habiter : notez vos observations "
-        "dans vos outils habituels et transmettez-les au travailleur social référent."
+        "Vos résidences, leurs places et les admissions orientées par le SIAO sont dans « Résidences », avec les "
+        "contrats des résidents, le journal de maison et l'occupation de l'année. Le conseil de maison n'est pas "
+        "encore dans Habiter : notez-le dans vos outils habituels."
     ),
     Role.LAWYER: gettext_lazy(
         "Vous voyez les séances de permanence juridique auxquelles vous participez : les ménages reçus, le conseil "

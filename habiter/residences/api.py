@@ -1,6 +1,7 @@
-"""API v1 of `residences`: the residences, each place's status on a date, the admissions through the SIAO — with
-the same permissions and scopes as the pages (a host reads only the residences they host; admissions are read by
-the roles that run them). A role that may not read residences gets 403 on the collection and 404 on a row."""
+"""API v1 of `residences`: the residences, each place's status on a date, the admissions through the SIAO, the
+contracts, the occupancy and funding figures of a year — with the same permissions and scopes as the pages (a host
+reads only the residences they host; admissions are read by the roles that run them). A role that may not read
+residences gets 403 on the collection and 404 on a row."""
 
 from datetime import date
 from uuid import UUID
@@ -74,6 +75,78 @@ class AdmissionOut(Schema):
 class AdmissionList(Schema):
     count: int
     items: list[AdmissionOut]
+
+
+class ContractOut(Schema):
+    id: UUID
+    place_id: UUID
+    place_label: str
+    household_id: UUID
+    resident_id: UUID
+    status: str  # to_sign, active, notice or ended
+    starts_on: date
+    house_rules_valid_from: date  # the version of the RI annexed to the contract, frozen
+    ri_initialled_on: date | None
+    deposit_amount: str
+    notice_by: str | None  # resident or manager
+    notice_on: date | None
+    termination_ground: str | None
+    ends_on: date | None
+    left_on: date | None
+    exit_destination: str | None
+
+
+class ContractList(Schema):
+    count: int
+    items: list[ContractOut]
+
+
+class FiguresOut(Schema):
+    start: date
+    end: date
+    places: int
+    available_days: int
+    occupied_days: int
+    vacancy_days: int
+    occupancy_rate: str | None  # a percentage with one decimal ("95.0"); null when no place was open
+    entries: int
+    exits: dict[str, int]  # exit destination → number of exits
+    exit_count: int
+    average_stay_days: int | None
+    grant: str | None  # the State's expected grant (W9); null when no daily rate is known for a day
+
+
+class RateOut(Schema):
+    valid_from: date | None
+    valid_to: date | None
+    rate: str
+    confirmed: bool
+    source_url: str
+
+
+class OccupancyFigures(Schema):
+    residence_id: UUID
+    year: int
+    total: FiguresOut
+    months: list[FiguresOut]
+    daily_rates: list[RateOut]
+
+
+def _figures(f) -> dict:
+    return {
+        "start": f.start,
+        "end": f.end,
+        "places": f.places,
+        "available_days": f.available_days,
+        "occupied_days": f.occupied_days,
+        "vacancy_days": f.vacancy_days,
+        "occupancy_rate": None if f.occupancy_rate is None else str(f.occupancy_rate),
+        "entries": f.entries,
+        "exits": f.exits,
+        "exit_count": f.exit_count,
+        "average_stay_days": f.average_stay_days,
+        "grant": None if f.grant is None else f"{f.grant:.2f}",
+    }
 
 
 def _residence(user, residence_id) -> Residence:
@@ -158,3 +231,71 @@ def residence_admissions(
         for o in page
     ]
     return {"count": orientations.count(), "items": items}
+
+
+@router.get("/residences/{residence_id}/contracts", response=ContractList, summary="Contrats de résidence")
+@journaled_list("residences.contract")
+def residence_contracts(
+    request,
+    residence_id: UUID,
+    limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+):
+    residence = _residence(request.user, residence_id)
+    contracts = (
+        queries.contracts_for(request.user)
+        .filter(place__residence=residence)
+        .select_related("place", "house_rules")
+        .order_by("-starts_on", "id")
+    )
+    page = list(contracts[offset : offset + limit])
+    listed(request, [c.household_id for c in page])
+    items = [
+        {
+            "id": c.pk,
+            "place_id": c.place_id,
+            "place_label": c.place.label,
+            "household_id": c.household_id,
+            "resident_id": c.resident_id,
+            "status": c.status,
+            "starts_on": c.starts_on,
+            "house_rules_valid_from": c.house_rules.valid_from,
+            "ri_initialled_on": c.ri_initialled_on,
+            "deposit_amount": f"{c.deposit_amount:.2f}",
+            "notice_by": c.notice_by or None,
+            "notice_on": c.notice_on,
+            "termination_ground": c.termination_ground or None,
+            "ends_on": c.ends_on,
+            "left_on": c.left_on,
+            "exit_destination": c.exit_destination or None,
+        }
+        for c in page
+    ]
+    return {"count": contracts.count(), "items": items}
+
+
+@router.get(
+    "/residences/{residence_id}/occupancy-figures",
+    response=OccupancyFigures,
+    summary="Occupation et financement d'une résidence sur une année",
+)
+def residence_occupancy_figures(request, residence_id: UUID, year: int | None = Query(None, ge=2000, le=2100)):
+    residence = _residence(request.user, residence_id)
+    year = year or timezone.localdate().year
+    rows, _everything, rates = queries.occupancy_figures([residence], year=year)
+    return {
+        "residence_id": residence.pk,
+        "year": year,
+        "total": _figures(rows[0].year),
+        "months": [_figures(month) for month in rows[0].months],
+        "daily_rates": [
+            {
+                "valid_from": rate["start"],
+                "valid_to": rate["end"],
+                "rate": f"{rate['rate']:.2f}",
+                "confirmed": rate["confirmed"],
+                "source_url": rate["source_url"],
+            }
+            for rate in rates
+        ],
+    }

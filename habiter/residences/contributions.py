@@ -15,10 +15,13 @@ from .models import HouseActivity, ResidenceContract, ResidenceStay
 
 
 def host_home_panel(user):
-    """The host's admission work of the day, in the residences they host."""
+    """The host's work of the day in the residences they host: the contracts (to sign, guests at the RI's limit,
+    notices ending soon) and the admissions (vacancies awaiting a candidate, interviews, decisions, notifications,
+    entries)."""
     if user.role != Role.HOST or not user.has_perm("residences.run_admissions"):
         return None
-    todo = queries.admissions_todo(user, timezone.localdate())
+    today = timezone.localdate()
+    todo = queries.house_todo(user, today) | queries.admissions_todo(user, today)
     return todo | {"total": sum(len(rows) for rows in todo.values())}
 
 

@@ -4,8 +4,8 @@ the people demo), one who left, and admissions under way — a vacancy under SIA
 come, a refused candidate whose refusal is still to notify, an admitted candidate about to enter, a vacancy
 awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded before it too): the
 residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest stay at the RI's
-limit, and a few activities of the house journal. Every date on an open day; written through the services, like
-real use."""
+limit, a resident whose notice ends within the fortnight, and a few activities of the house journal. Every date on
+an open day; written through the services, like real use."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -223,6 +223,9 @@ def seed_residence_life(organisation, users, count, rng) -> None:
             arrived_on=month_start,
             left_on=month_start + timedelta(days=14),
         )
+        if len(contracts) > 1:
+            # a resident who gave notice two days ago leaves within the fortnight (W5: eight days)
+            services.contract_notice(actor=host, contract_id=contracts[1].pk, notice_on=_open_day(today, -2))
         pleiades = [c for c in contracts if c.place.residence_id == residences[0].pk] or contracts
         residents = [c.resident_id for c in pleiades]
         for days, kind, title, note in ACTIVITIES:

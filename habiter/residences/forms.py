@@ -88,6 +88,14 @@ class PlaceForm(ResidenceBaseForm):
     )
     furnished = forms.BooleanField(label=_("Meublé"), required=False)
     accessible = forms.BooleanField(label=_("Accessible (personne à mobilité réduite)"), required=False)
+    opened_on = forms.DateField(
+        label=_("En service depuis le"),
+        help_text=_("Vide : depuis l'ouverture de la résidence."),
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERRORS,
+    )
 
 
 class HouseRulesForm(ResidenceBaseForm):

@@ -123,6 +123,9 @@ class Place(OrganisationScoped):
     )
     furnished = models.BooleanField(_("meublé"), default=False)
     accessible = models.BooleanField(_("accessible (personne à mobilité réduite)"), default=False)
+    # W9: the State funds a place from the day it is open; empty = since the residence opened (or always, when its
+    # opening date is not known either). The occupancy figures and the expected grant are prorated on it.
+    opened_on = models.DateField(_("en service depuis le"), null=True, blank=True)
 
     class Meta:
         ordering = ["label", "id"]

@@ -4,7 +4,8 @@ A host reads only the residences they are host of; a user without the right read
 API answers 404, exactly like a missing row."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
@@ -28,6 +29,7 @@ from .models import (
     Residence,
     ResidenceContract,
     ResidenceStay,
+    TerminationGround,
     Vacancy,
 )
 
@@ -242,6 +244,24 @@ def contract_for_page(user, contract_id) -> ResidenceContract:
     )
 
 
+def contract_print_context(contract) -> dict:
+    """What the printed contract states besides its own fields (R74, W4–W5): the resident's notice, the length of
+    the contract renewed tacitly, the manager's termination grounds with their notice, from the dated table on the
+    contract's first day."""
+    params = legal_params()
+    day = contract.starts_on
+    return {
+        "contract": contract,
+        "house_rules": contract.house_rules,
+        "contract_months": params.integer("foyer_contract_months", day),
+        "resident_notice_days": params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
+        "grounds": [
+            (label, params.integer(residence_rules.TERMINATION_NOTICE_KEYS[value], day))
+            for value, label in TerminationGround.choices
+        ],
+    }
+
+
 def may_open_household(user, household_id) -> bool:
     """Whether the user may open the household's file (its referent, its team, the director): a host may not, and
     so does not read the social worker's notes (W10)."""
@@ -283,14 +303,18 @@ def house_rules_in_force(residence_id, on: date) -> HouseRules | None:
 def guest_alerts(residence, on: date) -> list[dict]:
     """The guests whose nights in the month of `on` reach the limit of the RI frozen on the resident's contract
     (W14): two queries whatever the number of contracts."""
+    return _guest_alerts(Q(place__residence=residence), on)
+
+
+def _guest_alerts(scope: Q, on: date) -> list[dict]:
     start, end = residence_rules.month_bounds(on)
     contracts = {
         c.pk: c
         for c in ResidenceContract.objects.filter(
-            place__residence=residence,
+            scope,
             status__in=OPEN_CONTRACT_STATUSES,
             house_rules__guest_nights_per_month__isnull=False,
-        ).select_related("resident", "place", "house_rules")
+        ).select_related("resident", "place__residence", "house_rules")
     }
     by_contract: dict = {}
     for stay in GuestStay.objects.filter(
@@ -303,7 +327,34 @@ def guest_alerts(residence, on: date) -> list[dict]:
         limit = contract.house_rules.guest_nights_per_month
         for guest, nights in residence_rules.guests_at_limit(stays, start, end, limit).items():
             alerts.append({"contract": contract, "guest": guest, "nights": nights, "limit": limit})
-    return sorted(alerts, key=lambda a: (a["contract"].place.label, a["guest"]))
+    return sorted(alerts, key=lambda a: (a["contract"].place.residence.name, a["contract"].place.label, a["guest"]))
+
+
+# How far ahead the host's home page shows the residents whose notice ends: a working habit, not a legal number.
+NOTICE_ENDING_WITHIN_DAYS = 15
+
+
+def house_todo(user, today: date) -> dict:
+    """The contracts' work of the day in the residences the user may run contracts in, for the host's home page:
+    contracts to sign (the RI to initial, or the contract to activate), guests at the RI's limit this month, residents
+    whose notice ends within 15 days. Four queries whatever the number of residences."""
+    if not user.has_perm("residences.run_contracts"):
+        return {"to_sign": [], "guest_alerts": [], "notices_ending": []}
+    residences = residences_for(user).values("pk")
+    contracts = ResidenceContract.objects.filter(place__residence__in=residences).select_related(
+        "place__residence", "resident"
+    )
+    return {
+        "to_sign": list(contracts.filter(status=ContractStatus.TO_SIGN).order_by("starts_on", "id")),
+        "guest_alerts": _guest_alerts(Q(place__residence__in=residences), today),
+        "notices_ending": list(
+            contracts.filter(
+                status=ContractStatus.NOTICE,
+                ends_on__gte=today,
+                ends_on__lte=today + timedelta(days=NOTICE_ENDING_WITHIN_DAYS),
+            ).order_by("ends_on", "id")
+        ),
+    }
 
 
 def contract_guest_alerts(contract, on: date) -> dict[str, int]:
@@ -418,3 +469,58 @@ def volunteer_choices(user):
     return User.objects.filter(organisation_id=user.organisation_id, role=Role.VOLUNTEER, is_active=True).order_by(
         "last_name", "first_name"
     )
+
+
+# --- occupancy and funding figures (W3, W9) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidenceFigures:
+    residence: Residence
+    months: list  # twelve rules.OccupancyFigures
+    year: object  # rules.OccupancyFigures of the whole year
+
+
+def occupancy_figures(residences, *, year: int) -> tuple[list[ResidenceFigures], object, list]:
+    """The occupancy and funding figures of each residence of `residences` (already scoped: read through
+    `residences_for`) for each month of `year` and the whole year; the year of all of them together; the State's
+    daily rates in force during the year (rows of the legal-parameter table, with their status). Four queries
+    whatever the number of residences, places and years of stays: the residences, their places, the stays that
+    touch the year, the legal parameters."""
+    residences = list(residences)
+    ids = [r.pk for r in residences]
+    opened = {r.pk: r.opened_on for r in residences}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    openings: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, opened_on in Place.objects.filter(residence_id__in=ids).values_list(
+        "pk", "residence_id", "opened_on"
+    ):
+        openings[residence_id].append(residence_rules.PlaceOpening(place_id, opened_on or opened[residence_id]))
+    stays: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, entered_on, left_on, destination in (
+        ResidenceStay.objects.filter(place__residence_id__in=ids, entered_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .values_list("place_id", "place__residence_id", "entered_on", "left_on", "exit_destination")
+    ):
+        stays[residence_id].append(residence_rules.StaySpan(place_id, entered_on, left_on, destination))
+    params = legal_params()
+    rates = residence_rules.rate_periods(params)
+    rows = []
+    for residence in residences:
+        months, whole = residence_rules.year_figures(openings[residence.pk], stays[residence.pk], year, rates)
+        rows.append(ResidenceFigures(residence, months, whole))
+    everything = residence_rules.period_figures(
+        [o for pk in ids for o in openings[pk]], [s for pk in ids for s in stays[pk]], start, end, rates
+    )
+    in_force = [
+        {
+            "start": row.valid_from,
+            "end": row.valid_to,
+            "rate": Decimal(row.value),
+            "confirmed": row.status == "CONFIRMED",
+            "source_url": row.source_url,
+        }
+        for row in params.rows(key=residence_rules.STATE_DAILY_RATE_KEY)
+        if (row.valid_from is None or row.valid_from <= end) and (row.valid_to is None or row.valid_to >= start)
+    ]
+    return rows, everything, in_force

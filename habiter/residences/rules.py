@@ -1,7 +1,9 @@
 """Pure rules of the residences: no database, no Django; dates in, answers out."""
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from habiter.core.dates import add_months
 from habiter.core.legal import LegalParameters, default_parameters
@@ -168,3 +170,167 @@ def guests_at_legal_cap(stays, params: LegalParameters | None = None) -> dict[st
         if nights >= (add_months(first, months) - first).days:
             reached[name] = nights
     return reached
+
+
+# --- occupancy and funding figures (W3, W9) ----------------------------------------------------------------
+
+# W9 (BOP 177): the State funds the host function of a pension de famille by a daily flat rate per place, dated in
+# the legal-parameter table (the rate of recent years is UNCONFIRMED there).
+STATE_DAILY_RATE_KEY = "pension_famille_daily_rate_eur"
+CENTS = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class PlaceOpening:
+    """A place as the figures see it: available from `opened_on` (None: always)."""
+
+    place_id: object
+    opened_on: date | None = None
+
+
+@dataclass(frozen=True)
+class StaySpan:
+    """A stay as the figures see it: the place occupied from `entered_on` to `left_on`, both included."""
+
+    place_id: object
+    entered_on: date
+    left_on: date | None = None
+    exit_destination: str = ""
+
+
+@dataclass(frozen=True)
+class RatePeriod:
+    """The State's daily rate per place (euros) from `start` to `end` (inclusive; None: open)."""
+
+    start: date | None
+    end: date | None
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class OccupancyFigures:
+    """The occupancy and funding figures of one period (a month, or a year)."""
+
+    start: date
+    end: date
+    places: int  # places available on the period's last day
+    available_days: int  # place-days the places were open
+    occupied_days: int  # place-days a resident lived there
+    entries: int
+    exits: dict  # destination → number of exits in the period
+    average_stay_days: int | None  # of the stays that ended in the period, entry and exit days included
+    grant: Decimal | None  # the State's expected grant; None when no rate is known for an available day
+
+    @property
+    def vacancy_days(self) -> int:
+        return self.available_days - self.occupied_days
+
+    @property
+    def occupancy_rate(self) -> Decimal | None:
+        """Occupied place-days / available place-days, a percentage with one decimal (None: no place open)."""
+        return occupancy_rate(self.occupied_days, self.available_days)
+
+    @property
+    def exit_count(self) -> int:
+        return sum(self.exits.values())
+
+
+def _span_days(start: date, end: date) -> int:
+    return max((end - start).days + 1, 0)
+
+
+def available_days(opened_on: date | None, start: date, end: date) -> int:
+    """The days of [start, end] a place opened on `opened_on` (None: always) is available."""
+    return _span_days(max(start, opened_on) if opened_on else start, end)
+
+
+def occupied_days(entered_on: date, left_on: date | None, start: date, end: date) -> int:
+    """The days of [start, end] a stay occupies its place (entry and exit days included, like `stay_covers`)."""
+    return _span_days(max(start, entered_on), min(end, left_on) if left_on else end)
+
+
+def occupancy_rate(occupied: int, available: int) -> Decimal | None:
+    if not available:
+        return None
+    return (Decimal(occupied * 100) / Decimal(available)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def stay_length(entered_on: date, left_on: date) -> int:
+    """The length of a stay in days, entry and exit days included (a stay of 1 to 31 January lasts 31 days)."""
+    return (left_on - entered_on).days + 1
+
+
+def state_grant(openings, start: date, end: date, rates) -> Decimal | None:
+    """W9: the State's expected grant over [start, end] = Σ places × days open × daily rate of each day, so a place
+    opened during the period counts from its opening and a rate change splits the days. None when a day a place is
+    open has no rate in the table."""
+    total = Decimal("0")
+    for opening in openings:
+        first = max(start, opening.opened_on) if opening.opened_on else start
+        if first > end:
+            continue
+        covered = 0
+        for period in rates:
+            lo = max(first, period.start) if period.start else first
+            hi = min(end, period.end) if period.end else end
+            days = _span_days(lo, hi)
+            covered += days
+            total += days * period.rate
+        if covered < _span_days(first, end):
+            return None
+    return total.quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def rate_periods(params: LegalParameters | None = None, territory: str = "metropole") -> list[RatePeriod]:
+    """The State's daily rate per place through time, from the legal-parameter table."""
+    return [
+        RatePeriod(row.valid_from, row.valid_to, Decimal(row.value))
+        for row in _params(params).rows(key=STATE_DAILY_RATE_KEY, territory=territory)
+    ]
+
+
+def period_figures(openings, stays, start: date, end: date, rates) -> OccupancyFigures:
+    """The figures of one period from the places (`PlaceOpening`) and the stays (`StaySpan`) of a residence. A stay's
+    days count only while its place is open (a stay recorded before the place's opening date does not make the
+    rate exceed 100 %)."""
+    opened = {o.place_id: o.opened_on for o in openings}
+    available = sum(available_days(o.opened_on, start, end) for o in openings)
+    occupied = entries = 0
+    exits: dict[str, int] = {}
+    lengths = []
+    for stay in stays:
+        if stay.place_id not in opened:
+            continue
+        from_day = max(stay.entered_on, opened[stay.place_id]) if opened[stay.place_id] else stay.entered_on
+        occupied += occupied_days(from_day, stay.left_on, start, end)
+        if start <= stay.entered_on <= end:
+            entries += 1
+        if stay.left_on is not None and start <= stay.left_on <= end:
+            destination = stay.exit_destination or "unknown"
+            exits[destination] = exits.get(destination, 0) + 1
+            lengths.append(stay_length(stay.entered_on, stay.left_on))
+    average = None
+    if lengths:
+        average = int((Decimal(sum(lengths)) / len(lengths)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return OccupancyFigures(
+        start=start,
+        end=end,
+        places=sum(1 for o in openings if o.opened_on is None or o.opened_on <= end),
+        available_days=available,
+        occupied_days=min(occupied, available),
+        entries=entries,
+        exits=exits,
+        average_stay_days=average,
+        grant=state_grant(openings, start, end, rates),
+    )
+
+
+def year_figures(openings, stays, year: int, rates) -> tuple[list[OccupancyFigures], OccupancyFigures]:
+    """The twelve months of `year` and the year as a whole."""
+    openings, stays, rates = list(openings), list(stays), list(rates)
+    months = []
+    for month in range(1, 13):
+        start, end = month_bounds(date(year, month, 1))
+        months.append(period_figures(openings, stays, start, end, rates))
+    return months, period_figures(openings, stays, date(year, 1, 1), date(year, 12, 31), rates)

@@ -46,7 +46,7 @@ RESIDENCE_FIELDS = (
     "opened_on",
     "deposit_amount",
 )
-PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible")
+PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible", "opened_on")
 
 
 def _require(user, perm):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
+from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
@@ -39,7 +40,7 @@ from .forms import (
     TerminateForm,
     VacancyForm,
 )
-from .models import ContractStatus, TerminationGround
+from .models import ContractStatus, ExitDestination, TerminationGround
 
 PAGE_SIZE = 25
 
@@ -600,6 +601,69 @@ def contract_detail(request, contract_id):
     )
 
 
+@require_GET
+@journaled_read("residences.contract_pdf")
+def contract_pdf(request, contract_id):
+    """The residence contract to print and sign, on the association's letterhead, with the frozen version of the
+    règlement intérieur annexed (R74, W4)."""
+    user = request.user
+    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    read_of(request, household_id=contract.household_id, obj=contract)
+    return pdf_response(
+        "residences/contract_pdf.html",
+        queries.contract_print_context(contract) | {"organisation": user.organisation},
+        filename=f"contrat-de-residence-{contract.pk}.pdf",
+    )
+
+
+# --- occupancy and funding figures -------------------------------------------------------------------------
+
+
+def _year(request, today) -> int:
+    """The year asked for (`annee`), between 2000 and next year; else this year."""
+    try:
+        year = int(request.GET.get("annee", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+def _exit_rows(figures) -> list[tuple[str, int]]:
+    labels = dict(ExitDestination.choices)
+    return [(labels.get(key, key), count) for key, count in sorted(figures.exits.items(), key=lambda kv: -kv[1])]
+
+
+@require_GET
+def occupancy_summary(request):
+    """The occupancy and funding figures of a year for every residence the user may open, and for all of them."""
+    user = request.user
+    _require(user, "residences.view_residence")
+    year = _year(request, timezone.localdate())
+    rows, everything, rates = queries.occupancy_figures(queries.residences_for(user).order_by("name", "id"), year=year)
+    return render(
+        request,
+        "residences/occupancy_summary.html",
+        {"year": year, "rows": rows, "everything": everything, "rates": rates, "exits": _exit_rows(everything)},
+    )
+
+
+@require_GET
+def occupancy_figures(request, residence_id):
+    """A residence's occupancy and funding figures, month by month over a year."""
+    user = request.user
+    try:
+        residence = queries.residences_for(user).get(pk=residence_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    year = _year(request, timezone.localdate())
+    rows, _everything, rates = queries.occupancy_figures([residence], year=year)
+    return render(
+        request,
+        "residences/occupancy_figures.html",
+        {"residence": residence, "year": year, "figures": rows[0], "rates": rates, "exits": _exit_rows(rows[0].year)},
+    )
+
+
 # --- the house journal -------------------------------------------------------------------------------------
 
 
@@ -609,13 +673,7 @@ def journal(request, residence_id):
     """The residence's house journal of a year: the monthly participation table, the activities, the supports."""
     user = request.user
     residence = _get_or_404(queries.residence_for_page, user, residence_id)
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("annee", today.year))
-    except ValueError:
-        year = today.year
-    if not 2000 <= year <= today.year + 1:
-        year = today.year
+    year = _year(request, timezone.localdate())
     activities, supports = queries.journal_of(residence, year=year)
     table = queries.participation_table(residence, year=year)
     listed(request, [r["person"].household_id for r in table["rows"]] + [s.resident.household_id for s in supports])

@@ -48,7 +48,7 @@ def oriented(organisation, durand_household):
 
 def test_a_host_takes_a_siao_candidate_from_orientation_to_entry(page, oriented):
     log_in(page, "t.garcia")
-    panel = page.get_by_role("region", name="Admissions dans mes résidences")
+    panel = page.get_by_role("region", name="Mes résidences aujourd'hui")
     expect(panel).to_contain_text("1 entretien à fixer ou à venir")
     check_page(page, "host-home", phone=True)
     panel.get_by_role("link", name="M. Paul Durand").click()

@@ -91,7 +91,20 @@ TODOS = [
     ("accueil", "support.desk_appointments", ["appointments"]),
     ("benevole", "support.desk_appointments", ["appointments"]),
     ("direction", "core.steering", ["statistics", "audit"]),
-    ("hote", "residences.admissions", ["vacancies", "interviews", "decisions", "notifications", "entries"]),
+    (
+        "hote",
+        "residences.admissions",
+        [
+            "to_sign",
+            "guest_alerts",
+            "notices_ending",
+            "vacancies",
+            "interviews",
+            "decisions",
+            "notifications",
+            "entries",
+        ],
+    ),
     ("direction", "community.councils", ["meetings", "ending"]),
     ("hote", "community.councils", ["meetings"]),
 ]
