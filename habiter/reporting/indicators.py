@@ -42,7 +42,7 @@ from habiter.support.models import (
 )
 
 from . import rules
-from .queries import ReportScope
+from .scope import ReportScope
 
 
 @dataclass(frozen=True)
