@@ -27,6 +27,9 @@ from habiter.people.models import Concern, ConcernCategory, Household, Household
 from habiter.people.tests.factories import make_household
 from habiter.reception import services as reception_services
 from habiter.reception.models import Enrolment, Workshop, WorkshopSession
+from habiter.support import appointments as appointment_services
+from habiter.support import documents as document_services
+from habiter.support import plans as plan_services
 from habiter.support import services as support_services
 from habiter.support.models import (
     Appointment,
@@ -419,7 +422,7 @@ class Scenario:
                 if household.organisation_id != world.organisation.pk
                 else User.objects.get(pk=household.referent_id)
             )
-            support_services.plan_start(actor=author, household_id=household.pk, started_on=date(2026, 1, 5))
+            plan_services.plan_start(actor=author, household_id=household.pk, started_on=date(2026, 1, 5))
 
     def user(self, actor):
         return None if actor == ANONYMOUS else self.world.users[actor]
@@ -469,7 +472,7 @@ class Scenario:
         document = Document.objects.filter(household=household, archived_at__isnull=True).first()
         if document is None:
             uploader = self.world.outsider if scope == "other_org" else self.world.users["director"]
-            document = support_services.document_upload(
+            document = document_services.document_upload(
                 actor=uploader, household_id=household.pk, uploaded=_a_pdf(), kind="tax_notice"
             )
         return document
@@ -482,7 +485,7 @@ class Scenario:
         if appointment is None:
             worker = self.world.outsider if scope == "other_org" else User.objects.get(pk=household.referent_id)
             start = timezone.now().replace(microsecond=0) - timedelta(days=1)
-            appointment = support_services.appointment_book(
+            appointment = appointment_services.appointment_book(
                 actor=worker,
                 worker_id=worker.pk,
                 title="Entretien",

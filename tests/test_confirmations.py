@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from habiter.support import plans as plan_services
 from habiter.support import services as support_services
 from habiter.support.models import PlanSignature, SupportAgreement
 from tests.authz_common import CsrfCase, extension_for, logged_in
@@ -25,7 +26,7 @@ def _from_extension(name, world) -> CsrfCase:
 def _plan_signature(name, world) -> CsrfCase:
     worker = world.users["social_worker"]
     household = world.own_household
-    plan = support_services.plan_start(actor=worker, household_id=household.pk, started_on=date(2026, 1, 5))
+    plan = plan_services.plan_start(actor=worker, household_id=household.pk, started_on=date(2026, 1, 5))
     url = reverse(name, args=[household.pk])
     data = {"action": "signature", "signed_on": "2026-01-06", "method": "home", "signatories": "M. et Mme Durand"}
     return CsrfCase(logged_in(worker), url, url, data, lambda: PlanSignature.objects.filter(plan=plan).exists())

@@ -20,6 +20,8 @@ from habiter.core.models import ApiToken
 from habiter.people.models import Concern, ConcernCategory, Household, HouseholdNote, Person
 from habiter.reception import services as reception_services
 from habiter.reception.models import DeskVisit, Enrolment, Referral, Workshop, WorkshopSession
+from habiter.support import appointments as appointment_services
+from habiter.support import documents as document_services
 from habiter.support import services as support_services
 from habiter.support.models import (
     Appointment,
@@ -175,7 +177,7 @@ def _csrf_case(name, world) -> CsrfCase:
     if name in ("support:document_archive", "support:document_delete"):
         from tests.test_authorization_matrix import _a_pdf
 
-        document = support_services.document_upload(
+        document = document_services.document_upload(
             actor=worker, household_id=household.pk, uploaded=_a_pdf("avis.pdf"), kind="tax_notice"
         )
         url = reverse(name, args=[document.pk])
@@ -400,7 +402,7 @@ def _an_appointment(world):
         return existing
     worker = world.users["social_worker"]
     start = timezone.now().replace(microsecond=0) - timedelta(days=1)
-    return support_services.appointment_book(
+    return appointment_services.appointment_book(
         actor=worker,
         worker_id=worker.pk,
         title="Entretien",

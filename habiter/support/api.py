@@ -13,6 +13,7 @@ from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate, ApiDateTime
 from habiter.core.reads import journaled_read
 from habiter.people.queries import households_visible_to
 
+from . import appointments as appointment_services
 from . import queries, services
 from .models import Intervention, InterventionKind, SupportMeasure
 
@@ -180,7 +181,7 @@ def appointment_list(request, household_id: UUID):
 @router.post("/{household_id}/appointments", response={201: AppointmentOut}, summary="Prendre rendez-vous")
 def appointment_create(request, household_id: UUID, payload: AppointmentIn):
     household = _household(request.user, household_id)
-    appointment = services.appointment_book(
+    appointment = appointment_services.appointment_book(
         actor=request.user,
         worker_id=payload.worker_id or request.user.pk,
         title=payload.title,

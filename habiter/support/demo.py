@@ -232,8 +232,8 @@ def seed_documents(organisation, users, count, rng) -> None:
     page and an alert of the household page) and an identity card valid for years."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from .documents import document_upload
     from .models import Document, DocumentKind
-    from .services import document_upload
 
     today = timezone.localdate()
     for user in users.values():

@@ -23,6 +23,14 @@ from .models import (
 )
 
 
+def household_for_support(actor, household_id):
+    """The household, locked for a write on its support, if the actor may manage its measures; else DoesNotExist."""
+    household = households_visible_to(actor).select_for_update().filter(pk=household_id).first()
+    if household is None or not actor.has_perm("support.manage_measure", household):
+        raise SupportMeasure.DoesNotExist
+    return household
+
+
 def programmes_for(user, *, active_only=True):
     programmes = Programme.objects.filter(organisation_id=user.organisation_id)
     return programmes.filter(active=True) if active_only else programmes

@@ -6,7 +6,7 @@ from django.tasks import task
 
 from habiter.core import background
 
-from . import services
+from . import appointments as appointment_services
 
 
 @task
@@ -20,7 +20,7 @@ def send_appointment_reminders(day_iso: str) -> int:
     if not background.lease_acquire(key, send_appointment_reminders, [day_iso]):
         return 0
     day = date.fromisoformat(day_iso)
-    sent = services.appointment_reminders_send(day=day)
-    sent += services.household_reminders_send(day=day)
+    sent = appointment_services.appointment_reminders_send(day=day)
+    sent += appointment_services.household_reminders_send(day=day)
     background.lease_release(key)
     return sent

@@ -18,6 +18,9 @@ from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, posted_version, show_stale
 from habiter.people.queries import households_visible_to
 
+from . import appointments as appointment_services
+from . import documents as document_services
+from . import plans as plan_services
 from . import queries, services
 from .forms import (
     AgreementForm,
@@ -293,7 +296,7 @@ def _plan_write(user, plan, household, action, forms, post):
     if action == "start":
         form = forms["start"]
         if form.is_valid():
-            services.plan_start(actor=user, household_id=household.pk, **form.cleaned_data)
+            plan_services.plan_start(actor=user, household_id=household.pk, **form.cleaned_data)
             return None
         return form
     if plan is None:
@@ -303,9 +306,9 @@ def _plan_write(user, plan, household, action, forms, post):
         status = post.get("status", "")
         try:
             if action == "goal_status":
-                services.goal_set_status(actor=user, goal_id=target, status=status)
+                plan_services.goal_set_status(actor=user, goal_id=target, status=status)
             else:
-                services.step_set_status(actor=user, step_id=target, status=status)
+                plan_services.step_set_status(actor=user, step_id=target, status=status)
         except (PlanGoal.DoesNotExist, PlanStep.DoesNotExist, ValidationError) as error:
             raise Http404 from error
         return None
@@ -314,16 +317,16 @@ def _plan_write(user, plan, household, action, forms, post):
         return form
     data = form.cleaned_data
     if action == "goal":
-        services.goal_add(actor=user, plan_id=plan.pk, **data)
+        plan_services.goal_add(actor=user, plan_id=plan.pk, **data)
     elif action == "step":
         try:
-            services.step_add(actor=user, goal_id=data.pop("goal"), **data)
+            plan_services.step_add(actor=user, goal_id=data.pop("goal"), **data)
         except PlanGoal.DoesNotExist:
             raise Http404 from None
     elif action == "review":
-        services.review_record(actor=user, plan_id=plan.pk, **data)
+        plan_services.review_record(actor=user, plan_id=plan.pk, **data)
     elif action == "signature":
-        services.signature_record(actor=user, plan_id=plan.pk, **data)
+        plan_services.signature_record(actor=user, plan_id=plan.pk, **data)
     return None
 
 
@@ -425,7 +428,7 @@ def document_upload(request, household_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.document_upload(
+            document_services.document_upload(
                 actor=user,
                 household_id=household.pk,
                 uploaded=data["file"],
@@ -464,7 +467,7 @@ def _document_to_remove(request, document_id):
         document = queries.document_for(request.user, document_id)
     except Document.DoesNotExist:
         raise Http404 from None
-    if not services.document_may_remove(request.user, document):
+    if not document_services.document_may_remove(request.user, document):
         raise Http404
     return document
 
@@ -475,7 +478,7 @@ def document_archive(request, document_id):
     document = _document_to_remove(request, document_id)
     read_of(request, household_id=document.household_id, obj=document)
     if request.method == "POST":
-        services.document_archive(actor=request.user, document_id=document.pk)
+        document_services.document_archive(actor=request.user, document_id=document.pk)
         messages.success(request, _("Document archivé : il reste consultable parmi les documents archivés."))
         return redirect("people:household_detail", household_id=document.household_id)
     return render(request, "support/document_confirm.html", {"document": document, "action": "archive"})
@@ -487,7 +490,7 @@ def document_delete(request, document_id):
     document = _document_to_remove(request, document_id)
     read_of(request, household_id=document.household_id, obj=document)
     if request.method == "POST":
-        services.document_delete(actor=request.user, document_id=document.pk)
+        document_services.document_delete(actor=request.user, document_id=document.pk)
         messages.success(request, _("Document supprimé."))
         return redirect("people:household_detail", household_id=document.household_id)
     return render(request, "support/document_confirm.html", {"document": document, "action": "delete"})
@@ -563,7 +566,7 @@ def appointment_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            appointment = services.appointment_book(
+            appointment = appointment_services.appointment_book(
                 actor=user,
                 worker_id=data["worker"].pk,
                 title=data["title"],
@@ -584,7 +587,7 @@ def appointment_create(request):
 def _appointment_page(request, appointment_id):
     """The appointment the user may change, with its household's read journaled; else 404."""
     try:
-        appointment = services.appointment_for(request.user, appointment_id)
+        appointment = appointment_services.appointment_for(request.user, appointment_id)
     except Appointment.DoesNotExist:
         raise Http404 from None
     read_of(request, household_id=appointment.household_id, obj=appointment)
@@ -606,7 +609,7 @@ def appointment_edit(request, appointment_id):
     if request.method == "POST" and planned and form.is_valid():
         data = form.cleaned_data
         try:
-            appointment = services.appointment_update(
+            appointment = appointment_services.appointment_update(
                 actor=user,
                 appointment_id=appointment.pk,
                 worker_id=data["worker"].pk,
@@ -662,7 +665,7 @@ def appointment_cancel(request, appointment_id):
                 ),
             )
         try:
-            services.appointment_cancel(
+            appointment_services.appointment_cancel(
                 actor=request.user,
                 appointment_id=appointment.pk,
                 reason=form.cleaned_data["reason"],
@@ -680,7 +683,7 @@ def appointment_cancel(request, appointment_id):
 def appointment_attendance(request, appointment_id):
     """« Venu » / « pas venu », once the appointment has started."""
     try:
-        appointment = services.appointment_for(request.user, appointment_id)
+        appointment = appointment_services.appointment_for(request.user, appointment_id)
     except Appointment.DoesNotExist:
         raise Http404 from None
     form = AppointmentAttendanceForm(request.POST)
@@ -688,7 +691,7 @@ def appointment_attendance(request, appointment_id):
         messages.error(request, _("Indiquez si le ménage est venu."))
         return redirect("support:appointment_edit", appointment_id=appointment.pk)
     try:
-        appointment = services.appointment_mark(
+        appointment = appointment_services.appointment_mark(
             actor=request.user,
             appointment_id=appointment.pk,
             attended=form.cleaned_data["attended"],
@@ -710,10 +713,10 @@ def calendar_feed(request):
     address = None
     if request.method == "POST":
         if request.POST.get("revoke"):
-            services.calendar_feed_revoke(actor=user)
+            appointment_services.calendar_feed_revoke(actor=user)
             messages.success(request, _("L'adresse de votre agenda est supprimée."))
             return redirect("support:calendar_feed")
-        raw = services.calendar_feed_renew(actor=user)
+        raw = appointment_services.calendar_feed_renew(actor=user)
         address = request.build_absolute_uri(reverse("support:calendar_ics", args=[raw]))
     has_feed = CalendarFeed.objects.filter(user=user).exists()
     return render(request, "support/calendar_feed.html", {"address": address, "has_feed": has_feed})

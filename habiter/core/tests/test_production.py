@@ -76,7 +76,7 @@ def test_the_reminders_run_holds_a_lease_and_a_duplicate_does_nothing(as_worker,
     background.set_current_worker_id("travailleur-vivant")
     background.lease_acquire("support.reminders:2026-03-02", send_appointment_reminders, ["2026-03-02"])
     background.set_current_worker_id(as_worker)
-    with mock.patch("habiter.support.services.appointment_reminders_send") as send:
+    with mock.patch("habiter.support.appointments.appointment_reminders_send") as send:
         assert send_appointment_reminders.call("2026-03-02") == 0  # going on in a living worker
         assert not send.called
         send.return_value = 3

@@ -62,6 +62,7 @@ def _household_with_plan_and_measures(world):
 
     from django.utils import timezone
 
+    from habiter.support import plans as plan_services
     from habiter.support import services as support_services
     from habiter.support.models import Programme
 
@@ -74,9 +75,9 @@ def _household_with_plan_and_measures(world):
             programme_id=Programme.objects.get(organisation=world.organisation, code=code).pk,
             start_date=today - timedelta(days=10),
         )
-    plan = support_services.plan_start(actor=director, household_id=household.pk, started_on=today)
-    support_services.goal_add(actor=director, plan_id=plan.pk, life_area="housing", title="Trouver un logement")
-    support_services.goal_add(actor=director, plan_id=plan.pk, life_area="health", title="Voir un médecin")
+    plan = plan_services.plan_start(actor=director, household_id=household.pk, started_on=today)
+    plan_services.goal_add(actor=director, plan_id=plan.pk, life_area="housing", title="Trouver un logement")
+    plan_services.goal_add(actor=director, plan_id=plan.pk, life_area="health", title="Voir un médecin")
     return household
 
 
@@ -201,6 +202,7 @@ def test_the_social_workers_home_page_runs_a_constant_number_of_queries(client, 
     from django.utils import timezone
 
     from habiter.people.tests.factories import make_household
+    from habiter.support import plans as plan_services
     from habiter.support import services as support_services
     from habiter.support.models import Programme
 
@@ -213,7 +215,7 @@ def test_the_social_workers_home_page_runs_a_constant_number_of_queries(client, 
     programme = Programme.objects.get(organisation=world.organisation, code="avdl")
     for index in range(12):
         household = make_household(worker, name=f"Famille Blanc {index}")
-        support_services.plan_start(
+        plan_services.plan_start(
             actor=worker, household_id=household.pk, started_on=today - timedelta(days=80), review_rhythm_months=3
         )
         support_services.measure_open(

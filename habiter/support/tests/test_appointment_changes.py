@@ -12,7 +12,7 @@ from django.utils import timezone
 from habiter.core import sms
 from habiter.core.models import AuditEvent, User
 from habiter.core.versioning import StaleVersion
-from habiter.support import services
+from habiter.support import appointments as appointment_services
 from habiter.support.models import Appointment, AppointmentStatus
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def empty_sms_outbox():
 
 def book(world, *, title="Entretien", start=(10, 0), end=(11, 0), day=DAY, actor=None, worker=None, **kwargs):
     actor = actor or world.users["social_worker"]
-    return services.appointment_book(
+    return appointment_services.appointment_book(
         actor=actor,
         worker_id=(worker or actor).pk,
         title=title,
@@ -98,16 +98,16 @@ def test_who_may_change_an_appointment(client, world, who, allowed):
 def test_the_household_referent_may_change_it(world):
     appointment = book(world)
     referent = colleague()  # of the other team: only as the referent
-    assert not services.appointment_may_change(referent, appointment)
+    assert not appointment_services.appointment_may_change(referent, appointment)
     household = world.own_household
     household.referent = referent
     household.save()
     appointment.refresh_from_db()
-    assert services.appointment_may_change(referent, appointment)
+    assert appointment_services.appointment_may_change(referent, appointment)
     outsider = world.outsider
-    assert not services.appointment_may_change(outsider, appointment)
+    assert not appointment_services.appointment_may_change(outsider, appointment)
     with pytest.raises(Appointment.DoesNotExist):
-        services.appointment_cancel(actor=outsider, appointment_id=appointment.pk, reason="x")
+        appointment_services.appointment_cancel(actor=outsider, appointment_id=appointment.pk, reason="x")
 
 
 def test_moving_keeps_the_no_overlap_rule_and_is_audited(client, world):
@@ -129,7 +129,7 @@ def test_moving_keeps_the_no_overlap_rule_and_is_audited(client, world):
 def test_a_stale_version_is_refused_in_french(client, world):
     appointment = book(world)
     seen = edit_data(appointment, title="Point budget")
-    services.appointment_update(
+    appointment_services.appointment_update(
         actor=world.users["director"],
         appointment_id=appointment.pk,
         worker_id=appointment.worker_id,
@@ -145,7 +145,7 @@ def test_a_stale_version_is_refused_in_french(client, world):
     appointment.refresh_from_db()
     assert appointment.title == "Changé par la direction" and appointment.version == 2
     with pytest.raises(StaleVersion):
-        services.appointment_cancel(
+        appointment_services.appointment_cancel(
             actor=world.users["social_worker"], appointment_id=appointment.pk, reason="x", expected_version=1
         )
 
@@ -186,7 +186,7 @@ def test_cancelling_needs_a_reason_confirms_frees_the_slot_and_tells_the_others(
         home = client.get(reverse("core:home")).content.decode()
     assert "<del>10:00 — Visite CAF</del>" in home
     with pytest.raises(ValidationError, match="ne peut plus être annulé"):
-        services.appointment_cancel(actor=worker, appointment_id=appointment.pk, reason="encore")
+        appointment_services.appointment_cancel(actor=worker, appointment_id=appointment.pk, reason="encore")
 
 
 def test_the_worker_cancelling_is_not_told_by_mail(world):
@@ -194,7 +194,7 @@ def test_the_worker_cancelling_is_not_told_by_mail(world):
     worker.email = "s.worker@example.org"
     worker.save()
     appointment = book(world)
-    services.appointment_cancel(actor=worker, appointment_id=appointment.pk, reason="Congé")
+    appointment_services.appointment_cancel(actor=worker, appointment_id=appointment.pk, reason="Congé")
     assert mail.outbox == []  # the household has no address, the worker cancelled
 
 
@@ -224,13 +224,13 @@ def test_household_reminders_the_day_before_once_and_sms_only_with_consent(world
     household.save()
     appointment = book(world, title="Visite CAF", place="Permanence")
     cancelled = book(world, title="Annulé", start=(15, 0), end=(16, 0))
-    services.appointment_cancel(actor=world.users["social_worker"], appointment_id=cancelled.pk, reason="x")
+    appointment_services.appointment_cancel(actor=world.users["social_worker"], appointment_id=cancelled.pk, reason="x")
     mail.outbox.clear()
     with time_machine.travel(at(DAY - timedelta(days=2), 7), tick=False):
-        assert services.household_reminders_send(day=timezone.localdate()) == 0  # two days before: nothing
+        assert appointment_services.household_reminders_send(day=timezone.localdate()) == 0  # two days before: nothing
     with time_machine.travel(at(DAY - timedelta(days=1), 7), tick=False):
-        assert services.household_reminders_send(day=timezone.localdate()) == 1
-        assert services.household_reminders_send(day=timezone.localdate()) == 0  # once
+        assert appointment_services.household_reminders_send(day=timezone.localdate()) == 1
+        assert appointment_services.household_reminders_send(day=timezone.localdate()) == 0  # once
     assert [m.to for m in mail.outbox] == [["famille@example.org"]]
     assert "10:00" in mail.outbox[0].body and "Permanence" in mail.outbox[0].body
     assert sms.outbox == []  # a phone number but no consent
@@ -242,7 +242,7 @@ def test_household_reminders_the_day_before_once_and_sms_only_with_consent(world
     household.save()
     other = book(world, title="Bilan", day=DAY + timedelta(days=1))
     with time_machine.travel(at(DAY, 7), tick=False):
-        assert services.household_reminders_send(day=timezone.localdate()) == 1
+        assert appointment_services.household_reminders_send(day=timezone.localdate()) == 1
     assert sms.outbox == [("06 12 34 56 78", sms.outbox[0][1])] and "10:00" in sms.outbox[0][1]
     other.refresh_from_db()
     assert other.household_reminder_sent_at is not None
@@ -275,7 +275,7 @@ def test_the_desk_sees_who_is_expected_today_but_never_why(client, world, django
     without the object of the appointment; cancelled ones and other organisations' are not listed."""
     expected = book(world, title="Dossier FSL et dettes", start=(9, 30), end=(10, 0), place="Bureau 2")
     book(world, title="Annulé", start=(14, 0), end=(15, 0))
-    services.appointment_cancel(
+    appointment_services.appointment_cancel(
         actor=world.users["social_worker"],
         appointment_id=Appointment.objects.get(title="Annulé").pk,
         reason="Empêchement",

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from habiter.support import rules, services
+from habiter.support import appointments as appointment_services
+from habiter.support import rules
 from habiter.support.models import Appointment
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def at(day, hour, minute=0):
 def book(world, actor=None, worker=None, start=(10, 0), end=(11, 0), day=None, **kwargs):
     day = day or timezone.localdate() + timedelta(days=1)
     actor = actor or world.users["social_worker"]
-    return services.appointment_book(
+    return appointment_services.appointment_book(
         actor=actor,
         worker_id=(worker or actor).pk,
         title=kwargs.pop("title", "Entretien"),

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from habiter.core.models import AuditEvent
-from habiter.support import services
+from habiter.support import documents as document_services
 from habiter.support.models import Document
 
 from .test_documents import pdf_bytes, upload
@@ -79,7 +79,7 @@ def test_others_who_see_the_document_are_refused(client, world, document, action
     assert client.get(url).status_code == 404  # out of their reach, like any page they may not use
     assert client.post(url).status_code == 404
     with pytest.raises(PermissionDenied):
-        getattr(services, action)(actor=director, document_id=document.pk)
+        getattr(document_services, action)(actor=director, document_id=document.pk)
     document.refresh_from_db()
     assert document.archived_at is None and default_storage.exists(document.file.name)
     assert not AuditEvent.objects.filter(action__in=["document.archive", "document.delete"]).exists()
@@ -90,7 +90,7 @@ def test_outsiders_do_not_find_the_document(client, world, document, action):
     client.force_login(world.outsider)
     assert client.post(reverse(f"support:{action}", args=[document.pk])).status_code == 404
     with pytest.raises(Document.DoesNotExist):
-        getattr(services, action)(actor=world.outsider, document_id=document.pk)
+        getattr(document_services, action)(actor=world.outsider, document_id=document.pk)
     assert Document.objects.filter(pk=document.pk, archived_at__isnull=True).exists()
 
 
@@ -104,5 +104,5 @@ def test_an_archived_document_no_longer_counts_as_expiring(world, document):
     Document.objects.filter(pk=document.pk).update(expires_on=timezone.localdate() + timedelta(days=3))
     referent = world.users["social_worker"]
     assert list(queries.documents_expiring(referent)) == [document]
-    services.document_archive(actor=referent, document_id=document.pk)
+    document_services.document_archive(actor=referent, document_id=document.pk)
     assert list(queries.documents_expiring(referent)) == []

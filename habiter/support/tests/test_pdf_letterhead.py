@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from habiter.core import services as core_services
-from habiter.support import services
+from habiter.support import plans as plan_services
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_plan_pdf_carries_the_letterhead_and_the_support_signatory(client, w
         },
     )
     worker = world.users["social_worker"]
-    services.plan_start(actor=worker, household_id=world.own_household.pk, started_on=date(2025, 1, 5))
+    plan_services.plan_start(actor=worker, household_id=world.own_household.pk, started_on=date(2025, 1, 5))
     client.force_login(worker)
     text = _text(client.get(reverse("support:plan_pdf", args=[world.own_household.pk])).content)
     assert "Habitat Solidaire Association A" in text and "12 rue des Lilas 75011 Paris" in text
@@ -43,7 +43,7 @@ def test_the_plan_pdf_carries_the_letterhead_and_the_support_signatory(client, w
 
 def test_without_a_signatory_the_referent_signs_the_plan(client, world):
     worker = world.users["social_worker"]
-    services.plan_start(actor=worker, household_id=world.own_household.pk, started_on=date(2025, 1, 5))
+    plan_services.plan_start(actor=worker, household_id=world.own_household.pk, started_on=date(2025, 1, 5))
     client.force_login(worker)
     text = _text(client.get(reverse("support:plan_pdf", args=[world.own_household.pk])).content)
     assert "Le référent, pour Association A" in text and "SIRET" not in text

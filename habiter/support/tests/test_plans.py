@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
+from habiter.support import plans as plan_services
 from habiter.support import rules, services
 from habiter.support.models import PlanGoal, SupportPlan
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def start(world, actor=None, **kwargs):
-    return services.plan_start(
+    return plan_services.plan_start(
         actor=actor or world.users["social_worker"],
         household_id=world.own_household.pk,
         started_on=kwargs.pop("started_on", timezone.localdate() - timedelta(days=40)),
@@ -30,7 +31,7 @@ def test_plan_goals_steps_reviews_and_signature(world):
     assert plan.next_review_on == rules.next_review(plan.started_on, 2)
     with pytest.raises(ValidationError, match="déjà un projet"):
         start(world)
-    goal = services.goal_add(
+    goal = plan_services.goal_add(
         actor=worker,
         plan_id=plan.pk,
         life_area="housing",
@@ -38,12 +39,12 @@ def test_plan_goals_steps_reviews_and_signature(world):
         person_words="Je veux un endroit calme pour mes enfants.",
     )
     with pytest.raises(ValidationError, match="quel partenaire"):
-        services.step_add(actor=worker, goal_id=goal.pk, description="Instruire le dossier", owner="partner")
-    step = services.step_add(
+        plan_services.step_add(actor=worker, goal_id=goal.pk, description="Instruire le dossier", owner="partner")
+    step = plan_services.step_add(
         actor=worker, goal_id=goal.pk, description="Déposer la demande de logement social", owner="person"
     )
-    services.step_set_status(actor=worker, step_id=step.pk, status="done")
-    review = services.review_record(
+    plan_services.step_set_status(actor=worker, step_id=step.pk, status="done")
+    review = plan_services.review_record(
         actor=worker,
         plan_id=plan.pk,
         held_on=timezone.localdate(),
@@ -52,7 +53,7 @@ def test_plan_goals_steps_reviews_and_signature(world):
     )
     plan.refresh_from_db()
     assert plan.next_review_on == rules.next_review(review.held_on, 2)
-    services.signature_record(
+    plan_services.signature_record(
         actor=worker,
         plan_id=plan.pk,
         signed_on=timezone.localdate(),
@@ -75,14 +76,16 @@ def test_health_goals_are_restricted(world):
     plan = start(world)
     colleague = UserFactory(organisation=world.organisation, team=world.team, role="social_worker")
     with pytest.raises(ValidationError, match="objectif de santé"):
-        services.goal_add(actor=colleague, plan_id=plan.pk, life_area="health", title="Soins")
-    goal = services.goal_add(actor=world.users["social_worker"], plan_id=plan.pk, life_area="health", title="Soins")
+        plan_services.goal_add(actor=colleague, plan_id=plan.pk, life_area="health", title="Soins")
+    goal = plan_services.goal_add(
+        actor=world.users["social_worker"], plan_id=plan.pk, life_area="health", title="Soins"
+    )
     from habiter.support.queries import plan_of
 
     assert list(plan_of(colleague, world.own_household).goals.all()) == []
     assert list(plan_of(world.users["team_lead"], world.own_household).goals.all()) == [goal]
     with pytest.raises(PlanGoal.DoesNotExist):
-        services.goal_set_status(actor=colleague, goal_id=goal.pk, status="achieved")
+        plan_services.goal_set_status(actor=colleague, goal_id=goal.pk, status="achieved")
 
 
 def test_reviews_cannot_be_in_the_future_or_before_the_start(world):
@@ -93,15 +96,15 @@ def test_reviews_cannot_be_in_the_future_or_before_the_start(world):
         (plan.started_on - timedelta(days=1), "précéder le début"),
     ):
         with pytest.raises(ValidationError, match=message):
-            services.review_record(actor=worker, plan_id=plan.pk, held_on=held_on, what_moved="x", what_next="y")
+            plan_services.review_record(actor=worker, plan_id=plan.pk, held_on=held_on, what_moved="x", what_next="y")
 
 
 def test_out_of_scope_plans_are_not_found(world):
     plan = start(world)
     with pytest.raises(SupportPlan.DoesNotExist):
-        services.goal_add(actor=world.outsider, plan_id=plan.pk, life_area="housing", title="x")
+        plan_services.goal_add(actor=world.outsider, plan_id=plan.pk, life_area="housing", title="x")
     with pytest.raises(SupportPlan.DoesNotExist):
-        services.goal_add(actor=world.users["volunteer"], plan_id=plan.pk, life_area="housing", title="x")
+        plan_services.goal_add(actor=world.users["volunteer"], plan_id=plan.pk, life_area="housing", title="x")
 
 
 def test_plan_page_flow_and_reviews_due_on_the_home_page(client, world):
@@ -132,7 +135,7 @@ def test_plan_page_flow_and_reviews_due_on_the_home_page(client, world):
 def test_the_plan_prints_as_a_pdf(client, world, tmp_path):
     worker = world.users["social_worker"]
     plan = start(world)
-    services.goal_add(
+    plan_services.goal_add(
         actor=worker,
         plan_id=plan.pk,
         life_area="housing",
@@ -159,9 +162,11 @@ def test_the_plan_prints_as_a_pdf(client, world, tmp_path):
 def test_plan_events_show_on_the_timeline_and_interventions_link_a_goal(client, world):
     worker = world.users["social_worker"]
     plan = start(world)
-    goal = services.goal_add(actor=worker, plan_id=plan.pk, life_area="rights", title="Ouvrir les droits CAF")
-    health = services.goal_add(actor=worker, plan_id=plan.pk, life_area="health", title="Suivi médical")
-    services.review_record(actor=worker, plan_id=plan.pk, held_on=timezone.localdate(), what_moved="A", what_next="B")
+    goal = plan_services.goal_add(actor=worker, plan_id=plan.pk, life_area="rights", title="Ouvrir les droits CAF")
+    health = plan_services.goal_add(actor=worker, plan_id=plan.pk, life_area="health", title="Suivi médical")
+    plan_services.review_record(
+        actor=worker, plan_id=plan.pk, held_on=timezone.localdate(), what_moved="A", what_next="B"
+    )
     intervention = services.intervention_log(
         actor=worker,
         household_id=world.own_household.pk,
