@@ -26,6 +26,10 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> World:
     organisation = core_services.organisation_create(name="Association A", team_names=["Nord", "Sud"])
     other = core_services.organisation_create(name="Association B", team_names=["Unique"])
     team, other_team = organisation.team_set.order_by("name")

@@ -13,6 +13,7 @@ organisation. Anonymous is 401; a role without the right gets 403 on a collectio
 is 404 like a missing row; a write refused writes nothing.
 """
 
+import copy
 import itertools
 import json
 import re
@@ -38,6 +39,13 @@ from tests.api_hostile_common import assert_french_json_error
 from tests.authz_common import ACTORS, ANONYMOUS, ROLES, SCOPES
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the module (tests/conftest.py): every test here only reads it or writes in its savepoint."""
+    return shared_world
+
 
 # --- the router -------------------------------------------------------------------------------------------------
 
@@ -355,9 +363,17 @@ def _state():
     )
 
 
+def prepare_world(world) -> None:
+    world.api_scenario = Scenario(world)
+
+
 @pytest.fixture
 def scenario(world):
-    return Scenario(world)
+    """The module's scenario, copied: what a test adds to it (rows made on demand) stays on its copy, rolled back
+    with the test."""
+    scenario = copy.copy(world.api_scenario)
+    scenario.client = Client()
+    return scenario
 
 
 def _cells(operation):

@@ -20,6 +20,13 @@ from tests.api_hostile_common import assert_french_json_error, valid_requests
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the module (tests/conftest.py): every test here only reads it or writes in its savepoint."""
+    return shared_world
+
+
 NUL = "\x00"
 
 

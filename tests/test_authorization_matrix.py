@@ -42,7 +42,7 @@ from habiter.support.models import (
     SupportAgreement,
     SupportMeasure,
 )
-from tests import authz_referrals
+from tests import authz_ledger, authz_referrals
 from tests.authz_common import (
     ACTORS,
     ANONYMOUS,
@@ -416,13 +416,6 @@ class Scenario:
             "other_org": world.outsider,
         }
         self._tokens = {}
-        for household in self.households.values():  # the plan pages need a plan to print
-            author = (
-                world.outsider
-                if household.organisation_id != world.organisation.pk
-                else User.objects.get(pk=household.referent_id)
-            )
-            plan_services.plan_start(actor=author, household_id=household.pk, started_on=date(2026, 1, 5))
 
     def user(self, actor):
         return None if actor == ANONYMOUS else self.world.users[actor]
@@ -567,6 +560,26 @@ class Scenario:
 
     def url(self, route, actor, scope=None):
         return reverse(route.name, kwargs=self.kwargs(route, actor, scope) if route.scoped else None)
+
+
+def prepare_world(world) -> None:
+    """What every scoped page needs, made once for the module: a plan for each household (the plan pages print
+    it), and the leases and owners most ledger pages are about."""
+    for household in (world.own_household, world.other_team_household, world.other_org_household):
+        author = (
+            world.outsider
+            if household.organisation_id != world.organisation.pk
+            else User.objects.get(pk=household.referent_id)
+        )
+        plan_services.plan_start(actor=author, household_id=household.pk, started_on=date(2026, 1, 5))
+    for scope in SCOPES:
+        authz_ledger.lease_of(world, scope)
+        authz_ledger.owner_of(world, scope)
+
+
+@pytest.fixture
+def world(shared_world):
+    return shared_world
 
 
 @pytest.fixture

@@ -22,9 +22,16 @@ from habiter.core.models import AuditEvent
 from habiter.core.reads import READ_ATTRIBUTE
 from habiter.people.models import Household
 from tests.authz_common import OK, SCOPES
-from tests.test_authorization_matrix import EXPECTED, ROUTES, ROUTES_BY_NAME, Scenario
+from tests.test_authorization_matrix import EXPECTED, ROUTES, ROUTES_BY_NAME, Scenario, prepare_world  # noqa: F401 - the module's world is the matrix's
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the module (tests/conftest.py): every test here only reads it or writes in its savepoint."""
+    return shared_world
+
 
 # --- what reads no household's file, and why -------------------------------------------------------------------
 

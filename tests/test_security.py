@@ -39,6 +39,13 @@ from tests.authz_common import CsrfCase, extension_for, extensions, logged_in
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the module (tests/conftest.py): every test here only reads it or writes in its savepoint."""
+    return shared_world
+
+
 PASSWORD = "un-mot-de-passe-bien-long"  # the factories' password
 SKIPPED_NAMESPACES = {"admin", "api-v1"}
 

@@ -100,21 +100,23 @@ DEFAULT_CONCERNS = [
 
 
 def concern_taxonomy_install(organisation) -> None:
-    """Install the seed's panorama of social concerns for a new organisation (idempotent)."""
+    """Install the seed's panorama of social concerns for a new organisation (idempotent: what exists is kept).
+    Four queries whatever the size of the panorama: every organisation, and every test's, is made with it."""
     with transaction.atomic():
-        for position, (code, name, restricted, labels) in enumerate(DEFAULT_CONCERNS):
-            category, _created = ConcernCategory.objects.get_or_create(
-                organisation=organisation,
-                code=code,
-                defaults={"name": name, "restricted": restricted, "position": position},
-            )
-            for label_position, label in enumerate(labels):
-                Concern.objects.get_or_create(
-                    organisation=organisation,
-                    category=category,
-                    label=label,
-                    defaults={"position": label_position},
-                )
+        categories = {c.code: c for c in ConcernCategory.objects.filter(organisation=organisation)}
+        ConcernCategory.objects.bulk_create(
+            ConcernCategory(organisation=organisation, code=code, name=name, restricted=restricted, position=position)
+            for position, (code, name, restricted, _labels) in enumerate(DEFAULT_CONCERNS)
+            if code not in categories
+        )
+        categories = {c.code: c for c in ConcernCategory.objects.filter(organisation=organisation)}
+        existing = set(Concern.objects.filter(organisation=organisation).values_list("category_id", "label"))
+        Concern.objects.bulk_create(
+            Concern(organisation=organisation, category=categories[code], label=label, position=label_position)
+            for code, _name, _restricted, labels in DEFAULT_CONCERNS
+            for label_position, label in enumerate(labels)
+            if (categories[code].pk, label) not in existing
+        )
 
 
 # --- households --------------------------------------------------------------------------------------

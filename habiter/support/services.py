@@ -49,18 +49,21 @@ DEFAULT_OUTCOMES = [
 
 
 def catalogue_install(organisation) -> None:
-    """The default programmes and outcomes of a new organisation (idempotent)."""
+    """The default programmes and outcomes of a new organisation (idempotent: what exists is kept), in four
+    queries."""
     with transaction.atomic():
-        for position, (code, name, funder, scheme) in enumerate(DEFAULT_PROGRAMMES):
-            Programme.objects.get_or_create(
-                organisation=organisation,
-                code=code,
-                defaults={"name": name, "funder": funder, "scheme": scheme, "position": position},
-            )
-        for position, (label, category) in enumerate(DEFAULT_OUTCOMES):
-            MeasureOutcome.objects.get_or_create(
-                organisation=organisation, label=label, defaults={"category": category, "position": position}
-            )
+        codes = set(Programme.objects.filter(organisation=organisation).values_list("code", flat=True))
+        Programme.objects.bulk_create(
+            Programme(organisation=organisation, code=code, name=name, funder=funder, scheme=scheme, position=position)
+            for position, (code, name, funder, scheme) in enumerate(DEFAULT_PROGRAMMES)
+            if code not in codes
+        )
+        labels = set(MeasureOutcome.objects.filter(organisation=organisation).values_list("label", flat=True))
+        MeasureOutcome.objects.bulk_create(
+            MeasureOutcome(organisation=organisation, label=label, category=category, position=position)
+            for position, (label, category) in enumerate(DEFAULT_OUTCOMES)
+            if label not in labels
+        )
 
 
 def measure_open(
