@@ -214,6 +214,7 @@ SKIP_NO_DPE = "no_dpe"
 SKIP_RENT_FREEZE = "rent_freeze"
 SKIP_TIME_BARRED = "time_barred"
 SKIP_INDEX_MISSING = "index_missing"
+SKIP_NO_NEWER_INDEX = "no_newer_index"
 
 QUARTER_NAMES = {
     1: gettext_lazy("1er trimestre"),
@@ -280,6 +281,11 @@ class RevisionLine:
             }
         if self.skip_code == SKIP_TIME_BARRED:
             return _("Plus d'un an après la date de révision : le bailleur y a renoncé (art. 17-1 I).")
+        if self.skip_code == SKIP_NO_NEWER_INDEX:
+            return _(
+                "Loyer déjà fixé sur l'IRL du %(quarter)s %(year)s : aucun indice plus récent de ce trimestre "
+                "n'était publié à la date de révision, pas de hausse."
+            ) % {"quarter": QUARTER_NAMES[self.lease.irl_quarter], "year": self.lease.irl_base_year}
         if self.skip_code == SKIP_INDEX_MISSING:
             names = " ; ".join(_("%(index)s non saisi") % {"index": index.label} for index in self.missing)
             return _("%(names)s : la révision attend l'indice.") % {"names": names}
@@ -288,7 +294,8 @@ class RevisionLine:
 
 def revision_batch(user, month: date, today: date) -> list[RevisionLine]:
     """The signed leases whose revision date falls in `month`, each with its new rent or the reason it is
-    skipped: F/G dwelling (loi 89 art. 17-1 III), claim time-barred (R12), index not yet entered."""
+    skipped: F/G dwelling (loi 89 art. 17-1 III), claim time-barred (R12), no index of the reference quarter newer
+    than the lease's reference at the revision date, index not yet entered."""
     return _revision_lines(user, [month], today)
 
 
@@ -354,18 +361,22 @@ def _revision_line(lease, month, last_revision, indices, today, params) -> Revis
         return RevisionLine(lease, revision_date, skip_code=SKIP_RENT_FREEZE)
     if lease_rules.revision_claim_expired(revision_date, today, params=params):
         return RevisionLine(lease, revision_date, skip_code=SKIP_TIME_BARRED)
-    # The latest index of the reference quarter published on the revision date, against the one a year
-    # before (R11): a revision that was not asked for in time is lost, not caught up.
-    new_year = lease_rules.reference_index_year(lease.irl_quarter, revision_date)
+    # The latest index of the reference quarter published on the revision date (R10) against the lease's reference
+    # index, of its signature or of its last revision (`irl_base_year`), but never one older than a year before:
+    # a revision waived (R12) or frozen (R13) is lost, not caught up.
+    quarter = lease.irl_quarter
+    new_year = lease_rules.reference_index_year(quarter, revision_date)
+    base_year = lease_rules.revision_base_year(lease.irl_base_year, new_year)
+    if base_year >= new_year:
+        # e.g. a contractual date of 1 January and a Q4 reference: the Q4 index of the year is not out yet
+        return RevisionLine(lease, revision_date, skip_code=SKIP_NO_NEWER_INDEX)
     missing = tuple(
-        MissingIndex(year, lease.irl_quarter, zone)
-        for year in (new_year - 1, new_year)
-        if (year, lease.irl_quarter, zone) not in indices
+        MissingIndex(year, quarter, zone) for year in (base_year, new_year) if (year, quarter, zone) not in indices
     )
     if missing:
         return RevisionLine(lease, revision_date, skip_code=SKIP_INDEX_MISSING, missing=missing)
-    base = indices[(new_year - 1, lease.irl_quarter, zone)]
-    new = indices[(new_year, lease.irl_quarter, zone)]
+    base = indices[(base_year, quarter, zone)]
+    new = indices[(new_year, quarter, zone)]
     new_rent = lease_rules.revised_rent(lease.rent, base.value, new.value, on=revision_date, params=params)
     return RevisionLine(lease, revision_date, base=base, new=new, new_rent=new_rent)
 

@@ -379,6 +379,17 @@ def revision_due(anchor: date, month: date, last_revision: date | None, start: d
     return revision
 
 
+def revision_base_year(reference_year: int | None, new_year: int) -> int:
+    """The year of the reference quarter's index a revision divides by (R10, R11): the lease's reference index (of
+    its signature or of its last revision), but never one older than a year before the new index. The rise may not
+    exceed the change of the IRL over the year: a revision waived for lack of a claim (R12) or barred in an F/G
+    dwelling (R13) is lost, not caught up at the next one. When the result is not before `new_year`, the rent
+    already follows the latest index and there is no rise."""
+    if reference_year is None:
+        return new_year - 1
+    return max(reference_year, new_year - 1)
+
+
 def irl_quarter_over(year: int, quarter: int, today: date) -> bool:
     """Whether the quarter has ended by `today`: INSEE publishes an IRL only after its quarter, so a value of a
     quarter still running (or to come) is a typing mistake."""

@@ -634,8 +634,9 @@ def lease_slide(*, actor, lease_id, on_date: date, expected_version: int | None 
 
 def rent_revisions_apply(*, actor, month: date, lease_ids, today: date) -> list[RentRevision]:
     """Apply the revisions of `month` that the manager confirmed: the batch is computed again under lock,
-    so what is applied is what the rules allow today; skipped leases (F/G, time-barred, no index) are never
-    revised. The revision takes effect on its date, or on today's request if later (R12)."""
+    so what is applied is what the rules allow today; skipped leases (F/G, time-barred, no index, no index newer
+    than the lease's reference) are never revised. The revision takes effect on its date, or on today's request if
+    later (R12); the new index becomes the lease's reference (`irl_base_year`) for the next one."""
     _require(actor, "leases.revise_rent")
     wanted = {str(pk) for pk in lease_ids}
     if not wanted:

@@ -26,6 +26,7 @@ from habiter.leases.rules import (
     monthly_prorata,
     rent_increase_allowed,
     revised_rent,
+    revision_base_year,
     revision_claim_expired,
     revision_effective_date,
     started_months_late,
@@ -165,6 +166,22 @@ def test_r11_corse_revision_with_two_corse_values_of_the_table():
     irl = read_irl()
     # 620.00 × 140.48 / 137.97 = 631.2792… → 631.28 (Q4 2023 → Q4 2024, Corse series)
     assert revised_rent(D("620.00"), irl[(2023, 4, "corse")], irl[(2024, 4, "corse")]) == D("631.28")
+
+
+@pytest.mark.parametrize(
+    ("reference_year", "new_year", "base_year"),
+    [
+        (2024, 2025, 2024),  # revised every year: the lease's reference is the index a year before
+        (2024, 2024, 2024),  # contractual date before the next index is out: base = new, no rise
+        (2025, 2024, 2025),  # reference newer than the last published at the date: no rise, never a fall
+        (2023, 2025, 2024),  # a revision waived (R12) or frozen (R13) in between: one year's change only
+        (None, 2025, 2024),  # no reference stored: the index a year before
+    ],
+)
+def test_r10_r11_the_base_index_is_the_leases_reference_but_never_more_than_a_year_old(
+    reference_year, new_year, base_year
+):
+    assert revision_base_year(reference_year, new_year) == base_year
 
 
 def test_r15_irl_table_holds_only_the_three_zones_and_positive_values():

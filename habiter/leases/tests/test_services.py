@@ -608,9 +608,12 @@ def test_a_revision_skipped_one_year_is_not_caught_up_the_next(world, manager):
     services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
     # When the November 2026 revision is computed
     [line] = queries.revision_batch(manager, date(2026, 11, 1), date(2026, 11, 22))
-    # Then it uses the last published Q4 (2025) against the one a year before (2024), not 2024 against 2023
+    # Then it uses the last published Q4 (2025) against the one a year before (2024), not 2024 against 2023, nor
+    # the lease's stored reference Q4 2023: the 2025 revision is waived (R12), not caught up
+    assert lease.irl_base_year == 2023
     assert (line.base.year, line.new.year) == (2024, 2025)
-    assert line.new_rent == Decimal("380.98")  # 378 × 145.78 / 144.64 = 380.979…
+    # 378 × 145.78 / 144.64 = 380.979… → 380.98 (from Q4 2023: 378 × 145.78 / 142.06 = 387.898… → 387.90)
+    assert line.new_rent == Decimal("380.98")
 
 
 def test_the_rent_runs_to_the_end_of_the_tenants_notice(world, manager):
@@ -662,16 +665,92 @@ def test_without_notice_the_last_day_is_required(world, manager):
 
 
 def test_a_contractual_revision_date_replaces_the_anniversary(world, manager):
-    # A lease from 01/03/2025 whose clause revises the rent every 1 January: the revision falls in January 2026,
-    # not in March. On 01/01/2026 the last Q4 index published is 2024's (2025's comes mid-January):
-    # 500.00 × 144.64 / 142.06 = 509.0807… → 509.08
+    # Given a lease from 01/03/2025 at 500.00, reference Q4, whose clause revises the rent every 1 January: its
+    # reference index is the last Q4 published on signature, Q4 2024 = 144.64 (Q4 2025 came out mid-January 2026)
     lease = make_lease(
         manager, world.own_household, start=date(2025, 3, 1), rent="500.00", revision_anchor=date(2025, 1, 1)
     )
     services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    assert lease.irl_base_year == 2024
+    # Then nothing falls in March, the anniversary of the lease
     assert queries.revision_batch(manager, date(2026, 3, 1), date(2026, 3, 2)) == []
+    # And on 01/01/2026 the last Q4 published is still Q4 2024, the lease's own reference: no rise (the index a
+    # year older, Q4 2023, would have charged the 2024 rise to a rent agreed in 2025: 500 × 144.64 / 142.06 = 509.08)
     [line] = queries.revision_batch(manager, date(2026, 1, 1), date(2026, 1, 20))
-    assert (line.revision_date, line.new_rent) == (date(2026, 1, 1), Decimal("509.08"))
+    assert (line.revision_date, line.skip_code, line.new_rent) == (date(2026, 1, 1), queries.SKIP_NO_NEWER_INDEX, None)
+    assert line.skip_reason == (
+        "Loyer déjà fixé sur l'IRL du 4e trimestre 2024 : aucun indice plus récent de ce trimestre "
+        "n'était publié à la date de révision, pas de hausse."
+    )
+    assert queries.revisions_waiting_for_index(manager, date(2026, 1, 20)) == []
+    with pytest.raises(ValidationError) as excinfo:
+        services.rent_revisions_apply(
+            actor=manager, month=date(2026, 1, 1), lease_ids=[lease.pk], today=date(2026, 1, 20)
+        )
+    assert "pas de hausse" in _errors(excinfo) and not RentRevision.objects.exists()
+    # When 01/01/2027 comes, Q4 2025 (145.78) is the last Q4 published: 500 × 145.78 / 144.64 = 503.9408… → 503.94
+    [line] = queries.revision_batch(manager, date(2027, 1, 1), date(2027, 1, 5))
+    assert (line.base.year, line.base.value, line.new.year, line.new.value) == (
+        2024,
+        Decimal("144.64"),
+        2025,
+        Decimal("145.78"),
+    )
+    assert line.new_rent == Decimal("503.94")
+    [revision] = services.rent_revisions_apply(
+        actor=manager, month=date(2027, 1, 1), lease_ids=[lease.pk], today=date(2027, 1, 5)
+    )
+    lease.refresh_from_db()
+    assert (lease.rent, lease.irl_base_year, revision.effective_date) == (Decimal("503.94"), 2025, date(2027, 1, 5))
+
+
+def test_the_missing_index_to_do_asks_for_the_leases_reference_quarter(world, manager):
+    # Given an overseas lease from 01/03/2025 at 500.00, reference Q4 (Q4 2024, not in the DOM series of the table),
+    # revised every 1 January
+    dwelling = make_dwelling(world.organisation, territory="dom", postal_code="97400", city="Saint-Denis")
+    lease = make_lease(
+        manager, world.own_household, dwelling, start=date(2025, 3, 1), rent="500.00", revision_anchor=date(2025, 1, 1)
+    )
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=date(2025, 3, 1))
+    # Then the revision of 01/01/2026 has no newer index and waits for none
+    [line] = queries.revision_batch(manager, date(2026, 1, 1), date(2026, 1, 20))
+    assert line.skip_code == queries.SKIP_NO_NEWER_INDEX
+    assert queries.indices_awaited(manager, date(2026, 1, 20)) == []
+    # And the one of 01/01/2027 waits for the lease's base, Q4 2024 DOM, and only for it (Q4 2025 DOM is in the table)
+    today = date(2027, 1, 5)
+    [line] = queries.revision_batch(manager, date(2027, 1, 1), today)
+    assert line.missing == (queries.MissingIndex(2024, 4, "dom"),)
+    [(index, lines)] = queries.indices_awaited(manager, today)
+    assert index == queries.MissingIndex(2024, 4, "dom") and [w.lease for w in lines] == [lease]
+    # When it is entered (a test value, not the published one): 500 × 142.98 / 141.50 = 505.2296… → 505.23
+    with time_machine.travel(today, tick=False):
+        services.irl_add(actor=manager, year=2024, quarter=4, zone="dom", value=Decimal("141.50"))
+    [line] = queries.revision_batch(manager, date(2027, 1, 1), today)
+    assert (line.base.year, line.new.year, line.new_rent) == (2024, 2025, Decimal("505.23"))
+
+
+def test_a_revision_frozen_in_an_f_dwelling_is_not_caught_up_after_the_works(world, manager):
+    # Given a lease of an F dwelling from 01/02/2024 at 600.00, reference Q4 (base Q4 2023 = 142.06): its revision of
+    # 01/02/2025 is barred (loi 89 art. 17-1 III)
+    dwelling = make_dwelling(world.organisation, energy_class="F")
+    lease = make_lease(manager, world.own_household, dwelling, start=date(2024, 2, 1), rent="600.00")
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    [line] = queries.revision_batch(manager, date(2025, 2, 1), date(2025, 2, 10))
+    assert line.skip_code == queries.SKIP_RENT_FREEZE
+    # When the dwelling is renovated to D before the next revision date
+    type(dwelling).objects.filter(pk=dwelling.pk).update(energy_class="D")
+    [line] = queries.revision_batch(manager, date(2026, 2, 1), date(2026, 2, 10))
+    # Then the lease's reference stays Q4 2023, yet the revision takes the change over one year only, Q4 2024 →
+    # Q4 2025: 600 × 145.78 / 144.64 = 604.7289… → 604.73 (from Q4 2023 it would be 600 × 145.78 / 142.06 = 615.71)
+    lease.refresh_from_db()
+    assert lease.irl_base_year == 2023
+    assert (line.base.year, line.base.value, line.new.year, line.new.value) == (
+        2024,
+        Decimal("144.64"),
+        2025,
+        Decimal("145.78"),
+    )
+    assert line.new_rent == Decimal("604.73")
 
 
 @time_machine.travel(date(2026, 1, 10), tick=False)

@@ -158,6 +158,31 @@ def test_the_month_revisions_are_applied_and_the_letter_is_printed(client, manag
     assert "Loyer révisé : 1\xa0000,00 € → 1\xa0007,88 €" in household_page  # on the household's timeline, in French
 
 
+def test_the_letter_divides_by_the_leases_reference_index(client, world, manager):
+    # Given a lease signed on 01/03/2025 at 500.00 with Q4 2024 (144.64) as reference, revised every 1 January
+    lease = make_lease(
+        manager, world.own_household, start=date(2025, 3, 1), rent="500.00", revision_anchor=date(2025, 1, 1)
+    )
+    services.lease_sign(actor=manager, lease_id=lease.pk, signed_on=lease.start_date)
+    # Then on 20/01/2026 the page says there was no newer Q4 index on 01/01/2026, and offers nothing to apply
+    with time_machine.travel(date(2026, 1, 20), tick=False):
+        client.force_login(manager)
+        page = client.get(reverse("leases:revision_batch") + "?month=2026-01").content.decode()
+    assert "Loyer déjà fixé sur l&#x27;IRL du 4e trimestre 2024" in page and 'name="lease"' not in page
+    # When January 2027 is applied on 05/01/2027: 500 × 145.78 / 144.64 = 503.9408… → 503.94
+    with time_machine.travel(date(2027, 1, 5), tick=False):
+        client.force_login(manager)
+        url = reverse("leases:revision_batch") + "?month=2027-01"
+        assert "503,94 €" in client.get(url).content.decode()
+        assert client.post(url, {"lease": [lease.pk], "confirmed": "1"}).status_code == 302
+        revision = RentRevision.objects.get()
+        response = client.get(reverse("leases:revision_letter", args=[revision.pk]))
+    # Then the letter shows the lease's reference Q4 2024 as base, not the index of a year before the lease
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "IRL T4 2024" in text and "144,64" in text and "IRL T4 2025" in text and "145,78" in text
+    assert "503,94 €" in text and "142,06" not in text
+
+
 def test_the_irl_page_adds_a_quarter_and_refuses_a_duplicate(manager_client):
     data = {"year": "2025", "quarter": "4", "zone": "metropole", "value": "145.78"}
     response = manager_client.post(reverse("leases:irl"), data)
