@@ -341,10 +341,11 @@ class StatementAmounts:
     vat: Decimal
     works: Decimal
     carried: Decimal = ZERO  # the balance brought forward: negative when the owner still owed the association
+    deposits: Decimal = ZERO  # deposits' retentions credited to the owner less the late penalties charged to them
 
     @property
     def amount_due(self) -> Decimal:
-        return self.carried + self.collected - self.fee - self.vat - self.works
+        return self.carried + self.collected - self.fee - self.vat - self.works + self.deposits
 
 
 def owner_due(owner_balance: Decimal, tenants_owe: Decimal, awaiting_payout: Decimal) -> Decimal:
@@ -356,13 +357,16 @@ def owner_due(owner_balance: Decimal, tenants_owe: Decimal, awaiting_payout: Dec
     return -owner_balance - tenants_owe - awaiting_payout
 
 
-def statement_carried(due: Decimal, unreported_collected: Decimal, unreported_works: Decimal) -> Decimal:
+def statement_carried(
+    due: Decimal, unreported_collected: Decimal, unreported_works: Decimal, unreported_deposits: Decimal = ZERO
+) -> Decimal:
     """The balance an owner's new statement brings forward: what is due to the owner (`owner_due`) without the
-    payments (net of reversals) and the works invoices no statement has reported yet — the new statement reports
-    its own, and later ones the rest. Negative when the owner owes the association (works that exceeded the rents,
-    or a fee taken on a payment reversed since), positive when the association holds more than any statement
-    says (money credited to a tenant outside a payment, e.g. a deposit kept for unpaid rent)."""
-    return due - unreported_collected + unreported_works
+    payments (net of reversals, unpaid rent kept from a deposit included), the works invoices and the deposits'
+    retentions less late penalties no statement has reported yet — the new statement reports its own, and later
+    ones the rest. Negative when the owner owes the association (works that exceeded the rents, or a fee taken on
+    a payment reversed since), positive when the association holds more than any statement says (money credited
+    to a tenant outside a payment)."""
+    return due - unreported_collected + unreported_works - unreported_deposits
 
 
 def half_up(amount: Decimal) -> Decimal:
@@ -377,15 +381,22 @@ def mandate_fee(collected: Decimal, rate_percent: Decimal) -> Decimal:
 
 
 def statement_amounts(
-    collected_by_lease: Iterable[tuple[Decimal, Decimal]], works: Decimal, vat_rate: Decimal, carried: Decimal = ZERO
+    collected_by_lease: Iterable[tuple[Decimal, Decimal]],
+    works: Decimal,
+    vat_rate: Decimal,
+    carried: Decimal = ZERO,
+    deposits: Decimal = ZERO,
 ) -> StatementAmounts:
     """The figures of an owner's statement from (collected, fee rate %) per lease, the works paid on the owner's
-    behalf, the VAT rate (a fraction, e.g. 0.20) and the balance brought forward (`statement_carried`): the fee is
-    rounded per lease, the VAT on the total fee."""
+    behalf, the VAT rate (a fraction, e.g. 0.20), the balance brought forward (`statement_carried`) and the
+    deposits' retentions less late penalties (no fee on them: they are not rent): the fee is rounded per lease, the
+    VAT on the total fee."""
     rows = list(collected_by_lease)
     collected = sum((amount for amount, _rate in rows), ZERO)
     fee = sum((mandate_fee(amount, rate) for amount, rate in rows), ZERO)
-    return StatementAmounts(collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works, carried=carried)
+    return StatementAmounts(
+        collected=collected, fee=fee, vat=half_up(fee * vat_rate), works=works, carried=carried, deposits=deposits
+    )
 
 
 # --- repayment plans (plan d'apurement, R41) -------------------------------------------------------------------

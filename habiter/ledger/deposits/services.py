@@ -1,14 +1,18 @@
 """Security deposits (dépôt de garantie, loi 89 art. 22): received, held, returned after the move-out.
 
-The organisation's account 165000 "Dépôts de garantie reçus" holds every deposit; what one lease's tenant has
-there is the sum of its `DepositMovement`s (a lease's own account, 411…, is its rent account: a deposit is never
-rent and is never allocated to rent calls). At the return, unpaid rent kept from the deposit is a payment of
-source "deposit" allocated like any other to the oldest open calls; repairs and other justified amounts go to
-758800; the late penalty (10 % of the monthly rent per started month, `leases.rules.late_deposit_penalty`) is an
-expense, 658100, paid to the tenant with the refund.
+The organisation's account 165000 "Dépôts de garantie reçus" holds the deposits of its own leases, 467500 those of
+the leases whose rent is an owner's money (`leases.queries.rent_owner_id`: under a management mandate the owner is
+the landlord and the association holds the deposit as mandatary, apart from its own, decision record 0013); what
+one lease's tenant has there is the sum of its `DepositMovement`s (a lease's own account, 411…, is its rent
+account: a deposit is never rent and is never allocated to rent calls). At the return, unpaid rent kept from the
+deposit is a payment of source "deposit" allocated like any other to the oldest open calls (under a mandate, in an
+entry of its own, which the owner's statement reports as rent collected, fee taken); repairs and other justified
+amounts go to 758800, or to the owner's account under a mandate; the late penalty (10 % of the monthly rent per
+started month, `leases.rules.late_deposit_penalty`) is an expense, 658100, or charged to the owner's account under
+a mandate, paid to the tenant with the refund.
 
-Writes lock the lease's `Deposit` row (created on the first receipt), then the tenant's account: the order of
-`services`, a lease's tenant account before any other lock.
+Writes lock the lease's `Deposit` row (created on the first receipt), then the tenant's account, then under a
+mandate the owner's account: the order of `services`, a lease's tenant account before any other lock.
 """
 
 from dataclasses import dataclass
@@ -24,10 +28,19 @@ from habiter.core.audit import audit_record
 from habiter.core.dates import add_months
 from habiter.core.legal_queries import legal_parameters
 from habiter.leases import rules as lease_rules
-from habiter.leases.models import Lease, LeaseStatus
+from habiter.leases.models import Lease, LeaseKind, LeaseStatus
+from habiter.leases.queries import rent_owner_id
 from habiter.ledger import rules
-from habiter.ledger.entries.services import check_open, organisation_account, post_entry, reverse_entry, tenant_account
+from habiter.ledger.entries.services import (
+    check_open,
+    organisation_account,
+    owner_account,
+    post_entry,
+    reverse_entry,
+    tenant_account,
+)
 from habiter.ledger.models import (
+    Account,
     AccountKind,
     DeductionReason,
     Deposit,
@@ -87,7 +100,7 @@ def held_amount(deposit: Deposit | None) -> Decimal:
 def _lease(actor, lease_id) -> Lease:
     lease = (
         Lease.objects.filter(organisation_id=actor.organisation_id, pk=lease_id)
-        .select_related("household", "dwelling")
+        .select_related("household", "dwelling", "mandate__owner", "landlord")
         .first()
     )
     if lease is None:
@@ -99,12 +112,40 @@ def _deposit_for_update(actor, deposit_id) -> tuple[Lease, Deposit]:
     """The lease and the locked deposit of the actor's organisation; DoesNotExist otherwise."""
     found = (
         Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
-        .select_related("lease__household", "lease__dwelling")
+        .select_related("lease__household", "lease__dwelling", "lease__mandate__owner", "lease__landlord")
         .first()
     )
     if found is None:
         raise Deposit.DoesNotExist
     return found.lease, _locked_deposit(found.lease, create=False)
+
+
+def _deposit_owner(lease):
+    """The owner for whom the association holds `lease`'s deposit and whose account its retentions and late
+    penalty reach: the owner whose money the lease's rent is (`rent_owner_id`), None for the association's own
+    leases."""
+    if rent_owner_id(lease) is None:
+        return None
+    return lease.mandate.owner if lease.kind == LeaseKind.MANDATE else lease.landlord
+
+
+def _held_account(lease, deposit: Deposit | None = None) -> Account:
+    """The account that holds `lease`'s deposit: the one its receipts credited (an entry keeps its accounts), else
+    467500 for an owner's lease and 165000 for the association's own."""
+    kinds = (AccountKind.DEPOSITS_HELD, AccountKind.MANDATE_DEPOSITS_HELD)
+    if deposit is not None:
+        receipt = (
+            deposit.movements.filter(kind=DepositMovementKind.RECEIVED)
+            .order_by("booked_on", "created_at")
+            .values_list("transaction_id", flat=True)
+            .first()
+        )
+        if receipt is not None:
+            found = Account.objects.filter(lines__transaction_id=receipt, kind__in=kinds).first()
+            if found is not None:
+                return found
+    kind = AccountKind.MANDATE_DEPOSITS_HELD if rent_owner_id(lease) is not None else AccountKind.DEPOSITS_HELD
+    return organisation_account(lease.organisation_id, kind)
 
 
 def _locked_deposit(lease, *, create: bool) -> Deposit | None:
@@ -115,7 +156,8 @@ def _locked_deposit(lease, *, create: bool) -> Deposit | None:
 
 def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | None = None) -> DepositMovement:
     """Record that the tenant's deposit was received (the whole deposit of the lease by default, or a part):
-    debit the receipts waiting for the bank (511200, cleared by the bank line), credit deposits held (165000).
+    debit the receipts waiting for the bank (511200, cleared by the bank line), credit deposits held (165000; 467500
+    for an owner's lease under a mandate, `_held_account`).
     Refused above the lease's deposit — itself within the legal cap (R19: 1 month of rent excluding charges
     unfurnished, 2 furnished) — and once the deposit is returned."""
     _require(actor)
@@ -152,7 +194,7 @@ def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | Non
             lines=[
                 # waits on 511200 for the bank line that shows it (bank.services.bank_line_clear)
                 (organisation_account(lease.organisation_id, AccountKind.TO_BANK), amount),
-                (organisation_account(lease.organisation_id, AccountKind.DEPOSITS_HELD), -amount),
+                (_held_account(lease, deposit), -amount),
             ],
             source_type=DEPOSIT_RECEIPT,
             source_id=str(lease.pk),
@@ -270,12 +312,15 @@ def deposit_return(
     provision: Decimal | None = None,
     no_new_address: bool = False,
 ) -> DepositMovement:
-    """Return the deposit after the move-out, once: all that is held leaves 165000; unpaid rent kept from it
-    settles the tenant's oldest open calls (a payment of source "deposit"), repairs and other justified amounts go
-    to the retentions account, the rest is refunded with, when returned after the legal deadline (R20: 1 month
-    after the keys if the check-out matches the check-in, else 2), the penalty of R21, an expense paid to the
-    tenant; what is paid to the tenant waits on 580000 for its bank line. Refused before the move-out, for more
-    than is held, or for more unpaid rent than the tenant owes."""
+    """Return the deposit after the move-out, once: all that is held leaves 165000 (467500 under a mandate);
+    unpaid rent kept from it settles the tenant's oldest open calls (a payment of source "deposit"), repairs and
+    other justified amounts go to the retentions account, the rest is refunded with, when returned after the legal
+    deadline (R20: 1 month after the keys if the check-out matches the check-in, else 2), the penalty of R21, an
+    expense paid to the tenant; what is paid to the tenant waits on 580000 for its bank line. Under an owner's
+    mandate (decision record 0013) the unpaid rent is an entry of its own, reported as rent collected on the
+    owner's statement, and the retentions and the penalty are the owner's: credited, and charged, to the owner's
+    account (467…), never the association's income or expense. Refused before the move-out, for more than is held,
+    or for more unpaid rent than the tenant owes."""
     _require(actor)
     _not_future(returned_on, "returned_on", _("Une restitution"))
     _not_future(keys_returned_on, "keys_returned_on", _("La remise des clés"))
@@ -335,25 +380,51 @@ def deposit_return(
             )
         check_open(lease.organisation_id, returned_on, "returned_on")
         org = lease.organisation_id
-        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), held - figures.provision)]
-        if figures.unpaid_rent:
+        held_account = _held_account(lease, deposit)
+        owner = _deposit_owner(lease)
+        label = _("Restitution du dépôt de garantie — %(tenant)s") % {"tenant": lease.household.name}
+        rent_entry = None
+        if figures.unpaid_rent and owner is not None:
+            # its own entry: the owner's statement reports it as rent collected, as it does a payment
+            rent_entry = post_entry(
+                actor=actor,
+                organisation_id=org,
+                booked_on=returned_on,
+                label=_("Loyers impayés retenus sur le dépôt de garantie — %(tenant)s")
+                % {"tenant": lease.household.name},
+                lines=[(held_account, figures.unpaid_rent), (account, -figures.unpaid_rent)],
+                source_type=DEPOSIT_RETURN,
+                source_id=str(lease.pk),
+            )
+        lines = [(held_account, held - figures.provision - (figures.unpaid_rent if rent_entry else rules.ZERO))]
+        if figures.unpaid_rent and rent_entry is None:
             lines.append((account, -figures.unpaid_rent))
-        if figures.retained:
-            lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -figures.retained))
-        if figures.penalty:
-            lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), figures.penalty))
+        if owner is not None and (figures.retained or figures.penalty):
+            owner_acct = owner_account(owner, lock=True)
+            if figures.retained:
+                lines.append((owner_acct, -figures.retained))
+            if figures.penalty:
+                lines.append((owner_acct, figures.penalty))
+        else:
+            if figures.retained:
+                lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -figures.retained))
+            if figures.penalty:
+                lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), figures.penalty))
         if figures.paid_to_tenant:
             # waits on 580000 for the bank line of the transfer or cheque (bank.services.bank_line_clear)
             lines.append((organisation_account(org, AccountKind.FROM_BANK), -figures.paid_to_tenant))
-        entry = post_entry(
-            actor=actor,
-            organisation_id=org,
-            booked_on=returned_on,
-            label=_("Restitution du dépôt de garantie — %(tenant)s") % {"tenant": lease.household.name},
-            lines=lines,
-            source_type=DEPOSIT_RETURN,
-            source_id=str(lease.pk),
-        )
+        lines = [(line_account, amount) for line_account, amount in lines if amount]
+        entry = rent_entry
+        if lines:
+            entry = post_entry(
+                actor=actor,
+                organisation_id=org,
+                booked_on=returned_on,
+                label=label,
+                lines=lines,
+                source_type=DEPOSIT_RETURN,
+                source_id=str(lease.pk),
+            )
         payment = None
         if figures.unpaid_rent:
             payment = Payment(
@@ -362,7 +433,7 @@ def deposit_return(
                 amount=figures.unpaid_rent,
                 received_on=returned_on,
                 source=PaymentSource.DEPOSIT,
-                transaction=entry,
+                transaction=rent_entry or entry,
                 recorded_by=actor,
             )
             payment.full_clean(validate_constraints=False)
@@ -425,8 +496,9 @@ def deposit_provision_release(
     no_new_address: bool = False,
 ) -> DepositMovement:
     """Return the provision kept until the building's accounts were approved (R20), once: the tenant's share of the
-    charges the accounts settle is kept (to 758800, justified), the rest is refunded, within a month of the
-    approval — later, with the penalty of R21 on what is refunded, unless the tenant gave no new address."""
+    charges the accounts settle is kept (to 758800, justified; to the owner's account under a mandate), the rest is
+    refunded, within a month of the approval — later, with the penalty of R21 on what is refunded (charged to the
+    owner's account under a mandate), unless the tenant gave no new address."""
     _require(actor)
     _not_future(released_on, "released_on", _("Une restitution"))
     _not_future(accounts_approved_on, "accounts_approved_on", _("L'arrêté des comptes"))
@@ -461,11 +533,19 @@ def deposit_provision_release(
         if refund > 0 and not no_new_address:
             penalty = lease_rules.late_deposit_penalty(lease.rent, deadline, released_on, params=params)
         org = lease.organisation_id
-        lines = [(organisation_account(org, AccountKind.DEPOSITS_HELD), provision)]
-        if charges:
-            lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -charges))
-        if penalty:
-            lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), penalty))
+        lines = [(_held_account(lease, deposit), provision)]
+        owner = _deposit_owner(lease)
+        if owner is not None and (charges or penalty):
+            owner_acct = owner_account(owner, lock=True)
+            if charges:
+                lines.append((owner_acct, -charges))
+            if penalty:
+                lines.append((owner_acct, penalty))
+        else:
+            if charges:
+                lines.append((organisation_account(org, AccountKind.DEPOSIT_RETENTIONS), -charges))
+            if penalty:
+                lines.append((organisation_account(org, AccountKind.DEPOSIT_PENALTIES), penalty))
         if refund + penalty:
             lines.append((organisation_account(org, AccountKind.FROM_BANK), -(refund + penalty)))
         entry = post_entry(

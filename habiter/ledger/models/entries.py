@@ -70,6 +70,7 @@ class AccountKind(models.TextChoices):
     CHARGE_PROVISIONS = "charge_provisions", _("Provisions pour charges appelées")
     FEES = "fees", _("Honoraires de gestion")
     DEPOSITS_HELD = "deposits_held", _("Dépôts de garantie reçus")
+    MANDATE_DEPOSITS_HELD = "mandate_deposits_held", _("Dépôts de garantie détenus pour les mandants")
     VAT_COLLECTED = "vat_collected", _("TVA collectée")
     DEPOSIT_RETENTIONS = "deposit_retentions", _("Retenues sur dépôts de garantie")
     DEPOSIT_PENALTIES = "deposit_penalties", _("Majorations de retard de restitution")
@@ -105,6 +106,13 @@ ORGANISATION_ACCOUNTS = {
     AccountKind.CHARGE_PROVISIONS: ("419100", _("Provisions pour charges appelées")),
     AccountKind.FEES: ("706200", _("Honoraires de gestion")),
     AccountKind.DEPOSITS_HELD: ("165000", _("Dépôts de garantie reçus")),
+    # the deposits of the leases whose rent is an owner's money (`leases.queries.rent_owner_id`): the owner's debt
+    # to the tenant, held by the association as mandatary (loi Hoguet: funds of third parties, kept apart from the
+    # association's own 165000), class 4 like the owners' accounts; never part of what is paid out to the owner
+    AccountKind.MANDATE_DEPOSITS_HELD: (
+        "467500",
+        _("Dépôts de garantie des locataires détenus pour le compte des mandants"),
+    ),
     AccountKind.VAT_COLLECTED: ("445710", _("TVA collectée")),
     # what is kept from a deposit for repairs or other justified costs (not rent: that goes to the tenant's account)
     AccountKind.DEPOSIT_RETENTIONS: ("758800", _("Retenues sur dépôts de garantie")),

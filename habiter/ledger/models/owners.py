@@ -97,7 +97,8 @@ class PayoutBatch(OrganisationScoped):
 class OwnerStatement(OrganisationScoped):
     """An owner's compte rendu de gestion for one month, its figures frozen at issue: the balance brought forward
     from the earlier statements, the rents collected on the owner's mandate leases, the management fee and its
-    VAT, the works paid on the owner's behalf and the amount due (carried + collected − fee − VAT − works)."""
+    VAT, the works paid on the owner's behalf, the deposits' retentions less the late penalties the owner bears, and
+    the amount due (carried + collected − fee − VAT − works + deposits)."""
 
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="statements", verbose_name=_("propriétaire")
@@ -110,6 +111,16 @@ class OwnerStatement(OrganisationScoped):
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=6, decimal_places=4)
     vat = models.DecimalField(_("TVA sur honoraires"), max_digits=12, decimal_places=2)
     works = models.DecimalField(_("travaux"), max_digits=12, decimal_places=2)
+    deposits = models.DecimalField(
+        _("dépôts de garantie"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_(
+            "Retenues sur dépôts de garantie revenant au propriétaire, moins les majorations de restitution tardive "
+            "à sa charge."
+        ),
+    )
     carried = models.DecimalField(
         _("solde reporté"),
         max_digits=12,
@@ -154,14 +165,15 @@ class OwnerStatement(OrganisationScoped):
                         + models.F("collected")
                         - models.F("fee")
                         - models.F("vat")
-                        - models.F("works"),
+                        - models.F("works")
+                        + models.F("deposits"),
                         2,
                     )
                 ),
                 name="ledger_owner_statement_amount_due",
                 violation_error_message=_(
-                    "Le solde est le solde reporté plus les loyers encaissés, "
-                    "moins les honoraires, la TVA et les travaux."
+                    "Le solde est le solde reporté plus les loyers encaissés et les retenues sur dépôts, "
+                    "moins les honoraires, la TVA, les travaux et les majorations de restitution tardive."
                 ),
             ),
         ]
@@ -177,11 +189,13 @@ class OwnerStatement(OrganisationScoped):
 class StatementLineKind(models.TextChoices):
     COLLECTED = "collected", _("Loyer encaissé")
     WORKS = "works", _("Travaux")
+    DEPOSIT = "deposit", _("Dépôt de garantie")
 
 
 class OwnerStatementLine(models.Model):
-    """One ledger movement a statement accounts for: a payment (or its reversal) on a mandate lease, or a works
-    invoice (or its reversal). Each transaction is accounted for by one statement only."""
+    """One ledger movement a statement accounts for: a payment (or its reversal) on a mandate lease, unpaid rent
+    kept from a deposit included, a works invoice (or its reversal), or a deposit's retentions and late penalty.
+    Each transaction is accounted for by one statement only."""
 
     id = models.BigAutoField(primary_key=True)
     statement = models.ForeignKey(OwnerStatement, on_delete=models.PROTECT, related_name="lines")

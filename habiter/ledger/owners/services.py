@@ -19,6 +19,7 @@ from habiter.housing.models import Owner
 from habiter.leases.models import ManagementMandate
 from habiter.leases.queries import managing_mandate, owners_money
 from habiter.ledger import rules
+from habiter.ledger.deposits.services import DEPOSIT_RETURN
 from habiter.ledger.entries.services import check_open, month_closed, organisation_account, owner_account, post_entry
 from habiter.ledger.models import (
     AccountKind,
@@ -144,48 +145,66 @@ def _unaccounted_lines(organisation_id, start: date, end: date):
     ).select_related("transaction")
 
 
+# the entries whose tenant lines are rent collected for the owner: payments, and unpaid rent kept from a deposit
+COLLECTED_SOURCES = ("payment", DEPOSIT_RETURN)
+
+
 def statement_movements(owner, month: date, floor: date):
-    """What the owner's statement of `month` accounts for: (payment lines, works lines). Payments and their
-    reversals on the owner's mandate leases and works invoices and their reversals, booked from `floor` to the
-    end of `month` and not yet in an earlier statement — so an entry back-dated into a month already reported
-    goes into the next statement instead of being lost."""
+    """What the owner's statement of `month` accounts for: (payment lines, works lines, deposit lines). Payments
+    and their reversals on the owner's mandate leases (unpaid rent kept from a deposit included), works invoices
+    and their reversals, and the deposits' retentions and late penalties on the owner's account, booked from
+    `floor` to the end of `month` and not yet in an earlier statement — so an entry back-dated into a month
+    already reported goes into the next statement instead of being lost."""
     lines = _unaccounted_lines(owner.organisation_id, floor, rules.month_end(month))
     payments = (
         lines.filter(owners_money(owner, "account__lease__"))
-        .filter(account__kind=AccountKind.TENANT, transaction__source_type="payment")
+        .filter(account__kind=AccountKind.TENANT, transaction__source_type__in=COLLECTED_SOURCES)
         .select_related("account__lease__household", "account__lease__dwelling", "account__lease__mandate")
         .order_by("transaction__booked_on", "id")
     )
     works = lines.filter(
         account__kind=AccountKind.OWNER, account__owner=owner, transaction__source_type=OWNER_WORKS
     ).order_by("transaction__booked_on", "id")
-    return list(payments), list(works)
+    deposits = lines.filter(
+        account__kind=AccountKind.OWNER, account__owner=owner, transaction__source_type=DEPOSIT_RETURN
+    ).order_by("transaction__booked_on", "id")
+    return list(payments), list(works), list(deposits)
 
 
 def statement_carried(owner, account) -> Decimal:
     """The balance the owner's next statement brings forward, read before the statement posts anything: what is
     due to the owner (`queries.owner_position`: the owner's account, whose credit counts every rent called on the
     owner's mandate leases, less what their tenants still owe and the statements awaiting payout), without the
-    payments and works invoices no statement has reported yet (`rules.statement_carried`). Five queries."""
+    payments, works invoices and deposits' retentions and penalties no statement has reported yet
+    (`rules.statement_carried`). Five queries."""
     unreported = Q(transaction__owner_statement_line__isnull=True)
-    works = Line.objects.filter(account=account, transaction__source_type=OWNER_WORKS).aggregate(
-        total=money_sum("amount", filter=unreported)
-    )["total"]
+    own = Line.objects.filter(account=account).aggregate(
+        works=money_sum("amount", filter=unreported & Q(transaction__source_type=OWNER_WORKS)),
+        deposits=money_sum("amount", filter=unreported & Q(transaction__source_type=DEPOSIT_RETURN)),
+    )
     paid = (
         Line.objects.filter(owners_money(owner, "account__lease__")).filter(
-            account__kind=AccountKind.TENANT, transaction__source_type="payment"
+            account__kind=AccountKind.TENANT, transaction__source_type__in=COLLECTED_SOURCES
         )
     ).aggregate(total=money_sum("amount", filter=unreported))["total"]
-    # a payment credits the tenant's account: what was collected is the opposite of its lines
-    return rules.statement_carried(queries.owner_position(owner).due, -rules.cents(paid), rules.cents(works))
+    # a payment credits the tenant's account: what was collected is the opposite of its lines; so is a retention
+    # credited to the owner's account
+    return rules.statement_carried(
+        queries.owner_position(owner).due,
+        -rules.cents(paid),
+        rules.cents(own["works"]),
+        -rules.cents(own["deposits"]),
+    )
 
 
 def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = None) -> tuple[OwnerStatement, bool]:
     """Issue an owner's compte rendu de gestion for an ended month: it reports the rents collected on the owner's
-    mandate leases (payments net of reversals; the calls already credited the owner's account, so nothing moves for
-    them); the management fee (collected × the mandate's rate) and its VAT (dated legal parameter
-    `vat_rate_standard`) are charged to the owner — the one entry of the statement, the association's income —, or
-    given back when reversals exceed what was collected; the works recorded are deducted; the balance earlier
+    mandate leases (payments net of reversals, and unpaid rent kept from a deposit; the calls already credited the
+    owner's account, so nothing moves for them); the deposits' retentions credited to the owner and the late
+    penalties charged to them (decision record 0013; no fee on them); the management fee (collected × the
+    mandate's rate) and its VAT (dated legal parameter `vat_rate_standard`) are charged to the owner — the one
+    entry of the statement, the association's income —, or given back when reversals exceed what was collected;
+    the works recorded are deducted; the balance earlier
     statements left (`statement_carried`: what the owner still owed after works that exceeded the rents) is
     brought forward into the amount due; the figures are frozen. Issuing the same month again returns the
     statement already issued."""
@@ -226,7 +245,7 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
         check_open(owner.organisation_id, rules.month_end(month), "month")
         check_open(owner.organisation_id, on, "on")
         first = OwnerStatement.objects.filter(owner=owner).order_by("month").first()
-        payments, works = statement_movements(owner, month, first.month if first else month)
+        payments, works, deposit_lines = statement_movements(owner, month, first.month if first else month)
         mandates = list(ManagementMandate.objects.filter(owner=owner))
         fee_rate = {}
         for line in payments:
@@ -238,11 +257,16 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
             collected, rate = per_lease.get(lease.pk, (rules.ZERO, fee_rate[line.pk]))
             per_lease[lease.pk] = (collected - line.amount, rate)
         vat_rate = legal_parameters().decimal("vat_rate_standard", rules.month_end(month))
+        # one statement line per deposit entry: its retentions (credit) less its penalty (debit) on the account
+        per_deposit: dict = {}
+        for line in deposit_lines:
+            per_deposit.setdefault(line.transaction_id, [line.transaction, rules.ZERO])[1] -= line.amount
         amounts = rules.statement_amounts(
             per_lease.values(),
             sum((line.amount for line in works), rules.ZERO),
             vat_rate,
             carried=statement_carried(owner, account),
+            deposits=sum((amount for _entry, amount in per_deposit.values()), rules.ZERO),
         )
         booked_on = rules.month_end(month)
         period = f"{month:%m/%Y}"
@@ -273,6 +297,7 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
             vat_rate=vat_rate,
             vat=amounts.vat,
             works=amounts.works,
+            deposits=amounts.deposits,
             carried=amounts.carried,
             amount_due=amounts.amount_due,
             issued_on=on,
@@ -290,7 +315,12 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
                 fee_rate=fee_rate[line.pk],
                 booked_on=line.transaction.booked_on,
                 label=f"{line.account.lease.dwelling.reference} — {line.account.lease.household.name}"
-                + (f" ({_('contre-passation')})" if line.transaction.reversal_of_id else ""),
+                + (f" ({_('contre-passation')})" if line.transaction.reversal_of_id else "")
+                + (
+                    f" ({_('loyers impayés retenus sur le dépôt de garantie')})"
+                    if line.transaction.source_type == DEPOSIT_RETURN
+                    else ""
+                ),
                 amount=-line.amount,
             )
             for line in payments
@@ -305,6 +335,17 @@ def owner_statement_issue(*, actor, owner_id, month: date, on: date | None = Non
                 amount=line.amount,
             )
             for line in works
+        ]
+        rows += [
+            OwnerStatementLine(
+                statement=statement,
+                kind=StatementLineKind.DEPOSIT,
+                transaction=entry,
+                booked_on=entry.booked_on,
+                label=entry.label,
+                amount=amount,
+            )
+            for entry, amount in per_deposit.values()
         ]
         OwnerStatementLine.objects.bulk_create(rows)
         audit_record(

@@ -94,6 +94,7 @@ def _statement_context(statement):
         "statement": statement,
         "collected_lines": [line for line in lines if line.kind == "collected"],
         "works_lines": [line for line in lines if line.kind == "works"],
+        "deposit_lines": [line for line in lines if line.kind == "deposit"],
         "fees": queries.fee_by_lease(lines),
         "organisation": statement.organisation,
         "vat_percent": statement.vat_rate * 100,

@@ -1,8 +1,10 @@
 """A Hypothesis state machine of random rent calls, payments, works, reversals, owner statements and payouts on
-one mandate lease, on the database. After every step: the ledger sums to zero, the tenant's balance is calls −
-payments, every statement is collected − fee − VAT − works with each payment, works invoice and reversal counted
-in exactly one statement, the owner's account is what the calls, statements' fees, works and payouts put on it,
-and the association's income accounts (7…) hold the fees only, never the mandant's rent."""
+one mandate lease, and the deposit of a second mandate lease of the same owner returned once with a random
+retention, early or late, on the database. After every step: the ledger sums to zero, the tenant's balance is
+calls − payments, every statement is collected − fee − VAT − works + deposits with each payment, works invoice,
+reversal and deposit return counted in exactly one statement, the owner's account is what the calls, statements'
+fees, works, deposits' retentions and penalties and payouts put on it, and the association's income accounts (7…)
+hold the fees only, never a mandant's money (rent or retention), nor its expenses (6…) a mandant's penalty."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,11 +15,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from habiter.leases import services as lease_services
+from habiter.leases.models import Lease
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger import rules
+from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import queries as entries_queries
 from habiter.ledger.entries import services as entries_services
-from habiter.ledger.models import Line, OwnerStatement
+from habiter.ledger.models import DeductionReason, Line, OwnerStatement
 from habiter.ledger.owners import queries as owners_queries
 from habiter.ledger.owners import services as owners_services
 from habiter.ledger.rent import queries as rent_queries
@@ -63,6 +68,8 @@ def _machine(world):
             self.floor = None  # the first statement's month: nothing before it is ever reported
             self.paid_out = Decimal(0)
             self.income_before = self.income()
+            self.expenses_before = self.income("6")
+            self.deposit_returned = False
             # what the statements' own figures (collected − fee − VAT − works) owe the owner, less what was paid out
             self.position = Decimal(0)
 
@@ -70,9 +77,9 @@ def _machine(world):
             transaction.set_rollback(True)
             self.savepoint.__exit__(None, None, None)
 
-        def income(self):
+        def income(self, account_class="7"):
             lines = Line.objects.filter(
-                transaction__organisation_id=world.organisation.pk, account__code__startswith="7"
+                transaction__organisation_id=world.organisation.pk, account__code__startswith=account_class
             ).values_list("amount", flat=True)
             return sum(lines, Decimal(0))
 
@@ -108,6 +115,32 @@ def _machine(world):
             )
             self.works[self.count] = (work.amount, work.transaction_id, day)
             self.movements.append(["works", day, work.amount, False])
+
+        @precondition(lambda self: not self.deposit_returned)
+        @rule(retained=st.integers(0, 48_000), offset=st.integers(31, 364))
+        def return_deposit(self, retained, offset):
+            """A second lease of the owner, January only: its 480.00 deposit received on 2 January, returned after
+            the keys (31 January, check-out not matching: due 31 March) with a retention, late after March."""
+            self.deposit_returned = True
+            lease = make_mandate_lease(
+                manager, world.other_team_household, owner=self.owner, fee_rate=str(RATE), start=START, rent="480.00"
+            )
+            Lease.objects.filter(pk=lease.pk).update(deposit=Decimal("480.00"))
+            deposits_services.deposit_receive(actor=accountant, lease_id=lease.pk, received_on=START + timedelta(1))
+            moved_out = date(2025, 1, 31)
+            lease_services.lease_end(actor=manager, lease_id=lease.pk, end_date=moved_out, moved_out_on=moved_out)
+            retained, day = Decimal(retained) / 100, _day(offset)
+            movement = deposits_services.deposit_return(
+                actor=accountant,
+                deposit_id=lease.security_deposit.pk,
+                returned_on=day,
+                keys_returned_on=moved_out,
+                inventory_matches=False,
+                deductions=[(DeductionReason.REPAIRS, "Réparations", retained)] if retained else [],
+            )
+            assert movement.refunded == Decimal("480.00") - retained
+            # what the owner gains: the retention, less the late penalty the owner bears as the landlord
+            self.movements.append(["deposits", day, retained - movement.penalty, False])
 
         @precondition(lambda self: self.payments)
         @rule(data=st.data(), later=st.integers(0, 60))
@@ -148,7 +181,7 @@ def _machine(world):
             month = min(last + 1 + skip, 12)
             period = date(2025, month, 1)
             self.floor = self.floor or period
-            expected = {"collected": Decimal(0), "works": Decimal(0)}
+            expected = {"collected": Decimal(0), "works": Decimal(0), "deposits": Decimal(0)}
             for movement in self.movements:
                 kind, day, amount, done = movement
                 if not done and self.floor <= day <= rules.month_end(period):
@@ -168,13 +201,14 @@ def _machine(world):
             assert statement.carried == self.position - awaiting
             fee = rules.mandate_fee(expected["collected"], RATE)
             vat = rules.half_up(fee * VAT)
-            assert (statement.collected, statement.works, statement.fee, statement.vat) == (
+            assert (statement.collected, statement.works, statement.deposits, statement.fee, statement.vat) == (
                 expected["collected"],
                 expected["works"],
+                expected["deposits"],
                 fee,
                 vat,
             )
-            net = statement.collected - statement.fee - statement.vat - statement.works
+            net = statement.collected - statement.fee - statement.vat - statement.works + statement.deposits
             assert statement.amount_due == statement.carried + net
             self.position += net
             again, created = owners_services.owner_statement_issue(
@@ -215,13 +249,16 @@ def _machine(world):
             called = sum((total for total, _tx in self.calls.values()), Decimal(0))
             charged = sum((s.fee + s.vat for s in issued), Decimal(0))
             works = sum((amount for kind, _day, amount, _done in self.movements if kind == "works"), Decimal(0))
-            assert owners_queries.owner_balance(self.owner) == -called + charged + works + self.paid_out
-            assert all(s.amount_due == s.carried + s.collected - s.fee - s.vat - s.works for s in issued)
+            deposits = sum((amount for kind, _day, amount, _done in self.movements if kind == "deposits"), Decimal(0))
+            assert owners_queries.owner_balance(self.owner) == -called + charged + works - deposits + self.paid_out
+            assert all(s.amount_due == s.carried + s.collected - s.fee - s.vat - s.works + s.deposits for s in issued)
 
         @invariant()
-        def income_is_the_fees_never_the_mandants_rent(self):
+        def income_is_the_fees_never_the_mandants_money(self):
             fees = sum(OwnerStatement.objects.filter(owner=self.owner).values_list("fee", flat=True), Decimal(0))
             assert self.income() - self.income_before == -fees
+            # a late penalty under the mandate is the owner's, never the association's expense
+            assert self.income("6") == self.expenses_before
 
         @invariant()
         def the_statements_say_what_the_owner_is_owed(self):

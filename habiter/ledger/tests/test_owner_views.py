@@ -13,9 +13,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from habiter.housing.models import Owner
+from habiter.leases import services as lease_services
+from habiter.leases.models import Lease
 from habiter.leases.tests.factories import make_owner
+from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import services as entries_services
-from habiter.ledger.models import BankDetails, OwnerStatement, OwnerWork, PayoutBatch
+from habiter.ledger.models import BankDetails, DeductionReason, OwnerStatement, OwnerWork, PayoutBatch
 from habiter.ledger.owners import services as owners_services
 from habiter.ledger.rent import services as rent_services
 
@@ -232,3 +235,35 @@ def test_an_owner_without_a_payable_iban_is_to_fix_and_kept_out_of_the_batch(cli
     assert done.status_code == 302
     assert OwnerStatement.objects.get(pk=good_statement.pk).payout_id is not None
     assert OwnerStatement.objects.get(pk=bad_statement.pk).payout_id is None
+
+
+def test_a_deposits_retention_under_the_mandate_shows_on_the_page_and_the_pdf(client, manager, owner, lease):
+    """Deposit 500.00 received on 2 December, the tenant leaves on 31 January, 120.00 kept for a broken door on
+    10 February: February's statement credits the owner with it, no fee (it is not rent): 120,00 € due."""
+    Lease.objects.filter(pk=lease.pk).update(deposit=D("500.00"))
+    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 12, 2))
+    lease_services.lease_end(
+        actor=manager, lease_id=lease.pk, end_date=date(2026, 1, 31), moved_out_on=date(2026, 1, 31)
+    )
+    deposits_services.deposit_return(
+        actor=manager, deposit_id=Lease.objects.get(pk=lease.pk).security_deposit.pk, returned_on=date(2026, 2, 10),
+        keys_returned_on=date(2026, 1, 31), inventory_matches=False,
+        deductions=[(DeductionReason.REPAIRS, "Porte d'entrée cassée", D("120.00"))],
+    )  # fmt: skip
+    client = _client(client, manager)
+    _issue(client, owner)
+    response = _issue(client, owner, month="2026-02")
+    statement = OwnerStatement.objects.get(owner=owner, month=date(2026, 2, 1))
+    assert (statement.collected, statement.fee, statement.deposits, statement.amount_due) == (
+        D("0.00"),
+        D("0.00"),
+        D("120.00"),
+        D("120.00"),
+    )
+    detail = " ".join(client.get(response.url).content.decode().split())
+    assert "Dépôts de garantie : retenues moins majorations de restitution tardive" in detail
+    assert "Restitution du dépôt de garantie — Lefèvre · <strong>120,00 €</strong>" in detail
+    pdf = client.get(reverse("ledger:owner_statement_pdf", args=[statement.pk]))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "Dépôt de garantie, retenues moins majoration de restitution tardive" in text
+    assert "120,00 €" in text and "Solde en votre faveur" in text
