@@ -174,7 +174,7 @@ class AuditAction(models.TextChoices):
     )
     LEDGER_BANK_LINE_UNCLEAR = (
         "ledger.bank_line_unclear",
-        _("Rapprochement d'une opération bancaire et d'écritures en attente annulé (contre-passation)"),
+        _("Rapprochement d'une opération bancaire et d'écritures en attente défait (contre-passation)"),
     )
     LEDGER_BANK_LINE_IGNORE = "ledger.bank_line_ignore", _("Opération bancaire mise de côté")
     LEDGER_BANK_LINE_UNIGNORE = "ledger.bank_line_unignore", _("Opération bancaire remise à rapprocher")

@@ -465,7 +465,7 @@ def bank_line_unclear(*, actor, line_id) -> BankLine:
             actor=actor,
             original=original,
             on=line.booked_on,
-            label=(_("Rapprochement annulé — %(label)s") % {"label": line.label or line.counterparty})[:200],
+            label=(_("Rapprochement défait — %(label)s") % {"label": line.label or line.counterparty})[:200],
         )
         # the links only: the entries they named stay in the ledger and wait again for their bank line (on
         # PostgreSQL the trigger of migration 0026 lets a clearing go only once its line's entry is reversed)

@@ -320,7 +320,7 @@ def bank_line_unclear(request, line_id):
         return confirmation_page(
             request,
             Confirmation(
-                title=_("Annuler le rapprochement de l'opération"),
+                title=_("Défaire le rapprochement de l'opération"),
                 facts=[
                     (_("Opération bancaire"), f"{line.booked_on:%d/%m/%Y} · {euros(line.amount)} €"),
                     *(
@@ -335,7 +335,7 @@ def bank_line_unclear(request, line_id):
                     ),
                     _("Les écritures attendent de nouveau leur opération bancaire ; l'opération revient dans la file."),
                 ],
-                action=_("Confirmer l'annulation"),
+                action=_("Confirmer : défaire le rapprochement"),
                 cancel_url=reverse("ledger:bank_line", args=[line.pk]),
             ),
         )
@@ -343,7 +343,7 @@ def bank_line_unclear(request, line_id):
         services.bank_line_unclear(actor=user, line_id=line.pk)
     except ValidationError as error:
         return _refused(request, line, error)
-    messages.success(request, _("Rapprochement annulé : l'opération est de nouveau à rapprocher."))
+    messages.success(request, _("Rapprochement défait : l'opération est de nouveau à rapprocher."))
     return redirect("ledger:bank_line", line.pk)
 
 

@@ -380,11 +380,11 @@ def test_the_line_page_undoes_a_clearing_after_a_confirmation(client, world, man
     client.force_login(world.users["accountant"])
     page = client.get(reverse("ledger:bank_line", args=[line.pk])).content.decode()
     url = reverse("ledger:bank_line_unclear", args=[line.pk])
-    assert f'action="{url}"' in page and "Annuler le rapprochement" in page
+    assert f'action="{url}"' in page and "Défaire le rapprochement" in page
 
     asked = client.post(url)
     content = asked.content.decode()
-    assert asked.status_code == 200 and "Confirmer l&#x27;annulation" in content
+    assert asked.status_code == 200 and "Confirmer : défaire le rapprochement" in content
     assert "22/01/2026 · -450,00 €" in content
     assert BankClearing.objects.count() == 1  # the confirmation page writes nothing
 
