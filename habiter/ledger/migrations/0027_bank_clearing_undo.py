@@ -48,6 +48,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0025_bank_clearing")]
+    dependencies = [("ledger", "0026_deposits_under_mandate")]
 
     operations = [migrations.RunPython(forward, backward)]
