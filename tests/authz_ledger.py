@@ -19,6 +19,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.housing.models import Building
 from habiter.leases import services as lease_services
 from habiter.leases.tests.factories import make_owner
+from habiter.ledger.bank import services as bank_services
 from habiter.ledger.charges import services as charges_services
 from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import services as entries_services
@@ -111,6 +112,7 @@ EXPECTED = {
     "ledger:bank_line_link": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
     "ledger:bank_line_clear": _post_only_scoped(),
+    "ledger:bank_line_unclear": _post_only_scoped(),
     "ledger:owner_statements": row(LEDGER, OK, NOT_FOUND),
     "ledger:owner_statement_detail": _scoped(LEDGER),
     "ledger:owner_statement_pdf": _scoped(LEDGER),
@@ -151,6 +153,7 @@ POST_EXPECTED = {
     "ledger:bank_line_link": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:bank_line_clear": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_unclear": _scoped(LEDGER, SAVED),
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
     "ledger:lease_mail": _scoped(LEDGER, SAVED),
@@ -191,6 +194,7 @@ CSRF_CASES = {
     "ledger:bank_line_link",
     "ledger:bank_line_ignore",
     "ledger:bank_line_clear",
+    "ledger:bank_line_unclear",
     "ledger:owner_statement_issue",
     "ledger:owner_work_create",
     "ledger:payouts",
@@ -399,6 +403,26 @@ def waiting_receipt_of(world, scope):
     return receipt.transaction_id
 
 
+def cleared_line_of(world, scope):
+    """The scope's bank line of `fresh_bank_line` (25.00), cleared with a new waiting deposit receipt of 25.00: a
+    clearing to undo."""
+    line = _cache(world, "bank_lines")[scope]
+    bank_services.bank_line_clear(
+        actor=_manager_of(world, scope), line_id=line.pk, entry_ids=[waiting_receipt_of(world, scope)]
+    )
+    return line
+
+
+def _unclear_reversals(line) -> int:
+    """How many times the line's clearing was undone: its bank entries reversed."""
+    return Transaction.objects.filter(
+        organisation_id=line.organisation_id,
+        source_type="bank_line",
+        source_id=line.bank_reference,
+        reversal_of__isnull=False,
+    ).count()
+
+
 def _split_data(lease):
     """The split form: the whole line (25.00) paid by the CAF for one lease."""
     return {
@@ -588,6 +612,9 @@ def post_data(route_name, scenario, actor, scope):
         return {"ignore": "1", "reason": f"Frais vus par {actor}"}
     if route_name == "ledger:bank_line_clear":
         return {"entries": [str(waiting_receipt_of(scenario.world, scope))]} | CONFIRMED
+    if route_name == "ledger:bank_line_unclear":
+        cleared_line_of(scenario.world, scope)
+        return CONFIRMED
     if route_name == "ledger:owner_statement_issue":
         return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
     if route_name == "ledger:owner_work_create":
@@ -676,6 +703,8 @@ def state(route_name, scenario, actor, scope):
         "ledger:bank_line_clear",
     ):
         return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
+    if route_name == "ledger:bank_line_unclear":
+        return _unclear_reversals(_cache(scenario.world, "bank_lines")[scope])
     if route_name == "ledger:owner_statement_issue":
         return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
     if route_name == "ledger:owner_work_create":
@@ -787,6 +816,12 @@ def csrf_case(name, world) -> CsrfCase:
         }[name]()
         saved = lambda: BankLine.objects.get(pk=line_id).state != "unmatched"  # noqa: E731
         return CsrfCase(client, reverse("ledger:bank_line", args=[line_id]), url, data, saved)
+    if name == "ledger:bank_line_unclear":
+        fresh_bank_line(world, "own_team")
+        line = cleared_line_of(world, "own_team")
+        url = reverse(name, args=[line.pk])
+        saved = lambda: BankLine.objects.get(pk=line.pk).state == "unmatched"  # noqa: E731
+        return CsrfCase(client, reverse("ledger:bank_line", args=[line.pk]), url, CONFIRMED, saved)
     if name == "ledger:owner_statement_issue":
         owner = owner_of(world, "own_team")
         month = next_statement_month(owner)

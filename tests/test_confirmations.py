@@ -60,6 +60,7 @@ CONFIRMED_PAGES = {
     "ledger:transaction_reverse": _from_extension,
     "ledger:payouts": _from_extension,
     "ledger:bank_line_clear": _from_extension,
+    "ledger:bank_line_unclear": _from_extension,
     "leases:revision_batch": _from_extension,
     "leases:lease_end": _from_extension,
     "leases:lease_slide": _from_extension,

@@ -173,6 +173,7 @@ EXEMPT = {
     "ledger:bank_line": LEDGER,
     "ledger:bank_line_match": WRITE,
     "ledger:bank_line_clear": WRITE,
+    "ledger:bank_line_unclear": WRITE,
     "ledger:bank_line_split": WRITE,
     "ledger:bank_line_link": WRITE,
     "ledger:bank_line_ignore": WRITE,

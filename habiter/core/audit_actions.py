@@ -172,6 +172,10 @@ class AuditAction(models.TextChoices):
         "ledger.bank_line_clear",
         _("Opération bancaire rapprochée d'écritures en attente du relevé (dépôt, restitution, reversement, travaux)"),
     )
+    LEDGER_BANK_LINE_UNCLEAR = (
+        "ledger.bank_line_unclear",
+        _("Rapprochement d'une opération bancaire et d'écritures en attente défait (contre-passation)"),
+    )
     LEDGER_BANK_LINE_IGNORE = "ledger.bank_line_ignore", _("Opération bancaire mise de côté")
     LEDGER_BANK_LINE_UNIGNORE = "ledger.bank_line_unignore", _("Opération bancaire remise à rapprocher")
     LEDGER_EMAIL_CONSENT = "ledger.email_consent", _("Accord ou retrait pour les documents par courriel")

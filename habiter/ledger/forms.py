@@ -175,9 +175,16 @@ class BankImportForm(forms.Form):
         return data
 
 
+SECOND_PAYMENT_LABEL = _("Autre versement que celui déjà saisi")
+SECOND_PAYMENT_HELP = _(
+    "À cocher seulement si un encaissement du même montant, saisi à la main pour ce bail, est un autre versement."
+)
+
+
 class BankMatchForm(forms.Form):
     lease = forms.UUIDField(label=_("Bail"), error_messages={"invalid": _("Choisissez un bail.")})
     source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES, initial=PaymentSource.TENANT)
+    second_payment = forms.BooleanField(label=SECOND_PAYMENT_LABEL, required=False)
 
 
 class BankManualMatchForm(forms.Form):
@@ -185,6 +192,7 @@ class BankManualMatchForm(forms.Form):
 
     lease = forms.ChoiceField(label=_("Bail"))
     source = forms.ChoiceField(label=_("Provenance"), choices=RECORDABLE_SOURCES, initial=PaymentSource.TENANT)
+    second_payment = forms.BooleanField(label=SECOND_PAYMENT_LABEL, help_text=SECOND_PAYMENT_HELP, required=False)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,6 +206,7 @@ THIRD_PARTY_SOURCES = [
 
 class BankSplitSourceForm(forms.Form):
     source = forms.ChoiceField(label=_("Qui a versé"), choices=THIRD_PARTY_SOURCES, initial=PaymentSource.CAF)
+    second_payment = forms.BooleanField(label=SECOND_PAYMENT_LABEL, help_text=SECOND_PAYMENT_HELP, required=False)
 
 
 class BankSplitRowForm(forms.Form):

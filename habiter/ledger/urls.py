@@ -41,6 +41,9 @@ urlpatterns = [
     path("banque/operations/<uuid:line_id>/encaissement-saisi/", bank.bank_line_link, name="bank_line_link"),
     path("banque/operations/<uuid:line_id>/mise-de-cote/", bank.bank_line_ignore, name="bank_line_ignore"),
     path("banque/operations/<uuid:line_id>/ecritures-en-attente/", bank.bank_line_clear, name="bank_line_clear"),
+    path(
+        "banque/operations/<uuid:line_id>/annuler-le-rapprochement/", bank.bank_line_unclear, name="bank_line_unclear"
+    ),
     path("comptes-rendus/", owners.owner_statements, name="owner_statements"),
     path("comptes-rendus/<uuid:statement_id>/", owners.owner_statement_detail, name="owner_statement_detail"),
     path("comptes-rendus/<uuid:statement_id>.pdf", owners.owner_statement_pdf, name="owner_statement_pdf"),

@@ -1,5 +1,6 @@
 """End to end, in Chromium: the confirmation step of every action that cannot be undone and that no other browser
-test walks (month close, reversal, lease end, plan and agreement signatures, case reopening, bank-line clearing).
+test walks (month close, reversal, lease end, plan and agreement signatures, case reopening, bank-line clearing and
+its undoing).
 
 From the form's page, the form is sent with the data a user would type (the cases of tests/test_confirmations.py);
 the browser then shows the confirmation page — checked with axe-core and photographed — nothing is written yet,

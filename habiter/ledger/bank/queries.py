@@ -69,11 +69,24 @@ def hand_payments_for(user, line) -> list[Payment]:
     if not user.has_perm("ledger.view_ledger") or line.amount <= 0:
         return []
     return list(
+        _hand_payments(
+            user.organisation_id,
+            [line.amount],
+            line.booked_on - timedelta(days=LINK_DAYS),
+            line.booked_on + timedelta(days=LINK_DAYS),
+        )
+    )
+
+
+def _hand_payments(organisation_id, amounts, first_day, last_day):
+    """The payments recorded by hand not yet matched to a bank line nor reversed, from the tenant or a third party,
+    of one of `amounts`, received between the two days."""
+    return (
         Payment.objects.filter(
-            organisation_id=user.organisation_id,
-            amount=line.amount,
-            received_on__gte=line.booked_on - timedelta(days=LINK_DAYS),
-            received_on__lte=line.booked_on + timedelta(days=LINK_DAYS),
+            organisation_id=organisation_id,
+            amount__in=amounts,
+            received_on__gte=first_day,
+            received_on__lte=last_day,
             bank_line__isnull=True,
             matched_line__isnull=True,
             reversed_on__isnull=True,
@@ -82,6 +95,41 @@ def hand_payments_for(user, line) -> list[Payment]:
         .select_related("lease__household", "lease__dwelling")
         .order_by("received_on", "created_at")
     )
+
+
+def hand_payment_twin(organisation_id, lease_id, amount, day) -> Payment | None:
+    """The payment recorded by hand for the lease that a bank line of `amount` on `day` most likely is (same amount,
+    within `LINK_DAYS` days, not yet matched): matching the line to the lease would count its money twice."""
+    return (
+        _hand_payments(organisation_id, [amount], day - timedelta(days=LINK_DAYS), day + timedelta(days=LINK_DAYS))
+        .filter(lease_id=lease_id)
+        .first()
+    )
+
+
+def with_hand_payments(user, lines) -> list:
+    """Each line of the queue with `hand_payments`: the payments recorded by hand it may be (as `hand_payments_for`),
+    offered before a new payment is recorded (one query for the whole page)."""
+    for line in lines:
+        line.hand_payments = []
+    incoming = [line for line in lines if line.amount > 0]
+    if not user.has_perm("ledger.view_ledger") or not incoming:
+        return lines
+    payments = list(
+        _hand_payments(
+            user.organisation_id,
+            {line.amount for line in incoming},
+            min(line.booked_on for line in incoming) - timedelta(days=LINK_DAYS),
+            max(line.booked_on for line in incoming) + timedelta(days=LINK_DAYS),
+        )
+    )
+    for line in incoming:
+        line.hand_payments = [
+            payment
+            for payment in payments
+            if payment.amount == line.amount and abs((payment.received_on - line.booked_on).days) <= LINK_DAYS
+        ]
+    return lines
 
 
 BANK_LINE = "bank_line"  # source type of the entry that brings a matched or cleared line's money into the bank

@@ -16,7 +16,7 @@ from habiter.core.audit import audit_record
 from habiter.core.formats import euros
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import bank_balance_on
-from habiter.ledger.entries.services import check_open, organisation_account, post_entry
+from habiter.ledger.entries.services import check_open, organisation_account, post_entry, reverse_entry
 from habiter.ledger.models import (
     AccountKind,
     BankClearing,
@@ -224,11 +224,35 @@ def _matchable(actor, line_id) -> BankLine:
     return line
 
 
-def bank_line_split(*, actor, line_id, source: str, parts) -> list[Payment]:
+def _refuse_hand_payment_twice(actor, line, parts) -> None:
+    """A payment recorded by hand for the same lease, of the same amount, within `LINK_DAYS` days of the line and
+    not yet matched is most likely the very money the line shows: recording another payment would count it twice.
+    The match is refused and the accountant links the line to it (`bank_line_link`), or says the line is a second
+    payment (`second_payment`)."""
+    for lease_id, amount in parts:
+        payment = queries.hand_payment_twin(actor.organisation_id, lease_id, amount, line.booked_on)
+        if payment is not None:
+            raise ValidationError(
+                _(
+                    "Un encaissement de %(amount)s € du %(day)s est déjà saisi pour %(tenant)s et attend son "
+                    "opération bancaire : rapprochez l'opération de cet encaissement (« C'est cet encaissement ») "
+                    "plutôt que d'en enregistrer un second. S'il s'agit bien d'un autre versement, cochez « Autre "
+                    "versement que celui déjà saisi »."
+                )
+                % {
+                    "amount": euros(payment.amount),
+                    "day": f"{payment.received_on:%d/%m/%Y}",
+                    "tenant": payment.lease.household.name,
+                }
+            )
+
+
+def bank_line_split(*, actor, line_id, source: str, parts, second_payment: bool = False) -> list[Payment]:
     """Match one bank line to one or several leases in one step — a CAF, FSL or VISALE transfer pays for several
     tenants: `parts` are (lease id, amount) pairs whose sum must be the line's amount. The line's money enters the
     bank account, through the source's clearing account, and each lease gets its payment (dated on the line's day,
-    the bank id as its reference), or nothing is saved."""
+    the bank id as its reference), or nothing is saved. A part that a payment recorded by hand already counts (same
+    lease and amount, within 5 days, not yet matched) is refused unless `second_payment` says it is another one."""
     _require(actor, "ledger.post")
     if source not in SOURCE_ACCOUNTS:
         raise ValidationError({"source": _("Provenance inconnue.")})
@@ -247,6 +271,8 @@ def bank_line_split(*, actor, line_id, source: str, parts) -> list[Payment]:
                 _("La répartition fait %(total)s € : elle doit égaler les %(amount)s € de l'opération.")
                 % {"total": euros(total), "amount": euros(line.amount)}
             )
+        if not second_payment:
+            _refuse_hand_payment_twice(actor, line, parts)
         _bring_to_bank(actor, line, source)
         payments = [
             payment_record(
@@ -267,18 +293,33 @@ def bank_line_split(*, actor, line_id, source: str, parts) -> list[Payment]:
             action="ledger.bank_line_match",
             obj=line,
             household_id=payments[0].lease.household_id if len(payments) == 1 else None,
-            detail={"payments": [str(p.pk) for p in payments], "amount": str(line.amount), "source": source},
+            detail={
+                "payments": [str(p.pk) for p in payments],
+                "amount": str(line.amount),
+                "source": source,
+                **({"second_payment": True} if second_payment else {}),
+            },
         )
     return payments
 
 
-def bank_line_match(*, actor, line_id, lease_id, source: str = PaymentSource.TENANT) -> Payment:
+def bank_line_match(
+    *, actor, line_id, lease_id, source: str = PaymentSource.TENANT, second_payment: bool = False
+) -> Payment:
     """Match a bank line to a lease: the payment is recorded (dated on the line's day, the bank id as its
-    reference) and the line leaves the queue. A line is matched once; another organisation's lease is unknown."""
+    reference) and the line leaves the queue. A line is matched once; another organisation's lease is unknown.
+    Refused when a payment recorded by hand for the lease, of the line's amount within 5 days, waits for its line
+    (link them with `bank_line_link`), unless `second_payment` says the line is another payment."""
     line = BankLine.objects.filter(organisation_id=actor.organisation_id, pk=line_id).first()
     if line is None:
         raise BankLine.DoesNotExist
-    [payment] = bank_line_split(actor=actor, line_id=line_id, source=source, parts=[(lease_id, line.amount)])
+    [payment] = bank_line_split(
+        actor=actor,
+        line_id=line_id,
+        source=source,
+        parts=[(lease_id, line.amount)],
+        second_payment=second_payment,
+    )
     return payment
 
 
@@ -403,6 +444,52 @@ def bank_line_clear(*, actor, line_id, entry_ids) -> list[BankClearing]:
             detail={"entries": sorted(wanted), "amount": str(line.amount)},
         )
     return clearings
+
+
+def bank_line_unclear(*, actor, line_id) -> BankLine:
+    """Undo a clearing (`bank_line_clear`) made with the wrong line or entries: the line's bank entry is reversed on
+    the line's day (the bank account and the waiting accounts are back as before), the links between the line and
+    the entries it cleared are removed, so the entries wait again, and the line goes back to the queue. The ledger
+    keeps both entries; the journal keeps which entries were cleared. Refused when the line's month is closed."""
+    _require(actor, "ledger.post")
+    with transaction.atomic():
+        line = _queued_line(actor, line_id)
+        clearings = list(line.clearings.order_by("created_at"))
+        if line.state != BankLineState.MATCHED or not clearings or line.transaction_id is None:
+            raise ValidationError(_("Cette opération n'est pas rapprochée d'écritures en attente du relevé."))
+        check_open(line.organisation_id, line.booked_on, "booked_on")
+        original = Transaction.objects.select_for_update().get(pk=line.transaction_id)
+        if Transaction.objects.filter(reversal_of=original).exists():
+            raise ValidationError(_("Cette écriture est déjà contre-passée."))
+        reversal = reverse_entry(
+            actor=actor,
+            original=original,
+            on=line.booked_on,
+            label=(_("Rapprochement défait — %(label)s") % {"label": line.label or line.counterparty})[:200],
+        )
+        # the links only: the entries they named stay in the ledger and wait again for their bank line (on
+        # PostgreSQL the trigger of migration 0027 lets a clearing go only once its line's entry is reversed)
+        BankClearing.objects.filter(pk__in=[clearing.pk for clearing in clearings]).delete()
+        line.state = BankLineState.UNMATCHED
+        line.transaction = None
+        line.source = ""
+        line.payment = None
+        line.handled_by = actor
+        line.handled_at = timezone.now()
+        line.full_clean()
+        line.save(update_fields=["state", "payment", "transaction", "source", "handled_by", "handled_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="ledger.bank_line_unclear",
+            obj=line,
+            detail={
+                "entries": sorted(str(clearing.entry_id) for clearing in clearings),
+                "amount": str(line.amount),
+                "entry": str(original.pk),
+                "reversal": str(reversal.pk),
+            },
+        )
+    return line
 
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:

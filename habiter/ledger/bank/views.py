@@ -42,6 +42,7 @@ def bank_queue(request):
     pages.require_perm(user, "ledger.view_ledger")
     page = Paginator(queries.bank_queue(user), pages.PAGE_SIZE).get_page(request.GET.get("page"))
     lines = queries.queue_with_suggestions(list(page), queries.match_candidates(user))
+    queries.with_hand_payments(user, lines)
     return render(
         request,
         "ledger/bank_queue.html",
@@ -198,7 +199,11 @@ def bank_line_split(request, line_id):
         parts = [(row["lease"], row["amount"]) for row in rows.cleaned_data if row.get("lease")]
         try:
             payments = services.bank_line_split(
-                actor=user, line_id=line.pk, source=source_form.cleaned_data["source"], parts=parts
+                actor=user,
+                line_id=line.pk,
+                source=source_form.cleaned_data["source"],
+                parts=parts,
+                second_payment=source_form.cleaned_data["second_payment"],
             )
         except Lease.DoesNotExist:
             messages.error(request, _("Un de ces baux n'existe pas ou ne reçoit pas d'encaissement."))
@@ -275,7 +280,10 @@ def bank_line_clear(request, line_id):
                 ],
                 consequences=[
                     _("Le compte banque (512) bouge du montant de l'opération ; les écritures quittent l'attente."),
-                    _("Un rapprochement ne se défait pas : vérifiez que l'opération est bien celle de ces écritures."),
+                    _(
+                        "Un rapprochement se défait depuis la page de l'opération, par une contre-passation datée du "
+                        "jour de l'opération, tant que son mois n'est pas clôturé."
+                    ),
                 ],
                 action=_("Confirmer le rapprochement"),
                 cancel_url=reverse("ledger:bank_line", args=[line.pk]),
@@ -298,6 +306,48 @@ def bank_line_clear(request, line_id):
 
 
 @require_POST
+def bank_line_unclear(request, line_id):
+    """Undo a clearing made with the wrong line or entries: after a confirmation, its bank entry is reversed, the
+    entries wait again for their bank line and the line goes back to the queue."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    cleared = queries.cleared_entries(line)
+    if not cleared:
+        messages.error(request, _("Cette opération n'est pas rapprochée d'écritures en attente du relevé."))
+        return redirect("ledger:bank_line", line.pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Défaire le rapprochement de l'opération"),
+                facts=[
+                    (_("Opération bancaire"), f"{line.booked_on:%d/%m/%Y} · {euros(line.amount)} €"),
+                    *(
+                        (f"{clearing.entry.booked_on:%d/%m/%Y} {clearing.entry.label}", f"{euros(clearing.amount)} €")
+                        for clearing in cleared
+                    ),
+                ],
+                consequences=[
+                    _(
+                        "L'écriture de banque du rapprochement est contre-passée à la date de l'opération : le compte "
+                        "banque (512) revient à son solde d'avant."
+                    ),
+                    _("Les écritures attendent de nouveau leur opération bancaire ; l'opération revient dans la file."),
+                ],
+                action=_("Confirmer : défaire le rapprochement"),
+                cancel_url=reverse("ledger:bank_line", args=[line.pk]),
+            ),
+        )
+    try:
+        services.bank_line_unclear(actor=user, line_id=line.pk)
+    except ValidationError as error:
+        return _refused(request, line, error)
+    messages.success(request, _("Rapprochement défait : l'opération est de nouveau à rapprocher."))
+    return redirect("ledger:bank_line", line.pk)
+
+
+@require_POST
 def bank_line_match(request, line_id):
     user = request.user
     pages.require_perm(user, "ledger.post")
@@ -308,7 +358,11 @@ def bank_line_match(request, line_id):
         return redirect("ledger:bank_line", line.pk)
     try:
         payment = services.bank_line_match(
-            actor=user, line_id=line.pk, lease_id=form.cleaned_data["lease"], source=form.cleaned_data["source"]
+            actor=user,
+            line_id=line.pk,
+            lease_id=form.cleaned_data["lease"],
+            source=form.cleaned_data["source"],
+            second_payment=form.cleaned_data["second_payment"],
         )
     except Lease.DoesNotExist:
         messages.error(request, _("Ce bail n'existe pas ou ne reçoit pas d'encaissement."))

@@ -192,7 +192,8 @@ class BankClearing(OrganisationScoped):
     """One entry that waited for the bank on 511200 or 580000 (a deposit received or refunded, an owner's payout,
     works paid, an FSL advance repaid), cleared by the bank line that shows its money: the line's own entry (debit or
     credit 512, the other side on the waiting account) is `bank_line.transaction`. An entry is cleared once
-    (`entry` is unique); the rows are never changed nor deleted (append-only trigger on PostgreSQL, migration 0025)."""
+    (`entry` is unique); the rows are never changed (trigger on PostgreSQL, migration 0025), and deleted only to undo
+    the clearing, once the line's bank entry is reversed (`bank_line_unclear`, trigger of migration 0027)."""
 
     bank_line = models.ForeignKey(
         BankLine, on_delete=models.PROTECT, related_name="clearings", verbose_name=_("opération bancaire")

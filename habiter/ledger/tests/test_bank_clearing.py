@@ -297,3 +297,110 @@ def test_an_entry_not_offered_is_refused_in_french_by_the_page(client, world, ma
     )
     assert "attend plus cette opération : rechargez la page" in response.content.decode()
     assert not BankClearing.objects.exists()
+
+
+# --- undoing a clearing ---------------------------------------------------------------------------------------
+
+
+def _cleared(world, manager, refund):
+    line = _line(world.organisation, "-450.00", date(2026, 1, 22), "BQ-0122", label="VIR DUPONT RESTITUTION DG")
+    bank_services.bank_line_clear(actor=manager, line_id=line.pk, entry_ids=[refund.transaction_id])
+    line.refresh_from_db()
+    return line
+
+
+def test_a_clearing_is_undone_by_reversing_its_bank_entry_and_the_entries_wait_again(world, manager, refund):
+    # The refund of 450.00 was cleared by the wrong line: undone, 580000 waits again for 450.00, the bank is back
+    # at 0.00, both entries stay in the ledger, and the right line clears the refund afterwards.
+    org = world.organisation.pk
+    line = _cleared(world, manager, refund)
+    bank_entry = line.transaction
+    assert (_balance(org, "512000"), _balance(org, "580000")) == (D("-450.00"), D("0.00"))
+    lines_before = Line.objects.count()
+
+    bank_services.bank_line_unclear(actor=manager, line_id=line.pk)
+
+    line.refresh_from_db()
+    assert (line.state, line.transaction_id, line.source) == (BankLineState.UNMATCHED, None, "")
+    assert not BankClearing.objects.exists()
+    assert (_balance(org, "512000"), _balance(org, "580000")) == (D("0.00"), D("-450.00"))
+    assert _balance(org, "512000") == _matched_lines(org)
+    reversal = Transaction.objects.get(reversal_of=bank_entry)
+    assert reversal.booked_on == date(2026, 1, 22)
+    assert {(row.account.code, row.amount) for row in reversal.lines.select_related("account")} == {
+        ("512000", D("450.00")),
+        ("580000", D("-450.00")),
+    }
+    assert Line.objects.count() == lines_before + 2  # nothing updated nor deleted: two lines added
+    assert Transaction.objects.filter(pk=bank_entry.pk).exists()
+    assert entries_queries.ledger_sum(org) == 0
+    event = AuditEvent.objects.get(action="ledger.bank_line_unclear", object_id=str(line.pk))
+    assert event.detail["entries"] == [str(refund.transaction_id)] and event.detail["reversal"] == str(reversal.pk)
+    assert [entry.pk for entry in bank_queries.clearings_for(manager, line)] == [refund.transaction_id]
+
+    right = _line(world.organisation, "-450.00", date(2026, 1, 23), "BQ-0123")
+    bank_services.bank_line_clear(actor=manager, line_id=right.pk, entry_ids=[refund.transaction_id])
+    assert (_balance(org, "512000"), _balance(org, "580000")) == (D("-450.00"), D("0.00"))
+    assert _balance(org, "512000") == _matched_lines(org)
+    # and the first line may be cleared again later with its own entries, posting a new bank entry
+    assert bank_queries.clearings_for(manager, line) == []
+
+
+def test_undoing_is_refused_in_a_closed_month_for_a_line_not_cleared_and_for_others(world, manager, refund):
+    line = _cleared(world, manager, refund)
+    waiting = _line(world.organisation, "-10.00", date(2026, 1, 22), "BQ-WAIT")
+    with pytest.raises(ValidationError, match="pas rapprochée d'écritures en attente"):
+        bank_services.bank_line_unclear(actor=manager, line_id=waiting.pk)
+    with pytest.raises(PermissionDenied):
+        bank_services.bank_line_unclear(actor=world.users["social_worker"], line_id=line.pk)
+    outsider = UserFactory(organisation=world.other_organisation, role=Role.ACCOUNTANT)
+    with pytest.raises(BankLine.DoesNotExist):
+        bank_services.bank_line_unclear(actor=outsider, line_id=line.pk)
+    for month in (date(2025, 9, 1), date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)):
+        entries_services.period_close(actor=world.users["accountant"], month=month)
+    before = (Transaction.objects.count(), BankClearing.objects.count())
+    with pytest.raises(ValidationError, match="Le mois de 01/2026 est clôturé : aucune écriture ne peut y être datée"):
+        bank_services.bank_line_unclear(actor=manager, line_id=line.pk)
+    assert (Transaction.objects.count(), BankClearing.objects.count()) == before
+    line.refresh_from_db()
+    assert line.state == BankLineState.MATCHED
+    assert not AuditEvent.objects.filter(action="ledger.bank_line_unclear").exists()
+
+
+def test_a_line_matched_to_a_payment_is_not_undone_here(world, manager, refund):
+    lease = make_signed_lease(manager, world.own_household, start=date(2026, 1, 15), rent="300.00")
+    line = _line(world.organisation, "350.00", date(2026, 1, 22), "BQ-RENT")
+    bank_services.bank_line_match(actor=manager, line_id=line.pk, lease_id=lease.pk)
+    with pytest.raises(ValidationError, match="pas rapprochée d'écritures en attente"):
+        bank_services.bank_line_unclear(actor=manager, line_id=line.pk)
+
+
+def test_the_line_page_undoes_a_clearing_after_a_confirmation(client, world, manager, refund):
+    line = _cleared(world, manager, refund)
+    client.force_login(world.users["accountant"])
+    page = client.get(reverse("ledger:bank_line", args=[line.pk])).content.decode()
+    url = reverse("ledger:bank_line_unclear", args=[line.pk])
+    assert f'action="{url}"' in page and "Défaire le rapprochement" in page
+
+    asked = client.post(url)
+    content = asked.content.decode()
+    assert asked.status_code == 200 and "Confirmer : défaire le rapprochement" in content
+    assert "22/01/2026 · -450,00 €" in content
+    assert BankClearing.objects.count() == 1  # the confirmation page writes nothing
+
+    done = client.post(url, {"confirmed": "1"})
+    assert done.status_code == 302 and done["Location"] == reverse("ledger:bank_line", args=[line.pk])
+    assert not BankClearing.objects.exists()
+    page = client.get(reverse("ledger:bank_line", args=[line.pk])).content.decode()
+    assert "Rapprocher des écritures cochées" in page and f'action="{url}"' not in page
+
+    again = client.post(url, {"confirmed": "1"}, follow=True)
+    assert "pas rapprochée d&#x27;écritures en attente" in again.content.decode()
+
+
+def test_a_social_worker_may_not_undo_a_clearing_from_the_page(client, world, manager, refund):
+    line = _cleared(world, manager, refund)
+    client.force_login(world.users["social_worker"])
+    response = client.post(reverse("ledger:bank_line_unclear", args=[line.pk]), {"confirmed": "1"})
+    assert response.status_code in (403, 404)
+    assert BankClearing.objects.count() == 1

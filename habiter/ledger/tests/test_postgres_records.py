@@ -1,6 +1,6 @@
-"""What PostgreSQL itself refuses on the records kept beside the ledger's entries (migrations 0023 and 0025): no
-DELETE, no UPDATE of a column outside each table's short list of columns the application keeps up to date, and no
-ledger line on another organisation's account."""
+"""What PostgreSQL itself refuses on the records kept beside the ledger's entries (migrations 0023, 0025 and 0027): no
+DELETE (but a clearing's, once its bank line's entry is reversed), no UPDATE of a column outside each table's short
+list of columns the application keeps up to date, and no ledger line on another organisation's account."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,6 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from habiter.leases.tests.factories import make_owner
+from habiter.ledger.bank import services as bank_services
 from habiter.ledger.deposits import services as deposit_services
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
@@ -218,3 +219,24 @@ def test_a_line_on_another_organisations_account_is_refused(world):
     Line.objects.create(transaction=entry, account=bank, amount=Decimal("10.00"))
     Line.objects.create(transaction=entry, account=income, amount=Decimal("-10.00"))
     assert Line.objects.filter(transaction=entry).count() == 2
+
+
+def test_a_clearing_goes_only_once_its_bank_lines_entry_is_reversed(world):
+    manager = world.users["rental_manager"]
+    lease = make_signed_lease(manager, world.own_household, start=date(2025, 1, 1), deposit=Decimal("500.00"))
+    movement = deposit_services.deposit_receive(
+        actor=manager, lease_id=lease.pk, received_on=date(2025, 1, 2), amount=Decimal("500.00")
+    )
+    line = BankLine.objects.create(
+        organisation=world.organisation,
+        booked_on=date(2025, 1, 2),
+        amount=Decimal("500.00"),
+        label="DG",
+        bank_reference="PG-1",
+    )
+    [clearing] = bank_services.bank_line_clear(actor=manager, line_id=line.pk, entry_ids=[movement.transaction_id])
+    with pytest.raises(DatabaseError, match="ne se suppriment pas"):
+        _execute("DELETE FROM ledger_bankclearing WHERE id = %s", [clearing.pk])
+    bank_services.bank_line_unclear(actor=manager, line_id=line.pk)
+    assert not BankClearing.objects.filter(pk=clearing.pk).exists()
+    assert Transaction.objects.filter(source_type="bank_line", reversal_of__isnull=False).count() == 1
