@@ -14,7 +14,7 @@ from habiter.core.tests.factories import UserFactory
 from habiter.leases.tests.factories import make_dwelling
 from habiter.ledger.tests.factories import make_signed_lease
 
-from .support import PASSWORD, check_page, log_in
+from .support import PASSWORD, SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,7 @@ def test_accountant_records_the_agreement_then_prints_and_mails_the_months_notic
     expect(section).to_contain_text("1 avis à imprimer")
     pdf = page.request.get(page.get_by_role("link", name="Avis à imprimer, partie 1 (PDF)").get_attribute("href"))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    (SCREENSHOTS / "rent-notices.pdf").write_bytes(pdf.body())  # kept beside the screenshots to look at
     page.get_by_role("button", name="Envoyer les avis par courriel").click()
     expect(section).to_contain_text("1 avis envoyé.")
     expect(page.get_by_role("button", name="Envoyer les avis par courriel")).to_have_count(0)
