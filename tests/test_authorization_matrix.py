@@ -301,6 +301,7 @@ EXPECTED = {
     "support:document_delete": DOCUMENT_REMOVAL,
     "support:plan_pdf": CASE_FILE,  # each household of the scenario has a plan
     "support:measure_status": CASE_FILE,  # a measure of the scope's household
+    "support:measure_follow_up": CASE_FILE,
     "support:catalogue": {
         ANONYMOUS: LOGIN,
         "director": OK,
@@ -353,6 +354,7 @@ POST_EXPECTED = {
     "support:document_delete": DOCUMENT_REMOVAL_WRITE,
     "support:agreement": CASE_FILE_WRITE,
     "support:measure_status": CASE_FILE_WRITE,
+    "support:measure_follow_up": CASE_FILE_WRITE,
     "support:appointment_edit": APPOINTMENT_WRITE,
     "support:appointment_cancel": APPOINTMENT_WRITE,
     "support:appointment_attendance": APPOINTMENT_WRITE,
@@ -730,6 +732,12 @@ def _post_data(route_name, scenario, actor, scope):
         target = "active" if measure.status == "suspended" else "suspended"  # each allowed write flips it
         version = SupportMeasure.objects.get(pk=measure.pk).version  # the version a fresh page would show
         return {"to_status": target, "on_date": "2026-02-01", "outcome": outcome.pk, "version": version}
+    if route_name == "support:measure_follow_up":
+        # a measure ended a year and a half ago, so that its situation a year after may be recorded
+        SupportMeasure.objects.filter(pk=scenario.measure(scope).pk).update(
+            start_date=date(2024, 1, 5), status="closed", end_date=date(2025, 6, 30)
+        )
+        return {"observed_on": "2026-07-01", "situation": "same_housing", "arrears": "no"}
     if route_name == "support:programme_toggle":
         return {"active": "0"}
     if route_name == "support:intervention_create":
@@ -808,6 +816,8 @@ def _state(route_name, scenario, actor, scope):
         return PlanGoal.objects.filter(plan__household=household).count()
     if route_name == "support:measure_status":
         return SupportMeasure.objects.get(pk=scenario.measure(scope).pk).status
+    if route_name == "support:measure_follow_up":
+        return AuditEvent.objects.filter(action="measure.follow_up", object_id=str(scenario.measure(scope).pk)).count()
     if route_name == "support:programme_toggle":
         return Programme.objects.get(pk=scenario.programme(scope).pk).active
     if route_name.startswith("support:appointment_"):

@@ -28,6 +28,7 @@ from habiter.support.models import (
     CalendarFeed,
     Document,
     Intervention,
+    MeasureFollowUp,
     MeasureOutcome,
     Programme,
     SupportAgreement,
@@ -377,6 +378,19 @@ def _csrf_case(name, world) -> CsrfCase:
             {"to_status": "suspended", "on_date": "2026-02-02", "version": measure.version},
             lambda: SupportMeasure.objects.get(pk=measure.pk).status == "suspended",
         )
+    if name == "support:measure_follow_up":
+        measure = _a_measure(world)
+        SupportMeasure.objects.filter(pk=measure.pk).update(
+            start_date=date(2024, 1, 5), status="closed", end_date=date(2025, 6, 30)
+        )
+        url = reverse("support:measure_follow_up", args=[measure.pk])
+        return CsrfCase(
+            _logged_in(worker),
+            url,
+            url,
+            {"observed_on": "2026-07-01", "situation": "other_housing", "arrears": ""},
+            lambda: MeasureFollowUp.objects.filter(measure=measure).exists(),
+        )
     if name == "support:catalogue":
         url = reverse("support:catalogue")
         return CsrfCase(
@@ -561,6 +575,7 @@ CSRF_CASES = {
     "support:agreement",
     "support:calendar_feed",
     "support:measure_status",
+    "support:measure_follow_up",
     "support:catalogue",
     "support:programme_toggle",
 }

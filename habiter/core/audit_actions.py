@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     CALENDAR_FEED_RENEW = "calendar_feed.renew", _("Nouvelle adresse d'agenda")
     CALENDAR_FEED_REVOKE = "calendar_feed.revoke", _("Suppression de l'adresse d'agenda")
     MEASURE_TRANSITION = "measure.transition", _("Changement de statut d'une mesure")
+    MEASURE_FOLLOW_UP = "measure.follow_up", _("Situation du ménage un an après la fin d'une mesure")
     PROGRAMME_CREATE = "programme.create", _("Ajout d'un dispositif")
     PROGRAMME_ACTIVATE = "programme.activate", _("Remise en service d'un dispositif")
     PROGRAMME_DEACTIVATE = "programme.deactivate", _("Retrait d'un dispositif")

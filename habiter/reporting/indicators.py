@@ -28,11 +28,14 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from habiter.core.dates import add_months
 from habiter.evictions.models import CaseOutcome, PreventionCase
 from habiter.leases.models import Lease, LeaseKind, LeaseStatus
 from habiter.people.models import Concern, Person
 from habiter.reception.models import DeskVisit, Enrolment, Topic, WorkshopTheme
+from habiter.support import rules as support_rules
 from habiter.support.models import (
+    FollowUpSituation,
     Intervention,
     InterventionKind,
     MeasureStatus,
@@ -264,6 +267,43 @@ register(
             "seulement demandée ne compte pas."
         ),
         compute=measures_by_programme,
+    )
+)
+
+
+def follow_up_situations(scope: ReportScope, period: Period, *, schemes=None):
+    """The situation a year after the end (W35) of the measures whose year after their end falls in the period,
+    by situation, with those in rent arrears of more than three months; a measure without a recorded situation is
+    counted « Situation non relevée », never dropped."""
+    ended = _measures(scope, schemes).filter(
+        status=MeasureStatus.CLOSED,
+        end_date__gte=add_months(period.start, -support_rules.FOLLOW_UP_MONTHS),
+        end_date__lte=add_months(period.end, -support_rules.FOLLOW_UP_MONTHS),
+    )
+    counts = {
+        row["follow_up__situation"]: row
+        for row in ended.values("follow_up__situation")
+        .annotate(measures=Count("pk"), arrears=Count("pk", filter=Q(follow_up__arrears_over_three_months=True)))
+        .order_by()
+    }
+    rows = [
+        [str(label), counts.get(value, {}).get("measures", 0), counts.get(value, {}).get("arrears", 0)]
+        for value, label in FollowUpSituation.choices
+    ]
+    rows.append([_("Situation non relevée"), counts.get(None, {}).get("measures", 0), 0])
+    return [_("Situation un an après la fin"), _("Mesures"), _("Dont impayé de plus de trois mois")], rows
+
+
+register(
+    Indicator(
+        code="follow_up_situations",
+        title=gettext_lazy("Situation un an après la fin de la mesure"),
+        unit=gettext_lazy("mesure"),
+        rule=gettext_lazy(
+            "Mesures clôturées dont la date de fin, plus douze mois, tombe dans la période, par situation relevée "
+            "un an après (facultatif) ; une mesure sans situation relevée est comptée « Situation non relevée »."
+        ),
+        compute=follow_up_situations,
     )
 )
 
@@ -693,9 +733,13 @@ REPORTS["avdl"] = Report(
     title=gettext_lazy("Rapport AVDL — accompagnement vers et dans le logement"),
     description=gettext_lazy(
         "Les mesures des dispositifs de type AVDL : ménages entrés, accompagnés et sortis, mesures, durées et "
-        "issue à la sortie. La situation à 12 mois après la fin de la mesure n'est pas encore suivie."
+        "issue à la sortie, situation un an après la fin de la mesure."
     ),
-    indicators=funder_uses(Scheme.AVDL, AVDL_GROUPS),
+    # W35: the State follows the share in rent arrears a year after the end of the AVDL (optional follow-up).
+    indicators=(
+        *funder_uses(Scheme.AVDL, AVDL_GROUPS),
+        Use("follow_up_situations", "avdl", {"schemes": (Scheme.AVDL,)}),
+    ),
     funder=gettext_lazy("État (DDETS) et bailleurs sociaux, par le FNAVDL"),
     categories=gettext_lazy(
         "Issues à la sortie : relogement, maintien dans le logement, orientation ; fin après le diagnostic."

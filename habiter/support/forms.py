@@ -9,6 +9,7 @@ from . import queries
 from . import rules as support_rules
 from .models import (
     DocumentKind,
+    FollowUpSituation,
     Intensity,
     InterventionKind,
     LifeArea,
@@ -47,6 +48,35 @@ class MeasureOpenForm(forms.Form):
         self.fields["programme"].queryset = queries.programmes_for(user)
         self.fields["programme"].empty_label = _("— Choisir —")
         self.initial.setdefault("start_date", timezone.localdate())
+
+
+class FollowUpForm(forms.Form):
+    """The situation a year after the end of a measure (DOMAIN-2 W35)."""
+
+    ARREARS_CHOICES = [("", _("Non connu")), ("no", _("Non")), ("yes", _("Oui"))]
+
+    required_css_class = "required"
+    observed_on = forms.DateField(
+        label=_("Date du constat"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
+    )
+    situation = forms.ChoiceField(label=_("Où vit le ménage ?"), choices=FollowUpSituation.choices)
+    arrears = forms.ChoiceField(
+        label=_("Impayé de loyer de plus de trois mois ?"), choices=ARREARS_CHOICES, required=False
+    )
+    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, follow_up=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if follow_up is not None:
+            self.initial.setdefault("observed_on", follow_up.observed_on)
+            self.initial.setdefault("situation", follow_up.situation)
+            arrears = follow_up.arrears_over_three_months
+            self.initial.setdefault("arrears", "" if arrears is None else ("yes" if arrears else "no"))
+            self.initial.setdefault("comment", follow_up.comment)
+        self.initial.setdefault("observed_on", timezone.localdate())
+
+    def clean_arrears(self):
+        return {"": None, "no": False, "yes": True}[self.cleaned_data.get("arrears") or ""]
 
 
 class MeasureStatusForm(forms.Form):

@@ -166,6 +166,35 @@ class MeasureStatusChange(OrganisationScoped):
         return f"{self.measure} : {self.from_status or '∅'} → {self.to_status}"
 
 
+class FollowUpSituation(models.TextChoices):
+    """Where the household lives a year after the end of its support (DOMAIN-2 W35)."""
+
+    SAME_HOUSING = "same_housing", _("Dans le même logement")
+    OTHER_HOUSING = "other_housing", _("Relogé dans un autre logement")
+    NO_HOUSING = "no_housing", _("Sans logement ou hébergé")
+    UNKNOWN = "unknown", _("Situation inconnue (contact perdu)")
+
+
+class MeasureFollowUp(OrganisationScoped):
+    """The household's situation a year after the end of a measure (optional, W35): one per measure, recorded again
+    if it is corrected."""
+
+    measure = models.OneToOneField(SupportMeasure, on_delete=models.PROTECT, related_name="follow_up")
+    observed_on = models.DateField(_("date du constat"))
+    situation = models.CharField(_("situation"), max_length=16, choices=FollowUpSituation.choices)
+    arrears_over_three_months = models.BooleanField(
+        _("impayé de loyer de plus de trois mois"), null=True, blank=True
+    )  # None: not known
+    comment = models.TextField(_("commentaire"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("situation à un an")
+
+    def __str__(self):
+        return f"{self.measure} : {self.get_situation_display()} ({self.observed_on})"
+
+
 class InterventionKind(models.TextChoices):
     OFFICE_INTERVIEW = "office_interview", _("Entretien au bureau")
     HOME_VISIT = "home_visit", _("Visite à domicile")

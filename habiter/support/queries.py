@@ -12,6 +12,7 @@ from .models import (
     Document,
     Intervention,
     LifeArea,
+    MeasureFollowUp,
     MeasureOutcome,
     MeasureStatusChange,
     PlanGoal,
@@ -43,9 +44,14 @@ def outcomes_for(user, *, active_only=True):
 
 def measures_of(household):
     """A household's measures with what the panel and the timeline show, in two queries."""
-    return household.measures.select_related("programme", "outcome").prefetch_related(
+    return household.measures.select_related("programme", "outcome", "follow_up").prefetch_related(
         Prefetch("status_changes", queryset=named_users_only(MeasureStatusChange.objects, "actor"))
     )
+
+
+def follow_up_of(measure):
+    """The situation recorded a year after the measure's end, or None."""
+    return MeasureFollowUp.objects.filter(measure=measure).first()
 
 
 def measure_for(user, measure_id) -> SupportMeasure:

@@ -133,3 +133,32 @@ def ics_escape(text: str) -> str:
         .replace("\r\n", "\\n")
         .replace("\n", "\\n")
     )
+
+
+# --- the situation a year after the end (DOMAIN-2 W35) ------------------------------------------------------------
+
+# The State's AVDL figures are taken one year after the end of the support (W35: « 7 % d'impayés de plus de 3 mois un
+# an après la fin de l'AVDL »): the follow-up is due that many months after the measure's end. A reporting convention
+# of the funder, not a legal number.
+FOLLOW_UP_MONTHS = 12
+
+FOLLOW_UP_NOT_CLOSED = "not_closed"
+FOLLOW_UP_TOO_EARLY = "too_early"
+FOLLOW_UP_IN_FUTURE = "in_future"
+
+
+def follow_up_due_on(end_date: date) -> date:
+    """The day from which the situation a year after the end of a measure can be observed."""
+    return add_months(end_date, FOLLOW_UP_MONTHS)
+
+
+def follow_up_error(end_date: date | None, observed_on: date, today: date) -> str | None:
+    """Why the situation observed on `observed_on` cannot be recorded for a measure ended on `end_date`, as a code,
+    or None: the measure must be closed, the observation a year after its end at the earliest and not in the future."""
+    if end_date is None:
+        return FOLLOW_UP_NOT_CLOSED
+    if observed_on > today:
+        return FOLLOW_UP_IN_FUTURE
+    if observed_on < follow_up_due_on(end_date):
+        return FOLLOW_UP_TOO_EARLY
+    return None

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.audit import audit_record
 from habiter.core.versioning import stale_version, version_check, version_claim
@@ -15,6 +16,7 @@ from . import rules as support_rules
 from .models import (
     Intervention,
     LifeArea,
+    MeasureFollowUp,
     MeasureOutcome,
     MeasureStatus,
     MeasureStatusChange,
@@ -170,6 +172,57 @@ def measure_transition(
             detail={"from": from_status, "to": to_status},
         )
     return measure
+
+
+FOLLOW_UP_ERRORS = {
+    support_rules.FOLLOW_UP_NOT_CLOSED: _lazy("La situation à un an se relève une fois la mesure clôturée."),
+    support_rules.FOLLOW_UP_TOO_EARLY: _lazy(
+        "La situation à un an se relève au plus tôt un an après la fin de la mesure."
+    ),
+    support_rules.FOLLOW_UP_IN_FUTURE: _lazy("La date du constat ne peut pas être dans le futur."),
+}
+
+
+def follow_up_record(
+    *,
+    actor,
+    measure_id,
+    observed_on: date,
+    situation: str,
+    arrears_over_three_months: bool | None = None,
+    comment: str = "",
+) -> MeasureFollowUp:
+    """Record (or correct) the household's situation a year after the end of a closed measure (DOMAIN-2 W35)."""
+    with transaction.atomic():
+        measure = (
+            SupportMeasure.objects.select_for_update()
+            .select_related("household")
+            .filter(pk=measure_id, household__in=households_visible_to(actor))
+            .first()
+        )
+        if measure is None or not actor.has_perm("support.manage_measure", measure.household):
+            raise SupportMeasure.DoesNotExist
+        error = support_rules.follow_up_error(measure.end_date, observed_on, timezone.localdate())
+        if error:
+            raise ValidationError({"observed_on": str(FOLLOW_UP_ERRORS[error])})
+        follow_up = MeasureFollowUp.objects.filter(measure=measure).first() or MeasureFollowUp(
+            organisation_id=measure.organisation_id, measure=measure
+        )
+        follow_up.observed_on = observed_on
+        follow_up.situation = situation
+        follow_up.arrears_over_three_months = arrears_over_three_months
+        follow_up.comment = comment or ""
+        follow_up.recorded_by = actor
+        follow_up.full_clean()
+        follow_up.save()
+        audit_record(
+            actor=actor,
+            action="measure.follow_up",
+            obj=measure,
+            household_id=measure.household_id,
+            detail={"situation": situation},
+        )
+    return follow_up
 
 
 def programme_add(*, actor, name: str, code: str, funder: str = "", scheme: str = Scheme.OTHER) -> Programme:

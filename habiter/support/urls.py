@@ -17,6 +17,7 @@ urlpatterns = [
     path("mesures/<uuid:measure_id>/contrat/", views.agreement, name="agreement"),
     path("mesures/<uuid:measure_id>/contrat/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("mesures/<uuid:measure_id>/statut/", views.measure_status, name="measure_status"),
+    path("mesures/<uuid:measure_id>/situation-a-un-an/", views.measure_follow_up, name="measure_follow_up"),
     path("agenda/", views.calendar, name="calendar"),
     path("agenda/nouveau/", views.appointment_create, name="appointment_create"),
     path("agenda/<uuid:appointment_id>/", views.appointment_edit, name="appointment_edit"),

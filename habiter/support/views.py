@@ -22,6 +22,7 @@ from . import appointments as appointment_services
 from . import documents as document_services
 from . import plans as plan_services
 from . import queries, services
+from . import rules as support_rules
 from .forms import (
     AgreementForm,
     AgreementSignatureForm,
@@ -29,6 +30,7 @@ from .forms import (
     AppointmentCancelForm,
     AppointmentForm,
     DocumentForm,
+    FollowUpForm,
     GoalForm,
     InterventionForm,
     MeasureOpenForm,
@@ -127,6 +129,45 @@ def measure_status(request, measure_id):
             messages.success(request, _("Statut de la mesure enregistré."))
             return redirect("people:household_detail", household_id=measure.household_id)
     return render(request, "support/measure_status.html", {"form": form, "measure": measure})
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("support.measure")
+def measure_follow_up(request, measure_id):
+    """The household's situation a year after the end of a closed measure (DOMAIN-2 W35), recorded or corrected."""
+    user = request.user
+    try:
+        measure = queries.measure_for(user, measure_id)
+    except SupportMeasure.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("support.manage_measure", measure.household):
+        raise Http404
+    read_of(request, household_id=measure.household_id, obj=measure)
+    follow_up = queries.follow_up_of(measure)
+    form = FollowUpForm(request.POST or None, follow_up=follow_up)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.follow_up_record(
+                actor=user,
+                measure_id=measure.pk,
+                observed_on=data["observed_on"],
+                situation=data["situation"],
+                arrears_over_three_months=data["arrears"],
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Situation à un an enregistrée."))
+            return redirect("people:household_detail", household_id=measure.household_id)
+    context = {
+        "form": form,
+        "measure": measure,
+        "follow_up": follow_up,
+        "due_on": support_rules.follow_up_due_on(measure.end_date) if measure.end_date else None,
+    }
+    return render(request, "support/measure_follow_up.html", context)
 
 
 @require_http_methods(["GET", "POST"])

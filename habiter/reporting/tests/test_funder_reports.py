@@ -11,7 +11,7 @@ import pytest
 
 from habiter.reporting import indicators
 from habiter.reporting.queries import reporting_scope
-from habiter.support.models import MeasureOutcome, MeasureStatus, Programme, SupportMeasure
+from habiter.support.models import MeasureFollowUp, MeasureOutcome, MeasureStatus, Programme, SupportMeasure
 
 from . import dataset
 
@@ -96,7 +96,47 @@ def test_the_avdl_report_counts_avdl_programmes_in_the_funders_categories(data):
             ["Issue non renseignée", 1],
             ["Total des mesures clôturées", 2],
         ],
+        # no AVDL measure ended in 2024: nobody's year after the end falls in 2025
+        "follow_up_situations/avdl": [
+            ["Dans le même logement", 0, 0],
+            ["Relogé dans un autre logement", 0, 0],
+            ["Sans logement ou hébergé", 0, 0],
+            ["Situation inconnue (contact perdu)", 0, 0],
+            ["Situation non relevée", 0, 0],
+        ],
     }
+
+
+def test_the_avdl_report_counts_the_situation_a_year_after_the_end(data):
+    """2026: the AVDL measures ended in 2025 are Martin's (31 March) and Petit's (30 November). Martin's situation
+    was recorded in the same dwelling with more than three months of arrears; Petit's was not recorded. Petit's ASLL
+    measure, with a situation recorded, is not AVDL."""
+    avdl = SupportMeasure.objects.filter(programme__code="avdl", organisation=data.organisation)
+    martin = avdl.get(household=data.martin)
+    MeasureFollowUp.objects.create(
+        organisation=data.organisation,
+        measure=martin,
+        observed_on=date(2026, 4, 2),
+        situation="same_housing",
+        arrears_over_three_months=True,
+        recorded_by=data.director,
+    )
+    petit_asll = SupportMeasure.objects.get(household=data.petit, programme__code="asll")
+    MeasureFollowUp.objects.create(
+        organisation=data.organisation,
+        measure=petit_asll,
+        observed_on=date(2026, 1, 5),
+        situation="no_housing",
+        recorded_by=data.director,
+    )
+    year_2026 = indicators.Period(date(2026, 1, 1), date(2026, 12, 31))
+    assert tables(data.director, "avdl", year_2026)["follow_up_situations/avdl"] == [
+        ["Dans le même logement", 1, 1],
+        ["Relogé dans un autre logement", 0, 0],
+        ["Sans logement ou hébergé", 0, 0],
+        ["Situation inconnue (contact perdu)", 0, 0],
+        ["Situation non relevée", 1, 0],
+    ]
 
 
 def test_an_outcome_outside_the_funders_categories_is_another_outcome(data):
@@ -150,7 +190,9 @@ def test_the_iml_report_is_empty_without_iml_programmes_and_the_team_lead_gets_t
 def test_every_table_carries_its_definition_id_unit_and_rule(data):
     (durations,) = indicators.compute("measure_durations", reporting_scope(data.director), YEAR)
     assert durations["definition"] == "measure_durations"
-    outcomes = indicators.compute("avdl", reporting_scope(data.director), YEAR)[-1]
+    outcomes = indicators.compute("avdl", reporting_scope(data.director), YEAR)[
+        -2
+    ]  # the last is the situation a year after the end
     assert outcomes["code"] == "outcomes_by_category" and outcomes["definition"] == "outcomes_by_category/avdl"
     assert outcomes["unit"] == "mesure"
     assert (

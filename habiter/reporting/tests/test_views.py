@@ -131,7 +131,7 @@ def test_every_exported_table_carries_its_definition_id_and_counting_rule(data):
     run = services.report_run(actor=data.director, code="avdl", start=dataset.YEAR_2025[0], end=dataset.YEAR_2025[1])
     client = client_of(data.director)
     workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:run_xlsx", args=[run.pk])).content))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7  # the six tables of every funder report and the situation a year after
     first = workbook[workbook.sheetnames[0]]
     assert first["A1"].value == "Ménages et personnes entrés en accompagnement, par dispositif"
     assert first["A2"].value.startswith(
