@@ -9,7 +9,8 @@ from habiter.core.dates import is_open_day
 from habiter.core.models import Role
 from habiter.people.models import Household
 
-from .models import MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
+from . import rules as support_rules
+from .models import MeasureFollowUp, MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
 
 
 def seed_measures(organisation, users, count, rng) -> None:
@@ -63,9 +64,26 @@ def seed_measures(organisation, users, count, rng) -> None:
                     actor_id=actor_id,
                 )
             )
+    # The situation a year after the end (W35), recorded for two measures ended over a year ago in three.
+    follow_ups = [
+        MeasureFollowUp(
+            organisation=organisation,
+            measure=measure,
+            observed_on=support_rules.follow_up_due_on(measure.end_date),
+            situation=rng.choice(SITUATIONS),
+            arrears_over_three_months=rng.random() < 0.1,
+            recorded_by_id=measure.created_by_id,
+        )
+        for measure in measures
+        if measure.end_date and support_rules.follow_up_due_on(measure.end_date) <= today and rng.random() < 2 / 3
+    ]
     with transaction.atomic():
         SupportMeasure.objects.bulk_create(measures, batch_size=2000)
         MeasureStatusChange.objects.bulk_create(changes, batch_size=2000)
+        MeasureFollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+
+
+SITUATIONS = ["same_housing", "same_housing", "same_housing", "other_housing", "no_housing", "unknown"]
 
 
 NOTES = {
