@@ -136,6 +136,9 @@ wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
 
 # --- the residences' figures at scale --------------------------------------------------------------
+step "Tableau de bord et rapports de l'année écoulée"
+DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_reports --report "$REPORT"
+
 export BENCH_RESIDENCES="${BENCH_RESIDENCES:-9}"
 export BENCH_RESIDENCE_YEARS="${BENCH_RESIDENCE_YEARS:-10}"
 step "Résidences : $BENCH_RESIDENCES résidences, $BENCH_RESIDENCE_YEARS ans de séjours"

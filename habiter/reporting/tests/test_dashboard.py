@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from habiter.evictions.models import LandlordKind, PreventionCase
 from habiter.reception.models import DeskVisit, Topic
-from habiter.reporting import rules
+from habiter.reporting import indicators, rules
 from habiter.support.models import Intervention, InterventionKind, Programme
 
 from . import dataset
@@ -146,3 +148,25 @@ def test_months_and_weeks():
         (1, 1, {"AVDL": 1}),
         (1, 1, {"AVDL": 1}),
     ]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_reports_queries_do_not_grow_with_the_households(data):
+    """Each report's preview for 2025 costs the same queries with 12 more households, each with a measure, an
+    intervention, a desk visit and a case (`make bench` times them on 20,000 households)."""
+    client = Client()
+    client.force_login(data.director)
+    urls = [reverse("reporting:report", args=[code]) + "?annee=2025" for code in indicators.REPORTS]
+    client.get(urls[0])  # warm the session and the permission caches
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    small = counts()
+    _more_households(data, 12)
+    assert counts() == small

@@ -11,7 +11,6 @@ triggers are suspended inside that transaction only). Then, measured in the same
 The figures are written between markers in docs/BENCHMARKS.md.
 """
 
-import re
 import statistics
 import time
 from datetime import date
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from habiter.core import dbroles
 from habiter.core import services as core_services
+from habiter.core.benchmarks import write_section
 from habiter.core.dates import add_months
 from habiter.core.models import Organisation, Role, User
 from habiter.housing.models import Dwelling, Owner, OwnerKind
@@ -345,36 +345,26 @@ class Command(BaseCommand):
         def verdict(ok):
             return "tenu" if ok else "**non tenu**"
 
-        section = "\n".join(
-            [
-                START,
-                "## Comptabilité à l'échelle (PostgreSQL)",
-                "",
-                f"{f['leases']} baux actifs, {f['years']} an{'s' if f['years'] > 1 else ''} d'historique : "
-                f"{f['lines']} lignes d'écriture "
-                f"(chargées en {f['load']:.0f} s par SQL ensembliste, chaque écriture vérifiée équilibrée par une "
-                "requête ensembliste).",
-                "",
-                "| Mesure | Résultat | Objectif | |",
-                "|---|---|---|---|",
-                f"| Appels de loyer du mois ({f['issued']} baux, service réel) | {f['month_end']:.1f} s | ≤ 15 s "
-                f"| {verdict(f['month_end'] <= 15)} |",
-                f"| Solde de chaque bail, une requête agrégée de l'ORM | {f['orm'] * 1000:.0f} ms | ≤ 1,5 × SQL écrit "
-                f"à la main ({f['sql'] * 1000:.0f} ms) : {ratio:.2f} × | {verdict(ratio <= 1.5)} |",
-                f"| Quittance : émission (PDF rendu une fois et conservé) | {f['receipt_issue'] * 1000:.0f} ms | — | |",
-                f"| Quittance : téléchargement du PDF (médiane de 5) | {f['receipt_get'] * 1000:.0f} ms | ≤ 100 ms "
-                f"| {verdict(f['receipt_get'] <= 0.1)} |",
-                f"| Page des impayés ({f['arrears_rows']} lignes) | {f['arrears_queries']} requêtes SQL, "
-                f"{f['arrears_seconds'] * 1000:.0f} ms | nombre constant de requêtes (test) | |",
-                "",
-                f"Mesuré le {timezone.localdate():%d/%m/%Y} par `make bench` (`manage.py bench_ledger`).",
-                END,
-            ]
-        )
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if START in text and END in text:
-            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        path.write_text(text, encoding="utf-8")
-        self.stdout.write(section)
+        lines = [
+            "## Comptabilité à l'échelle (PostgreSQL)",
+            "",
+            f"{f['leases']} baux actifs, {f['years']} an{'s' if f['years'] > 1 else ''} d'historique : "
+            f"{f['lines']} lignes d'écriture "
+            f"(chargées en {f['load']:.0f} s par SQL ensembliste, chaque écriture vérifiée équilibrée par une "
+            "requête ensembliste).",
+            "",
+            "| Mesure | Résultat | Objectif | |",
+            "|---|---|---|---|",
+            f"| Appels de loyer du mois ({f['issued']} baux, service réel) | {f['month_end']:.1f} s | ≤ 15 s "
+            f"| {verdict(f['month_end'] <= 15)} |",
+            f"| Solde de chaque bail, une requête agrégée de l'ORM | {f['orm'] * 1000:.0f} ms | ≤ 1,5 × SQL écrit "
+            f"à la main ({f['sql'] * 1000:.0f} ms) : {ratio:.2f} × | {verdict(ratio <= 1.5)} |",
+            f"| Quittance : émission (PDF rendu une fois et conservé) | {f['receipt_issue'] * 1000:.0f} ms | — | |",
+            f"| Quittance : téléchargement du PDF (médiane de 5) | {f['receipt_get'] * 1000:.0f} ms | ≤ 100 ms "
+            f"| {verdict(f['receipt_get'] <= 0.1)} |",
+            f"| Page des impayés ({f['arrears_rows']} lignes) | {f['arrears_queries']} requêtes SQL, "
+            f"{f['arrears_seconds'] * 1000:.0f} ms | nombre constant de requêtes (test) | |",
+            "",
+            f"Mesuré le {timezone.localdate():%d/%m/%Y} par `make bench` (`manage.py bench_ledger`).",
+        ]
+        self.stdout.write(write_section(path, START, END, lines))

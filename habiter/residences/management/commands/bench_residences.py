@@ -7,20 +7,17 @@ queries and their time (best of three). The figures are written between markers 
 """
 
 import random
-import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from habiter.core import services as core_services
+from habiter.core.benchmarks import page_cost, write_section
 from habiter.core.models import Organisation, Role, User
 from habiter.people.models import Household, Person, Relation
 from habiter.residences.models import ExitDestination, Place, Residence, ResidenceStay
@@ -51,8 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(f"historique : {stays} séjours en {load:.1f} s")
         year = today.year - 1
         first = Residence.objects.filter(organisation_id=actor.organisation_id).order_by("name").first()
-        summary = self._measure(actor, reverse("residences:occupancy_summary") + f"?annee={year}")
-        page = self._measure(actor, reverse("residences:occupancy_figures", args=[first.pk]) + f"?annee={year}")
+        summary = page_cost(actor, reverse("residences:occupancy_summary") + f"?annee={year}")
+        page = page_cost(actor, reverse("residences:occupancy_figures", args=[first.pk]) + f"?annee={year}")
         self._report(Path(report), residences, years, stays, year, summary, page)
 
     # --- the data ---------------------------------------------------------------------------------------------
@@ -118,49 +115,21 @@ class Command(BaseCommand):
             ResidenceStay.objects.bulk_create(stays, batch_size=2000)
         return len(stays)
 
-    # --- the measure ------------------------------------------------------------------------------------------
-
-    def _measure(self, actor, url) -> tuple[int, float]:
-        host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
-        client = Client(SERVER_NAME=host)
-        client.force_login(actor)
-        client.get(url)  # warm
-        times, queries = [], 0
-        for _ in range(3):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise CommandError(f"{url} : réponse {response.status_code}")
-            queries = len(captured)
-        return queries, min(times)
-
     # --- the report -------------------------------------------------------------------------------------------
 
     def _report(self, path: Path, residences, years, stays, year, summary, page) -> None:
-        section = "\n".join(
-            [
-                START,
-                f"## Occupation et financement des résidences ({connection.vendor})",
-                "",
-                f"{residences} résidences de {PLACES} places, {years} ans d'historique : {stays} séjours.",
-                "",
-                "| Page | Requêtes SQL | Temps (meilleur de 3) | Objectif |",
-                "|---|---|---|---|",
-                f"| Toutes les résidences, année {year} | {summary[0]} | {summary[1] * 1000:.0f} ms "
-                "| nombre constant de requêtes (test : 1 ou 9 résidences, 1 ou 10 ans) |",
-                f"| Une résidence, mois par mois, année {year} | {page[0]} | {page[1] * 1000:.0f} ms "
-                "| nombre constant de requêtes (test) |",
-                "",
-                f"Mesuré le {timezone.localdate():%d/%m/%Y} par `make bench` (`manage.py bench_residences`).",
-                END,
-            ]
-        )
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if START in text and END in text:
-            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        path.write_text(text, encoding="utf-8")
-        self.stdout.write(section)
+        lines = [
+            f"## Occupation et financement des résidences ({connection.vendor})",
+            "",
+            f"{residences} résidences de {PLACES} places, {years} ans d'historique : {stays} séjours.",
+            "",
+            "| Page | Requêtes SQL | Temps (meilleur de 3) | Objectif |",
+            "|---|---|---|---|",
+            f"| Toutes les résidences, année {year} | {summary[0]} | {summary[1] * 1000:.0f} ms "
+            "| nombre constant de requêtes (test : 1 ou 9 résidences, 1 ou 10 ans) |",
+            f"| Une résidence, mois par mois, année {year} | {page[0]} | {page[1] * 1000:.0f} ms "
+            "| nombre constant de requêtes (test) |",
+            "",
+            f"Mesuré le {timezone.localdate():%d/%m/%Y} par `make bench` (`manage.py bench_residences`).",
+        ]
+        self.stdout.write(write_section(path, START, END, lines))
