@@ -151,3 +151,17 @@ class PlainFormSet(forms.BaseFormSet):
         "too_many_forms": _("Trop de lignes : %(num)d au plus."),
         "too_few_forms": _("Lignes à remplir : au moins %(num)d."),
     }
+
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the browser's date picker, and a date typed by hand
+
+
+def date_field(label, *, required: bool = True) -> forms.DateField:
+    """A date typed or picked, with a French error: the field every form of dates uses."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},
+    )

@@ -3,8 +3,6 @@ its stored runs and their XLSX and PDF exports.
 
 The pages show aggregated figures, never a household: they are not reads of a file (tests/test_read_journal.py)."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -17,7 +15,7 @@ from habiter.core.forms import apply_validation_error
 from habiter.core.models import Role
 
 from . import indicators, queries, services
-from .forms import YearForm
+from .forms import PeriodForm
 from .models import ReportRun
 
 RUNS_SHOWN = 20
@@ -33,30 +31,27 @@ def labelled(columns, rows) -> list[list[tuple]]:
     return [list(zip(columns, row, strict=False)) for row in rows]
 
 
-def _year_period(year: int) -> indicators.Period:
-    return indicators.Period(date(year, 1, 1), date(year, 12, 31))
-
-
 def _report_or_404(user, code) -> indicators.Report:
     if not user.has_perm("reporting.view_reports") or code not in indicators.REPORTS:
         raise Http404
     return indicators.REPORTS[code]
 
 
-def _report_page(request, report: indicators.Report, form: YearForm, *, preview: bool):
-    """A report's page: the year chosen, the tables counted now (`preview`), the runs stored."""
+def _report_page(request, report: indicators.Report, form: PeriodForm, *, preview: bool):
+    """A report's page: the period chosen, the tables counted now (`preview`), the runs stored."""
     user = request.user
-    year = form.cleaned_data["annee"] if preview and form.is_valid() else None
+    period = indicators.Period(*form.cleaned_data["period"]) if preview and form.is_valid() else None
     tables = []
-    if year:
-        tables = _with_definitions(indicators.compute(report.code, queries.reporting_scope(user), _year_period(year)))
+    if period:
+        tables = _with_definitions(indicators.compute(report.code, queries.reporting_scope(user), period))
     return render(
         request,
         "reporting/report.html",
         {
             "form": form,
             "report": report,
-            "year": year,
+            "period": period,
+            "year": period.start.year if period and form.is_calendar_year() else None,
             "tables": tables,
             "team": None if user.role == Role.DIRECTOR else user.team,
             "runs": queries.report_runs_visible_to(user).filter(code=report.code)[:RUNS_SHOWN],
@@ -67,15 +62,15 @@ def _report_page(request, report: indicators.Report, form: YearForm, *, preview:
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     """The reports a director or team lead may produce: the activity report and each funder's. A POST stores a
-    report over a year as a run (ADR 0022) and opens it."""
+    report over a year or a period as a run (ADR 0022) and opens it."""
     user = request.user
     if not user.has_perm("reporting.view_reports"):
         raise Http404
     if request.method == "POST":
         report = _report_or_404(user, request.POST.get("code", ""))
-        form = YearForm(request.POST)
+        form = PeriodForm(request.POST)
         if form.is_valid():
-            period = _year_period(form.cleaned_data["annee"])
+            period = indicators.Period(*form.cleaned_data["period"])
             try:
                 run = services.report_run(actor=user, code=report.code, start=period.start, end=period.end)
             except ValidationError as error:
@@ -97,9 +92,10 @@ def report_list(request):
 
 @require_GET
 def report(request, code):
-    """Choose a year and preview a report's tables counted now; « Enregistrer » posts to the list (a new run)."""
+    """Choose a year or a period and preview a report's tables counted now; « Enregistrer » posts to the list (a
+    new run)."""
     report = _report_or_404(request.user, code)
-    form = YearForm(request.GET or {"annee": timezone.localdate().year - 1})
+    form = PeriodForm(request.GET or {"annee": timezone.localdate().year - 1})
     return _report_page(request, report, form, preview=True)
 
 

@@ -95,7 +95,7 @@ def test_the_director_stores_the_avdl_report_and_downloads_it_as_a_spreadsheet_a
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     workbook = load_workbook(path)
-    outcomes = workbook[workbook.sheetnames[-1]]
+    outcomes = workbook[workbook.sheetnames[-2]]  # the last sheet is the situation a year after the end
     assert outcomes["A1"].value == "Issue à la sortie, par catégorie"
     assert outcomes["A2"].value.startswith("Définition outcomes_by_category/avdl — unité : mesure.")
     assert [cell.value for cell in outcomes[5]] == ["Relogement (accès au logement, glissement du bail)", 1]

@@ -192,3 +192,39 @@ def test_the_list_leads_to_every_report_and_the_same_flow_stores_a_funder_report
     assert client.get(reverse("reporting:report", args=["inconnu"])).status_code == 404
     assert client.post(LIST, {"code": "inconnu", "annee": "2025"}).status_code == 404
     assert ReportRun.objects.count() == 1
+
+
+@time_machine.travel("2026-02-02 10:00 +01:00", tick=False)
+def test_a_report_covers_any_period_such_as_a_funders_half_year(data):
+    """From 1 April to 30 September 2025, the only AVDL measure begun is Bernard's (1 September 2025, one person)."""
+    client = client_of(data.director)
+    url = reverse("reporting:report", args=["avdl"])
+    page = client.get(url, {"debut": "2025-04-01", "fin": "2025-09-30"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Aperçu du 1er avril 2025 au 30 septembre 2025, compté maintenant" in body
+    entered = next(t for t in page.context["tables"] if t["definition"] == "households_entered/avdl")
+    assert entered["rows"] == [["AVDL", 1, 1], ["Total (chaque ménage une fois)", 1, 1]]
+    stored = client.post(reverse("reporting:report_list"), {"code": "avdl", "debut": "2025-04-01", "fin": "2025-09-30"})
+    run = ReportRun.objects.get()
+    assert stored["Location"] == reverse("reporting:run_detail", args=[run.pk])
+    assert (run.start.isoformat(), run.end.isoformat()) == ("2025-04-01", "2025-09-30")
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ({"debut": "2025-09-30", "fin": "2025-04-01"}, "La fin de la période ne peut pas précéder son début."),
+        ({"debut": "2025-04-01"}, "Une période a une date de début et une date de fin."),
+        ({"debut": "2026-01-01", "fin": "2026-02-03"}, "La période ne peut pas finir dans le futur."),
+        ({"debut": "2020-01-01", "fin": "2025-12-31"}, "Une période compte au plus cinq ans."),
+        ({"debut": "31/02/2025", "fin": "2025-04-01"}, "Date invalide : jj/mm/aaaa attendu."),
+        ({"annee": ""}, "Choisissez une année, ou une date de début et une date de fin."),
+    ],
+)
+@time_machine.travel("2026-02-02 10:00 +01:00", tick=False)
+def test_a_wrong_period_is_refused_in_french_and_nothing_is_counted(data, query, error):
+    page = client_of(data.director).get(reverse("reporting:report", args=["avdl"]), query)
+    assert page.status_code == 200
+    assert error in page.content.decode().replace("&#x27;", "'")
+    assert page.context["tables"] == []
