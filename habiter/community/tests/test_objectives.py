@@ -190,7 +190,7 @@ def test_the_results_show_the_grades_at_the_a_b_and_d_e_boundaries(client, world
     assert 'data-objective="1">A<' in html
     assert 'data-objective="2">C<' in html
     assert 'data-objective="3">E<' in html
-    assert "2 (67 %)" in html
+    assert "2&nbsp;(67&nbsp;%)" in html
     assert "3 participants ont répondu." in html
     detail = _page(client, reverse("community:project_detail", args=[project.pk]))
     assert "Cotes par objectif et par campagne" in detail
