@@ -1,9 +1,15 @@
 """The grading of the association's strategic objectives: the project's scale (A–E) as a pure rule, the services
 that record the answers, and the pages that show the grades."""
 
+from fractions import Fraction
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from habiter.community import rules, services
 from habiter.community.models import GradingCampaign, ObjectiveAnswer, StrategicProject
@@ -54,6 +60,30 @@ def test_objective_grade_is_symmetric_between_achieved_and_not_achieved():
         for n in range(8):
             for s in range(5):
                 assert rules.objective_grade(n, a, s) == mirror[rules.objective_grade(a, n, s)], (a, n, s)
+
+
+def _reference_grade(achieved, not_achieved, shared):
+    """The scale read literally with exact fractions: a second writing of the rule to compare with."""
+    total = achieved + not_achieved + shared
+    if not total:
+        return ""
+    yes, no = Fraction(achieved, total), Fraction(not_achieved, total)
+    if yes == no == Fraction(1, 2):
+        return "C"
+    if yes >= Fraction(2, 3):
+        return "A"
+    if yes >= Fraction(1, 2):
+        return "B"
+    if no >= Fraction(2, 3):
+        return "E"
+    if no >= Fraction(1, 2):
+        return "D"
+    return "C"
+
+
+@given(st.integers(0, 400), st.integers(0, 400), st.integers(0, 400))
+def test_objective_grade_agrees_with_the_scale_in_fractions(achieved, not_achieved, shared):
+    assert rules.objective_grade(achieved, not_achieved, shared) == _reference_grade(achieved, not_achieved, shared)
 
 
 def test_percent_is_whole_half_up():
@@ -270,3 +300,34 @@ def test_a_director_creates_the_project_then_its_objectives_and_a_campaign_by_th
         reverse("community:project_create"), {"title": "À l'envers", "start_year": "2028", "end_year": "2024"}
     )
     assert "ne peut pas précéder" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_project_and_campaign_pages_cost_the_same_queries_whatever_the_answers(client, world, director, project):
+    campaign = make_campaign(director, project)
+    answer(director, campaign, A, N, S)
+    client.force_login(director)
+    urls = (
+        reverse("community:project_list"),
+        reverse("community:project_detail", args=[project.pk]),
+        reverse("community:campaign_detail", args=[campaign.pk]),
+    )
+
+    def costs():
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                _page(client, url)
+            counts.append(len(captured))
+        return counts
+
+    costs()
+    before = costs()
+    for _ in range(5):
+        answer(director, campaign, N, S, A)
+    second = make_campaign(director, project, title="Bilan")
+    answer(director, second, A, A, A)
+    make_project(director, titles=("Autre",), start_year=2029, end_year=2033)
+    after = costs()
+    assert after[0] == before[0] and after[2] == before[2]
+    assert after[1] == before[1]  # one more campaign, the same queries
