@@ -3,8 +3,11 @@
 Who (habiter/community/permissions.py): directors, team leads, social workers and receptionists read the councils of
 the organisation, propose agenda items and take attendance; a host reads and manages only the councils of the
 residences they are host of; directors manage every council and alone create one; volunteers and the other roles
-get 404. Scopes: own team is the council of a residence the host of the organisation hosts, other team a council of
-the organisation without residence, other organisation a council of another one.
+get 404. The association's project and the grading of its objectives: the same staff read them and type answers
+(a host too: the project is the whole organisation's); directors alone create the project, its axes, objectives
+and campaigns and close a campaign. Scopes: own team is the council of a residence the host of the organisation
+hosts, other team a council of the organisation without residence, other organisation a council of another one; a
+project of each scope is made by its director (own and other team: two projects of the same organisation).
 """
 
 from datetime import datetime, time, timedelta
@@ -14,7 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from habiter.community import services
-from habiter.community.models import AgendaItem, Council, CouncilMember, Election, Meeting
+from habiter.community.models import (
+    AgendaItem,
+    Council,
+    CouncilMember,
+    Election,
+    GradingCampaign,
+    Meeting,
+    ObjectiveAnswer,
+    ProjectAxis,
+    StrategicObjective,
+    StrategicProject,
+)
 from habiter.people.tests.factories import make_household
 from habiter.residences import services as residence_services
 from tests.authz_common import CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
@@ -41,6 +55,15 @@ EXPECTED = {
     "community:election_detail": READ_ROW,
     "community:election_results": MANAGE_ROW,
     "community:election_pdf": READ_ROW,
+    "community:project_list": row(READERS, OK, NOT_FOUND),
+    "community:project_create": row(("director",), OK, NOT_FOUND),
+    "community:project_detail": scoped_row(READERS),
+    "community:axis_add": scoped_row(("director",)),
+    "community:objective_add": scoped_row(("director",)),
+    "community:campaign_create": scoped_row(("director",)),
+    "community:campaign_detail": scoped_row(READERS),
+    "community:answer_record": scoped_row(READERS),
+    "community:campaign_close": scoped_row(("director",)),
 }
 POST_EXPECTED = {
     "community:member_add": MANAGE_WRITE,
@@ -50,8 +73,13 @@ POST_EXPECTED = {
     "community:meeting_minutes": MANAGE_WRITE,
     "community:election_detail": MANAGE_WRITE,  # a candidacy recorded
     "community:election_results": MANAGE_WRITE,
+    "community:axis_add": scoped_row(("director",), yes=WRITE),
+    "community:objective_add": scoped_row(("director",), yes=WRITE),
+    "community:campaign_create": scoped_row(("director",), yes=WRITE),
+    "community:answer_record": scoped_row(READERS, yes=WRITE),
+    "community:campaign_close": scoped_row(("director",), yes=WRITE),
 }
-POST_UNSCOPED = {"community:council_create"}
+POST_UNSCOPED = {"community:council_create", "community:project_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
 
@@ -148,6 +176,27 @@ class Councils:
             self.rows[("election", scope, actor)] = election
         return self.rows[("election", scope, actor)]
 
+    def project(self, scope):
+        """A project of the scope's organisation with two objectives."""
+        if ("project", scope) not in self.rows:
+            director = self.director_of(scope)
+            project = services.project_create(actor=director, title=f"Projet {scope}", start_year=2024, end_year=2028)
+            for title in ("Faire valoir notre expertise", "Développer l'offre de logement"):
+                services.objective_add(actor=director, project_id=project.pk, title=title)
+            self.rows[("project", scope)] = project
+        return self.rows[("project", scope)]
+
+    def campaign(self, scope, actor=""):
+        """An open campaign of the scope's project, one per actor (a director closes theirs)."""
+        if ("campaign", scope, actor) not in self.rows:
+            self.rows[("campaign", scope, actor)] = services.campaign_create(
+                actor=self.director_of(scope),
+                project_id=self.project(scope).pk,
+                title=f"Cotation {actor}",
+                held_on=timezone.localdate(),
+            )
+        return self.rows[("campaign", scope, actor)]
+
 
 def _second_elector(election):
     return election.electors.order_by("name", "id")[1]
@@ -165,7 +214,13 @@ def fillers(scenario, actor, scope):
         "council_id": lambda: councils.council(scope).pk,
         "meeting_id": lambda: councils.meeting(scope).pk,
         "election_id": lambda: councils.election(scope, actor).pk,
+        "project_id": lambda: councils.project(scope).pk,
+        "campaign_id": lambda: councils.campaign(scope, actor).pk,
     }
+
+
+def _answers(campaign) -> dict:
+    return {"category": "staff"} | {f"o_{o.pk}": "achieved" for o in campaign.project.objectives.all()}
 
 
 def post_data(route_name, scenario, actor, scope):
@@ -194,6 +249,16 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "community:election_results":
         candidacy = _councils(scenario).election(scope, actor).candidacies.get()
         return {"voters": "1", "blank": "0", "null": "0", f"c_{candidacy.pk}": "1", "drawn": ""} | CONFIRMED
+    if route_name == "community:axis_add":
+        return {"title": f"Axe de {actor}"}
+    if route_name == "community:objective_add":
+        return {"title": f"Objectif de {actor}", "axis": "", "description": ""}
+    if route_name == "community:campaign_create":
+        return {"title": f"Cotation de {actor}", "held_on": "2026-06-12", "anonymous": "on"}
+    if route_name == "community:answer_record":
+        return _answers(_councils(scenario).campaign(scope, actor))
+    if route_name == "community:campaign_close":
+        return CONFIRMED
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -213,6 +278,16 @@ def state(route_name, scenario, actor, scope):
         return councils.election(scope, actor).candidacies.count()
     if route_name == "community:election_results":
         return Election.objects.get(pk=councils.election(scope, actor).pk).status
+    if route_name == "community:axis_add":
+        return ProjectAxis.objects.filter(project=councils.project(scope)).count()
+    if route_name == "community:objective_add":
+        return StrategicObjective.objects.filter(project=councils.project(scope)).count()
+    if route_name == "community:campaign_create":
+        return GradingCampaign.objects.filter(project=councils.project(scope)).count()
+    if route_name == "community:answer_record":
+        return ObjectiveAnswer.objects.filter(campaign=councils.campaign(scope, actor)).count()
+    if route_name == "community:campaign_close":
+        return GradingCampaign.objects.get(pk=councils.campaign(scope, actor).pk).closed_at
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -278,6 +353,34 @@ def csrf_case(name, world):
         url = reverse(name, args=[election.pk])
         data = {"voters": "1", "blank": "0", "null": "0", f"c_{candidacy.pk}": "1", "drawn": ""} | CONFIRMED
         return CsrfCase(client, url, url, data, lambda: Election.objects.get(pk=election.pk).status == "counted")
+    if name == "community:project_create":
+        url = reverse(name)
+        data = {"title": "Projet CSRF", "start_year": "2024", "end_year": "2028"}
+        return CsrfCase(client, url, url, data, lambda: StrategicProject.objects.filter(title="Projet CSRF").exists())
+    project = councils.project("own_team")
+    if name == "community:axis_add":
+        url = reverse(name, args=[project.pk])
+        return CsrfCase(
+            client, url, url, {"title": "Axe CSRF"}, lambda: ProjectAxis.objects.filter(title="Axe CSRF").exists()
+        )
+    if name == "community:objective_add":
+        url = reverse(name, args=[project.pk])
+        data = {"title": "Objectif CSRF", "axis": "", "description": ""}
+        return CsrfCase(
+            client, url, url, data, lambda: StrategicObjective.objects.filter(title="Objectif CSRF").exists()
+        )
+    if name == "community:campaign_create":
+        url = reverse(name, args=[project.pk])
+        data = {"title": "Cotation CSRF", "held_on": "2026-06-12", "anonymous": "on"}
+        return CsrfCase(client, url, url, data, lambda: GradingCampaign.objects.filter(title="Cotation CSRF").exists())
+    if name == "community:answer_record":
+        campaign = councils.campaign("own_team", "csrf")
+        url = reverse(name, args=[campaign.pk])
+        return CsrfCase(client, url, url, _answers(campaign), lambda: campaign.answers.exists())
+    if name == "community:campaign_close":
+        campaign = councils.campaign("own_team", "close")
+        url = reverse(name, args=[campaign.pk])
+        return CsrfCase(client, url, url, CONFIRMED, lambda: not GradingCampaign.objects.get(pk=campaign.pk).is_open)
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -287,4 +390,6 @@ def post_probe_values(world):
         "council_id": councils.council("own_team").pk,
         "meeting_id": councils.meeting("own_team").pk,
         "election_id": councils.election("own_team", "probe").pk,
+        "project_id": councils.project("own_team").pk,
+        "campaign_id": councils.campaign("own_team", "probe").pk,
     }

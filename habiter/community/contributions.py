@@ -31,5 +31,14 @@ def register():
             "households",
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            49,
+            gettext_lazy("Projet associatif"),
+            "community:project_list",
+            lambda u: u.has_perm("community.view_objectives"),
+            "households",
+        )
+    )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))
     registry.register_demo_seeder(60, seed_community)

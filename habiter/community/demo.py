@@ -1,9 +1,10 @@
 """Demo councils of Alpa: its monthly voluntary « CVS » open to all accompanied households (seed 000: Alpa is not
 an ESSMS, so the CVS has no statutory rule, W15), with last month's meeting — agenda, attendance, decisions,
 actions, closed minutes — and next month's, whose agenda is being built; and the Conseil de Maison of « Les
-Pléiades », with its election of residents' representatives held today and its results. Written through the
-services, except the agenda of the past meeting (its proposals deadline has passed, so the service would refuse
-it: it is history, entered as rows)."""
+Pléiades », with its election of residents' representatives held today and its results; and Alpa's Projet
+associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations stratégiques »), graded A to E
+by a closed campaign of twelve participants. Written through the services, except the agenda of the past meeting
+(its proposals deadline has passed, so the service would refuse it: it is history, entered as rows)."""
 
 from datetime import datetime, time, timedelta
 
@@ -16,7 +17,7 @@ from habiter.people.models import Person
 from habiter.residences.models import Residence
 
 from . import services
-from .models import AgendaItem, Council, CouncilKind, LegalBasis, MemberRole
+from .models import AgendaItem, AnswerValue, Council, CouncilKind, LegalBasis, MemberRole, StrategicProject
 
 
 def _at(day, hour, minute=0):
@@ -32,9 +33,14 @@ def seed_community(organisation, users, count, rng) -> None:
     director = _first(users, Role.DIRECTOR)
     worker = _first(users, Role.SOCIAL_WORKER) or director
     host = _first(users, Role.HOST)
-    if director is None or Council.objects.filter(organisation=organisation).exists():
+    if director is None:
         return
     today = timezone.localdate()
+    if not StrategicProject.objects.filter(organisation=organisation).exists():
+        with transaction.atomic():
+            _seed_project(director, today)
+    if Council.objects.filter(organisation=organisation).exists():
+        return
     persons = list(Person.objects.filter(organisation=organisation).order_by("created_at", "id")[:60])
     with transaction.atomic():
         _seed_cvs(director, worker, persons, today)
@@ -212,3 +218,64 @@ def _seed_house_council(director, host, pleiades, today):
         proposals_until=coming - timedelta(days=1),
     )
     services.agenda_item_propose(actor=host, meeting_id=meeting.pk, title="Le planning du ménage de la cuisine")
+
+
+# Seed 000, « 05 Nos orientations stratégiques pour le projet 2024-2028 »: the three strategic objectives and what
+# each one means.
+ALPA_OBJECTIVES = (
+    (
+        "Faire valoir notre expertise dans les différents territoires d'intervention",
+        "Développer le partenariat ; exercer une fonction de veille dans les différents bassins d'habitat ; renforcer "
+        "la visibilité et la lisibilité de l'offre de services de l'Alpa ; promouvoir un modèle d'accompagnement "
+        "social global des personnes.",
+    ),
+    (
+        "Développer l'offre de logement",
+        "Développer les collaborations avec les bailleurs publics et privés ; accroître notre parc immobilier par le "
+        "développement du logement accompagné ; consolider notre gestion locative adaptée.",
+    ),
+    (
+        "Conforter notre projet participatif",
+        "Promouvoir, dans le cadre de notre gouvernance partagée, une approche résolument participative ; diffuser "
+        "cette ambition du « travailler ensemble » dans le cadre d'un projet associatif partagé.",
+    ),
+)
+
+A, N, S = AnswerValue.ACHIEVED, AnswerValue.NOT_ACHIEVED, AnswerValue.SHARED
+# Twelve sheets (category, view on objectives 1, 2, 3): objective 1 has 8 of 12 « atteint », exactly two in three
+# (A); objective 2 has 6 of 12, exactly half (B); objective 3 has 4 « atteint », 4 « non atteint », 4 « partagé » (C).
+ALPA_SHEETS = (
+    ("staff", A, A, A),
+    ("staff", A, A, N),
+    ("staff", A, S, S),
+    ("staff", A, N, A),
+    ("staff", N, A, S),
+    ("volunteer", A, A, N),
+    ("volunteer", S, N, S),
+    ("person", A, A, A),
+    ("person", A, N, N),
+    ("person", N, S, S),
+    ("partner", A, A, A),
+    ("partner", S, N, N),
+)
+
+
+def _seed_project(director, today):
+    project = services.project_create(actor=director, title="Projet associatif", start_year=2024, end_year=2028)
+    for title, description in ALPA_OBJECTIVES:
+        services.objective_add(actor=director, project_id=project.pk, title=title, description=description)
+    objectives = list(project.objectives.all())
+    campaign = services.campaign_create(
+        actor=director,
+        project_id=project.pk,
+        title="Séminaire d'évaluation à mi-parcours",
+        held_on=nearest_open_day(today - timedelta(days=40), step=-1),
+    )
+    for category, *values in ALPA_SHEETS:
+        services.answers_record(
+            actor=director,
+            campaign_id=campaign.pk,
+            category=category,
+            values={o.pk: v for o, v in zip(objectives, values, strict=True)},
+        )
+    services.campaign_close(actor=director, campaign_id=campaign.pk)

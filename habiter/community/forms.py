@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.models import User
 
 from . import queries
-from .models import CouncilKind, LegalBasis, MemberRole, Presence, TieRule
+from .models import AnswerValue, CouncilKind, LegalBasis, MemberRole, ParticipantCategory, Presence, TieRule
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -179,3 +179,59 @@ class ResultsForm(CommunityForm):
 
     def votes(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")}
+
+
+# --- the association's project and the grading of its objectives -------------------------------------------------
+
+
+class ProjectForm(CommunityForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200, initial=_("Projet associatif"))
+    start_year = forms.IntegerField(label=_("Première année"), min_value=1900, max_value=2200)
+    end_year = forms.IntegerField(label=_("Dernière année"), min_value=1900, max_value=2200)
+
+
+class AxisForm(CommunityForm):
+    title = forms.CharField(label=_("Intitulé de l'axe"), max_length=300)
+
+
+class ObjectiveForm(CommunityForm):
+    title = forms.CharField(label=_("Intitulé de l'objectif"), max_length=300)
+    axis = forms.ModelChoiceField(label=_("Axe"), queryset=None, required=False)
+    description = forms.CharField(label=_("Précisions"), max_length=5000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = project.axes.all()
+        self.fields["axis"].empty_label = _("(aucun)")
+
+
+class CampaignForm(CommunityForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200, initial=_("Séminaire d'évaluation"))
+    held_on = date_field(_("Date"))
+    anonymous = forms.BooleanField(
+        label=_("Réponses anonymes"),
+        required=False,
+        initial=True,
+        help_text=_("Décochez seulement si les participants acceptent que leur nom figure avec leurs réponses."),
+    )
+
+
+class AnswerSheetForm(CommunityForm):
+    """One participant's answers: who they are (a category, a name only if the campaign is not anonymous) and one
+    view per objective of the project (fields `o_<objective id>`)."""
+
+    category = forms.ChoiceField(label=_("Qui répond ?"), choices=ParticipantCategory.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, campaign, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not campaign.anonymous:
+            self.fields["participant_name"] = forms.CharField(
+                label=_("Nom du participant"), max_length=200, required=False
+            )
+        for objective in objectives:
+            self.fields[f"o_{objective.pk}"] = forms.ChoiceField(
+                label=f"{objective.position}. {objective.title}", choices=AnswerValue.choices, widget=forms.RadioSelect
+            )
+
+    def values(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("o_")}

@@ -19,3 +19,13 @@ COUNCIL_MANAGERS = frozenset({Role.DIRECTOR, Role.HOST})  # a host: the councils
 rules.add_perm("community.view_council", has_organisation & role_in(COUNCIL_READERS))
 rules.add_perm("community.create_council", has_organisation & role_in(COUNCIL_CREATORS))
 rules.add_perm("community.manage_council", has_organisation & role_in(COUNCIL_MANAGERS))
+
+# The association's project and the grading of its strategic objectives: the staff read them and type the answers
+# collected during a meeting; directors alone create the project, its axes, objectives and campaigns, and close a
+# campaign. Volunteers and the other roles see nothing.
+OBJECTIVE_READERS = COUNCIL_READERS
+OBJECTIVE_MANAGERS = frozenset({Role.DIRECTOR})
+
+rules.add_perm("community.view_objectives", has_organisation & role_in(OBJECTIVE_READERS))
+rules.add_perm("community.answer_objectives", has_organisation & role_in(OBJECTIVE_READERS))
+rules.add_perm("community.manage_objectives", has_organisation & role_in(OBJECTIVE_MANAGERS))

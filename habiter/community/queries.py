@@ -23,8 +23,11 @@ from .models import (
     CouncilMember,
     Election,
     ElectionStatus,
+    GradingCampaign,
     Meeting,
     MeetingAction,
+    ObjectiveAnswer,
+    StrategicProject,
 )
 
 
@@ -201,3 +204,99 @@ def home_panel(user, today: date) -> dict:
         council__in=councils, term_end__gte=today, term_end__lte=today + timedelta(days=notice)
     ).select_related("council", "user", "person")
     return {"meetings": meetings, "ending": list(members.order_by("term_end", "id"))}
+
+
+# --- the association's project and the grading of its objectives -------------------------------------------------
+
+
+def projects_for(user):
+    """The organisation's projects, for the staff who may read them; none otherwise."""
+    if not user.has_perm("community.view_objectives"):
+        return StrategicProject.objects.none()
+    return StrategicProject.objects.filter(organisation_id=user.organisation_id)
+
+
+def project_list(user) -> list:
+    return list(projects_for(user).annotate(objective_count=Count("objectives", distinct=True)))
+
+
+def project_for_page(user, project_id) -> StrategicProject:
+    """The project with its axes and objectives; DoesNotExist out of reach."""
+    return projects_for(user).prefetch_related("axes", "objectives__axis", "campaigns").get(pk=project_id)
+
+
+def campaigns_for(user):
+    return GradingCampaign.objects.filter(project__in=projects_for(user).values("pk"))
+
+
+def campaign_for_page(user, campaign_id) -> GradingCampaign:
+    return campaigns_for(user).select_related("project").get(pk=campaign_id)
+
+
+@dataclass
+class ObjectiveResult:
+    """The counts of one objective in one campaign, their shares over everyone who answered, and its grade."""
+
+    achieved: int = 0
+    not_achieved: int = 0
+    shared: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.achieved + self.not_achieved + self.shared
+
+    @property
+    def grade(self) -> str:
+        return rules.objective_grade(self.achieved, self.not_achieved, self.shared)
+
+    @property
+    def achieved_percent(self) -> int:
+        return rules.percent(self.achieved, self.total)
+
+    @property
+    def not_achieved_percent(self) -> int:
+        return rules.percent(self.not_achieved, self.total)
+
+    @property
+    def shared_percent(self) -> int:
+        return rules.percent(self.shared, self.total)
+
+
+def results(campaigns) -> dict:
+    """`{(campaign id, objective id): ObjectiveResult}` for the campaigns given; one query."""
+    counts: dict = {}
+    rows = (
+        ObjectiveAnswer.objects.filter(campaign__in=campaigns)
+        .values("campaign_id", "objective_id", "value")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        result = counts.setdefault((row["campaign_id"], row["objective_id"]), ObjectiveResult())
+        setattr(result, row["value"], row["n"])
+    return counts
+
+
+def campaign_results(campaign) -> list[tuple]:
+    """`(objective, ObjectiveResult)` for every objective of the campaign's project, in the project's order."""
+    counts = results([campaign])
+    objectives = campaign.project.objectives.select_related("axis")
+    return [(o, counts.get((campaign.pk, o.pk), ObjectiveResult())) for o in objectives]
+
+
+def sheet_count(campaign) -> int:
+    """How many participants answered (one sheet each)."""
+    return campaign.answers.values("sheet").distinct().count()
+
+
+def project_comparison(project) -> list[dict]:
+    """Per objective of the project, its result in each campaign, oldest first: the rows of the comparison chart
+    and its table. Two queries."""
+    campaigns = list(project.campaigns.all())
+    counts = results([c.pk for c in campaigns])
+    return [
+        {
+            "objective": objective,
+            "campaigns": [(c, counts.get((c.pk, objective.pk), ObjectiveResult())) for c in campaigns],
+        }
+        for objective in project.objectives.all()
+    ]

@@ -155,3 +155,39 @@ def allocate_seats(
         substitutes=tuple(c.key for c in order[seats : seats + substitute_seats]),
         tie_broken_by=broken_by,
     )
+
+
+# --- grading of strategic objectives (the project's own scale, seed 000 « système de cotation ») ------------------
+
+GRADES = ("A", "B", "C", "D", "E")
+
+
+def objective_grade(achieved: int, not_achieved: int, shared: int) -> str:
+    """The grade of an objective from the participants' answers, shares taken over everyone who answered:
+    A at least two in three say achieved; B at least half say achieved; E at least two in three say not achieved;
+    D at least half say not achieved; C the views are shared — everything else, and exactly half achieved and half
+    not achieved (both B and D would hold). "" when nobody answered. Integers only: a share is compared by
+    cross-multiplication (3 × achieved ≥ 2 × total), never as a float."""
+    total = achieved + not_achieved + shared
+    if total == 0:
+        return ""
+    half_achieved = 2 * achieved >= total
+    half_not = 2 * not_achieved >= total
+    if half_achieved and half_not:
+        return "C"
+    if 3 * achieved >= 2 * total:
+        return "A"
+    if half_achieved:
+        return "B"
+    if 3 * not_achieved >= 2 * total:
+        return "E"
+    if half_not:
+        return "D"
+    return "C"
+
+
+def percent(part: int, total: int) -> int:
+    """`part` over `total` in whole percent, half rounded up (for display only; the grade uses the counts)."""
+    if total == 0:
+        return 0
+    return (200 * part + total) // (2 * total)

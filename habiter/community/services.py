@@ -1,5 +1,6 @@
 """Every write of the councils and elections: permission, one transaction, validation, audit."""
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from habiter.residences.queries import residences_for
 from . import queries, rules
 from .models import (
     AgendaItem,
+    AnswerValue,
     Attendance,
     Candidacy,
     Council,
@@ -21,10 +23,16 @@ from .models import (
     Election,
     ElectionStatus,
     Elector,
+    GradingCampaign,
     MeetingAction,
     MeetingDecision,
     MemberRole,
+    ObjectiveAnswer,
+    ParticipantCategory,
     Presence,
+    ProjectAxis,
+    StrategicObjective,
+    StrategicProject,
 )
 from .models import Meeting as MeetingModel
 
@@ -519,3 +527,159 @@ def election_carence_record(*, actor, election_id) -> Election:
         election.save()
         audit_record(actor=actor, action="election.carence", obj=election)
     return election
+
+
+# --- the association's project, its strategic objectives and their grading ---------------------------------------
+
+
+def _managed_project(actor, project_id, *, lock=False) -> StrategicProject:
+    _require(actor, "community.manage_objectives")
+    projects = StrategicProject.objects.select_for_update() if lock else StrategicProject.objects
+    return projects.get(pk=project_id, organisation_id=actor.organisation_id)
+
+
+def _next_position(rows) -> int:
+    last = rows.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def project_create(*, actor, title: str, start_year: int, end_year: int) -> StrategicProject:
+    """Create the association's project for a period of years (e.g. 2024-2028)."""
+    _require(actor, "community.manage_objectives")
+    with transaction.atomic():
+        project = StrategicProject(
+            organisation_id=actor.organisation_id, title=_strip(title), start_year=start_year, end_year=end_year
+        )
+        project.full_clean()
+        project.save()
+        audit_record(actor=actor, action="project.create", obj=project)
+    return project
+
+
+def axis_add(*, actor, project_id, title: str) -> ProjectAxis:
+    """Add an axis of work to the project, numbered after the last one."""
+    with transaction.atomic():
+        project = _managed_project(actor, project_id, lock=True)
+        axis = ProjectAxis(
+            organisation_id=actor.organisation_id,
+            project=project,
+            position=_next_position(project.axes.all()),
+            title=_strip(title),
+        )
+        axis.full_clean()
+        axis.save()
+        audit_record(actor=actor, action="project_axis.add", obj=axis)
+    return axis
+
+
+def objective_add(*, actor, project_id, title: str, description: str = "", axis_id=None) -> StrategicObjective:
+    """Add a strategic objective to the project, numbered after the last one, under one of its axes or none. Refused
+    once a campaign is closed: its grades cover the objectives it asked about."""
+    with transaction.atomic():
+        project = _managed_project(actor, project_id, lock=True)
+        axis = None
+        if axis_id:
+            axis = project.axes.filter(pk=axis_id).first()
+            if axis is None:
+                raise ValidationError({"axis": _("Choisissez un axe de ce projet.")})
+        if project.campaigns.filter(closed_at__isnull=False).exists():
+            raise ValidationError(
+                _("Une campagne de cotation de ce projet est close : ses objectifs ne changent plus.")
+            )
+        objective = StrategicObjective(
+            organisation_id=actor.organisation_id,
+            project=project,
+            axis=axis,
+            position=_next_position(project.objectives.all()),
+            title=_strip(title),
+            description=_strip(description) or "",
+        )
+        objective.full_clean()
+        objective.save()
+        audit_record(actor=actor, action="objective.add", obj=objective)
+    return objective
+
+
+def campaign_create(*, actor, project_id, title: str, held_on: date, anonymous: bool = True) -> GradingCampaign:
+    """Open a grading campaign of the project's objectives on a day; anonymous unless said otherwise."""
+    with transaction.atomic():
+        project = _managed_project(actor, project_id, lock=True)
+        if not project.objectives.exists():
+            raise ValidationError(_("Ajoutez d'abord les objectifs stratégiques du projet."))
+        campaign = GradingCampaign(
+            organisation_id=actor.organisation_id,
+            project=project,
+            title=_strip(title),
+            held_on=held_on,
+            anonymous=anonymous,
+        )
+        campaign.full_clean()
+        campaign.save()
+        audit_record(actor=actor, action="grading_campaign.create", obj=campaign)
+    return campaign
+
+
+def _open_campaign(actor, campaign_id, perm) -> GradingCampaign:
+    _require(actor, perm)
+    campaign = (
+        GradingCampaign.objects.select_for_update()
+        .select_related("project")
+        .get(pk=campaign_id, organisation_id=actor.organisation_id)
+    )
+    if not campaign.is_open:
+        raise ValidationError(_("Cette campagne de cotation est close : elle ne prend plus de réponses."))
+    return campaign
+
+
+def answers_record(
+    *, actor, campaign_id, category: str, values: dict, participant_name: str = ""
+) -> list[ObjectiveAnswer]:
+    """Record one participant's answers, typed by a staff member: one value for every objective of the campaign's
+    project (`values`: objective id → achieved / not_achieved / shared). A name only when the campaign is not
+    anonymous; an anonymous answer is linked to nobody (the audit event names the campaign, not the participant)."""
+    with transaction.atomic():
+        campaign = _open_campaign(actor, campaign_id, "community.answer_objectives")
+        participant_name = _strip(participant_name) or ""
+        if participant_name and campaign.anonymous:
+            raise ValidationError(
+                {"participant_name": _("Cette campagne est anonyme : aucun nom n'est enregistré avec les réponses.")}
+            )
+        if category not in ParticipantCategory.values:
+            raise ValidationError({"category": _("Choisissez qui répond.")})
+        objectives = list(campaign.project.objectives.all())
+        given = {str(key): value for key, value in values.items()}
+        missing = [o for o in objectives if given.get(str(o.pk)) not in AnswerValue.values]
+        if missing:
+            raise ValidationError(
+                _("Donnez un avis pour chaque objectif (manque : %(titles)s).")
+                % {"titles": ", ".join(o.title for o in missing)}
+            )
+        if set(given) - {str(o.pk) for o in objectives}:
+            raise ValidationError(_("Un avis porte sur un objectif qui n'est pas celui de ce projet."))
+        sheet = uuid.uuid4()
+        answers = []
+        for objective in objectives:
+            answer = ObjectiveAnswer(
+                organisation_id=actor.organisation_id,
+                campaign=campaign,
+                objective=objective,
+                sheet=sheet,
+                value=given[str(objective.pk)],
+                category=category,
+                participant_name=participant_name,
+            )
+            answer.full_clean()
+            answers.append(answer)
+        ObjectiveAnswer.objects.bulk_create(answers)
+        audit_record(actor=actor, action="grading_campaign.answer", obj=campaign, detail={"category": category})
+    return answers
+
+
+def campaign_close(*, actor, campaign_id) -> GradingCampaign:
+    """Close a campaign: its grades are final and it takes no more answers."""
+    with transaction.atomic():
+        campaign = _open_campaign(actor, campaign_id, "community.manage_objectives")
+        campaign.closed_at = timezone.now()
+        campaign.save(update_fields=["closed_at", "updated_at"])
+        audit_record(actor=actor, action="grading_campaign.close", obj=campaign)
+    return campaign

@@ -18,4 +18,13 @@ urlpatterns = [
     path("elections/<uuid:election_id>/", views.election_detail, name="election_detail"),
     path("elections/<uuid:election_id>/resultats/", views.election_results, name="election_results"),
     path("elections/<uuid:election_id>/proces-verbal.pdf", views.election_pdf, name="election_pdf"),
+    path("projet/", views.project_list, name="project_list"),
+    path("projet/nouveau/", views.project_create, name="project_create"),
+    path("projet/<uuid:project_id>/", views.project_detail, name="project_detail"),
+    path("projet/<uuid:project_id>/axes/nouveau/", views.axis_add, name="axis_add"),
+    path("projet/<uuid:project_id>/objectifs/nouveau/", views.objective_add, name="objective_add"),
+    path("projet/<uuid:project_id>/cotations/nouvelle/", views.campaign_create, name="campaign_create"),
+    path("cotations/<uuid:campaign_id>/", views.campaign_detail, name="campaign_detail"),
+    path("cotations/<uuid:campaign_id>/reponses/", views.answer_record, name="answer_record"),
+    path("cotations/<uuid:campaign_id>/cloture/", views.campaign_close, name="campaign_close"),
 ]

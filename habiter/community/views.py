@@ -20,7 +20,10 @@ from habiter.core.reads import journaled_list, listed
 from . import queries, rules, services
 from .forms import (
     ActionForm,
+    AnswerSheetForm,
     AttendanceForm,
+    AxisForm,
+    CampaignForm,
     CandidacyForm,
     CouncilForm,
     DecisionForm,
@@ -28,6 +31,8 @@ from .forms import (
     MeetingForm,
     MemberForm,
     MinutesForm,
+    ObjectiveForm,
+    ProjectForm,
     ProposalForm,
     ResultsForm,
 )
@@ -512,3 +517,230 @@ def election_pdf(request, election_id):
         "expressed": (election.voters or 0) - (election.blank_ballots or 0) - (election.null_ballots or 0),
     }
     return pdf_response("community/election_pdf.html", context, filename="proces-verbal-election.pdf")
+
+
+# --- the association's project and the grading of its objectives -------------------------------------------------
+
+BAR_WIDTH = 1000  # the units of a result bar's viewBox: integer positions, no float
+
+
+def _bar(result) -> dict | None:
+    """The three segments of a result bar (achieved, shared, not achieved) in viewBox units, and its text."""
+    total = result.total
+    if total == 0:
+        return None
+    first = BAR_WIDTH * result.achieved // total
+    second = BAR_WIDTH * (result.achieved + result.shared) // total
+    return {
+        "achieved": first,
+        "shared_x": first,
+        "shared": second - first,
+        "not_x": second,
+        "not_achieved": BAR_WIDTH - second,
+        "label": _("%(a)s %% atteint, %(s)s %% partagé, %(n)s %% non atteint")
+        % {"a": result.achieved_percent, "s": result.shared_percent, "n": result.not_achieved_percent},
+    }
+
+
+def _manager(user):
+    _require(user, "community.manage_objectives")
+
+
+@require_GET
+def project_list(request):
+    user = request.user
+    _require(user, "community.view_objectives")
+    return render(
+        request,
+        "community/project_list.html",
+        {"projects": queries.project_list(user), "can_manage": user.has_perm("community.manage_objectives")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    user = request.user
+    _manager(user)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Projet « %(title)s » créé.") % {"title": project.title})
+            return redirect("community:project_detail", project_id=project.pk)
+    return render(
+        request,
+        "community/objective_form.html",
+        {"form": form, "title": _("Nouveau projet associatif"), "cancel_url": reverse("community:project_list")},
+    )
+
+
+@require_GET
+def project_detail(request, project_id):
+    """The project: its axes and objectives, its campaigns and the comparison of their grades per objective."""
+    user = request.user
+    project = _get_or_404(queries.project_for_page, user, project_id)
+    comparison = queries.project_comparison(project)
+    for row in comparison:
+        row["campaigns"] = [(c, result, _bar(result)) for c, result in row["campaigns"]]
+    return render(
+        request,
+        "community/project_detail.html",
+        {
+            "project": project,
+            "axes": list(project.axes.all()),
+            "objectives": list(project.objectives.all()),
+            "campaigns": list(project.campaigns.all()),
+            "comparison": comparison,
+            "can_manage": user.has_perm("community.manage_objectives"),
+        },
+    )
+
+
+def _project_form_page(request, project_id, form_class, title, save):
+    user = request.user
+    project = _get_or_404(queries.project_for_page, user, project_id)
+    _manager(user)
+    kwargs = {"project": project} if form_class is ObjectiveForm else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(user, project, form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("community:project_detail", project_id=project.pk)
+    cancel_url = reverse("community:project_detail", args=[project.pk])
+    return render(
+        request,
+        "community/objective_form.html",
+        {"form": form, "title": title, "project": project, "cancel_url": cancel_url},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def axis_add(request, project_id):
+    def save(user, project, data):
+        services.axis_add(actor=user, project_id=project.pk, title=data["title"])
+        return _("Axe ajouté.")
+
+    return _project_form_page(request, project_id, AxisForm, _("Nouvel axe"), save)
+
+
+@require_http_methods(["GET", "POST"])
+def objective_add(request, project_id):
+    def save(user, project, data):
+        axis = data["axis"]
+        services.objective_add(
+            actor=user,
+            project_id=project.pk,
+            title=data["title"],
+            description=data["description"],
+            axis_id=axis.pk if axis else None,
+        )
+        return _("Objectif stratégique ajouté.")
+
+    return _project_form_page(request, project_id, ObjectiveForm, _("Nouvel objectif stratégique"), save)
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request, project_id):
+    created = {}
+
+    def save(user, project, data):
+        created["campaign"] = services.campaign_create(actor=user, project_id=project.pk, **data)
+        return _("Campagne de cotation ouverte.")
+
+    response = _project_form_page(request, project_id, CampaignForm, _("Nouvelle campagne de cotation"), save)
+    if "campaign" in created:
+        return redirect("community:campaign_detail", campaign_id=created["campaign"].pk)
+    return response
+
+
+@require_GET
+def campaign_detail(request, campaign_id):
+    """A campaign's results: per objective, the counts, their shares over everyone who answered, and the grade."""
+    user = request.user
+    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    rows = [(objective, result, _bar(result)) for objective, result in queries.campaign_results(campaign)]
+    return render(
+        request,
+        "community/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "project": campaign.project,
+            "rows": rows,
+            "participants": queries.sheet_count(campaign),
+            "can_answer": campaign.is_open and user.has_perm("community.answer_objectives"),
+            "can_manage": campaign.is_open and user.has_perm("community.manage_objectives"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer_record(request, campaign_id):
+    """One participant's answers to every objective, typed by a staff member (during the meeting, or from a paper
+    sheet); the form comes back empty for the next participant."""
+    user = request.user
+    _require(user, "community.answer_objectives")
+    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    if not campaign.is_open:
+        return redirect("community:campaign_detail", campaign_id=campaign.pk)
+    objectives = list(campaign.project.objectives.all())
+    form = AnswerSheetForm(request.POST or None, campaign=campaign, objectives=objectives)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answers_record(
+                actor=user,
+                campaign_id=campaign.pk,
+                category=form.cleaned_data["category"],
+                participant_name=form.cleaned_data.get("participant_name", ""),
+                values=form.values(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Réponses enregistrées. Vous pouvez saisir celles du participant suivant."))
+            return redirect("community:answer_record", campaign_id=campaign.pk)
+    return render(
+        request,
+        "community/answer_form.html",
+        {"form": form, "campaign": campaign, "participants": queries.sheet_count(campaign)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_close(request, campaign_id):
+    """Close a campaign after a confirmation page: its grades are final."""
+    user = request.user
+    _manager(user)
+    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    if not campaign.is_open:
+        return redirect("community:campaign_detail", campaign_id=campaign.pk)
+    participants = queries.sheet_count(campaign)
+    if request.method == "POST":
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Clore la campagne de cotation"),
+                    facts=[(_("Campagne"), str(campaign)), (_("Participants"), str(participants))],
+                    consequences=[
+                        _("Plus aucune réponse ne pourra être saisie : les cotes affichées sont définitives."),
+                        _("Les objectifs du projet ne pourront plus être complétés."),
+                    ],
+                    action=_("Clore la campagne"),
+                    cancel_url=reverse("community:campaign_detail", args=[campaign.pk]),
+                ),
+            )
+        try:
+            services.campaign_close(actor=user, campaign_id=campaign.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Campagne close."))
+        return redirect("community:campaign_detail", campaign_id=campaign.pk)
+    return render(request, "community/campaign_close.html", {"campaign": campaign, "participants": participants})

@@ -128,6 +128,12 @@ class AuditAction(models.TextChoices):
     CANDIDACY_ADD = "candidacy.add", _("Candidature à une élection")
     ELECTION_RESULTS = "election.results", _("Résultats d'une élection proclamés")
     ELECTION_CARENCE = "election.carence", _("Constat de carence d'une élection (aucun candidat)")
+    PROJECT_CREATE = "project.create", _("Création du projet associatif")
+    PROJECT_AXIS_ADD = "project_axis.add", _("Axe ajouté au projet associatif")
+    OBJECTIVE_ADD = "objective.add", _("Objectif stratégique ajouté au projet associatif")
+    GRADING_CAMPAIGN_CREATE = "grading_campaign.create", _("Campagne de cotation des objectifs ouverte")
+    GRADING_CAMPAIGN_ANSWER = "grading_campaign.answer", _("Réponses d'un participant à une cotation saisies")
+    GRADING_CAMPAIGN_CLOSE = "grading_campaign.close", _("Campagne de cotation des objectifs close")
     # leases
     IRL_ADD = "irl.add", _("Ajout d'un indice IRL")
     HEAD_LEASE_CREATE = "head_lease.create", _("Enregistrement d'un bail principal")

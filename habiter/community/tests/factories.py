@@ -40,3 +40,40 @@ def make_election(actor, council, *, roll_date, candidacy_deadline, vote_on, **d
         "tie_rule": "lots",
     }
     return services.election_create(actor=actor, council_id=council.pk, data=fields | data)
+
+
+OBJECTIVE_TITLES = (
+    "Faire valoir notre expertise dans les différents territoires d'intervention",
+    "Développer l'offre de logement",
+    "Conforter notre projet participatif",
+)
+
+
+def make_project(actor, *, titles=OBJECTIVE_TITLES, start_year=2024, end_year=2028):
+    """A project with its objectives (numbered 1, 2, 3…)."""
+    project = services.project_create(actor=actor, title="Projet associatif", start_year=start_year, end_year=end_year)
+    for title in titles:
+        services.objective_add(actor=actor, project_id=project.pk, title=title)
+    return project
+
+
+def make_campaign(actor, project, *, title="Séminaire", held_on=None, anonymous=True):
+    return services.campaign_create(
+        actor=actor,
+        project_id=project.pk,
+        title=title,
+        held_on=held_on or timezone.localdate(),
+        anonymous=anonymous,
+    )
+
+
+def answer(actor, campaign, *values, category="staff", name=""):
+    """One participant's sheet: one value per objective of the campaign, in the project's order."""
+    objectives = list(campaign.project.objectives.all())
+    return services.answers_record(
+        actor=actor,
+        campaign_id=campaign.pk,
+        category=category,
+        participant_name=name,
+        values={o.pk: v for o, v in zip(objectives, values, strict=True)},
+    )

@@ -178,3 +178,17 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         seed_community(director.organisation, {"d": director}, 120, None)  # a second run adds nothing
     assert (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count()) == before
+
+
+def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):
+    from habiter.community import queries
+    from habiter.community.models import GradingCampaign, StrategicProject
+
+    director = User.objects.get(username="direction")
+    project = StrategicProject.objects.get(organisation=director.organisation)
+    assert (project.start_year, project.end_year) == (2024, 2028)
+    campaign = GradingCampaign.objects.get(project=project)
+    assert not campaign.is_open and campaign.anonymous
+    grades = [result.grade for _objective, result in queries.campaign_results(campaign)]
+    assert grades == ["A", "B", "C"]
+    assert queries.sheet_count(campaign) == 12
