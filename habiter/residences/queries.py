@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role, User
@@ -255,6 +256,7 @@ def contract_print_context(contract) -> dict:
     day = contract.starts_on
     return {
         "contract": contract,
+        "redevance": printed_redevance(contract, timezone.localdate()),
         "house_rules": contract.house_rules,
         "contract_months": params.integer("foyer_contract_months", day),
         "resident_notice_days": params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
@@ -263,6 +265,14 @@ def contract_print_context(contract) -> dict:
             for value, label in TerminationGround.choices
         ],
     }
+
+
+def printed_redevance(contract, today: date):
+    """The redevance the printed contract states: the lines in force today, else (a contract not begun yet) the
+    first lines to come; None when none is set."""
+    sets = redevance_sets(contract)
+    in_force = next((each for each in sets if each.valid_from <= today), None)
+    return in_force or (sets[-1] if sets else None)
 
 
 def may_open_household(user, household_id) -> bool:
