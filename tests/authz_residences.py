@@ -7,7 +7,8 @@ of the organisation with no host, other organisation a residence of another one.
 an entry or an exit directly. Contracts: the director and the host of the residence prepare and follow them; a
 social worker reads those of the households they follow; team leads read them all. The house journal: read like
 the residence, kept by the director and the host of the residence. The occupancy and funding figures: read like the
-residence. The printed contract: read like the contract.
+residence. The printed contract: read like the contract. The redevance of a contract: set by those who follow the
+contract (the director and the host of the residence); replacing lines in force is confirmed.
 """
 
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from habiter.residences.models import (
     IndividualSupport,
     Orientation,
     Place,
+    RedevanceLine,
     Residence,
     ResidenceContract,
     ResidenceStay,
@@ -58,6 +60,7 @@ EXPECTED = {
     "residences:contract_from_orientation": ADMIT_ROW,
     "residences:contract_detail": READ_ROW | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
     "residences:contract_pdf": READ_ROW | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
+    "residences:redevance_set": ADMIT_ROW,
     "residences:journal": READ_ROW,
     "residences:activity_add": ADMIT_ROW,
     "residences:support_add": ADMIT_ROW,
@@ -75,6 +78,7 @@ POST_EXPECTED = {
     "residences:contract_create": ADMIT_WRITE,
     "residences:contract_from_orientation": ADMIT_WRITE,
     "residences:contract_detail": ADMIT_WRITE,
+    "residences:redevance_set": ADMIT_WRITE,
     "residences:activity_add": ADMIT_WRITE,
     "residences:support_add": ADMIT_WRITE,
 }
@@ -284,6 +288,10 @@ def post_data(route_name, scenario, actor, scope):
             "guest-arrived_on": "2026-03-02",
             "guest-left_on": "2026-03-03",
         }
+    if route_name == "residences:redevance_set":
+        day = date(2026, 3, 1) + timedelta(days=index)
+        # confirmed: an earlier actor's lines may be in force
+        return {"valid_from": day.isoformat(), "rent_equivalent": "300,00", "charges": "50,00"} | CONFIRMED
     if route_name == "residences:activity_add":
         return {"held_on": "2026-03-02", "kind": "meal", "title": f"Repas de {actor}"}
     if route_name == "residences:support_add":
@@ -318,6 +326,8 @@ def state(route_name, scenario, actor, scope):
         return ResidenceContract.objects.filter(orientation=houses.admission(scope, actor)).count()
     if route_name == "residences:contract_detail":
         return GuestStay.objects.filter(contract=houses.contract(scope)).count()
+    if route_name == "residences:redevance_set":
+        return RedevanceLine.objects.filter(contract=houses.contract(scope)).count()
     if route_name == "residences:activity_add":
         return HouseActivity.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:support_add":
@@ -444,6 +454,23 @@ def csrf_case(name, world):
             url,
             {"step": "activate"} | CONFIRMED,
             lambda: ResidenceContract.objects.get(pk=contract.pk).status == "active",
+        )
+    if name == "residences:redevance_set":  # lines in force are replaced: confirmed
+        contract = houses.contract("own_team")
+        services.redevance_set(
+            actor=director,
+            contract_id=contract.pk,
+            valid_from=date(2026, 2, 2),
+            lines=[{"kind": "equivalence_loyer", "label": "", "amount": Decimal("300.00")}],
+        )
+        url = reverse(name, args=[contract.pk])
+        data = {"valid_from": "2026-04-01", "rent_equivalent": "310,00", "charges": "50,00"} | CONFIRMED
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: RedevanceLine.objects.filter(contract=contract, valid_from=date(2026, 4, 1)).exists(),
         )
     if name == "residences:activity_add":
         url = reverse(name, args=[residence.pk])

@@ -66,6 +66,7 @@ CONFIRMED_PAGES = {
     "leases:lease_end": _from_extension,
     "leases:lease_slide": _from_extension,
     "residences:contract_detail": _from_extension,
+    "residences:redevance_set": _from_extension,
     "support:plan_detail": _plan_signature,
     "support:agreement": _agreement_signature,
 }

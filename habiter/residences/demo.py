@@ -4,8 +4,10 @@ the people demo), one who left, and admissions under way — a vacancy under SIA
 come, a refused candidate whose refusal is still to notify, an admitted candidate about to enter, a vacancy
 awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded before it too): the
 residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest stay at the RI's
-limit, a resident whose notice ends within the fortnight, and a few activities of the house journal. Every date on
-an open day; written through the services, like real use."""
+limit, a resident whose notice ends within the fortnight, and a few activities of the house journal; each contract's
+redevance as typed lines (W7) under the APL maxima of its residence's convention (demo values, « à confirmer »), the
+first Pléiades resident's with a change on 1 January kept in its history. Every date on an open day; written through
+the services, like real use."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +21,7 @@ from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import services
-from .models import Orientation, Residence, ResidenceContract, ResidenceStay
+from .models import AplMaximum, Orientation, Residence, ResidenceContract, ResidenceStay
 
 HOUSE_RULES = (
     "Article 1 — La pension de famille est un lieu de vie : chacun respecte le calme et l'intimité des autres.\n"
@@ -172,12 +174,65 @@ ACTIVITIES = (
     (-5, "house_meeting", "Conseil de Maison", "Ordre du jour : fête de l'été, ménage des parties communes."),
 )
 
+# Demo APL-foyer maxima of the conventions (équivalence de loyer + charges, € a month), not real ones: each
+# convention states its own (W7); they are seeded « à confirmer ».
+DEMO_APL_MAXIMA = {"T1": Decimal("450.00"), "T1'": Decimal("470.00"), "T1 bis": Decimal("490.00")}
+# équivalence de loyer per typology; flat charges, a compulsory service for all, an optional one at Soleil
+DEMO_RENT_EQUIVALENT = {"T1": Decimal("330.00"), "T1'": Decimal("345.00"), "T1 bis": Decimal("360.00")}
+DEMO_CHARGES = Decimal("95.00")
+
+
+def _demo_lines(contract, rent_equivalent) -> list[dict]:
+    lines = [
+        {"kind": "equivalence_loyer", "label": "", "amount": rent_equivalent},
+        {"kind": "charges", "label": "Eau, énergie, entretien (forfait)", "amount": DEMO_CHARGES},
+        {
+            "kind": "prestation_obligatoire",
+            "label": "Mobilier et ménage des parties communes",
+            "amount": Decimal("22.00"),
+        },
+    ]
+    if contract.place.residence.name == "Soleil":
+        lines.append({"kind": "prestation_facultative", "label": "Repas partagé du soir", "amount": Decimal("35.00")})
+    return lines
+
+
+def _seed_redevances(director, host, residences, contracts, today) -> None:
+    """The conventions' maxima for this year (and the next, for a contract starting then), then each contract's
+    lines from its first day, or from 1 January for a contract begun before; the first one also has the year
+    before's lines, 10 € lower, in its history."""
+    years = sorted({today.year, *(c.starts_on.year for c in contracts)})
+    for residence in residences:
+        for typology, amount in DEMO_APL_MAXIMA.items():
+            for year in years:
+                services.apl_maximum_save(
+                    actor=director,
+                    maximum=AplMaximum(residence=residence, typology=typology, year=year, amount=amount),
+                )
+    new_year = date(today.year, 1, 1)
+    for index, contract in enumerate(contracts):
+        rent = DEMO_RENT_EQUIVALENT.get(contract.place.typology, DEMO_RENT_EQUIVALENT["T1"])
+        if index == 0 and contract.starts_on < new_year:
+            services.redevance_set(
+                actor=host,
+                contract_id=contract.pk,
+                valid_from=contract.starts_on,
+                lines=_demo_lines(contract, rent - Decimal("10.00")),
+            )
+        services.redevance_set(
+            actor=host,
+            contract_id=contract.pk,
+            valid_from=max(contract.starts_on, new_year),
+            lines=_demo_lines(contract, rent),
+        )
+
 
 def seed_residence_life(organisation, users, count, rng) -> None:
     """Contracts, a guest stay and the house journal, once (nothing is added if the organisation already has a
     contract, or has no residence)."""
     host = next((u for u in users.values() if u.role == Role.HOST), None)
     volunteer = next((u for u in users.values() if u.role == Role.VOLUNTEER), None)
+    director = next((u for u in users.values() if u.role == Role.DIRECTOR), None)
     residences = list(Residence.objects.filter(organisation=organisation, hosts=host)) if host else []
     if not residences or ResidenceContract.objects.filter(organisation=organisation).exists():
         return
@@ -205,14 +260,17 @@ def seed_residence_life(organisation, users, count, rng) -> None:
             household__isnull=False,
             stay__isnull=True,
         ).first()
+        to_sign = None
         if admitted is not None:
-            services.contract_create(
+            to_sign = services.contract_create(
                 actor=host,
                 place_id=admitted.vacancy.place_id,
                 resident_id=admitted.household.members.order_by("last_name", "first_name").first().pk,
                 starts_on=_open_day(today, 3),
                 orientation_id=admitted.pk,
             )
+        if director is not None:
+            _seed_redevances(director, host, residences, [*contracts, *([to_sign] if to_sign else [])], today)
         if not contracts:
             return
         month_start = today.replace(day=1)

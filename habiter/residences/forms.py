@@ -9,6 +9,7 @@ from .models import (
     Decision,
     ExitDestination,
     PlaceKind,
+    RedevanceKind,
     RefusalReason,
     ResidenceKind,
     TerminationGround,
@@ -273,3 +274,69 @@ class SupportForm(ResidenceBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
         self.fields["resident"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"
+
+
+SERVICE_ROWS = 4
+SERVICE_KIND_CHOICES = [
+    ("", _("— aucune —")),
+    (RedevanceKind.COMPULSORY_SERVICE.value, RedevanceKind.COMPULSORY_SERVICE.label),
+    (RedevanceKind.OPTIONAL_SERVICE.value, RedevanceKind.OPTIONAL_SERVICE.label),
+]
+
+
+def _amount_field(label, required=True):
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_digits=12, decimal_places=2, localize=True
+    )
+
+
+class RedevanceForm(ResidenceBaseForm):
+    """A new set of redevance lines from a day (W7): the équivalence de loyer, the charges (flat, never
+    regularised, W8) and up to four services, each compulsory or optional, named."""
+
+    valid_from = _date_field(_("En vigueur à partir du"))
+    rent_equivalent = _amount_field(_("Équivalence de loyer (€ par mois)"))
+    charges = _amount_field(_("Charges forfaitaires (€ par mois)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(1, SERVICE_ROWS + 1):
+            self.fields[f"kind_{index}"] = forms.ChoiceField(
+                label=_("Nature"), choices=SERVICE_KIND_CHOICES, required=False
+            )
+            self.fields[f"label_{index}"] = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+            self.fields[f"amount_{index}"] = _amount_field(_("Montant (€ par mois)"), required=False)
+
+    def service_rows(self):
+        """The bound fields of each service row, for the template: (number, kind, label, amount)."""
+        return [
+            (index, self[f"kind_{index}"], self[f"label_{index}"], self[f"amount_{index}"])
+            for index in range(1, SERVICE_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for index in range(1, SERVICE_ROWS + 1):
+            kind, label, amount = (data.get(f"{name}_{index}") for name in ("kind", "label", "amount"))
+            if (label or amount is not None) and not kind:
+                self.add_error(f"kind_{index}", _("Choisissez la nature de cette prestation."))
+            if kind and amount is None:
+                self.add_error(f"amount_{index}", _("Indiquez le montant de cette prestation."))
+        return data
+
+    def lines(self) -> list[dict]:
+        """The typed lines for `services.redevance_set`."""
+        data = self.cleaned_data
+        lines = [{"kind": RedevanceKind.RENT_EQUIVALENT.value, "label": "", "amount": data["rent_equivalent"]}]
+        if data.get("charges") is not None:
+            lines.append({"kind": RedevanceKind.CHARGES.value, "label": "", "amount": data["charges"]})
+        for index in range(1, SERVICE_ROWS + 1):
+            if data.get(f"kind_{index}"):
+                lines.append(
+                    {
+                        "kind": data[f"kind_{index}"],
+                        "label": data.get(f"label_{index}", ""),
+                        "amount": data[f"amount_{index}"],
+                    }
+                )
+        return lines

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.models import OrganisationScoped
+from habiter.core.models import LegalStatus, OrganisationScoped
 
 
 class ResidenceKind(models.TextChoices):
@@ -467,3 +467,90 @@ class IndividualSupport(OrganisationScoped):
 
     def __str__(self):
         return f"{self.resident} — {self.given_on}"
+
+
+class RedevanceKind(models.TextChoices):
+    """The four typed parts of the monthly redevance (W7): only the first two enter the APL-foyer base."""
+
+    RENT_EQUIVALENT = "equivalence_loyer", _("Équivalence de loyer")
+    CHARGES = "charges", _("Charges")
+    COMPULSORY_SERVICE = "prestation_obligatoire", _("Prestation obligatoire")
+    OPTIONAL_SERVICE = "prestation_facultative", _("Prestation facultative")
+
+
+class RedevanceLine(OrganisationScoped):
+    """One line of a contract's monthly redevance (R73, W7), in force from `valid_from` until the next set of lines
+    of the same contract. A change is a new set from a later day (`services.redevance_set`): lines are never
+    changed nor deleted, so what a resident owed any month stays readable. Charges are a flat amount, never
+    regularised (W8, docs/adr/0027-redevance-lines-and-apl-maxima.md)."""
+
+    contract = models.ForeignKey(
+        ResidenceContract, on_delete=models.PROTECT, related_name="redevance_lines", verbose_name=_("contrat")
+    )
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    kind = models.CharField(_("nature"), max_length=30, choices=RedevanceKind.choices)
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    amount = models.DecimalField(
+        _("montant mensuel (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["contract", "-valid_from", "kind", "id"]
+        verbose_name = _("ligne de redevance")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="redevance_line_amount_not_negative",
+                violation_error_message=_("Un montant de redevance ne peut pas être négatif."),
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "valid_from", "kind"],
+                condition=models.Q(kind__in=["equivalence_loyer", "charges"]),
+                name="redevance_line_one_rent_and_charges_per_set",
+                violation_error_message=_(
+                    "Une redevance a une seule équivalence de loyer et une seule ligne de charges."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} — {self.valid_from} — {self.get_kind_display()}"
+
+
+class AplMaximum(OrganisationScoped):
+    """The maximum of the APL-foyer base (équivalence de loyer + charges) that a residence's APL convention sets for
+    a place typology, as it stood for one year (W7). Later years are revised each 1 January with the IRL
+    (`rules.revised_apl_maximum`); a new row for a later year (a new convention, an « amélioration notable du service
+    rendu ») replaces the revision from that year. The values come from each convention: until someone has read
+    them on it they are « à confirmer » (status), and operators change them in the administration."""
+
+    residence = models.ForeignKey(
+        Residence, on_delete=models.PROTECT, related_name="apl_maxima", verbose_name=_("résidence")
+    )
+    typology = models.CharField(_("typologie"), max_length=10, choices=Typology.choices)
+    year = models.PositiveSmallIntegerField(
+        _("année de la valeur"), validators=[MinValueValidator(1990), MaxValueValidator(2200)]
+    )
+    amount = models.DecimalField(
+        _("maximum mensuel (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.UNCONFIRMED)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["residence", "typology", "-year"]
+        verbose_name = _("maximum APL-foyer de la convention")
+        verbose_name_plural = _("maxima APL-foyer des conventions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "typology", "year"],
+                name="apl_maximum_unique_year",
+                violation_error_message=_("Cette typologie a déjà un maximum pour cette année."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.typology} — {self.year}"

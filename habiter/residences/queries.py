@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role, User
@@ -18,6 +19,7 @@ from habiter.people.queries import households_visible_to
 from . import rules as residence_rules
 from .models import (
     OPEN_CONTRACT_STATUSES,
+    AplMaximum,
     ContractStatus,
     Decision,
     GuestStay,
@@ -26,6 +28,8 @@ from .models import (
     IndividualSupport,
     Orientation,
     Place,
+    RedevanceKind,
+    RedevanceLine,
     Residence,
     ResidenceContract,
     ResidenceStay,
@@ -252,6 +256,7 @@ def contract_print_context(contract) -> dict:
     day = contract.starts_on
     return {
         "contract": contract,
+        "redevance": printed_redevance(contract, timezone.localdate()),
         "house_rules": contract.house_rules,
         "contract_months": params.integer("foyer_contract_months", day),
         "resident_notice_days": params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
@@ -260,6 +265,14 @@ def contract_print_context(contract) -> dict:
             for value, label in TerminationGround.choices
         ],
     }
+
+
+def printed_redevance(contract, today: date):
+    """The redevance the printed contract states: the lines in force today, else (a contract not begun yet) the
+    first lines to come; None when none is set."""
+    sets = redevance_sets(contract)
+    in_force = next((each for each in sets if each.valid_from <= today), None)
+    return in_force or (sets[-1] if sets else None)
 
 
 def may_open_household(user, household_id) -> bool:
@@ -524,3 +537,104 @@ def occupancy_figures(residences, *, year: int) -> tuple[list[ResidenceFigures],
         if (row.valid_from is None or row.valid_from <= end) and (row.valid_to is None or row.valid_to >= start)
     ]
     return rows, everything, in_force
+
+
+# --- the redevance and the APL-foyer maxima (W7–W8, docs/adr/0027) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedevanceSet:
+    """The lines of a contract's redevance from one day on, with their monthly total and APL-foyer base."""
+
+    valid_from: date
+    lines: list
+    total: Decimal
+    apl_base: Decimal
+    valid_to: date | None = None
+
+
+def _kind_order(line) -> tuple:
+    return (list(RedevanceKind.values).index(line.kind), line.pk or 0)
+
+
+def redevance_sets(contract) -> list[RedevanceSet]:
+    """Every set of lines of the contract, newest first, each with the day before the next one as its end (one
+    query)."""
+    by_start: dict[date, list] = {}
+    for line in RedevanceLine.objects.filter(contract=contract).order_by("-valid_from", "id"):
+        by_start.setdefault(line.valid_from, []).append(line)
+    sets, next_start = [], None
+    for start, lines in by_start.items():
+        lines.sort(key=_kind_order)
+        pairs = [(line.kind, line.amount) for line in lines]
+        sets.append(
+            RedevanceSet(
+                valid_from=start,
+                lines=lines,
+                total=residence_rules.redevance_total(pairs),
+                apl_base=residence_rules.apl_base(pairs),
+                valid_to=next_start - timedelta(days=1) if next_start else None,
+            )
+        )
+        next_start = start
+    return sets
+
+
+def redevance_in_force(contract, on: date) -> RedevanceSet | None:
+    """The lines of the contract in force on `on` (the set starting last on or before it), or None."""
+    return next((each for each in redevance_sets(contract) if each.valid_from <= on), None)
+
+
+def redevance_monthly_total(contract, on: date) -> Decimal | None:
+    """The monthly redevance the resident owes on `on`, services included; None when no line is in force."""
+    in_force = redevance_in_force(contract, on)
+    return in_force.total if in_force else None
+
+
+def latest_redevance_start(contract_id) -> date | None:
+    return (
+        RedevanceLine.objects.filter(contract_id=contract_id)
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AplMaximumFigure:
+    """The convention's maximum of a typology for a year, with the year and status of the value it comes from."""
+
+    typology: str
+    year: int
+    amount: Decimal | None
+    base_year: int | None
+    status: str = ""
+    quarter: int | None = None
+
+
+def _irl_by_year(quarter: int, zone: str = "metropole") -> dict[int, Decimal]:
+    from habiter.leases.models import RentIndex
+
+    return dict(RentIndex.objects.filter(quarter=quarter, zone=zone).values_list("year", "value"))
+
+
+def apl_maximum(residence_id, typology: str, year: int) -> AplMaximumFigure:
+    """The maximum of the APL-foyer base for a place typology of the residence in `year` (W7): its convention's
+    latest value on or before that year, revised each 1 January with the IRL of the quarter of the dated table."""
+    rows = {
+        row.year: row for row in AplMaximum.objects.filter(residence_id=residence_id, typology=typology, year__lte=year)
+    }
+    if not rows:
+        return AplMaximumFigure(typology=typology, year=year, amount=None, base_year=None)
+    quarter = legal_params().integer(residence_rules.APL_MAX_IRL_QUARTER_KEY, date(year, 1, 1))
+    amount, base_year = residence_rules.apl_maximum_for_year(
+        {row_year: row.amount for row_year, row in rows.items()}, year, _irl_by_year(quarter)
+    )
+    return AplMaximumFigure(
+        typology=typology,
+        year=year,
+        amount=amount,
+        base_year=base_year,
+        status=rows[base_year].status,
+        quarter=quarter,
+    )

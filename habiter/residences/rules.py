@@ -334,3 +334,66 @@ def year_figures(openings, stays, year: int, rates) -> tuple[list[OccupancyFigur
         start, end = month_bounds(date(year, month, 1))
         months.append(period_figures(openings, stays, start, end, rates))
     return months, period_figures(openings, stays, date(year, 1, 1), date(year, 12, 31), rates)
+
+
+# --- the redevance and the APL-foyer base (R73, W7–W8) --------------------------------------------------------
+
+# W7 (CCH L353-9-2): the convention's maxima are revised each 1 January with the IRL of a quarter of the year
+# before (the 2nd, PARTIAL in DOMAIN-2): the quarter is in the legal-parameter table, key below.
+APL_MAX_IRL_QUARTER_KEY = "apl_foyer_max_irl_quarter"
+RENT_EQUIVALENT = "equivalence_loyer"
+CHARGES = "charges"
+APL_BASE_KINDS = frozenset({RENT_EQUIVALENT, CHARGES})
+CENT = Decimal("0.01")
+
+
+def apl_base(lines) -> Decimal:
+    """The part of the redevance that enters the APL-foyer scale: équivalence de loyer + charges, the services
+    (compulsory or optional) left out. `lines` are `(kind, amount)` pairs.
+
+    Source: DOMAIN-2 W7 — the APL convention (CCH R353-165-1 ff.) defines the part of the redevance « assimilable
+    au loyer et aux charges locatives récupérables », made of an « élément équivalent au loyer » and an element for
+    the charges; only this part enters the APL-foyer scale."""
+    return sum((amount for kind, amount in lines if kind in APL_BASE_KINDS), Decimal("0.00"))
+
+
+def redevance_total(lines) -> Decimal:
+    """The monthly redevance the resident owes: every line, services included (R73). `lines`: `(kind, amount)`."""
+    return sum((amount for _kind, amount in lines), Decimal("0.00"))
+
+
+def revised_apl_maximum(amount: Decimal, from_year: int, to_year: int, irl) -> Decimal | None:
+    """The convention's maximum for `to_year`, from its value for `from_year`, revised each 1 January with the IRL
+    (W7, CCH L353-9-2): max(N) = max(N−1) × IRL(q, N−1) / IRL(q, N−2), rounded to the cent (half up) each year as
+    the yearly maxima are published. `irl` maps a year to the IRL of the revision quarter q that year; None when a
+    value needed is missing (the maximum cannot be stated).
+
+    Worked example (IRL of the 2nd quarter, habiter/leases/irl.csv: 2023 140.59, 2024 145.17, 2025 146.68), a T1
+    whose convention maximum was 430.00 € in 2024:
+      2025: 430.00 × 145.17 / 140.59 = 62 423.10 / 140.59 = 444.008… → 444.01 €
+      2026: 444.01 × 146.68 / 145.17 = 65 127.3868 / 145.17 = 448.628… → 448.63 €"""
+    if to_year < from_year:
+        return None
+    value = amount
+    for year in range(from_year + 1, to_year + 1):
+        new_index, old_index = irl.get(year - 1), irl.get(year - 2)
+        if new_index is None or old_index is None:
+            return None
+        value = (value * new_index / old_index).quantize(CENT, rounding=ROUND_HALF_UP)
+    return value
+
+
+def apl_maximum_for_year(maxima, year: int, irl) -> tuple[Decimal | None, int | None]:
+    """The maximum of one typology in `year` and the year of the convention value it was revised from. `maxima`
+    maps a year to the convention's value that year: the latest on or before `year` is revised up to it. (None,
+    None) when the convention states none that early; (None, base year) when an IRL value is missing."""
+    known = [known_year for known_year in maxima if known_year <= year]
+    if not known:
+        return None, None
+    base = max(known)
+    return revised_apl_maximum(maxima[base], base, year, irl), base
+
+
+def apl_base_above_maximum(base: Decimal, maximum: Decimal | None) -> bool:
+    """W7: lines whose APL base is above the convention's maximum are refused; equal is allowed."""
+    return maximum is not None and base > maximum

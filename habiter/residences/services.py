@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core.audit import audit_record
+from habiter.core.formats import euros
 from habiter.core.models import Role, User
 from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
@@ -17,6 +18,7 @@ from habiter.people.queries import households_visible_to
 from . import queries
 from . import rules as residence_rules
 from .models import (
+    AplMaximum,
     ContractStatus,
     Decision,
     ExitDestination,
@@ -27,6 +29,8 @@ from .models import (
     NoticeBy,
     Orientation,
     Place,
+    RedevanceKind,
+    RedevanceLine,
     Residence,
     ResidenceContract,
     ResidenceStay,
@@ -702,3 +706,140 @@ def individual_support_record(*, actor, residence_id, resident_id, given_on: dat
         support.save()
         audit_record(actor=actor, action="individual_support.record", obj=support, household_id=resident.household_id)
     return support
+
+
+# --- the redevance and the APL-foyer maxima (W7–W8, docs/adr/0027) ------------------------------------------
+
+SERVICE_KINDS = (RedevanceKind.COMPULSORY_SERVICE, RedevanceKind.OPTIONAL_SERVICE)
+
+
+def _redevance_lines(lines) -> list[dict]:
+    """Check the typed lines of one set: one équivalence de loyer, at most one charges line, every service named."""
+    cleaned = []
+    for line in lines:
+        kind, label, amount = line.get("kind"), _strip(line.get("label") or ""), line.get("amount")
+        if kind not in RedevanceKind.values:
+            raise ValidationError(_("Choisissez la nature de chaque ligne de la redevance."))
+        if amount is None or amount < 0:
+            raise ValidationError(_("Chaque ligne de la redevance a un montant positif ou nul."))
+        if kind in SERVICE_KINDS and not label:
+            raise ValidationError(_("Nommez chaque prestation de la redevance."))
+        cleaned.append({"kind": kind, "label": label, "amount": Decimal(amount)})
+    kinds = [line["kind"] for line in cleaned]
+    if kinds.count(RedevanceKind.RENT_EQUIVALENT) != 1:
+        raise ValidationError(_("La redevance a une et une seule équivalence de loyer."))
+    if kinds.count(RedevanceKind.CHARGES) > 1:
+        raise ValidationError(_("La redevance a une seule ligne de charges (forfaitaires, sans régularisation)."))
+    return cleaned
+
+
+def _check_apl_maximum(place, valid_from: date, base: Decimal) -> None:
+    figure = queries.apl_maximum(place.residence_id, place.typology, valid_from.year)
+    if figure.base_year is not None and figure.amount is None:
+        raise ValidationError(
+            _(
+                "Le maximum de la convention APL pour un %(typology)s en %(year)s ne peut pas être calculé : il "
+                "manque un IRL du %(quarter)se trimestre. Ajoutez-le d'abord à la table des IRL."
+            )
+            % {"typology": place.typology, "year": valid_from.year, "quarter": figure.quarter}
+        )
+    if residence_rules.apl_base_above_maximum(base, figure.amount):
+        raise ValidationError(
+            _(
+                "L'équivalence de loyer et les charges (%(base)s €) dépassent le maximum de la convention APL pour "
+                "un %(typology)s en %(year)s : %(maximum)s €. Baissez-les ou reportez une partie sur les "
+                "prestations."
+            )
+            % {
+                "base": euros(base),
+                "typology": place.typology,
+                "year": valid_from.year,
+                "maximum": euros(figure.amount),
+            }
+        )
+
+
+def redevance_set(*, actor, contract_id, valid_from: date, lines) -> list[RedevanceLine]:
+    """Set the monthly redevance of a contract from `valid_from` (R73, W7): typed lines (`kind`, `label`,
+    `amount`) that replace, from that day, the lines in force; the earlier lines are kept. The APL-foyer base
+    (équivalence de loyer + charges) may not exceed the maximum of the residence's convention for the place's
+    typology, for the year of `valid_from`. Charges are flat: never regularised (W8)."""
+    with transaction.atomic():
+        contract = _contract(actor, contract_id)
+        if contract.status == ContractStatus.ENDED:
+            raise ValidationError(_("Le contrat est terminé : sa redevance ne se change plus."))
+        if valid_from < contract.starts_on:
+            raise ValidationError({"valid_from": _("La redevance ne peut pas précéder le début du contrat.")})
+        latest = queries.latest_redevance_start(contract.pk)
+        if latest is not None and valid_from <= latest:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Une redevance est déjà fixée à partir du %(day)s : la nouvelle part d'un jour postérieur."
+                    )
+                    % {"day": latest.strftime("%d/%m/%Y")}
+                }
+            )
+        cleaned = _redevance_lines(lines)
+        pairs = [(line["kind"], line["amount"]) for line in cleaned]
+        base = residence_rules.apl_base(pairs)
+        place = Place.objects.get(pk=contract.place_id)
+        _check_apl_maximum(place, valid_from, base)
+        created = []
+        for line in cleaned:
+            row = RedevanceLine(
+                organisation_id=contract.organisation_id,
+                contract=contract,
+                valid_from=valid_from,
+                created_by=actor,
+                **line,
+            )
+            row.full_clean()
+            row.save()
+            created.append(row)
+        audit_record(
+            actor=actor,
+            action="redevance.set",
+            obj=contract,
+            household_id=contract.household_id,
+            detail={
+                "valid_from": valid_from.isoformat(),
+                "total": str(residence_rules.redevance_total(pairs)),
+                "apl_base": str(base),
+                "replaces": latest.isoformat() if latest else None,
+            },
+        )
+    return created
+
+
+def apl_maximum_save(*, actor, maximum: AplMaximum) -> AplMaximum:
+    """Save the maximum a residence's APL convention sets for a typology and year (W7): platform operators (the
+    administration), or the director of the residence's organisation. The values are read on each convention;
+    until then they stay « à confirmer »."""
+    allowed = actor.is_active and (
+        actor.is_superuser
+        or (
+            actor.has_perm("residences.manage_residence") and actor.organisation_id == maximum.residence.organisation_id
+        )
+    )
+    if not allowed:
+        raise PermissionDenied
+    with transaction.atomic():
+        created = maximum._state.adding
+        maximum.organisation_id = maximum.residence.organisation_id
+        maximum.changed_by = actor
+        maximum.full_clean()
+        maximum.save()
+        audit_record(
+            actor=actor,
+            action="apl_maximum.create" if created else "apl_maximum.change",
+            obj=maximum,
+            organisation=maximum.residence.organisation,
+            detail={
+                "typology": maximum.typology,
+                "year": maximum.year,
+                "amount": str(maximum.amount),
+                "status": maximum.status,
+            },
+        )
+    return maximum

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admissions/<uuid:admission_id>/contrat/", views.contract_from_orientation, name="contract_from_orientation"),
     path("contrats/<uuid:contract_id>/", views.contract_detail, name="contract_detail"),
     path("contrats/<uuid:contract_id>/pdf/", views.contract_pdf, name="contract_pdf"),
+    path("contrats/<uuid:contract_id>/redevance/", views.redevance_set, name="redevance_set"),
     path("<uuid:residence_id>/journal/", views.journal, name="journal"),
     path("<uuid:residence_id>/journal/activite/", views.activity_add, name="activity_add"),
     path("<uuid:residence_id>/journal/soutien/", views.support_add, name="support_add"),

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
@@ -35,6 +36,7 @@ from .forms import (
     OrientationEntryForm,
     OrientationForm,
     PlaceForm,
+    RedevanceForm,
     ResidenceForm,
     SupportForm,
     TerminateForm,
@@ -586,6 +588,7 @@ def contract_detail(request, contract_id):
             return redirect("residences:contract_detail", contract_id=contract.pk)
     read_of(request, household_id=contract.household_id, obj=contract)
     today = timezone.localdate()
+    sets = queries.redevance_sets(contract)
     return render(
         request,
         "residences/contract_detail.html",
@@ -595,6 +598,10 @@ def contract_detail(request, contract_id):
             "file": queries.contract_practical_file(contract),
             "guest_alerts": queries.contract_guest_alerts(contract, today),
             "guest_legal_alerts": queries.contract_guest_legal_alerts(contract),
+            "redevance_sets": sets,
+            "redevance_in_force": next((each for each in sets if each.valid_from <= today), None),
+            "today": today,
+            "may_set_redevance": bool(steps) and contract.status != ContractStatus.ENDED,
             "can_open_household": queries.may_open_household(user, contract.household_id),
             "can_open_residence": user.has_perm("residences.view_residence"),
         },
@@ -613,6 +620,71 @@ def contract_pdf(request, contract_id):
         "residences/contract_pdf.html",
         queries.contract_print_context(contract) | {"organisation": user.organisation},
         filename=f"contrat-de-residence-{contract.pk}.pdf",
+    )
+
+
+def _redevance_confirmation(contract, in_force, form) -> Confirmation:
+    """The lines in force are replaced from the new day: say which, until when, and the new total."""
+    data = form.cleaned_data
+    new_total = residence_rules.redevance_total([(line["kind"], line["amount"]) for line in form.lines()])
+    return Confirmation(
+        title=_("Remplacer la redevance en vigueur"),
+        facts=[
+            (_("Résident"), str(contract.resident)),
+            (_("Place"), f"{contract.place.residence.name}, {contract.place.label}"),
+            (
+                _("Redevance en vigueur"),
+                _("%(total)s € par mois depuis le %(day)s")
+                % {"total": euros(in_force.total), "day": f"{in_force.valid_from:%d/%m/%Y}"},
+            ),
+            (
+                _("Nouvelle redevance"),
+                _("%(total)s € par mois à partir du %(day)s")
+                % {"total": euros(new_total), "day": f"{data['valid_from']:%d/%m/%Y}"},
+            ),
+        ],
+        consequences=[
+            _("Les lignes en vigueur s'appliquent jusqu'à la veille, puis les nouvelles les remplacent."),
+            _("Les anciennes lignes restent dans l'historique du contrat : elles ne se modifient plus."),
+            _("Les charges restent forfaitaires : elles ne seront pas régularisées."),
+        ],
+        action=_("Confirmer la nouvelle redevance"),
+        cancel_url=reverse("residences:contract_detail", args=[contract.pk]),
+        danger=False,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.contract")
+def redevance_set(request, contract_id):
+    """Set the contract's monthly redevance from a day (W7): typed lines; the APL-foyer base (équivalence de loyer
+    + charges) may not exceed the convention's maximum. Replacing lines in force asks to confirm first."""
+    user = request.user
+    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    if not _contract_steps(user, contract) or contract.status == ContractStatus.ENDED:
+        raise Http404
+    today = timezone.localdate()
+    sets = queries.redevance_sets(contract)
+    form = RedevanceForm(request.POST or None, initial={"valid_from": max(today, contract.starts_on)})
+    read_of(request, household_id=contract.household_id, obj=contract)
+    if request.method == "POST" and form.is_valid():
+        in_force = next((each for each in sets if each.valid_from <= form.cleaned_data["valid_from"]), None)
+        if in_force is not None and not is_confirmed(request):
+            return confirmation_page(request, _redevance_confirmation(contract, in_force, form))
+        try:
+            services.redevance_set(
+                actor=user, contract_id=contract.pk, valid_from=form.cleaned_data["valid_from"], lines=form.lines()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Redevance enregistrée."))
+            return redirect("residences:contract_detail", contract_id=contract.pk)
+    maximum = queries.apl_maximum(contract.place.residence_id, contract.place.typology, today.year)
+    return render(
+        request,
+        "residences/redevance_form.html",
+        {"contract": contract, "form": form, "sets": sets, "maximum": maximum},
     )
 
 

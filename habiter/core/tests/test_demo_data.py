@@ -156,6 +156,15 @@ def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house
     assert table["total"] >= 3 and table["rows"]
     assert HouseActivity.objects.filter(helpers__role="volunteer").exists()
     assert all(is_open_day(a.held_on) for a in HouseActivity.objects.all())
+    # every contract of both houses has its redevance as typed lines, under its convention's maximum
+    from habiter.residences.models import RedevanceLine
+
+    contracts = ResidenceContract.objects.filter(place__residence__in=residences.values())
+    assert not contracts.exclude(redevance_lines__kind="equivalence_loyer").exists()
+    assert RedevanceLine.objects.filter(
+        kind="prestation_facultative", contract__place__residence__name="Soleil"
+    ).exists()
+    assert any(len(queries.redevance_sets(c)) == 2 for c in contracts)  # a change on 1 January, history kept
 
 
 def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_election_with_results(demo):
