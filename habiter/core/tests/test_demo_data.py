@@ -4,6 +4,7 @@ at least one case of every to-do of every home page, on an ordinary Wednesday mo
 
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,6 +108,7 @@ TODOS = [
     ),
     ("direction", "community.councils", ["meetings", "ending"]),
     ("hote", "community.councils", ["meetings"]),
+    ("direction", "reporting.subsidies", ["overdue"]),
 ]
 
 
@@ -178,3 +180,19 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         seed_community(director.organisation, {"d": director}, 120, None)  # a second run adds nothing
     assert (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count()) == before
+
+
+def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagged_for_it(demo):
+    from habiter.reporting import subsidies
+    from habiter.reporting.models import Subsidy
+
+    director = User.objects.get(username="direction")
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        today = timezone.localdate()
+        pending = subsidies.crfs_pending(director, today)
+        checklist = subsidies.threshold_checklist(director, 2025)
+    assert [s.funder.name for s in pending["overdue"]] == ["Département du Rhône"]
+    assert Subsidy.objects.filter(organisation=director.organisation, year_end__year=2025).count() == 5
+    assert checklist.total == Decimal("133500.00") and not checklist.above  # public grants only: no foundation
+    flagged = Subsidy.objects.get(organisation=director.organisation, purpose="FSL — ASLL 2027")
+    assert "en retard" in flagged.request_warning
