@@ -48,7 +48,7 @@ class SubsidyRequestForm(forms.Form):
     year_end = forms.DateField(
         label=_("Fin de l'exercice subventionné"),
         widget=DATE_WIDGET,
-        help_text=_("Le compte rendu financier est dû dans les six mois qui suivent."),
+        help_text=_("Le compte rendu financier est dû dans le délai légal qui suit la fin de cet exercice."),
     )
     requested_on = forms.DateField(label=_("Demandée le"), widget=DATE_WIDGET)
     amount_requested = _money(_("Montant demandé (€)"))

@@ -115,6 +115,7 @@ def crfs_pending(user, today: date) -> dict:
         "soon": soon,
         "later": later,
         "alert_days": params.integer(rules.CRF_ALERT_DAYS_KEY, today),
+        "due_months": params.integer(rules.CRF_DUE_MONTHS_KEY, today),
     }
 
 

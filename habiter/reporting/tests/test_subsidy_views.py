@@ -108,7 +108,7 @@ def test_pages_of_the_year(client, director):
     page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).content.decode()
     assert "Au-dessus du seuil" in page and "Nommer un commissaire aux comptes" in page
     page = client.get(reverse("reporting:crf_list")).content.decode()
-    assert page.count("en retard") >= 2
+    assert page.count("en retard") >= 2 and "dans les 6 mois qui suivent" in page
     response = client.get(reverse("reporting:subsidy_xlsx"), {"annee": 2025})
     assert response["Content-Disposition"] == 'attachment; filename="subventions-2025.xlsx"'
     home = client.get(reverse("core:home")).content.decode()
@@ -147,3 +147,12 @@ def test_another_organisation_gets_404(client, director):
     assert client.get(detail).status_code == 404
     assert client.post(detail, {"action": "crf", "crf-sent_on": "2026-07-01"}).status_code == 404
     assert Subsidy.objects.get(pk=subsidy.pk).crf_sent_on is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_accountant_sees_the_alert_and_the_menu_entry(client, director):
+    _granted(director)
+    client.force_login(UserFactory(organisation=director.organisation, role=Role.ACCOUNTANT))
+    home = client.get(reverse("core:home")).content.decode()
+    assert "1 compte rendu en retard" in home
+    assert reverse("reporting:subsidy_list") in client.get(reverse("reporting:crf_list")).content.decode()
