@@ -9,7 +9,7 @@ from habiter.core import registry
 
 def subsidies_home_panel(user):
     """For a director or an accountant: the comptes rendus financiers overdue or due within the alert window."""
-    from .subsidies import home_panel
+    from .queries import home_panel
 
     return home_panel(user, timezone.localdate())
 

@@ -207,6 +207,22 @@ def crf_due_on(year_end: date, params=None) -> date:
     return add_months(year_end + timedelta(days=1), months) - timedelta(days=1)
 
 
+# The decisions a subsidy may take from each state: a request is granted or refused; a decision may be corrected,
+# except that a grant whose compte rendu financier was sent is no longer refused (the money was spent and reported).
+SUBSIDY_TRANSITIONS = {
+    "requested": frozenset({"granted", "refused"}),
+    "granted": frozenset({"granted", "refused"}),
+    "refused": frozenset({"granted", "refused"}),
+}
+
+
+def subsidy_decision_allowed(status: str, new_status: str, crf_sent: bool) -> bool:
+    """Whether a subsidy in `status` may be recorded as `new_status` (SUBSIDY_TRANSITIONS)."""
+    if new_status not in SUBSIDY_TRANSITIONS.get(status, ()):
+        return False
+    return not (crf_sent and new_status == "refused")
+
+
 def crf_is_overdue(due_on: date | None, sent_on: date | None, on: date) -> bool:
     """Whether a compte rendu financier is late on `on`: due, not sent, and its last day is past (overdue from the
     day after the due date)."""

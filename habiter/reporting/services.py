@@ -168,7 +168,7 @@ def subsidy_request(*, actor, data: dict) -> Subsidy:
     funder's comptes rendus financiers is overdue is recorded, with the warning kept on it (`request_warning`)."""
     from habiter.support.models import Programme
 
-    from .subsidies import overdue_crfs_of_funder
+    from .queries import overdue_crfs_of_funder
 
     _manager(actor)
     today = timezone.localdate()
@@ -235,6 +235,10 @@ def subsidy_decide(
     _not_future(decided_on, "decided_on", timezone.localdate())
     with transaction.atomic():
         subsidy = _subsidy_for_update(actor, subsidy_id)
+        if not rules.subsidy_decision_allowed(subsidy.status, status, subsidy.crf_sent_on is not None):
+            raise ValidationError(
+                {"status": _("Le compte rendu financier est envoyé : la subvention ne peut plus être refusée.")}
+            )
         if decided_on < subsidy.requested_on:
             raise ValidationError({"decided_on": _("La décision ne peut pas précéder la demande.")})
         subsidy.status = status
@@ -340,7 +344,7 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
     from django.utils.formats import date_format
 
     from . import exports
-    from .subsidies import subsidies_visible_to
+    from .queries import subsidies_visible_to
 
     _manager(actor)
     rows = []

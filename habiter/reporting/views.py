@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.forms import apply_validation_error
 from habiter.core.models import Role
 
-from . import indicators, queries, rules, services, subsidies
+from . import indicators, queries, rules, services
 from .forms import (
     AccountsObligationsForm,
     CrfSentForm,
@@ -29,7 +29,7 @@ from .forms import (
     SubsidyYearForm,
     YearForm,
 )
-from .models import ReportRun
+from .models import ReportRun, Subsidy
 
 RUNS_SHOWN = 20
 
@@ -202,15 +202,15 @@ def subsidy_list(request):
     user = request.user
     _subsidy_reader(user)
     year = _year(request)
-    rows = subsidies.totals_by_funder(user, year)
-    listed = subsidies.subsidies_visible_to(user).filter(year_end__year=year).order_by("funder__name", "purpose")
+    rows = queries.totals_by_funder(user, year)
+    listed = queries.subsidies_visible_to(user).filter(year_end__year=year).order_by("funder__name", "purpose")
     today = timezone.localdate()
     return render(
         request,
         "reporting/subsidy_list.html",
         {
             "year": year,
-            "years": sorted({*subsidies.years_of(user), today.year, year}, reverse=True),
+            "years": sorted({*queries.years_of(user), today.year, year}, reverse=True),
             "totals": rows,
             "requested": sum((r["requested"] for r in rows), Decimal("0.00")),
             "granted": sum((r["granted"] for r in rows), Decimal("0.00")),
@@ -229,7 +229,7 @@ def subsidy_create(request):
         raise Http404
     from habiter.support.models import Programme
 
-    funders = list(subsidies.funders_visible_to(user))
+    funders = list(queries.funders_visible_to(user))
     programmes = Programme.objects.filter(organisation_id=user.organisation_id, active=True)
     form = SubsidyRequestForm(request.POST or None, funders=funders, programmes=programmes)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +245,7 @@ def subsidy_create(request):
             else:
                 messages.success(request, _("La demande de subvention est enregistrée."))
             return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
-    overdue = subsidies.crfs_pending(user, timezone.localdate())["overdue"]
+    overdue = queries.crfs_pending(user, timezone.localdate())["overdue"]
     return render(request, "reporting/subsidy_form.html", {"form": form, "overdue": overdue})
 
 
@@ -256,8 +256,8 @@ def subsidy_detail(request, subsidy_id):
     user = request.user
     _subsidy_reader(user)
     try:
-        subsidy = subsidies.subsidy_for(user, subsidy_id)
-    except (ValueError, ValidationError, subsidies.Subsidy.DoesNotExist):
+        subsidy = queries.subsidy_for(user, subsidy_id)
+    except (ValueError, ValidationError, Subsidy.DoesNotExist):
         raise Http404 from None
     can_manage = user.has_perm("reporting.manage_subsidies")
     action = request.POST.get("action") if request.method == "POST" else None
@@ -308,7 +308,7 @@ def crf_list(request):
     """The comptes rendus financiers not yet sent: overdue, due within the alert window, later."""
     user = request.user
     _subsidy_reader(user)
-    return render(request, "reporting/crf_list.html", subsidies.crfs_pending(user, timezone.localdate()))
+    return render(request, "reporting/crf_list.html", queries.crfs_pending(user, timezone.localdate()))
 
 
 OBLIGATION_LABELS = {
@@ -327,7 +327,7 @@ def accounts_threshold(request):
     year = _year(request)
     if request.method == "POST" and not user.has_perm("reporting.manage_subsidies"):
         raise Http404
-    checklist = subsidies.threshold_checklist(user, year)
+    checklist = queries.threshold_checklist(user, year)
     record = checklist.record
     initial = {field: getattr(record, field) for field in services.OBLIGATION_FIELDS} if record else {}
     form = AccountsObligationsForm(request.POST or None, initial=initial)
@@ -345,7 +345,7 @@ def accounts_threshold(request):
         {
             "checklist": checklist,
             "obligations": [(obligation, OBLIGATION_LABELS[obligation.code]) for obligation in checklist.obligations],
-            "years": sorted({*subsidies.years_of(user), timezone.localdate().year, year}, reverse=True),
+            "years": sorted({*queries.years_of(user), timezone.localdate().year, year}, reverse=True),
             "form": form,
             "can_manage": user.has_perm("reporting.manage_subsidies"),
         },

@@ -183,14 +183,14 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
 
 
 def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagged_for_it(demo):
-    from habiter.reporting import subsidies
+    from habiter.reporting import queries
     from habiter.reporting.models import Subsidy
 
     director = User.objects.get(username="direction")
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         today = timezone.localdate()
-        pending = subsidies.crfs_pending(director, today)
-        checklist = subsidies.threshold_checklist(director, 2025)
+        pending = queries.crfs_pending(director, today)
+        checklist = queries.threshold_checklist(director, 2025)
     assert [s.funder.name for s in pending["overdue"]] == ["Département du Rhône"]
     assert Subsidy.objects.filter(organisation=director.organisation, year_end__year=2025).count() == 5
     assert checklist.total == Decimal("133500.00") and not checklist.above  # public grants only: no foundation

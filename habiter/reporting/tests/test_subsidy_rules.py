@@ -2,10 +2,12 @@
 6 months after the end of the financial year), its lateness from the day after, the alert window (60 days), and
 the accounts threshold (W32: more than 153 000 € of public cash subsidies in the year) with its obligations."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from habiter.core.legal import LegalParameterRow, LegalParameters
 from habiter.reporting import rules
@@ -109,3 +111,26 @@ def test_accounts_obligations_done_and_to_do():
     assert [o.code for o in obligations] == ["accounts", "auditor", "publication"]
     assert [o.done for o in obligations] == [True, False, False]
     assert obligations[2].due_on == date(2026, 9, 20)
+
+
+@given(st.dates(min_value=date(2007, 1, 1), max_value=date(2090, 12, 31)))
+def test_crf_due_on_is_six_months_after_the_year_end(year_end):
+    due = rules.crf_due_on(year_end)
+    assert 180 <= (due - year_end).days <= 184
+    assert not rules.crf_is_overdue(due, None, due) and rules.crf_is_overdue(due, None, due + timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("status", "new", "sent", "allowed"),
+    [
+        ("requested", "granted", False, True),
+        ("requested", "refused", False, True),
+        ("requested", "requested", False, False),
+        ("granted", "refused", False, True),  # a decision corrected
+        ("granted", "refused", True, False),  # not once the compte rendu is sent
+        ("granted", "granted", True, True),  # an amount corrected
+        ("refused", "granted", False, True),
+    ],
+)
+def test_subsidy_decision_allowed(status, new, sent, allowed):
+    assert rules.subsidy_decision_allowed(status, new, sent) is allowed

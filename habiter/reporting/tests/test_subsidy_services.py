@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import OrganisationFactory, UserFactory
-from habiter.reporting import services, subsidies
+from habiter.reporting import queries, services
 from habiter.reporting.models import AccountsObligations, Funder, FunderKind, Subsidy, SubsidyStatus
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_other_roles_are_refused(director, role):
     with pytest.raises(PermissionDenied):
         services.accounts_obligations_save(actor=other, year=2025, data={})
     with pytest.raises(PermissionDenied):
-        subsidies.subsidies_visible_to(other)
+        queries.subsidies_visible_to(other)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -151,7 +151,7 @@ def test_accountant_writes_and_another_organisation_does_not_reach(director):
     with pytest.raises(Subsidy.DoesNotExist):
         services.subsidy_crf_sent(actor=stranger, subsidy_id=subsidy.pk, sent_on=date(2026, 1, 1))
     with pytest.raises(Subsidy.DoesNotExist):
-        subsidies.subsidy_for(stranger, subsidy.pk)
+        queries.subsidy_for(stranger, subsidy.pk)
     with pytest.raises(ValidationError):  # another organisation's funder cannot be chosen
         services.subsidy_request(
             actor=stranger,
@@ -180,14 +180,14 @@ def test_threshold_checklist(director):
             actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted=amount
         )
     _request(director, funder_name="Ville", kind=FunderKind.COMMUNE, amount="9000")  # no decision yet
-    checklist = subsidies.threshold_checklist(director, 2025)
+    checklist = queries.threshold_checklist(director, 2025)
     assert checklist.total == Decimal("153000.00") and checklist.threshold == Decimal("153000")
     assert not checklist.above
     caf = _request(director, funder_name="CAF", kind=FunderKind.CAF, amount="0.01")
     services.subsidy_decide(
         actor=director, subsidy_id=caf.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="0.01"
     )
-    checklist = subsidies.threshold_checklist(director, 2025)
+    checklist = queries.threshold_checklist(director, 2025)
     assert checklist.total == Decimal("153000.01") and checklist.above
     assert [o.done for o in checklist.obligations] == [False, False, False]
 
@@ -201,7 +201,7 @@ def test_threshold_checklist(director):
             "accounts_approved_on": date(2026, 6, 20),
         },
     )
-    checklist = subsidies.threshold_checklist(director, 2025)
+    checklist = queries.threshold_checklist(director, 2025)
     assert [o.done for o in checklist.obligations] == [True, True, False]
     assert checklist.obligations[2].due_on == date(2026, 9, 20)
     assert AccountsObligations.objects.get(organisation=director.organisation, year=2025).auditor_name == (
@@ -217,18 +217,18 @@ def test_threshold_checklist(director):
 
 @time_machine.travel(date(2026, 5, 2), tick=False)
 def test_home_panel(director):
-    assert subsidies.home_panel(director, date(2026, 5, 2)) is None
+    assert queries.home_panel(director, date(2026, 5, 2)) is None
     s = _request(director)
     services.subsidy_decide(
         actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="10"
     )
-    panel = subsidies.home_panel(director, date(2026, 5, 1))  # 60 days before 30/06/2026
+    panel = queries.home_panel(director, date(2026, 5, 1))  # 60 days before 30/06/2026
     assert panel["soon"] == [s] and panel["overdue"] == []
-    assert subsidies.home_panel(director, date(2026, 4, 30)) is None
-    panel = subsidies.home_panel(director, date(2026, 7, 1))
+    assert queries.home_panel(director, date(2026, 4, 30)) is None
+    panel = queries.home_panel(director, date(2026, 7, 1))
     assert panel["overdue"] == [s] and panel["soon"] == []
     worker = UserFactory(organisation=director.organisation, role=Role.SOCIAL_WORKER)
-    assert subsidies.home_panel(worker, date(2026, 7, 1)) is None
+    assert queries.home_panel(worker, date(2026, 7, 1)) is None
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -240,3 +240,27 @@ def test_export(director):
     name, content = services.subsidies_export(actor=director, year=2025)
     assert name == "subventions-2025.xlsx" and content[:2] == b"PK"
     assert AuditEvent.objects.filter(action="subsidy.export").count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_grant_whose_crf_was_sent_is_not_refused(director):
+    s = _request(director)
+    services.subsidy_decide(
+        actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="10"
+    )
+    services.subsidy_crf_sent(actor=director, subsidy_id=s.pk, sent_on=date(2026, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        services.subsidy_decide(actor=director, subsidy_id=s.pk, status="refused", decided_on=date(2025, 3, 1))
+    assert "status" in error.value.error_dict
+    assert Subsidy.objects.get(pk=s.pk).status == SubsidyStatus.GRANTED
+
+
+def test_the_parameters_are_seeded_by_the_migrations():
+    from habiter.core.models import LegalParameter
+
+    threshold = LegalParameter.objects.get(key="public_subsidies_accounts_threshold", territory="metropole")
+    assert (threshold.value, threshold.status, threshold.rule) == ("153000", "CONFIRMED", "W32")
+    months = LegalParameter.objects.get(key="crf_due_months_after_year_end", territory="metropole")
+    assert (months.value, months.valid_from) == ("6", date(2006, 10, 11))
+    alert = LegalParameter.objects.get(key="crf_alert_days", territory="metropole")
+    assert (alert.value, alert.status) == ("60", "UNCONFIRMED")

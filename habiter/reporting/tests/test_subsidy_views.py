@@ -156,3 +156,19 @@ def test_the_accountant_sees_the_alert_and_the_menu_entry(client, director):
     home = client.get(reverse("core:home")).content.decode()
     assert "1 compte rendu en retard" in home
     assert reverse("reporting:subsidy_list") in client.get(reverse("reporting:crf_list")).content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_lists_cost_the_same_whatever_the_number_of_subsidies(
+    client, director, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        _granted(director, name=f"Financeur {n}")
+    client.force_login(director)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("reporting:subsidy_list"), {"annee": 2025}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("reporting:crf_list")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).status_code == 200
