@@ -4,6 +4,11 @@ Who (habiter/reporting/permissions.py): directors and team leads read the indica
 store runs; nobody else opens these pages (404, like a missing row). Scopes of a stored run: a director reads every
 run of the organisation (own team: a director's run, other team: a team lead's run), a team lead their own team's
 runs only; other organisation: a run of another organisation, out of reach of all.
+
+Subsidies (DOMAIN-2 W31, W32): directors and accountants read and write them, for the whole organisation (own team
+and other team are the same subsidy of the organisation); a subsidy of another organisation is a 404. The subsidy's
+page takes the decision and the compte rendu financier (POST); the request and the year's accounts obligations are
+unscoped POSTs.
 """
 
 import uuid
@@ -14,10 +19,11 @@ from django.urls import reverse
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.reporting import services
-from habiter.reporting.models import ReportRun
-from tests.authz_common import ACTORS, LOGIN, NOT_FOUND, OK, ROLES, CsrfCase, logged_in, row
+from habiter.reporting.models import AccountsObligations, ReportRun, Subsidy
+from tests.authz_common import ACTORS, LOGIN, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead")
+SUBSIDY_MANAGERS = ("director", "accountant")
 
 
 def _run_row():
@@ -38,11 +44,20 @@ EXPECTED = {
     "reporting:run_detail": _run_row(),
     "reporting:run_xlsx": _run_row(),
     "reporting:run_pdf": _run_row(),
+    "reporting:subsidy_list": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:subsidy_create": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:crf_list": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:accounts_threshold": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:subsidy_xlsx": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS),
 }
 assert set(EXPECTED["reporting:run_detail"]) == set(ACTORS)
-POST_EXPECTED = {}
-POST_UNSCOPED = {"reporting:report_list"}
-CSRF_CASES = {"reporting:report_list"}
+POST_EXPECTED = {
+    # the decision recorded again, with a reference of its own
+    "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS, yes=(SAVED, SAVED, NOT_FOUND)),
+}
+POST_UNSCOPED = {"reporting:report_list", "reporting:subsidy_create", "reporting:accounts_threshold"}
+CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 
@@ -75,15 +90,58 @@ def run_of(world, actor, scope) -> ReportRun:
 REPORT_CODES = {"own_team": "avdl", "other_team": "asll", "other_org": "inconnu"}
 
 
+def subsidy_of(world, scope) -> Subsidy:
+    """One requested subsidy of the organisation (own team and other team: subsidies are the organisation's) and
+    one of the other organisation, made once."""
+    made = world.__dict__.setdefault("_subsidies", {})
+    key = "other_org" if scope == "other_org" else "own"
+    if key not in made:
+        if key == "own":
+            author = world.users["director"]
+        else:
+            author = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+        made[key] = services.subsidy_request(
+            actor=author,
+            data={
+                "funder_name": "DDETS",
+                "funder_kind": "state",
+                "purpose": "AVDL 2025",
+                "year_end": date(2025, 12, 31),
+                "requested_on": date(2025, 1, 10),
+                "amount_requested": "1000",
+            },
+        )
+    return made[key]
+
+
 def fillers(scenario, actor, scope):
-    return {"run_id": lambda: run_of(scenario.world, actor, scope).pk, "code": lambda: REPORT_CODES[scope]}
+    return {
+        "run_id": lambda: run_of(scenario.world, actor, scope).pk,
+        "code": lambda: REPORT_CODES[scope],
+        "subsidy_id": lambda: subsidy_of(scenario.world, scope).pk,
+    }
+
+
+def _decision(reference):
+    return {
+        "action": "decision",
+        "decision-status": "granted",
+        "decision-decided_on": "2025-03-01",
+        "decision-amount_granted": "900",
+        "decision-convention_reference": reference,
+    }
 
 
 def post_data(route_name, scenario, actor, scope):
+    if route_name == "reporting:subsidy_detail":
+        return _decision(f"C-{actor}-{scope}")
     raise AssertionError(f"no scoped POST in reporting: {route_name}")
 
 
 def state(route_name, scenario, actor, scope):
+    if route_name == "reporting:subsidy_detail":
+        subsidy = Subsidy.objects.get(pk=subsidy_of(scenario.world, scope).pk)
+        return (subsidy.status, subsidy.convention_reference)
     raise AssertionError(f"no scoped POST in reporting: {route_name}")
 
 
@@ -96,8 +154,30 @@ def csrf_case(name, world) -> CsrfCase:
             {"code": "activity", "annee": "2025"},
             lambda: ReportRun.objects.filter(organisation=world.organisation, code="activity").exists(),
         )
+    if name == "reporting:subsidy_create":
+        url = reverse(name)
+        data = {
+            "funder_name": "Ville de Lyon",
+            "funder_kind": "commune",
+            "purpose": "Ateliers CSRF",
+            "year_end": "2025-12-31",
+            "requested_on": "2025-01-10",
+            "amount_requested": "5000",
+        }
+        saved = lambda: Subsidy.objects.filter(purpose="Ateliers CSRF").exists()  # noqa: E731
+        return CsrfCase(logged_in(world.users["director"]), url, url, data, saved)
+    if name == "reporting:accounts_threshold":
+        url = f"{reverse(name)}?annee=2025"
+        data = {"auditor_name": "Cabinet CSRF", "auditor_appointed_on": "2025-06-01"}
+        saved = lambda: AccountsObligations.objects.filter(auditor_name="Cabinet CSRF").exists()  # noqa: E731
+        return CsrfCase(logged_in(world.users["director"]), url, url, data, saved)
+    if name == "reporting:subsidy_detail":
+        subsidy = subsidy_of(world, "own_team")
+        url = reverse(name, args=[subsidy.pk])
+        saved = lambda: Subsidy.objects.filter(convention_reference="C-CSRF").exists()  # noqa: E731
+        return CsrfCase(logged_in(world.users["director"]), url, url, _decision("C-CSRF"), saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
 def post_probe_values(world):
-    return {"run_id": uuid.uuid4(), "code": "activity"}
+    return {"run_id": uuid.uuid4(), "code": "activity", "subsidy_id": subsidy_of(world, "own_team").pk}

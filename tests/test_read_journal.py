@@ -49,8 +49,16 @@ LEDGER = "the organisation's books (accounts, bank lines, entries): amounts, and
 
 REPORT = "aggregated figures of the organisation or a team (a report, its stored run, its export): no household named"
 
+SUBSIDIES = "the association's subsidies, funders and accounts obligations: no household"
+
 EXEMPT = {
     # reporting
+    "reporting:subsidy_list": SUBSIDIES,
+    "reporting:subsidy_create": SUBSIDIES,
+    "reporting:subsidy_detail": SUBSIDIES,
+    "reporting:crf_list": SUBSIDIES,
+    "reporting:accounts_threshold": SUBSIDIES,
+    "reporting:subsidy_xlsx": SUBSIDIES,
     "reporting:dashboard": REPORT,
     "reporting:report_list": REPORT,
     "reporting:report": REPORT,

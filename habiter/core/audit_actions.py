@@ -228,6 +228,11 @@ class AuditAction(models.TextChoices):
     # reporting
     REPORT_RUN = "report.run", _("Production d'un rapport (chiffres enregistrés)")
     REPORT_EXPORT = "report.export", _("Export d'un rapport enregistré")
+    SUBSIDY_REQUEST = "subsidy.request", _("Demande de subvention")
+    SUBSIDY_DECIDE = "subsidy.decide", _("Décision sur une subvention")
+    SUBSIDY_CRF_SENT = "subsidy.crf_sent", _("Envoi d'un compte rendu financier")
+    SUBSIDY_EXPORT = "subsidy.export", _("Export des subventions")
+    ACCOUNTS_OBLIGATIONS_SAVE = "accounts_obligations.save", _("Suivi des obligations comptables de l'année")
 
     # security events (written by core)
     LOGIN = "login", _("Connexion")  # written by earlier versions; kept so that their rows stay readable

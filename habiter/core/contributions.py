@@ -51,6 +51,7 @@ def steering_panel(user):
         return None
     return {
         "reports": user.has_perm("reporting.view_reports"),
+        "subsidies": user.has_perm("reporting.view_subsidies"),
         "statistics": user.has_perm("evictions.view_statistics"),
         "audit": user.has_perm("core.view_audit"),
     }

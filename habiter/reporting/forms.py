@@ -1,10 +1,13 @@
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import date_field
+
+from .models import FunderKind, SubsidyStatus
 
 FIRST_YEAR = 2000
 LONGEST_PERIOD_DAYS = 5 * 366  # a report covers at most five years: longer is a history, not a report
@@ -50,3 +53,72 @@ class PeriodForm(forms.Form):
     def is_calendar_year(self) -> bool:
         start, end = self.cleaned_data["period"]
         return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _money(label, required=True):
+    return forms.DecimalField(
+        label=label, max_digits=12, decimal_places=2, min_value=Decimal("0"), localize=True, required=required
+    )
+
+
+class SubsidyRequestForm(forms.Form):
+    """A request to a funder: an existing funder, or a new one named here (DOMAIN-2 W31)."""
+
+    funder_id = forms.ChoiceField(label=_("Financeur"), required=False)
+    funder_name = forms.CharField(
+        label=_("Ou nouveau financeur"),
+        max_length=200,
+        required=False,
+        help_text=_("Son nom, s'il n'est pas dans la liste."),
+    )
+    funder_kind = forms.ChoiceField(
+        label=_("Type du nouveau financeur"), choices=[("", "—"), *FunderKind.choices], required=False
+    )
+    programme_id = forms.ChoiceField(label=_("Dispositif financé"), required=False)
+    purpose = forms.CharField(label=_("Objet"), max_length=200)
+    year_end = forms.DateField(
+        label=_("Fin de l'exercice subventionné"),
+        widget=DATE_WIDGET,
+        help_text=_("Le compte rendu financier est dû dans le délai légal qui suit la fin de cet exercice."),
+    )
+    requested_on = forms.DateField(label=_("Demandée le"), widget=DATE_WIDGET)
+    amount_requested = _money(_("Montant demandé (€)"))
+
+    def __init__(self, *args, funders=(), programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder_id"].choices = [("", "—"), *((str(f.pk), f.name) for f in funders)]
+        self.fields["programme_id"].choices = [("", "—"), *((str(p.pk), p.name) for p in programmes)]
+
+
+class SubsidyDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Décision"), choices=[(SubsidyStatus.GRANTED, _("Accordée")), (SubsidyStatus.REFUSED, _("Refusée"))]
+    )
+    decided_on = forms.DateField(label=_("Décision du"), widget=DATE_WIDGET)
+    amount_granted = _money(_("Montant accordé (€)"), required=False)
+    convention_reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
+
+
+class CrfSentForm(forms.Form):
+    sent_on = forms.DateField(label=_("Compte rendu financier envoyé le"), widget=DATE_WIDGET)
+
+
+class AccountsObligationsForm(forms.Form):
+    accounts_drawn_up_on = forms.DateField(label=_("Comptes annuels établis le"), widget=DATE_WIDGET, required=False)
+    auditor_appointed_on = forms.DateField(
+        label=_("Commissaire aux comptes nommé le"), widget=DATE_WIDGET, required=False
+    )
+    auditor_name = forms.CharField(label=_("Commissaire aux comptes"), max_length=200, required=False)
+    accounts_approved_on = forms.DateField(label=_("Comptes approuvés le"), widget=DATE_WIDGET, required=False)
+    published_on = forms.DateField(
+        label=_("Comptes publiés sur le site de la DILA le"), widget=DATE_WIDGET, required=False
+    )
+
+
+class SubsidyYearForm(forms.Form):
+    """The financial year of the subsidies pages (any year: a year to come has its requests)."""
+
+    annee = forms.IntegerField(label=_("Année"), min_value=FIRST_YEAR, max_value=2100)

@@ -36,3 +36,126 @@ class ReportRun(OrganisationScoped):
 
     def __str__(self):
         return f"{self.code} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+class FunderKind(models.TextChoices):
+    """Who grants the subsidy. The first four are public funders: their cash grants count towards the accounts
+    threshold (DOMAIN-2 W32); a foundation's or another private funder's do not."""
+
+    STATE = "state", _("État (DDETS, DREETS, préfecture)")
+    DEPARTEMENT = "departement", _("Département")
+    COMMUNE = "commune", _("Commune ou intercommunalité")
+    CAF = "caf", _("CAF")
+    FOUNDATION = "foundation", _("Fondation")
+    OTHER = "other", _("Autre financeur")
+
+
+PUBLIC_FUNDER_KINDS = frozenset({FunderKind.STATE, FunderKind.DEPARTEMENT, FunderKind.COMMUNE, FunderKind.CAF})
+
+
+class Funder(OrganisationScoped):
+    """A funder the association asks for subsidies. `support.Programme.funder` stays a free text (the name shown on
+    a scheme); a subsidy links the funder and, optionally, the programme it finances."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de financeur"), max_length=20, choices=FunderKind.choices)
+    public = models.BooleanField(
+        _("financeur public"),
+        default=True,
+        help_text=_("Ses subventions en numéraire comptent pour le seuil de publication des comptes."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("financeur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="funder_unique_name",
+                violation_error_message=_("Un financeur porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SubsidyStatus(models.TextChoices):
+    REQUESTED = "requested", _("Demandée")
+    GRANTED = "granted", _("Accordée")
+    REFUSED = "refused", _("Refusée")
+
+
+class Subsidy(OrganisationScoped):
+    """A subsidy asked of a funder for a financial year: the request, the decision and, once granted, the compte
+    rendu financier due within the delay after the end of that year (DOMAIN-2 W31, `rules.crf_due_on`)."""
+
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="subsidies", verbose_name=_("financeur"))
+    programme = models.ForeignKey(
+        "support.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dispositif financé"),
+    )
+    purpose = models.CharField(_("objet"), max_length=200)
+    year_end = models.DateField(_("fin de l'exercice"), help_text=_("Dernier jour de l'exercice subventionné."))
+    requested_on = models.DateField(_("demandée le"))
+    amount_requested = models.DecimalField(_("montant demandé"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("état"), max_length=20, choices=SubsidyStatus.choices, default=SubsidyStatus.REQUESTED)
+    amount_granted = models.DecimalField(_("montant accordé"), max_digits=12, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField(_("décision du"), null=True, blank=True)
+    convention_reference = models.CharField(_("référence de la convention"), max_length=100, blank=True)
+    crf_due_on = models.DateField(_("compte rendu financier dû le"), null=True, blank=True)
+    crf_sent_on = models.DateField(_("compte rendu financier envoyé le"), null=True, blank=True)
+    # Set when the request was recorded while a compte rendu financier of the same funder was overdue (W31: it is
+    # due before any new request); the request is kept, with this warning.
+    request_warning = models.TextField(_("avertissement à la demande"), blank=True)
+
+    class Meta:
+        ordering = ["-year_end", "funder__name", "purpose"]
+        verbose_name = _("subvention")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gte=0)
+                & (models.Q(amount_granted__isnull=True) | models.Q(amount_granted__gte=0)),
+                name="subsidy_amounts_not_negative",
+                violation_error_message=_("Un montant ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="granted")
+                | models.Q(amount_granted__isnull=False, decided_on__isnull=False, crf_due_on__isnull=False),
+                name="subsidy_granted_has_amount",
+                violation_error_message=_("Une subvention accordée a un montant et une date de décision."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder} — {self.purpose} ({self.year_end.year})"
+
+
+class AccountsObligations(OrganisationScoped):
+    """What the association did, for a year, of the obligations of an association above the public subsidies
+    threshold (DOMAIN-2 W32): accounts drawn up, auditor appointed, accounts approved and published."""
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    accounts_drawn_up_on = models.DateField(_("comptes annuels établis le"), null=True, blank=True)
+    auditor_appointed_on = models.DateField(_("commissaire aux comptes nommé le"), null=True, blank=True)
+    auditor_name = models.CharField(_("commissaire aux comptes"), max_length=200, blank=True)
+    accounts_approved_on = models.DateField(_("comptes approuvés le"), null=True, blank=True)
+    published_on = models.DateField(_("comptes publiés le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("obligations comptables de l'année")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="accounts_obligations_unique_year",
+                violation_error_message=_("Les obligations de cette année sont déjà saisies."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.year)

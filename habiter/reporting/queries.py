@@ -1,7 +1,19 @@
-"""Reads of the reporting app: the stored report runs, always scoped, and what a re-run would change."""
+"""Reads of the reporting app: the stored report runs, always scoped, and what a re-run would change; the
+subsidies (DOMAIN-2 W31, W32), always scoped to the reader's organisation: per funder and year, the comptes rendus
+financiers due and overdue, the accounts threshold of a year and its checklist, and the home page's alert.
+PermissionDenied for who may not read them; a row out of scope is DoesNotExist (a 404 for pages)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+
+from habiter.core.legal_queries import legal_parameters
 
 from . import indicators, rules
-from .models import ReportRun
+from .models import AccountsObligations, Funder, ReportRun, Subsidy, SubsidyStatus
 from .scope import ReportScope, reporting_scope, run_scope  # noqa: F401 (re-exported)
 
 
@@ -31,3 +43,145 @@ def report_run_changes(user, run: ReportRun):
         "definitions_changed": indicators.code_version(run.code) != run.code_version,
         "differences": rules.differences(run.result, fresh),
     }
+
+
+# --- subsidies (DOMAIN-2 W31, W32) ------------------------------------------------------------------------------
+
+ZERO = Decimal("0.00")
+
+
+def _organisation_id(user):
+    if not user.has_perm("reporting.view_subsidies"):
+        raise PermissionDenied
+    return user.organisation_id
+
+
+def subsidies_visible_to(user):
+    return Subsidy.objects.filter(organisation_id=_organisation_id(user)).select_related("funder", "programme")
+
+
+def subsidy_for(user, subsidy_id) -> Subsidy:
+    return subsidies_visible_to(user).get(pk=subsidy_id)
+
+
+def funders_visible_to(user):
+    return Funder.objects.filter(organisation_id=_organisation_id(user))
+
+
+def years_of(user) -> list[int]:
+    """The financial years that have a subsidy, latest first."""
+    return sorted({d.year for d in subsidies_visible_to(user).dates("year_end", "year")}, reverse=True)
+
+
+def totals_by_funder(user, year: int) -> list[dict]:
+    """Per funder, the subsidies of the financial year ending in `year`: how many, requested, granted (granted
+    ones only). One query."""
+    rows = (
+        subsidies_visible_to(user)
+        .filter(year_end__year=year)
+        .values("funder_id", "funder__name", "funder__kind", "funder__public")
+        .annotate(
+            count=Count("id"),
+            requested=Sum("amount_requested"),
+            granted=Sum("amount_granted", filter=Q(status=SubsidyStatus.GRANTED)),
+        )
+        .order_by("funder__name")
+    )
+    return [row | {"granted": row["granted"] or ZERO} for row in rows]
+
+
+def public_total(user, year: int) -> Decimal:
+    """The public cash subsidies granted for the financial year ending in `year` (W32's total)."""
+    total = (
+        subsidies_visible_to(user)
+        .filter(year_end__year=year, status=SubsidyStatus.GRANTED, funder__public=True)
+        .aggregate(total=Sum("amount_granted"))["total"]
+    )
+    return total or ZERO
+
+
+@dataclass(frozen=True)
+class Checklist:
+    year: int
+    total: Decimal
+    threshold: Decimal
+    above: bool
+    obligations: list  # rules.Obligation
+    record: AccountsObligations | None
+
+
+def threshold_checklist(user, year: int) -> Checklist:
+    params = legal_parameters()
+    total = public_total(user, year)
+    record = AccountsObligations.objects.filter(organisation_id=user.organisation_id, year=year).first()
+    obligations = rules.accounts_obligations(
+        accounts_drawn_up_on=record and record.accounts_drawn_up_on,
+        auditor_appointed_on=record and record.auditor_appointed_on,
+        accounts_approved_on=record and record.accounts_approved_on,
+        published_on=record and record.published_on,
+        params=params,
+    )
+    return Checklist(
+        year=year,
+        total=total,
+        threshold=rules.accounts_threshold(year, params),
+        above=rules.above_accounts_threshold(total, year, params),
+        obligations=obligations,
+        record=record,
+    )
+
+
+def crfs_pending(user, today: date) -> dict:
+    """The granted subsidies whose compte rendu financier is not sent: the overdue ones and those due within the
+    alert window, oldest due date first, and the later ones."""
+    params = legal_parameters()
+    pending = list(
+        subsidies_visible_to(user)
+        .filter(status=SubsidyStatus.GRANTED, crf_sent_on__isnull=True, crf_due_on__isnull=False)
+        .order_by("crf_due_on", "funder__name")
+    )
+    overdue = [s for s in pending if rules.crf_is_overdue(s.crf_due_on, s.crf_sent_on, today)]
+    soon = [s for s in pending if rules.crf_due_soon(s.crf_due_on, s.crf_sent_on, today, params)]
+    later = [s for s in pending if s not in overdue and s not in soon]
+    return {
+        "overdue": overdue,
+        "soon": soon,
+        "later": later,
+        "alert_days": params.integer(rules.CRF_ALERT_DAYS_KEY, today),
+        "due_months": params.integer(rules.CRF_DUE_MONTHS_KEY, today),
+    }
+
+
+def overdue_crfs_of_funder(organisation_id, funder_id, today: date) -> list[Subsidy]:
+    """The funder's granted subsidies whose compte rendu financier is overdue on `today` (for the services)."""
+    candidates = Subsidy.objects.filter(
+        organisation_id=organisation_id,
+        funder_id=funder_id,
+        status=SubsidyStatus.GRANTED,
+        crf_sent_on__isnull=True,
+        crf_due_on__lt=today,
+    ).order_by("crf_due_on")
+    return [s for s in candidates if rules.crf_is_overdue(s.crf_due_on, s.crf_sent_on, today)]
+
+
+def home_panel(user, today: date) -> dict | None:
+    """For a director or an accountant: the comptes rendus financiers overdue and those due within the alert window;
+    None when there is none. One query for the subsidies, one for the table."""
+    if not user.has_perm("reporting.view_subsidies"):
+        return None
+    params = legal_parameters()
+    days = params.integer(rules.CRF_ALERT_DAYS_KEY, today)
+    pending = list(
+        subsidies_visible_to(user)
+        .filter(
+            status=SubsidyStatus.GRANTED,
+            crf_sent_on__isnull=True,
+            crf_due_on__lte=today + timedelta(days=days),
+        )
+        .order_by("crf_due_on")
+    )
+    overdue = [s for s in pending if rules.crf_is_overdue(s.crf_due_on, s.crf_sent_on, today)]
+    soon = [s for s in pending if rules.crf_due_soon(s.crf_due_on, s.crf_sent_on, today, params)]
+    if not overdue and not soon:
+        return None
+    return {"overdue": overdue, "soon": soon, "alert_days": days}

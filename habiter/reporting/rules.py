@@ -1,8 +1,12 @@
-"""Pure rules of reporting: what changed between a stored run and a fresh one. No database, no Django."""
+"""Pure rules of reporting: what changed between a stored run and a fresh one, the dashboard's geometry, and the
+subsidies' deadlines and threshold. No database, no Django."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from habiter.core.dates import add_months
+from habiter.core.legal import default_parameters
 
 
 @dataclass(frozen=True)
@@ -179,3 +183,101 @@ def mean_and_median(days: list[int]) -> tuple[int, int] | None:
     middle = len(ordered) // 2
     median = Decimal(ordered[middle]) if len(ordered) % 2 else Decimal(ordered[middle - 1] + ordered[middle]) / 2
     return _whole_days(Decimal(sum(ordered)) / len(ordered)), _whole_days(median)
+
+
+# --- subsidies: the compte rendu financier (DOMAIN-2 W31) and the accounts threshold (W32) ------------------------
+# The delays and the threshold are rows of the legal-parameter table (habiter/core/legal_parameters.csv), never
+# literals here.
+
+CRF_DUE_MONTHS_KEY = "crf_due_months_after_year_end"
+CRF_ALERT_DAYS_KEY = "crf_alert_days"
+THRESHOLD_KEY = "public_subsidies_accounts_threshold"
+PUBLICATION_MONTHS_KEY = "accounts_publication_months_after_approval"
+
+
+def _params(params):
+    return default_parameters() if params is None else params
+
+
+def crf_due_on(year_end: date, params=None) -> date:
+    """The last day to file the compte rendu financier of a subsidy granted for the financial year ending on
+    `year_end`: the six months (the table's delay in force on that day) that follow the year's end, so
+    31/12/2025 → 30/06/2026 and 30/06/2025 → 31/12/2025 (W31)."""
+    months = _params(params).integer(CRF_DUE_MONTHS_KEY, year_end)
+    return add_months(year_end + timedelta(days=1), months) - timedelta(days=1)
+
+
+# The decisions a subsidy may take from each state: a request is granted or refused; a decision may be corrected,
+# except that a grant whose compte rendu financier was sent is no longer refused (the money was spent and reported).
+SUBSIDY_TRANSITIONS = {
+    "requested": frozenset({"granted", "refused"}),
+    "granted": frozenset({"granted", "refused"}),
+    "refused": frozenset({"granted", "refused"}),
+}
+
+
+def subsidy_decision_allowed(status: str, new_status: str, crf_sent: bool) -> bool:
+    """Whether a subsidy in `status` may be recorded as `new_status` (SUBSIDY_TRANSITIONS)."""
+    if new_status not in SUBSIDY_TRANSITIONS.get(status, ()):
+        return False
+    return not (crf_sent and new_status == "refused")
+
+
+def crf_is_overdue(due_on: date | None, sent_on: date | None, on: date) -> bool:
+    """Whether a compte rendu financier is late on `on`: due, not sent, and its last day is past (overdue from the
+    day after the due date)."""
+    return due_on is not None and sent_on is None and on > due_on
+
+
+def crf_due_soon(due_on: date | None, sent_on: date | None, on: date, params=None) -> bool:
+    """Whether a compte rendu financier not yet sent falls due within the alert window (days) from `on`, its last
+    day included; an overdue one is not « soon »: it is late."""
+    if due_on is None or sent_on is not None or on > due_on:
+        return False
+    return (due_on - on).days <= _params(params).integer(CRF_ALERT_DAYS_KEY, on)
+
+
+def accounts_threshold(year: int, params=None) -> Decimal:
+    """The public subsidies threshold in force at the end of `year` (W32)."""
+    return _params(params).decimal(THRESHOLD_KEY, date(year, 12, 31))
+
+
+def above_accounts_threshold(total: Decimal, year: int, params=None) -> bool:
+    """Whether the public cash subsidies of `year` total more than the threshold (W32: « > 153 000 € », so exactly
+    the threshold is not above it)."""
+    return total > accounts_threshold(year, params)
+
+
+def publication_due_on(approved_on: date | None, params=None) -> date | None:
+    """The last day to publish the accounts approved on `approved_on`: the delay (months) after the approval (W32),
+    so approved on 30/06/2026 → published by 30/09/2026. None while the accounts are not approved."""
+    if approved_on is None:
+        return None
+    return add_months(approved_on, _params(params).integer(PUBLICATION_MONTHS_KEY, approved_on))
+
+
+@dataclass(frozen=True)
+class Obligation:
+    code: str  # accounts, auditor, publication
+    done_on: date | None
+    due_on: date | None  # a deadline the law sets (the publication only)
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
+OBLIGATIONS = ("accounts", "auditor", "publication")
+
+
+def accounts_obligations(
+    *, accounts_drawn_up_on=None, auditor_appointed_on=None, accounts_approved_on=None, published_on=None, params=None
+) -> list[Obligation]:
+    """The obligations W32 lists for an association above the threshold, in order, each done or to do: draw up the
+    annual accounts (bilan, compte de résultat, annexe), appoint a commissaire aux comptes, publish the accounts
+    and the auditor's report on the DILA site within the delay after their approval."""
+    return [
+        Obligation("accounts", accounts_drawn_up_on, None),
+        Obligation("auditor", auditor_appointed_on, None),
+        Obligation("publication", published_on, publication_due_on(accounts_approved_on, params)),
+    ]

@@ -1,15 +1,19 @@
-"""Every write of the reporting app: running a report stores its frozen figures, with permission, one
-transaction and an audit event."""
+"""Every write of the reporting app, with permission, one transaction and an audit event: running a report stores
+its frozen figures; subsidies are requested, decided, their comptes rendus financiers sent (DOMAIN-2 W31), and the
+accounts obligations of a year above the threshold followed (W32)."""
+
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from habiter.core.audit import audit_record
 
 from . import indicators
-from .models import ReportRun
+from .models import AccountsObligations, Funder, FunderKind, ReportRun, Subsidy, SubsidyStatus
 from .queries import reporting_scope
 
 
@@ -50,6 +54,7 @@ def report_run(*, actor, code: str, start, end) -> ReportRun:
     return run
 
 
+CENT = Decimal("0.01")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -92,3 +97,304 @@ def report_run_export(*, actor, run_id, fmt: str = "xlsx") -> tuple[str, str, by
     with transaction.atomic():
         audit_record(actor=actor, action="report.export", obj=run, detail={"code": run.code, "format": fmt})
     return name, content_type, content
+
+
+# --- subsidies (DOMAIN-2 W31, W32) ------------------------------------------------------------------------------
+
+
+def _manager(actor):
+    if not actor.has_perm("reporting.manage_subsidies"):
+        raise PermissionDenied
+
+
+def _amount(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: _("Saisissez un montant en euros.")}) from None
+    if amount < 0:
+        raise ValidationError({field: _("Un montant ne peut pas être négatif.")})
+    return amount
+
+
+def _not_future(day, field: str, today):
+    if day is not None and day > today:
+        raise ValidationError({field: _("La date ne peut pas être à venir.")})
+
+
+def _funder(actor, data) -> Funder:
+    """The funder chosen, of the actor's organisation, or a new one named in the request (found by its name first)."""
+    from .models import PUBLIC_FUNDER_KINDS
+
+    if data.get("funder_id"):
+        try:
+            return Funder.objects.get(pk=data["funder_id"], organisation_id=actor.organisation_id)
+        except (Funder.DoesNotExist, ValueError, ValidationError):
+            raise ValidationError({"funder": _("Ce financeur n'existe pas.")}) from None
+    name = (data.get("funder_name") or "").strip()
+    if not name:
+        raise ValidationError({"funder": _("Choisissez un financeur ou nommez-en un nouveau.")})
+    existing = Funder.objects.filter(organisation_id=actor.organisation_id, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    kind = data.get("funder_kind") or ""
+    if kind not in FunderKind.values:
+        raise ValidationError({"funder_kind": _("Choisissez le type du nouveau financeur.")})
+    funder = Funder(organisation_id=actor.organisation_id, name=name, kind=kind, public=kind in PUBLIC_FUNDER_KINDS)
+    funder.full_clean()
+    funder.save()
+    return funder
+
+
+def overdue_warning(overdue: list[Subsidy]) -> str:
+    """The warning kept on a request made while comptes rendus financiers of the same funder are overdue (W31: the
+    compte rendu is due before any new request)."""
+    if not overdue:
+        return ""
+    from django.utils.formats import date_format
+
+    listed = ", ".join(f"{s.purpose} ({date_format(s.crf_due_on, 'd/m/Y')})" for s in overdue)
+    return ngettext(
+        "Le compte rendu financier de %(listed)s est en retard : le financeur l'attend avant toute nouvelle demande.",
+        "Les comptes rendus financiers de %(listed)s sont en retard : le financeur les attend avant toute nouvelle "
+        "demande.",
+        len(overdue),
+    ) % {"listed": listed}
+
+
+def subsidy_request(*, actor, data: dict) -> Subsidy:
+    """Record a request to a funder: `data` has `funder_id` (or `funder_name` and `funder_kind` for a new one),
+    `programme_id` (optional), `purpose`, `year_end`, `requested_on`, `amount_requested`. A request while one of the
+    funder's comptes rendus financiers is overdue is recorded, with the warning kept on it (`request_warning`)."""
+    from habiter.support.models import Programme
+
+    from .queries import overdue_crfs_of_funder
+
+    _manager(actor)
+    today = timezone.localdate()
+    year_end, requested_on = data.get("year_end"), data.get("requested_on")
+    if year_end is None:
+        raise ValidationError({"year_end": _("Indiquez la fin de l'exercice subventionné.")})
+    if requested_on is None:
+        raise ValidationError({"requested_on": _("Indiquez la date de la demande.")})
+    _not_future(requested_on, "requested_on", today)
+    amount = _amount(data.get("amount_requested"), "amount_requested")
+    programme_id = data.get("programme_id") or None
+    if programme_id and not Programme.objects.filter(pk=programme_id, organisation_id=actor.organisation_id).exists():
+        raise ValidationError({"programme": _("Ce dispositif n'existe pas.")})
+    with transaction.atomic():
+        funder = _funder(actor, data)
+        subsidy = Subsidy(
+            organisation_id=actor.organisation_id,
+            funder=funder,
+            programme_id=programme_id,
+            purpose=(data.get("purpose") or "").strip(),
+            year_end=year_end,
+            requested_on=requested_on,
+            amount_requested=amount,
+            request_warning=overdue_warning(overdue_crfs_of_funder(actor.organisation_id, funder.pk, today)),
+        )
+        subsidy.full_clean()
+        subsidy.save()
+        audit_record(
+            actor=actor,
+            action="subsidy.request",
+            obj=subsidy,
+            detail={
+                "funder": funder.name,
+                "amount_requested": str(amount),
+                "year_end": year_end.isoformat(),
+                "overdue_crf": bool(subsidy.request_warning),
+            },
+        )
+    return subsidy
+
+
+def _subsidy_for_update(actor, subsidy_id) -> Subsidy:
+    _manager(actor)
+    try:
+        return Subsidy.objects.select_for_update().get(pk=subsidy_id, organisation_id=actor.organisation_id)
+    except (Subsidy.DoesNotExist, ValueError, ValidationError):
+        raise Subsidy.DoesNotExist from None
+
+
+def subsidy_decide(
+    *, actor, subsidy_id, status: str, decided_on, amount_granted=None, convention_reference: str = ""
+) -> Subsidy:
+    """Record the funder's decision: granted (an amount, the date, the convention; the compte rendu financier's
+    due date follows, W31) or refused. A decision may be corrected; a compte rendu already sent stays."""
+    from habiter.core.legal_queries import legal_parameters
+
+    from . import rules
+
+    _manager(actor)
+    if status not in (SubsidyStatus.GRANTED, SubsidyStatus.REFUSED):
+        raise ValidationError({"status": _("Choisissez « accordée » ou « refusée ».")})
+    if decided_on is None:
+        raise ValidationError({"decided_on": _("Indiquez la date de la décision.")})
+    _not_future(decided_on, "decided_on", timezone.localdate())
+    with transaction.atomic():
+        subsidy = _subsidy_for_update(actor, subsidy_id)
+        if not rules.subsidy_decision_allowed(subsidy.status, status, subsidy.crf_sent_on is not None):
+            raise ValidationError(
+                {"status": _("Le compte rendu financier est envoyé : la subvention ne peut plus être refusée.")}
+            )
+        if decided_on < subsidy.requested_on:
+            raise ValidationError({"decided_on": _("La décision ne peut pas précéder la demande.")})
+        subsidy.status = status
+        subsidy.decided_on = decided_on
+        subsidy.convention_reference = (convention_reference or "").strip()
+        if status == SubsidyStatus.GRANTED:
+            if amount_granted in (None, ""):
+                raise ValidationError({"amount_granted": _("Indiquez le montant accordé.")})
+            subsidy.amount_granted = _amount(amount_granted, "amount_granted")
+            subsidy.crf_due_on = rules.crf_due_on(subsidy.year_end, legal_parameters())
+        else:
+            subsidy.amount_granted = None
+            subsidy.crf_due_on = None
+        subsidy.full_clean()
+        subsidy.save()
+        audit_record(
+            actor=actor,
+            action="subsidy.decide",
+            obj=subsidy,
+            detail={
+                "status": status,
+                "amount_granted": str(subsidy.amount_granted) if subsidy.amount_granted is not None else None,
+                "decided_on": decided_on.isoformat(),
+                "crf_due_on": subsidy.crf_due_on.isoformat() if subsidy.crf_due_on else None,
+            },
+        )
+    return subsidy
+
+
+def subsidy_crf_sent(*, actor, subsidy_id, sent_on) -> Subsidy:
+    """Record the day the compte rendu financier of a granted subsidy was filed with the funder."""
+    _manager(actor)
+    if sent_on is None:
+        raise ValidationError({"sent_on": _("Indiquez la date d'envoi.")})
+    _not_future(sent_on, "sent_on", timezone.localdate())
+    with transaction.atomic():
+        subsidy = _subsidy_for_update(actor, subsidy_id)
+        if subsidy.status != SubsidyStatus.GRANTED:
+            raise ValidationError(_("Seule une subvention accordée a un compte rendu financier."))
+        if subsidy.decided_on and sent_on < subsidy.decided_on:
+            raise ValidationError({"sent_on": _("L'envoi ne peut pas précéder la décision.")})
+        subsidy.crf_sent_on = sent_on
+        subsidy.full_clean()
+        subsidy.save()
+        audit_record(
+            actor=actor,
+            action="subsidy.crf_sent",
+            obj=subsidy,
+            detail={"sent_on": sent_on.isoformat(), "due_on": subsidy.crf_due_on.isoformat()},
+        )
+    return subsidy
+
+
+OBLIGATION_FIELDS = (
+    "accounts_drawn_up_on",
+    "auditor_appointed_on",
+    "auditor_name",
+    "accounts_approved_on",
+    "published_on",
+)
+
+
+def accounts_obligations_save(*, actor, year: int, data: dict) -> AccountsObligations:
+    """Record, for `year`, what was done of the accounts obligations (W32): the dates (none to come) and the
+    auditor's name; the year's row is made on the first save."""
+    _manager(actor)
+    today = timezone.localdate()
+    for field in OBLIGATION_FIELDS:
+        if field != "auditor_name":
+            _not_future(data.get(field), field, today)
+    if data.get("published_on") and not data.get("accounts_approved_on"):
+        raise ValidationError({"published_on": _("Les comptes sont publiés après leur approbation.")})
+    if data.get("published_on") and data["published_on"] < data["accounts_approved_on"]:
+        raise ValidationError({"published_on": _("La publication ne peut pas précéder l'approbation.")})
+    with transaction.atomic():
+        record, _created = AccountsObligations.objects.select_for_update().get_or_create(
+            organisation_id=actor.organisation_id, year=year
+        )
+        for field in OBLIGATION_FIELDS:
+            value = data.get(field)
+            setattr(record, field, (value or "").strip() if field == "auditor_name" else value)
+        record.full_clean()
+        record.save()
+        audit_record(
+            actor=actor,
+            action="accounts_obligations.save",
+            obj=record,
+            detail={
+                "year": year,
+                **{
+                    f: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for f in OBLIGATION_FIELDS
+                    if (v := data.get(f))
+                },
+            },
+        )
+    return record
+
+
+def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
+    """The subsidies of the financial year ending in `year` as an XLSX workbook (the reporting app's export: one
+    sheet, values only), audited. Returns the file name and the bytes."""
+    from django.utils.formats import date_format
+
+    from . import exports
+    from .queries import subsidies_visible_to
+
+    _manager(actor)
+    rows = []
+    for s in subsidies_visible_to(actor).filter(year_end__year=year).order_by("funder__name", "purpose"):
+        rows.append(
+            [
+                s.funder.name,
+                str(s.funder.get_kind_display()),
+                s.purpose,
+                date_format(s.year_end, "d/m/Y"),
+                float(s.amount_requested),
+                str(s.get_status_display()),
+                float(s.amount_granted) if s.amount_granted is not None else None,
+                date_format(s.decided_on, "d/m/Y") if s.decided_on else "",
+                s.convention_reference,
+                date_format(s.crf_due_on, "d/m/Y") if s.crf_due_on else "",
+                date_format(s.crf_sent_on, "d/m/Y") if s.crf_sent_on else "",
+            ]
+        )
+    table = {
+        "title": _("Subventions %(year)s") % {"year": year},
+        "code": "subsidies",
+        "unit": _("euros"),
+        "rule": _(
+            "Une ligne par subvention dont l'exercice se termine dans l'année ; le montant accordé est celui de la "
+            "décision du financeur."
+        ),
+        "columns": [
+            _("Financeur"),
+            _("Type"),
+            _("Objet"),
+            _("Fin de l'exercice"),
+            _("Demandé (€)"),
+            _("État"),
+            _("Accordé (€)"),
+            _("Décision du"),
+            _("Convention"),
+            _("Compte rendu financier dû le"),
+            _("Envoyé le"),
+        ],
+        "rows": rows,
+    }
+    content = exports.xlsx_bytes(
+        [table], heading=_("Produit le %(at)s") % {"at": date_format(timezone.localdate(), "d/m/Y")}
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="subsidy.export",
+            organisation=actor.organisation,
+            detail={"year": year, "rows": len(rows)},
+        )
+    return f"subventions-{year}.xlsx", content

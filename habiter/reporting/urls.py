@@ -12,4 +12,10 @@ urlpatterns = [
     path("rapports/<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
     path("rapports/<uuid:run_id>/pdf/", views.run_pdf, name="run_pdf"),
     path("rapports/<slug:code>/", views.report, name="report"),
+    path("subventions/", views.subsidy_list, name="subsidy_list"),
+    path("subventions/nouvelle/", views.subsidy_create, name="subsidy_create"),
+    path("subventions/comptes-rendus/", views.crf_list, name="crf_list"),
+    path("subventions/seuil/", views.accounts_threshold, name="accounts_threshold"),
+    path("subventions/tableur/", views.subsidy_xlsx, name="subsidy_xlsx"),
+    path("subventions/<uuid:subsidy_id>/", views.subsidy_detail, name="subsidy_detail"),
 ]

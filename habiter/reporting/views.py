@@ -1,22 +1,34 @@
 """Pages of the reporting app: the list of reports (the activity report and each funder's), a report's preview,
-its stored runs and their XLSX and PDF exports.
+its stored runs and their XLSX and PDF exports; the subsidies, their comptes rendus financiers and the accounts
+threshold of a year (DOMAIN-2 W31, W32).
 
 The pages show aggregated figures, never a household: they are not reads of a file (tests/test_read_journal.py)."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
 from habiter.core.models import Role
 
-from . import indicators, queries, services
-from .forms import PeriodForm
-from .models import ReportRun
+from . import indicators, queries, rules, services
+from .forms import (
+    AccountsObligationsForm,
+    CrfSentForm,
+    PeriodForm,
+    SubsidyDecisionForm,
+    SubsidyRequestForm,
+    SubsidyYearForm,
+)
+from .models import ReportRun, Subsidy
 
 RUNS_SHOWN = 20
 
@@ -164,3 +176,185 @@ def dashboard(request):
         "reporting/dashboard.html",
         {"today": today, "team": None if user.role == Role.DIRECTOR else user.team, **dashboard_of(user, today)},
     )
+
+
+# --- subsidies (DOMAIN-2 W31, W32) ------------------------------------------------------------------------------
+
+
+def _subsidy_reader(user):
+    if not user.has_perm("reporting.view_subsidies"):
+        raise Http404
+
+
+def _year(request) -> int:
+    form = SubsidyYearForm(request.GET or None)
+    if form.is_valid():
+        return form.cleaned_data["annee"]
+    return timezone.localdate().year
+
+
+@require_GET
+def subsidy_list(request):
+    """The subsidies of a financial year, per funder with its totals, then one by one."""
+    user = request.user
+    _subsidy_reader(user)
+    year = _year(request)
+    rows = queries.totals_by_funder(user, year)
+    listed = queries.subsidies_visible_to(user).filter(year_end__year=year).order_by("funder__name", "purpose")
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/subsidy_list.html",
+        {
+            "year": year,
+            "years": sorted({*queries.years_of(user), today.year, year}, reverse=True),
+            "totals": rows,
+            "requested": sum((r["requested"] for r in rows), Decimal("0.00")),
+            "granted": sum((r["granted"] for r in rows), Decimal("0.00")),
+            "subsidies": [(s, rules.crf_is_overdue(s.crf_due_on, s.crf_sent_on, today)) for s in listed],
+            "can_manage": user.has_perm("reporting.manage_subsidies"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subsidy_create(request):
+    """A request to a funder. A request while a compte rendu financier of the same funder is overdue is recorded,
+    and the warning shown and kept on it."""
+    user = request.user
+    if not user.has_perm("reporting.manage_subsidies"):
+        raise Http404
+    from habiter.support.models import Programme
+
+    funders = list(queries.funders_visible_to(user))
+    programmes = Programme.objects.filter(organisation_id=user.organisation_id, active=True)
+    form = SubsidyRequestForm(request.POST or None, funders=funders, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subsidy = services.subsidy_request(actor=user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if subsidy.request_warning:
+                messages.warning(
+                    request, _("Demande enregistrée. Attention : %(warning)s") % {"warning": subsidy.request_warning}
+                )
+            else:
+                messages.success(request, _("La demande de subvention est enregistrée."))
+            return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
+    overdue = queries.crfs_pending(user, timezone.localdate())["overdue"]
+    return render(request, "reporting/subsidy_form.html", {"form": form, "overdue": overdue})
+
+
+@require_http_methods(["GET", "POST"])
+def subsidy_detail(request, subsidy_id):
+    """A subsidy: the request, the decision, the compte rendu financier; a manager records the decision and the
+    compte rendu's sending here (`action` = decision or crf)."""
+    user = request.user
+    _subsidy_reader(user)
+    try:
+        subsidy = queries.subsidy_for(user, subsidy_id)
+    except (ValueError, ValidationError, Subsidy.DoesNotExist):
+        raise Http404 from None
+    can_manage = user.has_perm("reporting.manage_subsidies")
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and not can_manage:
+        raise Http404
+    initial = {
+        "status": subsidy.status if subsidy.status != "requested" else "granted",
+        "decided_on": subsidy.decided_on,
+        "amount_granted": subsidy.amount_granted,
+        "convention_reference": subsidy.convention_reference,
+    }
+    decision = SubsidyDecisionForm(request.POST if action == "decision" else None, initial=initial, prefix="decision")
+    crf = CrfSentForm(request.POST if action == "crf" else None, prefix="crf")
+    if action == "decision" and decision.is_valid():
+        try:
+            services.subsidy_decide(actor=user, subsidy_id=subsidy.pk, **decision.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(decision, error)
+        else:
+            messages.success(request, _("La décision est enregistrée."))
+            return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
+    elif action == "crf" and crf.is_valid():
+        try:
+            services.subsidy_crf_sent(actor=user, subsidy_id=subsidy.pk, sent_on=crf.cleaned_data["sent_on"])
+        except ValidationError as error:
+            apply_validation_error(crf, error)
+        else:
+            messages.success(request, _("L'envoi du compte rendu financier est enregistré."))
+            return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
+    elif request.method == "POST" and action not in ("decision", "crf"):
+        raise Http404
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/subsidy_detail.html",
+        {
+            "subsidy": subsidy,
+            "overdue": rules.crf_is_overdue(subsidy.crf_due_on, subsidy.crf_sent_on, today),
+            "can_manage": can_manage,
+            "decision": decision,
+            "crf": crf,
+        },
+    )
+
+
+@require_GET
+def crf_list(request):
+    """The comptes rendus financiers not yet sent: overdue, due within the alert window, later."""
+    user = request.user
+    _subsidy_reader(user)
+    return render(request, "reporting/crf_list.html", queries.crfs_pending(user, timezone.localdate()))
+
+
+OBLIGATION_LABELS = {
+    "accounts": _lazy("Établir les comptes annuels (bilan, compte de résultat, annexe)"),
+    "auditor": _lazy("Nommer un commissaire aux comptes"),
+    "publication": _lazy("Publier les comptes et le rapport du commissaire aux comptes sur le site de la DILA"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def accounts_threshold(request):
+    """A year's public cash subsidies against the threshold (W32), and the obligations that follow, each done or to
+    do; a manager records what was done."""
+    user = request.user
+    _subsidy_reader(user)
+    year = _year(request)
+    if request.method == "POST" and not user.has_perm("reporting.manage_subsidies"):
+        raise Http404
+    checklist = queries.threshold_checklist(user, year)
+    record = checklist.record
+    initial = {field: getattr(record, field) for field in services.OBLIGATION_FIELDS} if record else {}
+    form = AccountsObligationsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accounts_obligations_save(actor=user, year=year, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Le suivi des obligations est enregistré."))
+            return redirect(f"{reverse('reporting:accounts_threshold')}?annee={year}")
+    return render(
+        request,
+        "reporting/accounts_threshold.html",
+        {
+            "checklist": checklist,
+            "obligations": [(obligation, OBLIGATION_LABELS[obligation.code]) for obligation in checklist.obligations],
+            "years": sorted({*queries.years_of(user), timezone.localdate().year, year}, reverse=True),
+            "form": form,
+            "can_manage": user.has_perm("reporting.manage_subsidies"),
+        },
+    )
+
+
+@require_GET
+def subsidy_xlsx(request):
+    user = request.user
+    if not user.has_perm("reporting.manage_subsidies"):
+        raise Http404
+    name, content = services.subsidies_export(actor=user, year=_year(request))
+    response = HttpResponse(content, content_type=services.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

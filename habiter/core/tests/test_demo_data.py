@@ -4,6 +4,7 @@ at least one case of every to-do of every home page, on an ordinary Wednesday mo
 
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,6 +108,7 @@ TODOS = [
     ),
     ("direction", "community.councils", ["meetings", "ending"]),
     ("hote", "community.councils", ["meetings"]),
+    ("direction", "reporting.subsidies", ["overdue"]),
 ]
 
 
@@ -201,3 +203,19 @@ def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign
     grades = [result.grade for _objective, result in queries.campaign_results(campaign)]
     assert grades == ["A", "B", "C"]
     assert queries.sheet_count(campaign) == 12
+
+
+def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagged_for_it(demo):
+    from habiter.reporting import queries
+    from habiter.reporting.models import Subsidy
+
+    director = User.objects.get(username="direction")
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        today = timezone.localdate()
+        pending = queries.crfs_pending(director, today)
+        checklist = queries.threshold_checklist(director, 2025)
+    assert [s.funder.name for s in pending["overdue"]] == ["Département du Rhône"]
+    assert Subsidy.objects.filter(organisation=director.organisation, year_end__year=2025).count() == 5
+    assert checklist.total == Decimal("133500.00") and not checklist.above  # public grants only: no foundation
+    flagged = Subsidy.objects.get(organisation=director.organisation, purpose="FSL — ASLL 2027")
+    assert "en retard" in flagged.request_warning

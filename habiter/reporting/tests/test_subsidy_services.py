@@ -1,0 +1,266 @@
+"""The subsidies' services: who may write (director, accountant; nobody of another organisation), the compte rendu
+financier's due date set at the decision (W31), the warning kept on a request made while a compte rendu of the
+same funder is overdue, the accounts obligations (W32), each write audited."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from habiter.core.models import AuditEvent, Role
+from habiter.core.tests.factories import OrganisationFactory, UserFactory
+from habiter.reporting import queries, services
+from habiter.reporting.models import AccountsObligations, Funder, FunderKind, Subsidy, SubsidyStatus
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 7, 1)  # the day after the 2025 comptes rendus' last day (30/06/2026)
+
+
+@pytest.fixture
+def director():
+    return UserFactory(organisation=OrganisationFactory(name="Alpa"), role=Role.DIRECTOR)
+
+
+def _request(actor, funder_name="DDETS du Rhône", kind=FunderKind.STATE, amount="45000", year_end=date(2025, 12, 31)):
+    return services.subsidy_request(
+        actor=actor,
+        data={
+            "funder_name": funder_name,
+            "funder_kind": kind,
+            "purpose": "AVDL",
+            "year_end": year_end,
+            "requested_on": date(2025, 1, 15),
+            "amount_requested": amount,
+        },
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_request_decide_and_crf(director):
+    subsidy = _request(director)
+    assert subsidy.status == SubsidyStatus.REQUESTED
+    assert subsidy.amount_requested == Decimal("45000.00")
+    assert subsidy.funder.kind == FunderKind.STATE and subsidy.funder.public
+    assert subsidy.request_warning == ""
+
+    subsidy = services.subsidy_decide(
+        actor=director,
+        subsidy_id=subsidy.pk,
+        status=SubsidyStatus.GRANTED,
+        decided_on=date(2025, 3, 10),
+        amount_granted="42000.50",
+        convention_reference="DDETS-69-2025-017",
+    )
+    assert subsidy.amount_granted == Decimal("42000.50")
+    assert subsidy.crf_due_on == date(2026, 6, 30)  # 31/12/2025 + 6 months (W31)
+
+    services.subsidy_crf_sent(actor=director, subsidy_id=subsidy.pk, sent_on=date(2026, 6, 30))
+    assert Subsidy.objects.get(pk=subsidy.pk).crf_sent_on == date(2026, 6, 30)
+    actions = list(AuditEvent.objects.filter(object_id=str(subsidy.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["subsidy.crf_sent", "subsidy.decide", "subsidy.request"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_new_request_while_a_crf_is_overdue_is_recorded_with_a_warning(director):
+    first = _request(director)
+    services.subsidy_decide(
+        actor=director,
+        subsidy_id=first.pk,
+        status=SubsidyStatus.GRANTED,
+        decided_on=date(2025, 3, 10),
+        amount_granted="42000",
+    )
+    second = _request(director, year_end=date(2026, 12, 31))
+    assert "en retard" in second.request_warning and "30/06/2026" in second.request_warning
+    assert Subsidy.objects.filter(funder=first.funder).count() == 2
+    # another funder is not concerned
+    assert _request(director, funder_name="Ville de Lyon", kind=FunderKind.COMMUNE).request_warning == ""
+    # once the compte rendu is sent, the next request carries no warning
+    services.subsidy_crf_sent(actor=director, subsidy_id=first.pk, sent_on=date(2026, 7, 1))
+    assert _request(director, year_end=date(2027, 12, 31)).request_warning == ""
+
+
+@time_machine.travel(date(2026, 6, 30), tick=False)
+def test_no_warning_on_the_last_day(director):
+    first = _request(director)
+    services.subsidy_decide(
+        actor=director, subsidy_id=first.pk, status="granted", decided_on=date(2025, 3, 10), amount_granted="1"
+    )
+    assert _request(director).request_warning == ""
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_refusal_has_no_crf(director):
+    subsidy = _request(director)
+    subsidy = services.subsidy_decide(
+        actor=director, subsidy_id=subsidy.pk, status=SubsidyStatus.REFUSED, decided_on=date(2025, 4, 1)
+    )
+    assert subsidy.crf_due_on is None and subsidy.amount_granted is None
+    with pytest.raises(ValidationError):
+        services.subsidy_crf_sent(actor=director, subsidy_id=subsidy.pk, sent_on=date(2026, 1, 5))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_validation(director):
+    with pytest.raises(ValidationError) as error:
+        _request(director, amount="-1")
+    assert "amount_requested" in error.value.error_dict
+    with pytest.raises(ValidationError) as error:
+        _request(director, kind="")
+    assert "funder_kind" in error.value.error_dict
+    subsidy = _request(director)
+    with pytest.raises(ValidationError) as error:
+        services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, status="granted", decided_on=date(2025, 3, 1))
+    assert "amount_granted" in error.value.error_dict
+    with pytest.raises(ValidationError) as error:
+        services.subsidy_decide(
+            actor=director, subsidy_id=subsidy.pk, status="granted", decided_on=date(2024, 3, 1), amount_granted="5"
+        )
+    assert "decided_on" in error.value.error_dict
+    with pytest.raises(ValidationError):
+        services.subsidy_decide(
+            actor=director, subsidy_id=subsidy.pk, status="granted", decided_on=date(2026, 7, 2), amount_granted="5"
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.VOLUNTEER, Role.TEAM_LEAD, Role.RECEPTIONIST])
+def test_other_roles_are_refused(director, role):
+    subsidy = _request(director)
+    other = UserFactory(organisation=director.organisation, role=role)
+    with pytest.raises(PermissionDenied):
+        _request(other)
+    with pytest.raises(PermissionDenied):
+        services.subsidy_decide(actor=other, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 3, 1))
+    with pytest.raises(PermissionDenied):
+        services.accounts_obligations_save(actor=other, year=2025, data={})
+    with pytest.raises(PermissionDenied):
+        queries.subsidies_visible_to(other)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_accountant_writes_and_another_organisation_does_not_reach(director):
+    accountant = UserFactory(organisation=director.organisation, role=Role.ACCOUNTANT)
+    subsidy = _request(accountant)
+    stranger = UserFactory(organisation=OrganisationFactory(name="Autre"), role=Role.DIRECTOR)
+    with pytest.raises(Subsidy.DoesNotExist):
+        services.subsidy_decide(actor=stranger, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 3, 1))
+    with pytest.raises(Subsidy.DoesNotExist):
+        services.subsidy_crf_sent(actor=stranger, subsidy_id=subsidy.pk, sent_on=date(2026, 1, 1))
+    with pytest.raises(Subsidy.DoesNotExist):
+        queries.subsidy_for(stranger, subsidy.pk)
+    with pytest.raises(ValidationError):  # another organisation's funder cannot be chosen
+        services.subsidy_request(
+            actor=stranger,
+            data={
+                "funder_id": subsidy.funder_id,
+                "purpose": "x",
+                "year_end": date(2025, 12, 31),
+                "requested_on": date(2025, 1, 1),
+                "amount_requested": "1",
+            },
+        )
+    assert Funder.objects.filter(organisation=stranger.organisation).count() == 0
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_threshold_checklist(director):
+    """DDETS 100 000 + Département 53 000 = 153 000,00 €: not above W32's threshold; a CAF grant of 0,01 € more is;
+    a foundation's grant never counts, nor a request still waiting."""
+    for name, kind, amount in [
+        ("DDETS", FunderKind.STATE, "100000"),
+        ("Département", FunderKind.DEPARTEMENT, "53000"),
+        ("Fondation Abbé Pierre", FunderKind.FOUNDATION, "20000"),
+    ]:
+        s = _request(director, funder_name=name, kind=kind, amount=amount)
+        services.subsidy_decide(
+            actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted=amount
+        )
+    _request(director, funder_name="Ville", kind=FunderKind.COMMUNE, amount="9000")  # no decision yet
+    checklist = queries.threshold_checklist(director, 2025)
+    assert checklist.total == Decimal("153000.00") and checklist.threshold == Decimal("153000")
+    assert not checklist.above
+    caf = _request(director, funder_name="CAF", kind=FunderKind.CAF, amount="0.01")
+    services.subsidy_decide(
+        actor=director, subsidy_id=caf.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="0.01"
+    )
+    checklist = queries.threshold_checklist(director, 2025)
+    assert checklist.total == Decimal("153000.01") and checklist.above
+    assert [o.done for o in checklist.obligations] == [False, False, False]
+
+    services.accounts_obligations_save(
+        actor=director,
+        year=2025,
+        data={
+            "accounts_drawn_up_on": date(2026, 4, 10),
+            "auditor_appointed_on": date(2025, 6, 1),
+            "auditor_name": "Cabinet Durand",
+            "accounts_approved_on": date(2026, 6, 20),
+        },
+    )
+    checklist = queries.threshold_checklist(director, 2025)
+    assert [o.done for o in checklist.obligations] == [True, True, False]
+    assert checklist.obligations[2].due_on == date(2026, 9, 20)
+    assert AccountsObligations.objects.get(organisation=director.organisation, year=2025).auditor_name == (
+        "Cabinet Durand"
+    )
+    with pytest.raises(ValidationError):
+        services.accounts_obligations_save(
+            actor=director,
+            year=2025,
+            data={"accounts_approved_on": date(2026, 6, 20), "published_on": date(2026, 6, 1)},
+        )
+
+
+@time_machine.travel(date(2026, 5, 2), tick=False)
+def test_home_panel(director):
+    assert queries.home_panel(director, date(2026, 5, 2)) is None
+    s = _request(director)
+    services.subsidy_decide(
+        actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="10"
+    )
+    panel = queries.home_panel(director, date(2026, 5, 1))  # 60 days before 30/06/2026
+    assert panel["soon"] == [s] and panel["overdue"] == []
+    assert queries.home_panel(director, date(2026, 4, 30)) is None
+    panel = queries.home_panel(director, date(2026, 7, 1))
+    assert panel["overdue"] == [s] and panel["soon"] == []
+    worker = UserFactory(organisation=director.organisation, role=Role.SOCIAL_WORKER)
+    assert queries.home_panel(worker, date(2026, 7, 1)) is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_export(director):
+    s = _request(director)
+    services.subsidy_decide(
+        actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="42000"
+    )
+    name, content = services.subsidies_export(actor=director, year=2025)
+    assert name == "subventions-2025.xlsx" and content[:2] == b"PK"
+    assert AuditEvent.objects.filter(action="subsidy.export").count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_grant_whose_crf_was_sent_is_not_refused(director):
+    s = _request(director)
+    services.subsidy_decide(
+        actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="10"
+    )
+    services.subsidy_crf_sent(actor=director, subsidy_id=s.pk, sent_on=date(2026, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        services.subsidy_decide(actor=director, subsidy_id=s.pk, status="refused", decided_on=date(2025, 3, 1))
+    assert "status" in error.value.error_dict
+    assert Subsidy.objects.get(pk=s.pk).status == SubsidyStatus.GRANTED
+
+
+def test_the_parameters_are_seeded_by_the_migrations():
+    from habiter.core.models import LegalParameter
+
+    threshold = LegalParameter.objects.get(key="public_subsidies_accounts_threshold", territory="metropole")
+    assert (threshold.value, threshold.status, threshold.rule) == ("153000", "CONFIRMED", "W32")
+    months = LegalParameter.objects.get(key="crf_due_months_after_year_end", territory="metropole")
+    assert (months.value, months.valid_from) == ("6", date(2006, 10, 11))
+    alert = LegalParameter.objects.get(key="crf_alert_days", territory="metropole")
+    assert (alert.value, alert.status) == ("60", "UNCONFIRMED")

@@ -1,0 +1,109 @@
+"""End to end, in Chromium, on 1 July 2026, the day after the 2025 comptes rendus financiers were due (DOMAIN-2
+W31): the director sees the Département's overdue compte rendu on the home page, records the DDETS's AVDL request
+and its grant of 110 000 €, which takes the year's public grants to 158 500 €, above the accounts threshold (W32),
+and opens the checklist; the home page then lists both overdue comptes rendus. axe-core on every page;
+screenshots at desktop and phone widths."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from habiter.core.models import Role
+from habiter.core.tests.factories import OrganisationFactory, UserFactory
+from habiter.reporting import services
+from habiter.reporting.models import Subsidy
+
+from .support import check_page, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def director():
+    user = UserFactory(
+        username="m.leroy",
+        first_name="Marion",
+        last_name="Leroy",
+        organisation=OrganisationFactory(name="Alpa"),
+        role=Role.DIRECTOR,
+    )
+    with time_machine.travel(date(2026, 7, 1), tick=False):
+        subsidy = services.subsidy_request(
+            actor=user,
+            data={
+                "funder_name": "Département du Rhône",
+                "funder_kind": "departement",
+                "purpose": "FSL — ASLL 2025",
+                "year_end": date(2025, 12, 31),
+                "requested_on": date(2024, 11, 15),
+                "amount_requested": "52000",
+            },
+        )
+        services.subsidy_decide(
+            actor=user,
+            subsidy_id=subsidy.pk,
+            status="granted",
+            decided_on=date(2025, 2, 20),
+            amount_granted="48500",
+            convention_reference="FSL-2025-117",
+        )
+    return user
+
+
+def test_the_director_records_a_grant_and_sees_the_threshold_and_the_overdue_report(page, director):
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=PARIS)):
+        log_in(page, "m.leroy")
+        panel = page.get_by_role("region", name="Comptes rendus financiers")
+        expect(panel.get_by_role("heading", name="1 compte rendu en retard")).to_be_visible()
+        expect(panel.get_by_role("listitem").first).to_contain_text("Département du Rhône — FSL — ASLL 2025")
+        expect(panel.get_by_role("listitem").first).to_contain_text("dû le 30 juin 2026")
+        check_page(page, "subsidies-home-alert", phone=True)
+
+        page.get_by_role("link", name="Subventions et comptes rendus financiers").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Subventions 2026")
+        page.get_by_role("link", name="Nouvelle demande").click()
+        expect(page.get_by_role("heading", name="1 compte rendu financier en retard")).to_be_visible()
+        page.get_by_label("Ou nouveau financeur").fill("DDETS du Rhône")
+        page.get_by_label("Type du nouveau financeur").select_option(label="État (DDETS, DREETS, préfecture)")
+        page.get_by_label("Objet").fill("AVDL 2025")
+        page.get_by_label("Fin de l'exercice subventionné").fill("2025-12-31")
+        page.get_by_label("Demandée le").fill("2025-01-15")
+        page.get_by_label("Montant demandé (€)").fill("115000")
+        check_page(page, "subsidies-request-form", phone=True)
+        page.get_by_role("button", name="Enregistrer la demande").click()
+        expect(page.get_by_text("La demande de subvention est enregistrée.")).to_be_visible()
+
+        page.get_by_role("combobox", name="Décision").select_option(label="Accordée")
+        page.get_by_role("textbox", name="Décision du").fill("2025-03-12")
+        page.get_by_label("Montant accordé (€)").fill("110000,00")
+        page.get_by_label("Référence de la convention").fill("DDETS-69-AVDL-2025-04")
+        page.get_by_role("button", name="Enregistrer la décision").click()
+        expect(page.get_by_text("La décision est enregistrée.")).to_be_visible()
+        facts = page.get_by_role("region", name="La subvention")
+        expect(facts).to_contain_text("110\u00a0000,00 €")
+        expect(facts).to_contain_text("dû le 30 juin 2026")
+        check_page(page, "subsidies-detail", phone=True)
+        subsidy = Subsidy.objects.get(purpose="AVDL 2025")
+        assert subsidy.crf_due_on == date(2026, 6, 30) and subsidy.request_warning == ""
+
+        page.get_by_role("link", name="Toutes les subventions de l'exercice").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Subventions 2025")
+        expect(page.get_by_role("region", name="Par financeur").locator("tfoot")).to_contain_text("158\u00a0500,00 €")
+        check_page(page, "subsidies-list", phone=True)
+
+        page.get_by_role("link", name="Seuil de publication des comptes").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Seuil de publication des comptes 2025")
+        expect(page.get_by_text("Au-dessus du seuil")).to_be_visible()
+        obligations = page.get_by_role("region", name="Obligations")
+        expect(obligations.get_by_role("listitem")).to_have_count(3)
+        expect(obligations.get_by_role("listitem").nth(1)).to_contain_text("à faire Nommer un commissaire aux comptes")
+        check_page(page, "subsidies-threshold", phone=True)
+
+        page.goto("/")
+        panel = page.get_by_role("region", name="Comptes rendus financiers")
+        expect(panel.get_by_role("heading", name="2 comptes rendus en retard")).to_be_visible()
