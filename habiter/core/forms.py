@@ -156,11 +156,12 @@ class PlainFormSet(forms.BaseFormSet):
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the browser's date picker, and a date typed by hand
 
 
-def date_field(label, *, required: bool = True) -> forms.DateField:
+def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
     """A date typed or picked, with a French error: the field every form of dates uses."""
     return forms.DateField(
         label=label,
         required=required,
+        help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=DATE_INPUT_FORMATS,
         error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},

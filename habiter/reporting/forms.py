@@ -55,9 +55,6 @@ class PeriodForm(forms.Form):
         return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _money(label, required=True):
     return forms.DecimalField(
         label=label, max_digits=12, decimal_places=2, min_value=Decimal("0"), localize=True, required=required
@@ -79,12 +76,11 @@ class SubsidyRequestForm(forms.Form):
     )
     programme_id = forms.ChoiceField(label=_("Dispositif financé"), required=False)
     purpose = forms.CharField(label=_("Objet"), max_length=200)
-    year_end = forms.DateField(
-        label=_("Fin de l'exercice subventionné"),
-        widget=DATE_WIDGET,
+    year_end = date_field(
+        _("Fin de l'exercice subventionné"),
         help_text=_("Le compte rendu financier est dû dans le délai légal qui suit la fin de cet exercice."),
     )
-    requested_on = forms.DateField(label=_("Demandée le"), widget=DATE_WIDGET)
+    requested_on = date_field(_("Demandée le"))
     amount_requested = _money(_("Montant demandé (€)"))
 
     def __init__(self, *args, funders=(), programmes=(), **kwargs):
@@ -97,25 +93,21 @@ class SubsidyDecisionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Décision"), choices=[(SubsidyStatus.GRANTED, _("Accordée")), (SubsidyStatus.REFUSED, _("Refusée"))]
     )
-    decided_on = forms.DateField(label=_("Décision du"), widget=DATE_WIDGET)
+    decided_on = date_field(_("Décision du"))
     amount_granted = _money(_("Montant accordé (€)"), required=False)
     convention_reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
 
 
 class CrfSentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Compte rendu financier envoyé le"), widget=DATE_WIDGET)
+    sent_on = date_field(_("Compte rendu financier envoyé le"))
 
 
 class AccountsObligationsForm(forms.Form):
-    accounts_drawn_up_on = forms.DateField(label=_("Comptes annuels établis le"), widget=DATE_WIDGET, required=False)
-    auditor_appointed_on = forms.DateField(
-        label=_("Commissaire aux comptes nommé le"), widget=DATE_WIDGET, required=False
-    )
+    accounts_drawn_up_on = date_field(_("Comptes annuels établis le"), required=False)
+    auditor_appointed_on = date_field(_("Commissaire aux comptes nommé le"), required=False)
     auditor_name = forms.CharField(label=_("Commissaire aux comptes"), max_length=200, required=False)
-    accounts_approved_on = forms.DateField(label=_("Comptes approuvés le"), widget=DATE_WIDGET, required=False)
-    published_on = forms.DateField(
-        label=_("Comptes publiés sur le site de la DILA le"), widget=DATE_WIDGET, required=False
-    )
+    accounts_approved_on = date_field(_("Comptes approuvés le"), required=False)
+    published_on = date_field(_("Comptes publiés sur le site de la DILA le"), required=False)
 
 
 class SubsidyYearForm(forms.Form):
