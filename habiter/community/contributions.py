@@ -10,11 +10,12 @@ from . import queries
 
 
 def home_panel(user):
-    """The next meetings of the councils a director or a host manages, and the terms ending soon."""
+    """The next meetings of the councils a director or a host manages, the terms ending soon, and the conseils de
+    concertation overdue or badly composed (W12)."""
     if user.role not in (Role.DIRECTOR, Role.HOST) or not user.has_perm("community.manage_council"):
         return None
     panel = queries.home_panel(user, timezone.localdate())
-    if not panel["meetings"] and not panel["ending"]:
+    if not panel["meetings"] and not panel["ending"] and not panel["concertation"]:
         return None
     return panel
 

@@ -47,6 +47,7 @@ def seed_community(organisation, users, count, rng) -> None:
         pleiades = Residence.objects.filter(organisation=organisation, name="Les Pléiades").first()
         if pleiades is not None and host is not None:
             _seed_house_council(director, host, pleiades, today)
+            _seed_concertation(director, host, pleiades, today)
 
 
 def _seed_cvs(director, worker, persons, today):
@@ -279,3 +280,32 @@ def _seed_project(director, today):
             values={o.pk: v for o, v in zip(objectives, values, strict=True)},
         )
     services.campaign_close(actor=director, campaign_id=campaign.pk)
+
+
+def _seed_concertation(director, host, pleiades, today):
+    """A conseil de concertation (W12) well composed but whose last meeting is over a year old: its page and the
+    home panel show the yearly meeting overdue."""
+    council = services.council_create(
+        actor=director,
+        data={
+            "name": "Conseil de concertation des Pléiades",
+            "kind": CouncilKind.CONSEIL_CONCERTATION,
+            "legal_basis": LegalBasis.CCH_CONSEIL_CONCERTATION,
+            "purpose": "Consulté sur le règlement intérieur, avant les travaux et sur tout projet qui touche la vie "
+            "dans la maison.",
+        },
+        residence_id=pleiades.pk,
+    )
+    start = today - timedelta(days=500)
+    services.member_add(actor=director, council_id=council.pk, role=MemberRole.HOST, user_id=host.pk, term_start=start)
+    services.member_add(
+        actor=director, council_id=council.pk, role=MemberRole.RESIDENT_REP, name="M. Ali Haddad", term_start=start
+    )
+    held = nearest_open_day(today - timedelta(days=400), step=-1)
+    services.meeting_schedule(
+        actor=director,
+        council_id=council.pk,
+        starts_at=_at(held, 14),
+        place="Salon des Pléiades",
+        proposals_until=held - timedelta(days=3),
+    )

@@ -69,6 +69,7 @@ class MemberRole(models.TextChoices):
     SUBSTITUTE = "substitute", _("Suppléant·e")
     STAFF_REP = "staff_rep", _("Représentant·e des salariés")
     MANAGER_REP = "manager_rep", _("Représentant·e de l'association gestionnaire")
+    OWNER_REP = "owner_rep", _("Représentant·e du propriétaire")  # W12: the owner, if distinct from the manager
     HOST = "host", _("Hôte")
     MEMBER = "member", _("Membre")
 

@@ -4,7 +4,7 @@ is not found (404), exactly like a missing one."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
@@ -12,7 +12,7 @@ from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 from habiter.residences import rules as residence_rules
-from habiter.residences.models import ResidenceStay
+from habiter.residences.models import ContractStatus, ResidenceContract, ResidenceStay
 
 from . import rules
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     Election,
     ElectionStatus,
     GradingCampaign,
+    LegalBasis,
     Meeting,
     MeetingAction,
     ObjectiveAnswer,
@@ -180,6 +181,118 @@ def council_alerts(council, today: date) -> dict:
     return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending, "carence": carence}
 
 
+# W12: a contract « en cours » or « en préavis » is still valid; one « à signer » is not yet.
+VALID_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.NOTICE)
+
+
+@dataclass(frozen=True)
+class ConcertationCheck:
+    """The W12 checks of a conseil de concertation: its composition (a rules code), its last meeting held and
+    whether the next is overdue, and, for a council of a residence, the contracts in force against the threshold."""
+
+    resident_reps: int
+    manager_reps: int
+    owner_reps: int
+    composition_error: str | None
+    last_meeting_on: date | None
+    overdue: bool
+    active_contracts: int | None
+    threshold: int
+    required: bool | None
+
+
+def _concertation_check(*, sides: dict, last_meeting_on, constituted_on, today, active_contracts, params):
+    per_year = params.integer(rules.CONCERTATION_MEETINGS_KEY, today)
+    months = params.integer(rules.CONCERTATION_FIRST_MEETING_KEY, today)
+    threshold = params.integer(rules.CONCERTATION_MIN_RESIDENTS_KEY, today)
+    residents, manager, owner = (sides[k] for k in (rules.RESIDENTS_SIDE, rules.MANAGER_SIDE, rules.OWNER_SIDE))
+    return ConcertationCheck(
+        resident_reps=residents,
+        manager_reps=manager,
+        owner_reps=owner,
+        composition_error=rules.concertation_composition_error(residents, manager, owner),
+        last_meeting_on=last_meeting_on,
+        overdue=rules.concertation_meeting_overdue(
+            last_meeting_on, constituted_on, today, months=months, per_year=per_year
+        ),
+        active_contracts=active_contracts,
+        threshold=threshold,
+        required=None if active_contracts is None else rules.concertation_required(active_contracts, threshold),
+    )
+
+
+def active_contract_count(residence_id) -> int:
+    return ResidenceContract.objects.filter(
+        place__residence_id=residence_id, status__in=VALID_CONTRACT_STATUSES
+    ).count()
+
+
+def concertation_check(council, today: date) -> ConcertationCheck | None:
+    """The W12 checks of a council read for its page (members and meetings prefetched), None unless its legal
+    basis is the conseil de concertation (W15). The council is constituted when its first member's term starts
+    (its creation day when it has none); the members counted are those whose term covers today."""
+    if council.legal_basis != LegalBasis.CCH_CONSEIL_CONCERTATION:
+        return None
+    members = list(council.members.all())
+    sides = {rules.RESIDENTS_SIDE: 0, rules.MANAGER_SIDE: 0, rules.OWNER_SIDE: 0}
+    for member in members:
+        side = rules.CONCERTATION_SIDES.get(member.role)
+        if side and rules.term_active(member.term_start, member.term_end, today):
+            sides[side] += 1
+    now = timezone.now()
+    held = [timezone.localtime(m.starts_at).date() for m in council.meetings.all() if m.starts_at <= now]
+    constituted_on = min((m.term_start for m in members), default=timezone.localdate(council.created_at))
+    return _concertation_check(
+        sides=sides,
+        last_meeting_on=max(held, default=None),
+        constituted_on=constituted_on,
+        today=today,
+        active_contracts=None if council.residence_id is None else active_contract_count(council.residence_id),
+        params=legal_params(),
+    )
+
+
+def concertation_alerts(user, today: date) -> list[tuple]:
+    """`(council, ConcertationCheck)` for the conseils de concertation the user manages that are overdue or badly
+    composed. One query, whatever the number of councils (the contracts are not counted here)."""
+    active = Q(members__term_start__lte=today) & (Q(members__term_end__isnull=True) | Q(members__term_end__gte=today))
+
+    def reps(side):
+        roles = [role for role, s in rules.CONCERTATION_SIDES.items() if s == side]
+        return Count("members", filter=active & Q(members__role__in=roles), distinct=True)
+
+    councils = (
+        councils_managed_by(user)
+        .filter(legal_basis=LegalBasis.CCH_CONSEIL_CONCERTATION)
+        .annotate(
+            residents=reps(rules.RESIDENTS_SIDE),
+            manager=reps(rules.MANAGER_SIDE),
+            owner=reps(rules.OWNER_SIDE),
+            last_meeting=Max("meetings__starts_at", filter=Q(meetings__starts_at__lte=timezone.now())),
+            first_term=Min("members__term_start"),
+        )
+        .order_by("name", "id")
+    )
+    params = legal_params()
+    alerts = []
+    for council in councils:
+        check = _concertation_check(
+            sides={
+                rules.RESIDENTS_SIDE: council.residents,
+                rules.MANAGER_SIDE: council.manager,
+                rules.OWNER_SIDE: council.owner,
+            },
+            last_meeting_on=council.last_meeting and timezone.localtime(council.last_meeting).date(),
+            constituted_on=council.first_term or timezone.localdate(council.created_at),
+            today=today,
+            active_contracts=None,
+            params=params,
+        )
+        if check.overdue or check.composition_error:
+            alerts.append((council, check))
+    return alerts
+
+
 def open_actions(council, today: date) -> list[dict]:
     actions = MeetingAction.objects.filter(meeting__council=council, done_on__isnull=True).select_related("meeting")
     return [
@@ -190,7 +303,7 @@ def open_actions(council, today: date) -> list[dict]:
 
 def home_panel(user, today: date) -> dict:
     """For a director or a host: the next meetings of the councils they manage (four weeks ahead) and the terms that
-    end soon. Two queries."""
+    end soon, and the conseils de concertation overdue or badly composed (W12). Three queries."""
     councils = councils_managed_by(user).values("pk")
     start = timezone.now()
     meetings = list(
@@ -203,7 +316,11 @@ def home_panel(user, today: date) -> dict:
     members = CouncilMember.objects.filter(
         council__in=councils, term_end__gte=today, term_end__lte=today + timedelta(days=notice)
     ).select_related("council", "user", "person")
-    return {"meetings": meetings, "ending": list(members.order_by("term_end", "id"))}
+    return {
+        "meetings": meetings,
+        "ending": list(members.order_by("term_end", "id")),
+        "concertation": concertation_alerts(user, today),
+    }
 
 
 # --- the association's project and the grading of its objectives -------------------------------------------------

@@ -17,6 +17,11 @@ MIN_MEETINGS_KEYS = {
     "cch_conseil_concertation": "conseil_concertation_min_meetings_per_year",  # W12, L633-4: once a year (PARTIAL)
 }
 TERM_MAX_KEYS = {"cch_comite_residents": "comite_residents_term_max_months"}  # W13: 3 years at most
+# W12, R633-5: a logement-foyer with at least this many residents holding a contract has a conseil de concertation,
+# convened within this many months of its constitution.
+CONCERTATION_MIN_RESIDENTS_KEY = "conseil_concertation_min_residents"
+CONCERTATION_FIRST_MEETING_KEY = "conseil_concertation_first_meeting_months"
+CONCERTATION_MEETINGS_KEY = MIN_MEETINGS_KEYS["cch_conseil_concertation"]
 
 LOTS, OLDEST = "lots", "oldest"  # models.TieRule
 ELECTED, SUBSTITUTE, NOT_ELECTED = "elected", "substitute", "not_elected"
@@ -79,6 +84,47 @@ def candidacies_open(deadline: date, today: date) -> bool:
 def carence_new_election_due(noted_on: date, params: LegalParameters | None = None) -> date:
     """W13 (≥ 30 residents) and W21 step 7: when nobody stands, a new election within 6 months of the carence."""
     return add_months(noted_on, _params(params).integer(CARENCE_KEY, noted_on))
+
+
+# --- the conseil de concertation (W12) -------------------------------------------------------------------------
+
+NO_RESIDENT_REPS = "no_resident_reps"
+TOO_FEW_RESIDENT_REPS = "too_few_resident_reps"
+RESIDENTS_SIDE, MANAGER_SIDE, OWNER_SIDE = "residents", "manager", "owner"
+# Whose representative each role of a member is (models.MemberRole). A host sits for the manager; the chair, the
+# substitutes and plain members are not counted on either side.
+CONCERTATION_SIDES = {
+    "resident_rep": RESIDENTS_SIDE,
+    "manager_rep": MANAGER_SIDE,
+    "host": MANAGER_SIDE,
+    "owner_rep": OWNER_SIDE,
+}
+
+
+def concertation_composition_error(resident_reps: int, manager_reps: int, owner_reps: int) -> str | None:
+    """W12 (L633-4): the residents have at least as many representatives as the manager and the owner together, and
+    some at all. A code, or None when the composition holds."""
+    if resident_reps == 0:
+        return NO_RESIDENT_REPS
+    if resident_reps < manager_reps + owner_reps:
+        return TOO_FEW_RESIDENT_REPS
+    return None
+
+
+def concertation_meeting_overdue(
+    last_meeting_on: date | None, constituted_on: date, today: date, *, months: int, per_year: int
+) -> bool:
+    """W12: a conseil de concertation never met is overdue once `months` have passed since its constitution
+    (R633-5); one that met is overdue once a year (`per_year` meetings: 12 // per_year months) has passed since
+    its last meeting, the anniversary day itself still in time."""
+    if last_meeting_on is None:
+        return today > add_months(constituted_on, months)
+    return today > add_months(last_meeting_on, 12 // max(per_year, 1))
+
+
+def concertation_required(active_contracts: int, minimum: int) -> bool:
+    """W12/W13: the obligation applies from `minimum` residents holding a contract in force."""
+    return active_contracts >= minimum
 
 
 # --- the count (W21 steps 5–6) ------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ def council_detail(request, council_id):
             "meetings": list(council.meetings.all()),
             "elections": list(council.elections.all()),
             "alerts": queries.council_alerts(council, today),
+            "concertation": queries.concertation_check(council, today),
             "actions": queries.open_actions(council, today),
             "can_manage": queries.can_manage(user, council),
             "now": timezone.now(),

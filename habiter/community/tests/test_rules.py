@@ -143,3 +143,56 @@ def test_seats_go_to_the_most_votes_and_a_tie_never_decides_itself(votes, seats,
     others = [v for k, v in by_key.items() if k not in chosen]
     assert all(by_key[k] >= max(others, default=0) for k in chosen)
     assert [by_key[k] for k in chosen] == sorted((by_key[k] for k in chosen), reverse=True)
+
+
+# --- the conseil de concertation (W12) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("residents", "manager", "owner", "expected"),
+    [
+        (0, 0, 0, rules.NO_RESIDENT_REPS),
+        (0, 1, 0, rules.NO_RESIDENT_REPS),
+        (1, 1, 0, None),
+        (1, 1, 1, rules.TOO_FEW_RESIDENT_REPS),
+        (2, 1, 1, None),
+        (3, 2, 2, rules.TOO_FEW_RESIDENT_REPS),
+        (4, 2, 2, None),
+        (3, 1, 0, None),
+    ],
+)
+def test_w12_residents_have_at_least_as_many_representatives(residents, manager, owner, expected):
+    assert rules.concertation_composition_error(residents, manager, owner) == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "constituted", "today", "expected"),
+    [
+        # never met: convened within 2 months of the constitution (R633-5)
+        (None, date(2026, 1, 15), date(2026, 3, 15), False),
+        (None, date(2026, 1, 15), date(2026, 3, 16), True),
+        (None, date(2025, 12, 31), date(2026, 2, 28), False),
+        (None, date(2025, 12, 31), date(2026, 3, 1), True),
+        # met: at least once a year (L633-4, PARTIAL)
+        (date(2025, 3, 15), date(2020, 1, 1), date(2026, 3, 15), False),
+        (date(2025, 3, 15), date(2020, 1, 1), date(2026, 3, 16), True),
+        (date(2024, 2, 29), date(2020, 1, 1), date(2025, 2, 28), False),
+        (date(2024, 2, 29), date(2020, 1, 1), date(2025, 3, 1), True),
+        (date(2026, 2, 1), date(2026, 1, 15), date(2026, 6, 1), False),
+    ],
+)
+def test_w12_meeting_overdue_boundaries(last, constituted, today, expected):
+    assert rules.concertation_meeting_overdue(last, constituted, today, months=2, per_year=1) is expected
+
+
+@pytest.mark.parametrize(("contracts", "expected"), [(0, False), (29, False), (30, True), (31, True)])
+def test_w12_the_obligation_starts_at_thirty_residents_with_a_contract(contracts, expected):
+    assert rules.concertation_required(contracts, 30) is expected
+
+
+def test_w12_the_delays_and_threshold_are_dated_parameters():
+    params = rules.default_parameters()
+    on = date(2026, 1, 1)
+    assert params.integer(rules.CONCERTATION_MIN_RESIDENTS_KEY, on) == 30
+    assert params.integer(rules.CONCERTATION_FIRST_MEETING_KEY, on) == 2
+    assert params.integer(rules.CONCERTATION_MEETINGS_KEY, on) == 1

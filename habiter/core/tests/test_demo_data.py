@@ -106,7 +106,7 @@ TODOS = [
             "entries",
         ],
     ),
-    ("direction", "community.councils", ["meetings", "ending"]),
+    ("direction", "community.councils", ["meetings", "ending", "concertation"]),
     ("hote", "community.councils", ["meetings"]),
     ("direction", "reporting.subsidies", ["overdue"]),
 ]
@@ -170,12 +170,17 @@ def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house
 
 
 def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_election_with_results(demo):
+    from habiter.community import queries
     from habiter.community.demo import seed_community
     from habiter.community.models import AgendaItem, Council, CouncilMember, Election, Meeting
 
     director = User.objects.get(username="direction")
     councils = {c.name: c for c in Council.objects.filter(organisation=director.organisation)}
-    assert set(councils) == {"Conseil de Vie Sociale d'Alpa", "Conseil de Maison des Pléiades"}
+    assert set(councils) == {
+        "Conseil de Vie Sociale d'Alpa",
+        "Conseil de Maison des Pléiades",
+        "Conseil de concertation des Pléiades",
+    }
     cvs = councils["Conseil de Vie Sociale d'Alpa"]
     closed = Meeting.objects.get(council=cvs, minutes_closed_at__isnull=False)
     assert closed.decisions.count() == 2 and closed.actions.count() == 2 and closed.attendances.exists()
@@ -185,6 +190,12 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
     assert CouncilMember.objects.filter(election=election).count() == 3  # two titulaires and a substitute
     days = [m.starts_at.date() for m in Meeting.objects.all()]
     assert all(is_open_day(day) for day in days)
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        concertation = queries.concertation_check(
+            queries.council_for_page(director, councils["Conseil de concertation des Pléiades"].pk),
+            timezone.localdate(),
+        )
+    assert concertation.overdue and concertation.composition_error is None and not concertation.required
     before = (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count())
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         seed_community(director.organisation, {"d": director}, 120, None)  # a second run adds nothing
