@@ -7,8 +7,9 @@ get 404. The association's project and the grading of its objectives: the same s
 (a host too: the project is the whole organisation's); directors alone create the project, its axes, objectives
 and campaigns and close a campaign. Partners and their agreements: the same staff read them (and download a signed
 agreement); directors alone record and change them. Scopes: own team is the council of a residence the host of the
-organisation hosts, other team a council of the organisation without residence, other organisation a council of another one; a
-project of each scope is made by its director (own and other team: two projects of the same organisation), and a partner with an agreement likewise.
+organisation hosts, other team a council of the organisation without residence, other organisation a council of
+another one; a project of each scope is made by its director (own and other team: two projects of the same
+organisation), and a partner with an agreement likewise.
 """
 
 import io
