@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0003_strategic_objectives'),
+        ('community', '0005_seed_concertation_parameters'),
         ('core', '0016_legal_parameter_territory_labels'),
     ]
 
