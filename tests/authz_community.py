@@ -5,26 +5,34 @@ the organisation, propose agenda items and take attendance; a host reads and man
 residences they are host of; directors manage every council and alone create one; volunteers and the other roles
 get 404. The association's project and the grading of its objectives: the same staff read them and type answers
 (a host too: the project is the whole organisation's); directors alone create the project, its axes, objectives
-and campaigns and close a campaign. Scopes: own team is the council of a residence the host of the organisation
-hosts, other team a council of the organisation without residence, other organisation a council of another one; a
-project of each scope is made by its director (own and other team: two projects of the same organisation).
+and campaigns and close a campaign. Partners and their agreements: the same staff read them (and download a signed
+agreement); directors alone record and change them. Scopes: own team is the council of a residence the host of the
+organisation hosts, other team a council of the organisation without residence, other organisation a council of
+another one; a project of each scope is made by its director (own and other team: two projects of the same
+organisation), and a partner with an agreement likewise.
 """
 
+import io
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfWriter
 
-from habiter.community import services
+from habiter.community import partners, services
 from habiter.community.models import (
     AgendaItem,
+    Agreement,
     Council,
     CouncilMember,
     Election,
     GradingCampaign,
     Meeting,
     ObjectiveAnswer,
+    Partner,
+    PartnerContact,
     ProjectAxis,
     StrategicObjective,
     StrategicProject,
@@ -64,6 +72,14 @@ EXPECTED = {
     "community:campaign_detail": scoped_row(READERS),
     "community:answer_record": scoped_row(READERS),
     "community:campaign_close": scoped_row(("director",)),
+    "community:partner_list": row(READERS, OK, NOT_FOUND),
+    "community:partner_create": row(("director",), OK, NOT_FOUND),
+    "community:partner_detail": scoped_row(READERS),
+    "community:partner_edit": scoped_row(("director",)),
+    "community:contact_add": scoped_row(("director",)),
+    "community:agreement_create": scoped_row(("director",)),
+    "community:agreement_edit": scoped_row(("director",)),
+    "community:agreement_pdf": scoped_row(READERS),
 }
 POST_EXPECTED = {
     "community:member_add": MANAGE_WRITE,
@@ -78,8 +94,12 @@ POST_EXPECTED = {
     "community:campaign_create": scoped_row(("director",), yes=WRITE),
     "community:answer_record": scoped_row(READERS, yes=WRITE),
     "community:campaign_close": scoped_row(("director",), yes=WRITE),
+    "community:partner_edit": scoped_row(("director",), yes=WRITE),
+    "community:contact_add": scoped_row(("director",), yes=WRITE),
+    "community:agreement_create": scoped_row(("director",), yes=WRITE),
+    "community:agreement_edit": scoped_row(("director",), yes=WRITE),
 }
-POST_UNSCOPED = {"community:council_create", "community:project_create"}
+POST_UNSCOPED = {"community:council_create", "community:project_create", "community:partner_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
 
@@ -197,6 +217,33 @@ class Councils:
             )
         return self.rows[("campaign", scope, actor)]
 
+    def partner(self, scope):
+        """A partner of the scope's organisation with an agreement whose signed PDF is stored."""
+        if ("partner", scope) not in self.rows:
+            director = self.director_of(scope)
+            partner = partners.partner_create(actor=director, data={"name": f"Partenaire {scope}", "kind": "ccas"})
+            agreement = partners.agreement_create(
+                actor=director,
+                partner_id=partner.pk,
+                data={"title": f"Convention {scope}", "starts_on": timezone.localdate()},
+                uploaded=SimpleUploadedFile("convention.pdf", _pdf_bytes()),
+            )
+            self.rows[("partner", scope)] = partner
+            self.rows[("agreement", scope)] = agreement
+        return self.rows[("partner", scope)]
+
+    def agreement(self, scope):
+        self.partner(scope)
+        return self.rows[("agreement", scope)]
+
+
+def _pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
 
 def _second_elector(election):
     return election.electors.order_by("name", "id")[1]
@@ -216,6 +263,8 @@ def fillers(scenario, actor, scope):
         "election_id": lambda: councils.election(scope, actor).pk,
         "project_id": lambda: councils.project(scope).pk,
         "campaign_id": lambda: councils.campaign(scope, actor).pk,
+        "partner_id": lambda: councils.partner(scope).pk,
+        "agreement_id": lambda: councils.agreement(scope).pk,
     }
 
 
@@ -259,6 +308,12 @@ def post_data(route_name, scenario, actor, scope):
         return _answers(_councils(scenario).campaign(scope, actor))
     if route_name == "community:campaign_close":
         return CONFIRMED
+    if route_name == "community:partner_edit":
+        return {"name": f"Partenaire {scope} revu par {actor}", "kind": "ccas"}
+    if route_name == "community:contact_add":
+        return {"name": f"Contact de {actor}"}
+    if route_name in ("community:agreement_create", "community:agreement_edit"):
+        return {"title": f"Convention de {actor}", "starts_on": "2026-01-01"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -288,6 +343,14 @@ def state(route_name, scenario, actor, scope):
         return ObjectiveAnswer.objects.filter(campaign=councils.campaign(scope, actor)).count()
     if route_name == "community:campaign_close":
         return GradingCampaign.objects.get(pk=councils.campaign(scope, actor).pk).closed_at
+    if route_name == "community:partner_edit":
+        return Partner.objects.get(pk=councils.partner(scope).pk).name
+    if route_name == "community:contact_add":
+        return PartnerContact.objects.filter(partner=councils.partner(scope)).count()
+    if route_name == "community:agreement_create":
+        return Agreement.objects.filter(partner=councils.partner(scope)).count()
+    if route_name == "community:agreement_edit":
+        return Agreement.objects.get(pk=councils.agreement(scope).pk).title
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -381,6 +444,34 @@ def csrf_case(name, world):
         campaign = councils.campaign("own_team", "close")
         url = reverse(name, args=[campaign.pk])
         return CsrfCase(client, url, url, CONFIRMED, lambda: not GradingCampaign.objects.get(pk=campaign.pk).is_open)
+    if name == "community:partner_create":
+        url = reverse(name)
+        data = {"name": "Partenaire CSRF", "kind": "siao"}
+        return CsrfCase(client, url, url, data, lambda: Partner.objects.filter(name="Partenaire CSRF").exists())
+    partner = councils.partner("own_team")
+    if name == "community:partner_edit":
+        url = reverse(name, args=[partner.pk])
+        data = {"name": "Partenaire revu CSRF", "kind": "siao"}
+        return CsrfCase(client, url, url, data, lambda: Partner.objects.filter(name="Partenaire revu CSRF").exists())
+    if name == "community:contact_add":
+        url = reverse(name, args=[partner.pk])
+        return CsrfCase(
+            client,
+            url,
+            url,
+            {"name": "Contact CSRF"},
+            lambda: PartnerContact.objects.filter(name="Contact CSRF").exists(),
+        )
+    if name == "community:agreement_create":
+        url = reverse(name, args=[partner.pk])
+        data = {"title": "Convention CSRF", "starts_on": "2026-01-01"}
+        return CsrfCase(client, url, url, data, lambda: Agreement.objects.filter(title="Convention CSRF").exists())
+    if name == "community:agreement_edit":
+        url = reverse(name, args=[councils.agreement("own_team").pk])
+        data = {"title": "Convention revue CSRF", "starts_on": "2026-01-01"}
+        return CsrfCase(
+            client, url, url, data, lambda: Agreement.objects.filter(title="Convention revue CSRF").exists()
+        )
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -392,4 +483,6 @@ def post_probe_values(world):
         "election_id": councils.election("own_team", "probe").pk,
         "project_id": councils.project("own_team").pk,
         "campaign_id": councils.campaign("own_team", "probe").pk,
+        "partner_id": councils.partner("own_team").pk,
+        "agreement_id": councils.agreement("own_team").pk,
     }

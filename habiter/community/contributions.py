@@ -20,6 +20,14 @@ def home_panel(user):
     return panel
 
 
+def agreements_panel(user):
+    """For a director: the partners' agreements whose renewal is to decide soon or is overdue."""
+    if user.role != Role.DIRECTOR or not user.has_perm("community.manage_partners"):
+        return None
+    panel = queries.agreements_to_renew(user, timezone.localdate())
+    return panel if panel["agreements"] else None
+
+
 def register():
     from .demo import seed_community
 
@@ -41,5 +49,17 @@ def register():
             "households",
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            50,
+            gettext_lazy("Partenaires"),
+            "community:partner_list",
+            lambda u: u.has_perm("community.view_partners"),
+            "households",
+        )
+    )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))
+    registry.register_home_panel(
+        registry.HomePanel("community.agreements", "community/panel_agreements.html", 4, agreements_panel)
+    )
     registry.register_demo_seeder(60, seed_community)

@@ -3,21 +3,34 @@ an ESSMS, so the CVS has no statutory rule, W15), with last month's meeting — 
 actions, closed minutes — and next month's, whose agenda is being built; and the Conseil de Maison of « Les
 Pléiades », with its election of residents' representatives held today and its results; and Alpa's Projet
 associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations stratégiques »), graded A to E
-by a closed campaign of twelve participants. Written through the services, except the agenda of the past meeting
+by a closed campaign of twelve participants; and ten of Alpa's partners named in the seed (social landlords, CCAS,
+Département, SIAO, health, legal, culture…) with their agreements, one of whose renewal is due within the month so
+the director's home page shows it. Written through the services, except the agenda of the past meeting
 (its proposals deadline has passed, so the service would refuse it: it is history, entered as rows)."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from habiter.core.dates import nearest_open_day
+from habiter.core.dates import add_months, nearest_open_day
 from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
 
-from . import services
-from .models import AgendaItem, AnswerValue, Council, CouncilKind, LegalBasis, MemberRole, StrategicProject
+from . import partners, services
+from .models import (
+    AgendaItem,
+    AnswerValue,
+    Council,
+    CouncilKind,
+    LegalBasis,
+    MemberRole,
+    Partner,
+    PartnerKind,
+    StrategicProject,
+)
 
 
 def _at(day, hour, minute=0):
@@ -36,6 +49,9 @@ def seed_community(organisation, users, count, rng) -> None:
     if director is None:
         return
     today = timezone.localdate()
+    if not Partner.objects.filter(organisation=organisation).exists():
+        with transaction.atomic():
+            _seed_partners(director, today)
     if not StrategicProject.objects.filter(organisation=organisation).exists():
         with transaction.atomic():
             _seed_project(director, today)
@@ -309,3 +325,96 @@ def _seed_concertation(director, host, pleiades, today):
         place="Salon des Pléiades",
         proposals_until=held - timedelta(days=3),
     )
+
+
+# Ten partners of Alpa (seed 000: « Pays d'Aix Habitat », « Cultures du Cœur », « Les Petits Débrouillards », the
+# Théâtre du Bois de l'Aune, AMS services, Addiction Méditerranée, the mission locale; the CCAS, the Département and
+# the SIAO are the usual funders and referrers). Each: kind, a contact, and an agreement (object, amount, months from
+# its start to its end, and days from today to its renewal date; None: no renewal date).
+DEMO_PARTNERS = (
+    (
+        "Pays d'Aix Habitat (PAHM)",
+        PartnerKind.SOCIAL_LANDLORD,
+        ("Mme Garcia", "Chargée de gestion locative"),
+        ("Baux glissants et future Résidence Accueil", None, 36, 25),
+    ),
+    (
+        "Famille & Provence",
+        PartnerKind.SOCIAL_LANDLORD,
+        ("M. Bernard", "Responsable d'agence"),
+        ("Mise à disposition de logements en sous-location", None, 36, 300),
+    ),
+    (
+        "CCAS d'Aix-en-Provence",
+        PartnerKind.CCAS,
+        ("Mme Lopez", "Travailleuse sociale"),
+        ("Domiciliation et aides facultatives", "4500.00", 12, 150),
+    ),
+    (
+        "Département des Bouches-du-Rhône",
+        PartnerKind.DEPARTEMENT,
+        ("M. Martin", "Chargé de mission FSL"),
+        ("Accompagnement social lié au logement (ASLL)", "86000.00", 12, 120),
+    ),
+    (
+        "SIAO 13",
+        PartnerKind.SIAO,
+        ("Mme Petit", "Coordinatrice"),
+        ("Orientation vers les places de pension de famille", None, 36, None),
+    ),
+    (
+        "Addiction Méditerranée (Tremplin)",
+        PartnerKind.HEALTH,
+        ("Dr Moreau", "Médecin addictologue"),
+        ("Permanences santé et addictions", "2400.00", 12, 200),
+    ),
+    (
+        "Point d'accès au droit d'Aix",
+        PartnerKind.LEGAL,
+        ("Me Fabre", "Avocate"),
+        ("Permanences juridiques logement", None, 12, 240),
+    ),
+    (
+        "Cultures du Cœur 13",
+        PartnerKind.CULTURE,
+        ("Mme Roux", "Médiatrice culturelle"),
+        ("Places de spectacle et sorties culturelles", "600.00", 12, 180),
+    ),
+    (
+        "Théâtre du Bois de l'Aune",
+        PartnerKind.CULTURE,
+        ("M. Blanc", "Chargé des relations avec les publics"),
+        ("Ateliers de théâtre avec les résidents", "1800.00", 12, 260),
+    ),
+    (
+        "Mission locale du Pays d'Aix",
+        PartnerKind.EMPLOYMENT,
+        ("M. Faure", "Conseiller emploi"),
+        ("Accès à l'emploi des jeunes accompagnés", None, 24, None),
+    ),
+)
+
+
+def _seed_partners(director, today):
+    for name, kind, (contact, role), (title, amount, months, renewal_days) in DEMO_PARTNERS:
+        partner = partners.partner_create(
+            actor=director, data={"name": name, "kind": kind, "address": "Aix-en-Provence"}
+        )
+        partners.partner_contact_add(actor=director, partner_id=partner.pk, data={"name": contact, "role": role})
+        renewal_on = today + timedelta(days=renewal_days) if renewal_days is not None else None
+        ends_on = add_months(renewal_on, 3) if renewal_on is not None else None
+        starts_on = (
+            add_months(ends_on, -months) + timedelta(days=1) if ends_on is not None else add_months(today, -months)
+        )
+        partners.agreement_create(
+            actor=director,
+            partner_id=partner.pk,
+            data={
+                "title": title,
+                "signed_on": starts_on - timedelta(days=20),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "amount": Decimal(amount) if amount is not None else None,
+                "renewal_on": renewal_on,
+            },
+        )

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.models import User
 
 from . import queries
-from .models import AnswerValue, CouncilKind, LegalBasis, MemberRole, ParticipantCategory, Presence, TieRule
+from .models import (
+    AnswerValue,
+    CouncilKind,
+    LegalBasis,
+    MemberRole,
+    ParticipantCategory,
+    PartnerKind,
+    Presence,
+    TieRule,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -235,3 +244,35 @@ class AnswerSheetForm(CommunityForm):
 
     def values(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("o_")}
+
+
+class PartnerForm(CommunityForm):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type de partenaire"), choices=PartnerKind.choices)
+    address = forms.CharField(
+        label=_("Adresse"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Courriel"), required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PartnerContactForm(CommunityForm):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    role = forms.CharField(label=_("Fonction"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Courriel"), required=False)
+
+
+class AgreementForm(CommunityForm):
+    title = forms.CharField(label=_("Objet de la convention"), max_length=300)
+    signed_on = date_field(_("Signée le"), required=False)
+    starts_on = date_field(_("Début"))
+    ends_on = date_field(_("Fin"), required=False)
+    amount = forms.DecimalField(label=_("Montant (€)"), max_digits=12, decimal_places=2, required=False, localize=True)
+    renewal_on = date_field(
+        _("Décider du renouvellement avant le"),
+        required=False,
+        help_text=_("L'alerte paraît sur la page d'accueil de la direction trois mois avant cette date."),
+    )
+    signed_pdf = forms.FileField(label=_("Convention signée (PDF)"), required=False, help_text=_("PDF, 10 Mo au plus."))

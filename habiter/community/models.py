@@ -463,3 +463,113 @@ class ObjectiveAnswer(OrganisationScoped):
                 violation_error_message=_("Ce participant a déjà répondu pour cet objectif."),
             )
         ]
+
+
+# --- partners and their agreements (DOMAIN-2 §C, issue 17) ---------------------------------------------------------
+
+
+class PartnerKind(models.TextChoices):
+    SOCIAL_LANDLORD = "social_landlord", _("Bailleur social")
+    PRIVATE_LANDLORD = "private_landlord", _("Bailleur privé")
+    CCAS = "ccas", _("CCAS")
+    MUNICIPALITY = "municipality", _("Commune ou intercommunalité")
+    DEPARTEMENT = "departement", _("Département")
+    STATE = "state", _("Services de l'État")
+    SIAO = "siao", _("SIAO")
+    HEALTH = "health", _("Santé")
+    LEGAL = "legal", _("Accès au droit")
+    EMPLOYMENT = "employment", _("Emploi et insertion")
+    CULTURE = "culture", _("Culture et loisirs")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Autre")
+
+
+class Partner(OrganisationScoped):
+    """An organisation the association works with (landlord, CCAS, Département, SIAO, health, legal, culture…)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de partenaire"), max_length=30, choices=PartnerKind.choices)
+    address = models.TextField(_("adresse"), max_length=500, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("partenaire")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="partner_unique_name",
+                violation_error_message=_("Un partenaire porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerContact(OrganisationScoped):
+    """A person to call at a partner."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=200)
+    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact d'un partenaire")
+
+    def __str__(self):
+        return self.name
+
+
+def agreement_path(instance, filename):
+    """A random name under the organisation: never the uploaded name, never a guessable path."""
+    return f"agreements/{instance.organisation_id}/{instance.pk}.pdf"
+
+
+class Agreement(OrganisationScoped):
+    """A convention signed with a partner: its object, dates, amount and the date by which to decide its renewal.
+    Its status is derived from the dates (`rules.agreement_status`), never stored."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="agreements")
+    title = models.CharField(_("objet"), max_length=300)
+    signed_on = models.DateField(_("signée le"), null=True, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2, null=True, blank=True)
+    renewal_on = models.DateField(
+        _("décider du renouvellement avant le"),
+        null=True,
+        blank=True,
+        help_text=_("La date à laquelle décider du renouvellement (souvent quelques mois avant la fin)."),
+    )
+    signed_pdf = models.FileField(_("convention signée (PDF)"), upload_to=agreement_path, max_length=255, blank=True)
+    signed_pdf_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title", "id"]
+        verbose_name = _("convention")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_start",
+                violation_error_message=_("La convention ne peut pas finir avant de commencer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="agreement_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def alert_on(self):
+        """The date that raises the renewal alert: the renewal date, or the end when none is given."""
+        return self.renewal_on or self.ends_on

@@ -29,3 +29,11 @@ OBJECTIVE_MANAGERS = frozenset({Role.DIRECTOR})
 rules.add_perm("community.view_objectives", has_organisation & role_in(OBJECTIVE_READERS))
 rules.add_perm("community.answer_objectives", has_organisation & role_in(OBJECTIVE_READERS))
 rules.add_perm("community.manage_objectives", has_organisation & role_in(OBJECTIVE_MANAGERS))
+
+# Partners and their agreements: the staff read the partners and their contacts (whom to call) and the agreements;
+# directors alone record them. Volunteers and the other roles see nothing.
+PARTNER_READERS = COUNCIL_READERS
+PARTNER_MANAGERS = frozenset({Role.DIRECTOR})
+
+rules.add_perm("community.view_partners", has_organisation & role_in(PARTNER_READERS))
+rules.add_perm("community.manage_partners", has_organisation & role_in(PARTNER_MANAGERS))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
@@ -17,6 +18,7 @@ from habiter.residences.models import ContractStatus, ResidenceContract, Residen
 from . import rules
 from .models import (
     AgendaItem,
+    Agreement,
     Attendance,
     Candidacy,
     Council,
@@ -28,6 +30,7 @@ from .models import (
     Meeting,
     MeetingAction,
     ObjectiveAnswer,
+    Partner,
     StrategicProject,
 )
 
@@ -417,3 +420,52 @@ def project_comparison(project) -> list[dict]:
         }
         for objective in project.objectives.all()
     ]
+
+
+# --- partners and their agreements ---------------------------------------------------------------------------------
+
+
+def partners_for(user):
+    """The organisation's partners, for the staff who may read them; none otherwise."""
+    if not user.has_perm("community.view_partners"):
+        return Partner.objects.none()
+    return Partner.objects.filter(organisation_id=user.organisation_id)
+
+
+def partner_list(user, kind: str = "") -> list:
+    rows = partners_for(user).annotate(agreement_count=Count("agreements", distinct=True))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return list(rows)
+
+
+def partner_for_page(user, partner_id) -> Partner:
+    """The partner with its contacts and agreements; DoesNotExist out of reach."""
+    return partners_for(user).prefetch_related("contacts", "agreements").get(pk=partner_id)
+
+
+def agreement_for(user, agreement_id) -> Agreement:
+    """An agreement of a partner the user may read; DoesNotExist out of reach."""
+    return Agreement.objects.select_related("partner").get(pk=agreement_id, partner__in=partners_for(user))
+
+
+AGREEMENT_PANEL_SIZE = 10
+
+
+def agreements_to_renew(user, today: date) -> dict:
+    """The agreements whose renewal date (or, without one, end) falls within the notice or has passed, and that
+    have not ended more than the notice ago: the first ten by date and their count. Two queries."""
+    notice = timedelta(days=rules.AGREEMENT_RENEWAL_NOTICE_DAYS)
+    alert_on = Coalesce("renewal_on", "ends_on")
+    rows = (
+        Agreement.objects.filter(partner__in=partners_for(user).values("pk"))
+        .annotate(alert_date=alert_on)
+        .filter(alert_date__isnull=False, alert_date__lte=today + notice)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today - notice))
+    )
+    shown = list(rows.select_related("partner").order_by("alert_date", "id")[:AGREEMENT_PANEL_SIZE])
+    count = len(shown) if len(shown) < AGREEMENT_PANEL_SIZE else rows.count()
+    return {
+        "agreements": [{"agreement": a, "overdue": a.alert_date < today} for a in shown],
+        "count": count,
+    }

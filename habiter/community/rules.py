@@ -237,3 +237,21 @@ def percent(part: int, total: int) -> int:
     if total == 0:
         return 0
     return (200 * part + total) // (2 * total)
+
+
+# --- partners' agreements ------------------------------------------------------------------------------------------
+
+# How many days before an agreement's renewal date (or end) the director's home page raises the alert. Not a legal
+# parameter (no text sets it): a working habit — three months leave time to meet the partner and the board.
+AGREEMENT_RENEWAL_NOTICE_DAYS = 90
+
+
+def agreement_status(*, starts_on: date, ends_on: date | None, alert_on: date | None, today: date) -> str:
+    """`upcoming`, `active`, `renewal_due` (the renewal date or end is within the notice or passed), or `ended`."""
+    if ends_on is not None and ends_on < today:
+        return "ended"
+    if starts_on > today:
+        return "upcoming"
+    if alert_on is not None and alert_on <= today + timedelta(days=AGREEMENT_RENEWAL_NOTICE_DAYS):
+        return "renewal_due"
+    return "active"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import partner_views, views
 
 app_name = "community"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("cotations/<uuid:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("cotations/<uuid:campaign_id>/reponses/", views.answer_record, name="answer_record"),
     path("cotations/<uuid:campaign_id>/cloture/", views.campaign_close, name="campaign_close"),
+    path("partenaires/", partner_views.partner_list, name="partner_list"),
+    path("partenaires/nouveau/", partner_views.partner_create, name="partner_create"),
+    path("partenaires/<uuid:partner_id>/", partner_views.partner_detail, name="partner_detail"),
+    path("partenaires/<uuid:partner_id>/modifier/", partner_views.partner_edit, name="partner_edit"),
+    path("partenaires/<uuid:partner_id>/contacts/nouveau/", partner_views.contact_add, name="contact_add"),
+    path(
+        "partenaires/<uuid:partner_id>/conventions/nouvelle/", partner_views.agreement_create, name="agreement_create"
+    ),
+    path("conventions/<uuid:agreement_id>/modifier/", partner_views.agreement_edit, name="agreement_edit"),
+    path("conventions/<uuid:agreement_id>/convention.pdf", partner_views.agreement_pdf, name="agreement_pdf"),
 ]

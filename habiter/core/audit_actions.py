@@ -137,6 +137,11 @@ class AuditAction(models.TextChoices):
     GRADING_CAMPAIGN_CREATE = "grading_campaign.create", _("Campagne de cotation des objectifs ouverte")
     GRADING_CAMPAIGN_ANSWER = "grading_campaign.answer", _("Réponses d'un participant à une cotation saisies")
     GRADING_CAMPAIGN_CLOSE = "grading_campaign.close", _("Campagne de cotation des objectifs close")
+    PARTNER_CREATE = "partner.create", _("Partenaire ajouté")
+    PARTNER_CHANGE = "partner.change", _("Partenaire modifié")
+    PARTNER_CONTACT_ADD = "partner_contact.add", _("Contact ajouté à un partenaire")
+    AGREEMENT_CREATE = "agreement.create", _("Convention avec un partenaire ajoutée")
+    AGREEMENT_CHANGE = "agreement.change", _("Convention avec un partenaire modifiée")
     # leases
     IRL_ADD = "irl.add", _("Ajout d'un indice IRL")
     HEAD_LEASE_CREATE = "head_lease.create", _("Enregistrement d'un bail principal")

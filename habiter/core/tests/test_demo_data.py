@@ -107,6 +107,7 @@ TODOS = [
         ],
     ),
     ("direction", "community.councils", ["meetings", "ending", "concertation"]),
+    ("direction", "community.agreements", ["agreements"]),
     ("hote", "community.councils", ["meetings"]),
     ("direction", "reporting.subsidies", ["overdue"]),
 ]
@@ -200,6 +201,16 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
         seed_community(director.organisation, {"d": director}, 120, None)  # a second run adds nothing
     assert (Council.objects.count(), Meeting.objects.count(), CouncilMember.objects.count()) == before
+
+
+def test_ten_partners_have_their_agreements_one_due_for_renewal(demo):
+    from habiter.community.models import Agreement, Partner
+
+    director = User.objects.get(username="direction")
+    assert Partner.objects.filter(organisation=director.organisation).count() == 10
+    assert Agreement.objects.filter(organisation=director.organisation).count() == 10
+    panel = _panels("direction")["community.agreements"]
+    assert [row["agreement"].partner.name for row in panel["agreements"]] == ["Pays d'Aix Habitat (PAHM)"]
 
 
 def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):

@@ -1,0 +1,186 @@
+"""Pages of the partners and their agreements: thin views over queries.py and partners.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from habiter.core.forms import apply_validation_error
+
+from . import partners as services
+from . import queries, rules
+from .forms import AgreementForm, PartnerContactForm, PartnerForm
+from .models import PartnerKind
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise Http404
+
+
+def _get_or_404(load, *args):
+    try:
+        return load(*args)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def partner_list(request):
+    """The organisation's partners, filtered by kind."""
+    user = request.user
+    _require(user, "community.view_partners")
+    kind = request.GET.get("type", "")
+    if kind not in PartnerKind.values:
+        kind = ""
+    return render(
+        request,
+        "community/partner_list.html",
+        {
+            "partners": queries.partner_list(user, kind),
+            "kinds": PartnerKind.choices,
+            "kind": kind,
+            "can_manage": user.has_perm("community.manage_partners"),
+        },
+    )
+
+
+@require_GET
+def partner_detail(request, partner_id):
+    """A partner: its coordinates, contacts and agreements with their status."""
+    user = request.user
+    partner = _get_or_404(queries.partner_for_page, user, partner_id)
+    today = timezone.localdate()
+    agreements = [
+        (
+            agreement,
+            rules.agreement_status(
+                starts_on=agreement.starts_on, ends_on=agreement.ends_on, alert_on=agreement.alert_on, today=today
+            ),
+        )
+        for agreement in partner.agreements.all()
+    ]
+    return render(
+        request,
+        "community/partner_detail.html",
+        {
+            "partner": partner,
+            "contacts": list(partner.contacts.all()),
+            "agreements": agreements,
+            "can_manage": user.has_perm("community.manage_partners"),
+        },
+    )
+
+
+def _form_page(request, form, title, cancel_url, save, *, files=False):
+    if request.method == "POST" and form.is_valid():
+        try:
+            target, message = save(form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(target)
+    return render(
+        request,
+        "community/partner_form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "files": files},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_create(request):
+    user = request.user
+    _require(user, "community.manage_partners")
+
+    def save(data):
+        partner = services.partner_create(actor=user, data=data)
+        return partner_url(partner.pk), _("Partenaire « %(name)s » ajouté.") % {"name": partner.name}
+
+    form = PartnerForm(request.POST or None)
+    return _form_page(request, form, _("Nouveau partenaire"), reverse("community:partner_list"), save)
+
+
+def partner_url(partner_id) -> str:
+    return reverse("community:partner_detail", args=[partner_id])
+
+
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, partner_id):
+    user = request.user
+    partner = _get_or_404(queries.partner_for_page, user, partner_id)
+    _require(user, "community.manage_partners")
+
+    def save(data):
+        services.partner_update(actor=user, partner_id=partner.pk, data=data)
+        return partner_url(partner.pk), _("Partenaire modifié.")
+
+    initial = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
+    form = PartnerForm(request.POST or None, initial=initial)
+    return _form_page(request, form, _("Modifier « %(name)s »") % {"name": partner.name}, partner_url(partner.pk), save)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request, partner_id):
+    user = request.user
+    partner = _get_or_404(queries.partner_for_page, user, partner_id)
+    _require(user, "community.manage_partners")
+
+    def save(data):
+        contact = services.partner_contact_add(actor=user, partner_id=partner.pk, data=data)
+        return partner_url(partner.pk), _("Contact « %(name)s » ajouté.") % {"name": contact.name}
+
+    form = PartnerContactForm(request.POST or None)
+    title = _("Nouveau contact chez « %(name)s »") % {"name": partner.name}
+    return _form_page(request, form, title, partner_url(partner.pk), save)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, partner_id):
+    user = request.user
+    partner = _get_or_404(queries.partner_for_page, user, partner_id)
+    _require(user, "community.manage_partners")
+
+    def save(data):
+        uploaded = data.pop("signed_pdf", None)
+        agreement = services.agreement_create(actor=user, partner_id=partner.pk, data=data, uploaded=uploaded)
+        return partner_url(partner.pk), _("Convention « %(title)s » enregistrée.") % {"title": agreement.title}
+
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    title = _("Nouvelle convention avec « %(name)s »") % {"name": partner.name}
+    return _form_page(request, form, title, partner_url(partner.pk), save, files=True)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, agreement_id):
+    user = request.user
+    agreement = _get_or_404(queries.agreement_for, user, agreement_id)
+    _require(user, "community.manage_partners")
+
+    def save(data):
+        uploaded = data.pop("signed_pdf", None)
+        services.agreement_update(actor=user, agreement_id=agreement.pk, data=data, uploaded=uploaded)
+        return partner_url(agreement.partner_id), _("Convention modifiée.")
+
+    initial = {f: getattr(agreement, f) for f in services.AGREEMENT_FIELDS}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
+    title = _("Modifier la convention « %(title)s »") % {"title": agreement.title}
+    return _form_page(request, form, title, partner_url(agreement.partner_id), save, files=True)
+
+
+@require_GET
+def agreement_pdf(request, agreement_id):
+    """The signed agreement, for the staff who read the partners; 404 when none was stored."""
+    agreement = _get_or_404(queries.agreement_for, request.user, agreement_id)
+    if not agreement.signed_pdf:
+        raise Http404
+    return FileResponse(
+        agreement.signed_pdf.open("rb"),
+        as_attachment=True,
+        filename=agreement.signed_pdf_name or "convention.pdf",
+        content_type="application/pdf",
+    )
