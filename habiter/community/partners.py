@@ -1,14 +1,14 @@
 """Every write on the partners, their contacts and their agreements (conventions); directors only.
 
 The signed PDF of an agreement is checked from its content with the same check as a household's documents
-(`support.documents._document_check`): what is not a readable PDF is refused and nothing is stored."""
+(`support.documents.document_check`): what is not a readable PDF is refused and nothing is stored."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
-from habiter.support.documents import _document_check
+from habiter.support.documents import document_check
 
 from .models import Agreement, Partner, PartnerContact
 
@@ -36,7 +36,7 @@ def _managed_partner(actor, partner_id, *, lock=False) -> Partner:
 
 def _checked_pdf(uploaded):
     """Refuse a file that is not a readable PDF (judged from the content, not the name)."""
-    content_type, _extension, _digest = _document_check(uploaded)
+    content_type, _extension, _digest = document_check(uploaded)
     if content_type != "application/pdf":
         raise ValidationError({"signed_pdf": _("La convention signée doit être un PDF.")})
 

@@ -22,7 +22,7 @@ from .models import (
 from .queries import household_for_support
 
 
-def _document_check(uploaded) -> tuple[str, str, bytes]:
+def document_check(uploaded) -> tuple[str, str, bytes]:
     """Refuse what is not a readable PDF, JPEG or PNG of at most 10 MB, judged from the content."""
     error = support_rules.document_size_error(uploaded.size or 0)
     if error:
@@ -120,7 +120,7 @@ def document_delete(*, actor, document_id) -> None:
 
 def document_upload(*, actor, household_id, uploaded, kind: str, expires_on=None) -> Document:
     """Store a document of a household; nothing is stored when it is refused."""
-    content_type, extension, digest = _document_check(uploaded)
+    content_type, extension, digest = document_check(uploaded)
     with transaction.atomic():
         household = household_for_support(actor, household_id)
         document = Document(
