@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET
+from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import User
 
 from . import queries
@@ -14,10 +16,6 @@ from .models import (
     Presence,
     TieRule,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
 
 
 def date_field(label, **kwargs):

@@ -154,6 +154,8 @@ class PlainFormSet(forms.BaseFormSet):
 
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the browser's date picker, and a date typed by hand
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # copied by each field that uses it
+DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
 
 
 def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
@@ -162,7 +164,7 @@ def date_field(label, *, required: bool = True, help_text: str = "") -> forms.Da
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": _("Date invalide : jj/mm/aaaa attendu.")},
+        error_messages=DATE_ERRORS,
     )

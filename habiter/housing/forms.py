@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import PlainFormSet
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PlainFormSet
+from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.versioning import VersionField
 from habiter.people.models import Household
 
@@ -24,9 +25,6 @@ from .models import (
     Urgency,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
 AMOUNT_ERRORS = {
     "invalid": _("Montant invalide : un nombre en euros, par exemple 612,40."),
     "max_digits": _("Montant trop grand."),

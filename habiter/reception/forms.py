@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
+
 from . import queries
 from . import rules as reception_rules
 from .models import AgeBracket, Sex, Topic, WorkshopTheme
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 DATETIME_ERRORS = {"invalid": _("Date et heure invalides : jj/mm/aaaa hh:mm attendu.")}
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _now_minute():

@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.form_rendering import RenderedOnce
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET
+from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.versioning import VersionField
 
 from . import queries
@@ -20,10 +22,6 @@ from .models import (
     SignatureMethod,
     StepOwner,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
 
 
 class MeasureOpenForm(forms.Form):
