@@ -1,7 +1,7 @@
 """Pages of the partners and their agreements: thin views over queries.py and partners.py."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.pages import get_or_404, require_perm
 
 from . import partners as services
 from . import queries, rules
@@ -17,23 +18,11 @@ from .forms import AgreementForm, PartnerContactForm, PartnerForm
 from .models import PartnerKind
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise Http404
-
-
-def _get_or_404(load, *args):
-    try:
-        return load(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
 @require_GET
 def partner_list(request):
     """The organisation's partners, filtered by kind."""
     user = request.user
-    _require(user, "community.view_partners")
+    require_perm(user, "community.view_partners")
     kind = request.GET.get("type", "")
     if kind not in PartnerKind.values:
         kind = ""
@@ -53,7 +42,7 @@ def partner_list(request):
 def partner_detail(request, partner_id):
     """A partner: its coordinates, contacts and agreements with their status."""
     user = request.user
-    partner = _get_or_404(queries.partner_for_page, user, partner_id)
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
     today = timezone.localdate()
     agreements = [
         (
@@ -95,7 +84,7 @@ def _form_page(request, form, title, cancel_url, save, *, files=False):
 @require_http_methods(["GET", "POST"])
 def partner_create(request):
     user = request.user
-    _require(user, "community.manage_partners")
+    require_perm(user, "community.manage_partners")
 
     def save(data):
         partner = services.partner_create(actor=user, data=data)
@@ -112,8 +101,8 @@ def partner_url(partner_id) -> str:
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, partner_id):
     user = request.user
-    partner = _get_or_404(queries.partner_for_page, user, partner_id)
-    _require(user, "community.manage_partners")
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
+    require_perm(user, "community.manage_partners")
 
     def save(data):
         services.partner_update(actor=user, partner_id=partner.pk, data=data)
@@ -127,8 +116,8 @@ def partner_edit(request, partner_id):
 @require_http_methods(["GET", "POST"])
 def contact_add(request, partner_id):
     user = request.user
-    partner = _get_or_404(queries.partner_for_page, user, partner_id)
-    _require(user, "community.manage_partners")
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
+    require_perm(user, "community.manage_partners")
 
     def save(data):
         contact = services.partner_contact_add(actor=user, partner_id=partner.pk, data=data)
@@ -142,8 +131,8 @@ def contact_add(request, partner_id):
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, partner_id):
     user = request.user
-    partner = _get_or_404(queries.partner_for_page, user, partner_id)
-    _require(user, "community.manage_partners")
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
+    require_perm(user, "community.manage_partners")
 
     def save(data):
         uploaded = data.pop("signed_pdf", None)
@@ -158,8 +147,8 @@ def agreement_create(request, partner_id):
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, agreement_id):
     user = request.user
-    agreement = _get_or_404(queries.agreement_for, user, agreement_id)
-    _require(user, "community.manage_partners")
+    agreement = get_or_404(queries.agreement_for, user, agreement_id)
+    require_perm(user, "community.manage_partners")
 
     def save(data):
         uploaded = data.pop("signed_pdf", None)
@@ -175,7 +164,7 @@ def agreement_edit(request, agreement_id):
 @require_GET
 def agreement_pdf(request, agreement_id):
     """The signed agreement, for the staff who read the partners; 404 when none was stored."""
-    agreement = _get_or_404(queries.agreement_for, request.user, agreement_id)
+    agreement = get_or_404(queries.agreement_for, request.user, agreement_id)
     if not agreement.signed_pdf:
         raise Http404
     return FileResponse(

@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
+from habiter.core.pages import get_or_404, require_perm
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, listed
 
@@ -39,18 +40,6 @@ from .forms import (
 from .models import ElectionStatus
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise Http404
-
-
-def _get_or_404(load, *args):
-    try:
-        return load(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
 def _manageable(user, council):
     """404 unless the user manages this council (a director, or the host of its residence)."""
     if not queries.can_manage(user, council):
@@ -64,7 +53,7 @@ def _households(*people) -> list:
 @require_GET
 def council_list(request):
     user = request.user
-    _require(user, "community.view_council")
+    require_perm(user, "community.view_council")
     return render(
         request,
         "community/council_list.html",
@@ -75,7 +64,7 @@ def council_list(request):
 @require_http_methods(["GET", "POST"])
 def council_create(request):
     user = request.user
-    _require(user, "community.create_council")
+    require_perm(user, "community.create_council")
     form = CouncilForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -94,7 +83,7 @@ def council_create(request):
 @journaled_list("community.council")
 def council_detail(request, council_id):
     user = request.user
-    council = _get_or_404(queries.council_for_page, user, council_id)
+    council = get_or_404(queries.council_for_page, user, council_id)
     today = timezone.localdate()
     members = list(council.members.all())
     listed(request, _households(*(m.person for m in members)))
@@ -118,7 +107,7 @@ def council_detail(request, council_id):
 @require_http_methods(["GET", "POST"])
 def member_add(request, council_id):
     user = request.user
-    council = _get_or_404(queries.council_for_page, user, council_id)
+    council = get_or_404(queries.council_for_page, user, council_id)
     _manageable(user, council)
     form = MemberForm(request.POST or None, user=user, council=council, initial={"term_start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -145,7 +134,7 @@ def member_add(request, council_id):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, council_id):
     user = request.user
-    council = _get_or_404(queries.council_for_page, user, council_id)
+    council = get_or_404(queries.council_for_page, user, council_id)
     _manageable(user, council)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +211,7 @@ def _save_meeting_step(user, step, meeting, form, request):
 def meeting_detail(request, meeting_id):
     """A meeting: its agenda and the proposals form, attendance, decisions, actions; a POST names its `step`."""
     user = request.user
-    meeting = _get_or_404(queries.meeting_for_page, user, meeting_id)
+    meeting = get_or_404(queries.meeting_for_page, user, meeting_id)
     council = meeting.council
     can_manage = queries.can_manage(user, council)
     today = timezone.localdate()
@@ -272,7 +261,7 @@ def meeting_detail(request, meeting_id):
 def meeting_minutes(request, meeting_id):
     """Write the minutes; closing them asks for a confirmation first (nothing of the meeting changes after)."""
     user = request.user
-    meeting = _get_or_404(queries.meeting_for_page, user, meeting_id)
+    meeting = get_or_404(queries.meeting_for_page, user, meeting_id)
     _manageable(user, meeting.council)
     if meeting.minutes_closed_at is not None:
         return redirect("community:meeting_detail", meeting_id=meeting.pk)
@@ -323,7 +312,7 @@ def _minutes_context(meeting, organisation):
 @journaled_list("community.minutes")
 def meeting_minutes_pdf(request, meeting_id):
     user = request.user
-    meeting = _get_or_404(queries.meeting_for_page, user, meeting_id)
+    meeting = get_or_404(queries.meeting_for_page, user, meeting_id)
     context = _minutes_context(meeting, user.organisation)
     listed(
         request,
@@ -336,7 +325,7 @@ def meeting_minutes_pdf(request, meeting_id):
 @require_GET
 def meeting_poster_pdf(request, meeting_id):
     user = request.user
-    meeting = _get_or_404(queries.meeting_for_page, user, meeting_id)
+    meeting = get_or_404(queries.meeting_for_page, user, meeting_id)
     context = {
         "meeting": meeting,
         "council": meeting.council,
@@ -353,7 +342,7 @@ def meeting_poster_pdf(request, meeting_id):
 @require_http_methods(["GET", "POST"])
 def election_create(request, council_id):
     user = request.user
-    council = _get_or_404(queries.council_for_page, user, council_id)
+    council = get_or_404(queries.council_for_page, user, council_id)
     _manageable(user, council)
     form = ElectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -387,7 +376,7 @@ def _election_step(request, user, election, step, candidacy_form):
 def election_detail(request, election_id):
     """An election: its roll, candidacies and results; a POST names its `step` (freeze, candidacy, carence)."""
     user = request.user
-    election = _get_or_404(queries.election_for_page, user, election_id)
+    election = get_or_404(queries.election_for_page, user, election_id)
     can_manage = queries.can_manage(user, election.council)
     posted = request.POST.get("step") if request.method == "POST" else None
     if posted is not None and (posted not in ("freeze", "candidacy", "carence") or not can_manage):
@@ -447,7 +436,7 @@ def election_detail(request, election_id):
 def election_results(request, election_id):
     """The count of the ballot, recorded after a confirmation page (the results are proclaimed and final)."""
     user = request.user
-    election = _get_or_404(queries.election_for_page, user, election_id)
+    election = get_or_404(queries.election_for_page, user, election_id)
     _manageable(user, election.council)
     if election.status != ElectionStatus.OPEN:
         return redirect("community:election_detail", election_id=election.pk)
@@ -506,7 +495,7 @@ def election_results(request, election_id):
 @journaled_list("community.election_pdf")
 def election_pdf(request, election_id):
     user = request.user
-    election = _get_or_404(queries.election_for_page, user, election_id)
+    election = get_or_404(queries.election_for_page, user, election_id)
     candidacies = list(election.candidacies.all())
     listed(request, _households(*(c.elector.person for c in candidacies if c.elector.person_id)))
     context = {
@@ -544,13 +533,13 @@ def _bar(result) -> dict | None:
 
 
 def _manager(user):
-    _require(user, "community.manage_objectives")
+    require_perm(user, "community.manage_objectives")
 
 
 @require_GET
 def project_list(request):
     user = request.user
-    _require(user, "community.view_objectives")
+    require_perm(user, "community.view_objectives")
     return render(
         request,
         "community/project_list.html",
@@ -582,7 +571,7 @@ def project_create(request):
 def project_detail(request, project_id):
     """The project: its axes and objectives, its campaigns and the comparison of their grades per objective."""
     user = request.user
-    project = _get_or_404(queries.project_for_page, user, project_id)
+    project = get_or_404(queries.project_for_page, user, project_id)
     comparison = queries.project_comparison(project)
     for row in comparison:
         row["campaigns"] = [(c, result, _bar(result)) for c, result in row["campaigns"]]
@@ -602,7 +591,7 @@ def project_detail(request, project_id):
 
 def _project_form_page(request, project_id, form_class, title, save):
     user = request.user
-    project = _get_or_404(queries.project_for_page, user, project_id)
+    project = get_or_404(queries.project_for_page, user, project_id)
     _manager(user)
     kwargs = {"project": project} if form_class is ObjectiveForm else {}
     form = form_class(request.POST or None, **kwargs)
@@ -665,7 +654,7 @@ def campaign_create(request, project_id):
 def campaign_detail(request, campaign_id):
     """A campaign's results: per objective, the counts, their shares over everyone who answered, and the grade."""
     user = request.user
-    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    campaign = get_or_404(queries.campaign_for_page, user, campaign_id)
     rows = [(objective, result, _bar(result)) for objective, result in queries.campaign_results(campaign)]
     return render(
         request,
@@ -686,8 +675,8 @@ def answer_record(request, campaign_id):
     """One participant's answers to every objective, typed by a staff member (during the meeting, or from a paper
     sheet); the form comes back empty for the next participant."""
     user = request.user
-    _require(user, "community.answer_objectives")
-    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    require_perm(user, "community.answer_objectives")
+    campaign = get_or_404(queries.campaign_for_page, user, campaign_id)
     if not campaign.is_open:
         return redirect("community:campaign_detail", campaign_id=campaign.pk)
     objectives = list(campaign.project.objectives.all())
@@ -718,7 +707,7 @@ def campaign_close(request, campaign_id):
     """Close a campaign after a confirmation page: its grades are final."""
     user = request.user
     _manager(user)
-    campaign = _get_or_404(queries.campaign_for_page, user, campaign_id)
+    campaign = get_or_404(queries.campaign_for_page, user, campaign_id)
     if not campaign.is_open:
         return redirect("community:campaign_detail", campaign_id=campaign.pk)
     participants = queries.sheet_count(campaign)

@@ -4,15 +4,16 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.pages import get_or_404, require_perm
 from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, show_stale
 
@@ -43,18 +44,6 @@ PAGE_SIZE = 25
 MAX_ROOMS = 30
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise Http404
-
-
-def _get_or_404(load, *args):
-    try:
-        return load(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
 def _query(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
@@ -65,7 +54,7 @@ def _query(**params) -> str:
 @require_GET
 def owner_list(request):
     user = request.user
-    _require(user, "housing.view_stock")
+    require_perm(user, "housing.view_stock")
     form = OwnerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     text, kind = (data.get("q") or "").strip(), data.get("kind") or ""
@@ -85,7 +74,7 @@ def owner_list(request):
 @require_http_methods(["GET", "POST"])
 def owner_create(request):
     user = request.user
-    _require(user, "housing.manage_stock")
+    require_perm(user, "housing.manage_stock")
     form = OwnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,14 +108,14 @@ def _owner_page(request, owner, *, contact_form=None, status=200):
 
 @require_GET
 def owner_detail(request, owner_id):
-    return _owner_page(request, _get_or_404(queries.owner_for_page, request.user, owner_id))
+    return _owner_page(request, get_or_404(queries.owner_for_page, request.user, owner_id))
 
 
 @require_http_methods(["GET", "POST"])
 def owner_edit(request, owner_id):
     user = request.user
-    owner = _get_or_404(queries.owner_for_page, user, owner_id)
-    _require(user, "housing.manage_stock")
+    owner = get_or_404(queries.owner_for_page, user, owner_id)
+    require_perm(user, "housing.manage_stock")
     form = OwnerForm(request.POST or None, initial=_owner_initial(owner))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -134,7 +123,7 @@ def owner_edit(request, owner_id):
         try:
             services.owner_update(actor=user, owner_id=owner.pk, data=data, expected_version=version)
         except StaleVersion as stale:
-            current = _get_or_404(queries.owner_for_page, user, owner_id)
+            current = get_or_404(queries.owner_for_page, user, owner_id)
             show_stale(form, stale, OwnerForm(initial=_owner_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -152,8 +141,8 @@ def _owner_initial(owner) -> dict:
 @require_POST
 def owner_contact_add(request, owner_id):
     user = request.user
-    owner = _get_or_404(queries.owner_for_page, user, owner_id)
-    _require(user, "housing.manage_stock")
+    owner = get_or_404(queries.owner_for_page, user, owner_id)
+    require_perm(user, "housing.manage_stock")
     form = OwnerContactForm(request.POST)
     if form.is_valid():
         try:
@@ -172,7 +161,7 @@ def owner_contact_add(request, owner_id):
 @require_GET
 def building_list(request):
     user = request.user
-    _require(user, "housing.view_stock")
+    require_perm(user, "housing.view_stock")
     text = request.GET.get("q", "").strip()[:200]
     page = Paginator(queries.building_list(user, text=text), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -184,7 +173,7 @@ def building_list(request):
 
 def _building_form_page(request, building=None):
     user = request.user
-    _require(user, "housing.manage_stock")
+    require_perm(user, "housing.manage_stock")
     initial = _building_initial(building) if building is not None else {}
     form = BuildingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +191,7 @@ def _building_form_page(request, building=None):
                     expected_version=version,
                 )
         except StaleVersion as stale:
-            current = _get_or_404(queries.building_for_page, user, building.pk)
+            current = get_or_404(queries.building_for_page, user, building.pk)
             show_stale(form, stale, BuildingForm(user=user, initial=_building_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -225,7 +214,7 @@ def building_create(request):
 @require_GET
 def building_detail(request, building_id):
     user = request.user
-    building = _get_or_404(queries.building_for_page, user, building_id)
+    building = get_or_404(queries.building_for_page, user, building_id)
     return render(
         request,
         "housing/building_detail.html",
@@ -239,7 +228,7 @@ def building_detail(request, building_id):
 
 @require_http_methods(["GET", "POST"])
 def building_edit(request, building_id):
-    building = _get_or_404(queries.building_for_page, request.user, building_id)
+    building = get_or_404(queries.building_for_page, request.user, building_id)
     return _building_form_page(request, building)
 
 
@@ -249,7 +238,7 @@ def building_edit(request, building_id):
 @require_GET
 def dwelling_list(request):
     user = request.user
-    _require(user, "housing.view_stock")
+    require_perm(user, "housing.view_stock")
     form = DwellingFilterForm(request.GET or None, cities=queries.stock_cities(user))
     data = form.cleaned_data if form.is_valid() else {}
     text, city, energy_class = (data.get("q") or "").strip(), data.get("city") or "", data.get("energy_class") or ""
@@ -272,7 +261,7 @@ def dwelling_list(request):
 
 def _dwelling_form_page(request, dwelling=None):
     user = request.user
-    _require(user, "housing.manage_stock")
+    require_perm(user, "housing.manage_stock")
     initial = {}
     if dwelling is not None:
         initial = _dwelling_initial(dwelling)
@@ -297,7 +286,7 @@ def _dwelling_form_page(request, dwelling=None):
                     expected_version=version,
                 )
         except StaleVersion as stale:
-            current = _get_or_404(queries.dwelling_for_page, user, dwelling.pk)
+            current = get_or_404(queries.dwelling_for_page, user, dwelling.pk)
             show_stale(form, stale, DwellingForm(user=user, initial=_dwelling_initial(current)))
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -320,7 +309,7 @@ def dwelling_create(request):
 @require_GET
 def dwelling_detail(request, dwelling_id):
     user = request.user
-    dwelling = _get_or_404(queries.dwelling_for_page, user, dwelling_id)
+    dwelling = get_or_404(queries.dwelling_for_page, user, dwelling_id)
     today = timezone.localdate()
     can_see_tickets = user.has_perm("housing.view_maintenance")
     can_see_inspections = user.has_perm("housing.view_inspections")
@@ -348,7 +337,7 @@ def dwelling_detail(request, dwelling_id):
 
 @require_http_methods(["GET", "POST"])
 def dwelling_edit(request, dwelling_id):
-    dwelling = _get_or_404(queries.dwelling_for_page, request.user, dwelling_id)
+    dwelling = get_or_404(queries.dwelling_for_page, request.user, dwelling_id)
     return _dwelling_form_page(request, dwelling)
 
 
@@ -358,7 +347,7 @@ def dwelling_edit(request, dwelling_id):
 @require_GET
 def prospect_board(request):
     user = request.user
-    _require(user, "housing.view_stock")
+    require_perm(user, "housing.view_stock")
     form = BoardFilterForm(request.GET or None, user=user, cities=queries.stock_cities(user))
     data = form.cleaned_data if form.is_valid() else {}
     city, worker = data.get("city") or "", data.get("worker")
@@ -400,7 +389,7 @@ def prospect_board(request):
 @require_http_methods(["GET", "POST"])
 def prospect_create(request):
     user = request.user
-    _require(user, "housing.manage_stock")
+    require_perm(user, "housing.manage_stock")
     form = ProspectForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -460,14 +449,14 @@ def _prospect_page(request, prospect, *, move_form=None, status=200):
 
 @require_GET
 def prospect_detail(request, prospect_id):
-    return _prospect_page(request, _get_or_404(queries.prospect_for_page, request.user, prospect_id))
+    return _prospect_page(request, get_or_404(queries.prospect_for_page, request.user, prospect_id))
 
 
 @require_POST
 def prospect_move(request, prospect_id):
     user = request.user
-    prospect = _get_or_404(queries.prospect_for_page, user, prospect_id)
-    _require(user, "housing.manage_stock")
+    prospect = get_or_404(queries.prospect_for_page, user, prospect_id)
+    require_perm(user, "housing.manage_stock")
     form = ProspectMoveForm(request.POST, prospect=prospect)
     if form.is_valid():
         try:
@@ -488,7 +477,7 @@ def prospect_move(request, prospect_id):
 @require_GET
 def ticket_list(request):
     user = request.user
-    _require(user, "housing.view_maintenance")
+    require_perm(user, "housing.view_maintenance")
     form = TicketFilterForm(request.GET or None, initial={"status": "open"})
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     status, mine = data.get("status") or "open", bool(data.get("mine"))
@@ -510,7 +499,7 @@ def ticket_list(request):
 @require_http_methods(["GET", "POST"])
 def ticket_create(request):
     user = request.user
-    _require(user, "housing.report_ticket")
+    require_perm(user, "housing.report_ticket")
     initial = {"dwelling": request.GET.get("logement")} if request.GET.get("logement") else {}
     form = TicketForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -563,14 +552,14 @@ def _ticket_page(request, ticket, *, update_form=None, photo_form=None, status=2
 
 @require_GET
 def ticket_detail(request, ticket_id):
-    return _ticket_page(request, _get_or_404(queries.ticket_for_page, request.user, ticket_id))
+    return _ticket_page(request, get_or_404(queries.ticket_for_page, request.user, ticket_id))
 
 
 @require_POST
 def ticket_update(request, ticket_id):
     user = request.user
-    ticket = _get_or_404(queries.ticket_for_page, user, ticket_id)
-    _require(user, "housing.handle_ticket")
+    ticket = get_or_404(queries.ticket_for_page, user, ticket_id)
+    require_perm(user, "housing.handle_ticket")
     form = TicketUpdateForm(request.POST, user=user, ticket=ticket)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -584,7 +573,7 @@ def ticket_update(request, ticket_id):
                 **data,
             )
         except StaleVersion as stale:
-            ticket = _get_or_404(queries.ticket_for_page, user, ticket_id)
+            ticket = get_or_404(queries.ticket_for_page, user, ticket_id)
             show_stale(form, stale, TicketUpdateForm(user=user, ticket=ticket, initial=_ticket_initial(ticket)))
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -597,8 +586,8 @@ def ticket_update(request, ticket_id):
 @require_POST
 def ticket_photo_add(request, ticket_id):
     user = request.user
-    ticket = _get_or_404(queries.ticket_for_page, user, ticket_id)
-    _require(user, "housing.report_ticket")
+    ticket = get_or_404(queries.ticket_for_page, user, ticket_id)
+    require_perm(user, "housing.report_ticket")
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -614,7 +603,7 @@ def ticket_photo_add(request, ticket_id):
 @require_GET
 def photo_view(request, photo_id):
     """A photo, only for a user who may see its ticket or its inspection; never cached by a shared cache."""
-    photo = _get_or_404(queries.photo_for, request.user, photo_id)
+    photo = get_or_404(queries.photo_for, request.user, photo_id)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -627,7 +616,7 @@ def photo_view(request, photo_id):
 @require_GET
 def inspection_list(request):
     user = request.user
-    _require(user, "housing.view_inspections")
+    require_perm(user, "housing.view_inspections")
     kind = request.GET.get("type", "")
     kind = kind if kind in InspectionKind.values else ""
     page = Paginator(queries.inspection_list(user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -654,7 +643,7 @@ def _room_count(request) -> int:
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
     user = request.user
-    _require(user, "housing.record_inspection")
+    require_perm(user, "housing.record_inspection")
     dwelling_id = request.POST.get("dwelling") or request.GET.get("logement")
     dwelling = queries.dwelling_choices(user).filter(pk=dwelling_id).first() if _is_uuid(dwelling_id) else None
     initial = {"dwelling": dwelling.pk} if dwelling else {}
@@ -748,15 +737,15 @@ def _inspection_page(request, inspection, *, keys_form=None, status=200):
 @require_GET
 @journaled_read("housing.inspection")
 def inspection_detail(request, inspection_id):
-    return _inspection_page(request, _get_or_404(queries.inspection_for_page, request.user, inspection_id))
+    return _inspection_page(request, get_or_404(queries.inspection_for_page, request.user, inspection_id))
 
 
 @require_POST
 @journaled_read("housing.inspection")
 def inspection_keys(request, inspection_id):
     user = request.user
-    inspection = _get_or_404(queries.inspection_for_page, user, inspection_id)
-    _require(user, "housing.record_inspection")
+    inspection = get_or_404(queries.inspection_for_page, user, inspection_id)
+    require_perm(user, "housing.record_inspection")
     form = KeysReturnedForm(request.POST)
     if form.is_valid():
         try:

@@ -17,6 +17,7 @@ from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.legal_queries import legal_parameters
+from habiter.core.pages import require_perm
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, VersionField, show_stale
@@ -43,12 +44,6 @@ from .models import Lease, LeaseStatus, RentRevision
 PAGE_SIZE = 50
 
 
-def _require(user, perm):
-    """A page the user's role may not use is answered like a missing one."""
-    if not user.has_perm(perm):
-        raise Http404
-
-
 def _lease(user, lease_id):
     try:
         return queries.lease_for_page(user, lease_id)
@@ -70,7 +65,7 @@ def _today():
 @require_GET
 def lease_list(request):
     user = request.user
-    _require(user, "leases.view_lease")
+    require_perm(user, "leases.view_lease")
     form = LeaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     leases = queries.lease_list(
@@ -87,7 +82,7 @@ def lease_list(request):
 @require_http_methods(["GET", "POST"])
 def lease_create(request):
     user = request.user
-    _require(user, "leases.manage_lease")
+    require_perm(user, "leases.manage_lease")
     initial = {"start_date": _today(), "payment_day": 5, "irl_quarter": 4, "charges": 0, "deposit": 0}
     for key in ("dwelling", "household", "head_lease", "mandate", "kind"):
         if request.GET.get(key):
@@ -161,7 +156,7 @@ def _lease_action(request, lease_id, *, perm, form_class, initial, perform, temp
     """A lease's action page. `confirm(lease, data)`: for an action that cannot be undone, the Confirmation shown
     before it is performed (core.confirm)."""
     user = request.user
-    _require(user, perm)
+    require_perm(user, perm)
     lease = _lease(user, lease_id)
     read_of(request, household_id=lease.household_id, obj=lease)
     form = _versioned(form_class(request.POST or None, initial=initial | {"version": lease.version}))
@@ -337,7 +332,7 @@ def lease_slide(request, lease_id):
 @require_GET
 def head_lease_list(request):
     user = request.user
-    _require(user, "leases.view_lease")
+    require_perm(user, "leases.view_lease")
     today = _today()
     return render(
         request,
@@ -354,7 +349,7 @@ def head_lease_list(request):
 @require_http_methods(["GET", "POST"])
 def head_lease_create(request):
     user = request.user
-    _require(user, "leases.manage_lease")
+    require_perm(user, "leases.manage_lease")
     initial = {"start_date": _today(), "charges": 0, "kind": "ordinary"}
     dwelling = queries.dwellings_for_leasing(user).filter(pk=_uuid_or_none(request.GET.get("dwelling"))).first()
     if dwelling is not None:  # taking a captured dwelling: its owner and surface are the lease's
@@ -386,7 +381,7 @@ def head_lease_create(request):
 @require_http_methods(["GET", "POST"])
 def mandate_create(request):
     user = request.user
-    _require(user, "leases.manage_lease")
+    require_perm(user, "leases.manage_lease")
     form = MandateForm(request.POST or None, user=user, initial={"start_date": _today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -413,7 +408,7 @@ def revision_batch(request):
     """The month's revisions: each lease due with its new rent or why it is skipped; the manager ticks the
     ones to apply."""
     user = request.user
-    _require(user, "leases.revise_rent")
+    require_perm(user, "leases.revise_rent")
     today = _today()
     month_form = MonthForm(request.GET or None, initial={"month": today.replace(day=1)})
     month = month_form.cleaned_data["month"] if month_form.is_valid() else today.replace(day=1)
@@ -483,7 +478,7 @@ def revision_batch(request):
 @journaled_read("leases.revision_letter")
 def revision_letter(request, revision_id):
     user = request.user
-    _require(user, "leases.view_lease")
+    require_perm(user, "leases.view_lease")
     try:
         revision = queries.revision_for_letter(user, revision_id)
     except RentRevision.DoesNotExist:
@@ -507,7 +502,7 @@ def revision_letter(request, revision_id):
 @require_http_methods(["GET", "POST"])
 def irl(request):
     user = request.user
-    _require(user, "leases.view_lease")
+    require_perm(user, "leases.view_lease")
     can_manage = user.has_perm("leases.manage_irl")
     form = IrlForm(request.POST or None, initial=irl_form_initial(request.GET)) if can_manage else None
     if request.method == "POST":

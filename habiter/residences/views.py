@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
+from habiter.core.pages import get_or_404, require_perm
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
@@ -47,22 +48,10 @@ from .models import ContractStatus, ExitDestination, TerminationGround
 PAGE_SIZE = 25
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise Http404
-
-
-def _get_or_404(load, *args):
-    try:
-        return load(*args)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
 @require_GET
 def residence_list(request):
     user = request.user
-    _require(user, "residences.view_residence")
+    require_perm(user, "residences.view_residence")
     text = request.GET.get("q", "").strip()[:200]
     page = Paginator(queries.residence_list(user, text=text), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -76,7 +65,7 @@ def residence_list(request):
 @journaled_list("residences.occupancy")
 def residence_detail(request, residence_id):
     user = request.user
-    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    residence = get_or_404(queries.residence_for_page, user, residence_id)
     places = list(residence.places.all())
     today = timezone.localdate()
     statuses = queries.occupancy(residence, on=today)
@@ -109,7 +98,7 @@ def residence_detail(request, residence_id):
 
 def _residence_form_page(request, residence=None):
     user = request.user
-    _require(user, "residences.manage_residence")
+    require_perm(user, "residences.manage_residence")
     initial = {}
     if residence is not None:
         initial = {f: getattr(residence, f) for f in services.RESIDENCE_FIELDS} | {
@@ -141,13 +130,13 @@ def residence_create(request):
 
 @require_http_methods(["GET", "POST"])
 def residence_edit(request, residence_id):
-    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    residence = get_or_404(queries.residence_for_page, request.user, residence_id)
     return _residence_form_page(request, residence)
 
 
 def _place_form_page(request, residence, place=None):
     user = request.user
-    _require(user, "residences.manage_residence")
+    require_perm(user, "residences.manage_residence")
     initial = {f: getattr(place, f) for f in services.PLACE_FIELDS} if place is not None else {}
     form = PlaceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -178,21 +167,21 @@ def _place_form_page(request, residence, place=None):
 
 @require_http_methods(["GET", "POST"])
 def place_create(request, residence_id):
-    residence = _get_or_404(queries.residence_for_page, request.user, residence_id)
+    residence = get_or_404(queries.residence_for_page, request.user, residence_id)
     return _place_form_page(request, residence)
 
 
 @require_http_methods(["GET", "POST"])
 def place_edit(request, place_id):
-    place = _get_or_404(queries.place_for_page, request.user, place_id)
+    place = get_or_404(queries.place_for_page, request.user, place_id)
     return _place_form_page(request, place.residence, place)
 
 
 @require_http_methods(["GET", "POST"])
 def house_rules_add(request, residence_id):
     user = request.user
-    residence = _get_or_404(queries.residence_for_page, user, residence_id)
-    _require(user, "residences.manage_residence")
+    residence = get_or_404(queries.residence_for_page, user, residence_id)
+    require_perm(user, "residences.manage_residence")
     form = HouseRulesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,8 +198,8 @@ def house_rules_add(request, residence_id):
 def place_entry(request, place_id):
     """A resident enters a free place. The form offers the members of the households the user may open."""
     user = request.user
-    place = _get_or_404(queries.place_for_page, user, place_id)
-    _require(user, "residences.manage_residence")
+    place = get_or_404(queries.place_for_page, user, place_id)
+    require_perm(user, "residences.manage_residence")
     form = EntryForm(request.POST or None, user=user, initial={"entered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,8 +225,8 @@ def place_entry(request, place_id):
 @journaled_read("residences.stay")
 def stay_exit(request, stay_id):
     user = request.user
-    stay = _get_or_404(queries.stay_for_page, user, stay_id)
-    _require(user, "residences.manage_residence")
+    stay = get_or_404(queries.stay_for_page, user, stay_id)
+    require_perm(user, "residences.manage_residence")
     form = ExitForm(request.POST or None, initial={"left_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,8 +257,8 @@ def _vacancy_rows(residence) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def vacancy_declare(request, place_id):
     user = request.user
-    place = _get_or_404(queries.place_for_page, user, place_id)
-    _require(user, "residences.run_admissions")
+    place = get_or_404(queries.place_for_page, user, place_id)
+    require_perm(user, "residences.run_admissions")
     form = VacancyForm(request.POST or None, initial={"declared_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,8 +275,8 @@ def vacancy_declare(request, place_id):
 @journaled_list("residences.orientation")
 def vacancy_detail(request, vacancy_id):
     user = request.user
-    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
-    _require(user, "residences.run_admissions")
+    vacancy = get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    require_perm(user, "residences.run_admissions")
     orientations = list(vacancy.orientations.all())
     listed(request, [o.household_id for o in orientations if o.household_id])
     delay = None
@@ -303,8 +292,8 @@ def vacancy_detail(request, vacancy_id):
 @require_http_methods(["GET", "POST"])
 def orientation_add(request, vacancy_id):
     user = request.user
-    vacancy = _get_or_404(queries.vacancy_for_page, user, vacancy_id)
-    _require(user, "residences.run_admissions")
+    vacancy = get_or_404(queries.vacancy_for_page, user, vacancy_id)
+    require_perm(user, "residences.run_admissions")
     form = OrientationForm(request.POST or None, user=user, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -360,8 +349,8 @@ def _save_step(user, step, orientation, data):
 def orientation_detail(request, orientation_id):
     """An orientation and the form of each step it may take now; a POST names its step (`step`)."""
     user = request.user
-    orientation = _get_or_404(queries.orientation_for_page, user, orientation_id)
-    _require(user, "residences.run_admissions")
+    orientation = get_or_404(queries.orientation_for_page, user, orientation_id)
+    require_perm(user, "residences.run_admissions")
     steps = residence_rules.orientation_next_steps(
         interview_on=orientation.interview_on,
         decision=orientation.decision,
@@ -400,7 +389,7 @@ def orientation_detail(request, orientation_id):
 
 def _contract_form_page(request, place, orientation=None):
     user = request.user
-    _require(user, "residences.run_contracts")
+    require_perm(user, "residences.run_contracts")
     if orientation is not None:
         residents = orientation.household.members.order_by("last_name", "first_name")
         start = max(timezone.localdate(), orientation.decided_on)
@@ -433,7 +422,7 @@ def _contract_form_page(request, place, orientation=None):
 def contract_create(request, place_id):
     """A contract for a place: a director chooses among the households they follow, a host among the residents
     already living in the place without a contract."""
-    place = _get_or_404(queries.place_for_page, request.user, place_id)
+    place = get_or_404(queries.place_for_page, request.user, place_id)
     return _contract_form_page(request, place)
 
 
@@ -441,7 +430,7 @@ def contract_create(request, place_id):
 def contract_from_orientation(request, admission_id):
     """The contract of a candidate the commission admitted (`admission_id`: the orientation): the place of the
     vacancy, a member of the household."""
-    orientation = _get_or_404(queries.admitted_orientation_for_contract, request.user, admission_id)
+    orientation = get_or_404(queries.admitted_orientation_for_contract, request.user, admission_id)
     return _contract_form_page(request, orientation.vacancy.place, orientation)
 
 
@@ -567,7 +556,7 @@ def contract_detail(request, contract_id):
     the contract may take now; a POST names its step (`step`). Activating, terminating and the exit ask to
     confirm first."""
     user = request.user
-    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    contract = get_or_404(queries.contract_for_page, user, contract_id)
     steps = _contract_steps(user, contract)
     posted = request.POST.get("step") if request.method == "POST" else None
     if posted is not None and posted not in steps:
@@ -614,7 +603,7 @@ def contract_pdf(request, contract_id):
     """The residence contract to print and sign, on the association's letterhead, with the frozen version of the
     règlement intérieur annexed (R74, W4)."""
     user = request.user
-    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    contract = get_or_404(queries.contract_for_page, user, contract_id)
     read_of(request, household_id=contract.household_id, obj=contract)
     return pdf_response(
         "residences/contract_pdf.html",
@@ -660,7 +649,7 @@ def redevance_set(request, contract_id):
     """Set the contract's monthly redevance from a day (W7): typed lines; the APL-foyer base (équivalence de loyer
     + charges) may not exceed the convention's maximum. Replacing lines in force asks to confirm first."""
     user = request.user
-    contract = _get_or_404(queries.contract_for_page, user, contract_id)
+    contract = get_or_404(queries.contract_for_page, user, contract_id)
     if not _contract_steps(user, contract) or contract.status == ContractStatus.ENDED:
         raise Http404
     today = timezone.localdate()
@@ -709,7 +698,7 @@ def _exit_rows(figures) -> list[tuple[str, int]]:
 def occupancy_summary(request):
     """The occupancy and funding figures of a year for every residence the user may open, and for all of them."""
     user = request.user
-    _require(user, "residences.view_residence")
+    require_perm(user, "residences.view_residence")
     year = _year(request, timezone.localdate())
     rows, everything, rates = queries.occupancy_figures(queries.residences_for(user).order_by("name", "id"), year=year)
     return render(
@@ -744,7 +733,7 @@ def occupancy_figures(request, residence_id):
 def journal(request, residence_id):
     """The residence's house journal of a year: the monthly participation table, the activities, the supports."""
     user = request.user
-    residence = _get_or_404(queries.residence_for_page, user, residence_id)
+    residence = get_or_404(queries.residence_for_page, user, residence_id)
     year = _year(request, timezone.localdate())
     activities, supports = queries.journal_of(residence, year=year)
     table = queries.participation_table(residence, year=year)
@@ -767,8 +756,8 @@ def journal(request, residence_id):
 @require_http_methods(["GET", "POST"])
 def activity_add(request, residence_id):
     user = request.user
-    residence = _get_or_404(queries.residence_for_page, user, residence_id)
-    _require(user, "residences.keep_journal")
+    residence = get_or_404(queries.residence_for_page, user, residence_id)
+    require_perm(user, "residences.keep_journal")
     today = timezone.localdate()
     form = ActivityForm(
         request.POST or None,
@@ -798,8 +787,8 @@ def activity_add(request, residence_id):
 @require_http_methods(["GET", "POST"])
 def support_add(request, residence_id):
     user = request.user
-    residence = _get_or_404(queries.residence_for_page, user, residence_id)
-    _require(user, "residences.keep_journal")
+    residence = get_or_404(queries.residence_for_page, user, residence_id)
+    require_perm(user, "residences.keep_journal")
     today = timezone.localdate()
     form = SupportForm(
         request.POST or None, residents=queries.journal_resident_choices(residence, today), initial={"given_on": today}
