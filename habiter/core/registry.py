@@ -5,6 +5,7 @@ page asks the registry. A new app adds its panel and its timeline events without
 """
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -153,11 +154,30 @@ def register_home_panel(panel: HomePanel) -> None:
 
 def home_panels(user) -> list[tuple[HomePanel, dict]]:
     shown = []
-    for panel in sorted(_home_panels.values(), key=lambda p: p.order):
-        context = panel.context(user)
-        if context is not None:
-            shown.append((panel, context))
+    token = _page_reads.set({})
+    try:
+        for panel in sorted(_home_panels.values(), key=lambda p: p.order):
+            context = panel.context(user)
+            if context is not None:
+                shown.append((panel, context))
+    finally:
+        _page_reads.reset(token)
     return shown
+
+
+# What the panels of one home page read in common (the open prevention cases: the deadlines and the early warnings),
+# while `home_panels` runs; outside it, every call reads afresh.
+_page_reads: ContextVar[dict | None] = ContextVar("page_reads", default=None)
+
+
+def page_read(key, load: Callable):
+    """`load()` once per home page for `key`, shared by the panels that ask for it; a plain `load()` elsewhere."""
+    reads = _page_reads.get()
+    if reads is None:
+        return load()
+    if key not in reads:
+        reads[key] = load()
+    return reads[key]
 
 
 def register_organisation_setup(setup: Callable) -> None:

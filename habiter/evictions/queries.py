@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from habiter.core import registry
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role
 from habiter.people.queries import households_visible_to
@@ -97,6 +98,17 @@ def deadlines_of(case, params=None):
     )
 
 
+def open_cases(user) -> list:
+    """The user's open cases with their household and steps, read once per home page (the deadlines and the early
+    warnings both ask)."""
+    return registry.page_read(
+        ("evictions.open_cases", user.pk),
+        lambda: list(
+            cases_visible_to(user).filter(closed_on__isnull=True).select_related("household").prefetch_related("steps")
+        ),
+    )
+
+
 def upcoming_deadlines(user, today, days=60):
     """The open cases' deadlines from today to `days` ahead, soonest first, for the to-do list."""
     from datetime import timedelta
@@ -104,8 +116,7 @@ def upcoming_deadlines(user, today, days=60):
     params = legal_parameters()
     horizon = today + timedelta(days=days)
     found = []
-    cases = cases_visible_to(user).filter(closed_on__isnull=True).select_related("household").prefetch_related("steps")
-    for case in cases:
+    for case in open_cases(user):
         for deadline in deadlines_of(case, params):
             if today <= deadline.on <= horizon:
                 found.append((deadline, case))
@@ -144,13 +155,9 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     if role not in EARLY_WARNING_ROLES:
         return []
     params = legal_parameters()
-    open_cases = list(
-        cases_visible_to(user).filter(closed_on__isnull=True).select_related("household").prefetch_related("steps")
-    )
-    case_of = {case.household_id: case for case in open_cases}
-    told = {
-        case.household_id for case in open_cases if any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all())
-    }
+    cases = open_cases(user)
+    case_of = {case.household_id: case for case in cases}
+    told = {case.household_id for case in cases if any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all())}
     in_ledger, _episodes = ledger_queries.caf_episodes_of_households(set(case_of), today)
     found = []
     for row in ledger_queries.arrears(user, today, params, referent_only=role == Role.SOCIAL_WORKER):
@@ -167,7 +174,7 @@ def early_warnings(user, today) -> list[EarlyWarning]:
             found.append(
                 EarlyWarning(household, row.total, monthly, row.caf.reached, row.caf.report_by, lease=row.lease)
             )
-    for case in open_cases:
+    for case in cases:
         if not case.debt or case.household_id in told or case.household_id in in_ledger:
             continue
         if eviction_rules.caf_threshold_reached(

@@ -1,5 +1,7 @@
 """What a logged-in request costs in SQL queries: the floor every page pays before its own work."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -135,8 +137,8 @@ def test_the_household_query_tells_which_apps_have_rows_for_it(world):
         answers = {key: registry.household_has(household, key) for key in ("people.notes", "support.documents")}
         assert registry.household_has(household, "an.unregistered.key")  # unknown: always asked
     assert answers == {"people.notes": False, "support.documents": False}
-    # The household with every app's answer, then its members and concerns (prefetched): no query of its own.
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # The household, its members and concerns (prefetched), then every app's answer in one query: none of its own.
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
     people_services.note_add(actor=director, household_id=household_id, text="Appel de la CAF")
     assert registry.household_has(household, "people.notes") is False  # answered once per page (per object)
@@ -158,13 +160,35 @@ def test_the_household_page_does_not_ask_the_apps_that_have_nothing_for_it(clien
         assert client.get(url).status_code == 200
     # Session and user; the household (with whether each app has rows for it), its members and concerns; the audit
     # row of the read; the record's history. Nothing else for a household with nothing else.
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
     people_services.note_add(actor=world.users["director"], household_id=household.pk, text="Visite à domicile")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    assert len(queries) == 9, [q["sql"] for q in queries]
     assert "Visite à domicile" in response.content.decode()
+
+
+def test_the_presence_statement_is_compiled_once_and_answers_as_the_orm_does(world):
+    from habiter.core import registry
+    from habiter.people import queries as people_queries
+    from habiter.people import services as people_services
+    from habiter.people.models import Household
+
+    director = world.users["director"]
+    household_id = world.own_household.pk
+    people_services.note_add(actor=director, household_id=household_id, text="Appel de la CAF")
+    people_queries._presence_statements.clear()
+    first = people_queries.household_presence(household_id)
+    assert len(people_queries._presence_statements) == 1
+    statement = next(iter(people_queries._presence_statements.values()))
+    assert people_queries.household_presence(household_id) == first
+    assert next(iter(people_queries._presence_statements.values())) is statement  # not compiled again
+    expected = Household.objects.annotate(**registry.presence_annotations()).values(*first).get(pk=household_id)
+    assert first == expected
+    assert first["has_people_notes"] is True and first["has_support_documents"] is False
+    assert people_queries.household_presence(world.other_team_household.pk)["has_people_notes"] is False
+    assert people_queries.household_presence(uuid.uuid4()) == {}  # no such household: every app is asked
 
 
 def test_an_apps_rows_are_read_once_per_page_and_not_at_all_when_there_are_none(world):
@@ -230,3 +254,6 @@ def test_the_social_workers_home_page_runs_a_constant_number_of_queries(client, 
     assert len(many) == len(few), many
     # The legal parameters (deadlines of several panels) are read once per request.
     assert sum('FROM "core_legalparameter"' in sql for sql in many) <= 1
+    # The open prevention cases (the deadlines' panel and the early warnings') are read once per request.
+    case_reads = [sql for sql in many if 'FROM "evictions_preventioncase" INNER JOIN' in sql.split(" WHERE ")[0]]
+    assert len(case_reads) <= 1, case_reads
