@@ -4,8 +4,9 @@ order — a role's own work first. At most seven entries on the menu bar: the da
 the entries of the activity of the page shown are listed under it."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -81,19 +82,27 @@ def _group_of_page(resolver_match, by_url_name: dict) -> str:
     return NAMESPACE_GROUPS.get(resolver_match.namespace, "")
 
 
+@cache
+def _url(url_name: str, _prefix: str) -> str:
+    """The address of a menu entry (a route without parameters): the same for every request of a process under one
+    script prefix, so reversed once. Every page draws the menu; reversing its thirty-odd entries twice each cost a
+    director's page about 2 ms (docs/adr/0032-presence-statement-compiled-once.md)."""
+    return reverse(url_name)
+
+
 def menu_for(user, path: str = "", resolver_match=None) -> Menu:
     items = registry.nav_items(user)
     by_url_name = {item.url_name: item for item in items}
     current_group = _group_of_page(resolver_match, by_url_name)
+    prefix = get_script_prefix()
+    urls = {item.url_name: _url(item.url_name, prefix) for item in items}
     entries = [
-        MenuLink(str(item.label), reverse(item.url_name), reverse(item.url_name) == path)
-        for item in items
-        if not item.group
+        MenuLink(str(item.label), urls[item.url_name], urls[item.url_name] == path) for item in items if not item.group
     ]
     section, section_links = "", ()
     for group in ROLE_GROUPS.get(user.role, ()):
         links = [
-            MenuLink(str(item.label), reverse(item.url_name), reverse(item.url_name) == path)
+            MenuLink(str(item.label), urls[item.url_name], urls[item.url_name] == path)
             for item in items
             if item.group == group
         ]
