@@ -17,11 +17,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from habiter.community import partners, services
+from habiter.community import partners, services, surveys
 from habiter.community.models import (
     AgendaItem,
     Agreement,
@@ -33,15 +34,19 @@ from habiter.community.models import (
     ObjectiveAnswer,
     Partner,
     PartnerContact,
+    PartnerSeat,
     ProjectAxis,
     StrategicObjective,
     StrategicProject,
+    Survey,
 )
 from habiter.people.tests.factories import make_household
 from habiter.residences import services as residence_services
-from tests.authz_common import CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
+from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "social_worker", "receptionist", "host")
+SURVEY_READERS = (*READERS, "rental_manager")
+EVERYONE = dict.fromkeys(ACTORS, (OK,) * 3)  # a survey's link: no account needed, any organisation's
 MANAGERS = ("director", "host")
 READ_ROW = scoped_row(READERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
 MANAGE_ROW = scoped_row(MANAGERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
@@ -80,6 +85,17 @@ EXPECTED = {
     "community:agreement_create": scoped_row(("director",)),
     "community:agreement_edit": scoped_row(("director",)),
     "community:agreement_pdf": scoped_row(READERS),
+    "community:representation_list": row(READERS, OK, NOT_FOUND),
+    "community:partner_seat_add": scoped_row(("director",)),
+    "community:partner_seat_end": scoped_row(("director",)),
+    "community:survey_list": row(SURVEY_READERS, OK, NOT_FOUND),
+    "community:survey_create": row(("director",), OK, NOT_FOUND),
+    "community:survey_detail": scoped_row(SURVEY_READERS),
+    "community:survey_question_add": scoped_row(("director",)),
+    "community:survey_response_add": scoped_row(SURVEY_READERS),
+    "community:survey_xlsx": scoped_row(SURVEY_READERS),
+    "community:survey_answer": EVERYONE,
+    "community:survey_thanks": EVERYONE,
 }
 POST_EXPECTED = {
     "community:member_add": MANAGE_WRITE,
@@ -98,8 +114,18 @@ POST_EXPECTED = {
     "community:contact_add": scoped_row(("director",), yes=WRITE),
     "community:agreement_create": scoped_row(("director",), yes=WRITE),
     "community:agreement_edit": scoped_row(("director",), yes=WRITE),
+    "community:partner_seat_add": scoped_row(("director",), yes=WRITE),
+    "community:partner_seat_end": scoped_row(("director",), yes=WRITE),
+    "community:survey_question_add": scoped_row(("director",), yes=WRITE),
+    "community:survey_response_add": scoped_row(SURVEY_READERS, yes=WRITE),
+    "community:survey_answer": dict.fromkeys(ACTORS, (SAVED,) * 3),
 }
-POST_UNSCOPED = {"community:council_create", "community:project_create", "community:partner_create"}
+POST_UNSCOPED = {
+    "community:council_create",
+    "community:project_create",
+    "community:partner_create",
+    "community:survey_create",
+}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
 
@@ -230,7 +256,35 @@ class Councils:
             )
             self.rows[("partner", scope)] = partner
             self.rows[("agreement", scope)] = agreement
+            self.rows[("seat", scope)] = partners.seat_add(
+                actor=director,
+                partner_id=partner.pk,
+                member_id=director.pk,
+                data={"body": f"CCAPEX {scope}", "role": "titular", "started_on": timezone.localdate()},
+            )
         return self.rows[("partner", scope)]
+
+    def survey(self, scope):
+        """An open survey of the scope's organisation with a scale question and a free one."""
+        if ("survey", scope) not in self.rows:
+            director = self.director_of(scope)
+            survey = surveys.survey_create(
+                actor=director,
+                data={
+                    "title": f"Enquête {scope}",
+                    "audience": "owners",
+                    "anonymous": True,
+                    "opens_on": timezone.localdate(),
+                },
+            )
+            surveys.question_add(actor=director, survey_id=survey.pk, data={"text": "Satisfait ?", "kind": "scale"})
+            surveys.question_add(actor=director, survey_id=survey.pk, data={"text": "Remarques", "kind": "text"})
+            self.rows[("survey", scope)] = survey
+        return self.rows[("survey", scope)]
+
+    def seat(self, scope):
+        self.partner(scope)
+        return self.rows[("seat", scope)]
 
     def agreement(self, scope):
         self.partner(scope)
@@ -265,6 +319,9 @@ def fillers(scenario, actor, scope):
         "campaign_id": lambda: councils.campaign(scope, actor).pk,
         "partner_id": lambda: councils.partner(scope).pk,
         "agreement_id": lambda: councils.agreement(scope).pk,
+        "seat_id": lambda: councils.seat(scope).pk,
+        "survey_id": lambda: councils.survey(scope).pk,
+        "link_key": lambda: councils.survey(scope).link_key,
     }
 
 
@@ -314,6 +371,16 @@ def post_data(route_name, scenario, actor, scope):
         return {"name": f"Contact de {actor}"}
     if route_name in ("community:agreement_create", "community:agreement_edit"):
         return {"title": f"Convention de {actor}", "starts_on": "2026-01-01"}
+    if route_name == "community:partner_seat_add":
+        member = _councils(scenario).director_of(scope)
+        return {"member": str(member.pk), "body": f"CRHH de {actor}", "role": "titular", "started_on": "2026-01-05"}
+    if route_name == "community:partner_seat_end":
+        return {"ended_on": "2030-01-31"}
+    if route_name == "community:survey_question_add":
+        return {"text": f"Question de {actor}", "kind": "text"}
+    if route_name in ("community:survey_response_add", "community:survey_answer"):
+        question = _councils(scenario).survey(scope).questions.get(kind="scale")
+        return {f"q_{question.pk}": "4"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -351,6 +418,14 @@ def state(route_name, scenario, actor, scope):
         return Agreement.objects.filter(partner=councils.partner(scope)).count()
     if route_name == "community:agreement_edit":
         return Agreement.objects.get(pk=councils.agreement(scope).pk).title
+    if route_name == "community:partner_seat_add":
+        return PartnerSeat.objects.filter(partner=councils.partner(scope)).count()
+    if route_name == "community:partner_seat_end":
+        return PartnerSeat.objects.get(pk=councils.seat(scope).pk).ended_on
+    if route_name == "community:survey_question_add":
+        return councils.survey(scope).questions.count()
+    if route_name in ("community:survey_response_add", "community:survey_answer"):
+        return councils.survey(scope).responses.count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -472,6 +547,33 @@ def csrf_case(name, world):
         return CsrfCase(
             client, url, url, data, lambda: Agreement.objects.filter(title="Convention revue CSRF").exists()
         )
+    if name == "community:partner_seat_add":
+        url = reverse(name, args=[partner.pk])
+        data = {"member": str(director.pk), "body": "CRHH CSRF", "role": "titular", "started_on": "2026-01-05"}
+        return CsrfCase(client, url, url, data, lambda: PartnerSeat.objects.filter(body="CRHH CSRF").exists())
+    if name == "community:partner_seat_end":
+        seat = councils.seat("own_team")
+        url = reverse(name, args=[seat.pk])
+        return CsrfCase(
+            client, url, url, {"ended_on": "2030-01-31"}, lambda: PartnerSeat.objects.get(pk=seat.pk).ended_on
+        )
+    if name == "community:survey_create":
+        url = reverse(name)
+        data = {"title": "Enquête CSRF", "audience": "owners", "opens_on": "2026-01-05"}
+        return CsrfCase(client, url, url, data, lambda: Survey.objects.filter(title="Enquête CSRF").exists())
+    survey = councils.survey("own_team")
+    if name == "community:survey_question_add":
+        url = reverse(name, args=[survey.pk])
+        data = {"text": "Question CSRF", "kind": "text"}
+        return CsrfCase(client, url, url, data, lambda: survey.questions.filter(text="Question CSRF").exists())
+    question = survey.questions.get(kind="scale")
+    if name == "community:survey_response_add":
+        url = reverse(name, args=[survey.pk])
+        return CsrfCase(client, url, url, {f"q_{question.pk}": "5"}, lambda: survey.responses.exists())
+    if name == "community:survey_answer":
+        url = reverse(name, args=[survey.link_key])
+        anonymous = Client(enforce_csrf_checks=True)
+        return CsrfCase(anonymous, url, url, {f"q_{question.pk}": "2"}, lambda: survey.responses.exists())
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -485,4 +587,7 @@ def post_probe_values(world):
         "campaign_id": councils.campaign("own_team", "probe").pk,
         "partner_id": councils.partner("own_team").pk,
         "agreement_id": councils.agreement("own_team").pk,
+        "seat_id": councils.seat("own_team").pk,
+        "survey_id": councils.survey("own_team").pk,
+        "link_key": councils.survey("own_team").link_key,
     }

@@ -58,6 +58,15 @@ def register():
             "households",
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            51,
+            gettext_lazy("Enquêtes"),
+            "community:survey_list",
+            lambda u: u.has_perm("community.view_surveys"),
+            "households",
+        )
+    )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))
     registry.register_home_panel(
         registry.HomePanel("community.agreements", "community/panel_agreements.html", 4, agreements_panel)

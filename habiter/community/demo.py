@@ -19,7 +19,7 @@ from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
 
-from . import partners, services
+from . import partners, services, surveys
 from .models import (
     AgendaItem,
     AnswerValue,
@@ -30,6 +30,7 @@ from .models import (
     Partner,
     PartnerKind,
     StrategicProject,
+    Survey,
 )
 
 
@@ -52,6 +53,10 @@ def seed_community(organisation, users, count, rng) -> None:
     if not Partner.objects.filter(organisation=organisation).exists():
         with transaction.atomic():
             _seed_partners(director, today)
+            _seed_seats(director, worker, today)
+    if not Survey.objects.filter(organisation=organisation).exists():
+        with transaction.atomic():
+            _seed_owners_survey(director, _first(users, Role.RENTAL_MANAGER) or director, today)
     if not StrategicProject.objects.filter(organisation=organisation).exists():
         with transaction.atomic():
             _seed_project(director, today)
@@ -417,4 +422,77 @@ def _seed_partners(director, today):
                 "amount": Decimal(amount) if amount is not None else None,
                 "renewal_on": renewal_on,
             },
+        )
+
+
+# Cross-participation: the director at the CCAPEX (Département), a social worker at the SIAO's orientation commission
+# (an ended term, then the current one).
+def _seed_seats(director, worker, today):
+    by_name = {p.name: p for p in Partner.objects.filter(organisation_id=director.organisation_id)}
+    seats = (
+        ("Département des Bouches-du-Rhône", director, "CCAPEX", "titular", add_months(today, -30), None),
+        ("SIAO 13", worker, "Commission d'orientation", "substitute", add_months(today, -40), add_months(today, -16)),
+        ("SIAO 13", worker, "Commission d'orientation", "titular", add_months(today, -16) + timedelta(days=1), None),
+    )
+    for partner_name, member, body, role, started_on, ended_on in seats:
+        partners.seat_add(
+            actor=director,
+            partner_id=by_name[partner_name].pk,
+            member_id=member.pk,
+            data={"body": body, "role": role, "started_on": started_on, "ended_on": ended_on},
+        )
+
+
+# The yearly survey of the private owners who let through the association (seed 000: 17 interviews), typed in by the
+# rental manager: (satisfaction 1–5, would let again through the association, what to improve).
+OWNER_ANSWERS = (
+    (5, "Oui", "Rien, le suivi est excellent."),
+    (5, "Oui", ""),
+    (4, "Oui", "Des nouvelles plus régulières du locataire."),
+    (4, "Oui", ""),
+    (4, "Oui", "Les délais de réparation."),
+    (5, "Oui", ""),
+    (3, "Ne sait pas", "Le loyer plafonné est trop bas pour mon bien."),
+    (4, "Oui", ""),
+    (5, "Oui", "Continuez ainsi."),
+    (2, "Non", "L'état des lieux de sortie a pris trop de temps."),
+    (4, "Oui", ""),
+    (3, "Ne sait pas", ""),
+    (5, "Oui", "La garantie des loyers me rassure."),
+    (4, "Oui", ""),
+    (4, "Oui", "Un interlocuteur unique."),
+    (5, "Oui", ""),
+    (3, "Oui", "Les travaux demandés au départ."),
+)
+
+
+def _seed_owners_survey(director, rental_manager, today):
+    survey = surveys.survey_create(
+        actor=director,
+        data={
+            "title": f"Enquête annuelle auprès des propriétaires {today.year}",
+            "audience": "owners",
+            "introduction": "Quelques questions sur la gestion de votre logement par l'association (5 minutes).",
+            "anonymous": True,
+            "opens_on": today - timedelta(days=60),
+            "closes_on": today + timedelta(days=30),
+        },
+    )
+    questions = [
+        surveys.question_add(actor=director, survey_id=survey.pk, data=data)
+        for data in (
+            {"text": "Êtes-vous satisfait·e de la gestion de votre logement ?", "kind": "scale", "required": True},
+            {
+                "text": "Confieriez-vous à nouveau un logement à l'association ?",
+                "kind": "choice",
+                "options": "Oui\nNon\nNe sait pas",
+            },
+            {"text": "Qu'est-ce qui pourrait être amélioré ?", "kind": "text"},
+        )
+    ]
+    for answers in OWNER_ANSWERS:
+        surveys.response_record(
+            actor=rental_manager,
+            survey_id=survey.pk,
+            answers={str(q.pk): str(value) for q, value in zip(questions, answers, strict=True)},
         )

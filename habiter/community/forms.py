@@ -14,6 +14,9 @@ from .models import (
     ParticipantCategory,
     PartnerKind,
     Presence,
+    QuestionKind,
+    SeatRole,
+    SurveyAudience,
     TieRule,
 )
 
@@ -274,3 +277,85 @@ class AgreementForm(CommunityForm):
         help_text=_("L'alerte paraît sur la page d'accueil de la direction trois mois avant cette date."),
     )
     signed_pdf = forms.FileField(label=_("Convention signée (PDF)"), required=False, help_text=_("PDF, 10 Mo au plus."))
+
+
+class PartnerSeatForm(CommunityForm):
+    member = forms.ModelChoiceField(label=_("Qui représente l'association"), queryset=None)
+    body = forms.CharField(
+        label=_("Instance"),
+        max_length=200,
+        help_text=_("Par exemple : CCAPEX, CRHH, commission de médiation, réseau inter-associatif."),
+    )
+    role = forms.ChoiceField(label=_("Qualité"), choices=SeatRole.choices, initial=SeatRole.TITULAR)
+    started_on = date_field(_("Depuis le"))
+    ended_on = date_field(_("Jusqu'au"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = queries.seat_member_choices(user)
+
+
+class SeatEndForm(CommunityForm):
+    ended_on = date_field(_("Dernier jour de la représentation"))
+
+
+class SurveyForm(CommunityForm):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    audience = forms.ChoiceField(label=_("Public"), choices=SurveyAudience.choices)
+    introduction = forms.CharField(
+        label=_("Présentation (lue avant les questions)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Réponses anonymes"),
+        required=False,
+        initial=True,
+        help_text=_("Décochez seulement si l'enquête doit savoir qui a répondu : un nom pourra alors être noté."),
+    )
+    opens_on = date_field(_("Ouverte du"))
+    closes_on = date_field(_("Au (laisser vide : sans fin)"), required=False)
+
+
+class QuestionForm(CommunityForm):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Type de réponse"), choices=QuestionKind.choices)
+    options = forms.CharField(
+        label=_("Choix proposés, un par ligne (pour un choix dans une liste)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
+
+
+SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyAnswerForm(CommunityForm):
+    """One field per question (`q_<id>`), and the respondent's name when the survey is not anonymous."""
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in survey.questions.all():
+            name = f"q_{question.pk}"
+            if question.kind == QuestionKind.TEXT:
+                field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+            else:
+                choices = (
+                    SCALE_CHOICES if question.kind == QuestionKind.SCALE else [(o, o) for o in question.option_list]
+                )
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+                if question.kind == QuestionKind.SCALE:
+                    field.help_text = _("1 : pas du tout satisfait·e — 5 : tout à fait satisfait·e")
+            field.label = question.text
+            field.required = question.required
+            self.fields[name] = field
+        if not survey.anonymous:
+            self.fields["respondent"] = forms.CharField(
+                label=_("Nom de la personne (facultatif)"), max_length=200, required=False
+            )
+
+    def answers(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")}

@@ -14,7 +14,7 @@ from habiter.core.pages import get_or_404, require_perm
 
 from . import partners as services
 from . import queries, rules
-from .forms import AgreementForm, PartnerContactForm, PartnerForm
+from .forms import AgreementForm, PartnerContactForm, PartnerForm, PartnerSeatForm, SeatEndForm
 from .models import PartnerKind
 
 
@@ -60,6 +60,7 @@ def partner_detail(request, partner_id):
             "partner": partner,
             "contacts": list(partner.contacts.all()),
             "agreements": agreements,
+            "seats": [(seat, seat.current_on(today)) for seat in partner.seats.all()],
             "can_manage": user.has_perm("community.manage_partners"),
         },
     )
@@ -173,3 +174,53 @@ def agreement_pdf(request, agreement_id):
         filename=agreement.signed_pdf_name or "convention.pdf",
         content_type="application/pdf",
     )
+
+
+@require_GET
+def representation_list(request):
+    """Cross-participation: who sits for the association in which partner body, now (or, with `?passees=1`, in the
+    past)."""
+    user = request.user
+    require_perm(user, "community.view_partners")
+    past = request.GET.get("passees") == "1"
+    return render(
+        request,
+        "community/representation_list.html",
+        {"seats": queries.representations(user, timezone.localdate(), past=past), "past": past},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def seat_add(request, partner_id):
+    user = request.user
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
+    require_perm(user, "community.manage_partners")
+
+    def save(data):
+        member = data.pop("member")
+        seat = services.seat_add(actor=user, partner_id=partner.pk, member_id=member.pk, data=data)
+        return partner_url(partner.pk), _("Représentation de %(member)s à « %(body)s » enregistrée.") % {
+            "member": seat.member,
+            "body": seat.body,
+        }
+
+    form = PartnerSeatForm(request.POST or None, user=user)
+    title = _("Nouvelle représentation auprès de « %(name)s »") % {"name": partner.name}
+    return _form_page(request, form, title, partner_url(partner.pk), save)
+
+
+@require_http_methods(["GET", "POST"])
+def seat_end(request, seat_id):
+    user = request.user
+    seat = get_or_404(queries.seat_for, user, seat_id)
+    require_perm(user, "community.manage_partners")
+    if seat.ended_on is not None:
+        raise Http404
+
+    def save(data):
+        services.seat_end(actor=user, seat_id=seat.pk, ended_on=data["ended_on"])
+        return partner_url(seat.partner_id), _("Représentation terminée.")
+
+    form = SeatEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    title = _("Fin de la représentation de %(member)s à « %(body)s »") % {"member": seat.member, "body": seat.body}
+    return _form_page(request, form, title, partner_url(seat.partner_id), save)

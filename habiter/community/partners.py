@@ -8,13 +8,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.models import User
 from habiter.support.documents import document_check
 
-from .models import Agreement, Partner, PartnerContact
+from .models import Agreement, Partner, PartnerContact, PartnerSeat
 
 PARTNER_FIELDS = ("name", "kind", "address", "phone", "email", "notes")
 CONTACT_FIELDS = ("name", "role", "phone", "email")
 AGREEMENT_FIELDS = ("title", "signed_on", "starts_on", "ends_on", "amount", "renewal_on")
+SEAT_FIELDS = ("body", "role", "started_on", "ended_on")
 
 
 def _require(actor):
@@ -151,3 +153,47 @@ def agreement_update(*, actor, agreement_id, data: dict, uploaded=None) -> Agree
             setattr(agreement, field, _clean(data.get(field)))
         _save_agreement(actor, agreement, uploaded, "agreement.change")
     return agreement
+
+
+def _seat_member(actor, member_id) -> User:
+    """A member of the association who may sit for it: an active account of the actor's organisation."""
+    member = User.objects.filter(organisation_id=actor.organisation_id, is_active=True, pk=member_id).first()
+    if member is None:
+        raise ValidationError({"member": _("Choisissez une personne de l'association.")})
+    return member
+
+
+def seat_add(*, actor, partner_id, member_id, data: dict) -> PartnerSeat:
+    """Record that a staff member or a volunteer sits in a partner's body (cross-participation), from a date."""
+    _require(actor)
+    with transaction.atomic():
+        partner = _managed_partner(actor, partner_id)
+        seat = PartnerSeat(
+            organisation_id=actor.organisation_id,
+            partner=partner,
+            member=_seat_member(actor, member_id),
+            **{f: _clean(data.get(f)) for f in SEAT_FIELDS},
+        )
+        seat.full_clean()
+        seat.save()
+        audit_record(
+            actor=actor,
+            action="partner_seat.add",
+            obj=seat,
+            detail={"body": seat.body, "member": str(seat.member_id), "started_on": seat.started_on.isoformat()},
+        )
+    return seat
+
+
+def seat_end(*, actor, seat_id, ended_on) -> PartnerSeat:
+    """Close a representation on its last day; the row stays, with its dates, for the record."""
+    _require(actor)
+    with transaction.atomic():
+        seat = PartnerSeat.objects.select_for_update().filter(organisation_id=actor.organisation_id).get(pk=seat_id)
+        if seat.ended_on is not None:
+            raise ValidationError({"ended_on": _("Cette représentation est déjà terminée.")})
+        seat.ended_on = ended_on
+        seat.full_clean()
+        seat.save()
+        audit_record(actor=actor, action="partner_seat.end", obj=seat, detail={"ended_on": ended_on.isoformat()})
+    return seat

@@ -37,3 +37,12 @@ PARTNER_MANAGERS = frozenset({Role.DIRECTOR})
 
 rules.add_perm("community.view_partners", has_organisation & role_in(PARTNER_READERS))
 rules.add_perm("community.manage_partners", has_organisation & role_in(PARTNER_MANAGERS))
+
+# Surveys: the staff who meet owners, residents or workshop participants read the surveys and their results and type
+# in the answers collected during an interview (the rental managers: the owners' survey); directors create them and
+# their questions. Answers through the survey's link need no account. Volunteers and the other roles see nothing.
+SURVEY_READERS = COUNCIL_READERS | {Role.RENTAL_MANAGER}
+SURVEY_MANAGERS = frozenset({Role.DIRECTOR})
+
+rules.add_perm("community.view_surveys", has_organisation & role_in(SURVEY_READERS))
+rules.add_perm("community.manage_surveys", has_organisation & role_in(SURVEY_MANAGERS))

@@ -3,13 +3,14 @@ is not found (404), exactly like a missing one."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from habiter.core.legal_queries import legal_parameters
-from habiter.core.models import Role
+from habiter.core.models import Role, User
 from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 from habiter.residences import rules as residence_rules
@@ -31,7 +32,11 @@ from .models import (
     MeetingAction,
     ObjectiveAnswer,
     Partner,
+    PartnerSeat,
+    QuestionKind,
     StrategicProject,
+    Survey,
+    SurveyAnswer,
 )
 
 
@@ -440,8 +445,42 @@ def partner_list(user, kind: str = "") -> list:
 
 
 def partner_for_page(user, partner_id) -> Partner:
-    """The partner with its contacts and agreements; DoesNotExist out of reach."""
-    return partners_for(user).prefetch_related("contacts", "agreements").get(pk=partner_id)
+    """The partner with its contacts, agreements and the association's seats in its bodies; DoesNotExist out of
+    reach."""
+    return (
+        partners_for(user)
+        .prefetch_related("contacts", "agreements", Prefetch("seats", queryset=_seats().order_by("-started_on", "id")))
+        .get(pk=partner_id)
+    )
+
+
+def _seats():
+    return PartnerSeat.objects.select_related("member", "partner")
+
+
+def seat_for(user, seat_id) -> PartnerSeat:
+    """A representation at a partner the user may read; DoesNotExist out of reach."""
+    return _seats().get(pk=seat_id, partner__in=partners_for(user))
+
+
+def representations(user, today: date, *, past: bool = False) -> list:
+    """Who sits for the association in which partner body: the current seats (or the ended ones with `past`), by
+    body. One query."""
+    seats = _seats().filter(partner__in=partners_for(user))
+    if past:
+        return list(seats.filter(ended_on__lt=today).order_by("-ended_on", "body", "id"))
+    return list(
+        seats.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today).order_by(
+            "body", "partner__name", "started_on", "id"
+        )
+    )
+
+
+def seat_member_choices(user):
+    """Who may sit for the association: the active accounts of the organisation, staff and volunteers."""
+    return User.objects.filter(organisation_id=user.organisation_id, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def agreement_for(user, agreement_id) -> Agreement:
@@ -469,3 +508,71 @@ def agreements_to_renew(user, today: date) -> dict:
         "agreements": [{"agreement": a, "overdue": a.alert_date < today} for a in shown],
         "count": count,
     }
+
+
+# --- surveys ---------------------------------------------------------------------------------------------------------
+
+
+def surveys_for(user):
+    """The organisation's surveys, for the staff who may read them; none otherwise."""
+    if not user.has_perm("community.view_surveys"):
+        return Survey.objects.none()
+    return Survey.objects.filter(organisation_id=user.organisation_id)
+
+
+def survey_list(user) -> list:
+    return list(surveys_for(user).annotate(response_count=Count("responses")))
+
+
+def survey_for_page(user, survey_id) -> Survey:
+    """The survey with its questions; DoesNotExist out of reach."""
+    return surveys_for(user).prefetch_related("questions").get(pk=survey_id)
+
+
+def survey_for_link(link_key: str) -> Survey:
+    """The survey answered through its link, while it is open; DoesNotExist otherwise."""
+    survey = Survey.objects.prefetch_related("questions").get(link_key=link_key)
+    if not survey.open_on(timezone.localdate()):
+        raise Survey.DoesNotExist
+    return survey
+
+
+@dataclass
+class QuestionResult:
+    question: object
+    counts: list  # [(answer, count, percent of the question's answers)] for a scale or a choice
+    texts: list  # the free answers, by day of answer
+    answered: int
+    mean: Decimal | None = None  # a scale's average, one decimal
+
+
+def survey_results(survey) -> tuple[int, list[QuestionResult]]:
+    """The number of responses and, per question (from `survey_for_page`), its counts or its free answers. Two
+    queries whatever the number of answers (the values, the count of responses)."""
+    values: dict = {}
+    for question_id, value in (
+        SurveyAnswer.objects.filter(response__survey=survey)
+        .values_list("question_id", "value")
+        .order_by("response__submitted_on", "response_id")
+    ):
+        values.setdefault(question_id, []).append(value)
+    results = []
+    for question in survey.questions.all():
+        given = values.get(question.pk, [])
+        if question.kind == QuestionKind.TEXT:
+            results.append(QuestionResult(question, [], given, len(given)))
+            continue
+        scale = question.kind == QuestionKind.SCALE
+        options = ["1", "2", "3", "4", "5"] if scale else question.option_list
+        counts = [(option, given.count(option)) for option in options]
+        rows = [(option, count, rules.percent(count, len(given))) for option, count in counts]
+        mean = None
+        if scale and given:
+            mean = (Decimal(sum(int(v) for v in given)) / len(given)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        results.append(QuestionResult(question, rows, [], len(given), mean))
+    return survey.responses.count(), results
+
+
+def survey_responses(survey) -> list:
+    """The survey's responses with their answers, in the order given (two queries)."""
+    return list(survey.responses.prefetch_related("answers").order_by("submitted_on", "id"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import partner_views, views
+from . import partner_views, survey_views, views
 
 app_name = "community"
 
@@ -32,6 +32,17 @@ urlpatterns = [
     path("partenaires/<uuid:partner_id>/", partner_views.partner_detail, name="partner_detail"),
     path("partenaires/<uuid:partner_id>/modifier/", partner_views.partner_edit, name="partner_edit"),
     path("partenaires/<uuid:partner_id>/contacts/nouveau/", partner_views.contact_add, name="contact_add"),
+    path("partenaires/<uuid:partner_id>/representations/nouvelle/", partner_views.seat_add, name="partner_seat_add"),
+    path("enquetes/", survey_views.survey_list, name="survey_list"),
+    path("enquetes/nouvelle/", survey_views.survey_create, name="survey_create"),
+    path("enquetes/<uuid:survey_id>/", survey_views.survey_detail, name="survey_detail"),
+    path("enquetes/<uuid:survey_id>/questions/nouvelle/", survey_views.question_add, name="survey_question_add"),
+    path("enquetes/<uuid:survey_id>/reponses/nouvelle/", survey_views.response_add, name="survey_response_add"),
+    path("enquetes/<uuid:survey_id>/resultats.xlsx", survey_views.survey_xlsx, name="survey_xlsx"),
+    path("repondre/<str:link_key>/", survey_views.survey_answer, name="survey_answer"),
+    path("repondre/<str:link_key>/merci/", survey_views.survey_thanks, name="survey_thanks"),
+    path("representations/", partner_views.representation_list, name="representation_list"),
+    path("representations/<uuid:seat_id>/fin/", partner_views.seat_end, name="partner_seat_end"),
     path(
         "partenaires/<uuid:partner_id>/conventions/nouvelle/", partner_views.agreement_create, name="agreement_create"
     ),

@@ -140,6 +140,11 @@ class AuditAction(models.TextChoices):
     PARTNER_CREATE = "partner.create", _("Partenaire ajouté")
     PARTNER_CHANGE = "partner.change", _("Partenaire modifié")
     PARTNER_CONTACT_ADD = "partner_contact.add", _("Contact ajouté à un partenaire")
+    PARTNER_SEAT_ADD = "partner_seat.add", _("Représentation auprès d'un partenaire enregistrée")
+    PARTNER_SEAT_END = "partner_seat.end", _("Représentation auprès d'un partenaire terminée")
+    SURVEY_CREATE = "survey.create", _("Enquête créée")
+    SURVEY_QUESTION_ADD = "survey.question_add", _("Question ajoutée à une enquête")
+    SURVEY_ANSWER = "survey.answer", _("Réponse à une enquête enregistrée")
     AGREEMENT_CREATE = "agreement.create", _("Convention avec un partenaire ajoutée")
     AGREEMENT_CHANGE = "agreement.change", _("Convention avec un partenaire modifiée")
     # leases

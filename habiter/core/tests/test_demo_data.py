@@ -213,6 +213,35 @@ def test_ten_partners_have_their_agreements_one_due_for_renewal(demo):
     assert [row["agreement"].partner.name for row in panel["agreements"]] == ["Pays d'Aix Habitat (PAHM)"]
 
 
+def test_the_owners_survey_has_its_seventeen_answers(demo):
+    from habiter.community import queries
+
+    manager = User.objects.get(username="gestion.locative")
+    (survey,) = queries.survey_list(manager)
+    assert survey.response_count == 17 and survey.audience == "owners"
+    _responses, results = queries.survey_results(queries.survey_for_page(manager, survey.pk))
+    # 5 ×6, 4 ×7, 3 ×3, 2 ×1: (30 + 28 + 9 + 2) / 17 = 69 / 17 = 4.06 → 4.1.
+    assert str(results[0].mean) == "4.1"
+    # Oui 14, Non 1, Ne sait pas 2 of 17: 82.4 → 82, 5.9 → 6, 11.8 → 12 %.
+    assert results[1].counts == [("Oui", 14, 82), ("Non", 1, 6), ("Ne sait pas", 2, 12)]
+    assert len(results[2].texts) == 9
+
+
+def test_the_association_sits_at_the_ccapex_and_the_siaos_commission(demo):
+    from habiter.community import queries
+
+    director = User.objects.get(username="direction")
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        today = timezone.localdate()
+        current = [(s.body, s.partner.name, s.member.username) for s in queries.representations(director, today)]
+        past = queries.representations(director, today, past=True)
+    assert current == [
+        ("CCAPEX", "Département des Bouches-du-Rhône", "direction"),
+        ("Commission d'orientation", "SIAO 13", "travailleur.social"),
+    ]
+    assert [(s.body, s.role) for s in past] == [("Commission d'orientation", "substitute")]
+
+
 def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):
     from habiter.community import queries
     from habiter.community.models import GradingCampaign, StrategicProject
