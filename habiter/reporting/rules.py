@@ -281,3 +281,50 @@ def accounts_obligations(
         Obligation("auditor", auditor_appointed_on, None),
         Obligation("publication", published_on, publication_due_on(accounts_approved_on, params)),
     ]
+
+
+# --- dwellings managed: vacancy days (DOMAIN-2 W36) --------------------------------------------------------------
+
+Interval = tuple[date, date | None]  # first and last day, both counted; None: not ended
+
+
+def _clipped(intervals, start: date, end: date) -> list[tuple[date, date]]:
+    """The intervals cut to `start`–`end` and merged where they overlap or touch, in order."""
+    cut = sorted(
+        (max(first, start), min(last or end, end))
+        for first, last in intervals
+        if first <= end and (last or end) >= start
+    )
+    merged: list[tuple[date, date]] = []
+    for first, last in cut:
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _days(intervals) -> int:
+    return sum((last - first).days + 1 for first, last in intervals)
+
+
+@dataclass(frozen=True)
+class DwellingDays:
+    managed: int  # days the dwelling was managed within the period
+    occupied: int  # of them, days a lease ran
+    vacant: int  # of them, days no lease ran
+
+
+def dwelling_days(managed: list[Interval], occupied: list[Interval], start: date, end: date) -> DwellingDays:
+    """Of the days from `start` to `end` (both counted) on which the dwelling was managed (a head lease or a
+    management mandate ran), those on which one of its leases ran and those on which none did: the vacancy days.
+    Overlapping periods count each day once; a day outside every management period is not a vacancy."""
+    managed_spans = _clipped(managed, start, end)
+    occupied_spans = _clipped(occupied, start, end)
+    both = 0
+    for first, last in managed_spans:
+        for o_first, o_last in occupied_spans:
+            overlap = (min(last, o_last) - max(first, o_first)).days + 1
+            both += max(overlap, 0)
+    total = _days(managed_spans)
+    return DwellingDays(managed=total, occupied=both, vacant=total - both)
