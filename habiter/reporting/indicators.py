@@ -29,10 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core.dates import add_months
+from habiter.core.legal_queries import legal_parameters
 from habiter.evictions.models import CaseOutcome, PreventionCase
 from habiter.leases.models import HeadLease, HeadLeaseKind, Lease, LeaseKind, LeaseStatus, ManagementMandate
 from habiter.people.models import Concern, Person
 from habiter.reception.models import DeskVisit, Enrolment, Topic, WorkshopTheme
+from habiter.residences.models import ExitDestination, ResidenceStay
 from habiter.support import rules as support_rules
 from habiter.support.models import (
     FollowUpSituation,
@@ -107,6 +109,8 @@ class Report:
     indicators: tuple  # indicator codes, or `Use`s for variants
     funder: str = ""  # lazy, French: who the report is for
     categories: str = ""  # lazy, French: the funder's categories, as the domain sources state them
+    small_cells: bool = False  # counts under the dated threshold are masked in every output (W43)
+    anonymous_rows: bool = False  # a text requires anonymous individual rows, exported beside it (W33, W43)
 
     def uses(self) -> tuple["Use", ...]:
         return tuple(use if isinstance(use, Use) else Use(use) for use in self.indicators)
@@ -784,6 +788,78 @@ register(
 )
 
 
+# --- residents of the boarding houses and résidences (W33, W34) ---------------------------------------------------
+
+
+def _stays(scope: ReportScope):
+    return ResidenceStay.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
+
+
+def present_on(day: date) -> Q:
+    """A stay under way on `day`: entered on or before it and not left before it."""
+    return Q(entered_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
+def age_band_label(band) -> str:
+    if band is None:
+        return _("Âge non renseigné")
+    low, high = band
+    if low == 0:
+        return _("Moins de %(age)s ans") % {"age": high + 1}
+    if high is None:
+        return _("%(age)s ans et plus") % {"age": low}
+    return _("%(low)s à %(high)s ans") % {"low": low, "high": high}
+
+
+def residents_by_age(scope: ReportScope, period: Period):
+    """Residents present on the period's last day, by age band on that day; an unknown birth date is a row."""
+    counts = Counter(
+        rules.age_band(birth_date, period.end)
+        for _resident, birth_date in _stays(scope)
+        .filter(present_on(period.end))
+        .values_list("resident_id", "resident__birth_date")
+        .distinct()
+    )
+    rows = [[age_band_label(band), counts[band]] for band in (*rules.AGE_BANDS, None)]
+    return [_("Tranche d'âge"), _("Résidents présents le dernier jour")], rows
+
+
+register(
+    Indicator(
+        code="residents_by_age",
+        title=gettext_lazy("Résidents présents le dernier jour, par tranche d'âge"),
+        unit=gettext_lazy("personne (résident)"),
+        rule=gettext_lazy(
+            "Résidents dont le séjour en résidence a commencé au plus tard le dernier jour de la période et n'a pas "
+            "pris fin avant ce jour-là ; âge révolu ce jour-là. Une personne compte une fois ; une date de "
+            "naissance inconnue est comptée « Âge non renseigné »."
+        ),
+        compute=residents_by_age,
+    )
+)
+
+
+def stay_exits_by_destination(scope: ReportScope, period: Period):
+    """Stays ended in the period by the destination at exit, every destination shown (« Inconnue » included)."""
+    counts = Counter(_stays(scope).filter(_in_period(period, "left_on")).values_list("exit_destination", flat=True))
+    rows = [[str(label), counts[value]] for value, label in ExitDestination.choices]
+    return [_("Destination à la sortie"), _("Sorties")], rows
+
+
+register(
+    Indicator(
+        code="stay_exits_by_destination",
+        title=gettext_lazy("Sorties de résidence, par destination"),
+        unit=gettext_lazy("sortie (séjour)"),
+        rule=gettext_lazy(
+            "Séjours en résidence dont la date de sortie est dans la période, par destination à la sortie ; "
+            "chaque destination est une ligne, « Inconnue » comprise."
+        ),
+        compute=stay_exits_by_destination,
+    )
+)
+
+
 # --- reports -------------------------------------------------------------------------------------------------
 
 REPORTS["activity"] = Report(
@@ -913,6 +989,29 @@ REPORTS["iml"] = Report(
 )
 
 
+# ES-DS (W33): the DREES survey of establishments for adults and families in social difficulty; anonymous rows
+# of the persons present on the last day and of those who left during the period, exported beside it (W43).
+REPORTS["esds"] = Report(
+    code="esds",
+    title=gettext_lazy("Enquête ES-DS (DREES) — résidents présents et sortis"),
+    description=gettext_lazy(
+        "Pour l'enquête quadriennale de la DREES auprès des établissements pour adultes et familles en difficulté "
+        "sociale : les résidents présents le dernier jour de la période, par tranche d'âge, et les sorties de la "
+        "période, par destination (édition 2024-2025 : sorties du 1er janvier 2024 au 31 janvier 2025, présents "
+        "le 31 janvier 2025). Les petits effectifs sont masqués ; les lignes individuelles anonymes se "
+        "téléchargent à part."
+    ),
+    indicators=("residents_by_age", "stay_exits_by_destination"),
+    funder=gettext_lazy("DREES (enquête statistique obligatoire)"),
+    categories=gettext_lazy(
+        "Tranches d'âge ; destinations à la sortie des résidences. Le sexe, les ressources et la situation avant "
+        "l'entrée ne sont pas enregistrés."
+    ),
+    small_cells=True,
+    anonymous_rows=True,
+)
+
+
 def uses_of(code: str) -> tuple[Use, ...]:
     """The indicators (with their variants) a report or an indicator code stands for; KeyError for an unknown
     code."""
@@ -930,7 +1029,21 @@ def indicator_codes(code: str) -> tuple[str, ...]:
 
 def compute(code: str, scope: ReportScope, period: Period) -> list[dict]:
     """The tables of a report (or of one indicator) over `period`, within `scope`."""
-    return [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
+    tables = [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
+    if code in REPORTS and REPORTS[code].small_cells:
+        threshold = rules.small_cell_threshold(period.end, legal_parameters())
+        tables = [with_small_cells_masked(table, threshold) for table in tables]
+    return tables
+
+
+def with_small_cells_masked(table: dict, threshold: int) -> dict:
+    """The table with its small counts masked (`rules.masked_rows`, W43), the rule saying so."""
+    rows, _masked = rules.masked_rows(table["rows"], threshold)
+    note = _(
+        "Secret des petits effectifs : un effectif de 1 à %(last)s est masqué (« %(mask)s »), ainsi que le plus "
+        "petit autre effectif de sa colonne quand il y est le seul masqué."
+    ) % {"last": threshold - 1, "mask": rules.mask(threshold)}
+    return table | {"rows": rows, "rule": f"{table['rule']} {note}"}
 
 
 def described(table: dict) -> dict:
