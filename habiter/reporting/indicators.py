@@ -34,7 +34,8 @@ from habiter.evictions.models import CaseOutcome, PreventionCase
 from habiter.leases.models import HeadLease, HeadLeaseKind, Lease, LeaseKind, LeaseStatus, ManagementMandate
 from habiter.people.models import Concern, Person
 from habiter.reception.models import DeskVisit, Enrolment, Topic, WorkshopTheme
-from habiter.residences.models import ExitDestination, ResidenceStay
+from habiter.residences.models import ExitDestination, Residence, ResidenceKind, ResidenceStay
+from habiter.residences.queries import period_occupancy
 from habiter.support import rules as support_rules
 from habiter.support.models import (
     FollowUpSituation,
@@ -130,6 +131,12 @@ def variant_notes(params: dict) -> list[str]:
         notes.append(
             _("Seuls comptent les baux de type : %(kinds)s.")
             % {"kinds": ", ".join(str(labels[kind]) for kind in params["kinds"])}
+        )
+    if params.get("residence_kinds"):
+        labels = dict(ResidenceKind.choices)
+        notes.append(
+            _("Seules comptent les résidences de type : %(kinds)s.")
+            % {"kinds": ", ".join(str(labels[kind]) for kind in params["residence_kinds"])}
         )
     if params.get("split_sliding"):
         notes.append(_("Les sous-locations avec bail glissant ont leur propre ligne."))
@@ -791,8 +798,71 @@ register(
 # --- residents of the boarding houses and résidences (W33, W34) ---------------------------------------------------
 
 
-def _stays(scope: ReportScope):
-    return ResidenceStay.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
+def _stays(scope: ReportScope, residence_kinds=None):
+    stays = ResidenceStay.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
+    return stays.filter(place__residence__kind__in=residence_kinds) if residence_kinds else stays
+
+
+def residence_occupancy(scope: ReportScope, period: Period, *, residence_kinds=None):
+    """By residence, then all together: places on the last day, place-days available and occupied, vacancy days,
+    occupancy rate, entries, exits and average length of the stays ended, counted by the residences' own figures
+    (`residences.queries.period_occupancy`). For a team lead, the residences where a household in their reach
+    stayed during the period."""
+    residences = Residence.objects.filter(organisation_id=scope.organisation_id)
+    if residence_kinds:
+        residences = residences.filter(kind__in=residence_kinds)
+    if not scope.whole_organisation:
+        stayed = _stays(scope).filter(_during(period, "entered_on", "left_on")).values("place__residence_id")
+        residences = residences.filter(pk__in=stayed)
+    by_residence, everything = period_occupancy(residences.order_by("name", "id"), start=period.start, end=period.end)
+
+    def row(label, figures):
+        rate = figures.occupancy_rate
+        return [
+            label,
+            figures.places,
+            figures.available_days,
+            figures.occupied_days,
+            figures.vacancy_days,
+            float(rate) if rate is not None else "",
+            figures.entries,
+            figures.exit_count,
+            figures.average_stay_days if figures.average_stay_days is not None else "",
+        ]
+
+    rows = [row(residence.name, figures) for residence, figures in by_residence]
+    if rows:
+        rows.append(row(_("Toutes les résidences"), everything))
+    columns = [
+        _("Résidence"),
+        _("Places le dernier jour"),
+        _("Journées disponibles"),
+        _("Journées occupées"),
+        _("Journées de vacance"),
+        _("Taux d'occupation (%)"),
+        _("Entrées"),
+        _("Sorties"),
+        _("Durée moyenne des séjours terminés (jours)"),
+    ]
+    return columns, rows
+
+
+register(
+    Indicator(
+        code="residence_occupancy",
+        title=gettext_lazy("Places et occupation, par résidence"),
+        unit=gettext_lazy("place ; journée ; séjour"),
+        rule=gettext_lazy(
+            "Journées disponibles : pour chaque place, les jours de la période où elle est ouverte ; journées "
+            "occupées : ceux où un résident y vit (jour d'entrée compris) ; taux d'occupation = journées occupées / "
+            "journées disponibles. Entrées et sorties : séjours dont la date d'entrée ou de sortie est dans la "
+            "période ; durée moyenne : des séjours terminés dans la période, jours d'entrée et de sortie compris. "
+            "Les mêmes calculs que les chiffres annuels de chaque résidence. Pour un chef de service : les "
+            "résidences où un ménage de son équipe a séjourné pendant la période (toute la résidence y est comptée)."
+        ),
+        compute=residence_occupancy,
+    )
+)
 
 
 def present_on(day: date) -> Q:
@@ -811,11 +881,11 @@ def age_band_label(band) -> str:
     return _("%(low)s à %(high)s ans") % {"low": low, "high": high}
 
 
-def residents_by_age(scope: ReportScope, period: Period):
+def residents_by_age(scope: ReportScope, period: Period, *, residence_kinds=None):
     """Residents present on the period's last day, by age band on that day; an unknown birth date is a row."""
     counts = Counter(
         rules.age_band(birth_date, period.end)
-        for _resident, birth_date in _stays(scope)
+        for _resident, birth_date in _stays(scope, residence_kinds)
         .filter(present_on(period.end))
         .values_list("resident_id", "resident__birth_date")
         .distinct()
@@ -839,9 +909,11 @@ register(
 )
 
 
-def stay_exits_by_destination(scope: ReportScope, period: Period):
+def stay_exits_by_destination(scope: ReportScope, period: Period, *, residence_kinds=None):
     """Stays ended in the period by the destination at exit, every destination shown (« Inconnue » included)."""
-    counts = Counter(_stays(scope).filter(_in_period(period, "left_on")).values_list("exit_destination", flat=True))
+    counts = Counter(
+        _stays(scope, residence_kinds).filter(_in_period(period, "left_on")).values_list("exit_destination", flat=True)
+    )
     rows = [[str(label), counts[value]] for value, label in ExitDestination.choices]
     return [_("Destination à la sortie"), _("Sorties")], rows
 
@@ -1009,6 +1081,30 @@ REPORTS["esds"] = Report(
     ),
     small_cells=True,
     anonymous_rows=True,
+)
+
+
+# Pensions de famille and résidences accueil (W34): no national template; the fields regional State studies use
+# that the application records, as variants of the residences' indicators restricted to these kinds.
+BOARDING_HOUSES = {"residence_kinds": (ResidenceKind.PENSION_DE_FAMILLE, ResidenceKind.RESIDENCE_ACCUEIL)}
+REPORTS["pension_famille"] = Report(
+    code="pension_famille",
+    title=gettext_lazy("Rapport annuel des pensions de famille"),
+    description=gettext_lazy(
+        "Les pensions de famille et résidences accueil : places et taux d'occupation, entrées, sorties et durée "
+        "des séjours, résidents présents par tranche d'âge, destinations à la sortie."
+    ),
+    indicators=(
+        Use("residence_occupancy", "pension_famille", BOARDING_HOUSES),
+        Use("residents_by_age", "pension_famille", BOARDING_HOUSES),
+        Use("stay_exits_by_destination", "pension_famille", BOARDING_HOUSES),
+    ),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre. Les "
+        "ressources, la situation avant l'entrée, l'orientation, le temps d'hôte et le reste à charge ne sont "
+        "pas encore comptés."
+    ),
 )
 
 
