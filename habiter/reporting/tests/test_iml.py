@@ -15,7 +15,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from habiter.leases.models import HeadLease, HeadLeaseKind, Lease, LeaseKind, LeaseStatus, ManagementMandate
@@ -202,3 +204,30 @@ def test_the_iml_page_shows_the_vacancy_table(data):
 def test_dwelling_days(managed, occupied, start, end, expected):
     days = rules.dwelling_days(managed, occupied, start, end)
     assert (days.managed, days.occupied, days.vacant) == expected
+
+
+def test_the_iml_pages_queries_do_not_grow_with_the_dwellings(data):
+    client = Client()
+    client.force_login(data.director)
+    url = reverse("reporting:report", args=["iml"]) + "?annee=2025"
+    client.get(url)  # warm the session and the permission caches
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = count()
+    for _number in range(6):
+        dwelling = make_dwelling(data.organisation)
+        mandate = _mandate(data.organisation, dwelling, date(2025, 2, 1), data.director)
+        _lease(
+            data.bernard,
+            dwelling,
+            LeaseKind.MANDATE,
+            LeaseStatus.SIGNED,
+            date(2025, 5, 1),
+            mandate=mandate,
+            by=data.director,
+        )
+    assert count() == small
