@@ -315,3 +315,17 @@ def test_the_exports_queries_do_not_grow_with_the_residents(data):
             "family",
         )
     assert count() == small
+
+
+def test_the_esds_page_offers_the_rows_to_the_director_only(data):
+    def page(user):
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse("reporting:report", args=["esds"]), {"debut": "2024-01-01", "fin": "2025-01-31"})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    link = reverse("reporting:esds_rows") + "?debut=2024-01-01&amp;fin=2025-01-31"
+    director_page = page(data.director)
+    assert link in director_page and "&lt; 5" in director_page
+    assert link not in page(data.team_lead)
