@@ -1,7 +1,8 @@
 """Authorization rows of the `reporting` pages for the matrix and the CSRF suite (see tests/authz_common.py).
 
 Who (habiter/reporting/permissions.py): directors and team leads read the indicators and the activity report and
-store runs; nobody else opens these pages (404, like a missing row). Scopes of a stored run: a director reads every
+store runs; nobody else opens these pages (404, like a missing row). The ES-DS survey's anonymous individual rows
+(W33, W43) are the director's only. Scopes of a stored run: a director reads every
 run of the organisation (own team: a director's run, other team: a team lead's run), a team lead their own team's
 runs only; other organisation: a run of another organisation, out of reach of all.
 
@@ -44,6 +45,8 @@ EXPECTED = {
     "reporting:run_detail": _run_row(),
     "reporting:run_xlsx": _run_row(),
     "reporting:run_pdf": _run_row(),
+    # The ES-DS anonymous individual rows (W33, W43): the director only, over the whole organisation.
+    "reporting:esds_rows": row(("director",), OK, NOT_FOUND),
     "reporting:subsidy_list": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:subsidy_create": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:crf_list": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),

@@ -238,6 +238,7 @@ class AuditAction(models.TextChoices):
     # reporting
     REPORT_RUN = "report.run", _("Production d'un rapport (chiffres enregistrés)")
     REPORT_EXPORT = "report.export", _("Export d'un rapport enregistré")
+    REPORT_ANONYMOUS_ROWS = "report.anonymous_rows", _("Export de lignes individuelles anonymes (enquête ES-DS)")
     SUBSIDY_REQUEST = "subsidy.request", _("Demande de subvention")
     SUBSIDY_DECIDE = "subsidy.decide", _("Décision sur une subvention")
     SUBSIDY_CRF_SENT = "subsidy.crf_sent", _("Envoi d'un compte rendu financier")

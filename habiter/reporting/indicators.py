@@ -29,10 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core.dates import add_months
+from habiter.core.legal_queries import legal_parameters
 from habiter.evictions.models import CaseOutcome, PreventionCase
-from habiter.leases.models import Lease, LeaseKind, LeaseStatus
+from habiter.leases.models import HeadLease, HeadLeaseKind, Lease, LeaseKind, LeaseStatus, ManagementMandate
 from habiter.people.models import Concern, Person
 from habiter.reception.models import DeskVisit, Enrolment, Topic, WorkshopTheme
+from habiter.residences.models import ExitDestination, Residence, ResidenceKind, ResidenceStay
+from habiter.residences.queries import period_occupancy
 from habiter.support import rules as support_rules
 from habiter.support.models import (
     FollowUpSituation,
@@ -107,6 +110,8 @@ class Report:
     indicators: tuple  # indicator codes, or `Use`s for variants
     funder: str = ""  # lazy, French: who the report is for
     categories: str = ""  # lazy, French: the funder's categories, as the domain sources state them
+    small_cells: bool = False  # counts under the dated threshold are masked in every output (W43)
+    anonymous_rows: bool = False  # a text requires anonymous individual rows, exported beside it (W33, W43)
 
     def uses(self) -> tuple["Use", ...]:
         return tuple(use if isinstance(use, Use) else Use(use) for use in self.indicators)
@@ -121,6 +126,20 @@ def variant_notes(params: dict) -> list[str]:
             _("Seuls comptent les dispositifs de type : %(schemes)s.")
             % {"schemes": ", ".join(str(labels[scheme]) for scheme in params["schemes"])}
         )
+    if params.get("kinds"):
+        labels = dict(LeaseKind.choices)
+        notes.append(
+            _("Seuls comptent les baux de type : %(kinds)s.")
+            % {"kinds": ", ".join(str(labels[kind]) for kind in params["kinds"])}
+        )
+    if params.get("residence_kinds"):
+        labels = dict(ResidenceKind.choices)
+        notes.append(
+            _("Seules comptent les résidences de type : %(kinds)s.")
+            % {"kinds": ", ".join(str(labels[kind]) for kind in params["residence_kinds"])}
+        )
+    if params.get("split_sliding"):
+        notes.append(_("Les sous-locations avec bail glissant ont leur propre ligne."))
     if params.get("groups"):
         labels = dict(OutcomeCategory.choices)
         notes.append(
@@ -581,28 +600,43 @@ register(
 # --- leases --------------------------------------------------------------------------------------------------
 
 
-def leases_flow(scope: ReportScope, period: Period):
-    """By kind of lease: leases started (a slide is not a new start), slid, and ended in the period."""
-    counts = {
-        row["kind"]: row
-        for row in Lease.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
-        .values("kind")
+OCCUPYING = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)  # a draft or a cancelled lease never ran
+
+
+def leases_flow(scope: ReportScope, period: Period, *, kinds=None, split_sliding=False):
+    """By kind of lease: leases started (a slide is not a new start), slid, and ended in the period. `kinds` keeps
+    some kinds only; `split_sliding` shows the subleases with a bail glissant on a row of their own (IML, W36)."""
+    leases = Lease.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
+    if kinds:
+        leases = leases.filter(kind__in=kinds)
+    counts: dict[tuple, Counter] = {}
+    for row in (
+        leases.values("kind", "sliding")
         .annotate(
             started=Count(
                 "pk",
-                filter=_in_period(period, "start_date")
-                & Q(slid_from__isnull=True)
-                & Q(status__in=(LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)),
+                filter=_in_period(period, "start_date") & Q(slid_from__isnull=True) & Q(status__in=OCCUPYING),
             ),
             slid=Count("pk", filter=Q(status=LeaseStatus.SLID) & _in_period(period, "end_date")),
             ended=Count("pk", filter=Q(status=LeaseStatus.ENDED) & _in_period(period, "end_date")),
         )
         .order_by()
-    }
+    ):
+        key = (row["kind"], split_sliding and row["kind"] == LeaseKind.SUBLEASE and row["sliding"])
+        counts.setdefault(key, Counter()).update({name: row[name] for name in ("started", "slid", "ended")})
+    labels = []
+    for kind, label in LeaseKind.choices:
+        if split_sliding and kind == LeaseKind.SUBLEASE:
+            labels += [
+                ((kind, True), _("Sous-location, bail glissant")),
+                ((kind, False), _("Sous-location, sans bail glissant")),
+            ]
+        else:
+            labels.append(((kind, False), str(label)))
     rows = [
-        [str(label), row["started"], row["slid"], row["ended"]]
-        for kind, label in LeaseKind.choices
-        if (row := counts.get(kind)) and (row["started"] or row["slid"] or row["ended"])
+        [label, row["started"], row["slid"], row["ended"]]
+        for key, label in labels
+        if (row := counts.get(key)) and (row["started"] or row["slid"] or row["ended"])
     ]
     return [_("Type de bail"), _("Baux commencés"), _("Baux glissés"), _("Baux terminés")], rows
 
@@ -619,6 +653,111 @@ register(
             "compte pas."
         ),
         compute=leases_flow,
+    )
+)
+
+
+# --- IML: dwellings managed and their vacancy days, by modality (W36) ----------------------------------------
+
+MODALITY_SUBLEASE = "sublease"  # location / sous-location: the association holds a head lease on the dwelling
+MODALITY_MANDATE = "mandate"  # mandat de gestion: the owner stays the landlord
+MODALITIES = (
+    (MODALITY_SUBLEASE, gettext_lazy("Location / sous-location (bail principal de l'association)")),
+    (MODALITY_MANDATE, gettext_lazy("Mandat de gestion")),
+)
+
+
+def _management_periods(scope: ReportScope, period: Period) -> dict[str, dict]:
+    """{modality: {dwelling id: [(first day, last day or None), …]}}: the periods during which the association
+    managed each dwelling, from the dated facts of the leases app: an ordinary head lease on the dwelling (from its
+    start to its end or its termination, whichever comes first) or a management mandate (start to end). For a team
+    lead, only the dwellings where a household in their reach had a lease running in the period (an empty dwelling
+    belongs to no team). Two queries, plus the team's subquery."""
+    head_leases = HeadLease.objects.filter(
+        organisation_id=scope.organisation_id, kind=HeadLeaseKind.ORDINARY, dwelling__isnull=False
+    ).filter(_during(period))
+    mandates = ManagementMandate.objects.filter(organisation_id=scope.organisation_id).filter(_during(period))
+    if not scope.whole_organisation:
+        housed = (
+            Lease.objects.filter(
+                organisation_id=scope.organisation_id, household__in=scope.households, status__in=OCCUPYING
+            )
+            .filter(_during(period))
+            .values("dwelling_id")
+        )
+        head_leases, mandates = head_leases.filter(dwelling_id__in=housed), mandates.filter(dwelling_id__in=housed)
+    periods: dict[str, dict] = {MODALITY_SUBLEASE: {}, MODALITY_MANDATE: {}}
+    for dwelling_id, start, end, ended_on in head_leases.values_list(
+        "dwelling_id", "start_date", "end_date", "ended_on"
+    ):
+        last = min(day for day in (end, ended_on) if day) if (end or ended_on) else None
+        periods[MODALITY_SUBLEASE].setdefault(dwelling_id, []).append((start, last))
+    for dwelling_id, start, end in mandates.values_list("dwelling_id", "start_date", "end_date"):
+        periods[MODALITY_MANDATE].setdefault(dwelling_id, []).append((start, end))
+    return periods
+
+
+def iml_dwellings(scope: ReportScope, period: Period):
+    """By modality: dwellings managed during the period, those captured in it, and their days managed, occupied
+    and vacant (`rules.dwelling_days`); then every dwelling once."""
+    periods = _management_periods(scope, period)
+    managed_ids = {dwelling_id for by_dwelling in periods.values() for dwelling_id in by_dwelling}
+    occupied: dict = {}
+    for dwelling_id, start, end in (
+        Lease.objects.filter(organisation_id=scope.organisation_id, status__in=OCCUPYING, dwelling_id__in=managed_ids)
+        .filter(_during(period))
+        .values_list("dwelling_id", "start_date", "end_date")
+    ):
+        occupied.setdefault(dwelling_id, []).append((start, end))
+
+    def figures(label, by_dwelling):
+        days = [
+            rules.dwelling_days(spans, occupied.get(dwelling_id, []), period.start, period.end)
+            for dwelling_id, spans in by_dwelling.items()
+        ]
+        captured = sum(1 for spans in by_dwelling.values() if min(start for start, _end in spans) >= period.start)
+        return [
+            label,
+            len(by_dwelling),
+            captured,
+            sum(d.managed for d in days),
+            sum(d.occupied for d in days),
+            sum(d.vacant for d in days),
+        ]
+
+    rows = [figures(str(label), periods[modality]) for modality, label in MODALITIES]
+    every: dict = {}
+    for by_dwelling in periods.values():
+        for dwelling_id, spans in by_dwelling.items():
+            every.setdefault(dwelling_id, []).extend(spans)
+    rows.append(figures(_("Total (chaque logement une fois)"), every))
+    columns = [
+        _("Modalité"),
+        _("Logements gérés"),
+        _("dont captés dans la période"),
+        _("Jours de gestion"),
+        _("Jours occupés"),
+        _("Jours de vacance"),
+    ]
+    return columns, rows
+
+
+register(
+    Indicator(
+        code="iml_dwellings",
+        title=gettext_lazy("Logements gérés et jours de vacance, par modalité"),
+        unit=gettext_lazy("logement ; jour"),
+        rule=gettext_lazy(
+            "Un logement est géré pendant les jours où court un bail principal de l'association pour le sous-louer "
+            "(location / sous-location, jusqu'à sa fin ou sa résiliation) ou un mandat de gestion (mandat). "
+            "Logements gérés : au moins un jour de gestion dans la période ; captés : dont la gestion a commencé "
+            "dans la période. Jours de gestion : jours de la période où le logement est géré ; jours occupés : "
+            "parmi eux, ceux où court un bail signé, glissé ou terminé (du début à la fin du bail) ; jours de "
+            "vacance : les autres. Un jour couvert deux fois ne compte qu'une fois. Pour un chef de service : les "
+            "logements où un ménage de son équipe a eu un bail pendant la période (un logement vide n'est d'aucune "
+            "équipe)."
+        ),
+        compute=iml_dwellings,
     )
 )
 
@@ -652,6 +791,143 @@ register(
             "rapport enregistré fige."
         ),
         compute=concerns_panorama,
+    )
+)
+
+
+# --- residents of the boarding houses and résidences (W33, W34) ---------------------------------------------------
+
+
+def _stays(scope: ReportScope, residence_kinds=None):
+    stays = ResidenceStay.objects.filter(organisation_id=scope.organisation_id, household__in=scope.households)
+    return stays.filter(place__residence__kind__in=residence_kinds) if residence_kinds else stays
+
+
+def residence_occupancy(scope: ReportScope, period: Period, *, residence_kinds=None):
+    """By residence, then all together: places on the last day, place-days available and occupied, vacancy days,
+    occupancy rate, entries, exits and average length of the stays ended, counted by the residences' own figures
+    (`residences.queries.period_occupancy`). For a team lead, the residences where a household in their reach
+    stayed during the period."""
+    residences = Residence.objects.filter(organisation_id=scope.organisation_id)
+    if residence_kinds:
+        residences = residences.filter(kind__in=residence_kinds)
+    if not scope.whole_organisation:
+        stayed = _stays(scope).filter(_during(period, "entered_on", "left_on")).values("place__residence_id")
+        residences = residences.filter(pk__in=stayed)
+    by_residence, everything = period_occupancy(residences.order_by("name", "id"), start=period.start, end=period.end)
+
+    def row(label, figures):
+        rate = figures.occupancy_rate
+        return [
+            label,
+            figures.places,
+            figures.available_days,
+            figures.occupied_days,
+            figures.vacancy_days,
+            float(rate) if rate is not None else "",
+            figures.entries,
+            figures.exit_count,
+            figures.average_stay_days if figures.average_stay_days is not None else "",
+        ]
+
+    rows = [row(residence.name, figures) for residence, figures in by_residence]
+    if rows:
+        rows.append(row(_("Toutes les résidences"), everything))
+    columns = [
+        _("Résidence"),
+        _("Places le dernier jour"),
+        _("Journées disponibles"),
+        _("Journées occupées"),
+        _("Journées de vacance"),
+        _("Taux d'occupation (%)"),
+        _("Entrées"),
+        _("Sorties"),
+        _("Durée moyenne des séjours terminés (jours)"),
+    ]
+    return columns, rows
+
+
+register(
+    Indicator(
+        code="residence_occupancy",
+        title=gettext_lazy("Places et occupation, par résidence"),
+        unit=gettext_lazy("place ; journée ; séjour"),
+        rule=gettext_lazy(
+            "Journées disponibles : pour chaque place, les jours de la période où elle est ouverte ; journées "
+            "occupées : ceux où un résident y vit (jour d'entrée compris) ; taux d'occupation = journées occupées / "
+            "journées disponibles. Entrées et sorties : séjours dont la date d'entrée ou de sortie est dans la "
+            "période ; durée moyenne : des séjours terminés dans la période, jours d'entrée et de sortie compris. "
+            "Les mêmes calculs que les chiffres annuels de chaque résidence. Pour un chef de service : les "
+            "résidences où un ménage de son équipe a séjourné pendant la période (toute la résidence y est comptée)."
+        ),
+        compute=residence_occupancy,
+    )
+)
+
+
+def present_on(day: date) -> Q:
+    """A stay under way on `day`: entered on or before it and not left before it."""
+    return Q(entered_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
+def age_band_label(band) -> str:
+    if band is None:
+        return _("Âge non renseigné")
+    low, high = band
+    if low == 0:
+        return _("Moins de %(age)s ans") % {"age": high + 1}
+    if high is None:
+        return _("%(age)s ans et plus") % {"age": low}
+    return _("%(low)s à %(high)s ans") % {"low": low, "high": high}
+
+
+def residents_by_age(scope: ReportScope, period: Period, *, residence_kinds=None):
+    """Residents present on the period's last day, by age band on that day; an unknown birth date is a row."""
+    counts = Counter(
+        rules.age_band(birth_date, period.end)
+        for _resident, birth_date in _stays(scope, residence_kinds)
+        .filter(present_on(period.end))
+        .values_list("resident_id", "resident__birth_date")
+        .distinct()
+    )
+    rows = [[age_band_label(band), counts[band]] for band in (*rules.AGE_BANDS, None)]
+    return [_("Tranche d'âge"), _("Résidents présents le dernier jour")], rows
+
+
+register(
+    Indicator(
+        code="residents_by_age",
+        title=gettext_lazy("Résidents présents le dernier jour, par tranche d'âge"),
+        unit=gettext_lazy("personne (résident)"),
+        rule=gettext_lazy(
+            "Résidents dont le séjour en résidence a commencé au plus tard le dernier jour de la période et n'a pas "
+            "pris fin avant ce jour-là ; âge révolu ce jour-là. Une personne compte une fois ; une date de "
+            "naissance inconnue est comptée « Âge non renseigné »."
+        ),
+        compute=residents_by_age,
+    )
+)
+
+
+def stay_exits_by_destination(scope: ReportScope, period: Period, *, residence_kinds=None):
+    """Stays ended in the period by the destination at exit, every destination shown (« Inconnue » included)."""
+    counts = Counter(
+        _stays(scope, residence_kinds).filter(_in_period(period, "left_on")).values_list("exit_destination", flat=True)
+    )
+    rows = [[str(label), counts[value]] for value, label in ExitDestination.choices]
+    return [_("Destination à la sortie"), _("Sorties")], rows
+
+
+register(
+    Indicator(
+        code="stay_exits_by_destination",
+        title=gettext_lazy("Sorties de résidence, par destination"),
+        unit=gettext_lazy("sortie (séjour)"),
+        rule=gettext_lazy(
+            "Séjours en résidence dont la date de sortie est dans la période, par destination à la sortie ; "
+            "chaque destination est une ligne, « Inconnue » comprise."
+        ),
+        compute=stay_exits_by_destination,
     )
 )
 
@@ -764,14 +1040,70 @@ REPORTS["iml"] = Report(
     description=gettext_lazy(
         "Les mesures des dispositifs de type IML, chaque dispositif étant une modalité (sous-location, bail "
         "glissant, mandat de gestion) : ménages entrés, accompagnés et sortis, durées des mesures, glissements "
-        "et destinations à la sortie. Les jours de vacance et le coût de chacune des trois activités ne sont "
-        "pas encore comptés ici."
+        "et destinations à la sortie ; baux en sous-location (avec ou sans bail glissant) et sous mandat, "
+        "glissements ; logements gérés, captés et jours de vacance, par modalité. Le coût de chacune des trois "
+        "activités n'est pas encore compté ici."
     ),
-    indicators=funder_uses(Scheme.IML, IML_GROUPS),
+    indicators=(
+        *funder_uses(Scheme.IML, IML_GROUPS),
+        Use(
+            "leases_flow",
+            "iml",
+            {"kinds": (LeaseKind.SUBLEASE, LeaseKind.MANDATE), "split_sliding": True},
+        ),
+        Use("iml_dwellings"),
+    ),
     funder=gettext_lazy("État (DDETS)"),
     categories=gettext_lazy(
         "Destinations à la sortie : glissement du bail, relogement (parc social, parc privé, résidence sociale "
         "ou pension de famille), orientation, rupture."
+    ),
+)
+
+
+# ES-DS (W33): the DREES survey of establishments for adults and families in social difficulty; anonymous rows
+# of the persons present on the last day and of those who left during the period, exported beside it (W43).
+REPORTS["esds"] = Report(
+    code="esds",
+    title=gettext_lazy("Enquête ES-DS (DREES) — résidents présents et sortis"),
+    description=gettext_lazy(
+        "Pour l'enquête quadriennale de la DREES auprès des établissements pour adultes et familles en difficulté "
+        "sociale : les résidents présents le dernier jour de la période, par tranche d'âge, et les sorties de la "
+        "période, par destination (édition 2024-2025 : sorties du 1er janvier 2024 au 31 janvier 2025, présents "
+        "le 31 janvier 2025). Les petits effectifs sont masqués ; les lignes individuelles anonymes se "
+        "téléchargent à part."
+    ),
+    indicators=("residents_by_age", "stay_exits_by_destination"),
+    funder=gettext_lazy("DREES (enquête statistique obligatoire)"),
+    categories=gettext_lazy(
+        "Tranches d'âge ; destinations à la sortie des résidences. Le sexe, les ressources et la situation avant "
+        "l'entrée ne sont pas enregistrés."
+    ),
+    small_cells=True,
+    anonymous_rows=True,
+)
+
+
+# Pensions de famille and résidences accueil (W34): no national template; the fields regional State studies use
+# that the application records, as variants of the residences' indicators restricted to these kinds.
+BOARDING_HOUSES = {"residence_kinds": (ResidenceKind.PENSION_DE_FAMILLE, ResidenceKind.RESIDENCE_ACCUEIL)}
+REPORTS["pension_famille"] = Report(
+    code="pension_famille",
+    title=gettext_lazy("Rapport annuel des pensions de famille"),
+    description=gettext_lazy(
+        "Les pensions de famille et résidences accueil : places et taux d'occupation, entrées, sorties et durée "
+        "des séjours, résidents présents par tranche d'âge, destinations à la sortie."
+    ),
+    indicators=(
+        Use("residence_occupancy", "pension_famille", BOARDING_HOUSES),
+        Use("residents_by_age", "pension_famille", BOARDING_HOUSES),
+        Use("stay_exits_by_destination", "pension_famille", BOARDING_HOUSES),
+    ),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre. Les "
+        "ressources, la situation avant l'entrée, l'orientation, le temps d'hôte et le reste à charge ne sont "
+        "pas encore comptés."
     ),
 )
 
@@ -793,7 +1125,21 @@ def indicator_codes(code: str) -> tuple[str, ...]:
 
 def compute(code: str, scope: ReportScope, period: Period) -> list[dict]:
     """The tables of a report (or of one indicator) over `period`, within `scope`."""
-    return [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
+    tables = [INDICATORS[use.indicator].table(scope, period, use) for use in uses_of(code)]
+    if code in REPORTS and REPORTS[code].small_cells:
+        threshold = rules.small_cell_threshold(period.end, legal_parameters())
+        tables = [with_small_cells_masked(table, threshold) for table in tables]
+    return tables
+
+
+def with_small_cells_masked(table: dict, threshold: int) -> dict:
+    """The table with its small counts masked (`rules.masked_rows`, W43), the rule saying so."""
+    rows, _masked = rules.masked_rows(table["rows"], threshold)
+    note = _(
+        "Secret des petits effectifs : un effectif de 1 à %(last)s est masqué (« %(mask)s »), ainsi que le plus "
+        "petit autre effectif de sa colonne quand il y est le seul masqué."
+    ) % {"last": threshold - 1, "mask": rules.mask(threshold)}
+    return table | {"rows": rows, "rule": f"{table['rule']} {note}"}
 
 
 def described(table: dict) -> dict:

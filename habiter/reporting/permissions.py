@@ -16,6 +16,9 @@ REPORTING_ROLES = frozenset({Role.DIRECTOR, Role.TEAM_LEAD})
 
 rules.add_perm("reporting.view_reports", has_organisation & role_in(REPORTING_ROLES))
 rules.add_perm("reporting.run_report", has_organisation & role_in(REPORTING_ROLES))
+# Anonymous individual rows (W33, W43): the director answers the DREES survey for the establishments, over the
+# whole organisation; no one else downloads individual rows, even anonymous.
+rules.add_perm("reporting.export_anonymous_rows", has_organisation & role_in(frozenset({Role.DIRECTOR})))
 
 # Subsidies (DOMAIN-2 W31, W32): the director and the accountant ask, record decisions and comptes rendus financiers,
 # and follow the accounts obligations; the figures are the association's, not a team's.

@@ -1,6 +1,7 @@
 """Pure rules of reporting: what changed between a stored run and a fresh one, the dashboard's geometry, and the
 subsidies' deadlines and threshold. No database, no Django."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,14 +20,17 @@ class Difference:
 
 
 def _cells(table: dict) -> dict:
-    """{(row label, column): value} for every figure of a table (the first column labels the rows)."""
+    """{(row label, column): value} for every figure of a table: the leading text cells label the row (at least the
+    first cell), every cell after them is a figure, a masked one (text, W43) included."""
     columns = table["columns"]
     cells = {}
     for row in table["rows"]:
-        label = " — ".join(str(cell) for cell in row if isinstance(cell, str)) or str(row[0])
-        for column, value in zip(columns[1:], row[1:], strict=False):
-            if not isinstance(value, str):
-                cells[(label, column)] = value
+        labels = 1
+        while labels < len(row) and isinstance(row[labels], str) and not is_mask(row[labels]):
+            labels += 1
+        label = " — ".join(str(cell) for cell in row[:labels])
+        for column, value in zip(columns[labels:], row[labels:], strict=False):
+            cells[(label, column)] = value
     return cells
 
 
@@ -281,3 +285,116 @@ def accounts_obligations(
         Obligation("auditor", auditor_appointed_on, None),
         Obligation("publication", published_on, publication_due_on(accounts_approved_on, params)),
     ]
+
+
+# --- dwellings managed: vacancy days (DOMAIN-2 W36) --------------------------------------------------------------
+
+Interval = tuple[date, date | None]  # first and last day, both counted; None: not ended
+
+
+def _clipped(intervals, start: date, end: date) -> list[tuple[date, date]]:
+    """The intervals cut to `start`–`end` and merged where they overlap or touch, in order."""
+    cut = sorted(
+        (max(first, start), min(last or end, end))
+        for first, last in intervals
+        if first <= end and (last or end) >= start
+    )
+    merged: list[tuple[date, date]] = []
+    for first, last in cut:
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _days(intervals) -> int:
+    return sum((last - first).days + 1 for first, last in intervals)
+
+
+@dataclass(frozen=True)
+class DwellingDays:
+    managed: int  # days the dwelling was managed within the period
+    occupied: int  # of them, days a lease ran
+    vacant: int  # of them, days no lease ran
+
+
+def dwelling_days(managed: list[Interval], occupied: list[Interval], start: date, end: date) -> DwellingDays:
+    """Of the days from `start` to `end` (both counted) on which the dwelling was managed (a head lease or a
+    management mandate ran), those on which one of its leases ran and those on which none did: the vacancy days.
+    Overlapping periods count each day once; a day outside every management period is not a vacancy."""
+    managed_spans = _clipped(managed, start, end)
+    occupied_spans = _clipped(occupied, start, end)
+    both = 0
+    for first, last in managed_spans:
+        for o_first, o_last in occupied_spans:
+            overlap = (min(last, o_last) - max(first, o_first)).days + 1
+            both += max(overlap, 0)
+    total = _days(managed_spans)
+    return DwellingDays(managed=total, occupied=both, vacant=total - both)
+
+
+# --- anonymity: age bands and small cells (DOMAIN-2 W33, W43) ---------------------------------------------------
+
+# (lowest age, highest age or None): the bands of an anonymous row and of the tables by age, never a birth date.
+AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, None))
+SMALL_CELL_THRESHOLD_KEY = "small_cell_threshold"
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Age in full years on `on` (a person born on 29 February is a year older on 1 March)."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def age_band(birth_date: date | None, on: date) -> tuple[int, int | None] | None:
+    """The band of `AGE_BANDS` a person born on `birth_date` is in on `on`; None when the birth date is unknown."""
+    if birth_date is None:
+        return None
+    age = age_on(birth_date, on)
+    for low, high in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return (low, high)
+    return None
+
+
+def small_cell_threshold(on: date, params=None) -> int:
+    """The count under which a cell of an anonymised table is masked, in force on `on` (W43: no official norm,
+    a dated parameter)."""
+    return _params(params).integer(SMALL_CELL_THRESHOLD_KEY, on)
+
+
+def is_small(value, threshold: int) -> bool:
+    """A count from 1 to `threshold` − 1 is masked; zero and counts at or above the threshold are shown."""
+    return _is_count(value) and 0 < value < threshold
+
+
+def mask(threshold: int) -> str:
+    """What a masked cell shows: « < 5 » (the same in every language, and never a row's label)."""
+    return f"< {threshold}"
+
+
+def is_mask(cell) -> bool:
+    return isinstance(cell, str) and re.fullmatch(r"< \d+", cell) is not None
+
+
+def masked_rows(rows: list[list], threshold: int) -> tuple[list[list], int]:
+    """The rows with each small count (`is_small`) replaced by `mask(threshold)`, and how many cells were masked;
+    a row's labels (text) are kept. A column with a single small count also masks its next smallest count above
+    zero, so that the column's total, known from elsewhere, does not give the masked one back by subtraction."""
+    hidden = {(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row) if is_small(cell, threshold)}
+    for column in {c for _r, c in hidden}:
+        if sum(1 for _r, c in hidden if c == column) == 1:
+            others = [
+                (rows[r][column], r)
+                for r in range(len(rows))
+                if (r, column) not in hidden and _is_count(rows[r][column]) and rows[r][column] > 0
+            ]
+            if others:
+                hidden.add((min(others)[1], column))
+    marker = mask(threshold)
+    result = [[marker if (r, c) in hidden else cell for c, cell in enumerate(row)] for r, row in enumerate(rows)]
+    return result, len(hidden)
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

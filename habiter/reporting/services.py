@@ -99,6 +99,35 @@ def report_run_export(*, actor, run_id, fmt: str = "xlsx") -> tuple[str, str, by
     return name, content_type, content
 
 
+def anonymous_rows_export(*, actor, start, end) -> tuple[str, bytes, int]:
+    """The ES-DS anonymous individual rows (W33, W43) of the persons present on `end` and of those who left from
+    `start` to `end`, as CSV (file name, bytes, number of rows), audited with the period and the number of rows:
+    individual rows, even anonymous, leave a trace of who took them."""
+    from . import anonymous
+
+    if not actor.has_perm("reporting.export_anonymous_rows"):
+        raise PermissionDenied
+    scope = reporting_scope(actor)
+    try:
+        period = indicators.Period(start, end)
+    except ValueError:
+        raise ValidationError({"end": _("La fin de la période ne peut pas précéder son début.")}) from None
+    rows = anonymous.esds_rows(scope, period)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="report.anonymous_rows",
+            detail={
+                "code": "esds",
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "rows": len(rows),
+            },
+        )
+    name = f"esds-lignes-anonymes-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    return name, anonymous.csv_bytes(rows), len(rows)
+
+
 # --- subsidies (DOMAIN-2 W31, W32) ------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rapports/<uuid:run_id>/", views.run_detail, name="run_detail"),
     path("rapports/<uuid:run_id>/tableur/", views.run_xlsx, name="run_xlsx"),
     path("rapports/<uuid:run_id>/pdf/", views.run_pdf, name="run_pdf"),
+    path("rapports/esds/lignes-anonymes/", views.esds_rows, name="esds_rows"),
     path("rapports/<slug:code>/", views.report, name="report"),
     path("subventions/", views.subsidy_list, name="subsidy_list"),
     path("subventions/nouvelle/", views.subsidy_create, name="subsidy_create"),

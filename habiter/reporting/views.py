@@ -163,6 +163,23 @@ def run_pdf(request, run_id):
 
 
 @require_GET
+def esds_rows(request):
+    """The ES-DS survey's anonymous individual rows (W33, W43) over a year or a period, as CSV: the persons present
+    on its last day and those who left during it. Directors only; an invalid period shows the report's page."""
+    user = request.user
+    if not user.has_perm("reporting.export_anonymous_rows"):
+        raise Http404
+    form = PeriodForm(request.GET or {"annee": timezone.localdate().year - 1})
+    if not form.is_valid():
+        return _report_page(request, indicators.REPORTS["esds"], form, preview=False)
+    start, end = form.cleaned_data["period"]
+    name, content, _count = services.anonymous_rows_export(actor=user, start=start, end=end)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
 def dashboard(request):
     """The director's (or team lead's) dashboard: a few series drawn as SVG, each with its table."""
     user = request.user

@@ -487,6 +487,43 @@ def volunteer_choices(user):
 # --- occupancy and funding figures (W3, W9) ----------------------------------------------------------------
 
 
+def _openings_and_stays(residences: list, start: date, end: date) -> tuple[dict, dict]:
+    """{residence id: [PlaceOpening]} and {residence id: [StaySpan that touches start–end]}: two queries."""
+    ids = [r.pk for r in residences]
+    opened = {r.pk: r.opened_on for r in residences}
+    openings: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, opened_on in Place.objects.filter(residence_id__in=ids).values_list(
+        "pk", "residence_id", "opened_on"
+    ):
+        openings[residence_id].append(residence_rules.PlaceOpening(place_id, opened_on or opened[residence_id]))
+    stays: dict = {pk: [] for pk in ids}
+    for place_id, residence_id, entered_on, left_on, destination in (
+        ResidenceStay.objects.filter(place__residence_id__in=ids, entered_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .values_list("place_id", "place__residence_id", "entered_on", "left_on", "exit_destination")
+    ):
+        stays[residence_id].append(residence_rules.StaySpan(place_id, entered_on, left_on, destination))
+    return openings, stays
+
+
+def period_occupancy(residences, *, start: date, end: date) -> tuple[list[tuple], object]:
+    """The occupancy figures (`rules.period_figures`: places, place-days available and occupied, entries, exits,
+    average stay) of each residence of `residences` (already scoped by the caller) from `start` to `end`, and of all
+    of them together: the same counting as the residences' yearly figures, over any period (the funders' reports).
+    Four queries whatever the number of residences, places and stays."""
+    residences = list(residences)
+    openings, stays = _openings_and_stays(residences, start, end)
+    rates = residence_rules.rate_periods(legal_params())
+    rows = [
+        (residence, residence_rules.period_figures(openings[residence.pk], stays[residence.pk], start, end, rates))
+        for residence in residences
+    ]
+    everything = residence_rules.period_figures(
+        [o for pk in openings for o in openings[pk]], [s for pk in stays for s in stays[pk]], start, end, rates
+    )
+    return rows, everything
+
+
 @dataclass(frozen=True)
 class ResidenceFigures:
     residence: Residence
@@ -502,20 +539,8 @@ def occupancy_figures(residences, *, year: int) -> tuple[list[ResidenceFigures],
     touch the year, the legal parameters."""
     residences = list(residences)
     ids = [r.pk for r in residences]
-    opened = {r.pk: r.opened_on for r in residences}
     start, end = date(year, 1, 1), date(year, 12, 31)
-    openings: dict = {pk: [] for pk in ids}
-    for place_id, residence_id, opened_on in Place.objects.filter(residence_id__in=ids).values_list(
-        "pk", "residence_id", "opened_on"
-    ):
-        openings[residence_id].append(residence_rules.PlaceOpening(place_id, opened_on or opened[residence_id]))
-    stays: dict = {pk: [] for pk in ids}
-    for place_id, residence_id, entered_on, left_on, destination in (
-        ResidenceStay.objects.filter(place__residence_id__in=ids, entered_on__lte=end)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-        .values_list("place_id", "place__residence_id", "entered_on", "left_on", "exit_destination")
-    ):
-        stays[residence_id].append(residence_rules.StaySpan(place_id, entered_on, left_on, destination))
+    openings, stays = _openings_and_stays(residences, start, end)
     params = legal_params()
     rates = residence_rules.rate_periods(params)
     rows = []
