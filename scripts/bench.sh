@@ -89,7 +89,7 @@ $PY manage.py collectstatic --noinput -v0
 step "Pages chargées et requêtes SQL par page"
 TARGETS=$($PY scripts/bench_report.py targets "$WORKDIR/meta.json")
 eval "$TARGETS"
-printf '  %s\n' "$PATH_TRIVIAL" "$PATH_SESSION" "$PATH_SEARCH" "$PATH_HOUSEHOLD" "$PATH_HOME"
+printf '  %s\n' "$PATH_TRIVIAL" "$PATH_SESSION" "$PATH_LAYOUT" "$PATH_SEARCH" "$PATH_HOUSEHOLD" "$PATH_HOME"
 
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
@@ -107,7 +107,7 @@ for _ in $(seq 100); do
 done
 curl -fsS -o /dev/null "$BASE$PATH_TRIVIAL" || { cat "$WORKDIR/gunicorn.log" >&2; fail "gunicorn ne répond pas."; }
 
-COOKIE=$($PY scripts/bench_report.py login "$BASE" "$USERNAME" "$PASSWORD" "$PATH_SESSION" "$PATH_SEARCH" "$PATH_HOUSEHOLD")
+COOKIE=$($PY scripts/bench_report.py login "$BASE" "$USERNAME" "$PASSWORD" "$PATH_SESSION" "$PATH_LAYOUT" "$PATH_SEARCH" "$PATH_HOUSEHOLD")
 WORKER_COOKIE=$($PY scripts/bench_report.py login "$BASE" "$WORKER_USERNAME" "$PASSWORD" "$PATH_HOME")
 
 # --- the load --------------------------------------------------------------------------------------
@@ -123,6 +123,7 @@ load() { # key path [wrk options…]
 }
 load trivial "$PATH_TRIVIAL"
 load session "$PATH_SESSION" -H "Cookie: $COOKIE"
+load layout "$PATH_LAYOUT" -H "Cookie: $COOKIE"
 load search "$PATH_SEARCH" -H "Cookie: $COOKIE"
 load household "$PATH_HOUSEHOLD" -H "Cookie: $COOKIE"
 load home "$PATH_HOME" -H "Cookie: $WORKER_COOKIE"

@@ -33,6 +33,7 @@ DIRECTOR, SOCIAL_WORKER = "direction", "travailleur.social"
 PAGES = [
     ("trivial", "Trivial view `/sante/`", None),
     ("session", "Trivial view behind the login `/sante/session/`", DIRECTOR),
+    ("layout", "Simplest page with the layout `/compte/`", DIRECTOR),
     ("search", "Household search `/menages/?q=…`", DIRECTOR),
     ("household", "Household page `/menages/<id>/`", DIRECTOR),
     ("home", "Social worker's home page `/`", SOCIAL_WORKER),
@@ -86,6 +87,7 @@ def targets(meta_path: str) -> None:
     paths = {
         "trivial": "/sante/",
         "session": "/sante/session/",
+        "layout": "/compte/",
         "search": "/menages/?" + urllib.parse.urlencode({"q": term}),
         "household": f"/menages/{household.pk}/",
         "home": "/",
@@ -281,7 +283,8 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
         "  The trivial view behind the login (`/sante/session/`, as the director) is the reference of the ratios:",
         "  what any logged-in request costs before its view runs (every middleware, session and user reads with",
         "  the second-factor device check; the session's activity stamp is written at most once a minute). The",
-        "  trivial view without a cookie is a load balancer's health check, shown for the floor of the stack.",
+        "  trivial view without a cookie is a load balancer's health check, shown for the floor of the stack; the",
+        "  account page `/compte/` is the floor of a page with the layout (menu, base template).",
         f"- Load: wrk, {env.get('BENCH_CONNECTIONS', '8')} connections, 2 threads,"
         f" {env.get('BENCH_DURATION', '10s')} per page after a 2 s warm-up; requests/s and latency percentiles",
         "  from wrk's histogram (p95 through the `done()` hook of `scripts/bench.lua`).",
@@ -331,6 +334,9 @@ def report(meta_path: str, results_dir: str, output: str) -> None:
             " requests of the trivial view without a cookie:",
             "that is the ceiling of any logged-in page before its own queries and template (session and user reads",
             "with the second-factor device check). The CPU column shows where the rest goes.",
+            f"The simplest page with the layout (`/compte/`: two small queries, the menu and the base template)"
+            f" serves {rows['layout']['ratio']:.1%} of the logged-in trivial view's requests: the floor of any page",
+            "a person reads, before its content (decision record 0032).",
         ]
     lines.append("")
     # The sections of the ledger (manage.py bench_ledger) and of the residences (manage.py bench_residences) stay

@@ -103,6 +103,7 @@ def subsidy_of(world, scope) -> Subsidy:
             author = world.users["director"]
         else:
             author = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+        type(author.organisation).objects.filter(pk=author.organisation_id).update(cer_signed_on=date(2022, 1, 2))
         made[key] = services.subsidy_request(
             actor=author,
             data={

@@ -65,6 +65,7 @@ def register():
             "community:survey_list",
             lambda u: u.has_perm("community.view_surveys"),
             "households",
+            also_in=("housing",),  # the rental managers' owners' survey
         )
     )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))

@@ -121,6 +121,17 @@ class OrganisationSettingsForm(forms.Form):
     owner_signatory_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
     owner_signatory_title = forms.CharField(label=_("Fonction"), max_length=150, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cer_signed_on"] = date_field(
+            _("Contrat d'engagement républicain souscrit le"),
+            required=False,
+            help_text=_(
+                "Demandé avant toute demande de subvention publique (loi du 12 avril 2000, art. 10-1) : sans cette "
+                "date, une demande ne peut pas être enregistrée."
+            ),
+        )
+
     def clean_siret(self):
         from .models import validate_siret
 

@@ -87,6 +87,8 @@ class Organisation(TimeStamped):
     support_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
     owner_signatory_name = models.CharField(_("signataire des relevés aux propriétaires"), max_length=150, blank=True)
     owner_signatory_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    # The contrat d'engagement républicain, subscribed before any request of a public subsidy (DOMAIN-2 W31).
+    cer_signed_on = models.DateField(_("contrat d'engagement républicain souscrit le"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

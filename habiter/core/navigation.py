@@ -73,12 +73,21 @@ class Menu:
     section_links: tuple = ()  # MenuLink, the pages of the current activity
 
 
-def _group_of_page(resolver_match, by_url_name: dict) -> str:
+def group_of(item, user) -> str:
+    """The activity an entry shows under for this user: its own, or the first of its other activities (`also_in`)
+    the user's role has (the surveys: under « Ménages », and under « Logement » for a rental manager)."""
+    groups = ROLE_GROUPS.get(user.role, ())
+    if not item.group or item.group in groups:
+        return item.group
+    return next((group for group in item.also_in if group in groups), item.group)
+
+
+def _group_of_page(resolver_match, by_url_name: dict, user) -> str:
     if resolver_match is None:
         return ""
     item = by_url_name.get(resolver_match.view_name)
     if item is not None:
-        return item.group
+        return group_of(item, user)
     return NAMESPACE_GROUPS.get(resolver_match.namespace, "")
 
 
@@ -93,7 +102,7 @@ def _url(url_name: str, _prefix: str) -> str:
 def menu_for(user, path: str = "", resolver_match=None) -> Menu:
     items = registry.nav_items(user)
     by_url_name = {item.url_name: item for item in items}
-    current_group = _group_of_page(resolver_match, by_url_name)
+    current_group = _group_of_page(resolver_match, by_url_name, user)
     prefix = get_script_prefix()
     urls = {item.url_name: _url(item.url_name, prefix) for item in items}
     entries = [
@@ -104,7 +113,7 @@ def menu_for(user, path: str = "", resolver_match=None) -> Menu:
         links = [
             MenuLink(str(item.label), urls[item.url_name], urls[item.url_name] == path)
             for item in items
-            if item.group == group
+            if item.group and group_of(item, user) == group
         ]
         if not links:
             continue
@@ -117,4 +126,4 @@ def menu_for(user, path: str = "", resolver_match=None) -> Menu:
 def unreachable_entries(user) -> list[str]:
     """The menu entries the user may open that no activity of their role shows (a test keeps it empty)."""
     groups = set(ROLE_GROUPS.get(user.role, ()))
-    return [item.url_name for item in registry.nav_items(user) if item.group and item.group not in groups]
+    return [item.url_name for item in registry.nav_items(user) if item.group and group_of(item, user) not in groups]

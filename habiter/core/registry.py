@@ -259,6 +259,7 @@ class NavItem:
     url_name: str
     shown_to: Callable[..., bool]  # (user) -> bool
     group: str = ""  # the activity it belongs to (`core.navigation.GROUPS`); "" for the dashboard itself
+    also_in: tuple = ()  # other activities, for a role that does not have `group` (`navigation.group_of`)
 
 
 _nav_items: dict[str, NavItem] = {}

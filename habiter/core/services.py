@@ -287,6 +287,13 @@ def organisation_settings_update(*, actor, values: dict, logo=None, remove_logo:
                 if getattr(organisation, field) != value:
                     setattr(organisation, field, value)
                     changed.append(field)
+        if "cer_signed_on" in values and values["cer_signed_on"] != organisation.cer_signed_on:
+            if values["cer_signed_on"] and values["cer_signed_on"] > timezone.localdate():
+                raise ValidationError(
+                    {"cer_signed_on": _("La souscription du contrat d'engagement républicain ne peut pas être future.")}
+                )
+            organisation.cer_signed_on = values["cer_signed_on"]
+            changed.append("cer_signed_on")
         organisation.full_clean(exclude=["logo"])
         if (logo is not None or remove_logo) and organisation.logo:
             old_logo_name = organisation.logo.name

@@ -304,13 +304,14 @@ def organisation_settings(request):
         raise Http404
     organisation = request.user.organisation
     initial = {field: getattr(organisation, field) for field in LETTERHEAD_FIELDS}
+    initial["cer_signed_on"] = organisation.cer_signed_on
     form = OrganisationSettingsForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.organisation_settings_update(
                 actor=request.user,
-                values={field: data[field] for field in LETTERHEAD_FIELDS},
+                values={field: data[field] for field in (*LETTERHEAD_FIELDS, "cer_signed_on")},
                 logo=data["logo"] or None,
                 remove_logo=data["remove_logo"],
             )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from habiter.core import services as core_services
 from habiter.core.models import Role
 from habiter.support.models import Programme, Scheme
 
@@ -40,6 +41,8 @@ def seed_subsidies(organisation, users, count, rng) -> None:
     today = timezone.localdate()
     funders = {}
     with transaction.atomic():
+        if organisation.cer_signed_on is None:  # subscribed when the decree applied (W31)
+            core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2022, 1, 20)})
         for name, kind, scheme, purpose, requested, granted, decided_on, convention, sent_on in SUBSIDIES_2025:
             programme = Programme.objects.filter(organisation=organisation, scheme=scheme).first() if scheme else None
             subsidy = services.subsidy_request(

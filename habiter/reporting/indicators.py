@@ -38,6 +38,8 @@ from habiter.residences.models import ExitDestination, Residence, ResidenceKind,
 from habiter.residences.queries import period_occupancy
 from habiter.support import rules as support_rules
 from habiter.support.models import (
+    HOMELESS_AT_ENTRY,
+    EntrySituation,
     FollowUpSituation,
     Intervention,
     InterventionKind,
@@ -323,6 +325,86 @@ register(
             "un an après (facultatif) ; une mesure sans situation relevée est comptée « Situation non relevée »."
         ),
         compute=follow_up_situations,
+    )
+)
+
+
+def entry_situations(scope: ReportScope, period: Period, *, schemes=None):
+    """Households who entered a measure in the period, by where they lived then (W37): each household once, with the
+    situation recorded on its first measure begun in the period; « non renseignée » kept as a row."""
+    first: dict = {}
+    for household_id, situation in (
+        _measures(scope, schemes)
+        .filter(_in_period(period, "start_date"))
+        .order_by("start_date", "created_at", "pk")
+        .values_list("household_id", "situation_at_entry")
+    ):
+        first.setdefault(household_id, situation)
+    counts = Counter(first.values())
+    rows = [[str(label), counts[value]] for value, label in EntrySituation.choices]
+    rows.append([_("Situation non renseignée"), counts[""]])
+    rows.append([_("Dont sans domicile"), sum(counts[value] for value in HOMELESS_AT_ENTRY)])
+    rows.append([_("Total des ménages entrés"), len(first)])
+    return [_("Situation de logement à l'entrée"), _("Ménages")], rows
+
+
+register(
+    Indicator(
+        code="entry_situations",
+        title=gettext_lazy("Situation de logement à l'entrée"),
+        unit=gettext_lazy("ménage"),
+        rule=gettext_lazy(
+            "Ménages dont une mesure a commencé dans la période, chacun une fois, selon la situation notée sur la "
+            "première de ces mesures. « Sans domicile » : sans abri, habitat de fortune, hôtel, hébergé en "
+            "structure ou chez un tiers. Une situation non notée est comptée « non renseignée »."
+        ),
+        compute=entry_situations,
+    )
+)
+
+# Where a household without a home at entry went (W37: « ménages sans domicile relogés », by destination).
+REHOUSING_DESTINATIONS = (
+    (gettext_lazy("Logement social"), (OutcomeCategory.HOUSED_SOCIAL,)),
+    (gettext_lazy("Logement privé"), (OutcomeCategory.HOUSED_PRIVATE,)),
+    (gettext_lazy("Glissement du bail (sous-location, IML)"), (OutcomeCategory.LEASE_SLID,)),
+    (gettext_lazy("Résidence sociale ou pension de famille"), (OutcomeCategory.HOUSED_SUPPORTED,)),
+    (gettext_lazy("Logement, type non précisé"), (OutcomeCategory.HOUSED,)),
+)
+
+
+def homeless_rehoused(scope: ReportScope, period: Period, *, schemes=None):
+    """Households without a home at the start of a measure closed in the period, by destination at exit (W37):
+    each household once, by its last measure closed in the period; the others not rehoused, the unknown kept."""
+    last: dict = {}
+    for household_id, category in (
+        _measures(scope, schemes)
+        .filter(_exited(period), situation_at_entry__in=HOMELESS_AT_ENTRY)
+        .order_by("end_date", "created_at", "pk")
+        .values_list("household_id", "outcome__category")
+    ):
+        last[household_id] = category or ""
+    counts = Counter(last.values())
+    rows = [[str(label), sum(counts[c] for c in categories)] for label, categories in REHOUSING_DESTINATIONS]
+    rehoused = sum(row[1] for row in rows)
+    known = {c for _label, categories in REHOUSING_DESTINATIONS for c in categories}
+    rows.append([_("Dont relogés"), rehoused])
+    rows.append([_("Non relogés (autre issue)"), sum(n for c, n in counts.items() if c and c not in known)])
+    rows.append([_("Issue non renseignée"), counts[""]])
+    rows.append([_("Total des ménages sans domicile sortis"), len(last)])
+    return [_("Destination à la sortie"), _("Ménages")], rows
+
+
+register(
+    Indicator(
+        code="homeless_rehoused",
+        title=gettext_lazy("Ménages sans domicile à l'entrée relogés, par destination"),
+        unit=gettext_lazy("ménage"),
+        rule=gettext_lazy(
+            "Ménages sans domicile au début d'une mesure clôturée dans la période (sans abri, habitat de fortune, "
+            "hôtel, hébergé en structure ou chez un tiers), chacun une fois, selon la catégorie de l'issue de la "
+            "dernière de ces mesures ; une issue sans catégorie est comptée « non renseignée »."
+        ),
+        compute=homeless_rehoused,
     )
 )
 
@@ -1081,6 +1163,25 @@ REPORTS["esds"] = Report(
     ),
     small_cells=True,
     anonymous_rows=True,
+)
+
+
+# Logement d'abord (W37): the programme 177 indicators the association feeds, from the situation at entry recorded
+# on the measures and the category of their outcome; every programme counts.
+REPORTS["logement_dabord"] = Report(
+    code="logement_dabord",
+    title=gettext_lazy("Logement d'abord — ménages sans domicile relogés"),
+    description=gettext_lazy(
+        "Pour les indicateurs du Logement d'abord (programme 177) : les ménages entrés par situation de logement "
+        "à l'entrée (valeurs de la demande de logement social), et les ménages sans domicile à l'entrée sortis "
+        "dans la période, par destination."
+    ),
+    indicators=("entry_situations", "homeless_rehoused"),
+    funder=gettext_lazy("État (Dihal, DDETS)"),
+    categories=gettext_lazy(
+        "Situations à l'entrée du SNE (correspondance avec ses codes à confirmer) ; destinations : logement "
+        "social, privé, glissement du bail, résidence sociale ou pension de famille."
+    ),
 )
 
 

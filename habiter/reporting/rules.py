@@ -203,6 +203,18 @@ def _params(params):
     return default_parameters() if params is None else params
 
 
+CER_REQUIRED_KEY = "cer_required"
+
+
+def cer_missing(requested_on: date, cer_signed_on: date | None, params=None) -> bool:
+    """Whether a request of a public subsidy made on `requested_on` lacks the contrat d'engagement républicain: the
+    table says whether it is required on that day (from 2 January 2022, W31), and then it must have been subscribed
+    on or before the request."""
+    if not _params(params).integer(CER_REQUIRED_KEY, requested_on):
+        return False
+    return cer_signed_on is None or cer_signed_on > requested_on
+
+
 def crf_due_on(year_end: date, params=None) -> date:
     """The last day to file the compte rendu financier of a subsidy granted for the financial year ending on
     `year_end`: the six months (the table's delay in force on that day) that follow the year's end, so

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from habiter.core.audit import audit_record
+from habiter.core.models import Organisation
 
-from . import indicators
+from . import indicators, rules
 from .models import AccountsObligations, Funder, FunderKind, ReportRun, Subsidy, SubsidyStatus
 from .queries import reporting_scope
 
@@ -208,6 +209,17 @@ def subsidy_request(*, actor, data: dict) -> Subsidy:
         raise ValidationError({"requested_on": _("Indiquez la date de la demande.")})
     _not_future(requested_on, "requested_on", today)
     amount = _amount(data.get("amount_requested"), "amount_requested")
+    cer_signed_on = Organisation.objects.filter(pk=actor.organisation_id).values_list("cer_signed_on", flat=True).get()
+    if rules.cer_missing(requested_on, cer_signed_on):
+        raise ValidationError(
+            {
+                "requested_on": _(
+                    "Le contrat d'engagement républicain doit être souscrit avant toute demande de subvention "
+                    "publique (loi du 12 avril 2000, art. 10-1) : indiquez sa date dans « Coordonnées et signataires "
+                    "de l'association »."
+                )
+            }
+        )
     programme_id = data.get("programme_id") or None
     if programme_id and not Programme.objects.filter(pk=programme_id, organisation_id=actor.organisation_id).exists():
         raise ValidationError({"programme": _("Ce dispositif n'existe pas.")})

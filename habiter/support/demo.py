@@ -10,7 +10,29 @@ from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import rules as support_rules
-from .models import MeasureFollowUp, MeasureOutcome, MeasureStatus, MeasureStatusChange, Programme, SupportMeasure
+from .models import (
+    EntrySituation,
+    MeasureFollowUp,
+    MeasureOutcome,
+    MeasureStatus,
+    MeasureStatusChange,
+    Programme,
+    SupportMeasure,
+)
+
+# Where the demo households lived when their measure began (W37): mostly hosted, in a shelter or tenants; some
+# not noted.
+ENTRY_SITUATIONS = (
+    EntrySituation.THIRD_PARTY,
+    EntrySituation.SHELTER,
+    EntrySituation.SOCIAL_TENANT,
+    EntrySituation.PRIVATE_TENANT,
+    EntrySituation.STREET,
+    EntrySituation.HOTEL,
+    EntrySituation.THIRD_PARTY,
+    EntrySituation.PRIVATE_TENANT,
+    "",
+)
 
 
 def seed_measures(organisation, users, count, rng) -> None:
@@ -38,6 +60,8 @@ def seed_measures(organisation, users, count, rng) -> None:
             start_date=start,
             planned_end_date=start + timedelta(days=365),
             intensity=rng.choice(["light", "medium", "medium", "strong"]),
+            # by id, not by chance: the other demo figures keep their random draws
+            situation_at_entry=ENTRY_SITUATIONS[(household.pk.int // 3) % len(ENTRY_SITUATIONS)],
             status=status,
             end_date=end,
             outcome=rng.choice(outcomes) if closed else None,

@@ -11,6 +11,7 @@ from . import queries
 from . import rules as support_rules
 from .models import (
     DocumentKind,
+    EntrySituation,
     FollowUpSituation,
     Intensity,
     InterventionKind,
@@ -39,6 +40,12 @@ class MeasureOpenForm(forms.Form):
     )
     intensity = forms.ChoiceField(label=_("Intensité"), choices=Intensity.choices, initial=Intensity.MEDIUM)
     prescriber = forms.CharField(label=_("Prescripteur"), required=False, max_length=200)
+    situation_at_entry = forms.ChoiceField(
+        label=_("Situation de logement à l'entrée"),
+        choices=[("", _("Non connue"))] + EntrySituation.choices,
+        required=False,
+        help_text=_("Où vivait le ménage au début de la mesure : compté par les indicateurs du Logement d'abord."),
+    )
     requested = forms.BooleanField(label=_("Seulement demandée (pas encore commencée)"), required=False)
 
     def __init__(self, *args, user, **kwargs):

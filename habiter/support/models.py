@@ -106,6 +106,34 @@ class Intensity(models.TextChoices):
     STRONG = "strong", _("Renforcée")
 
 
+class EntrySituation(models.TextChoices):
+    """Where the household lived when its measure began, in the values of the demand for social housing (SNE) that
+    the Logement d'abord indicators use (DOMAIN-2 W37; the mapping to the SNE's codes is PARTIAL there)."""
+
+    STREET = "street", _("Sans abri (à la rue)")
+    MAKESHIFT = "makeshift", _("Habitat de fortune, squat, campement")
+    HOTEL = "hotel", _("À l'hôtel")
+    SHELTER = "shelter", _("Hébergé en structure (CHRS, centre d'hébergement, hébergement d'urgence)")
+    THIRD_PARTY = "third_party", _("Hébergé chez un tiers (famille, amis)")
+    FOYER = "foyer", _("En logement-foyer, résidence sociale ou pension de famille")
+    INSTITUTION = "institution", _("Sortant d'institution (hôpital, prison, aide sociale à l'enfance)")
+    SOCIAL_TENANT = "social_tenant", _("Locataire du parc social")
+    PRIVATE_TENANT = "private_tenant", _("Locataire du parc privé")
+    OWNER = "owner", _("Propriétaire occupant")
+    OTHER = "other", _("Autre situation")
+
+
+# « Sans domicile » as the Logement d'abord indicators count it (W37): without a home of one's own, in the street,
+# in a makeshift shelter, at the hotel, in a shelter or hosted by a third party.
+HOMELESS_AT_ENTRY = (
+    EntrySituation.STREET,
+    EntrySituation.MAKESHIFT,
+    EntrySituation.HOTEL,
+    EntrySituation.SHELTER,
+    EntrySituation.THIRD_PARTY,
+)
+
+
 class SupportMeasure(Versioned, OrganisationScoped):
     """One household followed under one programme, from its start to its end."""
 
@@ -114,6 +142,9 @@ class SupportMeasure(Versioned, OrganisationScoped):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="measures")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("dispositif"))
     prescriber = models.CharField(_("prescripteur"), max_length=200, blank=True)
+    situation_at_entry = models.CharField(
+        _("situation de logement à l'entrée"), max_length=16, choices=EntrySituation.choices, blank=True
+    )
     start_date = models.DateField(_("début"))
     planned_end_date = models.DateField(_("fin prévue"), null=True, blank=True)
     intensity = models.CharField(_("intensité"), max_length=16, choices=Intensity.choices, default=Intensity.MEDIUM)

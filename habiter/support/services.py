@@ -78,8 +78,10 @@ def measure_open(
     intensity: str = "medium",
     prescriber: str = "",
     requested: bool = False,
+    situation_at_entry: str = "",
 ) -> SupportMeasure:
-    """Open a measure for a household: active from `start_date`, or only requested."""
+    """Open a measure for a household: active from `start_date`, or only requested; `situation_at_entry`, where the
+    household lived then (`EntrySituation`; empty: not known)."""
     with transaction.atomic():
         household = household_for_support(actor, household_id)
         programme = Programme.objects.filter(
@@ -96,6 +98,7 @@ def measure_open(
             household=household,
             programme=programme,
             prescriber=prescriber or "",
+            situation_at_entry=situation_at_entry or "",
             start_date=start_date,
             planned_end_date=planned_end_date,
             intensity=intensity,
@@ -108,7 +111,11 @@ def measure_open(
             organisation_id=actor.organisation_id, measure=measure, to_status=status, on_date=start_date, actor=actor
         )
         audit_record(
-            actor=actor, action="measure.open", obj=measure, household_id=household.pk, detail={"status": status}
+            actor=actor,
+            action="measure.open",
+            obj=measure,
+            household_id=household.pk,
+            detail={"status": status, "situation_at_entry": measure.situation_at_entry},
         )
     return measure
 

@@ -82,6 +82,7 @@ def measure_create(request, household_id):
                 intensity=data["intensity"],
                 prescriber=data["prescriber"],
                 requested=data["requested"],
+                situation_at_entry=data["situation_at_entry"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -29,7 +29,7 @@ def director():
         username="m.leroy",
         first_name="Marion",
         last_name="Leroy",
-        organisation=OrganisationFactory(name="Alpa"),
+        organisation=OrganisationFactory(name="Alpa", cer_signed_on=date(2022, 2, 1)),
         role=Role.DIRECTOR,
     )
     with time_machine.travel(date(2026, 7, 1), tick=False):

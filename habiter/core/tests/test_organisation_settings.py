@@ -146,3 +146,16 @@ def test_a_wrong_email_is_refused_in_french(client, world):
     client.force_login(world.users["director"])
     response = client.post(URL, {**VALID, "email": "pas-une-adresse"})
     assert "Saisissez une adresse de courriel valide" in response.content.decode()
+
+
+def test_the_director_records_the_contrat_d_engagement_republicain(client, world):
+    from datetime import date
+
+    client.force_login(world.users["director"])
+    assert "Contrat d&#x27;engagement républicain souscrit le" in client.get(URL).content.decode()
+    assert client.post(URL, {**VALID, "cer_signed_on": "20/01/2022"}).status_code == 302
+    assert Organisation.objects.get(pk=world.organisation.pk).cer_signed_on == date(2022, 1, 20)
+    assert "cer_signed_on" in AuditEvent.objects.filter(action="organisation.settings").last().detail["changed"]
+    wrong = client.post(URL, {**VALID, "cer_signed_on": "32/01/2022"})
+    assert wrong.status_code == 200
+    assert Organisation.objects.get(pk=world.organisation.pk).cer_signed_on == date(2022, 1, 20)

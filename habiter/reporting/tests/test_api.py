@@ -24,7 +24,15 @@ def get(user, url, params=None):
 
 def test_the_catalogue_lists_reports_and_indicators_with_their_rules(data):
     body = get(data.director, "/reports").json()
-    assert [r["code"] for r in body["reports"]] == ["activity", "avdl", "asll", "iml", "esds", "pension_famille"]
+    assert [r["code"] for r in body["reports"]] == [
+        "activity",
+        "avdl",
+        "asll",
+        "iml",
+        "esds",
+        "logement_dabord",
+        "pension_famille",
+    ]
     avdl = body["reports"][1]
     assert avdl["indicators"][0] == "households_entered/avdl" and "relogement" in avdl["categories"]
     assert [i["code"] for i in body["indicators"]] == list(indicators.INDICATORS)

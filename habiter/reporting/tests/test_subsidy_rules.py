@@ -134,3 +134,17 @@ def test_crf_due_on_is_six_months_after_the_year_end(year_end):
 )
 def test_subsidy_decision_allowed(status, new, sent, allowed):
     assert rules.subsidy_decision_allowed(status, new, sent) is allowed
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "cer_signed_on", "missing"),
+    [
+        (date(2022, 1, 1), None, False),  # the day before the decree applied: not required
+        (date(2022, 1, 2), None, True),  # from 2 January 2022 (décret 2021-1947)
+        (date(2025, 3, 1), date(2025, 3, 1), False),  # subscribed the day of the request
+        (date(2025, 3, 1), date(2025, 3, 2), True),  # subscribed the day after: too late for this request
+        (date(2025, 3, 1), date(2022, 1, 20), False),
+    ],
+)
+def test_cer_missing(requested_on, cer_signed_on, missing):
+    assert rules.cer_missing(requested_on, cer_signed_on) is missing

@@ -21,7 +21,9 @@ TODAY = date(2026, 7, 1)  # the day after the 2025 comptes rendus' last day (30/
 
 @pytest.fixture
 def director():
-    return UserFactory(organisation=OrganisationFactory(name="Alpa"), role=Role.DIRECTOR)
+    return UserFactory(
+        organisation=OrganisationFactory(name="Alpa", cer_signed_on=date(2022, 2, 1)), role=Role.DIRECTOR
+    )
 
 
 def _request(actor, funder_name="DDETS du Rhône", kind=FunderKind.STATE, amount="45000", year_end=date(2025, 12, 31)):
@@ -145,7 +147,9 @@ def test_other_roles_are_refused(director, role):
 def test_accountant_writes_and_another_organisation_does_not_reach(director):
     accountant = UserFactory(organisation=director.organisation, role=Role.ACCOUNTANT)
     subsidy = _request(accountant)
-    stranger = UserFactory(organisation=OrganisationFactory(name="Autre"), role=Role.DIRECTOR)
+    stranger = UserFactory(
+        organisation=OrganisationFactory(name="Autre", cer_signed_on=date(2022, 2, 1)), role=Role.DIRECTOR
+    )
     with pytest.raises(Subsidy.DoesNotExist):
         services.subsidy_decide(actor=stranger, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 3, 1))
     with pytest.raises(Subsidy.DoesNotExist):
@@ -264,3 +268,19 @@ def test_the_parameters_are_seeded_by_the_migrations():
     assert (months.value, months.valid_from) == ("6", date(2006, 10, 11))
     alert = LegalParameter.objects.get(key="crf_alert_days", territory="metropole")
     assert (alert.value, alert.status) == ("60", "UNCONFIRMED")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_request_needs_the_contrat_d_engagement_republicain(director):
+    """W31 (a): the signatory attests the CER before any request; without its date, nothing is recorded."""
+    from habiter.core import services as core_services
+
+    core_services.organisation_settings_update(actor=director, values={"cer_signed_on": None})
+    with pytest.raises(ValidationError) as refused:
+        _request(director)
+    assert "contrat d'engagement républicain" in refused.value.message_dict["requested_on"][0]
+    assert not Subsidy.objects.exists() and not Funder.objects.exists()
+    with pytest.raises(ValidationError):  # a future subscription is refused too
+        core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2026, 7, 2)})
+    core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2025, 1, 15)})
+    assert _request(director).requested_on == date(2025, 1, 15)  # subscribed the day of the request

@@ -20,7 +20,9 @@ TODAY = date(2026, 7, 1)
 
 @pytest.fixture
 def director():
-    return UserFactory(organisation=OrganisationFactory(name="Alpa"), role=Role.DIRECTOR)
+    return UserFactory(
+        organisation=OrganisationFactory(name="Alpa", cer_signed_on=date(2022, 2, 1)), role=Role.DIRECTOR
+    )
 
 
 def _granted(director, name="Département du Rhône", amount="48500"):

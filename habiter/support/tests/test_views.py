@@ -25,12 +25,15 @@ def test_worker_opens_a_measure_then_closes_it_from_the_household_page(client, w
             "start_date": start.isoformat(),
             "intensity": "strong",
             "prescriber": "CCAS de Marseille",
+            "situation_at_entry": "third_party",
         },
     )
     assert response.status_code == 302
     measure = SupportMeasure.objects.get(household=household)
+    assert measure.situation_at_entry == "third_party"
     page = client.get(reverse("people:household_detail", args=[household.pk])).content.decode()
     assert "AVDL" in page and "En cours" in page and "CCAS de Marseille" in page
+    assert "Hébergé chez un tiers (famille, amis)" in page
     assert "Mesure en cours : AVDL" in page  # on the timeline
 
     form = client.get(reverse("support:measure_status", args=[measure.pk])).content.decode()
@@ -57,6 +60,11 @@ def test_bad_dates_are_refused_in_french_and_kept(client, world):
         reverse("support:measure_create", args=[world.own_household.pk]),
         {"programme": avdl.pk, "start_date": "2026-05-01", "planned_end_date": "2026-04-01", "intensity": "medium"},
     )
+    unknown_situation = client.post(
+        reverse("support:measure_create", args=[world.own_household.pk]),
+        {"programme": avdl.pk, "start_date": "2026-05-01", "intensity": "medium", "situation_at_entry": "chateau"},
+    )
+    assert unknown_situation.status_code == 200 and "Sélectionnez un choix valide" in unknown_situation.content.decode()
     body = response.content.decode()
     assert "La fin prévue ne peut pas précéder le début." in body
     assert 'value="2026-04-01"' in body
