@@ -37,3 +37,13 @@ PARTNER_MANAGERS = frozenset({Role.DIRECTOR})
 
 rules.add_perm("community.view_partners", has_organisation & role_in(PARTNER_READERS))
 rules.add_perm("community.manage_partners", has_organisation & role_in(PARTNER_MANAGERS))
+
+# Volunteers (docs/adr/0029): directors manage the profiles, missions and charter and see every volunteer; the staff
+# who may be a volunteer's referent see the volunteers they are referent of and log their hours. A volunteer sees
+# only their own page (missions, hours, invitations) and the charter; never a household's file.
+VOLUNTEER_MANAGERS = frozenset({Role.DIRECTOR})
+VOLUNTEER_REFERENTS = COUNCIL_READERS
+
+rules.add_perm("community.manage_volunteers", has_organisation & role_in(VOLUNTEER_MANAGERS))
+rules.add_perm("community.view_volunteers", has_organisation & role_in(VOLUNTEER_REFERENTS))
+rules.add_perm("community.own_volunteering", has_organisation & role_in(frozenset({Role.VOLUNTEER})))

@@ -140,6 +140,12 @@ class AuditAction(models.TextChoices):
     PARTNER_CREATE = "partner.create", _("Partenaire ajouté")
     PARTNER_CHANGE = "partner.change", _("Partenaire modifié")
     PARTNER_CONTACT_ADD = "partner_contact.add", _("Contact ajouté à un partenaire")
+    VOLUNTEER_CREATE = "volunteer.create", _("Fiche de bénévole créée")
+    VOLUNTEER_CHANGE = "volunteer.change", _("Fiche de bénévole modifiée")
+    VOLUNTEER_MISSION_ADD = "volunteer_mission.add", _("Mission confiée à un bénévole")
+    VOLUNTEER_HOURS_LOG = "volunteer_hours.log", _("Heures de bénévolat saisies")
+    CHARTER_PUBLISH = "charter.publish", _("Nouvelle version de la charte du bénévole")
+    CHARTER_SIGN = "charter.sign", _("Charte du bénévole signée")
     AGREEMENT_CREATE = "agreement.create", _("Convention avec un partenaire ajoutée")
     AGREEMENT_CHANGE = "agreement.change", _("Convention avec un partenaire modifiée")
     # leases
