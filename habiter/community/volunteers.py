@@ -35,11 +35,16 @@ from .models import (
 )
 
 PROFILE_FIELDS = ("skills", "availability", "started_on", "record_checked_on", "insurance_policy", "insured_from")
+PROFILE_TEXTS = ("skills", "availability", "insurance_policy")
 MISSION_FIELDS = ("kind", "title", "starts_on", "ends_on", "requires_record_check")
 
 
 def _clean(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _profile(data: dict) -> dict:
+    return {f: _clean(data.get(f) or ("" if f in PROFILE_TEXTS else None)) for f in PROFILE_FIELDS}
 
 
 def _require(actor, perm):
@@ -188,7 +193,7 @@ def volunteer_create(*, actor, user_id, referent_id, data: dict) -> Volunteer:
             organisation_id=actor.organisation_id,
             user=account,
             referent=_referent(actor, referent_id),
-            **{f: _clean(data.get(f, "")) for f in PROFILE_FIELDS},
+            **_profile(data),
         )
         volunteer.full_clean()
         volunteer.save()
@@ -203,8 +208,8 @@ def volunteer_update(*, actor, volunteer_id, referent_id, data: dict) -> Volunte
             Volunteer.objects.select_for_update().filter(organisation_id=actor.organisation_id).get(pk=volunteer_id)
         )
         volunteer.referent = _referent(actor, referent_id)
-        for field in PROFILE_FIELDS:
-            setattr(volunteer, field, _clean(data.get(field, "")))
+        for field, value in _profile(data).items():
+            setattr(volunteer, field, value)
         volunteer.full_clean()
         volunteer.save()
         audit_record(actor=actor, action="volunteer.change", obj=volunteer)
@@ -218,7 +223,11 @@ def mission_add(*, actor, volunteer_id, data: dict) -> VolunteerMission:
         mission = VolunteerMission(
             organisation_id=actor.organisation_id,
             volunteer=volunteer,
-            **{f: _clean(data.get(f)) for f in MISSION_FIELDS},
+            **{f: _clean(data.get(f)) for f in MISSION_FIELDS}
+            | {
+                "title": _clean(data.get("title") or ""),
+                "requires_record_check": bool(data.get("requires_record_check")),
+            },
         )
         mission.full_clean()
         mission.save()
