@@ -4,7 +4,7 @@ The staff who meet the persons accompanied read the councils of the organisation
 on behalf of an accompanied person) and take attendance; a host reads only the councils of the residences they are
 host of (the scoping is in `queries.councils_for`). Directors create councils and manage all of them; a host
 manages the councils of their residences (members, meetings, minutes, elections). Volunteers and the other roles see
-nothing: their invitations to meetings come with a later slice.
+no council: a volunteer sees the meetings they are invited to on their own page (`volunteers.invited_meetings`).
 """
 
 import rules
