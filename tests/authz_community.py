@@ -9,7 +9,11 @@ and campaigns and close a campaign. Partners and their agreements: the same staf
 agreement); directors alone record and change them. Scopes: own team is the council of a residence the host of the
 organisation hosts, other team a council of the organisation without residence, other organisation a council of
 another one; a project of each scope is made by its director (own and other team: two projects of the same
-organisation), and a partner with an agreement likewise.
+organisation), and a partner with an agreement likewise. Volunteers (docs/adr/0029): directors see and manage every
+volunteer and the charter, and export the valuation and the CEC; a referent (the staff who read the councils) sees
+the volunteers they are referent of and logs their hours; a volunteer reaches only their own page and the charter.
+Scopes: own team is the organisation's volunteer, whose referent is the social worker; other team another volunteer
+of the organisation without referent; other organisation a volunteer of another one.
 """
 
 import io
@@ -22,10 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from habiter.community import partners, services, surveys
+from habiter.community import partners, services, surveys, volunteers
 from habiter.community.models import (
     AgendaItem,
     Agreement,
+    CharterSignature,
+    CharterVersion,
     Council,
     CouncilMember,
     Election,
@@ -39,7 +45,12 @@ from habiter.community.models import (
     StrategicObjective,
     StrategicProject,
     Survey,
+    Volunteer,
+    VolunteerHours,
+    VolunteerMission,
 )
+from habiter.core.models import Role
+from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences import services as residence_services
 from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
@@ -96,6 +107,17 @@ EXPECTED = {
     "community:survey_xlsx": scoped_row(SURVEY_READERS),
     "community:survey_answer": EVERYONE,
     "community:survey_thanks": EVERYONE,
+    "community:volunteer_list": row(READERS, OK, NOT_FOUND),
+    "community:volunteer_create": row(("director",), OK, NOT_FOUND),
+    "community:volunteer_detail": scoped_row(("director",)) | {"social_worker": (OK, NOT_FOUND, NOT_FOUND)},
+    "community:volunteer_edit": scoped_row(("director",)),
+    "community:mission_add": scoped_row(("director",)),
+    "community:charter_list": row(("director",), OK, NOT_FOUND),
+    "community:charter_create": row(("director",), OK, NOT_FOUND),
+    "community:valuation_export": row(("director",), OK, NOT_FOUND),
+    "community:cec_export": row(("director",), OK, NOT_FOUND),
+    "community:my_volunteering": row(("volunteer",), OK, NOT_FOUND),
+    "community:charter_sign": row(("volunteer",), OK, NOT_FOUND),
 }
 POST_EXPECTED = {
     "community:member_add": MANAGE_WRITE,
@@ -119,12 +141,20 @@ POST_EXPECTED = {
     "community:survey_question_add": scoped_row(("director",), yes=WRITE),
     "community:survey_response_add": scoped_row(SURVEY_READERS, yes=WRITE),
     "community:survey_answer": dict.fromkeys(ACTORS, (SAVED,) * 3),
+    "community:volunteer_detail": scoped_row(("director",), yes=WRITE)
+    | {"social_worker": (SAVED, NOT_FOUND, NOT_FOUND)},  # hours logged by a director or the referent
+    "community:volunteer_edit": scoped_row(("director",), yes=WRITE),
+    "community:mission_add": scoped_row(("director",), yes=WRITE),
 }
 POST_UNSCOPED = {
     "community:council_create",
     "community:project_create",
     "community:partner_create",
     "community:survey_create",
+    "community:volunteer_create",
+    "community:charter_create",
+    "community:my_volunteering",
+    "community:charter_sign",
 }
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
@@ -133,10 +163,12 @@ class Councils:
     """One council per scope, made by a director of its organisation, once per test; a meeting to come in each,
     and an election per actor, of today, roll frozen, one candidate (its results are proclaimed once)."""
 
-    def __init__(self, director_of, host, member):
+    def __init__(self, director_of, host, member, volunteer_account=None, referent=None):
         self.director_of = director_of
         self.host = host
         self.member = member
+        self.volunteer_account = volunteer_account
+        self.referent = referent
         self.rows = {}
 
     def council(self, scope):
@@ -290,6 +322,36 @@ class Councils:
         self.partner(scope)
         return self.rows[("agreement", scope)]
 
+    def volunteer(self, scope):
+        """The scope's volunteer with a mission in progress: the organisation's volunteer account (referent: the
+        social worker) for the own team, another volunteer account without referent for the other team, one of
+        another organisation."""
+        if ("volunteer", scope) not in self.rows:
+            director = self.director_of(scope)
+            if scope == "own_team" and self.volunteer_account is not None:
+                account, referent = self.volunteer_account, self.referent
+            else:
+                account = UserFactory(organisation=director.organisation, role=Role.VOLUNTEER)
+                referent = None
+            started = timezone.localdate() - timedelta(days=30)
+            profile = volunteers.volunteer_create(
+                actor=director,
+                user_id=account.pk,
+                referent_id=referent.pk if referent else None,
+                data={"started_on": started, "skills": "Accueil"},
+            )
+            self.rows[("mission", scope)] = volunteers.mission_add(
+                actor=director,
+                volunteer_id=profile.pk,
+                data={"kind": "reception_desk", "title": "Accueil", "starts_on": started, "ends_on": None},
+            )
+            self.rows[("volunteer", scope)] = profile
+        return self.rows[("volunteer", scope)]
+
+    def mission(self, scope):
+        self.volunteer(scope)
+        return self.rows[("mission", scope)]
+
 
 def _pdf_bytes() -> bytes:
     writer = PdfWriter()
@@ -305,7 +367,10 @@ def _second_elector(election):
 
 def _councils(scenario) -> Councils:
     if not hasattr(scenario, "_community"):
-        scenario._community = Councils(scenario._director_of, scenario.world.users["host"], scenario.member)
+        users = scenario.world.users
+        scenario._community = Councils(
+            scenario._director_of, users["host"], scenario.member, users["volunteer"], users["social_worker"]
+        )
     return scenario._community
 
 
@@ -322,6 +387,7 @@ def fillers(scenario, actor, scope):
         "seat_id": lambda: councils.seat(scope).pk,
         "survey_id": lambda: councils.survey(scope).pk,
         "link_key": lambda: councils.survey(scope).link_key,
+        "volunteer_id": lambda: councils.volunteer(scope).pk,
     }
 
 
@@ -381,6 +447,13 @@ def post_data(route_name, scenario, actor, scope):
     if route_name in ("community:survey_response_add", "community:survey_answer"):
         question = _councils(scenario).survey(scope).questions.get(kind="scale")
         return {f"q_{question.pk}": "4"}
+    if route_name == "community:volunteer_detail":
+        mission = _councils(scenario).mission(scope)
+        return {"mission": mission.pk, "worked_on": timezone.localdate().isoformat(), "hours": "2"}
+    if route_name == "community:volunteer_edit":
+        return {"started_on": "2026-01-05", "skills": f"Revu par {actor}"}
+    if route_name == "community:mission_add":
+        return {"kind": "workshops", "title": f"Atelier de {actor}", "starts_on": "2026-01-05"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -426,6 +499,12 @@ def state(route_name, scenario, actor, scope):
         return councils.survey(scope).questions.count()
     if route_name in ("community:survey_response_add", "community:survey_answer"):
         return councils.survey(scope).responses.count()
+    if route_name == "community:volunteer_detail":
+        return VolunteerHours.objects.filter(mission__volunteer=councils.volunteer(scope)).count()
+    if route_name == "community:volunteer_edit":
+        return Volunteer.objects.get(pk=councils.volunteer(scope).pk).skills
+    if route_name == "community:mission_add":
+        return VolunteerMission.objects.filter(volunteer=councils.volunteer(scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -438,6 +517,8 @@ def _world_councils(world) -> Councils:
             lambda scope: world.users["director"],
             world.users["host"],
             lambda scope: world.own_household.members.first(),
+            world.users["volunteer"],
+            world.users["social_worker"],
         )
     return world._community
 
@@ -574,7 +655,50 @@ def csrf_case(name, world):
         url = reverse(name, args=[survey.link_key])
         anonymous = Client(enforce_csrf_checks=True)
         return CsrfCase(anonymous, url, url, {f"q_{question.pk}": "2"}, lambda: survey.responses.exists())
+    csrf = _volunteer_csrf_case(name, world, councils)
+    if csrf is not None:
+        return csrf
     raise AssertionError(f"no CSRF case for {name}")
+
+
+def _volunteer_csrf_case(name, world, councils):
+    director = world.users["director"]
+    client = logged_in(director)
+    if name == "community:volunteer_create":
+        account = UserFactory(organisation=world.organisation, role=Role.VOLUNTEER)
+        url = reverse(name)
+        data = {"user": account.pk, "started_on": "2026-01-05", "skills": "Fiche CSRF"}
+        return CsrfCase(client, url, url, data, lambda: Volunteer.objects.filter(skills="Fiche CSRF").exists())
+    if name == "community:charter_create":
+        url = reverse(name)
+        data = {"published_on": "2026-01-05", "text": "Charte CSRF"} | CONFIRMED
+        return CsrfCase(client, url, url, data, lambda: CharterVersion.objects.filter(text="Charte CSRF").exists())
+    if name == "community:charter_sign":
+        volunteers.charter_publish(actor=director, published_on=timezone.localdate(), text="Charte à signer")
+        volunteer = world.users["volunteer"]
+        url = reverse(name)
+        return CsrfCase(
+            logged_in(volunteer), url, url, {}, lambda: CharterSignature.objects.filter(user=volunteer).exists()
+        )
+    volunteer = councils.volunteer("own_team")
+    mission = councils.mission("own_team")
+    hours = {"mission": mission.pk, "worked_on": timezone.localdate().isoformat(), "hours": "1.5"}
+    logged = lambda: VolunteerHours.objects.filter(mission=mission, hours=Decimal("1.5")).exists()  # noqa: E731
+    if name == "community:volunteer_detail":
+        url = reverse(name, args=[volunteer.pk])
+        return CsrfCase(client, url, url, hours, logged)
+    if name == "community:my_volunteering":
+        url = reverse(name)
+        return CsrfCase(logged_in(world.users["volunteer"]), url, url, hours, logged)
+    if name == "community:volunteer_edit":
+        url = reverse(name, args=[volunteer.pk])
+        data = {"started_on": "2026-01-05", "skills": "Revu CSRF"}
+        return CsrfCase(client, url, url, data, lambda: Volunteer.objects.filter(skills="Revu CSRF").exists())
+    if name == "community:mission_add":
+        url = reverse(name, args=[volunteer.pk])
+        data = {"kind": "workshops", "title": "Mission CSRF", "starts_on": "2026-01-05"}
+        return CsrfCase(client, url, url, data, lambda: VolunteerMission.objects.filter(title="Mission CSRF").exists())
+    return None
 
 
 def post_probe_values(world):
@@ -590,4 +714,5 @@ def post_probe_values(world):
         "seat_id": councils.seat("own_team").pk,
         "survey_id": councils.survey("own_team").pk,
         "link_key": councils.survey("own_team").link_key,
+        "volunteer_id": councils.volunteer("own_team").pk,
     }

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from habiter.core import registry
 from habiter.core.models import Role
 
-from . import queries
+from . import queries, volunteers
 
 
 def home_panel(user):
@@ -30,6 +30,7 @@ def agreements_panel(user):
 
 def register():
     from .demo import seed_community
+    from .volunteer_demo import seed_volunteers
 
     registry.register_nav_item(
         registry.NavItem(
@@ -68,8 +69,34 @@ def register():
             also_in=("housing",),  # the rental managers' owners' survey
         )
     )
+    registry.register_nav_item(
+        registry.NavItem(
+            52,
+            gettext_lazy("Bénévoles"),
+            "community:volunteer_list",
+            lambda u: u.has_perm("community.view_volunteers"),
+            "households",
+        )
+    )
+    registry.register_nav_item(
+        registry.NavItem(
+            23,
+            gettext_lazy("Mon bénévolat"),
+            "community:my_volunteering",
+            lambda u: u.has_perm("community.own_volunteering"),
+            "reception",
+        )
+    )
+    registry.register_account_gate(
+        registry.AccountGate(
+            "community:charter_sign",
+            volunteers.charter_holds,
+            gettext_lazy("Signez d'abord la charte du bénévole dans Habiter."),
+        )
+    )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))
     registry.register_home_panel(
         registry.HomePanel("community.agreements", "community/panel_agreements.html", 4, agreements_panel)
     )
     registry.register_demo_seeder(60, seed_community)
+    registry.register_demo_seeder(61, seed_volunteers)

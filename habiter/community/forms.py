@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from .models import (
     CouncilKind,
     LegalBasis,
     MemberRole,
+    MissionKind,
     ParticipantCategory,
     PartnerKind,
     Presence,
@@ -359,3 +362,73 @@ class SurveyAnswerForm(CommunityForm):
 
     def answers(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")}
+
+
+class VolunteerForm(CommunityForm):
+    """A volunteer's profile; a new one names the volunteer account it belongs to."""
+
+    user = forms.ModelChoiceField(label=_("Compte du bénévole"), queryset=User.objects.none())
+    referent = forms.ModelChoiceField(label=_("Référent salarié"), queryset=User.objects.none(), required=False)
+    started_on = date_field(_("Bénévole depuis le"))
+    skills = forms.CharField(
+        label=_("Compétences"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    availability = forms.CharField(
+        label=_("Disponibilités"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : le mardi matin, deux samedis par mois."),
+    )
+    record_checked_on = date_field(
+        _("Honorabilité vérifiée le"),
+        required=False,
+        help_text=_(
+            "Pour les missions dans un établissement ou service relevant du CASF (L133-6) : la date seulement, "
+            "jamais le contenu du bulletin."
+        ),
+    )
+    insurance_policy = forms.CharField(label=_("Contrat d'assurance de l'association"), max_length=200, required=False)
+    insured_from = date_field(_("Couvert par l'assurance depuis le"), required=False)
+
+    def __init__(self, *args, accounts=None, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is None:
+            del self.fields["user"]
+        else:
+            self.fields["user"].queryset = accounts.order_by("last_name", "first_name")
+        self.fields["referent"].queryset = referents.order_by("last_name", "first_name")
+
+
+class MissionForm(CommunityForm):
+    kind = forms.ChoiceField(label=_("Type de mission"), choices=MissionKind.choices)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    starts_on = date_field(_("Début"))
+    ends_on = date_field(_("Fin"), required=False)
+    requires_record_check = forms.BooleanField(
+        label=_("Vérification d'honorabilité requise (CASF L133-6)"), required=False
+    )
+
+
+class HoursForm(CommunityForm):
+    mission = forms.ModelChoiceField(label=_("Mission"), queryset=None, empty_label=None)
+    worked_on = date_field(_("Date"))
+    hours = forms.DecimalField(
+        label=_("Heures"),
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("0.25"),
+        max_value=24,
+        localize=True,
+        help_text=_("Par exemple 2,5 pour deux heures et demie."),
+    )
+    note = forms.CharField(label=_("Précision"), max_length=300, required=False)
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+
+
+class CharterForm(CommunityForm):
+    published_on = date_field(_("En vigueur le"))
+    text = forms.CharField(label=_("Texte de la charte"), max_length=30_000, widget=forms.Textarea(attrs={"rows": 16}))

@@ -4,7 +4,7 @@ The staff who meet the persons accompanied read the councils of the organisation
 on behalf of an accompanied person) and take attendance; a host reads only the councils of the residences they are
 host of (the scoping is in `queries.councils_for`). Directors create councils and manage all of them; a host
 manages the councils of their residences (members, meetings, minutes, elections). Volunteers and the other roles see
-nothing: their invitations to meetings come with a later slice.
+no council: a volunteer sees the meetings they are invited to on their own page (`volunteers.invited_meetings`).
 """
 
 import rules
@@ -46,3 +46,12 @@ SURVEY_MANAGERS = frozenset({Role.DIRECTOR})
 
 rules.add_perm("community.view_surveys", has_organisation & role_in(SURVEY_READERS))
 rules.add_perm("community.manage_surveys", has_organisation & role_in(SURVEY_MANAGERS))
+# Volunteers (docs/adr/0029): directors manage the profiles, missions and charter and see every volunteer; the staff
+# who may be a volunteer's referent see the volunteers they are referent of and log their hours. A volunteer sees
+# only their own page (missions, hours, invitations) and the charter; never a household's file.
+VOLUNTEER_MANAGERS = frozenset({Role.DIRECTOR})
+VOLUNTEER_REFERENTS = COUNCIL_READERS
+
+rules.add_perm("community.manage_volunteers", has_organisation & role_in(VOLUNTEER_MANAGERS))
+rules.add_perm("community.view_volunteers", has_organisation & role_in(VOLUNTEER_REFERENTS))
+rules.add_perm("community.own_volunteering", has_organisation & role_in(frozenset({Role.VOLUNTEER})))

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
 from habiter.core.dates import add_months
@@ -255,3 +256,57 @@ def agreement_status(*, starts_on: date, ends_on: date | None, alert_on: date | 
     if alert_on is not None and alert_on <= today + timedelta(days=AGREEMENT_RENEWAL_NOTICE_DAYS):
         return "renewal_due"
     return "active"
+
+
+# --- volunteers (W27, W28) -----------------------------------------------------------------------------------------
+
+VALUATION_RATE_KEY = "volunteer_valuation_hourly_rate_eur"  # W28: the association's method, the SMIC by default
+CEC_MIN_HOURS_KEY = "cec_min_hours_per_year"
+CEC_MIN_HOURS_ONE_ASSOCIATION_KEY = "cec_min_hours_one_association"
+CEC_DECLARE_BY_KEY = "cec_declare_by"
+CEC_VALIDATE_BY_KEY = "cec_validate_by"
+CEC_MISSION_KINDS = frozenset({"governance"})  # W27: sitting on the board or bureau, supervising volunteers
+CEC_ELIGIBLE, CEC_IF_OTHER_HOURS, CEC_NOT_ELIGIBLE = "eligible", "if_other_hours", "not_eligible"
+CENT = Decimal("0.01")
+
+
+def valuation_rate(day: date, params: LegalParameters | None = None) -> Decimal:
+    """The valuation rate of an hour of volunteering in force on `day` (€/h)."""
+    return _params(params).decimal(VALUATION_RATE_KEY, day)
+
+
+def valuation(hours: Decimal, rate: Decimal) -> Decimal:
+    """Hours × rate, to the cent, half up (the amount of a line of the contributions in kind)."""
+    return (hours * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CecStatus:
+    status: str  # CEC_ELIGIBLE, CEC_IF_OTHER_HOURS, CEC_NOT_ELIGIBLE
+    min_hours: int
+    min_hours_here: int
+    declare_by: date
+    validate_by: date
+
+
+def cec_status(hours_here: Decimal, year: int, params: LegalParameters | None = None) -> CecStatus:
+    """W27: the year's governance or supervision hours given in this association against the compte d'engagement
+    citoyen's thresholds in force on 31 December of the year: at least the total threshold here is eligible; at
+    least the one-association threshold is eligible if hours elsewhere make up the total; below, not eligible. The
+    volunteer declares by a day of the next year and the association validates by another."""
+    params = _params(params)
+    year_end = date(year, 12, 31)
+    min_hours = params.integer(CEC_MIN_HOURS_KEY, year_end)
+    min_here = params.integer(CEC_MIN_HOURS_ONE_ASSOCIATION_KEY, year_end)
+    if hours_here >= min_hours:
+        status = CEC_ELIGIBLE
+    elif hours_here >= min_here:
+        status = CEC_IF_OTHER_HOURS
+    else:
+        status = CEC_NOT_ELIGIBLE
+
+    def next_year(key: str) -> date:
+        month, day = params.value(key, year_end).split("-")
+        return date(year + 1, int(month), int(day))
+
+    return CecStatus(status, min_hours, min_here, next_year(CEC_DECLARE_BY_KEY), next_year(CEC_VALIDATE_BY_KEY))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import partner_views, survey_views, views
+from . import partner_views, survey_views, views, volunteer_views
 
 app_name = "community"
 
@@ -48,4 +48,15 @@ urlpatterns = [
     ),
     path("conventions/<uuid:agreement_id>/modifier/", partner_views.agreement_edit, name="agreement_edit"),
     path("conventions/<uuid:agreement_id>/convention.pdf", partner_views.agreement_pdf, name="agreement_pdf"),
+    path("benevoles/", volunteer_views.volunteer_list, name="volunteer_list"),
+    path("benevoles/nouveau/", volunteer_views.volunteer_create, name="volunteer_create"),
+    path("benevoles/<uuid:volunteer_id>/", volunteer_views.volunteer_detail, name="volunteer_detail"),
+    path("benevoles/<uuid:volunteer_id>/modifier/", volunteer_views.volunteer_edit, name="volunteer_edit"),
+    path("benevoles/<uuid:volunteer_id>/missions/nouvelle/", volunteer_views.mission_add, name="mission_add"),
+    path("benevoles/charte/", volunteer_views.charter_list, name="charter_list"),
+    path("benevoles/charte/nouvelle/", volunteer_views.charter_create, name="charter_create"),
+    path("benevoles/valorisation.xlsx", volunteer_views.valuation_export, name="valuation_export"),
+    path("benevoles/cec.xlsx", volunteer_views.cec_export, name="cec_export"),
+    path("mon-benevolat/", volunteer_views.my_volunteering, name="my_volunteering"),
+    path("mon-benevolat/charte/", volunteer_views.charter_sign, name="charter_sign"),
 ]

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
 
-from . import services
+from . import registry, services
 from .throttling import AuthFailureThrottle, TokenRequestThrottle
 
 
@@ -35,6 +35,9 @@ class BearerAuth(HttpBearer):
         except services.TokenNeedsReissue as refusal:
             raise HttpError(401, str(refusal)) from None
         if user is not None:
+            gate = registry.holding_gate(user)
+            if gate is not None:
+                raise HttpError(403, str(gate.api_message))
             request.user = user
         return user
 

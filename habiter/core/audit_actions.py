@@ -145,6 +145,12 @@ class AuditAction(models.TextChoices):
     SURVEY_CREATE = "survey.create", _("Enquête créée")
     SURVEY_QUESTION_ADD = "survey.question_add", _("Question ajoutée à une enquête")
     SURVEY_ANSWER = "survey.answer", _("Réponse à une enquête enregistrée")
+    VOLUNTEER_CREATE = "volunteer.create", _("Fiche de bénévole créée")
+    VOLUNTEER_CHANGE = "volunteer.change", _("Fiche de bénévole modifiée")
+    VOLUNTEER_MISSION_ADD = "volunteer_mission.add", _("Mission confiée à un bénévole")
+    VOLUNTEER_HOURS_LOG = "volunteer_hours.log", _("Heures de bénévolat saisies")
+    CHARTER_PUBLISH = "charter.publish", _("Nouvelle version de la charte du bénévole")
+    CHARTER_SIGN = "charter.sign", _("Charte du bénévole signée")
     AGREEMENT_CREATE = "agreement.create", _("Convention avec un partenaire ajoutée")
     AGREEMENT_CHANGE = "agreement.change", _("Convention avec un partenaire modifiée")
     # leases

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import services
+from . import registry, services
 from .audit import current_ip
 from .backends import user_has_confirmed_device
 
@@ -129,6 +129,30 @@ class SecondFactorMiddleware:
         if settings.HABITER_REQUIRE_MFA:
             return redirect("core:otp_enrol")
         return None
+
+
+class AccountGateMiddleware:
+    """A logged-in user held by an account gate (`registry.register_account_gate`: a volunteer who has not signed
+    the charter in force) reaches only the gate's page, the login, second-factor and logout pages: every other page
+    redirects there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        match = request.resolver_match
+        if not user.is_authenticated or match is None or match.namespace.startswith("api-"):
+            return None
+        if match.view_name in SECOND_FACTOR_FREE_URLS or request.path.startswith(settings.STATIC_URL):
+            return None
+        gate = registry.holding_gate(user)
+        if gate is None or match.view_name == gate.page:
+            return None
+        return redirect(gate.page)
 
 
 class SessionActivityMiddleware:

@@ -302,3 +302,30 @@ def calendar_entries(user, start, end) -> list[CalendarEntry]:
     for source in _calendar_sources.values():
         entries.extend(source(user, start, end))
     return sorted(entries, key=lambda e: e.starts_at)
+
+
+@dataclass(frozen=True)
+class AccountGate:
+    """A step a logged-in user must take before anything else (a charter to sign…): while `holds(user)`, every page
+    but `page`, the login, second-factor and logout pages redirects to `page`, and the API answers 403 with
+    `api_message`."""
+
+    page: str  # the URL name of the page that lets the user through
+    holds: Callable  # (user) -> bool
+    api_message: str
+
+
+_account_gates: list[AccountGate] = []
+
+
+def register_account_gate(gate: AccountGate) -> None:
+    if gate not in _account_gates:
+        _account_gates.append(gate)
+
+
+def holding_gate(user) -> AccountGate | None:
+    """The first gate that holds the user, if any."""
+    for gate in _account_gates:
+        if gate.holds(user):
+            return gate
+    return None

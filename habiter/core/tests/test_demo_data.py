@@ -242,6 +242,18 @@ def test_the_association_sits_at_the_ccapex_and_the_siaos_commission(demo):
     assert [(s.body, s.role) for s in past] == [("Commission d'orientation", "substitute")]
 
 
+def test_the_demo_volunteer_signed_the_charter_and_has_missions_hours_and_an_invitation(demo):
+    from habiter.community import volunteers
+    from habiter.community.models import Volunteer, VolunteerHours
+
+    volunteer = User.objects.get(username="benevole")
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        assert not volunteers.charter_holds(volunteer)  # `make run`'s volunteer login goes straight in
+        assert volunteers.invited_meetings(volunteer, timezone.localdate())
+    assert Volunteer.objects.filter(organisation=volunteer.organisation).count() == 3
+    assert VolunteerHours.objects.filter(mission__volunteer__user=volunteer).count() == 24  # 12 weeks × 2 missions
+
+
 def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):
     from habiter.community import queries
     from habiter.community.models import GradingCampaign, StrategicProject

@@ -1,0 +1,445 @@
+"""Volunteers: their profile, missions, hours and the charter they sign (DOMAIN-2 W22–W30, docs/adr/0029).
+
+Writes (each checks its permission, runs in a transaction and is audited) and the organisation-scoped reads of the
+volunteers' pages. Directors manage the profiles, missions and charter versions; the referent of a volunteer (a
+staff member) and the directors log hours for them; a volunteer logs their own hours and signs the charter. A
+volunteer whose organisation has a charter in force and who has not signed that version is held on the charter's
+page (`charter_holds`, an account gate of `habiter.core.registry`): no page, no API, until they sign.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habiter.core.audit import audit_record
+from habiter.core.legal_queries import legal_parameters
+from habiter.core.models import Role, User
+
+from . import rules
+from .models import (
+    CharterSignature,
+    CharterVersion,
+    Meeting,
+    MissionKind,
+    Volunteer,
+    VolunteerHours,
+    VolunteerMission,
+)
+
+PROFILE_FIELDS = ("skills", "availability", "started_on", "record_checked_on", "insurance_policy", "insured_from")
+PROFILE_TEXTS = ("skills", "availability", "insurance_policy")
+MISSION_FIELDS = ("kind", "title", "starts_on", "ends_on", "requires_record_check")
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _profile(data: dict) -> dict:
+    return {f: _clean(data.get(f) or ("" if f in PROFILE_TEXTS else None)) for f in PROFILE_FIELDS}
+
+
+def _require(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- the charter ---------------------------------------------------------------------------------------------------
+
+
+def current_charter(organisation_id, today: date) -> CharterVersion | None:
+    """The version of the charter in force on `today`: the last one published on or before it."""
+    return (
+        CharterVersion.objects.filter(organisation_id=organisation_id, published_on__lte=today)
+        .order_by("-published_on", "-number")
+        .first()
+    )
+
+
+def charter_holds(user) -> bool:
+    """Whether a volunteer must sign the charter in force before anything else (W23). Staff are never held; an
+    organisation without any charter in force holds nobody (see docs/adr/0029)."""
+    if user.role != Role.VOLUNTEER or not user.organisation_id:
+        return False
+    charter = current_charter(user.organisation_id, timezone.localdate())
+    return charter is not None and not CharterSignature.objects.filter(version=charter, user=user).exists()
+
+
+def default_charter_text() -> str:
+    """The text offered for a first version of the charter (W23, W24, W30), for the director to adapt."""
+    return "\n\n".join(
+        [
+            _("Charte d'engagement du bénévole"),
+            _(
+                "1. Je m'engage librement, sans rémunération, au service des personnes accompagnées et selon le "
+                "projet de l'association."
+            ),
+            _(
+                "2. Je ne remplace jamais un salarié et je n'agis pas auprès d'une personne accompagnée sans la "
+                "présence ou l'accord d'un travailleur social."
+            ),
+            _(
+                "3. Je ne vois jamais le dossier d'un ménage : ni notes, ni évaluations, ni santé, ni dettes, ni "
+                "procédures. Je ne reçois que ce qui est strictement utile à ma mission (un prénom, un créneau, une "
+                "présence à un atelier)."
+            ),
+            _(
+                "4. Je garde pour moi ce que j'apprends des personnes pendant ma mission (Code pénal, article "
+                "226-13, pour une mission couverte par le secret)."
+            ),
+            _(
+                "5. Je respecte le contrat d'engagement républicain signé par l'association : mes actes de "
+                "bénévole l'engagent."
+            ),
+            _(
+                "6. L'association m'assure pendant mes missions, me confie un référent salarié et valorise les "
+                "heures que je donne."
+            ),
+        ]
+    )
+
+
+def charter_publish(*, actor, published_on: date, text: str) -> CharterVersion:
+    """Publish a new version of the charter, in force from `published_on` (after the last version's day): from that
+    day every volunteer signs it again before using Habiter."""
+    _require(actor, "community.manage_volunteers")
+    text = _clean(text)
+    with transaction.atomic():
+        versions = CharterVersion.objects.select_for_update().filter(organisation_id=actor.organisation_id)
+        latest = versions.aggregate(number=Max("number"), day=Max("published_on"))
+        if latest["day"] is not None and published_on <= latest["day"]:
+            message = _("La nouvelle version entre en vigueur après la précédente (%(day)s).") % {
+                "day": latest["day"].strftime("%d/%m/%Y")
+            }
+            raise ValidationError({"published_on": message})
+        version = CharterVersion(
+            organisation_id=actor.organisation_id,
+            number=(latest["number"] or 0) + 1,
+            published_on=published_on,
+            text=text,
+            published_by=actor,
+        )
+        version.full_clean()
+        version.save()
+        audit_record(actor=actor, action="charter.publish", obj=version, detail={"number": version.number})
+    return version
+
+
+def charter_sign(*, actor) -> CharterSignature:
+    """A volunteer signs the version of the charter in force today."""
+    if actor.role != Role.VOLUNTEER or not actor.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        charter = current_charter(actor.organisation_id, timezone.localdate())
+        if charter is None:
+            raise ValidationError(_("Aucune charte n'est en vigueur : rien à signer."))
+        if CharterSignature.objects.filter(version=charter, user=actor).exists():
+            raise ValidationError(_("Vous avez déjà signé cette version de la charte."))
+        signature = CharterSignature.objects.create(
+            organisation_id=actor.organisation_id, version=charter, user=actor, signed_at=timezone.now()
+        )
+        audit_record(actor=actor, action="charter.sign", obj=signature, detail={"number": charter.number})
+    return signature
+
+
+def charter_versions(user) -> list[CharterVersion]:
+    """The organisation's charter versions, newest first, for a director."""
+    _require(user, "community.manage_volunteers")
+    return list(CharterVersion.objects.filter(organisation_id=user.organisation_id).select_related("published_by"))
+
+
+# --- profiles and missions -----------------------------------------------------------------------------------------
+
+
+def volunteer_accounts_without_profile(user):
+    """The organisation's active volunteer accounts that have no profile yet (the choices of a new profile)."""
+    return User.objects.filter(
+        organisation_id=user.organisation_id, role=Role.VOLUNTEER, is_active=True, volunteer_profile__isnull=True
+    )
+
+
+def referent_choices(user):
+    """The active staff of the organisation who may be a volunteer's referent."""
+    return User.objects.filter(organisation_id=user.organisation_id, is_active=True).exclude(
+        role__in=(Role.VOLUNTEER, Role.LAWYER)
+    )
+
+
+def _referent(actor, referent_id):
+    if not referent_id:
+        return None
+    referent = referent_choices(actor).filter(pk=referent_id).first()
+    if referent is None:
+        raise ValidationError({"referent": _("Choisissez un salarié de votre association.")})
+    return referent
+
+
+def volunteer_create(*, actor, user_id, referent_id, data: dict) -> Volunteer:
+    """The profile of a volunteer account of the organisation: skills, availability, insurance, record check."""
+    _require(actor, "community.manage_volunteers")
+    with transaction.atomic():
+        account = volunteer_accounts_without_profile(actor).select_for_update().filter(pk=user_id).first()
+        if account is None:
+            raise ValidationError({"user": _("Choisissez un compte bénévole de votre association sans fiche.")})
+        volunteer = Volunteer(
+            organisation_id=actor.organisation_id,
+            user=account,
+            referent=_referent(actor, referent_id),
+            **_profile(data),
+        )
+        volunteer.full_clean()
+        volunteer.save()
+        audit_record(actor=actor, action="volunteer.create", obj=volunteer)
+    return volunteer
+
+
+def volunteer_update(*, actor, volunteer_id, referent_id, data: dict) -> Volunteer:
+    _require(actor, "community.manage_volunteers")
+    with transaction.atomic():
+        volunteer = (
+            Volunteer.objects.select_for_update().filter(organisation_id=actor.organisation_id).get(pk=volunteer_id)
+        )
+        volunteer.referent = _referent(actor, referent_id)
+        for field, value in _profile(data).items():
+            setattr(volunteer, field, value)
+        volunteer.full_clean()
+        volunteer.save()
+        audit_record(actor=actor, action="volunteer.change", obj=volunteer)
+    return volunteer
+
+
+def mission_add(*, actor, volunteer_id, data: dict) -> VolunteerMission:
+    _require(actor, "community.manage_volunteers")
+    with transaction.atomic():
+        volunteer = Volunteer.objects.filter(organisation_id=actor.organisation_id).get(pk=volunteer_id)
+        mission = VolunteerMission(
+            organisation_id=actor.organisation_id,
+            volunteer=volunteer,
+            **{f: _clean(data.get(f)) for f in MISSION_FIELDS}
+            | {
+                "title": _clean(data.get("title") or ""),
+                "requires_record_check": bool(data.get("requires_record_check")),
+            },
+        )
+        mission.full_clean()
+        mission.save()
+        audit_record(actor=actor, action="volunteer_mission.add", obj=mission, detail={"kind": mission.kind})
+    return mission
+
+
+# --- hours ---------------------------------------------------------------------------------------------------------
+
+
+def may_log_hours(user, volunteer: Volunteer) -> bool:
+    """The volunteer themselves, their referent, or a director of the organisation."""
+    if volunteer.organisation_id != user.organisation_id:
+        return False
+    if user.role == Role.VOLUNTEER:
+        return volunteer.user_id == user.pk
+    return user.has_perm("community.manage_volunteers") or (
+        volunteer.referent_id == user.pk and user.has_perm("community.view_volunteers")
+    )
+
+
+def hours_log(*, actor, mission_id, worked_on: date, hours: Decimal, note: str = "") -> VolunteerHours:
+    """Log hours given on a mission on a day within the mission, not in the future. A mission that requires the
+    criminal-record check takes no hours until its date is recorded (W25)."""
+    with transaction.atomic():
+        mission = (
+            VolunteerMission.objects.select_related("volunteer")
+            .filter(organisation_id=actor.organisation_id)
+            .get(pk=mission_id)
+        )
+        if not may_log_hours(actor, mission.volunteer) or charter_holds(actor):
+            raise PermissionDenied
+        if worked_on > timezone.localdate():
+            raise ValidationError({"worked_on": _("Les heures se saisissent une fois faites, pas à l'avance.")})
+        if not mission.covers(worked_on):
+            raise ValidationError({"worked_on": _("Ce jour n'est pas dans la période de la mission.")})
+        if mission.requires_record_check and mission.volunteer.record_checked_on is None:
+            raise ValidationError(
+                _("Cette mission demande la vérification d'honorabilité (CASF L133-6) : elle n'est pas enregistrée.")
+            )
+        entry = VolunteerHours(
+            organisation_id=actor.organisation_id,
+            mission=mission,
+            worked_on=worked_on,
+            hours=hours,
+            note=_clean(note),
+            entered_by=actor,
+        )
+        entry.full_clean()
+        entry.save()
+        audit_record(actor=actor, action="volunteer_hours.log", obj=entry, detail={"hours": str(hours)})
+    return entry
+
+
+# --- reads ---------------------------------------------------------------------------------------------------------
+
+
+def _scoped(user):
+    """The volunteers the user may open: all of the organisation for a director, their own for a referent."""
+    rows = Volunteer.objects.filter(organisation_id=user.organisation_id).select_related("user", "referent")
+    if user.has_perm("community.manage_volunteers"):
+        return rows
+    if user.has_perm("community.view_volunteers"):
+        return rows.filter(referent=user)
+    return rows.none()
+
+
+def volunteer_list(user, year: int) -> list[Volunteer]:
+    """The volunteers the user may open, each with `year_hours` and `signed_current` (the charter in force)."""
+    volunteers = list(
+        _scoped(user).annotate(
+            year_hours=Sum("missions__hours__hours", filter=Q(missions__hours__worked_on__year=year), default=0)
+        )
+    )
+    charter = current_charter(user.organisation_id, timezone.localdate())
+    signed = (
+        set(CharterSignature.objects.filter(version=charter).values_list("user_id", flat=True)) if charter else set()
+    )
+    for volunteer in volunteers:
+        volunteer.signed_current = charter is not None and volunteer.user_id in signed
+    return volunteers
+
+
+def volunteer_for_page(user, volunteer_id) -> Volunteer:
+    """A volunteer the user may open; DoesNotExist otherwise (a 404)."""
+    return _scoped(user).get(pk=volunteer_id)
+
+
+def own_volunteer(user) -> Volunteer | None:
+    if user.role != Role.VOLUNTEER:
+        return None
+    return Volunteer.objects.filter(organisation_id=user.organisation_id, user=user).first()
+
+
+@dataclass
+class VolunteerYear:
+    missions: list  # VolunteerMission, each with `year_hours`
+    hours: list  # VolunteerHours of the year, newest first
+    total: Decimal
+    signatures: list  # CharterSignature of the volunteer, newest first
+
+
+def volunteer_year(volunteer: Volunteer, year: int) -> VolunteerYear:
+    """A volunteer's missions with their hours of the year, the hours logged that year and their total."""
+    missions = list(
+        volunteer.missions.annotate(year_hours=Sum("hours__hours", filter=Q(hours__worked_on__year=year), default=0))
+    )
+    hours = list(
+        VolunteerHours.objects.filter(mission__volunteer=volunteer, worked_on__year=year).select_related(
+            "mission", "entered_by"
+        )
+    )
+    signatures = list(volunteer.user.charter_signatures.select_related("version"))
+    return VolunteerYear(missions, hours, sum((h.hours for h in hours), Decimal(0)), signatures)
+
+
+def open_missions(volunteer: Volunteer, today: date):
+    """The missions in progress today (those that take hours)."""
+    return volunteer.missions.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def mission_for_hours(user, mission_id) -> VolunteerMission:
+    """A mission the user may log hours on; DoesNotExist otherwise."""
+    mission = (
+        VolunteerMission.objects.select_related("volunteer")
+        .filter(organisation_id=user.organisation_id)
+        .get(pk=mission_id)
+    )
+    if not may_log_hours(user, mission.volunteer):
+        raise VolunteerMission.DoesNotExist
+    return mission
+
+
+def invited_meetings(user, today: date) -> list[Meeting]:
+    """The meetings to come of the councils where the user holds a seat on the meeting's day (their invitations)."""
+    meetings = (
+        Meeting.objects.filter(
+            organisation_id=user.organisation_id, council__members__user=user, starts_at__date__gte=today
+        )
+        .select_related("council")
+        .distinct()
+        .order_by("starts_at")
+    )
+    result = []
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        seats = meeting.council.members.filter(user=user, term_start__lte=day).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day)
+        )
+        if seats.exists():
+            result.append(meeting)
+    return result
+
+
+def hours_years(volunteer_ids=None, organisation_id=None) -> list[int]:
+    rows = VolunteerHours.objects.filter(organisation_id=organisation_id)
+    if volunteer_ids is not None:
+        rows = rows.filter(mission__volunteer_id__in=volunteer_ids)
+    return sorted(set(rows.annotate(y=ExtractYear("worked_on")).values_list("y", flat=True)), reverse=True)
+
+
+# --- exports (W27, W28) --------------------------------------------------------------------------------------------
+
+
+def valuation_rows(user, year: int) -> tuple[list[list], Decimal, Decimal]:
+    """The contributions in kind of volunteering for the year's accounts (W28, account 864): one line per volunteer,
+    kind of mission and valuation rate (the rate in force on the day the hours were given), with the hours and
+    their valuation; and the year's total hours and valuation. Directors only."""
+    _require(user, "community.manage_volunteers")
+    params = legal_parameters()
+    grouped: dict[tuple, Decimal] = defaultdict(Decimal)
+    entries = (
+        VolunteerHours.objects.filter(organisation_id=user.organisation_id, worked_on__year=year)
+        .select_related("mission__volunteer__user")
+        .order_by("worked_on")
+    )
+    names = {}
+    for entry in entries:
+        volunteer = entry.mission.volunteer
+        names[volunteer.pk] = str(volunteer.user)
+        rate = rules.valuation_rate(entry.worked_on, params)
+        grouped[(volunteer.pk, entry.mission.kind, rate)] += entry.hours
+    rows, total_hours, total_value = [], Decimal(0), Decimal(0)
+    for (volunteer_id, kind, rate), hours in sorted(
+        grouped.items(), key=lambda item: (names[item[0][0]], item[0][1], item[0][2])
+    ):
+        value = rules.valuation(hours, rate)
+        rows.append([names[volunteer_id], str(MissionKind(kind).label), hours, rate, value])
+        total_hours += hours
+        total_value += value
+    return rows, total_hours, total_value
+
+
+def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:
+    """Per volunteer with governance hours in the year: the hours here and their compte d'engagement citoyen status
+    (W27). Directors only."""
+    _require(user, "community.manage_volunteers")
+    params = legal_parameters()
+    totals = (
+        VolunteerHours.objects.filter(
+            organisation_id=user.organisation_id,
+            worked_on__year=year,
+            mission__kind__in=rules.CEC_MISSION_KINDS,
+        )
+        .values("mission__volunteer")
+        .annotate(total=Sum("hours"))
+    )
+    by_volunteer = {row["mission__volunteer"]: row["total"] for row in totals}
+    volunteers = Volunteer.objects.filter(pk__in=by_volunteer).select_related("user")
+    rows = []
+    reference = rules.cec_status(Decimal(0), year, params)
+    for volunteer in sorted(volunteers, key=lambda v: str(v.user)):
+        hours = by_volunteer[volunteer.pk]
+        rows.append([str(volunteer.user), hours, rules.cec_status(hours, year, params).status])
+    return rows, reference
