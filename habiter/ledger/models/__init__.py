@@ -57,6 +57,14 @@ from .owners import (
     PayoutBatch,
     StatementLineKind,
 )
+from .redevance import (
+    RedevanceAllocation,
+    RedevanceCall,
+    RedevanceCallLine,
+    RedevancePayment,
+    RedevancePaymentSource,
+    RedevanceReceipt,
+)
 from .rent import (
     ArrearsLetter,
     ArrearsLetterKind,
@@ -139,4 +147,10 @@ __all__ = [
     "ChargeExpense",
     "ChargeRegularisationLine",
     "ChargeInstalment",
+    "RedevanceCall",
+    "RedevanceCallLine",
+    "RedevancePaymentSource",
+    "RedevancePayment",
+    "RedevanceAllocation",
+    "RedevanceReceipt",
 ]
