@@ -28,6 +28,7 @@ from habiter.ledger.models import (
 )
 from habiter.ledger.owners.queries import mandate_owners, payable_statements, statements
 from habiter.ledger.owners.services import frozen_entry_refusal
+from habiter.ledger.redevance.demo import seed_redevances
 from habiter.ledger.redevance.queries import contract_balance, household_redevance_events
 from habiter.ledger.redevance.services import redevance_document_reversal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
@@ -206,6 +207,7 @@ def register():
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     lease_registry.register_revision_follow_up(revision_catch_up_record)
     registry.register_demo_seeder(42, seed_ledger)
+    registry.register_demo_seeder(52, seed_redevances)  # after the residents' contracts and their redevance lines
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
     registry.register_timeline_source(
         registry.TimelineSource("charges", gettext_lazy("Régularisation des charges"), regularisation_events)

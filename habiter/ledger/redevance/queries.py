@@ -158,7 +158,7 @@ def contract_balance(contract, on: date) -> RedevanceBalance | None:
             ),
             rules.ZERO,
         )
-    total = rules.cents(balance["total"])
+    total = rules.cents(balance["total"]) + rules.ZERO  # never « -0,00 »
     return RedevanceBalance(
         balance=total,
         overdue=overdue,

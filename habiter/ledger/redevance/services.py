@@ -41,7 +41,7 @@ from habiter.ledger.models import (
     RedevanceReceipt,
     money_sum,
 )
-from habiter.ledger.rent.receipts import _next_number
+from habiter.ledger.rent.receipts import next_receipt_number
 from habiter.residences.models import ResidenceContract
 
 from . import queries
@@ -373,7 +373,7 @@ def redevance_receipt_issue(*, actor, call_id, on: date | None = None) -> Redeva
             contract=contract,
             call=call,
             kind=kind,
-            number=_next_number(call.organisation_id, kind),
+            number=next_receipt_number(call.organisation_id, kind),
             issued_on=on,
             resident_name=str(contract.resident),
             manager_name=call.organisation.name,
