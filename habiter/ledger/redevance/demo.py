@@ -41,28 +41,27 @@ def seed_redevances(organisation, users, count, rng) -> None:
     by_contract: dict = {}
     for call in calls:
         by_contract.setdefault(call.contract_id, []).append(call)
+    # what the CAF and the residents pay, by day: the CAF's transfer pays every resident's APL-foyer at once
+    caf: dict = {}
+    residents: dict = {}
     for position, contract_calls in enumerate(by_contract.values()):
         for rank, call in enumerate(contract_calls):
             paid_on = min(call.due_date, today)
             if month_closed(organisation.pk, paid_on) or (position == 2 and rank >= len(contract_calls) - 3):
                 continue  # one resident (and the CAF, told of it) has paid nothing for three months
             apl = min(call.total, ((call.rent_equivalent + call.charges) * DEMO_APL_SHARE).quantize(Decimal("1")))
-            services.redevance_payment_record(
-                actor=actor,
-                contract_id=call.contract_id,
-                amount=apl,
-                received_on=paid_on,
-                source="caf",
-                reference=f"APL-{call.period:%Y%m}",
-            )
+            caf.setdefault(paid_on, []).append((call.contract_id, apl))
             if call.total > apl:
-                services.redevance_payment_record(
-                    actor=actor,
-                    contract_id=call.contract_id,
-                    amount=call.total - apl,
-                    received_on=paid_on,
-                    source="resident",
-                )
+                residents.setdefault(paid_on, []).append((call.contract_id, call.total - apl))
+    for paid_on, amounts in sorted(caf.items()):
+        services.redevance_payments_record(
+            actor=actor, received_on=paid_on, source="caf", amounts=amounts, reference=f"APL-{paid_on:%Y%m%d}"
+        )
+        if paid_on in residents:
+            services.redevance_payments_record(
+                actor=actor, received_on=paid_on, source="resident", amounts=residents[paid_on]
+            )
+    for contract_calls in by_contract.values():
         last = contract_calls[-1]
         last.refresh_from_db()
         if last.settled:

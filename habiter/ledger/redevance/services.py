@@ -26,7 +26,6 @@ from habiter.ledger.entries.services import (
     check_open,
     organisation_account,
     post_entries,
-    post_entry,
     resident_account,
     resident_accounts,
 )
@@ -276,13 +275,7 @@ def redevance_calls_issue(*, actor, month: date, run=None, batch_size: int = 200
 # --- payments ------------------------------------------------------------------------------------------------
 
 
-def redevance_payment_record(
-    *, actor, contract_id, amount: Decimal, received_on: date, source: str, reference: str = ""
-) -> RedevancePayment:
-    """Record money received for a residence contract — from the resident, or the APL-foyer the CAF pays to the
-    manager (tiers payant) —: posted to the ledger (debit the account it waits on, credit the resident's) and
-    allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
-    _require(actor, "ledger.post")
+def _check_payment(amount, received_on: date, source: str) -> None:
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if amount > rules.MAX_AMOUNT:
@@ -293,46 +286,89 @@ def redevance_payment_record(
         raise ValidationError({"source": _("Provenance inconnue.")})
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("Un encaissement ne peut pas être daté dans le futur.")})
+
+
+def redevance_payment_record(
+    *, actor, contract_id, amount: Decimal, received_on: date, source: str, reference: str = ""
+) -> RedevancePayment:
+    """Record money received for a residence contract — from the resident, or the APL-foyer the CAF pays to the
+    manager (tiers payant) —: posted to the ledger (debit the account it waits on, credit the resident's) and
+    allocated to the oldest unpaid calls. Back-dated payments are allowed in open months only."""
+    return redevance_payments_record(
+        actor=actor, received_on=received_on, source=source, amounts=[(contract_id, amount)], reference=reference
+    )[0]
+
+
+def redevance_payments_record(
+    *, actor, received_on: date, source: str, amounts, reference: str = ""
+) -> list[RedevancePayment]:
+    """Record one transfer that pays for several residence contracts — the CAF's monthly APL-foyer for the residents
+    of a residence —, `amounts` being (contract id, amount) pairs: one entry and one payment per contract, posted in
+    bulk, each allocated to its contract's oldest unpaid calls, in one database transaction."""
+    _require(actor, "ledger.post")
+    for _contract_id, amount in amounts:
+        _check_payment(amount, received_on, source)
+    if not amounts:
+        _check_payment(None, received_on, source)
+    reference = (reference or "").strip()
     with transaction.atomic():
-        contract = _contract(actor, contract_id)
-        if contract.status not in queries.CALLED_STATUSES:
+        ids = {contract_id for contract_id, _amount in amounts}
+        contracts = {
+            contract.pk: contract
+            for contract in ResidenceContract.objects.filter(organisation_id=actor.organisation_id, pk__in=ids)
+            .select_related("household", "place__residence")
+            .order_by("pk")
+        }
+        if len(contracts) != len(ids):
+            raise ResidenceContract.DoesNotExist
+        if any(contract.status not in queries.CALLED_STATUSES for contract in contracts.values()):
             raise ValidationError(_("Seul un contrat de résidence signé reçoit des encaissements."))
-        account = resident_account(contract, lock=True)
-        check_open(contract.organisation_id, received_on, "received_on")
-        entry = post_entry(
+        accounts = resident_accounts(list(contracts.values()))
+        check_open(actor.organisation_id, received_on, "received_on")
+        source_account = organisation_account(actor.organisation_id, SOURCE_ACCOUNTS[source])
+        label = RedevancePaymentSource(source).label
+        posted = post_entries(
             actor=actor,
-            organisation_id=contract.organisation_id,
-            booked_on=received_on,
-            label=_("Encaissement de redevance %(source)s — %(resident)s")
-            % {"source": RedevancePaymentSource(source).label, "resident": contract.household.name},
-            lines=[
-                (organisation_account(contract.organisation_id, SOURCE_ACCOUNTS[source]), amount),
-                (account, -amount),
+            organisation_id=actor.organisation_id,
+            entries=[
+                NewEntry(
+                    booked_on=received_on,
+                    label=_("Encaissement de redevance %(source)s — %(resident)s")
+                    % {"source": label, "resident": contracts[contract_id].household.name},
+                    lines=[(source_account, amount), (accounts[contract_id], -amount)],
+                    source_type=PAYMENT,
+                    source_id=reference,
+                )
+                for contract_id, amount in amounts
             ],
-            source_type=PAYMENT,
-            source_id=(reference or "").strip(),
         )
-        payment = RedevancePayment(
-            organisation_id=contract.organisation_id,
-            contract=contract,
-            amount=amount,
-            received_on=received_on,
-            source=source,
-            reference=(reference or "").strip(),
-            transaction=entry,
-            recorded_by=actor,
-        )
-        payment.full_clean(validate_constraints=False)
-        payment.save()
-        allocate_redevance_payments(contract)
-        audit_record(
+        payments = [
+            RedevancePayment(
+                organisation_id=actor.organisation_id,
+                contract=contracts[contract_id],
+                amount=amount,
+                received_on=received_on,
+                source=source,
+                reference=reference,
+                transaction=entry,
+                recorded_by=actor,
+            )
+            for (contract_id, amount), entry in zip(amounts, posted, strict=True)
+        ]
+        for payment in payments:
+            payment.full_clean(validate_constraints=False, exclude=["transaction", "contract", "recorded_by"])
+        RedevancePayment.objects.bulk_create(payments)
+        for contract in contracts.values():
+            allocate_redevance_payments(contract)
+        audit_record_many(
             actor=actor,
             action="ledger.redevance_payment_record",
-            obj=payment,
-            household_id=contract.household_id,
-            detail={"amount": str(amount), "source": source},
+            items=[
+                (payment, payment.contract.household_id, {"amount": str(payment.amount), "source": source})
+                for payment in payments
+            ],
         )
-    return payment
+    return payments
 
 
 # --- receipts ------------------------------------------------------------------------------------------------

@@ -279,3 +279,41 @@ def test_the_redevance_end_follows_who_gave_notice():
     # the manager terminated: only the actual occupation
     assert rules.redevance_end("manager", date(2026, 9, 2), date(2026, 8, 20)) == date(2026, 8, 20)
     assert rules.redevance_end("", None, None) is None
+
+
+def test_the_cafs_monthly_transfer_pays_the_apl_foyer_of_several_residents_at_once(world, contract):
+    director, accountant = world.users["director"], world.users["accountant"]
+    with time_machine.travel(date(2026, 7, 1), tick=False):
+        place = make_place(director, contract.place.residence, "4")
+        other = make_active_contract(
+            director, place, world.other_team_household.members.first(), date(2026, 7, 1), date(2026, 7, 1)
+        )
+        residence_services.redevance_set(
+            actor=director,
+            contract_id=other.pk,
+            valid_from=date(2026, 7, 1),
+            lines=[{"kind": "equivalence_loyer", "label": "", "amount": D("320.00")}],
+        )
+        rent_calls_issue(actor=accountant, month=date(2026, 7, 1))
+    with time_machine.travel(date(2026, 7, 6), tick=False):
+        payments = services.redevance_payments_record(
+            actor=accountant,
+            received_on=date(2026, 7, 6),
+            source="caf",
+            amounts=[(contract.pk, D("210.00")), (other.pk, D("190.00"))],
+            reference="CAF-072026",
+        )
+        assert [p.amount for p in payments] == [D("210.00"), D("190.00")]
+        # 380.00 − 210.00 = 170.00 ; 320.00 − 190.00 = 130.00
+        assert queries.contract_balance(contract, date(2026, 7, 6)).balance == D("170.00")
+        assert queries.contract_balance(other, date(2026, 7, 6)).balance == D("130.00")
+        assert _balance(world.organisation, "467200") == D("400.00")
+        # a contract of another organisation, or none, refuses the whole transfer
+        with pytest.raises(ResidenceContract.DoesNotExist):
+            services.redevance_payments_record(
+                actor=accountant,
+                received_on=date(2026, 7, 6),
+                source="caf",
+                amounts=[(contract.pk, D("1.00")), (world.other_org_household.pk, D("1.00"))],
+            )
+    assert RedevancePayment.objects.count() == 2
