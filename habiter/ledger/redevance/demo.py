@@ -6,6 +6,7 @@ the services, once per organisation (nothing added if it has a redevance call)."
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from habiter.core.dates import add_months
@@ -20,6 +21,11 @@ DEMO_APL_SHARE = Decimal("0.60")  # demo only: the APL-foyer is computed by the 
 
 
 def seed_redevances(organisation, users, count, rng) -> None:
+    with transaction.atomic():  # one commit for the whole year
+        _seed(organisation, users)
+
+
+def _seed(organisation, users) -> None:
     if RedevanceCall.objects.filter(organisation=organisation).exists():
         return
     actor = next((u for u in users.values() if u.role == Role.ACCOUNTANT), None) or next(

@@ -80,32 +80,43 @@ def _contract(actor, contract_id) -> ResidenceContract:
 
 def allocate_redevance_payments(contract) -> None:
     """Allocate what is left of the contract's payments, oldest first, to its unpaid calls, oldest due first."""
-    payments = [
-        rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated))
-        for p in RedevancePayment.objects.filter(contract=contract, reversed_on__isnull=True, fully_allocated=False)
+    allocate_redevance_payments_of([contract.pk])
+
+
+def allocate_redevance_payments_of(contract_ids) -> None:
+    """`allocate_redevance_payments` for many contracts in a few queries whatever their number (a CAF transfer for
+    a whole residence, the month-end run): the open payments and calls of all read at once, allocated contract by
+    contract, the allocations and flags written in bulk."""
+    payments: dict = {}
+    for p in (
+        RedevancePayment.objects.filter(contract_id__in=contract_ids, reversed_on__isnull=True, fully_allocated=False)
         .annotate(allocated=money_sum("allocations__amount"))
         .filter(allocated__lt=F("amount"))
         .order_by("received_on", "created_at")
-    ]
+    ):
+        payments.setdefault(p.contract_id, []).append(rules.OpenItem(p.pk, rules.cents(p.amount - p.allocated)))
     if not payments:
         return
-    calls = [
-        rules.OpenItem(c.pk, rules.cents(c.total - c.paid))
-        for c in RedevanceCall.objects.filter(contract=contract, cancelled_on__isnull=True, settled=False)
+    calls: dict = {}
+    for c in (
+        RedevanceCall.objects.filter(contract_id__in=list(payments), cancelled_on__isnull=True, settled=False)
         .annotate(paid=money_sum("allocations__amount"))
         .filter(paid__lt=F("total"))
         .order_by("due_date", "period", "created_at")
-    ]
-    allocations = rules.allocate(payments, calls)
-    RedevanceAllocation.objects.bulk_create(
-        [RedevanceAllocation(payment_id=p, call_id=c, amount=amount) for p, c, amount in allocations]
-    )
-    used: dict = {}
-    for payment_id, call_id, amount in allocations:
-        used[("p", payment_id)] = used.get(("p", payment_id), rules.ZERO) + amount
-        used[("c", call_id)] = used.get(("c", call_id), rules.ZERO) + amount
-    settled = [c.key for c in calls if used.get(("c", c.key), rules.ZERO) >= c.left]
-    spent = [p.key for p in payments if used.get(("p", p.key), rules.ZERO) >= p.left]
+    ):
+        calls.setdefault(c.contract_id, []).append(rules.OpenItem(c.pk, rules.cents(c.total - c.paid)))
+    rows, settled, spent = [], [], []
+    for contract_id, open_payments in payments.items():
+        open_calls = calls.get(contract_id, [])
+        allocations = rules.allocate(open_payments, open_calls)
+        rows += [RedevanceAllocation(payment_id=p, call_id=c, amount=amount) for p, c, amount in allocations]
+        used: dict = {}
+        for payment_id, call_id, amount in allocations:
+            used[("p", payment_id)] = used.get(("p", payment_id), rules.ZERO) + amount
+            used[("c", call_id)] = used.get(("c", call_id), rules.ZERO) + amount
+        settled += [c.key for c in open_calls if used.get(("c", c.key), rules.ZERO) >= c.left]
+        spent += [p.key for p in open_payments if used.get(("p", p.key), rules.ZERO) >= p.left]
+    RedevanceAllocation.objects.bulk_create(rows)
     if settled:
         RedevanceCall.objects.filter(pk__in=settled).update(settled=True)
     if spent:
@@ -217,14 +228,7 @@ def _issue_batch(actor, contracts, period: date, params, run=None) -> list[Redev
         ]
     )
     # money already received and not yet allocated (an advance, the CAF's APL-foyer) settles the new calls
-    waiting = set(
-        RedevancePayment.objects.filter(
-            contract__in=[call.contract_id for call in calls], reversed_on__isnull=True, fully_allocated=False
-        ).values_list("contract_id", flat=True)
-    )
-    for call in calls:
-        if call.contract_id in waiting:
-            allocate_redevance_payments(call.contract)
+    allocate_redevance_payments_of([call.contract_id for call in calls])
     audit_record_many(
         actor=actor,
         action="ledger.redevance_call_issue",
@@ -356,10 +360,11 @@ def redevance_payments_record(
             for (contract_id, amount), entry in zip(amounts, posted, strict=True)
         ]
         for payment in payments:
-            payment.full_clean(validate_constraints=False, exclude=["transaction", "contract", "recorded_by"])
+            payment.full_clean(
+                validate_constraints=False, validate_unique=False, exclude=["transaction", "contract", "recorded_by"]
+            )
         RedevancePayment.objects.bulk_create(payments)
-        for contract in contracts.values():
-            allocate_redevance_payments(contract)
+        allocate_redevance_payments_of(list(contracts))
         audit_record_many(
             actor=actor,
             action="ledger.redevance_payment_record",
