@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("quittance", "Quittance de loyer"), ("recu", "Reçu (paiement partiel)")],
+                        choices=[("quittance", "Quittance de redevance"), ("recu", "Reçu (paiement partiel)")],
                         max_length=10,
                         verbose_name="document",
                     ),

@@ -64,6 +64,7 @@ from .redevance import (
     RedevancePayment,
     RedevancePaymentSource,
     RedevanceReceipt,
+    RedevanceReceiptKind,
 )
 from .rent import (
     ArrearsLetter,
@@ -153,4 +154,5 @@ __all__ = [
     "RedevancePayment",
     "RedevanceAllocation",
     "RedevanceReceipt",
+    "RedevanceReceiptKind",
 ]

@@ -13,7 +13,6 @@ from habiter.core.models import OrganisationScoped, TimeStamped
 from habiter.residences.models import RedevanceKind, ResidenceContract
 
 from .entries import Transaction
-from .rent import ReceiptKind
 
 
 class RedevanceCall(OrganisationScoped):
@@ -149,13 +148,19 @@ class RedevanceAllocation(TimeStamped):
         return f"{self.amount}"
 
 
+class RedevanceReceiptKind(models.TextChoices):
+    # the values of the rent receipts' kinds: the two share their numbering (`ReceiptCounter`)
+    QUITTANCE = "quittance", _("Quittance de redevance")
+    RECU = "recu", _("Reçu (paiement partiel)")
+
+
 class RedevanceReceipt(OrganisationScoped):
     """An issued quittance (month fully paid) or reçu (partial payment) of a redevance, numbered in the same series
     as the rent receipts (`ReceiptCounter`). Names, address, period and amounts are copied at issue."""
 
     contract = models.ForeignKey(ResidenceContract, on_delete=models.PROTECT, related_name="redevance_receipts")
     call = models.ForeignKey(RedevanceCall, on_delete=models.PROTECT, related_name="receipts")
-    kind = models.CharField(_("document"), max_length=10, choices=ReceiptKind.choices)
+    kind = models.CharField(_("document"), max_length=10, choices=RedevanceReceiptKind.choices)
     number = models.PositiveIntegerField(_("numéro"))
     issued_on = models.DateField(_("émis le"))
     resident_name = models.CharField(_("résident"), max_length=300)

@@ -31,13 +31,13 @@ from habiter.ledger.entries.services import (
 )
 from habiter.ledger.models import (
     AccountKind,
-    ReceiptKind,
     RedevanceAllocation,
     RedevanceCall,
     RedevanceCallLine,
     RedevancePayment,
     RedevancePaymentSource,
     RedevanceReceipt,
+    RedevanceReceiptKind,
     money_sum,
 )
 from habiter.ledger.rent.receipts import next_receipt_number
@@ -398,7 +398,7 @@ def redevance_receipt_issue(*, actor, call_id, on: date | None = None) -> Redeva
         check_open(call.organisation_id, on, "on")
         if call.cancelled_on:
             raise ValidationError(_("Cet appel de redevance est annulé."))
-        existing = RedevanceReceipt.objects.filter(call=call, kind=ReceiptKind.QUITTANCE).first()
+        existing = RedevanceReceipt.objects.filter(call=call, kind=RedevanceReceiptKind.QUITTANCE).first()
         if existing is not None:
             return existing
         allocations = list(queries.allocations_of_call(call))

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.pages import get_or_404
 from habiter.core.pdf import pdf_response
@@ -66,7 +67,7 @@ def redevance_call_issue(request, contract_id):
                 messages.success(
                     request,
                     _("Redevance de %(period)s appelée : %(amount)s €.")
-                    % {"period": f"{call.period:%m/%Y}", "amount": call.total},
+                    % {"period": f"{call.period:%m/%Y}", "amount": euros(call.total)},
                 )
             else:
                 messages.info(request, _("La redevance de ce mois était déjà appelée."))
