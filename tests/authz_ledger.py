@@ -1035,6 +1035,8 @@ def post_probe_values(world):
         "movement_id": uuid.uuid4(),
         "regularisation_id": uuid.uuid4(),
         "regularisation_line_id": uuid.uuid4(),
+        "redevance_call_id": uuid.uuid4(),
+        "redevance_receipt_id": uuid.uuid4(),
     }
 
 
