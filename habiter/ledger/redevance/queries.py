@@ -14,6 +14,7 @@ from habiter.ledger.models import (
     Line,
     RedevanceAllocation,
     RedevanceCall,
+    RedevanceCallLine,
     RedevancePayment,
     RedevancePaymentSource,
     RedevanceReceipt,
@@ -179,7 +180,8 @@ class RedevanceArrearsRow:
 
 
 def redevance_arrears(user, on: date) -> list[RedevanceArrearsRow]:
-    """The contracts whose calls due on or before `on` are not fully paid, most owed first (the arrears page)."""
+    """The contracts whose calls due on or before `on` are not fully paid, most owed first (the arrears page), with
+    R75's unpaid-terms ground; three queries whatever the number of contracts (one when none is in arrears)."""
     open_calls = (
         RedevanceCall.objects.filter(
             contract__in=ledger_contracts(user).values("pk"), cancelled_on__isnull=True, settled=False, due_date__lte=on
@@ -191,16 +193,34 @@ def redevance_arrears(user, on: date) -> list[RedevanceArrearsRow]:
     by_contract: dict = {}
     for call in open_calls:
         by_contract.setdefault(call.contract_id, []).append(call)
+    if not by_contract:
+        return []
+    terms: dict = {}
+    for call in (
+        RedevanceCall.objects.filter(contract__in=list(by_contract), cancelled_on__isnull=True, due_date__lte=on)
+        .annotate(paid=money_sum("allocations__amount", filter=Q(allocations__payment__reversed_on__isnull=True)))
+        .order_by("period")
+    ):
+        terms.setdefault(call.contract_id, []).append(call)
+    base_kinds = (rules.REDEVANCE_RENT_KIND, rules.REDEVANCE_CHARGES_KIND)
+    monthly_base: dict = {}
+    for contract_id, monthly in RedevanceCallLine.objects.filter(
+        call_id__in=[calls[-1].pk for calls in terms.values()], kind__in=base_kinds
+    ).values_list("call__contract_id", "monthly"):
+        monthly_base[contract_id] = monthly_base.get(contract_id, rules.ZERO) + monthly
     rows = []
-    for calls in by_contract.values():
-        contract = calls[0].contract
-        figures = contract_balance(contract, on)
+    for contract_id, calls in by_contract.items():
+        overdue = sum((rules.cents(c.total - c.paid) for c in calls), rules.ZERO)
         rows.append(
             RedevanceArrearsRow(
-                contract=contract,
-                overdue=sum((rules.cents(c.total - c.paid) for c in calls), rules.ZERO),
+                contract=calls[0].contract,
+                overdue=overdue,
                 oldest_due=min(c.due_date for c in calls),
-                unpaid_terms=figures.unpaid_terms if figures else False,
+                unpaid_terms=rules.foyer_unpaid_terms(
+                    [(c.total, rules.cents(c.paid)) for c in terms.get(contract_id, ())],
+                    overdue,
+                    monthly_base.get(contract_id, rules.ZERO),
+                ),
             )
         )
     return sorted(rows, key=lambda row: (-row.overdue, row.oldest_due))

@@ -317,3 +317,20 @@ def test_the_cafs_monthly_transfer_pays_the_apl_foyer_of_several_residents_at_on
                 amounts=[(contract.pk, D("1.00")), (world.other_org_household.pk, D("1.00"))],
             )
     assert RedevancePayment.objects.count() == 2
+
+
+def test_three_unpaid_terms_open_the_managers_ground_of_r633_3(world, contract):
+    accountant = world.users["accountant"]
+    with time_machine.travel(date(2026, 8, 10), tick=False):
+        for month in (6, 7, 8):
+            services.redevance_call_issue(actor=accountant, contract_id=contract.pk, period=date(2026, month, 1))
+        services.redevance_payment_record(
+            actor=accountant, contract_id=contract.pk, amount=D("253.33"), received_on=date(2026, 7, 20), source="caf"
+        )
+        # June paid; July and August unpaid: 380.00 × 2 = 760.00 ≥ 2 × (300.00 + 50.00) = 700.00
+        [row] = queries.redevance_arrears(accountant, date(2026, 8, 10))
+        assert (row.overdue, row.oldest_due, row.unpaid_terms) == (D("760.00"), date(2026, 7, 1), True)
+        assert queries.contract_balance(contract, date(2026, 8, 10)).unpaid_terms
+        # before August fell due, one term only and 380.00 < 700.00
+        [row] = queries.redevance_arrears(accountant, date(2026, 7, 31))
+        assert (row.overdue, row.unpaid_terms) == (D("380.00"), False)
