@@ -18,6 +18,7 @@ from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.housing.models import Building
 from habiter.leases import services as lease_services
+from habiter.leases.rules import add_months
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger.bank import services as bank_services
 from habiter.ledger.charges import services as charges_services
@@ -41,6 +42,9 @@ from habiter.ledger.models import (
     OwnerWork,
     Payment,
     PeriodClose,
+    RedevanceCall,
+    RedevancePayment,
+    RedevanceReceipt,
     RentCallRun,
     RentReceipt,
     RepaymentPlan,
@@ -49,8 +53,10 @@ from habiter.ledger.models import (
     Transaction,
 )
 from habiter.ledger.owners import services as owners_services
+from habiter.ledger.redevance import services as redevance_services
 from habiter.ledger.rent import services as rent_services
 from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
+from habiter.residences import services as residence_services
 from tests.authz_common import (
     ANONYMOUS,
     CONFIRMED,
@@ -140,6 +146,11 @@ EXPECTED = {
     "ledger:charge_regularisation_send": _scoped(LEDGER),
     "ledger:charge_regularisation_post": _scoped(LEDGER),
     "ledger:charge_statement_pdf": _scoped(LEDGER),
+    "ledger:redevance_account": _scoped(LEDGER),
+    "ledger:redevance_call_issue": _post_only_scoped(),
+    "ledger:redevance_payment_create": _scoped(LEDGER),
+    "ledger:redevance_receipt_issue": _post_only_scoped(),
+    "ledger:redevance_receipt_pdf": _scoped(LEDGER),
 }
 POST_EXPECTED = {
     "ledger:payment_create": _scoped(LEDGER, SAVED),
@@ -166,6 +177,9 @@ POST_EXPECTED = {
     "ledger:deposit_receipt_cancel": _scoped(LEDGER, SAVED),
     "ledger:charge_regularisation_send": _scoped(LEDGER, SAVED),
     "ledger:charge_regularisation_post": _scoped(LEDGER, SAVED),
+    "ledger:redevance_call_issue": _scoped(LEDGER, SAVED),
+    "ledger:redevance_payment_create": _scoped(LEDGER, SAVED),
+    "ledger:redevance_receipt_issue": _scoped(LEDGER, SAVED),
 }
 POST_UNSCOPED = {
     "ledger:month_end",
@@ -210,6 +224,9 @@ CSRF_CASES = {
     "ledger:charge_regularisation_create",
     "ledger:charge_regularisation_send",
     "ledger:charge_regularisation_post",
+    "ledger:redevance_call_issue",
+    "ledger:redevance_payment_create",
+    "ledger:redevance_receipt_issue",
 }
 
 
@@ -251,6 +268,66 @@ def lease_of(world, scope):
         lease.authz_receipt = rent_services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
         leases[scope] = lease
     return leases[scope]
+
+
+def redevance_of(world, scope):
+    """An active residence contract of the scope's household (a place of its own residence) with its redevance, the
+    January 2026 redevance called and partly paid by the CAF, and the reçu of that payment (made once)."""
+    contracts = _cache(world, "redevances")
+    if scope not in contracts:
+        director = (
+            world.users["director"]
+            if scope != "other_org"
+            else _cache(world, "managers").setdefault(
+                "director", UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+            )
+        )
+        residence = residence_services.residence_create(
+            actor=director,
+            data={
+                "name": f"Pension redevance {scope}",
+                "kind": "pension_de_famille",
+                "address": "3 rue des Lilas",
+                "postal_code": "13003",
+                "city": "Marseille",
+            },
+        )
+        residence_services.house_rules_add(
+            actor=director, residence_id=residence.pk, valid_from=date(2025, 1, 6), text="Article 1"
+        )
+        place, _warning = residence_services.place_create(
+            actor=director,
+            residence_id=residence.pk,
+            data={"label": "R1", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+        )
+        member = _households(world)[scope].members.first()
+        contract = residence_services.contract_create(
+            actor=director, place_id=place.pk, resident_id=member.pk, starts_on=date(2026, 1, 5)
+        )
+        residence_services.contract_initial(actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 1, 5))
+        contract = residence_services.contract_activate(actor=director, contract_id=contract.pk)
+        residence_services.redevance_set(
+            actor=director,
+            contract_id=contract.pk,
+            valid_from=date(2026, 1, 5),
+            lines=[
+                {"kind": "equivalence_loyer", "label": "", "amount": Decimal("300.00")},
+                {"kind": "charges", "label": "", "amount": Decimal("50.00")},
+            ],
+        )
+        manager = _manager_of(world, scope)
+        call, _created = redevance_services.redevance_call_issue(
+            actor=manager, contract_id=contract.pk, period=date(2026, 1, 1)
+        )
+        redevance_services.redevance_payment_record(
+            actor=manager, contract_id=contract.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="caf"
+        )
+        contract.authz_call = call
+        contract.authz_receipt = redevance_services.redevance_receipt_issue(
+            actor=manager, call_id=call.pk, on=date(2026, 1, 9)
+        )
+        contracts[scope] = contract
+    return contracts[scope]
 
 
 def mandate_lease_of(world, scope):
@@ -585,6 +662,9 @@ def fillers(scenario, actor, scope):
         "movement_id": lambda: fresh_deposit_receipt(world, scope),
         "regularisation_id": lambda: fresh_regularisation(world, scope),
         "regularisation_line_id": lambda: regularisation_line_of(world, scope),
+        "contract_id": lambda: redevance_of(world, scope).pk,
+        "redevance_call_id": lambda: redevance_of(world, scope).authz_call.pk,
+        "redevance_receipt_id": lambda: redevance_of(world, scope).authz_receipt.pk,
     }
 
 
@@ -641,6 +721,13 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:charge_regularisation_post":
         sent_regularisation(scenario.world, scope)
         return {"on": "2026-03-02"}
+    if route_name == "ledger:redevance_call_issue":  # a month of its own for each actor
+        index = ROLES.index(actor) if actor in ROLES else 0
+        return {"month": f"{add_months(date(2026, 2, 1), index):%Y-%m}"}
+    if route_name == "ledger:redevance_payment_create":
+        return {"amount": "12,34", "received_on": "2026-01-15", "source": "resident", "reference": f"{actor}-{scope}"}
+    if route_name == "ledger:redevance_receipt_issue":
+        return {}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -681,6 +768,13 @@ DEPOSIT_RETURN_DATA = {
 
 
 def state(route_name, scenario, actor, scope):
+    if route_name.startswith("ledger:redevance_"):
+        contract = redevance_of(scenario.world, scope)
+        if route_name == "ledger:redevance_call_issue":
+            return RedevanceCall.objects.filter(contract=contract).count()
+        if route_name == "ledger:redevance_payment_create":
+            return RedevancePayment.objects.filter(contract=contract).count()
+        return RedevanceReceipt.objects.filter(call=contract.authz_call).count()
     lease = lease_of(scenario.world, scope)
     if route_name == "ledger:payment_create":
         return Payment.objects.filter(lease=lease).count()
@@ -744,6 +838,8 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[lease.pk])
         data = {"amount": "20.00", "received_on": "2026-01-16", "source": "tenant", "reference": "CSRF-1"}
         return CsrfCase(client, url, url, data, lambda: lease.payments.filter(reference="CSRF-1").exists())
+    if name.startswith("ledger:redevance_"):
+        return _redevance_csrf_case(name, world, client)
     if name == "ledger:repayment_plan_create":
         url = reverse(name, args=[lease.pk])
         data = {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": "CSRF"}
@@ -939,4 +1035,24 @@ def post_probe_values(world):
         "movement_id": uuid.uuid4(),
         "regularisation_id": uuid.uuid4(),
         "regularisation_line_id": uuid.uuid4(),
+        "redevance_call_id": uuid.uuid4(),
+        "redevance_receipt_id": uuid.uuid4(),
     }
+
+
+def _redevance_csrf_case(name, world, client) -> CsrfCase:
+    contract = redevance_of(world, "own_team")
+    account_page = reverse("ledger:redevance_account", args=[contract.pk])
+    if name == "ledger:redevance_call_issue":
+        url = reverse(name, args=[contract.pk])
+        saved = lambda: RedevanceCall.objects.filter(contract=contract, period=date(2027, 12, 1)).exists()  # noqa: E731
+        return CsrfCase(client, account_page, url, {"month": "2027-12"}, saved)
+    if name == "ledger:redevance_payment_create":
+        url = reverse(name, args=[contract.pk])
+        data = {"amount": "20,00", "received_on": "2026-01-16", "source": "resident", "reference": "CSRF-R"}
+        saved = lambda: RedevancePayment.objects.filter(contract=contract, reference="CSRF-R").exists()  # noqa: E731
+        return CsrfCase(client, url, url, data, saved)
+    count = RedevanceReceipt.objects.filter(call=contract.authz_call).count()
+    url = reverse(name, args=[contract.authz_call.pk])
+    saved = lambda: RedevanceReceipt.objects.filter(call=contract.authz_call).count() > count  # noqa: E731
+    return CsrfCase(client, account_page, url, {}, saved)

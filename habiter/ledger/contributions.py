@@ -19,13 +19,23 @@ from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import closed_months, ledger_leases
-from habiter.ledger.models import ArrearsLetter, CafUnpaidEpisode, ChargeRegularisationLine, RepaymentPlan
+from habiter.ledger.models import (
+    ArrearsLetter,
+    CafUnpaidEpisode,
+    ChargeRegularisationLine,
+    RedevanceCall,
+    RepaymentPlan,
+)
 from habiter.ledger.owners.queries import mandate_owners, payable_statements, statements
 from habiter.ledger.owners.services import frozen_entry_refusal
+from habiter.ledger.redevance.demo import seed_redevances
+from habiter.ledger.redevance.queries import contract_balance, household_redevance_events
+from habiter.ledger.redevance.services import redevance_document_reversal
 from habiter.ledger.rent.queries import household_arrears_history, household_balances
 from habiter.ledger.rent.services import rent_document_reversal, revision_catch_up_record
 from habiter.ledger.rules import month_start
 from habiter.ledger.templatetags.ledger_money import euros
+from habiter.residences import registry as residence_registry
 
 
 def balances_panel(household, user):
@@ -61,6 +71,43 @@ def lease_balance_panel(lease, user):
     if not found:
         return None
     return {"lease": found[0], "can_open": user.has_perm("ledger.view_ledger")}
+
+
+def contract_redevance_panel(contract, user):
+    """In the resident's practical file on the contract page: the redevance balance today, for whoever reads the
+    contract (its hosts, the director, the household's social worker); ledger users get a link to the account."""
+    return {
+        "contract": contract,
+        "figures": contract_balance(contract, timezone.localdate()),
+        "can_open": user.has_perm("ledger.view_ledger"),
+    }
+
+
+def redevance_events(household, user):
+    """The redevance calls and payments of the household's residence contracts, for who may see its balance."""
+    if not user.has_perm("ledger.view_balance") or not registry.household_has(household, "ledger.redevance"):
+        return
+    calls, payments = household_redevance_events(household.pk)
+    for call in calls:
+        yield registry.TimelineEvent(
+            when=call.created_at,
+            kind="redevance",
+            title=_("Redevance de %(period)s appelée : %(amount)s €")
+            % {"period": f"{call.period:%m/%Y}", "amount": euros(call.total)},
+            body=_("%(residence)s, place %(place)s.")
+            % {"residence": call.contract.place.residence.name, "place": call.contract.place.label},
+        )
+    for payment in payments:
+        yield registry.TimelineEvent(
+            when=timezone.make_aware(datetime.combine(payment.received_on, time(12))),
+            kind="redevance",
+            title=_("Redevance : %(amount)s € reçus (%(source)s)")
+            % {"amount": euros(payment.amount), "source": payment.get_source_display()},
+            body=_("Contre-passé le %(day)s.") % {"day": f"{payment.reversed_on:%d/%m/%Y}"}
+            if payment.reversed_on
+            else "",
+            struck=payment.reversed_on is not None,
+        )
 
 
 def arrears_events(household, user):
@@ -152,6 +199,7 @@ def accounting_home_panel(user):
 def register():
     # what follows the generic reversal of an entry, and which entries it refuses, sub-domain by sub-domain
     ledger_registry.register_reversal_follow_up(rent_document_reversal)
+    ledger_registry.register_reversal_follow_up(redevance_document_reversal)
     ledger_registry.register_reversal_guard(frozen_entry_refusal)
     ledger_registry.register_reversal_guard(deposit_entry_refusal)
     ledger_registry.register_reversal_guard(bank_entry_refusal)
@@ -159,10 +207,18 @@ def register():
     lease_registry.register_lease_panel("ledger/panel_lease.html", lease_balance_panel)
     lease_registry.register_revision_follow_up(revision_catch_up_record)
     registry.register_demo_seeder(42, seed_ledger)
+    registry.register_demo_seeder(52, seed_redevances)  # after the residents' contracts and their redevance lines
     registry.register_timeline_source(registry.TimelineSource("arrears", gettext_lazy("Impayés"), arrears_events))
     registry.register_timeline_source(
         registry.TimelineSource("charges", gettext_lazy("Régularisation des charges"), regularisation_events)
     )
+    registry.register_timeline_source(
+        registry.TimelineSource("redevance", gettext_lazy("Redevances"), redevance_events)
+    )
+    registry.register_household_rows(
+        "ledger.redevance", lambda pk: RedevanceCall.objects.filter(contract__household_id=pk)
+    )
+    residence_registry.register_contract_panel("ledger/panel_contract.html", contract_redevance_panel)
     registry.register_household_rows(
         "ledger.repayment_plans", lambda pk: RepaymentPlan.objects.filter(lease__household_id=pk)
     )

@@ -5,9 +5,17 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import PlainFormSet
+from habiter.core.forms import PlainFormSet, date_field
 
-from .models import ArrearsLetterKind, BankCsvMapping, BankFileFormat, ChargeNature, DeductionReason, PaymentSource
+from .models import (
+    ArrearsLetterKind,
+    BankCsvMapping,
+    BankFileFormat,
+    ChargeNature,
+    DeductionReason,
+    PaymentSource,
+    RedevancePaymentSource,
+)
 from .templatetags.ledger_money import euros
 
 MAX_BANK_FILE_BYTES = 5 * 1024 * 1024
@@ -545,3 +553,14 @@ class RegularisationPostForm(forms.Form):
         if self.is_bound:
             return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set(self.data.get(name, ()))
         return set()
+
+
+class RedevancePaymentForm(forms.Form):
+    """Money received for a residence contract: from the resident, or the APL-foyer the CAF pays to the manager."""
+
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    received_on = date_field(_("Reçu le"))
+    source = forms.ChoiceField(label=_("Provenance"), choices=RedevancePaymentSource.choices)
+    reference = forms.CharField(label=_("Référence"), max_length=80, required=False)

@@ -596,3 +596,92 @@ def adjusted_provision(share: Decimal, days: int, period_days: int) -> Decimal:
     if days <= 0:
         return ZERO
     return half_up(share * period_days / days / 12)
+
+
+# --- the redevance of a residence contract (docs/adr/0030) ------------------------------------------------------
+
+REDEVANCE_RENT_KIND = "equivalence_loyer"
+REDEVANCE_CHARGES_KIND = "charges"
+
+
+@dataclass(frozen=True)
+class RedevanceLineCalled:
+    """One line of a redevance call: the line's monthly amount and the part called for the month."""
+
+    kind: str
+    label: str
+    monthly: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RedevanceAmounts:
+    lines: tuple
+    due_date: date
+
+    def _of(self, kinds) -> Decimal:
+        return sum((line.amount for line in self.lines if line.kind in kinds), ZERO)
+
+    @property
+    def rent_equivalent(self) -> Decimal:
+        return self._of({REDEVANCE_RENT_KIND})
+
+    @property
+    def charges(self) -> Decimal:
+        return self._of({REDEVANCE_CHARGES_KIND})
+
+    @property
+    def services(self) -> Decimal:
+        return self.total - self.rent_equivalent - self.charges
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def redevance_end(notice_by: str, ends_on: date | None, left_on: date | None) -> date | None:
+    """The last day a resident owes the redevance for (R75, CCH R633-3): when the resident gave notice, the whole
+    notice (to its end, or to the day they left if later); when the manager terminated, or with no notice, the
+    actual occupation (the day they left); None while they live there."""
+    if notice_by == "resident" and ends_on is not None:
+        return max(ends_on, left_on) if left_on else ends_on
+    return left_on
+
+
+def redevance_call_amounts(
+    sets, month: date, start: date, end: date | None, *, params: LegalParameters | None = None
+) -> RedevanceAmounts | None:
+    """The redevance called for `month` of a contract running from `start` to `end` (inclusive, None: open). `sets`
+    are the contract's sets of lines as (valid_from, valid_to or None, [(kind, label, monthly amount)…]). Each line
+    is prorated by the days of the month the contract runs while its set is in force, over the actual length of
+    the month (like a rent call), rounded to the cent line by line; the call's total is the sum of its lines.
+    Due on the month's first day, or on the first day of the contract in its first month. None when the contract
+    does not run in the month or no line is in force then."""
+    first, last = month_start(month), month_end(month)
+    if start > last or (end is not None and end < first):
+        return None
+    lines = []
+    for valid_from, valid_to, set_lines in sorted(sets, key=lambda each: each[0]):
+        day_from = max(start, valid_from)
+        day_to = min(d for d in (end, valid_to) if d is not None) if (end or valid_to) else None
+        if day_from > last or (day_to is not None and (day_to < first or day_to < day_from)):
+            continue
+        for kind, label, monthly in set_lines:
+            amount = monthly_prorata(monthly, first, day_from, day_to, params=params)
+            lines.append(RedevanceLineCalled(kind, label, monthly, amount))
+    if not lines:
+        return None
+    return RedevanceAmounts(tuple(lines), max(first, start))
+
+
+def foyer_unpaid_terms(terms: Sequence[tuple[Decimal, Decimal]], balance: Decimal, monthly_base: Decimal) -> bool:
+    """Whether a logement-foyer's manager may terminate the contract for unpaid sums (R75, CCH R633-3): three
+    consecutive monthly terms fully unpaid, or — with partial payments — a sum due of at least twice the monthly
+    amount for the dwelling and the charges (`monthly_base`: équivalence de loyer + charges). `terms` are the
+    (due, paid) of the contract's calls, oldest first; `balance` is what the resident owes."""
+    run = 0
+    for due, paid in terms:
+        run = run + 1 if due > 0 and paid <= 0 else 0
+        if run >= 3:
+            return True
+    return monthly_base > 0 and balance >= 2 * monthly_base

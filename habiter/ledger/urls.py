@@ -7,6 +7,7 @@ from habiter.ledger.entries import views as entries
 from habiter.ledger.exports import views as exports
 from habiter.ledger.mailing import views as mailing
 from habiter.ledger.owners import views as owners
+from habiter.ledger.redevance import views as redevance
 from habiter.ledger.rent import views as rent
 
 app_name = "ledger"
@@ -25,6 +26,23 @@ urlpatterns = [
     path("appels/<uuid:rent_call_id>/quittance/", rent.receipt_issue, name="receipt_issue"),
     path("documents/<uuid:receipt_id>.pdf", rent.receipt_pdf, name="receipt_pdf"),
     path("ecritures/<uuid:transaction_id>/contre-passation/", entries.transaction_reverse, name="transaction_reverse"),
+    path("redevances/<uuid:contract_id>/", redevance.redevance_account, name="redevance_account"),
+    path("redevances/<uuid:contract_id>/appel/", redevance.redevance_call_issue, name="redevance_call_issue"),
+    path(
+        "redevances/<uuid:contract_id>/encaissement/",
+        redevance.redevance_payment_create,
+        name="redevance_payment_create",
+    ),
+    path(
+        "redevances/appels/<uuid:redevance_call_id>/quittance/",
+        redevance.redevance_receipt_issue,
+        name="redevance_receipt_issue",
+    ),
+    path(
+        "redevances/documents/<uuid:redevance_receipt_id>.pdf",
+        redevance.redevance_receipt_pdf,
+        name="redevance_receipt_pdf",
+    ),
     path("fin-de-mois/", rent.month_end, name="month_end"),
     path("fin-de-mois/<uuid:run_id>/", rent.run_detail, name="run_detail"),
     path("cloture/", entries.period_close, name="period_close"),

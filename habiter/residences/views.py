@@ -19,6 +19,7 @@ from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
+from . import registry as contract_registry
 from . import rules as residence_rules
 from .forms import (
     ActivateForm,
@@ -589,6 +590,7 @@ def contract_detail(request, contract_id):
             "guest_legal_alerts": queries.contract_guest_legal_alerts(contract),
             "redevance_sets": sets,
             "redevance_in_force": next((each for each in sets if each.valid_from <= today), None),
+            "contract_panels": contract_registry.contract_panels(contract, user),
             "today": today,
             "may_set_redevance": bool(steps) and contract.status != ContractStatus.ENDED,
             "can_open_household": queries.may_open_household(user, contract.household_id),

@@ -102,3 +102,56 @@ def test_the_host_sets_the_redevance_and_is_refused_above_the_convention_maximum
         ("prestation_facultative", Decimal("35.00")),
         ("prestation_obligatoire", Decimal("25.00")),
     ]
+
+
+def test_the_first_redevance_is_called_paid_by_the_caf_and_the_resident_and_receipted(page, contract):
+    """The contract signed on 2 February 2026 (a 28-day month): the accountant calls February, records the
+    APL-foyer the CAF pays to the manager and the resident's share, issues the quittance; the host sees the resident
+    up to date in the practical file."""
+    organisation = contract.organisation
+    UserFactory(username="p.giraud", organisation=organisation, role=Role.ACCOUNTANT, password=PASSWORD)
+    director = contract.created_by
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=PARIS), tick=False):
+        services.redevance_set(
+            actor=director,
+            contract_id=contract.pk,
+            valid_from=date(2026, 2, 2),
+            lines=[
+                {"kind": "equivalence_loyer", "label": "", "amount": Decimal("300.00")},
+                {"kind": "charges", "label": "", "amount": Decimal("50.00")},
+                {"kind": "prestation_obligatoire", "label": "Ménage des parties communes", "amount": Decimal("30.00")},
+            ],
+        )
+    with time_machine.travel(datetime(2026, 2, 20, 10, 0, tzinfo=PARIS)):
+        log_in(page, "p.giraud")
+        page.goto(f"/comptabilite/redevances/{contract.pk}/")
+        page.get_by_role("button", name="Appeler la redevance de ce mois").click()
+        # 27 days of 28: 300,00 × 27/28 = 289,29 ; 50,00 × 27/28 = 48,21 ; 30,00 × 27/28 = 28,93 → 366,43
+        expect(page.get_by_role("status").first).to_contain_text("Redevance de 02/2026 appelée : 366,43 €.")
+        calls = page.get_by_role("region", name="Appels de redevance")
+        expect(calls).to_contain_text("366,43 €")
+        expect(calls).to_contain_text("sur 300,00 € par mois")
+
+        page.get_by_role("link", name="Enregistrer un encaissement").click()
+        page.get_by_label("Montant (€)").fill("210,00")
+        page.get_by_label("Reçu le").fill("2026-02-20")
+        page.get_by_label("Provenance").select_option(label="CAF — APL-foyer (tiers payant)")
+        page.get_by_role("button", name="Enregistrer l'encaissement").click()
+        expect(page.get_by_role("region", name="Solde au 20/02/2026")).to_contain_text("156,43 €")
+
+        page.get_by_role("link", name="Enregistrer un encaissement").click()
+        page.get_by_label("Montant (€)").fill("156,43")
+        page.get_by_label("Reçu le").fill("2026-02-20")
+        page.get_by_role("button", name="Enregistrer l'encaissement").click()
+        balance = page.get_by_role("region", name="Solde au 20/02/2026")
+        expect(balance).to_contain_text("APL-foyer reçue de la CAF 210,00 €")
+        page.get_by_role("button", name="Émettre la quittance").click()
+        expect(page.get_by_role("status").first).to_contain_text("Document émis : Quittance de redevance n° 1.")
+        check_page(page, "redevance-account", phone=True)
+        page.get_by_role("link", name="Quittance de redevance n° 1 (PDF)").wait_for()
+
+        page.context.clear_cookies()
+        log_in(page, "t.garcia")
+        page.goto(f"/residences/contrats/{contract.pk}/")
+        expect(page.get_by_role("region", name="Fiche pratique du résident")).to_contain_text("À jour de sa redevance.")
+        check_page(page, "redevance-practical-file")

@@ -1,7 +1,8 @@
 """Every write of ledger lines: accounts, posting, reversal, month closing. The only code that creates `Transaction`s
 and `Line`s; the other sub-domains post through the public functions below, and never write lines themselves.
 
-- accounts, created on first use: `organisation_account`, `tenant_account`, `tenant_accounts`, `owner_account`;
+- accounts, created on first use: `organisation_account`, `tenant_account`, `tenant_accounts`, `resident_account`,
+  `resident_accounts`, `owner_account`;
 - dates: `month_closed`, `check_open` (the one check of every day an entry or a ledger document is dated on: not
   absurd, not before the ledger's opening date, not in a closed month);
 - posting, without a permission check (the calling service made it): `post_entry`, `post_entries` (in bulk),
@@ -10,8 +11,9 @@ and `Line`s; the other sub-domains post through the public functions below, and 
   sub-domains through `habiter.ledger.registry` whether they refuse it and what follows from it), `period_close`,
   `ledger_opening_set` (the date d'ouverture de la comptabilité).
 
-Lock order, so that concurrent writers never deadlock: a bank line first, then a lease's tenant account, then a
-receipt counter. Organisation accounts (bank, CAF…) carry no stored balance and are never locked.
+Lock order, so that concurrent writers never deadlock: a bank line first, then a lease's tenant account (or a
+residence contract's resident account), then a receipt counter. Organisation accounts (bank, CAF…) carry no stored
+balance and are never locked.
 """
 
 import uuid
@@ -103,6 +105,46 @@ def tenant_accounts(leases) -> dict:
         )
     locked = Account.objects.select_for_update().filter(lease_id__in=ids).order_by("pk")
     return {account.lease_id: account for account in locked}
+
+
+def _resident_account_row(contract) -> Account:
+    return Account(
+        organisation_id=contract.organisation_id,
+        code=f"411{contract.pk.hex[:10].upper()}",
+        name=f"{contract.household.name} — {contract.place.residence.name}, {contract.place.label}"[:200],
+        kind=AccountKind.RESIDENT,
+        residence_contract=contract,
+    )
+
+
+def resident_account(contract, *, lock: bool = False) -> Account:
+    """The resident's account (411…) of a residence contract, created on first use; locked FOR UPDATE when `lock`.
+    A residence contract is not a lease: its account is its own (docs/adr/0030)."""
+    account = Account.objects.filter(residence_contract=contract).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = _resident_account_row(contract)
+                account.save()
+        except IntegrityError:
+            account = Account.objects.get(residence_contract=contract)
+    if lock:
+        account = Account.objects.select_for_update().get(pk=account.pk)
+    return account
+
+
+def resident_accounts(contracts) -> dict:
+    """The resident accounts of `contracts` (created when missing), locked FOR UPDATE in one query, by contract id.
+    The contracts come with their household, place and residence."""
+    ids = [contract.pk for contract in contracts]
+    existing = set(
+        Account.objects.filter(residence_contract_id__in=ids).values_list("residence_contract_id", flat=True)
+    )
+    missing = [contract for contract in contracts if contract.pk not in existing]
+    if missing:
+        Account.objects.bulk_create([_resident_account_row(contract) for contract in missing], ignore_conflicts=True)
+    locked = Account.objects.select_for_update().filter(residence_contract_id__in=ids).order_by("pk")
+    return {account.residence_contract_id: account for account in locked}
 
 
 def owner_account(owner, *, lock: bool = False) -> Account:

@@ -195,6 +195,8 @@ JOURNALS = {
     "payment": ("BQ", "Banque"),
     "deposit_receipt": ("BQ", "Banque"),
     "deposit_return": ("BQ", "Banque"),
+    "redevance_call": ("RED", "Appels de redevances"),
+    "redevance_payment": ("BQ", "Banque"),
 }
 OTHER_JOURNAL = ("OD", "Opérations diverses")
 # Accounts followed per third party (tenants 411…, owners 467…): the FEC names the collective account and puts the

@@ -57,6 +57,15 @@ from .owners import (
     PayoutBatch,
     StatementLineKind,
 )
+from .redevance import (
+    RedevanceAllocation,
+    RedevanceCall,
+    RedevanceCallLine,
+    RedevancePayment,
+    RedevancePaymentSource,
+    RedevanceReceipt,
+    RedevanceReceiptKind,
+)
 from .rent import (
     ArrearsLetter,
     ArrearsLetterKind,
@@ -139,4 +148,11 @@ __all__ = [
     "ChargeExpense",
     "ChargeRegularisationLine",
     "ChargeInstalment",
+    "RedevanceCall",
+    "RedevanceCallLine",
+    "RedevancePaymentSource",
+    "RedevancePayment",
+    "RedevanceAllocation",
+    "RedevanceReceipt",
+    "RedevanceReceiptKind",
 ]

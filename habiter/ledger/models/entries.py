@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.models import OrganisationScoped
 from habiter.housing.models import Owner
 from habiter.leases.models import Lease
+from habiter.residences.models import ResidenceContract
 
 MONEY = models.DecimalField(max_digits=12, decimal_places=2)
 ZERO = models.Value(0, output_field=MONEY)
@@ -57,6 +58,7 @@ class AppendOnlyModel(models.Model):
 
 class AccountKind(models.TextChoices):
     TENANT = "tenant", _("Locataire")
+    RESIDENT = "resident", _("Résident (contrat de résidence)")
     OWNER = "owner", _("Propriétaire (mandant)")
     BANK = "bank", _("Banque")
     TO_BANK = "to_bank", _("Encaissements à rapprocher du relevé")
@@ -75,6 +77,9 @@ class AccountKind(models.TextChoices):
     DEPOSIT_RETENTIONS = "deposit_retentions", _("Retenues sur dépôts de garantie")
     DEPOSIT_PENALTIES = "deposit_penalties", _("Majorations de retard de restitution")
     SUPPLIERS = "suppliers", _("Fournisseurs")
+    REDEVANCE_RENT_INCOME = "redevance_rent_income", _("Redevances — équivalence de loyer")
+    REDEVANCE_CHARGES_INCOME = "redevance_charges_income", _("Redevances — charges forfaitaires")
+    REDEVANCE_SERVICES_INCOME = "redevance_services_income", _("Redevances — prestations")
 
 
 # Accounts every organisation has once, created on first use, with their code in the French chart of accounts
@@ -124,6 +129,12 @@ ORGANISATION_ACCOUNTS = {
     ),
     # the firms whose works the association pays for an owner: the invoice credits them, the payment debits them
     AccountKind.SUPPLIERS: ("401000", _("Fournisseurs — travaux pour le compte des propriétaires")),
+    # the redevance of the residents of the association's boarding houses (docs/adr/0030): always the association's
+    # own income (it is the manager of the logement-foyer, never a mandatary), kept apart from the rents of loi 89
+    # leases. Its charges are a flat amount never regularised (W8): income at once, not a 419 provision.
+    AccountKind.REDEVANCE_RENT_INCOME: ("706300", _("Redevances des résidences — équivalence de loyer")),
+    AccountKind.REDEVANCE_CHARGES_INCOME: ("708400", _("Redevances des résidences — charges forfaitaires")),
+    AccountKind.REDEVANCE_SERVICES_INCOME: ("706400", _("Redevances des résidences — prestations aux résidents")),
 }
 
 
@@ -135,13 +146,23 @@ class AccountQuerySet(models.QuerySet):
 
 
 class Account(OrganisationScoped):
-    """An account of the ledger: the organisation's own (bank, CAF…) or a tenant's (one per lease)."""
+    """An account of the ledger: the organisation's own (bank, CAF…), a tenant's (one per lease) or a resident's
+    (one per residence contract)."""
 
     code = models.CharField(_("numéro de compte"), max_length=20)
     name = models.CharField(_("intitulé"), max_length=200)
     kind = models.CharField(_("nature"), max_length=32, choices=AccountKind.choices)
     lease = models.OneToOneField(
         Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_account", verbose_name=_("bail")
+    )
+    # the resident's account (411…) of a residence contract, which is not a lease (docs/adr/0030)
+    residence_contract = models.OneToOneField(
+        ResidenceContract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_account",
+        verbose_name=_("contrat de résidence"),
     )
     owner = models.ForeignKey(
         Owner,
@@ -167,6 +188,18 @@ class Account(OrganisationScoped):
                 condition=~Q(kind="tenant") | Q(lease__isnull=False),
                 name="ledger_tenant_account_has_lease",
                 violation_error_message=_("Un compte locataire se rattache à un bail."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="resident") | Q(residence_contract__isnull=False),
+                name="ledger_resident_account_has_contract",
+                violation_error_message=_("Un compte résident se rattache à un contrat de résidence."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lease__isnull=True) | Q(residence_contract__isnull=True),
+                name="ledger_account_lease_or_contract",
+                violation_error_message=_(
+                    "Un compte se rattache à un bail ou à un contrat de résidence, pas aux deux."
+                ),
             ),
         ]
 

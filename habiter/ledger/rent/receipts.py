@@ -36,8 +36,9 @@ def _require(actor, perm):
 # --- receipts ------------------------------------------------------------------------------------------------
 
 
-def _next_number(organisation_id, kind: str) -> int:
-    """The next number of `kind`, taken under a row lock on the counter: no gap, no duplicate."""
+def next_receipt_number(organisation_id, kind: str) -> int:
+    """The next number of `kind`, taken under a row lock on the counter: no gap, no duplicate (the redevance
+    receipts share the series)."""
     counter, _created = ReceiptCounter.objects.get_or_create(organisation_id=organisation_id, kind=kind)
     counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
@@ -95,7 +96,7 @@ def receipt_issue(*, actor, rent_call_id, on: date | None = None) -> RentReceipt
             lease=lease,
             rent_call=call,
             kind=kind,
-            number=_next_number(call.organisation_id, kind),
+            number=next_receipt_number(call.organisation_id, kind),
             issued_on=on,
             tenant_names=tenant_names(lease.household),
             landlord_name=lease.landlord.name if lease.landlord else call.organisation.name,

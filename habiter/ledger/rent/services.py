@@ -48,6 +48,8 @@ from habiter.ledger.models import (
     Transaction,
     money_sum,
 )
+from habiter.ledger.redevance.queries import contracts_to_call
+from habiter.ledger.redevance.services import redevance_calls_issue
 
 from . import queries
 from .arrears import arrears_letter_send, repayment_plan_create, repayment_plan_move  # noqa: F401 (re-exported)
@@ -486,7 +488,8 @@ def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:
 def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None, on_batch=None) -> int:
     """Issue the calls of `month` for every lease running then, by batches of `BATCH_SIZE` leases, each batch in
     its own database transaction with the run's progress, so that the progress is visible and a run started again
-    (its worker died) skips what is done: leases already called are skipped. `on_batch`: called after each batch.
+    (its worker died) skips what is done: leases already called are skipped. Then the redevance calls of the
+    residence contracts running in the month, the same way (docs/adr/0030). `on_batch`: called after each batch.
     Returns the number issued by this call."""
     _require(actor, "ledger.post")
     month = rules.month_start(month)
@@ -494,9 +497,16 @@ def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None, on_b
     leases = list(leases_to_call(actor.organisation_id, month))
     issued = done = 0
     # a resumed run counts the calls its first attempts issued
-    before = run.calls.filter(cancelled_on__isnull=True).count() if run is not None else 0
+    before = (
+        run.calls.filter(cancelled_on__isnull=True).count()
+        + run.redevance_calls.filter(cancelled_on__isnull=True).count()
+        if run is not None
+        else 0
+    )
     if run is not None:
-        RentCallRun.objects.filter(pk=run.pk).update(total=len(leases), status=RunStatus.RUNNING)
+        RentCallRun.objects.filter(pk=run.pk).update(
+            total=len(leases) + len(contracts_to_call(actor.organisation_id, month)), status=RunStatus.RUNNING
+        )
     for first in range(0, len(leases), BATCH_SIZE):
         batch = leases[first : first + BATCH_SIZE]
         with transaction.atomic():
@@ -506,6 +516,21 @@ def rent_calls_issue(*, actor, month: date, run: RentCallRun | None = None, on_b
                 RentCallRun.objects.filter(pk=run.pk).update(done=done, issued=before + issued)
         if on_batch is not None:
             on_batch()
+    issued += _redevance_calls(actor, month, run, done, before + issued, on_batch)
+    return issued
+
+
+def _redevance_calls(actor, month: date, run, done: int, issued_before: int, on_batch) -> int:
+    """The same run issues the redevance calls of the residence contracts running in `month` (docs/adr/0030),
+    after the leases, with the run's progress; returns the number issued."""
+
+    def progress(processed: int, issued: int) -> None:
+        if run is not None:
+            RentCallRun.objects.filter(pk=run.pk).update(done=done + processed, issued=issued_before + issued)
+        if on_batch is not None:
+            on_batch()
+
+    _count, issued = redevance_calls_issue(actor=actor, month=month, run=run, batch_size=BATCH_SIZE, on_batch=progress)
     return issued
 
 
@@ -522,7 +547,8 @@ def rent_call_run_start(*, actor, month: date) -> RentCallRun:
         run = RentCallRun.objects.create(
             organisation_id=actor.organisation_id,
             month=month,
-            total=leases_to_call(actor.organisation_id, month).count(),
+            total=leases_to_call(actor.organisation_id, month).count()
+            + len(contracts_to_call(actor.organisation_id, month)),
             started_by=actor,
         )
         audit_record(actor=actor, action="ledger.rent_call_run", obj=run, detail={"month": f"{month:%Y-%m}"})

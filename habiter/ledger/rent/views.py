@@ -31,6 +31,7 @@ from habiter.ledger.forms import (
 from habiter.ledger.mailing.queries import run_documents_context
 from habiter.ledger.mailing.services import notice_context
 from habiter.ledger.models import ArrearsLetter, RentCall, RentCallRun, RentReceipt, RepaymentPlan
+from habiter.ledger.redevance.queries import redevance_arrears
 
 from . import queries, services
 from .arrears import FORMAL_NOTICE_DAYS
@@ -354,6 +355,7 @@ def arrears(request):
         {
             "form": form,
             "rows": rows,
+            "redevance_rows": redevance_arrears(user, on),
             "on": on,
             "caf_report_months": params.decimal("caf_report_deadline_months", on),
             "can_open": user.has_perm("ledger.view_ledger"),

@@ -147,3 +147,27 @@ def test_lines_and_their_negation_balance(amounts):
     lines = [*amounts, -sum(amounts, D(0))]
     assert rules.lines_error(lines) is None
     assert rules.lines_error([-a for a in lines]) is None
+
+
+def test_a_redevance_set_changing_mid_month_is_prorated_set_by_set():
+    sets = [
+        (date(2026, 1, 5), date(2026, 3, 15), [("equivalence_loyer", "", Decimal("300.00"))]),
+        (date(2026, 3, 16), None, [("equivalence_loyer", "", Decimal("310.00")), ("charges", "", Decimal("62.00"))]),
+    ]
+    march = rules.redevance_call_amounts(sets, date(2026, 3, 1), date(2026, 1, 5), None)
+    # March has 31 days: 300.00 × 15/31 = 145.161… → 145.16 ; 310.00 × 16/31 = 160.00 ; 62.00 × 16/31 = 32.00
+    assert [(line.monthly, line.amount) for line in march.lines] == [
+        (Decimal("300.00"), Decimal("145.16")),
+        (Decimal("310.00"), Decimal("160.00")),
+        (Decimal("62.00"), Decimal("32.00")),
+    ]
+    assert (march.rent_equivalent, march.charges, march.services, march.total) == (
+        Decimal("305.16"),
+        Decimal("32.00"),
+        Decimal("0.00"),
+        Decimal("337.16"),
+    )
+    assert march.due_date == date(2026, 3, 1)
+    # before the contract, or with no line in force: nothing to call
+    assert rules.redevance_call_amounts(sets, date(2025, 12, 1), date(2026, 1, 5), None) is None
+    assert rules.redevance_call_amounts([], date(2026, 3, 1), date(2026, 1, 5), None) is None

@@ -1,0 +1,74 @@
+"""Demo redevances (docs/adr/0030): for the residents of the demo boarding houses, the redevance of the last twelve
+months called (those in which lines are in force), the APL-foyer paid each month by the CAF to the manager — a demo
+figure, 60 % of the APL-foyer base, not the CAF's scale — and the rest by the resident; one resident has paid
+nothing for the last three months (the unpaid-terms ground of R633-3); the quittances of the last month. Made through
+the services, once per organisation (nothing added if it has a redevance call)."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from habiter.core.dates import add_months
+from habiter.core.models import Role
+from habiter.ledger.entries.services import month_closed
+from habiter.ledger.models import RedevanceCall
+
+from . import services
+
+MONTHS = 12
+DEMO_APL_SHARE = Decimal("0.60")  # demo only: the APL-foyer is computed by the CAF from the household's means
+
+
+def seed_redevances(organisation, users, count, rng) -> None:
+    with transaction.atomic():  # one commit for the whole year
+        _seed(organisation, users)
+
+
+def _seed(organisation, users) -> None:
+    if RedevanceCall.objects.filter(organisation=organisation).exists():
+        return
+    actor = next((u for u in users.values() if u.role == Role.ACCOUNTANT), None) or next(
+        (u for u in users.values() if u.role == Role.DIRECTOR), None
+    )
+    if actor is None:
+        return
+    today = timezone.localdate()
+    first = add_months(today.replace(day=1), -(MONTHS - 1))
+    for index in range(MONTHS):
+        month = add_months(first, index)
+        if not month_closed(organisation.pk, month):
+            services.redevance_calls_issue(actor=actor, month=month)
+    calls = list(
+        RedevanceCall.objects.filter(organisation=organisation, cancelled_on__isnull=True)
+        .select_related("contract")
+        .order_by("contract__starts_on", "contract_id", "period")
+    )
+    by_contract: dict = {}
+    for call in calls:
+        by_contract.setdefault(call.contract_id, []).append(call)
+    # what the CAF and the residents pay, by day: the CAF's transfer pays every resident's APL-foyer at once
+    caf: dict = {}
+    residents: dict = {}
+    for position, contract_calls in enumerate(by_contract.values()):
+        for rank, call in enumerate(contract_calls):
+            paid_on = min(call.due_date, today)
+            if month_closed(organisation.pk, paid_on) or (position == 2 and rank >= len(contract_calls) - 3):
+                continue  # one resident (and the CAF, told of it) has paid nothing for three months
+            apl = min(call.total, ((call.rent_equivalent + call.charges) * DEMO_APL_SHARE).quantize(Decimal("1")))
+            caf.setdefault(paid_on, []).append((call.contract_id, apl))
+            if call.total > apl:
+                residents.setdefault(paid_on, []).append((call.contract_id, call.total - apl))
+    for paid_on, amounts in sorted(caf.items()):
+        services.redevance_payments_record(
+            actor=actor, received_on=paid_on, source="caf", amounts=amounts, reference=f"APL-{paid_on:%Y%m%d}"
+        )
+        if paid_on in residents:
+            services.redevance_payments_record(
+                actor=actor, received_on=paid_on, source="resident", amounts=residents[paid_on]
+            )
+    for contract_calls in by_contract.values():
+        last = contract_calls[-1]
+        last.refresh_from_db()
+        if last.settled:
+            services.redevance_receipt_issue(actor=actor, call_id=last.pk, on=today)
