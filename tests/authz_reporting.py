@@ -159,6 +159,7 @@ def csrf_case(name, world) -> CsrfCase:
             lambda: ReportRun.objects.filter(organisation=world.organisation, code="activity").exists(),
         )
     if name == "reporting:subsidy_create":
+        type(world.organisation).objects.filter(pk=world.organisation.pk).update(cer_signed_on=date(2022, 1, 2))
         url = reverse(name)
         data = {
             "funder_name": "Ville de Lyon",

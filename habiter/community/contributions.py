@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from habiter.core import registry
 from habiter.core.models import Role
+from habiter.residences import registry as residences_registry
 
 from . import queries, volunteers
 
@@ -83,7 +84,8 @@ def register():
             23,
             gettext_lazy("Mon bénévolat"),
             "community:my_volunteering",
-            lambda u: u.has_perm("community.own_volunteering"),
+            # the role first: a refused permission asks Django's model backend too (two queries on every page)
+            lambda u: u.role == Role.VOLUNTEER and u.has_perm("community.own_volunteering"),
             "reception",
         )
     )
@@ -98,5 +100,6 @@ def register():
     registry.register_home_panel(
         registry.HomePanel("community.agreements", "community/panel_agreements.html", 4, agreements_panel)
     )
+    residences_registry.register_rules_consultation(queries.rules_consultation)
     registry.register_demo_seeder(60, seed_community)
     registry.register_demo_seeder(61, seed_volunteers)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habiter.core.legal_queries import legal_parameters
 from habiter.core.models import Role, User
@@ -233,6 +234,35 @@ def active_contract_count(residence_id) -> int:
     return ResidenceContract.objects.filter(
         place__residence_id=residence_id, status__in=VALID_CONTRACT_STATUSES
     ).count()
+
+
+CONSULTATIONS_OFFERED = 12  # the latest meetings offered to link a new RI version to
+
+
+def rules_consultation(residence, today: date):
+    """For `residences`' registry: whether a new version of the residence's règlement intérieur must be linked to a
+    consultation of its conseil de concertation (W12: from the table's threshold of residents holding a contract in
+    force), and the meetings already held of its conseils de concertation, newest first."""
+    from habiter.residences.registry import RulesConsultation
+
+    active = active_contract_count(residence.pk)
+    threshold = legal_parameters().integer(rules.CONCERTATION_MIN_RESIDENTS_KEY, today)
+    meetings = Meeting.objects.filter(
+        council__residence_id=residence.pk,
+        council__legal_basis=LegalBasis.CCH_CONSEIL_CONCERTATION,
+        starts_at__lte=timezone.now(),
+    ).select_related("council")[:CONSULTATIONS_OFFERED]
+    required = rules.concertation_required(active, threshold)
+    reason = (
+        _(
+            "%(count)d résidents sont titulaires d'un contrat : le conseil de concertation est consulté sur toute "
+            "révision du règlement intérieur (CCH L633-4). Choisissez la réunion où il l'a été."
+        )
+        % {"count": active}
+        if required
+        else ""
+    )
+    return RulesConsultation(required=required, reason=reason, choices=tuple((str(m.pk), str(m)) for m in meetings))
 
 
 def concertation_check(council, today: date) -> ConcertationCheck | None:

@@ -109,6 +109,23 @@ class HouseRulesForm(ResidenceBaseForm):
         required=False,
         help_text=_("Vide : pas de limite propre au règlement (la loi limite à trois mois par personne hébergée)."),
     )
+    consultation = forms.ChoiceField(
+        label=_("Réunion du conseil de concertation consultée sur cette version"),
+        required=False,
+        choices=(),
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        """`consultation`: `registry.rules_consultation` for the residence (the meetings that may be linked, and
+        whether one is required)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["consultation"]
+        field.choices = [("", _("— Aucune —")), *consultation.choices]
+        field.required = consultation.required
+        if consultation.required:
+            field.help_text = consultation.reason
+        elif not consultation.choices:
+            del self.fields["consultation"]
 
 
 class EntryForm(ResidenceBaseForm):

@@ -81,6 +81,10 @@ class HouseRules(OrganisationScoped):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
+    # W12: the meeting of the conseil de concertation that was consulted on this version (a `community` meeting,
+    # named by its id and a frozen label so that `residences` depends on no app above it).
+    consultation_meeting_id = models.UUIDField(null=True, blank=True, editable=False)
+    consultation_label = models.CharField(_("consultation du conseil de concertation"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -15,7 +15,7 @@ from habiter.core.models import Role, User
 from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 
-from . import queries
+from . import queries, registry
 from . import rules as residence_rules
 from .models import (
     AplMaximum,
@@ -143,23 +143,46 @@ def place_update(*, actor, place_id, data: dict) -> Place:
 
 
 def house_rules_add(
-    *, actor, residence_id, valid_from: date, text: str, guest_nights_per_month: int | None = None
+    *,
+    actor,
+    residence_id,
+    valid_from: date,
+    text: str,
+    guest_nights_per_month: int | None = None,
+    consultation: str = "",
 ) -> HouseRules:
-    """Add a version of the residence's règlement intérieur, in force from `valid_from`."""
+    """Add a version of the residence's règlement intérieur, in force from `valid_from`, linked to the meeting of the
+    conseil de concertation consulted on it (`consultation`, a meeting id); refused without one where the residence
+    must consult it (W12: at least 30 residents under contract)."""
     _require(actor, "residences.manage_residence")
     with transaction.atomic():
         residence = Residence.objects.get(pk=residence_id, organisation_id=actor.organisation_id)
+        check = registry.rules_consultation(residence, timezone.localdate())
+        labels = dict(check.choices)
+        if consultation and consultation not in labels:
+            raise ValidationError(
+                {"consultation": _("Choisissez une réunion du conseil de concertation de la résidence.")}
+            )
+        if check.required and not consultation:
+            raise ValidationError({"consultation": check.reason})
         version = HouseRules(
             organisation_id=actor.organisation_id,
             residence=residence,
             valid_from=valid_from,
             text=_strip(text) or "",
             guest_nights_per_month=guest_nights_per_month,
+            consultation_meeting_id=consultation or None,
+            consultation_label=labels.get(consultation, ""),
             created_by=actor,
         )
         version.full_clean()
         version.save()
-        audit_record(actor=actor, action="house_rules.add", obj=version)
+        audit_record(
+            actor=actor,
+            action="house_rules.add",
+            obj=version,
+            detail={"consultation": version.consultation_label} if version.consultation_label else None,
+        )
     return version
 
 

@@ -19,7 +19,7 @@ from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
 from . import queries, services
-from . import registry as contract_registry
+from . import registry as contract_registry  # the contract panels and the RI consultation (W12)
 from . import rules as residence_rules
 from .forms import (
     ActivateForm,
@@ -183,7 +183,8 @@ def house_rules_add(request, residence_id):
     user = request.user
     residence = get_or_404(queries.residence_for_page, user, residence_id)
     require_perm(user, "residences.manage_residence")
-    form = HouseRulesForm(request.POST or None)
+    consultation = contract_registry.rules_consultation(residence, timezone.localdate())
+    form = HouseRulesForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         try:
             services.house_rules_add(actor=user, residence_id=residence.pk, **form.cleaned_data)
