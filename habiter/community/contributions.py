@@ -30,7 +30,7 @@ def agreements_panel(user):
 
 
 def register():
-    from .demo import seed_community
+    from .demo import seed_community, seed_partners
     from .volunteer_demo import seed_volunteers
 
     registry.register_nav_item(
@@ -101,5 +101,6 @@ def register():
         registry.HomePanel("community.agreements", "community/panel_agreements.html", 4, agreements_panel)
     )
     residences_registry.register_rules_consultation(queries.rules_consultation)
+    registry.register_demo_seeder(5, seed_partners)  # before the measures, visits and plans that name partners
     registry.register_demo_seeder(60, seed_community)
     registry.register_demo_seeder(61, seed_volunteers)

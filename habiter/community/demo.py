@@ -42,6 +42,16 @@ def _first(users, role):
     return next((u for u in users.values() if u.role == role), None)
 
 
+def seed_partners(organisation, users, count, rng) -> None:
+    """The partners, their agreements and seats once, before the apps whose demo data names partners."""
+    director = _first(users, Role.DIRECTOR)
+    if director is None or Partner.objects.filter(organisation=organisation).exists():
+        return
+    with transaction.atomic():
+        _seed_partners(director, timezone.localdate())
+        _seed_seats(director, _first(users, Role.SOCIAL_WORKER) or director, timezone.localdate())
+
+
 def seed_community(organisation, users, count, rng) -> None:
     """The two councils once (nothing is added if the organisation already has a council, or has no director)."""
     director = _first(users, Role.DIRECTOR)
@@ -50,10 +60,6 @@ def seed_community(organisation, users, count, rng) -> None:
     if director is None:
         return
     today = timezone.localdate()
-    if not Partner.objects.filter(organisation=organisation).exists():
-        with transaction.atomic():
-            _seed_partners(director, today)
-            _seed_seats(director, worker, today)
     if not Survey.objects.filter(organisation=organisation).exists():
         with transaction.atomic():
             _seed_owners_survey(director, _first(users, Role.RENTAL_MANAGER) or director, today)

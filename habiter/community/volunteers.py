@@ -186,7 +186,7 @@ def volunteer_create(*, actor, user_id, referent_id, data: dict) -> Volunteer:
     """The profile of a volunteer account of the organisation: skills, availability, insurance, record check."""
     _require(actor, "community.manage_volunteers")
     with transaction.atomic():
-        account = volunteer_accounts_without_profile(actor).select_for_update().filter(pk=user_id).first()
+        account = volunteer_accounts_without_profile(actor).select_for_update(of=("self",)).filter(pk=user_id).first()
         if account is None:
             raise ValidationError({"user": _("Choisissez un compte bénévole de votre association sans fiche.")})
         volunteer = Volunteer(

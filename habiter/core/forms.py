@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .partners import partner_names
 
 
 class LoginForm(AuthenticationForm):
@@ -179,3 +180,26 @@ def date_field(label, *, required: bool = True, help_text: str = "") -> forms.Da
         input_formats=DATE_INPUT_FORMATS,
         error_messages=DATE_ERRORS,
     )
+
+
+class PartnerNameInput(forms.TextInput):
+    """A partner's name, typed, with the organisation's partners offered as suggestions (`names`, set by the form)."""
+
+    template_name = "core/widgets/partner_name.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.names = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-partners"
+        widget["attrs"]["list"] = widget["list_id"]
+        widget["names"] = self.names
+        return context
+
+
+def offer_partner_names(form, field_name, user):
+    """Fill a partner field's suggestions with the names of the user's organisation's partners (one query)."""
+    form.fields[field_name].widget.names = partner_names(user)

@@ -142,6 +142,52 @@ class Team(OrganisationScoped):
         return self.name
 
 
+class PartnerKind(models.TextChoices):
+    SOCIAL_LANDLORD = "social_landlord", _("Bailleur social")
+    PRIVATE_LANDLORD = "private_landlord", _("Bailleur privé")
+    CCAS = "ccas", _("CCAS")
+    MUNICIPALITY = "municipality", _("Commune ou intercommunalité")
+    DEPARTEMENT = "departement", _("Département")
+    STATE = "state", _("Services de l'État")
+    SIAO = "siao", _("SIAO")
+    HEALTH = "health", _("Santé")
+    LEGAL = "legal", _("Accès au droit")
+    EMPLOYMENT = "employment", _("Emploi et insertion")
+    CULTURE = "culture", _("Culture et loisirs")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Autre")
+
+
+class Partner(OrganisationScoped):
+    """An organisation the association works with (landlord, CCAS, Département, SIAO, health, legal, culture…).
+
+    In `core` so that every app may point to it (a measure's prescriber, a desk visit's referral, a plan step's
+    partner) while dependencies point down; `community` manages the partners, their contacts, agreements and seats
+    (docs/adr/0036). The table keeps the name it had in `community`."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de partenaire"), max_length=30, choices=PartnerKind.choices)
+    address = models.TextField(_("adresse"), max_length=500, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+
+    class Meta:
+        db_table = "community_partner"
+        ordering = ["name", "id"]
+        verbose_name = _("partenaire")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="partner_unique_name",
+                violation_error_message=_("Un partenaire porte déjà ce nom."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class User(AbstractUser):
     """A staff member or volunteer of one organisation, with exactly one role."""
 

@@ -43,6 +43,10 @@ class DeskVisitOut(Schema):
     referral_worker_id: UUID | None
     household_id: UUID | None
 
+    @staticmethod
+    def resolve_referral_partner(obj):
+        return obj.referral_partner.name if obj.referral_partner_id else ""
+
 
 class DeskVisitList(Schema):
     count: int

@@ -24,7 +24,7 @@ def desk_visit_events(household, user):
         lines = []
         if visit.information_given:
             lines.append(visit.information_given)
-        referrals = [r for r in (visit.referral_partner, str(visit.referral_worker or "")) if r]
+        referrals = [r for r in (str(visit.referral_partner or ""), str(visit.referral_worker or "")) if r]
         if referrals:
             lines.append(_("Orientation : %(to)s") % {"to": ", ".join(referrals)})
         yield registry.TimelineEvent(

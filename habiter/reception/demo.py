@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from habiter.core.dates import is_open_day, nearest_open_day
 from habiter.core.models import Role
+from habiter.core.partners import demo_partners
 from habiter.people.models import Household
 
 from . import rules as reception_rules
@@ -30,7 +31,7 @@ INFORMATION = [
     "Point sur les droits APL auprès de la CAF.",
     "",
 ]
-PARTNERS = ["CCAS", "ADIL", "CAF", "Maison de la justice et du droit", ""]
+PARTNERS = ["CCAS d'Aix-en-Provence", "ADIL 13", "CAF des Bouches-du-Rhône", "Point d'accès au droit d'Aix", ""]
 WORKSHOPS = [
     ("Atelier collectif de recherche de logement", WorkshopTheme.HOUSING_SEARCH, "Salle collective, 12 rue Paradis"),
     ("Maîtriser son budget et ses factures d'énergie", WorkshopTheme.BUDGET_ENERGY, "Locaux de l'association"),
@@ -52,6 +53,7 @@ def seed_reception(organisation, users, count, rng) -> None:
     with transaction.atomic():
         if not DeskVisit.objects.filter(organisation=organisation).exists():
             visits = []
+            partners = demo_partners(organisation, PARTNERS)
             now = timezone.now()
             open_now = is_open_day(today) and now >= _at(today, 9, 30)
             for index in range(40 if count >= 100 else 10):
@@ -70,7 +72,7 @@ def seed_reception(organisation, users, count, rng) -> None:
                         postcode=rng.choice(["", f"13{rng.randint(1, 16):03d}"]),
                         topics=topics,
                         information_given=rng.choice(INFORMATION),
-                        referral_partner=rng.choice(PARTNERS),
+                        referral_partner=partners.get(rng.choice(PARTNERS)),
                         referral_worker=rng.choice(workers) if workers and rng.random() < 0.2 else None,
                         household=rng.choice(households) if linked else None,
                         recorded_by=rng.choice(desk),

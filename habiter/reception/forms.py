@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
+from habiter.core.forms import PartnerNameInput, offer_partner_names
 
 from . import queries
 from . import rules as reception_rules
@@ -55,8 +56,8 @@ class DeskVisitForm(forms.Form):
         label=_("Orientation vers un partenaire"),
         required=False,
         max_length=200,
-        help_text=_("Nom du partenaire (CCAS, ADIL, CAF…)."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Nom du partenaire (CCAS, ADIL, CAF…) ; un nom nouveau crée sa fiche partenaire."),
+        widget=PartnerNameInput,
     )
     referral_worker = forms.ModelChoiceField(
         label=_("Orientation vers un·e salarié·e de l'association"), queryset=None, required=False
@@ -83,6 +84,7 @@ class DeskVisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referral_worker"].queryset = queries.referral_worker_choices(user)
         self.fields["referral_worker"].empty_label = _("(personne)")
+        offer_partner_names(self, "referral_partner", user)
         self.initial.setdefault("visited_at", _now_minute())
 
     def clean_postcode(self):

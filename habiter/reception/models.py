@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.models import OrganisationScoped
+from habiter.core.models import OrganisationScoped, Partner
 from habiter.people.models import Household, validate_phone
 
 from . import rules as reception_rules
@@ -51,7 +51,14 @@ class DeskVisit(OrganisationScoped):
     postcode = models.CharField(_("code postal"), max_length=5, blank=True, validators=[validate_postcode])
     topics = models.JSONField(_("motifs de venue"), default=list)
     information_given = models.TextField(_("information donnée"), blank=True)
-    referral_partner = models.CharField(_("orientation vers un partenaire"), max_length=200, blank=True)
+    referral_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("orientation vers un partenaire"),
+    )
     referral_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -27,7 +27,7 @@ def desk_visits_on(user, day: date):
     start, end = day_bounds(day)
     return (
         DeskVisit.objects.filter(organisation_id=user.organisation_id, visited_at__gte=start, visited_at__lt=end)
-        .select_related("recorded_by", "referral_worker", "household")
+        .select_related("recorded_by", "referral_worker", "household", "referral_partner")
         .order_by("-visited_at")
     )
 
@@ -37,7 +37,11 @@ def desk_visits_today_count(user) -> int:
 
 
 def desk_visits_of(household):
-    return named_users_only(DeskVisit.objects.filter(household=household), "recorded_by", "referral_worker")
+    return named_users_only(
+        DeskVisit.objects.filter(household=household).select_related("referral_partner"),
+        "recorded_by",
+        "referral_worker",
+    )
 
 
 def referral_worker_choices(user):

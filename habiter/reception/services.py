@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.partners import partner_named
 from habiter.people.queries import households_searchable_by
 
 from . import queries
@@ -72,7 +73,7 @@ def desk_visit_record(
             postcode=postcode,
             topics=list(topics),
             information_given=information_given or "",
-            referral_partner=(referral_partner or "").strip(),
+            referral_partner=partner_named(actor=actor, name=referral_partner, origin="desk_visit.referral_partner"),
             referral_worker=worker,
             household=household,
             recorded_by=actor,

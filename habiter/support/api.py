@@ -44,6 +44,10 @@ class MeasureOut(Schema):
     def resolve_outcome(obj):
         return obj.outcome.label if obj.outcome_id else None
 
+    @staticmethod
+    def resolve_prescriber(obj):
+        return obj.prescriber.name if obj.prescriber_id else ""
+
 
 class MeasureIn(Schema):
     model_config = ConfigDict(extra="forbid")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from habiter.core.dates import is_open_day
 from habiter.core.models import Role
+from habiter.core.partners import demo_partners
 from habiter.people.models import Household
 
 from . import rules as support_rules
@@ -33,6 +34,7 @@ ENTRY_SITUATIONS = (
     EntrySituation.PRIVATE_TENANT,
     "",
 )
+PRESCRIBERS = ("CCAS d'Aix-en-Provence", "SIAO 13", "Département des Bouches-du-Rhône", "", "")
 
 
 def seed_measures(organisation, users, count, rng) -> None:
@@ -45,6 +47,7 @@ def seed_measures(organisation, users, count, rng) -> None:
     )
     today = timezone.localdate()
     measures, changes = [], []
+    prescribers = demo_partners(organisation, PRESCRIBERS)
     for household in households.iterator(chunk_size=2000):
         if household.pk.int % 3 == 0 or not programmes:
             continue  # chosen by id, not by chance, so that a second run adds nothing
@@ -62,6 +65,7 @@ def seed_measures(organisation, users, count, rng) -> None:
             intensity=rng.choice(["light", "medium", "medium", "strong"]),
             # by id, not by chance: the other demo figures keep their random draws
             situation_at_entry=ENTRY_SITUATIONS[(household.pk.int // 3) % len(ENTRY_SITUATIONS)],
+            prescriber=prescribers.get(PRESCRIBERS[(household.pk.int // 7) % len(PRESCRIBERS)]),
             status=status,
             end_date=end,
             outcome=rng.choice(outcomes) if closed else None,
@@ -164,7 +168,7 @@ STEPS = [
     ("Déposer la demande de logement social", "person", ""),
     ("Monter le dossier FSL", "worker", ""),
     ("Rendez-vous avec le conseiller CAF", "partner", "CAF des Bouches-du-Rhône"),
-    ("Rencontrer la mission locale", "partner", "Mission locale"),
+    ("Rencontrer la mission locale", "partner", "Mission locale du Pays d'Aix"),
 ]
 
 
@@ -183,6 +187,7 @@ def seed_plans(organisation, users, count, rng) -> None:
         .distinct()
     )
     plans, goals, steps, seen = [], [], [], set()
+    partners = demo_partners(organisation, [partner for _d, _o, partner in STEPS])
     for measure in measures.iterator(chunk_size=2000):
         if measure.household_id in seen or measure.household_id.int % 3 != 1:
             continue
@@ -210,7 +215,7 @@ def seed_plans(organisation, users, count, rng) -> None:
                         goal=goal,
                         description=description,
                         owner=owner,
-                        partner_name=partner,
+                        partner=partners.get(partner),
                         due_on=today + timedelta(days=rng.randint(-30, 90)),
                         status=rng.choice(["todo", "todo", "done"]),
                     )

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.form_rendering import RenderedOnce
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput, offer_partner_names
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.versioning import VersionField
 
@@ -39,7 +39,13 @@ class MeasureOpenForm(forms.Form):
         error_messages=DATE_ERRORS,
     )
     intensity = forms.ChoiceField(label=_("Intensité"), choices=Intensity.choices, initial=Intensity.MEDIUM)
-    prescriber = forms.CharField(label=_("Prescripteur"), required=False, max_length=200)
+    prescriber = forms.CharField(
+        label=_("Prescripteur"),
+        required=False,
+        max_length=200,
+        widget=PartnerNameInput,
+        help_text=_("Le partenaire qui oriente le ménage ; un nom nouveau crée sa fiche partenaire."),
+    )
     situation_at_entry = forms.ChoiceField(
         label=_("Situation de logement à l'entrée"),
         choices=[("", _("Non connue"))] + EntrySituation.choices,
@@ -52,6 +58,7 @@ class MeasureOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = queries.programmes_for(user)
         self.fields["programme"].empty_label = _("— Choisir —")
+        offer_partner_names(self, "prescriber", user)
         self.initial.setdefault("start_date", timezone.localdate())
 
 

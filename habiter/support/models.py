@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.models import OrganisationScoped
+from habiter.core.models import OrganisationScoped, Partner
 from habiter.core.versioning import Versioned
 from habiter.people.models import Household
 
@@ -141,7 +141,9 @@ class SupportMeasure(Versioned, OrganisationScoped):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="measures")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("dispositif"))
-    prescriber = models.CharField(_("prescripteur"), max_length=200, blank=True)
+    prescriber = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("prescripteur")
+    )
     situation_at_entry = models.CharField(
         _("situation de logement à l'entrée"), max_length=16, choices=EntrySituation.choices, blank=True
     )
@@ -363,7 +365,9 @@ class PlanStep(OrganisationScoped):
     goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="steps")
     description = models.TextField(_("étape"))
     owner = models.CharField(_("qui le fait"), max_length=16, choices=StepOwner.choices)
-    partner_name = models.CharField(_("partenaire"), max_length=200, blank=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partenaire")
+    )
     due_on = models.DateField(_("pour le"), null=True, blank=True)
     status = models.CharField(_("état"), max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
 

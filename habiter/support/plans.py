@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.partners import partner_named
 from habiter.people.queries import households_visible_to
 
 from . import rules as support_rules
@@ -116,7 +117,9 @@ def step_add(*, actor, goal_id, description: str, owner: str, partner_name: str 
             goal=goal,
             description=(description or "").strip(),
             owner=owner,
-            partner_name=(partner_name or "").strip() if owner == StepOwner.PARTNER else "",
+            partner=partner_named(actor=actor, name=partner_name, origin="plan_step.partner")
+            if owner == StepOwner.PARTNER
+            else None,
             due_on=due_on,
         )
         step.full_clean()

@@ -18,6 +18,7 @@ from .models import (
     PlanGoal,
     PlanReview,
     PlanSignature,
+    PlanStep,
     Programme,
     SupportMeasure,
     SupportPlan,
@@ -44,7 +45,7 @@ def outcomes_for(user, *, active_only=True):
 
 def measures_of(household):
     """A household's measures with what the panel and the timeline show, in two queries."""
-    return household.measures.select_related("programme", "outcome", "follow_up").prefetch_related(
+    return household.measures.select_related("programme", "outcome", "follow_up", "prescriber").prefetch_related(
         Prefetch("status_changes", queryset=named_users_only(MeasureStatusChange.objects, "actor"))
     )
 
@@ -73,7 +74,7 @@ def interventions_visible_to(user, household):
 
 def plan_of(user, household):
     """The household's plan with its goals (health goals only for those allowed), steps, reviews, signatures."""
-    goals = PlanGoal.objects.prefetch_related("steps")
+    goals = PlanGoal.objects.prefetch_related(Prefetch("steps", queryset=PlanStep.objects.select_related("partner")))
     if not user.has_perm("people.view_restricted", household):
         goals = goals.exclude(life_area=LifeArea.HEALTH)
     return (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from habiter.core.audit import audit_record
+from habiter.core.partners import partner_named
 from habiter.core.versioning import stale_version, version_check, version_claim
 from habiter.people.queries import households_visible_to
 
@@ -97,7 +98,7 @@ def measure_open(
             organisation_id=actor.organisation_id,
             household=household,
             programme=programme,
-            prescriber=prescriber or "",
+            prescriber=partner_named(actor=actor, name=prescriber, origin="measure.prescriber"),
             situation_at_entry=situation_at_entry or "",
             start_date=start_date,
             planned_end_date=planned_end_date,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from habiter.core import registry
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
+from habiter.core.partners import partner_names
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_read, read_of
 from habiter.core.versioning import StaleVersion, posted_version, show_stale
@@ -440,6 +441,7 @@ def plan_detail(request, household_id):
         "forms": forms,
         "goal_statuses": GoalStatus.choices,
         "step_statuses": StepStatus.choices,
+        "partner_names": partner_names(user) if plan is not None else [],
     }
     return render(request, "support/plan_detail.html", context)
 

@@ -22,6 +22,7 @@ from habiter.leases.models import Lease, LeaseStatus, RentIndex
 from habiter.people.demo import TOWNS
 from habiter.people.models import Household
 from habiter.reception.models import DeskVisit, Referral, WorkshopSession
+from habiter.support.models import SupportMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -207,8 +208,15 @@ def test_ten_partners_have_their_agreements_one_due_for_renewal(demo):
     from habiter.community.models import Agreement, Partner
 
     director = User.objects.get(username="direction")
-    assert Partner.objects.filter(organisation=director.organisation).count() == 10
+    partners = Partner.objects.filter(organisation=director.organisation)
+    assert partners.filter(agreements__isnull=False).distinct().count() == 10
     assert Agreement.objects.filter(organisation=director.organisation).count() == 10
+    # the two named only by the desk's referrals and the plans' steps came in as « Autre », without an agreement
+    assert sorted(partners.filter(agreements__isnull=True).values_list("name", "kind")) == [
+        ("ADIL 13", "other"),
+        ("CAF des Bouches-du-Rhône", "other"),
+    ]
+    assert SupportMeasure.objects.filter(organisation=director.organisation, prescriber__name="SIAO 13").exists()
     panel = _panels("direction")["community.agreements"]
     assert [row["agreement"].partner.name for row in panel["agreements"]] == ["Pays d'Aix Habitat (PAHM)"]
 

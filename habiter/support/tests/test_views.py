@@ -136,7 +136,7 @@ def test_hostile_text_in_measure_fields_is_stored_and_shown_escaped(client, worl
         {"programme": avdl.pk, "start_date": start.isoformat(), "intensity": "medium", "prescriber": hostile},
     )
     measure = SupportMeasure.objects.get(household=world.own_household)
-    assert measure.prescriber == hostile
+    assert measure.prescriber.name == hostile
     client.post(
         reverse("support:measure_status", args=[measure.pk]),
         {"to_status": "suspended", "on_date": timezone.localdate().isoformat(), "comment": hostile * 3, "version": 1},
