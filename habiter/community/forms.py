@@ -390,6 +390,13 @@ class VolunteerForm(CommunityForm):
     )
     insurance_policy = forms.CharField(label=_("Contrat d'assurance de l'association"), max_length=200, required=False)
     insured_from = date_field(_("Couvert par l'assurance depuis le"), required=False)
+    insured_until = date_field(
+        _("Couvert par l'assurance jusqu'au"),
+        required=False,
+        help_text=_(
+            "Fin du contrat ou de la période payée : aucune mission ne commence et aucune heure ne se saisit après."
+        ),
+    )
 
     def __init__(self, *args, accounts=None, referents, **kwargs):
         super().__init__(*args, **kwargs)

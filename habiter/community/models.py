@@ -712,10 +712,27 @@ class Volunteer(OrganisationScoped):
     )
     insurance_policy = models.CharField(_("contrat d'assurance de l'association"), max_length=200, blank=True)
     insured_from = models.DateField(_("couvert par l'assurance depuis le"), null=True, blank=True)
+    insured_until = models.DateField(
+        _("couvert par l'assurance jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Fin du contrat ou de la période payée : aucune mission ne commence et aucune heure ne se saisit après."
+        ),
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "id"]
         verbose_name = _("bénévole")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(insured_until__isnull=True)
+                | models.Q(insured_from__isnull=True)
+                | models.Q(insured_until__gte=models.F("insured_from")),
+                name="volunteer_insurance_ends_after_start",
+                violation_error_message=_("L'assurance ne peut pas finir avant de commencer."),
+            )
+        ]
 
     def __str__(self):
         return str(self.user)

@@ -258,7 +258,7 @@ def agreement_status(*, starts_on: date, ends_on: date | None, alert_on: date | 
     return "active"
 
 
-# --- volunteers (W27, W28) -----------------------------------------------------------------------------------------
+# --- volunteers (W26, W27, W28) -----------------------------------------------------------------------------------
 
 VALUATION_RATE_KEY = "volunteer_valuation_hourly_rate_eur"  # W28: the association's method, the SMIC by default
 CEC_MIN_HOURS_KEY = "cec_min_hours_per_year"
@@ -268,6 +268,24 @@ CEC_VALIDATE_BY_KEY = "cec_validate_by"
 CEC_MISSION_KINDS = frozenset({"governance"})  # W27: sitting on the board or bureau, supervising volunteers
 CEC_ELIGIBLE, CEC_IF_OTHER_HOURS, CEC_NOT_ELIGIBLE = "eligible", "if_other_hours", "not_eligible"
 CENT = Decimal("0.01")
+
+
+# How many days before the end of a volunteer's insurance the profile warns (W26). A working habit, not a law.
+INSURANCE_NOTICE_DAYS = 30
+
+
+def insured_on(insured_until: date | None, day: date) -> bool:
+    """W26: whether the association's insurance still covers the volunteer on `day` (no end recorded: covered)."""
+    return insured_until is None or day <= insured_until
+
+
+def insurance_status(insured_until: date | None, today: date) -> str:
+    """`ended` (past its last day), `ending` (within the notice), or "" (covered, or no end recorded)."""
+    if insured_until is None:
+        return ""
+    if insured_until < today:
+        return "ended"
+    return "ending" if insured_until <= today + timedelta(days=INSURANCE_NOTICE_DAYS) else ""
 
 
 def valuation_rate(day: date, params: LegalParameters | None = None) -> Decimal:

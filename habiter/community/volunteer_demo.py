@@ -4,7 +4,7 @@ charter in force for a year, signed by each of them — the demo volunteer's log
 their missions and hours of the last months, and the demo volunteer's seat in Alpa's monthly CVS, whose next meeting
 is their invitation. Written through the services (except the two extra volunteer accounts, which cannot log in)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -98,6 +98,7 @@ def seed_volunteers(organisation, users, count, rng) -> None:
                     "record_checked_on": year_ago + timedelta(days=10),
                     "insurance_policy": "Responsabilité civile n° RC-2024-118",
                     "insured_from": year_ago,
+                    "insured_until": date(today.year, 12, 31),  # the policy's year: renewed each January (W26)
                 },
             )
             for kind, title, record_check, hours in missions:

@@ -172,6 +172,7 @@ def volunteer_detail(request, volunteer_id):
             "charter": services.current_charter(user.organisation_id, timezone.localdate()),
             "can_manage": user.has_perm("community.manage_volunteers"),
             "today": timezone.localdate(),
+            "insurance_status": rules.insurance_status(volunteer.insured_until, timezone.localdate()),
         },
     )
 

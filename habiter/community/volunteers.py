@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
@@ -34,7 +35,15 @@ from .models import (
     VolunteerMission,
 )
 
-PROFILE_FIELDS = ("skills", "availability", "started_on", "record_checked_on", "insurance_policy", "insured_from")
+PROFILE_FIELDS = (
+    "skills",
+    "availability",
+    "started_on",
+    "record_checked_on",
+    "insurance_policy",
+    "insured_from",
+    "insured_until",
+)
 PROFILE_TEXTS = ("skills", "availability", "insurance_policy")
 MISSION_FIELDS = ("kind", "title", "starts_on", "ends_on", "requires_record_check")
 
@@ -216,7 +225,15 @@ def volunteer_update(*, actor, volunteer_id, referent_id, data: dict) -> Volunte
     return volunteer
 
 
+def _uninsured(volunteer) -> str:
+    return _(
+        "L'assurance de l'association ne couvre %(name)s que jusqu'au %(day)s : enregistrez d'abord son "
+        "renouvellement sur la fiche."
+    ) % {"name": volunteer, "day": date_format(volunteer.insured_until, "d/m/Y")}
+
+
 def mission_add(*, actor, volunteer_id, data: dict) -> VolunteerMission:
+    """Give a volunteer a mission; none starts after the end of their insurance (W26)."""
     _require(actor, "community.manage_volunteers")
     with transaction.atomic():
         volunteer = Volunteer.objects.filter(organisation_id=actor.organisation_id).get(pk=volunteer_id)
@@ -230,6 +247,8 @@ def mission_add(*, actor, volunteer_id, data: dict) -> VolunteerMission:
             },
         )
         mission.full_clean()
+        if not rules.insured_on(volunteer.insured_until, mission.starts_on):
+            raise ValidationError({"starts_on": _uninsured(volunteer)})
         mission.save()
         audit_record(actor=actor, action="volunteer_mission.add", obj=mission, detail={"kind": mission.kind})
     return mission
@@ -250,8 +269,8 @@ def may_log_hours(user, volunteer: Volunteer) -> bool:
 
 
 def hours_log(*, actor, mission_id, worked_on: date, hours: Decimal, note: str = "") -> VolunteerHours:
-    """Log hours given on a mission on a day within the mission, not in the future. A mission that requires the
-    criminal-record check takes no hours until its date is recorded (W25)."""
+    """Log hours given on a mission on a day within the mission, not in the future, while the volunteer is insured
+    (W26). A mission that requires the criminal-record check takes no hours until its date is recorded (W25)."""
     with transaction.atomic():
         mission = (
             VolunteerMission.objects.select_related("volunteer")
@@ -264,6 +283,8 @@ def hours_log(*, actor, mission_id, worked_on: date, hours: Decimal, note: str =
             raise ValidationError({"worked_on": _("Les heures se saisissent une fois faites, pas à l'avance.")})
         if not mission.covers(worked_on):
             raise ValidationError({"worked_on": _("Ce jour n'est pas dans la période de la mission.")})
+        if not rules.insured_on(mission.volunteer.insured_until, worked_on):
+            raise ValidationError({"worked_on": _uninsured(mission.volunteer)})
         if mission.requires_record_check and mission.volunteer.record_checked_on is None:
             raise ValidationError(
                 _("Cette mission demande la vérification d'honorabilité (CASF L133-6) : elle n'est pas enregistrée.")

@@ -72,6 +72,21 @@ def test_cec_status_against_the_thresholds(hours, status):
     assert result.validate_by == date(2027, 12, 31)
 
 
+@pytest.mark.parametrize(
+    ("insured_until", "day", "covered", "status"),
+    [
+        (None, date(2026, 6, 15), True, ""),  # no end recorded: nothing to check
+        (date(2026, 6, 15), date(2026, 6, 15), True, "ending"),  # its last day still covers
+        (date(2026, 6, 14), date(2026, 6, 15), False, "ended"),
+        (date(2026, 7, 15), date(2026, 6, 15), True, "ending"),  # 30 days ahead: warned
+        (date(2026, 7, 16), date(2026, 6, 15), True, ""),  # 31 days ahead: not yet
+    ],
+)
+def test_w26_insurance_covers_until_its_last_day_and_warns_a_month_ahead(insured_until, day, covered, status):
+    assert rules.insured_on(insured_until, day) is covered
+    assert rules.insurance_status(insured_until, day) == status
+
+
 # --- fixtures ------------------------------------------------------------------------------------------------------
 
 
@@ -212,6 +227,39 @@ def test_hours_are_refused_in_the_future_outside_the_mission_and_without_the_rec
     )
     services.hours_log(actor=director, mission_id=checked.pk, worked_on=TODAY, hours=Decimal(2))
     assert VolunteerHours.objects.count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_w26_no_mission_starts_and_no_hours_are_logged_after_the_end_of_the_insurance(client, director, volunteer):
+    mission = mission_of(director, volunteer, starts_on=date(2026, 1, 1))
+    services.volunteer_update(
+        actor=director,
+        volunteer_id=volunteer.pk,
+        referent_id=volunteer.referent_id,
+        data={"started_on": date(2024, 1, 1), "insured_from": date(2025, 6, 1), "insured_until": date(2026, 5, 31)},
+    )
+    services.hours_log(actor=director, mission_id=mission.pk, worked_on=date(2026, 5, 31), hours=Decimal(3))
+    with pytest.raises(ValidationError) as refused:
+        services.hours_log(actor=director, mission_id=mission.pk, worked_on=date(2026, 6, 1), hours=Decimal(2))
+    assert refused.value.message_dict["worked_on"] == [
+        f"L'assurance de l'association ne couvre {volunteer} que jusqu'au 31/05/2026 : enregistrez d'abord son "
+        "renouvellement sur la fiche."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        mission_of(director, volunteer, title="Journal des résidents", starts_on=date(2026, 6, 1))
+    assert "jusqu'au 31/05/2026" in refused.value.message_dict["starts_on"][0]
+    assert VolunteerHours.objects.count() == 1 and volunteer.missions.count() == 1
+    client.force_login(director)
+    page = client.get(reverse("community:volunteer_detail", args=[volunteer.pk])).content.decode()
+    assert "jusqu'au 31/05/2026" in page and "Assurance échue" in page
+    with pytest.raises(ValidationError) as refused:  # an end before the start is refused by the database's rule
+        services.volunteer_update(
+            actor=director,
+            volunteer_id=volunteer.pk,
+            referent_id=volunteer.referent_id,
+            data={"started_on": date(2024, 1, 1), "insured_from": date(2026, 6, 1), "insured_until": date(2026, 5, 31)},
+        )
+    assert "ne peut pas finir avant de commencer" in str(refused.value)
 
 
 # --- scoped reads and pages ----------------------------------------------------------------------------------------
