@@ -109,6 +109,12 @@ class WorkshopSessionForm(forms.Form):
     )
     place = forms.CharField(label=_("Lieu"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     facilitator = forms.ModelChoiceField(label=_("Animateur·rice"), queryset=None)
+    present_professional = forms.ModelChoiceField(
+        label=_("Professionnel·le présent·e"),
+        queryset=None,
+        required=False,
+        help_text=_("Obligatoire quand un·e bénévole anime : la charte du bénévole ne le laisse pas agir seul."),
+    )
     capacity = forms.IntegerField(
         label=_("Nombre de places"),
         initial=8,
@@ -121,6 +127,8 @@ class WorkshopSessionForm(forms.Form):
         self.fields["facilitator"].queryset = queries.facilitator_choices(user)
         self.fields["facilitator"].empty_label = _("— Choisir —")
         self.initial.setdefault("facilitator", user.pk)
+        self.fields["present_professional"].queryset = queries.professional_choices(user)
+        self.fields["present_professional"].empty_label = _("(personne)")
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -127,13 +127,23 @@ class Workshop(OrganisationScoped):
 
 
 class WorkshopSession(OrganisationScoped):
-    """One dated session of a workshop, with its place, facilitator and number of places."""
+    """One dated session of a workshop, with its place, facilitator and number of places. A volunteer facilitates only
+    with a professional present (the volunteer's charter, W24)."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("atelier"))
     starts_at = models.DateTimeField(_("début"))
     place = models.CharField(_("lieu"), max_length=200)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("animateur·rice")
+    )
+    present_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("professionnel·le présent·e"),
+        help_text=_("Obligatoire quand un·e bénévole anime : la charte du bénévole ne le laisse pas agir seul."),
     )
     capacity = models.PositiveSmallIntegerField(_("nombre de places"))
     attendance_taken_at = models.DateTimeField(_("présences relevées le"), null=True, blank=True)

@@ -58,6 +58,12 @@ def facilitator_choices(user):
     return User.objects.filter(organisation_id=user.organisation_id, is_active=True)
 
 
+def professional_choices(user):
+    """Who may be the professional present at a session a volunteer facilitates: active staff of the organisation,
+    neither volunteers nor the legal desk's lawyers (W24)."""
+    return facilitator_choices(user).exclude(role__in=(Role.VOLUNTEER, Role.LAWYER))
+
+
 def household_candidates(user, text: str):
     """Households the user may find by search (names and members only), for linking or enrolling."""
     if not (text or "").strip():
@@ -76,7 +82,7 @@ def workshops_for(user, *, since: date):
     households, in two queries."""
     sessions = (
         WorkshopSession.objects.filter(starts_at__gte=day_bounds(since)[0])
-        .select_related("facilitator")
+        .select_related("facilitator", "present_professional")
         .annotate(enrolled=Count("enrolments"))
         .order_by("starts_at")
     )
@@ -93,7 +99,7 @@ def workshop_for(user, workshop_id) -> Workshop:
 def session_for(user, session_id) -> WorkshopSession:
     """A session of the user's organisation with its enrolled households, in two queries."""
     return (
-        WorkshopSession.objects.select_related("workshop", "facilitator")
+        WorkshopSession.objects.select_related("workshop", "facilitator", "present_professional")
         .prefetch_related(
             Prefetch("enrolments", queryset=Enrolment.objects.select_related("household").order_by("household__name"))
         )

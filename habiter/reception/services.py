@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
+from habiter.core.models import Role
 from habiter.core.partners import partner_named
 from habiter.people.queries import households_searchable_by
 
@@ -105,9 +106,10 @@ def workshop_create(*, actor, title: str, theme: str) -> Workshop:
 
 
 def workshop_session_create(
-    *, actor, workshop_id, starts_at: datetime, place: str, facilitator_id, capacity: int
+    *, actor, workshop_id, starts_at: datetime, place: str, facilitator_id, capacity: int, present_professional_id=None
 ) -> WorkshopSession:
-    """Schedule a session of a workshop of the organisation."""
+    """Schedule a session of a workshop of the organisation; a volunteer facilitates only with a professional of the
+    association present (W24: the volunteer's charter)."""
     if not actor.has_perm("reception.manage_workshops"):
         raise PermissionDenied
     with transaction.atomic():
@@ -118,6 +120,19 @@ def workshop_session_create(
             errors["facilitator"] = _("Choisissez l'animateur·rice parmi les membres de l'association.")
         if error := reception_rules.capacity_value_error(capacity):
             errors["capacity"] = error
+        professional = None
+        if present_professional_id:
+            professional = queries.professional_choices(actor).filter(pk=present_professional_id).first()
+            if professional is None:
+                errors["present_professional"] = _("Choisissez un·e salarié·e de l'association.")
+        if facilitator is not None and facilitator.role == Role.VOLUNTEER and professional is None:
+            errors.setdefault(
+                "present_professional",
+                _(
+                    "Un·e bénévole n'anime pas seul·e (charte du bénévole) : "
+                    "indiquez le ou la professionnel·le présent·e."
+                ),
+            )
         if errors:
             raise ValidationError(errors)
         session = WorkshopSession(
@@ -126,6 +141,7 @@ def workshop_session_create(
             starts_at=starts_at,
             place=(place or "").strip(),
             facilitator=facilitator,
+            present_professional=professional,
             capacity=capacity,
             created_by=actor,
         )

@@ -174,6 +174,7 @@ def session_create(request, workshop_id):
                 place=data["place"],
                 facilitator_id=data["facilitator"].pk,
                 capacity=data["capacity"],
+                present_professional_id=data["present_professional"].pk if data["present_professional"] else None,
             )
         except ValidationError as error:
             apply_validation_error(form, error)

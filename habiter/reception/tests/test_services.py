@@ -96,8 +96,11 @@ def test_a_visitor_is_referred_to_casework_staff_only(world):
 
 @pytest.mark.parametrize("role", ["receptionist", "social_worker", "team_lead", "director"])
 def test_staff_create_workshops_and_sessions(world, role):
-    session = make_session(world.users[role], facilitator=world.users["volunteer"])
+    session = make_session(
+        world.users[role], facilitator=world.users["volunteer"], present_professional=world.users[role]
+    )
     assert session.workshop.organisation == world.organisation and session.facilitator == world.users["volunteer"]
+    assert session.present_professional == world.users[role]
     actions = set(AuditEvent.objects.filter(actor=world.users[role]).values_list("action", flat=True))
     assert {"workshop.create", "workshop_session.create"} <= actions
 
@@ -125,6 +128,26 @@ def test_session_refusals(world):
         "facilitator": ["Choisissez l'animateur·rice parmi les membres de l'association."],
         "capacity": ["Une séance accueille au moins une personne : indiquez une capacité d'au moins 1."],
     }
+    for professional, message in (
+        (None, "Un·e bénévole n'anime pas seul·e (charte du bénévole) : indiquez le ou la professionnel·le présent·e."),
+        (
+            world.users["volunteer"],
+            "Choisissez un·e salarié·e de l'association.",
+        ),  # W24: a volunteer is no professional
+        (world.users["lawyer"], "Choisissez un·e salarié·e de l'association."),
+        (world.outsider, "Choisissez un·e salarié·e de l'association."),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.workshop_session_create(
+                actor=director,
+                workshop_id=workshop.pk,
+                starts_at=timezone.now(),
+                place="Salle",
+                facilitator_id=world.users["volunteer"].pk,
+                capacity=5,
+                present_professional_id=professional.pk if professional else None,
+            )
+        assert refused.value.message_dict == {"present_professional": [message]}
     foreign = services.workshop_create(actor=_other_director(world), title="Ailleurs", theme="other")
     with pytest.raises(Workshop.DoesNotExist):
         services.workshop_session_create(

@@ -176,11 +176,21 @@ def test_receptionist_creates_a_workshop_and_a_session_then_enrols_and_a_volunte
         {"starts_at": starts, "place": "Salle", "facilitator": receptionist.pk, "capacity": "0"},
     )
     assert "indiquez une capacité d&#x27;au moins 1" in bad.content.decode()
+    volunteer_alone = {
+        "starts_at": starts,
+        "place": "Salle collective",
+        "facilitator": world.users["volunteer"].pk,
+        "capacity": "1",
+    }
+    alone = client.post(reverse("reception:session_create", args=[workshop.pk]), volunteer_alone)
+    assert alone.status_code == 200 and not WorkshopSession.objects.exists()
+    assert "Un·e bénévole n&#x27;anime pas seul·e (charte du bénévole)" in alone.content.decode()
     response = client.post(
         reverse("reception:session_create", args=[workshop.pk]),
-        {"starts_at": starts, "place": "Salle collective", "facilitator": world.users["volunteer"].pk, "capacity": "1"},
+        volunteer_alone | {"present_professional": receptionist.pk},
     )
     session = WorkshopSession.objects.get()
+    assert session.present_professional == receptionist
     url = reverse("reception:session_detail", args=[session.pk])
     assert response["Location"] == url
     found = client.get(url, {"q": "lefevre"}).content.decode()
