@@ -1,15 +1,16 @@
 """A partner named in a form (a measure's prescriber, a desk visit's referral, a plan step's partner).
 
 Staff type the partner's name as before; the name resolves to the organisation's partner record, matched without
-regard to case, or a new partner of kind « Autre » that the directors may complete later in the partners' pages.
+regard to case, or a new partner (of kind « Autre », « SIAO » for an orientation's SIAO) that the directors may
+complete later in the partners' pages.
 Called inside the caller's transaction: nothing is created if the caller's write fails."""
 
 from habiter.core.audit import audit_record
 from habiter.core.models import Partner, PartnerKind
 
 
-def partner_named(*, actor, name: str, origin: str) -> Partner | None:
-    """The actor's organisation's partner of that name, created when it is new; None for a blank name.
+def partner_named(*, actor, name: str, origin: str, kind: str = PartnerKind.OTHER) -> Partner | None:
+    """The actor's organisation's partner of that name, created of `kind` when it is new; None for a blank name.
 
     `origin` names the field that brought a new partner in; it goes to the audit trail."""
     name = (name or "").strip()
@@ -17,7 +18,7 @@ def partner_named(*, actor, name: str, origin: str) -> Partner | None:
         return None
     partner = Partner.objects.filter(organisation_id=actor.organisation_id, name__iexact=name).order_by("id").first()
     if partner is None:
-        partner = Partner(organisation_id=actor.organisation_id, name=name, kind=PartnerKind.OTHER)
+        partner = Partner(organisation_id=actor.organisation_id, name=name, kind=kind)
         partner.full_clean()
         partner.save()
         audit_record(actor=actor, action="partner.create", obj=partner, detail={"kind": partner.kind, "origin": origin})

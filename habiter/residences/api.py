@@ -61,6 +61,7 @@ class AdmissionOut(Schema):
     place_id: UUID
     vacancy_declared_on: date
     siao_reference: str
+    siao: str  # the SIAO's partner name, "" when not recorded
     candidate_name: str
     household_id: UUID | None
     received_on: date
@@ -206,7 +207,7 @@ def residence_admissions(
         raise Http404
     orientations = (
         Orientation.objects.filter(vacancy__place__residence=residence)
-        .select_related("vacancy", "stay")
+        .select_related("vacancy", "stay", "siao")
         .order_by("-received_on", "id")
     )
     page = list(orientations[offset : offset + limit])
@@ -218,6 +219,7 @@ def residence_admissions(
             "place_id": o.vacancy.place_id,
             "vacancy_declared_on": o.vacancy.declared_on,
             "siao_reference": o.siao_reference,
+            "siao": o.siao.name if o.siao_id else "",
             "candidate_name": o.candidate_name,
             "household_id": o.household_id,
             "received_on": o.received_on,

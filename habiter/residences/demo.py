@@ -127,6 +127,7 @@ def seed_residences(organisation, users, count, rng) -> None:
                 actor=host,
                 vacancy_id=vacancy.pk,
                 siao_reference=reference,
+                siao_name="SIAO 13",
                 candidate_name=name,
                 received_on=received,
             )
@@ -154,6 +155,7 @@ def seed_residences(organisation, users, count, rng) -> None:
             actor=director,
             vacancy_id=admitted_vacancy.pk,
             siao_reference="SIAO13-2026-0398",
+            siao_name="SIAO 13",
             candidate_name=str(candidate.members.first()) if candidate else "Mme Josiane Amar",
             received_on=_open_day(today, -38),
             household_id=candidate.pk if candidate else None,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput, offer_partner_names
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import Role
 
@@ -155,6 +155,13 @@ class VacancyForm(ResidenceBaseForm):
 
 class OrientationForm(ResidenceBaseForm):
     siao_reference = forms.CharField(label=_("Référence SIAO"), max_length=60)
+    siao_name = forms.CharField(
+        label=_("SIAO"),
+        required=False,
+        max_length=200,
+        widget=PartnerNameInput,
+        help_text=_("Le SIAO qui oriente (par exemple « SIAO 13 ») ; un nom nouveau crée sa fiche partenaire."),
+    )
     candidate_name = forms.CharField(label=_("Nom du candidat"), max_length=200)
     received_on = forms.DateField(
         label=_("Orientation reçue le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
@@ -163,6 +170,7 @@ class OrientationForm(ResidenceBaseForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_partner_names(self, "siao_name", user)
         choices = queries.orientation_household_choices(user)
         self.fields["household"].queryset = choices
         self.fields["household"].empty_label = _("(pas encore de dossier)")

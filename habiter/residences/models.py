@@ -254,6 +254,9 @@ class Orientation(OrganisationScoped):
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="orientations")
     siao_reference = models.CharField(_("référence SIAO"), max_length=60)
+    siao = models.ForeignKey(
+        "core.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("SIAO")
+    )
     candidate_name = models.CharField(_("nom du candidat"), max_length=200)
     household = models.ForeignKey(
         "people.Household",

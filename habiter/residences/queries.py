@@ -180,7 +180,7 @@ def vacancy_for_page(user, vacancy_id) -> Vacancy:
 
 
 def orientation_for_page(user, orientation_id) -> Orientation:
-    return Orientation.objects.select_related("vacancy__place__residence", "household", "stay").get(
+    return Orientation.objects.select_related("vacancy__place__residence", "household", "stay", "siao").get(
         pk=orientation_id, vacancy__place__residence__in=residences_for(user).values("pk")
     )
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from habiter.core.audit import audit_record
 from habiter.core.formats import euros
-from habiter.core.models import Role, User
+from habiter.core.models import PartnerKind, Role, User
+from habiter.core.partners import partner_named
 from habiter.people.models import Person
 from habiter.people.queries import households_visible_to
 
@@ -317,9 +318,17 @@ def vacancy_declare(*, actor, place_id, declared_on: date) -> Vacancy:
 
 
 def orientation_receive(
-    *, actor, vacancy_id, siao_reference: str, candidate_name: str, received_on: date, household_id=None
+    *,
+    actor,
+    vacancy_id,
+    siao_reference: str,
+    candidate_name: str,
+    received_on: date,
+    household_id=None,
+    siao_name: str = "",
 ) -> Orientation:
-    """Record a candidate the SIAO orients to an open vacancy, with the household if it is already known."""
+    """Record a candidate the SIAO orients to an open vacancy, with the household if it is already known; the SIAO,
+    named, is the organisation's partner of that name (a new partner of kind SIAO otherwise)."""
     _require(actor, "residences.run_admissions")
     with transaction.atomic():
         vacancy = Vacancy.objects.select_for_update().get(
@@ -338,6 +347,7 @@ def orientation_receive(
             organisation_id=actor.organisation_id,
             vacancy=vacancy,
             siao_reference=_strip(siao_reference) or "",
+            siao=partner_named(actor=actor, name=siao_name, origin="orientation.siao", kind=PartnerKind.SIAO),
             candidate_name=_strip(candidate_name) or "",
             household=household,
             received_on=received_on,

@@ -169,3 +169,40 @@ def test_the_host_takes_a_candidate_through_the_pages(client, world, house):
     assert "entretien ne se déplace plus" in response.content.decode()
     client.force_login(world.users["team_lead"])
     assert client.get(url).status_code == 404
+
+
+def test_the_orientation_names_its_siao_a_partner_of_kind_siao(client, world, house):
+    """Issue 17: the SIAO is a partner record, typed by name; a new name becomes a partner of kind SIAO."""
+    director, host = world.users["director"], world.users["host"]
+    _residence, place, _soleil = house
+    vacancy = services.vacancy_declare(actor=director, place_id=place.pk, declared_on=date(2026, 1, 5))
+    client.force_login(host)
+    response = client.post(
+        reverse("residences:orientation_add", args=[vacancy.pk]),
+        {
+            "siao_reference": "SIAO13-2026-0451",
+            "siao_name": " SIAO 13 ",
+            "candidate_name": "M. Olivier Marchetti",
+            "received_on": "2026-01-12",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    orientation = Orientation.objects.get()
+    assert (orientation.siao.name, orientation.siao.kind, orientation.siao.organisation) == (
+        "SIAO 13",
+        "siao",
+        world.organisation,
+    )
+    second = _orientation(director, vacancy, reference="SIAO13-2026-0452")
+    assert second.siao is None  # the SIAO is optional: a reference alone, as before
+    again = services.orientation_receive(
+        actor=director,
+        vacancy_id=vacancy.pk,
+        siao_reference="SIAO13-2026-0460",
+        siao_name="siao 13",
+        candidate_name="Mme Yasmina Haddou",
+        received_on=date(2026, 1, 14),
+    )
+    assert again.siao == orientation.siao
+    page = client.get(reverse("residences:orientation_detail", args=[orientation.pk])).content.decode()
+    assert "SIAO13-2026-0451" in page and "(SIAO 13)" in page
