@@ -74,7 +74,9 @@ def desk_visit_record(
             postcode=postcode,
             topics=list(topics),
             information_given=information_given or "",
-            referral_partner=partner_named(actor=actor, name=referral_partner, origin="desk_visit.referral_partner"),
+            referral_partner=partner_named(
+                actor=actor, name=referral_partner, field="referral_partner", origin="desk_visit.referral_partner"
+            ),
             referral_worker=worker,
             household=household,
             recorded_by=actor,

@@ -347,7 +347,9 @@ def orientation_receive(
             organisation_id=actor.organisation_id,
             vacancy=vacancy,
             siao_reference=_strip(siao_reference) or "",
-            siao=partner_named(actor=actor, name=siao_name, origin="orientation.siao", kind=PartnerKind.SIAO),
+            siao=partner_named(
+                actor=actor, name=siao_name, field="siao_name", origin="orientation.siao", kind=PartnerKind.SIAO
+            ),
             candidate_name=_strip(candidate_name) or "",
             household=household,
             received_on=received_on,

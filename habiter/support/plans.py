@@ -117,7 +117,7 @@ def step_add(*, actor, goal_id, description: str, owner: str, partner_name: str 
             goal=goal,
             description=(description or "").strip(),
             owner=owner,
-            partner=partner_named(actor=actor, name=partner_name, origin="plan_step.partner")
+            partner=partner_named(actor=actor, name=partner_name, field="partner_name", origin="plan_step.partner")
             if owner == StepOwner.PARTNER
             else None,
             due_on=due_on,

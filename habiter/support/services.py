@@ -98,7 +98,7 @@ def measure_open(
             organisation_id=actor.organisation_id,
             household=household,
             programme=programme,
-            prescriber=partner_named(actor=actor, name=prescriber, origin="measure.prescriber"),
+            prescriber=partner_named(actor=actor, name=prescriber, field="prescriber", origin="measure.prescriber"),
             situation_at_entry=situation_at_entry or "",
             start_date=start_date,
             planned_end_date=planned_end_date,

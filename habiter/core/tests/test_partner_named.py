@@ -16,20 +16,28 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_blank_name_is_no_partner(world):
-    assert partner_named(actor=world.users["social_worker"], name="   ", origin="measure.prescriber") is None
+    assert (
+        partner_named(actor=world.users["social_worker"], name="   ", field="prescriber", origin="measure.prescriber")
+        is None
+    )
     assert not Partner.objects.exists()
 
 
 def test_a_known_name_whatever_its_case_is_the_same_partner(world):
     ccas = Partner.objects.create(organisation=world.organisation, name="CCAS d'Aix-en-Provence", kind="ccas")
-    found = partner_named(actor=world.users["receptionist"], name=" ccas d'aix-en-provence ", origin="x")
+    found = partner_named(actor=world.users["receptionist"], name=" ccas d'aix-en-provence ", field="x", origin="x")
     assert found == ccas and Partner.objects.count() == 1
     assert not AuditEvent.objects.filter(action="partner.create").exists()
 
 
 def test_a_new_name_creates_a_partner_of_the_organisation_and_says_where_it_came_from(world):
     Partner.objects.create(organisation=world.other_organisation, name="ADIL 13", kind="legal")
-    partner = partner_named(actor=world.users["receptionist"], name="ADIL 13", origin="desk_visit.referral_partner")
+    partner = partner_named(
+        actor=world.users["receptionist"],
+        name="ADIL 13",
+        field="referral_partner",
+        origin="desk_visit.referral_partner",
+    )
     assert (partner.organisation, partner.name, partner.kind) == (world.organisation, "ADIL 13", "other")
     event = AuditEvent.objects.get(action="partner.create")
     assert event.actor == world.users["receptionist"] and event.object_id == str(partner.pk)
@@ -73,3 +81,10 @@ def test_the_measure_form_suggests_the_organisations_partners_only(client, world
     page = client.get(reverse("support:measure_create", args=[world.own_household.pk])).content.decode()
     assert 'list="id_prescriber-partners"' in page and '<option value="SIAO 13"></option>' in page
     assert "SIAO 84" not in page
+
+
+def test_a_name_too_long_is_refused_on_the_field_that_holds_it(world):
+    with pytest.raises(ValidationError) as refused:
+        partner_named(actor=world.users["receptionist"], name="A" * 201, field="referral_partner", origin="x")
+    assert refused.value.message_dict == {"referral_partner": ["Le nom du partenaire tient en 200 caractères."]}
+    assert not Partner.objects.exists()
