@@ -69,9 +69,14 @@ def test_workshop_session_attendance_then_the_household_timeline(page, social_wo
     page.get_by_label("Lieu").fill("Salle collective, 12 rue Paradis")
     page.get_by_label("Animateur·rice").select_option(label="Jeanne Bénard")
     page.get_by_label("Nombre de places").fill("6")
+    page.get_by_role("button", name="Enregistrer la séance").click()
+    # the volunteer's charter (W24): a volunteer does not facilitate alone
+    expect(page.get_by_text("Un·e bénévole n'anime pas seul·e (charte du bénévole)")).to_be_visible()
+    page.get_by_label("Professionnel·le présent·e").select_option(label="Camille Martin")
     check_page(page, "session-form", phone=True)
     page.get_by_role("button", name="Enregistrer la séance").click()
     expect(page.get_by_role("status")).to_contain_text("Séance enregistrée.")
+    expect(page.get_by_text("animé par Jeanne Bénard, avec Camille Martin")).to_be_visible()
 
     page.get_by_label("Rechercher un ménage").fill("noel")
     page.get_by_role("button", name="Chercher").click()
