@@ -1,17 +1,8 @@
-# A desk visit's referral to a partner becomes a link to a partner record (decision record 0036);
-# every text becomes a partner of its organisation, so no value is lost.
+# A desk visit's referral to a partner becomes a link to a partner record (decision record 0036), in three
+# migrations: the link (this one), the data, then the text's removal. PostgreSQL refuses to alter a table whose rows
+# were just written in the same transaction, so the data moves in a migration of its own.
 import django.db.models.deletion
 from django.db import migrations, models
-
-from habiter.core.partner_texts import partners_to_texts, texts_to_partners
-
-
-def forward(apps, schema_editor):
-    texts_to_partners(apps, "reception", "DeskVisit", "referral_partner", "referral_partner_record")
-
-
-def backward(apps, schema_editor):
-    partners_to_texts(apps, "reception", "DeskVisit", "referral_partner", "referral_partner_record")
 
 
 class Migration(migrations.Migration):
@@ -32,10 +23,5 @@ class Migration(migrations.Migration):
                 to="core.partner",
                 verbose_name="orientation vers un partenaire",
             ),
-        ),
-        migrations.RunPython(forward, backward),
-        migrations.RemoveField(model_name="deskvisit", name="referral_partner"),
-        migrations.RenameField(
-            model_name="deskvisit", old_name="referral_partner_record", new_name="referral_partner"
         ),
     ]

@@ -1,19 +1,8 @@
-# A measure's prescriber and a plan step's partner become links to partner records (decision record 0036);
-# every text becomes a partner of its organisation, so no value is lost.
+# A measure's prescriber and a plan step's partner become links to partner records (decision record 0036), in three
+# migrations: the links (this one), the data, then the texts' removal. PostgreSQL refuses to alter a table whose rows
+# were just written in the same transaction, so the data moves in a migration of its own.
 import django.db.models.deletion
 from django.db import migrations, models
-
-from habiter.core.partner_texts import partners_to_texts, texts_to_partners
-
-
-def forward(apps, schema_editor):
-    texts_to_partners(apps, "support", "SupportMeasure", "prescriber", "prescriber_record")
-    texts_to_partners(apps, "support", "PlanStep", "partner_name", "partner")
-
-
-def backward(apps, schema_editor):
-    partners_to_texts(apps, "support", "SupportMeasure", "prescriber", "prescriber_record")
-    partners_to_texts(apps, "support", "PlanStep", "partner_name", "partner")
 
 
 class Migration(migrations.Migration):
@@ -47,8 +36,4 @@ class Migration(migrations.Migration):
                 verbose_name="partenaire",
             ),
         ),
-        migrations.RunPython(forward, backward),
-        migrations.RemoveField(model_name="supportmeasure", name="prescriber"),
-        migrations.RenameField(model_name="supportmeasure", old_name="prescriber_record", new_name="prescriber"),
-        migrations.RemoveField(model_name="planstep", name="partner_name"),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reception', '0003_referral_partner_record'),
+        ('reception', '0005_referral_partner_text_removed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
