@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from habiter.core.dates import nearest_open_day
 from habiter.core.models import Role
+from habiter.core.partners import demo_partners
 from habiter.leases.models import Lease
 from habiter.ledger.models import RentCall
 from habiter.people.models import Household
@@ -115,8 +116,9 @@ def _advance(organisation, worker, director, today) -> None:
     if not unpaid:
         return
     lease = unpaid[0].lease
+    manager = demo_partners(organisation, ["Département des Bouches-du-Rhône"])["Département des Bouches-du-Rhône"]
     fund, _created = FslFund.objects.get_or_create(
-        organisation=organisation, department="13", defaults={"name": "FSL des Bouches-du-Rhône"}
+        organisation=organisation, department="13", defaults={"name": "FSL des Bouches-du-Rhône", "manager": manager}
     )
     application = services.fsl_application_submit(
         actor=worker,

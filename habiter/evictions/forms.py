@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import PartnerNameInput, offer_partner_names
 from habiter.core.versioning import VersionedForm
 
 from .models import AdvanceSettlement, AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
@@ -67,6 +68,19 @@ class FslFundForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    manager_name = forms.CharField(
+        label=_("Gestionnaire du fonds"),
+        required=False,
+        max_length=200,
+        widget=PartnerNameInput,
+        help_text=_(
+            "Le Département, ou l'organisme à qui il a délégué le fonds ; un nom nouveau crée sa fiche partenaire."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_partner_names(self, "manager_name", user)
 
 
 class FslApplicationForm(forms.Form):

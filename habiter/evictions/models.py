@@ -116,6 +116,15 @@ class FslFund(OrganisationScoped):
     department = models.CharField(_("département (numéro)"), max_length=3)
     name = models.CharField(_("nom"), max_length=200)
     address = models.TextField(_("adresse"), blank=True)
+    manager = models.ForeignKey(
+        "core.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gestionnaire du fonds"),
+        help_text=_("Le partenaire qui gère le fonds : le Département, ou l'organisme à qui il l'a délégué."),
+    )
     active = models.BooleanField(_("proposé"), default=True)
 
     class Meta:

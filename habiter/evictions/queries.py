@@ -207,7 +207,7 @@ def fsl_of_household(user, household):
 
 
 def fsl_funds(user, *, active_only=True):
-    funds = FslFund.objects.filter(organisation_id=user.organisation_id)
+    funds = FslFund.objects.filter(organisation_id=user.organisation_id).select_related("manager")
     return funds.filter(active=True) if active_only else funds
 
 

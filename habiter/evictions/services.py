@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.formats import euros
+from habiter.core.models import PartnerKind
+from habiter.core.partners import partner_named
 from habiter.core.versioning import StaleVersion, version_check, version_claim
 from habiter.people.queries import households_visible_to
 
@@ -299,15 +301,28 @@ def diagnosis_save(*, actor, case_id, expected_version: int | None = None, **dat
 # --- FSL ---------------------------------------------------------------------------------------------------------
 
 
-def fsl_fund_add(*, actor, department: str, name: str, address: str = "") -> FslFund:
-    """Add a département's fund to the organisation's configuration (directors)."""
+def fsl_fund_add(*, actor, department: str, name: str, address: str = "", manager_name: str = "") -> FslFund:
+    """Add a département's fund to the organisation's configuration (directors); its manager, named, is the
+    organisation's partner of that name (a new partner of kind Département otherwise)."""
     if not actor.has_perm("evictions.configure_fsl"):
         raise PermissionDenied
     with transaction.atomic():
         department = (department or "").strip().upper()
         if FslFund.objects.filter(organisation_id=actor.organisation_id, department=department).exists():
             raise ValidationError({"department": _("Ce département a déjà son fonds.")})
-        fund = FslFund(organisation_id=actor.organisation_id, department=department, name=name, address=address or "")
+        fund = FslFund(
+            organisation_id=actor.organisation_id,
+            department=department,
+            name=name,
+            address=address or "",
+            manager=partner_named(
+                actor=actor,
+                name=manager_name,
+                field="manager_name",
+                origin="fsl_fund.manager",
+                kind=PartnerKind.DEPARTEMENT,
+            ),
+        )
         fund.full_clean()
         fund.save()
         audit_record(actor=actor, action="fsl_fund.add", obj=fund, detail={"department": department})

@@ -288,7 +288,7 @@ def fsl_funds(request):
     user = request.user
     if not user.has_perm("evictions.configure_fsl"):
         raise Http404
-    form = FslFundForm(request.POST or None)
+    form = FslFundForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.fsl_fund_add(actor=user, **form.cleaned_data)

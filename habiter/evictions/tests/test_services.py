@@ -123,6 +123,30 @@ def _fund(world):
     return services.fsl_fund_add(actor=world.users["director"], department="13", name="FSL des Bouches-du-Rhône")
 
 
+def test_a_fund_names_its_manager_a_partner_of_kind_departement(client, world):
+    """Issue 17: the FSL fund's manager is a partner record, typed by name with the partners suggested."""
+    from django.urls import reverse
+
+    from habiter.core.models import Partner
+
+    Partner.objects.create(organisation=world.organisation, name="CAF des Bouches-du-Rhône", kind="other")
+    client.force_login(world.users["director"])
+    url = reverse("evictions:fsl_funds")
+    assert '<option value="CAF des Bouches-du-Rhône"></option>' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"department": "13", "name": "FSL des Bouches-du-Rhône", "manager_name": "Département des Bouches-du-Rhône"},
+    )
+    assert response.status_code == 302
+    fund = services.fsl_fund_add(
+        actor=world.users["director"], department="84", name="FSL de Vaucluse", manager_name="caf des bouches-du-rhône"
+    )
+    assert fund.manager.name == "CAF des Bouches-du-Rhône"  # the partner that existed, whatever the case
+    created = Partner.objects.get(name="Département des Bouches-du-Rhône")
+    assert (created.kind, created.organisation) == ("departement", world.organisation)
+    assert "Géré par Département des Bouches-du-Rhône" in client.get(url).content.decode()
+
+
 def test_only_directors_configure_the_funds(world):
     from django.core.exceptions import PermissionDenied
 
