@@ -71,6 +71,14 @@ def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worke
     page.locator("input[name=description]").fill("Déposer la demande de logement social")
     page.get_by_role("button", name="Ajouter l'étape").click()
     expect(page.locator("table")).to_contain_text("Déposer la demande de logement social")
+    # the prescriber typed above became a partner record: it is offered for a step a partner does
+    expect(page.locator("#plan-partners option[value='CCAS de Marseille']")).to_have_count(1)
+    page.get_by_text("Ajouter une étape").click()
+    page.locator("input[name=description]").fill("Instruire la demande d'aide au déménagement")
+    page.get_by_label("Qui le fait").select_option(label="Un partenaire")
+    page.get_by_label("Partenaire").fill("CCAS de Marseille")
+    page.get_by_role("button", name="Ajouter l'étape").click()
+    expect(page.locator("table")).to_contain_text("Un partenaire (CCAS de Marseille)")
     check_page(page, "plan", phone=True)
 
     pdf = page.request.get(f"/accompagnement/menages/{durand_household.pk}/projet/pdf/")
