@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import User
 
@@ -11,6 +11,7 @@ from . import queries
 from .models import (
     AnswerValue,
     CouncilKind,
+    Engagement,
     LegalBasis,
     MemberRole,
     MissionKind,
@@ -390,6 +391,16 @@ class VolunteerForm(CommunityForm):
     )
     insurance_policy = forms.CharField(label=_("Contrat d'assurance de l'association"), max_length=200, required=False)
     insured_from = date_field(_("Couvert par l'assurance depuis le"), required=False)
+    engagement = forms.ChoiceField(label=_("Engagement"), choices=Engagement.choices, initial=Engagement.VOLUNTEERING)
+    employer_name = forms.CharField(
+        label=_("Employeur (mécénat de compétences)"),
+        required=False,
+        max_length=200,
+        widget=PartnerNameInput,
+        help_text=_("L'entreprise qui met la personne à disposition sur son temps de travail."),
+    )
+    convention_from = date_field(_("Convention de mécénat du"), required=False)
+    convention_to = date_field(_("Convention de mécénat au"), required=False)
     insured_until = date_field(
         _("Couvert par l'assurance jusqu'au"),
         required=False,

@@ -685,6 +685,11 @@ class MissionKind(models.TextChoices):
     GOVERNANCE = "governance", _("Gouvernance (conseil d'administration, bureau, encadrement de bénévoles)")
 
 
+class Engagement(models.TextChoices):
+    VOLUNTEERING = "volunteering", _("Bénévolat")
+    SKILLS_SPONSORSHIP = "skills_sponsorship", _("Mécénat de compétences (mis à disposition par son employeur)")
+
+
 class Volunteer(OrganisationScoped):
     """The volunteer profile of a user of the organisation with the volunteer role (W22): a person distinct from the
     staff and from the persons accompanied. The criminal-record check (CASF L133-6, W25) is a date only, never the
@@ -712,6 +717,19 @@ class Volunteer(OrganisationScoped):
     )
     insurance_policy = models.CharField(_("contrat d'assurance de l'association"), max_length=200, blank=True)
     insured_from = models.DateField(_("couvert par l'assurance depuis le"), null=True, blank=True)
+    engagement = models.CharField(
+        _("engagement"), max_length=20, choices=Engagement.choices, default=Engagement.VOLUNTEERING
+    )
+    employer = models.ForeignKey(
+        "core.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employeur (mécénat de compétences)"),
+    )
+    convention_from = models.DateField(_("convention de mécénat du"), null=True, blank=True)
+    convention_to = models.DateField(_("convention de mécénat au"), null=True, blank=True)
     insured_until = models.DateField(
         _("couvert par l'assurance jusqu'au"),
         null=True,
@@ -731,7 +749,14 @@ class Volunteer(OrganisationScoped):
                 | models.Q(insured_until__gte=models.F("insured_from")),
                 name="volunteer_insurance_ends_after_start",
                 violation_error_message=_("L'assurance ne peut pas finir avant de commencer."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(convention_to__isnull=True)
+                | models.Q(convention_from__isnull=True)
+                | models.Q(convention_to__gte=models.F("convention_from")),
+                name="volunteer_convention_ends_after_start",
+                violation_error_message=_("La convention de mécénat ne peut pas finir avant de commencer."),
+            ),
         ]
 
     def __str__(self):

@@ -279,6 +279,13 @@ def insured_on(insured_until: date | None, day: date) -> bool:
     return insured_until is None or day <= insured_until
 
 
+def within_convention(convention_from: date | None, convention_to: date | None, day: date) -> bool:
+    """W29: whether `day` is within a mécénat de compétences convention (no convention: nothing to check)."""
+    if convention_from is None:
+        return True
+    return convention_from <= day and (convention_to is None or day <= convention_to)
+
+
 def insurance_status(insured_until: date | None, today: date) -> str:
     """`ended` (past its last day), `ending` (within the notice), or "" (covered, or no end recorded)."""
     if insured_until is None:

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
-from habiter.core.forms import apply_validation_error
+from habiter.core.forms import apply_validation_error, offer_partner_names
 from habiter.core.pages import get_or_404, require_perm
 
 from . import rules
@@ -88,6 +88,7 @@ def volunteer_create(request):
         accounts=services.volunteer_accounts_without_profile(user),
         referents=services.referent_choices(user),
     )
+    offer_partner_names(form, "employer_name", user)
     return _form_page(request, form, _("Nouveau bénévole"), reverse("community:volunteer_list"), save)
 
 
@@ -101,8 +102,13 @@ def volunteer_edit(request, volunteer_id):
         services.volunteer_update(actor=user, volunteer_id=volunteer.pk, referent_id=_referent_id(data), data=data)
         return volunteer_url(volunteer.pk), _("Fiche modifiée.")
 
-    initial = {f: getattr(volunteer, f) for f in services.PROFILE_FIELDS} | {"referent": volunteer.referent_id}
+    initial = {f: getattr(volunteer, f) for f in services.PROFILE_FIELDS} | {
+        "referent": volunteer.referent_id,
+        "engagement": volunteer.engagement,
+        "employer_name": volunteer.employer.name if volunteer.employer_id else "",
+    }
     form = VolunteerForm(request.POST or None, initial=initial, referents=services.referent_choices(user))
+    offer_partner_names(form, "employer_name", user)
     title = _("Modifier la fiche de %(name)s") % {"name": volunteer}
     return _form_page(request, form, title, volunteer_url(volunteer.pk), save)
 
@@ -317,6 +323,7 @@ def valuation_export(request):
     require_perm(user, "community.manage_volunteers")
     year = _year(request)
     rows, total_hours, total_value = services.valuation_rows(user, year)
+    sponsored = services.sponsorship_hours(user, year)
     content = _workbook(
         _("Valorisation %(year)s") % {"year": year},
         [
@@ -329,7 +336,23 @@ def valuation_export(request):
         ],
         [_("Bénévole"), _("Type de mission"), _("Heures"), _("Taux horaire (€)"), _("Valorisation (€)")],
         rows,
-        [[_("Total"), "", total_hours, "", total_value]],
+        [[_("Total"), "", total_hours, "", total_value]]
+        + (
+            [
+                [
+                    _(
+                        "Hors bénévolat : heures de mécénat de compétences (temps de travail payé par l'employeur), "
+                        "à valoriser à part"
+                    ),
+                    "",
+                    sponsored,
+                    "",
+                    "",
+                ]
+            ]
+            if sponsored
+            else []
+        ),
     )
     return _xlsx(content, f"valorisation-benevolat-{year}.xlsx")
 

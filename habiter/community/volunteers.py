@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 
 from habiter.core.audit import audit_record
 from habiter.core.legal_queries import legal_parameters
-from habiter.core.models import Role, User
+from habiter.core.models import PartnerKind, Role, User
+from habiter.core.partners import partner_named
 
 from . import rules
 from .models import (
     CharterSignature,
     CharterVersion,
+    Engagement,
     Meeting,
     MissionKind,
     Volunteer,
@@ -43,6 +45,8 @@ PROFILE_FIELDS = (
     "insurance_policy",
     "insured_from",
     "insured_until",
+    "convention_from",
+    "convention_to",
 )
 PROFILE_TEXTS = ("skills", "availability", "insurance_policy")
 MISSION_FIELDS = ("kind", "title", "starts_on", "ends_on", "requires_record_check")
@@ -54,6 +58,29 @@ def _clean(value):
 
 def _profile(data: dict) -> dict:
     return {f: _clean(data.get(f) or ("" if f in PROFILE_TEXTS else None)) for f in PROFILE_FIELDS}
+
+
+def _engage(actor, volunteer: Volunteer, data: dict) -> None:
+    """Bénévolat, or mécénat de compétences (W29): an employee their employer places with the association on paid
+    time, under a convention whose dates bound the hours. The employer is a partner record, typed by name."""
+    volunteer.engagement = data.get("engagement") or Engagement.VOLUNTEERING
+    if volunteer.engagement != Engagement.SKILLS_SPONSORSHIP:
+        volunteer.employer, volunteer.convention_from, volunteer.convention_to = None, None, None
+        return
+    volunteer.employer = partner_named(
+        actor=actor,
+        name=data.get("employer_name") or "",
+        field="employer_name",
+        origin="volunteer.employer",
+        kind=PartnerKind.COMPANY,
+    )
+    errors = {}
+    if volunteer.employer is None:
+        errors["employer_name"] = _("Le mécénat de compétences nomme l'employeur qui met la personne à disposition.")
+    if volunteer.convention_from is None:
+        errors["convention_from"] = _("Indiquez le début de la convention de mécénat.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require(actor, perm):
@@ -204,6 +231,7 @@ def volunteer_create(*, actor, user_id, referent_id, data: dict) -> Volunteer:
             referent=_referent(actor, referent_id),
             **_profile(data),
         )
+        _engage(actor, volunteer, data)
         volunteer.full_clean()
         volunteer.save()
         audit_record(actor=actor, action="volunteer.create", obj=volunteer)
@@ -219,6 +247,7 @@ def volunteer_update(*, actor, volunteer_id, referent_id, data: dict) -> Volunte
         volunteer.referent = _referent(actor, referent_id)
         for field, value in _profile(data).items():
             setattr(volunteer, field, value)
+        _engage(actor, volunteer, data)
         volunteer.full_clean()
         volunteer.save()
         audit_record(actor=actor, action="volunteer.change", obj=volunteer)
@@ -283,6 +312,10 @@ def hours_log(*, actor, mission_id, worked_on: date, hours: Decimal, note: str =
             raise ValidationError({"worked_on": _("Les heures se saisissent une fois faites, pas à l'avance.")})
         if not mission.covers(worked_on):
             raise ValidationError({"worked_on": _("Ce jour n'est pas dans la période de la mission.")})
+        if not rules.within_convention(mission.volunteer.convention_from, mission.volunteer.convention_to, worked_on):
+            raise ValidationError(
+                {"worked_on": _("Ce jour n'est pas dans la convention de mécénat de compétences de cette personne.")}
+            )
         if not rules.insured_on(mission.volunteer.insured_until, worked_on):
             raise ValidationError({"worked_on": _uninsured(mission.volunteer)})
         if mission.requires_record_check and mission.volunteer.record_checked_on is None:
@@ -334,7 +367,7 @@ def volunteer_list(user, year: int) -> list[Volunteer]:
 
 def volunteer_for_page(user, volunteer_id) -> Volunteer:
     """A volunteer the user may open; DoesNotExist otherwise (a 404)."""
-    return _scoped(user).get(pk=volunteer_id)
+    return _scoped(user).select_related("employer").get(pk=volunteer_id)
 
 
 def own_volunteer(user) -> Volunteer | None:
@@ -416,12 +449,14 @@ def hours_years(volunteer_ids=None, organisation_id=None) -> list[int]:
 def valuation_rows(user, year: int) -> tuple[list[list], Decimal, Decimal]:
     """The contributions in kind of volunteering for the year's accounts (W28, account 864): one line per volunteer,
     kind of mission and valuation rate (the rate in force on the day the hours were given), with the hours and
-    their valuation; and the year's total hours and valuation. Directors only."""
+    their valuation; and the year's total hours and valuation. Hours of mécénat de compétences are paid working time
+    of another employer, not volunteering (W29): they are left out (`sponsorship_hours`). Directors only."""
     _require(user, "community.manage_volunteers")
     params = legal_parameters()
     grouped: dict[tuple, Decimal] = defaultdict(Decimal)
     entries = (
         VolunteerHours.objects.filter(organisation_id=user.organisation_id, worked_on__year=year)
+        .exclude(mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP)
         .select_related("mission__volunteer__user")
         .order_by("worked_on")
     )
@@ -442,6 +477,17 @@ def valuation_rows(user, year: int) -> tuple[list[list], Decimal, Decimal]:
     return rows, total_hours, total_value
 
 
+def sponsorship_hours(user, year: int) -> Decimal:
+    """The year's hours given under mécénat de compétences (W29), to be valued apart from volunteering."""
+    _require(user, "community.manage_volunteers")
+    total = VolunteerHours.objects.filter(
+        organisation_id=user.organisation_id,
+        worked_on__year=year,
+        mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP,
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
 def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:
     """Per volunteer with governance hours in the year: the hours here and their compte d'engagement citoyen status
     (W27). Directors only."""
@@ -453,6 +499,7 @@ def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:
             worked_on__year=year,
             mission__kind__in=rules.CEC_MISSION_KINDS,
         )
+        .exclude(mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP)  # paid time: no CEC (W27, W29)
         .values("mission__volunteer")
         .annotate(total=Sum("hours"))
     )

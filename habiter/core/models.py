@@ -155,6 +155,7 @@ class PartnerKind(models.TextChoices):
     EMPLOYMENT = "employment", _("Emploi et insertion")
     CULTURE = "culture", _("Culture et loisirs")
     ASSOCIATION = "association", _("Association")
+    COMPANY = "company", _("Entreprise")
     OTHER = "other", _("Autre")
 
 

@@ -262,6 +262,52 @@ def test_w26_no_mission_starts_and_no_hours_are_logged_after_the_end_of_the_insu
     assert "ne peut pas finir avant de commencer" in str(refused.value)
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_w29_skills_sponsorship_names_its_employer_bounds_the_hours_and_is_no_volunteering(client, director, volunteer):
+    profile = {"started_on": date(2024, 1, 1), "engagement": "skills_sponsorship"}
+    with pytest.raises(ValidationError) as refused:
+        services.volunteer_update(
+            actor=director, volunteer_id=volunteer.pk, referent_id=volunteer.referent_id, data=profile
+        )
+    assert set(refused.value.message_dict) == {"employer_name", "convention_from"}
+    services.volunteer_update(
+        actor=director,
+        volunteer_id=volunteer.pk,
+        referent_id=volunteer.referent_id,
+        data=profile
+        | {
+            "employer_name": "Banque Provençale",
+            "convention_from": date(2026, 3, 1),
+            "convention_to": date(2026, 8, 31),
+        },
+    )
+    volunteer.refresh_from_db()
+    assert (volunteer.employer.name, volunteer.employer.kind) == ("Banque Provençale", "company")
+    governance = mission_of(director, volunteer, kind=MissionKind.GOVERNANCE, title="Trésorerie")
+    with pytest.raises(ValidationError) as refused:  # before the convention: not under it
+        services.hours_log(actor=director, mission_id=governance.pk, worked_on=date(2026, 2, 27), hours=Decimal(2))
+    assert "convention de mécénat" in refused.value.message_dict["worked_on"][0]
+    services.hours_log(actor=director, mission_id=governance.pk, worked_on=date(2026, 3, 2), hours=Decimal(4))
+    # paid working time of another employer: neither in the valuation of volunteering nor in the CEC
+    assert services.valuation_rows(director, 2026)[1:] == (Decimal(0), Decimal(0))
+    assert services.sponsorship_hours(director, 2026) == Decimal(4)
+    assert services.cec_rows(director, 2026)[0] == []
+    client.force_login(director)
+    rows = rows_of(client.get(reverse("community:valuation_export") + "?annee=2026"))
+    assert rows[-1][0].startswith("Hors bénévolat : heures de mécénat de compétences") and rows[-1][2] == 4
+    page = client.get(reverse("community:volunteer_detail", args=[volunteer.pk])).content.decode()
+    assert "Banque Provençale" in page and "convention du 01/03/2026 au 31/08/2026" in page
+    # back to volunteering: the employer and the convention go
+    services.volunteer_update(
+        actor=director,
+        volunteer_id=volunteer.pk,
+        referent_id=volunteer.referent_id,
+        data={"started_on": date(2024, 1, 1), "employer_name": "Banque Provençale"},
+    )
+    volunteer.refresh_from_db()
+    assert (volunteer.engagement, volunteer.employer, volunteer.convention_from) == ("volunteering", None, None)
+
+
 # --- scoped reads and pages ----------------------------------------------------------------------------------------
 
 
