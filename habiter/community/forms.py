@@ -391,7 +391,9 @@ class VolunteerForm(CommunityForm):
     )
     insurance_policy = forms.CharField(label=_("Contrat d'assurance de l'association"), max_length=200, required=False)
     insured_from = date_field(_("Couvert par l'assurance depuis le"), required=False)
-    engagement = forms.ChoiceField(label=_("Engagement"), choices=Engagement.choices, initial=Engagement.VOLUNTEERING)
+    engagement = forms.ChoiceField(
+        label=_("Engagement"), choices=Engagement.choices, initial=Engagement.VOLUNTEERING, required=False
+    )
     employer_name = forms.CharField(
         label=_("Employeur (mécénat de compétences)"),
         required=False,
