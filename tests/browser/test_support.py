@@ -52,8 +52,11 @@ def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worke
     import shutil
     import subprocess
 
+    from habiter.core.models import Partner
+
     from .support import SCREENSHOTS
 
+    Partner.objects.create(organisation=social_worker.organisation, name="CCAS de Marseille", kind="ccas")
     log_in(page, "c.martin")
     page.goto(f"/menages/{durand_household.pk}/#accompagnement")
     page.get_by_role("link", name="Commencer le projet").click()
@@ -71,7 +74,7 @@ def test_worker_writes_the_plan_with_the_person_and_prints_it(page, social_worke
     page.locator("input[name=description]").fill("Déposer la demande de logement social")
     page.get_by_role("button", name="Ajouter l'étape").click()
     expect(page.locator("table")).to_contain_text("Déposer la demande de logement social")
-    # the prescriber typed above became a partner record: it is offered for a step a partner does
+    # the organisation's partners are offered for a step a partner does
     expect(page.locator("#plan-partners option[value='CCAS de Marseille']")).to_have_count(1)
     page.get_by_text("Ajouter une étape").click()
     page.locator("input[name=description]").fill("Instruire la demande d'aide au déménagement")
