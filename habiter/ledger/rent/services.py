@@ -456,11 +456,13 @@ def _issue_batch(actor, leases, period: date, params, run=None) -> list[RentCall
 
 
 def _issue(actor, lease, period: date, params, run=None) -> tuple[RentCall | None, bool]:
-    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created)."""
+    """Issue the call of `period` for `lease` inside the caller's transaction; (call, created). A month already
+    called returns its call, even once the month is closed: nothing is written."""
+    existing = RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first()
+    if existing is not None:
+        return existing, False
     issued = _issue_batch(actor, [lease], period, params, run=run)
-    if issued:
-        return issued[0], True
-    return RentCall.objects.filter(lease=lease, period=period, cancelled_on__isnull=True).first(), False
+    return (issued[0], True) if issued else (None, False)
 
 
 def rent_call_issue(*, actor, lease_id, period: date) -> tuple[RentCall, bool]:

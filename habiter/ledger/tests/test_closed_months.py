@@ -146,6 +146,16 @@ def test_rent_calls_one_lease_or_the_month_end_batch_are_refused_in_a_closed_mon
     )
 
 
+def test_a_month_already_called_returns_its_call_once_closed_and_writes_nothing(accountant, lease):
+    """Found by the bank's state machine: asking again for a call issued before the month closed is no error."""
+    call, created = rent_services.rent_call_issue(actor=accountant, lease_id=lease.pk, period=CLOSED)
+    assert created
+    _close_february(accountant)
+    before = _written()
+    again, created = rent_services.rent_call_issue(actor=accountant, lease_id=lease.pk, period=CLOSED)
+    assert (again, created) == (call, False) and _written() == before
+
+
 def test_a_payment_in_a_closed_month_or_in_1999_is_refused(accountant, lease):
     rent_services.rent_call_issue(actor=accountant, lease_id=lease.pk, period=date(2026, 1, 1))
     _close_february(accountant)
