@@ -20,7 +20,8 @@ from habiter.people.models import Relation
 from habiter.residences.models import ExitDestination, ResidenceKind
 
 from . import rules
-from .indicators import Period, _in_period, _stays, age_band_label, present_on
+from .indicators.base import Period, in_period
+from .indicators.residences import age_band_label, present_on, stays_in_scope
 from .scope import ReportScope
 
 # The only columns an anonymous row may have (a test checks that no other ever appears).
@@ -41,8 +42,8 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
     """One row per resident present on the period's last day (« présent ») and one per stay ended during the period
     (« sorti »): a resident who left on the last day is in both blocks, as the survey asks. One query."""
     stays = (
-        _stays(scope)
-        .filter(present_on(period.end) | _in_period(period, "left_on"))
+        stays_in_scope(scope)
+        .filter(present_on(period.end) | in_period(period, "left_on"))
         .annotate(persons=Count("household__members", distinct=True))
         .values_list(
             "place__residence__kind",

@@ -103,7 +103,7 @@ def visit_series(scope: ReportScope, today: date) -> dict:
     """Desk visits per week (Monday to Sunday, Paris time) over the last 12 weeks: one query."""
     weeks = rules.week_starts(today, VISIT_WEEKS)
     counts = dict.fromkeys(weeks, 0)
-    visits = indicators.desk_visits_in_scope(scope, indicators.Period(weeks[0], today)).values_list(
+    visits = indicators.reception.desk_visits_in_scope(scope, indicators.Period(weeks[0], today)).values_list(
         "visited_at", flat=True
     )
     for visited_at in visits:

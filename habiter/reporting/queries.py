@@ -40,7 +40,7 @@ def report_run_changes(user, run: ReportRun):
     fresh = indicators.compute(run.code, run_scope(run), indicators.Period(run.start, run.end))
     return {
         "fresh": fresh,
-        "definitions_changed": indicators.code_version(run.code) != run.code_version,
+        "definitions_changed": indicators.definitions_changed(run.code, run.code_version),
         "differences": rules.differences(run.result, fresh),
     }
 

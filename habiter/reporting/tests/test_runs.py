@@ -196,3 +196,42 @@ def test_code_version_changes_when_a_helper_of_the_query_changes(tmp_path, monke
 def test_code_version_changes_with_a_variants_parameters():
     assert indicators.code_version("avdl") != indicators.code_version("asll")
     assert indicators.code_version("households_accompanied") != indicators.code_version("households_exited")
+
+
+def test_a_shared_counting_rule_is_part_of_every_indicators_version(monkeypatch):
+    """`during` and `in_period` live in `base`, beside none of the queries that use them: a change there must
+    change the version of an indicator of another module."""
+    before = indicators.code_version("desk_visits")
+    real = indicators.inspect.getsource
+
+    def edited(module):
+        return real(module) + ("\n# edited" if module is indicators.base else "")
+
+    monkeypatch.setattr(indicators.inspect, "getsource", edited)
+    assert indicators.code_version("desk_visits") != before
+
+
+def test_a_run_stored_before_the_code_moved_is_compared_with_the_definitions_it_was_counted_by(data, monkeypatch):
+    from habiter.reporting.indicators import history
+
+    run = services.report_run(actor=data.director, code="desk_visits", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert report_run_changes(data.director, run)["definitions_changed"] is False
+    # The run as if stored before a move of the code: its fingerprint is the old one, listed with the new one.
+    ReportRun.objects.filter(pk=run.pk).update(code_version="0123456789abcdef")
+    run.refresh_from_db()
+    assert report_run_changes(data.director, run)["definitions_changed"] is True
+    monkeypatch.setitem(
+        history.SPLIT_INTO_SUB_DOMAINS, "desk_visits", ("0123456789abcdef", indicators.code_version("desk_visits"))
+    )
+    assert report_run_changes(data.director, run)["definitions_changed"] is False
+    # Once the counting changes after the move, the run is said to be counted otherwise again.
+    monkeypatch.setitem(history.SPLIT_INTO_SUB_DOMAINS, "desk_visits", ("0123456789abcdef", "fedcba9876543210"))
+    assert report_run_changes(data.director, run)["definitions_changed"] is True
+
+
+def test_the_moves_listed_name_registered_codes_and_distinct_fingerprints():
+    from habiter.reporting.indicators import history
+
+    assert set(history.SPLIT_INTO_SUB_DOMAINS) == set(indicators.INDICATORS) | set(indicators.REPORTS)
+    befores = [before for before, _after in history.SPLIT_INTO_SUB_DOMAINS.values()]
+    assert len(set(befores)) == len(befores)

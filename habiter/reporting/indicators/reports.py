@@ -1,0 +1,202 @@
+"""The reports: the association's activity report, and the funders' profiles that choose variants of the same
+indicators (W39), never copies of their queries."""
+
+from django.utils.translation import gettext_lazy
+
+from habiter.leases.models import LeaseKind
+from habiter.residences.models import ResidenceKind
+from habiter.support.models import OutcomeCategory, Scheme
+
+from .base import REPORTS, Report, Use
+
+REPORTS["activity"] = Report(
+    code="activity",
+    title=gettext_lazy("Rapport d'activité de l'association"),
+    description=gettext_lazy(
+        "Les tableaux du rapport d'activité annuel : ménages et personnes par dispositif, mesures, temps "
+        "d'accompagnement, accueil, ateliers, prévention des expulsions, baux et panorama des problématiques."
+    ),
+    indicators=(
+        "households_accompanied",
+        "households_entered",
+        "measures_flow",
+        "measure_outcomes",
+        "intervention_minutes",
+        "desk_visits",
+        "workshop_attendance",
+        "prevention_outcomes",
+        "leases_flow",
+        "concerns_panorama",
+    ),
+)
+
+
+# --- funder reports: profiles that choose variants of the same indicators (W39) ------------------------------
+
+C = OutcomeCategory
+HOUSED = (C.HOUSED_SOCIAL, C.HOUSED_PRIVATE, C.HOUSED_SUPPORTED, C.HOUSED)
+
+
+def funder_uses(scheme: str, groups: tuple) -> tuple[Use, ...]:
+    """The tables of a funder's report on one scheme: households at entry, present and at exit, measures,
+    durations and outcomes at exit in the funder's categories; the same indicators as the activity report."""
+    only = {"schemes": (scheme,)}
+    return (
+        Use("households_entered", scheme, only),
+        Use("households_accompanied", scheme, only),
+        Use("households_exited", scheme, only),
+        Use("measures_flow", scheme, only),
+        Use("measure_durations", scheme, only),
+        Use("outcomes_by_category", scheme, only | {"groups": groups}),
+    )
+
+
+# AVDL (R81, W35): outcome at exit « relogement, maintien, orientation »; the diagnostic may end the measure.
+AVDL_GROUPS = (
+    (gettext_lazy("Relogement (accès au logement, glissement du bail)"), (*HOUSED, C.LEASE_SLID)),
+    (gettext_lazy("Maintien dans le logement"), (C.MAINTAINED,)),
+    (gettext_lazy("Orientation"), (C.ORIENTED,)),
+    (gettext_lazy("Fin après le diagnostic"), (C.AFTER_DIAGNOSIS,)),
+)
+# ASLL (R80): measures « nécessaires à l'installation ou au maintien dans un logement ».
+ASLL_GROUPS = (
+    (gettext_lazy("Installation dans un logement"), (*HOUSED, C.LEASE_SLID)),
+    (gettext_lazy("Maintien dans le logement"), (C.MAINTAINED,)),
+    (gettext_lazy("Orientation vers un autre accompagnement"), (C.ORIENTED,)),
+    (gettext_lazy("Interruption (refus, perte de contact)"), (C.REFUSED, C.LOST_CONTACT)),
+)
+# IML (W36): glissements and exit destinations.
+IML_GROUPS = (
+    (gettext_lazy("Glissement du bail"), (C.LEASE_SLID,)),
+    (gettext_lazy("Relogement dans le parc social"), (C.HOUSED_SOCIAL,)),
+    (gettext_lazy("Relogement dans le parc privé"), (C.HOUSED_PRIVATE,)),
+    (gettext_lazy("Résidence sociale ou pension de famille"), (C.HOUSED_SUPPORTED,)),
+    (gettext_lazy("Logement, type non précisé"), (C.HOUSED,)),
+    (gettext_lazy("Orientation"), (C.ORIENTED,)),
+    (
+        gettext_lazy("Rupture (expulsion, rue ou hébergement, perte de contact)"),
+        (C.EVICTED, C.STREET_OR_HOSTED, C.LOST_CONTACT),
+    ),
+)
+
+REPORTS["avdl"] = Report(
+    code="avdl",
+    title=gettext_lazy("Rapport AVDL — accompagnement vers et dans le logement"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type AVDL : ménages entrés, accompagnés et sortis, mesures, durées et "
+        "issue à la sortie, situation un an après la fin de la mesure."
+    ),
+    # W35: the State follows the share in rent arrears a year after the end of the AVDL (optional follow-up).
+    indicators=(
+        *funder_uses(Scheme.AVDL, AVDL_GROUPS),
+        Use("follow_up_situations", "avdl", {"schemes": (Scheme.AVDL,)}),
+    ),
+    funder=gettext_lazy("État (DDETS) et bailleurs sociaux, par le FNAVDL"),
+    categories=gettext_lazy(
+        "Issues à la sortie : relogement, maintien dans le logement, orientation ; fin après le diagnostic."
+    ),
+)
+REPORTS["asll"] = Report(
+    code="asll",
+    title=gettext_lazy("Rapport ASLL — accompagnement social lié au logement (FSL)"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type ASLL financées par le fonds de solidarité pour le logement : "
+        "ménages entrés, accompagnés et sortis, mesures, durées et issue à la sortie."
+    ),
+    indicators=funder_uses(Scheme.ASLL, ASLL_GROUPS),
+    funder=gettext_lazy("Département (FSL)"),
+    categories=gettext_lazy(
+        "Issues à la sortie : installation dans un logement, maintien dans le logement, orientation, interruption."
+    ),
+)
+REPORTS["iml"] = Report(
+    code="iml",
+    title=gettext_lazy("Rapport IML — intermédiation locative"),
+    description=gettext_lazy(
+        "Les mesures des dispositifs de type IML, chaque dispositif étant une modalité (sous-location, bail "
+        "glissant, mandat de gestion) : ménages entrés, accompagnés et sortis, durées des mesures, glissements "
+        "et destinations à la sortie ; baux en sous-location (avec ou sans bail glissant) et sous mandat, "
+        "glissements ; logements gérés, captés et jours de vacance, par modalité. Le coût de chacune des trois "
+        "activités n'est pas encore compté ici."
+    ),
+    indicators=(
+        *funder_uses(Scheme.IML, IML_GROUPS),
+        Use(
+            "leases_flow",
+            "iml",
+            {"kinds": (LeaseKind.SUBLEASE, LeaseKind.MANDATE), "split_sliding": True},
+        ),
+        Use("iml_dwellings"),
+    ),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Destinations à la sortie : glissement du bail, relogement (parc social, parc privé, résidence sociale "
+        "ou pension de famille), orientation, rupture."
+    ),
+)
+
+
+# ES-DS (W33): the DREES survey of establishments for adults and families in social difficulty; anonymous rows
+# of the persons present on the last day and of those who left during the period, exported beside it (W43).
+REPORTS["esds"] = Report(
+    code="esds",
+    title=gettext_lazy("Enquête ES-DS (DREES) — résidents présents et sortis"),
+    description=gettext_lazy(
+        "Pour l'enquête quadriennale de la DREES auprès des établissements pour adultes et familles en difficulté "
+        "sociale : les résidents présents le dernier jour de la période, par tranche d'âge, et les sorties de la "
+        "période, par destination (édition 2024-2025 : sorties du 1er janvier 2024 au 31 janvier 2025, présents "
+        "le 31 janvier 2025). Les petits effectifs sont masqués ; les lignes individuelles anonymes se "
+        "téléchargent à part."
+    ),
+    indicators=("residents_by_age", "stay_exits_by_destination"),
+    funder=gettext_lazy("DREES (enquête statistique obligatoire)"),
+    categories=gettext_lazy(
+        "Tranches d'âge ; destinations à la sortie des résidences. Le sexe, les ressources et la situation avant "
+        "l'entrée ne sont pas enregistrés."
+    ),
+    small_cells=True,
+    anonymous_rows=True,
+)
+
+
+# Logement d'abord (W37): the programme 177 indicators the association feeds, from the situation at entry recorded
+# on the measures and the category of their outcome; every programme counts.
+REPORTS["logement_dabord"] = Report(
+    code="logement_dabord",
+    title=gettext_lazy("Logement d'abord — ménages sans domicile relogés"),
+    description=gettext_lazy(
+        "Pour les indicateurs du Logement d'abord (programme 177) : les ménages entrés par situation de logement "
+        "à l'entrée (valeurs de la demande de logement social), et les ménages sans domicile à l'entrée sortis "
+        "dans la période, par destination."
+    ),
+    indicators=("entry_situations", "homeless_rehoused"),
+    funder=gettext_lazy("État (Dihal, DDETS)"),
+    categories=gettext_lazy(
+        "Situations à l'entrée du SNE (correspondance avec ses codes à confirmer) ; destinations : logement "
+        "social, privé, glissement du bail, résidence sociale ou pension de famille."
+    ),
+)
+
+
+# Pensions de famille and résidences accueil (W34): no national template; the fields regional State studies use
+# that the application records, as variants of the residences' indicators restricted to these kinds.
+BOARDING_HOUSES = {"residence_kinds": (ResidenceKind.PENSION_DE_FAMILLE, ResidenceKind.RESIDENCE_ACCUEIL)}
+REPORTS["pension_famille"] = Report(
+    code="pension_famille",
+    title=gettext_lazy("Rapport annuel des pensions de famille"),
+    description=gettext_lazy(
+        "Les pensions de famille et résidences accueil : places et taux d'occupation, entrées, sorties et durée "
+        "des séjours, résidents présents par tranche d'âge, destinations à la sortie."
+    ),
+    indicators=(
+        Use("residence_occupancy", "pension_famille", BOARDING_HOUSES),
+        Use("residents_by_age", "pension_famille", BOARDING_HOUSES),
+        Use("stay_exits_by_destination", "pension_famille", BOARDING_HOUSES),
+    ),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre. Les "
+        "ressources, la situation avant l'entrée, l'orientation, le temps d'hôte et le reste à charge ne sont "
+        "pas encore comptés."
+    ),
+)
