@@ -8,9 +8,11 @@ from asgiref.local import Local
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 
-from .legal import LegalParameters
+from .legal import LegalParameterRow, LegalParameters
 from .models import LegalParameter
 
+# In the order of `LegalParameterRow`'s fields: the rows are built from plain tuples, about three times cheaper than
+# model instances (the table has a couple of hundred rows and every page with a deadline or a rent reads it).
 FIELDS = ("key", "territory", "value", "valid_from", "valid_to", "status", "rule", "source_url", "label")
 
 _request = Local()
@@ -19,11 +21,15 @@ _request = Local()
 def legal_parameters() -> LegalParameters:
     """The whole table (about a hundred rows, one query per request), as the pure rules expect it."""
     if not getattr(_request, "active", False):
-        return LegalParameters(LegalParameter.objects.only(*FIELDS))
+        return _read_table()
     params = getattr(_request, "params", None)
     if params is None:
-        params = _request.params = LegalParameters(LegalParameter.objects.only(*FIELDS))
+        params = _request.params = _read_table()
     return params
+
+
+def _read_table() -> LegalParameters:
+    return LegalParameters(LegalParameterRow(*values) for values in LegalParameter.objects.values_list(*FIELDS))
 
 
 def _request_starts(**kwargs):

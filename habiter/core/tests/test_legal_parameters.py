@@ -24,6 +24,16 @@ def test_the_migration_seeds_every_row_of_the_csv():
     assert table.integer("deposit_max_months_furnished", date(2026, 1, 1)) == 2
 
 
+def test_every_column_of_a_row_is_read_into_its_own_field():
+    """The table is read as plain tuples in `FIELDS`' order, built positionally into `LegalParameterRow`s."""
+    from habiter.core.legal_queries import FIELDS
+
+    row = legal_parameters().row("decency_worst_class", date(2026, 1, 1))
+    stored = LegalParameter.objects.get(key="decency_worst_class", territory="metropole", valid_from=row.valid_from)
+    assert [getattr(row, name) for name in FIELDS] == [getattr(stored, name) for name in FIELDS]
+    assert row.status in ("CONFIRMED", "PARTIAL", "UNCONFIRMED") and row.source_url.startswith("http")
+
+
 def test_an_operator_changes_an_unconfirmed_value_and_it_is_audited(world):
     operator = UserFactory(username="ops", is_superuser=True, is_staff=True, organisation=None, role=Role.DIRECTOR)
     row = LegalParameter.objects.get(key="sliding_review_months", territory="metropole")
