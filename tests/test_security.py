@@ -472,7 +472,12 @@ def _reception_csrf_case(name, world) -> CsrfCase:
             _logged_in(volunteer),
             url,
             url,
-            {"topics": ["energy"], "information_given": "Chèque énergie", "visited_at": "2026-01-05T10:00"},
+            {
+                "topics": ["energy"],
+                "information_given": "Chèque énergie",
+                "visited_at": "2026-01-05T10:00",
+                "present_professional": receptionist.pk,
+            },
             lambda: DeskVisit.objects.filter(information_given="Chèque énergie").exists(),
         )
     if name == "reception:workshop_create":

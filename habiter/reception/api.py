@@ -29,6 +29,7 @@ class DeskVisitIn(Schema):
     referral_partner: str = ""
     referral_worker_id: UUID | None = None
     household_id: UUID | None = None
+    present_professional_id: UUID | None = None  # required of a volunteer (W24)
 
 
 class DeskVisitOut(Schema):
@@ -42,6 +43,7 @@ class DeskVisitOut(Schema):
     referral_partner: str
     referral_worker_id: UUID | None
     household_id: UUID | None
+    present_professional_id: UUID | None
 
     @staticmethod
     def resolve_referral_partner(obj):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.forms import PartnerNameInput, offer_partner_names
+from habiter.core.models import Role
 
 from . import queries
 from . import rules as reception_rules
@@ -78,12 +79,27 @@ class DeskVisitForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         error_messages=DATETIME_ERRORS,
     )
+    # Only for a volunteer, who holds the desk with a professional of the association present (W24).
+    present_professional = forms.ModelChoiceField(
+        label=_("Professionnel·le présent·e"),
+        queryset=None,
+        help_text=_("La charte du bénévole : un·e bénévole ne tient pas l'accueil seul·e."),
+        error_messages={
+            "required": _("Indiquez le ou la professionnel·le présent·e à l'accueil (charte du bénévole)."),
+            "invalid_choice": _("Choisissez un·e salarié·e de l'association."),
+        },
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["referral_worker"].queryset = queries.referral_worker_choices(user)
         self.fields["referral_worker"].empty_label = _("(personne)")
+        if user.role == Role.VOLUNTEER:
+            self.fields["present_professional"].queryset = queries.professional_choices(user)
+            self.fields["present_professional"].empty_label = _("— Choisir —")
+        else:
+            del self.fields["present_professional"]
         offer_partner_names(self, "referral_partner", user)
         self.initial.setdefault("visited_at", _now_minute())
 

@@ -76,6 +76,16 @@ class DeskVisit(OrganisationScoped):
         verbose_name=_("ménage"),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # W24 (the volunteer's charter): a volunteer holds the desk only with a professional of the association present.
+    present_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("professionnel·le présent·e"),
+        help_text=_("Obligatoire quand un·e bénévole tient l'accueil (charte du bénévole)."),
+    )
 
     class Meta:
         ordering = ["-visited_at"]

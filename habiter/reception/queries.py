@@ -27,13 +27,26 @@ def desk_visits_on(user, day: date):
     start, end = day_bounds(day)
     return (
         DeskVisit.objects.filter(organisation_id=user.organisation_id, visited_at__gte=start, visited_at__lt=end)
-        .select_related("recorded_by", "referral_worker", "household", "referral_partner")
+        .select_related("recorded_by", "referral_worker", "household", "referral_partner", "present_professional")
         .order_by("-visited_at")
     )
 
 
 def desk_visits_today_count(user) -> int:
     return desk_visits_on(user, timezone.localdate()).count()
+
+
+def present_professional_today(user):
+    """The professional a volunteer last named as present at the desk today, offered again for the next visitor (W24);
+    None for anyone else or on a new day."""
+    if user.role != Role.VOLUNTEER:
+        return None
+    return (
+        desk_visits_on(user, timezone.localdate())
+        .filter(recorded_by=user, present_professional__in=professional_choices(user))
+        .values_list("present_professional_id", flat=True)
+        .first()
+    )
 
 
 def desk_visits_of(household):

@@ -38,8 +38,10 @@ def desk_visit_record(
     referral_partner: str = "",
     referral_worker_id=None,
     household_id=None,
+    present_professional_id=None,
 ) -> DeskVisit:
-    """Note a walk-in visit, anonymous or linked to a household the actor can find by search."""
+    """Note a walk-in visit, anonymous or linked to a household the actor can find by search. A volunteer names the
+    professional of the association present at the desk (W24: the volunteer's charter)."""
     if not actor.has_perm("reception.log_visit"):
         raise PermissionDenied
     now = timezone.now()
@@ -64,6 +66,15 @@ def desk_visit_record(
             worker = queries.referral_worker_choices(actor).filter(pk=referral_worker_id).first()
             if worker is None:
                 errors["referral_worker"] = _("Cette personne ne fait pas partie des salariés de l'association.")
+        professional = _present_professional(actor, present_professional_id, errors)
+        if actor.role == Role.VOLUNTEER and professional is None:
+            errors.setdefault(
+                "present_professional",
+                _(
+                    "Un·e bénévole ne tient pas l'accueil seul·e (charte du bénévole) : "
+                    "indiquez le ou la professionnel·le présent·e."
+                ),
+            )
         if errors:
             raise ValidationError(errors)
         visit = DeskVisit(
@@ -80,6 +91,7 @@ def desk_visit_record(
             referral_worker=worker,
             household=household,
             recorded_by=actor,
+            present_professional=professional,
         )
         visit.full_clean()
         visit.save()
@@ -91,6 +103,16 @@ def desk_visit_record(
             detail={"topics": visit.topics, "anonymous": household is None},
         )
     return visit
+
+
+def _present_professional(actor, professional_id, errors: dict):
+    """The professional of the association named as present (W24), or None; a forged or foreign id is an error."""
+    if not professional_id:
+        return None
+    professional = queries.professional_choices(actor).filter(pk=professional_id).first()
+    if professional is None:
+        errors["present_professional"] = _("Choisissez un·e salarié·e de l'association.")
+    return professional
 
 
 def workshop_create(*, actor, title: str, theme: str) -> Workshop:
@@ -122,11 +144,7 @@ def workshop_session_create(
             errors["facilitator"] = _("Choisissez l'animateur·rice parmi les membres de l'association.")
         if error := reception_rules.capacity_value_error(capacity):
             errors["capacity"] = error
-        professional = None
-        if present_professional_id:
-            professional = queries.professional_choices(actor).filter(pk=present_professional_id).first()
-            if professional is None:
-                errors["present_professional"] = _("Choisissez un·e salarié·e de l'association.")
+        professional = _present_professional(actor, present_professional_id, errors)
         if facilitator is not None and facilitator.role == Role.VOLUNTEER and professional is None:
             errors.setdefault(
                 "present_professional",

@@ -48,7 +48,8 @@ def desk_visit_create(request):
         return render(
             request, "reception/_household_choices.html", {"candidates": candidates, "searched": text, "selected": None}
         )
-    form = DeskVisitForm(request.POST or None, user=user, initial={"household_q": text})
+    initial = {"household_q": text, "present_professional": queries.present_professional_today(user)}
+    form = DeskVisitForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -63,6 +64,7 @@ def desk_visit_create(request):
                 referral_partner=data["referral_partner"],
                 referral_worker_id=data["referral_worker"].pk if data["referral_worker"] else None,
                 household_id=data["household"],
+                present_professional_id=data["present_professional"].pk if data.get("present_professional") else None,
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -17,10 +17,17 @@ DESK_ROLES = ["receptionist", "volunteer", "social_worker", "team_lead", "direct
 OTHER_ROLES = ["rental_manager", "accountant", "technician", "host"]
 
 
+def _with_professional(world, role) -> dict:
+    """A volunteer holds the desk with a professional present (W24): the receptionist, in these tests."""
+    return {"present_professional_id": world.users["receptionist"].pk} if role == "volunteer" else {}
+
+
 @pytest.mark.parametrize("role", DESK_ROLES)
 def test_every_desk_role_notes_an_anonymous_visit(world, role):
     actor = world.users[role]
-    visit = services.desk_visit_record(actor=actor, topics=["housing_search", "energy"], postcode="13 001")
+    visit = services.desk_visit_record(
+        actor=actor, topics=["housing_search", "energy"], postcode="13 001", **_with_professional(world, role)
+    )
     assert visit.organisation == world.organisation
     assert visit.anonymous and visit.postcode == "13001" and visit.age_bracket == "unknown"
     assert visit.topic_labels == ["Recherche de logement", "Énergie, factures"]
@@ -59,7 +66,12 @@ def test_reception_links_any_household_of_the_organisation(world):
 )
 def test_a_household_out_of_the_search_scope_is_refused(world, role, scope):
     with pytest.raises(ValidationError) as refused:
-        services.desk_visit_record(actor=world.users[role], topics=["other"], household_id=getattr(world, scope).pk)
+        services.desk_visit_record(
+            actor=world.users[role],
+            topics=["other"],
+            household_id=getattr(world, scope).pk,
+            **_with_professional(world, role),
+        )
     assert refused.value.message_dict["household"] == [
         "Ce ménage est introuvable : choisissez-le parmi les résultats de la recherche."
     ]
@@ -74,21 +86,66 @@ def test_bad_input_is_refused_in_french_and_nothing_is_saved(world):
             postcode="13",
             visited_at=timezone.now() + timedelta(hours=2),
             referral_worker_id=world.outsider.pk,
+            present_professional_id=world.outsider.pk,
         )
     assert refused.value.message_dict == {
         "topics": ["Cochez au moins un motif de venue."],
         "postcode": ["Le code postal doit comporter 5 chiffres (ex. 13001)."],
         "visited_at": ["Un passage ne peut pas être daté dans le futur."],
         "referral_worker": ["Cette personne ne fait pas partie des salariés de l'association."],
+        "present_professional": ["Choisissez un·e salarié·e de l'association."],
     }
     assert not DeskVisit.objects.exists() and not AuditEvent.objects.filter(action="desk_visit.record").exists()
 
 
 def test_a_visitor_is_referred_to_casework_staff_only(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.desk_visit_record(
-            actor=world.users["volunteer"], topics=["other"], referral_worker_id=world.users["receptionist"].pk
+            actor=world.users["volunteer"],
+            topics=["other"],
+            referral_worker_id=world.users["receptionist"].pk,
+            present_professional_id=world.users["receptionist"].pk,
         )
+    assert set(refused.value.message_dict) == {"referral_worker"}
+
+
+ALONE = (
+    "Un·e bénévole ne tient pas l'accueil seul·e (charte du bénévole) : indiquez le ou la professionnel·le présent·e."
+)
+
+
+def test_a_volunteer_holds_the_desk_only_with_a_professional_present(world):
+    """W24: the volunteer's charter. Alone, or with another volunteer, a lawyer of the legal desk or someone of
+    another organisation as « professional », the visit is refused and nothing is written."""
+    from habiter.core.tests.factories import UserFactory
+
+    volunteer = world.users["volunteer"]
+    other_volunteer = UserFactory(organisation=world.organisation, role="volunteer")
+    lawyer = UserFactory(organisation=world.organisation, role="lawyer")
+    inactive = UserFactory(organisation=world.organisation, role="social_worker", is_active=False)
+    cases = [
+        (None, ALONE),
+        (other_volunteer.pk, "Choisissez un·e salarié·e de l'association."),
+        (lawyer.pk, "Choisissez un·e salarié·e de l'association."),
+        (inactive.pk, "Choisissez un·e salarié·e de l'association."),
+        (world.outsider.pk, "Choisissez un·e salarié·e de l'association."),
+        ("00000000-0000-0000-0000-000000000000", "Choisissez un·e salarié·e de l'association."),
+    ]
+    for professional_id, message in cases:
+        with pytest.raises(ValidationError) as refused:
+            services.desk_visit_record(actor=volunteer, topics=["other"], present_professional_id=professional_id)
+        assert refused.value.message_dict == {"present_professional": [message]}
+    assert not DeskVisit.objects.exists() and not AuditEvent.objects.filter(action="desk_visit.record").exists()
+
+    visit = services.desk_visit_record(
+        actor=volunteer, topics=["other"], present_professional_id=world.users["social_worker"].pk
+    )
+    assert visit.present_professional == world.users["social_worker"] and visit.recorded_by == volunteer
+
+
+def test_staff_hold_the_desk_alone(world):
+    visit = services.desk_visit_record(actor=world.users["receptionist"], topics=["other"])
+    assert visit.present_professional is None
 
 
 # --- workshops ---------------------------------------------------------------------------------------

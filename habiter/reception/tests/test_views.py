@@ -29,13 +29,32 @@ def test_a_volunteer_notes_an_anonymous_visit_and_gets_a_blank_form_again(client
     assert "Noter un passage" in home and "Accueil du public" in home
     form = client.get(NEW_VISIT).content.decode()
     assert 'name="topics"' in form and 'id="id_age_bracket_4" checked' in form
-    response = client.post(NEW_VISIT, {"topics": ["housing_search"], "visited_at": _now_field()}, follow=True)
+    assert 'name="present_professional"' in form  # W24: the volunteer names the professional present
+    alone = client.post(NEW_VISIT, {"topics": ["housing_search"], "visited_at": _now_field()})
+    refusal = "Indiquez le ou la professionnel·le présent·e à l&#x27;accueil (charte du bénévole)."
+    assert refusal in alone.content.decode()
+    assert not DeskVisit.objects.exists()
+    professional = world.users["receptionist"]
+    response = client.post(
+        NEW_VISIT,
+        {"topics": ["housing_search"], "visited_at": _now_field(), "present_professional": professional.pk},
+        follow=True,
+    )
     assert response.redirect_chain == [(NEW_VISIT, 302)]
     page = response.content.decode()
     assert "Passage enregistré (1 aujourd&#x27;hui)" in page
     assert 'value="housing_search" id="id_topics_0" checked' not in page  # a blank form for the next visitor
+    assert f'<option value="{professional.pk}" selected>' in page  # the professional stays for the next visitor
     visit = DeskVisit.objects.get()
     assert visit.anonymous and visit.recorded_by == world.users["volunteer"] and visit.sex == "unspecified"
+    assert visit.present_professional == professional
+    listing = client.get(VISITS).content.decode()
+    assert f"avec {professional}" in listing
+
+
+def test_staff_have_no_professional_to_name(client, world):
+    client.force_login(world.users["receptionist"])
+    assert 'name="present_professional"' not in client.get(NEW_VISIT).content.decode()
 
 
 def test_errors_are_in_french_and_nothing_is_half_saved(client, world):
@@ -87,6 +106,7 @@ def test_reception_finds_a_household_then_links_the_visit(client, world):
 def test_a_linked_visit_is_on_the_household_timeline(client, world):
     services.desk_visit_record(
         actor=world.users["volunteer"],
+        present_professional_id=world.users["receptionist"].pk,
         topics=["eviction_threat", "rights_benefits"],
         household_id=world.own_household.pk,
         information_given="Commandement de payer reçu.",
@@ -102,9 +122,13 @@ def test_a_linked_visit_is_on_the_household_timeline(client, world):
 
 def test_the_list_shows_the_days_visits_of_the_organisation_only(client, world):
     volunteer = world.users["volunteer"]
-    services.desk_visit_record(actor=volunteer, topics=["energy"], information_given="Chèque énergie expliqué.")
+    with_professional = {"present_professional_id": world.users["receptionist"].pk}
+    services.desk_visit_record(
+        actor=volunteer, topics=["energy"], information_given="Chèque énergie expliqué.", **with_professional
+    )
     services.desk_visit_record(
         actor=volunteer,
+        **with_professional,
         topics=["other"],
         information_given="Passage d'hier.",
         visited_at=timezone.now() - timedelta(days=1),
@@ -301,11 +325,27 @@ def test_desk_visits_through_the_api(client, world):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=world.users['volunteer'], name='t')[1]}"}
     created = client.post(
         "/api/v1/reception/visits",
-        data=json.dumps({"topics": ["rent_arrears"], "postcode": "13003", "information_given": "Orienté vers l'ADIL."}),
+        data=json.dumps({"topics": ["rent_arrears"], "postcode": "13003"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 400 and "present_professional" in str(created.json()["detail"])  # W24
+    professional = str(world.users["receptionist"].pk)
+    created = client.post(
+        "/api/v1/reception/visits",
+        data=json.dumps(
+            {
+                "topics": ["rent_arrears"],
+                "postcode": "13003",
+                "information_given": "Orienté vers l'ADIL.",
+                "present_professional_id": professional,
+            }
+        ),
         content_type="application/json",
         **headers,
     )
     assert created.status_code == 201, created.content
+    assert created.json()["present_professional_id"] == professional
     listing = client.get("/api/v1/reception/visits", **headers).json()
     assert listing["count"] == 1 and listing["items"][0]["topics"] == ["rent_arrears"]
     bad = client.post(
