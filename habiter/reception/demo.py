@@ -48,6 +48,10 @@ def seed_reception(organisation, users, count, rng) -> None:
     staff = list(users.values())
     desk = [u for u in staff if u.role in (Role.RECEPTIONIST, Role.VOLUNTEER)] or staff
     workers = [u for u in staff if u.role in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR)]
+    # W24: a volunteer holds the desk with a professional present (the receptionist first).
+    professionals = sorted(
+        (u for u in staff if u.role not in (Role.VOLUNTEER, Role.LAWYER)), key=lambda u: u.role != Role.RECEPTIONIST
+    )
     households = list(Household.objects.filter(organisation=organisation).order_by("name", "id")[:200])
     today = timezone.localdate()
     with transaction.atomic():
@@ -63,6 +67,8 @@ def seed_reception(organisation, users, count, rng) -> None:
                     visited_at = now - timedelta(minutes=20 * (index + 1))
                 linked = households and index % 4 == 0
                 topics = rng.sample(reception_rules.TOPICS, rng.choice([1, 1, 2, 3]))
+                recorded_by = rng.choice(desk)
+                volunteer = recorded_by.role == Role.VOLUNTEER and professionals
                 visits.append(
                     DeskVisit(
                         organisation=organisation,
@@ -75,7 +81,8 @@ def seed_reception(organisation, users, count, rng) -> None:
                         referral_partner=partners.get(rng.choice(PARTNERS)),
                         referral_worker=rng.choice(workers) if workers and rng.random() < 0.2 else None,
                         household=rng.choice(households) if linked else None,
-                        recorded_by=rng.choice(desk),
+                        recorded_by=recorded_by,
+                        present_professional=professionals[0] if volunteer else None,
                     )
                 )
             DeskVisit.objects.bulk_create(visits)

@@ -65,6 +65,19 @@ def test_no_visit_nor_workshop_nor_referral_on_a_closed_day(demo):
     assert days and all(is_open_day(day) for day in days)
 
 
+def test_no_volunteer_holds_the_desk_nor_facilitates_alone(demo):
+    """W24, the volunteer's charter: the demo's visits noted by a volunteer and its sessions a volunteer facilitates
+    each name a professional of the association."""
+    visits = DeskVisit.objects.filter(recorded_by__role="volunteer")
+    sessions = WorkshopSession.objects.filter(facilitator__role="volunteer")
+    assert visits.exists()
+    for present in (
+        *visits.values_list("present_professional__role", flat=True),
+        *sessions.values_list("present_professional__role", flat=True),
+    ):
+        assert present not in (None, "volunteer", "lawyer")
+
+
 def test_a_revision_waits_only_for_an_index_not_yet_in_the_table(demo):
     """The demo's dwellings (mainland France) find their index in the table, which has no missing quarter; a revision
     whose quarter is after the table's last (an INSEE value not entered yet) is the rental manager's « indice à
