@@ -302,8 +302,9 @@ class Scenario:
                 "starts_at": start.isoformat(),
                 "ends_at": (start + timedelta(minutes=30)).isoformat(),
             }
-        if operation == "POST /reception/visits":
-            return {"topics": ["housing_search"], "postcode": "69001"}
+        if operation == "POST /reception/visits":  # a volunteer names the professional present (W24)
+            present = str(self.world.users["receptionist"].pk)
+            return {"topics": ["housing_search"], "postcode": "69001", "present_professional_id": present}
         if operation == "POST /owners":
             return {"name": f"Propriétaire {n}"}
         if operation == "POST /dwellings":
