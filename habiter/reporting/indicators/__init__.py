@@ -8,7 +8,7 @@ scheme, the outcome categories grouped as the funder counts them: ADR 0025); eac
 (`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
-One module per sub-domain (`measures`, `reception`, `prevention`, `leases`, `residences`) defines and
+One module per sub-domain (`measures`, `reception`, `prevention`, `leases`, `residences`, `agls`) defines and
 registers its indicators; `reports` lists the reports; `base` holds what they share.
 
 Shared counting rules:
@@ -22,6 +22,7 @@ Shared counting rules:
 import hashlib
 import inspect
 import json
+import sys
 
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from habiter.core.legal_queries import legal_parameters
 
 from .. import rules
 from ..scope import ReportScope
-from . import base, history, leases, measures, prevention, reception, reports, residences  # noqa: F401  (they register)
+from . import agls, base, history, leases, measures, prevention, reception, reports, residences  # noqa: F401  (they register)
 from .base import INDICATORS, REPORTS, Indicator, Period, Report, Use
 
 __all__ = [
@@ -117,11 +118,22 @@ def code_version(code: str) -> str:
         indicator = INDICATORS[use.indicator]
         params = indicator.params | use.params
         digest.update(f"{use.definition}:{indicator.revision}:{_stable(params)}".encode())
-        for module in (inspect.getmodule(indicator.compute), base, rules):
+        for module in (*_counting_modules(indicator.compute), base, rules):
             modules.setdefault(module.__name__, module)
     for name in sorted(modules):
         digest.update(inspect.getsource(modules[name]).encode())
     return digest.hexdigest()[:16]
+
+
+def _counting_modules(compute) -> list:
+    """The compute function's module and the other indicator modules whose functions it imports (AGLS's exits are
+    the residences' count): a change in either changes what the indicator counts."""
+    module = inspect.getmodule(compute)
+    siblings = {getattr(value, "__module__", None) for value in vars(module).values() if inspect.isfunction(value)} - {
+        module.__name__
+    }
+    package = __name__ + "."
+    return [module, *(sys.modules[name] for name in sorted(siblings) if name and name.startswith(package))]
 
 
 def definitions_changed(code: str, stored_version: str) -> bool:

@@ -200,3 +200,33 @@ REPORTS["pension_famille"] = Report(
         "pas encore comptés."
     ),
 )
+
+
+# AGLS (R82, W38): the aide à la gestion locative sociale of the résidences sociales, computed per residence (a flat
+# amount per dwelling since the 2025 reform, a dated parameter) with the yearly activity of the gestion locative
+# sociale by the four categories of R82; which residences count is a dated parameter too (`indicators.agls`).
+REPORTS["agls"] = Report(
+    code="agls",
+    title=gettext_lazy("Rapport AGLS — aide à la gestion locative sociale des résidences sociales"),
+    description=gettext_lazy(
+        "Pour la convention AGLS de chaque résidence sociale avec l'État : logements en service et aide annuelle "
+        "attendue (forfait par logement, montant à confirmer), résidents présents, entrées et sorties, "
+        "destinations à la sortie, et l'activité de gestion locative sociale de chaque résidence par catégorie "
+        "d'intervention. Les petits effectifs sont masqués."
+    ),
+    indicators=("agls_grant", "agls_residents", "agls_exits", "agls_activity"),
+    funder=gettext_lazy("État (DDETS)"),
+    categories=gettext_lazy(
+        "Les quatre catégories de la gestion locative sociale : régulation de la vie collective (activités "
+        "collectives du journal de la maison, réunions des instances de la résidence, résiliations pour manquement "
+        "au règlement intérieur) ; prévention et gestion des impayés (résidents en impayé de redevance le dernier "
+        "jour, résiliations pour impayés) ; lutte contre l'isolement (participation aux activités collectives) ; "
+        "médiation vers les services extérieurs : elle n'est pas enregistrée à part, les soutiens individuels "
+        "notés par les hôtes la comptent avec la lutte contre l'isolement sans les distinguer. Ne sont pas "
+        "enregistrés : les démarches de prévention des impayés (plan d'apurement, aide du FSL), les orientations "
+        "vers un service extérieur, le temps des intervenants, la bonification des foyers de jeunes travailleurs. "
+        "Résidences comptées : les résidences sociales ; les pensions de famille et résidences accueil seulement "
+        "si le paramètre légal le prévoit (non établi, à confirmer)."
+    ),
+    small_cells=True,
+)

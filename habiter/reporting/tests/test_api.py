@@ -32,6 +32,7 @@ def test_the_catalogue_lists_reports_and_indicators_with_their_rules(data):
         "esds",
         "logement_dabord",
         "pension_famille",
+        "agls",
     ]
     avdl = body["reports"][1]
     assert avdl["indicators"][0] == "households_entered/avdl" and "relogement" in avdl["categories"]
