@@ -2,18 +2,19 @@
 
 Who (habiter/community/permissions.py): directors, team leads, social workers and receptionists read the councils of
 the organisation, propose agenda items and take attendance; a host reads and manages only the councils of the
-residences they are host of; directors manage every council and alone create one; volunteers and the other roles
-get 404. The association's project and the grading of its objectives: the same staff read them and type answers
-(a host too: the project is the whole organisation's); directors alone create the project, its axes, objectives
-and campaigns and close a campaign. Partners and their agreements: the same staff read them (and download a signed
-agreement); directors alone record and change them. Scopes: own team is the council of a residence the host of the
-organisation hosts, other team a council of the organisation without residence, other organisation a council of
-another one; a project of each scope is made by its director (own and other team: two projects of the same
-organisation), and a partner with an agreement likewise. Volunteers (docs/adr/0029): directors see and manage every
-volunteer and the charter, and export the valuation and the CEC; a referent (the staff who read the councils) sees
-the volunteers they are referent of and logs their hours; a volunteer reaches only their own page and the charter.
-Scopes: own team is the organisation's volunteer, whose referent is the social worker; other team another volunteer
-of the organisation without referent; other organisation a volunteer of another one.
+residences they are host of; directors manage every council and alone create one; volunteers and the other roles get
+404. The association's project and the grading of its objectives: the same staff read them and type answers (a host
+too: the project is the whole organisation's); directors alone create the project, its axes, objectives and
+campaigns and close a campaign. Partners and their agreements: the same staff read them (and download a signed
+agreement); directors alone record and change them, and merge a duplicate into a partner (a fresh duplicate of the
+scope's organisation, with a contact that moves, for each POST). Scopes: own team is the council of a residence the
+host of the organisation hosts, other team a council of the organisation without residence, other organisation a
+council of another one; a project of each scope is made by its director (own and other team: two projects of the
+same organisation), and a partner with an agreement likewise. Volunteers (docs/adr/0029): directors see and manage
+every volunteer and the charter, and export the valuation and the CEC; a referent (the staff who read the councils)
+sees the volunteers they are referent of and logs their hours; a volunteer reaches only their own page and the
+charter. Scopes: own team is the organisation's volunteer, whose referent is the social worker; other team another
+volunteer of the organisation without referent; other organisation a volunteer of another one.
 """
 
 import io
@@ -92,6 +93,7 @@ EXPECTED = {
     "community:partner_create": row(("director",), OK, NOT_FOUND),
     "community:partner_detail": scoped_row(READERS),
     "community:partner_edit": scoped_row(("director",)),
+    "community:partner_merge": scoped_row(("director",)),
     "community:contact_add": scoped_row(("director",)),
     "community:agreement_create": scoped_row(("director",)),
     "community:agreement_edit": scoped_row(("director",)),
@@ -133,6 +135,7 @@ POST_EXPECTED = {
     "community:answer_record": scoped_row(READERS, yes=WRITE),
     "community:campaign_close": scoped_row(("director",), yes=WRITE),
     "community:partner_edit": scoped_row(("director",), yes=WRITE),
+    "community:partner_merge": scoped_row(("director",), yes=WRITE),
     "community:contact_add": scoped_row(("director",), yes=WRITE),
     "community:agreement_create": scoped_row(("director",), yes=WRITE),
     "community:agreement_edit": scoped_row(("director",), yes=WRITE),
@@ -361,6 +364,13 @@ def _pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _duplicate_of(director, label):
+    """A partner of the director's organisation typed again under another name, with a contact to move."""
+    duplicate = partners.partner_create(actor=director, data={"name": f"Doublon {label}", "kind": "other"})
+    partners.partner_contact_add(actor=director, partner_id=duplicate.pk, data={"name": f"Contact {label}"})
+    return duplicate
+
+
 def _second_elector(election):
     return election.electors.order_by("name", "id")[1]
 
@@ -435,6 +445,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"name": f"Partenaire {scope} revu par {actor}", "kind": "ccas"}
     if route_name == "community:contact_add":
         return {"name": f"Contact de {actor}"}
+    if route_name == "community:partner_merge":
+        return {"duplicate": _duplicate_of(_councils(scenario).director_of(scope), f"{scope} {actor}").pk} | CONFIRMED
     if route_name in ("community:agreement_create", "community:agreement_edit"):
         return {"title": f"Convention de {actor}", "starts_on": "2026-01-01"}
     if route_name == "community:partner_seat_add":
@@ -485,7 +497,7 @@ def state(route_name, scenario, actor, scope):
         return GradingCampaign.objects.get(pk=councils.campaign(scope, actor).pk).closed_at
     if route_name == "community:partner_edit":
         return Partner.objects.get(pk=councils.partner(scope).pk).name
-    if route_name == "community:contact_add":
+    if route_name in ("community:contact_add", "community:partner_merge"):
         return PartnerContact.objects.filter(partner=councils.partner(scope)).count()
     if route_name == "community:agreement_create":
         return Agreement.objects.filter(partner=councils.partner(scope)).count()
@@ -609,6 +621,11 @@ def csrf_case(name, world):
         url = reverse(name, args=[partner.pk])
         data = {"name": "Partenaire revu CSRF", "kind": "siao"}
         return CsrfCase(client, url, url, data, lambda: Partner.objects.filter(name="Partenaire revu CSRF").exists())
+    if name == "community:partner_merge":
+        url = reverse(name, args=[partner.pk])
+        duplicate = _duplicate_of(director, "CSRF")
+        gone = lambda: not Partner.objects.filter(pk=duplicate.pk).exists()  # noqa: E731
+        return CsrfCase(client, url, url, {"duplicate": str(duplicate.pk)} | CONFIRMED, gone)
     if name == "community:contact_add":
         url = reverse(name, args=[partner.pk])
         return CsrfCase(

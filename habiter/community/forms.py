@@ -299,6 +299,27 @@ class PartnerSeatForm(CommunityForm):
         self.fields["member"].queryset = queries.seat_member_choices(user)
 
 
+class PartnerMergeForm(CommunityForm):
+    """Which other partner of the organisation is a duplicate of this one (merged into it)."""
+
+    duplicate = forms.ModelChoiceField(
+        label=_("Le doublon"),
+        queryset=None,
+        empty_label=_("Choisissez le partenaire en double…"),
+        help_text=_("Ses fiches passeront au partenaire de cette page, puis il sera supprimé."),
+        error_messages={
+            "required": _("Choisissez le partenaire en double."),
+            "invalid_choice": _("Choisissez un autre partenaire de votre association dans la liste."),
+        },
+    )
+
+    def __init__(self, *args, user, kept, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["duplicate"]
+        field.queryset = queries.partners_for(user).exclude(pk=kept.pk)
+        field.label_from_instance = lambda partner: f"{partner.name} ({partner.get_kind_display()})"
+
+
 class SeatEndForm(CommunityForm):
     ended_on = date_field(_("Dernier jour de la représentation"))
 

@@ -7,15 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
 from habiter.core.pages import get_or_404, require_perm
 
+from . import partner_merge as merging
 from . import partners as services
 from . import queries, rules
-from .forms import AgreementForm, PartnerContactForm, PartnerForm, PartnerSeatForm, SeatEndForm
-from .models import PartnerKind
+from .forms import AgreementForm, PartnerContactForm, PartnerForm, PartnerMergeForm, PartnerSeatForm, SeatEndForm
+from .models import Partner, PartnerKind
 
 
 @require_GET
@@ -34,6 +37,7 @@ def partner_list(request):
             "kinds": PartnerKind.choices,
             "kind": kind,
             "can_manage": user.has_perm("community.manage_partners"),
+            "likely_duplicates": merging.likely_duplicates(user),
         },
     )
 
@@ -62,6 +66,7 @@ def partner_detail(request, partner_id):
             "agreements": agreements,
             "seats": [(seat, seat.current_on(today)) for seat in partner.seats.all()],
             "can_manage": user.has_perm("community.manage_partners"),
+            "likely_duplicates": merging.likely_duplicates_of(user, partner),
         },
     )
 
@@ -224,3 +229,89 @@ def seat_end(request, seat_id):
     form = SeatEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     title = _("Fin de la représentation de %(member)s à « %(body)s »") % {"member": seat.member, "body": seat.body}
     return _form_page(request, form, title, partner_url(seat.partner_id), save)
+
+
+def _merge_confirmation(plan, cancel_url) -> Confirmation:
+    kept, duplicate = plan.kept.name, plan.duplicate.name
+    consequences = [
+        ngettext("%(what)s passera à « %(kept)s ».", "%(what)s passeront à « %(kept)s ».", count)
+        % {"what": merging.relation_label(key, count), "kept": kept}
+        for key, count in plan.moved.items()
+        if count
+    ]
+    if count := len(plan.contact_folds):
+        consequences.append(
+            ngettext(
+                "%(count)d contact du doublon est déjà chez « %(kept)s » sous le même nom : il y sera réuni, "
+                "ses coordonnées complétant celles qui manquent.",
+                "%(count)d contacts du doublon sont déjà chez « %(kept)s » sous le même nom : ils y seront réunis, "
+                "leurs coordonnées complétant celles qui manquent.",
+                count,
+            )
+            % {"count": count, "kept": kept}
+        )
+    if count := len(plan.seat_folds):
+        consequences.append(
+            ngettext(
+                "%(count)d représentation du doublon est déjà enregistrée chez « %(kept)s » : la copie sera supprimée.",
+                "%(count)d représentations du doublon sont déjà enregistrées chez « %(kept)s » : les copies seront "
+                "supprimées.",
+                count,
+            )
+            % {"count": count, "kept": kept}
+        )
+    if not consequences:
+        consequences.append(_("Aucune fiche ne nomme « %(duplicate)s ».") % {"duplicate": duplicate})
+    if plan.filled:
+        fields = ", ".join(str(Partner._meta.get_field(name).verbose_name) for name in plan.filled)
+        consequences.append(
+            _("Les champs vides de « %(kept)s » prendront la valeur du doublon : %(fields)s.")
+            % {"kept": kept, "fields": fields}
+        )
+    consequences.append(
+        _("« %(duplicate)s » sera supprimé ; le journal d'audit garde la trace de la fusion.")
+        % {"duplicate": duplicate}
+    )
+    return Confirmation(
+        title=_("Fusionner « %(duplicate)s » dans « %(kept)s »") % {"duplicate": duplicate, "kept": kept},
+        facts=[(_("Partenaire gardé"), kept), (_("Doublon, supprimé après la fusion"), duplicate)],
+        consequences=consequences,
+        action=_("Fusionner les deux partenaires"),
+        cancel_url=cancel_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_merge(request, partner_id):
+    """Merge a duplicate into this partner: choose the duplicate (the likely ones offered), read on a confirmation
+    page what will move, confirm."""
+    user = request.user
+    partner = get_or_404(queries.partner_for_page, user, partner_id)
+    require_perm(user, "community.manage_partners")
+    likely = merging.likely_duplicates_of(user, partner)
+    chosen = request.GET.get("doublon", "")
+    initial = {"duplicate": chosen} if chosen in {str(other.pk) for other in likely} else {}
+    form = PartnerMergeForm(request.POST or None, user=user, kept=partner, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        duplicate = form.cleaned_data["duplicate"]
+        try:
+            if not is_confirmed(request):
+                plan = merging.merge_preview(user, partner.pk, duplicate.pk)
+                return confirmation_page(request, _merge_confirmation(plan, partner_url(partner.pk)))
+            plan = merging.partner_merge(actor=user, kept_id=partner.pk, duplicate_id=duplicate.pk)
+        except Partner.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("« %(duplicate)s » est fusionné dans « %(kept)s » : %(moved)s.")
+                % {"duplicate": plan.duplicate.name, "kept": plan.kept.name, "moved": plan.summary()},
+            )
+            return redirect(partner_url(partner.pk))
+    return render(
+        request,
+        "community/partner_merge.html",
+        {"partner": partner, "form": form, "likely_duplicates": likely},
+    )

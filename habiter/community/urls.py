@@ -31,6 +31,7 @@ urlpatterns = [
     path("partenaires/nouveau/", partner_views.partner_create, name="partner_create"),
     path("partenaires/<uuid:partner_id>/", partner_views.partner_detail, name="partner_detail"),
     path("partenaires/<uuid:partner_id>/modifier/", partner_views.partner_edit, name="partner_edit"),
+    path("partenaires/<uuid:partner_id>/fusionner/", partner_views.partner_merge, name="partner_merge"),
     path("partenaires/<uuid:partner_id>/contacts/nouveau/", partner_views.contact_add, name="contact_add"),
     path("partenaires/<uuid:partner_id>/representations/nouvelle/", partner_views.seat_add, name="partner_seat_add"),
     path("enquetes/", survey_views.survey_list, name="survey_list"),

@@ -142,6 +142,7 @@ class AuditAction(models.TextChoices):
     PARTNER_CONTACT_ADD = "partner_contact.add", _("Contact ajouté à un partenaire")
     PARTNER_SEAT_ADD = "partner_seat.add", _("Représentation auprès d'un partenaire enregistrée")
     PARTNER_SEAT_END = "partner_seat.end", _("Représentation auprès d'un partenaire terminée")
+    PARTNER_MERGE = "partner.merge", _("Doublon fusionné dans un partenaire")
     SURVEY_CREATE = "survey.create", _("Enquête créée")
     SURVEY_QUESTION_ADD = "survey.question_add", _("Question ajoutée à une enquête")
     SURVEY_ANSWER = "survey.answer", _("Réponse à une enquête enregistrée")
