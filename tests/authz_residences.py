@@ -8,7 +8,9 @@ an entry or an exit directly. Contracts: the director and the host of the reside
 social worker reads those of the households they follow; team leads read them all. The house journal: read like
 the residence, kept by the director and the host of the residence. The occupancy and funding figures: read like the
 residence. The printed contract: read like the contract. The redevance of a contract: set by those who follow the
-contract (the director and the host of the residence); replacing lines in force is confirmed.
+contract (the director and the host of the residence); replacing lines in force is confirmed. The maxima of the
+APL convention (the page « Maxima APL-foyer » and the correction of a value, confirmed): the director and the host
+of the residence; the team lead, who reads the residence, does not.
 """
 
 from datetime import date, timedelta
@@ -18,6 +20,7 @@ from django.urls import reverse
 
 from habiter.residences import services
 from habiter.residences.models import (
+    AplMaximum,
     GuestStay,
     HouseActivity,
     HouseRules,
@@ -64,6 +67,8 @@ EXPECTED = {
     "residences:journal": READ_ROW,
     "residences:activity_add": ADMIT_ROW,
     "residences:support_add": ADMIT_ROW,
+    "residences:apl_maxima": ADMIT_ROW,
+    "residences:apl_maximum_correct": ADMIT_ROW,
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
@@ -81,6 +86,8 @@ POST_EXPECTED = {
     "residences:redevance_set": ADMIT_WRITE,
     "residences:activity_add": ADMIT_WRITE,
     "residences:support_add": ADMIT_WRITE,
+    "residences:apl_maxima": ADMIT_WRITE,
+    "residences:apl_maximum_correct": ADMIT_WRITE,
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -204,6 +211,15 @@ class Houses:
             )
         return self.rows[("admission", scope, actor)]
 
+    def apl_maximum(self, scope):
+        """The T1 maximum of 2024 of the scope's residence, 430.00 €, « à confirmer »."""
+        if ("apl_maximum", scope) not in self.rows:
+            self.rows[("apl_maximum", scope)] = services.apl_maximum_save(
+                actor=self.director_of(scope),
+                maximum=AplMaximum(residence=self.residence(scope), typology="T1", year=2024, amount=Decimal("430.00")),
+            )
+        return self.rows[("apl_maximum", scope)]
+
     def contract(self, scope, active=True):
         """A contract of the scope's member on a place of its own: active, or to sign with its RI initialled."""
         if ("contract", scope, active) not in self.rows:
@@ -241,6 +257,7 @@ def fillers(scenario, actor, scope):
         "orientation_id": lambda: houses.orientation(scope).pk,
         "admission_id": lambda: houses.admission(scope, actor).pk,
         "contract_id": lambda: houses.contract(scope).pk,
+        "apl_maximum_id": lambda: houses.apl_maximum(scope).pk,
     }
 
 
@@ -297,6 +314,11 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "residences:support_add":
         resident = houses.stay(scope).resident_id
         return {"resident": resident, "given_on": "2026-03-02", "note": f"Soutien de {actor}"}
+    if route_name == "residences:apl_maxima":  # a T1 place, one year per actor
+        houses.place(scope)
+        return {"typology": "T1", "year": str(2000 + index), "amount": "400,00"}
+    if route_name == "residences:apl_maximum_correct":
+        return {"amount": f"{400 + index},00"} | CONFIRMED
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -332,6 +354,10 @@ def state(route_name, scenario, actor, scope):
         return HouseActivity.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:support_add":
         return IndividualSupport.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:apl_maxima":
+        return AplMaximum.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:apl_maximum_correct":
+        return AplMaximum.objects.get(pk=houses.apl_maximum(scope).pk).amount
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -484,6 +510,27 @@ def csrf_case(name, world):
         return CsrfCase(
             logged_in(director), url, url, data, lambda: IndividualSupport.objects.filter(residence=residence).exists()
         )
+    if name == "residences:apl_maxima":
+        houses.place("own_team")  # a T1 place
+        url = reverse(name, args=[residence.pk])
+        data = {"typology": "T1", "year": "2025", "amount": "431,00"}
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: AplMaximum.objects.filter(residence=residence, year=2025).exists(),
+        )
+    if name == "residences:apl_maximum_correct":  # replaces a recorded value: confirmed
+        maximum = houses.apl_maximum("own_team")
+        url = reverse(name, args=[maximum.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"amount": "433,00"} | CONFIRMED,
+            lambda: AplMaximum.objects.get(pk=maximum.pk).amount == Decimal("433.00"),
+        )
     raise AssertionError(f"no CSRF case for {name}")
 
 
@@ -497,4 +544,5 @@ def post_probe_values(world):
         "orientation_id": houses.orientation("own_team").pk,
         "admission_id": houses.admission("own_team", "probe").pk,
         "contract_id": houses.contract("own_team").pk,
+        "apl_maximum_id": houses.apl_maximum("own_team").pk,
     }

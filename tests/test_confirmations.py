@@ -67,6 +67,7 @@ CONFIRMED_PAGES = {
     "leases:revision_batch": _from_extension,
     "leases:lease_end": _from_extension,
     "leases:lease_slide": _from_extension,
+    "residences:apl_maximum_correct": _from_extension,
     "residences:contract_detail": _from_extension,
     "residences:redevance_set": _from_extension,
     "support:plan_detail": _plan_signature,

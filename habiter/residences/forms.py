@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput, offer_partner_names
@@ -363,3 +366,59 @@ class RedevanceForm(ResidenceBaseForm):
                     }
                 )
         return lines
+
+
+APL_MAXIMUM_ERRORS = {
+    "invalid": _("Montant invalide : par exemple 430 ou 430,00."),
+    "required": _("Indiquez le maximum mensuel lu sur la convention."),
+    "min_value": _("Le maximum est un montant positif, d'au moins 0,01 €."),
+    "max_digits": _("Montant trop grand."),
+    "max_whole_digits": _("Montant trop grand."),
+    "max_decimal_places": _("Indiquez le montant au centime près : deux chiffres après la virgule au plus."),
+}
+
+
+def _apl_maximum_amount():
+    return forms.DecimalField(
+        label=_("Maximum mensuel (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Équivalence de loyer + charges, tel que la convention le fixe pour cette année."),
+        error_messages=APL_MAXIMUM_ERRORS,
+    )
+
+
+class AplMaximumForm(ResidenceBaseForm):
+    """A maximum read on the residence's APL convention (W7): a typology of the residence's places, the year of the
+    value, the monthly amount."""
+
+    typology = forms.ChoiceField(
+        label=_("Typologie"),
+        error_messages={"invalid_choice": _("Choisissez une typologie des places de la résidence.")},
+    )
+    year = forms.IntegerField(
+        label=_("Année de la valeur"),
+        min_value=1990,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Indiquez une année, par exemple 2024."),
+            "required": _("Indiquez l'année de la valeur."),
+            "min_value": _("Indiquez une année à partir de 1990."),
+            "max_value": _("Indiquez une année au plus tard l'an prochain (%(limit_value)s)."),
+        },
+    )
+    amount = _apl_maximum_amount()
+
+    def __init__(self, *args, typologies, next_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["typology"].choices = [(value, value) for value in typologies]
+        self.fields["year"].max_value = next_year
+        self.fields["year"].validators.append(MaxValueValidator(next_year))
+        self.fields["year"].widget.attrs.update({"min": 1990, "max": next_year})
+
+
+class AplMaximumCorrectionForm(ResidenceBaseForm):
+    amount = _apl_maximum_amount()

@@ -530,7 +530,8 @@ class AplMaximum(OrganisationScoped):
     a place typology, as it stood for one year (W7). Later years are revised each 1 January with the IRL
     (`rules.revised_apl_maximum`); a new row for a later year (a new convention, an « amélioration notable du service
     rendu ») replaces the revision from that year. The values come from each convention: until someone has read
-    them on it they are « à confirmer » (status), and operators change them in the administration."""
+    them on it they are « à confirmer » (status); operators change them in the administration, the director and the
+    hosts of the residence on its page « Maxima APL-foyer » (`maxima.py`)."""
 
     residence = models.ForeignKey(
         Residence, on_delete=models.PROTECT, related_name="apl_maxima", verbose_name=_("résidence")

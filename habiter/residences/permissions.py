@@ -3,7 +3,8 @@
 Directors and team leads read every residence of the organisation; a host (`hote`) reads only the residences
 they are host of (the scoping is in `queries.residences_for`). Only a director creates or changes a residence,
 its places and its house rules: the host runs the house day to day but does not change its legal frame
-(docs/adr/0021-residences.md).
+(docs/adr/0021-residences.md). The maxima of the APL convention are recorded by the director and the hosts of the
+residence, who read them on the convention (docs/adr/0027-redevance-lines-and-apl-maxima.md).
 """
 
 import rules
@@ -23,6 +24,9 @@ CONTRACT_RUNNERS = frozenset({Role.DIRECTOR, Role.HOST})
 CONTRACT_READERS = RESIDENCE_READERS | {Role.SOCIAL_WORKER}
 # The house journal (W10): the hosts keep it, the director too; team leads read it.
 JOURNAL_KEEPERS = frozenset({Role.DIRECTOR, Role.HOST})
+# The APL-foyer maxima of the residence's convention (W7): the director and the host of the residence record the
+# values read on it (scoped to the host's residences by `queries.residences_for`).
+APL_MAXIMA_KEEPERS = frozenset({Role.DIRECTOR, Role.HOST})
 
 reads_residences = role_in(RESIDENCE_READERS)
 manages_residences = role_in(RESIDENCE_MANAGERS)
@@ -34,3 +38,4 @@ rules.add_perm("residences.run_admissions", has_organisation & runs_admissions)
 rules.add_perm("residences.run_contracts", has_organisation & role_in(CONTRACT_RUNNERS))
 rules.add_perm("residences.view_contract", has_organisation & role_in(CONTRACT_READERS))
 rules.add_perm("residences.keep_journal", has_organisation & role_in(JOURNAL_KEEPERS))
+rules.add_perm("residences.keep_apl_maxima", has_organisation & role_in(APL_MAXIMA_KEEPERS))

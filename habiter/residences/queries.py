@@ -34,6 +34,7 @@ from .models import (
     ResidenceContract,
     ResidenceStay,
     TerminationGround,
+    Typology,
     Vacancy,
 )
 
@@ -635,6 +636,12 @@ class AplMaximumFigure:
     base_year: int | None
     status: str = ""
     quarter: int | None = None
+    base_amount: Decimal | None = None  # the convention's value of `base_year`, revised up to `year`
+
+    @property
+    def recorded(self) -> bool:
+        """The value of the year itself, read on the convention (not revised from an earlier year)."""
+        return self.base_year == self.year
 
 
 def _irl_by_year(quarter: int, zone: str = "metropole") -> dict[int, Decimal]:
@@ -662,4 +669,60 @@ def apl_maximum(residence_id, typology: str, year: int) -> AplMaximumFigure:
         base_year=base_year,
         status=rows[base_year].status,
         quarter=quarter,
+        base_amount=rows[base_year].amount,
     )
+
+
+# --- the maxima page (W7): the director and the hosts of the residence ------------------------------------------
+
+
+def residence_for_apl_maxima(user, residence_id) -> Residence:
+    """The residence whose convention maxima the user may read and record: the director, a host of that residence;
+    anyone else, or a residence out of scope, DoesNotExist."""
+    if not user.has_perm("residences.keep_apl_maxima"):
+        raise Residence.DoesNotExist
+    return residences_for(user).get(pk=residence_id)
+
+
+def apl_maximum_for_page(user, maximum_id) -> AplMaximum:
+    """A recorded convention value of a residence whose maxima the user keeps; else DoesNotExist."""
+    if not user.has_perm("residences.keep_apl_maxima"):
+        raise AplMaximum.DoesNotExist
+    return AplMaximum.objects.select_related("residence").get(
+        pk=maximum_id, residence__in=residences_for(user).values("pk")
+    )
+
+
+def residence_typologies(residence) -> list[str]:
+    """The typologies of the residence's places, in the order of `Typology`."""
+    present = set(Place.objects.filter(residence=residence).values_list("typology", flat=True))
+    return [value for value in Typology.values if value in present]
+
+
+def apl_maxima_recorded(residence):
+    """The convention values recorded for the residence, by typology then latest year first."""
+    return AplMaximum.objects.filter(residence=residence).select_related("changed_by").order_by("typology", "-year")
+
+
+@dataclass(frozen=True)
+class AplMaximaTypology:
+    typology: str
+    has_places: bool
+    figures: list[AplMaximumFigure]
+
+
+def apl_maxima_table(residence, today: date, recorded) -> list[AplMaximaTypology]:
+    """For each typology of the residence's places and each typology with a recorded value: the maximum of the
+    current year, of the next one and of each year recorded, as `apl_maximum` states it (recorded, revised with the
+    IRL from an earlier value, or not statable for want of an IRL). `recorded`: `apl_maxima_recorded(residence)`."""
+    places = residence_typologies(residence)
+    years_of = {}
+    for row in recorded:
+        years_of.setdefault(row.typology, set()).add(row.year)
+    typologies = [value for value in Typology.values if value in places or value in years_of]
+    table = []
+    for typology in typologies:
+        years = sorted({today.year, today.year + 1} | years_of.get(typology, set()))
+        figures = [apl_maximum(residence.pk, typology, year) for year in years]
+        table.append(AplMaximaTypology(typology=typology, has_places=typology in places, figures=figures))
+    return table

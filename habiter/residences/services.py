@@ -18,8 +18,9 @@ from habiter.people.queries import households_visible_to
 
 from . import queries, registry
 from . import rules as residence_rules
+from .maxima import apl_maximum_correct as apl_maximum_correct  # the APL-foyer maxima's writes (W7)
+from .maxima import apl_maximum_save as apl_maximum_save
 from .models import (
-    AplMaximum,
     ContractStatus,
     Decision,
     ExitDestination,
@@ -845,36 +846,3 @@ def redevance_set(*, actor, contract_id, valid_from: date, lines) -> list[Redeva
             },
         )
     return created
-
-
-def apl_maximum_save(*, actor, maximum: AplMaximum) -> AplMaximum:
-    """Save the maximum a residence's APL convention sets for a typology and year (W7): platform operators (the
-    administration), or the director of the residence's organisation. The values are read on each convention;
-    until then they stay « à confirmer »."""
-    allowed = actor.is_active and (
-        actor.is_superuser
-        or (
-            actor.has_perm("residences.manage_residence") and actor.organisation_id == maximum.residence.organisation_id
-        )
-    )
-    if not allowed:
-        raise PermissionDenied
-    with transaction.atomic():
-        created = maximum._state.adding
-        maximum.organisation_id = maximum.residence.organisation_id
-        maximum.changed_by = actor
-        maximum.full_clean()
-        maximum.save()
-        audit_record(
-            actor=actor,
-            action="apl_maximum.create" if created else "apl_maximum.change",
-            obj=maximum,
-            organisation=maximum.residence.organisation,
-            detail={
-                "typology": maximum.typology,
-                "year": maximum.year,
-                "amount": str(maximum.amount),
-                "status": maximum.status,
-            },
-        )
-    return maximum

@@ -93,6 +93,7 @@ def residence_detail(request, residence_id):
             "house_rules": list(residence.house_rules.all()),
             "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
             "can_manage": user.has_perm("residences.manage_residence"),
+            "can_keep_maxima": user.has_perm("residences.keep_apl_maxima"),
         },
     )
 

@@ -162,9 +162,9 @@ def test_who_may_set_the_redevance(world, house):
 
 
 def test_who_may_save_a_convention_maximum(world, house):
+    """The director here; the host of the residence too, and the other roles: test_apl_maxima.py."""
     maximum = AplMaximum(residence=house["residence"], typology="T2", year=2025, amount=D("520.00"))
     for user in (
-        world.users["host"],
         world.users["team_lead"],
         UserFactory(username="b.director", organisation=world.other_organisation, role=Role.DIRECTOR),
     ):
