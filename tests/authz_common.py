@@ -1,7 +1,8 @@
 """What the authorization matrix and the security tests share with the per-app modules that extend them.
 
 Each app past the first ones keeps its rows in `tests/authz_<app>.py`: its expected outcomes, how to fill
-its URL parameters, valid POST data and the state a POST changes, and its CSRF cases. The two suites load
+its URL parameters (`fillers`, by name; optionally `route_fillers(route_name, scenario, actor, scope)` for a page
+whose parameter names other rows), valid POST data and the state a POST changes, and its CSRF cases. The two suites load
 them from `EXTENSIONS`, so an app's authorization lives beside the others without growing one file.
 """
 

@@ -1,7 +1,8 @@
 """Authorization rows of the `ledger` pages for the matrix and the CSRF suite (see tests/authz_common.py).
 
-Scopes of a ledger URL: the lease (and its calls, payments, documents) of the own team's household, of the other
-team's household, and of a household of another organisation. Accountants, rental managers and directors see
+Scopes of a ledger URL: the lease (and its calls, payments, documents) or the residence contract (its redevance,
+its deposit) of the own team's household, of the other team's household, and of a household of another
+organisation. Accountants, rental managers and directors see
 and write every account of their organisation; accountants and directors close a month. Team leads and social
 workers see only the arrears list of their households (and balances on the household page), never an account.
 """
@@ -22,6 +23,7 @@ from habiter.leases.rules import add_months
 from habiter.leases.tests.factories import make_owner
 from habiter.ledger.bank import services as bank_services
 from habiter.ledger.charges import services as charges_services
+from habiter.ledger.deposits import contracts as contract_deposits
 from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
@@ -140,6 +142,8 @@ EXPECTED = {
     "ledger:deposit_return": _scoped(LEDGER),
     "ledger:deposit_release": _scoped(LEDGER),
     "ledger:deposit_receipt_cancel": _scoped(LEDGER),
+    "ledger:contract_deposit_receive": _scoped(LEDGER),
+    "ledger:contract_deposit_return": _scoped(LEDGER),
     "ledger:charge_regularisation_list": row(LEDGER, OK, NOT_FOUND),
     "ledger:charge_regularisation_create": row(LEDGER, OK, NOT_FOUND),
     "ledger:charge_regularisation_detail": _scoped(LEDGER),
@@ -175,6 +179,8 @@ POST_EXPECTED = {
     "ledger:deposit_return": _scoped(LEDGER, SAVED),
     "ledger:deposit_release": _scoped(LEDGER, SAVED),
     "ledger:deposit_receipt_cancel": _scoped(LEDGER, SAVED),
+    "ledger:contract_deposit_receive": _scoped(LEDGER, SAVED),
+    "ledger:contract_deposit_return": _scoped(LEDGER, SAVED),
     "ledger:charge_regularisation_send": _scoped(LEDGER, SAVED),
     "ledger:charge_regularisation_post": _scoped(LEDGER, SAVED),
     "ledger:redevance_call_issue": _scoped(LEDGER, SAVED),
@@ -221,6 +227,8 @@ CSRF_CASES = {
     "ledger:deposit_return",
     "ledger:deposit_release",
     "ledger:deposit_receipt_cancel",
+    "ledger:contract_deposit_receive",
+    "ledger:contract_deposit_return",
     "ledger:charge_regularisation_create",
     "ledger:charge_regularisation_send",
     "ledger:charge_regularisation_post",
@@ -270,18 +278,22 @@ def lease_of(world, scope):
     return leases[scope]
 
 
+def _director_of(world, scope):
+    """A director of the scope's organisation: residences, places and contracts are theirs to make."""
+    if scope != "other_org":
+        return world.users["director"]
+    managers = _cache(world, "managers")
+    if "director" not in managers:
+        managers["director"] = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
+    return managers["director"]
+
+
 def redevance_of(world, scope):
     """An active residence contract of the scope's household (a place of its own residence) with its redevance, the
     January 2026 redevance called and partly paid by the CAF, and the reçu of that payment (made once)."""
     contracts = _cache(world, "redevances")
     if scope not in contracts:
-        director = (
-            world.users["director"]
-            if scope != "other_org"
-            else _cache(world, "managers").setdefault(
-                "director", UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
-            )
-        )
+        director = _director_of(world, scope)
         residence = residence_services.residence_create(
             actor=director,
             data={
@@ -328,6 +340,71 @@ def redevance_of(world, scope):
         )
         contracts[scope] = contract
     return contracts[scope]
+
+
+CONTRACT_DEPOSIT = Decimal("150.00")
+
+
+def _deposit_contract(world, scope):
+    """A new active contract of the scope's household from 5 January 2026, in a new place of the scope's residence
+    asking 150.00 € of deposit (made once, with its rules): the contract copies that deposit."""
+    director = _director_of(world, scope)
+    residences = _cache(world, "deposit_residences")
+    if scope not in residences:
+        residences[scope] = residence_services.residence_create(
+            actor=director,
+            data={
+                "name": f"Pension dépôt {scope}",
+                "kind": "pension_de_famille",
+                "address": "5 rue des Lilas",
+                "postal_code": "13003",
+                "city": "Marseille",
+                "deposit_amount": CONTRACT_DEPOSIT,
+            },
+        )
+        residence_services.house_rules_add(
+            actor=director, residence_id=residences[scope].pk, valid_from=date(2025, 1, 6), text="Article 1"
+        )
+    places = _cache(world, "deposit_places")
+    places[scope] = places.get(scope, 0) + 1
+    place, _warning = residence_services.place_create(
+        actor=director,
+        residence_id=residences[scope].pk,
+        data={"label": f"D{places[scope]}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
+    )
+    member = _households(world)[scope].members.first()
+    contract = residence_services.contract_create(
+        actor=director, place_id=place.pk, resident_id=member.pk, starts_on=date(2026, 1, 5)
+    )
+    residence_services.contract_initial(actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 1, 5))
+    return residence_services.contract_activate(actor=director, contract_id=contract.pk)
+
+
+def receivable_contract_of(world, scope):
+    """An active contract of the scope's household whose 150.00 € of deposit is not received yet (made once): each
+    receipt takes a part of it."""
+    contracts = _cache(world, "receivable_contracts")
+    if scope not in contracts:
+        contracts[scope] = _deposit_contract(world, scope)
+    return contracts[scope]
+
+
+def fresh_contract_deposit(world, scope):
+    """The deposit of a new contract of the scope's household, its 150.00 € received on 5 January 2026 and the
+    resident gone on 10 January (each return needs its own); remembered for `state`."""
+    contract = _deposit_contract(world, scope)
+    contract_deposits.contract_deposit_receive(
+        actor=_manager_of(world, scope), contract_id=contract.pk, received_on=date(2026, 1, 5)
+    )
+    residence_services.contract_exit(
+        actor=_director_of(world, scope),
+        contract_id=contract.pk,
+        left_on=date(2026, 1, 10),
+        exit_destination="social_housing",
+    )
+    deposit = Deposit.objects.get(residence_contract=contract)
+    _cache(world, "contract_deposits")[scope] = deposit.pk
+    return deposit.pk
 
 
 def mandate_lease_of(world, scope):
@@ -668,6 +745,17 @@ def fillers(scenario, actor, scope):
     }
 
 
+def route_fillers(route_name, scenario, actor, scope):
+    """The parameters a page fills from rows of its own, over `fillers` (a `deposit_id` there is a lease's deposit;
+    a `contract_id` there is a contract without deposit)."""
+    world = scenario.world
+    if route_name == "ledger:contract_deposit_receive":
+        return {"contract_id": lambda: receivable_contract_of(world, scope).pk}
+    if route_name == "ledger:contract_deposit_return":
+        return {"deposit_id": lambda: fresh_contract_deposit(world, scope)}
+    return {}
+
+
 def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:payment_create":
         return {"amount": "12.34", "received_on": "2026-01-15", "source": "caf", "reference": f"CAF-{actor}-{scope}"}
@@ -716,6 +804,10 @@ def post_data(route_name, scenario, actor, scope):
         return DEPOSIT_RELEASE_DATA
     if route_name == "ledger:deposit_receipt_cancel":
         return {"on": "2026-01-05"}
+    if route_name == "ledger:contract_deposit_receive":
+        return {"amount": "1,00", "received_on": "2026-01-15"}
+    if route_name == "ledger:contract_deposit_return":
+        return CONTRACT_DEPOSIT_RETURN_DATA
     if route_name == "ledger:charge_regularisation_send":
         return {"on": REGULARISATION_SENT_ON.isoformat()}
     if route_name == "ledger:charge_regularisation_post":
@@ -767,6 +859,14 @@ DEPOSIT_RETURN_DATA = {
 }
 
 
+CONTRACT_DEPOSIT_RETURN_DATA = {
+    "returned_on": "2026-01-20",
+    "retenues-TOTAL_FORMS": "0",
+    "retenues-INITIAL_FORMS": "0",
+    "confirm": "1",
+}
+
+
 def state(route_name, scenario, actor, scope):
     if route_name.startswith("ledger:redevance_"):
         contract = redevance_of(scenario.world, scope)
@@ -775,6 +875,11 @@ def state(route_name, scenario, actor, scope):
         if route_name == "ledger:redevance_payment_create":
             return RedevancePayment.objects.filter(contract=contract).count()
         return RedevanceReceipt.objects.filter(call=contract.authz_call).count()
+    if route_name == "ledger:contract_deposit_receive":
+        contract = receivable_contract_of(scenario.world, scope)
+        return DepositMovement.objects.filter(deposit__residence_contract=contract).count()
+    if route_name == "ledger:contract_deposit_return":
+        return Deposit.objects.get(pk=_cache(scenario.world, "contract_deposits")[scope]).returned_on
     lease = lease_of(scenario.world, scope)
     if route_name == "ledger:payment_create":
         return Payment.objects.filter(lease=lease).count()
@@ -840,6 +945,16 @@ def csrf_case(name, world) -> CsrfCase:
         return CsrfCase(client, url, url, data, lambda: lease.payments.filter(reference="CSRF-1").exists())
     if name.startswith("ledger:redevance_"):
         return _redevance_csrf_case(name, world, client)
+    if name == "ledger:contract_deposit_receive":
+        contract = receivable_contract_of(world, "own_team")
+        url = reverse(name, args=[contract.pk])
+        received = DepositMovement.objects.filter(deposit__residence_contract=contract).exists
+        return CsrfCase(client, url, url, {"amount": "2,00", "received_on": "2026-01-16"}, received)
+    if name == "ledger:contract_deposit_return":
+        deposit_id = fresh_contract_deposit(world, "own_team")
+        url = reverse(name, args=[deposit_id])
+        returned = Deposit.objects.filter(pk=deposit_id, returned_on__isnull=False).exists
+        return CsrfCase(client, url, url, CONTRACT_DEPOSIT_RETURN_DATA, returned)
     if name == "ledger:repayment_plan_create":
         url = reverse(name, args=[lease.pk])
         data = {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": "CSRF"}

@@ -556,6 +556,8 @@ class Scenario:
         }
         if extension := extension_for(route.name):  # an app's own rows fill its URL parameters
             fillers |= extension.fillers(self, actor, scope)
+            if route_fillers := getattr(extension, "route_fillers", None):  # a page whose parameter is other rows
+                fillers |= route_fillers(route.name, self, actor, scope)
         unknown = set(route.params) - set(fillers)
         assert not unknown, f"{route.name}: no value for the URL parameter(s) {unknown}; add them to Scenario.kwargs"
         return {param: fillers[param]() for param in route.params}

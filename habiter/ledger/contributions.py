@@ -17,6 +17,7 @@ from habiter.ledger.bank.services import bank_entry_refusal
 from habiter.ledger.charges.queries import household_regularisations
 from habiter.ledger.charges.services import charge_regularisation_refusal
 from habiter.ledger.demo import seed_ledger
+from habiter.ledger.deposits.queries import contract_deposit
 from habiter.ledger.deposits.services import deposit_entry_refusal
 from habiter.ledger.entries.queries import closed_months, ledger_leases
 from habiter.ledger.models import (
@@ -81,6 +82,13 @@ def contract_redevance_panel(contract, user):
         "figures": contract_balance(contract, timezone.localdate()),
         "can_open": user.has_perm("ledger.view_ledger"),
     }
+
+
+def contract_deposit_panel(contract, user):
+    """In the resident's practical file on the contract page: the deposit the contract provides, what is held and
+    its movements, for whoever reads the contract; ledger users who post get the buttons to receive, return or
+    cancel a receipt (decision record 0037)."""
+    return {"deposit": contract_deposit(contract), "can_post": user.has_perm("ledger.post")}
 
 
 def redevance_events(household, user):
@@ -219,6 +227,7 @@ def register():
         "ledger.redevance", lambda pk: RedevanceCall.objects.filter(contract__household_id=pk)
     )
     residence_registry.register_contract_panel("ledger/panel_contract.html", contract_redevance_panel)
+    residence_registry.register_contract_panel("ledger/panel_contract_deposit.html", contract_deposit_panel)
     registry.register_household_rows(
         "ledger.repayment_plans", lambda pk: RepaymentPlan.objects.filter(lease__household_id=pk)
     )

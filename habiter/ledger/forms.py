@@ -422,10 +422,15 @@ class DepositReleaseForm(forms.Form):
     )
 
 
-class DepositDeductionForm(forms.Form):
-    """One justified amount kept from the deposit; a row left empty is ignored."""
+# what may be kept from a lease's deposit and from a residence contract's: rent for the one, redevance for the other
+LEASE_DEDUCTIONS = [(v, label) for v, label in DeductionReason.choices if v != DeductionReason.UNPAID_REDEVANCE]
+CONTRACT_DEDUCTIONS = [(v, label) for v, label in DeductionReason.choices if v != DeductionReason.UNPAID_RENT]
 
-    reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *DeductionReason.choices])
+
+class DepositDeductionForm(forms.Form):
+    """One justified amount kept from a lease's deposit; a row left empty is ignored."""
+
+    reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *LEASE_DEDUCTIONS])
     description = forms.CharField(label=_("Justification"), max_length=200, required=False)
     amount = forms.DecimalField(
         label=_("Montant (€)"),
@@ -462,6 +467,23 @@ class DepositDeductionForm(forms.Form):
 
 DepositDeductionFormSet = forms.formset_factory(
     DepositDeductionForm, formset=PlainFormSet, extra=3, max_num=10, absolute_max=10
+)
+
+
+class ContractDepositReturnForm(forms.Form):
+    """The return of a residence contract's deposit after the resident left: its day (no loi 89 deadline, W6)."""
+
+    returned_on = date_field(_("Date de la restitution"))
+
+
+class ContractDepositDeductionForm(DepositDeductionForm):
+    """One justified amount kept from a residence contract's deposit: unpaid redevance, repairs, another sum."""
+
+    reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *CONTRACT_DEDUCTIONS])
+
+
+ContractDepositDeductionFormSet = forms.formset_factory(
+    ContractDepositDeductionForm, formset=PlainFormSet, extra=3, max_num=10, absolute_max=10
 )
 
 
@@ -562,5 +584,9 @@ class RedevancePaymentForm(forms.Form):
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = date_field(_("Reçu le"))
-    source = forms.ChoiceField(label=_("Provenance"), choices=RedevancePaymentSource.choices)
+    source = forms.ChoiceField(
+        label=_("Provenance"),
+        # a retention on the deposit is written by the deposit's return only
+        choices=[(v, label) for v, label in RedevancePaymentSource.choices if v != RedevancePaymentSource.DEPOSIT],
+    )
     reference = forms.CharField(label=_("Référence"), max_length=80, required=False)

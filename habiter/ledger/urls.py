@@ -83,6 +83,16 @@ urlpatterns = [
     path("depots/<uuid:deposit_id>/restitution/", deposits.deposit_return, name="deposit_return"),
     path("depots/<uuid:deposit_id>/provision/", deposits.deposit_release, name="deposit_release"),
     path(
+        "redevances/<uuid:contract_id>/depot-de-garantie/",
+        deposits.contract_deposit_receive,
+        name="contract_deposit_receive",
+    ),
+    path(
+        "depots/residences/<uuid:deposit_id>/restitution/",
+        deposits.contract_deposit_return,
+        name="contract_deposit_return",
+    ),
+    path(
         "depots/mouvements/<uuid:movement_id>/annulation/",
         deposits.deposit_receipt_cancel,
         name="deposit_receipt_cancel",

@@ -1,4 +1,5 @@
-"""Reads of the security deposits: what is held per lease, the return deadlines from the inspections, the list."""
+"""Reads of the security deposits: what is held per lease, the return deadlines from the inspections, the list; and
+the deposits of residence contracts (decision record 0037), read through the contracts the user may open."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,8 @@ from habiter.leases.models import Lease
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
 from habiter.ledger.models import Deposit, DepositMovementKind, money_sum
+from habiter.ledger.redevance.queries import ledger_contracts
+from habiter.residences.models import ContractStatus, ResidenceContract
 
 
 @dataclass
@@ -191,3 +194,58 @@ def lease_deposit_summary(lease, today) -> dict:
         "deposit_returned": deposit.returned_on is not None,
         "deposit_movements": list(deposit_movements(deposit)),
     }
+
+
+# --- the deposits of residence contracts ----------------------------------------------------------------------
+
+# a residence contract's deposit is received while the contract is in force, returned once it has ended
+CONTRACT_RECEIVABLE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.NOTICE)
+
+
+def contract_deposits_of(user):
+    """The residence contracts' deposits the user may handle (ledger users: the organisation's), with `held`."""
+    return _with_held(
+        Deposit.objects.filter(residence_contract__in=ledger_contracts(user).values("pk"))
+    ).select_related(
+        "residence_contract__household", "residence_contract__resident", "residence_contract__place__residence"
+    )
+
+
+def contract_deposit_for(user, deposit_id) -> Deposit:
+    return contract_deposits_of(user).get(pk=deposit_id)
+
+
+@dataclass
+class ContractDeposit:
+    """A residence contract's deposit for its pages: what the contract provides, what is held, the movements, and
+    which step may come next (the services check them again)."""
+
+    contract: ResidenceContract
+    deposit: Deposit | None
+    held: Decimal
+    movements: list
+
+    @property
+    def returned(self) -> bool:
+        return self.deposit is not None and self.deposit.returned_on is not None
+
+    @property
+    def may_receive(self) -> bool:
+        return (
+            self.contract.status in CONTRACT_RECEIVABLE_STATUSES
+            and not self.returned
+            and self.held < self.contract.deposit_amount
+        )
+
+    @property
+    def may_return(self) -> bool:
+        return self.contract.status == ContractStatus.ENDED and not self.returned and self.held > 0
+
+
+def contract_deposit(contract) -> ContractDeposit:
+    """The deposit of a contract the caller already may open (two queries: the deposit with `held`, its
+    movements)."""
+    deposit = _with_held(Deposit.objects.filter(residence_contract=contract)).first()
+    if deposit is None:
+        return ContractDeposit(contract, None, rules.ZERO, [])
+    return ContractDeposit(contract, deposit, rules.cents(deposit.held), list(deposit_movements(deposit)))

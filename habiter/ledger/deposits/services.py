@@ -13,6 +13,9 @@ a mandate, paid to the tenant with the refund.
 
 Writes lock the lease's `Deposit` row (created on the first receipt), then the tenant's account, then under a
 mandate the owner's account: the order of `services`, a lease's tenant account before any other lock.
+
+A residence contract's deposit is a `Deposit` too (decision record 0037): its receipt and return are in
+`deposits.contracts`, which reuses what follows; `deposit_receipt_cancel` cancels a receipt of either.
 """
 
 from dataclasses import dataclass
@@ -55,6 +58,8 @@ from habiter.ledger.rent.services import allocate_payments, caf_unpaid_follow
 
 DEPOSIT_RECEIPT, DEPOSIT_RETURN = "deposit_receipt", "deposit_return"
 RECEIVABLE_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.SLID, LeaseStatus.ENDED)
+# what is kept for money the occupant owes: credited to their account, settling their oldest calls
+UNPAID_REASONS = (DeductionReason.UNPAID_RENT, DeductionReason.UNPAID_REDEVANCE)
 
 
 def deposit_entry_refusal(entry) -> str | None:
@@ -85,7 +90,7 @@ def _not_future(day: date, field: str, what: str) -> None:
 
 
 def held_amount(deposit: Deposit | None) -> Decimal:
-    """What the association holds of a lease's deposit: receipts minus the return."""
+    """What the association holds of a deposit (a lease's or a residence contract's): receipts minus the return."""
     if deposit is None:
         return rules.ZERO
     total = rules.ZERO
@@ -111,7 +116,7 @@ def _lease(actor, lease_id) -> Lease:
 def _deposit_for_update(actor, deposit_id) -> tuple[Lease, Deposit]:
     """The lease and the locked deposit of the actor's organisation; DoesNotExist otherwise."""
     found = (
-        Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id)
+        Deposit.objects.filter(organisation_id=actor.organisation_id, pk=deposit_id, lease__isnull=False)
         .select_related("lease__household", "lease__dwelling", "lease__mandate__owner", "lease__landlord")
         .first()
     )
@@ -225,13 +230,15 @@ def deposit_receive(*, actor, lease_id, received_on: date, amount: Decimal | Non
 
 @dataclass
 class ReturnFigures:
-    """What a return pays and keeps: pure arithmetic on the amounts held and deducted (shown before confirming)."""
+    """What a return pays and keeps: pure arithmetic on the amounts held and deducted (shown before confirming).
+    `unpaid_rent` is what settles the occupant's account: a lease's rent, a residence contract's redevance (whose
+    return has no legal deadline nor penalty here: `deadline` None, `penalty` zero)."""
 
     held: Decimal
     unpaid_rent: Decimal
     retained: Decimal
     refund: Decimal
-    deadline: date
+    deadline: date | None
     penalty: Decimal
     provision: Decimal = Decimal("0.00")
 
@@ -261,8 +268,7 @@ def return_figures(
         keys_returned_on, inventory_matches, territory=lease.dwelling.territory, params=params
     )
     provision = provision or rules.ZERO
-    unpaid = sum((a for reason, _d, a in deductions if reason == DeductionReason.UNPAID_RENT), rules.ZERO)
-    retained = sum((a for reason, _d, a in deductions if reason != DeductionReason.UNPAID_RENT), rules.ZERO)
+    unpaid, retained = deduction_totals(deductions)
     refund = held - provision - unpaid - retained
     penalty = rules.ZERO
     if refund > 0 and not no_new_address:
@@ -289,10 +295,20 @@ def max_provision(lease, held: Decimal, on: date, params) -> Decimal:
     return (held * rate).quantize(rules.CENT, rounding=ROUND_DOWN)
 
 
-def _clean_deductions(deductions) -> list[tuple[str, str, Decimal]]:
+def deduction_totals(deductions) -> tuple[Decimal, Decimal]:
+    """(unpaid, retained) of `deductions` ((reason, description, amount)…): what settles the occupant's account, and
+    what goes to the retentions account (repairs, other justified amounts)."""
+    unpaid = sum((a for reason, _d, a in deductions if reason in UNPAID_REASONS), rules.ZERO)
+    retained = sum((a for reason, _d, a in deductions if reason not in UNPAID_REASONS), rules.ZERO)
+    return unpaid, retained
+
+
+def _clean_deductions(deductions, *, refused=DeductionReason.UNPAID_REDEVANCE) -> list[tuple[str, str, Decimal]]:
+    """The deductions checked: a known reason other than `refused` (a lease's deposit keeps no redevance, a
+    residence contract's no rent), a description, an amount in cents."""
     cleaned = []
     for reason, description, amount in deductions:
-        if reason not in DeductionReason.values:
+        if reason not in DeductionReason.values or reason == refused:
             raise ValidationError(_("Motif de retenue inconnu."))
         description = (description or "").strip()
         if not description:
@@ -588,9 +604,10 @@ def deposit_provision_release(
 
 
 def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
-    """Cancel a deposit receipt recorded by mistake, before the return: its entry is reversed (a new entry, linked
-    to the original; nothing is changed or deleted) and a movement of kind "cancelled" takes its amount off what is
-    held. A receipt is cancelled once; a wrong amount is then recorded again."""
+    """Cancel a deposit receipt recorded by mistake, before the return — a lease's or a residence contract's —: its
+    entry is reversed (a new entry, linked to the original; nothing is changed or deleted) and a movement of kind
+    "cancelled" takes its amount off what is held. A receipt is cancelled once; a wrong amount is then recorded
+    again."""
     _require(actor)
     _not_future(on, "on", _("Une annulation"))
     with transaction.atomic():
@@ -598,13 +615,13 @@ def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
             DepositMovement.objects.filter(
                 organisation_id=actor.organisation_id, pk=movement_id, kind=DepositMovementKind.RECEIVED
             )
-            .select_related("deposit__lease__household", "transaction")
+            .select_related("deposit__lease", "deposit__residence_contract", "transaction")
             .first()
         )
         if receipt is None:
             raise DepositMovement.DoesNotExist
-        lease = receipt.deposit.lease
-        deposit = _locked_deposit(lease, create=False)
+        deposit = Deposit.objects.select_for_update().get(pk=receipt.deposit_id)
+        household_id = receipt.deposit.household_id
         if deposit.returned_on is not None:
             raise ValidationError(_("Le dépôt est restitué : ses reçus ne s'annulent plus."))
         original = receipt.transaction
@@ -613,12 +630,12 @@ def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
         if on < original.booked_on:
             raise ValidationError({"on": _("L'annulation ne peut pas précéder le reçu.")})
         # the cancellation's own day must be open; the receipt's month may be closed
-        check_open(lease.organisation_id, on, "on")
+        check_open(deposit.organisation_id, on, "on")
         reversal = reverse_entry(
             actor=actor, original=original, on=on, label=_("Annulation : %(label)s") % {"label": original.label}
         )
         movement = DepositMovement(
-            organisation_id=lease.organisation_id,
+            organisation_id=deposit.organisation_id,
             deposit=deposit,
             kind=DepositMovementKind.CANCELLED,
             booked_on=on,
@@ -632,7 +649,7 @@ def deposit_receipt_cancel(*, actor, movement_id, on: date) -> DepositMovement:
             actor=actor,
             action="ledger.deposit_receipt_cancel",
             obj=movement,
-            household_id=lease.household_id,
+            household_id=household_id,
             detail={"amount": str(receipt.amount), "receipt": str(receipt.pk)},
         )
     return movement

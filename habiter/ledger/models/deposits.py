@@ -1,4 +1,5 @@
-"""Security deposits (dépôt de garantie, loi 89 art. 22): held per lease as the sum of their movements."""
+"""Security deposits held per lease (dépôt de garantie, loi 89 art. 22) or per residence contract (the
+logement-foyer's own deposit, DOMAIN-2 W6: not loi 89's), each as the sum of its movements."""
 
 from django.conf import settings
 from django.db import models
@@ -7,27 +8,53 @@ from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped
 from habiter.leases.models import Lease
+from habiter.residences.models import ResidenceContract
 
 from .entries import Transaction
+from .redevance import RedevancePayment
 from .rent import Payment
 
 
 class Deposit(OrganisationScoped):
-    """The security deposit (dépôt de garantie) of one lease, held by the association from its first receipt until
-    its return. What is held is the sum of its movements (receipts minus the return), each one posted to the
-    organisation's deposits-held account (165000)."""
+    """The security deposit (dépôt de garantie) of one lease or of one residence contract (a titre d'occupation, not
+    a lease: CE 28 Nov 2014 n° 365285), held by the association from its first receipt until its return. What is
+    held is the sum of its movements (receipts minus the return), each one posted to the deposits-held account
+    (165000; 467500 for an owner's lease under a mandate). Exactly one of `lease` and `residence_contract` is set
+    (decision record 0037)."""
 
     lease = models.OneToOneField(
-        Lease, on_delete=models.PROTECT, related_name="security_deposit", verbose_name=_("bail")
+        Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="security_deposit", verbose_name=_("bail")
+    )
+    residence_contract = models.OneToOneField(
+        ResidenceContract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deposit",
+        verbose_name=_("contrat de résidence"),
     )
     returned_on = models.DateField(_("restitué le"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("dépôt de garantie")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lease__isnull=False, residence_contract__isnull=True)
+                | Q(lease__isnull=True, residence_contract__isnull=False),
+                name="ledger_deposit_lease_or_contract",
+                violation_error_message=_(
+                    "Un dépôt de garantie se rattache à un bail ou à un contrat de résidence, et à un seul."
+                ),
+            )
+        ]
 
     def __str__(self):
-        return f"{self.lease_id}"
+        return f"{self.lease_id or self.residence_contract_id}"
+
+    @property
+    def household_id(self):
+        return self.lease.household_id if self.lease_id else self.residence_contract.household_id
 
 
 class DepositMovementKind(models.TextChoices):
@@ -39,10 +66,11 @@ class DepositMovementKind(models.TextChoices):
 
 class DepositMovement(OrganisationScoped):
     """A receipt of the deposit (debit 511200, the receipts waiting for their bank line; credit deposits held) or its
-    return after the move-out (debit deposits held by all that was held; credit the tenant's account for unpaid rent,
-    the retentions account for repairs, 580000 — payments waiting for their bank line — for the refund and the late
-    penalty, which is debited to an expense). `amount` is what the
-    movement adds to (receipt) or takes from (return) the deposit held."""
+    return after the move-out (debit deposits held by all that was held; credit the tenant's account for unpaid rent
+    — the resident's for unpaid redevance —, the retentions account for repairs, 580000 — payments waiting for their
+    bank line — for the refund and the late penalty, which is debited to an expense). `amount` is what the
+    movement adds to (receipt) or takes from (return) the deposit held. A residence contract's return has no
+    deadline nor penalty of loi 89 (W6): those fields stay empty."""
 
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(_("nature"), max_length=10, choices=DepositMovementKind.choices)
@@ -61,6 +89,10 @@ class DepositMovement(OrganisationScoped):
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="deposit_movement")
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit_movement"
+    )
+    # the unpaid redevance kept from a residence contract's deposit, allocated to its oldest calls
+    redevance_payment = models.OneToOneField(
+        RedevancePayment, on_delete=models.PROTECT, null=True, blank=True, related_name="deposit_movement"
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -94,6 +126,8 @@ class DepositMovement(OrganisationScoped):
 class DeductionReason(models.TextChoices):
     REPAIRS = "repairs", _("Réparations locatives")
     UNPAID_RENT = "unpaid_rent", _("Loyers et charges impayés")
+    # a residence contract's: settles its oldest redevance calls (a lease's deposit never takes it, nor the reverse)
+    UNPAID_REDEVANCE = "unpaid_redevance", _("Redevances impayées")
     OTHER = "other", _("Autre somme justifiée")
 
 

@@ -95,6 +95,8 @@ class RedevancePaymentSource(models.TextChoices):
     RESIDENT = "resident", _("Résident")
     # the APL-foyer paid by the CAF to the manager (tiers payant)
     CAF = "caf", _("CAF — APL-foyer (tiers payant)")
+    # unpaid redevance kept from the contract's deposit at its return (deposits.contracts), never typed in by hand
+    DEPOSIT = "deposit", _("Retenue sur le dépôt de garantie")
 
 
 class RedevancePayment(OrganisationScoped):

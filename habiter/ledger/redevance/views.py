@@ -1,6 +1,6 @@
 """Pages of the redevance of residence contracts in the ledger: the resident's account (calls with their lines,
-payments from the resident and the CAF, balance, receipts), a month's call, a payment, a receipt and its PDF (thin
-views over `redevance.queries` and `redevance.services`)."""
+payments from the resident and the CAF, balance, receipts, the deposit held), a month's call, a payment, a receipt
+and its PDF (thin views over `redevance.queries` and `redevance.services`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from habiter.core.pages import get_or_404
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_read, read_of
 from habiter.ledger import pages, rules
+from habiter.ledger.deposits import queries as deposit_queries
 from habiter.ledger.forms import MonthForm, RedevancePaymentForm
 
 from . import queries, services
@@ -40,6 +41,7 @@ def redevance_account(request, contract_id):
             "figures": queries.contract_balance(contract, today),
             "calls": calls,
             "payments": list(queries.payments_of(contract)),
+            "deposit": deposit_queries.contract_deposit(contract),
             "can_post": user.has_perm("ledger.post"),
             "month_form": MonthForm(initial={"month": today.replace(day=1)}),
             "today": today,
