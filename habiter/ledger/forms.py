@@ -481,6 +481,13 @@ class ContractDepositDeductionForm(DepositDeductionForm):
 
     reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *CONTRACT_DEDUCTIONS])
 
+    def __init__(self, *args, keeps_unpaid=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not keeps_unpaid:  # the contract does not let the manager keep unpaid redevance (W6)
+            self.fields["reason"].choices = [
+                choice for choice in self.fields["reason"].choices if choice[0] != DeductionReason.UNPAID_REDEVANCE
+            ]
+
 
 ContractDepositDeductionFormSet = forms.formset_factory(
     ContractDepositDeductionForm, formset=PlainFormSet, extra=3, max_num=10, absolute_max=10

@@ -60,6 +60,10 @@ def seed_residences(organisation, users, count, rng) -> None:
                 "city": "Aix-en-Provence",
                 "opened_on": date(2014, 12, 1),
                 "apl_convention_reference": "13/3/12-2014/97-1234/1",
+                # its deposit policy (W6), as its contracts state it
+                "deposit_amount": Decimal("150.00"),
+                "deposit_keeps_unpaid": True,
+                "deposit_return_days": 15,
             },
             host_ids=[host.pk],
         )

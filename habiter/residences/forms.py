@@ -65,6 +65,27 @@ class ResidenceForm(ResidenceBaseForm):
         help_text=_("Selon la convention APL de la résidence ; copié sur chaque nouveau contrat."),
         error_messages={"invalid": _("Montant invalide : par exemple 350 ou 350,00.")},
     )
+    deposit_keeps_unpaid = forms.BooleanField(
+        label=_("Les redevances impayées peuvent être retenues sur le dépôt"),
+        required=False,
+        help_text=_(
+            "Seulement si le contrat de résidence ou le règlement intérieur le prévoit ; copié sur chaque "
+            "nouveau contrat."
+        ),
+    )
+    deposit_return_days = forms.IntegerField(
+        label=_("Délai de restitution du dépôt (jours après la sortie)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Vide si le contrat n'en fixe pas ; copié sur chaque nouveau contrat."),
+        error_messages={
+            "invalid": _("Nombre de jours invalide : un nombre entier."),
+            "min_value": _("Le délai ne peut pas être négatif."),
+            "max_value": _("Le délai ne dépasse pas 365 jours."),
+        },
+    )
     hosts = forms.ModelMultipleChoiceField(
         label=_("Hôtes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

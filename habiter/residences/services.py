@@ -51,6 +51,8 @@ RESIDENCE_FIELDS = (
     "is_essms",
     "opened_on",
     "deposit_amount",
+    "deposit_keeps_unpaid",
+    "deposit_return_days",
 )
 PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible", "opened_on")
 
@@ -78,7 +80,10 @@ def _residence_apply(residence: Residence, data: dict) -> None:
             value = _strip(data[field])
             if field == "deposit_amount" and value is None:
                 value = Decimal("0.00")
-            setattr(residence, field, "" if value is None and field not in ("opened_on", "is_essms") else value)
+            if field == "deposit_keeps_unpaid":
+                value = bool(value)
+            blank = value is None and field not in ("opened_on", "is_essms", "deposit_return_days")
+            setattr(residence, field, "" if blank else value)
 
 
 def residence_create(*, actor, data: dict, host_ids=()) -> Residence:
@@ -528,6 +533,8 @@ def contract_create(*, actor, place_id, resident_id, starts_on: date, orientatio
             house_rules=house_rules,
             starts_on=starts_on,
             deposit_amount=place.residence.deposit_amount,
+            deposit_keeps_unpaid=place.residence.deposit_keeps_unpaid,
+            deposit_return_days=place.residence.deposit_return_days,
             created_by=actor,
         )
         contract.full_clean()

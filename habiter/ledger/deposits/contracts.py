@@ -172,6 +172,15 @@ def contract_deposit_return(*, actor, deposit_id, returned_on: date, deductions=
             raise ValidationError(_("Le résident n'est pas sorti : le dépôt se restitue après la fin du contrat."))
         if returned_on < contract.left_on:
             raise ValidationError({"returned_on": _("La restitution ne peut pas précéder la sortie du résident.")})
+        if not contract.deposit_keeps_unpaid and any(
+            reason == DeductionReason.UNPAID_REDEVANCE for reason, _d, _a in deductions
+        ):
+            raise ValidationError(
+                _(
+                    "Le contrat de ce résident ne prévoit pas de retenir les redevances impayées sur le dépôt de "
+                    "garantie : elles se recouvrent autrement."
+                )
+            )
         held = held_amount(deposit)
         if held <= 0:
             raise ValidationError(_("Aucun dépôt de garantie n'est détenu pour ce contrat."))

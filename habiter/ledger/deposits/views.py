@@ -239,7 +239,9 @@ def contract_deposit_return(request, deposit_id):
     read_of(request, household_id=contract.household_id, obj=deposit)
     held = rules.cents(deposit.held)
     form = ContractDepositReturnForm(request.POST or None, initial={"returned_on": pages.today()})
-    deductions = ContractDepositDeductionFormSet(request.POST or None, prefix="retenues")
+    deductions = ContractDepositDeductionFormSet(
+        request.POST or None, prefix="retenues", form_kwargs={"keeps_unpaid": contract.deposit_keeps_unpaid}
+    )
     figures = None
     if request.method == "POST" and form.is_valid() and deductions.is_valid():
         chosen = [d for d in (f.deduction() for f in deductions.forms) if d]

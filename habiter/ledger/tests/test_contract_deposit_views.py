@@ -258,3 +258,21 @@ def test_the_contract_page_says_when_nothing_is_received_yet(client, world, cont
         html = _flat(page_of(client, reverse("residences:contract_detail", args=[contract.pk])))
     assert "Prévu au contrat</dt> <dd> 150,00 €" in html and "Détenu</dt> <dd> <strong>0,00 €</strong>" in html
     assert reverse("ledger:contract_deposit_receive", args=[contract.pk]) in html
+
+
+def test_the_return_page_follows_the_contracts_deposit_policy(client, world, accountant):
+    """W6: a contract that keeps no unpaid redevance offers no such deduction; its return deadline is shown."""
+    contract = make_contract(world.users["director"], world, label="9", keeps_unpaid=False)
+    deposit = _ended(world, accountant, contract)
+    client.force_login(accountant)
+    with time_machine.travel("2026-10-02 10:00 +0200", tick=False):
+        page = _flat(page_of(client, reverse("ledger:contract_deposit_return", args=[deposit.pk])))
+        assert "dépôt à restituer au plus tard le 15/10/2026 (contrat)" in page
+        assert "Le contrat ne prévoit pas de retenir les redevances impayées sur le dépôt" in page
+        assert 'value="unpaid_redevance"' not in page and 'value="repairs"' in page
+        refused = client.post(reverse("ledger:contract_deposit_return", args=[deposit.pk]), RETURN | {"confirm": "1"})
+        client.force_login(world.users["director"])  # the accountant does not read residence contracts
+        contract_page = _flat(page_of(client, reverse("residences:contract_detail", args=[contract.pk])))
+    assert refused.status_code == 200 and not DepositMovement.objects.filter(kind="returned").exists()
+    assert "Aucune redevance impayée n'est retenue sur le dépôt." in contract_page
+    assert "Il est restitué dans les 15 jours qui suivent la sortie." in contract_page

@@ -54,12 +54,18 @@ def director(world):
     return world.users["director"]
 
 
-def make_contract(director, world, *, deposit="150.00", label="3", start=date(2026, 2, 1)):
-    """A resident's contract from 1 February 2026 in a residence asking 150.00 € of deposit, with a redevance of
-    350.00 € + 50.00 € of charges a month."""
+def make_contract(director, world, *, deposit="150.00", label="3", start=date(2026, 2, 1), keeps_unpaid=True):
+    """A resident's contract from 1 February 2026 in a residence asking 150.00 € of deposit, returned within 15 days
+    of the exit, the unpaid redevance kept from it (unless `keeps_unpaid` is False), with a redevance of 350.00 € +
+    50.00 € of charges a month."""
     with time_machine.travel(start, tick=False):
         residence = make_residence(
-            director, f"Résidence {label}", hosts=[world.users["host"]], deposit_amount=D(deposit)
+            director,
+            f"Résidence {label}",
+            hosts=[world.users["host"]],
+            deposit_amount=D(deposit),
+            deposit_keeps_unpaid=keeps_unpaid,
+            deposit_return_days=15,
         )
         make_house_rules(director, residence, date(2025, 1, 6))
         place = make_place(director, residence, label)
@@ -308,6 +314,34 @@ def test_unpaid_redevance_above_the_debt_or_deductions_above_the_deposit_are_ref
     _return(accountant, deposit, deductions=[(UNPAID, "Septembre", D("40.00"))])
     _refused("Ce dépôt de garantie est déjà restitué.", lambda: _return(accountant, deposit, on=date(2026, 10, 3)))
     _refused("Seul un contrat de résidence en vigueur", lambda: _receive(accountant, contract, on=date(2026, 10, 3)))
+
+
+def test_unpaid_redevance_is_kept_only_where_the_contract_says_so(accountant, director, world):
+    """W6: the residence's policy, copied on the contract, says whether the unpaid redevance may be kept from the
+    deposit; where it may not, the deduction is refused and nothing is written, and the deposit is returned whole."""
+    contract = make_contract(director, world, label="8", keeps_unpaid=False)
+    assert not contract.deposit_keeps_unpaid and contract.deposit_return_days == 15
+    deposit = _receive(accountant, contract).deposit
+    _september_unpaid_40(accountant, contract)
+    _leave(director, contract)
+    contract.refresh_from_db()
+    assert contract.deposit_return_by == date(2026, 10, 15)  # 30 September + 15 days
+    with time_machine.travel(date(2026, 10, 2), tick=False):
+        _refused(
+            "Le contrat de ce résident ne prévoit pas de retenir les redevances impayées sur le dépôt de garantie : "
+            "elles se recouvrent autrement.",
+            lambda: contracts.contract_deposit_return(
+                actor=accountant,
+                deposit_id=deposit.pk,
+                returned_on=date(2026, 10, 2),
+                deductions=[("unpaid_redevance", "Septembre", D("40.00"))],
+            ),
+        )
+        assert not DepositMovement.objects.filter(deposit=deposit, kind="returned").exists()
+        movement = contracts.contract_deposit_return(
+            actor=accountant, deposit_id=deposit.pk, returned_on=date(2026, 10, 2)
+        )
+    assert movement.amount == D("150.00") and movement.refunded == D("150.00")
 
 
 def test_a_lease_deposit_keeps_no_redevance_and_each_service_handles_its_own_deposits(

@@ -45,6 +45,7 @@ def test_the_contract_prints_with_the_frozen_house_rules_annexed(client, world, 
     assert "Contrat de résidence" in text and "Association A" in text
     assert "02/02/2026" in text  # its first day
     assert "150,00 €" in text
+    assert "Aucune redevance impayée n'est retenue sur le dépôt." in " ".join(text.split())  # the policy (W6)
     assert "8 jours" in text  # the resident's notice (W5)
     assert "Annexe : règlement intérieur" in text
     assert "version en vigueur depuis le 06/01/2025" in text

@@ -238,6 +238,8 @@ def test_the_director_sets_the_deposit_and_the_guest_limit_that_new_contracts_ta
             "postal_code": "13003",
             "city": "Marseille",
             "deposit_amount": "350,00",
+            "deposit_keeps_unpaid": "on",
+            "deposit_return_days": "15",
             "hosts": [world.users["host"].pk],
         },
     )
@@ -254,3 +256,40 @@ def test_the_director_sets_the_deposit_and_the_guest_limit_that_new_contracts_ta
     )
     contract = ResidenceContract.objects.get(place=place)
     assert str(contract.deposit_amount) == "350.00" and contract.house_rules.guest_nights_per_month == 10
+    # the deposit policy (W6) is copied too, and a later change of the residence's leaves the contract's as signed
+    assert contract.deposit_keeps_unpaid is True and contract.deposit_return_days == 15
+    assert "Les redevances impayées à la sortie peuvent être retenues sur le dépôt." in " ".join(html.split())
+    services.residence_update(
+        actor=world.users["director"],
+        residence_id=residence.pk,
+        data={"deposit_keeps_unpaid": False, "deposit_return_days": None},
+    )
+    contract.refresh_from_db()
+    assert contract.deposit_keeps_unpaid is True and contract.deposit_return_days == 15
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ("-1", "Le délai ne peut pas être négatif."),
+        ("400", "Le délai ne dépasse pas 365 jours."),
+        ("quinze", "Nombre de jours invalide : un nombre entier."),
+    ],
+)
+def test_a_wrong_deposit_return_delay_is_refused_in_french(client, world, house, days, message):
+    residence, _place, _second = house
+    client.force_login(world.users["director"])
+    response = client.post(
+        reverse("residences:residence_edit", args=[residence.pk]),
+        {
+            "name": residence.name,
+            "kind": "pension_de_famille",
+            "address": "12 rue des Pléiades",
+            "postal_code": "13003",
+            "city": "Marseille",
+            "deposit_return_days": days,
+        },
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    residence.refresh_from_db()
+    assert residence.deposit_return_days is None
