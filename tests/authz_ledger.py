@@ -8,22 +8,15 @@ workers see only the arrears list of their households (and balances on the house
 """
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.housing.models import Building
-from habiter.leases import services as lease_services
 from habiter.leases.rules import add_months
-from habiter.leases.tests.factories import make_owner
-from habiter.ledger.bank import services as bank_services
-from habiter.ledger.charges import services as charges_services
-from habiter.ledger.deposits import contracts as contract_deposits
 from habiter.ledger.deposits import services as deposits_services
 from habiter.ledger.entries import services as entries_services
 from habiter.ledger.models import (
@@ -33,7 +26,6 @@ from habiter.ledger.models import (
     BankLine,
     BankStatement,
     ChargeRegularisation,
-    ChargeRegularisationLine,
     Deposit,
     DepositMovement,
     DocumentEmail,
@@ -55,10 +47,7 @@ from habiter.ledger.models import (
     Transaction,
 )
 from habiter.ledger.owners import services as owners_services
-from habiter.ledger.redevance import services as redevance_services
 from habiter.ledger.rent import services as rent_services
-from habiter.ledger.tests.factories import make_mandate_lease, make_signed_lease
-from habiter.residences import services as residence_services
 from tests.authz_common import (
     ANONYMOUS,
     CONFIRMED,
@@ -71,6 +60,40 @@ from tests.authz_common import (
     CsrfCase,
     logged_in,
     row,
+)
+from tests.authz_ledger_rows import (  # noqa: F401  (lease_of, mandate_lease_of, owner_of: for the other apps' rows)
+    REGULARISATION_SENT_ON,
+    STATEMENT_ON,
+    active_plan_of,
+    cache,
+    cancel_active_plans,
+    cleared_line_of,
+    consent_of,
+    fresh_bank_line,
+    fresh_contract_deposit,
+    fresh_deposit,
+    fresh_deposit_receipt,
+    fresh_month_mailing,
+    fresh_payment_transaction,
+    fresh_regularisation,
+    hand_payment_of,
+    lease_of,
+    letter_of,
+    mailing_of,
+    manager_of,
+    mandate_lease_of,
+    next_month,
+    next_statement_month,
+    owner_of,
+    receivable_contract_of,
+    redevance_of,
+    regularisation_line_of,
+    run_of,
+    sent_regularisation,
+    split_data,
+    statement_of,
+    unclear_reversals,
+    waiting_receipt_of,
 )
 
 LEDGER = ("director", "rental_manager", "accountant")
@@ -238,486 +261,6 @@ CSRF_CASES = {
 }
 
 
-# --- the rows behind the URLs --------------------------------------------------------------------------------
-
-
-def _cache(world, key):
-    return world.__dict__.setdefault(f"_ledger_{key}", {})
-
-
-def _manager_of(world, scope):
-    if scope != "other_org":
-        return world.users["rental_manager"]
-    managers = _cache(world, "managers")
-    if "foreign" not in managers:
-        managers["foreign"] = UserFactory(organisation=world.other_organisation, role=Role.RENTAL_MANAGER)
-    return managers["foreign"]
-
-
-def _households(world):
-    return {
-        "own_team": world.own_household,
-        "other_team": world.other_team_household,
-        "other_org": world.other_org_household,
-    }
-
-
-def lease_of(world, scope):
-    """A signed lease of the scope's household with the January 2026 rent called and partly paid (made once)."""
-    leases = _cache(world, "leases")
-    if scope not in leases:
-        manager = _manager_of(world, scope)
-        lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-        call, _created = rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
-        rent_services.payment_record(
-            actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
-        )
-        lease.authz_call = call
-        lease.authz_receipt = rent_services.receipt_issue(actor=manager, rent_call_id=call.pk, on=date(2026, 1, 9))
-        leases[scope] = lease
-    return leases[scope]
-
-
-def _director_of(world, scope):
-    """A director of the scope's organisation: residences, places and contracts are theirs to make."""
-    if scope != "other_org":
-        return world.users["director"]
-    managers = _cache(world, "managers")
-    if "director" not in managers:
-        managers["director"] = UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR)
-    return managers["director"]
-
-
-def redevance_of(world, scope):
-    """An active residence contract of the scope's household (a place of its own residence) with its redevance, the
-    January 2026 redevance called and partly paid by the CAF, and the reçu of that payment (made once)."""
-    contracts = _cache(world, "redevances")
-    if scope not in contracts:
-        director = _director_of(world, scope)
-        residence = residence_services.residence_create(
-            actor=director,
-            data={
-                "name": f"Pension redevance {scope}",
-                "kind": "pension_de_famille",
-                "address": "3 rue des Lilas",
-                "postal_code": "13003",
-                "city": "Marseille",
-            },
-        )
-        residence_services.house_rules_add(
-            actor=director, residence_id=residence.pk, valid_from=date(2025, 1, 6), text="Article 1"
-        )
-        place, _warning = residence_services.place_create(
-            actor=director,
-            residence_id=residence.pk,
-            data={"label": "R1", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
-        )
-        member = _households(world)[scope].members.first()
-        contract = residence_services.contract_create(
-            actor=director, place_id=place.pk, resident_id=member.pk, starts_on=date(2026, 1, 5)
-        )
-        residence_services.contract_initial(actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 1, 5))
-        contract = residence_services.contract_activate(actor=director, contract_id=contract.pk)
-        residence_services.redevance_set(
-            actor=director,
-            contract_id=contract.pk,
-            valid_from=date(2026, 1, 5),
-            lines=[
-                {"kind": "equivalence_loyer", "label": "", "amount": Decimal("300.00")},
-                {"kind": "charges", "label": "", "amount": Decimal("50.00")},
-            ],
-        )
-        manager = _manager_of(world, scope)
-        call, _created = redevance_services.redevance_call_issue(
-            actor=manager, contract_id=contract.pk, period=date(2026, 1, 1)
-        )
-        redevance_services.redevance_payment_record(
-            actor=manager, contract_id=contract.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="caf"
-        )
-        contract.authz_call = call
-        contract.authz_receipt = redevance_services.redevance_receipt_issue(
-            actor=manager, call_id=call.pk, on=date(2026, 1, 9)
-        )
-        contracts[scope] = contract
-    return contracts[scope]
-
-
-CONTRACT_DEPOSIT = Decimal("150.00")
-
-
-def _deposit_contract(world, scope):
-    """A new active contract of the scope's household from 5 January 2026, in a new place of the scope's residence
-    asking 150.00 € of deposit (made once, with its rules): the contract copies that deposit."""
-    director = _director_of(world, scope)
-    residences = _cache(world, "deposit_residences")
-    if scope not in residences:
-        residences[scope] = residence_services.residence_create(
-            actor=director,
-            data={
-                "name": f"Pension dépôt {scope}",
-                "kind": "pension_de_famille",
-                "address": "5 rue des Lilas",
-                "postal_code": "13003",
-                "city": "Marseille",
-                "deposit_amount": CONTRACT_DEPOSIT,
-            },
-        )
-        residence_services.house_rules_add(
-            actor=director, residence_id=residences[scope].pk, valid_from=date(2025, 1, 6), text="Article 1"
-        )
-    places = _cache(world, "deposit_places")
-    places[scope] = places.get(scope, 0) + 1
-    place, _warning = residence_services.place_create(
-        actor=director,
-        residence_id=residences[scope].pk,
-        data={"label": f"D{places[scope]}", "kind": "studio", "typology": "T1", "surface": Decimal("20")},
-    )
-    member = _households(world)[scope].members.first()
-    contract = residence_services.contract_create(
-        actor=director, place_id=place.pk, resident_id=member.pk, starts_on=date(2026, 1, 5)
-    )
-    residence_services.contract_initial(actor=director, contract_id=contract.pk, ri_initialled_on=date(2026, 1, 5))
-    return residence_services.contract_activate(actor=director, contract_id=contract.pk)
-
-
-def receivable_contract_of(world, scope):
-    """An active contract of the scope's household whose 150.00 € of deposit is not received yet (made once): each
-    receipt takes a part of it."""
-    contracts = _cache(world, "receivable_contracts")
-    if scope not in contracts:
-        contracts[scope] = _deposit_contract(world, scope)
-    return contracts[scope]
-
-
-def fresh_contract_deposit(world, scope):
-    """The deposit of a new contract of the scope's household, its 150.00 € received on 5 January 2026 and the
-    resident gone on 10 January (each return needs its own); remembered for `state`."""
-    contract = _deposit_contract(world, scope)
-    contract_deposits.contract_deposit_receive(
-        actor=_manager_of(world, scope), contract_id=contract.pk, received_on=date(2026, 1, 5)
-    )
-    residence_services.contract_exit(
-        actor=_director_of(world, scope),
-        contract_id=contract.pk,
-        left_on=date(2026, 1, 10),
-        exit_destination="social_housing",
-    )
-    deposit = Deposit.objects.get(residence_contract=contract)
-    _cache(world, "contract_deposits")[scope] = deposit.pk
-    return deposit.pk
-
-
-def mandate_lease_of(world, scope):
-    """A signed lease of the scope's household under an owner's management mandate, on which the association may
-    advance rent (made once)."""
-    leases = _cache(world, "mandate_leases")
-    if scope not in leases:
-        manager = _manager_of(world, scope)
-        lease = make_mandate_lease(manager, _households(world)[scope], start=date(2025, 9, 1))
-        rent_services.rent_call_issue(actor=manager, lease_id=lease.pk, period=date(2026, 1, 1))
-        rent_services.payment_record(
-            actor=manager, lease_id=lease.pk, amount=Decimal("100.00"), received_on=date(2026, 1, 8), source="tenant"
-        )
-        leases[scope] = lease
-    return leases[scope]
-
-
-def _next_month():
-    today = timezone.localdate()
-    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
-
-
-def _cancel_active_plans(world, scope):
-    lease = lease_of(world, scope)
-    for plan in RepaymentPlan.objects.filter(lease=lease, status="active"):
-        rent_services.repayment_plan_move(
-            actor=_manager_of(world, scope), plan_id=plan.pk, status="cancelled", reason="Nouveau plan"
-        )
-
-
-def active_plan_of(world, scope):
-    """The plan in progress on the scope's lease (its January 2026 rent is partly unpaid), made when none is."""
-    lease = lease_of(world, scope)
-    plan = RepaymentPlan.objects.filter(lease=lease, status="active").first()
-    if plan is None:
-        plan = rent_services.repayment_plan_create(
-            actor=_manager_of(world, scope), lease_id=lease.pk, start_month=_next_month(), count=3
-        )
-    return plan
-
-
-def letter_of(world, scope):
-    letters = _cache(world, "letters")
-    if scope not in letters:
-        lease = lease_of(world, scope)
-        letters[scope] = rent_services.arrears_letter_send(
-            actor=_manager_of(world, scope), lease_id=lease.pk, kind="reminder"
-        )
-    return letters[scope]
-
-
-def fresh_deposit_receipt(world, scope):
-    """A deposit receipt of a new lease of the scope's household (each cancellation needs its own)."""
-    manager = _manager_of(world, scope)
-    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-    receipt = deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
-    _cache(world, "deposit_receipts")[scope] = receipt.pk
-    return receipt.pk
-
-
-def fresh_deposit(world, scope):
-    """A new ended lease of the scope's household with its deposit received (each return needs its own);
-    remembered for `state`."""
-    manager = _manager_of(world, scope)
-    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-    deposits_services.deposit_receive(actor=manager, lease_id=lease.pk, received_on=date(2025, 9, 2))
-    lease_services.lease_end(
-        actor=manager, lease_id=lease.pk, end_date=date(2026, 1, 10), moved_out_on=date(2026, 1, 10)
-    )
-    deposit = Deposit.objects.get(lease=lease)
-    _cache(world, "deposits")[scope] = deposit.pk
-    return deposit.pk
-
-
-def run_of(world, scope):
-    """A finished run of January 2026 in the scope's organisation, whose month has the scope's lease called."""
-    lease_of(world, scope)
-    runs = _cache(world, "runs")
-    organisation = world.other_organisation if scope == "other_org" else world.organisation
-    if organisation.pk not in runs:
-        runs[organisation.pk] = RentCallRun.objects.create(
-            organisation=organisation,
-            month=date(2026, 1, 1),
-            status=RunStatus.DONE,
-            total=1,
-            done=1,
-            issued=1,
-            started_by=_manager_of(world, scope),
-        )
-    return runs[organisation.pk]
-
-
-def fresh_payment_transaction(world, scope):
-    """A new payment on the scope's lease (each reversal needs its own); remembered for `state`."""
-    lease = lease_of(world, scope)
-    payment = rent_services.payment_record(
-        actor=_manager_of(world, scope),
-        lease_id=lease.pk,
-        amount=Decimal("10.00"),
-        received_on=date(2026, 1, 12),
-        source="tenant",
-    )
-    _cache(world, "last_transaction")[scope] = payment.transaction_id
-    return payment.transaction_id
-
-
-def statement_of(world, scope):
-    """An imported statement of the scope's organisation, with one line (made once per organisation)."""
-    statements = _cache(world, "statements")
-    organisation = world.other_organisation if scope == "other_org" else world.organisation
-    if organisation.pk not in statements:
-        statements[organisation.pk] = BankStatement.objects.create(
-            organisation=organisation,
-            file_name="releve.csv",
-            file_format="csv",
-            first_day=date(2026, 1, 5),
-            last_day=date(2026, 1, 5),
-            line_count=0,
-            new_count=0,
-            imported_by=_manager_of(world, scope),
-        )
-    return statements[organisation.pk]
-
-
-def fresh_bank_line(world, scope):
-    """A new unmatched bank line of the scope's organisation (each match or setting aside needs its own);
-    remembered for `state`."""
-    statement = statement_of(world, scope)
-    lines = _cache(world, "bank_lines")
-    line = BankLine.objects.create(
-        organisation_id=statement.organisation_id,
-        booked_on=date(2026, 1, 14),
-        amount=Decimal("25.00"),
-        label="VIR LOYER",
-        bank_reference=f"AUTHZ-{uuid.uuid4().hex[:12]}",
-    )
-    line.statements.add(statement)
-    lines[scope] = line
-    return line.pk
-
-
-def waiting_receipt_of(world, scope):
-    """A deposit receipt of 25.00 (the amount of `fresh_bank_line`) of a new lease of the scope's household, waiting
-    on 511200 for its bank line (a new one each time): the entry a clearing takes."""
-    manager = _manager_of(world, scope)
-    lease = make_signed_lease(manager, _households(world)[scope], start=date(2025, 9, 1), deposit=Decimal("500.00"))
-    receipt = deposits_services.deposit_receive(
-        actor=manager, lease_id=lease.pk, received_on=date(2026, 1, 14), amount=Decimal("25.00")
-    )
-    return receipt.transaction_id
-
-
-def cleared_line_of(world, scope):
-    """The scope's bank line of `fresh_bank_line` (25.00), cleared with a new waiting deposit receipt of 25.00: a
-    clearing to undo."""
-    line = _cache(world, "bank_lines")[scope]
-    bank_services.bank_line_clear(
-        actor=_manager_of(world, scope), line_id=line.pk, entry_ids=[waiting_receipt_of(world, scope)]
-    )
-    return line
-
-
-def _unclear_reversals(line) -> int:
-    """How many times the line's clearing was undone: its bank entries reversed."""
-    return Transaction.objects.filter(
-        organisation_id=line.organisation_id,
-        source_type="bank_line",
-        source_id=line.bank_reference,
-        reversal_of__isnull=False,
-    ).count()
-
-
-def _split_data(lease):
-    """The split form: the whole line (25.00) paid by the CAF for one lease."""
-    return {
-        "source": "caf",
-        "part-TOTAL_FORMS": "2",
-        "part-INITIAL_FORMS": "0",
-        "part-0-lease": str(lease.pk),
-        "part-0-amount": "25,00",
-        "part-1-lease": "",
-        "part-1-amount": "",
-    }
-
-
-def hand_payment_of(world, scope):
-    """A payment of the amount of `fresh_bank_line` (25.00) recorded by hand for the scope's lease, not yet linked to
-    a bank line (a new one each time)."""
-    lease = lease_of(world, scope)
-    return rent_services.payment_record(
-        actor=_manager_of(world, scope),
-        lease_id=lease.pk,
-        amount=Decimal("25.00"),
-        received_on=date(2026, 1, 13),
-        source="tenant",
-    )
-
-
-STATEMENT_ON = date(2026, 3, 10)
-
-
-def owner_of(world, scope):
-    """An owner with a mandate lease of the scope's household, May 2025 collected, reported and paid out (made
-    once); its organisation has bank details."""
-    owners = _cache(world, "owners")
-    if scope not in owners:
-        manager = _manager_of(world, scope)
-        organisation = manager.organisation
-        BankDetails.objects.get_or_create(
-            organisation=organisation,
-            defaults={
-                "holder_name": organisation.name,
-                "iban": "FR1420041010050500013M02606",
-                "bic": "PSSTFRPPMAR",
-                "updated_by": manager,
-            },
-        )
-        owner = make_owner(organisation, name=f"Mandant {scope}")
-        lease = make_mandate_lease(manager, _households(world)[scope], owner=owner, start=date(2025, 1, 1))
-        rent_services.payment_record(
-            actor=manager, lease_id=lease.pk, amount=Decimal("400.00"), received_on=date(2025, 5, 8), source="tenant"
-        )
-        statement, _created = owners_services.owner_statement_issue(
-            actor=manager, owner_id=owner.pk, month=date(2025, 5, 1), on=STATEMENT_ON
-        )
-        owner.authz_statement = statement
-        owner.authz_batch = owners_services.payout_batch_create(
-            actor=manager, statement_ids=[statement.pk], execution_date=timezone.localdate(), on=timezone.localdate()
-        )
-        owners[scope] = owner
-    return owners[scope]
-
-
-def next_statement_month(owner) -> date:
-    """The month after the owner's latest statement: the next one that can be issued."""
-    latest = OwnerStatement.objects.filter(owner=owner).order_by("-month").first().month
-    return date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
-
-
-def consent_of(world, scope):
-    """The scope's tenant agreed to e-mail (made once)."""
-    consents = _cache(world, "consents")
-    if scope not in consents:
-        lease = lease_of(world, scope)
-        consents[scope] = EmailConsent.objects.create(
-            organisation_id=lease.organisation_id,
-            lease=lease,
-            given=True,
-            on=date(2026, 1, 2),
-            email="locataire@example.org",
-            recorded_by=_manager_of(world, scope),
-        )
-    return consents[scope]
-
-
-def mailing_of(world, scope):
-    """A finished mailing of the scope's organisation's January run (made once per organisation)."""
-    run = run_of(world, scope)
-    mailings = _cache(world, "mailings")
-    if run.pk not in mailings:
-        mailings[run.pk] = NoticeMailing.objects.create(
-            organisation_id=run.organisation_id, run=run, status=RunStatus.DONE, started_by=run.started_by
-        )
-    return mailings[run.pk]
-
-
-def fresh_month_mailing(world, scope):
-    """The month's notices of the scope's consenting tenant are to send again, nothing is being sent."""
-    consent_of(world, scope)
-    run = run_of(world, scope)
-    DocumentEmail.objects.filter(organisation_id=run.organisation_id, kind="notice").delete()
-    NoticeMailing.objects.filter(run=run).update(status=RunStatus.DONE)
-
-
-REGULARISATION_SENT_ON = date(2026, 1, 15)
-
-
-def fresh_regularisation(world, scope):
-    """A new regularisation, in preparation, of the dwelling of the scope's lease over three days of autumn 2025, each
-    after the previous one's (each sending or posting needs its own, and a lease's days are regularised once);
-    remembered for `state` and `post_data`."""
-    lease = lease_of(world, scope)
-    made = _cache(world, "regularisations_made")
-    made["count"] = made.get("count", 0) + 1
-    start = date(2025, 9, 1) + timedelta(days=3 * (made["count"] - 1))
-    regularisation = charges_services.charge_regularisation_create(
-        actor=_manager_of(world, scope),
-        dwelling_id=lease.dwelling_id,
-        period_start=start,
-        period_end=start + timedelta(days=2),
-        expenses={"water": Decimal("120.00")},
-    )
-    _cache(world, "regularisations")[scope] = regularisation.pk
-    return regularisation.pk
-
-
-def regularisation_line_of(world, scope):
-    """The line of a regularisation of the scope's lease (made once)."""
-    lines = _cache(world, "regularisation_lines")
-    if scope not in lines:
-        lines[scope] = ChargeRegularisationLine.objects.get(regularisation_id=fresh_regularisation(world, scope)).pk
-    return lines[scope]
-
-
-def sent_regularisation(world, scope):
-    """The scope's latest fresh regularisation with its statements sent: ready to post a month later."""
-    regularisation_id = _cache(world, "regularisations")[scope]
-    charges_services.charge_regularisation_send(
-        actor=_manager_of(world, scope), regularisation_id=regularisation_id, on=REGULARISATION_SENT_ON
-    )
-    return regularisation_id
-
-
 def fillers(scenario, actor, scope):
     world = scenario.world
     return {
@@ -762,8 +305,8 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:receipt_issue":
         return {}
     if route_name == "ledger:repayment_plan_create":  # one plan in progress per lease: the previous one is cancelled
-        _cancel_active_plans(scenario.world, scope)
-        return {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": f"Par {actor}"}
+        cancel_active_plans(scenario.world, scope)
+        return {"debt": "100,00", "start_month": f"{next_month():%Y-%m}", "count": "2", "note": f"Par {actor}"}
     if route_name == "ledger:repayment_plan_move":
         return {"status": "cancelled", "reason": f"Annulé par {actor}"}
     if route_name == "ledger:arrears_letter_create":
@@ -773,7 +316,7 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "ledger:bank_line_match":
         return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
     if route_name == "ledger:bank_line_split":
-        return _split_data(lease_of(scenario.world, scope))
+        return split_data(lease_of(scenario.world, scope))
     if route_name == "ledger:bank_line_link":
         return {"payment": hand_payment_of(scenario.world, scope).pk}
     if route_name == "ledger:bank_line_ignore":
@@ -828,7 +371,7 @@ DEPOSIT_RELEASE_DATA = {"accounts_approved_on": "2026-01-25", "released_on": "20
 
 def returned_with_provision(world, scope):
     """The scope's fresh deposit, of a dwelling in a building, returned with 100 € kept until the accounts."""
-    deposit = Deposit.objects.select_related("lease__dwelling").get(pk=_cache(world, "deposits")[scope])
+    deposit = Deposit.objects.select_related("lease__dwelling").get(pk=cache(world, "deposits")[scope])
     dwelling = deposit.lease.dwelling
     dwelling.building = Building.objects.create(
         organisation_id=dwelling.organisation_id,
@@ -839,7 +382,7 @@ def returned_with_provision(world, scope):
     )
     dwelling.save(update_fields=["building"])
     deposits_services.deposit_return(
-        actor=_manager_of(world, scope),
+        actor=manager_of(world, scope),
         deposit_id=deposit.pk,
         returned_on=date(2026, 1, 20),
         keys_returned_on=date(2026, 1, 10),
@@ -879,7 +422,7 @@ def state(route_name, scenario, actor, scope):
         contract = receivable_contract_of(scenario.world, scope)
         return DepositMovement.objects.filter(deposit__residence_contract=contract).count()
     if route_name == "ledger:contract_deposit_return":
-        return Deposit.objects.get(pk=_cache(scenario.world, "contract_deposits")[scope]).returned_on
+        return Deposit.objects.get(pk=cache(scenario.world, "contract_deposits")[scope]).returned_on
     lease = lease_of(scenario.world, scope)
     if route_name == "ledger:payment_create":
         return Payment.objects.filter(lease=lease).count()
@@ -892,7 +435,7 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:arrears_letter_create":
         return ArrearsLetter.objects.filter(lease=lease).count()
     if route_name == "ledger:transaction_reverse":
-        last = _cache(scenario.world, "last_transaction")[scope]
+        last = cache(scenario.world, "last_transaction")[scope]
         return Transaction.objects.filter(reversal_of_id=last).exists()
     if route_name in (
         "ledger:bank_line_match",
@@ -901,9 +444,9 @@ def state(route_name, scenario, actor, scope):
         "ledger:bank_line_ignore",
         "ledger:bank_line_clear",
     ):
-        return BankLine.objects.get(pk=_cache(scenario.world, "bank_lines")[scope].pk).state
+        return BankLine.objects.get(pk=cache(scenario.world, "bank_lines")[scope].pk).state
     if route_name == "ledger:bank_line_unclear":
-        return _unclear_reversals(_cache(scenario.world, "bank_lines")[scope])
+        return unclear_reversals(cache(scenario.world, "bank_lines")[scope])
     if route_name == "ledger:owner_statement_issue":
         return OwnerStatement.objects.filter(owner=owner_of(scenario.world, scope)).count()
     if route_name == "ledger:owner_work_create":
@@ -917,17 +460,17 @@ def state(route_name, scenario, actor, scope):
     if route_name == "ledger:deposit_receive":
         return DepositMovement.objects.filter(deposit__lease=lease).count()
     if route_name == "ledger:deposit_return":
-        return Deposit.objects.get(pk=_cache(scenario.world, "deposits")[scope]).returned_on
+        return Deposit.objects.get(pk=cache(scenario.world, "deposits")[scope]).returned_on
     if route_name == "ledger:deposit_release":
-        deposit_id = _cache(scenario.world, "deposits")[scope]
+        deposit_id = cache(scenario.world, "deposits")[scope]
         return DepositMovement.objects.filter(deposit_id=deposit_id, kind="released").count()
     if route_name == "ledger:deposit_receipt_cancel":
-        receipt = DepositMovement.objects.get(pk=_cache(scenario.world, "deposit_receipts")[scope])
+        receipt = DepositMovement.objects.get(pk=cache(scenario.world, "deposit_receipts")[scope])
         return DepositMovement.objects.filter(deposit_id=receipt.deposit_id, kind="cancelled").count()
     if route_name == "ledger:charge_regularisation_send":
-        return ChargeRegularisation.objects.get(pk=_cache(scenario.world, "regularisations")[scope]).statements_sent_on
+        return ChargeRegularisation.objects.get(pk=cache(scenario.world, "regularisations")[scope]).statements_sent_on
     if route_name == "ledger:charge_regularisation_post":
-        return ChargeRegularisation.objects.get(pk=_cache(scenario.world, "regularisations")[scope]).posted_on
+        return ChargeRegularisation.objects.get(pk=cache(scenario.world, "regularisations")[scope]).posted_on
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -957,7 +500,7 @@ def csrf_case(name, world) -> CsrfCase:
         return CsrfCase(client, url, url, CONTRACT_DEPOSIT_RETURN_DATA, returned)
     if name == "ledger:repayment_plan_create":
         url = reverse(name, args=[lease.pk])
-        data = {"debt": "100,00", "start_month": f"{_next_month():%Y-%m}", "count": "2", "note": "CSRF"}
+        data = {"debt": "100,00", "start_month": f"{next_month():%Y-%m}", "count": "2", "note": "CSRF"}
         return CsrfCase(client, url, url, data, lambda: RepaymentPlan.objects.filter(note="CSRF").exists())
     if name == "ledger:repayment_plan_move":
         plan = active_plan_of(world, "own_team")
@@ -1020,7 +563,7 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[line_id])
         data = {
             "ledger:bank_line_match": lambda: {"lease": lease.pk, "source": "tenant"},
-            "ledger:bank_line_split": lambda: _split_data(lease),
+            "ledger:bank_line_split": lambda: split_data(lease),
             "ledger:bank_line_link": lambda: {"payment": hand_payment_of(world, "own_team").pk},
             "ledger:bank_line_ignore": lambda: {"ignore": "1", "reason": "x"},
             "ledger:bank_line_clear": lambda: {"entries": [str(waiting_receipt_of(world, "own_team"))]} | CONFIRMED,
