@@ -617,6 +617,20 @@ def redevance_monthly_total(contract, on: date) -> Decimal | None:
     return in_force.total if in_force else None
 
 
+def deposit_above_cap(contract, sets=None, params=None) -> Decimal | None:
+    """The cap of W6 (`rules.deposit_cap`) that the contract's deposit exceeds, from the redevance of its first
+    month (or of its first set of lines, when they start later); None when within it or with no redevance yet.
+    `sets`: the contract's `redevance_sets`, when the caller has them."""
+    sets = redevance_sets(contract) if sets is None else sets
+    if not sets or not contract.deposit_amount:
+        return None
+    first = next((each for each in sets if each.valid_from <= contract.starts_on), sets[-1])
+    params = params or legal_parameters()
+    months = params.integer("foyer_deposit_max_months", contract.starts_on)
+    cap = residence_rules.deposit_cap(first.total, months)
+    return cap if cap is not None and contract.deposit_amount > cap else None
+
+
 def latest_redevance_start(contract_id) -> date | None:
     return (
         RedevanceLine.objects.filter(contract_id=contract_id)

@@ -362,6 +362,18 @@ def redevance_total(lines) -> Decimal:
     return sum((amount for _kind, amount in lines), Decimal("0.00"))
 
 
+def deposit_cap(monthly_redevance: Decimal | None, months: int) -> Decimal | None:
+    """W6: a 2021 text caps the deposit a manager asks of its residents at `months` of redevance (parameter
+    `foyer_deposit_max_months`, UNCONFIRMED for pensions de famille: the application warns, it does not refuse).
+    None when the contract has no redevance yet.
+
+    Worked example: a redevance of 350.00 + 50.00 = 400.00 € a month and one month: the cap is 400.00 €, which a
+    deposit of 450.00 € exceeds and one of 150.00 € does not."""
+    if monthly_redevance is None:
+        return None
+    return (monthly_redevance * months).quantize(Decimal("0.01"))
+
+
 def revised_apl_maximum(amount: Decimal, from_year: int, to_year: int, irl) -> Decimal | None:
     """The convention's maximum for `to_year`, from its value for `from_year`, revised each 1 January with the IRL
     (W7, CCH L353-9-2): max(N) = max(N−1) × IRL(q, N−1) / IRL(q, N−2), rounded to the cent (half up) each year as

@@ -592,6 +592,7 @@ def contract_detail(request, contract_id):
             "guest_legal_alerts": queries.contract_guest_legal_alerts(contract),
             "redevance_sets": sets,
             "redevance_in_force": next((each for each in sets if each.valid_from <= today), None),
+            "deposit_cap": queries.deposit_above_cap(contract, sets),
             "contract_panels": contract_registry.contract_panels(contract, user),
             "today": today,
             "may_set_redevance": bool(steps) and contract.status != ContractStatus.ENDED,

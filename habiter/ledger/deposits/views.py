@@ -26,6 +26,7 @@ from habiter.ledger.forms import (
 )
 from habiter.ledger.models import Deposit, DepositMovement
 from habiter.ledger.redevance import queries as redevance_queries
+from habiter.residences.queries import deposit_above_cap
 
 from . import contracts, queries, services
 
@@ -224,7 +225,8 @@ def contract_deposit_receive(request, contract_id):
         else:
             messages.success(request, _("Dépôt de garantie enregistré."))
             return redirect("ledger:redevance_account", contract.pk)
-    return render(request, "ledger/contract_deposit_receive.html", {"form": form, "contract": contract, "held": held})
+    context = {"form": form, "contract": contract, "held": held, "deposit_cap": deposit_above_cap(contract)}
+    return render(request, "ledger/contract_deposit_receive.html", context)
 
 
 @require_http_methods(["GET", "POST"])

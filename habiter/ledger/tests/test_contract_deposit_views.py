@@ -276,3 +276,24 @@ def test_the_return_page_follows_the_contracts_deposit_policy(client, world, acc
     assert refused.status_code == 200 and not DepositMovement.objects.filter(kind="returned").exists()
     assert "Aucune redevance impayée n'est retenue sur le dépôt." in contract_page
     assert "Il est restitué dans les 15 jours qui suivent la sortie." in contract_page
+
+
+def test_a_deposit_above_one_month_of_redevance_is_flagged_not_refused(client, world, accountant, contract):
+    """W6 (UNCONFIRMED for these residences): a 2021 text caps the deposit at one month of redevance, here
+    350.00 + 50.00 = 400.00 €. A deposit of 450.00 € is flagged on the contract and on the receipt page, and can
+    still be received; the 150.00 € of the usual contract are not flagged."""
+    high = make_contract(world.users["director"], world, label="10", deposit="450.00")
+    warning = "Ce dépôt dépasse 400,00 €, le plafond d'un texte de 2021"
+    with time_machine.travel("2026-02-01 10:00 +0100", tick=False):
+        client.force_login(accountant)
+        assert warning in _flat(page_of(client, reverse("ledger:contract_deposit_receive", args=[high.pk])))
+        assert warning not in _flat(page_of(client, reverse("ledger:contract_deposit_receive", args=[contract.pk])))
+        client.force_login(world.users["director"])
+        assert warning in _flat(page_of(client, reverse("residences:contract_detail", args=[high.pk])))
+        assert "Ce dépôt dépasse" not in _flat(
+            page_of(client, reverse("residences:contract_detail", args=[contract.pk]))
+        )
+        received = contracts.contract_deposit_receive(
+            actor=accountant, contract_id=high.pk, received_on=date(2026, 2, 1)
+        )
+    assert received.amount == D("450.00")

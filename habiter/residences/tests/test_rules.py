@@ -136,3 +136,12 @@ def test_the_same_guest_reaches_the_three_months_of_the_law_across_stays():
     # three months from 10 January 2026 is 10 April 2026: 90 nights
     assert rules.guests_at_legal_cap(stays) == {"Paul Martin": 90}
     assert rules.guests_at_legal_cap(stays[:1]) == {}
+
+
+def test_the_deposit_cap_is_months_of_redevance():
+    """W6: one month of a redevance of 350.00 + 50.00 € is 400.00 €; no redevance yet, no cap."""
+    from decimal import Decimal
+
+    assert rules.deposit_cap(Decimal("400.00"), 1) == Decimal("400.00")
+    assert rules.deposit_cap(Decimal("412.35"), 2) == Decimal("824.70")
+    assert rules.deposit_cap(None, 1) is None
