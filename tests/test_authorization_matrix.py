@@ -479,7 +479,8 @@ class Scenario:
         appointment = Appointment.objects.filter(household=household).first()
         if appointment is None:
             worker = self.world.outsider if scope == "other_org" else User.objects.get(pk=household.referent_id)
-            start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+            # yesterday at 10:00 (Paris): a one-hour slot within one day, whatever the hour the suite runs at
+            start = (timezone.localtime() - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
             appointment = appointment_services.appointment_book(
                 actor=worker,
                 worker_id=worker.pk,

@@ -422,7 +422,8 @@ def _an_appointment(world):
     if existing is not None:
         return existing
     worker = world.users["social_worker"]
-    start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    # yesterday at 10:00 (Paris): a one-hour slot within one day, whatever the hour the suite runs at
+    start = (timezone.localtime() - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     return appointment_services.appointment_book(
         actor=worker,
         worker_id=worker.pk,
