@@ -205,8 +205,8 @@ def _demo_lines(contract, rent_equivalent) -> list[dict]:
 
 def _seed_redevances(director, host, residences, contracts, today) -> None:
     """The conventions' maxima for this year (and the next, for a contract starting then), then each contract's
-    lines from its first day, or from 1 January for a contract begun before; the first one also has the year
-    before's lines, 10 € lower, in its history."""
+    lines from its first day, or from 1 January for a contract begun before; the first contract begun before 1
+    January also has the year before's lines, 10 € lower, in its history."""
     years = sorted({today.year, *(c.starts_on.year for c in contracts)})
     for residence in residences:
         for typology, amount in DEMO_APL_MAXIMA.items():
@@ -216,9 +216,11 @@ def _seed_redevances(director, host, residences, contracts, today) -> None:
                     maximum=AplMaximum(residence=residence, typology=typology, year=year, amount=amount),
                 )
     new_year = date(today.year, 1, 1)
-    for index, contract in enumerate(contracts):
+    # the first contract begun before 1 January (the residents' order of arrival varies from one load to another)
+    with_history = next((c for c in contracts if c.starts_on < new_year), None)
+    for contract in contracts:
         rent = DEMO_RENT_EQUIVALENT.get(contract.place.typology, DEMO_RENT_EQUIVALENT["T1"])
-        if index == 0 and contract.starts_on < new_year:
+        if contract is with_history:
             services.redevance_set(
                 actor=host,
                 contract_id=contract.pk,
