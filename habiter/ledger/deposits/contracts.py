@@ -28,7 +28,6 @@ from habiter.ledger.models import (
     AccountKind,
     DeductionReason,
     Deposit,
-    DepositDeduction,
     DepositMovement,
     DepositMovementKind,
     RedevancePayment,
@@ -48,6 +47,7 @@ from .services import (
     _require,
     deduction_totals,
     held_amount,
+    record_return,
 )
 
 
@@ -242,27 +242,16 @@ def contract_deposit_return(*, actor, deposit_id, returned_on: date, deductions=
             )
             payment.full_clean(validate_constraints=False)
             payment.save()
-        movement = DepositMovement(
-            organisation_id=org,
-            deposit=deposit,
-            kind=DepositMovementKind.RETURNED,
-            booked_on=returned_on,
+        movement = record_return(
+            actor,
+            deposit,
+            returned_on,
+            deductions,
             amount=held,
             refunded=figures.refund,
             transaction=entry,
             redevance_payment=payment,
-            recorded_by=actor,
         )
-        movement.full_clean()
-        movement.save()
-        DepositDeduction.objects.bulk_create(
-            [
-                DepositDeduction(movement=movement, reason=reason, description=description, amount=amount)
-                for reason, description, amount in deductions
-            ]
-        )
-        deposit.returned_on = returned_on
-        deposit.save(update_fields=["returned_on", "updated_at"])
         if payment is not None:
             allocate_redevance_payments(contract)
         audit_record(

@@ -317,6 +317,30 @@ def _clean_deductions(deductions, *, refused=DeductionReason.UNPAID_REDEVANCE) -
     return cleaned
 
 
+def record_return(actor, deposit: Deposit, returned_on: date, deductions, **fields) -> DepositMovement:
+    """The return's movement (its amount, refund, entry… in `fields`) with its justified deductions, and the deposit
+    marked returned: what a lease's and a residence contract's returns both write once their entries are posted."""
+    movement = DepositMovement(
+        organisation_id=deposit.organisation_id,
+        deposit=deposit,
+        kind=DepositMovementKind.RETURNED,
+        booked_on=returned_on,
+        recorded_by=actor,
+        **fields,
+    )
+    movement.full_clean()
+    movement.save()
+    DepositDeduction.objects.bulk_create(
+        [
+            DepositDeduction(movement=movement, reason=reason, description=description, amount=amount)
+            for reason, description, amount in deductions
+        ]
+    )
+    deposit.returned_on = returned_on
+    deposit.save(update_fields=["returned_on", "updated_at"])
+    return movement
+
+
 def deposit_return(
     *,
     actor,
@@ -454,11 +478,11 @@ def deposit_return(
             )
             payment.full_clean(validate_constraints=False)
             payment.save()
-        movement = DepositMovement(
-            organisation_id=org,
-            deposit=deposit,
-            kind=DepositMovementKind.RETURNED,
-            booked_on=returned_on,
+        movement = record_return(
+            actor,
+            deposit,
+            returned_on,
+            deductions,
             amount=held - figures.provision,
             provision=figures.provision,
             no_new_address=no_new_address,
@@ -469,18 +493,7 @@ def deposit_return(
             deadline=figures.deadline,
             transaction=entry,
             payment=payment,
-            recorded_by=actor,
         )
-        movement.full_clean()
-        movement.save()
-        DepositDeduction.objects.bulk_create(
-            [
-                DepositDeduction(movement=movement, reason=reason, description=description, amount=amount)
-                for reason, description, amount in deductions
-            ]
-        )
-        deposit.returned_on = returned_on
-        deposit.save(update_fields=["returned_on", "updated_at"])
         if payment is not None:
             allocate_payments(lease)
             caf_unpaid_follow(actor=actor, leases=[lease], on=returned_on)
