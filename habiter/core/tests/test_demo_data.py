@@ -182,6 +182,12 @@ def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house
         kind="prestation_facultative", contract__place__residence__name="Soleil"
     ).exists()
     assert any(len(queries.redevance_sets(c)) == 2 for c in contracts)  # a change on 1 January, history kept
+    # the Pléiades ask a deposit of 150 €: every contract in force has it received through the ledger
+    from habiter.ledger.deposits.services import held_amount
+
+    in_force = contracts.filter(status__in=("active", "notice"), place__residence__name="Les Pléiades")
+    assert in_force.exists() and {c.deposit_amount for c in in_force} == {Decimal("150.00")}
+    assert {held_amount(c.deposit) for c in in_force} == {Decimal("150.00")}
 
 
 def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_election_with_results(demo):

@@ -1,8 +1,9 @@
 """Demo redevances (docs/adr/0030): for the residents of the demo boarding houses, the redevance of the last twelve
 months called (those in which lines are in force), the APL-foyer paid each month by the CAF to the manager — a demo
 figure, 60 % of the APL-foyer base, not the CAF's scale — and the rest by the resident; one resident has paid
-nothing for the last three months (the unpaid-terms ground of R633-3); the quittances of the last month. Made through
-the services, once per organisation (nothing added if it has a redevance call)."""
+nothing for the last three months (the unpaid-terms ground of R633-3); the quittances of the last month; the deposit
+of every contract in force that asks one, received on its first day (or on the first day of the open months). Made
+through the services, once per organisation (nothing added if it has a redevance call)."""
 
 from decimal import Decimal
 
@@ -11,8 +12,11 @@ from django.utils import timezone
 
 from habiter.core.dates import add_months
 from habiter.core.models import Role
+from habiter.ledger.deposits import contracts as contract_deposits
+from habiter.ledger.deposits.queries import CONTRACT_RECEIVABLE_STATUSES
 from habiter.ledger.entries.services import month_closed
 from habiter.ledger.models import RedevanceCall
+from habiter.residences.models import ResidenceContract
 
 from . import services
 
@@ -72,3 +76,16 @@ def _seed(organisation, users) -> None:
         last.refresh_from_db()
         if last.settled:
             services.redevance_receipt_issue(actor=actor, call_id=last.pk, on=today)
+    _seed_deposits(organisation, actor, first, today)
+
+
+def _seed_deposits(organisation, actor, first, today) -> None:
+    """The deposit of every contract in force that asks one (the residence's policy, W6), received on the contract's
+    first day, or on the first day of the demo's open months for an older contract."""
+    contracts = ResidenceContract.objects.filter(
+        organisation=organisation, status__in=CONTRACT_RECEIVABLE_STATUSES, deposit_amount__gt=0
+    ).order_by("starts_on", "pk")
+    for contract in contracts:
+        received_on = min(max(contract.starts_on, first), today)
+        if not month_closed(organisation.pk, received_on):
+            contract_deposits.contract_deposit_receive(actor=actor, contract_id=contract.pk, received_on=received_on)
