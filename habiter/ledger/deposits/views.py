@@ -26,6 +26,7 @@ from habiter.ledger.forms import (
 )
 from habiter.ledger.models import Deposit, DepositMovement
 from habiter.ledger.redevance import queries as redevance_queries
+from habiter.residences.models import ContractStatus
 from habiter.residences.queries import deposit_above_cap
 
 from . import contracts, queries, services
@@ -270,6 +271,7 @@ def contract_deposit_return(request, deposit_id):
             "deductions": deductions,
             "contract": contract,
             "deposit": deposit,
+            "ended": contract.status == ContractStatus.ENDED,
             "held": held,
             "balance": redevance_queries.contract_balance(contract, pages.today()),
             "figures": figures,
