@@ -424,6 +424,19 @@ class VolunteerForm(CommunityForm):
     )
     convention_from = date_field(_("Convention de mécénat du"), required=False)
     convention_to = date_field(_("Convention de mécénat au"), required=False)
+    employer_hourly_cost = forms.DecimalField(
+        label=_("Coût horaire pour l'employeur (€)"),
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+        help_text=_(
+            "Mécénat de compétences : salaire et charges d'une heure, communiqués par l'employeur ; ils valorisent "
+            "les heures mises à disposition."
+        ),
+    )
     insured_until = date_field(
         _("Couvert par l'assurance jusqu'au"),
         required=False,

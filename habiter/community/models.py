@@ -730,6 +730,17 @@ class Volunteer(OrganisationScoped):
     )
     convention_from = models.DateField(_("convention de mécénat du"), null=True, blank=True)
     convention_to = models.DateField(_("convention de mécénat au"), null=True, blank=True)
+    employer_hourly_cost = models.DecimalField(
+        _("coût horaire pour l'employeur (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Mécénat de compétences : salaire et charges d'une heure, tels que l'employeur les communique ; ils "
+            "valorisent les heures mises à disposition (W29)."
+        ),
+    )
     insured_until = models.DateField(
         _("couvert par l'assurance jusqu'au"),
         null=True,
@@ -749,6 +760,11 @@ class Volunteer(OrganisationScoped):
                 | models.Q(insured_until__gte=models.F("insured_from")),
                 name="volunteer_insurance_ends_after_start",
                 violation_error_message=_("L'assurance ne peut pas finir avant de commencer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employer_hourly_cost__isnull=True) | models.Q(employer_hourly_cost__gt=0),
+                name="volunteer_employer_hourly_cost_positive",
+                violation_error_message=_("Le coût horaire pour l'employeur doit être positif."),
             ),
             models.CheckConstraint(
                 condition=models.Q(convention_to__isnull=True)

@@ -300,10 +300,8 @@ def _workbook(title: str, heading: list, columns: list, rows: list, footer: list
     sheet.append(columns)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for row in [*rows, *footer]:  # names typed by users never become formulas
         sheet.append([f"'{v}" if isinstance(v, str) and v.startswith("=") else v for v in row])
-    for row in footer:
-        sheet.append(row)
     sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -323,7 +321,24 @@ def valuation_export(request):
     require_perm(user, "community.manage_volunteers")
     year = _year(request)
     rows, total_hours, total_value = services.valuation_rows(user, year)
-    sponsored = services.sponsorship_hours(user, year)
+    sponsored = services.sponsorship_year(user, year)
+    footer = [[_("Total"), "", total_hours, "", total_value]]
+    if sponsored.rows:
+        # staff made available by their employer: paid working time, not volunteering (W29), valued at its cost
+        footer += [
+            [],
+            [
+                _("Mécénat de compétences — personnel mis à disposition par son employeur, exercice %(year)s")
+                % {"year": year}
+            ],
+            [_("Méthode : heures × coût horaire (salaire et charges) communiqué par l'employeur.")],
+            [_("Personne"), _("Employeur"), _("Heures"), _("Coût horaire (€)"), _("Valorisation (€)")],
+            *(
+                [name, employer, hours, cost if cost is not None else _("coût à demander à l'employeur"), value]
+                for name, employer, hours, cost, value in sponsored.rows
+            ),
+            [_("Total mécénat de compétences"), "", sponsored.hours, "", sponsored.value],
+        ]
     content = _workbook(
         _("Valorisation %(year)s") % {"year": year},
         [
@@ -336,23 +351,7 @@ def valuation_export(request):
         ],
         [_("Bénévole"), _("Type de mission"), _("Heures"), _("Taux horaire (€)"), _("Valorisation (€)")],
         rows,
-        [[_("Total"), "", total_hours, "", total_value]]
-        + (
-            [
-                [
-                    _(
-                        "Hors bénévolat : heures de mécénat de compétences (temps de travail payé par l'employeur), "
-                        "à valoriser à part"
-                    ),
-                    "",
-                    sponsored,
-                    "",
-                    "",
-                ]
-            ]
-            if sponsored
-            else []
-        ),
+        footer,
     )
     return _xlsx(content, f"valorisation-benevolat-{year}.xlsx")
 

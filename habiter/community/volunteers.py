@@ -47,6 +47,7 @@ PROFILE_FIELDS = (
     "insured_until",
     "convention_from",
     "convention_to",
+    "employer_hourly_cost",
 )
 PROFILE_TEXTS = ("skills", "availability", "insurance_policy")
 MISSION_FIELDS = ("kind", "title", "starts_on", "ends_on", "requires_record_check")
@@ -66,6 +67,7 @@ def _engage(actor, volunteer: Volunteer, data: dict) -> None:
     volunteer.engagement = data.get("engagement") or Engagement.VOLUNTEERING
     if volunteer.engagement != Engagement.SKILLS_SPONSORSHIP:
         volunteer.employer, volunteer.convention_from, volunteer.convention_to = None, None, None
+        volunteer.employer_hourly_cost = None
         return
     volunteer.employer = partner_named(
         actor=actor,
@@ -450,7 +452,8 @@ def valuation_rows(user, year: int) -> tuple[list[list], Decimal, Decimal]:
     """The contributions in kind of volunteering for the year's accounts (W28, account 864): one line per volunteer,
     kind of mission and valuation rate (the rate in force on the day the hours were given), with the hours and
     their valuation; and the year's total hours and valuation. Hours of mécénat de compétences are paid working time
-    of another employer, not volunteering (W29): they are left out (`sponsorship_hours`). Directors only."""
+    of another employer, not volunteering (W29): they are left out, valued apart at the employer's cost
+    (`sponsorship_year`). Directors only."""
     _require(user, "community.manage_volunteers")
     params = legal_parameters()
     grouped: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -477,15 +480,43 @@ def valuation_rows(user, year: int) -> tuple[list[list], Decimal, Decimal]:
     return rows, total_hours, total_value
 
 
-def sponsorship_hours(user, year: int) -> Decimal:
-    """The year's hours given under mécénat de compétences (W29), to be valued apart from volunteering."""
+@dataclass(frozen=True)
+class SponsorshipYear:
+    """The year's mécénat de compétences (W29), valued at the employers' cost: rows of [person, employer, hours,
+    hourly cost or None, valuation or None], the total hours, the total valued, and whether a cost is missing."""
+
+    rows: list
+    hours: Decimal
+    value: Decimal
+    missing_cost: bool
+
+
+def sponsorship_year(user, year: int) -> SponsorshipYear:
+    """The hours each person placed by their employer gave in the year, valued at the hourly cost of salary and
+    charges the employer communicated (staff made available, a contribution in kind distinct from volunteering: W28,
+    W29); a person whose cost is not recorded shows their hours without a valuation. Directors only."""
     _require(user, "community.manage_volunteers")
-    total = VolunteerHours.objects.filter(
-        organisation_id=user.organisation_id,
-        worked_on__year=year,
-        mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP,
-    ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal(0)
+    totals = (
+        VolunteerHours.objects.filter(
+            organisation_id=user.organisation_id,
+            worked_on__year=year,
+            mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP,
+        )
+        .values("mission__volunteer")
+        .annotate(total=Sum("hours"))
+        .values_list("mission__volunteer", "total")
+    )
+    hours_of = dict(totals)
+    volunteers = Volunteer.objects.filter(pk__in=hours_of).select_related("user", "employer")
+    rows, total_hours, total_value, missing = [], Decimal(0), Decimal(0), False
+    for volunteer in sorted(volunteers, key=lambda v: str(v.user)):
+        hours, cost = hours_of[volunteer.pk], volunteer.employer_hourly_cost
+        value = rules.valuation(hours, cost) if cost else None
+        rows.append([str(volunteer.user), str(volunteer.employer or ""), hours, cost, value])
+        total_hours += hours
+        total_value += value or Decimal(0)
+        missing = missing or value is None
+    return SponsorshipYear(rows, total_hours, total_value, missing)
 
 
 def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:

@@ -290,13 +290,51 @@ def test_w29_skills_sponsorship_names_its_employer_bounds_the_hours_and_is_no_vo
     services.hours_log(actor=director, mission_id=governance.pk, worked_on=date(2026, 3, 2), hours=Decimal(4))
     # paid working time of another employer: neither in the valuation of volunteering nor in the CEC
     assert services.valuation_rows(director, 2026)[1:] == (Decimal(0), Decimal(0))
-    assert services.sponsorship_hours(director, 2026) == Decimal(4)
     assert services.cec_rows(director, 2026)[0] == []
+    # valued apart, at the employer's cost; not known yet: the hours without a valuation
+    unknown = services.sponsorship_year(director, 2026)
+    assert (unknown.hours, unknown.value, unknown.missing_cost) == (Decimal(4), Decimal(0), True)
     client.force_login(director)
     rows = rows_of(client.get(reverse("community:valuation_export") + "?annee=2026"))
-    assert rows[-1][0].startswith("Hors bénévolat : heures de mécénat de compétences") and rows[-1][2] == 4
+    assert rows[-2][:4] == [str(volunteer.user), "Banque Provençale", 4, "coût à demander à l'employeur"]
     page = client.get(reverse("community:volunteer_detail", args=[volunteer.pk])).content.decode()
     assert "Banque Provençale" in page and "convention du 01/03/2026 au 31/08/2026" in page
+    assert "coût horaire pour l'employeur non communiqué" in page
+    with pytest.raises(ValidationError) as refused:  # a cost is positive (the database's rule)
+        services.volunteer_update(
+            actor=director,
+            volunteer_id=volunteer.pk,
+            referent_id=volunteer.referent_id,
+            data=profile
+            | {
+                "employer_name": "Banque Provençale",
+                "convention_from": date(2026, 3, 1),
+                "employer_hourly_cost": Decimal("-1.00"),
+            },
+        )
+    assert "doit être positif" in str(refused.value)
+    services.volunteer_update(
+        actor=director,
+        volunteer_id=volunteer.pk,
+        referent_id=volunteer.referent_id,
+        data=profile
+        | {
+            "employer_name": "Banque Provençale",
+            "convention_from": date(2026, 3, 1),
+            "convention_to": date(2026, 8, 31),
+            "employer_hourly_cost": Decimal("38.40"),
+        },
+    )
+    services.hours_log(actor=director, mission_id=governance.pk, worked_on=date(2026, 3, 9), hours=Decimal("2.25"))
+    # 4 + 2.25 = 6.25 h × 38.40 € = 240.00 €
+    known = services.sponsorship_year(director, 2026)
+    assert known.rows == [
+        [str(volunteer.user), "Banque Provençale", Decimal("6.25"), Decimal("38.40"), Decimal("240.00")]
+    ]
+    assert (known.hours, known.value, known.missing_cost) == (Decimal("6.25"), Decimal("240.00"), False)
+    rows = rows_of(client.get(reverse("community:valuation_export") + "?annee=2026"))
+    assert rows[-1] == ["Total mécénat de compétences", None, 6.25, None, 240]
+    assert "38,40 €" in client.get(reverse("community:volunteer_detail", args=[volunteer.pk])).content.decode()
     # back to volunteering: the employer and the convention go
     services.volunteer_update(
         actor=director,
@@ -306,6 +344,7 @@ def test_w29_skills_sponsorship_names_its_employer_bounds_the_hours_and_is_no_vo
     )
     volunteer.refresh_from_db()
     assert (volunteer.engagement, volunteer.employer, volunteer.convention_from) == ("volunteering", None, None)
+    assert volunteer.employer_hourly_cost is None
 
 
 # --- scoped reads and pages ----------------------------------------------------------------------------------------
