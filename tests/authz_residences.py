@@ -10,7 +10,8 @@ the residence, kept by the director and the host of the residence. The occupancy
 residence. The printed contract: read like the contract. The redevance of a contract: set by those who follow the
 contract (the director and the host of the residence); replacing lines in force is confirmed. The maxima of the
 APL convention (the page « Maxima APL-foyer » and the correction of a value, confirmed): the director and the host
-of the residence; the team lead, who reads the residence, does not.
+of the residence; the team lead, who reads the residence, does not. The CAF PSE of a foyer de jeunes travailleurs
+(the page « PSE de la CAF », a correction confirmed): the director only, on an FJT of each scope.
 """
 
 from datetime import date, timedelta
@@ -32,6 +33,7 @@ from habiter.residences.models import (
     ResidenceContract,
     ResidenceStay,
     Vacancy,
+    YoungWorkersPse,
 )
 from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
@@ -69,6 +71,7 @@ EXPECTED = {
     "residences:support_add": ADMIT_ROW,
     "residences:apl_maxima": ADMIT_ROW,
     "residences:apl_maximum_correct": ADMIT_ROW,
+    "residences:young_workers_pse": scoped_row(MANAGERS),
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
@@ -88,6 +91,7 @@ POST_EXPECTED = {
     "residences:support_add": ADMIT_WRITE,
     "residences:apl_maxima": ADMIT_WRITE,
     "residences:apl_maximum_correct": ADMIT_WRITE,
+    "residences:young_workers_pse": scoped_row(MANAGERS, yes=WRITE),
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -220,6 +224,28 @@ class Houses:
             )
         return self.rows[("apl_maximum", scope)]
 
+    def young_workers(self, scope):
+        """A résidence sociale of the scope marked foyer de jeunes travailleurs, its CAF PSE of 2024 50 000.00 €."""
+        if ("young_workers", scope) not in self.rows:
+            director = self.director_of(scope)
+            residence = services.residence_create(
+                actor=director,
+                data={
+                    "name": f"Foyer {scope}",
+                    "kind": "residence_sociale",
+                    "young_workers": True,
+                    "address": "3 rue des Jeunes Pousses",
+                    "postal_code": "93000",
+                    "city": "Bobigny",
+                },
+                host_ids=[self.host.pk] if scope == "own_team" else [],
+            )
+            services.young_workers_pse_record(
+                actor=director, residence_id=residence.pk, year=2024, amount=Decimal("50000.00")
+            )
+            self.rows[("young_workers", scope)] = residence
+        return self.rows[("young_workers", scope)]
+
     def contract(self, scope, active=True):
         """A contract of the scope's member on a place of its own: active, or to sign with its RI initialled."""
         if ("contract", scope, active) not in self.rows:
@@ -259,6 +285,14 @@ def fillers(scenario, actor, scope):
         "contract_id": lambda: houses.contract(scope).pk,
         "apl_maximum_id": lambda: houses.apl_maximum(scope).pk,
     }
+
+
+def route_fillers(route_name, scenario, actor, scope):
+    """The parameters a page fills from rows of its own, over `fillers` (the residence of the PSE page is an FJT)."""
+    if route_name == "residences:young_workers_pse":
+        houses = _houses(scenario)
+        return {"residence_id": lambda: houses.young_workers(scope).pk}
+    return {}
 
 
 def post_data(route_name, scenario, actor, scope):
@@ -319,6 +353,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"typology": "T1", "year": str(2000 + index), "amount": "400,00"}
     if route_name == "residences:apl_maximum_correct":
         return {"amount": f"{400 + index},00"} | CONFIRMED
+    if route_name == "residences:young_workers_pse":  # one year per actor: a new record each
+        return {"year": str(2000 + index), "amount": "50000,00"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -358,6 +394,8 @@ def state(route_name, scenario, actor, scope):
         return AplMaximum.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:apl_maximum_correct":
         return AplMaximum.objects.get(pk=houses.apl_maximum(scope).pk).amount
+    if route_name == "residences:young_workers_pse":
+        return YoungWorkersPse.objects.filter(residence=houses.young_workers(scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -530,6 +568,16 @@ def csrf_case(name, world):
             url,
             {"amount": "433,00"} | CONFIRMED,
             lambda: AplMaximum.objects.get(pk=maximum.pk).amount == Decimal("433.00"),
+        )
+    if name == "residences:young_workers_pse":  # corrects the PSE of 2024 recorded: confirmed
+        fjt = houses.young_workers("own_team")
+        url = reverse(name, args=[fjt.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"year": "2024", "amount": "51000,00"} | CONFIRMED,
+            lambda: YoungWorkersPse.objects.get(residence=fjt, year=2024).amount == Decimal("51000.00"),
         )
     raise AssertionError(f"no CSRF case for {name}")
 

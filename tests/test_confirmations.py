@@ -70,6 +70,7 @@ CONFIRMED_PAGES = {
     "residences:apl_maximum_correct": _from_extension,
     "residences:contract_detail": _from_extension,
     "residences:redevance_set": _from_extension,
+    "residences:young_workers_pse": _from_extension,
     "support:plan_detail": _plan_signature,
     "support:agreement": _agreement_signature,
 }

@@ -147,6 +147,7 @@ EXEMPT = {
     "residences:house_rules_add": NO_HOUSEHOLD,
     "residences:apl_maxima": "the APL maxima of a residence's convention, per typology and year: no household",
     "residences:apl_maximum_correct": NO_HOUSEHOLD,
+    "residences:young_workers_pse": "the CAF PSE of a foyer de jeunes travailleurs, per year: no household",
     "residences:contract_create": "a creation form: residents offered by name to choose from",
     "residences:contract_from_orientation": "a creation form: the admitted household's members to choose from",
     "residences:activity_add": "a creation form: residents offered by name to choose from",

@@ -112,6 +112,8 @@ class AuditAction(models.TextChoices):
     REDEVANCE_SET = "redevance.set", _("Redevance d'un contrat de résidence fixée à partir d'une date")
     APL_MAXIMUM_CREATE = "apl_maximum.create", _("Maximum APL-foyer d'une convention ajouté")
     APL_MAXIMUM_CHANGE = "apl_maximum.change", _("Maximum APL-foyer d'une convention modifié")
+    YOUNG_WORKERS_PSE_RECORD = "young_workers_pse.record", _("PSE de la CAF d'un FJT saisie")
+    YOUNG_WORKERS_PSE_CORRECT = "young_workers_pse.correct", _("PSE de la CAF d'un FJT corrigée")
     GUEST_STAY_RECORD = "guest_stay.record", _("Hébergement d'un tiers par un résident")
     HOUSE_ACTIVITY_RECORD = "house_activity.record", _("Activité collective au journal de maison")
     INDIVIDUAL_SUPPORT_RECORD = "individual_support.record", _("Soutien individuel au journal de maison")

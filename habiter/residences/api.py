@@ -29,6 +29,7 @@ class ResidenceOut(Schema):
     city: str
     opened_on: date | None
     is_essms: bool
+    young_workers: bool  # a foyer de jeunes travailleurs (résidences sociales only, W38)
     apl_convention_reference: str
     agrement_reference: str
     place_count: int

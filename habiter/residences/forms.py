@@ -10,6 +10,8 @@ from habiter.core.models import Role
 
 from . import queries
 from .models import (
+    YOUNG_WORKERS_PSE_ERRORS,
+    YOUNG_WORKERS_PSE_MAX,
     ActivityKind,
     Decision,
     ExitDestination,
@@ -33,6 +35,14 @@ class ResidenceBaseForm(forms.Form):
 class ResidenceForm(ResidenceBaseForm):
     name = forms.CharField(label=_("Nom"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=ResidenceKind.choices)
+    young_workers = forms.BooleanField(
+        label=_("Foyer de jeunes travailleurs (FJT)"),
+        required=False,
+        help_text=_(
+            "Seulement pour une résidence sociale : son AGLS compte alors le bonus sur la PSE de la CAF de l'année "
+            "précédente."
+        ),
+    )
     address = forms.CharField(label=_("Adresse"), max_length=300)
     postal_code = forms.CharField(label=_("Code postal"), max_length=10)
     city = forms.CharField(label=_("Commune"), max_length=100)
@@ -443,3 +453,40 @@ class AplMaximumForm(ResidenceBaseForm):
 
 class AplMaximumCorrectionForm(ResidenceBaseForm):
     amount = _apl_maximum_amount()
+
+
+class YoungWorkersPseForm(ResidenceBaseForm):
+    """The prestation de service socio-éducative the CAF paid a foyer de jeunes travailleurs for a year (W38): a
+    year already recorded is corrected."""
+
+    year = forms.IntegerField(
+        label=_("Année de la PSE"),
+        min_value=2000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Indiquez une année, par exemple 2024."),
+            "required": _("Indiquez l'année de la PSE."),
+            "min_value": _("Indiquez une année à partir de 2000."),
+            "max_value": _("Indiquez une année passée ou l'année en cours (%(limit_value)s au plus tard)."),
+        },
+    )
+    amount = forms.DecimalField(
+        label=_("PSE reçue de la CAF (€)"),
+        decimal_places=2,  # no max_digits: `max_value` says a too large amount once
+        min_value=Decimal("0.00"),
+        max_value=YOUNG_WORKERS_PSE_MAX,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Le montant de l'année versé par la CAF au titre de la prestation de service socio-éducative."),
+        error_messages={
+            "invalid": _("Montant invalide : par exemple 52000 ou 52000,00."),
+            "required": _("Indiquez le montant de la PSE reçue."),
+            **YOUNG_WORKERS_PSE_ERRORS,
+        },
+    )
+
+    def __init__(self, *args, this_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].max_value = this_year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": this_year})

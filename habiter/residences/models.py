@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,9 @@ class ResidenceKind(models.TextChoices):
     PENSION_DE_FAMILLE = "pension_de_famille", _("Pension de famille (maison relais)")
     RESIDENCE_ACCUEIL = "residence_accueil", _("Résidence accueil")
     RESIDENCE_SOCIALE = "residence_sociale", _("Résidence sociale")
+
+
+YOUNG_WORKERS_KIND_MESSAGE = _("Seule une résidence sociale peut être un foyer de jeunes travailleurs (FJT).")
 
 
 class Residence(OrganisationScoped):
@@ -60,6 +64,13 @@ class Residence(OrganisationScoped):
         blank=True,
         validators=[MaxValueValidator(365)],
     )
+    # W38: a foyer de jeunes travailleurs is a résidence sociale for young workers; its AGLS adds a bonus on the
+    # CAF's prestation de service socio-éducative of the year before (`YoungWorkersPse`).
+    young_workers = models.BooleanField(
+        _("foyer de jeunes travailleurs (FJT)"),
+        default=False,
+        help_text=_("Seulement pour une résidence sociale."),
+    )
     hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="hosted_residences", blank=True, verbose_name=_("hôtes")
     )
@@ -72,11 +83,21 @@ class Residence(OrganisationScoped):
                 fields=["organisation", "name"],
                 name="residence_unique_name",
                 violation_error_message=_("Une résidence porte déjà ce nom."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(young_workers=False) | models.Q(kind="residence_sociale"),
+                name="residence_young_workers_is_residence_sociale",
+                violation_error_message=YOUNG_WORKERS_KIND_MESSAGE,
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Said on the field; the constraint, whose field then has an error, is not checked twice (`full_clean`).
+        if self.young_workers and self.kind != ResidenceKind.RESIDENCE_SOCIALE:
+            raise ValidationError({"young_workers": YOUNG_WORKERS_KIND_MESSAGE})
 
 
 class HouseRules(OrganisationScoped):
@@ -589,3 +610,71 @@ class AplMaximum(OrganisationScoped):
 
     def __str__(self):
         return f"{self.residence} — {self.typology} — {self.year}"
+
+
+# A sanity bound against a typing slip (a few extra zeros), not a legal figure: the yearly PSE of one FJT is counted
+# in tens or hundreds of thousands of euros.
+YOUNG_WORKERS_PSE_MAX = Decimal("9999999.99")
+YOUNG_WORKERS_PSE_ERRORS = {
+    "min_value": _("La PSE reçue ne peut pas être négative."),
+    "max_value": _("Montant invraisemblable pour la PSE d'une année : au plus 9 999 999,99 €."),
+    "max_digits": _("Montant invraisemblable pour la PSE d'une année : au plus 9 999 999,99 €."),
+    "max_whole_digits": _("Montant invraisemblable pour la PSE d'une année : au plus 9 999 999,99 €."),
+    "max_decimal_places": _("Indiquez le montant au centime près : deux chiffres après la virgule au plus."),
+}
+
+
+class YoungWorkersPse(OrganisationScoped):
+    """The CAF's prestation de service « socio-éducative » (PSE) a foyer de jeunes travailleurs received for a year
+    (W38): since the 2025 reform the AGLS of year N adds a bonus on the PSE of N-1 (`reporting.indicators.agls`).
+    One row per residence and year, recorded and corrected by the director (`young_workers.py`); a correction updates
+    the row, the audit keeps the value before."""
+
+    residence = models.ForeignKey(
+        Residence, on_delete=models.PROTECT, related_name="young_workers_pse", verbose_name=_("résidence")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année de la PSE"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2200)],
+        error_messages={
+            "min_value": _("Indiquez une année à partir de 2000."),
+            "max_value": _("Indiquez une année passée ou l'année en cours."),
+        },
+    )
+    amount = models.DecimalField(
+        _("PSE reçue de la CAF (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(YOUNG_WORKERS_PSE_MAX)],
+        error_messages=YOUNG_WORKERS_PSE_ERRORS,
+    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["residence", "-year"]
+        verbose_name = _("PSE de la CAF d'un foyer de jeunes travailleurs")
+        verbose_name_plural = _("PSE de la CAF des foyers de jeunes travailleurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "year"],
+                name="young_workers_pse_unique_year",
+                violation_error_message=_("La PSE de cette année est déjà enregistrée pour cette résidence."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="young_workers_pse_amount_not_negative",
+                violation_error_message=_("La PSE reçue ne peut pas être négative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — PSE {self.year}"
+
+    def clean(self):
+        if self.residence_id is not None and not self.residence.young_workers:
+            raise ValidationError(
+                _(
+                    "La PSE de la CAF ne se saisit que pour un foyer de jeunes travailleurs (FJT) : cochez d'abord la "
+                    "case « Foyer de jeunes travailleurs (FJT) » sur la fiche de la résidence sociale."
+                )
+            )

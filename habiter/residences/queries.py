@@ -36,6 +36,7 @@ from .models import (
     TerminationGround,
     Typology,
     Vacancy,
+    YoungWorkersPse,
 )
 
 
@@ -740,3 +741,19 @@ def apl_maxima_table(residence, today: date, recorded) -> list[AplMaximaTypology
         figures = [apl_maximum(residence.pk, typology, year) for year in years]
         table.append(AplMaximaTypology(typology=typology, has_places=typology in places, figures=figures))
     return table
+
+
+# --- the PSE of a foyer de jeunes travailleurs (W38): the director ----------------------------------------------
+
+
+def residence_for_young_workers_pse(user, residence_id) -> Residence:
+    """The residence whose CAF PSE the user may record: the director, for a residence of the organisation; anyone
+    else, or a residence out of scope, DoesNotExist."""
+    if not user.has_perm("residences.manage_residence"):
+        raise Residence.DoesNotExist
+    return residences_for(user).get(pk=residence_id)
+
+
+def young_workers_pse(residence):
+    """The PSE recorded for the residence, latest year first."""
+    return YoungWorkersPse.objects.filter(residence=residence).select_related("changed_by").order_by("-year")

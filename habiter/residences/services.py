@@ -39,6 +39,7 @@ from .models import (
     TerminationGround,
     Vacancy,
 )
+from .young_workers import young_workers_pse_record as young_workers_pse_record  # the FJT's CAF PSE (W38)
 
 RESIDENCE_FIELDS = (
     "name",
@@ -53,6 +54,7 @@ RESIDENCE_FIELDS = (
     "deposit_amount",
     "deposit_keeps_unpaid",
     "deposit_return_days",
+    "young_workers",
 )
 PLACE_FIELDS = ("label", "kind", "typology", "surface", "furnished", "accessible", "opened_on")
 
@@ -80,7 +82,7 @@ def _residence_apply(residence: Residence, data: dict) -> None:
             value = _strip(data[field])
             if field == "deposit_amount" and value is None:
                 value = Decimal("0.00")
-            if field == "deposit_keeps_unpaid":
+            if field in ("deposit_keeps_unpaid", "young_workers"):
                 value = bool(value)
             blank = value is None and field not in ("opened_on", "is_essms", "deposit_return_days")
             setattr(residence, field, "" if blank else value)

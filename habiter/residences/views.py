@@ -45,6 +45,7 @@ from .forms import (
     VacancyForm,
 )
 from .models import ContractStatus, ExitDestination, TerminationGround
+from .young_workers_views import pse_form
 
 PAGE_SIZE = 25
 
@@ -72,6 +73,7 @@ def residence_detail(request, residence_id):
     statuses = queries.occupancy(residence, on=today)
     contracts = list(queries.residence_contracts(residence))
     guest_alerts = queries.guest_alerts(residence, today)
+    can_manage = user.has_perm("residences.manage_residence")
     listed(
         request,
         [s.stay.household_id for s in statuses if s.stay is not None] + [c.household_id for c in contracts],
@@ -92,8 +94,11 @@ def residence_detail(request, residence_id):
             "hosts": list(residence.hosts.all()),
             "house_rules": list(residence.house_rules.all()),
             "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
-            "can_manage": user.has_perm("residences.manage_residence"),
+            "can_manage": can_manage,
             "can_keep_maxima": user.has_perm("residences.keep_apl_maxima"),
+            # W38: a foyer de jeunes travailleurs' CAF PSE, recorded by the director
+            "young_workers_pse": list(queries.young_workers_pse(residence)) if residence.young_workers else [],
+            "pse_form": pse_form(today=today) if can_manage and residence.young_workers else None,
         },
     )
 

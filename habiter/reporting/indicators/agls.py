@@ -5,7 +5,11 @@ locative sociale by the four categories of R82, over what the application record
 Which residences count: the résidences sociales; the pensions de famille and résidences accueil too only when the
 dated parameter `agls_boarding_houses_eligible` says so on the period's last day (W38 leaves it UNCONFIRMED). The
 flat amount per dwelling of the 2025 reform is the dated parameter `agls_amount_per_dwelling_eur` (its value is not
-in the domain sources: « - » until an operator enters it, and « à confirmer » while it is not CONFIRMED).
+in the domain sources: « - » until an operator enters it, and « à confirmer » while it is not CONFIRMED). A foyer de
+jeunes travailleurs (FJT, a résidence sociale marked `young_workers`) adds a bonus: the dated rate
+`agls_fjt_bonus_rate` in force on the period's last day × the CAF's PSE the residence received in the year before the
+period's last day's year (`YoungWorkersPse`), rounded to the cent; while that PSE is not recorded the bonus, and so
+the grant, is not statable and the report says so, never counting it 0.
 
 For a team lead: the residences where a household of their reach stayed during the period; what belongs to the
 residence (its dwellings and grant, its collective activities, the meetings of its councils) is counted whole, what
@@ -14,7 +18,7 @@ concerns residents (presence, movements, participation, supports, arrears, termi
 
 from collections import Counter, defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
@@ -34,6 +38,7 @@ from habiter.residences.models import (
     ResidenceContract,
     ResidenceKind,
     TerminationGround,
+    YoungWorkersPse,
 )
 
 from ..scope import ReportScope
@@ -42,6 +47,7 @@ from .residences import stay_exits_by_destination, stays_in_scope
 
 AMOUNT_KEY = "agls_amount_per_dwelling_eur"
 BOARDING_HOUSES_KEY = "agls_boarding_houses_eligible"
+FJT_BONUS_KEY = "agls_fjt_bonus_rate"
 UNKNOWN = "-"  # the parameter's value while nobody has entered the amount
 CENTS = Decimal("0.01")
 
@@ -99,36 +105,94 @@ def _money(value: Decimal) -> float:
     return float(value.quantize(CENTS))
 
 
+def fjt_bonus_rate(on: date, params: LegalParameters) -> Decimal | None:
+    """The share of the CAF's PSE of N-1 an FJT receives as AGLS bonus on `on` (None when no rate is in force)."""
+    try:
+        return params.decimal(FJT_BONUS_KEY, on)
+    except MissingLegalParameter:
+        return None
+
+
+def young_workers_pse(residences: list[Residence], year: int) -> dict:
+    """{residence id: the CAF's PSE recorded for `year`} of the FJTs among `residences`: one query, none without an
+    FJT."""
+    fjts = [r.pk for r in residences if r.young_workers]
+    if not fjts:
+        return {}
+    return dict(YoungWorkersPse.objects.filter(residence_id__in=fjts, year=year).values_list("residence_id", "amount"))
+
+
+def fjt_bonus(rate: Decimal | None, pse: Decimal | None, pse_year: int) -> Decimal | str:
+    """The AGLS bonus of an FJT: `rate` × its PSE of `pse_year`, rounded to the cent (half up); what makes it not
+    statable otherwise (no rate in force, PSE not recorded), as the report says it."""
+    if rate is None:
+        return _("Aucun taux de bonus FJT en vigueur")
+    if pse is None:
+        return _("PSE %(year)s non saisie") % {"year": pse_year}
+    return (rate * pse).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
 # --- the grant expected ------------------------------------------------------------------------------------------
 
 
 def agls_grant(scope: ReportScope, period: Period):
     """By residence, then all together: the dwellings in service on the period's last day, the yearly flat amount
-    per dwelling in force that day and the grant it gives (dwellings × amount), with the amount's status."""
+    per dwelling in force that day and the flat part it gives (dwellings × amount); for an FJT the CAF's PSE of the
+    year before and the bonus on it (`fjt_bonus`); the grant expected (flat part + bonus), not statable while a
+    bonus is not; the amount's status."""
     params = legal_parameters()
     residences = agls_residences(scope, period, residence_kinds(period.end, params))
     dwellings = dwellings_on(residences, period.end)
     amount, status = amount_per_dwelling(period.end, params)
+    pse_year = period.end.year - 1
+    rate = fjt_bonus_rate(period.end, params)
+    pse = young_workers_pse(residences, pse_year)
     kinds = dict(ResidenceKind.choices)
 
-    def row(label, kind, count):
+    def row(label, kind, count, pse_amount, bonus):
+        flat = amount * count if amount is not None else None
+        if flat is None:
+            total = ""
+        elif isinstance(bonus, str):
+            total = _("Non établie : %(reason)s") % {"reason": bonus}
+        else:
+            total = _money(flat + (bonus or 0))
         return [
             label,
             kind,
             count,
             _money(amount) if amount is not None else "",
-            _money(amount * count) if amount is not None else "",
+            _money(flat) if flat is not None else "",
+            _money(pse_amount) if pse_amount is not None else "",
+            _money(bonus) if isinstance(bonus, Decimal) else (bonus or ""),
+            total,
             status,
         ]
 
-    rows = [row(r.name, str(kinds[r.kind]), dwellings[r.pk]) for r in residences]
+    rows, bonuses, recorded = [], [], []
+    for r in residences:
+        if r.young_workers:
+            bonus = fjt_bonus(rate, pse.get(r.pk), pse_year)
+            bonuses.append(bonus)
+            recorded.append(pse.get(r.pk))
+            rows.append(row(r.name, str(kinds[r.kind]), dwellings[r.pk], pse.get(r.pk), bonus))
+        else:
+            rows.append(row(r.name, str(kinds[r.kind]), dwellings[r.pk], None, None))
     if rows:
-        rows.append(row(_("Toutes les résidences"), "", sum(dwellings[r.pk] for r in residences)))
+        # all together: a bonus not statable makes the total's not statable too (the first reason is said)
+        missing = next((bonus for bonus in bonuses if isinstance(bonus, str)), None)
+        all_pse = sum(recorded) if recorded and None not in recorded else None
+        all_bonus = missing or (sum(bonuses) if bonuses else None)
+        count = sum(dwellings[r.pk] for r in residences)
+        rows.append(row(_("Toutes les résidences"), "", count, all_pse, all_bonus))
     columns = [
         _("Résidence"),
         _("Type"),
         _("Logements en service le dernier jour"),
         _("Forfait annuel par logement (€)"),
+        _("Part forfaitaire (€)"),
+        _("PSE de la CAF de %(year)s des FJT (€)") % {"year": pse_year},
+        _("Bonus FJT (€)"),
         _("Aide annuelle attendue (€)"),
         _("Forfait"),
     ]
@@ -141,15 +205,18 @@ register(
         title=gettext_lazy("Aide à la gestion locative sociale attendue, par résidence"),
         unit=gettext_lazy("logement ; euro par an"),
         rule=gettext_lazy(
-            "Depuis la réforme de 2025, l'AGLS est un forfait par logement, calculé par résidence. Logements : "
-            "les places en service le dernier jour de la période (depuis leur date de mise en service, à défaut "
-            "celle de la résidence). Aide annuelle attendue = logements × forfait annuel par logement en vigueur ce "
-            "jour-là (paramètre légal daté, « à confirmer » tant qu'il n'est pas confirmé ; vide tant que son "
-            "montant n'est pas saisi) ; ni proratisée pour une place ouverte en cours d'année, ni majorée du bonus "
-            "des foyers de jeunes travailleurs. Résidences comptées : les résidences sociales ; les pensions de "
-            "famille et résidences accueil seulement si le paramètre légal daté le prévoit (non établi). Pour un "
-            "chef de service : les résidences où un ménage de son équipe a séjourné pendant la période, comptées "
-            "en entier."
+            "Depuis la réforme de 2025, l'AGLS est un forfait par logement, calculé par résidence, plus un bonus pour "
+            "un foyer de jeunes travailleurs (FJT). Logements : les places en service le dernier jour de la période "
+            "(depuis leur date de mise en service, à défaut celle de la résidence). Part forfaitaire = logements × "
+            "forfait annuel par logement en vigueur ce jour-là (paramètre légal daté, « à confirmer » tant qu'il "
+            "n'est pas confirmé ; vide tant que son montant n'est pas saisi), non proratisée pour une place ouverte "
+            "en cours d'année. Bonus FJT, pour une résidence sociale marquée foyer de jeunes travailleurs : taux en "
+            "vigueur le dernier jour (paramètre légal daté) × PSE (prestation de service socio-éducative) versée par "
+            "la CAF l'année précédant celle du dernier jour, arrondi au centime ; tant que cette PSE n'est pas "
+            "saisie, le bonus et l'aide sont « non établis », jamais comptés à zéro. Aide annuelle attendue = part "
+            "forfaitaire + bonus FJT. Résidences comptées : les résidences sociales ; les pensions de famille et "
+            "résidences accueil seulement si le paramètre légal daté le prévoit (non établi). Pour un chef de "
+            "service : les résidences où un ménage de son équipe a séjourné pendant la période, comptées en entier."
         ),
         compute=agls_grant,
     )

@@ -203,16 +203,18 @@ REPORTS["pension_famille"] = Report(
 
 
 # AGLS (R82, W38): the aide à la gestion locative sociale of the résidences sociales, computed per residence (a flat
-# amount per dwelling since the 2025 reform, a dated parameter) with the yearly activity of the gestion locative
-# sociale by the four categories of R82; which residences count is a dated parameter too (`indicators.agls`).
+# amount per dwelling since the 2025 reform, a dated parameter, plus for a foyer de jeunes travailleurs a bonus on the
+# CAF's PSE of the year before) with the yearly activity of the gestion locative sociale by the four categories of
+# R82; which residences count is a dated parameter too (`indicators.agls`).
 REPORTS["agls"] = Report(
     code="agls",
     title=gettext_lazy("Rapport AGLS — aide à la gestion locative sociale des résidences sociales"),
     description=gettext_lazy(
         "Pour la convention AGLS de chaque résidence sociale avec l'État : logements en service et aide annuelle "
-        "attendue (forfait par logement, montant à confirmer), résidents présents, entrées et sorties, "
-        "destinations à la sortie, et l'activité de gestion locative sociale de chaque résidence par catégorie "
-        "d'intervention. Les petits effectifs sont masqués."
+        "attendue (forfait par logement, montant à confirmer, et bonus des foyers de jeunes travailleurs sur la PSE "
+        "de la CAF de l'année précédente), résidents présents, entrées et sorties, destinations à la sortie, et "
+        "l'activité de gestion locative sociale de chaque résidence par catégorie d'intervention. Les petits "
+        "effectifs sont masqués."
     ),
     indicators=("agls_grant", "agls_residents", "agls_exits", "agls_activity"),
     funder=gettext_lazy("État (DDETS)"),
@@ -224,9 +226,9 @@ REPORTS["agls"] = Report(
         "médiation vers les services extérieurs : elle n'est pas enregistrée à part, les soutiens individuels "
         "notés par les hôtes la comptent avec la lutte contre l'isolement sans les distinguer. Ne sont pas "
         "enregistrés : les démarches de prévention des impayés (plan d'apurement, aide du FSL), les orientations "
-        "vers un service extérieur, le temps des intervenants, la bonification des foyers de jeunes travailleurs. "
-        "Résidences comptées : les résidences sociales ; les pensions de famille et résidences accueil seulement "
-        "si le paramètre légal le prévoit (non établi, à confirmer)."
+        "vers un service extérieur, le temps des intervenants. Résidences comptées : les résidences sociales ; les "
+        "pensions de famille et résidences accueil seulement si le paramètre légal le prévoit (non établi, à "
+        "confirmer)."
     ),
     small_cells=True,
 )

@@ -20,6 +20,7 @@ on 31 December 2025):
 « Les Tilleuls », pension de famille, 3 places: Garnier's resident (team A) since 2024, an outing on 1 May 2025 with
 them: counted only when the parameter says pensions de famille receive the AGLS.
 Another organisation's résidence sociale, with a resident and an activity: never counted in Habitat Solidaire's.
+For the FJT bonus (W38), « Les Jeunes Pousses », a foyer de jeunes travailleurs of 40 places (fixture `fjt`).
 """
 
 import io
@@ -41,6 +42,7 @@ from habiter.people.models import Household, Person
 from habiter.reporting import indicators
 from habiter.reporting.models import ReportRun
 from habiter.reporting.queries import reporting_scope
+from habiter.residences import services as residence_services
 from habiter.residences.models import (
     ContractStatus,
     HouseActivity,
@@ -294,40 +296,51 @@ def test_the_amount_per_dwelling_is_not_known_yet_so_no_grant_is_invented(data):
     # Dwellings on 31 December: Bellevue's 2; Les Acacias' 5 (place 6 only from 1 March 2026). Les Tilleuls, a
     # pension de famille, is not counted; the seeded amount is « - » (not found in the sources).
     assert rows(data.director, "agls_grant") == [
-        ["Bellevue", RS, 2, "", "", NOT_ENTERED],
-        ["Les Acacias", RS, 5, "", "", NOT_ENTERED],
-        ["Toutes les résidences", "", 7, "", "", NOT_ENTERED],
+        ["Bellevue", RS, 2, "", "", "", "", "", NOT_ENTERED],
+        ["Les Acacias", RS, 5, "", "", "", "", "", NOT_ENTERED],
+        ["Toutes les résidences", "", 7, "", "", "", "", "", NOT_ENTERED],
     ]
 
 
 def test_the_grant_is_dwellings_times_the_dated_amount_to_confirm(data):
     _amount("1234.56")
-    # 2 × 1 234,56 = 2 469,12 ; 5 × 1 234,56 = 6 172,80 ; 7 × 1 234,56 = 8 641,92
+    # 2 × 1 234,56 = 2 469,12 ; 5 × 1 234,56 = 6 172,80 ; 7 × 1 234,56 = 8 641,92; neither is an FJT: no PSE, no
+    # bonus, the grant is the flat part
     assert rows(data.director, "agls_grant") == [
-        ["Bellevue", RS, 2, 1234.56, 2469.12, "À confirmer"],
-        ["Les Acacias", RS, 5, 1234.56, 6172.8, "À confirmer"],
-        ["Toutes les résidences", "", 7, 1234.56, 8641.92, "À confirmer"],
+        ["Bellevue", RS, 2, 1234.56, 2469.12, "", "", 2469.12, "À confirmer"],
+        ["Les Acacias", RS, 5, 1234.56, 6172.8, "", "", 6172.8, "À confirmer"],
+        ["Toutes les résidences", "", 7, 1234.56, 8641.92, "", "", 8641.92, "À confirmer"],
     ]
     _amount("1234.56", "CONFIRMED")
-    assert rows(data.director, "agls_grant")[-1] == ["Toutes les résidences", "", 7, 1234.56, 8641.92, "Confirmé"]
+    assert rows(data.director, "agls_grant")[-1] == [
+        "Toutes les résidences",
+        "",
+        7,
+        1234.56,
+        8641.92,
+        "",
+        "",
+        8641.92,
+        "Confirmé",
+    ]
 
 
 def test_dwellings_are_those_in_service_on_the_last_day(data):
     _amount("1000")
     # On 30 June 2025 Bellevue is not open yet (1 July): no dwelling, no grant.
     assert rows(data.director, "agls_grant", FIRST_HALF) == [
-        ["Bellevue", RS, 0, 1000.0, 0.0, "À confirmer"],
-        ["Les Acacias", RS, 5, 1000.0, 5000.0, "À confirmer"],
-        ["Toutes les résidences", "", 5, 1000.0, 5000.0, "À confirmer"],
+        ["Bellevue", RS, 0, 1000.0, 0.0, "", "", 0.0, "À confirmer"],
+        ["Les Acacias", RS, 5, 1000.0, 5000.0, "", "", 5000.0, "À confirmer"],
+        ["Toutes les résidences", "", 5, 1000.0, 5000.0, "", "", 5000.0, "À confirmer"],
     ]
 
 
 def test_before_the_2025_reform_there_is_no_amount_per_dwelling(data):
     _amount("1000")
     assert rows(data.director, "agls_grant", YEAR_2024) == [
-        ["Bellevue", RS, 0, "", "", "Aucun forfait par logement en vigueur"],
-        ["Les Acacias", RS, 5, "", "", "Aucun forfait par logement en vigueur"],
-        ["Toutes les résidences", "", 5, "", "", "Aucun forfait par logement en vigueur"],
+        ["Bellevue", RS, 0, "", "", "", "", "", "Aucun forfait par logement en vigueur"],
+        ["Les Acacias", RS, 5, "", "", "", "", "", "Aucun forfait par logement en vigueur"],
+        ["Toutes les résidences", "", 5, "", "", "", "", "", "Aucun forfait par logement en vigueur"],
     ]
 
 
@@ -335,11 +348,175 @@ def test_pensions_de_famille_count_only_when_the_parameter_says_so(data):
     _amount("1000")
     _boarding_houses_eligible()
     grant = rows(data.director, "agls_grant")
-    assert grant[2] == ["Les Tilleuls", "Pension de famille (maison relais)", 3, 1000.0, 3000.0, "À confirmer"]
-    assert grant[-1] == ["Toutes les résidences", "", 10, 1000.0, 10000.0, "À confirmer"]
+    assert grant[2] == [
+        "Les Tilleuls",
+        "Pension de famille (maison relais)",
+        3,
+        1000.0,
+        3000.0,
+        "",
+        "",
+        3000.0,
+        "À confirmer",
+    ]
+    assert grant[-1] == ["Toutes les résidences", "", 10, 1000.0, 10000.0, "", "", 10000.0, "À confirmer"]
     activity = rows(data.director, "agls_activity")
     tilleuls = [row[3] for row in activity if row[0] == "Les Tilleuls"]
     assert tilleuls == [1, 0, 0, 0, 0, 1, 0, 0]  # the outing, with Garnier's resident
+
+
+# --- the bonus of a foyer de jeunes travailleurs (W38) ---------------------------------------------------------
+
+
+@pytest.fixture
+def fjt(data):
+    """« Les Jeunes Pousses », a résidence sociale marked foyer de jeunes travailleurs, open since 2020 with 40
+    places; its CAF PSE recorded by the director for 2024 (52 000.00 €) and 2025 (60 000.00 €)."""
+    residence, _rules, _places = _residence(
+        data.organisation, "Les Jeunes Pousses", ResidenceKind.RESIDENCE_SOCIALE, 40, date(2020, 1, 1), data.director
+    )
+    residence.young_workers = True
+    residence.save()
+    for year, amount in ((2024, D("52000.00")), (2025, D("60000.00"))):
+        residence_services.young_workers_pse_record(
+            actor=data.director, residence_id=residence.pk, year=year, amount=amount
+        )
+    return residence
+
+
+def _rate(value, valid_from=date(2025, 1, 1), valid_to=None):
+    """The FJT bonus rate as an operator would date it: the row starting on `valid_from` (closed at `valid_to`)."""
+    LegalParameter.objects.update_or_create(
+        key="agls_fjt_bonus_rate",
+        territory="metropole",
+        valid_from=valid_from,
+        defaults={"value": value, "valid_to": valid_to, "status": "CONFIRMED", "rule": "W38", "label": "Bonus FJT"},
+    )
+
+
+def test_the_fjt_bonus_rate_is_seeded_from_the_2025_reform():
+    row = LegalParameter.objects.get(key="agls_fjt_bonus_rate", territory="metropole")
+    assert (row.value, row.valid_from, row.valid_to, row.status, row.rule) == (
+        "0.30",
+        date(2025, 1, 1),
+        None,
+        "CONFIRMED",
+        "W38",
+    )
+
+
+def test_an_fjt_adds_30_percent_of_its_pse_of_the_year_before(data, fjt):
+    _amount("1234.56")
+    (table,) = indicators.compute("agls_grant", reporting_scope(data.director), YEAR)
+    assert table["columns"][5:8] == [
+        "PSE de la CAF de 2024 des FJT (€)",
+        "Bonus FJT (€)",
+        "Aide annuelle attendue (€)",
+    ]
+    # Les Jeunes Pousses: flat part 40 × 1 234,56 = 49 382,40; bonus 0,30 × 52 000,00 (PSE 2024, not 2025's
+    # 60 000,00) = 15 600,00; grant 49 382,40 + 15 600,00 = 64 982,40. Bellevue and Les Acacias are no FJT: no
+    # bonus. All together: 47 × 1 234,56 = 58 024,32; + 15 600,00 = 73 624,32.
+    assert table["rows"] == [
+        ["Bellevue", RS, 2, 1234.56, 2469.12, "", "", 2469.12, "À confirmer"],
+        ["Les Acacias", RS, 5, 1234.56, 6172.8, "", "", 6172.8, "À confirmer"],
+        ["Les Jeunes Pousses", RS, 40, 1234.56, 49382.4, 52000.0, 15600.0, 64982.4, "À confirmer"],
+        ["Toutes les résidences", "", 47, 1234.56, 58024.32, 52000.0, 15600.0, 73624.32, "À confirmer"],
+    ]
+
+
+def test_the_bonus_is_rounded_to_the_cent_half_up(data, fjt):
+    _amount("1000")
+    residence_services.young_workers_pse_record(
+        actor=data.director, residence_id=fjt.pk, year=2024, amount=D("33333.35")
+    )
+    # 0,30 × 33 333,35 = 10 000,005 → 10 000,01; 40 × 1 000,00 + 10 000,01 = 50 000,01
+    assert rows(data.director, "agls_grant")[2] == [
+        "Les Jeunes Pousses",
+        RS,
+        40,
+        1000.0,
+        40000.0,
+        33333.35,
+        10000.01,
+        50000.01,
+        "À confirmer",
+    ]
+
+
+def test_without_the_pse_of_the_year_before_the_bonus_and_the_grant_are_not_statable(data, fjt):
+    _amount("1000")
+    # 2026: the PSE of 2025 is recorded (0,30 × 60 000,00 = 18 000,00); 2027: the PSE of 2026 is not.
+    year_2026 = indicators.Period(date(2026, 1, 1), date(2026, 12, 31))
+    year_2027 = indicators.Period(date(2027, 1, 1), date(2027, 12, 31))
+    assert rows(data.director, "agls_grant", year_2026)[2][5:8] == [60000.0, 18000.0, 58000.0]
+    grant = rows(data.director, "agls_grant", year_2027)
+    assert grant[2] == [
+        "Les Jeunes Pousses",
+        RS,
+        40,
+        1000.0,
+        40000.0,
+        "",
+        "PSE 2026 non saisie",
+        "Non établie : PSE 2026 non saisie",
+        "À confirmer",
+    ]
+    # all together: 48 dwellings (Les Acacias' place 6 is in service since 1 March 2026), never a bonus of 0
+    assert grant[-1] == [
+        "Toutes les résidences",
+        "",
+        48,
+        1000.0,
+        48000.0,
+        "",
+        "PSE 2026 non saisie",
+        "Non établie : PSE 2026 non saisie",
+        "À confirmer",
+    ]
+
+
+def test_the_rate_is_the_one_in_force_on_the_periods_last_day(data, fjt):
+    _amount("1000")
+    _rate("0.30", valid_to=date(2025, 12, 31))
+    _rate("0.25", valid_from=date(2026, 1, 1))
+    year_2026 = indicators.Period(date(2026, 1, 1), date(2026, 12, 31))
+    # 2025: 0,30 × 52 000,00 (PSE 2024) = 15 600,00; 2026: 0,25 × 60 000,00 (PSE 2025) = 15 000,00, grant
+    # 40 000,00 + 15 000,00 = 55 000,00
+    assert rows(data.director, "agls_grant")[2][5:8] == [52000.0, 15600.0, 55600.0]
+    assert rows(data.director, "agls_grant", year_2026)[2][5:8] == [60000.0, 15000.0, 55000.0]
+    # a period ending on 30 June 2025 still reads 0,30 and the PSE of 2024
+    assert rows(data.director, "agls_grant", FIRST_HALF)[2][5:8] == [52000.0, 15600.0, 55600.0]
+
+
+def test_before_the_reform_there_is_neither_flat_amount_nor_bonus_rate(data, fjt):
+    _amount("1000")
+    assert rows(data.director, "agls_grant", YEAR_2024)[2] == [
+        "Les Jeunes Pousses",
+        RS,
+        40,
+        "",
+        "",
+        "",
+        "Aucun taux de bonus FJT en vigueur",
+        "",
+        "Aucun forfait par logement en vigueur",
+    ]
+
+
+def test_a_pse_recorded_in_another_organisation_is_never_read(data, fjt):
+    _amount("1000")
+    other = data.other_director.organisation
+    theirs, _rules, _places = _residence(
+        other, "Leur foyer", ResidenceKind.RESIDENCE_SOCIALE, 1, date(2020, 1, 1), data.other_director
+    )
+    theirs.young_workers = True
+    theirs.save()
+    residence_services.young_workers_pse_record(
+        actor=data.other_director, residence_id=theirs.pk, year=2024, amount=D("1000.00")
+    )
+    # ours: 52 000,00 × 0,30 = 15 600,00 as before; theirs: 0,30 × 1 000,00 = 300,00, in their report only
+    assert rows(data.director, "agls_grant")[-1][5:8] == [52000.0, 15600.0, 62600.0]
+    assert rows(data.other_director, "agls_grant")[1][5:8] == [1000.0, 300.0, 1300.0]
 
 
 # --- residents, movements and exits -----------------------------------------------------------------------------
@@ -413,7 +590,17 @@ def test_a_team_lead_counts_the_residences_of_their_households_and_their_residen
     # Team A stayed at Les Acacias (Martin, Bernard) and Bellevue (Leroy); Garnier's pension de famille is not
     # counted. The residences' own facts (dwellings, activities, meetings) whole; the residents' of team A only.
     _amount("1000")
-    assert rows(data.team_lead, "agls_grant")[-1] == ["Toutes les résidences", "", 7, 1000.0, 7000.0, "À confirmer"]
+    assert rows(data.team_lead, "agls_grant")[-1] == [
+        "Toutes les résidences",
+        "",
+        7,
+        1000.0,
+        7000.0,
+        "",
+        "",
+        7000.0,
+        "À confirmer",
+    ]
     assert rows(data.team_lead, "agls_residents") == [
         ["Bellevue", 0, 1, 1],
         ["Les Acacias", 2, 1, 0],
@@ -427,8 +614,8 @@ def test_a_team_lead_counts_the_residences_of_their_households_and_their_residen
 
 def test_the_other_organisation_counts_its_own_residence_only(data):
     assert rows(data.other_director, "agls_grant") == [
-        ["Autre résidence", RS, 1, "", "", NOT_ENTERED],
-        ["Toutes les résidences", "", 1, "", "", NOT_ENTERED],
+        ["Autre résidence", RS, 1, "", "", "", "", "", NOT_ENTERED],
+        ["Toutes les résidences", "", 1, "", "", "", "", "", NOT_ENTERED],
     ]
     assert rows(data.other_director, "agls_residents")[0] == ["Autre résidence", 0, 1, 1]
 
@@ -456,9 +643,9 @@ def test_the_report_masks_small_counts(data):
     # Bellevue's 2 dwellings are masked alone in their column, so the next smallest (Les Acacias' 5) is too; the
     # amounts are not counts.
     assert tables["agls_grant"]["rows"] == [
-        ["Bellevue", RS, "< 5", 1000.0, 2000.0, "À confirmer"],
-        ["Les Acacias", RS, "< 5", 1000.0, 5000.0, "À confirmer"],
-        ["Toutes les résidences", "", 7, 1000.0, 7000.0, "À confirmer"],
+        ["Bellevue", RS, "< 5", 1000.0, 2000.0, "", "", 2000.0, "À confirmer"],
+        ["Les Acacias", RS, "< 5", 1000.0, 5000.0, "", "", 5000.0, "À confirmer"],
+        ["Toutes les résidences", "", 7, 1000.0, 7000.0, "", "", 7000.0, "À confirmer"],
     ]
     assert tables["agls_residents"]["rows"][1] == ["Les Acacias", "< 5", "< 5", "< 5"]
     assert all("un effectif de 1 à 4 est masqué" in table["rule"] for table in tables.values())
@@ -491,8 +678,28 @@ def test_the_page_stores_a_run_and_exports_it_as_xlsx_and_pdf(data):
     grant = workbook[workbook.sheetnames[0]]
     assert grant["A1"].value == "Aide à la gestion locative sociale attendue, par résidence"
     assert grant["A2"].value.startswith("Définition agls_grant — unité : logement ; euro par an. ")
-    assert [cell.value for cell in grant[5]] == ["Bellevue", RS, "< 5", 1234.56, 2469.12, "À confirmer"]
-    assert [cell.value for cell in grant[7]] == ["Toutes les résidences", None, 7, 1234.56, 8641.92, "À confirmer"]
+    assert [cell.value for cell in grant[5]] == [
+        "Bellevue",
+        RS,
+        "< 5",
+        1234.56,
+        2469.12,
+        None,
+        None,
+        2469.12,
+        "À confirmer",
+    ]
+    assert [cell.value for cell in grant[7]] == [
+        "Toutes les résidences",
+        None,
+        7,
+        1234.56,
+        8641.92,
+        None,
+        None,
+        8641.92,
+        "À confirmer",
+    ]
 
     pdf = client.get(reverse("reporting:run_pdf", args=[run.pk])).content
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
