@@ -180,6 +180,7 @@ EXPECTED = {
     "ledger:redevance_receipt_pdf": _scoped(LEDGER),
 }
 POST_EXPECTED = {
+    "ledger:redevance_call_notice": _scoped(LEDGER),
     "ledger:payment_create": _scoped(LEDGER, SAVED),
     "ledger:repayment_plan_create": _scoped(LEDGER, SAVED),
     "ledger:repayment_plan_move": _scoped(LEDGER, SAVED),

@@ -361,6 +361,7 @@ def test_the_files_named_by_the_issue_are_journaled():
         "ledger:redevance_account",
         "ledger:redevance_receipt_pdf",
         "GET /households",
+        "ledger:redevance_call_notice",
         "GET /households/{household_id}",
         "GET /households/{household_id}/interventions",
         "GET /households/{household_id}/measures",

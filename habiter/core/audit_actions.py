@@ -326,6 +326,7 @@ class ReadKind(models.TextChoices):
     LEDGER_LEASE_ACCOUNT = "ledger.lease_account", _("le compte du locataire")
     LEDGER_REDEVANCE_ACCOUNT = "ledger.redevance_account", _("le compte de redevance du résident")
     LEDGER_REDEVANCE_RECEIPT = "ledger.redevance_receipt", _("une quittance ou un reçu de redevance")
+    LEDGER_REDEVANCE_NOTICE = "ledger.redevance_notice", _("un avis d'échéance de redevance (PDF)")
     LEDGER_ACCOUNT = "ledger.account", _("les écritures du compte d'un locataire")
     LEDGER_PAYMENT_FORM = "ledger.payment_form", _("le formulaire d'encaissement")
     LEDGER_REPAYMENT_PLAN_FORM = "ledger.repayment_plan_form", _("le formulaire de plan d'apurement")

@@ -34,6 +34,11 @@ urlpatterns = [
         name="redevance_payment_create",
     ),
     path(
+        "redevances/appels/<uuid:redevance_call_id>/avis.pdf",
+        redevance.redevance_call_notice,
+        name="redevance_call_notice",
+    ),
+    path(
         "redevances/appels/<uuid:redevance_call_id>/quittance/",
         redevance.redevance_receipt_issue,
         name="redevance_receipt_issue",

@@ -43,8 +43,25 @@ def contract_for_ledger(user, contract_id) -> ResidenceContract:
 
 
 def redevance_call_for(user, call_id) -> RedevanceCall:
-    return RedevanceCall.objects.select_related("contract").get(
-        pk=call_id, contract__in=ledger_contracts(user).values("pk")
+    return RedevanceCall.objects.select_related(
+        "contract__resident", "contract__place__residence", "organisation", "transaction"
+    ).get(pk=call_id, contract__in=ledger_contracts(user).values("pk"))
+
+
+def notice_context(call) -> dict:
+    """What the avis d'échéance of a redevance call prints (one query for the lines, one for the balance): the call's
+    typed lines, the total, the due date, and the resident's balance just before the call was posted — what they owed
+    (positive) or had in credit (negative), booked before it, or the same day by another transaction written earlier.
+    The APL-foyer is not deducted: the CAF pays it to the manager, and the quittance shows what it paid."""
+    booked = call.transaction
+    before = (
+        Line.objects.filter(account__residence_contract_id=call.contract_id)
+        .filter(
+            Q(transaction__booked_on__lt=booked.booked_on)
+            | Q(transaction__booked_on=booked.booked_on, transaction__created_at__lt=booked.created_at)
+        )
+        .exclude(transaction_id=booked.pk)
+        .aggregate(balance=money_sum("amount"))
     )
 
 
@@ -60,6 +77,17 @@ def contract_end(contract) -> date | None:
 
 def contracts_to_call(organisation_id, month: date) -> list[ResidenceContract]:
     """The signed contracts of the organisation running during `month` (to the end of the resident's notice, or to
+    previous = rules.cents(before["balance"]) + rules.ZERO  # never « -0,00 »
+    contract = call.contract
+    return {
+        "call": call,
+        "contract": contract,
+        "residence": contract.place.residence,
+        "organisation": call.organisation,
+        "lines": list(call.lines.order_by("pk")),
+        "previous_balance": previous,
+        "previous_credit": -previous if previous < 0 else rules.ZERO,
+    }
     the day they left: `rules.redevance_end`), with what the call needs."""
     first, last = rules.month_start(month), rules.month_end(month)
     contracts = (

@@ -1,6 +1,6 @@
 """Pages of the redevance of residence contracts in the ledger: the resident's account (calls with their lines,
-payments from the resident and the CAF, balance, receipts, the deposit held), a month's call, a payment, a receipt
-and its PDF (thin views over `redevance.queries` and `redevance.services`)."""
+payments from the resident and the CAF, balance, receipts, the deposit held), a month's call and its avis
+d'échéance, a payment, a receipt and its PDF (thin views over `redevance.queries` and `redevance.services`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -117,6 +117,23 @@ def redevance_receipt_issue(request, redevance_call_id):
             % {"document": receipt.get_kind_display(), "number": receipt.number},
         )
     return redirect("ledger:redevance_account", call.contract_id)
+
+
+@require_GET
+@journaled_read("ledger.redevance_notice")
+def redevance_call_notice(request, redevance_call_id):
+    """The avis d'échéance of a month of redevance: what is due and by when, never a receipt."""
+    user = request.user
+    call = get_or_404(queries.redevance_call_for, user, redevance_call_id)
+    read_of(request, household_id=call.contract.household_id, obj=call)
+    if call.cancelled_on is not None:
+        messages.error(request, _("Cet appel de redevance est annulé : il n'a pas d'avis d'échéance."))
+        return redirect("ledger:redevance_account", call.contract_id)
+    return pdf_response(
+        "ledger/redevance_notice_pdf.html",
+        {**queries.notice_context(call), "today": pages.today()},
+        filename=f"avis-echeance-redevance-{call.period:%Y-%m}.pdf",
+    )
 
 
 @require_GET

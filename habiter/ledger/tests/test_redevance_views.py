@@ -96,3 +96,44 @@ def test_the_host_sees_the_balance_in_the_practical_file_and_the_accountant_the_
     client.force_login(accountant)
     html = page_of(client, reverse("ledger:arrears"))
     assert "Redevances des résidences impayées" in html and "380,00 €" in html
+
+
+def _pdf_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
+
+
+@time_machine.travel("2026-07-10 10:00 +0200", tick=False)
+def test_the_avis_d_echeance_of_a_month_lists_its_lines_and_the_balance_before_it(client, world, contract):
+    accountant = world.users["accountant"]
+    services.redevance_call_issue(actor=accountant, contract_id=contract.pk, period=date(2026, 6, 1))
+    services.redevance_payment_record(
+        actor=accountant, contract_id=contract.pk, amount=D("200.00"), received_on=date(2026, 6, 30), source="caf"
+    )
+    july, _created = services.redevance_call_issue(actor=accountant, contract_id=contract.pk, period=date(2026, 7, 1))
+    client.force_login(accountant)
+    account = page_of(client, reverse("ledger:redevance_account", args=[contract.pk]))
+    notice = reverse("ledger:redevance_call_notice", args=[july.pk])
+    assert notice in account
+
+    pdf = client.get(notice)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    # July in full: 300.00 + 50.00 + 30.00 = 380.00; before it, June's 253.33 less the CAF's 200.00 = 53.33 owed
+    assert "Avis d'échéance de redevance — juillet 2026" in text
+    assert "Équivalence de loyer 300,00 €" in text and "Ménage 30,00 €" in text
+    assert "Redevance du mois 380,00 €" in text
+    assert "53,33 € restant dus" in text
+    assert "n'est pas une quittance" in text
+
+    # the host and the social worker never open the books; another organisation's accountant does not find it
+    from habiter.core.models import Role
+    from habiter.core.tests.factories import UserFactory
+
+    outsider = UserFactory(username="b.accountant", organisation=world.other_organisation, role=Role.ACCOUNTANT)
+    for user in (world.users["host"], world.users["social_worker"], outsider):
+        client.force_login(user)
+        assert client.get(notice).status_code in (403, 404)
