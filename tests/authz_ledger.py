@@ -87,6 +87,7 @@ from tests.authz_ledger_rows import (  # noqa: F401  (lease_of, mandate_lease_of
     owner_of,
     receivable_contract_of,
     redevance_of,
+    redevance_split_data,
     regularisation_line_of,
     run_of,
     sent_regularisation,
@@ -140,6 +141,7 @@ EXPECTED = {
     "ledger:bank_line": _scoped(LEDGER),
     "ledger:bank_line_match": _post_only_scoped(),
     "ledger:bank_line_split": _post_only_scoped(),
+    "ledger:bank_line_split_redevances": _post_only_scoped(),
     "ledger:bank_line_link": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
     "ledger:bank_line_clear": _post_only_scoped(),
@@ -178,9 +180,9 @@ EXPECTED = {
     "ledger:redevance_payment_create": _scoped(LEDGER),
     "ledger:redevance_receipt_issue": _post_only_scoped(),
     "ledger:redevance_receipt_pdf": _scoped(LEDGER),
+    "ledger:redevance_call_notice": _scoped(LEDGER),
 }
 POST_EXPECTED = {
-    "ledger:redevance_call_notice": _scoped(LEDGER),
     "ledger:payment_create": _scoped(LEDGER, SAVED),
     "ledger:repayment_plan_create": _scoped(LEDGER, SAVED),
     "ledger:repayment_plan_move": _scoped(LEDGER, SAVED),
@@ -189,6 +191,7 @@ POST_EXPECTED = {
     "ledger:transaction_reverse": _scoped(LEDGER, SAVED),
     "ledger:bank_line_match": _scoped(LEDGER, SAVED),
     "ledger:bank_line_split": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_split_redevances": _scoped(LEDGER, SAVED),
     "ledger:bank_line_link": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:bank_line_clear": _scoped(LEDGER, SAVED),
@@ -235,6 +238,7 @@ CSRF_CASES = {
     "ledger:bank_mapping_create",
     "ledger:bank_line_match",
     "ledger:bank_line_split",
+    "ledger:bank_line_split_redevances",
     "ledger:bank_line_link",
     "ledger:bank_line_ignore",
     "ledger:bank_line_clear",
@@ -318,6 +322,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"lease": lease_of(scenario.world, scope).pk, "source": "tenant"}
     if route_name == "ledger:bank_line_split":
         return split_data(lease_of(scenario.world, scope))
+    if route_name == "ledger:bank_line_split_redevances":
+        return redevance_split_data(redevance_of(scenario.world, scope))
     if route_name == "ledger:bank_line_link":
         return {"payment": hand_payment_of(scenario.world, scope).pk}
     if route_name == "ledger:bank_line_ignore":
@@ -441,6 +447,7 @@ def state(route_name, scenario, actor, scope):
     if route_name in (
         "ledger:bank_line_match",
         "ledger:bank_line_split",
+        "ledger:bank_line_split_redevances",
         "ledger:bank_line_link",
         "ledger:bank_line_ignore",
         "ledger:bank_line_clear",
@@ -556,6 +563,7 @@ def csrf_case(name, world) -> CsrfCase:
     if name in (
         "ledger:bank_line_match",
         "ledger:bank_line_split",
+        "ledger:bank_line_split_redevances",
         "ledger:bank_line_link",
         "ledger:bank_line_ignore",
         "ledger:bank_line_clear",
@@ -565,6 +573,7 @@ def csrf_case(name, world) -> CsrfCase:
         data = {
             "ledger:bank_line_match": lambda: {"lease": lease.pk, "source": "tenant"},
             "ledger:bank_line_split": lambda: split_data(lease),
+            "ledger:bank_line_split_redevances": lambda: redevance_split_data(redevance_of(world, "own_team")),
             "ledger:bank_line_link": lambda: {"payment": hand_payment_of(world, "own_team").pk},
             "ledger:bank_line_ignore": lambda: {"ignore": "1", "reason": "x"},
             "ledger:bank_line_clear": lambda: {"entries": [str(waiting_receipt_of(world, "own_team"))]} | CONFIRMED,

@@ -389,6 +389,18 @@ def split_data(lease):
     }
 
 
+def redevance_split_data(contract):
+    """The APL-foyer split form: the whole line (25.00) paid by the CAF for one residence contract."""
+    return {
+        "apl-TOTAL_FORMS": "2",
+        "apl-INITIAL_FORMS": "0",
+        "apl-0-contract": str(contract.pk),
+        "apl-0-amount": "25,00",
+        "apl-1-contract": "",
+        "apl-1-amount": "",
+    }
+
+
 def hand_payment_of(world, scope):
     """A payment of the amount of `fresh_bank_line` (25.00) recorded by hand for the scope's lease, not yet linked to
     a bank line (a new one each time)."""

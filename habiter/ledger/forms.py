@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import PlainFormSet, date_field
+from habiter.residences.models import ContractStatus
 
 from .models import (
     ArrearsLetterKind,
@@ -243,6 +244,75 @@ class BankSplitRowForm(forms.Form):
 
 
 BankSplitFormSet = forms.formset_factory(BankSplitRowForm, formset=PlainFormSet, extra=6, max_num=30)
+
+
+def contract_choice_label(contract) -> str:
+    """A residence contract as the accountant picks it: the resident, the residence and the place."""
+    label = _("%(resident)s — %(residence)s, place %(place)s") % {
+        "resident": contract.resident,
+        "residence": contract.place.residence.name,
+        "place": contract.place.label,
+    }
+    if contract.status != ContractStatus.ACTIVE:
+        label = f"{label} ({contract.get_status_display().lower()})"
+    return label
+
+
+class BankRedevanceRowForm(forms.Form):
+    """One residence contract and its share of the CAF's APL-foyer transfer."""
+
+    contract = forms.ChoiceField(
+        label=_("Contrat de résidence"),
+        required=False,
+        error_messages={"invalid_choice": _("Ce contrat ne reçoit pas d'encaissement : choisissez-en un de la liste.")},
+    )
+    amount = forms.DecimalField(
+        label=_("Montant (€)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+
+    def __init__(self, *args, contracts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [("", _("— choisir —"))] + [
+            (str(contract.pk), contract_choice_label(contract)) for contract in contracts
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("contract")) != bool(data.get("amount")):
+            raise forms.ValidationError(_("Indiquez le contrat et son montant, ou laissez la ligne vide."))
+        return data
+
+
+class BankRedevanceSplitForm(forms.Form):
+    second_payment = forms.BooleanField(
+        label=SECOND_PAYMENT_LABEL,
+        help_text=_(
+            "À cocher seulement si une APL-foyer du même montant, saisie à la main pour ce contrat, est un autre "
+            "versement."
+        ),
+        required=False,
+    )
+
+
+MAX_REDEVANCE_ROWS = 60
+
+
+class BankRedevanceFormSet(
+    forms.formset_factory(BankRedevanceRowForm, formset=PlainFormSet, extra=2, max_num=MAX_REDEVANCE_ROWS)
+):
+    """The parts of an APL-foyer transfer: as many empty rows as contracts to choose from (the CAF pays for every
+    resident of a residence at once), at least two, at most `MAX_REDEVANCE_ROWS`."""
+
+    def __init__(self, *args, contracts=(), **kwargs):
+        contracts = list(contracts)
+        super().__init__(*args, form_kwargs={"contracts": contracts}, **kwargs)
+        self.extra = min(max(len(contracts), 2), MAX_REDEVANCE_ROWS)
 
 
 class BankLinkForm(forms.Form):

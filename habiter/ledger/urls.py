@@ -61,6 +61,11 @@ urlpatterns = [
     path("banque/operations/<uuid:line_id>/", bank.bank_line, name="bank_line"),
     path("banque/operations/<uuid:line_id>/rapprocher/", bank.bank_line_match, name="bank_line_match"),
     path("banque/operations/<uuid:line_id>/repartir/", bank.bank_line_split, name="bank_line_split"),
+    path(
+        "banque/operations/<uuid:line_id>/repartir-redevances/",
+        bank.bank_line_split_redevances,
+        name="bank_line_split_redevances",
+    ),
     path("banque/operations/<uuid:line_id>/encaissement-saisi/", bank.bank_line_link, name="bank_line_link"),
     path("banque/operations/<uuid:line_id>/mise-de-cote/", bank.bank_line_ignore, name="bank_line_ignore"),
     path("banque/operations/<uuid:line_id>/ecritures-en-attente/", bank.bank_line_clear, name="bank_line_clear"),

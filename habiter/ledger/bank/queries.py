@@ -3,7 +3,7 @@ the entries that wait on 511200 or 580000 for the bank line that clears them."""
 
 from datetime import timedelta
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from habiter.ledger import rules
 from habiter.ledger.entries.queries import ledger_leases
@@ -16,6 +16,7 @@ from habiter.ledger.models import (
     Line,
     Payment,
     PaymentSource,
+    RedevancePayment,
     RentCall,
     Transaction,
     money_sum,
@@ -58,6 +59,32 @@ def bank_line_for(user, line_id) -> BankLine:
         .select_related("handled_by")
         .get(pk=line_id)
     )
+
+
+def redevance_payments_of_line(line):
+    """The redevance payments a bank line recorded (`bank.redevances`), reversed ones included, oldest first."""
+    return (
+        RedevancePayment.objects.filter(bank_line=line)
+        .select_related("contract__resident", "contract__place__residence")
+        .order_by("created_at", "pk")
+    )
+
+
+def redevance_payments_standing(line) -> bool | None:
+    """For a line matched to residence contracts: True while a payment it recorded still stands, False once every
+    one is reversed — then, and only then, it may go back to the queue and be matched whole again without counting
+    a payment twice. None when the line recorded no redevance payment. One query."""
+    recorded, standing = (
+        BankLine.objects.filter(pk=line.pk)
+        .annotate(
+            recorded=Exists(RedevancePayment.objects.filter(bank_line=OuterRef("pk"))),
+            standing=Exists(RedevancePayment.objects.filter(bank_line=OuterRef("pk"), reversed_on__isnull=True))
+            | Exists(Payment.objects.filter(bank_line=OuterRef("pk"), reversed_on__isnull=True)),
+        )
+        .values_list("recorded", "standing")
+        .get()
+    )
+    return standing if recorded else None
 
 
 LINK_DAYS = 5  # a payment recorded by hand is offered for a bank line of the same amount up to 5 days apart

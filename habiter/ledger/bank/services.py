@@ -494,13 +494,26 @@ def bank_line_unclear(*, actor, line_id) -> BankLine:
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:
     """Set a line aside with a reason (bank fees, an operation that is not rent…), or put it back in the queue
-    (also a matched line whose payment was reversed)."""
+    (also a matched line whose payment was reversed, or, matched to residence contracts, once every redevance
+    payment it recorded is reversed)."""
     _require(actor, "ledger.post")
     reason = " ".join((reason or "").split())
     with transaction.atomic():
         line = _queued_line(actor, line_id)
         target = BankLineState.IGNORED if ignore else BankLineState.UNMATCHED
         reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
+        if not ignore and line.state == BankLineState.MATCHED and line.payment_id is None:
+            standing = queries.redevance_payments_standing(line)
+            if standing:
+                # matched again whole, the payments still standing would be counted twice
+                raise ValidationError(
+                    _(
+                        "Cette opération est rapprochée de contrats de résidence : contre-passez d'abord chacun des "
+                        "encaissements de redevance qu'elle a enregistrés, elle se rapproche ensuite de nouveau en "
+                        "entier."
+                    )
+                )
+            reversed_payment = standing is False
         error = rules.bank_line_move_error(
             line.state, target, amount=line.amount, reason=reason, reversed_payment=reversed_payment
         )

@@ -25,13 +25,17 @@ from habiter.ledger.forms import (
     BankManualMatchForm,
     BankMappingForm,
     BankMatchForm,
+    BankRedevanceFormSet,
+    BankRedevanceSplitForm,
     BankSplitFormSet,
     BankSplitSourceForm,
 )
 from habiter.ledger.models import BankLine, BankLineState, BankStatement
+from habiter.ledger.redevance.queries import contracts_to_pay
 from habiter.ledger.templatetags.ledger_money import euros
+from habiter.residences.models import ResidenceContract
 
-from . import queries, services
+from . import queries, redevances, services
 from .bankfiles import BankFileError
 
 
@@ -153,9 +157,21 @@ def _bank_line(user, line_id) -> BankLine:
         raise Http404 from None
 
 
-def _line_page(request, line, *, split_source=None, split_rows=None, status=200):
+def _redevance_rows(user, line) -> BankRedevanceFormSet | None:
+    """The rows of the APL-foyer split, for whoever may match an unmatched line of money received, when the
+    organisation has residence contracts to pay for."""
+    if line.state != BankLineState.UNMATCHED or line.amount <= 0 or not user.has_perm("ledger.post"):
+        return None
+    contracts = list(contracts_to_pay(user))
+    return BankRedevanceFormSet(prefix="apl", contracts=contracts) if contracts else None
+
+
+def _line_page(
+    request, line, *, split_source=None, split_rows=None, redevance_rows=None, redevance_choice=None, status=200
+):
     user = request.user
     unmatched = line.state == BankLineState.UNMATCHED
+    matched_without_payment = line.state == BankLineState.MATCHED and line.payment_id is None
     candidates = queries.match_candidates(user) if unmatched else []
     queries.queue_with_suggestions([line], candidates)
     return render(
@@ -172,6 +188,11 @@ def _line_page(request, line, *, split_source=None, split_rows=None, status=200)
             "split_payments": line.split_payments.select_related("lease__household", "lease__dwelling")
             if line.state == BankLineState.MATCHED and line.payment_id is None
             else [],
+            "redevance_rows": redevance_rows or _redevance_rows(user, line),
+            "redevance_choice": redevance_choice or BankRedevanceSplitForm(prefix="apl"),
+            "redevance_payments": queries.redevance_payments_of_line(line) if matched_without_payment else [],
+            # matched to residence contracts and every payment it recorded reversed: it may be matched again
+            "redevance_reversed": matched_without_payment and queries.redevance_payments_standing(line) is False,
             "ignore_form": BankIgnoreForm(),
             "can_post": user.has_perm("ledger.post"),
         },
@@ -221,6 +242,44 @@ def bank_line_split(request, line_id):
         messages.error(request, _("Vérifiez la répartition : chaque ligne remplie indique un bail et son montant."))
     line.refresh_from_db()
     return _line_page(request, line, split_source=source_form, split_rows=rows, status=400)
+
+
+@require_POST
+def bank_line_split_redevances(request, line_id):
+    """The CAF's APL-foyer transfer split across the residence contracts it pays for, in one step."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    rows = BankRedevanceFormSet(request.POST, prefix="apl", contracts=contracts_to_pay(user))
+    choice = BankRedevanceSplitForm(request.POST, prefix="apl")
+    if rows.is_valid() and choice.is_valid():
+        parts = [(row["contract"], row["amount"]) for row in rows.cleaned_data if row.get("contract")]
+        try:
+            payments = redevances.bank_line_split_redevances(
+                actor=user, line_id=line.pk, parts=parts, second_payment=choice.cleaned_data["second_payment"]
+            )
+        except ResidenceContract.DoesNotExist:
+            messages.error(request, _("Un de ces contrats n'existe pas ou ne reçoit pas d'encaissement."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "APL-foyer rapprochée : %(count)d encaissement de redevance enregistré pour %(amount)s €.",
+                    "APL-foyer répartie : %(count)d encaissements de redevance enregistrés pour %(amount)s €.",
+                    len(payments),
+                )
+                % {"count": len(payments), "amount": euros(line.amount)},
+            )
+            return redirect("ledger:bank_queue")
+    else:
+        messages.error(
+            request, _("Vérifiez la répartition : chaque ligne remplie indique un contrat de résidence et son montant.")
+        )
+    line.refresh_from_db()
+    return _line_page(request, line, redevance_rows=rows, redevance_choice=choice, status=400)
 
 
 @require_POST

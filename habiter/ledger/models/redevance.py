@@ -111,6 +111,16 @@ class RedevancePayment(OrganisationScoped):
     source = models.CharField(_("provenance"), max_length=20, choices=RedevancePaymentSource.choices)
     reference = models.CharField(_("référence"), max_length=80, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="redevance_payment")
+    # the bank line of the CAF's transfer this payment was matched from (`bank.redevances`): one line pays the
+    # APL-foyer of several residents; set when the payment is written, never changed
+    bank_line = models.ForeignKey(
+        "ledger.BankLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redevance_payments",
+        verbose_name=_("opération bancaire"),
+    )
     reversed_on = models.DateField(_("contre-passé le"), null=True, blank=True)
     fully_allocated = models.BooleanField(_("entièrement imputé"), default=False, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 
 from habiter.ledger import rules
 from habiter.ledger.models import (
@@ -32,6 +32,20 @@ def ledger_contracts(user):
     if not user.has_perm("ledger.view_ledger"):
         return ResidenceContract.objects.none()
     return ResidenceContract.objects.filter(organisation_id=user.organisation_id)
+
+
+def contracts_to_pay(user):
+    """The residence contracts a ledger user may record money for (signed ones, `CALLED_STATUSES`): running
+    contracts first, then ended ones (a late APL-foyer), each by residence and place."""
+    return (
+        ledger_contracts(user)
+        .filter(status__in=CALLED_STATUSES)
+        .select_related("resident", "place__residence")
+        .annotate(
+            ended=Case(When(status=ContractStatus.ENDED, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        .order_by("ended", "place__residence__name", "place__label", "-starts_on", "pk")
+    )
 
 
 def contract_for_ledger(user, contract_id) -> ResidenceContract:
@@ -63,6 +77,17 @@ def notice_context(call) -> dict:
         .exclude(transaction_id=booked.pk)
         .aggregate(balance=money_sum("amount"))
     )
+    previous = rules.cents(before["balance"]) + rules.ZERO  # never « -0,00 »
+    contract = call.contract
+    return {
+        "call": call,
+        "contract": contract,
+        "residence": contract.place.residence,
+        "organisation": call.organisation,
+        "lines": list(call.lines.order_by("pk")),
+        "previous_balance": previous,
+        "previous_credit": -previous if previous < 0 else rules.ZERO,
+    }
 
 
 def redevance_receipt_for(user, receipt_id) -> RedevanceReceipt:
@@ -77,17 +102,6 @@ def contract_end(contract) -> date | None:
 
 def contracts_to_call(organisation_id, month: date) -> list[ResidenceContract]:
     """The signed contracts of the organisation running during `month` (to the end of the resident's notice, or to
-    previous = rules.cents(before["balance"]) + rules.ZERO  # never « -0,00 »
-    contract = call.contract
-    return {
-        "call": call,
-        "contract": contract,
-        "residence": contract.place.residence,
-        "organisation": call.organisation,
-        "lines": list(call.lines.order_by("pk")),
-        "previous_balance": previous,
-        "previous_credit": -previous if previous < 0 else rules.ZERO,
-    }
     the day they left: `rules.redevance_end`), with what the call needs."""
     first, last = rules.month_start(month), rules.month_end(month)
     contracts = (

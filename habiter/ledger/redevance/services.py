@@ -304,11 +304,12 @@ def redevance_payment_record(
 
 
 def redevance_payments_record(
-    *, actor, received_on: date, source: str, amounts, reference: str = ""
+    *, actor, received_on: date, source: str, amounts, reference: str = "", bank_line=None
 ) -> list[RedevancePayment]:
     """Record one transfer that pays for several residence contracts — the CAF's monthly APL-foyer for the residents
     of a residence —, `amounts` being (contract id, amount) pairs: one entry and one payment per contract, posted in
-    bulk, each allocated to its contract's oldest unpaid calls, in one database transaction."""
+    bulk, each allocated to its contract's oldest unpaid calls, in one database transaction. `bank_line`: the
+    matched line the transfer comes from (`bank.redevances`)."""
     _require(actor, "ledger.post")
     for _contract_id, amount in amounts:
         _check_payment(amount, received_on, source)
@@ -355,13 +356,16 @@ def redevance_payments_record(
                 source=source,
                 reference=reference,
                 transaction=entry,
+                bank_line=bank_line,
                 recorded_by=actor,
             )
             for (contract_id, amount), entry in zip(amounts, posted, strict=True)
         ]
         for payment in payments:
             payment.full_clean(
-                validate_constraints=False, validate_unique=False, exclude=["transaction", "contract", "recorded_by"]
+                validate_constraints=False,
+                validate_unique=False,
+                exclude=["transaction", "contract", "recorded_by", "bank_line"],
             )
         RedevancePayment.objects.bulk_create(payments)
         allocate_redevance_payments_of(list(contracts))
