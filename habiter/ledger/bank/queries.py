@@ -70,14 +70,16 @@ def redevance_payments_of_line(line):
     )
 
 
-def redevance_payments_standing(line) -> bool | None:
-    """For a line matched to residence contracts: True while a payment it recorded still stands, False once every
-    one is reversed — then, and only then, it may go back to the queue and be matched whole again without counting
-    a payment twice. None when the line recorded no redevance payment. One query."""
+def payments_standing(line) -> bool | None:
+    """For a line matched to several payments (a transfer split across leases or residence contracts, or linked to
+    payments recorded by hand): True while a payment it recorded still stands, False once every one is reversed —
+    then, and only then, it may go back to the queue and be matched whole again without counting a payment twice.
+    None when the line recorded no payment (entries it cleared: `bank_line_unclear` undoes those). One query."""
     recorded, standing = (
         BankLine.objects.filter(pk=line.pk)
         .annotate(
-            recorded=Exists(RedevancePayment.objects.filter(bank_line=OuterRef("pk"))),
+            recorded=Exists(RedevancePayment.objects.filter(bank_line=OuterRef("pk")))
+            | Exists(Payment.objects.filter(bank_line=OuterRef("pk"))),
             standing=Exists(RedevancePayment.objects.filter(bank_line=OuterRef("pk"), reversed_on__isnull=True))
             | Exists(Payment.objects.filter(bank_line=OuterRef("pk"), reversed_on__isnull=True)),
         )

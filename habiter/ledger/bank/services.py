@@ -494,8 +494,8 @@ def bank_line_unclear(*, actor, line_id) -> BankLine:
 
 def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -> BankLine:
     """Set a line aside with a reason (bank fees, an operation that is not rent…), or put it back in the queue
-    (also a matched line whose payment was reversed, or, matched to residence contracts, once every redevance
-    payment it recorded is reversed)."""
+    (also a matched line whose payment was reversed, or, matched to several payments — split across leases or
+    residence contracts, linked to payments recorded by hand —, once every payment it recorded is reversed)."""
     _require(actor, "ledger.post")
     reason = " ".join((reason or "").split())
     with transaction.atomic():
@@ -503,14 +503,13 @@ def bank_line_ignore(*, actor, line_id, ignore: bool = True, reason: str = "") -
         target = BankLineState.IGNORED if ignore else BankLineState.UNMATCHED
         reversed_payment = Payment.objects.filter(pk=line.payment_id, reversed_on__isnull=False).exists()
         if not ignore and line.state == BankLineState.MATCHED and line.payment_id is None:
-            standing = queries.redevance_payments_standing(line)
+            standing = queries.payments_standing(line)
             if standing:
                 # matched again whole, the payments still standing would be counted twice
                 raise ValidationError(
                     _(
-                        "Cette opération est rapprochée de contrats de résidence : contre-passez d'abord chacun des "
-                        "encaissements de redevance qu'elle a enregistrés, elle se rapproche ensuite de nouveau en "
-                        "entier."
+                        "Cette opération a enregistré plusieurs encaissements : contre-passez d'abord chacun d'eux, "
+                        "elle se rapproche ensuite de nouveau en entier."
                     )
                 )
             reversed_payment = standing is False

@@ -191,8 +191,8 @@ def _line_page(
             "redevance_rows": redevance_rows or _redevance_rows(user, line),
             "redevance_choice": redevance_choice or BankRedevanceSplitForm(prefix="apl"),
             "redevance_payments": queries.redevance_payments_of_line(line) if matched_without_payment else [],
-            # matched to residence contracts and every payment it recorded reversed: it may be matched again
-            "redevance_reversed": matched_without_payment and queries.redevance_payments_standing(line) is False,
+            # matched to several payments and every one reversed: it may be matched again
+            "payments_reversed": matched_without_payment and queries.payments_standing(line) is False,
             "ignore_form": BankIgnoreForm(),
             "can_post": user.has_perm("ledger.post"),
         },

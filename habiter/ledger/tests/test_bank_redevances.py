@@ -355,7 +355,7 @@ def test_a_split_line_goes_back_once_every_payment_it_recorded_is_reversed(world
     # Dupont's payment still stands: matched whole again, its 302.20 would be counted twice
     with pytest.raises(ValidationError) as refused:
         bank_services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
-    assert "contre-passez d'abord chacun des encaissements de redevance" in refused.value.messages[0]
+    assert "contre-passez d'abord chacun d'eux" in refused.value.messages[0]
     line.refresh_from_db()
     assert line.state == BankLineState.MATCHED
 

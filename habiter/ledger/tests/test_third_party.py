@@ -81,6 +81,39 @@ def test_one_caf_transfer_is_split_across_three_tenants(world, three_tenants):
     assert line.state == BankLineState.MATCHED and line.source == "caf" and line.payment is None
 
 
+def test_a_wrong_split_goes_back_to_the_queue_once_every_payment_is_reversed(world, three_tenants):
+    # 900.00 split 450 / 250 / 200 by mistake; the right shares are 350 / 300 / 250
+    accountant, org = world.users["accountant"], world.organisation.pk
+    martin, nguyen, diallo = three_tenants
+    line = _line(world, "900.00")
+    wrong = bank_services.bank_line_split(
+        actor=accountant,
+        line_id=line.pk,
+        source="caf",
+        parts=[(martin.pk, D("450.00")), (nguyen.pk, D("250.00")), (diallo.pk, D("200.00"))],
+    )
+    entries_services.transaction_reverse(actor=accountant, transaction_id=wrong[0].transaction_id, on=date(2026, 2, 15))
+    # two payments still stand: matched whole again, they would be counted twice
+    with pytest.raises(ValidationError, match="contre-passez d'abord chacun d'eux"):
+        bank_services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
+    for payment in wrong[1:]:
+        entries_services.transaction_reverse(
+            actor=accountant, transaction_id=payment.transaction_id, on=date(2026, 2, 15)
+        )
+    bank_services.bank_line_ignore(actor=accountant, line_id=line.pk, ignore=False)
+    line.refresh_from_db()
+    assert line.state == BankLineState.UNMATCHED
+    bank_services.bank_line_split(
+        actor=accountant,
+        line_id=line.pk,
+        source="caf",
+        parts=[(martin.pk, D("350.00")), (nguyen.pk, D("300.00")), (diallo.pk, D("250.00"))],
+    )
+    # the bank entry is kept and not posted twice: 512 holds 900.00 once, the CAF's account is back to 0
+    assert _balance(org, "512000") == D("900.00") and _balance(org, "467200") == D("0.00")
+    assert [_tenant_balance(lease) for lease in three_tenants] == [D("100.00"), D("100.00"), D("100.00")]
+
+
 def test_a_split_that_does_not_add_up_saves_nothing(world, three_tenants):
     accountant, org = world.users["accountant"], world.organisation.pk
     martin, nguyen, _diallo = three_tenants
