@@ -21,7 +21,7 @@ from habiter.ledger.redevance.services import redevance_payments_record
 from habiter.residences.models import ResidenceContract
 
 from .queries import LINK_DAYS
-from .services import _bring_to_bank, _close_line, _matchable, _require
+from .services import _bring_to_bank, _close_line, _line_to_split, _require
 
 
 def _contract_key(contract_id) -> uuid.UUID:
@@ -84,13 +84,7 @@ def bank_line_split_redevances(*, actor, line_id, parts, second_payment: bool = 
     if len({contract_id for contract_id, _amount in parts}) != len(parts):
         raise ValidationError(_("Un contrat figure deux fois : additionnez ses montants sur une seule ligne."))
     with transaction.atomic():
-        line = _matchable(actor, line_id)
-        total = sum((amount for _contract, amount in parts), Decimal("0.00"))
-        if total != line.amount:
-            raise ValidationError(
-                _("La répartition fait %(total)s € : elle doit égaler les %(amount)s € de l'opération.")
-                % {"total": euros(total), "amount": euros(line.amount)}
-            )
+        line = _line_to_split(actor, line_id, parts)
         if not second_payment:
             _refuse_hand_payment_twice(actor, line, parts)
         _bring_to_bank(actor, line, PaymentSource.CAF)

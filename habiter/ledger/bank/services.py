@@ -224,6 +224,19 @@ def _matchable(actor, line_id) -> BankLine:
     return line
 
 
+def _line_to_split(actor, line_id, parts) -> BankLine:
+    """The locked line that `parts` ((lease or contract id, amount) pairs) are to split, refused unless they add up to
+    its amount."""
+    line = _matchable(actor, line_id)
+    total = sum((amount for _target, amount in parts), Decimal("0.00"))
+    if total != line.amount:
+        raise ValidationError(
+            _("La répartition fait %(total)s € : elle doit égaler les %(amount)s € de l'opération.")
+            % {"total": euros(total), "amount": euros(line.amount)}
+        )
+    return line
+
+
 def _refuse_hand_payment_twice(actor, line, parts) -> None:
     """A payment recorded by hand for the same lease, of the same amount, within `LINK_DAYS` days of the line and
     not yet matched is most likely the very money the line shows: recording another payment would count it twice.
@@ -264,13 +277,7 @@ def bank_line_split(*, actor, line_id, source: str, parts, second_payment: bool 
     if len({str(lease_id) for lease_id, _amount in parts}) != len(parts):
         raise ValidationError(_("Un bail figure deux fois : additionnez ses montants sur une seule ligne."))
     with transaction.atomic():
-        line = _matchable(actor, line_id)
-        total = sum((amount for _lease, amount in parts), Decimal("0.00"))
-        if total != line.amount:
-            raise ValidationError(
-                _("La répartition fait %(total)s € : elle doit égaler les %(amount)s € de l'opération.")
-                % {"total": euros(total), "amount": euros(line.amount)}
-            )
+        line = _line_to_split(actor, line_id, parts)
         if not second_payment:
             _refuse_hand_payment_twice(actor, line, parts)
         _bring_to_bank(actor, line, source)
