@@ -347,7 +347,7 @@ def post_data(route_name, scenario, actor, scope):
         return {"held_on": "2026-03-02", "kind": "meal", "title": f"Repas de {actor}"}
     if route_name == "residences:support_add":
         resident = houses.stay(scope).resident_id
-        return {"resident": resident, "given_on": "2026-03-02", "note": f"Soutien de {actor}"}
+        return {"resident": resident, "given_on": "2026-03-02", "kind": "mediation", "note": f"Soutien de {actor}"}
     if route_name == "residences:apl_maxima":  # a T1 place, one year per actor
         houses.place(scope)
         return {"typology": "T1", "year": str(2000 + index), "amount": "400,00"}
@@ -544,7 +544,12 @@ def csrf_case(name, world):
         )
     if name == "residences:support_add":
         url = reverse(name, args=[residence.pk])
-        data = {"resident": houses.stay("own_team").resident_id, "given_on": "2026-03-02", "note": "CAF"}
+        data = {
+            "resident": houses.stay("own_team").resident_id,
+            "given_on": "2026-03-02",
+            "kind": "mediation",
+            "note": "CAF",
+        }
         return CsrfCase(
             logged_in(director), url, url, data, lambda: IndividualSupport.objects.filter(residence=residence).exists()
         )

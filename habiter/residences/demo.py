@@ -312,5 +312,6 @@ def seed_residence_life(organisation, users, count, rng) -> None:
             residence_id=pleiades[0].place.residence_id,
             resident_id=residents[0],
             given_on=_open_day(today, -8),
+            kind="mediation",
             note="Accompagné à la CAF pour mettre à jour le dossier d'APL.",
         )

@@ -19,6 +19,7 @@ from .models import (
     RedevanceKind,
     RefusalReason,
     ResidenceKind,
+    SupportKind,
     TerminationGround,
     Typology,
 )
@@ -320,6 +321,16 @@ class ActivityForm(ResidenceBaseForm):
 class SupportForm(ResidenceBaseForm):
     resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
     given_on = _date_field(_("Date"))
+    kind = forms.ChoiceField(
+        label=_("Nature du soutien"),
+        choices=SupportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites de quelle nature est ce soutien.")},
+        help_text=_(
+            "Lutte contre l'isolement : écoute, visite, sortie accompagnée… Médiation : une démarche vers la santé, "
+            "la CAF, les droits, l'emploi…"
+        ),
+    )
     note = forms.CharField(
         label=_("Soutien apporté"),
         max_length=500,

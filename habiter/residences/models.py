@@ -504,15 +504,25 @@ class HouseActivity(OrganisationScoped):
         return f"{self.title} — {self.held_on}"
 
 
+class SupportKind(models.TextChoices):
+    """What an individual support was, by the categories of the gestion locative sociale (R82) it may belong to."""
+
+    ISOLATION = "isolation", _("Lutte contre l'isolement")
+    MEDIATION = "mediation", _("Médiation vers les services extérieurs")
+    OTHER = "other", _("Autre aide pratique")
+
+
 class IndividualSupport(OrganisationScoped):
-    """A host's short practical note about one resident (W10): a step taken together, a help given. Not the social
-    worker's notes, which stay in the household's file."""
+    """A host's short practical note about one resident (W10): a step taken together, a help given, and what kind of
+    support it was (`kind`; empty on a note written before the kinds existed). Not the social worker's notes, which
+    stay in the household's file."""
 
     residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="individual_supports")
     resident = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="house_supports", verbose_name=_("résident")
     )
     given_on = models.DateField(_("date"))
+    kind = models.CharField(_("nature du soutien"), max_length=20, choices=SupportKind.choices, blank=True)
     note = models.CharField(_("soutien apporté"), max_length=500)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

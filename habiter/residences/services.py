@@ -36,6 +36,7 @@ from .models import (
     Residence,
     ResidenceContract,
     ResidenceStay,
+    SupportKind,
     TerminationGround,
     Vacancy,
 )
@@ -734,8 +735,13 @@ def house_activity_record(
     return activity
 
 
-def individual_support_record(*, actor, residence_id, resident_id, given_on: date, note: str) -> IndividualSupport:
-    """Log a short practical note about the help given to one resident (W10)."""
+def individual_support_record(
+    *, actor, residence_id, resident_id, given_on: date, kind: str, note: str
+) -> IndividualSupport:
+    """Log a short practical note about the help given to one resident (W10), with its kind: against isolation,
+    mediation towards outside services (two categories of the gestion locative sociale, R82), or other help."""
+    if kind not in SupportKind.values:
+        raise ValidationError({"kind": _("Dites de quelle nature est ce soutien.")})
     with transaction.atomic():
         residence = _journal_residence(actor, residence_id)
         (resident,) = _residents_of(residence, given_on, [resident_id], "resident")
@@ -744,6 +750,7 @@ def individual_support_record(*, actor, residence_id, resident_id, given_on: dat
             residence=residence,
             resident=resident,
             given_on=given_on,
+            kind=kind,
             note=_strip(note) or "",
             created_by=actor,
         )

@@ -810,6 +810,7 @@ def support_add(request, residence_id):
                 residence_id=residence.pk,
                 resident_id=form.cleaned_data["resident"].pk,
                 given_on=form.cleaned_data["given_on"],
+                kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:

@@ -37,6 +37,7 @@ from habiter.residences.models import (
     Residence,
     ResidenceContract,
     ResidenceKind,
+    SupportKind,
     TerminationGround,
     YoungWorkersPse,
 )
@@ -295,9 +296,8 @@ register(
 REGULATION = gettext_lazy("Régulation de la vie collective")
 ARREARS = gettext_lazy("Prévention et gestion des impayés")
 ISOLATION = gettext_lazy("Lutte contre l'isolement")
-ISOLATION_OR_MEDIATION = gettext_lazy(
-    "Lutte contre l'isolement ou médiation vers les services extérieurs (non distinguées)"
-)
+MEDIATION = gettext_lazy("Médiation vers les services extérieurs")
+UNSORTED = gettext_lazy("Hors des quatre catégories")
 
 # (category, what is counted, key of the count): the rows of each residence, in this order.
 FACTS = (
@@ -311,8 +311,15 @@ FACTS = (
     (ARREARS, gettext_lazy("Résidents en impayé de redevance le dernier jour"), "in_arrears"),
     (ARREARS, gettext_lazy("Résiliations notifiées pour impayés"), "unpaid"),
     (ISOLATION, gettext_lazy("Résidents ayant pris part à au moins une activité collective"), "participants"),
-    (ISOLATION_OR_MEDIATION, gettext_lazy("Soutiens individuels notés par les hôtes"), "supports"),
-    (ISOLATION_OR_MEDIATION, gettext_lazy("Résidents ayant reçu au moins un soutien individuel"), "supported"),
+    (ISOLATION, gettext_lazy("Soutiens contre l'isolement notés par les hôtes"), "isolation_supports"),
+    (ISOLATION, gettext_lazy("Résidents ayant reçu au moins un soutien contre l'isolement"), "isolation_supported"),
+    (MEDIATION, gettext_lazy("Démarches de médiation notées par les hôtes"), "mediation_supports"),
+    (MEDIATION, gettext_lazy("Résidents accompagnés vers un service extérieur"), "mediation_supported"),
+    (
+        UNSORTED,
+        gettext_lazy("Soutiens individuels d'une autre nature, ou notés avant que leur nature soit demandée"),
+        "other_supports",
+    ),
 )
 
 
@@ -358,16 +365,21 @@ def gls_counts(scope: ReportScope, period: Period, residences: list[Residence]) 
             .order_by()
         }
     )
-    supports = {
-        residence_id: (notes, residents)
-        for residence_id, notes, residents in IndividualSupport.objects.filter(
+    supports = Counter()  # {(residence id, kind): (notes, residents)}; a note without kind counts as « other »
+    for residence_id, kind, notes, residents in (
+        IndividualSupport.objects.filter(
             organisation_id=organisation, residence_id__in=ids, resident__household__in=scope.households
         )
         .filter(in_period(period, "given_on"))
-        .values_list("residence_id")
+        .values_list("residence_id", "kind")
         .annotate(notes=Count("pk"), residents=Count("resident", distinct=True))
         .order_by()
-    }
+    ):
+        supports[(residence_id, kind)] = (notes, residents)
+
+    def support_count(kinds, which):
+        return Counter({r: sum(supports.get((r, kind), (0, 0))[which] for kind in kinds) for r in ids})
+
     return {
         "activities": _residence_counts(activities),
         "meetings": _residence_counts(meetings, "council__residence_id"),
@@ -375,8 +387,11 @@ def gls_counts(scope: ReportScope, period: Period, residences: list[Residence]) 
         "in_arrears": residents_in_arrears(scope, ids, period.end),
         "unpaid": Counter({r: terminations[(r, TerminationGround.UNPAID)] for r in ids}),
         "participants": participants,
-        "supports": Counter({r: notes for r, (notes, _residents) in supports.items()}),
-        "supported": Counter({r: residents for r, (_notes, residents) in supports.items()}),
+        "isolation_supports": support_count([SupportKind.ISOLATION], 0),
+        "isolation_supported": support_count([SupportKind.ISOLATION], 1),
+        "mediation_supports": support_count([SupportKind.MEDIATION], 0),
+        "mediation_supported": support_count([SupportKind.MEDIATION], 1),
+        "other_supports": support_count([SupportKind.OTHER, ""], 0),
     }
 
 
@@ -429,10 +444,11 @@ register(
             "la résidence, datées dans la période (heure de Paris). Résiliations : notifiées par le gestionnaire "
             "dans la période, par motif. Résidents en impayé : ceux dont un appel de redevance échu au plus tard "
             "le dernier jour (non annulé) n'était pas entièrement payé par les paiements reçus jusqu'à ce jour "
-            "(hors paiements contre-passés). Un résident compte une fois par ligne. Les soutiens individuels ne "
-            "disent pas s'ils relèvent de la lutte contre l'isolement ou de la médiation : ils sont comptés "
-            "ensemble. Pour un chef de service : activités et réunions de la résidence en entier, les faits des "
-            "résidents pour les ménages de son équipe seulement."
+            "(hors paiements contre-passés). Un résident compte une fois par ligne. Les soutiens individuels "
+            "comptent dans la catégorie que l'hôte a choisie en les notant (lutte contre l'isolement, médiation "
+            "vers les services extérieurs) ; une autre aide, ou un soutien noté avant que sa nature soit demandée, "
+            "est compté à part, hors des quatre catégories. Pour un chef de service : activités et réunions de la "
+            "résidence en entier, les faits des résidents pour les ménages de son équipe seulement."
         ),
         compute=agls_activity,
     )

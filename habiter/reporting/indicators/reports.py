@@ -222,13 +222,12 @@ REPORTS["agls"] = Report(
         "Les quatre catégories de la gestion locative sociale : régulation de la vie collective (activités "
         "collectives du journal de la maison, réunions des instances de la résidence, résiliations pour manquement "
         "au règlement intérieur) ; prévention et gestion des impayés (résidents en impayé de redevance le dernier "
-        "jour, résiliations pour impayés) ; lutte contre l'isolement (participation aux activités collectives) ; "
-        "médiation vers les services extérieurs : elle n'est pas enregistrée à part, les soutiens individuels "
-        "notés par les hôtes la comptent avec la lutte contre l'isolement sans les distinguer. Ne sont pas "
-        "enregistrés : les démarches de prévention des impayés (plan d'apurement, aide du FSL), les orientations "
-        "vers un service extérieur, le temps des intervenants. Résidences comptées : les résidences sociales ; les "
-        "pensions de famille et résidences accueil seulement si le paramètre légal le prévoit (non établi, à "
-        "confirmer)."
+        "jour, résiliations pour impayés) ; lutte contre l'isolement (participation aux activités collectives, "
+        "soutiens individuels contre l'isolement notés par les hôtes) ; médiation vers les services extérieurs "
+        "(démarches de médiation notées par les hôtes). Ne sont pas enregistrés : les démarches de prévention des "
+        "impayés (plan d'apurement, aide du FSL), le temps des intervenants. Résidences comptées : les résidences "
+        "sociales ; les pensions de famille et résidences accueil seulement si le paramètre légal le prévoit (non "
+        "établi, à confirmer)."
     ),
     small_cells=True,
 )

@@ -11,8 +11,9 @@ on 31 December 2025):
   and paid on 5 December;
 - place 3: Bernard's resident (team A) from 1 March 2025, December called and paid on 5 January 2026 (after the year);
 - journal: a meal on 10 March 2025 (Martin's and Petit's residents), a party on 21 June 2025 (Martin's), a meal on
-  20 December 2024; supports to Martin's resident on 3 February and 10 October 2025, to Bernard's on 4 April 2025, to
-  Roux's on 2 November 2025, to Petit's on 11 November 2024;
+  20 December 2024; supports to Martin's resident on 3 February (against isolation) and 10 October 2025 (mediation),
+  to Bernard's on 4 April 2025 (mediation), to Roux's on 2 November 2025 (no kind: noted before it was asked), to
+  Petit's on 11 November 2024 (other help);
 - its conseil de concertation met on 15 April 2025 at 18:00, 31 December 2025 at 23:30 and 1 January 2026 at 00:30
   (Paris time).
 « Bellevue », résidence sociale opened on 1 July 2025, 2 places: Leroy's resident (team A) from 1 July to 31 October
@@ -206,18 +207,19 @@ def data():
             organisation=organisation, residence=acacias, held_on=held_on, kind=kind, title="Repas", created_by=director
         )
         activity.participants.set([stay.resident for stay in who])
-    for stay, given_on in (
-        (martin, date(2025, 2, 3)),
-        (martin, date(2025, 10, 10)),
-        (bernard, date(2025, 4, 4)),
-        (roux, date(2025, 11, 2)),
-        (petit, date(2024, 11, 11)),
+    for stay, given_on, kind in (
+        (martin, date(2025, 2, 3), "isolation"),
+        (martin, date(2025, 10, 10), "mediation"),
+        (bernard, date(2025, 4, 4), "mediation"),
+        (roux, date(2025, 11, 2), ""),  # noted before the kind was asked
+        (petit, date(2024, 11, 11), "other"),
     ):
         IndividualSupport.objects.create(
             organisation=organisation,
             residence=acacias,
             resident=stay.resident,
             given_on=given_on,
+            kind=kind,
             note="Démarche à la CAF",
             created_by=director,
         )
@@ -362,7 +364,7 @@ def test_pensions_de_famille_count_only_when_the_parameter_says_so(data):
     assert grant[-1] == ["Toutes les résidences", "", 10, 1000.0, 10000.0, "", "", 10000.0, "À confirmer"]
     activity = rows(data.director, "agls_activity")
     tilleuls = [row[3] for row in activity if row[0] == "Les Tilleuls"]
-    assert tilleuls == [1, 0, 0, 0, 0, 1, 0, 0]  # the outing, with Garnier's resident
+    assert tilleuls == [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]  # the outing, with Garnier's resident
 
 
 # --- the bonus of a foyer de jeunes travailleurs (W38) ---------------------------------------------------------
@@ -550,13 +552,13 @@ FACTS = [
     ("Prévention et gestion des impayés", "Résidents en impayé de redevance le dernier jour"),
     ("Prévention et gestion des impayés", "Résiliations notifiées pour impayés"),
     ("Lutte contre l'isolement", "Résidents ayant pris part à au moins une activité collective"),
+    ("Lutte contre l'isolement", "Soutiens contre l'isolement notés par les hôtes"),
+    ("Lutte contre l'isolement", "Résidents ayant reçu au moins un soutien contre l'isolement"),
+    ("Médiation vers les services extérieurs", "Démarches de médiation notées par les hôtes"),
+    ("Médiation vers les services extérieurs", "Résidents accompagnés vers un service extérieur"),
     (
-        "Lutte contre l'isolement ou médiation vers les services extérieurs (non distinguées)",
-        "Soutiens individuels notés par les hôtes",
-    ),
-    (
-        "Lutte contre l'isolement ou médiation vers les services extérieurs (non distinguées)",
-        "Résidents ayant reçu au moins un soutien individuel",
+        "Hors des quatre catégories",
+        "Soutiens individuels d'une autre nature, ou notés avant que leur nature soit demandée",
     ),
 ]
 
@@ -575,8 +577,9 @@ def test_the_gestion_locative_sociale_by_category(data):
     # Les Acacias: 2 activities in 2025 (10 March, 21 June); 2 meetings (15 April, 31 December at 23:30 Paris; not
     # 1 January 2026 at 00:30); Petit's termination for breach; Martin (December unpaid) and Bernard (December paid
     # only on 5 January 2026) owe on 31 December, not Roux (paid on 5 December); Martin's termination for unpaid
-    # redevance; Martin's and Petit's residents took part; 4 supports in 2025 to Martin's (2), Bernard's and Roux's.
-    assert activity["Les Acacias"] == list(zip(FACTS, [2, 2, 1, 2, 1, 2, 4, 3], strict=True))
+    # redevance; Martin's and Petit's residents took part; in 2025, 1 support against isolation (Martin's), 2 of
+    # mediation (Martin's and Bernard's residents), Roux's without a kind apart (Petit's was in 2024).
+    assert activity["Les Acacias"] == list(zip(FACTS, [2, 2, 1, 2, 1, 2, 1, 1, 2, 2, 1], strict=True))
 
 
 def test_arrears_are_read_from_the_ledger_as_they_stood_on_the_last_day(data):
@@ -607,7 +610,8 @@ def test_a_team_lead_counts_the_residences_of_their_households_and_their_residen
         ["Toutes les résidences", 2, 2, 1],
     ]
     activity = _by_residence(rows(data.team_lead, "agls_activity"))
-    assert [count for _fact, count in activity["Les Acacias"]] == [2, 2, 0, 2, 1, 1, 3, 2]
+    # team A's residents: Martin's (isolation, mediation) and Bernard's (mediation); Roux's is team B
+    assert [count for _fact, count in activity["Les Acacias"]] == [2, 2, 0, 2, 1, 1, 1, 1, 2, 2, 0]
     assert dict(rows(data.team_lead, "agls_exits"))["Famille ou proches"] == 1
     assert dict(rows(data.team_lead, "agls_exits"))["Logement social"] == 0  # Petit is team B
 
@@ -632,7 +636,7 @@ def test_the_report_lists_its_tables_funder_and_categories():
         "régulation de la vie collective",
         "prévention et gestion des impayés",
         "lutte contre l'isolement",
-        "médiation vers les services extérieurs : elle n'est pas enregistrée à part",
+        "médiation vers les services extérieurs (démarches de médiation notées par les hôtes)",
     ):
         assert category in categories
 

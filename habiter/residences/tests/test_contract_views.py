@@ -190,7 +190,12 @@ def test_the_house_journal_pages(client, world, house):
     assert "Sélectionnez un choix valide" in html and HouseActivity.objects.count() == 1
     client.post(
         reverse("residences:support_add", args=[residence.pk]),
-        {"resident": _resident(world).pk, "given_on": "2026-02-13", "note": "Rendez-vous à la CAF."},
+        {
+            "resident": _resident(world).pk,
+            "given_on": "2026-02-13",
+            "kind": "mediation",
+            "note": "Rendez-vous à la CAF.",
+        },
     )
     html = page_of(client, reverse("residences:journal", args=[residence.pk]) + "?annee=2026")
     assert HOSTILE not in html and "&lt;script&gt;" in html and "Rendez-vous à la CAF." in html

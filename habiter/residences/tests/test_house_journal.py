@@ -7,7 +7,7 @@ from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences import queries, services
-from habiter.residences.models import HouseActivity
+from habiter.residences.models import HouseActivity, IndividualSupport
 
 from .factories import make_active_contract, make_house_rules, make_place, make_residence
 
@@ -60,16 +60,22 @@ def test_only_residents_of_the_house_and_volunteers_of_the_organisation(world, h
             _activity(world.users[role], residence, date(2026, 2, 12), [resident])
 
 
-def test_an_individual_support_is_about_one_resident(world, house):
+def test_an_individual_support_is_about_one_resident_and_says_its_kind(world, house):
     residence, resident = house
-    support = services.individual_support_record(
+    record = dict(
         actor=world.users["host"],
         residence_id=residence.pk,
         resident_id=resident.pk,
         given_on=date(2026, 2, 13),
         note="Accompagné à la CAF pour le dossier d'APL.",
     )
-    assert support.resident == resident
+    for kind in ("", "conseil"):  # the kind is asked: it sorts the support into the categories of R82
+        with pytest.raises(ValidationError) as refused:
+            services.individual_support_record(**record, kind=kind)
+        assert refused.value.message_dict == {"kind": ["Dites de quelle nature est ce soutien."]}
+    assert not IndividualSupport.objects.exists()
+    support = services.individual_support_record(**record, kind="mediation")
+    assert support.resident == resident and support.get_kind_display().startswith("Médiation vers les services")
     assert AuditEvent.objects.get(action="individual_support.record").household_id == world.own_household.pk
 
 
