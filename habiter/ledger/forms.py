@@ -218,11 +218,9 @@ class BankSplitSourceForm(forms.Form):
     second_payment = forms.BooleanField(label=SECOND_PAYMENT_LABEL, help_text=SECOND_PAYMENT_HELP, required=False)
 
 
-class BankSplitRowForm(forms.Form):
-    """One lease and its share of a transfer that pays for several tenants."""
-
-    lease = forms.ChoiceField(label=_("Bail"), required=False)
-    amount = forms.DecimalField(
+def share_amount_field() -> forms.DecimalField:
+    """A row's share of a transfer split across leases or residence contracts: optional (an empty row), positive."""
+    return forms.DecimalField(
         label=_("Montant (€)"),
         required=False,
         min_value=Decimal("0.01"),
@@ -231,6 +229,13 @@ class BankSplitRowForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
+
+
+class BankSplitRowForm(forms.Form):
+    """One lease and its share of a transfer that pays for several tenants."""
+
+    lease = forms.ChoiceField(label=_("Bail"), required=False)
+    amount = share_amount_field()
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,15 +271,7 @@ class BankRedevanceRowForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Ce contrat ne reçoit pas d'encaissement : choisissez-en un de la liste.")},
     )
-    amount = forms.DecimalField(
-        label=_("Montant (€)"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
-    )
+    amount = share_amount_field()
 
     def __init__(self, *args, contracts=(), **kwargs):
         super().__init__(*args, **kwargs)

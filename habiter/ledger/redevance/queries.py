@@ -20,6 +20,7 @@ from habiter.ledger.models import (
     RedevanceReceipt,
     money_sum,
 )
+from habiter.ledger.rent.queries import balance_before_entry
 from habiter.residences.models import ContractStatus, RedevanceKind, RedevanceLine, ResidenceContract
 
 # the contracts whose redevance is called: signed ones (an « à signer » contract owes nothing yet)
@@ -64,20 +65,12 @@ def redevance_call_for(user, call_id) -> RedevanceCall:
 
 def notice_context(call) -> dict:
     """What the avis d'échéance of a redevance call prints (one query for the lines, one for the balance): the call's
-    typed lines, the total, the due date, and the resident's balance just before the call was posted — what they owed
-    (positive) or had in credit (negative), booked before it, or the same day by another transaction written earlier.
+    typed lines, the total, the due date, and the resident's balance just before the call was posted
+    (`rent.queries.balance_before_entry`).
     The APL-foyer is not deducted: the CAF pays it to the manager, and the quittance shows what it paid."""
-    booked = call.transaction
-    before = (
-        Line.objects.filter(account__residence_contract_id=call.contract_id)
-        .filter(
-            Q(transaction__booked_on__lt=booked.booked_on)
-            | Q(transaction__booked_on=booked.booked_on, transaction__created_at__lt=booked.created_at)
-        )
-        .exclude(transaction_id=booked.pk)
-        .aggregate(balance=money_sum("amount"))
+    previous = balance_before_entry(
+        Line.objects.filter(account__residence_contract_id=call.contract_id), call.transaction
     )
-    previous = rules.cents(before["balance"]) + rules.ZERO  # never « -0,00 »
     contract = call.contract
     return {
         "call": call,

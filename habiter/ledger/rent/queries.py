@@ -223,20 +223,23 @@ def lease_balance(lease, on: date) -> Balance:
     )
 
 
-def balance_before_call(call) -> Decimal:
-    """What the tenant owed (positive) or had in credit (negative) just before `call` was posted: every line of the
-    lease's account booked before it, or the same day by another transaction written earlier."""
-    booked = call.transaction
+def balance_before_entry(lines, booked) -> Decimal:
+    """The sum of `lines` (one account's) just before the entry `booked` was posted: booked before it, or the same
+    day by another transaction written earlier. What an occupant owed (positive) or had in credit (negative)."""
     sums = (
-        Line.objects.filter(account__lease_id=call.lease_id)
-        .filter(
+        lines.filter(
             Q(transaction__booked_on__lt=booked.booked_on)
             | Q(transaction__booked_on=booked.booked_on, transaction__created_at__lt=booked.created_at)
         )
         .exclude(transaction_id=booked.pk)
         .aggregate(balance=money_sum("amount"))
     )
-    return rules.cents(sums["balance"])
+    return rules.cents(sums["balance"]) + rules.ZERO  # never « -0,00 »
+
+
+def balance_before_call(call) -> Decimal:
+    """What the tenant owed (positive) or had in credit (negative) just before `call` was posted."""
+    return balance_before_entry(Line.objects.filter(account__lease_id=call.lease_id), call.transaction)
 
 
 def month_is_prorated(lease, period: date) -> bool:

@@ -3,11 +3,15 @@ the practical file of the contract page for the host, the household's timeline a
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 import time_machine
 from django.urls import reverse
+from pypdf import PdfReader
 
+from habiter.core.models import Role
+from habiter.core.tests.factories import UserFactory
 from habiter.ledger.models import RedevancePayment, RedevanceReceipt
 from habiter.ledger.redevance import services
 from habiter.residences import services as residence_services
@@ -99,10 +103,6 @@ def test_the_host_sees_the_balance_in_the_practical_file_and_the_accountant_the_
 
 
 def _pdf_text(content: bytes) -> str:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
 
 
@@ -130,9 +130,6 @@ def test_the_avis_d_echeance_of_a_month_lists_its_lines_and_the_balance_before_i
     assert "n'est pas une quittance" in text
 
     # the host and the social worker never open the books; another organisation's accountant does not find it
-    from habiter.core.models import Role
-    from habiter.core.tests.factories import UserFactory
-
     outsider = UserFactory(username="b.accountant", organisation=world.other_organisation, role=Role.ACCOUNTANT)
     for user in (world.users["host"], world.users["social_worker"], outsider):
         client.force_login(user)
