@@ -4,7 +4,7 @@ per module for the suites that request every page as every role."""
 import pytest
 from django.db import transaction
 
-from habiter.conftest import build_world, reference_tables, world  # noqa: F401 - re-exported as fixtures
+from habiter.conftest import _module_world, build_world, reference_tables, world  # noqa: F401 - re-exported as fixtures
 
 
 def _copy(attributes: dict) -> dict:

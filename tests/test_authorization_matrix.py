@@ -403,6 +403,11 @@ def _a_pdf(name="avis.pdf"):
 # --- the requests -----------------------------------------------------------------------------------
 
 
+# URL parameters that name a row of the actor's own (their API token, the report run a team lead made): never
+# shared between actors.
+PER_ACTOR_PARAMS = {"token_id", "run_id"}
+
+
 class Scenario:
     """The world, with what URL parameters need: a member of each household, tokens of several users."""
 
@@ -418,14 +423,22 @@ class Scenario:
             "other_org": world.outsider,
         }
         self._tokens = {}
+        self._shared_rows = None
+
+    def share_rows_between_actors(self):
+        """From now on, a URL parameter is filled once per scope, for every actor (a page only read needs no fresh
+        row per request), except those that name each actor's own rows."""
+        self._shared_rows = {}
 
     def user(self, actor):
         return None if actor == ANONYMOUS else self.world.users[actor]
 
     def client(self, actor):
+        """A client with the actor's session, opened once for the module (`prepare_world`): what a request of a
+        test does to it (a logout, a password change) is rolled back with the test."""
         client = Client()
         if actor != ANONYMOUS:
-            client.force_login(self.user(actor))
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.world.sessions[actor]
         return client
 
     def household(self, scope):
@@ -561,7 +574,15 @@ class Scenario:
                 fillers |= route_fillers(route.name, self, actor, scope)
         unknown = set(route.params) - set(fillers)
         assert not unknown, f"{route.name}: no value for the URL parameter(s) {unknown}; add them to Scenario.kwargs"
-        return {param: fillers[param]() for param in route.params}
+        if self._shared_rows is None:
+            return {param: fillers[param]() for param in route.params}
+        values = {}
+        for param in route.params:
+            key = (param, scope, actor if param in PER_ACTOR_PARAMS else None)
+            if key not in self._shared_rows:
+                self._shared_rows[key] = fillers[param]()
+            values[param] = self._shared_rows[key]
+        return values
 
     def url(self, route, actor, scope=None):
         return reverse(route.name, kwargs=self.kwargs(route, actor, scope) if route.scoped else None)
@@ -569,7 +590,7 @@ class Scenario:
 
 def prepare_world(world) -> None:
     """What every scoped page needs, made once for the module: a plan for each household (the plan pages print
-    it), and the leases and owners most ledger pages are about."""
+    it), the leases and owners most ledger pages are about, and a session of each role."""
     for household in (world.own_household, world.other_team_household, world.other_org_household):
         author = (
             world.outsider
@@ -580,6 +601,11 @@ def prepare_world(world) -> None:
     for scope in SCOPES:
         authz_ledger.lease_of(world, scope)
         authz_ledger.owner_of(world, scope)
+    world.sessions = {}
+    for actor in ROLES:
+        client = Client()
+        client.force_login(world.users[actor])
+        world.sessions[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture
@@ -654,8 +680,11 @@ def test_get(route_name, scenario):
     route = ROUTES_BY_NAME[route_name]
     mismatches = []
     clients = {}
+    scenario.share_rows_between_actors()  # a GET writes nothing: every actor may ask for the same rows
     for actor, scope, expected in _cells(route_name):
-        client = clients.setdefault(actor, scenario.client(actor))
+        if actor not in clients:
+            clients[actor] = scenario.client(actor)
+        client = clients[actor]
         url = scenario.url(route, actor, scope)
         got = outcome(client.get(url))
         if got != expected:
@@ -667,8 +696,10 @@ def test_get(route_name, scenario):
 
 
 def _probe_post(scenario, route):
-    """Whether the view accepts POST at all (405 otherwise), asked as a director on the own team."""
-    client = scenario.client("director")
+    """Whether the view accepts POST at all (405 otherwise), asked as a director on the own team, in a session of
+    its own (a POST to the logout page ends it)."""
+    client = Client()
+    client.force_login(scenario.user("director"))
     return client.post(scenario.url(route, "director", "own_team")).status_code != 405
 
 

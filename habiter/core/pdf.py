@@ -52,12 +52,21 @@ def pdf_render_many(template_name: str, contexts) -> bytes:
     return documents[0].copy(pages).write_pdf()
 
 
+@cache
+def _ssl_context():
+    """Built once: WeasyPrint's fetcher would build one per document (loading the system's certificates, about 20 ms),
+    for an HTTPS it never opens."""
+    import ssl
+
+    return ssl.create_default_context()
+
+
 def _fetcher():
     """No remote or local file is fetched: the templates carry their styles inline in <style>, and the logo of the
     letterhead is inlined as a data: URI (core/templatetags/letterhead.py), the only scheme let through."""
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"data"})
+    return URLFetcher(allowed_protocols={"data"}, ssl_context=_ssl_context())
 
 
 def pdf_response(template_name: str, context: dict, *, filename: str):
