@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.residences import services
-from habiter.residences.models import HouseActivity, ResidenceContract
+from habiter.residences.models import HouseActivity, IndividualSupport, ResidenceContract
 from habiter.residences.tests.factories import make_place, make_residence
 
 from .support import PASSWORD, check_page, log_in
@@ -93,6 +93,20 @@ def test_the_admitted_candidate_gets_a_contract_then_takes_part_in_an_activity(p
     expect(page.get_by_role("region", name="1 activité collective")).to_contain_text("Jeanne Bénard")
     check_page(page, "house-journal", phone=True)
 
+    # an individual support, said to be a mediation: the AGLS counts it under that category
+    page.get_by_role("link", name="Nouveau soutien individuel").click()
+    page.get_by_label("Résident").select_option(label="Paul Durand")
+    page.get_by_role("button", name="Ajouter au journal").click()
+    expect(page.get_by_text("Dites de quelle nature est ce soutien.")).to_be_visible()
+    page.get_by_label("Médiation vers les services extérieurs").check()
+    page.get_by_label("Soutien apporté").fill("Rendez-vous pris avec la CAF pour son dossier d'APL.")
+    check_page(page, "house-support-new", phone=True)
+    page.get_by_role("button", name="Ajouter au journal").click()
+    supports = page.get_by_role("region", name="1 soutien individuel")
+    expect(supports).to_contain_text("Paul Durand (médiation vers les services extérieurs)")
+
     contract = ResidenceContract.objects.get(orientation=admitted)
     assert contract.status == "active" and contract.ri_initialled_on == timezone.localdate()
     assert list(HouseActivity.objects.get().participants.all()) == [contract.resident]
+    support = IndividualSupport.objects.get()
+    assert (support.resident, support.kind) == (contract.resident, "mediation")
