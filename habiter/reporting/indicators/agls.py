@@ -365,7 +365,7 @@ def gls_counts(scope: ReportScope, period: Period, residences: list[Residence]) 
             .order_by()
         }
     )
-    supports = Counter()  # {(residence id, kind): (notes, residents)}; a note without kind counts as « other »
+    supports = {}  # {(residence id, kind): (notes, residents)}; a note without kind counts as « other »
     for residence_id, kind, notes, residents in (
         IndividualSupport.objects.filter(
             organisation_id=organisation, residence_id__in=ids, resident__household__in=scope.households

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from habiter.core.tests.factories import UserFactory
 from habiter.residences import services
-from habiter.residences.models import HouseActivity, ResidenceContract
+from habiter.residences.models import HouseActivity, IndividualSupport, ResidenceContract
 
 from .factories import make_active_contract, make_house_rules, make_place, make_residence
 from .test_views import page_of
@@ -229,6 +229,34 @@ def test_the_household_page_shows_the_contract_and_the_activities(client, world,
     client.force_login(world.users["social_worker"])
     other = page_of(client, reverse("people:household_detail", args=[world.other_team_household.pk]), status=404)
     assert "Sortie aux calanques" not in other
+
+
+def test_the_practical_file_lists_the_supports_with_their_kind(client, world, house):
+    residence, place, _second = house
+    host = world.users["host"]
+    contract = make_active_contract(world.users["director"], place, _resident(world), starts_on=date(2026, 1, 5))
+    services.individual_support_record(
+        actor=host,
+        residence_id=residence.pk,
+        resident_id=_resident(world).pk,
+        given_on=date(2026, 2, 13),
+        kind="isolation",
+        note="Visite un soir de pluie.",
+    )
+    # a note written before hosts were asked its kind: shown without one, never given a guessed kind
+    IndividualSupport.objects.create(
+        organisation=residence.organisation,
+        residence=residence,
+        resident=_resident(world),
+        given_on=date(2026, 1, 20),
+        note="Aidé à remplir un formulaire.",
+        created_by=host,
+    )
+    client.force_login(host)
+    html = page_of(client, reverse("residences:contract_detail", args=[contract.pk]))
+    assert "(lutte contre l&#x27;isolement)" in html and "Visite un soir de pluie." in html
+    assert "Aidé à remplir un formulaire." in html
+    assert html.count("(lutte contre l&#x27;isolement)") == 1 and "(autre aide pratique)" not in html
 
 
 def test_the_director_sets_the_deposit_and_the_guest_limit_that_new_contracts_take(client, world, house):
