@@ -110,6 +110,8 @@ if os.environ.get("DATABASE_OWNER_URL"):
         "APP_USER": DATABASES["default"].get("USER", ""),
         "APP_PASSWORD": DATABASES["default"].get("PASSWORD", ""),
     }
+# Test databases loaded from the snapshot of the migrated schema (habiter/core/schema_snapshot.py): tests only.
+HABITER_SCHEMA_SNAPSHOT = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -6,6 +6,8 @@ from .base import TEMPLATES
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789-abcdefghij"  # noqa: S105
 DEBUG = False
 HABITER_DEMO = False
+# Each worker's test database loaded from tests/schema/ when it matches the migrations (decision record 0039).
+HABITER_SCHEMA_SNAPSHOT = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
