@@ -18,7 +18,9 @@ def _device_models() -> tuple:
     return tuple(device_classes())
 
 
+@cache
 def _has_device_expression():
+    """Built once per process, like the models it reads: a query copies an expression when it uses it."""
     expression = None
     for model in _device_models():
         exists = Exists(model.objects.filter(user_id=OuterRef("pk"), confirmed=True))

@@ -76,18 +76,21 @@ class Menu:
 def group_of(item, user) -> str:
     """The activity an entry shows under for this user: its own, or the first of its other activities (`also_in`)
     the user's role has (the surveys: under « Ménages », and under « Logement » for a rental manager)."""
-    groups = ROLE_GROUPS.get(user.role, ())
+    return _group_among(item, ROLE_GROUPS.get(user.role, ()))
+
+
+def _group_among(item, groups) -> str:
+    """`group_of` for a user whose role has the activities `groups`."""
     if not item.group or item.group in groups:
         return item.group
     return next((group for group in item.also_in if group in groups), item.group)
 
 
-def _group_of_page(resolver_match, by_url_name: dict, user) -> str:
+def _group_of_page(resolver_match, item_groups: dict) -> str:
     if resolver_match is None:
         return ""
-    item = by_url_name.get(resolver_match.view_name)
-    if item is not None:
-        return group_of(item, user)
+    if resolver_match.view_name in item_groups:
+        return item_groups[resolver_match.view_name]
     return NAMESPACE_GROUPS.get(resolver_match.namespace, "")
 
 
@@ -101,19 +104,21 @@ def _url(url_name: str, _prefix: str) -> str:
 
 def menu_for(user, path: str = "", resolver_match=None) -> Menu:
     items = registry.nav_items(user)
-    by_url_name = {item.url_name: item for item in items}
-    current_group = _group_of_page(resolver_match, by_url_name, user)
+    # The role's activities, and each entry's among them, once per menu (not once per entry and activity).
+    role_groups = ROLE_GROUPS.get(user.role, ())
+    item_groups = {item.url_name: _group_among(item, role_groups) for item in items}
+    current_group = _group_of_page(resolver_match, item_groups)
     prefix = get_script_prefix()
     urls = {item.url_name: _url(item.url_name, prefix) for item in items}
     entries = [
         MenuLink(str(item.label), urls[item.url_name], urls[item.url_name] == path) for item in items if not item.group
     ]
     section, section_links = "", ()
-    for group in ROLE_GROUPS.get(user.role, ()):
+    for group in role_groups:
         links = [
             MenuLink(str(item.label), urls[item.url_name], urls[item.url_name] == path)
             for item in items
-            if item.group and group_of(item, user) == group
+            if item.group and item_groups[item.url_name] == group
         ]
         if not links:
             continue

@@ -30,6 +30,7 @@ from django_otp import match_token, user_has_device
 from django_prometheus.exports import ExportToDjangoView
 
 from . import background, queries, registry, services
+from .backends import user_has_confirmed_device
 from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OtpCodeForm, PasswordChangeForm
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def account(request):
         request,
         "core/account.html",
         {
-            "has_second_factor": user_has_device(request.user),
+            "has_second_factor": user_has_confirmed_device(request.user),  # read with the user, no query
             "tokens": queries.api_tokens_of(request.user),
             "can_use_api": request.user.has_perm("core.use_api"),
         },

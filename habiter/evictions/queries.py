@@ -148,7 +148,7 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     the ledger's arrears reaching the CAF threshold or two months of rent for a household without an open case; for
     a household with an open case whose CAF is not told yet, the impayé au sens de la CAF the ledger recorded on its
     lease (its date and report-by date), and the debt typed on the case only when the household has no lease in the
-    ledger (a tenant housed by someone else). A constant number of queries."""
+    ledger (a tenant housed by someone else). A bounded number of queries, whatever the number of households."""
     from habiter.ledger.rent import queries as ledger_queries
 
     role = getattr(user, "role", None)
@@ -158,9 +158,12 @@ def early_warnings(user, today) -> list[EarlyWarning]:
     cases = open_cases(user)
     case_of = {case.household_id: case for case in cases}
     told = {case.household_id for case in cases if any(s.step == eviction_rules.CAF_TOLD for s in case.steps.all())}
-    in_ledger, _episodes = ledger_queries.caf_episodes_of_households(set(case_of), today)
+    # The debt typed on a case counts only out of the ledger: asked only for those cases (no query when there is none).
+    typed = [case for case in cases if case.debt and case.household_id not in told]
+    in_ledger = ledger_queries.households_in_ledger({case.household_id for case in typed})
     found = []
-    for row in ledger_queries.arrears(user, today, params, referent_only=role == Role.SOCIAL_WORKER):
+    rows = ledger_queries.arrears(user, today, params, referent_only=role == Role.SOCIAL_WORKER, with_plans=False)
+    for row in rows:
         household = row.lease.household
         monthly = row.lease.rent + row.lease.charges
         case = case_of.get(household.pk)
@@ -174,8 +177,8 @@ def early_warnings(user, today) -> list[EarlyWarning]:
             found.append(
                 EarlyWarning(household, row.total, monthly, row.caf.reached, row.caf.report_by, lease=row.lease)
             )
-    for case in cases:
-        if not case.debt or case.household_id in told or case.household_id in in_ledger:
+    for case in typed:
+        if case.household_id in in_ledger:
             continue
         if eviction_rules.caf_threshold_reached(
             case.debt, case.monthly_amount, today, case.first_unpaid_on, params=params

@@ -102,7 +102,7 @@ def household_for_page(user, household_id):
     (`household_presence`); raises DoesNotExist otherwise."""
     household = (
         households_visible_to(user)
-        .select_related("referent", "team", "created_by")
+        .select_related("referent", "team")
         .prefetch_related(
             Prefetch("members", queryset=Person.objects.order_by("birth_date", "last_name")),
             Prefetch("concerns", queryset=Concern.objects.select_related("category")),
@@ -120,7 +120,7 @@ _PRESENCE_SENTINEL = uuid.UUID("00000000-0000-4000-8000-00000000dead")
 
 
 def _presence_statement(using: str):
-    key = (using, tuple(registry.presence_annotations()))
+    key = (using, registry.presence_names())
     statement = _presence_statements.get(key)
     if statement is None:
         connection = connections[using]

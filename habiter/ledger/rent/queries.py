@@ -151,16 +151,22 @@ def caf_episodes_on(lease_ids, on: date) -> dict:
     return {episode.lease_id: episode for episode in episodes}
 
 
-def caf_episodes_of_households(household_ids, on: date) -> tuple[set, dict]:
+def households_in_ledger(household_ids) -> set:
     """For the apps built on the ledger (a prevention case): which of the households have a lease in the ledger (a
-    rent call issued), and the impayé au sens de la CAF open on `on` on their leases, as recorded — the household's
-    earliest report-by date first. Two queries."""
-    in_ledger = set(
+    rent call issued). One query."""
+    return set(
         RentCall.objects.filter(lease__household_id__in=household_ids)
         .order_by()
         .values_list("lease__household_id", flat=True)
         .distinct()
     )
+
+
+def caf_episodes_of_households(household_ids, on: date) -> tuple[set, dict]:
+    """For the apps built on the ledger (a prevention case): which of the households have a lease in the ledger
+    (`households_in_ledger`), and the impayé au sens de la CAF open on `on` on their leases, as recorded — the
+    household's earliest report-by date first. Two queries."""
+    in_ledger = households_in_ledger(household_ids)
     episodes: dict = {}
     for episode in (
         CafUnpaidEpisode.objects.filter(lease__household_id__in=household_ids, reached_on__lte=on)
@@ -297,10 +303,11 @@ class ArrearsRow:
     plan: "PlanFollowUp | None" = None
 
 
-def arrears(user, on: date, params=None, *, referent_only=False) -> list[ArrearsRow]:
+def arrears(user, on: date, params=None, *, referent_only=False, with_plans=True) -> list[ArrearsRow]:
     """Every lease in the user's scope with calls still unpaid on `on` (only their own households' with
-    `referent_only`), aged, with the CAF status as recorded: four queries whatever the number of leases (five
-    without the legal parameters `params`), one when nothing is unpaid."""
+    `referent_only`), aged, with the CAF status as recorded and, unless `with_plans` is false, the repayment plan in
+    progress: four queries whatever the number of leases (five without the legal parameters `params`, one fewer
+    without the plans), one when nothing is unpaid."""
     leases = balance_leases(user)
     if referent_only:
         leases = leases.filter(household__referent_id=user.pk)
@@ -318,7 +325,7 @@ def arrears(user, on: date, params=None, *, referent_only=False) -> list[Arrears
     if not by_lease:
         return []
     aid = tiers_payant_aid(set(by_lease), on)
-    plans = active_plans(set(by_lease))
+    plans = active_plans(set(by_lease)) if with_plans else {}
     episodes = caf_episodes_on(set(by_lease), on)
     params = legal_parameters() if params is None else params
     rows = []
