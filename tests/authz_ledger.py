@@ -157,6 +157,7 @@ EXPECTED = {
     "ledger:payout_file": _scoped(LEDGER),
     "ledger:bank_details": row(CLOSERS, OK, NOT_FOUND),
     "ledger:lease_mail": _scoped(LEDGER),
+    "ledger:contract_mail": _scoped(LEDGER),
     "ledger:notice_send": _post_only_scoped(),
     "ledger:receipt_send": _post_only_scoped(),
     "ledger:run_notices_pdf": _scoped(LEDGER),
@@ -199,6 +200,7 @@ POST_EXPECTED = {
     "ledger:owner_statement_issue": _scoped(LEDGER, SAVED),
     "ledger:owner_work_create": _scoped(LEDGER, SAVED),
     "ledger:lease_mail": _scoped(LEDGER, SAVED),
+    "ledger:contract_mail": _scoped(LEDGER, SAVED),
     "ledger:notice_send": _scoped(LEDGER, SAVED),
     "ledger:receipt_send": _scoped(LEDGER, SAVED),
     "ledger:run_notices_mail": _scoped(LEDGER, SAVED),
@@ -248,6 +250,7 @@ CSRF_CASES = {
     "ledger:payouts",
     "ledger:bank_details",
     "ledger:lease_mail",
+    "ledger:contract_mail",
     "ledger:notice_send",
     "ledger:receipt_send",
     "ledger:run_notices_mail",
@@ -337,7 +340,7 @@ def post_data(route_name, scenario, actor, scope):
         return {"month": f"{next_statement_month(owner_of(scenario.world, scope)):%Y-%m}"}
     if route_name == "ledger:owner_work_create":
         return {"invoice_date": "2026-01-15", "supplier": "Plomberie Martin", "label": "Fuite", "amount": "80.00"}
-    if route_name == "ledger:lease_mail":
+    if route_name in ("ledger:lease_mail", "ledger:contract_mail"):
         return {"given": "1", "on": "2026-01-03", "email": f"{actor}@example.org"}
     if route_name in ("ledger:notice_send", "ledger:receipt_send"):
         consent_of(scenario.world, scope)
@@ -425,6 +428,8 @@ def state(route_name, scenario, actor, scope):
         if route_name == "ledger:redevance_payment_create":
             return RedevancePayment.objects.filter(contract=contract).count()
         return RedevanceReceipt.objects.filter(call=contract.authz_call).count()
+    if route_name == "ledger:contract_mail":
+        return EmailConsent.objects.filter(contract=redevance_of(scenario.world, scope)).count()
     if route_name == "ledger:contract_deposit_receive":
         contract = receivable_contract_of(scenario.world, scope)
         return DepositMovement.objects.filter(deposit__residence_contract=contract).count()
@@ -496,6 +501,10 @@ def csrf_case(name, world) -> CsrfCase:
         return CsrfCase(client, url, url, data, lambda: lease.payments.filter(reference="CSRF-1").exists())
     if name.startswith("ledger:redevance_"):
         return _redevance_csrf_case(name, world, client)
+    if name == "ledger:contract_mail":
+        url = reverse(name, args=[redevance_of(world, "own_team").pk])
+        data = {"given": "1", "on": "2026-01-03", "email": "csrf-resident@example.org"}
+        return CsrfCase(client, url, url, data, EmailConsent.objects.filter(email="csrf-resident@example.org").exists)
     if name == "ledger:contract_deposit_receive":
         contract = receivable_contract_of(world, "own_team")
         url = reverse(name, args=[contract.pk])

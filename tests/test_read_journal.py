@@ -362,6 +362,7 @@ def test_the_files_named_by_the_issue_are_journaled():
         "ledger:redevance_account",
         "ledger:redevance_receipt_pdf",
         "ledger:redevance_call_notice",
+        "ledger:contract_mail",
         "GET /households",
         "GET /households/{household_id}",
         "GET /households/{household_id}/interventions",

@@ -83,6 +83,7 @@ urlpatterns = [
     path("reversements/<uuid:batch_id>/virements.xml", owners.payout_file, name="payout_file"),
     path("coordonnees-bancaires/", owners.bank_details, name="bank_details"),
     path("baux/<uuid:lease_id>/courriel/", mailing.lease_mail, name="lease_mail"),
+    path("redevances/<uuid:contract_id>/courriel/", mailing.contract_mail, name="contract_mail"),
     path("appels/<uuid:rent_call_id>/envoyer/", mailing.notice_send, name="notice_send"),
     path("documents/<uuid:receipt_id>/envoyer/", mailing.receipt_send, name="receipt_send"),
     path("fin-de-mois/<uuid:run_id>/avis.pdf", mailing.run_notices_pdf, name="run_notices_pdf"),

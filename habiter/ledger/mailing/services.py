@@ -1,9 +1,12 @@
-"""Rent documents by e-mail: only to a tenant who gave their express agreement, stored with its date (R5).
+"""Rent documents by e-mail: only to a tenant who gave their express agreement, stored with its date (R5); and the
+avis d'échéance de redevance of a boarding house's resident, under the same rule (their agreement is keyed on the
+residence contract instead of a lease).
 
 The consent is a row per agreement or withdrawal (`EmailConsent`, the latest is in force). A quittance, a reçu or
 an avis d'échéance is sent one at a time from the tenant's account, or the month's notices all at once after the
-month-end rent calls, as a background task whose progress the page follows; the notices of the tenants who did
-not agree are printed (`notices_pdf`). Each sending is recorded (`DocumentEmail`) and audited; a sending that the
+month-end rent calls — the rent calls' and the redevance calls' of the month, in one mailing —, as a background task
+whose progress the page follows; the notices of the tenants and residents who did not agree are printed
+(`notices_pdf`, `redevance_notices_pdf`). Each sending is recorded (`DocumentEmail`) and audited; a sending that the
 mail server refuses records nothing.
 """
 
@@ -15,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,11 +37,13 @@ from habiter.ledger.models import (
     MailedDocumentKind,
     NoticeMailing,
     ReceiptKind,
+    RedevanceCall,
     RentCall,
     RentCallRun,
     RentReceipt,
     RunStatus,
 )
+from habiter.ledger.redevance import queries as redevance_queries
 from habiter.ledger.rent.queries import (
     balance_before_call,
     lease_billed_in_month,
@@ -47,11 +53,15 @@ from habiter.ledger.rent.queries import (
 )
 from habiter.ledger.rent.services import OWNER_LEASE_MESSAGE, receipt_pdf, tenant_names
 from habiter.ledger.rules import ZERO
+from habiter.residences.models import ResidenceContract
 
-from .queries import consent_in_force, notices_to_mail
+from .queries import consent_in_force, notices_to_mail, redevance_notices_to_mail
 
 NO_CONSENT = gettext_lazy(
     "Le locataire n'a pas donné son accord exprès pour recevoir ses documents par courriel : imprimez le document."
+)
+NO_RESIDENT_CONSENT = gettext_lazy(
+    "Le résident n'a pas donné son accord exprès pour recevoir ses documents par courriel : imprimez le document."
 )
 
 
@@ -60,9 +70,14 @@ def _require(actor, perm):
         raise PermissionDenied
 
 
-def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str = "") -> EmailConsent:
-    """Record the tenant's agreement (with the address it is for) or its withdrawal, dated; audited."""
+def email_consent_record(
+    *, actor, lease_id=None, contract_id=None, given: bool, on: date, email: str = ""
+) -> EmailConsent:
+    """Record the tenant's agreement (with the address it is for) or its withdrawal, dated; audited. With
+    `contract_id` instead of `lease_id`, the same for a resident's residence contract."""
     _require(actor, "ledger.post")
+    if (lease_id is None) == (contract_id is None):
+        raise TypeError("email_consent_record takes a lease_id or a contract_id")
     if on > timezone.localdate():
         raise ValidationError({"on": _("Un accord se note une fois donné.")})
     email = (email or "").strip()
@@ -76,12 +91,18 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
         except ValidationError:
             raise ValidationError({"email": _("Cette adresse de courriel n'est pas valide.")}) from None
     with transaction.atomic():
-        lease = ledger_leases(actor).select_for_update().filter(pk=lease_id).first()
-        if lease is None:
-            raise Lease.DoesNotExist
+        if contract_id is not None:
+            holder = redevance_queries.ledger_contracts(actor).select_for_update().filter(pk=contract_id).first()
+            if holder is None:
+                raise ResidenceContract.DoesNotExist
+        else:
+            holder = ledger_leases(actor).select_for_update().filter(pk=lease_id).first()
+            if holder is None:
+                raise Lease.DoesNotExist
         consent = EmailConsent(
-            organisation_id=lease.organisation_id,
-            lease=lease,
+            organisation_id=holder.organisation_id,
+            lease=holder if contract_id is None else None,
+            contract=holder if contract_id is not None else None,
             given=given,
             on=on,
             email=email if given else "",
@@ -93,7 +114,7 @@ def email_consent_record(*, actor, lease_id, given: bool, on: date, email: str =
             actor=actor,
             action="ledger.email_consent",
             obj=consent,
-            household_id=lease.household_id,
+            household_id=holder.household_id,
             detail={"given": given},
         )
     return consent
@@ -129,23 +150,24 @@ def notice_pdf(call) -> bytes:
 
 
 def _send(*, actor, lease, consent, kind, call, receipt, subject, body_template, context, attachment):
-    """Record the sending, then send; a refusal of the mail server undoes the record."""
+    """Record the sending, then send; a refusal of the mail server undoes the record. `lease` is a residence
+    contract and `call` a redevance call for a resident's avis d'échéance de redevance."""
+    resident = isinstance(call, RedevanceCall)
     with transaction.atomic():
         sent = DocumentEmail.objects.create(
             organisation_id=lease.organisation_id,
-            lease=lease,
             kind=kind,
-            rent_call=call,
             receipt=receipt,
             to=consent.email,
             sent_by=actor,
+            **({"contract": lease, "redevance_call": call} if resident else {"lease": lease, "rent_call": call}),
         )
         audit_record(
             actor=actor,
             action="ledger.document_email",
             obj=sent,
             household_id=lease.household_id,
-            detail={"kind": kind, "period": f"{call.period:%Y-%m}"},
+            detail={"kind": kind, "period": f"{call.period:%Y-%m}", **({"redevance": True} if resident else {})},
         )
         message = EmailMessage(
             subject=subject,
@@ -225,6 +247,46 @@ def notice_send(*, actor, rent_call_id, call=None) -> DocumentEmail:
     )
 
 
+def redevance_notice_pdf(call) -> bytes:
+    """The avis d'échéance de redevance, as the resident's account prints it."""
+    return pdf_render(
+        "ledger/redevance_notice_pdf.html", {**redevance_queries.notice_context(call), "today": timezone.localdate()}
+    )
+
+
+def redevance_notice_send(*, actor, redevance_call_id, call=None) -> DocumentEmail:
+    """E-mail a redevance call's avis d'échéance, with its PDF, to a resident who agreed (R5, as for a tenant)."""
+    _require(actor, "ledger.post")
+    if call is None:
+        call = redevance_queries.redevance_call_for(actor, redevance_call_id)
+    if call.cancelled_on is not None:
+        raise ValidationError(_("Cet appel de redevance est annulé : il n'a pas d'avis d'échéance."))
+    consent = consent_in_force(call.contract)
+    if consent is None:
+        raise ValidationError(NO_RESIDENT_CONSENT)
+    return _send(
+        actor=actor,
+        lease=call.contract,
+        consent=consent,
+        kind=MailedDocumentKind.NOTICE,
+        call=call,
+        receipt=None,
+        subject=_("Avis d'échéance — redevance de %(period)s") % {"period": f"{call.period:%m/%Y}"},
+        body_template="ledger/email_redevance_notice.txt",
+        context={"call": call, "organisation": call.organisation},
+        attachment=(f"avis-echeance-redevance-{call.period:%Y-%m}.pdf", redevance_notice_pdf(call), "application/pdf"),
+    )
+
+
+def redevance_notices_pdf(calls) -> bytes:
+    """Several avis d'échéance de redevance in one PDF, each starting on a new page, to print and post."""
+    today = timezone.localdate()
+    return pdf_render_many(
+        "ledger/redevance_notice_pdf.html",
+        [{**redevance_queries.notice_context(call), "today": today} for call in calls],
+    )
+
+
 def notices_pdf(calls) -> bytes:
     """Several notices in one PDF, each starting on a new page, to print and post."""
     calls = list(calls)
@@ -233,7 +295,8 @@ def notices_pdf(calls) -> bytes:
 
 
 def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
-    """Start e-mailing the run's month notices to the consenting tenants, as a background task."""
+    """Start e-mailing the run's month notices to the consenting tenants and residents (rent and redevance calls of
+    the month), as a background task."""
     _require(actor, "ledger.post")
     with transaction.atomic():
         run = runs_of(actor).select_for_update().filter(pk=run_id).first()
@@ -243,7 +306,10 @@ def notice_mailing_start(*, actor, run_id) -> NoticeMailing:
             raise ValidationError(_("Les avis s'envoient une fois les appels du mois émis."))
         if run.mailings.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
             raise ValidationError(_("Les avis de ce mois sont déjà en cours d'envoi."))
-        total = notices_to_mail(run.organisation_id, run.month).count()
+        total = (
+            notices_to_mail(run.organisation_id, run.month).count()
+            + redevance_notices_to_mail(run.organisation_id, run.month).count()
+        )
         if not total:
             raise ValidationError(
                 _("Aucun avis à envoyer : tous sont partis, ou aucun locataire n'a donné son accord.")
@@ -271,22 +337,37 @@ def notice_mailing_execute(mailing_id) -> NoticeMailing:
     if not background.lease_acquire(key, send_notices, [str(mailing.pk)]):
         return mailing
     NoticeMailing.objects.filter(pk=mailing.pk).update(status=RunStatus.RUNNING)
+    month = mailing.run.month
     calls = list(
-        notices_to_mail(mailing.organisation_id, mailing.run.month).select_related(
+        notices_to_mail(mailing.organisation_id, month).select_related(
             "lease", "lease__household", "lease__dwelling", "lease__landlord", "organisation"
+        )
+    ) + list(
+        redevance_notices_to_mail(mailing.organisation_id, month).select_related(
+            "contract__household", "contract__resident", "contract__place__residence", "organisation", "transaction"
         )
     )
     # a resumed mailing counts what its first attempts did
-    sent = DocumentEmail.objects.filter(
-        rent_call__run=mailing.run, kind=MailedDocumentKind.NOTICE, created_at__gte=mailing.created_at
-    ).count()
+    sent = (
+        DocumentEmail.objects.filter(kind=MailedDocumentKind.NOTICE, created_at__gte=mailing.created_at)
+        .filter(
+            Q(rent_call__run=mailing.run)
+            | Q(redevance_call__organisation_id=mailing.organisation_id, redevance_call__period=month)
+        )
+        .count()
+    )
     done = max(mailing.total - len(calls), 0)
     errors = [line for line in mailing.error.split("\n") if line]
     for call in calls:
+        resident = isinstance(call, RedevanceCall)
         try:
-            notice_send(actor=mailing.started_by, rent_call_id=call.pk, call=call)
+            if resident:
+                redevance_notice_send(actor=mailing.started_by, redevance_call_id=call.pk, call=call)
+            else:
+                notice_send(actor=mailing.started_by, rent_call_id=call.pk, call=call)
         except (ValidationError, PermissionDenied) as error:
-            errors.append(f"{call.lease.household.name} : {' '.join(getattr(error, 'messages', []))}")
+            household = call.contract.household if resident else call.lease.household
+            errors.append(f"{household.name} : {' '.join(getattr(error, 'messages', []))}")
         else:
             sent += 1
         done += 1

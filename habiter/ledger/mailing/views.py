@@ -4,19 +4,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habiter.core.forms import apply_validation_error
+from habiter.core.pages import get_or_404
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 from habiter.ledger import pages
 from habiter.ledger.forms import EmailConsentForm
 from habiter.ledger.models import NoticeMailing, RentCall, RentCallRun, RentReceipt
+from habiter.ledger.redevance import queries as redevance_queries
 from habiter.ledger.rent import queries as rent_queries
 
 from . import queries, services
-from .queries import NOTICES_PER_PDF
 
 
 def _run(user, run_id) -> RentCallRun:
@@ -24,6 +26,32 @@ def _run(user, run_id) -> RentCallRun:
         return rent_queries.runs_of(user).get(pk=run_id)
     except RentCallRun.DoesNotExist:
         raise Http404 from None
+
+
+def _consent_form(request, consent, default_email, record, back):
+    """The agreement form of a lease's or a residence contract's page, with the agreement in force as its start; on
+    a valid POST by someone who may post, `record(**data)` then the redirect to `back`. (form, redirect or None)"""
+    form = EmailConsentForm(
+        request.POST or None,
+        initial={
+            "given": "0" if consent else "1",
+            "on": timezone.localdate(),
+            "email": consent.email if consent else default_email,
+        },
+    )
+    if request.method == "POST":
+        pages.require_perm(request.user, "ledger.post")
+        if form.is_valid():
+            try:
+                record(**form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request, _("Accord enregistré.") if form.cleaned_data["given"] else _("Retrait enregistré.")
+                )
+                return form, redirect(back)
+    return form, None
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,26 +62,15 @@ def lease_mail(request, lease_id):
     lease = pages.lease_or_404(user, lease_id)
     read_of(request, household_id=lease.household_id, obj=lease)
     consent = queries.consent_in_force(lease)
-    form = EmailConsentForm(
-        request.POST or None,
-        initial={
-            "given": "0" if consent else "1",
-            "on": timezone.localdate(),
-            "email": consent.email if consent else lease.household.email,
-        },
+    form, done = _consent_form(
+        request,
+        consent,
+        lease.household.email,
+        lambda **data: services.email_consent_record(actor=user, lease_id=lease.pk, **data),
+        reverse("ledger:lease_mail", args=[lease.pk]),
     )
-    if request.method == "POST":
-        pages.require_perm(user, "ledger.post")
-        if form.is_valid():
-            try:
-                services.email_consent_record(actor=user, lease_id=lease.pk, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(
-                    request, _("Accord enregistré.") if form.cleaned_data["given"] else _("Retrait enregistré.")
-                )
-                return redirect("ledger:lease_mail", lease.pk)
+    if done:
+        return done
     return render(
         request,
         "ledger/lease_mail.html",
@@ -65,6 +82,39 @@ def lease_mail(request, lease_id):
             "calls": queries.calls_to_send(lease),
             "receipts": list(rent_queries.receipts_of(lease)[:12]),
             "sent": queries.sent_documents(lease),
+            "can_post": user.has_perm("ledger.post"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("ledger.email_consent")
+def contract_mail(request, contract_id):
+    """The resident's agreement to e-mail (the same rule as a tenant's, on the residence contract), its history, and
+    the redevance documents sent; the month's avis d'échéance leave with the month-end mailing."""
+    user = request.user
+    contract = get_or_404(redevance_queries.contract_for_ledger, user, contract_id)
+    read_of(request, household_id=contract.household_id, obj=contract)
+    consent = queries.consent_in_force(contract)
+    form, done = _consent_form(
+        request,
+        consent,
+        contract.resident.email or contract.household.email,
+        lambda **data: services.email_consent_record(actor=user, contract_id=contract.pk, **data),
+        reverse("ledger:contract_mail", args=[contract.pk]),
+    )
+    if done:
+        return done
+    form.fields["given"].label = _("Le résident")
+    return render(
+        request,
+        "ledger/contract_mail.html",
+        {
+            "contract": contract,
+            "consent": consent,
+            "form": form,
+            "history": queries.consent_history(contract),
+            "sent": queries.redevance_sent_documents(contract),
             "can_post": user.has_perm("ledger.post"),
         },
     )
@@ -110,16 +160,20 @@ def run_notices_pdf(request, run_id):
     """The month's notices of the tenants who did not agree to e-mail, to print: part `partie` of the chunks."""
     user = request.user
     run = _run(user, run_id)
-    calls = queries.notices_to_print(run.organisation_id, run.month)
     try:
         part = max(1, int(request.GET.get("partie", "1")))
     except ValueError:
         raise Http404 from None
-    chunk = list(calls[(part - 1) * NOTICES_PER_PDF : part * NOTICES_PER_PDF])
+    chunk, redevances = queries.print_chunk(run.organisation_id, run.month, part)
     if not chunk:
         raise Http404
-    listed(request, [call.lease.household_id for call in chunk])
-    response = HttpResponse(services.notices_pdf(chunk), content_type="application/pdf")
+    if redevances:
+        listed(request, [call.contract.household_id for call in chunk])
+        pdf = services.redevance_notices_pdf(chunk)
+    else:
+        listed(request, [call.lease.household_id for call in chunk])
+        pdf = services.notices_pdf(chunk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="avis-echeance-{run.month:%Y-%m}-{part}.pdf"'
     return response
 
