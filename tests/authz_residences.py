@@ -6,7 +6,8 @@ and its house rules. Scopes: own team is a residence the host of the organisatio
 of the organisation with no host, other organisation a residence of another one. Stays: only a director records
 an entry or an exit directly. Contracts: the director and the host of the residence prepare and follow them; a
 social worker reads those of the households they follow; team leads read them all. The house journal: read like
-the residence, kept by the director and the host of the residence. The occupancy and funding figures: read like the
+the residence, kept by the director and the host of the residence (so is the kind of a support given or corrected
+afterwards). The occupancy and funding figures: read like the
 residence. The printed contract: read like the contract. The redevance of a contract: set by those who follow the
 contract (the director and the host of the residence); replacing lines in force is confirmed. The maxima of the
 APL convention (the page « Maxima APL-foyer » and the correction of a value, confirmed): the director and the host
@@ -69,6 +70,7 @@ EXPECTED = {
     "residences:journal": READ_ROW,
     "residences:activity_add": ADMIT_ROW,
     "residences:support_add": ADMIT_ROW,
+    "residences:support_kind": ADMIT_ROW,
     "residences:apl_maxima": ADMIT_ROW,
     "residences:apl_maximum_correct": ADMIT_ROW,
     "residences:young_workers_pse": scoped_row(MANAGERS),
@@ -89,6 +91,7 @@ POST_EXPECTED = {
     "residences:redevance_set": ADMIT_WRITE,
     "residences:activity_add": ADMIT_WRITE,
     "residences:support_add": ADMIT_WRITE,
+    "residences:support_kind": ADMIT_WRITE,
     "residences:apl_maxima": ADMIT_WRITE,
     "residences:apl_maximum_correct": ADMIT_WRITE,
     "residences:young_workers_pse": scoped_row(MANAGERS, yes=WRITE),
@@ -215,6 +218,21 @@ class Houses:
             )
         return self.rows[("admission", scope, actor)]
 
+    def support(self, scope, actor=""):
+        """A support to the scope's resident noted before kinds were asked (no kind), one per actor (each gives it
+        one)."""
+        if ("support", scope, actor) not in self.rows:
+            stay = self.stay(scope)
+            self.rows[("support", scope, actor)] = IndividualSupport.objects.create(
+                organisation_id=stay.organisation_id,
+                residence=self.residence(scope),
+                resident_id=stay.resident_id,
+                given_on=date(2026, 3, 2),
+                note=f"Accompagné à la CAF ({actor})",
+                created_by=self.director_of(scope),
+            )
+        return self.rows[("support", scope, actor)]
+
     def apl_maximum(self, scope):
         """The T1 maximum of 2024 of the scope's residence, 430.00 €, « à confirmer »."""
         if ("apl_maximum", scope) not in self.rows:
@@ -284,6 +302,7 @@ def fillers(scenario, actor, scope):
         "admission_id": lambda: houses.admission(scope, actor).pk,
         "contract_id": lambda: houses.contract(scope).pk,
         "apl_maximum_id": lambda: houses.apl_maximum(scope).pk,
+        "support_id": lambda: houses.support(scope, actor).pk,
     }
 
 
@@ -348,6 +367,8 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "residences:support_add":
         resident = houses.stay(scope).resident_id
         return {"resident": resident, "given_on": "2026-03-02", "kind": "mediation", "note": f"Soutien de {actor}"}
+    if route_name == "residences:support_kind":
+        return {"kind": "isolation"}
     if route_name == "residences:apl_maxima":  # a T1 place, one year per actor
         houses.place(scope)
         return {"typology": "T1", "year": str(2000 + index), "amount": "400,00"}
@@ -390,6 +411,8 @@ def state(route_name, scenario, actor, scope):
         return HouseActivity.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:support_add":
         return IndividualSupport.objects.filter(residence=houses.residence(scope)).count()
+    if route_name == "residences:support_kind":
+        return IndividualSupport.objects.get(pk=houses.support(scope, actor).pk).kind
     if route_name == "residences:apl_maxima":
         return AplMaximum.objects.filter(residence=houses.residence(scope)).count()
     if route_name == "residences:apl_maximum_correct":
@@ -553,6 +576,16 @@ def csrf_case(name, world):
         return CsrfCase(
             logged_in(director), url, url, data, lambda: IndividualSupport.objects.filter(residence=residence).exists()
         )
+    if name == "residences:support_kind":
+        support = houses.support("own_team", "csrf")
+        url = reverse(name, args=[support.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"kind": "mediation"},
+            lambda: IndividualSupport.objects.get(pk=support.pk).kind == "mediation",
+        )
     if name == "residences:apl_maxima":
         houses.place("own_team")  # a T1 place
         url = reverse(name, args=[residence.pk])
@@ -598,4 +631,5 @@ def post_probe_values(world):
         "admission_id": houses.admission("own_team", "probe").pk,
         "contract_id": houses.contract("own_team").pk,
         "apl_maximum_id": houses.apl_maximum("own_team").pk,
+        "support_id": houses.support("own_team", "probe").pk,
     }

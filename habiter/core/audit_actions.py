@@ -117,6 +117,7 @@ class AuditAction(models.TextChoices):
     GUEST_STAY_RECORD = "guest_stay.record", _("Hébergement d'un tiers par un résident")
     HOUSE_ACTIVITY_RECORD = "house_activity.record", _("Activité collective au journal de maison")
     INDIVIDUAL_SUPPORT_RECORD = "individual_support.record", _("Soutien individuel au journal de maison")
+    INDIVIDUAL_SUPPORT_KIND = "individual_support.kind", _("Type d'un soutien individuel indiqué ou corrigé")
     # community
     COUNCIL_CREATE = "council.create", _("Création d'une instance de participation")
     COUNCIL_MEMBER_ADD = "council_member.add", _("Nomination d'un membre d'instance")
@@ -312,6 +313,7 @@ class ReadKind(models.TextChoices):
     RESIDENCES_CONTRACT = "residences.contract", _("le contrat et la fiche pratique d'un résident")
     RESIDENCES_CONTRACT_PDF = "residences.contract_pdf", _("le contrat de résidence imprimé (PDF)")
     RESIDENCES_JOURNAL = "residences.journal", _("le journal de maison d'une résidence")
+    RESIDENCES_SUPPORT = "residences.support", _("un soutien individuel du journal de maison (son type)")
     # community
     COMMUNITY_COUNCIL = "community.council", _("les membres d'une instance de participation")
     COMMUNITY_MEETING = "community.meeting", _("une réunion d'instance (ordre du jour, présences)")

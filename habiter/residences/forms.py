@@ -318,19 +318,26 @@ class ActivityForm(ResidenceBaseForm):
         self.fields["helpers"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class SupportForm(ResidenceBaseForm):
-    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
-    given_on = _date_field(_("Date"))
-    kind = forms.ChoiceField(
+def _support_kind_field():
+    return forms.ChoiceField(
         label=_("Nature du soutien"),
         choices=SupportKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Dites de quelle nature est ce soutien.")},
+        error_messages={
+            "required": _("Dites de quelle nature est ce soutien."),
+            "invalid_choice": _("Choisissez une des natures proposées."),
+        },
         help_text=_(
             "Lutte contre l'isolement : écoute, visite, sortie accompagnée… Médiation : une démarche vers la santé, "
             "la CAF, les droits, l'emploi…"
         ),
     )
+
+
+class SupportForm(ResidenceBaseForm):
+    resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
+    given_on = _date_field(_("Date"))
+    kind = _support_kind_field()
     note = forms.CharField(
         label=_("Soutien apporté"),
         max_length=500,
@@ -342,6 +349,12 @@ class SupportForm(ResidenceBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
         self.fields["resident"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"
+
+
+class SupportKindForm(ResidenceBaseForm):
+    """The kind of a support already noted: given to one noted before kinds were asked, or corrected."""
+
+    kind = _support_kind_field()
 
 
 SERVICE_ROWS = 4

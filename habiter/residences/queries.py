@@ -432,6 +432,17 @@ def journal_of(residence, *, year: int):
     return list(activities), list(supports)
 
 
+def support_for_page(user, support_id) -> IndividualSupport:
+    """An individual support of a residence whose journal the user keeps (the director, the host of the
+    residence), with its resident and residence: the page that gives or corrects its kind. Anyone else:
+    DoesNotExist."""
+    if not user.has_perm("residences.keep_journal"):
+        raise IndividualSupport.DoesNotExist
+    return IndividualSupport.objects.select_related("residence", "resident").get(
+        pk=support_id, residence__in=residences_for(user).values("pk")
+    )
+
+
 def participation_table(residence, *, year: int) -> dict:
     """Residents' participation in the collective activities of the residence, per month of `year`: the number of
     activities each resident took part in, each month, and the number of activities per month. Three queries,

@@ -760,6 +760,35 @@ def individual_support_record(
     return support
 
 
+def individual_support_set_kind(*, actor, support_id, kind: str) -> IndividualSupport:
+    """Give its kind to a support noted before kinds were asked, or correct a kind already given (W10, R82): by
+    whoever keeps the journal of the support's residence. The audit keeps the kind before and after, so a corrected
+    kind keeps its history; choosing the kind it already has writes nothing."""
+    _require(actor, "residences.keep_journal")
+    if kind not in SupportKind.values:
+        raise ValidationError({"kind": _("Dites de quelle nature est ce soutien.")})
+    with transaction.atomic():
+        support = (
+            IndividualSupport.objects.select_for_update()
+            .select_related("resident")
+            .get(pk=support_id, residence__in=queries.residences_for(actor).values("pk"))
+        )
+        before = support.kind
+        if before == kind:
+            return support
+        support.kind = kind
+        support.full_clean()
+        support.save(update_fields=["kind"])
+        audit_record(
+            actor=actor,
+            action="individual_support.kind",
+            obj=support,
+            household_id=support.resident.household_id,
+            detail={"from": before, "to": kind},
+        )
+    return support
+
+
 # --- the redevance and the APL-foyer maxima (W7–W8, docs/adr/0027) ------------------------------------------
 
 SERVICE_KINDS = (RedevanceKind.COMPULSORY_SERVICE, RedevanceKind.OPTIONAL_SERVICE)

@@ -31,4 +31,5 @@ urlpatterns = [
     path("<uuid:residence_id>/journal/", views.journal, name="journal"),
     path("<uuid:residence_id>/journal/activite/", views.activity_add, name="activity_add"),
     path("<uuid:residence_id>/journal/soutien/", views.support_add, name="support_add"),
+    path("soutiens/<uuid:support_id>/type/", views.support_kind, name="support_kind"),
 ]

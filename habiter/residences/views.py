@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -41,6 +42,7 @@ from .forms import (
     RedevanceForm,
     ResidenceForm,
     SupportForm,
+    SupportKindForm,
     TerminateForm,
     VacancyForm,
 )
@@ -603,6 +605,7 @@ def contract_detail(request, contract_id):
             "may_set_redevance": bool(steps) and contract.status != ContractStatus.ENDED,
             "can_open_household": queries.may_open_household(user, contract.household_id),
             "can_open_residence": user.has_perm("residences.view_residence"),
+            "can_keep_journal": user.has_perm("residences.keep_journal"),
         },
     )
 
@@ -756,6 +759,7 @@ def journal(request, residence_id):
             "year": year,
             "activities": activities,
             "supports": supports,
+            "untyped_supports": sum(1 for support in supports if not support.kind),
             "table": table,
             "months": range(1, 13),
             "can_keep": user.has_perm("residences.keep_journal"),
@@ -819,3 +823,44 @@ def support_add(request, residence_id):
             messages.success(request, _("Soutien ajouté au journal."))
             return redirect("residences:journal", residence_id=residence.pk)
     return render(request, "residences/support_form.html", {"form": form, "residence": residence})
+
+
+def _support_back(request, support) -> str:
+    """Where the kind's page goes back to: the page that linked to it (the resident's practical file), else the
+    journal of the support's year."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return f"{reverse('residences:journal', args=[support.residence_id])}?annee={support.given_on.year}"
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.support")
+def support_kind(request, support_id):
+    """Give its kind to a support noted before kinds were asked, or correct it (W10): the AGLS then counts it in
+    its category (R82)."""
+    user = request.user
+    support = get_or_404(queries.support_for_page, user, support_id)
+    back = _support_back(request, support)
+    form = SupportKindForm(request.POST or None, initial={"kind": support.kind or None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            support = services.individual_support_set_kind(
+                actor=user, support_id=support.pk, kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Soutien à %(name)s : %(kind)s.")
+                % {
+                    "name": f"{support.resident.first_name} {support.resident.last_name}",
+                    "kind": support.get_kind_display().lower(),
+                },
+            )
+            return redirect(back)
+    read_of(request, household_id=support.resident.household_id, obj=support)
+    return render(request, "residences/support_kind.html", {"support": support, "form": form, "back": back})

@@ -37,7 +37,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from habiter.community.models import Council, Meeting
-from habiter.core.models import AuditEvent, LegalParameter
+from habiter.core.models import AuditEvent, LegalParameter, Role, User
 from habiter.ledger.redevance import services as redevance_services
 from habiter.people.models import Household, Person
 from habiter.reporting import indicators
@@ -580,6 +580,31 @@ def test_the_gestion_locative_sociale_by_category(data):
     # redevance; Martin's and Petit's residents took part; in 2025, 1 support against isolation (Martin's), 2 of
     # mediation (Martin's and Bernard's residents), Roux's without a kind apart (Petit's was in 2024).
     assert activity["Les Acacias"] == list(zip(FACTS, [2, 2, 1, 2, 1, 2, 1, 1, 2, 2, 1], strict=True))
+
+
+def test_a_kind_given_afterwards_by_the_host_counts_the_support_in_its_category(data):
+    # Roux's support of 2 November 2025 was noted before kinds were asked: « Hors des quatre catégories » counts it.
+    # The host of Les Acacias says, from the house journal, that it was against isolation: 2 supports against
+    # isolation (Martin's, Roux's) to 2 residents, none apart any more; the rest of the table is unchanged.
+    acacias = Residence.objects.get(organisation=data.organisation, name="Les Acacias")
+    host = User.objects.create_user(
+        username="hote-acacias", password="un-mot-de-passe-bien-long", organisation=data.organisation, role=Role.HOST
+    )
+    acacias.hosts.add(host)
+    support = IndividualSupport.objects.get(residence=acacias, given_on=date(2025, 11, 2))
+    response = client_of(host).post(reverse("residences:support_kind", args=[support.pk]), {"kind": "isolation"})
+    assert response.status_code == 302
+    activity = _by_residence(rows(data.director, "agls_activity"))
+    assert activity["Les Acacias"] == list(zip(FACTS, [2, 2, 1, 2, 1, 2, 2, 2, 2, 2, 0], strict=True))
+    assert activity["Bellevue"] == [(fact, 0) for fact in FACTS]
+    # corrected to a mediation: counted there, Roux's resident now one of 3 accompanied towards an outside service
+    client_of(host).post(reverse("residences:support_kind", args=[support.pk]), {"kind": "mediation"})
+    activity = _by_residence(rows(data.director, "agls_activity"))
+    assert activity["Les Acacias"] == list(zip(FACTS, [2, 2, 1, 2, 1, 2, 1, 1, 3, 3, 0], strict=True))
+    assert [e.detail for e in AuditEvent.objects.filter(action="individual_support.kind").order_by("pk")] == [
+        {"from": "", "to": "isolation"},
+        {"from": "isolation", "to": "mediation"},
+    ]
 
 
 def test_arrears_are_read_from_the_ledger_as_they_stood_on_the_last_day(data):
