@@ -198,7 +198,7 @@ EXEMPT = {
     "community:charter_list": "the versions of the volunteer's charter: no household",
     "community:charter_create": NO_HOUSEHOLD,
     "community:valuation_export": "hours of volunteering and their valuation: no household",
-    "community:cec_export": "volunteers' governance hours: no household",
+    "community:cec_export": "volunteers' governance and supervision hours: no household",
     "community:my_volunteering": "a volunteer's own missions, hours and invitations: no household",
     "community:charter_sign": "the charter's text: no household",
     # leases

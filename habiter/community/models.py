@@ -682,7 +682,8 @@ class MissionKind(models.TextChoices):
     WORKSHOPS = "workshops", _("Ateliers")
     RESIDENCE_ACTIVITIES = "residence_activities", _("Activités en pension de famille")
     NEWSPAPER = "newspaper", _("Journal des résidents")
-    GOVERNANCE = "governance", _("Gouvernance (conseil d'administration, bureau, encadrement de bénévoles)")
+    GOVERNANCE = "governance", _("Gouvernance (conseil d'administration, bureau)")
+    SUPERVISION = "supervision", _("Encadrement de bénévoles")
 
 
 class Engagement(models.TextChoices):

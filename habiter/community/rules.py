@@ -265,7 +265,10 @@ CEC_MIN_HOURS_KEY = "cec_min_hours_per_year"
 CEC_MIN_HOURS_ONE_ASSOCIATION_KEY = "cec_min_hours_one_association"
 CEC_DECLARE_BY_KEY = "cec_declare_by"
 CEC_VALIDATE_BY_KEY = "cec_validate_by"
-CEC_MISSION_KINDS = frozenset({"governance"})  # W27: sitting on the board or bureau, supervising volunteers
+# W27: the missions whose hours count for the compte d'engagement citoyen (`MissionKind` values)
+CEC_GOVERNANCE_KINDS = frozenset({"governance"})  # sitting on the board or bureau
+CEC_SUPERVISION_KINDS = frozenset({"supervision"})  # supervising other volunteers (encadrement de bénévoles)
+CEC_MISSION_KINDS = CEC_GOVERNANCE_KINDS | CEC_SUPERVISION_KINDS
 CEC_ELIGIBLE, CEC_IF_OTHER_HOURS, CEC_NOT_ELIGIBLE = "eligible", "if_other_hours", "not_eligible"
 CENT = Decimal("0.01")
 

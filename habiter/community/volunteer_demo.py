@@ -1,5 +1,6 @@
 """Demo volunteers of Alpa (seed 000: the Point Info Logement's reception, the housing-search workshop, the
-activities of the pensions de famille, the residents' journal « Tutti quanti », the treasurer of the board): the
+activities of the pensions de famille, the residents' journal « Tutti quanti », the treasurer of the board, who
+also coordinates the desk's volunteers — governance and supervision hours, both counting for the CEC): the
 charter in force for a year, signed by each of them — the demo volunteer's login goes straight to their page —,
 their missions and hours of the last months, and the demo volunteer's seat in Alpa's monthly CVS, whose next meeting
 is their invitation. Written through the services (except the two extra volunteer accounts, which cannot log in)."""
@@ -72,7 +73,11 @@ def seed_volunteers(organisation, users, count, rng) -> None:
                 director,
                 "Les réunions du bureau et du conseil d'administration.",
                 "Comptabilité associative.",
-                [(MissionKind.GOVERNANCE, "Trésorier du conseil d'administration", False, Decimal("6"))],
+                [
+                    (MissionKind.GOVERNANCE, "Trésorier du conseil d'administration", False, Decimal("6")),
+                    # he supervises the desk's volunteers: these hours count for his CEC with the board's (W27)
+                    (MissionKind.SUPERVISION, "Coordination des bénévoles de l'accueil", False, Decimal("3")),
+                ],
             ),
             (
                 _extra_account(organisation, *EXTRA_VOLUNTEERS[1]),

@@ -358,7 +358,8 @@ def valuation_export(request):
 
 @require_GET
 def cec_export(request):
-    """The volunteers' governance hours of the year and their compte d'engagement citoyen status (W27)."""
+    """The volunteers' governance and supervision hours of the year, their sum and its compte d'engagement citoyen
+    status (W27), with the thresholds and the deadlines, for the association's CEC validator."""
     user = request.user
     require_perm(user, "community.manage_volunteers")
     year = _year(request)
@@ -384,8 +385,14 @@ def cec_export(request):
                 "validate": reference.validate_by.strftime("%d/%m/%Y"),
             },
         ],
-        [_("Bénévole"), _("Heures ici"), _("Éligibilité")],
-        [[name, hours, str(labels[status])] for name, hours, status in rows],
+        [
+            _("Bénévole"),
+            _("Heures de gouvernance (conseil d'administration, bureau)"),
+            _("Heures d'encadrement de bénévoles"),
+            _("Total des heures retenues pour le CEC"),
+            _("Éligibilité"),
+        ],
+        [[name, led, supervised, hours, str(labels[status])] for name, led, supervised, hours, status in rows],
         [],
     )
     return _xlsx(content, f"cec-{year}.xlsx")

@@ -520,8 +520,10 @@ def sponsorship_year(user, year: int) -> SponsorshipYear:
 
 
 def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:
-    """Per volunteer with governance hours in the year: the hours here and their compte d'engagement citoyen status
-    (W27). Directors only."""
+    """Per volunteer with hours counting for the compte d'engagement citoyen in the year (W27: sitting on the board
+    or bureau, supervising other volunteers): [name, governance hours, supervision hours, hours counting (their sum),
+    status of that sum]; and the year's thresholds and deadlines. Hours of other missions (reception desk,
+    workshops…) do not count. Directors only."""
     _require(user, "community.manage_volunteers")
     params = legal_parameters()
     totals = (
@@ -531,14 +533,19 @@ def cec_rows(user, year: int) -> tuple[list[list], rules.CecStatus]:
             mission__kind__in=rules.CEC_MISSION_KINDS,
         )
         .exclude(mission__volunteer__engagement=Engagement.SKILLS_SPONSORSHIP)  # paid time: no CEC (W27, W29)
-        .values("mission__volunteer")
+        .values("mission__volunteer", "mission__kind")
         .annotate(total=Sum("hours"))
     )
-    by_volunteer = {row["mission__volunteer"]: row["total"] for row in totals}
-    volunteers = Volunteer.objects.filter(pk__in=by_volunteer).select_related("user")
+    governance: dict = defaultdict(Decimal)  # volunteer id → hours
+    supervision: dict = defaultdict(Decimal)
+    for row in totals:
+        kinds = governance if row["mission__kind"] in rules.CEC_GOVERNANCE_KINDS else supervision
+        kinds[row["mission__volunteer"]] += row["total"]
+    volunteers = Volunteer.objects.filter(pk__in=governance.keys() | supervision.keys()).select_related("user")
     rows = []
     reference = rules.cec_status(Decimal(0), year, params)
     for volunteer in sorted(volunteers, key=lambda v: str(v.user)):
-        hours = by_volunteer[volunteer.pk]
-        rows.append([str(volunteer.user), hours, rules.cec_status(hours, year, params).status])
+        led, supervised = governance[volunteer.pk], supervision[volunteer.pk]
+        hours = led + supervised
+        rows.append([str(volunteer.user), led, supervised, hours, rules.cec_status(hours, year, params).status])
     return rows, reference

@@ -443,10 +443,86 @@ def test_the_cec_export_lists_governance_hours_and_eligibility(client, director,
     client.force_login(director)
     rows = rows_of(client.get(reverse("community:cec_export") + "?annee=2026"))
     assert "avant le 30/06/2027" in rows[2][0] and "avant le 31/12/2027" in rows[2][0]
-    assert rows[4] == [
+    assert rows[3] == [
+        "Bénévole",
+        "Heures de gouvernance (conseil d'administration, bureau)",
+        "Heures d'encadrement de bénévoles",
+        "Total des heures retenues pour le CEC",
+        "Éligibilité",
+    ]
+    assert rows[4] == [  # the 120 h of the reception desk do not count
         str(volunteer.user),
+        120,
+        0,
         120,
         "Éligible si ses heures dans d'autres associations complètent le seuil",
     ]
     client.force_login(volunteer.referent)
     assert client.get(reverse("community:cec_export")).status_code == 404
+
+
+def log_weekly(director, mission, first: date, weeks: int, hours: str):
+    for week in range(weeks):
+        services.hours_log(
+            actor=director, mission_id=mission.pk, worked_on=first + timedelta(weeks=week), hours=Decimal(hours)
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_supervising_volunteers_counts_for_the_cec_with_governance(client, world, director, volunteer):
+    """W27: the board or bureau OR the supervision of other volunteers. 2025: 60 h of governance + 45 h of
+    supervision = 105 h counting (the 30 h at the desk do not): ≥ 100 h here, < 200 h → eligible if hours elsewhere
+    make up the 200 h; 200 h of supervision alone → eligible. Deadlines of the 2025 hours: 30/06/2026, 31/12/2026."""
+    client.force_login(director)
+    response = client.post(
+        reverse("community:mission_add", args=[volunteer.pk]),
+        {"kind": "supervision", "title": "Coordination des bénévoles de l'accueil", "starts_on": "2024-01-01"},
+    )
+    assert response.status_code == 302
+    supervision = volunteer.missions.get(kind=MissionKind.SUPERVISION)
+    assert supervision.get_kind_display() == "Encadrement de bénévoles"
+    governance = mission_of(director, volunteer, kind=MissionKind.GOVERNANCE, title="Secrétaire du bureau")
+    desk = mission_of(director, volunteer)
+    log_weekly(director, governance, date(2025, 1, 6), 12, "5")  # 12 × 5 h = 60 h
+    log_weekly(director, supervision, date(2025, 3, 3), 9, "5")  # 9 × 5 h = 45 h
+    log_weekly(director, desk, date(2025, 1, 7), 10, "3")  # 10 × 3 h = 30 h: reception, not counted
+    services.hours_log(actor=director, mission_id=supervision.pk, worked_on=date(2026, 1, 5), hours=Decimal(4))
+    coordinator = services.volunteer_create(
+        actor=director,
+        user_id=UserFactory(
+            organisation=world.organisation, role=Role.VOLUNTEER, first_name="Zoé", last_name="Zeller"
+        ).pk,
+        referent_id=None,
+        data={"started_on": date(2024, 1, 1)},
+    )
+    coordinating = mission_of(director, coordinator, kind=MissionKind.SUPERVISION, title="Coordination des ateliers")
+    log_weekly(director, coordinating, date(2025, 1, 6), 25, "8")  # 25 × 8 h = 200 h of supervision alone
+
+    rows, reference = services.cec_rows(director, 2025)
+    assert sorted(rows) == sorted(
+        [
+            [str(volunteer.user), Decimal("60"), Decimal("45"), Decimal("105"), rules.CEC_IF_OTHER_HOURS],
+            ["Zoé Zeller", Decimal("0"), Decimal("200"), Decimal("200"), rules.CEC_ELIGIBLE],
+        ]
+    )
+    assert (reference.min_hours, reference.min_hours_here) == (200, 100)
+    assert (reference.declare_by, reference.validate_by) == (date(2026, 6, 30), date(2026, 12, 31))
+    assert services.cec_rows(director, 2026)[0] == [
+        [str(volunteer.user), Decimal("0"), Decimal("4"), Decimal("4"), rules.CEC_NOT_ELIGIBLE]
+    ]
+
+    rows = rows_of(client.get(reverse("community:cec_export") + "?annee=2025"))
+    assert "200 h dans l'année, dont 100 h au moins" in rows[1][0]
+    assert "avant le 30/06/2026" in rows[2][0] and "avant le 31/12/2026" in rows[2][0]
+    assert sorted(rows[4:]) == sorted(
+        [
+            [
+                str(volunteer.user),
+                60,
+                45,
+                105,
+                "Éligible si ses heures dans d'autres associations complètent le seuil",
+            ],
+            ["Zoé Zeller", 0, 200, 200, "Éligible"],
+        ]
+    )

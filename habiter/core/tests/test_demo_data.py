@@ -281,6 +281,15 @@ def test_the_demo_volunteer_signed_the_charter_and_has_missions_hours_and_an_inv
     assert VolunteerHours.objects.filter(mission__volunteer__user=volunteer).count() == 24  # 12 weeks × 2 missions
 
 
+def test_the_demo_treasurer_also_supervises_volunteers_and_both_count_for_his_cec(demo):
+    from habiter.community import rules, volunteers
+
+    director = User.objects.get(username="direction")
+    rows, _ = volunteers.cec_rows(director, 2026)  # twelve weekly sessions before 2 December 2026, all in 2026
+    # 12 × 6 h on the board + 12 × 3 h coordinating the desk's volunteers = 72 + 36 = 108 h: ≥ 100, < 200 (W27)
+    assert rows == [["Marcel Dupuis", Decimal("72"), Decimal("36"), Decimal("108"), rules.CEC_IF_OTHER_HOURS]]
+
+
 def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):
     from habiter.community import queries
     from habiter.community.models import GradingCampaign, StrategicProject
