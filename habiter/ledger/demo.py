@@ -17,13 +17,14 @@ from habiter.ledger.bank import services as bank_services
 from habiter.ledger.deposits import services as deposit_services
 from habiter.ledger.entries.services import month_closed
 from habiter.ledger.mailing.services import email_consent_record
-from habiter.ledger.models import RentCall, RepaymentPlan
+from habiter.ledger.models import BankCsvMapping, RentCall, RepaymentPlan
 from habiter.ledger.owners import services as owner_services
 from habiter.ledger.rent import queries as rent_queries
 from habiter.ledger.rent import services as rent_services
 
 MONTHS = 6
 STATEMENT_MONTHS = 3
+DEMO_BANK_MAPPING = "Banque de démonstration"
 DEMO_BANK = {"holder_name": "", "iban": "FR7630003012340002001234514", "bic": "SOGEFRPPMAR"}
 
 
@@ -136,14 +137,7 @@ def seed_deposits(organisation, actor, today) -> None:
 def seed_bank_statement(actor, leases, today) -> None:
     """A bank statement of the last days, imported and left in the queue: the late tenant's transfer with the
     dwelling's reference, a CAF transfer naming a tenant, and bank fees."""
-    mapping = bank_services.bank_mapping_create(
-        actor=actor,
-        name="Banque de démonstration",
-        date_column="Date",
-        label_column="Libellé",
-        amount_column="Montant",
-        reference_column="Référence",
-    )
+    mapping = demo_bank_mapping(actor)
     late = leases[1] if len(leases) > 1 else leases[0]
     named = leases[-1]
     due = _french(late.rent + late.charges)
@@ -156,6 +150,21 @@ def seed_bank_statement(actor, leases, today) -> None:
     bank_services.bank_statement_import(
         actor=actor, file_name=f"releve-{today:%Y-%m}.csv", content=content, file_format="csv", mapping_id=mapping.pk
     )
+
+
+def demo_bank_mapping(actor):
+    """The demo bank's CSV format (Date;Libellé;Montant;Référence), created once."""
+    mapping = BankCsvMapping.objects.filter(organisation_id=actor.organisation_id, name=DEMO_BANK_MAPPING).first()
+    if mapping is None:
+        mapping = bank_services.bank_mapping_create(
+            actor=actor,
+            name=DEMO_BANK_MAPPING,
+            date_column="Date",
+            label_column="Libellé",
+            amount_column="Montant",
+            reference_column="Référence",
+        )
+    return mapping
 
 
 def _french(amount) -> str:

@@ -114,7 +114,7 @@ def residence_events(household, user):
 
 
 def register():
-    from .demo import seed_residence_life, seed_residences
+    from .demo import seed_residence_life, seed_residences, seed_young_workers_home
 
     registry.register_nav_item(
         registry.NavItem(
@@ -130,6 +130,7 @@ def register():
     )
     registry.register_demo_seeder(50, seed_residences)
     registry.register_demo_seeder(51, seed_residence_life)
+    registry.register_demo_seeder(53, seed_young_workers_home)  # after the redevances: none for the FJT here
     registry.register_household_panel(
         registry.HouseholdPanel(
             "residences.stays",

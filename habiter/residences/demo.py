@@ -9,6 +9,7 @@ redevance as typed lines (W7) under the APL maxima of its residence's convention
 first Pléiades resident's with a change on 1 January kept in its history. Every date on an open day; written through
 the services, like real use."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import services
-from .models import AplMaximum, Orientation, Residence, ResidenceContract, ResidenceStay
+from .models import AplMaximum, Orientation, Residence, ResidenceContract, ResidenceKind, ResidenceStay
 
 HOUSE_RULES = (
     "Article 1 — La pension de famille est un lieu de vie : chacun respecte le calme et l'intimité des autres.\n"
@@ -314,4 +315,84 @@ def seed_residence_life(organisation, users, count, rng) -> None:
             given_on=_open_day(today, -8),
             kind="mediation",
             note="Accompagné à la CAF pour mettre à jour le dossier d'APL.",
+        )
+
+
+YOUNG_WORKERS_HOME = "Le Tremplin"
+YOUNG_WORKERS_PLACES = 6
+YOUNG_WORKERS_RESIDENTS = 4
+# the CAF's prestation de service socio-éducative paid to the FJT last year: a demo figure, not a real one
+YOUNG_WORKERS_PSE = Decimal("48000.00")
+
+
+def seed_young_workers_home(organisation, users, count, rng) -> None:
+    """The foyer de jeunes travailleurs once (nothing is added if the organisation already has one, has no
+        residence, or no director): a résidence sociale marked FJT, its studios, a few single young people living there
+        (members of single-person households aged 18 to 30, with no running lease and neither living in nor oriented to
+    a residence; else any such household), and the
+        PSE the CAF paid it last year. It draws from its own random generator, never the demo's shared `rng`, so that
+        the rest of the demo stays the same."""
+    from habiter.leases.models import Lease, LeaseStatus
+
+    director = next((u for u in users.values() if u.role == Role.DIRECTOR), None)
+    residences = Residence.objects.filter(organisation=organisation)
+    if director is None or not residences.exists() or residences.filter(young_workers=True).exists():
+        return
+    own = random.Random(38)  # noqa: S311 - reproducible demo data, not security
+    today = timezone.localdate()
+    singles = (
+        Household.objects.filter(organisation=organisation)
+        .annotate(size=Count("members"))
+        .filter(size=1)
+        .exclude(pk__in=ResidenceStay.objects.values("household_id"))
+        .exclude(pk__in=Orientation.objects.filter(household__isnull=False).values("household_id"))
+        .exclude(pk__in=Lease.objects.filter(status=LeaseStatus.SIGNED).values("household_id"))
+        .order_by("created_at", "id")
+    )
+    young = singles.filter(
+        members__birth_date__gt=date(today.year - 31, today.month, 1),
+        members__birth_date__lte=date(today.year - 18, 1, 1),
+    )
+    residents = list(young[:YOUNG_WORKERS_RESIDENTS])
+    if len(residents) < YOUNG_WORKERS_RESIDENTS:
+        residents += [h for h in singles[: YOUNG_WORKERS_RESIDENTS * 2] if h not in residents]
+    residents = residents[:YOUNG_WORKERS_RESIDENTS]
+    with transaction.atomic():
+        home = services.residence_create(
+            actor=director,
+            data={
+                "name": YOUNG_WORKERS_HOME,
+                "kind": ResidenceKind.RESIDENCE_SOCIALE,
+                "address": "Boulevard National",
+                "postal_code": "13003",
+                "city": "Marseille",
+                "opened_on": date(2019, 9, 2),
+                "apl_convention_reference": "13/3/09-2019/97-2207/1",
+                "young_workers": True,
+            },
+        )
+        places = []
+        for n in range(1, YOUNG_WORKERS_PLACES + 1):
+            place, _warning = services.place_create(
+                actor=director,
+                residence_id=home.pk,
+                data={
+                    "label": f"T{n}",
+                    "kind": "studio",
+                    "typology": "T1",
+                    "surface": Decimal(16 + own.randint(0, 4)) + Decimal("0.50"),
+                    "furnished": True,
+                    "accessible": n == 1,
+                },
+            )
+            places.append(place)
+        for place, household in zip(places, residents, strict=False):
+            services.stay_enter(
+                actor=director,
+                place_id=place.pk,
+                resident_id=household.members.first().pk,
+                entered_on=nearest_open_day(today - timedelta(days=own.randint(60, 600))),
+            )
+        services.young_workers_pse_record(
+            actor=director, residence_id=home.pk, year=today.year - 1, amount=YOUNG_WORKERS_PSE
         )

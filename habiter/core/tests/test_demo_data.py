@@ -3,7 +3,7 @@ household, postcodes that match their towns, no visit nor workshop on a closed d
 at least one case of every to-do of every home page, on an ordinary Wednesday morning."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -318,3 +318,60 @@ def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagg
     assert checklist.total == Decimal("133500.00") and not checklist.above  # public grants only: no foundation
     flagged = Subsidy.objects.get(organisation=director.organisation, purpose="FSL — ASLL 2027")
     assert "en retard" in flagged.request_warning
+
+
+def test_a_foyer_de_jeunes_travailleurs_has_its_residents_and_its_pse_so_the_agls_shows_its_bonus(demo):
+    from habiter.reporting import indicators
+    from habiter.reporting.queries import reporting_scope
+    from habiter.residences.models import Residence, ResidenceStay, YoungWorkersPse
+
+    director = User.objects.get(username="direction")
+    (fjt,) = Residence.objects.filter(organisation=director.organisation, young_workers=True)
+    assert (fjt.name, fjt.kind) == ("Le Tremplin", "residence_sociale") and not fjt.hosts.exists()
+    assert fjt.places.count() == 6
+    assert ResidenceStay.objects.filter(place__residence=fjt, left_on__isnull=True).count() == 4
+    assert all(is_open_day(s.entered_on) for s in ResidenceStay.objects.filter(place__residence=fjt))
+    # the demo is loaded on 2 December 2026: the PSE of 2025 is the one the AGLS of 2026 reads
+    assert list(YoungWorkersPse.objects.filter(residence=fjt).values_list("year", "amount")) == [
+        (2025, Decimal("48000.00"))
+    ]
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        period = indicators.Period(date(2026, 1, 1), date(2026, 12, 31))
+        (table,) = indicators.compute("agls_grant", reporting_scope(director), period)
+    bonus = table["columns"].index("Bonus FJT (€)")
+    (row,) = [r for r in table["rows"] if r[0] == "Le Tremplin"]
+    assert row[bonus] == 14400.0  # 0,30 × 48 000,00
+
+
+def test_a_caf_apl_foyer_transfer_waits_in_the_bank_queue_and_splits_across_pleiades_contracts(demo):
+    from habiter.ledger.bank.redevances import bank_line_split_redevances
+    from habiter.ledger.models import BankLine, RedevanceCall
+    from habiter.ledger.redevance.demo import _apl
+
+    accountant = User.objects.get(username="comptable")
+    (line,) = BankLine.objects.filter(organisation=accountant.organisation, label__icontains="Versement APL-foyer")
+    assert line.state == "unmatched"
+    # this month's calls of the signed Pléiades contracts whose APL-foyer the CAF paid by hand last month but not
+    # this month (the resident who pays nothing has neither): the line's
+    calls = [
+        call
+        for call in RedevanceCall.objects.filter(
+            organisation=accountant.organisation,
+            period=date(2026, 12, 1),
+            contract__status="active",
+            contract__place__residence__name="Les Pléiades",
+            cancelled_on__isnull=True,
+        )
+        if not call.contract.redevance_payments.filter(source="caf", received_on__gte=call.period).exists()
+        and call.contract.redevance_payments.filter(source="caf", received_on__gte=date(2026, 11, 1)).exists()
+    ]
+    assert len(calls) >= 2 and sum(_apl(call) for call in calls) == line.amount
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False):
+        payments = bank_line_split_redevances(
+            actor=accountant, line_id=line.pk, parts=[(call.contract_id, _apl(call)) for call in calls]
+        )
+    line.refresh_from_db()
+    assert line.state == "matched" and {p.bank_line_id for p in payments} == {line.pk}
+    for call in calls:
+        call.refresh_from_db()
+        assert call.settled
