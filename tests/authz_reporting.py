@@ -8,8 +8,8 @@ runs only; other organisation: a run of another organisation, out of reach of al
 
 Subsidies (DOMAIN-2 W31, W32): directors and accountants read and write them, for the whole organisation (own team
 and other team are the same subsidy of the organisation); a subsidy of another organisation is a 404. The subsidy's
-page takes the decision and the compte rendu financier (POST); the request and the year's accounts obligations are
-unscoped POSTs.
+page takes the decision and the compte rendu financier (POST); the request, the year's accounts obligations and the
+year's costs of intermédiation locative (W36) are unscoped POSTs.
 """
 
 import uuid
@@ -20,7 +20,7 @@ from django.urls import reverse
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.reporting import services
-from habiter.reporting.models import AccountsObligations, ReportRun, Subsidy
+from habiter.reporting.models import AccountsObligations, ImlActivityCosts, ReportRun, Subsidy
 from tests.authz_common import ACTORS, LOGIN, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead")
@@ -51,6 +51,7 @@ EXPECTED = {
     "reporting:subsidy_create": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:crf_list": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:accounts_threshold": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
+    "reporting:iml_costs": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:subsidy_xlsx": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS),
 }
@@ -59,7 +60,12 @@ POST_EXPECTED = {
     # the decision recorded again, with a reference of its own
     "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS, yes=(SAVED, SAVED, NOT_FOUND)),
 }
-POST_UNSCOPED = {"reporting:report_list", "reporting:subsidy_create", "reporting:accounts_threshold"}
+POST_UNSCOPED = {
+    "reporting:report_list",
+    "reporting:subsidy_create",
+    "reporting:accounts_threshold",
+    "reporting:iml_costs",
+}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -175,6 +181,11 @@ def csrf_case(name, world) -> CsrfCase:
         url = f"{reverse(name)}?annee=2025"
         data = {"auditor_name": "Cabinet CSRF", "auditor_appointed_on": "2025-06-01"}
         saved = lambda: AccountsObligations.objects.filter(auditor_name="Cabinet CSRF").exists()  # noqa: E731
+        return CsrfCase(logged_in(world.users["director"]), url, url, data, saved)
+    if name == "reporting:iml_costs":
+        url = f"{reverse(name)}?annee=2025"
+        data = {"sublease_captation": "1234,56", "method": "Analytique CSRF"}
+        saved = lambda: ImlActivityCosts.objects.filter(method="Analytique CSRF").exists()  # noqa: E731
         return CsrfCase(logged_in(world.users["director"]), url, url, data, saved)
     if name == "reporting:subsidy_detail":
         subsidy = subsidy_of(world, "own_team")

@@ -49,7 +49,7 @@ LEDGER = "the organisation's books (accounts, bank lines, entries): amounts, and
 
 REPORT = "aggregated figures of the organisation or a team (a report, its stored run, its export): no household named"
 
-SUBSIDIES = "the association's subsidies, funders and accounts obligations: no household"
+SUBSIDIES = "the association's subsidies, funders, accounts obligations and activity costs: no household"
 
 EXEMPT = {
     # reporting
@@ -58,6 +58,7 @@ EXEMPT = {
     "reporting:subsidy_detail": SUBSIDIES,
     "reporting:crf_list": SUBSIDIES,
     "reporting:accounts_threshold": SUBSIDIES,
+    "reporting:iml_costs": SUBSIDIES,
     "reporting:subsidy_xlsx": SUBSIDIES,
     "reporting:dashboard": REPORT,
     "reporting:report_list": REPORT,

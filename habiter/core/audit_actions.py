@@ -258,6 +258,7 @@ class AuditAction(models.TextChoices):
     SUBSIDY_CRF_SENT = "subsidy.crf_sent", _("Envoi d'un compte rendu financier")
     SUBSIDY_EXPORT = "subsidy.export", _("Export des subventions")
     ACCOUNTS_OBLIGATIONS_SAVE = "accounts_obligations.save", _("Suivi des obligations comptables de l'année")
+    IML_COSTS_SAVE = "iml_costs.save", _("Coûts des activités d'intermédiation locative de l'année")
 
     # security events (written by core)
     LOGIN = "login", _("Connexion")  # written by earlier versions; kept so that their rows stay readable

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habiter.core.forms import date_field
 
-from .models import FunderKind, SubsidyStatus
+from .models import FunderKind, ImlActivity, ImlModality, SubsidyStatus, iml_cost_field
 
 FIRST_YEAR = 2000
 LONGEST_PERIOD_DAYS = 5 * 366  # a report covers at most five years: longer is a history, not a report
@@ -114,3 +114,28 @@ class SubsidyYearForm(forms.Form):
     """The financial year of the subsidies pages (any year: a year to come has its requests)."""
 
     annee = forms.IntegerField(label=_("Année"), min_value=FIRST_YEAR, max_value=2100)
+
+
+class ImlCostsForm(forms.Form):
+    """The year's costs of the three activities of intermédiation locative, per modality (W36); each optional."""
+
+    method = forms.CharField(
+        label=_("Origine des montants"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : comptabilité analytique, charges réparties au temps passé."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for modality, _modality_label in ImlModality.choices:
+            for activity, activity_label in ImlActivity.choices:
+                self.fields[iml_cost_field(modality, activity)] = _money(activity_label, required=False)
+        self.order_fields([*(iml_cost_field(m, a) for m in ImlModality.values for a in ImlActivity.values), "method"])
+
+    def modalities(self):
+        """Per modality, its label and the bound fields of its three activities (the page's fieldsets)."""
+        return [
+            (label, [self[iml_cost_field(modality, activity)] for activity in ImlActivity.values])
+            for modality, label in ImlModality.choices
+        ]

@@ -159,3 +159,71 @@ class AccountsObligations(OrganisationScoped):
 
     def __str__(self):
         return str(self.year)
+
+
+class ImlActivity(models.TextChoices):
+    """The three activities the State funds in intermédiation locative (DOMAIN-2 W36)."""
+
+    CAPTATION = "captation", _("Captation de logements")
+    MANAGEMENT = "management", _("Gestion locative adaptée")
+    SUPPORT = "support", _("Accompagnement social")
+
+
+class ImlModality(models.TextChoices):
+    """The two modalities of intermédiation locative (W36), as the IML report counts dwellings."""
+
+    SUBLEASE = "sublease", _("Location / sous-location (bail principal de l'association)")
+    MANDATE = "mandate", _("Mandat de gestion")
+
+
+def iml_cost_field(modality: str, activity: str) -> str:
+    return f"{modality}_{activity}"
+
+
+IML_COST_FIELDS = tuple(
+    iml_cost_field(modality, activity) for modality in ImlModality.values for activity in ImlActivity.values
+)
+
+
+class ImlActivityCosts(OrganisationScoped):
+    """What each of the three activities of intermédiation locative cost the association in a calendar year, for
+    each modality (W36: the State asks for them separately), as the association's analytical accounts give them:
+    the director or the accountant types them in; a cost not typed is unknown, not zero."""
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    sublease_captation = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    sublease_management = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    sublease_support = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    mandate_captation = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    mandate_management = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    mandate_support = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    method = models.CharField(
+        _("origine des montants"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : comptabilité analytique, charges réparties au temps passé."),
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("coûts des activités d'intermédiation locative")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="iml_activity_costs_unique_year",
+                violation_error_message=_("Les coûts de cette année sont déjà saisis."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}__gte": 0}) | models.Q(**{f"{field}__isnull": True}),
+                    name=f"iml_costs_{field}_not_negative",
+                )
+                for field in IML_COST_FIELDS
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    def cost(self, modality: str, activity: str):
+        return getattr(self, iml_cost_field(modality, activity))

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from habiter.core.legal_queries import legal_parameters
 
 from . import indicators, rules
-from .models import AccountsObligations, Funder, ReportRun, Subsidy, SubsidyStatus
+from .models import AccountsObligations, Funder, ImlActivityCosts, ReportRun, Subsidy, SubsidyStatus
 from .scope import ReportScope, reporting_scope, run_scope  # noqa: F401 (re-exported)
 
 
@@ -66,6 +66,11 @@ def subsidy_for(user, subsidy_id) -> Subsidy:
 
 def funders_visible_to(user):
     return Funder.objects.filter(organisation_id=_organisation_id(user))
+
+
+def iml_costs_of(user, year: int) -> ImlActivityCosts | None:
+    """The costs of intermédiation locative typed in for `year`, if any (W36)."""
+    return ImlActivityCosts.objects.filter(organisation_id=_organisation_id(user), year=year).first()
 
 
 def years_of(user) -> list[int]:

@@ -1,6 +1,7 @@
 """Every write of the reporting app, with permission, one transaction and an audit event: running a report stores
 its frozen figures; subsidies are requested, decided, their comptes rendus financiers sent (DOMAIN-2 W31), and the
-accounts obligations of a year above the threshold followed (W32)."""
+accounts obligations of a year above the threshold followed (W32); the costs of the three activities of
+intermédiation locative typed in for a year (W36)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +15,16 @@ from habiter.core.audit import audit_record
 from habiter.core.models import Organisation
 
 from . import indicators, rules
-from .models import AccountsObligations, Funder, FunderKind, ReportRun, Subsidy, SubsidyStatus
+from .models import (
+    IML_COST_FIELDS,
+    AccountsObligations,
+    Funder,
+    FunderKind,
+    ImlActivityCosts,
+    ReportRun,
+    Subsidy,
+    SubsidyStatus,
+)
 from .queries import reporting_scope
 
 
@@ -374,6 +384,48 @@ def accounts_obligations_save(*, actor, year: int, data: dict) -> AccountsObliga
                     for f in OBLIGATION_FIELDS
                     if (v := data.get(f))
                 },
+            },
+        )
+    return record
+
+
+IML_COST_MAX = Decimal("9999999999.99")  # the column's size: a slip of a few extra digits is refused, not cut
+
+
+def iml_costs_save(*, actor, year: int, data: dict) -> ImlActivityCosts:
+    """Record, for the calendar `year`, what each of the three activities of intermédiation locative cost per
+    modality (W36), from the association's analytical accounts, and where the figures come from. An empty amount
+    is a cost not known; the year's row is made on the first save, and each save is audited with the amounts it
+    replaced."""
+    _manager(actor)
+    if year > timezone.localdate().year:
+        raise ValidationError(_("Les coûts d'une année à venir ne sont pas encore connus."))
+    amounts = {}
+    for field in IML_COST_FIELDS:
+        value = data.get(field)
+        amounts[field] = None if value in (None, "") else _amount(value, field)
+        if amounts[field] is not None and amounts[field] > IML_COST_MAX:
+            raise ValidationError({field: _("Montant invraisemblable : au plus 9 999 999 999,99 €.")})
+    method = (data.get("method") or "").strip()
+    with transaction.atomic():
+        record, _created = ImlActivityCosts.objects.select_for_update().get_or_create(
+            organisation_id=actor.organisation_id, year=year
+        )
+        before = {field: getattr(record, field) for field in IML_COST_FIELDS}
+        for field, amount in amounts.items():
+            setattr(record, field, amount)
+        record.method = method
+        record.full_clean()
+        record.save()
+        audit_record(
+            actor=actor,
+            action="iml_costs.save",
+            obj=record,
+            detail={
+                "year": year,
+                "costs": {field: None if amount is None else str(amount) for field, amount in amounts.items()},
+                "before": {field: None if amount is None else str(amount) for field, amount in before.items()},
+                "method": method,
             },
         )
     return record

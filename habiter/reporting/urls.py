@@ -17,6 +17,7 @@ urlpatterns = [
     path("subventions/nouvelle/", views.subsidy_create, name="subsidy_create"),
     path("subventions/comptes-rendus/", views.crf_list, name="crf_list"),
     path("subventions/seuil/", views.accounts_threshold, name="accounts_threshold"),
+    path("subventions/couts-iml/", views.iml_costs, name="iml_costs"),
     path("subventions/tableur/", views.subsidy_xlsx, name="subsidy_xlsx"),
     path("subventions/<uuid:subsidy_id>/", views.subsidy_detail, name="subsidy_detail"),
 ]

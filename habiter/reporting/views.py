@@ -23,6 +23,7 @@ from . import indicators, queries, rules, services
 from .forms import (
     AccountsObligationsForm,
     CrfSentForm,
+    ImlCostsForm,
     PeriodForm,
     SubsidyDecisionForm,
     SubsidyRequestForm,
@@ -362,6 +363,41 @@ def accounts_threshold(request):
             "years": sorted({*queries.years_of(user), timezone.localdate().year, year}, reverse=True),
             "form": form,
             "can_manage": user.has_perm("reporting.manage_subsidies"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def iml_costs(request):
+    """What the three activities of intermédiation locative cost in a year, per modality (W36), as the analytical
+    accounts give them: the IML report shows them beside the dwellings; a manager types them in."""
+    user = request.user
+    _subsidy_reader(user)
+    year = _year(request)
+    can_manage = user.has_perm("reporting.manage_subsidies")
+    if request.method == "POST" and not can_manage:
+        raise Http404
+    record = queries.iml_costs_of(user, year)
+    fields = (*services.IML_COST_FIELDS, "method")
+    initial = {field: getattr(record, field) for field in fields} if record else {}
+    form = ImlCostsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.iml_costs_save(actor=user, year=year, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Les coûts de l'intermédiation locative sont enregistrés."))
+            return redirect(f"{reverse('reporting:iml_costs')}?annee={year}")
+    return render(
+        request,
+        "reporting/iml_costs.html",
+        {
+            "year": year,
+            "years": sorted({*queries.years_of(user), timezone.localdate().year, year}, reverse=True),
+            "record": record,
+            "form": form,
+            "can_manage": can_manage,
         },
     )
 

@@ -107,3 +107,32 @@ def test_the_director_records_a_grant_and_sees_the_threshold_and_the_overdue_rep
         page.goto("/")
         panel = page.get_by_role("region", name="Comptes rendus financiers")
         expect(panel.get_by_role("heading", name="2 comptes rendus en retard")).to_be_visible()
+
+
+def test_the_director_types_the_iml_costs_and_the_iml_report_shows_them(page, director):
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=PARIS)):
+        log_in(page, "m.leroy")
+        page.goto("/pilotage/subventions/?annee=2025")
+        page.get_by_role("link", name="Coûts de l'intermédiation locative").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Coûts de l'intermédiation locative 2025")
+        sublets = page.get_by_role("group", name="Location / sous-location (bail principal de l'association)")
+        sublets.get_by_label("Captation de logements").fill("8400")
+        sublets.get_by_label("Gestion locative adaptée").fill("21350,00")
+        sublets.get_by_label("Accompagnement social").fill("-3")
+        mandates = page.get_by_role("group", name="Mandat de gestion")
+        mandates.get_by_label("Captation de logements").fill("2600")
+        page.get_by_label("Origine des montants").fill("Comptabilité analytique 2025")
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(sublets.get_by_text("Assurez-vous que cette valeur est supérieure ou égale à 0.")).to_be_visible()
+        sublets.get_by_label("Accompagnement social").fill("32800")
+        check_page(page, "iml-costs-form", phone=True)
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_text("Les coûts de l'intermédiation locative sont enregistrés.")).to_be_visible()
+        expect(sublets.get_by_label("Gestion locative adaptée")).to_have_value("21350,00")
+
+        page.goto("/pilotage/rapports/iml/?annee=2025")
+        costs = page.get_by_role("table", name="Coût des trois activités, par modalité")
+        # sublets 8 400 + 21 350 + 32 800 = 62 550; mandates: captation only, 2 600; in all 65 150
+        expect(costs.get_by_role("row").nth(1)).to_contain_text("62\u00a0550")
+        expect(costs.get_by_role("row").last).to_contain_text("65\u00a0150")
+        check_page(page, "iml-report-costs", phone=True)

@@ -1,6 +1,8 @@
 """Amounts and dates written the French way in every template (a builtin library: no `{% load %}` needed).
 
 - `{{ amount|euros }}`: a Decimal to the cent, with the thousands separator (1 234,56).
+- `{{ cell|figure }}`: a report's figure: one with decimals (an amount, a rate: stored as a float in a run) as
+  `euros` writes it, a count or a text as it is.
 - `{{ day|long_date }}`: « 1er septembre 2026 », « 2 septembre 2026 »; `long_date:"l"` adds the weekday
   (« mardi 1er septembre 2026 »), `long_date:"l H:i"` the weekday and the time (« mardi 1er septembre 2026, 14:00 »),
   `long_date:"-"` leaves the year out (« 1er septembre »).
@@ -16,6 +18,11 @@ from habiter.core.formats import euros
 
 register = template.Library()
 register.filter("euros", euros)
+
+
+@register.filter
+def figure(value):
+    return euros(value) if isinstance(value, float) else value
 
 
 @register.filter

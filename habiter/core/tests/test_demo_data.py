@@ -320,6 +320,18 @@ def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagg
     assert "en retard" in flagged.request_warning
 
 
+def test_the_iml_report_of_2025_shows_the_costs_of_its_three_activities(demo):
+    from habiter.reporting import indicators
+    from habiter.reporting.queries import reporting_scope
+
+    director = User.objects.get(username="direction")
+    period = indicators.Period(date(2025, 1, 1), date(2025, 12, 31))
+    (costs,) = indicators.compute("iml_activity_costs", reporting_scope(director), period)
+    # sublets 8 400 + 21 350 + 32 800 = 62 550; mandates 2 600 + 5 900 = 8 500, their support not separated
+    assert costs["rows"][-1] == ["Total", 11000.0, 27250.0, 32800.0, 71050.0]
+    assert costs["rows"][1][3] == ""
+
+
 def test_a_foyer_de_jeunes_travailleurs_has_its_residents_and_its_pse_so_the_agls_shows_its_bonus(demo):
     from habiter.reporting import indicators
     from habiter.reporting.queries import reporting_scope

@@ -116,8 +116,8 @@ REPORTS["iml"] = Report(
         "Les mesures des dispositifs de type IML, chaque dispositif étant une modalité (sous-location, bail "
         "glissant, mandat de gestion) : ménages entrés, accompagnés et sortis, durées des mesures, glissements "
         "et destinations à la sortie ; baux en sous-location (avec ou sans bail glissant) et sous mandat, "
-        "glissements ; logements gérés, captés et jours de vacance, par modalité. Le coût de chacune des trois "
-        "activités n'est pas encore compté ici."
+        "glissements ; logements gérés, captés et jours de vacance, par modalité ; le coût de chacune des trois "
+        "activités financées (captation, gestion locative adaptée, accompagnement social), par modalité."
     ),
     indicators=(
         *funder_uses(Scheme.IML, IML_GROUPS),
@@ -127,6 +127,7 @@ REPORTS["iml"] = Report(
             {"kinds": (LeaseKind.SUBLEASE, LeaseKind.MANDATE), "split_sliding": True},
         ),
         Use("iml_dwellings"),
+        Use("iml_activity_costs"),
     ),
     funder=gettext_lazy("État (DDETS)"),
     categories=gettext_lazy(
