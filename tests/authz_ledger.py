@@ -77,6 +77,7 @@ from tests.authz_ledger_rows import (  # noqa: F401  (lease_of, mandate_lease_of
     fresh_payment_transaction,
     fresh_regularisation,
     hand_payment_of,
+    hand_redevance_payment_of,
     lease_of,
     letter_of,
     mailing_of,
@@ -143,6 +144,7 @@ EXPECTED = {
     "ledger:bank_line_split": _post_only_scoped(),
     "ledger:bank_line_split_redevances": _post_only_scoped(),
     "ledger:bank_line_link": _post_only_scoped(),
+    "ledger:bank_line_link_redevances": _post_only_scoped(),
     "ledger:bank_line_ignore": _post_only_scoped(),
     "ledger:bank_line_clear": _post_only_scoped(),
     "ledger:bank_line_unclear": _post_only_scoped(),
@@ -194,6 +196,7 @@ POST_EXPECTED = {
     "ledger:bank_line_split": _scoped(LEDGER, SAVED),
     "ledger:bank_line_split_redevances": _scoped(LEDGER, SAVED),
     "ledger:bank_line_link": _scoped(LEDGER, SAVED),
+    "ledger:bank_line_link_redevances": _scoped(LEDGER, SAVED),
     "ledger:bank_line_ignore": _scoped(LEDGER, SAVED),
     "ledger:bank_line_clear": _scoped(LEDGER, SAVED),
     "ledger:bank_line_unclear": _scoped(LEDGER, SAVED),
@@ -242,6 +245,7 @@ CSRF_CASES = {
     "ledger:bank_line_split",
     "ledger:bank_line_split_redevances",
     "ledger:bank_line_link",
+    "ledger:bank_line_link_redevances",
     "ledger:bank_line_ignore",
     "ledger:bank_line_clear",
     "ledger:bank_line_unclear",
@@ -329,6 +333,8 @@ def post_data(route_name, scenario, actor, scope):
         return redevance_split_data(redevance_of(scenario.world, scope))
     if route_name == "ledger:bank_line_link":
         return {"payment": hand_payment_of(scenario.world, scope).pk}
+    if route_name == "ledger:bank_line_link_redevances":
+        return {"payments": [str(hand_redevance_payment_of(scenario.world, scope).pk)]}
     if route_name == "ledger:bank_line_ignore":
         return {"ignore": "1", "reason": f"Frais vus par {actor}"}
     if route_name == "ledger:bank_line_clear":
@@ -454,6 +460,7 @@ def state(route_name, scenario, actor, scope):
         "ledger:bank_line_split",
         "ledger:bank_line_split_redevances",
         "ledger:bank_line_link",
+        "ledger:bank_line_link_redevances",
         "ledger:bank_line_ignore",
         "ledger:bank_line_clear",
     ):
@@ -574,6 +581,7 @@ def csrf_case(name, world) -> CsrfCase:
         "ledger:bank_line_split",
         "ledger:bank_line_split_redevances",
         "ledger:bank_line_link",
+        "ledger:bank_line_link_redevances",
         "ledger:bank_line_ignore",
         "ledger:bank_line_clear",
     ):
@@ -584,6 +592,9 @@ def csrf_case(name, world) -> CsrfCase:
             "ledger:bank_line_split": lambda: split_data(lease),
             "ledger:bank_line_split_redevances": lambda: redevance_split_data(redevance_of(world, "own_team")),
             "ledger:bank_line_link": lambda: {"payment": hand_payment_of(world, "own_team").pk},
+            "ledger:bank_line_link_redevances": lambda: {
+                "payments": [str(hand_redevance_payment_of(world, "own_team").pk)]
+            },
             "ledger:bank_line_ignore": lambda: {"ignore": "1", "reason": "x"},
             "ledger:bank_line_clear": lambda: {"entries": [str(waiting_receipt_of(world, "own_team"))]} | CONFIRMED,
         }[name]()

@@ -414,6 +414,18 @@ def hand_payment_of(world, scope):
     )
 
 
+def hand_redevance_payment_of(world, scope):
+    """An APL-foyer of the amount of `fresh_bank_line` (25.00) typed by hand for the scope's residence contract, from
+    the CAF, a day before the line, not yet linked to a bank line (a new one each time)."""
+    return redevance_services.redevance_payment_record(
+        actor=manager_of(world, scope),
+        contract_id=redevance_of(world, scope).pk,
+        amount=Decimal("25.00"),
+        received_on=date(2026, 1, 13),
+        source="caf",
+    )
+
+
 STATEMENT_ON = date(2026, 3, 10)
 
 

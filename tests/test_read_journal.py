@@ -235,6 +235,7 @@ EXEMPT = {
     "ledger:bank_line_split": WRITE,
     "ledger:bank_line_split_redevances": WRITE,
     "ledger:bank_line_link": WRITE,
+    "ledger:bank_line_link_redevances": WRITE,
     "ledger:bank_line_ignore": WRITE,
     "ledger:owner_statements": OWNER,
     "ledger:owner_statement_detail": OWNER,

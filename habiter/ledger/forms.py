@@ -332,6 +332,22 @@ class BankClearForm(forms.Form):
         self.fields["entries"].choices = [(str(entry.pk), entry.label) for entry in entries]
 
 
+class BankRedevanceLinkForm(forms.Form):
+    """The APL-foyer payments typed by hand that a bank line of the CAF shows: the boxes ticked on the line's page."""
+
+    payments = forms.TypedMultipleChoiceField(
+        coerce=str,
+        error_messages={
+            "required": _("Cochez au moins une APL-foyer saisie à la main."),
+            "invalid_choice": _("Une de ces APL-foyer n'attend plus cette opération : rechargez la page."),
+        },
+    )
+
+    def __init__(self, *args, payments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payments"].choices = [(str(payment.pk), str(payment)) for payment in payments]
+
+
 class BankIgnoreForm(forms.Form):
     ignore = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput, initial="1"

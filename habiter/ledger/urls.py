@@ -67,6 +67,11 @@ urlpatterns = [
         name="bank_line_split_redevances",
     ),
     path("banque/operations/<uuid:line_id>/encaissement-saisi/", bank.bank_line_link, name="bank_line_link"),
+    path(
+        "banque/operations/<uuid:line_id>/apl-foyer-saisies/",
+        bank.bank_line_link_redevances,
+        name="bank_line_link_redevances",
+    ),
     path("banque/operations/<uuid:line_id>/mise-de-cote/", bank.bank_line_ignore, name="bank_line_ignore"),
     path("banque/operations/<uuid:line_id>/ecritures-en-attente/", bank.bank_line_clear, name="bank_line_clear"),
     path(

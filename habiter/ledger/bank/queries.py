@@ -17,6 +17,7 @@ from habiter.ledger.models import (
     Payment,
     PaymentSource,
     RedevancePayment,
+    RedevancePaymentSource,
     RentCall,
     Transaction,
     money_sum,
@@ -133,6 +134,28 @@ def hand_payment_twin(organisation_id, lease_id, amount, day) -> Payment | None:
         _hand_payments(organisation_id, [amount], day - timedelta(days=LINK_DAYS), day + timedelta(days=LINK_DAYS))
         .filter(lease_id=lease_id)
         .first()
+    )
+
+
+def hand_redevance_payments_for(user, line) -> list[RedevancePayment]:
+    """The APL-foyer payments typed by hand that this bank line — the CAF's transfer — may be, a sum of several of
+    them most often (the CAF pays for the residents of a residence at once): from the CAF, received within
+    `LINK_DAYS` days of the line, not linked to a bank line nor reversed, each no larger than the line; oldest first
+    (one query)."""
+    if not user.has_perm("ledger.view_ledger") or line.amount <= 0:
+        return []
+    return list(
+        RedevancePayment.objects.filter(
+            organisation_id=user.organisation_id,
+            source=RedevancePaymentSource.CAF,
+            amount__lte=line.amount,
+            received_on__gte=line.booked_on - timedelta(days=LINK_DAYS),
+            received_on__lte=line.booked_on + timedelta(days=LINK_DAYS),
+            bank_line__isnull=True,
+            reversed_on__isnull=True,
+        )
+        .select_related("contract__resident", "contract__place__residence")
+        .order_by("received_on", "created_at", "pk")
     )
 
 

@@ -26,6 +26,7 @@ from habiter.ledger.forms import (
     BankMappingForm,
     BankMatchForm,
     BankRedevanceFormSet,
+    BankRedevanceLinkForm,
     BankRedevanceSplitForm,
     BankSplitFormSet,
     BankSplitSourceForm,
@@ -174,6 +175,7 @@ def _line_page(
     matched_without_payment = line.state == BankLineState.MATCHED and line.payment_id is None
     candidates = queries.match_candidates(user) if unmatched else []
     queries.queue_with_suggestions([line], candidates)
+    hand_redevances = queries.hand_redevance_payments_for(user, line) if unmatched else []
     return render(
         request,
         "ledger/bank_line.html",
@@ -191,6 +193,9 @@ def _line_page(
             "redevance_rows": redevance_rows or _redevance_rows(user, line),
             "redevance_choice": redevance_choice or BankRedevanceSplitForm(prefix="apl"),
             "redevance_payments": queries.redevance_payments_of_line(line) if matched_without_payment else [],
+            "hand_redevances": hand_redevances,
+            # every APL-foyer typed by hand offered makes the line's amount: offered ticked
+            "hand_redevances_whole": sum((p.amount for p in hand_redevances), Decimal("0.00")) == line.amount,
             # matched to several payments and every one reversed: it may be matched again
             "payments_reversed": matched_without_payment and queries.payments_standing(line) is False,
             "ignore_form": BankIgnoreForm(),
@@ -301,6 +306,39 @@ def bank_line_link(request, line_id):
         _("Opération rapprochée de l'encaissement de %(amount)s € déjà saisi pour %(tenant)s.")
         % {"amount": euros(payment.amount), "tenant": payment.lease.household.name},
     )
+    return redirect("ledger:bank_queue")
+
+
+@require_POST
+def bank_line_link_redevances(request, line_id):
+    """The CAF's APL-foyer transfer is the APL-foyer payments already typed by hand for residence contracts: linked
+    to them, never counted twice."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    line = _bank_line(user, line_id)
+    form = BankRedevanceLinkForm(request.POST, payments=queries.hand_redevance_payments_for(user, line))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("ledger:bank_line", line.pk)
+    try:
+        payments = redevances.bank_line_link_redevances(
+            actor=user, line_id=line.pk, payment_ids=form.cleaned_data["payments"]
+        )
+    except ValidationError as error:
+        return _refused(request, line, error)
+    if len(payments) == 1:
+        done = _("Opération rapprochée de l'APL-foyer de %(amount)s € déjà saisie pour %(resident)s.") % {
+            "amount": euros(line.amount),
+            "resident": payments[0].contract.household.name,
+        }
+    else:
+        done = _("Opération rapprochée des %(count)s APL-foyer déjà saisies, %(amount)s € en tout.") % {
+            "count": len(payments),
+            "amount": euros(line.amount),
+        }
+    messages.success(request, done)
     return redirect("ledger:bank_queue")
 
 

@@ -112,7 +112,8 @@ class RedevancePayment(OrganisationScoped):
     reference = models.CharField(_("référence"), max_length=80, blank=True)
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="redevance_payment")
     # the bank line of the CAF's transfer this payment was matched from (`bank.redevances`): one line pays the
-    # APL-foyer of several residents; set when the payment is written, never changed
+    # APL-foyer of several residents; set when the payment is written, or once, for an APL-foyer typed by hand, when
+    # the line that shows its money is linked to it (`bank_line_link_redevances`, migration 0032)
     bank_line = models.ForeignKey(
         "ledger.BankLine",
         on_delete=models.PROTECT,
