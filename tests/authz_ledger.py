@@ -69,6 +69,7 @@ from tests.authz_ledger_rows import (  # noqa: F401  (lease_of, mandate_lease_of
     cancel_active_plans,
     cleared_line_of,
     consent_of,
+    contract_consent_of,
     fresh_bank_line,
     fresh_contract_deposit,
     fresh_deposit,
@@ -161,6 +162,7 @@ EXPECTED = {
     "ledger:lease_mail": _scoped(LEDGER),
     "ledger:contract_mail": _scoped(LEDGER),
     "ledger:notice_send": _post_only_scoped(),
+    "ledger:contract_notice_send": _post_only_scoped(),
     "ledger:receipt_send": _post_only_scoped(),
     "ledger:run_notices_pdf": _scoped(LEDGER),
     "ledger:run_notices_mail": _post_only_scoped(),
@@ -205,6 +207,7 @@ POST_EXPECTED = {
     "ledger:lease_mail": _scoped(LEDGER, SAVED),
     "ledger:contract_mail": _scoped(LEDGER, SAVED),
     "ledger:notice_send": _scoped(LEDGER, SAVED),
+    "ledger:contract_notice_send": _scoped(LEDGER, SAVED),
     "ledger:receipt_send": _scoped(LEDGER, SAVED),
     "ledger:run_notices_mail": _scoped(LEDGER, SAVED),
     "ledger:deposit_receive": _scoped(LEDGER, SAVED),
@@ -257,6 +260,7 @@ CSRF_CASES = {
     "ledger:contract_mail",
     "ledger:notice_send",
     "ledger:receipt_send",
+    "ledger:contract_notice_send",
     "ledger:run_notices_mail",
     "ledger:deposit_receive",
     "ledger:deposit_return",
@@ -351,6 +355,9 @@ def post_data(route_name, scenario, actor, scope):
     if route_name in ("ledger:notice_send", "ledger:receipt_send"):
         consent_of(scenario.world, scope)
         return {}
+    if route_name == "ledger:contract_notice_send":
+        contract_consent_of(scenario.world, scope)
+        return {}
     if route_name == "ledger:run_notices_mail":
         fresh_month_mailing(scenario.world, scope)
         return {}
@@ -436,6 +443,8 @@ def state(route_name, scenario, actor, scope):
         return RedevanceReceipt.objects.filter(call=contract.authz_call).count()
     if route_name == "ledger:contract_mail":
         return EmailConsent.objects.filter(contract=redevance_of(scenario.world, scope)).count()
+    if route_name == "ledger:contract_notice_send":
+        return DocumentEmail.objects.filter(contract=redevance_of(scenario.world, scope)).count()
     if route_name == "ledger:contract_deposit_receive":
         contract = receivable_contract_of(scenario.world, scope)
         return DepositMovement.objects.filter(deposit__residence_contract=contract).count()
@@ -512,6 +521,12 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[redevance_of(world, "own_team").pk])
         data = {"given": "1", "on": "2026-01-03", "email": "csrf-resident@example.org"}
         return CsrfCase(client, url, url, data, EmailConsent.objects.filter(email="csrf-resident@example.org").exists)
+    if name == "ledger:contract_notice_send":
+        contract = redevance_of(world, "own_team")
+        contract_consent_of(world, "own_team")
+        url = reverse(name, args=[contract.authz_call.pk])
+        sent = DocumentEmail.objects.filter(contract=contract).exists
+        return CsrfCase(client, reverse("ledger:contract_mail", args=[contract.pk]), url, {}, sent)
     if name == "ledger:contract_deposit_receive":
         contract = receivable_contract_of(world, "own_team")
         url = reverse(name, args=[contract.pk])

@@ -467,20 +467,29 @@ def next_statement_month(owner) -> date:
     return date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
 
 
-def consent_of(world, scope):
-    """The scope's tenant agreed to e-mail (made once)."""
-    consents = cache(world, "consents")
+def _consent(world, scope, key, email, **holder):
+    consents = cache(world, key)
     if scope not in consents:
-        lease = lease_of(world, scope)
+        (holder_row,) = holder.values()
         consents[scope] = EmailConsent.objects.create(
-            organisation_id=lease.organisation_id,
-            lease=lease,
+            organisation_id=holder_row.organisation_id,
             given=True,
             on=date(2026, 1, 2),
-            email="locataire@example.org",
+            email=email,
             recorded_by=manager_of(world, scope),
+            **holder,
         )
     return consents[scope]
+
+
+def contract_consent_of(world, scope):
+    """The scope's resident agreed to e-mail, on the residence contract (made once)."""
+    return _consent(world, scope, "contract_consents", "resident@example.org", contract=redevance_of(world, scope))
+
+
+def consent_of(world, scope):
+    """The scope's tenant agreed to e-mail (made once)."""
+    return _consent(world, scope, "consents", "locataire@example.org", lease=lease_of(world, scope))
 
 
 def mailing_of(world, scope):

@@ -248,6 +248,7 @@ EXEMPT = {
     "ledger:payout_file": OWNER,
     "ledger:bank_details": SETTINGS,
     "ledger:notice_send": WRITE,
+    "ledger:contract_notice_send": WRITE,
     "ledger:receipt_send": WRITE,
     "ledger:run_notices_mail": WRITE,
     "ledger:mailing_detail": FIGURES,

@@ -91,6 +91,11 @@ urlpatterns = [
     path("redevances/<uuid:contract_id>/courriel/", mailing.contract_mail, name="contract_mail"),
     path("appels/<uuid:rent_call_id>/envoyer/", mailing.notice_send, name="notice_send"),
     path("documents/<uuid:receipt_id>/envoyer/", mailing.receipt_send, name="receipt_send"),
+    path(
+        "redevances/appels/<uuid:redevance_call_id>/envoyer/",
+        mailing.contract_notice_send,
+        name="contract_notice_send",
+    ),
     path("fin-de-mois/<uuid:run_id>/avis.pdf", mailing.run_notices_pdf, name="run_notices_pdf"),
     path("fin-de-mois/<uuid:run_id>/envoi/", mailing.run_notices_mail, name="run_notices_mail"),
     path("envois/<uuid:mailing_id>/", mailing.mailing_detail, name="mailing_detail"),

@@ -355,6 +355,15 @@ def test_a_foyer_de_jeunes_travailleurs_has_its_residents_and_its_pse_so_the_agl
     assert row[bonus] == 14400.0  # 0,30 × 48 000,00
 
 
+def test_a_pleiades_resident_agreed_to_receive_the_redevance_documents_by_email(demo):
+    from habiter.ledger.mailing.queries import consenting_contracts
+
+    accountant = User.objects.get(username="comptable")
+    (contract,) = consenting_contracts(accountant.organisation_id).select_related("place__residence")
+    assert contract.place.residence.name == "Les Pléiades" and contract.status == "active"
+    assert "@" in contract.consent_email
+
+
 def test_a_caf_apl_foyer_transfer_waits_in_the_bank_queue_and_splits_across_pleiades_contracts(demo):
     from habiter.ledger.bank.redevances import bank_line_split_redevances
     from habiter.ledger.models import BankLine, RedevanceCall

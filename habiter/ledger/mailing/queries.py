@@ -50,6 +50,11 @@ def calls_to_send(lease, last: int = 12) -> list[RentCall]:
     return list(RentCall.objects.filter(lease=lease, cancelled_on__isnull=True).order_by("-period")[:last])
 
 
+def redevance_calls_to_send(contract, last: int = 12) -> list[RedevanceCall]:
+    """The residence contract's latest redevance calls not cancelled, whose avis d'échéance may be sent."""
+    return list(RedevanceCall.objects.filter(contract=contract, cancelled_on__isnull=True).order_by("-period")[:last])
+
+
 def sent_documents(lease, last: int = 50) -> list[DocumentEmail]:
     return list(DocumentEmail.objects.filter(lease=lease).select_related("rent_call", "receipt", "sent_by")[:last])
 

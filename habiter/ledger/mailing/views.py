@@ -1,4 +1,5 @@
-"""Pages of the rent documents by e-mail (R5): the tenant's consent, sending a document, the month's notices."""
+"""Pages of the rent and redevance documents by e-mail (R5): the tenant's or the resident's consent, sending a
+document, the month's notices."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from habiter.core.pages import get_or_404
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 from habiter.ledger import pages
 from habiter.ledger.forms import EmailConsentForm
-from habiter.ledger.models import NoticeMailing, RentCall, RentCallRun, RentReceipt
+from habiter.ledger.models import NoticeMailing, RedevanceCall, RentCall, RentCallRun, RentReceipt
 from habiter.ledger.redevance import queries as redevance_queries
 from habiter.ledger.rent import queries as rent_queries
 
@@ -114,22 +115,23 @@ def contract_mail(request, contract_id):
             "consent": consent,
             "form": form,
             "history": queries.consent_history(contract),
+            "calls": queries.redevance_calls_to_send(contract),
             "sent": queries.redevance_sent_documents(contract),
             "can_post": user.has_perm("ledger.post"),
         },
     )
 
 
-def _sent_or_error(request, send, lease_id):
+def _sent_or_error(request, send, back):
     try:
         sent = send()
-    except (RentCall.DoesNotExist, RentReceipt.DoesNotExist, PermissionDenied):
+    except (RentCall.DoesNotExist, RentReceipt.DoesNotExist, RedevanceCall.DoesNotExist, PermissionDenied):
         raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Document envoyé à %(to)s.") % {"to": sent.to})
-    return redirect("ledger:lease_mail", lease_id)
+    return redirect(back)
 
 
 @require_POST
@@ -140,7 +142,11 @@ def notice_send(request, rent_call_id):
         call = rent_queries.rent_call_for(user, rent_call_id)
     except RentCall.DoesNotExist:
         raise Http404 from None
-    return _sent_or_error(request, lambda: services.notice_send(actor=user, rent_call_id=call.pk), call.lease_id)
+    return _sent_or_error(
+        request,
+        lambda: services.notice_send(actor=user, rent_call_id=call.pk),
+        reverse("ledger:lease_mail", args=[call.lease_id]),
+    )
 
 
 @require_POST
@@ -151,7 +157,25 @@ def receipt_send(request, receipt_id):
         receipt = rent_queries.receipt_for(user, receipt_id)
     except RentReceipt.DoesNotExist:
         raise Http404 from None
-    return _sent_or_error(request, lambda: services.receipt_send(actor=user, receipt_id=receipt.pk), receipt.lease_id)
+    return _sent_or_error(
+        request,
+        lambda: services.receipt_send(actor=user, receipt_id=receipt.pk),
+        reverse("ledger:lease_mail", args=[receipt.lease_id]),
+    )
+
+
+@require_POST
+def contract_notice_send(request, redevance_call_id):
+    """E-mail one avis d'échéance de redevance to the resident who agreed, outside the month's mailing (a notice
+    issued late, or asked again)."""
+    user = request.user
+    pages.require_perm(user, "ledger.post")
+    call = get_or_404(redevance_queries.redevance_call_for, user, redevance_call_id)
+    return _sent_or_error(
+        request,
+        lambda: services.redevance_notice_send(actor=user, redevance_call_id=call.pk, call=call),
+        reverse("ledger:contract_mail", args=[call.contract_id]),
+    )
 
 
 @require_GET

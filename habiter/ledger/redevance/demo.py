@@ -4,13 +4,15 @@ figure, 60 % of the APL-foyer base, not the CAF's scale — and the rest by the 
 nothing for the last three months (the unpaid-terms ground of R633-3); the quittances of the last month; the deposit
 of every contract in force that asks one, received on its first day (or on the first day of the open months). This
 month, the CAF's APL-foyer for three residents of « Les Pléiades » is not recorded by hand: it waits in the bank
-statement queue as one transfer, « Versement APL-foyer », for the accountant to split across their contracts. Made
-through the services, once per organisation (nothing added if it has a redevance call)."""
+statement queue as one transfer, « Versement APL-foyer », for the accountant to split across their contracts. The
+first resident of « Les Pléiades » agreed to receive the redevance documents by e-mail. Made through the services,
+once per organisation (nothing added if it has a redevance call)."""
 
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from habiter.core.dates import add_months
 from habiter.core.models import Role
@@ -19,6 +21,7 @@ from habiter.ledger.demo import demo_bank_mapping
 from habiter.ledger.deposits import contracts as contract_deposits
 from habiter.ledger.deposits.queries import CONTRACT_RECEIVABLE_STATUSES
 from habiter.ledger.entries.services import month_closed
+from habiter.ledger.mailing.services import email_consent_record
 from habiter.ledger.models import RedevanceCall
 from habiter.residences.models import ContractStatus, ResidenceContract
 
@@ -97,8 +100,21 @@ def _seed(organisation, users) -> None:
         if last.settled:
             services.redevance_receipt_issue(actor=actor, call_id=last.pk, on=today)
     _seed_deposits(organisation, actor, first, today)
+    _seed_email_consent(actor, [contract_calls[-1].contract for contract_calls in by_contract.values()], today)
     if on_statement:
         _seed_caf_transfer(actor, on_statement, today)
+
+
+def _seed_email_consent(actor, contracts, today) -> None:
+    """The first resident of « Les Pléiades » with a contract in force agreed to receive the avis d'échéance and
+    quittances of the redevance by e-mail (the month's mailing sends them)."""
+    contract = next(
+        (c for c in contracts if c.status == ContractStatus.ACTIVE and c.place.residence.name == BANK_SPLIT_RESIDENCE),
+        None,
+    )
+    if contract is not None:
+        email = contract.household.email or f"{slugify(contract.household.name) or 'resident'}@exemple.fr"
+        email_consent_record(actor=actor, contract_id=contract.pk, given=True, on=today, email=email)
 
 
 def _apl(call) -> Decimal:

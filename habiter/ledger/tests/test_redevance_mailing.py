@@ -2,6 +2,7 @@
 rule as a tenant's, R5, recorded on the residence contract) gets their notice with its PDF in the month's mailing,
 beside the tenants' rent notices; the others' are printed; nothing is sent twice. Every figure by hand."""
 
+import html
 import io
 from datetime import date
 from decimal import Decimal
@@ -187,3 +188,44 @@ def test_another_organisation_neither_records_nor_sends(client, world, contracts
             client.force_login(world.users[role])
             assert client.get(reverse("ledger:contract_mail", args=[by_mail.pk])).status_code == 404
     assert not mail.outbox
+
+
+def test_the_accountant_sends_one_notice_from_the_residents_page(client, world, contracts):
+    """Outside the month's mailing, one avis d'échéance de redevance at a time: offered only once the resident
+    agreed; sent with its PDF to the address of the agreement, listed among the documents sent; a resident without
+    agreement gets nothing, and another organisation's accountant or a host reaches nothing (404)."""
+    accountant = world.users["accountant"]
+    by_mail, on_paper = contracts
+    with time_machine.travel(date(2026, 6, 12), tick=False):
+        _june_run(accountant)
+        call = by_mail.redevance_calls.get()
+        send = reverse("ledger:contract_notice_send", args=[call.pk])
+        page_url = reverse("ledger:contract_mail", args=[by_mail.pk])
+        client.force_login(accountant)
+        assert send not in client.get(page_url).content.decode()  # no agreement yet: nothing to send
+        refused = client.post(send, follow=True)
+        assert "pas donné son accord exprès" in refused.content.decode()
+        assert not mail.outbox
+
+        _agree(accountant, by_mail, email="lefevre@example.org")
+        page = html.unescape(client.get(page_url).content.decode())
+        # entered on 11 June: 20 days of 30 of 380.00 = 253.33
+        assert send in page and "Avis d'échéance de juin 2026 (253,33 €)" in page
+        response = client.post(send)
+        assert response.status_code == 302 and response["Location"] == page_url
+        (message,) = mail.outbox
+        assert message.to == ["lefevre@example.org"]
+        assert message.attachments[0][0] == "avis-echeance-redevance-2026-06.pdf"
+        assert DocumentEmail.objects.filter(contract=by_mail, redevance_call=call).count() == 1
+        assert "lefevre@example.org" in client.get(page_url).content.decode()
+
+        paper_call = on_paper.redevance_calls.get()
+        client.post(reverse("ledger:contract_notice_send", args=[paper_call.pk]))
+        assert len(mail.outbox) == 1
+
+        outsider = UserFactory(organisation=world.other_organisation, role=Role.ACCOUNTANT)
+        for user in (outsider, world.users["host"], world.users["social_worker"]):
+            client.force_login(user)
+            assert client.post(send).status_code == 404
+        assert client.get(send).status_code in (404, 405)
+    assert len(mail.outbox) == 1
