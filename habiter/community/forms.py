@@ -445,6 +445,8 @@ class VolunteerForm(CommunityForm):
         ),
     )
 
+    SPONSORSHIP_FIELDS = ("employer_name", "convention_from", "convention_to", "employer_hourly_cost")
+
     def __init__(self, *args, accounts=None, referents, **kwargs):
         super().__init__(*args, **kwargs)
         if accounts is None:
@@ -452,6 +454,15 @@ class VolunteerForm(CommunityForm):
         else:
             self.fields["user"].queryset = accounts.order_by("last_name", "first_name")
         self.fields["referent"].queryset = referents.order_by("last_name", "first_name")
+
+    def profile_fields(self):
+        """Every field but those of a mécénat de compétences, shown apart (`sponsorship_fields`) right after the
+        engagement, which comes last."""
+        fields = [field for field in self if field.name not in (*self.SPONSORSHIP_FIELDS, "engagement")]
+        return [*fields, self["engagement"]]
+
+    def sponsorship_fields(self):
+        return [self[name] for name in self.SPONSORSHIP_FIELDS]
 
 
 class MissionForm(CommunityForm):

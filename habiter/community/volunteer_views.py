@@ -21,6 +21,8 @@ from . import rules
 from . import volunteers as services
 from .forms import CharterForm, HoursForm, MissionForm, VolunteerForm
 
+# the profile, then the mécénat de compétences' fields apart, folded away while the engagement is bénévolat
+VOLUNTEER_FORM = "community/volunteer_form.html"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -56,7 +58,7 @@ def volunteer_list(request):
     )
 
 
-def _form_page(request, form, title, cancel_url, save):
+def _form_page(request, form, title, cancel_url, save, template="community/partner_form.html"):
     if request.method == "POST" and form.is_valid():
         try:
             target, message = save(form.cleaned_data)
@@ -65,7 +67,7 @@ def _form_page(request, form, title, cancel_url, save):
         else:
             messages.success(request, message)
             return redirect(target)
-    return render(request, "community/partner_form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 def _referent_id(data):
@@ -89,7 +91,7 @@ def volunteer_create(request):
         referents=services.referent_choices(user),
     )
     offer_partner_names(form, "employer_name", user)
-    return _form_page(request, form, _("Nouveau bénévole"), reverse("community:volunteer_list"), save)
+    return _form_page(request, form, _("Nouveau bénévole"), reverse("community:volunteer_list"), save, VOLUNTEER_FORM)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +112,7 @@ def volunteer_edit(request, volunteer_id):
     form = VolunteerForm(request.POST or None, initial=initial, referents=services.referent_choices(user))
     offer_partner_names(form, "employer_name", user)
     title = _("Modifier la fiche de %(name)s") % {"name": volunteer}
-    return _form_page(request, form, title, volunteer_url(volunteer.pk), save)
+    return _form_page(request, form, title, volunteer_url(volunteer.pk), save, VOLUNTEER_FORM)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,7 @@ from habiter.community import volunteers
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 
-from .support import PASSWORD, check_page
+from .support import PASSWORD, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +65,39 @@ def test_a_volunteer_cannot_use_habiter_before_signing_the_charter_then_logs_hou
         expect(page.get_by_role("main")).to_contain_text("Total de l'année : 5,50 h")
         expect(page.get_by_role("main")).to_contain_text("Permanence du mardi")
         check_page(page, "volunteer-own-page", phone=True)
+
+
+def test_the_mecenat_fields_show_only_for_a_skills_sponsorship(page, organisation, volunteer):
+    UserFactory(
+        username="c.fabre",
+        first_name="Claire",
+        last_name="Fabre",
+        organisation=organisation,
+        role=Role.DIRECTOR,
+        password=PASSWORD,
+    )
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)):
+        log_in(page, "c.fabre")
+        page.goto("/instances/benevoles/nouveau/")
+        sponsorship = page.get_by_role("group", name="Mécénat de compétences")
+        expect(sponsorship).to_be_hidden()  # bénévolat, the default
+        page.get_by_label("Compte du bénévole").select_option(label="Jeanne Bénard")
+        page.get_by_label("Bénévole depuis le").fill("2026-03-01")
+        page.get_by_label("Engagement").select_option(
+            label="Mécénat de compétences (mis à disposition par son employeur)"
+        )
+        expect(sponsorship).to_be_visible()
+        sponsorship.get_by_label("Employeur (mécénat de compétences)").fill("Banque Rhône-Alpes")
+        sponsorship.get_by_label("Convention de mécénat du").fill("2026-03-01")
+        sponsorship.get_by_label("Convention de mécénat au").fill("2026-12-31")
+        sponsorship.get_by_label("Coût horaire pour l'employeur (€)").fill("38,50")
+        check_page(page, "volunteer-form-sponsorship", phone=True)
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_text("Fiche de Jeanne Bénard créée.")).to_be_visible()
+        expect(page.get_by_text("coût horaire pour l'employeur : 38,50 €")).to_be_visible()
+
+        page.get_by_role("link", name="Modifier", exact=True).click()
+        expect(page.get_by_role("group", name="Mécénat de compétences")).to_be_visible()
+        page.get_by_label("Engagement").select_option(label="Bénévolat")
+        expect(page.get_by_role("group", name="Mécénat de compétences")).to_be_hidden()
+        check_page(page, "volunteer-form-volunteering", phone=True)

@@ -33,3 +33,18 @@ function markCurrentTab() {
 }
 document.addEventListener("DOMContentLoaded", markCurrentTab);
 window.addEventListener("hashchange", markCurrentTab);
+
+// A part of a form that matters for one choice only (`data-shown-when="field=value"`) is hidden while another is
+// chosen; without this file it stays shown, its legend saying when it applies.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-shown-when]").forEach((part) => {
+    const [name, value] = part.dataset.shownWhen.split("=");
+    const field = part.form && part.form.elements.namedItem(name);
+    if (!field) return;
+    const update = () => {
+      part.hidden = field.value !== value;
+    };
+    field.addEventListener("change", update);
+    update();
+  });
+});
