@@ -36,6 +36,7 @@ from habiter.residences.models import (
     Vacancy,
     YoungWorkersPse,
 )
+from habiter.support.models import EntrySituation
 from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "host")
@@ -58,6 +59,7 @@ EXPECTED = {
     "residences:house_rules_add": scoped_row(MANAGERS),
     "residences:place_entry": scoped_row(MANAGERS),
     "residences:stay_exit": scoped_row(MANAGERS),
+    "residences:stay_entry_situation": ADMIT_ROW,
     "residences:vacancy_declare": ADMIT_ROW,
     "residences:vacancy_detail": ADMIT_ROW,
     "residences:orientation_add": ADMIT_ROW,
@@ -82,6 +84,7 @@ POST_EXPECTED = {
     "residences:house_rules_add": scoped_row(MANAGERS, yes=WRITE),
     "residences:place_entry": scoped_row(MANAGERS, yes=WRITE),
     "residences:stay_exit": scoped_row(MANAGERS, yes=WRITE),
+    "residences:stay_entry_situation": ADMIT_WRITE,
     "residences:vacancy_declare": ADMIT_WRITE,
     "residences:orientation_add": ADMIT_WRITE,
     "residences:orientation_detail": ADMIT_WRITE,
@@ -335,6 +338,10 @@ def post_data(route_name, scenario, actor, scope):
         return {"resident": scenario.member("own_team").pk, "entered_on": "2026-02-02"}
     if route_name == "residences:stay_exit":
         return {"left_on": "2026-03-02", "exit_destination": "unknown"}
+    if route_name == "residences:stay_entry_situation":
+        # each actor says another situation, so that a write is seen whatever was said before
+        situations = EntrySituation.values  # eleven, one per actor
+        return {"situation_before_entry": situations[index % len(situations)], "main_resource": "aah"}
     if route_name == "residences:vacancy_declare":
         return {"declared_on": "2026-01-05"}
     if route_name == "residences:orientation_add":
@@ -393,6 +400,9 @@ def state(route_name, scenario, actor, scope):
         return ResidenceStay.objects.filter(place=houses.place(scope, actor)).count()
     if route_name == "residences:stay_exit":
         return ResidenceStay.objects.get(pk=houses.stay(scope).pk).left_on
+    if route_name == "residences:stay_entry_situation":
+        stay = ResidenceStay.objects.get(pk=houses.stay(scope).pk)
+        return (stay.situation_before_entry, stay.main_resource)
     if route_name == "residences:vacancy_declare":
         return Vacancy.objects.filter(place=houses.place(scope, actor)).count()
     if route_name == "residences:orientation_add":
@@ -485,6 +495,17 @@ def csrf_case(name, world):
         data = {"left_on": "2026-03-02", "exit_destination": "unknown"}
         return CsrfCase(
             logged_in(director), url, url, data, lambda: ResidenceStay.objects.get(pk=stay.pk).left_on is not None
+        )
+    if name == "residences:stay_entry_situation":
+        stay = houses.stay("own_team")
+        url = reverse(name, args=[stay.pk])
+        data = {"situation_before_entry": "third_party", "main_resource": "rsa"}
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            data,
+            lambda: ResidenceStay.objects.get(pk=stay.pk).situation_before_entry == "third_party",
         )
     if name == "residences:vacancy_declare":
         place = houses.place("own_team", "csrf")

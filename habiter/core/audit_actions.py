@@ -97,6 +97,7 @@ class AuditAction(models.TextChoices):
     HOUSE_RULES_UPDATE = "house_rules.update", _("Correction d'un règlement intérieur pas encore en vigueur")
     STAY_ENTER = "stay.enter", _("Entrée d'un résident en résidence")
     STAY_EXIT = "stay.exit", _("Sortie d'un résident de résidence")
+    STAY_ENTRY_SITUATION = "stay.entry_situation", _("Situation et ressource d'un résident à son entrée")
     VACANCY_DECLARE = "vacancy.declare", _("Vacance d'une place déclarée au SIAO")
     ORIENTATION_RECEIVE = "orientation.receive", _("Orientation SIAO reçue")
     ORIENTATION_INTERVIEW = "orientation.interview", _("Date d'entretien d'un candidat orienté par le SIAO")

@@ -3,10 +3,10 @@ for each establishment, one row per person present on the reference day and per 
 period. Funders get aggregates; this is the one export of individual rows.
 
 A row holds no name, no NIR, no address, no birth date, no identifier of the household, the person or the stay:
-the age as a band, the household's size, the month of entry and of exit, the destination at exit, the kind of
-establishment. Its row id is drawn at random for each export and the rows are shuffled, so two exports cannot be
-matched row by row, nor a row traced back to a file by its position. Sex, resources and situation before entry
-are not recorded by the application: they are not in the rows."""
+the age as a band, the household's size, the situation before entry and the main resource at entry (as said on the
+stay), the month of entry and of exit, the destination at exit, the kind of establishment. Its row id is drawn at
+random for each export and the rows are shuffled, so two exports cannot be matched row by row, nor a row traced back
+to a file by its position. Sex is not recorded by the application: it is not in the rows."""
 
 import csv
 import io
@@ -17,7 +17,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from habiter.people.models import Relation
-from habiter.residences.models import ExitDestination, ResidenceKind
+from habiter.residences.models import ExitDestination, MainResource, ResidenceKind
+from habiter.support.models import EntrySituation
 
 from . import rules
 from .indicators.base import Period, in_period
@@ -32,6 +33,8 @@ COLUMNS = (
     "tranche_age",
     "lien_personne_reference",
     "personnes_menage",
+    "situation_avant_entree",
+    "ressource_principale",
     "mois_entree",
     "mois_sortie",
     "destination_sortie",
@@ -50,14 +53,17 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
             "resident__birth_date",
             "resident__relation",
             "persons",
+            "situation_before_entry",
+            "main_resource",
             "entered_on",
             "left_on",
             "exit_destination",
         )
     )
     kinds, relations, destinations = dict(ResidenceKind.choices), dict(Relation.choices), dict(ExitDestination.choices)
+    situations, resources = dict(EntrySituation.choices), dict(MainResource.choices)
     rows = []
-    for kind, birth_date, relation, persons, entered_on, left_on, destination in stays:
+    for kind, birth_date, relation, persons, situation, resource, entered_on, left_on, destination in stays:
         blocks = []
         if entered_on <= period.end and (left_on is None or left_on >= period.end):
             blocks.append((_("présent"), period.end, False))
@@ -71,6 +77,8 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
                     "tranche_age": age_band_label(rules.age_band(birth_date, on)),
                     "lien_personne_reference": str(relations.get(relation, relation)),
                     "personnes_menage": persons,
+                    "situation_avant_entree": str(situations.get(situation, "")),
+                    "ressource_principale": str(resources.get(resource, "")),
                     "mois_entree": f"{entered_on:%Y-%m}",
                     "mois_sortie": f"{left_on:%Y-%m}" if left else "",
                     "destination_sortie": str(destinations.get(destination, destination)) if left else "",

@@ -1,6 +1,7 @@
 """Demo residences: Alpa's two pensions de famille in Aix-en-Provence, « Les Pléiades » (opened December 2014, 20
 places) and « Soleil » (8 places), both hosted by the demo host; people living there (single-person households of
-the people demo), one who left, and admissions under way — a vacancy under SIAO orientation with an interview to
+the people demo), one who left, their situation before entry and main resource said (but for the last two), and
+admissions under way — a vacancy under SIAO orientation with an interview to
 come, a refused candidate whose refusal is still to notify, an admitted candidate about to enter, a vacancy
 awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded before it too): the
 residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest stay at the RI's
@@ -30,6 +31,10 @@ HOUSE_RULES = (
     "Article 3 — Un résident peut héberger un proche, trois mois au plus par personne hébergée (CCH R633-9).\n"
     "Article 4 — Le Conseil de Maison réunit chaque mois résidents et hôtes."
 )
+# Demo only, near the proportions of a regional State study of pensions de famille (W34): a third from a shelter,
+# a quarter leaving an institution, the rest from the street, a third party or their own housing.
+DEMO_SITUATIONS = ("shelter", "institution", "street", "shelter", "third_party", "institution", "private_tenant")
+DEMO_RESOURCES = ("aah", "rsa", "aah", "pension", "rsa", "earnings", "none")
 
 
 def _open_day(today: date, days: int) -> date:
@@ -115,6 +120,13 @@ def seed_residences(organisation, users, count, rng) -> None:
                     resident_id=household.members.first().pk,
                     entered_on=entered,
                 )
+            )
+        for index, stay in enumerate(stays[:-2]):  # the last two said nothing yet
+            services.stay_entry_situation(
+                actor=director,
+                stay_id=stay.pk,
+                situation_before_entry=DEMO_SITUATIONS[index % len(DEMO_SITUATIONS)],
+                main_resource=DEMO_RESOURCES[index % len(DEMO_RESOURCES)],
             )
         if stays:
             services.stay_exit(

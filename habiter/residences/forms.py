@@ -14,7 +14,9 @@ from .models import (
     YOUNG_WORKERS_PSE_MAX,
     ActivityKind,
     Decision,
+    EntrySituation,
     ExitDestination,
+    MainResource,
     PlaceKind,
     RedevanceKind,
     RefusalReason,
@@ -180,6 +182,19 @@ class ExitForm(ResidenceBaseForm):
         label=_("Sortie le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
     )
     exit_destination = forms.ChoiceField(label=_("Destination"), choices=ExitDestination.choices)
+
+
+class EntrySituationForm(ResidenceBaseForm):
+    situation_before_entry = forms.ChoiceField(
+        label=_("Situation de logement avant l'entrée"),
+        choices=[("", _("— non renseignée —")), *EntrySituation.choices],
+        required=False,
+    )
+    main_resource = forms.ChoiceField(
+        label=_("Ressource principale à l'entrée"),
+        choices=[("", _("— non renseignée —")), *MainResource.choices],
+        required=False,
+    )
 
 
 class VacancyForm(ResidenceBaseForm):

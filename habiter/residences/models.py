@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import LegalStatus, OrganisationScoped
+from habiter.support.models import EntrySituation
 
 
 class ResidenceKind(models.TextChoices):
@@ -194,6 +195,20 @@ class ExitDestination(models.TextChoices):
     UNKNOWN = "unknown", _("Inconnue")
 
 
+class MainResource(models.TextChoices):
+    """The resident's main resource at entry, as the boarding houses' annual report (DOMAIN-2 W34) and the DREES's
+    ES-DS survey (W33) count it."""
+
+    EARNINGS = "earnings", _("Salaire ou revenu d'activité")
+    UNEMPLOYMENT = "unemployment", _("Allocation chômage")
+    RSA = "rsa", _("RSA")
+    AAH = "aah", _("AAH (allocation aux adultes handicapés)")
+    PENSION = "pension", _("Retraite ou pension d'invalidité")
+    OTHER_BENEFIT = "other_benefit", _("Autre minimum social (ASS, ASPA…)")
+    OTHER = "other", _("Autre ressource")
+    NONE = "none", _("Aucune ressource")
+
+
 class ResidenceStay(OrganisationScoped):
     """A resident's stay in a place, from entry to exit (empty while they live there): what makes a place occupied.
 
@@ -212,6 +227,13 @@ class ResidenceStay(OrganisationScoped):
     left_on = models.DateField(_("sortie le"), null=True, blank=True)
     exit_destination = models.CharField(
         _("destination à la sortie"), max_length=30, choices=ExitDestination.choices, blank=True
+    )
+    # The situation at entry the annual report and the ES-DS survey count (W33, W34); empty: not said yet.
+    situation_before_entry = models.CharField(
+        _("situation de logement avant l'entrée"), max_length=16, choices=EntrySituation.choices, blank=True
+    )
+    main_resource = models.CharField(
+        _("ressource principale à l'entrée"), max_length=16, choices=MainResource.choices, blank=True
     )
 
     class Meta:

@@ -273,6 +273,33 @@ def stay_exit(*, actor, stay_id, left_on: date, exit_destination: str) -> Reside
     return stay
 
 
+def stay_entry_situation(*, actor, stay_id, situation_before_entry: str, main_resource: str) -> ResidenceStay:
+    """Record, or correct, where the resident lived before entering and their main resource then (DOMAIN-2 W33,
+    W34: the boarding houses' annual report and the ES-DS survey count them), by the director or a host of the
+    residence, who met the candidate; empty is « not said ». Audited with the values replaced. A stay of a
+    residence the actor does not host is unknown."""
+    _require(actor, "residences.run_admissions")
+    with transaction.atomic():
+        stay = ResidenceStay.objects.select_for_update().get(
+            pk=stay_id, place__residence__in=queries.residences_for(actor).values("pk")
+        )
+        before = {"situation_before_entry": stay.situation_before_entry, "main_resource": stay.main_resource}
+        stay.situation_before_entry, stay.main_resource = situation_before_entry or "", main_resource or ""
+        stay.full_clean()
+        stay.save(update_fields=["situation_before_entry", "main_resource", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="stay.entry_situation",
+            obj=stay,
+            household_id=stay.household_id,
+            detail={
+                "before": before,
+                "after": {"situation_before_entry": stay.situation_before_entry, "main_resource": stay.main_resource},
+            },
+        )
+    return stay
+
+
 # --- admissions through the SIAO (W3) ----------------------------------------------------------------------
 
 

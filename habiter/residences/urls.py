@@ -19,6 +19,7 @@ urlpatterns = [
     path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
     path("places/<uuid:place_id>/entree/", views.place_entry, name="place_entry"),
     path("sejours/<uuid:stay_id>/sortie/", views.stay_exit, name="stay_exit"),
+    path("sejours/<uuid:stay_id>/situation-a-l-entree/", views.stay_entry_situation, name="stay_entry_situation"),
     path("places/<uuid:place_id>/vacance/", views.vacancy_declare, name="vacancy_declare"),
     path("vacances/<uuid:vacancy_id>/", views.vacancy_detail, name="vacancy_detail"),
     path("vacances/<uuid:vacancy_id>/orientations/nouvelle/", views.orientation_add, name="orientation_add"),

@@ -29,6 +29,7 @@ from .forms import (
     ContractForm,
     DecisionForm,
     EntryForm,
+    EntrySituationForm,
     ExitForm,
     GuestStayForm,
     HouseRulesForm,
@@ -248,6 +249,28 @@ def stay_exit(request, stay_id):
             return redirect("residences:residence_detail", residence_id=stay.place.residence_id)
     read_of(request, household_id=stay.household_id, obj=stay)
     return render(request, "residences/exit_form.html", {"form": form, "stay": stay})
+
+
+@require_http_methods(["GET", "POST"])
+@journaled_read("residences.stay")
+def stay_entry_situation(request, stay_id):
+    """Where the resident lived before entering, and their main resource then (W33, W34), said or corrected by a
+    host or the director."""
+    user = request.user
+    stay = get_or_404(queries.stay_for_page, user, stay_id)
+    require_perm(user, "residences.run_admissions")
+    initial = {"situation_before_entry": stay.situation_before_entry, "main_resource": stay.main_resource}
+    form = EntrySituationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_entry_situation(actor=user, stay_id=stay.pk, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Situation à l'entrée de %(name)s enregistrée.") % {"name": stay.resident})
+            return redirect("residences:residence_detail", residence_id=stay.place.residence_id)
+    read_of(request, household_id=stay.household_id, obj=stay)
+    return render(request, "residences/entry_situation_form.html", {"form": form, "stay": stay})
 
 
 # --- admissions through the SIAO ---------------------------------------------------------------------------

@@ -82,3 +82,16 @@ def test_a_host_takes_a_siao_candidate_from_orientation_to_entry(page, oriented)
     expect(page.get_by_role("region", name="Vacances déclarées au SIAO")).to_contain_text("pourvue en 10 jours")
     check_page(page, "residence-detail", phone=True)
     assert ResidenceStay.objects.get(place=oriented).entered_on == timezone.localdate()
+
+    # the host says where Paul Durand lived before entering and his main resource, for the annual report
+    row.get_by_role("link", name="Situation à l'entrée").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Situation à l'entrée de")
+    page.get_by_label("Situation de logement avant l'entrée").select_option(
+        label="Hébergé en structure (CHRS, centre d'hébergement, hébergement d'urgence)"
+    )
+    page.get_by_label("Ressource principale à l'entrée").select_option(label="AAH (allocation aux adultes handicapés)")
+    check_page(page, "stay-entry-situation", phone=True)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Situation à l'entrée de")
+    stay = ResidenceStay.objects.get(place=oriented)
+    assert (stay.situation_before_entry, stay.main_resource) == ("shelter", "aah")

@@ -156,6 +156,10 @@ def test_the_pensions_de_famille_have_their_places_residents_and_admissions_on_o
         days += [o.received_on, o.interview_on, o.decided_on, o.notified_on]
     assert all(is_open_day(day) for day in days if day is not None)
     assert Residence.objects.filter(organisation__name="Autre association").count() == 0
+    # their situation before entry and main resource are said, but for the last two who entered
+    stays = ResidenceStay.objects.filter(place__residence__in=residences.values())
+    assert stays.filter(situation_before_entry="").count() == 2 and stays.filter(main_resource="").count() == 2
+    assert stays.filter(situation_before_entry="shelter").count() >= 4
 
 
 def test_the_pensions_de_famille_have_contracts_a_guest_at_the_limit_and_a_house_journal(demo):

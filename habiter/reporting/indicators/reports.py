@@ -144,16 +144,21 @@ REPORTS["esds"] = Report(
     title=gettext_lazy("Enquête ES-DS (DREES) — résidents présents et sortis"),
     description=gettext_lazy(
         "Pour l'enquête quadriennale de la DREES auprès des établissements pour adultes et familles en difficulté "
-        "sociale : les résidents présents le dernier jour de la période, par tranche d'âge, et les sorties de la "
-        "période, par destination (édition 2024-2025 : sorties du 1er janvier 2024 au 31 janvier 2025, présents "
-        "le 31 janvier 2025). Les petits effectifs sont masqués ; les lignes individuelles anonymes se "
-        "téléchargent à part."
+        "sociale : les résidents présents le dernier jour de la période, par tranche d'âge, situation avant "
+        "l'entrée et ressource principale, et les sorties de la période, par destination (édition 2024-2025 : "
+        "sorties du 1er janvier 2024 au 31 janvier 2025, présents le 31 janvier 2025). Les petits effectifs sont "
+        "masqués ; les lignes individuelles anonymes se téléchargent à part."
     ),
-    indicators=("residents_by_age", "stay_exits_by_destination"),
+    indicators=(
+        "residents_by_age",
+        "stays_by_situation_before_entry",
+        "stays_by_main_resource",
+        "stay_exits_by_destination",
+    ),
     funder=gettext_lazy("DREES (enquête statistique obligatoire)"),
     categories=gettext_lazy(
-        "Tranches d'âge ; destinations à la sortie des résidences. Le sexe, les ressources et la situation avant "
-        "l'entrée ne sont pas enregistrés."
+        "Tranches d'âge ; situation de logement avant l'entrée et ressource principale à l'entrée, dites sur chaque "
+        "séjour ; destinations à la sortie des résidences. Le sexe n'est pas enregistré."
     ),
     small_cells=True,
     anonymous_rows=True,
@@ -187,18 +192,23 @@ REPORTS["pension_famille"] = Report(
     title=gettext_lazy("Rapport annuel des pensions de famille"),
     description=gettext_lazy(
         "Les pensions de famille et résidences accueil : places et taux d'occupation, entrées, sorties et durée "
-        "des séjours, résidents présents par tranche d'âge, destinations à la sortie."
+        "des séjours, résidents présents par tranche d'âge, situation avant l'entrée, ressource principale, "
+        "orientation, destinations à la sortie, redevance et reste à charge après l'APL-foyer."
     ),
     indicators=(
         Use("residence_occupancy", "pension_famille", BOARDING_HOUSES),
         Use("residents_by_age", "pension_famille", BOARDING_HOUSES),
+        Use("stays_by_situation_before_entry", "pension_famille", BOARDING_HOUSES),
+        Use("stays_by_main_resource", "pension_famille", BOARDING_HOUSES),
+        Use("stay_entries_by_orientation", "pension_famille", BOARDING_HOUSES),
         Use("stay_exits_by_destination", "pension_famille", BOARDING_HOUSES),
+        Use("redevance_rest_to_pay", "pension_famille", BOARDING_HOUSES),
     ),
     funder=gettext_lazy("État (DDETS)"),
     categories=gettext_lazy(
-        "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre. Les "
-        "ressources, la situation avant l'entrée, l'orientation, le temps d'hôte et le reste à charge ne sont "
-        "pas encore comptés."
+        "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre ; la "
+        "situation avant l'entrée en valeurs de la demande de logement social. Le temps des hôtes n'est pas "
+        "compté."
     ),
 )
 

@@ -210,6 +210,9 @@ def _rows(response):
 
 
 def test_anonymous_rows_present_and_left(data):
+    ResidenceStay.objects.filter(resident__last_name=HOSTILE["last_name"]).update(
+        situation_before_entry="shelter", main_resource="aah"
+    )
     response = _csv(data)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -230,9 +233,15 @@ def test_anonymous_rows_present_and_left(data):
         "type_etablissement": "Pension de famille (maison relais)",
         "lien_personne_reference": "Personne de référence",
         "personnes_menage": "1",
+        "situation_avant_entree": "Hébergé en structure (CHRS, centre d'hébergement, hébergement d'urgence)",
+        "ressource_principale": "AAH (allocation aux adultes handicapés)",
         "mois_entree": "2024-11",
         "mois_sortie": "",
         "destination_sortie": "",
+    }
+    # not said on the other stays: empty, not guessed
+    assert {(row["situation_avant_entree"], row["ressource_principale"]) for row in rows if row != zebulon} == {
+        ("", "")
     }
     left = sorted((row["mois_sortie"], row["destination_sortie"]) for row in rows if row["bloc"] == "sorti")
     assert left == [("2024-03", "Inconnue")] + [("2024-06", "Logement social")] * 5 + [("2025-01", "Logement social")]
