@@ -46,7 +46,7 @@ class TableOut(Schema):
     unit: str = ""
     rule: str = ""
     columns: list[str]
-    rows: list[list[int | str]]
+    rows: list[list[int | float | str]]  # counts, amounts and rates (87.3, 12000.5), labels
 
 
 class ReportResult(Schema):

@@ -92,3 +92,23 @@ def test_a_funder_report_gives_each_table_its_definition_id(data):
     durations = body["tables"][4]
     assert durations["unit"] == "mesure ; jour"
     assert durations["rows"] == [["ASLL", 1, 1, 274, 274], ["Toutes les mesures", 1, 1, 274, 274]]  # 1 April → 31 Dec
+
+
+def test_amounts_and_rates_with_decimals_come_through_the_api(data):
+    """A rate (a float) and an amount in euros and cents are figures of the JSON, not a server error."""
+    from datetime import date
+    from decimal import Decimal
+
+    from habiter.reporting import services
+
+    with time_machine.travel(date(2026, 3, 1), tick=False):
+        services.iml_costs_save(
+            actor=data.director,
+            year=2025,
+            data={"sublease_captation": Decimal("12000.50"), "mandate_support": Decimal("999.99")},
+        )
+    response = get(data.director, "/reports/iml_activity_costs", {"start": "2025-01-01", "end": "2025-12-31"})
+    assert response.status_code == 200
+    (table,) = response.json()["tables"]
+    # 12 000.50 + 999.99 = 13 000.49 in all
+    assert table["rows"][0][1] == 12000.5 and table["rows"][-1][-1] == 13000.49
