@@ -152,7 +152,8 @@ class RollLine:
 
 def roll_on(election, on: date) -> list[RollLine]:
     """The electoral roll as of `on` (W21 step 2): for a council of a residence, the residents whose stay covers the
-    day; otherwise the council's members who are not staff (persons and names entered) with a term covering it."""
+    day; otherwise the council's members who are not staff — persons, names entered and volunteers (the election of
+    the volunteers' representative, W21) — with a term covering it."""
     council = election.council
     if council.residence_id is not None:
         stays = ResidenceStay.objects.filter(
@@ -166,11 +167,17 @@ def roll_on(election, on: date) -> list[RollLine]:
             if residence_rules.stay_covers(stay.entered_on, stay.left_on, on)
         }
         return sorted(lines.values(), key=lambda line: line.name)
-    members = CouncilMember.objects.filter(council=council, user__isnull=True).select_related("person")
+    members = (
+        CouncilMember.objects.filter(council=council)
+        .filter(Q(user__isnull=True) | Q(user__role=Role.VOLUNTEER))
+        .select_related("person", "user")
+    )
     lines = []
     for member in members:
         if rules.term_active(member.term_start, member.term_end, on):
-            if member.person_id:
+            if member.user_id:
+                lines.append(RollLine(None, f"{member.user.last_name} {member.user.first_name}", None))
+            elif member.person_id:
                 person = member.person
                 lines.append(RollLine(person, f"{person.last_name} {person.first_name}", person.birth_date))
             else:

@@ -298,3 +298,25 @@ def test_a_comite_de_residents_term_above_three_years_is_refused(director):
             term_months=48,
         )
     assert "au plus 36 mois" in str(refused.value)
+
+
+def test_the_volunteers_elect_their_representative_from_a_roll_of_the_volunteers(world, director):
+    """W21, one procedure for every election: the council of the volunteers has the volunteers on its roll (the
+    staff sitting in it are not electors), who stand and are elected like anyone."""
+    today = timezone.localdate()
+    council = make_council(director, name="Assemblée des bénévoles")
+    jeanne = UserFactory(organisation=director.organisation, role="volunteer", first_name="Jeanne", last_name="Bénard")
+    marc = UserFactory(organisation=director.organisation, role="volunteer", first_name="Marc", last_name="Aubry")
+    for user in (jeanne, marc, world.users["social_worker"]):
+        services.member_add(actor=director, council_id=council.pk, role="member", user_id=user.pk, term_start=today)
+    election = make_election(
+        director, council, roll_date=today, candidacy_deadline=today, vote_on=today, seats=1, substitute_seats=0
+    )
+    assert services.election_roll_freeze(actor=director, election_id=election.pk) == 2
+    electors = list(election.electors.order_by("name"))
+    assert [e.name for e in electors] == ["Aubry Marc", "Bénard Jeanne"]
+    candidacy = services.candidacy_add(actor=director, election_id=election.pk, elector_id=electors[1].pk)
+    services.election_results_record(
+        actor=director, election_id=election.pk, voters=2, blank=0, null=0, votes={candidacy.pk: 2}
+    )
+    assert list(council.members.filter(election=election).values_list("name", flat=True)) == ["Bénard Jeanne"]
