@@ -24,15 +24,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _database_of_this_pass() -> str:
+    return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+
+
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM:
-        return
-    skip = pytest.mark.skip(
+    """Browser tests need Chromium. A test marked `one_pass(database)` checks what does not depend on the database:
+    it runs on that pass of `make test` only, to keep the CI's two passes within their time (decision record 0041);
+    HABITER_EVERY_TEST_ON_EACH_PASS=1 runs it on both."""
+    no_chromium = pytest.mark.skip(
         reason="Chromium absent : installez le paquet Debian « chromium » pour les tests navigateur."
     )
+    database = _database_of_this_pass()
+    every_test = bool(os.environ.get("HABITER_EVERY_TEST_ON_EACH_PASS"))
     for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        if not CHROMIUM and "browser" in item.keywords:
+            item.add_marker(no_chromium)
+        marker = item.get_closest_marker("one_pass")
+        if marker is not None and not every_test and marker.args[0] != database:
+            item.add_marker(pytest.mark.skip(reason=f"runs on the {marker.args[0]} pass of make test"))
 
 
 @pytest.fixture(scope="session")
