@@ -54,6 +54,7 @@ from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences import services as residence_services
+from habiter.residences.tests.factories import make_active_contract
 from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
 
 READERS = ("director", "team_lead", "social_worker", "receptionist", "host")
@@ -191,18 +192,18 @@ class Councils:
                     host_ids=[self.host.pk],
                 )
                 second = make_household(director, name="Résidente").members.first()
+                entered_on = timezone.localdate() - timedelta(days=30)
+                residence_services.house_rules_add(
+                    actor=director, residence_id=residence.pk, valid_from=entered_on, text="Article 1"
+                )
                 for label, person in (("1", self.member(scope)), ("2", second)):
                     place, _warning = residence_services.place_create(
                         actor=director,
                         residence_id=residence.pk,
                         data={"label": label, "kind": "studio", "typology": "T1", "surface": Decimal("20")},
                     )
-                    residence_services.stay_enter(
-                        actor=director,
-                        place_id=place.pk,
-                        resident_id=person.pk,
-                        entered_on=timezone.localdate() - timedelta(days=30),
-                    )
+                    # contract holders are the roll of a residence's council (W13)
+                    make_active_contract(director, place, person, entered_on, entered_on)
             council = services.council_create(
                 actor=director,
                 data={"name": f"Instance {scope}", "kind": "voluntary", "legal_basis": "voluntary"},

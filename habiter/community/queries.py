@@ -151,13 +151,17 @@ class RollLine:
 
 
 def roll_on(election, on: date) -> list[RollLine]:
-    """The electoral roll as of `on` (W21 step 2): for a council of a residence, the residents whose stay covers the
-    day; otherwise the council's members who are not staff — persons, names entered and volunteers (the election of
-    the volunteers' representative, W21) — with a term covering it."""
+    """The electoral roll as of `on` (W21 step 2): for a council of a residence, the residents holding a contract
+    in force that day (W13: a signed contract begun by then, on a stay that covers the day); otherwise the
+    council's members who are not staff — persons, names entered and volunteers (the election of the volunteers'
+    representative, W21) — with a term covering it."""
     council = election.council
     if council.residence_id is not None:
         stays = ResidenceStay.objects.filter(
-            place__residence_id=council.residence_id, entered_on__lte=on
+            place__residence_id=council.residence_id,
+            entered_on__lte=on,
+            contract__isnull=False,  # a contract's stay begins when it is signed
+            contract__starts_on__lte=on,
         ).select_related("resident")
         lines = {
             stay.resident_id: RollLine(

@@ -18,7 +18,7 @@ from habiter.community.models import Meeting
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
-from habiter.residences.tests.factories import make_place, make_residence, make_stay
+from habiter.residences.tests.factories import make_active_contract, make_house_rules, make_place, make_residence
 
 from .support import PASSWORD, SCREENSHOTS, check_page, log_in
 
@@ -127,13 +127,15 @@ def house_election(organisation, social_worker):
         password=PASSWORD,
     )
     residence = make_residence(director, "Les Pléiades", hosts=[host])
+    make_house_rules(director, residence, date(2025, 6, 2))
     for n, (first, last) in enumerate((("Agnès", "Auger"), ("Bruno", "Berger"), ("Chantal", "Colin")), start=1):
         household = make_household(
             social_worker,
             name=last,
             members=[{"first_name": first, "last_name": last, "birth_date": date(1960 + n, 1, 1), "relation": "head"}],
         )
-        make_stay(director, make_place(director, residence, str(n)), household, date(2025, 6, 2))
+        place = make_place(director, residence, str(n))
+        make_active_contract(director, place, household.members.first(), date(2025, 6, 2), date(2025, 6, 2))
     council = services.council_create(
         actor=director,
         data={"name": "Conseil de Maison des Pléiades", "kind": "conseil_de_maison", "legal_basis": "voluntary"},

@@ -10,7 +10,13 @@ from habiter.community.models import AgendaItem, Attendance, Candidacy, Council,
 from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
-from habiter.residences.tests.factories import make_place, make_residence, make_stay
+from habiter.residences.tests.factories import (
+    make_active_contract,
+    make_house_rules,
+    make_place,
+    make_residence,
+    make_stay,
+)
 
 from .factories import make_council, make_election, make_meeting
 
@@ -149,9 +155,12 @@ def test_the_minutes_of_a_meeting_to_come_cannot_be_closed(director):
 
 
 def _residents(director, residence, count, entered_on):
+    """`count` residents with a contract signed from `entered_on` (the residence's RI from that day)."""
+    make_house_rules(director, residence, entered_on)
     households = [make_household(director, name=f"Résident {n}") for n in range(count)]
     for n, household in enumerate(households):
-        make_stay(director, make_place(director, residence, str(n + 1)), household, entered_on)
+        place = make_place(director, residence, str(n + 1))
+        make_active_contract(director, place, household.members.first(), entered_on, entered_on)
     return households
 
 
@@ -161,6 +170,9 @@ def test_the_roll_of_a_residence_council_is_its_residents_on_the_roll_date(world
     households = _residents(director, pleiades, 3, date(2025, 1, 6))
     late = make_household(director, name="Arrivé après")
     make_stay(director, make_place(director, pleiades, "9"), late, date(2026, 2, 2))
+    # living there on the roll date, but without a contract: not a contract holder (W13)
+    no_contract = make_household(director, name="Sans contrat")
+    make_stay(director, make_place(director, pleiades, "8"), no_contract, date(2025, 3, 3))
     with time_machine.travel(date(2026, 1, 10), tick=False):
         election = make_election(
             host, council, roll_date=date(2026, 1, 15), candidacy_deadline=date(2026, 1, 25), vote_on=date(2026, 2, 5)
