@@ -7,10 +7,16 @@ import socket
 import uuid
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from habiter.core import dbroles
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop vs Django's ORM, tests only
+
+# Property tests check answers, not speed: on a loaded two-core machine (the CI runs both database passes there) an
+# example of a pure rule once took longer than Hypothesis's default 200 ms deadline and failed a green change.
+hypothesis_settings.register_profile("habiter", deadline=None)
+hypothesis_settings.load_profile("habiter")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
