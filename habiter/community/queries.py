@@ -31,6 +31,7 @@ from .models import (
     LegalBasis,
     Meeting,
     MeetingAction,
+    MemberRole,
     ObjectiveAnswer,
     Partner,
     PartnerSeat,
@@ -263,7 +264,8 @@ def rules_consultation(residence, today: date):
         council__legal_basis=LegalBasis.CCH_CONSEIL_CONCERTATION,
         starts_at__lte=timezone.now(),
     ).select_related("council")[:CONSULTATIONS_OFFERED]
-    required = rules.concertation_required(active, threshold)
+    # W1: in an ESSMS the RI is revised with the CVS (CASF L311-6), not the L633 conseil de concertation.
+    required = not residence.is_essms and rules.concertation_required(active, threshold)
     reason = (
         _(
             "%(count)d résidents sont titulaires d'un contrat : le conseil de concertation est consulté sur toute "
@@ -280,7 +282,7 @@ def concertation_check(council, today: date) -> ConcertationCheck | None:
     """The W12 checks of a council read for its page (members and meetings prefetched), None unless its legal
     basis is the conseil de concertation (W15). The council is constituted when its first member's term starts
     (its creation day when it has none); the members counted are those whose term covers today."""
-    if council.legal_basis != LegalBasis.CCH_CONSEIL_CONCERTATION:
+    if council.legal_basis != LegalBasis.CCH_CONSEIL_CONCERTATION or _in_essms(council):
         return None
     members = list(council.members.all())
     sides = {rules.RESIDENTS_SIDE: 0, rules.MANAGER_SIDE: 0, rules.OWNER_SIDE: 0}
@@ -301,6 +303,47 @@ def concertation_check(council, today: date) -> ConcertationCheck | None:
     )
 
 
+def _in_essms(council) -> bool:
+    """W1 (CCH L633-5): the L633 checks are off in a residence that is an ESSMS (the CASF's CVS applies there)."""
+    return council.residence_id is not None and council.residence.is_essms
+
+
+def l633_checks_off(council) -> bool:
+    """A conseil de concertation or comité de résidents of a residence that is now an ESSMS: its checks are off."""
+    return council.legal_basis in rules.CCH_BASES and _in_essms(council)
+
+
+@dataclass(frozen=True)
+class ComiteCheck:
+    """W13: the members of an elected comité de résidents whose term covers today (substitutes and staff apart),
+    against the 3 to 6 of décret 2016-300."""
+
+    members: int
+    minimum: int
+    maximum: int
+    error: str | None
+
+
+COMITE_STAFF_ROLES = (MemberRole.SUBSTITUTE, MemberRole.STAFF_REP, MemberRole.MANAGER_REP, MemberRole.OWNER_REP)
+
+
+def comite_check(council, today: date) -> ComiteCheck | None:
+    """The W13 size check of a comité de résidents read for its page (members prefetched); None for any other basis
+    or in an ESSMS (W1)."""
+    if council.legal_basis != LegalBasis.CCH_COMITE_RESIDENTS or _in_essms(council):
+        return None
+    members = sum(
+        1
+        for member in council.members.all()
+        if member.role not in COMITE_STAFF_ROLES
+        and member.user_id is None
+        and rules.term_active(member.term_start, member.term_end, today)
+    )
+    params = legal_params()
+    minimum, maximum = rules.comite_size_bounds(today, params)
+    return ComiteCheck(members, minimum, maximum, rules.comite_size_error(members, today, params))
+
+
 def concertation_alerts(user, today: date) -> list[tuple]:
     """`(council, ConcertationCheck)` for the conseils de concertation the user manages that are overdue or badly
     composed. One query, whatever the number of councils (the contracts are not counted here)."""
@@ -313,6 +356,7 @@ def concertation_alerts(user, today: date) -> list[tuple]:
     councils = (
         councils_managed_by(user)
         .filter(legal_basis=LegalBasis.CCH_CONSEIL_CONCERTATION)
+        .exclude(residence__is_essms=True)  # W1: no L633 body in an ESSMS
         .annotate(
             residents=reps(rules.RESIDENTS_SIDE),
             manager=reps(rules.MANAGER_SIDE),

@@ -128,6 +128,47 @@ def concertation_required(active_contracts: int, minimum: int) -> bool:
     return active_contracts >= minimum
 
 
+# --- which statutory instance where (W1, W15) ----------------------------------------------------------------
+
+CCH_BASES = ("cch_conseil_concertation", "cch_comite_residents")
+L633_IN_ESSMS, CVS_OUTSIDE_ESSMS = "l633_in_essms", "cvs_outside_essms"
+
+
+def residence_basis_error(legal_basis: str, residence_is_essms: bool) -> str | None:
+    """W1 (CCH L633-5): the L633 bodies (conseil de concertation, comité de résidents) do not exist in a residence
+    that is an ESSMS, where the CASF's CVS is the statutory one (W15); and a residence that is not an ESSMS has no
+    statutory CVS (its own monthly « CVS » is a voluntary body). A code, or None."""
+    if residence_is_essms and legal_basis in CCH_BASES:
+        return L633_IN_ESSMS
+    if not residence_is_essms and legal_basis == "casf_cvs":
+        return CVS_OUTSIDE_ESSMS
+    return None
+
+
+# --- the comité de résidents (W13) --------------------------------------------------------------------------
+
+COMITE_MIN_MEMBERS_KEY = "comite_residents_min_members"
+COMITE_MAX_MEMBERS_KEY = "comite_residents_max_members"
+COMITE_TOO_FEW, COMITE_TOO_MANY = "comite_too_few", "comite_too_many"
+
+
+def comite_size_bounds(on: date, params: LegalParameters | None = None) -> tuple[int, int]:
+    """W13 (≥ 30 residents, décret 2016-300): an elected comité de résidents has from 3 to 6 members, the number
+    being set by the règlement intérieur."""
+    params = _params(params)
+    return params.integer(COMITE_MIN_MEMBERS_KEY, on), params.integer(COMITE_MAX_MEMBERS_KEY, on)
+
+
+def comite_size_error(members: int, on: date, params: LegalParameters | None = None) -> str | None:
+    """A code when an elected comité de résidents has fewer or more members than W13 allows, else None."""
+    minimum, maximum = comite_size_bounds(on, params)
+    if members < minimum:
+        return COMITE_TOO_FEW
+    if members > maximum:
+        return COMITE_TOO_MANY
+    return None
+
+
 # --- the count (W21 steps 5–6) ------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from .models import (
     ElectionStatus,
     Elector,
     GradingCampaign,
+    LegalBasis,
     MeetingAction,
     MeetingDecision,
     MemberRole,
@@ -110,9 +111,37 @@ def council_create(*, actor, data: dict, residence_id=None) -> Council:
             if field in data:
                 setattr(council, field, _strip(data[field]) or "")
         council.full_clean()
+        if residence is not None:
+            _check_residence_basis(council.legal_basis, residence)
         council.save()
         audit_record(actor=actor, action="council.create", obj=council)
     return council
+
+
+def _check_residence_basis(legal_basis: str, residence) -> None:
+    error = rules.residence_basis_error(legal_basis, residence.is_essms)
+    if error == rules.L633_IN_ESSMS:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "« %(residence)s » est un établissement social ou médico-social : le conseil de concertation et "
+                    "le comité de résidents ne s'y appliquent pas (CCH L633-5), son instance légale est le conseil "
+                    "de la vie sociale."
+                )
+                % {"residence": residence.name}
+            }
+        )
+    if error == rules.CVS_OUTSIDE_ESSMS:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "« %(residence)s » n'est pas un établissement social ou médico-social : un CVS n'y est pas "
+                    "obligatoire (CASF L311-6). Choisissez une instance volontaire ou, à partir de 30 résidents, le "
+                    "conseil de concertation."
+                )
+                % {"residence": residence.name}
+            }
+        )
 
 
 def member_add(
@@ -345,9 +374,26 @@ def election_create(*, actor, council_id, data: dict) -> Election:
                     % {"months": maximum}
                 }
             )
+        if council.legal_basis == LegalBasis.CCH_COMITE_RESIDENTS:
+            _check_comite_seats(election.seats, election.vote_on)
         election.save()
         audit_record(actor=actor, action="election.create", obj=election)
     return election
+
+
+def _check_comite_seats(seats: int, on: date) -> None:
+    """W13: an elected comité de résidents has from 3 to 6 members; the election fills that many seats."""
+    if rules.comite_size_error(seats, on, queries.legal_params()) is not None:
+        minimum, maximum = rules.comite_size_bounds(on, queries.legal_params())
+        raise ValidationError(
+            {
+                "seats": _(
+                    "Un comité de résidents élu compte de %(minimum)d à %(maximum)d membres (décret 2016-300) : "
+                    "prévoyez entre %(minimum)d et %(maximum)d sièges, le nombre fixé par le règlement intérieur."
+                )
+                % {"minimum": minimum, "maximum": maximum}
+            }
+        )
 
 
 def election_roll_freeze(*, actor, election_id) -> int:

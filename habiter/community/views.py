@@ -97,6 +97,8 @@ def council_detail(request, council_id):
             "elections": list(council.elections.all()),
             "alerts": queries.council_alerts(council, today),
             "concertation": queries.concertation_check(council, today),
+            "comite": queries.comite_check(council, today),
+            "l633_off": queries.l633_checks_off(council),
             "actions": queries.open_actions(council, today),
             "can_manage": queries.can_manage(user, council),
             "now": timezone.now(),

@@ -66,6 +66,7 @@ def seed_residences(organisation, users, count, rng) -> None:
                 "city": "Aix-en-Provence",
                 "opened_on": date(2014, 12, 1),
                 "apl_convention_reference": "13/3/12-2014/97-1234/1",
+                "agrement_reference": "Arrêté préfectoral 13-2012-ILGLS-018",
                 # its deposit policy (W6), as its contracts state it
                 "deposit_amount": Decimal("150.00"),
                 "deposit_keeps_unpaid": True,
@@ -380,6 +381,7 @@ def seed_young_workers_home(organisation, users, count, rng) -> None:
                 "city": "Marseille",
                 "opened_on": date(2019, 9, 2),
                 "apl_convention_reference": "13/3/09-2019/97-2207/1",
+                "agrement_reference": "Arrêté préfectoral 13-2012-ILGLS-018",
                 "young_workers": True,
             },
         )

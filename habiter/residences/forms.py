@@ -60,7 +60,10 @@ class ResidenceForm(ResidenceBaseForm):
         label=_("Référence de la convention APL"), max_length=100, required=False
     )
     agrement_reference = forms.CharField(
-        label=_("Référence de l'agrément du gestionnaire"), max_length=100, required=False
+        label=_("Référence de l'agrément du gestionnaire"),
+        max_length=100,
+        required=False,
+        help_text=_("Obligatoire avec une convention APL : l'agrément ILGLS du gestionnaire (CCH L365-4)."),
     )
     is_essms = forms.BooleanField(
         label=_("Établissement social ou médico-social (ESSMS)"),

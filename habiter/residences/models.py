@@ -99,6 +99,17 @@ class Residence(OrganisationScoped):
         # Said on the field; the constraint, whose field then has an error, is not checked twice (`full_clean`).
         if self.young_workers and self.kind != ResidenceKind.RESIDENCE_SOCIALE:
             raise ValidationError({"young_workers": YOUNG_WORKERS_KIND_MESSAGE})
+        # W2 (CCH L365-4): an APL convention is signed only by a manager holding the agrément « intermédiation
+        # locative et gestion locative sociale », annexed to the convention.
+        if self.apl_convention_reference.strip() and not self.agrement_reference.strip():
+            raise ValidationError(
+                {
+                    "agrement_reference": _(
+                        "Une convention APL n'est signée que par un gestionnaire agréé (CCH L365-4) : indiquez la "
+                        "référence de l'agrément « intermédiation locative et gestion locative sociale »."
+                    )
+                }
+            )
 
 
 class HouseRules(OrganisationScoped):

@@ -41,6 +41,7 @@ def residence(organisation):
         city="Aix-en-Provence",
         postal_code="13090",
         apl_convention_reference="Convention APL n° 13-2019-042",
+        agrement_reference="Arrêté préfectoral 13-2012-ILGLS-018",
     )
     make_place(director, residence, "7", typology="T1")
     make_place(director, residence, "8", typology="T1 bis")

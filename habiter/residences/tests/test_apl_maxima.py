@@ -224,7 +224,11 @@ def test_hostile_text_is_shown_as_text_and_saves_nothing(client, world, house):
     services.residence_update(
         actor=director,
         residence_id=house["residence"].pk,
-        data={"name": '<script>alert("x")</script>', "apl_convention_reference": "<img src=x onerror=alert(1)>"},
+        data={
+            "name": '<script>alert("x")</script>',
+            "apl_convention_reference": "<img src=x onerror=alert(1)>",
+            "agrement_reference": "<i>13-2012</i>",
+        },
         host_ids=[world.users["host"].pk],
     )
     client.force_login(director)

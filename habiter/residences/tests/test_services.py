@@ -22,7 +22,9 @@ def director(world):
 
 def test_a_director_creates_a_residence_with_its_host_and_it_is_audited(world, director):
     host = world.users["host"]
-    residence = make_residence(director, hosts=[host], apl_convention_reference="13/2/12.2014/1")
+    residence = make_residence(
+        director, hosts=[host], apl_convention_reference="13/2/12.2014/1", agrement_reference="13-2012-ILGLS-018"
+    )
     assert list(residence.hosts.all()) == [host]
     assert residence.is_essms is False  # R78: not an ESSMS by default
     assert AuditEvent.objects.filter(action="residence.create", object_id=str(residence.pk)).exists()
@@ -47,7 +49,7 @@ def test_a_host_of_another_organisation_or_a_non_host_is_refused(world, director
     assert "Choisissez des hôtes de votre association." in str(refused.value)
     with pytest.raises(ValidationError):
         make_residence(director, hosts=[world.users["social_worker"]])
-    assert not Residence.objects.exists()
+    assert not Residence.objects.filter(apl_convention_reference="13/2/12.2014/1").exists()
 
 
 def test_a_director_of_another_organisation_cannot_touch_the_residence(world, director):
@@ -121,3 +123,22 @@ def test_two_versions_cannot_start_the_same_day(director):
         services.house_rules_add(
             actor=director, residence_id=residence.pk, valid_from=today + timedelta(days=1), text="   "
         )
+
+
+def test_an_apl_convention_needs_the_managers_agrement(world, director):
+    """W2 (CCH L365-4): the manager signs an APL convention only once it holds the agrément ILGLS; nothing is saved
+    without its reference, and a residence without a convention needs none."""
+    with pytest.raises(ValidationError) as refused:
+        make_residence(director, apl_convention_reference="13/2/12.2014/1")
+    assert refused.value.message_dict["agrement_reference"] == [
+        "Une convention APL n'est signée que par un gestionnaire agréé (CCH L365-4) : indiquez la référence de "
+        "l'agrément « intermédiation locative et gestion locative sociale »."
+    ]
+    assert not Residence.objects.filter(apl_convention_reference="13/2/12.2014/1").exists()
+    residence = make_residence(director, "Soleil")
+    with pytest.raises(ValidationError):
+        services.residence_update(
+            actor=director, residence_id=residence.pk, data={"apl_convention_reference": "13/2/12.2014/1"}
+        )
+    residence.refresh_from_db()
+    assert residence.apl_convention_reference == ""
