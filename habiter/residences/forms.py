@@ -10,6 +10,8 @@ from habiter.core.models import Role
 
 from . import queries
 from .models import (
+    FORMAL_NOTICE_MISSING,
+    GROUNDS_AFTER_FORMAL_NOTICE,
     YOUNG_WORKERS_PSE_ERRORS,
     YOUNG_WORKERS_PSE_MAX,
     ActivityKind,
@@ -23,6 +25,7 @@ from .models import (
     ResidenceKind,
     SupportKind,
     TerminationGround,
+    TerminationNotice,
     Typology,
 )
 
@@ -299,10 +302,21 @@ class NoticeForm(ResidenceBaseForm):
 
 class TerminateForm(ResidenceBaseForm):
     termination_ground = forms.ChoiceField(label=_("Motif de la résiliation"), choices=TerminationGround.choices)
-    notice_on = _date_field(
-        _("Notifiée au résident le"),
-        help_text=_("Par commissaire de justice, lettre remise contre décharge ou lettre recommandée avec AR."),
+    formal_notice_delivered_on = _date_field(
+        _("Mise en demeure remise au résident le"),
+        required=False,
+        help_text=_("Obligatoire pour un manquement ou des impayés : la résiliation n'opère qu'après sa remise."),
     )
+    termination_notified_by = forms.ChoiceField(
+        label=_("Résiliation notifiée par"), choices=[("", "—"), *TerminationNotice.choices]
+    )
+    notice_on = _date_field(_("Notifiée au résident le"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("termination_ground") in GROUNDS_AFTER_FORMAL_NOTICE and not data.get("formal_notice_delivered_on"):
+            self.add_error("formal_notice_delivered_on", FORMAL_NOTICE_MISSING)
+        return data
 
 
 class ContractExitForm(ResidenceBaseForm):

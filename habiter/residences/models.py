@@ -390,6 +390,22 @@ class TerminationGround(models.TextChoices):
     CLOSURE = "closure", _("Fermeture totale de l'établissement")
 
 
+class TerminationNotice(models.TextChoices):
+    # R75 (CCH R633-3): the three ways a manager's termination may be notified.
+    BAILIFF = "bailiff", _("Acte de commissaire de justice")
+    HANDED = "handed", _("Lettre remise en main propre contre décharge")
+    REGISTERED = "registered", _("Lettre recommandée avec avis de réception")
+
+
+# R75, W14 (Cass. 3e civ. 1er déc. 2016, n° 15-27.795): a termination for a breach of the resident's obligations,
+# unpaid redevances included, operates only after a mise en demeure actually delivered to the resident.
+GROUNDS_AFTER_FORMAL_NOTICE = (TerminationGround.BREACH, TerminationGround.UNPAID)
+FORMAL_NOTICE_MISSING = _(
+    "Pour ce motif, la résiliation n'opère qu'après une mise en demeure effectivement remise au résident "
+    "(Cass. 3e civ., 1er déc. 2016) : indiquez le jour où elle lui a été remise."
+)
+
+
 class ResidenceContract(OrganisationScoped):
     """The titre d'occupation of a resident (R74, W4–W6): monthly, tacitly renewed at the resident's sole will.
 
@@ -431,6 +447,10 @@ class ResidenceContract(OrganisationScoped):
     termination_ground = models.CharField(
         _("motif de la résiliation"), max_length=30, choices=TerminationGround.choices, blank=True
     )
+    termination_notified_by = models.CharField(
+        _("résiliation notifiée par"), max_length=12, choices=TerminationNotice.choices, blank=True
+    )
+    formal_notice_delivered_on = models.DateField(_("mise en demeure remise le"), null=True, blank=True)
     ends_on = models.DateField(_("fin du préavis le"), null=True, blank=True)
     left_on = models.DateField(_("sortie le"), null=True, blank=True)
     exit_destination = models.CharField(

@@ -21,6 +21,8 @@ from . import rules as residence_rules
 from .maxima import apl_maximum_correct as apl_maximum_correct  # the APL-foyer maxima's writes (W7)
 from .maxima import apl_maximum_save as apl_maximum_save
 from .models import (
+    FORMAL_NOTICE_MISSING,
+    GROUNDS_AFTER_FORMAL_NOTICE,
     ContractStatus,
     Decision,
     ExitDestination,
@@ -38,6 +40,7 @@ from .models import (
     ResidenceStay,
     SupportKind,
     TerminationGround,
+    TerminationNotice,
     Vacancy,
 )
 from .young_workers import young_workers_pse_record as young_workers_pse_record  # the FJT's CAF PSE (W38)
@@ -636,20 +639,54 @@ def contract_notice(*, actor, contract_id, notice_on: date) -> ResidenceContract
     return contract
 
 
-def contract_terminate(*, actor, contract_id, termination_ground: str, notice_on: date) -> ResidenceContract:
-    """The manager terminates the contract on one of the grounds of the law (R74–R75), notified on `notice_on` (by
-    commissaire de justice, letter against discharge or registered letter): the notice runs from that day, one
-    month for a breach, three when the admission conditions are no longer met or the house closes. Irreversible:
-    the page asks to confirm."""
+def _check_formal_notice(contract, termination_ground, notice_on, delivered_on) -> None:
+    """R75: for a breach or unpaid redevances, the mise en demeure delivered to the resident, before the
+    termination is notified and not before the contract."""
+    if termination_ground not in GROUNDS_AFTER_FORMAL_NOTICE:
+        return
+    if delivered_on is None:
+        raise ValidationError({"formal_notice_delivered_on": FORMAL_NOTICE_MISSING})
+    if not contract.starts_on <= delivered_on <= notice_on:
+        raise ValidationError(
+            {
+                "formal_notice_delivered_on": _(
+                    "La mise en demeure est remise pendant le contrat et avant la notification de la résiliation."
+                )
+            }
+        )
+
+
+def contract_terminate(
+    *,
+    actor,
+    contract_id,
+    termination_ground: str,
+    notice_on: date,
+    termination_notified_by: str,
+    formal_notice_delivered_on: date | None = None,
+) -> ResidenceContract:
+    """The manager terminates the contract on one of the grounds of the law (R74–R75), notified on `notice_on` by
+    commissaire de justice, letter against discharge or registered letter (`termination_notified_by`), after a
+    mise en demeure actually delivered for a breach or unpaid redevances: the notice runs from that day, one month
+    for a breach, three when the admission conditions are no longer met or the house closes. Irreversible: the page
+    asks to confirm."""
     with transaction.atomic():
         contract = _contract(actor, contract_id)
         if termination_ground not in TerminationGround.values:
             raise ValidationError({"termination_ground": _("Choisissez le motif dans la liste.")})
+        if termination_notified_by not in TerminationNotice.values:
+            raise ValidationError(
+                {"termination_notified_by": _("Dites comment la résiliation a été notifiée au résident.")}
+            )
         _move(contract, ContractStatus.NOTICE)
         if notice_on < contract.starts_on:
             raise ValidationError({"notice_on": _("La résiliation ne peut pas précéder le début du contrat.")})
+        _check_formal_notice(contract, termination_ground, notice_on, formal_notice_delivered_on)
         contract.notice_by, contract.notice_on = NoticeBy.MANAGER, notice_on
         contract.termination_ground = termination_ground
+        contract.termination_notified_by = termination_notified_by
+        if termination_ground in GROUNDS_AFTER_FORMAL_NOTICE:
+            contract.formal_notice_delivered_on = formal_notice_delivered_on
         contract.ends_on = residence_rules.termination_notice_end(notice_on, termination_ground, queries.legal_params())
         contract.full_clean()
         contract.save()
@@ -658,7 +695,11 @@ def contract_terminate(*, actor, contract_id, termination_ground: str, notice_on
             action="contract.terminate",
             obj=contract,
             household_id=contract.household_id,
-            detail={"ground": termination_ground, "ends_on": contract.ends_on.isoformat()},
+            detail={
+                "ground": termination_ground,
+                "notified_by": termination_notified_by,
+                "ends_on": contract.ends_on.isoformat(),
+            },
         )
     return contract
 

@@ -47,7 +47,7 @@ from .forms import (
     TerminateForm,
     VacancyForm,
 )
-from .models import ContractStatus, ExitDestination, TerminationGround
+from .models import GROUNDS_AFTER_FORMAL_NOTICE, ContractStatus, ExitDestination, TerminationGround, TerminationNotice
 from .young_workers_views import pse_form
 
 PAGE_SIZE = 25
@@ -530,11 +530,16 @@ def _contract_confirmation(step, contract, data) -> Confirmation | None:
             facts=[
                 *facts,
                 (_("Motif"), str(TerminationGround(data["termination_ground"]).label)),
+                *(
+                    [(_("Mise en demeure remise le"), f"{data['formal_notice_delivered_on']:%d/%m/%Y}")]
+                    if data["termination_ground"] in GROUNDS_AFTER_FORMAL_NOTICE
+                    else []
+                ),
                 (_("Notifiée le"), f"{data['notice_on']:%d/%m/%Y}"),
+                (_("Par"), str(TerminationNotice(data["termination_notified_by"]).label)),
             ],
             consequences=[
                 _("Le préavis court à partir de la notification : il ne s'annule pas ici."),
-                _("Une mise en demeure doit avoir été effectivement remise au résident avant la résiliation."),
                 _("Pendant le préavis, le résident ne doit que l'occupation effective."),
             ],
             action=_("Confirmer la résiliation"),

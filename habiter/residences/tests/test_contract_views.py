@@ -63,13 +63,25 @@ def test_a_termination_asks_to_confirm_and_says_the_ground(client, world, house)
     contract = make_active_contract(world.users["director"], place, _resident(world))
     client.force_login(world.users["host"])
     detail = reverse("residences:contract_detail", args=[contract.pk])
-    data = {"step": "terminate", "terminate-termination_ground": "breach", "terminate-notice_on": "2026-03-02"}
+    data = {
+        "step": "terminate",
+        "terminate-termination_ground": "breach",
+        "terminate-notice_on": "2026-03-02",
+        "terminate-termination_notified_by": "registered",
+    }
+    html = client.post(detail, data).content.decode()  # no mise en demeure: the form says so, no confirmation
+    assert "n&#x27;opère qu&#x27;après une mise en demeure effectivement remise" in html
+    assert "Confirmer la résiliation" not in html
+    data["terminate-formal_notice_delivered_on"] = "2026-02-16"
     html = client.post(detail, data).content.decode()
-    assert "Manquement grave ou répété" in html and "mise en demeure" in html
+    assert "Manquement grave ou répété" in html and "Lettre recommandée avec avis de réception" in html
+    assert "16/02/2026" in html and "Confirmer la résiliation" in html
     assert ResidenceContract.objects.get(pk=contract.pk).status == "active"
-    client.post(detail, data | {"confirmed": "1"})
+    html = client.post(detail, data | {"confirmed": "1"}, follow=True).content.decode()
     contract = ResidenceContract.objects.get(pk=contract.pk)
     assert contract.status == "notice" and contract.ends_on == date(2026, 4, 2)
+    assert "par lettre recommandée avec avis de réception" in html
+    assert "après une mise en demeure remise le 16 février 2026" in html
 
 
 def test_guest_stays_on_the_page_alert_at_the_limit_and_escape_hostile_text(client, world, house):

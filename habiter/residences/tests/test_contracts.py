@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,17 +82,70 @@ def test_the_manager_terminates_on_a_ground_of_the_law_only(world, house):
     contract = make_active_contract(director, house["place"], _resident(world))
     with pytest.raises(ValidationError) as refused:
         services.contract_terminate(
-            actor=director, contract_id=contract.pk, termination_ground="dislike", notice_on=date(2026, 3, 2)
+            actor=director,
+            contract_id=contract.pk,
+            termination_ground="dislike",
+            notice_on=date(2026, 3, 2),
+            termination_notified_by="registered",
         )
     assert "motif" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        services.contract_terminate(
+            actor=director,
+            contract_id=contract.pk,
+            termination_ground="admission_conditions",
+            notice_on=date(2026, 3, 2),
+            termination_notified_by="email",  # not one of R75's three ways
+        )
+    assert refused.value.message_dict["termination_notified_by"] == [
+        "Dites comment la résiliation a été notifiée au résident."
+    ]
     contract = services.contract_terminate(
-        actor=director, contract_id=contract.pk, termination_ground="admission_conditions", notice_on=date(2026, 3, 2)
+        actor=director,
+        contract_id=contract.pk,
+        termination_ground="admission_conditions",
+        notice_on=date(2026, 3, 2),
+        termination_notified_by="handed",
     )
     assert (contract.notice_by, contract.ends_on) == ("manager", date(2026, 6, 2))
+    assert contract.termination_notified_by == "handed" and contract.formal_notice_delivered_on is None
     assert AuditEvent.objects.get(action="contract.terminate").detail == {
         "ground": "admission_conditions",
+        "notified_by": "handed",
         "ends_on": "2026-06-02",
     }
+
+
+@pytest.mark.parametrize("ground", ["breach", "unpaid"])
+def test_a_termination_for_a_breach_or_unpaid_follows_a_delivered_formal_notice(world, house, ground):
+    """R75 (Cass. 3e civ. 1er déc. 2016): the mise en demeure actually delivered, during the contract and before the
+    termination is notified; the notice then runs one month (breach) from the notification."""
+    director = world.users["director"]
+    contract = make_active_contract(director, house["place"], _resident(world))
+    terminate = partial(
+        services.contract_terminate,
+        actor=director,
+        contract_id=contract.pk,
+        termination_ground=ground,
+        notice_on=date(2026, 3, 2),
+        termination_notified_by="bailiff",
+    )
+    with pytest.raises(ValidationError) as refused:
+        terminate()
+    assert refused.value.message_dict["formal_notice_delivered_on"] == [
+        "Pour ce motif, la résiliation n'opère qu'après une mise en demeure effectivement remise au résident "
+        "(Cass. 3e civ., 1er déc. 2016) : indiquez le jour où elle lui a été remise."
+    ]
+    for late_or_early in (date(2026, 3, 3), contract.starts_on - timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            terminate(formal_notice_delivered_on=late_or_early)
+        assert "avant la notification de la résiliation" in str(refused.value)
+    assert ResidenceContract.objects.get(pk=contract.pk).status == "active"
+    assert not AuditEvent.objects.filter(action="contract.terminate").exists()
+
+    contract = terminate(formal_notice_delivered_on=date(2026, 2, 16))
+    assert contract.status == "notice" and contract.formal_notice_delivered_on == date(2026, 2, 16)
+    assert contract.termination_notified_by == "bailiff"
 
 
 def test_an_exit_without_a_destination_writes_nothing(world, house):

@@ -103,7 +103,11 @@ def test_the_host_home_lists_contracts_to_sign_guests_at_the_limit_and_notices_e
     later = make_active_contract(director, make_place(director, mine, "3"), person, start, start)
     services.contract_notice(actor=host, contract_id=leaving.pk, notice_on=today - timedelta(days=1))  # ends in 7 days
     services.contract_terminate(  # ends in three months: not yet
-        actor=host, contract_id=later.pk, termination_ground="admission_conditions", notice_on=today
+        actor=host,
+        contract_id=later.pk,
+        termination_ground="admission_conditions",
+        notice_on=today,
+        termination_notified_by="registered",
     )
     to_sign = services.contract_create(
         actor=director, place_id=make_place(director, mine, "4").pk, resident_id=person.pk, starts_on=today
