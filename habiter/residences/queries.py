@@ -523,16 +523,20 @@ def period_occupancy(residences, *, start: date, end: date) -> tuple[list[tuple]
     """The occupancy figures (`rules.period_figures`: places, place-days available and occupied, entries, exits,
     average stay) of each residence of `residences` (already scoped by the caller) from `start` to `end`, and of all
     of them together: the same counting as the residences' yearly figures, over any period (the funders' reports).
-    Four queries whatever the number of residences, places and stays."""
+    Four queries whatever the number of residences, places and stays. The days after today are not counted."""
     residences = list(residences)
     openings, stays = _openings_and_stays(residences, start, end)
     rates = residence_rules.rate_periods(legal_params())
+    today = timezone.localdate()
     rows = [
-        (residence, residence_rules.period_figures(openings[residence.pk], stays[residence.pk], start, end, rates))
+        (
+            residence,
+            residence_rules.period_figures(openings[residence.pk], stays[residence.pk], start, end, rates, today),
+        )
         for residence in residences
     ]
     everything = residence_rules.period_figures(
-        [o for pk in openings for o in openings[pk]], [s for pk in stays for s in stays[pk]], start, end, rates
+        [o for pk in openings for o in openings[pk]], [s for pk in stays for s in stays[pk]], start, end, rates, today
     )
     return rows, everything
 
@@ -556,12 +560,13 @@ def occupancy_figures(residences, *, year: int) -> tuple[list[ResidenceFigures],
     openings, stays = _openings_and_stays(residences, start, end)
     params = legal_params()
     rates = residence_rules.rate_periods(params)
+    today = timezone.localdate()  # a year still running is counted up to today
     rows = []
     for residence in residences:
-        months, whole = residence_rules.year_figures(openings[residence.pk], stays[residence.pk], year, rates)
+        months, whole = residence_rules.year_figures(openings[residence.pk], stays[residence.pk], year, rates, today)
         rows.append(ResidenceFigures(residence, months, whole))
     everything = residence_rules.period_figures(
-        [o for pk in ids for o in openings[pk]], [s for pk in ids for s in stays[pk]], start, end, rates
+        [o for pk in ids for o in openings[pk]], [s for pk in ids for s in stays[pk]], start, end, rates, today
     )
     in_force = [
         {

@@ -221,6 +221,7 @@ class OccupancyFigures:
     exits: dict  # destination → number of exits in the period
     average_stay_days: int | None  # of the stays that ended in the period, entry and exit days included
     grant: Decimal | None  # the State's expected grant; None when no rate is known for an available day
+    counted_until: date | None = None  # a period still running: its days after this one are not counted yet
 
     @property
     def vacancy_days(self) -> int:
@@ -290,12 +291,15 @@ def rate_periods(params: LegalParameters | None = None, territory: str = "metrop
     ]
 
 
-def period_figures(openings, stays, start: date, end: date, rates) -> OccupancyFigures:
+def period_figures(openings, stays, start: date, end: date, rates, until: date | None = None) -> OccupancyFigures:
     """The figures of one period from the places (`PlaceOpening`) and the stays (`StaySpan`) of a residence. A stay's
     days count only while its place is open (a stay recorded before the place's opening date does not make the
-    rate exceed 100 %)."""
+    rate exceed 100 %). With `until` (today) inside the period, only its days up to `until` are counted — a stay
+    still running is not yet a fact for the days to come, and a month to come has no figure; the State's expected
+    grant stays that of the whole period, a forecast by nature."""
+    counted_end = end if until is None else min(end, until)
     opened = {o.place_id: o.opened_on for o in openings}
-    available = sum(available_days(o.opened_on, start, end) for o in openings)
+    available = sum(available_days(o.opened_on, start, counted_end) for o in openings)
     occupied = entries = 0
     exits: dict[str, int] = {}
     lengths = []
@@ -303,10 +307,10 @@ def period_figures(openings, stays, start: date, end: date, rates) -> OccupancyF
         if stay.place_id not in opened:
             continue
         from_day = max(stay.entered_on, opened[stay.place_id]) if opened[stay.place_id] else stay.entered_on
-        occupied += occupied_days(from_day, stay.left_on, start, end)
-        if start <= stay.entered_on <= end:
+        occupied += occupied_days(from_day, stay.left_on, start, counted_end)
+        if start <= stay.entered_on <= counted_end:
             entries += 1
-        if stay.left_on is not None and start <= stay.left_on <= end:
+        if stay.left_on is not None and start <= stay.left_on <= counted_end:
             destination = stay.exit_destination or "unknown"
             exits[destination] = exits.get(destination, 0) + 1
             lengths.append(stay_length(stay.entered_on, stay.left_on))
@@ -323,17 +327,20 @@ def period_figures(openings, stays, start: date, end: date, rates) -> OccupancyF
         exits=exits,
         average_stay_days=average,
         grant=state_grant(openings, start, end, rates),
+        counted_until=counted_end if counted_end < end else None,
     )
 
 
-def year_figures(openings, stays, year: int, rates) -> tuple[list[OccupancyFigures], OccupancyFigures]:
-    """The twelve months of `year` and the year as a whole."""
+def year_figures(
+    openings, stays, year: int, rates, until: date | None = None
+) -> tuple[list[OccupancyFigures], OccupancyFigures]:
+    """The twelve months of `year` and the year as a whole, counted up to `until` (see `period_figures`)."""
     openings, stays, rates = list(openings), list(stays), list(rates)
     months = []
     for month in range(1, 13):
         start, end = month_bounds(date(year, month, 1))
-        months.append(period_figures(openings, stays, start, end, rates))
-    return months, period_figures(openings, stays, date(year, 1, 1), date(year, 12, 31), rates)
+        months.append(period_figures(openings, stays, start, end, rates, until))
+    return months, period_figures(openings, stays, date(year, 1, 1), date(year, 12, 31), rates, until)
 
 
 # --- the redevance and the APL-foyer base (R73, W7–W8) --------------------------------------------------------

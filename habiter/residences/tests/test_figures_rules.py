@@ -134,3 +134,30 @@ def test_occupied_and_vacant_days_add_up_to_the_available_days(entered, length, 
     assert figures.occupied_days + figures.vacancy_days == figures.available_days
     assert 0 <= figures.vacancy_days
     assert figures.occupancy_rate is None or Decimal(0) <= figures.occupancy_rate <= Decimal(100)
+
+
+def test_a_year_still_running_is_counted_up_to_today_only():
+    """Two places, one resident since 10 January 2026 still there, another expected on 1 April; seen on 15 March
+    2026. The days to come are not facts yet: they count neither as occupied nor as available, so the rate is that of
+    the days lived; the State's grant stays the whole year's forecast."""
+    openings = [PlaceOpening(1), PlaceOpening(2)]
+    stays = [StaySpan(1, date(2026, 1, 10)), StaySpan(2, date(2026, 4, 1))]
+    daily = [RatePeriod(None, None, Decimal("20.00"))]
+    months, year = rules.year_figures(openings, stays, 2026, daily, until=date(2026, 3, 15))
+    january, march, april = months[0], months[2], months[3]
+    # January: 2 × 31 = 62 place-days, occupied 10 to 31 = 22; 22 / 62 = 35.48… → 35.5 %
+    assert (january.available_days, january.occupied_days, january.occupancy_rate) == (62, 22, Decimal("35.5"))
+    assert january.counted_until is None  # a month over
+    # March: 1 to 15 only, 2 × 15 = 30 place-days, 15 occupied → 50.0 %
+    assert (march.available_days, march.occupied_days, march.occupancy_rate) == (30, 15, Decimal("50.0"))
+    assert march.counted_until == date(2026, 3, 15)
+    # April has not begun: no figure, and the entry expected on the 1st is not counted yet
+    assert (april.available_days, april.occupied_days, april.occupancy_rate, april.entries) == (0, 0, None, 0)
+    # The year: 1 January to 15 March = 31 + 28 + 15 = 74 days, × 2 = 148; occupied 22 + 28 + 15 = 65;
+    # 65 / 148 = 43.91… → 43.9 %; one entry; grant 2 places × 365 days × 20.00 = 14 600.00
+    assert (year.available_days, year.occupied_days, year.occupancy_rate) == (148, 65, Decimal("43.9"))
+    assert year.entries == 1 and year.counted_until == date(2026, 3, 15)
+    assert year.grant == Decimal("14600.00")
+    # the same year seen from 2027 counts every day: 2 × 365 = 730; 356 + 275 = 631 occupied
+    _months, whole = rules.year_figures(openings, stays, 2026, daily, until=date(2027, 2, 1))
+    assert (whole.available_days, whole.occupied_days, whole.counted_until) == (730, 631, None)

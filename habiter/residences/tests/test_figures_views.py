@@ -164,3 +164,21 @@ def test_the_figures_cost_a_constant_number_of_queries(client, world, django_ass
     assert html.count("Résidence ") >= count
     with django_assert_num_queries(6):
         page_of(client, reverse("residences:occupancy_figures", args=[residences[-1].pk]) + "?annee=2026")
+
+
+def test_the_year_in_progress_says_it_is_counted_up_to_today(client, world):
+    """On 2 December 2026 the year 2026 is counted up to that day; 2025 is whole and says nothing."""
+    director = world.users["director"]
+    residence = make_residence(director, "Les Pléiades", opened_on=date(2014, 12, 1))
+    _enter(director, make_place(director, residence, "1"), world.own_household, date(2026, 1, 1))
+    client.force_login(director)
+    note = "Période en cours : les jours sont comptés jusqu'au 2 décembre 2026"
+    for url in (
+        reverse("residences:occupancy_figures", args=[residence.pk]),
+        reverse("residences:occupancy_summary"),
+    ):
+        html = page_of(client, url + "?annee=2026")
+        assert note in html
+        # 1 January to 2 December 2026: 336 days open, all occupied → 100,0 %, not the 365 of the whole year
+        assert ">336</td>" in html and "100,0 %" in html
+        assert note not in page_of(client, url + "?annee=2025")
