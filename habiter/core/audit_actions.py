@@ -100,6 +100,7 @@ class AuditAction(models.TextChoices):
     STAY_ENTRY_SITUATION = "stay.entry_situation", _("Situation et ressource d'un résident à son entrée")
     VACANCY_DECLARE = "vacancy.declare", _("Vacance d'une place déclarée au SIAO")
     ORIENTATION_RECEIVE = "orientation.receive", _("Orientation SIAO reçue")
+    ORIENTATION_ATTACH_HOUSEHOLD = "orientation.attach_household", _("Ménage rattaché à un candidat orienté")
     ORIENTATION_INTERVIEW = "orientation.interview", _("Date d'entretien d'un candidat orienté par le SIAO")
     ORIENTATION_DECIDE = "orientation.decide", _("Décision de la commission d'admission")
     ORIENTATION_NOTIFY = "orientation.notify", _("Décision d'admission notifiée au SIAO")

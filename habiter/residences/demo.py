@@ -1,14 +1,14 @@
 """Demo residences: Alpa's two pensions de famille in Aix-en-Provence, « Les Pléiades » (opened December 2014, 20
 places) and « Soleil » (8 places), both hosted by the demo host; people living there (single-person households of
 the people demo), one who left, their situation before entry and main resource said (but for the last two), and
-admissions under way — a vacancy under SIAO orientation with an interview to
-come, a refused candidate whose refusal is still to notify, an admitted candidate about to enter, a vacancy
-awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded before it too): the
-residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest stay at the RI's
-limit, a resident whose notice ends within the fortnight, and a few activities of the house journal; each contract's
-redevance as typed lines (W7) under the APL maxima of its residence's convention (demo values, « à confirmer »), the
-first Pléiades resident's with a change on 1 January kept in its history. Every date on an open day; written through
-the services, like real use."""
+admissions under way — a vacancy under SIAO orientation with an interview to come, a refused candidate whose refusal
+is still to notify, an admitted candidate about to enter, another admitted whose file the director is to open and
+attach, a vacancy awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded
+before it too): the residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest
+stay at the RI's limit, a resident whose notice ends within the fortnight, and a few activities of the house
+journal; each contract's redevance as typed lines (W7) under the APL maxima of its residence's convention (demo
+values, « à confirmer »), the first Pléiades resident's with a change on 1 January kept in its history. Every date
+on an open day; written through the services, like real use."""
 
 import random
 from datetime import date, timedelta
@@ -184,6 +184,24 @@ def seed_residences(organisation, users, count, rng) -> None:
         )
         services.orientation_notify(actor=host, orientation_id=admitted.pk, notified_on=_open_day(today, -22))
         services.vacancy_declare(actor=host, place_id=places["S7"].pk, declared_on=_open_day(today, -5))
+        # the Pléiades' place 16: a candidate the association did not know, admitted and notified; the director
+        # opens their file and attaches it on the orientation page, then the host makes the contract
+        unknown_vacancy = services.vacancy_declare(
+            actor=host, place_id=places["16"].pk, declared_on=_open_day(today, -35)
+        )
+        unknown = services.orientation_receive(
+            actor=host,
+            vacancy_id=unknown_vacancy.pk,
+            siao_reference="SIAO13-2026-0405",
+            siao_name="SIAO 13",
+            candidate_name="Mme Josiane Amar",
+            received_on=_open_day(today, -33),
+        )
+        services.orientation_interview(actor=host, orientation_id=unknown.pk, interview_on=_open_day(today, -28))
+        services.orientation_decide(
+            actor=host, orientation_id=unknown.pk, decision="admitted", decided_on=_open_day(today, -21)
+        )
+        services.orientation_notify(actor=host, orientation_id=unknown.pk, notified_on=_open_day(today, -20))
 
 
 ACTIVITIES = (

@@ -234,6 +234,14 @@ class OrientationForm(ResidenceBaseForm):
             del self.fields["household"]
 
 
+class AttachHouseholdForm(ResidenceBaseForm):
+    household = forms.ModelChoiceField(label=_("Dossier du ménage"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = queries.orientation_household_choices(user)
+
+
 class InterviewForm(ResidenceBaseForm):
     interview_on = forms.DateField(
         label=_("Entretien le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS

@@ -221,9 +221,10 @@ def admissions_todo(user, today: date) -> dict:
             .order_by("decided_on", "id")
         ),
         "entries": list(
-            orientations.filter(decision=Decision.ADMITTED, notified_on__isnull=False, stay__isnull=True).order_by(
-                "decided_on", "id"
-            )
+            # an admission whose contract is made is in the contracts to sign, not here again
+            orientations.filter(
+                decision=Decision.ADMITTED, notified_on__isnull=False, stay__isnull=True, contract__isnull=True
+            ).order_by("decided_on", "id")
         ),
     }
 

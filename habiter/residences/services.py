@@ -401,6 +401,27 @@ def orientation_receive(
     return orientation
 
 
+def orientation_attach_household(*, actor, orientation_id, household_id) -> Orientation:
+    """Name the household of a candidate oriented without a file, once the association has opened it: a director
+    (a host opens no household's file). Only before the entry, and only once."""
+    _require(actor, "residences.run_admissions")
+    with transaction.atomic():
+        orientation = Orientation.objects.select_for_update().get(
+            pk=orientation_id, vacancy__place__residence__in=queries.residences_for(actor).values("pk")
+        )
+        if orientation.household_id is not None:
+            raise ValidationError(_("Le ménage de ce candidat est déjà rattaché."))
+        if orientation.stay_id is not None:
+            raise ValidationError(_("Le candidat est déjà entré : son ménage ne se rattache plus ici."))
+        household = households_visible_to(actor).filter(pk=household_id).first()
+        if household is None:
+            raise ValidationError({"household": _("Choisissez un ménage que vous suivez.")})
+        orientation.household = household
+        orientation.save(update_fields=["household", "updated_at"])
+        audit_record(actor=actor, action="orientation.attach_household", obj=orientation, household_id=household.pk)
+    return orientation
+
+
 def orientation_interview(*, actor, orientation_id, interview_on: date) -> Orientation:
     """Set or move the date of the candidate's interview, until the commission decides."""
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
+from habiter.core.models import Role
 from habiter.core.pages import get_or_404, require_perm
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
@@ -25,6 +26,7 @@ from . import rules as residence_rules
 from .forms import (
     ActivateForm,
     ActivityForm,
+    AttachHouseholdForm,
     ContractExitForm,
     ContractForm,
     DecisionForm,
@@ -343,6 +345,8 @@ def orientation_add(request, vacancy_id):
     return render(request, "residences/orientation_form.html", {"form": form, "vacancy": vacancy})
 
 
+ATTACH = "household"  # the step that names the household of a candidate oriented without a file
+
 STEP_FORMS = {
     residence_rules.INTERVIEW: InterviewForm,
     residence_rules.DECISION: DecisionForm,
@@ -391,11 +395,26 @@ def orientation_detail(request, orientation_id):
         entered=orientation.stay_id is not None,
     )
     posted = request.POST.get("step") if request.method == "POST" else None
-    if posted is not None and posted not in steps:
+    # A candidate oriented without a file: whoever opens households (a director, not a host) names it here.
+    attach = None
+    if orientation.household_id is None and orientation.stay_id is None and user.role != Role.HOST:
+        attach = AttachHouseholdForm(request.POST if posted == ATTACH else None, user=user, prefix=ATTACH)
+    if posted == ATTACH and attach is not None:
+        if attach.is_valid():
+            try:
+                services.orientation_attach_household(
+                    actor=user, orientation_id=orientation.pk, household_id=attach.cleaned_data["household"].pk
+                )
+            except ValidationError as error:
+                apply_validation_error(attach, error)
+            else:
+                messages.success(request, _("Dossier du ménage rattaché."))
+                return redirect("residences:orientation_detail", orientation_id=orientation.pk)
+    elif posted is not None and posted not in steps:
         messages.error(request, services.STEP_REFUSALS.get(posted, _("Cette étape n'existe pas.")))
         return redirect("residences:orientation_detail", orientation_id=orientation.pk)
     forms = {step: _step_form(step, orientation, request.POST if step == posted else None) for step in steps}
-    if posted is not None and forms[posted] is not None and forms[posted].is_valid():
+    if posted in forms and forms[posted] is not None and forms[posted].is_valid():
         try:
             _save_step(user, posted, orientation, forms[posted].cleaned_data)
         except ValidationError as error:
@@ -411,6 +430,7 @@ def orientation_detail(request, orientation_id):
             "orientation": orientation,
             "vacancy": orientation.vacancy,
             "forms": forms,
+            "attach": attach,
             "contract": queries.contract_of_orientation(orientation),
             "can_contract": user.has_perm("residences.run_contracts"),
         },

@@ -206,3 +206,42 @@ def test_the_orientation_names_its_siao_a_partner_of_kind_siao(client, world, ho
     assert again.siao == orientation.siao
     page = client.get(reverse("residences:orientation_detail", args=[orientation.pk])).content.decode()
     assert "SIAO13-2026-0451" in page and "(SIAO 13)" in page
+
+
+def test_a_director_attaches_the_household_of_a_candidate_oriented_without_a_file(client, world, house):
+    """The SIAO orients someone the association does not know yet: the host runs the interview and the decision,
+    the director opens the file and attaches it to the orientation, then the entry and the contract are possible."""
+    director, host = world.users["director"], world.users["host"]
+    _residence, place, _soleil = house
+    vacancy = services.vacancy_declare(actor=host, place_id=place.pk, declared_on=date(2026, 1, 5))
+    orientation = _orientation(host, vacancy)
+    url = reverse("residences:orientation_detail", args=[orientation.pk])
+    client.force_login(host)
+    html = client.get(url).content.decode()
+    assert 'id="h-step-household"' not in html  # a host opens no household's file
+    client.post(url, {"step": "household", "household-household": world.own_household.pk})
+    assert Orientation.objects.get(pk=orientation.pk).household_id is None
+    with pytest.raises(ValidationError):
+        services.orientation_attach_household(
+            actor=host, orientation_id=orientation.pk, household_id=world.own_household.pk
+        )
+
+    client.force_login(director)
+    html = client.get(url).content.decode()
+    assert "Le candidat n&#x27;a pas encore de dossier" in html or "Le candidat n'a pas encore de dossier" in html
+    forged = client.post(url, {"step": "household", "household-household": world.other_org_household.pk})
+    assert "Sélectionnez un choix valide" in forged.content.decode()  # another organisation's household
+    assert Orientation.objects.get(pk=orientation.pk).household_id is None
+    response = client.post(url, {"step": "household", "household-household": world.own_household.pk})
+    assert response.status_code == 302
+    orientation = Orientation.objects.get(pk=orientation.pk)
+    assert orientation.household_id == world.own_household.pk
+    event = AuditEvent.objects.get(action="orientation.attach_household")
+    assert event.household_id == world.own_household.pk and event.actor_id == director.pk
+    html = client.get(url).content.decode()
+    assert 'id="h-step-household"' not in html and world.own_household.name in html
+    with pytest.raises(ValidationError) as refused:  # only once
+        services.orientation_attach_household(
+            actor=director, orientation_id=orientation.pk, household_id=world.own_household.pk
+        )
+    assert "déjà rattaché" in str(refused.value)

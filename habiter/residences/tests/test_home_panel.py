@@ -78,6 +78,19 @@ def test_the_host_home_lists_the_admission_work_of_their_residences_only(client,
     ):
         assert client.get(url).status_code == 200
 
+    # the admitted candidate's contract is made: it is to sign, and the entry is no longer listed a second time
+    make_house_rules(director, mine)
+    services.contract_create(
+        actor=host,
+        place_id=oriented.place_id,
+        resident_id=world.own_household.members.first().pk,
+        starts_on=today + timedelta(days=3),
+        orientation_id=admitted.pk,
+    )
+    html = client.get(reverse("core:home")).content.decode()
+    assert "1 contrat à signer" in html
+    assert "entrée à venir" not in html
+
 
 def test_the_panel_is_the_host_s_only(client, world):
     client.force_login(world.users["social_worker"])
