@@ -1,12 +1,15 @@
 """Demo councils of Alpa: its monthly voluntary « CVS » open to all accompanied households (seed 000: Alpa is not
 an ESSMS, so the CVS has no statutory rule, W15), with last month's meeting — agenda, attendance, decisions,
 actions, closed minutes — and next month's, whose agenda is being built; and the Conseil de Maison of « Les
-Pléiades », with its election of residents' representatives held today and its results; and Alpa's Projet
-associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations stratégiques »), graded A to E
-by a closed campaign of twelve participants; and ten of Alpa's partners named in the seed (social landlords, CCAS,
-Département, SIAO, health, legal, culture…) with their agreements, one of whose renewal is due within the month so
-the director's home page shows it. Written through the services, except the agenda of the past meeting
-(its proposals deadline has passed, so the service would refuse it: it is history, entered as rows)."""
+Pléiades », open to all its residents: last month's meeting (subjects proposed by residents and by the host, members
+and other residents present, two decisions, an action, closed minutes in plain words), its election of residents'
+representatives held today and its results, and its next meeting, open to proposals, one resident's already in;
+and Alpa's Projet associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations
+stratégiques »), graded A to E by a closed campaign of twelve participants; and ten of Alpa's partners named in the
+seed (social landlords, CCAS, Département, SIAO, health, legal, culture…) with their agreements, one of whose renewal
+is due within the month so the director's home page shows it. Written through the services, except the agendas of
+the past meetings (their proposals deadline has passed, so the service would refuse them: they are history, entered
+as rows)."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -19,7 +22,7 @@ from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
 
-from . import partners, services, surveys
+from . import partners, queries, services, surveys
 from .models import (
     AgendaItem,
     AnswerValue,
@@ -211,6 +214,7 @@ def _seed_house_council(director, host, pleiades, today):
         user_id=host.pk,
         term_start=today - timedelta(days=400),
     )
+    _seed_house_council_last_month(director, host, council, pleiades, today)
     election = services.election_create(
         actor=host,
         council_id=council.pk,
@@ -246,6 +250,98 @@ def _seed_house_council(director, host, pleiades, today):
         proposals_until=coming - timedelta(days=1),
     )
     services.agenda_item_propose(actor=host, meeting_id=meeting.pk, title="Le planning du ménage de la cuisine")
+    proposer = next(iter(queries.residents_under_contract(pleiades.pk, today)[5:6]), None)
+    if proposer is not None:
+        services.agenda_item_propose(
+            actor=host,
+            meeting_id=meeting.pk,
+            title="Une sortie au bord de la mer",
+            detail="Un pique-nique tous ensemble, un dimanche. Qui veut venir ?",
+            person_id=proposer.pk,
+        )
+
+
+def _seed_house_council_last_month(director, host, council, pleiades, today):
+    """Last month's Conseil de Maison, held and closed: the outgoing residents' representatives (their year ended
+    with today's election), subjects proposed by two residents and by the host, residents who came without being
+    members, two decisions, an action and minutes in plain words. Its agenda is history, entered as rows."""
+    held = nearest_open_day(today - timedelta(days=26), step=-1)
+    term_start = add_months(today, -12)
+    earlier = {p.pk for p in queries.residents_under_contract(pleiades.pk, term_start)}
+    residents = queries.residents_under_contract(pleiades.pk, held)
+    outgoing = [p for p in residents if p.pk in earlier][-2:]  # there a year ago and still there last month
+    if len(residents) < 6 or len(outgoing) < 2:
+        return
+    reps = [
+        services.member_add(
+            actor=director,
+            council_id=council.pk,
+            role=MemberRole.RESIDENT_REP,
+            person_id=person.pk,
+            term_start=term_start,
+            term_end=today - timedelta(days=1),
+        )
+        for person in outgoing
+    ]
+    past = services.meeting_schedule(
+        actor=host,
+        council_id=council.pk,
+        starts_at=_at(held, 17, 30),
+        place="Salon des Pléiades",
+        proposals_until=held - timedelta(days=1),
+    )
+    others = queries.attendance_residents(past)
+    noise, garden = others[0], others[1]
+    subjects = (
+        ("Le bruit dans le couloir le soir", "Après 22 h, on entend la musique et la télé dans les chambres.", noise),
+        ("Un potager dans le jardin", "Planter des tomates et des herbes, et s'en occuper ensemble.", garden),
+        ("Le repas partagé du mois", "Choisir la date et qui prépare quoi.", None),
+    )
+    for title, detail, person in subjects:
+        AgendaItem.objects.create(
+            organisation_id=director.organisation_id,
+            meeting=past,
+            title=title,
+            detail=detail,
+            entered_by=host,
+            person=person,
+        )
+    host_member = council.members.get(user=host)
+    came = others[:4]
+    services.attendance_record(
+        actor=host,
+        meeting_id=past.pk,
+        presences={str(host_member.pk): "present", str(reps[0].pk): "present", str(reps[1].pk): "excused"},
+        residents=[p.pk for p in came],
+    )
+    services.decision_record(
+        actor=host,
+        meeting_id=past.pk,
+        text="Après 22 h, chacun baisse le son de la musique et de la télé. Une affiche le rappelle à l'entrée.",
+    )
+    services.decision_record(
+        actor=host,
+        meeting_id=past.pk,
+        text="On fait un potager dans le jardin. Ceux qui le veulent s'en occupent ensemble, le mercredi matin.",
+    )
+    services.action_add(
+        actor=host,
+        meeting_id=past.pk,
+        title="Acheter les graines, la terre et les outils du potager",
+        owner_name=f"{host.get_full_name()} (hôte), avec {garden.first_name} {garden.last_name}",
+        due_on=nearest_open_day(today + timedelta(days=6)),
+    )
+    services.minutes_close(
+        actor=host,
+        meeting_id=past.pk,
+        minutes=f"Nous étions {len(came) + 2}. Merci à tous d'être venus.\n"
+        f"Le bruit le soir. {noise.first_name} entend la musique et la télé après 22 h. "
+        "C'est difficile pour dormir. Tout le monde est d'accord : après 22 h, on baisse le son.\n"
+        f"Le potager. {garden.first_name} veut planter des tomates et des herbes dans le jardin. "
+        "D'autres résidents veulent aider. L'hôte achète les graines et les outils.\n"
+        "Le repas partagé. Il aura lieu le dernier vendredi du mois. Chacun apporte quelque chose s'il le peut.\n"
+        "Le prochain Conseil de Maison a lieu le mois prochain. Vous pouvez proposer des sujets aux hôtes.",
+    )
 
 
 # Seed 000, « 05 Nos orientations stratégiques pour le projet 2024-2028 »: the three strategic objectives and what

@@ -112,12 +112,15 @@ class ProposalForm(CommunityForm):
         self.fields["member"].label_from_instance = lambda m: m.display_name
         self.fields["person"].queryset = queries.person_choices(user, meeting.council)
         self.fields["person"].label_from_instance = lambda p: f"{p.last_name} {p.first_name}"
+        if meeting.council.residence_id is not None:
+            self.fields["person"].label = _("Ou par un résident ou une personne accompagnée")
 
 
 class AttendanceForm(CommunityForm):
-    """One choice per member of the council, named by the member's id."""
+    """One choice per member of the council, named by the member's id; for a council of a residence, open to all its
+    residents, a box per resident under contract on the meeting day who is not a member: ticked, they came."""
 
-    def __init__(self, *args, members, initial_presences, **kwargs):
+    def __init__(self, *args, members, initial_presences, residents=(), initial_residents=(), **kwargs):
         super().__init__(*args, **kwargs)
         for member in members:
             self.fields[f"m_{member.pk}"] = forms.ChoiceField(
@@ -126,9 +129,25 @@ class AttendanceForm(CommunityForm):
                 initial=initial_presences.get(member.pk, Presence.PRESENT),
                 widget=forms.RadioSelect,
             )
+        if residents:
+            self.fields["residents"] = forms.MultipleChoiceField(
+                label=_("Autres résidents présents"),
+                choices=[(str(p.pk), f"{p.first_name} {p.last_name}") for p in residents],
+                initial=[str(pk) for pk in initial_residents],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "Le Conseil est ouvert à tous les résidents : cochez ceux qui sont venus sans être membres "
+                    "(les résidents sous contrat le jour de la réunion)."
+                ),
+            )
 
     def presences(self) -> dict:
-        return {name[2:]: value for name, value in self.cleaned_data.items()}
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("m_")}
+
+    def residents(self) -> list | None:
+        """The residents ticked present, or None when the council has none to offer."""
+        return self.cleaned_data["residents"] if "residents" in self.fields else None
 
 
 class DecisionForm(CommunityForm):

@@ -179,20 +179,53 @@ class Presence(models.TextChoices):
 
 
 class Attendance(OrganisationScoped):
+    """Who was at a meeting: a member of the council (present, excused or absent), or, for a council of a residence
+    open to all its residents such as a Conseil de Maison, a resident who is not a member and came (present only)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
-    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="attendances")
+    member = models.ForeignKey(
+        CouncilMember, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     presence = models.CharField(_("présence"), max_length=10, choices=Presence.choices)
 
     class Meta:
-        ordering = ["member__role", "id"]
+        ordering = [
+            models.F("member__role").asc(nulls_last=True),
+            "person__last_name",
+            "person__first_name",
+            "id",
+        ]
         verbose_name = _("présence à une réunion")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "member"],
                 name="attendance_once_per_member",
                 violation_error_message=_("La présence de ce membre est déjà notée."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="attendance_once_per_person",
+                violation_error_message=_("La présence de ce résident est déjà notée."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, person__isnull=True)
+                | models.Q(member__isnull=True, person__isnull=False),
+                name="attendance_member_or_person",
+                violation_error_message=_("Une présence est celle d'un membre ou d'un résident."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) | models.Q(presence="present"),
+                name="attendance_resident_present",
+                violation_error_message=_("Un résident qui n'est pas membre n'est noté que s'il est présent."),
+            ),
         ]
+
+    @property
+    def display_name(self) -> str:
+        if self.member_id:
+            return self.member.display_name
+        return f"{self.person.first_name} {self.person.last_name}"
 
 
 class MeetingDecision(OrganisationScoped):

@@ -104,7 +104,9 @@ def meeting_for_page(user, meeting_id) -> Meeting:
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("member__user", "member__person", "person", "entered_by"),
             ),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("member__user", "member__person")),
+            Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("member__user", "member__person", "person")
+            ),
             "decisions",
             "actions",
         )
@@ -144,6 +146,40 @@ def person_choices(user, council):
     return Person.objects.filter(persons, organisation_id=user.organisation_id).order_by("last_name", "first_name")
 
 
+def residents_under_contract(residence_id, on: date) -> list[Person]:
+    """The residents of a residence holding a contract in force on `on` (W13: a signed contract begun by then, on a
+    stay that covers the day), each once: the electors of its council's roll, the residents who may come to its
+    meetings. A resident living there without a contract is not one of them."""
+    stays = ResidenceStay.objects.filter(
+        place__residence_id=residence_id,
+        entered_on__lte=on,
+        contract__isnull=False,  # a contract's stay begins when it is signed
+        contract__starts_on__lte=on,
+    ).select_related("resident")
+    residents = {
+        stay.resident_id: stay.resident
+        for stay in stays
+        if residence_rules.stay_covers(stay.entered_on, stay.left_on, on)
+    }
+    return sorted(residents.values(), key=lambda p: (p.last_name, p.first_name, str(p.pk)))
+
+
+def attendance_residents(meeting) -> list[Person]:
+    """The residents who may be noted present at a meeting of a residence's council besides its members (a Conseil
+    de Maison is open to all the residents): those holding a contract in force on the meeting day who are not
+    members of the council that day. None for a council without a residence."""
+    council = meeting.council
+    if council.residence_id is None:
+        return []
+    day = timezone.localtime(meeting.starts_at).date()
+    members = {
+        m.person_id
+        for m in CouncilMember.objects.filter(council_id=council.pk, person__isnull=False)
+        if rules.term_active(m.term_start, m.term_end, day)
+    }
+    return [p for p in residents_under_contract(council.residence_id, day) if p.pk not in members]
+
+
 @dataclass(frozen=True)
 class RollLine:
     person: object
@@ -158,20 +194,11 @@ def roll_on(election, on: date) -> list[RollLine]:
     representative, W21) — with a term covering it."""
     council = election.council
     if council.residence_id is not None:
-        stays = ResidenceStay.objects.filter(
-            place__residence_id=council.residence_id,
-            entered_on__lte=on,
-            contract__isnull=False,  # a contract's stay begins when it is signed
-            contract__starts_on__lte=on,
-        ).select_related("resident")
-        lines = {
-            stay.resident_id: RollLine(
-                stay.resident, f"{stay.resident.last_name} {stay.resident.first_name}", stay.resident.birth_date
-            )
-            for stay in stays
-            if residence_rules.stay_covers(stay.entered_on, stay.left_on, on)
-        }
-        return sorted(lines.values(), key=lambda line: line.name)
+        lines = [
+            RollLine(resident, f"{resident.last_name} {resident.first_name}", resident.birth_date)
+            for resident in residents_under_contract(council.residence_id, on)
+        ]
+        return sorted(lines, key=lambda line: line.name)
     members = (
         CouncilMember.objects.filter(council=council)
         .filter(Q(user__isnull=True) | Q(user__role=Role.VOLUNTEER))

@@ -245,25 +245,98 @@ def agenda_item_propose(
     return item
 
 
-def attendance_record(*, actor, meeting_id, presences: dict) -> int:
+def attendance_record(*, actor, meeting_id, presences: dict, residents=None) -> tuple[int, int]:
     """Note who of the council's members was present, excused or absent (`presences`: member id → Presence value);
-    a member already noted is updated. Returns the number of members noted."""
+    a member already noted is updated. For a council of a residence, open to all its residents (a Conseil de
+    Maison), `residents` lists the residents who came besides the members (person ids): each must hold a contract in
+    force in that residence on the meeting day (`queries.attendance_residents`); the list replaces the one noted
+    before (None leaves it as it is). Returns the number of members noted and of residents present."""
     with transaction.atomic():
         meeting = _meeting(actor, meeting_id, manage=False)
         members = {str(m.pk): m for m in CouncilMember.objects.filter(council_id=meeting.council_id)}
         unknown = [key for key in presences if str(key) not in members]
         if unknown:
             raise ValidationError(_("Seuls les membres de cette instance ont une présence à noter."))
+        if any(presence not in Presence.values for presence in presences.values()):
+            raise ValidationError(_("Présence inconnue : présent, excusé ou absent."))
+        present = _residents_present(meeting, residents) if residents is not None else None
         for key, presence in presences.items():
-            if presence not in Presence.values:
-                raise ValidationError(_("Présence inconnue : présent, excusé ou absent."))
             Attendance.objects.update_or_create(
                 meeting=meeting,
                 member=members[str(key)],
                 defaults={"presence": presence, "organisation_id": actor.organisation_id},
             )
-        audit_record(actor=actor, action="meeting.attendance", obj=meeting, detail={"members": len(presences)})
-    return len(presences)
+        if present is not None:
+            _residents_attendance_replace(actor, meeting, present)
+        residents_count = meeting.attendances.filter(person__isnull=False).count()
+        audit_record(
+            actor=actor,
+            action="meeting.attendance",
+            obj=meeting,
+            detail={"members": len(presences), "residents": residents_count},
+        )
+    return len(presences), residents_count
+
+
+def _residents_present(meeting, residents) -> dict:
+    """The residents named by id, each one a resident who may be noted present at the meeting; a French refusal
+    otherwise (nothing is written)."""
+    wanted = {str(key) for key in residents}
+    if not wanted:
+        return {}
+    council = meeting.council
+    if council.residence_id is None:
+        raise ValidationError(_("Seuls les membres de cette instance ont une présence à noter."))
+    allowed = {str(p.pk): p for p in queries.attendance_residents(meeting)}
+    refused = wanted - set(allowed)
+    if refused:
+        day = timezone.localtime(meeting.starts_at).date()
+        members = CouncilMember.objects.filter(council_id=council.pk, person_id__in=refused).select_related("person")
+        member = next((m for m in members if rules.term_active(m.term_start, m.term_end, day)), None)
+        if member is not None:
+            raise ValidationError(
+                _("%(name)s est membre de l'instance : notez sa présence avec celle des membres.")
+                % {"name": member.display_name}
+            )
+        raise ValidationError(
+            _(
+                "Une des personnes cochées n'a pas de contrat en cours le %(date)s dans la résidence « %(residence)s » "
+                ": seuls ses résidents sous contrat ce jour-là sont notés présents en plus des membres."
+            )
+            % {"residence": council.residence.name, "date": _day(day)}
+        )
+    return {key: allowed[key] for key in wanted}
+
+
+def _residents_attendance_replace(actor, meeting, present: dict) -> None:
+    """The residents present besides the members become `present`: the missing ones are added, the others
+    removed; each change is audited on the resident's household."""
+    noted = {str(a.person_id): a for a in meeting.attendances.filter(person__isnull=False).select_related("person")}
+    for key, attendance in noted.items():
+        if key not in present:
+            attendance.delete()
+            audit_record(
+                actor=actor,
+                action="meeting.resident_attendance",
+                obj=meeting,
+                household_id=attendance.person.household_id,
+                detail={"present": False},
+            )
+    for key, person in present.items():
+        if key in noted:
+            continue
+        attendance = Attendance(
+            organisation_id=actor.organisation_id, meeting=meeting, person=person, presence=Presence.PRESENT
+        )
+        attendance.full_clean()
+        attendance.save()
+        audit_record(
+            actor=actor,
+            action="meeting.resident_attendance",
+            obj=meeting,
+            household_id=person.household_id,
+            detail={"present": True},
+        )
 
 
 def decision_record(*, actor, meeting_id, text: str) -> MeetingDecision:

@@ -154,8 +154,9 @@ MEETING_STEPS = ("propose", "attendance", "decision", "action", "action_done")
 MANAGER_STEPS = ("decision", "action", "action_done")
 
 
-def _meeting_forms(user, meeting, members, posted, data):
-    presences = {a.member_id: a.presence for a in meeting.attendances.all()}
+def _meeting_forms(user, meeting, members, residents, posted, data):
+    presences = {a.member_id: a.presence for a in meeting.attendances.all() if a.member_id}
+    came = [a.person_id for a in meeting.attendances.all() if a.person_id]
 
     def bound(step):
         return data if step == posted else None
@@ -163,7 +164,12 @@ def _meeting_forms(user, meeting, members, posted, data):
     return {
         "propose": ProposalForm(bound("propose"), user=user, meeting=meeting, prefix="propose"),
         "attendance": AttendanceForm(
-            bound("attendance"), members=members, initial_presences=presences, prefix="attendance"
+            bound("attendance"),
+            members=members,
+            initial_presences=presences,
+            residents=residents,
+            initial_residents=came,
+            prefix="attendance",
         ),
         "decision": DecisionForm(bound("decision"), prefix="decision"),
         "action": ActionForm(bound("action"), prefix="action"),
@@ -184,10 +190,16 @@ def _save_meeting_step(user, step, meeting, form, request):
         )
         return _("Sujet ajouté à l'ordre du jour.")
     if step == "attendance":
-        count = services.attendance_record(actor=user, meeting_id=meeting.pk, presences=form.presences())
-        return ngettext("Présence notée pour %(count)d membre.", "Présences notées pour %(count)d membres.", count) % {
-            "count": count
-        }
+        residents = form.residents()
+        members, present = services.attendance_record(
+            actor=user, meeting_id=meeting.pk, presences=form.presences(), residents=residents
+        )
+        done = ngettext("Présence notée pour %(count)d membre.", "Présences notées pour %(count)d membres.", members)
+        done %= {"count": members}
+        if residents is None:
+            return done
+        others = ngettext("%(count)d autre résident présent.", "%(count)d autres résidents présents.", present)
+        return f"{done} {others % {'count': present}}"
     if step == "decision":
         services.decision_record(actor=user, meeting_id=meeting.pk, text=data["text"])
         return _("Décision notée.")
@@ -221,10 +233,11 @@ def meeting_detail(request, meeting_id):
     members = [
         m for m in members if rules.term_active(m.term_start, m.term_end, timezone.localtime(meeting.starts_at).date())
     ]
+    residents = [] if meeting.minutes_closed_at is not None else queries.attendance_residents(meeting)
     posted = request.POST.get("step") if request.method == "POST" else None
     if posted is not None and (posted not in MEETING_STEPS or (posted in MANAGER_STEPS and not can_manage)):
         raise Http404
-    forms = _meeting_forms(user, meeting, members, posted, request.POST if posted else None)
+    forms = _meeting_forms(user, meeting, members, residents, posted, request.POST if posted else None)
     form = forms.get(posted)
     if posted is not None and (form is None or form.is_valid()):
         try:
@@ -236,7 +249,13 @@ def meeting_detail(request, meeting_id):
                 messages.success(request, done)
             return redirect("community:meeting_detail", meeting_id=meeting.pk)
     items = list(meeting.agenda_items.all())
-    listed(request, _households(*(i.person for i in items), *(m.person for m in members)))
+    attendances = list(meeting.attendances.all())
+    listed(
+        request,
+        _households(
+            *(i.person for i in items), *(m.person for m in members), *(a.person for a in attendances), *residents
+        ),
+    )
     return render(
         request,
         "community/meeting_detail.html",
@@ -244,7 +263,9 @@ def meeting_detail(request, meeting_id):
             "meeting": meeting,
             "council": council,
             "items": items,
-            "attendances": list(meeting.attendances.all()),
+            "attendances": [a for a in attendances if a.member_id],
+            "residents_present": [a for a in attendances if a.person_id],
+            "takes_attendance": meeting.minutes_closed_at is None and bool(members or residents),
             "decisions": list(meeting.decisions.all()),
             "actions": [
                 {"action": a, "overdue": rules.action_overdue(a.due_on, a.done_on, today)}
@@ -304,7 +325,8 @@ def _minutes_context(meeting, organisation):
         "council": meeting.council,
         "organisation": organisation,
         "items": list(meeting.agenda_items.all()),
-        "attendances": list(meeting.attendances.all()),
+        "attendances": [a for a in meeting.attendances.all() if a.member_id],
+        "residents_present": [a for a in meeting.attendances.all() if a.person_id],
         "decisions": list(meeting.decisions.all()),
         "actions": list(meeting.actions.all()),
     }
@@ -318,7 +340,11 @@ def meeting_minutes_pdf(request, meeting_id):
     context = _minutes_context(meeting, user.organisation)
     listed(
         request,
-        _households(*(i.person for i in context["items"]), *(a.member.person for a in context["attendances"])),
+        _households(
+            *(i.person for i in context["items"]),
+            *(a.member.person for a in context["attendances"]),
+            *(a.person for a in context["residents_present"]),
+        ),
     )
     filename = f"compte-rendu-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
     return pdf_response("community/minutes_pdf.html", context, filename=filename)

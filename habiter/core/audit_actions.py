@@ -126,6 +126,7 @@ class AuditAction(models.TextChoices):
     MEETING_SCHEDULE = "meeting.schedule", _("Réunion d'instance planifiée")
     AGENDA_ITEM_PROPOSE = "agenda_item.propose", _("Sujet proposé à l'ordre du jour d'une réunion")
     MEETING_ATTENDANCE = "meeting.attendance", _("Présences à une réunion d'instance")
+    MEETING_RESIDENT_ATTENDANCE = "meeting.resident_attendance", _("Présence d'un résident à une réunion d'instance")
     MEETING_DECISION = "meeting.decision", _("Décision d'une réunion d'instance")
     MEETING_ACTION_ADD = "meeting_action.add", _("Action à suivre après une réunion")
     MEETING_ACTION_DONE = "meeting_action.done", _("Action d'une réunion faite")

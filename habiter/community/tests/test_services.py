@@ -1,11 +1,12 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from habiter.community import services
+from habiter.community import queries, services
 from habiter.community.models import AgendaItem, Attendance, Candidacy, Council, CouncilMember, Election
 from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
@@ -127,6 +128,151 @@ def test_attendance_of_a_member_of_another_council_is_refused_and_nothing_is_wri
             presences={str(mine.pk): "present", str(stranger.pk): "present"},
         )
     assert not Attendance.objects.exists()  # atomic: the valid line was not kept either
+
+
+# --- attendance of the residents at a council of their residence (a Conseil de Maison is open to all) ---------------
+
+PARIS = ZoneInfo("Europe/Paris")
+MEETING_EVENING = datetime(2026, 3, 10, 17, 30, tzinfo=PARIS)
+AFTER_THE_MEETING = datetime(2026, 3, 12, 10, 0, tzinfo=PARIS)
+
+
+def _resident(director, residence, place_label, first_name, last_name, contract_from=date(2025, 1, 6)):
+    """A single-person household whose member holds a contract in force from `contract_from` on a new place."""
+    household = make_household(
+        director,
+        name=last_name,
+        members=[
+            {"first_name": first_name, "last_name": last_name, "birth_date": date(1970, 1, 1), "relation": "head"}
+        ],
+    )
+    person = household.members.get()
+    make_active_contract(director, make_place(director, residence, place_label), person, contract_from, contract_from)
+    return person
+
+
+@pytest.fixture
+def house_meeting(world, director, pleiades):
+    """The Conseil de Maison of the Pléiades on 10 March 2026: its host and a residents' representative are members;
+    Agnès Auger and Bruno Berger live there under contract and are not members."""
+    host = world.users["host"]
+    make_house_rules(director, pleiades, date(2025, 1, 6))
+    council = make_council(director, "Conseil de Maison", residence=pleiades, kind="conseil_de_maison")
+    rep = _resident(director, pleiades, "1", "Chantal", "Colin")
+    members = {
+        "host": services.member_add(
+            actor=director, council_id=council.pk, role="host", user_id=host.pk, term_start=date(2025, 1, 6)
+        ),
+        "rep": services.member_add(
+            actor=director, council_id=council.pk, role="resident_rep", person_id=rep.pk, term_start=date(2025, 1, 6)
+        ),
+    }
+    residents = {
+        "auger": _resident(director, pleiades, "2", "Agnès", "Auger"),
+        "berger": _resident(director, pleiades, "3", "Bruno", "Berger"),
+    }
+    meeting = services.meeting_schedule(
+        actor=host,
+        council_id=council.pk,
+        starts_at=MEETING_EVENING,
+        place="Salon des Pléiades",
+        proposals_until=date(2026, 3, 9),
+    )
+    return meeting, members, residents, rep
+
+
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
+def test_the_host_notes_present_the_residents_who_came_besides_the_members(world, house_meeting):
+    meeting, members, residents, rep = house_meeting
+    host = world.users["host"]
+    offered = queries.attendance_residents(meeting)
+    assert [f"{p.last_name} {p.first_name}" for p in offered] == ["Auger Agnès", "Berger Bruno"]  # the rep is a member
+    counts = services.attendance_record(
+        actor=host,
+        meeting_id=meeting.pk,
+        presences={str(members["host"].pk): "present", str(members["rep"].pk): "excused"},
+        residents=[str(residents["auger"].pk), residents["berger"].pk],
+    )
+    assert counts == (2, 2)
+    rows = Attendance.objects.filter(meeting=meeting).select_related("member__user", "member__person", "person")
+    assert [(a.display_name, a.presence) for a in rows] == [
+        (host.get_full_name(), "present"),  # members first, by role (« host » before « resident_rep »)
+        ("Chantal Colin", "excused"),
+        ("Agnès Auger", "present"),  # then the other residents, by name
+        ("Bruno Berger", "present"),
+    ]
+    assert AuditEvent.objects.get(action="meeting.attendance").detail == {"members": 2, "residents": 2}
+    events = AuditEvent.objects.filter(action="meeting.resident_attendance", object_id=str(meeting.pk))
+    assert sorted((e.household_id, e.detail["present"]) for e in events) == sorted(
+        [(residents["auger"].household_id, True), (residents["berger"].household_id, True)]
+    )
+    # Bruno was ticked by mistake: the list given replaces the one noted
+    counts = services.attendance_record(
+        actor=host, meeting_id=meeting.pk, presences={}, residents=[str(residents["auger"].pk)]
+    )
+    assert counts == (0, 1)
+    assert list(Attendance.objects.filter(meeting=meeting, person__isnull=False).values_list("person", flat=True)) == [
+        residents["auger"].pk
+    ]
+    assert events.filter(household_id=residents["berger"].household_id, detail__present=False).count() == 1
+    assert Attendance.objects.filter(meeting=meeting, member__isnull=False).count() == 2  # members kept as noted
+
+
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
+def test_a_resident_elsewhere_or_without_a_contract_that_day_is_refused_in_french_and_nothing_is_written(
+    world, director, pleiades, house_meeting
+):
+    meeting, members, residents, rep = house_meeting
+    host = world.users["host"]
+    soleil = make_residence(director, "Soleil", hosts=[host])
+    make_house_rules(director, soleil, date(2025, 1, 6))
+    elsewhere = _resident(director, soleil, "S1", "Denis", "Dumas")
+    arrived_after = _resident(director, pleiades, "4", "Emma", "Estève", contract_from=date(2026, 3, 11))
+    no_contract = make_household(director, name="Faure")  # lives there, but never signed a contract
+    make_stay(director, make_place(director, pleiades, "5"), no_contract, date(2025, 6, 2))
+    refusal = (
+        "Une des personnes cochées n'a pas de contrat en cours le 10/03/2026 dans la résidence « Les Pléiades » : "
+        "seuls ses résidents sous contrat ce jour-là sont notés présents en plus des membres."
+    )
+    for stranger in (elsewhere, arrived_after, no_contract.members.get()):
+        with pytest.raises(ValidationError) as refused:
+            services.attendance_record(
+                actor=host,
+                meeting_id=meeting.pk,
+                presences={str(members["host"].pk): "present"},
+                residents=[str(residents["auger"].pk), str(stranger.pk)],
+            )
+        assert refused.value.messages == [refusal]
+    with pytest.raises(ValidationError) as refused:  # a member is noted with the members
+        services.attendance_record(actor=host, meeting_id=meeting.pk, presences={}, residents=[str(rep.pk)])
+    assert refused.value.messages == [
+        "Chantal Colin est membre de l'instance : notez sa présence avec celle des membres."
+    ]
+    assert not Attendance.objects.exists()  # atomic: neither the host's presence nor Agnès's was kept
+    assert not AuditEvent.objects.filter(action__startswith="meeting.", action__endswith="attendance").exists()
+
+
+def test_a_council_without_a_residence_notes_its_members_only(world, director):
+    council = make_council(director)
+    meeting = make_meeting(director, council, days=-1, proposals_days=-3)
+    person = world.own_household.members.first()
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(actor=director, meeting_id=meeting.pk, presences={}, residents=[str(person.pk)])
+    assert refused.value.messages == ["Seuls les membres de cette instance ont une présence à noter."]
+    assert queries.attendance_residents(meeting) == []
+    assert not Attendance.objects.exists()
+
+
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
+def test_residents_present_are_frozen_with_the_closed_minutes(world, house_meeting):
+    meeting, members, residents, rep = house_meeting
+    host = world.users["host"]
+    services.attendance_record(actor=host, meeting_id=meeting.pk, presences={}, residents=[residents["auger"].pk])
+    services.minutes_close(actor=host, meeting_id=meeting.pk, minutes="On a parlé du jardin.")
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(actor=host, meeting_id=meeting.pk, presences={}, residents=[])
+    assert "clos" in refused.value.messages[0]
+    assert Attendance.objects.filter(meeting=meeting, person=residents["auger"]).exists()
 
 
 def test_closed_minutes_freeze_the_meeting_but_not_the_follow_up_of_its_actions(world, director):

@@ -286,3 +286,57 @@ def test_a_carence_is_confirmed_then_the_council_page_says_when_the_new_election
         assert client.post(url, {"step": "carence", "confirmed": "1"}).status_code == 302
         html = page_of(client, reverse("community:council_detail", args=[cvs.pk]))
     assert "une nouvelle élection doit avoir lieu avant le 28 février 2027" in html
+
+
+def test_a_host_notes_present_the_residents_who_are_not_members_and_the_minutes_list_them(client, world):
+    """A Conseil de Maison is open to all the residents: the attendance form offers, beside the members, the residents
+    under contract on the meeting day; a forged resident is refused in French and nothing is written."""
+    import io
+
+    from pypdf import PdfReader
+
+    from habiter.people.tests.factories import make_household
+    from habiter.residences.tests.factories import make_active_contract, make_house_rules, make_place
+
+    director, host = world.users["director"], world.users["host"]
+    pleiades = make_residence(director, "Les Pléiades", hosts=[host])
+    soleil = make_residence(director, "Soleil", hosts=[host])
+    for residence in (pleiades, soleil):
+        make_house_rules(director, residence, date(2025, 1, 6))
+    persons = {}
+    for residence, label, first, last in (
+        (pleiades, "1", "Agnès", "Auger"),
+        (pleiades, "2", "Bruno", "Berger"),
+        (soleil, "S1", "Denis", "Dumas"),
+    ):
+        household = make_household(
+            director,
+            name=last,
+            members=[{"first_name": first, "last_name": last, "birth_date": date(1970, 1, 1), "relation": "head"}],
+        )
+        persons[last] = household.members.get()
+        make_active_contract(director, make_place(director, residence, label), persons[last], date(2025, 1, 6))
+    council = make_council(director, "Conseil de Maison", residence=pleiades, kind="conseil_de_maison")
+    member = services.member_add(
+        actor=director, council_id=council.pk, role="host", user_id=host.pk, term_start=date(2025, 1, 6)
+    )
+    meeting = make_meeting(host, council, days=-1, proposals_days=-2)
+    client.force_login(host)
+    url = reverse("community:meeting_detail", args=[meeting.pk])
+    html = page_of(client, url)
+    assert "Autres résidents présents" in html and "Agnès Auger" in html and "Bruno Berger" in html
+    assert "Dumas" not in html  # a resident of another house is not offered
+    forged = {"step": "attendance", f"attendance-m_{member.pk}": "present", "attendance-residents": persons["Dumas"].pk}
+    html = client.post(url, forged).content.decode()
+    assert "Sélectionnez un choix valide" in html  # the form offers the residents under contract that day only
+    assert not Attendance.objects.exists()
+    data = {"step": "attendance", f"attendance-m_{member.pk}": "present", "attendance-residents": persons["Berger"].pk}
+    response = client.post(url, data, follow=True)
+    assert "Présence notée pour 1 membre. 1 autre résident présent." in response.content.decode()
+    html = page_of(client, url)
+    assert "<li>Bruno Berger</li>" in html
+    pdf = client.get(reverse("community:meeting_minutes_pdf", args=[meeting.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Les autres résidents présents" in text and "Bruno Berger" in text and "Agnès Auger" not in text
+    read = AuditEvent.objects.filter(action="household.list", detail__read="community.minutes").latest("created_at")
+    assert read.detail["households"] == [str(persons["Berger"].household_id)]  # the printed names are journaled

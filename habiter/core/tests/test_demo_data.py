@@ -3,7 +3,7 @@ household, postcodes that match their towns, no visit nor workshop on a closed d
 at least one case of every to-do of every home page, on an ordinary Wednesday morning."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -213,6 +213,21 @@ def test_the_councils_have_a_closed_meeting_an_agenda_being_built_and_an_electio
     election = Election.objects.get(council=councils["Conseil de Maison des Pléiades"])
     assert election.status == "counted" and election.voters == 11
     assert CouncilMember.objects.filter(election=election).count() == 3  # two titulaires and a substitute
+    # the Conseil de Maison, open to all the residents: last month's meeting closed, the next one open to proposals
+    house = councils["Conseil de Maison des Pléiades"]
+    held = Meeting.objects.get(council=house, minutes_closed_at__isnull=False)
+    assert held.starts_at < WEDNESDAY_MORNING - timedelta(days=20)
+    assert held.agenda_items.filter(person__isnull=False).count() == 2  # proposed on behalf of two residents
+    assert held.agenda_items.filter(person__isnull=True, entered_by__username="hote").count() == 1  # the host's own
+    attendances = held.attendances.all()
+    assert (
+        attendances.filter(member__isnull=False).count() == 3 and attendances.filter(person__isnull=False).count() == 4
+    )
+    assert held.decisions.count() == 2 and held.actions.filter(owner_name__startswith="Thomas Garcia").count() == 1
+    assert "Tout le monde est d'accord" in held.minutes
+    coming = Meeting.objects.get(council=house, minutes_closed_at__isnull=True)
+    assert coming.starts_at > WEDNESDAY_MORNING and coming.proposals_until >= WEDNESDAY_MORNING.date()
+    assert coming.agenda_items.filter(person__isnull=False).count() == 1  # a resident's proposal already in
     days = [m.starts_at.date() for m in Meeting.objects.all()]
     assert all(is_open_day(day) for day in days)
     with time_machine.travel(WEDNESDAY_MORNING, tick=False):
