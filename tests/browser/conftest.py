@@ -83,6 +83,32 @@ def social_worker(organisation, team):
 
 
 @pytest.fixture
+def director(organisation):
+    """Claire Fabre, the association's director."""
+    return UserFactory(
+        username="c.fabre",
+        first_name="Claire",
+        last_name="Fabre",
+        organisation=organisation,
+        role=Role.DIRECTOR,
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def host(organisation):
+    """Thomas Garcia, the host of « Les Pléiades » in the residences' tests."""
+    return UserFactory(
+        username="t.garcia",
+        first_name="Thomas",
+        last_name="Garcia",
+        organisation=organisation,
+        role=Role.HOST,
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
 def volunteer(organisation):
     return UserFactory(
         username="j.benard",

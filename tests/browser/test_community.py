@@ -15,12 +15,10 @@ from pypdf import PdfReader
 
 from habiter.community import services
 from habiter.community.models import Meeting
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences.tests.factories import make_active_contract, make_house_rules, make_place, make_residence
 
-from .support import PASSWORD, SCREENSHOTS, check_page, log_in
+from .support import SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,15 +27,7 @@ VOTE_DAY = datetime(2026, 3, 12, 18, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
-def cvs_meeting(organisation, social_worker, durand_household):
-    director = UserFactory(
-        username="c.fabre",
-        first_name="Claire",
-        last_name="Fabre",
-        organisation=organisation,
-        role=Role.DIRECTOR,
-        password=PASSWORD,
-    )
+def cvs_meeting(organisation, social_worker, durand_household, director):
     council = services.council_create(
         actor=director,
         data={"name": "Conseil de Vie Sociale", "kind": "voluntary", "legal_basis": "voluntary"},
@@ -116,16 +106,7 @@ def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_m
 
 
 @pytest.fixture
-def house_election(organisation, social_worker):
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
+def house_election(organisation, social_worker, director, host):
     residence = make_residence(director, "Les Pléiades", hosts=[host])
     make_house_rules(director, residence, date(2025, 6, 2))
     for n, (first, last) in enumerate((("Agnès", "Auger"), ("Bruno", "Berger"), ("Chantal", "Colin")), start=1):

@@ -17,12 +17,10 @@ from pypdf import PdfReader
 
 from habiter.community import services
 from habiter.community.models import Attendance, Meeting
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences.tests.factories import make_active_contract, make_house_rules, make_place, make_residence
 
-from .support import PASSWORD, SCREENSHOTS, check_page, log_in
+from .support import SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,19 +31,10 @@ RESIDENTS = (("Agnès", "Auger"), ("Bruno", "Berger"), ("Chantal", "Colin"), ("D
 
 
 @pytest.fixture
-def house_meeting(organisation, social_worker):
+def house_meeting(organisation, social_worker, director, host):
     """The Pléiades' Conseil de Maison on Tuesday 10 March 2026 at 17:30, subjects proposed until the day before:
     its host Thomas Garcia and the residents' representative Agnès Auger are members; Bruno Berger, Chantal Colin
     and Denis Dumas live there under contract and are not."""
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
     residence = make_residence(director, "Les Pléiades", hosts=[host])
     make_house_rules(director, residence, date(2025, 6, 2))
     residents = []

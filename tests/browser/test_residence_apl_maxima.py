@@ -11,29 +11,18 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.residences import services
 from habiter.residences.models import AplMaximum
 from habiter.residences.tests.factories import make_place, make_residence
 
-from .support import PASSWORD, check_page, log_in
+from .support import check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def residence(organisation):
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
+def residence(organisation, director, host):
     residence = make_residence(
         director,
         "Les Pléiades",

@@ -8,28 +8,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.residences import services
 from habiter.residences.models import HouseActivity, IndividualSupport, ResidenceContract
 from habiter.residences.tests.factories import make_place, make_residence
 
-from .support import PASSWORD, check_page, log_in
+from .support import check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def admitted(organisation, durand_household, volunteer):
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
+def admitted(organisation, durand_household, volunteer, director, host):
     residence = make_residence(director, "Les Pléiades", hosts=[host], city="Aix-en-Provence", postal_code="13090")
     services.house_rules_add(
         actor=director,

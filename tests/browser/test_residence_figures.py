@@ -7,20 +7,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 from habiter.residences import services
 from habiter.residences.tests.factories import make_active_contract, make_place, make_residence
 
-from .support import PASSWORD, check_page, log_in
+from .support import check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def house(organisation, durand_household):
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(username="t.garcia", organisation=organisation, role=Role.HOST, password=PASSWORD)
+def house(organisation, durand_household, director, host):
     residence = make_residence(director, "Les Pléiades", hosts=[host], opened_on=date(2014, 12, 1))
     services.house_rules_add(
         actor=director, residence_id=residence.pk, valid_from=date(2022, 1, 3), text="Article 1 — Le calme."

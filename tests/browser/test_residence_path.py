@@ -40,26 +40,10 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def free_place(organisation, durand_household):
+def free_place(organisation, durand_household, director, host):
     """What a user does not do in this path: the association's director, host and accountant; the pension de
     famille with its APL convention and the manager's agrément, the convention's 2026 maximum for a T1, its
     règlement intérieur, and one free place. The Durand household is already followed by the association."""
-    director = UserFactory(
-        username="c.fabre",
-        first_name="Claire",
-        last_name="Fabre",
-        organisation=organisation,
-        role=Role.DIRECTOR,
-        password=PASSWORD,
-    )
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
     UserFactory(
         username="p.giraud",
         first_name="Pauline",

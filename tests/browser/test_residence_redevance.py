@@ -23,16 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def contract(organisation, durand_household):
-    director = UserFactory(username="c.fabre", organisation=organisation, role=Role.DIRECTOR, password=PASSWORD)
-    host = UserFactory(
-        username="t.garcia",
-        first_name="Thomas",
-        last_name="Garcia",
-        organisation=organisation,
-        role=Role.HOST,
-        password=PASSWORD,
-    )
+def contract(organisation, durand_household, director, host):
     residence = make_residence(director, "Les Pléiades", hosts=[host], city="Aix-en-Provence", postal_code="13090")
     services.house_rules_add(
         actor=director, residence_id=residence.pk, valid_from=date(2022, 1, 3), text="Article 1 — Le calme."
