@@ -13,10 +13,8 @@ import time_machine
 from playwright.sync_api import expect
 
 from habiter.community import services
-from habiter.core.models import Role
-from habiter.core.tests.factories import UserFactory
 
-from .support import PASSWORD, check_page, log_in
+from .support import check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,15 +34,7 @@ TYPED_IN_BROWSER = (("Personne accompagnée", (N, N, S, N)), ("Partenaire", (N, 
 
 
 @pytest.fixture
-def campaign(organisation):
-    director = UserFactory(
-        username="c.fabre",
-        first_name="Claire",
-        last_name="Fabre",
-        organisation=organisation,
-        role=Role.DIRECTOR,
-        password=PASSWORD,
-    )
+def campaign(organisation, director):
     project = services.project_create(actor=director, title="Projet associatif", start_year=2024, end_year=2028)
     for title in OBJECTIVES:
         services.objective_add(actor=director, project_id=project.pk, title=title)

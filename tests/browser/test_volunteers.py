@@ -67,15 +67,7 @@ def test_a_volunteer_cannot_use_habiter_before_signing_the_charter_then_logs_hou
         check_page(page, "volunteer-own-page", phone=True)
 
 
-def test_the_mecenat_fields_show_only_for_a_skills_sponsorship(page, organisation, volunteer):
-    UserFactory(
-        username="c.fabre",
-        first_name="Claire",
-        last_name="Fabre",
-        organisation=organisation,
-        role=Role.DIRECTOR,
-        password=PASSWORD,
-    )
+def test_the_mecenat_fields_show_only_for_a_skills_sponsorship(page, organisation, volunteer, director):
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)):
         log_in(page, "c.fabre")
         page.goto("/instances/benevoles/nouveau/")
