@@ -7,7 +7,7 @@ already in their scope.
 import rules
 
 from habiter.core.models import Role
-from habiter.core.permissions import does_casework, has_organisation, is_director, is_search_only
+from habiter.core.permissions import does_casework, has_organisation, is_director, is_search_only, role_in
 
 
 @rules.predicate
@@ -25,6 +25,8 @@ def in_team_scope(user, household):
         return True
     if user.role in (Role.TEAM_LEAD, Role.SOCIAL_WORKER):
         return household.referent_id == user.pk or (user.team_id is not None and household.team_id == user.team_id)
+    if user.role == Role.HOST:  # W10: a host opens a resident's file only as its referent
+        return household.referent_id == user.pk
     return False
 
 
@@ -35,7 +37,7 @@ def is_referent_lead_or_director(user, household):
     return user.role in (Role.DIRECTOR, Role.TEAM_LEAD) or household.referent_id == user.pk
 
 
-can_open = has_organisation & does_casework & same_organisation & in_team_scope
+can_open = has_organisation & (does_casework | role_in({Role.HOST})) & same_organisation & in_team_scope
 
 rules.add_perm("people.search_household", has_organisation & (does_casework | is_search_only))
 rules.add_perm("people.add_household", has_organisation & does_casework)

@@ -12,12 +12,16 @@ from habiter.core.queries import named_users_only
 from . import rules as people_rules
 from .models import Concern, ConcernCategory, Household, HouseholdNote, Person, person_summary
 
+# Who may be a household's referent: the casework roles, and a host who follows a resident as a social worker would
+# (W10: the host then reads the resident's whole file, notes included).
+REFERENT_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR, Role.HOST)
 WRITE_ACTIONS = ("household.create", "household.update", "person.create", "person.update")
 
 
 def households_visible_to(user):
     """The households whose file the user may open: the whole organisation for a director, the team's
-    (and their own as referent) for team leads and social workers, none for anyone else."""
+    (and their own as referent) for team leads and social workers, those they are the referent of for a host (W10: a
+    host reads a resident's practical file, and the whole file only as its referent), none for anyone else."""
     if not getattr(user, "organisation_id", None) or not user.is_active:
         return Household.objects.none()
     households = Household.objects.filter(organisation_id=user.organisation_id)
@@ -28,6 +32,8 @@ def households_visible_to(user):
         if user.team_id:
             scope |= Q(team_id=user.team_id)
         return households.filter(scope)
+    if user.role == Role.HOST:
+        return households.filter(referent_id=user.pk)
     return Household.objects.none()
 
 
@@ -200,7 +206,7 @@ def referent_choices(user):
     users = User.objects.filter(
         organisation_id=user.organisation_id,
         is_active=True,
-        role__in=(Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR),
+        role__in=REFERENT_ROLES,
     ).select_related("team")
     if user.role != Role.DIRECTOR and user.team_id:
         users = users.filter(team_id=user.team_id)

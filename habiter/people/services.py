@@ -136,8 +136,8 @@ def _check_assignment(actor, team, referent) -> None:
     if referent is not None:
         if referent.organisation_id != actor.organisation_id or not referent.is_active:
             raise ValidationError({"referent": _("Référent inconnu.")})
-        if referent.role not in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.DIRECTOR):
-            raise ValidationError({"referent": _("Le référent doit être un travailleur social ou un cadre.")})
+        if referent.role not in queries.REFERENT_ROLES:
+            raise ValidationError({"referent": _("Le référent doit être un travailleur social, un cadre ou un hôte.")})
     if actor.role != Role.DIRECTOR and team is not None and team.pk != actor.team_id:
         raise ValidationError({"team": _("Vous ne pouvez rattacher un ménage qu'à votre équipe.")})
 
