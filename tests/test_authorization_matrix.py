@@ -704,6 +704,7 @@ def _probe_post(scenario, route):
     return client.post(scenario.url(route, "director", "own_team")).status_code != 405
 
 
+@pytest.mark.one_pass("postgresql")
 def test_every_url_accepting_post_has_expectations(scenario):
     accepting = {route.name for route in ROUTES if _probe_post(scenario, route)}
     assert accepting == set(POST_EXPECTED) | POST_UNSCOPED

@@ -54,6 +54,7 @@ def _rows(world):
     return measure, other, step, visit
 
 
+@pytest.mark.one_pass("postgresql")
 def test_the_texts_become_partners_without_losing_a_value_and_come_back(world):
     """One test for both ways: moving the schema back and forth is slow."""
     measure, other, step, visit = _rows(world)

@@ -292,6 +292,7 @@ def _machine(world):
     return Bank
 
 
+@pytest.mark.one_pass("postgresql")
 def test_random_money_through_the_bank_keeps_the_books_right(world):
     with time_machine.travel(date(2025, 12, 15), tick=False):
         run_state_machine_as_test(

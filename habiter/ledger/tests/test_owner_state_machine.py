@@ -272,6 +272,7 @@ def _machine(world):
     return Owners
 
 
+@pytest.mark.one_pass("postgresql")
 def test_random_payments_works_statements_and_payouts_keep_the_owner_right(world):
     run_state_machine_as_test(
         _machine(world),

@@ -171,6 +171,7 @@ def _machine(manager, accountant, household):
     return Ledger
 
 
+@pytest.mark.one_pass("postgresql")
 def test_random_calls_payments_and_reversals_keep_the_ledger_right(world):
     machine = _machine(world.users["rental_manager"], world.users["accountant"], world.own_household)
     run_state_machine_as_test(
