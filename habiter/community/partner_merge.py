@@ -50,6 +50,11 @@ RELATION_LABELS = {
         "%(count)d fonds de solidarité pour le logement (gestionnaire)",
         "count",
     ),
+    "evictions.legaldesksession.bar": ngettext_lazy(
+        "%(count)d séance de permanence juridique (barreau)",
+        "%(count)d séances de permanence juridique (barreau)",
+        "count",
+    ),
     "residences.orientation.siao": ngettext_lazy("%(count)d orientation SIAO", "%(count)d orientations SIAO", "count"),
     "community.partnercontact.partner": ngettext_lazy("%(count)d contact", "%(count)d contacts", "count"),
     "community.agreement.partner": ngettext_lazy("%(count)d convention", "%(count)d conventions", "count"),

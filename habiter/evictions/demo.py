@@ -17,6 +17,8 @@ from habiter.people.models import Household
 from . import rules, services
 from .models import FslFund, PreventionCase
 
+DEMO_BAR = "Barreau de Marseille"  # the legal desk's partner bar
+
 
 def _user(users, role):
     return next((u for u in users.values() if u.role == role), None)
@@ -79,6 +81,7 @@ def seed_evictions(organisation, users, count, rng) -> None:
             place="Maison de la justice et du droit, Marseille",
             social_worker_id=worker.pk,
             lawyer_id=lawyer.pk,
+            bar_name=DEMO_BAR,
         )
         session = services.legal_session_create(
             actor=worker,
@@ -86,6 +89,7 @@ def seed_evictions(organisation, users, count, rng) -> None:
             place="Maison de la justice et du droit, Marseille",
             social_worker_id=worker.pk,
             lawyer_id=lawyer.pk,
+            bar_name=DEMO_BAR,
         )
         visit = services.legal_visit_add(
             actor=worker, session_id=session.pk, household_id=elsewhere.pk, subject="Assignation reçue"

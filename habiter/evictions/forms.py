@@ -132,11 +132,19 @@ class LegalSessionForm(forms.Form):
     place = forms.CharField(label=_("Lieu"), max_length=200)
     social_worker = forms.ModelChoiceField(label=_("Travailleur·se social·e"), queryset=None)
     lawyer = forms.ModelChoiceField(label=_("Avocat·e"), queryset=None)
+    bar_name = forms.CharField(
+        label=_("Barreau"),
+        required=False,
+        max_length=200,
+        widget=PartnerNameInput,
+        help_text=_("L'ordre des avocats partenaire de la permanence (par exemple « Barreau d'Aix-en-Provence »)."),
+    )
 
-    def __init__(self, *args, staff, lawyers, **kwargs):
+    def __init__(self, *args, staff, lawyers, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["social_worker"].queryset = staff
         self.fields["lawyer"].queryset = lawyers
+        offer_partner_names(self, "bar_name", user)
 
 
 class LegalVisitForm(forms.Form):

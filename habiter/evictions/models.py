@@ -280,6 +280,11 @@ class LegalDeskSession(OrganisationScoped):
     lawyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("avocat·e")
     )
+    # The bar (ordre des avocats) the lawyer comes from, with which the association runs the desk: a partner record
+    # (issue 17: every partner the software names is one), typed by name like the other partners.
+    bar = models.ForeignKey(
+        "core.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("barreau")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -250,7 +250,7 @@ def legal_sessions(user):
 def legal_session_for_page(user, session_id) -> LegalDeskSession:
     return (
         legal_sessions_visible_to(user)
-        .select_related("social_worker", "lawyer")
+        .select_related("social_worker", "lawyer", "bar")
         .prefetch_related(Prefetch("visits", queryset=LegalDeskVisit.objects.select_related("household", "created_by")))
         .get(pk=session_id)
     )

@@ -431,9 +431,12 @@ def fsl_application_paid(*, actor, application_id, paid_on: date) -> FslApplicat
 # --- legal desk --------------------------------------------------------------------------------------------------
 
 
-def legal_session_create(*, actor, held_on: date, place: str, social_worker_id, lawyer_id) -> LegalDeskSession:
-    """Plan or record a legal-desk session, co-run by a social worker of the organisation and a lawyer; the actor
-    must be able to see it afterwards (a social worker runs their own sessions)."""
+def legal_session_create(
+    *, actor, held_on: date, place: str, social_worker_id, lawyer_id, bar_name: str = ""
+) -> LegalDeskSession:
+    """Plan or record a legal-desk session, co-run by a social worker of the organisation and a lawyer of the bar
+    named (a partner of kind « accès au droit », created when the name is new); the actor must be able to see it
+    afterwards (a social worker runs their own sessions)."""
     from .queries import legal_desk_people, legal_sessions_visible_to
 
     if not actor.has_perm("evictions.run_legal_desk"):
@@ -452,6 +455,9 @@ def legal_session_create(*, actor, held_on: date, place: str, social_worker_id, 
             place=(place or "").strip(),
             social_worker=social_worker,
             lawyer=lawyer,
+            bar=partner_named(
+                actor=actor, name=bar_name, field="bar_name", origin="legal_desk_session.bar", kind=PartnerKind.LEGAL
+            ),
             created_by=actor,
         )
         session.full_clean()

@@ -402,6 +402,7 @@ def legal_desk(request):
             request.POST or None,
             staff=staff,
             lawyers=lawyers,
+            user=user,
             initial={"held_on": timezone.localdate(), "social_worker": user.pk},
         )
     if request.method == "POST":
@@ -416,6 +417,7 @@ def legal_desk(request):
                     place=data["place"],
                     social_worker_id=data["social_worker"].pk,
                     lawyer_id=data["lawyer"].pk,
+                    bar_name=data["bar_name"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

@@ -32,6 +32,7 @@ EVERY_RELATION = {
     "support.planstep.partner",
     "reception.deskvisit.referral_partner",
     "evictions.fslfund.manager",
+    "evictions.legaldesksession.bar",
     "residences.orientation.siao",
     "community.partnercontact.partner",
     "community.agreement.partner",
@@ -82,6 +83,14 @@ def one_row_of_each(world, partner):
         actor=world.users["receptionist"], topics=["housing_search"], referral_partner=name
     )
     eviction_services.fsl_fund_add(actor=director, department="13", name="FSL 13", manager_name=name)
+    eviction_services.legal_session_create(
+        actor=worker,
+        held_on=date(2026, 3, 3),
+        place="Maison de la justice et du droit",
+        social_worker_id=worker.pk,
+        lawyer_id=world.users["lawyer"].pk,
+        bar_name=name,
+    )
     place = make_place(director, make_residence(director))
     vacancy = residence_services.vacancy_declare(actor=director, place_id=place.pk, declared_on=date(2026, 1, 5))
     residence_services.orientation_receive(
@@ -129,7 +138,7 @@ def naming(partner) -> dict[str, int]:
 def test_every_foreign_key_to_a_partner_is_found_the_hidden_ones_included():
     found = {partner_merge.relation_key(model, fk) for model, fk in partner_merge.partner_relations()}
     assert found == EVERY_RELATION, "a new foreign key to Partner: add it to one_row_of_each and RELATION_LABELS"
-    assert len(Partner._meta.related_objects) == 3  # the reason: related_objects leaves the hidden six out
+    assert len(Partner._meta.related_objects) == 3  # the reason: related_objects leaves the hidden seven out
     assert set(partner_merge.RELATION_LABELS) == EVERY_RELATION
 
 

@@ -249,9 +249,11 @@ def test_ten_partners_have_their_agreements_one_due_for_renewal(demo):
     partners = Partner.objects.filter(organisation=director.organisation)
     assert partners.filter(agreements__isnull=False).distinct().count() == 10
     assert Agreement.objects.filter(organisation=director.organisation).count() == 10
-    # the two named only by the desk's referrals and the plans' steps came in as « Autre », without an agreement
+    # the two named only by the desk's referrals and the plans' steps came in as « Autre », without an agreement;
+    # the legal desk's bar, typed on its sessions, of kind « accès au droit »
     assert sorted(partners.filter(agreements__isnull=True).values_list("name", "kind")) == [
         ("ADIL 13", "other"),
+        ("Barreau de Marseille", "legal"),
         ("CAF des Bouches-du-Rhône", "other"),
     ]
     assert SupportMeasure.objects.filter(organisation=director.organisation, prescriber__name="SIAO 13").exists()

@@ -165,3 +165,37 @@ def test_a_follow_up_is_done_only_once_written_and_by_someone_of_the_session(wor
         services.legal_visit_update(actor=outsider, visit_id=visit.pk, advice="", follow_up="x", follow_up_done=True)
     visit.refresh_from_db()
     assert visit.follow_up_done_on is None
+
+
+def test_the_session_names_its_bar_as_a_partner_record(client, world):
+    """Issue 17: the lawyer's bar is a partner of kind « accès au droit », typed by name: the same name (whatever its
+    case) is the same partner, a new one is created once, and the session page names it."""
+    from habiter.core.models import Partner
+
+    worker = world.users["social_worker"]
+    url = reverse("evictions:legal_desk")
+    client.force_login(worker)
+    page = client.get(url).content.decode()
+    assert 'name="bar_name"' in page
+    data = {
+        "held_on": "2026-03-03",
+        "place": "Maison de la justice et du droit",
+        "social_worker": worker.pk,
+        "lawyer": world.users["lawyer"].pk,
+        "bar_name": "Barreau de Marseille",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    first = LegalDeskSession.objects.get()
+    assert (first.bar.name, first.bar.kind, first.bar.organisation_id) == (
+        "Barreau de Marseille",
+        "legal",
+        worker.organisation_id,
+    )
+    client.post(url, data | {"held_on": "2026-03-17", "bar_name": "barreau de marseille"})
+    assert Partner.objects.filter(name__iexact="barreau de marseille").count() == 1
+    assert LegalDeskSession.objects.filter(bar=first.bar).count() == 2
+    html = client.get(reverse("evictions:legal_session", args=[first.pk])).content.decode()
+    assert "(Barreau de Marseille)" in html
+    response = client.post(url, data | {"held_on": "2026-03-31", "bar_name": "x" * 201})
+    assert response.status_code == 200 and LegalDeskSession.objects.count() == 2  # refused, nothing saved
