@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import maxima_views, views, young_workers_views
+from . import contract_views, maxima_views, views, young_workers_views
 
 app_name = "residences"
 
@@ -24,11 +24,15 @@ urlpatterns = [
     path("vacances/<uuid:vacancy_id>/", views.vacancy_detail, name="vacancy_detail"),
     path("vacances/<uuid:vacancy_id>/orientations/nouvelle/", views.orientation_add, name="orientation_add"),
     path("orientations/<uuid:orientation_id>/", views.orientation_detail, name="orientation_detail"),
-    path("places/<uuid:place_id>/contrat/", views.contract_create, name="contract_create"),
-    path("admissions/<uuid:admission_id>/contrat/", views.contract_from_orientation, name="contract_from_orientation"),
-    path("contrats/<uuid:contract_id>/", views.contract_detail, name="contract_detail"),
-    path("contrats/<uuid:contract_id>/pdf/", views.contract_pdf, name="contract_pdf"),
-    path("contrats/<uuid:contract_id>/redevance/", views.redevance_set, name="redevance_set"),
+    path("places/<uuid:place_id>/contrat/", contract_views.contract_create, name="contract_create"),
+    path(
+        "admissions/<uuid:admission_id>/contrat/",
+        contract_views.contract_from_orientation,
+        name="contract_from_orientation",
+    ),
+    path("contrats/<uuid:contract_id>/", contract_views.contract_detail, name="contract_detail"),
+    path("contrats/<uuid:contract_id>/pdf/", contract_views.contract_pdf, name="contract_pdf"),
+    path("contrats/<uuid:contract_id>/redevance/", contract_views.redevance_set, name="redevance_set"),
     path("<uuid:residence_id>/journal/", views.journal, name="journal"),
     path("<uuid:residence_id>/journal/activite/", views.activity_add, name="activity_add"),
     path("<uuid:residence_id>/journal/soutien/", views.support_add, name="support_add"),
