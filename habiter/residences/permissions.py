@@ -35,6 +35,8 @@ runs_admissions = role_in(ADMISSION_RUNNERS)
 rules.add_perm("residences.view_residence", has_organisation & reads_residences)
 rules.add_perm("residences.manage_residence", has_organisation & manages_residences)
 rules.add_perm("residences.run_admissions", has_organisation & runs_admissions)
+# Attaching a candidate's household to an orientation opens that household's file: the director, never a host (W10).
+rules.add_perm("residences.attach_household", has_organisation & role_in({Role.DIRECTOR}))
 rules.add_perm("residences.run_contracts", has_organisation & role_in(CONTRACT_RUNNERS))
 rules.add_perm("residences.view_contract", has_organisation & role_in(CONTRACT_READERS))
 rules.add_perm("residences.keep_journal", has_organisation & role_in(JOURNAL_KEEPERS))

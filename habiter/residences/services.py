@@ -371,7 +371,7 @@ def orientation_receive(
 def orientation_attach_household(*, actor, orientation_id, household_id) -> Orientation:
     """Name the household of a candidate oriented without a file, once the association has opened it: a director
     (a host opens no household's file). Only before the entry, and only once."""
-    _require(actor, "residences.run_admissions")
+    _require(actor, "residences.attach_household")
     with transaction.atomic():
         orientation = Orientation.objects.select_for_update().get(
             pk=orientation_id, vacancy__place__residence__in=queries.residences_for(actor).values("pk")

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.forms import apply_validation_error
-from habiter.core.models import Role
 from habiter.core.pages import get_or_404, require_perm
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
@@ -386,7 +385,11 @@ def orientation_detail(request, orientation_id):
     posted = request.POST.get("step") if request.method == "POST" else None
     # A candidate oriented without a file: whoever opens households (a director, not a host) names it here.
     attach = None
-    if orientation.household_id is None and orientation.stay_id is None and user.role != Role.HOST:
+    if (
+        orientation.household_id is None
+        and orientation.stay_id is None
+        and user.has_perm("residences.attach_household")
+    ):
         attach = AttachHouseholdForm(request.POST if posted == ATTACH else None, user=user, prefix=ATTACH)
     if posted == ATTACH and attach is not None:
         if attach.is_valid():

@@ -221,7 +221,7 @@ def test_a_director_attaches_the_household_of_a_candidate_oriented_without_a_fil
     assert 'id="h-step-household"' not in html  # a host opens no household's file
     client.post(url, {"step": "household", "household-household": world.own_household.pk})
     assert Orientation.objects.get(pk=orientation.pk).household_id is None
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.orientation_attach_household(
             actor=host, orientation_id=orientation.pk, household_id=world.own_household.pk
         )
