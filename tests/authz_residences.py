@@ -28,6 +28,7 @@ from habiter.residences.models import (
     HouseRules,
     IndividualSupport,
     Orientation,
+    OrientationInterview,
     Place,
     RedevanceLine,
     Residence,
@@ -210,8 +211,12 @@ class Houses:
                 received_on=date(2026, 1, 12),
                 household_id=self.member(scope).household_id,
             )
-            services.orientation_interview(
-                actor=director, orientation_id=orientation.pk, interview_on=date(2026, 1, 20)
+            services.orientation_interview_add(
+                actor=director,
+                orientation_id=orientation.pk,
+                held_on=date(2026, 1, 20),
+                led_by_id=director.pk,
+                attendance="came",
             )
             services.orientation_decide(
                 actor=director, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22)
@@ -352,7 +357,11 @@ def post_data(route_name, scenario, actor, scope):
         }
     if route_name == "residences:orientation_detail":
         day = date(2026, 1, 20) + timedelta(days=index)
-        return {"step": "interview", "interview-interview_on": day.isoformat()}
+        return {
+            "step": "interview",
+            "interview-held_on": day.isoformat(),
+            "interview-led_by": scenario.world.users["host"].pk,
+        }
     houses = _houses(scenario)
     if route_name == "residences:contract_create":
         return {"resident": houses.resident_in(scope, actor).pk, "starts_on": "2026-01-05"}
@@ -408,7 +417,7 @@ def state(route_name, scenario, actor, scope):
     if route_name == "residences:orientation_add":
         return Orientation.objects.filter(vacancy=houses.vacancy(scope)).count()
     if route_name == "residences:orientation_detail":
-        return Orientation.objects.get(pk=houses.orientation(scope).pk).interview_on
+        return OrientationInterview.objects.filter(orientation=houses.orientation(scope)).count()
     if route_name == "residences:contract_create":
         return ResidenceContract.objects.filter(place=houses.place(scope, actor)).count()
     if route_name == "residences:contract_from_orientation":
@@ -527,13 +536,13 @@ def csrf_case(name, world):
     if name == "residences:orientation_detail":
         orientation = houses.orientation("own_team")
         url = reverse(name, args=[orientation.pk])
-        data = {"step": "interview", "interview-interview_on": "2026-01-20"}
+        data = {"step": "interview", "interview-held_on": "2026-01-20", "interview-led_by": director.pk}
         return CsrfCase(
             logged_in(director),
             url,
             url,
             data,
-            lambda: Orientation.objects.get(pk=orientation.pk).interview_on is not None,
+            lambda: OrientationInterview.objects.filter(orientation=orientation).exists(),
         )
     if name == "residences:contract_create":
         place = houses.place("own_team", "csrf")

@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -15,7 +16,7 @@ from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
 from habiter.core.reads import journaled_list, listed
 
 from . import queries
-from .models import Orientation, Residence
+from .models import InterviewAttendance, Orientation, OrientationInterview, Residence
 
 router = Router(tags=["résidences"])
 
@@ -66,7 +67,8 @@ class AdmissionOut(Schema):
     candidate_name: str
     household_id: UUID | None
     received_on: date
-    interview_on: date | None
+    interview_on: date | None  # the day of its latest interview (there may be several)
+    came_to_interview: bool  # whether the candidate came to one of its interviews
     decision: str | None  # admitted, refused, or null while the commission has not decided
     refusal_reason: str | None
     decided_on: date | None
@@ -208,6 +210,12 @@ def residence_admissions(
         raise Http404
     orientations = (
         Orientation.objects.filter(vacancy__place__residence=residence)
+        .annotate(
+            last_interview_on=Max("interviews__held_on"),
+            came_to_interview=Exists(
+                OrientationInterview.objects.filter(orientation=OuterRef("pk"), attendance=InterviewAttendance.CAME)
+            ),
+        )
         .select_related("vacancy", "stay", "siao")
         .order_by("-received_on", "id")
     )
@@ -224,7 +232,8 @@ def residence_admissions(
             "candidate_name": o.candidate_name,
             "household_id": o.household_id,
             "received_on": o.received_on,
-            "interview_on": o.interview_on,
+            "interview_on": o.last_interview_on,
+            "came_to_interview": o.came_to_interview,
             "decision": o.decision or None,
             "refusal_reason": o.refusal_reason or None,
             "decided_on": o.decided_on,

@@ -15,6 +15,7 @@ from habiter.people.models import Person
 from . import queries
 from . import rules as residence_rules
 from .models import (
+    ESSMS_NOTICE_MISSING,
     FORMAL_NOTICE_MISSING,
     GROUNDS_AFTER_FORMAL_NOTICE,
     ContractStatus,
@@ -155,14 +156,22 @@ def contract_activate(*, actor, contract_id) -> ResidenceContract:
 
 
 def contract_notice(*, actor, contract_id, notice_on: date) -> ResidenceContract:
-    """The resident gives notice (W5): they leave at the end of the notice (`foyer_resident_notice_days` days)."""
+    """The resident gives notice (W5): they leave at the end of the notice (`foyer_resident_notice_days` days; in an
+    ESSMS, the days its contrat de séjour states — W1)."""
     with transaction.atomic():
         contract = _contract(actor, contract_id)
         _move(contract, ContractStatus.NOTICE)
         if notice_on < contract.starts_on:
             raise ValidationError({"notice_on": _("Le congé ne peut pas précéder le début du contrat.")})
+        residence = contract.place.residence
+        if residence.is_essms and residence.essms_resident_notice_days is None:
+            raise ValidationError(ESSMS_NOTICE_MISSING)
         contract.notice_by, contract.notice_on = NoticeBy.RESIDENT, notice_on
-        contract.ends_on = residence_rules.resident_notice_end(notice_on, queries.legal_params())
+        contract.ends_on = residence_rules.resident_notice_end(
+            notice_on,
+            queries.legal_params(),
+            contract_of_stay_days=residence.essms_resident_notice_days if residence.is_essms else None,
+        )
         contract.full_clean()
         contract.save()
         audit_record(

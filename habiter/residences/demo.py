@@ -150,8 +150,19 @@ def seed_residences(organisation, users, count, rng) -> None:
                 received_on=received,
             )
 
+        def interview(orientation, day, attendance="", note=""):
+            services.orientation_interview_add(
+                actor=host,
+                orientation_id=orientation.pk,
+                held_on=_open_day(today, day),
+                led_by_id=host.pk,
+                attendance=attendance,
+                note=note,
+            )
+
         refused = orient("SIAO13-2026-0412", "M. Gérard Pons", _open_day(today, -25))
-        services.orientation_interview(actor=host, orientation_id=refused.pk, interview_on=_open_day(today, -18))
+        interview(refused, -22, "postponed", "Hospitalisé cette semaine-là ; entretien reporté avec son infirmière.")
+        interview(refused, -18, "came", "Venu avec l'infirmière du CMP.")
         services.orientation_decide(
             actor=host,
             orientation_id=refused.pk,
@@ -161,9 +172,9 @@ def seed_residences(organisation, users, count, rng) -> None:
             minutes="Besoin de soins et d'un accompagnement quotidien : une orientation en CHRS est proposée au SIAO.",
         )
         waiting = orient("SIAO13-2026-0433", "Mme Yasmina Haddou", _open_day(today, -20))
-        services.orientation_interview(actor=host, orientation_id=waiting.pk, interview_on=_open_day(today, -4))
+        interview(waiting, -4, "came", "A visité la maison et rencontré deux résidents.")
         coming = orient("SIAO13-2026-0451", "M. Olivier Marchetti", _open_day(today, -8))
-        services.orientation_interview(actor=host, orientation_id=coming.pk, interview_on=_open_day(today, 2))
+        interview(coming, 2)
         # Soleil: an admitted candidate, notified, who enters soon (the place is reserved); a vacancy awaiting one
         admitted_vacancy = services.vacancy_declare(
             actor=host, place_id=places["S6"].pk, declared_on=_open_day(today, -45)
@@ -178,7 +189,7 @@ def seed_residences(organisation, users, count, rng) -> None:
             received_on=_open_day(today, -38),
             household_id=candidate.pk if candidate else None,
         )
-        services.orientation_interview(actor=host, orientation_id=admitted.pk, interview_on=_open_day(today, -30))
+        interview(admitted, -30, "came")
         services.orientation_decide(
             actor=host, orientation_id=admitted.pk, decision="admitted", decided_on=_open_day(today, -23)
         )
@@ -197,7 +208,7 @@ def seed_residences(organisation, users, count, rng) -> None:
             candidate_name="Mme Josiane Amar",
             received_on=_open_day(today, -33),
         )
-        services.orientation_interview(actor=host, orientation_id=unknown.pk, interview_on=_open_day(today, -28))
+        interview(unknown, -28, "came")
         services.orientation_decide(
             actor=host, orientation_id=unknown.pk, decision="admitted", decided_on=_open_day(today, -21)
         )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput, offer_partner_names
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import Role
+from habiter.core.templatetags.french import long_date
 
 from . import queries
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     Decision,
     EntrySituation,
     ExitDestination,
+    InterviewAttendance,
     MainResource,
     PlaceKind,
     RedevanceKind,
@@ -72,6 +74,21 @@ class ResidenceForm(ResidenceBaseForm):
         label=_("Établissement social ou médico-social (ESSMS)"),
         required=False,
         help_text=_("Une pension de famille n'en est pas un, sauf autorisation au titre du CASF."),
+    )
+    essms_resident_notice_days = forms.IntegerField(
+        label=_("Préavis du résident prévu au contrat de séjour (jours)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_(
+            "Pour un ESSMS seulement (obligatoire alors) : le séjour y relève du contrat de séjour, pas du CCH."
+        ),
+        error_messages={
+            "invalid": _("Nombre de jours invalide : un nombre entier."),
+            "min_value": _("Le préavis ne peut pas être négatif."),
+            "max_value": _("Le préavis ne dépasse pas 365 jours."),
+        },
     )
     deposit_amount = forms.DecimalField(
         label=_("Dépôt de garantie demandé (€)"),
@@ -243,9 +260,36 @@ class AttachHouseholdForm(ResidenceBaseForm):
 
 
 class InterviewForm(ResidenceBaseForm):
-    interview_on = forms.DateField(
+    """A new interview of the candidate: fixed ahead (whether they came is noted later) or noted once held."""
+
+    held_on = forms.DateField(
         label=_("Entretien le"), widget=DATE_WIDGET, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS
     )
+    led_by = forms.ModelChoiceField(label=_("Mené par"), queryset=None)
+    attendance = forms.ChoiceField(
+        label=_("Le candidat est-il venu ?"),
+        choices=[("", _("À venir : je le noterai après")), *InterviewAttendance.choices[1:]],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["led_by"].queryset = queries.interviewer_choices(user)
+        self.fields["led_by"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class InterviewOutcomeForm(ResidenceBaseForm):
+    """Whether the candidate came to an interview fixed ahead."""
+
+    interview = forms.ModelChoiceField(label=_("Entretien"), queryset=None)
+    attendance = forms.ChoiceField(label=_("Le candidat est-il venu ?"), choices=InterviewAttendance.choices[1:])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, orientation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interview"].queryset = orientation.interviews.filter(attendance=InterviewAttendance.PLANNED)
+        self.fields["interview"].label_from_instance = lambda i: long_date(i.held_on)
 
 
 class DecisionForm(ResidenceBaseForm):

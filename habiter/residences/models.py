@@ -22,6 +22,10 @@ class ResidenceKind(models.TextChoices):
     RESIDENCE_SOCIALE = "residence_sociale", _("Résidence sociale")
 
 
+ESSMS_NOTICE_MISSING = _(
+    "Dans un ESSMS, le séjour relève du contrat de séjour (CASF) : indiquez le préavis du résident, en jours, "
+    "qu'il prévoit."
+)
 YOUNG_WORKERS_KIND_MESSAGE = _("Seule une résidence sociale peut être un foyer de jeunes travailleurs (FJT).")
 
 
@@ -29,7 +33,8 @@ class Residence(OrganisationScoped):
     """A boarding house run by the organisation: a logement-foyer (CCH L633-1) with its legal frame (W1–W2).
 
     `is_essms` is false by default (R78): a pension de famille is not an ESSMS unless the organisation's
-    authorisation says so; later slices switch the L633 checks off and the CASF ones on when it is true."""
+    authorisation says so; the L633 checks are then switched off and the CASF ones on (W1): the resident's notice,
+    for one, is the one its contrat de séjour states (`essms_resident_notice_days`)."""
 
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(
@@ -41,6 +46,14 @@ class Residence(OrganisationScoped):
     apl_convention_reference = models.CharField(_("référence de la convention APL"), max_length=100, blank=True)
     agrement_reference = models.CharField(_("référence de l'agrément du gestionnaire"), max_length=100, blank=True)
     is_essms = models.BooleanField(_("établissement social ou médico-social (ESSMS)"), default=False)
+    # W1, W5: in an ESSMS the stay is governed by the contrat de séjour (CASF), not by CCH R633-3: the resident's
+    # notice is the one the residence's contrat de séjour states, instead of the `foyer_resident_notice_days` one.
+    essms_resident_notice_days = models.PositiveSmallIntegerField(
+        _("préavis du résident prévu au contrat de séjour (jours)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+    )
     opened_on = models.DateField(_("ouverte le"), null=True, blank=True)
     # W6: the deposit of a logement-foyer is not loi 89's (a foyer contract is not a lease, CE 28 Nov 2014
     # n° 365285): each residence states its own, from its APL convention; it is copied onto each contract.
@@ -107,6 +120,18 @@ class Residence(OrganisationScoped):
                     "agrement_reference": _(
                         "Une convention APL n'est signée que par un gestionnaire agréé (CCH L365-4) : indiquez la "
                         "référence de l'agrément « intermédiation locative et gestion locative sociale »."
+                    )
+                }
+            )
+        # W1, W5: the resident's notice of an ESSMS is its contrat de séjour's; a logement-foyer's is CCH R633-3's.
+        if self.is_essms and self.essms_resident_notice_days is None:
+            raise ValidationError({"essms_resident_notice_days": ESSMS_NOTICE_MISSING})
+        if not self.is_essms and self.essms_resident_notice_days is not None:
+            raise ValidationError(
+                {
+                    "essms_resident_notice_days": _(
+                        "Seul un ESSMS fixe le préavis du résident dans son contrat de séjour : dans un logement-foyer,"
+                        " c'est celui du CCH (R633-3). Laissez ce champ vide ou cochez ESSMS."
                     )
                 }
             )
@@ -317,9 +342,10 @@ class Decision(models.TextChoices):
 
 
 class Orientation(OrganisationScoped):
-    """A candidate the SIAO orients to a vacancy, through the interview and the commission's decision to the entry
-    (W3–W4). Its steps: received → interview → decision (admitted, or refused with a reason) → decision notified to
-    the SIAO → entry (admitted only), each a service that checks the previous one (`rules.orientation_next_step`)."""
+    """A candidate the SIAO orients to a vacancy, through the interviews and the commission's decision to the entry
+    (W3–W4). Its steps: received → interview(s) (`OrientationInterview`) → decision (admitted, or refused with a
+    reason; after an interview the candidate came to) → decision notified to the SIAO → entry (admitted only), each
+    a service that checks the previous one (`rules.orientation_next_steps`)."""
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="orientations")
     siao_reference = models.CharField(_("référence SIAO"), max_length=60)
@@ -336,7 +362,6 @@ class Orientation(OrganisationScoped):
         verbose_name=_("ménage déjà connu"),
     )
     received_on = models.DateField(_("reçue le"))
-    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
     decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("décidée le"), null=True, blank=True)
     refusal_reason = models.CharField(_("motif du refus"), max_length=30, choices=RefusalReason.choices, blank=True)
@@ -365,6 +390,41 @@ class Orientation(OrganisationScoped):
 
     def __str__(self):
         return f"{self.candidate_name} ({self.siao_reference})"
+
+
+class InterviewAttendance(models.TextChoices):
+    PLANNED = "", _("À venir")
+    CAME = "came", _("Venu·e")
+    NO_SHOW = "no_show", _("Pas venu·e")
+    POSTPONED = "postponed", _("Reporté")
+
+
+class OrientationInterview(OrganisationScoped):
+    """One interview of an oriented candidate (W3: « interview(s) »): its day, who of the staff led it, whether the
+    candidate came (empty while it is to come), a short note. The commission decides after one the candidate came
+    to. `led_by` is empty only for the interviews recorded before it was asked (residences 0020)."""
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.PROTECT, related_name="interviews")
+    held_on = models.DateField(_("entretien le"))
+    led_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mené par"),
+    )
+    attendance = models.CharField(
+        _("le candidat est-il venu ?"), max_length=10, choices=InterviewAttendance.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "created_at", "id"]
+        verbose_name = _("entretien d'un candidat orienté")
+
+    def __str__(self):
+        return f"{self.orientation} — {self.held_on}"
 
 
 class ContractStatus(models.TextChoices):

@@ -17,6 +17,8 @@ RESIDENCE_MANAGERS = frozenset({Role.DIRECTOR})
 # Admissions (vacancy declared to the SIAO, orientations, interview, decision, notification, entry): the director
 # and the host of the residence, who meets the candidates (W10).
 ADMISSION_RUNNERS = frozenset({Role.DIRECTOR, Role.HOST})
+# Who of the staff may lead a candidate's interview: those who run admissions, a team lead, a social worker.
+INTERVIEWERS = ADMISSION_RUNNERS | {Role.TEAM_LEAD, Role.SOCIAL_WORKER}
 
 # Contracts (W4–W6): the director and the host of the residence prepare and follow them; the social worker who
 # follows the household reads them (scoped in `queries.contracts_for`).

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from .models import (
     HouseRules,
     IndividualSupport,
     Orientation,
+    OrientationInterview,
     Place,
     RedevanceKind,
     RedevanceLine,
@@ -38,6 +39,7 @@ from .models import (
     Vacancy,
     YoungWorkersPse,
 )
+from .permissions import INTERVIEWERS
 
 
 def residences_for(user):
@@ -77,6 +79,13 @@ def host_choices(user):
     """The hosts of the user's organisation, for the residence form."""
     return User.objects.filter(organisation_id=user.organisation_id, role=Role.HOST, is_active=True).order_by(
         "last_name", "first_name"
+    )
+
+
+def interviewer_choices(user):
+    """The staff of the user's organisation who may lead a candidate's interview."""
+    return User.objects.filter(organisation_id=user.organisation_id, role__in=INTERVIEWERS, is_active=True).order_by(
+        "last_name", "first_name", "username"
     )
 
 
@@ -163,7 +172,9 @@ def vacancies_of(residence):
     return (
         Vacancy.objects.filter(place__residence=residence)
         .select_related("place", "filled_by")
-        .prefetch_related(Prefetch("orientations", queryset=Orientation.objects.order_by("received_on", "id")))
+        .prefetch_related(
+            Prefetch("orientations", queryset=with_interviews(Orientation.objects).order_by("received_on", "id"))
+        )
         .order_by("-declared_on", "id")
     )
 
@@ -174,7 +185,9 @@ def vacancy_for_page(user, vacancy_id) -> Vacancy:
         .prefetch_related(
             Prefetch(
                 "orientations",
-                queryset=Orientation.objects.select_related("household", "stay").order_by("received_on", "id"),
+                queryset=with_interviews(Orientation.objects)
+                .select_related("household", "stay")
+                .order_by("received_on", "id"),
             )
         )
         .get(pk=vacancy_id, place__residence__in=residences_for(user).values("pk"))
@@ -182,8 +195,23 @@ def vacancy_for_page(user, vacancy_id) -> Vacancy:
 
 
 def orientation_for_page(user, orientation_id) -> Orientation:
-    return Orientation.objects.select_related("vacancy__place__residence", "household", "stay", "siao").get(
-        pk=orientation_id, vacancy__place__residence__in=residences_for(user).values("pk")
+    return (
+        with_interviews(Orientation.objects)
+        .select_related("vacancy__place__residence", "household", "stay", "siao")
+        .prefetch_related(Prefetch("interviews", queryset=OrientationInterview.objects.select_related("led_by")))
+        .get(pk=orientation_id, vacancy__place__residence__in=residences_for(user).values("pk"))
+    )
+
+
+def with_interviews(orientations):
+    """Each orientation with the day of its next interview to come or to note (`next_interview_on`) and whether
+    one was held (`interviewed`: the candidate came, or did not come), for the lists of candidates."""
+    planned = Q(interviews__attendance=residence_rules.PLANNED)
+    return orientations.annotate(
+        next_interview_on=Min("interviews__held_on", filter=planned),
+        interviewed=Exists(
+            OrientationInterview.objects.filter(orientation=OuterRef("pk"), attendance__in=residence_rules.HELD)
+        ),
     )
 
 
@@ -197,8 +225,8 @@ def admissions_todo(user, today: date) -> dict:
     vacancies awaiting a candidate, interviews to fix or to come, decisions to take, decisions to notify to the
     SIAO, entries to come. One query per list, whatever the number of residences."""
     residences = residences_for(user).values("pk")
-    orientations = Orientation.objects.filter(
-        vacancy__place__residence__in=residences, vacancy__filled_by__isnull=True
+    orientations = with_interviews(
+        Orientation.objects.filter(vacancy__place__residence__in=residences, vacancy__filled_by__isnull=True)
     ).select_related("vacancy__place__residence")
     waiting = Q(orientations__decision="") | Q(orientations__decision=Decision.ADMITTED)
     return {
@@ -208,12 +236,13 @@ def admissions_todo(user, today: date) -> dict:
             .select_related("place__residence")
             .order_by("declared_on", "id")
         ),
+        # no interview held yet: one to fix, to come, or whose attendance is to note
         "interviews": list(
-            orientations.filter(decision="")
-            .filter(Q(interview_on__isnull=True) | Q(interview_on__gte=today))
-            .order_by("interview_on", "received_on", "id")
+            orientations.filter(decision="", interviewed=False).order_by(
+                F("next_interview_on").asc(nulls_first=True), "received_on", "id"
+            )
         ),
-        "decisions": list(orientations.filter(decision="", interview_on__lt=today).order_by("interview_on", "id")),
+        "decisions": list(orientations.filter(decision="", interviewed=True).order_by("received_on", "id")),
         "notifications": list(
             Orientation.objects.filter(vacancy__place__residence__in=residences, notified_on__isnull=True)
             .exclude(decision="")
@@ -257,12 +286,15 @@ def contract_print_context(contract) -> dict:
     contract's first day."""
     params = legal_params()
     day = contract.starts_on
+    residence = contract.place.residence  # W1: an ESSMS's resident notice is its contrat de séjour's
     return {
         "contract": contract,
         "redevance": printed_redevance(contract, timezone.localdate()),
         "house_rules": contract.house_rules,
         "contract_months": params.integer("foyer_contract_months", day),
-        "resident_notice_days": params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
+        "resident_notice_days": residence.essms_resident_notice_days
+        if residence.is_essms and residence.essms_resident_notice_days is not None
+        else params.integer(residence_rules.RESIDENT_NOTICE_DAYS_KEY, day),
         "grounds": [
             (label, params.integer(residence_rules.TERMINATION_NOTICE_KEYS[value], day))
             for value, label in TerminationGround.choices

@@ -42,21 +42,46 @@ def periods_overlap(start: date, end: date | None, other_start: date, other_end:
     return (end is None or other_start <= end) and (other_end is None or start <= other_end)
 
 
-# The steps of an orientation (W3), in order; each may be done only when the ones before it are.
-INTERVIEW, DECISION, NOTIFICATION, ENTRY = "interview", "decision", "notification", "entry"
+# The steps of an orientation (W3), in order; each may be done only when the ones before it are. An interview is
+# added (INTERVIEW), then whether the candidate came to one fixed ahead is noted (INTERVIEW_OUTCOME).
+INTERVIEW, INTERVIEW_OUTCOME = "interview", "interview_outcome"
+DECISION, NOTIFICATION, ENTRY = "decision", "notification", "entry"
+# Whether the candidate came to an interview ("" while it is to come, or not noted yet).
+PLANNED, CAME, NO_SHOW, POSTPONED = "", "came", "no_show", "postponed"
+HELD = (CAME, NO_SHOW)  # an interview that took place, or should have: the commission may then decide
 
 
-def orientation_next_steps(*, interview_on, decision: str, notified_on, entered: bool) -> tuple[str, ...]:
-    """The steps an orientation may take now: an interview (set or moved) and the decision while the commission has
-    not decided (the decision after an interview date only), the notification to the SIAO once decided, the
-    entry once an admission is notified."""
+def orientation_next_steps(*, attendances, decision: str, notified_on, entered: bool) -> tuple[str, ...]:
+    """The steps an orientation may take now, from whether the candidate came to each of its interviews
+    (`attendances`): while the commission has not decided, another interview, the attendance of one to note, and
+    the decision once an interview was held; the notification to the SIAO once decided, the entry once an admission
+    is notified."""
     if not decision:
-        return (INTERVIEW, DECISION) if interview_on is not None else (INTERVIEW,)
+        attendances = tuple(attendances)
+        steps = (INTERVIEW,)
+        if PLANNED in attendances:
+            steps += (INTERVIEW_OUTCOME,)
+        if any(attendance in HELD for attendance in attendances):
+            steps += (DECISION,)
+        return steps
     if notified_on is None:
         return (NOTIFICATION,)
     if decision == "admitted" and not entered:
         return (ENTRY,)
     return ()
+
+
+def decision_interview_missing(interviews, decided_on: date, refusal_reason: str) -> str | None:
+    """Why the commission may not decide on `decided_on` given the interviews (day, attendance), or None: it decides
+    after an interview the candidate came to (`no_interview`), not before its day (`before_interview`); a refusal
+    because the candidate did not come, after an interview they did not come to."""
+    wanted = NO_SHOW if refusal_reason == "no_show" else CAME
+    days = [held_on for held_on, attendance in interviews if attendance == wanted]
+    if not days:
+        return "no_show_missing" if wanted == NO_SHOW else "no_interview"
+    if min(days) > decided_on:
+        return "before_interview"
+    return None
 
 
 def days_from_vacancy_to_entry(declared_on: date, entered_on: date) -> int:
@@ -98,8 +123,13 @@ def contract_may_activate(ri_initialled_on: date | None) -> bool:
     return ri_initialled_on is not None
 
 
-def resident_notice_end(notice_on: date, params: LegalParameters | None = None) -> date:
-    """W5: the resident leaves at any time, after a notice of N days (parameter, default 8) from the notice date."""
+def resident_notice_end(
+    notice_on: date, params: LegalParameters | None = None, *, contract_of_stay_days: int | None = None
+) -> date:
+    """W5: the resident leaves at any time, after a notice of N days (parameter, default 8) from the notice date.
+    In an ESSMS (W1: no L633 check) the notice is the one its contrat de séjour states, `contract_of_stay_days`."""
+    if contract_of_stay_days is not None:
+        return notice_on + timedelta(days=contract_of_stay_days)
     return notice_on + timedelta(days=_params(params).integer(RESIDENT_NOTICE_DAYS_KEY, notice_on))
 
 

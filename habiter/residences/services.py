@@ -34,7 +34,9 @@ from .models import (
     ContractStatus,
     Decision,
     HouseRules,
+    InterviewAttendance,
     Orientation,
+    OrientationInterview,
     Place,
     Residence,
     ResidenceContract,
@@ -53,6 +55,7 @@ RESIDENCE_FIELDS = (
     "apl_convention_reference",
     "agrement_reference",
     "is_essms",
+    "essms_resident_notice_days",
     "opened_on",
     "deposit_amount",
     "deposit_keeps_unpaid",
@@ -78,7 +81,12 @@ def _residence_apply(residence: Residence, data: dict) -> None:
                 value = Decimal("0.00")
             if field in ("deposit_keeps_unpaid", "young_workers"):
                 value = bool(value)
-            blank = value is None and field not in ("opened_on", "is_essms", "deposit_return_days")
+            blank = value is None and field not in (
+                "opened_on",
+                "is_essms",
+                "essms_resident_notice_days",
+                "deposit_return_days",
+            )
             setattr(residence, field, "" if blank else value)
 
 
@@ -286,7 +294,7 @@ def _orientation(actor, orientation_id, step) -> Orientation:
         .get(pk=orientation_id, vacancy__place__residence__in=queries.residences_for(actor).values("pk"))
     )
     allowed = residence_rules.orientation_next_steps(
-        interview_on=orientation.interview_on,
+        attendances=orientation.interviews.values_list("attendance", flat=True),
         decision=orientation.decision,
         notified_on=orientation.notified_on,
         entered=orientation.stay_id is not None,
@@ -297,9 +305,13 @@ def _orientation(actor, orientation_id, step) -> Orientation:
 
 
 STEP_REFUSALS = {
-    residence_rules.INTERVIEW: gettext_lazy("La commission a déjà décidé : l'entretien ne se déplace plus."),
+    residence_rules.INTERVIEW: gettext_lazy("La commission a déjà décidé : plus d'entretien à noter."),
+    residence_rules.INTERVIEW_OUTCOME: gettext_lazy(
+        "Aucun entretien à venir dont noter si le candidat est venu, ou la commission a déjà décidé."
+    ),
     residence_rules.DECISION: gettext_lazy(
-        "Fixez d'abord la date de l'entretien ; une décision déjà prise ne se refait pas."
+        "La commission décide après un entretien auquel le candidat est venu : notez-le d'abord ; une décision déjà "
+        "prise ne se refait pas."
     ),
     residence_rules.NOTIFICATION: gettext_lazy("Seule une décision prise et pas encore notifiée se notifie au SIAO."),
     residence_rules.ENTRY: gettext_lazy(
@@ -389,19 +401,89 @@ def orientation_attach_household(*, actor, orientation_id, household_id) -> Orie
     return orientation
 
 
-def orientation_interview(*, actor, orientation_id, interview_on: date) -> Orientation:
-    """Set or move the date of the candidate's interview, until the commission decides."""
+def _check_attendance(held_on: date, attendance: str) -> None:
+    if attendance not in InterviewAttendance.values:
+        raise ValidationError({"attendance": _("Choisissez : venu, pas venu ou reporté.")})
+    if attendance in residence_rules.HELD and held_on > timezone.localdate():
+        raise ValidationError(
+            {"attendance": _("L'entretien est à venir : notez s'il est venu le jour venu, ou « reporté ».")}
+        )
+
+
+def orientation_interview_add(
+    *, actor, orientation_id, held_on: date, led_by_id, attendance: str = "", note: str = ""
+) -> OrientationInterview:
+    """Add an interview of the candidate (W3: there may be several) until the commission decides: its day, who of
+    the staff leads it, whether the candidate came (empty while it is to come), a short note."""
     with transaction.atomic():
         orientation = _orientation(actor, orientation_id, residence_rules.INTERVIEW)
-        if interview_on < orientation.received_on:
-            raise ValidationError({"interview_on": _("L'entretien ne peut pas précéder l'orientation.")})
-        orientation.interview_on = interview_on
-        orientation.full_clean()
-        orientation.save()
-        audit_record(
-            actor=actor, action="orientation.interview", obj=orientation, household_id=orientation.household_id
+        if held_on < orientation.received_on:
+            raise ValidationError({"held_on": _("L'entretien ne peut pas précéder l'orientation.")})
+        _check_attendance(held_on, attendance)
+        led_by = queries.interviewer_choices(actor).filter(pk=led_by_id).first() if led_by_id else None
+        if led_by is None:
+            raise ValidationError({"led_by": _("Choisissez qui de l'équipe mène l'entretien.")})
+        interview = OrientationInterview(
+            organisation_id=actor.organisation_id,
+            orientation=orientation,
+            held_on=held_on,
+            led_by=led_by,
+            attendance=attendance,
+            note=_strip(note) or "",
         )
-    return orientation
+        interview.full_clean()
+        interview.save()
+        audit_record(
+            actor=actor,
+            action="orientation.interview",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"held_on": held_on.isoformat(), "attendance": attendance},
+        )
+    return interview
+
+
+def orientation_interview_outcome(
+    *, actor, orientation_id, interview_id, attendance: str, note: str = ""
+) -> OrientationInterview:
+    """Note whether the candidate came to an interview fixed ahead (came, did not come, postponed), with a short
+    note, until the commission decides."""
+    with transaction.atomic():
+        orientation = _orientation(actor, orientation_id, residence_rules.INTERVIEW_OUTCOME)
+        interview = (
+            orientation.interviews.select_for_update()
+            .filter(pk=interview_id, attendance=residence_rules.PLANNED)
+            .first()
+        )
+        if interview is None:
+            raise ValidationError({"interview": _("Choisissez un entretien à venir de ce candidat.")})
+        if not attendance:
+            raise ValidationError({"attendance": _("Choisissez : venu, pas venu ou reporté.")})
+        _check_attendance(interview.held_on, attendance)
+        interview.attendance = attendance
+        if _strip(note):
+            interview.note = _strip(note)
+        interview.full_clean()
+        interview.save()
+        audit_record(
+            actor=actor,
+            action="orientation.interview_outcome",
+            obj=orientation,
+            household_id=orientation.household_id,
+            detail={"held_on": interview.held_on.isoformat(), "attendance": attendance},
+        )
+    return interview
+
+
+DECISION_INTERVIEW_REFUSALS = {
+    "no_interview": gettext_lazy(
+        "La commission décide après un entretien auquel le candidat est venu : notez d'abord cet entretien."
+    ),
+    "no_show_missing": gettext_lazy(
+        "Un refus parce que le candidat n'est pas venu suppose un entretien noté « pas venu »."
+    ),
+    "before_interview": gettext_lazy("La décision ne peut pas précéder l'entretien."),
+}
 
 
 def orientation_decide(
@@ -415,8 +497,15 @@ def orientation_decide(
             raise ValidationError({"decision": _("Choisissez : admis ou refusé.")})
         if decision == Decision.REFUSED and not refusal_reason:
             raise ValidationError({"refusal_reason": _("Un refus dit son motif : choisissez-le dans la liste.")})
-        if decided_on < orientation.interview_on:
-            raise ValidationError({"decided_on": _("La décision ne peut pas précéder l'entretien.")})
+        missing = residence_rules.decision_interview_missing(
+            orientation.interviews.values_list("held_on", "attendance"),
+            decided_on,
+            refusal_reason if decision == Decision.REFUSED else "",
+        )
+        if missing == "before_interview":
+            raise ValidationError({"decided_on": DECISION_INTERVIEW_REFUSALS[missing]})
+        if missing is not None:
+            raise ValidationError(DECISION_INTERVIEW_REFUSALS[missing])
         orientation.decision, orientation.decided_on = decision, decided_on
         orientation.refusal_reason = refusal_reason if decision == Decision.REFUSED else ""
         orientation.minutes = _strip(minutes) or ""

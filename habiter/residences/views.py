@@ -28,6 +28,7 @@ from .forms import (
     ExitForm,
     HouseRulesForm,
     InterviewForm,
+    InterviewOutcomeForm,
     NotifyForm,
     OrientationEntryForm,
     OrientationForm,
@@ -334,22 +335,25 @@ def orientation_add(request, vacancy_id):
 
 
 ATTACH = "household"  # the step that names the household of a candidate oriented without a file
+INTERVIEW_STEPS = (residence_rules.INTERVIEW, residence_rules.INTERVIEW_OUTCOME)  # in the interviews' card
 
 STEP_FORMS = {
-    residence_rules.INTERVIEW: InterviewForm,
     residence_rules.DECISION: DecisionForm,
     residence_rules.NOTIFICATION: NotifyForm,
 }
 
 
-def _step_form(step, orientation, data=None):
+def _step_form(step, orientation, user, data=None):
     today = timezone.localdate()
+    if step == residence_rules.INTERVIEW:
+        return InterviewForm(data, user=user, initial={"held_on": today, "led_by": user.pk}, prefix=step)
+    if step == residence_rules.INTERVIEW_OUTCOME:
+        return InterviewOutcomeForm(data, orientation=orientation, prefix=step)
     if step == residence_rules.ENTRY:
         if orientation.household_id is None:
             return None
         return OrientationEntryForm(data, household=orientation.household, initial={"entered_on": today}, prefix=step)
     initial = {
-        residence_rules.INTERVIEW: {"interview_on": orientation.interview_on or today},
         residence_rules.DECISION: {"decided_on": today},
         residence_rules.NOTIFICATION: {"notified_on": today},
     }[step]
@@ -358,7 +362,13 @@ def _step_form(step, orientation, data=None):
 
 def _save_step(user, step, orientation, data):
     if step == residence_rules.INTERVIEW:
-        services.orientation_interview(actor=user, orientation_id=orientation.pk, **data)
+        led_by = data.pop("led_by")
+        services.orientation_interview_add(actor=user, orientation_id=orientation.pk, led_by_id=led_by.pk, **data)
+    elif step == residence_rules.INTERVIEW_OUTCOME:
+        interview = data.pop("interview")
+        services.orientation_interview_outcome(
+            actor=user, orientation_id=orientation.pk, interview_id=interview.pk, **data
+        )
     elif step == residence_rules.DECISION:
         services.orientation_decide(actor=user, orientation_id=orientation.pk, **data)
     elif step == residence_rules.NOTIFICATION:
@@ -376,8 +386,9 @@ def orientation_detail(request, orientation_id):
     user = request.user
     orientation = get_or_404(queries.orientation_for_page, user, orientation_id)
     require_perm(user, "residences.run_admissions")
+    interviews = list(orientation.interviews.all())
     steps = residence_rules.orientation_next_steps(
-        interview_on=orientation.interview_on,
+        attendances=[i.attendance for i in interviews],
         decision=orientation.decision,
         notified_on=orientation.notified_on,
         entered=orientation.stay_id is not None,
@@ -405,7 +416,7 @@ def orientation_detail(request, orientation_id):
     elif posted is not None and posted not in steps:
         messages.error(request, services.STEP_REFUSALS.get(posted, _("Cette étape n'existe pas.")))
         return redirect("residences:orientation_detail", orientation_id=orientation.pk)
-    forms = {step: _step_form(step, orientation, request.POST if step == posted else None) for step in steps}
+    forms = {step: _step_form(step, orientation, user, request.POST if step == posted else None) for step in steps}
     if posted in forms and forms[posted] is not None and forms[posted].is_valid():
         try:
             _save_step(user, posted, orientation, forms[posted].cleaned_data)
@@ -421,7 +432,11 @@ def orientation_detail(request, orientation_id):
         {
             "orientation": orientation,
             "vacancy": orientation.vacancy,
-            "forms": forms,
+            "forms": {step: form for step, form in forms.items() if step not in INTERVIEW_STEPS},
+            "interviews": interviews,
+            "interview_form": forms.get(residence_rules.INTERVIEW),
+            "outcome_form": forms.get(residence_rules.INTERVIEW_OUTCOME),
+            "today": timezone.localdate(),
             "attach": attach,
             "contract": queries.contract_of_orientation(orientation),
             "can_contract": user.has_perm("residences.run_contracts"),

@@ -38,7 +38,13 @@ def admitted(organisation, durand_household, volunteer, director, host):
         received_on=today - timedelta(days=15),
         household_id=durand_household.pk,
     )
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=today - timedelta(days=10))
+    services.orientation_interview_add(
+        actor=host,
+        orientation_id=orientation.pk,
+        held_on=today - timedelta(days=10),
+        led_by_id=host.pk,
+        attendance="came",
+    )
     services.orientation_decide(
         actor=host, orientation_id=orientation.pk, decision="admitted", decided_on=today - timedelta(days=5)
     )

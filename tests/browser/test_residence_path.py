@@ -4,9 +4,9 @@ orientation to a signed contract and the first redevance with APL-foyer. Time is
 - Mon 4 May 2026, the host declares place 15 vacant to the SIAO;
 - Thu 7 May, the host records the SIAO's orientation of M. Paul Durand; the director, who knows his household
   (a host opens no household's file), attaches it on the orientation page;
-- Mon 11 May, the host fixes the interview on Thursday 14 May;
-- Tue 19 May, the host records the admission commission's decision « admis »; Wed 20 May, its notification to the
-  SIAO;
+- Mon 11 May, the host fixes the interview on Thursday 14 May, which they will lead;
+- Tue 19 May, the host notes that M. Durand came to it, then records the admission commission's decision « admis »;
+  Wed 20 May, its notification to the SIAO;
 - Wed 27 May, the host makes the contract from the admission, to take effect on Monday 1 June;
 - Mon 1 June, the RI annexed is initialled, the contract signed and in force; the host sets the redevance as typed
   lines under the maximum of the residence's APL convention;
@@ -97,7 +97,7 @@ def month_cells(page, month: str) -> list[str]:
     return [text.strip() for text in row.get_by_role("cell").all_inner_texts()]
 
 
-def test_a_vacancy_goes_from_siao_orientation_to_a_signed_contract_and_the_first_redevance(page, free_place):
+def test_a_vacancy_goes_from_siao_orientation_to_a_signed_contract_and_the_first_redevance(page, free_place, host):
     # --- Mon 4 May 2026: the host declares the free place vacant to the SIAO ---------------------------------------
     with day(page, datetime(2026, 5, 4, 9, 0, tzinfo=PARIS), "t.garcia"):
         page.get_by_role("region", name="Mes résidences aujourd'hui").get_by_role("link", name="Mes résidences").click()
@@ -157,20 +157,32 @@ def test_a_vacancy_goes_from_siao_orientation_to_a_signed_contract_and_the_first
         panel = page.get_by_role("region", name="Mes résidences aujourd'hui")
         expect(panel).to_contain_text("1 entretien à fixer ou à venir")
         panel.get_by_role("link", name="M. Paul Durand").click()
-        interview = page.get_by_role("region", name="Entretien")
-        interview.get_by_label("Entretien le").fill("2026-05-14")
-        interview.get_by_role("button", name="Enregistrer").click()
+        interviews = page.get_by_role("region", name="Entretiens")
+        expect(interviews).to_contain_text("Aucun entretien pour l'instant.")
+        add = interviews.get_by_role("form", name="Ajouter un entretien")
+        add.get_by_label("Entretien le").fill("2026-05-14")
+        expect(add.get_by_label("Mené par")).to_have_value(str(host.pk))  # the host leads it
+        add.get_by_label("Note").fill("Avec son référent du CCAS.")
+        add.get_by_role("button", name="Ajouter l'entretien").click()
         expect(page.get_by_role("status").first).to_contain_text("Étape enregistrée.")
-        expect(page.get_by_role("region", name="Où en est-on")).to_contain_text(
-            "Entretien le 14 mai 2026, décision à prendre"
-        )
-        check_page(page, "path-06-interview-fixed")
+        expect(page.get_by_role("region", name="Où en est-on")).to_contain_text("Entretien le 14 mai 2026")
+        expect(interviews).to_contain_text("14 mai 2026 — mené par Thomas Garcia — à venir")
+        expect(page.get_by_role("region", name="Décision de la commission d'admission")).to_have_count(0)
+        check_page(page, "path-06-interview-fixed", phone=True)
 
-    # --- Tue 19 May: the admission commission admits him; the host records it ----------------------------------
+    # --- Tue 19 May: he came to the interview; the admission commission admits him; the host records both --------
     with day(page, datetime(2026, 5, 19, 17, 0, tzinfo=PARIS), "t.garcia"):
         panel = page.get_by_role("region", name="Mes résidences aujourd'hui")
-        expect(panel).to_contain_text("1 décision de la commission à enregistrer")
+        expect(panel).to_contain_text("1 entretien à fixer ou à venir")
         panel.get_by_role("link", name="M. Paul Durand").click()
+        outcome = page.get_by_role("form", name="Présence à un entretien")
+        outcome.get_by_label("Entretien", exact=True).select_option(label="14 mai 2026")
+        outcome.get_by_label("Le candidat est-il venu ?").select_option(label="Venu·e")
+        outcome.get_by_role("button", name="Noter la présence").click()
+        expect(page.get_by_role("status").first).to_contain_text("Étape enregistrée.")
+        expect(page.get_by_role("region", name="Où en est-on")).to_contain_text("Entretien tenu, décision à prendre")
+        expect(page.get_by_role("region", name="Entretiens")).to_contain_text("mené par Thomas Garcia — Venu·e")
+        check_page(page, "path-06-interview-held")
         decision = page.get_by_role("region", name="Décision de la commission d'admission")
         decision.get_by_label("Admis", exact=True).check()
         expect(decision.get_by_label("Décidée le")).to_have_value("2026-05-19")

@@ -58,7 +58,9 @@ def test_the_residences_legal_frame_decides_its_statutory_bodies(basis, essms, e
 
 def test_no_l633_body_in_an_essms_and_no_statutory_cvs_outside_one(world):
     director = world.users["director"]
-    essms = make_residence(director, name="Résidence accueil Les Platanes", is_essms=True)
+    essms = make_residence(
+        director, name="Résidence accueil Les Platanes", is_essms=True, essms_resident_notice_days=30
+    )
     house = make_residence(director, name="Les Pléiades")
     with pytest.raises(ValidationError) as refused:
         make_council(
@@ -96,7 +98,12 @@ def test_a_residence_that_becomes_an_essms_switches_the_l633_checks_off(client, 
     assert "Obligations du conseil de concertation" in page_of(client, url)
     assert [c.pk for c, _check in queries.concertation_alerts(director, TODAY.date())] == [council.pk]
 
-    residence_services.residence_update(actor=director, residence_id=residence.pk, data={"is_essms": True}, host_ids=[])
+    residence_services.residence_update(
+        actor=director,
+        residence_id=residence.pk,
+        data={"is_essms": True, "essms_resident_notice_days": 30},
+        host_ids=[],
+    )
     html = page_of(client, url)
     assert "Obligations du conseil de concertation" not in html
     assert "ne s'y appliquent pas (CCH L633-5)" in html
@@ -108,7 +115,7 @@ def test_in_an_essms_the_house_rules_are_revised_without_the_conseil_de_concerta
     """W12 asks for a consultation of the conseil de concertation from 30 residents under contract; an ESSMS has
     none (W1): its new version of the règlement intérieur is not held back."""
     director = world.users["director"]
-    residence = make_residence(director, name="Les Platanes", is_essms=True)
+    residence = make_residence(director, name="Les Platanes", is_essms=True, essms_resident_notice_days=30)
     make_house_rules(director, residence)
     for number in range(30):
         household = make_household(director, name=f"Résident {number}")

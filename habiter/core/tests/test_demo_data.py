@@ -152,8 +152,9 @@ def test_the_pensions_de_famille_have_their_places_residents_and_admissions_on_o
     assert Orientation.objects.filter(decision="refused").exclude(refusal_reason="").exists()
     days = [s.entered_on for s in ResidenceStay.objects.all()] + [s.left_on for s in ResidenceStay.objects.all()]
     days += [v.declared_on for v in Vacancy.objects.all()]
-    for o in Orientation.objects.all():
-        days += [o.received_on, o.interview_on, o.decided_on, o.notified_on]
+    for o in Orientation.objects.prefetch_related("interviews"):
+        days += [o.received_on, o.decided_on, o.notified_on, *(i.held_on for i in o.interviews.all())]
+    assert Orientation.objects.filter(interviews__attendance="postponed").exists()  # a candidate seen twice
     assert all(is_open_day(day) for day in days if day is not None)
     assert Residence.objects.filter(organisation__name="Autre association").count() == 0
     # their situation before entry and main resource are said, but for the last two who entered

@@ -37,7 +37,9 @@ def test_from_vacancy_to_entry_the_place_is_free_then_reserved_then_occupied(wor
     residence, place, _soleil = house
     vacancy = services.vacancy_declare(actor=host, place_id=place.pk, declared_on=date(2026, 1, 5))
     orientation = _orientation(director, vacancy, household=world.own_household)
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=date(2026, 1, 20))
+    services.orientation_interview_add(
+        actor=host, orientation_id=orientation.pk, held_on=date(2026, 1, 20), led_by_id=host.pk, attendance="came"
+    )
     services.orientation_decide(
         actor=host, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22), minutes="Oui."
     )
@@ -70,7 +72,7 @@ def test_a_refusal_without_a_reason_is_refused_in_french(world, house):
     _residence, place, _soleil = house
     vacancy = services.vacancy_declare(actor=host, place_id=place.pk, declared_on=date(2026, 1, 5))
     orientation = _orientation(host, vacancy)
-    with pytest.raises(ValidationError) as refused:  # no interview date yet
+    with pytest.raises(ValidationError) as refused:  # no interview yet
         services.orientation_decide(
             actor=host,
             orientation_id=orientation.pk,
@@ -78,8 +80,10 @@ def test_a_refusal_without_a_reason_is_refused_in_french(world, house):
             decided_on=date(2026, 1, 22),
             refusal_reason="autonomous",
         )
-    assert "Fixez d'abord la date de l'entretien" in str(refused.value)
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=date(2026, 1, 20))
+    assert "La commission décide après un entretien auquel le candidat est venu" in str(refused.value)
+    services.orientation_interview_add(
+        actor=host, orientation_id=orientation.pk, held_on=date(2026, 1, 20), led_by_id=host.pk, attendance="came"
+    )
     with pytest.raises(ValidationError) as refused:
         services.orientation_decide(
             actor=host, orientation_id=orientation.pk, decision="refused", decided_on=date(2026, 1, 22)
@@ -147,7 +151,15 @@ def test_the_host_takes_a_candidate_through_the_pages(client, world, house):
     url = reverse("residences:orientation_detail", args=[orientation.pk])
     html = client.get(url).content.decode()
     assert "Entretien à fixer" in html and "Lefèvre" in html
-    client.post(url, {"step": "interview", "interview-interview_on": "2026-01-20"})
+    client.post(
+        url,
+        {
+            "step": "interview",
+            "interview-held_on": "2026-01-20",
+            "interview-led_by": host.pk,
+            "interview-attendance": "came",
+        },
+    )
     html = client.post(
         url, {"step": "decision", "decision-decision": "refused", "decision-decided_on": "2026-01-22"}
     ).content.decode()
@@ -165,8 +177,11 @@ def test_the_host_takes_a_candidate_through_the_pages(client, world, house):
     html = client.get(reverse("residences:residence_detail", args=[residence.pk])).content.decode()
     assert "pourvue en 28 jours" in html
     # a step already taken is refused in French, nothing changes
-    response = client.post(url, {"step": "interview", "interview-interview_on": "2026-03-01"}, follow=True)
-    assert "entretien ne se déplace plus" in response.content.decode()
+    response = client.post(
+        url, {"step": "interview", "interview-held_on": "2026-03-01", "interview-led_by": host.pk}, follow=True
+    )
+    assert "La commission a déjà décidé : plus d&#x27;entretien à noter." in response.content.decode()
+    assert Orientation.objects.get(pk=orientation.pk).interviews.count() == 1
     client.force_login(world.users["team_lead"])
     assert client.get(url).status_code == 404
 

@@ -39,7 +39,9 @@ def house(world):
         received_on=date(2026, 1, 12),
         household_id=world.other_team_household.pk,
     )
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=date(2026, 1, 20))
+    services.orientation_interview_add(
+        actor=host, orientation_id=orientation.pk, held_on=date(2026, 1, 20), led_by_id=host.pk, attendance="came"
+    )
     services.orientation_decide(
         actor=host, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22)
     )

@@ -123,7 +123,9 @@ def test_the_host_creates_the_contract_from_the_admission(client, world, house):
         received_on=date(2026, 1, 12),
         household_id=world.own_household.pk,
     )
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=date(2026, 1, 20))
+    services.orientation_interview_add(
+        actor=host, orientation_id=orientation.pk, held_on=date(2026, 1, 20), led_by_id=host.pk, attendance="came"
+    )
     services.orientation_decide(
         actor=host, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22)
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from habiter.core.models import AuditEvent
 from habiter.residences import queries, services
-from habiter.residences.models import GuestStay, Orientation, ResidenceContract, ResidenceStay, Vacancy
+from habiter.residences.models import GuestStay, Orientation, Residence, ResidenceContract, ResidenceStay, Vacancy
 
 from .factories import make_active_contract, make_house_rules, make_place, make_residence
 
@@ -75,6 +75,41 @@ def test_the_resident_notice_ends_8_days_later_then_the_exit_frees_the_place(wor
     assert stay.exit_destination == "ordinary_housing"
     assert queries.occupancy(house["residence"], on=date(2026, 3, 10))[0].status == "occupied"
     assert queries.occupancy(house["residence"], on=date(2026, 3, 11))[0].status == "free"
+
+
+def test_in_an_essms_the_resident_notice_is_the_one_of_its_contrat_de_sejour(world):
+    """W1, W5: the stay in an ESSMS is governed by its contrat de séjour (CASF), not by CCH R633-3: a notice of 15
+    days given on 2 March ends on 17 March, not 8 days later; the printed contract says so."""
+    director = world.users["director"]
+    residence = make_residence(director, "Les Platanes", is_essms=True, essms_resident_notice_days=15)
+    make_house_rules(director, residence)
+    contract = make_active_contract(director, make_place(director, residence), _resident(world))
+    assert queries.contract_print_context(contract)["resident_notice_days"] == 15
+    contract = services.contract_notice(actor=director, contract_id=contract.pk, notice_on=date(2026, 3, 2))
+    assert (contract.status, contract.ends_on) == ("notice", date(2026, 3, 17))
+
+
+def test_an_essms_states_its_notice_and_a_logement_foyer_does_not(world, house):
+    director = world.users["director"]
+    with pytest.raises(ValidationError) as refused:
+        make_residence(director, "Les Platanes", is_essms=True)
+    assert refused.value.message_dict["essms_resident_notice_days"] == [
+        "Dans un ESSMS, le séjour relève du contrat de séjour (CASF) : indiquez le préavis du résident, en jours, "
+        "qu'il prévoit."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.residence_update(
+            actor=director, residence_id=house["residence"].pk, data={"essms_resident_notice_days": 15}
+        )
+    assert "Seul un ESSMS fixe le préavis du résident" in refused.value.message_dict["essms_resident_notice_days"][0]
+    assert Residence.objects.get(pk=house["residence"].pk).essms_resident_notice_days is None
+    # an ESSMS recorded before the field existed: its resident's notice waits for the days of its contrat de séjour
+    contract = make_active_contract(director, house["place"], _resident(world))
+    Residence.objects.filter(pk=house["residence"].pk).update(is_essms=True)
+    with pytest.raises(ValidationError) as refused:
+        services.contract_notice(actor=director, contract_id=contract.pk, notice_on=date(2026, 3, 2))
+    assert "indiquez le préavis du résident" in refused.value.messages[0]
+    assert ResidenceContract.objects.get(pk=contract.pk).status == "active"
 
 
 def test_the_manager_terminates_on_a_ground_of_the_law_only(world, house):
@@ -226,7 +261,9 @@ def test_the_admitted_candidate_gets_a_contract_that_fills_the_vacancy(world, ho
         received_on=date(2026, 1, 12),
         household_id=world.own_household.pk,
     )
-    services.orientation_interview(actor=host, orientation_id=orientation.pk, interview_on=date(2026, 1, 20))
+    services.orientation_interview_add(
+        actor=host, orientation_id=orientation.pk, held_on=date(2026, 1, 20), led_by_id=host.pk, attendance="came"
+    )
     services.orientation_decide(
         actor=host, orientation_id=orientation.pk, decision="admitted", decided_on=date(2026, 1, 22)
     )

@@ -37,10 +37,16 @@ def test_the_host_home_lists_the_admission_work_of_their_residences_only(client,
         )
 
     to_fix, coming, refused, admitted = orient("Aline"), orient("Bruno"), orient("Chloé"), orient("Driss")
-    services.orientation_interview(actor=host, orientation_id=coming.pk, interview_on=today + timedelta(days=2))
+    services.orientation_interview_add(
+        actor=host, orientation_id=coming.pk, held_on=today + timedelta(days=2), led_by_id=host.pk
+    )
     for orientation in (refused, admitted):
-        services.orientation_interview(
-            actor=host, orientation_id=orientation.pk, interview_on=today - timedelta(days=10)
+        services.orientation_interview_add(
+            actor=host,
+            orientation_id=orientation.pk,
+            held_on=today - timedelta(days=10),
+            led_by_id=host.pk,
+            attendance="came",
         )
     services.orientation_decide(
         actor=host,

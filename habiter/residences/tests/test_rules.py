@@ -47,6 +47,12 @@ def test_the_resident_notice_reads_the_parameter_table():
     assert rules.resident_notice_end(date(2026, 3, 2), params) == date(2026, 3, 17)
 
 
+def test_in_an_essms_the_resident_notice_is_the_contrat_de_sejour_s():
+    """W1: no L633 check in an ESSMS: the 30 days of its contrat de séjour, not the 8 of the table."""
+    assert rules.resident_notice_end(date(2026, 3, 2), contract_of_stay_days=30) == date(2026, 4, 1)
+    assert rules.resident_notice_end(date(2026, 3, 2), contract_of_stay_days=0) == date(2026, 3, 2)
+
+
 @pytest.mark.parametrize(
     ("ground", "notified_on", "expected"),
     [

@@ -132,6 +132,24 @@ def test_form_errors_are_in_french(client, world, houses):
         {"name": "Soleil", "kind": "pension_de_famille", "address": "x", "postal_code": "13001", "city": "M"},
     ).content.decode()
     assert "Une résidence porte déjà ce nom." in html
+    essms = {"name": "Les Platanes", "kind": "residence_accueil", "address": "x", "postal_code": "13001", "city": "M"}
+    html = client.post(reverse("residences:residence_create"), essms | {"is_essms": "on"}).content.decode()
+    assert "Dans un ESSMS, le séjour relève du contrat de séjour (CASF)" in html
+    html = client.post(
+        reverse("residences:residence_create"), essms | {"essms_resident_notice_days": "15"}
+    ).content.decode()
+    assert "Seul un ESSMS fixe le préavis du résident" in html
+    assert not Residence.objects.filter(name="Les Platanes").exists()
+    response = client.post(
+        reverse("residences:residence_create"), essms | {"is_essms": "on", "essms_resident_notice_days": "15"}
+    )
+    residence = Residence.objects.get(name="Les Platanes")
+    assert response.status_code == 302 and residence.essms_resident_notice_days == 15
+    html = page_of(client, reverse("residences:residence_edit", args=[residence.pk]))
+    assert 'name="essms_resident_notice_days" value="15"' in html
+    assert "préavis du résident : 15 jours (contrat de séjour)" in page_of(
+        client, reverse("residences:residence_detail", args=[residence.pk])
+    )
 
 
 def test_the_26th_place_shows_a_soft_warning(client, world, houses):
