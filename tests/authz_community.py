@@ -5,7 +5,8 @@ the organisation, propose agenda items and take attendance; a host reads and man
 residences they are host of; directors manage every council and alone create one; volunteers and the other roles get
 404. The association's project and the grading of its objectives: the same staff read them and type answers (a host
 too: the project is the whole organisation's); directors alone create the project, its axes, objectives and
-campaigns and close a campaign. Partners and their agreements: the same staff read them (and download a signed
+campaigns, close a campaign and open or turn off its answering link; anyone holding the link answers without an
+account (like a survey's). Partners and their agreements: the same staff read them (and download a signed
 agreement); directors alone record and change them, and merge a duplicate into a partner (a fresh duplicate of the
 scope's organisation, with a contact that moves, for each POST). Scopes: own team is the council of a residence the
 host of the organisation hosts, other team a council of the organisation without residence, other organisation a
@@ -27,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from habiter.community import partners, services, surveys, volunteers
+from habiter.community import objective_links, partners, services, surveys, volunteers
 from habiter.community.models import (
     AgendaItem,
     Agreement,
@@ -90,6 +91,9 @@ EXPECTED = {
     "community:campaign_detail": scoped_row(READERS),
     "community:answer_record": scoped_row(READERS),
     "community:campaign_close": scoped_row(("director",)),
+    "community:campaign_link": scoped_row(("director",)),
+    "community:campaign_answer": EVERYONE,  # the campaign's link: no account needed, any organisation's
+    "community:campaign_thanks": EVERYONE,
     "community:partner_list": row(READERS, OK, NOT_FOUND),
     "community:partner_create": row(("director",), OK, NOT_FOUND),
     "community:partner_detail": scoped_row(READERS),
@@ -135,6 +139,8 @@ POST_EXPECTED = {
     "community:campaign_create": scoped_row(("director",), yes=WRITE),
     "community:answer_record": scoped_row(READERS, yes=WRITE),
     "community:campaign_close": scoped_row(("director",), yes=WRITE),
+    "community:campaign_link": scoped_row(("director",), yes=WRITE),  # the link opened
+    "community:campaign_answer": dict.fromkeys(ACTORS, (SAVED,) * 3),
     "community:partner_edit": scoped_row(("director",), yes=WRITE),
     "community:partner_merge": scoped_row(("director",), yes=WRITE),
     "community:contact_add": scoped_row(("director",), yes=WRITE),
@@ -279,6 +285,15 @@ class Councils:
             )
         return self.rows[("campaign", scope, actor)]
 
+    def linked_campaign(self, scope):
+        """An open campaign of the scope's project whose answering link is open."""
+        if ("linked_campaign", scope) not in self.rows:
+            campaign = self.campaign(scope, "link")
+            self.rows[("linked_campaign", scope)] = objective_links.campaign_link_open(
+                actor=self.director_of(scope), campaign_id=campaign.pk
+            )
+        return self.rows[("linked_campaign", scope)]
+
     def partner(self, scope):
         """A partner of the scope's organisation with an agreement whose signed PDF is stored."""
         if ("partner", scope) not in self.rows:
@@ -393,6 +408,7 @@ def fillers(scenario, actor, scope):
         "election_id": lambda: councils.election(scope, actor).pk,
         "project_id": lambda: councils.project(scope).pk,
         "campaign_id": lambda: councils.campaign(scope, actor).pk,
+        "campaign_key": lambda: councils.linked_campaign(scope).link_key,
         "partner_id": lambda: councils.partner(scope).pk,
         "agreement_id": lambda: councils.agreement(scope).pk,
         "seat_id": lambda: councils.seat(scope).pk,
@@ -442,6 +458,10 @@ def post_data(route_name, scenario, actor, scope):
         return _answers(_councils(scenario).campaign(scope, actor))
     if route_name == "community:campaign_close":
         return CONFIRMED
+    if route_name == "community:campaign_link":
+        return {"action": "open"}
+    if route_name == "community:campaign_answer":
+        return _answers(_councils(scenario).linked_campaign(scope)) | {"category": "person"}
     if route_name == "community:partner_edit":
         return {"name": f"Partenaire {scope} revu par {actor}", "kind": "ccas"}
     if route_name == "community:contact_add":
@@ -496,6 +516,10 @@ def state(route_name, scenario, actor, scope):
         return ObjectiveAnswer.objects.filter(campaign=councils.campaign(scope, actor)).count()
     if route_name == "community:campaign_close":
         return GradingCampaign.objects.get(pk=councils.campaign(scope, actor).pk).closed_at
+    if route_name == "community:campaign_link":
+        return GradingCampaign.objects.get(pk=councils.campaign(scope, actor).pk).link_key
+    if route_name == "community:campaign_answer":
+        return ObjectiveAnswer.objects.filter(campaign=councils.linked_campaign(scope)).count()
     if route_name == "community:partner_edit":
         return Partner.objects.get(pk=councils.partner(scope).pk).name
     if route_name in ("community:contact_add", "community:partner_merge"):
@@ -613,6 +637,16 @@ def csrf_case(name, world):
         campaign = councils.campaign("own_team", "close")
         url = reverse(name, args=[campaign.pk])
         return CsrfCase(client, url, url, CONFIRMED, lambda: not GradingCampaign.objects.get(pk=campaign.pk).is_open)
+    if name == "community:campaign_link":  # turning the link off: a confirmation page first
+        campaign = councils.linked_campaign("own_team")
+        url = reverse(name, args=[campaign.pk])
+        data = {"action": "close"} | CONFIRMED
+        return CsrfCase(client, url, url, data, lambda: not GradingCampaign.objects.get(pk=campaign.pk).link_key)
+    if name == "community:campaign_answer":
+        campaign = councils.linked_campaign("own_team")
+        url = reverse(name, args=[campaign.link_key])
+        anonymous = Client(enforce_csrf_checks=True)
+        return CsrfCase(anonymous, url, url, _answers(campaign), lambda: campaign.answers.exists())
     if name == "community:partner_create":
         url = reverse(name)
         data = {"name": "Partenaire CSRF", "kind": "siao"}
@@ -727,6 +761,7 @@ def post_probe_values(world):
         "election_id": councils.election("own_team", "probe").pk,
         "project_id": councils.project("own_team").pk,
         "campaign_id": councils.campaign("own_team", "probe").pk,
+        "campaign_key": councils.linked_campaign("own_team").link_key,
         "partner_id": councils.partner("own_team").pk,
         "agreement_id": councils.agreement("own_team").pk,
         "seat_id": councils.seat("own_team").pk,

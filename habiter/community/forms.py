@@ -118,9 +118,12 @@ class ProposalForm(CommunityForm):
 
 class AttendanceForm(CommunityForm):
     """One choice per member of the council, named by the member's id; for a council of a residence, open to all its
-    residents, a box per resident under contract on the meeting day who is not a member: ticked, they came."""
+    residents, two boxes per resident under contract on the meeting day who is not a member: they came, or they
+    sent their apologies (neither: not noted)."""
 
-    def __init__(self, *args, members, initial_presences, residents=(), initial_residents=(), **kwargs):
+    def __init__(
+        self, *args, members, initial_presences, residents=(), initial_residents=(), initial_excused=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         for member in members:
             self.fields[f"m_{member.pk}"] = forms.ChoiceField(
@@ -141,13 +144,37 @@ class AttendanceForm(CommunityForm):
                     "(les résidents sous contrat le jour de la réunion)."
                 ),
             )
+            self.fields["excused"] = forms.MultipleChoiceField(
+                label=_("Autres résidents excusés"),
+                choices=[(str(p.pk), f"{p.first_name} {p.last_name}") for p in residents],
+                initial=[str(pk) for pk in initial_excused],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Ceux qui ont prévenu qu'ils ne pourraient pas venir."),
+            )
 
     def presences(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("m_")}
 
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("residents") or ()) & set(data.get("excused") or ())
+        if both:
+            names = dict(self.fields["excused"].choices)
+            self.add_error(
+                "excused",
+                _("%(name)s est coché·e à la fois présent·e et excusé·e : choisissez l'un des deux.")
+                % {"name": names[sorted(both)[0]]},
+            )
+        return data
+
     def residents(self) -> list | None:
         """The residents ticked present, or None when the council has none to offer."""
         return self.cleaned_data["residents"] if "residents" in self.fields else None
+
+    def excused(self) -> list | None:
+        """The residents ticked excused, or None when the council has none to offer."""
+        return self.cleaned_data["excused"] if "excused" in self.fields else None
 
 
 class DecisionForm(CommunityForm):
@@ -266,8 +293,25 @@ class AnswerSheetForm(CommunityForm):
                 label=f"{objective.position}. {objective.title}", choices=AnswerValue.choices, widget=forms.RadioSelect
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        # A view on an objective the form does not ask about (another project's, a forged id) refuses the sheet.
+        if any(key.startswith("o_") and key not in self.fields for key in self.data):
+            raise forms.ValidationError(_("Un avis porte sur un objectif qui n'est pas celui de ce projet."))
+        return cleaned
+
     def values(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("o_")}
+
+
+class ParticipantSheetForm(AnswerSheetForm):
+    """The same sheet, filled in by the participant through the campaign's link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label = _("Vous êtes")
+        if "participant_name" in self.fields:
+            self.fields["participant_name"].label = _("Votre nom (facultatif)")
 
 
 class PartnerForm(CommunityForm):

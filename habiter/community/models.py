@@ -208,7 +208,8 @@ class Presence(models.TextChoices):
 
 class Attendance(OrganisationScoped):
     """Who was at a meeting: a member of the council (present, excused or absent), or, for a council of a residence
-    open to all its residents such as a Conseil de Maison, a resident who is not a member and came (present only)."""
+    open to all its residents such as a Conseil de Maison, a resident who is not a member and came or sent their
+    apologies (present or excused: the others are not noted)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
     member = models.ForeignKey(
@@ -243,9 +244,9 @@ class Attendance(OrganisationScoped):
                 violation_error_message=_("Une présence est celle d'un membre ou d'un résident."),
             ),
             models.CheckConstraint(
-                condition=models.Q(person__isnull=True) | models.Q(presence="present"),
-                name="attendance_resident_present",
-                violation_error_message=_("Un résident qui n'est pas membre n'est noté que s'il est présent."),
+                condition=models.Q(person__isnull=True) | models.Q(presence__in=["present", "excused"]),
+                name="attendance_resident_present_or_excused",
+                violation_error_message=_("Un résident qui n'est pas membre n'est noté que présent ou excusé."),
             ),
         ]
 

@@ -85,7 +85,8 @@ class StrategicObjective(OrganisationScoped):
 class GradingCampaign(OrganisationScoped):
     """A grading of the project's objectives on a day: participants (staff, volunteers, persons accompanied,
     partners) say whether each objective is « globalement atteint », « non atteint » or « partagé ». Anonymous
-    unless it says otherwise: then no answer names anyone. Closed, it takes no more answers."""
+    unless it says otherwise: then no answer names anyone. Closed, it takes no more answers. The staff type the
+    sheets collected in a meeting; through the campaign's link, the participants answer themselves."""
 
     project = models.ForeignKey(StrategicProject, on_delete=models.PROTECT, related_name="campaigns")
     title = models.CharField(_("intitulé"), max_length=200)
@@ -96,6 +97,9 @@ class GradingCampaign(OrganisationScoped):
         help_text=_("Décochez seulement si les participants acceptent que leur nom figure avec leurs réponses."),
     )
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
+    # The key of the answering link the participants use without an account (like a survey's, docs/adr/0034);
+    # none while the director has not opened it or once they turned it off (a link opened again has a new key).
+    link_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["held_on", "created_at", "id"]
@@ -124,7 +128,8 @@ class ParticipantCategory(models.TextChoices):
 
 class ObjectiveAnswer(OrganisationScoped):
     """One participant's view on one objective in a campaign. A participant's answers to every objective share a
-    `sheet`; a name is kept only when the campaign is not anonymous (checked by the service)."""
+    `sheet`; a name is kept only when the campaign is not anonymous (checked by the service). `by_link`: given by
+    the participant through the campaign's link, not typed by a staff member."""
 
     campaign = models.ForeignKey(GradingCampaign, on_delete=models.PROTECT, related_name="answers")
     objective = models.ForeignKey(StrategicObjective, on_delete=models.PROTECT, related_name="answers")
@@ -132,6 +137,7 @@ class ObjectiveAnswer(OrganisationScoped):
     value = models.CharField(_("avis"), max_length=12, choices=AnswerValue.choices)
     category = models.CharField(_("participant"), max_length=10, choices=ParticipantCategory.choices)
     participant_name = models.CharField(_("nom du participant"), max_length=200, blank=True)
+    by_link = models.BooleanField(_("donnée par le lien"), default=False, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -525,6 +525,24 @@ def sheet_count(campaign) -> int:
     return campaign.answers.values("sheet").distinct().count()
 
 
+def sheet_counts(campaign) -> tuple[int, int]:
+    """How many participants answered, and how many of them through the campaign's link; one query."""
+    counts = campaign.answers.aggregate(
+        total=Count("sheet", distinct=True), by_link=Count("sheet", distinct=True, filter=Q(by_link=True))
+    )
+    return counts["total"], counts["by_link"]
+
+
+def campaign_for_link(link_key: str) -> GradingCampaign:
+    """The campaign answered through its link, open or closed (the page says it is closed), with its project's
+    objectives; DoesNotExist for an unknown key or a link turned off."""
+    if not link_key:
+        raise GradingCampaign.DoesNotExist
+    return (
+        GradingCampaign.objects.select_related("project").prefetch_related("project__objectives").get(link_key=link_key)
+    )
+
+
 def project_comparison(project) -> list[dict]:
     """Per objective of the project, its result in each campaign, oldest first: the rows of the comparison chart
     and its table. Two queries."""

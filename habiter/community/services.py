@@ -245,12 +245,13 @@ def agenda_item_propose(
     return item
 
 
-def attendance_record(*, actor, meeting_id, presences: dict, residents=None) -> tuple[int, int]:
+def attendance_record(*, actor, meeting_id, presences: dict, residents=None, excused=None) -> tuple[int, int]:
     """Note who of the council's members was present, excused or absent (`presences`: member id → Presence value);
     a member already noted is updated. For a council of a residence, open to all its residents (a Conseil de
-    Maison), `residents` lists the residents who came besides the members (person ids): each must hold a contract in
-    force in that residence on the meeting day (`queries.attendance_residents`); the list replaces the one noted
-    before (None leaves it as it is). Returns the number of members noted and of residents present."""
+    Maison), `residents` lists the residents who came besides the members and `excused` those who sent their
+    apologies (person ids): each must hold a contract in force in that residence on the meeting day
+    (`queries.attendance_residents`); the two lists replace the ones noted before (both None leave them as they
+    are). Returns the number of members noted and of residents present."""
     with transaction.atomic():
         meeting = _meeting(actor, meeting_id, manage=False)
         members = {str(m.pk): m for m in CouncilMember.objects.filter(council_id=meeting.council_id)}
@@ -259,16 +260,27 @@ def attendance_record(*, actor, meeting_id, presences: dict, residents=None) -> 
             raise ValidationError(_("Seuls les membres de cette instance ont une présence à noter."))
         if any(presence not in Presence.values for presence in presences.values()):
             raise ValidationError(_("Présence inconnue : présent, excusé ou absent."))
-        present = _residents_present(meeting, residents) if residents is not None else None
+        others = None
+        if residents is not None or excused is not None:
+            present = _residents_present(meeting, residents or ())
+            apologies = _residents_present(meeting, excused or ())
+            both = next((person for key, person in apologies.items() if key in present), None)
+            if both is not None:
+                raise ValidationError(
+                    _("%(name)s est noté·e à la fois présent·e et excusé·e : choisissez l'un des deux.")
+                    % {"name": f"{both.first_name} {both.last_name}"}
+                )
+            others = {key: (person, Presence.PRESENT) for key, person in present.items()}
+            others |= {key: (person, Presence.EXCUSED) for key, person in apologies.items()}
         for key, presence in presences.items():
             Attendance.objects.update_or_create(
                 meeting=meeting,
                 member=members[str(key)],
                 defaults={"presence": presence, "organisation_id": actor.organisation_id},
             )
-        if present is not None:
-            _residents_attendance_replace(actor, meeting, present)
-        residents_count = meeting.attendances.filter(person__isnull=False).count()
+        if others is not None:
+            _residents_attendance_replace(actor, meeting, others)
+        residents_count = meeting.attendances.filter(person__isnull=False, presence=Presence.PRESENT).count()
         audit_record(
             actor=actor,
             action="meeting.attendance",
@@ -301,19 +313,20 @@ def _residents_present(meeting, residents) -> dict:
         raise ValidationError(
             _(
                 "Une des personnes cochées n'a pas de contrat en cours le %(date)s dans la résidence « %(residence)s » "
-                ": seuls ses résidents sous contrat ce jour-là sont notés présents en plus des membres."
+                ": seuls ses résidents sous contrat ce jour-là sont notés présents ou excusés en plus des membres."
             )
             % {"residence": council.residence.name, "date": _day(day)}
         )
     return {key: allowed[key] for key in wanted}
 
 
-def _residents_attendance_replace(actor, meeting, present: dict) -> None:
-    """The residents present besides the members become `present`: the missing ones are added, the others
-    removed; each change is audited on the resident's household."""
+def _residents_attendance_replace(actor, meeting, others: dict) -> None:
+    """The residents noted besides the members become `others` (person id → (person, present or excused)): the
+    missing ones are added, the changed ones updated, the others removed; each change is audited on the resident's
+    household (`present`, and `excused` for apologies)."""
     noted = {str(a.person_id): a for a in meeting.attendances.filter(person__isnull=False).select_related("person")}
     for key, attendance in noted.items():
-        if key not in present:
+        if key not in others:
             attendance.delete()
             audit_record(
                 actor=actor,
@@ -322,20 +335,22 @@ def _residents_attendance_replace(actor, meeting, present: dict) -> None:
                 household_id=attendance.person.household_id,
                 detail={"present": False},
             )
-    for key, person in present.items():
-        if key in noted:
+    for key, (person, presence) in others.items():
+        attendance = noted.get(key)
+        if attendance is not None and attendance.presence == presence:
             continue
-        attendance = Attendance(
-            organisation_id=actor.organisation_id, meeting=meeting, person=person, presence=Presence.PRESENT
-        )
+        if attendance is None:
+            attendance = Attendance(organisation_id=actor.organisation_id, meeting=meeting, person=person)
+        attendance.presence = presence
         attendance.full_clean()
         attendance.save()
+        detail = {"present": True} if presence == Presence.PRESENT else {"present": False, "excused": True}
         audit_record(
             actor=actor,
             action="meeting.resident_attendance",
             obj=meeting,
             household_id=person.household_id,
-            detail={"present": True},
+            detail=detail,
         )
 
 
@@ -738,6 +753,10 @@ def campaign_create(*, actor, project_id, title: str, held_on: date, anonymous: 
     return campaign
 
 
+def campaign_closed_message() -> str:
+    return _("Cette campagne de cotation est close : elle ne prend plus de réponses.")
+
+
 def _open_campaign(actor, campaign_id, perm) -> GradingCampaign:
     _require(actor, perm)
     campaign = (
@@ -746,8 +765,47 @@ def _open_campaign(actor, campaign_id, perm) -> GradingCampaign:
         .get(pk=campaign_id, organisation_id=actor.organisation_id)
     )
     if not campaign.is_open:
-        raise ValidationError(_("Cette campagne de cotation est close : elle ne prend plus de réponses."))
+        raise ValidationError(campaign_closed_message())
     return campaign
+
+
+def save_sheet(campaign, *, category: str, values: dict, participant_name: str, by_link: bool) -> list:
+    """One participant's sheet in an open campaign, locked by the caller inside its transaction: one value for every
+    objective of the campaign's project and none for another objective; a name only when the campaign is not
+    anonymous. Everything is checked before anything is saved."""
+    participant_name = _strip(participant_name) or ""
+    if participant_name and campaign.anonymous:
+        raise ValidationError(
+            {"participant_name": _("Cette campagne est anonyme : aucun nom n'est enregistré avec les réponses.")}
+        )
+    if category not in ParticipantCategory.values:
+        raise ValidationError({"category": _("Choisissez qui répond.")})
+    objectives = list(campaign.project.objectives.all())
+    given = {str(key): value for key, value in values.items()}
+    if set(given) - {str(o.pk) for o in objectives}:
+        raise ValidationError(_("Un avis porte sur un objectif qui n'est pas celui de ce projet."))
+    missing = [o for o in objectives if given.get(str(o.pk)) not in AnswerValue.values]
+    if missing:
+        raise ValidationError(
+            _("Donnez un avis pour chaque objectif (manque : %(titles)s).")
+            % {"titles": ", ".join(o.title for o in missing)}
+        )
+    sheet = uuid.uuid4()
+    answers = []
+    for objective in objectives:
+        answer = ObjectiveAnswer(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            objective=objective,
+            sheet=sheet,
+            value=given[str(objective.pk)],
+            category=category,
+            participant_name=participant_name,
+            by_link=by_link,
+        )
+        answer.full_clean()
+        answers.append(answer)
+    return ObjectiveAnswer.objects.bulk_create(answers)
 
 
 def answers_record(
@@ -755,41 +813,13 @@ def answers_record(
 ) -> list[ObjectiveAnswer]:
     """Record one participant's answers, typed by a staff member: one value for every objective of the campaign's
     project (`values`: objective id → achieved / not_achieved / shared). A name only when the campaign is not
-    anonymous; an anonymous answer is linked to nobody (the audit event names the campaign, not the participant)."""
+    anonymous; an anonymous answer is linked to nobody (the audit event names the campaign, not the participant).
+    The participants' own answers through the campaign's link: objective_links.answers_submit_by_link."""
     with transaction.atomic():
         campaign = _open_campaign(actor, campaign_id, "community.answer_objectives")
-        participant_name = _strip(participant_name) or ""
-        if participant_name and campaign.anonymous:
-            raise ValidationError(
-                {"participant_name": _("Cette campagne est anonyme : aucun nom n'est enregistré avec les réponses.")}
-            )
-        if category not in ParticipantCategory.values:
-            raise ValidationError({"category": _("Choisissez qui répond.")})
-        objectives = list(campaign.project.objectives.all())
-        given = {str(key): value for key, value in values.items()}
-        missing = [o for o in objectives if given.get(str(o.pk)) not in AnswerValue.values]
-        if missing:
-            raise ValidationError(
-                _("Donnez un avis pour chaque objectif (manque : %(titles)s).")
-                % {"titles": ", ".join(o.title for o in missing)}
-            )
-        if set(given) - {str(o.pk) for o in objectives}:
-            raise ValidationError(_("Un avis porte sur un objectif qui n'est pas celui de ce projet."))
-        sheet = uuid.uuid4()
-        answers = []
-        for objective in objectives:
-            answer = ObjectiveAnswer(
-                organisation_id=actor.organisation_id,
-                campaign=campaign,
-                objective=objective,
-                sheet=sheet,
-                value=given[str(objective.pk)],
-                category=category,
-                participant_name=participant_name,
-            )
-            answer.full_clean()
-            answers.append(answer)
-        ObjectiveAnswer.objects.bulk_create(answers)
+        answers = save_sheet(
+            campaign, category=category, values=values, participant_name=participant_name, by_link=False
+        )
         audit_record(actor=actor, action="grading_campaign.answer", obj=campaign, detail={"category": category})
     return answers
 

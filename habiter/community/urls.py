@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import partner_views, survey_views, views, volunteer_views
+from . import objective_views, partner_views, survey_views, views, volunteer_views
 
 app_name = "community"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("cotations/<uuid:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("cotations/<uuid:campaign_id>/reponses/", views.answer_record, name="answer_record"),
     path("cotations/<uuid:campaign_id>/cloture/", views.campaign_close, name="campaign_close"),
+    path("cotations/<uuid:campaign_id>/lien/", objective_views.campaign_link, name="campaign_link"),
+    path("cotations/repondre/<str:campaign_key>/", objective_views.campaign_answer, name="campaign_answer"),
+    path("cotations/repondre/<str:campaign_key>/merci/", objective_views.campaign_thanks, name="campaign_thanks"),
     path("partenaires/", partner_views.partner_list, name="partner_list"),
     path("partenaires/nouveau/", partner_views.partner_create, name="partner_create"),
     path("partenaires/<uuid:partner_id>/", partner_views.partner_detail, name="partner_detail"),

@@ -37,7 +37,8 @@ from .forms import (
     ProposalForm,
     ResultsForm,
 )
-from .models import ElectionStatus
+from .models import ElectionStatus, Presence
+from .objective_views import link_context
 
 
 def _manageable(user, council):
@@ -156,7 +157,8 @@ MANAGER_STEPS = ("decision", "action", "action_done")
 
 def _meeting_forms(user, meeting, members, residents, posted, data):
     presences = {a.member_id: a.presence for a in meeting.attendances.all() if a.member_id}
-    came = [a.person_id for a in meeting.attendances.all() if a.person_id]
+    came = [a.person_id for a in meeting.attendances.all() if a.person_id and a.presence == Presence.PRESENT]
+    apologies = [a.person_id for a in meeting.attendances.all() if a.person_id and a.presence == Presence.EXCUSED]
 
     def bound(step):
         return data if step == posted else None
@@ -169,6 +171,7 @@ def _meeting_forms(user, meeting, members, residents, posted, data):
             initial_presences=presences,
             residents=residents,
             initial_residents=came,
+            initial_excused=apologies,
             prefix="attendance",
         ),
         "decision": DecisionForm(bound("decision"), prefix="decision"),
@@ -192,7 +195,7 @@ def _save_meeting_step(user, step, meeting, form, request):
     if step == "attendance":
         residents = form.residents()
         members, present = services.attendance_record(
-            actor=user, meeting_id=meeting.pk, presences=form.presences(), residents=residents
+            actor=user, meeting_id=meeting.pk, presences=form.presences(), residents=residents, excused=form.excused()
         )
         done = ngettext("Présence notée pour %(count)d membre.", "Présences notées pour %(count)d membres.", members)
         done %= {"count": members}
@@ -264,7 +267,8 @@ def meeting_detail(request, meeting_id):
             "council": council,
             "items": items,
             "attendances": [a for a in attendances if a.member_id],
-            "residents_present": [a for a in attendances if a.person_id],
+            "residents_present": [a for a in attendances if a.person_id and a.presence == Presence.PRESENT],
+            "residents_excused": [a for a in attendances if a.person_id and a.presence == Presence.EXCUSED],
             "takes_attendance": meeting.minutes_closed_at is None and bool(members or residents),
             "decisions": list(meeting.decisions.all()),
             "actions": [
@@ -326,7 +330,8 @@ def _minutes_context(meeting, organisation):
         "organisation": organisation,
         "items": list(meeting.agenda_items.all()),
         "attendances": [a for a in meeting.attendances.all() if a.member_id],
-        "residents_present": [a for a in meeting.attendances.all() if a.person_id],
+        "residents_present": [a for a in meeting.attendances.all() if a.person_id and a.presence == Presence.PRESENT],
+        "residents_excused": [a for a in meeting.attendances.all() if a.person_id and a.presence == Presence.EXCUSED],
         "decisions": list(meeting.decisions.all()),
         "actions": list(meeting.actions.all()),
     }
@@ -344,6 +349,7 @@ def meeting_minutes_pdf(request, meeting_id):
             *(i.person for i in context["items"]),
             *(a.member.person for a in context["attendances"]),
             *(a.person for a in context["residents_present"]),
+            *(a.person for a in context["residents_excused"]),
         ),
     )
     filename = f"compte-rendu-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
@@ -684,6 +690,7 @@ def campaign_detail(request, campaign_id):
     user = request.user
     campaign = get_or_404(queries.campaign_for_page, user, campaign_id)
     rows = [(objective, result, _bar(result)) for objective, result in queries.campaign_results(campaign)]
+    is_director = user.has_perm("community.manage_objectives")
     return render(
         request,
         "community/campaign_detail.html",
@@ -691,10 +698,11 @@ def campaign_detail(request, campaign_id):
             "campaign": campaign,
             "project": campaign.project,
             "rows": rows,
-            "participants": queries.sheet_count(campaign),
             "can_answer": campaign.is_open and user.has_perm("community.answer_objectives"),
-            "can_manage": campaign.is_open and user.has_perm("community.manage_objectives"),
-        },
+            "can_manage": campaign.is_open and is_director,
+            "show_link": is_director,  # the answering link is the director's to send (objective_views)
+        }
+        | link_context(request, campaign, director=is_director),
     )
 
 

@@ -144,6 +144,12 @@ class AuditAction(models.TextChoices):
     GRADING_CAMPAIGN_CREATE = "grading_campaign.create", _("Campagne de cotation des objectifs ouverte")
     GRADING_CAMPAIGN_ANSWER = "grading_campaign.answer", _("Réponses d'un participant à une cotation saisies")
     GRADING_CAMPAIGN_CLOSE = "grading_campaign.close", _("Campagne de cotation des objectifs close")
+    GRADING_CAMPAIGN_ANSWER_BY_LINK = (
+        "grading_campaign.answer_by_link",
+        _("Réponses d'un participant à une cotation données par le lien"),
+    )
+    GRADING_CAMPAIGN_LINK_OPEN = "grading_campaign.link_open", _("Lien de réponse d'une cotation ouvert")
+    GRADING_CAMPAIGN_LINK_CLOSE = "grading_campaign.link_close", _("Lien de réponse d'une cotation coupé")
     PARTNER_CREATE = "partner.create", _("Partenaire ajouté")
     PARTNER_CHANGE = "partner.change", _("Partenaire modifié")
     PARTNER_CONTACT_ADD = "partner_contact.add", _("Contact ajouté à un partenaire")

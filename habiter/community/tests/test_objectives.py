@@ -6,12 +6,13 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from habiter.community import rules, services
+from habiter.community import objective_links, objective_views, rules, services
 from habiter.community.models import GradingCampaign, ObjectiveAnswer, StrategicProject
 from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
@@ -208,9 +209,8 @@ def _page(client, url, status=200) -> str:
 
 
 @pytest.mark.django_db
-def test_the_results_show_the_grades_at_the_a_b_and_d_e_boundaries(client, world, director, project):
+def test_the_campaign_page_shows_the_grades_a_c_and_e_with_their_shares(client, world, director, project):
     campaign = make_campaign(director, project)
-    # objective 1: 2 achieved of 3 → A; objective 2: 1 achieved, 1 not, 1 shared... per sheet below
     answer(director, campaign, A, A, N)
     answer(director, campaign, A, S, N)
     answer(director, campaign, N, N, A)
@@ -331,3 +331,144 @@ def test_the_project_and_campaign_pages_cost_the_same_queries_whatever_the_answe
     after = costs()
     assert after[0] == before[0] and after[2] == before[2]
     assert after[1] == before[1]  # one more campaign, the same queries
+
+
+# --- two campaigns compared --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_project_page_compares_the_grades_of_two_campaigns_side_by_side(client, world, director, project):
+    first = make_campaign(director, project, title="Séminaire 2025")
+    for sheet in ((A, A, N), (A, S, N), (N, N, A)):  # 2 A 1 N → A; 1 A 1 S 1 N → C; 1 A 2 N → E
+        answer(director, first, *sheet)
+    second = make_campaign(director, project, title="Bilan 2026")
+    for sheet in ((N, A, A), (N, A, S), (A, N, S), (S, A, A)):  # 1 A 2 N 1 S → D; 3 A 1 N → A; 2 A 2 S → B
+        answer(director, second, *sheet)
+    client.force_login(world.users["social_worker"])
+    html = _page(client, reverse("community:project_detail", args=[project.pk]))
+    flat = " ".join(html.split())
+    grades = {
+        (number, campaign.pk): grade
+        for campaign, row in ((first, "ACE"), (second, "DAB"))
+        for number, grade in enumerate(row, start=1)
+    }
+    for (number, campaign_id), grade in grades.items():
+        assert f'data-objective="{number}" data-campaign="{campaign_id}">{grade}<' in flat, (number, grade)
+    assert "Cote de chaque objectif, campagne par campagne" in html
+    assert "50 % atteint, 50 % partagé, 0 % non atteint" in html  # objective 3's bar in the second campaign
+    assert "2 atteint, 2 partagé, 0 non atteint" in html  # and its data row
+
+
+# --- the participants answer through the campaign's link --------------------------------------------------------
+
+
+def _sheet(campaign, *values, category="person") -> dict:
+    objectives = campaign.project.objectives.all()
+    return {"category": category} | {f"o_{o.pk}": v for o, v in zip(objectives, values, strict=True)}
+
+
+@pytest.mark.django_db
+def test_only_the_director_opens_and_turns_off_the_link_and_a_new_link_has_a_new_key(world, director, project):
+    campaign = make_campaign(director, project)
+    with pytest.raises(PermissionDenied):
+        objective_links.campaign_link_open(actor=world.users["team_lead"], campaign_id=campaign.pk)
+    first_key = objective_links.campaign_link_open(actor=director, campaign_id=campaign.pk).link_key
+    assert len(first_key) == 32
+    with pytest.raises(ValidationError, match="déjà ouvert"):
+        objective_links.campaign_link_open(actor=director, campaign_id=campaign.pk)
+    objective_links.campaign_link_close(actor=director, campaign_id=campaign.pk)
+    with pytest.raises(GradingCampaign.DoesNotExist):
+        objective_links.answers_submit_by_link(link_key=first_key, category="staff", values={})
+    second_key = objective_links.campaign_link_open(actor=director, campaign_id=campaign.pk).link_key
+    assert second_key != first_key
+    actions = list(AuditEvent.objects.filter(action__startswith="grading_campaign.link").values_list("action"))
+    assert actions == [
+        ("grading_campaign.link_open",),
+        ("grading_campaign.link_close",),
+        ("grading_campaign.link_open",),
+    ]
+    services.campaign_close(actor=director, campaign_id=campaign.pk)
+    with pytest.raises(ValidationError, match="close"):
+        objective_links.answers_submit_by_link(
+            link_key=second_key, category="staff", values={o.pk: A for o in project.objectives.all()}
+        )
+
+
+@pytest.mark.django_db
+def test_a_sheet_by_link_is_saved_whole_or_not_at_all_and_audited_without_an_author(world, director, project):
+    campaign = objective_links.campaign_link_open(actor=director, campaign_id=make_campaign(director, project).pk)
+    other = make_project(director, titles=("Ailleurs",), start_year=2029, end_year=2033)
+    foreign = other.objectives.get()
+    values = {o.pk: A for o in project.objectives.all()}
+    with pytest.raises(ValidationError, match="pas celui de ce projet"):
+        objective_links.answers_submit_by_link(
+            link_key=campaign.link_key, category="person", values=values | {foreign.pk: N}
+        )
+    with pytest.raises(ValidationError, match="anonyme"):
+        objective_links.answers_submit_by_link(
+            link_key=campaign.link_key, category="person", values=values, participant_name="Mme Vidal"
+        )
+    assert not ObjectiveAnswer.objects.exists()
+    objective_links.answers_submit_by_link(link_key=campaign.link_key, category="volunteer", values=values)
+    assert set(ObjectiveAnswer.objects.values_list("by_link", "category")) == {(True, "volunteer")}
+    event = AuditEvent.objects.get(action="grading_campaign.answer_by_link")
+    assert event.actor is None and event.organisation_id == director.organisation_id
+    assert event.detail == {"category": "volunteer"}
+
+
+@pytest.mark.django_db
+def test_a_participant_answers_by_link_without_an_account_and_the_director_sees_the_link(
+    client, world, director, project
+):
+    campaign = make_campaign(director, project)
+    director_client = Client()
+    director_client.force_login(director)
+    detail = reverse("community:campaign_detail", args=[campaign.pk])
+    response = director_client.post(reverse("community:campaign_link", args=[campaign.pk]), {"action": "open"})
+    assert response.status_code == 302
+    key = GradingCampaign.objects.get(pk=campaign.pk).link_key
+    url = reverse("community:campaign_answer", args=[key])
+
+    html = _page(client, url)  # anonymous
+    assert "Vous êtes" in html and "1. Faire valoir notre expertise" in html
+    assert "Votre nom" not in html  # anonymous campaign
+    response = client.post(url, _sheet(campaign, A, N, S))
+    assert response.url == reverse("community:campaign_thanks", args=[key])
+    assert "Merci !" in _page(client, response.url)
+    answer(director, campaign, A, A, A)  # a sheet typed by the staff
+
+    page = _page(director_client, detail)
+    assert "2 participants ont répondu." in page and "Dont 1 par le lien." in page
+    assert f"/instances/cotations/repondre/{key}/" in page
+    # the participant's sheet counts like the staff's: 2 A → A; 1 A 1 N → C; 1 A 1 S → B
+    assert 'data-objective="1">A<' in page and 'data-objective="2">C<' in page and 'data-objective="3">B<' in page
+    director_client.logout()
+    director_client.force_login(world.users["team_lead"])
+    assert key not in _page(director_client, detail)  # the link is the director's to send
+
+
+@pytest.mark.django_db
+def test_the_link_refuses_a_wrong_key_a_forged_objective_a_closed_campaign_and_escapes_a_name(
+    client, director, project, monkeypatch
+):
+    campaign = make_campaign(director, project, anonymous=False)
+    key = objective_links.campaign_link_open(actor=director, campaign_id=campaign.pk).link_key
+    assert client.get(reverse("community:campaign_answer", args=["x" + key])).status_code == 404
+    assert client.get(reverse("community:campaign_thanks", args=["x" + key])).status_code == 404
+    url = reverse("community:campaign_answer", args=[key])
+    foreign = make_project(director, titles=("Ailleurs",), start_year=2029, end_year=2033).objectives.get()
+    hostile = '<script>alert("x")</script>'
+    response = client.post(url, _sheet(campaign, A, A, A) | {f"o_{foreign.pk}": A, "participant_name": hostile})
+    html = response.content.decode()
+    assert response.status_code == 200 and "pas celui de ce projet" in html
+    assert hostile not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    monkeypatch.setattr(objective_views, "LINK_ANSWERS_PER_HOUR", 1)
+    assert client.post(url, _sheet(campaign, A, A, A) | {"participant_name": hostile}).status_code == 302
+    assert campaign.answers.filter(participant_name=hostile).count() == 3  # stored exactly, shown escaped
+    tired = client.post(url, _sheet(campaign, N, N, N))
+    assert "Trop de réponses depuis cette connexion" in tired.content.decode()
+    services.campaign_close(actor=director, campaign_id=campaign.pk)
+    closed = client.post(url, _sheet(campaign, N, N, N))
+    assert closed.status_code == 200
+    assert "Cette campagne de cotation est close : elle ne prend plus de réponses." in closed.content.decode()
+    assert campaign.answers.count() == 3

@@ -219,6 +219,36 @@ def test_the_host_notes_present_the_residents_who_came_besides_the_members(world
 
 
 @time_machine.travel(AFTER_THE_MEETING, tick=False)
+def test_a_resident_who_is_not_a_member_may_be_noted_excused(world, house_meeting):
+    meeting, members, residents, rep = house_meeting
+    host = world.users["host"]
+    auger, berger = residents["auger"], residents["berger"]
+    counts = services.attendance_record(
+        actor=host, meeting_id=meeting.pk, presences={}, residents=[auger.pk], excused=[str(berger.pk)]
+    )
+    assert counts == (0, 1)  # one resident present; Bruno sent his apologies
+    rows = Attendance.objects.filter(meeting=meeting, person__isnull=False).order_by("person__last_name")
+    assert [(a.person_id, a.presence) for a in rows] == [(auger.pk, "present"), (berger.pk, "excused")]
+    events = AuditEvent.objects.filter(action="meeting.resident_attendance", household_id=berger.household_id)
+    assert [e.detail for e in events] == [{"present": False, "excused": True}]
+    # Agnès finally sent her apologies too, Bruno came after all: the rows change, nothing is added
+    services.attendance_record(
+        actor=host, meeting_id=meeting.pk, presences={}, residents=[berger.pk], excused=[auger.pk]
+    )
+    assert [(a.person_id, a.presence) for a in rows.all()] == [(auger.pk, "excused"), (berger.pk, "present")]
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(
+            actor=host, meeting_id=meeting.pk, presences={}, residents=[auger.pk], excused=[auger.pk]
+        )
+    assert refused.value.messages == [
+        "Agnès Auger est noté·e à la fois présent·e et excusé·e : choisissez l'un des deux."
+    ]
+    assert [(a.person_id, a.presence) for a in rows.all()] == [(auger.pk, "excused"), (berger.pk, "present")]
+    with pytest.raises(ValidationError):  # a member is noted with the members, excused or not
+        services.attendance_record(actor=host, meeting_id=meeting.pk, presences={}, excused=[rep.pk])
+
+
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
 def test_a_resident_elsewhere_or_without_a_contract_that_day_is_refused_in_french_and_nothing_is_written(
     world, director, pleiades, house_meeting
 ):
@@ -232,7 +262,7 @@ def test_a_resident_elsewhere_or_without_a_contract_that_day_is_refused_in_frenc
     make_stay(director, make_place(director, pleiades, "5"), no_contract, date(2025, 6, 2))
     refusal = (
         "Une des personnes cochées n'a pas de contrat en cours le 10/03/2026 dans la résidence « Les Pléiades » : "
-        "seuls ses résidents sous contrat ce jour-là sont notés présents en plus des membres."
+        "seuls ses résidents sous contrat ce jour-là sont notés présents ou excusés en plus des membres."
     )
     for stranger in (elsewhere, arrived_after, no_contract.members.get()):
         with pytest.raises(ValidationError) as refused:

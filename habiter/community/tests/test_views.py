@@ -340,3 +340,14 @@ def test_a_host_notes_present_the_residents_who_are_not_members_and_the_minutes_
     assert "Les autres résidents présents" in text and "Bruno Berger" in text and "Agnès Auger" not in text
     read = AuditEvent.objects.filter(action="household.list", detail__read="community.minutes").latest("created_at")
     assert read.detail["households"] == [str(persons["Berger"].household_id)]  # the printed names are journaled
+    both = data | {"attendance-excused": [persons["Berger"].pk]}
+    html = client.post(url, both).content.decode()
+    assert "Bruno Berger est coché·e à la fois présent·e et excusé·e : choisissez l&#x27;un des deux." in html
+    client.post(url, data | {"attendance-excused": [persons["Auger"].pk]})
+    html = page_of(client, url)
+    assert "Autres résidents excusés" in html and "<li>Agnès Auger</li>" in html
+    pdf = client.get(reverse("community:meeting_minutes_pdf", args=[meeting.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Les autres résidents excusés" in text and "Agnès Auger" in text
+    read = AuditEvent.objects.filter(action="household.list", detail__read="community.minutes").latest("created_at")
+    assert sorted(read.detail["households"]) == sorted(str(persons[n].household_id) for n in ("Auger", "Berger"))
