@@ -1,5 +1,7 @@
-"""The director's dashboard (« Pilotage »): a few series over the last months, each read in one query whatever
-the number of households, drawn as server-side SVG (`rules.bar_chart`) with its data table beside it."""
+"""The director's dashboard (« Pilotage »): a few series over the last months or on today, each read in a few
+queries whatever the number of households, drawn as server-side SVG (`rules.bar_chart`) with its data table beside
+it. The series of prevention outcomes, captation, vacancy and occupancy are the indicators of the reports counted
+over the dashboard's own periods (never a copy of their queries)."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,8 +10,9 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from habiter.evictions.models import CaseStep, PreventionCase, Step
+from habiter.evictions.models import CaseOutcome, CaseStep, PreventionCase, Step
 from habiter.ledger.rent.queries import arrears
 from habiter.support.models import Intervention, MeasureStatus, SupportMeasure
 
@@ -140,6 +143,82 @@ def prevention_series(scope: ReportScope) -> dict:
     }
 
 
+def prevention_outcome_series(scope: ReportScope, today: date) -> dict:
+    """Prevention cases closed over the last 12 months (from the first day of the month eleven months ago), by
+    outcome, with the evictions avoided: the indicator `prevention_outcomes` over those months, one query."""
+    months = rules.month_starts(today, TIME_MONTHS)
+    _columns, counted = indicators.prevention.prevention_outcomes(scope, indicators.Period(months[0], today))
+    # the indicator's rows: the cases opened, then one row per outcome in the order of its choices, then the avoided
+    closed = counted[1 : 1 + len(CaseOutcome.choices)]
+    rows = [[str(label), row[1]] for (_value, label), row in zip(CaseOutcome.choices, closed, strict=True)]
+    avoided = counted[-1][1]
+    return {
+        "chart": rules.bar_chart([row[0] for row in rows], [[row[1] for row in rows]], names=[_("Dossiers clos")]),
+        "legend": [_("Dossiers clos")],
+        "figures": [
+            (
+                avoided,
+                ngettext(
+                    "expulsion évitée (dette réglée, plan respecté, relogement)",
+                    "expulsions évitées (dette réglée, plan respecté, relogement)",
+                    avoided,
+                ),
+            )
+        ],
+        "columns": [_("Issue"), _("Dossiers clos")],
+        "rows": rows,
+    }
+
+
+def captation_series(scope: ReportScope, today: date) -> dict:
+    """This year's prospects by the furthest stage reached (the indicator `captation_funnel` from 1 January to
+    today: one query), and, for a director, the dwellings managed and vacant today (the indicator `iml_dwellings`
+    over today alone, whose vacant days are then the dwellings vacant: three queries). A vacant dwelling houses no
+    household, so it belongs to no team: a team lead does not see that figure."""
+    columns, counted = indicators.captation.captation_funnel(scope, indicators.Period(date(today.year, 1, 1), today))
+    stages = counted[:-1]  # the last row is the total
+    series = {
+        "chart": rules.bar_chart(
+            [row[0] for row in stages],
+            [[row[1] for row in stages], [row[2] for row in stages]],
+            names=[_("Ont atteint l'étape"), _("Arrêtés à cette étape")],
+        ),
+        "legend": [
+            _("Prospects ayant atteint au moins cette étape"),
+            _("Prospects dont c'est l'étape la plus avancée"),
+        ],
+        "columns": columns,
+        "rows": counted,
+    }
+    if not scope.whole_organisation:
+        return series | {"note": _("Les logements vacants ne sont d'aucune équipe : seule la direction les voit ici.")}
+    _columns, dwellings = indicators.leases.iml_dwellings(scope, indicators.Period(today, today))
+    managed, vacant = dwellings[-1][1], dwellings[-1][5]  # every dwelling once; over one day, vacant days = dwellings
+    return series | {
+        "figures": [
+            (managed, ngettext("logement géré aujourd'hui", "logements gérés aujourd'hui", managed)),
+            (vacant, ngettext("logement vacant aujourd'hui", "logements vacants aujourd'hui", vacant)),
+        ]
+    }
+
+
+def occupancy_series(scope: ReportScope, today: date) -> dict:
+    """Places occupied and free today in each residence: the indicator `residence_occupancy` over today alone (the
+    residences' own counting), whose place-days are then places; four queries whatever the number of residences."""
+    _columns, counted = indicators.residences.residence_occupancy(scope, indicators.Period(today, today))
+    residences = counted[:-1]  # the last row is all of them together (none without a residence)
+    return {
+        "chart": rules.bar_chart(
+            [row[0] for row in residences],
+            [[row[3] for row in residences], [row[4] for row in residences]],
+            names=[_("Occupées"), _("Libres")],
+        ),
+        "legend": [_("Places occupées"), _("Places libres")],
+        "columns": [_("Résidence"), _("Places ouvertes"), _("Occupées"), _("Libres")],
+        "rows": [[row[0], row[2], row[3], row[4]] for row in counted],
+    }
+
+
 def arrears_summary(user, today: date) -> dict | None:
     """Today's rent arrears of the households in reach and those past the CAF threshold, through the ledger's own
     arrears query (a constant number of queries); None for a user who may not see balances."""
@@ -165,5 +244,8 @@ def dashboard(user, today: date) -> dict:
         "time": _labelled(time_series(scope, today)),
         "visits": _labelled(visit_series(scope, today)),
         "prevention": _labelled(prevention_series(scope)),
+        "prevention_outcomes": _labelled(prevention_outcome_series(scope, today)),
+        "captation": _labelled(captation_series(scope, today)),
+        "occupancy": _labelled(occupancy_series(scope, today)),
         "arrears": arrears_summary(user, today),
     }

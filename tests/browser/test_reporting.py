@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from habiter.reporting.models import ReportRun
-from habiter.reporting.tests import dataset
+from habiter.reporting.tests import dataset, housing_dataset
 
 from .support import SCREENSHOTS, check_page, log_in
 
@@ -20,12 +20,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_director_opens_the_dashboard_and_downloads_the_activity_report(page, tmp_path):
     data = dataset.build()
+    housing_dataset.add_arrears(data)
+    housing_dataset.add_captation(data)
+    housing_dataset.add_residences(data)
     log_in(page, data.director.username)
 
     page.get_by_role("link", name="Tableau de pilotage : l'activité en graphiques").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage")
-    expect(page.locator("svg[role=img]")).to_have_count(4)
+    expect(page.locator("svg[role=img]")).to_have_count(7)
     expect(page.get_by_role("table", name="Ménages accompagnés et mesures en cours, sur 24 mois")).to_be_visible()
+    occupancy = page.get_by_role("table", name="Places occupées et libres aujourd'hui, par résidence")
+    expect(occupancy.get_by_role("row").nth(2)).to_have_text("Les Tilleuls312")
+    expect(page.get_by_text("logement vacant aujourd'hui")).to_be_visible()
     check_page(page, "reporting-dashboard", phone=True)
 
     page.get_by_role("link", name="Rapport d'activité", exact=True).first.click()

@@ -8,8 +8,9 @@ scheme, the outcome categories grouped as the funder counts them: ADR 0025); eac
 (`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
-One module per sub-domain (`measures`, `reception`, `prevention`, `leases`, `residences`, `boarding`, `agls`,
-`costs`) defines and registers its indicators; `reports` lists the reports; `base` holds what they share.
+One module per sub-domain (`measures`, `reception`, `prevention`, `fsl`, `arrears`, `leases`, `captation`,
+`residences`, `boarding`, `agls`, `costs`) defines and registers its indicators; `reports` lists the reports;
+`base` holds what they share.
 
 Shared counting rules:
 - *during the period* = start ≤ period end and (no end or end ≥ period start);
@@ -30,7 +31,22 @@ from habiter.core.legal_queries import legal_parameters
 
 from .. import rules
 from ..scope import ReportScope
-from . import agls, base, boarding, costs, history, leases, measures, prevention, reception, reports, residences  # noqa: F401  (they register)
+from . import (  # noqa: F401  (they register)
+    agls,
+    arrears,
+    base,
+    boarding,
+    captation,
+    costs,
+    fsl,
+    history,
+    leases,
+    measures,
+    prevention,
+    reception,
+    reports,
+    residences,
+)
 from .base import INDICATORS, REPORTS, Indicator, Period, Report, Use
 
 __all__ = [

@@ -14,7 +14,9 @@ REPORTS["activity"] = Report(
     title=gettext_lazy("Rapport d'activité de l'association"),
     description=gettext_lazy(
         "Les tableaux du rapport d'activité annuel : ménages et personnes par dispositif, mesures, temps "
-        "d'accompagnement, accueil, ateliers, prévention des expulsions, baux et panorama des problématiques."
+        "d'accompagnement, accueil, ateliers, prévention des expulsions, demandes au FSL et avances de loyer, "
+        "impayés de loyer en fin de période, baux, logements captés et gérés, captation de logements et panorama "
+        "des problématiques."
     ),
     indicators=(
         "households_accompanied",
@@ -25,7 +27,13 @@ REPORTS["activity"] = Report(
         "desk_visits",
         "workshop_attendance",
         "prevention_outcomes",
+        "fsl_applications",
+        "fsl_advances",
+        "rent_arrears",
         "leases_flow",
+        "iml_dwellings",
+        "captation_funnel",
+        "captation_drops",
         "concerns_panorama",
     ),
 )

@@ -63,7 +63,7 @@ def test_a_report_over_a_period(data):
     assert (team["start"], team["end"]) == ("2025-01-01", "2025-12-31")
     assert team["tables"][0]["rows"][-1] == ["Total (chaque ménage une fois)", 2, 3]
     activity = get(data.director, "/reports/activity", {"start": "2025-01-01", "end": "2025-12-31"}).json()
-    assert len(activity["tables"]) == 10
+    assert len(activity["tables"]) == 16
 
 
 def test_errors_are_french_json(data):

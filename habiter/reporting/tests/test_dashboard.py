@@ -1,5 +1,7 @@
-"""The dashboard: its series on the hand-built data set, its SVG, and a number of queries that does not grow."""
+"""The dashboard: its series on the hand-built data set (with the captation and the residences of
+`housing_dataset`), its SVG, and a number of queries that does not grow."""
 
+import html
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,12 +13,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from habiter.evictions.models import LandlordKind, PreventionCase
+from habiter.evictions.models import CaseOutcome, LandlordKind, PreventionCase
+from habiter.housing.models import ProspectStage
+from habiter.leases.models import HeadLease, HeadLeaseKind
+from habiter.leases.tests.factories import make_dwelling
+from habiter.people.models import Household
 from habiter.reception.models import DeskVisit, Topic
 from habiter.reporting import indicators, rules
+from habiter.residences.models import ResidenceKind
 from habiter.support.models import Intervention, InterventionKind, Programme
 
-from . import dataset
+from . import dataset, housing_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +64,7 @@ def test_the_director_sees_the_series_and_their_tables(data):
     assert page.context["arrears"] == {"total": Decimal("0.00"), "households": 0, "over_caf_threshold": 0}
     assert "0,00 €" in page.content.decode()
     body = page.content.decode()
-    assert body.count("<svg") == 4 and body.count("<table") == 4
+    assert body.count("<svg") == 7 and body.count("<table") == 7
     assert "style=" not in body and "<script>" not in body
     # SVG lengths are written with a dot whatever the language of the page
     assert 'class="tick" x="40" y="212.0"' in body and not re.search(r' (x|y|y1|y2|width|height)="\d+,\d', body)
@@ -68,6 +75,68 @@ def test_a_team_lead_sees_their_team(data):
     page = get(data.team_lead)
     assert row_of(page.context["activity"], "mars 2025") == ["mars 2025", 1, 1, 0, 1]
     assert row_of(page.context["visits"], "29 décembre 2025") == ["29 décembre 2025", 0]
+
+
+CLOSED_OVER_12_MONTHS = [  # from 1 February 2025: Martin's debt settled, Petit evicted on 1 February, rehoused
+    ["Dette réglée", 1],
+    ["Plan d'apurement respecté", 0],
+    ["Relogement", 1],
+    ["Départ du logement", 0],
+    ["Expulsion", 1],
+]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_prevention_outcomes_captation_vacancy_and_occupancy(data):
+    housing_dataset.add_captation(data)
+    housing_dataset.add_residences(data)
+    page = get(data.director)
+    outcomes = page.context["prevention_outcomes"]
+    assert outcomes["rows"] == CLOSED_OVER_12_MONTHS
+    assert outcomes["figures"] == [(2, "expulsions évitées (dette réglée, plan respecté, relogement)")]
+    # this year (1–15 January 2026): P4 visited on 5 January, P5 signed on 10 January, P8 identified on 5 January;
+    # the prospects signed or given up in 2025 are not this year's
+    captation = page.context["captation"]
+    assert captation["columns"] == [
+        "Étape",
+        "Ont atteint au moins cette étape",
+        "Étape la plus avancée",
+        "dont abandonnés à cette étape",
+    ]
+    assert captation["rows"] == [
+        ["Repéré", 3, 1, 0],
+        ["Contacté", 2, 0, 0],
+        ["Visité", 2, 1, 0],
+        ["Travaux évalués", 1, 0, 0],
+        ["Offre faite", 1, 0, 0],
+        ["Signé", 1, 1, 0],
+        ["Total des prospects", 3, 3, 0],
+    ]
+    # P1's dwelling, on a head lease since 1 May 2025 and never sublet; the shared dwelling's ended in August
+    assert captation["figures"] == [(1, "logement géré aujourd'hui"), (1, "logement vacant aujourd'hui")]
+    assert page.context["occupancy"]["rows"] == [
+        ["Bellevue", 1, 1, 0],
+        ["Les Tilleuls", 3, 1, 2],
+        ["Toutes les résidences", 4, 2, 2],
+    ]
+    body = html.unescape(page.content.decode())
+    assert "<strong>1</strong>logement vacant aujourd'hui" in body
+    assert "Places occupées et libres aujourd'hui, par résidence" in body
+    assert "style=" not in body and "<script>" not in body
+
+    page = get(data.team_lead)
+    assert page.context["prevention_outcomes"]["rows"] == [
+        ["Dette réglée", 1],  # Martin's; Petit is team B's
+        ["Plan d'apurement respecté", 0],
+        ["Relogement", 0],
+        ["Départ du logement", 0],
+        ["Expulsion", 0],
+    ]
+    captation = page.context["captation"]
+    assert captation["rows"][-1] == ["Total des prospects", 2, 2, 0]  # P4 and P5, carried by team A's worker
+    assert "figures" not in captation
+    assert captation["note"] == "Les logements vacants ne sont d'aucune équipe : seule la direction les voit ici."
+    assert page.context["occupancy"]["rows"] == [["Bellevue", 1, 1, 0], ["Toutes les résidences", 1, 1, 0]]
 
 
 @pytest.mark.parametrize("who", ["social_worker", "volunteer"])
@@ -111,16 +180,70 @@ def _more_households(data, count):
         )
 
 
+def _more_housing(data, count):
+    """For `count` more households: a closed prevention case, a resident in a residence of their own, and a
+    prospect of this year and a dwelling on a head lease, vacant."""
+    for household in Household.objects.filter(organisation=data.organisation, name__startswith="Ménage ")[:count]:
+        number = household.name.removeprefix("Ménage ")
+        PreventionCase.objects.create(
+            organisation=data.organisation,
+            household=household,
+            dwelling_address="1 rue Basse",
+            landlord_name="M. Paul",
+            landlord_kind=LandlordKind.NATURAL_PERSON,
+            lease_signed_on=date(2020, 1, 1),
+            debt="900.00",
+            monthly_amount="450.00",
+            first_unpaid_on=date(2025, 3, 1),
+            opened_on=date(2025, 4, 1),
+            closed_on=date(2025, 12, 1),
+            outcome=CaseOutcome.PLAN_RESPECTED,
+            created_by=data.director,
+        )
+        (place,) = housing_dataset._places(data.organisation, f"Résidence {number}", ResidenceKind.RESIDENCE_SOCIALE, 1)
+        housing_dataset._stay(place, household, date(2025, 6, 1))
+        housing_dataset._prospect(
+            data.organisation, data.director, f"M{number}", ((ProspectStage.IDENTIFIED, date(2026, 1, 2)),), ""
+        )
+        dwelling = make_dwelling(data.organisation)
+        HeadLease.objects.create(
+            organisation=data.organisation,
+            kind=HeadLeaseKind.ORDINARY,
+            owner=dwelling.owner,
+            dwelling=dwelling,
+            surface="30.00",
+            rent="400.00",
+            start_date=date(2025, 1, 1),
+            created_by=data.director,
+        )
+
+
+# The page's queries: the session, the user and the permissions, each series (activity, time, visits, open cases by
+# step, closed cases by outcome: one each; captation: one, and three for the dwellings managed and vacant; occupancy:
+# the residences, their places, the stays and the legal parameters) and the ledger's arrears.
+QUERIES = 38
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_the_number_of_queries_does_not_grow_with_the_households(data, django_assert_num_queries):
+    housing_dataset.add_captation(data)
+    housing_dataset.add_residences(data)
     get(data.director)  # warm the session and the permission caches
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(QUERIES):
         small = get(data.director)
     _more_households(data, 12)
-    with django_assert_num_queries(29):
+    _more_housing(data, 12)
+    with django_assert_num_queries(QUERIES):
         large = get(data.director)
     assert large.context["prevention"]["rows"] == [["Aucune étape notée", 13]]
     assert small.context["prevention"]["rows"] == [["Aucune étape notée", 1]]
+    assert row_of(large.context["prevention_outcomes"], "Plan d'apurement respecté") == [
+        "Plan d'apurement respecté",
+        12,
+    ]
+    assert large.context["captation"]["rows"][-1] == ["Total des prospects", 15, 15, 0]
+    assert large.context["captation"]["figures"][1] == (13, "logements vacants aujourd'hui")
+    assert large.context["occupancy"]["rows"][-1] == ["Toutes les résidences", 16, 14, 2]
 
 
 def test_chart_geometry():

@@ -62,7 +62,16 @@ def test_the_director_previews_last_year_stores_it_and_downloads_it(data):
     assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert download["Content-Disposition"] == 'attachment; filename="rapport-activity-20250101-20251231.xlsx"'
     workbook = load_workbook(io.BytesIO(download.content))
-    assert len(workbook.sheetnames) == 10
+    assert len(workbook.sheetnames) == 16
+    assert workbook.sheetnames[8:15] == [
+        "Demandes au FSL, par objet et d",
+        "Avances de loyer de l'associati",
+        "Impayés de loyer le dernier jou",
+        "Baux commencés, glissés et term",
+        "Logements gérés et jours de vac",
+        "Captation   logements prospecté",
+        "Captation   prospects abandonné",
+    ]
     sheet = workbook[workbook.sheetnames[0]]
     assert sheet["A1"].value == "Ménages et personnes accompagnés, par dispositif"
     assert [cell.value for cell in sheet[4]] == ["Dispositif", "Ménages", "Personnes"]
