@@ -4,7 +4,6 @@ objective_links.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,13 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
 from habiter.core.forms import apply_validation_error
-from habiter.core.middleware import client_ip
 from habiter.core.pages import get_or_404, require_perm
 
 from . import objective_links, queries
 from .forms import ParticipantSheetForm
 from .models import GradingCampaign
-from .survey_views import LINK_ANSWERS_PER_HOUR
+from .survey_views import link_answers_exceeded
 
 
 def link_context(request, campaign, *, director: bool = True) -> dict:
@@ -83,13 +81,6 @@ def _campaign_for_link(campaign_key) -> GradingCampaign:
         raise Http404 from None
 
 
-def _too_many(request, campaign) -> bool:
-    """The surveys' bound: so many sheets an hour from one address to one campaign (a script that loops stops)."""
-    counter = f"campaign-link:{campaign.pk}:{client_ip(request) or 'unknown'}"
-    cache.add(counter, 0, timeout=3600)
-    return cache.incr(counter) > LINK_ANSWERS_PER_HOUR
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def campaign_answer(request, campaign_key):
@@ -101,7 +92,7 @@ def campaign_answer(request, campaign_key):
     objectives = list(campaign.project.objectives.all())
     form = ParticipantSheetForm(request.POST or None, campaign=campaign, objectives=objectives)
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, campaign):
+        if link_answers_exceeded(request, "campaign", campaign.pk):  # the surveys' bound
             form.add_error(None, _("Trop de réponses depuis cette connexion : réessayez dans une heure."))
         else:
             try:

@@ -125,6 +125,14 @@ def response_add(request, survey_id):
     return _form_page(request, form, title, survey_url(survey.pk), save)
 
 
+def link_answers_exceeded(request, kind: str, pk) -> bool:
+    """One more sheet through the link of a survey or a grading campaign (`kind`) from this address: whether it
+    passes LINK_ANSWERS_PER_HOUR sheets in the hour (a script that loops stops)."""
+    counter = f"{kind}-link:{pk}:{client_ip(request) or 'unknown'}"
+    cache.add(counter, 0, timeout=3600)
+    return cache.incr(counter) > LINK_ANSWERS_PER_HOUR
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, link_key):
@@ -135,9 +143,7 @@ def survey_answer(request, link_key):
         raise Http404 from None
     form = SurveyAnswerForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
-        counter = f"survey-link:{survey.pk}:{client_ip(request) or 'unknown'}"
-        cache.add(counter, 0, timeout=3600)
-        if cache.incr(counter) > LINK_ANSWERS_PER_HOUR:
+        if link_answers_exceeded(request, "survey", survey.pk):
             form.add_error(None, _("Trop de réponses depuis cette connexion : réessayez dans une heure."))
         else:
             try:

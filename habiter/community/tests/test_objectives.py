@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from habiter.community import objective_links, objective_views, rules, services
+from habiter.community import objective_links, rules, services, survey_views
 from habiter.community.models import GradingCampaign, ObjectiveAnswer, StrategicProject
 from habiter.core.models import AuditEvent
 from habiter.core.tests.factories import UserFactory
@@ -462,7 +462,7 @@ def test_the_link_refuses_a_wrong_key_a_forged_objective_a_closed_campaign_and_e
     html = response.content.decode()
     assert response.status_code == 200 and "pas celui de ce projet" in html
     assert hostile not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
-    monkeypatch.setattr(objective_views, "LINK_ANSWERS_PER_HOUR", 1)
+    monkeypatch.setattr(survey_views, "LINK_ANSWERS_PER_HOUR", 1)
     assert client.post(url, _sheet(campaign, A, A, A) | {"participant_name": hostile}).status_code == 302
     assert campaign.answers.filter(participant_name=hostile).count() == 3  # stored exactly, shown escaped
     tired = client.post(url, _sheet(campaign, N, N, N))
