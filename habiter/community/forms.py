@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, AmountField, PartnerNameInput
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import User
 
@@ -337,7 +337,7 @@ class AgreementForm(CommunityForm):
     signed_on = date_field(_("Signée le"), required=False)
     starts_on = date_field(_("Début"))
     ends_on = date_field(_("Fin"), required=False)
-    amount = forms.DecimalField(label=_("Montant (€)"), max_digits=12, decimal_places=2, required=False, localize=True)
+    amount = AmountField(label=_("Montant (€)"), max_digits=12, decimal_places=2, required=False, localize=True)
     renewal_on = date_field(
         _("Décider du renouvellement avant le"),
         required=False,
@@ -487,7 +487,7 @@ class VolunteerForm(CommunityForm):
     )
     convention_from = date_field(_("Convention de mécénat du"), required=False)
     convention_to = date_field(_("Convention de mécénat au"), required=False)
-    employer_hourly_cost = forms.DecimalField(
+    employer_hourly_cost = AmountField(
         label=_("Coût horaire pour l'employeur (€)"),
         required=False,
         max_digits=7,
@@ -541,7 +541,7 @@ class MissionForm(CommunityForm):
 class HoursForm(CommunityForm):
     mission = forms.ModelChoiceField(label=_("Mission"), queryset=None, empty_label=None)
     worked_on = date_field(_("Date"))
-    hours = forms.DecimalField(
+    hours = AmountField(
         label=_("Heures"),
         max_digits=4,
         decimal_places=2,

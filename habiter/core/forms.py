@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -168,6 +170,19 @@ class PlainFormSet(forms.BaseFormSet):
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the browser's date picker, and a date typed by hand
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # copied by each field that uses it
 DATE_ERRORS = {"invalid": _("Date invalide : jj/mm/aaaa attendu.")}
+
+
+class AmountField(forms.DecimalField):
+    """A number typed the way it is written in French: « 1 200,50 » — the thousands apart by a space (an ordinary one,
+    as typed, or the non-breaking ones a copied figure brings), the decimals after a comma or a dot. Django's French
+    format strips only its own separator, and only when figures are shown with it, which Habiter does not do."""
+
+    SPACES = re.compile(r"[ \u00a0\u202f]")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.SPACES.sub("", value.strip())
+        return super().to_python(value)
 
 
 def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import PartnerNameInput, offer_partner_names
+from habiter.core.forms import AmountField, PartnerNameInput, offer_partner_names
 from habiter.core.versioning import VersionedForm
 
 from .models import AdvanceSettlement, AidForm, CaseOutcome, Diagnosis, FslDecision, FslPurpose, LandlordKind, Step
@@ -23,8 +23,8 @@ class CaseOpenForm(forms.Form):
         max_value=6,
         initial=2,
     )
-    debt = forms.DecimalField(label=_("Dette (€)"), **MONEY)
-    monthly_amount = forms.DecimalField(
+    debt = AmountField(label=_("Dette (€)"), **MONEY)
+    monthly_amount = AmountField(
         label=_("Loyer et charges mensuels (€), net de l'aide au logement versée au bailleur"), **MONEY
     )
     first_unpaid_on = forms.DateField(label=_("Premier impayé le"), widget=DATE)
@@ -87,7 +87,7 @@ class FslApplicationForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("Fonds"), queryset=None)
     purpose = forms.ChoiceField(label=_("Objet"), choices=FslPurpose.choices)
     aid_form = forms.ChoiceField(label=_("Forme de l'aide"), choices=AidForm.choices)
-    amount_asked = forms.DecimalField(
+    amount_asked = AmountField(
         label=_("Montant demandé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     submitted_on = forms.DateField(label=_("Déposée le"), widget=DATE)
@@ -103,7 +103,7 @@ class FslDecisionForm(forms.Form):
         label=_("Décision"), choices=[(FslDecision.GRANTED, _("Accordée")), (FslDecision.REFUSED, _("Refusée"))]
     )
     decided_on = forms.DateField(label=_("Décidée le"), widget=DATE)
-    amount_granted = forms.DecimalField(
+    amount_granted = AmountField(
         label=_("Montant accordé (€)"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
 
@@ -167,7 +167,7 @@ class LegalAdviceForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant avancé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     advanced_on = forms.DateField(label=_("Avancé le"), widget=DATE)
@@ -183,7 +183,7 @@ class AdvanceForm(forms.Form):
 class AdvanceSettleForm(forms.Form):
     settled_by = forms.ChoiceField(label=_("Remboursée par"), choices=AdvanceSettlement.choices)
     settled_on = forms.DateField(label=_("Le"), widget=DATE)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant reçu (€)"),
         help_text=_("Laissez vide pour le reste dû (ou, du FSL, le reste de ce qu'il a accordé s'il est moindre)."),
         required=False,

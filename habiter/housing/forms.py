@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PlainFormSet
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, AmountField, PlainFormSet
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.versioning import VersionField
 from habiter.people.models import Household
@@ -47,7 +47,7 @@ def _date_field(label, *, required=True, **kwargs):
 
 
 def _amount_field(label, *, required=False, **kwargs):
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         required=required,
         max_digits=12,
@@ -146,7 +146,7 @@ class DwellingFieldsMixin(forms.Form):
     postal_code = forms.CharField(label=_("Code postal"), max_length=10)
     city = forms.CharField(label=_("Commune"), max_length=100)
     territory = forms.ChoiceField(label=_("Territoire"), choices=Territory.choices, initial=Territory.METROPOLE)
-    surface = forms.DecimalField(
+    surface = AmountField(
         label=_("Surface (m²)"),
         max_digits=7,
         decimal_places=2,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from habiter.core.forms import AmountField
 from habiter.housing.models import Building
 
 from . import queries
@@ -11,7 +12,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 def _money(label, required=True, **kwargs):
-    return forms.DecimalField(label=label, required=required, **MONEY, **kwargs)
+    return AmountField(label=label, required=required, **MONEY, **kwargs)
 
 
 class LeaseFilterForm(forms.Form):
@@ -81,7 +82,7 @@ class HeadLeaseForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Bailleur (propriétaire)"), queryset=None)
     dwelling = forms.ModelChoiceField(label=_("Logement"), queryset=None, required=False)
     building = forms.ModelChoiceField(label=_("Immeuble (bail emphytéotique)"), queryset=None, required=False)
-    surface = forms.DecimalField(label=_("Surface louée (m²)"), max_digits=8, decimal_places=2, min_value=1)
+    surface = AmountField(label=_("Surface louée (m²)"), max_digits=8, decimal_places=2, min_value=1)
     rent = _money(_("Loyer hors charges (€/mois)"))
     charges = _money(_("Provision pour charges (€/mois)"), initial=0)
     start_date = forms.DateField(label=_("Début"), widget=DATE)
@@ -97,7 +98,7 @@ class HeadLeaseForm(forms.Form):
 class MandateForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Mandant (propriétaire)"), queryset=None)
     dwelling = forms.ModelChoiceField(label=_("Logement"), queryset=None)
-    fee_rate = forms.DecimalField(
+    fee_rate = AmountField(
         label=_("Honoraires (% des loyers encaissés)"), max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
     start_date = forms.DateField(label=_("Début"), widget=DATE)
@@ -196,7 +197,7 @@ class IrlForm(forms.Form):
     zone = forms.ChoiceField(
         label=_("Zone"), choices=IrlZone.choices, error_messages={"invalid_choice": _("Choisissez une zone.")}
     )
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("Valeur"),
         max_digits=7,
         decimal_places=2,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import PlainFormSet, date_field
+from habiter.core.forms import AmountField, PlainFormSet, date_field
 from habiter.residences.models import ContractStatus
 
 from .models import (
@@ -60,7 +60,7 @@ class OpeningForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -220,7 +220,7 @@ class BankSplitSourceForm(forms.Form):
 
 def share_amount_field() -> forms.DecimalField:
     """A row's share of a transfer split across leases or residence contracts: optional (an empty row), positive."""
-    return forms.DecimalField(
+    return AmountField(
         label=_("Montant (€)"),
         required=False,
         min_value=Decimal("0.01"),
@@ -367,7 +367,7 @@ class OwnerWorkForm(forms.Form):
     )
     supplier = forms.CharField(label=_("Fournisseur"), max_length=200)
     label = forms.CharField(label=_("Objet des travaux"), max_length=200)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant TTC (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
 
@@ -407,7 +407,7 @@ class EmailConsentForm(forms.Form):
 
 
 class RepaymentPlanForm(forms.Form):
-    debt = forms.DecimalField(
+    debt = AmountField(
         label=_("Dette couverte (€)"),
         max_digits=12,
         decimal_places=2,
@@ -416,7 +416,7 @@ class RepaymentPlanForm(forms.Form):
     )
     start_month = MonthField(label=_("Mois de la première échéance"))
     count = forms.IntegerField(label=_("Nombre d'échéances mensuelles"), required=False, min_value=1, max_value=999)
-    monthly = forms.DecimalField(
+    monthly = AmountField(
         label=_("ou montant de chaque échéance (€)"),
         max_digits=12,
         decimal_places=2,
@@ -449,7 +449,7 @@ class LetterForm(forms.Form):
 
 
 class DepositReceiveForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant reçu (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = forms.DateField(label=_("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -470,7 +470,7 @@ class DepositReturnForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    provision = forms.DecimalField(
+    provision = AmountField(
         label=_("Provision gardée jusqu'à l'arrêté des comptes de l'immeuble (€)"),
         help_text=_("Immeuble collectif seulement : au plus 20 % du dépôt, rendue dans le mois qui suit l'arrêté."),
         max_digits=12,
@@ -491,7 +491,7 @@ class DepositReleaseForm(forms.Form):
     released_on = forms.DateField(
         label=_("Date de la restitution"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    charges = forms.DecimalField(
+    charges = AmountField(
         label=_("Charges dues par le locataire selon les comptes (€)"),
         max_digits=12,
         decimal_places=2,
@@ -515,7 +515,7 @@ class DepositDeductionForm(forms.Form):
 
     reason = forms.ChoiceField(label=_("Motif"), choices=[("", _("— aucune retenue —")), *LEASE_DEDUCTIONS])
     description = forms.CharField(label=_("Justification"), max_length=200, required=False)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant (€)"),
         max_digits=12,
         decimal_places=2,
@@ -606,7 +606,7 @@ class ChargeRegularisationForm(forms.Form):
         self.fields["building"].queryset = buildings
         self.fields["dwelling"].queryset = dwellings
         for nature, label in ChargeNature.choices:
-            self.fields[nature] = forms.DecimalField(
+            self.fields[nature] = AmountField(
                 label=_("%(nature)s (€)") % {"nature": label},
                 max_digits=12,
                 decimal_places=2,
@@ -670,7 +670,7 @@ class RegularisationPostForm(forms.Form):
 class RedevancePaymentForm(forms.Form):
     """Money received for a residence contract: from the resident, or the APL-foyer the CAF pays to the manager."""
 
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = date_field(_("Reçu le"))

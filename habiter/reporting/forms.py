@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import date_field
+from habiter.core.forms import AmountField, date_field
 
 from .models import FunderKind, ImlActivity, ImlModality, SubsidyStatus, iml_cost_field
 
@@ -56,7 +56,7 @@ class PeriodForm(forms.Form):
 
 
 def _money(label, required=True):
-    return forms.DecimalField(
+    return AmountField(
         label=label, max_digits=12, decimal_places=2, min_value=Decimal("0"), localize=True, required=required
     )
 

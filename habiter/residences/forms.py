@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, PartnerNameInput, offer_partner_names
+from habiter.core.forms import DATE_ERRORS, DATE_WIDGET, AmountField, PartnerNameInput, offer_partner_names
 from habiter.core.forms import DATE_INPUT_FORMATS as DATE_FORMATS
 from habiter.core.models import Role
 from habiter.core.templatetags.french import long_date
@@ -90,7 +90,7 @@ class ResidenceForm(ResidenceBaseForm):
             "max_value": _("Le préavis ne dépasse pas 365 jours."),
         },
     )
-    deposit_amount = forms.DecimalField(
+    deposit_amount = AmountField(
         label=_("Dépôt de garantie demandé (€)"),
         max_digits=12,
         decimal_places=2,
@@ -135,7 +135,7 @@ class PlaceForm(ResidenceBaseForm):
     label = forms.CharField(label=_("Nom ou numéro"), max_length=60)
     kind = forms.ChoiceField(label=_("Type"), choices=PlaceKind.choices)
     typology = forms.ChoiceField(label=_("Typologie"), choices=Typology.choices)
-    surface = forms.DecimalField(
+    surface = AmountField(
         label=_("Surface (m²)"),
         max_digits=6,
         decimal_places=2,
@@ -450,9 +450,7 @@ SERVICE_KIND_CHOICES = [
 
 
 def _amount_field(label, required=True):
-    return forms.DecimalField(
-        label=label, required=required, min_value=0, max_digits=12, decimal_places=2, localize=True
-    )
+    return AmountField(label=label, required=required, min_value=0, max_digits=12, decimal_places=2, localize=True)
 
 
 class RedevanceForm(ResidenceBaseForm):
@@ -518,7 +516,7 @@ APL_MAXIMUM_ERRORS = {
 
 
 def _apl_maximum_amount():
-    return forms.DecimalField(
+    return AmountField(
         label=_("Maximum mensuel (€)"),
         max_digits=12,
         decimal_places=2,
@@ -578,7 +576,7 @@ class YoungWorkersPseForm(ResidenceBaseForm):
             "max_value": _("Indiquez une année passée ou l'année en cours (%(limit_value)s au plus tard)."),
         },
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("PSE reçue de la CAF (€)"),
         decimal_places=2,  # no max_digits: `max_value` says a too large amount once
         min_value=Decimal("0.00"),

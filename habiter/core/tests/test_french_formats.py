@@ -91,3 +91,22 @@ def test_a_column_of_amounts_has_its_header_aligned_with_it():
                 if 'class="amount"' in cell and "amount" not in header
             ]
     assert not found, found
+
+
+def test_an_amount_is_typed_with_spaces_between_the_thousands():
+    """« 1 200,50 » as an accountant types it, or copied from a page (non-breaking or narrow spaces)."""
+    from habiter.core.forms import AmountField
+    from habiter.ledger.forms import PaymentForm
+
+    field = AmountField(max_digits=12, decimal_places=2, localize=True)
+    with translation.override("fr"):
+        assert field.clean("1 200,50") == Decimal("1200.50")
+        assert field.clean(" 1\xa0234,5 ") == Decimal("1234.50")
+        assert field.clean("12\u202f345 678,09") == Decimal("12345678.09")
+        assert field.clean("980.25") == Decimal("980.25")
+        form = PaymentForm(data={"amount": "1 200,50"})
+        form.is_valid()
+        assert form.cleaned_data["amount"] == Decimal("1200.50")
+        assert "amount" not in form.errors
+        refused = PaymentForm(data={"amount": "douze euros"})
+        assert not refused.is_valid() and refused.errors["amount"] == ["Saisissez un nombre."]
