@@ -54,9 +54,11 @@ from tests.authz_common import (
     ROLES,
     SAVED,
     SCOPES,
+    LayoutSkipped,
     extension_for,
     extensions,
 )
+from tests.authz_reception import RECEPTION_EXPECTED, RECEPTION_POST_EXPECTED
 
 pytestmark = pytest.mark.django_db
 
@@ -119,52 +121,6 @@ DOCUMENT_REMOVAL = {
     ANONYMOUS: (LOGIN, LOGIN, LOGIN),
     "director": (OK, OK, NOT_FOUND),
     "social_worker": (OK, NOT_FOUND, NOT_FOUND),
-}
-
-# The reception desk and the workshops (habiter/reception/permissions.py): the desk roles log and list visits,
-# see workshops and take attendance; all of them but volunteers create workshops and sessions and enrol
-# households. Workshop and session URLs are scoped like organisation-wide rows: two rows of the user's
-# organisation, one of another organisation.
-DESK_ROLES = ("director", "team_lead", "social_worker", "receptionist", "volunteer")
-WORKSHOP_ROLES = ("director", "team_lead", "social_worker", "receptionist")
-RECEPTION_EXPECTED = {
-    "reception:desk_visit_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:desk_visit_create": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:workshop_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:workshop_create": {ANONYMOUS: LOGIN, **{r: OK if r in WORKSHOP_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:session_create": {
-        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
-        **{r: (OK, OK, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
-    },
-    "reception:session_detail": {
-        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
-        **{r: (OK, OK, NOT_FOUND) if r in DESK_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
-    },
-    "reception:enrolment_add": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
-    "reception:attendance_take": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
-    # Referrals (tests/authz_referrals.py): every desk role refers and lists the referrals it may see.
-    "reception:referral_list": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:referral_create": {ANONYMOUS: LOGIN, **{r: OK if r in DESK_ROLES else NOT_FOUND for r in ROLES}},
-    "reception:referral_take_up": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
-    "reception:referral_reopen": {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)},  # POST only
-    "reception:referral_redirect": authz_referrals.manage_row(),
-}
-RECEPTION_POST_EXPECTED = {
-    "reception:session_create": {
-        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
-        **{r: (SAVED, SAVED, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
-    },
-    "reception:enrolment_add": {
-        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
-        **{r: (SAVED, SAVED, NOT_FOUND) if r in WORKSHOP_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
-    },
-    "reception:attendance_take": {
-        ANONYMOUS: (LOGIN, LOGIN, LOGIN),
-        **{r: (SAVED, SAVED, NOT_FOUND) if r in DESK_ROLES else (NOT_FOUND,) * 3 for r in ROLES},
-    },
-    "reception:referral_take_up": authz_referrals.TAKE_UP_WRITE,
-    "reception:referral_reopen": authz_referrals.manage_row(SAVED),
-    "reception:referral_redirect": authz_referrals.manage_row(SAVED),
 }
 
 # The agenda: the staff who book appointments (reception included), not volunteers nor the other roles.
@@ -613,29 +569,9 @@ def world(shared_world):
     return shared_world
 
 
-class _LayoutSkipped:
-    """Stands for WeasyPrint's HTML class in the matrix: the document's template is still rendered with the actor's
-    rows (so a template error still fails the cell), but not laid out as a PDF, which took a tenth of the matrix's
-    time; the PDFs' own tests lay them out and read them."""
-
-    pages = ()
-
-    def __init__(self, *, string, **options):
-        self.string = string
-
-    def render(self):
-        return self
-
-    def copy(self, pages):
-        return self
-
-    def write_pdf(self):
-        return b"%PDF-1.7\n"
-
-
 @pytest.fixture
 def scenario(world, monkeypatch):
-    monkeypatch.setattr("habiter.core.pdf._html_class", lambda: _LayoutSkipped)
+    monkeypatch.setattr("habiter.core.pdf._html_class", lambda: LayoutSkipped)
     return Scenario(world)
 
 
