@@ -343,7 +343,7 @@ class Decision(models.TextChoices):
 
 class Orientation(OrganisationScoped):
     """A candidate the SIAO orients to a vacancy, through the interviews and the commission's decision to the entry
-    (W3–W4). Its steps: received → interview(s) (`OrientationInterview`) → decision (admitted, or refused with a
+    (W3–W4). Its steps: received → interviews (`OrientationInterview`) → decision (admitted, or refused with a
     reason; after an interview the candidate came to) → decision notified to the SIAO → entry (admitted only), each
     a service that checks the previous one (`rules.orientation_next_steps`)."""
 
@@ -400,7 +400,7 @@ class InterviewAttendance(models.TextChoices):
 
 
 class OrientationInterview(OrganisationScoped):
-    """One interview of an oriented candidate (W3: « interview(s) »): its day, who of the staff led it, whether the
+    """One interview of an oriented candidate (W3: « interviews »): its day, who of the staff led it, whether the
     candidate came (empty while it is to come), a short note. The commission decides after one the candidate came
     to. `led_by` is empty only for the interviews recorded before it was asked (residences 0020)."""
 

@@ -1,4 +1,4 @@
-"""An orientation's single interview date becomes its first interview (W3: « interview(s) »), with no value lost:
+"""An orientation's single interview date becomes its first interview (W3: « interviews »), with no value lost:
 the day is kept; who led it was not recorded (left empty); whether the candidate came is said only where the
 decision says it — an admitted candidate came, a candidate refused for not coming did not — and left to note
 otherwise. Back: an orientation's date is its latest interview's."""

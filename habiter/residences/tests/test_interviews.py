@@ -1,4 +1,4 @@
-"""An orientation's interviews (W3: « interview(s) »): several, each with its day, who of the staff led it, whether
+"""An orientation's interviews (W3: « interviews »): several, each with its day, who of the staff led it, whether
 the candidate came, a short note; the commission decides after one the candidate came to."""
 
 from datetime import date, datetime
