@@ -1,5 +1,6 @@
 """The authentication backend: Django's model backend, whose per-request read of the logged-in user also says
-whether the user has a confirmed second-factor device (one query instead of two on every page)."""
+whether the user has a confirmed second-factor device (one query instead of two on every page), and whose model
+permissions are only the admin site's, for staff accounts."""
 
 from functools import cache
 
@@ -44,6 +45,14 @@ class UserBackend(ModelBackend):
         if expression is None:
             setattr(user, HAS_DEVICE_ATTRIBUTE, False)
         return user if self.user_can_authenticate(user) else None
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        """Django's model permissions serve the admin site only, which only staff accounts reach; the application's
+        permissions are rules (`rules`, each app's permissions.py). For any other account there are none, without
+        the two queries (its own and its groups' permissions) that every page refusing one permission used to make."""
+        if not (user_obj.is_staff or user_obj.is_superuser):
+            return set()
+        return super()._get_permissions(user_obj, obj, from_name)
 
 
 def user_has_confirmed_device(user) -> bool:

@@ -257,3 +257,28 @@ def test_the_social_workers_home_page_runs_a_constant_number_of_queries(client, 
     # The open prevention cases (the deadlines' panel and the early warnings') are read once per request.
     case_reads = [sql for sql in many if 'FROM "evictions_preventioncase" INNER JOIN' in sql.split(" WHERE ")[0]]
     assert len(case_reads) <= 1, case_reads
+
+
+def test_a_refused_permission_costs_no_query_and_only_staff_accounts_hold_model_permissions(world):
+    """The application's permissions are rules; Django's model permissions serve the admin site only, so an account
+    that is not staff is refused them without reading its own and its groups' permissions (two queries a page)."""
+    from django.contrib.auth.models import Permission
+
+    from habiter.core.models import User
+
+    codename = Permission.objects.get(codename="view_household")
+    worker = User.objects.get(pk=world.users["social_worker"].pk)
+    worker.user_permissions.add(codename)  # even given by hand, it is not the application's way
+    worker = User.objects.get(pk=worker.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert not worker.has_perm("people.view_household")
+        assert not worker.has_perm("core.view_audit")  # a rule refused: no fall-back query either
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+    staff = User.objects.get(pk=world.users["director"].pk)
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    staff.user_permissions.add(codename)
+    staff = User.objects.get(pk=staff.pk)
+    assert staff.has_perm("people.view_household")  # the admin site's model permission
+    assert not staff.has_perm("people.delete_household")
