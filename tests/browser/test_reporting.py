@@ -1,9 +1,11 @@
 """End to end, in Chromium: the director opens the dashboard from the home page, runs the activity report for
-2025, stores it and downloads its spreadsheet, whose figures are the page's; then the AVDL report from the list of
-reports, stored and downloaded as a spreadsheet and a PDF (its first page rendered to an image). axe-core on every
-page; screenshots at desktop and phone widths."""
+2025, stores it and downloads its spreadsheet, whose figures are the page's; then, from the dashboard, the AVDL report
+of 2025, stored and downloaded as a spreadsheet and a PDF (its first page rendered to an image), and
+stored again after a household's file was edited and its measure closed: the same figures. axe-core on every page;
+screenshots at desktop and phone widths."""
 
 import subprocess
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,7 @@ from playwright.sync_api import expect
 
 from habiter.reporting.models import ReportRun
 from habiter.reporting.tests import dataset, housing_dataset
+from habiter.support.models import MeasureStatus, SupportMeasure
 
 from .support import SCREENSHOTS, check_page, log_in
 
@@ -75,7 +78,9 @@ def test_the_director_stores_the_avdl_report_and_downloads_it_as_a_spreadsheet_a
     check_page(page, "support-catalogue-categories", phone=True)
     page.goto("/")
 
-    page.get_by_role("link", name="Rapports des financeurs (AVDL, ASLL, IML)").click()
+    page.get_by_role("link", name="Tableau de pilotage : l'activité en graphiques").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage")
+    page.get_by_role("link", name="Rapports des financeurs", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapports")
     check_page(page, "reporting-report-list", phone=True)
     page.get_by_role("link", name="Rapport AVDL — accompagnement vers et dans le logement").click()
@@ -130,3 +135,43 @@ def test_the_director_stores_the_avdl_report_and_downloads_it_as_a_spreadsheet_a
         check=True,
     )
     assert (SCREENSHOTS / "reporting-avdl-pdf.png").stat().st_size > 10_000
+
+    # Today, Bernard's file is corrected (an address, a concern) and his AVDL measure, under way since September
+    # 2025, is closed: facts of today, which 2025's figures do not see (his measure was still open on 31 December).
+    page.goto(reverse("people:household_edit", args=[data.bernard.pk]))
+    page.get_by_label("Adresse").fill("12 rue des Lilas")
+    page.get_by_label("Surpeuplement").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Modifications enregistrées.")
+    page.get_by_role("link", name="Accompagnement").click()
+    page.get_by_role("link", name="Changer le statut AVDL").click()
+    page.get_by_label("Nouveau statut").select_option(label="Clôturée")
+    page.get_by_label("Issue (pour une clôture)").select_option(label="Accès au logement")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("Statut de la mesure enregistré.")
+    closed = SupportMeasure.objects.get(household=data.bernard, programme__code="avdl")
+    assert closed.status == MeasureStatus.CLOSED and closed.end_date > date(2025, 12, 31)
+    assert {concern.label for concern in data.bernard.concerns.all()} == {"Dettes", "Surpeuplement"}
+
+    # The stored report, opened again, says a count today gives the same figures; stored again, it gives them.
+    page.goto(reverse("reporting:report", args=["avdl"]))
+    page.get_by_role("region", name="Rapports enregistrés").get_by_role("link").first.click()
+    expect(page.get_by_text("Compté aujourd'hui, le rapport donnerait les mêmes chiffres.")).to_be_visible()
+    expect(page.get_by_text("Les règles de comptage ont changé")).to_have_count(0)
+    check_page(page, "reporting-avdl-run-after-an-edit")
+    page.get_by_role("link", name="← Rapport AVDL — accompagnement vers et dans le logement").click()
+    page.get_by_label("Année").fill("2025")
+    page.get_by_role("button", name="Afficher").click()
+    expect(durations.get_by_role("row").nth(1)).to_have_text("AVDL31242302")  # Bernard's still open on 31 December
+    page.get_by_role("button", name="Enregistrer le rapport 2025").click()
+    expect(page.get_by_text("Le rapport est enregistré")).to_be_visible()
+    first, second = ReportRun.objects.order_by("generated_at")
+    assert second.pk != first.pk and second.result == first.result
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger en tableur (XLSX)").click()
+    again = tmp_path / "rapport-avdl-again.xlsx"
+    download_info.value.save_as(again)
+    rerun = load_workbook(again)
+    assert rerun.sheetnames == workbook.sheetnames
+    for name in workbook.sheetnames:
+        assert list(rerun[name].values) == list(workbook[name].values), name

@@ -8,9 +8,9 @@ scheme, the outcome categories grouped as the funder counts them: ADR 0025); eac
 (`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
-One module per sub-domain (`measures`, `reception`, `prevention`, `fsl`, `arrears`, `leases`, `captation`,
-`residences`, `boarding`, `agls`, `costs`) defines and registers its indicators; `reports` lists the reports;
-`base` holds what they share.
+One module per sub-domain (`measures`, `concerns`, `reception`, `prevention`, `fsl`, `arrears`, `leases`,
+`captation`, `residences`, `boarding`, `agls`, `costs`) defines and registers its indicators; `reports` lists the
+reports; `base` holds what they share.
 
 Shared counting rules:
 - *during the period* = start ≤ period end and (no end or end ≥ period start);
@@ -37,6 +37,7 @@ from . import (  # noqa: F401  (they register)
     base,
     boarding,
     captation,
+    concerns,
     costs,
     fsl,
     history,

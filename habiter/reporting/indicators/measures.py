@@ -1,6 +1,7 @@
 """Indicators of the households accompanied and their measures: households and persons by programme (present,
 entered, exited), measures, durations, outcomes at exit, situations at entry and a year after, the homeless
-rehoused (W37), the time spent with and without the person, and the panorama of the households' concerns."""
+rehoused (W37), and the time spent with and without the person. The panorama of the households' concerns, counted
+by year over the same households, is `concerns`."""
 
 from collections import Counter
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habiter.core.dates import add_months
-from habiter.people.models import Concern, Person
+from habiter.people.models import Person
 from habiter.support import rules as support_rules
 from habiter.support.models import (
     HOMELESS_AT_ENTRY,
@@ -402,38 +403,5 @@ register(
             "temps de travail sans elle (back-office), par type d'intervention."
         ),
         compute=intervention_minutes,
-    )
-)
-
-
-# --- panorama of concerns ---------------------------------------------------------------------------------
-
-
-def concerns_panorama(scope: ReportScope, period: Period):
-    """The « panorama des problématiques »: how many accompanied households carry each concern, most frequent
-    first."""
-    accompanied = _measures(scope).filter(during(period)).values("household_id")
-    concerns = (
-        Concern.objects.filter(organisation_id=scope.organisation_id, households__in=accompanied)
-        .values("category__name", "label")
-        .annotate(households=Count("households", distinct=True))
-        .order_by("-households", "category__position", "category__name", "label")
-    )
-    rows = [[row["category__name"], row["label"], row["households"]] for row in concerns]
-    return [_("Catégorie"), _("Problématique"), _("Ménages")], rows
-
-
-register(
-    Indicator(
-        code="concerns_panorama",
-        title=gettext_lazy("Panorama des problématiques des ménages accompagnés"),
-        unit=gettext_lazy("ménage"),
-        rule=gettext_lazy(
-            "Ménages accompagnés pendant la période (même règle que « Ménages accompagnés ») portant chaque "
-            "problématique, de la plus fréquente à la plus rare. Un ménage compte une fois par problématique. "
-            "Les problématiques ne sont pas datées : c'est l'état du dossier au moment du calcul, que le "
-            "rapport enregistré fige."
-        ),
-        compute=concerns_panorama,
     )
 )

@@ -16,7 +16,7 @@ REPORTS["activity"] = Report(
         "Les tableaux du rapport d'activité annuel : ménages et personnes par dispositif, mesures, temps "
         "d'accompagnement, accueil, ateliers, prévention des expulsions, demandes au FSL et avances de loyer, "
         "impayés de loyer en fin de période, baux, logements captés et gérés, captation de logements et panorama "
-        "des problématiques."
+        "des problématiques par année."
     ),
     indicators=(
         "households_accompanied",
@@ -104,17 +104,22 @@ REPORTS["avdl"] = Report(
         "Issues à la sortie : relogement, maintien dans le logement, orientation ; fin après le diagnostic."
     ),
 )
+# ASLL (R80) and the FSL's aids (R45): the Département's fund finances both, so its report adds the applications to
+# the FSL and the association's advances while it decides, the activity report's own tables (every household in
+# reach, not only those of an ASLL measure: an FSL aid asks for no measure).
 REPORTS["asll"] = Report(
     code="asll",
     title=gettext_lazy("Rapport ASLL — accompagnement social lié au logement (FSL)"),
     description=gettext_lazy(
         "Les mesures des dispositifs de type ASLL financées par le fonds de solidarité pour le logement : "
-        "ménages entrés, accompagnés et sortis, mesures, durées et issue à la sortie."
+        "ménages entrés, accompagnés et sortis, mesures, durées et issue à la sortie ; les demandes d'aide au FSL "
+        "par objet et décision et les avances de loyer de l'association en attendant le FSL."
     ),
-    indicators=funder_uses(Scheme.ASLL, ASLL_GROUPS),
+    indicators=(*funder_uses(Scheme.ASLL, ASLL_GROUPS), Use("fsl_applications"), Use("fsl_advances")),
     funder=gettext_lazy("Département (FSL)"),
     categories=gettext_lazy(
-        "Issues à la sortie : installation dans un logement, maintien dans le logement, orientation, interruption."
+        "Issues à la sortie : installation dans un logement, maintien dans le logement, orientation, interruption. "
+        "Demandes au FSL et avances de loyer : tous les ménages, avec ou sans mesure ASLL."
     ),
 )
 REPORTS["iml"] = Report(

@@ -88,6 +88,8 @@ def test_a_funder_report_gives_each_table_its_definition_id(data):
         "measures_flow/asll",
         "measure_durations/asll",
         "outcomes_by_category/asll",
+        "fsl_applications",
+        "fsl_advances",
     ]
     durations = body["tables"][4]
     assert durations["unit"] == "mesure ; jour"

@@ -13,7 +13,7 @@ from habiter.reporting import indicators
 from habiter.reporting.queries import reporting_scope
 from habiter.support.models import MeasureFollowUp, MeasureOutcome, MeasureStatus, Programme, SupportMeasure
 
-from . import dataset
+from . import dataset, housing_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -171,10 +171,65 @@ def test_the_asll_report_and_a_programme_of_another_name_with_the_same_scheme(da
             ["Issue non renseignée", 0],
             ["Total des mesures clôturées", 0],
         ],
+        # No application to the FSL nor advance in this data set: every purpose and every line is still a row.
+        "fsl_applications": [
+            ["Accès : dépôt de garantie", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Accès : premier loyer", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Accès : déménagement, mobilier", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Accès : assurance habitation", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Maintien : dette de loyer", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Énergie, eau", 0, 0, 0, 0, 0, 0.0, 0.0],
+            ["Total (chaque ménage une fois)", 0, 0, 0, 0, 0, 0.0, 0.0],
+        ],
+        "fsl_advances": [
+            ["Avances faites dans la période", 0, 0, 0.0],
+            ["Remboursements reçus du FSL", 0, 0, 0.0],
+            ["Remboursements reçus des ménages", 0, 0, 0.0],
+            ["Avances restant à recouvrer le dernier jour", 0, 0, 0.0],
+        ],
     }
     # A programme the association calls otherwise counts by its scheme: Petit's 2023–2024 measure now FSL.
     Programme.objects.filter(organisation=data.organisation, code="asll").update(name="FSL accompagnement")
     assert tables(data.director, "asll")["households_accompanied/asll"][0] == ["FSL accompagnement", 1, 2]
+
+
+def test_the_asll_report_adds_the_fsl_applications_and_the_associations_advances(data):
+    """The Département's FSL finances the ASLL and the aids: its report gives the FSL's tables for 2025, each
+    household's, with or without an ASLL measure (`housing_dataset.add_fsl`; only Martin has an ASLL measure).
+
+    Applications filed in 2025: Martin's deposit (grant of 800.00, granted 1 March), Martin's rent debt (loan of
+    1 000.00 granted 1 December), Bernard's rent debt (refused 10 November), Petit's energy (decided only on 10
+    January 2026: undecided on 31 December); Petit's first rent was filed in November 2024. Advances: Martin 600.00
+    (10 November) and Bernard 400.00 (5 December) made in 2025; the FSL repaid Martin's 600.00 on 15 December; the
+    households repaid Petit 100.00 (1 March) and Bernard 150.00 (20 December); left on 31 December: Bernard 400.00 −
+    150.00 = 250.00 and Petit 300.00 − 100.00 = 200.00, 450.00."""
+    housing_dataset.add_fsl(data)
+    asll = indicators.compute("asll", reporting_scope(data.director), YEAR)
+    assert [table["definition"] for table in asll][-2:] == ["fsl_applications", "fsl_advances"]
+    assert asll[-2]["title"] == "Demandes au FSL, par objet et décision"
+    assert asll[-2]["rows"] == [
+        ["Accès : dépôt de garantie", 1, 1, 1, 0, 0, 800.0, 0.0],
+        ["Accès : premier loyer", 0, 0, 0, 0, 0, 0.0, 0.0],
+        ["Accès : déménagement, mobilier", 0, 0, 0, 0, 0, 0.0, 0.0],
+        ["Accès : assurance habitation", 0, 0, 0, 0, 0, 0.0, 0.0],
+        ["Maintien : dette de loyer", 2, 2, 1, 1, 0, 0.0, 1000.0],
+        ["Énergie, eau", 1, 1, 0, 0, 1, 0.0, 0.0],
+        ["Total (chaque ménage une fois)", 4, 3, 2, 1, 1, 800.0, 1000.0],
+    ]
+    assert asll[-1]["title"] == "Avances de loyer de l'association en attendant le FSL"
+    assert asll[-1]["rows"] == [
+        ["Avances faites dans la période", 2, 2, 1000.0],
+        ["Remboursements reçus du FSL", 1, 1, 600.0],
+        ["Remboursements reçus des ménages", 2, 2, 250.0],
+        ["Avances restant à recouvrer le dernier jour", 2, 2, 450.0],
+    ]
+    # A team lead's report: team A's Martin and Bernard only.
+    team = tables(data.team_lead, "asll")
+    assert team["fsl_applications"][-1] == ["Total (chaque ménage une fois)", 3, 2, 2, 1, 0, 800.0, 1000.0]
+    assert team["fsl_advances"][-1] == ["Avances restant à recouvrer le dernier jour", 1, 1, 250.0]
+    # The same figures as the activity report's tables: one query, two reports.
+    activity = tables(data.director, "activity")
+    assert (activity["fsl_applications"], activity["fsl_advances"]) == (asll[-2]["rows"], asll[-1]["rows"])
 
 
 def test_the_iml_report_is_empty_without_iml_programmes_and_the_team_lead_gets_their_share(data):
@@ -208,8 +263,12 @@ def test_each_funder_profile_states_its_funder_and_categories():
         assert {use.indicator for use in report.uses()} <= set(indicators.INDICATORS)
         # The measures' tables count the scheme's programmes; the IML's leases and dwellings are chosen by the kind
         # of lease and of management, not by a programme, and its activity costs are typed in per year (W36).
+        # The ASLL report's FSL applications and advances ask for no measure: every household's count.
         measure_uses = [
-            use for use in report.uses() if use.indicator not in ("leases_flow", "iml_dwellings", "iml_activity_costs")
+            use
+            for use in report.uses()
+            if use.indicator
+            not in ("leases_flow", "iml_dwellings", "iml_activity_costs", "fsl_applications", "fsl_advances")
         ]
         assert all(use.params["schemes"] == (code,) for use in measure_uses)
 
