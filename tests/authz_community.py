@@ -3,10 +3,11 @@
 Who (habiter/community/permissions.py): directors, team leads, social workers and receptionists read the councils of
 the organisation, propose agenda items and take attendance; a host reads and manages only the councils of the
 residences they are host of; directors manage every council and alone create one; volunteers and the other roles get
-404. The association's project and the grading of its objectives: the same staff read them and type answers (a host
-too: the project is the whole organisation's); directors alone create the project, its axes, objectives and
-campaigns, close a campaign and open or turn off its answering link; anyone holding the link answers without an
-account (like a survey's). Partners and their agreements: the same staff read them (and download a signed
+404; directors alone e-mail a meeting's invitations (a POST only; its meeting, of a council without residence, has a
+member with an address). The association's project and the grading of its objectives: the same staff read them and
+type answers (a host too: the project is the whole organisation's); directors alone create the project, its axes,
+objectives and campaigns, close a campaign and open or turn off its answering link; anyone holding the link answers
+without an account (like a survey's). Partners and their agreements: the same staff read them (and download a signed
 agreement); directors alone record and change them, and merge a duplicate into a partner (a fresh duplicate of the
 scope's organisation, with a contact that moves, for each POST). Scopes: own team is the council of a residence the
 host of the organisation hosts, other team a council of the organisation without residence, other organisation a
@@ -56,7 +57,21 @@ from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 from habiter.residences import services as residence_services
 from habiter.residences.tests.factories import make_active_contract
-from tests.authz_common import ACTORS, CONFIRMED, NOT_FOUND, OK, SAVED, CsrfCase, logged_in, row, scoped_row
+from tests.authz_common import (
+    ACTORS,
+    ANONYMOUS,
+    CONFIRMED,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SAVED,
+    CsrfCase,
+    logged_in,
+    row,
+    scoped_row,
+)
 
 READERS = ("director", "team_lead", "social_worker", "receptionist", "host")
 SURVEY_READERS = (*READERS, "rental_manager")
@@ -67,6 +82,7 @@ MANAGE_ROW = scoped_row(MANAGERS) | {"host": (OK, NOT_FOUND, NOT_FOUND)}
 WRITE = (SAVED, SAVED, NOT_FOUND)
 READ_WRITE = scoped_row(READERS, yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
 MANAGE_WRITE = scoped_row(MANAGERS, yes=WRITE) | {"host": (SAVED, NOT_FOUND, NOT_FOUND)}
+POST_ONLY = {ANONYMOUS: (LOGIN,) * 3, **dict.fromkeys(ROLES, (NOT_ALLOWED,) * 3)}
 
 EXPECTED = {
     "community:council_list": row(READERS, OK, NOT_FOUND),
@@ -79,6 +95,7 @@ EXPECTED = {
     "community:meeting_minutes": MANAGE_ROW,
     "community:meeting_minutes_pdf": READ_ROW,
     "community:meeting_poster_pdf": READ_ROW,
+    "community:meeting_invitations": POST_ONLY,
     "community:election_detail": READ_ROW,
     "community:election_results": MANAGE_ROW,
     "community:election_pdf": READ_ROW,
@@ -132,6 +149,7 @@ POST_EXPECTED = {
     "community:election_create": MANAGE_WRITE,
     "community:meeting_detail": READ_WRITE,  # a subject proposed
     "community:meeting_minutes": MANAGE_WRITE,
+    "community:meeting_invitations": scoped_row(("director",), yes=WRITE),  # a host manages, but does not send them
     "community:election_detail": MANAGE_WRITE,  # a candidacy recorded
     "community:election_results": MANAGE_WRITE,
     "community:axis_add": scoped_row(("director",), yes=WRITE),
@@ -238,6 +256,29 @@ class Councils:
                 proposals_until=day,
             )
         return self.rows[("meeting", scope, past)]
+
+    def invited_meeting(self, scope):
+        """A meeting to come of a council of the scope's organisation (without residence: the director alone sends
+        invitations) whose member, a staff account, has an e-mail: its invitations may be sent."""
+        if ("invited_meeting", scope) not in self.rows:
+            director = self.director_of(scope)
+            council = services.council_create(
+                actor=director,
+                data={"name": f"Invitations {scope}", "kind": "voluntary", "legal_basis": "voluntary"},
+            )
+            member = UserFactory(organisation=director.organisation, email=f"membre.{scope}@example.org")
+            services.member_add(
+                actor=director, council_id=council.pk, role="member", user_id=member.pk, term_start=timezone.localdate()
+            )
+            day = timezone.localdate() + timedelta(days=10)
+            self.rows[("invited_meeting", scope)] = services.meeting_schedule(
+                actor=director,
+                council_id=council.pk,
+                starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+                place="Salle commune",
+                proposals_until=day,
+            )
+        return self.rows[("invited_meeting", scope)]
 
     def election(self, scope, actor=""):
         """An election of today whose roll is frozen, with one candidate: results may be recorded."""
@@ -418,6 +459,14 @@ def fillers(scenario, actor, scope):
     }
 
 
+def route_fillers(route_name, scenario, actor, scope):
+    """The parameters a page fills from rows of its own, over `fillers` (the meeting whose invitations are sent has
+    a member with an address)."""
+    if route_name == "community:meeting_invitations":
+        return {"meeting_id": lambda: _councils(scenario).invited_meeting(scope).pk}
+    return {}
+
+
 def _answers(campaign) -> dict:
     return {"category": "staff"} | {f"o_{o.pk}": "achieved" for o in campaign.project.objectives.all()}
 
@@ -443,6 +492,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"step": "propose", "propose-title": f"Sujet de {actor}"}
     if route_name == "community:meeting_minutes":
         return {"minutes": f"Compte rendu de {actor}", "action": "save"}
+    if route_name == "community:meeting_invitations":
+        return {}
     if route_name == "community:election_detail":
         return {"step": "candidacy", "elector": _second_elector(_councils(scenario).election(scope, actor)).pk}
     if route_name == "community:election_results":
@@ -502,6 +553,8 @@ def state(route_name, scenario, actor, scope):
         return AgendaItem.objects.filter(meeting=councils.meeting(scope)).count()
     if route_name == "community:meeting_minutes":
         return Meeting.objects.get(pk=councils.meeting(scope).pk).minutes
+    if route_name == "community:meeting_invitations":
+        return Meeting.objects.get(pk=councils.invited_meeting(scope).pk).invitations_sent_at
     if route_name == "community:election_detail":
         return councils.election(scope, actor).candidacies.count()
     if route_name == "community:election_results":
@@ -592,6 +645,13 @@ def csrf_case(name, world):
         data = {"minutes": "Compte rendu.", "action": "close"} | CONFIRMED
         return CsrfCase(
             client, url, url, data, lambda: Meeting.objects.get(pk=meeting.pk).minutes_closed_at is not None
+        )
+    if name == "community:meeting_invitations":
+        meeting = councils.invited_meeting("own_team")
+        form_page = reverse("community:meeting_detail", args=[meeting.pk])
+        url = reverse(name, args=[meeting.pk])
+        return CsrfCase(
+            client, form_page, url, {}, lambda: Meeting.objects.get(pk=meeting.pk).invitations_sent_at is not None
         )
     if name == "community:election_detail":
         election = councils.election("own_team", "csrf")

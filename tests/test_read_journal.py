@@ -161,6 +161,7 @@ EXEMPT = {
     "community:election_create": NO_HOUSEHOLD,
     "community:meeting_minutes": "the minutes' form of a council's meeting: collective life, no household's file",
     "community:meeting_poster_pdf": "the invitation poster: the council, the day, the place and the subjects",
+    "community:meeting_invitations": "e-mails a meeting's invitations (POST); its confirmation names the meeting only",
     "community:election_results": "a count form: the candidates' names to enter their votes",
     "community:project_list": "the association's projects: titles, no household",
     "community:project_create": NO_HOUSEHOLD,

@@ -179,6 +179,11 @@ class AttendanceForm(CommunityForm):
 
 class DecisionForm(CommunityForm):
     text = forms.CharField(label=_("Décision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    adopts_rules = forms.BooleanField(
+        label=_("Cette décision adopte le règlement intérieur de l'instance"),
+        required=False,
+        help_text=_("Un conseil de la vie sociale adopte son règlement intérieur à sa première réunion."),
+    )
 
 
 class ActionForm(CommunityForm):

@@ -94,6 +94,10 @@ class Council(OrganisationScoped):
 class MemberRole(models.TextChoices):
     PRESIDENT = "president", _("Président·e")
     RESIDENT_REP = "resident_rep", _("Représentant·e des personnes accompagnées ou des résidents")
+    # W16 (D311-5): a CVS may also seat the families or proches aidants, and the legal representatives, of the persons
+    # accompanied; with the persons' representatives they are more than half of its members.
+    FAMILY_REP = "family_rep", _("Représentant·e des familles ou des proches aidants")
+    LEGAL_REP = "legal_rep", _("Représentant·e des représentants légaux")
     SUBSTITUTE = "substitute", _("Suppléant·e")
     STAFF_REP = "staff_rep", _("Représentant·e des salariés")
     MANAGER_REP = "manager_rep", _("Représentant·e de l'association gestionnaire")
@@ -161,6 +165,11 @@ class Meeting(OrganisationScoped):
     proposals_until = models.DateField(_("propositions de sujets jusqu'au"))
     minutes = models.TextField(_("compte rendu"), max_length=50_000, blank=True)
     minutes_closed_at = models.DateTimeField(_("compte rendu clos le"), null=True, blank=True, editable=False)
+    # The last sending of the invitations by e-mail (`invitations.meeting_invitations_send`) and how many went out.
+    invitations_sent_at = models.DateTimeField(_("invitations envoyées le"), null=True, blank=True, editable=False)
+    invitations_sent_count = models.PositiveIntegerField(
+        _("invitations envoyées"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-starts_at", "id"]
@@ -258,8 +267,12 @@ class Attendance(OrganisationScoped):
 
 
 class MeetingDecision(OrganisationScoped):
+    """A decision of a meeting (its relevé de conclusions, W18). `adopts_rules` marks the one adopting the council's
+    règlement intérieur, which a CVS adopts at its first meeting (D311-19)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField(_("décision"), max_length=5000)
+    adopts_rules = models.BooleanField(_("adopte le règlement intérieur de l'instance"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,9 +2,10 @@
 
 The staff who meet the persons accompanied read the councils of the organisation, propose agenda items (theirs or
 on behalf of an accompanied person) and take attendance; a host reads only the councils of the residences they are
-host of (the scoping is in `queries.councils_for`). Directors create councils and manage all of them; a host
-manages the councils of their residences (members, meetings, minutes, elections). Volunteers and the other roles see
-no council: a volunteer sees the meetings they are invited to on their own page (`volunteers.invited_meetings`).
+host of (the scoping is in `queries.councils_for`). Directors create councils and manage all of them, and alone
+e-mail a meeting's invitations to the members; a host manages the councils of their residences (members, meetings,
+minutes, elections). Volunteers and the other roles see no council: a volunteer sees the meetings they are invited
+to on their own page (`volunteers.invited_meetings`).
 """
 
 import rules
@@ -19,6 +20,9 @@ COUNCIL_MANAGERS = frozenset({Role.DIRECTOR, Role.HOST})  # a host: the councils
 rules.add_perm("community.view_council", has_organisation & role_in(COUNCIL_READERS))
 rules.add_perm("community.create_council", has_organisation & role_in(COUNCIL_CREATORS))
 rules.add_perm("community.manage_council", has_organisation & role_in(COUNCIL_MANAGERS))
+# Sending a meeting's invitations by e-mail to the members speaks for the association: its director alone.
+INVITATION_SENDERS = frozenset({Role.DIRECTOR})
+rules.add_perm("community.send_invitations", has_organisation & role_in(INVITATION_SENDERS))
 
 # The association's project and the grading of its strategic objectives: the staff read them and type the answers
 # collected during a meeting; directors alone create the project, its axes, objectives and campaigns, and close a

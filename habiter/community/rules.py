@@ -1,6 +1,6 @@
 """Pure rules of the councils and elections: no database, no Django; dates and counts in, answers out."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -167,6 +167,95 @@ def comite_size_error(members: int, on: date, params: LegalParameters | None = N
     if members > maximum:
         return COMITE_TOO_MANY
     return None
+
+
+# --- the statutory CVS (W16, W17, W18) -------------------------------------------------------------------------
+
+CVS_MIN_PERSONS_KEY = "cvs_min_persons_reps"
+CVS_MIN_PROFESSIONALS_KEY = "cvs_min_professionals_reps"
+CVS_MIN_MANAGING_BODY_KEY = "cvs_min_managing_body_reps"
+CVS_SENIORITY_KEY = "cvs_professional_candidate_min_seniority_months"
+CVS_PERSONS, CVS_FAMILIES, CVS_PROFESSIONALS, CVS_MANAGING_BODY, CVS_OTHERS = (
+    "persons",
+    "families",
+    "professionals",
+    "managing_body",
+    "others",
+)
+# Whose representative each role of a member is in a CVS (models.MemberRole). The president is elected by and among
+# the persons' representatives (D311-9), so counts as one. A substitute sits only in a titular's absence: not a
+# member of the council's count. Every other role (host, owner, plain member) counts among the members only.
+CVS_COLLEGES = {
+    "resident_rep": CVS_PERSONS,
+    "president": CVS_PERSONS,
+    "family_rep": CVS_FAMILIES,
+    "legal_rep": CVS_FAMILIES,
+    "staff_rep": CVS_PROFESSIONALS,
+    "manager_rep": CVS_MANAGING_BODY,
+}
+CVS_NOT_COUNTED = frozenset({"substitute"})
+CVS_TOO_FEW_PERSONS = "cvs_too_few_persons_reps"
+CVS_TOO_FEW_PROFESSIONALS = "cvs_too_few_professionals_reps"
+CVS_TOO_FEW_MANAGING_BODY = "cvs_too_few_managing_body_reps"
+CVS_PERSONS_NOT_MAJORITY = "cvs_persons_not_majority"
+RULES_NOT_ADOPTED, RULES_ADOPTED_LATE = "rules_not_adopted", "rules_adopted_late"
+
+
+def cvs_colleges(roles: Iterable[str]) -> dict[str, int]:
+    """How many members of each college the roles of the members in office make, substitutes left out."""
+    counts = dict.fromkeys((CVS_PERSONS, CVS_FAMILIES, CVS_PROFESSIONALS, CVS_MANAGING_BODY, CVS_OTHERS), 0)
+    for role in roles:
+        if role not in CVS_NOT_COUNTED:
+            counts[CVS_COLLEGES.get(role, CVS_OTHERS)] += 1
+    return counts
+
+
+def cvs_minimums(on: date, params: LegalParameters | None = None) -> dict[str, int]:
+    """The least number of representatives of each college a CVS seats on `on` (W16, D311-5 since 2023)."""
+    params = _params(params)
+    return {
+        CVS_PERSONS: params.integer(CVS_MIN_PERSONS_KEY, on),
+        CVS_PROFESSIONALS: params.integer(CVS_MIN_PROFESSIONALS_KEY, on),
+        CVS_MANAGING_BODY: params.integer(CVS_MIN_MANAGING_BODY_KEY, on),
+    }
+
+
+def cvs_composition_errors(roles: Iterable[str], on: date, params: LegalParameters | None = None) -> list[str]:
+    """W16 (D311-5, décret 2022-688): what is wrong with the composition of a CVS whose members in office on `on`
+    hold `roles`: too few representatives of the persons accompanied, of the professionals, of the managing body
+    (the table's minimums); the persons' and the families' or legal representatives not more than half of the
+    members — exactly half is not more than half. Codes, in that order; an empty list when the composition holds.
+    How the professionals' representative was designated (elected by the staff, D311-13) is not checked here."""
+    counts = cvs_colleges(roles)
+    minimums = cvs_minimums(on, params)
+    errors = []
+    for college, code in (
+        (CVS_PERSONS, CVS_TOO_FEW_PERSONS),
+        (CVS_PROFESSIONALS, CVS_TOO_FEW_PROFESSIONALS),
+        (CVS_MANAGING_BODY, CVS_TOO_FEW_MANAGING_BODY),
+    ):
+        if counts[college] < minimums[college]:
+            errors.append(code)
+    if (counts[CVS_PERSONS] + counts[CVS_FAMILIES]) * 2 <= sum(counts.values()):
+        errors.append(CVS_PERSONS_NOT_MAJORITY)
+    return errors
+
+
+def cvs_rules_adoption_error(adopted: Sequence[bool]) -> str | None:
+    """W18 (D311-19): a CVS adopts its règlement intérieur at its first meeting. `adopted` says, for each meeting
+    held, oldest first, whether it adopted the RI. None before any meeting and when the first adopted it;
+    RULES_ADOPTED_LATE when a later one did; RULES_NOT_ADOPTED when none has."""
+    if not adopted or adopted[0]:
+        return None
+    return RULES_ADOPTED_LATE if any(adopted) else RULES_NOT_ADOPTED
+
+
+def seniority_short_of_minimum(in_post_since: date, on: date, params: LegalParameters | None = None) -> int | None:
+    """W17 (D311-13): a candidate to represent the professionals in a CVS has at least the table's months of
+    seniority in the establishment on `on` (the day of the vote). The minimum (months) when `in_post_since` is
+    later than that many months before `on`, else None: in post on 15/01/2026, a vote on 15/07/2026 is in time."""
+    minimum = _params(params).integer(CVS_SENIORITY_KEY, on)
+    return minimum if add_months(in_post_since, minimum) > on else None
 
 
 # --- the count (W21 steps 5–6) ------------------------------------------------------------------------------

@@ -354,11 +354,14 @@ def _residents_attendance_replace(actor, meeting, others: dict) -> None:
         )
 
 
-def decision_record(*, actor, meeting_id, text: str) -> MeetingDecision:
-    """Write down a decision of the meeting (its relevé de conclusions, W18)."""
+def decision_record(*, actor, meeting_id, text: str, adopts_rules: bool = False) -> MeetingDecision:
+    """Write down a decision of the meeting (its relevé de conclusions, W18); `adopts_rules` when it adopts the
+    council's règlement intérieur (a CVS does at its first meeting, D311-19)."""
     with transaction.atomic():
         meeting = _meeting(actor, meeting_id, manage=True)
-        decision = MeetingDecision(organisation_id=actor.organisation_id, meeting=meeting, text=_strip(text) or "")
+        decision = MeetingDecision(
+            organisation_id=actor.organisation_id, meeting=meeting, text=_strip(text) or "", adopts_rules=adopts_rules
+        )
         decision.full_clean()
         decision.save()
         audit_record(actor=actor, action="meeting.decision", obj=decision)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import objective_views, partner_views, survey_views, views, volunteer_views
+from . import invitation_views, objective_views, partner_views, survey_views, views, volunteer_views
 
 app_name = "community"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("reunions/<uuid:meeting_id>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
     path("reunions/<uuid:meeting_id>/compte-rendu.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("reunions/<uuid:meeting_id>/affiche.pdf", views.meeting_poster_pdf, name="meeting_poster_pdf"),
+    path("reunions/<uuid:meeting_id>/invitations/", invitation_views.meeting_invitations, name="meeting_invitations"),
     path("elections/<uuid:election_id>/", views.election_detail, name="election_detail"),
     path("elections/<uuid:election_id>/resultats/", views.election_results, name="election_results"),
     path("elections/<uuid:election_id>/proces-verbal.pdf", views.election_pdf, name="election_pdf"),

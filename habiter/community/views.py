@@ -19,6 +19,7 @@ from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, listed
 
 from . import queries, rules, services
+from .cvs import cvs_page
 from .forms import (
     ActionForm,
     AnswerSheetForm,
@@ -37,6 +38,7 @@ from .forms import (
     ProposalForm,
     ResultsForm,
 )
+from .invitation_views import invitations_context
 from .models import ElectionStatus, Presence
 from .objective_views import link_context
 
@@ -99,6 +101,7 @@ def council_detail(request, council_id):
             "alerts": queries.council_alerts(council, today),
             "concertation": queries.concertation_check(council, today),
             "comite": queries.comite_check(council, today),
+            "cvs": cvs_page(council, today),
             "l633_off": queries.l633_checks_off(council),
             "actions": queries.open_actions(council, today),
             "can_manage": queries.can_manage(user, council),
@@ -204,8 +207,12 @@ def _save_meeting_step(user, step, meeting, form, request):
         others = ngettext("%(count)d autre résident présent.", "%(count)d autres résidents présents.", present)
         return f"{done} {others % {'count': present}}"
     if step == "decision":
-        services.decision_record(actor=user, meeting_id=meeting.pk, text=data["text"])
-        return _("Décision notée.")
+        services.decision_record(
+            actor=user, meeting_id=meeting.pk, text=data["text"], adopts_rules=data["adopts_rules"]
+        )
+        return (
+            _("Décision notée : le règlement intérieur est adopté.") if data["adopts_rules"] else _("Décision notée.")
+        )
     if step == "action":
         services.action_add(actor=user, meeting_id=meeting.pk, **data)
         return _("Action à suivre notée.")
@@ -280,6 +287,7 @@ def meeting_detail(request, meeting_id):
             "closed": meeting.minutes_closed_at is not None,
             "proposals_open": rules.proposals_open(meeting.proposals_until, today),
             "can_manage": can_manage,
+            **invitations_context(user, meeting, members),
         },
     )
 

@@ -133,6 +133,7 @@ class AuditAction(models.TextChoices):
     MEETING_ACTION_DONE = "meeting_action.done", _("Action d'une réunion faite")
     MEETING_MINUTES_SAVE = "meeting.minutes_save", _("Compte rendu de réunion écrit ou corrigé")
     MEETING_MINUTES_CLOSE = "meeting.minutes_close", _("Compte rendu de réunion clos")
+    MEETING_INVITATIONS_SEND = "meeting.invitations_send", _("Invitations à une réunion d'instance envoyées")
     ELECTION_CREATE = "election.create", _("Élection de représentants décidée")
     ELECTION_ROLL_FREEZE = "election.roll_freeze", _("Liste électorale figée")
     CANDIDACY_ADD = "candidacy.add", _("Candidature à une élection")
