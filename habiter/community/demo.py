@@ -5,7 +5,8 @@ Pléiades », open to all its residents: last month's meeting (subjects proposed
 and other residents present, two decisions, an action, closed minutes in plain words), its election of residents'
 representatives held today and its results, and its next meeting, open to proposals, one resident's already in;
 and Alpa's Projet associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations
-stratégiques »), graded A to E by a closed campaign of twelve participants; and ten of Alpa's partners named in the
+stratégiques »), graded A to E by a closed campaign of twelve participants, and this year's campaign open to answers
+by its link, three in already; and ten of Alpa's partners named in the
 seed (social landlords, CCAS, Département, SIAO, health, legal, culture…) with their agreements, one of whose renewal
 is due within the month so the director's home page shows it. Written through the services, except the agendas of
 the past meetings (their proposals deadline has passed, so the service would refuse them: they are history, entered
@@ -22,7 +23,7 @@ from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
 
-from . import partners, queries, services, surveys
+from . import objective_links, partners, queries, services, surveys
 from .models import (
     AgendaItem,
     AnswerValue,
@@ -383,6 +384,9 @@ ALPA_SHEETS = (
     ("partner", S, N, N),
 )
 
+# Three sheets given through the link of this year's open campaign (category, view on objectives 1, 2, 3).
+LINK_SHEETS = (("person", A, A, S), ("volunteer", A, N, S), ("person", A, S, N))
+
 
 def _seed_project(director, today):
     project = services.project_create(actor=director, title="Projet associatif", start_year=2024, end_year=2028)
@@ -403,6 +407,21 @@ def _seed_project(director, today):
             values={o.pk: v for o, v in zip(objectives, values, strict=True)},
         )
     services.campaign_close(actor=director, campaign_id=campaign.pk)
+    # This year's campaign, still open, answered by the participants themselves through its link (decision record
+    # 0042): three sheets in already; the director finds the link to pass on on the campaign's page.
+    this_year = services.campaign_create(
+        actor=director,
+        project_id=project.pk,
+        title="Bilan de l'année avec les participants",
+        held_on=nearest_open_day(today - timedelta(days=3), step=-1),
+    )
+    link_key = objective_links.campaign_link_open(actor=director, campaign_id=this_year.pk).link_key
+    for category, *values in LINK_SHEETS:
+        objective_links.answers_submit_by_link(
+            link_key=link_key,
+            category=category,
+            values={o.pk: v for o, v in zip(objectives, values, strict=True)},
+        )
 
 
 def _seed_concertation(director, host, pleiades, today):

@@ -312,18 +312,25 @@ def test_the_demo_treasurer_also_supervises_volunteers_and_both_count_for_his_ce
     assert rows == [["Marcel Dupuis", Decimal("72"), Decimal("36"), Decimal("108"), rules.CEC_IF_OTHER_HOURS]]
 
 
-def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign(demo):
+def test_the_projects_three_strategic_objectives_are_graded_in_a_closed_campaign_and_answered_by_link(demo):
     from habiter.community import queries
     from habiter.community.models import GradingCampaign, StrategicProject
 
     director = User.objects.get(username="direction")
     project = StrategicProject.objects.get(organisation=director.organisation)
     assert (project.start_year, project.end_year) == (2024, 2028)
-    campaign = GradingCampaign.objects.get(project=project)
+    campaign, this_year = GradingCampaign.objects.filter(project=project).order_by("held_on")
     assert not campaign.is_open and campaign.anonymous
     grades = [result.grade for _objective, result in queries.campaign_results(campaign)]
     assert grades == ["A", "B", "C"]
     assert queries.sheet_count(campaign) == 12
+    # this year's campaign is open to answers through its link; three participants answered by it: objective 1
+    # three « atteint » of three (A), objective 2 one « atteint », one « non atteint », one « partagé » (C),
+    # objective 3 one « non atteint » of three (C)
+    assert this_year.is_open and this_year.link_key
+    assert [result.grade for _objective, result in queries.campaign_results(this_year)] == ["A", "C", "C"]
+    assert queries.sheet_count(this_year) == 3
+    assert not this_year.answers.filter(by_link=False).exists()
 
 
 def test_the_subsidies_of_2025_have_one_overdue_compte_rendu_and_a_request_flagged_for_it(demo):
