@@ -46,7 +46,8 @@ def connection_kept():
 
 
 MAX_EXAMPLES = 10
-TIME_BUDGET = 50  # seconds for the whole fuzz, a safety net above the bounded number of examples
+TIME_BUDGET = 120  # seconds for the whole fuzz, a safety net above the bounded number of examples (41 s seen on a
+# loaded two-core machine)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
