@@ -20,6 +20,8 @@ from .models import Household
 router = Router(tags=["ménages"])
 
 RelationCode = Literal["head", "spouse", "child", "relative", "other"]
+# « f » femme, « m » homme, "" non renseigné: optional, for the statistics only (Person's docstring, W33, W34)
+SexCode = Literal["", "f", "m"]
 
 
 class MemberIn(Schema):
@@ -27,6 +29,7 @@ class MemberIn(Schema):
     first_name: str
     last_name: str
     birth_date: ApiDate | None = None
+    sex: SexCode = ""
     relation: RelationCode = "head"
     phone: str = ""
     email: str = ""
@@ -37,6 +40,7 @@ class MemberOut(Schema):
     first_name: str
     last_name: str
     birth_date: date | None
+    sex: str | None  # None where the reader sees names and contact only
     relation: str
     phone: str
     email: str
@@ -72,7 +76,15 @@ class HouseholdOut(Schema):
 
     @staticmethod
     def resolve_members(obj):
-        return list(obj.members.all())
+        members = list(obj.members.all())
+        if getattr(obj, "contact_only", False):
+            # reception and volunteers: names and contact, as the search page shows them; never a member's birth
+            # date or sex (minimisation)
+            return [
+                {field: getattr(member, field) for field in MemberOut.model_fields} | {"birth_date": None, "sex": None}
+                for member in members
+            ]
+        return members
 
 
 class HouseholdList(Schema):

@@ -5,11 +5,12 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
+from faker.providers.person.fr_FR import Provider as FrenchNames
 
 from habiter.core.models import AuditEvent, Role
 
 from . import rules as people_rules
-from .models import Concern, Household, HouseholdNote, Person, Relation
+from .models import Concern, Household, HouseholdNote, Person, Relation, Sex
 
 BATCH = 2000
 # Names that the search must find without their accents ("noel" → "Noël", "lefevre" → "Lefèvre").
@@ -24,6 +25,9 @@ TOWNS = [
     ("13127", "Vitrolles"),
 ]
 FEATURED = [("Noël", "Lefèvre"), ("Hélène", "Lefèvre"), ("Zoé", "Noël"), ("Chloé", "Bénard")]
+FEATURED_SEX = {"Noël": Sex.MALE, "Hélène": Sex.FEMALE, "Zoé": Sex.FEMALE, "Chloé": Sex.FEMALE}
+# One person in this many is left « non renseigné », as in real files where the sex was not asked (it is optional).
+SEX_UNSAID_EVERY = 7
 NOTES = [
     "Entretien au bureau : point sur la recherche de logement et les démarches CAF.",
     "Visite à domicile : logement propre, chauffage insuffisant signalé au propriétaire.",
@@ -52,6 +56,21 @@ def _phone(rng) -> str:
     return "0" + rng.choice("67") + " " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(4))
 
 
+def _sex_of(first_name: str, female: frozenset, male: frozenset, number: int) -> str:
+    """The sex a first name makes obvious (Faker's French female and male first names, the featured ones), blank
+    for one person in `SEX_UNSAID_EVERY` and for a name that says neither. Draws nothing from the demo's random
+    generators, so that the rest of the demo stays the same."""
+    if number % SEX_UNSAID_EVERY == SEX_UNSAID_EVERY - 1:
+        return ""
+    if first_name in FEATURED_SEX:
+        return FEATURED_SEX[first_name]
+    if first_name in female and first_name not in male:
+        return Sex.FEMALE
+    if first_name in male and first_name not in female:
+        return Sex.MALE
+    return ""
+
+
 def seed_households(organisation, users, count, rng) -> None:
     """Bring the organisation up to `count` households (idempotent: never more)."""
     existing = Household.objects.filter(organisation=organisation).count()
@@ -60,6 +79,7 @@ def seed_households(organisation, users, count, rng) -> None:
         return
     fake = Faker("fr_FR")
     fake.seed_instance(rng.randint(0, 10**9) + existing)
+    female, male = frozenset(FrenchNames.first_names_female), frozenset(FrenchNames.first_names_male)
     workers = [u for u in users.values() if u.role in (Role.SOCIAL_WORKER, Role.TEAM_LEAD)]
     concerns = list(Concern.objects.filter(organisation=organisation).select_related("category"))
     now = timezone.now()
@@ -108,6 +128,7 @@ def seed_households(organisation, users, count, rng) -> None:
                             first_name=first,
                             last_name=last,
                             birth_date=min(birth, today - timedelta(days=1)) if birth < today else date(2010, 1, 1),
+                            sex=_sex_of(first, female, male, len(people)),
                             relation=relation,
                             phone=_phone(rng) if relation == Relation.HEAD else "",
                             identity_key=people_rules.person_identity_key(first, last),

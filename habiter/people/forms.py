@@ -7,7 +7,7 @@ from habiter.core.models import Role, Team
 from habiter.core.versioning import VersionField
 
 from . import queries
-from .models import Concern, Household, HouseholdNote, Person
+from .models import Concern, Household, HouseholdNote, Person, Sex
 
 
 class SearchForm(forms.Form):
@@ -87,6 +87,7 @@ class MemberForm(forms.ModelForm):
             "first_name",
             "last_name",
             "birth_date",
+            "sex",
             "relation",
             "phone",
             "email",
@@ -107,6 +108,7 @@ class MemberForm(forms.ModelForm):
         for name in ("birth_date", "residence_permit_expiry"):
             self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
             self.fields[name].error_messages["invalid"] = _("Date invalide : jj/mm/aaaa attendu.")
+        self.fields["sex"].choices = [("", _("Non renseigné")), *Sex.choices]
         if self.empty_permitted:
             self.required_css_class = ""  # an optional member: its fields are required only once it is filled in
         if not self.instance._state.adding:

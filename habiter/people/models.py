@@ -139,8 +139,21 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class Sex(models.TextChoices):
+    """A person's sex as the public statistics ask it: « Femme » or « Homme »; blank is « non renseigné »."""
+
+    FEMALE = "f", _("Femme")
+    MALE = "m", _("Homme")
+
+
 class Person(Versioned, OrganisationScoped):
-    """A member of a household (personne accompagnée)."""
+    """A member of a household (personne accompagnée).
+
+    `sex` is collected for the statistics the association owes, and only for them: the DREES ES-DS survey, a legal
+    duty whose anonymous rows give each resident's sex (DOMAIN-2 W33), and the boarding houses' annual report, which
+    counts the residents by sex and age (W34). Minimisation (GDPR art. 5.1.c): it is optional everywhere, never
+    required, and blank stays « non renseigné » (counted as such, never guessed); no other value is offered than
+    the two the statistics count."""
 
     version_audit_actions = ("person.update",)
 
@@ -148,6 +161,17 @@ class Person(Versioned, OrganisationScoped):
     first_name = models.TextField(_("prénom"))
     last_name = models.TextField(_("nom"))
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True, validators=[validate_not_future])
+    sex = models.CharField(
+        _("sexe"),
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Facultatif. Sert seulement aux statistiques dues : l'enquête ES-DS de la DREES et le rapport annuel des "
+            "pensions de famille."
+        ),
+    )
     relation = models.CharField(_("lien avec la personne de référence"), max_length=16, choices=Relation.choices)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)

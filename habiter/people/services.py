@@ -21,6 +21,7 @@ PERSON_FIELDS = (
     "first_name",
     "last_name",
     "birth_date",
+    "sex",
     "relation",
     "phone",
     "email",
