@@ -12,7 +12,8 @@ residence. The printed contract: read like the contract. The redevance of a cont
 contract (the director and the host of the residence); replacing lines in force is confirmed. The maxima of the
 APL convention (the page « Maxima APL-foyer » and the correction of a value, confirmed): the director and the host
 of the residence; the team lead, who reads the residence, does not. The CAF PSE of a foyer de jeunes travailleurs
-(the page « PSE de la CAF », a correction confirmed): the director only, on an FJT of each scope.
+(the page « PSE de la CAF », a correction confirmed): the director only, on an FJT of each scope. The hosts' time of
+a boarding house (the page « Temps des hôtes », a year typed or corrected): the director only.
 """
 
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from habiter.residences import services
 from habiter.residences.models import (
     AplMaximum,
     GuestStay,
+    HostingStaff,
     HouseActivity,
     HouseRules,
     IndividualSupport,
@@ -77,6 +79,7 @@ EXPECTED = {
     "residences:apl_maxima": ADMIT_ROW,
     "residences:apl_maximum_correct": ADMIT_ROW,
     "residences:young_workers_pse": scoped_row(MANAGERS),
+    "residences:hosting_staff": scoped_row(MANAGERS),
 }
 POST_EXPECTED = {
     "residences:residence_edit": scoped_row(MANAGERS, yes=WRITE),
@@ -99,6 +102,7 @@ POST_EXPECTED = {
     "residences:apl_maxima": ADMIT_WRITE,
     "residences:apl_maximum_correct": ADMIT_WRITE,
     "residences:young_workers_pse": scoped_row(MANAGERS, yes=WRITE),
+    "residences:hosting_staff": scoped_row(MANAGERS, yes=WRITE),
 }
 POST_UNSCOPED = {"residences:residence_create"}
 CSRF_CASES = POST_UNSCOPED | set(POST_EXPECTED)
@@ -392,6 +396,8 @@ def post_data(route_name, scenario, actor, scope):
         return {"amount": f"{400 + index},00"} | CONFIRMED
     if route_name == "residences:young_workers_pse":  # one year per actor: a new record each
         return {"year": str(2000 + index), "amount": "50000,00"}
+    if route_name == "residences:hosting_staff":  # one year per actor: a new record each
+        return {"year": str(2000 + index), "fte": "1,50"}
     raise AssertionError(f"no POST data for {route_name}")
 
 
@@ -438,6 +444,8 @@ def state(route_name, scenario, actor, scope):
         return AplMaximum.objects.get(pk=houses.apl_maximum(scope).pk).amount
     if route_name == "residences:young_workers_pse":
         return YoungWorkersPse.objects.filter(residence=houses.young_workers(scope)).count()
+    if route_name == "residences:hosting_staff":
+        return HostingStaff.objects.filter(residence=houses.residence(scope)).count()
     raise AssertionError(f"no state for {route_name}")
 
 
@@ -646,6 +654,15 @@ def csrf_case(name, world):
             url,
             {"year": "2024", "amount": "51000,00"} | CONFIRMED,
             lambda: YoungWorkersPse.objects.get(residence=fjt, year=2024).amount == Decimal("51000.00"),
+        )
+    if name == "residences:hosting_staff":
+        url = reverse(name, args=[residence.pk])
+        return CsrfCase(
+            logged_in(director),
+            url,
+            url,
+            {"year": "2024", "fte": "1,50"},
+            lambda: HostingStaff.objects.filter(residence=residence, year=2024).exists(),
         )
     raise AssertionError(f"no CSRF case for {name}")
 

@@ -16,6 +16,7 @@ from habiter.core.api_inputs import LIMIT_MAX, OFFSET_MAX, ApiDate
 from habiter.core.reads import journaled_list, listed
 
 from . import queries
+from . import rules as residence_rules
 from .models import InterviewAttendance, Orientation, OrientationInterview, Residence
 
 router = Router(tags=["résidences"])
@@ -74,6 +75,7 @@ class AdmissionOut(Schema):
     decided_on: date | None
     notified_on: date | None
     entered_on: date | None
+    days_from_vacancy_to_entry: int | None  # W3: calendar days from the vacancy declared to the entry; null before
 
 
 class AdmissionList(Schema):
@@ -118,6 +120,9 @@ class FiguresOut(Schema):
     exit_count: int
     average_stay_days: int | None
     grant: str | None  # the State's expected grant (W9); null when no daily rate is known for a day
+    vacancies_filled: int  # W3: the SIAO vacancies filled by an entry of the period
+    average_days_from_vacancy_to_entry: int | None  # rounded half up; null when no vacancy was filled
+    longest_days_from_vacancy_to_entry: int | None
 
 
 class RateOut(Schema):
@@ -150,6 +155,9 @@ def _figures(f) -> dict:
         "exit_count": f.exit_count,
         "average_stay_days": f.average_stay_days,
         "grant": None if f.grant is None else f"{f.grant:.2f}",
+        "vacancies_filled": f.vacancies_filled,
+        "average_days_from_vacancy_to_entry": f.average_days_to_entry,
+        "longest_days_from_vacancy_to_entry": f.longest_days_to_entry,
     }
 
 
@@ -239,6 +247,11 @@ def residence_admissions(
             "decided_on": o.decided_on,
             "notified_on": o.notified_on,
             "entered_on": o.stay.entered_on if o.stay is not None else None,
+            "days_from_vacancy_to_entry": (
+                None
+                if o.stay is None
+                else residence_rules.days_from_vacancy_to_entry(o.vacancy.declared_on, o.stay.entered_on)
+            ),
         }
         for o in page
     ]

@@ -54,6 +54,7 @@ def _contract_form_page(request, place, orientation=None):
                 resident_id=form.cleaned_data["resident"].pk,
                 starts_on=form.cleaned_data["starts_on"],
                 orientation_id=orientation and orientation.pk,
+                employee_housing=form.cleaned_data["employee_housing"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habiter.core.audit import audit_record
 from habiter.core.formats import euros
@@ -54,12 +55,24 @@ def _move(contract, target: str) -> None:
     contract.status = target
 
 
-def contract_create(*, actor, place_id, resident_id, starts_on: date, orientation_id=None) -> ResidenceContract:
+# W2 (CCH R353-165-1 ff., circular 2006-45 annex 6): the resident's titre d'occupation can never be accessory to an
+# employment contract; a member of the manager's staff housed for the job has a logement de fonction instead.
+EMPLOYEE_HOUSING_REFUSED = gettext_lazy(
+    "Un contrat de résidence ne peut pas être l'accessoire d'un contrat de travail : un salarié du gestionnaire "
+    "logé pour son emploi relève d'un logement de fonction, pas d'un titre d'occupation en logement-foyer "
+    "(CCH R353-165-1 et suivants ; circulaire n° 2006-45 du 4 juillet 2006, annexe 6)."
+)
+
+
+def contract_create(
+    *, actor, place_id, resident_id, starts_on: date, orientation_id=None, employee_housing: bool = False
+) -> ResidenceContract:
     """Prepare a resident's contract for a place, from its first day (R74, W4): the residence's RI version in force
     that day is frozen on it, and the residence's deposit copied. The contract is « à signer » until the RI is
     initialled and the contract activated. From an admission, the resident is a member of the admitted household;
     otherwise a director may choose any member of a household they follow, and a host the resident already living
-    in the place without a contract (the contract then covers that stay)."""
+    in the place without a contract (the contract then covers that stay). A resident who is the manager's employee
+    housed for the job (`employee_housing`) is refused (W2)."""
     _require(actor, "residences.run_contracts")
     with transaction.atomic():
         place = (
@@ -67,6 +80,8 @@ def contract_create(*, actor, place_id, resident_id, starts_on: date, orientatio
             .select_related("residence")
             .get(pk=place_id, residence__in=queries.residences_for(actor).values("pk"))
         )
+        if employee_housing:
+            raise ValidationError({"employee_housing": EMPLOYEE_HOUSING_REFUSED})
         orientation = None
         if orientation_id is not None:
             orientation = queries.admitted_orientation_for_contract(actor, orientation_id)

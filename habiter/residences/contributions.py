@@ -10,18 +10,22 @@ from django.utils.translation import gettext_lazy
 from habiter.core import registry
 from habiter.core.models import Role
 
-from . import queries
+from . import concertation, queries
 from .models import HouseActivity, ResidenceContract, ResidenceStay
 
 
 def host_home_panel(user):
-    """The host's work of the day in the residences they host: the contracts (to sign, guests at the RI's limit,
-    notices ending soon) and the admissions (vacancies awaiting a candidate, interviews, decisions, notifications,
-    entries)."""
+    """The host's work of the day in the residences they host: a conseil de concertation missing (W12), the contracts
+    (to sign, guests at the RI's limit, notices ending soon) and the admissions (vacancies awaiting a candidate,
+    interviews, decisions, notifications, entries)."""
     if user.role != Role.HOST or not user.has_perm("residences.run_admissions"):
         return None
     today = timezone.localdate()
-    todo = queries.house_todo(user, today) | queries.admissions_todo(user, today)
+    todo = (
+        {"concertation_missing": concertation.concertation_missing(queries.residences_for(user), today)}
+        | queries.house_todo(user, today)
+        | queries.admissions_todo(user, today)
+    )
     return todo | {"total": sum(len(rows) for rows in todo.values())}
 
 
@@ -114,7 +118,7 @@ def residence_events(household, user):
 
 
 def register():
-    from .demo import seed_residence_life, seed_residences, seed_young_workers_home
+    from .demo import seed_hosting_staff, seed_residence_life, seed_residences, seed_young_workers_home
 
     registry.register_nav_item(
         registry.NavItem(
@@ -131,6 +135,7 @@ def register():
     registry.register_demo_seeder(50, seed_residences)
     registry.register_demo_seeder(51, seed_residence_life)
     registry.register_demo_seeder(53, seed_young_workers_home)  # after the redevances: none for the FJT here
+    registry.register_demo_seeder(54, seed_hosting_staff)
     registry.register_household_panel(
         registry.HouseholdPanel(
             "residences.stays",

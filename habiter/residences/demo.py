@@ -6,9 +6,11 @@ is still to notify, an admitted candidate about to enter, another admitted whose
 attach, a vacancy awaiting a candidate. Then the life of the houses (`seed_residence_life`, for databases seeded
 before it too): the residents' contracts with the RI initialled, the admitted candidate's contract to sign, a guest
 stay at the RI's limit, a resident whose notice ends within the fortnight, and a few activities of the house
-journal; each contract's redevance as typed lines (W7) under the APL maxima of its residence's convention (demo
-values, « à confirmer »), the first Pléiades resident's with a change on 1 January kept in its history. Every date
-on an open day; written through the services, like real use."""
+journal; each contract's redevance as typed lines (W7) over the last twelve months at least (a year of calls,
+payments and APL-foyer in the ledger's demo, whatever the day it is loaded) under the APL maxima of its residence's
+convention (demo values, « à confirmer »), the first Pléiades resident's with a change on 1 January kept in its
+history. The hosts' time of each house in full-time equivalents (`seed_hosting_staff`). Every date on an open day;
+written through the services, like real use."""
 
 import random
 from datetime import date, timedelta
@@ -18,12 +20,20 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from habiter.core.dates import nearest_open_day
+from habiter.core.dates import add_months, nearest_open_day
 from habiter.core.models import Role
 from habiter.people.models import Household
 
 from . import services
-from .models import AplMaximum, Orientation, Residence, ResidenceContract, ResidenceKind, ResidenceStay
+from .models import (
+    AplMaximum,
+    HostingStaff,
+    Orientation,
+    Residence,
+    ResidenceContract,
+    ResidenceKind,
+    ResidenceStay,
+)
 
 HOUSE_RULES = (
     "Article 1 — La pension de famille est un lieu de vie : chacun respecte le calme et l'intimité des autres.\n"
@@ -247,10 +257,13 @@ def _demo_lines(contract, rent_equivalent) -> list[dict]:
 
 
 def _seed_redevances(director, host, residences, contracts, today) -> None:
-    """The conventions' maxima for this year (and the next, for a contract starting then), then each contract's
-    lines from its first day, or from 1 January for a contract begun before; the first contract begun before 1
-    January also has the year before's lines, 10 € lower, in its history."""
-    years = sorted({today.year, *(c.starts_on.year for c in contracts)})
+    """The conventions' maxima for the years of the lines (and the next, for a contract starting then), then each
+    contract's lines from its first day, or from the first day of the month twelve months ago for a contract begun
+    before — so that the ledger's demo calls a whole year of redevances whatever the day it is seeded; the first
+    contract begun before 1 January has its lines from its first day, 10 € lower, then this year's from 1 January,
+    the change kept in its history."""
+    year_ago = add_months(today.replace(day=1), -12)
+    years = sorted({year_ago.year, today.year, *(c.starts_on.year for c in contracts)})
     for residence in residences:
         for typology, amount in DEMO_APL_MAXIMA.items():
             for year in years:
@@ -273,7 +286,7 @@ def _seed_redevances(director, host, residences, contracts, today) -> None:
         services.redevance_set(
             actor=host,
             contract_id=contract.pk,
-            valid_from=max(contract.starts_on, new_year),
+            valid_from=max(contract.starts_on, new_year if contract is with_history else year_ago),
             lines=_demo_lines(contract, rent),
         )
 
@@ -439,3 +452,24 @@ def seed_young_workers_home(organisation, users, count, rng) -> None:
         services.young_workers_pse_record(
             actor=director, residence_id=home.pk, year=today.year - 1, amount=YOUNG_WORKERS_PSE
         )
+
+
+# The hosts' time of each pension de famille (W34), demo figures near a host couple for twenty places: the Pléiades'
+# for last year and this one, Soleil's for last year only (this year's « non renseigné » on the annual report).
+DEMO_HOSTING_STAFF = {"Les Pléiades": (Decimal("1.50"), Decimal("1.60")), "Soleil": (Decimal("0.80"), None)}
+
+
+def seed_hosting_staff(organisation, users, count, rng) -> None:
+    """The hosts' time of the demo's pensions de famille once (nothing is added if one is recorded already, or there is
+    no director). Draws nothing from the demo's shared `rng`."""
+    director = next((u for u in users.values() if u.role == Role.DIRECTOR), None)
+    if director is None or HostingStaff.objects.filter(organisation=organisation).exists():
+        return
+    year = timezone.localdate().year
+    with transaction.atomic():
+        for residence in Residence.objects.filter(organisation=organisation, name__in=DEMO_HOSTING_STAFF):
+            for offset, fte in zip((1, 0), DEMO_HOSTING_STAFF[residence.name], strict=True):
+                if fte is not None:
+                    services.hosting_staff_record(
+                        actor=director, residence_id=residence.pk, year=year - offset, fte=fte
+                    )

@@ -13,6 +13,8 @@ from . import queries
 from .models import (
     FORMAL_NOTICE_MISSING,
     GROUNDS_AFTER_FORMAL_NOTICE,
+    HOSTING_STAFF_FTE_ERRORS,
+    HOSTING_STAFF_FTE_MAX,
     YOUNG_WORKERS_PSE_ERRORS,
     YOUNG_WORKERS_PSE_MAX,
     ActivityKind,
@@ -330,9 +332,34 @@ def _date_field(label, **kwargs):
     )
 
 
+class OccupancyDayForm(forms.Form):
+    """The day whose places' status the residence page shows (`?le=`): picked in the browser's calendar or typed
+    jj/mm/aaaa; empty, today."""
+
+    le = forms.DateField(
+        label=_("Occupation des places le"),
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "invalid": _("Date invalide : choisissez un jour dans le calendrier ou tapez-le en jj/mm/aaaa.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class ContractForm(ResidenceBaseForm):
     resident = forms.ModelChoiceField(label=_("Résident"), queryset=None)
     starts_on = _date_field(_("Prend effet le"))
+    # W2: a titre d'occupation is never accessory to an employment contract; the service refuses it
+    employee_housing = forms.BooleanField(
+        label=_("Cette personne est salariée du gestionnaire et logée pour son emploi (logement de fonction)"),
+        required=False,
+        help_text=_("Cochez si c'est le cas : un tel logement ne relève pas d'un contrat de résidence."),
+    )
 
     def __init__(self, *args, residents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -588,6 +615,46 @@ class YoungWorkersPseForm(ResidenceBaseForm):
             "invalid": _("Montant invalide : par exemple 52000 ou 52000,00."),
             "required": _("Indiquez le montant de la PSE reçue."),
             **YOUNG_WORKERS_PSE_ERRORS,
+        },
+    )
+
+    def __init__(self, *args, this_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].max_value = this_year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": this_year})
+
+
+class HostingStaffForm(ResidenceBaseForm):
+    """The hosts' time of a boarding house over a year, in full-time equivalents (W34): a year already recorded is
+    corrected."""
+
+    year = forms.IntegerField(
+        label=_("Année"),
+        min_value=2000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Indiquez une année, par exemple 2025."),
+            "required": _("Indiquez l'année."),
+            "min_value": _("Indiquez une année à partir de 2000."),
+            "max_value": _("Indiquez une année passée ou l'année en cours (%(limit_value)s au plus tard)."),
+        },
+    )
+    fte = AmountField(
+        label=_("Temps des hôtes (ETP)"),
+        decimal_places=2,  # no max_digits: `max_value` says a too large value once
+        min_value=Decimal("0.00"),
+        max_value=HOSTING_STAFF_FTE_MAX,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_(
+            "En équivalents temps plein sur l'année, hôtes de la maison seulement : par exemple 1,5 pour un hôte à "
+            "temps plein et un à mi-temps toute l'année."
+        ),
+        error_messages={
+            "invalid": _("Nombre invalide : par exemple 1,5 ou 0,80."),
+            "required": _("Indiquez le temps des hôtes en équivalents temps plein."),
+            **HOSTING_STAFF_FTE_ERRORS,
         },
     )
 

@@ -801,3 +801,76 @@ class YoungWorkersPse(OrganisationScoped):
                     "case « Foyer de jeunes travailleurs (FJT) » sur la fiche de la résidence sociale."
                 )
             )
+
+
+# A sanity bound against a typing slip, not a legal figure: a pension de famille has at most about twenty-five places
+# (W11) and one or two hosts (W10); ten full-time equivalents, or hours per week typed as ETP, are a slip.
+HOSTING_STAFF_FTE_MAX = Decimal("10.00")
+_FTE_TOO_MANY = _(
+    "Nombre invraisemblable d'équivalents temps plein pour une résidence : au plus 10 (un ETP est un temps plein "
+    "sur l'année, pas un nombre d'heures)."
+)
+HOSTING_STAFF_FTE_ERRORS = {
+    "min_value": _("Le temps des hôtes ne peut pas être négatif."),
+    "max_value": _FTE_TOO_MANY,
+    "max_digits": _FTE_TOO_MANY,
+    "max_whole_digits": _FTE_TOO_MANY,
+    "max_decimal_places": _("Indiquez le temps au centième d'ETP : deux chiffres après la virgule au plus."),
+}
+HOSTING_STAFF_KINDS = (ResidenceKind.PENSION_DE_FAMILLE, ResidenceKind.RESIDENCE_ACCUEIL)
+
+
+class HostingStaff(OrganisationScoped):
+    """The hosts' time of a pension de famille or résidence accueil over a year, in full-time equivalents (ETP):
+    the boarding houses' annual report gives it with the staffing rate, ETP per ten places (W34; the hosts, W10). One
+    row per residence and year, typed and corrected by the director (`hosting_staff.py`); a correction updates the
+    row, the audit keeps the value before."""
+
+    residence = models.ForeignKey(
+        Residence, on_delete=models.PROTECT, related_name="hosting_staff", verbose_name=_("résidence")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2200)],
+        error_messages={
+            "min_value": _("Indiquez une année à partir de 2000."),
+            "max_value": _("Indiquez une année passée ou l'année en cours."),
+        },
+    )
+    fte = models.DecimalField(
+        _("temps des hôtes (ETP)"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(HOSTING_STAFF_FTE_MAX)],
+        error_messages=HOSTING_STAFF_FTE_ERRORS,
+    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["residence", "-year"]
+        verbose_name = _("temps des hôtes d'une résidence")
+        verbose_name_plural = _("temps des hôtes des résidences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["residence", "year"],
+                name="hosting_staff_unique_year",
+                violation_error_message=_("Le temps des hôtes de cette année est déjà saisi pour cette résidence."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fte__gte=0) & models.Q(fte__lte=HOSTING_STAFF_FTE_MAX),
+                name="hosting_staff_fte_plausible",
+                violation_error_message=_("Le temps des hôtes va de 0 à 10 équivalents temps plein."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.residence} — {self.year}"
+
+    def clean(self):
+        if self.residence_id is not None and self.residence.kind not in HOSTING_STAFF_KINDS:
+            raise ValidationError(
+                _(
+                    "Le temps des hôtes se saisit pour une pension de famille ou une résidence accueil, les "
+                    "résidences qui ont des hôtes."
+                )
+            )

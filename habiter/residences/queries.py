@@ -23,6 +23,7 @@ from .models import (
     ContractStatus,
     Decision,
     GuestStay,
+    HostingStaff,
     HouseActivity,
     HouseRules,
     IndividualSupport,
@@ -105,9 +106,9 @@ class PlaceStatus:
 def occupancy(residence, *, on: date) -> list[PlaceStatus]:
     """Each place of `residence` with its status on `on`: occupied by a contract in force on the day (from its
     first day to the exit) or, for a resident without a contract yet, by a stay covering the day; else reserved for
-    a contract to sign or a candidate the commission admitted by that day who has not entered; else free. Four
-    queries whatever the number of places. `residence` must have been read through `residences_for`: this
-    function does not scope."""
+    a contract to sign prepared or beginning by that day, or a candidate the commission admitted by that day who has
+    not entered; else free. Four queries whatever the number of places. `residence` must have been read through
+    `residences_for`: this function does not scope."""
     places = list(Place.objects.filter(residence=residence).order_by("label", "id"))
     stays = (
         ResidenceStay.objects.filter(place__residence=residence, entered_on__lte=on)
@@ -119,7 +120,9 @@ def occupancy(residence, *, on: date) -> list[PlaceStatus]:
     for contract in (
         ResidenceContract.objects.filter(place__residence=residence)
         .filter(
-            Q(status=ContractStatus.TO_SIGN)
+            # a contract to sign reserves its place from the day it was prepared or its first day, whichever is first
+            # (on an earlier day the place was not promised yet)
+            Q(status=ContractStatus.TO_SIGN) & (Q(created_at__date__lte=on) | Q(starts_on__lte=on))
             | Q(status__in=[ContractStatus.ACTIVE, ContractStatus.NOTICE], starts_on__lte=on)
             | Q(status=ContractStatus.ENDED, starts_on__lte=on, left_on__gte=on)
         )
@@ -543,20 +546,26 @@ def _openings_and_stays(residences: list, start: date, end: date) -> tuple[dict,
     ):
         openings[residence_id].append(residence_rules.PlaceOpening(place_id, opened_on or opened[residence_id]))
     stays: dict = {pk: [] for pk in ids}
-    for place_id, residence_id, entered_on, left_on, destination in (
+    # the vacancy an entry filled comes in the same query (a one-to-one: at most one row per stay)
+    for place_id, residence_id, entered_on, left_on, destination, declared_on in (
         ResidenceStay.objects.filter(place__residence_id__in=ids, entered_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-        .values_list("place_id", "place__residence_id", "entered_on", "left_on", "exit_destination")
+        .values_list(
+            "place_id", "place__residence_id", "entered_on", "left_on", "exit_destination", "vacancy__declared_on"
+        )
     ):
-        stays[residence_id].append(residence_rules.StaySpan(place_id, entered_on, left_on, destination))
+        stays[residence_id].append(
+            residence_rules.StaySpan(place_id, entered_on, left_on, destination, vacancy_declared_on=declared_on)
+        )
     return openings, stays
 
 
 def period_occupancy(residences, *, start: date, end: date) -> tuple[list[tuple], object]:
     """The occupancy figures (`rules.period_figures`: places, place-days available and occupied, entries, exits,
-    average stay) of each residence of `residences` (already scoped by the caller) from `start` to `end`, and of all
-    of them together: the same counting as the residences' yearly figures, over any period (the funders' reports).
-    Four queries whatever the number of residences, places and stays. The days after today are not counted."""
+    average stay, vacancies filled and their days from vacancy to entry) of each residence of `residences` (already
+    scoped by the caller) from `start` to `end`, and of all of them together: the same counting as the residences'
+    yearly figures, over any period (the funders' reports). Four queries whatever the number of residences, places
+    and stays. The days after today are not counted."""
     residences = list(residences)
     openings, stays = _openings_and_stays(residences, start, end)
     rates = residence_rules.rate_periods(legal_params())
@@ -806,3 +815,19 @@ def residence_for_young_workers_pse(user, residence_id) -> Residence:
 def young_workers_pse(residence):
     """The PSE recorded for the residence, latest year first."""
     return YoungWorkersPse.objects.filter(residence=residence).select_related("changed_by").order_by("-year")
+
+
+# --- the hosts' time of a boarding house (W34): typed by the director, read with the residence --------------------
+
+
+def residence_for_hosting_staff(user, residence_id) -> Residence:
+    """The residence whose hosts' time the user may record: the director, for a residence of the organisation; anyone
+    else, or a residence out of scope, DoesNotExist."""
+    if not user.has_perm("residences.manage_residence"):
+        raise Residence.DoesNotExist
+    return residences_for(user).get(pk=residence_id)
+
+
+def hosting_staff(residence):
+    """The hosts' time recorded for the residence, latest year first."""
+    return HostingStaff.objects.filter(residence=residence).select_related("changed_by").order_by("-year")

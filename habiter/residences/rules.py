@@ -24,6 +24,19 @@ def places_above_soft_max(place_count: int, on: date, params: LegalParameters | 
     return limit if place_count > limit else None
 
 
+# W12 (CCH L633-4, R633-5, décret 2016-300): from this many residents holding a contract in force, the manager of a
+# logement-foyer constitutes a conseil de concertation — the same row of the legal-parameter table `community`
+# checks its councils against; the council is the one of that legal basis.
+CONCERTATION_MIN_RESIDENTS_KEY = "conseil_concertation_min_residents"
+CONCERTATION_LEGAL_BASIS = "cch_conseil_concertation"
+
+
+def concertation_council_missing(residents: int, threshold: int, *, is_essms: bool, has_council: bool) -> bool:
+    """W12: a residence with at least `threshold` residents under contract needs a conseil de concertation; an ESSMS
+    does not (L633-5: the L633 regime does not apply, W1)."""
+    return not is_essms and residents >= threshold and not has_council
+
+
 def house_rules_frozen(valid_from: date, today: date) -> bool:
     """A version of the règlement intérieur in force since today or before may have been signed: frozen."""
     return valid_from <= today
@@ -227,6 +240,7 @@ class StaySpan:
     entered_on: date
     left_on: date | None = None
     exit_destination: str = ""
+    vacancy_declared_on: date | None = None  # the SIAO vacancy this entry filled, declared that day (W3)
 
 
 @dataclass(frozen=True)
@@ -252,6 +266,11 @@ class OccupancyFigures:
     average_stay_days: int | None  # of the stays that ended in the period, entry and exit days included
     grant: Decimal | None  # the State's expected grant; None when no rate is known for an available day
     counted_until: date | None = None  # a period still running: its days after this one are not counted yet
+    # W3 « délai vacance → entrée »: the SIAO vacancies filled by an entry of the period, and their days from the
+    # vacancy declared to the entry (average rounded half up; None without such an entry)
+    vacancies_filled: int = 0
+    average_days_to_entry: int | None = None
+    longest_days_to_entry: int | None = None
 
     @property
     def vacancy_days(self) -> int:
@@ -333,6 +352,7 @@ def period_figures(openings, stays, start: date, end: date, rates, until: date |
     occupied = entries = 0
     exits: dict[str, int] = {}
     lengths = []
+    delays = []
     for stay in stays:
         if stay.place_id not in opened:
             continue
@@ -340,13 +360,12 @@ def period_figures(openings, stays, start: date, end: date, rates, until: date |
         occupied += occupied_days(from_day, stay.left_on, start, counted_end)
         if start <= stay.entered_on <= counted_end:
             entries += 1
+            if stay.vacancy_declared_on is not None:
+                delays.append(days_from_vacancy_to_entry(stay.vacancy_declared_on, stay.entered_on))
         if stay.left_on is not None and start <= stay.left_on <= counted_end:
             destination = stay.exit_destination or "unknown"
             exits[destination] = exits.get(destination, 0) + 1
             lengths.append(stay_length(stay.entered_on, stay.left_on))
-    average = None
-    if lengths:
-        average = int((Decimal(sum(lengths)) / len(lengths)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return OccupancyFigures(
         start=start,
         end=end,
@@ -355,10 +374,20 @@ def period_figures(openings, stays, start: date, end: date, rates, until: date |
         occupied_days=min(occupied, available),
         entries=entries,
         exits=exits,
-        average_stay_days=average,
+        average_stay_days=_rounded_average(lengths),
         grant=state_grant(openings, start, end, rates),
         counted_until=counted_end if counted_end < end else None,
+        vacancies_filled=len(delays),
+        average_days_to_entry=_rounded_average(delays),
+        longest_days_to_entry=max(delays, default=None),
     )
+
+
+def _rounded_average(days: list[int]) -> int | None:
+    """The average of a list of day counts, rounded half up to a whole day; None for an empty list."""
+    if not days:
+        return None
+    return int((Decimal(sum(days)) / len(days)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def year_figures(

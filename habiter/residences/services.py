@@ -25,6 +25,7 @@ from .contracts import contract_notice as contract_notice
 from .contracts import contract_terminate as contract_terminate
 from .contracts import guest_stay_record as guest_stay_record
 from .contracts import redevance_set as redevance_set
+from .hosting_staff import hosting_staff_record as hosting_staff_record  # the hosts' time (W34)
 from .journal import house_activity_record as house_activity_record  # the house journal (W10)
 from .journal import individual_support_record as individual_support_record
 from .journal import individual_support_set_kind as individual_support_set_kind

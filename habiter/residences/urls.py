@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contract_views, maxima_views, views, young_workers_views
+from . import contract_views, hosting_staff_views, maxima_views, views, young_workers_views
 
 app_name = "residences"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:residence_id>/maxima-apl/", maxima_views.apl_maxima, name="apl_maxima"),
     path("maxima-apl/<uuid:apl_maximum_id>/corriger/", maxima_views.apl_maximum_correct, name="apl_maximum_correct"),
     path("<uuid:residence_id>/pse-caf/", young_workers_views.young_workers_pse, name="young_workers_pse"),
+    path("<uuid:residence_id>/temps-des-hotes/", hosting_staff_views.hosting_staff, name="hosting_staff"),
     path("places/<uuid:place_id>/modifier/", views.place_edit, name="place_edit"),
     path("places/<uuid:place_id>/entree/", views.place_entry, name="place_entry"),
     path("sejours/<uuid:stay_id>/sortie/", views.stay_exit, name="stay_exit"),

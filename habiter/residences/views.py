@@ -16,7 +16,7 @@ from habiter.core.forms import apply_validation_error
 from habiter.core.pages import get_or_404, require_perm
 from habiter.core.reads import journaled_list, journaled_read, listed, read_of
 
-from . import queries, services
+from . import concertation, queries, services
 from . import registry as contract_registry  # the contract panels and the RI consultation (W12)
 from . import rules as residence_rules
 from .forms import (
@@ -30,6 +30,7 @@ from .forms import (
     InterviewForm,
     InterviewOutcomeForm,
     NotifyForm,
+    OccupancyDayForm,
     OrientationEntryForm,
     OrientationForm,
     PlaceForm,
@@ -38,7 +39,7 @@ from .forms import (
     SupportKindForm,
     VacancyForm,
 )
-from .models import ExitDestination
+from .models import HOSTING_STAFF_KINDS, ExitDestination
 from .young_workers_views import pse_form
 
 PAGE_SIZE = 25
@@ -64,7 +65,10 @@ def residence_detail(request, residence_id):
     residence = get_or_404(queries.residence_for_page, user, residence_id)
     places = list(residence.places.all())
     today = timezone.localdate()
-    statuses = queries.occupancy(residence, on=today)
+    # the places' status on the day asked for (`?le=`), else today; a bad date is said and today shown
+    day_form = OccupancyDayForm(request.GET if request.GET.get("le") else None, initial={"le": today})
+    on = day_form.cleaned_data["le"] if day_form.is_bound and day_form.is_valid() else today
+    statuses = queries.occupancy(residence, on=on)
     contracts = list(queries.residence_contracts(residence))
     guest_alerts = queries.guest_alerts(residence, today)
     can_manage = user.has_perm("residences.manage_residence")
@@ -80,6 +84,9 @@ def residence_detail(request, residence_id):
             "places": places,
             "statuses": statuses,
             "today": today,
+            "on": on,
+            "on_today": on == today,  # another day's statuses are read only: no entry, exit nor contract to make
+            "day_form": day_form,
             "vacancies": _vacancy_rows(residence),
             "contracts": contracts,
             "guest_alerts": guest_alerts,
@@ -88,11 +95,16 @@ def residence_detail(request, residence_id):
             "hosts": list(residence.hosts.all()),
             "house_rules": list(residence.house_rules.all()),
             "soft_max": residence_rules.places_above_soft_max(len(places), today, queries.legal_params()),
+            # W12: from 30 residents under contract, a conseil de concertation (none recorded: warned)
+            "concertation_missing": concertation.residence_concertation_missing(residence, today),
             "can_manage": can_manage,
             "can_keep_maxima": user.has_perm("residences.keep_apl_maxima"),
             # W38: a foyer de jeunes travailleurs' CAF PSE, recorded by the director
             "young_workers_pse": list(queries.young_workers_pse(residence)) if residence.young_workers else [],
             "pse_form": pse_form(today=today) if can_manage and residence.young_workers else None,
+            # W34: the hosts' time of a boarding house, typed by the director on its own page
+            "has_hosts": residence.kind in HOSTING_STAFF_KINDS,
+            "hosting_staff": list(queries.hosting_staff(residence)) if residence.kind in HOSTING_STAFF_KINDS else [],
         },
     )
 
@@ -471,7 +483,15 @@ def occupancy_summary(request):
     return render(
         request,
         "residences/occupancy_summary.html",
-        {"year": year, "rows": rows, "everything": everything, "rates": rates, "exits": _exit_rows(everything)},
+        {
+            "year": year,
+            "rows": rows,
+            "everything": everything,
+            "rates": rates,
+            "exits": _exit_rows(everything),
+            # W3: the vacancies filled in the year and their days from vacancy to entry, per residence and together
+            "vacancy_rows": [(row.residence.name, row.year) for row in rows] + [(_("Ensemble"), everything)],
+        },
     )
 
 
@@ -488,7 +508,14 @@ def occupancy_figures(request, residence_id):
     return render(
         request,
         "residences/occupancy_figures.html",
-        {"residence": residence, "year": year, "figures": rows[0], "rates": rates, "exits": _exit_rows(rows[0].year)},
+        {
+            "residence": residence,
+            "year": year,
+            "figures": rows[0],
+            "rates": rates,
+            "exits": _exit_rows(rows[0].year),
+            "vacancy_rows": [(residence.name, rows[0].year)],  # W3, the year's vacancies filled
+        },
     )
 
 

@@ -1,6 +1,8 @@
 """End to end, in Chromium: the host sees today's contracts work on their home page, opens a contract to sign, then
-the residence's occupancy and funding figures of last year; axe-core on every page; screenshots."""
+the residence's occupancy and funding figures of last year, and its places on a day of last year picked in the
+calendar; axe-core on every page; screenshots."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -50,3 +52,25 @@ def test_the_host_sees_today_s_work_then_the_year_s_figures(page, house):
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Les Pléiades — {last_year}")
     expect(page.get_by_text("montant à confirmer")).to_be_visible()
     check_page(page, "occupancy-figures", phone=True)
+
+
+def test_the_host_picks_a_day_and_sees_the_places_free_reserved_or_occupied_then(page, house):
+    log_in(page, "t.garcia")
+    page.goto(f"/residences/{house.pk}/")
+    places = page.get_by_role("region", name="3 places")
+    expect(places).to_contain_text("Aujourd'hui")
+    # 2 February of last year: the first resident under contract since 5 January, the second not yet come (2 March),
+    # the third place's contract not yet prepared
+    day = date(timezone.localdate().year - 1, 2, 2)
+    page.get_by_label("Occupation des places le").fill(day.isoformat())
+    page.get_by_role("button", name="Afficher ce jour").click()
+    expect(page).to_have_url(re.compile(rf"/residences/{house.pk}/\?le={day.isoformat()}$"))
+    expect(places.get_by_role("status")).to_contain_text("Statut des places le 2 février")
+    rows = places.locator("tbody tr")
+    expect(rows.nth(0)).to_contain_text("Occupée")
+    expect(rows.nth(1)).to_contain_text("Libre")
+    expect(rows.nth(2)).to_contain_text("Libre")
+    expect(places.get_by_role("link", name="Déclarer la vacance au SIAO")).to_have_count(0)  # another day: read only
+    check_page(page, "residence-places-on-a-day", phone=True)
+    places.get_by_role("link", name="Revenir à aujourd'hui").click()
+    expect(rows.nth(2)).to_contain_text("Réservée")

@@ -100,3 +100,33 @@ def test_admissions_list_each_candidate_with_its_steps(world, house):
     assert item["id"] == str(orientation.pk) and item["siao_reference"] == "SIAO-13-0042"
     assert item["decision"] == "admitted" and item["refusal_reason"] is None
     assert item["vacancy_declared_on"] == "2026-01-05" and item["entered_on"] is None
+    assert item["days_from_vacancy_to_entry"] is None  # not entered yet
+
+
+def test_an_admission_entered_says_its_days_from_vacancy_to_entry(world, house):
+    residence, orientation = house
+    host = world.users["host"]
+    services.orientation_notify(actor=host, orientation_id=orientation.pk, notified_on=date(2026, 1, 23))
+    services.orientation_enter(
+        actor=host,
+        orientation_id=orientation.pk,
+        resident_id=world.other_team_household.members.first().pk,
+        entered_on=date(2026, 2, 2),
+    )
+    (item,) = _get(host, f"/residences/{residence.pk}/admissions").json()["items"]
+    # declared vacant on 5 January 2026, entered on 2 February: 28 days
+    assert item["entered_on"] == "2026-02-02" and item["days_from_vacancy_to_entry"] == 28
+    figures = _get(host, f"/residences/{residence.pk}/occupancy-figures", year=2026).json()
+    assert figures["total"]["vacancies_filled"] == 1
+    assert figures["total"]["average_days_from_vacancy_to_entry"] == 28
+    assert figures["total"]["longest_days_from_vacancy_to_entry"] == 28
+    february = figures["months"][1]
+    assert (february["vacancies_filled"], february["longest_days_from_vacancy_to_entry"]) == (1, 28)
+    assert figures["months"][0]["average_days_from_vacancy_to_entry"] is None
+
+
+def test_the_openapi_schema_documents_the_days_from_vacancy_to_entry():
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "days_from_vacancy_to_entry" in schemas["AdmissionOut"]["properties"]
+    for field in ("vacancies_filled", "average_days_from_vacancy_to_entry", "longest_days_from_vacancy_to_entry"):
+        assert field in schemas["FiguresOut"]["properties"], field

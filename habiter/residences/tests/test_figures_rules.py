@@ -161,3 +161,35 @@ def test_a_year_still_running_is_counted_up_to_today_only():
     # the same year seen from 2027 counts every day: 2 × 365 = 730; 356 + 275 = 631 occupied
     _months, whole = rules.year_figures(openings, stays, 2026, daily, until=date(2027, 2, 1))
     assert (whole.available_days, whole.occupied_days, whole.counted_until) == (730, 631, None)
+
+
+def test_the_vacancies_filled_in_a_period_and_their_days_from_vacancy_to_entry():
+    """W3 « délai vacance → entrée »: an entry of the period that filled a vacancy counts with its days from the
+    vacancy declared (in the period or before) to the entry; an entry without a vacancy, or in another period, not."""
+    openings = [PlaceOpening(n) for n in range(1, 5)]
+    stays = [
+        StaySpan(1, date(2025, 1, 6), vacancy_declared_on=date(2024, 11, 4)),  # 63 days
+        StaySpan(2, date(2025, 9, 1), vacancy_declared_on=date(2025, 8, 1)),  # 31 days
+        StaySpan(3, date(2025, 12, 29), vacancy_declared_on=date(2025, 10, 6)),  # 84 days
+        StaySpan(4, date(2025, 5, 5)),  # no vacancy declared
+        StaySpan(4, date(2024, 6, 3), date(2025, 4, 30), "death", vacancy_declared_on=date(2024, 5, 6)),  # 2024
+    ]
+    year = rules.period_figures(openings, stays, date(2025, 1, 1), date(2025, 12, 31), RATES)
+    # (63 + 31 + 84) / 3 = 59.33… → 59
+    assert (year.vacancies_filled, year.average_days_to_entry, year.longest_days_to_entry) == (3, 59, 84)
+    assert year.entries == 4
+    september = rules.period_figures(openings, stays, date(2025, 9, 1), date(2025, 9, 30), RATES)
+    assert (september.vacancies_filled, september.average_days_to_entry, september.longest_days_to_entry) == (
+        1,
+        31,
+        31,
+    )
+    # (28 + 29) / 2 = 28.5 → 29, rounded half up
+    two = [
+        StaySpan(1, date(2025, 3, 1), vacancy_declared_on=date(2025, 2, 1)),
+        StaySpan(2, date(2025, 3, 31), vacancy_declared_on=date(2025, 3, 2)),
+    ]
+    march = rules.period_figures(openings, two, date(2025, 3, 1), date(2025, 3, 31), RATES)
+    assert (march.vacancies_filled, march.average_days_to_entry, march.longest_days_to_entry) == (2, 29, 29)
+    june = rules.period_figures(openings, stays, date(2025, 6, 1), date(2025, 6, 30), RATES)
+    assert (june.vacancies_filled, june.average_days_to_entry, june.longest_days_to_entry) == (0, None, None)

@@ -1,6 +1,6 @@
 """The occupancy and funding figures pages: a worked example, the scopes, a constant number of queries."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,3 +182,70 @@ def test_the_year_in_progress_says_it_is_counted_up_to_today(client, world):
         # 1 January to 2 December 2026: 336 days open, all occupied → 100,0 %, not the 365 of the whole year
         assert ">336</td>" in html and "100,0 %" in html
         assert note not in page_of(client, url + "?annee=2025")
+
+
+def _fill(director, place, household, declared_on, entered_on):
+    """A vacancy of `place` declared to the SIAO on `declared_on`, its candidate seen, admitted and notified the days
+    before `entered_on`, then entered that day (W3)."""
+    vacancy = services.vacancy_declare(actor=director, place_id=place.pk, declared_on=declared_on)
+    orientation = services.orientation_receive(
+        actor=director,
+        vacancy_id=vacancy.pk,
+        siao_reference=f"SIAO-{declared_on:%Y%m%d}",
+        candidate_name="Candidat",
+        received_on=declared_on,
+        household_id=household.pk,
+    )
+    services.orientation_interview_add(
+        actor=director,
+        orientation_id=orientation.pk,
+        held_on=entered_on - timedelta(days=3),
+        led_by_id=director.pk,
+        attendance="came",
+    )
+    services.orientation_decide(
+        actor=director, orientation_id=orientation.pk, decision="admitted", decided_on=entered_on - timedelta(days=2)
+    )
+    services.orientation_notify(
+        actor=director, orientation_id=orientation.pk, notified_on=entered_on - timedelta(days=1)
+    )
+    return services.orientation_enter(
+        actor=director, orientation_id=orientation.pk, resident_id=household.members.first().pk, entered_on=entered_on
+    )
+
+
+def _delay_cells(html, first):
+    """The cells of the row `first` of the table « De la vacance déclarée au SIAO à l'entrée »."""
+    return _cells(html.split('id="h-vacancy-delays"')[1], first)
+
+
+@pytest.fixture
+def filled_vacancies(world):
+    """Les Pléiades: four vacancies filled by an entry — 4 November 2024 → 6 January 2025 (63 days), 1 August →
+    1 September 2025 (31), 6 October → 29 December 2025 (84), 3 November 2025 → 12 January 2026 (70) — and an entry
+    without a vacancy declared (5 May 2025), not counted."""
+    director = world.users["director"]
+    residence = make_residence(director, "Les Pléiades", hosts=[world.users["host"]], opened_on=date(2014, 12, 1))
+    places = [make_place(director, residence, f"{n}") for n in range(1, 6)]
+    household = world.own_household
+    _fill(director, places[0], household, date(2024, 11, 4), date(2025, 1, 6))
+    _fill(director, places[1], household, date(2025, 8, 1), date(2025, 9, 1))
+    _fill(director, places[2], household, date(2025, 10, 6), date(2025, 12, 29))
+    _fill(director, places[3], household, date(2025, 11, 3), date(2026, 1, 12))
+    _enter(director, places[4], household, date(2025, 5, 5))
+    return residence
+
+
+def test_the_vacancies_filled_in_the_year_and_their_days_to_entry(client, world, filled_vacancies):
+    client.force_login(world.users["host"])
+    url = reverse("residences:occupancy_figures", args=[filled_vacancies.pk])
+    # 2025: the entries of 6 January, 1 September and 29 December filled a vacancy; (63 + 31 + 84) / 3 = 59.33 → 59
+    assert _delay_cells(page_of(client, url + "?annee=2025"), "Les Pléiades") == ["3", "59", "84"]
+    # 2026: the entry of 12 January, 70 days after the vacancy of 3 November 2025
+    assert _delay_cells(page_of(client, url + "?annee=2026"), "Les Pléiades") == ["1", "70", "70"]
+    assert _delay_cells(page_of(client, url + "?annee=2024"), "Les Pléiades") == ["0", "—", "—"]
+    html = page_of(client, reverse("residences:occupancy_summary") + "?annee=2025")
+    assert _delay_cells(html, "Les Pléiades") == ["3", "59", "84"]
+    assert _delay_cells(html, "Ensemble") == ["3", "59", "84"]
+    # the entry figures are unchanged: four entries in 2025, the one without a vacancy included
+    assert _cells(html, "Les Pléiades")[5] == "4"
