@@ -6,8 +6,9 @@
 # (the floor of any logged-in page, the reference of the ratios), the household search, a household page and
 # the social worker's home page. Only 127.0.0.1 is ever loaded. Tunable: BENCH_SCALE, BENCH_DURATION, BENCH_CONNECTIONS,
 # BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_DB, and for the ledger part (manage.py bench_ledger)
-# BENCH_LEASES (0: the pages only), BENCH_YEARS, and for the residences' figures (manage.py bench_residences)
-# BENCH_RESIDENCES, BENCH_RESIDENCE_YEARS.
+# BENCH_LEASES (0: no ledger at scale), BENCH_YEARS, and for the residences' figures (manage.py bench_residences)
+# BENCH_RESIDENCES, BENCH_RESIDENCE_YEARS. The dashboard and the reports (manage.py bench_reports) come last, counted
+# over the tables that hold the ledger's years and the residences at scale.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -137,9 +138,6 @@ wait "$GUNICORN_PID" 2>/dev/null || true
 GUNICORN_PID=""
 
 # --- the residences' figures at scale --------------------------------------------------------------
-step "Tableau de bord et rapports de l'année écoulée"
-DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_reports --report "$REPORT"
-
 export BENCH_RESIDENCES="${BENCH_RESIDENCES:-9}"
 export BENCH_RESIDENCE_YEARS="${BENCH_RESIDENCE_YEARS:-10}"
 step "Résidences : $BENCH_RESIDENCES résidences, $BENCH_RESIDENCE_YEARS ans de séjours"
@@ -149,9 +147,12 @@ DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_residences \
 # --- the ledger at scale ---------------------------------------------------------------------------
 export BENCH_LEASES="${BENCH_LEASES:-5000}"
 export BENCH_YEARS="${BENCH_YEARS:-10}"
-if [ "$BENCH_LEASES" = 0 ]; then
-    exit 0 # the pages only
+if [ "$BENCH_LEASES" != 0 ]; then
+    step "Comptabilité : $BENCH_LEASES baux, $BENCH_YEARS ans d'historique"
+    DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_ledger \
+        --leases "$BENCH_LEASES" --years "$BENCH_YEARS" --report "$REPORT"
 fi
-step "Comptabilité : $BENCH_LEASES baux, $BENCH_YEARS ans d'historique"
-DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_ledger \
-    --leases "$BENCH_LEASES" --years "$BENCH_YEARS" --report "$REPORT"
+
+# --- the dashboard and the reports, once the ledger's years and the residences are in the tables -----
+step "Tableau de bord, rapports de l'année écoulée, enregistrement et exports"
+DJANGO_SETTINGS_MODULE=habiter.settings.dev $PY manage.py bench_reports --report "$REPORT"

@@ -3,10 +3,11 @@ for each establishment, one row per person present on the reference day and per 
 period. Funders get aggregates; this is the one export of individual rows.
 
 A row holds no name, no NIR, no address, no birth date, no identifier of the household, the person or the stay:
-the age as a band, the household's size, the situation before entry and the main resource at entry (as said on the
-stay), the month of entry and of exit, the destination at exit, the kind of establishment. Its row id is drawn at
-random for each export and the rows are shuffled, so two exports cannot be matched row by row, nor a row traced back
-to a file by its position. Sex is not recorded by the application: it is not in the rows."""
+the age as a band, the sex (« F », « M », or empty when the person's file does not say it: optional, never guessed),
+the household's size, the situation before entry and the main resource at entry (as said on the stay), the month of
+entry and of exit, the destination at exit, the kind of establishment. Its row id is drawn at random for each export
+and the rows are shuffled, so two exports cannot be matched row by row, nor a row traced back to a file by its
+position. Individual rows are not masked: the small-cell secret applies to the survey's aggregate tables (W43)."""
 
 import csv
 import io
@@ -16,7 +17,7 @@ import secrets
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from habiter.people.models import Relation
+from habiter.people.models import Relation, Sex
 from habiter.residences.models import ExitDestination, MainResource, ResidenceKind
 from habiter.support.models import EntrySituation
 
@@ -31,6 +32,7 @@ COLUMNS = (
     "bloc",
     "type_etablissement",
     "tranche_age",
+    "sexe",
     "lien_personne_reference",
     "personnes_menage",
     "situation_avant_entree",
@@ -39,6 +41,10 @@ COLUMNS = (
     "mois_sortie",
     "destination_sortie",
 )
+
+
+# The survey's coding of a person's sex; a sex not said stays empty.
+SURVEY_SEX = {Sex.FEMALE: "F", Sex.MALE: "M"}
 
 
 def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
@@ -51,6 +57,7 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
         .values_list(
             "place__residence__kind",
             "resident__birth_date",
+            "resident__sex",
             "resident__relation",
             "persons",
             "situation_before_entry",
@@ -63,7 +70,7 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
     kinds, relations, destinations = dict(ResidenceKind.choices), dict(Relation.choices), dict(ExitDestination.choices)
     situations, resources = dict(EntrySituation.choices), dict(MainResource.choices)
     rows = []
-    for kind, birth_date, relation, persons, situation, resource, entered_on, left_on, destination in stays:
+    for kind, birth_date, sex, relation, persons, situation, resource, entered_on, left_on, destination in stays:
         blocks = []
         if entered_on <= period.end and (left_on is None or left_on >= period.end):
             blocks.append((_("présent"), period.end, False))
@@ -75,6 +82,7 @@ def esds_rows(scope: ReportScope, period: Period) -> list[dict]:
                     "bloc": block,
                     "type_etablissement": str(kinds.get(kind, kind)),
                     "tranche_age": age_band_label(rules.age_band(birth_date, on)),
+                    "sexe": SURVEY_SEX.get(sex, ""),
                     "lien_personne_reference": str(relations.get(relation, relation)),
                     "personnes_menage": persons,
                     "situation_avant_entree": str(situations.get(situation, "")),

@@ -96,6 +96,14 @@ class SubsidyDecisionForm(forms.Form):
     decided_on = date_field(_("Décision du"))
     amount_granted = _money(_("Montant accordé (€)"), required=False)
     convention_reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
+    received_on = date_field(
+        _("Reçue le"),
+        required=False,
+        help_text=_(
+            "Le jour où le versement est arrivé : le seuil de publication des comptes le compte cette année-là."
+        ),
+    )
+    amount_received = _money(_("Montant reçu (€)"), required=False)
 
 
 class CrfSentForm(forms.Form):

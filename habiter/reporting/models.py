@@ -88,7 +88,8 @@ class SubsidyStatus(models.TextChoices):
 
 class Subsidy(OrganisationScoped):
     """A subsidy asked of a funder for a financial year: the request, the decision and, once granted, the compte
-    rendu financier due within the delay after the end of that year (DOMAIN-2 W31, `rules.crf_due_on`)."""
+    rendu financier due within the delay after the end of that year (DOMAIN-2 W31, `rules.crf_due_on`), and the
+    day and amount the cash was received, which the accounts threshold counts in its calendar year (W32)."""
 
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="subsidies", verbose_name=_("financeur"))
     programme = models.ForeignKey(
@@ -109,6 +110,10 @@ class Subsidy(OrganisationScoped):
     convention_reference = models.CharField(_("référence de la convention"), max_length=100, blank=True)
     crf_due_on = models.DateField(_("compte rendu financier dû le"), null=True, blank=True)
     crf_sent_on = models.DateField(_("compte rendu financier envoyé le"), null=True, blank=True)
+    # W32 counts the public cash subsidies received in the calendar year, whatever financial year they fund: a
+    # granted subsidy whose receipt is not typed is counted nowhere (the threshold's page says so).
+    received_on = models.DateField(_("reçue le"), null=True, blank=True)
+    amount_received = models.DecimalField(_("montant reçu"), max_digits=12, decimal_places=2, null=True, blank=True)
     # Set when the request was recorded while a compte rendu financier of the same funder was overdue (W31: it is
     # due before any new request); the request is kept, with this warning.
     request_warning = models.TextField(_("avertissement à la demande"), blank=True)
@@ -128,6 +133,16 @@ class Subsidy(OrganisationScoped):
                 | models.Q(amount_granted__isnull=False, decided_on__isnull=False, crf_due_on__isnull=False),
                 name="subsidy_granted_has_amount",
                 violation_error_message=_("Une subvention accordée a un montant et une date de décision."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(received_on__isnull=True, amount_received__isnull=True)
+                | models.Q(
+                    received_on__isnull=False, amount_received__isnull=False, amount_received__gte=0, status="granted"
+                ),
+                name="subsidy_receipt_of_a_grant",
+                violation_error_message=_(
+                    "Un versement reçu a une date et un montant, et ne se saisit que pour une subvention accordée."
+                ),
             ),
         ]
 

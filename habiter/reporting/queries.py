@@ -96,23 +96,36 @@ def totals_by_funder(user, year: int) -> list[dict]:
 
 
 def public_total(user, year: int) -> Decimal:
-    """The public cash subsidies granted for the financial year ending in `year` (W32's total)."""
+    """The public cash subsidies received in the calendar year `year` (W32's total: « received in the year »,
+    whatever financial year they fund), from the day and amount received typed on each subsidy; a subsidy whose
+    receipt is not typed counts nowhere (`public_unreceived`)."""
     total = (
         subsidies_visible_to(user)
-        .filter(year_end__year=year, status=SubsidyStatus.GRANTED, funder__public=True)
-        .aggregate(total=Sum("amount_granted"))["total"]
+        .filter(received_on__year=year, funder__public=True)
+        .aggregate(total=Sum("amount_received"))["total"]
     )
     return total or ZERO
+
+
+def public_unreceived(user, year: int) -> list[Subsidy]:
+    """The public subsidies granted for the financial year ending in `year` whose receipt is not typed: not in any
+    year's total, which the threshold's page says."""
+    return list(
+        subsidies_visible_to(user)
+        .filter(year_end__year=year, status=SubsidyStatus.GRANTED, funder__public=True, received_on__isnull=True)
+        .order_by("funder__name", "purpose")
+    )
 
 
 @dataclass(frozen=True)
 class Checklist:
     year: int
-    total: Decimal
+    total: Decimal  # received in the calendar year
     threshold: Decimal
     above: bool
     obligations: list  # rules.Obligation
     record: AccountsObligations | None
+    unreceived: list  # granted for the year's financial year, receipt not typed: not counted
 
 
 def threshold_checklist(user, year: int) -> Checklist:
@@ -133,6 +146,7 @@ def threshold_checklist(user, year: int) -> Checklist:
         above=rules.above_accounts_threshold(total, year, params),
         obligations=obligations,
         record=record,
+        unreceived=public_unreceived(user, year),
     )
 
 

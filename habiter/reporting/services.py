@@ -270,10 +270,20 @@ def _subsidy_for_update(actor, subsidy_id) -> Subsidy:
 
 
 def subsidy_decide(
-    *, actor, subsidy_id, status: str, decided_on, amount_granted=None, convention_reference: str = ""
+    *,
+    actor,
+    subsidy_id,
+    status: str,
+    decided_on,
+    amount_granted=None,
+    convention_reference: str = "",
+    received_on=None,
+    amount_received=None,
 ) -> Subsidy:
     """Record the funder's decision: granted (an amount, the date, the convention; the compte rendu financier's
-    due date follows, W31) or refused. A decision may be corrected; a compte rendu already sent stays."""
+    due date follows, W31) or refused. A decision may be corrected; a compte rendu already sent stays. Once the cash
+    has come, the day and the amount received are typed here too (W32 counts them in their calendar year): both
+    or neither, for a granted subsidy only, not before the decision nor above the amount granted."""
     from habiter.core.legal_queries import legal_parameters
 
     from . import rules
@@ -303,6 +313,7 @@ def subsidy_decide(
         else:
             subsidy.amount_granted = None
             subsidy.crf_due_on = None
+        subsidy.received_on, subsidy.amount_received = _receipt(subsidy, received_on, amount_received)
         subsidy.full_clean()
         subsidy.save()
         audit_record(
@@ -314,9 +325,33 @@ def subsidy_decide(
                 "amount_granted": str(subsidy.amount_granted) if subsidy.amount_granted is not None else None,
                 "decided_on": decided_on.isoformat(),
                 "crf_due_on": subsidy.crf_due_on.isoformat() if subsidy.crf_due_on else None,
+                "received_on": subsidy.received_on.isoformat() if subsidy.received_on else None,
+                "amount_received": str(subsidy.amount_received) if subsidy.amount_received is not None else None,
             },
         )
     return subsidy
+
+
+def _receipt(subsidy: Subsidy, received_on, amount_received) -> tuple:
+    """The day and amount received of the subsidy being decided (W32), checked: both or neither, a granted
+    subsidy's, not to come, not before the decision, not above the amount granted."""
+    if amount_received == "":
+        amount_received = None
+    if received_on is None and amount_received is None:
+        return None, None
+    if subsidy.status != SubsidyStatus.GRANTED:
+        raise ValidationError({"received_on": _("Seule une subvention accordée est reçue.")})
+    if received_on is None:
+        raise ValidationError({"received_on": _("Indiquez la date du versement reçu.")})
+    if amount_received is None:
+        raise ValidationError({"amount_received": _("Indiquez le montant reçu.")})
+    _not_future(received_on, "received_on", timezone.localdate())
+    if received_on < subsidy.decided_on:
+        raise ValidationError({"received_on": _("Le versement ne peut pas précéder la décision.")})
+    amount = _amount(amount_received, "amount_received")
+    if amount > subsidy.amount_granted:
+        raise ValidationError({"amount_received": _("Le montant reçu ne peut pas dépasser le montant accordé.")})
+    return received_on, amount
 
 
 def subsidy_crf_sent(*, actor, subsidy_id, sent_on) -> Subsidy:
@@ -455,6 +490,8 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
                 s.convention_reference,
                 date_format(s.crf_due_on, "d/m/Y") if s.crf_due_on else "",
                 date_format(s.crf_sent_on, "d/m/Y") if s.crf_sent_on else "",
+                date_format(s.received_on, "d/m/Y") if s.received_on else "",
+                float(s.amount_received) if s.amount_received is not None else None,
             ]
         )
     table = {
@@ -463,7 +500,7 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
         "unit": _("euros"),
         "rule": _(
             "Une ligne par subvention dont l'exercice se termine dans l'année ; le montant accordé est celui de la "
-            "décision du financeur."
+            "décision du financeur, le montant reçu celui du versement saisi."
         ),
         "columns": [
             _("Financeur"),
@@ -477,6 +514,8 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
             _("Convention"),
             _("Compte rendu financier dû le"),
             _("Envoyé le"),
+            _("Reçue le"),
+            _("Reçu (€)"),
         ],
         "rows": rows,
     }

@@ -283,6 +283,8 @@ def subsidy_detail(request, subsidy_id):
         "decided_on": subsidy.decided_on,
         "amount_granted": subsidy.amount_granted,
         "convention_reference": subsidy.convention_reference,
+        "received_on": subsidy.received_on,
+        "amount_received": subsidy.amount_received,
     }
     decision = SubsidyDecisionForm(request.POST if action == "decision" else None, initial=initial, prefix="decision")
     crf = CrfSentForm(request.POST if action == "crf" else None, prefix="crf")

@@ -1,8 +1,8 @@
 """End to end, in Chromium, on 1 July 2026, the day after the 2025 comptes rendus financiers were due (DOMAIN-2
 W31): the director sees the Département's overdue compte rendu on the home page, records the DDETS's AVDL request
-and its grant of 110 000 €, which takes the year's public grants to 158 500 €, above the accounts threshold (W32),
-and opens the checklist; the home page then lists both overdue comptes rendus. axe-core on every page;
-screenshots at desktop and phone widths."""
+and its grant of 110 000 €, received in April 2025, which takes the public grants received in 2025 to 158 500 €,
+above the accounts threshold (W32), and opens the checklist; the home page then lists both overdue comptes rendus.
+axe-core on every page; screenshots at desktop and phone widths."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -51,6 +51,8 @@ def director():
             decided_on=date(2025, 2, 20),
             amount_granted="48500",
             convention_reference="FSL-2025-117",
+            received_on=date(2025, 3, 14),
+            amount_received="48500",
         )
     return user
 
@@ -82,6 +84,8 @@ def test_the_director_records_a_grant_and_sees_the_threshold_and_the_overdue_rep
         page.get_by_role("textbox", name="Décision du").fill("2025-03-12")
         page.get_by_label("Montant accordé (€)").fill("110000,00")
         page.get_by_label("Référence de la convention").fill("DDETS-69-AVDL-2025-04")
+        page.get_by_label("Reçue le").fill("2025-04-18")
+        page.get_by_label("Montant reçu (€)").fill("110000,00")
         page.get_by_role("button", name="Enregistrer la décision").click()
         expect(page.get_by_text("La décision est enregistrée.")).to_be_visible()
         facts = page.get_by_role("region", name="La subvention")

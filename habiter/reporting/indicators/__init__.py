@@ -9,8 +9,8 @@ scheme, the outcome categories grouped as the funder counts them: ADR 0025); eac
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
 One module per sub-domain (`measures`, `concerns`, `reception`, `prevention`, `fsl`, `arrears`, `leases`,
-`captation`, `residences`, `boarding`, `agls`, `costs`) defines and registers its indicators; `reports` lists the
-reports; `base` holds what they share.
+`captation`, `residences`, `boarding`, `pension_famille`, `agls`, `costs`) defines and registers its indicators;
+`reports` lists the reports; `base` holds what they share.
 
 Shared counting rules:
 - *during the period* = start ≤ period end and (no end or end ≥ period start);
@@ -43,6 +43,7 @@ from . import (  # noqa: F401  (they register)
     history,
     leases,
     measures,
+    pension_famille,
     prevention,
     reception,
     reports,

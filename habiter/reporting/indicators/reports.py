@@ -171,7 +171,8 @@ REPORTS["esds"] = Report(
     funder=gettext_lazy("DREES (enquête statistique obligatoire)"),
     categories=gettext_lazy(
         "Tranches d'âge ; situation de logement avant l'entrée et ressource principale à l'entrée, dites sur chaque "
-        "séjour ; destinations à la sortie des résidences. Le sexe n'est pas enregistré."
+        "séjour ; destinations à la sortie des résidences. Le sexe, facultatif sur la fiche de la personne, est "
+        "dans les lignes individuelles anonymes (« F », « M », vide s'il n'est pas dit)."
     ),
     small_cells=True,
     anonymous_rows=True,
@@ -205,23 +206,26 @@ REPORTS["pension_famille"] = Report(
     title=gettext_lazy("Rapport annuel des pensions de famille"),
     description=gettext_lazy(
         "Les pensions de famille et résidences accueil : places et taux d'occupation, entrées, sorties et durée "
-        "des séjours, résidents présents par tranche d'âge, situation avant l'entrée, ressource principale, "
-        "orientation, destinations à la sortie, redevance et reste à charge après l'APL-foyer."
+        "des séjours, résidents présents par tranche d'âge et par sexe, situation avant l'entrée, ressource "
+        "principale, orientation, destinations à la sortie, redevance et reste à charge après l'APL-foyer, temps "
+        "des hôtes et taux d'encadrement."
     ),
     indicators=(
         Use("residence_occupancy", "pension_famille", BOARDING_HOUSES),
-        Use("residents_by_age", "pension_famille", BOARDING_HOUSES),
+        Use("residents_by_sex_and_age", "pension_famille", BOARDING_HOUSES),  # by age too: its « Ensemble »
         Use("stays_by_situation_before_entry", "pension_famille", BOARDING_HOUSES),
         Use("stays_by_main_resource", "pension_famille", BOARDING_HOUSES),
         Use("stay_entries_by_orientation", "pension_famille", BOARDING_HOUSES),
         Use("stay_exits_by_destination", "pension_famille", BOARDING_HOUSES),
         Use("redevance_rest_to_pay", "pension_famille", BOARDING_HOUSES),
+        Use("hosting_staffing", "pension_famille", BOARDING_HOUSES),
     ),
     funder=gettext_lazy("État (DDETS)"),
     categories=gettext_lazy(
         "Aucun modèle national : les champs des études régionales de l'État que l'application enregistre ; la "
-        "situation avant l'entrée en valeurs de la demande de logement social. Le temps des hôtes n'est pas "
-        "compté."
+        "situation avant l'entrée en valeurs de la demande de logement social ; le sexe tel que dit sur la fiche "
+        "de chaque personne (facultatif) ; le temps des hôtes en équivalents temps plein, saisi par la direction "
+        "pour chaque résidence et chaque année."
     ),
 )
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from habiter.community.tests.factories import charter_signed
 from habiter.core.models import Organisation, Role, Team, User
 from habiter.evictions.models import CaseOutcome, LandlordKind, PreventionCase
 from habiter.leases.models import HeadLease, HeadLeaseKind, Lease, LeaseKind, LeaseStatus
@@ -86,6 +87,7 @@ def build() -> Dataset:
     team_lead = _user(organisation, "cheffe-a", Role.TEAM_LEAD, team_a)
     social_worker = _user(organisation, "travailleuse-a", Role.SOCIAL_WORKER, team_a)
     volunteer = _user(organisation, "benevole", Role.VOLUNTEER)
+    charter_signed(volunteer)  # W23: a volunteer uses Habiter once they signed the charter in force
     martin = _household(organisation, team_a, "Martin", 2, director)
     bernard = _household(organisation, team_a, "Bernard", 1, director)
     petit = _household(organisation, team_b, "Petit", 3, director)

@@ -3,11 +3,11 @@ individual rows, on a hand-built set of residents; every figure worked out by ha
 
 The survey's period here: exits from 1 January 2024 to 31 January 2025, persons present on 31 January 2025.
 Residents of « Les Tilleuls » (a pension de famille):
-- five aged 30 on 31 January 2025 (born 1 June 1994), team A, present; the first leaves on 31 January 2025 for a
-  social dwelling (present on the last day and an exit);
-- four aged 40 (born 1 June 1984), team B, present;
-- « Zébulon », aged 19 (born 1 March 2005), team A, present, with a hostile name and address;
-- five left in 2024 for a social dwelling and one for an unknown destination, team B;
+- five aged 30 on 31 January 2025 (born 1 June 1994), team A, present, three women then two men; the first (a
+  woman) leaves on 31 January 2025 for a social dwelling (present on the last day and an exit);
+- four aged 40 (born 1 June 1984), team B, present, three men and one whose sex is not said;
+- « Zébulon », aged 19 (born 1 March 2005), team A, present, with a hostile name and address, sex not said;
+- five left in 2024 for a social dwelling (a woman, four men) and one for an unknown destination (a woman), team B;
 - one left on 31 December 2023 and one entered on 1 February 2025: outside the survey;
 - a resident of the other organisation, never counted.
 """
@@ -41,7 +41,7 @@ HOSTILE = {
 }
 
 
-def _resident(organisation, team, residence, birth_date, entered_on, left_on=None, destination="", **names):
+def _resident(organisation, team, residence, birth_date, entered_on, left_on=None, destination="", sex="", **names):
     household = Household.objects.create(
         organisation=organisation,
         team=team,
@@ -55,6 +55,7 @@ def _resident(organisation, team, residence, birth_date, entered_on, left_on=Non
         first_name=names.get("first_name", "Prénom"),
         last_name=names.get("last_name", "Nom"),
         birth_date=birth_date,
+        sex=sex,
         relation="head",
     )
     place = Place.objects.create(
@@ -83,18 +84,25 @@ def data():
     organisation = data.organisation
     team_a, team_b = data.martin.team, data.petit.team
     tilleuls = _residence(organisation)
-    for number in range(5):
+    for number, sex in enumerate("fffmm"):
         left = (date(2025, 1, 31), "social_housing") if number == 0 else (None, "")
-        _resident(organisation, team_a, tilleuls, date(1994, 6, 1), date(2023, 5, 1), *left)
-    for _number in range(4):
-        _resident(organisation, team_b, tilleuls, date(1984, 6, 1), date(2024, 9, 1))
+        _resident(organisation, team_a, tilleuls, date(1994, 6, 1), date(2023, 5, 1), *left, sex=sex)
+    for sex in ("m", "m", "m", ""):
+        _resident(organisation, team_b, tilleuls, date(1984, 6, 1), date(2024, 9, 1), sex=sex)
     names = {key: value for key, value in HOSTILE.items() if key != "birth_date"}
     _resident(organisation, team_a, tilleuls, HOSTILE["birth_date"], date(2024, 11, 4), **names)
-    for _number in range(5):
+    for sex in "fmmmm":
         _resident(
-            organisation, team_b, tilleuls, date(1960, 1, 1), date(2022, 1, 1), date(2024, 6, 30), "social_housing"
+            organisation,
+            team_b,
+            tilleuls,
+            date(1960, 1, 1),
+            date(2022, 1, 1),
+            date(2024, 6, 30),
+            "social_housing",
+            sex=sex,
         )
-    _resident(organisation, team_b, tilleuls, None, date(2023, 1, 1), date(2024, 3, 15), "unknown")
+    _resident(organisation, team_b, tilleuls, None, date(2023, 1, 1), date(2024, 3, 15), "unknown", sex="f")
     _resident(organisation, team_b, tilleuls, date(1970, 1, 1), date(2020, 1, 1), date(2023, 12, 31), "family")
     _resident(organisation, team_b, tilleuls, date(1970, 1, 1), date(2025, 2, 1))
     other = data.other_director.organisation
@@ -218,19 +226,41 @@ def test_anonymous_rows_present_and_left(data):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="esds-lignes-anonymes-20240101-20250131.csv"' in response["Content-Disposition"]
     header, rows = _rows(response)
-    assert tuple(header) == anonymous.COLUMNS
-    # Ten present on 31 January (five, four and Zébulon), seven exits (six to a social dwelling, one unknown).
-    assert sorted((row["bloc"], row["tranche_age"]) for row in rows) == sorted(
-        [("présent", "25 à 34 ans")] * 5
-        + [("présent", "35 à 44 ans")] * 4
-        + [("présent", "18 à 24 ans")]
-        + [("sorti", "25 à 34 ans")]  # aged 30 when leaving on 31 January 2025
-        + [("sorti", "55 à 64 ans")] * 5  # born 1 January 1960, 64 on 30 June 2024
-        + [("sorti", "Âge non renseigné")]
+    assert (
+        tuple(header)
+        == anonymous.COLUMNS
+        == (
+            "ligne",
+            "bloc",
+            "type_etablissement",
+            "tranche_age",
+            "sexe",
+            "lien_personne_reference",
+            "personnes_menage",
+            "situation_avant_entree",
+            "ressource_principale",
+            "mois_entree",
+            "mois_sortie",
+            "destination_sortie",
+        )
+    )
+    # Ten present on 31 January (five, four and Zébulon), seven exits (six to a social dwelling, one unknown); the
+    # sex « F » or « M », empty where the file does not say it.
+    assert sorted((row["bloc"], row["tranche_age"], row["sexe"]) for row in rows) == sorted(
+        [("présent", "25 à 34 ans", "F")] * 3
+        + [("présent", "25 à 34 ans", "M")] * 2
+        + [("présent", "35 à 44 ans", "M")] * 3
+        + [("présent", "35 à 44 ans", "")]
+        + [("présent", "18 à 24 ans", "")]
+        + [("sorti", "25 à 34 ans", "F")]  # aged 30 when leaving on 31 January 2025
+        + [("sorti", "55 à 64 ans", "F")]  # born 1 January 1960, 64 on 30 June 2024
+        + [("sorti", "55 à 64 ans", "M")] * 4
+        + [("sorti", "Âge non renseigné", "F")]
     )
     zebulon = next(row for row in rows if row["tranche_age"] == "18 à 24 ans")
     assert zebulon == zebulon | {
         "type_etablissement": "Pension de famille (maison relais)",
+        "sexe": "",
         "lien_personne_reference": "Personne de référence",
         "personnes_menage": "1",
         "situation_avant_entree": "Hébergé en structure (CHRS, centre d'hébergement, hébergement d'urgence)",

@@ -99,8 +99,10 @@ def test_places_and_occupancy(data):
 
 def test_residents_and_exits_of_boarding_houses_only(data):
     rows = tables(data.director)
-    # Present on 31 December: Bernard's resident aged 25, Petit's aged 75 (Bellevue's resident is not counted).
-    assert [value for _band, value in rows["residents_by_age/pension_famille"]] == [0, 0, 1, 0, 0, 0, 1, 0]
+    # Present on 31 December: Bernard's resident aged 25, Petit's aged 75 (Bellevue's resident is not counted); the
+    # age bands, then all ages, both sexes together (sex not said here).
+    by_age = [row[-1] for row in rows["residents_by_sex_and_age/pension_famille"]]
+    assert by_age == [0, 0, 1, 0, 0, 0, 1, 0, 2]
     exits = dict(rows["stay_exits_by_destination/pension_famille"])
     assert exits["Logement social"] == 1 and sum(exits.values()) == 1
 
@@ -109,7 +111,7 @@ def test_a_team_lead_counts_the_residences_their_households_stayed_in(data):
     rows = tables(data.team_lead)
     # Team A stayed at Les Tilleuls: the whole residence is counted; its residents of team A only (Bernard's).
     assert rows["residence_occupancy/pension_famille"][0] == ["Les Tilleuls", 2, 730, 637, 93, 87.3, 2, 1, 487]
-    assert [value for _band, value in rows["residents_by_age/pension_famille"]] == [0, 0, 1, 0, 0, 0, 0, 0]
+    assert [row[-1] for row in rows["residents_by_sex_and_age/pension_famille"]] == [0, 0, 1, 0, 0, 0, 0, 0, 1]
 
 
 def test_the_variant_says_which_residences_count(data):

@@ -1,5 +1,5 @@
-"""The dashboard: its series on the hand-built data set (with the captation and the residences of
-`housing_dataset`), its SVG, and a number of queries that does not grow."""
+"""The dashboard: its series on the hand-built data set (with the rent arrears, the captation and the residences of
+`housing_dataset`, and prevention cases with their steps), its SVG, and a number of queries that does not grow."""
 
 import html
 import re
@@ -13,10 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from habiter.evictions.models import CaseOutcome, LandlordKind, PreventionCase
+from habiter.evictions.models import CaseOutcome, CaseStep, LandlordKind, PreventionCase, Step
 from habiter.housing.models import ProspectStage
 from habiter.leases.models import HeadLease, HeadLeaseKind
 from habiter.leases.tests.factories import make_dwelling
+from habiter.ledger.rent import services as rent_services
 from habiter.people.models import Household
 from habiter.reception.models import DeskVisit, Topic
 from habiter.reporting import indicators, rules
@@ -137,6 +138,136 @@ def test_prevention_outcomes_captation_vacancy_and_occupancy(data):
     assert "figures" not in captation
     assert captation["note"] == "Les logements vacants ne sont d'aucune équipe : seule la direction les voit ici."
     assert page.context["occupancy"]["rows"] == [["Bellevue", 1, 1, 0], ["Toutes les résidences", 1, 1, 0]]
+
+
+def _february_calls(data, leases):
+    """February 2026's rent of `housing_dataset.add_arrears`'s three leases called on 1 February (due on the 5th)."""
+    for household in (data.martin, data.bernard, data.petit):
+        housing_dataset._on(
+            date(2026, 2, 1),
+            rent_services.rent_call_issue,
+            actor=data.director,
+            lease_id=leases[household.name].pk,
+            period=date(2026, 2, 1),
+        )
+
+
+@time_machine.travel("2026-02-10 10:00 +01:00", tick=False)
+def test_the_rent_arrears_of_today(data):
+    # 500.00 a month, the CAF's threshold two months (1 000.00). On 10 February 2026, after February's calls:
+    # Martin, 2 500.00 called (October to February), 2 000.00 paid: owes February's 500.00 (his impayé cleared on
+    # 12 January); Bernard, 1 500.00 called (December to February), 300.00 paid: owes 1 200.00, past the threshold
+    # since 5 February; Petit, 2 000.00 called (November to February), 600.00 paid: owes 1 400.00, past it since
+    # 5 February. 500 + 1 200 + 1 400 = 3 100.00, three households, two past the threshold.
+    leases = housing_dataset.add_arrears(data)
+    _february_calls(data, leases)
+    page = get(data.director)
+    assert page.context["arrears"] == {"total": Decimal("3100.00"), "households": 3, "over_caf_threshold": 2}
+    body = html.unescape(page.content.decode())
+    assert re.search(r"<strong>3\s100,00 €</strong>restant dus", body)
+    assert re.search(r"<strong>3</strong>\s*ménages en impayé", body)
+    assert re.search(r"<strong>2</strong>\s*ménages au-delà du seuil d'impayé de la CAF", body)
+    # the team lead: Martin's 500.00 and Bernard's 1 200.00 (Petit is team B's)
+    page = get(data.team_lead)
+    assert page.context["arrears"] == {"total": Decimal("1700.00"), "households": 2, "over_caf_threshold": 1}
+    body = html.unescape(page.content.decode())
+    assert re.search(r"<strong>1</strong>\s*ménage au-delà du seuil d'impayé de la CAF", body)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_rent_arrears_below_the_threshold(data):
+    # On 15 January 2026 (`test_arrears_indicator`): Martin paid everything on 12 January; Bernard owes 200.00 +
+    # 500.00, Petit 400.00 + 500.00; nobody past the threshold (Petit's impayé was cleared on 20 December).
+    housing_dataset.add_arrears(data)
+    assert get(data.director).context["arrears"] == {
+        "total": Decimal("1600.00"),
+        "households": 2,
+        "over_caf_threshold": 0,
+    }
+
+
+def _case(data, household, opened_on):
+    return PreventionCase.objects.create(
+        organisation=data.organisation,
+        household=household,
+        dwelling_address="8 rue Neuve",
+        landlord_name="Mme Roux",
+        landlord_kind=LandlordKind.NATURAL_PERSON,
+        lease_signed_on=date(2021, 1, 1),
+        debt=Decimal("1500.00"),
+        monthly_amount="500.00",
+        first_unpaid_on=opened_on,
+        opened_on=opened_on,
+        created_by=data.director,
+    )
+
+
+def _steps(data, case, *steps):
+    for step, on_date in steps:
+        CaseStep.objects.create(
+            organisation=data.organisation, case=case, step=step, on_date=on_date, actor=data.director
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_open_prevention_cases_by_their_last_step(data):
+    # Bernard's open case (`dataset`): unpaid rent, payment order, then the CCAPEX on 2 November: « Saisine de la
+    # CCAPEX ». Martin's new case: unpaid rent, then the payment order on 8 January: « Commandement de payer »; so
+    # is Bernard's second case, with the payment order only. Petit's first new case: the summons dated 10 January
+    # noted before the payment order of 20 November: the last step is the latest by date, « Assignation ». Petit's
+    # second new case: no step. Martin's closed case (debt settled in October) went to judgment: closed, not
+    # counted. Rows in the procedure's order, then the cases without a step.
+    bernard = PreventionCase.objects.get(household=data.bernard)
+    _steps(
+        data,
+        bernard,
+        (Step.UNPAID, date(2025, 7, 1)),
+        (Step.PAYMENT_ORDER, date(2025, 9, 15)),
+        (Step.CCAPEX, date(2025, 11, 2)),
+    )
+    _steps(
+        data,
+        _case(data, data.martin, date(2025, 12, 1)),
+        (Step.UNPAID, date(2025, 12, 1)),
+        (Step.PAYMENT_ORDER, date(2026, 1, 8)),
+    )
+    _steps(data, _case(data, data.bernard, date(2025, 12, 15)), (Step.PAYMENT_ORDER, date(2026, 1, 12)))
+    _steps(
+        data,
+        _case(data, data.petit, date(2025, 11, 1)),
+        (Step.SUMMONS, date(2026, 1, 10)),
+        (Step.PAYMENT_ORDER, date(2025, 11, 20)),
+    )
+    _case(data, data.petit, date(2026, 1, 5))
+    _steps(
+        data,
+        PreventionCase.objects.get(household=data.martin, closed_on__isnull=False),
+        (Step.JUDGMENT, date(2025, 9, 1)),
+    )
+
+    page = get(data.director)
+    prevention = page.context["prevention"]
+    assert prevention["columns"] == ["Dernière étape", "Dossiers ouverts"]
+    assert prevention["rows"] == [
+        ["Commandement de payer", 2],
+        ["Saisine de la CCAPEX", 1],
+        ["Assignation", 1],
+        ["Aucune étape notée", 1],
+    ]
+    assert [bar.title for bar in prevention["chart"].bars] == [
+        "Commandement de payer — Dossiers : 2",
+        "Saisine de la CCAPEX — Dossiers : 1",
+        "Assignation — Dossiers : 1",
+        "Aucune étape notée — Dossiers : 1",
+    ]
+    body = html.unescape(page.content.decode())
+    assert '<td data-label="Dernière étape">Saisine de la CCAPEX</td>' in body
+
+    # the team lead: Martin's and Bernard's cases (team A)
+    assert get(data.team_lead).context["prevention"]["rows"] == [
+        ["Commandement de payer", 2],
+        ["Saisine de la CCAPEX", 1],
+    ]
 
 
 @pytest.mark.parametrize("who", ["social_worker", "volunteer"])

@@ -170,29 +170,64 @@ def test_accountant_writes_and_another_organisation_does_not_reach(director):
     assert Funder.objects.filter(organisation=stranger.organisation).count() == 0
 
 
+def _grant(director, name, kind, amount, *, year_end=date(2025, 12, 31), received_on=None):
+    """A request granted on 1 March 2025 for `amount`, received in full on `received_on` (if given)."""
+    subsidy = _request(director, funder_name=name, kind=kind, amount=amount, year_end=year_end)
+    return services.subsidy_decide(
+        actor=director,
+        subsidy_id=subsidy.pk,
+        status="granted",
+        decided_on=date(2025, 3, 1),
+        amount_granted=amount,
+        received_on=received_on,
+        amount_received=amount if received_on else None,
+    )
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_threshold_checklist(director):
-    """DDETS 100 000 + Département 53 000 = 153 000,00 €: not above W32's threshold; a CAF grant of 0,01 € more is;
-    a foundation's grant never counts, nor a request still waiting."""
-    for name, kind, amount in [
-        ("DDETS", FunderKind.STATE, "100000"),
-        ("Département", FunderKind.DEPARTEMENT, "53000"),
-        ("Fondation Abbé Pierre", FunderKind.FOUNDATION, "20000"),
-    ]:
-        s = _request(director, funder_name=name, kind=kind, amount=amount)
-        services.subsidy_decide(
-            actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted=amount
-        )
+    """W32 counts the public cash subsidies received in the calendar year, whatever financial year they fund. In
+    2025: the DDETS's 100 000 received on 10 April 2025 and the Département's 53 000 for 2024 received on 3 April
+    2025 = 153 000,00 €, not above the threshold (strictly above). Not counted in 2025: the foundation's 20 000 (not
+    public), the Ville's request still waiting, the Département's 60 000 for 2025 received on 5 January 2026 (in
+    2026's total), the CAF's 0,01 € for 2025 whose receipt is not typed (listed as such); typed as received on 31
+    December 2025, it takes 2025 to 153 000,01 €, above."""
+    _grant(director, "DDETS", FunderKind.STATE, "100000", received_on=date(2025, 4, 10))
+    _grant(
+        director,
+        "Département",
+        FunderKind.DEPARTEMENT,
+        "53000",
+        year_end=date(2024, 12, 31),
+        received_on=date(2025, 4, 3),
+    )
+    _grant(director, "Département", FunderKind.DEPARTEMENT, "60000", received_on=date(2026, 1, 5))
+    _grant(director, "Fondation Abbé Pierre", FunderKind.FOUNDATION, "20000", received_on=date(2025, 6, 1))
     _request(director, funder_name="Ville", kind=FunderKind.COMMUNE, amount="9000")  # no decision yet
+    caf = _grant(director, "CAF", FunderKind.CAF, "0.01")
     checklist = queries.threshold_checklist(director, 2025)
     assert checklist.total == Decimal("153000.00") and checklist.threshold == Decimal("153000")
     assert not checklist.above
-    caf = _request(director, funder_name="CAF", kind=FunderKind.CAF, amount="0.01")
-    services.subsidy_decide(
-        actor=director, subsidy_id=caf.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="0.01"
+    assert checklist.unreceived == [caf]
+    assert queries.threshold_checklist(director, 2026).total == Decimal("60000.00")
+    assert queries.threshold_checklist(director, 2024).total == Decimal("0.00")  # the 2024 grant came in 2025
+
+    caf = services.subsidy_decide(
+        actor=director,
+        subsidy_id=caf.pk,
+        status="granted",
+        decided_on=date(2025, 3, 1),
+        amount_granted="0.01",
+        received_on=date(2025, 12, 31),
+        amount_received="0.01",
     )
+    events = AuditEvent.objects.filter(action="subsidy.decide", object_id=str(caf.pk))
+    assert sorted((e.detail["received_on"] or "", e.detail["amount_received"] or "") for e in events) == [
+        ("", ""),  # the decision
+        ("2025-12-31", "0.01"),  # the receipt typed
+    ]
     checklist = queries.threshold_checklist(director, 2025)
-    assert checklist.total == Decimal("153000.01") and checklist.above
+    assert checklist.total == Decimal("153000.01") and checklist.above and checklist.unreceived == []
     assert [o.done for o in checklist.obligations] == [False, False, False]
 
     services.accounts_obligations_save(
@@ -217,6 +252,52 @@ def test_threshold_checklist(director):
             year=2025,
             data={"accounts_approved_on": date(2026, 6, 20), "published_on": date(2026, 6, 1)},
         )
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(
+    ("status", "received_on", "amount_received", "field"),
+    [
+        ("granted", None, "1000", "received_on"),  # an amount without its day
+        ("granted", date(2025, 4, 1), None, "amount_received"),  # a day without its amount
+        ("granted", date(2025, 2, 28), "1000", "received_on"),  # before the decision of 1 March
+        ("granted", date(2026, 7, 2), "1000", "received_on"),  # to come
+        ("granted", date(2025, 4, 1), "42000.01", "amount_received"),  # above the 42 000 granted
+        ("granted", date(2025, 4, 1), "-1", "amount_received"),
+        ("refused", date(2025, 4, 1), "1000", "received_on"),  # a refused subsidy is not received
+    ],
+)
+def test_a_receipt_is_a_granted_subsidys_day_and_amount(director, status, received_on, amount_received, field):
+    subsidy = _request(director)
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_decide(
+            actor=director,
+            subsidy_id=subsidy.pk,
+            status=status,
+            decided_on=date(2025, 3, 1),
+            amount_granted="42000" if status == "granted" else None,
+            received_on=received_on,
+            amount_received=amount_received,
+        )
+    assert field in refused.value.message_dict
+    assert Subsidy.objects.get(pk=subsidy.pk).status == SubsidyStatus.REQUESTED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_receipt_is_corrected_or_removed_and_the_database_refuses_half_a_receipt(director):
+    from django.db import IntegrityError, transaction
+
+    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000", received_on=date(2025, 4, 10))
+    assert (subsidy.received_on, subsidy.amount_received) == (date(2025, 4, 10), Decimal("42000.00"))
+    decision = {"status": "granted", "decided_on": date(2025, 3, 1), "amount_granted": "42000"}
+    subsidy = services.subsidy_decide(
+        actor=director, subsidy_id=subsidy.pk, received_on=date(2025, 4, 11), amount_received="41999.99", **decision
+    )
+    assert (subsidy.received_on, subsidy.amount_received) == (date(2025, 4, 11), Decimal("41999.99"))
+    subsidy = services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, **decision)  # typed by mistake
+    assert (subsidy.received_on, subsidy.amount_received) == (None, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subsidy.objects.filter(pk=subsidy.pk).update(received_on=date(2025, 4, 11))
 
 
 @time_machine.travel(date(2026, 5, 2), tick=False)

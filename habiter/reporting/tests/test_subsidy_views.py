@@ -2,12 +2,14 @@
 totals per funder, the threshold checklist, the comptes rendus due and overdue, the export and the home alert;
 another role or organisation gets a 404."""
 
+import re
 from datetime import date
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from habiter.community.tests.factories import charter_signed
 from habiter.core.models import Role
 from habiter.core.tests.factories import OrganisationFactory, UserFactory
 from habiter.reporting import services
@@ -73,6 +75,35 @@ def test_director_records_a_request_and_its_decision(client, director):
     assert response.status_code == 302
     page = client.get(detail).content.decode()
     assert "65\xa0000,00" in page and "30 juin 2026" in page and "en retard" in page
+    assert "non saisi : la subvention ne compte pas pour le seuil de publication des comptes" in page
+    # the cash comes: its day and amount typed on the same form, the decision kept
+    response = client.post(
+        detail,
+        {
+            "action": "decision",
+            "decision-status": "granted",
+            "decision-decided_on": "2025-03-12",
+            "decision-amount_granted": "65000,00",
+            "decision-convention_reference": "DDETS-69-AVDL-2025-04",
+            "decision-received_on": "2025-04-18",
+            "decision-amount_received": "65000,00",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(detail).content.decode()
+    assert "reçue le 18 avril 2025 : 65\xa0000,00 €" in page
+    assert 'name="decision-received_on" value="2025-04-18"' in page
+    response = client.post(
+        detail,
+        {
+            "action": "decision",
+            "decision-status": "granted",
+            "decision-decided_on": "2025-03-12",
+            "decision-amount_granted": "65000,00",
+            "decision-amount_received": "65000,00",
+        },
+    )
+    assert response.status_code == 200 and "Indiquez la date du versement reçu." in response.content.decode()
     response = client.post(detail, {"action": "crf", "crf-sent_on": "2026-07-01"})
     assert response.status_code == 302
     assert Subsidy.objects.get(pk=subsidy.pk).crf_sent_on == TODAY
@@ -100,15 +131,47 @@ def test_a_request_while_a_crf_is_overdue_shows_the_warning(client, director):
     assert Subsidy.objects.get(purpose="FSL — ASLL 2026").request_warning
 
 
+def _received(director, subsidy, on, amount):
+    return services.subsidy_decide(
+        actor=director,
+        subsidy_id=subsidy.pk,
+        status="granted",
+        decided_on=subsidy.decided_on,
+        amount_granted=subsidy.amount_granted,
+        received_on=on,
+        amount_received=amount,
+    )
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_pages_of_the_year(client, director):
-    _granted(director)
-    _granted(director, name="DDETS", amount="104500.01")
+    departement = _granted(director)
+    ddets = _granted(director, name="DDETS", amount="104500.01")
     client.force_login(director)
     page = client.get(reverse("reporting:subsidy_list"), {"annee": 2025}).content.decode()
     assert "153\xa0000,01" in page and "Département du Rhône" in page
+    # 153 000,01 € granted for 2025, nothing received yet: nothing counted, and the page says which grants wait
     page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).content.decode()
+    assert "Sous le seuil" in page and "Subventions publiques reçues en 2025" in page
+    assert "Accordées pour l'exercice 2025, sans versement saisi" in page
+    assert re.search(r"DDETS — FSL — ASLL 2025</a>\s*— montant accordé : 104\xa0500,01 €", page)
+    # received in 2025: 48 500 + 104 500 = 153 000,00 €, the threshold itself, not above it
+    _received(director, departement, date(2025, 3, 5), "48500")
+    _received(director, ddets, date(2025, 12, 31), "104500")
+    page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).content.decode()
+    assert "153\xa0000,00 €" in page and "Sous le seuil" in page and "sans versement saisi" not in page
+    # the DDETS's last cent, received on 31 December 2025: 153 000,01 €, above
+    _received(director, ddets, date(2025, 12, 31), "104500.01")
+    page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).content.decode()
+    assert "153\xa0000,01 €" in page
     assert "Au-dessus du seuil" in page and "Nommer un commissaire aux comptes" in page
+    # received on 1 January 2026 instead: 2026's figure, not 2025's
+    _received(director, ddets, date(2026, 1, 1), "104500.01")
+    page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2025}).content.decode()
+    assert "48\xa0500,00 €" in page and "Sous le seuil" in page
+    page = client.get(reverse("reporting:accounts_threshold"), {"annee": 2026}).content.decode()
+    assert "104\xa0500,01 €" in page and "Subventions publiques reçues en 2026" in page
+    _received(director, ddets, date(2025, 12, 31), "104500.01")
     page = client.get(reverse("reporting:crf_list")).content.decode()
     assert page.count("en retard") >= 2 and "dans les 6 mois qui suivent" in page
     response = client.get(reverse("reporting:subsidy_xlsx"), {"annee": 2025})
@@ -128,7 +191,10 @@ def test_pages_of_the_year(client, director):
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.VOLUNTEER, Role.TEAM_LEAD])
 def test_other_roles_get_404(client, director, role):
     subsidy = _granted(director)
-    client.force_login(UserFactory(organisation=director.organisation, role=role))
+    user = UserFactory(organisation=director.organisation, role=role)
+    if role == Role.VOLUNTEER:
+        charter_signed(user)  # held on the charter's page otherwise (W23)
+    client.force_login(user)
     for url in (
         reverse("reporting:subsidy_list"),
         reverse("reporting:subsidy_create"),
