@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 
+from habiter.community.tests.factories import charter_signed
 from habiter.core import services as core_services
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
@@ -122,6 +123,7 @@ def build_world() -> World:
             role=role,
             team=team if role in (Role.TEAM_LEAD, Role.SOCIAL_WORKER) else None,
         )
+    charter_signed(users["volunteer"])  # W23: a volunteer uses Habiter once they signed the charter in force
     colleague = UserFactory(username="a.colleague", organisation=organisation, role=Role.SOCIAL_WORKER, team=other_team)
     outsider = UserFactory(
         username="b.social_worker", organisation=other, role=Role.SOCIAL_WORKER, team=other.team_set.get()

@@ -16,7 +16,9 @@ same organisation), and a partner with an agreement likewise. Volunteers (docs/a
 every volunteer and the charter, and export the valuation and the CEC; a referent (the staff who read the councils)
 sees the volunteers they are referent of and logs their hours; a volunteer reaches only their own page and the
 charter. Scopes: own team is the organisation's volunteer, whose referent is the social worker; other team another
-volunteer of the organisation without referent; other organisation a volunteer of another one.
+volunteer of the organisation without referent; other organisation a volunteer of another one. A council's own
+rhythm of meetings is set by its managers (a director, the host of its residence); a meeting's proposal link is
+opened or turned off by them too, and anyone holding it proposes a subject without an account (like a survey's).
 """
 
 import io
@@ -29,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from habiter.community import objective_links, partners, services, surveys, volunteers
+from habiter.community import agenda_links, objective_links, partners, services, surveys, volunteers
 from habiter.community.models import (
     AgendaItem,
     Agreement,
@@ -96,6 +98,10 @@ EXPECTED = {
     "community:meeting_minutes_pdf": READ_ROW,
     "community:meeting_poster_pdf": READ_ROW,
     "community:meeting_invitations": POST_ONLY,
+    "community:council_rhythm": MANAGE_ROW,
+    "community:meeting_proposal_link": MANAGE_ROW,
+    "community:agenda_propose": EVERYONE,  # the meeting's proposal link: no account needed, any organisation's
+    "community:agenda_propose_thanks": EVERYONE,
     "community:election_detail": READ_ROW,
     "community:election_results": MANAGE_ROW,
     "community:election_pdf": READ_ROW,
@@ -150,6 +156,9 @@ POST_EXPECTED = {
     "community:meeting_detail": READ_WRITE,  # a subject proposed
     "community:meeting_minutes": MANAGE_WRITE,
     "community:meeting_invitations": scoped_row(("director",), yes=WRITE),  # a host manages, but does not send them
+    "community:council_rhythm": MANAGE_WRITE,
+    "community:meeting_proposal_link": MANAGE_WRITE,  # each allowed write opens or turns off the link
+    "community:agenda_propose": dict.fromkeys(ACTORS, (SAVED,) * 3),
     "community:election_detail": MANAGE_WRITE,  # a candidacy recorded
     "community:election_results": MANAGE_WRITE,
     "community:axis_add": scoped_row(("director",), yes=WRITE),
@@ -256,6 +265,22 @@ class Councils:
                 proposals_until=day,
             )
         return self.rows[("meeting", scope, past)]
+
+    def linked_meeting(self, scope):
+        """A meeting to come of the scope's council whose proposal link is open."""
+        if ("linked_meeting", scope) not in self.rows:
+            day = timezone.localdate() + timedelta(days=12)
+            meeting = services.meeting_schedule(
+                actor=self.director_of(scope),
+                council_id=self.council(scope).pk,
+                starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+                place="Salle des propositions",
+                proposals_until=day,
+            )
+            self.rows[("linked_meeting", scope)] = agenda_links.proposal_link_open(
+                actor=self.director_of(scope), meeting_id=meeting.pk
+            )
+        return self.rows[("linked_meeting", scope)]
 
     def invited_meeting(self, scope):
         """A meeting to come of a council of the scope's organisation (without residence: the director alone sends
@@ -456,6 +481,7 @@ def fillers(scenario, actor, scope):
         "survey_id": lambda: councils.survey(scope).pk,
         "link_key": lambda: councils.survey(scope).link_key,
         "volunteer_id": lambda: councils.volunteer(scope).pk,
+        "proposal_key": lambda: councils.linked_meeting(scope).proposal_key,
     }
 
 
@@ -494,6 +520,13 @@ def post_data(route_name, scenario, actor, scope):
         return {"minutes": f"Compte rendu de {actor}", "action": "save"}
     if route_name == "community:meeting_invitations":
         return {}
+    if route_name == "community:council_rhythm":  # a value of each actor's own: each allowed write changes it
+        return {"meetings_per_year": str(ACTORS.index(actor) + 1)}
+    if route_name == "community:meeting_proposal_link":  # each allowed write flips the link
+        meeting = Meeting.objects.get(pk=_councils(scenario).meeting(scope).pk)
+        return {"action": "close"} | CONFIRMED if meeting.proposal_key else {"action": "open"}
+    if route_name == "community:agenda_propose":
+        return {"title": f"Sujet proposé par le lien, {actor}", "first_name": ""}
     if route_name == "community:election_detail":
         return {"step": "candidacy", "elector": _second_elector(_councils(scenario).election(scope, actor)).pk}
     if route_name == "community:election_results":
@@ -555,6 +588,12 @@ def state(route_name, scenario, actor, scope):
         return Meeting.objects.get(pk=councils.meeting(scope).pk).minutes
     if route_name == "community:meeting_invitations":
         return Meeting.objects.get(pk=councils.invited_meeting(scope).pk).invitations_sent_at
+    if route_name == "community:council_rhythm":
+        return Council.objects.get(pk=councils.council(scope).pk).meetings_per_year
+    if route_name == "community:meeting_proposal_link":
+        return Meeting.objects.get(pk=councils.meeting(scope).pk).proposal_key
+    if route_name == "community:agenda_propose":
+        return AgendaItem.objects.filter(meeting=councils.linked_meeting(scope), by_link=True).count()
     if route_name == "community:election_detail":
         return councils.election(scope, actor).candidacies.count()
     if route_name == "community:election_results":
@@ -653,6 +692,21 @@ def csrf_case(name, world):
         return CsrfCase(
             client, form_page, url, {}, lambda: Meeting.objects.get(pk=meeting.pk).invitations_sent_at is not None
         )
+    if name == "community:council_rhythm":
+        url = reverse(name, args=[council.pk])
+        saved = lambda: Council.objects.get(pk=council.pk).meetings_per_year == 7  # noqa: E731
+        return CsrfCase(client, url, url, {"meetings_per_year": "7"}, saved)
+    if name == "community:meeting_proposal_link":  # turning the link off: a confirmation page first
+        meeting = councils.linked_meeting("own_team")
+        url = reverse(name, args=[meeting.pk])
+        turned_off = lambda: Meeting.objects.get(pk=meeting.pk).proposal_key is None  # noqa: E731
+        return CsrfCase(client, url, url, {"action": "close"} | CONFIRMED, turned_off)
+    if name == "community:agenda_propose":
+        meeting = councils.linked_meeting("own_team")
+        url = reverse(name, args=[meeting.proposal_key])
+        anonymous = Client(enforce_csrf_checks=True)
+        saved = lambda: AgendaItem.objects.filter(title="Sujet CSRF", by_link=True).exists()  # noqa: E731
+        return CsrfCase(anonymous, url, url, {"title": "Sujet CSRF"}, saved)
     if name == "community:election_detail":
         election = councils.election("own_team", "csrf")
         url = reverse(name, args=[election.pk])
@@ -785,13 +839,12 @@ def _volunteer_csrf_case(name, world, councils):
         url = reverse(name)
         data = {"published_on": "2026-01-05", "text": "Charte CSRF"} | CONFIRMED
         return CsrfCase(client, url, url, data, lambda: CharterVersion.objects.filter(text="Charte CSRF").exists())
-    if name == "community:charter_sign":
-        volunteers.charter_publish(actor=director, published_on=timezone.localdate(), text="Charte à signer")
+    if name == "community:charter_sign":  # a new version: the world's volunteer signed the first one
+        version = volunteers.charter_publish(actor=director, published_on=timezone.localdate(), text="Charte à signer")
         volunteer = world.users["volunteer"]
         url = reverse(name)
-        return CsrfCase(
-            logged_in(volunteer), url, url, {}, lambda: CharterSignature.objects.filter(user=volunteer).exists()
-        )
+        signed = lambda: CharterSignature.objects.filter(user=volunteer, version=version).exists()  # noqa: E731
+        return CsrfCase(logged_in(volunteer), url, url, {}, signed)
     volunteer = councils.volunteer("own_team")
     mission = councils.mission("own_team")
     hours = {"mission": mission.pk, "worked_on": timezone.localdate().isoformat(), "hours": "1.5"}
@@ -828,4 +881,5 @@ def post_probe_values(world):
         "survey_id": councils.survey("own_team").pk,
         "link_key": councils.survey("own_team").link_key,
         "volunteer_id": councils.volunteer("own_team").pk,
+        "proposal_key": councils.linked_meeting("own_team").proposal_key,
     }

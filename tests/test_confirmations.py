@@ -56,6 +56,7 @@ CONFIRMED_PAGES = {
     "community:election_results": _from_extension,
     "community:campaign_close": _from_extension,
     "community:campaign_link": _from_extension,
+    "community:meeting_proposal_link": _from_extension,
     "community:charter_create": _from_extension,
     "community:partner_merge": _from_extension,
     "evictions:case_close": _from_extension,

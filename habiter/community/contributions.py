@@ -7,18 +7,21 @@ from habiter.core import registry
 from habiter.core.models import Role
 from habiter.residences import registry as residences_registry
 
-from . import queries, volunteers
+from . import council_followup, queries, volunteers
 
 
 def home_panel(user):
-    """The next meetings of the councils a director or a host manages, the terms ending soon, and the conseils de
-    concertation overdue or badly composed (W12)."""
+    """The next meetings of the councils a director or a host manages, the terms ending soon, the conseils de
+    concertation overdue or badly composed (W12), the councils short of their own rhythm of meetings (W15) and the
+    new elections due after a carence (W13)."""
     if user.role not in (Role.DIRECTOR, Role.HOST) or not user.has_perm("community.manage_council"):
         return None
-    panel = queries.home_panel(user, timezone.localdate())
-    if not panel["meetings"] and not panel["ending"] and not panel["concertation"]:
-        return None
-    return panel
+    today = timezone.localdate()
+    panel = queries.home_panel(user, today) | {
+        "rhythm": council_followup.rhythm_alerts(user, today),
+        "carence": council_followup.carence_alerts(user, today),
+    }
+    return panel if any(panel.values()) else None
 
 
 def agreements_panel(user):
@@ -93,7 +96,10 @@ def register():
         registry.AccountGate(
             "community:charter_sign",
             volunteers.charter_holds,
-            gettext_lazy("Signez d'abord la charte du bénévole dans Habiter."),
+            gettext_lazy(
+                "Signez d'abord la charte du bénévole dans Habiter (si votre association ne l'a pas encore publiée, "
+                "demandez-la à votre référent)."
+            ),
         )
     )
     registry.register_home_panel(registry.HomePanel("community.councils", "community/panel_home.html", 3, home_panel))

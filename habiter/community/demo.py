@@ -3,14 +3,16 @@ an ESSMS, so the CVS has no statutory rule, W15), with last month's meeting — 
 actions, closed minutes — and next month's, whose agenda is being built; and the Conseil de Maison of « Les
 Pléiades », open to all its residents: last month's meeting (subjects proposed by residents and by the host, members
 and other residents present, two decisions, an action, closed minutes in plain words), its election of residents'
-representatives held today and its results, and its next meeting, open to proposals, one resident's already in;
+representatives held today and its results, and its next meeting, open to proposals, one resident's already in
+and another's proposed through the meeting's proposal link, which the host opened;
 and Alpa's Projet associatif 2024-2028 with its three strategic objectives (seed 000, « Nos orientations
 stratégiques »), graded A to E by a closed campaign of twelve participants, and this year's campaign open to answers
 by its link, three in already; and ten of Alpa's partners named in the
 seed (social landlords, CCAS, Département, SIAO, health, legal, culture…) with their agreements, one of whose renewal
 is due within the month so the director's home page shows it. Written through the services, except the agendas of
 the past meetings (their proposals deadline has passed, so the service would refuse them: they are history, entered
-as rows)."""
+as rows). Both councils meet monthly by their own rule (12 meetings a year, W15): counted from their first meeting
+recorded, last month's, they are on time."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -23,7 +25,7 @@ from habiter.core.models import Role
 from habiter.people.models import Person
 from habiter.residences.models import Residence
 
-from . import objective_links, partners, queries, services, surveys
+from . import agenda_links, objective_links, partners, queries, services, surveys
 from .models import (
     AgendaItem,
     AnswerValue,
@@ -90,6 +92,7 @@ def _seed_cvs(director, worker, persons, today):
             "legal_basis": LegalBasis.VOLUNTARY,
             "purpose": "Chaque mois, les ménages accompagnés et l'équipe parlent de la vie de l'association : "
             "accueil, ateliers, projets. Ouvert à tous les ménages accompagnés.",
+            "meetings_per_year": 12,  # its règlement intérieur: monthly, by its own rule (W15)
         },
     )
     start = today - timedelta(days=300)
@@ -205,6 +208,7 @@ def _seed_house_council(director, host, pleiades, today):
             "legal_basis": LegalBasis.VOLUNTARY,
             "purpose": "Chaque mois, les résidents et les hôtes parlent de la vie de la maison. L'ordre du jour se "
             "construit ensemble. Les représentants élus accueillent les nouveaux résidents.",
+            "meetings_per_year": 12,
         },
         residence_id=pleiades.pk,
     )
@@ -251,6 +255,14 @@ def _seed_house_council(director, host, pleiades, today):
         proposals_until=coming - timedelta(days=1),
     )
     services.agenda_item_propose(actor=host, meeting_id=meeting.pk, title="Le planning du ménage de la cuisine")
+    # the host opened its proposal link (printed on the poster in the hall), and a resident proposed through it
+    key = agenda_links.proposal_link_open(actor=host, meeting_id=meeting.pk).proposal_key
+    agenda_links.agenda_item_propose_by_link(
+        proposal_key=key,
+        title="Un atelier pour faire les démarches en ligne",
+        detail="Beaucoup de papiers se font sur internet : on voudrait apprendre ensemble.",
+        first_name="Samira",
+    )
     proposer = next(iter(queries.residents_under_contract(pleiades.pk, today)[5:6]), None)
     if proposer is not None:
         services.agenda_item_propose(

@@ -49,6 +49,16 @@ class CouncilForm(CommunityForm):
     )
     residence = forms.ModelChoiceField(label=_("Résidence"), queryset=None, required=False)
     purpose = forms.CharField(label=_("Rôle de l'instance"), max_length=2000, required=False, widget=forms.Textarea)
+    meetings_per_year = forms.IntegerField(
+        label=_("Réunions prévues par an"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_(
+            "Le rythme que fixe son règlement intérieur (12 pour une instance mensuelle), pour une instance sans "
+            "minimum légal : la page de l'instance avertit quand moins de réunions se sont tenues."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +66,16 @@ class CouncilForm(CommunityForm):
 
         self.fields["residence"].queryset = residences_for(user).order_by("name")
         self.fields["residence"].empty_label = _("(aucune : instance de l'association)")
+
+
+class RhythmForm(CommunityForm):
+    meetings_per_year = forms.IntegerField(
+        label=_("Réunions prévues par an"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_("Le rythme que fixe son règlement intérieur. Laissez vide pour ne suivre aucun rythme."),
+    )
 
 
 class MemberForm(CommunityForm):
@@ -114,6 +134,25 @@ class ProposalForm(CommunityForm):
         self.fields["person"].label_from_instance = lambda p: f"{p.last_name} {p.first_name}"
         if meeting.council.residence_id is not None:
             self.fields["person"].label = _("Ou par un résident ou une personne accompagnée")
+
+
+class LinkProposalForm(CommunityForm):
+    """A subject proposed through the meeting's link, without an account (agenda_links.py)."""
+
+    title = forms.CharField(label=_("Votre sujet"), max_length=200, help_text=_("En quelques mots."))
+    detail = forms.CharField(
+        label=_("Quelques lignes pour l'expliquer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    first_name = forms.CharField(
+        label=_("Votre prénom"),
+        max_length=60,
+        required=False,
+        help_text=_("Si vous voulez : ce n'est pas obligatoire."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
 
 
 class AttendanceForm(CommunityForm):

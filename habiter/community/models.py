@@ -4,6 +4,7 @@ of representatives (DOMAIN-2 W12–W21). See docs/adr/0024-community-councils.md
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from habiter.core.models import OrganisationScoped, Partner, PartnerKind  # noqa: F401 — the partners live in core (ADR 0036)
@@ -75,6 +76,9 @@ class Council(OrganisationScoped):
         verbose_name=_("résidence"),
     )
     purpose = models.TextField(_("rôle de l'instance"), max_length=2000, blank=True)
+    # The rhythm its own règlement intérieur sets (Alpa's monthly CVS: 12), for a council whose legal basis sets no
+    # minimum (W15: a statutory basis keeps its legal one, `rules.MIN_MEETINGS_KEYS`); empty: no rhythm followed.
+    meetings_per_year = models.PositiveSmallIntegerField(_("réunions prévues par an"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -84,7 +88,13 @@ class Council(OrganisationScoped):
                 fields=["organisation", "name"],
                 name="council_unique_name",
                 violation_error_message=_("Une instance porte déjà ce nom."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(meetings_per_year__isnull=True)
+                | models.Q(meetings_per_year__gte=1, meetings_per_year__lte=52),
+                name="council_meetings_per_year_range",
+                violation_error_message=_("Une instance prévoit de 1 à 52 réunions par an (une par semaine au plus)."),
+            ),
         ]
 
     def __str__(self):
@@ -170,6 +180,10 @@ class Meeting(OrganisationScoped):
     invitations_sent_count = models.PositiveIntegerField(
         _("invitations envoyées"), null=True, blank=True, editable=False
     )
+    # The key of the link through which anyone holding it proposes a subject without an account, until the proposals
+    # deadline (`agenda_links`, docs/adr/0044); none while its managers have not opened it, or once they turned it
+    # off (a link opened again has a new key).
+    proposal_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_at", "id"]
@@ -181,25 +195,43 @@ class Meeting(OrganisationScoped):
 
 class AgendaItem(OrganisationScoped):
     """A subject proposed for a meeting: by a member, by a staff user, or by an accompanied person (entered by staff
-    on their behalf, with their name or their file)."""
+    on their behalf, with their name or their file); or through the meeting's proposal link, without an account
+    (`by_link`: no author, at most a first name the proposer chose to give, `proposer_name`)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
     title = models.CharField(_("sujet"), max_length=200)
     detail = models.TextField(_("précisions"), max_length=5000, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     proposer_name = models.CharField(_("proposé par (nom)"), max_length=200, blank=True)
+    by_link = models.BooleanField(_("proposé par le lien"), default=False, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("point de l'ordre du jour")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(by_link=False, entered_by__isnull=False)
+                | models.Q(by_link=True, entered_by__isnull=True, member__isnull=True, person__isnull=True),
+                name="agenda_item_entered_by_staff_or_link",
+                violation_error_message=_(
+                    "Un sujet est saisi par un salarié, ou proposé par le lien sans auteur ni dossier."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     @property
     def proposer(self) -> str:
+        if self.by_link:
+            if self.proposer_name:
+                return gettext("le lien (prénom indiqué : %(name)s)") % {"name": self.proposer_name}
+            return gettext("le lien")
         if self.member_id:
             return self.member.display_name
         if self.person_id:

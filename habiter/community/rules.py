@@ -87,6 +87,61 @@ def carence_new_election_due(noted_on: date, params: LegalParameters | None = No
     return add_months(noted_on, _params(params).integer(CARENCE_KEY, noted_on))
 
 
+def carence_election_to_prepare(due: date, today: date, params: LegalParameters | None = None) -> bool:
+    """Whether the new election after a carence is due within the renewal notice (the same days as a term ending,
+    to prepare it: roll, candidacies, vote) or is overdue."""
+    return due <= today + timedelta(days=_params(params).integer(RENEWAL_NOTICE_KEY, today))
+
+
+# --- a council's own rhythm (W15: set by its règlement intérieur, not by law) -----------------------------------
+
+RHYTHM_WINDOW_MONTHS = 12  # "par an" read as the last twelve months, whatever the day of the year
+
+
+def rhythm_allowed(legal_basis: str) -> bool:
+    """A council's own rhythm is followed only when its legal basis sets no minimum: a statutory basis keeps its
+    legal one (W15: only the checks of the basis run)."""
+    return legal_basis not in MIN_MEETINGS_KEYS
+
+
+def rhythm_window_start(today: date) -> date:
+    """The day before the window of the last twelve months: meetings held after it, up to today, count."""
+    return add_months(today, -RHYTHM_WINDOW_MONTHS)
+
+
+def meetings_expected(planned_per_year: int, since: date, today: date) -> int:
+    """How many meetings a rhythm of `planned_per_year` asks over the last twelve months. A council younger than the
+    window — `since`, its first meeting, or its creation when it never met, falls inside it — is asked the share of
+    the window it has lived, rounded down: a monthly council whose first meeting was 45 days ago, one."""
+    start = rhythm_window_start(today)
+    if since <= start:
+        return planned_per_year
+    return planned_per_year * max((today - since).days, 0) // (today - start).days
+
+
+@dataclass(frozen=True)
+class RhythmCheck:
+    planned: int  # a year, by the council's own rule
+    held: int  # in the last twelve months
+    expected: int  # over the last twelve months, or since `since` when the council is younger
+    since: date | None  # the first meeting (or the creation) when inside the window, else None
+
+    @property
+    def short(self) -> bool:
+        return self.held < self.expected
+
+
+def rhythm_check(planned_per_year: int, held: int, since: date, today: date) -> RhythmCheck:
+    """The meetings held in the last twelve months against the council's own rhythm."""
+    inside = since > rhythm_window_start(today)
+    return RhythmCheck(
+        planned=planned_per_year,
+        held=held,
+        expected=meetings_expected(planned_per_year, since, today),
+        since=since if inside else None,
+    )
+
+
 # --- the conseil de concertation (W12) -------------------------------------------------------------------------
 
 NO_RESIDENT_REPS = "no_resident_reps"

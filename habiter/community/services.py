@@ -13,6 +13,7 @@ from habiter.core.models import User
 from habiter.residences.queries import residences_for
 
 from . import queries, rules
+from .council_followup import check_rhythm
 from .models import (
     AgendaItem,
     AnswerValue,
@@ -110,7 +111,9 @@ def council_create(*, actor, data: dict, residence_id=None) -> Council:
         for field in COUNCIL_FIELDS:
             if field in data:
                 setattr(council, field, _strip(data[field]) or "")
+        council.meetings_per_year = data.get("meetings_per_year") or None  # its own rhythm (council_followup)
         council.full_clean()
+        check_rhythm(council.legal_basis, council.meetings_per_year)
         if residence is not None:
             _check_residence_basis(council.legal_basis, residence)
         council.save()

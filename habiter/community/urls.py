@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import invitation_views, objective_views, partner_views, survey_views, views, volunteer_views
+from . import (
+    agenda_link_views,
+    followup_views,
+    invitation_views,
+    objective_views,
+    partner_views,
+    survey_views,
+    views,
+    volunteer_views,
+)
 
 app_name = "community"
 
@@ -9,6 +18,7 @@ urlpatterns = [
     path("nouvelle/", views.council_create, name="council_create"),
     path("<uuid:council_id>/", views.council_detail, name="council_detail"),
     path("<uuid:council_id>/membres/nouveau/", views.member_add, name="member_add"),
+    path("<uuid:council_id>/rythme/", followup_views.council_rhythm, name="council_rhythm"),
     path("<uuid:council_id>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
     path("<uuid:council_id>/elections/nouvelle/", views.election_create, name="election_create"),
     path("reunions/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
@@ -16,6 +26,17 @@ urlpatterns = [
     path("reunions/<uuid:meeting_id>/compte-rendu.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("reunions/<uuid:meeting_id>/affiche.pdf", views.meeting_poster_pdf, name="meeting_poster_pdf"),
     path("reunions/<uuid:meeting_id>/invitations/", invitation_views.meeting_invitations, name="meeting_invitations"),
+    path(
+        "reunions/<uuid:meeting_id>/lien-propositions/",
+        agenda_link_views.meeting_proposal_link,
+        name="meeting_proposal_link",
+    ),
+    path("reunions/proposer/<str:proposal_key>/", agenda_link_views.agenda_propose, name="agenda_propose"),
+    path(
+        "reunions/proposer/<str:proposal_key>/merci/",
+        agenda_link_views.agenda_propose_thanks,
+        name="agenda_propose_thanks",
+    ),
     path("elections/<uuid:election_id>/", views.election_detail, name="election_detail"),
     path("elections/<uuid:election_id>/resultats/", views.election_results, name="election_results"),
     path("elections/<uuid:election_id>/proces-verbal.pdf", views.election_pdf, name="election_pdf"),

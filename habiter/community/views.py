@@ -18,7 +18,8 @@ from habiter.core.pages import get_or_404, require_perm
 from habiter.core.pdf import pdf_response
 from habiter.core.reads import journaled_list, listed
 
-from . import queries, rules, services
+from . import council_followup, queries, rules, services
+from .agenda_link_views import proposal_link_context, proposal_link_qr
 from .cvs import cvs_page
 from .forms import (
     ActionForm,
@@ -99,6 +100,8 @@ def council_detail(request, council_id):
             "meetings": list(council.meetings.all()),
             "elections": list(council.elections.all()),
             "alerts": queries.council_alerts(council, today),
+            "rhythm": council_followup.rhythm_check(council, today),
+            "rhythm_allowed": rules.rhythm_allowed(council.legal_basis),
             "concertation": queries.concertation_check(council, today),
             "comite": queries.comite_check(council, today),
             "cvs": cvs_page(council, today),
@@ -288,6 +291,7 @@ def meeting_detail(request, meeting_id):
             "proposals_open": rules.proposals_open(meeting.proposals_until, today),
             "can_manage": can_manage,
             **invitations_context(user, meeting, members),
+            **proposal_link_context(request, meeting, can_manage=can_manage),
         },
     )
 
@@ -375,6 +379,9 @@ def meeting_poster_pdf(request, meeting_id):
         "items": list(meeting.agenda_items.all()),
         "proposals_open": rules.proposals_open(meeting.proposals_until, timezone.localdate()),
     }
+    link = proposal_link_context(request, meeting, can_manage=False)["proposal_link"]
+    if link and meeting.minutes_closed_at is None:  # the poster line: propose online, without an account
+        context |= {"proposal_link": link, "proposal_qr": proposal_link_qr(link)}
     return pdf_response("community/poster_pdf.html", context, filename="affiche-reunion.pdf")
 
 

@@ -46,14 +46,19 @@ def volunteer_list(request):
     user = request.user
     require_perm(user, "community.view_volunteers")
     year = _year(request)
+    today = timezone.localdate()
+    charter = services.current_charter(user.organisation_id, today)
+    can_manage = user.has_perm("community.manage_volunteers")
     return render(
         request,
         "community/volunteer_list.html",
         {
             "volunteers": services.volunteer_list(user, year),
             "year": year,
-            "charter": services.current_charter(user.organisation_id, timezone.localdate()),
-            "can_manage": user.has_perm("community.manage_volunteers"),
+            "charter": charter,
+            # none in force yet, one published for a day to come: the volunteers are held until then
+            "coming": services.next_charter(user.organisation_id, today) if charter is None and can_manage else None,
+            "can_manage": can_manage,
         },
     )
 
@@ -222,11 +227,11 @@ def my_volunteering(request):
 
 @require_http_methods(["GET", "POST"])
 def charter_sign(request):
-    """The charter in force, with its sign button, for a volunteer: the only page they reach until they sign."""
+    """The charter in force, with its sign button, for a volunteer: the only page they reach until they sign. While
+    their association has published no charter in force, the page says so and to ask their referent: they are held
+    here all the same (W23)."""
     user = request.user
     require_perm(user, "community.own_volunteering")
-    charter = services.current_charter(user.organisation_id, timezone.localdate())
-    signed = charter is not None and not services.charter_holds(user)
     if request.method == "POST":
         try:
             services.charter_sign(actor=user)
@@ -235,6 +240,17 @@ def charter_sign(request):
             return redirect("community:charter_sign")
         messages.success(request, _("Merci : la charte est signée."))
         return redirect("community:my_volunteering")
+    today = timezone.localdate()
+    charter = services.current_charter(user.organisation_id, today)
+    if charter is None:  # held all the same: the page says why and whom to ask
+        profile = services.own_volunteer(user)
+        context = {
+            "charter": None,
+            "coming": services.next_charter(user.organisation_id, today),
+            "referent": profile.referent if profile is not None else None,
+        }
+        return render(request, "community/charter_sign.html", context)
+    signed = not services.charter_holds(user)
     return render(request, "community/charter_sign.html", {"charter": charter, "signed": signed})
 
 

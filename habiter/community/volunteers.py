@@ -3,8 +3,9 @@
 Writes (each checks its permission, runs in a transaction and is audited) and the organisation-scoped reads of the
 volunteers' pages. Directors manage the profiles, missions and charter versions; the referent of a volunteer (a
 staff member) and the directors log hours for them; a volunteer logs their own hours and signs the charter. A
-volunteer whose organisation has a charter in force and who has not signed that version is held on the charter's
-page (`charter_holds`, an account gate of `habiter.core.registry`): no page, no API, until they sign.
+volunteer who has not signed the charter in force is held on the charter's page (`charter_holds`, an account gate
+of `habiter.core.registry`): no page, no API, until they sign; while their organisation has published no charter
+in force, they are held on that page too, which tells them so.
 """
 
 from collections import defaultdict
@@ -14,8 +15,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,8 +28,10 @@ from habiter.core.partners import partner_named
 
 from . import rules
 from .models import (
+    AgendaItem,
     CharterSignature,
     CharterVersion,
+    CouncilMember,
     Engagement,
     Meeting,
     MissionKind,
@@ -103,12 +106,29 @@ def current_charter(organisation_id, today: date) -> CharterVersion | None:
 
 
 def charter_holds(user) -> bool:
-    """Whether a volunteer must sign the charter in force before anything else (W23). Staff are never held; an
-    organisation without any charter in force holds nobody (see docs/adr/0029)."""
+    """Whether a volunteer is held on the charter's page before anything else (W23: no account before the charter is
+    signed): they have not signed the version in force, or their organisation has none in force yet — nothing to
+    sign, so nothing to use (docs/adr/0029, addendum). Staff are never held. One query, on every page a volunteer
+    opens."""
     if user.role != Role.VOLUNTEER or not user.organisation_id:
         return False
-    charter = current_charter(user.organisation_id, timezone.localdate())
-    return charter is not None and not CharterSignature.objects.filter(version=charter, user=user).exists()
+    signed = (
+        CharterVersion.objects.filter(organisation_id=user.organisation_id, published_on__lte=timezone.localdate())
+        .order_by("-published_on", "-number")
+        .annotate(signed=Exists(CharterSignature.objects.filter(version=OuterRef("pk"), user=user)))
+        .values_list("signed", flat=True)
+        .first()
+    )
+    return not signed  # None: no charter in force
+
+
+def next_charter(organisation_id, today: date) -> CharterVersion | None:
+    """The first version published for a day still to come, when none is in force yet: the day it can be signed."""
+    return (
+        CharterVersion.objects.filter(organisation_id=organisation_id, published_on__gt=today)
+        .order_by("published_on", "number")
+        .first()
+    )
 
 
 def default_charter_text() -> str:
@@ -418,24 +438,22 @@ def mission_for_hours(user, mission_id) -> VolunteerMission:
 
 
 def invited_meetings(user, today: date) -> list[Meeting]:
-    """The meetings to come of the councils where the user holds a seat on the meeting's day (their invitations)."""
-    meetings = (
-        Meeting.objects.filter(
-            organisation_id=user.organisation_id, council__members__user=user, starts_at__date__gte=today
-        )
-        .select_related("council")
-        .distinct()
-        .order_by("starts_at")
+    """The meetings to come of the councils where the user holds a seat on the meeting's day (their invitations),
+    each with its agenda as it stands (`agenda`: the subjects' titles only — never who proposed them). Two queries."""
+    seat = CouncilMember.objects.filter(council=OuterRef("council"), user=user, term_start__lte=OuterRef("day")).filter(
+        Q(term_end__isnull=True) | Q(term_end__gte=OuterRef("day"))
     )
-    result = []
-    for meeting in meetings:
-        day = timezone.localtime(meeting.starts_at).date()
-        seats = meeting.council.members.filter(user=user, term_start__lte=day).filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=day)
+    meetings = (
+        Meeting.objects.filter(organisation_id=user.organisation_id, starts_at__date__gte=today)
+        .annotate(day=TruncDate("starts_at"))  # the meeting's day, in the local time zone
+        .filter(Exists(seat))
+        .select_related("council")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.only("meeting_id", "title"), to_attr="agenda")
         )
-        if seats.exists():
-            result.append(meeting)
-    return result
+        .order_by("starts_at", "id")
+    )
+    return list(meetings)
 
 
 def hours_years(volunteer_ids=None, organisation_id=None) -> list[int]:

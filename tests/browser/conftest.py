@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from habiter.community.tests.factories import charter_signed
 from habiter.core import services as core_services
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
@@ -110,7 +111,8 @@ def host(organisation):
 
 @pytest.fixture
 def volunteer(organisation):
-    return UserFactory(
+    """Jeanne Bénard, who signed her association's charter (W23: no account before it is signed)."""
+    user = UserFactory(
         username="j.benard",
         first_name="Jeanne",
         last_name="Bénard",
@@ -118,6 +120,8 @@ def volunteer(organisation):
         role=Role.VOLUNTEER,
         password=PASSWORD,
     )
+    charter_signed(user)
+    return user
 
 
 @pytest.fixture

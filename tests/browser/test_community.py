@@ -1,7 +1,9 @@
-"""End to end, in Chromium: at the reception a social worker enters the subject an accompanied person wants to raise
-at the association's monthly CVS; the meeting takes place, the director notes attendance and a decision, writes the
-minutes in plain words, closes them after the confirmation page, and prints them on the letterhead: the person's
-subject is in the printed minutes. axe-core on every page; screenshots (the PDF's first page too)."""
+"""End to end, in Chromium: the director opens the meeting's proposal link and an accompanied person proposes a
+subject through it on a phone, without an account; at the reception a social worker enters the subject another
+accompanied person wants to raise at the association's monthly CVS; the meeting takes place, the director notes
+attendance and a decision, writes the minutes in plain words, closes them after the confirmation page, and prints
+them on the letterhead: both subjects are in the printed minutes. axe-core on every page; screenshots (the PDF's
+first page too)."""
 
 import io
 import subprocess
@@ -18,7 +20,7 @@ from habiter.community.models import Meeting
 from habiter.people.tests.factories import make_household
 from habiter.residences.tests.factories import make_active_contract, make_house_rules, make_place, make_residence
 
-from .support import SCREENSHOTS, check_page, log_in
+from .support import PHONE, SCREENSHOTS, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +55,37 @@ def cvs_meeting(organisation, social_worker, durand_household, director):
 
 
 def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_meeting):
+    with time_machine.travel(datetime(2026, 3, 10, 8, 30, tzinfo=PARIS)):
+        # The director opens the meeting's proposal link; an accompanied person proposes through it, on a phone,
+        # without an account (docs/adr/0044).
+        log_in(page, "c.fabre")
+        page.goto(f"/instances/reunions/{cvs_meeting.pk}/")
+        page.get_by_role("button", name="Ouvrir le lien de propositions").click()
+        expect(page.get_by_role("status")).to_contain_text("Lien de propositions ouvert")
+        link = page.get_by_role("region", name="Ordre du jour").locator("code").inner_text()
+        assert "/instances/reunions/proposer/" in link
+        poster = page.request.get(f"/instances/reunions/{cvs_meeting.pk}/affiche.pdf")
+        poster_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(poster.body())).pages)
+        assert link in "".join(poster_text.split())  # the poster line: the address, and its QR code
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / "community-poster.pdf").write_bytes(poster.body())
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", SCREENSHOTS / "community-poster.pdf"]
+            + [SCREENSHOTS / "community-poster-pdf"]
+        )
+        page.context.clear_cookies()
+        page.set_viewport_size(PHONE)
+        page.goto(link)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Conseil de Vie Sociale : proposer un sujet")
+        page.get_by_label("Votre sujet").fill("Des horaires d'accueil le soir")
+        page.get_by_label("Quelques lignes pour l'expliquer").fill("Je travaille la journée.")
+        page.get_by_label("Votre prénom").fill("Samira")
+        check_page(page, "community-agenda-propose", phone=True)
+        page.set_viewport_size(PHONE)
+        page.get_by_role("button", name="Proposer ce sujet").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Merci !")
+        check_page(page, "community-agenda-propose-thanks", phone=True)
+
     with time_machine.travel(datetime(2026, 3, 10, 9, 30, tzinfo=PARIS)):
         log_in(page, "c.martin")
         page.goto("/instances/")
@@ -66,6 +99,7 @@ def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_m
         expect(page.get_by_role("status")).to_contain_text("Sujet ajouté à l'ordre du jour.")
         agenda = page.get_by_role("region", name="Ordre du jour")
         expect(agenda).to_contain_text("Un banc dans le jardin — proposé par Paul Durand")
+        expect(agenda).to_contain_text("Des horaires d'accueil le soir — proposé par le lien (prénom indiqué : Samira)")
         check_page(page, "community-meeting-proposed", phone=True)
         page.context.clear_cookies()
 
@@ -97,6 +131,7 @@ def test_a_subject_proposed_for_a_person_reaches_the_printed_minutes(page, cvs_m
         assert response.ok and response.headers["content-type"] == "application/pdf"
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
         assert "Un banc dans le jardin" in text and "Paul Durand" in text
+        assert "Des horaires d'accueil le soir" in text and "proposé par le lien" in text
         assert "Un banc sera installé au printemps." in text and "Projet" not in text
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pdf = SCREENSHOTS / "community-minutes.pdf"

@@ -4,6 +4,7 @@ of at most seven entries grouped by activity; one browser, one login after anoth
 import pytest
 from playwright.sync_api import expect
 
+from habiter.community.tests.factories import charter_signed
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.housing.tests.factories import make_ticket
@@ -38,6 +39,7 @@ def test_every_role_lands_on_a_home_page_with_its_work(page, organisation, team)
         )
         for role in Role
     }
+    charter_signed(users[Role.VOLUNTEER])  # W23: held on the charter's page otherwise
     dwelling = make_dwelling(organisation, reference="MRS-12")
     make_ticket(users[Role.RENTAL_MANAGER], dwelling, title="Fuite sous l'évier")
 

@@ -1,10 +1,12 @@
 """Council rows made through the services, so that checks and audit are exactly as in real use."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from habiter.community import services
+from habiter.community.models import CharterSignature, CharterVersion
+from habiter.core.models import Role, User
 
 
 def make_council(actor, name="Conseil de Vie Sociale", *, residence=None, **data):
@@ -76,4 +78,23 @@ def answer(actor, campaign, *values, category="staff", name=""):
         category=category,
         participant_name=name,
         values={o.pk: v for o, v in zip(objectives, values, strict=True)},
+    )
+
+
+def charter_signed(volunteer, *, published_on=date(2000, 1, 1)):
+    """The volunteer has signed a charter of their organisation in force since `published_on` (W23: no account before
+    it), made as rows (no audit event), so that a test about something else meets a volunteer who may use Habiter.
+    The organisation's first charter is made if it has none."""
+    version = CharterVersion.objects.filter(organisation_id=volunteer.organisation_id).order_by("number").first()
+    if version is None:
+        director = User.objects.filter(organisation_id=volunteer.organisation_id, role=Role.DIRECTOR).first()
+        version = CharterVersion.objects.create(
+            organisation_id=volunteer.organisation_id,
+            number=1,
+            published_on=published_on,
+            text="Charte du bénévole.",
+            published_by=director or volunteer,
+        )
+    return CharterSignature.objects.create(
+        organisation_id=volunteer.organisation_id, version=version, user=volunteer, signed_at=timezone.now()
     )

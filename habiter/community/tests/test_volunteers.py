@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from habiter.community import rules
@@ -17,6 +18,7 @@ from habiter.community import volunteers as services
 from habiter.community.models import CharterSignature, MissionKind, VolunteerHours
 from habiter.community.tests.factories import make_council
 from habiter.core.models import AuditEvent, Role
+from habiter.core.services import organisation_create
 from habiter.core.tests.factories import UserFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
@@ -123,9 +125,20 @@ def mission_of(director, volunteer, kind=MissionKind.RECEPTION_DESK, **data):
 # --- the charter ---------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def bare():
+    """A director and a volunteer of an association that has published no charter yet."""
+    organisation = organisation_create(name="Association sans charte", team_names=["Unique"])
+    return (
+        UserFactory(organisation=organisation, role=Role.DIRECTOR),
+        UserFactory(organisation=organisation, role=Role.VOLUNTEER),
+    )
+
+
 @time_machine.travel(TODAY, tick=False)
-def test_a_volunteer_is_held_until_they_sign_the_charter_in_force_and_again_for_a_new_version(director, account):
-    assert not services.charter_holds(account)  # no charter in force: nothing to sign (ADR 0029)
+def test_a_volunteer_is_held_until_they_sign_the_charter_in_force_and_again_for_a_new_version(bare):
+    director, account = bare
+    assert services.charter_holds(account)  # no charter in force: held all the same (W23, ADR 0029 addendum)
     services.charter_publish(actor=director, published_on=date(2026, 6, 1), text="Je ne vois aucun dossier.")
     assert services.charter_holds(account)
     assert not services.charter_holds(director)
@@ -176,14 +189,19 @@ def test_the_login_of_a_volunteer_leads_to_the_charter_and_nowhere_else_until_si
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_api_refuses_a_volunteer_who_has_not_signed(client, director, account):
+def test_the_api_refuses_a_volunteer_who_has_not_signed(client, bare):
+    director, account = bare
     token = api_token_for(account)[1]
     headers = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/v1/households", headers=headers).status_code == 200
+    refusal = {
+        "detail": "Signez d'abord la charte du bénévole dans Habiter (si votre association ne l'a pas encore "
+        "publiée, demandez-la à votre référent)."
+    }
+    response = client.get("/api/v1/households", headers=headers)
+    assert (response.status_code, response.json()) == (403, refusal)  # no charter published: held too
     services.charter_publish(actor=director, published_on=date(2026, 6, 1), text="Charte.")
     response = client.get("/api/v1/households", headers=headers)
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Signez d'abord la charte du bénévole dans Habiter."}
+    assert (response.status_code, response.json()) == (403, refusal)
     services.charter_sign(actor=account)
     assert client.get("/api/v1/households", headers=headers).status_code == 200
 
@@ -404,6 +422,70 @@ def test_the_volunteer_page_shows_missions_hours_total_and_meetings_invited_to(c
     assert "Salle Conseil de Vie Sociale" in page and "Salle Bureau" not in page
     entry = VolunteerHours.objects.get(note="Permanence")
     assert (entry.hours, entry.entered_by) == (Decimal("1.50"), account)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_volunteer_sees_the_agenda_of_each_meeting_invited_to_but_never_who_proposed_a_subject(
+    client, world, director, account, django_assert_num_queries
+):
+    from habiter.community import agenda_links
+    from habiter.community import services as council_services
+
+    council = make_council(director, "Conseil de Vie Sociale")
+    council_services.member_add(
+        actor=director, council_id=council.pk, role="member", user_id=account.pk, term_start=date(2026, 1, 1)
+    )
+    ended = make_council(director, "Comité des fêtes")  # a seat that ends before its meeting: no invitation
+    council_services.member_add(
+        actor=director,
+        council_id=ended.pk,
+        role="member",
+        user_id=account.pk,
+        term_start=date(2026, 1, 1),
+        term_end=date(2026, 6, 30),
+    )
+    meetings = [
+        council_services.meeting_schedule(
+            actor=director,
+            council_id=c.pk,
+            starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+            place=f"Salle {c.name}",
+            proposals_until=day,
+        )
+        for c, day in ((council, date(2026, 7, 2)), (council, date(2026, 8, 6)), (ended, date(2026, 7, 9)))
+    ]
+    person = world.own_household.members.first()
+    council_services.agenda_item_propose(
+        actor=director, meeting_id=meetings[0].pk, title="Le bruit dans la salle d'attente", person_id=person.pk
+    )
+    council_services.agenda_item_propose(
+        actor=director, meeting_id=meetings[0].pk, title="Les horaires du samedi", proposer_name="M. Karim Bensaïd"
+    )
+    agenda_links.proposal_link_open(actor=director, meeting_id=meetings[0].pk)
+    meetings[0].refresh_from_db()
+    agenda_links.agenda_item_propose_by_link(
+        proposal_key=meetings[0].proposal_key, title="Un <b>banc</b> au jardin", first_name="Fatima"
+    )
+    council_services.agenda_item_propose(actor=director, meeting_id=meetings[2].pk, title="Le repas de Noël")
+
+    with django_assert_num_queries(2):  # the meetings, their agendas: whatever their number
+        invited = services.invited_meetings(account, TODAY)
+    assert [m.pk for m in invited] == [meetings[0].pk, meetings[1].pk]
+    assert {i.title for i in invited[0].agenda} == {  # in the order proposed (the same instant here)
+        "Le bruit dans la salle d'attente",
+        "Les horaires du samedi",
+        "Un <b>banc</b> au jardin",
+    }
+
+    client.force_login(account)
+    page = client.get(reverse("community:my_volunteering")).content.decode()
+    section = page[page.index("Réunions où je suis invité·e") :]
+    assert escape("Le bruit dans la salle d'attente") in section and "Les horaires du samedi" in section
+    assert "Un &lt;b&gt;banc&lt;/b&gt; au jardin" in section  # hostile text shown escaped
+    assert "Pas encore de sujet à l'ordre du jour." in section  # the August meeting
+    assert "Le repas de Noël" not in section and "Comité des fêtes" not in section
+    for name in (person.last_name, person.first_name, "Bensaïd", "Fatima", "proposé par"):
+        assert name not in section, name
 
 
 # --- exports -------------------------------------------------------------------------------------------------------
