@@ -117,15 +117,24 @@ class AuditAction(models.TextChoices):
     APL_MAXIMUM_CHANGE = "apl_maximum.change", _("Maximum APL-foyer d'une convention modifié")
     YOUNG_WORKERS_PSE_RECORD = "young_workers_pse.record", _("PSE de la CAF d'un FJT saisie")
     YOUNG_WORKERS_PSE_CORRECT = "young_workers_pse.correct", _("PSE de la CAF d'un FJT corrigée")
+    HOSTING_STAFF_RECORD = "hosting_staff.record", _("Temps des hôtes d'une résidence saisi")
+    HOSTING_STAFF_CORRECT = "hosting_staff.correct", _("Temps des hôtes d'une résidence corrigé")
     GUEST_STAY_RECORD = "guest_stay.record", _("Hébergement d'un tiers par un résident")
     HOUSE_ACTIVITY_RECORD = "house_activity.record", _("Activité collective au journal de maison")
     INDIVIDUAL_SUPPORT_RECORD = "individual_support.record", _("Soutien individuel au journal de maison")
     INDIVIDUAL_SUPPORT_KIND = "individual_support.kind", _("Type d'un soutien individuel indiqué ou corrigé")
     # community
     COUNCIL_CREATE = "council.create", _("Création d'une instance de participation")
+    COUNCIL_RHYTHM = "council.rhythm", _("Rythme de réunions d'une instance (règlement intérieur) modifié")
     COUNCIL_MEMBER_ADD = "council_member.add", _("Nomination d'un membre d'instance")
     MEETING_SCHEDULE = "meeting.schedule", _("Réunion d'instance planifiée")
     AGENDA_ITEM_PROPOSE = "agenda_item.propose", _("Sujet proposé à l'ordre du jour d'une réunion")
+    AGENDA_ITEM_PROPOSE_BY_LINK = (
+        "agenda_item.propose_by_link",
+        _("Sujet proposé par le lien à l'ordre du jour d'une réunion"),
+    )
+    MEETING_PROPOSAL_LINK_OPEN = "meeting.proposal_link_open", _("Lien de propositions d'une réunion ouvert")
+    MEETING_PROPOSAL_LINK_CLOSE = "meeting.proposal_link_close", _("Lien de propositions d'une réunion coupé")
     MEETING_ATTENDANCE = "meeting.attendance", _("Présences à une réunion d'instance")
     MEETING_RESIDENT_ATTENDANCE = "meeting.resident_attendance", _("Présence d'un résident à une réunion d'instance")
     MEETING_DECISION = "meeting.decision", _("Décision d'une réunion d'instance")
