@@ -8,15 +8,11 @@ same way: the row is updated, the audit keeps the value before. A row is never d
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from habiter.core.audit import audit_record
-
-from .models import HostingStaff, Residence
+from .models import HostingStaff
+from .yearly_figures import record_yearly_figure
 
 
 def fte_text(value: Decimal) -> str:
@@ -41,35 +37,14 @@ def hosting_staff_record(*, actor, residence_id, year: int, fte: Decimal) -> tup
     (ValidationError): a residence that is neither a pension de famille nor a résidence accueil, a year after the
     current one, a value that is negative, has more than two decimals or is absurdly large, the value already
     recorded."""
-    if not actor.is_active or not actor.has_perm("residences.manage_residence"):
-        raise PermissionDenied
-    with transaction.atomic():
-        residence = Residence.objects.select_for_update().get(pk=residence_id, organisation_id=actor.organisation_id)
-        if year > timezone.localdate().year:
-            raise ValidationError(
-                {"year": _("Le temps des hôtes se saisit pour une année passée ou l'année en cours.")}
-            )
-        staff = HostingStaff.objects.select_for_update().filter(residence=residence, year=year).first()
-        refusal = correction_refusal(staff, fte)
-        if refusal:
-            raise ValidationError({"fte": refusal})
-        before = None
-        if staff is None:
-            staff = HostingStaff(organisation_id=residence.organisation_id, residence=residence, year=year)
-        else:
-            before = staff.fte
-        staff.fte = fte
-        staff.changed_by = actor
-        staff.full_clean()
-        staff.save()
-        detail = {"year": year, "fte": f"{staff.fte:.2f}"}
-        if before is not None:
-            detail["before"] = {"fte": f"{before:.2f}"}
-        audit_record(
-            actor=actor,
-            action="hosting_staff.correct" if before is not None else "hosting_staff.record",
-            obj=staff,
-            organisation=residence.organisation,
-            detail=detail,
-        )
-    return staff, before
+    return record_yearly_figure(
+        actor=actor,
+        residence_id=residence_id,
+        year=year,
+        model=HostingStaff,
+        field="fte",
+        value=fte,
+        future_year_message=_("Le temps des hôtes se saisit pour une année passée ou l'année en cours."),
+        correction_refusal=correction_refusal,
+        action="hosting_staff",
+    )

@@ -10,15 +10,12 @@ never deleted."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from habiter.core.audit import audit_record
 from habiter.core.formats import euros
 
-from .models import Residence, YoungWorkersPse
+from .models import YoungWorkersPse
+from .yearly_figures import record_yearly_figure
 
 
 def correction_refusal(recorded: YoungWorkersPse | None, amount: Decimal) -> str | None:
@@ -39,35 +36,16 @@ def young_workers_pse_record(
     (PermissionDenied); a residence of another organisation: DoesNotExist. Refused in French, nothing saved
     (ValidationError): a residence that is not an FJT, a year after the current one, an amount that is negative, has
     more than two decimals or is absurdly large, the amount already recorded."""
-    if not actor.is_active or not actor.has_perm("residences.manage_residence"):
-        raise PermissionDenied
-    with transaction.atomic():
-        residence = Residence.objects.select_for_update().get(pk=residence_id, organisation_id=actor.organisation_id)
-        if year > timezone.localdate().year:
-            raise ValidationError(
-                {"year": _("La PSE se saisit pour une année passée ou l'année en cours, une fois versée par la CAF.")}
-            )
-        pse = YoungWorkersPse.objects.select_for_update().filter(residence=residence, year=year).first()
-        refusal = correction_refusal(pse, amount)
-        if refusal:
-            raise ValidationError({"amount": refusal})
-        before = None
-        if pse is None:
-            pse = YoungWorkersPse(organisation_id=residence.organisation_id, residence=residence, year=year)
-        else:
-            before = pse.amount
-        pse.amount = amount
-        pse.changed_by = actor
-        pse.full_clean()
-        pse.save()
-        detail = {"year": year, "amount": f"{pse.amount:.2f}"}
-        if before is not None:
-            detail["before"] = {"amount": f"{before:.2f}"}
-        audit_record(
-            actor=actor,
-            action="young_workers_pse.correct" if before is not None else "young_workers_pse.record",
-            obj=pse,
-            organisation=residence.organisation,
-            detail=detail,
-        )
-    return pse, before
+    return record_yearly_figure(
+        actor=actor,
+        residence_id=residence_id,
+        year=year,
+        model=YoungWorkersPse,
+        field="amount",
+        value=amount,
+        future_year_message=_(
+            "La PSE se saisit pour une année passée ou l'année en cours, une fois versée par la CAF."
+        ),
+        correction_refusal=correction_refusal,
+        action="young_workers_pse",
+    )
