@@ -9,7 +9,8 @@ runs only; other organisation: a run of another organisation, out of reach of al
 Subsidies (DOMAIN-2 W31, W32): directors and accountants read and write them, for the whole organisation (own team
 and other team are the same subsidy of the organisation); a subsidy of another organisation is a 404. The subsidy's
 page takes the decision and the compte rendu financier (POST); the request, the year's accounts obligations and the
-year's costs of intermédiation locative (W36) are unscoped POSTs.
+year's costs of intermédiation locative (W36) are unscoped POSTs. A payment of a granted subsidy is cancelled on a
+page of its own (its reason, then the confirmation): scoped like the subsidy, each POST on a payment of its own.
 """
 
 import uuid
@@ -20,8 +21,20 @@ from django.urls import reverse
 from habiter.core.models import Role
 from habiter.core.tests.factories import UserFactory
 from habiter.reporting import services
-from habiter.reporting.models import AccountsObligations, ImlActivityCosts, ReportRun, Subsidy
-from tests.authz_common import ACTORS, LOGIN, NOT_FOUND, OK, ROLES, SAVED, CsrfCase, logged_in, row, scoped_row
+from habiter.reporting.models import AccountsObligations, ImlActivityCosts, ReportRun, Subsidy, SubsidyPayment
+from tests.authz_common import (
+    ACTORS,
+    CONFIRMED,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SAVED,
+    CsrfCase,
+    logged_in,
+    row,
+    scoped_row,
+)
 
 READERS = ("director", "team_lead")
 SUBSIDY_MANAGERS = ("director", "accountant")
@@ -54,11 +67,14 @@ EXPECTED = {
     "reporting:iml_costs": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:subsidy_xlsx": row(SUBSIDY_MANAGERS, OK, NOT_FOUND),
     "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS),
+    "reporting:subsidy_payment_cancel": scoped_row(SUBSIDY_MANAGERS),
 }
 assert set(EXPECTED["reporting:run_detail"]) == set(ACTORS)
 POST_EXPECTED = {
     # the decision recorded again, with a reference of its own
     "reporting:subsidy_detail": scoped_row(SUBSIDY_MANAGERS, yes=(SAVED, SAVED, NOT_FOUND)),
+    # a payment of its own cancelled, with its reason, confirmed
+    "reporting:subsidy_payment_cancel": scoped_row(SUBSIDY_MANAGERS, yes=(SAVED, SAVED, NOT_FOUND)),
 }
 POST_UNSCOPED = {
     "reporting:report_list",
@@ -124,11 +140,57 @@ def subsidy_of(world, scope) -> Subsidy:
     return made[key]
 
 
+def _granted_subsidy(world, scope) -> Subsidy:
+    """A subsidy of 100 000 € granted on 1 March 2025, of the organisation or of the other one, made once."""
+    made = world.__dict__.setdefault("_granted_subsidies", {})
+    key = "other_org" if scope == "other_org" else "own"
+    if key not in made:
+        subsidy = subsidy_of(world, scope)
+        director = world.users["director"] if key == "own" else _director_of_other_org(world)
+        made[key] = services.subsidy_decide(
+            actor=director,
+            subsidy_id=services.subsidy_request(
+                actor=director,
+                data={
+                    "funder_id": subsidy.funder_id,
+                    "purpose": "AVDL 2025, versée en plusieurs fois",
+                    "year_end": date(2025, 12, 31),
+                    "requested_on": date(2025, 1, 10),
+                    "amount_requested": "100000",
+                },
+            ).pk,
+            status="granted",
+            decided_on=date(2025, 3, 1),
+            amount_granted="100000",
+        )
+    return made[key]
+
+
+def _director_of_other_org(world):
+    made = world.__dict__.setdefault("_other_org_directors", [])
+    if not made:
+        made.append(UserFactory(organisation=world.other_organisation, role=Role.DIRECTOR))
+    return made[0]
+
+
+def fresh_payment(world, scope):
+    """A new payment of 10 € of the scope's granted subsidy (each cancellation needs its own); remembered for
+    `state`."""
+    subsidy = _granted_subsidy(world, scope)
+    director = world.users["director"] if scope != "other_org" else _director_of_other_org(world)
+    payment = services.subsidy_payment_record(
+        actor=director, subsidy_id=subsidy.pk, received_on=date(2025, 4, 1), amount="10"
+    )
+    world.__dict__.setdefault("_last_payments", {})[scope] = payment.pk
+    return payment.pk
+
+
 def fillers(scenario, actor, scope):
     return {
         "run_id": lambda: run_of(scenario.world, actor, scope).pk,
         "code": lambda: REPORT_CODES[scope],
         "subsidy_id": lambda: subsidy_of(scenario.world, scope).pk,
+        "payment_id": lambda: fresh_payment(scenario.world, scope),
     }
 
 
@@ -145,6 +207,8 @@ def _decision(reference):
 def post_data(route_name, scenario, actor, scope):
     if route_name == "reporting:subsidy_detail":
         return _decision(f"C-{actor}-{scope}")
+    if route_name == "reporting:subsidy_payment_cancel":
+        return {"reason": f"Saisi par erreur ({actor}, {scope})"} | CONFIRMED
     raise AssertionError(f"no scoped POST in reporting: {route_name}")
 
 
@@ -152,6 +216,9 @@ def state(route_name, scenario, actor, scope):
     if route_name == "reporting:subsidy_detail":
         subsidy = Subsidy.objects.get(pk=subsidy_of(scenario.world, scope).pk)
         return (subsidy.status, subsidy.convention_reference)
+    if route_name == "reporting:subsidy_payment_cancel":
+        payment = SubsidyPayment.objects.get(pk=scenario.world.__dict__["_last_payments"][scope])
+        return (payment.cancelled_at, payment.cancel_reason)
     raise AssertionError(f"no scoped POST in reporting: {route_name}")
 
 
@@ -192,8 +259,18 @@ def csrf_case(name, world) -> CsrfCase:
         url = reverse(name, args=[subsidy.pk])
         saved = lambda: Subsidy.objects.filter(convention_reference="C-CSRF").exists()  # noqa: E731
         return CsrfCase(logged_in(world.users["director"]), url, url, _decision("C-CSRF"), saved)
+    if name == "reporting:subsidy_payment_cancel":
+        payment_id = fresh_payment(world, "own_team")
+        url = reverse(name, args=[payment_id])
+        saved = lambda: SubsidyPayment.objects.filter(pk=payment_id, cancelled_at__isnull=False).exists()  # noqa: E731
+        return CsrfCase(logged_in(world.users["director"]), url, url, {"reason": "CSRF"} | CONFIRMED, saved)
     raise AssertionError(f"no CSRF case for {name}")
 
 
 def post_probe_values(world):
-    return {"run_id": uuid.uuid4(), "code": "activity", "subsidy_id": subsidy_of(world, "own_team").pk}
+    return {
+        "run_id": uuid.uuid4(),
+        "code": "activity",
+        "subsidy_id": subsidy_of(world, "own_team").pk,
+        "payment_id": uuid.uuid4(),
+    }

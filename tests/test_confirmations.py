@@ -61,6 +61,7 @@ CONFIRMED_PAGES = {
     "community:partner_merge": _from_extension,
     "evictions:case_close": _from_extension,
     "evictions:case_reopen": _from_extension,
+    "reporting:subsidy_payment_cancel": _from_extension,
     "ledger:period_close": _from_extension,
     "ledger:transaction_reverse": _from_extension,
     "ledger:payouts": _from_extension,

@@ -56,6 +56,7 @@ EXEMPT = {
     "reporting:subsidy_list": SUBSIDIES,
     "reporting:subsidy_create": SUBSIDIES,
     "reporting:subsidy_detail": SUBSIDIES,
+    "reporting:subsidy_payment_cancel": SUBSIDIES,
     "reporting:crf_list": SUBSIDIES,
     "reporting:accounts_threshold": SUBSIDIES,
     "reporting:iml_costs": SUBSIDIES,

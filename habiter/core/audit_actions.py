@@ -283,6 +283,8 @@ class AuditAction(models.TextChoices):
     # security events (written by core)
     LOGIN = "login", _("Connexion")  # written by earlier versions; kept so that their rows stay readable
     AUTH_LOGIN_FAILED = "auth.login_failed", _("Échec de connexion")
+    SUBSIDY_PAYMENT_RECORD = "subsidy.payment_record", _("Versement reçu d'une subvention")
+    SUBSIDY_PAYMENT_CANCEL = "subsidy.payment_cancel", _("Annulation d'un versement de subvention")
     AUTH_LOCKOUT = "auth.lockout", _("Blocage après des échecs de connexion")
     AUTH_PASSWORD_CHANGE = "auth.password_change", _("Changement de mot de passe")
     ACCESS_REFUSED = "access.refused", _("Accès refusé (élément introuvable ou hors de portée)")

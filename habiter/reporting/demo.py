@@ -1,9 +1,10 @@
-"""Demo subsidies of Alpa for 2025 (DOMAIN-2 W31, W32, W49): the DDETS's AVDL, the Département's FSL/ASLL, the
-Ville's grant for the reception desk, the CAF's and a foundation's, each decided and received in 2025, every compte
-rendu financier sent except the Département's, overdue; and, when that one is late, a new request to the Département
-recorded with its warning. Public grants received in 2025 total 133 500 €, under the accounts threshold. And what
-the three activities of intermédiation locative cost in 2025 per modality, from the analytical accounts (W36).
-Written through the services."""
+"""Demo subsidies of Alpa for 2025 (DOMAIN-2 W31, W32, W49): the DDETS's AVDL, paid in two instalments (an advance
+of 80 % in April, the balance in December), the Département's FSL/ASLL, the Ville's grant for the reception desk, the
+CAF's and a foundation's, each paid at once, all decided and received in 2025, every compte rendu financier sent
+except the Département's, overdue; and, when that one is late, a new request to the Département recorded with its
+warning. Public grants received in 2025 total 133 500 €, under the accounts threshold. And what the three activities
+of intermédiation locative cost in 2025 per modality, from the analytical accounts (W36). Written through the
+services."""
 
 from datetime import date, timedelta
 
@@ -19,19 +20,22 @@ from .models import FunderKind, Subsidy
 
 YEAR_END = date(2025, 12, 31)
 
-# funder, kind, programme's scheme, purpose, requested, granted, decided on, convention, received on (in full),
-# compte rendu sent (None: late)
+# funder, kind, programme's scheme, purpose, requested, granted, decided on, convention, payments received (day,
+# amount, note; together the amount granted), compte rendu sent (None: late)
 SUBSIDIES_2025 = [
     ("DDETS du Rhône", FunderKind.STATE, Scheme.AVDL, "AVDL 2025", "68000", "65000", date(2025, 3, 12),
-     "DDETS-69-AVDL-2025-04", date(2025, 4, 18), date(2026, 6, 20)),
+     "DDETS-69-AVDL-2025-04",
+     ((date(2025, 4, 18), "52000", "Avance de 80 % à la signature de la convention"),
+      (date(2025, 12, 4), "13000", "Solde de 20 % après le bilan intermédiaire")),
+     date(2026, 6, 20)),
     ("Département du Rhône", FunderKind.DEPARTEMENT, Scheme.ASLL, "FSL — ASLL 2025", "52000", "48500",
-     date(2025, 2, 20), "FSL-2025-117", date(2025, 3, 14), None),
+     date(2025, 2, 20), "FSL-2025-117", ((date(2025, 3, 14), "48500", "Versement unique"),), None),
     ("Ville de Lyon", FunderKind.COMMUNE, None, "Accueil et ateliers collectifs 2025", "15000", "12000",
-     date(2025, 4, 3), "VDL-2025-0932", date(2025, 5, 9), date(2026, 5, 28)),
+     date(2025, 4, 3), "VDL-2025-0932", ((date(2025, 5, 9), "12000", ""),), date(2026, 5, 28)),
     ("CAF du Rhône", FunderKind.CAF, None, "Ateliers budget et accès aux droits 2025", "9000", "8000",
-     date(2025, 5, 6), "CAF69-AS-2025-21", date(2025, 6, 2), date(2026, 6, 25)),
+     date(2025, 5, 6), "CAF69-AS-2025-21", ((date(2025, 6, 2), "8000", ""),), date(2026, 6, 25)),
     ("Fondation Abbé Pierre", FunderKind.FOUNDATION, None, "Fonds d'urgence locataires 2025", "20000", "20000",
-     date(2025, 6, 2), "", date(2025, 6, 30), date(2026, 6, 12)),
+     date(2025, 6, 2), "", ((date(2025, 6, 30), "20000", ""),), date(2026, 6, 12)),
 ]  # fmt: skip
 
 
@@ -59,7 +63,7 @@ def seed_subsidies(organisation, users, count, rng) -> None:
         if organisation.cer_signed_on is None:  # subscribed when the decree applied (W31)
             core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2022, 1, 20)})
         for row in SUBSIDIES_2025:
-            name, kind, scheme, purpose, requested, granted, decided_on, convention, received_on, sent_on = row
+            name, kind, scheme, purpose, requested, granted, decided_on, convention, payments, sent_on = row
             programme = Programme.objects.filter(organisation=organisation, scheme=scheme).first() if scheme else None
             subsidy = services.subsidy_request(
                 actor=director,
@@ -81,9 +85,12 @@ def seed_subsidies(organisation, users, count, rng) -> None:
                 decided_on=decided_on,
                 amount_granted=granted,
                 convention_reference=convention,
-                received_on=received_on if received_on <= today else None,
-                amount_received=granted if received_on <= today else None,
             )
+            for received_on, amount, note in payments:
+                if received_on <= today:
+                    services.subsidy_payment_record(
+                        actor=director, subsidy_id=subsidy.pk, received_on=received_on, amount=amount, note=note
+                    )
             if sent_on is not None and sent_on <= today:
                 services.subsidy_crf_sent(actor=director, subsidy_id=subsidy.pk, sent_on=sent_on)
         services.iml_costs_save(actor=director, year=YEAR_END.year, data=IML_COSTS_2025)

@@ -96,14 +96,35 @@ class SubsidyDecisionForm(forms.Form):
     decided_on = date_field(_("Décision du"))
     amount_granted = _money(_("Montant accordé (€)"), required=False)
     convention_reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
+
+
+class SubsidyPaymentForm(forms.Form):
+    """A payment received of a granted subsidy: an advance, the balance, or the whole grant (W32 counts it in the
+    year of its day)."""
+
     received_on = date_field(
-        _("Reçue le"),
-        required=False,
+        _("Versement reçu le"),
         help_text=_(
             "Le jour où le versement est arrivé : le seuil de publication des comptes le compte cette année-là."
         ),
     )
-    amount_received = _money(_("Montant reçu (€)"), required=False)
+    amount = AmountField(
+        label=_("Montant du versement (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    note = forms.CharField(
+        label=_("Note ou référence"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : avance de 80 %, solde après le compte rendu financier, référence du virement."),
+    )
+
+
+class SubsidyPaymentCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=300,
+        help_text=_("Par exemple : montant mal saisi, versement d'une autre subvention."),
+    )
 
 
 class CrfSentForm(forms.Form):

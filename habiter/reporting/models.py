@@ -88,8 +88,9 @@ class SubsidyStatus(models.TextChoices):
 
 class Subsidy(OrganisationScoped):
     """A subsidy asked of a funder for a financial year: the request, the decision and, once granted, the compte
-    rendu financier due within the delay after the end of that year (DOMAIN-2 W31, `rules.crf_due_on`), and the
-    day and amount the cash was received, which the accounts threshold counts in its calendar year (W32)."""
+    rendu financier due within the delay after the end of that year (DOMAIN-2 W31, `rules.crf_due_on`). The cash
+    comes in one or more instalments (`SubsidyPayment`), which the accounts threshold counts each in the calendar
+    year it was received (W32)."""
 
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="subsidies", verbose_name=_("financeur"))
     programme = models.ForeignKey(
@@ -110,10 +111,6 @@ class Subsidy(OrganisationScoped):
     convention_reference = models.CharField(_("référence de la convention"), max_length=100, blank=True)
     crf_due_on = models.DateField(_("compte rendu financier dû le"), null=True, blank=True)
     crf_sent_on = models.DateField(_("compte rendu financier envoyé le"), null=True, blank=True)
-    # W32 counts the public cash subsidies received in the calendar year, whatever financial year they fund: a
-    # granted subsidy whose receipt is not typed is counted nowhere (the threshold's page says so).
-    received_on = models.DateField(_("reçue le"), null=True, blank=True)
-    amount_received = models.DecimalField(_("montant reçu"), max_digits=12, decimal_places=2, null=True, blank=True)
     # Set when the request was recorded while a compte rendu financier of the same funder was overdue (W31: it is
     # due before any new request); the request is kept, with this warning.
     request_warning = models.TextField(_("avertissement à la demande"), blank=True)
@@ -134,20 +131,76 @@ class Subsidy(OrganisationScoped):
                 name="subsidy_granted_has_amount",
                 violation_error_message=_("Une subvention accordée a un montant et une date de décision."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(received_on__isnull=True, amount_received__isnull=True)
-                | models.Q(
-                    received_on__isnull=False, amount_received__isnull=False, amount_received__gte=0, status="granted"
-                ),
-                name="subsidy_receipt_of_a_grant",
-                violation_error_message=_(
-                    "Un versement reçu a une date et un montant, et ne se saisit que pour une subvention accordée."
-                ),
-            ),
         ]
 
     def __str__(self):
         return f"{self.funder} — {self.purpose} ({self.year_end.year})"
+
+
+class SubsidyPayment(OrganisationScoped):
+    """One instalment of a granted subsidy, as the funder paid it: an advance at the convention, the balance after
+    the compte rendu financier, or the whole grant at once. What a subsidy received is the sum of its payments not
+    cancelled, never above the amount granted, none before the decision (`rules.subsidy_payment_problem`); the
+    accounts threshold counts each payment in the calendar year of its `received_on` (W32), so a grant paid half in
+    one year and half in the next counts each half in its year.
+
+    A payment is never edited in place. One typed by mistake is cancelled (`services.subsidy_payment_cancel`): the
+    row stays, with when, by whom and why (`cancelled_at`, `cancelled_by`, `cancel_reason`), is listed struck
+    through and counts nowhere; the right one is recorded anew. A cancellation rather than a negative correcting
+    payment: these rows are not the books (the ledger keeps its reversing entries), and a negative payment dated on
+    the day of the correction would move the mistaken amount out of another calendar year's total than the one it
+    was counted in."""
+
+    subsidy = models.ForeignKey(
+        Subsidy, on_delete=models.PROTECT, related_name="payments", verbose_name=_("subvention")
+    )
+    received_on = models.DateField(_("reçu le"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    note = models.CharField(
+        _("note ou référence"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : avance de 80 %, solde après le compte rendu financier, référence du virement."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saisi par")
+    )
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("annulé par"),
+    )
+    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["received_on", "created_at", "id"]
+        verbose_name = _("versement d'une subvention")
+        indexes = [models.Index(fields=["organisation", "received_on"], name="subsidy_payment_org_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="subsidy_payment_positive",
+                violation_error_message=_("Le montant d'un versement est positif."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancelled_by__isnull=True, cancel_reason="")
+                | (models.Q(cancelled_at__isnull=False, cancelled_by__isnull=False) & ~models.Q(cancel_reason="")),
+                name="subsidy_payment_cancelled_with_reason",
+                violation_error_message=_("Un versement annulé l'est à une date, par quelqu'un, avec un motif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subsidy} — {self.received_on:%d/%m/%Y}, {self.amount} €"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class AccountsObligations(OrganisationScoped):

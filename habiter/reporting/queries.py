@@ -1,6 +1,7 @@
 """Reads of the reporting app: the stored report runs, always scoped, and what a re-run would change; the
-subsidies (DOMAIN-2 W31, W32), always scoped to the reader's organisation: per funder and year, the comptes rendus
-financiers due and overdue, the accounts threshold of a year and its checklist, and the home page's alert.
+subsidies (DOMAIN-2 W31, W32), always scoped to the reader's organisation: per funder and year, the payments each
+received, the comptes rendus financiers due and overdue, the accounts threshold of a year and its checklist, and the
+home page's alert.
 PermissionDenied for who may not read them; a row out of scope is DoesNotExist (a 404 for pages)."""
 
 from dataclasses import dataclass
@@ -8,12 +9,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from habiter.core.legal_queries import legal_parameters
 
 from . import indicators, rules
-from .models import AccountsObligations, Funder, ImlActivityCosts, ReportRun, Subsidy, SubsidyStatus
+from .models import AccountsObligations, Funder, ImlActivityCosts, ReportRun, Subsidy, SubsidyPayment, SubsidyStatus
 from .scope import ReportScope, reporting_scope, run_scope  # noqa: F401 (re-exported)
 
 
@@ -95,24 +97,65 @@ def totals_by_funder(user, year: int) -> list[dict]:
     return [row | {"granted": row["granted"] or ZERO} for row in rows]
 
 
+def received_total():
+    """The expression of what a subsidy received: the sum of its payments not cancelled (0,00 without any), as a
+    subquery, so a list of subsidies stays one query and its other sums are not multiplied by a join."""
+    paid = (
+        SubsidyPayment.objects.filter(subsidy_id=OuterRef("pk"), cancelled_at__isnull=True)
+        .order_by()
+        .values("subsidy_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    return Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
+
+
+def with_received(subsidies):
+    """`subsidies` with `received` (the payments not cancelled) on each."""
+    return subsidies.annotate(received=received_total())
+
+
+def subsidy_payments(user, subsidy: Subsidy) -> list[SubsidyPayment]:
+    """The payments of a subsidy, in the order received, the cancelled ones too (they are listed, struck through),
+    with who typed and who cancelled them. One query."""
+    return list(
+        SubsidyPayment.objects.filter(organisation_id=_organisation_id(user), subsidy=subsidy).select_related(
+            "created_by", "cancelled_by"
+        )
+    )
+
+
+def payment_for(user, payment_id) -> SubsidyPayment:
+    """A payment of the user's organisation, with its subsidy and funder; DoesNotExist otherwise (a 404)."""
+    return SubsidyPayment.objects.select_related("subsidy__funder", "created_by", "cancelled_by").get(
+        pk=payment_id, organisation_id=_organisation_id(user)
+    )
+
+
 def public_total(user, year: int) -> Decimal:
     """The public cash subsidies received in the calendar year `year` (W32's total: « received in the year »,
-    whatever financial year they fund), from the day and amount received typed on each subsidy; a subsidy whose
-    receipt is not typed counts nowhere (`public_unreceived`)."""
-    total = (
-        subsidies_visible_to(user)
-        .filter(received_on__year=year, funder__public=True)
-        .aggregate(total=Sum("amount_received"))["total"]
-    )
+    whatever financial year they fund): the payments not cancelled of public funders' subsidies, each in the year
+    of its `received_on`, so a grant paid half in one year and half in the next counts each half in its year. What
+    is not yet received counts nowhere (`public_outstanding`)."""
+    total = SubsidyPayment.objects.filter(
+        organisation_id=_organisation_id(user),
+        cancelled_at__isnull=True,
+        received_on__year=year,
+        subsidy__funder__public=True,
+    ).aggregate(total=Sum("amount"))["total"]
     return total or ZERO
 
 
-def public_unreceived(user, year: int) -> list[Subsidy]:
-    """The public subsidies granted for the financial year ending in `year` whose receipt is not typed: not in any
-    year's total, which the threshold's page says."""
+def public_outstanding(user, year: int) -> list[Subsidy]:
+    """The public subsidies granted for the financial year ending in `year` not entirely received (their payments
+    total less than the amount granted), each with `received`: what remains is in no year's total until it is
+    received, which the threshold's page says."""
     return list(
-        subsidies_visible_to(user)
-        .filter(year_end__year=year, status=SubsidyStatus.GRANTED, funder__public=True, received_on__isnull=True)
+        with_received(
+            subsidies_visible_to(user).filter(year_end__year=year, status=SubsidyStatus.GRANTED, funder__public=True)
+        )
+        .filter(received__lt=F("amount_granted"))
         .order_by("funder__name", "purpose")
     )
 
@@ -125,7 +168,7 @@ class Checklist:
     above: bool
     obligations: list  # rules.Obligation
     record: AccountsObligations | None
-    unreceived: list  # granted for the year's financial year, receipt not typed: not counted
+    outstanding: list  # granted for the year's financial year, not entirely received: the rest not counted
 
 
 def threshold_checklist(user, year: int) -> Checklist:
@@ -146,7 +189,7 @@ def threshold_checklist(user, year: int) -> Checklist:
         above=rules.above_accounts_threshold(total, year, params),
         obligations=obligations,
         record=record,
-        unreceived=public_unreceived(user, year),
+        outstanding=public_outstanding(user, year),
     )
 
 

@@ -224,7 +224,8 @@ def crf_due_on(year_end: date, params=None) -> date:
 
 
 # The decisions a subsidy may take from each state: a request is granted or refused; a decision may be corrected,
-# except that a grant whose compte rendu financier was sent is no longer refused (the money was spent and reported).
+# except that a grant whose compte rendu financier was sent, or of which a payment was received, is no longer refused
+# (the money came, was spent and reported).
 SUBSIDY_TRANSITIONS = {
     "requested": frozenset({"granted", "refused"}),
     "granted": frozenset({"granted", "refused"}),
@@ -232,11 +233,36 @@ SUBSIDY_TRANSITIONS = {
 }
 
 
-def subsidy_decision_allowed(status: str, new_status: str, crf_sent: bool) -> bool:
-    """Whether a subsidy in `status` may be recorded as `new_status` (SUBSIDY_TRANSITIONS)."""
+def subsidy_decision_allowed(status: str, new_status: str, crf_sent: bool, received: bool = False) -> bool:
+    """Whether a subsidy in `status` may be recorded as `new_status` (SUBSIDY_TRANSITIONS); `received`: a payment
+    not cancelled is recorded."""
     if new_status not in SUBSIDY_TRANSITIONS.get(status, ()):
         return False
-    return not (crf_sent and new_status == "refused")
+    return not ((crf_sent or received) and new_status == "refused")
+
+
+def subsidy_remaining(granted: Decimal | None, received: Decimal) -> Decimal:
+    """What the funder has still to pay of a grant: the amount granted less the payments received (not cancelled);
+    nothing for a subsidy not granted."""
+    return Decimal("0.00") if granted is None else granted - received
+
+
+def subsidy_payment_problem(
+    *, status: str, decided_on: date | None, granted: Decimal | None, received: Decimal, received_on: date, amount
+) -> str | None:
+    """Why a payment of `amount` received on `received_on` cannot be added to a subsidy that already received
+    `received` (its payments not cancelled), or None: `not_granted` (only a granted subsidy is paid),
+    `not_positive`, `before_decision` (the decision's day itself is allowed), `above_grant` (the payments would
+    total more than the amount granted; reaching it exactly is allowed)."""
+    if status != "granted" or granted is None or decided_on is None:
+        return "not_granted"
+    if amount <= 0:
+        return "not_positive"
+    if received_on < decided_on:
+        return "before_decision"
+    if received + amount > granted:
+        return "above_grant"
+    return None
 
 
 def crf_is_overdue(due_on: date | None, sent_on: date | None, on: date) -> bool:

@@ -1,17 +1,20 @@
 """Every write of the reporting app, with permission, one transaction and an audit event: running a report stores
-its frozen figures; subsidies are requested, decided, their comptes rendus financiers sent (DOMAIN-2 W31), and the
-accounts obligations of a year above the threshold followed (W32); the costs of the three activities of
-intermédiation locative typed in for a year (W36)."""
+its frozen figures; subsidies are requested, decided, paid in instalments (a payment typed by mistake cancelled),
+their comptes rendus financiers sent (DOMAIN-2 W31), and the accounts obligations of a year above the threshold
+followed (W32); the costs of the three activities of intermédiation locative typed in for a year (W36)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from habiter.core.audit import audit_record
+from habiter.core.formats import euros
 from habiter.core.models import Organisation
 
 from . import indicators, rules
@@ -23,6 +26,7 @@ from .models import (
     ImlActivityCosts,
     ReportRun,
     Subsidy,
+    SubsidyPayment,
     SubsidyStatus,
 )
 from .queries import reporting_scope
@@ -66,6 +70,7 @@ def report_run(*, actor, code: str, start, end) -> ReportRun:
 
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,8 +81,6 @@ FORMATS = ("xlsx", "pdf")
 def report_run_export(*, actor, run_id, fmt: str = "xlsx") -> tuple[str, str, bytes]:
     """The stored tables of a run as an XLSX workbook or a PDF on the letterhead (file name, content type,
     bytes), audited: an export holds the frozen figures, the same the page shows."""
-    from django.utils.formats import date_format
-
     from habiter.core.pdf import pdf_render
 
     from . import exports, indicators
@@ -191,8 +194,6 @@ def overdue_warning(overdue: list[Subsidy]) -> str:
     compte rendu is due before any new request)."""
     if not overdue:
         return ""
-    from django.utils.formats import date_format
-
     listed = ", ".join(f"{s.purpose} ({date_format(s.crf_due_on, 'd/m/Y')})" for s in overdue)
     return ngettext(
         "Le compte rendu financier de %(listed)s est en retard : le financeur l'attend avant toute nouvelle demande.",
@@ -277,13 +278,12 @@ def subsidy_decide(
     decided_on,
     amount_granted=None,
     convention_reference: str = "",
-    received_on=None,
-    amount_received=None,
 ) -> Subsidy:
     """Record the funder's decision: granted (an amount, the date, the convention; the compte rendu financier's
-    due date follows, W31) or refused. A decision may be corrected; a compte rendu already sent stays. Once the cash
-    has come, the day and the amount received are typed here too (W32 counts them in their calendar year): both
-    or neither, for a granted subsidy only, not before the decision nor above the amount granted."""
+    due date follows, W31) or refused. A decision may be corrected; a compte rendu already sent stays. What the
+    funder paid is recorded payment by payment (`subsidy_payment_record`), so a correction keeps to what they
+    allow: not refused once a payment is received, not granted below what was received, not decided after the
+    first payment."""
     from habiter.core.legal_queries import legal_parameters
 
     from . import rules
@@ -296,12 +296,30 @@ def subsidy_decide(
     _not_future(decided_on, "decided_on", timezone.localdate())
     with transaction.atomic():
         subsidy = _subsidy_for_update(actor, subsidy_id)
-        if not rules.subsidy_decision_allowed(subsidy.status, status, subsidy.crf_sent_on is not None):
+        kept = _payments_kept(subsidy)
+        received = sum((p.amount for p in kept), ZERO)
+        if not rules.subsidy_decision_allowed(subsidy.status, status, subsidy.crf_sent_on is not None, bool(kept)):
+            if kept:
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "Un versement de cette subvention est reçu : elle ne peut plus être refusée. Annulez "
+                            "d'abord le versement saisi par erreur."
+                        )
+                    }
+                )
             raise ValidationError(
                 {"status": _("Le compte rendu financier est envoyé : la subvention ne peut plus être refusée.")}
             )
         if decided_on < subsidy.requested_on:
             raise ValidationError({"decided_on": _("La décision ne peut pas précéder la demande.")})
+        if kept and decided_on > kept[0].received_on:
+            raise ValidationError(
+                {
+                    "decided_on": _("La décision ne peut pas suivre le premier versement, reçu le %(day)s.")
+                    % {"day": date_format(kept[0].received_on, "d/m/Y")}
+                }
+            )
         subsidy.status = status
         subsidy.decided_on = decided_on
         subsidy.convention_reference = (convention_reference or "").strip()
@@ -309,11 +327,19 @@ def subsidy_decide(
             if amount_granted in (None, ""):
                 raise ValidationError({"amount_granted": _("Indiquez le montant accordé.")})
             subsidy.amount_granted = _amount(amount_granted, "amount_granted")
+            if subsidy.amount_granted < received:
+                raise ValidationError(
+                    {
+                        "amount_granted": _(
+                            "Le montant accordé ne peut pas être inférieur à ce qui est déjà reçu (%(received)s €)."
+                        )
+                        % {"received": euros(received)}
+                    }
+                )
             subsidy.crf_due_on = rules.crf_due_on(subsidy.year_end, legal_parameters())
         else:
             subsidy.amount_granted = None
             subsidy.crf_due_on = None
-        subsidy.received_on, subsidy.amount_received = _receipt(subsidy, received_on, amount_received)
         subsidy.full_clean()
         subsidy.save()
         audit_record(
@@ -325,33 +351,140 @@ def subsidy_decide(
                 "amount_granted": str(subsidy.amount_granted) if subsidy.amount_granted is not None else None,
                 "decided_on": decided_on.isoformat(),
                 "crf_due_on": subsidy.crf_due_on.isoformat() if subsidy.crf_due_on else None,
-                "received_on": subsidy.received_on.isoformat() if subsidy.received_on else None,
-                "amount_received": str(subsidy.amount_received) if subsidy.amount_received is not None else None,
             },
         )
     return subsidy
 
 
-def _receipt(subsidy: Subsidy, received_on, amount_received) -> tuple:
-    """The day and amount received of the subsidy being decided (W32), checked: both or neither, a granted
-    subsidy's, not to come, not before the decision, not above the amount granted."""
-    if amount_received == "":
-        amount_received = None
-    if received_on is None and amount_received is None:
-        return None, None
-    if subsidy.status != SubsidyStatus.GRANTED:
-        raise ValidationError({"received_on": _("Seule une subvention accordée est reçue.")})
+def _payments_kept(subsidy: Subsidy) -> list[SubsidyPayment]:
+    """The subsidy's payments not cancelled, the earliest first (read under the subsidy's lock)."""
+    return list(subsidy.payments.filter(cancelled_at__isnull=True).order_by("received_on", "created_at", "id"))
+
+
+PAYMENT_PROBLEMS = {
+    "not_granted": ("received_on", _lazy("Seule une subvention accordée reçoit des versements.")),
+    "not_positive": ("amount", _lazy("Le montant d'un versement est positif.")),
+    "before_decision": (
+        "received_on",
+        _lazy("Le versement ne peut pas précéder la décision, prise le %(decided_on)s."),
+    ),
+    "above_grant": (
+        "amount",
+        _lazy(
+            "Avec ce versement, la subvention aurait reçu %(total)s €, plus que les %(granted)s € accordés : il "
+            "reste %(remaining)s € à recevoir."
+        ),
+    ),
+}
+
+
+def _payment_refused(problem: str, subsidy: Subsidy, received: Decimal, amount: Decimal) -> ValidationError:
+    """The French refusal of a payment (`rules.subsidy_payment_problem`), on the field to correct."""
+    field, message = PAYMENT_PROBLEMS[problem]
+    values = {}
+    if problem == "before_decision":
+        values = {"decided_on": date_format(subsidy.decided_on, "d/m/Y")}
+    elif problem == "above_grant":
+        values = {
+            "total": euros(received + amount),
+            "granted": euros(subsidy.amount_granted),
+            "remaining": euros(rules.subsidy_remaining(subsidy.amount_granted, received)),
+        }
+    return ValidationError({field: str(message) % values if values else str(message)})
+
+
+def subsidy_payment_record(*, actor, subsidy_id, received_on, amount, note: str = "") -> SubsidyPayment:
+    """Record a payment of a granted subsidy as the funder made it: the day it was received (not to come, not
+    before the decision) and its amount, positive, the payments not cancelled never totalling more than the amount
+    granted (`rules.subsidy_payment_problem`); a note (advance, balance, transfer's reference). The subsidy is
+    locked while its payments are summed, so two payments typed at once cannot together exceed the grant. The
+    threshold (W32) counts it in the calendar year of `received_on`."""
+    _manager(actor)
     if received_on is None:
-        raise ValidationError({"received_on": _("Indiquez la date du versement reçu.")})
-    if amount_received is None:
-        raise ValidationError({"amount_received": _("Indiquez le montant reçu.")})
+        raise ValidationError({"received_on": _("Indiquez le jour où le versement a été reçu.")})
     _not_future(received_on, "received_on", timezone.localdate())
-    if received_on < subsidy.decided_on:
-        raise ValidationError({"received_on": _("Le versement ne peut pas précéder la décision.")})
-    amount = _amount(amount_received, "amount_received")
-    if amount > subsidy.amount_granted:
-        raise ValidationError({"amount_received": _("Le montant reçu ne peut pas dépasser le montant accordé.")})
-    return received_on, amount
+    if amount in (None, ""):
+        raise ValidationError({"amount": _("Indiquez le montant reçu.")})
+    amount = _amount(amount, "amount")
+    note = (note or "").strip()
+    with transaction.atomic():
+        subsidy = _subsidy_for_update(actor, subsidy_id)
+        received = sum((p.amount for p in _payments_kept(subsidy)), ZERO)
+        problem = rules.subsidy_payment_problem(
+            status=subsidy.status,
+            decided_on=subsidy.decided_on,
+            granted=subsidy.amount_granted,
+            received=received,
+            received_on=received_on,
+            amount=amount,
+        )
+        if problem is not None:
+            raise _payment_refused(problem, subsidy, received, amount)
+        payment = SubsidyPayment(
+            organisation_id=subsidy.organisation_id,
+            subsidy=subsidy,
+            received_on=received_on,
+            amount=amount,
+            note=note,
+            created_by=actor,
+        )
+        payment.full_clean()
+        payment.save()
+        audit_record(
+            actor=actor,
+            action="subsidy.payment_record",
+            obj=payment,
+            detail={
+                "subsidy": str(subsidy.pk),
+                "received_on": received_on.isoformat(),
+                "amount": str(amount),
+                "note": note,
+                "received": str(received + amount),
+                "remaining": str(rules.subsidy_remaining(subsidy.amount_granted, received + amount)),
+            },
+        )
+    return payment
+
+
+def subsidy_payment_cancel(*, actor, payment_id, reason: str) -> SubsidyPayment:
+    """Cancel a payment typed by mistake, with the reason: it stays recorded, with when and by whom it was
+    cancelled, and counts no longer (neither in the subsidy's total received nor in its year's threshold, W32).
+    A payment is never edited: the right one is recorded anew. Another organisation's payment is DoesNotExist."""
+    _manager(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez pourquoi ce versement est annulé.")})
+    with transaction.atomic():
+        try:
+            subsidy_id = SubsidyPayment.objects.values_list("subsidy_id", flat=True).get(
+                pk=payment_id, organisation_id=actor.organisation_id
+            )
+        except (SubsidyPayment.DoesNotExist, ValueError, ValidationError):
+            raise SubsidyPayment.DoesNotExist from None
+        subsidy = _subsidy_for_update(actor, subsidy_id)
+        payment = SubsidyPayment.objects.select_for_update().get(pk=payment_id)
+        if payment.cancelled_at is not None:
+            raise ValidationError(_("Ce versement est déjà annulé."))
+        payment.cancelled_at = timezone.now()
+        payment.cancelled_by = actor
+        payment.cancel_reason = reason
+        payment.full_clean()
+        payment.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
+        received = sum((p.amount for p in _payments_kept(subsidy)), ZERO)
+        audit_record(
+            actor=actor,
+            action="subsidy.payment_cancel",
+            obj=payment,
+            detail={
+                "subsidy": str(subsidy.pk),
+                "received_on": payment.received_on.isoformat(),
+                "amount": str(payment.amount),
+                "reason": reason,
+                "received": str(received),
+                "remaining": str(rules.subsidy_remaining(subsidy.amount_granted, received)),
+            },
+        )
+    return payment
 
 
 def subsidy_crf_sent(*, actor, subsidy_id, sent_on) -> Subsidy:
@@ -469,14 +602,13 @@ def iml_costs_save(*, actor, year: int, data: dict) -> ImlActivityCosts:
 def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
     """The subsidies of the financial year ending in `year` as an XLSX workbook (the reporting app's export: one
     sheet, values only), audited. Returns the file name and the bytes."""
-    from django.utils.formats import date_format
-
     from . import exports
-    from .queries import subsidies_visible_to
+    from .queries import subsidies_visible_to, with_received
 
     _manager(actor)
     rows = []
-    for s in subsidies_visible_to(actor).filter(year_end__year=year).order_by("funder__name", "purpose"):
+    listed = with_received(subsidies_visible_to(actor).filter(year_end__year=year)).order_by("funder__name", "purpose")
+    for s in listed:
         rows.append(
             [
                 s.funder.name,
@@ -490,8 +622,10 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
                 s.convention_reference,
                 date_format(s.crf_due_on, "d/m/Y") if s.crf_due_on else "",
                 date_format(s.crf_sent_on, "d/m/Y") if s.crf_sent_on else "",
-                date_format(s.received_on, "d/m/Y") if s.received_on else "",
-                float(s.amount_received) if s.amount_received is not None else None,
+                float(s.received) if s.status == SubsidyStatus.GRANTED else None,
+                float(rules.subsidy_remaining(s.amount_granted, s.received))
+                if s.status == SubsidyStatus.GRANTED
+                else None,
             ]
         )
     table = {
@@ -500,7 +634,8 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
         "unit": _("euros"),
         "rule": _(
             "Une ligne par subvention dont l'exercice se termine dans l'année ; le montant accordé est celui de la "
-            "décision du financeur, le montant reçu celui du versement saisi."
+            "décision du financeur ; le reçu est la somme de ses versements non annulés, quelle que soit leur "
+            "année, le reste à recevoir ce qui manque pour atteindre le montant accordé."
         ),
         "columns": [
             _("Financeur"),
@@ -514,8 +649,8 @@ def subsidies_export(*, actor, year: int) -> tuple[str, bytes]:
             _("Convention"),
             _("Compte rendu financier dû le"),
             _("Envoyé le"),
-            _("Reçue le"),
             _("Reçu (€)"),
+            _("Reste à recevoir (€)"),
         ],
         "rows": rows,
     }

@@ -20,4 +20,9 @@ urlpatterns = [
     path("subventions/couts-iml/", views.iml_costs, name="iml_costs"),
     path("subventions/tableur/", views.subsidy_xlsx, name="subsidy_xlsx"),
     path("subventions/<uuid:subsidy_id>/", views.subsidy_detail, name="subsidy_detail"),
+    path(
+        "subventions/versements/<uuid:payment_id>/annuler/",
+        views.subsidy_payment_cancel,
+        name="subsidy_payment_cancel",
+    ),
 ]

@@ -12,10 +12,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from habiter.core.confirm import Confirmation, confirmation_page, is_confirmed
+from habiter.core.formats import euros
 from habiter.core.forms import apply_validation_error
 from habiter.core.models import Role
 
@@ -26,10 +29,12 @@ from .forms import (
     ImlCostsForm,
     PeriodForm,
     SubsidyDecisionForm,
+    SubsidyPaymentCancelForm,
+    SubsidyPaymentForm,
     SubsidyRequestForm,
     SubsidyYearForm,
 )
-from .models import ReportRun, Subsidy
+from .models import ReportRun, Subsidy, SubsidyPayment
 
 RUNS_SHOWN = 20
 
@@ -218,7 +223,9 @@ def subsidy_list(request):
     _subsidy_reader(user)
     year = _year(request)
     rows = queries.totals_by_funder(user, year)
-    listed = queries.subsidies_visible_to(user).filter(year_end__year=year).order_by("funder__name", "purpose")
+    listed = queries.with_received(queries.subsidies_visible_to(user).filter(year_end__year=year)).order_by(
+        "funder__name", "purpose"
+    )
     today = timezone.localdate()
     return render(
         request,
@@ -266,8 +273,9 @@ def subsidy_create(request):
 
 @require_http_methods(["GET", "POST"])
 def subsidy_detail(request, subsidy_id):
-    """A subsidy: the request, the decision, the compte rendu financier; a manager records the decision and the
-    compte rendu's sending here (`action` = decision or crf)."""
+    """A subsidy: the request, the decision, the compte rendu financier and the payments received, with what remains
+    to be received; a manager records the decision, a payment and the compte rendu's sending here (`action` =
+    decision, payment or crf)."""
     user = request.user
     _subsidy_reader(user)
     try:
@@ -283,10 +291,9 @@ def subsidy_detail(request, subsidy_id):
         "decided_on": subsidy.decided_on,
         "amount_granted": subsidy.amount_granted,
         "convention_reference": subsidy.convention_reference,
-        "received_on": subsidy.received_on,
-        "amount_received": subsidy.amount_received,
     }
     decision = SubsidyDecisionForm(request.POST if action == "decision" else None, initial=initial, prefix="decision")
+    payment_form = SubsidyPaymentForm(request.POST if action == "payment" else None, prefix="payment")
     crf = CrfSentForm(request.POST if action == "crf" else None, prefix="crf")
     if action == "decision" and decision.is_valid():
         try:
@@ -296,6 +303,14 @@ def subsidy_detail(request, subsidy_id):
         else:
             messages.success(request, _("La décision est enregistrée."))
             return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
+    elif action == "payment" and payment_form.is_valid():
+        try:
+            services.subsidy_payment_record(actor=user, subsidy_id=subsidy.pk, **payment_form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(payment_form, error)
+        else:
+            messages.success(request, _("Le versement est enregistré."))
+            return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
     elif action == "crf" and crf.is_valid():
         try:
             services.subsidy_crf_sent(actor=user, subsidy_id=subsidy.pk, sent_on=crf.cleaned_data["sent_on"])
@@ -304,9 +319,11 @@ def subsidy_detail(request, subsidy_id):
         else:
             messages.success(request, _("L'envoi du compte rendu financier est enregistré."))
             return redirect("reporting:subsidy_detail", subsidy_id=subsidy.pk)
-    elif request.method == "POST" and action not in ("decision", "crf"):
+    elif request.method == "POST" and action not in ("decision", "payment", "crf"):
         raise Http404
     today = timezone.localdate()
+    payments = queries.subsidy_payments(user, subsidy)
+    received = sum((p.amount for p in payments if not p.cancelled), Decimal("0.00"))
     return render(
         request,
         "reporting/subsidy_detail.html",
@@ -315,8 +332,67 @@ def subsidy_detail(request, subsidy_id):
             "overdue": rules.crf_is_overdue(subsidy.crf_due_on, subsidy.crf_sent_on, today),
             "can_manage": can_manage,
             "decision": decision,
+            "payment_form": payment_form,
             "crf": crf,
+            "payments": payments,
+            "received": received,
+            "remaining": rules.subsidy_remaining(subsidy.amount_granted, received),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subsidy_payment_cancel(request, payment_id):
+    """Cancel a payment typed by mistake, with its reason, after a confirmation (nothing irreversible in one
+    click): the payment stays listed, struck through, and counts no longer."""
+    user = request.user
+    if not user.has_perm("reporting.manage_subsidies"):
+        raise Http404
+    try:
+        payment = queries.payment_for(user, payment_id)
+    except (ValueError, ValidationError, SubsidyPayment.DoesNotExist):
+        raise Http404 from None
+    subsidy = payment.subsidy
+    detail_url = reverse("reporting:subsidy_detail", args=[subsidy.pk])
+    form = SubsidyPaymentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not payment.cancelled and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Annuler un versement"),
+                facts=[
+                    (_("Subvention"), f"{subsidy.funder.name} — {subsidy.purpose}"),
+                    (_("Versement reçu le"), date_format(payment.received_on, "d/m/Y")),
+                    (_("Montant"), f"{euros(payment.amount)} €"),
+                    (_("Motif de l'annulation"), form.cleaned_data["reason"]),
+                ],
+                consequences=[
+                    _(
+                        "Le versement ne compte plus dans ce que la subvention a reçu, ni dans le total des "
+                        "subventions publiques reçues en %(year)s (seuil de publication des comptes)."
+                    )
+                    % {"year": payment.received_on.year},
+                    _(
+                        "Il reste sur la page de la subvention, barré, avec le motif ; le bon versement se saisit "
+                        "à nouveau."
+                    ),
+                ],
+                action=_("Confirmer l'annulation du versement"),
+                cancel_url=detail_url,
+            ),
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subsidy_payment_cancel(actor=user, payment_id=payment.pk, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Le versement est annulé."))
+            return redirect(detail_url)
+    return render(
+        request,
+        "reporting/subsidy_payment_cancel.html",
+        {"payment": payment, "subsidy": subsidy, "form": form, "detail_url": detail_url},
     )
 
 

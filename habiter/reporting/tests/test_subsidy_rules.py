@@ -1,6 +1,7 @@
 """The subsidies' pure rules on figures worked out by hand: the compte rendu financier's last day (DOMAIN-2 W31,
-6 months after the end of the financial year), its lateness from the day after, the alert window (60 days), and
-the accounts threshold (W32: more than 153 000 € of public cash subsidies in the year) with its obligations."""
+6 months after the end of the financial year), its lateness from the day after, the alert window (60 days), the
+accounts threshold (W32: more than 153 000 € of public cash subsidies in the year) with its obligations, and the
+payments a grant may receive (none before the decision, never more than granted)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -134,6 +135,72 @@ def test_crf_due_on_is_six_months_after_the_year_end(year_end):
 )
 def test_subsidy_decision_allowed(status, new, sent, allowed):
     assert rules.subsidy_decision_allowed(status, new, sent) is allowed
+
+
+@pytest.mark.parametrize(
+    ("status", "new", "allowed"),
+    [
+        ("granted", "refused", False),  # a payment came: the grant is no longer refused
+        ("granted", "granted", True),  # its amount or date may be corrected
+    ],
+)
+def test_a_subsidy_received_is_no_longer_refused(status, new, allowed):
+    assert rules.subsidy_decision_allowed(status, new, False, received=True) is allowed
+
+
+D = Decimal
+GRANT = {"status": "granted", "decided_on": date(2025, 3, 1), "granted": D("42000.00")}
+
+
+@pytest.mark.parametrize(
+    ("subsidy", "received", "received_on", "amount", "problem"),
+    [
+        (GRANT, D("0.00"), date(2025, 3, 1), D("42000.00"), None),  # all at once, the day of the decision
+        (GRANT, D("33600.00"), date(2026, 3, 16), D("8400.00"), None),  # the balance: 42 000 exactly
+        (GRANT, D("33600.00"), date(2026, 3, 16), D("8400.01"), "above_grant"),  # one cent too many
+        (GRANT, D("0.00"), date(2025, 2, 28), D("100.00"), "before_decision"),  # the day before the decision
+        (GRANT, D("0.00"), date(2025, 4, 1), D("0.00"), "not_positive"),
+        (GRANT, D("0.00"), date(2025, 4, 1), D("-5.00"), "not_positive"),
+        ({"status": "requested", "decided_on": None, "granted": None}, D("0"), date(2025, 4, 1), D("1"), "not_granted"),
+        ({"status": "refused", "decided_on": date(2025, 3, 1), "granted": None}, D("0"), date(2025, 4, 1), D("1"),
+         "not_granted"),
+    ],
+)  # fmt: skip
+def test_subsidy_payment_problem(subsidy, received, received_on, amount, problem):
+    assert (
+        rules.subsidy_payment_problem(**subsidy, received=received, received_on=received_on, amount=amount) == problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("granted", "received", "remaining"),
+    [
+        (D("65000.00"), D("52000.00"), D("13000.00")),  # the advance of 80 % received: the balance of 20 % remains
+        (D("65000.00"), D("65000.00"), D("0.00")),
+        (None, D("0.00"), D("0.00")),  # not granted: nothing to receive
+    ],
+)
+def test_subsidy_remaining(granted, received, remaining):
+    assert rules.subsidy_remaining(granted, received) == remaining
+
+
+@given(
+    granted=st.decimals(min_value=D("0.01"), max_value=D("999999.99"), places=2),
+    amounts=st.lists(st.decimals(min_value=D("0.01"), max_value=D("999999.99"), places=2), max_size=12),
+)
+def test_the_payments_accepted_one_by_one_never_exceed_the_grant(granted, amounts):
+    """Whatever is typed, in whatever order: what the rule accepts never totals more than the amount granted, and
+    what remains is never negative."""
+    received = D("0.00")
+    for amount in amounts:
+        if (
+            rules.subsidy_payment_problem(
+                **GRANT | {"granted": granted}, received=received, received_on=date(2025, 6, 1), amount=amount
+            )
+            is None
+        ):
+            received += amount
+        assert received <= granted and rules.subsidy_remaining(granted, received) >= 0
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,29 @@
 """The subsidies' services: who may write (director, accountant; nobody of another organisation), the compte rendu
 financier's due date set at the decision (W31), the warning kept on a request made while a compte rendu of the
-same funder is overdue, the accounts obligations (W32), each write audited."""
+same funder is overdue, the payments received in instalments, each counted in its calendar year, and cancelled when
+typed by mistake, the accounts obligations (W32), each write audited."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from habiter.core.models import AuditEvent, Role
 from habiter.core.tests.factories import OrganisationFactory, UserFactory
 from habiter.reporting import queries, services
-from habiter.reporting.models import AccountsObligations, Funder, FunderKind, Subsidy, SubsidyStatus
+from habiter.reporting.models import (
+    AccountsObligations,
+    Funder,
+    FunderKind,
+    Subsidy,
+    SubsidyPayment,
+    SubsidyStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,14 +184,21 @@ def test_accountant_writes_and_another_organisation_does_not_reach(director):
 def _grant(director, name, kind, amount, *, year_end=date(2025, 12, 31), received_on=None):
     """A request granted on 1 March 2025 for `amount`, received in full on `received_on` (if given)."""
     subsidy = _request(director, funder_name=name, kind=kind, amount=amount, year_end=year_end)
-    return services.subsidy_decide(
+    subsidy = services.subsidy_decide(
         actor=director,
         subsidy_id=subsidy.pk,
         status="granted",
         decided_on=date(2025, 3, 1),
         amount_granted=amount,
-        received_on=received_on,
-        amount_received=amount if received_on else None,
+    )
+    if received_on:
+        _pay(director, subsidy, received_on, amount)
+    return subsidy
+
+
+def _pay(actor, subsidy, received_on, amount, note=""):
+    return services.subsidy_payment_record(
+        actor=actor, subsidy_id=subsidy.pk, received_on=received_on, amount=amount, note=note
     )
 
 
@@ -190,8 +208,8 @@ def test_threshold_checklist(director):
     2025: the DDETS's 100 000 received on 10 April 2025 and the Département's 53 000 for 2024 received on 3 April
     2025 = 153 000,00 €, not above the threshold (strictly above). Not counted in 2025: the foundation's 20 000 (not
     public), the Ville's request still waiting, the Département's 60 000 for 2025 received on 5 January 2026 (in
-    2026's total), the CAF's 0,01 € for 2025 whose receipt is not typed (listed as such); typed as received on 31
-    December 2025, it takes 2025 to 153 000,01 €, above."""
+    2026's total), the CAF's 0,01 € for 2025 not received yet (listed as such); received on 31 December 2025, it
+    takes 2025 to 153 000,01 €, above."""
     _grant(director, "DDETS", FunderKind.STATE, "100000", received_on=date(2025, 4, 10))
     _grant(
         director,
@@ -208,26 +226,22 @@ def test_threshold_checklist(director):
     checklist = queries.threshold_checklist(director, 2025)
     assert checklist.total == Decimal("153000.00") and checklist.threshold == Decimal("153000")
     assert not checklist.above
-    assert checklist.unreceived == [caf]
+    assert checklist.outstanding == [caf] and checklist.outstanding[0].received == Decimal("0.00")
     assert queries.threshold_checklist(director, 2026).total == Decimal("60000.00")
     assert queries.threshold_checklist(director, 2024).total == Decimal("0.00")  # the 2024 grant came in 2025
 
-    caf = services.subsidy_decide(
-        actor=director,
-        subsidy_id=caf.pk,
-        status="granted",
-        decided_on=date(2025, 3, 1),
-        amount_granted="0.01",
-        received_on=date(2025, 12, 31),
-        amount_received="0.01",
-    )
-    events = AuditEvent.objects.filter(action="subsidy.decide", object_id=str(caf.pk))
-    assert sorted((e.detail["received_on"] or "", e.detail["amount_received"] or "") for e in events) == [
-        ("", ""),  # the decision
-        ("2025-12-31", "0.01"),  # the receipt typed
-    ]
+    payment = _pay(director, caf, date(2025, 12, 31), "0.01", note="Virement 2025-1231")
+    event = AuditEvent.objects.get(action="subsidy.payment_record", object_id=str(payment.pk))
+    assert event.actor == director and event.detail == {
+        "subsidy": str(caf.pk),
+        "received_on": "2025-12-31",
+        "amount": "0.01",
+        "note": "Virement 2025-1231",
+        "received": "0.01",
+        "remaining": "0.00",
+    }
     checklist = queries.threshold_checklist(director, 2025)
-    assert checklist.total == Decimal("153000.01") and checklist.above and checklist.unreceived == []
+    assert checklist.total == Decimal("153000.01") and checklist.above and checklist.outstanding == []
     assert [o.done for o in checklist.obligations] == [False, False, False]
 
     services.accounts_obligations_save(
@@ -255,49 +269,188 @@ def test_threshold_checklist(director):
 
 
 @time_machine.travel(TODAY, tick=False)
-@pytest.mark.parametrize(
-    ("status", "received_on", "amount_received", "field"),
-    [
-        ("granted", None, "1000", "received_on"),  # an amount without its day
-        ("granted", date(2025, 4, 1), None, "amount_received"),  # a day without its amount
-        ("granted", date(2025, 2, 28), "1000", "received_on"),  # before the decision of 1 March
-        ("granted", date(2026, 7, 2), "1000", "received_on"),  # to come
-        ("granted", date(2025, 4, 1), "42000.01", "amount_received"),  # above the 42 000 granted
-        ("granted", date(2025, 4, 1), "-1", "amount_received"),
-        ("refused", date(2025, 4, 1), "1000", "received_on"),  # a refused subsidy is not received
-    ],
-)
-def test_a_receipt_is_a_granted_subsidys_day_and_amount(director, status, received_on, amount_received, field):
-    subsidy = _request(director)
-    with pytest.raises(ValidationError) as refused:
-        services.subsidy_decide(
-            actor=director,
-            subsidy_id=subsidy.pk,
-            status=status,
-            decided_on=date(2025, 3, 1),
-            amount_granted="42000" if status == "granted" else None,
-            received_on=received_on,
-            amount_received=amount_received,
-        )
-    assert field in refused.value.message_dict
-    assert Subsidy.objects.get(pk=subsidy.pk).status == SubsidyStatus.REQUESTED
+def test_a_grant_paid_half_in_2025_and_half_in_2026_counts_each_half_in_its_year(director):
+    """W32 counts what was received in the year. The DDETS grants 90 000 € on 1 March 2025 for 2025, paid 45 000 on
+    10 April 2025 (the advance) and 45 000 on 16 March 2026 (the balance, after the compte rendu). The Département's
+    108 000,01 € is received in full on 2 June 2025. 2025: 108 000,01 + 45 000 = 153 000,01 €, above the threshold by
+    one cent; 2026: 45 000,00 €. Had the whole grant been counted in 2025, 2025 would read 198 000,01 and 2026
+    nothing. The advance cancelled, 2025 falls back to 108 000,01 €, under."""
+    ddets = _grant(director, "DDETS", FunderKind.STATE, "90000")
+    advance = _pay(director, ddets, date(2025, 4, 10), "45000", note="Avance de 50 %")
+    balance = _pay(director, ddets, date(2026, 3, 16), "45000.00", note="Solde après le compte rendu financier")
+    _grant(director, "Département", FunderKind.DEPARTEMENT, "108000.01", received_on=date(2025, 6, 2))
+
+    in_2025 = queries.threshold_checklist(director, 2025)
+    assert in_2025.total == Decimal("153000.01") and in_2025.above
+    in_2026 = queries.threshold_checklist(director, 2026)
+    assert in_2026.total == Decimal("45000.00") and not in_2026.above
+    assert in_2025.outstanding == []  # both 2025 grants are received in full, whatever the year of their payments
+    assert [(p.received_on, p.amount, p.note) for p in ddets.payments.all()] == [
+        (date(2025, 4, 10), Decimal("45000.00"), "Avance de 50 %"),
+        (date(2026, 3, 16), Decimal("45000.00"), "Solde après le compte rendu financier"),
+    ]
+
+    services.subsidy_payment_cancel(actor=director, payment_id=advance.pk, reason="Saisi sur la mauvaise subvention")
+    assert queries.threshold_checklist(director, 2025).total == Decimal("108000.01")
+    assert queries.threshold_checklist(director, 2026).total == Decimal("45000.00")
+    (outstanding,) = queries.threshold_checklist(director, 2025).outstanding
+    assert (outstanding, outstanding.received) == (ddets, Decimal("45000.00"))
+    assert balance.cancelled_at is None
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_a_receipt_is_corrected_or_removed_and_the_database_refuses_half_a_receipt(director):
+@pytest.mark.parametrize(
+    ("received_on", "amount", "field", "message"),
+    [
+        (None, "1000", "received_on", "Indiquez le jour où le versement a été reçu."),
+        (date(2025, 4, 1), None, "amount", "Indiquez le montant reçu."),
+        (
+            date(2025, 2, 28),
+            "1000",
+            "received_on",
+            "Le versement ne peut pas précéder la décision, prise le 01/03/2025.",
+        ),
+        (date(2026, 7, 2), "1000", "received_on", "La date ne peut pas être à venir."),
+        (date(2025, 4, 1), "0", "amount", "Le montant d'un versement est positif."),
+        (date(2025, 4, 1), "-1", "amount", "Un montant ne peut pas être négatif."),
+        # 30 000 already received of the 42 000 granted: 12 000,01 more would make 42 000,01
+        (
+            date(2025, 4, 1),
+            "12000.01",
+            "amount",
+            "Avec ce versement, la subvention aurait reçu 42\xa0000,01 €, plus que les 42\xa0000,00 € accordés : "
+            "il reste 12\xa0000,00 € à recevoir.",
+        ),
+    ],
+)
+def test_a_payment_is_refused_before_the_decision_or_above_the_grant(director, received_on, amount, field, message):
+    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000")
+    _pay(director, subsidy, date(2025, 3, 1), "30000")  # the day of the decision itself is allowed
+    with pytest.raises(ValidationError) as refused:
+        _pay(director, subsidy, received_on, amount)
+    assert refused.value.message_dict == {field: [message]}
+    assert subsidy.payments.count() == 1
+    assert not AuditEvent.objects.filter(action="subsidy.payment_record", detail__amount=amount).exists()
+    # the exact rest is accepted: 42 000,00 received, nothing left
+    _pay(director, subsidy, date(2025, 4, 1), "12000")
+    with pytest.raises(ValidationError) as refused:
+        _pay(director, subsidy, date(2025, 4, 2), "0.01")
+    assert "il reste 0,00 € à recevoir" in refused.value.message_dict["amount"][0]
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("status", ["requested", "refused"])
+def test_only_a_granted_subsidy_is_paid(director, status):
+    subsidy = _request(director)
+    if status == "refused":
+        services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 3, 1))
+    with pytest.raises(ValidationError) as refused:
+        _pay(director, subsidy, date(2025, 4, 1), "1000")
+    assert refused.value.message_dict == {"received_on": ["Seule une subvention accordée reçoit des versements."]}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_mistaken_payment_is_cancelled_with_its_reason_never_edited(director):
+    """A payment typed by mistake (4 200 instead of 42 000) is cancelled, with when, by whom and why: it stays, counts
+    no longer, and the right one is recorded; a payment is cancelled once; the database refuses a negative amount
+    and a cancellation without its reason."""
     from django.db import IntegrityError, transaction
 
-    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000", received_on=date(2025, 4, 10))
-    assert (subsidy.received_on, subsidy.amount_received) == (date(2025, 4, 10), Decimal("42000.00"))
-    decision = {"status": "granted", "decided_on": date(2025, 3, 1), "amount_granted": "42000"}
-    subsidy = services.subsidy_decide(
-        actor=director, subsidy_id=subsidy.pk, received_on=date(2025, 4, 11), amount_received="41999.99", **decision
+    accountant = UserFactory(organisation=director.organisation, role=Role.ACCOUNTANT)
+    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000")
+    wrong = _pay(accountant, subsidy, date(2025, 4, 10), "4200")
+    assert wrong.created_by == accountant
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_payment_cancel(actor=director, payment_id=wrong.pk, reason="  ")
+    assert refused.value.message_dict == {"reason": ["Indiquez pourquoi ce versement est annulé."]}
+    cancelled = services.subsidy_payment_cancel(actor=director, payment_id=wrong.pk, reason="Montant mal saisi")
+    assert (cancelled.cancelled_by, cancelled.cancel_reason, cancelled.cancelled_at) == (
+        director,
+        "Montant mal saisi",
+        timezone.now(),
     )
-    assert (subsidy.received_on, subsidy.amount_received) == (date(2025, 4, 11), Decimal("41999.99"))
-    subsidy = services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, **decision)  # typed by mistake
-    assert (subsidy.received_on, subsidy.amount_received) == (None, None)
+    stored = SubsidyPayment.objects.get(pk=wrong.pk)
+    assert (stored.received_on, stored.amount, stored.created_by) == (date(2025, 4, 10), Decimal("4200.00"), accountant)
+    event = AuditEvent.objects.get(action="subsidy.payment_cancel", object_id=str(wrong.pk))
+    assert event.actor == director and event.detail == {
+        "subsidy": str(subsidy.pk),
+        "received_on": "2025-04-10",
+        "amount": "4200.00",
+        "reason": "Montant mal saisi",
+        "received": "0.00",
+        "remaining": "42000.00",
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_payment_cancel(actor=director, payment_id=wrong.pk, reason="Encore")
+    assert refused.value.messages == ["Ce versement est déjà annulé."]
+    _pay(director, subsidy, date(2025, 4, 10), "42000")  # the whole grant: the cancelled 4 200 counts no longer
+    assert queries.threshold_checklist(director, 2025).total == Decimal("42000.00")
+
     with pytest.raises(IntegrityError), transaction.atomic():
-        Subsidy.objects.filter(pk=subsidy.pk).update(received_on=date(2025, 4, 11))
+        SubsidyPayment.objects.filter(pk=wrong.pk).update(cancel_reason="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubsidyPayment.objects.create(
+            organisation=director.organisation,
+            subsidy=subsidy,
+            received_on=date(2025, 5, 1),
+            amount=Decimal("-4200"),
+            created_by=director,
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_decision_is_corrected_only_as_far_as_the_payments_allow(director):
+    """Once 30 000 € of the 42 000 granted on 1 March 2025 came on 10 April 2025: the grant is not refused, not lowered
+    under 30 000, not dated after 10 April; 30 000 exactly and the 10 April itself are accepted. The payment
+    cancelled, it may be refused again."""
+    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000")
+    payment = _pay(director, subsidy, date(2025, 4, 10), "30000")
+    decision = {"status": "granted", "decided_on": date(2025, 3, 1), "amount_granted": "42000"}
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 3, 1))
+    assert "Un versement de cette subvention est reçu" in refused.value.message_dict["status"][0]
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, **decision | {"amount_granted": "29999.99"})
+    assert refused.value.message_dict == {
+        "amount_granted": ["Le montant accordé ne peut pas être inférieur à ce qui est déjà reçu (30\xa0000,00 €)."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.subsidy_decide(actor=director, subsidy_id=subsidy.pk, **decision | {"decided_on": date(2025, 4, 11)})
+    assert refused.value.message_dict == {
+        "decided_on": ["La décision ne peut pas suivre le premier versement, reçu le 10/04/2025."]
+    }
+    corrected = services.subsidy_decide(
+        actor=director, subsidy_id=subsidy.pk, **decision | {"amount_granted": "30000", "decided_on": date(2025, 4, 10)}
+    )
+    assert (corrected.amount_granted, corrected.decided_on) == (Decimal("30000.00"), date(2025, 4, 10))
+    services.subsidy_payment_cancel(actor=director, payment_id=payment.pk, reason="Versement d'une autre subvention")
+    refused_now = services.subsidy_decide(
+        actor=director, subsidy_id=subsidy.pk, status="refused", decided_on=date(2025, 4, 10)
+    )
+    assert refused_now.status == SubsidyStatus.REFUSED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_payments_are_the_managers_and_their_organisations_only(director):
+    subsidy = _grant(director, "DDETS", FunderKind.STATE, "42000")
+    payment = _pay(director, subsidy, date(2025, 4, 10), "1000")
+    for role in (Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.VOLUNTEER, Role.RENTAL_MANAGER):
+        other = UserFactory(organisation=director.organisation, role=role)
+        with pytest.raises(PermissionDenied):
+            _pay(other, subsidy, date(2025, 4, 11), "1000")
+        with pytest.raises(PermissionDenied):
+            services.subsidy_payment_cancel(actor=other, payment_id=payment.pk, reason="x")
+    stranger = UserFactory(
+        organisation=OrganisationFactory(name="Autre", cer_signed_on=date(2022, 2, 1)), role=Role.DIRECTOR
+    )
+    with pytest.raises(Subsidy.DoesNotExist):
+        _pay(stranger, subsidy, date(2025, 4, 11), "1000")
+    with pytest.raises(SubsidyPayment.DoesNotExist):
+        services.subsidy_payment_cancel(actor=stranger, payment_id=payment.pk, reason="x")
+    with pytest.raises(SubsidyPayment.DoesNotExist):
+        queries.payment_for(stranger, payment.pk)
+    assert list(SubsidyPayment.objects.values_list("amount", "cancelled_at")) == [(Decimal("1000.00"), None)]
+    assert AuditEvent.objects.filter(action__startswith="subsidy.payment").count() == 1
 
 
 @time_machine.travel(date(2026, 5, 2), tick=False)
@@ -322,9 +475,18 @@ def test_export(director):
     services.subsidy_decide(
         actor=director, subsidy_id=s.pk, status="granted", decided_on=date(2025, 3, 1), amount_granted="42000"
     )
+    _pay(director, s, date(2025, 4, 10), "33600")  # the advance of 80 %, the balance not yet received
+    _request(director, funder_name="Ville", kind=FunderKind.COMMUNE, amount="9000")  # no decision: nothing to receive
     name, content = services.subsidies_export(actor=director, year=2025)
     assert name == "subventions-2025.xlsx" and content[:2] == b"PK"
     assert AuditEvent.objects.filter(action="subsidy.export").count() == 1
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert rows[0][-2:] == ("Reçu (€)", "Reste à recevoir (€)")
+    assert [(row[0], row[-2], row[-1]) for row in rows[1:]] == [
+        ("DDETS du Rhône", 33600.0, 8400.0),
+        ("Ville", None, None),
+    ]
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -365,3 +527,21 @@ def test_a_request_needs_the_contrat_d_engagement_republicain(director):
         core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2026, 7, 2)})
     core_services.organisation_settings_update(actor=director, values={"cer_signed_on": date(2025, 1, 15)})
     assert _request(director).requested_on == date(2025, 1, 15)  # subscribed the day of the request
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_demo_grant_of_the_ddets_is_paid_in_two_instalments(director):
+    """The demo's AVDL grant of 65 000 €: an advance of 80 % (52 000 on 18 April 2025) and the balance (13 000 on 4
+    December 2025); the public grants received in 2025 stay 65 000 + 48 500 + 12 000 + 8 000 = 133 500 €."""
+    import random
+
+    from habiter.reporting.demo import seed_subsidies
+
+    seed_subsidies(director.organisation, {"direction": director}, 1, random.Random(1))
+    ddets = Subsidy.objects.get(organisation=director.organisation, purpose="AVDL 2025")
+    assert [(p.received_on, p.amount, p.note) for p in ddets.payments.all()] == [
+        (date(2025, 4, 18), Decimal("52000.00"), "Avance de 80 % à la signature de la convention"),
+        (date(2025, 12, 4), Decimal("13000.00"), "Solde de 20 % après le bilan intermédiaire"),
+    ]
+    checklist = queries.threshold_checklist(director, 2025)
+    assert checklist.total == Decimal("133500.00") and not checklist.above and checklist.outstanding == []
