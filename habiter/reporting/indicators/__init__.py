@@ -8,7 +8,7 @@ scheme, the outcome categories grouped as the funder counts them: ADR 0025); eac
 (`indicator/variant`), unit and rule. Figures are counted from the rows, never stored as totals (R84); what
 a run counted is frozen in a `ReportRun` (ADR 0022).
 
-One module per sub-domain (`measures`, `concerns`, `reception`, `prevention`, `fsl`, `arrears`, `leases`,
+One module per sub-domain (`measures`, `concerns`, `reception`, `prevention`, `fsl`, `arrears`, `leases`, `iml`,
 `captation`, `residences`, `boarding`, `pension_famille`, `agls`, `costs`) defines and registers its indicators;
 `reports` lists the reports; `base` holds what they share.
 
@@ -41,6 +41,7 @@ from . import (  # noqa: F401  (they register)
     costs,
     fsl,
     history,
+    iml,
     leases,
     measures,
     pension_famille,

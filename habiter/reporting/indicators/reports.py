@@ -126,11 +126,14 @@ REPORTS["iml"] = Report(
     code="iml",
     title=gettext_lazy("Rapport IML — intermédiation locative"),
     description=gettext_lazy(
-        "Les mesures des dispositifs de type IML, chaque dispositif étant une modalité (sous-location, bail "
-        "glissant, mandat de gestion) : ménages entrés, accompagnés et sortis, durées des mesures, glissements "
-        "et destinations à la sortie ; baux en sous-location (avec ou sans bail glissant) et sous mandat, "
-        "glissements ; logements gérés, captés et jours de vacance, par modalité ; le coût de chacune des trois "
-        "activités financées (captation, gestion locative adaptée, accompagnement social), par modalité."
+        "Par dispositif de type IML, d'après les mesures : ménages entrés, accompagnés et sortis, durées des "
+        "mesures, glissements et destinations à la sortie. Par modalité (location / sous-location, avec ou sans "
+        "bail glissant ; mandat de gestion), d'après les baux : baux commencés, glissés et terminés ; ménages du "
+        "dispositif logés, entrés et sortis, glissements, durée des séjours et destinations à la sortie ; logements "
+        "gérés, captés et jours de vacance ; logements en sous-location par surface louée ; le coût de chacune des "
+        "trois activités financées (captation, gestion locative adaptée, accompagnement social). Non comptés, faute "
+        "d'être enregistrés à une date : le type de propriétaire et le conventionnement Anah des logements captés, "
+        "la surface des logements sous mandat de gestion et le nombre de places."
     ),
     indicators=(
         *funder_uses(Scheme.IML, IML_GROUPS),
@@ -139,7 +142,12 @@ REPORTS["iml"] = Report(
             "iml",
             {"kinds": (LeaseKind.SUBLEASE, LeaseKind.MANDATE), "split_sliding": True},
         ),
+        # W36 per modality, from the leases of the households of an IML programme.
+        Use("iml_households", "iml", {"schemes": (Scheme.IML,)}),
+        Use("iml_stay_durations", "iml", {"schemes": (Scheme.IML,)}),
+        Use("iml_exit_destinations", "iml", {"schemes": (Scheme.IML,), "groups": IML_GROUPS}),
         Use("iml_dwellings"),
+        Use("iml_dwellings_by_surface", "iml", {"schemes": (Scheme.IML,)}),
         Use("iml_activity_costs"),
     ),
     funder=gettext_lazy("État (DDETS)"),
