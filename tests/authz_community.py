@@ -553,7 +553,7 @@ def post_data(route_name, scenario, actor, scope):
     if route_name == "community:partner_merge":
         return {"duplicate": _duplicate_of(_councils(scenario).director_of(scope), f"{scope} {actor}").pk} | CONFIRMED
     if route_name in ("community:agreement_create", "community:agreement_edit"):
-        return {"title": f"Convention de {actor}", "starts_on": "2026-01-01"}
+        return {"title": f"Convention de {actor}", "starts_on": "2026-01-01", "renewal_notice_days": "90"}
     if route_name == "community:partner_seat_add":
         member = _councils(scenario).director_of(scope)
         return {"member": str(member.pk), "body": f"CRHH de {actor}", "role": "titular", "started_on": "2026-01-05"}
@@ -786,11 +786,11 @@ def csrf_case(name, world):
         )
     if name == "community:agreement_create":
         url = reverse(name, args=[partner.pk])
-        data = {"title": "Convention CSRF", "starts_on": "2026-01-01"}
+        data = {"title": "Convention CSRF", "starts_on": "2026-01-01", "renewal_notice_days": "90"}
         return CsrfCase(client, url, url, data, lambda: Agreement.objects.filter(title="Convention CSRF").exists())
     if name == "community:agreement_edit":
         url = reverse(name, args=[councils.agreement("own_team").pk])
-        data = {"title": "Convention revue CSRF", "starts_on": "2026-01-01"}
+        data = {"title": "Convention revue CSRF", "starts_on": "2026-01-01", "renewal_notice_days": "90"}
         return CsrfCase(
             client, url, url, data, lambda: Agreement.objects.filter(title="Convention revue CSRF").exists()
         )

@@ -104,10 +104,11 @@ def rhythm_alerts(user, today: date) -> list[tuple[Council, rules.RhythmCheck]]:
 
 
 def carence_alerts(user, today: date) -> list[dict]:
-    """The councils the user manages whose last election ended in a carence and whose new election is due within
-    the renewal notice or overdue: `{"election", "overdue"}`, the soonest due first. One query, and the legal
-    parameters'."""
-    later = Election.objects.filter(council=OuterRef("council")).filter(
+    """The councils the user manages whose last election of a college ended in a carence and whose new election is
+    due within the renewal notice or overdue: `{"election", "overdue"}`, the soonest due first. An election of the
+    other college deals with nothing (W17: the professionals' carence stays until they are called to vote again).
+    One query, and the legal parameters'."""
+    later = Election.objects.filter(council=OuterRef("council"), college=OuterRef("college")).filter(
         Q(vote_on__gt=OuterRef("vote_on")) | Q(vote_on=OuterRef("vote_on"), created_at__gt=OuterRef("created_at"))
     )
     elections = (

@@ -11,6 +11,7 @@ from . import queries
 from .models import (
     AnswerValue,
     CouncilKind,
+    ElectionCollege,
     Engagement,
     LegalBasis,
     MemberRole,
@@ -23,6 +24,7 @@ from .models import (
     SurveyAudience,
     TieRule,
 )
+from .partner_models import AGREEMENT_NOTICE_DEFAULT_DAYS, AGREEMENT_NOTICE_MAX_DAYS
 
 
 def date_field(label, **kwargs):
@@ -242,6 +244,15 @@ class MinutesForm(CommunityForm):
 
 class ElectionForm(CommunityForm):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
+    college = forms.ChoiceField(
+        label=_("Collège"),
+        choices=ElectionCollege.choices,
+        initial=ElectionCollege.PERSONS,
+        help_text=_(
+            "Qui est élu. Les professionnels élisent leur représentant parmi les salariés ayant l'ancienneté requise "
+            "le jour du vote ; l'égalité de voix va au plus ancien dans l'établissement (CASF D311-13)."
+        ),
+    )
     seats = forms.IntegerField(label=_("Sièges de titulaires"), min_value=1, max_value=50, initial=2)
     substitute_seats = forms.IntegerField(label=_("Sièges de suppléants"), min_value=0, max_value=50, initial=0)
     term_months = forms.IntegerField(label=_("Durée du mandat (mois)"), min_value=1, max_value=72, initial=12)
@@ -251,9 +262,30 @@ class ElectionForm(CommunityForm):
     place = forms.CharField(label=_("Lieu du vote"), max_length=200)
     tie_rule = forms.ChoiceField(
         label=_("En cas d'égalité de voix"),
-        choices=TieRule.choices,
+        choices=[(value, label) for value, label in TieRule.choices if value != TieRule.SENIORITY],
         help_text=_("Sauf texte applicable, le règlement intérieur de l'instance décide."),
     )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        if council.legal_basis == LegalBasis.CASF_CVS:
+            self.fields["tie_rule"].help_text = _(
+                "Pour les représentants des personnes ; dans l'élection des professionnels, la loi départage par "
+                "l'ancienneté."
+            )
+        else:  # W17: only a statutory CVS seats an elected representative of the professionals
+            del self.fields["college"]
+
+
+class InPostSinceForm(CommunityForm):
+    """The day an elector of the professionals' college took up their post (W17), typed on the election's page."""
+
+    elector = forms.ModelChoiceField(label=_("Électeur"), queryset=None)
+    in_post_since = date_field(_("En poste depuis"))
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elector"].queryset = election.electors.all()
 
 
 class CandidacyForm(CommunityForm):
@@ -385,7 +417,19 @@ class AgreementForm(CommunityForm):
     renewal_on = date_field(
         _("Décider du renouvellement avant le"),
         required=False,
-        help_text=_("L'alerte paraît sur la page d'accueil de la direction trois mois avant cette date."),
+        help_text=_(
+            "L'alerte paraît sur la page d'accueil de la direction dès que cette date (ou, sans elle, la fin) est "
+            "à moins du préavis de renouvellement."
+        ),
+    )
+    renewal_notice_days = forms.IntegerField(
+        label=_("Préavis de renouvellement (jours)"),
+        min_value=1,
+        max_value=AGREEMENT_NOTICE_MAX_DAYS,
+        initial=AGREEMENT_NOTICE_DEFAULT_DAYS,
+        help_text=_(
+            "Combien de jours avant cette date l'alerte paraît, selon la convention : de 1 à 730 (90 pour trois mois)."
+        ),
     )
     signed_pdf = forms.FileField(label=_("Convention signée (PDF)"), required=False, help_text=_("PDF, 10 Mo au plus."))
 

@@ -82,7 +82,12 @@ def meeting_invitations(request, meeting_id):
     if meeting.invitations_sent_at is not None and to_come and not is_confirmed(request):
         return _resend_confirmation(request, meeting)
     try:
-        sent = meeting_invitations_send(actor=user, meeting_id=meeting.pk, resend=is_confirmed(request))
+        sent = meeting_invitations_send(
+            actor=user,
+            meeting_id=meeting.pk,
+            resend=is_confirmed(request),
+            site_url=request.build_absolute_uri("/"),  # for the proposal link's address in the message
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except (smtplib.SMTPException, OSError) as error:  # the messages leave after the commit: the sending is recorded

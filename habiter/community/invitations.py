@@ -2,10 +2,12 @@
 sending (a write: permission, one transaction, audit, the messages leaving after the commit)."""
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,7 +78,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _message(meeting, organisation_name: str, titles: list, address: str, reply_to: str) -> EmailMessage:
+def proposal_address(meeting, site_url: str) -> str:
+    """The absolute address of the meeting's proposal link (docs/adr/0044) on the site at `site_url` (the request's
+    root, « https://…/ »): empty while the link is turned off, or without the site's address."""
+    if not meeting.proposal_key or not site_url:
+        return ""
+    return urljoin(site_url, reverse("community:agenda_propose", args=[meeting.proposal_key]))
+
+
+def _message(
+    meeting, organisation_name: str, titles: list, address: str, reply_to: str, proposal_url: str
+) -> EmailMessage:
     start = timezone.localtime(meeting.starts_at)
     council = _one_line(meeting.council.name)
     when = {"day": long_date(start, "l"), "time": start.strftime("%H:%M")}
@@ -91,10 +103,16 @@ def _message(meeting, organisation_name: str, titles: list, address: str, reply_
     else:
         paragraphs.append(_("L'ordre du jour est en préparation."))
     if rules.proposals_open(meeting.proposals_until, timezone.localdate()):
-        paragraphs.append(
-            _("Vous voulez parler d'un sujet ? Proposez-le jusqu'au %(day)s.")
-            % {"day": long_date(meeting.proposals_until)}
-        )
+        day = long_date(meeting.proposals_until)
+        if proposal_url:  # anyone holding it proposes without an account: the address on a line of its own
+            paragraphs.append(
+                _("Vous voulez parler d'un sujet ? Proposez-le jusqu'au %(day)s, sans compte, à cette adresse :")
+                % {"day": day}
+                + "\n"
+                + proposal_url
+            )
+        else:
+            paragraphs.append(_("Vous voulez parler d'un sujet ? Proposez-le jusqu'au %(day)s.") % {"day": day})
     paragraphs.append(organisation_name)
     return EmailMessage(
         subject=_("Invitation : %(council)s, %(day)s à %(time)s") % {"council": council, **when},
@@ -104,12 +122,14 @@ def _message(meeting, organisation_name: str, titles: list, address: str, reply_
     )
 
 
-def meeting_invitations_send(*, actor, meeting_id, resend: bool = False) -> InvitationsSent:
+def meeting_invitations_send(*, actor, meeting_id, resend: bool = False, site_url: str = "") -> InvitationsSent:
     """E-mail the invitation to a meeting still to come — the council, the day and hour, the place, the agenda as
-    it stands — to every member of the council in office on the meeting day who has an address, one message per
-    address (replies go to the sender). Records when and to how many, and audits the sending with the number of
-    members without an address. Once sent, sending again is refused unless `resend` (the page asks for a
-    confirmation first: a double click never invites twice). The messages leave after the commit."""
+    it stands, until when subjects may be proposed and, while the meeting's proposal link is open, its absolute
+    address on the site at `site_url` (the view gives the request's root; without it, no address) — to every member
+    of the council in office on the meeting day who has an address, one message per address (replies go to the
+    sender). Records when and to how many, and audits the sending with the number of members without an address.
+    Once sent, sending again is refused unless `resend` (the page asks for a confirmation first: a double click never
+    invites twice). The messages leave after the commit."""
     if not actor.has_perm("community.send_invitations"):
         raise PermissionDenied
     with transaction.atomic():
@@ -135,8 +155,9 @@ def meeting_invitations_send(*, actor, meeting_id, resend: bool = False) -> Invi
                 _("Aucun membre en mandat le jour de la réunion n'a d'adresse de courriel : aucune invitation envoyée.")
             )
         titles = [_one_line(i.title) for i in meeting.agenda_items.order_by("created_at", "id")]
+        proposal_url = proposal_address(meeting, site_url)
         messages = [
-            _message(meeting, meeting.organisation.name, titles, address, actor.email)
+            _message(meeting, meeting.organisation.name, titles, address, actor.email, proposal_url)
             for address in invitations.addresses
         ]
         meeting.invitations_sent_at = timezone.now()

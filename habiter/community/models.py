@@ -333,9 +333,18 @@ class MeetingAction(OrganisationScoped):
 
 class TieRule(models.TextChoices):
     # W21 step 5 and W17: drawing lots for the persons' representatives of a CVS (D311-10), the oldest for its
-    # president (D311-9, PARTIAL); otherwise the council's règlement intérieur says which.
+    # president (D311-9, PARTIAL); otherwise the council's règlement intérieur says which. The professionals'
+    # representative: the greatest seniority in the establishment (D311-13), the only rule of that college.
     LOTS = "lots", _("Tirage au sort entre les candidats à égalité (CASF D311-10)")
     OLDEST = "oldest", _("Le candidat le plus âgé (CASF D311-9)")
+    SENIORITY = "seniority", _("Le candidat le plus ancien dans l'établissement (CASF D311-13)")
+
+
+class ElectionCollege(models.TextChoices):
+    # Who elects whom (W16, W17). The persons' representatives (or the residents', in a boarding house's council) are
+    # elected by the persons on the roll; the professionals' representative to a statutory CVS by the employees.
+    PERSONS = "persons", _("Représentants des personnes accompagnées ou des résidents")
+    PROFESSIONALS = "professionals", _("Représentants des professionnels, élus par les salariés (CASF D311-13)")
 
 
 class ElectionStatus(models.TextChoices):
@@ -347,10 +356,16 @@ class ElectionStatus(models.TextChoices):
 class Election(OrganisationScoped):
     """An election of representatives to a council (W21): roll frozen at `roll_date`, candidacies until a deadline,
     a secret ballot of which only the counts are kept (votes per candidate, blank, null — never who voted for whom),
-    seats to the most votes, ties settled by `tie_rule`, elected members given a term."""
+    seats to the most votes, ties settled by `tie_rule`, elected members given a term. Its `college` says who is
+    elected: the persons' representatives (the default), or, in a statutory CVS only, the professionals' (W17: the
+    staff on the roll, candidates with the table's seniority on the day of the vote, ties to the greatest
+    seniority)."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="elections")
     title = models.CharField(_("intitulé"), max_length=200)
+    college = models.CharField(
+        _("collège"), max_length=20, choices=ElectionCollege.choices, default=ElectionCollege.PERSONS
+    )
     seats = models.PositiveSmallIntegerField(_("sièges de titulaires"))
     substitute_seats = models.PositiveSmallIntegerField(_("sièges de suppléants"), default=0)
     term_months = models.PositiveSmallIntegerField(_("durée du mandat (mois)"))
@@ -387,6 +402,15 @@ class Election(OrganisationScoped):
                     "La liste électorale et la fin des candidatures précèdent le vote (ou sont le même jour)."
                 ),
             ),
+            models.CheckConstraint(
+                condition=(models.Q(college="professionals") & models.Q(tie_rule="seniority"))
+                | (models.Q(college="persons") & ~models.Q(tie_rule="seniority")),
+                name="election_tie_rule_of_its_college",
+                violation_error_message=_(
+                    "L'égalité se départage par l'ancienneté dans l'élection des professionnels, et seulement dans "
+                    "celle-ci."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -394,16 +418,35 @@ class Election(OrganisationScoped):
 
 
 class Elector(OrganisationScoped):
-    """A line of the frozen electoral roll: a person of a household, or a name entered for a council without one."""
+    """A line of the frozen electoral roll: a person of a household, or a name entered for a council without one;
+    in the professionals' college, a staff account (`user`), with the day they took up their post in the
+    establishment (`in_post_since`, « en poste depuis »), typed by the director before candidacies since an account
+    carries no hiring date: a candidate's seniority is counted from it (W17)."""
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="electors")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     name = models.CharField(_("nom"), max_length=200)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    in_post_since = models.DateField(_("en poste depuis"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("électeur")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True) | models.Q(person__isnull=True),
+                name="elector_person_or_user",
+                violation_error_message=_("Un électeur est une personne accompagnée ou un salarié, pas les deux."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_post_since__isnull=True) | models.Q(user__isnull=False),
+                name="elector_in_post_since_of_staff",
+                violation_error_message=_("Seul un salarié inscrit a une date d'entrée en poste."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

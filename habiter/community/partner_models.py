@@ -25,6 +25,11 @@ class PartnerContact(OrganisationScoped):
         return self.name
 
 
+# The renewal notice of an agreement, in days: three months by habit; from one day to two years.
+AGREEMENT_NOTICE_DEFAULT_DAYS = 90
+AGREEMENT_NOTICE_MAX_DAYS = 730
+
+
 def agreement_path(instance, filename):
     """A random name under the organisation: never the uploaded name, never a guessable path."""
     return f"agreements/{instance.organisation_id}/{instance.pk}.pdf"
@@ -46,6 +51,11 @@ class Agreement(OrganisationScoped):
         blank=True,
         help_text=_("La date à laquelle décider du renouvellement (souvent quelques mois avant la fin)."),
     )
+    # How many days before the renewal date (or, without one, the end) the renewal alert rises: each partner sets its
+    # own préavis in the agreement (three months by habit, no legal text). `rules.agreement_status` takes it.
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("préavis de renouvellement (jours)"), default=AGREEMENT_NOTICE_DEFAULT_DAYS
+    )
     signed_pdf = models.FileField(_("convention signée (PDF)"), upload_to=agreement_path, max_length=255, blank=True)
     signed_pdf_name = models.CharField(max_length=255, blank=True)
 
@@ -62,6 +72,11 @@ class Agreement(OrganisationScoped):
                 condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
                 name="agreement_amount_not_negative",
                 violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(renewal_notice_days__gte=1, renewal_notice_days__lte=AGREEMENT_NOTICE_MAX_DAYS),
+                name="agreement_renewal_notice_range",
+                violation_error_message=_("Le préavis de renouvellement va de 1 à 730 jours."),
             ),
         ]
 

@@ -52,7 +52,11 @@ def partner_detail(request, partner_id):
         (
             agreement,
             rules.agreement_status(
-                starts_on=agreement.starts_on, ends_on=agreement.ends_on, alert_on=agreement.alert_on, today=today
+                starts_on=agreement.starts_on,
+                ends_on=agreement.ends_on,
+                alert_on=agreement.alert_on,
+                notice_days=agreement.renewal_notice_days,
+                today=today,
             ),
         )
         for agreement in partner.agreements.all()

@@ -15,7 +15,7 @@ from .models import Agreement, Partner, PartnerContact, PartnerSeat
 
 PARTNER_FIELDS = ("name", "kind", "address", "phone", "email", "notes")
 CONTACT_FIELDS = ("name", "role", "phone", "email")
-AGREEMENT_FIELDS = ("title", "signed_on", "starts_on", "ends_on", "amount", "renewal_on")
+AGREEMENT_FIELDS = ("title", "signed_on", "starts_on", "ends_on", "amount", "renewal_on", "renewal_notice_days")
 SEAT_FIELDS = ("body", "role", "started_on", "ended_on")
 
 
@@ -90,6 +90,15 @@ def partner_contact_add(*, actor, partner_id, data: dict) -> PartnerContact:
     return contact
 
 
+def _set_agreement_fields(agreement, data: dict) -> None:
+    """The agreement's fields from `data`; a renewal notice not given keeps the agreement's (90 days when new)."""
+    for field in AGREEMENT_FIELDS:
+        value = _clean(data.get(field))
+        if field == "renewal_notice_days" and value is None:
+            continue
+        setattr(agreement, field, value)
+
+
 def _store_pdf(agreement, uploaded) -> None:
     agreement.signed_pdf.save(f"{agreement.pk}.pdf", uploaded, save=False)
     agreement.signed_pdf_name = (uploaded.name or "convention.pdf")[-255:]
@@ -106,7 +115,10 @@ def _save_agreement(actor, agreement, uploaded, action) -> None:
             actor=actor,
             action=action,
             obj=agreement,
-            detail={"amount": str(agreement.amount) if agreement.amount is not None else None},
+            detail={
+                "amount": str(agreement.amount) if agreement.amount is not None else None,
+                "renewal_notice_days": agreement.renewal_notice_days,
+            },
         )
     except Exception:
         if uploaded is not None:
@@ -119,7 +131,7 @@ def _save_agreement(actor, agreement, uploaded, action) -> None:
 
 def agreement_create(*, actor, partner_id, data: dict, uploaded=None) -> Agreement:
     """Record an agreement with a partner, with its signed PDF if given. Refused: an end before the start, a
-    negative amount, a file that is not a PDF."""
+    negative amount, a renewal notice outside 1 to 730 days, a file that is not a PDF."""
     _require(actor)
     if uploaded is not None:
         try:
@@ -128,17 +140,15 @@ def agreement_create(*, actor, partner_id, data: dict, uploaded=None) -> Agreeme
             raise _refine(error, "signed_pdf") from None
     with transaction.atomic():
         partner = _managed_partner(actor, partner_id)
-        agreement = Agreement(
-            organisation_id=actor.organisation_id,
-            partner=partner,
-            **{f: _clean(data.get(f)) for f in AGREEMENT_FIELDS},
-        )
+        agreement = Agreement(organisation_id=actor.organisation_id, partner=partner)
+        _set_agreement_fields(agreement, data)
         _save_agreement(actor, agreement, uploaded, "agreement.create")
     return agreement
 
 
 def agreement_update(*, actor, agreement_id, data: dict, uploaded=None) -> Agreement:
-    """Change an agreement (e.g. its renewal: a new end and renewal date); a new signed PDF replaces the old one."""
+    """Change an agreement (e.g. its renewal: a new end and renewal date, or its notice); a new signed PDF replaces the
+    old one."""
     _require(actor)
     if uploaded is not None:
         try:
@@ -149,8 +159,7 @@ def agreement_update(*, actor, agreement_id, data: dict, uploaded=None) -> Agree
         agreement = (
             Agreement.objects.select_for_update().filter(organisation_id=actor.organisation_id).get(pk=agreement_id)
         )
-        for field in AGREEMENT_FIELDS:
-            setattr(agreement, field, _clean(data.get(field)))
+        _set_agreement_fields(agreement, data)
         _save_agreement(actor, agreement, uploaded, "agreement.change")
     return agreement
 

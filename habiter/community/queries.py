@@ -5,8 +5,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +38,7 @@ from .models import (
     Council,
     CouncilMember,
     Election,
+    ElectionCollege,
     ElectionStatus,
     GradingCampaign,
     LegalBasis,
@@ -185,14 +198,40 @@ class RollLine:
     person: object
     name: str
     birth_date: date | None
+    user: object = None
+
+
+# The roles whose accounts are not employees of the association (W17: the professionals' representative is elected
+# by the employees): the volunteers (their own council elects theirs, W21) and the lawyers of the legal desk, who come
+# from their bar.
+NOT_EMPLOYEES = (Role.VOLUNTEER, Role.LAWYER)
+
+
+def staff_roll_on(organisation_id, on: date) -> list[RollLine]:
+    """The roll of the professionals' college of a statutory CVS as of `on` (W17, D311-13: every employee elects
+    the professionals' representative): the accounts of the organisation opened on or before `on` (their
+    `date_joined`, that day included) and still active when the roll is frozen, whatever their role but a
+    volunteer's or a lawyer's (`NOT_EMPLOYEES`); an account of another organisation never. An account is all Habiter
+    knows of an employee — neither a hiring date (the director types « en poste depuis » on the roll) nor the
+    establishment they work in — so an employee without an account is not on the roll, and an account closed
+    before the roll is frozen is not either."""
+    users = (
+        User.objects.filter(organisation_id=organisation_id, is_active=True, date_joined__date__lte=on)
+        .exclude(role__in=NOT_EMPLOYEES)
+        .only("pk", "first_name", "last_name", "username")
+    )
+    lines = [RollLine(None, f"{u.last_name} {u.first_name}".strip() or u.username, None, u) for u in users]
+    return sorted(lines, key=lambda line: (line.name, str(line.user.pk)))
 
 
 def roll_on(election, on: date) -> list[RollLine]:
-    """The electoral roll as of `on` (W21 step 2): for a council of a residence, the residents holding a contract
-    in force that day (W13: a signed contract begun by then, on a stay that covers the day); otherwise the
-    council's members who are not staff — persons, names entered and volunteers (the election of the volunteers'
-    representative, W21) — with a term covering it."""
+    """The electoral roll as of `on` (W21 step 2): for the professionals' college, the staff (`staff_roll_on`);
+    for a council of a residence, the residents holding a contract in force that day (W13: a signed contract begun
+    by then, on a stay that covers the day); otherwise the council's members who are not staff — persons, names
+    entered and volunteers (the election of the volunteers' representative, W21) — with a term covering it."""
     council = election.council
+    if election.college == ElectionCollege.PROFESSIONALS:
+        return staff_roll_on(council.organisation_id, on)
     if council.residence_id is not None:
         lines = [
             RollLine(resident, f"{resident.last_name} {resident.first_name}", resident.birth_date)
@@ -219,14 +258,19 @@ def roll_on(election, on: date) -> list[RollLine]:
 
 def council_alerts(council, today: date) -> dict:
     """What the council's page flags: the year's meetings below the statutory minimum of its basis (W15, W18, W12),
-    the members whose term ends soon, the last election when it ended in a carence (a new one is due, W13)."""
+    the members whose term ends soon, the last election of each college when it ended in a carence (a new one is
+    due, W13), the soonest due first: the persons' election does not make up for the professionals' (W17)."""
     params = legal_params()
     meetings = [m for m in council.meetings.all() if timezone.localtime(m.starts_at).year == today.year]
     minimum = rules.meetings_short_of_minimum(council.legal_basis, len(meetings), today.year, params)
     ending = [m for m in council.members.all() if rules.term_ends_soon(m.term_end, today, params)]
-    elections = list(council.elections.all())  # newest vote first
-    carence = elections[0] if elections and elections[0].status == ElectionStatus.CARENCE else None
-    return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending, "carence": carence}
+    last = {}
+    for election in council.elections.all():  # newest vote first
+        last.setdefault(election.college, election)
+    carences = sorted(
+        (e for e in last.values() if e.status == ElectionStatus.CARENCE), key=lambda e: (e.new_election_due, e.college)
+    )
+    return {"minimum": minimum, "meetings_this_year": len(meetings), "ending": ending, "carences": carences}
 
 
 # W12: a contract « en cours » or « en préavis » is still valid; one « à signer » is not yet.
@@ -621,16 +665,26 @@ def agreement_for(user, agreement_id) -> Agreement:
 AGREEMENT_PANEL_SIZE = 10
 
 
+def _days(field: str):
+    """A number of days held in an integer column, as a duration the database adds to a date (SQLite multiplies a
+    duration by an `IntegerField` only: hence the cast)."""
+    return ExpressionWrapper(Cast(field, IntegerField()) * Value(timedelta(days=1)), output_field=DurationField())
+
+
 def agreements_to_renew(user, today: date) -> dict:
-    """The agreements whose renewal date (or, without one, end) falls within the notice or has passed, and that
-    have not ended more than the notice ago: the first ten by date and their count. Two queries."""
-    notice = timedelta(days=rules.AGREEMENT_RENEWAL_NOTICE_DAYS)
-    alert_on = Coalesce("renewal_on", "ends_on")
+    """The agreements whose renewal date (or, without one, end) falls within their own notice
+    (`renewal_notice_days`) or has passed — `rules.agreement_status`'s « renewal_due », computed by the database —
+    and that have not ended more than that notice ago: the first ten by date and their count. Two queries."""
+    notice = _days("renewal_notice_days")
     rows = (
         Agreement.objects.filter(partner__in=partners_for(user).values("pk"))
-        .annotate(alert_date=alert_on)
-        .filter(alert_date__isnull=False, alert_date__lte=today + notice)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today - notice))
+        .annotate(alert_date=Coalesce("renewal_on", "ends_on"))
+        .alias(
+            alert_from=ExpressionWrapper(F("alert_date") - notice, output_field=DateField()),
+            kept_until=ExpressionWrapper(F("ends_on") + notice, output_field=DateField()),
+        )
+        .filter(alert_date__isnull=False, alert_from__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(kept_until__gte=today))
     )
     shown = list(rows.select_related("partner").order_by("alert_date", "id")[:AGREEMENT_PANEL_SIZE])
     count = len(shown) if len(shown) < AGREEMENT_PANEL_SIZE else rows.count()

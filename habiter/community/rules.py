@@ -24,7 +24,9 @@ CONCERTATION_MIN_RESIDENTS_KEY = "conseil_concertation_min_residents"
 CONCERTATION_FIRST_MEETING_KEY = "conseil_concertation_first_meeting_months"
 CONCERTATION_MEETINGS_KEY = MIN_MEETINGS_KEYS["cch_conseil_concertation"]
 
-LOTS, OLDEST = "lots", "oldest"  # models.TieRule
+LOTS, OLDEST, SENIORITY = "lots", "oldest", "seniority"  # models.TieRule
+# How a tie was broken in the professionals' college when candidates in post since the same day were still equal.
+SENIORITY_THEN_LOTS = "seniority_lots"
 ELECTED, SUBSTITUTE, NOT_ELECTED = "elected", "substitute", "not_elected"
 
 
@@ -313,6 +315,26 @@ def seniority_short_of_minimum(in_post_since: date, on: date, params: LegalParam
     return minimum if add_months(in_post_since, minimum) > on else None
 
 
+def seniority_months(in_post_since: date, on: date) -> int:
+    """The whole months of seniority on `on` of someone in post since `in_post_since`, with the month arithmetic of
+    `seniority_short_of_minimum` (`add_months`): the most months whose anniversary is `on` or before, 0 before the
+    first. In post on 16/01/2026: 5 months on 15/07/2026, 6 on 16/07/2026; on 31/08/2025: 6 on 28/02/2026."""
+    months = (on.year - in_post_since.year) * 12 + on.month - in_post_since.month
+    if months > 0 and add_months(in_post_since, months) > on:
+        months -= 1
+    return max(months, 0)
+
+
+def seniority_months_missing(in_post_since: date, on: date, params: LegalParameters | None = None) -> int:
+    """How many months a professionals' candidate lacks on `on` (the day of the vote), a month begun counted as a
+    month: 0 when `seniority_short_of_minimum` finds none short, else the table's minimum less the whole months
+    served (a day short of six months: 1)."""
+    minimum = seniority_short_of_minimum(in_post_since, on, params)
+    if minimum is None:
+        return 0
+    return minimum - seniority_months(in_post_since, on)
+
+
 # --- the count (W21 steps 5–6) ------------------------------------------------------------------------------
 
 
@@ -336,6 +358,7 @@ class Candidate:
     key: object
     votes: int
     birth_date: date | None = None
+    in_post_since: date | None = None  # the professionals' college (W17): the earliest is the most senior
 
 
 @dataclass(frozen=True)
@@ -343,7 +366,7 @@ class Allocation:
     elected: tuple = ()
     substitutes: tuple = ()
     tied: tuple = ()  # the keys among which lots must be drawn before the result can be proclaimed
-    tie_broken_by: str = ""  # "", OLDEST or LOTS
+    tie_broken_by: str = ""  # "", OLDEST, LOTS, SENIORITY or SENIORITY_THEN_LOTS
 
 
 def _break_tie(group: list[Candidate], places: int, tie_rule: str, drawn: Sequence) -> tuple[list, str] | None:
@@ -360,12 +383,37 @@ def _break_tie(group: list[Candidate], places: int, tie_rule: str, drawn: Sequen
     return None
 
 
+def _by_seniority(group: list[Candidate], cuts: Sequence[int], drawn: Sequence) -> tuple[list, str, tuple]:
+    """W17 (D311-13): `group` (equal votes) ordered by seniority, the earliest `in_post_since` first, `cuts` being
+    the boundaries inside it (positions from its start). Candidates in post since the same day and split by a cut
+    are tied again: lots drawn by the bureau order them (`drawn`, best first). Returns the order, how the tie was
+    broken (SENIORITY, or SENIORITY_THEN_LOTS when lots were needed) and the keys still to be drawn among (empty
+    once decided). Without every date (a candidacy is refused without one) the whole group is drawn by lots."""
+    if any(c.in_post_since is None for c in group):
+        resolved = _break_tie(group, max(cuts), LOTS, drawn)
+        return (resolved[0], LOTS, ()) if resolved else (group, LOTS, tuple(c.key for c in group))
+    order: list[Candidate] = []
+    broken_by = SENIORITY
+    for _since, same_day in groupby(sorted(group, key=lambda c: c.in_post_since), key=lambda c: c.in_post_since):
+        same = list(same_day)
+        start, end = len(order), len(order) + len(same)
+        inner = [cut for cut in cuts if start < cut < end]
+        if len(same) > 1 and inner:
+            resolved = _break_tie(same, max(inner) - start, LOTS, drawn)
+            if resolved is None:
+                return group, LOTS, tuple(c.key for c in same)
+            same, broken_by = resolved[0], SENIORITY_THEN_LOTS
+        order.extend(same)
+    return order, broken_by, ()
+
+
 def allocate_seats(
     candidates: Sequence[Candidate], *, seats: int, substitute_seats: int = 0, tie_rule: str = LOTS, drawn=()
 ) -> Allocation:
     """Seats to the most votes (W21 step 5): the first `seats` are elected, the next `substitute_seats` substitutes.
     A candidate without a vote is not elected. Equal votes matter only across a boundary (the last seat, the last
-    substitute seat): there `tie_rule` decides — the oldest, or lots drawn by the bureau, whose winners the caller
+    substitute seat): there `tie_rule` decides — the oldest, the greatest seniority (the professionals, W17: lots
+    only between candidates in post since the same day), or lots drawn by the bureau, whose winners the caller
     passes in `drawn` (best first). W21's vectors: A 8, B 6 for one seat and one substitute → A elected, B
     substitute; A 7, B 7 → lots to draw before the minutes can be closed."""
     ranked = sorted((c for c in candidates if c.votes > 0), key=lambda c: -c.votes)
@@ -377,10 +425,15 @@ def allocate_seats(
         start, end = len(order), len(order) + len(group)
         inner = [b for b in boundaries if start < b < end]
         if len(group) > 1 and inner:
-            resolved = _break_tie(group, max(inner) - start, tie_rule, drawn)
-            if resolved is None:
-                return Allocation(tied=tuple(c.key for c in group))
-            group, broken_by = resolved
+            if tie_rule == SENIORITY:
+                group, broken_by, tied = _by_seniority(group, [b - start for b in inner], drawn)
+                if tied:
+                    return Allocation(tied=tied)
+            else:
+                resolved = _break_tie(group, max(inner) - start, tie_rule, drawn)
+                if resolved is None:
+                    return Allocation(tied=tuple(c.key for c in group))
+                group, broken_by = resolved
         order.extend(group)
     return Allocation(
         elected=tuple(c.key for c in order[:seats]),
@@ -427,18 +480,29 @@ def percent(part: int, total: int) -> int:
 
 # --- partners' agreements ------------------------------------------------------------------------------------------
 
-# How many days before an agreement's renewal date (or end) the director's home page raises the alert. Not a legal
-# parameter (no text sets it): a working habit — three months leave time to meet the partner and the board.
-AGREEMENT_RENEWAL_NOTICE_DAYS = 90
+# The renewal notice is no legal parameter (no text sets it) but each agreement's own préavis, in days (three months
+# by habit): the models keep it, these rules take it as an argument.
 
 
-def agreement_status(*, starts_on: date, ends_on: date | None, alert_on: date | None, today: date) -> str:
-    """`upcoming`, `active`, `renewal_due` (the renewal date or end is within the notice or passed), or `ended`."""
+def agreement_alert_from(alert_on: date | None, notice_days: int) -> date | None:
+    """The first day of an agreement's renewal alert: `notice_days` (the agreement's own préavis) before its renewal
+    date, or its end without one (`alert_on`); None when it has neither."""
+    if alert_on is None:
+        return None
+    return alert_on - timedelta(days=notice_days)
+
+
+def agreement_status(
+    *, starts_on: date, ends_on: date | None, alert_on: date | None, notice_days: int, today: date
+) -> str:
+    """`upcoming`, `active`, `renewal_due` (the renewal date or end is within the agreement's notice of
+    `notice_days`, or passed), or `ended`."""
     if ends_on is not None and ends_on < today:
         return "ended"
     if starts_on > today:
         return "upcoming"
-    if alert_on is not None and alert_on <= today + timedelta(days=AGREEMENT_RENEWAL_NOTICE_DAYS):
+    alert_from = agreement_alert_from(alert_on, notice_days)
+    if alert_from is not None and alert_from <= today:
         return "renewal_due"
     return "active"
 

@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from habiter.core.audit import audit_record
+from habiter.core.dates import add_months
 from habiter.core.models import User
 from habiter.residences.queries import residences_for
 
@@ -22,6 +24,7 @@ from .models import (
     Council,
     CouncilMember,
     Election,
+    ElectionCollege,
     ElectionStatus,
     Elector,
     GradingCampaign,
@@ -35,12 +38,14 @@ from .models import (
     ProjectAxis,
     StrategicObjective,
     StrategicProject,
+    TieRule,
 )
 from .models import Meeting as MeetingModel
 
 COUNCIL_FIELDS = ("name", "kind", "legal_basis", "purpose")
 ELECTION_FIELDS = (
     "title",
+    "college",
     "seats",
     "substitute_seats",
     "term_months",
@@ -449,14 +454,19 @@ def _election(actor, election_id) -> Election:
 
 
 def election_create(*, actor, council_id, data: dict) -> Election:
-    """Decide an election (W21 step 1): seats, term, the day the roll is drawn up, the candidacy deadline, the day
-    and place of the vote, the tie rule. Where a text bounds the term (comité de résidents: W13) it is checked."""
+    """Decide an election (W21 step 1): its college, seats, term, the day the roll is drawn up, the candidacy
+    deadline, the day and place of the vote, the tie rule. Where a text bounds the term (comité de résidents: W13) it
+    is checked. The professionals' college (W17) is refused unless the council is a statutory CVS, and its tie rule is
+    the law's, the greatest seniority (D311-13), whatever was chosen; that rule is refused to the persons' college."""
     with transaction.atomic():
         council = _managed_council(actor, council_id)
         election = Election(organisation_id=actor.organisation_id, council=council)
         for field in ELECTION_FIELDS:
             if field in data:
                 setattr(election, field, _strip(data[field]))
+        if not election.college:
+            election.college = ElectionCollege.PERSONS
+        _check_college(election, council)
         election.full_clean()
         maximum = rules.term_above_maximum(
             council.legal_basis, election.term_months, election.vote_on, queries.legal_params()
@@ -473,6 +483,32 @@ def election_create(*, actor, council_id, data: dict) -> Election:
         election.save()
         audit_record(actor=actor, action="election.create", obj=election)
     return election
+
+
+def _check_college(election, council) -> None:
+    """W17: the professionals elect their representative to a statutory CVS only, ties going to the greatest
+    seniority; the persons' representatives are never told apart by a seniority Habiter does not know of them."""
+    if election.college == ElectionCollege.PROFESSIONALS:
+        if council.legal_basis != LegalBasis.CASF_CVS:
+            raise ValidationError(
+                {
+                    "college": _(
+                        "Les professionnels n'élisent leur représentant que dans un conseil de la vie sociale "
+                        "obligatoire (CASF D311-13) : « %(council)s » a pour base légale « %(basis)s »."
+                    )
+                    % {"council": council.name, "basis": council.get_legal_basis_display()}
+                }
+            )
+        election.tie_rule = TieRule.SENIORITY
+    elif election.tie_rule == TieRule.SENIORITY:
+        raise ValidationError(
+            {
+                "tie_rule": _(
+                    "L'ancienneté ne départage que l'élection du représentant des professionnels : choisissez le "
+                    "tirage au sort ou le candidat le plus âgé."
+                )
+            }
+        )
 
 
 def _check_comite_seats(seats: int, on: date) -> None:
@@ -492,7 +528,9 @@ def _check_comite_seats(seats: int, on: date) -> None:
 
 def election_roll_freeze(*, actor, election_id) -> int:
     """Freeze the electoral roll as it stood on the roll date (W21 step 2), once that day has come; it is displayed
-    ahead of the vote and never changes after. Returns the number of electors."""
+    ahead of the vote and never changes after. The professionals' college lists the staff accounts
+    (`queries.staff_roll_on`), whose « en poste depuis » the director then types (`elector_in_post_since_set`).
+    Returns the number of electors."""
     with transaction.atomic():
         election = _election(actor, election_id)
         if election.roll_frozen_at is not None:
@@ -509,6 +547,7 @@ def election_roll_freeze(*, actor, election_id) -> int:
                     organisation_id=actor.organisation_id,
                     election=election,
                     person=line.person,
+                    user=line.user,
                     name=line.name,
                     birth_date=line.birth_date,
                 )
@@ -521,8 +560,93 @@ def election_roll_freeze(*, actor, election_id) -> int:
     return len(lines)
 
 
+def elector_in_post_since_set(*, actor, election_id, elector_id, in_post_since: date) -> Elector:
+    """Type the day an elector of the professionals' college took up their post in the establishment (« en poste
+    depuis », W17): an account carries no hiring date, and a candidate's seniority on the day of the vote is counted
+    from it. At the latest the roll date (they are on the roll as an employee of that day); corrected freely until
+    the elector stands, never after (their candidacy was checked against it)."""
+    with transaction.atomic():
+        election = _election(actor, election_id)
+        if election.college != ElectionCollege.PROFESSIONALS:
+            raise ValidationError(_("Seule l'élection des professionnels tient compte de l'ancienneté des électeurs."))
+        elector = Elector.objects.select_for_update().filter(pk=elector_id, election=election).first()
+        if elector is None:
+            raise ValidationError({"elector": _("Choisissez un électeur inscrit sur la liste.")})
+        if elector.candidacies.exists():
+            raise ValidationError(
+                _("%(name)s est candidat·e : sa date d'entrée en poste, vérifiée à sa candidature, ne se modifie plus.")
+                % {"name": elector.name}
+            )
+        if in_post_since > election.roll_date:
+            raise ValidationError(
+                {
+                    "in_post_since": _(
+                        "%(name)s est sur la liste électorale arrêtée au %(date)s : il ou elle y est en poste au plus "
+                        "tard ce jour-là."
+                    )
+                    % {"name": elector.name, "date": _day(election.roll_date)}
+                }
+            )
+        before = elector.in_post_since
+        elector.in_post_since = in_post_since
+        elector.full_clean()
+        elector.save(update_fields=["in_post_since", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="elector.in_post_since",
+            obj=elector,
+            detail={
+                "in_post_since": in_post_since.isoformat(),
+                "before": before.isoformat() if before is not None else None,
+            },
+        )
+    return elector
+
+
+def _check_seniority(election, elector) -> None:
+    """W17 (D311-13): a candidate of the professionals' college has the table's months of seniority in the
+    establishment on the day of the vote, counted from their « en poste depuis »."""
+    if elector.in_post_since is None:
+        raise ValidationError(
+            {
+                "elector": _(
+                    "Indiquez d'abord depuis quand %(name)s est en poste : l'ancienneté d'un candidat des "
+                    "professionnels se vérifie au jour du vote (CASF D311-13)."
+                )
+                % {"name": elector.name}
+            }
+        )
+    params = queries.legal_params()
+    minimum = rules.seniority_short_of_minimum(elector.in_post_since, election.vote_on, params)
+    if minimum is None:
+        return
+    missing = rules.seniority_months_missing(elector.in_post_since, election.vote_on, params)
+    raise ValidationError(
+        {
+            "elector": ngettext(
+                "%(name)s n'aura pas les %(minimum)d mois d'ancienneté requis le jour du vote (%(vote)s) : en poste "
+                "depuis le %(since)s, %(missing)d mois lui manque, ancienneté atteinte le %(reached)s "
+                "(CASF D311-13).",
+                "%(name)s n'aura pas les %(minimum)d mois d'ancienneté requis le jour du vote (%(vote)s) : en poste "
+                "depuis le %(since)s, %(missing)d mois lui manquent, ancienneté atteinte le %(reached)s "
+                "(CASF D311-13).",
+                missing,
+            )
+            % {
+                "name": elector.name,
+                "minimum": minimum,
+                "vote": _day(election.vote_on),
+                "since": _day(elector.in_post_since),
+                "missing": missing,
+                "reached": _day(add_months(elector.in_post_since, minimum)),
+            }
+        }
+    )
+
+
 def candidacy_add(*, actor, election_id, elector_id) -> Candidacy:
-    """Record a candidacy until the deadline (W21 step 3): only an elector on the frozen roll may stand."""
+    """Record a candidacy until the deadline (W21 step 3): only an elector on the frozen roll may stand; in the
+    professionals' college, only one whose seniority on the day of the vote reaches the table's minimum (W17)."""
     with transaction.atomic():
         election = _election(actor, election_id)
         if election.roll_frozen_at is None:
@@ -534,6 +658,8 @@ def candidacy_add(*, actor, election_id, elector_id) -> Candidacy:
         elector = election.electors.filter(pk=elector_id).first()
         if elector is None:
             raise ValidationError({"elector": _("Choisissez un électeur inscrit sur la liste.")})
+        if election.college == ElectionCollege.PROFESSIONALS:
+            _check_seniority(election, elector)
         candidacy = Candidacy(organisation_id=actor.organisation_id, election=election, elector=elector)
         candidacy.full_clean()
         candidacy.save()
@@ -568,9 +694,11 @@ def election_results_record(
 ) -> Election:
     """Record the count of a secret ballot (W21 steps 4–6): the number of voters, blank and null ballots and the
     votes of each candidate — never who voted for whom. Seats go to the most votes; a tie across the last seat is
-    settled by the election's tie rule (the oldest, or lots drawn by the bureau: `drawn_id` names the candidacy the
-    lot designated). The elected get a seat in the council for the election's term. With `check_only`, every check
-    runs and nothing is written (the page asks for its confirmation only for a count that will be accepted)."""
+    settled by the election's tie rule (the oldest, the greatest seniority for the professionals, or lots drawn by
+    the bureau: `drawn_id` names the candidacy the lot designated). The elected get a seat in the council for the
+    election's term, as representatives of their college (the professionals' as staff representatives, their
+    account). With `check_only`, every check runs and nothing is written (the page asks for its confirmation only
+    for a count that will be accepted)."""
     with transaction.atomic():
         election = _election(actor, election_id)
         if election.roll_frozen_at is None:
@@ -588,14 +716,29 @@ def election_results_record(
             raise ValidationError(_("Indiquez les voix de chaque candidat, et d'eux seuls."))
         _vote_count_checked(election, voters=voters, blank=blank, null=null, votes=votes, candidacies=candidacies)
         allocation = rules.allocate_seats(
-            [rules.Candidate(str(c.pk), votes[str(c.pk)], c.elector.birth_date) for c in candidacies],
+            [
+                rules.Candidate(str(c.pk), votes[str(c.pk)], c.elector.birth_date, c.elector.in_post_since)
+                for c in candidacies
+            ],
             seats=election.seats,
             substitute_seats=election.substitute_seats,
             tie_rule=election.tie_rule,
             drawn=[str(drawn_id)] if drawn_id else (),
         )
         if allocation.tied:
-            names = ", ".join(c.elector.name for c in candidacies if str(c.pk) in allocation.tied)
+            tied = sorted((c.elector for c in candidacies if str(c.pk) in allocation.tied), key=lambda e: e.name)
+            names = ", ".join(elector.name for elector in tied)
+            if election.tie_rule == TieRule.SENIORITY and tied[0].in_post_since is not None:
+                raise ValidationError(
+                    {
+                        "drawn": _(
+                            "Égalité de voix et d'ancienneté pour le dernier siège entre %(names)s, en poste depuis "
+                            "le %(since)s : tirez au sort devant le bureau de vote, puis indiquez le candidat "
+                            "désigné."
+                        )
+                        % {"names": names, "since": _day(tied[0].in_post_since)}
+                    }
+                )
             raise ValidationError(
                 {
                     "drawn": _(
@@ -608,11 +751,14 @@ def election_results_record(
         if check_only:
             return election
         term_end = rules.term_end_for(election.vote_on, election.term_months)
+        professionals = election.college == ElectionCollege.PROFESSIONALS
+        # W16: the professionals' elected sit as staff representatives (rules.CVS_COLLEGES counts them so)
+        elected_role = MemberRole.STAFF_REP if professionals else MemberRole.RESIDENT_REP
         for candidacy in candidacies:
             key = str(candidacy.pk)
             candidacy.votes = votes[key]
             if key in allocation.elected:
-                candidacy.outcome, role = rules.ELECTED, MemberRole.RESIDENT_REP
+                candidacy.outcome, role = rules.ELECTED, elected_role
             elif key in allocation.substitutes:
                 candidacy.outcome, role = rules.SUBSTITUTE, MemberRole.SUBSTITUTE
             else:
@@ -624,8 +770,9 @@ def election_results_record(
                     organisation_id=actor.organisation_id,
                     council=election.council,
                     role=role,
+                    user=elector.user,
                     person=elector.person,
-                    name="" if elector.person_id else elector.name,
+                    name="" if elector.person_id or elector.user_id else elector.name,
                     term_start=election.vote_on,
                     term_end=term_end,
                     election=election,
@@ -636,6 +783,14 @@ def election_results_record(
         election.tie_note = {
             rules.OLDEST: _("Égalité départagée au bénéfice du candidat le plus âgé."),
             rules.LOTS: _("Égalité départagée par tirage au sort devant le bureau de vote."),
+            rules.SENIORITY: _(
+                "Égalité départagée au bénéfice du candidat le plus ancien dans l'établissement (en poste depuis le "
+                "plus longtemps)."
+            ),
+            rules.SENIORITY_THEN_LOTS: _(
+                "Égalité départagée par l'ancienneté dans l'établissement, puis par tirage au sort devant le bureau "
+                "de vote entre les candidats en poste depuis le même jour."
+            ),
         }.get(allocation.tie_broken_by, "")
         election.status = ElectionStatus.COUNTED
         election.counted_at = timezone.now()

@@ -31,6 +31,7 @@ from .forms import (
     CouncilForm,
     DecisionForm,
     ElectionForm,
+    InPostSinceForm,
     MeetingForm,
     MemberForm,
     MinutesForm,
@@ -40,7 +41,7 @@ from .forms import (
     ResultsForm,
 )
 from .invitation_views import invitations_context
-from .models import ElectionStatus, Presence
+from .models import ElectionCollege, ElectionStatus, Presence
 from .objective_views import link_context
 
 
@@ -393,7 +394,7 @@ def election_create(request, council_id):
     user = request.user
     council = get_or_404(queries.council_for_page, user, council_id)
     _manageable(user, council)
-    form = ElectionForm(request.POST or None)
+    form = ElectionForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
         try:
             election = services.election_create(actor=user, council_id=council.pk, data=form.cleaned_data)
@@ -420,16 +421,40 @@ def _election_step(request, user, election, step, candidacy_form):
     return _("Constat de carence enregistré.")
 
 
+def _in_post_since_step(request, user, election):
+    """The « en poste depuis » of an elector of the professionals' college, typed on the roll (W17); the outcome is
+    said in a message above the roll."""
+    form = InPostSinceForm(request.POST, election=election)
+    if not form.is_valid():
+        said = [f"{form[name].label} : {error}" for name, errors in form.errors.items() for error in errors]
+        messages.error(request, " ".join(said))
+    else:
+        elector, since = form.cleaned_data["elector"], form.cleaned_data["in_post_since"]
+        try:
+            services.elector_in_post_since_set(
+                actor=user, election_id=election.pk, elector_id=elector.pk, in_post_since=since
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            said = {"name": elector.name, "date": since.strftime("%d/%m/%Y")}
+            messages.success(request, _("%(name)s : en poste depuis le %(date)s.") % said)
+    return redirect("community:election_detail", election_id=election.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @journaled_list("community.election")
 def election_detail(request, election_id):
-    """An election: its roll, candidacies and results; a POST names its `step` (freeze, candidacy, carence)."""
+    """An election: its roll, candidacies and results; a POST names its `step` (freeze, candidacy, carence, and, for
+    the professionals' college, in_post_since: the day an elector took up their post)."""
     user = request.user
     election = get_or_404(queries.election_for_page, user, election_id)
     can_manage = queries.can_manage(user, election.council)
     posted = request.POST.get("step") if request.method == "POST" else None
-    if posted is not None and (posted not in ("freeze", "candidacy", "carence") or not can_manage):
+    if posted is not None and (posted not in ("freeze", "candidacy", "carence", "in_post_since") or not can_manage):
         raise Http404
+    if posted == "in_post_since":
+        return _in_post_since_step(request, user, election)
     candidacy_form = CandidacyForm(request.POST if posted == "candidacy" else None, election=election)
     if posted == "carence" and not is_confirmed(request):
         listed(request, [])  # the confirmation page names nobody
@@ -462,6 +487,8 @@ def election_detail(request, election_id):
     candidacies = list(election.candidacies.all())
     listed(request, _households(*(e.person for e in electors if e.person_id)))
     today = timezone.localdate()
+    professionals = election.college == ElectionCollege.PROFESSIONALS
+    standing = {c.elector_id for c in candidacies}
     return render(
         request,
         "community/election_detail.html",
@@ -469,6 +496,10 @@ def election_detail(request, election_id):
             "election": election,
             "council": election.council,
             "electors": electors,
+            "professionals": professionals,
+            # the electors whose « en poste depuis » may still be typed: not yet candidates (W17)
+            "in_post_editable": {e.pk for e in electors if e.pk not in standing} if professionals else set(),
+            "in_post_unknown": sum(1 for e in electors if e.in_post_since is None) if professionals else 0,
             "candidacies": candidacies,
             "candidacy_form": candidacy_form,
             "can_manage": can_manage,
@@ -551,6 +582,7 @@ def election_pdf(request, election_id):
         "election": election,
         "council": election.council,
         "organisation": user.organisation,
+        "professionals": election.college == ElectionCollege.PROFESSIONALS,
         "candidacies": sorted(candidacies, key=lambda c: -(c.votes or 0)),
         "registered": len(election.electors.all()),
         "expressed": (election.voters or 0) - (election.blank_ballots or 0) - (election.null_ballots or 0),

@@ -148,6 +148,10 @@ class AuditAction(models.TextChoices):
     CANDIDACY_ADD = "candidacy.add", _("Candidature à une élection")
     ELECTION_RESULTS = "election.results", _("Résultats d'une élection proclamés")
     ELECTION_CARENCE = "election.carence", _("Constat de carence d'une élection (aucun candidat)")
+    ELECTOR_IN_POST_SINCE = (
+        "elector.in_post_since",
+        _("Date d'entrée en poste d'un électeur indiquée (élection des professionnels)"),
+    )
     PROJECT_CREATE = "project.create", _("Création du projet associatif")
     PROJECT_AXIS_ADD = "project_axis.add", _("Axe ajouté au projet associatif")
     OBJECTIVE_ADD = "objective.add", _("Objectif stratégique ajouté au projet associatif")
@@ -279,12 +283,12 @@ class AuditAction(models.TextChoices):
     SUBSIDY_EXPORT = "subsidy.export", _("Export des subventions")
     ACCOUNTS_OBLIGATIONS_SAVE = "accounts_obligations.save", _("Suivi des obligations comptables de l'année")
     IML_COSTS_SAVE = "iml_costs.save", _("Coûts des activités d'intermédiation locative de l'année")
+    SUBSIDY_PAYMENT_RECORD = "subsidy.payment_record", _("Versement reçu d'une subvention")
+    SUBSIDY_PAYMENT_CANCEL = "subsidy.payment_cancel", _("Annulation d'un versement de subvention")
 
     # security events (written by core)
     LOGIN = "login", _("Connexion")  # written by earlier versions; kept so that their rows stay readable
     AUTH_LOGIN_FAILED = "auth.login_failed", _("Échec de connexion")
-    SUBSIDY_PAYMENT_RECORD = "subsidy.payment_record", _("Versement reçu d'une subvention")
-    SUBSIDY_PAYMENT_CANCEL = "subsidy.payment_cancel", _("Annulation d'un versement de subvention")
     AUTH_LOCKOUT = "auth.lockout", _("Blocage après des échecs de connexion")
     AUTH_PASSWORD_CHANGE = "auth.password_change", _("Changement de mot de passe")
     ACCESS_REFUSED = "access.refused", _("Accès refusé (élément introuvable ou hors de portée)")

@@ -57,16 +57,16 @@ def agreement_data(**changes):
 
 def test_status_is_derived_from_the_dates():
     today = date(2026, 6, 1)
-    status = rules.agreement_status
-    assert status(starts_on=date(2026, 7, 1), ends_on=None, alert_on=None, today=today) == "upcoming"
-    assert status(starts_on=date(2026, 1, 1), ends_on=None, alert_on=None, today=today) == "active"
-    assert status(starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), alert_on=None, today=today) == "active"
-    assert (
-        status(starts_on=date(2026, 1, 1), ends_on=date(2026, 8, 1), alert_on=date(2026, 8, 1), today=today)
-        == "renewal_due"
-    )
-    assert status(starts_on=date(2026, 1, 1), ends_on=None, alert_on=date(2026, 5, 1), today=today) == "renewal_due"
-    assert status(starts_on=date(2025, 1, 1), ends_on=date(2026, 5, 31), alert_on=None, today=today) == "ended"
+
+    def status(**dates):
+        return rules.agreement_status(notice_days=90, today=today, **dates)
+
+    assert status(starts_on=date(2026, 7, 1), ends_on=None, alert_on=None) == "upcoming"
+    assert status(starts_on=date(2026, 1, 1), ends_on=None, alert_on=None) == "active"
+    assert status(starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), alert_on=None) == "active"
+    assert status(starts_on=date(2026, 1, 1), ends_on=date(2026, 8, 1), alert_on=date(2026, 8, 1)) == "renewal_due"
+    assert status(starts_on=date(2026, 1, 1), ends_on=None, alert_on=date(2026, 5, 1)) == "renewal_due"
+    assert status(starts_on=date(2025, 1, 1), ends_on=date(2026, 5, 31), alert_on=None) == "ended"
 
 
 def test_director_records_a_partner_a_contact_and_an_agreement_with_its_pdf(director, partner):
@@ -161,7 +161,12 @@ def test_director_adds_an_agreement_through_the_form(client, director, partner):
     assert response.status_code == 200 and "PDF" in response.content.decode()
     response = client.post(
         reverse("community:agreement_create", args=[partner.pk]),
-        {"title": "Mise à disposition de logements", "starts_on": "2026-01-01", "amount": "1500,50"},
+        {
+            "title": "Mise à disposition de logements",
+            "starts_on": "2026-01-01",
+            "amount": "1500,50",
+            "renewal_notice_days": "90",  # the form's initial value, posted as shown
+        },
     )
     assert response.status_code == 302
     assert Agreement.objects.get().amount == Decimal("1500.50")
