@@ -2,7 +2,8 @@
 2025, stores it and downloads its spreadsheet, whose figures are the page's; then, from the dashboard, the AVDL report
 of last year, stored and downloaded as a spreadsheet and a PDF (its first page rendered to an image, its text read),
 and opened again after a measure of last year was closed late: the stored figures are the same, the page lists each
-figure a count today would change, and storing it again keeps both runs. axe-core on every page; screenshots at
+figure a count today would change, and storing it again keeps both runs. The dashboard printed (print media, a PDF
+of its first page read back) keeps the charts and drops the menus. axe-core on every page; screenshots at
 desktop and phone widths."""
 
 import subprocess
@@ -40,6 +41,19 @@ def test_the_director_opens_the_dashboard_and_downloads_the_activity_report(page
     expect(occupancy.get_by_role("row").nth(2)).to_have_text("Les Tilleuls312")
     expect(page.get_by_text("logement vacant aujourd'hui")).to_be_visible()
     check_page(page, "reporting-dashboard", phone=True)
+
+    # Printed: the charts and their tables, without the menu, the account links, the buttons or the footer.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_hidden()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_hidden()
+    expect(page.get_by_role("link", name="Rapport d'activité", exact=True).first).to_be_hidden()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage")
+    printed = tmp_path / "dashboard.pdf"
+    page.pdf(path=printed, format="A4", prefer_css_page_size=True)
+    text = first_page_and_text(printed, "reporting-dashboard-printed")
+    assert "Pilotage" in text and "Mon compte" not in text and "Se déconnecter" not in text
+    page.emulate_media(media="screen")
 
     page.get_by_role("link", name="Rapport d'activité", exact=True).first.click()
     page.get_by_label("Année").fill("2025")
