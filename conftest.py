@@ -53,7 +53,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    # Chromium on Linux takes its language from the environment: French date fields (with Debian's chromium-l10n).
+    environment = {**os.environ, "LANGUAGE": "fr"}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "env": environment}
 
 
 @pytest.fixture(scope="session")

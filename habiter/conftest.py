@@ -144,17 +144,7 @@ def build_world() -> World:
 SEED_MIGRATIONS = ("habiter.core.migrations.0004_seed_legal_parameters", "habiter.leases.migrations.0003_seed_irl")
 
 
-@pytest.fixture(autouse=True)
-def reference_tables(request):
-    """The legal parameters and the IRL table are seeded by data migrations, which the flush after each
-    transactional test empties: a transactional test seeds them again, with the same functions."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
-    )
-    if not transactional and "transactional_db" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
+def _seed_reference_tables() -> None:
     from django.apps import apps
 
     from habiter.core.models import LegalParameter
@@ -162,3 +152,24 @@ def reference_tables(request):
     if not LegalParameter.objects.exists():
         for module in SEED_MIGRATIONS:
             importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_tables(request):
+    """The legal parameters and the IRL table are seeded by data migrations, which the flush after each
+    transactional test empties: they are seeded again, with the same functions, once the flush is done — the
+    transactional database, asked for here, is torn down before this fixture — so that the tests the worker runs
+    next, transactional or not, find them (and before a transactional test, should a flush have emptied them)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
+    )
+    if not transactional and "transactional_db" not in request.fixturenames:
+        yield
+        return
+    blocker = request.getfixturevalue("django_db_blocker")
+    request.getfixturevalue("transactional_db")
+    _seed_reference_tables()
+    yield
+    with blocker.unblock():
+        _seed_reference_tables()

@@ -9,6 +9,9 @@ from playwright.sync_api import Page, expect
 ROOT = Path(__file__).resolve().parents[2]
 # pytest-playwright empties test-results/ when any pytest session starts; the screenshots can be sent elsewhere.
 SCREENSHOTS = Path(os.environ.get("HABITER_SCREENSHOTS_DIR") or ROOT / "test-results" / "screenshots")
+# The screenshots are for a person to look at: the CI, where nobody does, turns them off (HABITER_SCREENSHOTS=0)
+# and saves a quarter of the browser tests' time (docs/adr/0041). The checks of each page still run.
+TAKE_SCREENSHOTS = os.environ.get("HABITER_SCREENSHOTS", "1") != "0"
 PASSWORD = "un-mot-de-passe-bien-long"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 800}
@@ -45,9 +48,10 @@ def assert_no_horizontal_overflow(page: Page, label: str) -> None:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=full_page)
+    if TAKE_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path, full_page=full_page)
     return path
 
 
