@@ -35,9 +35,9 @@ def _database_of_this_pass() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium. A test marked `one_pass(database)` checks what does not depend on the database:
-    it runs on that pass of `make test` only, to keep the CI's two passes within their time (decision record 0041);
-    HABITER_EVERY_TEST_ON_EACH_PASS=1 runs it on both."""
+    """Browser tests need Chromium, and run first on the SQLite pass. A test marked `one_pass(database)` checks
+    what does not depend on the database: it runs on that pass of `make test` only, to keep the CI's two passes
+    within their time (decision record 0041); HABITER_EVERY_TEST_ON_EACH_PASS=1 runs it on both."""
     no_chromium = pytest.mark.skip(
         reason="Chromium absent : installez le paquet Debian « chromium » pour les tests navigateur."
     )
@@ -49,6 +49,10 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("one_pass")
         if marker is not None and not every_test and marker.args[0] != database:
             item.add_marker(pytest.mark.skip(reason=f"runs on the {marker.args[0]} pass of make test"))
+    if database == "sqlite":
+        # The longest tests first, so that the workers end together rather than one finishing the browser tests
+        # alone (decision record 0041); the same order in every worker, as xdist requires.
+        items.sort(key=lambda item: "browser" not in item.keywords)
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +124,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         dbroles.use_owner()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_tables_after_each_flush():
+    """The legal parameters and the IRL table are seeded by data migrations, which the flush ending each
+    transactional test (browser tests, migration tests) empties. Django sends `post_migrate` after that flush, as
+    after a migration: the tables are seeded again there, so that the tests a worker runs next — transactional or
+    not, in any order — find them."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from habiter.core.tests.reference_tables import seed_if_empty
+
+    core = apps.get_app_config("core")
+    post_migrate.connect(seed_if_empty, sender=core, weak=False)
+    yield
+    post_migrate.disconnect(seed_if_empty, sender=core)

@@ -1,6 +1,5 @@
 """The world most tests need: two organisations, two teams, a user of every role, three households."""
 
-import importlib
 import sys
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from django.db import transaction
 from habiter.community.tests.factories import charter_signed
 from habiter.core import services as core_services
 from habiter.core.models import Role
+from habiter.core.tests import reference_tables as reference_tables_module
 from habiter.core.tests.factories import UserFactory
 from habiter.people.tests.factories import make_household
 
@@ -141,35 +141,15 @@ def build_world() -> World:
     )
 
 
-SEED_MIGRATIONS = ("habiter.core.migrations.0004_seed_legal_parameters", "habiter.leases.migrations.0003_seed_irl")
-
-
-def _seed_reference_tables() -> None:
-    from django.apps import apps
-
-    from habiter.core.models import LegalParameter
-
-    if not LegalParameter.objects.exists():
-        for module in SEED_MIGRATIONS:
-            importlib.import_module(module).seed(apps, None)
-
-
 @pytest.fixture(autouse=True)
 def reference_tables(request):
-    """The legal parameters and the IRL table are seeded by data migrations, which the flush after each
-    transactional test empties: they are seeded again, with the same functions, once the flush is done — the
-    transactional database, asked for here, is torn down before this fixture — so that the tests the worker runs
-    next, transactional or not, find them (and before a transactional test, should a flush have emptied them)."""
+    """Before a transactional test, the reference tables a flush may have emptied (`_reference_tables_after_each_flush`
+    in the root conftest seeds them again after it)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and (
         marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
     )
     if not transactional and "transactional_db" not in request.fixturenames:
-        yield
         return
-    blocker = request.getfixturevalue("django_db_blocker")
     request.getfixturevalue("transactional_db")
-    _seed_reference_tables()
-    yield
-    with blocker.unblock():
-        _seed_reference_tables()
+    reference_tables_module.seed_if_empty()
