@@ -45,7 +45,7 @@ format: install
 test: lint
 	@sh scripts/check-system test
 	@env -u DATABASE_URL DJANGO_SETTINGS_MODULE=habiter.settings.test $(MANAGE) makemigrations --check --dry-run -v1
-	@$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist worksteal $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 bench: install
 	@bash scripts/bench.sh

@@ -35,9 +35,9 @@ def _database_of_this_pass() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium, and run first on the SQLite pass. A test marked `one_pass(database)` checks
-    what does not depend on the database: it runs on that pass of `make test` only, to keep the CI's two passes
-    within their time (decision record 0041); HABITER_EVERY_TEST_ON_EACH_PASS=1 runs it on both."""
+    """Browser tests need Chromium. A test marked `one_pass(database)` checks what does not depend on the database:
+    it runs on that pass of `make test` only, to keep the CI's two passes within their time (decision record 0041);
+    HABITER_EVERY_TEST_ON_EACH_PASS=1 runs it on both."""
     no_chromium = pytest.mark.skip(
         reason="Chromium absent : installez le paquet Debian « chromium » pour les tests navigateur."
     )
@@ -49,10 +49,6 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("one_pass")
         if marker is not None and not every_test and marker.args[0] != database:
             item.add_marker(pytest.mark.skip(reason=f"runs on the {marker.args[0]} pass of make test"))
-    if database == "sqlite":
-        # The longest tests first, so that the workers end together rather than one finishing the browser tests
-        # alone (decision record 0041); the same order in every worker, as xdist requires.
-        items.sort(key=lambda item: "browser" not in item.keywords)
 
 
 @pytest.fixture(scope="session")
